@@ -77,8 +77,10 @@ define sh_test
 TESTS += $(1)
 endef
 
-MODULES := intercept pmemfile src/preload src/tools tests/build doc utils
+# Libraries first: later modules use the variables they define.
+MODULES := intercept pmemfile src/preload src/tools doc utils/bench
 -include $(foreach m,$(MODULES),$(wildcard $(m)/module.mk))
+-include $(sort $(wildcard tests/*/module.mk))
 
 .PHONY: all check bench demo lint install uninstall clean deps
 
