@@ -1,3 +1,3 @@
 # Benchmarks: each component may keep its part in its own utils/bench/<name>.mk
 # (included below) or in a block of this file.
--include $(sort $(wildcard utils/bench/*.mk))
+-include $(filter-out utils/bench/module.mk,$(sort $(wildcard utils/bench/*.mk)))
