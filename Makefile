@@ -48,7 +48,7 @@ BENCHES :=		# programs or scripts run by `make bench`
 BENCH_PROGRAMS :=	# what the benchmarks need built
 INSTALL_TARGETS :=
 UNINSTALL_TARGETS :=
-LINT_SOURCES :=		# our C sources and headers
+LINT_SOURCES := $(wildcard include/*.h) # and every module's C sources
 
 LIBOUT := $(B)/lib
 BINOUT := $(B)/bin

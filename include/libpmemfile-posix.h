@@ -161,7 +161,8 @@ extern "C" {
 #endif
 
 #ifndef __off64_t_defined
-#error "libpmemfile-posix.h needs off64_t: define _GNU_SOURCE or _LARGEFILE64_SOURCE"
+#error \
+    "libpmemfile-posix.h needs off64_t: define _GNU_SOURCE or _LARGEFILE64_SOURCE"
 #endif
 
 /* Opaque handles. */
@@ -256,8 +257,7 @@ int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 		       pmemfile_off_t offset, pmemfile_off_t length);
 int pmemfile_posix_fallocate(PMEMfilepool *pfp, PMEMfile *file,
 			     pmemfile_off_t offset, pmemfile_off_t length);
-pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp,
-					  PMEMfile *file_in,
+pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 					  pmemfile_off_t *off_in,
 					  PMEMfile *file_out,
 					  pmemfile_off_t *off_out, size_t len,
@@ -298,9 +298,8 @@ int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      int flags);
 int pmemfile_rename(PMEMfilepool *pfp, const char *old_path,
 		    const char *new_path);
-int pmemfile_renameat(PMEMfilepool *pfp, PMEMfile *old_at,
-		      const char *old_path, PMEMfile *new_at,
-		      const char *new_path);
+int pmemfile_renameat(PMEMfilepool *pfp, PMEMfile *old_at, const char *old_path,
+		      PMEMfile *new_at, const char *new_path);
 int pmemfile_renameat2(PMEMfilepool *pfp, PMEMfile *old_at,
 		       const char *old_path, PMEMfile *new_at,
 		       const char *new_path, unsigned flags);
