@@ -1,0 +1,22 @@
+# Tests of the preload shim. The shim's own family tests (shim_*) are kept
+# in tests/preload/shim.mk; this file holds the acceptance tests: real,
+# unmodified programs run on a mount, each checked against the same commands
+# on a kernel directory (prog_*.sh, helpers in prog_lib.sh).
+-include tests/preload/shim.mk
+
+# Helpers the prog_* tests run: a tree lister (run under the shim, it reads
+# the mount with plain libc calls).
+TEST_PROGRAMS += $(B)/tests/preload/prog_treedump
+$(B)/tests/preload/prog_treedump: $(B)/tests/preload/prog_treedump.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+LINT_SOURCES += tests/preload/prog_treedump.c
+
+# Pools for the tests when mkfs.pmemfile is not built.
+ifneq ($(LIBPMEMFILE_POSIX_SO),)
+TEST_PROGRAMS += $(B)/tests/preload/prog_mkpool
+$(B)/tests/preload/prog_mkpool: $(B)/tests/preload/prog_mkpool.o \
+		$(LIBPMEMFILE_POSIX_SO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(RPATH)
+LINT_SOURCES += tests/preload/prog_mkpool.c
+endif
