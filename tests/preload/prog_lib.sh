@@ -1,0 +1,141 @@
+# prog_lib.sh -- sourced by the acceptance tests (prog_*.sh): real,
+# unmodified programs run through the shim on a mount, each checked against
+# the same commands run natively on a kernel directory.
+#
+# A test defines a workload function that takes its root directory in $D and
+# runs every program as `$R prog args`: R is empty for the kernel run and
+# `pf` (the program under the shim, with the pool mounted) for the mount
+# run. prog_both runs the workload twice and compares the outputs with the
+# roots replaced by ROOT.
+#
+# PROG_NO_SHIM=1 runs the "mount" half natively on a second kernel directory,
+# to check a test itself where the shim is not built.
+set -u
+
+TEST_BUILD=${TEST_BUILD:?run through make check}
+TEST_TOP=${TEST_TOP:?run through make check}
+SHIM=$TEST_BUILD/lib/libpmemfile.so
+TREEDUMP=$TEST_BUILD/tests/preload/prog_treedump
+WORK=$(pwd)
+KDIR=$WORK/kdir
+MNT=$WORK/pmnt
+POOL=$WORK/pool.obj
+export PMEM_IS_PMEM_FORCE=1 LC_ALL=C TZ=UTC
+
+prog_fail()
+{
+	echo "FAIL: $*"
+	exit 1
+}
+
+prog_skip()
+{
+	echo "$*"
+	exit 77
+}
+
+# pf PROG ARGS...: runs a program under the shim with the pool mounted.
+pf()
+{
+	if [ "${PROG_NO_SHIM:-0}" = 1 ]; then
+		"$@"
+	else
+		LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$POOL "$@"
+	fi
+}
+
+# prog_init SIZE_MIB: a fresh pool mounted at $MNT, and the empty kernel
+# directory behind the mount point, which must stay empty.
+prog_init()
+{
+	[ -x "$TREEDUMP" ] || prog_fail "$TREEDUMP is not built"
+	mkdir -p "$KDIR" "$MNT" || prog_fail "cannot create $KDIR, $MNT"
+	[ "${PROG_NO_SHIM:-0}" = 1 ] && return 0
+	[ -f "$SHIM" ] || prog_fail "the shim $SHIM is not built"
+	if [ -x "$TEST_BUILD/bin/mkfs.pmemfile" ]; then
+		"$TEST_BUILD/bin/mkfs.pmemfile" "$POOL" "${1}M" ||
+			prog_fail "mkfs.pmemfile $POOL ${1}M failed"
+	else
+		"$TEST_BUILD/tests/preload/prog_mkpool" "$POOL" "$1" ||
+			prog_fail "cannot create the pool $POOL"
+	fi
+	# The shim must load and see the mount's root as an empty directory.
+	out=$(pf "$TREEDUMP" "$MNT" 2>&1)
+	case $out in
+	". d "*) [ "$(echo "$out" | wc -l)" = 1 ] ;;
+	*) false ;;
+	esac || prog_fail "the shim does not show an empty root at $MNT: $out"
+}
+
+# The kernel directory behind the mount point must never be touched: a
+# call that reached the kernel instead of the pool would land there.
+prog_check_mountpoint()
+{
+	[ "${PROG_NO_SHIM:-0}" = 1 ] && return 0
+	left=$(ls -A "$MNT")
+	[ -z "$left" ] || prog_fail "calls reached the kernel directory" \
+		"behind the mount point $MNT, which now holds: $left"
+}
+
+# prog_sanitize: the roots of both runs become ROOT, their $O folders OUT,
+# the work folder WORK.
+prog_sanitize()
+{
+	sed -e "s|$KDIR|ROOT|g" -e "s|$MNT|ROOT|g" \
+		-e "s|$WORK/out.kernel|OUT|g" -e "s|$WORK/out.mount|OUT|g" \
+		-e "s|$WORK|WORK|g"
+}
+
+# prog_compare WHAT KERNEL_FILE MOUNT_FILE: fails showing the difference.
+prog_compare()
+{
+	if ! diff -u "$2" "$3" >"$WORK/diff.out"; then
+		echo "--- kernel, +++ mount: $1 differs:"
+		cat "$WORK/diff.out"
+		prog_fail "$1 differs between the kernel directory and the mount"
+	fi
+	echo "ok: $1 is the same on the kernel directory and the mount"
+}
+
+# x PROG ARGS...: runs one step of a workload, output and exit status kept.
+x()
+{
+	$R "$@" 2>&1
+	echo "[exit $?] $*"
+}
+
+# prog_both NAME WORKLOAD [EXTRA_DIR]: runs the workload function on the
+# kernel directory, then on the mount, and compares the outputs and the
+# resulting trees (contents, modes, links, owners; -m adds mtimes when
+# PROG_MTIMES=1). The workload may write outside its root to $O, a kernel
+# directory of its own per run (WORK/out.kernel, WORK/out.mount), compared
+# too.
+prog_both()
+{
+	name=$1
+	fn=$2
+	mflag=
+	[ "${PROG_MTIMES:-0}" = 1 ] && mflag=-m
+	mkdir -p "$WORK/out.kernel" "$WORK/out.mount"
+
+	R= D=$KDIR O=$WORK/out.kernel "$fn" >"$WORK/$name.k.raw"
+	[ "${PROG_NO_SHIM:-0}" = 1 ] && rm -rf "$MNT" && mkdir "$MNT"
+	R=pf D=$MNT O=$WORK/out.mount "$fn" >"$WORK/$name.m.raw"
+
+	prog_sanitize <"$WORK/$name.k.raw" >"$WORK/$name.k"
+	prog_sanitize <"$WORK/$name.m.raw" >"$WORK/$name.m"
+	prog_compare "$name: output" "$WORK/$name.k" "$WORK/$name.m"
+
+	# The roots themselves are left out: the mount's root is the pool's.
+	"$TREEDUMP" "$KDIR" $mflag 2>&1 | sed 1d | prog_sanitize \
+		>"$WORK/$name.tree.k"
+	pf "$TREEDUMP" "$MNT" $mflag 2>&1 | sed 1d | prog_sanitize \
+		>"$WORK/$name.tree.m"
+	prog_compare "$name: tree" "$WORK/$name.tree.k" "$WORK/$name.tree.m"
+
+	"$TREEDUMP" "$WORK/out.kernel" $mflag >"$WORK/$name.out.k" 2>&1
+	"$TREEDUMP" "$WORK/out.mount" $mflag >"$WORK/$name.out.m" 2>&1
+	prog_compare "$name: files written out of the root" \
+		"$WORK/$name.out.k" "$WORK/$name.out.m"
+	prog_check_mountpoint
+}
