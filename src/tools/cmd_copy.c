@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * cmd_copy.c -- moving bytes between a pool and the kernel's files:
+ * pmemfile cat, get and put.
+ */
+#include "commands.h"
+#include "pool.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Large, because every pmemfile write is persistent when it returns. */
+#define COPY_BUF (1 << 20)
+
+/* Which side of a copy failed, so that the message names the right file. */
+enum copy_side { COPY_OK, COPY_READ, COPY_WRITE };
+
+struct copy_error {
+	enum copy_side side;
+	int err;
+};
+
+static void copy_fail(struct copy_error *e, enum copy_side side, int err)
+{
+	e->side = side;
+	e->err = err;
+}
+
+static int copy_out(PMEMfilepool *pfp, PMEMfile *src, int fd,
+		    struct copy_error *e)
+{
+	char *buf = malloc(COPY_BUF);
+	ssize_t n;
+	int err;
+
+	if (!buf) {
+		copy_fail(e, COPY_READ, ENOMEM);
+		return -1;
+	}
+	while ((n = pmemfile_read(pfp, src, buf, COPY_BUF)) > 0) {
+		err = tool_write_all(fd, buf, (size_t)n);
+		if (err) {
+			copy_fail(e, COPY_WRITE, -err);
+			break;
+		}
+	}
+	if (n < 0)
+		copy_fail(e, COPY_READ, errno);
+	free(buf);
+	return e->side == COPY_OK ? 0 : -1;
+}
+
+static int copy_in(int fd, PMEMfilepool *pfp, PMEMfile *dst,
+		   struct copy_error *e)
+{
+	char *buf = malloc(COPY_BUF);
+	ssize_t n;
+
+	if (!buf) {
+		copy_fail(e, COPY_READ, ENOMEM);
+		return -1;
+	}
+	while ((n = read(fd, buf, COPY_BUF)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			copy_fail(e, COPY_READ, errno);
+			break;
+		}
+		for (ssize_t done = 0, w; done < n; done += w) {
+			w = pmemfile_write(pfp, dst, buf + done,
+					   (size_t)(n - done));
+			if (w <= 0) {
+				copy_fail(e, COPY_WRITE, w < 0 ? errno : EIO);
+				goto out;
+			}
+		}
+	}
+out:
+	free(buf);
+	return e->side == COPY_OK ? 0 : -1;
+}
+
+static void copy_report(const struct copy_error *e, const char *from,
+			const char *to)
+{
+	tool_error("%s: %s", e->side == COPY_READ ? from : to,
+		   strerror(e->err));
+}
+
+static PMEMfile *copy_open_source(PMEMfilepool *pfp, const char *path)
+{
+	PMEMfile *f = pmemfile_open(pfp, path, PMEMFILE_O_RDONLY);
+
+	if (!f)
+		tool_error("%s: %s", path, strerror(errno));
+	return f;
+}
+
+static int cat_main(const struct tool_command *cmd, int argc, char *argv[])
+{
+	PMEMfilepool *pfp;
+	int ret = TOOL_OK;
+
+	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
+		;
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		return tool_usage_error(cmd, "missing %s",
+					argc ? "PATH" : "POOL and PATH");
+	pfp = pool_open(argv[0]);
+	if (!pfp)
+		return TOOL_FAIL;
+	fflush(stdout);
+	for (int i = 1; i < argc; i++) {
+		struct copy_error e = {COPY_OK, 0};
+		PMEMfile *f = copy_open_source(pfp, argv[i]);
+
+		if (!f) {
+			ret = TOOL_FAIL;
+			continue;
+		}
+		if (copy_out(pfp, f, STDOUT_FILENO, &e) != 0) {
+			copy_report(&e, argv[i], "standard output");
+			ret = TOOL_FAIL;
+		}
+		pmemfile_close(pfp, f);
+	}
+	pmemfile_pool_close(pfp);
+	return ret;
+}
+
+static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
+{
+	struct copy_error e = {COPY_OK, 0};
+	PMEMfile *src = copy_open_source(pfp, path);
+	bool to_stdout = strcmp(local, "-") == 0;
+	struct stat st;
+	int fd;
+
+	if (!src)
+		return TOOL_FAIL;
+	if (pmemfile_fstat(pfp, src, &st) != 0)
+		st.st_mode = 0644;
+	fd = to_stdout ? STDOUT_FILENO
+		       : open(local, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      st.st_mode & 0777);
+	if (fd < 0) {
+		tool_error("%s: %s", local, strerror(errno));
+		pmemfile_close(pfp, src);
+		return TOOL_FAIL;
+	}
+	fflush(stdout);
+	copy_out(pfp, src, fd, &e);
+	if (!to_stdout && close(fd) != 0 && e.side == COPY_OK)
+		copy_fail(&e, COPY_WRITE, errno);
+	pmemfile_close(pfp, src);
+	if (e.side != COPY_OK) {
+		copy_report(&e, path, local);
+		return TOOL_FAIL;
+	}
+	return TOOL_OK;
+}
+
+static int copy_operands(const struct tool_command *cmd, int argc, char *argv[])
+{
+	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
+		;
+	if (argc - optind < 3)
+		return tool_usage_error(cmd, "missing operands");
+	if (argc - optind > 3)
+		return tool_usage_error(cmd, "too many arguments");
+	return 0;
+}
+
+static int get_main(const struct tool_command *cmd, int argc, char *argv[])
+{
+	PMEMfilepool *pfp;
+	int ret = copy_operands(cmd, argc, argv);
+
+	if (ret)
+		return ret;
+	argv += optind;
+	pfp = pool_open(argv[0]);
+	if (!pfp)
+		return TOOL_FAIL;
+	ret = get_to(pfp, argv[1], argv[2]);
+	pmemfile_pool_close(pfp);
+	return ret;
+}
+
+/* As cp: a destination that is a directory receives the file by its name. */
+static char *put_destination(PMEMfilepool *pfp, const char *local,
+			     const char *path)
+{
+	struct stat st;
+	char *copy, *dst;
+	int ret;
+
+	if (pmemfile_stat(pfp, path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    strcmp(local, "-") == 0)
+		return strdup(path);
+	copy = strdup(local);
+	if (!copy)
+		return NULL;
+	ret =
+	    asprintf(&dst, "%s%s%s", path,
+		     path[strlen(path) - 1] == '/' ? "" : "/", basename(copy));
+	free(copy);
+	return ret < 0 ? NULL : dst;
+}
+
+static int put_from(PMEMfilepool *pfp, const char *local, const char *dst)
+{
+	struct copy_error e = {COPY_OK, 0};
+	bool from_stdin = strcmp(local, "-") == 0;
+	mode_t mode = 0644;
+	PMEMfile *f;
+	struct stat st;
+	int fd = from_stdin ? STDIN_FILENO : open(local, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		tool_error("%s: %s", local, strerror(errno));
+		return TOOL_FAIL;
+	}
+	if (!from_stdin)
+		mode = st.st_mode & 0777;
+	f = pmemfile_open(
+	    pfp, dst, PMEMFILE_O_WRONLY | PMEMFILE_O_CREAT | PMEMFILE_O_TRUNC,
+	    mode);
+	if (!f) {
+		tool_error("%s: %s", dst, strerror(errno));
+	} else {
+		copy_in(fd, pfp, f, &e);
+		pmemfile_close(pfp, f);
+		if (e.side != COPY_OK)
+			copy_report(&e, local, dst);
+	}
+	if (!from_stdin)
+		close(fd);
+	return f && e.side == COPY_OK ? TOOL_OK : TOOL_FAIL;
+}
+
+static int put_main(const struct tool_command *cmd, int argc, char *argv[])
+{
+	PMEMfilepool *pfp;
+	char *dst;
+	int ret = copy_operands(cmd, argc, argv);
+
+	if (ret)
+		return ret;
+	argv += optind;
+	pfp = pool_open(argv[0]);
+	if (!pfp)
+		return TOOL_FAIL;
+	dst = put_destination(pfp, argv[1], argv[2]);
+	if (!dst) {
+		tool_error("%s", strerror(ENOMEM));
+		ret = TOOL_FAIL;
+	} else {
+		ret = put_from(pfp, argv[1], dst);
+	}
+	free(dst);
+	pmemfile_pool_close(pfp);
+	return ret;
+}
+
+const struct tool_command cmd_cat = {
+    .name = "cat",
+    .args = "POOL PATH...",
+    .summary = "Write files of the pool to standard output.",
+    .help = "",
+    .run = cat_main,
+};
+
+const struct tool_command cmd_get = {
+    .name = "get",
+    .args = "POOL PATH LOCALFILE",
+    .summary = "Copy the file PATH of the pool to LOCALFILE.",
+    .help = "LOCALFILE is created with the permissions of PATH, or "
+	    "truncated if it exists;\n"
+	    "'-' means standard output.\n",
+    .run = get_main,
+};
+
+const struct tool_command cmd_put = {
+    .name = "put",
+    .args = "POOL LOCALFILE PATH",
+    .summary = "Copy LOCALFILE into the pool as PATH.",
+    .help = "PATH is created with the permissions of LOCALFILE (less "
+	    "the umask), or\n"
+	    "truncated if it exists; if it is a directory, the file goes "
+	    "into it under\n"
+	    "its own name. LOCALFILE '-' means standard input.\n",
+    .run = put_main,
+};

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* cmd_df.c -- pmemfile df: how full a pool is, and what it holds. */
+#include "commands.h"
+#include "pool.h"
+#include "size.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void df_line(const char *label, uint64_t blocks, uint64_t bsize,
+		    const char *extra)
+{
+	char human[16];
+
+	size_format(blocks * bsize, human, sizeof(human));
+	printf("%-11s%-7s (%llu blocks%s)\n", label, human,
+	       (unsigned long long)blocks, extra);
+}
+
+static void df_print(const char *path, const struct statfs *sf,
+		     const struct pmemfile_stats *st)
+{
+	uint64_t bsize = (uint64_t)sf->f_bsize;
+	uint64_t used = (uint64_t)(sf->f_blocks - sf->f_bfree);
+	unsigned percent = 0;
+	char extra[48];
+
+	/* Rounded up, as df does: a pool with anything in it is not 0 %. */
+	if (sf->f_blocks)
+		percent =
+		    (unsigned)((used * 100 + sf->f_blocks - 1) / sf->f_blocks);
+	printf("pool:      %s\n", path);
+	snprintf(extra, sizeof(extra), " of %llu bytes",
+		 (unsigned long long)bsize);
+	df_line("size:", (uint64_t)sf->f_blocks, bsize, extra);
+	snprintf(extra, sizeof(extra), ", %u%%", percent);
+	df_line("used:", used, bsize, extra);
+	df_line("available:", (uint64_t)sf->f_bavail, bsize, "");
+	printf("inodes:    %u (%u directories)\n", st->inodes, st->dirs);
+	if (sf->f_files)
+		printf("           %llu free of %llu\n",
+		       (unsigned long long)sf->f_ffree,
+		       (unsigned long long)sf->f_files);
+	printf("objects:   %u data blocks, %u block arrays, %u inode "
+	       "arrays\n",
+	       st->blocks, st->block_arrays, st->inode_arrays);
+}
+
+static int df_main(const struct tool_command *cmd, int argc, char *argv[])
+{
+	struct pmemfile_stats st;
+	PMEMfilepool *pfp;
+	struct statfs sf;
+	int ret = TOOL_OK;
+
+	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
+		;
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return tool_usage_error(cmd, "missing POOL");
+	if (argc > 1)
+		return tool_usage_error(cmd, "too many arguments");
+	pfp = pool_open(argv[0]);
+	if (!pfp)
+		return TOOL_FAIL;
+	if (pmemfile_statfs(pfp, &sf) != 0) {
+		tool_error("%s: statfs: %s", argv[0], strerror(errno));
+		ret = TOOL_FAIL;
+	} else {
+		pmemfile_stats(pfp, &st);
+		df_print(argv[0], &sf, &st);
+	}
+	pmemfile_pool_close(pfp);
+	return ret;
+}
+
+const struct tool_command cmd_df = {
+    .name = "df",
+    .args = "POOL",
+    .summary = "Show the size, use and contents of the pool.",
+    .help = "Sizes are in powers of 1024 (K, M, G) and in the pool's "
+	    "blocks.\n",
+    .run = df_main,
+};

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * cmd_run.c -- pmemfile run: executes a program with the preload shim, so
+ * that it sees the pool mounted at a directory.
+ *
+ * The shim is looked for beside the tool (../lib from the executable, which
+ * is right both in the build tree and in an installation with the default
+ * layout) and then in the LIBDIR the tool was built for.
+ */
+#include "commands.h"
+#include "pool.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libdir.h"
+
+#define RUN_SHIM "libpmemfile.so"
+#define RUN_DEFAULT_MOUNT "/mnt/pmemfile"
+
+static int run_shim_beside_tool(char *path, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	snprintf(path, len, "%s/../lib/%s", dirname(exe), RUN_SHIM);
+	return access(path, R_OK);
+}
+
+static int run_find_shim(char *path, size_t len)
+{
+	char beside[PATH_MAX];
+
+	if (run_shim_beside_tool(beside, sizeof(beside)) == 0) {
+		if (!realpath(beside, path))
+			snprintf(path, len, "%s", beside);
+		return 0;
+	}
+	snprintf(path, len, "%s/%s", TOOL_LIBDIR, RUN_SHIM);
+	if (access(path, R_OK) == 0)
+		return 0;
+	tool_error("cannot find %s (looked in %s and %s/)", RUN_SHIM, beside,
+		   TOOL_LIBDIR);
+	return -1;
+}
+
+/* ':' and ';' separate the entries of PMEMFILE_POOLS. */
+static int run_check_name(const char *what, const char *name)
+{
+	if (strpbrk(name, ":;")) {
+		tool_error("%s '%s' contains ':' or ';', which "
+			   "PMEMFILE_POOLS cannot express",
+			   what, name);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_set_env(const char *shim, const char *mount, const char *pool,
+		       const char *cd)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char *preload, *pools;
+	int ret;
+
+	if (old && old[0])
+		ret = asprintf(&preload, "%s %s", shim, old);
+	else
+		ret = asprintf(&preload, "%s", shim);
+	if (ret < 0)
+		return -1;
+	if (asprintf(&pools, "%s:%s", mount, pool) < 0)
+		return -1;
+	if (setenv("LD_PRELOAD", preload, 1) ||
+	    setenv("PMEMFILE_POOLS", pools, 1))
+		return -1;
+	if (cd && setenv("PMEMFILE_CD", cd, 1))
+		return -1;
+	return 0;
+}
+
+static int run_exec(char *argv[])
+{
+	int err;
+
+	execvp(argv[0], argv);
+	err = errno;
+	tool_error("%s: %s", argv[0], strerror(err));
+	return err == ENOENT ? 127 : 126;
+}
+
+struct run_options {
+	const char *mount;
+	const char *cd;
+};
+
+static int run_parse(const struct tool_command *cmd, int argc, char *argv[],
+		     struct run_options *o)
+{
+	static const struct option longopts[] = {
+	    {"mount", required_argument, NULL, 'm'},
+	    {"cd", required_argument, NULL, 'C'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	o->mount = RUN_DEFAULT_MOUNT;
+	o->cd = NULL;
+	while ((c = tool_getopt(cmd, argc, argv, "m:C:", longopts)) != -1) {
+		if (c == 'm')
+			o->mount = optarg;
+		else if (c == 'C')
+			o->cd = optarg;
+	}
+	if (o->mount[0] != '/')
+		return tool_usage_error(cmd,
+					"the mount point '%s' is not an "
+					"absolute path",
+					o->mount);
+	return 0;
+}
+
+static int run_main(const struct tool_command *cmd, int argc, char *argv[])
+{
+	char shim[PATH_MAX], pool[PATH_MAX];
+	struct run_options o;
+	int ret = run_parse(cmd, argc, argv, &o);
+
+	if (ret)
+		return ret;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return tool_usage_error(cmd, "missing POOL");
+	if (argc > 1 && strcmp(argv[1], "--") == 0) {
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	if (argc < 2)
+		return tool_usage_error(cmd, "missing the command to run");
+	if (pool_probe(argv[0]) != 0)
+		return TOOL_FAIL;
+	/* The program may change directory: give the shim absolute paths. */
+	if (!realpath(argv[0], pool)) {
+		tool_error("%s: %s", argv[0], strerror(errno));
+		return TOOL_FAIL;
+	}
+	if (run_check_name("mount point", o.mount) ||
+	    run_check_name("pool path", pool) ||
+	    run_find_shim(shim, sizeof(shim)))
+		return TOOL_FAIL;
+	if (run_set_env(shim, o.mount, pool, o.cd) != 0) {
+		tool_error("cannot set the environment: %s", strerror(errno));
+		return TOOL_FAIL;
+	}
+	fflush(stdout);
+	return run_exec(argv + 1);
+}
+
+const struct tool_command cmd_run = {
+    .name = "run",
+    .args = "[-m MOUNT] [-C DIR] POOL [--] COMMAND [ARGS...]",
+    .summary = "Run a program that sees POOL mounted at MOUNT.",
+    .help = "COMMAND runs with the preload shim libpmemfile.so, so that "
+	    "its file system calls\n"
+	    "under MOUNT go to the pool and every other call to the "
+	    "kernel. The mount\n"
+	    "point need not exist. The exit status is the program's; 127 "
+	    "when it cannot\nbe found, 126 when it cannot be run.\n"
+	    "\n"
+	    "  -m, --mount MOUNT  where the pool appears (default "
+	    "/mnt/pmemfile)\n"
+	    "  -C, --cd DIR       start COMMAND in DIR, a directory of "
+	    "the mount\n"
+	    "  -h, --help         show this help\n",
+    .run = run_main,
+};

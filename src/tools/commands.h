@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* commands.h -- the subcommands of `pmemfile`, each defined in its own file. */
+#ifndef PMEMFILE_TOOL_COMMANDS_H
+#define PMEMFILE_TOOL_COMMANDS_H 1
+
+#include "tool.h"
+
+extern const struct tool_command cmd_create;
+extern const struct tool_command cmd_run;
+extern const struct tool_command cmd_ls;
+extern const struct tool_command cmd_stat;
+extern const struct tool_command cmd_cat;
+extern const struct tool_command cmd_get;
+extern const struct tool_command cmd_put;
+extern const struct tool_command cmd_mkdir;
+extern const struct tool_command cmd_rm;
+extern const struct tool_command cmd_df;
+extern const struct tool_command cmd_check;
+
+#endif

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * create.c -- making a new pool. libpmemobj allocates the whole file when it
+ * creates a pool; --sparse then punches out every block that is still
+ * zero, which reads back the same.
+ */
+#include "create.h"
+#include "size.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libpmemfile-posix.h>
+#include <libpmemobj.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CREATE_BLOCK 4096
+#define CREATE_CHUNK (1 << 20)
+
+static bool block_is_zero(const char *block)
+{
+	return block[0] == 0 && memcmp(block, block + 1, CREATE_BLOCK - 1) == 0;
+}
+
+static int punch(int fd, off_t start, off_t end)
+{
+	if (start == end)
+		return 0;
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start,
+		      end - start) != 0)
+		return -errno;
+	return 0;
+}
+
+/* Turns every run of zero blocks of the file into a hole. */
+static int create_dig_holes(int fd, off_t size)
+{
+	char *buf = malloc(CREATE_CHUNK);
+	off_t hole = -1, off;
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (off = 0; off < size && ret == 0; off += CREATE_CHUNK) {
+		ssize_t n = pread(fd, buf, CREATE_CHUNK, off);
+
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		for (ssize_t b = 0; b + CREATE_BLOCK <= n && ret == 0;
+		     b += CREATE_BLOCK) {
+			bool zero = block_is_zero(buf + b);
+
+			if (zero && hole < 0)
+				hole = off + b;
+			if (!zero && hole >= 0) {
+				ret = punch(fd, hole, off + b);
+				hole = -1;
+			}
+		}
+	}
+	if (ret == 0 && hole >= 0)
+		ret = punch(fd, hole, size - size % CREATE_BLOCK);
+	free(buf);
+	return ret;
+}
+
+static int create_make_sparse(const char *path, off_t size)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = create_dig_holes(fd, size);
+	close(fd);
+	return ret;
+}
+
+/* For SIZE 0 the pool takes the size of the existing file. */
+static int create_size_of_file(const char *path, uint64_t *size)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		tool_error("%s: %s (size 0 needs an existing file)", path,
+			   strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		tool_error("%s: not a regular file (size 0 needs one)", path);
+		return -1;
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int create_check_size(const char *path, const char *size_text,
+			     uint64_t *size, bool *existing)
+{
+	char have[16], need[16];
+
+	if (size_parse(size_text, size) != 0) {
+		tool_error("invalid size '%s' (expected bytes, or a number "
+			   "with K, M, G or T)",
+			   size_text);
+		return -1;
+	}
+	*existing = *size == 0;
+	if (*existing && create_size_of_file(path, size) != 0)
+		return -1;
+	if (*size < PMEMOBJ_MIN_POOL) {
+		size_format(*size, have, sizeof(have));
+		size_format(PMEMOBJ_MIN_POOL, need, sizeof(need));
+		tool_error("%s%s is too small: a pool needs at least %s",
+			   *existing ? "the size of the file, " : "size ",
+			   *existing ? have : size_text, need);
+		return -1;
+	}
+	if (*size > (uint64_t)SIZE_MAX || *size > (uint64_t)INT64_MAX) {
+		tool_error("size '%s' is too large", size_text);
+		return -1;
+	}
+	return 0;
+}
+
+static void create_report_failure(const char *path, bool existing, int err)
+{
+	const char *why = pmemfile_errormsg();
+
+	if (!existing && err == EEXIST)
+		tool_error("%s: %s", path, strerror(err));
+	else if (existing && err == EEXIST)
+		tool_error("%s: the file is not empty (size 0 needs a file "
+			   "of zeros)",
+			   path);
+	else if (err == ENOENT || err == EACCES || err == EPERM ||
+		 err == ENOTDIR || err == EROFS || err == EISDIR)
+		tool_error("cannot create %s: %s", path, strerror(err));
+	else
+		tool_error("cannot create %s: %s", path,
+			   why && why[0] ? why : strerror(err));
+}
+
+static void create_report(const char *path, uint64_t size, bool sparse)
+{
+	char human[16], used[16];
+	struct stat st;
+
+	size_format(size, human, sizeof(human));
+	printf("created %s: pmemfile pool of %s (%llu bytes)", path, human,
+	       (unsigned long long)size);
+	if (sparse && stat(path, &st) == 0) {
+		size_format((uint64_t)st.st_blocks * 512, used, sizeof(used));
+		printf(", sparse, %s allocated", used);
+	}
+	printf("\n");
+}
+
+int create_pool(const char *path, const char *size_text, bool sparse)
+{
+	PMEMfilepool *pfp;
+	struct stat st;
+	uint64_t size;
+	bool existing;
+	int ret;
+
+	if (create_check_size(path, size_text, &size, &existing) != 0)
+		return TOOL_FAIL;
+	if (!existing && lstat(path, &st) == 0) {
+		tool_error("%s: %s", path, strerror(EEXIST));
+		return TOOL_FAIL;
+	}
+	pfp = pmemfile_pool_create(path, existing ? 0 : (size_t)size, 0600);
+	if (!pfp) {
+		create_report_failure(path, existing, errno);
+		return TOOL_FAIL;
+	}
+	pmemfile_pool_close(pfp);
+	if (sparse) {
+		ret = create_make_sparse(path, (off_t)size);
+		if (ret != 0) {
+			tool_error("%s: the pool was created but could not be "
+				   "made sparse: %s",
+				   path, strerror(-ret));
+			return TOOL_FAIL;
+		}
+	}
+	create_report(path, size, sparse);
+	return TOOL_OK;
+}
+
+int create_main(const struct tool_command *cmd, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+	    {"sparse", no_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool sparse = false;
+	int c;
+
+	while ((c = tool_getopt(cmd, argc, argv, "s", longopts)) != -1) {
+		if (c == 's')
+			sparse = true;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		return tool_usage_error(cmd, "missing %s",
+					argc == 0 ? "POOL and SIZE" : "SIZE");
+	if (argc > 2)
+		return tool_usage_error(cmd, "too many arguments");
+	return create_pool(argv[0], argv[1], sparse);
+}

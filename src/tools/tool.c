@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* tool.c -- messages, help and option parsing shared by every command. */
+#include "tool.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *tool_name = "pmemfile";
+
+void tool_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void tool_print_usage(FILE *out, const struct tool_command *cmd)
+{
+	fprintf(out, "usage: %s %s\n", tool_name, cmd->args);
+}
+
+int tool_usage_error(const struct tool_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	tool_print_usage(stderr, cmd);
+	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name);
+	return TOOL_USAGE;
+}
+
+void tool_print_help(const struct tool_command *cmd)
+{
+	tool_print_usage(stdout, cmd);
+	printf("\n%s\n", cmd->summary);
+	if (cmd->help && cmd->help[0])
+		printf("\n%s", cmd->help);
+}
+
+#define TOOL_MAX_LONGOPTS 8
+
+int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
+		const char *optstring, const struct option *longopts)
+{
+	struct option all[TOOL_MAX_LONGOPTS + 2] = {
+	    {"help", no_argument, NULL, 'h'},
+	};
+	char opts[64];
+	int c;
+
+	for (int i = 0; longopts && longopts[i].name; i++) {
+		if (i == TOOL_MAX_LONGOPTS)
+			abort();
+		all[i + 1] = longopts[i];
+	}
+
+	/* '+': options end at the first operand, as POSIX says. */
+	snprintf(opts, sizeof(opts), "+:%sh", optstring);
+	c = getopt_long(argc, argv, opts, all, NULL);
+	if (c == 'h') {
+		tool_print_help(cmd);
+		exit(fflush(stdout) == 0 ? TOOL_OK : TOOL_FAIL);
+	}
+	if (c == '?') {
+		if (optopt)
+			exit(tool_usage_error(cmd, "unknown option '-%c'",
+					      optopt));
+		exit(tool_usage_error(cmd, "unknown option '%s'",
+				      argv[optind - 1]));
+	}
+	if (c == ':')
+		exit(tool_usage_error(cmd, "option '-%c' needs a value",
+				      optopt));
+	return c;
+}
+
+int tool_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tool.h -- what the pmemfile commands share: error reporting, option
+ * parsing with --help, and the subcommand table.
+ *
+ * Exit statuses of every command: 0 success, 1 the operation failed,
+ * 2 the command line was wrong.
+ */
+#ifndef PMEMFILE_TOOL_H
+#define PMEMFILE_TOOL_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TOOL_OK 0
+#define TOOL_FAIL 1
+#define TOOL_USAGE 2
+
+struct tool_command {
+	const char *name;
+	const char *args;    /* what follows the name in a usage line */
+	const char *summary; /* one line for `pmemfile help` */
+	const char *help;    /* paragraphs for `pmemfile help NAME` */
+	int (*run)(const struct tool_command *cmd, int argc, char *argv[]);
+};
+
+/* "pmemfile ls", "mkfs.pmemfile": the prefix of every message. */
+extern const char *tool_name;
+
+void tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tool_usage_error(const struct tool_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void tool_print_help(const struct tool_command *cmd);
+
+/*
+ * getopt_long over argv with --help/-h added to longopts (NULL for none):
+ * prints the command's help and exits 0 for those, prints a usage error and
+ * exits 2 for an unknown option. Returns the option character, or -1 at the
+ * first operand.
+ */
+struct option;
+int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
+		const char *optstring, const struct option *longopts);
+
+/* Writes all of buf to fd; 0 or -errno. */
+int tool_write_all(int fd, const void *buf, size_t len);
+
+#endif
