@@ -8,6 +8,8 @@
 # run. prog_both runs the workload twice and compares the outputs with the
 # roots replaced by ROOT.
 #
+# Variables of this file are named prog_*: workloads share the shell's.
+#
 # PROG_NO_SHIM=1 runs the "mount" half natively on a second kernel directory,
 # to check a test itself where the shim is not built.
 set -u
@@ -77,13 +79,13 @@ prog_check_mountpoint()
 		"behind the mount point $MNT, which now holds: $left"
 }
 
-# prog_sanitize: the roots of both runs become ROOT, their $O folders OUT,
-# the work folder WORK.
+# prog_sanitize: the roots of both runs (also as names relative to WORK)
+# become ROOT, their $O folders OUT, the work folder WORK.
 prog_sanitize()
 {
 	sed -e "s|$KDIR|ROOT|g" -e "s|$MNT|ROOT|g" \
 		-e "s|$WORK/out.kernel|OUT|g" -e "s|$WORK/out.mount|OUT|g" \
-		-e "s|$WORK|WORK|g"
+		-e "s|$WORK|WORK|g" -e "s|kdir/|ROOT/|g" -e "s|pmnt/|ROOT/|g"
 }
 
 # prog_compare WHAT KERNEL_FILE MOUNT_FILE: fails showing the difference.
@@ -112,30 +114,30 @@ x()
 # too.
 prog_both()
 {
-	name=$1
-	fn=$2
-	mflag=
-	[ "${PROG_MTIMES:-0}" = 1 ] && mflag=-m
+	prog_name=$1
+	prog_fn=$2
+	prog_mflag=
+	[ "${PROG_MTIMES:-0}" = 1 ] && prog_mflag=-m
 	mkdir -p "$WORK/out.kernel" "$WORK/out.mount"
 
-	R= D=$KDIR O=$WORK/out.kernel "$fn" >"$WORK/$name.k.raw"
+	R= D=$KDIR O=$WORK/out.kernel "$prog_fn" >"$WORK/$prog_name.k.raw"
 	[ "${PROG_NO_SHIM:-0}" = 1 ] && rm -rf "$MNT" && mkdir "$MNT"
-	R=pf D=$MNT O=$WORK/out.mount "$fn" >"$WORK/$name.m.raw"
+	R=pf D=$MNT O=$WORK/out.mount "$prog_fn" >"$WORK/$prog_name.m.raw"
 
-	prog_sanitize <"$WORK/$name.k.raw" >"$WORK/$name.k"
-	prog_sanitize <"$WORK/$name.m.raw" >"$WORK/$name.m"
-	prog_compare "$name: output" "$WORK/$name.k" "$WORK/$name.m"
+	prog_sanitize <"$WORK/$prog_name.k.raw" >"$WORK/$prog_name.k"
+	prog_sanitize <"$WORK/$prog_name.m.raw" >"$WORK/$prog_name.m"
+	prog_compare "$prog_name: output" "$WORK/$prog_name.k" "$WORK/$prog_name.m"
 
 	# The roots themselves are left out: the mount's root is the pool's.
-	"$TREEDUMP" "$KDIR" $mflag 2>&1 | sed 1d | prog_sanitize \
-		>"$WORK/$name.tree.k"
-	pf "$TREEDUMP" "$MNT" $mflag 2>&1 | sed 1d | prog_sanitize \
-		>"$WORK/$name.tree.m"
-	prog_compare "$name: tree" "$WORK/$name.tree.k" "$WORK/$name.tree.m"
+	"$TREEDUMP" "$KDIR" $prog_mflag 2>&1 | sed 1d | prog_sanitize \
+		>"$WORK/$prog_name.tree.k"
+	pf "$TREEDUMP" "$MNT" $prog_mflag 2>&1 | sed 1d | prog_sanitize \
+		>"$WORK/$prog_name.tree.m"
+	prog_compare "$prog_name: tree" "$WORK/$prog_name.tree.k" "$WORK/$prog_name.tree.m"
 
-	"$TREEDUMP" "$WORK/out.kernel" $mflag >"$WORK/$name.out.k" 2>&1
-	"$TREEDUMP" "$WORK/out.mount" $mflag >"$WORK/$name.out.m" 2>&1
-	prog_compare "$name: files written out of the root" \
-		"$WORK/$name.out.k" "$WORK/$name.out.m"
+	"$TREEDUMP" "$WORK/out.kernel" $prog_mflag >"$WORK/$prog_name.out.k" 2>&1
+	"$TREEDUMP" "$WORK/out.mount" $prog_mflag >"$WORK/$prog_name.out.m" 2>&1
+	prog_compare "$prog_name: files written out of the root" \
+		"$WORK/$prog_name.out.k" "$WORK/$prog_name.out.m"
 	prog_check_mountpoint
 }
