@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * intercept.c -- the public variables and the constructor that patches the
+ * process.
+ *
+ * The hook variables live in this object together with the constructor, so
+ * that a program or library that references only intercept_hook_point pulls
+ * the constructor in from the static archive.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "intercept.h"
+#include "log.h"
+#include "patcher.h"
+
+#define PUBLIC __attribute__((visibility("default")))
+
+PUBLIC int (*intercept_hook_point)(long syscall_number, long arg0, long arg1,
+				   long arg2, long arg3, long arg4, long arg5,
+				   long *result);
+PUBLIC void (*intercept_hook_point_clone_child)(unsigned long flags,
+						void *child_stack, int *ptid,
+						int *ctid, long newtls);
+PUBLIC void (*intercept_hook_point_clone_parent)(unsigned long flags,
+						 void *child_stack, int *ptid,
+						 int *ctid, long newtls,
+						 long returned_pid);
+
+int intercept_active;
+
+PUBLIC int syscall_hook_in_process_allowed(void)
+{
+	return intercept_active;
+}
+
+struct object_choice {
+	uintptr_t own_base;  /* the object holding this code */
+	uintptr_t libc_base; /* the object holding libc's syscall() */
+	uintptr_t vdso_base;
+	int all; /* INTERCEPT_ALL_OBJS=1 */
+	int found_libc;
+	unsigned patched, padding_jumps, left, objects;
+};
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int should_patch(const struct object_choice *c,
+			const struct dl_phdr_info *info)
+{
+	const char *name = info->dlpi_name ? info->dlpi_name : "";
+
+	if (info->dlpi_addr == c->own_base || info->dlpi_addr == c->vdso_base)
+		return 0;
+	if (info->dlpi_addr == c->libc_base)
+		return 1;
+	if (!c->all || strstr(basename_of(name), "libcapstone") != NULL)
+		return 0;
+	return 1;
+}
+
+static const char *object_name(const struct dl_phdr_info *info)
+{
+	const char *name = info->dlpi_name;
+
+	if (name == NULL || name[0] == '\0')
+		name = program_invocation_short_name;
+	return strdup(basename_of(name));
+}
+
+static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct object_choice *c = data;
+	struct patch_object obj;
+	struct patch_stats stats;
+	int ret;
+
+	(void)size;
+	if (!should_patch(c, info))
+		return 0;
+	if (info->dlpi_addr == c->libc_base)
+		c->found_libc = 1;
+	obj.name = object_name(info);
+	obj.base = info->dlpi_addr;
+	obj.phdr = info->dlpi_phdr;
+	obj.phnum = info->dlpi_phnum;
+	if (obj.name == NULL)
+		return 0;
+	ret = patch_object(&obj, &stats);
+	if (ret != 0 && ret != -ENOENT)
+		intercept_log_msg(obj.name, ": could not be patched", NULL);
+	c->patched += stats.patched;
+	c->padding_jumps += stats.padding_jumps;
+	c->left += stats.left;
+	c->objects++;
+	return 0;
+}
+
+static uintptr_t base_of(const void *addr)
+{
+	Dl_info info;
+
+	if (dladdr(addr, &info) == 0)
+		return (uintptr_t)-1;
+	return (uintptr_t)info.dli_fbase;
+}
+
+/*
+ * INTERCEPT_HOOK_CMDLINE_FILTER=name: the last path component of the
+ * process's argv[0], read with raw system calls.
+ */
+static int cmdline_allowed(const char *filter)
+{
+	char buf[4096];
+	long fd, n;
+
+	if (filter == NULL)
+		return 1;
+	fd = syscall_no_intercept(SYS_open, "/proc/self/cmdline",
+				  O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = syscall_no_intercept(SYS_read, fd, buf, sizeof(buf) - 1);
+	syscall_no_intercept(SYS_close, fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strcmp(basename_of(buf), filter) == 0;
+}
+
+static void log_summary(const struct object_choice *c)
+{
+	struct log_line l = {0};
+
+	if (intercept_log_fd < 0)
+		return;
+	log_str(&l, "intercept: ");
+	log_dec(&l, c->objects);
+	log_str(&l, " objects, ");
+	log_dec(&l, c->patched + c->padding_jumps);
+	log_str(&l, " syscalls patched (");
+	log_dec(&l, c->padding_jumps);
+	log_str(&l, " through padding), ");
+	log_dec(&l, c->left);
+	log_str(&l, " left");
+	log_write(&l);
+}
+
+static void __attribute__((constructor)) intercept_init(void)
+{
+	const char *trunc = getenv("INTERCEPT_LOG_TRUNC");
+	const char *all = getenv("INTERCEPT_ALL_OBJS");
+	struct object_choice c = {0};
+
+	intercept_log_open(getenv("INTERCEPT_LOG"),
+			   trunc == NULL || strcmp(trunc, "0") != 0);
+	if (!cmdline_allowed(getenv("INTERCEPT_HOOK_CMDLINE_FILTER"))) {
+		intercept_log_msg("intercept: command filtered out, inert",
+				  NULL);
+		return;
+	}
+	c.own_base = base_of((const void *)intercept_init);
+	c.libc_base = base_of((const void *)syscall);
+	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
+	c.all = all != NULL && strcmp(all, "1") == 0;
+	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {
+		intercept_log_msg("intercept: no libc found, inert", NULL);
+		return;
+	}
+	dl_iterate_phdr(patch_one, &c);
+	if (!c.found_libc) {
+		intercept_log_msg("intercept: no libc found, inert", NULL);
+		return;
+	}
+	intercept_active = 1;
+	log_summary(&c);
+}

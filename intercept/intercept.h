@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * intercept.h -- what the parts of libsyscall_intercept share.
+ */
+#ifndef INTERCEPT_H
+#define INTERCEPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A patched system call instruction. The trampoline of the site loads the
+ * address of its descriptor into %r11 before calling intercept_entry.
+ */
+struct patch_site {
+	const char *object; /* basename of the patched object */
+	uintptr_t offset;   /* of the syscall instruction in the object */
+	void *raw_clone;    /* raw stubs: the real call, then after_clone */
+	void *raw_vfork;
+	void *raw_clone3;
+};
+
+/* Saved by entry.S, lowest address first. */
+struct intercept_regs {
+	long rcx;
+	const struct patch_site *site;
+	long r9, r8, r10, rdx, rsi, rdi, rax;
+	unsigned long rflags;
+	void *return_address;
+};
+
+struct intercept_action {
+	long value;
+	long raw; /* 1: value is a raw stub to run the call at the site */
+};
+
+struct intercept_action intercept_dispatch(struct intercept_regs *regs);
+void intercept_after_clone(struct intercept_regs *regs);
+
+/* entry.S */
+void intercept_entry(void);
+void intercept_clone_entry(void);
+
+/* Set when this process is intercepted (see syscall_hook_in_process_allowed) */
+extern int intercept_active;
+
+/* The syscall instruction of syscall_no_intercept, never patched. */
+long syscall_no_intercept(long nr, ...);
+
+#endif

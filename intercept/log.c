@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * log.c -- the INTERCEPT_LOG file and the line builder.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "intercept.h"
+#include "log.h"
+
+int intercept_log_fd = -1;
+
+void log_char(struct log_line *l, char c)
+{
+	if (l->len < sizeof(l->buf) - 1)
+		l->buf[l->len++] = c;
+}
+
+void log_str(struct log_line *l, const char *s)
+{
+	while (*s != '\0')
+		log_char(l, *s++);
+}
+
+void log_dec(struct log_line *l, long v)
+{
+	char digits[24];
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+	int n = 0;
+
+	if (v < 0)
+		log_char(l, '-');
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	while (n > 0)
+		log_char(l, digits[--n]);
+}
+
+void log_hex(struct log_line *l, unsigned long v)
+{
+	char digits[16];
+	int n = 0;
+
+	log_str(l, "0x");
+	do {
+		digits[n++] = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	} while (v != 0);
+	while (n > 0)
+		log_char(l, digits[--n]);
+}
+
+/*
+ * Up to max bytes of s (len bytes, or up to its NUL when len < 0), escaped,
+ * in quotes, with "..." when cut.
+ */
+void log_quoted(struct log_line *l, const char *s, long len, long max)
+{
+	long i;
+
+	if (s == NULL) {
+		log_str(l, "NULL");
+		return;
+	}
+	log_char(l, '"');
+	for (i = 0; (len < 0 || i < len) && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (len < 0 && c == '\0')
+			break;
+		if (c == '"' || c == '\\') {
+			log_char(l, '\\');
+			log_char(l, (char)c);
+		} else if (c == '\n') {
+			log_str(l, "\\n");
+		} else if (c == '\t') {
+			log_str(l, "\\t");
+		} else if (c < 32 || c >= 127) {
+			log_char(l, '\\');
+			log_char(l, 'x');
+			log_char(l, "0123456789abcdef"[c >> 4]);
+			log_char(l, "0123456789abcdef"[c & 0xf]);
+		} else {
+			log_char(l, (char)c);
+		}
+	}
+	log_char(l, '"');
+	if (i == max && (len < 0 ? s[i] != '\0' : i < len))
+		log_str(l, "...");
+}
+
+void log_write(struct log_line *l)
+{
+	size_t done = 0;
+
+	if (intercept_log_fd < 0)
+		return;
+	if (l->len > sizeof(l->buf) - 2)
+		l->len = sizeof(l->buf) - 2;
+	l->buf[l->len++] = '\n';
+	while (done < l->len) {
+		long r = syscall_no_intercept(SYS_write, intercept_log_fd,
+					      l->buf + done, l->len - done);
+		if (r == -4 /* EINTR */)
+			continue;
+		if (r <= 0)
+			return;
+		done += (size_t)r;
+	}
+}
+
+static void path_with_pid(struct log_line *l, const char *path)
+{
+	size_t n = 0;
+
+	while (path[n] != '\0')
+		n++;
+	/* A trailing '-' asks for the pid in place of it. */
+	if (n > 0 && path[n - 1] == '-') {
+		for (size_t i = 0; i + 1 < n; i++)
+			log_char(l, path[i]);
+		log_char(l, '-');
+		log_dec(l, syscall_no_intercept(SYS_getpid));
+	} else {
+		log_str(l, path);
+	}
+	l->buf[l->len] = '\0';
+}
+
+void intercept_log_open(const char *path, int truncate)
+{
+	struct log_line name = {0};
+	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	long fd;
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	path_with_pid(&name, path);
+	if (truncate)
+		flags |= O_TRUNC;
+	fd = syscall_no_intercept(SYS_open, name.buf, flags, 0644);
+	if (fd >= 0)
+		intercept_log_fd = (int)fd;
+}
+
+void intercept_log_msg(const char *first, ...)
+{
+	struct log_line l = {0};
+	va_list ap;
+	const char *s;
+
+	if (intercept_log_fd < 0)
+		return;
+	va_start(ap, first);
+	for (s = first; s != NULL; s = va_arg(ap, const char *))
+		log_str(&l, s);
+	va_end(ap);
+	log_write(&l);
+}
+
+void intercept_log_syscall(const struct patch_site *site, long nr,
+			   const long args[6], long result, int answered)
+{
+	struct log_line l = {0};
+
+	log_str(&l, site->object);
+	log_char(&l, ' ');
+	log_hex(&l, site->offset);
+	log_str(&l, " -- ");
+	log_syscall_args(&l, nr, args, result);
+	log_str(&l, " = ");
+	if (result < 0 && result >= -4095) {
+		log_dec(&l, result);
+	} else if (nr == SYS_mmap || nr == SYS_brk || nr == SYS_mremap) {
+		log_hex(&l, (unsigned long)result);
+	} else {
+		log_dec(&l, result);
+	}
+	if (answered)
+		log_str(&l, " (answered by the hook)");
+	log_write(&l);
+}

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * patcher.c -- from the syscall instructions of an object to patched code.
+ *
+ * 1. Candidates: every 0f 05 byte pair in the executable segments.
+ * 2. Each candidate's function (function_bounds.c) is decoded from its first
+ *    byte; a candidate that is not an instruction boundary is no syscall.
+ * 3. A window of whole instructions around the syscall, at least 5 bytes,
+ *    none of them a branch target but the first, is chosen for a jmp rel32
+ *    (window.c). Where none exists, a 2-byte jmp goes to a 5-byte jmp in the
+ *    padding next to the function.
+ * 4. Direct rel32 branches anywhere in the object that land inside a chosen
+ *    window make that window be chosen again without the landing point.
+ * 5. The trampolines are written, then the text is made writable, patched
+ *    and made executable again, with no code of the object running meanwhile.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "function_bounds.h"
+#include "log.h"
+#include "patcher.h"
+#include "trampoline.h"
+#include "window.h"
+
+#define MAX_SEGMENTS 8
+
+struct segment {
+	uintptr_t lo, hi;
+	int prot;
+};
+
+struct patcher {
+	const struct patch_object *obj;
+	struct disasm dis;
+	struct function_bounds fb;
+	struct segment segs[MAX_SEGMENTS];
+	int nsegs;
+	struct code_region region;
+	uintptr_t region_next; /* where the next function starts */
+	struct site_plan *plans;
+	size_t nplans, cap;
+	struct window_rules rules;
+	struct patch_stats *stats;
+};
+
+static void log_site(const struct patcher *pt, uintptr_t addr, const char *why)
+{
+	struct log_line l = {0};
+
+	if (intercept_log_fd < 0)
+		return;
+	log_str(&l, pt->obj->name);
+	log_char(&l, ' ');
+	log_hex(&l, addr - pt->obj->base);
+	log_str(&l, " -- syscall not patched: ");
+	log_str(&l, why);
+	log_write(&l);
+}
+
+static int find_segments(struct patcher *pt)
+{
+	const struct patch_object *o = pt->obj;
+
+	for (int i = 0; i < o->phnum && pt->nsegs < MAX_SEGMENTS; i++) {
+		const ElfW(Phdr) *ph = &o->phdr[i];
+		struct segment *s;
+
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		s = &pt->segs[pt->nsegs++];
+		s->lo = o->base + ph->p_vaddr;
+		s->hi = s->lo + ph->p_filesz;
+		s->prot = PROT_EXEC | ((ph->p_flags & PF_R) ? PROT_READ : 0) |
+			  ((ph->p_flags & PF_W) ? PROT_WRITE : 0);
+	}
+	return pt->nsegs > 0 ? 0 : -ENOENT;
+}
+
+static struct site_plan *new_plan(struct patcher *pt)
+{
+	if (pt->nplans == pt->cap) {
+		size_t cap = pt->cap ? 2 * pt->cap : 64;
+		struct site_plan *n = realloc(pt->plans, cap * sizeof(*n));
+
+		if (n == NULL)
+			return NULL;
+		pt->plans = n;
+		pt->cap = cap;
+	}
+	memset(&pt->plans[pt->nplans], 0, sizeof(pt->plans[0]));
+	return &pt->plans[pt->nplans];
+}
+
+/* Decodes the function (or gap) holding addr, unless it is decoded already */
+static int load_region(struct patcher *pt, const struct segment *s,
+		       uintptr_t addr)
+{
+	struct code_region *r = &pt->region;
+	uintptr_t start, end, next;
+
+	if (r->count > 0 && addr >= r->start && addr < r->end)
+		return 0;
+	function_bounds_find(&pt->fb, addr, s->lo, s->hi, &start, &end, &next);
+	r->start = start;
+	r->end = end;
+	pt->region_next = next;
+	return disasm_region(&pt->dis, r);
+}
+
+/*
+ * glibc's __restore_rt: mov $15, %eax or %rax right before the syscall.
+ * The bytes are read directly, whatever the decoding said.
+ */
+static int is_rt_sigreturn(const struct segment *s, uintptr_t addr)
+{
+	const uint8_t *at = (const uint8_t *)addr;
+
+	if (addr >= s->lo + 5 && memcmp(at - 5, "\xb8\x0f\x00\x00\x00", 5) == 0)
+		return 1;
+	return addr >= s->lo + 7 &&
+	       memcmp(at - 7, "\x48\xc7\xc0\x0f\x00\x00\x00", 7) == 0;
+}
+
+static int plan_site(struct patcher *pt, const struct segment *s,
+		     uintptr_t addr)
+{
+	const struct code_region *r = &pt->region;
+	struct site_plan *p;
+	long k;
+	int ret;
+
+	ret = load_region(pt, s, addr);
+	if (ret != 0)
+		return ret;
+	k = disasm_find(r, addr);
+	if (k < 0 || r->insns[k].kind != INSN_SYSCALL)
+		return 0; /* the bytes belong to another instruction */
+	if (is_rt_sigreturn(s, addr)) {
+		log_site(pt, addr, "rt_sigreturn stays native");
+		return 0;
+	}
+	p = new_plan(pt);
+	if (p == NULL)
+		return -ENOMEM;
+	p->syscall_addr = addr;
+	pt->rules.not_before =
+	    pt->nplans > 0 ? pt->plans[pt->nplans - 1].end : 0;
+	ret = window_choose(&pt->rules, &pt->dis, r, k, p);
+	if (ret != 0)
+		ret = window_padding(&pt->rules, &pt->dis, &pt->fb, r,
+				     pt->region_next, s->lo, s->hi, k, p);
+	if (ret != 0) {
+		pt->stats->left++;
+		log_site(pt, addr, "no room for a jump");
+		return 0;
+	}
+	pt->nplans++;
+	return 0;
+}
+
+static int plan_segment(struct patcher *pt, const struct segment *s)
+{
+	const uint8_t *p = (const uint8_t *)s->lo;
+	const uint8_t *end = (const uint8_t *)s->hi;
+
+	while (p + 1 < end) {
+		int ret;
+
+		p = memchr(p, 0x0f, (size_t)(end - p - 1));
+		if (p == NULL)
+			break;
+		if (p[1] == 0x05) {
+			ret = plan_site(pt, s, (uintptr_t)p);
+			if (ret != 0)
+				return ret;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/* The plan whose window has addr strictly inside it, or NULL. */
+static struct site_plan *plan_covering(struct patcher *pt, uintptr_t addr)
+{
+	size_t left = 0, right = pt->nplans;
+
+	while (left < right) {
+		size_t mid = left + (right - left) / 2;
+		struct site_plan *p = &pt->plans[mid];
+
+		if (addr <= p->start)
+			right = mid;
+		else if (addr >= p->end)
+			left = mid + 1;
+		else
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Step 4: a rel32 jump or call from anywhere in the object (another
+ * function, a .cold part) into the middle of a window. The byte scan sees
+ * more "branches" than there are, which only costs a window now and then.
+ */
+static int check_far_targets(struct patcher *pt, int *replanned)
+{
+	*replanned = 0;
+	for (int i = 0; i < pt->nsegs; i++) {
+		const uint8_t *c = (const uint8_t *)pt->segs[i].lo;
+		size_t n = pt->segs[i].hi - pt->segs[i].lo;
+
+		for (size_t at = 0; at + 6 <= n; at++) {
+			uintptr_t t;
+			struct site_plan *p;
+			int32_t rel;
+
+			if (c[at] == 0xe8 || c[at] == 0xe9) {
+				memcpy(&rel, c + at + 1, 4);
+				t = (uintptr_t)c + at + 5 + (intptr_t)rel;
+			} else if (c[at] == 0x0f &&
+				   (c[at + 1] & 0xf0) == 0x80) {
+				memcpy(&rel, c + at + 2, 4);
+				t = (uintptr_t)c + at + 6 + (intptr_t)rel;
+			} else {
+				continue;
+			}
+			p = plan_covering(pt, t);
+			if (p == NULL || p->pad_slot != 0)
+				continue;
+			if (window_forbid(&pt->rules, t) != 0)
+				return -ENOMEM;
+			*replanned = 1;
+		}
+	}
+	return 0;
+}
+
+static int plan_object(struct patcher *pt)
+{
+	int replanned;
+	int ret;
+
+	for (int round = 0; round < 4; round++) {
+		pt->nplans = 0;
+		pt->region.count = 0;
+		pt->stats->left = 0;
+		window_rules_reset_padding(&pt->rules);
+		for (int i = 0; i < pt->nsegs; i++) {
+			ret = plan_segment(pt, &pt->segs[i]);
+			if (ret != 0)
+				return ret;
+		}
+		ret = check_far_targets(pt, &replanned);
+		if (ret != 0 || !replanned)
+			return ret;
+	}
+	return -ELOOP;
+}
+
+/* Raw byte stores: no libc call may run while its text is not executable. */
+static void store(uintptr_t at, const uint8_t *bytes, size_t n)
+{
+	volatile uint8_t *dst = (volatile uint8_t *)at;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = bytes[i];
+}
+
+static void write_jump(uintptr_t at, uint8_t opcode, uintptr_t target,
+		       size_t len)
+{
+	uint8_t code[16];
+	uint32_t rel = (uint32_t)(target - (at + (opcode == 0xe9 ? 5 : 2)));
+
+	/* what follows the jump in the window is never reached: int3 */
+	for (size_t i = 0; i < sizeof(code); i++)
+		code[i] = 0xcc;
+	code[0] = opcode;
+	for (int i = 0; i < (opcode == 0xe9 ? 4 : 1); i++)
+		code[1 + i] = (uint8_t)(rel >> (8 * i));
+	store(at, code, len);
+}
+
+static int apply_plans(struct patcher *pt)
+{
+	for (int i = 0; i < pt->nsegs; i++) {
+		const struct segment *s = &pt->segs[i];
+		uintptr_t lo = s->lo & ~(uintptr_t)4095;
+		long r = syscall_no_intercept(SYS_mprotect, lo, s->hi - lo,
+					      PROT_READ | PROT_WRITE);
+		if (r != 0)
+			return (int)r;
+	}
+	for (size_t i = 0; i < pt->nplans; i++) {
+		const struct site_plan *p = &pt->plans[i];
+
+		if (p->trampoline == 0)
+			continue;
+		if (p->pad_slot != 0) {
+			write_jump(p->pad_slot, 0xe9, p->trampoline, 5);
+			write_jump(p->start, 0xeb, p->pad_slot, 2);
+		} else {
+			write_jump(p->start, 0xe9, p->trampoline,
+				   p->end - p->start);
+		}
+	}
+	for (int i = 0; i < pt->nsegs; i++) {
+		const struct segment *s = &pt->segs[i];
+		uintptr_t lo = s->lo & ~(uintptr_t)4095;
+
+		syscall_no_intercept(SYS_mprotect, lo, s->hi - lo, s->prot);
+	}
+	return 0;
+}
+
+static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
+{
+	uintptr_t lo = pt->segs[0].lo, hi = pt->segs[0].hi;
+	int ret;
+
+	for (int i = 1; i < pt->nsegs; i++) {
+		if (pt->segs[i].lo < lo)
+			lo = pt->segs[i].lo;
+		if (pt->segs[i].hi > hi)
+			hi = pt->segs[i].hi;
+	}
+	ret = trampoline_area_create(a, lo, hi, pt->nplans);
+	if (ret != 0)
+		return ret;
+	for (size_t i = 0; i < pt->nplans; i++) {
+		struct site_plan *p = &pt->plans[i];
+
+		if (trampoline_emit(a, &pt->dis, p, pt->obj->name,
+				    pt->obj->base) != 0) {
+			pt->stats->left++;
+			log_site(pt, p->syscall_addr,
+				 "a moved instruction cannot be relocated");
+			continue;
+		}
+		if (p->pad_slot != 0)
+			pt->stats->padding_jumps++;
+		else
+			pt->stats->patched++;
+	}
+	return trampoline_area_seal(a);
+}
+
+int patch_object(const struct patch_object *obj, struct patch_stats *stats)
+{
+	struct patcher pt = {.obj = obj, .stats = stats};
+	struct trampoline_area area = {0};
+	int ret;
+
+	memset(stats, 0, sizeof(*stats));
+	ret = find_segments(&pt);
+	if (ret != 0)
+		return ret;
+	function_bounds_init(&pt.fb, obj->base, obj->phdr, obj->phnum);
+	ret = disasm_open(&pt.dis);
+	if (ret != 0)
+		return ret;
+	ret = plan_object(&pt);
+	if (ret == 0 && pt.nplans > 0) {
+		ret = emit_trampolines(&pt, &area);
+		if (ret == 0)
+			ret = apply_plans(&pt);
+		else
+			trampoline_area_destroy(&area);
+	}
+	disasm_close(&pt.dis);
+	free(pt.region.insns);
+	free(pt.plans);
+	window_rules_free(&pt.rules);
+	return ret;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * patcher.h -- finding the syscall instructions of a loaded object and
+ * replacing each with a jump to its trampoline.
+ */
+#ifndef INTERCEPT_PATCHER_H
+#define INTERCEPT_PATCHER_H
+
+#include <link.h>
+#include <stdint.h>
+
+struct patch_object {
+	const char *name; /* basename, for the log; kept while patched */
+	uintptr_t base;
+	const ElfW(Phdr) * phdr;
+	int phnum;
+};
+
+struct patch_stats {
+	unsigned patched;	/* with a window of whole instructions */
+	unsigned padding_jumps; /* through a jump placed in padding */
+	unsigned left;		/* not patched (each one logged) */
+};
+
+/* Patches every syscall instruction of obj; -errno if none could be. */
+int patch_object(const struct patch_object *obj, struct patch_stats *stats);
+
+#endif

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * trampoline.c -- per-site trampolines.
+ *
+ * The code of one site, T:
+ *
+ *	<the window's instructions before the syscall, relocated>
+ *	lea -128(%rsp), %rsp		keep the red zone of the patched code
+ *	lea site(%rip), %r11		%r11 is the kernel's to clobber
+ *	call *entry_slot(%rip)		intercept_entry
+ *	lea 128(%rsp), %rsp		lea leaves the flags alone
+ * post:
+ *	<the window's instructions after the syscall, relocated>
+ *	jmp <end of the window>
+ * raw_clone:				the real call, at the site's stack
+ *	syscall
+ *	mov $SYS_clone, %ecx		%rcx is the kernel's to clobber
+ *	jmp after
+ * raw_vfork:
+ *	syscall
+ *	mov $SYS_vfork, %ecx
+ *	jmp after
+ * raw_clone3:
+ *	syscall
+ *	mov $SYS_clone3, %ecx
+ * after:
+ *	lea -128(%rsp), %rsp
+ *	lea site(%rip), %r11
+ *	call *clone_entry_slot(%rip)	intercept_clone_entry: the clone hooks
+ *	lea 128(%rsp), %rsp
+ *	jmp post
+ *
+ * A child with a new stack, or a vfork child on its parent's stack, returns
+ * from the raw stub straight into the patched code: no frame of ours is
+ * left for it to unwind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "trampoline.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/* Generous: the largest window plus the fixed parts. */
+#define SITE_CODE_MAX 256
+#define REACH 0x7ff00000L
+
+/* Every byte of the area within rel32 reach of every byte of [lo, hi). */
+static int reachable(uintptr_t area, size_t size, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t top = area + size > hi ? area + size : hi;
+	uintptr_t bottom = area < lo ? area : lo;
+
+	return top - bottom < (uintptr_t)REACH;
+}
+
+static void *map_at(uintptr_t hint, size_t size)
+{
+	long r = syscall_no_intercept(
+	    SYS_mmap, hint, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | (hint ? MAP_FIXED_NOREPLACE : 0), -1,
+	    0);
+
+	if (r < 0 && r > -4096)
+		return NULL;
+	return (void *)r;
+}
+
+/*
+ * Looks for a free gap near [lo, hi) in /proc/self/maps, closest first
+ * below the object, then above it.
+ */
+static uintptr_t find_gap(uintptr_t lo, uintptr_t hi, size_t size)
+{
+	static char buf[1 << 17];
+	uintptr_t prev_end = 0x10000, best = 0;
+	size_t len = 0;
+	long fd = syscall_no_intercept(SYS_open, "/proc/self/maps",
+				       O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		long r = syscall_no_intercept(SYS_read, fd, buf + len,
+					      sizeof(buf) - 1 - len);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	syscall_no_intercept(SYS_close, fd);
+	buf[len] = '\0';
+
+	for (char *p = buf; *p != '\0';) {
+		uintptr_t start = strtoul(p, &p, 16);
+		uintptr_t end = strtoul(p + 1, &p, 16);
+		uintptr_t cand;
+
+		/* the gap [prev_end, start): its top part, or its bottom */
+		if (start > prev_end && start - prev_end >= size) {
+			cand = start - size;
+			if (cand < hi && reachable(cand, size, lo, hi))
+				best = cand;
+			cand = prev_end;
+			if (cand >= hi && best == 0 &&
+			    reachable(cand, size, lo, hi))
+				best = cand;
+		}
+		prev_end = end;
+		while (*p != '\0' && *p != '\n')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return best & ~(uintptr_t)0xfff;
+}
+
+int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
+			   uintptr_t hi, size_t nsites)
+{
+	size_t data = 2 * sizeof(void *) + nsites * sizeof(struct patch_site);
+	size_t size;
+	void *p;
+
+	memset(a, 0, sizeof(*a));
+	data = (data + 4095) & ~(size_t)4095;
+	size = data + ((nsites * SITE_CODE_MAX + 4095) & ~(size_t)4095);
+
+	p = map_at(0, size);
+	if (p != NULL && !reachable((uintptr_t)p, size, lo, hi)) {
+		syscall_no_intercept(SYS_munmap, p, size);
+		p = NULL;
+	}
+	if (p == NULL) {
+		uintptr_t gap = find_gap(lo, hi, size);
+
+		if (gap != 0)
+			p = map_at(gap, size);
+		if (p != NULL && !reachable((uintptr_t)p, size, lo, hi)) {
+			syscall_no_intercept(SYS_munmap, p, size);
+			p = NULL;
+		}
+	}
+	if (p == NULL)
+		return -ENOMEM;
+
+	a->base = p;
+	a->size = size;
+	a->data_size = data;
+	a->entry_slot = p;
+	a->entry_slot[0] = (void *)intercept_entry;
+	a->entry_slot[1] = (void *)intercept_clone_entry;
+	a->sites = (struct patch_site *)(a->entry_slot + 2);
+	a->nsites = nsites;
+	a->code_next = a->base + data;
+	return 0;
+}
+
+struct emitter {
+	uint8_t *p;
+};
+
+static void emit(struct emitter *e, const void *bytes, size_t n)
+{
+	memcpy(e->p, bytes, n);
+	e->p += n;
+}
+
+static void emit_rel32(struct emitter *e, uintptr_t target)
+{
+	int32_t rel = (int32_t)(target - ((uintptr_t)e->p + 4));
+
+	emit(e, &rel, 4);
+}
+
+static void emit_jmp(struct emitter *e, uintptr_t target)
+{
+	emit(e, "\xe9", 1);
+	emit_rel32(e, target);
+}
+
+/* lea -128(%rsp),%rsp; lea site(%rip),%r11; call *slot(%rip);
+ * lea 128(%rsp),%rsp */
+static void emit_call(struct emitter *e, const struct patch_site *site,
+		      void **slot)
+{
+	emit(e, "\x48\x8d\x64\x24\x80", 5);
+	emit(e, "\x4c\x8d\x1d", 3);
+	emit_rel32(e, (uintptr_t)site);
+	emit(e, "\xff\x15", 2);
+	emit_rel32(e, (uintptr_t)slot);
+	emit(e, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);
+}
+
+static void emit_raw_stub(struct emitter *e, uint32_t nr)
+{
+	emit(e, "\x0f\x05\xb9", 3);
+	emit(e, &nr, 4);
+}
+
+static int emit_moved(struct emitter *e, struct disasm *d,
+		      const struct site_plan *p, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		int r = disasm_relocate(d, p->insns[i].addr, p->insns[i].size,
+					e->p, (uintptr_t)e->p);
+		if (r != 0)
+			return r;
+		e->p += p->insns[i].size;
+	}
+	return 0;
+}
+
+int trampoline_emit(struct trampoline_area *a, struct disasm *d,
+		    struct site_plan *p, const char *object, uintptr_t base)
+{
+	struct patch_site *site;
+	struct emitter e;
+	uint8_t *post, *after, *jmp_after_clone, *jmp_after_vfork;
+	int k = 0;
+	int r;
+
+	if (a->used_sites == a->nsites ||
+	    a->code_next + SITE_CODE_MAX > a->base + a->size)
+		return -ENOSPC;
+	site = &a->sites[a->used_sites];
+	e.p = a->code_next;
+
+	while (p->insns[k].addr != p->syscall_addr)
+		k++;
+	r = emit_moved(&e, d, p, 0, k);
+	if (r != 0)
+		return r;
+	emit_call(&e, site, &a->entry_slot[0]);
+	post = e.p;
+	r = emit_moved(&e, d, p, k + 1, p->count);
+	if (r != 0)
+		return r;
+	emit_jmp(&e, p->end);
+
+	site->raw_clone = e.p;
+	emit_raw_stub(&e, SYS_clone);
+	jmp_after_clone = e.p;
+	emit(&e, "\xeb\x00", 2);
+	site->raw_vfork = e.p;
+	emit_raw_stub(&e, SYS_vfork);
+	jmp_after_vfork = e.p;
+	emit(&e, "\xeb\x00", 2);
+	site->raw_clone3 = e.p;
+	emit_raw_stub(&e, 435 /* SYS_clone3 */);
+	after = e.p;
+	jmp_after_clone[1] = (uint8_t)(after - (jmp_after_clone + 2));
+	jmp_after_vfork[1] = (uint8_t)(after - (jmp_after_vfork + 2));
+	emit_call(&e, site, &a->entry_slot[1]);
+	emit_jmp(&e, (uintptr_t)post);
+
+	site->object = object;
+	site->offset = p->syscall_addr - base;
+	p->trampoline = (uintptr_t)a->code_next;
+	a->used_sites++;
+	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);
+	return 0;
+}
+
+int trampoline_area_seal(struct trampoline_area *a)
+{
+	long r = syscall_no_intercept(SYS_mprotect, a->base, a->data_size,
+				      PROT_READ);
+
+	if (r == 0)
+		r = syscall_no_intercept(SYS_mprotect, a->base + a->data_size,
+					 a->size - a->data_size,
+					 PROT_READ | PROT_EXEC);
+	return (int)r;
+}
+
+void trampoline_area_destroy(struct trampoline_area *a)
+{
+	if (a->base != NULL)
+		syscall_no_intercept(SYS_munmap, a->base, a->size);
+	a->base = NULL;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * trampoline.h -- the per-site code a patched syscall jumps to, kept within
+ * reach of a rel32 jump of the patched object.
+ */
+#ifndef INTERCEPT_TRAMPOLINE_H
+#define INTERCEPT_TRAMPOLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "disasm.h"
+#include "intercept.h"
+
+/* Instructions of a window: the syscall and the ones moved with it. */
+#define WINDOW_MAX_INSNS 8
+
+struct site_plan {
+	uintptr_t syscall_addr;
+	uintptr_t start, end; /* the bytes replaced by the jump */
+	uintptr_t pad_slot;   /* a 5-byte jump in padding, or 0 */
+	int count;
+	struct {
+		uintptr_t addr;
+		uint8_t size;
+	} insns[WINDOW_MAX_INSNS];
+	uintptr_t trampoline; /* set by trampoline_emit */
+};
+
+struct trampoline_area {
+	uint8_t *base;
+	size_t size;
+	size_t data_size; /* descriptors and entry pointers, not executable */
+	uint8_t *code_next;
+	struct patch_site *sites;
+	size_t nsites, used_sites;
+	void **entry_slot; /* &intercept_entry, &intercept_clone_entry */
+};
+
+/*
+ * Maps an area for nsites trampolines, reachable by rel32 from every byte
+ * of [lo, hi).
+ */
+int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
+			   uintptr_t hi, size_t nsites);
+
+/* Writes the trampoline of p; fills p->trampoline. */
+int trampoline_emit(struct trampoline_area *a, struct disasm *d,
+		    struct site_plan *p, const char *object, uintptr_t base);
+
+/* Makes the code executable and everything read-only. */
+int trampoline_area_seal(struct trampoline_area *a);
+
+void trampoline_area_destroy(struct trampoline_area *a);
+
+#endif
