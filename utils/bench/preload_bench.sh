@@ -1,0 +1,245 @@
+#!/bin/sh
+# preload_bench.sh -- the preload shim's figures, each beside the same
+# program on /dev/shm (the kernel's reference) and against its target:
+#
+#   fio 4 KiB random read and random write (psync, one job), IOPS  >= 3x
+#   4 KiB appends to a new file, MiB/s                             >= 3x
+#   dd of a 1 GiB file out of and into the mount, fresh process    >= 1x
+#   creates, stats, unlinks of 10,000 files                >= 1x (stats 2x)
+#   getppid and a read of a kernel file: the shim's cost over the bare
+#   interceptor                                                     <= 3 %
+#   start of /bin/true with the shim and PMEMFILE_POOLS set     <= +10 ms
+#
+# The pool lives on /dev/shm with PMEM_IS_PMEM_FORCE=1. BENCH_SCALE (a
+# factor, default 1) shrinks the sizes and durations for a quick run.
+set -u
+
+build=${BENCH_BUILD:-$(pwd)/build}
+scale=${BENCH_SCALE:-1}
+SHIM=$build/lib/libpmemfile.so
+INTERCEPT=$build/lib/libsyscall_intercept.so.0
+OPS=$build/utils/bench/preload_bench_ops
+MKFS=$build/bin/mkfs.pmemfile
+export PMEM_IS_PMEM_FORCE=1 LC_ALL=C
+
+for f in "$SHIM" "$OPS" "$MKFS"; do
+	if [ ! -e "$f" ]; then
+		echo "preload_bench: $f is not built"
+		exit 1
+	fi
+done
+
+work=$(mktemp -d /dev/shm/preload-bench.XXXXXX) || exit 1
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
+POOL=$work/pool
+MNT=/mnt/pmemfile-bench
+REF=$work/ref
+mkdir "$REF"
+failed=0
+
+# scaled N [MIN]: N times BENCH_SCALE, rounded, at least MIN (default 1).
+scaled()
+{
+	awk -v n="$1" -v s="$scale" -v m="${2:-1}" \
+		'BEGIN { v = int(n * s + 0.5); print (v < m ? m : v) }'
+}
+
+pf()
+{
+	LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$POOL "$@"
+}
+
+new_pool()
+{
+	rm -f "$POOL"
+	"$MKFS" "$POOL" "$1" >/dev/null || {
+		echo "preload_bench: mkfs.pmemfile $POOL $1 failed"
+		exit 1
+	}
+}
+
+broken()
+{
+	echo "  $1: FAILED ($2)"
+	failed=1
+}
+
+# higher NAME UNIT VALUE REF TARGET: a figure that should be at least
+# TARGET times its reference.
+higher()
+{
+	awk -v n="$1" -v u="$2" -v v="$3" -v r="$4" -v t="$5" 'BEGIN {
+		ratio = r > 0 ? v / r : 0
+		printf "  %-34s %12.1f %-6s /dev/shm %12.1f  ratio %6.2fx" \
+			"  target >= %gx  %s\n", n, v, u, r, ratio, t,
+			ratio >= t ? "met" : "MISSED" }'
+}
+
+# field FILE NAME: the value of "NAME value unit" in FILE.
+field()
+{
+	awk -v n="$2" '$1 == n { print $2 }' "$1"
+}
+
+# fio_iops RW DIR read|write RUNNER...: IOPS of one fio job in DIR.
+fio_iops()
+{
+	rw=$1
+	dir=$2
+	what=$3
+	shift 3
+	"$@" fio --name=bench --filename="$dir/fio.dat" --ioengine=psync \
+		--rw="$rw" --bs=4k --size="$(scaled 1024 16)m" --numjobs=1 \
+		--thread --time_based --runtime="$(scaled 10 1)" \
+		--randrepeat=0 --norandommap --output-format=json \
+		--output="$work/fio.json" >"$work/fio.log" 2>&1 || {
+		cat "$work/fio.log" "$work/fio.json" >&2
+		return 1
+	}
+	python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))["jobs"][0]
+if j["error"]:
+    sys.exit(1)
+print(j[sys.argv[2]]["iops"])' "$work/fio.json" "$what"
+}
+
+bench_fio()
+{
+	echo "fio, 4 KiB, psync, one job, $(scaled 1024 16) MiB file," \
+		"$(scaled 10 1) s:"
+	for rw in randread randwrite; do
+		case $rw in
+		randread) dir=read ;;
+		randwrite) dir=write ;;
+		esac
+		new_pool "$(scaled 2048 128)M"
+		p=$(fio_iops $rw "$MNT" $dir pf) || {
+			broken "fio $rw" "on the mount"
+			continue
+		}
+		r=$(fio_iops $rw "$REF" $dir env) || {
+			broken "fio $rw" "on /dev/shm"
+			continue
+		}
+		rm -f "$REF/fio.dat"
+		higher "$rw IOPS" IOPS "$p" "$r" 3
+	done
+}
+
+bench_append()
+{
+	mib=$(scaled 1024 16)
+	echo "4 KiB appends to a new file, $mib MiB:"
+	new_pool "$(scaled 2048 128)M"
+	pf "$OPS" append "$MNT/append" "$mib" >"$work/ap.p" ||
+		broken appends "on the mount"
+	"$OPS" append "$REF/append" "$mib" >"$work/ap.r" ||
+		broken appends "on /dev/shm"
+	higher "appends" MiB/s "$(field "$work/ap.p" appends)" \
+		"$(field "$work/ap.r" appends)" 3
+}
+
+# dd_rate ARGS...: MiB/s of a whole dd process (its start, the pool's
+# opening and its exit included), from the wall clock.
+dd_rate()
+{
+	t0=$(date +%s%N)
+	"$@" bs=1M status=none || return 1
+	t1=$(date +%s%N)
+	awk -v c="$count" -v ns=$((t1 - t0)) 'BEGIN { print c / (ns / 1e9) }'
+}
+
+bench_dd()
+{
+	count=$(scaled 1024 16)
+	echo "dd, bs=1M, $count MiB, each in a fresh process:"
+	new_pool "$(scaled 2048 128)M"
+	pin=$(dd_rate pf dd if=/dev/zero of="$MNT/big" count="$count") ||
+		broken "dd into" "on the mount"
+	rin=$(dd_rate dd if=/dev/zero of="$REF/big" count="$count") ||
+		broken "dd into" "on /dev/shm"
+	pout=$(dd_rate pf dd if="$MNT/big" of=/dev/null) ||
+		broken "dd out of" "on the mount"
+	rout=$(dd_rate dd if="$REF/big" of=/dev/null) ||
+		broken "dd out of" "on /dev/shm"
+	rm -f "$REF/big"
+	higher "dd into the mount" MiB/s "${pin:-0}" "${rin:-0}" 1
+	higher "dd out of the mount" MiB/s "${pout:-0}" "${rout:-0}" 1
+}
+
+bench_meta()
+{
+	n=$(scaled 10000 100)
+	echo "metadata, $n files in one directory:"
+	new_pool "$(scaled 1024 128)M"
+	pf "$OPS" meta "$MNT/meta" "$n" >"$work/meta.p" ||
+		broken metadata "on the mount"
+	"$OPS" meta "$REF/meta" "$n" >"$work/meta.r" ||
+		broken metadata "on /dev/shm"
+	for op in creates stats unlinks; do
+		t=1
+		[ $op = stats ] && t=2
+		higher "$op" ops/s "$(field "$work/meta.p" $op)" \
+			"$(field "$work/meta.r" $op)" $t
+	done
+}
+
+bench_calls()
+{
+	n=$(scaled 1000000 10000)
+	echo "calls not for a pool, best of 5 x $n:"
+	new_pool 128M
+	head -c 4096 /dev/urandom >"$work/kfile"
+	"$OPS" calls "$work/kfile" "$n" >"$work/calls.n" ||
+		broken calls natively
+	LD_PRELOAD=$INTERCEPT "$OPS" calls "$work/kfile" "$n" \
+		>"$work/calls.i" || broken calls "with the bare interceptor"
+	pf "$OPS" calls "$work/kfile" "$n" >"$work/calls.p" ||
+		broken calls "with the shim"
+	for c in getppid pread; do
+		awk -v c="$c" -v s="$(field "$work/calls.p" $c)" \
+			-v i="$(field "$work/calls.i" $c)" \
+			-v n="$(field "$work/calls.n" $c)" 'BEGIN {
+			d = i > 0 ? (s - i) / i * 100 : 0
+			printf "  %-10s shim %7.1f ns  bare interceptor %7.1f ns" \
+				"  native %7.1f ns  shim over interceptor %+5.1f%%" \
+				"  target <= 3%%  %s\n", c, s, i, n, d,
+				d <= 3 ? "met" : "MISSED" }'
+	done
+}
+
+bench_start()
+{
+	runs=$(scaled 300 20)
+	echo "start of /bin/true, $runs runs (hyperfine):"
+	new_pool 128M
+	hyperfine -N --warmup 20 --runs "$runs" --export-json \
+		"$work/start.json" "env /bin/true" \
+		"env LD_PRELOAD=$INTERCEPT /bin/true" \
+		"env LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$POOL /bin/true" \
+		>"$work/start.log" 2>&1 || {
+		cat "$work/start.log"
+		broken start hyperfine
+		return
+	}
+	python3 -c '
+import json, sys
+r = [x["mean"] * 1e3 for x in json.load(open(sys.argv[1]))["results"]]
+d = r[2] - r[0]
+print("  %-34s %8.2f ms  bare interceptor %8.2f ms  no LD_PRELOAD %8.2f ms"
+      % ("/bin/true with the shim", r[2], r[1], r[0]))
+print("  %-34s %+8.2f ms  target <= +10 ms  %s"
+      % ("added by the shim", d, "met" if d <= 10 else "MISSED"))
+' "$work/start.json"
+}
+
+echo "preload shim vs /dev/shm (BENCH_SCALE=$scale)"
+bench_fio
+bench_append
+bench_dd
+bench_meta
+bench_calls
+bench_start
+exit $failed
