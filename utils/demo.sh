@@ -1,0 +1,167 @@
+#!/bin/sh
+# demo.sh BUILD -- the main job, for real. Keeps a 1 GiB sparse pool at
+# ${XDG_DATA_HOME:-~/.local/share}/pmemfile/demo.pool (created when absent,
+# reused when it passes its check, recreated when it does not) and runs
+# unmodified programs on it through the preload shim, each in its own
+# process: tar extracts this repository's sources into the mount, ls, du and
+# md5sum look at them, sqlite3 builds and queries a database there.
+#
+# Everything shown is what the programs printed. Any failure stops the demo
+# with a message naming the command and a non-zero status.
+set -u
+
+build=$(cd "${1:-build}" 2>/dev/null && pwd) || {
+	echo "demo: no build folder '${1:-build}'; run make first" >&2
+	exit 1
+}
+top=$(cd "$(dirname "$0")/.." && pwd)
+pmemfile=$build/bin/pmemfile
+shim=$build/lib/libpmemfile.so
+mnt=/mnt/pmemfile
+dir=${XDG_DATA_HOME:-$HOME/.local/share}/pmemfile
+pool=$dir/demo.pool
+
+fail() {
+	echo "demo: FAILED: $*" >&2
+	exit 1
+}
+
+heading() {
+	printf '\n== %s\n' "$*"
+}
+
+# Shows a command as typed, then runs it; a failure ends the demo.
+show() {
+	printf '$ %s\n' "$*"
+	"$@" || fail "'$*' exited with status $?"
+}
+
+# Runs a program under the shim, with the pool mounted at $mnt.
+on_pool() {
+	printf '[%s] $ %s\n' "$mnt" "$*"
+	"$pmemfile" run -m "$mnt" "$pool" -- "$@" ||
+		fail "'$*' on the mount exited with status $?"
+}
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+elapsed_since() {
+	ms=$(($(now_ms) - $1))
+	printf '(%d.%03d s)\n' $((ms / 1000)) $((ms % 1000))
+}
+
+[ -x "$pmemfile" ] || fail "$pmemfile is not built (run make)"
+[ -f "$shim" ] || fail "the preload shim $shim is not built (run make)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pmemfile-demo.XXXXXX") || fail "mktemp"
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+heading "The pool"
+mkdir -p "$dir" || fail "cannot create $dir"
+if [ -e "$pool" ]; then
+	if "$pmemfile" check "$pool" >"$tmp/check" 2>&1; then
+		echo "Reusing the pool of an earlier run, $pool. It holds:"
+		show "$pmemfile" ls -l "$pool" /
+		echo "Removing what the earlier run put there:"
+		show "$pmemfile" rm -r -f "$pool" /src /demo.db
+	elif [ "$(tail -n 1 "$tmp/check")" != "$pool: damaged" ]; then
+		cat "$tmp/check" >&2
+		fail "cannot use $pool (left as it is)"
+	else
+		echo "The pool at $pool failed its check:"
+		cat "$tmp/check"
+		echo "Recreating it."
+		rm -f "$pool" || fail "cannot remove $pool"
+		show "$pmemfile" create --sparse "$pool" 1G
+	fi
+else
+	echo "Creating a new pool (none at $pool yet)."
+	show "$pmemfile" create --sparse "$pool" 1G
+fi
+printf 'The pool file: %s bytes long, %s on disk.\n' \
+	"$(stat -c %s "$pool")" "$(du -h "$pool" | cut -f1)"
+
+heading "A source tree: this repository"
+if git -C "$top" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+	show git -C "$top" archive --format=tar -o "$tmp/src.tar" HEAD
+else
+	show tar -C "$top" -cf "$tmp/src.tar" --exclude=./build --exclude=./.git .
+fi
+mkdir "$tmp/ref" && tar -C "$tmp/ref" -xf "$tmp/src.tar" ||
+	fail "cannot unpack the sources into $tmp/ref"
+(cd "$tmp/ref" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) \
+	>"$tmp/files" || fail "cannot list the sources"
+nfiles=$(wc -l <"$tmp/files")
+echo "$nfiles files, $(du -sh "$tmp/ref" | cut -f1) on the kernel's file system."
+
+heading "tar extracts them into the mount"
+on_pool mkdir "$mnt/src"
+start=$(now_ms)
+on_pool tar -xf "$tmp/src.tar" -C "$mnt/src"
+elapsed_since "$start"
+
+heading "ls and du look at them"
+on_pool ls -l "$mnt/src"
+on_pool du -sh "$mnt/src"
+
+heading "md5sum of every file, in the mount and in the original"
+set --
+while IFS= read -r f; do
+	set -- "$@" "$mnt/src/$f"
+done <"$tmp/files"
+start=$(now_ms)
+printf '[%s] $ md5sum %s/src/... (%d files)\n' "$mnt" "$mnt" "$nfiles"
+"$pmemfile" run -m "$mnt" "$pool" -- md5sum "$@" >"$tmp/pool.md5" ||
+	fail "md5sum on the mount exited with status $?"
+elapsed_since "$start"
+sed "s|  $mnt/src/|  |" "$tmp/pool.md5" >"$tmp/pool.sums"
+(cd "$tmp/ref" && tr '\n' '\0' <"$tmp/files" | xargs -0 md5sum) \
+	>"$tmp/ref.sums" || fail "md5sum of the originals"
+head -n 3 "$tmp/pool.sums"
+echo "..."
+if ! cmp -s "$tmp/pool.sums" "$tmp/ref.sums"; then
+	diff "$tmp/ref.sums" "$tmp/pool.sums" | head -n 20
+	fail "files in the mount differ from the originals"
+fi
+echo "All $nfiles checksums match the originals."
+
+heading "sqlite3 builds a database in the mount"
+{
+	echo "CREATE TABLE files(path TEXT PRIMARY KEY, bytes INTEGER, md5 TEXT);"
+	echo "BEGIN;"
+	while read -r sum path; do
+		bytes=$(stat -c %s "$tmp/ref/$path")
+		printf "INSERT INTO files VALUES('%s', %s, '%s');\n" \
+			"$(printf '%s' "$path" | sed "s/'/''/g")" "$bytes" "$sum"
+	done <"$tmp/ref.sums"
+	echo "COMMIT;"
+	echo "CREATE TABLE numbers(n INTEGER PRIMARY KEY, square INTEGER);"
+	echo "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c"
+	echo "  WHERE n < 10000) INSERT INTO numbers SELECT n, n * n FROM c;"
+} >"$tmp/load.sql"
+printf '[%s] $ sqlite3 %s/demo.db < load.sql   (%d rows of files, 10000 numbers)\n' \
+	"$mnt" "$mnt" "$nfiles"
+"$pmemfile" run -m "$mnt" "$pool" -- sqlite3 "$mnt/demo.db" <"$tmp/load.sql" ||
+	fail "sqlite3 could not load the database (status $?)"
+echo "A new process queries it:"
+on_pool sqlite3 -header -column "$mnt/demo.db" \
+	"SELECT path, bytes FROM files ORDER BY bytes DESC, path LIMIT 5;"
+on_pool sqlite3 "$mnt/demo.db" \
+	"SELECT count(*) || ' numbers, sum of squares ' || sum(square) FROM numbers;"
+on_pool sqlite3 "$mnt/demo.db" "PRAGMA integrity_check;"
+want=$(awk '{ print $1 }' "$tmp/ref.sums" | head -n 1)
+first=$(head -n 1 "$tmp/files")
+got=$("$pmemfile" run -m "$mnt" "$pool" -- sqlite3 "$mnt/demo.db" \
+	"SELECT md5 FROM files WHERE path = '$first';") ||
+	fail "sqlite3 query of $first"
+[ "$got" = "$want" ] ||
+	fail "the database says md5 '$got' for $first, the file has '$want'"
+on_pool ls -l "$mnt/demo.db"
+
+heading "The pool now"
+show "$pmemfile" df "$pool"
+show "$pmemfile" check "$pool"
+printf 'The pool file: %s on disk. It stays at %s; the next run reuses it.\n' \
+	"$(du -h "$pool" | cut -f1)" "$pool"
