@@ -94,7 +94,8 @@ prog_compare()
 	if ! diff -u "$2" "$3" >"$WORK/diff.out"; then
 		echo "--- kernel, +++ mount: $1 differs:"
 		cat "$WORK/diff.out"
-		prog_fail "$1 differs between the kernel directory and the mount"
+		prog_fail "$1 differs between the kernel directory" \
+			"and the mount"
 	fi
 	echo "ok: $1 is the same on the kernel directory and the mount"
 }
@@ -115,29 +116,29 @@ x()
 prog_both()
 {
 	prog_name=$1
-	prog_fn=$2
+	prog_w=$WORK/$1
 	prog_mflag=
 	[ "${PROG_MTIMES:-0}" = 1 ] && prog_mflag=-m
 	mkdir -p "$WORK/out.kernel" "$WORK/out.mount"
 
-	R= D=$KDIR O=$WORK/out.kernel "$prog_fn" >"$WORK/$prog_name.k.raw"
+	R= D=$KDIR O=$WORK/out.kernel "$2" >"$prog_w.k.raw"
 	[ "${PROG_NO_SHIM:-0}" = 1 ] && rm -rf "$MNT" && mkdir "$MNT"
-	R=pf D=$MNT O=$WORK/out.mount "$prog_fn" >"$WORK/$prog_name.m.raw"
+	R=pf D=$MNT O=$WORK/out.mount "$2" >"$prog_w.m.raw"
 
-	prog_sanitize <"$WORK/$prog_name.k.raw" >"$WORK/$prog_name.k"
-	prog_sanitize <"$WORK/$prog_name.m.raw" >"$WORK/$prog_name.m"
-	prog_compare "$prog_name: output" "$WORK/$prog_name.k" "$WORK/$prog_name.m"
+	prog_sanitize <"$prog_w.k.raw" >"$prog_w.k"
+	prog_sanitize <"$prog_w.m.raw" >"$prog_w.m"
+	prog_compare "$prog_name: output" "$prog_w.k" "$prog_w.m"
 
 	# The roots themselves are left out: the mount's root is the pool's.
 	"$TREEDUMP" "$KDIR" $prog_mflag 2>&1 | sed 1d | prog_sanitize \
-		>"$WORK/$prog_name.tree.k"
+		>"$prog_w.tree.k"
 	pf "$TREEDUMP" "$MNT" $prog_mflag 2>&1 | sed 1d | prog_sanitize \
-		>"$WORK/$prog_name.tree.m"
-	prog_compare "$prog_name: tree" "$WORK/$prog_name.tree.k" "$WORK/$prog_name.tree.m"
+		>"$prog_w.tree.m"
+	prog_compare "$prog_name: tree" "$prog_w.tree.k" "$prog_w.tree.m"
 
-	"$TREEDUMP" "$WORK/out.kernel" $prog_mflag >"$WORK/$prog_name.out.k" 2>&1
-	"$TREEDUMP" "$WORK/out.mount" $prog_mflag >"$WORK/$prog_name.out.m" 2>&1
+	"$TREEDUMP" "$WORK/out.kernel" $prog_mflag >"$prog_w.out.k" 2>&1
+	"$TREEDUMP" "$WORK/out.mount" $prog_mflag >"$prog_w.out.m" 2>&1
 	prog_compare "$prog_name: files written out of the root" \
-		"$WORK/$prog_name.out.k" "$WORK/$prog_name.out.m"
+		"$prog_w.out.k" "$prog_w.out.m"
 	prog_check_mountpoint
 }

@@ -43,7 +43,8 @@ sysread($rw, $buf, 10);
 show("sysread", $buf);
 truncate($rw, 6000) or die "truncate: $!";
 close $rw;
-sysopen(my $ex, "$root/d/bin", O_RDWR | O_CREAT | O_EXCL) or show("O_EXCL:", $!);
+sysopen(my $ex, "$root/d/bin", O_RDWR | O_CREAT | O_EXCL)
+	or show("O_EXCL:", $!);
 open(my $no, '<', "$root/none/x") or show("missing:", $!);
 
 show("tests", (-e "$root/d/f.txt" ? 1 : 0), (-f "$root/d" ? 1 : 0),

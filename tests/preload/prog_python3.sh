@@ -81,7 +81,8 @@ except FileNotFoundError as e:
 
 os.symlink("text.txt", os.path.join(src, "link"))
 os.chmod(os.path.join(src, "a", "bin"), 0o640)
-os.utime(os.path.join(src, "text.txt"), ns=(1000000000123456789, 1200000000987654321))
+os.utime(os.path.join(src, "text.txt"),
+         ns=(1000000000123456789, 1200000000987654321))
 st = os.stat(os.path.join(src, "text.txt"))
 show("utime", st.st_atime_ns, st.st_mtime_ns, oct(st.st_mode), st.st_nlink)
 
@@ -92,13 +93,15 @@ for e in sorted(os.scandir(src), key=lambda e: e.name):
 dst = os.path.join(root, "copy")
 shutil.copytree(src, dst, symlinks=True)
 cst = os.stat(os.path.join(dst, "text.txt"))
-show("copystat mtime", cst.st_mtime_ns, oct(os.stat(os.path.join(dst, "a", "bin")).st_mode))
+show("copystat mtime", cst.st_mtime_ns,
+     oct(os.stat(os.path.join(dst, "a", "bin")).st_mode))
 show("walk equal", tree(src) == tree(dst))
 for t in tree(dst):
     show("walk", *t)
 
 shutil.copytree(src, os.path.join(out, "copy-out"), symlinks=True)
-shutil.copytree(os.path.join(out, "copy-out"), os.path.join(root, "copy-back"), symlinks=True)
+shutil.copytree(os.path.join(out, "copy-out"),
+                os.path.join(root, "copy-back"), symlinks=True)
 show("out and back equal", tree(src) == tree(os.path.join(root, "copy-back")))
 
 with open(os.path.join(dst, "new"), "w") as f:
@@ -106,7 +109,8 @@ with open(os.path.join(dst, "new"), "w") as f:
 os.replace(os.path.join(dst, "new"), os.path.join(dst, "text.txt"))
 show("replaced", open(os.path.join(dst, "text.txt")).read())
 os.rename(os.path.join(dst, "a"), os.path.join(dst, "renamed"))
-os.replace(os.path.join(dst, "renamed", "bin"), os.path.join(out, "moved-out.bin"))
+os.replace(os.path.join(dst, "renamed", "bin"),
+           os.path.join(out, "moved-out.bin"))
 try:
     os.rename(os.path.join(dst, "renamed"), os.path.join(dst, "link"))
 except OSError as e:
@@ -139,7 +143,8 @@ p = pathlib.Path(root, "pl")
 p.mkdir()
 (p / "x.py").write_text("print('hi')\n")
 (p / "y.txt").write_text("y")
-show("glob", sorted(q.name for q in p.glob("*.py")), sorted(q.name for q in p.rglob("*")))
+show("glob", sorted(q.name for q in p.glob("*.py")),
+     sorted(q.name for q in p.rglob("*")))
 show("exists", (p / "x.py").exists(), (p / "nope").exists(), p.is_dir())
 shutil.rmtree(os.path.join(root, "copy-back"))
 show("top", sorted(os.listdir(root)))

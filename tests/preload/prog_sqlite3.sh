@@ -29,7 +29,7 @@ crash()
 	rm -f "$WORK/fifo" "$WORK/pid" "$WORK/crash.out"
 	mkfifo "$WORK/fifo"
 	# The shell that runs $R reports the kill on its stderr: /dev/null.
-	$R sh -c 'echo $$ >"$1"; out=$2; shift 2; exec sqlite3 "$@" >"$out" 2>&1' \
+	$R sh -c 'echo $$ >"$1"; o=$2; shift 2; exec sqlite3 "$@" >"$o" 2>&1' \
 		sh "$WORK/pid" "$WORK/crash.out" -batch "$1" <"$WORK/fifo" \
 		2>/dev/null &
 	bg=$!

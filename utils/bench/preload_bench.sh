@@ -202,11 +202,11 @@ bench_calls()
 		awk -v c="$c" -v s="$(field "$work/calls.p" $c)" \
 			-v i="$(field "$work/calls.i" $c)" \
 			-v n="$(field "$work/calls.n" $c)" 'BEGIN {
-			d = i > 0 ? (s - i) / i * 100 : 0
-			printf "  %-10s shim %7.1f ns  bare interceptor %7.1f ns" \
-				"  native %7.1f ns  shim over interceptor %+5.1f%%" \
-				"  target <= 3%%  %s\n", c, s, i, n, d,
-				d <= 3 ? "met" : "MISSED" }'
+		d = i > 0 ? (s - i) / i * 100 : 0
+		printf "  %-8s shim %6.1f ns  bare interceptor %6.1f ns" \
+			"  native %6.1f ns  shim over interceptor %+5.1f%%" \
+			"  target <= 3%%  %s\n", c, s, i, n, d,
+			d <= 3 ? "met" : "MISSED" }'
 	done
 }
 
