@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * pool_full -- a full pool gives ENOSPC and leaves everything consistent:
+ * writes, creates and mkdirs fail with ENOSPC (a write may first be short,
+ * as on any file system), the failed names do not exist, the data written
+ * before is intact, the checker accepts the pool, and once space is freed
+ * the same operations work again.
+ */
+#include "check.h"
+#include "tcheck.h"
+
+#include <libpmemfile-posix.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#define MiB (1UL << 20)
+#define CHUNK 65536
+
+static char path[4096];
+
+static void pattern(char *buf, size_t n, uint64_t off)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)((off + i) * 2654435761u >> 13);
+}
+
+/* Writes until the pool is full; returns the bytes acknowledged. */
+static uint64_t fill_file(PMEMfilepool *pfp, PMEMfile *f)
+{
+	static char buf[CHUNK];
+	uint64_t off = 0;
+	for (;;) {
+		pattern(buf, CHUNK, off);
+		errno = 0;
+		ssize_t n = pmemfile_write(pfp, f, buf, CHUNK);
+		if (n < 0) {
+			T_EQ(errno, ENOSPC);
+			return off;
+		}
+		T_ASSERT(n > 0 && n <= CHUNK);
+		off += (uint64_t)n;
+		T_ASSERT(off < 1024 * MiB);
+	}
+}
+
+static void verify_file(PMEMfilepool *pfp, const char *name, uint64_t size)
+{
+	static char buf[CHUNK], want[CHUNK];
+	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	pmemfile_stat_t st;
+	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	T_EQ(st.st_size, size);
+	for (uint64_t off = 0; off < size; off += CHUNK) {
+		size_t n = size - off < CHUNK ? size - off : CHUNK;
+		T_EQ(pmemfile_read(pfp, f, buf, CHUNK), n);
+		pattern(want, n, off);
+		if (memcmp(buf, want, n))
+			T_FAIL("%s: data at %llu changed", name,
+			       (unsigned long long)off);
+	}
+	pmemfile_close(pfp, f);
+}
+
+/* Creates files or directories until ENOSPC; returns how many. */
+static int fill_names(PMEMfilepool *pfp, int dirs)
+{
+	char name[64];
+	for (int i = 0;; i++) {
+		snprintf(name, sizeof(name), "/names/%s%06d-with-a-longer-name",
+			 dirs ? "d" : "f", i);
+		errno = 0;
+		int r;
+		if (dirs) {
+			r = pmemfile_mkdir(pfp, name, 0755);
+		} else {
+			PMEMfile *f = pmemfile_open(pfp, name,
+						    PMEMFILE_O_CREAT |
+							    PMEMFILE_O_WRONLY,
+						    0644);
+			r = f ? 0 : -1;
+			if (f)
+				pmemfile_close(pfp, f);
+		}
+		if (r) {
+			T_EQ(errno, ENOSPC);
+			pmemfile_stat_t st;
+			T_ERRNO(pmemfile_lstat(pfp, name, &st), ENOENT);
+			return i;
+		}
+		T_ASSERT(i < 10000000);
+	}
+}
+
+int main(void)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
+	unlink(path);
+
+	PMEMfilepool *pfp = pmemfile_pool_create(path, 16 * MiB, 0600);
+	T_ASSERT(pfp != NULL);
+	T_EQ(pmemfile_mkdir(pfp, "/names", 0755), 0);
+	PMEMfile *f = pmemfile_open(pfp, "/big",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	uint64_t size = fill_file(pfp, f);
+	T_ASSERT(size > 4 * MiB);
+	/* Once full, a further write fails again and changes nothing. */
+	T_ERRNO(pmemfile_write(pfp, f, "x", 1) > 0 ? 0 : -1, ENOSPC);
+	pmemfile_close(pfp, f);
+	verify_file(pfp, "/big", size);
+
+	int files = fill_names(pfp, 0);
+	int dirs = fill_names(pfp, 1);
+	printf("full after %llu bytes, then %d more files, %d more dirs\n",
+	       (unsigned long long)size, files, dirs);
+	verify_file(pfp, "/big", size);
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(path, stdout), 0);
+
+	pfp = pmemfile_pool_open(path);
+	T_ASSERT(pfp != NULL);
+	verify_file(pfp, "/big", size);
+	T_EQ(pmemfile_unlink(pfp, "/big"), 0);
+	f = pmemfile_open(pfp, "/again", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
+			  0644);
+	T_ASSERT(f != NULL);
+	static char buf[CHUNK];
+	pattern(buf, CHUNK, 0);
+	for (int i = 0; i < 32; i++)
+		T_EQ(pmemfile_pwrite(pfp, f, buf, CHUNK, (off_t)i * CHUNK),
+		     CHUNK);
+	pmemfile_close(pfp, f);
+	T_EQ(pmemfile_mkdir(pfp, "/names/after", 0755), 0);
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(path, stdout), 0);
+	printf("ENOSPC left the pool consistent and usable\n");
+	return 0;
+}
