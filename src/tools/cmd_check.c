@@ -29,6 +29,10 @@ static int check_in_child(const char *path)
 	int ret = pmemfile_check_pool(path, stdout);
 
 	fflush(stdout);
+	if (ret == -EWOULDBLOCK) {
+		tool_error("%s: the pool is in use by another process", path);
+		return CHECK_ERROR;
+	}
 	if (ret < 0) {
 		tool_error("%s: cannot check the pool: %s", path,
 			   strerror(-ret));

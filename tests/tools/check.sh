@@ -1,0 +1,64 @@
+#!/bin/sh
+# pmemfile check: 0 on a good pool; 1 and the problem on a pool damaged at a
+# known place of its layout; a message, never a crash, for a foreign or
+# corrupt file.
+. "$TEST_TOP/tests/tools/lib.sh"
+OBJPOOL=$TEST_BUILD/tests/tools/objpool
+
+# damage FILE OFFSET BYTES: overwrites bytes in place.
+damage() {
+	printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+offset() {
+	"$OBJPOOL" offsets "$1" | sed -n "s/^$2 //p"
+}
+
+new_pool good.pool
+"$PF" mkdir good.pool /d && printf 'hello' >h && "$PF" put good.pool h /d/h ||
+	failed=1
+run "$PF" check good.pool
+expect "status of check on a good pool" "$rc" 0
+expect "last line of check on a good pool" \
+	"$(printf '%s\n' "$out" | tail -n 1)" "good.pool: consistent"
+expect "stderr of check on a good pool" "$err" ""
+
+# The superblock's magic.
+cp good.pool magic.pool
+off=$(offset magic.pool super.magic)
+[ -n "$off" ] || { echo "no superblock offset"; exit 1; }
+damage magic.pool "$off" 'XXXXXXXX'
+run "$PF" check magic.pool
+expect "status of check with a damaged superblock" "$rc" 1
+expect "last line of check with a damaged superblock" \
+	"$(printf '%s\n' "$out" | tail -n 1)" "magic.pool: damaged"
+[ "$(printf '%s\n' "$out" | wc -l)" -ge 2 ] ||
+	{ echo "FAIL: check named no problem: $out"; failed=1; }
+
+# The root directory's inode made into a regular file.
+cp good.pool root.pool
+off=$(offset root.pool root_inode.mode)
+damage root.pool "$off" '\244\201\000\000'
+run "$PF" check root.pool
+expect "status of check with a damaged root inode" "$rc" 1
+expect "last line of check with a damaged root inode" \
+	"$(printf '%s\n' "$out" | tail -n 1)" "root.pool: damaged"
+
+# Files that are no pmemfile pool at all.
+echo "just text" >text.pool
+expect_run 1 "" "pmemfile check: text.pool: not a pmemfile pool (no libpmemobj header)" \
+	"$PF" check text.pool
+: >empty.pool
+expect_run 1 "" "pmemfile check: empty.pool: not a pmemfile pool (no libpmemobj header)" \
+	"$PF" check empty.pool
+"$OBJPOOL" create other.pool otherlayout || exit 1
+expect_run 1 "" "pmemfile check: other.pool: not a pmemfile pool (libpmemobj layout 'otherlayout')" \
+	"$PF" check other.pool
+printf 'PMEMOBJ\000' >short.pool
+expect_run 1 "" "pmemfile check: short.pool: not a pmemfile pool (truncated header)" \
+	"$PF" check short.pool
+expect_run 1 "" "pmemfile check: nope.pool: No such file or directory" \
+	"$PF" check nope.pool
+mkdir dir.pool
+expect_run 1 "" "pmemfile check: dir.pool: Is a directory" "$PF" check dir.pool
+finish

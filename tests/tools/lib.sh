@@ -1,0 +1,56 @@
+# lib.sh -- sourced by the tools tests: where the tools are, and checks that
+# compare a command's exit status, standard output and standard error with
+# the exact expected ones. A test ends with `finish`.
+set -u
+PF=$TEST_BUILD/bin/pmemfile
+MKFS=$TEST_BUILD/bin/mkfs.pmemfile
+export PMEM_IS_PMEM_FORCE=1
+# Messages of the kernel's tools (the reference) in plain ASCII quotes.
+export LC_ALL=C
+failed=0
+
+if [ ! -x "$PF" ] || [ ! -x "$MKFS" ]; then
+	echo "the pmemfile tools are not built ($PF)"
+	exit 77
+fi
+
+# run CMD...: sets rc, out and err.
+run() {
+	"$@" >"$TMPDIR/.out" 2>"$TMPDIR/.err"
+	rc=$?
+	out=$(cat "$TMPDIR/.out")
+	err=$(cat "$TMPDIR/.err")
+}
+
+# expect WHAT GOT WANT
+expect() {
+	[ "$2" = "$3" ] && return 0
+	printf 'FAIL: %s\n--- expected:\n%s\n--- got:\n%s\n---\n' "$1" "$3" "$2"
+	failed=1
+}
+
+# expect_run STATUS STDOUT STDERR CMD...
+expect_run() {
+	want_rc=$1
+	want_out=$2
+	want_err=$3
+	shift 3
+	run "$@"
+	expect "status of: $*" "$rc" "$want_rc"
+	expect "stdout of: $*" "$out" "$want_out"
+	expect "stderr of: $*" "$err" "$want_err"
+}
+
+# A fresh pool of 16M at $1.
+new_pool() {
+	rm -f "$1"
+	"$MKFS" "$1" 16M >/dev/null || {
+		echo "mkfs.pmemfile $1 16M failed"
+		exit 1
+	}
+}
+
+finish() {
+	[ $failed -eq 0 ] && echo "all checks passed"
+	exit $failed
+}
