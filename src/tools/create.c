@@ -118,9 +118,14 @@ static int create_check_size(const char *path, const char *size_text,
 	if (*size < PMEMOBJ_MIN_POOL) {
 		size_format(*size, have, sizeof(have));
 		size_format(PMEMOBJ_MIN_POOL, need, sizeof(need));
-		tool_error("%s%s is too small: a pool needs at least %s",
-			   *existing ? "the size of the file, " : "size ",
-			   *existing ? have : size_text, need);
+		if (*existing)
+			tool_error("the size of the file, %s, is too small: a "
+				   "pool needs at least %s",
+				   have, need);
+		else
+			tool_error("size %s is too small: a pool needs at "
+				   "least %s",
+				   size_text, need);
 		return -1;
 	}
 	if (*size > (uint64_t)SIZE_MAX || *size > (uint64_t)INT64_MAX) {
