@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * check.h -- assertions for the tests of libsyscall_intercept: each failed
+ * check names what differed and ends the test with status 1.
+ */
+#ifndef TEST_INTERCEPT_CHECK_H
+#define TEST_INTERCEPT_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, \
+				__LINE__, #cond);                              \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			exit(1);                                               \
+		}                                                              \
+	} while (0)
+
+/* Two longs must be equal; the message shows both. */
+#define CHECK_EQ(got, want, what)                                         \
+	do {                                                              \
+		long check_got_ = (long)(got);                            \
+		long check_want_ = (long)(want);                          \
+		CHECK(check_got_ == check_want_, "%s: got %ld, want %ld", \
+		      (what), check_got_, check_want_);                   \
+	} while (0)
+
+/*
+ * Waits for pid; returns its exit status, or 1000 + the signal that killed
+ * it.
+ */
+static inline int check_wait(pid_t pid)
+{
+	int status;
+
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid(%d): %m", (int)pid);
+	if (WIFSIGNALED(status))
+		return 1000 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+#endif

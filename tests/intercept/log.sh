@@ -1,0 +1,44 @@
+#!/bin/sh
+# INTERCEPT_LOG: one line per call with its name, quoted path and result;
+# a trailing '-' puts one log per process, named after its pid;
+# INTERCEPT_LOG_TRUNC=0 appends to an existing log instead of truncating it.
+. "$TEST_TOP/tests/intercept/lib.sh"
+
+echo hello >input
+
+# head reads and writes (cat may use copy_file_range instead). The log
+# holds a descriptor, so input may get 4.
+LD_PRELOAD=$LIB INTERCEPT_LOG=$PWD/log head -n 5 input >out ||
+	fail "head under INTERCEPT_LOG failed"
+expect_same "head output" input out
+grep -Eq 'openat\(.*"input".*\) = [34]( |$)' log ||
+	{ head -50 log; fail "no openat of \"input\" = 3 or 4 in the log"; }
+grep -Eq 'read\(.* = 6( |$)' log || fail "no read of 6 bytes in the log"
+grep -Eq 'write\(.* = 6( |$)' log || fail "no write of 6 bytes in the log"
+
+LD_PRELOAD=$LIB INTERCEPT_LOG=$PWD/log cat missing 2>err &&
+	fail "cat of a missing file succeeded"
+grep -Eq 'openat\(.*"missing".*\) = -2( |$)' log ||
+	{ head -50 log; fail "no failed openat of \"missing\" = -2 in the log"; }
+grep -q 'openat(.*"input"' log &&
+	fail "the log of the first run was not truncated"
+
+# Appending.
+LD_PRELOAD=$LIB INTERCEPT_LOG=$PWD/log INTERCEPT_LOG_TRUNC=0 cat input \
+	>/dev/null || fail "cat with INTERCEPT_LOG_TRUNC=0 failed"
+[ "$(grep -c 'openat(.*"missing"' log)" = 1 ] ||
+	fail "INTERCEPT_LOG_TRUNC=0 did not keep the previous log"
+[ "$(grep -c 'openat(.*"input"' log)" = 1 ] ||
+	fail "INTERCEPT_LOG_TRUNC=0 did not append the new lines"
+
+# One log per process: sh and the two heads it forks.
+LD_PRELOAD=$HOOK TEST_HOOK_OUT=$PWD/hook.out INTERCEPT_LOG=$PWD/plog- \
+	sh -c 'head input; head input; true' >/dev/null || fail "sh failed"
+pids=$(sed -n 's/^exit pid=\([0-9]*\) .*/\1/p' hook.out | sort -n | xargs)
+logs=$(ls plog-* | sed 's/^plog-//' | sort -n | xargs)
+[ "$(echo "$pids" | wc -w)" = 3 ] || fail "processes seen: '$pids', want 3"
+[ "$pids" = "$logs" ] || fail "logs for pids '$logs', processes '$pids'"
+[ "$(grep -l 'openat(.*"input"' plog-* | wc -l)" = 2 ] ||
+	fail "want two of the three logs (the heads') to open \"input\""
+echo "INTERCEPT_LOG, its pid suffix and INTERCEPT_LOG_TRUNC work"
+exit 0
