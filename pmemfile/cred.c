@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * cred.c -- credentials of the pool's user and permission checks.
+ *
+ * The identity starts as the process's own. Like the kernel, uid 0 passes
+ * read and write checks and may search any directory and execute a file
+ * with any execute bit.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cred.h"
+
+#define ROOT_CAPS                                                       \
+	((1ULL << PMEMFILE_CAP_CHOWN) | (1ULL << PMEMFILE_CAP_FOWNER) | \
+	 (1ULL << PMEMFILE_CAP_FSETID))
+
+int cred_init(PMEMfilepool *pfp)
+{
+	struct cred *c = &pfp->cred;
+	c->ruid = getuid();
+	c->euid = c->fsuid = geteuid();
+	c->rgid = getgid();
+	c->egid = c->fsgid = getegid();
+	int n = getgroups(0, NULL);
+	c->ngroups = 0;
+	c->groups = NULL;
+	if (n > 0) {
+		c->groups = calloc((size_t)n, sizeof(gid_t));
+		if (!c->groups)
+			return -ENOMEM;
+		n = getgroups(n, c->groups);
+		c->ngroups = n > 0 ? (size_t)n : 0;
+	}
+	c->caps = c->euid == 0 ? ROOT_CAPS : 0;
+	return 0;
+}
+
+void cred_fini(PMEMfilepool *pfp)
+{
+	free(pfp->cred.groups);
+	pfp->cred.groups = NULL;
+}
+
+static bool in_groups(const struct cred *c, gid_t gid)
+{
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
+int perm_check(PMEMfilepool *pfp, const struct pmemfile_inode *in, int mask,
+	       bool real)
+{
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	const struct cred *c = &pfp->cred;
+	uid_t uid = real ? c->ruid : c->fsuid;
+	gid_t gid = real ? c->rgid : c->fsgid;
+	unsigned mode = in->mode;
+	int r = 0;
+	if (uid == 0) {
+		if ((mask & PERM_X) && !S_ISDIR(mode) && !(mode & 0111))
+			r = -EACCES;
+	} else {
+		unsigned bits;
+		if (in->uid == uid)
+			bits = mode >> 6;
+		else if (in->gid == gid || in_groups(c, in->gid))
+			bits = mode >> 3;
+		else
+			bits = mode;
+		if ((bits & (unsigned)mask & 7) != ((unsigned)mask & 7))
+			r = -EACCES;
+	}
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	return r;
+}
+
+bool cred_has_cap(PMEMfilepool *pfp, int cap)
+{
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	bool r = (pfp->cred.caps >> cap) & 1;
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	return r;
+}
+
+bool cred_is_owner(PMEMfilepool *pfp, const struct pmemfile_inode *in)
+{
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	bool r = pfp->cred.fsuid == in->uid ||
+		 ((pfp->cred.caps >> PMEMFILE_CAP_FOWNER) & 1);
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	return r;
+}
+
+bool cred_in_group(PMEMfilepool *pfp, gid_t gid)
+{
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	bool r = pfp->cred.fsgid == gid || in_groups(&pfp->cred, gid);
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	return r;
+}
+
+uid_t cred_fsuid(PMEMfilepool *pfp)
+{
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	uid_t r = pfp->cred.fsuid;
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	return r;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cred.h -- the identity of the pool's user and the kernel's permission
+ * checks against it.
+ */
+#ifndef PMEMFILE_CRED_H
+#define PMEMFILE_CRED_H
+
+#include "internal.h"
+
+#define PERM_R 4
+#define PERM_W 2
+#define PERM_X 1
+
+int cred_init(PMEMfilepool *pfp);
+void cred_fini(PMEMfilepool *pfp);
+
+/*
+ * 0 if the file system identity may access the inode with mask (PERM_*),
+ * else -EACCES. With real, the real ids are used (access()).
+ */
+int perm_check(PMEMfilepool *pfp, const struct pmemfile_inode *in, int mask,
+	       bool real);
+
+/* Whether the fs identity owns the inode or has CAP_FOWNER. */
+bool cred_is_owner(PMEMfilepool *pfp, const struct pmemfile_inode *in);
+bool cred_has_cap(PMEMfilepool *pfp, int cap);
+/* Whether gid is the fs gid or a supplementary group. */
+bool cred_in_group(PMEMfilepool *pfp, gid_t gid);
+uid_t cred_fsuid(PMEMfilepool *pfp);
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * data.c -- reading and writing file contents.
+ *
+ * A write inside storage the file already has needs no transaction: the
+ * data is copied and made persistent, then the size (if it grew) and the
+ * times are published by one flush of the inode's first cache line.
+ */
+#include <libpmem.h>
+#include <string.h>
+
+#include "data.h"
+#include "extent.h"
+
+int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
+		  uint64_t off)
+{
+	uint64_t size = v->inode->size;
+	if (off >= size || count == 0)
+		return 0;
+	if (count > size - off)
+		count = size - off;
+	int r = extent_index_load(pfp, v);
+	if (r)
+		return r;
+	char *dst = buf;
+	uint64_t pos = off, end = off + count;
+	size_t i = extent_find(v, pos);
+	while (pos < end) {
+		const struct vext *e = i < v->next ? &v->ext[i] : NULL;
+		if (!e || e->off > pos) {
+			uint64_t hole_end = e && e->off < end ? e->off : end;
+			memset(dst, 0, hole_end - pos);
+			dst += hole_end - pos;
+			pos = hole_end;
+			continue;
+		}
+		uint64_t n = e->off + e->len - pos;
+		if (n > end - pos)
+			n = end - pos;
+		memcpy(dst, e->data + (pos - e->off), n);
+		dst += n;
+		pos += n;
+		i++;
+	}
+	return (int64_t)count;
+}
+
+static void copy_in(struct vinode *v, const char *src, uint64_t off,
+		    uint64_t count)
+{
+	uint64_t pos = off, end = off + count;
+	size_t i = extent_find(v, pos);
+	while (pos < end) {
+		const struct vext *e = &v->ext[i++];
+		uint64_t n = e->off + e->len - pos;
+		if (n > end - pos)
+			n = end - pos;
+		pmem_memcpy_nodrain(e->data + (pos - e->off), src, n);
+		src += n;
+		pos += n;
+	}
+	pmem_drain();
+}
+
+/* Publishes a new size and the times with one flush. */
+static void publish(PMEMfilepool *pfp, struct vinode *v, uint64_t size)
+{
+	struct pmemfile_inode *in = v->inode;
+	if (size > in->size)
+		in->size = size;
+	pf_time_now(&in->mtime);
+	in->ctime = in->mtime;
+	pmemobj_persist(pfp->pop, &in->size,
+			offsetof(struct pmemfile_inode, dir) -
+			    offsetof(struct pmemfile_inode, size));
+}
+
+int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
+		   size_t count, uint64_t off)
+{
+	if (off > DATA_MAX_SIZE || count > DATA_MAX_SIZE - off)
+		return -EFBIG;
+	int r = extent_index_load(pfp, v);
+	if (r)
+		return r;
+	if (count == 0)
+		return 0;
+	int64_t got = extent_cover(pfp, v, off, count);
+	if (got < 0)
+		return got;
+	count = (size_t)got;
+	uint64_t size = v->inode->size;
+	if (off > size)
+		extent_zero(v, size, off);
+	copy_in(v, buf, off, count);
+	publish(pfp, v, off + count);
+	return (int64_t)count;
+}
+
+int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
+{
+	if (len > DATA_MAX_SIZE)
+		return -EFBIG;
+	int r = extent_index_load(pfp, v);
+	if (r)
+		return r;
+	uint64_t size = v->inode->size;
+	if (len < size) {
+		r = extent_punch(pfp, v,
+				 (len + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1),
+				 UINT64_MAX);
+		if (r)
+			return r;
+	} else if (len > size) {
+		extent_zero(v, size, len);
+	}
+	/* the size store is atomic: no transaction needed */
+	struct pmemfile_inode *in = v->inode;
+	in->size = len;
+	pf_time_now(&in->mtime);
+	in->ctime = in->mtime;
+	pmemobj_persist(pfp->pop, &in->size, 40);
+	return 0;
+}

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * dir.c -- directory records and their hash index.
+ *
+ * A record never moves while it lives, so its slot position is a getdents
+ * offset that stays valid while the directory changes; the hash table only
+ * maps names to positions and can be rebuilt at will.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dir.h"
+#include "layout.h"
+
+#define HTAB_MIN 16
+#define HTAB_TOMB UINT64_MAX
+
+/* Volatile free-slot maps of the blocks (a hint rebuilt from the pool). */
+struct vdir {
+	uint64_t (*used)[2];
+	size_t nblocks;
+	size_t *cand; /* blocks that may have room */
+	size_t ncand, cand_cap;
+};
+
+static uint64_t name_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static unsigned log2u(uint64_t x)
+{
+	return 63 - (unsigned)__builtin_clzll(x);
+}
+
+static inline size_t htab_index(uint64_t tag, uint64_t cap)
+{
+	return (size_t)(tag >> (32 - log2u(cap)));
+}
+
+static struct pmemfile_dirent *
+record_at(PMEMfilepool *pfp, struct pmemfile_dir_info *d, uint64_t pos)
+{
+	uint64_t *btab = pf_ptr(pfp, d->btab);
+	char *blk = pf_ptr(pfp, btab[pos / PMEMFILE_DIR_SLOTS]);
+	return (void *)(blk + (pos % PMEMFILE_DIR_SLOTS) * PMEMFILE_DIR_SLOT);
+}
+
+void dir_init(struct pmemfile_inode *in, uint64_t parent)
+{
+	memset(&in->dir, 0, sizeof(in->dir));
+	in->dir.parent = parent;
+	in->nlink = 2;
+}
+
+uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+		    size_t len, uint64_t *pos)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	if (!d->htab)
+		return 0;
+	const uint64_t *tab = pf_ptr(pfp, d->htab);
+	uint64_t tag = name_hash(name, len) >> 32;
+	size_t mask = d->htab_cap - 1;
+	for (size_t i = htab_index(tag, d->htab_cap);; i = (i + 1) & mask) {
+		uint64_t e = tab[i];
+		if (e == 0)
+			return 0;
+		if (e == HTAB_TOMB || (e >> 32) != tag)
+			continue;
+		uint64_t p = (e & 0xffffffffu) - 1;
+		struct pmemfile_dirent *r = record_at(pfp, d, p);
+		if (r->namelen == len && memcmp(r->name, name, len) == 0) {
+			if (pos)
+				*pos = p;
+			return r->ino;
+		}
+	}
+}
+
+/* Fills a fresh table of cap entries from the entries of the old one. */
+static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
+		      uint64_t oldcap)
+{
+	for (uint64_t j = 0; j < oldcap; j++) {
+		uint64_t e = src[j];
+		if (e == 0 || e == HTAB_TOMB)
+			continue;
+		size_t i = htab_index(e >> 32, cap);
+		while (dst[i])
+			i = (i + 1) & (cap - 1);
+		dst[i] = e;
+	}
+}
+
+/* In a transaction: a table with room for one more entry at load <= 1/2. */
+static void htab_make_room(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
+{
+	if (d->htab && (d->nentries + d->ntomb + 1) * 2 <= d->htab_cap)
+		return;
+	uint64_t cap = HTAB_MIN;
+	while (cap < (d->nentries + 1) * 4)
+		cap *= 2;
+	PMEMoid n =
+	    pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_HTAB, POBJ_XALLOC_ZERO);
+	if (d->htab) {
+		htab_fill(pmemobj_direct(n), cap, pf_ptr(pfp, d->htab),
+			  d->htab_cap);
+		pmemobj_tx_free(pf_oid(pfp, d->htab));
+	}
+	/* the caller has added the dir info to the transaction */
+	d->htab = n.off;
+	d->htab_cap = cap;
+	d->ntomb = 0;
+}
+
+static void htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
+			uint64_t tag, uint64_t pos)
+{
+	uint64_t *tab = pf_ptr(pfp, d->htab);
+	size_t mask = d->htab_cap - 1;
+	size_t i = htab_index(tag, d->htab_cap);
+	while (tab[i] != 0 && tab[i] != HTAB_TOMB)
+		i = (i + 1) & mask;
+	if (tab[i] == HTAB_TOMB)
+		d->ntomb--;
+	tx_add(pfp, &tab[i], 8);
+	tab[i] = (tag << 32) | (pos + 1);
+}
+
+static uint64_t *htab_slot_of(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
+			      uint64_t tag, uint64_t pos)
+{
+	uint64_t *tab = pf_ptr(pfp, d->htab);
+	size_t mask = d->htab_cap - 1;
+	uint64_t want = (tag << 32) | (pos + 1);
+	size_t i = htab_index(tag, d->htab_cap);
+	while (tab[i] != want)
+		i = (i + 1) & mask;
+	return &tab[i];
+}
+
+static void vdir_mark(struct vdir *vd, uint64_t pos, unsigned n, bool used)
+{
+	uint64_t *m = vd->used[pos / PMEMFILE_DIR_SLOTS];
+	for (unsigned s = pos % PMEMFILE_DIR_SLOTS, k = 0; k < n; k++, s++) {
+		if (used)
+			m[s / 64] |= 1ULL << (s % 64);
+		else
+			m[s / 64] &= ~(1ULL << (s % 64));
+	}
+}
+
+static int vdir_add_block(struct vdir *vd)
+{
+	uint64_t(*u)[2] = realloc(vd->used, (vd->nblocks + 1) * sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	vd->used = u;
+	u[vd->nblocks][0] = u[vd->nblocks][1] = 0;
+	vd->nblocks++;
+	return 0;
+}
+
+static void vdir_candidate(struct vdir *vd, size_t b)
+{
+	if (vd->ncand == vd->cand_cap) {
+		size_t cap = vd->cand_cap ? vd->cand_cap * 2 : 16;
+		size_t *c = realloc(vd->cand, cap * sizeof(*c));
+		if (!c)
+			return; /* only a hint */
+		vd->cand = c;
+		vd->cand_cap = cap;
+	}
+	vd->cand[vd->ncand++] = b;
+}
+
+void dir_vfree(struct vinode *v)
+{
+	if (!v->vdir)
+		return;
+	free(v->vdir->used);
+	free(v->vdir->cand);
+	free(v->vdir);
+	v->vdir = NULL;
+}
+
+void dir_abort(struct vinode *dir)
+{
+	dir_vfree(dir);
+}
+
+static struct vdir *vdir_build(PMEMfilepool *pfp, struct vinode *dir)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	struct vdir *vd = calloc(1, sizeof(*vd));
+	if (!vd)
+		return NULL;
+	vd->used = calloc(d->nblocks ? d->nblocks : 1, sizeof(*vd->used));
+	if (!vd->used) {
+		free(vd);
+		return NULL;
+	}
+	vd->nblocks = d->nblocks;
+	for (uint64_t b = 0; b < d->nblocks; b++) {
+		unsigned nfree = 0;
+		for (uint64_t s = 0; s < PMEMFILE_DIR_SLOTS;) {
+			uint64_t pos = b * PMEMFILE_DIR_SLOTS + s;
+			struct pmemfile_dirent *r = record_at(pfp, d, pos);
+			if (r->ino == 0) {
+				nfree++;
+				s++;
+				continue;
+			}
+			vdir_mark(vd, pos, r->nslots, true);
+			s += r->nslots;
+		}
+		if (nfree >= 9)
+			vdir_candidate(vd, b);
+	}
+	return vd;
+}
+
+/* First run of n free slots in block b, or -1. */
+static int block_room(struct vdir *vd, size_t b, unsigned n)
+{
+	const uint64_t *m = vd->used[b];
+	unsigned run = 0;
+	for (unsigned s = 0; s < PMEMFILE_DIR_SLOTS; s++) {
+		if (m[s / 64] & (1ULL << (s % 64)))
+			run = 0;
+		else if (++run == n)
+			return (int)(s + 1 - n);
+	}
+	return -1;
+}
+
+/* In a transaction: a new empty block at the end of the directory. */
+static void block_append(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
+{
+	if (d->nblocks == d->btab_cap) {
+		uint64_t cap = d->btab_cap ? d->btab_cap * 2 : 8;
+		PMEMoid n = pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_BTAB,
+					      POBJ_XALLOC_ZERO);
+		if (d->btab) {
+			memcpy(pmemobj_direct(n), pf_ptr(pfp, d->btab),
+			       d->nblocks * 8);
+			pmemobj_tx_free(pf_oid(pfp, d->btab));
+		}
+		d->btab = n.off;
+		d->btab_cap = cap;
+	}
+	PMEMoid b = pmemobj_tx_xalloc(
+	    PMEMFILE_DIR_BLOCK_SIZE, PMEMFILE_T_DIR_BLOCK,
+	    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+	uint64_t *btab = pf_ptr(pfp, d->btab);
+	tx_add(pfp, &btab[d->nblocks], 8);
+	btab[d->nblocks] = b.off;
+	d->nblocks++;
+}
+
+/* In a transaction: the position of n free slots, making a block if no
+ * block has room. */
+static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	struct vdir *vd = dir->vdir;
+	int s;
+	if (vd->nblocks) {
+		size_t last = vd->nblocks - 1;
+		s = block_room(vd, last, n);
+		if (s >= 0)
+			return last * PMEMFILE_DIR_SLOTS + (unsigned)s;
+	}
+	while (vd->ncand) {
+		size_t b = vd->cand[vd->ncand - 1];
+		s = block_room(vd, b, n);
+		if (s >= 0)
+			return b * PMEMFILE_DIR_SLOTS + (unsigned)s;
+		vd->ncand--;
+	}
+	if (vdir_add_block(vd))
+		pmemobj_tx_abort(ENOMEM);
+	block_append(pfp, d);
+	return (d->nblocks - 1) * PMEMFILE_DIR_SLOTS;
+}
+
+static void dir_meta_add(PMEMfilepool *pfp, struct vinode *dir)
+{
+	struct pmemfile_inode *in = dir->inode;
+	/* nlink .. the end of the dir info: what a name change touches */
+	tx_add(pfp, &in->nlink,
+	       offsetof(struct pmemfile_inode, dir) +
+		   sizeof(struct pmemfile_dir_info) -
+		   offsetof(struct pmemfile_inode, nlink));
+	pf_time_now(&in->mtime);
+	in->ctime = in->mtime;
+}
+
+void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+	     size_t len, uint64_t ino, unsigned type)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	if (!dir->vdir) {
+		dir->vdir = vdir_build(pfp, dir);
+		if (!dir->vdir)
+			pmemobj_tx_abort(ENOMEM);
+	}
+	dir_meta_add(pfp, dir);
+	unsigned n =
+	    (unsigned)(16 + len + PMEMFILE_DIR_SLOT - 1) / PMEMFILE_DIR_SLOT;
+	uint64_t pos = find_room(pfp, dir, n);
+	struct pmemfile_dirent *r = record_at(pfp, d, pos);
+	tx_add(pfp, r, n * PMEMFILE_DIR_SLOT);
+	r->ino = ino;
+	r->nslots = (uint8_t)n;
+	r->type = (uint8_t)type;
+	r->namelen = (uint8_t)len;
+	memcpy(r->name, name, len);
+	vdir_mark(dir->vdir, pos, n, true);
+	htab_make_room(pfp, d);
+	htab_insert(pfp, d, name_hash(name, len) >> 32, pos);
+	d->nentries++;
+}
+
+void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	struct pmemfile_dirent *r = record_at(pfp, d, pos);
+	uint64_t *e =
+	    htab_slot_of(pfp, d, name_hash(r->name, r->namelen) >> 32, pos);
+	dir_meta_add(pfp, dir);
+	tx_add(pfp, e, 8);
+	*e = HTAB_TOMB;
+	d->ntomb++;
+	d->nentries--;
+	unsigned n = r->nslots;
+	tx_add(pfp, r, n * PMEMFILE_DIR_SLOT);
+	memset(r, 0, n * PMEMFILE_DIR_SLOT);
+	if (dir->vdir) {
+		vdir_mark(dir->vdir, pos, n, false);
+		vdir_candidate(dir->vdir, pos / PMEMFILE_DIR_SLOTS);
+	}
+}
+
+void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
+		  uint64_t ino, unsigned type)
+{
+	struct pmemfile_dirent *r = record_at(pfp, &dir->inode->dir, pos);
+	dir_meta_add(pfp, dir);
+	tx_add(pfp, r, 16);
+	r->ino = ino;
+	r->type = (uint8_t)type;
+}
+
+struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
+				 uint64_t *pos)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	for (uint64_t b = *pos / PMEMFILE_DIR_SLOTS; b < d->nblocks; b++) {
+		uint64_t from = b == *pos / PMEMFILE_DIR_SLOTS
+				    ? *pos % PMEMFILE_DIR_SLOTS
+				    : 0;
+		for (uint64_t s = 0; s < PMEMFILE_DIR_SLOTS;) {
+			uint64_t p = b * PMEMFILE_DIR_SLOTS + s;
+			struct pmemfile_dirent *r = record_at(pfp, d, p);
+			if (r->ino == 0) {
+				s++;
+				continue;
+			}
+			if (s >= from) {
+				*pos = p;
+				return r;
+			}
+			s += r->nslots;
+		}
+	}
+	return NULL;
+}

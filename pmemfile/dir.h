@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dir.h -- directories: records in 4 KiB blocks, found through a
+ * persistent open-addressing hash table.
+ */
+#ifndef PMEMFILE_DIR_H
+#define PMEMFILE_DIR_H
+
+#include "vinode.h"
+
+/* Positions (getdents offsets) 0 and 1 are "." and "..". */
+#define DIR_POS_FIRST 2
+
+/*
+ * Under the directory's lock (shared or exclusive): the inode named
+ * name[0..len), or 0. *pos gets the record's slot position.
+ */
+uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+		    size_t len, uint64_t *pos);
+
+/* In a transaction, under the exclusive lock: a new record; updates the
+ * entry count and times of dir. After an abort, call dir_abort(). */
+void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+	     size_t len, uint64_t ino, unsigned type);
+/* In a transaction: removes the record at slot position pos. */
+void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos);
+/* In a transaction: makes the record at pos name another inode. */
+void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
+		  uint64_t ino, unsigned type);
+/* Forgets volatile free-space state that an aborted transaction voided. */
+void dir_abort(struct vinode *dir);
+
+/* The first live record at a slot position >= *pos, or NULL; *pos is set
+ * to its position. */
+struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
+				 uint64_t *pos);
+
+void dir_vfree(struct vinode *v);
+
+/* In a transaction: makes a fresh inode an empty directory. */
+void dir_init(struct pmemfile_inode *in, uint64_t parent);
+
+#endif

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * extent.c -- extents of regular files.
+ *
+ * The persistent list (layout.h) is unordered; the volatile index keeps the
+ * same extents sorted by file offset for O(log n) lookups. Extents grow
+ * geometrically as a file grows, so that appends rarely allocate.
+ */
+#include <libpmem.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extent.h"
+#include "layout.h"
+
+static struct pmemfile_extent *pslot(PMEMfilepool *pfp, struct vinode *v,
+				     uint64_t i)
+{
+	struct pmemfile_file_info *f = &v->inode->file;
+	if (i < PMEMFILE_INLINE_EXTENTS)
+		return &f->e[i];
+	i -= PMEMFILE_INLINE_EXTENTS;
+	struct pmemfile_extent_block *b =
+	    pf_ptr(pfp, v->eblocks[i / PMEMFILE_EXTENTS_PER_BLOCK]);
+	return &b->e[i % PMEMFILE_EXTENTS_PER_BLOCK];
+}
+
+static int index_reserve(struct vinode *v, size_t n)
+{
+	if (n <= v->ext_cap)
+		return 0;
+	size_t cap = v->ext_cap ? v->ext_cap : 4;
+	while (cap < n)
+		cap *= 2;
+	struct vext *e = realloc(v->ext, cap * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	v->ext = e;
+	v->ext_cap = cap;
+	return 0;
+}
+
+static int cmp_vext(const void *a, const void *b)
+{
+	const struct vext *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int index_build(PMEMfilepool *pfp, struct vinode *v)
+{
+	struct pmemfile_file_info *f = &v->inode->file;
+	size_t nb = 0;
+	for (uint64_t b = f->blocks; b;
+	     b = ((struct pmemfile_extent_block *)pf_ptr(pfp, b))->next)
+		nb++;
+	v->eblocks = nb ? malloc(nb * sizeof(uint64_t)) : NULL;
+	if (nb && !v->eblocks)
+		return -ENOMEM;
+	nb = 0;
+	for (uint64_t b = f->blocks; b;
+	     b = ((struct pmemfile_extent_block *)pf_ptr(pfp, b))->next)
+		v->eblocks[nb++] = b;
+	v->neblocks = nb;
+	if (index_reserve(v, f->nextents))
+		return -ENOMEM;
+	for (uint64_t i = 0; i < f->nextents; i++) {
+		struct pmemfile_extent *e = pslot(pfp, v, i);
+		v->ext[i] = (struct vext){e->off, e->len, pf_ptr(pfp, e->data)};
+	}
+	v->next = f->nextents;
+	qsort(v->ext, v->next, sizeof(*v->ext), cmp_vext);
+	return 0;
+}
+
+int extent_index_load(PMEMfilepool *pfp, struct vinode *v)
+{
+	if (atomic_load_explicit(&v->ext_loaded, memory_order_acquire))
+		return 0;
+	int r = 0;
+	pthread_mutex_lock(&v->ext_build);
+	if (!atomic_load_explicit(&v->ext_loaded, memory_order_relaxed)) {
+		r = index_build(pfp, v);
+		if (r == 0)
+			atomic_store_explicit(&v->ext_loaded, true,
+					      memory_order_release);
+	}
+	pthread_mutex_unlock(&v->ext_build);
+	return r;
+}
+
+void extent_index_free(struct vinode *v)
+{
+	free(v->ext);
+	free(v->eblocks);
+	v->ext = NULL;
+	v->eblocks = NULL;
+	v->next = v->ext_cap = v->neblocks = 0;
+}
+
+size_t extent_find(struct vinode *v, uint64_t pos)
+{
+	size_t lo = 0, hi = v->next;
+	/* first extent with off + len > pos */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v->ext[mid].off + v->ext[mid].len <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t extent_allocated(struct vinode *v)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < v->next; i++)
+		sum += v->ext[i].len;
+	return sum;
+}
+
+/* In a transaction: a new persistent slot holding e. */
+static void pslot_append(PMEMfilepool *pfp, struct vinode *v,
+			 const struct pmemfile_extent *e, uint64_t *newblock)
+{
+	struct pmemfile_file_info *f = &v->inode->file;
+	uint64_t i = f->nextents;
+	*newblock = 0;
+	if (i >= PMEMFILE_INLINE_EXTENTS &&
+	    (i - PMEMFILE_INLINE_EXTENTS) % PMEMFILE_EXTENTS_PER_BLOCK == 0 &&
+	    (i - PMEMFILE_INLINE_EXTENTS) / PMEMFILE_EXTENTS_PER_BLOCK ==
+		v->neblocks) {
+		PMEMoid b = pmemobj_tx_xalloc(
+		    sizeof(struct pmemfile_extent_block),
+		    PMEMFILE_T_EXTENT_BLOCK,
+		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+		uint64_t *link = &f->blocks;
+		if (v->neblocks) {
+			struct pmemfile_extent_block *last =
+			    pf_ptr(pfp, v->eblocks[v->neblocks - 1]);
+			link = &last->next;
+		}
+		tx_add(pfp, link, 8);
+		*link = b.off;
+		*newblock = b.off;
+	}
+	struct pmemfile_extent *slot;
+	if (*newblock)
+		slot = &((struct pmemfile_extent_block *)pf_ptr(pfp, *newblock))
+			    ->e[0];
+	else
+		slot = pslot(pfp, v, i);
+	tx_add(pfp, slot, sizeof(*slot));
+	*slot = *e;
+	tx_add(pfp, &f->nextents, 8);
+	f->nextents = i + 1;
+}
+
+static int eblocks_push(struct vinode *v, uint64_t b)
+{
+	uint64_t *n = realloc(v->eblocks, (v->neblocks + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	v->eblocks = n;
+	v->eblocks[v->neblocks++] = b;
+	return 0;
+}
+
+/*
+ * One extent of class c at file offset off, in its own transaction. The
+ * part of it below the file size is zeroed before the commit.
+ */
+static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
+			    int c)
+{
+	uint64_t len = EXTENT_MIN << (2 * c);
+	uint64_t size = v->inode->size;
+	struct pmemfile_extent e = {off, len, 0};
+	volatile uint64_t newblock = 0;
+	volatile int err = 0;
+	/* The volatile index must have room before anything persists. */
+	if (index_reserve(v, v->next + 1))
+		return -ENOMEM;
+	TX_BEGIN(pfp->pop)
+	{
+		PMEMoid d = pmemobj_tx_xalloc(
+		    len, PMEMFILE_T_DATA,
+		    POBJ_XALLOC_NO_FLUSH | POBJ_CLASS_ID(pfp->class_id[c]));
+		e.data = d.off;
+		if (size > off) {
+			uint64_t z = size - off < len ? size - off : len;
+			pmem_memset_persist(pf_ptr(pfp, d.off), 0, z);
+		}
+		uint64_t nb;
+		pslot_append(pfp, v, &e, &nb);
+		newblock = nb;
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	if (err)
+		return -err;
+	if (newblock && eblocks_push(v, newblock))
+		abort(); /* the index would no longer match the pool */
+	size_t i = extent_find(v, off);
+	memmove(&v->ext[i + 1], &v->ext[i], (v->next - i) * sizeof(*v->ext));
+	v->ext[i] = (struct vext){off, len, pf_ptr(pfp, e.data)};
+	v->next++;
+	return 0;
+}
+
+/* The class for a new extent at off: big enough for want (and, for a
+ * growing file, for as much as it holds already), no bigger than room. */
+static int pick_class(uint64_t want, uint64_t room)
+{
+	int c = 0;
+	while (c < EXTENT_CLASSES - 1 && (EXTENT_MIN << (2 * c)) < want)
+		c++;
+	while (c > 0 && (EXTENT_MIN << (2 * c)) > room)
+		c--;
+	return c;
+}
+
+static int64_t covered_from(struct vinode *v, uint64_t off, uint64_t end)
+{
+	uint64_t pos = off;
+	size_t i = extent_find(v, pos);
+	while (pos < end && i < v->next && v->ext[i].off <= pos) {
+		pos = v->ext[i].off + v->ext[i].len;
+		i++;
+	}
+	return (int64_t)((pos < end ? pos : end) - off);
+}
+
+int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
+		     uint64_t len)
+{
+	uint64_t end = off + len;
+	uint64_t pos = off & ~(EXTENT_MIN - 1);
+	while (pos < end) {
+		size_t i = extent_find(v, pos);
+		if (i < v->next && v->ext[i].off <= pos) {
+			pos = v->ext[i].off + v->ext[i].len;
+			continue;
+		}
+		uint64_t room = i < v->next ? v->ext[i].off - pos : UINT64_MAX;
+		uint64_t want =
+		    ((end - pos) + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
+		if (i == v->next) {
+			uint64_t have = extent_allocated(v);
+			if (want < have)
+				want = have;
+		}
+		int c = pick_class(want, room);
+		int r;
+		do {
+			r = extent_alloc_one(pfp, v, pos, c);
+		} while (r == -ENOSPC && c-- > 0);
+		if (r) {
+			int64_t done = covered_from(v, off, end);
+			return done > 0 ? done : r;
+		}
+		pos += EXTENT_MIN << (2 * c);
+	}
+	return (int64_t)len;
+}
+
+void extent_zero(struct vinode *v, uint64_t from, uint64_t to)
+{
+	size_t i = extent_find(v, from);
+	for (; i < v->next && v->ext[i].off < to; i++) {
+		struct vext *e = &v->ext[i];
+		uint64_t a = from > e->off ? from : e->off;
+		uint64_t b = to < e->off + e->len ? to : e->off + e->len;
+		if (a < b)
+			pmem_memset_nodrain(e->data + (a - e->off), 0, b - a);
+	}
+	pmem_drain();
+}
+
+/* In a transaction: rewrites the persistent list from the index entries
+ * that are kept (keep[i]), freeing the others and unused blocks. */
+static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
+			  uint64_t *nblocks_left)
+{
+	struct pmemfile_file_info *f = &v->inode->file;
+	uint64_t n = 0;
+	for (size_t i = 0; i < v->next; i++) {
+		if (!keep[i]) {
+			pmemobj_tx_free(
+			    pf_oid(pfp, pf_off(pfp, v->ext[i].data)));
+			continue;
+		}
+		struct pmemfile_extent *s = pslot(pfp, v, n++);
+		tx_add(pfp, s, sizeof(*s));
+		s->off = v->ext[i].off;
+		s->len = v->ext[i].len;
+		s->data = pf_off(pfp, v->ext[i].data);
+	}
+	uint64_t need = n > PMEMFILE_INLINE_EXTENTS
+			    ? (n - PMEMFILE_INLINE_EXTENTS +
+			       PMEMFILE_EXTENTS_PER_BLOCK - 1) /
+				  PMEMFILE_EXTENTS_PER_BLOCK
+			    : 0;
+	for (uint64_t b = need; b < v->neblocks; b++)
+		pmemobj_tx_free(pf_oid(pfp, v->eblocks[b]));
+	if (need < v->neblocks) {
+		uint64_t *link = &f->blocks;
+		if (need)
+			link = &((struct pmemfile_extent_block *)pf_ptr(
+				     pfp, v->eblocks[need - 1]))
+				    ->next;
+		tx_add(pfp, link, 8);
+		*link = 0;
+	}
+	tx_add(pfp, &f->nextents, 8);
+	f->nextents = n;
+	*nblocks_left = need;
+}
+
+int extent_punch(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
+		 uint64_t to)
+{
+	bool *keep = malloc(v->next ? v->next : 1);
+	if (!keep)
+		return -ENOMEM;
+	volatile bool any = false;
+	for (size_t i = 0; i < v->next; i++) {
+		struct vext *e = &v->ext[i];
+		keep[i] = !(e->off >= from && e->off + e->len <= to);
+		if (!keep[i])
+			any = true;
+	}
+	volatile int err = 0;
+	volatile uint64_t nb = v->neblocks;
+	if (any) {
+		TX_BEGIN(pfp->pop)
+		{
+			uint64_t left;
+			plist_rewrite(pfp, v, keep, &left);
+			nb = left;
+		}
+		TX_ONABORT
+		{
+			err = tx_error();
+		}
+		TX_END
+	}
+	if (!err && any) {
+		size_t n = 0;
+		for (size_t i = 0; i < v->next; i++)
+			if (keep[i])
+				v->ext[n++] = v->ext[i];
+		v->next = n;
+		v->neblocks = nb;
+	}
+	free(keep);
+	if (err)
+		return -err;
+	if (to != UINT64_MAX)
+		extent_zero(v, from, to);
+	return 0;
+}

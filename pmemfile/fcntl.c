@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * fcntl.c -- fcntl, flock and the volatile advisory locks behind them.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/file.h>
+
+#include "fcntl_lock.h"
+#include "file.h"
+
+/* A record lock: [start, end] (end inclusive) held by owner. */
+struct rlock {
+	struct rlock *next;
+	const void *owner;
+	uint64_t start, end;
+	short type;
+};
+
+void rlock_free_all(struct vinode *v)
+{
+	while (v->rlocks) {
+		struct rlock *n = v->rlocks->next;
+		free(v->rlocks);
+		v->rlocks = n;
+	}
+}
+
+static struct rlock *rlock_conflict(struct vinode *v, const void *owner,
+				    short type, uint64_t s, uint64_t e)
+{
+	for (struct rlock *l = v->rlocks; l; l = l->next) {
+		if (l->owner == owner || l->end < s || l->start > e)
+			continue;
+		if (type == F_WRLCK || l->type == F_WRLCK)
+			return l;
+	}
+	return NULL;
+}
+
+/* Removes owner's locks over [s, e], splitting those that straddle it. */
+static int rlock_clear(struct vinode *v, const void *owner, uint64_t s,
+		       uint64_t e)
+{
+	for (struct rlock **p = &v->rlocks; *p;) {
+		struct rlock *l = *p;
+		if (l->owner != owner || l->end < s || l->start > e) {
+			p = &l->next;
+			continue;
+		}
+		if (l->start < s && l->end > e) {
+			struct rlock *t = malloc(sizeof(*t));
+			if (!t)
+				return -ENOLCK;
+			*t = *l;
+			t->start = e + 1;
+			l->end = s - 1;
+			l->next = t;
+			return 0;
+		}
+		if (l->start < s) {
+			l->end = s - 1;
+		} else if (l->end > e) {
+			l->start = e + 1;
+		} else {
+			*p = l->next;
+			free(l);
+			continue;
+		}
+		p = &l->next;
+	}
+	return 0;
+}
+
+void rlock_release_owner(struct vinode *v, const void *owner)
+{
+	pthread_mutex_lock(&v->lk_mutex);
+	if (v->rlocks) {
+		rlock_clear(v, owner, 0, UINT64_MAX);
+		pthread_cond_broadcast(&v->lk_cond);
+	}
+	pthread_mutex_unlock(&v->lk_mutex);
+}
+
+static int rlock_range(struct vinode *v, const struct flock *fl, uint64_t cur,
+		       uint64_t *s, uint64_t *e)
+{
+	int64_t base;
+	switch (fl->l_whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)cur;
+		break;
+	case SEEK_END:
+		base = (int64_t)v->inode->size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	int64_t start = base + fl->l_start;
+	int64_t len = fl->l_len;
+	if (len < 0) {
+		start += len;
+		len = -len;
+	}
+	if (start < 0)
+		return -EINVAL;
+	*s = (uint64_t)start;
+	*e = len == 0 ? UINT64_MAX : (uint64_t)(start + len - 1);
+	return 0;
+}
+
+static int rlock_set(struct vinode *v, const void *owner, bool wait,
+		     struct flock *fl, uint64_t s, uint64_t e)
+{
+	if (fl->l_type == F_UNLCK) {
+		int r = rlock_clear(v, owner, s, e);
+		pthread_cond_broadcast(&v->lk_cond);
+		return r;
+	}
+	while (rlock_conflict(v, owner, fl->l_type, s, e)) {
+		if (!wait)
+			return -EAGAIN;
+		pthread_cond_wait(&v->lk_cond, &v->lk_mutex);
+	}
+	struct rlock *n = malloc(sizeof(*n));
+	if (!n)
+		return -ENOLCK;
+	int r = rlock_clear(v, owner, s, e);
+	if (r) {
+		free(n);
+		return r;
+	}
+	*n = (struct rlock){v->rlocks, owner, s, e, fl->l_type};
+	v->rlocks = n;
+	pthread_cond_broadcast(&v->lk_cond);
+	return 0;
+}
+
+int rlock_fcntl(struct vinode *v, const void *owner, int cmd, struct flock *fl,
+		uint64_t cur)
+{
+	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK &&
+	    fl->l_type != F_UNLCK)
+		return -EINVAL;
+	uint64_t s, e;
+	int r = rlock_range(v, fl, cur, &s, &e);
+	if (r)
+		return r;
+	pthread_mutex_lock(&v->lk_mutex);
+	if (cmd == F_GETLK) {
+		struct rlock *l =
+		    fl->l_type == F_UNLCK
+			? NULL
+			: rlock_conflict(v, owner, fl->l_type, s, e);
+		if (!l) {
+			fl->l_type = F_UNLCK;
+		} else {
+			fl->l_type = l->type;
+			fl->l_whence = SEEK_SET;
+			fl->l_start = (off_t)l->start;
+			fl->l_len = l->end == UINT64_MAX
+					? 0
+					: (off_t)(l->end - l->start + 1);
+			fl->l_pid = -1;
+		}
+	} else {
+		r = rlock_set(v, owner, cmd == F_SETLKW, fl, s, e);
+	}
+	pthread_mutex_unlock(&v->lk_mutex);
+	return r;
+}
+
+void flock_release(struct ofd *o)
+{
+	struct vinode *v = o->vinode;
+	pthread_mutex_lock(&v->lk_mutex);
+	if (o->flock == LOCK_EX)
+		v->flock_owner = NULL;
+	else if (o->flock == LOCK_SH)
+		v->flock_shared--;
+	o->flock = 0;
+	pthread_cond_broadcast(&v->lk_cond);
+	pthread_mutex_unlock(&v->lk_mutex);
+}
+
+static int do_flock(PMEMfile *f, int op)
+{
+	int kind = op & ~LOCK_NB;
+	if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
+		return -EINVAL;
+	struct ofd *o = f->ofd;
+	struct vinode *v = f->vinode;
+	if (o->flock)
+		flock_release(o);
+	if (kind == LOCK_UN)
+		return 0;
+	pthread_mutex_lock(&v->lk_mutex);
+	for (;;) {
+		bool busy = v->flock_owner != NULL ||
+			    (kind == LOCK_EX && v->flock_shared > 0);
+		if (!busy)
+			break;
+		if (op & LOCK_NB) {
+			pthread_mutex_unlock(&v->lk_mutex);
+			return -EWOULDBLOCK;
+		}
+		pthread_cond_wait(&v->lk_cond, &v->lk_mutex);
+	}
+	if (kind == LOCK_EX)
+		v->flock_owner = o;
+	else
+		v->flock_shared++;
+	o->flock = kind;
+	pthread_mutex_unlock(&v->lk_mutex);
+	return 0;
+}
+
+int pmemfile_flock(PMEMfilepool *pfp, PMEMfile *file, int operation)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = file_check(file);
+	if (r == 0 && (file->ofd->flags & O_PATH))
+		r = -EBADF;
+	if (r == 0)
+		r = do_flock(file, operation);
+	return (int)pf_ret(r);
+}
+
+/* Flags F_SETFL may change; the access mode and creation flags stay. */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+static int do_fcntl(PMEMfilepool *pfp, PMEMfile *f, int cmd, va_list ap)
+{
+	struct ofd *o = f->ofd;
+	switch (cmd) {
+	case F_GETFL:
+		return o->flags | O_LARGEFILE;
+	case F_SETFL: {
+		int fl = va_arg(ap, int);
+		if (o->flags & O_PATH)
+			return -EBADF;
+		pthread_mutex_lock(&o->mutex);
+		o->flags = (o->flags & ~SETFL_MASK) | (fl & SETFL_MASK);
+		pthread_mutex_unlock(&o->mutex);
+		return 0;
+	}
+	case F_GETFD:
+		return f->fd_flags;
+	case F_SETFD:
+		f->fd_flags = va_arg(ap, int) & FD_CLOEXEC;
+		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW: {
+		struct flock *fl = va_arg(ap, struct flock *);
+		if (!fl)
+			return -EFAULT;
+		if (o->flags & O_PATH)
+			return -EBADF;
+		if (cmd != F_GETLK && fl->l_type == F_RDLCK &&
+		    !file_readable(f))
+			return -EBADF;
+		if (cmd != F_GETLK && fl->l_type == F_WRLCK &&
+		    !file_writable(f))
+			return -EBADF;
+		return rlock_fcntl(f->vinode, pfp, cmd, fl, o->offset);
+	}
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		/* descriptor numbers belong to the caller: see pmemfile_dup */
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+int pmemfile_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, ...)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = file_check(file);
+	if (r)
+		return (int)pf_ret(r);
+	va_list ap;
+	va_start(ap, cmd);
+	r = do_fcntl(pfp, file, cmd, ap);
+	va_end(ap);
+	return (int)pf_ret(r);
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * getdents.c -- reading directories, in the kernel's record layouts.
+ *
+ * The position of a directory handle is 0 for ".", 1 for "..", then
+ * DIR_POS_FIRST + the slot position of a record: stable while the
+ * directory changes, as records never move.
+ */
+#include <dirent.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "dir.h"
+#include "file.h"
+
+struct linux_dirent {
+	unsigned long d_ino;
+	unsigned long d_off;
+	unsigned short d_reclen;
+	char d_name[];
+};
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct emit {
+	char *buf;
+	size_t size, used;
+	bool is64;
+};
+
+/* Appends one record; false when it does not fit. */
+static bool emit(struct emit *e, uint64_t ino, uint64_t next, unsigned type,
+		 const char *name, size_t len)
+{
+	size_t rl;
+	if (e->is64) {
+		rl = (offsetof(struct linux_dirent64, d_name) + len + 1 + 7) &
+		     ~(size_t)7;
+		if (e->used + rl > e->size)
+			return false;
+		struct linux_dirent64 *d = (void *)(e->buf + e->used);
+		d->d_ino = ino;
+		d->d_off = (int64_t)next;
+		d->d_reclen = (unsigned short)rl;
+		d->d_type = (unsigned char)type;
+		memcpy(d->d_name, name, len);
+		d->d_name[len] = '\0';
+	} else {
+		rl = (offsetof(struct linux_dirent, d_name) + len + 2 + 7) &
+		     ~(size_t)7;
+		if (e->used + rl > e->size)
+			return false;
+		struct linux_dirent *d = (void *)(e->buf + e->used);
+		d->d_ino = ino;
+		d->d_off = next;
+		d->d_reclen = (unsigned short)rl;
+		memcpy(d->d_name, name, len);
+		memset(d->d_name + len, 0,
+		       rl - len - offsetof(struct linux_dirent, d_name));
+		((char *)d)[rl - 1] = (char)type;
+	}
+	e->used += rl;
+	return true;
+}
+
+static void read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
+		     struct emit *e)
+{
+	uint64_t pos = *posp;
+	if (pos == 0) {
+		if (!emit(e, v->off, 1, DT_DIR, ".", 1))
+			goto out;
+		pos = 1;
+	}
+	if (pos == 1) {
+		if (!emit(e, v->inode->dir.parent, DIR_POS_FIRST, DT_DIR, "..",
+			  2))
+			goto out;
+		pos = DIR_POS_FIRST;
+	}
+	for (;;) {
+		uint64_t slot = pos - DIR_POS_FIRST;
+		struct pmemfile_dirent *d = dir_next(pfp, v, &slot);
+		if (!d) {
+			pos = DIR_POS_FIRST + slot;
+			break;
+		}
+		uint64_t next = DIR_POS_FIRST + slot + d->nslots;
+		if (!emit(e, d->ino, next, d->type, d->name, d->namelen)) {
+			pos = DIR_POS_FIRST + slot;
+			break;
+		}
+		pos = next;
+	}
+out:
+	*posp = pos;
+}
+
+static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
+		       unsigned count, bool is64)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = file_check(f);
+	if (r == 0 && (f->ofd->flags & O_PATH))
+		r = -EBADF;
+	if (r == 0 && !vinode_is_dir(f->vinode))
+		r = -ENOTDIR;
+	if (r == 0 && !dirp)
+		r = -EFAULT;
+	if (r)
+		return r;
+	struct emit e = {dirp, count, 0, is64};
+	struct ofd *o = f->ofd;
+	pthread_mutex_lock(&o->mutex);
+	vinode_rdlock(f->vinode);
+	if (f->vinode->inode->nlink == 0)
+		e.used = 0; /* a removed directory reads as empty */
+	else
+		read_dir(pfp, f->vinode, &o->offset, &e);
+	vinode_unlock(f->vinode);
+	pthread_mutex_unlock(&o->mutex);
+	if (e.used == 0 && f->vinode->inode->nlink != 0) {
+		uint64_t pos = o->offset;
+		/* nothing fitted although something is left */
+		vinode_rdlock(f->vinode);
+		uint64_t slot = pos >= DIR_POS_FIRST ? pos - DIR_POS_FIRST : 0;
+		bool more = pos < DIR_POS_FIRST ||
+			    dir_next(pfp, f->vinode, &slot) != NULL;
+		vinode_unlock(f->vinode);
+		if (more)
+			return -EINVAL;
+	}
+	return (int)e.used;
+}
+
+int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
+		      struct linux_dirent *dirp, unsigned count)
+{
+	return (int)pf_ret(do_getdents(pfp, file, dirp, count, false));
+}
+
+int pmemfile_getdents64(PMEMfilepool *pfp, PMEMfile *file,
+			struct linux_dirent64 *dirp, unsigned count)
+{
+	return (int)pf_ret(do_getdents(pfp, file, dirp, count, true));
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * inode.c -- allocation of inode slots from inode arrays, and the release of
+ * an inode with all it owns.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "inode.h"
+
+static int free_list_push(PMEMfilepool *pfp, uint64_t off)
+{
+	if (pfp->nfree_inodes == pfp->free_inodes_cap) {
+		size_t cap =
+		    pfp->free_inodes_cap ? pfp->free_inodes_cap * 2 : 256;
+		uint64_t *n = realloc(pfp->free_inodes, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		pfp->free_inodes = n;
+		pfp->free_inodes_cap = cap;
+	}
+	pfp->free_inodes[pfp->nfree_inodes++] = off;
+	return 0;
+}
+
+/* Pushes the free slots of one array, last slot first so that the lowest
+ * slot is used first. */
+static int array_scan(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
+{
+	for (size_t i = PMEMFILE_INODES_PER_ARRAY; i-- > 0;) {
+		if (a->inodes[i].mode == 0) {
+			int r = free_list_push(pfp, pf_off(pfp, &a->inodes[i]));
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int inode_slots_scan(PMEMfilepool *pfp)
+{
+	uint64_t off = pfp->super->inode_arrays;
+	while (off) {
+		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
+		int r = array_scan(pfp, a);
+		if (r)
+			return r;
+		off = a->next;
+	}
+	return 0;
+}
+
+/* A new, empty inode array at the head of the chain, in its own
+ * transaction: an empty array is valid persistent state. */
+static int array_grow(PMEMfilepool *pfp)
+{
+	volatile int err = 0;
+	volatile uint64_t off = 0;
+	TX_BEGIN(pfp->pop)
+	{
+		PMEMoid oid = pmemobj_tx_xalloc(
+		    PMEMFILE_INODE_ARRAY_SIZE, PMEMFILE_T_INODE_ARRAY,
+		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[1]));
+		struct pmemfile_inode_array *a = pmemobj_direct(oid);
+		a->next = pfp->super->inode_arrays;
+		tx_add(pfp, &pfp->super->inode_arrays, 8);
+		pfp->super->inode_arrays = oid.off;
+		tx_add(pfp, &pfp->super->ninode_arrays, 8);
+		pfp->super->ninode_arrays++;
+		off = oid.off;
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	if (err)
+		return -err;
+	return array_scan(pfp, pf_ptr(pfp, off));
+}
+
+int inode_reserve(PMEMfilepool *pfp, uint64_t *off)
+{
+	int r = 0;
+	pthread_mutex_lock(&pfp->ialloc_lock);
+	if (pfp->nfree_inodes == 0)
+		r = array_grow(pfp);
+	if (r == 0)
+		*off = pfp->free_inodes[--pfp->nfree_inodes];
+	pthread_mutex_unlock(&pfp->ialloc_lock);
+	return r;
+}
+
+void inode_release(PMEMfilepool *pfp, uint64_t off)
+{
+	pthread_mutex_lock(&pfp->ialloc_lock);
+	/* On ENOMEM the slot is only lost until the next pool open. */
+	(void)free_list_push(pfp, off);
+	pthread_mutex_unlock(&pfp->ialloc_lock);
+}
+
+struct pmemfile_inode *inode_init(PMEMfilepool *pfp, uint64_t off, mode_t mode)
+{
+	struct pmemfile_inode *in = (void *)(pfp->base + off);
+	tx_add(pfp, in, sizeof(*in));
+	memset(in, 0, sizeof(*in));
+	in->mode = mode;
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	in->uid = pfp->cred.fsuid;
+	in->gid = pfp->cred.fsgid;
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	pf_time_now(&in->mtime);
+	in->ctime = in->mtime;
+	in->atime = in->mtime;
+	return in;
+}
+
+static void tx_free_off(PMEMfilepool *pfp, uint64_t off)
+{
+	if (off)
+		pmemobj_tx_free(pf_oid(pfp, off));
+}
+
+static void file_free(PMEMfilepool *pfp, struct pmemfile_inode *in)
+{
+	struct pmemfile_file_info *f = &in->file;
+	uint64_t n = f->nextents;
+	for (uint64_t i = 0; i < n && i < PMEMFILE_INLINE_EXTENTS; i++)
+		tx_free_off(pfp, f->e[i].data);
+	n = n > PMEMFILE_INLINE_EXTENTS ? n - PMEMFILE_INLINE_EXTENTS : 0;
+	uint64_t b = f->blocks;
+	while (b) {
+		struct pmemfile_extent_block *blk = pf_ptr(pfp, b);
+		for (uint64_t i = 0; i < n && i < PMEMFILE_EXTENTS_PER_BLOCK;
+		     i++)
+			tx_free_off(pfp, blk->e[i].data);
+		n = n > PMEMFILE_EXTENTS_PER_BLOCK
+			? n - PMEMFILE_EXTENTS_PER_BLOCK
+			: 0;
+		uint64_t next = blk->next;
+		tx_free_off(pfp, b);
+		b = next;
+	}
+}
+
+static void dir_free(PMEMfilepool *pfp, struct pmemfile_inode *in)
+{
+	struct pmemfile_dir_info *d = &in->dir;
+	uint64_t *btab = pf_ptr(pfp, d->btab);
+	for (uint64_t i = 0; i < d->nblocks; i++)
+		tx_free_off(pfp, btab[i]);
+	tx_free_off(pfp, d->btab);
+	tx_free_off(pfp, d->htab);
+}
+
+void inode_free(PMEMfilepool *pfp, uint64_t off)
+{
+	struct pmemfile_inode *in = pf_ptr(pfp, off);
+	if (S_ISREG(in->mode))
+		file_free(pfp, in);
+	else if (S_ISDIR(in->mode))
+		dir_free(pfp, in);
+	else if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE)
+		tx_free_off(pfp, *(uint64_t *)in->target);
+	tx_add(pfp, &in->mode, sizeof(in->mode));
+	in->mode = 0;
+}
+
+void orphan_add(PMEMfilepool *pfp, uint64_t off)
+{
+	struct pmemfile_inode *in = pf_ptr(pfp, off);
+	struct pmemfile_super *s = pfp->super;
+	tx_add(pfp, &in->orphan_prev, 16);
+	in->orphan_prev = 0;
+	in->orphan_next = s->orphans;
+	if (s->orphans) {
+		struct pmemfile_inode *h = pf_ptr(pfp, s->orphans);
+		tx_add(pfp, &h->orphan_prev, 8);
+		h->orphan_prev = off;
+	}
+	tx_add(pfp, &s->orphans, 8);
+	s->orphans = off;
+}
+
+void orphan_remove(PMEMfilepool *pfp, uint64_t off)
+{
+	struct pmemfile_inode *in = pf_ptr(pfp, off);
+	if (in->orphan_prev) {
+		struct pmemfile_inode *p = pf_ptr(pfp, in->orphan_prev);
+		tx_add(pfp, &p->orphan_next, 8);
+		p->orphan_next = in->orphan_next;
+	} else {
+		tx_add(pfp, &pfp->super->orphans, 8);
+		pfp->super->orphans = in->orphan_next;
+	}
+	if (in->orphan_next) {
+		struct pmemfile_inode *n = pf_ptr(pfp, in->orphan_next);
+		tx_add(pfp, &n->orphan_prev, 8);
+		n->orphan_prev = in->orphan_prev;
+	}
+	tx_add(pfp, &in->orphan_prev, 16);
+	in->orphan_prev = 0;
+	in->orphan_next = 0;
+}
+
+int orphan_reclaim(PMEMfilepool *pfp)
+{
+	while (pfp->super->orphans) {
+		uint64_t off = pfp->super->orphans;
+		volatile int err = 0;
+		TX_BEGIN(pfp->pop)
+		{
+			orphan_remove(pfp, off);
+			inode_free(pfp, off);
+		}
+		TX_ONABORT
+		{
+			err = tx_error();
+		}
+		TX_END
+		if (err)
+			return -err;
+	}
+	return 0;
+}

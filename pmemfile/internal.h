@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * internal.h -- the volatile state of a mounted pool, shared by every file
+ * of the library. Persistent structures are in layout.h.
+ */
+#ifndef PMEMFILE_INTERNAL_H
+#define PMEMFILE_INTERNAL_H
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libpmemobj.h>
+
+#pragma GCC visibility push(default)
+#include <libpmemfile-posix.h>
+#pragma GCC visibility pop
+
+#include "layout.h"
+
+/* Extent sizes: one 4 KiB-aligned allocation class for each. */
+#define EXTENT_CLASSES 6
+#define EXTENT_MIN 4096ULL
+#define EXTENT_MAX (4096ULL << (2 * (EXTENT_CLASSES - 1)))
+
+#define VINODE_SHARDS 64
+
+struct vinode;
+
+struct cred {
+	uid_t ruid, euid, fsuid;
+	gid_t rgid, egid, fsgid;
+	gid_t *groups;
+	size_t ngroups;
+	uint64_t caps; /* bit per PMEMFILE_CAP_* */
+};
+
+struct vinode_shard {
+	pthread_mutex_t lock;
+	struct vinode **buckets;
+	size_t nbuckets;
+	size_t count;
+};
+
+struct pmemfilepool {
+	PMEMobjpool *pop;
+	char *base; /* start of the pool mapping */
+	uint64_t uuid_lo;
+	struct pmemfile_super *super;
+	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
+	dev_t dev;
+
+	struct vinode *root;
+
+	pthread_rwlock_t cred_lock; /* creds, umask, cwd */
+	struct cred cred;
+	mode_t umask;
+	struct vinode *cwd;
+
+	struct vinode_shard shards[VINODE_SHARDS];
+
+	pthread_mutex_t ialloc_lock; /* free inode slots */
+	uint64_t *free_inodes;
+	size_t nfree_inodes, free_inodes_cap;
+
+	pthread_mutex_t orphan_lock; /* the persistent orphan list */
+	pthread_mutex_t rename_lock; /* renames across directories */
+};
+
+static inline void *pf_ptr(PMEMfilepool *pfp, uint64_t off)
+{
+	return off ? pfp->base + off : NULL;
+}
+
+static inline uint64_t pf_off(PMEMfilepool *pfp, const void *p)
+{
+	return p ? (uint64_t)((const char *)p - pfp->base) : 0;
+}
+
+static inline PMEMoid pf_oid(PMEMfilepool *pfp, uint64_t off)
+{
+	PMEMoid oid = {pfp->uuid_lo, off};
+	return oid;
+}
+
+/* Adds [p, p + len) of the pool to the current transaction. */
+static inline void tx_add(PMEMfilepool *pfp, const void *p, size_t len)
+{
+	pmemobj_tx_add_range_direct(p, len);
+	(void)pfp;
+}
+
+/* The errno of an aborted transaction, as the kernel would report it. */
+int tx_error(void);
+
+void pf_time_now(struct pmemfile_time *t);
+
+/* Sets errno from a -errno result and returns -1; passes others through. */
+static inline long pf_ret(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+void pf_set_errormsg(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+#endif

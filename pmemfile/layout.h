@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * layout.h -- the persistent layout of a pmemfile pool.
+ *
+ * Every structure a pool holds is declared here, with its invariants beside
+ * each field. All references between persistent structures are byte offsets
+ * from the start of the pool (the "off" of a PMEMoid of this pool); 0 means
+ * "none". A change to any field happens inside a libpmemobj transaction
+ * unless the field says otherwise.
+ */
+#ifndef PMEMFILE_LAYOUT_H
+#define PMEMFILE_LAYOUT_H
+
+#include <stdint.h>
+
+/* libpmemobj layout name of every pmemfile pool. */
+#define PMEMFILE_LAYOUT_NAME "pmemfile"
+
+/*
+ * Version of the structures below. A pool with a greater version is refused
+ * (ENOTSUP); each change of this file that an older library could misread
+ * increments it.
+ */
+#define PMEMFILE_LAYOUT_VERSION 1
+
+#define PMEMFILE_SUPER_MAGIC "PMEMFILE-SUPER1"
+
+/* Object type numbers, so that a walk over all objects can classify them. */
+enum pmemfile_type {
+	PMEMFILE_T_INODE_ARRAY = 1,
+	PMEMFILE_T_EXTENT_BLOCK = 2,
+	PMEMFILE_T_DATA = 3,
+	PMEMFILE_T_DIR_BLOCK = 4,
+	PMEMFILE_T_DIR_HTAB = 5,
+	PMEMFILE_T_DIR_BTAB = 6,
+	PMEMFILE_T_SYMLINK = 7,
+	PMEMFILE_T_MAX = 8,
+};
+
+struct pmemfile_time {
+	int64_t sec;
+	int64_t nsec; /* 0 .. 999999999 */
+};
+
+/*
+ * One extent of a regular file: len bytes of the file from off are stored at
+ * pool offset data.
+ * Invariants: off, len and data are multiples of 4096; data is the start of
+ * an object of type PMEMFILE_T_DATA whose usable size is len; the extents of
+ * one inode never overlap. Bytes of an extent at or beyond the inode's size
+ * have no meaning (they are zeroed before the size grows over them).
+ */
+struct pmemfile_extent {
+	uint64_t off;
+	uint64_t len;
+	uint64_t data;
+};
+
+#define PMEMFILE_INLINE_EXTENTS 4
+
+/* Extents beyond the inline ones: a chain of 4 KiB blocks. */
+#define PMEMFILE_EXTENTS_PER_BLOCK 170
+struct pmemfile_extent_block {
+	uint64_t next; /* next block of the chain, 0 at its end */
+	uint64_t pad;
+	struct pmemfile_extent e[PMEMFILE_EXTENTS_PER_BLOCK];
+};
+
+struct pmemfile_file_info {
+	/*
+	 * Number of extents: slots 0..INLINE-1 are inline, the following
+	 * ones are in the chain, PMEMFILE_EXTENTS_PER_BLOCK per block. Slots
+	 * below nextents are valid, in no particular order.
+	 */
+	uint64_t nextents;
+	uint64_t blocks; /* first extent block, 0 if none */
+	struct pmemfile_extent e[PMEMFILE_INLINE_EXTENTS];
+};
+
+struct pmemfile_dir_info {
+	/* Parent directory inode; the root's parent is the root itself. */
+	uint64_t parent;
+	/* Live records in the blocks (".", ".." are not stored). */
+	uint64_t nentries;
+	/* Tombstones in htab; nentries + ntomb < htab_cap / 2 + 1. */
+	uint64_t ntomb;
+	/*
+	 * Open-addressing hash table, htab_cap (a power of two) entries of
+	 * uint64_t: 0 free, UINT64_MAX tombstone, else
+	 * (hash >> 32) << 32 | (slot position + 1), where the position is
+	 * block index * PMEMFILE_DIR_SLOTS + slot index of the record start.
+	 * Every live record has exactly one entry.
+	 */
+	uint64_t htab;
+	uint64_t htab_cap;
+	/* Table of nblocks block offsets (uint64_t), room for btab_cap. */
+	uint64_t btab;
+	uint64_t btab_cap;
+	uint64_t nblocks;
+};
+
+/*
+ * Directory blocks: 4 KiB of 32-byte slots. A record (one name) starts at a
+ * slot and covers nslots slots. Slots not covered by a live record are all
+ * zero, so that a block can be walked slot by slot. A record never moves
+ * while it is live, so its position is a stable getdents offset.
+ */
+#define PMEMFILE_DIR_BLOCK_SIZE 4096
+#define PMEMFILE_DIR_SLOT 32
+#define PMEMFILE_DIR_SLOTS (PMEMFILE_DIR_BLOCK_SIZE / PMEMFILE_DIR_SLOT)
+#define PMEMFILE_NAME_MAX 255
+
+struct pmemfile_dirent {
+	uint64_t ino;	 /* inode offset, never 0 in a live record */
+	uint8_t nslots;	 /* (16 + namelen + 31) / 32 */
+	uint8_t type;	 /* DT_* of the inode: a file's type never changes */
+	uint8_t namelen; /* 1 .. PMEMFILE_NAME_MAX */
+	uint8_t pad[5];
+	char name[]; /* namelen bytes, no NUL */
+};
+
+#define PMEMFILE_SYMLINK_INLINE 128
+
+/*
+ * An inode, 256 bytes, 64-byte aligned: the first cache line holds what a
+ * write changes (size and times), so that one flush publishes them.
+ */
+struct pmemfile_inode {
+	uint32_t mode;	/* S_IF* | permissions; 0: the slot is free */
+	uint32_t flags; /* reserved, 0 */
+	uint32_t uid;
+	uint32_t gid;
+	/*
+	 * Names of the inode, plus for a directory its "." and the ".." of
+	 * each subdirectory. 0 only while the inode is in the orphan list.
+	 */
+	uint64_t nlink;
+	/*
+	 * Regular file: bytes of data, changed by a single persisted 8-byte
+	 * store after the data below it is persistent. Symlink: target
+	 * length. Directory: unused (stat computes a size).
+	 */
+	uint64_t size;
+	/* mtime and ctime may be stored outside a transaction (one flush). */
+	struct pmemfile_time mtime;
+	struct pmemfile_time ctime;
+	union {
+		struct pmemfile_file_info file;
+		struct pmemfile_dir_info dir;
+		/*
+		 * Symlink target: inline if size < PMEMFILE_SYMLINK_INLINE
+		 * (NUL-terminated), else target[0..7] is the offset of a
+		 * PMEMFILE_T_SYMLINK object holding it.
+		 */
+		char target[PMEMFILE_SYMLINK_INLINE];
+	};
+	struct pmemfile_time atime; /* may be stored outside a transaction */
+	uint64_t rdev;
+	/* Orphan list links (inode offsets), 0 when not in the list. */
+	uint64_t orphan_prev;
+	uint64_t orphan_next;
+	uint64_t pad[3];
+};
+
+/*
+ * Inode arrays: 16 KiB objects (4 KiB-aligned) holding a header and
+ * PMEMFILE_INODES_PER_ARRAY inode slots; chained from the superblock.
+ */
+#define PMEMFILE_INODE_ARRAY_SIZE 16384
+#define PMEMFILE_INODES_PER_ARRAY \
+	(PMEMFILE_INODE_ARRAY_SIZE / sizeof(struct pmemfile_inode) - 1)
+
+struct pmemfile_inode_array {
+	uint64_t next; /* next array in the chain, 0 at its end */
+	uint64_t pad[31];
+	struct pmemfile_inode inodes[PMEMFILE_INODES_PER_ARRAY];
+};
+
+/* The pool's root object. */
+struct pmemfile_super {
+	char magic[16];	       /* PMEMFILE_SUPER_MAGIC, NUL-padded */
+	uint64_t version;      /* PMEMFILE_LAYOUT_VERSION of the creator */
+	uint64_t root;	       /* root directory inode, never 0 */
+	uint64_t inode_arrays; /* head of the inode array chain */
+	/*
+	 * Head of the orphan list: inodes with nlink 0 still open (or
+	 * O_TMPFILE ones); freed at their last close or at the next open.
+	 */
+	uint64_t orphans;
+	uint64_t ninode_arrays; /* length of the inode array chain */
+	struct pmemfile_time created;
+	uint64_t pad[55];
+};
+
+_Static_assert(sizeof(struct pmemfile_inode) == 256, "inode size");
+_Static_assert(sizeof(struct pmemfile_inode_array) <= PMEMFILE_INODE_ARRAY_SIZE,
+	       "inode array size");
+_Static_assert(sizeof(struct pmemfile_extent_block) <= 4096, "extent block");
+_Static_assert(sizeof(struct pmemfile_super) == 512, "superblock size");
+
+#endif

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * open.c -- opening and closing files, and handles (dup, dup2).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "create.h"
+#include "cred.h"
+#include "data.h"
+#include "dir.h"
+#include "fcntl_lock.h"
+#include "file.h"
+#include "walk.h"
+
+#define OPEN_VALID_FLAGS                                                      \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |       \
+	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |            \
+	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | \
+	 O_TMPFILE)
+
+PMEMfile *file_new(struct vinode *v, int flags)
+{
+	PMEMfile *f = calloc(1, sizeof(*f));
+	struct ofd *o = calloc(1, sizeof(*o));
+	if (!f || !o) {
+		free(f);
+		free(o);
+		return NULL;
+	}
+	pthread_mutex_init(&o->mutex, NULL);
+	o->vinode = v;
+	o->ref = 1;
+	/* O_PATH keeps only the flags the kernel keeps with it */
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	o->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	f->vinode = v;
+	f->ofd = o;
+	f->fd_flags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+	return f;
+}
+
+/* Checks an existing inode against the open flags. */
+static int open_check(PMEMfilepool *pfp, struct vinode *v, int flags,
+		      bool created)
+{
+	mode_t m = v->inode->mode;
+	if (S_ISLNK(m) && (flags & O_NOFOLLOW) && !(flags & O_PATH))
+		return -ELOOP;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(m))
+		return -ENOTDIR;
+	if (flags & O_PATH)
+		return 0;
+	int acc = flags & O_ACCMODE;
+	if (S_ISDIR(m) && (acc != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
+		return -EISDIR;
+	if (S_ISSOCK(m))
+		return -ENXIO;
+	if (!created) {
+		int mask = 0;
+		if (acc == O_RDONLY || acc == O_RDWR)
+			mask |= 4;
+		if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC))
+			mask |= 2;
+		int r = perm_check(pfp, v->inode, mask, false);
+		if (r)
+			return r;
+	}
+	if ((flags & O_NOATIME) && !cred_is_owner(pfp, v->inode))
+		return -EPERM;
+	return 0;
+}
+
+static int open_trunc(PMEMfilepool *pfp, struct vinode *v)
+{
+	if (!vinode_is_reg(v))
+		return 0;
+	vinode_wrlock(v);
+	int r = data_truncate(pfp, v, 0);
+	vinode_unlock(v);
+	return r;
+}
+
+/* O_CREAT: creates the last component in w->dir unless it appeared. */
+static int open_create(PMEMfilepool *pfp, struct walk *w, int flags,
+		       mode_t mode, struct vinode **out, bool *created)
+{
+	struct vinode *dir = w->dir;
+	vinode_wrlock(dir);
+	uint64_t ino = dir_lookup(pfp, dir, w->name, w->namelen, NULL);
+	int r;
+	if (ino) {
+		if (flags & O_EXCL) {
+			r = -EEXIST;
+		} else {
+			*out = vinode_get(pfp, ino);
+			r = *out ? 0 : -ENOMEM;
+		}
+	} else {
+		r = may_change_dir(pfp, dir);
+		if (r == 0)
+			r = create_locked(pfp, dir, w->name, w->namelen,
+					  create_mode(pfp, mode) | S_IFREG, 0,
+					  NULL, out);
+		*created = r == 0;
+	}
+	vinode_unlock(dir);
+	return r;
+}
+
+static int open_tmpfile(PMEMfilepool *pfp, struct walk *w, int flags,
+			mode_t mode, struct vinode **out)
+{
+	int acc = flags & O_ACCMODE;
+	if (acc != O_WRONLY && acc != O_RDWR)
+		return -EINVAL;
+	struct vinode *dir;
+	int r = walk_last(w, true, &dir);
+	if (r)
+		return r;
+	if (!dir)
+		return -ENOENT;
+	if (!vinode_is_dir(dir))
+		r = -ENOTDIR;
+	else
+		r = may_change_dir(pfp, dir);
+	if (r == 0)
+		r = create_tmpfile(pfp, dir, create_mode(pfp, mode) | S_IFREG,
+				   out);
+	vinode_put(pfp, dir);
+	return r;
+}
+
+static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
+		   mode_t mode, PMEMfile **out)
+{
+	if (flags & ~OPEN_VALID_FLAGS)
+		return -EINVAL;
+	if ((flags & O_TMPFILE) == O_TMPFILE && (flags & O_CREAT))
+		return -EINVAL;
+	struct vinode *start, *v = NULL;
+	int r = walk_start(pfp, at, path, &start);
+	if (r)
+		return r;
+	struct walk w;
+	w.stop_at_root = false;
+	bool created = false;
+	r = walk_parent(&w, pfp, start, path);
+	if (r)
+		goto end;
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		r = open_tmpfile(pfp, &w, flags, mode, &v);
+		created = true;
+		goto end;
+	}
+	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+	r = walk_last(&w, !(flags & O_NOFOLLOW) && !excl, &v);
+	if (r)
+		goto end;
+	if (!v && (flags & O_CREAT)) {
+		if (w.trailing_slash)
+			r = -EISDIR;
+		else
+			r = open_create(pfp, &w, flags, mode, &v, &created);
+	} else if (!v) {
+		r = -ENOENT;
+	} else if (excl) {
+		r = -EEXIST;
+	}
+end:
+	walk_done(&w);
+	if (r == 0)
+		r = open_check(pfp, v, flags, created);
+	if (r == 0 && (flags & O_TRUNC) && !created && !(flags & O_PATH))
+		r = open_trunc(pfp, v);
+	if (r == 0) {
+		*out = file_new(v, flags);
+		if (!*out)
+			r = -ENOMEM;
+	}
+	if (r && v)
+		vinode_put(pfp, v);
+	return r;
+}
+
+PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
+			  const char *pathname, int flags, ...)
+{
+	mode_t mode = 0;
+	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	PMEMfile *f = NULL;
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = do_open(pfp, dir, pathname, flags, mode, &f);
+	if (r) {
+		errno = -r;
+		return NULL;
+	}
+	return f;
+}
+
+PMEMfile *pmemfile_open(PMEMfilepool *pfp, const char *pathname, int flags, ...)
+{
+	mode_t mode = 0;
+	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return pmemfile_openat(pfp, PMEMFILE_AT_CWD, pathname, flags, mode);
+}
+
+PMEMfile *pmemfile_create(PMEMfilepool *pfp, const char *pathname,
+			  pmemfile_mode_t mode)
+{
+	return pmemfile_open(pfp, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
+{
+	if (!pfp) {
+		errno = EFAULT;
+		return NULL;
+	}
+	if (index != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	PMEMfile *f = file_new(vinode_ref(pfp, pfp->root),
+			       (flags & ~O_ACCMODE) | O_DIRECTORY);
+	if (!f) {
+		vinode_put(pfp, pfp->root);
+		errno = ENOMEM;
+	}
+	return f;
+}
+
+static void ofd_put(PMEMfilepool *pfp, struct ofd *o)
+{
+	pthread_mutex_lock(&o->mutex);
+	unsigned long ref = --o->ref;
+	pthread_mutex_unlock(&o->mutex);
+	if (ref)
+		return;
+	flock_release(o);
+	vinode_put(pfp, o->vinode);
+	pthread_mutex_destroy(&o->mutex);
+	free(o);
+}
+
+void pmemfile_close(PMEMfilepool *pfp, PMEMfile *file)
+{
+	if (!pfp || file_check(file))
+		return;
+	rlock_release_owner(file->vinode, pfp);
+	ofd_put(pfp, file->ofd);
+	free(file);
+}
+
+PMEMfile *pmemfile_dup(PMEMfilepool *pfp, PMEMfile *file)
+{
+	if (!pfp || file_check(file)) {
+		errno = pfp ? EBADF : EFAULT;
+		return NULL;
+	}
+	PMEMfile *n = calloc(1, sizeof(*n));
+	if (!n) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_lock(&file->ofd->mutex);
+	file->ofd->ref++;
+	pthread_mutex_unlock(&file->ofd->mutex);
+	n->vinode = file->vinode;
+	n->ofd = file->ofd;
+	return n;
+}
+
+PMEMfile *pmemfile_dup2(PMEMfilepool *pfp, PMEMfile *file, PMEMfile *file2)
+{
+	if (!pfp || file_check(file) || file_check(file2)) {
+		errno = pfp ? EBADF : EFAULT;
+		return NULL;
+	}
+	if (file == file2)
+		return file;
+	/* file2 keeps its address and now refers to file's description */
+	pthread_mutex_lock(&file->ofd->mutex);
+	file->ofd->ref++;
+	pthread_mutex_unlock(&file->ofd->mutex);
+	struct ofd *old = file2->ofd;
+	struct vinode *oldv = file2->vinode;
+	file2->ofd = file->ofd;
+	file2->vinode = file->vinode;
+	file2->fd_flags = 0;
+	rlock_release_owner(oldv, pfp);
+	ofd_put(pfp, old);
+	return file2;
+}

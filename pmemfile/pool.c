@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * pool.c -- creating, opening and closing pools.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cred.h"
+#include "dir.h"
+#include "inode.h"
+#include "vinode.h"
+
+/* The extent classes: one unit each, 4 KiB-aligned, no header, so that
+ * file data can be mapped page by page. Runs are about 1 MiB. */
+static int register_classes(PMEMfilepool *pfp)
+{
+	for (int c = 0; c < EXTENT_CLASSES; c++) {
+		size_t unit = EXTENT_MIN << (2 * c);
+		unsigned per = unit >= (1U << 20) ? 1 : (1U << 20) / unit;
+		struct pobj_alloc_class_desc d = {
+		    .unit_size = unit,
+		    .alignment = 4096,
+		    .units_per_block = per,
+		    .header_type = POBJ_HEADER_NONE,
+		};
+		if (pmemobj_ctl_set(pfp->pop, "heap.alloc_class.new.desc",
+				    &d)) {
+			pf_set_errormsg("cannot register allocation class");
+			return -errno ? -errno : -EINVAL;
+		}
+		pfp->class_id[c] = d.class_id;
+	}
+	return 0;
+}
+
+static void pool_free(PMEMfilepool *pfp)
+{
+	pthread_rwlock_destroy(&pfp->cred_lock);
+	pthread_mutex_destroy(&pfp->ialloc_lock);
+	pthread_mutex_destroy(&pfp->orphan_lock);
+	pthread_mutex_destroy(&pfp->rename_lock);
+	cred_fini(pfp);
+	free(pfp->free_inodes);
+	free(pfp);
+}
+
+static PMEMfilepool *pool_new(PMEMobjpool *pop)
+{
+	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
+	if (!pfp)
+		return NULL;
+	pfp->pop = pop;
+	pfp->base = (char *)pop;
+	PMEMoid root = pmemobj_root(pop, sizeof(struct pmemfile_super));
+	pfp->uuid_lo = root.pool_uuid_lo;
+	pfp->super = pmemobj_direct(root);
+	pfp->umask = 022;
+	pthread_rwlock_init(&pfp->cred_lock, NULL);
+	pthread_mutex_init(&pfp->ialloc_lock, NULL);
+	pthread_mutex_init(&pfp->orphan_lock, NULL);
+	pthread_mutex_init(&pfp->rename_lock, NULL);
+	if (cred_init(pfp)) {
+		pool_free(pfp);
+		return NULL;
+	}
+	return pfp;
+}
+
+/* The volatile state of an opened (or fresh) pool. */
+static int pool_mount(PMEMfilepool *pfp)
+{
+	int r = register_classes(pfp);
+	if (r == 0)
+		r = vinode_cache_init(pfp);
+	if (r == 0)
+		r = orphan_reclaim(pfp);
+	if (r == 0)
+		r = inode_slots_scan(pfp);
+	if (r)
+		return r;
+	pfp->root = vinode_get(pfp, pfp->super->root);
+	if (!pfp->root)
+		return -ENOMEM;
+	pfp->cwd = vinode_ref(pfp, pfp->root);
+	return 0;
+}
+
+static int super_init(PMEMfilepool *pfp)
+{
+	uint64_t ino;
+	int r = inode_reserve(pfp, &ino);
+	if (r)
+		return r;
+	volatile int err = 0;
+	struct pmemfile_super *s = pfp->super;
+	TX_BEGIN(pfp->pop)
+	{
+		struct pmemfile_inode *in =
+		    inode_init(pfp, ino, S_IFDIR | 0777);
+		dir_init(in, ino);
+		tx_add(pfp, s, sizeof(*s));
+		memset(s->magic, 0, sizeof(s->magic));
+		strcpy(s->magic, PMEMFILE_SUPER_MAGIC);
+		s->version = PMEMFILE_LAYOUT_VERSION;
+		s->root = ino;
+		pf_time_now(&s->created);
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
+static void pool_unmount(PMEMfilepool *pfp)
+{
+	if (pfp->cwd)
+		vinode_put(pfp, pfp->cwd);
+	if (pfp->root)
+		vinode_put(pfp, pfp->root);
+	vinode_cache_fini(pfp);
+}
+
+PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
+				   pmemfile_mode_t mode)
+{
+	if (!pathname) {
+		errno = EFAULT;
+		return NULL;
+	}
+	PMEMobjpool *pop =
+	    pmemobj_create(pathname, PMEMFILE_LAYOUT_NAME, poolsize, mode);
+	if (!pop) {
+		int e = errno;
+		pf_set_errormsg("cannot create pool %s: %s", pathname,
+				pmemobj_errormsg());
+		errno = e;
+		return NULL;
+	}
+	PMEMfilepool *pfp = pool_new(pop);
+	int r = pfp ? register_classes(pfp) : -ENOMEM;
+	if (r == 0)
+		r = vinode_cache_init(pfp);
+	if (r == 0)
+		r = super_init(pfp);
+	if (r == 0) {
+		pfp->root = vinode_get(pfp, pfp->super->root);
+		pfp->cwd = pfp->root ? vinode_ref(pfp, pfp->root) : NULL;
+		if (!pfp->root)
+			r = -ENOMEM;
+	}
+	if (r) {
+		pf_set_errormsg("cannot initialise pool %s", pathname);
+		if (pfp) {
+			pool_unmount(pfp);
+			pool_free(pfp);
+		}
+		pmemobj_close(pop);
+		errno = -r;
+		return NULL;
+	}
+	return pfp;
+}
+
+PMEMfilepool *pmemfile_mkfs(const char *pathname, size_t poolsize,
+			    pmemfile_mode_t mode)
+{
+	return pmemfile_pool_create(pathname, poolsize, mode);
+}
+
+/* Whether the root object is a superblock this library can use. */
+static int super_check(PMEMobjpool *pop, const char *path)
+{
+	if (pmemobj_root_size(pop) < sizeof(struct pmemfile_super)) {
+		pf_set_errormsg("%s: no pmemfile superblock", path);
+		return -EINVAL;
+	}
+	struct pmemfile_super *s =
+	    pmemobj_direct(pmemobj_root(pop, sizeof(*s)));
+	if (strncmp(s->magic, PMEMFILE_SUPER_MAGIC, sizeof(s->magic)) != 0) {
+		pf_set_errormsg("%s: bad superblock magic", path);
+		return -EINVAL;
+	}
+	if (s->version > PMEMFILE_LAYOUT_VERSION) {
+		pf_set_errormsg("%s: layout version %llu is newer than %d",
+				path, (unsigned long long)s->version,
+				PMEMFILE_LAYOUT_VERSION);
+		return -ENOTSUP;
+	}
+	if (s->version == 0 || s->root == 0) {
+		pf_set_errormsg("%s: invalid superblock", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+PMEMfilepool *pmemfile_pool_open(const char *pathname)
+{
+	if (!pathname) {
+		errno = EFAULT;
+		return NULL;
+	}
+	PMEMobjpool *pop = pmemobj_open(pathname, PMEMFILE_LAYOUT_NAME);
+	if (!pop) {
+		int e = errno ? errno : EINVAL;
+		pf_set_errormsg("cannot open pool %s: %s", pathname,
+				pmemobj_errormsg());
+		errno = e;
+		return NULL;
+	}
+	int r = super_check(pop, pathname);
+	PMEMfilepool *pfp = NULL;
+	if (r == 0) {
+		pfp = pool_new(pop);
+		r = pfp ? pool_mount(pfp) : -ENOMEM;
+	}
+	if (r) {
+		if (pfp) {
+			pool_unmount(pfp);
+			pool_free(pfp);
+		}
+		pmemobj_close(pop);
+		errno = -r;
+		return NULL;
+	}
+	return pfp;
+}
+
+void pmemfile_pool_close(PMEMfilepool *pfp)
+{
+	if (!pfp)
+		return;
+	PMEMobjpool *pop = pfp->pop;
+	pool_unmount(pfp);
+	pool_free(pfp);
+	pmemobj_close(pop);
+}
+
+void pmemfile_pool_set_device(PMEMfilepool *pfp, pmemfile_dev_t dev)
+{
+	if (pfp)
+		pfp->dev = dev;
+}
+
+unsigned pmemfile_pool_root_count(PMEMfilepool *pfp)
+{
+	return pfp ? 1 : 0;
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * rw.c -- the read and write families and lseek.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data.h"
+#include "dir.h"
+#include "extent.h"
+#include "file.h"
+
+static int check_read(PMEMfilepool *pfp, PMEMfile *f)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = file_check(f);
+	if (r == 0 && !file_readable(f))
+		r = -EBADF;
+	if (r == 0 && vinode_is_dir(f->vinode))
+		r = -EISDIR;
+	if (r == 0 && !vinode_is_reg(f->vinode))
+		r = -EINVAL;
+	return r;
+}
+
+static int check_write(PMEMfilepool *pfp, PMEMfile *f)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = file_check(f);
+	if (r == 0 && !file_writable(f))
+		r = -EBADF;
+	if (r == 0 && !vinode_is_reg(f->vinode))
+		r = -EINVAL;
+	return r;
+}
+
+/* Linux's relatime: atime moves when older than mtime or ctime. */
+static void touch_atime(PMEMfilepool *pfp, PMEMfile *f)
+{
+	struct pmemfile_inode *in = f->vinode->inode;
+	if (f->ofd->flags & O_NOATIME)
+		return;
+	if (in->atime.sec > in->mtime.sec ||
+	    (in->atime.sec == in->mtime.sec &&
+	     in->atime.nsec >= in->mtime.nsec)) {
+		if (in->atime.sec > in->ctime.sec ||
+		    (in->atime.sec == in->ctime.sec &&
+		     in->atime.nsec >= in->ctime.nsec))
+			return;
+	}
+	struct pmemfile_time t;
+	pf_time_now(&t);
+	in->atime = t;
+	pmemobj_persist(pfp->pop, &in->atime, sizeof(in->atime));
+}
+
+static int64_t do_pread(PMEMfilepool *pfp, PMEMfile *f, void *buf, size_t count,
+			uint64_t off)
+{
+	struct vinode *v = f->vinode;
+	vinode_rdlock(v);
+	int64_t r = data_read(pfp, v, buf, count, off);
+	vinode_unlock(v);
+	if (r > 0)
+		touch_atime(pfp, f);
+	return r;
+}
+
+static int64_t do_pwrite(PMEMfilepool *pfp, PMEMfile *f, const void *buf,
+			 size_t count, uint64_t off, uint64_t *end)
+{
+	struct vinode *v = f->vinode;
+	vinode_wrlock(v);
+	if (f->ofd->flags & O_APPEND)
+		off = v->inode->size;
+	int64_t r = data_write(pfp, v, buf, count, off);
+	vinode_unlock(v);
+	if (end && r >= 0)
+		*end = off + (uint64_t)r;
+	return r;
+}
+
+static size_t clamp_count(size_t count)
+{
+	return count > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : count;
+}
+
+pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
+				size_t count, pmemfile_off_t offset)
+{
+	int r = check_read(pfp, file);
+	if (r == 0 && offset < 0)
+		r = -EINVAL;
+	if (r)
+		return pf_ret(r);
+	return pf_ret(
+	    do_pread(pfp, file, buf, clamp_count(count), (uint64_t)offset));
+}
+
+pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
+				 const void *buf, size_t count,
+				 pmemfile_off_t offset)
+{
+	int r = check_write(pfp, file);
+	if (r == 0 && offset < 0)
+		r = -EINVAL;
+	if (r)
+		return pf_ret(r);
+	return pf_ret(do_pwrite(pfp, file, buf, clamp_count(count),
+				(uint64_t)offset, NULL));
+}
+
+pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
+			       size_t count)
+{
+	int r = check_read(pfp, file);
+	if (r)
+		return pf_ret(r);
+	struct ofd *o = file->ofd;
+	pthread_mutex_lock(&o->mutex);
+	int64_t n = do_pread(pfp, file, buf, clamp_count(count), o->offset);
+	if (n > 0)
+		o->offset += (uint64_t)n;
+	pthread_mutex_unlock(&o->mutex);
+	return pf_ret(n);
+}
+
+pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
+				const void *buf, size_t count)
+{
+	int r = check_write(pfp, file);
+	if (r)
+		return pf_ret(r);
+	struct ofd *o = file->ofd;
+	pthread_mutex_lock(&o->mutex);
+	uint64_t end;
+	int64_t n =
+	    do_pwrite(pfp, file, buf, clamp_count(count), o->offset, &end);
+	if (n >= 0)
+		o->offset = end;
+	pthread_mutex_unlock(&o->mutex);
+	return pf_ret(n);
+}
+
+static int iov_total(const pmemfile_iovec_t *iov, int iovcnt, size_t *total)
+{
+	if (iovcnt < 0 || iovcnt > 1024)
+		return -EINVAL;
+	if (iovcnt > 0 && !iov)
+		return -EFAULT;
+	size_t t = 0;
+	for (int i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len > (size_t)SSIZE_MAX - t)
+			return -EINVAL;
+		t += iov[i].iov_len;
+	}
+	*total = t;
+	return 0;
+}
+
+/* The vector calls go through one buffer so that each is one write. */
+static int64_t preadv_at(PMEMfilepool *pfp, PMEMfile *f,
+			 const pmemfile_iovec_t *iov, int iovcnt, uint64_t off)
+{
+	int64_t done = 0;
+	for (int i = 0; i < iovcnt; i++) {
+		int64_t n = do_pread(pfp, f, iov[i].iov_base, iov[i].iov_len,
+				     off + (uint64_t)done);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+		if ((size_t)n < iov[i].iov_len)
+			break;
+	}
+	return done;
+}
+
+static int64_t pwritev_at(PMEMfilepool *pfp, PMEMfile *f,
+			  const pmemfile_iovec_t *iov, int iovcnt, uint64_t off,
+			  size_t total, uint64_t *end)
+{
+	char *buf = malloc(total ? total : 1);
+	if (!buf)
+		return -ENOMEM;
+	size_t p = 0;
+	for (int i = 0; i < iovcnt; i++) {
+		memcpy(buf + p, iov[i].iov_base, iov[i].iov_len);
+		p += iov[i].iov_len;
+	}
+	int64_t r = do_pwrite(pfp, f, buf, total, off, end);
+	free(buf);
+	return r;
+}
+
+pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
+				 const pmemfile_iovec_t *iov, int iovcnt,
+				 pmemfile_off_t offset)
+{
+	size_t total;
+	int r = check_read(pfp, file);
+	if (r == 0)
+		r = iov_total(iov, iovcnt, &total);
+	if (r == 0 && offset < 0)
+		r = -EINVAL;
+	if (r)
+		return pf_ret(r);
+	return pf_ret(preadv_at(pfp, file, iov, iovcnt, (uint64_t)offset));
+}
+
+pmemfile_ssize_t pmemfile_readv(PMEMfilepool *pfp, PMEMfile *file,
+				const pmemfile_iovec_t *iov, int iovcnt)
+{
+	size_t total;
+	int r = check_read(pfp, file);
+	if (r == 0)
+		r = iov_total(iov, iovcnt, &total);
+	if (r)
+		return pf_ret(r);
+	struct ofd *o = file->ofd;
+	pthread_mutex_lock(&o->mutex);
+	int64_t n = preadv_at(pfp, file, iov, iovcnt, o->offset);
+	if (n > 0)
+		o->offset += (uint64_t)n;
+	pthread_mutex_unlock(&o->mutex);
+	return pf_ret(n);
+}
+
+pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
+				  const pmemfile_iovec_t *iov, int iovcnt,
+				  pmemfile_off_t offset)
+{
+	size_t total;
+	int r = check_write(pfp, file);
+	if (r == 0)
+		r = iov_total(iov, iovcnt, &total);
+	if (r == 0 && offset < 0)
+		r = -EINVAL;
+	if (r)
+		return pf_ret(r);
+	return pf_ret(
+	    pwritev_at(pfp, file, iov, iovcnt, (uint64_t)offset, total, NULL));
+}
+
+pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
+				 const pmemfile_iovec_t *iov, int iovcnt)
+{
+	size_t total;
+	int r = check_write(pfp, file);
+	if (r == 0)
+		r = iov_total(iov, iovcnt, &total);
+	if (r)
+		return pf_ret(r);
+	struct ofd *o = file->ofd;
+	pthread_mutex_lock(&o->mutex);
+	uint64_t end;
+	int64_t n = pwritev_at(pfp, file, iov, iovcnt, o->offset, total, &end);
+	if (n >= 0)
+		o->offset = end;
+	pthread_mutex_unlock(&o->mutex);
+	return pf_ret(n);
+}
+
+/* SEEK_DATA / SEEK_HOLE: extents are data, the rest holes. */
+static int64_t seek_data_hole(PMEMfilepool *pfp, struct vinode *v, int64_t off,
+			      int whence)
+{
+	uint64_t size = v->inode->size;
+	if (off < 0 || (uint64_t)off >= size)
+		return -ENXIO;
+	int r = extent_index_load(pfp, v);
+	if (r)
+		return r;
+	uint64_t pos = (uint64_t)off;
+	size_t i = extent_find(v, pos);
+	if (whence == SEEK_DATA) {
+		if (i < v->next && v->ext[i].off <= pos)
+			return off;
+		if (i == v->next || v->ext[i].off >= size)
+			return -ENXIO;
+		return (int64_t)v->ext[i].off;
+	}
+	while (i < v->next && v->ext[i].off <= pos) {
+		pos = v->ext[i].off + v->ext[i].len;
+		i++;
+	}
+	return (int64_t)(pos < size ? pos : size);
+}
+
+static int64_t lseek_locked(PMEMfilepool *pfp, PMEMfile *f, int64_t offset,
+			    int whence)
+{
+	struct ofd *o = f->ofd;
+	struct vinode *v = f->vinode;
+	int64_t base;
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)o->offset;
+		break;
+	case SEEK_END:
+		if (vinode_is_dir(v))
+			return -EINVAL;
+		base = (int64_t)v->inode->size;
+		break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (!vinode_is_reg(v))
+			return -EINVAL;
+		vinode_rdlock(v);
+		base = seek_data_hole(pfp, v, offset, whence);
+		vinode_unlock(v);
+		if (base >= 0)
+			o->offset = (uint64_t)base;
+		return base;
+	default:
+		return -EINVAL;
+	}
+	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+		return -EINVAL;
+	o->offset = (uint64_t)(base + offset);
+	return base + offset;
+}
+
+pmemfile_off_t pmemfile_lseek(PMEMfilepool *pfp, PMEMfile *file,
+			      pmemfile_off_t offset, int whence)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = file_check(file);
+	if (r == 0 && (file->ofd->flags & O_PATH))
+		r = -EBADF;
+	if (r)
+		return pf_ret(r);
+	pthread_mutex_lock(&file->ofd->mutex);
+	int64_t n = lseek_locked(pfp, file, offset, whence);
+	pthread_mutex_unlock(&file->ofd->mutex);
+	return pf_ret(n);
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * vinode.c -- the cache of volatile inodes, keyed by inode offset.
+ *
+ * The cache is split in shards, each with its own mutex, so that no lock is
+ * shared by every thread. A vinode lives while it has references (open
+ * files, the cwd, a path walk in progress).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dir.h"
+#include "extent.h"
+#include "fcntl_lock.h"
+#include "inode.h"
+#include "vinode.h"
+
+static inline struct vinode_shard *shard_of(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t h = (off >> 8) * 0x9E3779B97F4A7C15ULL;
+	return &pfp->shards[h >> 58];
+}
+
+static inline size_t bucket_of(struct vinode_shard *s, uint64_t off)
+{
+	uint64_t h = (off >> 8) * 0xC2B2AE3D27D4EB4FULL;
+	return (h >> 20) & (s->nbuckets - 1);
+}
+
+int vinode_cache_init(PMEMfilepool *pfp)
+{
+	for (int i = 0; i < VINODE_SHARDS; i++) {
+		struct vinode_shard *s = &pfp->shards[i];
+		pthread_mutex_init(&s->lock, NULL);
+		s->nbuckets = 64;
+		s->count = 0;
+		s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
+		if (!s->buckets)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void vinode_destroy(struct vinode *v)
+{
+	pthread_rwlock_destroy(&v->lock);
+	pthread_mutex_destroy(&v->ext_build);
+	pthread_mutex_destroy(&v->lk_mutex);
+	pthread_cond_destroy(&v->lk_cond);
+	extent_index_free(v);
+	dir_vfree(v);
+	rlock_free_all(v);
+	free(v);
+}
+
+void vinode_cache_fini(PMEMfilepool *pfp)
+{
+	for (int i = 0; i < VINODE_SHARDS; i++) {
+		struct vinode_shard *s = &pfp->shards[i];
+		for (size_t b = 0; s->buckets && b < s->nbuckets; b++) {
+			struct vinode *v = s->buckets[b];
+			while (v) {
+				struct vinode *n = v->hnext;
+				vinode_destroy(v);
+				v = n;
+			}
+		}
+		free(s->buckets);
+		s->buckets = NULL;
+		pthread_mutex_destroy(&s->lock);
+	}
+}
+
+static void shard_grow(struct vinode_shard *s)
+{
+	size_t nb = s->nbuckets * 2;
+	struct vinode **b = calloc(nb, sizeof(*b));
+	if (!b)
+		return; /* longer chains, still correct */
+	struct vinode_shard ns = {.buckets = b, .nbuckets = nb};
+	for (size_t i = 0; i < s->nbuckets; i++) {
+		struct vinode *v = s->buckets[i];
+		while (v) {
+			struct vinode *n = v->hnext;
+			size_t k = bucket_of(&ns, v->off);
+			v->hnext = b[k];
+			b[k] = v;
+			v = n;
+		}
+	}
+	free(s->buckets);
+	s->buckets = b;
+	s->nbuckets = nb;
+}
+
+static struct vinode *vinode_new(PMEMfilepool *pfp, uint64_t off)
+{
+	struct vinode *v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->off = off;
+	v->inode = pf_ptr(pfp, off);
+	v->ref = 1;
+	pthread_rwlock_init(&v->lock, NULL);
+	pthread_mutex_init(&v->ext_build, NULL);
+	pthread_mutex_init(&v->lk_mutex, NULL);
+	pthread_cond_init(&v->lk_cond, NULL);
+	return v;
+}
+
+struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
+{
+	struct vinode_shard *s = shard_of(pfp, off);
+	pthread_mutex_lock(&s->lock);
+	size_t k = bucket_of(s, off);
+	struct vinode *v = s->buckets[k];
+	while (v && v->off != off)
+		v = v->hnext;
+	if (v) {
+		v->ref++;
+	} else {
+		v = vinode_new(pfp, off);
+		if (v) {
+			v->hnext = s->buckets[k];
+			s->buckets[k] = v;
+			if (++s->count > s->nbuckets)
+				shard_grow(s);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!v)
+		errno = ENOMEM;
+	return v;
+}
+
+struct vinode *vinode_ref(PMEMfilepool *pfp, struct vinode *v)
+{
+	struct vinode_shard *s = shard_of(pfp, v->off);
+	pthread_mutex_lock(&s->lock);
+	v->ref++;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
+bool vinode_shared(PMEMfilepool *pfp, struct vinode *v)
+{
+	struct vinode_shard *s = shard_of(pfp, v->off);
+	pthread_mutex_lock(&s->lock);
+	bool r = v->ref > 1;
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+static void shard_unlink(struct vinode_shard *s, struct vinode *v)
+{
+	struct vinode **p = &s->buckets[bucket_of(s, v->off)];
+	while (*p != v)
+		p = &(*p)->hnext;
+	*p = v->hnext;
+	s->count--;
+}
+
+void vinode_forget(PMEMfilepool *pfp, struct vinode *v)
+{
+	struct vinode_shard *s = shard_of(pfp, v->off);
+	pthread_mutex_lock(&s->lock);
+	shard_unlink(s, v);
+	v->dead = true;
+	pthread_mutex_unlock(&s->lock);
+	inode_release(pfp, v->off);
+}
+
+/* The last reference to an unlinked inode: free it and leave the orphan
+ * list. On failure it stays an orphan, freed at the next open. */
+static void vinode_free_orphan(PMEMfilepool *pfp, struct vinode *v)
+{
+	volatile int err = 0;
+	pthread_mutex_lock(&pfp->orphan_lock);
+	TX_BEGIN(pfp->pop)
+	{
+		orphan_remove(pfp, v->off);
+		inode_free(pfp, v->off);
+	}
+	TX_ONABORT
+	{
+		err = 1;
+	}
+	TX_END
+	pthread_mutex_unlock(&pfp->orphan_lock);
+	if (!err)
+		inode_release(pfp, v->off);
+}
+
+void vinode_put(PMEMfilepool *pfp, struct vinode *v)
+{
+	if (!v)
+		return;
+	struct vinode_shard *s = shard_of(pfp, v->off);
+	pthread_mutex_lock(&s->lock);
+	if (--v->ref > 0) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	bool orphan = false;
+	if (!v->dead) {
+		shard_unlink(s, v);
+		orphan = v->inode->nlink == 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (orphan)
+		vinode_free_orphan(pfp, v);
+	vinode_destroy(v);
+}
+
+void vinode_touch(PMEMfilepool *pfp, struct vinode *v, bool tx)
+{
+	struct pmemfile_inode *in = v->inode;
+	if (tx)
+		tx_add(pfp, &in->mtime, 2 * sizeof(in->mtime));
+	pf_time_now(&in->mtime);
+	in->ctime = in->mtime;
+	if (!tx)
+		pmemobj_persist(pfp->pop, &in->mtime, 2 * sizeof(in->mtime));
+}
+
+void vinode_touch_ctime(PMEMfilepool *pfp, struct vinode *v)
+{
+	struct pmemfile_inode *in = v->inode;
+	tx_add(pfp, &in->ctime, sizeof(in->ctime));
+	pf_time_now(&in->ctime);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vinode.h -- volatile inodes: the in-memory side of a persistent inode,
+ * cached by inode offset and reference counted.
+ */
+#ifndef PMEMFILE_VINODE_H
+#define PMEMFILE_VINODE_H
+
+#include <stdatomic.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+/* One extent in the volatile index (sorted by off, never overlapping). */
+struct vext {
+	uint64_t off;
+	uint64_t len;
+	char *data;
+};
+
+struct vdir;
+struct rlock;
+
+struct vinode {
+	uint64_t off; /* offset of the persistent inode: its identity */
+	struct pmemfile_inode *inode;
+	/*
+	 * Protects the inode's persistent fields and everything below:
+	 * readers of a file's data and size take it shared, anything that
+	 * changes them takes it exclusive.
+	 */
+	pthread_rwlock_t lock;
+
+	unsigned long ref;    /* under the shard lock */
+	bool dead;	      /* inode freed, vinode out of the cache */
+	struct vinode *hnext; /* shard chain */
+
+	/* Regular files: the extent index, built on first use. */
+	pthread_mutex_t ext_build;
+	atomic_bool ext_loaded;
+	struct vext *ext;
+	size_t next, ext_cap;
+	uint64_t *eblocks; /* persistent extent blocks, in chain order */
+	size_t neblocks;
+
+	/* Directories: free slots of the blocks, built on first insert. */
+	struct vdir *vdir;
+
+	/* Advisory locks (fcntl record locks and flock). */
+	pthread_mutex_t lk_mutex;
+	pthread_cond_t lk_cond;
+	struct rlock *rlocks;
+	const void *flock_owner; /* holder of an exclusive flock */
+	unsigned flock_shared;	 /* number of shared flocks */
+};
+
+int vinode_cache_init(PMEMfilepool *pfp);
+void vinode_cache_fini(PMEMfilepool *pfp);
+
+/* A reference to the vinode of the inode at off (created if needed). */
+struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off);
+struct vinode *vinode_ref(PMEMfilepool *pfp, struct vinode *v);
+/* Drops a reference; the last one of an unlinked inode frees it. */
+void vinode_put(PMEMfilepool *pfp, struct vinode *v);
+/* Whether v has references other than the caller's one. */
+bool vinode_shared(PMEMfilepool *pfp, struct vinode *v);
+/* After a committed inode_free of v: takes v out of the cache and gives
+ * its slot back. */
+void vinode_forget(PMEMfilepool *pfp, struct vinode *v);
+
+static inline void vinode_rdlock(struct vinode *v)
+{
+	pthread_rwlock_rdlock(&v->lock);
+}
+static inline void vinode_wrlock(struct vinode *v)
+{
+	pthread_rwlock_wrlock(&v->lock);
+}
+static inline void vinode_unlock(struct vinode *v)
+{
+	pthread_rwlock_unlock(&v->lock);
+}
+
+static inline bool vinode_is_dir(struct vinode *v)
+{
+	return S_ISDIR(v->inode->mode);
+}
+static inline bool vinode_is_reg(struct vinode *v)
+{
+	return S_ISREG(v->inode->mode);
+}
+static inline bool vinode_is_lnk(struct vinode *v)
+{
+	return S_ISLNK(v->inode->mode);
+}
+
+/* Sets mtime and ctime of v (inside a transaction when tx). */
+void vinode_touch(PMEMfilepool *pfp, struct vinode *v, bool tx);
+void vinode_touch_ctime(PMEMfilepool *pfp, struct vinode *v);
+
+#endif
