@@ -33,3 +33,34 @@ hooked_calls() {
 	sed -n 's/^exit .*calls=\([0-9]*\).*/\1/p' "$1" |
 		awk '{ s += $1 } END { print s + 0 }'
 }
+
+# run_compared MIN_CALLS SETUP SCRIPT: runs the shell SCRIPT three times,
+# each in a fresh folder prepared by the function SETUP: without
+# interception, under hook_preload.so (a pass-through hook), and under it
+# with INTERCEPT_ALL_OBJS=1. Its output (stdout, stderr, exit status) must
+# be the same each time, and the hook must have seen at least MIN_CALLS
+# calls in each intercepted run.
+run_compared() {
+	min=$1
+	setup=$2
+	script=$3
+	for v in native hooked all_objs; do
+		mkdir "$v" && (cd "$v" && "$setup") || fail "setup of $v"
+		case $v in
+		native) env= ;;
+		hooked) env="LD_PRELOAD=$HOOK TEST_HOOK_OUT=$PWD/$v.hook" ;;
+		all_objs) env="LD_PRELOAD=$HOOK TEST_HOOK_OUT=$PWD/$v.hook
+			INTERCEPT_ALL_OBJS=1" ;;
+		esac
+		(cd "$v" && env $env sh -c "$script" >"../$v.out" 2>&1
+			echo "exit status $?" >>"../$v.out")
+	done
+	expect_same "output under the hook" native.out hooked.out
+	expect_same "output under INTERCEPT_ALL_OBJS=1" native.out all_objs.out
+	for v in hooked all_objs; do
+		n=$(hooked_calls "$v.hook")
+		[ "$n" -ge "$min" ] ||
+			fail "$v: the hook saw $n calls, want $min at least"
+		echo "$v: $n calls seen by the hook"
+	done
+}

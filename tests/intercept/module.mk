@@ -46,7 +46,8 @@ LINT_SOURCES += $(wildcard $(TI)/*.c $(TI)/*.h)
 # library passes them: tricky_sites, vector_regs, clone_hook_args.
 TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	exit_group signals exec log cmdline_filter strace_compare \
-	example_logger example_getdents
+	example_logger example_getdents real_ls real_sh real_python3 \
+	real_tar real_gcc real_sqlite3 real_git
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
