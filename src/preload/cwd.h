@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cwd.h -- the current directory when it is inside a mount. The kernel's
+ * own current directory is used whenever this one is not set.
+ */
+#ifndef PRELOAD_CWD_H
+#define PRELOAD_CWD_H
+
+#include <stdbool.h>
+
+#include "libpmemfile-posix.h"
+
+struct preload_mount;
+
+/*
+ * Copies the current directory if it is in a mount: returns the mount and
+ * fills path (in the pool, absolute); NULL when the cwd is the kernel's.
+ * Returns NULL and sets *busy when called from a signal handler that
+ * interrupted cwd_set on the same thread.
+ */
+struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy);
+
+/* Sets the current directory to path in m, or to the kernel's (m NULL). */
+void cwd_set(struct preload_mount *m, const char *path);
+
+#endif

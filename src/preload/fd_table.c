@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fd_table.c -- descriptor numbers to open file descriptions.
+ *
+ * The table is an array of atomic pointers indexed by descriptor number,
+ * reserved once (untouched pages cost nothing) for every number the
+ * process may ever get. Readers take no lock: they load the pointer, take
+ * a reference if the count is not already zero, and check that the number
+ * still points there. That is safe because descriptions are never given
+ * back to malloc: a freed one goes to a free list and is reused only as a
+ * description, so a reader that raced with the last close touches valid
+ * memory, sees the count at zero (or the number pointing elsewhere), and
+ * retries.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include "fd_table.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "mount.h"
+#include "preload.h"
+
+#define FD_TABLE_MAX (1 << 20)
+
+_Atomic bool fd_table_used;
+
+static struct preload_file *_Atomic *fd_slots;
+static _Atomic int fd_slots_high; /* highest installed number + 1 */
+static _Atomic int fd_slots_count;
+static pthread_once_t fd_slots_once = PTHREAD_ONCE_INIT;
+
+static pthread_mutex_t fd_free_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct preload_file *fd_free_list;
+
+static void fd_slots_init(void)
+{
+	struct rlimit rl;
+	long n = FD_TABLE_MAX;
+
+	if (syscall_no_intercept(SYS_getrlimit, RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_max < (rlim_t)n)
+		n = (long)rl.rlim_max;
+	void *p =
+	    mmap(NULL, (size_t)n * sizeof(*fd_slots), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	fd_slots = p;
+	atomic_store_explicit(&fd_slots_count, (int)n, memory_order_release);
+}
+
+int fd_table_limit(void)
+{
+	return atomic_load_explicit(&fd_slots_high, memory_order_acquire);
+}
+
+struct preload_file *fd_get(long fd)
+{
+	if (fd < 0 ||
+	    fd >= atomic_load_explicit(&fd_slots_count, memory_order_acquire))
+		return NULL;
+	for (;;) {
+		struct preload_file *f =
+		    atomic_load_explicit(&fd_slots[fd], memory_order_acquire);
+		if (f == NULL)
+			return NULL;
+		long refs =
+		    atomic_load_explicit(&f->refs, memory_order_relaxed);
+		while (refs > 0 &&
+		       !atomic_compare_exchange_weak_explicit(
+			   &f->refs, &refs, refs + 1, memory_order_acquire,
+			   memory_order_relaxed))
+			;
+		if (refs <= 0)
+			continue;
+		if (atomic_load_explicit(&fd_slots[fd], memory_order_acquire) ==
+		    f)
+			return f;
+		fd_put(f);
+	}
+}
+
+bool fd_is_pool(long fd)
+{
+	return fd >= 0 &&
+	       fd < atomic_load_explicit(&fd_slots_count,
+					 memory_order_acquire) &&
+	       atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) !=
+		   NULL;
+}
+
+static void fd_file_free(struct preload_file *f)
+{
+	PMEMfilepool *pfp;
+
+	/*
+	 * A process that does not hold the pool (a fork child) must not
+	 * touch it: the description is only dropped there.
+	 */
+	if (pool_acquire(f->mnt, &pfp) == 0) {
+		pmemfile_close(pfp, f->file);
+		pool_release(f->mnt);
+	}
+	pthread_mutex_lock(&fd_free_lock);
+	f->next_free = fd_free_list;
+	fd_free_list = f;
+	pthread_mutex_unlock(&fd_free_lock);
+}
+
+void fd_put(struct preload_file *f)
+{
+	if (atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) == 1)
+		fd_file_free(f);
+}
+
+struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
+				 int flags, bool is_dir, const char *path)
+{
+	struct preload_file *f;
+
+	pthread_mutex_lock(&fd_free_lock);
+	f = fd_free_list;
+	if (f != NULL)
+		fd_free_list = f->next_free;
+	pthread_mutex_unlock(&fd_free_lock);
+	if (f == NULL) {
+		f = malloc(sizeof(*f));
+		if (f == NULL)
+			return NULL;
+	}
+	f->mnt = m;
+	f->file = file;
+	f->flags = flags;
+	f->is_dir = is_dir;
+	strncpy(f->path, path, sizeof(f->path) - 1);
+	f->path[sizeof(f->path) - 1] = '\0';
+	atomic_store_explicit(&f->refs, 1, memory_order_release);
+	return f;
+}
+
+struct preload_file *fd_install(int fd, struct preload_file *f)
+{
+	pthread_once(&fd_slots_once, fd_slots_init);
+	if (fd < 0 || fd >= fd_slots_count)
+		return NULL; /* the rlimit was raised past the table */
+	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+	atomic_store_explicit(&fd_table_used, true, memory_order_relaxed);
+	int high = atomic_load_explicit(&fd_slots_high, memory_order_relaxed);
+	while (high <= fd &&
+	       !atomic_compare_exchange_weak(&fd_slots_high, &high, fd + 1))
+		;
+	return atomic_exchange_explicit(&fd_slots[fd], f, memory_order_acq_rel);
+}
+
+struct preload_file *fd_remove(long fd)
+{
+	if (fd < 0 || fd >= fd_slots_count)
+		return NULL;
+	if (atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) == NULL)
+		return NULL;
+	return atomic_exchange_explicit(&fd_slots[fd], NULL,
+					memory_order_acq_rel);
+}
+
+int fd_placeholder(bool cloexec)
+{
+	return (int)syscall_no_intercept(SYS_eventfd2, 1,
+					 cloexec ? EFD_CLOEXEC : 0);
+}

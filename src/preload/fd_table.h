@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fd_table.h -- pool descriptors. An open file description of a pool
+ * (struct preload_file) lives apart from descriptor numbers and is
+ * refcounted: dup shares it, each number holds one reference. Each number
+ * is also a real kernel descriptor (a placeholder: an eventfd that is always
+ * readable and writable), so the kernel keeps numbering, O_CLOEXEC,
+ * close_range and poll/select/epoll readiness coherent.
+ */
+#ifndef PRELOAD_FD_TABLE_H
+#define PRELOAD_FD_TABLE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "libpmemfile-posix.h"
+
+struct preload_mount;
+
+struct preload_file {
+	_Atomic long refs;
+	struct preload_mount *mnt;
+	PMEMfile *file;
+	int flags; /* the flags it was opened with */
+	bool is_dir;
+	char path[PMEMFILE_PATH_MAX]; /* in the pool, absolute */
+	struct preload_file *next_free;
+};
+
+/* Whether any pool descriptor was ever installed (the fast way out). */
+extern _Atomic bool fd_table_used;
+
+/*
+ * The description behind fd with a reference taken, or NULL when fd is
+ * not a pool descriptor. Lock-free; release with fd_put.
+ */
+struct preload_file *fd_get(long fd);
+void fd_put(struct preload_file *f);
+
+/* Whether fd is a pool descriptor, taking no reference (signal-safe). */
+bool fd_is_pool(long fd);
+
+/* A new description with one reference, for file opened at path. */
+struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
+				 int flags, bool is_dir, const char *path);
+
+/*
+ * Makes fd (a kernel placeholder already owned by the caller) refer to f,
+ * taking a new reference to f. Returns the description fd held before
+ * (whose reference passes to the caller), or NULL.
+ */
+struct preload_file *fd_install(int fd, struct preload_file *f);
+
+/* Detaches fd from its description; returns it (with its reference). */
+struct preload_file *fd_remove(long fd);
+
+/* A kernel placeholder number for a new pool descriptor, or -errno. */
+int fd_placeholder(bool cloexec);
+
+/* One more than the highest number that ever held a pool descriptor. */
+int fd_table_limit(void);
+
+#endif

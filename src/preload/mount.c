@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mount.c -- PMEMFILE_POOLS=mount:pool[;mount:pool...] and the gate.
+ *
+ * Pools open lazily, on the first use of a path under their mount point, so
+ * a process that never touches a mount never pays for its pool. A pool that
+ * cannot be opened is reported once and its mount is ignored from then on
+ * (the kernel sees those paths), unless PMEMFILE_EXIT_ON_NOT_SUPPORTED=1
+ * asks to stop the program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cred.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "mount.h"
+#include "preload.h"
+
+struct preload_mount mount_table[MOUNT_MAX];
+int mount_count;
+
+static void mount_complain(const char *fmt, const char *arg)
+{
+	char buf[512];
+	int len = snprintf(buf, sizeof(buf), "libpmemfile: ");
+	len += snprintf(buf + len, sizeof(buf) - (size_t)len, fmt, arg);
+	if (len > (int)sizeof(buf) - 2)
+		len = (int)sizeof(buf) - 2;
+	buf[len++] = '\n';
+	syscall_no_intercept(SYS_write, 2, buf, (size_t)len);
+	if (log_enabled())
+		log_printf("%.*s", len - 1, buf);
+	if (preload_exit_on_not_supported)
+		syscall_no_intercept(SYS_exit_group, 1);
+}
+
+/*
+ * Makes an absolute mount point canonical: no "." or ".." components,
+ * no repeated or trailing slashes. Returns its length, or 0 if invalid.
+ */
+static size_t mount_canonical(char *p)
+{
+	size_t out = 0;
+	const char *s = p;
+
+	if (*s != '/')
+		return 0;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+		if (n == 0)
+			break;
+		if (n == 1 && s[0] == '.') {
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (out > 0 && p[out] != '/')
+				out--;
+			p[out] = '\0';
+		} else {
+			p[out++] = '/';
+			memmove(p + out, s, n);
+			out += n;
+		}
+		s = e;
+	}
+	p[out] = '\0';
+	return out;
+}
+
+static void mount_add(char *entry)
+{
+	char *colon = strchr(entry, ':');
+
+	if (colon == NULL || colon == entry || colon[1] == '\0') {
+		mount_complain("PMEMFILE_POOLS: \"%s\" is not mount:pool, "
+			       "ignored",
+			       entry);
+		return;
+	}
+	*colon = '\0';
+	if (mount_count == MOUNT_MAX) {
+		mount_complain("PMEMFILE_POOLS: too many mounts, \"%s\" "
+			       "ignored",
+			       entry);
+		return;
+	}
+	struct preload_mount *m = &mount_table[mount_count];
+	m->path = strdup(entry);
+	m->pool_path = strdup(colon + 1);
+	if (m->path == NULL || m->pool_path == NULL)
+		return;
+	m->path_len = mount_canonical(m->path);
+	if (m->path_len == 0) {
+		mount_complain("PMEMFILE_POOLS: mount point \"%s\" must be an "
+			       "absolute path other than /, ignored",
+			       entry);
+		return;
+	}
+	if (mount_find_exact(m->path, m->path_len) != NULL) {
+		mount_complain("PMEMFILE_POOLS: \"%s\" is mounted twice, the "
+			       "second ignored",
+			       m->path);
+		return;
+	}
+	m->last = strrchr(m->path, '/') + 1;
+	m->last_len = strlen(m->last);
+	pthread_mutex_init(&m->open_lock, NULL);
+	mount_count++;
+}
+
+void mount_init(const char *pools)
+{
+	char *copy = strdup(pools);
+	char *save = NULL;
+
+	if (copy == NULL)
+		return;
+	for (char *e = strtok_r(copy, ";", &save); e != NULL;
+	     e = strtok_r(NULL, ";", &save))
+		mount_add(e);
+	free(copy);
+}
+
+struct preload_mount *mount_find_exact(const char *path, size_t len)
+{
+	for (int i = 0; i < mount_count; ++i) {
+		struct preload_mount *m = &mount_table[i];
+		if (m->path_len == len && memcmp(m->path, path, len) == 0 &&
+		    !m->failed)
+			return m;
+	}
+	return NULL;
+}
+
+struct preload_mount *mount_find_prefix(const char *path)
+{
+	for (int i = 0; i < mount_count; ++i) {
+		struct preload_mount *m = &mount_table[i];
+		if (strncmp(path, m->path, m->path_len) == 0 &&
+		    (path[m->path_len] == '/' || path[m->path_len] == '\0') &&
+		    !m->failed)
+			return m;
+	}
+	return NULL;
+}
+
+bool mount_is_last_component(const char *name, size_t len)
+{
+	for (int i = 0; i < mount_count; ++i) {
+		struct preload_mount *m = &mount_table[i];
+		if (m->last_len == len && memcmp(m->last, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The device number the pool's files show: that of the pool file. */
+static dev_t mount_pool_dev(const char *pool_path)
+{
+	struct stat st;
+
+	if (syscall_no_intercept(SYS_stat, pool_path, &st) != 0)
+		return 0;
+	return st.st_dev;
+}
+
+static int mount_open(struct preload_mount *m)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(m->pool_path);
+
+	if (pfp == NULL) {
+		const char *msg = pmemfile_errormsg();
+		char detail[PMEMFILE_PATH_MAX + 256];
+		snprintf(detail, sizeof(detail),
+			 "%s: %s; the mount %s is ignored", m->pool_path,
+			 msg && *msg ? msg : strerror(errno), m->path);
+		m->failed = 1;
+		mount_complain("cannot open the pool %s", detail);
+		return -ENOENT;
+	}
+	m->dev = mount_pool_dev(m->pool_path);
+	pmemfile_pool_set_device(pfp, m->dev);
+	cred_apply(pfp);
+	m->owner = preload_pid;
+	atomic_store_explicit(&m->pfp, pfp, memory_order_release);
+	if (log_enabled())
+		log_printf("mounted %s at %s", m->pool_path, m->path);
+	return 0;
+}
+
+static int mount_wrong_process(struct preload_mount *m)
+{
+	if (log_enabled())
+		log_printf("%s is held by process %d: refused in %s", m->path,
+			   (int)m->owner,
+			   preload_in_vfork ? "a vfork child" : "a fork child");
+	return preload_in_vfork ? -ENOTSUP : -EIO;
+}
+
+int pool_acquire(struct preload_mount *m, PMEMfilepool **pfp)
+{
+	preload_routed = 1;
+	PMEMfilepool *p = atomic_load_explicit(&m->pfp, memory_order_acquire);
+
+	if (p != NULL) {
+		if (m->owner != preload_pid || preload_in_vfork)
+			return mount_wrong_process(m);
+		*pfp = p;
+		return 0;
+	}
+	if (preload_in_vfork)
+		return mount_wrong_process(m);
+	pthread_mutex_lock(&m->open_lock);
+	int ret = 0;
+	if (m->failed)
+		ret = -ENOENT;
+	else if (m->pfp == NULL)
+		ret = mount_open(m);
+	pthread_mutex_unlock(&m->open_lock);
+	if (ret != 0)
+		return ret;
+	*pfp = m->pfp;
+	return 0;
+}
+
+void pool_release(struct preload_mount *m)
+{
+	(void)m;
+}
+
+void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg)
+{
+	for (int i = 0; i < mount_count; ++i) {
+		struct preload_mount *m = &mount_table[i];
+		PMEMfilepool *p = atomic_load(&m->pfp);
+		if (p != NULL && m->owner == preload_pid && !preload_in_vfork)
+			fn(p, arg);
+	}
+}

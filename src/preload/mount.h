@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mount.h -- the pools named by PMEMFILE_POOLS, their mount points, and the
+ * gate every use of a pool goes through.
+ */
+#ifndef PRELOAD_MOUNT_H
+#define PRELOAD_MOUNT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "libpmemfile-posix.h"
+
+#define MOUNT_MAX 16
+
+struct preload_mount {
+	char *path; /* canonical absolute mount point, no trailing '/' */
+	size_t path_len;
+	const char *last; /* the last component of path */
+	size_t last_len;
+	char *pool_path;
+	/*
+	 * The pool, set once by the first pool_acquire (under open_lock);
+	 * NULL until then or when it could not be opened (failed).
+	 */
+	PMEMfilepool *_Atomic pfp;
+	_Atomic int failed;
+	pid_t owner; /* the process that opened the pool */
+	dev_t dev;   /* st_dev shown for the pool's files */
+	pthread_mutex_t open_lock;
+};
+
+extern struct preload_mount mount_table[MOUNT_MAX];
+extern int mount_count;
+
+/* Parses PMEMFILE_POOLS; a malformed entry is reported and skipped. */
+void mount_init(const char *pools);
+
+/* The mount whose mount point is exactly path[0..len), or NULL. */
+struct preload_mount *mount_find_exact(const char *path, size_t len);
+
+/*
+ * The mount whose point is path or a prefix of it at a component boundary,
+ * or NULL.
+ */
+struct preload_mount *mount_find_prefix(const char *path);
+
+/* Whether some mount point's last component is name[0..len). */
+bool mount_is_last_component(const char *name, size_t len);
+
+/*
+ * The gate: every use of a pool is bracketed by pool_acquire and
+ * pool_release. Today acquire opens the pool on first use and keeps it;
+ * it fails (-EIO) in a process that did not open the pool (a fork child
+ * while the parent holds it) and (-ENOTSUP) in a vfork child.
+ */
+int pool_acquire(struct preload_mount *m, PMEMfilepool **pfp);
+void pool_release(struct preload_mount *m);
+
+/* Calls fn on every pool this process holds open (for credentials). */
+void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * path.c -- path resolution across the kernel and the mounts (see path.h).
+ *
+ * Most paths a program uses never come near a mount: those are recognised
+ * by looking at the string alone and go to the kernel untouched. The walk
+ * is only done for a path that names a mount point, a component that is
+ * the name of one, "." or "..", or starts in a mount.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "cwd.h"
+#include "fd_table.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "mount.h"
+#include "path.h"
+#include "preload.h"
+
+#define PATH_LINKS_MAX 40
+
+/* The walk's state: where it is (kernel or pool), as a canonical path. */
+struct walk {
+	struct preload_mount *mnt; /* NULL: the kernel */
+	PMEMfilepool *pfp;
+	char buf[PMEMFILE_PATH_MAX];
+	size_t len;
+	int links;
+	bool crossed; /* entered or left a pool */
+	int flags;
+};
+
+/* Whether p has no ".", ".." or empty component but maybe a trailing '/' */
+static bool path_is_simple(const char *p, bool check_names)
+{
+	const char *s = p;
+
+	if (*s == '/')
+		s++;
+	while (*s) {
+		const char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+		if (n == 0)
+			return false;
+		if (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.')))
+			return false;
+		if (check_names && mount_is_last_component(s, n))
+			return false;
+		if (*e == '\0' || e[1] == '\0')
+			break;
+		s = e + 1;
+	}
+	return true;
+}
+
+static void walk_root(struct walk *w)
+{
+	w->buf[0] = '/';
+	w->buf[1] = '\0';
+	w->len = 1;
+}
+
+static int walk_set(struct walk *w, const char *p)
+{
+	size_t n = strlen(p);
+
+	if (n >= sizeof(w->buf))
+		return -ENAMETOOLONG;
+	memcpy(w->buf, p, n + 1);
+	w->len = n;
+	return 0;
+}
+
+static void walk_up(struct walk *w)
+{
+	while (w->len > 1 && w->buf[w->len - 1] != '/')
+		w->len--;
+	if (w->len > 1)
+		w->len--;
+	w->buf[w->len] = '\0';
+}
+
+static int walk_push(struct walk *w, const char *name, size_t n)
+{
+	size_t at = w->len == 1 ? 1 : w->len + 1;
+
+	if (at + n >= sizeof(w->buf))
+		return -ENAMETOOLONG;
+	w->buf[at - 1] = '/';
+	memcpy(w->buf + at, name, n);
+	w->len = at + n;
+	w->buf[w->len] = '\0';
+	return 0;
+}
+
+static int walk_enter(struct walk *w, struct preload_mount *m,
+		      const char *inside)
+{
+	int ret = pool_acquire(m, &w->pfp);
+
+	if (ret)
+		return ret;
+	w->mnt = m;
+	w->crossed = true;
+	return walk_set(w, *inside ? inside : "/");
+}
+
+static void walk_leave(struct walk *w)
+{
+	pool_release(w->mnt);
+	w->mnt = NULL;
+	w->pfp = NULL;
+	w->crossed = true;
+}
+
+/* Makes the kernel path in w canonical and enters the mount it is in. */
+static int walk_start_kernel(struct walk *w)
+{
+	struct preload_mount *m = mount_find_prefix(w->buf);
+
+	if (m == NULL)
+		return 0;
+	char inside[PMEMFILE_PATH_MAX];
+	strcpy(inside, w->buf + m->path_len);
+	return walk_enter(w, m, inside);
+}
+
+/*
+ * The symlink at w->buf, if it is one: its target in target (returns its
+ * length), 0 when it is not a symlink, -errno.
+ */
+static long walk_readlink(struct walk *w, char *target, size_t size)
+{
+	if (w->mnt == NULL) {
+		long n = syscall_no_intercept(SYS_readlink, w->buf, target,
+					      size - 1);
+		if (n == -EINVAL)
+			return 0;
+		if (n >= 0)
+			target[n] = '\0';
+		return n;
+	}
+	struct stat st;
+	if (pmemfile_lstat(w->pfp, w->buf, &st) != 0)
+		return -errno;
+	if (!S_ISLNK(st.st_mode))
+		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	pmemfile_ssize_t n =
+	    pmemfile_readlink(w->pfp, w->buf, target, size - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	return n;
+}
+
+/*
+ * Follows the symlink target in place of the component just pushed:
+ * the pending path becomes target + "/" + the rest, in place (the walk
+ * may run on the small stack of a posix_spawn child).
+ */
+static int walk_follow(struct walk *w, const char *target, char *pend,
+		       size_t pend_size, size_t rest)
+{
+	size_t tl = strlen(target), rl = strlen(pend + rest);
+
+	if (++w->links > PATH_LINKS_MAX)
+		return -ELOOP;
+	if (tl + 1 + rl >= pend_size)
+		return -ENAMETOOLONG;
+	memmove(pend + tl + 1, pend + rest, rl + 1);
+	memcpy(pend, target, tl);
+	pend[tl] = '/';
+	walk_up(w);
+	if (target[0] == '/') {
+		if (w->mnt != NULL)
+			walk_leave(w);
+		walk_root(w);
+	}
+	return 0;
+}
+
+/* One component, name[0..n), followed by pend[rest...]. */
+static int walk_component(struct walk *w, const char *name, size_t n, bool last,
+			  char *pend, size_t pend_size, size_t rest)
+{
+	if (n == 1 && name[0] == '.')
+		return 0;
+	if (n == 2 && name[0] == '.' && name[1] == '.') {
+		if (w->mnt != NULL && w->len == 1) {
+			struct preload_mount *m = w->mnt;
+			walk_leave(w);
+			walk_set(w, m->path);
+		}
+		walk_up(w);
+		return 0;
+	}
+	int ret = walk_push(w, name, n);
+	if (ret)
+		return ret;
+	if (w->mnt == NULL) {
+		struct preload_mount *m = mount_find_exact(w->buf, w->len);
+		if (m != NULL)
+			return walk_enter(w, m, "/");
+		if (!(w->flags & PATH_KERNEL_LINKS))
+			return 0;
+	}
+	if (last && !(w->flags & PATH_FOLLOW))
+		return 0;
+
+	char target[PMEMFILE_PATH_MAX];
+	long tl = walk_readlink(w, target, sizeof(target));
+	if (tl == -ENOENT && last)
+		return 0;
+	if (tl == -ENOTDIR && last)
+		return 0;
+	if (tl < 0)
+		return (int)tl;
+	if (tl == 0)
+		return 0;
+	return walk_follow(w, target, pend, pend_size, rest);
+}
+
+static int walk_path(struct walk *w, const char *path)
+{
+	char pend[PMEMFILE_PATH_MAX];
+	size_t plen = strlen(path);
+	bool trailing = plen > 0 && path[plen - 1] == '/';
+
+	if (plen >= sizeof(pend))
+		return -ENAMETOOLONG;
+	memcpy(pend, path, plen + 1);
+	/* "dir/" follows a symlink named dir, as the kernel does */
+	if (trailing)
+		w->flags |= PATH_FOLLOW;
+
+	size_t i = 0;
+	for (;;) {
+		while (pend[i] == '/')
+			i++;
+		if (pend[i] == '\0')
+			break;
+		size_t s = i;
+		while (pend[i] != '\0' && pend[i] != '/')
+			i++;
+		size_t j = i;
+		while (pend[j] == '/')
+			j++;
+		char name[256];
+		size_t n = i - s;
+		if (n >= sizeof(name))
+			return -ENAMETOOLONG;
+		memcpy(name, pend + s, n);
+		size_t links = (size_t)w->links;
+		int ret = walk_component(w, name, n, pend[j] == '\0', pend,
+					 sizeof(pend), i);
+		if (ret)
+			return ret;
+		if ((size_t)w->links != links)
+			i = 0; /* a symlink replaced the pending path */
+	}
+	if (trailing && w->len > 1) {
+		if (w->len + 1 >= sizeof(w->buf))
+			return -ENAMETOOLONG;
+		w->buf[w->len++] = '/';
+		w->buf[w->len] = '\0';
+	}
+	return 0;
+}
+
+/* The kernel directory that dirfd names, as an absolute path. */
+static int path_kernel_dir(long dirfd, struct walk *w)
+{
+	long n;
+
+	if (dirfd == AT_FDCWD) {
+		n = syscall_no_intercept(SYS_getcwd, w->buf, sizeof(w->buf));
+		if (n < 0)
+			return (int)n;
+		w->len = strlen(w->buf);
+		return 0;
+	}
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%ld", dirfd);
+	n = syscall_no_intercept(SYS_readlink, link, w->buf,
+				 sizeof(w->buf) - 1);
+	if (n < 0 || w->buf[0] != '/')
+		return -EBADF;
+	w->buf[n] = '\0';
+	w->len = (size_t)n;
+	return 0;
+}
+
+/* The descriptor named by /proc/self/fd/N, /proc/PID/fd/N or /dev/fd/N. */
+static long path_proc_fd(const char *path)
+{
+	const char *p;
+	char self[32];
+
+	snprintf(self, sizeof(self), "/proc/%d/fd/", (int)preload_pid);
+	if (strncmp(path, "/proc/self/fd/", 14) == 0)
+		p = path + 14;
+	else if (strncmp(path, "/dev/fd/", 8) == 0)
+		p = path + 8;
+	else if (strncmp(path, self, strlen(self)) == 0)
+		p = path + strlen(self);
+	else
+		return -1;
+	char *end;
+	long fd = strtol(p, &end, 10);
+	if (end == p || (*end != '\0' && strcmp(end, "/") != 0))
+		return -1;
+	return fd;
+}
+
+long path_proc_fd_link(const char *path, char *buf, size_t size)
+{
+	long fd = path_proc_fd(path);
+	struct preload_file *f = fd_get(fd);
+
+	if (f == NULL)
+		return -1;
+	int n = f->path[1] ? snprintf(buf, size, "%s%s", f->mnt->path, f->path)
+			   : snprintf(buf, size, "%s", f->mnt->path);
+	fd_put(f);
+	return n;
+}
+
+static int path_result(struct walk *w, struct path_res *res)
+{
+	res->file = NULL;
+	if (w->mnt != NULL) {
+		res->mnt = w->mnt;
+		res->pfp = w->pfp;
+		memcpy(res->path, w->buf, w->len + 1);
+		return PATH_POOL;
+	}
+	res->mnt = NULL;
+	if (!w->crossed)
+		return PATH_ORIGINAL;
+	memcpy(res->path, w->buf, w->len + 1);
+	return PATH_KERNEL;
+}
+
+/* AT_EMPTY_PATH, or an empty path: dirfd itself. */
+static int path_empty(long dirfd, int flags, struct path_res *res)
+{
+	struct preload_file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+
+	if (f == NULL)
+		return PATH_ORIGINAL;
+	if (!(flags & PATH_EMPTY)) {
+		fd_put(f);
+		return -ENOENT;
+	}
+	int ret = pool_acquire(f->mnt, &res->pfp);
+	if (ret) {
+		fd_put(f);
+		return ret;
+	}
+	res->mnt = f->mnt;
+	res->file = f;
+	strcpy(res->path, f->path);
+	return PATH_POOL;
+}
+
+/* Sets the start of a walk; returns PATH_ORIGINAL when none is needed. */
+static int path_start(long dirfd, const char *path, struct walk *w)
+{
+	bool filter = !(w->flags & PATH_KERNEL_LINKS);
+
+	w->mnt = NULL;
+	if (path[0] == '/') {
+		if (filter && path_is_simple(path, false) &&
+		    !mount_find_prefix(path))
+			return PATH_ORIGINAL;
+		walk_root(w);
+		return 1;
+	}
+	struct preload_file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+	if (f != NULL) {
+		int ret = f->is_dir ? walk_enter(w, f->mnt, f->path) : -ENOTDIR;
+		fd_put(f);
+		w->crossed = false;
+		return ret ? ret : 1;
+	}
+	if (dirfd == AT_FDCWD) {
+		bool busy;
+		struct preload_mount *m = cwd_get(w->buf, &busy);
+		if (busy)
+			return -EDEADLK;
+		if (m != NULL) {
+			int ret = walk_enter(w, m, w->buf);
+			w->crossed = false;
+			return ret ? ret : 1;
+		}
+	}
+	if (filter && path_is_simple(path, true))
+		return PATH_ORIGINAL;
+	int ret = path_kernel_dir(dirfd, w);
+	if (ret)
+		return ret == -EBADF ? PATH_ORIGINAL : ret;
+	ret = walk_start_kernel(w);
+	w->crossed = false;
+	return ret ? ret : 1;
+}
+
+/* /proc/self/fd/N of a pool descriptor: the file it is open on */
+static int path_proc_file(struct preload_file *f, struct path_res *res)
+{
+	int ret = pool_acquire(f->mnt, &res->pfp);
+
+	if (ret == 0) {
+		res->mnt = f->mnt;
+		strcpy(res->path, f->path);
+		ret = PATH_POOL;
+	}
+	fd_put(f);
+	return ret;
+}
+
+static int path_resolve_once(long dirfd, const char *path, int flags,
+			     struct path_res *res)
+{
+	struct walk w;
+
+	if (path[0] == '\0')
+		return path_empty(dirfd, flags, res);
+	if (mount_count == 0)
+		return PATH_ORIGINAL;
+	if (path[0] == '/' && (flags & PATH_FOLLOW)) {
+		struct preload_file *f = fd_get(path_proc_fd(path));
+		if (f != NULL)
+			return path_proc_file(f, res);
+	}
+	w.flags = flags;
+	w.links = 0;
+	w.crossed = false;
+	w.pfp = NULL;
+	int ret = path_start(dirfd, path, &w);
+	if (ret <= 0)
+		return ret;
+	ret = walk_path(&w, path);
+	if (ret) {
+		if (w.mnt != NULL)
+			pool_release(w.mnt);
+		return ret;
+	}
+	return path_result(&w, res);
+}
+
+int path_resolve(long dirfd, const char *path, int flags, struct path_res *res)
+{
+	if (path == NULL)
+		return -EFAULT;
+	res->file = NULL;
+	res->mnt = NULL;
+	int ret = path_resolve_once(dirfd, path, flags, res);
+	/* a pool that failed to open is ignored from now on: try again */
+	if (ret == -ENOENT && mount_count > 0)
+		for (int i = 0; i < mount_count; ++i)
+			if (mount_table[i].failed && mount_table[i].pfp == NULL)
+				return path_resolve_once(dirfd, path, flags,
+							 res);
+	return ret;
+}
+
+void path_done(struct path_res *res)
+{
+	if (res->mnt != NULL)
+		pool_release(res->mnt);
+	if (res->file != NULL)
+		fd_put(res->file);
+	res->mnt = NULL;
+	res->file = NULL;
+}
+
+static long path_kernel_call(long nr, const long a[6], int di, int pi, int kind,
+			     const struct path_res *res)
+{
+	long b[6];
+
+	memcpy(b, a, sizeof(b));
+	if (kind == PATH_KERNEL) {
+		b[pi] = (long)res->path;
+		if (di >= 0)
+			b[di] = AT_FDCWD;
+	}
+	return syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+int path_route(long nr, const long a[6], int di, int pi, int flags,
+	       struct path_res *res, long *kret)
+{
+	long dirfd = di >= 0 ? a[di] : AT_FDCWD;
+	const char *path = (const char *)a[pi];
+	int kind = path_resolve(dirfd, path, flags, res);
+
+	if (kind == PATH_POOL)
+		return PATH_POOL;
+	if (kind < 0) {
+		*kret = kind;
+		return PATH_KERNEL;
+	}
+	*kret = path_kernel_call(nr, a, di, pi, kind, res);
+	if ((*kret != -ENOENT && *kret != -ENOTDIR) || mount_count == 0)
+		return PATH_KERNEL;
+	/* maybe a kernel symlink that points into a mount */
+	kind = path_resolve(dirfd, path, flags | PATH_KERNEL_LINKS, res);
+	if (kind == PATH_POOL)
+		return PATH_POOL;
+	return PATH_KERNEL;
+}

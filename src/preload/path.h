@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * path.h -- path resolution across the kernel and the mounts.
+ *
+ * A path starts from the kernel's root, the current directory (which may
+ * be in a mount) or a directory descriptor of either kind. The walk crosses
+ * into a pool at a mount point, out of it by ".." at its root or by a
+ * symlink of the pool that points out, and back in by an absolute symlink
+ * target under a mount. Kernel paths are resolved lexically; a kernel call
+ * that fails with ENOENT or ENOTDIR is looked at again following the
+ * kernel's symlinks, for those that point into a mount.
+ */
+#ifndef PRELOAD_PATH_H
+#define PRELOAD_PATH_H
+
+#include "libpmemfile-posix.h"
+
+struct preload_mount;
+struct preload_file;
+
+enum path_flags {
+	PATH_FOLLOW = 1 << 0,	    /* follow a symlink in the last component */
+	PATH_EMPTY = 1 << 1,	    /* AT_EMPTY_PATH: "" names dirfd itself */
+	PATH_KERNEL_LINKS = 1 << 2, /* follow kernel symlinks too */
+};
+
+enum path_kind {
+	PATH_ORIGINAL, /* the kernel, with the caller's arguments */
+	PATH_KERNEL,   /* the kernel, with the absolute path in res.path */
+	PATH_POOL,     /* a pool: res.mnt, res.pfp (acquired), res.path */
+};
+
+struct path_res {
+	struct preload_mount *mnt;
+	PMEMfilepool *pfp;
+	/* AT_EMPTY_PATH on a pool descriptor: its description, referenced */
+	struct preload_file *file;
+	char path[PMEMFILE_PATH_MAX];
+};
+
+/* Returns an enum path_kind, or -errno. */
+int path_resolve(long dirfd, const char *path, int flags, struct path_res *res);
+
+/* Releases what a PATH_POOL result holds. */
+void path_done(struct path_res *res);
+
+/*
+ * Resolves argument pi (a path, relative to argument di, a dirfd, or to
+ * the cwd when di < 0) of system call nr. A kernel path is run by the
+ * kernel here, its result stored in *kret, and PATH_KERNEL returned; a
+ * pool path gives PATH_POOL and res filled. Errors of resolution go to
+ * *kret too.
+ */
+int path_route(long nr, const long a[6], int di, int pi, int flags,
+	       struct path_res *res, long *kret);
+
+/* The path "/proc/self/fd/N" names: the mount's path of a pool fd. */
+long path_proc_fd_link(const char *path, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * preload.c -- the shim's entry: reads the environment before main, then
+ * sees every system call of the process through the interception hook and
+ * sends it to its handler (syscall_table.c) or straight to the kernel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cwd.h"
+#include "exec_env.h"
+#include "fd_table.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "mount.h"
+#include "path.h"
+#include "preload.h"
+#include "syscall_table.h"
+#include "sys.h"
+
+__thread int preload_guard __attribute__((tls_model("initial-exec")));
+__thread int preload_in_vfork __attribute__((tls_model("initial-exec")));
+__thread int preload_routed __attribute__((tls_model("initial-exec")));
+pid_t preload_pid;
+bool preload_exit_on_not_supported;
+
+long preload_not_supported(const char *what)
+{
+	preload_routed = 1;
+	log_printf("not supported: %s", what);
+	if (preload_exit_on_not_supported) {
+		static const char msg[] = "libpmemfile: a call is not "
+					  "supported on a pool file, "
+					  "aborting (PMEMFILE_EXIT_ON_NOT_"
+					  "SUPPORTED=1)\n";
+		syscall_no_intercept(SYS_write, 2, msg, sizeof(msg) - 1);
+		abort();
+	}
+	return -ENOTSUP;
+}
+
+/*
+ * Whether a call made while this thread is already inside the shim (from
+ * a signal handler) names a pool descriptor or an absolute path under a
+ * mount. The pool may be locked by the interrupted code, so such a call
+ * fails (EDEADLK) rather than wait for it forever.
+ */
+static bool preload_nested_in_pool(const struct syscall_entry *e,
+				   const long a[6])
+{
+	if (fd_is_pool(a[0]))
+		return true;
+	for (int i = 0; i < 6; ++i) {
+		const char *p = (const char *)a[i];
+		if ((e->path_args & (1u << i)) && p && p[0] == '/' &&
+		    mount_find_prefix(p))
+			return true;
+	}
+	return false;
+}
+
+static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
+			long a5, long *result)
+{
+	if ((unsigned long)nr >= SYSCALL_TABLE_SIZE)
+		return 1;
+	const struct syscall_entry *e = &syscall_table[nr];
+	if (e->handler == NULL)
+		return 1;
+	const long a[6] = {a0, a1, a2, a3, a4, a5};
+	if (preload_guard) {
+		if (!preload_nested_in_pool(e, a))
+			return 1;
+		log_printf("%s from a signal handler inside the shim: EDEADLK",
+			   e->name);
+		*result = -EDEADLK;
+		return 0;
+	}
+	preload_guard = 1;
+	int saved_errno = errno;
+	preload_routed = 0;
+	long ret = e->handler(a);
+	if (ret != PRELOAD_PASS && preload_routed && log_enabled())
+		log_call(nr, a, ret);
+	errno = saved_errno;
+	preload_guard = 0;
+	if (ret == PRELOAD_PASS)
+		return 1;
+	*result = ret;
+	return 0;
+}
+
+static void preload_clone_child(unsigned long flags, void *stack, int *ptid,
+				int *ctid, long tls)
+{
+	(void)stack, (void)ptid, (void)ctid, (void)tls;
+	if (flags & CLONE_VFORK)
+		preload_in_vfork = 1;
+	else if (!(flags & CLONE_VM))
+		preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
+}
+
+static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
+				 int *ctid, long tls, long pid)
+{
+	(void)stack, (void)ptid, (void)ctid, (void)tls, (void)pid;
+	if (flags & CLONE_VFORK)
+		preload_in_vfork = 0;
+}
+
+/* PMEMFILE_CD: start in that directory (of a mount, or the kernel's). */
+static void preload_start_dir(const char *dir)
+{
+	long a[6] = {(long)dir};
+
+	preload_guard = 1;
+	long ret = sys_chdir(a);
+	preload_guard = 0;
+	if (ret == PRELOAD_PASS)
+		ret = syscall_no_intercept(SYS_chdir, dir);
+	if (ret < 0) {
+		static const char msg[] =
+		    "libpmemfile: PMEMFILE_CD: cannot enter the directory\n";
+		syscall_no_intercept(SYS_write, 2, msg, sizeof(msg) - 1);
+		if (preload_exit_on_not_supported)
+			syscall_no_intercept(SYS_exit_group, 1);
+	}
+}
+
+static __attribute__((constructor)) void preload_init(void)
+{
+	const char *pools = getenv("PMEMFILE_POOLS");
+	const char *exit_env = getenv("PMEMFILE_EXIT_ON_NOT_SUPPORTED");
+	const char *log = getenv("PMEMFILE_PRELOAD_LOG");
+	const char *cd = getenv("PMEMFILE_CD");
+
+	preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
+	if (pools == NULL || pools[0] == '\0')
+		return;
+	preload_exit_on_not_supported = exit_env && strcmp(exit_env, "1") == 0;
+	if (log != NULL && log[0] != '\0')
+		log_init(log);
+	mount_init(pools);
+	if (mount_count == 0)
+		return;
+	exec_env_init();
+	intercept_hook_point_clone_child = preload_clone_child;
+	intercept_hook_point_clone_parent = preload_clone_parent;
+	intercept_hook_point = preload_hook;
+	if (cd != NULL && cd[0] != '\0')
+		preload_start_dir(cd);
+}

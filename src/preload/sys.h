@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys.h -- the handlers of the routed system calls (one each, see
+ * syscall_table.c) and what they share. A handler gets the six arguments
+ * and returns the call's result (-errno on failure) or PRELOAD_PASS.
+ */
+#ifndef PRELOAD_SYS_H
+#define PRELOAD_SYS_H
+
+#include <errno.h>
+#include <sys/syscall.h>
+
+#include "fd_table.h"
+#include "mount.h"
+#include "preload.h"
+
+/* Linux 6.6; the C library of the build may not name it yet. */
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+/* A pool descriptor in use: its description and its pool, acquired. */
+struct fd_use {
+	struct preload_file *f;
+	PMEMfilepool *pfp;
+};
+
+/* 1: fd is a pool descriptor (u filled), 0: it is not, or -errno. */
+static inline int fd_use_begin(long fd, struct fd_use *u)
+{
+	u->f = fd_get(fd);
+	if (u->f == NULL)
+		return 0;
+	int ret = pool_acquire(u->f->mnt, &u->pfp);
+	if (ret) {
+		fd_put(u->f);
+		return ret;
+	}
+	return 1;
+}
+
+static inline void fd_use_end(struct fd_use *u)
+{
+	pool_release(u->f->mnt);
+	fd_put(u->f);
+}
+
+/* A libpmemfile-posix result (-1 and errno on failure) as the kernel's. */
+static inline long sys_result(long ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+/*
+ * The body of a handler of a call on a descriptor: the kernel runs it
+ * unless fd is a pool descriptor; then expr (which may use u.pfp and
+ * u.f) is its result.
+ */
+#define SYS_ON_POOL_FD(fd, expr)                                        \
+	do {                                                            \
+		struct fd_use u;                                        \
+		int is_pool_ = fd_use_begin((fd), &u);                  \
+		if (is_pool_ <= 0)                                      \
+			return is_pool_ == 0 ? PRELOAD_PASS : is_pool_; \
+		long ret_ = (expr);                                     \
+		fd_use_end(&u);                                         \
+		return ret_;                                            \
+	} while (0)
+
+#define SYS_HANDLER(name) long sys_##name(const long a[6])
+
+/* sys_open.c */
+SYS_HANDLER(open);
+SYS_HANDLER(openat);
+SYS_HANDLER(openat2);
+SYS_HANDLER(creat);
+SYS_HANDLER(close);
+SYS_HANDLER(close_range);
+SYS_HANDLER(dup);
+SYS_HANDLER(dup2);
+SYS_HANDLER(dup3);
+SYS_HANDLER(fcntl);
+
+/* sys_data.c */
+SYS_HANDLER(read);
+SYS_HANDLER(write);
+SYS_HANDLER(pread64);
+SYS_HANDLER(pwrite64);
+SYS_HANDLER(readv);
+SYS_HANDLER(writev);
+SYS_HANDLER(preadv);
+SYS_HANDLER(pwritev);
+SYS_HANDLER(preadv2);
+SYS_HANDLER(pwritev2);
+SYS_HANDLER(lseek);
+SYS_HANDLER(truncate);
+SYS_HANDLER(ftruncate);
+SYS_HANDLER(fallocate);
+SYS_HANDLER(fsync);
+SYS_HANDLER(sync_file_range);
+SYS_HANDLER(fadvise64);
+SYS_HANDLER(readahead);
+
+/* sys_copy.c */
+SYS_HANDLER(copy_file_range);
+SYS_HANDLER(sendfile);
+SYS_HANDLER(splice);
+SYS_HANDLER(tee);
+
+/* sys_stat.c */
+SYS_HANDLER(stat);
+SYS_HANDLER(lstat);
+SYS_HANDLER(fstat);
+SYS_HANDLER(newfstatat);
+SYS_HANDLER(statx);
+SYS_HANDLER(statfs);
+SYS_HANDLER(fstatfs);
+SYS_HANDLER(readlink);
+SYS_HANDLER(readlinkat);
+
+/* sys_attr.c */
+SYS_HANDLER(access);
+SYS_HANDLER(faccessat);
+SYS_HANDLER(faccessat2);
+SYS_HANDLER(chmod);
+SYS_HANDLER(fchmod);
+SYS_HANDLER(fchmodat);
+SYS_HANDLER(fchmodat2);
+SYS_HANDLER(chown);
+SYS_HANDLER(lchown);
+SYS_HANDLER(fchown);
+SYS_HANDLER(fchownat);
+SYS_HANDLER(utime);
+SYS_HANDLER(utimes);
+SYS_HANDLER(futimesat);
+SYS_HANDLER(utimensat);
+
+/* sys_xattr.c */
+SYS_HANDLER(getxattr);
+SYS_HANDLER(lgetxattr);
+SYS_HANDLER(fgetxattr);
+SYS_HANDLER(setxattr);
+SYS_HANDLER(lsetxattr);
+SYS_HANDLER(fsetxattr);
+SYS_HANDLER(listxattr);
+SYS_HANDLER(llistxattr);
+SYS_HANDLER(flistxattr);
+SYS_HANDLER(removexattr);
+SYS_HANDLER(lremovexattr);
+SYS_HANDLER(fremovexattr);
+
+/* sys_names.c */
+SYS_HANDLER(mkdir);
+SYS_HANDLER(mkdirat);
+SYS_HANDLER(rmdir);
+SYS_HANDLER(unlink);
+SYS_HANDLER(unlinkat);
+SYS_HANDLER(rename);
+SYS_HANDLER(renameat);
+SYS_HANDLER(renameat2);
+SYS_HANDLER(link);
+SYS_HANDLER(linkat);
+SYS_HANDLER(symlink);
+SYS_HANDLER(symlinkat);
+SYS_HANDLER(mknod);
+SYS_HANDLER(mknodat);
+
+/* sys_dir.c */
+SYS_HANDLER(getdents);
+SYS_HANDLER(getdents64);
+SYS_HANDLER(chdir);
+SYS_HANDLER(fchdir);
+SYS_HANDLER(getcwd);
+
+/* sys_misc.c */
+SYS_HANDLER(ioctl);
+SYS_HANDLER(mmap);
+SYS_HANDLER(flock);
+SYS_HANDLER(fd_unsupported);
+SYS_HANDLER(path_unsupported);
+SYS_HANDLER(inotify_add_watch);
+SYS_HANDLER(name_to_handle_at);
+
+/* sys_exec.c */
+SYS_HANDLER(execve);
+SYS_HANDLER(execveat);
+
+/* cred.c, through the table */
+SYS_HANDLER(setuid);
+SYS_HANDLER(setgid);
+SYS_HANDLER(setreuid);
+SYS_HANDLER(setregid);
+SYS_HANDLER(setresuid);
+SYS_HANDLER(setresgid);
+SYS_HANDLER(setfsuid);
+SYS_HANDLER(setfsgid);
+SYS_HANDLER(setgroups);
+SYS_HANDLER(umask);
+
+#endif

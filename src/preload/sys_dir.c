@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_dir.c -- directories: getdents, and the current directory (chdir,
+ * fchdir, getcwd). The cwd inside a mount is the shim's own; the kernel's
+ * cwd stays where it was and is used again once the program leaves.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cwd.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "path.h"
+#include "sys.h"
+
+SYS_HANDLER(getdents)
+{
+	SYS_ON_POOL_FD(a[0], sys_result(pmemfile_getdents(
+				 u.pfp, u.f->file, (struct linux_dirent *)a[1],
+				 (unsigned)a[2])));
+}
+
+SYS_HANDLER(getdents64)
+{
+	SYS_ON_POOL_FD(
+	    a[0], sys_result(pmemfile_getdents64(u.pfp, u.f->file,
+						 (struct linux_dirent64 *)a[1],
+						 (unsigned)a[2])));
+}
+
+/* A pool directory the process may enter: a directory it may search. */
+static long dir_enterable(PMEMfilepool *pfp, const char *path)
+{
+	struct stat st;
+
+	if (pmemfile_stat(pfp, path, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return sys_result(pmemfile_access(pfp, path, X_OK));
+}
+
+SYS_HANDLER(chdir)
+{
+	struct path_res r;
+	long ret;
+
+	if (path_route(SYS_chdir, a, -1, 0, PATH_FOLLOW, &r, &ret) !=
+	    PATH_POOL) {
+		if (ret == 0 && !preload_in_vfork)
+			cwd_set(NULL, NULL);
+		return ret;
+	}
+	ret = dir_enterable(r.pfp, r.path);
+	if (ret == 0 && !preload_in_vfork)
+		cwd_set(r.mnt, r.path);
+	else if (ret == 0)
+		ret = preload_not_supported("chdir into a mount in a vfork "
+					    "child");
+	path_done(&r);
+	return ret;
+}
+
+SYS_HANDLER(fchdir)
+{
+	struct fd_use u;
+	int is_pool = fd_use_begin(a[0], &u);
+
+	if (is_pool < 0)
+		return is_pool;
+	if (is_pool == 0) {
+		long ret = syscall_no_intercept(SYS_fchdir, a[0]);
+		if (ret == 0 && !preload_in_vfork)
+			cwd_set(NULL, NULL);
+		return ret;
+	}
+	long ret = u.f->is_dir ? dir_enterable(u.pfp, u.f->path) : -ENOTDIR;
+	if (ret == 0 && !preload_in_vfork)
+		cwd_set(u.f->mnt, u.f->path);
+	fd_use_end(&u);
+	return ret;
+}
+
+SYS_HANDLER(getcwd)
+{
+	char path[PMEMFILE_PATH_MAX];
+	bool busy;
+	struct preload_mount *m = cwd_get(path, &busy);
+
+	if (m == NULL)
+		return busy ? -EDEADLK : PRELOAD_PASS;
+	preload_routed = 1;
+	size_t mlen = m->path_len;
+	size_t plen = path[1] ? strlen(path) : 0;
+	size_t need = mlen + plen + 1;
+	if ((size_t)a[1] < need)
+		return -ERANGE;
+	char *buf = (char *)a[0];
+	memcpy(buf, m->path, mlen);
+	memcpy(buf + mlen, path, plen);
+	buf[mlen + plen] = '\0';
+	return (long)need;
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_exec.c -- execve and execveat. The new image gets the shim again
+ * even if the caller dropped LD_PRELOAD or PMEMFILE_POOLS from its
+ * environment, and starts in the caller's directory of a mount
+ * (PMEMFILE_CD). A program stored in a pool cannot be executed: the kernel
+ * needs a kernel file to map.
+ *
+ * This runs in the child of a vfork or posix_spawn too, which shares the
+ * parent's memory and has a small stack: a new environment, when one is
+ * needed, is built in pages of its own, not with malloc (in a vfork child
+ * those pages stay in the parent: a few per spawn that needed them).
+ */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "cwd.h"
+#include "exec_env.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "path.h"
+#include "sys.h"
+
+#define EXEC_VAR_MAX (PMEMFILE_PATH_MAX + 64)
+
+static char exec_self[PMEMFILE_PATH_MAX]; /* the shim's file */
+static char *exec_pools;		  /* PMEMFILE_POOLS=... at start */
+
+void exec_env_init(void)
+{
+	Dl_info info;
+	const char *pools = getenv("PMEMFILE_POOLS");
+
+	if (dladdr((void *)exec_env_init, &info) && info.dli_fname)
+		snprintf(exec_self, sizeof(exec_self), "%s", info.dli_fname);
+	if (pools != NULL &&
+	    asprintf(&exec_pools, "PMEMFILE_POOLS=%s", pools) < 0)
+		exec_pools = NULL;
+}
+
+static bool env_is(const char *var, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(var, name, n) == 0 && var[n] == '=';
+}
+
+/* Whether the list (':' or ' ' separated) of LD_PRELOAD names the shim. */
+static bool preload_has_self(const char *list)
+{
+	size_t n = strlen(exec_self);
+
+	for (const char *p = strstr(list, exec_self); p;
+	     p = strstr(p + 1, exec_self))
+		if ((p == list || p[-1] == ':' || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ':' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+struct exec_env {
+	char preload[EXEC_VAR_MAX];
+	char cd[EXEC_VAR_MAX];
+	char *vars[]; /* the new envp */
+};
+
+/* Whether envp lacks what the new image needs from the shim. */
+static bool exec_env_needs_fix(char *const *envp, bool in_mount)
+{
+	bool has_preload = false, has_pools = false;
+
+	for (char *const *e = envp; e && *e; ++e) {
+		if (env_is(*e, "LD_PRELOAD")) {
+			has_preload =
+			    !exec_self[0] || preload_has_self(*e + 11);
+			if (!has_preload)
+				return true;
+		} else if (env_is(*e, "PMEMFILE_POOLS")) {
+			has_pools = true;
+		} else if (env_is(*e, "PMEMFILE_CD")) {
+			return true;
+		}
+	}
+	return in_mount || !has_preload || (!has_pools && exec_pools);
+}
+
+/* The fixed copy of envp, in pages of its own (NULL: no memory). */
+static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
+				     const char *cwd, size_t *size)
+{
+	size_t n = 0;
+
+	for (char *const *e = envp; e && *e; ++e)
+		n++;
+	*size = sizeof(struct exec_env) + (n + 4) * sizeof(char *);
+	long addr =
+	    syscall_no_intercept(SYS_mmap, NULL, *size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (addr < 0 && addr >= -4095)
+		return NULL;
+	struct exec_env *v = (struct exec_env *)addr;
+	bool has_preload = false, has_pools = false;
+	n = 0;
+	for (char *const *e = envp; e && *e; ++e) {
+		char *var = *e;
+		if (env_is(var, "LD_PRELOAD")) {
+			has_preload = true;
+			if (exec_self[0] && !preload_has_self(var + 11)) {
+				snprintf(v->preload, sizeof(v->preload),
+					 "LD_PRELOAD=%s:%s", exec_self,
+					 var + 11);
+				var = v->preload;
+			}
+		} else if (env_is(var, "PMEMFILE_POOLS")) {
+			has_pools = true;
+		} else if (env_is(var, "PMEMFILE_CD")) {
+			continue; /* replaced below, or dropped */
+		}
+		v->vars[n++] = var;
+	}
+	if (!has_preload && exec_self[0]) {
+		snprintf(v->preload, sizeof(v->preload), "LD_PRELOAD=%s",
+			 exec_self);
+		v->vars[n++] = v->preload;
+	}
+	if (!has_pools && exec_pools)
+		v->vars[n++] = exec_pools;
+	if (m != NULL) {
+		snprintf(v->cd, sizeof(v->cd), "PMEMFILE_CD=%s%s", m->path,
+			 cwd[1] ? cwd : "");
+		v->vars[n++] = v->cd;
+	}
+	v->vars[n] = NULL;
+	return v;
+}
+
+static long exec_common(long nr, const long a[6], int di, int pi, int ei)
+{
+	struct path_res r;
+	int flags = nr == SYS_execveat ? (int)a[4] : 0;
+	int kind =
+	    path_resolve(di >= 0 ? a[di] : AT_FDCWD, (const char *)a[pi],
+			 ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : PATH_FOLLOW) |
+			     ((flags & AT_EMPTY_PATH) ? PATH_EMPTY : 0),
+			 &r);
+	if (kind < 0)
+		return kind;
+	if (kind == PATH_POOL) {
+		path_done(&r);
+		return preload_not_supported("execve of a program in a mount");
+	}
+	char cwd[PMEMFILE_PATH_MAX];
+	bool busy;
+	struct preload_mount *m = cwd_get(cwd, &busy);
+	char *const *envp = (char *const *)a[ei];
+	bool fix = exec_env_needs_fix(envp, m != NULL);
+	if (!fix && kind == PATH_ORIGINAL)
+		return PRELOAD_PASS;
+	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
+	struct exec_env *env = NULL;
+	size_t size = 0;
+	if (fix) {
+		env = exec_env_fix(envp, m, cwd, &size);
+		if (env == NULL)
+			return -ENOMEM;
+		b[ei] = (long)env->vars;
+	}
+	if (kind == PATH_KERNEL) {
+		b[pi] = (long)r.path;
+		if (di >= 0)
+			b[di] = AT_FDCWD;
+	}
+	long ret = syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	if (env != NULL)
+		syscall_no_intercept(SYS_munmap, env, size);
+	return ret;
+}
+
+SYS_HANDLER(execve)
+{
+	return exec_common(SYS_execve, a, -1, 0, 2);
+}
+
+SYS_HANDLER(execveat)
+{
+	return exec_common(SYS_execveat, a, 0, 1, 3);
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_misc.c -- ioctl, mmap and flock on pool descriptors, and the calls
+ * that have no pool meaning.
+ */
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "path.h"
+#include "sys.h"
+
+/* FIONREAD of a regular file: the bytes between the offset and the end. */
+static long ioctl_fionread(struct fd_use *u, int *out)
+{
+	struct stat st;
+
+	if (pmemfile_fstat(u->pfp, u->f->file, &st) != 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -ENOTTY;
+	pmemfile_off_t pos = pmemfile_lseek(u->pfp, u->f->file, 0, SEEK_CUR);
+	if (pos < 0)
+		return -errno;
+	*out = pos < st.st_size ? (int)(st.st_size - pos) : 0;
+	return 0;
+}
+
+static long ioctl_nonblock(struct fd_use *u, const int *on)
+{
+	int fl = pmemfile_fcntl(u->pfp, u->f->file, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	fl = *on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return sys_result(pmemfile_fcntl(u->pfp, u->f->file, F_SETFL, fl));
+}
+
+static long ioctl_pool(struct fd_use *u, unsigned long req, long arg)
+{
+	switch (req) {
+	case FIONREAD:
+		return ioctl_fionread(u, (int *)arg);
+	case FS_IOC_GETFLAGS:
+		*(int *)arg = 0;
+		return 0;
+	case FIONBIO:
+		return ioctl_nonblock(u, (const int *)arg);
+	case FIGETBSZ:
+		*(int *)arg = 4096;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+SYS_HANDLER(ioctl)
+{
+	/* these act on the descriptor number: the placeholder serves them */
+	if (a[1] == FIOCLEX || a[1] == FIONCLEX)
+		return PRELOAD_PASS;
+	SYS_ON_POOL_FD(a[0], ioctl_pool(&u, (unsigned long)a[1], a[2]));
+}
+
+SYS_HANDLER(flock)
+{
+	SYS_ON_POOL_FD(a[0],
+		       sys_result(pmemfile_flock(u.pfp, u.f->file, (int)a[1])));
+}
+
+/*
+ * mmap of a pool file: a private mapping is anonymous memory filled with
+ * the file's bytes, which is what a private mapping shows until the file
+ * changes. A shared writable mapping would need the pool's pages mapped
+ * in place, which the library does not offer: ENODEV, as for a file
+ * system that cannot map. A shared read-only mapping is served as a
+ * private one (a snapshot), with a log line.
+ */
+static long mmap_pool(struct fd_use *u, const long a[6])
+{
+	size_t len = (size_t)a[1];
+	int prot = (int)a[2], flags = (int)a[3];
+	long off = a[5];
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+
+	if (shared && (prot & PROT_WRITE)) {
+		log_printf("mmap MAP_SHARED|PROT_WRITE of %s: ENODEV",
+			   u->f->path);
+		return -ENODEV;
+	}
+	if ((u->f->flags & O_ACCMODE) == O_WRONLY || u->f->is_dir)
+		return -EACCES;
+	if (len == 0 || (off & 4095))
+		return -EINVAL;
+	if (shared)
+		log_printf("mmap MAP_SHARED read-only of %s: a snapshot",
+			   u->f->path);
+	long addr = syscall_no_intercept(
+	    SYS_mmap, a[0], len, PROT_READ | PROT_WRITE,
+	    (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (addr < 0 && addr >= -4095)
+		return addr;
+	for (size_t done = 0; done < len;) {
+		pmemfile_ssize_t n =
+		    pmemfile_pread(u->pfp, u->f->file, (char *)addr + done,
+				   len - done, off + (long)done);
+		if (n < 0) {
+			long err = -errno;
+			syscall_no_intercept(SYS_munmap, addr, len);
+			return err;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (prot != (PROT_READ | PROT_WRITE))
+		syscall_no_intercept(SYS_mprotect, addr, len, prot);
+	return addr;
+}
+
+SYS_HANDLER(mmap)
+{
+	if ((a[3] & MAP_ANONYMOUS) || !fd_table_used)
+		return PRELOAD_PASS;
+	SYS_ON_POOL_FD(a[4], mmap_pool(&u, a));
+}
+
+/* Calls on a descriptor that a pool file cannot serve. */
+SYS_HANDLER(fd_unsupported)
+{
+	SYS_ON_POOL_FD(a[0], preload_not_supported("this call on a pool file"));
+}
+
+/* A call that a pool cannot serve, on a path relative to dirfd. */
+static long path_unsupported(long dirfd, const char *path, int flags)
+{
+	struct path_res r;
+	int kind = path_resolve(dirfd, path, flags, &r);
+
+	if (kind != PATH_POOL)
+		return PRELOAD_PASS;
+	path_done(&r);
+	return preload_not_supported("this call on a path in a mount");
+}
+
+/* chroot, acct, swapon...: the path is argument 0 */
+SYS_HANDLER(path_unsupported)
+{
+	return path_unsupported(AT_FDCWD, (const char *)a[0], PATH_FOLLOW);
+}
+
+SYS_HANDLER(inotify_add_watch)
+{
+	return path_unsupported(AT_FDCWD, (const char *)a[1],
+				(a[2] & IN_DONT_FOLLOW) ? 0 : PATH_FOLLOW);
+}
+
+SYS_HANDLER(name_to_handle_at)
+{
+	return path_unsupported(a[0], (const char *)a[1],
+				((a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0) |
+				    ((a[4] & AT_EMPTY_PATH) ? PATH_EMPTY : 0));
+}

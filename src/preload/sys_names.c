@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_names.c -- calls that add or remove names: mkdir, rmdir, unlink,
+ * rename, link, symlink, mknod. A call with two paths is served by the
+ * pool only when both are in the same mount; a mix of a pool and something
+ * else is EXDEV, as between two kernel file systems.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "path.h"
+#include "sys.h"
+
+typedef long (*name_op)(struct path_res *r, const long a[6]);
+
+static long name_common(long nr, const long a[6], int di, int pi, name_op op)
+{
+	struct path_res r;
+	long ret;
+
+	if (path_route(nr, a, di, pi, 0, &r, &ret) != PATH_POOL)
+		return ret;
+	ret = op(&r, a);
+	path_done(&r);
+	return ret;
+}
+
+static long mkdir_op(struct path_res *r, const long a[6])
+{
+	return sys_result(pmemfile_mkdir(r->pfp, r->path, (mode_t)a[1]));
+}
+
+static long mkdirat_op(struct path_res *r, const long a[6])
+{
+	return sys_result(pmemfile_mkdir(r->pfp, r->path, (mode_t)a[2]));
+}
+
+static long rmdir_op(struct path_res *r, const long a[6])
+{
+	(void)a;
+	return sys_result(pmemfile_rmdir(r->pfp, r->path));
+}
+
+static long unlink_op(struct path_res *r, const long a[6])
+{
+	(void)a;
+	return sys_result(pmemfile_unlink(r->pfp, r->path));
+}
+
+static long unlinkat_op(struct path_res *r, const long a[6])
+{
+	if (a[2] & ~AT_REMOVEDIR)
+		return -EINVAL;
+	if (a[2] & AT_REMOVEDIR)
+		return sys_result(pmemfile_rmdir(r->pfp, r->path));
+	return sys_result(pmemfile_unlink(r->pfp, r->path));
+}
+
+static long mknod_op(struct path_res *r, mode_t mode, dev_t dev)
+{
+	return sys_result(
+	    pmemfile_mknodat(r->pfp, PMEMFILE_AT_CWD, r->path, mode, dev));
+}
+
+static long mknod_op1(struct path_res *r, const long a[6])
+{
+	return mknod_op(r, (mode_t)a[1], (dev_t)a[2]);
+}
+
+static long mknodat_op(struct path_res *r, const long a[6])
+{
+	return mknod_op(r, (mode_t)a[2], (dev_t)a[3]);
+}
+
+SYS_HANDLER(mkdir)
+{
+	return name_common(SYS_mkdir, a, -1, 0, mkdir_op);
+}
+
+SYS_HANDLER(mkdirat)
+{
+	return name_common(SYS_mkdirat, a, 0, 1, mkdirat_op);
+}
+
+SYS_HANDLER(rmdir)
+{
+	return name_common(SYS_rmdir, a, -1, 0, rmdir_op);
+}
+
+SYS_HANDLER(unlink)
+{
+	return name_common(SYS_unlink, a, -1, 0, unlink_op);
+}
+
+SYS_HANDLER(unlinkat)
+{
+	return name_common(SYS_unlinkat, a, 0, 1, unlinkat_op);
+}
+
+SYS_HANDLER(mknod)
+{
+	return name_common(SYS_mknod, a, -1, 0, mknod_op1);
+}
+
+SYS_HANDLER(mknodat)
+{
+	return name_common(SYS_mknodat, a, 0, 1, mknodat_op);
+}
+
+/*
+ * symlink: the target is only a string; the new name is what is routed.
+ */
+static long symlink_op(struct path_res *r, const long a[6])
+{
+	return sys_result(
+	    pmemfile_symlink(r->pfp, (const char *)a[0], r->path));
+}
+
+SYS_HANDLER(symlink)
+{
+	return name_common(SYS_symlink, a, -1, 1, symlink_op);
+}
+
+SYS_HANDLER(symlinkat)
+{
+	return name_common(SYS_symlinkat, a, 1, 2, symlink_op);
+}
+
+/*
+ * Two paths: old is argument oi (dirfd odi), new ni (dirfd ndi). Returns
+ * PRELOAD_PASS when both stay in the kernel untouched.
+ */
+struct two_paths {
+	struct path_res old, new;
+	int old_kind, new_kind;
+};
+
+static long two_resolve(struct two_paths *t, const long a[6], int odi, int oi,
+			int ndi, int ni, int oflags)
+{
+	t->old_kind = path_resolve(odi >= 0 ? a[odi] : AT_FDCWD,
+				   (const char *)a[oi], oflags, &t->old);
+	if (t->old_kind < 0)
+		return t->old_kind;
+	t->new_kind = path_resolve(ndi >= 0 ? a[ndi] : AT_FDCWD,
+				   (const char *)a[ni], 0, &t->new);
+	if (t->new_kind < 0) {
+		path_done(&t->old);
+		return t->new_kind;
+	}
+	return 0;
+}
+
+/* The kernel's call, with the paths the walk rewrote. */
+static long two_kernel(long nr, const long a[6], struct two_paths *t, int odi,
+		       int oi, int ndi, int ni)
+{
+	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
+
+	if (t->old_kind == PATH_ORIGINAL && t->new_kind == PATH_ORIGINAL)
+		return PRELOAD_PASS;
+	if (t->old_kind == PATH_KERNEL) {
+		b[oi] = (long)t->old.path;
+		if (odi >= 0)
+			b[odi] = AT_FDCWD;
+	}
+	if (t->new_kind == PATH_KERNEL) {
+		b[ni] = (long)t->new.path;
+		if (ndi >= 0)
+			b[ndi] = AT_FDCWD;
+	}
+	return syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+typedef long (*two_op)(struct two_paths *t, const long a[6]);
+
+static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
+		       int ni, int oflags, two_op op)
+{
+	struct two_paths t;
+	long ret = two_resolve(&t, a, odi, oi, ndi, ni, oflags);
+
+	if (ret)
+		return ret;
+	bool opool = t.old_kind == PATH_POOL, npool = t.new_kind == PATH_POOL;
+	if (!opool && !npool)
+		ret = two_kernel(nr, a, &t, odi, oi, ndi, ni);
+	else if (opool && npool && t.old.mnt == t.new.mnt)
+		ret = op(&t, a);
+	else
+		ret = -EXDEV;
+	path_done(&t.old);
+	path_done(&t.new);
+	return ret;
+}
+
+static long rename_op(struct two_paths *t, const long a[6])
+{
+	(void)a;
+	return sys_result(
+	    pmemfile_rename(t->old.pfp, t->old.path, t->new.path));
+}
+
+static long renameat2_op(struct two_paths *t, const long a[6])
+{
+	return sys_result(pmemfile_renameat2(t->old.pfp, PMEMFILE_AT_CWD,
+					     t->old.path, PMEMFILE_AT_CWD,
+					     t->new.path, (unsigned)a[4]));
+}
+
+static long link_op(struct two_paths *t, const long a[6])
+{
+	(void)a;
+	return sys_result(pmemfile_link(t->old.pfp, t->old.path, t->new.path));
+}
+
+SYS_HANDLER(rename)
+{
+	return two_common(SYS_rename, a, -1, 0, -1, 1, 0, rename_op);
+}
+
+SYS_HANDLER(renameat)
+{
+	return two_common(SYS_renameat, a, 0, 1, 2, 3, 0, rename_op);
+}
+
+SYS_HANDLER(renameat2)
+{
+	return two_common(SYS_renameat2, a, 0, 1, 2, 3, 0, renameat2_op);
+}
+
+SYS_HANDLER(link)
+{
+	return two_common(SYS_link, a, -1, 0, -1, 1, 0, link_op);
+}
+
+SYS_HANDLER(linkat)
+{
+	if (a[4] & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return two_common(SYS_linkat, a, 0, 1, 2, 3,
+			  (a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0,
+			  link_op);
+}

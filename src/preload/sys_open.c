@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_open.c -- opening and closing, and descriptor numbers: open family,
+ * close, close_range, dup family, fcntl.
+ *
+ * The kernel does the numbering on the placeholders (dup, dup2 onto 0/1/2,
+ * O_CLOEXEC, F_SETFD); the table then follows what the kernel did.
+ */
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "path.h"
+#include "sys.h"
+
+static long open_in_pool(struct path_res *r, long flags, long mode)
+{
+	PMEMfile *pf = pmemfile_open(r->pfp, r->path, (int)(flags & ~O_CLOEXEC),
+				     (pmemfile_mode_t)mode);
+	if (pf == NULL)
+		return -errno;
+	struct stat st;
+	if (pmemfile_fstat(r->pfp, pf, &st) != 0) {
+		long err = -errno;
+		pmemfile_close(r->pfp, pf);
+		return err;
+	}
+	int fd = fd_placeholder(flags & O_CLOEXEC);
+	if (fd < 0) {
+		pmemfile_close(r->pfp, pf);
+		return fd;
+	}
+	struct preload_file *f =
+	    fd_file_new(r->mnt, pf, (int)flags, S_ISDIR(st.st_mode), r->path);
+	if (f == NULL) {
+		pmemfile_close(r->pfp, pf);
+		syscall_no_intercept(SYS_close, fd);
+		return -ENOMEM;
+	}
+	struct preload_file *old = fd_install(fd, f);
+	if (old != NULL)
+		fd_put(old);
+	fd_put(f);
+	return fd;
+}
+
+static long open_common(long nr, const long a[6], int di, int pi, long flags,
+			long mode, unsigned long long resolve)
+{
+	struct path_res r;
+	long ret;
+	int pflags = PATH_FOLLOW;
+
+	if ((flags & O_NOFOLLOW) ||
+	    (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		pflags = 0;
+	if (path_route(nr, a, di, pi, pflags, &r, &ret) != PATH_POOL)
+		return ret;
+	if (resolve != 0)
+		ret = preload_not_supported("openat2 with RESOLVE_* flags");
+	else
+		ret = open_in_pool(&r, flags, mode);
+	path_done(&r);
+	return ret;
+}
+
+SYS_HANDLER(open)
+{
+	return open_common(SYS_open, a, -1, 0, a[1], a[2], 0);
+}
+
+SYS_HANDLER(openat)
+{
+	return open_common(SYS_openat, a, 0, 1, a[2], a[3], 0);
+}
+
+SYS_HANDLER(creat)
+{
+	return open_common(SYS_creat, a, -1, 0, O_CREAT | O_WRONLY | O_TRUNC,
+			   a[1], 0);
+}
+
+SYS_HANDLER(openat2)
+{
+	const struct open_how *how = (const struct open_how *)a[2];
+
+	if (how == NULL || (size_t)a[3] < sizeof(*how))
+		return PRELOAD_PASS;
+	return open_common(SYS_openat2, a, 0, 1, (long)how->flags,
+			   (long)how->mode, how->resolve);
+}
+
+SYS_HANDLER(close)
+{
+	if (a[0] == log_fd() && a[0] >= 0)
+		return -EBADF;
+	if (!fd_table_used || preload_in_vfork)
+		return PRELOAD_PASS;
+	struct preload_file *f = fd_remove(a[0]);
+	if (f == NULL)
+		return PRELOAD_PASS;
+	syscall_no_intercept(SYS_close, a[0]);
+	preload_routed = 1;
+	fd_put(f);
+	return 0;
+}
+
+SYS_HANDLER(close_range)
+{
+	if (!fd_table_used || preload_in_vfork || (a[2] & CLOSE_RANGE_CLOEXEC))
+		return PRELOAD_PASS;
+	long ret = syscall_no_intercept(SYS_close_range, a[0], a[1], a[2]);
+	if (ret != 0)
+		return ret;
+	unsigned long last = (unsigned long)a[1];
+	unsigned long limit = (unsigned long)fd_table_limit();
+	if (last >= limit)
+		last = limit - 1;
+	for (unsigned long fd = (unsigned long)a[0]; fd <= last && limit;
+	     ++fd) {
+		struct preload_file *f = fd_remove((long)fd);
+		if (f != NULL)
+			fd_put(f);
+	}
+	return 0;
+}
+
+/*
+ * After the kernel made newfd a copy of oldfd (f, or NULL for a kernel
+ * descriptor): newfd now refers to f, and what it referred to before is
+ * released.
+ */
+static void dup_follow(long newfd, struct preload_file *f)
+{
+	struct preload_file *old =
+	    f ? fd_install((int)newfd, f) : fd_remove(newfd);
+	if (old != NULL)
+		fd_put(old);
+}
+
+SYS_HANDLER(dup)
+{
+	struct preload_file *f = fd_get(a[0]);
+
+	if (f == NULL)
+		return PRELOAD_PASS;
+	long fd = syscall_no_intercept(SYS_dup, a[0]);
+	if (fd >= 0 && !preload_in_vfork)
+		dup_follow(fd, f);
+	fd_put(f);
+	return fd;
+}
+
+static long dup2_common(long nr, const long a[6])
+{
+	if (!fd_table_used || preload_in_vfork || a[0] == a[1])
+		return PRELOAD_PASS;
+	struct preload_file *f = fd_get(a[0]);
+	struct preload_file *target = fd_get(a[1]);
+	if (f == NULL && target == NULL)
+		return PRELOAD_PASS;
+	if (target != NULL)
+		fd_put(target);
+	long ret = syscall_no_intercept(nr, a[0], a[1], a[2]);
+	if (ret >= 0)
+		dup_follow(a[1], f);
+	if (f != NULL)
+		fd_put(f);
+	return ret;
+}
+
+SYS_HANDLER(dup2)
+{
+	return dup2_common(SYS_dup2, a);
+}
+
+SYS_HANDLER(dup3)
+{
+	return dup2_common(SYS_dup3, a);
+}
+
+static long fcntl_dup(const long a[6], struct preload_file *f)
+{
+	long fd = syscall_no_intercept(SYS_fcntl, a[0], a[1], a[2]);
+
+	if (fd >= 0 && !preload_in_vfork)
+		dup_follow(fd, f);
+	return fd;
+}
+
+static long fcntl_pool(const long a[6], struct fd_use *u)
+{
+	switch (a[1]) {
+	case F_GETFL:
+	case F_SETFL:
+		return sys_result(
+		    pmemfile_fcntl(u->pfp, u->f->file, (int)a[1], a[2]));
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return sys_result(pmemfile_fcntl(u->pfp, u->f->file, (int)a[1],
+						 (struct flock *)a[2]));
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		return -EBADF;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return -EINVAL;
+	default:
+		return preload_not_supported("this fcntl command");
+	}
+}
+
+SYS_HANDLER(fcntl)
+{
+	switch (a[1]) {
+	case F_GETFD:
+	case F_SETFD:
+	case F_GETOWN:
+	case F_SETOWN:
+	case F_GETOWN_EX:
+	case F_SETOWN_EX:
+	case F_GETSIG:
+	case F_SETSIG:
+		/* the placeholder answers these as any file would */
+		return PRELOAD_PASS;
+	default:
+		break;
+	}
+	struct fd_use u;
+	int is_pool = fd_use_begin(a[0], &u);
+	if (is_pool <= 0)
+		return is_pool == 0 ? PRELOAD_PASS : is_pool;
+	long ret = (a[1] == F_DUPFD || a[1] == F_DUPFD_CLOEXEC)
+		       ? fcntl_dup(a, u.f)
+		       : fcntl_pool(a, &u);
+	fd_use_end(&u);
+	return ret;
+}

@@ -1,0 +1,83 @@
+# shim_lib.sh -- sourced by the shim's family tests (shim_*.sh).
+#
+# shim_compare FAMILY runs `shim_ops FAMILY ROOT OUT` twice: natively with
+# ROOT a kernel directory, then under the shim with ROOT the mount, and
+# compares the two outputs (roots replaced by ROOT, OUT). Afterwards the
+# kernel directory behind the mount point must still be empty: a call that
+# reached the kernel instead of the pool would have landed there.
+set -u
+
+TEST_BUILD=${TEST_BUILD:?run through make check}
+TEST_TOP=${TEST_TOP:?run through make check}
+SHIM=$TEST_BUILD/lib/libpmemfile.so
+OPS=$TEST_BUILD/tests/preload/shim_ops
+WORK=$(pwd)
+KDIR=$WORK/kernel
+MNT=$WORK/mnt
+POOL=$WORK/pool
+export PMEM_IS_PMEM_FORCE=1 LC_ALL=C TZ=UTC
+
+shim_fail()
+{
+	echo "FAIL: $*"
+	exit 1
+}
+
+# shim_mkpool POOL SIZE_MIB
+shim_mkpool()
+{
+	if [ -x "$TEST_BUILD/bin/mkfs.pmemfile" ]; then
+		"$TEST_BUILD/bin/mkfs.pmemfile" "$1" "${2}M" >/dev/null
+	else
+		"$TEST_BUILD/tests/preload/prog_mkpool" "$1" "$2"
+	fi || shim_fail "cannot create the pool $1"
+}
+
+shim_init()
+{
+	[ -f "$SHIM" ] || shim_fail "the shim $SHIM is not built"
+	mkdir -p "$KDIR" "$MNT" "$WORK/out.k" "$WORK/out.m" ||
+		shim_fail "cannot create the work directories"
+	echo beside >"$WORK/beside"
+	shim_mkpool "$POOL" 64
+}
+
+# pf PROG ARGS...: a program under the shim, the pool mounted at $MNT.
+pf()
+{
+	LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$POOL "$@"
+}
+
+shim_sanitize()
+{
+	sed -e "s|$KDIR|ROOT|g" -e "s|$MNT|ROOT|g" -e "s|$WORK/out\.[km]|OUT|g" \
+		-e "s|$WORK|WORK|g"
+}
+
+shim_check_mountpoint()
+{
+	left=$(ls -A "$MNT")
+	[ -z "$left" ] || shim_fail "calls reached the kernel directory" \
+		"behind the mount point, which now holds: $left"
+}
+
+# shim_diff WHAT KERNEL_FILE MOUNT_FILE
+shim_diff()
+{
+	if ! diff -u "$2" "$3" >"$WORK/diff.out"; then
+		echo "--- kernel, +++ mount: $1 differs:"
+		cat "$WORK/diff.out"
+		shim_fail "$1 differs between the kernel directory and the mount"
+	fi
+	echo "ok: $1 is the same on the kernel directory and the mount"
+}
+
+shim_compare()
+{
+	shim_init
+	"$OPS" "$1" "$KDIR" "$WORK/out.k" 2>&1 | shim_sanitize >"$WORK/k.out"
+	pf "$OPS" "$1" "$MNT" "$WORK/out.m" 2>&1 | shim_sanitize >"$WORK/m.out"
+	[ -s "$WORK/k.out" ] || shim_fail "shim_ops $1 printed nothing"
+	shim_diff "shim_ops $1" "$WORK/k.out" "$WORK/m.out"
+	shim_check_mountpoint
+}
