@@ -30,6 +30,14 @@
 		      (what), check_got_, check_want_);                   \
 	} while (0)
 
+/* The size of a test: normal, or heavy with STRESS=1 in the environment. */
+static inline int check_size(int normal, int heavy)
+{
+	const char *stress = getenv("STRESS");
+
+	return stress != NULL && stress[0] == '1' ? heavy : normal;
+}
+
 /*
  * Waits for pid; returns its exit status, or 1000 + the signal that killed
  * it.

@@ -14,8 +14,6 @@
 #include "check.h"
 #include "hook_count.h"
 
-#define ROUNDS 20
-
 static char *const exit9[] = {"sh", "-c", "exit 9", NULL};
 
 static int vfork_child(int how)
@@ -56,7 +54,9 @@ static int vfork_child(int how)
 
 int main(void)
 {
-	for (int i = 0; i < ROUNDS; i++) {
+	const int rounds = check_size(20, 1000);
+
+	for (int i = 0; i < rounds; i++) {
 		CHECK_EQ(vfork_child(0), 7, "status of a child that _exits");
 		CHECK_EQ(vfork_child(1), 9, "status of a child that execs sh");
 		CHECK_EQ(vfork_child(2), 5,
