@@ -1,4 +1,37 @@
 # Tests of libpmemfile-posix: the reference-comparison harness and the family
-# tests built on it (ref_*), pool tests, crash consistency and threads.
+# tests built on it (ref_*: the same operations on a kernel directory and on
+# a pool, compared), pool tests, crash consistency and threads. Every program
+# links the static library, for its consistency checker.
 # The library's own core tests live in core.mk.
 -include tests/pmemfile/core.mk
+
+TP := tests/pmemfile
+TP_HARNESS := $(addprefix $(B)/$(TP)/,ref.o ref_run.o ref_kernel.o \
+	ref_pmemfile.o)
+TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
+	ref_unlink ref_link ref_symlink ref_rename ref_cwd ref_truncate \
+	ref_fcntl ref_perm ref_path
+TP_OTHER := pool_lifecycle pool_foreign pool_full orphan crash threads
+
+$(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
+
+# $(call tp_program,name,extra objects): the rule for build/tests/pmemfile/name
+define tp_program
+$(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
+	$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $(PMEMOBJ_LIBS) \
+		-lpthread $(RPATH)
+endef
+$(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
+$(foreach t,$(filter-out crash,$(TP_OTHER)),$(eval $(call tp_program,$(t),)))
+$(eval $(call tp_program,crash,$(B)/$(TP)/crash_model.o))
+
+# Registered once they pass; a case showing a library bug is kept in its
+# program as a REF_BUG_CASE (run with REF_KNOWN_BUGS=1).
+TP_REGISTERED :=
+TESTS += $(addprefix $(TP)/,$(TP_REGISTERED))
+TEST_PROGRAMS += $(addprefix $(B)/$(TP)/,$(TP_REGISTERED))
+
+.PHONY: pmemfile-tests
+pmemfile-tests: $(addprefix $(B)/$(TP)/,$(TP_REF) $(TP_OTHER))
+
+LINT_SOURCES += $(wildcard $(TP)/*.c $(TP)/*.h)

@@ -44,8 +44,8 @@ static void expect_same(PMEMfilepool *pfp, const struct pmemfile_stats *s0,
 
 static PMEMfile *make_big(PMEMfilepool *pfp, const char *name)
 {
-	PMEMfile *f = pmemfile_open(pfp, name,
-				    PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	PMEMfile *f =
+	    pmemfile_open(pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
 	T_ASSERT(f != NULL);
 	for (int i = 0; i < 4; i++)
 		T_EQ(pmemfile_write(pfp, f, buf, MiB), MiB);
@@ -100,7 +100,7 @@ static void after_crash(const struct pmemfile_stats *s0,
 		if (pmemfile_unlink(pfp, "/d/held"))
 			_exit(3);
 		PMEMfile *t = pmemfile_open(
-			pfp, "/d", PMEMFILE_O_TMPFILE | PMEMFILE_O_RDWR, 0600);
+		    pfp, "/d", PMEMFILE_O_TMPFILE | PMEMFILE_O_RDWR, 0600);
 		if (!t || pmemfile_write(pfp, t, buf, MiB) != MiB)
 			_exit(4);
 		if (write(fds[1], "k", 1) != 1)

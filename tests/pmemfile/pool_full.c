@@ -74,10 +74,9 @@ static int fill_names(PMEMfilepool *pfp, int dirs)
 		if (dirs) {
 			r = pmemfile_mkdir(pfp, name, 0755);
 		} else {
-			PMEMfile *f = pmemfile_open(pfp, name,
-						    PMEMFILE_O_CREAT |
-							    PMEMFILE_O_WRONLY,
-						    0644);
+			PMEMfile *f = pmemfile_open(
+			    pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
+			    0644);
 			r = f ? 0 : -1;
 			if (f)
 				pmemfile_close(pfp, f);

@@ -21,8 +21,8 @@ static char path[4096];
 
 static void fill(PMEMfilepool *pfp)
 {
-	PMEMfile *f = pmemfile_open(pfp, "/data", PMEMFILE_O_CREAT |
-					  PMEMFILE_O_WRONLY, 0640);
+	PMEMfile *f = pmemfile_open(pfp, "/data",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0640);
 	T_ASSERT(f != NULL);
 	T_EQ(pmemfile_write(pfp, f, "persistent", 10), 10);
 	pmemfile_close(pfp, f);

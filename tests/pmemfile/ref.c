@@ -14,27 +14,47 @@
 #include <unistd.h>
 
 static const char *const op_names[REF_CODES] = {
-	[REF_OPEN] = "open",	       [REF_CLOSE] = "close",
-	[REF_DUP] = "dup",	       [REF_READ] = "read",
-	[REF_WRITE] = "write",	       [REF_PREAD] = "pread",
-	[REF_PWRITE] = "pwrite",       [REF_READV] = "readv",
-	[REF_WRITEV] = "writev",       [REF_PREADV] = "preadv",
-	[REF_PWRITEV] = "pwritev",     [REF_LSEEK] = "lseek",
-	[REF_STAT] = "fstatat",	       [REF_FSTAT] = "fstat",
-	[REF_SAME_INODE] = "same-inode", [REF_GETDENTS] = "getdents",
-	[REF_DIRLIST] = "getdents-all", [REF_MKDIR] = "mkdirat",
-	[REF_UNLINK] = "unlinkat",     [REF_RMDIR] = "rmdir",
-	[REF_LINK] = "linkat",	       [REF_SYMLINK] = "symlinkat",
-	[REF_READLINK] = "readlinkat", [REF_RENAME] = "renameat2",
-	[REF_CHDIR] = "chdir",	       [REF_FCHDIR] = "fchdir",
-	[REF_GETCWD] = "getcwd",       [REF_TRUNCATE] = "truncate",
-	[REF_FTRUNCATE] = "ftruncate", [REF_FALLOCATE] = "fallocate",
-	[REF_POSIX_FALLOCATE] = "posix_fallocate",
-	[REF_FCNTL] = "fcntl",	       [REF_UMASK] = "umask",
-	[REF_CHMOD] = "fchmodat",      [REF_FCHMOD] = "fchmod",
-	[REF_CHOWN] = "fchownat",      [REF_FCHOWN] = "fchown",
-	[REF_ACCESS] = "faccessat",    [REF_UTIMENS] = "utimensat",
-	[REF_FUTIMENS] = "futimens",   [REF_CREDS] = "set credentials",
+    [REF_OPEN] = "open",
+    [REF_CLOSE] = "close",
+    [REF_DUP] = "dup",
+    [REF_READ] = "read",
+    [REF_WRITE] = "write",
+    [REF_PREAD] = "pread",
+    [REF_PWRITE] = "pwrite",
+    [REF_READV] = "readv",
+    [REF_WRITEV] = "writev",
+    [REF_PREADV] = "preadv",
+    [REF_PWRITEV] = "pwritev",
+    [REF_LSEEK] = "lseek",
+    [REF_STAT] = "fstatat",
+    [REF_FSTAT] = "fstat",
+    [REF_SAME_INODE] = "same-inode",
+    [REF_GETDENTS] = "getdents",
+    [REF_DIRLIST] = "getdents-all",
+    [REF_MKDIR] = "mkdirat",
+    [REF_UNLINK] = "unlinkat",
+    [REF_RMDIR] = "rmdir",
+    [REF_LINK] = "linkat",
+    [REF_SYMLINK] = "symlinkat",
+    [REF_READLINK] = "readlinkat",
+    [REF_RENAME] = "renameat2",
+    [REF_CHDIR] = "chdir",
+    [REF_FCHDIR] = "fchdir",
+    [REF_GETCWD] = "getcwd",
+    [REF_TRUNCATE] = "truncate",
+    [REF_FTRUNCATE] = "ftruncate",
+    [REF_FALLOCATE] = "fallocate",
+    [REF_POSIX_FALLOCATE] = "posix_fallocate",
+    [REF_FCNTL] = "fcntl",
+    [REF_UMASK] = "umask",
+    [REF_CHMOD] = "fchmodat",
+    [REF_FCHMOD] = "fchmod",
+    [REF_CHOWN] = "fchownat",
+    [REF_FCHOWN] = "fchown",
+    [REF_ACCESS] = "faccessat",
+    [REF_UTIMENS] = "utimensat",
+    [REF_FUTIMENS] = "futimens",
+    [REF_CREDS] = "set credentials",
 };
 
 const char *ref_tmpdir(void)
@@ -67,7 +87,8 @@ static void shared_free(struct shared *s, size_t nres)
 
 /* Runs the case in a child; returns 0 when it completed and left all well. */
 static int run_in_child(const struct ref_backend *be, unsigned n,
-			const struct ref_case *c, size_t nops, struct shared *sh)
+			const struct ref_case *c, size_t nops,
+			struct shared *sh)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -96,16 +117,17 @@ static int run_in_child(const struct ref_backend *be, unsigned n,
 		int at = sh->progress;
 		printf("FAIL %s: %s died of signal %d %s%d\n", c->name,
 		       be->name, WTERMSIG(status),
-		       at >= 0 && (size_t)at < nops ? "at the operation of line "
-						    : "after operation ",
+		       at >= 0 && (size_t)at < nops
+			   ? "at the operation of line "
+			   : "after operation ",
 		       at >= 0 && (size_t)at < nops ? c->ops[at].line : at);
 		return -1;
 	}
 	if (WEXITSTATUS(status)) {
 		printf("FAIL %s: %s %s\n", c->name, be->name,
 		       WEXITSTATUS(status) == 2
-			       ? "left an inconsistent pool (see above)"
-			       : "could not run the case");
+			   ? "left an inconsistent pool (see above)"
+			   : "could not run the case");
 		return -1;
 	}
 	return 0;
@@ -115,7 +137,8 @@ static void print_out(const char *who, const struct ref_result *r)
 {
 	printf("    %-8s ret=%ld", who, r->ret);
 	if (r->ret == -1)
-		printf(" errno=%s", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
+		printf(" errno=%s",
+		       strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
 	if (r->len) {
 		printf(" out(%zu)=\"", r->len);
 		for (size_t i = 0; i < r->len && i < 600; i++) {
@@ -171,7 +194,8 @@ static int compare(const struct ref_case *c, size_t nops,
 }
 
 static int run_case(unsigned n, const struct ref_case *c,
-		    const struct ref_backend *ref, const struct ref_backend *tst)
+		    const struct ref_backend *ref,
+		    const struct ref_backend *tst)
 {
 	size_t nops = 0;
 	while (c->ops[nops].code != REF_END)
@@ -191,7 +215,8 @@ int ref_compare(const char *test, const struct ref_case *cases, size_t ncases,
 		const struct ref_backend *ref, const struct ref_backend *tst)
 {
 	const char *only = getenv("REF_CASE");
-	int bugs = getenv("REF_KNOWN_BUGS") && !strcmp(getenv("REF_KNOWN_BUGS"), "1");
+	int bugs =
+	    getenv("REF_KNOWN_BUGS") && !strcmp(getenv("REF_KNOWN_BUGS"), "1");
 	unsigned failed = 0, run = 0;
 
 	for (size_t i = 0; i < ncases; i++) {

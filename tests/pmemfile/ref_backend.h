@@ -16,6 +16,9 @@
 
 typedef intptr_t ref_handle;
 
+/* The permissions of the root directory of each case. */
+#define REF_ROOT_MODE 0755
+
 struct ref_backend {
 	const char *name;
 	ref_handle at_cwd;

@@ -15,6 +15,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The kernel's own value; glibc defines O_LARGEFILE as 0 on x86_64. */
+#define KERNEL_O_LARGEFILE 0100000L
+
 static char kernel_root[4096];
 
 static long kret(long r)
@@ -26,7 +29,7 @@ static int kernel_setup(unsigned n)
 {
 	snprintf(kernel_root, sizeof(kernel_root), "%s/kernel.%u.XXXXXX",
 		 ref_tmpdir(), n);
-	if (!mkdtemp(kernel_root) || chmod(kernel_root, 0755))
+	if (!mkdtemp(kernel_root) || chmod(kernel_root, REF_ROOT_MODE))
 		return -errno;
 	if (chroot(kernel_root) || chdir("/"))
 		return -errno;
@@ -99,8 +102,7 @@ static long k_preadv(ref_handle h, const struct iovec *iov, int cnt, off_t off)
 	return kret(preadv((int)h, iov, cnt, off));
 }
 
-static long k_pwritev(ref_handle h, const struct iovec *iov, int cnt,
-		      off_t off)
+static long k_pwritev(ref_handle h, const struct iovec *iov, int cnt, off_t off)
 {
 	return kret(pwritev((int)h, iov, cnt, off));
 }
@@ -157,8 +159,7 @@ static long k_symlinkat(const char *target, ref_handle dir, const char *path)
 	return kret(symlinkat(target, (int)dir, path));
 }
 
-static long k_readlinkat(ref_handle dir, const char *path, char *buf,
-			 size_t n)
+static long k_readlinkat(ref_handle dir, const char *path, char *buf, size_t n)
 {
 	return kret(readlinkat((int)dir, path, buf, n));
 }
@@ -219,7 +220,7 @@ static long k_fcntl(ref_handle h, int cmd, long arg, ref_handle *out)
 	 * such flag (PMEMFILE_O_LARGEFILE is 0), so it is not compared.
 	 */
 	if (cmd == F_GETFL)
-		r &= ~(long)O_LARGEFILE;
+		r &= ~KERNEL_O_LARGEFILE;
 	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
 		*out = r;
 		return 0;
@@ -232,8 +233,7 @@ static long k_umask(mode_t mask)
 	return umask(mask);
 }
 
-static long k_fchmodat(ref_handle dir, const char *path, mode_t mode,
-		       int flags)
+static long k_fchmodat(ref_handle dir, const char *path, mode_t mode, int flags)
 {
 	return kret(fchmodat((int)dir, path, mode, flags));
 }
@@ -286,48 +286,48 @@ static long k_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 }
 
 const struct ref_backend ref_kernel = {
-	.name = "kernel",
-	.at_cwd = AT_FDCWD,
-	.setup = kernel_setup,
-	.teardown = kernel_teardown,
-	.openat = k_openat,
-	.close = k_close,
-	.dup = k_dup,
-	.read = k_read,
-	.write = k_write,
-	.pread = k_pread,
-	.pwrite = k_pwrite,
-	.readv = k_readv,
-	.writev = k_writev,
-	.preadv = k_preadv,
-	.pwritev = k_pwritev,
-	.lseek = k_lseek,
-	.fstatat = k_fstatat,
-	.fstat = k_fstat,
-	.getdents = k_getdents,
-	.getdents64 = k_getdents64,
-	.mkdirat = k_mkdirat,
-	.unlinkat = k_unlinkat,
-	.rmdir = k_rmdir,
-	.linkat = k_linkat,
-	.symlinkat = k_symlinkat,
-	.readlinkat = k_readlinkat,
-	.renameat2 = k_renameat2,
-	.chdir = k_chdir,
-	.fchdir = k_fchdir,
-	.getcwd = k_getcwd,
-	.truncate = k_truncate,
-	.ftruncate = k_ftruncate,
-	.fallocate = k_fallocate,
-	.posix_fallocate = k_posix_fallocate,
-	.fcntl = k_fcntl,
-	.umask = k_umask,
-	.fchmodat = k_fchmodat,
-	.fchmod = k_fchmod,
-	.fchownat = k_fchownat,
-	.fchown = k_fchown,
-	.faccessat = k_faccessat,
-	.utimensat = k_utimensat,
-	.futimens = k_futimens,
-	.creds = k_creds,
+    .name = "kernel",
+    .at_cwd = AT_FDCWD,
+    .setup = kernel_setup,
+    .teardown = kernel_teardown,
+    .openat = k_openat,
+    .close = k_close,
+    .dup = k_dup,
+    .read = k_read,
+    .write = k_write,
+    .pread = k_pread,
+    .pwrite = k_pwrite,
+    .readv = k_readv,
+    .writev = k_writev,
+    .preadv = k_preadv,
+    .pwritev = k_pwritev,
+    .lseek = k_lseek,
+    .fstatat = k_fstatat,
+    .fstat = k_fstat,
+    .getdents = k_getdents,
+    .getdents64 = k_getdents64,
+    .mkdirat = k_mkdirat,
+    .unlinkat = k_unlinkat,
+    .rmdir = k_rmdir,
+    .linkat = k_linkat,
+    .symlinkat = k_symlinkat,
+    .readlinkat = k_readlinkat,
+    .renameat2 = k_renameat2,
+    .chdir = k_chdir,
+    .fchdir = k_fchdir,
+    .getcwd = k_getcwd,
+    .truncate = k_truncate,
+    .ftruncate = k_ftruncate,
+    .fallocate = k_fallocate,
+    .posix_fallocate = k_posix_fallocate,
+    .fcntl = k_fcntl,
+    .umask = k_umask,
+    .fchmodat = k_fchmodat,
+    .fchmod = k_fchmod,
+    .fchownat = k_fchownat,
+    .fchown = k_fchown,
+    .faccessat = k_faccessat,
+    .utimensat = k_utimensat,
+    .futimens = k_futimens,
+    .creds = k_creds,
 };

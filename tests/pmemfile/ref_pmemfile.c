@@ -41,6 +41,11 @@ static int pmemfile_setup(unsigned n)
 		return -err;
 	}
 	pmemfile_umask(pool, 022);
+	/*
+	 * The root's mode is chosen when a pool is made; both backends start
+	 * from the same one. A failure shows in the first comparison of "/".
+	 */
+	pmemfile_chmod(pool, "/", REF_ROOT_MODE);
 	return 0;
 }
 
@@ -117,8 +122,7 @@ static long p_preadv(ref_handle h, const struct iovec *iov, int cnt, off_t off)
 	return pret(pmemfile_preadv(pool, file(h), iov, cnt, off));
 }
 
-static long p_pwritev(ref_handle h, const struct iovec *iov, int cnt,
-		      off_t off)
+static long p_pwritev(ref_handle h, const struct iovec *iov, int cnt, off_t off)
 {
 	return pret(pmemfile_pwritev(pool, file(h), iov, cnt, off));
 }
@@ -175,8 +179,7 @@ static long p_symlinkat(const char *target, ref_handle dir, const char *path)
 	return pret(pmemfile_symlinkat(pool, target, file(dir), path));
 }
 
-static long p_readlinkat(ref_handle dir, const char *path, char *buf,
-			 size_t n)
+static long p_readlinkat(ref_handle dir, const char *path, char *buf, size_t n)
 {
 	return pret(pmemfile_readlinkat(pool, file(dir), path, buf, n));
 }
@@ -185,7 +188,7 @@ static long p_renameat2(ref_handle d1, const char *p1, ref_handle d2,
 			const char *p2, unsigned flags)
 {
 	return pret(
-		pmemfile_renameat2(pool, file(d1), p1, file(d2), p2, flags));
+	    pmemfile_renameat2(pool, file(d1), p1, file(d2), p2, flags));
 }
 
 static long p_chdir(const char *path)
@@ -243,8 +246,7 @@ static long p_umask(mode_t mask)
 	return pmemfile_umask(pool, mask);
 }
 
-static long p_fchmodat(ref_handle dir, const char *path, mode_t mode,
-		       int flags)
+static long p_fchmodat(ref_handle dir, const char *path, mode_t mode, int flags)
 {
 	return pret(pmemfile_fchmodat(pool, file(dir), path, mode, flags));
 }
@@ -303,48 +305,48 @@ static long p_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 }
 
 const struct ref_backend ref_pmemfile = {
-	.name = "pmemfile",
-	.at_cwd = (ref_handle)PMEMFILE_AT_CWD,
-	.setup = pmemfile_setup,
-	.teardown = pmemfile_teardown,
-	.openat = p_openat,
-	.close = p_close,
-	.dup = p_dup,
-	.read = p_read,
-	.write = p_write,
-	.pread = p_pread,
-	.pwrite = p_pwrite,
-	.readv = p_readv,
-	.writev = p_writev,
-	.preadv = p_preadv,
-	.pwritev = p_pwritev,
-	.lseek = p_lseek,
-	.fstatat = p_fstatat,
-	.fstat = p_fstat,
-	.getdents = p_getdents,
-	.getdents64 = p_getdents64,
-	.mkdirat = p_mkdirat,
-	.unlinkat = p_unlinkat,
-	.rmdir = p_rmdir,
-	.linkat = p_linkat,
-	.symlinkat = p_symlinkat,
-	.readlinkat = p_readlinkat,
-	.renameat2 = p_renameat2,
-	.chdir = p_chdir,
-	.fchdir = p_fchdir,
-	.getcwd = p_getcwd,
-	.truncate = p_truncate,
-	.ftruncate = p_ftruncate,
-	.fallocate = p_fallocate,
-	.posix_fallocate = p_posix_fallocate,
-	.fcntl = p_fcntl,
-	.umask = p_umask,
-	.fchmodat = p_fchmodat,
-	.fchmod = p_fchmod,
-	.fchownat = p_fchownat,
-	.fchown = p_fchown,
-	.faccessat = p_faccessat,
-	.utimensat = p_utimensat,
-	.futimens = p_futimens,
-	.creds = p_creds,
+    .name = "pmemfile",
+    .at_cwd = (ref_handle)PMEMFILE_AT_CWD,
+    .setup = pmemfile_setup,
+    .teardown = pmemfile_teardown,
+    .openat = p_openat,
+    .close = p_close,
+    .dup = p_dup,
+    .read = p_read,
+    .write = p_write,
+    .pread = p_pread,
+    .pwrite = p_pwrite,
+    .readv = p_readv,
+    .writev = p_writev,
+    .preadv = p_preadv,
+    .pwritev = p_pwritev,
+    .lseek = p_lseek,
+    .fstatat = p_fstatat,
+    .fstat = p_fstat,
+    .getdents = p_getdents,
+    .getdents64 = p_getdents64,
+    .mkdirat = p_mkdirat,
+    .unlinkat = p_unlinkat,
+    .rmdir = p_rmdir,
+    .linkat = p_linkat,
+    .symlinkat = p_symlinkat,
+    .readlinkat = p_readlinkat,
+    .renameat2 = p_renameat2,
+    .chdir = p_chdir,
+    .fchdir = p_fchdir,
+    .getcwd = p_getcwd,
+    .truncate = p_truncate,
+    .ftruncate = p_ftruncate,
+    .fallocate = p_fallocate,
+    .posix_fallocate = p_posix_fallocate,
+    .fcntl = p_fcntl,
+    .umask = p_umask,
+    .fchmodat = p_fchmodat,
+    .fchmod = p_fchmod,
+    .fchownat = p_fchownat,
+    .fchown = p_fchown,
+    .faccessat = p_faccessat,
+    .utimensat = p_utimensat,
+    .futimens = p_futimens,
+    .creds = p_creds,
 };

@@ -41,7 +41,8 @@ struct dirent_linux64 {
 void ref_pattern(char *buf, size_t n, int seed)
 {
 	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)('a' + ((size_t)seed * 7 + i * 13 + i / 26) % 26);
+		buf[i] =
+		    (char)('a' + ((size_t)seed * 7 + i * 13 + i / 26) % 26);
 }
 
 static void set_ret(struct ref_result *r, long ret)
@@ -56,7 +57,7 @@ static void set_ret(struct ref_result *r, long ret)
 }
 
 static void out_printf(struct ref_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void out_printf(struct ref_result *r, const char *fmt, ...)
 {
@@ -156,8 +157,8 @@ static long list_dir(const struct ref_backend *be, ref_handle h,
 				goto out;
 			}
 			if (n == cap)
-				names = realloc(names,
-						(cap *= 2) * sizeof(*names));
+				names =
+				    realloc(names, (cap *= 2) * sizeof(*names));
 			if (asprintf(&names[n++], "%s %u", name, type) < 0)
 				abort();
 			pos += reclen;
@@ -166,7 +167,9 @@ static long list_dir(const struct ref_backend *be, ref_handle h,
 out:
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
-		out_printf(r, "%s\n", names[i]);
+		/* Which names came before an error depends on the order. */
+		if (ret == 0)
+			out_printf(r, "%s\n", names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -189,8 +192,8 @@ static void iov_setup(struct iovec *iov, char *buf, const struct ref_op *op,
 	}
 }
 
-static long run_data(struct run_state *s, const struct ref_op *op,
-		     ref_handle h, struct ref_result *r)
+static long run_data(struct run_state *s, const struct ref_op *op, ref_handle h,
+		     struct ref_result *r)
 {
 	const struct ref_backend *be = s->be;
 	size_t n = op->buf ? strlen(op->buf) : (size_t)(op->a + op->b + op->d);
@@ -200,7 +203,8 @@ static long run_data(struct run_state *s, const struct ref_op *op,
 	long ret;
 
 	if (n > sizeof(r->out)) {
-		fprintf(stderr, "line %d: %zu bytes is more than a result holds\n",
+		fprintf(stderr,
+			"line %d: %zu bytes is more than a result holds\n",
 			op->line, n);
 		abort();
 	}
@@ -273,8 +277,8 @@ static long run_creds(struct run_state *s, const struct ref_op *op)
 	return s->be->creds((uid_t)op->c, (gid_t)op->d, n, groups);
 }
 
-static long run_stat(struct run_state *s, const struct ref_op *op,
-		     ref_handle h, ref_handle h2, struct ref_result *r)
+static long run_stat(struct run_state *s, const struct ref_op *op, ref_handle h,
+		     ref_handle h2, struct ref_result *r)
 {
 	struct stat st, st2;
 	long ret;
@@ -293,8 +297,8 @@ static long run_stat(struct run_state *s, const struct ref_op *op,
 	return st.st_ino == st2.st_ino && st.st_dev == st2.st_dev;
 }
 
-static long run_dir(struct run_state *s, const struct ref_op *op,
-		    ref_handle h, struct ref_result *r)
+static long run_dir(struct run_state *s, const struct ref_op *op, ref_handle h,
+		    struct ref_result *r)
 {
 	const struct ref_backend *be = s->be;
 	if (op->code == REF_DIRLIST)

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define T_FAIL(...)                                                            \
-	do {                                                                   \
-		fprintf(stdout, "FAIL %s:%d: ", __FILE__, __LINE__);           \
-		fprintf(stdout, __VA_ARGS__);                                  \
-		fprintf(stdout, "\n");                                         \
-		fflush(stdout);                                                \
-		exit(1);                                                       \
+#define T_FAIL(...)                                                  \
+	do {                                                         \
+		fprintf(stdout, "FAIL %s:%d: ", __FILE__, __LINE__); \
+		fprintf(stdout, __VA_ARGS__);                        \
+		fprintf(stdout, "\n");                               \
+		fflush(stdout);                                      \
+		exit(1);                                             \
 	} while (0)
 
 /* cond must hold; errno is shown as it was. */
@@ -49,8 +49,9 @@
 		int e_ = errno;                                                \
 		if ((got_ != -1 && got_ != 0) || e_ != (err))                  \
 			T_FAIL("%s = %lld errno %s, expected errno %s", #expr, \
-			       got_, strerrorname_np(e_) ? strerrorname_np(e_) \
-							 : "0",                \
+			       got_,                                           \
+			       strerrorname_np(e_) ? strerrorname_np(e_)       \
+						   : "0",                      \
 			       strerrorname_np(err));                          \
 	} while (0)
 

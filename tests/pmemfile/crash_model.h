@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * crash_model.h -- the expected state of the crash test's pool: a few
+ * directories, a few names in each, inodes with their bytes. The workload
+ * child and the checking parent apply the same records to it.
+ */
+#ifndef TESTS_PMEMFILE_CRASH_MODEL_H
+#define TESTS_PMEMFILE_CRASH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CM_DIRS 3  /* /d0 .. /d2, plus the root */
+#define CM_NAMES 6 /* f0 .. f5 in each directory */
+#define CM_SLOTS ((CM_DIRS + 1) * CM_NAMES)
+#define CM_INODES CM_SLOTS
+#define CM_MAX_SIZE (192 * 1024) /* no file grows beyond this */
+
+enum cm_op {
+	CM_CREATE = 1, /* slot a, new inode */
+	CM_PWRITE,     /* slot a: len bytes at off, from the record's seq */
+	CM_APPEND,     /* slot a: len bytes at the end, O_APPEND */
+	CM_TRUNCATE,   /* slot a to off */
+	CM_RENAME,     /* slot a to slot b */
+	CM_UNLINK,     /* slot a */
+	CM_LINK,       /* slot a to new name slot b */
+	CM_MKDIR,      /* directory a */
+	CM_RMDIR,      /* directory a */
+};
+
+/* One log record; written as CM_INTENT before the call, CM_ACK after. */
+struct cm_rec {
+	uint32_t magic;
+	uint32_t kind;
+	uint32_t op;
+	int32_t a, b;
+	uint32_t len;
+	uint64_t off;
+	uint64_t seq;
+};
+
+#define CM_MAGIC 0x43524153u
+#define CM_INTENT 1
+#define CM_ACK 2
+
+struct cm_inode {
+	int nlink; /* names pointing at it; 0: free */
+	size_t size;
+	unsigned char *data; /* CM_MAX_SIZE bytes */
+};
+
+struct cm_model {
+	int dir[CM_DIRS];   /* exists */
+	int slot[CM_SLOTS]; /* inode index, or -1 */
+	struct cm_inode ino[CM_INODES];
+};
+
+void cm_init(struct cm_model *m);
+void cm_copy(struct cm_model *dst, const struct cm_model *src);
+void cm_free(struct cm_model *m);
+/* Applies an acknowledged operation. */
+void cm_apply(struct cm_model *m, const struct cm_rec *r);
+/* The bytes an operation with sequence number seq writes. */
+void cm_data(unsigned char *buf, size_t n, uint64_t seq);
+/* "/dK/fJ" or "/fJ" (slot of the root's names come last). */
+void cm_slot_path(int slot, char *buf, size_t n);
+int cm_slot_dir(int slot); /* directory index, CM_DIRS for the root */
+/* Picks a valid next operation at random (rand_r on *seed). */
+void cm_pick(const struct cm_model *m, unsigned *seed, struct cm_rec *r);
+
+#endif
