@@ -175,6 +175,18 @@ static int mount_open(struct preload_mount *m)
 {
 	PMEMfilepool *pfp = pmemfile_pool_open(m->pool_path);
 
+	if (pfp == NULL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		/* locked by another process: refuse this use, keep the mount */
+		log_printf("%s is in use by another process: EIO",
+			   m->pool_path);
+		if (!m->busy_reported)
+			mount_complain("the pool %s is in use by another "
+				       "process: calls under its mount fail "
+				       "with EIO",
+				       m->pool_path);
+		m->busy_reported = 1;
+		return -EIO;
+	}
 	if (pfp == NULL) {
 		const char *msg = pmemfile_errormsg();
 		char detail[PMEMFILE_PATH_MAX + 256];

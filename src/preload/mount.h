@@ -28,8 +28,9 @@ struct preload_mount {
 	 */
 	PMEMfilepool *_Atomic pfp;
 	_Atomic int failed;
-	pid_t owner; /* the process that opened the pool */
-	dev_t dev;   /* st_dev shown for the pool's files */
+	int busy_reported; /* the pool was locked by another process */
+	pid_t owner;	   /* the process that opened the pool */
+	dev_t dev;	   /* st_dev shown for the pool's files */
 	pthread_mutex_t open_lock;
 };
 

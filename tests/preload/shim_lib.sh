@@ -81,3 +81,25 @@ shim_compare()
 	shim_diff "shim_ops $1" "$WORK/k.out" "$WORK/m.out"
 	shim_check_mountpoint
 }
+
+# shim_expect FAMILY: runs `shim_ops FAMILY` under the shim only and
+# compares its output with the expected one given on stdin.
+shim_expect()
+{
+	shim_init
+	cat >"$WORK/expected"
+	PMEMFILE_PRELOAD_LOG=$WORK/log pf "$OPS" "$1" "$MNT" "$WORK/out.m" \
+		2>&1 | shim_sanitize >"$WORK/m.out"
+	if ! diff -u "$WORK/expected" "$WORK/m.out"; then
+		shim_fail "shim_ops $1 on the mount is not what was expected"
+	fi
+	echo "ok: shim_ops $1 gives the expected results on the mount"
+	shim_check_mountpoint
+}
+
+# shim_log_has PATTERN WHAT: the log of the last shim_expect has a line.
+shim_log_has()
+{
+	grep -q -- "$1" "$WORK/log" || shim_fail "the log has no line for $2"
+	echo "ok: the log has a line for $2"
+}

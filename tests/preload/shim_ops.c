@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -686,6 +688,161 @@ static void fam_fork(void)
 	show_file(in("f"));
 }
 
+/* A fork child reading a descriptor and a path of ROOT while the parent
+ * holds the pool: a clear error in the child, the parent unharmed. */
+static void fam_touchfork(void)
+{
+	char buf[64];
+	int fd = T(open(in("f"), O_CREAT | O_RDWR, 0644));
+
+	T(write(fd, "parent data", 11));
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		T(pread(fd, buf, 4, 0));
+		T(open(in("f"), O_RDONLY));
+		T(mkdir(in("child"), 0755));
+		T(close(fd));
+		fflush(stdout);
+		_exit(0);
+	}
+	int status;
+	T(waitpid(pid, &status, 0) == pid);
+	T(WEXITSTATUS(status));
+	long n = T(pread(fd, buf, sizeof(buf), 0));
+	show_buf("parent", buf, n);
+	T(write(fd, " more", 5));
+	T(close(fd));
+	show_file(in("f"));
+	T(access(in("child"), F_OK));
+}
+
+/* Calls a pool cannot serve. */
+static void fam_notsup(void)
+{
+	int fd = T(open(in("f"), O_CREAT | O_RDWR, 0755));
+
+	T(write(fd, "#!/bin/sh\necho hi\n", 18));
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	printf("mmap shared writable: %s\n",
+	       p == MAP_FAILED ? strerrorname_np(errno) : "mapped");
+	T(chroot(in("")));
+	char *argv[] = {"f", NULL};
+	T(execv(in("f"), argv));
+	T(fcntl(fd, F_GETPIPE_SZ));
+	T(fcntl(fd, F_NOTIFY, 0));
+	T(close(fd));
+}
+
+struct thread_arg {
+	int id;
+	int shared_fd;
+	int errors;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_arg *a = p;
+	char name[32], buf[4096], back[4096];
+
+	snprintf(name, sizeof(name), "t%d", a->id);
+	int fd = open(in(name), O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (fd < 0) {
+		a->errors++;
+		return NULL;
+	}
+	for (int i = 0; i < 200; ++i) {
+		memset(buf, 'a' + (a->id + i) % 26, sizeof(buf));
+		if (pwrite(fd, buf, sizeof(buf), (off_t)i * 4096) != 4096)
+			a->errors++;
+		if (pread(a->shared_fd, back, 16, 0) != 16 ||
+		    memcmp(back, "shared-file-data", 16) != 0)
+			a->errors++;
+		int d = dup(fd);
+		if (d < 0 || close(d) != 0)
+			a->errors++;
+	}
+	for (int i = 0; i < 200; ++i) {
+		if (pread(fd, back, sizeof(back), (off_t)i * 4096) != 4096 ||
+		    back[0] != 'a' + (a->id + i) % 26 || back[4095] != back[0])
+			a->errors++;
+	}
+	close(fd);
+	return NULL;
+}
+
+/* Threads writing their own files and reading a shared descriptor. */
+static void fam_threads(void)
+{
+	enum { N = 4 };
+	pthread_t t[N];
+	struct thread_arg args[N];
+	int fd = T(open(in("shared"), O_CREAT | O_RDWR, 0644));
+
+	T(write(fd, "shared-file-data", 16));
+	for (int i = 0; i < N; ++i) {
+		args[i] = (struct thread_arg){i, fd, 0};
+		pthread_create(&t[i], NULL, thread_main, &args[i]);
+	}
+	int errors = 0;
+	for (int i = 0; i < N; ++i) {
+		pthread_join(t[i], NULL);
+		errors += args[i].errors;
+	}
+	printf("thread errors: %d\n", errors);
+	T(close(fd));
+}
+
+static int sig_fd;
+static volatile sig_atomic_t sig_calls, sig_ok, sig_deadlk, sig_other;
+
+static void sig_handler(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	sig_calls++;
+	if (pwrite(sig_fd, "S", 1, 4095) == 1)
+		sig_ok++;
+	else if (errno == EDEADLK)
+		sig_deadlk++;
+	else
+		sig_other++;
+	errno = saved;
+}
+
+/*
+ * A signal handler writing to a pool file, arriving at any point of the
+ * main thread's pool calls: it must never hang; its write either works or
+ * fails with EDEADLK (when it interrupted the shim itself).
+ */
+static void fam_signal(void)
+{
+	char buf[4096];
+	sig_fd = T(open(in("f"), O_CREAT | O_RDWR, 0644));
+	struct sigaction sa = {.sa_handler = sig_handler,
+			       .sa_flags = SA_RESTART};
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = {{0, 200}, {0, 200}};
+	setitimer(ITIMER_REAL, &it, NULL);
+	long failures = 0;
+	for (int i = 0; i < 20000 || sig_calls < 50; ++i) {
+		memset(buf, 'x', sizeof(buf));
+		if (pwrite(sig_fd, buf, 4095, 0) != 4095)
+			failures++;
+		int fd = open(in("g"), O_CREAT | O_RDWR, 0644);
+		if (fd < 0 || close(fd) != 0)
+			failures++;
+		if (i > 2000000)
+			break;
+	}
+	struct itimerval off = {{0, 0}, {0, 0}};
+	setitimer(ITIMER_REAL, &off, NULL);
+	printf("main failures: %ld\n", failures);
+	printf("handler ran: %s, other errors: %d\n",
+	       sig_calls >= 50 ? "yes" : "no", (int)sig_other);
+	T(close(sig_fd));
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc < 4) {
@@ -722,6 +879,14 @@ int main(int argc, char *argv[])
 		fam_mmap();
 	else if (!strcmp(f, "fork"))
 		fam_fork();
+	else if (!strcmp(f, "touchfork"))
+		fam_touchfork();
+	else if (!strcmp(f, "notsup"))
+		fam_notsup();
+	else if (!strcmp(f, "threads"))
+		fam_threads();
+	else if (!strcmp(f, "signal"))
+		fam_signal();
 	else
 		return 2;
 	return 0;

@@ -1,0 +1,24 @@
+#!/bin/sh
+# shim_exec: a program started from a shim process keeps the shim and the
+# mounts even when its environment was emptied, and starts in the
+# caller's directory of a mount (PMEMFILE_CD); PMEMFILE_CD works on its
+# own.
+. "$TEST_TOP/tests/preload/shim_lib.sh"
+shim_init
+pf sh -c "mkdir '$MNT/d' && echo inside >'$MNT/d/f'" ||
+	shim_fail "cannot fill the pool"
+got=$(pf sh -c "env -i /bin/cat '$MNT/d/f'" 2>&1)
+[ "$got" = inside ] || shim_fail "env -i cat of a pool file gave: $got"
+echo "ok: env -i keeps the shim and the mounts"
+got=$(pf sh -c "cd '$MNT/d' && /bin/cat f && /bin/pwd -P && pwd" 2>&1)
+[ "$got" = "inside
+$MNT/d
+$MNT/d" ] || shim_fail "cd into the mount, then cat f, pwd: $got"
+echo "ok: a program started after cd into a mount starts there"
+got=$(PMEMFILE_CD=$MNT/d pf /bin/cat f 2>&1)
+[ "$got" = inside ] || shim_fail "PMEMFILE_CD then cat f: $got"
+echo "ok: PMEMFILE_CD"
+got=$(cd "$WORK" && pf sh -c "cd '$MNT' && cd .. && /bin/cat beside" 2>&1)
+[ "$got" = beside ] || shim_fail "cd out of the mount by ..: $got"
+echo "ok: cd .. out of the mount"
+shim_check_mountpoint

@@ -1,0 +1,29 @@
+#!/bin/sh
+# shim_notsup: calls a pool cannot serve fail (ENOTSUP, ENODEV for a shared
+# writable mapping) with a log line and never reach the kernel; with
+# PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 the program is stopped instead.
+. "$TEST_TOP/tests/preload/shim_lib.sh"
+shim_expect notsup <<'END'
+open(in("f"), O_CREAT | O_RDWR, 0755) = 3
+write(fd, "#!/bin/sh\necho hi\n", 18) = 18
+mmap shared writable: ENODEV
+chroot(in("")) = -1 EOPNOTSUPP
+execv(in("f"), argv) = -1 EOPNOTSUPP
+fcntl(fd, F_GETPIPE_SZ) = -1 EBADF
+fcntl(fd, F_NOTIFY, 0) = -1 EOPNOTSUPP
+close(fd) = 0
+END
+shim_log_has "not supported: execve of a program in a mount" "execve"
+shim_log_has "MAP_SHARED|PROT_WRITE" "the shared mapping"
+
+PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 pf "$OPS" notsup "$MNT" "$WORK/out.m" \
+	>"$WORK/exit.out" 2>&1
+status=$?
+[ "$status" -ne 0 ] || shim_fail "PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 did not" \
+	"stop the program"
+grep -q "PMEMFILE_EXIT_ON_NOT_SUPPORTED" "$WORK/exit.out" ||
+	shim_fail "no message naming PMEMFILE_EXIT_ON_NOT_SUPPORTED"
+grep -q "chroot" "$WORK/exit.out" &&
+	shim_fail "the program went on after the unsupported call"
+echo "ok: PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 stops at the first one ($status)"
+shim_check_mountpoint
