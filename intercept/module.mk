@@ -4,7 +4,7 @@
 
 INTERCEPT_SRC := intercept/intercept.c intercept/dispatch.c \
 	intercept/patcher.c intercept/window.c intercept/trampoline.c \
-	intercept/disasm.c intercept/function_bounds.c intercept/log.c \
+	intercept/disasm.c intercept/insn_decode.c intercept/function_bounds.c intercept/log.c \
 	intercept/log_decode.c
 INTERCEPT_OBJ := $(patsubst %.c,$(B)/%.o,$(INTERCEPT_SRC)) \
 	$(B)/intercept/entry.o

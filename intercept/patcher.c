@@ -14,6 +14,7 @@
  * 5. The trampolines are written, then the text is made writable, patched
  *    and made executable again, with no code of the object running meanwhile.
  */
+#include <emmintrin.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct patcher {
 	size_t nplans, cap;
 	struct window_rules rules;
 	struct patch_stats *stats;
+	uintptr_t plans_lo, plans_hi; /* windows and pads lie in between */
 };
 
 static void log_site(const struct patcher *pt, uintptr_t addr, const char *why)
@@ -163,23 +165,51 @@ static int plan_site(struct patcher *pt, const struct segment *s,
 	return 0;
 }
 
+/* Bit i set when c[i], c[i + 1] is 0f 05. */
+static uint32_t syscall_bytes(const uint8_t *c)
+{
+	__m128i v0 = _mm_loadu_si128((const __m128i *)c);
+	__m128i v1 = _mm_loadu_si128((const __m128i *)(c + 1));
+
+	return (uint32_t)_mm_movemask_epi8(
+	    _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8(0x0f)),
+			  _mm_cmpeq_epi8(v1, _mm_set1_epi8(0x05))));
+}
+
 static int plan_segment(struct patcher *pt, const struct segment *s)
 {
-	const uint8_t *p = (const uint8_t *)s->lo;
-	const uint8_t *end = (const uint8_t *)s->hi;
+	const uint8_t *c = (const uint8_t *)s->lo;
+	size_t n = s->hi - s->lo;
+	size_t at;
+	int ret;
 
-	while (p + 1 < end) {
-		int ret;
+	for (at = 0; at + 17 <= n; at += 16) {
+		uint32_t mask = syscall_bytes(c + at);
 
-		p = memchr(p, 0x0f, (size_t)(end - p - 1));
-		if (p == NULL)
-			break;
-		if (p[1] == 0x05) {
-			ret = plan_site(pt, s, (uintptr_t)p);
+		while (mask != 0) {
+			ret =
+			    plan_site(pt, s, s->lo + at + __builtin_ctz(mask));
+			if (ret != 0)
+				return ret;
+			mask &= mask - 1;
+		}
+	}
+	for (; at + 1 < n; at++) {
+		if (c[at] == 0x0f && c[at + 1] == 0x05) {
+			ret = plan_site(pt, s, s->lo + at);
 			if (ret != 0)
 				return ret;
 		}
-		p++;
+	}
+	return 0;
+}
+
+/* A padding slot holding addr: nothing may branch into a placed jump. */
+static int in_pad_slot(const struct patcher *pt, uintptr_t addr)
+{
+	for (size_t i = 0; i < pt->rules.npads; i++) {
+		if (addr >= pt->rules.pads[i] && addr < pt->rules.pads[i] + 5)
+			return 1;
 	}
 	return 0;
 }
@@ -204,6 +234,49 @@ static struct site_plan *plan_covering(struct patcher *pt, uintptr_t addr)
 }
 
 /*
+ * The offsets i of [c, c + n - 6) where a rel32 branch may start (e8, e9,
+ * 0f 80-8f), 16 at a time: the whole text is scanned at every start.
+ */
+static uint32_t branch_bytes(const uint8_t *c)
+{
+	__m128i v0 = _mm_loadu_si128((const __m128i *)c);
+	__m128i v1 = _mm_loadu_si128((const __m128i *)(c + 1));
+	__m128i e8 = _mm_cmpeq_epi8(_mm_or_si128(v0, _mm_set1_epi8(1)),
+				    _mm_set1_epi8((char)0xe9));
+	__m128i jcc = _mm_and_si128(
+	    _mm_cmpeq_epi8(v0, _mm_set1_epi8(0x0f)),
+	    _mm_cmpeq_epi8(_mm_and_si128(v1, _mm_set1_epi8((char)0xf0)),
+			   _mm_set1_epi8((char)0x80)));
+
+	return (uint32_t)_mm_movemask_epi8(_mm_or_si128(e8, jcc));
+}
+
+static uintptr_t rel32_target(const uint8_t *at)
+{
+	int32_t rel;
+
+	if (at[0] == 0x0f) {
+		memcpy(&rel, at + 2, 4);
+		return (uintptr_t)at + 6 + (uintptr_t)(intptr_t)rel;
+	}
+	memcpy(&rel, at + 1, 4);
+	return (uintptr_t)at + 5 + (uintptr_t)(intptr_t)rel;
+}
+
+/* Does a branch to t break a window or a padding jump? */
+static int breaks_a_plan(struct patcher *pt, uintptr_t t)
+{
+	struct site_plan *p;
+
+	if (t < pt->plans_lo || t >= pt->plans_hi)
+		return 0;
+	p = plan_covering(pt, t);
+	if (p != NULL && p->pad_slot == 0)
+		return 1;
+	return pt->rules.npads > 0 && in_pad_slot(pt, t);
+}
+
+/*
  * Step 4: a rel32 jump or call from anywhere in the object (another
  * function, a .cold part) into the middle of a window. The byte scan sees
  * more "branches" than there are, which only costs a window now and then.
@@ -215,30 +288,42 @@ static int check_far_targets(struct patcher *pt, int *replanned)
 		const uint8_t *c = (const uint8_t *)pt->segs[i].lo;
 		size_t n = pt->segs[i].hi - pt->segs[i].lo;
 
-		for (size_t at = 0; at + 6 <= n; at++) {
-			uintptr_t t;
-			struct site_plan *p;
-			int32_t rel;
+		for (size_t at = 0; at + 32 <= n; at += 16) {
+			uint32_t mask = branch_bytes(c + at);
 
-			if (c[at] == 0xe8 || c[at] == 0xe9) {
-				memcpy(&rel, c + at + 1, 4);
-				t = (uintptr_t)c + at + 5 + (intptr_t)rel;
-			} else if (c[at] == 0x0f &&
-				   (c[at + 1] & 0xf0) == 0x80) {
-				memcpy(&rel, c + at + 2, 4);
-				t = (uintptr_t)c + at + 6 + (intptr_t)rel;
-			} else {
-				continue;
+			while (mask != 0) {
+				const uint8_t *b = c + at + __builtin_ctz(mask);
+				uintptr_t t = rel32_target(b);
+
+				mask &= mask - 1;
+				if (!breaks_a_plan(pt, t))
+					continue;
+				if (window_forbid(&pt->rules, t) != 0)
+					return -ENOMEM;
+				*replanned = 1;
 			}
-			p = plan_covering(pt, t);
-			if (p == NULL || p->pad_slot != 0)
-				continue;
-			if (window_forbid(&pt->rules, t) != 0)
-				return -ENOMEM;
-			*replanned = 1;
 		}
 	}
 	return 0;
+}
+
+static void set_plans_range(struct patcher *pt)
+{
+	pt->plans_lo = (uintptr_t)-1;
+	pt->plans_hi = 0;
+	for (size_t i = 0; i < pt->nplans; i++) {
+		uintptr_t lo = pt->plans[i].start, hi = pt->plans[i].end;
+
+		if (pt->plans[i].pad_slot != 0) {
+			lo = lo < pt->plans[i].pad_slot ? lo
+							: pt->plans[i].pad_slot;
+			hi = hi > pt->plans[i].pad_slot + 5
+				 ? hi
+				 : pt->plans[i].pad_slot + 5;
+		}
+		pt->plans_lo = lo < pt->plans_lo ? lo : pt->plans_lo;
+		pt->plans_hi = hi > pt->plans_hi ? hi : pt->plans_hi;
+	}
 }
 
 static int plan_object(struct patcher *pt)
@@ -256,6 +341,7 @@ static int plan_object(struct patcher *pt)
 			if (ret != 0)
 				return ret;
 		}
+		set_plans_range(pt);
 		ret = check_far_targets(pt, &replanned);
 		if (ret != 0 || !replanned)
 			return ret;
@@ -336,8 +422,7 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 	for (size_t i = 0; i < pt->nplans; i++) {
 		struct site_plan *p = &pt->plans[i];
 
-		if (trampoline_emit(a, &pt->dis, p, pt->obj->name,
-				    pt->obj->base) != 0) {
+		if (trampoline_emit(a, p, pt->obj->name, pt->obj->base) != 0) {
 			pt->stats->left++;
 			log_site(pt, p->syscall_addr,
 				 "a moved instruction cannot be relocated");

@@ -49,7 +49,7 @@
 #endif
 
 /* Generous: the largest window plus the fixed parts. */
-#define SITE_CODE_MAX 256
+#define SITE_CODE_MAX 320
 #define REACH 0x7ff00000L
 
 /* Every byte of the area within rel32 reach of every byte of [lo, hi). */
@@ -204,21 +204,82 @@ static void emit_raw_stub(struct emitter *e, uint32_t nr)
 	emit(e, &nr, 4);
 }
 
-static int emit_moved(struct emitter *e, struct disasm *d,
-		      const struct site_plan *p, int from, int to)
+/* A copy of in, its RIP-relative displacement adjusted to its new place. */
+static int emit_copy(struct emitter *e, const struct insn *in)
+{
+	int64_t disp;
+	int32_t d32;
+
+	memcpy(e->p, (const void *)in->addr, in->size);
+	if (in->rip_disp != 0) {
+		memcpy(&d32, e->p + in->rip_disp, 4);
+		disp =
+		    (int64_t)d32 + (int64_t)in->addr - (int64_t)(uintptr_t)e->p;
+		if (disp != (int32_t)disp)
+			return -ERANGE;
+		d32 = (int32_t)disp;
+		memcpy(e->p + in->rip_disp, &d32, 4);
+	}
+	e->p += in->size;
+	return 0;
+}
+
+/* A direct branch, as its rel32 form aimed at the same destination. */
+static void emit_branch(struct emitter *e, const struct insn *in)
+{
+	const uint8_t *code = (const uint8_t *)in->addr;
+	struct insn_info info = {.length = in->size,
+				 .rel_offset = in->rel_offset,
+				 .rel_size = in->rel_size};
+	uintptr_t target = insn_branch_target(code, &info, in->addr);
+	uint8_t cc = code[in->rel_offset - 1] & 0x0f;
+	uint8_t jcc[2] = {0x0f, (uint8_t)(0x80 | cc)};
+
+	switch (in->kind) {
+	case INSN_JCC:
+		emit(e, jcc, 2);
+		emit_rel32(e, target);
+		break;
+	case INSN_JMP:
+		emit_jmp(e, target);
+		break;
+	default:
+		/*
+		 * A call, the last instruction of its window: push the return
+		 * address of the original call, then jump, so that the callee
+		 * returns to the patched code and sees the return address it
+		 * always saw. lea, mov, push and pop leave the flags alone.
+		 *   lea -8(%rsp),%rsp; push %rax; lea ret(%rip),%rax;
+		 *   mov %rax,8(%rsp); pop %rax; jmp target
+		 */
+		emit(e, "\x48\x8d\x64\x24\xf8\x50\x48\x8d\x05", 9);
+		emit_rel32(e, in->addr + in->size);
+		emit(e, "\x48\x89\x44\x24\x08\x58", 6);
+		emit_jmp(e, target);
+		break;
+	}
+}
+
+static int emit_moved(struct emitter *e, const struct site_plan *p, int from,
+		      int to)
 {
 	for (int i = from; i < to; i++) {
-		int r = disasm_relocate(d, p->insns[i].addr, p->insns[i].size,
-					e->p, (uintptr_t)e->p);
+		const struct insn *in = &p->insns[i];
+		int r = 0;
+
+		if (in->kind == INSN_JCC || in->kind == INSN_JMP ||
+		    in->kind == INSN_CALL)
+			emit_branch(e, in);
+		else
+			r = emit_copy(e, in);
 		if (r != 0)
 			return r;
-		e->p += p->insns[i].size;
 	}
 	return 0;
 }
 
-int trampoline_emit(struct trampoline_area *a, struct disasm *d,
-		    struct site_plan *p, const char *object, uintptr_t base)
+int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
+		    const char *object, uintptr_t base)
 {
 	struct patch_site *site;
 	struct emitter e;
@@ -234,12 +295,12 @@ int trampoline_emit(struct trampoline_area *a, struct disasm *d,
 
 	while (p->insns[k].addr != p->syscall_addr)
 		k++;
-	r = emit_moved(&e, d, p, 0, k);
+	r = emit_moved(&e, p, 0, k);
 	if (r != 0)
 		return r;
 	emit_call(&e, site, &a->entry_slot[0]);
 	post = e.p;
-	r = emit_moved(&e, d, p, k + 1, p->count);
+	r = emit_moved(&e, p, k + 1, p->count);
 	if (r != 0)
 		return r;
 	emit_jmp(&e, p->end);

@@ -20,10 +20,7 @@ struct site_plan {
 	uintptr_t start, end; /* the bytes replaced by the jump */
 	uintptr_t pad_slot;   /* a 5-byte jump in padding, or 0 */
 	int count;
-	struct {
-		uintptr_t addr;
-		uint8_t size;
-	} insns[WINDOW_MAX_INSNS];
+	struct insn insns[WINDOW_MAX_INSNS];
 	uintptr_t trampoline; /* set by trampoline_emit */
 };
 
@@ -45,8 +42,8 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 			   uintptr_t hi, size_t nsites);
 
 /* Writes the trampoline of p; fills p->trampoline. */
-int trampoline_emit(struct trampoline_area *a, struct disasm *d,
-		    struct site_plan *p, const char *object, uintptr_t base);
+int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
+		    const char *object, uintptr_t base);
 
 /* Makes the code executable and everything read-only. */
 int trampoline_area_seal(struct trampoline_area *a);

@@ -21,6 +21,16 @@ static int is_forbidden(const struct window_rules *w, uintptr_t addr)
 	return 0;
 }
 
+static int forbidden_in(const struct window_rules *w, uintptr_t start,
+			uintptr_t end)
+{
+	for (size_t i = 0; i < w->nforbidden; i++) {
+		if (w->forbidden[i] >= start && w->forbidden[i] < end)
+			return 1;
+	}
+	return 0;
+}
+
 int window_forbid(struct window_rules *w, uintptr_t addr)
 {
 	if (is_forbidden(w, addr))
@@ -56,15 +66,53 @@ static int may_be_inside(const struct window_rules *w, const struct insn *in)
 	return !in->is_target && !is_forbidden(w, in->addr);
 }
 
-static int movable(struct disasm *d, const struct insn *in)
+static int is_filler(const struct insn *in)
 {
-	uint8_t scratch[16];
+	return in->kind == INSN_NOP || in->kind == INSN_INT3;
+}
 
+/*
+ * Moved from before the syscall: runs in the trampoline before the hook.
+ * A nop there is more often the alignment in front of a function or a loop
+ * than code: it stays.
+ */
+static int movable_before(struct disasm *d, const struct insn *in)
+{
 	if (in->kind != INSN_PLAIN)
 		return 0;
-	/* decodable with operands, RIP-relative forms re-encodable */
-	return disasm_relocate(d, in->addr, in->size, scratch, in->addr) == 0;
+	return disasm_confirm(d, in) == 0;
 }
+
+/*
+ * Moved from after the syscall: runs in the trampoline after the hook.
+ * Direct branches are re-aimed; a call must end the window (its return
+ * address is the end of the window); after a jump, a return or an int3
+ * only filler may follow.
+ */
+static int movable_after(struct disasm *d, const struct insn *prev,
+			 const struct insn *in)
+{
+	if (prev->kind == INSN_CALL)
+		return 0;
+	if (!prev->falls_through && prev->kind != INSN_SYSCALL &&
+	    !is_filler(in))
+		return 0;
+	switch (in->kind) {
+	case INSN_PLAIN:
+	case INSN_NOP:
+	case INSN_INT3:
+	case INSN_JCC:
+	case INSN_JMP:
+	case INSN_CALL:
+	case INSN_RET:
+		return disasm_confirm(d, in) == 0;
+	default:
+		return 0;
+	}
+}
+
+static int overlaps_pad(const struct window_rules *w, uintptr_t start,
+			uintptr_t end);
 
 static void fill_plan(const struct code_region *r, long i, long j,
 		      struct site_plan *p)
@@ -73,11 +121,8 @@ static void fill_plan(const struct code_region *r, long i, long j,
 	p->end = r->insns[j].addr + r->insns[j].size;
 	p->pad_slot = 0;
 	p->count = 0;
-	for (long x = i; x <= j; x++) {
-		p->insns[p->count].addr = r->insns[x].addr;
-		p->insns[p->count].size = r->insns[x].size;
-		p->count++;
-	}
+	for (long x = i; x <= j; x++)
+		p->insns[p->count++] = r->insns[x];
 }
 
 int window_choose(struct window_rules *w, struct disasm *d,
@@ -88,25 +133,24 @@ int window_choose(struct window_rules *w, struct disasm *d,
 	long last = (long)r->count - 1;
 
 	for (long i = k; i >= 0 && i >= k - WINDOW_SIDE; i--) {
-		if (i < k && (!movable(d, &r->insns[i]) ||
+		if (i < k && (!movable_before(d, &r->insns[i]) ||
 			      !may_be_inside(w, &r->insns[i + 1]) ||
 			      r->insns[i].addr < w->not_before))
 			break;
 		for (long j = k; j <= last && j <= k + WINDOW_SIDE; j++) {
-			uintptr_t size;
+			uintptr_t start = r->insns[i].addr;
+			uintptr_t end = r->insns[j].addr + r->insns[j].size;
 
-			if (j > k && (!movable(d, &r->insns[j]) ||
+			if (j > k && (!movable_after(d, &r->insns[j - 1],
+						     &r->insns[j]) ||
 				      !may_be_inside(w, &r->insns[j])))
 				break;
-			if (r->insns[j].addr + r->insns[j].size >
-			    r->decoded_end)
+			if (end > r->decoded_end || overlaps_pad(w, start, end))
 				break;
-			size = r->insns[j].addr + r->insns[j].size -
-			       r->insns[i].addr;
-			if (size < JMP_REL32_SIZE)
+			if (end - start < JMP_REL32_SIZE)
 				continue;
-			if (size < best_size) {
-				best_size = size;
+			if (end - start < best_size) {
+				best_size = end - start;
 				best_i = i;
 				best_j = j;
 			}
@@ -119,11 +163,11 @@ int window_choose(struct window_rules *w, struct disasm *d,
 	return 0;
 }
 
-static int pad_in_use(const struct window_rules *w, uintptr_t slot)
+static int overlaps_pad(const struct window_rules *w, uintptr_t start,
+			uintptr_t end)
 {
 	for (size_t i = 0; i < w->npads; i++) {
-		if (slot < w->pads[i] + JMP_REL32_SIZE &&
-		    w->pads[i] < slot + JMP_REL32_SIZE)
+		if (start < w->pads[i] + JMP_REL32_SIZE && w->pads[i] < end)
 			return 1;
 	}
 	return 0;
@@ -154,23 +198,55 @@ static int is_padding(struct disasm *d, uintptr_t lo, uintptr_t hi)
 		return 0;
 	ok = gap.decoded_end == hi;
 	for (size_t i = 0; ok && i < gap.count; i++)
-		ok = gap.insns[i].kind == INSN_PADDING;
+		ok = is_filler(&gap.insns[i]);
 	free(gap.insns);
 	return ok;
 }
 
-/* A free 5-byte slot of [lo, hi) that a jmp rel8 from 'from' reaches. */
-static uintptr_t pad_slot_in(struct window_rules *w, struct disasm *d,
-			     uintptr_t lo, uintptr_t hi, uintptr_t from)
+/* A free 5-byte slot of [lo, hi) that a jmp rel8 ending at from reaches. */
+static uintptr_t pad_slot_in(const struct window_rules *w, uintptr_t lo,
+			     uintptr_t hi, uintptr_t from)
 {
-	if (hi < lo + JMP_REL32_SIZE || !is_padding(d, lo, hi))
-		return 0;
 	for (uintptr_t s = lo; s + JMP_REL32_SIZE <= hi; s++) {
 		intptr_t rel = (intptr_t)(s - from);
 
-		if (rel < -128 || rel > 127 || pad_in_use(w, s))
+		if (rel < -128 || rel > 127 || s < w->not_before ||
+		    overlaps_pad(w, s, s + JMP_REL32_SIZE) ||
+		    forbidden_in(w, s, s + JMP_REL32_SIZE))
 			continue;
 		return s;
+	}
+	return 0;
+}
+
+/*
+ * Dead filler inside the decoded region: nop/int3 right after an
+ * instruction that does not fall through, no branch landing on any of it.
+ */
+static uintptr_t dead_slot(const struct window_rules *w,
+			   const struct code_region *r, uintptr_t from)
+{
+	size_t i = 0;
+
+	while (i < r->count) {
+		size_t j;
+
+		if (i == 0 || r->insns[i - 1].falls_through ||
+		    !is_filler(&r->insns[i]) || r->insns[i].is_target) {
+			i++;
+			continue;
+		}
+		j = i;
+		while (j < r->count && is_filler(&r->insns[j]) &&
+		       !r->insns[j].is_target)
+			j++;
+		uintptr_t end =
+		    j < r->count ? r->insns[j].addr : r->decoded_end;
+		uintptr_t s = pad_slot_in(w, r->insns[i].addr, end, from);
+
+		if (s != 0)
+			return s;
+		i = j > i ? j : i + 1;
 	}
 	return 0;
 }
@@ -182,16 +258,20 @@ int window_padding(struct window_rules *w, struct disasm *d,
 		   struct site_plan *p)
 {
 	uintptr_t from = r->insns[k].addr + 2;
-	uintptr_t slot = pad_slot_in(w, d, r->end, region_next, from);
+	uintptr_t slot = dead_slot(w, r, from);
 
+	if (slot == 0 && is_padding(d, r->end, region_next))
+		slot = pad_slot_in(w, r->end, region_next, from);
 	if (slot == 0 && r->start > seg_lo) {
-		uintptr_t start, end, next;
+		uintptr_t start, end, next, lo;
 
 		if (function_bounds_find(fb, r->start - 1, seg_lo, seg_hi,
 					 &start, &end, &next))
-			slot = pad_slot_in(w, d, end, r->start, from);
+			lo = end;
 		else
-			slot = pad_slot_in(w, d, start, r->start, from);
+			lo = start;
+		if (is_padding(d, lo, r->start))
+			slot = pad_slot_in(w, lo, r->start, from);
 	}
 	if (slot == 0 || pad_take(w, slot) != 0)
 		return -ENOSPC;
