@@ -35,6 +35,11 @@ TEST_PROGRAMS += $(TIB)/hook_preload.so
 $(TIB)/hook_preload.so: $(TIB)/hook_preload.o $(LIBSYSCALL_INTERCEPT_SO)
 	$(CC) $(LDFLAGS) -shared -o $@ $< $(LIBSYSCALL_INTERCEPT_SO) $(RPATH)
 
+# The same hook with the static archive linked in, for archive.sh.
+TEST_PROGRAMS += $(TIB)/hook_archive.so
+$(TIB)/hook_archive.so: $(TIB)/hook_preload.o $(LIBSYSCALL_INTERCEPT_A)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(CAPSTONE_LIBS)
+
 # A plain program (no library) for strace_compare.sh.
 TEST_PROGRAMS += $(TIB)/small_prog
 $(TIB)/small_prog: $(TIB)/small_prog.o
@@ -54,7 +59,8 @@ LINT_SOURCES += $(wildcard $(TI)/*.c $(TI)/*.h)
 TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	exit_group signals exec log cmdline_filter strace_compare \
 	example_logger example_getdents real_ls real_sh real_python3 \
-	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack
+	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
+	archive
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
