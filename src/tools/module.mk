@@ -27,7 +27,7 @@ $(B)/src/tools/%.o: EXTRA_CFLAGS += -I. -I$(B)/src/tools \
 	-DTOOL_VERSION='"$(VERSION)"'
 
 # Built once libpmemfile-posix and its checker are there.
-ifneq ($(and $(LIBPMEMFILE_POSIX_A),$(wildcard pmemfile/check.h)),)
+ifneq ($(and $(LIBPMEMFILE_POSIX_A),$(wildcard pmemfile/check.c)),)
 ALL += $(BINOUT)/pmemfile $(BINOUT)/mkfs.pmemfile
 
 $(BINOUT)/pmemfile: $(patsubst %,$(B)/src/tools/%.o,$(TOOLS_PMEMFILE)) \
