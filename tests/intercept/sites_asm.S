@@ -168,6 +168,29 @@ site_loop:
 	ret
 	.size site_loop, .-site_loop
 
+/*
+ * Alignment nops that are executed: the function falls through them into a
+ * loop whose head is the syscall, and the instruction after the syscall is
+ * a branch target too, so the site itself has only its 2 bytes. The nops
+ * look like padding but are not: a jump stored there would run on entry.
+ * Makes the call rsi times (rsi >= 1); rdi must be 0.
+ */
+	.globl site_live_nops
+	.type site_live_nops, @function
+	.p2align 4
+site_live_nops:
+	mov %rsi, %r8
+	mov %rax, %r10
+	test %rdi, %rdi
+	jnz 2f
+	.p2align 4
+1:	syscall
+2:	mov %r10, %rax
+	dec %r8
+	jnz 1b
+	ret
+	.size site_live_nops, .-site_live_nops
+
 	.type sites_add_seven, @function
 	.p2align 4
 sites_add_seven:

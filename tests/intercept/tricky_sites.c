@@ -4,8 +4,9 @@
  * give the right results and reach the hook once per call: a syscall first
  * in its function, after endbr64, last before padding, a branch target right
  * after it or at it, RIP-relative neighbours, a relative call, a short jump
- * or a conditional jump right after it, two syscalls back to back, and a
- * syscall in a tight loop.
+ * or a conditional jump right after it, two syscalls back to back, a
+ * syscall in a tight loop, and one between executed alignment nops and a
+ * branch target.
  *
  * The sites live in libsites_asm.so, patched only under INTERCEPT_ALL_OBJS=1.
  * The test first runs without it (the sites must not be hooked: only libc is
@@ -25,7 +26,7 @@ long sites_call(void *fn, long nr, long a0, long a1, long a2, long tag);
 void site_first(void), site_endbr(void), site_last(void), site_exit_last(void),
     site_branch_after(void), site_branch_at(void), site_riprel(void),
     site_call_after(void), site_jmp_after(void), site_jcc_after(void),
-    site_back_to_back(void), site_loop(void);
+    site_back_to_back(void), site_loop(void), site_live_nops(void);
 
 #define TAG_BASE 0x7a90000L
 #define ANSWER_BASE 50000L
@@ -44,6 +45,7 @@ enum site_tag {
 	T_JCC_AFTER,
 	T_BACK_TO_BACK,
 	T_LOOP,
+	T_LIVE_NOPS,
 	T_COUNT
 };
 
@@ -172,6 +174,12 @@ static void check_loop(void)
 	EXPECT(T_LOOP, r, ppid_at(T_LOOP), LOOPS);
 }
 
+static void check_live_nops(void)
+{
+	long r = call(site_live_nops, SYS_getppid, 0, 3, 0, T_LIVE_NOPS);
+	EXPECT(T_LIVE_NOPS, r, SYS_getppid, 3);
+}
+
 static void check_exit_last(void)
 {
 	int status;
@@ -201,6 +209,7 @@ int main(int argc, char **argv)
 	check_relative_neighbours();
 	check_back_to_back();
 	check_loop();
+	check_live_nops();
 	check_exit_last();
 	if (failures > 0) {
 		fprintf(stderr, "%d failures %s INTERCEPT_ALL_OBJS\n", failures,
