@@ -1,5 +1,6 @@
 #!/bin/sh
-# INTERCEPT_LOG: one line per call with its name, quoted path and result;
+# INTERCEPT_LOG: one line per call with its name, quoted path, readable
+# flags, abbreviated buffers and result;
 # a trailing '-' puts one log per process, named after its pid;
 # INTERCEPT_LOG_TRUNC=0 appends to an existing log instead of truncating it.
 . "$TEST_TOP/tests/intercept/lib.sh"
@@ -15,6 +16,15 @@ grep -Eq 'openat\(.*"input".*\) = [34]( |$)' log ||
 	{ head -50 log; fail "no openat of \"input\" = 3 or 4 in the log"; }
 grep -Eq 'read\(.* = 6( |$)' log || fail "no read of 6 bytes in the log"
 grep -Eq 'write\(.* = 6( |$)' log || fail "no write of 6 bytes in the log"
+
+# Flags are readable; a long buffer is abbreviated.
+grep -Eq 'openat\(AT_FDCWD, "input", O_RDONLY[,|)]' log ||
+	fail "openat's arguments not decoded"
+head -c 300 /dev/zero | tr '\0' a >long
+LD_PRELOAD=$LIB INTERCEPT_LOG=$PWD/log head -c 300 long >/dev/null ||
+	fail "head -c 300 failed"
+grep -Eq 'write\(1, "a{1,100}"\.\.\., 300\) = 300( |$)' log ||
+	{ grep 'write(1' log; fail "no abbreviated write of 300 bytes"; }
 
 LD_PRELOAD=$LIB INTERCEPT_LOG=$PWD/log cat missing 2>err &&
 	fail "cat of a missing file succeeded"
