@@ -132,6 +132,21 @@ static void preload_start_dir(const char *dir)
 	}
 }
 
+/*
+ * A program started in the kernel's directory behind a mount point (it
+ * existed, and the shell went there natively) is in the mount.
+ */
+static void preload_adopt_kernel_cwd(void)
+{
+	char cwd[PMEMFILE_PATH_MAX];
+
+	if (syscall_no_intercept(SYS_getcwd, cwd, sizeof(cwd)) < 0)
+		return;
+	struct preload_mount *m = mount_find_prefix(cwd);
+	if (m != NULL)
+		cwd_set(m, cwd[m->path_len] ? cwd + m->path_len : "/");
+}
+
 static __attribute__((constructor)) void preload_init(void)
 {
 	const char *pools = getenv("PMEMFILE_POOLS");
@@ -154,4 +169,6 @@ static __attribute__((constructor)) void preload_init(void)
 	intercept_hook_point = preload_hook;
 	if (cd != NULL && cd[0] != '\0')
 		preload_start_dir(cd);
+	else
+		preload_adopt_kernel_cwd();
 }
