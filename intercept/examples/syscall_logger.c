@@ -11,6 +11,9 @@
  *
  * The logger makes each call itself with syscall_no_intercept and answers
  * the hook with the result, so that one write(2) per line is all it adds.
+ * Its file is kept open at a high descriptor: a close of it is answered
+ * with EBADF, a close_range over it is split around it (one more call), a
+ * dup2 onto it moves it first (one more call).
  * The calls that cannot be made from inside a hook are passed to the
  * kernel: the clone family (the child returns on another stack; the line is
  * written by the clone_parent hook, with the new id), and exit/exit_group
@@ -37,6 +40,8 @@ static const char *const logger_names[] = {
 #define LOGGER_HIGH_FD 900
 
 static int logger_fd = 2;
+/* Set when logger_fd is our own file, which the program must not close. */
+static int logger_owns_fd;
 /*
  * The process id the lines start with, fetched at start and again, once,
  * in a new process (0 until then), never once per line.
@@ -220,6 +225,50 @@ static int logger_passes_through(long nr)
 	return 0;
 }
 
+/*
+ * Keeps the log file open when the program closes descriptors it did not
+ * open (as shells and python's subprocess do) or puts one of its own at our
+ * number. Returns 1 when the call was made here, its result in *result.
+ */
+static int logger_keep_fd(long nr, const long args[6], long *result)
+{
+	long fd = logger_fd;
+
+	if (!logger_owns_fd)
+		return 0;
+	switch (nr) {
+	case SYS_close:
+		if (args[0] != fd)
+			return 0;
+		/* As if the program's close came before our open. */
+		*result = -EBADF;
+		return 1;
+	case SYS_close_range:
+		if ((unsigned long)args[0] > (unsigned long)fd ||
+		    (unsigned long)args[1] < (unsigned long)fd)
+			return 0;
+		*result = 0;
+		if (args[0] < fd)
+			*result = syscall_no_intercept(SYS_close_range, args[0],
+						       fd - 1, args[2]);
+		if (*result == 0 && (unsigned long)args[1] > (unsigned long)fd)
+			*result = syscall_no_intercept(SYS_close_range, fd + 1,
+						       args[1], args[2]);
+		return 1;
+	case SYS_dup2:
+	case SYS_dup3:
+		if (args[1] != fd)
+			return 0;
+		/* Move out of the way; the call then replaces the old one. */
+		fd = syscall_no_intercept(SYS_fcntl, fd, F_DUPFD_CLOEXEC,
+					  LOGGER_HIGH_FD);
+		if (fd >= 0)
+			logger_fd = (int)fd;
+		return 0;
+	}
+	return 0;
+}
+
 static int logger_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 		       long a5, long *result)
 {
@@ -241,7 +290,8 @@ static int logger_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 		emit(&l);
 		l.len = 0;
 	}
-	*result = syscall_no_intercept(nr, a0, a1, a2, a3, a4, a5);
+	if (!logger_keep_fd(nr, args, result))
+		*result = syscall_no_intercept(nr, a0, a1, a2, a3, a4, a5);
 	put_call(&l, nr, args, *result != -EFAULT);
 	put_result(&l, *result);
 	emit(&l);
@@ -295,6 +345,7 @@ static __attribute__((constructor)) void logger_init(void)
 			fd = high;
 		}
 		logger_fd = (int)fd;
+		logger_owns_fd = 1;
 	}
 	current_pid();
 	intercept_hook_point_clone_child = logger_clone_child;

@@ -41,5 +41,23 @@ grep -Eq "^$child execve\(.*\) \.\.\.$" log || fail "no execve line of $child"
 grep -Eq "^$child openat\(0xffffff9c, \"input\", .*\) = 3$" log ||
 	fail "no openat of input by $child"
 grep -Eq "^[0-9]+ wait4\(.*\) = $child$" log || fail "no wait4 for $child"
+# A program that closes every descriptor it did not open, in a vfork child
+# and in itself, does not close the log: the child's execve and the
+# parent's calls after its close_range are still logged.
+rm log
+SYSCALL_LOGGER_FILE=$PWD/log LD_PRELOAD=$LOGGER /usr/bin/python3 -c '
+import os, subprocess
+subprocess.run(["/bin/true"], check=True)
+os.closerange(3, 65536)
+open("after", "w").write("x")' || fail "python3 under the logger failed"
+[ "$(cat after)" = x ] || fail "python3 wrote '$(cat after)' into after"
+child=$(sed -En 's/^[0-9]+ clone\(.*\) = ([0-9]+)$/\1/p' log)
+[ -n "$child" ] || { cat log; fail "no clone line from python3"; }
+grep -Eq "^$child execve\(.*\) \.\.\.$" log ||
+	fail "no execve line of the vfork child $child"
+grep -Eq "${pid}close_range\(0x3, 0xffff, .*\) = 0$" log ||
+	fail "no close_range line"
+grep -Eq "${pid}openat\(0xffffff9c, \"after\", .*\) = 3$" log ||
+	fail "no openat line after the close_range"
 echo "syscall_logger.so logs as documented"
 exit 0
