@@ -25,15 +25,26 @@
 #define RUN_SHIM "libpmemfile.so"
 #define RUN_DEFAULT_MOUNT "/mnt/pmemfile"
 
+/* path: ../lib/libpmemfile.so from the directory of the executable. */
 static int run_shim_beside_tool(char *path, size_t len)
 {
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], lib[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *bindir;
+	int w;
 
 	if (n < 0)
 		return -1;
 	exe[n] = '\0';
-	snprintf(path, len, "%s/../lib/%s", dirname(exe), RUN_SHIM);
+	bindir = dirname(exe);
+	w = snprintf(path, len, "%s/../lib", bindir);
+	/* The directory made canonical, the shim's own name kept. */
+	if (w >= 0 && (size_t)w < len && realpath(path, lib))
+		w = snprintf(path, len, "%s/%s", lib, RUN_SHIM);
+	else
+		w = snprintf(path, len, "%s/../lib/%s", bindir, RUN_SHIM);
+	if (w < 0 || (size_t)w >= len)
+		return -1;
 	return access(path, R_OK);
 }
 
@@ -42,12 +53,11 @@ static int run_find_shim(char *path, size_t len)
 	char beside[PATH_MAX];
 
 	if (run_shim_beside_tool(beside, sizeof(beside)) == 0) {
-		if (!realpath(beside, path))
-			snprintf(path, len, "%s", beside);
+		snprintf(path, len, "%s", beside);
 		return 0;
 	}
-	snprintf(path, len, "%s/%s", TOOL_LIBDIR, RUN_SHIM);
-	if (access(path, R_OK) == 0)
+	if (snprintf(path, len, "%s/%s", TOOL_LIBDIR, RUN_SHIM) > 0 &&
+	    access(path, R_OK) == 0)
 		return 0;
 	tool_error("cannot find %s (looked in %s and %s/)", RUN_SHIM, beside,
 		   TOOL_LIBDIR);

@@ -4,14 +4,13 @@
 . "$TEST_TOP/tests/tools/lib.sh"
 new_pool p.pool
 
-# field NAME: the number after "NAME:" (or in "(N blocks" with blocks).
 df_now() {
 	run "$PF" df p.pool
 	expect "status of df" "$rc" 0
 	expect "stderr of df" "$err" ""
 }
 used_blocks() {
-	printf '%s\n' "$out" | sed -n 's/^used: *[^ ]* (\([0-9]*\) blocks, [0-9]*%)$/\1/p'
+	printf '%s\n' "$out" | sed -n 's/^used: *[^ ]* *(\([0-9]*\) blocks, [0-9]*%)$/\1/p'
 }
 inodes() {
 	printf '%s\n' "$out" | sed -n 's/^inodes: *\([0-9]*\) (\([0-9]*\) directories)$/\1 \2/p'
@@ -20,9 +19,9 @@ inodes() {
 df_now
 expect "first line" "$(printf '%s\n' "$out" | head -n 1)" "pool:      p.pool"
 bsize=$(printf '%s\n' "$out" |
-	sed -n 's/^size: *[^ ]* (\([0-9]*\) blocks of \([0-9]*\) bytes)$/\2/p')
+	sed -n 's/^size: *[^ ]* *(\([0-9]*\) blocks of \([0-9]*\) bytes)$/\2/p')
 blocks=$(printf '%s\n' "$out" |
-	sed -n 's/^size: *[^ ]* (\([0-9]*\) blocks of \([0-9]*\) bytes)$/\1/p')
+	sed -n 's/^size: *[^ ]* *(\([0-9]*\) blocks of \([0-9]*\) bytes)$/\1/p')
 [ -n "$bsize" ] && [ -n "$blocks" ] ||
 	{ echo "FAIL: no size line in: $out"; exit 1; }
 if [ $((bsize * blocks)) -gt 16777216 ] ||
@@ -30,7 +29,7 @@ if [ $((bsize * blocks)) -gt 16777216 ] ||
 	echo "FAIL: a 16M pool shows $blocks blocks of $bsize bytes"
 	failed=1
 fi
-printf '%s\n' "$out" | grep -q '^available: *[^ ]* ([0-9]* blocks)$' ||
+printf '%s\n' "$out" | grep -q '^available: *[^ ]* *([0-9]* blocks)$' ||
 	{ echo "FAIL: no available line in: $out"; failed=1; }
 printf '%s\n' "$out" | grep -q '^objects:   [0-9]* data blocks, [0-9]* block arrays, [0-9]* inode arrays$' ||
 	{ echo "FAIL: no objects line in: $out"; failed=1; }

@@ -4,3 +4,11 @@ $(B)/tests/tools/%.o: EXTRA_CFLAGS += -I.
 $(eval $(call c_test,tests/tools/size_parse,$(B)/src/tools/size.o))
 LINT_SOURCES += tests/tools/size_parse.c
 $(eval $(call sh_test,tests/tools/man_current))
+
+# libpmemobj's view of a pool, for the tests that damage one on purpose.
+ifneq ($(PMEMOBJ_LIBS),)
+TEST_PROGRAMS += $(B)/tests/tools/objpool
+$(B)/tests/tools/objpool: $(B)/tests/tools/objpool.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(PMEMOBJ_LIBS)
+LINT_SOURCES += tests/tools/objpool.c
+endif
