@@ -112,6 +112,7 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 		struct pmemfile_inode *in = inode_init(pfp, ino, mode);
 		inode_setup(dir, in, 0, NULL);
 		in->nlink = 0;
+		in->flags = PMEMFILE_I_LINKABLE;
 		orphan_add(pfp, ino);
 	}
 	TX_ONABORT

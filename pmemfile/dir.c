@@ -23,7 +23,7 @@ struct vdir {
 	size_t ncand, cand_cap;
 };
 
-static uint64_t name_hash(const char *s, size_t len)
+uint64_t dir_name_hash(const char *s, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < len; i++) {
@@ -70,7 +70,7 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	if (!d->htab)
 		return 0;
 	const uint64_t *tab = pf_ptr(pfp, d->htab);
-	uint64_t tag = name_hash(name, len) >> 32;
+	uint64_t tag = dir_name_hash(name, len) >> 32;
 	size_t mask = d->htab_cap - 1;
 	for (size_t i = htab_index(tag, d->htab_cap);; i = (i + 1) & mask) {
 		uint64_t e = tab[i];
@@ -329,7 +329,7 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	memcpy(r->name, name, len);
 	vdir_mark(dir->vdir, pos, n, true);
 	htab_make_room(pfp, d);
-	htab_insert(pfp, d, name_hash(name, len) >> 32, pos);
+	htab_insert(pfp, d, dir_name_hash(name, len) >> 32, pos);
 	d->nentries++;
 }
 
@@ -338,7 +338,7 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 	struct pmemfile_dir_info *d = &dir->inode->dir;
 	struct pmemfile_dirent *r = record_at(pfp, d, pos);
 	uint64_t *e =
-	    htab_slot_of(pfp, d, name_hash(r->name, r->namelen) >> 32, pos);
+	    htab_slot_of(pfp, d, dir_name_hash(r->name, r->namelen) >> 32, pos);
 	dir_meta_add(pfp, dir);
 	tx_add(pfp, e, 8);
 	*e = HTAB_TOMB;

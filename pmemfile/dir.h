@@ -37,6 +37,9 @@ struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
 
 void dir_vfree(struct vinode *v);
 
+/* The hash of a name; the table slot of an entry is its top bits. */
+uint64_t dir_name_hash(const char *s, size_t len);
+
 /* In a transaction: makes a fresh inode an empty directory. */
 void dir_init(struct pmemfile_inode *in, uint64_t parent);
 

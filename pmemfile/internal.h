@@ -50,6 +50,7 @@ struct pmemfilepool {
 	struct pmemfile_super *super;
 	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
 	dev_t dev;
+	uint64_t pool_size; /* bytes of the pool file */
 
 	struct vinode *root;
 
@@ -95,6 +96,9 @@ static inline void tx_add(PMEMfilepool *pfp, const void *p, size_t len)
 int tx_error(void);
 
 void pf_time_now(struct pmemfile_time *t);
+
+/* Registers the extent classes (needed before allocating or walking). */
+int pool_register_classes(PMEMobjpool *pop, unsigned *ids);
 
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)

@@ -121,13 +121,16 @@ struct pmemfile_dirent {
 
 #define PMEMFILE_SYMLINK_INLINE 128
 
+/* Inode flags: an O_TMPFILE inode (nlink 0) that linkat may name. */
+#define PMEMFILE_I_LINKABLE 1u
+
 /*
  * An inode, 256 bytes, 64-byte aligned: the first cache line holds what a
  * write changes (size and times), so that one flush publishes them.
  */
 struct pmemfile_inode {
 	uint32_t mode;	/* S_IF* | permissions; 0: the slot is free */
-	uint32_t flags; /* reserved, 0 */
+	uint32_t flags; /* PMEMFILE_I_* */
 	uint32_t uid;
 	uint32_t gid;
 	/*

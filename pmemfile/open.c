@@ -154,6 +154,7 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 	if ((flags & O_TMPFILE) == O_TMPFILE) {
 		r = open_tmpfile(pfp, &w, flags, mode, &v);
 		created = true;
+		flags &= ~O_TMPFILE;
 		goto end;
 	}
 	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);

@@ -14,7 +14,7 @@
 
 /* The extent classes: one unit each, 4 KiB-aligned, no header, so that
  * file data can be mapped page by page. Runs are about 1 MiB. */
-static int register_classes(PMEMfilepool *pfp)
+int pool_register_classes(PMEMobjpool *pop, unsigned *ids)
 {
 	for (int c = 0; c < EXTENT_CLASSES; c++) {
 		size_t unit = EXTENT_MIN << (2 * c);
@@ -25,12 +25,11 @@ static int register_classes(PMEMfilepool *pfp)
 		    .units_per_block = per,
 		    .header_type = POBJ_HEADER_NONE,
 		};
-		if (pmemobj_ctl_set(pfp->pop, "heap.alloc_class.new.desc",
-				    &d)) {
+		if (pmemobj_ctl_set(pop, "heap.alloc_class.new.desc", &d)) {
 			pf_set_errormsg("cannot register allocation class");
-			return -errno ? -errno : -EINVAL;
+			return errno ? -errno : -EINVAL;
 		}
-		pfp->class_id[c] = d.class_id;
+		ids[c] = d.class_id;
 	}
 	return 0;
 }
@@ -46,7 +45,7 @@ static void pool_free(PMEMfilepool *pfp)
 	free(pfp);
 }
 
-static PMEMfilepool *pool_new(PMEMobjpool *pop)
+static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 {
 	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
 	if (!pfp)
@@ -56,7 +55,12 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop)
 	PMEMoid root = pmemobj_root(pop, sizeof(struct pmemfile_super));
 	pfp->uuid_lo = root.pool_uuid_lo;
 	pfp->super = pmemobj_direct(root);
-	pfp->umask = 022;
+	/* start with the process's umask, as a kernel file system would */
+	pfp->umask = umask(022);
+	umask(pfp->umask);
+	struct stat st;
+	if (stat(path, &st) == 0)
+		pfp->pool_size = (uint64_t)st.st_size;
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);
@@ -71,7 +75,7 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop)
 /* The volatile state of an opened (or fresh) pool. */
 static int pool_mount(PMEMfilepool *pfp)
 {
-	int r = register_classes(pfp);
+	int r = pool_register_classes(pfp->pop, pfp->class_id);
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
@@ -140,8 +144,8 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		errno = e;
 		return NULL;
 	}
-	PMEMfilepool *pfp = pool_new(pop);
-	int r = pfp ? register_classes(pfp) : -ENOMEM;
+	PMEMfilepool *pfp = pool_new(pop, pathname);
+	int r = pfp ? pool_register_classes(pfp->pop, pfp->class_id) : -ENOMEM;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
@@ -214,7 +218,7 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	int r = super_check(pop, pathname);
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
-		pfp = pool_new(pop);
+		pfp = pool_new(pop, pathname);
 		r = pfp ? pool_mount(pfp) : -ENOMEM;
 	}
 	if (r) {

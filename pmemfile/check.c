@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * check.c -- the consistency checker.
+ *
+ * Objects of the headerless (4 KiB-aligned) allocation classes are listed
+ * by the allocator with type 0; their owner says what they are.
+ *
+ * Every offset read from the pool is followed only if it is the start of
+ * an object the allocator knows (or an inode slot inside a known inode
+ * array), so a damaged pool is reported, not crashed on.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "dir.h"
+#include "internal.h"
+
+struct cobj {
+	uint64_t off, size;
+	unsigned type, owners;
+};
+
+struct cino {
+	uint64_t off;
+	uint64_t names;	  /* records naming it */
+	uint64_t subdirs; /* for directories: records naming directories */
+	bool visited, orphan;
+};
+
+struct checker {
+	PMEMobjpool *pop;
+	char *base;
+	FILE *out;
+	unsigned problems;
+	struct cobj *objs;
+	size_t nobjs, objs_cap;
+	struct cino *inos;
+	size_t ninos, inos_cap;
+	uint64_t *queue;
+	size_t qhead, qlen, qcap;
+};
+
+__attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
+							  const char *fmt, ...)
+{
+	c->problems++;
+	if (!c->out)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(c->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->out);
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 1024;
+	void *q = realloc(*p, nc * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = nc;
+	return 0;
+}
+
+static int cmp_obj(const void *a, const void *b)
+{
+	const struct cobj *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int cmp_ino(const void *a, const void *b)
+{
+	const struct cino *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int collect_objects(struct checker *c)
+{
+	PMEMoid oid;
+	uint64_t root = pmemobj_root(c->pop, sizeof(struct pmemfile_super)).off;
+	POBJ_FOREACH(c->pop, oid)
+	{
+		unsigned t = (unsigned)pmemobj_type_num(oid);
+		if (oid.off == root)
+			continue;
+		if (grow((void **)&c->objs, &c->objs_cap, c->nobjs,
+			 sizeof(*c->objs)))
+			return -ENOMEM;
+		c->objs[c->nobjs++] = (struct cobj){
+		    oid.off, pmemobj_alloc_usable_size(oid), t, 0};
+	}
+	qsort(c->objs, c->nobjs, sizeof(*c->objs), cmp_obj);
+	return 0;
+}
+
+static struct cobj *find_obj(struct checker *c, uint64_t off)
+{
+	struct cobj key = {.off = off};
+	return bsearch(&key, c->objs, c->nobjs, sizeof(*c->objs), cmp_obj);
+}
+
+/* Takes ownership of the object at off: its address, or NULL. */
+static void *claim(struct checker *c, uint64_t off, unsigned type,
+		   uint64_t minsize, const char *what, uint64_t ino)
+{
+	struct cobj *o = find_obj(c, off);
+	if (!o) {
+		problem(c, "inode %lu: %s at 0x%lx is not an allocated object",
+			(unsigned long)ino, what, (unsigned long)off);
+		return NULL;
+	}
+	/* objects of the 4 KiB-aligned classes have no header, so no type */
+	bool headerless = type != PMEMFILE_T_DIR_HTAB &&
+			  type != PMEMFILE_T_DIR_BTAB &&
+			  type != PMEMFILE_T_SYMLINK;
+	if (o->type != (headerless ? 0 : type) || o->size < minsize) {
+		problem(c, "inode %lu: %s at 0x%lx has type %u size %lu",
+			(unsigned long)ino, what, (unsigned long)off, o->type,
+			(unsigned long)o->size);
+		return NULL;
+	}
+	if (++o->owners > 1) {
+		problem(c, "inode %lu: %s at 0x%lx is owned twice",
+			(unsigned long)ino, what, (unsigned long)off);
+		return NULL;
+	}
+	return c->base + off;
+}
+
+static struct cino *find_ino(struct checker *c, uint64_t off)
+{
+	struct cino key = {.off = off};
+	return bsearch(&key, c->inos, c->ninos, sizeof(*c->inos), cmp_ino);
+}
+
+static struct pmemfile_inode *inode_of(struct checker *c, uint64_t off)
+{
+	return (void *)(c->base + off);
+}
+
+static int collect_inodes(struct checker *c, struct pmemfile_super *s)
+{
+	uint64_t off = s->inode_arrays, n = 0;
+	while (off) {
+		struct pmemfile_inode_array *a =
+		    claim(c, off, PMEMFILE_T_INODE_ARRAY,
+			  PMEMFILE_INODE_ARRAY_SIZE, "inode array", 0);
+		if (!a)
+			break;
+		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+			if (a->inodes[i].mode == 0)
+				continue;
+			if (grow((void **)&c->inos, &c->inos_cap, c->ninos,
+				 sizeof(*c->inos)))
+				return -ENOMEM;
+			c->inos[c->ninos++] = (struct cino){
+			    .off = off + offsetof(struct pmemfile_inode_array,
+						  inodes[i])};
+		}
+		off = a->next;
+		n++;
+	}
+	if (n != s->ninode_arrays)
+		problem(c, "superblock: %lu inode arrays, %lu in the chain",
+			(unsigned long)s->ninode_arrays, (unsigned long)n);
+	qsort(c->inos, c->ninos, sizeof(*c->inos), cmp_ino);
+	return 0;
+}
+
+static void check_extent(struct checker *c, uint64_t ino,
+			 const struct pmemfile_extent *e, struct vext *out)
+{
+	if (e->off % 4096 || e->len % 4096 || e->data % 4096 || !e->len)
+		problem(c, "inode %lu: extent %lu+%lu at 0x%lx is not aligned",
+			(unsigned long)ino, (unsigned long)e->off,
+			(unsigned long)e->len, (unsigned long)e->data);
+	claim(c, e->data, PMEMFILE_T_DATA, e->len, "extent", ino);
+	*out = (struct vext){e->off, e->len, NULL};
+}
+
+static int cmp_vext(const void *a, const void *b)
+{
+	const struct vext *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void check_file(struct checker *c, uint64_t ino,
+		       struct pmemfile_inode *in)
+{
+	const struct pmemfile_file_info *f = &in->file;
+	uint64_t n = f->nextents;
+	struct vext *v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		problem(c, "inode %lu: %lu extents", (unsigned long)ino,
+			(unsigned long)n);
+		return;
+	}
+	uint64_t i = 0;
+	for (; i < n && i < PMEMFILE_INLINE_EXTENTS; i++)
+		check_extent(c, ino, &f->e[i], &v[i]);
+	uint64_t b = f->blocks;
+	while (i < n) {
+		struct pmemfile_extent_block *blk =
+		    b ? claim(c, b, PMEMFILE_T_EXTENT_BLOCK, sizeof(*blk),
+			      "extent block", ino)
+		      : NULL;
+		if (!blk) {
+			problem(c, "inode %lu: extent list ends at %lu of %lu",
+				(unsigned long)ino, (unsigned long)i,
+				(unsigned long)n);
+			n = i;
+			break;
+		}
+		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
+		     k++, i++)
+			check_extent(c, ino, &blk->e[k], &v[i]);
+		b = blk->next;
+	}
+	if (b)
+		problem(c, "inode %lu: extent blocks beyond the last extent",
+			(unsigned long)ino);
+	qsort(v, n, sizeof(*v), cmp_vext);
+	for (i = 1; i < n; i++)
+		if (v[i - 1].off + v[i - 1].len > v[i].off)
+			problem(c, "inode %lu: extents overlap at %lu",
+				(unsigned long)ino, (unsigned long)v[i].off);
+	free(v);
+}
+
+static void check_symlink(struct checker *c, uint64_t ino,
+			  struct pmemfile_inode *in)
+{
+	if (in->size == 0 || in->size >= PMEMFILE_PATH_MAX) {
+		problem(c, "inode %lu: symlink of length %lu",
+			(unsigned long)ino, (unsigned long)in->size);
+		return;
+	}
+	if (in->size < PMEMFILE_SYMLINK_INLINE) {
+		if (strnlen(in->target, PMEMFILE_SYMLINK_INLINE) != in->size)
+			problem(c, "inode %lu: symlink length mismatch",
+				(unsigned long)ino);
+		return;
+	}
+	claim(c, *(uint64_t *)in->target, PMEMFILE_T_SYMLINK, in->size + 1,
+	      "symlink target", ino);
+}
+
+static void enqueue(struct checker *c, uint64_t ino)
+{
+	if (grow((void **)&c->queue, &c->qcap, c->qlen, sizeof(uint64_t))) {
+		problem(c, "out of memory");
+		return;
+	}
+	c->queue[c->qlen++] = ino;
+}
+
+/* Checks the htab entry of the record at pos, named name. */
+static void check_hash(struct checker *c, uint64_t ino,
+		       const struct pmemfile_dir_info *d, const uint64_t *tab,
+		       const struct pmemfile_dirent *r, uint64_t pos)
+{
+	uint64_t tag = dir_name_hash(r->name, r->namelen) >> 32;
+	uint64_t want = (tag << 32) | (pos + 1);
+	size_t mask = d->htab_cap - 1;
+	size_t i = (size_t)(tag >> (32 - (63 - __builtin_clzll(d->htab_cap))));
+	for (size_t k = 0; k < d->htab_cap; k++, i = (i + 1) & mask) {
+		if (tab[i] == want)
+			return;
+		if (tab[i] == 0)
+			break;
+	}
+	problem(c, "directory %lu: \"%.*s\" missing from the hash table",
+		(unsigned long)ino, r->namelen, r->name);
+}
+
+static void check_record(struct checker *c, uint64_t dino,
+			 const struct pmemfile_dirent *r, unsigned slot)
+{
+	unsigned want = (16u + r->namelen + 31) / 32;
+	if (r->namelen == 0 || r->nslots != want ||
+	    slot + r->nslots > PMEMFILE_DIR_SLOTS ||
+	    memchr(r->name, '/', r->namelen) ||
+	    memchr(r->name, '\0', r->namelen) ||
+	    (r->namelen == 1 && r->name[0] == '.') ||
+	    (r->namelen == 2 && r->name[0] == '.' && r->name[1] == '.')) {
+		problem(c, "directory %lu: bad record at slot %u",
+			(unsigned long)dino, slot);
+		return;
+	}
+	struct cino *ci = find_ino(c, r->ino);
+	if (!ci) {
+		problem(c, "directory %lu: \"%.*s\" names a free inode 0x%lx",
+			(unsigned long)dino, r->namelen, r->name,
+			(unsigned long)r->ino);
+		return;
+	}
+	struct pmemfile_inode *in = inode_of(c, r->ino);
+	if (r->type != ((in->mode & S_IFMT) >> 12))
+		problem(c, "directory %lu: \"%.*s\" has a wrong type",
+			(unsigned long)dino, r->namelen, r->name);
+	ci->names++;
+	if (S_ISDIR(in->mode)) {
+		find_ino(c, dino)->subdirs++;
+		if (in->dir.parent != dino)
+			problem(c, "directory %lu: its parent is %lu, not %lu",
+				(unsigned long)r->ino,
+				(unsigned long)in->dir.parent,
+				(unsigned long)dino);
+	}
+	if (!ci->visited) {
+		ci->visited = true;
+		enqueue(c, r->ino);
+	}
+}
+
+static int is_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+static void check_htab_counts(struct checker *c, uint64_t ino,
+			      const struct pmemfile_dir_info *d,
+			      const uint64_t *tab)
+{
+	uint64_t live = 0, tomb = 0;
+	for (uint64_t i = 0; i < d->htab_cap; i++) {
+		if (tab[i] == UINT64_MAX)
+			tomb++;
+		else if (tab[i])
+			live++;
+	}
+	if (live != d->nentries || tomb != d->ntomb)
+		problem(c,
+			"directory %lu: hash table holds %lu+%lu, "
+			"expected %lu+%lu",
+			(unsigned long)ino, (unsigned long)live,
+			(unsigned long)tomb, (unsigned long)d->nentries,
+			(unsigned long)d->ntomb);
+}
+
+static void check_dir(struct checker *c, uint64_t ino,
+		      struct pmemfile_inode *in)
+{
+	const struct pmemfile_dir_info *d = &in->dir;
+	const uint64_t *tab = NULL, *btab = NULL;
+	if (d->htab) {
+		if (d->htab_cap < 2 || (d->htab_cap & (d->htab_cap - 1)))
+			problem(c, "directory %lu: hash table capacity %lu",
+				(unsigned long)ino, (unsigned long)d->htab_cap);
+		else
+			tab = claim(c, d->htab, PMEMFILE_T_DIR_HTAB,
+				    d->htab_cap * 8, "hash table", ino);
+	}
+	if (d->btab && d->nblocks <= d->btab_cap)
+		btab = claim(c, d->btab, PMEMFILE_T_DIR_BTAB, d->btab_cap * 8,
+			     "block table", ino);
+	else if (d->btab || d->nblocks)
+		problem(c, "directory %lu: %lu blocks, table of %lu",
+			(unsigned long)ino, (unsigned long)d->nblocks,
+			(unsigned long)d->btab_cap);
+	uint64_t live = 0;
+	for (uint64_t b = 0; btab && b < d->nblocks; b++) {
+		char *blk =
+		    claim(c, btab[b], PMEMFILE_T_DIR_BLOCK,
+			  PMEMFILE_DIR_BLOCK_SIZE, "directory block", ino);
+		for (unsigned s = 0; blk && s < PMEMFILE_DIR_SLOTS;) {
+			struct pmemfile_dirent *r =
+			    (void *)(blk + s * PMEMFILE_DIR_SLOT);
+			if (r->ino == 0) {
+				if (!is_zero(r, PMEMFILE_DIR_SLOT))
+					problem(c,
+						"directory %lu: free slot "
+						"not zero",
+						(unsigned long)ino);
+				s++;
+				continue;
+			}
+			live++;
+			check_record(c, ino, r, s);
+			if (tab)
+				check_hash(c, ino, d, tab, r,
+					   b * PMEMFILE_DIR_SLOTS + s);
+			s += r->nslots ? r->nslots : 1;
+		}
+	}
+	if (live != d->nentries)
+		problem(c, "directory %lu: %lu records, %lu counted",
+			(unsigned long)ino, (unsigned long)live,
+			(unsigned long)d->nentries);
+	if (tab)
+		check_htab_counts(c, ino, d, tab);
+	else if (d->nentries)
+		problem(c, "directory %lu: entries but no hash table",
+			(unsigned long)ino);
+}
+
+static void check_inode(struct checker *c, uint64_t ino)
+{
+	struct pmemfile_inode *in = inode_of(c, ino);
+	switch (in->mode & S_IFMT) {
+	case S_IFREG:
+		check_file(c, ino, in);
+		break;
+	case S_IFDIR:
+		check_dir(c, ino, in);
+		break;
+	case S_IFLNK:
+		check_symlink(c, ino, in);
+		break;
+	case S_IFIFO:
+	case S_IFSOCK:
+	case S_IFCHR:
+	case S_IFBLK:
+		break;
+	default:
+		problem(c, "inode %lu: mode 0%o", (unsigned long)ino, in->mode);
+	}
+}
+
+static void check_orphans(struct checker *c, struct pmemfile_super *s)
+{
+	uint64_t prev = 0, off = s->orphans;
+	while (off) {
+		struct cino *ci = find_ino(c, off);
+		if (!ci || ci->orphan || ci->visited) {
+			problem(c, "orphan list: bad inode 0x%lx",
+				(unsigned long)off);
+			return;
+		}
+		struct pmemfile_inode *in = inode_of(c, off);
+		if (in->nlink != 0)
+			problem(c, "orphan %lu has %lu links",
+				(unsigned long)off, (unsigned long)in->nlink);
+		if (in->orphan_prev != prev)
+			problem(c, "orphan %lu: broken back link",
+				(unsigned long)off);
+		ci->orphan = ci->visited = true;
+		check_inode(c, off);
+		prev = off;
+		off = in->orphan_next;
+	}
+}
+
+static void check_links(struct checker *c, uint64_t root)
+{
+	for (size_t i = 0; i < c->ninos; i++) {
+		struct cino *ci = &c->inos[i];
+		struct pmemfile_inode *in = inode_of(c, ci->off);
+		if (!ci->visited) {
+			problem(c, "inode %lu is leaked (no name, not orphan)",
+				(unsigned long)ci->off);
+			continue;
+		}
+		if (ci->orphan)
+			continue;
+		uint64_t want = ci->names;
+		if (S_ISDIR(in->mode)) {
+			if (ci->names > 1)
+				problem(c, "directory %lu has %lu names",
+					(unsigned long)ci->off,
+					(unsigned long)ci->names);
+			want = 2 + ci->subdirs;
+		}
+		if (in->nlink != want)
+			problem(c, "inode %lu: nlink %lu, expected %lu",
+				(unsigned long)ci->off,
+				(unsigned long)in->nlink, (unsigned long)want);
+		if (ci->off == root && ci->names)
+			problem(c, "the root directory has a name");
+	}
+	for (size_t i = 0; i < c->nobjs; i++)
+		if (c->objs[i].owners == 0)
+			problem(c,
+				"object 0x%lx (type %u, %lu bytes) is leaked",
+				(unsigned long)c->objs[i].off, c->objs[i].type,
+				(unsigned long)c->objs[i].size);
+}
+
+static int check_super(struct checker *c, struct pmemfile_super *s)
+{
+	if (strncmp(s->magic, PMEMFILE_SUPER_MAGIC, sizeof(s->magic)) ||
+	    s->version == 0 || s->version > PMEMFILE_LAYOUT_VERSION) {
+		problem(c, "superblock: bad magic or version");
+		return -1;
+	}
+	struct cino *root = find_ino(c, s->root);
+	if (!root || !S_ISDIR(inode_of(c, s->root)->mode)) {
+		problem(c, "superblock: the root is not a directory");
+		return -1;
+	}
+	if (inode_of(c, s->root)->dir.parent != s->root)
+		problem(c, "the root's parent is not itself");
+	return 0;
+}
+
+static void check_tree(struct checker *c, struct pmemfile_super *s)
+{
+	if (collect_objects(c) || collect_inodes(c, s)) {
+		problem(c, "out of memory");
+		return;
+	}
+	if (check_super(c, s))
+		return;
+	find_ino(c, s->root)->visited = true;
+	enqueue(c, s->root);
+	while (c->qhead < c->qlen)
+		check_inode(c, c->queue[c->qhead++]);
+	check_orphans(c, s);
+	check_links(c, s->root);
+}
+
+int pmemfile_check_pool(const char *path, FILE *report)
+{
+	PMEMobjpool *pop = pmemobj_open(path, PMEMFILE_LAYOUT_NAME);
+	if (!pop)
+		return errno ? -errno : -EINVAL;
+	struct checker c = {.pop = pop, .base = (char *)pop, .out = report};
+	unsigned ids[EXTENT_CLASSES];
+	if (pool_register_classes(pop, ids))
+		problem(&c, "cannot register the allocation classes");
+	else if (pmemobj_root_size(pop) < sizeof(struct pmemfile_super))
+		problem(&c, "no superblock");
+	else
+		check_tree(&c, pmemobj_direct(pmemobj_root(
+				   pop, sizeof(struct pmemfile_super))));
+	free(c.objs);
+	free(c.inos);
+	free(c.queue);
+	pmemobj_close(pop);
+	return (int)c.problems;
+}

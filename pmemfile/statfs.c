@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * statfs.c -- pmemfile_statfs and pmemfile_stats.
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/vfs.h>
+
+#include "internal.h"
+
+/* f_type of a pmemfile pool: "PMEM". */
+#define PMEMFILE_FS_MAGIC 0x504D454DL
+
+struct counts {
+	uint64_t inodes, dirs, inode_arrays, block_arrays, blocks;
+	uint64_t used_bytes;
+};
+
+static void count_file(struct pmemfile_inode *in, struct counts *c)
+{
+	uint64_t n = in->file.nextents;
+	c->blocks += n;
+	if (n > PMEMFILE_INLINE_EXTENTS)
+		c->block_arrays += (n - PMEMFILE_INLINE_EXTENTS +
+				    PMEMFILE_EXTENTS_PER_BLOCK - 1) /
+				   PMEMFILE_EXTENTS_PER_BLOCK;
+}
+
+/* Walks the inode arrays (objects of the headerless classes have no type
+ * number to find them by). */
+static void count_objects(PMEMfilepool *pfp, struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	PMEMoid oid;
+	POBJ_FOREACH(pfp->pop, oid)
+	{
+		c->used_bytes += pmemobj_alloc_usable_size(oid);
+	}
+	for (uint64_t off = pfp->super->inode_arrays; off;) {
+		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
+		c->inode_arrays++;
+		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+			struct pmemfile_inode *in = &a->inodes[i];
+			c->inodes += in->mode != 0;
+			c->dirs += S_ISDIR(in->mode);
+			if (S_ISREG(in->mode))
+				count_file(in, c);
+		}
+		off = a->next;
+	}
+}
+
+void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
+{
+	if (!pfp || !stats)
+		return;
+	struct counts c;
+	count_objects(pfp, &c);
+	stats->inodes = (unsigned)c.inodes;
+	stats->dirs = (unsigned)c.dirs;
+	stats->inode_arrays = (unsigned)c.inode_arrays;
+	stats->block_arrays = (unsigned)c.block_arrays;
+	stats->blocks = (unsigned)c.blocks;
+}
+
+int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
+{
+	if (!pfp || !buf)
+		return (int)pf_ret(-EFAULT);
+	struct counts c;
+	count_objects(pfp, &c);
+	memset(buf, 0, sizeof(*buf));
+	uint64_t total = pfp->pool_size;
+	uint64_t used = c.used_bytes + 4096 * (c.inodes ? 1 : 0);
+	buf->f_type = PMEMFILE_FS_MAGIC;
+	buf->f_bsize = 4096;
+	buf->f_frsize = 4096;
+	buf->f_blocks = total / 4096;
+	buf->f_bfree = used < total ? (total - used) / 4096 : 0;
+	buf->f_bavail = buf->f_bfree;
+	uint64_t slots = c.inode_arrays * PMEMFILE_INODES_PER_ARRAY;
+	uint64_t more = buf->f_bfree * 4096 / PMEMFILE_INODE_ARRAY_SIZE *
+			PMEMFILE_INODES_PER_ARRAY;
+	buf->f_files = slots + more;
+	buf->f_ffree = buf->f_files - c.inodes;
+	buf->f_namelen = PMEMFILE_NAME_MAX;
+	return 0;
+}
