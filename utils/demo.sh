@@ -30,15 +30,27 @@ heading() {
 	printf '\n== %s\n' "$*"
 }
 
+# The arguments as a shell would need them typed.
+quoted() {
+	for arg; do
+		case $arg in
+		*[!A-Za-z0-9_./=:@%+-]* | '')
+			printf " '%s'" "$(printf '%s' "$arg" | sed "s/'/'\\\\''/g")"
+			;;
+		*) printf ' %s' "$arg" ;;
+		esac
+	done
+}
+
 # Shows a command as typed, then runs it; a failure ends the demo.
 show() {
-	printf '$ %s\n' "$*"
+	printf '$%s\n' "$(quoted "$@")"
 	"$@" || fail "'$*' exited with status $?"
 }
 
 # Runs a program under the shim, with the pool mounted at $mnt.
 on_pool() {
-	printf '[%s] $ %s\n' "$mnt" "$*"
+	printf '[pool] $%s\n' "$(quoted "$@")"
 	"$pmemfile" run -m "$mnt" "$pool" -- "$@" ||
 		fail "'$*' on the mount exited with status $?"
 }
@@ -97,6 +109,8 @@ nfiles=$(wc -l <"$tmp/files")
 echo "$nfiles files, $(du -sh "$tmp/ref" | cut -f1) on the kernel's file system."
 
 heading "tar extracts them into the mount"
+echo "Each [pool] line is one process: pmemfile run -m $mnt POOL -- COMMAND"
+echo "starts COMMAND, unmodified, with $shim preloaded."
 on_pool mkdir "$mnt/src"
 start=$(now_ms)
 on_pool tar -xf "$tmp/src.tar" -C "$mnt/src"
@@ -112,7 +126,7 @@ while IFS= read -r f; do
 	set -- "$@" "$mnt/src/$f"
 done <"$tmp/files"
 start=$(now_ms)
-printf '[%s] $ md5sum %s/src/... (%d files)\n' "$mnt" "$mnt" "$nfiles"
+printf '[pool] $ md5sum %s/src/... (%d files)\n' "$mnt" "$nfiles"
 "$pmemfile" run -m "$mnt" "$pool" -- md5sum "$@" >"$tmp/pool.md5" ||
 	fail "md5sum on the mount exited with status $?"
 elapsed_since "$start"
@@ -141,8 +155,8 @@ heading "sqlite3 builds a database in the mount"
 	echo "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c"
 	echo "  WHERE n < 10000) INSERT INTO numbers SELECT n, n * n FROM c;"
 } >"$tmp/load.sql"
-printf '[%s] $ sqlite3 %s/demo.db < load.sql   (%d rows of files, 10000 numbers)\n' \
-	"$mnt" "$mnt" "$nfiles"
+printf '[pool] $ sqlite3 %s/demo.db < load.sql   (%d rows of files, 10000 numbers)\n' \
+	"$mnt" "$nfiles"
 "$pmemfile" run -m "$mnt" "$pool" -- sqlite3 "$mnt/demo.db" <"$tmp/load.sql" ||
 	fail "sqlite3 could not load the database (status $?)"
 echo "A new process queries it:"

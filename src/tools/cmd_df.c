@@ -39,11 +39,10 @@ static void df_print(const char *path, const struct statfs *sf,
 	snprintf(extra, sizeof(extra), ", %u%%", percent);
 	df_line("used:", used, bsize, extra);
 	df_line("available:", (uint64_t)sf->f_bavail, bsize, "");
-	printf("inodes:    %u (%u directories)\n", st->inodes, st->dirs);
+	printf("inodes:    %u used", st->inodes);
 	if (sf->f_files)
-		printf("           %llu free of %llu\n",
-		       (unsigned long long)sf->f_ffree,
-		       (unsigned long long)sf->f_files);
+		printf(", %llu free", (unsigned long long)sf->f_ffree);
+	printf(" (%u directories)\n", st->dirs);
 	printf("objects:   %u data blocks, %u block arrays, %u inode "
 	       "arrays\n",
 	       st->blocks, st->block_arrays, st->inode_arrays);

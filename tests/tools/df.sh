@@ -13,7 +13,7 @@ used_blocks() {
 	printf '%s\n' "$out" | sed -n 's/^used: *[^ ]* *(\([0-9]*\) blocks, [0-9]*%)$/\1/p'
 }
 inodes() {
-	printf '%s\n' "$out" | sed -n 's/^inodes: *\([0-9]*\) (\([0-9]*\) directories)$/\1 \2/p'
+	printf '%s\n' "$out" | sed -n 's/^inodes: *\([0-9]*\) used, [0-9]* free (\([0-9]*\) directories)$/\1 \2/p'
 }
 
 df_now

@@ -5,6 +5,16 @@ $(eval $(call c_test,tests/tools/size_parse,$(B)/src/tools/size.o))
 LINT_SOURCES += tests/tools/size_parse.c
 $(eval $(call sh_test,tests/tools/man_current))
 
+# The tests below need the tools, hence the library.
+ifneq ($(filter $(BINOUT)/pmemfile,$(ALL)),)
+$(eval $(call sh_test,tests/tools/mkfs))
+$(eval $(call sh_test,tests/tools/help))
+$(eval $(call sh_test,tests/tools/files))
+$(eval $(call sh_test,tests/tools/pool_errors))
+$(eval $(call sh_test,tests/tools/df))
+$(eval $(call sh_test,tests/tools/run))
+endif
+
 # libpmemobj's view of a pool, for the tests that damage one on purpose.
 ifneq ($(PMEMOBJ_LIBS),)
 TEST_PROGRAMS += $(B)/tests/tools/objpool
