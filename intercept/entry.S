@@ -2,12 +2,13 @@
 /*
  * entry.S -- the code every per-site trampoline calls.
  *
- * A trampoline reaches intercept_entry with %r11 pointing at its site
- * descriptor, 128 bytes below the original stack pointer (the red zone is
- * kept) and a return address pushed. The entry saves what the C code may
+ * A trampoline reaches an entry with %r11 pointing at its site descriptor,
+ * 128 bytes below the stack pointer of the patched code (its red zone is
+ * kept) and a return address pushed. The entry saves what C code may
  * clobber and the kernel would have preserved (the caller-saved general
- * registers, the flags, xmm0-15), builds a struct intercept_regs and calls
- * intercept_dispatch.
+ * registers, the flags, the vector registers: zmm0-31 and k0-7 when the
+ * CPU has AVX-512, ymm0-15 with AVX, else xmm0-15; INTERCEPT_VECTOR_SAVE
+ * may ask for less), builds a struct intercept_regs and calls the C side.
  *
  * intercept_dispatch returns two words: %rax, the value to hand back, and
  * %rdx, 0 for "return %rax to the patched code", or 1 for "execute the real
@@ -16,122 +17,211 @@
  * and rt_sigreturn, where the new thread or process must not return through
  * our stack frames (see trampoline.c for the stub).
  *
- * intercept_clone_entry is called by a raw stub right after the kernel
+ * The clone entries are called by a raw stub right after the kernel
  * returned from a clone-like call, in the parent and in the child, with the
- * system call number in %rcx; it calls intercept_after_clone the same way.
+ * system call number in %rcx; they call intercept_after_clone.
+ *
+ * The call frame information describes each entry as if it had been called
+ * from the patched code right after its syscall instruction (the return
+ * address is read from the site descriptor, the CFA is the patched code's
+ * stack pointer), so that an unwinder, for a thread cancellation or a
+ * debugger's backtrace, steps from the hook into the patched function.
+ *
+ * Frame, from the top (S: the patched code's %rsp, E = S - 136 at entry):
+ *   E+0 return into the trampoline, E-8 rflags, E-16 rax, E-24 rdi,
+ *   E-32 rsi, E-40 rdx, E-48 r10, E-56 r8, E-64 r9, E-72 r11 (site),
+ *   E-80 rcx, E-88 rbp, then the vector registers, aligned.
  */
 
-	.text
+#define SITE_RETURN_TO 40 /* offsetof(struct patch_site, return_to) */
 
-/* The layout of struct intercept_regs (intercept.h), from the top down. */
-.macro SAVE_REGS
+/* DW_CFA_expression: the return address (column 16) is stored at ... */
+#define RA_FROM_R11 .cfi_escape 0x10, 16, 2, 0x7b, SITE_RETURN_TO
+/* ... *(CFA - 208) + SITE_RETURN_TO: the saved r11 */
+#define RA_FROM_FRAME .cfi_escape 0x10, 16, 7, 0x0b, 0x30, 0xff, 0x22, 0x06, \
+	0x23, SITE_RETURN_TO
+/* Flags that the fast restore (sahf, and an add for OF) cannot set. */
+#define FLAGS_SLOW 0x40500 /* TF, DF, AC */
+
+	.text
+.macro PUSH reg
+	pushq	\reg
+	.cfi_adjust_cfa_offset 8
+.endm
+
+.macro POP reg
+	popq	\reg
+	.cfi_adjust_cfa_offset -8
+.endm
+
+.macro SAVE_GPRS
+	.cfi_def_cfa rsp, 136
+	RA_FROM_R11
 	pushfq
-	pushq	%rax
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%r10
-	pushq	%r8
-	pushq	%r9
-	pushq	%r11
-	pushq	%rcx
-	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	PUSH	%rax
+	PUSH	%rdi
+	PUSH	%rsi
+	PUSH	%rdx
+	PUSH	%r10
+	PUSH	%r8
+	PUSH	%r9
+	PUSH	%r11
+	RA_FROM_FRAME
+	PUSH	%rcx
+	PUSH	%rbp
+	.cfi_offset rbp, -224
 	movq	%rsp, %rbp
+	.cfi_def_cfa_register rbp
+.endm
+
+/* width: 0 xmm0-15, 1 ymm0-15, 2 zmm0-31 and k0-7 */
+.macro SAVE_VECTORS width
+.if \width == 2
+	andq	$-64, %rsp
+	subq	$(32 * 64 + 64), %rsp
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	vmovdqa64 %zmm\n, \n*64(%rsp)
+.endr
+.irp n, 0,1,2,3,4,5,6,7
+	kmovq	%k\n, 2048+\n*8(%rsp)
+.endr
+.elseif \width == 1
+	andq	$-32, %rsp
+	subq	$512, %rsp
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqa	%ymm\n, \n*32(%rsp)
+.endr
+.else
 	andq	$-16, %rsp
 	subq	$256, %rsp
-	movaps	%xmm0, 0(%rsp)
-	movaps	%xmm1, 16(%rsp)
-	movaps	%xmm2, 32(%rsp)
-	movaps	%xmm3, 48(%rsp)
-	movaps	%xmm4, 64(%rsp)
-	movaps	%xmm5, 80(%rsp)
-	movaps	%xmm6, 96(%rsp)
-	movaps	%xmm7, 112(%rsp)
-	movaps	%xmm8, 128(%rsp)
-	movaps	%xmm9, 144(%rsp)
-	movaps	%xmm10, 160(%rsp)
-	movaps	%xmm11, 176(%rsp)
-	movaps	%xmm12, 192(%rsp)
-	movaps	%xmm13, 208(%rsp)
-	movaps	%xmm14, 224(%rsp)
-	movaps	%xmm15, 240(%rsp)
-	cld
-	leaq	8(%rbp), %rdi
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movaps	%xmm\n, \n*16(%rsp)
+.endr
+.endif
 .endm
 
-.macro RESTORE_VECTORS
-	movaps	0(%rsp), %xmm0
-	movaps	16(%rsp), %xmm1
-	movaps	32(%rsp), %xmm2
-	movaps	48(%rsp), %xmm3
-	movaps	64(%rsp), %xmm4
-	movaps	80(%rsp), %xmm5
-	movaps	96(%rsp), %xmm6
-	movaps	112(%rsp), %xmm7
-	movaps	128(%rsp), %xmm8
-	movaps	144(%rsp), %xmm9
-	movaps	160(%rsp), %xmm10
-	movaps	176(%rsp), %xmm11
-	movaps	192(%rsp), %xmm12
-	movaps	208(%rsp), %xmm13
-	movaps	224(%rsp), %xmm14
-	movaps	240(%rsp), %xmm15
+.macro RESTORE_VECTORS width
+.if \width == 2
+.irp n, 0,1,2,3,4,5,6,7
+	kmovq	2048+\n*8(%rsp), %k\n
+.endr
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	vmovdqa64 \n*64(%rsp), %zmm\n
+.endr
+.elseif \width == 1
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqa	\n*32(%rsp), %ymm\n
+.endr
+.else
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movaps	\n*16(%rsp), %xmm\n
+.endr
+.endif
 	movq	%rbp, %rsp
-	popq	%rbp
+	.cfi_def_cfa_register rsp
+	POP	%rbp
+	.cfi_restore rbp
 .endm
 
-	.globl	intercept_entry
-	.hidden	intercept_entry
-	.type	intercept_entry, @function
-intercept_entry:
-	.cfi_startproc
-	SAVE_REGS
-	call	intercept_dispatch
-	RESTORE_VECTORS
-	popq	%rcx
-	popq	%r11
-	popq	%r9
-	popq	%r8
-	popq	%r10
-	testq	%rdx, %rdx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+/*
+ * Back to the trampoline with %rax, the result, and every other register
+ * as it was. popfq is slow; the arithmetic flags are put back with sahf
+ * and an add that sets OF, unless a rare flag (DF, TF, AC) must come back.
+ */
+.macro RETURN_RESULT
+	movq	%rax, (%rsp)
+	movq	8(%rsp), %rax
+	testl	$FLAGS_SLOW, %eax
+	.cfi_remember_state
 	jnz	1f
+	movl	%eax, %ecx
+	shll	$8, %eax
+	shrl	$11, %ecx
+	andl	$1, %ecx
+	addb	$0x7f, %cl
+	sahf
+	POP	%rax
 	leaq	8(%rsp), %rsp
-	popfq
+	.cfi_adjust_cfa_offset -8
 	ret
 1:
-	/* Raw path: back to the state of the site, then to its raw stub. */
-	movq	%rax, %rcx
-	popq	%rax
+	.cfi_restore_state
+	POP	%rax
 	popfq
+	.cfi_adjust_cfa_offset -8
+	ret
+.endm
+
+.macro ENTRY name, width
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
+\name:
+	.cfi_startproc simple
+	SAVE_GPRS
+	SAVE_VECTORS \width
+	cld
+	leaq	8(%rbp), %rdi
+	call	intercept_dispatch
+	RESTORE_VECTORS \width
+	POP	%rcx
+	POP	%r11
+	POP	%r9
+	POP	%r8
+	POP	%r10
+	testq	%rdx, %rdx
+	POP	%rdx
+	POP	%rsi
+	POP	%rdi
+	jnz	2f
+	RETURN_RESULT
+2:
+	/* Raw path: back to the state of the site, then to its raw stub. */
+	.cfi_adjust_cfa_offset 16
+	movq	%rax, %rcx
+	POP	%rax
+	popfq
+	.cfi_adjust_cfa_offset -8
 	leaq	136(%rsp), %rsp
+	.cfi_adjust_cfa_offset -136
 	jmp	*%rcx
 	.cfi_endproc
-	.size	intercept_entry, .-intercept_entry
+	.size	\name, .-\name
+.endm
 
-	.globl	intercept_clone_entry
-	.hidden	intercept_clone_entry
-	.type	intercept_clone_entry, @function
-intercept_clone_entry:
-	.cfi_startproc
-	SAVE_REGS
+.macro CLONE_ENTRY name, width
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
+\name:
+	.cfi_startproc simple
+	SAVE_GPRS
+	SAVE_VECTORS \width
+	cld
+	leaq	8(%rbp), %rdi
 	call	intercept_after_clone
-	RESTORE_VECTORS
-	popq	%rcx
-	popq	%r11
-	popq	%r9
-	popq	%r8
-	popq	%r10
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-	popq	%rax
-	popfq
-	ret
+	RESTORE_VECTORS \width
+	POP	%rcx
+	POP	%r11
+	POP	%r9
+	POP	%r8
+	POP	%r10
+	POP	%rdx
+	POP	%rsi
+	POP	%rdi
+	movq	(%rsp), %rax
+	RETURN_RESULT
 	.cfi_endproc
-	.size	intercept_clone_entry, .-intercept_clone_entry
+	.size	\name, .-\name
+.endm
+
+	ENTRY intercept_entry_xmm, 0
+	ENTRY intercept_entry_ymm, 1
+	ENTRY intercept_entry_zmm, 2
+	CLONE_ENTRY intercept_clone_entry_xmm, 0
+	CLONE_ENTRY intercept_clone_entry_ymm, 1
+	CLONE_ENTRY intercept_clone_entry_zmm, 2
 
 /*
  * long syscall_no_intercept(long nr, ...): the arguments arrive in the C

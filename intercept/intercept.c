@@ -47,6 +47,7 @@ struct object_choice {
 	uintptr_t libc_base; /* the object holding libc's syscall() */
 	uintptr_t vdso_base;
 	int all; /* INTERCEPT_ALL_OBJS=1 */
+	enum vector_save vectors;
 	int found_libc;
 	unsigned patched, padding_jumps, left, objects;
 };
@@ -97,6 +98,7 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	obj.base = info->dlpi_addr;
 	obj.phdr = info->dlpi_phdr;
 	obj.phnum = info->dlpi_phnum;
+	obj.vector_save = c->vectors;
 	if (obj.name == NULL)
 		return 0;
 	ret = patch_object(&obj, &stats);
@@ -176,6 +178,7 @@ static void __attribute__((constructor)) intercept_init(void)
 	c.libc_base = base_of((const void *)syscall);
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.all = all != NULL && strcmp(all, "1") == 0;
+	c.vectors = intercept_vector_save(getenv("INTERCEPT_VECTOR_SAVE"));
 	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {
 		intercept_log_msg("intercept: no libc found, inert", NULL);
 		return;

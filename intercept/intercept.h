@@ -18,7 +18,12 @@ struct patch_site {
 	void *raw_clone;    /* raw stubs: the real call, then after_clone */
 	void *raw_vfork;
 	void *raw_clone3;
+	/* syscall + 2 in the patched code: for the unwinder (entry.S) */
+	uintptr_t return_to;
 };
+
+_Static_assert(offsetof(struct patch_site, return_to) == 40,
+	       "entry.S knows this offset");
 
 /* Saved by entry.S, lowest address first. */
 struct intercept_regs {
@@ -37,9 +42,21 @@ struct intercept_action {
 struct intercept_action intercept_dispatch(struct intercept_regs *regs);
 void intercept_after_clone(struct intercept_regs *regs);
 
-/* entry.S */
-void intercept_entry(void);
-void intercept_clone_entry(void);
+/* entry.S: the vector registers saved around the hook differ */
+void intercept_entry_xmm(void);
+void intercept_entry_ymm(void);
+void intercept_entry_zmm(void);
+void intercept_clone_entry_xmm(void);
+void intercept_clone_entry_ymm(void);
+void intercept_clone_entry_zmm(void);
+
+enum vector_save { VECTOR_SAVE_XMM, VECTOR_SAVE_YMM, VECTOR_SAVE_ZMM };
+
+/*
+ * The widest state the CPU and the kernel have, narrowed by
+ * INTERCEPT_VECTOR_SAVE=xmm|ymm (value: the environment's, or NULL).
+ */
+enum vector_save intercept_vector_save(const char *asked);
 
 /* Set when this process is intercepted (see syscall_hook_in_process_allowed) */
 extern int intercept_active;

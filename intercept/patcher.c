@@ -416,7 +416,8 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 		if (pt->segs[i].hi > hi)
 			hi = pt->segs[i].hi;
 	}
-	ret = trampoline_area_create(a, lo, hi, pt->nplans);
+	ret = trampoline_area_create(a, lo, hi, pt->nplans,
+				     (enum vector_save)pt->obj->vector_save);
 	if (ret != 0)
 		return ret;
 	for (size_t i = 0; i < pt->nplans; i++) {

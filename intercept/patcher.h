@@ -14,6 +14,7 @@ struct patch_object {
 	uintptr_t base;
 	const ElfW(Phdr) * phdr;
 	int phnum;
+	int vector_save; /* enum vector_save: which entry the sites call */
 };
 
 struct patch_stats {

@@ -34,6 +34,7 @@
  * from the raw stub straight into the patched code: no frame of ours is
  * left for it to unwind.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -51,6 +52,37 @@
 /* Generous: the largest window plus the fixed parts. */
 #define SITE_CODE_MAX 320
 #define REACH 0x7ff00000L
+
+static enum vector_save widest_vector_state(void)
+{
+	unsigned int eax, ebx, ecx, edx, xcr0, xcr0_hi;
+
+	if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
+		return VECTOR_SAVE_XMM;
+	/* AVX, and OSXSAVE: the kernel manages the state XCR0 enables */
+	if (!(ecx & (1u << 28)) || !(ecx & (1u << 27)))
+		return VECTOR_SAVE_XMM;
+	__asm__("xgetbv" : "=a"(xcr0), "=d"(xcr0_hi) : "c"(0));
+	if ((xcr0 & 0x6) != 0x6)
+		return VECTOR_SAVE_XMM;
+	/* AVX512F and AVX512BW (64-bit masks), opmask and ZMM state on */
+	if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) ||
+	    !(ebx & (1u << 16)) || !(ebx & (1u << 30)) || (xcr0 & 0xe0) != 0xe0)
+		return VECTOR_SAVE_YMM;
+	return VECTOR_SAVE_ZMM;
+}
+
+enum vector_save intercept_vector_save(const char *asked)
+{
+	enum vector_save widest = widest_vector_state();
+
+	if (asked != NULL && strcmp(asked, "xmm") == 0)
+		return VECTOR_SAVE_XMM;
+	if (asked != NULL && strcmp(asked, "ymm") == 0 &&
+	    widest > VECTOR_SAVE_YMM)
+		return VECTOR_SAVE_YMM;
+	return widest;
+}
 
 /* Every byte of the area within rel32 reach of every byte of [lo, hi). */
 static int reachable(uintptr_t area, size_t size, uintptr_t lo, uintptr_t hi)
@@ -122,7 +154,8 @@ static uintptr_t find_gap(uintptr_t lo, uintptr_t hi, size_t size)
 }
 
 int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
-			   uintptr_t hi, size_t nsites)
+			   uintptr_t hi, size_t nsites,
+			   enum vector_save vectors)
 {
 	size_t data = 2 * sizeof(void *) + nsites * sizeof(struct patch_site);
 	size_t size;
@@ -154,8 +187,20 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 	a->size = size;
 	a->data_size = data;
 	a->entry_slot = p;
-	a->entry_slot[0] = (void *)intercept_entry;
-	a->entry_slot[1] = (void *)intercept_clone_entry;
+	switch (vectors) {
+	case VECTOR_SAVE_ZMM:
+		a->entry_slot[0] = (void *)intercept_entry_zmm;
+		a->entry_slot[1] = (void *)intercept_clone_entry_zmm;
+		break;
+	case VECTOR_SAVE_YMM:
+		a->entry_slot[0] = (void *)intercept_entry_ymm;
+		a->entry_slot[1] = (void *)intercept_clone_entry_ymm;
+		break;
+	default:
+		a->entry_slot[0] = (void *)intercept_entry_xmm;
+		a->entry_slot[1] = (void *)intercept_clone_entry_xmm;
+		break;
+	}
 	a->sites = (struct patch_site *)(a->entry_slot + 2);
 	a->nsites = nsites;
 	a->code_next = a->base + data;
@@ -323,6 +368,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 
 	site->object = object;
 	site->offset = p->syscall_addr - base;
+	site->return_to = p->syscall_addr + 2;
 	p->trampoline = (uintptr_t)a->code_next;
 	a->used_sites++;
 	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);

@@ -39,7 +39,8 @@ struct trampoline_area {
  * of [lo, hi).
  */
 int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
-			   uintptr_t hi, size_t nsites);
+			   uintptr_t hi, size_t nsites,
+			   enum vector_save vectors);
 
 /* Writes the trampoline of p; fills p->trampoline. */
 int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
