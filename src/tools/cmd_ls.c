@@ -61,22 +61,36 @@ static void ls_print_long(const struct ls_entry *e, const struct ls_widths *w)
 	printf("\n");
 }
 
+/* The entry's name is relative to dir, or a whole path if dir is NULL. */
 static int ls_stat_entry(PMEMfilepool *pfp, PMEMfile *dir, struct ls_entry *e)
 {
 	ssize_t n;
+	int ret;
 
-	if (pmemfile_fstatat(pfp, dir, e->name, &e->st,
-			     PMEMFILE_AT_SYMLINK_NOFOLLOW) != 0)
+	ret = dir ? pmemfile_fstatat(pfp, dir, e->name, &e->st,
+				     PMEMFILE_AT_SYMLINK_NOFOLLOW)
+		  : pmemfile_lstat(pfp, e->name, &e->st);
+	if (ret != 0)
 		return -errno;
 	e->target[0] = '\0';
 	if (!S_ISLNK(e->st.st_mode))
 		return 0;
-	n = pmemfile_readlinkat(pfp, dir, e->name, e->target,
-				sizeof(e->target) - 1);
+	n = dir ? pmemfile_readlinkat(pfp, dir, e->name, e->target,
+				      sizeof(e->target) - 1)
+		: pmemfile_readlink(pfp, e->name, e->target,
+				    sizeof(e->target) - 1);
 	if (n < 0)
 		return -errno;
 	e->target[n] = '\0';
 	return 0;
+}
+
+/* What joins a directory's path and a name in it. */
+static const char *ls_separator(const char *dir)
+{
+	size_t len = strlen(dir);
+
+	return len == 0 || dir[len - 1] == '/' ? "" : "/";
 }
 
 static int ls_long(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
@@ -94,7 +108,8 @@ static int ls_long(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		e[i].name = names[i];
 		err = ls_stat_entry(pfp, dir, &e[i]);
 		if (err) {
-			tool_error("cannot access '%s/%s': %s", path, names[i],
+			tool_error("cannot access '%s%s%s': %s", path,
+				   ls_separator(path), names[i],
 				   strerror(-err));
 			e[i].name = NULL;
 			ret = TOOL_FAIL;
@@ -167,7 +182,7 @@ static int ls_path(PMEMfilepool *pfp, const char *path, bool all, bool lng)
 		tool_error("%s", strerror(ENOMEM));
 		return TOOL_FAIL;
 	}
-	ret = ls_long(pfp, PMEMFILE_AT_CWD, "", &name, 1);
+	ret = ls_long(pfp, NULL, "", &name, 1);
 	free(name);
 	return ret;
 }

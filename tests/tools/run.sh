@@ -73,4 +73,20 @@ expect_run 0 "through the shim" "" "$PF" run -m /mnt/other p.pool -- \
 	cat /mnt/other/d/f
 "$PF" put p.pool local /g || failed=1
 expect_run 0 "through the shim" "" "$PF" run p.pool cat /mnt/pmemfile/g
+
+# A symbolic link made by a program, as the C API tools see it.
+expect_run 0 "" "" "$PF" run p.pool -- ln -s d/f /mnt/pmemfile/link
+run "$PF" ls -l p.pool /
+expect "ls -l of a symbolic link" "$(printf '%s\n' "$out" | grep ' link ' |
+	sed 's/.* \(link .*\)/\1/')" "link -> d/f"
+expect "mode column of a symbolic link" \
+	"$(printf '%s\n' "$out" | grep ' link ' | cut -c1-10)" "lrwxrwxrwx"
+run "$PF" stat p.pool /link
+expect "stat of a symbolic link" "$(printf '%s\n' "$out" | sed -n 2,4p)" \
+	"type:   symbolic link
+target: d/f
+mode:   0777 (lrwxrwxrwx)"
+expect_run 0 "through the shim" "" "$PF" cat p.pool /link
+expect_run 0 "" "" "$PF" rm p.pool /link
+expect_run 0 "through the shim" "" "$PF" cat p.pool /d/f
 finish
