@@ -13,6 +13,7 @@ $(eval $(call sh_test,tests/tools/files))
 $(eval $(call sh_test,tests/tools/pool_errors))
 $(eval $(call sh_test,tests/tools/df))
 $(eval $(call sh_test,tests/tools/run))
+$(eval $(call sh_test,tests/tools/install))
 endif
 
 # libpmemobj's view of a pool, for the tests that damage one on purpose.
