@@ -15,7 +15,7 @@ endef
 
 # Programs using the counting hook of hook_count.c.
 TI_HOOKED := hook_results threads fork clone_stack vfork spawn exit_group \
-	clone_hook_args cancel sigaltstack siglongjmp dlopen_all_objs \
+	clone_hook_args cancel sigaltstack siglongjmp dlopen_all_objs backtrace \
 	signals
 $(foreach t,$(TI_HOOKED),$(eval $(call ti_program,$(t),$(TIB)/hook_count.o,-lpthread)))
 
@@ -60,7 +60,8 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	exit_group signals exec log cmdline_filter strace_compare \
 	example_logger example_getdents real_ls real_sh real_python3 \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
-	archive tricky_sites logger_programs siglongjmp dlopen_all_objs
+	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
+	backtrace
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
