@@ -98,6 +98,18 @@ int pool_probe(const char *path)
 	return ret;
 }
 
+/* The library's message without the path it may start with; NULL if none. */
+static const char *pool_reason(const char *path, const char *msg)
+{
+	size_t len = strlen(path);
+
+	if (!msg || !msg[0])
+		return NULL;
+	if (strncmp(msg, path, len) == 0 && strncmp(msg + len, ": ", 2) == 0)
+		return msg + len + 2;
+	return msg;
+}
+
 PMEMfilepool *pool_open(const char *path)
 {
 	PMEMfilepool *pfp;
@@ -112,8 +124,8 @@ PMEMfilepool *pool_open(const char *path)
 		tool_error("%s: the pool is in use by another process", path);
 		return NULL;
 	}
-	why = pmemfile_errormsg();
+	why = pool_reason(path, pmemfile_errormsg());
 	tool_error("%s: cannot open the pool: %s", path,
-		   why && why[0] ? why : strerror(errno));
+		   why ? why : strerror(errno));
 	return NULL;
 }

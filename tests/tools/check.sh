@@ -35,6 +35,13 @@ expect "last line of check with a damaged superblock" \
 [ "$(printf '%s\n' "$out" | wc -l)" -ge 2 ] ||
 	{ echo "FAIL: check named no problem: $out"; failed=1; }
 
+run "$PF" ls magic.pool
+expect "status of ls with a damaged superblock" "$rc" 1
+case $err in
+"pmemfile ls: magic.pool: cannot open the pool: "*magic*) ;;
+*) expect "ls with a damaged superblock" "$err" "pmemfile ls: magic.pool: cannot open the pool: ...magic..." ;;
+esac
+
 # The root directory's inode made into a regular file.
 cp good.pool root.pool
 off=$(offset root.pool root_inode.mode)

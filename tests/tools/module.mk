@@ -14,6 +14,8 @@ $(eval $(call sh_test,tests/tools/pool_errors))
 $(eval $(call sh_test,tests/tools/df))
 $(eval $(call sh_test,tests/tools/run))
 $(eval $(call sh_test,tests/tools/install))
+$(eval $(call sh_test,tests/tools/check))
+$(eval $(call sh_test,tests/tools/mkfs_sparse))
 endif
 
 # libpmemobj's view of a pool, for the tests that damage one on purpose.
