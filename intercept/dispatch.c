@@ -4,6 +4,7 @@
  * then either hand back its answer or make the real call.
  */
 #include <stddef.h>
+#include <string.h>
 #include <sys/syscall.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -51,6 +52,70 @@ static void *raw_stub_for(const struct patch_site *site, long nr)
 	}
 }
 
+/*
+ * clone3 reads its arguments from memory that the parent may reuse as soon
+ * as the call returned, before the child got to run its hook. The kernel is
+ * given a copy instead, which the child finds through %rdi (preserved by
+ * the call), and %rdi gets its value back in both.
+ */
+#define CLONE3_ARGS_MAX 128
+#define CLONE3_COPIES 64
+#define CLONE_VM_FLAG 0x100UL
+
+struct clone3_copy {
+	unsigned long args[CLONE3_ARGS_MAX / sizeof(unsigned long)];
+	long rdi;
+	int users; /* processes still to read it: 2, or 1 without CLONE_VM */
+};
+
+static struct clone3_copy clone3_copies[CLONE3_COPIES];
+
+static void clone3_stash(struct intercept_regs *regs)
+{
+	const unsigned long *ca = (const unsigned long *)regs->rdi;
+	size_t size = (size_t)regs->rsi;
+
+	if (ca == NULL || size < 64 || size > CLONE3_ARGS_MAX)
+		return;
+	for (int i = 0; i < CLONE3_COPIES; i++) {
+		struct clone3_copy *c = &clone3_copies[i];
+		int free_slot = 0;
+		int users = (ca[0] & CLONE_VM_FLAG) ? 2 : 1;
+
+		if (!__atomic_compare_exchange_n(&c->users, &free_slot, users,
+						 0, __ATOMIC_ACQUIRE,
+						 __ATOMIC_RELAXED))
+			continue;
+		memcpy(c->args, ca, size);
+		c->rdi = regs->rdi;
+		regs->rdi = (long)c->args;
+		return;
+	}
+}
+
+/* The copy %rdi points to, after the call: %rdi gets its value back. */
+static struct clone3_copy *clone3_unstash(struct intercept_regs *regs)
+{
+	uintptr_t p = (uintptr_t)regs->rdi;
+	uintptr_t lo = (uintptr_t)clone3_copies;
+	struct clone3_copy *c;
+
+	if (p < lo || p >= lo + sizeof(clone3_copies) ||
+	    (p - lo) % sizeof(clone3_copies[0]) != 0)
+		return NULL;
+	c = (struct clone3_copy *)p;
+	regs->rdi = c->rdi;
+	return c;
+}
+
+static void clone3_release(struct clone3_copy *c, long result)
+{
+	if (result < 0)
+		__atomic_store_n(&c->users, 0, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_sub(&c->users, 1, __ATOMIC_RELEASE);
+}
+
 static void call_clone_hooks(long nr, const long args[6], long result)
 {
 	unsigned long flags = 0;
@@ -65,7 +130,7 @@ static void call_clone_hooks(long nr, const long args[6], long result)
 		ptid = (int *)args[2];
 		ctid = (int *)args[3];
 		tls = args[4];
-	} else if (nr == SYS_clone3 && args[0] != 0 && args[1] >= 64) {
+	} else if (nr == SYS_clone3 && args[0] != 0) {
 		/* struct clone_args: flags, pidfd, child_tid, parent_tid,
 		 * exit_signal, stack, stack_size, tls */
 		const unsigned long *ca = (const unsigned long *)args[0];
@@ -97,6 +162,20 @@ static int is_clone_like(long nr)
 	       nr == SYS_fork;
 }
 
+/*
+ * exit and exit_group never return, execve does not when it works: their
+ * line is written before (a failed execve gets a second one).
+ */
+static void log_around_before(const struct patch_site *site, long nr,
+			      const long args[6])
+{
+	if (nr == SYS_exit || nr == SYS_exit_group || nr == SYS_execve ||
+	    nr == SYS_execveat)
+		intercept_log_syscall(site, nr, args, 0, 0);
+	else
+		intercept_log_before(nr, args);
+}
+
 struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 {
 	const long args[6] = {regs->rdi, regs->rsi, regs->rdx,
@@ -118,13 +197,20 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	}
 
 	raw = raw_stub_for(regs->site, nr);
-	if (raw != NULL)
+	if (raw != NULL) {
+		if (nr == SYS_clone3)
+			clone3_stash(regs);
 		return (struct intercept_action){(long)raw, 1};
+	}
 
+	if (intercept_log_fd >= 0)
+		log_around_before(regs->site, nr, args);
 	result = raw_syscall6(nr, args[0], args[1], args[2], args[3], args[4],
 			      args[5]);
-	if (intercept_log_fd >= 0)
+	if (intercept_log_fd >= 0) {
+		intercept_log_after(nr, args);
 		intercept_log_syscall(regs->site, nr, args, result, 0);
+	}
 	if (nr == SYS_fork)
 		call_clone_hooks(nr, args, result);
 	return (struct intercept_action){result, 0};
@@ -132,12 +218,17 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 
 void intercept_after_clone(struct intercept_regs *regs)
 {
-	const long args[6] = {regs->rdi, regs->rsi, regs->rdx,
-			      regs->r10, regs->r8,  regs->r9};
+	long args[6] = {regs->rdi, regs->rsi, regs->rdx,
+			regs->r10, regs->r8,  regs->r9};
+	struct clone3_copy *copy = NULL;
 	long nr = regs->rcx;
 
+	if (nr == SYS_clone3)
+		copy = clone3_unstash(regs);
 	if (intercept_log_fd >= 0)
 		intercept_log_syscall(regs->site, nr, args, regs->rax, 0);
 	if (is_clone_like(nr))
 		call_clone_hooks(nr, args, regs->rax);
+	if (copy != NULL)
+		clone3_release(copy, regs->rax);
 }

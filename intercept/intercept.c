@@ -169,6 +169,12 @@ static void __attribute__((constructor)) intercept_init(void)
 
 	intercept_log_open(getenv("INTERCEPT_LOG"),
 			   trunc == NULL || strcmp(trunc, "0") != 0);
+	/*
+	 * The programs this one executes append to the log it started,
+	 * rather than truncate it (with INTERCEPT_LOG=path- each has its own).
+	 */
+	if (intercept_log_fd >= 0)
+		setenv("INTERCEPT_LOG_TRUNC", "0", 1);
 	if (!cmdline_allowed(getenv("INTERCEPT_HOOK_CMDLINE_FILTER"))) {
 		intercept_log_msg("intercept: command filtered out, inert",
 				  NULL);

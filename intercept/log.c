@@ -131,20 +131,95 @@ static void path_with_pid(struct log_line *l, const char *path)
 	l->buf[l->len] = '\0';
 }
 
-void intercept_log_open(const char *path, int truncate)
+/* The log's file name, to open it again when the program closed it. */
+static struct log_line log_name;
+
+/*
+ * The log lives at a high descriptor, where programs that close or reuse
+ * 3, 4, ... leave it alone; at least LOG_FD_MIN, above min_fd.
+ */
+#define LOG_FD_MIN 512
+
+static int move_high(long fd, long min_fd)
 {
-	struct log_line name = {0};
+	long high;
+
+	if (min_fd < LOG_FD_MIN)
+		min_fd = LOG_FD_MIN;
+	high = syscall_no_intercept(SYS_fcntl, fd, F_DUPFD_CLOEXEC, min_fd);
+	if (high < 0)
+		return (int)fd;
+	syscall_no_intercept(SYS_close, fd);
+	return (int)high;
+}
+
+static int open_log(int truncate)
+{
 	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 	long fd;
 
-	if (path == NULL || path[0] == '\0')
-		return;
-	path_with_pid(&name, path);
 	if (truncate)
 		flags |= O_TRUNC;
-	fd = syscall_no_intercept(SYS_open, name.buf, flags, 0644);
-	if (fd >= 0)
-		intercept_log_fd = (int)fd;
+	fd = syscall_no_intercept(SYS_open, log_name.buf, flags, 0644);
+	if (fd < 0)
+		return -1;
+	return move_high(fd, 0);
+}
+
+void intercept_log_open(const char *path, int truncate)
+{
+	if (path == NULL || path[0] == '\0')
+		return;
+	path_with_pid(&log_name, path);
+	intercept_log_fd = open_log(truncate);
+}
+
+/* Does the call close or replace the log's descriptor? */
+static int hits_log_fd(long nr, const long args[6])
+{
+	unsigned long fd = (unsigned long)intercept_log_fd;
+
+	switch (nr) {
+	case SYS_close:
+		return (unsigned long)args[0] == fd;
+	case SYS_dup2:
+	case SYS_dup3:
+		return (unsigned long)args[1] == fd;
+	case SYS_close_range:
+		return (unsigned int)args[0] <= fd &&
+		       fd <= (unsigned int)args[1];
+	default:
+		return 0;
+	}
+}
+
+void intercept_log_before(long nr, const long args[6])
+{
+	long high;
+
+	if (!hits_log_fd(nr, args))
+		return;
+	if (nr == SYS_close_range) {
+		if ((unsigned int)args[1] >= 0x7fffffff)
+			return; /* opened again afterwards */
+		high = syscall_no_intercept(SYS_fcntl, intercept_log_fd,
+					    F_DUPFD_CLOEXEC,
+					    (long)(unsigned int)args[1] + 1);
+	} else {
+		high = syscall_no_intercept(SYS_fcntl, intercept_log_fd,
+					    F_DUPFD_CLOEXEC, LOG_FD_MIN);
+	}
+	/* the call itself closes the old number */
+	if (high >= 0)
+		intercept_log_fd = (int)high;
+}
+
+void intercept_log_after(long nr, const long args[6])
+{
+	if (nr == SYS_close_range && hits_log_fd(nr, args) &&
+	    (unsigned int)args[1] >= 0x7fffffff &&
+	    !((unsigned long)args[2] & 4 /* CLOSE_RANGE_CLOEXEC */))
+		intercept_log_fd = open_log(0);
 }
 
 void intercept_log_msg(const char *first, ...)
@@ -173,7 +248,10 @@ void intercept_log_syscall(const struct patch_site *site, long nr,
 	log_str(&l, " -- ");
 	log_syscall_args(&l, nr, args, result);
 	log_str(&l, " = ");
-	if (result < 0 && result >= -4095) {
+	if (nr == SYS_exit || nr == SYS_exit_group ||
+	    ((nr == SYS_execve || nr == SYS_execveat) && result == 0)) {
+		log_char(&l, '?'); /* logged before: there may be no after */
+	} else if (result < 0 && result >= -4095) {
 		log_dec(&l, result);
 	} else if (nr == SYS_mmap || nr == SYS_brk || nr == SYS_mremap) {
 		log_hex(&l, (unsigned long)result);

@@ -29,6 +29,14 @@ void log_write(struct log_line *l);
 /* Opens the log named by INTERCEPT_LOG (envp style value), if any. */
 void intercept_log_open(const char *path, int truncate);
 
+/*
+ * Around a call the hook let through: a close, dup2, dup3 or close_range
+ * that would take the log's descriptor moves the log elsewhere first (or
+ * opens it again after).
+ */
+void intercept_log_before(long nr, const long args[6]);
+void intercept_log_after(long nr, const long args[6]);
+
 /* A printf-less message: the strings of the NULL-terminated list. */
 void intercept_log_msg(const char *first, ...);
 
