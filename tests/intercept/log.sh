@@ -50,5 +50,10 @@ logs=$(ls plog-* | sed 's/^plog-//' | sort -n | xargs)
 [ "$pids" = "$logs" ] || fail "logs for pids '$logs', processes '$pids'"
 [ "$(grep -l 'openat(.*"input"' plog-* | wc -l)" = 2 ] ||
 	fail "want two of the three logs (the heads') to open \"input\""
+# A log that cannot be created changes nothing for the program.
+LD_PRELOAD=$LIB INTERCEPT_LOG=/nonexistent/dir/log head -n 5 input >out 2>err ||
+	fail "head with an unwritable INTERCEPT_LOG failed"
+expect_same "head output with an unwritable log" input out
+[ -s err ] && fail "head with an unwritable log said: $(cat err)"
 echo "INTERCEPT_LOG, its pid suffix and INTERCEPT_LOG_TRUNC work"
 exit 0

@@ -60,7 +60,7 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	example_logger example_getdents real_ls real_sh real_python3 \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
-	backtrace vector_regs cancel
+	backtrace vector_regs cancel log_threads
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk

@@ -1,0 +1,14 @@
+#!/bin/sh
+# INTERCEPT_LOG from 8 threads making 1600 calls at once: no line lost, cut
+# or mixed with another.
+. "$TEST_TOP/tests/intercept/lib.sh"
+
+INTERCEPT_LOG=$PWD/log "$TB/threads" >/dev/null || fail "threads failed"
+ppid=$$
+n=$(grep -c " -- getppid() = $ppid\$" log)
+[ "$n" = 1600 ] || fail "$n getppid lines, want 1600"
+bad=$(grep -Ev '^[^ ]+ 0x[0-9a-f]+ -- ([a-z_0-9]+\(.*\) = .+|syscall not patched: .+)$' log |
+	grep -v '^intercept: ')
+[ -z "$bad" ] || { echo "$bad" | head; fail "malformed lines in the log"; }
+echo "1600 lines from 8 threads, all whole"
+exit 0
