@@ -61,7 +61,7 @@ now_ms() {
 
 elapsed_since() {
 	ms=$(($(now_ms) - $1))
-	printf '(%d.%03d s)\n' $((ms / 1000)) $((ms % 1000))
+	printf '(took %d.%03d s)\n' $((ms / 1000)) $((ms % 1000))
 }
 
 [ -x "$pmemfile" ] || fail "$pmemfile is not built (run make)"
@@ -77,7 +77,7 @@ if [ -e "$pool" ]; then
 		echo "Reusing the pool of an earlier run, $pool. It holds:"
 		show "$pmemfile" ls -l "$pool" /
 		echo "Removing what the earlier run put there:"
-		show "$pmemfile" rm -r -f "$pool" /src /demo.db
+		show "$pmemfile" rm -r -f "$pool" /src /demo.db /demo.db-journal
 	elif [ "$(tail -n 1 "$tmp/check")" != "$pool: damaged" ]; then
 		cat "$tmp/check" >&2
 		fail "cannot use $pool (left as it is)"
@@ -162,8 +162,8 @@ printf '[pool] $ sqlite3 %s/demo.db < load.sql   (%d rows of files, 10000 number
 echo "A new process queries it:"
 on_pool sqlite3 -header -column "$mnt/demo.db" \
 	"SELECT path, bytes FROM files ORDER BY bytes DESC, path LIMIT 5;"
-on_pool sqlite3 "$mnt/demo.db" \
-	"SELECT count(*) || ' numbers, sum of squares ' || sum(square) FROM numbers;"
+on_pool sqlite3 -header -column "$mnt/demo.db" \
+	"SELECT count(*), sum(square) FROM numbers;"
 on_pool sqlite3 "$mnt/demo.db" "PRAGMA integrity_check;"
 want=$(awk '{ print $1 }' "$tmp/ref.sums" | head -n 1)
 first=$(head -n 1 "$tmp/files")
