@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * fork.c -- fork (and _Fork) children stay intercepted: the clone_child hook
- * runs in the child, the clone_parent hook in the parent with the child's
- * pid, and the child's own system calls reach its copy of the hook,
- * generation after generation.
+ * fork.c -- fork (and _Fork, and the raw fork, clone and clone3 calls
+ * without a new stack) children stay intercepted: the clone_child hook runs
+ * in the child, the clone_parent hook in the parent with the child's pid,
+ * and the child's own system calls reach its copy of the hook, generation
+ * after generation.
  */
+#include <linux/sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -69,6 +72,35 @@ int main(void)
 		_exit(0);
 	}
 	check_parent(pid);
+
+	/* The raw calls, through syscall(): fork, and clone/clone3 with no
+	 * new stack, which return into the caller's frame on both sides. */
+	hook_count_reset();
+	pid = syscall(SYS_fork);
+	if (pid == 0) {
+		child_checks(1, me);
+		_exit(0);
+	}
+	check_parent(pid);
+	CHECK_EQ(hook_count_calls(SYS_fork), 1, "fork calls seen");
+
+	hook_count_reset();
+	pid = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0) {
+		child_checks(1, me);
+		_exit(0);
+	}
+	check_parent(pid);
+
+	struct clone_args args = {.exit_signal = SIGCHLD};
+	hook_count_reset();
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		child_checks(1, me);
+		_exit(0);
+	}
+	check_parent(pid);
+	CHECK_EQ(hook_count_calls(SYS_clone3), 1, "clone3 calls seen");
 	printf("fork children intercepted\n");
 	return 0;
 }
