@@ -19,6 +19,14 @@ n=$(grep -c '^exit .*allowed=1 comm=cat$' hook.out)
 grep '^exit .*comm=cat$' hook.out | grep -q 'calls=0 ' &&
 	fail "a cat was intercepted but its hook saw no calls"
 
+# The filter is applied again to a new image: sh is left alone, and the cat
+# it becomes by execve is intercepted.
+rm hook.out
+LD_PRELOAD=$HOOK TEST_HOOK_OUT=$PWD/hook.out INTERCEPT_HOOK_CMDLINE_FILTER=cat \
+	sh -c 'exec cat input' >out || fail "sh -c 'exec cat' failed"
+grep -q '^exit .*allowed=1 comm=cat$' hook.out ||
+	{ cat hook.out; fail "the cat exec'd by sh was not intercepted"; }
+
 # A filter naming another command leaves cat alone.
 rm hook.out
 LD_PRELOAD=$HOOK TEST_HOOK_OUT=$PWD/hook.out \
