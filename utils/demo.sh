@@ -116,6 +116,22 @@ start=$(now_ms)
 on_pool tar -xf "$tmp/src.tar" -C "$mnt/src"
 elapsed_since "$start"
 
+# Read back without the shim, so that files that went to the kernel by
+# mistake can never pass for files in the pool.
+echo "Read back with the C API (pmemfile ls/get, no shim):"
+"$pmemfile" ls -a "$pool" /src | grep -v '^\.\.\{0,1\}$' >"$tmp/pool.top" ||
+	fail "pmemfile ls of /src"
+(cd "$tmp/ref" && ls -A | LC_ALL=C sort) >"$tmp/ref.top"
+LC_ALL=C sort "$tmp/pool.top" | cmp -s - "$tmp/ref.top" ||
+	fail "the pool's /src does not hold the tree's top-level entries"
+first=$(grep -x README.md "$tmp/files" || head -n 1 "$tmp/files")
+"$pmemfile" get "$pool" "/src/$first" "$tmp/first" ||
+	fail "pmemfile get /src/$first"
+cmp -s "$tmp/first" "$tmp/ref/$first" ||
+	fail "/src/$first in the pool differs from the original"
+echo "/src holds the $(wc -l <"$tmp/ref.top") top-level entries of the tree;" \
+	"/src/$first is byte-identical."
+
 heading "ls and du look at them"
 on_pool ls -l "$mnt/src"
 on_pool du -sh "$mnt/src"
@@ -166,13 +182,14 @@ on_pool sqlite3 -header -column "$mnt/demo.db" \
 	"SELECT count(*), sum(square) FROM numbers;"
 on_pool sqlite3 "$mnt/demo.db" "PRAGMA integrity_check;"
 want=$(awk '{ print $1 }' "$tmp/ref.sums" | head -n 1)
-first=$(head -n 1 "$tmp/files")
 got=$("$pmemfile" run -m "$mnt" "$pool" -- sqlite3 "$mnt/demo.db" \
 	"SELECT md5 FROM files WHERE path = '$first';") ||
 	fail "sqlite3 query of $first"
 [ "$got" = "$want" ] ||
 	fail "the database says md5 '$got' for $first, the file has '$want'"
 on_pool ls -l "$mnt/demo.db"
+echo "Read back with the C API (no shim):"
+show "$pmemfile" ls -l "$pool" /demo.db
 
 heading "The pool now"
 show "$pmemfile" df "$pool"
