@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -130,6 +131,29 @@ static void check_no_intercept(void)
 		 "syscall_no_intercept)");
 }
 
+/* All six arguments reach the kernel: mmap of a file at an offset. */
+static void check_no_intercept_six_args(void)
+{
+	static char page[2][4096];
+	int fd = open("six_args", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	CHECK(fd >= 0, "open: %m");
+	memset(page[0], 'a', sizeof(page[0]));
+	memset(page[1], 'b', sizeof(page[1]));
+	CHECK_EQ(write(fd, page, sizeof(page)), sizeof(page), "write");
+	long before = hook_count_calls(SYS_mmap);
+	long addr = syscall_no_intercept(SYS_mmap, 0L, 4096L, (long)PROT_READ,
+					 (long)MAP_PRIVATE, (long)fd, 4096L);
+	CHECK(syscall_error_code(addr) == 0, "mmap: errno %d",
+	      syscall_error_code(addr));
+	CHECK(memcmp((void *)addr, page[1], 4096) == 0,
+	      "mmap at offset 4096 does not show the second page");
+	CHECK_EQ(hook_count_calls(SYS_mmap), before, "hook calls of mmap");
+	CHECK_EQ(syscall_no_intercept(SYS_munmap, addr, 4096L), 0, "munmap");
+	close(fd);
+	unlink("six_args");
+}
+
 int main(void)
 {
 	CHECK_EQ(syscall_hook_in_process_allowed(), 1,
@@ -137,6 +161,7 @@ int main(void)
 	check_pass_through();
 	check_answers();
 	check_no_intercept();
+	check_no_intercept_six_args();
 	printf("hook results as expected\n");
 	return 0;
 }
