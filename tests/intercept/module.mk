@@ -25,8 +25,10 @@ $(eval $(call ti_program,regs_preserve,$(TIB)/hook_count.o $(TIB)/libregs_asm.so
 $(eval $(call ti_program,tricky_sites,$(TIB)/hook_count.o $(TIB)/libsites_asm.so,$(TIB)/libsites_asm.so $(TI_ASM_RPATH)))
 $(eval $(call ti_program,vector_regs,$(TIB)/hook_count.o $(TIB)/libvector_asm.so,$(TIB)/libvector_asm.so $(TI_ASM_RPATH)))
 
+$(eval $(call ti_program,clone_raw,$(TIB)/hook_count.o $(TIB)/libclone_asm.so,$(TIB)/libclone_asm.so $(TI_ASM_RPATH)))
+
 TI_ASM_LIBS := $(TIB)/libregs_asm.so $(TIB)/libsites_asm.so \
-	$(TIB)/libvector_asm.so
+	$(TIB)/libvector_asm.so $(TIB)/libclone_asm.so
 $(TI_ASM_LIBS): $(TIB)/lib%_asm.so: $(TIB)/%_asm.o
 	$(CC) $(LDFLAGS) -shared -o $@ $< -Wl,-soname,$(@F) -Wl,-z,noexecstack
 
@@ -60,7 +62,7 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	example_logger example_getdents real_ls real_sh real_python3 \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
-	backtrace vector_regs cancel log_threads
+	backtrace vector_regs cancel log_threads clone_raw
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
