@@ -60,7 +60,7 @@ int fd_table_limit(void)
 	return atomic_load_explicit(&fd_slots_high, memory_order_acquire);
 }
 
-struct preload_file *fd_get(long fd)
+struct preload_file *fd_get(int fd)
 {
 	if (fd < 0 ||
 	    fd >= atomic_load_explicit(&fd_slots_count, memory_order_acquire))
@@ -86,7 +86,7 @@ struct preload_file *fd_get(long fd)
 	}
 }
 
-bool fd_is_pool(long fd)
+bool fd_is_pool(int fd)
 {
 	return fd >= 0 &&
 	       fd < atomic_load_explicit(&fd_slots_count,
@@ -103,10 +103,9 @@ static void fd_file_free(struct preload_file *f)
 	 * A process that does not hold the pool (a fork child) must not
 	 * touch it: the description is only dropped there.
 	 */
-	if (pool_acquire(f->mnt, &pfp) == 0) {
+	if (pool_file_acquire(f->mnt, &pfp) == 0)
 		pmemfile_close(pfp, f->file);
-		pool_release(f->mnt);
-	}
+	mount_file_closed(f->mnt);
 	pthread_mutex_lock(&fd_free_lock);
 	f->next_free = fd_free_list;
 	fd_free_list = f;
@@ -134,6 +133,7 @@ struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
 		if (f == NULL)
 			return NULL;
 	}
+	mount_file_opened(m);
 	f->mnt = m;
 	f->file = file;
 	f->flags = flags;
@@ -158,7 +158,7 @@ struct preload_file *fd_install(int fd, struct preload_file *f)
 	return atomic_exchange_explicit(&fd_slots[fd], f, memory_order_acq_rel);
 }
 
-struct preload_file *fd_remove(long fd)
+struct preload_file *fd_remove(int fd)
 {
 	if (fd < 0 || fd >= fd_slots_count)
 		return NULL;

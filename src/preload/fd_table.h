@@ -34,11 +34,11 @@ extern _Atomic bool fd_table_used;
  * The description behind fd with a reference taken, or NULL when fd is
  * not a pool descriptor. Lock-free; release with fd_put.
  */
-struct preload_file *fd_get(long fd);
+struct preload_file *fd_get(int fd);
 void fd_put(struct preload_file *f);
 
 /* Whether fd is a pool descriptor, taking no reference (signal-safe). */
-bool fd_is_pool(long fd);
+bool fd_is_pool(int fd);
 
 /* A new description with one reference, for file opened at path. */
 struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
@@ -52,7 +52,7 @@ struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
 struct preload_file *fd_install(int fd, struct preload_file *f);
 
 /* Detaches fd from its description; returns it (with its reference). */
-struct preload_file *fd_remove(long fd);
+struct preload_file *fd_remove(int fd);
 
 /* A kernel placeholder number for a new pool descriptor, or -errno. */
 int fd_placeholder(bool cloexec);

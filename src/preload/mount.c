@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cred.h"
@@ -171,9 +172,33 @@ static dev_t mount_pool_dev(const char *pool_path)
 	return st.st_dev;
 }
 
+/* How long a pool locked by another process is waited for, in all. */
+#define MOUNT_BUSY_WAIT_MS 2000
+
+/*
+ * Opens the pool; a pool locked by another process (a parent that has not
+ * released it yet) is tried again for a while.
+ */
+static PMEMfilepool *mount_open_pool(struct preload_mount *m)
+{
+	long waited = 0, delay = 1;
+
+	for (;;) {
+		PMEMfilepool *pfp = pmemfile_pool_open(m->pool_path);
+		if (pfp != NULL || (errno != EAGAIN && errno != EWOULDBLOCK) ||
+		    waited >= MOUNT_BUSY_WAIT_MS)
+			return pfp;
+		struct timespec ts = {0, delay * 1000000};
+		syscall_no_intercept(SYS_nanosleep, &ts, NULL);
+		waited += delay;
+		if (delay < 64)
+			delay *= 2;
+	}
+}
+
 static int mount_open(struct preload_mount *m)
 {
-	PMEMfilepool *pfp = pmemfile_pool_open(m->pool_path);
+	PMEMfilepool *pfp = mount_open_pool(m);
 
 	if (pfp == NULL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 		/* locked by another process: refuse this use, keep the mount */
@@ -197,7 +222,8 @@ static int mount_open(struct preload_mount *m)
 		mount_complain("cannot open the pool %s", detail);
 		return -ENOENT;
 	}
-	m->dev = mount_pool_dev(m->pool_path);
+	if (m->dev == 0)
+		m->dev = mount_pool_dev(m->pool_path);
 	pmemfile_pool_set_device(pfp, m->dev);
 	cred_apply(pfp);
 	m->owner = preload_pid;
@@ -216,35 +242,102 @@ static int mount_wrong_process(struct preload_mount *m)
 	return preload_in_vfork ? -ENOTSUP : -EIO;
 }
 
-int pool_acquire(struct preload_mount *m, PMEMfilepool **pfp)
+/* The slow way in: open the pool if needed, under the mount's lock. */
+static int pool_acquire_locked(struct preload_mount *m, PMEMfilepool **pfp)
 {
-	preload_routed = 1;
-	PMEMfilepool *p = atomic_load_explicit(&m->pfp, memory_order_acquire);
-
-	if (p != NULL) {
-		if (m->owner != preload_pid || preload_in_vfork)
-			return mount_wrong_process(m);
-		*pfp = p;
-		return 0;
-	}
-	if (preload_in_vfork)
-		return mount_wrong_process(m);
-	pthread_mutex_lock(&m->open_lock);
 	int ret = 0;
+
+	pthread_mutex_lock(&m->open_lock);
 	if (m->failed)
 		ret = -ENOENT;
 	else if (m->pfp == NULL)
 		ret = mount_open(m);
+	else if (m->owner != preload_pid)
+		ret = mount_wrong_process(m);
+	if (ret == 0) {
+		atomic_fetch_add(&m->users, 1);
+		*pfp = m->pfp;
+	}
 	pthread_mutex_unlock(&m->open_lock);
-	if (ret != 0)
-		return ret;
-	*pfp = m->pfp;
-	return 0;
+	return ret;
+}
+
+/*
+ * Lock-free when the pool is open: the count of users goes up before
+ * closing is looked at, and mount_release_idle sets closing before it
+ * looks at the count (both sequentially consistent), so one of them
+ * always sees the other.
+ */
+int pool_acquire(struct preload_mount *m, PMEMfilepool **pfp)
+{
+	preload_routed = 1;
+	if (preload_in_vfork)
+		return mount_wrong_process(m);
+	atomic_fetch_add(&m->users, 1);
+	PMEMfilepool *p = atomic_load(&m->pfp);
+	if (p != NULL && !atomic_load(&m->closing)) {
+		if (m->owner != preload_pid) {
+			atomic_fetch_sub(&m->users, 1);
+			return mount_wrong_process(m);
+		}
+		*pfp = p;
+		return 0;
+	}
+	atomic_fetch_sub(&m->users, 1);
+	return pool_acquire_locked(m, pfp);
 }
 
 void pool_release(struct preload_mount *m)
 {
-	(void)m;
+	atomic_fetch_sub(&m->users, 1);
+}
+
+int pool_file_acquire(struct preload_mount *m, PMEMfilepool **pfp)
+{
+	preload_routed = 1;
+	PMEMfilepool *p = atomic_load_explicit(&m->pfp, memory_order_acquire);
+
+	if (p == NULL || m->owner != preload_pid || preload_in_vfork)
+		return mount_wrong_process(m);
+	*pfp = p;
+	return 0;
+}
+
+void mount_file_opened(struct preload_mount *m)
+{
+	atomic_fetch_add(&m->files, 1);
+}
+
+void mount_file_closed(struct preload_mount *m)
+{
+	atomic_fetch_sub(&m->files, 1);
+}
+
+static void mount_release(struct preload_mount *m)
+{
+	pthread_mutex_lock(&m->open_lock);
+	PMEMfilepool *p = m->pfp;
+	if (p != NULL && m->owner == preload_pid) {
+		atomic_store(&m->closing, 1);
+		if (atomic_load(&m->users) == 0 &&
+		    atomic_load(&m->files) == 0) {
+			atomic_store(&m->pfp, NULL);
+			pmemfile_pool_close(p);
+			if (log_enabled())
+				log_printf("released %s", m->pool_path);
+		}
+		atomic_store(&m->closing, 0);
+	}
+	pthread_mutex_unlock(&m->open_lock);
+}
+
+void mount_release_idle(void)
+{
+	if (preload_in_vfork)
+		return;
+	for (int i = 0; i < mount_count; ++i)
+		if (atomic_load(&mount_table[i].pfp) != NULL)
+			mount_release(&mount_table[i]);
 }
 
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg)

@@ -8,6 +8,7 @@
  * the name of one, "." or "..", or starts in a mount.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,7 +273,7 @@ static int walk_path(struct walk *w, const char *path)
 }
 
 /* The kernel directory that dirfd names, as an absolute path. */
-static int path_kernel_dir(long dirfd, struct walk *w)
+static int path_kernel_dir(int dirfd, struct walk *w)
 {
 	long n;
 
@@ -284,7 +285,7 @@ static int path_kernel_dir(long dirfd, struct walk *w)
 		return 0;
 	}
 	char link[64];
-	snprintf(link, sizeof(link), "/proc/self/fd/%ld", dirfd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
 	n = syscall_no_intercept(SYS_readlink, link, w->buf,
 				 sizeof(w->buf) - 1);
 	if (n < 0 || w->buf[0] != '/')
@@ -311,7 +312,7 @@ static long path_proc_fd(const char *path)
 		return -1;
 	char *end;
 	long fd = strtol(p, &end, 10);
-	if (end == p || (*end != '\0' && strcmp(end, "/") != 0))
+	if (end == p || (*end != '\0' && strcmp(end, "/") != 0) || fd > INT_MAX)
 		return -1;
 	return fd;
 }
@@ -346,7 +347,7 @@ static int path_result(struct walk *w, struct path_res *res)
 }
 
 /* AT_EMPTY_PATH, or an empty path: dirfd itself. */
-static int path_empty(long dirfd, int flags, struct path_res *res)
+static int path_empty(int dirfd, int flags, struct path_res *res)
 {
 	struct preload_file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
 
@@ -368,7 +369,7 @@ static int path_empty(long dirfd, int flags, struct path_res *res)
 }
 
 /* Sets the start of a walk; returns PATH_ORIGINAL when none is needed. */
-static int path_start(long dirfd, const char *path, struct walk *w)
+static int path_start(int dirfd, const char *path, struct walk *w)
 {
 	bool filter = !(w->flags & PATH_KERNEL_LINKS);
 
@@ -422,7 +423,7 @@ static int path_proc_file(struct preload_file *f, struct path_res *res)
 	return ret;
 }
 
-static int path_resolve_once(long dirfd, const char *path, int flags,
+static int path_resolve_once(int dirfd, const char *path, int flags,
 			     struct path_res *res)
 {
 	struct walk w;
@@ -452,7 +453,7 @@ static int path_resolve_once(long dirfd, const char *path, int flags,
 	return path_result(&w, res);
 }
 
-int path_resolve(long dirfd, const char *path, int flags, struct path_res *res)
+int path_resolve(int dirfd, const char *path, int flags, struct path_res *res)
 {
 	if (path == NULL)
 		return -EFAULT;
@@ -495,7 +496,7 @@ static long path_kernel_call(long nr, const long a[6], int di, int pi, int kind,
 int path_route(long nr, const long a[6], int di, int pi, int flags,
 	       struct path_res *res, long *kret)
 {
-	long dirfd = di >= 0 ? a[di] : AT_FDCWD;
+	int dirfd = di >= 0 ? (int)a[di] : AT_FDCWD;
 	const char *path = (const char *)a[pi];
 	int kind = path_resolve(dirfd, path, flags, res);
 

@@ -39,7 +39,7 @@ struct path_res {
 };
 
 /* Returns an enum path_kind, or -errno. */
-int path_resolve(long dirfd, const char *path, int flags, struct path_res *res);
+int path_resolve(int dirfd, const char *path, int flags, struct path_res *res);
 
 /* Releases what a PATH_POOL result holds. */
 void path_done(struct path_res *res);

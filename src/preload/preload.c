@@ -108,9 +108,21 @@ static void preload_clone_child(unsigned long flags, void *stack, int *ptid,
 static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 				 int *ctid, long tls, long pid)
 {
-	(void)stack, (void)ptid, (void)ctid, (void)tls, (void)pid;
-	if (flags & CLONE_VFORK)
+	(void)stack, (void)ptid, (void)ctid, (void)tls;
+	/*
+	 * The vfork child ran on this thread's memory: its execve left the
+	 * guard set (a successful execve never returns to clear it).
+	 */
+	if (flags & CLONE_VFORK) {
 		preload_in_vfork = 0;
+		preload_guard = 0;
+	}
+	/* a new process may want the pools this one holds but does not use */
+	if (!(flags & CLONE_THREAD) && pid > 0) {
+		preload_guard = 1;
+		mount_release_idle();
+		preload_guard = 0;
+	}
 }
 
 /* PMEMFILE_CD: start in that directory (of a mount, or the kernel's). */

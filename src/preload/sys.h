@@ -26,12 +26,12 @@ struct fd_use {
 };
 
 /* 1: fd is a pool descriptor (u filled), 0: it is not, or -errno. */
-static inline int fd_use_begin(long fd, struct fd_use *u)
+static inline int fd_use_begin(int fd, struct fd_use *u)
 {
 	u->f = fd_get(fd);
 	if (u->f == NULL)
 		return 0;
-	int ret = pool_acquire(u->f->mnt, &u->pfp);
+	int ret = pool_file_acquire(u->f->mnt, &u->pfp);
 	if (ret) {
 		fd_put(u->f);
 		return ret;
@@ -41,7 +41,6 @@ static inline int fd_use_begin(long fd, struct fd_use *u)
 
 static inline void fd_use_end(struct fd_use *u)
 {
-	pool_release(u->f->mnt);
 	fd_put(u->f);
 }
 

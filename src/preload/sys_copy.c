@@ -15,13 +15,13 @@
 #define COPY_CHUNK (128 * 1024)
 
 struct copy_end {
-	long fd;
+	int fd;
 	int is_pool; /* 1: u is in use */
 	struct fd_use u;
 	loff_t *off; /* the caller's offset, or NULL: the file's own */
 };
 
-static int copy_end_begin(struct copy_end *e, long fd, loff_t *off)
+static int copy_end_begin(struct copy_end *e, int fd, loff_t *off)
 {
 	e->fd = fd;
 	e->off = off;

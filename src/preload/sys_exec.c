@@ -138,6 +138,48 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 	return v;
 }
 
+#define EXEC_HIDDEN_MAX 64
+
+/*
+ * Pool descriptors do not survive execve: the new image cannot use a pool
+ * this process holds. Those that would stay open get an O_PATH descriptor
+ * in place of the placeholder, so that the new program's reads and writes
+ * on them fail (EBADF) instead of reaching an eventfd. Returns how many.
+ */
+static int exec_hide_pool_fds(int hidden[EXEC_HIDDEN_MAX])
+{
+	int n = 0, limit = fd_table_limit();
+	long opath = -1;
+
+	for (int fd = 0; fd < limit && n < EXEC_HIDDEN_MAX; ++fd) {
+		if (!fd_is_pool(fd) ||
+		    syscall_no_intercept(SYS_fcntl, fd, F_GETFD) != 0)
+			continue;
+		if (opath < 0)
+			opath = syscall_no_intercept(SYS_open, "/",
+						     O_PATH | O_CLOEXEC);
+		if (opath < 0)
+			break;
+		if (syscall_no_intercept(SYS_dup2, opath, fd) == fd)
+			hidden[n++] = fd;
+	}
+	if (opath >= 0)
+		syscall_no_intercept(SYS_close, opath);
+	return n;
+}
+
+/* After a failed execve: placeholders again where exec_hide_pool_fds was. */
+static void exec_restore_pool_fds(const int *hidden, int n)
+{
+	for (int i = 0; i < n; ++i) {
+		long ev = fd_placeholder(false);
+		if (ev < 0)
+			continue;
+		syscall_no_intercept(SYS_dup2, ev, hidden[i]);
+		syscall_no_intercept(SYS_close, ev);
+	}
+}
+
 static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 {
 	struct path_res r;
@@ -158,7 +200,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 	struct preload_mount *m = cwd_get(cwd, &busy);
 	char *const *envp = (char *const *)a[ei];
 	bool fix = exec_env_needs_fix(envp, m != NULL);
-	if (!fix && kind == PATH_ORIGINAL)
+	if (!fix && kind == PATH_ORIGINAL && !fd_table_used)
 		return PRELOAD_PASS;
 	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
 	struct exec_env *env = NULL;
@@ -174,7 +216,10 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 		if (di >= 0)
 			b[di] = AT_FDCWD;
 	}
+	int hidden[EXEC_HIDDEN_MAX];
+	int nhidden = fd_table_used ? exec_hide_pool_fds(hidden) : 0;
 	long ret = syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	exec_restore_pool_fds(hidden, nhidden);
 	if (env != NULL)
 		syscall_no_intercept(SYS_munmap, env, size);
 	return ret;

@@ -141,7 +141,7 @@ SYS_HANDLER(fd_unsupported)
 }
 
 /* A call that a pool cannot serve, on a path relative to dirfd. */
-static long path_unsupported(long dirfd, const char *path, int flags)
+static long path_unsupported(int dirfd, const char *path, int flags)
 {
 	struct path_res r;
 	int kind = path_resolve(dirfd, path, flags, &r);

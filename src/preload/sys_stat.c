@@ -18,7 +18,7 @@
  * resolved only when it is one, which saves a lookup for every other file.
  */
 static long stat_pool(struct path_res *r, struct stat *buf, bool follow,
-		      long dirfd, const char *path)
+		      int dirfd, const char *path)
 {
 	if (r->file != NULL)
 		return sys_result(pmemfile_fstat(r->pfp, r->file->file, buf));
@@ -44,7 +44,7 @@ static long stat_common(long nr, const long a[6], int di, int pi, bool follow,
 {
 	struct path_res r;
 	long ret;
-	long dirfd = di >= 0 ? a[di] : AT_FDCWD;
+	int dirfd = di >= 0 ? (int)a[di] : AT_FDCWD;
 
 	*pool = false;
 	if (path_route(nr, a, di, pi, empty, &r, &ret) != PATH_POOL)

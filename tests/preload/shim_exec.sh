@@ -21,4 +21,13 @@ echo "ok: PMEMFILE_CD"
 got=$(cd "$WORK" && pf sh -c "cd '$MNT' && cd .. && /bin/cat beside" 2>&1)
 [ "$got" = beside ] || shim_fail "cd out of the mount by ..: $got"
 echo "ok: cd .. out of the mount"
+# A shell's own writes to a pool file work; a program it starts cannot use
+# the pool its parent holds: its inherited pool descriptor fails (EBADF).
+got=$(pf sh -c "echo builtin >'$MNT/out'; /bin/echo external >'$MNT/out2'
+	echo rc=\$?; read x <'$MNT/out'; echo read: \$x" 2>"$WORK/err")
+[ "$got" = "rc=1
+read: builtin" ] || shim_fail "a shell writing to the mount gave: $got"
+grep -q "Bad file descriptor" "$WORK/err" ||
+	shim_fail "the started program did not get EBADF: $(cat "$WORK/err")"
+echo "ok: the shell's redirections work, its children get EBADF"
 shim_check_mountpoint

@@ -541,13 +541,34 @@ static void fam_at(void)
 	int dd = T(openat(r, ".", O_RDONLY | O_DIRECTORY));
 	T(fstatat(dd, "g", &st, 0));
 	T(close(dd));
-	T(renameat(r, "g", o, "moved"));
-	T(linkat(r, "g", o, "linked", 0));
-	T(renameat(o, "kfile", r, "kfile"));
 	T(close(r));
 	T(close(o));
 	T(fstatat(r, "g", &st, 0));
 	list_dir(in(""));
+}
+
+/* Two-path calls between ROOT and OUT: EXDEV when ROOT is a mount. */
+static void fam_cross(void)
+{
+	int r = T(open(root, O_RDONLY | O_DIRECTORY));
+	int o = T(open(out, O_RDONLY | O_DIRECTORY));
+
+	T(close(openat(r, "g", O_CREAT | O_WRONLY, 0644)));
+	T(close(openat(o, "k", O_CREAT | O_WRONLY, 0644)));
+	T(renameat(r, "g", o, "moved"));
+	T(linkat(r, "g", o, "linked", 0));
+	T(renameat(o, "k", r, "k"));
+	T(rename(in("g"), outp("moved")));
+	T(link(outp("k"), in("linked")));
+	T(renameat2(r, "g", o, "k", RENAME_EXCHANGE));
+	/* within each side, and a symlink naming the other side */
+	T(renameat(r, "g", r, "h"));
+	T(renameat(o, "k", o, "l"));
+	T(symlinkat(outp("l"), r, "s"));
+	T(close(r));
+	T(close(o));
+	list_dir(in(""));
+	list_dir(outp(""));
 }
 
 /* Symlinks out of the root, and into it from the kernel. */
@@ -869,6 +890,8 @@ int main(int argc, char *argv[])
 		fam_cwd();
 	else if (!strcmp(f, "at"))
 		fam_at();
+	else if (!strcmp(f, "cross"))
+		fam_cross();
 	else if (!strcmp(f, "links"))
 		fam_links();
 	else if (!strcmp(f, "procfd"))
