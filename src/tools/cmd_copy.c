@@ -138,6 +138,43 @@ static int cat_main(const struct tool_command *cmd, int argc, char *argv[])
 	return ret;
 }
 
+/* dir/NAME, NAME being the last component of src (as cp names a copy). */
+static char *copy_into_dir(const char *dir, const char *src)
+{
+	char *copy = strdup(src), *dst;
+	int ret;
+
+	if (!copy)
+		return NULL;
+	ret = asprintf(&dst, "%s%s%s", dir,
+		       dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
+		       basename(copy));
+	free(copy);
+	return ret < 0 ? NULL : dst;
+}
+
+/* As cp: a destination that is a directory receives the file by its name. */
+static char *put_destination(PMEMfilepool *pfp, const char *local,
+			     const char *path)
+{
+	struct stat st;
+
+	if (pmemfile_stat(pfp, path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    strcmp(local, "-") == 0)
+		return strdup(path);
+	return copy_into_dir(path, local);
+}
+
+static char *get_destination(const char *path, const char *local)
+{
+	struct stat st;
+
+	if (strcmp(local, "-") == 0 || stat(local, &st) != 0 ||
+	    !S_ISDIR(st.st_mode))
+		return strdup(local);
+	return copy_into_dir(local, path);
+}
+
 static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 {
 	struct copy_error e = {COPY_OK, 0};
@@ -184,38 +221,26 @@ static int copy_operands(const struct tool_command *cmd, int argc, char *argv[])
 static int get_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	PMEMfilepool *pfp;
+	char *dst;
 	int ret = copy_operands(cmd, argc, argv);
 
 	if (ret)
 		return ret;
 	argv += optind;
-	pfp = pool_open(argv[0]);
-	if (!pfp)
+	dst = get_destination(argv[1], argv[2]);
+	if (!dst) {
+		tool_error("%s", strerror(ENOMEM));
 		return TOOL_FAIL;
-	ret = get_to(pfp, argv[1], argv[2]);
-	pmemfile_pool_close(pfp);
+	}
+	pfp = pool_open(argv[0]);
+	if (pfp) {
+		ret = get_to(pfp, argv[1], dst);
+		pmemfile_pool_close(pfp);
+	} else {
+		ret = TOOL_FAIL;
+	}
+	free(dst);
 	return ret;
-}
-
-/* As cp: a destination that is a directory receives the file by its name. */
-static char *put_destination(PMEMfilepool *pfp, const char *local,
-			     const char *path)
-{
-	struct stat st;
-	char *copy, *dst;
-	int ret;
-
-	if (pmemfile_stat(pfp, path, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    strcmp(local, "-") == 0)
-		return strdup(path);
-	copy = strdup(local);
-	if (!copy)
-		return NULL;
-	ret =
-	    asprintf(&dst, "%s%s%s", path,
-		     path[strlen(path) - 1] == '/' ? "" : "/", basename(copy));
-	free(copy);
-	return ret < 0 ? NULL : dst;
 }
 
 static int put_from(PMEMfilepool *pfp, const char *local, const char *dst)
@@ -287,7 +312,8 @@ const struct tool_command cmd_get = {
     .summary = "Copy the file PATH of the pool to LOCALFILE.",
     .help = "LOCALFILE is created with the permissions of PATH, or "
 	    "truncated if it exists;\n"
-	    "'-' means standard output.\n",
+	    "if it is a directory, the file goes into it under its own name. "
+	    "'-' means\nstandard output.\n",
     .run = get_main,
 };
 

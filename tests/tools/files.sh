@@ -33,6 +33,10 @@ cmp big stdin.back || { echo "FAIL: put - / get -"; failed=1; }
 "$PF" cat p.pool /odd /empty /odd >two.cat
 cat odd odd >two.ref
 cmp two.ref two.cat || { echo "FAIL: cat of several files"; failed=1; }
+# get into a local directory: the file keeps its name.
+mkdir got
+expect_run 0 "" "" "$PF" get p.pool /odd got
+cmp odd got/odd || { echo "FAIL: get into a directory"; failed=1; }
 # put over an existing file truncates it.
 printf 'short' >short
 expect_run 0 "" "" "$PF" put p.pool short /big
