@@ -55,14 +55,14 @@ $(TIB)/no_libc_prog: $(TIB)/no_libc_asm.o
 
 LINT_SOURCES += $(wildcard $(TI)/*.c $(TI)/*.h)
 
-# The tests, registered once they pass. Written but left out until the
-# library passes them: clone_hook_args, log_exit_group, log_fd.
+# The tests (each registered once the library passed it).
 TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	exit_group signals exec log cmdline_filter strace_compare \
 	example_logger example_getdents real_ls real_sh real_python3 \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
-	backtrace vector_regs cancel log_threads clone_raw
+	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
+	log_exit_group log_fd
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
