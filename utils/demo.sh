@@ -181,7 +181,7 @@ on_pool sqlite3 -header -column "$mnt/demo.db" \
 on_pool sqlite3 -header -column "$mnt/demo.db" \
 	"SELECT count(*), sum(square) FROM numbers;"
 on_pool sqlite3 "$mnt/demo.db" "PRAGMA integrity_check;"
-want=$(awk '{ print $1 }' "$tmp/ref.sums" | head -n 1)
+want=$(awk -v f="$first" '$2 == f { print $1 }' "$tmp/ref.sums")
 got=$("$pmemfile" run -m "$mnt" "$pool" -- sqlite3 "$mnt/demo.db" \
 	"SELECT md5 FROM files WHERE path = '$first';") ||
 	fail "sqlite3 query of $first"
