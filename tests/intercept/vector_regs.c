@@ -5,7 +5,8 @@
  * hook that uses the upper halves of ymm registers (AVX code, vzeroupper) or
  * the AVX-512 registers (zmm16-zmm31, the mask registers), as glibc's string
  * functions do. The sites are in libvector_asm.so (vector_asm.S), patched
- * under INTERCEPT_ALL_OBJS=1 (the test re-executes itself with it).
+ * under INTERCEPT_ALL_OBJS=1 (the test re-executes itself with it). Then
+ * again under INTERCEPT_VECTOR_SAVE=ymm, which must still keep ymm whole.
  */
 #include <string.h>
 #include <sys/syscall.h>
@@ -24,6 +25,8 @@ extern const unsigned char vector_table[];
 #define ZMM_BYTES (32 * 64 + 8 * 8)
 
 static long site_calls;
+/* INTERCEPT_VECTOR_SAVE=ymm: the hook promises to leave AVX-512 alone. */
+static int ymm_only;
 
 __attribute__((target("avx"))) static void clobber_ymm(void)
 {
@@ -55,7 +58,7 @@ static int vector_hook(long nr, const long args[6], long *result)
 	if (nr != SYS_sched_yield)
 		return 1;
 	site_calls++;
-	if (__builtin_cpu_supports("avx512f"))
+	if (__builtin_cpu_supports("avx512f") && !ymm_only)
 		clobber_zmm();
 	clobber_ymm();
 	return 1;
@@ -86,13 +89,18 @@ int main(int argc, char **argv)
 		execv("/proc/self/exe", argv);
 		CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
 	}
+	const char *save = getenv("INTERCEPT_VECTOR_SAVE");
+	ymm_only = save != NULL && strcmp(save, "ymm") == 0;
 	hook_count_extra = vector_hook;
 
 	CHECK_EQ(vector_syscall_ymm(SYS_sched_yield, seen), 0, "sched_yield");
 	CHECK_EQ(site_calls, 1, "hook calls from the ymm site");
 	check_bytes("ymm", seen, 0, YMM_BYTES, 32);
 
-	if (__builtin_cpu_supports("avx512f")) {
+	if (ymm_only) {
+		printf("ymm registers preserved under "
+		       "INTERCEPT_VECTOR_SAVE=ymm\n");
+	} else if (__builtin_cpu_supports("avx512f")) {
 		memset(seen, 0, sizeof(seen));
 		CHECK_EQ(vector_syscall_zmm(SYS_sched_yield, seen), 0,
 			 "sched_yield");
@@ -104,6 +112,12 @@ int main(int argc, char **argv)
 		printf("ymm, zmm and mask registers preserved\n");
 	} else {
 		printf("ymm registers preserved (no AVX-512 here)\n");
+	}
+	if (!ymm_only) {
+		fflush(stdout);
+		setenv("INTERCEPT_VECTOR_SAVE", "ymm", 1);
+		execv("/proc/self/exe", argv);
+		CHECK(0, "re-executing with INTERCEPT_VECTOR_SAVE=ymm: %m");
 	}
 	return 0;
 }
