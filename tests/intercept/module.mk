@@ -16,6 +16,7 @@ endef
 # Programs using the counting hook of hook_count.c.
 TI_HOOKED := hook_results threads fork clone_stack vfork spawn exit_group \
 	clone_hook_args cancel sigaltstack siglongjmp dlopen_all_objs backtrace \
+	mixed_threads \
 	signals
 $(foreach t,$(TI_HOOKED),$(eval $(call ti_program,$(t),$(TIB)/hook_count.o,-lpthread)))
 
@@ -62,7 +63,7 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
 	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
-	log_exit_group log_fd
+	log_exit_group log_fd mixed_threads
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
