@@ -182,12 +182,13 @@ const struct tool_command cmd_run = {
     .name = "run",
     .args = "[-m MOUNT] [-C DIR] POOL [--] COMMAND [ARGS...]",
     .summary = "Run a program that sees POOL mounted at MOUNT.",
-    .help = "COMMAND runs with the preload shim libpmemfile.so, so that "
-	    "its file system calls\n"
-	    "under MOUNT go to the pool and every other call to the "
-	    "kernel. The mount\n"
-	    "point need not exist. The exit status is the program's; 127 "
-	    "when it cannot\nbe found, 126 when it cannot be run.\n"
+    .help = "COMMAND runs with the preload shim libpmemfile.so: its file "
+	    "system calls\n"
+	    "under MOUNT go to the pool, every other call to the kernel. "
+	    "The mount point\n"
+	    "need not exist. The exit status is the program's; 127 when it "
+	    "cannot be\n"
+	    "found, 126 when it cannot be run.\n"
 	    "\n"
 	    "  -m, --mount MOUNT  where the pool appears (default "
 	    "/mnt/pmemfile)\n"

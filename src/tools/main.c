@@ -58,7 +58,7 @@ static void print_overview(FILE *out)
 		fprintf(out, "  %-7s %s\n", commands[i]->name,
 			commands[i]->summary);
 	fprintf(out, "\n'pmemfile help COMMAND' or 'pmemfile COMMAND --help' "
-		     "shows how to use a command.\n");
+		     "tells more.\n");
 }
 
 /* Sets the message prefix to "pmemfile NAME". */
