@@ -1,0 +1,1 @@
+# The library's own tests of its internals (core_*).
