@@ -117,6 +117,7 @@ PMEMfilepool *pool_open(const char *path)
 
 	if (pool_probe(path) != 0)
 		return NULL;
+	tool_catch_faults(path);
 	pfp = pmemfile_pool_open(path);
 	if (pfp)
 		return pfp;

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +89,35 @@ int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 		exit(tool_usage_error(cmd, "option '-%c' needs a value",
 				      optopt));
 	return c;
+}
+
+static char fault_msg[2][PATH_MAX + 256];
+
+static void tool_fault(int sig)
+{
+	const char *msg = fault_msg[sig == SIGBUS];
+	ssize_t ret = write(STDERR_FILENO, msg, strlen(msg));
+
+	(void)ret;
+	_exit(TOOL_FAIL);
+}
+
+void tool_catch_faults(const char *path)
+{
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE};
+	struct sigaction sa = {.sa_handler = tool_fault};
+
+	snprintf(fault_msg[0], sizeof(fault_msg[0]),
+		 "%s: %s: the pool is damaged (a bad offset made the file "
+		 "system fault); see 'pmemfile check'\n",
+		 tool_name, path);
+	snprintf(fault_msg[1], sizeof(fault_msg[1]),
+		 "%s: %s: the pool is damaged or its file was truncated (a "
+		 "read beyond its end); see 'pmemfile check'\n",
+		 tool_name, path);
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int tool_write_all(int fd, const void *buf, size_t len)

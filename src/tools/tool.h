@@ -42,6 +42,13 @@ struct option;
 int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 		const char *optstring, const struct option *longopts);
 
+/*
+ * From here on, a fault while reading the pool at path (the library follows
+ * offsets stored in the pool, which damage can make wild) ends the command
+ * with status 1 and a message that names the pool, instead of a crash.
+ */
+void tool_catch_faults(const char *path);
+
 /* Writes all of buf to fd; 0 or -errno. */
 int tool_write_all(int fd, const void *buf, size_t len);
 

@@ -3,7 +3,8 @@
  * objpool.c -- a helper of the tools tests, speaking libpmemobj directly:
  *   objpool create PATH LAYOUT   a libpmemobj pool of another layout (16M)
  *   objpool offsets PATH         where a pmemfile pool keeps its superblock
- *                                and root directory inode, as file offsets
+ *                                and root directory inode, as file offsets,
+ *                                and where fields sit in an inode
  * The offsets let a test damage a pool at a known place of its layout.
  */
 #include <libpmemobj.h>
@@ -48,6 +49,9 @@ static int objpool_offsets(const char *path)
 	printf("root_inode.mode %llu\n",
 	       (unsigned long long)(super->root +
 				    offsetof(struct pmemfile_inode, mode)));
+	/* Fields of any inode, from the inode's offset (its st_ino). */
+	printf("inode.extent0.data %zu\n",
+	       offsetof(struct pmemfile_inode, file.e[0].data));
 	pmemobj_close(pop);
 	return 0;
 }
