@@ -138,6 +138,16 @@ expect_run 1 "" "pmemfile put: /nodir/x: No such file or directory" \
 expect_run 1 "$(cat odd)" "pmemfile cat: /nope: No such file or directory" \
 	"$PF" cat p.pool /nope /odd
 
+# A full pool: ENOSPC, named, and a pool still consistent afterwards.
+new_pool full.pool
+head -c 20971520 /dev/urandom >twenty
+expect_run 1 "" "pmemfile put: /twenty: No space left on device" \
+	"$PF" put full.pool twenty /twenty
+expect "check after ENOSPC" "$("$PF" check full.pool | tail -n 1)" \
+	"full.pool: consistent"
+expect_run 0 "" "" "$PF" rm full.pool /twenty
+expect_run 0 "" "" "$PF" put full.pool odd /odd
+
 # rm: files, -f, -r.
 expect_run 0 "" "" "$PF" rm p.pool /empty
 expect_run 0 "" "" "$PF" rm -f p.pool /nope /stdin
