@@ -104,7 +104,9 @@ static int rm_children(PMEMfilepool *pfp, const char *path)
 
 		if (dirlist_is_dot(list.names[i]))
 			continue;
-		if (asprintf(&child, "%s/%s", path, list.names[i]) < 0) {
+		if (asprintf(&child, "%s%s%s", path,
+			     path[strlen(path) - 1] == '/' ? "" : "/",
+			     list.names[i]) < 0) {
 			ret = -ENOMEM;
 			break;
 		}
@@ -113,6 +115,12 @@ static int rm_children(PMEMfilepool *pfp, const char *path)
 	}
 	dirlist_free(&list);
 	return ret;
+}
+
+/* The root stays: "rm -r POOL /" empties the pool. */
+static bool rm_is_root(const char *path)
+{
+	return path[strspn(path, "/")] == '\0';
 }
 
 /* Removes path (a tree with recursive); reports the first failure. */
@@ -127,7 +135,7 @@ static int rm_path(PMEMfilepool *pfp, const char *path, bool recursive)
 		ret = pmemfile_unlink(pfp, path) ? -errno : 0;
 	else if (!recursive)
 		ret = -EISDIR;
-	else if ((ret = rm_children(pfp, path)) == 0)
+	else if ((ret = rm_children(pfp, path)) == 0 && !rm_is_root(path))
 		ret = pmemfile_rmdir(pfp, path) ? -errno : 0;
 	/* The deepest failure is reported once, by its own path. */
 	if (ret && ret != -ECANCELED) {
@@ -185,7 +193,8 @@ const struct tool_command cmd_rm = {
     .name = "rm",
     .args = "[-r] [-f] POOL PATH...",
     .summary = "Remove files (and with -r, directory trees) from the pool.",
-    .help = "  -r, -R      remove directories and everything in them\n"
+    .help = "  -r, -R      remove directories and everything in them (of "
+	    "/, all but /)\n"
 	    "  -f          no error for a PATH that does not exist\n"
 	    "  -h, --help  show this help\n",
     .run = rm_main,

@@ -162,4 +162,8 @@ done
 expect_run 0 "" "" "$PF" rm -r p.pool /t
 expect_run 1 "" "pmemfile ls: cannot access '/t': No such file or directory" \
 	"$PF" ls p.pool /t
+# rm -r / empties the pool and keeps its root.
+expect_run 0 "" "" "$PF" rm -r p.pool /
+expect_run 0 ".
+.." "" "$PF" ls -a p.pool /
 finish
