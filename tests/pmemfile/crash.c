@@ -384,7 +384,7 @@ int main(int argc, char *argv[])
 	snprintf(log_path, sizeof(log_path), "%s/crash.log", dir);
 	seed = env_ul("CRASH_SEED", (unsigned long)time(NULL));
 	unsigned long iters =
-	    env_ul("CRASH_ITERS", env_ul("STRESS", 0) ? 3000 : 300);
+	    env_ul("CRASH_ITERS", env_ul("STRESS", 0) ? 10000 : 1000);
 	printf("crash: seed %lu, %lu kills\n", seed, iters);
 
 	unlink(pool_path);

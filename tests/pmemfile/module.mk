@@ -10,7 +10,7 @@ TP_HARNESS := $(addprefix $(B)/$(TP)/,ref.o ref_run.o ref_kernel.o \
 	ref_pmemfile.o)
 TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 	ref_unlink ref_link ref_symlink ref_rename ref_cwd ref_truncate \
-	ref_fcntl ref_perm ref_path
+	ref_fcntl ref_perm ref_path getdents_stable
 TP_OTHER := pool_lifecycle pool_foreign pool_full orphan crash threads
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
@@ -27,7 +27,7 @@ $(eval $(call tp_program,crash,$(B)/$(TP)/crash_model.o))
 
 # Registered once they pass; a case showing a library bug is kept in its
 # program as a REF_BUG_CASE (run with REF_KNOWN_BUGS=1).
-TP_REGISTERED :=
+TP_REGISTERED := $(TP_REF) $(TP_OTHER)
 TESTS += $(addprefix $(TP)/,$(TP_REGISTERED))
 TEST_PROGRAMS += $(addprefix $(B)/$(TP)/,$(TP_REGISTERED))
 

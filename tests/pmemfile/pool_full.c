@@ -91,6 +91,50 @@ static int fill_names(PMEMfilepool *pfp, int dirs)
 	}
 }
 
+/* Names in /names, "." and ".." aside. */
+static int count_names(PMEMfilepool *pfp)
+{
+	char buf[8192];
+	int n, count = 0;
+	PMEMfile *d = pmemfile_open(pfp, "/names", PMEMFILE_O_DIRECTORY);
+	T_ASSERT(d != NULL);
+	while ((n = pmemfile_getdents64(pfp, d, (void *)buf, sizeof(buf))) >
+	       0) {
+		for (int pos = 0; pos < n;) {
+			unsigned short reclen;
+			memcpy(&reclen, buf + pos + 16, sizeof(reclen));
+			const char *name = buf + pos + 19;
+			count += strcmp(name, ".") && strcmp(name, "..");
+			T_ASSERT(reclen > 0);
+			pos += reclen;
+		}
+	}
+	T_EQ(n, 0);
+	pmemfile_close(pfp, d);
+	return count;
+}
+
+static void remove_names(PMEMfilepool *pfp, int dirs, int n)
+{
+	char name[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "/names/%s%06d-with-a-longer-name",
+			 dirs ? "d" : "f", i);
+		T_EQ(dirs ? pmemfile_rmdir(pfp, name)
+			  : pmemfile_unlink(pfp, name),
+		     0);
+	}
+}
+
+static PMEMfilepool *reopen_checked(PMEMfilepool *pfp)
+{
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(path, stdout), 0);
+	pfp = pmemfile_pool_open(path);
+	T_ASSERT(pfp != NULL);
+	return pfp;
+}
+
 int main(void)
 {
 	const char *dir = getenv("TMPDIR");
@@ -100,27 +144,47 @@ int main(void)
 	PMEMfilepool *pfp = pmemfile_pool_create(path, 16 * MiB, 0600);
 	T_ASSERT(pfp != NULL);
 	T_EQ(pmemfile_mkdir(pfp, "/names", 0755), 0);
+
+	/* names until the inodes and directory blocks use the pool up */
+	int files = fill_names(pfp, 0);
+	T_ASSERT(files > 1000);
+	T_EQ(count_names(pfp), files);
+	pfp = reopen_checked(pfp);
+	T_EQ(count_names(pfp), files);
+	remove_names(pfp, 0, files);
+	int dirs = fill_names(pfp, 1);
+	T_ASSERT(dirs > 100);
+	T_EQ(count_names(pfp), dirs);
+	pfp = reopen_checked(pfp);
+	T_EQ(count_names(pfp), dirs);
+	remove_names(pfp, 1, dirs);
+	T_EQ(count_names(pfp), 0);
+
+	/* data until the pool is full */
 	PMEMfile *f = pmemfile_open(pfp, "/big",
 				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
 	T_ASSERT(f != NULL);
 	uint64_t size = fill_file(pfp, f);
-	T_ASSERT(size > 4 * MiB);
+	/*
+	 * Inode arrays and directory blocks may stay allocated once made, so
+	 * less data fits than in a fresh pool; some must.
+	 */
+	if (size < MiB)
+		T_FAIL("only %llu bytes fit after every name was removed",
+		       (unsigned long long)size);
 	/* Once full, a further write fails again and changes nothing. */
 	T_ERRNO(pmemfile_write(pfp, f, "x", 1) > 0 ? 0 : -1, ENOSPC);
 	pmemfile_close(pfp, f);
 	verify_file(pfp, "/big", size);
-
-	int files = fill_names(pfp, 0);
-	int dirs = fill_names(pfp, 1);
-	printf("full after %llu bytes, then %d more files, %d more dirs\n",
-	       (unsigned long long)size, files, dirs);
+	int more = fill_names(pfp, 0);
+	printf("%d files, or %d directories, or %llu bytes fill the pool\n",
+	       files, dirs, (unsigned long long)size);
 	verify_file(pfp, "/big", size);
-	pmemfile_pool_close(pfp);
-	T_EQ(pmemfile_check_pool(path, stdout), 0);
-
-	pfp = pmemfile_pool_open(path);
-	T_ASSERT(pfp != NULL);
+	remove_names(pfp, 0, more);
+	pfp = reopen_checked(pfp);
 	verify_file(pfp, "/big", size);
+
+	/* freed space is usable again */
 	T_EQ(pmemfile_unlink(pfp, "/big"), 0);
 	f = pmemfile_open(pfp, "/again", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
 			  0644);
@@ -131,7 +195,7 @@ int main(void)
 		T_EQ(pmemfile_pwrite(pfp, f, buf, CHUNK, (off_t)i * CHUNK),
 		     CHUNK);
 	pmemfile_close(pfp, f);
-	T_EQ(pmemfile_mkdir(pfp, "/names/after", 0755), 0);
+	T_EQ(fill_names(pfp, 0) > 1000, 1);
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(path, stdout), 0);
 	printf("ENOSPC left the pool consistent and usable\n");

@@ -62,7 +62,11 @@ enum ref_code {
 	REF_ACCESS,	     /* faccessat(h, p, b, a) */
 	REF_UTIMENS,	     /* utimensat(h, p, {c, 0}, {d, 0}, a) */
 	REF_FUTIMENS,	     /* futimens(h, {c, 0}, {d, 0}) */
-	REF_CREDS, /* become uid c, gid d, supplementary groups a, b */
+	/*
+	 * Become uid c, gid d, supplementary groups a, b (0: none). Only while
+	 * no handle is open; the cwd becomes / and the umask 022 again.
+	 */
+	REF_CREDS,
 	REF_CODES
 };
 
@@ -76,9 +80,9 @@ enum ref_code {
 #define REF_ST_MODE 0x01 /* type and permission bits */
 #define REF_ST_SIZE 0x02
 #define REF_ST_NLINK 0x04
-#define REF_ST_OWNER 0x08 /* uid and gid */
-#define REF_ST_BLOCKS 0x10
-#define REF_ST_TIMES 0x20 /* atime and mtime seconds (when set explicitly) */
+#define REF_ST_OWNER 0x08  /* uid and gid */
+#define REF_ST_BLOCKS 0x10 /* whether any block is allocated */
+#define REF_ST_TIMES 0x20  /* atime and mtime seconds (when set explicitly) */
 #define REF_ST_BASE (REF_ST_MODE | REF_ST_SIZE | REF_ST_NLINK | REF_ST_OWNER)
 
 /* A time value for REF_UTIMENS/REF_FUTIMENS meaning UTIME_NOW/UTIME_OMIT. */

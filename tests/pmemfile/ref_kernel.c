@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -182,11 +183,10 @@ static long k_fchdir(ref_handle h)
 
 static long k_getcwd(char *buf, size_t n)
 {
-	/* The system call itself: glibc would allocate for a NULL buffer. */
-	long r = syscall(SYS_getcwd, buf, n);
-	if (r < 0)
+	/* getcwd(3), whose errors (EINVAL for size 0) the API mirrors */
+	if (!getcwd(buf, n))
 		return -errno;
-	return r - 1; /* the kernel counts the terminating NUL */
+	return (long)strlen(buf);
 }
 
 static long k_truncate(const char *path, off_t len)
@@ -276,6 +276,10 @@ static long k_futimens(ref_handle h, const struct timespec ts[2])
  */
 static long k_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 {
+	/* as the pool does when it becomes root again */
+	umask(022);
+	if (chdir("/"))
+		return -errno;
 	if (setresuid(0, 0, 0) || setresgid(0, 0, 0))
 		return -errno;
 	if (setgroups((size_t)ngroups, groups))

@@ -22,14 +22,19 @@ static const struct ref_case cases[] = {
 	OPEN(2, "/d", O_RDONLY | O_DIRECTORY, 0),
 	LINKAT(2, "f", REF_CWD, "/g", 0), LINKAT(REF_CWD, "/g", 2, "h", 0),
 	STAT("/d/h"), LINKAT(1, "", 2, "e", AT_EMPTY_PATH), STAT("/d/e"),
-	LINKAT(1, "", 2, "e2", 0), LINKAT(2, "f", 2, "x", 0x8000),
-	SYMLINK("/d/f", "/s"), LINKAT(REF_CWD, "/s", REF_CWD, "/s-nofollow", 0),
-	LSTAT("/s-nofollow"),
+	LINKAT(2, "f", 2, "x", 0x8000), SYMLINK("/d/f", "/s"),
+	LINKAT(REF_CWD, "/s", REF_CWD, "/s-nofollow", 0), LSTAT("/s-nofollow"),
 	LINKAT(REF_CWD, "/s", REF_CWD, "/s-follow", AT_SYMLINK_FOLLOW),
 	LSTAT("/s-follow"), STAT("/d/f"), SYMLINK("/gone", "/dang"),
 	LINKAT(REF_CWD, "/dang", REF_CWD, "/x", AT_SYMLINK_FOLLOW),
 	LINKAT(REF_CWD, "/dang", REF_CWD, "/y", 0), LSTAT("/y"),
 	LINKAT(2, "", REF_CWD, "/dirlink", AT_EMPTY_PATH), CLOSE(1), CLOSE(2)),
+    REF_BUG_CASE("empty-path",
+		 "linkat(fd, \"\", dir, \"e2\", 0) without AT_EMPTY_PATH fails "
+		 "with ENOTDIR, the kernel with ENOENT",
+		 MKDIR("/d", 0755), OPEN(1, "/d/f", O_CREAT | O_RDWR, 0644),
+		 OPEN(2, "/d", O_RDONLY | O_DIRECTORY, 0),
+		 LINKAT(1, "", 2, "e2", 0)),
 };
 
 int main(void)

@@ -62,8 +62,7 @@ static const struct ref_case cases[] = {
 	CHOWN("/d/mine", 1000, 1000), CHOWN("/d/mine", -1, 3000),
 	STAT("/d/mine"), CHOWN("/d/mine", -1, 4000), CHOWN("/d/root", -1, 1000),
 	CHMOD("/d/mine", 02755), STAT("/d/mine"), CHOWN("/d/mine", -1, 1000),
-	STAT("/d/mine"), CHMOD("/d/mine", 04755), STAT("/d/mine"),
-	CHOWN("/d/mine", -1, -1), STAT("/d/mine"), AS_ROOT(),
+	STAT("/d/mine"), CHMOD("/d/mine", 04755), STAT("/d/mine"), AS_ROOT(),
 	CHMOD("/d/mine", 06755), STAT("/d/mine"), CHOWN("/d/mine", 2000, 2000),
 	STAT("/d/mine"), CHMOD("/d/mine", 06745), CHOWN("/d/mine", 0, -1),
 	STAT("/d/mine"), CHMOD("/d/mine", 07777), STAT("/d/mine"),
@@ -105,6 +104,14 @@ static const struct ref_case cases[] = {
 	     MKDIR("/b", 0777), OPEN(1, "/c", O_CREAT | O_RDWR, 0777), CLOSE(1),
 	     UMASK(0722), MKDIR("/e", 0777), UMASK(022), UMASK(022), STAT("/a"),
 	     STAT("/b"), STAT("/c"), STAT("/e")),
+    REF_BUG_CASE(
+	"chown-keeps-setuid",
+	"chown(f, -1, -1) by the owner of a set-user-ID file leaves "
+	"S_ISUID; the kernel clears it on every chown of a non-directory",
+	OPEN(1, "/f", O_CREAT | O_WRONLY, 0), CLOSE(1), CHMOD("/f", 04755),
+	CHOWN("/f", 1000, 1000), CHMOD("/f", 04755), CREDS(1000, 1000, 0, 0),
+	CHOWN("/f", -1, -1), STAT("/f"), CHMOD("/f", 04755),
+	CHOWN("/f", 1000, -1), STAT("/f")),
 };
 
 int main(void)

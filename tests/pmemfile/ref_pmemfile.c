@@ -283,24 +283,26 @@ static long p_futimens(ref_handle h, const struct timespec ts[2])
 	return pret(pmemfile_futimens(pool, file(h), ts));
 }
 
-/* The pool's identity, and the capabilities root has and others lack. */
+/*
+ * The pool's identity. Like a process, a pool that dropped root cannot take
+ * it back (there is no saved set-user-ID); the identity is per open pool, so
+ * the pool is closed and opened again as root first. The harness allows a
+ * change of identity only while no handle is open.
+ */
 static long p_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 {
-	static const int caps[] = {PMEMFILE_CAP_CHOWN, PMEMFILE_CAP_FOWNER,
-				   PMEMFILE_CAP_FSETID};
-	if (pmemfile_setreuid(pool, 0, 0) || pmemfile_setregid(pool, 0, 0))
-		return -errno;
+	if (pmemfile_geteuid(pool) != 0) {
+		pmemfile_pool_close(pool);
+		pool = pmemfile_pool_open(pool_path);
+		if (!pool)
+			return -errno;
+		pmemfile_umask(pool, 022);
+	}
 	if (pmemfile_setgroups(pool, (size_t)ngroups, groups))
 		return -errno;
 	if (pmemfile_setregid(pool, gid, gid) ||
 	    pmemfile_setreuid(pool, uid, uid))
 		return -errno;
-	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		int r = uid == 0 ? pmemfile_setcap(pool, caps[i])
-				 : pmemfile_clrcap(pool, caps[i]);
-		if (r)
-			return -errno;
-	}
 	return 0;
 }
 

@@ -105,8 +105,12 @@ static void format_stat(struct ref_result *r, const struct stat *st, long f)
 		out_printf(r, "nlink=%lu ", (unsigned long)st->st_nlink);
 	if (f & REF_ST_OWNER)
 		out_printf(r, "uid=%u gid=%u ", st->st_uid, st->st_gid);
+	/*
+	 * How many blocks back a file is the allocator's choice (extents may
+	 * be preallocated); whether any do is not.
+	 */
 	if (f & REF_ST_BLOCKS)
-		out_printf(r, "blocks=%lld ", (long long)st->st_blocks);
+		out_printf(r, "blocks%s ", st->st_blocks ? ">0" : "=0");
 	if (f & REF_ST_TIMES)
 		out_printf(r, "atime=%ld.%09ld mtime=%ld.%09ld ",
 			   st->st_atim.tv_sec, st->st_atim.tv_nsec,
@@ -270,6 +274,14 @@ static long run_creds(struct run_state *s, const struct ref_op *op)
 {
 	gid_t groups[2];
 	int n = 0;
+	for (int i = 0; i < REF_SLOTS; i++) {
+		if (s->used[i]) {
+			fprintf(stderr,
+				"line %d: identity change with slot %d open\n",
+				op->line, i);
+			abort();
+		}
+	}
 	if (op->a > 0)
 		groups[n++] = (gid_t)op->a;
 	if (op->b > 0)

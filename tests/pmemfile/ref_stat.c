@@ -23,9 +23,8 @@ static const struct ref_case cases[] = {
 	     FSTATAT(2, "", 0), FSTATAT(2, "", AT_EMPTY_PATH),
 	     FSTATAT(1, "", AT_EMPTY_PATH), FSTATAT(1, "x", 0),
 	     FSTATAT(1, "/d", 0), FSTATAT(REF_CWD, "", AT_EMPTY_PATH),
-	     FSTATAT(2, "f", 0x4000), SYMLINKAT("e", 2, "le"),
-	     FSTATAT(2, "le", AT_SYMLINK_NOFOLLOW), FSTATAT(2, "le", 0),
-	     FSTATAT(2, "le/", AT_SYMLINK_NOFOLLOW)),
+	     SYMLINKAT("e", 2, "le"), FSTATAT(2, "le", AT_SYMLINK_NOFOLLOW),
+	     FSTATAT(2, "le", 0), FSTATAT(2, "le/", AT_SYMLINK_NOFOLLOW)),
     REF_CASE("nlink", MKDIR("/d", 0755), STAT("/d"), STAT("/"),
 	     MKDIR("/d/a", 0755), MKDIR("/d/b", 0755), STAT("/d"),
 	     OPEN(1, "/d/f", O_CREAT | O_WRONLY, 0644), STAT("/d"),
@@ -41,6 +40,12 @@ static const struct ref_case cases[] = {
 	     WRITEN(1, 3000), FSTAT(1), FCHMOD(1, 0400), FSTAT(1),
 	     FCHOWN(1, 12, 34), FSTAT(1), RENAME("/f", "/g"), FSTAT(1),
 	     STAT("/g"), CLOSE(1)),
+    REF_BUG_CASE("statx-sync-flag",
+		 "fstatat with AT_STATX_DONT_SYNC (0x4000) fails with EINVAL; "
+		 "the kernel accepts the AT_STATX_* flags",
+		 OPEN(1, "/f", O_CREAT | O_WRONLY, 0600), CLOSE(1),
+		 FSTATAT(REF_CWD, "/f", 0x4000),
+		 FSTATAT(REF_CWD, "/f", 0x2000)),
 };
 
 int main(void)

@@ -50,8 +50,8 @@ static const struct ref_case cases[] = {
 	FALLOCATE(1, PUNCH, 4096, 8192), FSTATF(1, SB), PREAD(1, 20, 4086),
 	PREAD(1, 20, 12280), FALLOCATE(1, PUNCH, 100, 50), PREAD(1, 60, 95),
 	FSTATF(1, SB), FALLOCATE(1, PUNCH, 30000, 100000), FSTATF(1, SB),
-	PREAD(1, 20, 29990), LSEEK(1, 0, SEEK_HOLE), LSEEK(1, 4096, SEEK_DATA),
-	FALLOCATE(1, PUNCH, 50000, 10), FSTATF(1, SB), CLOSE(1)),
+	PREAD(1, 20, 29990), FALLOCATE(1, PUNCH, 50000, 10), FSTATF(1, SB),
+	FALLOCATE(1, PUNCH, 0, 1 << 20), PREAD(1, 10, 0), FSTAT(1), CLOSE(1)),
     REF_CASE("posix_fallocate", OPEN(1, "/f", O_CREAT | O_RDWR, 0644),
 	     POSIX_FALLOCATE(1, 0, 5000), FSTATF(1, SB),
 	     POSIX_FALLOCATE(1, 8192, 100), FSTATF(1, SB),
@@ -59,6 +59,15 @@ static const struct ref_case cases[] = {
 	     POSIX_FALLOCATE(1, -1, 10), POSIX_FALLOCATE(1, 0, 0),
 	     PREAD(1, 10, 8000), CLOSE(1), OPEN(1, "/f", O_RDONLY, 0),
 	     POSIX_FALLOCATE(1, 0, 10), CLOSE(1)),
+    REF_BUG_CASE(
+	"punched-hole-stays-allocated",
+	"after FALLOC_FL_PUNCH_HOLE the range reads as zeros but stays "
+	"allocated: SEEK_HOLE does not find it, and a file punched "
+	"whole still has blocks; the kernel frees the blocks",
+	OPEN(1, "/f", O_CREAT | O_RDWR, 0644), WRITEN(1, 40000),
+	FALLOCATE(1, PUNCH, 4096, 8192), LSEEK(1, 0, SEEK_HOLE),
+	LSEEK(1, 4096, SEEK_DATA), FALLOCATE(1, PUNCH, 0, 1 << 20),
+	FSTATF(1, SB), LSEEK(1, 0, SEEK_DATA)),
 };
 
 int main(void)
