@@ -7,8 +7,11 @@
  * last version and every appended record is there exactly once. Phase 2:
  * threads create, rename and unlink names in one shared directory and
  * across directories, each thread tracking the names it owns; at the end
- * every directory holds exactly the names the threads say it should. The
- * checker then accepts the pool. An alarm turns a deadlock into a failure.
+ * every directory holds exactly the names the threads say it should.
+ * Phase 3: threads move directories into one another at random (a move of
+ * a directory into itself or its own subtree must fail with EINVAL); the
+ * tree must stay a tree holding each directory once. The checker then
+ * accepts the pool. An alarm turns a deadlock into a failure.
  */
 #include "check.h"
 #include "tcheck.h"
@@ -282,6 +285,102 @@ static void phase_names(void)
 		check_dir(d, args);
 }
 
+#define NDIRS 12 /* directories x0..x11 moved around by every thread */
+
+static PMEMfile *xdir[NDIRS + 1];  /* [NDIRS] is the root */
+static unsigned long moved, loops; /* renames done, refused with EINVAL */
+
+/*
+ * Moves directory i into directory j, guessing its current parent p: fails
+ * with ENOENT for a wrong guess and with EINVAL when j is i or lies inside
+ * i. Anything else is a failure, and so is a hang.
+ */
+static void *tree_worker(void *p)
+{
+	unsigned seed = (unsigned)(uintptr_t)p * 31 + 5;
+	char name[16];
+	for (unsigned r = 0; r < rounds * 4 && !failed; r++) {
+		int i = rand_r(&seed) % NDIRS;
+		int j = rand_r(&seed) % (NDIRS + 1);
+		int par = rand_r(&seed) % (NDIRS + 1);
+		snprintf(name, sizeof(name), "x%d", i);
+		int ret =
+		    pmemfile_renameat(pfp, xdir[par], name, xdir[j], name);
+		if (ret == 0)
+			__atomic_add_fetch(&moved, 1, __ATOMIC_RELAXED);
+		else if (errno == EINVAL)
+			__atomic_add_fetch(&loops, 1, __ATOMIC_RELAXED);
+		else if (errno != ENOENT)
+			TH_FAIL("renameat x%d from %d into %d: %s", i, par, j,
+				strerrorname_np(errno));
+	}
+	return NULL;
+}
+
+/* Counts each xN found in the tree below path; returns the number seen. */
+static int count_tree(const char *path, int *seen, int depth)
+{
+	char buf[4096], child[4096];
+	int n, total = 0;
+	T_ASSERT(depth <= NDIRS + 1);
+	PMEMfile *d = pmemfile_open(pfp, path, PMEMFILE_O_DIRECTORY);
+	T_ASSERT(d != NULL);
+	while ((n = pmemfile_getdents64(pfp, d, (void *)buf, sizeof(buf))) >
+	       0) {
+		for (int pos = 0; pos < n;) {
+			unsigned short reclen;
+			int x;
+			memcpy(&reclen, buf + pos + 16, sizeof(reclen));
+			const char *name = buf + pos + 19;
+			if (sscanf(name, "x%d", &x) == 1 && x >= 0 &&
+			    x < NDIRS) {
+				seen[x]++;
+				snprintf(child, sizeof(child), "%s/%s",
+					 strcmp(path, "/") ? path : "", name);
+				total += 1 + count_tree(child, seen, depth + 1);
+			}
+			T_ASSERT(reclen > 0);
+			pos += reclen;
+		}
+	}
+	pmemfile_close(pfp, d);
+	return total;
+}
+
+static void phase_tree(void)
+{
+	pthread_t th[NTHREADS];
+	char name[16];
+	int seen[NDIRS] = {0};
+	xdir[NDIRS] = pmemfile_open(pfp, "/", PMEMFILE_O_DIRECTORY);
+	T_ASSERT(xdir[NDIRS] != NULL);
+	for (int i = 0; i < NDIRS; i++) {
+		snprintf(name, sizeof(name), "/x%d", i);
+		T_EQ(pmemfile_mkdir(pfp, name, 0755), 0);
+		xdir[i] = pmemfile_open(pfp, name, PMEMFILE_O_DIRECTORY);
+		T_ASSERT(xdir[i] != NULL);
+	}
+	for (uintptr_t t = 0; t < NTHREADS; t++)
+		T_EQ(pthread_create(&th[t], NULL, tree_worker, (void *)t), 0);
+	for (unsigned t = 0; t < NTHREADS; t++)
+		pthread_join(th[t], NULL);
+	if (failed)
+		exit(1);
+	printf("directories moved %lu times, %lu moves refused as loops\n",
+	       moved, loops);
+	T_ASSERT(moved > 0 && loops > 0);
+	T_EQ(count_tree("/", seen, 0), NDIRS);
+	for (int i = 0; i < NDIRS; i++) {
+		if (seen[i] != 1)
+			T_FAIL("x%d is in the tree %d times", i, seen[i]);
+		pmemfile_stat_t st;
+		T_EQ(pmemfile_fstat(pfp, xdir[i], &st), 0);
+		T_ASSERT(st.st_nlink >= 2);
+		pmemfile_close(pfp, xdir[i]);
+	}
+	pmemfile_close(pfp, xdir[NDIRS]);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -301,6 +400,7 @@ int main(int argc, char *argv[])
 	T_ASSERT(pfp != NULL);
 	phase_data();
 	phase_names();
+	phase_tree();
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(path, stdout), 0);
 	printf("%d threads, %u rounds: no torn or lost data, no lost names\n",
