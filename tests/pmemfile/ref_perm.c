@@ -112,6 +112,20 @@ static const struct ref_case cases[] = {
 	CHOWN("/f", 1000, 1000), CHMOD("/f", 04755), CREDS(1000, 1000, 0, 0),
 	CHOWN("/f", -1, -1), STAT("/f"), CHMOD("/f", 04755),
 	CHOWN("/f", 1000, -1), STAT("/f")),
+    REF_CASE("more-denials", MKDIR("/noexec", 0), CHMOD("/noexec", 0766),
+	     MKDIR("/noexec/in", 0755), MKDIR("/ro", 0), CHMOD("/ro", 0555),
+	     FILE("/ro/f", 0666), FILE("/mine", 0444),
+	     CHOWN("/mine", 1000, 1000), FILE("/theirs", 0644),
+	     CREDS(1000, 1000, 0, 0), CHDIR("/noexec"), CHDIR("/noexec/in"),
+	     STAT("/noexec/in"), OPEN(1, "/noexec", O_RDONLY | O_DIRECTORY, 0),
+	     DIRLIST(1, 4096), CLOSE(1), TRY_OPEN("/ro/f", O_CREAT | O_RDWR),
+	     TRY_OPEN("/ro/new", O_CREAT | O_RDWR), UNLINK("/ro/f"),
+	     TRUNCATE("/theirs", 0), TRUNCATE("/mine", 0),
+	     TRY_OPEN("/theirs", O_WRONLY | O_TRUNC), CHMOD("/mine", 0644),
+	     TRUNCATE("/mine", 1), STAT("/mine"), ACCESS("/ro", W_OK),
+	     ACCESS("/ro", R_OK | X_OK), ACCESS("/noexec", X_OK),
+	     ACCESS("/noexec/in", F_OK), RENAME("/mine", "/ro/mine"),
+	     LINK("/mine", "/ro/mine")),
 };
 
 int main(void)
