@@ -26,8 +26,7 @@ $(B)/src/tools/cmd_run.o: $(TOOLS_LIBDIR_H)
 $(B)/src/tools/%.o: EXTRA_CFLAGS += -I. -I$(B)/src/tools \
 	-DTOOL_VERSION='"$(VERSION)"'
 
-# Built once libpmemfile-posix and its checker are there.
-ifneq ($(and $(LIBPMEMFILE_POSIX_A),$(wildcard pmemfile/check.c)),)
+ifneq ($(LIBPMEMFILE_POSIX_A),)
 ALL += $(BINOUT)/pmemfile $(BINOUT)/mkfs.pmemfile
 
 $(BINOUT)/pmemfile: $(patsubst %,$(B)/src/tools/%.o,$(TOOLS_PMEMFILE)) \
