@@ -38,7 +38,8 @@ void extent_zero(struct vinode *v, uint64_t from, uint64_t to);
 int extent_punch(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		 uint64_t to);
 
-/* Bytes of storage the file holds. */
+/* Bytes of storage the file holds (from the index, or from the pool). */
 uint64_t extent_allocated(struct vinode *v);
+uint64_t extent_bytes(PMEMfilepool *pfp, const struct pmemfile_inode *in);
 
 #endif

@@ -27,11 +27,20 @@ int may_delete(PMEMfilepool *pfp, struct vinode *dir, struct vinode *child)
 	return -EPERM;
 }
 
-bool namei_drop_link(PMEMfilepool *pfp, struct vinode *dir,
-		     struct vinode *child)
+enum drop_result namei_drop_plan(PMEMfilepool *pfp, struct vinode *child)
 {
 	struct pmemfile_inode *in = child->inode;
-	tx_add(pfp, &in->nlink, sizeof(in->nlink));
+	if (!S_ISDIR(in->mode) && in->nlink > 1)
+		return DROP_KEEP;
+	return vinode_shared(pfp, child) ? DROP_ORPHAN : DROP_FREE;
+}
+
+void namei_drop_link(PMEMfilepool *pfp, struct vinode *dir,
+		     struct vinode *child, enum drop_result plan)
+{
+	struct pmemfile_inode *in = child->inode;
+	/* mode, nlink and ctime: one range */
+	tx_add(pfp, in, offsetof(struct pmemfile_inode, dir));
 	if (S_ISDIR(in->mode)) {
 		/* the child's "." and the parent's ".." of it */
 		in->nlink = 0;
@@ -39,15 +48,13 @@ bool namei_drop_link(PMEMfilepool *pfp, struct vinode *dir,
 	} else {
 		in->nlink--;
 	}
-	vinode_touch_ctime(pfp, child);
-	if (in->nlink > 0)
-		return false;
-	if (vinode_shared(pfp, child)) {
-		orphan_add(pfp, child->off);
-		return false;
+	if (plan == DROP_FREE) {
+		inode_free(pfp, child->off);
+		return;
 	}
-	inode_free(pfp, child->off);
-	return true;
+	pf_time_now(&in->ctime);
+	if (plan == DROP_ORPHAN)
+		orphan_add(pfp, child->off);
 }
 
 /* The parent of path's last component, for operations on names. */
@@ -85,24 +92,26 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 		r = -ENOTDIR;
 	else if (r == 0 && rmdir && c->inode->dir.nentries)
 		r = -ENOTEMPTY;
-	volatile bool freed = false;
+	enum drop_result plan = namei_drop_plan(pfp, c);
 	volatile int err = 0;
 	if (r == 0) {
-		pthread_mutex_lock(&pfp->orphan_lock);
+		if (plan == DROP_ORPHAN)
+			pthread_mutex_lock(&pfp->orphan_lock);
 		TX_BEGIN(pfp->pop)
 		{
 			dir_remove(pfp, dir, pos);
-			freed = namei_drop_link(pfp, dir, c);
+			namei_drop_link(pfp, dir, c, plan);
 		}
 		TX_ONABORT
 		{
 			err = tx_error();
 		}
 		TX_END
-		pthread_mutex_unlock(&pfp->orphan_lock);
+		if (plan == DROP_ORPHAN)
+			pthread_mutex_unlock(&pfp->orphan_lock);
 		r = -err;
 	}
-	if (r == 0 && freed)
+	if (r == 0 && plan == DROP_FREE)
 		vinode_forget(pfp, c);
 	vinode_unlock(c);
 	vinode_put(pfp, c);

@@ -20,13 +20,21 @@ static inline bool name_is_dotdot(const char *n, size_t len)
 /* The sticky-bit rule: may the fs identity remove child from dir? */
 int may_delete(PMEMfilepool *pfp, struct vinode *dir, struct vinode *child);
 
+/* What dropping one link of an inode does to it. */
+enum drop_result {
+	DROP_KEEP,   /* links remain */
+	DROP_ORPHAN, /* no link, but open: goes to the orphan list */
+	DROP_FREE,   /* no link, unused: freed (vinode_forget after commit) */
+};
+
+/* With child locked (and its directory): the plan for dropping a link. */
+enum drop_result namei_drop_plan(PMEMfilepool *pfp, struct vinode *child);
+
 /*
- * In a transaction, with dir and child locked: drops one link of child
- * (the name itself is removed by the caller). Returns true when the inode
- * was freed (call vinode_forget after the commit); an inode still open
- * goes to the orphan list.
+ * In a transaction (under orphan_lock for DROP_ORPHAN): drops one link of
+ * child, whose name the caller removes from dir.
  */
-bool namei_drop_link(PMEMfilepool *pfp, struct vinode *dir,
-		     struct vinode *child);
+void namei_drop_link(PMEMfilepool *pfp, struct vinode *dir,
+		     struct vinode *child, enum drop_result plan);
 
 #endif

@@ -12,13 +12,20 @@
 #include "inode.h"
 #include "vinode.h"
 
-/* The extent classes: one unit each, 4 KiB-aligned, no header, so that
- * file data can be mapped page by page. Runs are about 1 MiB. */
+/*
+ * The extent classes: one unit each, 4 KiB-aligned, no header, so that
+ * file data can be mapped page by page. Units per run: the allocator loses
+ * about a chunk per run, so big units come in big runs (1 MiB runs for
+ * 4 KiB units up to 64 MiB runs for 4 MiB units); a pool too small for a
+ * run of a class gets smaller extents.
+ */
+static const unsigned run_units[EXTENT_CLASSES] = {256, 256, 64, 64, 32, 16};
+
 int pool_register_classes(PMEMobjpool *pop, unsigned *ids)
 {
 	for (int c = 0; c < EXTENT_CLASSES; c++) {
 		size_t unit = EXTENT_MIN << (2 * c);
-		unsigned per = unit >= (1U << 20) ? 1 : (1U << 20) / unit;
+		unsigned per = run_units[c];
 		struct pobj_alloc_class_desc d = {
 		    .unit_size = unit,
 		    .alignment = 4096,

@@ -135,11 +135,11 @@ static void move_dir(PMEMfilepool *pfp, struct vinode *d, struct vinode *from,
 	to->inode->nlink++;
 }
 
-static bool rename_tx(PMEMfilepool *pfp, struct rename_op *op)
+static void rename_tx(PMEMfilepool *pfp, struct rename_op *op,
+		      enum drop_result plan)
 {
 	struct vinode *src = op->src, *dst = op->dst;
 	unsigned st = inode_dtype(src->inode->mode);
-	bool freed = false;
 	if (op->flags & PMEMFILE_RENAME_EXCHANGE) {
 		unsigned dt = inode_dtype(dst->inode->mode);
 		dir_retarget(pfp, op->odir, op->opos, dst->off, dt);
@@ -150,7 +150,7 @@ static bool rename_tx(PMEMfilepool *pfp, struct rename_op *op)
 	} else if (dst) {
 		dir_retarget(pfp, op->ndir, op->npos, src->off, st);
 		dir_remove(pfp, op->odir, op->opos);
-		freed = namei_drop_link(pfp, op->ndir, dst);
+		namei_drop_link(pfp, op->ndir, dst, plan);
 		move_dir(pfp, src, op->odir, op->ndir);
 	} else {
 		dir_add(pfp, op->ndir, op->nw->name, op->nw->namelen, src->off,
@@ -159,7 +159,6 @@ static bool rename_tx(PMEMfilepool *pfp, struct rename_op *op)
 		move_dir(pfp, src, op->odir, op->ndir);
 	}
 	vinode_touch_ctime(pfp, src);
-	return freed;
 }
 
 static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
@@ -178,12 +177,14 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	if (r || op->src == op->dst)
 		return r;
 	lock_pair(op->src, op->dst);
-	volatile bool freed = false;
+	enum drop_result plan = DROP_KEEP;
+	if (op->dst && !(op->flags & PMEMFILE_RENAME_EXCHANGE))
+		plan = namei_drop_plan(pfp, op->dst);
 	volatile int err = 0;
 	pthread_mutex_lock(&pfp->orphan_lock);
 	TX_BEGIN(pfp->pop)
 	{
-		freed = rename_tx(pfp, op);
+		rename_tx(pfp, op, plan);
 	}
 	TX_ONABORT
 	{
@@ -193,7 +194,7 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	pthread_mutex_unlock(&pfp->orphan_lock);
 	if (err) {
 		dir_abort(op->ndir);
-	} else if (freed) {
+	} else if (plan == DROP_FREE) {
 		vinode_forget(pfp, op->dst);
 	}
 	unlock_pair(op->src, op->dst);

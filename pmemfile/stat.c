@@ -5,20 +5,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cred.h"
+#include "dir.h"
 #include "extent.h"
 #include "file.h"
+#include "namei.h"
 #include "walk.h"
 
 /* tmpfs's directory size: 20 bytes per entry, "." and ".." included. */
 #define BOGO_DIRENT_SIZE 20
 
-static void fill_stat(PMEMfilepool *pfp, struct vinode *v, struct stat *st)
+static void fill_inode(PMEMfilepool *pfp, uint64_t ino,
+		       const struct pmemfile_inode *in, struct stat *st)
 {
-	vinode_rdlock(v);
-	const struct pmemfile_inode *in = v->inode;
 	memset(st, 0, sizeof(*st));
 	st->st_dev = pfp->dev;
-	st->st_ino = v->off;
+	st->st_ino = ino;
 	st->st_mode = in->mode;
 	st->st_nlink = in->nlink;
 	st->st_uid = in->uid;
@@ -30,15 +32,83 @@ static void fill_stat(PMEMfilepool *pfp, struct vinode *v, struct stat *st)
 	} else {
 		st->st_size = (off_t)in->size;
 	}
-	if (S_ISREG(in->mode) && extent_index_load(pfp, v) == 0)
-		st->st_blocks = (blkcnt_t)(extent_allocated(v) / 512);
+	if (S_ISREG(in->mode))
+		st->st_blocks = (blkcnt_t)(extent_bytes(pfp, in) / 512);
 	st->st_atim.tv_sec = in->atime.sec;
 	st->st_atim.tv_nsec = in->atime.nsec;
 	st->st_mtim.tv_sec = in->mtime.sec;
 	st->st_mtim.tv_nsec = in->mtime.nsec;
 	st->st_ctim.tv_sec = in->ctime.sec;
 	st->st_ctim.tv_nsec = in->ctime.nsec;
+}
+
+static void fill_stat(PMEMfilepool *pfp, struct vinode *v, struct stat *st)
+{
+	vinode_rdlock(v);
+	fill_inode(pfp, v->off, v->inode, st);
 	vinode_unlock(v);
+}
+
+/*
+ * The last component of a stat, looked up under its directory's lock. An
+ * inode without a cached vinode is read right there: nothing changes an
+ * inode but through its vinode, and the lock keeps the name (so the inode)
+ * alive. Returns 1 when the slow path must do it (symlinks to follow,
+ * ".", "..", many extents).
+ */
+static int stat_last(PMEMfilepool *pfp, struct walk *w, bool follow,
+		     struct stat *st)
+{
+	if (w->trailing_slash || name_is_dot(w->name, w->namelen) ||
+	    name_is_dotdot(w->name, w->namelen))
+		return 1;
+	int r = perm_check(pfp, w->dir->inode, PERM_X, false);
+	if (r)
+		return r;
+	vinode_rdlock(w->dir);
+	uint64_t ino = dir_lookup(pfp, w->dir, w->name, w->namelen, NULL);
+	const struct pmemfile_inode *in = ino ? pf_ptr(pfp, ino) : NULL;
+	struct vinode *v = NULL;
+	if (!ino)
+		r = -ENOENT;
+	else if ((follow && S_ISLNK(in->mode)) ||
+		 (S_ISREG(in->mode) &&
+		  in->file.nextents > PMEMFILE_INLINE_EXTENTS))
+		r = 1;
+	else if ((v = vinode_peek(pfp, ino)) == NULL)
+		fill_inode(pfp, ino, in, st);
+	vinode_unlock(w->dir);
+	if (v) {
+		fill_stat(pfp, v, st);
+		vinode_put(pfp, v);
+	}
+	return r;
+}
+
+static int stat_path(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+		     bool follow, struct stat *st)
+{
+	struct vinode *start;
+	int r = walk_start(pfp, dir, path, &start);
+	if (r)
+		return r;
+	struct walk w;
+	w.stop_at_root = false;
+	r = walk_parent(&w, pfp, start, path);
+	if (r == 0)
+		r = stat_last(pfp, &w, follow, st);
+	if (r == 1) {
+		struct vinode *v;
+		r = walk_last(&w, follow, &v);
+		if (r == 0 && !v)
+			r = -ENOENT;
+		if (r == 0) {
+			fill_stat(pfp, v, st);
+			vinode_put(pfp, v);
+		}
+	}
+	walk_done(&w);
+	return r;
 }
 
 static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
@@ -62,13 +132,7 @@ static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		fill_stat(pfp, dir->vinode, buf);
 		return 0;
 	}
-	struct vinode *v;
-	int r = walk_path(pfp, dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &v);
-	if (r)
-		return r;
-	fill_stat(pfp, v, buf);
-	vinode_put(pfp, v);
-	return 0;
+	return stat_path(pfp, dir, path, !(flags & AT_SYMLINK_NOFOLLOW), buf);
 }
 
 int pmemfile_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,

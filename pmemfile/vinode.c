@@ -4,7 +4,8 @@
  *
  * The cache is split in shards, each with its own mutex, so that no lock is
  * shared by every thread. A vinode lives while it has references (open
- * files, the cwd, a path walk in progress).
+ * files, the cwd, a path walk in progress); directories stay until the
+ * pool is closed or they are removed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +135,24 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 	return v;
 }
 
+struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off)
+{
+	struct vinode_shard *s = shard_of(pfp, off);
+	pthread_mutex_lock(&s->lock);
+	struct vinode *v = s->buckets[bucket_of(s, off)];
+	while (v && v->off != off)
+		v = v->hnext;
+	if (v)
+		v->ref++;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
 struct vinode *vinode_ref(PMEMfilepool *pfp, struct vinode *v)
 {
+	/* the root lives as long as the pool: no counting */
+	if (v == pfp->root)
+		return v;
 	struct vinode_shard *s = shard_of(pfp, v->off);
 	pthread_mutex_lock(&s->lock);
 	v->ref++;
@@ -194,7 +211,7 @@ static void vinode_free_orphan(PMEMfilepool *pfp, struct vinode *v)
 
 void vinode_put(PMEMfilepool *pfp, struct vinode *v)
 {
-	if (!v)
+	if (!v || v == pfp->root)
 		return;
 	struct vinode_shard *s = shard_of(pfp, v->off);
 	pthread_mutex_lock(&s->lock);
@@ -203,6 +220,11 @@ void vinode_put(PMEMfilepool *pfp, struct vinode *v)
 		return;
 	}
 	bool orphan = false;
+	if (!v->dead && v->inode->nlink > 0 && S_ISDIR(v->inode->mode)) {
+		/* directories stay cached: their free-slot maps are costly */
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
 	if (!v->dead) {
 		shard_unlink(s, v);
 		orphan = v->inode->nlink == 0;

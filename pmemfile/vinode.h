@@ -60,6 +60,8 @@ void vinode_cache_fini(PMEMfilepool *pfp);
 /* A reference to the vinode of the inode at off (created if needed). */
 struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off);
 struct vinode *vinode_ref(PMEMfilepool *pfp, struct vinode *v);
+/* A reference to the cached vinode of off, or NULL if none is cached. */
+struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off);
 /* Drops a reference; the last one of an unlinked inode frees it. */
 void vinode_put(PMEMfilepool *pfp, struct vinode *v);
 /* Whether v has references other than the caller's one. */
