@@ -133,8 +133,8 @@ static int chown_vinode(PMEMfilepool *pfp, struct vinode *v, uid_t uid,
 				in->uid = uid;
 			if (gid != (gid_t)-1)
 				in->gid = gid;
-			bool change = uid != (uid_t)-1 || gid != (gid_t)-1;
-			if (change && !S_ISDIR(in->mode)) {
+			/* as the kernel: any chown of a non-directory */
+			if (!S_ISDIR(in->mode)) {
 				in->mode &= ~(uint32_t)S_ISUID;
 				if (in->mode & S_IXGRP)
 					in->mode &= ~(uint32_t)S_ISGID;

@@ -99,7 +99,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 }
 
 int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
-		   struct vinode **out)
+		   bool linkable, struct vinode **out)
 {
 	uint64_t ino;
 	int r = inode_reserve(pfp, &ino);
@@ -112,7 +112,7 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 		struct pmemfile_inode *in = inode_init(pfp, ino, mode);
 		inode_setup(dir, in, 0, NULL);
 		in->nlink = 0;
-		in->flags = PMEMFILE_I_LINKABLE;
+		in->flags = linkable ? PMEMFILE_I_LINKABLE : 0;
 		orphan_add(pfp, ino);
 	}
 	TX_ONABORT

@@ -20,7 +20,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 
 /* An unnamed regular file in the orphan list (O_TMPFILE). */
 int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
-		   struct vinode **out);
+		   bool linkable, struct vinode **out);
 
 /* Whether the fs identity may add or remove names in dir. */
 int may_change_dir(PMEMfilepool *pfp, struct vinode *dir);

@@ -121,12 +121,14 @@ static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
 	pthread_mutex_lock(&o->mutex);
 	vinode_rdlock(f->vinode);
 	if (f->vinode->inode->nlink == 0)
-		e.used = 0; /* a removed directory reads as empty */
+		r = -ENOENT; /* as the kernel: a removed directory */
 	else
 		read_dir(pfp, f->vinode, &o->offset, &e);
 	vinode_unlock(f->vinode);
 	pthread_mutex_unlock(&o->mutex);
-	if (e.used == 0 && f->vinode->inode->nlink != 0) {
+	if (r)
+		return r;
+	if (e.used == 0) {
 		uint64_t pos = o->offset;
 		/* nothing fitted although something is left */
 		vinode_rdlock(f->vinode);

@@ -124,7 +124,9 @@ static int do_remove(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 	struct walk w;
 	int r = name_walk(pfp, at, path, &w);
 	if (r == 0) {
-		if (name_is_dot(w.name, w.namelen))
+		if (w.last_root)
+			r = rmdir ? -EBUSY : -EISDIR;
+		else if (name_is_dot(w.name, w.namelen))
 			r = rmdir ? -EINVAL : -EISDIR;
 		else if (name_is_dotdot(w.name, w.namelen))
 			r = rmdir ? -ENOTEMPTY : -EISDIR;

@@ -48,10 +48,10 @@ static int open_check(PMEMfilepool *pfp, struct vinode *v, int flags,
 		      bool created)
 {
 	mode_t m = v->inode->mode;
-	if (S_ISLNK(m) && (flags & O_NOFOLLOW) && !(flags & O_PATH))
-		return -ELOOP;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(m))
 		return -ENOTDIR;
+	if (S_ISLNK(m) && (flags & O_NOFOLLOW) && !(flags & O_PATH))
+		return -ELOOP;
 	if (flags & O_PATH)
 		return 0;
 	int acc = flags & O_ACCMODE;
@@ -129,7 +129,7 @@ static int open_tmpfile(PMEMfilepool *pfp, struct walk *w, int flags,
 		r = may_change_dir(pfp, dir);
 	if (r == 0)
 		r = create_tmpfile(pfp, dir, create_mode(pfp, mode) | S_IFREG,
-				   out);
+				   !(flags & O_EXCL), out);
 	vinode_put(pfp, dir);
 	return r;
 }
@@ -140,6 +140,10 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 	if (flags & ~OPEN_VALID_FLAGS)
 		return -EINVAL;
 	if ((flags & O_TMPFILE) == O_TMPFILE && (flags & O_CREAT))
+		return -EINVAL;
+	/* as Linux since 6.4: never create a file for O_DIRECTORY */
+	if ((flags & O_TMPFILE) != O_TMPFILE && (flags & O_CREAT) &&
+	    (flags & O_DIRECTORY))
 		return -EINVAL;
 	struct vinode *start, *v = NULL;
 	int r = walk_start(pfp, at, path, &start);
@@ -158,14 +162,15 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		goto end;
 	}
 	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+	if ((flags & O_CREAT) && w.trailing_slash) {
+		r = -EISDIR;
+		goto end;
+	}
 	r = walk_last(&w, !(flags & O_NOFOLLOW) && !excl, &v);
 	if (r)
 		goto end;
 	if (!v && (flags & O_CREAT)) {
-		if (w.trailing_slash)
-			r = -EISDIR;
-		else
-			r = open_create(pfp, &w, flags, mode, &v, &created);
+		r = open_create(pfp, &w, flags, mode, &v, &created);
 	} else if (!v) {
 		r = -ENOENT;
 	} else if (excl) {

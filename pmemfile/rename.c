@@ -85,13 +85,12 @@ static int rename_check(PMEMfilepool *pfp, struct rename_op *op)
 {
 	struct vinode *src = op->src, *dst = op->dst;
 	bool sdir = vinode_is_dir(src);
-	if (!sdir &&
-	    (op->ow->trailing_slash || (op->nw->trailing_slash && !dst)))
-		return -ENOTDIR;
 	if ((op->flags & PMEMFILE_RENAME_NOREPLACE) && dst)
 		return -EEXIST;
 	if ((op->flags & PMEMFILE_RENAME_EXCHANGE) && !dst)
 		return -ENOENT;
+	if (!sdir && (op->ow->trailing_slash || op->nw->trailing_slash))
+		return -ENOTDIR;
 	int r = may_delete(pfp, op->odir, src);
 	if (r == 0)
 		r = dst ? may_delete(pfp, op->ndir, dst)

@@ -114,7 +114,8 @@ static int stat_path(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		      struct stat *buf, int flags)
 {
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+		      AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if (!buf)
 		return -EFAULT;

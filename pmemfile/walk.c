@@ -24,6 +24,8 @@ int walk_start(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 {
 	if (!path)
 		return -EFAULT;
+	if (path[0] == '\0')
+		return -ENOENT;
 	if (path[0] == '/') {
 		*start = vinode_ref(pfp, pfp->root);
 		return 0;
@@ -113,10 +115,11 @@ static int walk_buf(struct walk *w)
 		while (*p == '/')
 			p++;
 		if (*p == '\0') {
-			/* "/" or "a/": the directory itself */
+			/* only slashes: "/" itself */
 			w->name = ".";
 			w->namelen = 1;
 			w->trailing_slash = true;
+			w->last_root = true;
 			return 0;
 		}
 		char *e = p;
@@ -132,6 +135,7 @@ static int walk_buf(struct walk *w)
 			w->name = p;
 			w->namelen = len;
 			w->trailing_slash = *e == '/';
+			w->last_root = false;
 			return 0;
 		}
 		int r = perm_check(pfp, w->dir->inode, 1, false);
@@ -175,6 +179,7 @@ int walk_parent(struct walk *w, PMEMfilepool *pfp, struct vinode *start,
 	w->stopped = false;
 	w->rest = NULL;
 	w->name = NULL;
+	w->last_root = false;
 	size_t len = strnlen(path, PMEMFILE_PATH_MAX + 1);
 	if (len >= PMEMFILE_PATH_MAX)
 		return -ENAMETOOLONG;

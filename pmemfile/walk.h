@@ -18,6 +18,7 @@ struct walk {
 	const char *name;   /* last component, not NUL-terminated */
 	size_t namelen;
 	bool trailing_slash; /* the path ended with "/" after name */
+	bool last_root;	     /* the path was only slashes: "/" itself */
 	int nlinks;	     /* symlinks followed so far */
 	/* Stop where the walk would leave the pool: ".." at the root or an
 	 * absolute symlink. rest is then the path left to resolve. */
