@@ -154,15 +154,22 @@ static long list_dir(const struct ref_backend *be, ref_handle h,
 				struct dirent_linux *d = (void *)(buf + pos);
 				name = d->d_name;
 				reclen = d->d_reclen;
-				type = (unsigned char)buf[pos + reclen - 1];
+				type = 0;
 			}
 			if (reclen == 0 || pos + reclen > got) {
 				ret = -EPROTO;
 				goto out;
 			}
-			if (n == cap)
-				names =
+			/* the old format keeps the type in the last byte */
+			if (!use64)
+				type = (unsigned char)buf[pos + reclen - 1];
+			if (n == cap) {
+				char **more =
 				    realloc(names, (cap *= 2) * sizeof(*names));
+				if (!more)
+					abort();
+				names = more;
+			}
 			if (asprintf(&names[n++], "%s %u", name, type) < 0)
 				abort();
 			pos += reclen;
