@@ -4,6 +4,16 @@
 # on a kernel directory (prog_*.sh, helpers in prog_lib.sh).
 -include tests/preload/shim.mk
 
+$(eval $(call sh_test,tests/preload/prog_coreutils))
+$(eval $(call sh_test,tests/preload/prog_tar))
+$(eval $(call sh_test,tests/preload/prog_find))
+$(eval $(call sh_test,tests/preload/prog_sqlite3))
+$(eval $(call sh_test,tests/preload/prog_python3))
+$(eval $(call sh_test,tests/preload/prog_perl))
+$(eval $(call sh_test,tests/preload/prog_fio))
+$(eval $(call sh_test,tests/preload/prog_cd))
+$(eval $(call sh_test,tests/preload/prog_gcc))
+
 # Helpers the prog_* tests run: a tree lister (run under the shim, it reads
 # the mount with plain libc calls).
 TEST_PROGRAMS += $(B)/tests/preload/prog_treedump

@@ -43,8 +43,8 @@ want=$(cd "$KDIR/sub" && md5sum ../file deeper/file2 2>&1)
 [ "$got" = "$want" ] ||
 	prog_fail "PMEMFILE_CD=$MNT/sub md5sum ../file deeper/file2: got" \
 		"'$got', expected '$want'"
-got=$(PMEMFILE_CD=$MNT/sub/deeper pf pwd 2>&1)
+got=$(PMEMFILE_CD=$MNT/sub/deeper pf /bin/pwd 2>&1)
 [ "$got" = "$MNT/sub/deeper" ] ||
-	prog_fail "PMEMFILE_CD=$MNT/sub/deeper pwd: got '$got'"
+	prog_fail "PMEMFILE_CD=$MNT/sub/deeper /bin/pwd: got '$got'"
 prog_check_mountpoint
 echo "ok: PMEMFILE_CD"

@@ -2,7 +2,8 @@
 # fio on a mount with the sync and psync engines: random and sequential
 # writes with verify=crc32c read back in the same job, then verified again
 # by a fresh process (verify_only), with no error and the same amount of
-# I/O as on a kernel directory.
+# I/O as on a kernel directory. The jobs run as threads of fio's process
+# (--thread); prog_fio_fork.sh runs them in fio's default forked processes.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 command -v fio >/dev/null || prog_skip "fio is not installed"
@@ -23,7 +24,8 @@ run()
 {
 	name=$1
 	shift
-	$R fio --name="$name" --filename="$D/$name" --output-format=json \
+	$R fio --name="$name" --filename="$D/$name" ${FIO_THREAD---thread} \
+		--output-format=json \
 		--output="$WORK/fio.json" "$@" >"$WORK/fio.log" 2>&1
 	rc=$?
 	[ $rc = 0 ] || cat "$WORK/fio.log" "$WORK/fio.json"

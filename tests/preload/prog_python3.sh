@@ -1,9 +1,9 @@
 #!/bin/sh
 # python3 on a mount: open (text, binary, append, seek, "x" mode), os.walk,
 # os.scandir, shutil.copytree (with copystat), os.replace, os.rename,
-# tempfile (mkstemp, mkdtemp, NamedTemporaryFile, TemporaryDirectory),
-# os.stat, os.utime, os.chmod, os.truncate, pathlib and shutil.rmtree behave
-# as on a kernel directory.
+# shutil.move out of the mount, tempfile (mkstemp, mkdtemp,
+# NamedTemporaryFile, TemporaryDirectory), os.stat, os.utime, os.chmod,
+# os.truncate, pathlib and shutil.rmtree behave as on a kernel directory.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 PY=/usr/bin/python3
@@ -109,8 +109,8 @@ with open(os.path.join(dst, "new"), "w") as f:
 os.replace(os.path.join(dst, "new"), os.path.join(dst, "text.txt"))
 show("replaced", open(os.path.join(dst, "text.txt")).read())
 os.rename(os.path.join(dst, "a"), os.path.join(dst, "renamed"))
-os.replace(os.path.join(dst, "renamed", "bin"),
-           os.path.join(out, "moved-out.bin"))
+shutil.move(os.path.join(dst, "renamed", "bin"),
+            os.path.join(out, "moved-out.bin"))
 try:
     os.rename(os.path.join(dst, "renamed"), os.path.join(dst, "link"))
 except OSError as e:

@@ -38,11 +38,12 @@ static unsigned link_id(const struct stat *st)
 		if (seen[i].dev == st->st_dev && seen[i].ino == st->st_ino)
 			return seen[i].id;
 	}
-	seen = realloc(seen, (nseen + 1) * sizeof(*seen));
-	if (!seen) {
+	struct inode_seen *more = realloc(seen, (nseen + 1) * sizeof(*seen));
+	if (!more) {
 		perror("realloc");
 		exit(2);
 	}
+	seen = more;
 	seen[nseen] = (struct inode_seen){st->st_dev, st->st_ino, nseen + 1};
 	return ++nseen;
 }
@@ -149,11 +150,12 @@ static int read_names(const char *path, char ***names, size_t *count)
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		v = realloc(v, (n + 1) * sizeof(*v));
-		if (!v || !(v[n] = strdup(de->d_name))) {
+		char **more = realloc(v, (n + 1) * sizeof(*v));
+		if (!more || !(more[n] = strdup(de->d_name))) {
 			perror("malloc");
 			exit(2);
 		}
+		v = more;
 		n++;
 	}
 	int err = errno ? -errno : 0;
