@@ -1,0 +1,12 @@
+# The library's own core tests (core_*): the consistency checker, extent
+# placement, and pmemfile_open_parent's rules for leaving a pool. They link
+# the static library and look at the persistent layout directly.
+CORE_TESTS := core_checker core_extents core_open_parent
+
+$(B)/tests/pmemfile/core_%.o: EXTRA_CFLAGS += -I.
+
+$(foreach t,$(CORE_TESTS),$(eval $(call c_test,tests/pmemfile/$(t),\
+	$(LIBPMEMFILE_POSIX_A),$(PMEMOBJ_LIBS))))
+
+LINT_SOURCES += $(addprefix tests/pmemfile/,$(addsuffix .c,$(CORE_TESTS)) \
+	core.h)
