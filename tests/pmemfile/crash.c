@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * crash -- crash consistency. A child runs a random workload (create,
- * pwrite, append, truncate, rename, unlink, link, mkdir, rmdir) on a pool
+ * pwrite, append, truncate, rename, unlink, link, mkdir, rmdir, rename of a
+ * directory, unlink of a file it keeps open and writes) on a pool
  * and logs each operation to a kernel file twice: its intent before the call
  * and its acknowledgement right after the call returns. The parent SIGKILLs
  * it at a random moment, then: the checker must accept the pool, the pool
  * must open, and its whole state must be the model with every acknowledged
  * operation applied, plus the one in flight either applied or not (a write
  * in flight may be partly there: each byte old or new, the size between the
- * old and the new one, never a byte that was not written). Hundreds of kills
+ * old and the new one, never a byte that was not written), and no inode may
+ * be left but those with names (orphans freed at the open). Hundreds of kills
  * by default; STRESS=1 runs thousands. CRASH_SEED=n and CRASH_ITERS=n
  * reproduce a run; the seed and iteration are printed on failure.
  */
@@ -60,6 +62,11 @@ static int do_op(PMEMfilepool *pfp, const struct cm_rec *r)
 		return r->op == CM_MKDIR ? pmemfile_mkdir(pfp, a, 0755)
 					 : pmemfile_rmdir(pfp, a);
 	}
+	if (r->op == CM_RENAMEDIR) {
+		snprintf(a, sizeof(a), "/d%d", r->a);
+		snprintf(b, sizeof(b), "/d%d", r->b);
+		return pmemfile_rename(pfp, a, b);
+	}
 	cm_slot_path(r->a, a, sizeof(a));
 	if (r->b >= 0)
 		cm_slot_path(r->b, b, sizeof(b));
@@ -95,6 +102,16 @@ static int do_op(PMEMfilepool *pfp, const struct cm_rec *r)
 		return pmemfile_rename(pfp, a, b);
 	case CM_UNLINK:
 		return pmemfile_unlink(pfp, a);
+	case CM_UNLINK_OPEN:
+		/* an orphan while it is written: freed at close, or at the
+		 * next open if the kill comes first */
+		f = pmemfile_open(pfp, a, PMEMFILE_O_RDWR);
+		if (!f || pmemfile_unlink(pfp, a))
+			return -1;
+		cm_data(buf, r->len, r->seq);
+		n = pmemfile_pwrite(pfp, f, buf, r->len, 0);
+		pmemfile_close(pfp, f);
+		return n == (ssize_t)r->len ? 0 : -1;
 	case CM_LINK:
 		return pmemfile_link(pfp, a, b);
 	}
@@ -304,6 +321,24 @@ static const char *partial_write(struct cm_model *m, const struct actual *a,
 	return NULL;
 }
 
+/*
+ * After the open, no inode may remain but the root, the directories and the
+ * files with a name: an orphan of the killed child must have been freed.
+ */
+static void check_inodes(const struct cm_model *m,
+			 const struct pmemfile_stats *s)
+{
+	unsigned want = 1;
+	for (int d = 0; d < CM_DIRS; d++)
+		want += (unsigned)m->dir[d];
+	for (int i = 0; i < CM_INODES; i++)
+		want += m->ino[i].nlink > 0;
+	if (s->inodes != want)
+		C_FAIL("%u inodes in the pool after its open, %u expected "
+		       "(an orphan not freed, or a leak)",
+		       s->inodes, want);
+}
+
 /* Replays the log into m; returns the operation in flight, if any. */
 static int replay(struct cm_model *m, struct cm_rec *inflight)
 {
@@ -338,23 +373,30 @@ static void verify(struct cm_model *m, struct actual *a, struct cm_model *tmp)
 	if (!pfp)
 		C_FAIL("the pool does not open: %s", pmemfile_errormsg());
 	read_actual(pfp, a);
+	struct pmemfile_stats stats;
+	pmemfile_stats(pfp, &stats);
 	pmemfile_pool_close(pfp);
 
 	const char *without = differs(m, a, -1);
-	if (!without)
+	if (!without) {
+		check_inodes(m, &stats);
 		return;
+	}
 	if (!pending)
 		C_FAIL("%s (no operation in flight)", without);
 	cm_copy(tmp, m);
 	cm_apply(tmp, &r);
 	if (!differs(tmp, a, -1)) {
 		cm_copy(m, tmp);
+		check_inodes(m, &stats);
 		return;
 	}
 	if (r.op == CM_PWRITE || r.op == CM_APPEND) {
 		const char *p = partial_write(m, a, &r);
-		if (!p)
+		if (!p) {
+			check_inodes(m, &stats);
 			return;
+		}
 		C_FAIL("write in flight (slot %d, %u bytes): %s", r.a, r.len,
 		       p);
 	}

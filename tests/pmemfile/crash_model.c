@@ -80,8 +80,9 @@ static void write_at(struct cm_inode *in, uint64_t off, uint32_t len,
 
 void cm_apply(struct cm_model *m, const struct cm_rec *r)
 {
-	struct cm_inode *in = r->a >= 0 && r->op != CM_MKDIR &&
-				      r->op != CM_RMDIR && m->slot[r->a] >= 0
+	int is_dir_op =
+	    r->op == CM_MKDIR || r->op == CM_RMDIR || r->op == CM_RENAMEDIR;
+	struct cm_inode *in = r->a >= 0 && !is_dir_op && m->slot[r->a] >= 0
 				  ? &m->ino[m->slot[r->a]]
 				  : NULL;
 	switch (r->op) {
@@ -115,7 +116,17 @@ void cm_apply(struct cm_model *m, const struct cm_rec *r)
 		m->slot[r->a] = -1;
 		return;
 	case CM_UNLINK:
+	case CM_UNLINK_OPEN:
 		drop_name(m, r->a);
+		return;
+	case CM_RENAMEDIR:
+		for (int j = 0; j < CM_NAMES; j++) {
+			m->slot[r->b * CM_NAMES + j] =
+			    m->slot[r->a * CM_NAMES + j];
+			m->slot[r->a * CM_NAMES + j] = -1;
+		}
+		m->dir[r->a] = 0;
+		m->dir[r->b] = 1;
 		return;
 	case CM_LINK:
 		m->slot[r->b] = m->slot[r->a];
@@ -190,7 +201,23 @@ static int pick_name_op(const struct cm_model *m, unsigned *seed,
 	int full = pick_slot(m, seed, 1);
 	int empty = pick_slot(m, seed, 0);
 	int any = rand_r(seed) % CM_SLOTS;
-	switch (rand_r(seed) % 5) {
+	switch (rand_r(seed) % 7) {
+	case 5:
+		if (full < 0 || m->ino[m->slot[full]].nlink != 1)
+			return -1;
+		r->op = CM_UNLINK_OPEN;
+		r->a = full;
+		r->len = 1 + rand_r(seed) % 20000;
+		return 0;
+	case 6: {
+		int d = rand_r(seed) % CM_DIRS, e = rand_r(seed) % CM_DIRS;
+		if (d == e || !m->dir[d] || (m->dir[e] && !dir_empty(m, e)))
+			return -1;
+		r->op = CM_RENAMEDIR;
+		r->a = d;
+		r->b = e;
+		return 0;
+	}
 	case 0:
 		if (full < 0 || any == full || !slot_usable(m, any))
 			return -1;

@@ -17,15 +17,17 @@
 #define CM_MAX_SIZE (192 * 1024) /* no file grows beyond this */
 
 enum cm_op {
-	CM_CREATE = 1, /* slot a, new inode */
-	CM_PWRITE,     /* slot a: len bytes at off, from the record's seq */
-	CM_APPEND,     /* slot a: len bytes at the end, O_APPEND */
-	CM_TRUNCATE,   /* slot a to off */
-	CM_RENAME,     /* slot a to slot b */
-	CM_UNLINK,     /* slot a */
-	CM_LINK,       /* slot a to new name slot b */
-	CM_MKDIR,      /* directory a */
-	CM_RMDIR,      /* directory a */
+	CM_CREATE = 1,	/* slot a, new inode */
+	CM_PWRITE,	/* slot a: len bytes at off, from the record's seq */
+	CM_APPEND,	/* slot a: len bytes at the end, O_APPEND */
+	CM_TRUNCATE,	/* slot a to off */
+	CM_RENAME,	/* slot a to slot b */
+	CM_UNLINK,	/* slot a */
+	CM_LINK,	/* slot a to new name slot b */
+	CM_MKDIR,	/* directory a */
+	CM_RMDIR,	/* directory a */
+	CM_RENAMEDIR,	/* directory a to b (absent or empty) */
+	CM_UNLINK_OPEN, /* slot a (one link): open, unlink, write, close */
 };
 
 /* One log record; written as CM_INTENT before the call, CM_ACK after. */
