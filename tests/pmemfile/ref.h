@@ -83,6 +83,9 @@ enum ref_code {
 #define REF_ST_OWNER 0x08  /* uid and gid */
 #define REF_ST_BLOCKS 0x10 /* whether any block is allocated */
 #define REF_ST_TIMES 0x20  /* atime and mtime seconds (when set explicitly) */
+/* Whether mtime still holds REF_TIME_MARK (set by UTIMENS) or changed. */
+#define REF_ST_MTIME 0x40
+#define REF_TIME_MARK 1000000L
 #define REF_ST_BASE (REF_ST_MODE | REF_ST_SIZE | REF_ST_NLINK | REF_ST_OWNER)
 
 /* A time value for REF_UTIMENS/REF_FUTIMENS meaning UTIME_NOW/UTIME_OMIT. */

@@ -111,6 +111,10 @@ static void format_stat(struct ref_result *r, const struct stat *st, long f)
 	 */
 	if (f & REF_ST_BLOCKS)
 		out_printf(r, "blocks%s ", st->st_blocks ? ">0" : "=0");
+	if (f & REF_ST_MTIME)
+		out_printf(r, "mtime %s ",
+			   st->st_mtim.tv_sec == REF_TIME_MARK ? "kept"
+							       : "changed");
 	if (f & REF_ST_TIMES)
 		out_printf(r, "atime=%ld.%09ld mtime=%ld.%09ld ",
 			   st->st_atim.tv_sec, st->st_atim.tv_nsec,

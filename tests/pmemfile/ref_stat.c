@@ -9,6 +9,8 @@
 #include <fcntl.h>
 
 #define ALL (REF_ST_BASE | REF_ST_BLOCKS)
+#define MT (REF_ST_MODE | REF_ST_MTIME)
+#define MARK(path) UTIMENS(path, REF_TIME_MARK, REF_TIME_MARK, 0)
 
 static const struct ref_case cases[] = {
     REF_CASE("kinds", OPEN(1, "/f", O_CREAT | O_WRONLY, 0640),
@@ -46,6 +48,29 @@ static const struct ref_case cases[] = {
 		 OPEN(1, "/f", O_CREAT | O_WRONLY, 0600), CLOSE(1),
 		 FSTATAT(REF_CWD, "/f", 0x4000),
 		 FSTATAT(REF_CWD, "/f", 0x2000)),
+    REF_CASE("mtime", OPEN(1, "/f", O_CREAT | O_RDWR, 0644), WRITE(1, "data"),
+	     MKDIR("/d", 0755), MARK("/f"), READ(1, 10), PREAD(1, 10, 0),
+	     FSTATF(1, MT), PWRITE(1, "x", 1), FSTATF(1, MT), MARK("/f"),
+	     WRITE(1, ""), FSTATF(1, MT), FTRUNCATE(1, 100), FSTATF(1, MT),
+	     MARK("/f"), FTRUNCATE(1, 100), FSTATF(1, MT), TRUNCATE("/f", 1),
+	     STATF("/f", MT), MARK("/f"), FCHMOD(1, 0600), LINK("/f", "/g"),
+	     FSTATF(1, MT), MARK("/d"),
+	     OPEN(2, "/d/new", O_CREAT | O_RDWR, 0644), STATF("/d", MT),
+	     MARK("/d"), STAT("/d/new"), OPEN(3, "/d/new", O_RDWR, 0),
+	     STATF("/d", MT), MARK("/d"), RENAME("/d/new", "/d/renamed"),
+	     STATF("/d", MT), MARK("/d"), UNLINK("/d/renamed"), STATF("/d", MT),
+	     MARK("/d"), MKDIR("/d/sub", 0755), STATF("/d", MT), MARK("/d"),
+	     SYMLINK("x", "/d/l"), STATF("/d", MT), MARK("/d"),
+	     OPEN(4, "/d", O_RDONLY | O_DIRECTORY, 0), DIRLIST(4, 4096),
+	     STATF("/d", MT), MARK("/f"), MARK("/d"), RENAME("/g", "/d/g"),
+	     STATF("/d", MT), STATF("/f", MT)),
+    REF_BUG_CASE(
+	"fallocate-mtime",
+	"fallocate (KEEP_SIZE, or growing the file) leaves mtime as it "
+	"was; the kernel updates it",
+	OPEN(1, "/f", O_CREAT | O_RDWR, 0644), MARK("/f"),
+	FALLOCATE(1, 0x01, 0, 8192), FSTATF(1, MT), MARK("/f"),
+	FALLOCATE(1, 0, 0, 20000), FSTATF(1, MT)),
 };
 
 int main(void)
