@@ -104,6 +104,20 @@ static const struct ref_case cases[] = {
 	     MKDIR("/b", 0777), OPEN(1, "/c", O_CREAT | O_RDWR, 0777), CLOSE(1),
 	     UMASK(0722), MKDIR("/e", 0777), UMASK(022), UMASK(022), STAT("/a"),
 	     STAT("/b"), STAT("/c"), STAT("/e")),
+    REF_CASE("setgid-chmod", FILE("/g", 0644), CHOWN("/g", 1000, 4000),
+	     CREDS(1000, 1000, 3000, 0), CHMOD("/g", 02755), STAT("/g"),
+	     CHOWN("/g", -1, 3000), CHMOD("/g", 02755), STAT("/g")),
+    REF_BUG_CASE("write-keeps-setid",
+		 "a write or truncate by a user without CAP_FSETID leaves "
+		 "S_ISUID (and S_ISGID with group execute); the kernel clears "
+		 "them",
+		 FILE("/w", 0666), CHOWN("/w", 1000, 4000), CHMOD("/w", 06777),
+		 FILE("/t", 0666), CHOWN("/t", 1000, 1000), CHMOD("/t", 06777),
+		 FILE("/nx", 0666), CHOWN("/nx", 1000, 1000),
+		 CHMOD("/nx", 06766), CREDS(1000, 1000, 3000, 0),
+		 OPEN(1, "/w", O_WRONLY, 0), WRITE(1, "x"), FSTAT(1), CLOSE(1),
+		 TRUNCATE("/t", 1), STAT("/t"), OPEN(1, "/nx", O_WRONLY, 0),
+		 PWRITE(1, "y", 0), FSTAT(1), CLOSE(1)),
     REF_BUG_CASE(
 	"chown-keeps-setuid",
 	"chown(f, -1, -1) by the owner of a set-user-ID file leaves "
