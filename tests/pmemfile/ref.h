@@ -100,6 +100,7 @@ struct ref_op {
 	const char *p, *p2;
 	const char *buf; /* bytes written; NULL: a pattern of a bytes */
 	long a, b, c, d;
+	long e; /* REF_CREDS: effective uid + 1 (0: the same as the real) */
 };
 
 struct ref_case {
@@ -246,5 +247,8 @@ int ref_compare(const char *test, const struct ref_case *cases, size_t ncases,
 #define CREDS(uid, gid, group1, group2) \
 	REF_OP(REF_CREDS, .c = (uid), .d = (gid), .a = (group1), .b = (group2))
 #define AS_ROOT() CREDS(0, 0, 0, 0)
+/* Real uid ruid but effective uid euid, gid for both. */
+#define CREDS_RE(ruid, euid, gid) \
+	REF_OP(REF_CREDS, .c = (ruid), .e = (euid) + 1, .d = (gid))
 
 #endif

@@ -78,8 +78,12 @@ struct ref_backend {
 	long (*utimensat)(ref_handle dir, const char *path,
 			  const struct timespec ts[2], int flags);
 	long (*futimens)(ref_handle h, const struct timespec ts[2]);
-	/* Takes the identity uid/gid with the groups given (may be 0). */
-	long (*creds)(uid_t uid, gid_t gid, int ngroups, const gid_t *groups);
+	/*
+	 * Takes the identity: real uid ruid, effective euid, gid for both,
+	 * the groups given (may be 0).
+	 */
+	long (*creds)(uid_t ruid, uid_t euid, gid_t gid, int ngroups,
+		      const gid_t *groups);
 };
 
 extern const struct ref_backend ref_kernel;

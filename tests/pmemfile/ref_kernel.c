@@ -274,7 +274,8 @@ static long k_futimens(ref_handle h, const struct timespec ts[2])
  * The saved set-user-ID stays 0 so that the process can become root again;
  * the effective one decides the capabilities, as for any unprivileged user.
  */
-static long k_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
+static long k_creds(uid_t ruid, uid_t euid, gid_t gid, int ngroups,
+		    const gid_t *groups)
 {
 	/* as the pool does when it becomes root again */
 	umask(022);
@@ -284,7 +285,7 @@ static long k_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 		return -errno;
 	if (setgroups((size_t)ngroups, groups))
 		return -errno;
-	if (setresgid(gid, gid, 0) || setresuid(uid, uid, 0))
+	if (setresgid(gid, gid, 0) || setresuid(ruid, euid, 0))
 		return -errno;
 	return 0;
 }

@@ -107,6 +107,17 @@ static const struct ref_case cases[] = {
     REF_CASE("setgid-chmod", FILE("/g", 0644), CHOWN("/g", 1000, 4000),
 	     CREDS(1000, 1000, 3000, 0), CHMOD("/g", 02755), STAT("/g"),
 	     CHOWN("/g", -1, 3000), CHMOD("/g", 02755), STAT("/g")),
+    REF_CASE(
+	"real-vs-effective", FILE("/r", 0600), CHOWN("/r", 1000, 0),
+	FILE("/e", 0600), CHOWN("/e", 2000, 0), CREDS_RE(1000, 2000, 50),
+	ACCESS("/r", R_OK), ACCESS("/e", R_OK),
+	FACCESSAT(REF_CWD, "/r", R_OK, AT_EACCESS),
+	FACCESSAT(REF_CWD, "/e", R_OK, AT_EACCESS), TRY_OPEN("/r", O_RDONLY),
+	TRY_OPEN("/e", O_RDONLY), OPEN(1, "/new", O_CREAT | O_WRONLY, 0644),
+	FSTAT(1), CLOSE(1), CREDS_RE(0, 1000, 50), ACCESS("/e", R_OK),
+	FACCESSAT(REF_CWD, "/e", R_OK, AT_EACCESS), TRY_OPEN("/e", O_RDONLY),
+	CREDS_RE(1000, 0, 50), ACCESS("/e", R_OK),
+	FACCESSAT(REF_CWD, "/e", R_OK, AT_EACCESS), TRY_OPEN("/e", O_RDONLY)),
     REF_BUG_CASE("write-keeps-setid",
 		 "a write or truncate by a user without CAP_FSETID leaves "
 		 "S_ISUID (and S_ISGID with group execute); the kernel clears "

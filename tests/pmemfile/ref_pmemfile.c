@@ -289,7 +289,8 @@ static long p_futimens(ref_handle h, const struct timespec ts[2])
  * the pool is closed and opened again as root first. The harness allows a
  * change of identity only while no handle is open.
  */
-static long p_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
+static long p_creds(uid_t ruid, uid_t euid, gid_t gid, int ngroups,
+		    const gid_t *groups)
 {
 	if (pmemfile_geteuid(pool) != 0) {
 		pmemfile_pool_close(pool);
@@ -301,7 +302,7 @@ static long p_creds(uid_t uid, gid_t gid, int ngroups, const gid_t *groups)
 	if (pmemfile_setgroups(pool, (size_t)ngroups, groups))
 		return -errno;
 	if (pmemfile_setregid(pool, gid, gid) ||
-	    pmemfile_setreuid(pool, uid, uid))
+	    pmemfile_setreuid(pool, ruid, euid))
 		return -errno;
 	return 0;
 }

@@ -297,7 +297,8 @@ static long run_creds(struct run_state *s, const struct ref_op *op)
 		groups[n++] = (gid_t)op->a;
 	if (op->b > 0)
 		groups[n++] = (gid_t)op->b;
-	return s->be->creds((uid_t)op->c, (gid_t)op->d, n, groups);
+	uid_t euid = op->e ? (uid_t)(op->e - 1) : (uid_t)op->c;
+	return s->be->creds((uid_t)op->c, euid, (gid_t)op->d, n, groups);
 }
 
 static long run_stat(struct run_state *s, const struct ref_op *op, ref_handle h,
@@ -585,6 +586,6 @@ int ref_run_case(const struct ref_backend *be, const struct ref_op *ops,
 void ref_walk(const struct ref_backend *be, struct ref_result *r)
 {
 	memset(r, 0, offsetof(struct ref_result, out));
-	be->creds(0, 0, 0, NULL);
+	be->creds(0, 0, 0, 0, NULL);
 	walk(be, "/", r);
 }
