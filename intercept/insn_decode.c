@@ -215,6 +215,8 @@ static int one_byte_mid(struct decoder *d, uint8_t op)
 
 static int one_byte_high(struct decoder *d, uint8_t op)
 {
+	int r;
+
 	switch (op) {
 	case 0xc0:
 	case 0xc1:
@@ -228,15 +230,16 @@ static int one_byte_high(struct decoder *d, uint8_t op)
 		d->info->falls_through = 0;
 		return 0;
 	case 0xc6:
-	case 0xc7: {
-		int r = modrm(d);
-
+	case 0xc7:
+		r = modrm(d);
 		if (r != 0)
 			return r;
-		if (d->modrm_byte == 0xf8) /* xabort, xbegin */
-			stays(d, 1);
+		if (d->modrm_byte != 0xf8)
+			return skip(d, op == 0xc6 ? 1 : imm_z(d));
+		stays(d, 1); /* xabort, xbegin (with its fallback address) */
+		if (op == 0xc7 && imm_z(d) == 4)
+			return branch(d, INSN_FLOW, 4);
 		return skip(d, op == 0xc6 ? 1 : imm_z(d));
-	}
 	case 0xc8:
 		return skip(d, 3);
 	case 0xc9:
@@ -262,9 +265,10 @@ static int one_byte_high(struct decoder *d, uint8_t op)
 	case 0xe0:
 	case 0xe1:
 	case 0xe2:
-	case 0xe3:
+	case 0xe3: /* loop, jrcxz: never moved, but their target counts */
+		r = branch(d, INSN_FLOW, 1);
 		stays(d, 1);
-		return skip(d, 1);
+		return r;
 	case 0xe4:
 	case 0xe5:
 	case 0xe6:

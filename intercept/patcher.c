@@ -48,7 +48,28 @@ struct patcher {
 	struct window_rules rules;
 	struct patch_stats *stats;
 	uintptr_t plans_lo, plans_hi; /* windows and pads lie in between */
+	/* sites of the last round left alone, and why: logged at the end */
+	struct left_site {
+		uintptr_t addr;
+		const char *why;
+	} * left;
+	size_t nleft, left_cap;
 };
+
+static int leave_site(struct patcher *pt, uintptr_t addr, const char *why)
+{
+	if (pt->nleft == pt->left_cap) {
+		size_t cap = pt->left_cap ? 2 * pt->left_cap : 16;
+		struct left_site *n = realloc(pt->left, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		pt->left = n;
+		pt->left_cap = cap;
+	}
+	pt->left[pt->nleft++] = (struct left_site){addr, why};
+	return 0;
+}
 
 static void log_site(const struct patcher *pt, uintptr_t addr, const char *why)
 {
@@ -142,10 +163,8 @@ static int plan_site(struct patcher *pt, const struct segment *s,
 	k = disasm_find(r, addr);
 	if (k < 0 || r->insns[k].kind != INSN_SYSCALL)
 		return 0; /* the bytes belong to another instruction */
-	if (is_rt_sigreturn(s, addr)) {
-		log_site(pt, addr, "rt_sigreturn stays native");
-		return 0;
-	}
+	if (is_rt_sigreturn(s, addr))
+		return leave_site(pt, addr, "rt_sigreturn stays native");
 	p = new_plan(pt);
 	if (p == NULL)
 		return -ENOMEM;
@@ -158,8 +177,7 @@ static int plan_site(struct patcher *pt, const struct segment *s,
 				     pt->region_next, s->lo, s->hi, k, p);
 	if (ret != 0) {
 		pt->stats->left++;
-		log_site(pt, addr, "no room for a jump");
-		return 0;
+		return leave_site(pt, addr, "no room for a jump");
 	}
 	pt->nplans++;
 	return 0;
@@ -333,6 +351,7 @@ static int plan_object(struct patcher *pt)
 
 	for (int round = 0; round < 4; round++) {
 		pt->nplans = 0;
+		pt->nleft = 0;
 		pt->region.count = 0;
 		pt->stats->left = 0;
 		window_rules_reset_padding(&pt->rules);
@@ -452,6 +471,8 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	if (ret != 0)
 		return ret;
 	ret = plan_object(&pt);
+	for (size_t i = 0; ret == 0 && i < pt.nleft; i++)
+		log_site(&pt, pt.left[i].addr, pt.left[i].why);
 	if (ret == 0 && pt.nplans > 0) {
 		ret = emit_trampolines(&pt, &area);
 		if (ret == 0)
@@ -462,6 +483,7 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	disasm_close(&pt.dis);
 	free(pt.region.insns);
 	free(pt.plans);
+	free(pt.left);
 	window_rules_free(&pt.rules);
 	return ret;
 }

@@ -1,1 +1,19 @@
-# The library's own tests of its internals (core_*).
+# The library's own tests of its core (patcher, decoder, build products),
+# included by tests/intercept/module.mk.
+
+TIC := tests/intercept
+TICB := $(B)/tests/intercept
+
+# The decoder against capstone, on the code of every loaded object.
+$(eval $(call c_test,$(TIC)/core_insn_decode,$(B)/intercept/insn_decode.o \
+	$(B)/intercept/function_bounds.o,$(CAPSTONE_LIBS) -ldl))
+
+# Far branch targets and unpatchable sites, in an object of assembly.
+TIC_RPATH := -Wl,-rpath,$(abspath $(TICB))
+$(eval $(call c_test,$(TIC)/core_sites,$(TICB)/libcore_sites.so \
+	$(LIBSYSCALL_INTERCEPT_SO),$(TICB)/libcore_sites.so \
+	$(LIBSYSCALL_INTERCEPT_SO) -ldl $(TIC_RPATH)))
+$(TICB)/libcore_sites.so: $(TICB)/core_sites_asm.o
+	$(CC) $(LDFLAGS) -shared -o $@ $< -Wl,-soname,$(@F) -Wl,-z,noexecstack
+
+LINT_SOURCES += $(TIC)/core_insn_decode.c $(TIC)/core_sites.c
