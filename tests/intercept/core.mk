@@ -17,3 +17,6 @@ $(TICB)/libcore_sites.so: $(TICB)/core_sites_asm.o
 	$(CC) $(LDFLAGS) -shared -o $@ $< -Wl,-soname,$(@F) -Wl,-z,noexecstack
 
 LINT_SOURCES += $(TIC)/core_insn_decode.c $(TIC)/core_sites.c
+
+# What the build and make install produce.
+$(eval $(call sh_test,$(TIC)/core_products))
