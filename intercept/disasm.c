@@ -141,7 +141,8 @@ int disasm_region(struct disasm *d, struct code_region *r)
 					   .falls_through = info.falls_through,
 					   .rip_disp = info.rip_disp,
 					   .rel_offset = info.rel_offset,
-					   .rel_size = info.rel_size};
+					   .rel_size = info.rel_size,
+					   .simple = info.simple};
 		} else if (decode_with_capstone(d, addr, r->end - addr, &in) !=
 			   0) {
 			break;
@@ -163,6 +164,8 @@ int disasm_confirm(struct disasm *d, const struct insn *in)
 	const cs_x86 *x;
 	int rip = 0;
 
+	if (in->simple)
+		return 0;
 	if (!cs_disasm_iter(d->handle, &code, &avail, &a, d->scratch) ||
 	    d->scratch->size != in->size)
 		return -EINVAL;

@@ -19,6 +19,7 @@ struct insn {
 	uint8_t is_target; /* some branch of the function lands here */
 	uint8_t rip_disp;
 	uint8_t rel_offset, rel_size;
+	uint8_t simple; /* see struct insn_info */
 };
 
 struct code_region {
@@ -45,7 +46,8 @@ long disasm_find(const struct code_region *r, uintptr_t addr);
 
 /*
  * Checks with capstone that in is what insn_decode said it is (length,
- * RIP-relative displacement): every instruction that gets moved is checked.
+ * RIP-relative displacement): every instruction that gets moved is checked,
+ * but for the simple register and immediate forms.
  */
 int disasm_confirm(struct disasm *d, const struct insn *in);
 

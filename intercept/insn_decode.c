@@ -19,6 +19,8 @@ struct decoder {
 	int opsize16; /* 66 prefix */
 	int addr32;   /* 67 prefix */
 	int rep;      /* f3 prefix */
+	int legacy;   /* any legacy prefix */
+	int memory;   /* a ModRM memory operand */
 	int modrm_reg;
 	uint8_t modrm_byte;
 	struct insn_info *info;
@@ -76,6 +78,7 @@ static int modrm(struct decoder *d)
 	d->modrm_byte = m;
 	if (mod == 3)
 		return 0;
+	d->memory = 1;
 	if (rm == 4) {
 		if (next(d, &sib) != 0)
 			return -EINVAL;
@@ -469,6 +472,7 @@ int insn_decode(const uint8_t *code, size_t avail, struct insn_info *info)
 			d.opsize16 |= op == 0x66;
 			d.addr32 |= op == 0x67;
 			d.rep |= op == 0xf3;
+			d.legacy = 1;
 			continue;
 		}
 		if ((op & 0xf0) == 0x40) {
@@ -490,6 +494,11 @@ int insn_decode(const uint8_t *code, size_t avail, struct insn_info *info)
 	if (r != 0)
 		return r;
 	info->length = (uint8_t)d.at;
+	info->simple = !d.legacy && !d.memory && op != 0xc4 && op != 0xc5 &&
+		       op != 0x62 &&
+		       ((info->kind == INSN_PLAIN && op != 0x0f) ||
+			info->kind == INSN_JCC || info->kind == INSN_JMP ||
+			info->kind == INSN_CALL || info->kind == INSN_RET);
 	return 0;
 }
 

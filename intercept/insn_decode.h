@@ -34,6 +34,12 @@ struct insn_info {
 	uint8_t rip_disp;      /* offset of a RIP-relative disp32, or 0 */
 	uint8_t rel_offset;    /* offset of a direct branch's displacement */
 	uint8_t rel_size;      /* 1 or 4, 0 when not a direct branch */
+	/*
+	 * No legacy prefix, no memory operand: a one-byte opcode that does
+	 * not transfer control (mov $imm, %eax; mov %rdi, %rax), or a direct
+	 * jump, jcc, call, or a ret: a length nothing can make ambiguous.
+	 */
+	uint8_t simple;
 };
 
 /* Decodes the instruction at code; -EINVAL when it is not understood. */

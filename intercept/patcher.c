@@ -30,6 +30,10 @@
 
 #define MAX_SEGMENTS 8
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 struct segment {
 	uintptr_t lo, hi;
 	int prot;
@@ -48,6 +52,7 @@ struct patcher {
 	struct window_rules rules;
 	struct patch_stats *stats;
 	uintptr_t plans_lo, plans_hi; /* windows and pads lie in between */
+	uint64_t *covered;	      /* see map_covered */
 	/* sites of the last round left alone, and why: logged at the end */
 	struct left_site {
 		uintptr_t addr;
@@ -222,35 +227,6 @@ static int plan_segment(struct patcher *pt, const struct segment *s)
 	return 0;
 }
 
-/* A padding slot holding addr: nothing may branch into a placed jump. */
-static int in_pad_slot(const struct patcher *pt, uintptr_t addr)
-{
-	for (size_t i = 0; i < pt->rules.npads; i++) {
-		if (addr >= pt->rules.pads[i] && addr < pt->rules.pads[i] + 5)
-			return 1;
-	}
-	return 0;
-}
-
-/* The plan whose window has addr strictly inside it, or NULL. */
-static struct site_plan *plan_covering(struct patcher *pt, uintptr_t addr)
-{
-	size_t left = 0, right = pt->nplans;
-
-	while (left < right) {
-		size_t mid = left + (right - left) / 2;
-		struct site_plan *p = &pt->plans[mid];
-
-		if (addr <= p->start)
-			right = mid;
-		else if (addr >= p->end)
-			left = mid + 1;
-		else
-			return p;
-	}
-	return NULL;
-}
-
 /*
  * The offsets i of [c, c + n - 6) where a rel32 branch may start (e8, e9,
  * 0f 80-8f), 16 at a time: the whole text is scanned at every start.
@@ -281,17 +257,63 @@ static uintptr_t rel32_target(const uint8_t *at)
 	return (uintptr_t)at + 5 + (uintptr_t)(intptr_t)rel;
 }
 
-/* Does a branch to t break a window or a padding jump? */
-static int breaks_a_plan(struct patcher *pt, uintptr_t t)
+/* Does a branch to t land inside a window or on a padding jump? */
+static int breaks_a_plan(const struct patcher *pt, uintptr_t t)
 {
-	struct site_plan *p;
+	uintptr_t bit;
 
 	if (t < pt->plans_lo || t >= pt->plans_hi)
 		return 0;
-	p = plan_covering(pt, t);
-	if (p != NULL && p->pad_slot == 0)
-		return 1;
-	return pt->rules.npads > 0 && in_pad_slot(pt, t);
+	bit = t - pt->plans_lo;
+	return (pt->covered[bit / 64] >> (bit % 64)) & 1;
+}
+
+static void cover(struct patcher *pt, uintptr_t from, uintptr_t to)
+{
+	for (uintptr_t a = from; a < to; a++) {
+		uintptr_t bit = a - pt->plans_lo;
+
+		pt->covered[bit / 64] |= 1ULL << (bit % 64);
+	}
+}
+
+/*
+ * One bit per byte from the first to the last planned byte: set where no
+ * branch may land (inside a window, anywhere in a padding jump).
+ */
+static int map_covered(struct patcher *pt)
+{
+	size_t words;
+
+	pt->plans_lo = (uintptr_t)-1;
+	pt->plans_hi = 0;
+	for (size_t i = 0; i < pt->nplans; i++) {
+		const struct site_plan *p = &pt->plans[i];
+		uintptr_t lo = p->start, hi = p->end;
+
+		if (p->pad_slot != 0 && p->pad_slot < lo)
+			lo = p->pad_slot;
+		if (p->pad_slot != 0 && p->pad_slot + 5 > hi)
+			hi = p->pad_slot + 5;
+		pt->plans_lo = lo < pt->plans_lo ? lo : pt->plans_lo;
+		pt->plans_hi = hi > pt->plans_hi ? hi : pt->plans_hi;
+	}
+	if (pt->nplans == 0)
+		return 0;
+	words = (pt->plans_hi - pt->plans_lo) / 64 + 1;
+	free(pt->covered);
+	pt->covered = calloc(words, sizeof(uint64_t));
+	if (pt->covered == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < pt->nplans; i++) {
+		const struct site_plan *p = &pt->plans[i];
+
+		if (p->pad_slot != 0)
+			cover(pt, p->pad_slot, p->pad_slot + 5);
+		else
+			cover(pt, p->start + 1, p->end);
+	}
+	return 0;
 }
 
 /*
@@ -299,49 +321,48 @@ static int breaks_a_plan(struct patcher *pt, uintptr_t t)
  * function, a .cold part) into the middle of a window. The byte scan sees
  * more "branches" than there are, which only costs a window now and then.
  */
+static int note_far_target(struct patcher *pt, const uint8_t *at,
+			   int *replanned)
+{
+	uintptr_t t = rel32_target(at);
+
+	if (!breaks_a_plan(pt, t))
+		return 0;
+	*replanned = 1;
+	return window_forbid(&pt->rules, t);
+}
+
 static int check_far_targets(struct patcher *pt, int *replanned)
 {
 	*replanned = 0;
 	for (int i = 0; i < pt->nsegs; i++) {
 		const uint8_t *c = (const uint8_t *)pt->segs[i].lo;
 		size_t n = pt->segs[i].hi - pt->segs[i].lo;
+		size_t at;
+		int ret;
 
-		for (size_t at = 0; at + 32 <= n; at += 16) {
+		for (at = 0; at + 32 <= n; at += 16) {
 			uint32_t mask = branch_bytes(c + at);
 
 			while (mask != 0) {
-				const uint8_t *b = c + at + __builtin_ctz(mask);
-				uintptr_t t = rel32_target(b);
-
+				ret = note_far_target(
+				    pt, c + at + __builtin_ctz(mask),
+				    replanned);
+				if (ret != 0)
+					return ret;
 				mask &= mask - 1;
-				if (!breaks_a_plan(pt, t))
-					continue;
-				if (window_forbid(&pt->rules, t) != 0)
-					return -ENOMEM;
-				*replanned = 1;
 			}
+		}
+		for (; at + 6 <= n; at++) {
+			if (c[at] != 0xe8 && c[at] != 0xe9 &&
+			    !(c[at] == 0x0f && (c[at + 1] & 0xf0) == 0x80))
+				continue;
+			ret = note_far_target(pt, c + at, replanned);
+			if (ret != 0)
+				return ret;
 		}
 	}
 	return 0;
-}
-
-static void set_plans_range(struct patcher *pt)
-{
-	pt->plans_lo = (uintptr_t)-1;
-	pt->plans_hi = 0;
-	for (size_t i = 0; i < pt->nplans; i++) {
-		uintptr_t lo = pt->plans[i].start, hi = pt->plans[i].end;
-
-		if (pt->plans[i].pad_slot != 0) {
-			lo = lo < pt->plans[i].pad_slot ? lo
-							: pt->plans[i].pad_slot;
-			hi = hi > pt->plans[i].pad_slot + 5
-				 ? hi
-				 : pt->plans[i].pad_slot + 5;
-		}
-		pt->plans_lo = lo < pt->plans_lo ? lo : pt->plans_lo;
-		pt->plans_hi = hi > pt->plans_hi ? hi : pt->plans_hi;
-	}
 }
 
 static int plan_object(struct patcher *pt)
@@ -360,8 +381,9 @@ static int plan_object(struct patcher *pt)
 			if (ret != 0)
 				return ret;
 		}
-		set_plans_range(pt);
-		ret = check_far_targets(pt, &replanned);
+		ret = map_covered(pt);
+		if (ret == 0)
+			ret = check_far_targets(pt, &replanned);
 		if (ret != 0 || !replanned)
 			return ret;
 	}
@@ -401,6 +423,12 @@ static int apply_plans(struct patcher *pt)
 					      PROT_READ | PROT_WRITE);
 		if (r != 0)
 			return (int)r;
+		/*
+		 * Copy the pages in one call rather than take a copy-on-write
+		 * fault for each patched page (ignored where not supported).
+		 */
+		syscall_no_intercept(SYS_madvise, lo, s->hi - lo,
+				     MADV_POPULATE_WRITE);
 	}
 	for (size_t i = 0; i < pt->nplans; i++) {
 		const struct site_plan *p = &pt->plans[i];
@@ -484,6 +512,7 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	free(pt.region.insns);
 	free(pt.plans);
 	free(pt.left);
+	free(pt.covered);
 	window_rules_free(&pt.rules);
 	return ret;
 }

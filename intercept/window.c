@@ -71,16 +71,29 @@ static int is_filler(const struct insn *in)
 	return in->kind == INSN_NOP || in->kind == INSN_INT3;
 }
 
+/* Instructions capstone did not confirm (disasm_confirm): never moved. */
+struct refused {
+	uintptr_t addr[2 * WINDOW_SIDE + 1];
+	int count;
+};
+
+static int is_refused(const struct refused *no, const struct insn *in)
+{
+	for (int i = 0; i < no->count; i++) {
+		if (no->addr[i] == in->addr)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Moved from before the syscall: runs in the trampoline before the hook.
  * A nop there is more often the alignment in front of a function or a loop
  * than code: it stays.
  */
-static int movable_before(struct disasm *d, const struct insn *in)
+static int movable_before(const struct refused *no, const struct insn *in)
 {
-	if (in->kind != INSN_PLAIN)
-		return 0;
-	return disasm_confirm(d, in) == 0;
+	return in->kind == INSN_PLAIN && !is_refused(no, in);
 }
 
 /*
@@ -89,10 +102,10 @@ static int movable_before(struct disasm *d, const struct insn *in)
  * address is the end of the window); after a jump, a return or an int3
  * only filler may follow.
  */
-static int movable_after(struct disasm *d, const struct insn *prev,
+static int movable_after(const struct refused *no, const struct insn *prev,
 			 const struct insn *in)
 {
-	if (prev->kind == INSN_CALL)
+	if (prev->kind == INSN_CALL || is_refused(no, in))
 		return 0;
 	if (!prev->falls_through && prev->kind != INSN_SYSCALL &&
 	    !is_filler(in))
@@ -105,7 +118,7 @@ static int movable_after(struct disasm *d, const struct insn *prev,
 	case INSN_JMP:
 	case INSN_CALL:
 	case INSN_RET:
-		return disasm_confirm(d, in) == 0;
+		return 1;
 	default:
 		return 0;
 	}
@@ -125,15 +138,17 @@ static void fill_plan(const struct code_region *r, long i, long j,
 		p->insns[p->count++] = r->insns[x];
 }
 
-int window_choose(struct window_rules *w, struct disasm *d,
-		  const struct code_region *r, long k, struct site_plan *p)
+/* The smallest window by the rules, in *best_i..*best_j; 0 if found. */
+static int choose_once(const struct window_rules *w,
+		       const struct code_region *r, long k,
+		       const struct refused *no, long *best_i, long *best_j)
 {
-	long best_i = -1, best_j = -1;
 	uintptr_t best_size = (uintptr_t)-1;
 	long last = (long)r->count - 1;
 
+	*best_i = -1;
 	for (long i = k; i >= 0 && i >= k - WINDOW_SIDE; i--) {
-		if (i < k && (!movable_before(d, &r->insns[i]) ||
+		if (i < k && (!movable_before(no, &r->insns[i]) ||
 			      !may_be_inside(w, &r->insns[i + 1]) ||
 			      r->insns[i].addr < w->not_before))
 			break;
@@ -141,7 +156,7 @@ int window_choose(struct window_rules *w, struct disasm *d,
 			uintptr_t start = r->insns[i].addr;
 			uintptr_t end = r->insns[j].addr + r->insns[j].size;
 
-			if (j > k && (!movable_after(d, &r->insns[j - 1],
+			if (j > k && (!movable_after(no, &r->insns[j - 1],
 						     &r->insns[j]) ||
 				      !may_be_inside(w, &r->insns[j])))
 				break;
@@ -151,15 +166,36 @@ int window_choose(struct window_rules *w, struct disasm *d,
 				continue;
 			if (end - start < best_size) {
 				best_size = end - start;
-				best_i = i;
-				best_j = j;
+				*best_i = i;
+				*best_j = j;
 			}
 			break;
 		}
 	}
-	if (best_i < 0)
-		return -ENOSPC;
-	fill_plan(r, best_i, best_j, p);
+	return *best_i < 0 ? -ENOSPC : 0;
+}
+
+int window_choose(struct window_rules *w, struct disasm *d,
+		  const struct code_region *r, long k, struct site_plan *p)
+{
+	struct refused no = {.count = 0};
+	long i, j, x;
+
+	/* capstone confirms the chosen instructions; one it refuses stays */
+	for (;;) {
+		if (choose_once(w, r, k, &no, &i, &j) != 0)
+			return -ENOSPC;
+		for (x = i; x <= j; x++) {
+			if (x != k && disasm_confirm(d, &r->insns[x]) != 0)
+				break;
+		}
+		if (x > j)
+			break;
+		if (no.count == (int)(sizeof(no.addr) / sizeof(no.addr[0])))
+			return -ENOSPC;
+		no.addr[no.count++] = r->insns[x].addr;
+	}
+	fill_plan(r, i, j, p);
 	return 0;
 }
 
