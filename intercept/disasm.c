@@ -3,32 +3,66 @@
  * disasm.c -- region decoding with insn_decode, capstone as the fallback for
  * what it does not know and as the second opinion on what gets moved.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "disasm.h"
 
-int disasm_open(struct disasm *d)
+#ifndef CAPSTONE_SONAME
+#define CAPSTONE_SONAME "libcapstone.so.4"
+#endif
+
+void disasm_open(struct disasm *d)
 {
 	memset(d, 0, sizeof(*d));
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK)
+}
+
+static int load_capstone(struct disasm *d)
+{
+	void *lib = dlopen(CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (lib == NULL)
+		return -ENOENT;
+	d->cs.open = (cs_err(*)(cs_arch, cs_mode, csh *))dlsym(lib, "cs_open");
+	d->cs.option =
+	    (cs_err(*)(csh, cs_opt_type, size_t))dlsym(lib, "cs_option");
+	d->cs.malloc = (cs_insn * (*)(csh)) dlsym(lib, "cs_malloc");
+	d->cs.free = (void (*)(cs_insn *, size_t))dlsym(lib, "cs_free");
+	d->cs.close = (cs_err(*)(csh *))dlsym(lib, "cs_close");
+	d->cs.disasm_iter =
+	    (bool (*)(csh, const uint8_t **, size_t *, uint64_t *,
+		      cs_insn *))dlsym(lib, "cs_disasm_iter");
+	if (!d->cs.open || !d->cs.option || !d->cs.malloc || !d->cs.free ||
+	    !d->cs.close || !d->cs.disasm_iter)
+		return -ENOENT;
+	if (d->cs.open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK)
 		return -ENOMEM;
-	cs_option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
-	d->scratch = cs_malloc(d->handle);
+	d->cs.option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
+	d->scratch = d->cs.malloc(d->handle);
 	if (d->scratch == NULL) {
-		cs_close(&d->handle);
+		d->cs.close(&d->handle);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
+/* capstone, loaded on first use; 0 when it is there. */
+static int capstone(struct disasm *d)
+{
+	if (d->state == 0)
+		d->state = load_capstone(d) == 0 ? 1 : -1;
+	return d->state == 1 ? 0 : -ENOENT;
+}
+
 void disasm_close(struct disasm *d)
 {
-	if (d->scratch != NULL)
-		cs_free(d->scratch, 1);
-	cs_close(&d->handle);
-	d->scratch = NULL;
+	if (d->state == 1) {
+		d->cs.free(d->scratch, 1);
+		d->cs.close(&d->handle);
+	}
+	d->state = 0;
 }
 
 static int push_insn(struct code_region *r, const struct insn *in)
@@ -115,7 +149,8 @@ static int decode_with_capstone(struct disasm *d, uintptr_t addr, size_t avail,
 	const uint8_t *code = (const uint8_t *)addr;
 	uint64_t a = addr;
 
-	if (!cs_disasm_iter(d->handle, &code, &avail, &a, d->scratch))
+	if (capstone(d) != 0 ||
+	    !d->cs.disasm_iter(d->handle, &code, &avail, &a, d->scratch))
 		return -EINVAL;
 	*out = (struct insn){.addr = addr,
 			     .size = (uint8_t)d->scratch->size,
@@ -166,7 +201,8 @@ int disasm_confirm(struct disasm *d, const struct insn *in)
 
 	if (in->simple)
 		return 0;
-	if (!cs_disasm_iter(d->handle, &code, &avail, &a, d->scratch) ||
+	if (capstone(d) != 0 ||
+	    !d->cs.disasm_iter(d->handle, &code, &avail, &a, d->scratch) ||
 	    d->scratch->size != in->size)
 		return -EINVAL;
 	x = &d->scratch->detail->x86;

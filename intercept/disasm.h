@@ -30,12 +30,29 @@ struct code_region {
 	uintptr_t decoded_end;
 };
 
+/*
+ * capstone is loaded with dlopen the first time it is needed: loading it
+ * relocates a megabyte of tables, which would cost every process start more
+ * than all the rest of the patching.
+ */
+struct capstone_api {
+	cs_err (*open)(cs_arch arch, cs_mode mode, csh *handle);
+	cs_err (*option)(csh handle, cs_opt_type type, size_t value);
+	cs_insn *(*malloc)(csh handle);
+	void (*free)(cs_insn *insn, size_t count);
+	cs_err (*close)(csh *handle);
+	bool (*disasm_iter)(csh handle, const uint8_t **code, size_t *size,
+			    uint64_t *address, cs_insn *insn);
+};
+
 struct disasm {
+	int state; /* 0 not loaded yet, 1 ready, -1 unavailable */
+	struct capstone_api cs;
 	csh handle; /* with operand details */
 	cs_insn *scratch;
 };
 
-int disasm_open(struct disasm *d);
+void disasm_open(struct disasm *d);
 void disasm_close(struct disasm *d);
 
 /* Decodes [r->start, r->end) and marks the branch targets inside it. */

@@ -21,6 +21,7 @@
 #include "intercept.h"
 #include "log.h"
 #include "patcher.h"
+#include "plan_cache.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -48,6 +49,9 @@ struct object_choice {
 	uintptr_t vdso_base;
 	int all; /* INTERCEPT_ALL_OBJS=1 */
 	enum vector_save vectors;
+	const char *cache_dir;
+	char cache_salt[17];
+	unsigned from_cache;
 	int found_libc;
 	unsigned patched, padding_jumps, left, objects;
 };
@@ -82,6 +86,19 @@ static const char *object_name(const struct dl_phdr_info *info)
 	return strdup(basename_of(name));
 }
 
+/* The cache salt: the build-id of the object holding this code. */
+static int find_own_build_id(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct object_choice *c = data;
+
+	(void)size;
+	if (info->dlpi_addr != c->own_base)
+		return 0;
+	plan_cache_build_id(c->cache_salt, sizeof(c->cache_salt),
+			    info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum);
+	return 1;
+}
+
 static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct object_choice *c = data;
@@ -99,6 +116,8 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	obj.phdr = info->dlpi_phdr;
 	obj.phnum = info->dlpi_phnum;
 	obj.vector_save = c->vectors;
+	obj.cache_dir = c->cache_dir;
+	obj.cache_salt = c->cache_salt;
 	if (obj.name == NULL)
 		return 0;
 	ret = patch_object(&obj, &stats);
@@ -107,6 +126,7 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	c->patched += stats.patched;
 	c->padding_jumps += stats.padding_jumps;
 	c->left += stats.left;
+	c->from_cache += stats.from_cache;
 	c->objects++;
 	return 0;
 }
@@ -157,8 +177,35 @@ static void log_summary(const struct object_choice *c)
 	log_dec(&l, c->padding_jumps);
 	log_str(&l, " through padding), ");
 	log_dec(&l, c->left);
-	log_str(&l, " left");
+	log_str(&l, " left; ");
+	log_dec(&l, c->from_cache);
+	log_str(&l, " objects planned from the cache");
 	log_write(&l);
+}
+
+/*
+ * The plan cache: $XDG_CACHE_HOME/libsyscall_intercept, else
+ * $HOME/.cache/libsyscall_intercept; none with INTERCEPT_NO_CACHE=1.
+ */
+static const char *cache_dir(void)
+{
+	static char dir[400];
+	const char *base = getenv("XDG_CACHE_HOME");
+	const char *off = getenv("INTERCEPT_NO_CACHE");
+	const char *sub = "/libsyscall_intercept";
+
+	if (off != NULL && strcmp(off, "1") == 0)
+		return NULL;
+	if (base == NULL || base[0] != '/') {
+		base = getenv("HOME");
+		sub = "/.cache/libsyscall_intercept";
+	}
+	if (base == NULL || base[0] != '/' ||
+	    strlen(base) + strlen(sub) >= sizeof(dir))
+		return NULL;
+	strcpy(dir, base);
+	strcat(dir, sub);
+	return dir;
 }
 
 static void __attribute__((constructor)) intercept_init(void)
@@ -185,6 +232,8 @@ static void __attribute__((constructor)) intercept_init(void)
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.all = all != NULL && strcmp(all, "1") == 0;
 	c.vectors = intercept_vector_save(getenv("INTERCEPT_VECTOR_SAVE"));
+	dl_iterate_phdr(find_own_build_id, &c);
+	c.cache_dir = c.cache_salt[0] != '\0' ? cache_dir() : NULL;
 	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {
 		intercept_log_msg("intercept: no libc found, inert", NULL);
 		return;

@@ -5,17 +5,24 @@
 INTERCEPT_SRC := intercept/intercept.c intercept/dispatch.c \
 	intercept/patcher.c intercept/window.c intercept/trampoline.c \
 	intercept/disasm.c intercept/insn_decode.c intercept/function_bounds.c intercept/log.c \
-	intercept/log_decode.c
+	intercept/log_decode.c intercept/plan_cache.c
 INTERCEPT_OBJ := $(patsubst %.c,$(B)/%.o,$(INTERCEPT_SRC)) \
 	$(B)/intercept/entry.o
 
+# capstone is loaded at run time (disasm.c): the library links nothing of
+# it. CAPSTONE_LIBS is what a program that uses capstone itself links.
 CAPSTONE_LIBS := $(shell pkg-config --libs capstone)
+CAPSTONE_SONAME := $(shell readelf -dW \
+	$$(pkg-config --variable=libdir capstone)/libcapstone.so 2>/dev/null | \
+	sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 LIBSYSCALL_INTERCEPT_SO := $(LIBOUT)/libsyscall_intercept.so
 LIBSYSCALL_INTERCEPT_A := $(LIBOUT)/libsyscall_intercept.a
 INTERCEPT_PC := $(LIBOUT)/pkgconfig/libsyscall_intercept.pc
 
 $(B)/intercept/%.o: EXTRA_CFLAGS += -fvisibility=hidden \
 	$(shell pkg-config --cflags capstone) -I$(B)/intercept
+$(B)/intercept/disasm.o: EXTRA_CFLAGS += \
+	$(if $(CAPSTONE_SONAME),-DCAPSTONE_SONAME='"$(CAPSTONE_SONAME)"')
 
 # System call names, from the kernel headers of the build machine.
 $(B)/intercept/syscall_names.inc:
@@ -31,7 +38,7 @@ $(LIBSYSCALL_INTERCEPT_SO).0: $(INTERCEPT_OBJ) intercept/libsyscall_intercept.ma
 	$(CC) $(LDFLAGS) -shared -o $@ $(INTERCEPT_OBJ) \
 		-Wl,-soname,libsyscall_intercept.so.0 \
 		-Wl,--version-script=intercept/libsyscall_intercept.map \
-		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now $(CAPSTONE_LIBS)
+		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now
 
 $(LIBSYSCALL_INTERCEPT_SO): $(LIBSYSCALL_INTERCEPT_SO).0
 	ln -sf libsyscall_intercept.so.0 $@

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "patcher.h"
 #include "trampoline.h"
+#include "plan_cache.h"
 #include "window.h"
 
 #define MAX_SEGMENTS 8
@@ -33,11 +34,6 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
-
-struct segment {
-	uintptr_t lo, hi;
-	int prot;
-};
 
 struct patcher {
 	const struct patch_object *obj;
@@ -54,14 +50,11 @@ struct patcher {
 	uintptr_t plans_lo, plans_hi; /* windows and pads lie in between */
 	uint64_t *covered;	      /* see map_covered */
 	/* sites of the last round left alone, and why: logged at the end */
-	struct left_site {
-		uintptr_t addr;
-		const char *why;
-	} * left;
+	struct left_site *left;
 	size_t nleft, left_cap;
 };
 
-static int leave_site(struct patcher *pt, uintptr_t addr, const char *why)
+static int leave_site(struct patcher *pt, uintptr_t addr, enum left_reason why)
 {
 	if (pt->nleft == pt->left_cap) {
 		size_t cap = pt->left_cap ? 2 * pt->left_cap : 16;
@@ -169,7 +162,7 @@ static int plan_site(struct patcher *pt, const struct segment *s,
 	if (k < 0 || r->insns[k].kind != INSN_SYSCALL)
 		return 0; /* the bytes belong to another instruction */
 	if (is_rt_sigreturn(s, addr))
-		return leave_site(pt, addr, "rt_sigreturn stays native");
+		return leave_site(pt, addr, LEFT_RT_SIGRETURN);
 	p = new_plan(pt);
 	if (p == NULL)
 		return -ENOMEM;
@@ -182,7 +175,7 @@ static int plan_site(struct patcher *pt, const struct segment *s,
 				     pt->region_next, s->lo, s->hi, k, p);
 	if (ret != 0) {
 		pt->stats->left++;
-		return leave_site(pt, addr, "no room for a jump");
+		return leave_site(pt, addr, LEFT_NO_ROOM);
 	}
 	pt->nplans++;
 	return 0;
@@ -484,10 +477,43 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 	return trampoline_area_seal(a);
 }
 
+static const char *const left_reasons[LEFT_REASONS] = {
+    [LEFT_RT_SIGRETURN] = "rt_sigreturn stays native",
+    [LEFT_NO_ROOM] = "no room for a jump",
+};
+
+/* The plans from the cache, or made here (and then cached). */
+static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
+{
+	struct plan_set set;
+	int ret;
+
+	if (plan_cache_load(cache, &set) == 0) {
+		pt->plans = set.plans;
+		pt->nplans = set.nplans;
+		pt->left = set.left;
+		pt->nleft = set.nleft;
+		for (size_t i = 0; i < set.nleft; i++)
+			pt->stats->left += set.left[i].why == LEFT_NO_ROOM;
+		pt->stats->from_cache = 1;
+		return 0;
+	}
+	ret = plan_object(pt);
+	if (ret == 0) {
+		set = (struct plan_set){.plans = pt->plans,
+					.nplans = pt->nplans,
+					.left = pt->left,
+					.nleft = pt->nleft};
+		plan_cache_store(cache, &set);
+	}
+	return ret;
+}
+
 int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 {
 	struct patcher pt = {.obj = obj, .stats = stats};
 	struct trampoline_area area = {0};
+	struct plan_cache cache;
 	int ret;
 
 	memset(stats, 0, sizeof(*stats));
@@ -495,12 +521,12 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	if (ret != 0)
 		return ret;
 	function_bounds_init(&pt.fb, obj->base, obj->phdr, obj->phnum);
-	ret = disasm_open(&pt.dis);
-	if (ret != 0)
-		return ret;
-	ret = plan_object(&pt);
+	plan_cache_init(&cache, obj->cache_dir, obj->cache_salt, obj->base,
+			obj->phdr, obj->phnum, pt.segs, pt.nsegs);
+	disasm_open(&pt.dis);
+	ret = plan_or_load(&pt, &cache);
 	for (size_t i = 0; ret == 0 && i < pt.nleft; i++)
-		log_site(&pt, pt.left[i].addr, pt.left[i].why);
+		log_site(&pt, pt.left[i].addr, left_reasons[pt.left[i].why]);
 	if (ret == 0 && pt.nplans > 0) {
 		ret = emit_trampolines(&pt, &area);
 		if (ret == 0)

@@ -15,12 +15,15 @@ struct patch_object {
 	const ElfW(Phdr) * phdr;
 	int phnum;
 	int vector_save; /* enum vector_save: which entry the sites call */
+	const char *cache_dir;	/* of plan_cache.c, NULL for none */
+	const char *cache_salt; /* see plan_cache_build_id */
 };
 
 struct patch_stats {
 	unsigned patched;	/* with a window of whole instructions */
 	unsigned padding_jumps; /* through a jump placed in padding */
 	unsigned left;		/* not patched (each one logged) */
+	unsigned from_cache;	/* the plans came from the cache */
 };
 
 /* Patches every syscall instruction of obj; -errno if none could be. */

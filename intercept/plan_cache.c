@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * plan_cache.c -- plans on disk, one file per object build-id:
+ * $XDG_CACHE_HOME/libsyscall_intercept/<build-id>.<version>.
+ *
+ * $XDG_CACHE_HOME/libsyscall_intercept/<build-id>.<salt> (see
+ * plan_cache_build_id).
+ *
+ * A file holds offsets from the object's base, so it serves whatever
+ * address the object is loaded at. It is trusted no more than the code it
+ * describes: each plan is checked against the bytes in memory (a syscall
+ * where it says, whole windows inside the executable segments, padding
+ * jumps within reach), and one failed check makes the whole file a miss.
+ * Files are written to a temporary name and renamed, so a reader never sees
+ * half of one. Only raw system calls touch the file: the constructor may
+ * run after another library set a hook.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "plan_cache.h"
+
+/* Changes whenever planning changes what it decides. */
+#define PLAN_CACHE_VERSION 1
+#define MAGIC "SIPLANS"
+
+struct file_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t nplans;
+	uint32_t nleft;
+	uint32_t insn_size; /* sizeof(struct insn), a layout check */
+	uint64_t text_size; /* of the executable segments */
+};
+
+struct file_plan {
+	uint64_t syscall, start, end, pad_slot;
+	uint32_t count, unused;
+	struct insn insns[WINDOW_MAX_INSNS]; /* addr as an offset */
+};
+
+struct file_left {
+	uint64_t offset;
+	uint32_t why, unused;
+};
+
+static size_t text_size(const struct plan_cache *c)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < c->nsegs; i++)
+		n += c->segs[i].hi - c->segs[i].lo;
+	return n;
+}
+
+static void append(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(buf);
+
+	while (*s != '\0' && len + 1 < size)
+		buf[len++] = *s++;
+	buf[len] = '\0';
+}
+
+static const uint8_t *find_build_id(uintptr_t base, const ElfW(Phdr) * phdr,
+				    int phnum, size_t *len)
+{
+	for (int i = 0; i < phnum; i++) {
+		const uint8_t *p = (const uint8_t *)(base + phdr[i].p_vaddr);
+		const uint8_t *end = p + phdr[i].p_filesz;
+
+		if (phdr[i].p_type != PT_NOTE)
+			continue;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+			const uint8_t *name = p + sizeof(*n);
+			const uint8_t *desc = name + ((n->n_namesz + 3) & ~3u);
+
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 && n->n_descsz > 0 &&
+			    n->n_descsz <= 64 && desc + n->n_descsz <= end) {
+				*len = n->n_descsz;
+				return desc;
+			}
+			p = desc + ((n->n_descsz + 3) & ~3u);
+		}
+	}
+	return NULL;
+}
+
+void plan_cache_build_id(char *hex, size_t size, uintptr_t base,
+			 const ElfW(Phdr) * phdr, int phnum)
+{
+	size_t len = 0, at = 0;
+	const uint8_t *id = find_build_id(base, phdr, phnum, &len);
+
+	for (size_t i = 0; id != NULL && i < len && at + 2 < size; i++) {
+		hex[at++] = "0123456789abcdef"[id[i] >> 4];
+		hex[at++] = "0123456789abcdef"[id[i] & 15];
+	}
+	if (size > 0)
+		hex[at] = '\0';
+}
+
+void plan_cache_init(struct plan_cache *c, const char *dir, const char *salt,
+		     uintptr_t base, const ElfW(Phdr) * phdr, int phnum,
+		     const struct segment *segs, int nsegs)
+{
+	char id[2 * 64 + 1];
+
+	memset(c, 0, sizeof(*c));
+	c->base = base;
+	c->segs = segs;
+	c->nsegs = nsegs;
+	plan_cache_build_id(id, sizeof(id), base, phdr, phnum);
+	if (dir == NULL || id[0] == '\0')
+		return;
+	append(c->path, sizeof(c->path), dir);
+	append(c->path, sizeof(c->path), "/");
+	append(c->path, sizeof(c->path), id);
+	append(c->path, sizeof(c->path), ".");
+	append(c->path, sizeof(c->path), salt);
+	/* a path cut short names nothing */
+	if (strlen(c->path) + 32 >= sizeof(c->path))
+		c->path[0] = '\0';
+}
+
+static int in_text(const struct plan_cache *c, uintptr_t lo, uintptr_t hi)
+{
+	for (int i = 0; i < c->nsegs; i++) {
+		if (lo >= c->segs[i].lo && hi <= c->segs[i].hi && lo < hi)
+			return 1;
+	}
+	return 0;
+}
+
+static int is_syscall_at(const struct plan_cache *c, uintptr_t at)
+{
+	return in_text(c, at, at + 2) && ((const uint8_t *)at)[0] == 0x0f &&
+	       ((const uint8_t *)at)[1] == 0x05;
+}
+
+/* A plan read from a file, in addresses, if it makes sense here. */
+static int plan_from_file(const struct plan_cache *c, const struct file_plan *f,
+			  struct site_plan *p)
+{
+	uintptr_t at;
+	int syscalls = 0;
+
+	if (f->count == 0 || f->count > WINDOW_MAX_INSNS)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->syscall_addr = c->base + f->syscall;
+	p->start = c->base + f->start;
+	p->end = c->base + f->end;
+	p->pad_slot = f->pad_slot ? c->base + f->pad_slot : 0;
+	p->count = (int)f->count;
+	if (!in_text(c, p->start, p->end) || !is_syscall_at(c, p->syscall_addr))
+		return -EINVAL;
+	at = p->start;
+	for (int i = 0; i < p->count; i++) {
+		p->insns[i] = f->insns[i];
+		p->insns[i].addr = c->base + f->insns[i].addr;
+		if (p->insns[i].addr != at || p->insns[i].size == 0 ||
+		    p->insns[i].kind > INSN_FLOW ||
+		    p->insns[i].rip_disp >= p->insns[i].size ||
+		    p->insns[i].rel_offset + p->insns[i].rel_size >
+			p->insns[i].size)
+			return -EINVAL;
+		if (at == p->syscall_addr)
+			syscalls += p->insns[i].kind == INSN_SYSCALL &&
+				    p->insns[i].size == 2;
+		at += p->insns[i].size;
+	}
+	if (at != p->end || syscalls != 1)
+		return -EINVAL;
+	if (p->pad_slot != 0) {
+		intptr_t rel = (intptr_t)(p->pad_slot - (p->syscall_addr + 2));
+
+		if (p->count != 1 ||
+		    !in_text(c, p->pad_slot, p->pad_slot + 5) || rel < -128 ||
+		    rel > 127)
+			return -EINVAL;
+	} else if (p->end - p->start < 5) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static long read_file(const char *path, void **data)
+{
+	struct stat st;
+	long fd = syscall_no_intercept(SYS_open, path, O_RDONLY | O_CLOEXEC);
+	long got = 0;
+
+	if (fd < 0)
+		return -ENOENT;
+	if (syscall_no_intercept(SYS_fstat, fd, &st) != 0 ||
+	    st.st_size < (long)sizeof(struct file_header) ||
+	    st.st_size > (64L << 20) || (*data = malloc(st.st_size)) == NULL) {
+		syscall_no_intercept(SYS_close, fd);
+		return -ENOENT;
+	}
+	while (got < st.st_size) {
+		long r = syscall_no_intercept(SYS_read, fd, (char *)*data + got,
+					      st.st_size - got);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	syscall_no_intercept(SYS_close, fd);
+	return got;
+}
+
+static int parse(const struct plan_cache *c, const char *data, size_t size,
+		 struct plan_set *set)
+{
+	struct file_header h;
+	const struct file_plan *fp;
+	const struct file_left *fl;
+
+	memcpy(&h, data, sizeof(h));
+	if (memcmp(h.magic, MAGIC, 8) != 0 || h.version != PLAN_CACHE_VERSION ||
+	    h.insn_size != sizeof(struct insn) || h.text_size != text_size(c) ||
+	    size != sizeof(h) + h.nplans * sizeof(*fp) + h.nleft * sizeof(*fl))
+		return -EINVAL;
+	fp = (const struct file_plan *)(data + sizeof(h));
+	fl = (const struct file_left *)(fp + h.nplans);
+	set->plans = calloc(h.nplans + 1, sizeof(*set->plans));
+	set->left = calloc(h.nleft + 1, sizeof(*set->left));
+	if (set->plans == NULL || set->left == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < h.nplans; i++) {
+		struct site_plan *p = &set->plans[i];
+
+		if (plan_from_file(c, &fp[i], p) != 0)
+			return -EINVAL;
+		/* ascending, no overlap */
+		if (i > 0 && p->start < set->plans[i - 1].end)
+			return -EINVAL;
+	}
+	for (uint32_t i = 0; i < h.nleft; i++) {
+		set->left[i].addr = c->base + fl[i].offset;
+		set->left[i].why = (enum left_reason)fl[i].why;
+		if (fl[i].why >= LEFT_REASONS ||
+		    !is_syscall_at(c, set->left[i].addr))
+			return -EINVAL;
+	}
+	set->nplans = h.nplans;
+	set->nleft = h.nleft;
+	return 0;
+}
+
+int plan_cache_load(const struct plan_cache *c, struct plan_set *set)
+{
+	void *data = NULL;
+	long size;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	if (c->path[0] == '\0')
+		return -ENOENT;
+	size = read_file(c->path, &data);
+	if (size < 0)
+		return -ENOENT;
+	ret = parse(c, data, (size_t)size, set);
+	free(data);
+	if (ret != 0) {
+		free(set->plans);
+		free(set->left);
+		memset(set, 0, sizeof(*set));
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* mkdir -p of the folder holding path, with raw system calls. */
+static void make_dirs(const char *path)
+{
+	char dir[512];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(dir))
+		return;
+	memcpy(dir, path, len + 1);
+	for (size_t i = 1; i < len; i++) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = '\0';
+		syscall_no_intercept(SYS_mkdir, dir, 0700);
+		dir[i] = '/';
+	}
+}
+
+static int write_all(long fd, const void *data, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		long r = syscall_no_intercept(
+		    SYS_write, fd, (const char *)data + done, size - done);
+		if (r <= 0)
+			return -EIO;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static size_t file_image(const struct plan_cache *c, const struct plan_set *set,
+			 char *out)
+{
+	struct file_header h = {.version = PLAN_CACHE_VERSION,
+				.nplans = (uint32_t)set->nplans,
+				.nleft = (uint32_t)set->nleft,
+				.insn_size = sizeof(struct insn),
+				.text_size = text_size(c)};
+	size_t at = sizeof(h);
+
+	memcpy(h.magic, MAGIC, 8);
+	memcpy(out, &h, sizeof(h));
+	for (size_t i = 0; i < set->nplans; i++) {
+		const struct site_plan *p = &set->plans[i];
+		struct file_plan f = {
+		    .syscall = p->syscall_addr - c->base,
+		    .start = p->start - c->base,
+		    .end = p->end - c->base,
+		    .pad_slot = p->pad_slot ? p->pad_slot - c->base : 0,
+		    .count = (uint32_t)p->count,
+		};
+
+		for (int k = 0; k < p->count; k++) {
+			f.insns[k] = p->insns[k];
+			f.insns[k].addr = p->insns[k].addr - c->base;
+		}
+		memcpy(out + at, &f, sizeof(f));
+		at += sizeof(f);
+	}
+	for (size_t i = 0; i < set->nleft; i++) {
+		struct file_left f = {.offset = set->left[i].addr - c->base,
+				      .why = set->left[i].why};
+
+		memcpy(out + at, &f, sizeof(f));
+		at += sizeof(f);
+	}
+	return at;
+}
+
+/* path.<pid>: the temporary name of this process's copy */
+static void append_pid(char *buf, size_t size)
+{
+	char digits[24];
+	long pid = syscall_no_intercept(SYS_getpid);
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + pid % 10);
+		pid /= 10;
+	} while (pid > 0);
+	append(buf, size, ".");
+	while (n > 0) {
+		char one[2] = {digits[--n], '\0'};
+
+		append(buf, size, one);
+	}
+}
+
+void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
+{
+	char tmp[512 + 32];
+	char *image;
+	size_t size;
+	long fd;
+	int ok;
+
+	if (c->path[0] == '\0')
+		return;
+	image = malloc(sizeof(struct file_header) +
+		       set->nplans * sizeof(struct file_plan) +
+		       set->nleft * sizeof(struct file_left));
+	if (image == NULL)
+		return;
+	size = file_image(c, set, image);
+	tmp[0] = '\0';
+	append(tmp, sizeof(tmp), c->path);
+	append_pid(tmp, sizeof(tmp));
+	make_dirs(c->path);
+	fd = syscall_no_intercept(
+	    SYS_open, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		ok = write_all(fd, image, size) == 0;
+		syscall_no_intercept(SYS_close, fd);
+		if (!ok || syscall_no_intercept(SYS_rename, tmp, c->path) != 0)
+			syscall_no_intercept(SYS_unlink, tmp);
+	}
+	free(image);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * plan_cache.h -- the plans of an object, kept on disk per build-id, so that
+ * a process start does not decode the same libc again.
+ */
+#ifndef INTERCEPT_PLAN_CACHE_H
+#define INTERCEPT_PLAN_CACHE_H
+
+#include <link.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trampoline.h"
+
+struct segment {
+	uintptr_t lo, hi;
+	int prot;
+};
+
+enum left_reason { LEFT_RT_SIGRETURN, LEFT_NO_ROOM, LEFT_REASONS };
+
+/* A syscall left alone, and why. */
+struct left_site {
+	uintptr_t addr;
+	enum left_reason why;
+};
+
+/* What planning an object produces. */
+struct plan_set {
+	struct site_plan *plans;
+	size_t nplans;
+	struct left_site *left;
+	size_t nleft;
+};
+
+struct plan_cache {
+	char path[512]; /* empty: no cache for this object */
+	uintptr_t base;
+	const struct segment *segs;
+	int nsegs;
+};
+
+/*
+ * The hex of an object's GNU build-id, at most size - 1 digits of it, or
+ * "" when it has none. The build-id of the object holding this code salts
+ * every cache file name: a new build of the interceptor plans afresh.
+ */
+void plan_cache_build_id(char *hex, size_t size, uintptr_t base,
+			 const ElfW(Phdr) * phdr, int phnum);
+
+/*
+ * Names the cache file of the object (dir/<its build-id>.<salt>), or
+ * leaves the path empty when dir is NULL or the object has no build-id.
+ */
+void plan_cache_init(struct plan_cache *c, const char *dir, const char *salt,
+		     uintptr_t base, const ElfW(Phdr) * phdr, int phnum,
+		     const struct segment *segs, int nsegs);
+
+/*
+ * Fills set (malloc'ed arrays) from the cache: 0, or -ENOENT when there is
+ * no valid entry. Every plan read is checked against the loaded code.
+ */
+int plan_cache_load(const struct plan_cache *c, struct plan_set *set);
+
+/* Writes set for the next process: best effort, with raw system calls. */
+void plan_cache_store(const struct plan_cache *c, const struct plan_set *set);
+
+#endif
