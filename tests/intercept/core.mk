@@ -20,3 +20,6 @@ LINT_SOURCES += $(TIC)/core_insn_decode.c $(TIC)/core_sites.c
 
 # What the build and make install produce.
 $(eval $(call sh_test,$(TIC)/core_products))
+
+# The plan cache.
+$(eval $(call sh_test,$(TIC)/core_plan_cache))
