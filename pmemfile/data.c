@@ -46,8 +46,8 @@ int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
 	return (int64_t)count;
 }
 
-static void copy_in(struct vinode *v, const char *src, uint64_t off,
-		    uint64_t count)
+static void copy_in(PMEMfilepool *pfp, struct vinode *v, const char *src,
+		    uint64_t off, uint64_t count)
 {
 	uint64_t pos = off, end = off + count;
 	size_t i = extent_find(v, pos);
@@ -56,24 +56,40 @@ static void copy_in(struct vinode *v, const char *src, uint64_t off,
 		uint64_t n = e->off + e->len - pos;
 		if (n > end - pos)
 			n = end - pos;
-		pmem_memcpy_nodrain(e->data + (pos - e->off), src, n);
+		pmemobj_memcpy(pfp->pop, e->data + (pos - e->off), src, n,
+			       PMEMOBJ_F_MEM_NODRAIN);
 		src += n;
 		pos += n;
 	}
-	pmem_drain();
 }
 
-/* Publishes a new size and the times with one flush. */
+/*
+ * After the data is copied (not yet drained): makes it persistent, then
+ * publishes a new size and the times. A size must not reach the medium
+ * before the data, hence a drain between them; times alone need no order,
+ * and are stored only when the (coarse) clock moved.
+ */
 static void publish(PMEMfilepool *pfp, struct vinode *v, uint64_t size)
 {
 	struct pmemfile_inode *in = v->inode;
-	if (size > in->size)
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	bool grow = size > in->size;
+	bool touch = now.sec != in->mtime.sec || now.nsec != in->mtime.nsec ||
+		     now.sec != in->ctime.sec || now.nsec != in->ctime.nsec;
+	if (grow) {
+		pmemobj_drain(pfp->pop);
 		in->size = size;
-	pf_time_now(&in->mtime);
-	in->ctime = in->mtime;
-	pmemobj_persist(pfp->pop, &in->size,
-			offsetof(struct pmemfile_inode, dir) -
-			    offsetof(struct pmemfile_inode, size));
+	}
+	if (touch) {
+		in->mtime = now;
+		in->ctime = now;
+	}
+	if (grow || touch)
+		pmemobj_flush(pfp->pop, &in->size,
+			      offsetof(struct pmemfile_inode, dir) -
+				  offsetof(struct pmemfile_inode, size));
+	pmemobj_drain(pfp->pop);
 }
 
 int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
@@ -92,8 +108,8 @@ int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
 	count = (size_t)got;
 	uint64_t size = v->inode->size;
 	if (off > size)
-		extent_zero(v, size, off);
-	copy_in(v, buf, off, count);
+		extent_zero(pfp, v, size, off);
+	copy_in(pfp, v, buf, off, count);
 	publish(pfp, v, off + count);
 	return (int64_t)count;
 }
@@ -113,7 +129,7 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 		if (r)
 			return r;
 	} else if (len > size) {
-		extent_zero(v, size, len);
+		extent_zero(pfp, v, size, len);
 	}
 	/* the size store is atomic: no transaction needed */
 	struct pmemfile_inode *in = v->inode;

@@ -18,6 +18,7 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 #define EXTENT_POPULATE_MIN (64 << 10)
+#define POPULATE_REGION (4ULL << 20)
 
 static struct pmemfile_extent *pslot(PMEMfilepool *pfp, struct vinode *v,
 				     uint64_t i)
@@ -189,14 +190,25 @@ static int eblocks_push(struct vinode *v, uint64_t b)
 }
 
 /*
- * Maps the pages of a big new extent at once: one call instead of a page
- * fault for each 4 KiB written later. Only an optimisation: errors (an
- * older kernel) are ignored.
+ * Maps the pages under a big new extent at once: one call instead of a
+ * page fault for each 4 KiB written later; each 4 MiB region of the pool
+ * once per process. Only an optimisation: errors (an older kernel) are
+ * ignored.
  */
-static void extent_populate(char *p, uint64_t len)
+static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 {
-	if (len >= EXTENT_POPULATE_MIN)
-		(void)madvise(p, len, MADV_POPULATE_WRITE);
+	if (len < EXTENT_POPULATE_MIN || !pfp->populated)
+		return;
+	uint64_t first = pf_off(pfp, p) / POPULATE_REGION;
+	uint64_t last = (pf_off(pfp, p) + len - 1) / POPULATE_REGION;
+	for (uint64_t r = first; r <= last; r++) {
+		if (r * POPULATE_REGION + POPULATE_REGION > pfp->pool_size)
+			break;
+		if (atomic_exchange(&pfp->populated[r], 1))
+			continue;
+		(void)madvise(pfp->base + r * POPULATE_REGION, POPULATE_REGION,
+			      MADV_POPULATE_WRITE);
+	}
 }
 
 /*
@@ -222,7 +234,8 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		e.data = d.off;
 		if (size > off) {
 			uint64_t z = size - off < len ? size - off : len;
-			pmem_memset_persist(pf_ptr(pfp, d.off), 0, z);
+			pmemobj_memset_persist(pfp->pop, pf_ptr(pfp, d.off), 0,
+					       z);
 		}
 		uint64_t nb;
 		pslot_append(pfp, v, &e, &nb);
@@ -241,7 +254,7 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	memmove(&v->ext[i + 1], &v->ext[i], (v->next - i) * sizeof(*v->ext));
 	v->ext[i] = (struct vext){off, len, pf_ptr(pfp, e.data)};
 	v->next++;
-	extent_populate(v->ext[i].data, len);
+	extent_populate(pfp, v->ext[i].data, len);
 	return 0;
 }
 
@@ -301,7 +314,8 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	return (int64_t)len;
 }
 
-void extent_zero(struct vinode *v, uint64_t from, uint64_t to)
+void extent_zero(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
+		 uint64_t to)
 {
 	size_t i = extent_find(v, from);
 	for (; i < v->next && v->ext[i].off < to; i++) {
@@ -309,9 +323,90 @@ void extent_zero(struct vinode *v, uint64_t from, uint64_t to)
 		uint64_t a = from > e->off ? from : e->off;
 		uint64_t b = to < e->off + e->len ? to : e->off + e->len;
 		if (a < b)
-			pmem_memset_nodrain(e->data + (a - e->off), 0, b - a);
+			pmemobj_memset(pfp->pop, e->data + (a - e->off), 0,
+				       b - a, PMEMOBJ_F_MEM_NODRAIN);
 	}
-	pmem_drain();
+	pmemobj_drain(pfp->pop);
+}
+
+/* The persistent slot i of a list whose blocks are eb[]. */
+static struct pmemfile_extent *pslot_in(PMEMfilepool *pfp,
+					struct pmemfile_file_info *f,
+					const uint64_t *eb, uint64_t i)
+{
+	if (i < PMEMFILE_INLINE_EXTENTS)
+		return &f->e[i];
+	i -= PMEMFILE_INLINE_EXTENTS;
+	struct pmemfile_extent_block *b =
+	    pf_ptr(pfp, eb[i / PMEMFILE_EXTENTS_PER_BLOCK]);
+	return &b->e[i % PMEMFILE_EXTENTS_PER_BLOCK];
+}
+
+static uint64_t blocks_for(uint64_t n)
+{
+	return n > PMEMFILE_INLINE_EXTENTS ? (n - PMEMFILE_INLINE_EXTENTS +
+					      PMEMFILE_EXTENTS_PER_BLOCK - 1) /
+						 PMEMFILE_EXTENTS_PER_BLOCK
+					   : 0;
+}
+
+uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
+		       const struct vext *ext, size_t n, size_t *nblocks)
+{
+	struct pmemfile_file_info *f = &v->inode->file;
+	uint64_t need = blocks_for(n);
+	size_t have = v->neblocks;
+	uint64_t *eb = malloc((need > have ? need : have) * 8 + 8);
+	if (!eb)
+		pmemobj_tx_abort(ENOMEM);
+	memcpy(eb, v->eblocks, have * 8);
+	for (uint64_t b = have; b < need; b++) {
+		PMEMoid o = pmemobj_tx_xalloc(
+		    sizeof(struct pmemfile_extent_block),
+		    PMEMFILE_T_EXTENT_BLOCK,
+		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+		uint64_t *link = b ? &((struct pmemfile_extent_block *)pf_ptr(
+					   pfp, eb[b - 1]))
+					  ->next
+				   : &f->blocks;
+		tx_add(pfp, link, 8);
+		*link = o.off;
+		eb[b] = o.off;
+	}
+	for (uint64_t b = need; b < have; b++)
+		pmemobj_tx_free(pf_oid(pfp, eb[b]));
+	if (need < have) {
+		uint64_t *link = need
+				     ? &((struct pmemfile_extent_block *)pf_ptr(
+					     pfp, eb[need - 1]))
+					    ->next
+				     : &f->blocks;
+		tx_add(pfp, link, 8);
+		*link = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pmemfile_extent *s = pslot_in(pfp, f, eb, i);
+		tx_add(pfp, s, sizeof(*s));
+		s->off = ext[i].off;
+		s->len = ext[i].len;
+		s->data = pf_off(pfp, ext[i].data);
+	}
+	tx_add(pfp, &f->nextents, 8);
+	f->nextents = n;
+	*nblocks = need;
+	return eb;
+}
+
+void extent_install(struct vinode *v, struct vext *ext, size_t n, size_t cap,
+		    uint64_t *blocks, size_t nblocks)
+{
+	free(v->ext);
+	free(v->eblocks);
+	v->ext = ext;
+	v->next = n;
+	v->ext_cap = cap;
+	v->eblocks = blocks;
+	v->neblocks = nblocks;
 }
 
 /* In a transaction: rewrites the persistent list from the index entries
@@ -394,6 +489,6 @@ int extent_punch(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 	if (err)
 		return -err;
 	if (to != UINT64_MAX)
-		extent_zero(v, from, to);
+		extent_zero(pfp, v, from, to);
 	return 0;
 }

@@ -27,7 +27,8 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 
 /* Under the exclusive lock: writes zeros over [from, to) where storage
  * exists, and makes them persistent. */
-void extent_zero(struct vinode *v, uint64_t from, uint64_t to);
+void extent_zero(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
+		 uint64_t to);
 
 /*
  * Under the exclusive lock: frees extents lying entirely inside
@@ -37,6 +38,26 @@ void extent_zero(struct vinode *v, uint64_t from, uint64_t to);
  */
 int extent_punch(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		 uint64_t to);
+
+/*
+ * In a transaction, under the exclusive lock: makes the persistent list
+ * hold ext[0..n) exactly (their data objects are the caller's business).
+ * Returns the new list of extent blocks (*nblocks of them) for
+ * extent_install after the commit.
+ */
+uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
+		       const struct vext *ext, size_t n, size_t *nblocks);
+/* After that commit: ext (sorted, room for cap) becomes the index. */
+void extent_install(struct vinode *v, struct vext *ext, size_t n, size_t cap,
+		    uint64_t *blocks, size_t nblocks);
+
+/*
+ * Under the exclusive lock: FALLOC_FL_PUNCH_HOLE of [from, to): the whole
+ * pages inside it lose their storage (extents are split, their kept parts
+ * copied to new ones, in one transaction), the rest is zeroed.
+ */
+int extent_punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
+		      uint64_t to);
 
 /* Bytes of storage the file holds (from the index, or from the pool). */
 uint64_t extent_allocated(struct vinode *v);

@@ -51,6 +51,8 @@ struct pmemfilepool {
 	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
 	dev_t dev;
 	uint64_t pool_size; /* bytes of the pool file */
+	/* 4 MiB regions of the mapping this process has populated */
+	_Atomic(uint8_t) *populated;
 
 	struct vinode *root;
 

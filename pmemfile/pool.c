@@ -49,6 +49,7 @@ static void pool_free(PMEMfilepool *pfp)
 	pthread_mutex_destroy(&pfp->rename_lock);
 	cred_fini(pfp);
 	free(pfp->free_inodes);
+	free((void *)pfp->populated);
 	free(pfp);
 }
 
@@ -68,6 +69,8 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	struct stat st;
 	if (stat(path, &st) == 0)
 		pfp->pool_size = (uint64_t)st.st_size;
+	/* the pool is mapped from its start: regions are 4 MiB-aligned */
+	pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);

@@ -76,7 +76,7 @@ static int allocate_range(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	}
 	struct pmemfile_inode *in = v->inode;
 	if (!keep_size && end > in->size) {
-		extent_zero(v, in->size, end);
+		extent_zero(pfp, v, in->size, end);
 		in->size = end;
 	}
 	pf_time_now(&in->ctime);
@@ -98,8 +98,7 @@ static int punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		end = size;
 	if (off >= end)
 		return 0;
-	/* whole extents inside go; the rest of the range is zeroed */
-	r = extent_punch(pfp, v, off, end);
+	r = extent_punch_hole(pfp, v, off, off + len);
 	if (r == 0)
 		vinode_touch(pfp, v, false);
 	return r;

@@ -25,8 +25,9 @@ const char *pmemfile_errormsg(void)
 
 void pf_time_now(struct pmemfile_time *t)
 {
+	/* the kernel stamps files with its coarse clock too */
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	t->sec = ts.tv_sec;
 	t->nsec = ts.tv_nsec;
 }
