@@ -47,8 +47,8 @@ struct object_choice {
 	uintptr_t own_base;  /* the object holding this code */
 	uintptr_t libc_base; /* the object holding libc's syscall() */
 	uintptr_t vdso_base;
-	int all; /* INTERCEPT_ALL_OBJS=1 */
-	enum vector_save vectors;
+	int all;	     /* INTERCEPT_ALL_OBJS=1 */
+	const char *vectors; /* INTERCEPT_VECTOR_SAVE */
 	const char *cache_dir;
 	char cache_salt[17];
 	unsigned from_cache;
@@ -115,7 +115,8 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	obj.base = info->dlpi_addr;
 	obj.phdr = info->dlpi_phdr;
 	obj.phnum = info->dlpi_phnum;
-	obj.vector_save = c->vectors;
+	obj.vector_save =
+	    intercept_vector_save(c->vectors, info->dlpi_addr == c->libc_base);
 	obj.cache_dir = c->cache_dir;
 	obj.cache_salt = c->cache_salt;
 	if (obj.name == NULL)
@@ -231,7 +232,7 @@ static void __attribute__((constructor)) intercept_init(void)
 	c.libc_base = base_of((const void *)syscall);
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.all = all != NULL && strcmp(all, "1") == 0;
-	c.vectors = intercept_vector_save(getenv("INTERCEPT_VECTOR_SAVE"));
+	c.vectors = getenv("INTERCEPT_VECTOR_SAVE");
 	dl_iterate_phdr(find_own_build_id, &c);
 	c.cache_dir = c.cache_salt[0] != '\0' ? cache_dir() : NULL;
 	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {

@@ -53,10 +53,16 @@ void intercept_clone_entry_zmm(void);
 enum vector_save { VECTOR_SAVE_XMM, VECTOR_SAVE_YMM, VECTOR_SAVE_ZMM };
 
 /*
- * The widest state the CPU and the kernel have, narrowed by
- * INTERCEPT_VECTOR_SAVE=xmm|ymm (value: the environment's, or NULL).
+ * The vector state saved around the hook at the sites of an object: what
+ * INTERCEPT_VECTOR_SAVE=xmm|ymm|zmm asks (asked: NULL when unset), within
+ * what the CPU and the kernel have. By default, everything for the objects
+ * of INTERCEPT_ALL_OBJS=1, and for libc (libc != 0) ymm0-15: code of libc
+ * holds nothing in the AVX-512 registers across a system call (no libc is
+ * built for AVX-512; its AVX-512 string functions make no system call, and
+ * the ABI lets no vector register live across a call into libc), so only
+ * what a libc built for AVX2 could hold needs keeping.
  */
-enum vector_save intercept_vector_save(const char *asked);
+enum vector_save intercept_vector_save(const char *asked, int libc);
 
 /* Set when this process is intercepted (see syscall_hook_in_process_allowed) */
 extern int intercept_active;

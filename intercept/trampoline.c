@@ -72,16 +72,18 @@ static enum vector_save widest_vector_state(void)
 	return VECTOR_SAVE_ZMM;
 }
 
-enum vector_save intercept_vector_save(const char *asked)
+enum vector_save intercept_vector_save(const char *asked, int libc)
 {
 	enum vector_save widest = widest_vector_state();
+	enum vector_save want = VECTOR_SAVE_ZMM;
 
 	if (asked != NULL && strcmp(asked, "xmm") == 0)
-		return VECTOR_SAVE_XMM;
-	if (asked != NULL && strcmp(asked, "ymm") == 0 &&
-	    widest > VECTOR_SAVE_YMM)
-		return VECTOR_SAVE_YMM;
-	return widest;
+		want = VECTOR_SAVE_XMM;
+	else if (asked != NULL && strcmp(asked, "ymm") == 0)
+		want = VECTOR_SAVE_YMM;
+	else if ((asked == NULL || strcmp(asked, "zmm") != 0) && libc)
+		want = VECTOR_SAVE_YMM;
+	return want < widest ? want : widest;
 }
 
 /* Every byte of the area within rel32 reach of every byte of [lo, hi). */
