@@ -123,7 +123,7 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 		return 0;
 	ret = patch_object(&obj, &stats);
 	if (ret != 0 && ret != -ENOENT)
-		intercept_log_msg(obj.name, ": could not be patched", NULL);
+		intercept_log_msg(obj.name, ": could not be patched");
 	c->patched += stats.patched;
 	c->padding_jumps += stats.padding_jumps;
 	c->left += stats.left;

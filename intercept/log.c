@@ -3,7 +3,6 @@
  * log.c -- the INTERCEPT_LOG file and the line builder.
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/syscall.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -222,18 +221,15 @@ void intercept_log_after(long nr, const long args[6])
 		intercept_log_fd = open_log(0);
 }
 
-void intercept_log_msg(const char *first, ...)
+void intercept_log_msg(const char *first, const char *second)
 {
 	struct log_line l = {0};
-	va_list ap;
-	const char *s;
 
 	if (intercept_log_fd < 0)
 		return;
-	va_start(ap, first);
-	for (s = first; s != NULL; s = va_arg(ap, const char *))
-		log_str(&l, s);
-	va_end(ap);
+	log_str(&l, first);
+	if (second != NULL)
+		log_str(&l, second);
 	log_write(&l);
 }
 

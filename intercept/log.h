@@ -37,8 +37,8 @@ void intercept_log_open(const char *path, int truncate);
 void intercept_log_before(long nr, const long args[6]);
 void intercept_log_after(long nr, const long args[6]);
 
-/* A printf-less message: the strings of the NULL-terminated list. */
-void intercept_log_msg(const char *first, ...);
+/* A line of the two strings (second may be NULL). */
+void intercept_log_msg(const char *first, const char *second);
 
 void intercept_log_syscall(const struct patch_site *site, long nr,
 			   const long args[6], long result, int answered);
