@@ -110,7 +110,7 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 	TX_BEGIN(pfp->pop)
 	{
 		struct pmemfile_inode *in = inode_init(pfp, ino, mode);
-		inode_setup(dir, in, 0, NULL);
+		inode_setup(dir, in, 0, "");
 		in->nlink = 0;
 		in->flags = linkable ? PMEMFILE_I_LINKABLE : 0;
 		orphan_add(pfp, ino);

@@ -32,6 +32,7 @@ $(LIBPMEMFILE_POSIX_A): $(PMEMFILE_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(B)/pmemfile/libpmemfile-posix.o
 
+# The one in the build tree names the default PREFIX; install writes its own.
 $(LIBPMEMFILE_POSIX_PC): pmemfile/libpmemfile-posix.pc.in
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -49,7 +50,10 @@ install-pmemfile: $(LIBPMEMFILE_POSIX_SO) $(LIBPMEMFILE_POSIX_A) \
 	install -m 755 $(LIBPMEMFILE_POSIX_SO_V) $(DESTDIR)$(LIBDIR)/
 	ln -sf libpmemfile-posix.so.0 $(DESTDIR)$(LIBDIR)/libpmemfile-posix.so
 	install -m 644 $(LIBPMEMFILE_POSIX_A) $(DESTDIR)$(LIBDIR)/
-	install -m 644 $(LIBPMEMFILE_POSIX_PC) $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		pmemfile/libpmemfile-posix.pc.in \
+		>$(DESTDIR)$(PKGCONFIGDIR)/libpmemfile-posix.pc
 	install -m 644 include/libpmemfile-posix.h $(DESTDIR)$(INCLUDEDIR)/
 
 uninstall-pmemfile:
