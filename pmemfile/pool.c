@@ -5,12 +5,17 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cred.h"
 #include "dir.h"
 #include "inode.h"
 #include "vinode.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 /*
  * The extent classes: one unit each, 4 KiB-aligned, no header, so that
@@ -39,6 +44,21 @@ int pool_register_classes(PMEMobjpool *pop, unsigned *ids)
 		ids[c] = d.class_id;
 	}
 	return 0;
+}
+
+/*
+ * A new pool file has its pages reserved but not yet filled: the first
+ * write to each page would fault and zero it. Doing that once at creation,
+ * for the whole file, keeps page faults out of later writes.
+ */
+static void pool_populate(PMEMfilepool *pfp)
+{
+	size_t regions = pfp->pool_size / (4 << 20);
+	if (!pfp->populated ||
+	    madvise(pfp->base, regions * (4 << 20), MADV_POPULATE_WRITE))
+		return; /* an older kernel: pages fault in as they are used */
+	for (size_t r = 0; r < regions; r++)
+		pfp->populated[r] = 1;
 }
 
 static void pool_free(PMEMfilepool *pfp)
@@ -155,6 +175,8 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		return NULL;
 	}
 	PMEMfilepool *pfp = pool_new(pop, pathname);
+	if (pfp)
+		pool_populate(pfp);
 	int r = pfp ? pool_register_classes(pfp->pop, pfp->class_id) : -ENOMEM;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
