@@ -72,8 +72,8 @@ static struct clone3_copy clone3_copies[CLONE3_COPIES];
 
 static void clone3_stash(struct intercept_regs *regs)
 {
-	const unsigned long *ca = (const unsigned long *)regs->rdi;
-	size_t size = (size_t)regs->rsi;
+	const unsigned long *ca = (const unsigned long *)regs->args[0];
+	size_t size = (size_t)regs->args[1];
 
 	if (ca == NULL || size < 64 || size > CLONE3_ARGS_MAX)
 		return;
@@ -87,8 +87,8 @@ static void clone3_stash(struct intercept_regs *regs)
 						 __ATOMIC_RELAXED))
 			continue;
 		memcpy(c->args, ca, size);
-		c->rdi = regs->rdi;
-		regs->rdi = (long)c->args;
+		c->rdi = regs->args[0];
+		regs->args[0] = (long)c->args;
 		return;
 	}
 }
@@ -96,7 +96,7 @@ static void clone3_stash(struct intercept_regs *regs)
 /* The copy %rdi points to, after the call: %rdi gets its value back. */
 static struct clone3_copy *clone3_unstash(struct intercept_regs *regs)
 {
-	uintptr_t p = (uintptr_t)regs->rdi;
+	uintptr_t p = (uintptr_t)regs->args[0];
 	uintptr_t lo = (uintptr_t)clone3_copies;
 	struct clone3_copy *c;
 
@@ -104,7 +104,7 @@ static struct clone3_copy *clone3_unstash(struct intercept_regs *regs)
 	    (p - lo) % sizeof(clone3_copies[0]) != 0)
 		return NULL;
 	c = (struct clone3_copy *)p;
-	regs->rdi = c->rdi;
+	regs->args[0] = c->rdi;
 	return c;
 }
 
@@ -178,8 +178,7 @@ static void log_around_before(const struct patch_site *site, long nr,
 
 struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 {
-	const long args[6] = {regs->rdi, regs->rsi, regs->rdx,
-			      regs->r10, regs->r8,  regs->r9};
+	const long *args = regs->args;
 	long nr = regs->rax;
 	long result;
 	void *raw;
@@ -218,11 +217,12 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 
 void intercept_after_clone(struct intercept_regs *regs)
 {
-	long args[6] = {regs->rdi, regs->rsi, regs->rdx,
-			regs->r10, regs->r8,  regs->r9};
+	long args[6];
 	struct clone3_copy *copy = NULL;
 	long nr = regs->rcx;
 
+	/* a copy: the stashed clone3 arguments are read after the unstash */
+	memcpy(args, regs->args, sizeof(args));
 	if (nr == SYS_clone3)
 		copy = clone3_unstash(regs);
 	if (intercept_log_fd >= 0)

@@ -28,9 +28,10 @@
  * debugger's backtrace, steps from the hook into the patched function.
  *
  * Frame, from the top (S: the patched code's %rsp, E = S - 136 at entry):
- *   E+0 return into the trampoline, E-8 rflags, E-16 rax, E-24 rdi,
- *   E-32 rsi, E-40 rdx, E-48 r10, E-56 r8, E-64 r9, E-72 r11 (site),
- *   E-80 rcx, E-88 rbp, then the vector registers, aligned.
+ *   E+0 return into the trampoline, E-8 rflags, E-16 rax, E-24 r9,
+ *   E-32 r8, E-40 r10, E-48 rdx, E-56 rsi, E-64 rdi (the six arguments in
+ *   order, upwards), E-72 r11 (site), E-80 rcx, E-88 rbp, then the vector
+ *   registers, aligned.
  */
 
 #define SITE_RETURN_TO 40 /* offsetof(struct patch_site, return_to) */
@@ -60,12 +61,12 @@
 	pushfq
 	.cfi_adjust_cfa_offset 8
 	PUSH	%rax
-	PUSH	%rdi
-	PUSH	%rsi
-	PUSH	%rdx
-	PUSH	%r10
-	PUSH	%r8
 	PUSH	%r9
+	PUSH	%r8
+	PUSH	%r10
+	PUSH	%rdx
+	PUSH	%rsi
+	PUSH	%rdi
 	PUSH	%r11
 	RA_FROM_FRAME
 	PUSH	%rcx
@@ -167,13 +168,13 @@
 	RESTORE_VECTORS \width
 	POP	%rcx
 	POP	%r11
-	POP	%r9
-	POP	%r8
-	POP	%r10
 	testq	%rdx, %rdx
-	POP	%rdx
-	POP	%rsi
 	POP	%rdi
+	POP	%rsi
+	POP	%rdx
+	POP	%r10
+	POP	%r8
+	POP	%r9
 	jnz	2f
 	RETURN_RESULT
 2:
@@ -204,12 +205,12 @@
 	RESTORE_VECTORS \width
 	POP	%rcx
 	POP	%r11
-	POP	%r9
-	POP	%r8
-	POP	%r10
-	POP	%rdx
-	POP	%rsi
 	POP	%rdi
+	POP	%rsi
+	POP	%rdx
+	POP	%r10
+	POP	%r8
+	POP	%r9
 	movq	(%rsp), %rax
 	RETURN_RESULT
 	.cfi_endproc

@@ -29,7 +29,8 @@ _Static_assert(offsetof(struct patch_site, return_to) == 40,
 struct intercept_regs {
 	long rcx;
 	const struct patch_site *site;
-	long r9, r8, r10, rdx, rsi, rdi, rax;
+	long args[6]; /* rdi, rsi, rdx, r10, r8, r9: the arguments */
+	long rax;
 	unsigned long rflags;
 	void *return_address;
 };
