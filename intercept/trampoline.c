@@ -232,16 +232,25 @@ static void emit_jmp(struct emitter *e, uintptr_t target)
 	emit_rel32(e, target);
 }
 
-/* lea -128(%rsp),%rsp; lea site(%rip),%r11; call *slot(%rip);
- * lea 128(%rsp),%rsp */
+/*
+ * lea -128(%rsp),%rsp; lea site(%rip),%r11; call entry (direct when in
+ * reach, else call *slot(%rip)); lea 128(%rsp),%rsp
+ */
 static void emit_call(struct emitter *e, const struct patch_site *site,
 		      void **slot)
 {
+	intptr_t rel = (intptr_t)*slot - (intptr_t)(e->p + 5 + 7 + 5);
+
 	emit(e, "\x48\x8d\x64\x24\x80", 5);
 	emit(e, "\x4c\x8d\x1d", 3);
 	emit_rel32(e, (uintptr_t)site);
-	emit(e, "\xff\x15", 2);
-	emit_rel32(e, (uintptr_t)slot);
+	if (rel == (int32_t)rel) {
+		emit(e, "\xe8", 1);
+		emit_rel32(e, (uintptr_t)*slot);
+	} else {
+		emit(e, "\xff\x15", 2);
+		emit_rel32(e, (uintptr_t)slot);
+	}
 	emit(e, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);
 }
 
