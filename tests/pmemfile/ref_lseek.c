@@ -39,6 +39,10 @@ static const struct ref_case cases[] = {
 	     OPEN(1, "/d", O_RDONLY | O_DIRECTORY, 0), LSEEK(1, 0, SEEK_SET),
 	     LSEEK(1, 0, SEEK_CUR), LSEEK(1, -1, SEEK_SET), DIRLIST(1, 4096),
 	     LSEEK(1, 0, SEEK_SET), DIRLIST(1, 4096), CLOSE(1)),
+    REF_CASE("directory-whence", MKDIR("/d", 0755),
+	     OPEN(1, "/d", O_RDONLY | O_DIRECTORY, 0), LSEEK(1, 0, SEEK_END),
+	     LSEEK(1, 0, SEEK_DATA), LSEEK(1, 0, SEEK_HOLE),
+	     LSEEK(1, 5, SEEK_CUR), LSEEK(1, 0, SEEK_CUR), CLOSE(1)),
 };
 
 int main(void)
