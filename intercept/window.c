@@ -138,12 +138,27 @@ static void fill_plan(const struct code_region *r, long i, long j,
 		p->insns[p->count++] = r->insns[x];
 }
 
-/* The smallest window by the rules, in *best_i..*best_j; 0 if found. */
+/* Are all the instructions of [i, j] but k simple (struct insn_info)? */
+static int all_simple(const struct code_region *r, long i, long j, long k)
+{
+	for (long x = i; x <= j; x++) {
+		if (x != k && !r->insns[x].simple)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The smallest window by the rules, in *best_i..*best_j; 0 if found. A
+ * window of simple instructions wins over a smaller one that has others:
+ * it needs no second opinion from capstone, which then is not even loaded.
+ */
 static int choose_once(const struct window_rules *w,
 		       const struct code_region *r, long k,
 		       const struct refused *no, long *best_i, long *best_j)
 {
 	uintptr_t best_size = (uintptr_t)-1;
+	int best_simple = 0;
 	long last = (long)r->count - 1;
 
 	*best_i = -1;
@@ -155,6 +170,7 @@ static int choose_once(const struct window_rules *w,
 		for (long j = k; j <= last && j <= k + WINDOW_SIDE; j++) {
 			uintptr_t start = r->insns[i].addr;
 			uintptr_t end = r->insns[j].addr + r->insns[j].size;
+			int simple;
 
 			if (j > k && (!movable_after(no, &r->insns[j - 1],
 						     &r->insns[j]) ||
@@ -164,8 +180,11 @@ static int choose_once(const struct window_rules *w,
 				break;
 			if (end - start < JMP_REL32_SIZE)
 				continue;
-			if (end - start < best_size) {
+			simple = all_simple(r, i, j, k);
+			if (simple > best_simple || (simple == best_simple &&
+						     end - start < best_size)) {
 				best_size = end - start;
+				best_simple = simple;
 				*best_i = i;
 				*best_j = j;
 			}
