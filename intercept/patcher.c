@@ -31,10 +31,6 @@
 
 #define MAX_SEGMENTS 8
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 struct patcher {
 	const struct patch_object *obj;
 	struct disasm dis;
@@ -416,12 +412,6 @@ static int apply_plans(struct patcher *pt)
 					      PROT_READ | PROT_WRITE);
 		if (r != 0)
 			return (int)r;
-		/*
-		 * Copy the pages in one call rather than take a copy-on-write
-		 * fault for each patched page (ignored where not supported).
-		 */
-		syscall_no_intercept(SYS_madvise, lo, s->hi - lo,
-				     MADV_POPULATE_WRITE);
 	}
 	for (size_t i = 0; i < pt->nplans; i++) {
 		const struct site_plan *p = &pt->plans[i];
