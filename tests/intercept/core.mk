@@ -23,3 +23,6 @@ $(eval $(call sh_test,$(TIC)/core_products))
 
 # The plan cache.
 $(eval $(call sh_test,$(TIC)/core_plan_cache))
+
+# What INTERCEPT_LOG lines show.
+$(eval $(call sh_test,$(TIC)/core_log_format))
