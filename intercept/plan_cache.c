@@ -369,6 +369,58 @@ static void append_pid(char *buf, size_t size)
 	}
 }
 
+/*
+ * Removes the files of the same object left by other builds of the
+ * interceptor (same "<build-id>." prefix, another salt), so that the cache
+ * does not grow with every rebuild.
+ */
+static void remove_other_builds(const char *path)
+{
+	char dir[512], name[512];
+	char buf[4096];
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(path, '.');
+	size_t dlen, plen;
+	long fd, n;
+
+	if (slash == NULL || dot == NULL || dot < slash)
+		return;
+	dlen = (size_t)(slash - path);
+	plen = (size_t)(dot - slash); /* "<build-id>." */
+	if (dlen + 1 >= sizeof(dir))
+		return;
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
+	fd = syscall_no_intercept(SYS_open, dir,
+				  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((n = syscall_no_intercept(SYS_getdents64, fd, buf,
+					 sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			const struct linux_dirent64 {
+				uint64_t d_ino;
+				int64_t d_off;
+				unsigned short d_reclen;
+				unsigned char d_type;
+				char d_name[];
+			} *e = (const void *)(buf + at);
+
+			at += e->d_reclen;
+			if (strncmp(e->d_name, slash + 1, plen) != 0 ||
+			    strcmp(e->d_name, slash + 1) == 0 ||
+			    dlen + 1 + strlen(e->d_name) >= sizeof(name))
+				continue;
+			name[0] = '\0';
+			append(name, sizeof(name), dir);
+			append(name, sizeof(name), "/");
+			append(name, sizeof(name), e->d_name);
+			syscall_no_intercept(SYS_unlink, name);
+		}
+	}
+	syscall_no_intercept(SYS_close, fd);
+}
+
 void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
 {
 	char tmp[512 + 32];
@@ -396,6 +448,8 @@ void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
 		syscall_no_intercept(SYS_close, fd);
 		if (!ok || syscall_no_intercept(SYS_rename, tmp, c->path) != 0)
 			syscall_no_intercept(SYS_unlink, tmp);
+		else
+			remove_other_builds(c->path);
 	}
 	free(image);
 }

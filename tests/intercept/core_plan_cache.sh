@@ -1,9 +1,9 @@
 #!/bin/sh
 # The plan cache: the first process plans and writes one file per object
 # (named after its build-id) under $XDG_CACHE_HOME/libsyscall_intercept,
-# the next ones patch from it with the same result; a damaged or foreign
-# file is ignored and replaced; INTERCEPT_NO_CACHE=1 neither reads nor
-# writes.
+# the next ones patch from it with the same result; a damaged file, or one
+# written by another build of the interceptor, is ignored and replaced;
+# INTERCEPT_NO_CACHE=1 neither reads nor writes.
 . "$TEST_TOP/tests/intercept/lib.sh"
 export XDG_CACHE_HOME=$PWD/cache
 dir=$XDG_CACHE_HOME/libsyscall_intercept
@@ -62,6 +62,16 @@ expect_same "ls output, damaged cache" want.out third.out
 run fourth
 [ "$(cached fourth)" = "$objects" ] ||
 	fail "damaged files not replaced: $(cached fourth) from the cache"
+
+# A file of another build of the interceptor is replaced, not kept.
+f=$(ls -S "$dir" | head -1)
+mv "$dir/$f" "$dir/${f%.*}.0000000000000000"
+run stale
+[ "$(cached stale)" = $((objects - 1)) ] ||
+	fail "another build's file used: $(cached stale) from the cache"
+[ -e "$dir/$f" ] || fail "no new file for the object of $f"
+[ -e "$dir/${f%.*}.0000000000000000" ] &&
+	fail "another build's file of the same object was kept"
 
 rm -rf "$dir"
 INTERCEPT_NO_CACHE=1 run fifth
