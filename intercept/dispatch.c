@@ -180,7 +180,7 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 {
 	const long *args = regs->args;
 	long nr = regs->rax;
-	long result;
+	long result = 0; /* what a hook that answers but sets nothing gives */
 	void *raw;
 
 	if (nr == SYS_rt_sigreturn)
