@@ -21,7 +21,6 @@
 #include "intercept.h"
 #include "log.h"
 #include "patcher.h"
-#include "plan_cache.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -50,7 +49,6 @@ struct object_choice {
 	int all;	     /* INTERCEPT_ALL_OBJS=1 */
 	const char *vectors; /* INTERCEPT_VECTOR_SAVE */
 	const char *cache_dir;
-	char cache_salt[17];
 	unsigned from_cache;
 	int found_libc;
 	unsigned patched, padding_jumps, left, objects;
@@ -86,19 +84,6 @@ static const char *object_name(const struct dl_phdr_info *info)
 	return strdup(basename_of(name));
 }
 
-/* The cache salt: the build-id of the object holding this code. */
-static int find_own_build_id(struct dl_phdr_info *info, size_t size, void *data)
-{
-	struct object_choice *c = data;
-
-	(void)size;
-	if (info->dlpi_addr != c->own_base)
-		return 0;
-	plan_cache_build_id(c->cache_salt, sizeof(c->cache_salt),
-			    info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum);
-	return 1;
-}
-
 static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct object_choice *c = data;
@@ -118,7 +103,6 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	obj.vector_save =
 	    intercept_vector_save(c->vectors, info->dlpi_addr == c->libc_base);
 	obj.cache_dir = c->cache_dir;
-	obj.cache_salt = c->cache_salt;
 	if (obj.name == NULL)
 		return 0;
 	ret = patch_object(&obj, &stats);
@@ -233,8 +217,7 @@ static void __attribute__((constructor)) intercept_init(void)
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.all = all != NULL && strcmp(all, "1") == 0;
 	c.vectors = getenv("INTERCEPT_VECTOR_SAVE");
-	dl_iterate_phdr(find_own_build_id, &c);
-	c.cache_dir = c.cache_salt[0] != '\0' ? cache_dir() : NULL;
+	c.cache_dir = cache_dir();
 	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {
 		intercept_log_msg("intercept: no libc found, inert", NULL);
 		return;

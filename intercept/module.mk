@@ -33,6 +33,14 @@ $(B)/intercept/syscall_names.inc:
 
 $(B)/intercept/log_decode.o: $(B)/intercept/syscall_names.inc
 
+# The plan cache's salt: a digest of the code that makes the plans.
+$(B)/intercept/plan_salt.h: $(INTERCEPT_SRC) $(wildcard intercept/*.h)
+	@mkdir -p $(@D)
+	printf '#define PLAN_CACHE_SALT "%s"\n' \
+		"$$(cat $^ | sha1sum | cut -c1-16)" > $@
+
+$(B)/intercept/plan_cache.o: $(B)/intercept/plan_salt.h
+
 $(LIBSYSCALL_INTERCEPT_SO).0: $(INTERCEPT_OBJ) intercept/libsyscall_intercept.map
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -shared -o $@ $(INTERCEPT_OBJ) \

@@ -511,8 +511,8 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	if (ret != 0)
 		return ret;
 	function_bounds_init(&pt.fb, obj->base, obj->phdr, obj->phnum);
-	plan_cache_init(&cache, obj->cache_dir, obj->cache_salt, obj->base,
-			obj->phdr, obj->phnum, pt.segs, pt.nsegs);
+	plan_cache_init(&cache, obj->cache_dir, obj->base, obj->phdr,
+			obj->phnum, pt.segs, pt.nsegs);
 	disasm_open(&pt.dis);
 	ret = plan_or_load(&pt, &cache);
 	for (size_t i = 0; ret == 0 && i < pt.nleft; i++)

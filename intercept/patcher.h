@@ -15,8 +15,7 @@ struct patch_object {
 	const ElfW(Phdr) * phdr;
 	int phnum;
 	int vector_save; /* enum vector_save: which entry the sites call */
-	const char *cache_dir;	/* of plan_cache.c, NULL for none */
-	const char *cache_salt; /* see plan_cache_build_id */
+	const char *cache_dir; /* of plan_cache.c, NULL for none */
 };
 
 struct patch_stats {

@@ -4,7 +4,7 @@
  * $XDG_CACHE_HOME/libsyscall_intercept/<build-id>.<version>.
  *
  * $XDG_CACHE_HOME/libsyscall_intercept/<build-id>.<salt> (see
- * plan_cache_build_id).
+ * plan_cache_init).
  *
  * A file holds offsets from the object's base, so it serves whatever
  * address the object is loaded at. It is trusted no more than the code it
@@ -24,6 +24,7 @@
 
 #include "libsyscall_intercept_hook_point.h"
 #include "plan_cache.h"
+#include "plan_salt.h"
 
 /* Changes whenever planning changes what it decides. */
 #define PLAN_CACHE_VERSION 1
@@ -93,7 +94,8 @@ static const uint8_t *find_build_id(uintptr_t base, const ElfW(Phdr) * phdr,
 	return NULL;
 }
 
-void plan_cache_build_id(char *hex, size_t size, uintptr_t base,
+/* The hex of an object's GNU build-id (at most size - 1 digits), or "". */
+static void build_id_hex(char *hex, size_t size, uintptr_t base,
 			 const ElfW(Phdr) * phdr, int phnum)
 {
 	size_t len = 0, at = 0;
@@ -107,8 +109,8 @@ void plan_cache_build_id(char *hex, size_t size, uintptr_t base,
 		hex[at] = '\0';
 }
 
-void plan_cache_init(struct plan_cache *c, const char *dir, const char *salt,
-		     uintptr_t base, const ElfW(Phdr) * phdr, int phnum,
+void plan_cache_init(struct plan_cache *c, const char *dir, uintptr_t base,
+		     const ElfW(Phdr) * phdr, int phnum,
 		     const struct segment *segs, int nsegs)
 {
 	char id[2 * 64 + 1];
@@ -117,14 +119,14 @@ void plan_cache_init(struct plan_cache *c, const char *dir, const char *salt,
 	c->base = base;
 	c->segs = segs;
 	c->nsegs = nsegs;
-	plan_cache_build_id(id, sizeof(id), base, phdr, phnum);
+	build_id_hex(id, sizeof(id), base, phdr, phnum);
 	if (dir == NULL || id[0] == '\0')
 		return;
 	append(c->path, sizeof(c->path), dir);
 	append(c->path, sizeof(c->path), "/");
 	append(c->path, sizeof(c->path), id);
 	append(c->path, sizeof(c->path), ".");
-	append(c->path, sizeof(c->path), salt);
+	append(c->path, sizeof(c->path), PLAN_CACHE_SALT);
 	/* a path cut short names nothing */
 	if (strlen(c->path) + 32 >= sizeof(c->path))
 		c->path[0] = '\0';
@@ -370,9 +372,9 @@ static void append_pid(char *buf, size_t size)
 }
 
 /*
- * Removes the files of the same object left by other builds of the
+ * Removes the files of the same object left by other versions of the
  * interceptor (same "<build-id>." prefix, another salt), so that the cache
- * does not grow with every rebuild.
+ * does not grow with every change.
  */
 static void remove_other_builds(const char *path)
 {

@@ -41,19 +41,15 @@ struct plan_cache {
 };
 
 /*
- * The hex of an object's GNU build-id, at most size - 1 digits of it, or
- * "" when it has none. The build-id of the object holding this code salts
- * every cache file name: a new build of the interceptor plans afresh.
+ * Names the cache file of the object, dir/<its build-id>.<salt>, where the
+ * salt is a digest of the interceptor's sources (plan_salt.h, made by
+ * intercept/module.mk): another version of the planning plans afresh, while
+ * the library and every library the archive is linked into share one
+ * file. Leaves the path empty when dir is NULL or the object has no
+ * build-id.
  */
-void plan_cache_build_id(char *hex, size_t size, uintptr_t base,
-			 const ElfW(Phdr) * phdr, int phnum);
-
-/*
- * Names the cache file of the object (dir/<its build-id>.<salt>), or
- * leaves the path empty when dir is NULL or the object has no build-id.
- */
-void plan_cache_init(struct plan_cache *c, const char *dir, const char *salt,
-		     uintptr_t base, const ElfW(Phdr) * phdr, int phnum,
+void plan_cache_init(struct plan_cache *c, const char *dir, uintptr_t base,
+		     const ElfW(Phdr) * phdr, int phnum,
 		     const struct segment *segs, int nsegs);
 
 /*
