@@ -1,9 +1,10 @@
 #!/bin/sh
-# Coreutils on a mount: mkdir -p, cp (-r, -a, into, inside and out of the
-# mount), mv (inside and across the mount's edge), rm -r, ln -s, ln, ls -l,
-# stat, du, touch -d, chmod, truncate, dd, sort -o, split and md5sum give
-# the same output and leave the same tree as on a kernel directory; df and
-# stat -f on the mount report the pool, not the kernel file system.
+# Coreutils on a mount: mkdir -p, cp (-r, -a, -p, into, inside and out of
+# the mount), mv (inside and across the mount's edge), rm -r, ln -s, ln,
+# ls -l, stat, du, touch -d, chmod, chown, install -D, mkfifo, tee, head,
+# tail, wc, truncate, dd, sort -o, split and md5sum give the same output
+# and leave the same tree as on a kernel directory; df and stat -f on the
+# mount report the pool, not the kernel file system.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 prog_init 256
@@ -95,6 +96,19 @@ workload()
 	x stat -c '%n %a %A' "$D/a/data" "$D/hard" "$D/tree2/sub/numbers" \
 		"$D/a/b/c" "$D/newfile"
 
+	x chown 1234:5678 "$D/newfile"
+	x chown -h 42:43 "$D/abs"
+	x chown -R 7:8 "$D/tree.a/sub"
+	x stat -c '%n %u %g' "$D/newfile" "$D/abs" "$D/tree.a/sub/numbers"
+	x install -D -m 640 "$S/words" "$D/inst/a/b/words"
+	x cp -p "$D/tree.a/one" "$D/one.p"
+	x mkfifo -m 600 "$D/fifo"
+	x stat -c '%n %F %a %s' "$D/inst/a/b/words" "$D/fifo"
+	x sh -c "head -c 1000 '$S/data' | tee '$D/tee.out' | wc -c"
+	$R head -c 12345 -q "$D/a/data" "$D/tee.out" | md5sum
+	$R tail -c 5000 "$D/a/data" | md5sum
+	x tail -n 3 "$D/words"
+	x wc -l -c "$D/words" "$D/a/data"
 	x truncate -s 100000 "$D/a/data"
 	x truncate -s 1M "$D/sparse"
 	x truncate -s -10 "$D/sparse"
