@@ -7,6 +7,7 @@
  * that a program or library that references only intercept_hook_point pulls
  * the constructor in from the static archive.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -148,6 +149,36 @@ static int cmdline_allowed(const char *filter)
 	return strcmp(basename_of(buf), filter) == 0;
 }
 
+/*
+ * The threads of the process, from /proc/self/task (1 when it cannot be
+ * read). Patching rewrites code other threads could be running: it is done
+ * only while the process has one, as before main; a library loaded later by
+ * a threaded program stays inert.
+ */
+static int thread_count(void)
+{
+	char buf[2048];
+	int threads = 0;
+	long fd = syscall_no_intercept(SYS_open, "/proc/self/task",
+				       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long n;
+
+	if (fd < 0)
+		return 1;
+	while ((n = syscall_no_intercept(SYS_getdents64, fd, buf,
+					 sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			const struct dirent64 *e =
+			    (const struct dirent64 *)(buf + at);
+
+			threads += e->d_name[0] != '.';
+			at += e->d_reclen;
+		}
+	}
+	syscall_no_intercept(SYS_close, fd);
+	return threads > 0 ? threads : 1;
+}
+
 static void log_summary(const struct object_choice *c)
 {
 	struct log_line l = {0};
@@ -218,6 +249,12 @@ static void __attribute__((constructor)) intercept_init(void)
 	c.all = all != NULL && strcmp(all, "1") == 0;
 	c.vectors = getenv("INTERCEPT_VECTOR_SAVE");
 	c.cache_dir = cache_dir();
+	if (thread_count() > 1) {
+		intercept_log_msg("intercept: loaded into a process with more "
+				  "than one thread, inert",
+				  NULL);
+		return;
+	}
 	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {
 		intercept_log_msg("intercept: no libc found, inert", NULL);
 		return;
