@@ -26,3 +26,6 @@ $(eval $(call sh_test,$(TIC)/core_plan_cache))
 
 # What INTERCEPT_LOG lines show.
 $(eval $(call sh_test,$(TIC)/core_log_format))
+
+# Loaded by dlopen into a process that has threads: inert.
+$(eval $(call c_test,$(TIC)/core_late_load,,-ldl -lpthread))
