@@ -22,11 +22,3 @@ $(B)/tests/preload/prog_treedump: $(B)/tests/preload/prog_treedump.o
 
 LINT_SOURCES += tests/preload/prog_treedump.c
 
-# Pools for the tests when mkfs.pmemfile is not built.
-ifneq ($(LIBPMEMFILE_POSIX_SO),)
-TEST_PROGRAMS += $(B)/tests/preload/prog_mkpool
-$(B)/tests/preload/prog_mkpool: $(B)/tests/preload/prog_mkpool.o \
-		$(LIBPMEMFILE_POSIX_SO)
-	$(CC) $(LDFLAGS) -o $@ $^ $(RPATH)
-LINT_SOURCES += tests/preload/prog_mkpool.c
-endif

@@ -54,13 +54,8 @@ prog_init()
 	mkdir -p "$KDIR" "$MNT" || prog_fail "cannot create $KDIR, $MNT"
 	[ "${PROG_NO_SHIM:-0}" = 1 ] && return 0
 	[ -f "$SHIM" ] || prog_fail "the shim $SHIM is not built"
-	if [ -x "$TEST_BUILD/bin/mkfs.pmemfile" ]; then
-		"$TEST_BUILD/bin/mkfs.pmemfile" "$POOL" "${1}M" ||
-			prog_fail "mkfs.pmemfile $POOL ${1}M failed"
-	else
-		"$TEST_BUILD/tests/preload/prog_mkpool" "$POOL" "$1" ||
-			prog_fail "cannot create the pool $POOL"
-	fi
+	"$TEST_BUILD/bin/mkfs.pmemfile" "$POOL" "${1}M" >/dev/null ||
+		prog_fail "mkfs.pmemfile $POOL ${1}M failed"
 	# The shim must load and see the mount's root as an empty directory.
 	out=$(pf "$TREEDUMP" "$MNT" 2>&1)
 	case $out in
@@ -69,14 +64,19 @@ prog_init()
 	esac || prog_fail "the shim does not show an empty root at $MNT: $out"
 }
 
-# The kernel directory behind the mount point must never be touched: a
-# call that reached the kernel instead of the pool would land there.
-prog_check_mountpoint()
+# prog_check_end: the kernel directory behind the mount point was never
+# touched (a call that reached the kernel instead of the pool would land
+# there), and the pool is consistent (pmemfile check).
+prog_check_end()
 {
 	[ "${PROG_NO_SHIM:-0}" = 1 ] && return 0
 	left=$(ls -A "$MNT")
 	[ -z "$left" ] || prog_fail "calls reached the kernel directory" \
 		"behind the mount point $MNT, which now holds: $left"
+	"$TEST_BUILD/bin/pmemfile" check "$POOL" >"$WORK/check.out" 2>&1 || {
+		cat "$WORK/check.out"
+		prog_fail "pmemfile check: the pool is not consistent"
+	}
 }
 
 # prog_sanitize: the roots of both runs (also as names relative to WORK)
@@ -140,5 +140,5 @@ prog_both()
 	"$TREEDUMP" "$WORK/out.mount" $prog_mflag >"$prog_w.out.m" 2>&1
 	prog_compare "$prog_name: files written out of the root" \
 		"$prog_w.out.k" "$prog_w.out.m"
-	prog_check_mountpoint
+	prog_check_end
 }

@@ -18,6 +18,9 @@ awk 'BEGIN { print "BEGIN;"
 			i, "'"'"'row " i "'"'"'", (i * 7919) % 10007
 	print "COMMIT;" }' >"$S/insert.sql"
 
+DELAYS="0.05 0.3"
+[ "${STRESS:-0}" = 1 ] && DELAYS=$(seq 0.02 0.04 0.8)
+
 CHECK="SELECT count(*), sum(n), min(id), max(id), count(DISTINCT name) FROM t;
 SELECT count(*), sum(length(pad)) FROM big;
 PRAGMA integrity_check;"
@@ -76,12 +79,15 @@ workload()
 	x ls "$D"
 	x sqlite3 "$db" "$CHECK"
 
-	# Killed while a long statement runs.
-	crash "$db" "PRAGMA cache_size = 5; BEGIN; SELECT 'running';
-		WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c
-		WHERE i < 2000000) INSERT INTO big(pad)
-		SELECT randomblob(300) FROM c; COMMIT;" running 0.3
-	x sqlite3 "$db" "$CHECK"
+	# Killed while a long statement runs, at a few points of it (many
+	# with STRESS=1).
+	for delay in $DELAYS; do
+		crash "$db" "PRAGMA cache_size = 5; BEGIN; SELECT 'running';
+			WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1
+			FROM c WHERE i < 2000000) INSERT INTO big(pad)
+			SELECT randomblob(300) FROM c; COMMIT;" running "$delay"
+		x sqlite3 "$db" "$CHECK"
+	done
 	x sqlite3 "$db" "VACUUM; $CHECK"
 	x sqlite3 "$db" ".tables" ".schema t"
 	x sqlite3 "$db" ".dump t" | tail -n 3
