@@ -46,5 +46,5 @@ want=$(cd "$KDIR/sub" && md5sum ../file deeper/file2 2>&1)
 got=$(PMEMFILE_CD=$MNT/sub/deeper pf /bin/pwd 2>&1)
 [ "$got" = "$MNT/sub/deeper" ] ||
 	prog_fail "PMEMFILE_CD=$MNT/sub/deeper /bin/pwd: got '$got'"
-prog_check_mountpoint
+prog_check_end
 echo "ok: PMEMFILE_CD"

@@ -171,5 +171,5 @@ set -- $df1 $df2
 [ "$3" = "$1" ] || prog_fail "df size changed from $1 to $3"
 [ $(($4 - $2)) -ge 16777216 ] ||
 	prog_fail "df used grew by $(($4 - $2)) bytes for a 16 MiB file"
-prog_check_mountpoint
+prog_check_end
 echo "ok: df and stat -f describe the pool"
