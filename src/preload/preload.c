@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -27,6 +28,7 @@ __thread int preload_guard __attribute__((tls_model("initial-exec")));
 __thread int preload_in_vfork __attribute__((tls_model("initial-exec")));
 __thread int preload_routed __attribute__((tls_model("initial-exec")));
 pid_t preload_pid;
+static _Atomic bool preload_release_pending;
 bool preload_exit_on_not_supported;
 
 long preload_not_supported(const char *what)
@@ -73,6 +75,14 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 	if (e->handler == NULL)
 		return 1;
 	const long a[6] = {a0, a1, a2, a3, a4, a5};
+	if (atomic_load_explicit(&preload_release_pending,
+				 memory_order_relaxed) &&
+	    !preload_guard && !preload_in_vfork) {
+		atomic_store(&preload_release_pending, false);
+		preload_guard = 1;
+		mount_release_idle();
+		preload_guard = 0;
+	}
 	if (preload_guard) {
 		if (!preload_nested_in_pool(e, a))
 			return 1;
@@ -117,12 +127,15 @@ static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 		preload_in_vfork = 0;
 		preload_guard = 0;
 	}
-	/* a new process may want the pools this one holds but does not use */
-	if (!(flags & CLONE_THREAD) && pid > 0) {
-		preload_guard = 1;
-		mount_release_idle();
-		preload_guard = 0;
-	}
+	/*
+	 * A new process may want the pools this one holds but does not use.
+	 * They are released at the next routed call, not here: fork calls
+	 * this while it still holds the C library's locks (malloc's among
+	 * them), which closing a pool needs.
+	 */
+	if (!(flags & CLONE_THREAD) && pid > 0)
+		atomic_store_explicit(&preload_release_pending, true,
+				      memory_order_relaxed);
 }
 
 /* PMEMFILE_CD: start in that directory (of a mount, or the kernel's). */

@@ -180,6 +180,9 @@ SYS_HANDLER(path_unsupported);
 SYS_HANDLER(inotify_add_watch);
 SYS_HANDLER(name_to_handle_at);
 
+/* sys_misc.c: a wait is where idle pools are released (preload.c) */
+SYS_HANDLER(wait);
+
 /* sys_exec.c */
 SYS_HANDLER(execve);
 SYS_HANDLER(execveat);

@@ -170,3 +170,13 @@ SYS_HANDLER(name_to_handle_at)
 				((a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0) |
 				    ((a[4] & AT_EMPTY_PATH) ? PATH_EMPTY : 0));
 }
+
+/*
+ * wait4, waitid: the kernel's. They are in the table so that a process
+ * that created a child releases its idle pools before it waits for it.
+ */
+SYS_HANDLER(wait)
+{
+	(void)a;
+	return PRELOAD_PASS;
+}

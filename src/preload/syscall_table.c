@@ -121,6 +121,10 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(inotify_add_watch, inotify_add_watch, P(1)),
     E(name_to_handle_at, name_to_handle_at, P(1)),
 
+    E(wait4, wait, 0),
+
+    E(waitid, wait, 0),
+
     E(execve, execve, P(0)),
     E(execveat, execveat, P(1)),
 
