@@ -380,27 +380,23 @@ static int plan_object(struct patcher *pt)
 }
 
 /* Raw byte stores: no libc call may run while its text is not executable. */
-static void store(uintptr_t at, const uint8_t *bytes, size_t n)
-{
-	volatile uint8_t *dst = (volatile uint8_t *)at;
-
-	for (size_t i = 0; i < n; i++)
-		dst[i] = bytes[i];
-}
-
+/*
+ * A jmp (e9 rel32, or eb rel8) at at, then int3 up to len bytes: what
+ * follows the jump in a window is never reached. Raw byte stores: no libc
+ * call may run while its text is not executable.
+ */
 static void write_jump(uintptr_t at, uint8_t opcode, uintptr_t target,
 		       size_t len)
 {
-	uint8_t code[16];
-	uint32_t rel = (uint32_t)(target - (at + (opcode == 0xe9 ? 5 : 2)));
+	volatile uint8_t *dst = (volatile uint8_t *)at;
+	size_t rel_size = opcode == 0xe9 ? 4 : 1;
+	uint32_t rel = (uint32_t)(target - (at + 1 + rel_size));
 
-	/* what follows the jump in the window is never reached: int3 */
-	for (size_t i = 0; i < sizeof(code); i++)
-		code[i] = 0xcc;
-	code[0] = opcode;
-	for (int i = 0; i < (opcode == 0xe9 ? 4 : 1); i++)
-		code[1 + i] = (uint8_t)(rel >> (8 * i));
-	store(at, code, len);
+	dst[0] = opcode;
+	for (size_t i = 0; i < rel_size; i++)
+		dst[1 + i] = (uint8_t)(rel >> (8 * i));
+	for (size_t i = 1 + rel_size; i < len; i++)
+		dst[i] = 0xcc;
 }
 
 static int apply_plans(struct patcher *pt)
