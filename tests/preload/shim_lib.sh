@@ -39,7 +39,7 @@ shim_init()
 	mkdir -p "$KDIR" "$MNT" "$WORK/out.k" "$WORK/out.m" ||
 		shim_fail "cannot create the work directories"
 	echo beside >"$WORK/beside"
-	shim_mkpool "$POOL" 64
+	shim_mkpool "$POOL" "${SHIM_POOL_MIB:-64}"
 }
 
 # pf PROG ARGS...: a program under the shim, the pool mounted at $MNT.
