@@ -44,8 +44,8 @@ PUBLIC int syscall_hook_in_process_allowed(void)
 }
 
 struct object_choice {
-	uintptr_t own_base;  /* the object holding this code */
-	uintptr_t libc_base; /* the object holding libc's syscall() */
+	uintptr_t own_code;  /* an address of this code */
+	uintptr_t libc_code; /* libc's syscall() */
 	uintptr_t vdso_base;
 	int all;	     /* INTERCEPT_ALL_OBJS=1 */
 	const char *vectors; /* INTERCEPT_VECTOR_SAVE */
@@ -62,14 +62,41 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+ * Does one of the object's segments hold addr? (dladdr's dli_fbase is not
+ * dlpi_addr for a program that is not position-independent.)
+ */
+static int holds(const struct dl_phdr_info *info, uintptr_t addr)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && addr >= lo &&
+		    addr < lo + ph->p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+/* libc: by its name, or as the object holding syscall(). */
+static int is_libc(const struct object_choice *c,
+		   const struct dl_phdr_info *info)
+{
+	const char *name = info->dlpi_name ? info->dlpi_name : "";
+
+	return strncmp(basename_of(name), "libc.so.", 8) == 0 ||
+	       holds(info, c->libc_code);
+}
+
 static int should_patch(const struct object_choice *c,
 			const struct dl_phdr_info *info)
 {
 	const char *name = info->dlpi_name ? info->dlpi_name : "";
 
-	if (info->dlpi_addr == c->own_base || info->dlpi_addr == c->vdso_base)
+	if (holds(info, c->own_code) || info->dlpi_addr == c->vdso_base)
 		return 0;
-	if (info->dlpi_addr == c->libc_base)
+	if (is_libc(c, info))
 		return 1;
 	if (!c->all || strstr(basename_of(name), "libcapstone") != NULL)
 		return 0;
@@ -95,14 +122,13 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	(void)size;
 	if (!should_patch(c, info))
 		return 0;
-	if (info->dlpi_addr == c->libc_base)
+	if (is_libc(c, info))
 		c->found_libc = 1;
 	obj.name = object_name(info);
 	obj.base = info->dlpi_addr;
 	obj.phdr = info->dlpi_phdr;
 	obj.phnum = info->dlpi_phnum;
-	obj.vector_save =
-	    intercept_vector_save(c->vectors, info->dlpi_addr == c->libc_base);
+	obj.vector_save = intercept_vector_save(c->vectors, is_libc(c, info));
 	obj.cache_dir = c->cache_dir;
 	if (obj.name == NULL)
 		return 0;
@@ -117,13 +143,14 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
-static uintptr_t base_of(const void *addr)
+/* The name of the object holding addr, or NULL. */
+static const char *object_of(const void *addr)
 {
 	Dl_info info;
 
 	if (dladdr(addr, &info) == 0)
-		return (uintptr_t)-1;
-	return (uintptr_t)info.dli_fbase;
+		return NULL;
+	return info.dli_fname;
 }
 
 /*
@@ -243,8 +270,8 @@ static void __attribute__((constructor)) intercept_init(void)
 				  NULL);
 		return;
 	}
-	c.own_base = base_of((const void *)intercept_init);
-	c.libc_base = base_of((const void *)syscall);
+	c.own_code = (uintptr_t)intercept_init;
+	c.libc_code = (uintptr_t)syscall;
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.all = all != NULL && strcmp(all, "1") == 0;
 	c.vectors = getenv("INTERCEPT_VECTOR_SAVE");
@@ -255,7 +282,10 @@ static void __attribute__((constructor)) intercept_init(void)
 				  NULL);
 		return;
 	}
-	if (c.libc_base == (uintptr_t)-1 || c.libc_base == c.own_base) {
+	/* a program linked statically: libc is in the object we skip */
+	if (object_of((const void *)syscall) == NULL ||
+	    object_of((const void *)syscall) ==
+		object_of((const void *)intercept_init)) {
 		intercept_log_msg("intercept: no libc found, inert", NULL);
 		return;
 	}

@@ -29,3 +29,6 @@ $(eval $(call sh_test,$(TIC)/core_log_format))
 
 # Loaded by dlopen into a process that has threads: inert.
 $(eval $(call c_test,$(TIC)/core_late_load,,-ldl -lpthread))
+
+# A program (not position-independent) linked with the archive.
+$(eval $(call c_test,$(TIC)/core_archive_program,$(LIBSYSCALL_INTERCEPT_A),-no-pie))
