@@ -94,7 +94,8 @@ static int should_patch(const struct object_choice *c,
 {
 	const char *name = info->dlpi_name ? info->dlpi_name : "";
 
-	if (holds(info, c->own_code) || info->dlpi_addr == c->vdso_base)
+	if (holds(info, c->own_code) ||
+	    (c->vdso_base != 0 && holds(info, c->vdso_base)))
 		return 0;
 	if (is_libc(c, info))
 		return 1;
