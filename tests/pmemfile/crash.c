@@ -32,6 +32,8 @@
 
 static char pool_path[4096], log_path[4096];
 static unsigned long seed, iter;
+static int known_bugs;		     /* REF_KNOWN_BUGS=1 */
+static unsigned long torn_truncates; /* states of that bug tolerated */
 
 struct actual {
 	int dir[CM_DIRS];
@@ -46,9 +48,57 @@ struct actual {
 	do {                                                         \
 		printf("FAIL seed %lu iteration %lu: ", seed, iter); \
 		printf(__VA_ARGS__);                                 \
-		printf("\n(rerun: CRASH_SEED=%lu)\n", seed);         \
+		printf("\n");                                        \
+		fail_report();                                       \
 		exit(1);                                             \
 	} while (0)
+
+static const char *const op_names[] = {
+    [CM_CREATE] = "create",
+    [CM_PWRITE] = "pwrite",
+    [CM_APPEND] = "append",
+    [CM_TRUNCATE] = "truncate",
+    [CM_RENAME] = "rename",
+    [CM_UNLINK] = "unlink",
+    [CM_LINK] = "link",
+    [CM_MKDIR] = "mkdir",
+    [CM_RMDIR] = "rmdir",
+    [CM_RENAMEDIR] = "rename-dir",
+    [CM_UNLINK_OPEN] = "unlink-open",
+};
+
+/*
+ * The operations of the failed iteration, from the model state it started
+ * with; with CRASH_KEEP=dir the pool and the log are kept there too.
+ */
+static void fail_report(void)
+{
+	struct cm_rec r;
+	int fd = open(log_path, O_RDONLY);
+	printf("operations of this iteration (slot = dir * %d + name):\n",
+	       CM_NAMES);
+	while (fd >= 0 && read(fd, &r, sizeof(r)) == (ssize_t)sizeof(r))
+		printf("  %s %s a=%d b=%d off=%llu len=%u seq=%llu\n",
+		       r.kind == CM_ACK ? "done  " : "intent",
+		       r.op < sizeof(op_names) / sizeof(op_names[0]) &&
+			       op_names[r.op]
+			   ? op_names[r.op]
+			   : "?",
+		       r.a, r.b, (unsigned long long)r.off, r.len,
+		       (unsigned long long)r.seq);
+	if (fd >= 0)
+		close(fd);
+	const char *keep = getenv("CRASH_KEEP");
+	if (keep && *keep) {
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' '%s'/", pool_path,
+			 log_path, keep);
+		if (system(cmd) == 0)
+			printf("pool and log copied to %s\n", keep);
+	}
+	printf("(rerun: CRASH_SEED=%lu)\n", seed);
+	fflush(stdout);
+}
 
 static int do_op(PMEMfilepool *pfp, const struct cm_rec *r)
 {
@@ -339,6 +389,65 @@ static void check_inodes(const struct cm_model *m,
 		       s->inodes, want);
 }
 
+/* First byte where a file's data differs from a model's, or -1. */
+static long first_diff(const struct cm_model *m, const struct actual *a, int s)
+{
+	int i = m->slot[s];
+	if (i < 0)
+		return -1;
+	size_t n = a->size[s] < m->ino[i].size ? a->size[s] : m->ino[i].size;
+	for (size_t j = 0; j < n; j++)
+		if (a->data[s][j] != m->ino[i].data[j])
+			return (long)j;
+	return -1;
+}
+
+/* Each slot in the model without and with the operation, and the pool. */
+static void dump_states(const struct cm_model *without,
+			const struct cm_model *with, const struct actual *a)
+{
+	printf("slot: without (inode size) | with (inode size) | pool (ino "
+	       "size nlink first-differing-byte-vs-without)\n");
+	for (int s = 0; s < CM_SLOTS; s++) {
+		int i = without->slot[s], j = with->slot[s];
+		if (i < 0 && j < 0 && !a->exists[s])
+			continue;
+		printf("  %2d: %2d %7zu | %2d %7zu | %s %llx %llu %llu %ld\n",
+		       s, i, i >= 0 ? without->ino[i].size : 0, j,
+		       j >= 0 ? with->ino[j].size : 0,
+		       a->exists[s] ? "yes" : "no",
+		       (unsigned long long)a->ino[s],
+		       (unsigned long long)a->size[s],
+		       (unsigned long long)a->nlink[s],
+		       a->exists[s] ? first_diff(without, a, s) : -1);
+	}
+}
+
+/*
+ * Known library bug: a truncate that shrinks a file frees the extents past
+ * the new length in one transaction and stores the size after it, so a kill
+ * in between leaves the old size with zeros where whole extents were. Such a
+ * state is tolerated (and counted) unless REF_KNOWN_BUGS=1; NULL if a is it.
+ */
+static const char *torn_truncate(struct cm_model *m, const struct actual *a,
+				 const struct cm_rec *r)
+{
+	int i = m->slot[r->a];
+	const struct cm_inode *in = &m->ino[i];
+	const char *d = differs(m, a, i);
+	if (d)
+		return d;
+	if (r->off >= in->size || a->size[r->a] != in->size)
+		return "not a torn truncate";
+	const unsigned char *got = a->data[r->a];
+	for (uint64_t j = 0; j < in->size; j++)
+		if (got[j] != in->data[j] && (j < r->off || got[j] != 0))
+			return "not a torn truncate";
+	/* the pool's state is what the model holds from now on */
+	memcpy(m->ino[i].data, got, in->size);
+	return NULL;
+}
+
 /* Replays the log into m; returns the operation in flight, if any. */
 static int replay(struct cm_model *m, struct cm_rec *inflight)
 {
@@ -400,9 +509,17 @@ static void verify(struct cm_model *m, struct actual *a, struct cm_model *tmp)
 		C_FAIL("write in flight (slot %d, %u bytes): %s", r.a, r.len,
 		       p);
 	}
-	C_FAIL("operation %u in flight (a %d, b %d): without it %s; with it "
+	char before[256];
+	snprintf(before, sizeof(before), "%s", without);
+	if (r.op == CM_TRUNCATE && !known_bugs && !torn_truncate(m, a, &r)) {
+		torn_truncates++;
+		check_inodes(m, &stats);
+		return;
+	}
+	dump_states(m, tmp, a);
+	C_FAIL("operation %s in flight (a %d, b %d): without it %s; with it "
 	       "%s",
-	       r.op, r.a, r.b, without, differs(tmp, a, -1));
+	       op_names[r.op], r.a, r.b, before, differs(tmp, a, -1));
 }
 
 static unsigned long env_ul(const char *name, unsigned long def)
@@ -428,6 +545,8 @@ int main(int argc, char *argv[])
 	unsigned long iters =
 	    env_ul("CRASH_ITERS", env_ul("STRESS", 0) ? 10000 : 1000);
 	printf("crash: seed %lu, %lu kills\n", seed, iters);
+	known_bugs =
+	    getenv("REF_KNOWN_BUGS") && !strcmp(getenv("REF_KNOWN_BUGS"), "1");
 
 	unlink(pool_path);
 	PMEMfilepool *pfp = pmemfile_pool_create(pool_path, POOL_SIZE, 0600);
@@ -471,6 +590,11 @@ int main(int argc, char *argv[])
 	}
 	printf("%lu kills, %lu acknowledged operations, all consistent\n",
 	       iters, ops);
+	if (torn_truncates)
+		printf("known library bug seen %lu times: a shrinking truncate "
+		       "cut by the kill left the old size with zeroed "
+		       "extents (REF_KNOWN_BUGS=1 fails on it)\n",
+		       torn_truncates);
 	cm_free(&m);
 	cm_free(&tmp);
 	return 0;
