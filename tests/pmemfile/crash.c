@@ -440,9 +440,11 @@ static const char *torn_truncate(struct cm_model *m, const struct actual *a,
 	if (r->off >= in->size || a->size[r->a] != in->size)
 		return "not a torn truncate";
 	const unsigned char *got = a->data[r->a];
-	for (uint64_t j = 0; j < in->size; j++)
-		if (got[j] != in->data[j] && (j < r->off || got[j] != 0))
+	for (uint64_t j = 0; j < in->size; j++) {
+		int zeroed = j >= r->off && got[j] == 0;
+		if (got[j] != in->data[j] && !zeroed)
 			return "not a torn truncate";
+	}
 	/* the pool's state is what the model holds from now on */
 	memcpy(m->ino[i].data, got, in->size);
 	return NULL;
