@@ -6,9 +6,10 @@
  * 128 bytes below the stack pointer of the patched code (its red zone is
  * kept) and a return address pushed. The entry saves what C code may
  * clobber and the kernel would have preserved (the caller-saved general
- * registers, the flags, the vector registers: zmm0-31 and k0-7 when the
- * CPU has AVX-512, ymm0-15 with AVX, else xmm0-15; INTERCEPT_VECTOR_SAVE
- * may ask for less), builds a struct intercept_regs and calls the C side.
+ * registers, the flags, the vector registers), builds a struct
+ * intercept_regs and calls the C side. Each entry comes in three widths of
+ * vector state: xmm0-15, ymm0-15, or zmm0-31 and k0-7; which one an
+ * object's sites call is chosen by intercept_vector_save (trampoline.c).
  *
  * intercept_dispatch returns two words: %rax, the value to hand back, and
  * %rdx, 0 for "return %rax to the patched code", or 1 for "execute the real
