@@ -234,14 +234,14 @@ static void log_summary(const struct object_choice *c)
 static const char *cache_dir(void)
 {
 	static char dir[400];
-	const char *base = getenv("XDG_CACHE_HOME");
-	const char *off = getenv("INTERCEPT_NO_CACHE");
+	const char *base = secure_getenv("XDG_CACHE_HOME");
+	const char *off = secure_getenv("INTERCEPT_NO_CACHE");
 	const char *sub = "/libsyscall_intercept";
 
 	if (off != NULL && strcmp(off, "1") == 0)
 		return NULL;
 	if (base == NULL || base[0] != '/') {
-		base = getenv("HOME");
+		base = secure_getenv("HOME");
 		sub = "/.cache/libsyscall_intercept";
 	}
 	if (base == NULL || base[0] != '/' ||
@@ -252,13 +252,18 @@ static const char *cache_dir(void)
 	return dir;
 }
 
+/*
+ * The environment is read with secure_getenv: in a set-user-ID program
+ * (listed in /etc/ld.so.preload) none of it counts, so that no one can make
+ * a privileged process write a log or read a cache of theirs.
+ */
 static void __attribute__((constructor)) intercept_init(void)
 {
-	const char *trunc = getenv("INTERCEPT_LOG_TRUNC");
-	const char *all = getenv("INTERCEPT_ALL_OBJS");
+	const char *trunc = secure_getenv("INTERCEPT_LOG_TRUNC");
+	const char *all = secure_getenv("INTERCEPT_ALL_OBJS");
 	struct object_choice c = {0};
 
-	intercept_log_open(getenv("INTERCEPT_LOG"),
+	intercept_log_open(secure_getenv("INTERCEPT_LOG"),
 			   trunc == NULL || strcmp(trunc, "0") != 0);
 	/*
 	 * The programs this one executes append to the log it started,
@@ -266,7 +271,7 @@ static void __attribute__((constructor)) intercept_init(void)
 	 */
 	if (intercept_log_fd >= 0)
 		setenv("INTERCEPT_LOG_TRUNC", "0", 1);
-	if (!cmdline_allowed(getenv("INTERCEPT_HOOK_CMDLINE_FILTER"))) {
+	if (!cmdline_allowed(secure_getenv("INTERCEPT_HOOK_CMDLINE_FILTER"))) {
 		intercept_log_msg("intercept: command filtered out, inert",
 				  NULL);
 		return;
@@ -275,7 +280,7 @@ static void __attribute__((constructor)) intercept_init(void)
 	c.libc_code = (uintptr_t)syscall;
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.all = all != NULL && strcmp(all, "1") == 0;
-	c.vectors = getenv("INTERCEPT_VECTOR_SAVE");
+	c.vectors = secure_getenv("INTERCEPT_VECTOR_SAVE");
 	c.cache_dir = cache_dir();
 	if (thread_count() > 1) {
 		intercept_log_msg("intercept: loaded into a process with more "
