@@ -63,3 +63,13 @@ void cwd_set(struct preload_mount *m, const char *path)
 	cwd_writing = 0;
 	pthread_mutex_unlock(&cwd_lock);
 }
+
+void cwd_fork_prepare(void)
+{
+	pthread_mutex_lock(&cwd_lock);
+}
+
+void cwd_fork_done(void)
+{
+	pthread_mutex_unlock(&cwd_lock);
+}

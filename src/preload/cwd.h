@@ -23,4 +23,8 @@ struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy);
 /* Sets the current directory to path in m, or to the kernel's (m NULL). */
 void cwd_set(struct preload_mount *m, const char *path);
 
+/* pthread_atfork handlers: the writers' lock around fork */
+void cwd_fork_prepare(void);
+void cwd_fork_done(void);
+
 #endif

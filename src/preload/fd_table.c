@@ -168,6 +168,16 @@ struct preload_file *fd_remove(int fd)
 					memory_order_acq_rel);
 }
 
+void fd_table_fork_prepare(void)
+{
+	pthread_mutex_lock(&fd_free_lock);
+}
+
+void fd_table_fork_done(void)
+{
+	pthread_mutex_unlock(&fd_free_lock);
+}
+
 int fd_placeholder(bool cloexec)
 {
 	return (int)syscall_no_intercept(SYS_eventfd2, 1,

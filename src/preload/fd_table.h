@@ -60,4 +60,8 @@ int fd_placeholder(bool cloexec);
 /* One more than the highest number that ever held a pool descriptor. */
 int fd_table_limit(void);
 
+/* pthread_atfork handlers: the free list's lock around fork */
+void fd_table_fork_prepare(void);
+void fd_table_fork_done(void);
+
 #endif

@@ -342,10 +342,32 @@ void mount_release_idle(void)
 
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg)
 {
+	if (preload_in_vfork)
+		return;
 	for (int i = 0; i < mount_count; ++i) {
 		struct preload_mount *m = &mount_table[i];
+		/* as pool_acquire, but a closed pool is left closed */
+		atomic_fetch_add(&m->users, 1);
 		PMEMfilepool *p = atomic_load(&m->pfp);
-		if (p != NULL && m->owner == preload_pid && !preload_in_vfork)
+		if (p != NULL && !atomic_load(&m->closing) &&
+		    m->owner == preload_pid)
 			fn(p, arg);
+		atomic_fetch_sub(&m->users, 1);
 	}
+}
+
+/*
+ * fork: no lock of the shim may be held by another thread when the child
+ * is made, or the child would wait for it forever.
+ */
+void mount_fork_prepare(void)
+{
+	for (int i = 0; i < mount_count; ++i)
+		pthread_mutex_lock(&mount_table[i].open_lock);
+}
+
+void mount_fork_done(void)
+{
+	for (int i = mount_count - 1; i >= 0; --i)
+		pthread_mutex_unlock(&mount_table[i].open_lock);
 }

@@ -83,4 +83,8 @@ void mount_release_idle(void);
 /* Calls fn on every pool this process holds open (for credentials). */
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg);
 
+/* pthread_atfork handlers: the mounts' locks around fork */
+void mount_fork_prepare(void);
+void mount_fork_done(void);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ long preload_not_supported(const char *what)
 static bool preload_nested_in_pool(const struct syscall_entry *e,
 				   const long a[6])
 {
-	if (fd_is_pool(a[0]))
+	if (!(e->path_args & 1) && fd_is_pool((int)a[0]))
 		return true;
 	for (int i = 0; i < 6; ++i) {
 		const char *p = (const char *)a[i];
@@ -172,6 +173,20 @@ static void preload_adopt_kernel_cwd(void)
 		cwd_set(m, cwd[m->path_len] ? cwd + m->path_len : "/");
 }
 
+static void preload_fork_prepare(void)
+{
+	cwd_fork_prepare();
+	mount_fork_prepare();
+	fd_table_fork_prepare();
+}
+
+static void preload_fork_done(void)
+{
+	fd_table_fork_done();
+	mount_fork_done();
+	cwd_fork_done();
+}
+
 static __attribute__((constructor)) void preload_init(void)
 {
 	const char *pools = getenv("PMEMFILE_POOLS");
@@ -189,6 +204,8 @@ static __attribute__((constructor)) void preload_init(void)
 	if (mount_count == 0)
 		return;
 	exec_env_init();
+	pthread_atfork(preload_fork_prepare, preload_fork_done,
+		       preload_fork_done);
 	intercept_hook_point_clone_child = preload_clone_child;
 	intercept_hook_point_clone_parent = preload_clone_parent;
 	intercept_hook_point = preload_hook;
