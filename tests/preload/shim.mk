@@ -2,8 +2,11 @@
 # shim_ops on a mount under the shim and on a kernel directory, compared.
 TEST_PROGRAMS += $(B)/tests/preload/shim_ops
 $(B)/tests/preload/shim_ops: $(B)/tests/preload/shim_ops.o
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 LINT_SOURCES += tests/preload/shim_ops.c
 
-SHIM_TESTS :=
+SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
+	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \
+	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \
+	shim_prefix shim_ls shim_env shim_exec shim_log shim_cred shim_setuid
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/fs.h>
 #include <poll.h>
 #include <pthread.h>
@@ -709,6 +710,41 @@ static void fam_fork(void)
 	show_file(in("f"));
 }
 
+/*
+ * Permissions after the program drops root (run as root): the pool checks
+ * the new ids, as the kernel does.
+ */
+static void fam_setuid(void)
+{
+	umask(022);
+	T(close(open(in("secret"), O_CREAT | O_WRONLY, 0600)));
+	T(close(open(in("public"), O_CREAT | O_WRONLY, 0644)));
+	T(mkdir(in("closed"), 0700));
+	T(close(open(in("closed/x"), O_CREAT | O_WRONLY, 0644)));
+	T(mkdir(in("sub"), 0755));
+	T(close(open(in("sub/f"), O_CREAT | O_WRONLY, 0644)));
+	T(mkdir(in("open"), 0777));
+	T(chmod(in("open"), 0777));
+	T(setgroups(0, NULL));
+	T(setgid(65534));
+	T(setuid(65534));
+	T(open(in("secret"), O_RDONLY));
+	T(close(open(in("public"), O_RDONLY)));
+	T(open(in("public"), O_WRONLY));
+	T(access(in("closed/x"), F_OK));
+	T(access(in("public"), W_OK));
+	T(mkdir(in("sub/new"), 0755));
+	T(unlink(in("sub/f")));
+	T(chmod(in("public"), 0666));
+	T(chown(in("public"), 65534, 65534));
+	int fd = T(open(in("open/mine"), O_CREAT | O_WRONLY, 0666));
+	struct stat st;
+	T(fstat(fd, &st));
+	printf("owner %u:%u mode %o\n", st.st_uid, st.st_gid, st.st_mode);
+	T(fchmod(fd, 0600));
+	T(close(fd));
+}
+
 /* A fork child reading a descriptor and a path of ROOT while the parent
  * holds the pool: a clear error in the child, the parent unharmed. */
 static void fam_touchfork(void)
@@ -902,6 +938,8 @@ int main(int argc, char *argv[])
 		fam_mmap();
 	else if (!strcmp(f, "fork"))
 		fam_fork();
+	else if (!strcmp(f, "setuid"))
+		fam_setuid();
 	else if (!strcmp(f, "touchfork"))
 		fam_touchfork();
 	else if (!strcmp(f, "notsup"))
