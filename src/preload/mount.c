@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,15 +163,14 @@ bool mount_is_last_component(const char *name, size_t len)
 	return false;
 }
 
-/* The device number the pool's files show: that of the pool file. */
-static dev_t mount_pool_dev(const char *pool_path)
-{
-	struct stat st;
-
-	if (syscall_no_intercept(SYS_stat, pool_path, &st) != 0)
-		return 0;
-	return st.st_dev;
-}
+/*
+ * The device number the pool's files show: one of their own per mount, as
+ * for any other file system. With the pool file's device, a pool inode
+ * could have the device and inode numbers of a kernel file, and programs
+ * that compare those (cp, tar, find, du) would take one for the other.
+ * Major 4094 is not given to real devices.
+ */
+#define MOUNT_DEV_MAJOR 4094
 
 /* How long a pool locked by another process is waited for, in all. */
 #define MOUNT_BUSY_WAIT_MS 2000
@@ -222,9 +222,8 @@ static int mount_open(struct preload_mount *m)
 		mount_complain("cannot open the pool %s", detail);
 		return -ENOENT;
 	}
-	if (m->dev == 0)
-		m->dev = mount_pool_dev(m->pool_path);
-	pmemfile_pool_set_device(pfp, m->dev);
+	pmemfile_pool_set_device(
+	    pfp, makedev(MOUNT_DEV_MAJOR, (unsigned)(m - mount_table)));
 	cred_apply(pfp);
 	m->owner = preload_pid;
 	atomic_store_explicit(&m->pfp, pfp, memory_order_release);

@@ -33,7 +33,6 @@ struct preload_mount {
 	_Atomic long files;  /* open file descriptions in the pool */
 	_Atomic int closing; /* mount_release_idle is at work */
 	pid_t owner;	     /* the process that opened the pool */
-	dev_t dev;	     /* st_dev shown for the pool's files */
 	pthread_mutex_t open_lock;
 };
 
