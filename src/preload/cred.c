@@ -46,7 +46,7 @@ static void cred_apply_ids(PMEMfilepool *pfp, void *arg)
 	pmemfile_setfsgid(pfp, (gid_t)syscall_no_intercept(SYS_setfsgid, -1));
 	cred_apply_caps(pfp, euid);
 
-	long n = syscall_no_intercept(SYS_getgroups, 0, NULL);
+	long n = syscall_no_intercept(SYS_getgroups, 0, 0L);
 	if (n >= 0 && n <= CRED_GROUPS_MAX) {
 		gid_t *groups = malloc(sizeof(gid_t) * (size_t)(n ? n : 1));
 		if (groups != NULL) {

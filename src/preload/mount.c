@@ -189,7 +189,7 @@ static PMEMfilepool *mount_open_pool(struct preload_mount *m)
 		    waited >= MOUNT_BUSY_WAIT_MS)
 			return pfp;
 		struct timespec ts = {0, delay * 1000000};
-		syscall_no_intercept(SYS_nanosleep, &ts, NULL);
+		syscall_no_intercept(SYS_nanosleep, &ts, 0L);
 		waited += delay;
 		if (delay < 64)
 			delay *= 2;

@@ -8,6 +8,7 @@
 #define PRELOAD_SYS_H
 
 #include <errno.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 
 #include "fd_table.h"
@@ -18,6 +19,13 @@
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
+
+/*
+ * PMEMFILE_AT_CWD, for the *at functions given absolute paths (where the
+ * directory does not matter); the header's spelling, arithmetic on a null
+ * pointer, is refused by cppcheck.
+ */
+#define SYS_AT_CWD ((PMEMfile *)~(uintptr_t)0)
 
 /* A pool descriptor in use: its description and its pool, acquired. */
 struct fd_use {

@@ -40,9 +40,8 @@ static int attr_flags(long flags)
 
 static long access_op(struct path_res *r, long mode, long flags)
 {
-	return sys_result(pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path,
-					     (int)mode,
-					     (int)(flags & AT_EACCESS)));
+	return sys_result(pmemfile_faccessat(
+	    r->pfp, SYS_AT_CWD, r->path, (int)mode, (int)(flags & AT_EACCESS)));
 }
 
 static long access_op1(struct path_res *r, const long a[6])
@@ -170,7 +169,7 @@ static long times_set(struct path_res *r, const struct timespec *ts, int flags)
 	if (r->file != NULL)
 		return sys_result(pmemfile_futimens(r->pfp, r->file->file, ts));
 	return sys_result(
-	    pmemfile_utimensat(r->pfp, PMEMFILE_AT_CWD, r->path, ts, flags));
+	    pmemfile_utimensat(r->pfp, SYS_AT_CWD, r->path, ts, flags));
 }
 
 static long times_from_timeval(struct path_res *r, const struct timeval *tv)

@@ -98,7 +98,7 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 		n++;
 	*size = sizeof(struct exec_env) + (n + 4) * sizeof(char *);
 	long addr =
-	    syscall_no_intercept(SYS_mmap, NULL, *size, PROT_READ | PROT_WRITE,
+	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (addr < 0 && addr >= -4095)
 		return NULL;

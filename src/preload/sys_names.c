@@ -61,7 +61,7 @@ static long unlinkat_op(struct path_res *r, const long a[6])
 static long mknod_op(struct path_res *r, mode_t mode, dev_t dev)
 {
 	return sys_result(
-	    pmemfile_mknodat(r->pfp, PMEMFILE_AT_CWD, r->path, mode, dev));
+	    pmemfile_mknodat(r->pfp, SYS_AT_CWD, r->path, mode, dev));
 }
 
 static long mknod_op1(struct path_res *r, const long a[6])
@@ -205,8 +205,8 @@ static long rename_op(struct two_paths *t, const long a[6])
 
 static long renameat2_op(struct two_paths *t, const long a[6])
 {
-	return sys_result(pmemfile_renameat2(t->old.pfp, PMEMFILE_AT_CWD,
-					     t->old.path, PMEMFILE_AT_CWD,
+	return sys_result(pmemfile_renameat2(t->old.pfp, SYS_AT_CWD,
+					     t->old.path, SYS_AT_CWD,
 					     t->new.path, (unsigned)a[4]));
 }
 
