@@ -76,6 +76,23 @@ static size_t mount_canonical(char *p)
 	return out;
 }
 
+/*
+ * The pool's path made absolute now: the pool opens later, maybe after the
+ * program changed its directory.
+ */
+static char *mount_absolute(const char *path)
+{
+	char cwd[PMEMFILE_PATH_MAX];
+	char *abs;
+
+	if (path[0] == '/' ||
+	    syscall_no_intercept(SYS_getcwd, cwd, sizeof(cwd)) < 0)
+		return strdup(path);
+	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return abs;
+}
+
 static void mount_add(char *entry)
 {
 	char *colon = strchr(entry, ':');
@@ -95,7 +112,7 @@ static void mount_add(char *entry)
 	}
 	struct preload_mount *m = &mount_table[mount_count];
 	m->path = strdup(entry);
-	m->pool_path = strdup(colon + 1);
+	m->pool_path = mount_absolute(colon + 1);
 	if (m->path == NULL || m->pool_path == NULL)
 		return;
 	m->path_len = mount_canonical(m->path);
@@ -117,6 +134,32 @@ static void mount_add(char *entry)
 	mount_count++;
 }
 
+/*
+ * PMEMFILE_POOLS with every pool path absolute, for the programs this one
+ * starts (which may start elsewhere).
+ */
+static void mount_export(void)
+{
+	size_t size = 1;
+
+	for (int i = 0; i < mount_count; ++i)
+		size += mount_table[i].path_len +
+			strlen(mount_table[i].pool_path) + 2;
+	char *env = malloc(size);
+	if (env == NULL)
+		return;
+	env[0] = '\0';
+	for (int i = 0; i < mount_count; ++i) {
+		if (i > 0)
+			strcat(env, ";");
+		strcat(env, mount_table[i].path);
+		strcat(env, ":");
+		strcat(env, mount_table[i].pool_path);
+	}
+	setenv("PMEMFILE_POOLS", env, 1);
+	free(env);
+}
+
 void mount_init(const char *pools)
 {
 	char *copy = strdup(pools);
@@ -128,6 +171,8 @@ void mount_init(const char *pools)
 	     e = strtok_r(NULL, ";", &save))
 		mount_add(e);
 	free(copy);
+	if (mount_count > 0)
+		mount_export();
 }
 
 struct preload_mount *mount_find_exact(const char *path, size_t len)

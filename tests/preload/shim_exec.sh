@@ -21,6 +21,12 @@ echo "ok: PMEMFILE_CD"
 got=$(cd "$WORK" && pf sh -c "cd '$MNT' && cd .. && /bin/cat beside" 2>&1)
 [ "$got" = beside ] || shim_fail "cd out of the mount by ..: $got"
 echo "ok: cd .. out of the mount"
+# A pool named by a relative path is the one of the starting directory,
+# also for programs started elsewhere.
+got=$(cd "$WORK" && LD_PRELOAD=$SHIM PMEMFILE_POOLS="$MNT:pool" sh -c \
+	"cd / && /bin/cat '$MNT/d/f'" 2>&1)
+[ "$got" = inside ] || shim_fail "a relative pool path, after cd /: $got"
+echo "ok: a relative pool path"
 # A shell's own writes to a pool file work; a program it starts cannot use
 # the pool its parent holds: its inherited pool descriptor fails (EBADF).
 got=$(pf sh -c "echo builtin >'$MNT/out'; /bin/echo external >'$MNT/out2'
