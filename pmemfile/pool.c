@@ -3,6 +3,7 @@
  * pool.c -- creating, opening and closing pools.
  */
 #include <fcntl.h>
+#include <libpmem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -89,8 +90,13 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	struct stat st;
 	if (stat(path, &st) == 0)
 		pfp->pool_size = (uint64_t)st.st_size;
-	/* the pool is mapped from its start: regions are 4 MiB-aligned */
-	pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
+	/*
+	 * Populating ahead only pays on memory (pmem, or /dev/shm treated as
+	 * such); on a file cached from a disk it would write the whole file.
+	 * The pool is mapped from its start: regions are 4 MiB-aligned.
+	 */
+	if (pfp->pool_size && pmem_is_pmem(pop, pfp->pool_size))
+		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);
