@@ -104,28 +104,16 @@ static const struct ref_case cases[] = {
 	     OPENAT(5, 4, "../../d/./x", O_RDONLY, 0), READ(5, 10),
 	     OPENAT(6, REF_CWD, "d/x", O_RDONLY, 0), READ(6, 2), DUP(6, 7),
 	     READ(7, 2), READ(6, 10), LSEEK(7, 0, SEEK_CUR)),
-    REF_BUG_CASE("creat-trailing-slash",
-		 "open(\"/f/\", O_CREAT) of a regular file /f gives ENOTDIR, "
-		 "the kernel EISDIR",
-		 OPEN(1, "/f", O_CREAT | O_WRONLY, 0644), CLOSE(1),
-		 OPEN(1, "/f/", O_CREAT | O_WRONLY, 0644)),
-    REF_BUG_CASE("creat-directory",
-		 "open(\"/new\", O_CREAT | O_DIRECTORY) fails with ENOTDIR "
-		 "after creating a regular file /new; the kernel (since 6.4) "
-		 "fails with EINVAL and creates nothing",
-		 OPEN(1, "/new", O_CREAT | O_DIRECTORY | O_RDONLY, 0755),
-		 STAT("/new")),
-    REF_BUG_CASE("nofollow-directory",
-		 "open of a symlink to a directory with O_NOFOLLOW | "
-		 "O_DIRECTORY gives ELOOP, the kernel ENOTDIR",
-		 MKDIR("/d", 0755), SYMLINK("/d", "/ld"),
-		 OPEN(1, "/ld", O_RDONLY | O_NOFOLLOW | O_DIRECTORY, 0)),
-    REF_BUG_CASE("tmpfile-excl",
-		 "an O_TMPFILE | O_EXCL file can still be linked in with "
-		 "linkat(AT_EMPTY_PATH); the kernel refuses with ENOENT",
-		 MKDIR("/d", 0755),
-		 OPEN(1, "/d", O_TMPFILE | O_WRONLY | O_EXCL, 0600),
-		 LINKAT(1, "", REF_CWD, "/d/excl", AT_EMPTY_PATH)),
+    REF_CASE("creat-trailing-slash", OPEN(1, "/f", O_CREAT | O_WRONLY, 0644),
+	     CLOSE(1), OPEN(1, "/f/", O_CREAT | O_WRONLY, 0644)),
+    REF_CASE("creat-directory",
+	     OPEN(1, "/new", O_CREAT | O_DIRECTORY | O_RDONLY, 0755),
+	     STAT("/new")),
+    REF_CASE("nofollow-directory", MKDIR("/d", 0755), SYMLINK("/d", "/ld"),
+	     OPEN(1, "/ld", O_RDONLY | O_NOFOLLOW | O_DIRECTORY, 0)),
+    REF_CASE("tmpfile-excl", MKDIR("/d", 0755),
+	     OPEN(1, "/d", O_TMPFILE | O_WRONLY | O_EXCL, 0600),
+	     LINKAT(1, "", REF_CWD, "/d/excl", AT_EMPTY_PATH)),
 };
 
 int main(void)

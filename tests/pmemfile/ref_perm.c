@@ -129,14 +129,10 @@ static const struct ref_case cases[] = {
 		 OPEN(1, "/w", O_WRONLY, 0), WRITE(1, "x"), FSTAT(1), CLOSE(1),
 		 TRUNCATE("/t", 1), STAT("/t"), OPEN(1, "/nx", O_WRONLY, 0),
 		 PWRITE(1, "y", 0), FSTAT(1), CLOSE(1)),
-    REF_BUG_CASE(
-	"chown-keeps-setuid",
-	"chown(f, -1, -1) by the owner of a set-user-ID file leaves "
-	"S_ISUID; the kernel clears it on every chown of a non-directory",
-	OPEN(1, "/f", O_CREAT | O_WRONLY, 0), CLOSE(1), CHMOD("/f", 04755),
-	CHOWN("/f", 1000, 1000), CHMOD("/f", 04755), CREDS(1000, 1000, 0, 0),
-	CHOWN("/f", -1, -1), STAT("/f"), CHMOD("/f", 04755),
-	CHOWN("/f", 1000, -1), STAT("/f")),
+    REF_CASE("chown-keeps-setuid", OPEN(1, "/f", O_CREAT | O_WRONLY, 0),
+	     CLOSE(1), CHMOD("/f", 04755), CHOWN("/f", 1000, 1000),
+	     CHMOD("/f", 04755), CREDS(1000, 1000, 0, 0), CHOWN("/f", -1, -1),
+	     STAT("/f"), CHMOD("/f", 04755), CHOWN("/f", 1000, -1), STAT("/f")),
     REF_CASE("more-denials", MKDIR("/noexec", 0), CHMOD("/noexec", 0766),
 	     MKDIR("/noexec/in", 0755), MKDIR("/ro", 0), CHMOD("/ro", 0555),
 	     FILE("/ro/f", 0666), FILE("/mine", 0444),
