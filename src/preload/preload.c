@@ -16,6 +16,7 @@
 
 #include "cwd.h"
 #include "exec_env.h"
+#include "exec_fds.h"
 #include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "log.h"
@@ -209,6 +210,7 @@ static __attribute__((constructor)) void preload_init(void)
 	intercept_hook_point_clone_child = preload_clone_child;
 	intercept_hook_point_clone_parent = preload_clone_parent;
 	intercept_hook_point = preload_hook;
+	exec_fds_adopt();
 	if (cd != NULL && cd[0] != '\0')
 		preload_start_dir(cd);
 	else

@@ -21,6 +21,7 @@
 
 #include "cwd.h"
 #include "exec_env.h"
+#include "exec_fds.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "path.h"
 #include "sys.h"
@@ -81,7 +82,8 @@ static bool exec_env_needs_fix(char *const *envp, bool in_mount)
 				return true;
 		} else if (env_is(*e, "PMEMFILE_POOLS")) {
 			has_pools = true;
-		} else if (env_is(*e, "PMEMFILE_CD")) {
+		} else if (env_is(*e, "PMEMFILE_CD") ||
+			   env_is(*e, "PMEMFILE_FDS")) {
 			return true;
 		}
 	}
@@ -90,7 +92,7 @@ static bool exec_env_needs_fix(char *const *envp, bool in_mount)
 
 /* The fixed copy of envp, in pages of its own (NULL: no memory). */
 static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
-				     const char *cwd, size_t *size)
+				     const char *cwd, char *fds, size_t *size)
 {
 	size_t n = 0;
 
@@ -117,7 +119,8 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 			}
 		} else if (env_is(var, "PMEMFILE_POOLS")) {
 			has_pools = true;
-		} else if (env_is(var, "PMEMFILE_CD")) {
+		} else if (env_is(var, "PMEMFILE_CD") ||
+			   env_is(var, "PMEMFILE_FDS")) {
 			continue; /* replaced below, or dropped */
 		}
 		v->vars[n++] = var;
@@ -134,50 +137,10 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 			 cwd[1] ? cwd : "");
 		v->vars[n++] = v->cd;
 	}
+	if (fds != NULL)
+		v->vars[n++] = fds;
 	v->vars[n] = NULL;
 	return v;
-}
-
-#define EXEC_HIDDEN_MAX 64
-
-/*
- * Pool descriptors do not survive execve: the new image cannot use a pool
- * this process holds. Those that would stay open get an O_PATH descriptor
- * in place of the placeholder, so that the new program's reads and writes
- * on them fail (EBADF) instead of reaching an eventfd. Returns how many.
- */
-static int exec_hide_pool_fds(int hidden[EXEC_HIDDEN_MAX])
-{
-	int n = 0, limit = fd_table_limit();
-	long opath = -1;
-
-	for (int fd = 0; fd < limit && n < EXEC_HIDDEN_MAX; ++fd) {
-		if (!fd_is_pool(fd) ||
-		    syscall_no_intercept(SYS_fcntl, fd, F_GETFD) != 0)
-			continue;
-		if (opath < 0)
-			opath = syscall_no_intercept(SYS_open, "/",
-						     O_PATH | O_CLOEXEC);
-		if (opath < 0)
-			break;
-		if (syscall_no_intercept(SYS_dup2, opath, fd) == fd)
-			hidden[n++] = fd;
-	}
-	if (opath >= 0)
-		syscall_no_intercept(SYS_close, opath);
-	return n;
-}
-
-/* After a failed execve: placeholders again where exec_hide_pool_fds was. */
-static void exec_restore_pool_fds(const int *hidden, int n)
-{
-	for (int i = 0; i < n; ++i) {
-		long ev = fd_placeholder(false);
-		if (ev < 0)
-			continue;
-		syscall_no_intercept(SYS_dup2, ev, hidden[i]);
-		syscall_no_intercept(SYS_close, ev);
-	}
 }
 
 static long exec_common(long nr, const long a[6], int di, int pi, int ei)
@@ -199,27 +162,34 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 	bool busy;
 	struct preload_mount *m = cwd_get(cwd, &busy);
 	char *const *envp = (char *const *)a[ei];
-	bool fix = exec_env_needs_fix(envp, m != NULL);
-	if (!fix && kind == PATH_ORIGINAL && !fd_table_used)
+	int hidden[EXEC_FDS_MAX];
+	char *fds = NULL;
+	size_t fds_size = 0;
+	int nhidden =
+	    fd_table_used ? exec_fds_hide(hidden, &fds, &fds_size) : 0;
+	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL;
+	if (!fix && kind == PATH_ORIGINAL && nhidden == 0)
 		return PRELOAD_PASS;
 	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
 	struct exec_env *env = NULL;
 	size_t size = 0;
+	long ret = 0;
 	if (fix) {
-		env = exec_env_fix(envp, m, cwd, &size);
+		env = exec_env_fix(envp, m, cwd, fds, &size);
 		if (env == NULL)
-			return -ENOMEM;
-		b[ei] = (long)env->vars;
+			ret = -ENOMEM;
+		else
+			b[ei] = (long)env->vars;
 	}
 	if (kind == PATH_KERNEL) {
 		b[pi] = (long)r.path;
 		if (di >= 0)
 			b[di] = AT_FDCWD;
 	}
-	int hidden[EXEC_HIDDEN_MAX];
-	int nhidden = fd_table_used ? exec_hide_pool_fds(hidden) : 0;
-	long ret = syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
-	exec_restore_pool_fds(hidden, nhidden);
+	if (ret == 0)
+		ret = syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4],
+					   b[5]);
+	exec_fds_restore(hidden, nhidden, fds, fds_size);
 	if (env != NULL)
 		syscall_no_intercept(SYS_munmap, env, size);
 	return ret;

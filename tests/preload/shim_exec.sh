@@ -36,4 +36,18 @@ read: builtin" ] || shim_fail "a shell writing to the mount gave: $got"
 grep -q "Bad file descriptor" "$WORK/err" ||
 	shim_fail "the started program did not get EBADF: $(cat "$WORK/err")"
 echo "ok: the shell's redirections work, its children get EBADF"
+
+# The pool's holder passes its descriptors across execve: the program it
+# becomes, or that a fork child becomes, reopens them at the same offset.
+pf sh -c "exec 3>>'$MNT/o'; echo first >&3; exec /bin/sh -c 'echo second >&3'" ||
+	shim_fail "exec with a pool descriptor failed"
+got=$(pf cat "$MNT/o")
+[ "$got" = "first
+second" ] || shim_fail "a descriptor passed across execve wrote: $got"
+if command -v bash >/dev/null; then
+	got=$(pf bash -c "true; /bin/echo external >'$MNT/b'; echo rc=\$?")
+	[ "$got" = rc=0 ] && [ "$(pf cat "$MNT/b")" = external ] ||
+		shim_fail "bash: cmd > file in the mount gave: $got"
+fi
+echo "ok: pool descriptors across execve"
 shim_check_mountpoint

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * exec_fds.c -- pool descriptors across execve (see exec_fds.h).
+ *
+ * The offset is copied, not shared: the new image's descriptor starts
+ * where this one was. Only a process that holds the pool itself passes its
+ * descriptors on: execve drops its mapping of the pool, so the new image
+ * can have it at once. A shell that opens the file and starts the program
+ * with vfork (dash) keeps holding the pool, so there the program gets the
+ * stand-in (EBADF), as when nothing is passed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "exec_fds.h"
+#include "fd_table.h"
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "mount.h"
+#include "preload.h"
+
+#define EXEC_FDS_VAR "PMEMFILE_FDS="
+#define EXEC_FDS_LINE (PMEMFILE_PATH_MAX + 64)
+
+/* Flags that acted when the file was first opened, not to be redone. */
+#define EXEC_FDS_ONCE (O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC)
+
+/* One line for fd, or 0 when it cannot be passed. */
+static int exec_fds_line(int fd, char *out, size_t size)
+{
+	struct preload_file *f = fd_get(fd);
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	struct preload_mount *m = f->mnt;
+	PMEMfilepool *pfp = atomic_load(&m->pfp);
+	/*
+	 * Only the pool's holder passes it on: not a fork child (its parent
+	 * holds the pool), nor a vfork child (its parent, which keeps the
+	 * descriptor open, holds the pool as long as the new image runs).
+	 */
+	if (pfp != NULL && m->owner == preload_pid && !preload_in_vfork &&
+	    strchr(f->path, '\n') == NULL) {
+		pmemfile_off_t off = pmemfile_lseek(pfp, f->file, 0, SEEK_CUR);
+		n = snprintf(out, size, "%d %d %lld %d %s\n", fd,
+			     f->flags & ~EXEC_FDS_ONCE,
+			     (long long)(off < 0 ? 0 : off),
+			     (int)(m - mount_table), f->path);
+		if (n < 0 || (size_t)n >= size)
+			n = 0;
+	}
+	fd_put(f);
+	return n;
+}
+
+static char *exec_fds_var(const int *hidden, int n, size_t *size)
+{
+	*size = sizeof(EXEC_FDS_VAR) + (size_t)n * EXEC_FDS_LINE;
+	long addr =
+	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (addr < 0 && addr >= -4095)
+		return NULL;
+	char *var = (char *)addr;
+	size_t len = strlen(strcpy(var, EXEC_FDS_VAR));
+	for (int i = 0; i < n; ++i)
+		len += (size_t)exec_fds_line(hidden[i], var + len, *size - len);
+	if (len == sizeof(EXEC_FDS_VAR) - 1) {
+		syscall_no_intercept(SYS_munmap, var, *size);
+		return NULL;
+	}
+	return var;
+}
+
+int exec_fds_hide(int hidden[EXEC_FDS_MAX], char **var, size_t *var_size)
+{
+	int n = 0, limit = fd_table_limit();
+	long opath = -1;
+
+	*var = NULL;
+	for (int fd = 0; fd < limit && n < EXEC_FDS_MAX; ++fd) {
+		if (!fd_is_pool(fd) ||
+		    syscall_no_intercept(SYS_fcntl, fd, F_GETFD) != 0)
+			continue;
+		if (opath < 0)
+			opath = syscall_no_intercept(SYS_open, "/",
+						     O_PATH | O_CLOEXEC);
+		if (opath < 0)
+			return 0;
+		hidden[n++] = fd;
+	}
+	if (n > 0)
+		*var = exec_fds_var(hidden, n, var_size);
+	for (int i = 0; i < n; ++i)
+		syscall_no_intercept(SYS_dup2, opath, hidden[i]);
+	if (opath >= 0)
+		syscall_no_intercept(SYS_close, opath);
+	return n;
+}
+
+void exec_fds_restore(const int *hidden, int n, char *var, size_t var_size)
+{
+	for (int i = 0; i < n; ++i) {
+		long ev = fd_placeholder(false);
+		if (ev < 0)
+			continue;
+		syscall_no_intercept(SYS_dup2, ev, hidden[i]);
+		syscall_no_intercept(SYS_close, ev);
+	}
+	if (var != NULL)
+		syscall_no_intercept(SYS_munmap, var, var_size);
+}
+
+/* Opens path in m again at number fd, which holds our O_PATH stand-in. */
+static int exec_fds_reopen(int fd, int flags, long long off,
+			   struct preload_mount *m, const char *path)
+{
+	long fl = syscall_no_intercept(SYS_fcntl, fd, F_GETFL);
+	PMEMfilepool *pfp;
+
+	if (fl < 0 || !(fl & O_PATH))
+		return -EBADF;
+	int ret = pool_acquire(m, &pfp);
+	if (ret)
+		return ret;
+	PMEMfile *pf = pmemfile_open(pfp, path, flags);
+	struct stat st;
+	ret = pf == NULL ? -errno : 0;
+	if (ret == 0 && !(flags & O_APPEND) &&
+	    pmemfile_lseek(pfp, pf, off, SEEK_SET) < 0)
+		ret = -errno;
+	if (ret == 0 && pmemfile_fstat(pfp, pf, &st) != 0)
+		ret = -errno;
+	long ev = ret == 0 ? fd_placeholder(false) : -1;
+	struct preload_file *f = NULL;
+	if (ev >= 0 && syscall_no_intercept(SYS_dup2, ev, fd) == fd)
+		f = fd_file_new(m, pf, flags, S_ISDIR(st.st_mode), path);
+	if (ev >= 0)
+		syscall_no_intercept(SYS_close, ev);
+	if (f != NULL) {
+		struct preload_file *old = fd_install(fd, f);
+		if (old != NULL)
+			fd_put(old);
+		fd_put(f);
+	} else if (pf != NULL) {
+		pmemfile_close(pfp, pf);
+		ret = ret ? ret : -ENOMEM;
+	}
+	pool_release(m);
+	return ret;
+}
+
+void exec_fds_adopt(void)
+{
+	const char *env = getenv("PMEMFILE_FDS");
+
+	if (env == NULL)
+		return;
+	char *copy = strdup(env);
+	unsetenv("PMEMFILE_FDS");
+	if (copy == NULL)
+		return;
+	preload_guard = 1;
+	char *save = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l != NULL;
+	     l = strtok_r(NULL, "\n", &save)) {
+		int fd, flags, idx, pos = 0;
+		long long off;
+		if (sscanf(l, "%d %d %lld %d %n", &fd, &flags, &off, &idx,
+			   &pos) != 4 ||
+		    pos == 0 || idx < 0 || idx >= mount_count)
+			continue;
+		int ret =
+		    exec_fds_reopen(fd, flags, off, &mount_table[idx], l + pos);
+		if (log_enabled())
+			log_printf("descriptor %d from the previous image: %s",
+				   fd, ret ? strerror(-ret) : "opened");
+	}
+	preload_guard = 0;
+	free(copy);
+}
