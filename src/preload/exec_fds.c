@@ -66,7 +66,7 @@ static char *exec_fds_var(const int *hidden, int n, size_t *size)
 	long addr =
 	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (addr < 0 && addr >= -4095)
+	if (syscall_error_code(addr))
 		return NULL;
 	char *var = (char *)addr;
 	size_t len = strlen(strcpy(var, EXEC_FDS_VAR));

@@ -102,7 +102,7 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 	long addr =
 	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (addr < 0 && addr >= -4095)
+	if (syscall_error_code(addr))
 		return NULL;
 	struct exec_env *v = (struct exec_env *)addr;
 	bool has_preload = false, has_pools = false;

@@ -107,7 +107,7 @@ static long mmap_pool(struct fd_use *u, const long a[6])
 	long addr = syscall_no_intercept(
 	    SYS_mmap, a[0], len, PROT_READ | PROT_WRITE,
 	    (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (addr < 0 && addr >= -4095)
+	if (syscall_error_code(addr))
 		return addr;
 	for (size_t done = 0; done < len;) {
 		pmemfile_ssize_t n =
