@@ -74,7 +74,7 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 	if ((unsigned long)nr >= SYSCALL_TABLE_SIZE)
 		return 1;
 	const struct syscall_entry *e = &syscall_table[nr];
-	if (e->handler == NULL)
+	if (e->handler == NULL || (e->fd0 && !fd_is_pool((int)a0)))
 		return 1;
 	const long a[6] = {a0, a1, a2, a3, a4, a5};
 	if (atomic_load_explicit(&preload_release_pending,

@@ -6,12 +6,19 @@
 #ifndef PRELOAD_SYSCALL_TABLE_H
 #define PRELOAD_SYSCALL_TABLE_H
 
+#include <stdbool.h>
+
 typedef long (*syscall_handler)(const long a[6]);
 
 struct syscall_entry {
 	syscall_handler handler;
 	const char *name;
 	unsigned path_args; /* bit i: argument i is a path (for the log) */
+	/*
+	 * The call is ours only when argument 0 is a pool descriptor: the
+	 * hook sends it to the kernel at once otherwise.
+	 */
+	bool fd0;
 };
 
 #define SYSCALL_TABLE_SIZE 512
