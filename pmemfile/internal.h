@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <libpmemobj.h>
 
 #pragma GCC visibility push(default)
@@ -97,7 +98,14 @@ static inline void tx_add(PMEMfilepool *pfp, const void *p, size_t len)
 /* The errno of an aborted transaction, as the kernel would report it. */
 int tx_error(void);
 
-void pf_time_now(struct pmemfile_time *t);
+/* Now, by the coarse clock the kernel stamps files with. */
+static inline void pf_time_now(struct pmemfile_time *t)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	t->sec = ts.tv_sec;
+	t->nsec = ts.tv_nsec;
+}
 
 /* Registers the extent classes (needed before allocating or walking). */
 int pool_register_classes(PMEMobjpool *pop, unsigned *ids);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * util.c -- error messages, clock and transaction errors.
+ * error.c -- error reporting: the per-thread message of
+ * pmemfile_errormsg() and the errno of an aborted transaction.
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -21,15 +21,6 @@ void pf_set_errormsg(const char *fmt, ...)
 const char *pmemfile_errormsg(void)
 {
 	return errormsg;
-}
-
-void pf_time_now(struct pmemfile_time *t)
-{
-	/* the kernel stamps files with its coarse clock too */
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-	t->sec = ts.tv_sec;
-	t->nsec = ts.tv_nsec;
 }
 
 int tx_error(void)
