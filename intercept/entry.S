@@ -12,7 +12,8 @@
  * object's sites call is chosen by intercept_vector_save (trampoline.c).
  *
  * intercept_dispatch returns two words: %rax, the value to hand back, and
- * %rdx, 0 for "return %rax to the patched code", or 1 for "execute the real
+ * %rdx, 0 for "return %rax to the patched code", 2 for "make the call with
+ * the saved registers and return its result", or 1 for "execute the real
  * system call yourself, at the original stack pointer": then %rax is the
  * address of the site's raw stub. That path is used for clone, clone3, vfork
  * and rt_sigreturn, where the new thread or process must not return through
@@ -166,6 +167,10 @@
 	cld
 	leaq	8(%rbp), %rdi
 	call	intercept_dispatch
+	cmpq	$2, %rdx
+	.cfi_remember_state
+	je	4f
+3:
 	RESTORE_VECTORS \width
 	POP	%rcx
 	POP	%r11
@@ -188,6 +193,23 @@
 	leaq	136(%rsp), %rsp
 	.cfi_adjust_cfa_offset -136
 	jmp	*%rcx
+4:
+	/*
+	 * A call the hook let through, made here, still inside this frame:
+	 * only one return of ours follows it, and an unwinder started by a
+	 * signal that interrupts it walks out through this frame's CFI.
+	 */
+	.cfi_restore_state
+	movq	24(%rbp), %rdi
+	movq	32(%rbp), %rsi
+	movq	40(%rbp), %rdx
+	movq	48(%rbp), %r10
+	movq	56(%rbp), %r8
+	movq	64(%rbp), %r9
+	movq	72(%rbp), %rax
+	syscall
+	xorl	%edx, %edx
+	jmp	3b
 	.cfi_endproc
 	.size	\name, .-\name
 .endm

@@ -37,7 +37,11 @@ struct intercept_regs {
 
 struct intercept_action {
 	long value;
-	long raw; /* 1: value is a raw stub to run the call at the site */
+	/*
+	 * 0: value is the result; 1: value is a raw stub to run the call
+	 * at the site; 2: entry.S makes the call, value is unused
+	 */
+	long raw;
 };
 
 struct intercept_action intercept_dispatch(struct intercept_regs *regs);
