@@ -488,11 +488,14 @@ static void verify(struct cm_model *m, struct actual *a, struct cm_model *tmp)
 	pmemfile_stats(pfp, &stats);
 	pmemfile_pool_close(pfp);
 
-	const char *without = differs(m, a, -1);
-	if (!without) {
+	const char *d = differs(m, a, -1);
+	if (!d) {
 		check_inodes(m, &stats);
 		return;
 	}
+	/* differs() reuses its buffer: keep this answer */
+	char without[256];
+	snprintf(without, sizeof(without), "%s", d);
 	if (!pending)
 		C_FAIL("%s (no operation in flight)", without);
 	cm_copy(tmp, m);
@@ -511,8 +514,6 @@ static void verify(struct cm_model *m, struct actual *a, struct cm_model *tmp)
 		C_FAIL("write in flight (slot %d, %u bytes): %s", r.a, r.len,
 		       p);
 	}
-	char before[256];
-	snprintf(before, sizeof(before), "%s", without);
 	if (r.op == CM_TRUNCATE && !known_bugs && !torn_truncate(m, a, &r)) {
 		torn_truncates++;
 		check_inodes(m, &stats);
@@ -521,7 +522,7 @@ static void verify(struct cm_model *m, struct actual *a, struct cm_model *tmp)
 	dump_states(m, tmp, a);
 	C_FAIL("operation %s in flight (a %d, b %d): without it %s; with it "
 	       "%s",
-	       op_names[r.op], r.a, r.b, before, differs(tmp, a, -1));
+	       op_names[r.op], r.a, r.b, without, differs(tmp, a, -1));
 }
 
 static unsigned long env_ul(const char *name, unsigned long def)
