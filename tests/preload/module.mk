@@ -14,6 +14,7 @@ $(eval $(call sh_test,tests/preload/prog_fio))
 $(eval $(call sh_test,tests/preload/prog_cd))
 $(eval $(call sh_test,tests/preload/prog_gcc))
 $(eval $(call sh_test,tests/preload/prog_kill))
+$(eval $(call sh_test,tests/preload/prog_users))
 
 # Helpers the prog_* tests run: a tree lister (run under the shim, it reads
 # the mount with plain libc calls).
