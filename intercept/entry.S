@@ -58,8 +58,6 @@
 .endm
 
 .macro SAVE_GPRS
-	.cfi_def_cfa rsp, 136
-	RA_FROM_R11
 	pushfq
 	.cfi_adjust_cfa_offset 8
 	PUSH	%rax
@@ -132,7 +130,23 @@
  * as it was. popfq is slow; the arithmetic flags are put back with sahf
  * and an add that sets OF, unless a rare flag (DF, TF, AC) must come back.
  */
-.macro RETURN_RESULT
+/*
+ * jumped: 1 when the trampoline jumped here with its return address in
+ * %rcx (pushed first): going back by a jump keeps the return stack of the
+ * branch predictor balanced; a ret would miss after a system call, which
+ * may leave that stack empty.
+ */
+.macro BACK jumped
+.if \jumped
+	popq	%rcx
+	.cfi_adjust_cfa_offset -8
+	jmp	*%rcx
+.else
+	ret
+.endif
+.endm
+
+.macro RETURN_RESULT jumped
 	movq	%rax, (%rsp)
 	movq	8(%rsp), %rax
 	testl	$FLAGS_SLOW, %eax
@@ -147,13 +161,13 @@
 	POP	%rax
 	leaq	8(%rsp), %rsp
 	.cfi_adjust_cfa_offset -8
-	ret
+	BACK \jumped
 1:
 	.cfi_restore_state
 	POP	%rax
 	popfq
 	.cfi_adjust_cfa_offset -8
-	ret
+	BACK \jumped
 .endm
 
 .macro ENTRY name, width
@@ -162,6 +176,9 @@
 	.type	\name, @function
 \name:
 	.cfi_startproc simple
+	.cfi_def_cfa rsp, 128
+	RA_FROM_R11
+	PUSH	%rcx /* where the trampoline continues */
 	SAVE_GPRS
 	SAVE_VECTORS \width
 	cld
@@ -182,10 +199,10 @@
 	POP	%r8
 	POP	%r9
 	jnz	2f
-	RETURN_RESULT
+	RETURN_RESULT 1
 2:
 	/* Raw path: back to the state of the site, then to its raw stub. */
-	.cfi_adjust_cfa_offset 16
+	.cfi_adjust_cfa_offset 24
 	movq	%rax, %rcx
 	POP	%rax
 	popfq
@@ -220,6 +237,8 @@
 	.type	\name, @function
 \name:
 	.cfi_startproc simple
+	.cfi_def_cfa rsp, 136
+	RA_FROM_R11
 	SAVE_GPRS
 	SAVE_VECTORS \width
 	cld
@@ -235,7 +254,7 @@
 	POP	%r8
 	POP	%r9
 	movq	(%rsp), %rax
-	RETURN_RESULT
+	RETURN_RESULT 0
 	.cfi_endproc
 	.size	\name, .-\name
 .endm

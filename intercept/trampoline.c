@@ -7,8 +7,9 @@
  *	<the window's instructions before the syscall, relocated>
  *	lea -128(%rsp), %rsp		keep the red zone of the patched code
  *	lea site(%rip), %r11		%r11 is the kernel's to clobber
- *	call *entry_slot(%rip)		intercept_entry
- *	lea 128(%rsp), %rsp		lea leaves the flags alone
+ *	lea 1f(%rip), %rcx		so is %rcx: where to come back
+ *	jmp intercept_entry		(or jmp *entry_slot(%rip))
+ * 1:	lea 128(%rsp), %rsp		lea leaves the flags alone
  * post:
  *	<the window's instructions after the syscall, relocated>
  *	jmp <end of the window>
@@ -233,24 +234,29 @@ static void emit_jmp(struct emitter *e, uintptr_t target)
 }
 
 /*
- * lea -128(%rsp),%rsp; lea site(%rip),%r11; call entry (direct when in
- * reach, else call *slot(%rip)); lea 128(%rsp),%rsp
+ * lea -128(%rsp),%rsp; lea site(%rip),%r11; then, to the entry:
+ *   lea 1f(%rip),%rcx; jmp entry (jmp *slot(%rip) when out of reach); 1:
+ * and to the clone entry: call entry (call *slot(%rip))
+ * then lea 128(%rsp),%rsp
  */
 static void emit_call(struct emitter *e, const struct patch_site *site,
-		      void **slot)
+		      void **slot, int jump)
 {
-	intptr_t rel = (intptr_t)*slot - (intptr_t)(e->p + 5 + 7 + 5);
+	size_t lea_rcx = jump ? 7 : 0;
+	intptr_t rel = (intptr_t)*slot - (intptr_t)(e->p + 5 + 7 + lea_rcx + 5);
+	int near = rel == (int32_t)rel;
 
 	emit(e, "\x48\x8d\x64\x24\x80", 5);
 	emit(e, "\x4c\x8d\x1d", 3);
 	emit_rel32(e, (uintptr_t)site);
-	if (rel == (int32_t)rel) {
-		emit(e, "\xe8", 1);
-		emit_rel32(e, (uintptr_t)*slot);
+	if (jump) {
+		emit(e, "\x48\x8d\x0d", 3);
+		emit_rel32(e, (uintptr_t)e->p + 4 + (near ? 5 : 6));
+		emit(e, near ? "\xe9" : "\xff\x25", near ? 1 : 2);
 	} else {
-		emit(e, "\xff\x15", 2);
-		emit_rel32(e, (uintptr_t)slot);
+		emit(e, near ? "\xe8" : "\xff\x15", near ? 1 : 2);
 	}
+	emit_rel32(e, near ? (uintptr_t)*slot : (uintptr_t)slot);
 	emit(e, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);
 }
 
@@ -354,7 +360,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	r = emit_moved(&e, p, 0, k);
 	if (r != 0)
 		return r;
-	emit_call(&e, site, &a->entry_slot[0]);
+	emit_call(&e, site, &a->entry_slot[0], 1);
 	post = e.p;
 	r = emit_moved(&e, p, k + 1, p->count);
 	if (r != 0)
@@ -374,7 +380,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	after = e.p;
 	jmp_after_clone[1] = (uint8_t)(after - (jmp_after_clone + 2));
 	jmp_after_vfork[1] = (uint8_t)(after - (jmp_after_vfork + 2));
-	emit_call(&e, site, &a->entry_slot[1]);
+	emit_call(&e, site, &a->entry_slot[1], 0);
 	emit_jmp(&e, (uintptr_t)post);
 
 	site->object = object;
