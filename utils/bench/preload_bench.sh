@@ -109,7 +109,8 @@ fio_iops()
 	}
 	python3 -c '
 import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]
+text = open(sys.argv[1]).read()
+j = json.loads(text[text.index("{"):])["jobs"][0]
 if j["error"]:
     sys.exit(1)
 print(j[sys.argv[2]]["iops"])' "$work/fio.json" "$what"
