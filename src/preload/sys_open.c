@@ -198,7 +198,7 @@ static long fcntl_pool(const long a[6], struct fd_use *u)
 	case F_GETFL:
 	case F_SETFL:
 		return sys_result(
-		    pmemfile_fcntl(u->pfp, u->f->file, (int)a[1], a[2]));
+		    pmemfile_fcntl(u->pfp, u->f->file, (int)a[1], (int)a[2]));
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
