@@ -4,7 +4,8 @@
  *
  * A trampoline reaches an entry with %r11 pointing at its site descriptor,
  * 128 bytes below the stack pointer of the patched code (its red zone is
- * kept) and a return address pushed. The entry saves what C code may
+ * kept); it jumps to intercept_entry_* with where to come back in %rcx,
+ * which the entry pushes, and calls intercept_clone_entry_*. The entry saves what C code may
  * clobber and the kernel would have preserved (the caller-saved general
  * registers, the flags, the vector registers), builds a struct
  * intercept_regs and calls the C side. Each entry comes in three widths of
