@@ -74,9 +74,9 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 	if ((unsigned long)nr >= SYSCALL_TABLE_SIZE)
 		return 1;
 	const struct syscall_entry *e = &syscall_table[nr];
-	if (e->handler == NULL || (e->fd0 && !fd_is_pool((int)a0)))
+	if (e->handler == NULL)
 		return 1;
-	const long a[6] = {a0, a1, a2, a3, a4, a5};
+	/* before anything the process does next, e.g. read its child's pipe */
 	if (atomic_load_explicit(&preload_release_pending,
 				 memory_order_relaxed) &&
 	    !preload_guard && !preload_in_vfork) {
@@ -85,6 +85,9 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 		mount_release_idle();
 		preload_guard = 0;
 	}
+	if (e->fd0 && !fd_is_pool((int)a0))
+		return 1;
+	const long a[6] = {a0, a1, a2, a3, a4, a5};
 	if (preload_guard) {
 		if (!preload_nested_in_pool(e, a))
 			return 1;

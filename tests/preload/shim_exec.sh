@@ -14,6 +14,8 @@ got=$(pf sh -c "cd '$MNT/d' && /bin/cat f && /bin/pwd -P && pwd" 2>&1)
 [ "$got" = "inside
 $MNT/d
 $MNT/d" ] || shim_fail "cd into the mount, then cat f, pwd: $got"
+got=$(pf sh -c "cd '$MNT/d' && x=\$(/bin/cat f) && echo \$x" 2>&1)
+[ "$got" = inside ] || shim_fail "cd into the mount, then \$(cat f): $got"
 echo "ok: a program started after cd into a mount starts there"
 got=$(PMEMFILE_CD=$MNT/d pf /bin/cat f 2>&1)
 [ "$got" = inside ] || shim_fail "PMEMFILE_CD then cat f: $got"
