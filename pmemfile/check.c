@@ -528,7 +528,10 @@ int pmemfile_check_pool(const char *path, FILE *report)
 		return errno ? -errno : -EINVAL;
 	struct checker c = {.pop = pop, .base = (char *)pop, .out = report};
 	unsigned ids[EXTENT_CLASSES];
-	if (pool_register_classes(pop, ids))
+	int nclasses;
+	struct stat st;
+	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (pool_register_classes(pop, size, ids, &nclasses))
 		problem(&c, "cannot register the allocation classes");
 	else if (pmemobj_root_size(pop) < sizeof(struct pmemfile_super))
 		problem(&c, "no superblock");

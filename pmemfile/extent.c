@@ -260,10 +260,10 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 
 /* The class for a new extent at off: big enough for want (and, for a
  * growing file, for as much as it holds already), no bigger than room. */
-static int pick_class(uint64_t want, uint64_t room)
+static int pick_class(PMEMfilepool *pfp, uint64_t want, uint64_t room)
 {
 	int c = 0;
-	while (c < EXTENT_CLASSES - 1 && (EXTENT_MIN << (2 * c)) < want)
+	while (c < pfp->nclasses - 1 && (EXTENT_MIN << (2 * c)) < want)
 		c++;
 	while (c > 0 && (EXTENT_MIN << (2 * c)) > room)
 		c--;
@@ -300,7 +300,7 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 			if (want < have)
 				want = have;
 		}
-		int c = pick_class(want, room);
+		int c = pick_class(pfp, want, room);
 		int r;
 		do {
 			r = extent_alloc_one(pfp, v, pos, c);

@@ -50,6 +50,7 @@ struct pmemfilepool {
 	uint64_t uuid_lo;
 	struct pmemfile_super *super;
 	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
+	int nclasses; /* usable classes in this pool (class_units) */
 	dev_t dev;
 	uint64_t pool_size; /* bytes of the pool file */
 	/* 4 MiB regions of the mapping this process has populated */
@@ -107,8 +108,16 @@ static inline void pf_time_now(struct pmemfile_time *t)
 	t->nsec = ts.tv_nsec;
 }
 
-/* Registers the extent classes (needed before allocating or walking). */
-int pool_register_classes(PMEMobjpool *pop, unsigned *ids);
+/*
+ * Registers the extent classes (needed before allocating or walking) for a
+ * pool of pool_size bytes; classes [0, *nclasses) are usable, the ids of
+ * the others repeat the last usable one.
+ */
+int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
+			  int *nclasses);
+
+/* Bytes of the pool that files can fill, at best (an estimate). */
+uint64_t pool_usable_bytes(PMEMfilepool *pfp);
 
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)

@@ -20,20 +20,64 @@
 
 /*
  * The extent classes: one unit each, 4 KiB-aligned, no header, so that
- * file data can be mapped page by page. Units per run: the allocator loses
- * about a chunk per run, so big units come in big runs (1 MiB runs for
- * 4 KiB units up to 64 MiB runs for 4 MiB units); a pool too small for a
- * run of a class gets smaller extents.
+ * file data can be mapped page by page. A run of a class is carved out of
+ * the heap's 256 KiB chunks in one piece, and its free units serve no other
+ * class: big units come in big runs (1 MiB runs for 4 KiB units up to
+ * 64 MiB runs for 4 MiB units) in big pools, but a run is never more than
+ * 1/16 of the pool, so that a small pool (8 MiB: 17 chunks) holds runs of
+ * every class it uses. The allocator gives a run of n units' worth two
+ * units less (its header, the alignment), so a class is used only where a
+ * run has at least 16 units' worth.
  */
-static const unsigned run_units[EXTENT_CLASSES] = {256, 256, 64, 64, 32, 16};
+#define CHUNK (256ULL << 10)
+static const uint64_t run_bytes[EXTENT_CLASSES] = {
+    1ULL << 20, 4ULL << 20, 4ULL << 20, 16ULL << 20, 32ULL << 20, 64ULL << 20};
 
-int pool_register_classes(PMEMobjpool *pop, unsigned *ids)
+/* Units to ask for a run of class c in a pool of pool_size bytes, 0 if the
+ * class is not used. */
+static unsigned class_units(int c, uint64_t pool_size)
 {
+	uint64_t unit = EXTENT_MIN << (2 * c);
+	uint64_t cap = pool_size / 16 / CHUNK * CHUNK;
+	if (cap < 2 * CHUNK)
+		cap = 2 * CHUNK;
+	uint64_t bytes = run_bytes[c] < cap ? run_bytes[c] : cap;
+	if (unit > bytes / 16)
+		return 0;
+	return (unsigned)(bytes / unit - 1);
+}
+
+uint64_t pool_usable_bytes(PMEMfilepool *pfp)
+{
+	/*
+	 * libpmemobj keeps 3.75 MiB of a pool (and 1 MiB more per 16 GiB
+	 * zone) for its own metadata; the rest is 256 KiB chunks. Of those,
+	 * each run loses two units (of the biggest class, at worst), and
+	 * each class may leave up to a chunk nothing else can use.
+	 */
+	uint64_t total = pfp->pool_size;
+	uint64_t meta = (3840ULL << 10) + (total >> 34 << 20);
+	if (total <= meta || pfp->nclasses == 0)
+		return 0;
+	uint64_t heap = (total - meta) / CHUNK * CHUNK;
+	int c = pfp->nclasses - 1;
+	uint64_t per_run = class_units(c, total) + 1;
+	uint64_t lost = heap * 2 / per_run + (uint64_t)pfp->nclasses * CHUNK;
+	return heap > lost ? heap - lost : 0;
+}
+
+int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
+			  int *nclasses)
+{
+	*nclasses = 0;
 	for (int c = 0; c < EXTENT_CLASSES; c++) {
-		size_t unit = EXTENT_MIN << (2 * c);
-		unsigned per = run_units[c];
+		unsigned per = class_units(c, pool_size);
+		if (per == 0) {
+			ids[c] = ids[c - 1];
+			continue;
+		}
 		struct pobj_alloc_class_desc d = {
-		    .unit_size = unit,
+		    .unit_size = EXTENT_MIN << (2 * c),
 		    .alignment = 4096,
 		    .units_per_block = per,
 		    .header_type = POBJ_HEADER_NONE,
@@ -43,6 +87,7 @@ int pool_register_classes(PMEMobjpool *pop, unsigned *ids)
 			return errno ? -errno : -EINVAL;
 		}
 		ids[c] = d.class_id;
+		*nclasses = c + 1;
 	}
 	return 0;
 }
@@ -111,7 +156,8 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 /* The volatile state of an opened (or fresh) pool. */
 static int pool_mount(PMEMfilepool *pfp)
 {
-	int r = pool_register_classes(pfp->pop, pfp->class_id);
+	int r = pool_register_classes(pfp->pop, pfp->pool_size, pfp->class_id,
+				      &pfp->nclasses);
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
@@ -183,7 +229,9 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 	PMEMfilepool *pfp = pool_new(pop, pathname);
 	if (pfp)
 		pool_populate(pfp);
-	int r = pfp ? pool_register_classes(pfp->pop, pfp->class_id) : -ENOMEM;
+	int r = pfp ? pool_register_classes(pfp->pop, pfp->pool_size,
+					    pfp->class_id, &pfp->nclasses)
+		    : -ENOMEM;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)

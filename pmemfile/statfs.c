@@ -72,12 +72,13 @@ int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
 	count_objects(pfp, &c);
 	memset(buf, 0, sizeof(*buf));
 	uint64_t total = pfp->pool_size;
+	uint64_t heap = pool_usable_bytes(pfp);
 	uint64_t used = c.used_bytes + 4096 * (c.inodes ? 1 : 0);
 	buf->f_type = PMEMFILE_FS_MAGIC;
 	buf->f_bsize = 4096;
 	buf->f_frsize = 4096;
 	buf->f_blocks = total / 4096;
-	buf->f_bfree = used < total ? (total - used) / 4096 : 0;
+	buf->f_bfree = used < heap ? (heap - used) / 4096 : 0;
 	buf->f_bavail = buf->f_bfree;
 	uint64_t slots = c.inode_arrays * PMEMFILE_INODES_PER_ARRAY;
 	uint64_t more = buf->f_bfree * 4096 / PMEMFILE_INODE_ARRAY_SIZE *

@@ -77,8 +77,12 @@ int main(void)
 	pmemfile_pool_close(p);
 
 	uint64_t bytes, n = check_extents(&bytes);
-	/* geometric growth: a few dozen extents for 64 MiB, not 16384 */
-	if (n > 40)
+	/*
+	 * geometric growth: a few dozen extents for 64 MiB, not 16384 (in a
+	 * 256 MiB pool extents stop growing at 1 MiB: their runs are at most
+	 * 1/16 of the pool)
+	 */
+	if (n > 80)
 		CORE_FAIL("%lu extents for %d appends", (unsigned long)n,
 			  pages);
 	CORE_TRUE(bytes >= (uint64_t)pages * 4096);
