@@ -3,8 +3,8 @@
 #
 # Each test runs in a fresh temporary directory ($TMPDIR, on /dev/shm when
 # present) that is removed afterwards, with TEST_BUILD and TEST_TOP set to the
-# build and source folders. Its output goes to TEST_RESULTS/x/name.log and,
-# for a failure, its last lines are shown.
+# build and source folders and XDG_CACHE_HOME inside it. Its output goes to
+# TEST_RESULTS/x/name.log and, for a failure, its last lines are shown.
 set -u
 name=$1
 log=$TEST_RESULTS/$name.log
@@ -25,7 +25,8 @@ fi
 base=/dev/shm
 [ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
 tmp=$(mktemp -d "$base/pmemfile-test.XXXXXX")
-export TMPDIR="$tmp"
+# Caches (the interceptor's patch plans) stay inside the test's own folder.
+export TMPDIR="$tmp" XDG_CACHE_HOME="$tmp/.cache"
 
 cd "$tmp" && timeout -k 10 "${TEST_TIMEOUT:-900}" "$@" >"$log" 2>&1 </dev/null
 rc=$?

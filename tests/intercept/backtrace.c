@@ -27,11 +27,15 @@ static int fds[2];
 
 static long blocking_calls;
 static long blocking_nr;
+/* The thread that blocks: the signalling thread's usleep is not counted. */
+static long blocking_tid;
 
 static int count_blocking_calls(long nr, const long args[6], long *result)
 {
 	(void)result;
-	if (nr == blocking_nr && (nr != SYS_read || args[0] == fds[0]))
+	if (nr != blocking_nr || (nr == SYS_read && args[0] != fds[0]))
+		return 1;
+	if (syscall_no_intercept(SYS_gettid) == blocking_tid)
 		blocking_calls++;
 	return 1;
 }
@@ -86,6 +90,7 @@ static void walk_from_blocked_call(long nr)
 
 	blocking_nr = nr;
 	long tid = syscall_no_intercept(SYS_gettid);
+	blocking_tid = tid;
 	CHECK(pthread_create(&t, NULL, signal_when_blocked, (void *)tid) == 0,
 	      "pthread_create");
 	errno = 0;
