@@ -115,3 +115,21 @@ uid_t cred_fsuid(PMEMfilepool *pfp)
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return r;
 }
+
+void cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in)
+{
+	uint32_t mode = in->mode;
+	if (!S_ISREG(mode) || !(mode & (S_ISUID | S_ISGID)))
+		return;
+	uint32_t kill = mode & S_ISUID;
+	/* without group execute, S_ISGID marks mandatory locking: kept for
+	 * a member of the group */
+	if ((mode & S_ISGID) &&
+	    ((mode & S_IXGRP) || !cred_in_group(pfp, in->gid)))
+		kill |= S_ISGID;
+	if (!kill || cred_has_cap(pfp, PMEMFILE_CAP_FSETID))
+		return;
+	/* a 4-byte store is atomic: no transaction needed */
+	in->mode = mode & ~kill;
+	pmemobj_persist(pfp->pop, &in->mode, sizeof(in->mode));
+}

@@ -29,4 +29,12 @@ bool cred_has_cap(PMEMfilepool *pfp, int cap);
 bool cred_in_group(PMEMfilepool *pfp, gid_t gid);
 uid_t cred_fsuid(PMEMfilepool *pfp);
 
+/*
+ * Under the inode's exclusive lock, before a write, truncate or fallocate
+ * changes a regular file: as the kernel, a user without CAP_FSETID clears
+ * S_ISUID, and S_ISGID when group execute is set or the file's group is
+ * not one of the user's.
+ */
+void cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in);
+
 #endif

@@ -9,6 +9,7 @@
 #include <libpmem.h>
 #include <string.h>
 
+#include "cred.h"
 #include "data.h"
 #include "extent.h"
 
@@ -102,6 +103,7 @@ int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
 		return r;
 	if (count == 0)
 		return 0;
+	cred_kill_setid(pfp, v->inode);
 	int64_t got = extent_cover(pfp, v, off, count);
 	if (got < 0)
 		return got;
@@ -121,6 +123,7 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
+	cred_kill_setid(pfp, v->inode);
 	uint64_t size = v->inode->size;
 	if (len < size) {
 		r = extent_punch(pfp, v,

@@ -79,9 +79,9 @@ static int allocate_range(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		extent_zero(pfp, v, in->size, end);
 		in->size = end;
 	}
+	/* as the kernel's file_modified(): both times, even with KEEP_SIZE */
 	pf_time_now(&in->ctime);
-	if (!keep_size)
-		in->mtime = in->ctime;
+	in->mtime = in->ctime;
 	pmemobj_persist(pfp->pop, &in->size, 40);
 	return 0;
 }
@@ -127,6 +127,7 @@ static int do_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 	if (length > INT64_MAX - offset)
 		return -EFBIG;
 	vinode_wrlock(v);
+	cred_kill_setid(pfp, v->inode);
 	int r;
 	if (mode & FALLOC_FL_PUNCH_HOLE)
 		r = punch_hole(pfp, v, (uint64_t)offset, (uint64_t)length);
