@@ -138,21 +138,15 @@ static int exec_fds_reopen(int fd, int flags, long long off,
 		ret = -errno;
 	if (ret == 0 && pmemfile_fstat(pfp, pf, &st) != 0)
 		ret = -errno;
-	long ev = ret == 0 ? fd_placeholder(false) : -1;
-	struct preload_file *f = NULL;
+	long ev = ret == 0 ? fd_placeholder(false) : -ENOMEM;
 	if (ev >= 0 && syscall_no_intercept(SYS_dup2, ev, fd) == fd)
-		f = fd_file_new(m, pf, flags, S_ISDIR(st.st_mode), path);
+		ret = fd_attach(fd, m, pf, flags, S_ISDIR(st.st_mode), path);
+	else if (ret == 0)
+		ret = -EBADF;
 	if (ev >= 0)
 		syscall_no_intercept(SYS_close, ev);
-	if (f != NULL) {
-		struct preload_file *old = fd_install(fd, f);
-		if (old != NULL)
-			fd_put(old);
-		fd_put(f);
-	} else if (pf != NULL) {
+	if (ret != 0 && pf != NULL)
 		pmemfile_close(pfp, pf);
-		ret = ret ? ret : -ENOMEM;
-	}
 	pool_release(m);
 	return ret;
 }

@@ -118,8 +118,9 @@ void fd_put(struct preload_file *f)
 		fd_file_free(f);
 }
 
-struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
-				 int flags, bool is_dir, const char *path)
+static struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
+					int flags, bool is_dir,
+					const char *path)
 {
 	struct preload_file *f;
 
@@ -156,6 +157,20 @@ struct preload_file *fd_install(int fd, struct preload_file *f)
 	       !atomic_compare_exchange_weak(&fd_slots_high, &high, fd + 1))
 		;
 	return atomic_exchange_explicit(&fd_slots[fd], f, memory_order_acq_rel);
+}
+
+int fd_attach(int fd, struct preload_mount *m, PMEMfile *file, int flags,
+	      bool is_dir, const char *path)
+{
+	struct preload_file *f = fd_file_new(m, file, flags, is_dir, path);
+
+	if (f == NULL)
+		return -ENOMEM;
+	struct preload_file *old = fd_install(fd, f);
+	if (old != NULL)
+		fd_put(old);
+	fd_put(f);
+	return 0;
 }
 
 struct preload_file *fd_remove(int fd)

@@ -40,9 +40,12 @@ void fd_put(struct preload_file *f);
 /* Whether fd is a pool descriptor, taking no reference (signal-safe). */
 bool fd_is_pool(int fd);
 
-/* A new description with one reference, for file opened at path. */
-struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
-				 int flags, bool is_dir, const char *path);
+/*
+ * Makes fd (a kernel placeholder the caller owns) a new description of
+ * file, opened with flags at path in m. Returns 0, or -ENOMEM.
+ */
+int fd_attach(int fd, struct preload_mount *m, PMEMfile *file, int flags,
+	      bool is_dir, const char *path);
 
 /*
  * Makes fd (a kernel placeholder already owned by the caller) refer to f,

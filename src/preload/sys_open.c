@@ -34,17 +34,13 @@ static long open_in_pool(struct path_res *r, long flags, long mode)
 		pmemfile_close(r->pfp, pf);
 		return fd;
 	}
-	struct preload_file *f =
-	    fd_file_new(r->mnt, pf, (int)flags, S_ISDIR(st.st_mode), r->path);
-	if (f == NULL) {
+	int ret =
+	    fd_attach(fd, r->mnt, pf, (int)flags, S_ISDIR(st.st_mode), r->path);
+	if (ret != 0) {
 		pmemfile_close(r->pfp, pf);
 		syscall_no_intercept(SYS_close, fd);
-		return -ENOMEM;
+		return ret;
 	}
-	struct preload_file *old = fd_install(fd, f);
-	if (old != NULL)
-		fd_put(old);
-	fd_put(f);
 	return fd;
 }
 
