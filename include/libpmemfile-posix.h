@@ -188,7 +188,7 @@ typedef struct statfs pmemfile_statfs_t;
 typedef struct flock pmemfile_flock_t;
 
 /* The "directory" argument of the *at functions meaning the current one. */
-#define PMEMFILE_AT_CWD ((PMEMfile *)(((unsigned char *)0) - 1))
+#define PMEMFILE_AT_CWD ((PMEMfile *)-1L)
 
 /* Pools */
 PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
