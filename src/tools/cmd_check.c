@@ -73,14 +73,11 @@ static int check_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	pid_t pid;
 
-	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
-		;
+	tool_getopt_none(cmd, argc, argv);
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		return tool_usage_error(cmd, "missing POOL");
-	if (argc > 1)
-		return tool_usage_error(cmd, "too many arguments");
+	if (tool_need_pool(cmd, argc, 1) != 0)
+		return TOOL_USAGE;
 	if (pool_probe(argv[0]) != 0)
 		return TOOL_FAIL;
 	fflush(stdout);

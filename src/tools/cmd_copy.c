@@ -109,13 +109,11 @@ static int cat_main(const struct tool_command *cmd, int argc, char *argv[])
 	PMEMfilepool *pfp;
 	int ret = TOOL_OK;
 
-	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
-		;
+	tool_getopt_none(cmd, argc, argv);
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
-		return tool_usage_error(cmd, "missing %s",
-					argc ? "PATH" : "POOL and PATH");
+	if (tool_need_pool_and_paths(cmd, argc) != 0)
+		return TOOL_USAGE;
 	pfp = pool_open(argv[0]);
 	if (!pfp)
 		return TOOL_FAIL;
@@ -209,8 +207,7 @@ static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 
 static int copy_operands(const struct tool_command *cmd, int argc, char *argv[])
 {
-	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
-		;
+	tool_getopt_none(cmd, argc, argv);
 	if (argc - optind < 3)
 		return tool_usage_error(cmd, "missing operands");
 	if (argc - optind > 3)

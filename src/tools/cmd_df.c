@@ -55,14 +55,11 @@ static int df_main(const struct tool_command *cmd, int argc, char *argv[])
 	struct statfs sf;
 	int ret = TOOL_OK;
 
-	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
-		;
+	tool_getopt_none(cmd, argc, argv);
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		return tool_usage_error(cmd, "missing POOL");
-	if (argc > 1)
-		return tool_usage_error(cmd, "too many arguments");
+	if (tool_need_pool(cmd, argc, 1) != 0)
+		return TOOL_USAGE;
 	pfp = pool_open(argv[0]);
 	if (!pfp)
 		return TOOL_FAIL;

@@ -201,10 +201,8 @@ static int ls_main(const struct tool_command *cmd, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		return tool_usage_error(cmd, "missing POOL");
-	if (argc > 2)
-		return tool_usage_error(cmd, "too many arguments");
+	if (tool_need_pool(cmd, argc, 2) != 0)
+		return TOOL_USAGE;
 	pfp = pool_open(argv[0]);
 	if (!pfp)
 		return TOOL_FAIL;

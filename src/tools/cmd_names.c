@@ -65,9 +65,8 @@ static int mkdir_main(const struct tool_command *cmd, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
-		return tool_usage_error(cmd, "missing %s",
-					argc ? "PATH" : "POOL and PATH");
+	if (tool_need_pool_and_paths(cmd, argc) != 0)
+		return TOOL_USAGE;
 	pfp = pool_open(argv[0]);
 	if (!pfp)
 		return TOOL_FAIL;
@@ -160,9 +159,8 @@ static int rm_main(const struct tool_command *cmd, int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
-		return tool_usage_error(cmd, "missing %s",
-					argc ? "PATH" : "POOL and PATH");
+	if (tool_need_pool_and_paths(cmd, argc) != 0)
+		return TOOL_USAGE;
 	pfp = pool_open(argv[0]);
 	if (!pfp)
 		return TOOL_FAIL;

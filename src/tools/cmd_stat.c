@@ -56,13 +56,11 @@ static int stat_main(const struct tool_command *cmd, int argc, char *argv[])
 	PMEMfilepool *pfp;
 	int ret = TOOL_OK;
 
-	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
-		;
+	tool_getopt_none(cmd, argc, argv);
 	argc -= optind;
 	argv += optind;
-	if (argc < 2)
-		return tool_usage_error(cmd, "missing %s",
-					argc ? "PATH" : "POOL and PATH");
+	if (tool_need_pool_and_paths(cmd, argc) != 0)
+		return TOOL_USAGE;
 	pfp = pool_open(argv[0]);
 	if (!pfp)
 		return TOOL_FAIL;

@@ -74,8 +74,7 @@ static int help_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	const struct tool_command *about;
 
-	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
-		;
+	tool_getopt_none(cmd, argc, argv);
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {

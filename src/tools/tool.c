@@ -14,16 +14,22 @@
 
 const char *tool_name = "pmemfile";
 
+/* stdout first, so that the message follows what the command printed. */
+static void tool_verror(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", tool_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void tool_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", tool_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void tool_print_usage(FILE *out, const struct tool_command *cmd)
@@ -35,12 +41,9 @@ int tool_usage_error(const struct tool_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", tool_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	tool_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	tool_print_usage(stderr, cmd);
 	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name);
 	return TOOL_USAGE;
@@ -89,6 +92,29 @@ int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 		exit(tool_usage_error(cmd, "option '-%c' needs a value",
 				      optopt));
 	return c;
+}
+
+void tool_getopt_none(const struct tool_command *cmd, int argc, char *argv[])
+{
+	while (tool_getopt(cmd, argc, argv, "", NULL) != -1)
+		;
+}
+
+int tool_need_pool_and_paths(const struct tool_command *cmd, int operands)
+{
+	if (operands < 2)
+		return tool_usage_error(cmd, "missing %s",
+					operands ? "PATH" : "POOL and PATH");
+	return 0;
+}
+
+int tool_need_pool(const struct tool_command *cmd, int operands, int max)
+{
+	if (operands < 1)
+		return tool_usage_error(cmd, "missing POOL");
+	if (operands > max)
+		return tool_usage_error(cmd, "too many arguments");
+	return 0;
 }
 
 static char fault_msg[2][PATH_MAX + 256];

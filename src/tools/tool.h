@@ -42,6 +42,18 @@ struct option;
 int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 		const char *optstring, const struct option *longopts);
 
+/* tool_getopt for a command with no options of its own (--help only). */
+void tool_getopt_none(const struct tool_command *cmd, int argc, char *argv[]);
+
+/*
+ * Checks the number of operands left after the options: for "POOL PATH...",
+ * at least two; for "POOL ...", at least one and at most max. Returns 0 when
+ * they fit, else prints which are missing or that there are too many and
+ * returns TOOL_USAGE.
+ */
+int tool_need_pool_and_paths(const struct tool_command *cmd, int operands);
+int tool_need_pool(const struct tool_command *cmd, int operands, int max);
+
 /*
  * From here on, a fault while reading the pool at path (the library follows
  * offsets stored in the pool, which damage can make wild) ends the command
