@@ -93,7 +93,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	if (out) {
 		*out = vinode_get(pfp, ino);
 		if (!*out)
-			return -ENOMEM;
+			return -errno;
 	}
 	return 0;
 }
@@ -126,5 +126,5 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 		return -err;
 	}
 	*out = vinode_get(pfp, ino);
-	return *out ? 0 : -ENOMEM;
+	return *out ? 0 : -errno;
 }

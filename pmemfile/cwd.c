@@ -88,7 +88,7 @@ static int dir_path(PMEMfilepool *pfp, struct vinode *dir, char *out,
 		vinode_unlock(v);
 		struct vinode *pv = vinode_get(pfp, parent);
 		if (!pv) {
-			r = -ENOMEM;
+			r = -errno;
 			break;
 		}
 		int len = name_in_parent(pfp, pv, v->off, name);

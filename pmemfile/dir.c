@@ -56,6 +56,15 @@ record_at(PMEMfilepool *pfp, struct pmemfile_dir_info *d, uint64_t pos)
 	return (void *)(blk + (pos % PMEMFILE_DIR_SLOTS) * PMEMFILE_DIR_SLOT);
 }
 
+/* Slots of the record at slot s of its block, kept inside the block even
+ * in a damaged pool. */
+static unsigned record_slots(const struct pmemfile_dirent *r, uint64_t s)
+{
+	unsigned n = r->nslots ? r->nslots : 1;
+	return s + n > PMEMFILE_DIR_SLOTS ? (unsigned)(PMEMFILE_DIR_SLOTS - s)
+					  : n;
+}
+
 void dir_init(struct pmemfile_inode *in, uint64_t parent)
 {
 	memset(&in->dir, 0, sizeof(in->dir));
@@ -79,6 +88,9 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		if (e == HTAB_TOMB || (e >> 32) != tag)
 			continue;
 		uint64_t p = (e & 0xffffffffu) - 1;
+		/* damage: a position past the blocks names nothing */
+		if (p >= d->nblocks * PMEMFILE_DIR_SLOTS)
+			continue;
 		struct pmemfile_dirent *r = record_at(pfp, d, p);
 		if (r->namelen == len && memcmp(r->name, name, len) == 0) {
 			if (pos)
@@ -222,8 +234,9 @@ static struct vdir *vdir_build(PMEMfilepool *pfp, struct vinode *dir)
 				s++;
 				continue;
 			}
-			vdir_mark(vd, pos, r->nslots, true);
-			s += r->nslots;
+			unsigned n = record_slots(r, s);
+			vdir_mark(vd, pos, n, true);
+			s += n;
 		}
 		if (nfree >= 9)
 			vdir_candidate(vd, b);
@@ -382,7 +395,7 @@ struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
 				*pos = p;
 				return r;
 			}
-			s += r->nslots;
+			s += record_slots(r, s);
 		}
 	}
 	return NULL;

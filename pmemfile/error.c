@@ -33,3 +33,11 @@ int tx_error(void)
 		e = ENOSPC;
 	return e;
 }
+
+int pf_damaged(PMEMfilepool *pfp, uint64_t ino, const char *what)
+{
+	(void)pfp;
+	pf_set_errormsg("damaged pool: inode 0x%llx: %s",
+			(unsigned long long)ino, what);
+	return -EIO;
+}

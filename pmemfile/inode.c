@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "inode.h"
+#include "validate.h"
 
 static int free_list_push(PMEMfilepool *pfp, uint64_t off)
 {
@@ -38,15 +39,97 @@ static int array_scan(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 	return 0;
 }
 
-int inode_slots_scan(PMEMfilepool *pfp)
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Records off in the sorted list of arrays (under ialloc_lock). */
+static int iarrays_add(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t *n = realloc(pfp->iarrays, (pfp->niarrays + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	pfp->iarrays = n;
+	size_t i = pfp->niarrays;
+	while (i > 0 && n[i - 1] > off) {
+		n[i] = n[i - 1];
+		i--;
+	}
+	n[i] = off;
+	pfp->niarrays++;
+	return 0;
+}
+
+int inode_arrays_load(PMEMfilepool *pfp)
 {
 	uint64_t off = pfp->super->inode_arrays;
+	size_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE;
+	size_t n = 0;
 	while (off) {
-		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
-		int r = array_scan(pfp, a);
+		if (!pf_in_pool(pfp, off, PMEMFILE_INODE_ARRAY_SIZE) ||
+		    off % 4096 || n == max) {
+			pf_set_errormsg("damaged pool: inode array 0x%llx "
+					"outside the pool or in a loop",
+					(unsigned long long)off);
+			return -EIO;
+		}
+		uint64_t *a = realloc(pfp->iarrays, (n + 1) * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		pfp->iarrays = a;
+		a[n++] = off;
+		off = ((struct pmemfile_inode_array *)pf_ptr(pfp, off))->next;
+	}
+	pfp->niarrays = n;
+	if (n)
+		qsort(pfp->iarrays, n, sizeof(uint64_t), cmp_u64);
+	for (size_t i = 1; i < n; i++)
+		if (pfp->iarrays[i] - pfp->iarrays[i - 1] <
+		    PMEMFILE_INODE_ARRAY_SIZE) {
+			pf_set_errormsg("damaged pool: inode arrays 0x%llx "
+					"overlap",
+					(unsigned long long)pfp->iarrays[i]);
+			return -EIO;
+		}
+	return 0;
+}
+
+bool inode_off_valid(PMEMfilepool *pfp, uint64_t off)
+{
+	pthread_mutex_lock(&pfp->ialloc_lock);
+	size_t lo = 0, hi = pfp->niarrays;
+	/* the last array starting at or below off */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (pfp->iarrays[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool ok = false;
+	if (lo > 0) {
+		uint64_t rel = off - pfp->iarrays[lo - 1];
+		ok = rel >= offsetof(struct pmemfile_inode_array, inodes) &&
+		     rel < PMEMFILE_INODE_ARRAY_SIZE &&
+		     (rel - offsetof(struct pmemfile_inode_array, inodes)) %
+			     sizeof(struct pmemfile_inode) ==
+			 0 &&
+		     rel + sizeof(struct pmemfile_inode) <=
+			 PMEMFILE_INODE_ARRAY_SIZE;
+	}
+	pthread_mutex_unlock(&pfp->ialloc_lock);
+	return ok;
+}
+
+int inode_slots_scan(PMEMfilepool *pfp)
+{
+	/* highest array first, so that the lowest slot is used first */
+	for (size_t i = pfp->niarrays; i-- > 0;) {
+		int r = array_scan(pfp, pf_ptr(pfp, pfp->iarrays[i]));
 		if (r)
 			return r;
-		off = a->next;
 	}
 	return 0;
 }
@@ -77,7 +160,8 @@ static int array_grow(PMEMfilepool *pfp)
 	TX_END
 	if (err)
 		return -err;
-	return array_scan(pfp, pf_ptr(pfp, off));
+	int r = iarrays_add(pfp, off);
+	return r ? r : array_scan(pfp, pf_ptr(pfp, off));
 }
 
 int inode_reserve(PMEMfilepool *pfp, uint64_t *off)
@@ -208,6 +292,9 @@ int orphan_reclaim(PMEMfilepool *pfp)
 {
 	while (pfp->super->orphans) {
 		uint64_t off = pfp->super->orphans;
+		int r = inode_validate(pfp, off);
+		if (r)
+			return r;
 		volatile int err = 0;
 		TX_BEGIN(pfp->pop)
 		{

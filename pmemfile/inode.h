@@ -8,6 +8,10 @@
 
 #include "internal.h"
 
+/* Checks and records the chain of inode arrays (at pool open, first). */
+int inode_arrays_load(PMEMfilepool *pfp);
+/* Whether off is the offset of an inode slot of an inode array. */
+bool inode_off_valid(PMEMfilepool *pfp, uint64_t off);
 /* Builds the list of free inode slots (at pool open). */
 int inode_slots_scan(PMEMfilepool *pfp);
 /* Takes a free slot for a new inode, outside a transaction. */

@@ -65,7 +65,11 @@ struct pmemfilepool {
 
 	struct vinode_shard shards[VINODE_SHARDS];
 
-	pthread_mutex_t ialloc_lock; /* free inode slots */
+	/* inode array offsets, sorted: what an inode offset may point in */
+	uint64_t *iarrays;
+	size_t niarrays;
+
+	pthread_mutex_t ialloc_lock; /* free inode slots, iarrays */
 	uint64_t *free_inodes;
 	size_t nfree_inodes, free_inodes_cap;
 
@@ -82,6 +86,19 @@ static inline uint64_t pf_off(PMEMfilepool *pfp, const void *p)
 {
 	return p ? (uint64_t)((const char *)p - pfp->base) : 0;
 }
+
+/*
+ * Whether [off, off + len) lies inside the pool, past its first page: an
+ * offset read from the pool is checked so before it is followed.
+ */
+static inline bool pf_in_pool(PMEMfilepool *pfp, uint64_t off, uint64_t len)
+{
+	return off >= 4096 && len <= pfp->pool_size &&
+	       off <= pfp->pool_size - len;
+}
+
+/* Reports damage found in inode ino (errormsg) and returns -EIO. */
+int pf_damaged(PMEMfilepool *pfp, uint64_t ino, const char *what);
 
 static inline PMEMoid pf_oid(PMEMfilepool *pfp, uint64_t off)
 {

@@ -81,7 +81,7 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 		return -ENOENT;
 	struct vinode *c = vinode_get(pfp, ino);
 	if (!c)
-		return -ENOMEM;
+		return -errno;
 	int r = may_delete(pfp, dir, c);
 	vinode_wrlock(c);
 	if (r == 0 && rmdir && !vinode_is_dir(c))

@@ -98,7 +98,7 @@ static int open_create(PMEMfilepool *pfp, struct walk *w, int flags,
 			r = -EEXIST;
 		} else {
 			*out = vinode_get(pfp, ino);
-			r = *out ? 0 : -ENOMEM;
+			r = *out ? 0 : -errno;
 		}
 	} else {
 		r = may_change_dir(pfp, dir);

@@ -115,6 +115,7 @@ static void pool_free(PMEMfilepool *pfp)
 	pthread_mutex_destroy(&pfp->rename_lock);
 	cred_fini(pfp);
 	free(pfp->free_inodes);
+	free(pfp->iarrays);
 	free((void *)pfp->populated);
 	free(pfp);
 }
@@ -161,6 +162,8 @@ static int pool_mount(PMEMfilepool *pfp)
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
+		r = inode_arrays_load(pfp);
+	if (r == 0)
 		r = orphan_reclaim(pfp);
 	if (r == 0)
 		r = inode_slots_scan(pfp);
@@ -168,7 +171,7 @@ static int pool_mount(PMEMfilepool *pfp)
 		return r;
 	pfp->root = vinode_get(pfp, pfp->super->root);
 	if (!pfp->root)
-		return -ENOMEM;
+		return -errno;
 	pfp->cwd = vinode_ref(pfp, pfp->root);
 	return 0;
 }

@@ -168,10 +168,12 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	if (!ino)
 		return -ENOENT;
 	op->src = vinode_get(pfp, ino);
+	if (!op->src)
+		return -errno;
 	ino = dir_lookup(pfp, op->ndir, nw->name, nw->namelen, &op->npos);
 	op->dst = ino ? vinode_get(pfp, ino) : NULL;
-	if (!op->src || (ino && !op->dst))
-		return -ENOMEM;
+	if (ino && !op->dst)
+		return -errno;
 	int r = rename_check(pfp, op);
 	if (r || op->src == op->dst)
 		return r;

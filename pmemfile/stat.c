@@ -9,6 +9,7 @@
 #include "dir.h"
 #include "extent.h"
 #include "file.h"
+#include "inode.h"
 #include "namei.h"
 #include "walk.h"
 
@@ -67,10 +68,13 @@ static int stat_last(PMEMfilepool *pfp, struct walk *w, bool follow,
 		return r;
 	vinode_rdlock(w->dir);
 	uint64_t ino = dir_lookup(pfp, w->dir, w->name, w->namelen, NULL);
-	const struct pmemfile_inode *in = ino ? pf_ptr(pfp, ino) : NULL;
+	bool valid = ino && inode_off_valid(pfp, ino);
+	const struct pmemfile_inode *in = valid ? pf_ptr(pfp, ino) : NULL;
 	struct vinode *v = NULL;
 	if (!ino)
 		r = -ENOENT;
+	else if (!in || in->mode == 0)
+		r = pf_damaged(pfp, ino, "a record names no inode");
 	else if ((follow && S_ISLNK(in->mode)) ||
 		 (S_ISREG(in->mode) &&
 		  in->file.nextents > PMEMFILE_INLINE_EXTENTS))

@@ -15,6 +15,7 @@
 #include "extent.h"
 #include "fcntl_lock.h"
 #include "inode.h"
+#include "validate.h"
 #include "vinode.h"
 
 static inline struct vinode_shard *shard_of(PMEMfilepool *pfp, uint64_t off)
@@ -118,8 +119,11 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 	struct vinode *v = s->buckets[k];
 	while (v && v->off != off)
 		v = v->hnext;
+	int err = ENOMEM;
 	if (v) {
 		v->ref++;
+	} else if (inode_validate(pfp, off)) {
+		err = EIO;
 	} else {
 		v = vinode_new(pfp, off);
 		if (v) {
@@ -131,7 +135,7 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (!v)
-		errno = ENOMEM;
+		errno = err;
 	return v;
 }
 

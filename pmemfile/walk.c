@@ -59,11 +59,14 @@ int walk_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	else
 		ino = dir_lookup(pfp, dir, name, len, NULL);
 	/* the reference is taken under the lock: see unlink */
-	if (ino)
+	int err = 0;
+	if (ino) {
 		*child = vinode_get(pfp, ino);
+		err = *child ? 0 : errno;
+	}
 	vinode_unlock(dir);
-	if (ino && !*child)
-		return -ENOMEM;
+	if (err)
+		return -err;
 	return 0;
 }
 

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * core_damage -- a pool damaged at a known place is refused or reported,
+ * never followed out of the pool: a file's extent pointing far outside the
+ * pool, a file's extent block chain, a directory record naming no inode, a
+ * directory's hash table, and the superblock's inode array chain. Each
+ * access gives EIO and pmemfile_errormsg names the inode; each runs in a
+ * child, so that a crash is reported as such.
+ */
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <libpmemobj.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "pmemfile/layout.h"
+
+static const char *pool;
+static uint64_t file_ino, big_ino, dir_ino, rec_off, super_off;
+
+static void make_pool(void)
+{
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 32 << 20, 0600);
+	CORE_TRUE(p);
+	static char buf[8192];
+	memset(buf, 'x', sizeof(buf));
+	PMEMfile *f = pmemfile_open(p, "/f", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(f);
+	CORE_EQ(pmemfile_write(p, f, buf, sizeof(buf)), sizeof(buf));
+	pmemfile_close(p, f);
+	/* more extents than the inode holds: a chain of extent blocks */
+	f = pmemfile_open(p, "/big", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(f);
+	for (int i = 0; i < 8; i++)
+		CORE_EQ(pmemfile_pwrite(p, f, "y", 1, (off_t)i * (1 << 20)), 1);
+	pmemfile_close(p, f);
+	CORE_EQ(pmemfile_mkdir(p, "/d", 0755), 0);
+	f = pmemfile_open(p, "/d/x", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(f);
+	pmemfile_close(p, f);
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/f", &st), 0);
+	file_ino = st.st_ino;
+	CORE_EQ(pmemfile_stat(p, "/big", &st), 0);
+	big_ino = st.st_ino;
+	CORE_EQ(pmemfile_stat(p, "/d", &st), 0);
+	dir_ino = st.st_ino;
+	pmemfile_pool_close(p);
+	PMEMobjpool *pop = pmemobj_open(pool, "pmemfile");
+	CORE_TRUE(pop);
+	super_off = pmemobj_root(pop, sizeof(struct pmemfile_super)).off;
+	const struct pmemfile_inode *d = (const void *)((char *)pop + dir_ino);
+	const uint64_t *btab = (const void *)((char *)pop + d->dir.btab);
+	rec_off = btab[0]; /* the first record of /d: "x" */
+	pmemobj_close(pop);
+}
+
+/* Stores an 8-byte value at a pool offset, in the file itself. */
+static void poke(uint64_t off, uint64_t value)
+{
+	int fd = open(pool, O_RDWR);
+	CORE_TRUE(fd >= 0);
+	CORE_EQ(pwrite(fd, &value, 8, (off_t)off), 8);
+	close(fd);
+}
+
+/* What a damage gives: the call fails with EIO and names the inode. */
+static void expect_eio(long r, uint64_t ino)
+{
+	CORE_EQ(r, -1);
+	CORE_EQ(errno, EIO);
+	char want[64];
+	snprintf(want, sizeof(want), "inode 0x%llx", (unsigned long long)ino);
+	if (!strstr(pmemfile_errormsg(), want))
+		CORE_FAIL("errormsg \"%s\" does not name %s",
+			  pmemfile_errormsg(), want);
+}
+
+static void read_file(const char *path, uint64_t ino)
+{
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	PMEMfile *f = pmemfile_open(p, path, O_RDONLY);
+	if (f) {
+		char buf[16];
+		expect_eio(pmemfile_read(p, f, buf, sizeof(buf)), ino);
+		pmemfile_close(p, f);
+	} else {
+		expect_eio(-1, ino);
+	}
+	pmemfile_pool_close(p);
+}
+
+static void stat_path(const char *path, uint64_t ino)
+{
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	pmemfile_stat_t st;
+	expect_eio(pmemfile_stat(p, path, &st), ino);
+	expect_eio(pmemfile_unlink(p, path), ino);
+	pmemfile_pool_close(p);
+}
+
+static void bad_super(void)
+{
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	if (p)
+		CORE_FAIL("a damaged inode array chain was accepted");
+	CORE_EQ(errno, EIO);
+	CORE_TRUE(strstr(pmemfile_errormsg(), "inode array") != NULL);
+}
+
+static void d_extent(void)
+{
+	poke(file_ino + offsetof(struct pmemfile_inode, file.e[0].data),
+	     0x400000000000ULL);
+	read_file("/f", file_ino);
+}
+
+static void d_block(void)
+{
+	poke(big_ino + offsetof(struct pmemfile_inode, file.blocks),
+	     0x7ffff000ULL);
+	read_file("/big", big_ino);
+}
+
+static void d_record(void)
+{
+	poke(rec_off, 0x123456);
+	stat_path("/d/x", 0x123456);
+}
+
+static void d_htab(void)
+{
+	poke(dir_ino + offsetof(struct pmemfile_inode, dir.htab),
+	     0x400000000000ULL);
+	stat_path("/d/x", dir_ino);
+}
+
+static void d_super(void)
+{
+	poke(super_off + offsetof(struct pmemfile_super, inode_arrays),
+	     0x400000000000ULL);
+	bad_super();
+}
+
+int main(void)
+{
+	pool = core_pool_path("damage.pool");
+	/* each damage checked in the child the run forks */
+	struct {
+		const char *what;
+		void (*fn)(void);
+	} cases[] = {
+	    {"extent data offset", d_extent},  {"extent block offset", d_block},
+	    {"record inode offset", d_record}, {"directory hash table", d_htab},
+	    {"inode array chain", d_super},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make_pool();
+		pid_t pid = fork();
+		CORE_TRUE(pid >= 0);
+		if (pid == 0) {
+			cases[i].fn();
+			exit(0);
+		}
+		int status;
+		CORE_EQ(waitpid(pid, &status, 0), pid);
+		if (WIFSIGNALED(status))
+			CORE_FAIL("%s: killed by signal %d", cases[i].what,
+				  WTERMSIG(status));
+		if (WEXITSTATUS(status))
+			CORE_FAIL("%s: wrong result (above)", cases[i].what);
+	}
+	unlink(pool);
+	printf("damaged pools give EIO naming the inode, no crash\n");
+	return 0;
+}
