@@ -67,18 +67,8 @@ __attribute__((noinline, noipa)) static long blocked_call(void)
 static void *signal_when_blocked(void *arg)
 {
 	long tid = (long)arg;
-	char path[64], buf[64];
 
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/syscall", tid);
-	for (;;) {
-		FILE *f = fopen(path, "r");
-		CHECK(f != NULL, "%s: %m", path);
-		char *line = fgets(buf, sizeof(buf), f);
-		fclose(f);
-		if (line != NULL && atol(buf) == blocking_nr && buf[0] != 'r')
-			break;
-		usleep(1000);
-	}
+	check_wait_blocked(tid, blocking_nr);
 	syscall(SYS_tgkill, getpid(), tid, SIGUSR1);
 	return NULL;
 }

@@ -8,7 +8,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define CHECK(cond, ...)                                                       \
 	do {                                                                   \
@@ -50,6 +52,28 @@ static inline int check_wait(pid_t pid)
 	if (WIFSIGNALED(status))
 		return 1000 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Returns once /proc shows thread tid asleep in system call nr: the file
+ * then starts with the number and a space ("running", or -1 outside a call,
+ * otherwise).
+ */
+static inline void check_wait_blocked(long tid, long nr)
+{
+	char path[64], want[24], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/syscall", tid);
+	snprintf(want, sizeof(want), "%ld ", nr);
+	for (;;) {
+		FILE *f = fopen(path, "r");
+		CHECK(f != NULL, "%s: %m", path);
+		char *line = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (line != NULL && strncmp(buf, want, strlen(want)) == 0)
+			return;
+		usleep(1000);
+	}
 }
 
 #endif

@@ -47,18 +47,8 @@ static int answer_getppid(long nr, const long args[6], long *result)
 static void *signal_when_blocked(void *arg)
 {
 	long tid = (long)arg;
-	char path[64], buf[64];
 
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/syscall", tid);
-	for (;;) {
-		FILE *f = fopen(path, "r");
-		CHECK(f != NULL, "%s: %m", path);
-		char *line = fgets(buf, sizeof(buf), f);
-		fclose(f);
-		if (line != NULL && strncmp(buf, "0 ", 2) == 0)
-			break;
-		usleep(1000);
-	}
+	check_wait_blocked(tid, SYS_read);
 	syscall(SYS_tgkill, getpid(), tid, SIGUSR1);
 	return NULL;
 }

@@ -108,18 +108,8 @@ struct blocked {
 static void *signal_when_blocked(void *arg)
 {
 	struct blocked *b = arg;
-	char path[64], buf[64];
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", b->tid);
-	for (;;) {
-		FILE *f = fopen(path, "r");
-		CHECK(f != NULL, "%s: %m", path);
-		char *line = fgets(buf, sizeof(buf), f);
-		fclose(f);
-		if (line != NULL && strncmp(buf, "0 ", 2) == 0)
-			break;
-		usleep(1000);
-	}
+	check_wait_blocked(b->tid, SYS_read);
 	/* Give the kernel no chance to see a read that is not asleep yet. */
 	usleep(20000);
 	syscall(SYS_tgkill, getpid(), b->tid, SIGUSR1);
