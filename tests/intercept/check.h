@@ -76,4 +76,17 @@ static inline void check_wait_blocked(long tid, long nr)
 	}
 }
 
+/*
+ * Unless INTERCEPT_ALL_OBJS is set, runs this program again with it set, so
+ * that the library patches the test's own objects too.
+ */
+static inline void check_reexec_all_objs(char **argv)
+{
+	if (getenv("INTERCEPT_ALL_OBJS") != NULL)
+		return;
+	setenv("INTERCEPT_ALL_OBJS", "1", 1);
+	execv("/proc/self/exe", argv);
+	CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
+}
+
 #endif

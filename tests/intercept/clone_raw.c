@@ -37,11 +37,7 @@ static int child(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (getenv("INTERCEPT_ALL_OBJS") == NULL) {
-		setenv("INTERCEPT_ALL_OBJS", "1", 1);
-		execv("/proc/self/exe", argv);
-		CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
-	}
+	check_reexec_all_objs(argv);
 	hook_count_reset();
 	long pid = clone_raw(CLONE_VM | SIGCHLD, stack + STACK_SIZE, child);
 	CHECK(pid > 0, "clone: %ld", pid);

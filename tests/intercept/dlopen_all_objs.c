@@ -33,11 +33,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	CHECK(build != NULL, "TEST_BUILD not set");
-	if (getenv("INTERCEPT_ALL_OBJS") == NULL) {
-		setenv("INTERCEPT_ALL_OBJS", "1", 1);
-		execv("/proc/self/exe", argv);
-		CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
-	}
+	check_reexec_all_objs(argv);
 	snprintf(path, sizeof(path), "%s/tests/intercept/libregs_asm.so",
 		 build);
 	wanted = "libregs_asm.so";

@@ -142,11 +142,7 @@ static void check_site(const char *what, long nr, long want)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (getenv("INTERCEPT_ALL_OBJS") == NULL) {
-		setenv("INTERCEPT_ALL_OBJS", "1", 1);
-		execv("/proc/self/exe", argv);
-		CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
-	}
+	check_reexec_all_objs(argv);
 	hook_count_extra = regs_hook;
 
 	check_site("getppid passed through", SYS_getppid,

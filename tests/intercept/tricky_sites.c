@@ -219,9 +219,7 @@ int main(int argc, char **argv)
 	if (!intercepted) {
 		printf("sites left alone without INTERCEPT_ALL_OBJS\n");
 		fflush(stdout);
-		setenv("INTERCEPT_ALL_OBJS", "1", 1);
-		execv("/proc/self/exe", argv);
-		CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
+		check_reexec_all_objs(argv);
 	}
 	printf("every tricky site hooked with the right results\n");
 	return 0;

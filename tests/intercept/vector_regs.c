@@ -84,11 +84,7 @@ int main(int argc, char **argv)
 		printf("no AVX on this CPU\n");
 		return 77;
 	}
-	if (getenv("INTERCEPT_ALL_OBJS") == NULL) {
-		setenv("INTERCEPT_ALL_OBJS", "1", 1);
-		execv("/proc/self/exe", argv);
-		CHECK(0, "re-executing with INTERCEPT_ALL_OBJS=1: %m");
-	}
+	check_reexec_all_objs(argv);
 	const char *save = getenv("INTERCEPT_VECTOR_SAVE");
 	ymm_only = save != NULL && strcmp(save, "ymm") == 0;
 	hook_count_extra = vector_hook;
