@@ -54,10 +54,7 @@ static void check_clone(const char *what, int flags, int shared)
 	      "getppid, or clone_child was not called once)",
 	      what);
 	CHECK_EQ(hook_count_calls(SYS_clone), 1, "clone calls seen");
-	CHECK_EQ(atomic_load(&hook_count.clone_parent), 1,
-		 "clone_parent calls");
-	CHECK_EQ(atomic_load(&hook_count.parent_returns[0]), pid,
-		 "value given to clone_parent");
+	hook_count_check_parent(pid);
 	if (!shared) {
 		CHECK_EQ(atomic_load(&hook_count.clone_child), 0,
 			 "clone_child calls seen in the parent");
@@ -65,9 +62,7 @@ static void check_clone(const char *what, int flags, int shared)
 	}
 	CHECK_EQ(seen.ppid, me, "getppid in the child");
 	CHECK_EQ(seen.pid, pid, "the child's pid");
-	CHECK_EQ(atomic_load(&hook_count.clone_child), 1, "clone_child calls");
-	CHECK_EQ(atomic_load(&hook_count.child_tids[0]), pid,
-		 "thread id seen by clone_child");
+	hook_count_check_child(pid);
 }
 
 int main(void)

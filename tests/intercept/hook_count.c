@@ -10,6 +10,7 @@
 
 #include <libsyscall_intercept_hook_point.h>
 
+#include "check.h"
 #include "hook_count.h"
 
 struct hook_count_state hook_count;
@@ -69,6 +70,21 @@ void hook_count_reset(void)
 long hook_count_calls(long nr)
 {
 	return atomic_load(&hook_count.calls[nr]);
+}
+
+void hook_count_check_parent(long pid)
+{
+	CHECK_EQ(atomic_load(&hook_count.clone_parent), 1,
+		 "clone_parent calls");
+	CHECK_EQ(atomic_load(&hook_count.parent_returns[0]), pid,
+		 "value given to clone_parent");
+}
+
+void hook_count_check_child(long pid)
+{
+	CHECK_EQ(atomic_load(&hook_count.clone_child), 1, "clone_child calls");
+	CHECK_EQ(atomic_load(&hook_count.child_tids[0]), pid,
+		 "thread id seen by clone_child");
 }
 
 static __attribute__((constructor)) void hook_count_init(void)

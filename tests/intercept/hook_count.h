@@ -37,4 +37,10 @@ void hook_count_reset(void);
 
 long hook_count_calls(long nr);
 
+/* Checks that the clone_parent hook ran once and was given pid. */
+void hook_count_check_parent(long pid);
+
+/* Checks that the clone_child hook ran once, in the thread pid. */
+void hook_count_check_child(long pid);
+
 #endif

@@ -42,13 +42,8 @@ static int vfork_child(int how)
 		CHECK(canary[i] == (unsigned char)(0xa5 + how),
 		      "stack byte %zu changed after vfork", i);
 	CHECK_EQ(hook_count_calls(SYS_vfork), 1, "vfork calls seen");
-	CHECK_EQ(atomic_load(&hook_count.clone_parent), 1,
-		 "clone_parent calls");
-	CHECK_EQ(atomic_load(&hook_count.parent_returns[0]), pid,
-		 "value given to clone_parent");
-	CHECK_EQ(atomic_load(&hook_count.clone_child), 1, "clone_child calls");
-	CHECK_EQ(atomic_load(&hook_count.child_tids[0]), pid,
-		 "thread id seen by clone_child");
+	hook_count_check_parent(pid);
+	hook_count_check_child(pid);
 	return status;
 }
 
