@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 
+#include "cred.h"
 #include "fcntl_lock.h"
 #include "file.h"
 
@@ -99,17 +100,50 @@ static int rlock_range(struct vinode *v, const struct flock *fl, uint64_t cur,
 	default:
 		return -EINVAL;
 	}
-	int64_t start = base + fl->l_start;
-	int64_t len = fl->l_len;
-	if (len < 0) {
-		start += len;
-		len = -len;
-	}
+	/* as the kernel's flock_to_posix_lock */
+	int64_t start;
+	if (__builtin_add_overflow(base, fl->l_start, &start))
+		return -EOVERFLOW;
 	if (start < 0)
 		return -EINVAL;
+	int64_t len = fl->l_len;
+	if (len > 0 && len - 1 > INT64_MAX - start)
+		return -EOVERFLOW;
+	if (len < 0) {
+		if (start + len < 0)
+			return -EINVAL;
+		*s = (uint64_t)(start + len);
+		*e = (uint64_t)start - 1;
+		return 0;
+	}
 	*s = (uint64_t)start;
 	*e = len == 0 ? UINT64_MAX : (uint64_t)(start + len - 1);
 	return 0;
+}
+
+/*
+ * Absorbs into n (not yet in the list) the locks of its owner and type that
+ * touch it, as the kernel merges them: F_GETLK then reports the whole
+ * range.
+ */
+static void rlock_merge(struct vinode *v, struct rlock *n)
+{
+	for (struct rlock **p = &v->rlocks; *p;) {
+		struct rlock *l = *p;
+		if (l->owner != n->owner || l->type != n->type ||
+		    (l->end != UINT64_MAX && l->end + 1 < n->start) ||
+		    (n->end != UINT64_MAX && l->start > n->end + 1)) {
+			p = &l->next;
+			continue;
+		}
+		if (l->start < n->start)
+			n->start = l->start;
+		if (l->end > n->end)
+			n->end = l->end;
+		*p = l->next;
+		free(l);
+	}
+	n->next = v->rlocks;
 }
 
 static int rlock_set(struct vinode *v, const void *owner, bool wait,
@@ -134,6 +168,7 @@ static int rlock_set(struct vinode *v, const void *owner, bool wait,
 		return r;
 	}
 	*n = (struct rlock){v->rlocks, owner, s, e, fl->l_type};
+	rlock_merge(v, n);
 	v->rlocks = n;
 	pthread_cond_broadcast(&v->lk_cond);
 	return 0;
@@ -143,7 +178,7 @@ int rlock_fcntl(struct vinode *v, const void *owner, int cmd, struct flock *fl,
 		uint64_t cur)
 {
 	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK &&
-	    fl->l_type != F_UNLCK)
+	    (fl->l_type != F_UNLCK || cmd == F_GETLK))
 		return -EINVAL;
 	uint64_t s, e;
 	int r = rlock_range(v, fl, cur, &s, &e);
@@ -151,10 +186,7 @@ int rlock_fcntl(struct vinode *v, const void *owner, int cmd, struct flock *fl,
 		return r;
 	pthread_mutex_lock(&v->lk_mutex);
 	if (cmd == F_GETLK) {
-		struct rlock *l =
-		    fl->l_type == F_UNLCK
-			? NULL
-			: rlock_conflict(v, owner, fl->l_type, s, e);
+		struct rlock *l = rlock_conflict(v, owner, fl->l_type, s, e);
 		if (!l) {
 			fl->l_type = F_UNLCK;
 		} else {
@@ -243,6 +275,10 @@ static int do_fcntl(PMEMfilepool *pfp, PMEMfile *f, int cmd, va_list ap)
 		int fl = va_arg(ap, int);
 		if (o->flags & O_PATH)
 			return -EBADF;
+		/* as open(): O_NOATIME only for the owner (or CAP_FOWNER) */
+		if ((fl & O_NOATIME) && !(o->flags & O_NOATIME) &&
+		    !cred_is_owner(pfp, f->vinode->inode))
+			return -EPERM;
 		pthread_mutex_lock(&o->mutex);
 		o->flags = (o->flags & ~SETFL_MASK) | (fl & SETFL_MASK);
 		pthread_mutex_unlock(&o->mutex);
