@@ -51,9 +51,9 @@ expect "status of check with a damaged root inode" "$rc" 1
 expect "last line of check with a damaged root inode" \
 	"$(printf '%s\n' "$out" | tail -n 1)" "root.pool: damaged"
 
-# A file's first extent sent far outside the pool: reading the file makes
-# the library fault; the command says the pool is damaged (status 1), and
-# check finds the extent.
+# A file's first extent sent far outside the pool: the library refuses to
+# follow it, the read fails with EIO (status 1, no crash), and check finds
+# the extent.
 cp good.pool extent.pool
 ino=$("$PF" stat extent.pool /d/h | sed -n 's/^inode: *//p')
 # The inode number is the inode's offset: its mode field says so.
@@ -61,7 +61,7 @@ expect "mode at the offset of /d/h's inode" \
 	"$(od -An -tu4 -j "$ino" -N4 extent.pool | tr -d ' ')" 33188
 damage extent.pool $((ino + $(offset extent.pool inode.extent0.data))) \
 	'\000\000\000\000\000\100\000\000'
-expect_run 1 "" "pmemfile cat: extent.pool: the pool is damaged (a bad offset made the file system fault); see 'pmemfile check'" \
+expect_run 1 "" "pmemfile cat: /d/h: Input/output error" \
 	"$PF" cat extent.pool /d/h
 run "$PF" check extent.pool
 expect "status of check with a wild extent" "$rc" 1
