@@ -29,9 +29,9 @@ killed_tar()
 	sleep "$1"
 	kill -KILL "$(cat "$WORK/pid")" 2>/dev/null
 	wait $bg 2>/dev/null
-	if [ -n "$R" ]; then
-		"$TEST_BUILD/bin/pmemfile" check "$POOL" >"$WORK/check.out" 2>&1 ||
-			cat "$WORK/check.out"
+	if [ -n "$R" ] && ! "$TEST_BUILD/bin/pmemfile" check "$POOL" \
+		>"$WORK/check.out" 2>&1; then
+		cat "$WORK/check.out"
 	fi
 	echo "killed after $1 s: pool checked"
 	x rm -rf "$D/x"

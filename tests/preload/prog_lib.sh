@@ -121,7 +121,7 @@ prog_both()
 	[ "${PROG_MTIMES:-0}" = 1 ] && prog_mflag=-m
 	mkdir -p "$WORK/out.kernel" "$WORK/out.mount"
 
-	R= D=$KDIR O=$WORK/out.kernel "$2" >"$prog_w.k.raw"
+	R='' D=$KDIR O=$WORK/out.kernel "$2" >"$prog_w.k.raw"
 	[ "${PROG_NO_SHIM:-0}" = 1 ] && rm -rf "$MNT" && mkdir "$MNT"
 	R=pf D=$MNT O=$WORK/out.mount "$2" >"$prog_w.m.raw"
 

@@ -131,8 +131,8 @@ bench_fio()
 fio_pair()
 {
 	case $1 in
-	randread) dir=read ;;
-	randwrite) dir=write ;;
+	randread) dir="read" ;;
+	randwrite) dir="write" ;;
 	esac
 	new_pool "$(scaled 2048 128)M"
 	p=$(fio_iops "$1" "$2" "$MNT" $dir pf) || {
