@@ -18,6 +18,8 @@ workload()
 	$R cp "$WORK/data" "$D/file"
 	$R cp "$WORK/data" "$D/sub/deeper/file2"
 	x md5sum "$WORK/data"
+	$R cp "$WORK/outside" "$D/text"
+	x sh -c "cd '$D' && cat text"
 	x sh -c "cd '$D' && md5sum file"
 	x sh -c "cd '$D' && exec md5sum file"
 	x sh -c "cd '$D/sub' && md5sum ../file deeper/file2 ./deeper/../../file"
