@@ -85,9 +85,14 @@ static int64_t do_pwrite(PMEMfilepool *pfp, PMEMfile *f, const void *buf,
 	return r;
 }
 
-static size_t clamp_count(size_t count)
+/* As the kernel's rw_verify_area: a count or an end past the largest
+ * offset is EINVAL (before O_APPEND moves a write to the end). */
+static int check_range(uint64_t off, size_t count)
 {
-	return count > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : count;
+	if (count > (size_t)SSIZE_MAX || off > (uint64_t)INT64_MAX ||
+	    count > (uint64_t)INT64_MAX - off)
+		return -EINVAL;
+	return 0;
 }
 
 pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
@@ -96,10 +101,11 @@ pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 	int r = check_read(pfp, file);
 	if (r == 0 && offset < 0)
 		r = -EINVAL;
+	if (r == 0)
+		r = check_range((uint64_t)offset, count);
 	if (r)
 		return pf_ret(r);
-	return pf_ret(
-	    do_pread(pfp, file, buf, clamp_count(count), (uint64_t)offset));
+	return pf_ret(do_pread(pfp, file, buf, count, (uint64_t)offset));
 }
 
 pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
@@ -109,10 +115,11 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 	int r = check_write(pfp, file);
 	if (r == 0 && offset < 0)
 		r = -EINVAL;
+	if (r == 0)
+		r = check_range((uint64_t)offset, count);
 	if (r)
 		return pf_ret(r);
-	return pf_ret(do_pwrite(pfp, file, buf, clamp_count(count),
-				(uint64_t)offset, NULL));
+	return pf_ret(do_pwrite(pfp, file, buf, count, (uint64_t)offset, NULL));
 }
 
 pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
@@ -123,7 +130,9 @@ pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 		return pf_ret(r);
 	struct ofd *o = file->ofd;
 	pthread_mutex_lock(&o->mutex);
-	int64_t n = do_pread(pfp, file, buf, clamp_count(count), o->offset);
+	int64_t n = check_range(o->offset, count);
+	if (n == 0)
+		n = do_pread(pfp, file, buf, count, o->offset);
 	if (n > 0)
 		o->offset += (uint64_t)n;
 	pthread_mutex_unlock(&o->mutex);
@@ -138,9 +147,10 @@ pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 		return pf_ret(r);
 	struct ofd *o = file->ofd;
 	pthread_mutex_lock(&o->mutex);
-	uint64_t end;
-	int64_t n =
-	    do_pwrite(pfp, file, buf, clamp_count(count), o->offset, &end);
+	uint64_t end = o->offset;
+	int64_t n = check_range(o->offset, count);
+	if (n == 0)
+		n = do_pwrite(pfp, file, buf, count, o->offset, &end);
 	if (n >= 0)
 		o->offset = end;
 	pthread_mutex_unlock(&o->mutex);
@@ -207,6 +217,8 @@ pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 		r = iov_total(iov, iovcnt, &total);
 	if (r == 0 && offset < 0)
 		r = -EINVAL;
+	if (r == 0)
+		r = check_range((uint64_t)offset, total);
 	if (r)
 		return pf_ret(r);
 	return pf_ret(preadv_at(pfp, file, iov, iovcnt, (uint64_t)offset));
@@ -223,7 +235,9 @@ pmemfile_ssize_t pmemfile_readv(PMEMfilepool *pfp, PMEMfile *file,
 		return pf_ret(r);
 	struct ofd *o = file->ofd;
 	pthread_mutex_lock(&o->mutex);
-	int64_t n = preadv_at(pfp, file, iov, iovcnt, o->offset);
+	int64_t n = check_range(o->offset, total);
+	if (n == 0)
+		n = preadv_at(pfp, file, iov, iovcnt, o->offset);
 	if (n > 0)
 		o->offset += (uint64_t)n;
 	pthread_mutex_unlock(&o->mutex);
@@ -240,6 +254,8 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 		r = iov_total(iov, iovcnt, &total);
 	if (r == 0 && offset < 0)
 		r = -EINVAL;
+	if (r == 0)
+		r = check_range((uint64_t)offset, total);
 	if (r)
 		return pf_ret(r);
 	return pf_ret(
@@ -257,8 +273,10 @@ pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 		return pf_ret(r);
 	struct ofd *o = file->ofd;
 	pthread_mutex_lock(&o->mutex);
-	uint64_t end;
-	int64_t n = pwritev_at(pfp, file, iov, iovcnt, o->offset, total, &end);
+	uint64_t end = o->offset;
+	int64_t n = check_range(o->offset, total);
+	if (n == 0)
+		n = pwritev_at(pfp, file, iov, iovcnt, o->offset, total, &end);
 	if (n >= 0)
 		o->offset = end;
 	pthread_mutex_unlock(&o->mutex);
