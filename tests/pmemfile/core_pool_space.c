@@ -4,7 +4,8 @@
  * smallest libpmemobj makes) can be created and filled with files and
  * directories until ENOSPC; a file grows until the pool is full, not until
  * its big extents run out; statfs's f_bavail is within 10 % of what can
- * really be written; a full pool stays consistent.
+ * really be written; a directory grows until the pool is full, not until
+ * its hash table cannot double; a full pool stays consistent.
  */
 #include <libpmemfile-posix.h>
 #include <stdint.h>
@@ -129,12 +130,45 @@ static void two_files(void)
 	unlink(path);
 }
 
+/*
+ * Names in one directory of a 16 MiB pool until ENOSPC: when the pool has
+ * no room for a bigger hash table, the directory goes on with the one it
+ * has (8192 names at most before, ~14000 now).
+ */
+static void many_names(void)
+{
+	const char *path = core_pool_path("names.pool");
+	unlink(path);
+	PMEMfilepool *p = pmemfile_pool_create(path, 16 * MiB, 0600);
+	CORE_TRUE(p);
+	CORE_EQ(pmemfile_mkdir(p, "/n", 0755), 0);
+	int n = 0;
+	for (;; n++) {
+		char name[64];
+		snprintf(name, sizeof(name), "/n/f%06d-with-a-longer-name", n);
+		PMEMfile *f = pmemfile_open(p, name, O_CREAT | O_WRONLY, 0644);
+		if (!f) {
+			CORE_EQ(errno, ENOSPC);
+			break;
+		}
+		pmemfile_close(p, f);
+	}
+	if (n < 12000)
+		CORE_FAIL("ENOSPC after %d names in a 16 MiB pool", n);
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/n/f000000-with-a-longer-name", &st), 0);
+	pmemfile_pool_close(p);
+	check(path);
+	unlink(path);
+}
+
 int main(void)
 {
 	memset(buf, 'x', sizeof(buf));
 	small_pool();
 	full_write();
 	two_files();
+	many_names();
 	printf("small pools usable, writes fill pools to ENOSPC as statfs "
 	       "says\n");
 	return 0;
