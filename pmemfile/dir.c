@@ -115,16 +115,39 @@ static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
 	}
 }
 
-/* In a transaction: a table with room for one more entry at load <= 1/2. */
+/* In a transaction: a zeroed table of cap entries, NULL if the pool has
+ * no room for it. */
+static PMEMoid htab_alloc(uint64_t cap)
+{
+	return pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_HTAB,
+				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT);
+}
+
+/*
+ * In a transaction: a table with room for one more entry at load <= 1/2.
+ * A new table is one piece of the pool: when a nearly full pool cannot give
+ * it, the old table takes entries up to a load of 7/8 (longer probes, but
+ * no ENOSPC while the pool has room for the records).
+ */
 static void htab_make_room(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 {
-	if (d->htab && (d->nentries + d->ntomb + 1) * 2 <= d->htab_cap)
+	uint64_t load = d->nentries + d->ntomb + 1;
+	if (d->htab && load * 2 <= d->htab_cap)
 		return;
 	uint64_t cap = HTAB_MIN;
 	while (cap < (d->nentries + 1) * 4)
 		cap *= 2;
-	PMEMoid n =
-	    pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_HTAB, POBJ_XALLOC_ZERO);
+	PMEMoid n = htab_alloc(cap);
+	/* then the smallest table that brings the load back to 1/2 */
+	while (OID_IS_NULL(n) && cap / 2 >= load * 2 && cap / 2 >= HTAB_MIN) {
+		cap /= 2;
+		n = htab_alloc(cap);
+	}
+	if (OID_IS_NULL(n)) {
+		if (d->htab && load * 8 <= d->htab_cap * 7)
+			return;
+		pmemobj_tx_abort(ENOMEM);
+	}
 	if (d->htab) {
 		htab_fill(pmemobj_direct(n), cap, pf_ptr(pfp, d->htab),
 			  d->htab_cap);

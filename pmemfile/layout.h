@@ -82,14 +82,17 @@ struct pmemfile_dir_info {
 	uint64_t parent;
 	/* Live records in the blocks (".", ".." are not stored). */
 	uint64_t nentries;
-	/* Tombstones in htab; nentries + ntomb < htab_cap / 2 + 1. */
+	/*
+	 * Tombstones in htab; nentries + ntomb < htab_cap / 2 + 1, or up to
+	 * htab_cap * 7 / 8 when the pool had no room for a bigger table.
+	 */
 	uint64_t ntomb;
 	/*
 	 * Open-addressing hash table, htab_cap (a power of two) entries of
-	 * uint64_t: 0 free, UINT64_MAX tombstone, else
-	 * (hash >> 32) << 32 | (slot position + 1), where the position is
-	 * block index * PMEMFILE_DIR_SLOTS + slot index of the record start.
-	 * Every live record has exactly one entry.
+	 * uint64_t: 0 free, UINT64_MAX
+	 * tombstone, else (hash >> 32) << 32 | (slot position + 1), where the
+	 * position is block index * PMEMFILE_DIR_SLOTS + slot index of the
+	 * record start. Every live record has exactly one entry.
 	 */
 	uint64_t htab;
 	uint64_t htab_cap;
