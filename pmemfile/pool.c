@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "cred.h"
 #include "dir.h"
@@ -120,6 +122,30 @@ static void pool_free(PMEMfilepool *pfp)
 	free(pfp);
 }
 
+/*
+ * Bytes of the pool file: offsets read from the pool are checked against
+ * it. A device DAX has no file size: its size is in sysfs.
+ */
+static uint64_t pool_file_size(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return 0;
+	if (!S_ISCHR(st.st_mode))
+		return (uint64_t)st.st_size;
+	char sys[64];
+	snprintf(sys, sizeof(sys), "/sys/dev/char/%u:%u/size",
+		 major(st.st_rdev), minor(st.st_rdev));
+	FILE *f = fopen(sys, "r");
+	unsigned long long size = 0;
+	if (f) {
+		if (fscanf(f, "%llu", &size) != 1)
+			size = 0;
+		fclose(f);
+	}
+	return size;
+}
+
 static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 {
 	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
@@ -133,9 +159,15 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	/* start with the process's umask, as a kernel file system would */
 	pfp->umask = umask(022);
 	umask(pfp->umask);
-	struct stat st;
-	if (stat(path, &st) == 0)
-		pfp->pool_size = (uint64_t)st.st_size;
+	errno = 0;
+	pfp->pool_size = pool_file_size(path);
+	if (!pfp->pool_size) {
+		int e = errno ? errno : EINVAL;
+		pf_set_errormsg("%s: cannot find the size of the pool", path);
+		free(pfp);
+		errno = e;
+		return NULL;
+	}
 	/*
 	 * Populating ahead only pays on memory (pmem, or /dev/shm treated as
 	 * such); on a file cached from a disk it would write the whole file.
@@ -149,6 +181,7 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	pthread_mutex_init(&pfp->rename_lock, NULL);
 	if (cred_init(pfp)) {
 		pool_free(pfp);
+		errno = ENOMEM;
 		return NULL;
 	}
 	return pfp;
@@ -234,7 +267,7 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		pool_populate(pfp);
 	int r = pfp ? pool_register_classes(pfp->pop, pfp->pool_size,
 					    pfp->class_id, &pfp->nclasses)
-		    : -ENOMEM;
+		    : -errno;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
@@ -308,7 +341,7 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
 		pfp = pool_new(pop, pathname);
-		r = pfp ? pool_mount(pfp) : -ENOMEM;
+		r = pfp ? pool_mount(pfp) : -errno;
 	}
 	if (r) {
 		if (pfp) {
