@@ -523,6 +523,12 @@ static void check_tree(struct checker *c, struct pmemfile_super *s)
 
 int pmemfile_check_pool(const char *path, FILE *report)
 {
+	int fr = pool_file_check(path);
+	if (fr) {
+		if (report)
+			fprintf(report, "%s\n", pmemfile_errormsg());
+		return fr;
+	}
 	PMEMobjpool *pop = pmemobj_open(path, PMEMFILE_LAYOUT_NAME);
 	if (!pop)
 		return errno ? -errno : -EINVAL;

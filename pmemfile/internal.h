@@ -133,6 +133,10 @@ static inline void pf_time_now(struct pmemfile_time *t)
 int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			  int *nclasses);
 
+/* 0 if path may be given to pmemobj_open, else -EINVAL (errormsg set):
+ * a file too small for a pool would kill the process with SIGBUS. */
+int pool_file_check(const char *path);
+
 /* Bytes of the pool that files can fill, at best (an estimate). */
 uint64_t pool_usable_bytes(PMEMfilepool *pfp);
 

@@ -323,10 +323,41 @@ static int super_check(PMEMobjpool *pop, const char *path)
 	return 0;
 }
 
+/*
+ * Whether path may be handed to pmemobj_open, which dies of SIGBUS
+ * mapping a file too small for a pool header: a regular file must have a
+ * pool's minimum size, unless it is a pool set (a text file).
+ */
+int pool_file_check(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size >= (off_t)PMEMOBJ_MIN_POOL)
+		return 0; /* pmemobj_open reports what it finds */
+	char head[11] = {0};
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fread(head, 1, sizeof(head), f) != sizeof(head))
+			head[0] = 0;
+		fclose(f);
+	}
+	if (memcmp(head, "PMEMPOOLSET", sizeof(head)) == 0)
+		return 0;
+	pf_set_errormsg("%s: not a pmemfile pool (%lld bytes, less than a "
+			"pool's minimum)",
+			path, (long long)st.st_size);
+	return -EINVAL;
+}
+
 PMEMfilepool *pmemfile_pool_open(const char *pathname)
 {
 	if (!pathname) {
 		errno = EFAULT;
+		return NULL;
+	}
+	int fr = pool_file_check(pathname);
+	if (fr) {
+		errno = -fr;
 		return NULL;
 	}
 	PMEMobjpool *pop = pmemobj_open(pathname, PMEMFILE_LAYOUT_NAME);

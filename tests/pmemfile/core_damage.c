@@ -3,7 +3,8 @@
  * core_damage -- a pool damaged at a known place is refused or reported,
  * never followed out of the pool: a file's extent pointing far outside the
  * pool, a file's extent block chain, a directory record naming no inode, a
- * directory's hash table, and the superblock's inode array chain. Each
+ * directory's hash table, and the superblock's inode array chain (and an
+ * empty file is refused with EINVAL, not SIGBUS). Each
  * access gives EIO and pmemfile_errormsg names the inode; each runs in a
  * child, so that a crash is reported as such.
  */
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "pmemfile/check.h"
 #include "pmemfile/layout.h"
 
 static const char *pool;
@@ -142,6 +144,18 @@ static void d_htab(void)
 	stat_path("/d/x", dir_ino);
 }
 
+/* Not damage but no pool: an empty file is refused, by the checker too. */
+static void d_empty(void)
+{
+	int fd = open(pool, O_WRONLY | O_TRUNC);
+	CORE_TRUE(fd >= 0);
+	close(fd);
+	errno = 0;
+	CORE_TRUE(pmemfile_pool_open(pool) == NULL);
+	CORE_EQ(errno, EINVAL);
+	CORE_EQ(pmemfile_check_pool(pool, NULL), -EINVAL);
+}
+
 static void d_super(void)
 {
 	poke(super_off + offsetof(struct pmemfile_super, inode_arrays),
@@ -159,7 +173,7 @@ int main(void)
 	} cases[] = {
 	    {"extent data offset", d_extent},  {"extent block offset", d_block},
 	    {"record inode offset", d_record}, {"directory hash table", d_htab},
-	    {"inode array chain", d_super},
+	    {"inode array chain", d_super},    {"empty file", d_empty},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_pool();
