@@ -57,6 +57,17 @@ static const struct ref_case cases[] = {
 	     OPEN(1, "/l2", O_CREAT | O_WRONLY, 0644), WRITE(1, "now"),
 	     CLOSE(1), STAT("/dir/missing"), STAT("/l2"), SYMLINK("x", "/l3"),
 	     TRUNCATE("/l3", 10)),
+    REF_CASE("link-handle", OPEN(1, "/f", O_CREAT | O_WRONLY, 0644), CLOSE(1),
+	     SYMLINK("f", "/l"), MKDIR("/d", 0755), SYMLINK("../f", "/d/up"),
+	     OPEN(1, "/l", O_PATH | O_NOFOLLOW, 0), READLINKAT(1, "", 100),
+	     FSTATAT(1, "", AT_EMPTY_PATH),
+	     FSTATAT(1, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), FSTAT(1),
+	     READ(1, 1), OPEN(2, "/d", O_RDONLY | O_DIRECTORY, 0),
+	     READLINKAT(2, "up", 100), FSTATAT(2, "up", 0),
+	     OPENAT(3, 2, "up", O_RDONLY, 0), FSTAT(3),
+	     OPENAT(4, 2, "up/", O_RDONLY, 0), STAT("/d/up/"), STAT("/l/"),
+	     LSTAT("/l/"), SYMLINK("d", "/ld"), LSTAT("/ld/"), STAT("/ld/up"),
+	     READLINK("/ld/up", 100), UNLINK("/ld/up"), STAT("/d/up")),
 };
 
 int main(void)
