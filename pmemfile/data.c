@@ -124,21 +124,26 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 	if (r)
 		return r;
 	cred_kill_setid(pfp, v->inode);
-	uint64_t size = v->inode->size;
-	if (len < size) {
-		r = extent_punch(pfp, v,
-				 (len + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1),
-				 UINT64_MAX);
-		if (r)
-			return r;
-	} else if (len > size) {
-		extent_zero(pfp, v, size, len);
-	}
-	/* the size store is atomic: no transaction needed */
 	struct pmemfile_inode *in = v->inode;
+	uint64_t size = in->size;
+	if (len > size)
+		extent_zero(pfp, v, size, len);
+	/*
+	 * The size store is atomic: no transaction needed. A shrinking
+	 * truncate publishes the size before it frees the storage past it:
+	 * a crash in between leaves the new size over storage it does not
+	 * use (bytes past the size have no meaning), never the old size over
+	 * freed extents.
+	 */
 	in->size = len;
 	pf_time_now(&in->mtime);
 	in->ctime = in->mtime;
 	pmemobj_persist(pfp->pop, &in->size, 40);
+	/* on failure the storage stays the file's, freed when it shrinks or
+	 * goes */
+	if (len < size)
+		(void)extent_punch(pfp, v,
+				   (len + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1),
+				   UINT64_MAX);
 	return 0;
 }
