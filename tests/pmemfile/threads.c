@@ -12,8 +12,10 @@
  * a directory into itself or its own subtree must fail with EINVAL); the
  * tree must stay a tree holding each directory once. Phase 4: threads list
  * a directory in small pieces while others create and unlink names in it;
- * each listing holds every unchanging name once and no name twice. The
- * checker then accepts the pool. An alarm turns a deadlock into a failure.
+ * each listing holds every unchanging name once and no name twice. Phase 5:
+ * a file replaced by rename again and again is never missing to a reader,
+ * nor torn. The checker then accepts the pool. An alarm turns a deadlock into a
+ * failure.
  */
 #include "check.h"
 #include "tcheck.h"
@@ -503,6 +505,79 @@ static void phase_listing(void)
 		       spurious_einval);
 }
 
+/*
+ * A name replaced by rename is never missing: writers publish new versions
+ * of /r/file with rename("/r/tmpN", "/r/file") while readers open it.
+ */
+static volatile int replacing;
+
+static void *replace_worker(void *p)
+{
+	unsigned t = (unsigned)(uintptr_t)p;
+	char tmp[32], data[256];
+	snprintf(tmp, sizeof(tmp), "/r/tmp%u", t);
+	for (unsigned v = 1; replacing && !failed; v++) {
+		PMEMfile *f = pmemfile_open(
+		    pfp, tmp,
+		    PMEMFILE_O_CREAT | PMEMFILE_O_TRUNC | PMEMFILE_O_WRONLY,
+		    0644);
+		if (!f)
+			TH_FAIL("create %s: %s", tmp, strerrorname_np(errno));
+		memset(data, (int)('a' + (t * 7 + v) % 26), sizeof(data));
+		if (pmemfile_write(pfp, f, data, sizeof(data)) != sizeof(data))
+			TH_FAIL("write %s: %s", tmp, strerrorname_np(errno));
+		pmemfile_close(pfp, f);
+		if (pmemfile_rename(pfp, tmp, "/r/file"))
+			TH_FAIL("rename %s: %s", tmp, strerrorname_np(errno));
+	}
+	return NULL;
+}
+
+static void *open_worker(void *p)
+{
+	(void)p;
+	char data[512];
+	for (unsigned r = 0; r < rounds * 4 && !failed; r++) {
+		PMEMfile *f = pmemfile_open(pfp, "/r/file", PMEMFILE_O_RDONLY);
+		if (!f)
+			TH_FAIL("/r/file missing while replaced: %s",
+				strerrorname_np(errno));
+		pmemfile_ssize_t n = pmemfile_read(pfp, f, data, sizeof(data));
+		pmemfile_close(pfp, f);
+		if (n != 256)
+			TH_FAIL("a version of /r/file of %zd bytes", n);
+		for (int i = 1; i < 256; i++)
+			if (data[i] != data[0])
+				TH_FAIL("a torn version of /r/file");
+	}
+	return NULL;
+}
+
+static void phase_replace(void)
+{
+	pthread_t w[NTHREADS / 2], rd[NTHREADS / 2];
+	char data[256];
+	T_EQ(pmemfile_mkdir(pfp, "/r", 0755), 0);
+	PMEMfile *f = pmemfile_open(pfp, "/r/file",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	memset(data, 'z', sizeof(data));
+	T_EQ(pmemfile_write(pfp, f, data, sizeof(data)), sizeof(data));
+	pmemfile_close(pfp, f);
+	replacing = 1;
+	for (uintptr_t t = 0; t < NTHREADS / 2; t++)
+		T_EQ(pthread_create(&w[t], NULL, replace_worker, (void *)t), 0);
+	for (unsigned t = 0; t < NTHREADS / 2; t++)
+		T_EQ(pthread_create(&rd[t], NULL, open_worker, NULL), 0);
+	for (unsigned t = 0; t < NTHREADS / 2; t++)
+		pthread_join(rd[t], NULL);
+	replacing = 0;
+	for (unsigned t = 0; t < NTHREADS / 2; t++)
+		pthread_join(w[t], NULL);
+	if (failed)
+		exit(1);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -526,6 +601,7 @@ int main(int argc, char *argv[])
 	phase_names();
 	phase_tree();
 	phase_listing();
+	phase_replace();
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(path, stdout), 0);
 	printf("%d threads, %u rounds: no torn or lost data, no lost names\n",
