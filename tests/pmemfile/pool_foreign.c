@@ -103,17 +103,10 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(dir, sizeof(dir), "%s", t && *t ? t : "/dev/shm");
 
-	/*
-	 * Known library bug: libpmemobj 1.12 dies of SIGBUS mapping an empty
-	 * file, and pmemfile_pool_open does not refuse it first.
-	 */
+	/* libpmemobj 1.12 itself dies of SIGBUS mapping an empty file */
 	make_path(path, "empty");
 	write_file(path, 0, 0);
-	if (getenv("REF_KNOWN_BUGS") && !strcmp(getenv("REF_KNOWN_BUGS"), "1"))
-		expect_refused(path, "an empty file");
-	else
-		printf("not run: an empty file (known library bug: SIGBUS in "
-		       "pmemobj_open)\n");
+	expect_refused(path, "an empty file");
 	make_path(path, "short");
 	write_file(path, 65536, 1);
 	expect_refused(path, "a 64 KiB file of random bytes");
