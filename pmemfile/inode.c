@@ -45,20 +45,56 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Records off in the sorted list of arrays (under ialloc_lock). */
+/* A buffer with room for one more array offset (under ialloc_lock). */
+static uint64_t *iarrays_room(PMEMfilepool *pfp)
+{
+	size_t n = pfp->niarrays;
+	if (n < pfp->iarrays_cap)
+		return pfp->iarrays;
+	size_t cap = n ? 2 * n : 16;
+	uint64_t *buf = malloc(cap * sizeof(*buf));
+	uint64_t **r =
+	    realloc(pfp->iarrays_retired, (pfp->nretired + 1) * sizeof(*r));
+	if (r)
+		pfp->iarrays_retired = r;
+	if (!buf || !r) {
+		free(buf);
+		return NULL;
+	}
+	if (n)
+		memcpy(buf, pfp->iarrays, n * sizeof(*buf));
+	pfp->iarrays_cap = cap;
+	return buf;
+}
+
+/*
+ * Records off in the sorted list of arrays (under ialloc_lock), as a
+ * seqlock writer: readers that overlap retry. A new buffer is published
+ * before the count that needs it.
+ */
 static int iarrays_add(PMEMfilepool *pfp, uint64_t off)
 {
-	uint64_t *n = realloc(pfp->iarrays, (pfp->niarrays + 1) * sizeof(*n));
-	if (!n)
+	uint64_t *cur = pfp->iarrays;
+	uint64_t *buf = iarrays_room(pfp);
+	if (!buf)
 		return -ENOMEM;
-	pfp->iarrays = n;
-	size_t i = pfp->niarrays;
-	while (i > 0 && n[i - 1] > off) {
-		n[i] = n[i - 1];
+	size_t n = pfp->niarrays;
+	size_t i = n;
+	while (i > 0 && buf[i - 1] > off)
 		i--;
+	unsigned seq = pfp->iarrays_seq;
+	__atomic_store_n(&pfp->iarrays_seq, seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	for (size_t j = n; j > i; j--)
+		__atomic_store_n(&buf[j], buf[j - 1], __ATOMIC_RELAXED);
+	__atomic_store_n(&buf[i], off, __ATOMIC_RELAXED);
+	if (buf != cur) {
+		__atomic_store_n(&pfp->iarrays, buf, __ATOMIC_RELEASE);
+		if (cur)
+			pfp->iarrays_retired[pfp->nretired++] = cur;
 	}
-	n[i] = off;
-	pfp->niarrays++;
+	__atomic_store_n(&pfp->niarrays, n + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&pfp->iarrays_seq, seq + 2, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -83,6 +119,7 @@ int inode_arrays_load(PMEMfilepool *pfp)
 		off = ((struct pmemfile_inode_array *)pf_ptr(pfp, off))->next;
 	}
 	pfp->niarrays = n;
+	pfp->iarrays_cap = n;
 	if (n)
 		qsort(pfp->iarrays, n, sizeof(uint64_t), cmp_u64);
 	for (size_t i = 1; i < n; i++)
@@ -96,31 +133,44 @@ int inode_arrays_load(PMEMfilepool *pfp)
 	return 0;
 }
 
-bool inode_off_valid(PMEMfilepool *pfp, uint64_t off)
+/* Whether off is a slot of the array that starts at the last of a[0..n)
+ * at or below it. */
+static bool slot_in(const uint64_t *a, size_t n, uint64_t off)
 {
-	pthread_mutex_lock(&pfp->ialloc_lock);
-	size_t lo = 0, hi = pfp->niarrays;
-	/* the last array starting at or below off */
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (pfp->iarrays[mid] <= off)
+		if (__atomic_load_n(&a[mid], __ATOMIC_RELAXED) <= off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	bool ok = false;
-	if (lo > 0) {
-		uint64_t rel = off - pfp->iarrays[lo - 1];
-		ok = rel >= offsetof(struct pmemfile_inode_array, inodes) &&
-		     rel < PMEMFILE_INODE_ARRAY_SIZE &&
-		     (rel - offsetof(struct pmemfile_inode_array, inodes)) %
-			     sizeof(struct pmemfile_inode) ==
-			 0 &&
-		     rel + sizeof(struct pmemfile_inode) <=
-			 PMEMFILE_INODE_ARRAY_SIZE;
+	if (lo == 0)
+		return false;
+	uint64_t rel = off - __atomic_load_n(&a[lo - 1], __ATOMIC_RELAXED);
+	uint64_t first = offsetof(struct pmemfile_inode_array, inodes);
+	return rel >= first &&
+	       rel + sizeof(struct pmemfile_inode) <=
+		   PMEMFILE_INODE_ARRAY_SIZE &&
+	       (rel - first) % sizeof(struct pmemfile_inode) == 0;
+}
+
+/* A seqlock reader: no lock shared by the threads that look inodes up. */
+bool inode_off_valid(PMEMfilepool *pfp, uint64_t off)
+{
+	for (;;) {
+		unsigned s =
+		    __atomic_load_n(&pfp->iarrays_seq, __ATOMIC_ACQUIRE);
+		if (s & 1)
+			continue;
+		size_t n = __atomic_load_n(&pfp->niarrays, __ATOMIC_ACQUIRE);
+		const uint64_t *a =
+		    __atomic_load_n(&pfp->iarrays, __ATOMIC_ACQUIRE);
+		bool ok = slot_in(a, n, off);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&pfp->iarrays_seq, __ATOMIC_RELAXED) == s)
+			return ok;
 	}
-	pthread_mutex_unlock(&pfp->ialloc_lock);
-	return ok;
 }
 
 int inode_slots_scan(PMEMfilepool *pfp)

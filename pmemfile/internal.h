@@ -65,9 +65,17 @@ struct pmemfilepool {
 
 	struct vinode_shard shards[VINODE_SHARDS];
 
-	/* inode array offsets, sorted: what an inode offset may point in */
+	/*
+	 * Inode array offsets, sorted: what an inode offset may point in.
+	 * Read without a lock (inode_off_valid): changed under ialloc_lock
+	 * inside an odd iarrays_seq, a grown buffer replaces the old one,
+	 * which stays readable (retired) until the pool is closed.
+	 */
 	uint64_t *iarrays;
-	size_t niarrays;
+	size_t niarrays, iarrays_cap;
+	unsigned iarrays_seq;
+	uint64_t **iarrays_retired;
+	size_t nretired;
 
 	pthread_mutex_t ialloc_lock; /* free inode slots, iarrays */
 	uint64_t *free_inodes;

@@ -118,6 +118,9 @@ static void pool_free(PMEMfilepool *pfp)
 	cred_fini(pfp);
 	free(pfp->free_inodes);
 	free(pfp->iarrays);
+	for (size_t i = 0; i < pfp->nretired; i++)
+		free(pfp->iarrays_retired[i]);
+	free(pfp->iarrays_retired);
 	free((void *)pfp->populated);
 	free(pfp);
 }
