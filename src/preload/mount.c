@@ -42,11 +42,7 @@ static void mount_complain(const char *fmt, const char *arg)
 		syscall_no_intercept(SYS_exit_group, 1);
 }
 
-/*
- * Makes an absolute mount point canonical: no "." or ".." components,
- * no repeated or trailing slashes. Returns its length, or 0 if invalid.
- */
-static size_t mount_canonical(char *p)
+size_t mount_canonical(char *p)
 {
 	size_t out = 0;
 	const char *s = p;

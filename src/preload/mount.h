@@ -42,6 +42,13 @@ extern int mount_count;
 /* Parses PMEMFILE_POOLS; a malformed entry is reported and skipped. */
 void mount_init(const char *pools);
 
+/*
+ * Makes an absolute path canonical in place, lexically: no "." or ".."
+ * components, no repeated or trailing slashes. Returns its length, 0 for
+ * "/" or a relative path.
+ */
+size_t mount_canonical(char *p);
+
 /* The mount whose mount point is exactly path[0..len), or NULL. */
 struct preload_mount *mount_find_exact(const char *path, size_t len);
 

@@ -396,6 +396,9 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 		if (m != NULL) {
 			int ret = walk_enter(w, m, w->buf);
 			w->crossed = false;
+			/* never the kernel's cwd instead: a pool that failed */
+			if (ret == -ENOENT)
+				ret = -EIO;
 			return ret ? ret : 1;
 		}
 	}

@@ -143,11 +143,42 @@ static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 				      memory_order_relaxed);
 }
 
+/*
+ * PMEMFILE_CD in a mount (what execve passes on): the directory is kept as
+ * a path, without the pool. The pool may be held by another process now
+ * (the parent, the other side of a pipeline), and a process that stayed in
+ * the kernel's directory instead would read other files by their relative
+ * names. Each use of the directory goes through the gate, which fails with
+ * EIO while the pool cannot be had. The path is made canonical lexically;
+ * the shim passes one without symlinks.
+ */
+static bool preload_start_in_mount(const char *dir)
+{
+	char canon[PMEMFILE_PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (dir[0] != '/' || n >= sizeof(canon))
+		return false;
+	memcpy(canon, dir, n + 1);
+	if (mount_canonical(canon) == 0)
+		return false;
+	struct preload_mount *m = mount_find_prefix(canon);
+	if (m == NULL)
+		return false;
+	cwd_set(m, canon[m->path_len] ? canon + m->path_len : "/");
+	if (log_enabled())
+		log_printf("PMEMFILE_CD: %s, the pool opens at its first use",
+			   canon);
+	return true;
+}
+
 /* PMEMFILE_CD: start in that directory (of a mount, or the kernel's). */
 static void preload_start_dir(const char *dir)
 {
 	long a[6] = {(long)dir};
 
+	if (preload_start_in_mount(dir))
+		return;
 	preload_guard = 1;
 	long ret = sys_chdir(a);
 	preload_guard = 0;

@@ -12,6 +12,7 @@
 
 #include "cwd.h"
 #include "libsyscall_intercept_hook_point.h"
+#include "mount.h"
 #include "path.h"
 #include "sys.h"
 
@@ -91,7 +92,12 @@ SYS_HANDLER(getcwd)
 
 	if (m == NULL)
 		return busy ? -EDEADLK : PRELOAD_PASS;
-	preload_routed = 1;
+	/* the gate, as for a relative path: EIO while the pool is held */
+	PMEMfilepool *pfp;
+	int err = pool_acquire(m, &pfp);
+	if (err)
+		return err == -ENOENT ? -EIO : err;
+	pool_release(m);
 	size_t mlen = m->path_len;
 	size_t plen = path[1] ? strlen(path) : 0;
 	size_t need = mlen + plen + 1;
