@@ -182,6 +182,7 @@ SYS_HANDLER(getcwd);
 /* sys_misc.c */
 SYS_HANDLER(ioctl);
 SYS_HANDLER(mmap);
+SYS_HANDLER(epoll_ctl);
 SYS_HANDLER(flock);
 SYS_HANDLER(fd_unsupported);
 SYS_HANDLER(path_unsupported);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -69,6 +70,26 @@ SYS_HANDLER(ioctl)
 	if (a[1] == FIOCLEX || a[1] == FIONCLEX)
 		return PRELOAD_PASS;
 	SYS_ON_POOL_FD(a[0], ioctl_pool(&u, (unsigned long)a[1], a[2]));
+}
+
+/*
+ * epoll: a regular file cannot be watched (EPERM), and an O_PATH
+ * descriptor is no file for it (EBADF), whatever the operation; the
+ * placeholder, an eventfd, could be watched, so the call is answered here.
+ */
+SYS_HANDLER(epoll_ctl)
+{
+	struct preload_file *f = fd_get((int)a[2]);
+
+	if (f == NULL)
+		return PRELOAD_PASS;
+	bool path_only = (f->flags & O_PATH) != 0;
+	fd_put(f);
+	preload_routed = 1;
+	/* the kernel looks at the epoll descriptor first */
+	if (path_only || syscall_no_intercept(SYS_fcntl, a[0], F_GETFD) < 0)
+		return -EBADF;
+	return -EPERM;
 }
 
 SYS_HANDLER(flock)

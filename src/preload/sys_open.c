@@ -188,10 +188,27 @@ static long fcntl_dup(const long a[6], struct preload_file *f)
 	return fd;
 }
 
+/*
+ * The kernel's O_LARGEFILE: a 64-bit kernel sets it on every open file but
+ * an O_PATH one and F_GETFL shows it, while the C library's O_LARGEFILE
+ * is 0 on x86_64.
+ */
+#define FCNTL_KERNEL_O_LARGEFILE 0100000
+
+static long fcntl_getfl(struct fd_use *u)
+{
+	long fl = sys_result(pmemfile_fcntl(u->pfp, u->f->file, F_GETFL));
+
+	if (fl >= 0 && !(fl & O_PATH))
+		fl |= FCNTL_KERNEL_O_LARGEFILE;
+	return fl;
+}
+
 static long fcntl_pool(const long a[6], struct fd_use *u)
 {
 	switch (a[1]) {
 	case F_GETFL:
+		return fcntl_getfl(u);
 	case F_SETFL:
 		return sys_result(
 		    pmemfile_fcntl(u->pfp, u->f->file, (int)a[1], (int)a[2]));

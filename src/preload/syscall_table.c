@@ -2,8 +2,8 @@
 /*
  * syscall_table.c -- the routed system calls: one handler each, indexed by
  * number. A call with no entry goes to the kernel without anything else
- * being looked at. poll, select and epoll need no entry: the placeholder
- * of a pool descriptor is always ready, as a regular file is.
+ * being looked at. poll and select need no entry: the placeholder of a
+ * pool descriptor is always ready, as a regular file is.
  */
 #include <sys/syscall.h>
 
@@ -116,6 +116,7 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
 
     F(ioctl, ioctl),
     E(mmap, mmap, 0),
+    E(epoll_ctl, epoll_ctl, 0),
     F(flock, flock),
     E(chroot, path_unsupported, P(0)),
     E(acct, path_unsupported, P(0)),

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -660,6 +661,46 @@ static void fam_poll(void)
 	T(close(fd));
 }
 
+/*
+ * F_GETFL shows what the kernel shows (O_LARGEFILE on a 64-bit kernel, but
+ * not for O_PATH); epoll refuses a regular file (EPERM).
+ */
+static void fam_fdflags(void)
+{
+	static const int modes[] = {O_RDONLY,
+				    O_WRONLY | O_APPEND,
+				    O_RDWR | O_NONBLOCK,
+				    O_RDONLY | O_DIRECTORY,
+				    O_PATH,
+				    O_PATH | O_DIRECTORY};
+	static const char *const names[] = {"f", "f", "f", "dir", "f", "dir"};
+	int ep = T(epoll_create1(EPOLL_CLOEXEC));
+
+	T(close(T(open(in("f"), O_CREAT | O_WRONLY, 0644))));
+	T(mkdir(in("dir"), 0755));
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); ++i) {
+		printf("mode %#o on %s\n", modes[i], names[i]);
+		int fd = T(open(in(names[i]), modes[i]));
+		long fl = T(fcntl(fd, F_GETFL));
+		printf("F_GETFL %#lo\n", fl);
+		struct epoll_event ev = {.events = EPOLLIN};
+		T(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+		T(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev));
+		T(epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL));
+		T(epoll_ctl(-1, EPOLL_CTL_ADD, fd, &ev));
+		T(close(fd));
+	}
+	int fd = T(open(in("f"), O_RDWR));
+	T(fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK));
+	printf("F_GETFL %#lo\n", (long)fcntl(fd, F_GETFL));
+	T(fcntl(fd, F_SETFL, 0));
+	printf("F_GETFL %#lo\n", (long)fcntl(fd, F_GETFL));
+	struct epoll_event ev;
+	T(epoll_wait(ep, &ev, 1, 0));
+	T(close(fd));
+	T(close(ep));
+}
+
 /* mmap: private mappings; shared writable ones are refused under shim. */
 static void fam_mmap(void)
 {
@@ -934,6 +975,8 @@ int main(int argc, char *argv[])
 		fam_procfd();
 	else if (!strcmp(f, "poll"))
 		fam_poll();
+	else if (!strcmp(f, "fdflags"))
+		fam_fdflags();
 	else if (!strcmp(f, "mmap"))
 		fam_mmap();
 	else if (!strcmp(f, "fork"))
