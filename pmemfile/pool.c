@@ -26,10 +26,12 @@
  * the heap's 256 KiB chunks in one piece, and its free units serve no other
  * class: big units come in big runs (1 MiB runs for 4 KiB units up to
  * 64 MiB runs for 4 MiB units) in big pools, but a run is never more than
- * 1/16 of the pool, so that a small pool (8 MiB: 17 chunks) holds runs of
- * every class it uses. The allocator gives a run of n units' worth two
- * units less (its header, the alignment), so a class is used only where a
- * run has at least 16 units' worth.
+ * 1/8 of the pool (1/16 below 16 MiB), so that a small pool (8 MiB: 17
+ * chunks) holds runs of every class it uses. The allocator gives a run of
+ * n units' worth two units less (its header, the alignment), so a class is
+ * used only where a run has at least 32 units' worth (6 % lost). Measured
+ * (1 MiB writes into a new pool): 8 MiB 3.3 MiB, 16 MiB 10.4, 64 MiB 55.8,
+ * 512 MiB 487.
  */
 #define CHUNK (256ULL << 10)
 static const uint64_t run_bytes[EXTENT_CLASSES] = {
@@ -40,11 +42,12 @@ static const uint64_t run_bytes[EXTENT_CLASSES] = {
 static unsigned class_units(int c, uint64_t pool_size)
 {
 	uint64_t unit = EXTENT_MIN << (2 * c);
-	uint64_t cap = pool_size / 16 / CHUNK * CHUNK;
+	uint64_t cap = pool_size / (pool_size < (16 << 20) ? 16 : 8);
+	cap = cap / CHUNK * CHUNK;
 	if (cap < 2 * CHUNK)
 		cap = 2 * CHUNK;
 	uint64_t bytes = run_bytes[c] < cap ? run_bytes[c] : cap;
-	if (unit > bytes / 16)
+	if (unit > bytes / 32)
 		return 0;
 	return (unsigned)(bytes / unit - 1);
 }
