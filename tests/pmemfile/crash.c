@@ -32,8 +32,6 @@
 
 static char pool_path[4096], log_path[4096];
 static unsigned long seed, iter;
-static int known_bugs;		     /* REF_KNOWN_BUGS=1 */
-static unsigned long torn_truncates; /* states of that bug tolerated */
 
 struct actual {
 	int dir[CM_DIRS];
@@ -423,33 +421,6 @@ static void dump_states(const struct cm_model *without,
 	}
 }
 
-/*
- * Known library bug: a truncate that shrinks a file frees the extents past
- * the new length in one transaction and stores the size after it, so a kill
- * in between leaves the old size with zeros where whole extents were. Such a
- * state is tolerated (and counted) unless REF_KNOWN_BUGS=1; NULL if a is it.
- */
-static const char *torn_truncate(struct cm_model *m, const struct actual *a,
-				 const struct cm_rec *r)
-{
-	int i = m->slot[r->a];
-	const struct cm_inode *in = &m->ino[i];
-	const char *d = differs(m, a, i);
-	if (d)
-		return d;
-	if (r->off >= in->size || a->size[r->a] != in->size)
-		return "not a torn truncate";
-	const unsigned char *got = a->data[r->a];
-	for (uint64_t j = 0; j < in->size; j++) {
-		int zeroed = j >= r->off && got[j] == 0;
-		if (got[j] != in->data[j] && !zeroed)
-			return "not a torn truncate";
-	}
-	/* the pool's state is what the model holds from now on */
-	memcpy(m->ino[i].data, got, in->size);
-	return NULL;
-}
-
 /* Replays the log into m; returns the operation in flight, if any. */
 static int replay(struct cm_model *m, struct cm_rec *inflight)
 {
@@ -514,11 +485,6 @@ static void verify(struct cm_model *m, struct actual *a, struct cm_model *tmp)
 		C_FAIL("write in flight (slot %d, %u bytes): %s", r.a, r.len,
 		       p);
 	}
-	if (r.op == CM_TRUNCATE && !known_bugs && !torn_truncate(m, a, &r)) {
-		torn_truncates++;
-		check_inodes(m, &stats);
-		return;
-	}
 	dump_states(m, tmp, a);
 	C_FAIL("operation %s in flight (a %d, b %d): without it %s; with it "
 	       "%s",
@@ -548,8 +514,6 @@ int main(int argc, char *argv[])
 	unsigned long iters =
 	    env_ul("CRASH_ITERS", env_ul("STRESS", 0) ? 10000 : 1000);
 	printf("crash: seed %lu, %lu kills\n", seed, iters);
-	known_bugs =
-	    getenv("REF_KNOWN_BUGS") && !strcmp(getenv("REF_KNOWN_BUGS"), "1");
 
 	unlink(pool_path);
 	PMEMfilepool *pfp = pmemfile_pool_create(pool_path, POOL_SIZE, 0600);
@@ -593,11 +557,6 @@ int main(int argc, char *argv[])
 	}
 	printf("%lu kills, %lu acknowledged operations, all consistent\n",
 	       iters, ops);
-	if (torn_truncates)
-		printf("known library bug seen %lu times: a shrinking truncate "
-		       "cut by the kill left the old size with zeroed "
-		       "extents (REF_KNOWN_BUGS=1 fails on it)\n",
-		       torn_truncates);
 	cm_free(&m);
 	cm_free(&tmp);
 	return 0;
