@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dir.h"
 #include "layout.h"
@@ -72,6 +73,22 @@ void dir_init(struct pmemfile_inode *in, uint64_t parent)
 	in->nlink = 2;
 }
 
+/* The hint of dir if it matches its table, else NULL. */
+static const uint64_t *hint_of(struct vinode *dir)
+{
+	const uint64_t *h = __atomic_load_n(&dir->dhint, __ATOMIC_ACQUIRE);
+	return h && h[0] == dir->inode->dir.htab ? h + 1 : NULL;
+}
+
+/* Starts fetching the inode at ino (a hint: checked before it is used). */
+static void prefetch_inode(PMEMfilepool *pfp, uint64_t ino)
+{
+	if (!pf_in_pool(pfp, ino, sizeof(struct pmemfile_inode)))
+		return;
+	for (int l = 0; l < 4; l++)
+		__builtin_prefetch(pfp->base + ino + 64 * l);
+}
+
 uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		    size_t len, uint64_t *pos)
 {
@@ -79,10 +96,12 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	if (!d->htab)
 		return 0;
 	const uint64_t *tab = pf_ptr(pfp, d->htab);
+	const uint64_t *hint = hint_of(dir);
 	uint64_t tag = dir_name_hash(name, len) >> 32;
 	size_t mask = d->htab_cap - 1;
 	for (size_t i = htab_index(tag, d->htab_cap);; i = (i + 1) & mask) {
 		uint64_t e = tab[i];
+		uint64_t h = hint ? hint[i] : 0;
 		if (e == 0)
 			return 0;
 		if (e == HTAB_TOMB || (e >> 32) != tag)
@@ -91,6 +110,8 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		/* damage: a position past the blocks names nothing */
 		if (p >= d->nblocks * PMEMFILE_DIR_SLOTS)
 			continue;
+		if (h)
+			prefetch_inode(pfp, h);
 		struct pmemfile_dirent *r = record_at(pfp, d, p);
 		if (r->namelen == len && memcmp(r->name, name, len) == 0) {
 			if (pos)
@@ -98,6 +119,53 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 			return r->ino;
 		}
 	}
+}
+
+/* Tables smaller than this stay in the caches: no hint. */
+#define HINT_MIN_CAP 4096
+
+static uint64_t *hint_build(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
+{
+	size_t bytes = (d->htab_cap + 1) * sizeof(uint64_t);
+	uint64_t *h = calloc(1, bytes);
+	if (!h)
+		return NULL;
+	/* fewer TLB misses for a big table, where the kernel allows it */
+	(void)madvise((void *)((uintptr_t)h & ~(uintptr_t)4095), bytes,
+		      MADV_HUGEPAGE);
+	const uint64_t *tab = pf_ptr(pfp, d->htab);
+	h[0] = d->htab;
+	for (uint64_t i = 0; i < d->htab_cap; i++) {
+		uint64_t e = tab[i];
+		if (e == 0 || e == HTAB_TOMB)
+			continue;
+		uint64_t p = (e & 0xffffffffu) - 1;
+		if (p < d->nblocks * PMEMFILE_DIR_SLOTS)
+			h[1 + i] = record_at(pfp, d, p)->ino;
+	}
+	return h;
+}
+
+uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
+			  const char *name, size_t len)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	if (d->htab && d->htab_cap >= HINT_MIN_CAP &&
+	    !__atomic_load_n(&dir->dhint, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&dir->ext_build);
+		if (!dir->dhint)
+			__atomic_store_n(&dir->dhint, hint_build(pfp, d),
+					 __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&dir->ext_build);
+	}
+	return dir_lookup(pfp, dir, name, len, NULL);
+}
+
+/* Under the exclusive lock: the hint goes (a new table, an abort). */
+static void hint_drop(struct vinode *dir)
+{
+	free(dir->dhint);
+	dir->dhint = NULL;
 }
 
 /* Fills a fresh table of cap entries from the entries of the old one. */
@@ -159,8 +227,8 @@ static void htab_make_room(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 	d->ntomb = 0;
 }
 
-static void htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
-			uint64_t tag, uint64_t pos)
+static size_t htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
+			  uint64_t tag, uint64_t pos)
 {
 	uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
@@ -171,6 +239,7 @@ static void htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
 		d->ntomb--;
 	tx_add(pfp, &tab[i], 8);
 	tab[i] = (tag << 32) | (pos + 1);
+	return i;
 }
 
 static uint64_t *htab_slot_of(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
@@ -222,6 +291,7 @@ static void vdir_candidate(struct vdir *vd, size_t b)
 
 void dir_vfree(struct vinode *v)
 {
+	hint_drop(v);
 	if (!v->vdir)
 		return;
 	free(v->vdir->used);
@@ -365,7 +435,11 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	memcpy(r->name, name, len);
 	vdir_mark(dir->vdir, pos, n, true);
 	htab_make_room(pfp, d);
-	htab_insert(pfp, d, dir_name_hash(name, len) >> 32, pos);
+	size_t i = htab_insert(pfp, d, dir_name_hash(name, len) >> 32, pos);
+	if (dir->dhint && dir->dhint[0] == d->htab)
+		dir->dhint[1 + i] = ino;
+	else if (dir->dhint)
+		hint_drop(dir);
 	d->nentries++;
 }
 

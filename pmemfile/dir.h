@@ -17,6 +17,10 @@
  */
 uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		    size_t len, uint64_t *pos);
+/* The same, building first the directory's volatile hint of inode offsets
+ * if it has none (for lookups that go on to read the inode). */
+uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
+			  const char *name, size_t len);
 
 /* In a transaction, under the exclusive lock: a new record; updates the
  * entry count and times of dir. After an abort, call dir_abort(). */

@@ -67,7 +67,7 @@ static int stat_last(PMEMfilepool *pfp, struct walk *w, bool follow,
 	if (r)
 		return r;
 	vinode_rdlock(w->dir);
-	uint64_t ino = dir_lookup(pfp, w->dir, w->name, w->namelen, NULL);
+	uint64_t ino = dir_lookup_inode(pfp, w->dir, w->name, w->namelen);
 	bool valid = ino && inode_off_valid(pfp, ino);
 	const struct pmemfile_inode *in = valid ? pf_ptr(pfp, ino) : NULL;
 	struct vinode *v = NULL;

@@ -45,6 +45,13 @@ struct vinode {
 
 	/* Directories: free slots of the blocks, built on first insert. */
 	struct vdir *vdir;
+	/*
+	 * Directories: the inode offset of each hash table entry (dhint[1 +
+	 * i]) for the table at dhint[0], so that a lookup fetches the inode
+	 * and the record at once. Built by a stat (under ext_build), freed
+	 * under the exclusive lock; only a hint: the record decides.
+	 */
+	uint64_t *dhint;
 
 	/* Advisory locks (fcntl record locks and flock). */
 	pthread_mutex_t lk_mutex;
