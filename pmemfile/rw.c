@@ -3,6 +3,7 @@
  * rw.c -- the read and write families and lseek.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,68 +96,6 @@ static int check_range(uint64_t off, size_t count)
 	return 0;
 }
 
-pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
-				size_t count, pmemfile_off_t offset)
-{
-	int r = check_read(pfp, file);
-	if (r == 0 && offset < 0)
-		r = -EINVAL;
-	if (r == 0)
-		r = check_range((uint64_t)offset, count);
-	if (r)
-		return pf_ret(r);
-	return pf_ret(do_pread(pfp, file, buf, count, (uint64_t)offset));
-}
-
-pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
-				 const void *buf, size_t count,
-				 pmemfile_off_t offset)
-{
-	int r = check_write(pfp, file);
-	if (r == 0 && offset < 0)
-		r = -EINVAL;
-	if (r == 0)
-		r = check_range((uint64_t)offset, count);
-	if (r)
-		return pf_ret(r);
-	return pf_ret(do_pwrite(pfp, file, buf, count, (uint64_t)offset, NULL));
-}
-
-pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
-			       size_t count)
-{
-	int r = check_read(pfp, file);
-	if (r)
-		return pf_ret(r);
-	struct ofd *o = file->ofd;
-	pthread_mutex_lock(&o->mutex);
-	int64_t n = check_range(o->offset, count);
-	if (n == 0)
-		n = do_pread(pfp, file, buf, count, o->offset);
-	if (n > 0)
-		o->offset += (uint64_t)n;
-	pthread_mutex_unlock(&o->mutex);
-	return pf_ret(n);
-}
-
-pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
-				const void *buf, size_t count)
-{
-	int r = check_write(pfp, file);
-	if (r)
-		return pf_ret(r);
-	struct ofd *o = file->ofd;
-	pthread_mutex_lock(&o->mutex);
-	uint64_t end = o->offset;
-	int64_t n = check_range(o->offset, count);
-	if (n == 0)
-		n = do_pwrite(pfp, file, buf, count, o->offset, &end);
-	if (n >= 0)
-		o->offset = end;
-	pthread_mutex_unlock(&o->mutex);
-	return pf_ret(n);
-}
-
 static int iov_total(const pmemfile_iovec_t *iov, int iovcnt, size_t *total)
 {
 	if (iovcnt < 0 || iovcnt > 1024)
@@ -173,7 +112,6 @@ static int iov_total(const pmemfile_iovec_t *iov, int iovcnt, size_t *total)
 	return 0;
 }
 
-/* The vector calls go through one buffer so that each is one write. */
 static int64_t preadv_at(PMEMfilepool *pfp, PMEMfile *f,
 			 const pmemfile_iovec_t *iov, int iovcnt, uint64_t off)
 {
@@ -190,10 +128,13 @@ static int64_t preadv_at(PMEMfilepool *pfp, PMEMfile *f,
 	return done;
 }
 
+/* Several buffers go through one, so that the write is one write. */
 static int64_t pwritev_at(PMEMfilepool *pfp, PMEMfile *f,
 			  const pmemfile_iovec_t *iov, int iovcnt, uint64_t off,
 			  size_t total, uint64_t *end)
 {
+	if (iovcnt == 1)
+		return do_pwrite(pfp, f, iov[0].iov_base, total, off, end);
 	char *buf = malloc(total ? total : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -207,80 +148,121 @@ static int64_t pwritev_at(PMEMfilepool *pfp, PMEMfile *f,
 	return r;
 }
 
+/*
+ * The one path of read, pread, readv and preadv: at offset when positional,
+ * otherwise at the file offset, which then moves past what was read.
+ */
+static int64_t read_vec(PMEMfilepool *pfp, PMEMfile *f,
+			const pmemfile_iovec_t *iov, int iovcnt,
+			bool positional, pmemfile_off_t offset)
+{
+	size_t total;
+	int r = check_read(pfp, f);
+	if (r == 0)
+		r = iov_total(iov, iovcnt, &total);
+	if (r == 0 && positional && offset < 0)
+		r = -EINVAL;
+	if (r)
+		return r;
+	if (positional) {
+		r = check_range((uint64_t)offset, total);
+		return r ? r : preadv_at(pfp, f, iov, iovcnt, (uint64_t)offset);
+	}
+	struct ofd *o = f->ofd;
+	pthread_mutex_lock(&o->mutex);
+	int64_t n = check_range(o->offset, total);
+	if (n == 0)
+		n = preadv_at(pfp, f, iov, iovcnt, o->offset);
+	if (n > 0)
+		o->offset += (uint64_t)n;
+	pthread_mutex_unlock(&o->mutex);
+	return n;
+}
+
+/* The one path of write, pwrite, writev and pwritev, as read_vec. */
+static int64_t write_vec(PMEMfilepool *pfp, PMEMfile *f,
+			 const pmemfile_iovec_t *iov, int iovcnt,
+			 bool positional, pmemfile_off_t offset)
+{
+	size_t total;
+	int r = check_write(pfp, f);
+	if (r == 0)
+		r = iov_total(iov, iovcnt, &total);
+	if (r == 0 && positional && offset < 0)
+		r = -EINVAL;
+	if (r)
+		return r;
+	if (positional) {
+		r = check_range((uint64_t)offset, total);
+		return r ? r
+			 : pwritev_at(pfp, f, iov, iovcnt, (uint64_t)offset,
+				      total, NULL);
+	}
+	struct ofd *o = f->ofd;
+	pthread_mutex_lock(&o->mutex);
+	uint64_t end = o->offset;
+	int64_t n = check_range(o->offset, total);
+	if (n == 0)
+		n = pwritev_at(pfp, f, iov, iovcnt, o->offset, total, &end);
+	if (n >= 0)
+		o->offset = end;
+	pthread_mutex_unlock(&o->mutex);
+	return n;
+}
+
+pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
+				size_t count, pmemfile_off_t offset)
+{
+	pmemfile_iovec_t v = {buf, count};
+	return pf_ret(read_vec(pfp, file, &v, 1, true, offset));
+}
+
+pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
+				 const void *buf, size_t count,
+				 pmemfile_off_t offset)
+{
+	pmemfile_iovec_t v = {(void *)buf, count};
+	return pf_ret(write_vec(pfp, file, &v, 1, true, offset));
+}
+
+pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
+			       size_t count)
+{
+	pmemfile_iovec_t v = {buf, count};
+	return pf_ret(read_vec(pfp, file, &v, 1, false, 0));
+}
+
+pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
+				const void *buf, size_t count)
+{
+	pmemfile_iovec_t v = {(void *)buf, count};
+	return pf_ret(write_vec(pfp, file, &v, 1, false, 0));
+}
+
 pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt,
 				 pmemfile_off_t offset)
 {
-	size_t total;
-	int r = check_read(pfp, file);
-	if (r == 0)
-		r = iov_total(iov, iovcnt, &total);
-	if (r == 0 && offset < 0)
-		r = -EINVAL;
-	if (r == 0)
-		r = check_range((uint64_t)offset, total);
-	if (r)
-		return pf_ret(r);
-	return pf_ret(preadv_at(pfp, file, iov, iovcnt, (uint64_t)offset));
+	return pf_ret(read_vec(pfp, file, iov, iovcnt, true, offset));
 }
 
 pmemfile_ssize_t pmemfile_readv(PMEMfilepool *pfp, PMEMfile *file,
 				const pmemfile_iovec_t *iov, int iovcnt)
 {
-	size_t total;
-	int r = check_read(pfp, file);
-	if (r == 0)
-		r = iov_total(iov, iovcnt, &total);
-	if (r)
-		return pf_ret(r);
-	struct ofd *o = file->ofd;
-	pthread_mutex_lock(&o->mutex);
-	int64_t n = check_range(o->offset, total);
-	if (n == 0)
-		n = preadv_at(pfp, file, iov, iovcnt, o->offset);
-	if (n > 0)
-		o->offset += (uint64_t)n;
-	pthread_mutex_unlock(&o->mutex);
-	return pf_ret(n);
+	return pf_ret(read_vec(pfp, file, iov, iovcnt, false, 0));
 }
 
 pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 				  const pmemfile_iovec_t *iov, int iovcnt,
 				  pmemfile_off_t offset)
 {
-	size_t total;
-	int r = check_write(pfp, file);
-	if (r == 0)
-		r = iov_total(iov, iovcnt, &total);
-	if (r == 0 && offset < 0)
-		r = -EINVAL;
-	if (r == 0)
-		r = check_range((uint64_t)offset, total);
-	if (r)
-		return pf_ret(r);
-	return pf_ret(
-	    pwritev_at(pfp, file, iov, iovcnt, (uint64_t)offset, total, NULL));
+	return pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset));
 }
 
 pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt)
 {
-	size_t total;
-	int r = check_write(pfp, file);
-	if (r == 0)
-		r = iov_total(iov, iovcnt, &total);
-	if (r)
-		return pf_ret(r);
-	struct ofd *o = file->ofd;
-	pthread_mutex_lock(&o->mutex);
-	uint64_t end = o->offset;
-	int64_t n = check_range(o->offset, total);
-	if (n == 0)
-		n = pwritev_at(pfp, file, iov, iovcnt, o->offset, total, &end);
-	if (n >= 0)
-		o->offset = end;
-	pthread_mutex_unlock(&o->mutex);
-	return pf_ret(n);
+	return pf_ret(write_vec(pfp, file, iov, iovcnt, false, 0));
 }
 
 /* SEEK_DATA / SEEK_HOLE: extents are data, the rest holes. */

@@ -13,8 +13,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 results=$build/test-results
-rm -rf "$results"
 mkdir -p "$results"
+# Only this run's tests are forgotten: runs of other tests may share the folder.
+for t in "$@"; do
+	rm -f "$results/$t.status" "$results/$t.log"
+done
 
 if [ $# -eq 0 ]; then
 	echo "0 passed, 0 failed"
