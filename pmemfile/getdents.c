@@ -69,19 +69,29 @@ static bool emit(struct emit *e, uint64_t ino, uint64_t next, unsigned type,
 	return true;
 }
 
-static void read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
-		     struct emit *e)
+/*
+ * Fills e from *posp on; returns -EINVAL when a record is left that does not
+ * fit an empty buffer. Decided under the same lock as the records themselves,
+ * so a name created once the lock is dropped cannot make it fail.
+ */
+static int read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
+		    struct emit *e)
 {
 	uint64_t pos = *posp;
+	bool full = false;
 	if (pos == 0) {
-		if (!emit(e, v->off, 1, DT_DIR, ".", 1))
+		if (!emit(e, v->off, 1, DT_DIR, ".", 1)) {
+			full = true;
 			goto out;
+		}
 		pos = 1;
 	}
 	if (pos == 1) {
 		if (!emit(e, v->inode->dir.parent, DIR_POS_FIRST, DT_DIR, "..",
-			  2))
+			  2)) {
+			full = true;
 			goto out;
+		}
 		pos = DIR_POS_FIRST;
 	}
 	for (;;) {
@@ -94,12 +104,14 @@ static void read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
 		uint64_t next = DIR_POS_FIRST + slot + d->nslots;
 		if (!emit(e, d->ino, next, d->type, d->name, d->namelen)) {
 			pos = DIR_POS_FIRST + slot;
+			full = true;
 			break;
 		}
 		pos = next;
 	}
 out:
 	*posp = pos;
+	return full && e->used == 0 ? -EINVAL : 0;
 }
 
 static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
@@ -123,23 +135,10 @@ static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
 	if (f->vinode->inode->nlink == 0)
 		r = -ENOENT; /* as the kernel: a removed directory */
 	else
-		read_dir(pfp, f->vinode, &o->offset, &e);
+		r = read_dir(pfp, f->vinode, &o->offset, &e);
 	vinode_unlock(f->vinode);
 	pthread_mutex_unlock(&o->mutex);
-	if (r)
-		return r;
-	if (e.used == 0) {
-		uint64_t pos = o->offset;
-		/* nothing fitted although something is left */
-		vinode_rdlock(f->vinode);
-		uint64_t slot = pos >= DIR_POS_FIRST ? pos - DIR_POS_FIRST : 0;
-		bool more = pos < DIR_POS_FIRST ||
-			    dir_next(pfp, f->vinode, &slot) != NULL;
-		vinode_unlock(f->vinode);
-		if (more)
-			return -EINVAL;
-	}
-	return (int)e.used;
+	return r ? r : (int)e.used;
 }
 
 int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
