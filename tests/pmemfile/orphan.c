@@ -67,7 +67,7 @@ static void at_last_close(PMEMfilepool *pfp, const struct pmemfile_stats *s0,
 	pmemfile_stats(pfp, &s);
 	T_EQ(s.inodes, s0->inodes + 1);
 	pmemfile_close(pfp, f);
-	char c;
+	char c = (char)~buf[MiB - 1]; /* the read must overwrite it */
 	T_EQ(pmemfile_pread(pfp, g, &c, 1, 4 * MiB - 1), 1);
 	T_EQ(c, buf[MiB - 1]);
 	pmemfile_stats(pfp, &s);
