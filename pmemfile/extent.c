@@ -14,8 +14,8 @@
 #include "extent.h"
 #include "layout.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
 #endif
 #define EXTENT_POPULATE_MIN (64 << 10)
 #define POPULATE_REGION (4ULL << 20)
@@ -193,7 +193,11 @@ static int eblocks_push(struct vinode *v, uint64_t b)
  * Maps the pages under a big new extent at once: one call instead of a
  * page fault for each 4 KiB written later; each 4 MiB region of the pool
  * once per process. Only an optimisation: errors (an older kernel) are
- * ignored.
+ * ignored. Read, not write: the pool's pages exist already (the pool is
+ * populated at creation), and a read fault maps 16 of them at a time
+ * (fault-around) where a write fault maps one; on shmem the read-faulted
+ * entries of a shared writable mapping are writable already. Measured on
+ * a 1 GiB range of a /dev/shm pool: 346 ns a page against 747.
  */
 static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 {
@@ -207,7 +211,7 @@ static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 		if (atomic_exchange(&pfp->populated[r], 1))
 			continue;
 		(void)madvise(pfp->base + r * POPULATE_REGION, POPULATE_REGION,
-			      MADV_POPULATE_WRITE);
+			      MADV_POPULATE_READ);
 	}
 }
 
