@@ -5,17 +5,24 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <unistd.h>
 
 #include "cred.h"
 #include "fcntl_lock.h"
 #include "file.h"
 
-/* A record lock: [start, end] (end inclusive) held by owner. */
+/*
+ * A record lock: [start, end] (end inclusive) held by owner, the pool handle
+ * for a POSIX lock or the open file description for an OFD lock. pid is what
+ * F_GETLK reports of it, as the kernel does: the process that took a POSIX
+ * lock, -1 for an OFD lock.
+ */
 struct rlock {
 	struct rlock *next;
 	const void *owner;
 	uint64_t start, end;
 	short type;
+	pid_t pid;
 };
 
 void rlock_free_all(struct vinode *v)
@@ -146,7 +153,7 @@ static void rlock_merge(struct vinode *v, struct rlock *n)
 	n->next = v->rlocks;
 }
 
-static int rlock_set(struct vinode *v, const void *owner, bool wait,
+static int rlock_set(struct vinode *v, const void *owner, pid_t pid, bool wait,
 		     struct flock *fl, uint64_t s, uint64_t e)
 {
 	if (fl->l_type == F_UNLCK) {
@@ -167,15 +174,15 @@ static int rlock_set(struct vinode *v, const void *owner, bool wait,
 		free(n);
 		return r;
 	}
-	*n = (struct rlock){v->rlocks, owner, s, e, fl->l_type};
+	*n = (struct rlock){v->rlocks, owner, s, e, fl->l_type, pid};
 	rlock_merge(v, n);
 	v->rlocks = n;
 	pthread_cond_broadcast(&v->lk_cond);
 	return 0;
 }
 
-int rlock_fcntl(struct vinode *v, const void *owner, int cmd, struct flock *fl,
-		uint64_t cur)
+int rlock_fcntl(struct vinode *v, const void *owner, pid_t pid, int cmd,
+		struct flock *fl, uint64_t cur)
 {
 	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK &&
 	    (fl->l_type != F_UNLCK || cmd == F_GETLK))
@@ -196,10 +203,10 @@ int rlock_fcntl(struct vinode *v, const void *owner, int cmd, struct flock *fl,
 			fl->l_len = l->end == UINT64_MAX
 					? 0
 					: (off_t)(l->end - l->start + 1);
-			fl->l_pid = -1;
+			fl->l_pid = l->pid;
 		}
 	} else {
-		r = rlock_set(v, owner, cmd == F_SETLKW, fl, s, e);
+		r = rlock_set(v, owner, pid, cmd == F_SETLKW, fl, s, e);
 	}
 	pthread_mutex_unlock(&v->lk_mutex);
 	return r;
@@ -262,6 +269,35 @@ int pmemfile_flock(PMEMfilepool *pfp, PMEMfile *file, int operation)
 	return (int)pf_ret(r);
 }
 
+/*
+ * The POSIX record locks (owned by the pool handle, as a process owns its
+ * locks) and the OFD ones (owned by the open file description).
+ */
+static int record_lock(PMEMfilepool *pfp, PMEMfile *f, int cmd,
+		       struct flock *fl)
+{
+	struct ofd *o = f->ofd;
+	bool ofd =
+	    cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+	if (!fl)
+		return -EFAULT;
+	if (ofd && fl->l_pid != 0)
+		return -EINVAL; /* as the kernel */
+	if (o->flags & O_PATH)
+		return -EBADF;
+	bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+	if (!get && fl->l_type == F_RDLCK && !file_readable(f))
+		return -EBADF;
+	if (!get && fl->l_type == F_WRLCK && !file_writable(f))
+		return -EBADF;
+	if (ofd)
+		cmd = cmd == F_OFD_GETLK   ? F_GETLK
+		      : cmd == F_OFD_SETLK ? F_SETLK
+					   : F_SETLKW;
+	return rlock_fcntl(f->vinode, ofd ? (const void *)o : pfp,
+			   ofd ? -1 : getpid(), cmd, fl, o->offset);
+}
+
 /* Flags F_SETFL may change; the access mode and creation flags stay. */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -291,20 +327,11 @@ static int do_fcntl(PMEMfilepool *pfp, PMEMfile *f, int cmd, va_list ap)
 		return 0;
 	case F_GETLK:
 	case F_SETLK:
-	case F_SETLKW: {
-		struct flock *fl = va_arg(ap, struct flock *);
-		if (!fl)
-			return -EFAULT;
-		if (o->flags & O_PATH)
-			return -EBADF;
-		if (cmd != F_GETLK && fl->l_type == F_RDLCK &&
-		    !file_readable(f))
-			return -EBADF;
-		if (cmd != F_GETLK && fl->l_type == F_WRLCK &&
-		    !file_writable(f))
-			return -EBADF;
-		return rlock_fcntl(f->vinode, pfp, cmd, fl, o->offset);
-	}
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return record_lock(pfp, f, cmd, va_arg(ap, struct flock *));
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		/* descriptor numbers belong to the caller: see pmemfile_dup */

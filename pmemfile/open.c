@@ -259,6 +259,7 @@ static void ofd_put(PMEMfilepool *pfp, struct ofd *o)
 	if (ref)
 		return;
 	flock_release(o);
+	rlock_release_owner(o->vinode, o);
 	vinode_put(pfp, o->vinode);
 	pthread_mutex_destroy(&o->mutex);
 	free(o);
