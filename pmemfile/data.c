@@ -11,6 +11,7 @@
 
 #include "cred.h"
 #include "data.h"
+#include "direct.h"
 #include "extent.h"
 
 int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
@@ -39,7 +40,8 @@ int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
 		uint64_t n = e->off + e->len - pos;
 		if (n > end - pos)
 			n = end - pos;
-		memcpy(dst, e->data + (pos - e->off), n);
+		if (!direct_read(pfp, dst, e->data + (pos - e->off), n))
+			memcpy(dst, e->data + (pos - e->off), n);
 		dst += n;
 		pos += n;
 		i++;

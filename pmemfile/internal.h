@@ -55,6 +55,12 @@ struct pmemfilepool {
 	uint64_t pool_size; /* bytes of the pool file */
 	/* 4 MiB regions of the mapping this process has populated */
 	_Atomic(uint8_t) *populated;
+	/* the pool file for big first reads (direct.c), -1 if none */
+	int direct_fd;
+	dev_t direct_dev;
+	ino_t direct_ino;
+	/* 64 KiB chunks of the pool this process has read so once */
+	_Atomic(uint8_t) *direct_read;
 
 	struct vinode *root;
 

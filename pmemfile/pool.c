@@ -13,6 +13,7 @@
 
 #include "cred.h"
 #include "dir.h"
+#include "direct.h"
 #include "inode.h"
 #include "vinode.h"
 
@@ -125,6 +126,7 @@ static void pool_free(PMEMfilepool *pfp)
 		free(pfp->iarrays_retired[i]);
 	free(pfp->iarrays_retired);
 	free((void *)pfp->populated);
+	direct_fini(pfp);
 	free(pfp);
 }
 
@@ -181,6 +183,7 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	 */
 	if (pfp->pool_size && pmem_is_pmem(pop, pfp->pool_size))
 		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
+	direct_init(pfp, path);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * direct.c -- big reads of pool pages this process has not mapped yet.
+ *
+ * The pool is mapped anew by every process, and the first touch of each
+ * 4 KiB page of the mapping costs a fault that fills its page table entry
+ * (fault-around: 16 pages a fault on a read). For a big read of data this
+ * process never touched, that costs as much as the copy itself (dd of a
+ * 1 GiB file in a fresh process: half of its time in page faults). The
+ * kernel's read of the pool file copies the same pages without mapping
+ * them. So the first big read of each 64 KiB chunk of the pool goes
+ * through a descriptor of the pool file; a later one copies from the
+ * mapping, which is faster once mapped. Chunks of 4 MiB regions populated
+ * for writes (extent.c) are mapped already and never read so.
+ *
+ * The descriptor is the process's like any other: the program may close
+ * it, and its number may come back for another file. Each use checks that
+ * it still names the pool file (fstat) and falls back to the mapping if
+ * not, as on any error.
+ */
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "direct.h"
+
+#define DIRECT_CHUNK (64ULL << 10)
+#define POPULATE_REGION (4ULL << 20)
+
+/*
+ * A descriptor of path numbered in the top quarter of the process's
+ * limit: the low numbers stay free for the program, which may expect
+ * open to give it the lowest one free.
+ */
+static int direct_open(const char *path)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 64 ||
+	    rl.rlim_cur > INT_MAX)
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)(rl.rlim_cur / 4 * 3));
+	close(fd);
+	return high;
+}
+
+void direct_init(PMEMfilepool *pfp, const char *path)
+{
+	pfp->direct_fd = -1;
+	int fd = direct_open(path);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < pfp->pool_size) {
+		close(fd);
+		return;
+	}
+	pfp->direct_read = calloc(pfp->pool_size / DIRECT_CHUNK + 1,
+				  sizeof(*pfp->direct_read));
+	if (!pfp->direct_read) {
+		close(fd);
+		return;
+	}
+	pfp->direct_dev = st.st_dev;
+	pfp->direct_ino = st.st_ino;
+	pfp->direct_fd = fd;
+}
+
+void direct_fini(PMEMfilepool *pfp)
+{
+	if (pfp->direct_fd >= 0)
+		close(pfp->direct_fd);
+	pfp->direct_fd = -1;
+	free((void *)pfp->direct_read);
+	pfp->direct_read = NULL;
+}
+
+static bool direct_fd_valid(PMEMfilepool *pfp)
+{
+	struct stat st;
+	return fstat(pfp->direct_fd, &st) == 0 &&
+	       st.st_dev == pfp->direct_dev && st.st_ino == pfp->direct_ino;
+}
+
+/* Whether any byte of [off, off + n) lies in a region populated ahead. */
+static bool direct_populated(PMEMfilepool *pfp, uint64_t off, uint64_t n)
+{
+	if (!pfp->populated)
+		return false;
+	for (uint64_t r = off / POPULATE_REGION;
+	     r <= (off + n - 1) / POPULATE_REGION; r++) {
+		if (atomic_load_explicit(&pfp->populated[r],
+					 memory_order_relaxed))
+			return true;
+	}
+	return false;
+}
+
+bool direct_read(PMEMfilepool *pfp, void *dst, const char *src, uint64_t n)
+{
+	if (pfp->direct_fd < 0 || n < DIRECT_READ_MIN)
+		return false;
+	uint64_t off = pf_off(pfp, src);
+	/* only the chunks inside the read: its ends may share theirs with
+	 * the reads before and after it */
+	uint64_t first = (off + DIRECT_CHUNK - 1) / DIRECT_CHUNK;
+	uint64_t last = (off + n) / DIRECT_CHUNK; /* past the end */
+	for (uint64_t c = first; c < last; c++) {
+		if (atomic_load_explicit(&pfp->direct_read[c],
+					 memory_order_relaxed))
+			return false;
+	}
+	if (direct_populated(pfp, off, n) || !direct_fd_valid(pfp))
+		return false;
+	char *d = dst;
+	uint64_t done = 0;
+	while (done < n) {
+		ssize_t r = pread(pfp->direct_fd, d + done, n - done,
+				  (off_t)(off + done));
+		if (r <= 0)
+			return false;
+		done += (uint64_t)r;
+	}
+	for (uint64_t c = first; c < last; c++)
+		atomic_store_explicit(&pfp->direct_read[c], 1,
+				      memory_order_relaxed);
+	return true;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * direct.h -- big reads of pool pages this process has not mapped yet,
+ * through a descriptor of the pool file instead of the mapping.
+ */
+#ifndef PMEMFILE_DIRECT_H
+#define PMEMFILE_DIRECT_H
+
+#include <stdbool.h>
+
+#include "internal.h"
+
+/* Reads under this size always copy from the mapping. */
+#define DIRECT_READ_MIN (64ULL << 10)
+
+/* Opens the descriptor of the pool file at path (nothing if it fails). */
+void direct_init(PMEMfilepool *pfp, const char *path);
+void direct_fini(PMEMfilepool *pfp);
+
+/*
+ * Copies the n bytes at src (in the pool) to dst with a read of the pool
+ * file if none of them was touched through the mapping before; false if
+ * it did not (the caller copies from the mapping).
+ */
+bool direct_read(PMEMfilepool *pfp, void *dst, const char *src, uint64_t n);
+
+#endif
