@@ -456,7 +456,8 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 int extent_punch(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		 uint64_t to)
 {
-	bool *keep = malloc(v->next ? v->next : 1);
+	/* volatile: live across the transaction's setjmp */
+	bool *volatile keep = malloc(v->next ? v->next : 1);
 	if (!keep)
 		return -ENOMEM;
 	volatile bool any = false;
