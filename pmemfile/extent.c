@@ -75,7 +75,8 @@ static int index_build(PMEMfilepool *pfp, struct vinode *v)
 		v->ext[i] = (struct vext){e->off, e->len, pf_ptr(pfp, e->data)};
 	}
 	v->next = f->nextents;
-	qsort(v->ext, v->next, sizeof(*v->ext), cmp_vext);
+	if (v->next > 1)
+		qsort(v->ext, v->next, sizeof(*v->ext), cmp_vext);
 	return 0;
 }
 

@@ -38,6 +38,7 @@ struct ops {
 	long (*seek)(void *dir, long off);
 	int (*create)(const char *path);
 	int (*unlink)(const char *path);
+	void (*closedir)(void *dir);
 };
 
 static PMEMfilepool *pfp;
@@ -76,6 +77,11 @@ static int k_unlink(const char *path)
 	return unlink(p);
 }
 
+static void k_closedir(void *dir)
+{
+	close((int)(intptr_t)dir - 1);
+}
+
 static void *p_opendir(const char *path)
 {
 	return pmemfile_open(pfp, path, PMEMFILE_O_DIRECTORY);
@@ -107,10 +113,15 @@ static int p_unlink(const char *path)
 	return pmemfile_unlink(pfp, path);
 }
 
-static const struct ops kernel = {"kernel", k_opendir, k_getdents64,
-				  k_seek,   k_create,  k_unlink};
-static const struct ops pool = {"pool", p_opendir, p_getdents64,
-				p_seek, p_create,  p_unlink};
+static void p_closedir(void *dir)
+{
+	pmemfile_close(pfp, dir);
+}
+
+static const struct ops kernel = {"kernel", k_opendir, k_getdents64, k_seek,
+				  k_create, k_unlink,  k_closedir};
+static const struct ops pool = {"pool",	  p_opendir, p_getdents64, p_seek,
+				p_create, p_unlink,  p_closedir};
 
 static const struct ops *cur;
 static volatile int churning;
@@ -183,6 +194,7 @@ static void run(const struct ops *o, unsigned calls)
 	}
 	churning = 0;
 	pthread_join(t, NULL);
+	o->closedir(dir);
 	if (churn_error)
 		T_FAIL("%s: create or unlink of /d/x failed: %s", o->name,
 		       strerrorname_np(churn_error));
