@@ -11,6 +11,7 @@ present() {
 	cmd) command -v "$2" >/dev/null 2>&1 ;;
 	pc) command -v pkg-config >/dev/null 2>&1 &&
 		pkg-config --exists "$2" ;;
+	file) [ -e "$2" ] ;;
 	esac
 }
 
