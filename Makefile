@@ -72,6 +72,12 @@ $(B)/$(1): $(B)/$(1).o $(2)
 	$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $(3) $(RPATH)
 endef
 
+# $(call PC_FOR,prefix,libdir,includedir) FILE.pc.in: the sed command that
+# fills a pkg-config template. The build tree's .pc files describe the build
+# tree (PKG_CONFIG_PATH=build/lib/pkgconfig); install writes its own.
+PC_FOR = sed -e 's|@PREFIX@|$(1)|' -e 's|@LIBDIR@|$(2)|' \
+	-e 's|@INCLUDEDIR@|$(3)|' -e 's|@VERSION@|$(VERSION)|'
+
 # $(call sh_test,tests/x/name): a test written as tests/x/name.sh.
 define sh_test
 TESTS += $(1)

@@ -61,16 +61,9 @@ $(LIBSYSCALL_INTERCEPT_A): $(B)/intercept/libsyscall_intercept.o
 	rm -f $@
 	$(AR) rcs $@ $<
 
-# $(call INTERCEPT_PC_FOR,prefix,libdir,includedir) file: the .pc text.
-INTERCEPT_PC_FOR = sed -e 's|@PREFIX@|$(1)|' -e 's|@LIBDIR@|$(2)|' \
-	-e 's|@INCLUDEDIR@|$(3)|' -e 's|@VERSION@|$(VERSION)|'
-
-# The build's own .pc describes the build tree, for pkg-config users who
-# build against it (PKG_CONFIG_PATH=build/lib/pkgconfig); install writes one
-# for the installed paths.
 $(INTERCEPT_PC): intercept/libsyscall_intercept.pc.in intercept/module.mk
 	@mkdir -p $(@D)
-	$(call INTERCEPT_PC_FOR,$(TOP),$(abspath $(LIBOUT)),$(TOP)/include) \
+	$(call PC_FOR,$(TOP),$(abspath $(LIBOUT)),$(TOP)/include) \
 		$< > $@
 
 ALL += $(LIBSYSCALL_INTERCEPT_SO) $(LIBSYSCALL_INTERCEPT_A) $(INTERCEPT_PC)
@@ -85,7 +78,7 @@ install-intercept: $(LIBSYSCALL_INTERCEPT_SO) $(LIBSYSCALL_INTERCEPT_A) \
 	ln -sf libsyscall_intercept.so.0 \
 		$(DESTDIR)$(LIBDIR)/libsyscall_intercept.so
 	install -m 644 $(LIBSYSCALL_INTERCEPT_A) $(DESTDIR)$(LIBDIR)/
-	$(call INTERCEPT_PC_FOR,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) \
+	$(call PC_FOR,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) \
 		intercept/libsyscall_intercept.pc.in \
 		>$(DESTDIR)$(PKGCONFIGDIR)/libsyscall_intercept.pc
 	install -m 644 include/libsyscall_intercept_hook_point.h \

@@ -32,12 +32,9 @@ $(LIBPMEMFILE_POSIX_A): $(PMEMFILE_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(B)/pmemfile/libpmemfile-posix.o
 
-# The one in the build tree names the default PREFIX; install writes its own.
-$(LIBPMEMFILE_POSIX_PC): pmemfile/libpmemfile-posix.pc.in
+$(LIBPMEMFILE_POSIX_PC): pmemfile/libpmemfile-posix.pc.in pmemfile/module.mk
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		$< >$@
+	$(call PC_FOR,$(TOP),$(abspath $(LIBOUT)),$(TOP)/include) $< >$@
 
 .PHONY: install-pmemfile uninstall-pmemfile
 INSTALL_TARGETS += install-pmemfile
@@ -50,8 +47,7 @@ install-pmemfile: $(LIBPMEMFILE_POSIX_SO) $(LIBPMEMFILE_POSIX_A) \
 	install -m 755 $(LIBPMEMFILE_POSIX_SO_V) $(DESTDIR)$(LIBDIR)/
 	ln -sf libpmemfile-posix.so.0 $(DESTDIR)$(LIBDIR)/libpmemfile-posix.so
 	install -m 644 $(LIBPMEMFILE_POSIX_A) $(DESTDIR)$(LIBDIR)/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	$(call PC_FOR,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) \
 		pmemfile/libpmemfile-posix.pc.in \
 		>$(DESTDIR)$(PKGCONFIGDIR)/libpmemfile-posix.pc
 	install -m 644 include/libpmemfile-posix.h $(DESTDIR)$(INCLUDEDIR)/
