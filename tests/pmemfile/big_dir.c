@@ -105,14 +105,9 @@ static unsigned dirs_left(int after_removal)
 int main(int argc, char *argv[])
 {
 	(void)argc;
-	if (!getenv("PMEM_IS_PMEM_FORCE")) {
-		setenv("PMEM_IS_PMEM_FORCE", "1", 1);
-		execv("/proc/self/exe", argv);
-	}
+	t_force_pmem(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
-	unlink(path);
+	t_pool_path(path, sizeof(path));
 	nnames = getenv("STRESS") ? 1000000 : 100000;
 
 	pfp = pmemfile_pool_create(path, (nnames / 1000 + 64) * 4 * MiB, 0600);

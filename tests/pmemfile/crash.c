@@ -500,11 +500,7 @@ static unsigned long env_ul(const char *name, unsigned long def)
 int main(int argc, char *argv[])
 {
 	(void)argc;
-	if (!getenv("PMEM_IS_PMEM_FORCE")) {
-		/* libpmem reads it when loaded: set it and start again. */
-		setenv("PMEM_IS_PMEM_FORCE", "1", 1);
-		execv("/proc/self/exe", argv);
-	}
+	t_force_pmem(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *dir = getenv("TMPDIR");
 	dir = dir && *dir ? dir : "/dev/shm";

@@ -213,10 +213,7 @@ static void on_alarm(int sig)
 int main(int argc, char *argv[])
 {
 	(void)argc;
-	if (!getenv("PMEM_IS_PMEM_FORCE")) {
-		setenv("PMEM_IS_PMEM_FORCE", "1", 1);
-		execv("/proc/self/exe", argv);
-	}
+	t_force_pmem(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	unsigned calls = getenv("STRESS") ? 4000000 : 400000;
 	signal(SIGALRM, on_alarm);
@@ -235,8 +232,7 @@ int main(int argc, char *argv[])
 	rmdir(top);
 
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
-	unlink(path);
+	t_pool_path(path, sizeof(path));
 	pfp = pmemfile_pool_create(path, 16 * MiB, 0600);
 	T_ASSERT(pfp != NULL);
 	T_EQ(pmemfile_mkdir(pfp, "/d", 0755), 0);

@@ -132,9 +132,7 @@ static void after_crash(const struct pmemfile_stats *s0,
 
 int main(void)
 {
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
-	unlink(path);
+	t_pool_path(path, sizeof(path));
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (char)(i * 31 + 7);
 

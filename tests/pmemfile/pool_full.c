@@ -173,9 +173,7 @@ static PMEMfilepool *reopen_checked(PMEMfilepool *pfp)
 
 int main(void)
 {
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
-	unlink(path);
+	t_pool_path(path, sizeof(path));
 
 	PMEMfilepool *pfp = pmemfile_pool_create(path, 16 * MiB, 0600);
 	T_ASSERT(pfp != NULL);

@@ -127,9 +127,7 @@ static void bad_arguments(void)
 
 int main(void)
 {
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
-	unlink(path);
+	t_pool_path(path, sizeof(path));
 	create_reopen();
 	size_zero();
 	bad_arguments();

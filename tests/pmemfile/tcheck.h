@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define T_FAIL(...)                                                  \
 	do {                                                         \
@@ -54,5 +55,22 @@
 						   : "0",                      \
 			       strerrorname_np(err));                          \
 	} while (0)
+
+/* libpmem reads PMEM_IS_PMEM_FORCE when loaded: set it and start again. */
+static inline void t_force_pmem(char *argv[])
+{
+	if (getenv("PMEM_IS_PMEM_FORCE"))
+		return;
+	setenv("PMEM_IS_PMEM_FORCE", "1", 1);
+	execv("/proc/self/exe", argv);
+}
+
+/* The test's pool file, $TMPDIR/pool, with none left from an earlier run. */
+static inline void t_pool_path(char *buf, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(buf, size, "%s/pool", dir && *dir ? dir : "/dev/shm");
+	unlink(buf);
+}
 
 #endif

@@ -561,14 +561,9 @@ static void phase_replace(void)
 int main(int argc, char *argv[])
 {
 	(void)argc;
-	if (!getenv("PMEM_IS_PMEM_FORCE")) {
-		setenv("PMEM_IS_PMEM_FORCE", "1", 1);
-		execv("/proc/self/exe", argv);
-	}
+	t_force_pmem(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	const char *dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/pool", dir && *dir ? dir : "/dev/shm");
-	unlink(path);
+	t_pool_path(path, sizeof(path));
 	rounds = getenv("STRESS") ? 4000 : 400;
 	signal(SIGALRM, on_alarm);
 	alarm(getenv("STRESS") ? 600 : 120);
