@@ -32,6 +32,11 @@ struct walk {
 	size_t len;
 	int links;
 	bool crossed; /* entered or left a pool */
+	/*
+	 * A ".." taken lexically in the kernel: right only if the component
+	 * it undid was no symlink, which the kernel, not the walk, knows.
+	 */
+	bool kernel_dotdot;
 	int flags;
 };
 
@@ -195,6 +200,8 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 			struct preload_mount *m = w->mnt;
 			walk_leave(w);
 			walk_set(w, m->path);
+		} else if (w->mnt == NULL) {
+			w->kernel_dotdot = true;
 		}
 		walk_up(w);
 		return 0;
@@ -443,6 +450,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 	w.flags = flags;
 	w.links = 0;
 	w.crossed = false;
+	w.kernel_dotdot = false;
 	w.pfp = NULL;
 	int ret = path_start(dirfd, path, &w);
 	if (ret <= 0)
@@ -452,6 +460,18 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 		if (w.mnt != NULL)
 			pool_release(w.mnt);
 		return ret;
+	}
+	/*
+	 * The lexical result is handed on only when it stays in the kernel:
+	 * then the kernel gets the path as written. One that crossed a mount
+	 * after a lexical ".." is found again with every kernel symlink
+	 * followed, so that "link/.." means the link target's parent.
+	 */
+	if (w.crossed && w.kernel_dotdot && !(flags & PATH_KERNEL_LINKS)) {
+		if (w.mnt != NULL)
+			pool_release(w.mnt);
+		return path_resolve_once(dirfd, path, flags | PATH_KERNEL_LINKS,
+					 res);
 	}
 	return path_result(&w, res);
 }
