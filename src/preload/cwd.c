@@ -4,17 +4,26 @@
  * readers (every relative path) copy it without taking a lock, a writer
  * (chdir) is rare.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cwd.h"
+#include "path.h"
 #include "preload.h"
 
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic unsigned cwd_seq;
 static struct preload_mount *_Atomic cwd_mnt;
 static char cwd_path[PMEMFILE_PATH_MAX];
+/*
+ * The directory's inode (0 until known) and the path_generation at which
+ * cwd_path was last known to name it; both under cwd_lock.
+ */
+static unsigned long cwd_ino;
+static _Atomic unsigned long cwd_gen;
 
 /* Set on the thread that is writing, so that its signal handlers see it. */
 static __thread int cwd_writing __attribute__((tls_model("initial-exec")));
@@ -48,9 +57,9 @@ struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy)
 	}
 }
 
-void cwd_set(struct preload_mount *m, const char *path)
+/* Under cwd_lock: publishes m and path to the readers. */
+static void cwd_store(struct preload_mount *m, const char *path)
 {
-	pthread_mutex_lock(&cwd_lock);
 	cwd_writing = 1;
 	atomic_fetch_add_explicit(&cwd_seq, 1, memory_order_acq_rel);
 	atomic_thread_fence(memory_order_release);
@@ -61,7 +70,65 @@ void cwd_set(struct preload_mount *m, const char *path)
 	atomic_store_explicit(&cwd_mnt, m, memory_order_relaxed);
 	atomic_fetch_add_explicit(&cwd_seq, 1, memory_order_release);
 	cwd_writing = 0;
+}
+
+/* The inode of the directory at path in pfp, 0 if there is none. */
+static unsigned long cwd_ino_of(PMEMfilepool *pfp, const char *path)
+{
+	pmemfile_stat_t st;
+
+	if (pmemfile_lstat(pfp, path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	return st.st_ino;
+}
+
+void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
+{
+	pthread_mutex_lock(&cwd_lock);
+	cwd_store(m, path);
+	cwd_ino = 0;
+	if (m != NULL && pfp != NULL) {
+		cwd_ino = cwd_ino_of(pfp, path);
+		/* the pool's own cwd follows the directory through renames */
+		(void)pmemfile_chdir(pfp, path);
+	}
+	atomic_store_explicit(&cwd_gen, path_generation(),
+			      memory_order_release);
 	pthread_mutex_unlock(&cwd_lock);
+}
+
+int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
+	      char path[PMEMFILE_PATH_MAX])
+{
+	unsigned long gen = path_generation();
+	int ret = 0;
+
+	if (atomic_load_explicit(&cwd_gen, memory_order_acquire) == gen)
+		return 0;
+	pthread_mutex_lock(&cwd_lock);
+	if (atomic_load_explicit(&cwd_mnt, memory_order_relaxed) != m) {
+		pthread_mutex_unlock(&cwd_lock);
+		return 0; /* a chdir meanwhile: the caller's copy stands */
+	}
+	char now[PMEMFILE_PATH_MAX];
+	strcpy(now, cwd_path);
+	unsigned long ino = cwd_ino_of(pfp, now);
+	if (cwd_ino == 0 || ino == cwd_ino) {
+		cwd_ino = ino;
+		/* the pool may be a new opening: its cwd is set again */
+		(void)pmemfile_chdir(pfp, now);
+	} else if (pmemfile_getcwd(pfp, now, sizeof(now)) != NULL &&
+		   cwd_ino_of(pfp, now) == cwd_ino) {
+		cwd_store(m, now);
+	} else {
+		ret = -ENOENT;
+	}
+	if (ret == 0) {
+		atomic_store_explicit(&cwd_gen, gen, memory_order_release);
+		strcpy(path, now);
+	}
+	pthread_mutex_unlock(&cwd_lock);
+	return ret;
 }
 
 void cwd_fork_prepare(void)

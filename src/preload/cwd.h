@@ -20,8 +20,21 @@ struct preload_mount;
  */
 struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy);
 
-/* Sets the current directory to path in m, or to the kernel's (m NULL). */
-void cwd_set(struct preload_mount *m, const char *path);
+/*
+ * Sets the current directory to path in m, or to the kernel's (m NULL).
+ * pfp is m's pool when the caller holds it (then the directory's inode is
+ * noted at once), else NULL.
+ */
+void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp);
+
+/*
+ * After path (copied by cwd_get) was renamed in m's pool, acquired as
+ * pfp: the directory's path now, into path. Returns 0, or -ENOENT when
+ * the directory cannot be found any more (removed, or renamed by another
+ * process).
+ */
+int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
+	      char path[PMEMFILE_PATH_MAX]);
 
 /* pthread_atfork handlers: the writers' lock around fork */
 void cwd_fork_prepare(void);

@@ -24,6 +24,7 @@
 #include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "mount.h"
+#include "path.h"
 #include "preload.h"
 
 #define FD_TABLE_MAX (1 << 20)
@@ -141,6 +142,8 @@ static struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
 	f->is_dir = is_dir;
 	strncpy(f->path, path, sizeof(f->path) - 1);
 	f->path[sizeof(f->path) - 1] = '\0';
+	f->path_gen = path_generation();
+	pthread_mutex_init(&f->path_lock, NULL);
 	atomic_store_explicit(&f->refs, 1, memory_order_release);
 	return f;
 }

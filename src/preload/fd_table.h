@@ -10,6 +10,7 @@
 #ifndef PRELOAD_FD_TABLE_H
 #define PRELOAD_FD_TABLE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -23,7 +24,13 @@ struct preload_file {
 	PMEMfile *file;
 	int flags; /* the flags it was opened with */
 	bool is_dir;
-	char path[PMEMFILE_PATH_MAX]; /* in the pool, absolute */
+	/*
+	 * In the pool, absolute, as opened; a directory's is checked again
+	 * after a rename (path_of_dir). path_lock guards path and path_gen.
+	 */
+	char path[PMEMFILE_PATH_MAX];
+	unsigned long path_gen;
+	pthread_mutex_t path_lock;
 	struct preload_file *next_free;
 };
 

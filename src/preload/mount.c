@@ -22,6 +22,7 @@
 #include "libsyscall_intercept_hook_point.h"
 #include "log.h"
 #include "mount.h"
+#include "path.h"
 #include "preload.h"
 
 struct preload_mount mount_table[MOUNT_MAX];
@@ -266,6 +267,8 @@ static int mount_open(struct preload_mount *m)
 	pmemfile_pool_set_device(
 	    pfp, makedev(MOUNT_DEV_MAJOR, (unsigned)(m - mount_table)));
 	cred_apply(pfp);
+	/* another process may have renamed directories while it was closed */
+	path_names_changed();
 	m->owner = preload_pid;
 	atomic_store_explicit(&m->pfp, pfp, memory_order_release);
 	if (log_enabled())

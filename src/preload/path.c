@@ -8,6 +8,8 @@
  * the name of one, "." or "..", or starts in a mount.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,56 @@
 
 #define PATH_LINKS_MAX 40
 
+static _Atomic unsigned long path_gen = 1;
+
+void path_names_changed(void)
+{
+	atomic_fetch_add_explicit(&path_gen, 1, memory_order_release);
+}
+
+unsigned long path_generation(void)
+{
+	return atomic_load_explicit(&path_gen, memory_order_acquire);
+}
+
+/* Whether path in pfp names the inode ino (without following a symlink). */
+static bool path_names_ino(PMEMfilepool *pfp, const char *path,
+			   unsigned long ino)
+{
+	pmemfile_stat_t st;
+
+	return pmemfile_lstat(pfp, path, &st) == 0 && st.st_ino == ino;
+}
+
+int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
+		char out[PMEMFILE_PATH_MAX])
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&f->path_lock);
+	unsigned long gen = path_generation();
+	if (f->path_gen != gen) {
+		pmemfile_stat_t st;
+		char now[PMEMFILE_PATH_MAX];
+		if (pmemfile_fstat(pfp, f->file, &st) != 0) {
+			ret = -errno;
+		} else if (!path_names_ino(pfp, f->path, st.st_ino)) {
+			/* renamed: its path now, from its handle */
+			if (pmemfile_get_dir_path(pfp, f->file, now,
+						  sizeof(now)) == NULL)
+				ret = -errno;
+			else
+				strcpy(f->path, now);
+		}
+		if (ret == 0)
+			f->path_gen = gen;
+	}
+	if (ret == 0)
+		strcpy(out, f->path);
+	pthread_mutex_unlock(&f->path_lock);
+	return ret;
+}
+
 /* The walk's state: where it is (kernel or pool), as a canonical path. */
 struct walk {
 	struct preload_mount *mnt; /* NULL: the kernel */
@@ -39,6 +91,17 @@ struct walk {
 	bool kernel_dotdot;
 	int flags;
 };
+
+/* The path of f, a directory's as it is now (as opened if removed). */
+static void path_copy_of(struct preload_file *f, PMEMfilepool *pfp,
+			 char out[PMEMFILE_PATH_MAX])
+{
+	if (f->is_dir && pfp != NULL && path_of_dir(f, pfp, out) == 0)
+		return;
+	pthread_mutex_lock(&f->path_lock);
+	strcpy(out, f->path);
+	pthread_mutex_unlock(&f->path_lock);
+}
 
 /* Whether p has no ".", ".." or empty component but maybe a trailing '/' */
 static bool path_is_simple(const char *p, bool check_names)
@@ -331,8 +394,16 @@ long path_proc_fd_link(const char *path, char *buf, size_t size)
 
 	if (f == NULL)
 		return -1;
-	int n = f->path[1] ? snprintf(buf, size, "%s%s", f->mnt->path, f->path)
-			   : snprintf(buf, size, "%s", f->mnt->path);
+	char now[PMEMFILE_PATH_MAX];
+	PMEMfilepool *pfp;
+	if (pool_acquire(f->mnt, &pfp) == 0) {
+		path_copy_of(f, pfp, now);
+		pool_release(f->mnt);
+	} else {
+		path_copy_of(f, NULL, now);
+	}
+	int n = now[1] ? snprintf(buf, size, "%s%s", f->mnt->path, now)
+		       : snprintf(buf, size, "%s", f->mnt->path);
 	fd_put(f);
 	return n;
 }
@@ -371,7 +442,7 @@ static int path_empty(int dirfd, int flags, struct path_res *res)
 	}
 	res->mnt = f->mnt;
 	res->file = f;
-	strcpy(res->path, f->path);
+	path_copy_of(f, res->pfp, res->path);
 	return PATH_POOL;
 }
 
@@ -390,7 +461,13 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 	}
 	struct preload_file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
 	if (f != NULL) {
-		int ret = f->is_dir ? walk_enter(w, f->mnt, f->path) : -ENOTDIR;
+		int ret = f->is_dir ? walk_enter(w, f->mnt, "/") : -ENOTDIR;
+		if (ret == 0) {
+			ret = path_of_dir(f, w->pfp, w->buf);
+			w->len = strlen(w->buf);
+			if (ret)
+				walk_leave(w);
+		}
 		fd_put(f);
 		w->crossed = false;
 		return ret ? ret : 1;
@@ -402,10 +479,16 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 			return -EDEADLK;
 		if (m != NULL) {
 			int ret = walk_enter(w, m, w->buf);
-			w->crossed = false;
 			/* never the kernel's cwd instead: a pool that failed */
 			if (ret == -ENOENT)
 				ret = -EIO;
+			if (ret == 0) {
+				ret = cwd_check(m, w->pfp, w->buf);
+				w->len = strlen(w->buf);
+				if (ret)
+					walk_leave(w);
+			}
+			w->crossed = false;
 			return ret ? ret : 1;
 		}
 	}
@@ -426,7 +509,7 @@ static int path_proc_file(struct preload_file *f, struct path_res *res)
 
 	if (ret == 0) {
 		res->mnt = f->mnt;
-		strcpy(res->path, f->path);
+		path_copy_of(f, res->pfp, res->path);
 		ret = PATH_POOL;
 	}
 	fd_put(f);

@@ -54,6 +54,24 @@ void path_done(struct path_res *res);
 int path_route(long nr, const long a[6], int di, int pi, int flags,
 	       struct path_res *res, long *kret);
 
+/*
+ * Directory descriptors and the current directory are kept as paths. A
+ * rename in a pool, or the pool opened again (another process may have
+ * renamed things meanwhile), may leave such a path naming another
+ * directory or none: each is checked again, by inode number, the first
+ * time it is used after such a change. path_names_changed says one
+ * happened; path_generation counts them.
+ */
+void path_names_changed(void);
+unsigned long path_generation(void);
+
+/*
+ * The path of directory description f now, into out, with f's pool
+ * acquired as pfp. Returns 0, or -ENOENT when the directory was removed.
+ */
+int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
+		char out[PMEMFILE_PATH_MAX]);
+
 /* The path "/proc/self/fd/N" names: the mount's path of a pool fd. */
 long path_proc_fd_link(const char *path, char *buf, size_t size);
 

@@ -51,12 +51,12 @@ SYS_HANDLER(chdir)
 	if (path_route(SYS_chdir, a, -1, 0, PATH_FOLLOW, &r, &ret) !=
 	    PATH_POOL) {
 		if (ret == 0 && !preload_in_vfork)
-			cwd_set(NULL, NULL);
+			cwd_set(NULL, NULL, NULL);
 		return ret;
 	}
 	ret = dir_enterable(r.pfp, r.path);
 	if (ret == 0 && !preload_in_vfork)
-		cwd_set(r.mnt, r.path);
+		cwd_set(r.mnt, r.path, r.pfp);
 	else if (ret == 0)
 		ret = preload_not_supported("chdir into a mount in a vfork "
 					    "child");
@@ -74,12 +74,15 @@ SYS_HANDLER(fchdir)
 	if (is_pool == 0) {
 		long ret = syscall_no_intercept(SYS_fchdir, a[0]);
 		if (ret == 0 && !preload_in_vfork)
-			cwd_set(NULL, NULL);
+			cwd_set(NULL, NULL, NULL);
 		return ret;
 	}
-	long ret = u.f->is_dir ? dir_enterable(u.pfp, u.f->path) : -ENOTDIR;
+	char path[PMEMFILE_PATH_MAX];
+	long ret = u.f->is_dir ? path_of_dir(u.f, u.pfp, path) : -ENOTDIR;
+	if (ret == 0)
+		ret = dir_enterable(u.pfp, path);
 	if (ret == 0 && !preload_in_vfork)
-		cwd_set(u.f->mnt, u.f->path);
+		cwd_set(u.f->mnt, path, u.pfp);
 	fd_use_end(&u);
 	return ret;
 }
@@ -97,7 +100,10 @@ SYS_HANDLER(getcwd)
 	int err = pool_acquire(m, &pfp);
 	if (err)
 		return err == -ENOENT ? -EIO : err;
+	err = cwd_check(m, pfp, path);
 	pool_release(m);
+	if (err)
+		return err;
 	size_t mlen = m->path_len;
 	size_t plen = path[1] ? strlen(path) : 0;
 	size_t need = mlen + plen + 1;

@@ -27,6 +27,14 @@ static long name_common(long nr, const long a[6], int di, int pi, name_op op)
 	return ret;
 }
 
+/* Directory paths kept by the shim may name something else now. */
+static long names_moved(long ret)
+{
+	if (ret == 0)
+		path_names_changed();
+	return ret;
+}
+
 static long mkdir_op(struct path_res *r, const long a[6])
 {
 	return sys_result(pmemfile_mkdir(r->pfp, r->path, (mode_t)a[1]));
@@ -40,7 +48,7 @@ static long mkdirat_op(struct path_res *r, const long a[6])
 static long rmdir_op(struct path_res *r, const long a[6])
 {
 	(void)a;
-	return sys_result(pmemfile_rmdir(r->pfp, r->path));
+	return names_moved(sys_result(pmemfile_rmdir(r->pfp, r->path)));
 }
 
 static long unlink_op(struct path_res *r, const long a[6])
@@ -54,7 +62,8 @@ static long unlinkat_op(struct path_res *r, const long a[6])
 	if (a[2] & ~AT_REMOVEDIR)
 		return -EINVAL;
 	if (a[2] & AT_REMOVEDIR)
-		return sys_result(pmemfile_rmdir(r->pfp, r->path));
+		return names_moved(
+		    sys_result(pmemfile_rmdir(r->pfp, r->path)));
 	return sys_result(pmemfile_unlink(r->pfp, r->path));
 }
 
@@ -199,15 +208,15 @@ static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 static long rename_op(struct two_paths *t, const long a[6])
 {
 	(void)a;
-	return sys_result(
-	    pmemfile_rename(t->old.pfp, t->old.path, t->new.path));
+	return names_moved(sys_result(
+	    pmemfile_rename(t->old.pfp, t->old.path, t->new.path)));
 }
 
 static long renameat2_op(struct two_paths *t, const long a[6])
 {
-	return sys_result(pmemfile_renameat2(t->old.pfp, SYS_AT_CWD,
-					     t->old.path, SYS_AT_CWD,
-					     t->new.path, (unsigned)a[4]));
+	return names_moved(sys_result(
+	    pmemfile_renameat2(t->old.pfp, SYS_AT_CWD, t->old.path,
+			       SYS_AT_CWD, t->new.path, (unsigned)a[4])));
 }
 
 static long link_op(struct two_paths *t, const long a[6])
