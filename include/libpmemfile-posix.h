@@ -15,6 +15,7 @@
 #ifndef LIBPMEMFILE_POSIX_H
 #define LIBPMEMFILE_POSIX_H 1
 
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/time.h>
@@ -365,6 +366,25 @@ int pmemfile_setgroups(PMEMfilepool *pfp, size_t size,
 		       const pmemfile_gid_t *list);
 int pmemfile_setcap(PMEMfilepool *pfp, int cap);
 int pmemfile_clrcap(PMEMfilepool *pfp, int cap);
+
+/*
+ * Extension (not in the upstream API): a file's pages mapped in place.
+ * pmemfile_pin_pages fills pool_offsets[i] with the byte offset, in the
+ * pool file, of the page at offset + i * 4096 of file, for each of the
+ * length / 4096 pages (offset and length multiples of 4096), giving
+ * storage to holes below the file's size and zeroing the last page past
+ * the size; a page at or past the size rounded up to 4096 gets 0. Until
+ * pmemfile_unpin_pages, those pages stay where they are: shrinking the
+ * file and punching a hole in it fail with EBUSY, and an unlinked file
+ * lives on. Returns the pin, or NULL with errno set (EACCES: file not
+ * open for reading; ENODEV: not a regular file; ENOSPC: no storage for a
+ * hole).
+ */
+typedef struct pmemfile_pin PMEMfilepin;
+PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
+				pmemfile_off_t offset, size_t length,
+				uint64_t *pool_offsets);
+void pmemfile_unpin_pages(PMEMfilepool *pfp, PMEMfilepin *pin);
 
 #ifdef __cplusplus
 }

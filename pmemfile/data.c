@@ -122,6 +122,9 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 {
 	if (len > DATA_MAX_SIZE)
 		return -EFBIG;
+	/* pinned pages are mapped: their storage must stay where it is */
+	if (v->pins && len < v->inode->size)
+		return -EBUSY;
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;

@@ -98,6 +98,9 @@ static int punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		end = size;
 	if (off >= end)
 		return 0;
+	/* a punch moves the kept parts of split extents: not under a pin */
+	if (v->pins)
+		return -EBUSY;
 	r = extent_punch_hole(pfp, v, off, off + len);
 	if (r == 0)
 		vinode_touch(pfp, v, false);

@@ -42,14 +42,21 @@ struct vinode {
 	size_t next, ext_cap;
 	uint64_t *eblocks; /* persistent extent blocks, in chain order */
 	size_t neblocks;
+	/*
+	 * Regular files: live pmemfile_pin_pages pins (under the exclusive
+	 * lock). While there are any, no extent is freed or moved.
+	 */
+	unsigned long pins;
 
 	/* Directories: free slots of the blocks, built on first insert. */
 	struct vdir *vdir;
 	/*
-	 * Directories: the inode offset of each hash table entry (dhint[1 +
-	 * i]) for the table at dhint[0], so that a lookup fetches the inode
-	 * and the record at once. Built by a stat (under ext_build), freed
-	 * under the exclusive lock; only a hint: the record decides.
+	 * Directories: the record position and inode offset of each hash
+	 * table entry (dhint[1 + i], see hint_pack in dir.c) for the table
+	 * at dhint[0], so that a lookup fetches the record and the inode
+	 * while the table entry is still on its way. Built by a stat (under
+	 * ext_build), changed and freed under the exclusive lock; only a
+	 * hint: the table and the record decide.
 	 */
 	uint64_t *dhint;
 
