@@ -80,13 +80,83 @@ static const uint64_t *hint_of(struct vinode *dir)
 	return h && h[0] == dir->inode->dir.htab ? h + 1 : NULL;
 }
 
-/* Starts fetching the inode at ino (a hint: checked before it is used). */
-static void prefetch_inode(PMEMfilepool *pfp, uint64_t ino)
+/*
+ * A hint entry: 8 bits of the name's tag (the bits the table index does not
+ * use), the record position of its table entry and the inode the record
+ * names: tag8 << 56 | (pos + 1) << 32 | ino / 256. 0 when the table entry
+ * is free or a tombstone, or when they do not fit (directories of more than
+ * 2^24 slots, pools of more than 1 TiB): then the table is walked.
+ */
+#define HINT_POS_MAX ((1u << 24) - 1)
+
+static uint64_t hint_pack(uint64_t tag, uint64_t pos, uint64_t ino)
 {
-	if (!pf_in_pool(pfp, ino, sizeof(struct pmemfile_inode)))
-		return;
-	for (int l = 0; l < 4; l++)
-		__builtin_prefetch(pfp->base + ino + 64 * l);
+	if (ino % 256 || (ino >> 8) > UINT32_MAX || pos >= HINT_POS_MAX)
+		return 0;
+	return (tag & 0xff) << 56 | (pos + 1) << 32 | ino >> 8;
+}
+
+static inline uint64_t hint_pos(uint64_t h)
+{
+	return ((h >> 32) & HINT_POS_MAX) - 1;
+}
+
+/* The record a hint entry places, NULL if its position is past the blocks. */
+static struct pmemfile_dirent *hint_record(PMEMfilepool *pfp,
+					   const struct pmemfile_dir_info *d,
+					   const uint64_t *btab, uint64_t pos)
+{
+	if (pos >= d->nblocks * PMEMFILE_DIR_SLOTS)
+		return NULL;
+	uint64_t b = btab[pos / PMEMFILE_DIR_SLOTS];
+	if (!pf_in_pool(pfp, b, PMEMFILE_DIR_BLOCK_SIZE))
+		return NULL;
+	return (void *)(pfp->base + b +
+			(pos % PMEMFILE_DIR_SLOTS) * PMEMFILE_DIR_SLOT);
+}
+
+/*
+ * The lookup through the hint alone, for a name whose inode is read next:
+ * the inode is fetched together with the record, and the persistent table
+ * (a third miss, in 4 KiB pages) is not read at all. The hint is exact
+ * under the directory's lock: every change of the table changes it
+ * (dir_add, dir_remove, a new table drops it, an aborted insert drops it),
+ * so a live record of this name at a hinted position is the name's only
+ * record. NULL when the hint cannot tell: the table decides then.
+ */
+static struct pmemfile_dirent *hint_lookup(PMEMfilepool *pfp,
+					   const struct pmemfile_dir_info *d,
+					   const uint64_t *hint, uint64_t tag,
+					   const char *name, size_t len,
+					   uint64_t *pos)
+{
+	const uint64_t *btab = pf_ptr(pfp, d->btab);
+	size_t mask = d->htab_cap - 1;
+	size_t i = htab_index(tag, d->htab_cap);
+	for (size_t k = 0; k < d->htab_cap; k++, i = (i + 1) & mask) {
+		uint64_t h = hint[i];
+		if (h == 0)
+			return NULL;
+		if ((h >> 56) != (tag & 0xff))
+			continue;
+		uint64_t ino = (h & 0xffffffffu) << 8;
+		if (pf_in_pool(pfp, ino, sizeof(struct pmemfile_inode))) {
+			/* the lines stat reads: mode .. times, the extent
+			 * count, atime and rdev (the third line holds only
+			 * extents 2 and 3) */
+			__builtin_prefetch(pfp->base + ino);
+			__builtin_prefetch(pfp->base + ino + 64);
+			__builtin_prefetch(pfp->base + ino + 192);
+		}
+		uint64_t p = hint_pos(h);
+		struct pmemfile_dirent *r = hint_record(pfp, d, btab, p);
+		if (r && r->ino && r->namelen == len &&
+		    memcmp(r->name, name, len) == 0) {
+			*pos = p;
+			return r;
+		}
+	}
+	return NULL;
 }
 
 uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
@@ -95,13 +165,22 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	struct pmemfile_dir_info *d = &dir->inode->dir;
 	if (!d->htab)
 		return 0;
-	const uint64_t *tab = pf_ptr(pfp, d->htab);
 	const uint64_t *hint = hint_of(dir);
 	uint64_t tag = dir_name_hash(name, len) >> 32;
+	if (hint) {
+		uint64_t p;
+		struct pmemfile_dirent *r =
+		    hint_lookup(pfp, d, hint, tag, name, len, &p);
+		if (r) {
+			if (pos)
+				*pos = p;
+			return r->ino;
+		}
+	}
+	const uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
 	for (size_t i = htab_index(tag, d->htab_cap);; i = (i + 1) & mask) {
 		uint64_t e = tab[i];
-		uint64_t h = hint ? hint[i] : 0;
 		if (e == 0)
 			return 0;
 		if (e == HTAB_TOMB || (e >> 32) != tag)
@@ -110,8 +189,6 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		/* damage: a position past the blocks names nothing */
 		if (p >= d->nblocks * PMEMFILE_DIR_SLOTS)
 			continue;
-		if (h)
-			prefetch_inode(pfp, h);
 		struct pmemfile_dirent *r = record_at(pfp, d, p);
 		if (r->namelen == len && memcmp(r->name, name, len) == 0) {
 			if (pos)
@@ -141,7 +218,8 @@ static uint64_t *hint_build(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 			continue;
 		uint64_t p = (e & 0xffffffffu) - 1;
 		if (p < d->nblocks * PMEMFILE_DIR_SLOTS)
-			h[1 + i] = record_at(pfp, d, p)->ino;
+			h[1 + i] =
+			    hint_pack(e >> 32, p, record_at(pfp, d, p)->ino);
 	}
 	return h;
 }
@@ -435,9 +513,10 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	memcpy(r->name, name, len);
 	vdir_mark(dir->vdir, pos, n, true);
 	htab_make_room(pfp, d);
-	size_t i = htab_insert(pfp, d, dir_name_hash(name, len) >> 32, pos);
+	uint64_t tag = dir_name_hash(name, len) >> 32;
+	size_t i = htab_insert(pfp, d, tag, pos);
 	if (dir->dhint && dir->dhint[0] == d->htab)
-		dir->dhint[1 + i] = ino;
+		dir->dhint[1 + i] = hint_pack(tag, pos, ino);
 	else if (dir->dhint)
 		hint_drop(dir);
 	d->nentries++;
@@ -452,6 +531,10 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 	dir_meta_add(pfp, dir);
 	tx_add(pfp, e, 8);
 	*e = HTAB_TOMB;
+	/* the hint follows the table (after an abort: the table walk) */
+	if (hint_of(dir))
+		dir->dhint[1 + (size_t)(e - (uint64_t *)pf_ptr(pfp, d->htab))] =
+		    0;
 	d->ntomb++;
 	d->nentries--;
 	unsigned n = r->nslots;
@@ -466,11 +549,18 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
 		  uint64_t ino, unsigned type)
 {
-	struct pmemfile_dirent *r = record_at(pfp, &dir->inode->dir, pos);
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	struct pmemfile_dirent *r = record_at(pfp, d, pos);
 	dir_meta_add(pfp, dir);
 	tx_add(pfp, r, 16);
 	r->ino = ino;
 	r->type = (uint8_t)type;
+	if (hint_of(dir)) {
+		uint64_t tag = dir_name_hash(r->name, r->namelen) >> 32;
+		uint64_t *e = htab_slot_of(pfp, d, tag, pos);
+		size_t i = (size_t)(e - (uint64_t *)pf_ptr(pfp, d->htab));
+		dir->dhint[1 + i] = hint_pack(tag, pos, ino);
+	}
 }
 
 struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
