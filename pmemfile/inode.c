@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "inode.h"
@@ -45,61 +46,35 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A buffer with room for one more array offset (under ialloc_lock). */
-static uint64_t *iarrays_room(PMEMfilepool *pfp)
-{
-	size_t n = pfp->niarrays;
-	if (n < pfp->iarrays_cap)
-		return pfp->iarrays;
-	size_t cap = n ? 2 * n : 16;
-	uint64_t *buf = malloc(cap * sizeof(*buf));
-	uint64_t **r =
-	    realloc(pfp->iarrays_retired, (pfp->nretired + 1) * sizeof(*r));
-	if (r)
-		pfp->iarrays_retired = r;
-	if (!buf || !r) {
-		free(buf);
-		return NULL;
-	}
-	if (n)
-		memcpy(buf, pfp->iarrays, n * sizeof(*buf));
-	pfp->iarrays_cap = cap;
-	return buf;
-}
+#define ARRAY_PAGES (PMEMFILE_INODE_ARRAY_SIZE / 4096)
 
 /*
- * Records off in the sorted list of arrays (under ialloc_lock), as a
- * seqlock writer: readers that overlap retry. A new buffer is published
- * before the count that needs it.
+ * Marks the pages of the array at off in the page map (under ialloc_lock,
+ * or at open), before any of its slots is used. -EIO if a page belongs to
+ * another array already (overlapping arrays: a damaged pool).
  */
-static int iarrays_add(PMEMfilepool *pfp, uint64_t off)
+static int ipages_mark(PMEMfilepool *pfp, uint64_t off)
 {
-	uint64_t *cur = pfp->iarrays;
-	uint64_t *buf = iarrays_room(pfp);
-	if (!buf)
-		return -ENOMEM;
-	size_t n = pfp->niarrays;
-	size_t i = n;
-	while (i > 0 && buf[i - 1] > off)
-		i--;
-	unsigned seq = pfp->iarrays_seq;
-	__atomic_store_n(&pfp->iarrays_seq, seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	for (size_t j = n; j > i; j--)
-		__atomic_store_n(&buf[j], buf[j - 1], __ATOMIC_RELAXED);
-	__atomic_store_n(&buf[i], off, __ATOMIC_RELAXED);
-	if (buf != cur) {
-		__atomic_store_n(&pfp->iarrays, buf, __ATOMIC_RELEASE);
-		if (cur)
-			pfp->iarrays_retired[pfp->nretired++] = cur;
-	}
-	__atomic_store_n(&pfp->niarrays, n + 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&pfp->iarrays_seq, seq + 2, __ATOMIC_RELEASE);
+	size_t pg = off / 4096;
+	for (size_t k = 0; k < ARRAY_PAGES; k++)
+		if (__atomic_load_n(&pfp->ipages[pg + k], __ATOMIC_RELAXED))
+			return -EIO;
+	for (size_t k = 0; k < ARRAY_PAGES; k++)
+		__atomic_store_n(&pfp->ipages[pg + k], (uint8_t)(k + 1),
+				 __ATOMIC_RELEASE);
 	return 0;
 }
 
 int inode_arrays_load(PMEMfilepool *pfp)
 {
+	/* a byte for each page: only the pages that cover arrays are
+	 * ever written, the others stay unbacked */
+	pfp->ipages_len = pfp->pool_size / 4096 + 1;
+	void *m = mmap(NULL, pfp->ipages_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return -ENOMEM;
+	pfp->ipages = m;
 	uint64_t off = pfp->super->inode_arrays;
 	size_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE;
 	size_t n = 0;
@@ -111,66 +86,53 @@ int inode_arrays_load(PMEMfilepool *pfp)
 					(unsigned long long)off);
 			return -EIO;
 		}
+		if (ipages_mark(pfp, off)) {
+			pf_set_errormsg("damaged pool: inode arrays overlap "
+					"at 0x%llx",
+					(unsigned long long)off);
+			return -EIO;
+		}
 		uint64_t *a = realloc(pfp->iarrays, (n + 1) * sizeof(*a));
 		if (!a)
 			return -ENOMEM;
 		pfp->iarrays = a;
 		a[n++] = off;
+		pfp->niarrays = n;
 		off = ((struct pmemfile_inode_array *)pf_ptr(pfp, off))->next;
 	}
-	pfp->niarrays = n;
-	pfp->iarrays_cap = n;
 	if (n)
 		qsort(pfp->iarrays, n, sizeof(uint64_t), cmp_u64);
-	for (size_t i = 1; i < n; i++)
-		if (pfp->iarrays[i] - pfp->iarrays[i - 1] <
-		    PMEMFILE_INODE_ARRAY_SIZE) {
-			pf_set_errormsg("damaged pool: inode arrays 0x%llx "
-					"overlap",
-					(unsigned long long)pfp->iarrays[i]);
-			return -EIO;
-		}
 	return 0;
 }
 
-/* Whether off is a slot of the array that starts at the last of a[0..n)
- * at or below it. */
-static bool slot_in(const uint64_t *a, size_t n, uint64_t off)
+void inode_arrays_free(PMEMfilepool *pfp)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (__atomic_load_n(&a[mid], __ATOMIC_RELAXED) <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
+	free(pfp->iarrays);
+	pfp->iarrays = NULL;
+	if (pfp->ipages)
+		munmap((void *)pfp->ipages, pfp->ipages_len);
+	pfp->ipages = NULL;
+}
+
+/*
+ * One byte read, no lock: the array of off starts k pages below its page
+ * when the page map says k + 1. An offset that a record or a parent holds
+ * was written after its array was marked, under locks the reader takes.
+ */
+bool inode_off_valid(PMEMfilepool *pfp, uint64_t off)
+{
+	if (!pf_in_pool(pfp, off, sizeof(struct pmemfile_inode)))
 		return false;
-	uint64_t rel = off - __atomic_load_n(&a[lo - 1], __ATOMIC_RELAXED);
+	unsigned k =
+	    __atomic_load_n(&pfp->ipages[off / 4096], __ATOMIC_ACQUIRE);
+	if (k == 0)
+		return false;
+	uint64_t rel = off % 4096 + (k - 1) * 4096ULL;
 	uint64_t first = offsetof(struct pmemfile_inode_array, inodes);
 	return rel >= first &&
 	       rel + sizeof(struct pmemfile_inode) <=
 		   PMEMFILE_INODE_ARRAY_SIZE &&
 	       (rel - first) % sizeof(struct pmemfile_inode) == 0;
-}
-
-/* A seqlock reader: no lock shared by the threads that look inodes up. */
-bool inode_off_valid(PMEMfilepool *pfp, uint64_t off)
-{
-	for (;;) {
-		unsigned s =
-		    __atomic_load_n(&pfp->iarrays_seq, __ATOMIC_ACQUIRE);
-		if (s & 1)
-			continue;
-		size_t n = __atomic_load_n(&pfp->niarrays, __ATOMIC_ACQUIRE);
-		const uint64_t *a =
-		    __atomic_load_n(&pfp->iarrays, __ATOMIC_ACQUIRE);
-		bool ok = slot_in(a, n, off);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&pfp->iarrays_seq, __ATOMIC_RELAXED) == s)
-			return ok;
-	}
 }
 
 int inode_slots_scan(PMEMfilepool *pfp)
@@ -210,7 +172,8 @@ static int array_grow(PMEMfilepool *pfp)
 	TX_END
 	if (err)
 		return -err;
-	int r = iarrays_add(pfp, off);
+	/* a fresh array of this pool cannot overlap another one */
+	int r = ipages_mark(pfp, off);
 	return r ? r : array_scan(pfp, pf_ptr(pfp, off));
 }
 

@@ -10,6 +10,8 @@
 
 /* Checks and records the chain of inode arrays (at pool open, first). */
 int inode_arrays_load(PMEMfilepool *pfp);
+/* Frees what inode_arrays_load and array growth keep (at pool close). */
+void inode_arrays_free(PMEMfilepool *pfp);
 /* Whether off is the offset of an inode slot of an inode array. */
 bool inode_off_valid(PMEMfilepool *pfp, uint64_t off);
 /* Builds the list of free inode slots (at pool open). */

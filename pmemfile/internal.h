@@ -72,18 +72,19 @@ struct pmemfilepool {
 	struct vinode_shard shards[VINODE_SHARDS];
 
 	/*
-	 * Inode array offsets, sorted: what an inode offset may point in.
-	 * Read without a lock (inode_off_valid): changed under ialloc_lock
-	 * inside an odd iarrays_seq, a grown buffer replaces the old one,
-	 * which stays readable (retired) until the pool is closed.
+	 * What an inode offset may point in: for each 4 KiB page of the
+	 * pool, k + 1 when it is page k of an inode array, else 0. Read
+	 * without a lock (inode_off_valid); set under ialloc_lock before
+	 * any slot of a new array is used. An anonymous mapping of
+	 * ipages_len bytes, backed only where arrays are.
 	 */
+	_Atomic(uint8_t) *ipages;
+	size_t ipages_len;
+	/* The inode arrays found at open, sorted (inode_slots_scan). */
 	uint64_t *iarrays;
-	size_t niarrays, iarrays_cap;
-	unsigned iarrays_seq;
-	uint64_t **iarrays_retired;
-	size_t nretired;
+	size_t niarrays;
 
-	pthread_mutex_t ialloc_lock; /* free inode slots, iarrays */
+	pthread_mutex_t ialloc_lock; /* free inode slots, ipages */
 	uint64_t *free_inodes;
 	size_t nfree_inodes, free_inodes_cap;
 

@@ -121,10 +121,7 @@ static void pool_free(PMEMfilepool *pfp)
 	pthread_mutex_destroy(&pfp->rename_lock);
 	cred_fini(pfp);
 	free(pfp->free_inodes);
-	free(pfp->iarrays);
-	for (size_t i = 0; i < pfp->nretired; i++)
-		free(pfp->iarrays_retired[i]);
-	free(pfp->iarrays_retired);
+	inode_arrays_free(pfp);
 	free((void *)pfp->populated);
 	direct_fini(pfp);
 	free(pfp);
@@ -279,6 +276,8 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		    : -errno;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
+	if (r == 0)
+		r = inode_arrays_load(pfp); /* none yet: the page map */
 	if (r == 0)
 		r = super_init(pfp);
 	if (r == 0) {
