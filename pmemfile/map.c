@@ -92,11 +92,13 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 		r = pin_args(file, offset, length);
 	if (r == 0 && !pool_offsets)
 		r = -EFAULT;
-	PMEMfilepin *pin = NULL;
-	if (r == 0 && !(pin = malloc(sizeof(*pin))))
-		r = -ENOMEM;
 	if (r) {
 		pf_ret(r);
+		return NULL;
+	}
+	PMEMfilepin *pin = malloc(sizeof(*pin));
+	if (!pin) {
+		pf_ret(-ENOMEM);
 		return NULL;
 	}
 	struct vinode *v = file->vinode;

@@ -181,7 +181,6 @@ SYS_HANDLER(getcwd);
 
 /* sys_misc.c */
 SYS_HANDLER(ioctl);
-SYS_HANDLER(mmap);
 SYS_HANDLER(epoll_ctl);
 SYS_HANDLER(flock);
 SYS_HANDLER(fd_unsupported);
@@ -191,6 +190,11 @@ SYS_HANDLER(name_to_handle_at);
 
 /* sys_misc.c: a wait is where idle pools are released (preload.c) */
 SYS_HANDLER(wait);
+
+/* sys_mmap.c */
+SYS_HANDLER(mmap);
+SYS_HANDLER(munmap);
+SYS_HANDLER(mremap);
 
 /* sys_exec.c */
 SYS_HANDLER(execve);

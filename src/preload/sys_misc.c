@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sys_misc.c -- ioctl, mmap and flock on pool descriptors, and the calls
+ * sys_misc.c -- ioctl and flock on pool descriptors, and the calls
  * that have no pool meaning.
  */
 #include <fcntl.h>
@@ -96,63 +96,6 @@ SYS_HANDLER(flock)
 {
 	SYS_ON_POOL_FD(a[0],
 		       sys_result(pmemfile_flock(u.pfp, u.f->file, (int)a[1])));
-}
-
-/*
- * mmap of a pool file: a private mapping is anonymous memory filled with
- * the file's bytes, which is what a private mapping shows until the file
- * changes. A shared writable mapping would need the pool's pages mapped
- * in place, which the library does not offer: ENODEV, as for a file
- * system that cannot map. A shared read-only mapping is served as a
- * private one (a snapshot), with a log line.
- */
-static long mmap_pool(struct fd_use *u, const long a[6])
-{
-	size_t len = (size_t)a[1];
-	int prot = (int)a[2], flags = (int)a[3];
-	long off = a[5];
-	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
-
-	if (shared && (prot & PROT_WRITE)) {
-		log_printf("mmap MAP_SHARED|PROT_WRITE of %s: ENODEV",
-			   u->f->path);
-		return -ENODEV;
-	}
-	if ((u->f->flags & O_ACCMODE) == O_WRONLY || u->f->is_dir)
-		return -EACCES;
-	if (len == 0 || (off & 4095))
-		return -EINVAL;
-	if (shared)
-		log_printf("mmap MAP_SHARED read-only of %s: a snapshot",
-			   u->f->path);
-	long addr = syscall_no_intercept(
-	    SYS_mmap, a[0], len, PROT_READ | PROT_WRITE,
-	    (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscall_error_code(addr))
-		return addr;
-	for (size_t done = 0; done < len;) {
-		pmemfile_ssize_t n =
-		    pmemfile_pread(u->pfp, u->f->file, (char *)addr + done,
-				   len - done, off + (long)done);
-		if (n < 0) {
-			long err = -errno;
-			syscall_no_intercept(SYS_munmap, addr, len);
-			return err;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	if (prot != (PROT_READ | PROT_WRITE))
-		syscall_no_intercept(SYS_mprotect, addr, len, prot);
-	return addr;
-}
-
-SYS_HANDLER(mmap)
-{
-	if ((a[3] & MAP_ANONYMOUS) || !fd_table_used)
-		return PRELOAD_PASS;
-	SYS_ON_POOL_FD(a[4], mmap_pool(&u, a));
 }
 
 /* Calls on a descriptor that a pool file cannot serve. */

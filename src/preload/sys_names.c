@@ -62,8 +62,7 @@ static long unlinkat_op(struct path_res *r, const long a[6])
 	if (a[2] & ~AT_REMOVEDIR)
 		return -EINVAL;
 	if (a[2] & AT_REMOVEDIR)
-		return names_moved(
-		    sys_result(pmemfile_rmdir(r->pfp, r->path)));
+		return names_moved(sys_result(pmemfile_rmdir(r->pfp, r->path)));
 	return sys_result(pmemfile_unlink(r->pfp, r->path));
 }
 
@@ -208,15 +207,15 @@ static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 static long rename_op(struct two_paths *t, const long a[6])
 {
 	(void)a;
-	return names_moved(sys_result(
-	    pmemfile_rename(t->old.pfp, t->old.path, t->new.path)));
+	return names_moved(
+	    sys_result(pmemfile_rename(t->old.pfp, t->old.path, t->new.path)));
 }
 
 static long renameat2_op(struct two_paths *t, const long a[6])
 {
 	return names_moved(sys_result(
-	    pmemfile_renameat2(t->old.pfp, SYS_AT_CWD, t->old.path,
-			       SYS_AT_CWD, t->new.path, (unsigned)a[4])));
+	    pmemfile_renameat2(t->old.pfp, SYS_AT_CWD, t->old.path, SYS_AT_CWD,
+			       t->new.path, (unsigned)a[4])));
 }
 
 static long link_op(struct two_paths *t, const long a[6])

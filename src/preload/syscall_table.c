@@ -116,6 +116,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
 
     F(ioctl, ioctl),
     E(mmap, mmap, 0),
+    E(munmap, munmap, 0),
+    E(mremap, mremap, 0),
     E(epoll_ctl, epoll_ctl, 0),
     F(flock, flock),
     E(chroot, path_unsupported, P(0)),

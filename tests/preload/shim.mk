@@ -5,6 +5,12 @@ $(B)/tests/preload/shim_ops: $(B)/tests/preload/shim_ops.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 LINT_SOURCES += tests/preload/shim_ops.c
 
+# mapshared: shared maps of a directory's files, for shim_mmapshared.
+TEST_PROGRAMS += $(B)/tests/preload/mapshared
+$(B)/tests/preload/mapshared: $(B)/tests/preload/mapshared.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/mapshared.c
+
 SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \
 	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \

@@ -1,12 +1,16 @@
 #!/bin/sh
-# shim_notsup: calls a pool cannot serve fail (ENOTSUP, ENODEV for a shared
-# writable mapping) with a log line and never reach the kernel; with
-# PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 the program is stopped instead.
+# shim_notsup: calls a pool cannot serve fail (ENOTSUP; EBUSY for shrinking
+# a file that is mapped shared) with a log line and never reach the kernel;
+# with PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 the program is stopped instead.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_expect notsup <<'END'
 open(in("f"), O_CREAT | O_RDWR, 0755) = 3
 write(fd, "#!/bin/sh\necho hi\n", 18) = 18
-mmap shared writable: ENODEV
+mmap shared writable: mapped
+ftruncate(fd, 0) = -1 EBUSY
+mremap(p, 4096, 8192, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0 = -1 EOPNOTSUPP
+munmap(p, 4096) = 0
+ftruncate(fd, 0) = 0
 chroot(in("")) = -1 EOPNOTSUPP
 execv(in("f"), argv) = -1 EOPNOTSUPP
 fcntl(fd, F_GETPIPE_SZ) = -1 EBADF
@@ -14,7 +18,7 @@ fcntl(fd, F_NOTIFY, 0) = -1 EOPNOTSUPP
 close(fd) = 0
 END
 shim_log_has "not supported: execve of a program in a mount" "execve"
-shim_log_has "MAP_SHARED|PROT_WRITE" "the shared mapping"
+shim_log_has "not supported: mremap of a shared map" "the mremap"
 
 PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 pf "$OPS" notsup "$MNT" "$WORK/out.m" \
 	>"$WORK/exit.out" 2>&1

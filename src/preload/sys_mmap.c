@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_mmap.c -- mmap of pool files, and the calls that end such maps.
+ *
+ * A shared map shows the pool file's own pages of the file, mapped in
+ * place: the library pins them (pmemfile_pin_pages) so that they stay
+ * where they are while mapped, and the shim maps each run of them from
+ * the pool file. Stores through the map are the file's bytes, as read and
+ * write see them, and msync makes them persistent as for any file map.
+ * Pages past the end of the file map an empty memfd, so that touching them
+ * raises SIGBUS as the kernel's map would. A private map is a copy of the
+ * file's bytes in anonymous memory.
+ *
+ * The shim tracks the address ranges of shared maps: munmap, an mmap with
+ * MAP_FIXED and mremap's target end them, partly or wholly; the pin goes
+ * when the last page of its map is gone.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "mount.h"
+#include "preload.h"
+#include "sys.h"
+
+#define PG 4096ul
+
+static inline size_t page_up(long len)
+{
+	return ((size_t)len + PG - 1) & ~(PG - 1);
+}
+
+struct map_pin {
+	PMEMfilepin *pin;
+	struct preload_mount *mnt;
+	long ranges; /* live map_range entries of it */
+};
+
+struct map_range {
+	uintptr_t start, end;
+	struct map_pin *pin;
+	struct map_range *next;
+};
+
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct map_range *map_ranges;
+static _Atomic long map_count; /* entries in map_ranges */
+
+/* Under map_lock: one range fewer for pin p; the last one unpins it. */
+static void map_pin_drop(struct map_pin *p)
+{
+	if (--p->ranges > 0)
+		return;
+	struct preload_mount *m = p->mnt;
+	PMEMfilepool *pfp = atomic_load(&m->pfp);
+	/* a forked child's copy of the list: the pin is the parent's */
+	if (pfp != NULL && m->owner == preload_pid && !preload_in_vfork) {
+		pmemfile_unpin_pages(pfp, p->pin);
+		mount_file_closed(m);
+	}
+	free(p);
+}
+
+/* Forgets [start, end) of the tracked maps (the kernel unmapped it). */
+static void map_forget(uintptr_t start, uintptr_t end)
+{
+	if (atomic_load_explicit(&map_count, memory_order_acquire) == 0)
+		return;
+	pthread_mutex_lock(&map_lock);
+	for (struct map_range **pr = &map_ranges; *pr != NULL;) {
+		struct map_range *r = *pr;
+		if (r->end <= start || r->start >= end) {
+			pr = &r->next;
+			continue;
+		}
+		if (r->start < start && r->end > end) {
+			/* a hole in the middle: two ranges of one pin */
+			struct map_range *tail = malloc(sizeof(*tail));
+			if (tail != NULL) {
+				*tail = *r;
+				tail->start = end;
+				r->next = tail;
+				r->pin->ranges++;
+				atomic_fetch_add(&map_count, 1);
+			}
+			r->end = start;
+			pr = &r->next;
+		} else if (r->start < start) {
+			r->end = start;
+			pr = &r->next;
+		} else if (r->end > end) {
+			r->start = end;
+			pr = &r->next;
+		} else {
+			*pr = r->next;
+			map_pin_drop(r->pin);
+			free(r);
+			atomic_fetch_sub(&map_count, 1);
+		}
+	}
+	pthread_mutex_unlock(&map_lock);
+}
+
+static int map_track(uintptr_t start, uintptr_t end, struct map_pin *p)
+{
+	struct map_range *r = malloc(sizeof(*r));
+
+	if (r == NULL)
+		return -ENOMEM;
+	r->start = start;
+	r->end = end;
+	r->pin = p;
+	p->ranges = 1;
+	pthread_mutex_lock(&map_lock);
+	r->next = map_ranges;
+	map_ranges = r;
+	atomic_fetch_add(&map_count, 1);
+	pthread_mutex_unlock(&map_lock);
+	return 0;
+}
+
+static bool map_tracked(uintptr_t start, uintptr_t end)
+{
+	bool found = false;
+
+	if (atomic_load_explicit(&map_count, memory_order_acquire) == 0)
+		return false;
+	pthread_mutex_lock(&map_lock);
+	for (struct map_range *r = map_ranges; r != NULL && !found; r = r->next)
+		found = r->start < end && r->end > start;
+	pthread_mutex_unlock(&map_lock);
+	return found;
+}
+
+/*
+ * Maps page runs of [addr, addr + npages pages) over the reserved range:
+ * each run of consecutive pool offsets from the pool file, each run of
+ * pages past the end of the file from eof_fd.
+ */
+static long map_runs(uintptr_t addr, const uint64_t *offs, size_t npages,
+		     int prot, int flags, int pool_fd, int eof_fd)
+{
+	for (size_t i = 0; i < npages;) {
+		size_t n = 1;
+		if (offs[i] != 0)
+			while (i + n < npages &&
+			       offs[i + n] == offs[i] + n * PG)
+				n++;
+		else
+			while (i + n < npages && offs[i + n] == 0)
+				n++;
+		long r = syscall_no_intercept(
+		    SYS_mmap, addr + i * PG, n * PG, prot, flags | MAP_FIXED,
+		    offs[i] ? pool_fd : eof_fd, offs[i] ? (long)offs[i] : 0L);
+		if (syscall_error_code(r))
+			return r;
+		i += n;
+	}
+	return 0;
+}
+
+/* The flags of the caller's shared map that the pieces keep. */
+#define MAP_KEPT (MAP_POPULATE | MAP_NONBLOCK | MAP_LOCKED | MAP_NORESERVE)
+
+/* Maps the pinned pages offs over a new range; returns its address. */
+static long map_pages(const long a[6], int writable, const char *pool,
+		      const uint64_t *offs, size_t len)
+{
+	int flags = (int)a[3];
+	int fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	int piece = (flags & MAP_TYPE) == MAP_SHARED_VALIDATE
+			? MAP_SHARED_VALIDATE | (flags & (MAP_KEPT | MAP_SYNC))
+			: MAP_SHARED | (flags & MAP_KEPT);
+	long pool_fd = syscall_no_intercept(
+	    SYS_open, pool, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (pool_fd < 0)
+		return pool_fd;
+	long eof_fd =
+	    syscall_no_intercept(SYS_memfd_create, "pmemfile-eof", MFD_CLOEXEC);
+	long addr = eof_fd;
+	if (eof_fd >= 0)
+		addr = syscall_no_intercept(SYS_mmap, a[0], len, PROT_NONE,
+					    MAP_PRIVATE | MAP_ANONYMOUS | fixed,
+					    -1, 0);
+	/* a fixed map replaced what was there, maybe another pool map */
+	if (!syscall_error_code(addr) && (flags & MAP_FIXED))
+		map_forget((uintptr_t)addr, (uintptr_t)addr + len);
+	if (!syscall_error_code(addr)) {
+		long r = map_runs((uintptr_t)addr, offs, len / PG, (int)a[2],
+				  piece, (int)pool_fd, (int)eof_fd);
+		if (r) {
+			syscall_no_intercept(SYS_munmap, addr, len);
+			addr = r;
+		}
+	}
+	syscall_no_intercept(SYS_close, pool_fd);
+	if (eof_fd >= 0)
+		syscall_no_intercept(SYS_close, eof_fd);
+	return addr;
+}
+
+static long mmap_shared(struct fd_use *u, const long a[6], size_t len)
+{
+	int acc = u->f->flags & O_ACCMODE;
+	bool writable = acc == O_RDWR;
+
+	if (((int)a[2] & PROT_WRITE) && !writable)
+		return -EACCES;
+	size_t npages = len / PG;
+	uint64_t *offs = malloc(npages * sizeof(*offs));
+	struct map_pin *p = malloc(sizeof(*p));
+	long ret = -ENOMEM;
+	if (offs == NULL || p == NULL)
+		goto out;
+	p->mnt = u->f->mnt;
+	p->pin = pmemfile_pin_pages(u->pfp, u->f->file, a[5], len, offs);
+	if (p->pin == NULL) {
+		/* no storage for a hole: the kernel's answer is ENOMEM */
+		ret = errno == ENOSPC ? -ENOMEM : -errno;
+		goto out;
+	}
+	ret = map_pages(a, writable, u->f->mnt->pool_path, offs, len);
+	if (!syscall_error_code(ret)) {
+		if (map_track((uintptr_t)ret, (uintptr_t)ret + len, p) == 0) {
+			mount_file_opened(p->mnt);
+			p = NULL;
+		} else {
+			syscall_no_intercept(SYS_munmap, ret, len);
+			ret = -ENOMEM;
+		}
+	}
+	if (p != NULL)
+		pmemfile_unpin_pages(u->pfp, p->pin);
+out:
+	free(offs);
+	free(p);
+	return ret;
+}
+
+static long mmap_private(struct fd_use *u, const long a[6], size_t len)
+{
+	int prot = (int)a[2];
+	long off = a[5];
+	long addr = syscall_no_intercept(
+	    SYS_mmap, a[0], len, PROT_READ | PROT_WRITE,
+	    ((int)a[3] & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (syscall_error_code(addr))
+		return addr;
+	if ((int)a[3] & MAP_FIXED)
+		map_forget((uintptr_t)addr, (uintptr_t)addr + len);
+	for (size_t done = 0; done < len;) {
+		pmemfile_ssize_t n =
+		    pmemfile_pread(u->pfp, u->f->file, (char *)addr + done,
+				   len - done, off + (long)done);
+		if (n < 0) {
+			long err = -errno;
+			syscall_no_intercept(SYS_munmap, addr, len);
+			return err;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (prot != (PROT_READ | PROT_WRITE))
+		syscall_no_intercept(SYS_mprotect, addr, len, prot);
+	return addr;
+}
+
+static long mmap_pool(struct fd_use *u, const long a[6])
+{
+	size_t len = page_up(a[1]);
+	int type = (int)a[3] & MAP_TYPE;
+
+	if (a[1] == 0 || len == 0 || (a[5] & (long)(PG - 1)))
+		return -EINVAL;
+	if (u->f->is_dir)
+		return -ENODEV;
+	if ((u->f->flags & O_ACCMODE) == O_WRONLY || (u->f->flags & O_PATH))
+		return (u->f->flags & O_PATH) ? -EBADF : -EACCES;
+	if (type == MAP_PRIVATE)
+		return mmap_private(u, a, len);
+	if (type == MAP_SHARED || type == MAP_SHARED_VALIDATE)
+		return mmap_shared(u, a, len);
+	return -EINVAL;
+}
+
+SYS_HANDLER(mmap)
+{
+	if (!(a[3] & MAP_ANONYMOUS) && fd_table_used) {
+		struct fd_use u;
+		int is_pool = fd_use_begin((int)a[4], &u);
+		if (is_pool < 0)
+			return is_pool;
+		if (is_pool > 0) {
+			long ret = mmap_pool(&u, a);
+			fd_use_end(&u);
+			return ret;
+		}
+	}
+	if (!(a[3] & MAP_FIXED) ||
+	    atomic_load_explicit(&map_count, memory_order_relaxed) == 0)
+		return PRELOAD_PASS;
+	/* a fixed map replaces what was there */
+	long ret =
+	    syscall_no_intercept(SYS_mmap, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (!syscall_error_code(ret))
+		map_forget((uintptr_t)ret, (uintptr_t)ret + page_up(a[1]));
+	return ret;
+}
+
+SYS_HANDLER(munmap)
+{
+	if (atomic_load_explicit(&map_count, memory_order_relaxed) == 0)
+		return PRELOAD_PASS;
+	long ret = syscall_no_intercept(SYS_munmap, a[0], a[1]);
+	if (ret == 0)
+		map_forget((uintptr_t)a[0], (uintptr_t)a[0] + page_up(a[1]));
+	return ret;
+}
+
+/*
+ * mremap of a shared pool map would move or grow pinned pages out of the
+ * tracking: not supported. A target range that replaces other maps ends
+ * them.
+ */
+SYS_HANDLER(mremap)
+{
+	if (atomic_load_explicit(&map_count, memory_order_relaxed) == 0)
+		return PRELOAD_PASS;
+	if (map_tracked((uintptr_t)a[0], (uintptr_t)a[0] + page_up(a[1])))
+		return preload_not_supported("mremap of a shared map of a "
+					     "pool file");
+	long ret =
+	    syscall_no_intercept(SYS_mremap, a[0], a[1], a[2], a[3], a[4]);
+	if (!syscall_error_code(ret) && (a[3] & MREMAP_FIXED))
+		map_forget((uintptr_t)ret, (uintptr_t)ret + page_up(a[2]));
+	return ret;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * mapshared DIR -- shared maps of files in DIR: stores through a map and
+ * writes through the descriptor meet, the page holding the end of the file
+ * shows zeros past it, a page wholly past it raises SIGBUS, partial
+ * munmap, read-only descriptors and maps, a map that outlives its
+ * descriptor and its name, and what a map wrote is in the file afterwards.
+ * Prints each result; shim_mmapshared runs it on a kernel directory and on
+ * a mount and compares.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static const char *dir;
+static sigjmp_buf bus_jmp;
+
+static long report(const char *what, long r)
+{
+	if (r < 0)
+		printf("%s = -1 %s\n", what, strerrorname_np(errno));
+	else
+		printf("%s = %ld\n", what, r);
+	fflush(stdout);
+	return r;
+}
+
+#define T(expr) report(#expr, (long)(expr))
+
+static const char *in(const char *name)
+{
+	static char bufs[4][4096];
+	static int i;
+	char *b = bufs[i++ % 4];
+
+	snprintf(b, 4096, "%s/%s", dir, name);
+	return b;
+}
+
+static void show(const char *what, const char *p, int n)
+{
+	printf("%s: \"%.*s\"\n", what, n, p);
+}
+
+static void on_bus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Whether reading p raises SIGBUS. */
+static const char *touch(const volatile char *p)
+{
+	struct sigaction sa = {.sa_handler = on_bus}, old;
+	const char *what = "readable";
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1) == 0)
+		(void)*p;
+	else
+		what = "SIGBUS";
+	sigaction(SIGBUS, &old, NULL);
+	return what;
+}
+
+static void meet(int fd)
+{
+	char buf[16] = "";
+	char *p = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		report("mmap 16384 shared", -1);
+		return;
+	}
+	show("map", p, 10);
+	memcpy(p + 100, "via the map", 11);
+	memcpy(p + 9000, "third page", 10);
+	int n = (int)pread(fd, buf, 11, 100);
+	show("pread after map stores", buf, n);
+	n = (int)pread(fd, buf, 10, 9000);
+	show("pread of the third page", buf, n);
+	T(pwrite(fd, "WRITTEN", 7, 5000));
+	show("map after pwrite", p + 5000, 7);
+	printf("past the size in its last page: %d %d\n", p[10000], p[12287]);
+	printf("a page wholly past the size: %s\n", touch(p + 12288));
+	T(msync(p, 12288, MS_SYNC));
+	T(munmap(p + 4096, 4096));
+	show("first page after a partial munmap", p + 100, 11);
+	show("third page after a partial munmap", p + 9000, 10);
+	T(munmap(p, 16384));
+}
+
+static void read_only(int fd)
+{
+	int ro = (int)T(open(in("f"), O_RDONLY));
+	void *q = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0);
+	printf("writable shared map of O_RDONLY: %s\n",
+	       q == MAP_FAILED ? strerrorname_np(errno) : "mapped");
+	char *r = mmap(NULL, 4096, PROT_READ, MAP_SHARED, ro, 0);
+	if (r == MAP_FAILED) {
+		report("read-only shared map", -1);
+		return;
+	}
+	T(pwrite(fd, "LATER", 5, 0));
+	show("read-only map after a later pwrite", r, 10);
+	T(mprotect(r, 4096, PROT_READ | PROT_WRITE));
+	T(munmap(r, 4096));
+	T(close(ro));
+	int ap = (int)T(open(in("f"), O_RDWR | O_APPEND));
+	q = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ap, 0);
+	printf("writable shared map of O_APPEND: %s\n",
+	       q == MAP_FAILED ? strerrorname_np(errno) : "mapped");
+	T(close(ap));
+}
+
+static void outlive(void)
+{
+	int fd = (int)T(open(in("g"), O_CREAT | O_RDWR, 0644));
+	T(ftruncate(fd, 20));
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		report("mmap g", -1);
+		return;
+	}
+	T(close(fd));
+	memcpy(p, "stored after close", 18);
+	T(munmap(p, 4096));
+	char buf[32] = "";
+	fd = (int)T(open(in("g"), O_RDONLY));
+	int n = (int)read(fd, buf, sizeof(buf));
+	show("g read back", buf, n);
+	T(close(fd));
+
+	fd = (int)T(open(in("h"), O_CREAT | O_RDWR, 0644));
+	T(write(fd, "unlinked", 8));
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	T(close(fd));
+	T(unlink(in("h")));
+	memcpy(p, "UNLINKED", 8);
+	show("map of an unlinked file", p, 8);
+	T(munmap(p, 4096));
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: mapshared DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	setvbuf(stdout, NULL, _IONBF, 0);
+	int fd = (int)T(open(in("f"), O_CREAT | O_RDWR | O_TRUNC, 0644));
+	T(ftruncate(fd, 10000));
+	T(pwrite(fd, "file bytes", 10, 0));
+	meet(fd);
+	read_only(fd);
+	T(close(fd));
+	outlive();
+	return 0;
+}
