@@ -26,6 +26,8 @@
 #define EXTENT_MAX (4096ULL << (2 * (EXTENT_CLASSES - 1)))
 
 #define VINODE_SHARDS 64
+/* Counters of cached vinodes by hash of their offset (vinode_peek). */
+#define VINODE_FILTER 1024
 
 struct vinode;
 
@@ -70,6 +72,12 @@ struct pmemfilepool {
 	struct vinode *cwd;
 
 	struct vinode_shard shards[VINODE_SHARDS];
+	/*
+	 * Cached vinodes per VINODE_FILTER hash of their offset, changed
+	 * under the shard lock with the cache: a zero says without a lock
+	 * that an inode has no vinode (most inodes a stat reads).
+	 */
+	_Atomic(uint32_t) vcached[VINODE_FILTER];
 
 	/*
 	 * What an inode offset may point in: for each 4 KiB page of the

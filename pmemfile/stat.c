@@ -19,28 +19,27 @@
 static void fill_inode(PMEMfilepool *pfp, uint64_t ino,
 		       const struct pmemfile_inode *in, struct stat *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->st_dev = pfp->dev;
-	st->st_ino = ino;
-	st->st_mode = in->mode;
-	st->st_nlink = in->nlink;
-	st->st_uid = in->uid;
-	st->st_gid = in->gid;
-	st->st_rdev = in->rdev;
-	st->st_blksize = 4096;
-	if (S_ISDIR(in->mode)) {
-		st->st_size = (off_t)(2 + in->dir.nentries) * BOGO_DIRENT_SIZE;
-	} else {
-		st->st_size = (off_t)in->size;
-	}
-	if (S_ISREG(in->mode))
-		st->st_blocks = (blkcnt_t)(extent_bytes(pfp, in) / 512);
-	st->st_atim.tv_sec = in->atime.sec;
-	st->st_atim.tv_nsec = in->atime.nsec;
-	st->st_mtim.tv_sec = in->mtime.sec;
-	st->st_mtim.tv_nsec = in->mtime.nsec;
-	st->st_ctim.tv_sec = in->ctime.sec;
-	st->st_ctim.tv_nsec = in->ctime.nsec;
+	uint32_t mode = in->mode;
+	off_t size = S_ISDIR(mode)
+			 ? (off_t)(2 + in->dir.nentries) * BOGO_DIRENT_SIZE
+			 : (off_t)in->size;
+	/* every field named: cheaper than clearing the whole struct first */
+	*st = (struct stat){
+	    .st_dev = pfp->dev,
+	    .st_ino = ino,
+	    .st_mode = mode,
+	    .st_nlink = in->nlink,
+	    .st_uid = in->uid,
+	    .st_gid = in->gid,
+	    .st_rdev = in->rdev,
+	    .st_size = size,
+	    .st_blksize = 4096,
+	    .st_blocks =
+		S_ISREG(mode) ? (blkcnt_t)(extent_bytes(pfp, in) / 512) : 0,
+	    .st_atim = {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec},
+	    .st_mtim = {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec},
+	    .st_ctim = {.tv_sec = in->ctime.sec, .tv_nsec = in->ctime.nsec},
+	};
 }
 
 static void fill_stat(PMEMfilepool *pfp, struct vinode *v, struct stat *st)
@@ -51,23 +50,22 @@ static void fill_stat(PMEMfilepool *pfp, struct vinode *v, struct stat *st)
 }
 
 /*
- * The last component of a stat, looked up under its directory's lock. An
- * inode without a cached vinode is read right there: nothing changes an
- * inode but through its vinode, and the lock keeps the name (so the inode)
- * alive. Returns 1 when the slow path must do it (symlinks to follow,
- * ".", "..", many extents).
+ * The last component of a stat, name[0..len) in dir, looked up under the
+ * directory's lock. An inode without a cached vinode is read right there:
+ * nothing changes an inode but through its vinode, and the lock keeps the
+ * name (so the inode) alive. Returns 1 when the slow path must do it
+ * (symlinks to follow, ".", "..", many extents).
  */
-static int stat_last(PMEMfilepool *pfp, struct walk *w, bool follow,
-		     struct stat *st)
+static int stat_name(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+		     size_t len, bool follow, struct stat *st)
 {
-	if (w->trailing_slash || name_is_dot(w->name, w->namelen) ||
-	    name_is_dotdot(w->name, w->namelen))
+	if (name_is_dot(name, len) || name_is_dotdot(name, len))
 		return 1;
-	int r = perm_check(pfp, w->dir->inode, PERM_X, false);
+	int r = perm_check(pfp, dir->inode, PERM_X, false);
 	if (r)
 		return r;
-	vinode_rdlock(w->dir);
-	uint64_t ino = dir_lookup_inode(pfp, w->dir, w->name, w->namelen);
+	vinode_rdlock(dir);
+	uint64_t ino = dir_lookup_inode(pfp, dir, name, len);
 	bool valid = ino && inode_off_valid(pfp, ino);
 	const struct pmemfile_inode *in = valid ? pf_ptr(pfp, ino) : NULL;
 	struct vinode *v = NULL;
@@ -81,7 +79,7 @@ static int stat_last(PMEMfilepool *pfp, struct walk *w, bool follow,
 		r = 1;
 	else if ((v = vinode_peek(pfp, ino)) == NULL)
 		fill_inode(pfp, ino, in, st);
-	vinode_unlock(w->dir);
+	vinode_unlock(dir);
 	if (v) {
 		fill_stat(pfp, v, st);
 		vinode_put(pfp, v);
@@ -89,18 +87,40 @@ static int stat_last(PMEMfilepool *pfp, struct walk *w, bool follow,
 	return r;
 }
 
+/*
+ * A single name in the directory of a handle: no walk, and no reference
+ * taken, as the handle keeps its directory for the length of the call.
+ * Returns 1 when the general path must do it.
+ */
+static int stat_in_handle(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			  bool follow, struct stat *st)
+{
+	if (!dir || dir == PMEMFILE_AT_CWD || !path || path[0] == '/' ||
+	    !vinode_is_dir(dir->vinode))
+		return 1;
+	size_t len = strcspn(path, "/");
+	if (len == 0 || len > PMEMFILE_NAME_MAX || path[len] != '\0')
+		return 1;
+	return stat_name(pfp, dir->vinode, path, len, follow, st);
+}
+
 static int stat_path(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     bool follow, struct stat *st)
 {
+	int r = stat_in_handle(pfp, dir, path, follow, st);
+	if (r != 1)
+		return r;
 	struct vinode *start;
-	int r = walk_start(pfp, dir, path, &start);
+	r = walk_start(pfp, dir, path, &start);
 	if (r)
 		return r;
 	struct walk w;
 	w.stop_at_root = false;
 	r = walk_parent(&w, pfp, start, path);
 	if (r == 0)
-		r = stat_last(pfp, &w, follow, st);
+		r = w.trailing_slash
+			? 1
+			: stat_name(pfp, w.dir, w.name, w.namelen, follow, st);
 	if (r == 1) {
 		struct vinode *v;
 		r = walk_last(&w, follow, &v);

@@ -30,6 +30,12 @@ static inline size_t bucket_of(struct vinode_shard *s, uint64_t off)
 	return (h >> 20) & (s->nbuckets - 1);
 }
 
+static inline _Atomic(uint32_t) *filter_of(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t h = (off >> 8) * 0x9E3779B97F4A7C15ULL;
+	return &pfp->vcached[(h >> 32) % VINODE_FILTER];
+}
+
 int vinode_cache_init(PMEMfilepool *pfp)
 {
 	for (int i = 0; i < VINODE_SHARDS; i++) {
@@ -129,6 +135,8 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 		if (v) {
 			v->hnext = s->buckets[k];
 			s->buckets[k] = v;
+			__atomic_fetch_add(filter_of(pfp, off), 1,
+					   __ATOMIC_RELAXED);
 			if (++s->count > s->nbuckets)
 				shard_grow(s);
 		}
@@ -141,6 +149,10 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 
 struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off)
 {
+	/* as good as the answer under the lock, which a vinode made right
+	 * after it would outdate as well */
+	if (!__atomic_load_n(filter_of(pfp, off), __ATOMIC_ACQUIRE))
+		return NULL;
 	struct vinode_shard *s = shard_of(pfp, off);
 	pthread_mutex_lock(&s->lock);
 	struct vinode *v = s->buckets[bucket_of(s, off)];
@@ -173,8 +185,10 @@ bool vinode_shared(PMEMfilepool *pfp, struct vinode *v)
 	return r;
 }
 
-static void shard_unlink(struct vinode_shard *s, struct vinode *v)
+static void shard_unlink(PMEMfilepool *pfp, struct vinode_shard *s,
+			 struct vinode *v)
 {
+	__atomic_fetch_sub(filter_of(pfp, v->off), 1, __ATOMIC_RELAXED);
 	struct vinode **p = &s->buckets[bucket_of(s, v->off)];
 	while (*p != v)
 		p = &(*p)->hnext;
@@ -186,7 +200,7 @@ void vinode_forget(PMEMfilepool *pfp, struct vinode *v)
 {
 	struct vinode_shard *s = shard_of(pfp, v->off);
 	pthread_mutex_lock(&s->lock);
-	shard_unlink(s, v);
+	shard_unlink(pfp, s, v);
 	v->dead = true;
 	pthread_mutex_unlock(&s->lock);
 	inode_release(pfp, v->off);
@@ -230,7 +244,7 @@ void vinode_put(PMEMfilepool *pfp, struct vinode *v)
 		return;
 	}
 	if (!v->dead) {
-		shard_unlink(s, v);
+		shard_unlink(pfp, s, v);
 		orphan = v->inode->nlink == 0;
 	}
 	pthread_mutex_unlock(&s->lock);
