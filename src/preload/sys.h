@@ -187,6 +187,8 @@ SYS_HANDLER(fd_unsupported);
 SYS_HANDLER(path_unsupported);
 SYS_HANDLER(inotify_add_watch);
 SYS_HANDLER(name_to_handle_at);
+SYS_HANDLER(sendmsg);
+SYS_HANDLER(sendmmsg);
 
 /* sys_misc.c: a wait is where idle pools are released (preload.c) */
 SYS_HANDLER(wait);

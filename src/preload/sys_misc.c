@@ -11,8 +11,10 @@
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -133,6 +135,50 @@ SYS_HANDLER(name_to_handle_at)
 	return path_unsupported(a[0], (const char *)a[1],
 				((a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0) |
 				    ((a[4] & AT_EMPTY_PATH) ? PATH_EMPTY : 0));
+}
+
+/* Whether the control data of msg passes a pool descriptor. */
+static bool msg_passes_pool_fd(const struct msghdr *msg)
+{
+	if (msg == NULL || msg->msg_control == NULL ||
+	    msg->msg_controllen < sizeof(struct cmsghdr))
+		return false;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL;
+	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		const int *fds = (const int *)CMSG_DATA(c);
+		for (size_t i = 0; i < n; i++)
+			if (fd_is_pool(fds[i]))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * sendmsg, sendmmsg: a pool descriptor sent to another process would
+ * arrive as its placeholder, which reads as nothing of the file: refused
+ * rather than sent as something else.
+ */
+SYS_HANDLER(sendmsg)
+{
+	if (!fd_table_used || !msg_passes_pool_fd((const struct msghdr *)a[1]))
+		return PRELOAD_PASS;
+	return preload_not_supported("passing a pool descriptor (SCM_RIGHTS)");
+}
+
+SYS_HANDLER(sendmmsg)
+{
+	const struct mmsghdr *v = (const struct mmsghdr *)a[1];
+
+	if (!fd_table_used || v == NULL)
+		return PRELOAD_PASS;
+	for (unsigned i = 0; i < (unsigned)a[2] && i < UIO_MAXIOV; i++)
+		if (msg_passes_pool_fd(&v[i].msg_hdr))
+			return preload_not_supported("passing a pool "
+						     "descriptor (SCM_RIGHTS)");
+	return PRELOAD_PASS;
 }
 
 /*

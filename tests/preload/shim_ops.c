@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -815,6 +816,27 @@ static void fam_touchfork(void)
 	T(access(in("child"), F_OK));
 }
 
+/* sendmsg of fd with SCM_RIGHTS over the socket s. */
+static long send_fd(int s, int fd)
+{
+	char data = 'x';
+	struct iovec iov = {&data, 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(s, &msg, 0);
+}
+
 /* Calls a pool cannot serve. */
 static void fam_notsup(void)
 {
@@ -829,6 +851,13 @@ static void fam_notsup(void)
 	T(mremap(p, 4096, 8192, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0);
 	T(munmap(p, 4096));
 	T(ftruncate(fd, 0));
+	/* a descriptor sent to another process: a kernel one goes */
+	int sv[2];
+	T(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	T(send_fd(sv[0], fd));
+	T(send_fd(sv[0], sv[1]));
+	T(close(sv[0]));
+	T(close(sv[1]));
 	T(chroot(in("")));
 	char *argv[] = {"f", NULL};
 	T(execv(in("f"), argv));
