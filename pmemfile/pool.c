@@ -174,6 +174,15 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 		return NULL;
 	}
 	/*
+	 * A lookup reaches a directory record and an inode anywhere in the
+	 * pool: in 4 KiB pages each costs a TLB miss and page walk, which
+	 * 2 MiB pages would mostly spare. Asked for before the pool is
+	 * populated; where the mapping cannot have them (shmem while
+	 * shmem_enabled is "never") this changes nothing.
+	 */
+	(void)madvise(pfp->base, pfp->pool_size & ~(uint64_t)4095,
+		      MADV_HUGEPAGE);
+	/*
 	 * Populating ahead only pays on memory (pmem, or /dev/shm treated as
 	 * such); on a file cached from a disk it would write the whole file.
 	 * The pool is mapped from its start: regions are 4 MiB-aligned.
