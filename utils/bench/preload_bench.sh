@@ -13,10 +13,16 @@
 #
 # The pool lives on /dev/shm with PMEM_IS_PMEM_FORCE=1. BENCH_SCALE (a
 # factor, default 1) shrinks the sizes and durations for a quick run.
+#
+# fio, the appends and dd run BENCH_ROUNDS times (default 3) on each side,
+# the two sides taking turns, so that a slow moment of the machine (other
+# work on it) does not fall on one side only; each figure is the best
+# round, and every round's value is printed after it.
 set -u
 
 build=${BENCH_BUILD:-$(pwd)/build}
 scale=${BENCH_SCALE:-1}
+rounds=${BENCH_ROUNDS:-3}
 SHIM=$build/lib/libpmemfile.so
 INTERCEPT=$build/lib/libsyscall_intercept.so.0
 OPS=$build/utils/bench/preload_bench_ops
@@ -77,6 +83,24 @@ higher()
 			(ratio >= t ? "met" : "MISSED") }'
 }
 
+# most FILE: the greatest number in FILE (one a line).
+most()
+{
+	awk 'NR == 1 || $1 > m { m = $1 } END { print m + 0 }' "$1"
+}
+
+# values FILE: the numbers of FILE on one line, as integers.
+values()
+{
+	awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$1"
+}
+
+# rounds_line P_FILE R_FILE: every round's value of each side.
+rounds_line()
+{
+	echo "      rounds: pmemfile $(values "$1"), /dev/shm $(values "$2")"
+}
+
 # field FILE NAME: the value of "NAME value unit" in FILE.
 field()
 {
@@ -101,7 +125,7 @@ fio_iops()
 	shift 4
 	"$@" fio --name=bench --filename="$dir/fio.dat" --ioengine=psync \
 		--rw="$rw" --bs=4k --size="${size}m" --numjobs=1 \
-		--thread --time_based --runtime="$(scaled 10 1)" \
+		--thread --time_based --runtime="$(scaled 4 1)" \
 		--randrepeat=0 --norandommap --output-format=json \
 		--output="$work/fio.json" >"$work/fio.log" 2>&1 || {
 		cat "$work/fio.log" "$work/fio.json" >&2
@@ -120,7 +144,8 @@ print(j[sys.argv[2]]["iops"])' "$work/fio.json" "$what"
 # hold, shows what the data path costs without their misses.
 bench_fio()
 {
-	echo "fio, 4 KiB, psync, one job, $(scaled 10 1) s per run:"
+	echo "fio, 4 KiB, psync, one job, $(scaled 4 1) s per run," \
+		"best of $rounds:"
 	for size in "$(scaled 1024 16)" 4; do
 		for rw in randread randwrite; do
 			fio_pair $rw "$size"
@@ -131,33 +156,50 @@ bench_fio()
 fio_pair()
 {
 	case $1 in
-	randread) dir="read" ;;
-	randwrite) dir="write" ;;
+	randread) kind="read" ;;
+	randwrite) kind="write" ;;
 	esac
 	new_pool "$(scaled 2048 128)M"
-	p=$(fio_iops "$1" "$2" "$MNT" $dir pf) || {
-		broken "fio $1 $2 MiB" "on the mount"
-		return
-	}
-	r=$(fio_iops "$1" "$2" "$REF" $dir env) || {
-		broken "fio $1 $2 MiB" "on /dev/shm"
-		return
-	}
+	: >"$work/fio.p"
+	: >"$work/fio.r"
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		i=$((i + 1))
+		fio_iops "$1" "$2" "$MNT" "$kind" pf >>"$work/fio.p" || {
+			broken "fio $1 $2 MiB" "on the mount"
+			return
+		}
+		fio_iops "$1" "$2" "$REF" "$kind" env >>"$work/fio.r" || {
+			broken "fio $1 $2 MiB" "on /dev/shm"
+			return
+		}
+	done
 	rm -f "$REF/fio.dat"
-	higher "$1 IOPS, $2 MiB file" IOPS "$p" "$r" 3
+	higher "$1 IOPS, $2 MiB file" IOPS "$(most "$work/fio.p")" \
+		"$(most "$work/fio.r")" 3
+	rounds_line "$work/fio.p" "$work/fio.r"
 }
 
 bench_append()
 {
 	mib=$(scaled 1024 16)
-	echo "4 KiB appends to a new file, $mib MiB:"
-	new_pool "$(scaled 2048 128)M"
-	pf "$OPS" append "$MNT/append" "$mib" >"$work/ap.p" ||
-		broken appends "on the mount"
-	"$OPS" append "$REF/append" "$mib" >"$work/ap.r" ||
-		broken appends "on /dev/shm"
-	higher "appends" MiB/s "$(field "$work/ap.p" appends)" \
-		"$(field "$work/ap.r" appends)" 3
+	echo "4 KiB appends to a new file, $mib MiB, a new pool each," \
+		"best of $rounds:"
+	: >"$work/ap.p"
+	: >"$work/ap.r"
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		i=$((i + 1))
+		new_pool "$(scaled 2048 128)M"
+		pf "$OPS" append "$MNT/append" "$mib" >"$work/ap" ||
+			broken appends "on the mount"
+		field "$work/ap" appends >>"$work/ap.p"
+		"$OPS" append "$REF/append" "$mib" >"$work/ap" ||
+			broken appends "on /dev/shm"
+		field "$work/ap" appends >>"$work/ap.r"
+	done
+	higher "appends" MiB/s "$(most "$work/ap.p")" "$(most "$work/ap.r")" 3
+	rounds_line "$work/ap.p" "$work/ap.r"
 }
 
 # dd_rate ARGS...: MiB/s of a whole dd process (its start, the pool's
@@ -170,22 +212,36 @@ dd_rate()
 	awk -v c="$count" -v ns=$((t1 - t0)) 'BEGIN { print c / (ns / 1e9) }'
 }
 
+# dd_pair NAME PF_IF PF_OF REF_IF REF_OF: best of the rounds of each dd,
+# the two taking turns.
+dd_pair()
+{
+	name=$1
+	shift
+	: >"$work/dd.p"
+	: >"$work/dd.r"
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		i=$((i + 1))
+		dd_rate pf dd "$1" "$2" count="$count" >>"$work/dd.p" ||
+			broken "$name" "on the mount"
+		dd_rate dd "$3" "$4" count="$count" >>"$work/dd.r" ||
+			broken "$name" "on /dev/shm"
+	done
+	higher "$name" MiB/s "$(most "$work/dd.p")" "$(most "$work/dd.r")" 1
+	rounds_line "$work/dd.p" "$work/dd.r"
+}
+
 bench_dd()
 {
 	count=$(scaled 1024 16)
-	echo "dd, bs=1M, $count MiB, each in a fresh process:"
+	echo "dd, bs=1M, $count MiB, each in a fresh process, best of $rounds:"
 	new_pool "$(scaled 2048 128)M"
-	pin=$(dd_rate pf dd if=/dev/zero of="$MNT/big" count="$count") ||
-		broken "dd into" "on the mount"
-	rin=$(dd_rate dd if=/dev/zero of="$REF/big" count="$count") ||
-		broken "dd into" "on /dev/shm"
-	pout=$(dd_rate pf dd if="$MNT/big" of=/dev/null) ||
-		broken "dd out of" "on the mount"
-	rout=$(dd_rate dd if="$REF/big" of=/dev/null) ||
-		broken "dd out of" "on /dev/shm"
+	dd_pair "dd into the mount" if=/dev/zero of="$MNT/big" \
+		if=/dev/zero of="$REF/big"
+	dd_pair "dd out of the mount" if="$MNT/big" of=/dev/null \
+		if="$REF/big" of=/dev/null
 	rm -f "$REF/big"
-	higher "dd into the mount" MiB/s "${pin:-0}" "${rin:-0}" 1
-	higher "dd out of the mount" MiB/s "${pout:-0}" "${rout:-0}" 1
 }
 
 bench_meta()
