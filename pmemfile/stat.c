@@ -98,8 +98,9 @@ static int stat_in_handle(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	if (!dir || dir == PMEMFILE_AT_CWD || !path || path[0] == '/' ||
 	    !vinode_is_dir(dir->vinode))
 		return 1;
-	size_t len = strcspn(path, "/");
-	if (len == 0 || len > PMEMFILE_NAME_MAX || path[len] != '\0')
+	const char *end = strchrnul(path, '/');
+	size_t len = (size_t)(end - path);
+	if (len == 0 || len > PMEMFILE_NAME_MAX || *end != '\0')
 		return 1;
 	return stat_name(pfp, dir->vinode, path, len, follow, st);
 }

@@ -51,12 +51,13 @@ struct vinode {
 	/* Directories: free slots of the blocks, built on first insert. */
 	struct vdir *vdir;
 	/*
-	 * Directories: the record position and inode offset of each hash
-	 * table entry (dhint[1 + i], see hint_pack in dir.c) for the table
-	 * at dhint[0], so that a lookup fetches the record and the inode
-	 * while the table entry is still on its way. Built by a stat (under
-	 * ext_build), changed and freed under the exclusive lock; only a
-	 * hint: the table and the record decide.
+	 * Directories: tag bits, record position and inode offset of each
+	 * hash table entry (dhint[1 + i], see hint_pack in dir.c) for the
+	 * table at dhint[0], so that a lookup fetches the record and the
+	 * inode at once without reading the table. Built by a stat (under
+	 * ext_build), changed with the table and freed under the exclusive
+	 * lock, dropped by an aborted insert: a nonzero entry is exact, a
+	 * zero one sends the lookup to the table.
 	 */
 	uint64_t *dhint;
 
