@@ -159,14 +159,16 @@ static struct pmemfile_dirent *hint_lookup(PMEMfilepool *pfp,
 	return NULL;
 }
 
-uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
-		    size_t len, uint64_t *pos)
+/* dir_lookup of a name whose dir_name_hash is known. */
+static uint64_t lookup_hashed(PMEMfilepool *pfp, struct vinode *dir,
+			      const char *name, size_t len, uint64_t hash,
+			      uint64_t *pos)
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;
 	if (!d->htab)
 		return 0;
 	const uint64_t *hint = hint_of(dir);
-	uint64_t tag = dir_name_hash(name, len) >> 32;
+	uint64_t tag = hash >> 32;
 	if (hint) {
 		uint64_t p;
 		struct pmemfile_dirent *r =
@@ -198,8 +200,30 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	}
 }
 
+uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+		    size_t len, uint64_t *pos)
+{
+	return lookup_hashed(pfp, dir, name, len, dir_name_hash(name, len),
+			     pos);
+}
+
 /* Tables smaller than this stay in the caches: no hint. */
 #define HINT_MIN_CAP 4096
+
+void dir_lookup_prefetch(PMEMfilepool *pfp, struct vinode *dir, uint64_t hash)
+{
+	/*
+	 * Read without the lock: the hint may go and the table change
+	 * meanwhile, but a prefetch of any address is harmless, and the
+	 * lookup under the lock checks everything it uses.
+	 */
+	const uint64_t *h = __atomic_load_n(&dir->dhint, __ATOMIC_RELAXED);
+	uint64_t cap =
+	    __atomic_load_n(&dir->inode->dir.htab_cap, __ATOMIC_RELAXED);
+	if (h && cap >= HINT_MIN_CAP && !(cap & (cap - 1)))
+		__builtin_prefetch(h + 1 + htab_index(hash >> 32, cap));
+	(void)pfp;
+}
 
 static uint64_t *hint_build(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 {
@@ -225,7 +249,7 @@ static uint64_t *hint_build(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 }
 
 uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
-			  const char *name, size_t len)
+			  const char *name, size_t len, uint64_t hash)
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;
 	if (d->htab && d->htab_cap >= HINT_MIN_CAP &&
@@ -236,7 +260,7 @@ uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
 					 __ATOMIC_RELEASE);
 		pthread_mutex_unlock(&dir->ext_build);
 	}
-	return dir_lookup(pfp, dir, name, len, NULL);
+	return lookup_hashed(pfp, dir, name, len, hash, NULL);
 }
 
 /* Under the exclusive lock: the hint goes (a new table, an abort). */

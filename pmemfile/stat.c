@@ -61,11 +61,15 @@ static int stat_name(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 {
 	if (name_is_dot(name, len) || name_is_dotdot(name, len))
 		return 1;
+	/* the first miss of the lookup overlaps the permission check and
+	 * the lock */
+	uint64_t hash = dir_name_hash(name, len);
+	dir_lookup_prefetch(pfp, dir, hash);
 	int r = perm_check(pfp, dir->inode, PERM_X, false);
 	if (r)
 		return r;
 	vinode_rdlock(dir);
-	uint64_t ino = dir_lookup_inode(pfp, dir, name, len);
+	uint64_t ino = dir_lookup_inode(pfp, dir, name, len, hash);
 	bool valid = ino && inode_off_valid(pfp, ino);
 	const struct pmemfile_inode *in = valid ? pf_ptr(pfp, ino) : NULL;
 	struct vinode *v = NULL;
