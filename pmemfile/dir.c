@@ -225,17 +225,27 @@ void dir_lookup_prefetch(PMEMfilepool *pfp, struct vinode *dir, uint64_t hash)
 	(void)pfp;
 }
 
-static uint64_t *hint_build(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
+/* A zeroed hint for the table at htab of cap entries. */
+static uint64_t *hint_alloc(uint64_t htab, uint64_t cap)
 {
-	size_t bytes = (d->htab_cap + 1) * sizeof(uint64_t);
+	size_t bytes = (cap + 1) * sizeof(uint64_t);
 	uint64_t *h = calloc(1, bytes);
 	if (!h)
 		return NULL;
 	/* fewer TLB misses for a big table, where the kernel allows it */
 	(void)madvise((void *)((uintptr_t)h & ~(uintptr_t)4095), bytes,
 		      MADV_HUGEPAGE);
+	h[0] = htab;
+	return h;
+}
+
+/* A hint for the table of d, from its records: a miss for each. */
+static uint64_t *hint_build(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
+{
+	uint64_t *h = hint_alloc(d->htab, d->htab_cap);
+	if (!h)
+		return NULL;
 	const uint64_t *tab = pf_ptr(pfp, d->htab);
-	h[0] = d->htab;
 	for (uint64_t i = 0; i < d->htab_cap; i++) {
 		uint64_t e = tab[i];
 		if (e == 0 || e == HTAB_TOMB)
@@ -270,9 +280,12 @@ static void hint_drop(struct vinode *dir)
 	dir->dhint = NULL;
 }
 
-/* Fills a fresh table of cap entries from the entries of the old one. */
+/*
+ * Fills a fresh table of cap entries from the entries of the old one, and
+ * the fresh hint nhint (if any) from the old hint ohint (if any) alike.
+ */
 static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
-		      uint64_t oldcap)
+		      uint64_t oldcap, uint64_t *nhint, const uint64_t *ohint)
 {
 	for (uint64_t j = 0; j < oldcap; j++) {
 		uint64_t e = src[j];
@@ -282,6 +295,8 @@ static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
 		while (dst[i])
 			i = (i + 1) & (cap - 1);
 		dst[i] = e;
+		if (nhint && ohint)
+			nhint[1 + i] = ohint[j];
 	}
 }
 
@@ -294,13 +309,16 @@ static PMEMoid htab_alloc(uint64_t cap)
 }
 
 /*
- * In a transaction: a table with room for one more entry at load <= 1/2.
- * A new table is one piece of the pool: when a nearly full pool cannot give
- * it, the old table takes entries up to a load of 7/8 (longer probes, but
- * no ENOSPC while the pool has room for the records).
+ * In a transaction, under the exclusive lock: a table with room for one
+ * more entry at load <= 1/2. A new table is one piece of the pool: when a
+ * nearly full pool cannot give it, the old table takes entries up to a load
+ * of 7/8 (longer probes, but no ENOSPC while the pool has room for the
+ * records). A directory that has a hint keeps one for the new table, moved
+ * with the entries: rebuilding it at the next stat would read every record.
  */
-static void htab_make_room(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
+static void htab_make_room(PMEMfilepool *pfp, struct vinode *dir)
 {
+	struct pmemfile_dir_info *d = &dir->inode->dir;
 	uint64_t load = d->nentries + d->ntomb + 1;
 	if (d->htab && load * 2 <= d->htab_cap)
 		return;
@@ -318,11 +336,15 @@ static void htab_make_room(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 			return;
 		pmemobj_tx_abort(ENOMEM);
 	}
+	/* without memory for it, the hint goes: the next stat builds one */
+	uint64_t *nhint = hint_of(dir) ? hint_alloc(n.off, cap) : NULL;
 	if (d->htab) {
 		htab_fill(pmemobj_direct(n), cap, pf_ptr(pfp, d->htab),
-			  d->htab_cap);
+			  d->htab_cap, nhint, hint_of(dir));
 		pmemobj_tx_free(pf_oid(pfp, d->htab));
 	}
+	hint_drop(dir);
+	__atomic_store_n(&dir->dhint, nhint, __ATOMIC_RELEASE);
 	/* the caller has added the dir info to the transaction */
 	d->htab = n.off;
 	d->htab_cap = cap;
@@ -536,7 +558,7 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	r->namelen = (uint8_t)len;
 	memcpy(r->name, name, len);
 	vdir_mark(dir->vdir, pos, n, true);
-	htab_make_room(pfp, d);
+	htab_make_room(pfp, dir);
 	uint64_t tag = dir_name_hash(name, len) >> 32;
 	size_t i = htab_insert(pfp, d, tag, pos);
 	if (dir->dhint && dir->dhint[0] == d->htab)
