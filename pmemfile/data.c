@@ -49,11 +49,11 @@ int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
 	return (int64_t)count;
 }
 
-static void copy_in(PMEMfilepool *pfp, struct vinode *v, const char *src,
-		    uint64_t off, uint64_t count)
+/* Copies into the extents from v->ext[i], the one holding off. */
+static void copy_in(PMEMfilepool *pfp, struct vinode *v, size_t i,
+		    const char *src, uint64_t off, uint64_t count)
 {
 	uint64_t pos = off, end = off + count;
-	size_t i = extent_find(v, pos);
 	while (pos < end) {
 		const struct vext *e = &v->ext[i++];
 		uint64_t n = e->off + e->len - pos;
@@ -106,14 +106,20 @@ int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
 	if (count == 0)
 		return 0;
 	cred_kill_setid(pfp, v->inode);
-	int64_t got = extent_cover(pfp, v, off, count);
-	if (got < 0)
-		return got;
-	count = (size_t)got;
+	/* most writes land inside one extent: one lookup then */
+	size_t i = extent_find(v, off);
+	if (i == v->next || v->ext[i].off > off ||
+	    v->ext[i].off + v->ext[i].len - off < count) {
+		int64_t got = extent_cover(pfp, v, off, count);
+		if (got < 0)
+			return got;
+		count = (size_t)got;
+		i = extent_find(v, off);
+	}
 	uint64_t size = v->inode->size;
 	if (off > size)
 		extent_zero(pfp, v, size, off);
-	copy_in(pfp, v, buf, off, count);
+	copy_in(pfp, v, i, buf, off, count);
 	publish(pfp, v, off + count);
 	return (int64_t)count;
 }

@@ -102,18 +102,26 @@ void extent_index_free(struct vinode *v)
 	v->next = v->ext_cap = v->neblocks = 0;
 }
 
+/*
+ * The first extent with off + len > pos. Without a branch on the data:
+ * the step is a conditional move, so random offsets cost no mispredicted
+ * branch at each level (random 4 KiB writes in a 1 GiB file, ~260
+ * extents: the two lookups of each write took 8 % of its time).
+ */
 size_t extent_find(struct vinode *v, uint64_t pos)
 {
-	size_t lo = 0, hi = v->next;
-	/* first extent with off + len > pos */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (v->ext[mid].off + v->ext[mid].len <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const struct vext *base = v->ext;
+	size_t n = v->next;
+	if (n == 0)
+		return 0;
+	/* the answer lies in [base, base + n] */
+	while (n > 1) {
+		size_t half = n / 2;
+		const struct vext *m = base + half;
+		base = m->off + m->len <= pos ? m : base;
+		n -= half;
 	}
-	return lo;
+	return (size_t)(base - v->ext) + (base->off + base->len <= pos);
 }
 
 uint64_t extent_allocated(struct vinode *v)
