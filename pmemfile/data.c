@@ -59,6 +59,7 @@ static void copy_in(PMEMfilepool *pfp, struct vinode *v, size_t i,
 		uint64_t n = e->off + e->len - pos;
 		if (n > end - pos)
 			n = end - pos;
+		direct_map_for_write(pfp, e->data + (pos - e->off), n);
 		pmemobj_memcpy(pfp->pop, e->data + (pos - e->off), src, n,
 			       PMEMOBJ_F_MEM_NODRAIN);
 		src += n;

@@ -17,6 +17,17 @@
  * it, and its number may come back for another file. Each use checks that
  * it still names the pool file (fstat) and falls back to the mapping if
  * not, as on any error.
+ *
+ * Writes have the opposite problem: a write fault maps one page, and costs
+ * more than a read fault that maps sixteen (fault-around; on shmem the
+ * read-faulted entries of a shared writable mapping are writable). So the
+ * first write into each 64 KiB chunk of the pool reads one byte of it
+ * first. fio 4 KiB random writes in a 1 GiB file of a fresh process:
+ * 267,790 page faults and 16 % of the time in the kernel before.
+ *
+ * pfp->direct_read holds both facts, a byte per chunk: CHUNK_READ once
+ * read through the descriptor, CHUNK_MAPPED once mapped for a write.
+ * Either one sends later reads to the mapping.
  */
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -30,6 +41,8 @@
 
 #define DIRECT_CHUNK (64ULL << 10)
 #define POPULATE_REGION (4ULL << 20)
+#define CHUNK_READ 1
+#define CHUNK_MAPPED 2
 
 /*
  * A descriptor of path numbered in the top quarter of the process's
@@ -53,18 +66,16 @@ static int direct_open(const char *path)
 void direct_init(PMEMfilepool *pfp, const char *path)
 {
 	pfp->direct_fd = -1;
+	pfp->direct_read = calloc(pfp->pool_size / DIRECT_CHUNK + 1,
+				  sizeof(*pfp->direct_read));
+	if (!pfp->direct_read)
+		return;
 	int fd = direct_open(path);
 	if (fd < 0)
 		return;
 	struct stat st;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size < pfp->pool_size) {
-		close(fd);
-		return;
-	}
-	pfp->direct_read = calloc(pfp->pool_size / DIRECT_CHUNK + 1,
-				  sizeof(*pfp->direct_read));
-	if (!pfp->direct_read) {
 		close(fd);
 		return;
 	}
@@ -129,7 +140,26 @@ bool direct_read(PMEMfilepool *pfp, void *dst, const char *src, uint64_t n)
 		done += (uint64_t)r;
 	}
 	for (uint64_t c = first; c < last; c++)
-		atomic_store_explicit(&pfp->direct_read[c], 1,
-				      memory_order_relaxed);
+		atomic_fetch_or_explicit(&pfp->direct_read[c], CHUNK_READ,
+					 memory_order_relaxed);
 	return true;
+}
+
+void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n)
+{
+	if (!pfp->direct_read || n == 0)
+		return;
+	uint64_t off = pf_off(pfp, dst);
+	for (uint64_t c = off / DIRECT_CHUNK; c <= (off + n - 1) / DIRECT_CHUNK;
+	     c++) {
+		if (atomic_load_explicit(&pfp->direct_read[c],
+					 memory_order_relaxed) &
+		    CHUNK_MAPPED)
+			continue;
+		/* the page written first, so that it is among those mapped */
+		uint64_t at = c * DIRECT_CHUNK < off ? off : c * DIRECT_CHUNK;
+		(void)*(const volatile char *)(pfp->base + at);
+		atomic_fetch_or_explicit(&pfp->direct_read[c], CHUNK_MAPPED,
+					 memory_order_relaxed);
+	}
 }

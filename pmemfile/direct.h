@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * direct.h -- big reads of pool pages this process has not mapped yet,
- * through a descriptor of the pool file instead of the mapping.
+ * direct.h -- pool pages this process has not mapped yet: big reads go
+ * through a descriptor of the pool file instead of the mapping, writes
+ * map them sixteen pages at a time.
  */
 #ifndef PMEMFILE_DIRECT_H
 #define PMEMFILE_DIRECT_H
@@ -23,5 +24,11 @@ void direct_fini(PMEMfilepool *pfp);
  * it did not (the caller copies from the mapping).
  */
 bool direct_read(PMEMfilepool *pfp, void *dst, const char *src, uint64_t n);
+
+/*
+ * Before n bytes are written at dst (in the pool): maps the 64 KiB chunks
+ * under them that no write of this process mapped yet, by a read fault.
+ */
+void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n);
 
 #endif

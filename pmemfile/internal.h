@@ -61,7 +61,7 @@ struct pmemfilepool {
 	int direct_fd;
 	dev_t direct_dev;
 	ino_t direct_ino;
-	/* 64 KiB chunks of the pool this process has read so once */
+	/* 64 KiB chunks of the pool: read so once, mapped for a write */
 	_Atomic(uint8_t) *direct_read;
 
 	struct vinode *root;
