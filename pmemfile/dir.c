@@ -163,26 +163,14 @@ static struct pmemfile_dirent *hint_lookup(PMEMfilepool *pfp,
 	return NULL;
 }
 
-/* dir_lookup of a name whose dir_name_hash is known. */
-static uint64_t lookup_hashed(PMEMfilepool *pfp, struct vinode *dir,
-			      const char *name, size_t len, uint64_t hash,
-			      uint64_t *pos)
+/* The lookup through the persistent table, for a name of tag. */
+static uint64_t lookup_table(PMEMfilepool *pfp, struct vinode *dir,
+			     const char *name, size_t len, uint64_t tag,
+			     uint64_t *pos)
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;
 	if (!d->htab)
 		return 0;
-	const uint64_t *hint = hint_of(dir);
-	uint64_t tag = hash >> 32;
-	if (hint) {
-		uint64_t p;
-		struct pmemfile_dirent *r =
-		    hint_lookup(pfp, d, hint, tag, name, len, &p);
-		if (r) {
-			if (pos)
-				*pos = p;
-			return r->ino;
-		}
-	}
 	const uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
 	for (size_t i = htab_index(tag, d->htab_cap);; i = (i + 1) & mask) {
@@ -204,11 +192,16 @@ static uint64_t lookup_hashed(PMEMfilepool *pfp, struct vinode *dir,
 	}
 }
 
+/*
+ * The table alone: the lookups of a create (most often of no name, which
+ * only the table can tell) and of a removal (which changes the table entry
+ * next) would read the hint as well as the table.
+ */
 uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		    size_t len, uint64_t *pos)
 {
-	return lookup_hashed(pfp, dir, name, len, dir_name_hash(name, len),
-			     pos);
+	return lookup_table(pfp, dir, name, len, dir_name_hash(name, len) >> 32,
+			    pos);
 }
 
 /* Tables smaller than this stay in the caches: no hint. */
@@ -274,7 +267,15 @@ uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
 					 __ATOMIC_RELEASE);
 		pthread_mutex_unlock(&dir->ext_build);
 	}
-	return lookup_hashed(pfp, dir, name, len, hash, NULL);
+	const uint64_t *hint = hint_of(dir);
+	if (hint && d->htab) {
+		uint64_t p;
+		struct pmemfile_dirent *r =
+		    hint_lookup(pfp, d, hint, hash >> 32, name, len, &p);
+		if (r)
+			return r->ino;
+	}
+	return lookup_table(pfp, dir, name, len, hash >> 32, NULL);
 }
 
 /* Under the exclusive lock: the hint goes (a new table, an abort). */

@@ -13,13 +13,15 @@
 
 /*
  * Under the directory's lock (shared or exclusive): the inode named
- * name[0..len), or 0. *pos gets the record's slot position.
+ * name[0..len), or 0. *pos gets the record's slot position. Reads the
+ * persistent table, as a change of the directory does next.
  */
 uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		    size_t len, uint64_t *pos);
-/* The same, for a name of dir_name_hash hash, building first the
- * directory's volatile hint of records and inodes if it has none (for
- * lookups that go on to read the inode). */
+/* The same without *pos, for a name of dir_name_hash hash, through the
+ * directory's volatile hint of records and inodes (built first if it has
+ * none), which fetches the inode with the record: for lookups that go on
+ * to read the inode. */
 uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
 			  const char *name, size_t len, uint64_t hash);
 /* Without the lock, before taking it: starts fetching the hint entry that

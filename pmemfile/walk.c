@@ -57,7 +57,8 @@ int walk_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		ino = dir->inode->dir.parent;
 	else
-		ino = dir_lookup(pfp, dir, name, len, NULL);
+		ino = dir_lookup_inode(pfp, dir, name, len,
+				       dir_name_hash(name, len));
 	/* the reference is taken under the lock: see unlink */
 	int err = 0;
 	if (ino) {
