@@ -546,6 +546,12 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	     size_t len, uint64_t ino, unsigned type)
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;
+	uint64_t tag = dir_name_hash(name, len) >> 32;
+	/* the hint line is written last: fetched now, the fences of the
+	 * undo log below do not wait for it */
+	if (hint_of(dir))
+		__builtin_prefetch(
+		    &dir->dhint[1 + htab_index(tag, d->htab_cap)], 1, 3);
 	if (!dir->vdir) {
 		dir->vdir = vdir_build(pfp, dir);
 		if (!dir->vdir)
@@ -564,7 +570,6 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	memcpy(r->name, name, len);
 	vdir_mark(dir->vdir, pos, n, true);
 	htab_make_room(pfp, dir);
-	uint64_t tag = dir_name_hash(name, len) >> 32;
 	size_t i = htab_insert(pfp, d, tag, pos);
 	if (dir->dhint && dir->dhint[0] == d->htab)
 		dir->dhint[1 + i] = hint_pack(tag, pos, ino);
@@ -579,18 +584,27 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 	struct pmemfile_dirent *r = record_at(pfp, d, pos);
 	uint64_t *e =
 	    htab_slot_of(pfp, d, dir_name_hash(r->name, r->namelen) >> 32, pos);
+	/*
+	 * The hint follows the table (after an abort: the table walk). Its
+	 * line is fetched now and written last, so that the fences of the
+	 * undo log below do not wait for it.
+	 */
+	uint64_t *h = NULL;
+	if (hint_of(dir)) {
+		size_t i = (size_t)(e - (uint64_t *)pf_ptr(pfp, d->htab));
+		h = &dir->dhint[1 + i];
+		__builtin_prefetch(h, 1, 3);
+	}
 	dir_meta_add(pfp, dir);
 	tx_add(pfp, e, 8);
 	*e = HTAB_TOMB;
-	/* the hint follows the table (after an abort: the table walk) */
-	if (hint_of(dir))
-		dir->dhint[1 + (size_t)(e - (uint64_t *)pf_ptr(pfp, d->htab))] =
-		    0;
 	d->ntomb++;
 	d->nentries--;
 	unsigned n = r->nslots;
 	tx_add(pfp, r, n * PMEMFILE_DIR_SLOT);
 	memset(r, 0, n * PMEMFILE_DIR_SLOT);
+	if (h)
+		*h = 0;
 	if (dir->vdir) {
 		vdir_mark(dir->vdir, pos, n, false);
 		vdir_candidate(dir->vdir, pos / PMEMFILE_DIR_SLOTS);
