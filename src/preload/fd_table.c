@@ -196,8 +196,58 @@ void fd_table_fork_done(void)
 	pthread_mutex_unlock(&fd_free_lock);
 }
 
+/*
+ * Placeholders are duplicates of one eventfd, the template (close-on-exec,
+ * kept at a high number): a duplicate costs the kernel a descriptor slot,
+ * where a new eventfd costs it a file, an inode reference and a dentry to
+ * make and to free, a third of a create through the shim. The program
+ * never sees the template: close gives EBADF for it, and a close_range or
+ * dup2 that takes its number makes the next placeholder start a new one.
+ */
+#define FD_TEMPLATE_MIN 896
+
+static _Atomic int fd_template = -1;
+
+static int fd_template_get(void)
+{
+	int t = atomic_load_explicit(&fd_template, memory_order_acquire);
+	if (t >= 0)
+		return t;
+	long ev = syscall_no_intercept(SYS_eventfd2, 1, EFD_CLOEXEC);
+	if (ev < 0)
+		return (int)ev;
+	long high = syscall_no_intercept(SYS_fcntl, ev, F_DUPFD_CLOEXEC,
+					 FD_TEMPLATE_MIN);
+	if (high >= 0) {
+		syscall_no_intercept(SYS_close, ev);
+		ev = high;
+	}
+	int none = -1;
+	if (!atomic_compare_exchange_strong(&fd_template, &none, (int)ev)) {
+		syscall_no_intercept(SYS_close, ev); /* another thread won */
+		return none;
+	}
+	return (int)ev;
+}
+
+bool fd_is_template(long fd)
+{
+	return fd >= 0 && fd == atomic_load(&fd_template);
+}
+
+void fd_template_gone(long first, long last)
+{
+	int t = atomic_load(&fd_template);
+	if (t >= 0 && (unsigned long)t >= (unsigned long)first &&
+	    (unsigned long)t <= (unsigned long)last)
+		atomic_compare_exchange_strong(&fd_template, &t, -1);
+}
+
 int fd_placeholder(bool cloexec)
 {
-	return (int)syscall_no_intercept(SYS_eventfd2, 1,
-					 cloexec ? EFD_CLOEXEC : 0);
+	int t = fd_template_get();
+	if (t < 0)
+		return t;
+	return (int)syscall_no_intercept(
+	    SYS_fcntl, t, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
 }

@@ -67,6 +67,11 @@ struct preload_file *fd_remove(int fd);
 /* A kernel placeholder number for a new pool descriptor, or -errno. */
 int fd_placeholder(bool cloexec);
 
+/* Whether fd is the eventfd every placeholder duplicates. */
+bool fd_is_template(long fd);
+/* The program closed or replaced the numbers first..last. */
+void fd_template_gone(long first, long last);
+
 /* One more than the highest number that ever held a pool descriptor. */
 int fd_table_limit(void);
 

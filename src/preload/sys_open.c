@@ -92,7 +92,7 @@ SYS_HANDLER(openat2)
 
 SYS_HANDLER(close)
 {
-	if (a[0] == log_fd() && a[0] >= 0)
+	if ((a[0] == log_fd() && a[0] >= 0) || fd_is_template(a[0]))
 		return -EBADF;
 	if (!fd_table_used || preload_in_vfork)
 		return PRELOAD_PASS;
@@ -112,6 +112,7 @@ SYS_HANDLER(close_range)
 	long ret = syscall_no_intercept(SYS_close_range, a[0], a[1], a[2]);
 	if (ret != 0)
 		return ret;
+	fd_template_gone(a[0], a[1]);
 	unsigned long last = (unsigned long)a[1];
 	unsigned long limit = (unsigned long)fd_table_limit();
 	if (last >= limit)
@@ -155,6 +156,7 @@ static long dup2_common(long nr, const long a[6])
 {
 	if (!fd_table_used || preload_in_vfork || a[0] == a[1])
 		return PRELOAD_PASS;
+	fd_template_gone(a[1], a[1]);
 	struct preload_file *f = fd_get(a[0]);
 	struct preload_file *target = fd_get(a[1]);
 	if (f == NULL && target == NULL)
