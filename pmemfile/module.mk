@@ -11,7 +11,11 @@ LIBPMEMFILE_POSIX_PC := $(LIBOUT)/pkgconfig/libpmemfile-posix.pc
 ALL += $(LIBPMEMFILE_POSIX_SO) $(LIBPMEMFILE_POSIX_A) $(LIBPMEMFILE_POSIX_PC)
 LINT_SOURCES += $(PMEMFILE_SRCS) $(wildcard pmemfile/*.h)
 
+# pmemobj_direct is called, not inlined: the inline form reads libpmemobj's
+# thread-local pool cache, which the shim cannot reach before it loads
+# libpmemobj (src/preload/pmemobj_lazy.c); the library calls it rarely.
 $(B)/pmemfile/%.o: EXTRA_CFLAGS += -fvisibility=hidden \
+	-DPMEMOBJ_DIRECT_NON_INLINE \
 	$(shell pkg-config --cflags libpmemobj libpmem)
 
 $(LIBPMEMFILE_POSIX_SO_V): $(PMEMFILE_OBJS) pmemfile/libpmemfile-posix.map

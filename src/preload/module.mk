@@ -1,6 +1,7 @@
 # libpmemfile.so: the preload shim. One shared object to preload: the
-# interception archive and libpmemfile-posix are linked in, only libpmemobj
-# (and capstone) are loaded beside it.
+# interception archive and libpmemfile-posix are linked in; libpmemobj is
+# loaded when a pool is first used (pmemobj_lazy.c), capstone when a patch
+# needs it.
 
 PRELOAD_SRC := $(wildcard src/preload/*.c)
 PRELOAD_OBJ := $(patsubst %.c,$(B)/%.o,$(PRELOAD_SRC))
@@ -16,7 +17,7 @@ $(LIBPMEMFILE_SO).1: $(PRELOAD_OBJ) $(LIBPMEMFILE_POSIX_A) \
 		-Wl,-soname,libpmemfile.so.1 \
 		-Wl,--version-script=src/preload/libpmemfile.map \
 		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -Wl,-z,defs \
-		$(PMEMOBJ_LIBS) $(CAPSTONE_LIBS) -lpthread -ldl
+		$(CAPSTONE_LIBS) -lpthread -ldl
 
 $(LIBPMEMFILE_SO): $(LIBPMEMFILE_SO).1
 	ln -sf libpmemfile.so.1 $@

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "mount.h"
 #include "path.h"
+#include "pmemobj_lazy.h"
 #include "preload.h"
 
 struct preload_mount mount_table[MOUNT_MAX];
@@ -240,6 +241,12 @@ static PMEMfilepool *mount_open_pool(struct preload_mount *m)
 
 static int mount_open(struct preload_mount *m)
 {
+	if (pmemobj_lazy_load() != 0) {
+		m->failed = 1;
+		mount_complain("cannot load libpmemobj.so.1 to open %s",
+			       m->pool_path);
+		return -ENOENT;
+	}
 	PMEMfilepool *pfp = mount_open_pool(m);
 
 	if (pfp == NULL && (errno == EAGAIN || errno == EWOULDBLOCK)) {

@@ -16,5 +16,5 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \
 	shim_prefix shim_ls shim_env shim_exec shim_log shim_cred shim_setuid \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
-	shim_renamedir shim_placeholder
+	shim_renamedir shim_placeholder shim_lazy
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
