@@ -210,9 +210,22 @@ static int64_t write_vec(PMEMfilepool *pfp, PMEMfile *f,
 	return n;
 }
 
+/*
+ * A count past SSIZE_MAX: no buffer of the process is that long, and the
+ * kernel's access_ok says EFAULT, after the descriptor's own errors.
+ */
+static int64_t huge_count(int r, bool positional, pmemfile_off_t offset)
+{
+	if (r == 0 && positional && offset < 0)
+		r = -EINVAL;
+	return r ? r : -EFAULT;
+}
+
 pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 				size_t count, pmemfile_off_t offset)
 {
+	if (count > (size_t)SSIZE_MAX)
+		return pf_ret(huge_count(check_read(pfp, file), true, offset));
 	pmemfile_iovec_t v = {buf, count};
 	return pf_ret(read_vec(pfp, file, &v, 1, true, offset));
 }
@@ -221,6 +234,8 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 				 const void *buf, size_t count,
 				 pmemfile_off_t offset)
 {
+	if (count > (size_t)SSIZE_MAX)
+		return pf_ret(huge_count(check_write(pfp, file), true, offset));
 	pmemfile_iovec_t v = {(void *)buf, count};
 	return pf_ret(write_vec(pfp, file, &v, 1, true, offset));
 }
@@ -228,6 +243,8 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 			       size_t count)
 {
+	if (count > (size_t)SSIZE_MAX)
+		return pf_ret(huge_count(check_read(pfp, file), false, 0));
 	pmemfile_iovec_t v = {buf, count};
 	return pf_ret(read_vec(pfp, file, &v, 1, false, 0));
 }
@@ -235,6 +252,8 @@ pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 				const void *buf, size_t count)
 {
+	if (count > (size_t)SSIZE_MAX)
+		return pf_ret(huge_count(check_write(pfp, file), false, 0));
 	pmemfile_iovec_t v = {(void *)buf, count};
 	return pf_ret(write_vec(pfp, file, &v, 1, false, 0));
 }

@@ -71,6 +71,18 @@ int main(void)
 	     pmemfile_preadv(p, f, &piov, 1, max));
 	BOTH("lseek 0", lseek(fd, 0, SEEK_SET),
 	     pmemfile_lseek(p, f, 0, SEEK_SET));
+	/* a count no buffer can have: EFAULT (access_ok), not EINVAL */
+	/* volatile: the compiler would refuse the call it can see */
+	static volatile size_t huge_v = (size_t)LLONG_MAX + 1, max_v = SIZE_MAX;
+	const size_t huge = huge_v, size_max = max_v;
+	BOTH("read SSIZE_MAX+1", read(fd, buf, huge),
+	     pmemfile_read(p, f, buf, huge));
+	BOTH("write SIZE_MAX", write(fd, buf, size_max),
+	     pmemfile_write(p, f, buf, size_max));
+	BOTH("pread SSIZE_MAX+1 at 0", pread(fd, buf, huge, 0),
+	     pmemfile_pread(p, f, buf, huge, 0));
+	BOTH("pwrite SSIZE_MAX+1 at -1", pwrite(fd, buf, huge, -1),
+	     pmemfile_pwrite(p, f, buf, huge, -1));
 
 	close(fd);
 	pmemfile_close(p, f);
