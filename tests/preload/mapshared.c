@@ -17,30 +17,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static const char *dir;
+#include "ops.h"
+
 static sigjmp_buf bus_jmp;
-
-static long report(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s = -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%s = %ld\n", what, r);
-	fflush(stdout);
-	return r;
-}
-
-#define T(expr) report(#expr, (long)(expr))
-
-static const char *in(const char *name)
-{
-	static char bufs[4][4096];
-	static int i;
-	char *b = bufs[i++ % 4];
-
-	snprintf(b, 4096, "%s/%s", dir, name);
-	return b;
-}
 
 static void show(const char *what, const char *p, int n)
 {
@@ -151,7 +130,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: mapshared DIR\n");
 		return 2;
 	}
-	dir = argv[1];
+	root = argv[1];
 	setvbuf(stdout, NULL, _IONBF, 0);
 	int fd = (int)T(open(in("f"), O_CREAT | O_RDWR | O_TRUNC, 0644));
 	T(ftruncate(fd, 10000));

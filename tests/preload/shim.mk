@@ -9,7 +9,7 @@ LINT_SOURCES += tests/preload/shim_ops.c
 TEST_PROGRAMS += $(B)/tests/preload/mapshared
 $(B)/tests/preload/mapshared: $(B)/tests/preload/mapshared.o
 	$(CC) $(LDFLAGS) -o $@ $^
-LINT_SOURCES += tests/preload/mapshared.c
+LINT_SOURCES += tests/preload/mapshared.c tests/preload/ops.h
 
 SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \

@@ -32,30 +32,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-static const char *root, *out;
+#include "ops.h"
 
-static long report(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s = -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%s = %ld\n", what, r);
-	fflush(stdout);
-	return r;
-}
-
-#define T(expr) report(#expr, (long)(expr))
-
-/* Paths under ROOT and OUT, in rotating static buffers. */
-static const char *in(const char *rel)
-{
-	static char bufs[8][4096];
-	static int i;
-	char *b = bufs[i++ % 8];
-
-	snprintf(b, 4096, "%s/%s", root, rel);
-	return b;
-}
+static const char *out;
 
 static const char *outp(const char *rel)
 {
