@@ -8,6 +8,8 @@
  * the name of one, "." or "..", or starts in a mount.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <limits.h>
@@ -599,6 +601,35 @@ static long path_kernel_call(long nr, const long a[6], int di, int pi, int kind,
 	return syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
 }
 
+/*
+ * A creating open of a kernel path, as openat2 with RESOLVE_NO_SYMLINKS:
+ * -ELOOP when the path has a symlink (which might lead into a mount),
+ * -ENOSYS when openat2 cannot say (an old kernel, flags it refuses).
+ */
+static long path_kernel_create(long nr, const long a[6], int di, int pi,
+			       int kind, const struct path_res *res)
+{
+	struct open_how how = {.resolve = RESOLVE_NO_SYMLINKS};
+
+	if (nr == SYS_open) {
+		how.flags = (unsigned long)a[1];
+		how.mode = (unsigned long)a[2];
+	} else if (nr == SYS_openat) {
+		how.flags = (unsigned long)a[2];
+		how.mode = (unsigned long)a[3];
+	} else {
+		how.flags = O_CREAT | O_WRONLY | O_TRUNC;
+		how.mode = (unsigned long)a[1];
+	}
+	long dirfd = di >= 0 && kind != PATH_KERNEL ? a[di] : AT_FDCWD;
+	const char *path = kind == PATH_KERNEL ? res->path : (char *)a[pi];
+	long ret =
+	    syscall_no_intercept(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (ret == -EINVAL || ret == -E2BIG || ret == -ENOSYS)
+		return -ENOSYS;
+	return ret;
+}
+
 int path_route(long nr, const long a[6], int di, int pi, int flags,
 	       struct path_res *res, long *kret)
 {
@@ -610,6 +641,22 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 		return PATH_POOL;
 	if (kind < 0) {
 		*kret = kind;
+		return PATH_KERNEL;
+	}
+	if ((flags & PATH_CREATES) && mount_count > 0) {
+		*kret = path_kernel_create(nr, a, di, pi, kind, res);
+		if (*kret != -ELOOP && *kret != -ENOSYS)
+			return PATH_KERNEL;
+		/* a symlink on the way: follow the kernel's, maybe into a pool
+		 */
+		kind =
+		    path_resolve(dirfd, path, flags | PATH_KERNEL_LINKS, res);
+		if (kind == PATH_POOL)
+			return PATH_POOL;
+		/* the kernel's own answer, errors of the walk included */
+		*kret = path_kernel_call(
+		    nr, a, di, pi, kind == PATH_KERNEL ? kind : PATH_ORIGINAL,
+		    res);
 		return PATH_KERNEL;
 	}
 	*kret = path_kernel_call(nr, a, di, pi, kind, res);

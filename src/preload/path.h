@@ -22,6 +22,13 @@ enum path_flags {
 	PATH_FOLLOW = 1 << 0,	    /* follow a symlink in the last component */
 	PATH_EMPTY = 1 << 1,	    /* AT_EMPTY_PATH: "" names dirfd itself */
 	PATH_KERNEL_LINKS = 1 << 2, /* follow kernel symlinks too */
+	/*
+	 * An open that may create (open, openat, creat with O_CREAT): the
+	 * kernel runs it refusing symlinks first, so that a kernel symlink
+	 * into a mount cannot make it create in the directory behind the
+	 * mount point.
+	 */
+	PATH_CREATES = 1 << 3,
 };
 
 enum path_kind {

@@ -54,6 +54,8 @@ static long open_common(long nr, const long a[6], int di, int pi, long flags,
 	if ((flags & O_NOFOLLOW) ||
 	    (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		pflags = 0;
+	if ((flags & O_CREAT) && nr != SYS_openat2)
+		pflags |= PATH_CREATES;
 	if (path_route(nr, a, di, pi, pflags, &r, &ret) != PATH_POOL)
 		return ret;
 	if (resolve != 0)

@@ -39,4 +39,21 @@ check "into the mount over an existing kernel name" poold \
 	cat "$WORK/in2/../y"
 # no symlink: ".." stays lexical and still crosses into the mount
 check "plain .. into the mount" pool cat "$WORK/k/../mnt/x"
+# creating through a kernel symlink to the mount point (which exists as a
+# kernel directory): the file is made in the pool, never behind the mount
+ln -s "$MNT" "$WORK/k/tomnt" || shim_fail "ln -s tomnt"
+pf sh -c "echo made >$WORK/k/tomnt/created && cd $WORK/k &&
+	echo relative >tomnt/rel && echo deeper >tomnt/d/new" ||
+	shim_fail "creating through a symlink to the mount point failed"
+check "O_CREAT through a symlink to the mount point" made \
+	cat "$MNT/created"
+check "relative O_CREAT through it" relative cat "$MNT/rel"
+check "O_CREAT in a pool directory through it" deeper cat "$MNT/d/new"
+echo kernel >"$WORK/else/viakernel" || shim_fail "kernel file"
+ln -s "$WORK/else" "$WORK/k/toelse" || shim_fail "ln -s toelse"
+pf sh -c "echo again >>$WORK/k/toelse/viakernel" ||
+	shim_fail "appending through a kernel symlink failed"
+[ "$(cat "$WORK/else/viakernel")" = "kernel
+again" ] || shim_fail "O_CREAT through a kernel symlink to a kernel directory"
+echo "ok: O_CREAT through a kernel symlink to a kernel directory"
 shim_check_mountpoint
