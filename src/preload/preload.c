@@ -100,8 +100,11 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 	int saved_errno = errno;
 	preload_routed = 0;
 	long ret = e->handler(a);
-	if (ret != PRELOAD_PASS && preload_routed && log_enabled())
-		log_call(nr, a, ret);
+	if (ret != PRELOAD_PASS && preload_routed) {
+		map_refresh();
+		if (log_enabled())
+			log_call(nr, a, ret);
+	}
 	errno = saved_errno;
 	preload_guard = 0;
 	if (ret == PRELOAD_PASS)

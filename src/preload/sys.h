@@ -195,6 +195,8 @@ SYS_HANDLER(wait);
 
 /* sys_mmap.c */
 SYS_HANDLER(mmap);
+/* After a routed call: shared maps past the end of a file that grew. */
+void map_refresh(void);
 SYS_HANDLER(munmap);
 SYS_HANDLER(mremap);
 

@@ -13,7 +13,10 @@
  *
  * The shim tracks the address ranges of shared maps: munmap, an mmap with
  * MAP_FIXED and mremap's target end them, partly or wholly; the pin goes
- * when the last page of its map is gone.
+ * when the last page of its map is gone. A map that reaches past the end
+ * of its file follows the file's growth: after each routed call, pages the
+ * file grew over are mapped from the pool file (map_refresh), as the
+ * kernel's map would show them.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -36,10 +39,21 @@ static inline size_t page_up(long len)
 	return ((size_t)len + PG - 1) & ~(PG - 1);
 }
 
+/*
+ * One shared map as made: its pages [0, valid) map the pool file, those
+ * from valid to npages were past the end of the file and map the empty
+ * memfd until the file grows over them (map_refresh).
+ */
 struct map_pin {
 	PMEMfilepin *pin;
 	struct preload_mount *mnt;
-	long ranges; /* live map_range entries of it */
+	long ranges;	/* live map_range entries of it */
+	PMEMfile *file; /* a handle of its own, for growing the map */
+	uintptr_t base;
+	uint64_t off; /* file offset at base */
+	size_t npages, valid;
+	int prot, piece; /* the pieces' protection and flags */
+	bool writable;
 };
 
 struct map_range {
@@ -50,7 +64,8 @@ struct map_range {
 
 static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct map_range *map_ranges;
-static _Atomic long map_count; /* entries in map_ranges */
+static _Atomic long map_count;	  /* entries in map_ranges */
+static _Atomic long map_eof_pins; /* pins with pages past the end */
 
 /* Under map_lock: one range fewer for pin p; the last one unpins it. */
 static void map_pin_drop(struct map_pin *p)
@@ -62,8 +77,11 @@ static void map_pin_drop(struct map_pin *p)
 	/* a forked child's copy of the list: the pin is the parent's */
 	if (pfp != NULL && m->owner == preload_pid && !preload_in_vfork) {
 		pmemfile_unpin_pages(pfp, p->pin);
+		pmemfile_close(pfp, p->file);
 		mount_file_closed(m);
 	}
+	if (p->valid < p->npages)
+		atomic_fetch_sub(&map_eof_pins, 1);
 	free(p);
 }
 
@@ -168,67 +186,105 @@ static long map_runs(uintptr_t addr, const uint64_t *offs, size_t npages,
 /* The flags of the caller's shared map that the pieces keep. */
 #define MAP_KEPT (MAP_POPULATE | MAP_NONBLOCK | MAP_LOCKED | MAP_NORESERVE)
 
-/* Maps the pinned pages offs over a new range; returns its address. */
-static long map_pages(const long a[6], int writable, const char *pool,
-		      const uint64_t *offs, size_t len)
+/* The pool file and the empty memfd, opened for a mapping of p's pages. */
+static long map_open_files(const struct map_pin *p, long *eof_fd)
 {
-	int flags = (int)a[3];
-	int fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
-	int piece = (flags & MAP_TYPE) == MAP_SHARED_VALIDATE
-			? MAP_SHARED_VALIDATE | (flags & (MAP_KEPT | MAP_SYNC))
-			: MAP_SHARED | (flags & MAP_KEPT);
-	long pool_fd = syscall_no_intercept(
-	    SYS_open, pool, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	long pool_fd =
+	    syscall_no_intercept(SYS_open, p->mnt->pool_path,
+				 (p->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (pool_fd < 0)
 		return pool_fd;
-	long eof_fd =
+	*eof_fd =
 	    syscall_no_intercept(SYS_memfd_create, "pmemfile-eof", MFD_CLOEXEC);
-	long addr = eof_fd;
-	if (eof_fd >= 0)
-		addr = syscall_no_intercept(SYS_mmap, a[0], len, PROT_NONE,
-					    MAP_PRIVATE | MAP_ANONYMOUS | fixed,
-					    -1, 0);
+	if (*eof_fd < 0) {
+		syscall_no_intercept(SYS_close, pool_fd);
+		return *eof_fd;
+	}
+	return pool_fd;
+}
+
+static void map_close_files(long pool_fd, long eof_fd)
+{
+	syscall_no_intercept(SYS_close, pool_fd);
+	syscall_no_intercept(SYS_close, eof_fd);
+}
+
+/* Maps p's pinned pages offs over a new range; returns its address. */
+static long map_pages(const long a[6], const struct map_pin *p,
+		      const uint64_t *offs, size_t len)
+{
+	int fixed = (int)a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	long eof_fd;
+	long pool_fd = map_open_files(p, &eof_fd);
+	if (pool_fd < 0)
+		return pool_fd;
+	long addr =
+	    syscall_no_intercept(SYS_mmap, a[0], len, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | fixed, -1, 0);
 	/* a fixed map replaced what was there, maybe another pool map */
-	if (!syscall_error_code(addr) && (flags & MAP_FIXED))
+	if (!syscall_error_code(addr) && ((int)a[3] & MAP_FIXED))
 		map_forget((uintptr_t)addr, (uintptr_t)addr + len);
 	if (!syscall_error_code(addr)) {
-		long r = map_runs((uintptr_t)addr, offs, len / PG, (int)a[2],
-				  piece, (int)pool_fd, (int)eof_fd);
+		long r = map_runs((uintptr_t)addr, offs, len / PG, p->prot,
+				  p->piece, (int)pool_fd, (int)eof_fd);
 		if (r) {
 			syscall_no_intercept(SYS_munmap, addr, len);
 			addr = r;
 		}
 	}
-	syscall_no_intercept(SYS_close, pool_fd);
-	if (eof_fd >= 0)
-		syscall_no_intercept(SYS_close, eof_fd);
+	map_close_files(pool_fd, eof_fd);
 	return addr;
+}
+
+/* A new pin record for a shared map of a[] (len bytes) of u's file. */
+static struct map_pin *map_pin_new(struct fd_use *u, const long a[6],
+				   size_t len)
+{
+	int flags = (int)a[3];
+	struct map_pin *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->file = pmemfile_dup(u->pfp, u->f->file);
+	if (p->file == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->mnt = u->f->mnt;
+	p->off = (uint64_t)a[5];
+	p->npages = len / PG;
+	p->prot = (int)a[2];
+	p->piece = (flags & MAP_TYPE) == MAP_SHARED_VALIDATE
+		       ? MAP_SHARED_VALIDATE | (flags & (MAP_KEPT | MAP_SYNC))
+		       : MAP_SHARED | (flags & MAP_KEPT);
+	p->writable = (u->f->flags & O_ACCMODE) == O_RDWR;
+	return p;
 }
 
 static long mmap_shared(struct fd_use *u, const long a[6], size_t len)
 {
-	int acc = u->f->flags & O_ACCMODE;
-	bool writable = acc == O_RDWR;
-
-	if (((int)a[2] & PROT_WRITE) && !writable)
+	if (((int)a[2] & PROT_WRITE) && (u->f->flags & O_ACCMODE) != O_RDWR)
 		return -EACCES;
-	size_t npages = len / PG;
-	uint64_t *offs = malloc(npages * sizeof(*offs));
-	struct map_pin *p = malloc(sizeof(*p));
+	uint64_t *offs = malloc(len / PG * sizeof(*offs));
+	struct map_pin *p = offs ? map_pin_new(u, a, len) : NULL;
 	long ret = -ENOMEM;
-	if (offs == NULL || p == NULL)
+	if (p == NULL)
 		goto out;
-	p->mnt = u->f->mnt;
-	p->pin = pmemfile_pin_pages(u->pfp, u->f->file, a[5], len, offs);
+	p->pin = pmemfile_pin_pages(u->pfp, p->file, a[5], len, offs);
 	if (p->pin == NULL) {
 		/* no storage for a hole: the kernel's answer is ENOMEM */
 		ret = errno == ENOSPC ? -ENOMEM : -errno;
 		goto out;
 	}
-	ret = map_pages(a, writable, u->f->mnt->pool_path, offs, len);
+	while (p->valid < p->npages && offs[p->valid] != 0)
+		p->valid++;
+	ret = map_pages(a, p, offs, len);
 	if (!syscall_error_code(ret)) {
+		p->base = (uintptr_t)ret;
 		if (map_track((uintptr_t)ret, (uintptr_t)ret + len, p) == 0) {
 			mount_file_opened(p->mnt);
+			if (p->valid < p->npages)
+				atomic_fetch_add(&map_eof_pins, 1);
 			p = NULL;
 		} else {
 			syscall_no_intercept(SYS_munmap, ret, len);
@@ -238,9 +294,77 @@ static long mmap_shared(struct fd_use *u, const long a[6], size_t len)
 	if (p != NULL)
 		pmemfile_unpin_pages(u->pfp, p->pin);
 out:
+	if (p != NULL && p->file != NULL)
+		pmemfile_close(u->pfp, p->file);
 	free(offs);
 	free(p);
 	return ret;
+}
+
+/*
+ * Under map_lock: the pages of p from valid to upto became part of the
+ * file: p is pinned again over its whole range (pinned pages do not move,
+ * so the pages mapped already stay right) and those pages, where the
+ * program still has them mapped, are mapped from the pool file.
+ */
+static void map_grow(PMEMfilepool *pfp, struct map_pin *p, size_t upto)
+{
+	uint64_t *offs = malloc(p->npages * sizeof(*offs));
+	PMEMfilepin *pin = NULL;
+	long eof_fd, pool_fd = -1;
+
+	if (offs != NULL)
+		pin = pmemfile_pin_pages(pfp, p->file, (long)p->off,
+					 p->npages * PG, offs);
+	if (pin != NULL)
+		pool_fd = map_open_files(p, &eof_fd);
+	if (pool_fd < 0) {
+		log_printf("a shared map could not follow its file's growth");
+		if (pin != NULL)
+			pmemfile_unpin_pages(pfp, pin);
+		free(offs);
+		return;
+	}
+	uintptr_t from = p->base + p->valid * PG, to = p->base + upto * PG;
+	for (struct map_range *r = map_ranges; r != NULL; r = r->next) {
+		uintptr_t s = r->start > from ? r->start : from;
+		uintptr_t e = r->end < to ? r->end : to;
+		if (r->pin != p || s >= e)
+			continue;
+		map_runs(s, offs + (s - p->base) / PG, (e - s) / PG, p->prot,
+			 p->piece, (int)pool_fd, (int)eof_fd);
+	}
+	map_close_files(pool_fd, eof_fd);
+	pmemfile_unpin_pages(pfp, p->pin);
+	p->pin = pin;
+	p->valid = upto;
+	if (upto == p->npages)
+		atomic_fetch_sub(&map_eof_pins, 1);
+	free(offs);
+}
+
+void map_refresh(void)
+{
+	if (atomic_load_explicit(&map_eof_pins, memory_order_relaxed) == 0)
+		return;
+	pthread_mutex_lock(&map_lock);
+	for (struct map_range *r = map_ranges; r != NULL; r = r->next) {
+		struct map_pin *p = r->pin;
+		struct preload_mount *m = p->mnt;
+		PMEMfilepool *pfp = atomic_load(&m->pfp);
+		pmemfile_stat_t st;
+		if (p->valid == p->npages || pfp == NULL ||
+		    m->owner != preload_pid || preload_in_vfork ||
+		    pmemfile_fstat(pfp, p->file, &st) != 0)
+			continue;
+		uint64_t size = (uint64_t)st.st_size;
+		size_t upto = size > p->off ? (size - p->off + PG - 1) / PG : 0;
+		if (upto > p->npages)
+			upto = p->npages;
+		if (upto > p->valid)
+			map_grow(pfp, p, upto);
+	}
+	pthread_mutex_unlock(&map_lock);
 }
 
 static long mmap_private(struct fd_use *u, const long a[6], size_t len)

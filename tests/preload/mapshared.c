@@ -124,6 +124,40 @@ static void outlive(void)
 	T(munmap(p, 4096));
 }
 
+/* A map longer than its file shows the file's growth, by write and
+ * truncate, as it happens; pages past the end raise SIGBUS meanwhile. */
+static void grow(void)
+{
+	int fd = (int)T(open(in("grow"), O_CREAT | O_RDWR | O_TRUNC, 0644));
+	T(write(fd, "small", 5));
+	char *r = mmap(NULL, 16384, PROT_READ, MAP_SHARED, fd, 0);
+	char *w = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (r == MAP_FAILED || w == MAP_FAILED) {
+		report("mmap grow", -1);
+		return;
+	}
+	printf("second page before growth: %s\n", touch(r + 4096));
+	T(pwrite(fd, "grown", 5, 9000));
+	show("read map after a pwrite past the end", r + 9000, 5);
+	printf("between: %d, last page: %s\n", r[5000], touch(r + 12288));
+	/* (a store past the end in the last page is left out: whether an
+	 * extension keeps it differs between kernel file systems) */
+	memcpy(w + 8990, "inside", 6);
+	show("read map after a store", r + 8990, 6);
+	T(munmap(w + 12288, 4096));
+	T(ftruncate(fd, 16384));
+	printf("last page after ftruncate: %s %d\n", touch(r + 12288),
+	       r[16383]);
+	char buf[32] = "";
+	int n = (int)pread(fd, buf, 26, 8990);
+	for (int i = 0; i < n; i++)
+		buf[i] = buf[i] ? buf[i] : '.';
+	show("pread of what the map stored", buf, n);
+	T(munmap(r, 16384));
+	T(munmap(w, 12288));
+	T(close(fd));
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc != 2) {
@@ -139,5 +173,6 @@ int main(int argc, char *argv[])
 	read_only(fd);
 	T(close(fd));
 	outlive();
+	grow();
 	return 0;
 }
