@@ -561,6 +561,31 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 	return path_result(&w, res);
 }
 
+/* Whether the directory the last component of path goes in is reached
+ * through a kernel symlink (openat2 refusing symlinks says ELOOP). */
+static bool path_parent_linked(int dirfd, const char *path)
+{
+	char parent[PMEMFILE_PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(parent))
+		return false;
+	memcpy(parent, path, n + 1);
+	while (n > 1 && parent[n - 1] == '/')
+		parent[--n] = '\0';
+	char *slash = strrchr(parent, '/');
+	if (slash == NULL || slash == parent)
+		return false; /* the directory is dirfd, the cwd or "/" */
+	*slash = '\0';
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS};
+	long fd =
+	    syscall_no_intercept(SYS_openat2, dirfd, parent, &how, sizeof(how));
+	if (fd >= 0)
+		syscall_no_intercept(SYS_close, fd);
+	return fd == -ELOOP;
+}
+
 int path_resolve(int dirfd, const char *path, int flags, struct path_res *res)
 {
 	if (path == NULL)
@@ -574,6 +599,15 @@ int path_resolve(int dirfd, const char *path, int flags, struct path_res *res)
 			if (mount_table[i].failed && mount_table[i].pfp == NULL)
 				return path_resolve_once(dirfd, path, flags,
 							 res);
+	if ((flags & PATH_CREATES_NAME) && mount_count > 0 &&
+	    (ret == PATH_ORIGINAL || ret == PATH_KERNEL) &&
+	    path_parent_linked(dirfd, ret == PATH_KERNEL ? res->path : path)) {
+		int linked = path_resolve_once(dirfd, path,
+					       flags | PATH_KERNEL_LINKS, res);
+		/* a walk that fails leaves the error to the kernel's call */
+		ret = linked >= 0 ? linked
+				  : path_resolve_once(dirfd, path, flags, res);
+	}
 	return ret;
 }
 

@@ -29,6 +29,13 @@ enum path_flags {
 	 * mount point.
 	 */
 	PATH_CREATES = 1 << 3,
+	/*
+	 * A call that makes a name in the kernel (mkdir, mknod, symlink, the
+	 * new name of link and rename): when the directory it goes in is
+	 * reached through a kernel symlink, the walk follows the kernel's
+	 * symlinks, which may lead into a mount.
+	 */
+	PATH_CREATES_NAME = 1 << 4,
 };
 
 enum path_kind {

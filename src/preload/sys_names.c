@@ -15,12 +15,13 @@
 
 typedef long (*name_op)(struct path_res *r, const long a[6]);
 
-static long name_common(long nr, const long a[6], int di, int pi, name_op op)
+static long name_common(long nr, const long a[6], int di, int pi, int flags,
+			name_op op)
 {
 	struct path_res r;
 	long ret;
 
-	if (path_route(nr, a, di, pi, 0, &r, &ret) != PATH_POOL)
+	if (path_route(nr, a, di, pi, flags, &r, &ret) != PATH_POOL)
 		return ret;
 	ret = op(&r, a);
 	path_done(&r);
@@ -84,37 +85,37 @@ static long mknodat_op(struct path_res *r, const long a[6])
 
 SYS_HANDLER(mkdir)
 {
-	return name_common(SYS_mkdir, a, -1, 0, mkdir_op);
+	return name_common(SYS_mkdir, a, -1, 0, PATH_CREATES_NAME, mkdir_op);
 }
 
 SYS_HANDLER(mkdirat)
 {
-	return name_common(SYS_mkdirat, a, 0, 1, mkdirat_op);
+	return name_common(SYS_mkdirat, a, 0, 1, PATH_CREATES_NAME, mkdirat_op);
 }
 
 SYS_HANDLER(rmdir)
 {
-	return name_common(SYS_rmdir, a, -1, 0, rmdir_op);
+	return name_common(SYS_rmdir, a, -1, 0, 0, rmdir_op);
 }
 
 SYS_HANDLER(unlink)
 {
-	return name_common(SYS_unlink, a, -1, 0, unlink_op);
+	return name_common(SYS_unlink, a, -1, 0, 0, unlink_op);
 }
 
 SYS_HANDLER(unlinkat)
 {
-	return name_common(SYS_unlinkat, a, 0, 1, unlinkat_op);
+	return name_common(SYS_unlinkat, a, 0, 1, 0, unlinkat_op);
 }
 
 SYS_HANDLER(mknod)
 {
-	return name_common(SYS_mknod, a, -1, 0, mknod_op1);
+	return name_common(SYS_mknod, a, -1, 0, PATH_CREATES_NAME, mknod_op1);
 }
 
 SYS_HANDLER(mknodat)
 {
-	return name_common(SYS_mknodat, a, 0, 1, mknodat_op);
+	return name_common(SYS_mknodat, a, 0, 1, PATH_CREATES_NAME, mknodat_op);
 }
 
 /*
@@ -128,12 +129,14 @@ static long symlink_op(struct path_res *r, const long a[6])
 
 SYS_HANDLER(symlink)
 {
-	return name_common(SYS_symlink, a, -1, 1, symlink_op);
+	return name_common(SYS_symlink, a, -1, 1, PATH_CREATES_NAME,
+			   symlink_op);
 }
 
 SYS_HANDLER(symlinkat)
 {
-	return name_common(SYS_symlinkat, a, 1, 2, symlink_op);
+	return name_common(SYS_symlinkat, a, 1, 2, PATH_CREATES_NAME,
+			   symlink_op);
 }
 
 /*
@@ -152,8 +155,9 @@ static long two_resolve(struct two_paths *t, const long a[6], int odi, int oi,
 				   (const char *)a[oi], oflags, &t->old);
 	if (t->old_kind < 0)
 		return t->old_kind;
-	t->new_kind = path_resolve(ndi >= 0 ? a[ndi] : AT_FDCWD,
-				   (const char *)a[ni], 0, &t->new);
+	t->new_kind =
+	    path_resolve(ndi >= 0 ? a[ndi] : AT_FDCWD, (const char *)a[ni],
+			 PATH_CREATES_NAME, &t->new);
 	if (t->new_kind < 0) {
 		path_done(&t->old);
 		return t->new_kind;

@@ -49,6 +49,14 @@ check "O_CREAT through a symlink to the mount point" made \
 	cat "$MNT/created"
 check "relative O_CREAT through it" relative cat "$MNT/rel"
 check "O_CREAT in a pool directory through it" deeper cat "$MNT/d/new"
+# the other calls that make a name, through the same symlink
+pf sh -c "mkdir $WORK/k/tomnt/newdir && ln -s target $WORK/k/tomnt/newlink &&
+	mkfifo $WORK/k/tomnt/newfifo && mv $MNT/created $WORK/k/tomnt/moved &&
+	ln $MNT/rel $WORK/k/tomnt/hard" ||
+	shim_fail "mkdir, symlink, mkfifo, rename or link through it failed"
+check "mkdir, symlink, mknod, rename and link through it" \
+	"d hard moved newdir newfifo newlink rel x" sh -c "cd $MNT && echo *"
+check "the symlink made through it" target readlink "$MNT/newlink"
 echo kernel >"$WORK/else/viakernel" || shim_fail "kernel file"
 ln -s "$WORK/else" "$WORK/k/toelse" || shim_fail "ln -s toelse"
 pf sh -c "echo again >>$WORK/k/toelse/viakernel" ||
