@@ -197,6 +197,9 @@ SYS_HANDLER(wait);
 SYS_HANDLER(mmap);
 /* After a routed call: shared maps past the end of a file that grew. */
 void map_refresh(void);
+/* pthread_atfork handlers: the shared maps' lock around fork */
+void map_fork_prepare(void);
+void map_fork_done(void);
 SYS_HANDLER(munmap);
 SYS_HANDLER(mremap);
 

@@ -466,3 +466,13 @@ SYS_HANDLER(mremap)
 		map_forget((uintptr_t)ret, (uintptr_t)ret + page_up(a[2]));
 	return ret;
 }
+
+void map_fork_prepare(void)
+{
+	pthread_mutex_lock(&map_lock);
+}
+
+void map_fork_done(void)
+{
+	pthread_mutex_unlock(&map_lock);
+}
