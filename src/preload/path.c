@@ -100,9 +100,14 @@ static void path_copy_of(struct preload_file *f, PMEMfilepool *pfp,
 {
 	if (f->is_dir && pfp != NULL && path_of_dir(f, pfp, out) == 0)
 		return;
-	pthread_mutex_lock(&f->path_lock);
+	/*
+	 * Without the pool this may be a forked child, which can inherit the
+	 * lock held by a thread it does not have: then nobody writes it.
+	 */
+	bool locked = pthread_mutex_trylock(&f->path_lock) == 0;
 	strcpy(out, f->path);
-	pthread_mutex_unlock(&f->path_lock);
+	if (locked)
+		pthread_mutex_unlock(&f->path_lock);
 }
 
 /* Whether p has no ".", ".." or empty component but maybe a trailing '/' */
