@@ -329,6 +329,18 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	return (int64_t)len;
 }
 
+int extent_cover_all(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
+		     uint64_t end)
+{
+	while (off < end) {
+		int64_t got = extent_cover(pfp, v, off, end - off);
+		if (got < 0)
+			return (int)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
 void extent_zero(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		 uint64_t to)
 {

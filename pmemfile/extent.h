@@ -24,6 +24,9 @@ size_t extent_find(struct vinode *v, uint64_t pos);
  */
 int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		     uint64_t len);
+/* extent_cover until all of [off, end) is backed: 0, or -errno. */
+int extent_cover_all(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
+		     uint64_t end);
 
 /* Under the exclusive lock: writes zeros over [from, to) where storage
  * exists, and makes them persistent. */

@@ -14,19 +14,6 @@ struct pmemfile_pin {
 	struct vinode *v;
 };
 
-/* Under the exclusive lock: storage for every byte of [off, end). */
-static int pin_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
-		     uint64_t end)
-{
-	while (off < end) {
-		int64_t n = extent_cover(pfp, v, off, end - off);
-		if (n < 0)
-			return (int)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 /* Under a lock: the pool offset of each page of [off, off + n pages). */
 static void pin_offsets(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 			size_t npages, uint64_t limit, uint64_t *out)
@@ -72,7 +59,7 @@ static int pin_locked(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	uint64_t size = v->inode->size;
 	uint64_t limit = (size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 	uint64_t end = off + length;
-	r = pin_cover(pfp, v, off, end < size ? end : size);
+	r = extent_cover_all(pfp, v, off, end < size ? end : size);
 	if (r)
 		return r;
 	/* what a mapping shows past the end of the file: zeros */

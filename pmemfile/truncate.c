@@ -67,13 +67,10 @@ static int allocate_range(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
-	uint64_t pos = off, end = off + len;
-	while (pos < end) {
-		int64_t got = extent_cover(pfp, v, pos, end - pos);
-		if (got < 0)
-			return (int)got;
-		pos += (uint64_t)got;
-	}
+	uint64_t end = off + len;
+	r = extent_cover_all(pfp, v, off, end);
+	if (r)
+		return r;
 	struct pmemfile_inode *in = v->inode;
 	if (!keep_size && end > in->size) {
 		extent_zero(pfp, v, in->size, end);
