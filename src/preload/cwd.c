@@ -72,23 +72,13 @@ static void cwd_store(struct preload_mount *m, const char *path)
 	cwd_writing = 0;
 }
 
-/* The inode of the directory at path in pfp, 0 if there is none. */
-static unsigned long cwd_ino_of(PMEMfilepool *pfp, const char *path)
-{
-	pmemfile_stat_t st;
-
-	if (pmemfile_lstat(pfp, path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return 0;
-	return st.st_ino;
-}
-
 void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
 {
 	pthread_mutex_lock(&cwd_lock);
 	cwd_store(m, path);
 	cwd_ino = 0;
 	if (m != NULL && pfp != NULL) {
-		cwd_ino = cwd_ino_of(pfp, path);
+		cwd_ino = path_dir_ino(pfp, path);
 		/* the pool's own cwd follows the directory through renames */
 		(void)pmemfile_chdir(pfp, path);
 	}
@@ -112,13 +102,13 @@ int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
 	}
 	char now[PMEMFILE_PATH_MAX];
 	strcpy(now, cwd_path);
-	unsigned long ino = cwd_ino_of(pfp, now);
+	unsigned long ino = path_dir_ino(pfp, now);
 	if (cwd_ino == 0 || ino == cwd_ino) {
 		cwd_ino = ino;
 		/* the pool may be a new opening: its cwd is set again */
 		(void)pmemfile_chdir(pfp, now);
 	} else if (pmemfile_getcwd(pfp, now, sizeof(now)) != NULL &&
-		   cwd_ino_of(pfp, now) == cwd_ino) {
+		   path_dir_ino(pfp, now) == cwd_ino) {
 		cwd_store(m, now);
 	} else {
 		ret = -ENOENT;

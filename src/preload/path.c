@@ -40,13 +40,13 @@ unsigned long path_generation(void)
 	return atomic_load_explicit(&path_gen, memory_order_acquire);
 }
 
-/* Whether path in pfp names the inode ino (without following a symlink). */
-static bool path_names_ino(PMEMfilepool *pfp, const char *path,
-			   unsigned long ino)
+unsigned long path_dir_ino(PMEMfilepool *pfp, const char *path)
 {
 	pmemfile_stat_t st;
 
-	return pmemfile_lstat(pfp, path, &st) == 0 && st.st_ino == ino;
+	if (pmemfile_lstat(pfp, path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	return st.st_ino;
 }
 
 int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
@@ -61,7 +61,7 @@ int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
 		char now[PMEMFILE_PATH_MAX];
 		if (pmemfile_fstat(pfp, f->file, &st) != 0) {
 			ret = -errno;
-		} else if (!path_names_ino(pfp, f->path, st.st_ino)) {
+		} else if (path_dir_ino(pfp, f->path) != st.st_ino) {
 			/* renamed: its path now, from its handle */
 			if (pmemfile_get_dir_path(pfp, f->file, now,
 						  sizeof(now)) == NULL)

@@ -79,6 +79,9 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 void path_names_changed(void);
 unsigned long path_generation(void);
 
+/* The inode number of the directory at path in pfp, 0 if none is there. */
+unsigned long path_dir_ino(PMEMfilepool *pfp, const char *path);
+
 /*
  * The path of directory description f now, into out, with f's pool
  * acquired as pfp. Returns 0, or -ENOENT when the directory was removed.
