@@ -161,11 +161,16 @@ static bool msg_passes_pool_fd(const struct msghdr *msg)
  * arrive as its placeholder, which reads as nothing of the file: refused
  * rather than sent as something else.
  */
+static long refuse_pool_fd_passing(void)
+{
+	return preload_not_supported("passing a pool descriptor (SCM_RIGHTS)");
+}
+
 SYS_HANDLER(sendmsg)
 {
 	if (!fd_table_used || !msg_passes_pool_fd((const struct msghdr *)a[1]))
 		return PRELOAD_PASS;
-	return preload_not_supported("passing a pool descriptor (SCM_RIGHTS)");
+	return refuse_pool_fd_passing();
 }
 
 SYS_HANDLER(sendmmsg)
@@ -176,8 +181,7 @@ SYS_HANDLER(sendmmsg)
 		return PRELOAD_PASS;
 	for (unsigned i = 0; i < (unsigned)a[2] && i < UIO_MAXIOV; i++)
 		if (msg_passes_pool_fd(&v[i].msg_hdr))
-			return preload_not_supported("passing a pool "
-						     "descriptor (SCM_RIGHTS)");
+			return refuse_pool_fd_passing();
 	return PRELOAD_PASS;
 }
 
