@@ -207,7 +207,7 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 /* Tables smaller than this stay in the caches: no hint. */
 #define HINT_MIN_CAP 4096
 
-void dir_lookup_prefetch(PMEMfilepool *pfp, struct vinode *dir, uint64_t hash)
+void dir_lookup_prefetch(struct vinode *dir, uint64_t hash)
 {
 	/*
 	 * Read without the lock: the hint may go and the table change
@@ -219,7 +219,6 @@ void dir_lookup_prefetch(PMEMfilepool *pfp, struct vinode *dir, uint64_t hash)
 	    __atomic_load_n(&dir->inode->dir.htab_cap, __ATOMIC_RELAXED);
 	if (h && cap >= HINT_MIN_CAP && !(cap & (cap - 1)))
 		__builtin_prefetch(h + 1 + htab_index(hash >> 32, cap));
-	(void)pfp;
 }
 
 /* A zeroed hint for the table at htab of cap entries. */
@@ -578,6 +577,16 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	d->nentries++;
 }
 
+/* The hint entry beside table entry e, NULL when the directory has none. */
+static uint64_t *hint_entry_of(PMEMfilepool *pfp, struct vinode *dir,
+			       const uint64_t *e)
+{
+	if (!hint_of(dir))
+		return NULL;
+	const uint64_t *tab = pf_ptr(pfp, dir->inode->dir.htab);
+	return &dir->dhint[1 + (size_t)(e - tab)];
+}
+
 void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;
@@ -589,12 +598,9 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 	 * line is fetched now and written last, so that the fences of the
 	 * undo log below do not wait for it.
 	 */
-	uint64_t *h = NULL;
-	if (hint_of(dir)) {
-		size_t i = (size_t)(e - (uint64_t *)pf_ptr(pfp, d->htab));
-		h = &dir->dhint[1 + i];
+	uint64_t *h = hint_entry_of(pfp, dir, e);
+	if (h)
 		__builtin_prefetch(h, 1, 3);
-	}
 	dir_meta_add(pfp, dir);
 	tx_add(pfp, e, 8);
 	*e = HTAB_TOMB;
@@ -622,9 +628,8 @@ void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
 	r->type = (uint8_t)type;
 	if (hint_of(dir)) {
 		uint64_t tag = dir_name_hash(r->name, r->namelen) >> 32;
-		uint64_t *e = htab_slot_of(pfp, d, tag, pos);
-		size_t i = (size_t)(e - (uint64_t *)pf_ptr(pfp, d->htab));
-		dir->dhint[1 + i] = hint_pack(tag, pos, ino);
+		*hint_entry_of(pfp, dir, htab_slot_of(pfp, d, tag, pos)) =
+		    hint_pack(tag, pos, ino);
 	}
 }
 

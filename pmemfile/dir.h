@@ -26,7 +26,7 @@ uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
 			  const char *name, size_t len, uint64_t hash);
 /* Without the lock, before taking it: starts fetching the hint entry that
  * dir_lookup_inode of a name of this hash reads first. */
-void dir_lookup_prefetch(PMEMfilepool *pfp, struct vinode *dir, uint64_t hash);
+void dir_lookup_prefetch(struct vinode *dir, uint64_t hash);
 
 /* In a transaction, under the exclusive lock: a new record; updates the
  * entry count and times of dir. After an abort, call dir_abort(). */

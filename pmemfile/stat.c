@@ -64,7 +64,7 @@ static int stat_name(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	/* the first miss of the lookup overlaps the permission check and
 	 * the lock */
 	uint64_t hash = dir_name_hash(name, len);
-	dir_lookup_prefetch(pfp, dir, hash);
+	dir_lookup_prefetch(dir, hash);
 	int r = perm_check(pfp, dir->inode, PERM_X, false);
 	if (r)
 		return r;
