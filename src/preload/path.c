@@ -707,3 +707,15 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 		return PATH_POOL;
 	return PATH_KERNEL;
 }
+
+long path_call(long nr, const long a[6], int di, int pi, int flags, path_op op)
+{
+	struct path_res r;
+	long ret;
+
+	if (path_route(nr, a, di, pi, flags, &r, &ret) != PATH_POOL)
+		return ret;
+	ret = op(&r, a);
+	path_done(&r);
+	return ret;
+}

@@ -89,6 +89,15 @@ unsigned long path_dir_ino(PMEMfilepool *pfp, const char *path);
 int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
 		char out[PMEMFILE_PATH_MAX]);
 
+/* What a call does on a pool path, given the resolved path. */
+typedef long (*path_op)(struct path_res *r, const long a[6]);
+
+/*
+ * path_route of argument pi (relative to argument di) of nr: on a pool,
+ * the result of op; else the kernel's (or the resolution's error).
+ */
+long path_call(long nr, const long a[6], int di, int pi, int flags, path_op op);
+
 /* The path "/proc/self/fd/N" names: the mount's path of a pool fd. */
 long path_proc_fd_link(const char *path, char *buf, size_t size);
 

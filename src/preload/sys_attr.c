@@ -11,26 +11,6 @@
 #include "path.h"
 #include "sys.h"
 
-/* What each call does on a pool path, given the resolved path. */
-typedef long (*attr_op)(struct path_res *r, const long a[6]);
-
-/*
- * The common shape: route argument pi (relative to di) of nr, following
- * the last symlink unless nofollow; on a pool, run op.
- */
-static long attr_common(long nr, const long a[6], int di, int pi, int pflags,
-			attr_op op)
-{
-	struct path_res r;
-	long ret;
-
-	if (path_route(nr, a, di, pi, pflags, &r, &ret) != PATH_POOL)
-		return ret;
-	ret = op(&r, a);
-	path_done(&r);
-	return ret;
-}
-
 /* The flags of an *at call as path flags. */
 static int attr_flags(long flags)
 {
@@ -61,18 +41,17 @@ static long access_op3(struct path_res *r, const long a[6])
 
 SYS_HANDLER(access)
 {
-	return attr_common(SYS_access, a, -1, 0, PATH_FOLLOW, access_op1);
+	return path_call(SYS_access, a, -1, 0, PATH_FOLLOW, access_op1);
 }
 
 SYS_HANDLER(faccessat)
 {
-	return attr_common(SYS_faccessat, a, 0, 1, PATH_FOLLOW, access_op2);
+	return path_call(SYS_faccessat, a, 0, 1, PATH_FOLLOW, access_op2);
 }
 
 SYS_HANDLER(faccessat2)
 {
-	return attr_common(SYS_faccessat2, a, 0, 1, attr_flags(a[3]),
-			   access_op3);
+	return path_call(SYS_faccessat2, a, 0, 1, attr_flags(a[3]), access_op3);
 }
 
 static long chmod_op(struct path_res *r, mode_t mode)
@@ -94,7 +73,7 @@ static long chmod_op2(struct path_res *r, const long a[6])
 
 SYS_HANDLER(chmod)
 {
-	return attr_common(SYS_chmod, a, -1, 0, PATH_FOLLOW, chmod_op1);
+	return path_call(SYS_chmod, a, -1, 0, PATH_FOLLOW, chmod_op1);
 }
 
 SYS_HANDLER(fchmod)
@@ -105,13 +84,13 @@ SYS_HANDLER(fchmod)
 
 SYS_HANDLER(fchmodat)
 {
-	return attr_common(SYS_fchmodat, a, 0, 1, PATH_FOLLOW, chmod_op2);
+	return path_call(SYS_fchmodat, a, 0, 1, PATH_FOLLOW, chmod_op2);
 }
 
 /* fchmodat2 (Linux 6.6): chmod of a symlink itself is EOPNOTSUPP there */
 SYS_HANDLER(fchmodat2)
 {
-	return attr_common(SYS_fchmodat2, a, 0, 1, attr_flags(a[3]), chmod_op2);
+	return path_call(SYS_fchmodat2, a, 0, 1, attr_flags(a[3]), chmod_op2);
 }
 
 static long chown_op(struct path_res *r, const long a[6], int i, bool follow)
@@ -144,12 +123,12 @@ static long chownat_op(struct path_res *r, const long a[6])
 
 SYS_HANDLER(chown)
 {
-	return attr_common(SYS_chown, a, -1, 0, PATH_FOLLOW, chown_op1);
+	return path_call(SYS_chown, a, -1, 0, PATH_FOLLOW, chown_op1);
 }
 
 SYS_HANDLER(lchown)
 {
-	return attr_common(SYS_lchown, a, -1, 0, 0, lchown_op1);
+	return path_call(SYS_lchown, a, -1, 0, 0, lchown_op1);
 }
 
 SYS_HANDLER(fchown)
@@ -160,7 +139,7 @@ SYS_HANDLER(fchown)
 
 SYS_HANDLER(fchownat)
 {
-	return attr_common(SYS_fchownat, a, 0, 1, attr_flags(a[4]), chownat_op);
+	return path_call(SYS_fchownat, a, 0, 1, attr_flags(a[4]), chownat_op);
 }
 
 /* Times: every form becomes a utimensat on the resolved path. */
@@ -219,17 +198,17 @@ static long utimensat_op(struct path_res *r, const long a[6])
 
 SYS_HANDLER(utime)
 {
-	return attr_common(SYS_utime, a, -1, 0, PATH_FOLLOW, utime_op);
+	return path_call(SYS_utime, a, -1, 0, PATH_FOLLOW, utime_op);
 }
 
 SYS_HANDLER(utimes)
 {
-	return attr_common(SYS_utimes, a, -1, 0, PATH_FOLLOW, utimes_op);
+	return path_call(SYS_utimes, a, -1, 0, PATH_FOLLOW, utimes_op);
 }
 
 SYS_HANDLER(futimesat)
 {
-	return attr_common(SYS_futimesat, a, 0, 1, PATH_FOLLOW, futimesat_op);
+	return path_call(SYS_futimesat, a, 0, 1, PATH_FOLLOW, futimesat_op);
 }
 
 SYS_HANDLER(utimensat)
@@ -239,6 +218,6 @@ SYS_HANDLER(utimensat)
 		SYS_ON_POOL_FD(a[0], sys_result(pmemfile_futimens(
 					 u.pfp, u.f->file,
 					 (const struct timespec *)a[2])));
-	return attr_common(SYS_utimensat, a, 0, 1, attr_flags(a[3]),
-			   utimensat_op);
+	return path_call(SYS_utimensat, a, 0, 1, attr_flags(a[3]),
+			 utimensat_op);
 }

@@ -13,21 +13,6 @@
 #include "path.h"
 #include "sys.h"
 
-typedef long (*name_op)(struct path_res *r, const long a[6]);
-
-static long name_common(long nr, const long a[6], int di, int pi, int flags,
-			name_op op)
-{
-	struct path_res r;
-	long ret;
-
-	if (path_route(nr, a, di, pi, flags, &r, &ret) != PATH_POOL)
-		return ret;
-	ret = op(&r, a);
-	path_done(&r);
-	return ret;
-}
-
 /* Directory paths kept by the shim may name something else now. */
 static long names_moved(long ret)
 {
@@ -85,37 +70,37 @@ static long mknodat_op(struct path_res *r, const long a[6])
 
 SYS_HANDLER(mkdir)
 {
-	return name_common(SYS_mkdir, a, -1, 0, PATH_CREATES_NAME, mkdir_op);
+	return path_call(SYS_mkdir, a, -1, 0, PATH_CREATES_NAME, mkdir_op);
 }
 
 SYS_HANDLER(mkdirat)
 {
-	return name_common(SYS_mkdirat, a, 0, 1, PATH_CREATES_NAME, mkdirat_op);
+	return path_call(SYS_mkdirat, a, 0, 1, PATH_CREATES_NAME, mkdirat_op);
 }
 
 SYS_HANDLER(rmdir)
 {
-	return name_common(SYS_rmdir, a, -1, 0, 0, rmdir_op);
+	return path_call(SYS_rmdir, a, -1, 0, 0, rmdir_op);
 }
 
 SYS_HANDLER(unlink)
 {
-	return name_common(SYS_unlink, a, -1, 0, 0, unlink_op);
+	return path_call(SYS_unlink, a, -1, 0, 0, unlink_op);
 }
 
 SYS_HANDLER(unlinkat)
 {
-	return name_common(SYS_unlinkat, a, 0, 1, 0, unlinkat_op);
+	return path_call(SYS_unlinkat, a, 0, 1, 0, unlinkat_op);
 }
 
 SYS_HANDLER(mknod)
 {
-	return name_common(SYS_mknod, a, -1, 0, PATH_CREATES_NAME, mknod_op1);
+	return path_call(SYS_mknod, a, -1, 0, PATH_CREATES_NAME, mknod_op1);
 }
 
 SYS_HANDLER(mknodat)
 {
-	return name_common(SYS_mknodat, a, 0, 1, PATH_CREATES_NAME, mknodat_op);
+	return path_call(SYS_mknodat, a, 0, 1, PATH_CREATES_NAME, mknodat_op);
 }
 
 /*
@@ -129,14 +114,12 @@ static long symlink_op(struct path_res *r, const long a[6])
 
 SYS_HANDLER(symlink)
 {
-	return name_common(SYS_symlink, a, -1, 1, PATH_CREATES_NAME,
-			   symlink_op);
+	return path_call(SYS_symlink, a, -1, 1, PATH_CREATES_NAME, symlink_op);
 }
 
 SYS_HANDLER(symlinkat)
 {
-	return name_common(SYS_symlinkat, a, 1, 2, PATH_CREATES_NAME,
-			   symlink_op);
+	return path_call(SYS_symlinkat, a, 1, 2, PATH_CREATES_NAME, symlink_op);
 }
 
 /*
