@@ -112,17 +112,14 @@ SYS_HANDLER(ftruncate)
 		       sys_result(pmemfile_ftruncate(u.pfp, u.f->file, a[1])));
 }
 
+static long truncate_op(struct path_res *r, const long a[6])
+{
+	return sys_result(pmemfile_truncate(r->pfp, r->path, a[1]));
+}
+
 SYS_HANDLER(truncate)
 {
-	struct path_res r;
-	long ret;
-
-	if (path_route(SYS_truncate, a, -1, 0, PATH_FOLLOW, &r, &ret) !=
-	    PATH_POOL)
-		return ret;
-	ret = sys_result(pmemfile_truncate(r.pfp, r.path, a[1]));
-	path_done(&r);
-	return ret;
+	return path_call(SYS_truncate, a, -1, 0, PATH_FOLLOW, truncate_op);
 }
 
 SYS_HANDLER(fallocate)

@@ -135,17 +135,14 @@ SYS_HANDLER(statx)
 	return 0;
 }
 
+static long statfs_op(struct path_res *r, const long a[6])
+{
+	return sys_result(pmemfile_statfs(r->pfp, (struct statfs *)a[1]));
+}
+
 SYS_HANDLER(statfs)
 {
-	struct path_res r;
-	long ret;
-
-	if (path_route(SYS_statfs, a, -1, 0, PATH_FOLLOW, &r, &ret) !=
-	    PATH_POOL)
-		return ret;
-	ret = sys_result(pmemfile_statfs(r.pfp, (struct statfs *)a[1]));
-	path_done(&r);
-	return ret;
+	return path_call(SYS_statfs, a, -1, 0, PATH_FOLLOW, statfs_op);
 }
 
 SYS_HANDLER(fstatfs)
