@@ -386,6 +386,36 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 				uint64_t *pool_offsets);
 void pmemfile_unpin_pages(PMEMfilepool *pfp, PMEMfilepin *pin);
 
+/*
+ * Several processes on one pool (additions; libpmemfile-posix(3), SEVERAL
+ * PROCESSES). Any number of processes may open a pool at once: one holds
+ * it, the others' calls are run by the holder. A handle a process got
+ * from pmemfile_open is valid in its fork children too.
+ */
+
+/* Opens the pool and serves other processes until none refers to it. */
+int pmemfile_pool_keep(const char *pathname);
+/*
+ * The calling thread now runs the child of a vfork (or posix_spawn) whose
+ * pid is child, sharing its parent's memory; 0: back in the parent.
+ */
+void pmemfile_process_vfork(pid_t child);
+/* In the child of a fork made without the C library's fork(). */
+void pmemfile_process_forked(void);
+/*
+ * Before execve: a holder makes sure the pool stays held (by a keeper
+ * process) while the new image may refer to this process's files.
+ */
+int pmemfile_pool_handover(PMEMfilepool *pfp);
+/*
+ * An id for file that the image this process execs next can turn back
+ * into a handle of the same open file description (0 on failure).
+ */
+uint64_t pmemfile_file_pass(PMEMfilepool *pfp, PMEMfile *file);
+PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id);
+/* After adopting: what the previous image referred to and passed not, goes. */
+void pmemfile_adopt_done(PMEMfilepool *pfp);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,8 @@
 #include "cred.h"
 #include "file.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 static int do_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			int mode, int flags)
@@ -44,6 +46,8 @@ static int do_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       int mode, int flags)
 {
+	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_FACCESSAT, dir, pathname,
+					    mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_faccessat(pfp, dir, pathname, mode, flags);

@@ -60,7 +60,7 @@ int perm_check(PMEMfilepool *pfp, const struct pmemfile_inode *in, int mask,
 	if ((in->mode & 0777 & (m | m << 3 | m << 6)) == (m | m << 3 | m << 6))
 		return 0;
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	const struct cred *c = &pfp->cred;
+	const struct cred *c = pf_cred(pfp);
 	uid_t uid = real ? c->ruid : c->fsuid;
 	gid_t gid = real ? c->rgid : c->fsgid;
 	unsigned mode = in->mode;
@@ -86,7 +86,7 @@ int perm_check(PMEMfilepool *pfp, const struct pmemfile_inode *in, int mask,
 bool cred_has_cap(PMEMfilepool *pfp, int cap)
 {
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	bool r = (pfp->cred.caps >> cap) & 1;
+	bool r = (pf_cred(pfp)->caps >> cap) & 1;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return r;
 }
@@ -94,8 +94,8 @@ bool cred_has_cap(PMEMfilepool *pfp, int cap)
 bool cred_is_owner(PMEMfilepool *pfp, const struct pmemfile_inode *in)
 {
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	bool r = pfp->cred.fsuid == in->uid ||
-		 ((pfp->cred.caps >> PMEMFILE_CAP_FOWNER) & 1);
+	bool r = pf_cred(pfp)->fsuid == in->uid ||
+		 ((pf_cred(pfp)->caps >> PMEMFILE_CAP_FOWNER) & 1);
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return r;
 }
@@ -103,7 +103,7 @@ bool cred_is_owner(PMEMfilepool *pfp, const struct pmemfile_inode *in)
 bool cred_in_group(PMEMfilepool *pfp, gid_t gid)
 {
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	bool r = pfp->cred.fsgid == gid || in_groups(&pfp->cred, gid);
+	bool r = pf_cred(pfp)->fsgid == gid || in_groups(pf_cred(pfp), gid);
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return r;
 }
@@ -111,7 +111,7 @@ bool cred_in_group(PMEMfilepool *pfp, gid_t gid)
 uid_t cred_fsuid(PMEMfilepool *pfp)
 {
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	uid_t r = pfp->cred.fsuid;
+	uid_t r = pf_cred(pfp)->fsuid;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return r;
 }

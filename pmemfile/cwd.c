@@ -10,6 +10,8 @@
 #include "dir.h"
 #include "file.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 static int set_cwd(PMEMfilepool *pfp, struct vinode *v)
 {
@@ -29,6 +31,8 @@ static int set_cwd(PMEMfilepool *pfp, struct vinode *v)
 
 int pmemfile_chdir(PMEMfilepool *pfp, const char *path)
 {
+	if (pf_remote(pfp))
+		return remote_chdir(pfp, NULL, path);
 	int r = pool_check(pfp);
 	struct vinode *v = NULL;
 	if (r == 0)
@@ -42,6 +46,8 @@ int pmemfile_chdir(PMEMfilepool *pfp, const char *path)
 
 int pmemfile_fchdir(PMEMfilepool *pfp, PMEMfile *dir)
 {
+	if (pf_remote(pfp))
+		return remote_chdir(pfp, dir, NULL);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(dir);
@@ -150,6 +156,8 @@ static char *path_to_user(PMEMfilepool *pfp, struct vinode *dir, char *buf,
 
 char *pmemfile_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 {
+	if (pf_remote(pfp))
+		return remote_getcwd(pfp, buf, size);
 	if (!pfp) {
 		errno = EFAULT;
 		return NULL;
@@ -169,6 +177,8 @@ char *pmemfile_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 char *pmemfile_get_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf,
 			    size_t size)
 {
+	if (pf_remote(pfp))
+		return remote_dir_path(pfp, dir, buf, size);
 	if (!pfp) {
 		errno = EFAULT;
 		return NULL;
@@ -229,7 +239,7 @@ static int do_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 		r = put_rest(path, size, w.name,
 			     w.namelen + (w.trailing_slash ? 1 : 0));
 	if (r == 0) {
-		*out = file_new(vinode_ref(pfp, w.dir), O_PATH | O_DIRECTORY);
+		*out = file_new(pfp, vinode_ref(pfp, w.dir), O_PATH | O_DIRECTORY);
 		if (!*out) {
 			vinode_put(pfp, w.dir);
 			r = -ENOMEM;
@@ -242,6 +252,12 @@ static int do_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 PMEMfile *pmemfile_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 			       size_t path_size, int flags)
 {
+	if (pf_remote(pfp)) {
+		pf_set_errormsg("pmemfile_open_parent is not supported in a "
+				"process that does not hold the pool");
+		errno = ENOTSUP;
+		return NULL;
+	}
 	PMEMfile *f = NULL;
 	int r = pool_check(pfp);
 	if (r == 0)

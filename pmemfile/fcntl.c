@@ -10,6 +10,8 @@
 #include "cred.h"
 #include "fcntl_lock.h"
 #include "file.h"
+#include "remote.h"
+#include "share.h"
 
 /*
  * A record lock: [start, end] (end inclusive) held by owner, the pool handle
@@ -259,6 +261,8 @@ static int do_flock(PMEMfile *f, int op)
 
 int pmemfile_flock(PMEMfilepool *pfp, PMEMfile *file, int operation)
 {
+	if (pf_remote(pfp))
+		return remote_flock(pfp, file, operation);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -266,6 +270,8 @@ int pmemfile_flock(PMEMfilepool *pfp, PMEMfile *file, int operation)
 		r = -EBADF;
 	if (r == 0)
 		r = do_flock(file, operation);
+	if (r == 0)
+		share_locks_changed(pfp);
 	return (int)pf_ret(r);
 }
 
@@ -273,8 +279,7 @@ int pmemfile_flock(PMEMfilepool *pfp, PMEMfile *file, int operation)
  * The POSIX record locks (owned by the pool handle, as a process owns its
  * locks) and the OFD ones (owned by the open file description).
  */
-static int record_lock(PMEMfilepool *pfp, PMEMfile *f, int cmd,
-		       struct flock *fl)
+static int record_lock(PMEMfile *f, int cmd, struct flock *fl)
 {
 	struct ofd *o = f->ofd;
 	bool ofd =
@@ -294,8 +299,9 @@ static int record_lock(PMEMfilepool *pfp, PMEMfile *f, int cmd,
 		cmd = cmd == F_OFD_GETLK   ? F_GETLK
 		      : cmd == F_OFD_SETLK ? F_SETLK
 					   : F_SETLKW;
-	return rlock_fcntl(f->vinode, ofd ? (const void *)o : pfp,
-			   ofd ? -1 : getpid(), cmd, fl, o->offset);
+	return rlock_fcntl(f->vinode, ofd ? (const void *)o : pf_lock_owner(),
+			   ofd ? -1 : (pid_t)(uintptr_t)pf_lock_owner(), cmd,
+			   fl, o->offset);
 }
 
 /* Flags F_SETFL may change; the access mode and creation flags stay. */
@@ -331,7 +337,7 @@ static int do_fcntl(PMEMfilepool *pfp, PMEMfile *f, int cmd, va_list ap)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return record_lock(pfp, f, cmd, va_arg(ap, struct flock *));
+		return record_lock(f, cmd, va_arg(ap, struct flock *));
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		/* descriptor numbers belong to the caller: see pmemfile_dup */
@@ -343,14 +349,22 @@ static int do_fcntl(PMEMfilepool *pfp, PMEMfile *f, int cmd, va_list ap)
 
 int pmemfile_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, ...)
 {
+	va_list ap;
+	if (pf_remote(pfp)) {
+		va_start(ap, cmd);
+		int rr = remote_fcntl(pfp, file, cmd, ap);
+		va_end(ap);
+		return rr;
+	}
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
 	if (r)
 		return (int)pf_ret(r);
-	va_list ap;
 	va_start(ap, cmd);
 	r = do_fcntl(pfp, file, cmd, ap);
 	va_end(ap);
+	if (r == 0 && cmd != F_GETLK && cmd != F_OFD_GETLK)
+		share_locks_changed(pfp);
 	return (int)pf_ret(r);
 }

@@ -15,6 +15,13 @@ struct ofd {
 	int flags;	       /* open flags (O_ACCMODE, O_APPEND, O_PATH...) */
 	int flock;	       /* LOCK_SH or LOCK_EX held, or 0 */
 	unsigned long ref;     /* handles sharing this description */
+	/*
+	 * Its id in the pool's segment once another process refers to it
+	 * (share.h), else 0; it lives while a handle or a process refers
+	 * to it.
+	 */
+	uint32_t desc;
+	struct ofd *next, *prev; /* the pool's list, under ofds_lock */
 };
 
 struct pmemfile_file {
@@ -37,7 +44,12 @@ static inline bool file_writable(const PMEMfile *f)
 }
 
 /* A new handle with a new description of v (takes over the reference). */
-PMEMfile *file_new(struct vinode *v, int flags);
+PMEMfile *file_new(PMEMfilepool *pfp, struct vinode *v, int flags);
+
+/* Frees a description no handle or process refers to any more. */
+void ofd_free(PMEMfilepool *pfp, struct ofd *o);
+/* Drops a handle of the keeper's without dropping its description. */
+void file_forget(PMEMfilepool *pfp, PMEMfile *f);
 
 /* Returns the pool argument check of every entry point. */
 static inline int pool_check(PMEMfilepool *pfp)
@@ -45,10 +57,14 @@ static inline int pool_check(PMEMfilepool *pfp)
 	return pfp ? 0 : -EFAULT;
 }
 
-/* Validates a handle argument; AT_CWD is not a file. */
+/*
+ * Validates a handle argument; AT_CWD is not a file, nor is the id a
+ * process that does not hold the pool has for a file (remote.h): both
+ * have the top bit set.
+ */
 static inline int file_check(PMEMfile *f)
 {
-	return (!f || f == PMEMFILE_AT_CWD) ? -EBADF : 0;
+	return (!f || (intptr_t)f < 0) ? -EBADF : 0;
 }
 
 #endif

@@ -12,6 +12,8 @@
 
 #include "dir.h"
 #include "file.h"
+#include "remote.h"
+#include "share.h"
 
 struct linux_dirent {
 	unsigned long d_ino;
@@ -144,11 +146,15 @@ static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
 int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
 		      struct linux_dirent *dirp, unsigned count)
 {
+	if (pf_remote(pfp))
+		return remote_getdents(pfp, file, dirp, count, false);
 	return (int)pf_ret(do_getdents(pfp, file, dirp, count, false));
 }
 
 int pmemfile_getdents64(PMEMfilepool *pfp, PMEMfile *file,
 			struct linux_dirent64 *dirp, unsigned count)
 {
+	if (pf_remote(pfp))
+		return remote_getdents(pfp, file, dirp, count, true);
 	return (int)pf_ret(do_getdents(pfp, file, dirp, count, true));
 }

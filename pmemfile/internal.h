@@ -98,7 +98,76 @@ struct pmemfilepool {
 
 	pthread_mutex_t orphan_lock; /* the persistent orphan list */
 	pthread_mutex_t rename_lock; /* renames across directories */
+
+	/*
+	 * Several processes (share.h). local_pid is the process in which
+	 * this handle is the open pool: the holder's (0 for a pool opened
+	 * without a segment, which is used by whoever has it; -1 for a
+	 * client's handle, local nowhere). Anywhere
+	 * else (a fork
+	 * child, a vfork child, a handle opened while another process held
+	 * the pool, a holder that handed the pool over) every call goes to
+	 * the holder (remote.c), and only what follows is used.
+	 */
+	pid_t local_pid;
+	struct share_seg *share;
+	size_t share_size;
+	char *path;	 /* the pool file, absolute */
+	int proc;	 /* this process's slot in share, -1 until needed */
+	pid_t proc_pid;	 /* the process proc was claimed for */
+	uint16_t *crefs; /* a client's handles per description id */
+	char ccwd[PMEMFILE_PATH_MAX]; /* a client's cwd in the pool */
+	pthread_t keeper;
+	bool keeper_running;
+	_Atomic int keeper_stop;
+	pthread_mutex_t ofds_lock; /* the list of descriptions */
+	struct ofd *ofds;
 };
+
+/* The pid of this process, kept current across fork (share.c). */
+extern pid_t pf_self_pid;
+/* In a vfork child (which runs on its parent's thread): the child's pid. */
+extern __thread pid_t pf_vfork_pid __attribute__((tls_model("initial-exec")));
+
+static inline pid_t pf_pid(void)
+{
+	pid_t v = pf_vfork_pid;
+	return v ? v : pf_self_pid;
+}
+
+/* Whether calls on pfp go to another process (remote.c). */
+static inline bool pf_remote(PMEMfilepool *pfp)
+{
+	return pfp && __builtin_expect(pfp->local_pid != pf_pid(), 0) &&
+	       pfp->local_pid;
+}
+
+/*
+ * The process a call of the keeper runs for, with its identity; NULL
+ * while a process runs its own calls.
+ */
+struct pf_caller {
+	pid_t pid;
+	int proc;
+	struct cred cred;
+	mode_t umask;
+};
+extern __thread const struct pf_caller *pf_caller
+    __attribute__((tls_model("initial-exec")));
+
+/* The identity checks use: the caller's in the keeper, else the pool's. */
+static inline const struct cred *pf_cred(PMEMfilepool *pfp)
+{
+	const struct pf_caller *c = pf_caller;
+	return c ? &c->cred : &pfp->cred;
+}
+
+/* The owner of POSIX record locks: the calling process. */
+static inline const void *pf_lock_owner(void)
+{
+	const struct pf_caller *c = pf_caller;
+	return (const void *)(uintptr_t)(c ? c->pid : pf_pid());
+}
 
 static inline void *pf_ptr(PMEMfilepool *pfp, uint64_t off)
 {

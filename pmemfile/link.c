@@ -12,6 +12,8 @@
 #include "inode.h"
 #include "namei.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 /* The source of linkat: a path, or the file itself with AT_EMPTY_PATH. */
 static int link_source(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
@@ -121,6 +123,8 @@ static int do_link(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 int pmemfile_linkat(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 		    PMEMfile *newdir, const char *newpath, int flags)
 {
+	REMOTE_OR_LOCAL(pfp, remote_two_paths(pfp, OP_LINKAT, olddir, oldpath,
+					      newdir, newpath, (unsigned)flags));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_link(pfp, olddir, oldpath, newdir, newpath, flags);
@@ -137,6 +141,8 @@ pmemfile_ssize_t pmemfile_readlinkat(PMEMfilepool *pfp, PMEMfile *dir,
 				     const char *pathname, char *buf,
 				     size_t bufsiz)
 {
+	if (pf_remote(pfp))
+		return remote_readlinkat(pfp, dir, pathname, buf, bufsiz);
 	int r = pool_check(pfp);
 	if (r == 0 && (!buf || !pathname))
 		r = -EFAULT;

@@ -7,6 +7,8 @@
 
 #include "extent.h"
 #include "file.h"
+#include "remote.h"
+#include "share.h"
 
 #define PAGE 4096u
 
@@ -74,6 +76,8 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 				pmemfile_off_t offset, size_t length,
 				uint64_t *pool_offsets)
 {
+	if (pf_remote(pfp))
+		return remote_pin(pfp, file, offset, length, pool_offsets);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = pin_args(file, offset, length);
@@ -103,6 +107,10 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 
 void pmemfile_unpin_pages(PMEMfilepool *pfp, PMEMfilepin *pin)
 {
+	if (pf_remote(pfp)) {
+		remote_unpin(pfp, pin);
+		return;
+	}
 	if (!pfp || !pin)
 		return;
 	struct vinode *v = pin->v;

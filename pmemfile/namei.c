@@ -12,6 +12,8 @@
 #include "inode.h"
 #include "namei.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 int may_delete(PMEMfilepool *pfp, struct vinode *dir, struct vinode *child)
 {
@@ -62,6 +64,7 @@ static int name_walk(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 		     struct walk *w)
 {
 	struct vinode *start;
+	w->dir = NULL; /* walk_done after a failed start puts nothing */
 	int r = walk_start(pfp, at, path, &start);
 	if (r)
 		return r;
@@ -143,6 +146,8 @@ static int do_remove(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      int flags)
 {
+	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_UNLINKAT, dir, pathname,
+					    flags, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_REMOVEDIR))
 		r = -EINVAL;
@@ -196,6 +201,8 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_mkdirat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode)
 {
+	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0,
+					    0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_create(pfp, dir, path,
@@ -212,6 +219,8 @@ int pmemfile_mkdir(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode, pmemfile_dev_t dev)
 {
+	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_MKNODAT, dir, path, mode,
+					    (long)dev, 0));
 	int r = pool_check(pfp);
 	if (r)
 		return (int)pf_ret(r);
@@ -243,6 +252,8 @@ int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_symlinkat(PMEMfilepool *pfp, const char *path1, PMEMfile *at,
 		       const char *path2)
 {
+	REMOTE_OR_LOCAL(pfp, remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1,
+					      at, path2, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (!path1 || !path2))
 		r = -EFAULT;

@@ -14,6 +14,8 @@
 #include "fcntl_lock.h"
 #include "file.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 #define OPEN_VALID_FLAGS                                                      \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |       \
@@ -21,7 +23,7 @@
 	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | \
 	 O_TMPFILE)
 
-PMEMfile *file_new(struct vinode *v, int flags)
+PMEMfile *file_new(PMEMfilepool *pfp, struct vinode *v, int flags)
 {
 	PMEMfile *f = calloc(1, sizeof(*f));
 	struct ofd *o = calloc(1, sizeof(*o));
@@ -40,6 +42,12 @@ PMEMfile *file_new(struct vinode *v, int flags)
 	f->vinode = v;
 	f->ofd = o;
 	f->fd_flags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
+	pthread_mutex_lock(&pfp->ofds_lock);
+	o->next = pfp->ofds;
+	if (o->next)
+		o->next->prev = o;
+	pfp->ofds = o;
+	pthread_mutex_unlock(&pfp->ofds_lock);
 	return f;
 }
 
@@ -184,7 +192,7 @@ end:
 	if (r == 0 && (flags & O_TRUNC) && !created && !(flags & O_PATH))
 		r = open_trunc(pfp, v);
 	if (r == 0) {
-		*out = file_new(v, flags);
+		*out = file_new(pfp, v, flags);
 		if (!*out)
 			r = -ENOMEM;
 	}
@@ -203,6 +211,8 @@ PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
+	if (pf_remote(pfp))
+		return remote_openat(pfp, dir, pathname, flags, mode);
 	PMEMfile *f = NULL;
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -234,6 +244,8 @@ PMEMfile *pmemfile_create(PMEMfilepool *pfp, const char *pathname,
 
 PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 {
+	if (pf_remote(pfp))
+		return remote_open_root(pfp, index, flags);
 	if (!pfp) {
 		errno = EFAULT;
 		return NULL;
@@ -242,7 +254,7 @@ PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 		errno = EINVAL;
 		return NULL;
 	}
-	PMEMfile *f = file_new(vinode_ref(pfp, pfp->root),
+	PMEMfile *f = file_new(pfp, vinode_ref(pfp, pfp->root),
 			       (flags & ~O_ACCMODE) | O_DIRECTORY);
 	if (!f) {
 		vinode_put(pfp, pfp->root);
@@ -251,6 +263,30 @@ PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 	return f;
 }
 
+void ofd_free(PMEMfilepool *pfp, struct ofd *o)
+{
+	pthread_mutex_lock(&pfp->ofds_lock);
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		pfp->ofds = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	pthread_mutex_unlock(&pfp->ofds_lock);
+	if (o->desc)
+		atomic_store(&pfp->share->desc[o->desc].ofd, 0);
+	flock_release(o);
+	rlock_release_owner(o->vinode, o);
+	share_locks_changed(pfp);
+	vinode_put(pfp, o->vinode);
+	pthread_mutex_destroy(&o->mutex);
+	free(o);
+}
+
+/*
+ * The last handle of this process is gone: an exported description lives
+ * on while another process refers to it.
+ */
 static void ofd_put(PMEMfilepool *pfp, struct ofd *o)
 {
 	pthread_mutex_lock(&o->mutex);
@@ -258,24 +294,45 @@ static void ofd_put(PMEMfilepool *pfp, struct ofd *o)
 	pthread_mutex_unlock(&o->mutex);
 	if (ref)
 		return;
-	flock_release(o);
-	rlock_release_owner(o->vinode, o);
-	vinode_put(pfp, o->vinode);
-	pthread_mutex_destroy(&o->mutex);
-	free(o);
+	if (o->desc) {
+		struct share_seg *s = pfp->share;
+		int p = share_proc(pfp);
+		if (p >= 0 && share_has(s, p, o->desc) &&
+		    !share_unref(s, p, o->desc))
+			return;
+		if (atomic_load(&s->desc[o->desc].procs))
+			return;
+	}
+	ofd_free(pfp, o);
+}
+
+void file_forget(PMEMfilepool *pfp, PMEMfile *f)
+{
+	(void)pfp;
+	pthread_mutex_lock(&f->ofd->mutex);
+	f->ofd->ref--;
+	pthread_mutex_unlock(&f->ofd->mutex);
+	free(f);
 }
 
 void pmemfile_close(PMEMfilepool *pfp, PMEMfile *file)
 {
+	if (pf_remote(pfp)) {
+		remote_close(pfp, file);
+		return;
+	}
 	if (!pfp || file_check(file))
 		return;
-	rlock_release_owner(file->vinode, pfp);
+	rlock_release_owner(file->vinode, pf_lock_owner());
+	share_locks_changed(pfp);
 	ofd_put(pfp, file->ofd);
 	free(file);
 }
 
 PMEMfile *pmemfile_dup(PMEMfilepool *pfp, PMEMfile *file)
 {
+	if (pf_remote(pfp))
+		return remote_dup(pfp, file);
 	if (!pfp || file_check(file)) {
 		errno = pfp ? EBADF : EFAULT;
 		return NULL;
@@ -295,6 +352,12 @@ PMEMfile *pmemfile_dup(PMEMfilepool *pfp, PMEMfile *file)
 
 PMEMfile *pmemfile_dup2(PMEMfilepool *pfp, PMEMfile *file, PMEMfile *file2)
 {
+	if (pf_remote(pfp)) {
+		pf_set_errormsg("pmemfile_dup2 is not supported in a process "
+				"that does not hold the pool");
+		errno = ENOTSUP;
+		return NULL;
+	}
 	if (!pfp || file_check(file) || file_check(file2)) {
 		errno = pfp ? EBADF : EFAULT;
 		return NULL;
@@ -310,7 +373,7 @@ PMEMfile *pmemfile_dup2(PMEMfilepool *pfp, PMEMfile *file, PMEMfile *file2)
 	file2->ofd = file->ofd;
 	file2->vinode = file->vinode;
 	file2->fd_flags = 0;
-	rlock_release_owner(oldv, pfp);
+	rlock_release_owner(oldv, pf_lock_owner());
 	ofd_put(pfp, old);
 	return file2;
 }

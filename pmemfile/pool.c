@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cred.h"
 #include "dir.h"
 #include "direct.h"
 #include "inode.h"
+#include "remote.h"
+#include "share.h"
 #include "vinode.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -113,7 +116,8 @@ static void pool_populate(PMEMfilepool *pfp)
 		pfp->populated[r] = 1;
 }
 
-static void pool_free(PMEMfilepool *pfp)
+/* Everything a pool handle owns but the handle and its share fields. */
+static void pool_fini(PMEMfilepool *pfp)
 {
 	pthread_rwlock_destroy(&pfp->cred_lock);
 	pthread_mutex_destroy(&pfp->ialloc_lock);
@@ -124,6 +128,13 @@ static void pool_free(PMEMfilepool *pfp)
 	inode_arrays_free(pfp);
 	free((void *)pfp->populated);
 	direct_fini(pfp);
+}
+
+static void pool_free(PMEMfilepool *pfp)
+{
+	pool_fini(pfp);
+	free(pfp->path);
+	free(pfp->crefs);
 	free(pfp);
 }
 
@@ -194,6 +205,9 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);
 	pthread_mutex_init(&pfp->rename_lock, NULL);
+	pthread_mutex_init(&pfp->ofds_lock, NULL);
+	share_process_init();
+	pfp->proc = -1;
 	if (cred_init(pfp)) {
 		pool_free(pfp);
 		errno = ENOMEM;
@@ -366,17 +380,9 @@ int pool_file_check(const char *path)
 	return -EINVAL;
 }
 
-PMEMfilepool *pmemfile_pool_open(const char *pathname)
+/* Opens the pool in this process (libpmemobj's lock says it may). */
+static PMEMfilepool *pool_open_local(const char *pathname)
 {
-	if (!pathname) {
-		errno = EFAULT;
-		return NULL;
-	}
-	int fr = pool_file_check(pathname);
-	if (fr) {
-		errno = -fr;
-		return NULL;
-	}
 	PMEMobjpool *pop = pmemobj_open(pathname, PMEMFILE_LAYOUT_NAME);
 	if (!pop) {
 		int e = errno ? errno : EINVAL;
@@ -403,14 +409,136 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	return pfp;
 }
 
+/*
+ * libpmemobj's lock of a pool that its last holder is closing now is
+ * waited for, a while.
+ */
+static PMEMfilepool *pool_open_wait(const char *pathname)
+{
+	for (int ms = 1, waited = 0;; waited += ms, ms = ms < 64 ? ms * 2 : ms) {
+		PMEMfilepool *pfp = pool_open_local(pathname);
+		if (pfp || (errno != EAGAIN && errno != EWOULDBLOCK) ||
+		    waited >= 2000)
+			return pfp;
+		usleep((useconds_t)ms * 1000);
+	}
+}
+
+int pool_take_over(PMEMfilepool *pfp)
+{
+	PMEMfilepool *np = pool_open_wait(pfp->path);
+	if (!np)
+		return -errno;
+	/* what the handle's user set stays: identity, umask, device, cwd */
+	cred_fini(np);
+	np->cred = pfp->cred;
+	np->umask = pfp->umask;
+	np->dev = pfp->dev;
+	np->share = pfp->share;
+	np->share_size = pfp->share_size;
+	np->path = pfp->path;
+	np->proc = pfp->proc;
+	np->proc_pid = pfp->proc_pid;
+	np->crefs = pfp->crefs;
+	memcpy(np->ccwd, pfp->ccwd, sizeof(np->ccwd));
+	memcpy(pfp, np, sizeof(*pfp));
+	free(np);
+	pfp->local_pid = share_self();
+	if (strcmp(pfp->ccwd, "/") != 0)
+		(void)pmemfile_chdir(pfp, pfp->ccwd);
+	keeper_start(pfp);
+	return 0;
+}
+
+PMEMfilepool *pmemfile_pool_open(const char *pathname)
+{
+	if (!pathname) {
+		errno = EFAULT;
+		return NULL;
+	}
+	int fr = pool_file_check(pathname);
+	if (fr) {
+		errno = -fr;
+		return NULL;
+	}
+	share_process_init();
+	PMEMfilepool *pfp = remote_pool_new(pathname);
+	if (!pfp) /* no segment (e.g. no /dev/shm): this process alone */
+		return pool_open_local(pathname);
+	int r = share_elect(pfp, true);
+	if (r == 1) {
+		r = pool_take_over(pfp);
+		share_elected(pfp, r);
+	}
+	if (r < 0) {
+		share_detach(pfp);
+		cred_fini(pfp);
+		free(pfp->path);
+		free(pfp);
+		errno = -r;
+		return NULL;
+	}
+	share_register(pfp);
+	return pfp;
+}
+
+/* The pool is closed here; pfp goes on as a handle of a client. */
+static void pool_close_local(PMEMfilepool *pfp)
+{
+	PMEMobjpool *pop = pfp->pop;
+	keeper_stop(pfp);
+	pool_unmount(pfp);
+	struct cred c = pfp->cred;
+	pfp->cred.groups = NULL;
+	pool_fini(pfp);
+	pfp->cred = c;
+	pthread_rwlock_init(&pfp->cred_lock, NULL);
+	pmemobj_close(pop);
+	pfp->pop = NULL;
+	pfp->local_pid = -1;
+}
+
+int pmemfile_pool_handover(PMEMfilepool *pfp)
+{
+	if (!pfp) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (pf_remote(pfp) || !pfp->share || pf_vfork_pid)
+		return 0;
+	if (!keeper_handover(pfp, true)) {
+		share_resign(pfp);
+		pool_close_local(pfp);
+	}
+	return 0;
+}
+
 void pmemfile_pool_close(PMEMfilepool *pfp)
 {
 	if (!pfp)
 		return;
-	PMEMobjpool *pop = pfp->pop;
-	pool_unmount(pfp);
-	pool_free(pfp);
-	pmemobj_close(pop);
+	if (pf_vfork_pid)
+		return; /* a vfork child's memory is its parent's */
+	if (pf_remote(pfp)) {
+		remote_leave(pfp);
+	} else if (pfp->share && keeper_handover(pfp, false)) {
+		remote_leave(pfp);
+	} else {
+		if (pfp->share)
+			share_resign(pfp);
+		PMEMobjpool *pop = pfp->pop;
+		pool_unmount(pfp);
+		pool_fini(pfp);
+		pmemobj_close(pop);
+		pfp->pop = NULL;
+	}
+	share_unregister(pfp);
+	share_detach(pfp);
+	if (pfp->pop == NULL) {
+		free(pfp->path);
+		free(pfp->crefs);
+		free(pfp);
+	}
 }
 
 void pmemfile_pool_set_device(PMEMfilepool *pfp, pmemfile_dev_t dev)

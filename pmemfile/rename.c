@@ -21,6 +21,8 @@
 #include "inode.h"
 #include "namei.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 struct rename_op {
 	struct walk *ow, *nw;
@@ -265,6 +267,9 @@ int pmemfile_renameat2(PMEMfilepool *pfp, PMEMfile *old_at,
 		       const char *old_path, PMEMfile *new_at,
 		       const char *new_path, unsigned flags)
 {
+	REMOTE_OR_LOCAL(pfp, remote_two_paths(pfp, OP_RENAMEAT2, old_at,
+					      old_path, new_at, new_path,
+					      flags));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_rename(pfp, old_at, old_path, new_at, new_path, flags);

@@ -13,6 +13,8 @@
 #include "dir.h"
 #include "extent.h"
 #include "file.h"
+#include "remote.h"
+#include "share.h"
 
 static int check_read(PMEMfilepool *pfp, PMEMfile *f)
 {
@@ -224,6 +226,10 @@ static int64_t huge_count(int r, bool positional, pmemfile_off_t offset)
 pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 				size_t count, pmemfile_off_t offset)
 {
+	if (pf_remote(pfp)) {
+		pmemfile_iovec_t v = {buf, count};
+		return remote_rw(pfp, file, &v, 1, false, true, offset);
+	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_read(pfp, file), true, offset));
 	pmemfile_iovec_t v = {buf, count};
@@ -234,6 +240,10 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 				 const void *buf, size_t count,
 				 pmemfile_off_t offset)
 {
+	if (pf_remote(pfp)) {
+		pmemfile_iovec_t v = {(void *)buf, count};
+		return remote_rw(pfp, file, &v, 1, true, true, offset);
+	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_write(pfp, file), true, offset));
 	pmemfile_iovec_t v = {(void *)buf, count};
@@ -243,6 +253,10 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 			       size_t count)
 {
+	if (pf_remote(pfp)) {
+		pmemfile_iovec_t v = {buf, count};
+		return remote_rw(pfp, file, &v, 1, false, false, 0);
+	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_read(pfp, file), false, 0));
 	pmemfile_iovec_t v = {buf, count};
@@ -252,6 +266,10 @@ pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 				const void *buf, size_t count)
 {
+	if (pf_remote(pfp)) {
+		pmemfile_iovec_t v = {(void *)buf, count};
+		return remote_rw(pfp, file, &v, 1, true, false, 0);
+	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_write(pfp, file), false, 0));
 	pmemfile_iovec_t v = {(void *)buf, count};
@@ -262,12 +280,16 @@ pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt,
 				 pmemfile_off_t offset)
 {
+	if (pf_remote(pfp))
+		return remote_rw(pfp, file, iov, iovcnt, false, true, offset);
 	return pf_ret(read_vec(pfp, file, iov, iovcnt, true, offset));
 }
 
 pmemfile_ssize_t pmemfile_readv(PMEMfilepool *pfp, PMEMfile *file,
 				const pmemfile_iovec_t *iov, int iovcnt)
 {
+	if (pf_remote(pfp))
+		return remote_rw(pfp, file, iov, iovcnt, false, false, 0);
 	return pf_ret(read_vec(pfp, file, iov, iovcnt, false, 0));
 }
 
@@ -275,12 +297,16 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 				  const pmemfile_iovec_t *iov, int iovcnt,
 				  pmemfile_off_t offset)
 {
+	if (pf_remote(pfp))
+		return remote_rw(pfp, file, iov, iovcnt, true, true, offset);
 	return pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset));
 }
 
 pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt)
 {
+	if (pf_remote(pfp))
+		return remote_rw(pfp, file, iov, iovcnt, true, false, 0);
 	return pf_ret(write_vec(pfp, file, iov, iovcnt, false, 0));
 }
 
@@ -350,6 +376,8 @@ static int64_t lseek_locked(PMEMfilepool *pfp, PMEMfile *f, int64_t offset,
 pmemfile_off_t pmemfile_lseek(PMEMfilepool *pfp, PMEMfile *file,
 			      pmemfile_off_t offset, int whence)
 {
+	if (pf_remote(pfp))
+		return remote_lseek(pfp, file, offset, whence);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);

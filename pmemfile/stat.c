@@ -12,6 +12,8 @@
 #include "inode.h"
 #include "namei.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 /* tmpfs's directory size: 20 bytes per entry, "." and ".." included. */
 #define BOGO_DIRENT_SIZE 20
@@ -168,6 +170,8 @@ static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_stat_t *buf, int flags)
 {
+	if (pf_remote(pfp))
+		return remote_fstatat(pfp, dir, path, buf, flags);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_fstatat(pfp, dir, path, buf, flags);
@@ -187,6 +191,8 @@ int pmemfile_lstat(PMEMfilepool *pfp, const char *path, pmemfile_stat_t *buf)
 
 int pmemfile_fstat(PMEMfilepool *pfp, PMEMfile *file, pmemfile_stat_t *buf)
 {
+	if (pf_remote(pfp))
+		return remote_fstat(pfp, file, buf);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);

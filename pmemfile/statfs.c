@@ -8,6 +8,8 @@
 #include <sys/vfs.h>
 
 #include "internal.h"
+#include "remote.h"
+#include "share.h"
 
 /* f_type of a pmemfile pool: "PMEM". */
 #define PMEMFILE_FS_MAGIC 0x504D454DL
@@ -53,6 +55,10 @@ static void count_objects(PMEMfilepool *pfp, struct counts *c)
 
 void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 {
+	if (pf_remote(pfp)) {
+		remote_stats(pfp, stats);
+		return;
+	}
 	if (!pfp || !stats)
 		return;
 	struct counts c;
@@ -66,6 +72,8 @@ void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 
 int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
 {
+	if (pf_remote(pfp))
+		return remote_statfs(pfp, buf);
 	if (!pfp || !buf)
 		return (int)pf_ret(-EFAULT);
 	struct counts c;

@@ -11,6 +11,8 @@
 #include "extent.h"
 #include "file.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 static int truncate_vinode(PMEMfilepool *pfp, struct vinode *v, int64_t len)
 {
@@ -29,6 +31,8 @@ static int truncate_vinode(PMEMfilepool *pfp, struct vinode *v, int64_t len)
 int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 		      pmemfile_off_t length)
 {
+	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_TRUNCATE, PMEMFILE_AT_CWD,
+					    path, length, 0, 0));
 	int r = pool_check(pfp);
 	struct vinode *v = NULL;
 	if (r == 0)
@@ -45,6 +49,8 @@ int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 
 int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
 {
+	REMOTE_OR_LOCAL(pfp, remote_file_op(pfp, OP_FTRUNCATE, file, length, 0,
+					    0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -141,6 +147,8 @@ static int do_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 		       pmemfile_off_t offset, pmemfile_off_t length)
 {
+	REMOTE_OR_LOCAL(pfp, remote_file_op(pfp, OP_FALLOCATE, file, mode,
+					    offset, length));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -152,6 +160,12 @@ int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 int pmemfile_posix_fallocate(PMEMfilepool *pfp, PMEMfile *file,
 			     pmemfile_off_t offset, pmemfile_off_t length)
 {
+	if (pf_remote(pfp)) {
+		int rr = remote_file_op(pfp, OP_FALLOCATE, file, 0, offset,
+					 length);
+		if (rr != 1)
+			return rr ? errno : 0;
+	}
 	/* like glibc: the error is returned, errno is left alone */
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -239,6 +253,9 @@ pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 					  pmemfile_off_t *off_out, size_t len,
 					  unsigned flags)
 {
+	if (pf_remote(pfp))
+		return remote_copy_range(pfp, file_in, off_in, file_out, off_out,
+					 len, flags);
 	int r = pool_check(pfp);
 	if (r)
 		return pf_ret(r);

@@ -7,6 +7,8 @@
 #include "cred.h"
 #include "file.h"
 #include "walk.h"
+#include "remote.h"
+#include "share.h"
 
 static bool ts_valid(const struct timespec *t)
 {
@@ -98,6 +100,8 @@ static int do_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       const pmemfile_timespec_t times[2], int flags)
 {
+	if (pf_remote(pfp))
+		return remote_utimens(pfp, dir, pathname, times, flags, false);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_utimensat(pfp, dir, pathname, times, flags);
@@ -107,6 +111,8 @@ int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 int pmemfile_futimens(PMEMfilepool *pfp, PMEMfile *file,
 		      const pmemfile_timespec_t times[2])
 {
+	if (pf_remote(pfp))
+		return remote_utimens(pfp, file, NULL, times, 0, true);
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -144,6 +150,8 @@ static int utimes_at(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = -EFAULT;
 	if (r == 0)
 		r = tv_to_ts(tv, ts, &p);
+	if (r == 0 && pf_remote(pfp))
+		return remote_utimens(pfp, dir, path, p, flags, false);
 	if (r == 0)
 		r = do_utimensat(pfp, dir, path, p, flags);
 	return (int)pf_ret(r);
@@ -178,6 +186,8 @@ int pmemfile_futimes(PMEMfilepool *pfp, PMEMfile *file,
 		r = file_check(file);
 	if (r == 0)
 		r = tv_to_ts(tv, ts, &p);
+	if (r == 0 && pf_remote(pfp))
+		return remote_utimens(pfp, file, NULL, p, 0, true);
 	if (r == 0)
 		r = utimens_vinode(pfp, file->vinode, p);
 	return (int)pf_ret(r);
@@ -196,6 +206,9 @@ int pmemfile_utime(PMEMfilepool *pfp, const char *filename,
 	int r = pool_check(pfp);
 	if (r == 0 && !filename)
 		r = -EFAULT;
+	if (r == 0 && pf_remote(pfp))
+		return remote_utimens(pfp, PMEMFILE_AT_CWD, filename, p, 0,
+				      false);
 	if (r == 0)
 		r = do_utimensat(pfp, PMEMFILE_AT_CWD, filename, p, 0);
 	return (int)pf_ret(r);

@@ -36,7 +36,7 @@ int walk_start(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 		pthread_rwlock_unlock(&pfp->cred_lock);
 		return 0;
 	}
-	if (!at)
+	if (!at || (intptr_t)at < 0) /* a client's handle (remote.h) */
 		return -EBADF;
 	if (!vinode_is_dir(at->vinode))
 		return -ENOTDIR;

@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * keeper.c -- the holder's side (share.h): a thread of the holder, with
+ * every signal blocked, runs the calls other processes post, under each
+ * caller's identity. It never waits for the holder's own threads, which
+ * may be blocked on the very process that is calling (a shell in wait4).
+ *
+ * A holder that leaves (exit, execve) while other processes refer to its
+ * descriptions forks a keeper process: a copy of the holder, so the pool
+ * stays open as it is, descriptions, locks and pins included. A keeper
+ * process closes the pool and exits once no description is left.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fcntl_lock.h"
+#include "file.h"
+#include "remote.h"
+#include "share.h"
+#include "vinode.h"
+
+/* Pauses the keeper spins for more work before it sleeps. */
+#define KEEPER_SPINS 2000
+/* How long a keeper process with no description waits before it leaves. */
+#define KEEPER_LINGER_MS 50
+
+static struct ofd *desc_ofd(struct share_seg *s, uint32_t id)
+{
+	if (id == 0 || id >= SHARE_DESCS)
+		return NULL;
+	return (struct ofd *)(uintptr_t)atomic_load(&s->desc[id].ofd);
+}
+
+/* The caller's handle argument i, as a handle of this process. */
+static int kfile(PMEMfilepool *pfp, struct share_chan *c, int i, PMEMfile *h,
+		 PMEMfile **out)
+{
+	uint32_t id = c->file[i];
+	if (id == SHARE_AT_CWD) {
+		*out = PMEMFILE_AT_CWD;
+		return 0;
+	}
+	struct ofd *o = desc_ofd(pfp->share, id);
+	if (!o || !share_has(pfp->share, (int)c->proc, id))
+		return id ? -EIO : -EBADF;
+	h->vinode = o->vinode;
+	h->ofd = o;
+	h->fd_flags = 0;
+	*out = h;
+	return 0;
+}
+
+/* A handle opened for the caller becomes a description id of its own. */
+static int64_t kexport(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
+{
+	if (!f)
+		return -errno;
+	uint32_t id = share_export(pfp, f->ofd);
+	if (!id) {
+		pmemfile_close(pfp, f);
+		return -ENFILE;
+	}
+	share_ref(pfp->share, (int)c->proc, id);
+	file_forget(pfp, f);
+	return id;
+}
+
+/* Process slot p no longer refers to description id. */
+static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
+{
+	struct ofd *o = desc_ofd(pfp->share, id);
+	if (!o)
+		return;
+	/* as any close: the process's record locks on the file go */
+	rlock_release_owner(o->vinode, (const void *)(uintptr_t)pid);
+	if (share_unref(pfp->share, p, id) && o->ref == 0)
+		ofd_free(pfp, o);
+	share_locks_changed(pfp);
+}
+
+static void krelease_all(PMEMfilepool *pfp, int p)
+{
+	struct share_proc *sp = &pfp->share->proc[p];
+	pid_t pid = atomic_load(&sp->pid);
+	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
+		uint64_t bits = atomic_load(&sp->bits[w]);
+		while (bits) {
+			uint32_t b = (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			krelease(pfp, p, pid, w * 64 + b);
+		}
+	}
+	if (pid != pf_self_pid)
+		atomic_store(&sp->pid, 0);
+}
+
+static int64_t k_rw(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
+{
+	size_t n = (size_t)c->arg[0];
+	bool pos = c->arg[2];
+	if (n > SHARE_WINDOW)
+		return -EINVAL;
+	if (c->op == OP_WRITE) {
+		if (c->in_len != n)
+			return -EINVAL;
+		return pos ? pmemfile_pwrite(pfp, f, c->data, n, c->arg[1])
+			   : pmemfile_write(pfp, f, c->data, n);
+	}
+	return pos ? pmemfile_pread(pfp, f, c->data, n, c->arg[1])
+		   : pmemfile_read(pfp, f, c->data, n);
+}
+
+/* The path in the request at offset at (NUL-terminated inside). */
+static const char *kpath(struct share_chan *c, int64_t at)
+{
+	if (at < 0 || (uint64_t)at >= c->in_len ||
+	    !memchr(c->data + at, '\0', c->in_len - (uint64_t)at))
+		return NULL;
+	return c->data + at;
+}
+
+/* Runs the caller's call: the result, or -errno (errno of the call). */
+static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
+{
+	PMEMfile h0, h1, *f0 = NULL, *f1 = NULL;
+	int64_t r = 0;
+	const char *p0 = kpath(c, 0);
+	switch (c->op) {
+	case OP_OPENAT:
+		r = kfile(pfp, c, 0, &h0, &f0);
+		return r ? r
+			 : kexport(pfp, c,
+				   pmemfile_openat(pfp, f0, p0, (int)c->arg[0],
+						   (mode_t)c->arg[1]));
+	case OP_OPEN_ROOT:
+		return kexport(pfp, c,
+			       pmemfile_open_root(pfp, (unsigned)c->arg[0],
+						  (int)c->arg[1]));
+	case OP_RELEASE:
+		krelease(pfp, (int)c->proc, c->pid, c->file[0]);
+		return 0;
+	case OP_RELEASE_ALL:
+		krelease_all(pfp, (int)c->proc);
+		return 0;
+	case OP_STATFS: {
+		struct statfs *b = (void *)c->data;
+		r = pmemfile_statfs(pfp, b);
+		c->out_len = sizeof(*b);
+		return r;
+	}
+	case OP_STATS:
+		pmemfile_stats(pfp, (void *)c->data);
+		c->out_len = sizeof(struct pmemfile_stats);
+		return 0;
+	case OP_TRUNCATE:
+		return pmemfile_truncate(pfp, p0, c->arg[0]);
+	case OP_UNPIN:
+		pmemfile_unpin_pages(pfp, (PMEMfilepin *)(uintptr_t)c->arg[0]);
+		return 0;
+	default:
+		break;
+	}
+	r = kfile(pfp, c, 0, &h0, &f0);
+	if (r)
+		return r;
+	switch (c->op) {
+	case OP_READ:
+	case OP_WRITE:
+		r = k_rw(pfp, c, f0);
+		if (c->op == OP_READ && r > 0)
+			c->out_len = (uint32_t)r;
+		return r;
+	case OP_LSEEK:
+		return pmemfile_lseek(pfp, f0, c->arg[0], (int)c->arg[1]);
+	case OP_FSTATAT:
+		c->out_len = sizeof(struct stat);
+		return pmemfile_fstatat(pfp, f0, p0, (void *)c->data,
+					(int)c->arg[0]);
+	case OP_FSTAT:
+		c->out_len = sizeof(struct stat);
+		return pmemfile_fstat(pfp, f0, (void *)c->data);
+	case OP_FCNTL:
+		if (c->in_len == sizeof(struct flock)) {
+			c->out_len = sizeof(struct flock);
+			r = pmemfile_fcntl(pfp, f0, (int)c->arg[0],
+					   (struct flock *)c->data);
+		} else {
+			r = pmemfile_fcntl(pfp, f0, (int)c->arg[0],
+					   (int)c->arg[1]);
+		}
+		return r;
+	case OP_FLOCK:
+		return pmemfile_flock(pfp, f0, (int)c->arg[0]);
+	case OP_GETDENTS:
+		r = c->arg[1] ? pmemfile_getdents64(pfp, f0, (void *)c->data,
+						    (unsigned)c->arg[0])
+			      : pmemfile_getdents(pfp, f0, (void *)c->data,
+						  (unsigned)c->arg[0]);
+		if (r > 0)
+			c->out_len = (uint32_t)r;
+		return r;
+	case OP_MKDIRAT:
+		return pmemfile_mkdirat(pfp, f0, p0, (mode_t)c->arg[0]);
+	case OP_MKNODAT:
+		return pmemfile_mknodat(pfp, f0, p0, (mode_t)c->arg[0],
+					(dev_t)c->arg[1]);
+	case OP_UNLINKAT:
+		return pmemfile_unlinkat(pfp, f0, p0, (int)c->arg[0]);
+	case OP_FACCESSAT:
+		return pmemfile_faccessat(pfp, f0, p0, (int)c->arg[0],
+					  (int)c->arg[1]);
+	case OP_FCHMODAT:
+		return pmemfile_fchmodat(pfp, f0, p0, (mode_t)c->arg[0],
+					 (int)c->arg[1]);
+	case OP_FCHMOD:
+		return pmemfile_fchmod(pfp, f0, (mode_t)c->arg[0]);
+	case OP_FCHOWNAT:
+		return pmemfile_fchownat(pfp, f0, p0, (uid_t)c->arg[0],
+					 (gid_t)c->arg[1], (int)c->arg[2]);
+	case OP_FCHOWN:
+		return pmemfile_fchown(pfp, f0, (uid_t)c->arg[0],
+				       (gid_t)c->arg[1]);
+	case OP_FTRUNCATE:
+		return pmemfile_ftruncate(pfp, f0, c->arg[0]);
+	case OP_FALLOCATE:
+		return pmemfile_fallocate(pfp, f0, (int)c->arg[0], c->arg[1],
+					  c->arg[2]);
+	case OP_READLINKAT:
+		r = pmemfile_readlinkat(pfp, f0, p0, c->data,
+					(size_t)c->arg[0] < SHARE_WINDOW
+					    ? (size_t)c->arg[0]
+					    : SHARE_WINDOW);
+		if (r > 0)
+			c->out_len = (uint32_t)r;
+		return r;
+	case OP_UTIMENSAT:
+	case OP_FUTIMENS: {
+		struct timespec t[2];
+		size_t tl = c->arg[1] ? sizeof(t) : 0;
+		if (tl)
+			memcpy(t, c->data, sizeof(t));
+		const char *p = c->arg[2] ? kpath(c, (int64_t)tl) : NULL;
+		if (c->op == OP_FUTIMENS)
+			return pmemfile_futimens(pfp, f0, tl ? t : NULL);
+		return pmemfile_utimensat(pfp, f0, p, tl ? t : NULL,
+					  (int)c->arg[0]);
+	}
+	case OP_DIR_PATH: {
+		size_t n = (size_t)c->arg[0] < SHARE_WINDOW ? (size_t)c->arg[0]
+							    : SHARE_WINDOW;
+		if (!pmemfile_get_dir_path(pfp, f0, c->data, n))
+			return -1;
+		c->out_len = (uint32_t)strlen(c->data) + 1;
+		return 0;
+	}
+	case OP_PIN: {
+		size_t len = (size_t)c->arg[1];
+		if (len / 4096 * sizeof(uint64_t) > SHARE_WINDOW)
+			return -ENOMEM;
+		PMEMfilepin *pin = pmemfile_pin_pages(
+		    pfp, f0, c->arg[0], len, (uint64_t *)(void *)c->data);
+		if (!pin)
+			return -1;
+		c->out_len = (uint32_t)(len / 4096 * sizeof(uint64_t));
+		return (int64_t)(uintptr_t)pin;
+	}
+	case OP_DUP:
+		return 0;
+	default:
+		break;
+	}
+	/* the calls with a second handle */
+	r = kfile(pfp, c, 1, &h1, &f1);
+	if (r)
+		return r;
+	switch (c->op) {
+	case OP_LINKAT:
+		return pmemfile_linkat(pfp, f0, p0, f1, kpath(c, c->arg[1]),
+				       (int)c->arg[0]);
+	case OP_RENAMEAT2:
+		return pmemfile_renameat2(pfp, f0, p0, f1, kpath(c, c->arg[1]),
+					  (unsigned)c->arg[0]);
+	case OP_SYMLINKAT:
+		return pmemfile_symlinkat(pfp, p0, f1, kpath(c, c->arg[1]));
+	case OP_COPY_RANGE: {
+		off_t in = c->arg[2], out = c->arg[3];
+		return pmemfile_copy_file_range(
+		    pfp, f0, (c->arg[4] & 1) ? &in : NULL, f1,
+		    (c->arg[4] & 2) ? &out : NULL, (size_t)c->arg[0],
+		    (unsigned)c->arg[1]);
+	}
+	default:
+		return -ENOSYS;
+	}
+}
+
+static void kserve(PMEMfilepool *pfp, struct share_chan *c)
+{
+	struct pf_caller caller = {.pid = c->pid, .proc = (int)c->proc};
+	const struct share_cred *sc = &c->cred;
+	gid_t groups[SHARE_GROUPS];
+
+	caller.cred.ruid = sc->ruid;
+	caller.cred.euid = sc->euid;
+	caller.cred.fsuid = sc->fsuid;
+	caller.cred.rgid = sc->rgid;
+	caller.cred.egid = sc->egid;
+	caller.cred.fsgid = sc->fsgid;
+	caller.cred.caps = sc->caps;
+	caller.cred.ngroups = sc->ngroups < SHARE_GROUPS ? sc->ngroups : 0;
+	for (size_t i = 0; i < caller.cred.ngroups; ++i)
+		groups[i] = sc->groups[i];
+	caller.cred.groups = groups;
+	caller.umask = sc->umask & 0777;
+	c->out_len = 0;
+	if (c->proc >= SHARE_PROCS || c->in_len > SHARE_WINDOW) {
+		c->ret = -EINVAL;
+	} else {
+		pf_caller = &caller;
+		errno = 0;
+		int64_t r = kdispatch(pfp, c);
+		pf_caller = NULL;
+		c->ret = r == -1 ? -(errno ? errno : EIO) : r;
+	}
+	atomic_fetch_add(&pfp->share->forwarded, 1);
+	atomic_store_explicit(&c->state, CHAN_DONE, memory_order_release);
+	if (atomic_load(&c->client_waits))
+		share_futex_wake(&c->state);
+}
+
+/* Serves what is posted; how many calls that was. */
+static int kserve_posted(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	int n = 0;
+	for (int i = 0; i < SHARE_CHANNELS; ++i) {
+		struct share_chan *c = &s->chan[i];
+		uint32_t posted = CHAN_POSTED;
+		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
+			CHAN_POSTED &&
+		    atomic_compare_exchange_strong(&c->state, &posted,
+						   CHAN_TAKEN)) {
+			kserve(pfp, c);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* What processes that died without leaving referred to goes. */
+static void ksweep(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	for (int p = 0; p < SHARE_PROCS; ++p) {
+		pid_t pid = atomic_load(&s->proc[p].pid);
+		if (pid && pid != pf_self_pid && !share_alive(pid))
+			krelease_all(pfp, p);
+	}
+	for (int i = 0; i < SHARE_CHANNELS; ++i) {
+		struct share_chan *c = &s->chan[i];
+		uint32_t st = atomic_load(&c->state);
+		if ((st == CHAN_CLAIMED || st == CHAN_POSTED ||
+		     st == CHAN_DONE) &&
+		    !share_alive(c->pid))
+			atomic_compare_exchange_strong(&c->state, &st,
+						       CHAN_FREE);
+	}
+}
+
+static bool kany_desc(struct share_seg *s)
+{
+	for (int i = 1; i < SHARE_DESCS; ++i)
+		if (atomic_load(&s->desc[i].ofd))
+			return true;
+	return false;
+}
+
+/*
+ * Serves until stopped, or, in a keeper process (linger), until no
+ * description is left and nothing came for a while.
+ */
+static void keeper_loop(PMEMfilepool *pfp, bool linger)
+{
+	struct share_seg *s = pfp->share;
+	int idle_ms = 0;
+
+	while (!atomic_load(&pfp->keeper_stop)) {
+		uint32_t seen = atomic_load(&s->keeper_word);
+		if (kserve_posted(pfp)) {
+			idle_ms = 0;
+			continue;
+		}
+		int i;
+		for (i = 0; i < KEEPER_SPINS; ++i) {
+			if (atomic_load_explicit(&s->keeper_word,
+						 memory_order_relaxed) != seen)
+				break;
+			__builtin_ia32_pause();
+		}
+		if (i < KEEPER_SPINS)
+			continue;
+		long wait_ms = linger ? KEEPER_LINGER_MS : 1000;
+		atomic_store(&s->keeper_waits, 1);
+		long w = share_futex_wait(&s->keeper_word, seen, wait_ms);
+		atomic_store(&s->keeper_waits, 0);
+		if (w == 0 || errno != ETIMEDOUT)
+			continue;
+		ksweep(pfp);
+		idle_ms += (int)wait_ms;
+		if (linger && idle_ms >= KEEPER_LINGER_MS && !kany_desc(s))
+			return;
+	}
+}
+
+static void *keeper_thread(void *arg)
+{
+	keeper_loop(arg, false);
+	return NULL;
+}
+
+void keeper_start(PMEMfilepool *pfp)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	atomic_store(&pfp->keeper_stop, 0);
+	pfp->keeper_running =
+	    pthread_create(&pfp->keeper, NULL, keeper_thread, pfp) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void keeper_stop(PMEMfilepool *pfp)
+{
+	if (!pfp->keeper_running)
+		return;
+	atomic_store(&pfp->keeper_stop, 1);
+	atomic_fetch_add(&pfp->share->keeper_word, 1);
+	share_futex_wake(&pfp->share->keeper_word);
+	pthread_join(pfp->keeper, NULL);
+	pfp->keeper_running = false;
+}
+
+/* Whether a process other than this one refers to a description. */
+static bool others_refer(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	int me = share_proc(pfp);
+	for (uint32_t i = 1; i < SHARE_DESCS; ++i) {
+		if (!atomic_load(&s->desc[i].ofd))
+			continue;
+		uint32_t procs = atomic_load(&s->desc[i].procs);
+		if (procs > (me >= 0 && share_has(s, me, i) ? 1u : 0u))
+			return true;
+	}
+	return false;
+}
+
+/* A keeper process keeps nothing of the holder's but the pool's files. */
+static void kclose_others(PMEMfilepool *pfp)
+{
+	struct stat pool, st;
+	if (stat(pfp->path, &pool))
+		return;
+	for (int fd = 0; fd < 4096; ++fd) {
+		if (fstat(fd, &st))
+			continue;
+		if (st.st_dev == pool.st_dev && st.st_ino == pool.st_ino)
+			continue;
+		close(fd);
+	}
+}
+
+static void keeper_process(PMEMfilepool *pfp)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	setsid();
+	pf_self_pid = (pid_t)syscall(SYS_getpid);
+	pf_vfork_pid = 0;
+	pfp->local_pid = pf_self_pid;
+	pfp->proc = -1;
+	pfp->proc_pid = 0;
+	pfp->keeper_running = false;
+	kclose_others(pfp);
+	share_take_holder(pfp);
+	keeper_loop(pfp, true);
+	share_resign(pfp);
+	_exit(0);
+}
+
+/* fork without the C library: no atfork handler runs in the copy. */
+static pid_t raw_fork(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+}
+
+bool keeper_handover(PMEMfilepool *pfp, bool exec)
+{
+	struct share_seg *s = pfp->share;
+	keeper_stop(pfp);
+	if (!others_refer(pfp) && !(exec && pfp->ofds))
+		return false;
+	/* this process's own handles stay usable through the keeper */
+	int me = share_proc(pfp);
+	pthread_mutex_lock(&pfp->ofds_lock);
+	for (struct ofd *o = pfp->ofds; o && me >= 0; o = o->next) {
+		uint32_t id = share_export(pfp, o);
+		if (id)
+			share_ref(s, me, id);
+	}
+	pthread_mutex_unlock(&pfp->ofds_lock);
+	uint32_t word = atomic_load(&s->holder_word);
+	pid_t mid = raw_fork();
+	if (mid == 0) {
+		if (raw_fork() == 0)
+			keeper_process(pfp);
+		_exit(0);
+	}
+	if (mid < 0) {
+		keeper_start(pfp);
+		return false;
+	}
+	waitpid(mid, NULL, 0);
+	while (atomic_load(&s->holder) == pf_self_pid) {
+		share_futex_wait(&s->holder_word, word, 100);
+		word = atomic_load(&s->holder_word);
+	}
+	pfp->local_pid = -1;
+	return true;
+}
+
+int pmemfile_pool_keep(const char *pathname)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(pathname);
+	if (!pfp)
+		return -1;
+	if (pf_remote(pfp)) {
+		pmemfile_pool_close(pfp);
+		return 0; /* another process holds it */
+	}
+	keeper_stop(pfp);
+	atomic_store(&pfp->keeper_stop, 0);
+	keeper_loop(pfp, true);
+	pmemfile_pool_close(pfp);
+	return 0;
+}

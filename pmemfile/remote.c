@@ -1,0 +1,1060 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * remote.c -- a client's side of the calls (remote.h): each call claims a
+ * channel, writes its request, wakes the keeper and waits for the answer.
+ *
+ * The wait spins briefly before it sleeps: a keeper that is awake answers
+ * in well under a microsecond of its own work, and a futex sleep and wake
+ * cost tens. A holder that stops answering is looked at every 100 ms: a
+ * dead one is replaced (share_elect), and a call it had not taken yet is
+ * sent again; a call it had taken fails with EIO.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cred.h"
+#include "file.h"
+#include "remote.h"
+#include "share.h"
+
+/* Set by the preload shim: starts a keeper process for the pool file. */
+extern int preload_spawn_keeper(const char *pool) __attribute__((weak));
+
+/* The answer "this process holds the pool now: run the call here". */
+#define RC_LOCAL INT64_MIN
+
+#define RC_SPINS 4000
+
+struct rcall {
+	PMEMfilepool *pfp;
+	struct share_seg *s;
+	struct share_chan *c;
+};
+
+PMEMfilepool *remote_pool_new(const char *path)
+{
+	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
+	if (!pfp)
+		return NULL;
+	pfp->path = realpath(path, NULL);
+	pthread_rwlock_init(&pfp->cred_lock, NULL);
+	pthread_mutex_init(&pfp->ofds_lock, NULL);
+	pfp->proc = -1;
+	pfp->local_pid = -1;
+	strcpy(pfp->ccwd, "/");
+	int r = pfp->path ? cred_init(pfp) : -errno;
+	if (r == 0)
+		r = share_attach(pfp, pfp->path);
+	if (r) {
+		free(pfp->path);
+		free(pfp);
+		errno = -r;
+		return NULL;
+	}
+	pfp->umask = 022;
+	return pfp;
+}
+
+/* Whether this process may open the pool itself when nobody holds it. */
+static bool may_hold(PMEMfilepool *pfp)
+{
+	/*
+	 * Not a vfork child (its memory is its parent's), nor a handle
+	 * copied from a holder by fork (its handles point into a state that
+	 * is not the pool's any more).
+	 */
+	return !pf_vfork_pid && pfp->pop == NULL;
+}
+
+static int wait_for_keeper(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+
+	for (int i = 0; i < 100; ++i) {
+		pid_t h = atomic_load(&s->holder);
+		if (h && share_alive(h))
+			return 0;
+		uint32_t w = atomic_load(&s->holder_word);
+		share_futex_wait(&s->holder_word, w, 100);
+	}
+	return -EIO;
+}
+
+int remote_ready(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	pid_t me = share_self();
+
+	for (;;) {
+		pid_t h = atomic_load(&s->holder);
+		if (h && h != me)
+			return 0;
+		int r = share_elect(pfp, may_hold(pfp));
+		if (r == 0)
+			continue;
+		if (r == 1) {
+			r = pool_take_over(pfp);
+			share_elected(pfp, r);
+			return r ? r : 1;
+		}
+		if (!preload_spawn_keeper) {
+			atomic_store(&s->spawning, 0);
+			pf_set_errormsg("no process holds the pool %s and this "
+					"one cannot",
+					pfp->path);
+			return -EIO;
+		}
+		r = preload_spawn_keeper(pfp->path);
+		if (r == 0)
+			r = wait_for_keeper(pfp);
+		atomic_store(&s->spawning, 0);
+		if (r)
+			return r;
+	}
+}
+
+static void rc_cred(PMEMfilepool *pfp, struct share_cred *c)
+{
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	const struct cred *p = &pfp->cred;
+	c->ruid = p->ruid;
+	c->euid = p->euid;
+	c->fsuid = p->fsuid;
+	c->rgid = p->rgid;
+	c->egid = p->egid;
+	c->fsgid = p->fsgid;
+	c->caps = p->caps;
+	c->umask = pfp->umask;
+	c->ngroups = p->ngroups < SHARE_GROUPS ? (uint32_t)p->ngroups
+					       : SHARE_GROUPS;
+	for (uint32_t i = 0; i < c->ngroups; ++i)
+		c->groups[i] = p->groups[i];
+	pthread_rwlock_unlock(&pfp->cred_lock);
+}
+
+/* Claims a channel for op; RC_LOCAL when the call is to run here. */
+static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
+{
+	int r = remote_ready(pfp);
+	if (r)
+		return r == 1 ? RC_LOCAL : r;
+	struct share_seg *s = pfp->share;
+	int p = share_proc(pfp);
+	if (p < 0)
+		return -EMFILE;
+	unsigned start = (unsigned)share_self();
+	for (unsigned n = 0;; ++n) {
+		struct share_chan *c = &s->chan[(start + n) % SHARE_CHANNELS];
+		uint32_t free_state = CHAN_FREE;
+		if (atomic_load(&c->state) == CHAN_FREE &&
+		    atomic_compare_exchange_strong(&c->state, &free_state,
+						   CHAN_CLAIMED)) {
+			rc->pfp = pfp;
+			rc->s = s;
+			rc->c = c;
+			c->pid = share_self();
+			c->proc = (uint32_t)p;
+			c->op = op;
+			c->in_len = 0;
+			c->out_len = 0;
+			c->file[0] = c->file[1] = 0;
+			memset(c->arg, 0, sizeof(c->arg));
+			rc_cred(pfp, &c->cred);
+			return 0;
+		}
+		if (n % SHARE_CHANNELS == SHARE_CHANNELS - 1)
+			usleep(100);
+	}
+}
+
+static void rc_end(struct rcall *rc)
+{
+	atomic_store(&rc->c->state, CHAN_FREE);
+}
+
+/* Appends len bytes to the request; the offset where they went. */
+static int64_t rc_put(struct rcall *rc, const void *p, size_t len)
+{
+	struct share_chan *c = rc->c;
+	if (len > SHARE_WINDOW - c->in_len)
+		return -ENAMETOOLONG;
+	uint32_t at = c->in_len;
+	memcpy(c->data + at, p, len);
+	c->in_len += (uint32_t)len;
+	return at;
+}
+
+/*
+ * Appends a path: a relative one with the cwd as its directory is made
+ * absolute with the client's cwd (the keeper's cwd is not the caller's).
+ */
+static int64_t rc_path(struct rcall *rc, PMEMfile *dir, const char *path)
+{
+	if (!path)
+		return -EFAULT;
+	size_t n = strnlen(path, PMEMFILE_PATH_MAX);
+	if (n == PMEMFILE_PATH_MAX)
+		return -ENAMETOOLONG;
+	int64_t at = rc->c->in_len;
+	if (dir == PMEMFILE_AT_CWD && path[0] != '/' && path[0] != '\0') {
+		const char *cwd = rc->pfp->ccwd;
+		size_t cn = strlen(cwd);
+		if (rc_put(rc, cwd, cn) < 0 ||
+		    (cwd[cn - 1] != '/' && rc_put(rc, "/", 1) < 0))
+			return -ENAMETOOLONG;
+	}
+	if (rc_put(rc, path, n + 1) < 0)
+		return -ENAMETOOLONG;
+	return at;
+}
+
+/* The description id of a handle (SHARE_AT_CWD for the cwd, 0: none). */
+static uint32_t rc_id(PMEMfile *f)
+{
+	if (f == PMEMFILE_AT_CWD)
+		return SHARE_AT_CWD;
+	if (!f)
+		return 0;
+	if (remote_handle(f))
+		return (uint32_t)(uintptr_t)f;
+	return f->ofd->desc;
+}
+
+static int rc_file(struct rcall *rc, int i, PMEMfile *f)
+{
+	uint32_t id = rc_id(f);
+	if (!id)
+		return -EBADF;
+	rc->c->file[i] = id;
+	return 0;
+}
+
+static void rc_holder_gone(struct rcall *rc)
+{
+	struct share_chan *c = rc->c;
+	uint32_t posted = CHAN_POSTED;
+	/* not taken yet: take it back, find a holder, post it again */
+	if (atomic_compare_exchange_strong(&c->state, &posted, CHAN_CLAIMED)) {
+		int r = remote_ready(rc->pfp);
+		if (r == 1) {
+			c->ret = RC_LOCAL;
+			atomic_store(&c->state, CHAN_DONE);
+			return;
+		}
+		if (r < 0) {
+			c->ret = r;
+			atomic_store(&c->state, CHAN_DONE);
+			return;
+		}
+		atomic_store(&c->state, CHAN_POSTED);
+		atomic_fetch_add(&rc->s->keeper_word, 1);
+		share_futex_wake(&rc->s->keeper_word);
+	}
+}
+
+/* Sends the request and waits for its answer. */
+static int64_t rc_run(struct rcall *rc)
+{
+	struct share_seg *s = rc->s;
+	struct share_chan *c = rc->c;
+
+	atomic_store(&c->state, CHAN_POSTED);
+	atomic_fetch_add(&s->keeper_word, 1);
+	if (atomic_load(&s->keeper_waits))
+		share_futex_wake(&s->keeper_word);
+	for (int i = 0; i < RC_SPINS; ++i) {
+		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
+		    CHAN_DONE)
+			return c->ret;
+		__builtin_ia32_pause();
+	}
+	for (;;) {
+		uint32_t st = atomic_load(&c->state);
+		if (st == CHAN_DONE)
+			return c->ret;
+		atomic_store(&c->client_waits, 1);
+		long w = share_futex_wait(&c->state, st, 100);
+		atomic_store(&c->client_waits, 0);
+		if (w == 0 || atomic_load(&c->state) == CHAN_DONE)
+			continue;
+		pid_t h = atomic_load(&s->holder);
+		if (h == 0 || !share_alive(h))
+			rc_holder_gone(rc);
+	}
+}
+
+/* rc_run, then the result as the public calls give it (errno set). */
+static int64_t rc_finish(struct rcall *rc)
+{
+	int64_t r = rc_run(rc);
+	if (r == RC_LOCAL)
+		return RC_LOCAL;
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* Runs the request made so far; 0 or -1 with errno, RC_LOCAL. */
+#define RC_CALL(rc, r)                          \
+	do {                                    \
+		if ((r) >= 0)                   \
+			(r) = rc_finish(rc);    \
+		else {                          \
+			errno = (int)-(r);      \
+			(r) = -1;               \
+		}                               \
+		rc_end(rc);                     \
+	} while (0)
+
+static uint16_t *crefs(PMEMfilepool *pfp)
+{
+	if (!pfp->crefs)
+		pfp->crefs = calloc(SHARE_DESCS, sizeof(uint16_t));
+	return pfp->crefs;
+}
+
+/* A handle for description id, counted as one more of this process. */
+static PMEMfile *rc_handle(PMEMfilepool *pfp, uint32_t id)
+{
+	uint16_t *c = pf_vfork_pid ? NULL : crefs(pfp);
+	if (c)
+		c[id]++;
+	return (PMEMfile *)(uintptr_t)(REMOTE_TAG | id);
+}
+
+PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			int flags, mode_t mode)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_OPENAT);
+	if (r == RC_LOCAL)
+		return pmemfile_openat(pfp, dir, path, flags, mode);
+	if (r < 0) {
+		errno = (int)-r;
+		return NULL;
+	}
+	r = rc_file(&rc, 0, dir);
+	if (r == 0)
+		r = rc_path(&rc, dir, path);
+	rc.c->arg[0] = flags;
+	rc.c->arg[1] = mode;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_openat(pfp, dir, path, flags, mode);
+	return r < 0 ? NULL : rc_handle(pfp, (uint32_t)r);
+}
+
+PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_OPEN_ROOT);
+	if (r == RC_LOCAL)
+		return pmemfile_open_root(pfp, index, flags);
+	if (r < 0) {
+		errno = (int)-r;
+		return NULL;
+	}
+	rc.c->arg[0] = index;
+	rc.c->arg[1] = flags;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_open_root(pfp, index, flags);
+	return r < 0 ? NULL : rc_handle(pfp, (uint32_t)r);
+}
+
+/* Sends a call that needs no answer but its status (the leaving ones). */
+static void rc_simple(PMEMfilepool *pfp, uint32_t op, uint32_t id)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, op);
+	if (r < 0 || r == RC_LOCAL)
+		return;
+	rc.c->file[0] = id;
+	RC_CALL(&rc, r);
+}
+
+void remote_close(PMEMfilepool *pfp, PMEMfile *file)
+{
+	uint32_t id = rc_id(file);
+	if (!id || id == SHARE_AT_CWD || pf_vfork_pid)
+		return; /* a vfork child's references end with it */
+	uint16_t *c = crefs(pfp);
+	bool last;
+	if (remote_handle(file)) {
+		/* handles this process got by open or dup */
+		last = c && c[id] && --c[id] == 0;
+	} else {
+		/* a handle inherited from the holder by fork */
+		last = --file->ofd->ref == 0 && (!c || c[id] == 0);
+		free(file);
+	}
+	if (last && share_has(pfp->share, share_proc(pfp), id))
+		rc_simple(pfp, OP_RELEASE, id);
+}
+
+void remote_leave(PMEMfilepool *pfp)
+{
+	if (pf_vfork_pid || !pfp->share || pfp->proc_pid != share_self() ||
+	    pfp->proc < 0)
+		return;
+	pid_t h = atomic_load(&pfp->share->holder);
+	if (h && share_alive(h))
+		rc_simple(pfp, OP_RELEASE_ALL, 0);
+}
+
+PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)
+{
+	uint32_t id = rc_id(file);
+	if (!id || id == SHARE_AT_CWD) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (pf_vfork_pid)
+		return file;
+	return rc_handle(pfp, id);
+}
+
+ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
+		  int iovcnt, bool write, bool positional, off_t offset)
+{
+	size_t total = 0;
+	if (iovcnt < 0 || iovcnt > 1024) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (int i = 0; i < iovcnt; ++i) {
+		if (iov[i].iov_len && !iov[i].iov_base) {
+			errno = EFAULT;
+			return -1;
+		}
+		total += iov[i].iov_len;
+	}
+	/*
+	 * In pieces of a window each; a write of at most a window (most
+	 * are) is one call, as atomic as the kernel's.
+	 */
+	size_t done = 0;
+	int vi = 0;
+	size_t vo = 0;
+	do {
+		struct rcall rc;
+		int64_t r = rc_begin(&rc, pfp, write ? OP_WRITE : OP_READ);
+		if (r == RC_LOCAL && done == 0)
+			return write ? (positional
+					    ? pmemfile_pwritev(pfp, file, iov,
+							       iovcnt, offset)
+					    : pmemfile_writev(pfp, file, iov,
+							      iovcnt))
+				     : (positional
+					    ? pmemfile_preadv(pfp, file, iov,
+							      iovcnt, offset)
+					    : pmemfile_readv(pfp, file, iov,
+							     iovcnt));
+		if (r < 0 || r == RC_LOCAL) {
+			if (done)
+				return (ssize_t)done;
+			errno = r == RC_LOCAL ? EIO : (int)-r;
+			return -1;
+		}
+		size_t piece = total - done < SHARE_WINDOW ? total - done
+							   : SHARE_WINDOW;
+		r = rc_file(&rc, 0, file);
+		rc.c->arg[0] = (int64_t)piece;
+		rc.c->arg[1] = offset + (off_t)done;
+		rc.c->arg[2] = positional;
+		if (write && r == 0) {
+			size_t got = 0;
+			int wi = vi;
+			size_t wo = vo;
+			while (got < piece) {
+				size_t n = iov[wi].iov_len - wo;
+				if (n > piece - got)
+					n = piece - got;
+				memcpy(rc.c->data + got,
+				       (char *)iov[wi].iov_base + wo, n);
+				got += n;
+				wo += n;
+				if (wo == iov[wi].iov_len) {
+					wi++;
+					wo = 0;
+				}
+			}
+			rc.c->in_len = (uint32_t)piece;
+		}
+		if (r == 0)
+			r = rc_run(&rc);
+		if (r == RC_LOCAL)
+			r = -EIO;
+		if (r > 0 && !write) {
+			size_t got = 0;
+			while (got < (size_t)r) {
+				size_t n = iov[vi].iov_len - vo;
+				if (n > (size_t)r - got)
+					n = (size_t)r - got;
+				memcpy((char *)iov[vi].iov_base + vo,
+				       rc.c->data + got, n);
+				got += n;
+				vo += n;
+				if (vo == iov[vi].iov_len) {
+					vi++;
+					vo = 0;
+				}
+			}
+		} else if (r > 0) {
+			size_t left = (size_t)r;
+			while (left) {
+				size_t n = iov[vi].iov_len - vo;
+				if (n > left)
+					n = left;
+				left -= n;
+				vo += n;
+				if (vo == iov[vi].iov_len) {
+					vi++;
+					vo = 0;
+				}
+			}
+		}
+		rc_end(&rc);
+		if (r < 0) {
+			if (done)
+				return (ssize_t)done;
+			errno = (int)-r;
+			return -1;
+		}
+		done += (size_t)r;
+		if ((size_t)r < piece)
+			break;
+		while (vi < iovcnt && iov[vi].iov_len == 0)
+			vi++;
+	} while (done < total);
+	return (ssize_t)done;
+}
+
+/* A call on one handle with up to three integers; -1 with errno. */
+int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0,
+		   long a1, long a2)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
+	if (r == RC_LOCAL)
+		return 1;
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, file);
+	rc.c->arg[0] = a0;
+	rc.c->arg[1] = a1;
+	rc.c->arg[2] = a2;
+	RC_CALL(&rc, r);
+	return r == RC_LOCAL ? 1 : (int)r;
+}
+
+off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_LSEEK);
+	if (r == RC_LOCAL)
+		return pmemfile_lseek(pfp, file, offset, whence);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, file);
+	rc.c->arg[0] = offset;
+	rc.c->arg[1] = whence;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_lseek(pfp, file, offset, whence);
+	return r;
+}
+
+/* Copies the answer's bytes out (len at most). */
+static void rc_out(struct rcall *rc, void *p, size_t len)
+{
+	size_t n = rc->c->out_len < len ? rc->c->out_len : len;
+	memcpy(p, rc->c->data, n);
+}
+
+int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+		   struct stat *buf, int flags)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_FSTATAT);
+	if (r == RC_LOCAL)
+		return pmemfile_fstatat(pfp, dir, path, buf, flags);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, dir);
+	if (r == 0)
+		r = rc_path(&rc, dir, path);
+	if (r >= 0 && !buf)
+		r = -EFAULT;
+	rc.c->arg[0] = flags;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_fstatat(pfp, dir, path, buf, flags);
+	if (r == 0)
+		rc_out(&rc, buf, sizeof(*buf));
+	return (int)r;
+}
+
+int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_FSTAT);
+	if (r == RC_LOCAL)
+		return pmemfile_fstat(pfp, file, buf);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, file);
+	if (r == 0 && !buf)
+		r = -EFAULT;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_fstat(pfp, file, buf);
+	if (r == 0)
+		rc_out(&rc, buf, sizeof(*buf));
+	return (int)r;
+}
+
+static bool lock_cmd(int cmd)
+{
+	return cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW ||
+	       cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+}
+
+/* One fcntl call; for a blocking lock the caller loops (remote_fcntl). */
+static int fcntl_once(PMEMfilepool *pfp, PMEMfile *file, int cmd, long arg,
+		      struct flock *fl)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_FCNTL);
+	if (r == RC_LOCAL)
+		return fl ? pmemfile_fcntl(pfp, file, cmd, fl)
+			  : pmemfile_fcntl(pfp, file, cmd, arg);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, file);
+	rc.c->arg[0] = cmd;
+	rc.c->arg[1] = arg;
+	if (r == 0 && fl)
+		r = rc_put(&rc, fl, sizeof(*fl));
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return fl ? pmemfile_fcntl(pfp, file, cmd, fl)
+			  : pmemfile_fcntl(pfp, file, cmd, arg);
+	if (r >= 0 && fl)
+		rc_out(&rc, fl, sizeof(*fl));
+	return (int)r;
+}
+
+int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap)
+{
+	if (cmd == F_GETFD || cmd == F_SETFD)
+		return 0; /* descriptor flags are the caller's business */
+	if (!lock_cmd(cmd)) {
+		long arg = cmd == F_SETFL ? va_arg(ap, int) : 0;
+		return fcntl_once(pfp, file, cmd, arg, NULL);
+	}
+	struct flock *fl = va_arg(ap, struct flock *);
+	if (!fl) {
+		errno = EFAULT;
+		return -1;
+	}
+	bool wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
+	int try_cmd = cmd == F_SETLKW ? F_SETLK
+		      : cmd == F_OFD_SETLKW ? F_OFD_SETLK
+					    : cmd;
+	/*
+	 * A blocking lock must not block the keeper, which serves everyone:
+	 * it is tried, and tried again each time a lock is released.
+	 */
+	for (;;) {
+		uint32_t seen = atomic_load(&pfp->share->lock_word);
+		struct flock copy = *fl;
+		int r = fcntl_once(pfp, file, try_cmd, 0, &copy);
+		if (r == 0 || !wait || (errno != EAGAIN && errno != EACCES)) {
+			*fl = copy;
+			return r;
+		}
+		share_locks_wait(pfp->share, seen);
+	}
+}
+
+int remote_flock(PMEMfilepool *pfp, PMEMfile *file, int op)
+{
+	for (;;) {
+		uint32_t seen = atomic_load(&pfp->share->lock_word);
+		int r = remote_file_op(pfp, OP_FLOCK, file, op | LOCK_NB, 0, 0);
+		if (r == 1)
+			return pmemfile_flock(pfp, file, op);
+		if (r == 0 || (op & LOCK_NB) || errno != EWOULDBLOCK)
+			return r;
+		share_locks_wait(pfp->share, seen);
+	}
+}
+
+int remote_getdents(PMEMfilepool *pfp, PMEMfile *file, void *dirp,
+		    unsigned count, bool is64)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_GETDENTS);
+	if (r == RC_LOCAL)
+		return is64 ? pmemfile_getdents64(pfp, file, dirp, count)
+			    : pmemfile_getdents(pfp, file, dirp, count);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, file);
+	if (r == 0 && !dirp)
+		r = -EFAULT;
+	rc.c->arg[0] = count < SHARE_WINDOW ? count : SHARE_WINDOW;
+	rc.c->arg[1] = is64;
+	RC_CALL(&rc, r);
+	if (r > 0)
+		rc_out(&rc, dirp, (size_t)r);
+	return (int)r;
+}
+
+int remote_path_op(PMEMfilepool *pfp, int op, PMEMfile *dir, const char *path,
+		   long a0, long a1, long a2)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
+	if (r == RC_LOCAL)
+		return 1;
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	if (op != OP_TRUNCATE)
+		r = rc_file(&rc, 0, dir);
+	if (r == 0)
+		r = rc_path(&rc, dir, path);
+	rc.c->arg[0] = a0;
+	rc.c->arg[1] = a1;
+	rc.c->arg[2] = a2;
+	RC_CALL(&rc, r);
+	return r == RC_LOCAL ? 1 : (int)r;
+}
+
+int remote_two_paths(PMEMfilepool *pfp, int op, PMEMfile *dir0,
+		     const char *path0, PMEMfile *dir1, const char *path1,
+		     unsigned flags)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
+	if (r == RC_LOCAL)
+		return 1;
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	/* symlinkat: path0 is the target, kept as it is */
+	if (op == OP_SYMLINKAT) {
+		r = path0 ? rc_put(&rc, path0, strlen(path0) + 1) : -EFAULT;
+	} else {
+		r = rc_file(&rc, 0, dir0);
+		if (r == 0)
+			r = rc_path(&rc, dir0, path0);
+	}
+	if (r >= 0)
+		r = rc_file(&rc, 1, dir1);
+	int64_t second = r >= 0 ? rc_path(&rc, dir1, path1) : r;
+	if (r >= 0)
+		r = second;
+	rc.c->arg[0] = flags;
+	rc.c->arg[1] = second;
+	RC_CALL(&rc, r);
+	return r == RC_LOCAL ? 1 : (int)r;
+}
+
+ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			  char *buf, size_t size)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_READLINKAT);
+	if (r == RC_LOCAL)
+		return pmemfile_readlinkat(pfp, dir, path, buf, size);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, dir);
+	if (r == 0)
+		r = rc_path(&rc, dir, path);
+	rc.c->arg[0] = (int64_t)size;
+	RC_CALL(&rc, r);
+	if (r > 0)
+		rc_out(&rc, buf, (size_t)r);
+	return r;
+}
+
+int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+		   const struct timespec times[2], int flags, bool by_file)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, by_file ? OP_FUTIMENS : OP_UTIMENSAT);
+	if (r == RC_LOCAL)
+		return by_file ? pmemfile_futimens(pfp, dir, times)
+			       : pmemfile_utimensat(pfp, dir, path, times,
+						    flags);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, dir);
+	rc.c->arg[0] = flags;
+	rc.c->arg[1] = times != NULL;
+	rc.c->arg[2] = path != NULL;
+	if (r == 0 && times)
+		r = rc_put(&rc, times, 2 * sizeof(*times));
+	if (r >= 0 && !by_file && path)
+		r = rc_path(&rc, dir, path);
+	RC_CALL(&rc, r);
+	return (int)r;
+}
+
+ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
+			  PMEMfile *out, off_t *off_out, size_t len,
+			  unsigned flags)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_COPY_RANGE);
+	if (r == RC_LOCAL)
+		return pmemfile_copy_file_range(pfp, in, off_in, out, off_out,
+						len, flags);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	r = rc_file(&rc, 0, in);
+	if (r == 0)
+		r = rc_file(&rc, 1, out);
+	rc.c->arg[0] = (int64_t)len;
+	rc.c->arg[1] = flags;
+	rc.c->arg[2] = off_in ? *off_in : 0;
+	rc.c->arg[3] = off_out ? *off_out : 0;
+	rc.c->arg[4] = (off_in ? 1 : 0) | (off_out ? 2 : 0);
+	RC_CALL(&rc, r);
+	if (r > 0) {
+		if (off_in)
+			*off_in += r;
+		if (off_out)
+			*off_out += r;
+	}
+	return r;
+}
+
+int remote_statfs(PMEMfilepool *pfp, struct statfs *buf)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_STATFS);
+	if (r == RC_LOCAL)
+		return pmemfile_statfs(pfp, buf);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	if (!buf)
+		r = -EFAULT;
+	RC_CALL(&rc, r);
+	if (r == 0)
+		rc_out(&rc, buf, sizeof(*buf));
+	return (int)r;
+}
+
+void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_STATS);
+	if (r == RC_LOCAL) {
+		pmemfile_stats(pfp, stats);
+		return;
+	}
+	memset(stats, 0, sizeof(*stats));
+	if (r < 0)
+		return;
+	RC_CALL(&rc, r);
+	if (r == 0)
+		rc_out(&rc, stats, sizeof(*stats));
+}
+
+char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_DIR_PATH);
+	if (r == RC_LOCAL)
+		return pmemfile_get_dir_path(pfp, dir, buf, size);
+	if (r < 0) {
+		errno = (int)-r;
+		return NULL;
+	}
+	r = rc_file(&rc, 0, dir);
+	rc.c->arg[0] = (int64_t)(size ? size : PMEMFILE_PATH_MAX);
+	RC_CALL(&rc, r);
+	if (r < 0)
+		return NULL;
+	if (!buf) {
+		buf = malloc(rc.c->out_len);
+		if (!buf) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	memcpy(buf, rc.c->data, rc.c->out_len);
+	return buf;
+}
+
+/*
+ * A client's cwd is a path: the keeper resolves relative paths of its
+ * calls against it (rc_path). chdir checks the directory as the kernel
+ * would (a directory, searchable).
+ */
+int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path)
+{
+	char abs[PMEMFILE_PATH_MAX];
+	PMEMfile *d = dir;
+	if (!dir) {
+		d = remote_openat(pfp, PMEMFILE_AT_CWD, path,
+				  O_PATH | O_DIRECTORY, 0);
+		if (!d)
+			return -1;
+	}
+	struct stat st;
+	int r = remote_fstat(pfp, d, &st);
+	if (r == 0 && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		r = -1;
+	}
+	if (r == 0 && remote_path_op(pfp, OP_FACCESSAT, d, "", X_OK,
+				     AT_EMPTY_PATH, 0) != 0)
+		r = -1;
+	if (r == 0 && !remote_dir_path(pfp, d, abs, sizeof(abs)))
+		r = -1;
+	if (r == 0)
+		memcpy(pfp->ccwd, abs, strlen(abs) + 1);
+	if (!dir)
+		remote_close(pfp, d);
+	return r;
+}
+
+char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
+{
+	size_t n = strlen(pfp->ccwd) + 1;
+	if (!buf) {
+		buf = malloc(size > n ? size : n);
+		if (!buf) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		size = size > n ? size : n;
+	}
+	if (size < n) {
+		errno = ERANGE;
+		return NULL;
+	}
+	memcpy(buf, pfp->ccwd, n);
+	return buf;
+}
+
+PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
+			size_t length, uint64_t *pool_offsets)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_PIN);
+	if (r == RC_LOCAL)
+		return pmemfile_pin_pages(pfp, file, offset, length,
+					  pool_offsets);
+	if (r < 0) {
+		errno = (int)-r;
+		return NULL;
+	}
+	r = rc_file(&rc, 0, file);
+	if (r == 0 && length / 4096 * sizeof(uint64_t) > SHARE_WINDOW)
+		r = -ENOMEM;
+	if (r == 0 && !pool_offsets)
+		r = -EFAULT;
+	rc.c->arg[0] = offset;
+	rc.c->arg[1] = (int64_t)length;
+	RC_CALL(&rc, r);
+	if (r == -1)
+		return NULL;
+	rc_out(&rc, pool_offsets, length / 4096 * sizeof(uint64_t));
+	return (PMEMfilepin *)(uintptr_t)r;
+}
+
+void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin)
+{
+	struct rcall rc;
+	int64_t r = rc_begin(&rc, pfp, OP_UNPIN);
+	if (r < 0 || r == RC_LOCAL)
+		return;
+	rc.c->arg[0] = (int64_t)(uintptr_t)pin;
+	RC_CALL(&rc, r);
+}
+
+uint64_t pmemfile_file_pass(PMEMfilepool *pfp, PMEMfile *file)
+{
+	if (!pfp || !pfp->share || file_check(file))
+		return 0;
+	uint32_t id = rc_id(file);
+	/* a holder's handle, maybe seen from its vfork child */
+	if (!id && !remote_handle(file) &&
+	    atomic_load(&pfp->share->holder) == pfp->local_pid)
+		id = share_export(pfp, file->ofd);
+	int p = share_proc(pfp);
+	if (!id || p < 0)
+		return 0;
+	share_ref(pfp->share, p, id);
+	return id;
+}
+
+PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id)
+{
+	if (!pfp || !pfp->share || id == 0 || id >= SHARE_DESCS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	int p = pf_remote(pfp) ? share_proc(pfp) : -1;
+	if (p < 0 || !share_has(pfp->share, p, (uint32_t)id) ||
+	    !atomic_load(&pfp->share->desc[id].ofd)) {
+		errno = EIO;
+		return NULL;
+	}
+	return rc_handle(pfp, (uint32_t)id);
+}
+
+void pmemfile_adopt_done(PMEMfilepool *pfp)
+{
+	if (!pfp || !pfp->share || !pf_remote(pfp))
+		return;
+	int p = share_proc(pfp);
+	uint16_t *c = crefs(pfp);
+	if (p < 0 || !c)
+		return;
+	struct share_proc *sp = &pfp->share->proc[p];
+	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
+		uint64_t bits = atomic_load(&sp->bits[w]);
+		while (bits) {
+			uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (!c[id])
+				rc_simple(pfp, OP_RELEASE, id);
+		}
+	}
+}

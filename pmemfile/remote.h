@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * remote.h -- the calls of a process that does not hold its pool: each is
+ * sent to the holder's keeper (share.h) and answered there.
+ *
+ * A handle such a process gets from open is an id, not an address: the
+ * description's id in the segment with REMOTE_TAG set, which no user
+ * address has. A handle a fork child inherited is its parent's, and
+ * carries the id in its description (exported before the fork).
+ */
+#ifndef PMEMFILE_REMOTE_H
+#define PMEMFILE_REMOTE_H
+
+#include <stdarg.h>
+
+#include "internal.h"
+
+#define REMOTE_TAG 0xC000000000000000ULL
+
+/* Whether f is a handle of a process that does not hold the pool. */
+static inline bool remote_handle(const PMEMfile *f)
+{
+	return ((uintptr_t)f & REMOTE_TAG) == REMOTE_TAG &&
+	       f != PMEMFILE_AT_CWD;
+}
+
+/*
+ * At the top of an entry point: a call of a client is sent to the holder;
+ * call returns 1 when this process became the holder meanwhile, and the
+ * entry point then goes on here.
+ */
+#define REMOTE_OR_LOCAL(pfp, call)              \
+	do {                                    \
+		if (pf_remote(pfp)) {           \
+			int remote_r_ = (call); \
+			if (remote_r_ != 1)     \
+				return remote_r_; \
+		}                               \
+	} while (0)
+
+/*
+ * Makes sure some live process holds the pool: returns 1 when that is
+ * now this one (the call runs here), 0 when another, or -errno.
+ */
+int remote_ready(PMEMfilepool *pfp);
+
+/* A pool handle of a process that does not hold the pool (yet). */
+PMEMfilepool *remote_pool_new(const char *path);
+
+void remote_close(PMEMfilepool *pfp, PMEMfile *file);
+void remote_leave(PMEMfilepool *pfp);
+PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			int flags, mode_t mode);
+PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags);
+PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file);
+ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
+		  int iovcnt, bool write, bool positional, off_t offset);
+off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
+		   int whence);
+int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+		   struct stat *buf, int flags);
+int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf);
+int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap);
+int remote_flock(PMEMfilepool *pfp, PMEMfile *file, int op);
+int remote_getdents(PMEMfilepool *pfp, PMEMfile *file, void *dirp,
+		    unsigned count, bool is64);
+int remote_path_op(PMEMfilepool *pfp, int op, PMEMfile *dir, const char *path,
+		   long a0, long a1, long a2);
+int remote_two_paths(PMEMfilepool *pfp, int op, PMEMfile *dir0,
+		     const char *path0, PMEMfile *dir1, const char *path1,
+		     unsigned flags);
+ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			  char *buf, size_t size);
+int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0,
+		   long a1, long a2);
+int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+		   const struct timespec times[2], int flags, bool by_file);
+ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
+			  PMEMfile *out, off_t *off_out, size_t len,
+			  unsigned flags);
+int remote_statfs(PMEMfilepool *pfp, struct statfs *buf);
+void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats);
+char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf,
+		      size_t size);
+int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path);
+char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size);
+PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
+			size_t length, uint64_t *pool_offsets);
+void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin);
+
+/* The keeper (keeper.c). */
+void keeper_start(PMEMfilepool *pfp);
+void keeper_stop(PMEMfilepool *pfp);
+/*
+ * Before the holder exits (or execs): when other processes (or, before
+ * execve, this one) refer to its descriptions, a keeper process goes on
+ * holding the pool and this process becomes its client (returns true);
+ * else nothing is done but stopping the keeper thread.
+ */
+bool keeper_handover(PMEMfilepool *pfp, bool exec);
+
+/* pool.c: opens the pool in this process, into pfp (which may be a
+ * client's handle), after share_elect said so. */
+int pool_take_over(PMEMfilepool *pfp);
+
+#endif

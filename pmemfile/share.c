@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * share.c -- the segment several processes of one pool share (share.h):
+ * mapping it, the election of the holder, process slots, exported
+ * descriptions and the lock counter.
+ */
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "share.h"
+
+pid_t pf_self_pid;
+__thread pid_t pf_vfork_pid __attribute__((tls_model("initial-exec")));
+__thread const struct pf_caller *pf_caller
+    __attribute__((tls_model("initial-exec")));
+
+/* A vfork child's process slot (its memory is its parent's). */
+static __thread int vfork_proc __attribute__((tls_model("initial-exec")));
+static __thread pid_t vfork_proc_pid
+    __attribute__((tls_model("initial-exec")));
+
+pid_t share_self(void)
+{
+	return pf_pid();
+}
+
+long share_futex_wait(_Atomic uint32_t *w, uint32_t val, long timeout_ms)
+{
+	struct timespec ts = {timeout_ms / 1000, (timeout_ms % 1000) * 1000000};
+	return syscall(SYS_futex, w, FUTEX_WAIT, val,
+		       timeout_ms >= 0 ? &ts : NULL, NULL, 0);
+}
+
+void share_futex_wake(_Atomic uint32_t *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
+bool share_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+static void share_init(struct share_seg *s)
+{
+	pthread_mutexattr_t a;
+
+	memset(s, 0, offsetof(struct share_seg, desc));
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&s->elect, &a);
+	pthread_mutexattr_destroy(&a);
+	s->version = SHARE_VERSION;
+	s->size = sizeof(*s);
+	atomic_thread_fence(memory_order_release);
+	s->magic = SHARE_MAGIC;
+}
+
+/*
+ * The segment's file: in /dev/shm, named from the pool file's device and
+ * inode, owned as the pool file and with its mode, so that whoever may
+ * open the pool may join and nobody else.
+ */
+static int share_open(const struct stat *pool, char *name, size_t size)
+{
+	snprintf(name, size, "/dev/shm/pmemfile.%llx.%llx",
+		 (unsigned long long)pool->st_dev,
+		 (unsigned long long)pool->st_ino);
+	mode_t old = umask(0);
+	int fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		      pool->st_mode & 0666);
+	umask(old);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != pool->st_uid && st.st_uid != geteuid())) {
+		close(fd);
+		return -EACCES;
+	}
+	if (st.st_uid != pool->st_uid)
+		(void)fchown(fd, pool->st_uid, pool->st_gid);
+	return fd;
+}
+
+int share_attach(PMEMfilepool *pfp, const char *path)
+{
+	struct stat pool;
+	char name[128];
+
+	if (pfp->share)
+		return 0;
+	if (stat(path, &pool))
+		return -errno;
+	/* the boundary is the pool file's permissions */
+	if (access(path, R_OK | W_OK))
+		return -errno;
+	int fd = share_open(&pool, name, sizeof(name));
+	if (fd < 0) {
+		pf_set_errormsg("cannot open %s: %s", name, strerror(-fd));
+		return fd;
+	}
+	flock(fd, LOCK_EX);
+	struct stat st;
+	int r = fstat(fd, &st) ? -errno : 0;
+	if (r == 0 && (size_t)st.st_size != sizeof(struct share_seg))
+		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
+	void *p = MAP_FAILED;
+	if (r == 0)
+		p = mmap(NULL, sizeof(struct share_seg), PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, 0);
+	if (r == 0 && p == MAP_FAILED)
+		r = -errno;
+	if (r == 0) {
+		struct share_seg *s = p;
+		if (s->magic != SHARE_MAGIC || s->version != SHARE_VERSION ||
+		    s->size != sizeof(*s)) {
+			memset(s, 0, sizeof(*s));
+			share_init(s);
+		}
+		pfp->share = s;
+		pfp->share_size = sizeof(*s);
+		pfp->proc = -1;
+	}
+	flock(fd, LOCK_UN);
+	close(fd);
+	return r;
+}
+
+void share_detach(PMEMfilepool *pfp)
+{
+	if (pfp->share)
+		munmap(pfp->share, pfp->share_size);
+	pfp->share = NULL;
+}
+
+static int proc_claim(struct share_seg *s, pid_t me)
+{
+	for (int i = 0; i < SHARE_PROCS; ++i)
+		if (atomic_load(&s->proc[i].pid) == me)
+			return i;
+	for (int i = 0; i < SHARE_PROCS; ++i) {
+		int32_t none = 0;
+		if (atomic_load(&s->proc[i].pid) == 0 &&
+		    atomic_compare_exchange_strong(&s->proc[i].pid, &none, me))
+			return i;
+	}
+	return -1;
+}
+
+int share_proc(PMEMfilepool *pfp)
+{
+	pid_t me = share_self();
+
+	if (pf_vfork_pid) {
+		if (vfork_proc_pid != me) {
+			vfork_proc = proc_claim(pfp->share, me);
+			vfork_proc_pid = me;
+		}
+		return vfork_proc;
+	}
+	if (pfp->proc_pid != me || pfp->proc < 0) {
+		pfp->proc = proc_claim(pfp->share, me);
+		pfp->proc_pid = me;
+	}
+	return pfp->proc;
+}
+
+bool share_has(struct share_seg *s, int p, uint32_t d)
+{
+	return (atomic_load(&s->proc[p].bits[d / 64]) >> (d % 64)) & 1;
+}
+
+void share_ref(struct share_seg *s, int p, uint32_t d)
+{
+	uint64_t bit = 1ULL << (d % 64);
+	if (!(atomic_fetch_or(&s->proc[p].bits[d / 64], bit) & bit))
+		atomic_fetch_add(&s->desc[d].procs, 1);
+}
+
+bool share_unref(struct share_seg *s, int p, uint32_t d)
+{
+	uint64_t bit = 1ULL << (d % 64);
+	if (!(atomic_fetch_and(&s->proc[p].bits[d / 64], ~bit) & bit))
+		return false;
+	return atomic_fetch_sub(&s->desc[d].procs, 1) == 1;
+}
+
+uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
+{
+	struct share_seg *s = pfp->share;
+
+	if (o->desc)
+		return o->desc;
+	for (uint32_t i = 1; i < SHARE_DESCS; ++i) {
+		uint64_t none = 0;
+		if (atomic_load(&s->desc[i].ofd) == 0 &&
+		    atomic_compare_exchange_strong(&s->desc[i].ofd, &none,
+						   (uint64_t)(uintptr_t)o)) {
+			atomic_store(&s->desc[i].procs, 0);
+			atomic_store(&s->desc[i].epoch, atomic_load(&s->epoch));
+			o->desc = i;
+			return i;
+		}
+	}
+	return 0;
+}
+
+void share_locks_changed(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	if (!s)
+		return;
+	atomic_fetch_add(&s->lock_word, 1);
+	if (atomic_load(&s->lock_waits))
+		share_futex_wake(&s->lock_word);
+}
+
+void share_locks_wait(struct share_seg *s, uint32_t seen)
+{
+	atomic_fetch_add(&s->lock_waits, 1);
+	share_futex_wait(&s->lock_word, seen, 50);
+	atomic_fetch_sub(&s->lock_waits, 1);
+}
+
+static void elect_lock(struct share_seg *s)
+{
+	if (pthread_mutex_lock(&s->elect) == EOWNERDEAD)
+		pthread_mutex_consistent(&s->elect);
+}
+
+/*
+ * A holder died: what its descriptions were is gone with its memory, so
+ * every id handed out until now fails from here on (EIO).
+ */
+static void share_forget_dead(struct share_seg *s)
+{
+	atomic_fetch_add(&s->epoch, 1);
+	for (int i = 0; i < SHARE_DESCS; ++i) {
+		atomic_store(&s->desc[i].ofd, 0);
+		atomic_store(&s->desc[i].procs, 0);
+	}
+	for (int i = 0; i < SHARE_PROCS; ++i)
+		memset((void *)s->proc[i].bits, 0, sizeof(s->proc[i].bits));
+	for (int i = 0; i < SHARE_CHANNELS; ++i) {
+		uint32_t st = atomic_load(&s->chan[i].state);
+		if (st == CHAN_TAKEN) {
+			s->chan[i].ret = -EIO;
+			s->chan[i].out_len = 0;
+			atomic_store(&s->chan[i].state, CHAN_DONE);
+			share_futex_wake(&s->chan[i].state);
+		}
+	}
+}
+
+int share_elect(PMEMfilepool *pfp, bool may_hold)
+{
+	struct share_seg *s = pfp->share;
+	pid_t me = share_self();
+
+	for (;;) {
+		elect_lock(s);
+		pid_t h = atomic_load(&s->holder);
+		if (h == me) {
+			pthread_mutex_unlock(&s->elect);
+			return 1;
+		}
+		if (h && share_alive(h)) {
+			pthread_mutex_unlock(&s->elect);
+			return 0;
+		}
+		if (h) {
+			atomic_store(&s->holder, 0);
+			share_forget_dead(s);
+		}
+		if (may_hold) {
+			/* kept locked until share_elected */
+			atomic_store(&s->holder, me);
+			return 1;
+		}
+		pid_t sp = atomic_load(&s->spawning);
+		if (sp && share_alive(sp) && sp != me) {
+			uint32_t w = atomic_load(&s->holder_word);
+			pthread_mutex_unlock(&s->elect);
+			share_futex_wait(&s->holder_word, w, 100);
+			continue;
+		}
+		atomic_store(&s->spawning, me);
+		pthread_mutex_unlock(&s->elect);
+		return 2;
+	}
+}
+
+void share_elected(PMEMfilepool *pfp, int err)
+{
+	struct share_seg *s = pfp->share;
+
+	if (err)
+		atomic_store(&s->holder, 0);
+	atomic_fetch_add(&s->holder_word, 1);
+	pthread_mutex_unlock(&s->elect);
+	share_futex_wake(&s->holder_word);
+}
+
+void share_resign(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+
+	if (!s)
+		return;
+	elect_lock(s);
+	if (atomic_load(&s->holder) == share_self()) {
+		atomic_store(&s->holder, 0);
+		atomic_fetch_add(&s->holder_word, 1);
+	}
+	pthread_mutex_unlock(&s->elect);
+	share_futex_wake(&s->holder_word);
+	/* clients waiting for an answer look for a new holder now */
+	for (int i = 0; i < SHARE_CHANNELS; ++i)
+		if (atomic_load(&s->chan[i].client_waits))
+			share_futex_wake(&s->chan[i].state);
+}
+
+void share_take_holder(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+
+	elect_lock(s);
+	atomic_store(&s->holder, share_self());
+	atomic_fetch_add(&s->holder_word, 1);
+	atomic_fetch_add(&s->handovers, 1);
+	pthread_mutex_unlock(&s->elect);
+	share_futex_wake(&s->holder_word);
+}
+
+/*
+ * The pools this process has handles of, for fork: each child refers to
+ * what its parent refers to.
+ */
+#define SHARE_POOLS 16
+static PMEMfilepool *share_pools[SHARE_POOLS];
+static pthread_mutex_t share_pools_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void share_register(PMEMfilepool *pfp)
+{
+	pthread_mutex_lock(&share_pools_lock);
+	for (int i = 0; i < SHARE_POOLS; ++i)
+		if (!share_pools[i]) {
+			share_pools[i] = pfp;
+			break;
+		}
+	pthread_mutex_unlock(&share_pools_lock);
+}
+
+void share_unregister(PMEMfilepool *pfp)
+{
+	pthread_mutex_lock(&share_pools_lock);
+	for (int i = 0; i < SHARE_POOLS; ++i)
+		if (share_pools[i] == pfp)
+			share_pools[i] = NULL;
+	pthread_mutex_unlock(&share_pools_lock);
+}
+
+/*
+ * Before fork, in the parent: what the child will refer to gets an id,
+ * and this process's reference to it is counted.
+ */
+static void share_fork_prepare(void)
+{
+	pthread_mutex_lock(&share_pools_lock);
+	for (int i = 0; i < SHARE_POOLS; ++i) {
+		PMEMfilepool *pfp = share_pools[i];
+		if (!pfp || !pfp->share || pf_remote(pfp))
+			continue;
+		int me = share_proc(pfp);
+		pthread_mutex_lock(&pfp->ofds_lock);
+		for (struct ofd *o = pfp->ofds; o && me >= 0; o = o->next) {
+			uint32_t id = share_export(pfp, o);
+			if (id)
+				share_ref(pfp->share, me, id);
+		}
+		pthread_mutex_unlock(&pfp->ofds_lock);
+	}
+}
+
+static void share_fork_parent(void)
+{
+	pthread_mutex_unlock(&share_pools_lock);
+}
+
+void pmemfile_process_forked(void)
+{
+	pid_t parent = pf_self_pid;
+	pid_t me = (pid_t)syscall(SYS_getpid);
+
+	if (me == parent)
+		return;
+	pf_self_pid = me;
+	pf_vfork_pid = 0;
+	for (int i = 0; i < SHARE_POOLS; ++i) {
+		PMEMfilepool *pfp = share_pools[i];
+		if (!pfp || !pfp->share || pfp->proc < 0 ||
+		    pfp->proc_pid != parent)
+			continue;
+		struct share_seg *s = pfp->share;
+		int from = pfp->proc;
+		int to = proc_claim(s, me);
+		pfp->proc = to;
+		pfp->proc_pid = me;
+		for (uint32_t w = 0; to >= 0 && w < SHARE_DESCS / 64; ++w) {
+			uint64_t bits = atomic_load(&s->proc[from].bits[w]);
+			while (bits) {
+				uint32_t b = (uint32_t)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				share_ref(s, to, w * 64 + b);
+			}
+		}
+	}
+}
+
+static void share_fork_child(void)
+{
+	pmemfile_process_forked();
+	pthread_mutex_init(&share_pools_lock, NULL);
+}
+
+static void share_atfork(void)
+{
+	pthread_atfork(share_fork_prepare, share_fork_parent, share_fork_child);
+}
+
+void share_process_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	if (!pf_self_pid)
+		pf_self_pid = (pid_t)syscall(SYS_getpid);
+	pthread_once(&once, share_atfork);
+}
+
+void pmemfile_process_vfork(pid_t child)
+{
+	pf_vfork_pid = child;
+}
+

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * share.h -- several processes on one pool.
+ *
+ * libpmemobj lets one process open a pool at a time, so one process, the
+ * holder, has it open; the others (clients) send each call to the holder's
+ * keeper, which runs it under the caller's identity. What they share lives
+ * in a segment beside the pool: a shared-memory file named from the pool
+ * file's device and inode, with the pool file's owner and mode, so that
+ * only those who may open the pool may join.
+ *
+ * The segment holds:
+ *  - the holder's pid, chosen under a robust process-shared mutex;
+ *  - channels: a request, its response and a data window each, claimed by
+ *    one client thread for one call; futexes wake either side;
+ *  - open file descriptions seen by more than one process (exported): an
+ *    entry names the holder's description, and counts the processes that
+ *    refer to it;
+ *  - a slot per process with a bit per description it refers to, so that
+ *    the references of a process that died can be dropped;
+ *  - a counter bumped when a lock is released, that blocked lockers in
+ *    other processes wait on.
+ *
+ * A holder that exits or execs while other processes refer to its
+ * descriptions forks a keeper process that goes on holding the pool
+ * (nothing is reopened: the keeper has the holder's memory); a keeper
+ * with no description left closes the pool and exits. A holder that died
+ * is replaced by the next process that needs the pool: libpmemobj's
+ * recovery runs, and the descriptions the dead holder kept are lost (EIO).
+ */
+#ifndef PMEMFILE_SHARE_H
+#define PMEMFILE_SHARE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "file.h"
+#include "internal.h"
+
+#define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
+#define SHARE_VERSION 1
+#define SHARE_CHANNELS 32
+#define SHARE_WINDOW (256u << 10)
+#define SHARE_DESCS 8192
+#define SHARE_PROCS 1024
+#define SHARE_GROUPS 64
+
+/* The identity a call runs under (the caller's, not the keeper's). */
+struct share_cred {
+	uint32_t ruid, euid, fsuid, rgid, egid, fsgid;
+	uint64_t caps;
+	uint32_t umask;
+	uint32_t ngroups;
+	uint32_t groups[SHARE_GROUPS];
+};
+
+/* The calls a client sends (remote.c) and the keeper runs (keeper.c). */
+enum share_op {
+	OP_NONE,
+	OP_OPENAT,    /* file0 dir; arg flags, mode; data path */
+	OP_OPEN_ROOT, /* arg index, flags */
+	OP_RELEASE,   /* file0: the caller no longer refers to it */
+	OP_READ,      /* file0; arg count, offset, positional */
+	OP_WRITE,     /* file0; arg offset, positional; data bytes */
+	OP_LSEEK,     /* file0; arg offset, whence */
+	OP_FSTATAT,   /* file0 dir; arg flags; data path; out stat */
+	OP_FSTAT,     /* file0 */
+	OP_FCNTL,     /* file0; arg cmd, int arg; data struct flock */
+	OP_FLOCK,     /* file0; arg operation */
+	OP_GETDENTS,  /* file0; arg count, 64 */
+	OP_MKDIRAT,   /* file0 dir; arg mode; data path */
+	OP_MKNODAT,   /* file0 dir; arg mode, dev; data path */
+	OP_UNLINKAT,  /* file0 dir; arg flags; data path */
+	OP_LINKAT,    /* file0, file1 dirs; arg flags, offset of 2nd path */
+	OP_RENAMEAT2, /* file0, file1 dirs; arg flags, offset of 2nd path */
+	OP_SYMLINKAT, /* file0 dir; arg offset of 2nd path; data target, path */
+	OP_READLINKAT, /* file0 dir; arg size; data path */
+	OP_FACCESSAT, /* file0 dir; arg mode, flags; data path */
+	OP_FCHMODAT,  /* file0 dir; arg mode, flags; data path */
+	OP_FCHMOD,    /* file0; arg mode */
+	OP_FCHOWNAT,  /* file0 dir; arg owner, group, flags; data path */
+	OP_FCHOWN,    /* file0; arg owner, group */
+	OP_UTIMENSAT, /* file0 dir; arg flags, has times; data times, path */
+	OP_FUTIMENS,  /* file0; arg has times; data times */
+	OP_TRUNCATE,  /* arg length; data path */
+	OP_FTRUNCATE, /* file0; arg length */
+	OP_FALLOCATE, /* file0; arg mode, offset, length */
+	OP_COPY_RANGE, /* file0, file1; arg len, flags, off_in, off_out, has */
+	OP_STATFS,
+	OP_STATS,
+	OP_DIR_PATH, /* file0 dir; arg size */
+	OP_PIN,	     /* file0; arg offset, length */
+	OP_UNPIN,    /* arg the pin */
+	OP_DUP,	     /* file0 (the caller refers to it once more) */
+	OP_RELEASE_ALL, /* the caller is leaving */
+};
+
+/* A handle argument meaning "the caller's cwd" (its path is sent). */
+#define SHARE_AT_CWD UINT32_MAX
+
+enum share_chan_state {
+	CHAN_FREE,
+	CHAN_CLAIMED, /* a client is writing its request */
+	CHAN_POSTED,  /* waiting for the keeper */
+	CHAN_TAKEN,   /* the keeper runs it */
+	CHAN_DONE,    /* the response is there */
+};
+
+struct share_chan {
+	_Atomic uint32_t state;
+	_Atomic uint32_t client_waits; /* the client sleeps on state */
+	int32_t pid;		       /* the client's */
+	uint32_t proc;		       /* its process slot */
+	uint32_t op;
+	uint32_t in_len;  /* request bytes in data */
+	uint32_t out_len; /* response bytes in data */
+	uint32_t file[2]; /* description ids of handle arguments */
+	int64_t arg[6];
+	int64_t ret; /* result; -errno on failure */
+	struct share_cred cred;
+	char pad[64];
+	char data[SHARE_WINDOW];
+};
+
+struct share_desc {
+	_Atomic uint64_t ofd;	 /* the holder's struct ofd *, 0 if free */
+	_Atomic uint32_t procs;	 /* processes referring to it */
+	_Atomic uint32_t epoch;	 /* share_seg.epoch it belongs to */
+};
+
+struct share_proc {
+	_Atomic int32_t pid; /* 0: free */
+	uint32_t pad;
+	_Atomic uint64_t bits[SHARE_DESCS / 64];
+};
+
+struct share_seg {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t size;
+	pthread_mutex_t elect; /* robust, process-shared */
+	_Atomic int32_t holder;	       /* pid of the holder, 0 if none */
+	_Atomic uint32_t holder_word;  /* bumped when the holder changes */
+	_Atomic uint32_t epoch;	       /* bumped when a holder died */
+	_Atomic uint32_t keeper_word;  /* bumped by every post */
+	_Atomic uint32_t keeper_waits; /* the keeper sleeps on keeper_word */
+	_Atomic uint32_t lock_word;    /* bumped when a lock is released */
+	_Atomic uint32_t lock_waits;
+	_Atomic uint32_t spawning; /* pid starting a keeper process */
+	_Atomic uint64_t forwarded; /* calls served for other processes */
+	_Atomic uint64_t handovers;
+	char pad[64];
+	struct share_desc desc[SHARE_DESCS];
+	struct share_proc proc[SHARE_PROCS];
+	struct share_chan chan[SHARE_CHANNELS];
+};
+
+/* This process's pid (in a vfork child: the child's). */
+pid_t share_self(void);
+
+/* Maps (creating if needed) the segment of the pool file path. */
+int share_attach(PMEMfilepool *pfp, const char *path);
+void share_detach(PMEMfilepool *pfp);
+
+/* Whether pid is alive. */
+bool share_alive(pid_t pid);
+
+/* This process's slot, claimed on first use (-1: the table is full). */
+int share_proc(PMEMfilepool *pfp);
+/* Whether process slot p refers to description d. */
+bool share_has(struct share_seg *s, int p, uint32_t d);
+
+/* The description id of o (0: the table is full), given one if needed. */
+uint32_t share_export(PMEMfilepool *pfp, struct ofd *o);
+/* Process slot p refers to description d from now on. */
+void share_ref(struct share_seg *s, int p, uint32_t d);
+/*
+ * Process slot p drops its reference to d; true when no process refers
+ * to d any more.
+ */
+bool share_unref(struct share_seg *s, int p, uint32_t d);
+
+/* A lock was released: wake the blocked lockers of other processes. */
+void share_locks_changed(PMEMfilepool *pfp);
+/* Sleeps until a lock is released (or a short while passed). */
+void share_locks_wait(struct share_seg *s, uint32_t seen);
+
+long share_futex_wait(_Atomic uint32_t *w, uint32_t val, long timeout_ms);
+void share_futex_wake(_Atomic uint32_t *w);
+
+/*
+ * Election: makes sure a live process holds the pool. Returns 1 when
+ * the calling process became the holder (it must open the pool, then
+ * call share_elected), 0 when another holds it, 2 when nobody does and
+ * the caller, which may not hold it (!may_hold), must start a keeper
+ * process.
+ */
+int share_elect(PMEMfilepool *pfp, bool may_hold);
+/* The holder took the pool open (1 from share_elect), or failed. */
+void share_elected(PMEMfilepool *pfp, int err);
+/* The holder gives the pool up (it closes it). */
+void share_resign(PMEMfilepool *pfp);
+/* A keeper process takes the pool over from the holder it was forked by. */
+void share_take_holder(PMEMfilepool *pfp);
+
+/* Once per process: the pid, and the fork handlers. */
+void share_process_init(void);
+/* The pool handles of this process (fork passes references on). */
+void share_register(PMEMfilepool *pfp);
+void share_unregister(PMEMfilepool *pfp);
+
+#endif
