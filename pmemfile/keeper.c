@@ -469,13 +469,17 @@ static void kclose_others(PMEMfilepool *pfp)
 	struct stat pool, st;
 	if (stat(pfp->path, &pool))
 		return;
+	int from = 0;
 	for (int fd = 0; fd < 4096; ++fd) {
-		if (fstat(fd, &st))
+		if (fd != pfp->share_fd &&
+		    (fstat(fd, &st) || st.st_dev != pool.st_dev ||
+		     st.st_ino != pool.st_ino))
 			continue;
-		if (st.st_dev == pool.st_dev && st.st_ino == pool.st_ino)
-			continue;
-		close(fd);
+		if (fd > from)
+			syscall(SYS_close_range, from, fd - 1, 0);
+		from = fd + 1;
 	}
+	syscall(SYS_close_range, from, ~0U, 0);
 }
 
 static void keeper_process(PMEMfilepool *pfp)
@@ -491,6 +495,7 @@ static void keeper_process(PMEMfilepool *pfp)
 	pfp->proc_pid = 0;
 	pfp->keeper_running = false;
 	kclose_others(pfp);
+	share_relock(pfp);
 	share_take_holder(pfp);
 	keeper_loop(pfp, true);
 	share_resign(pfp);

@@ -436,6 +436,8 @@ int pool_take_over(PMEMfilepool *pfp)
 	np->dev = pfp->dev;
 	np->share = pfp->share;
 	np->share_size = pfp->share_size;
+	np->share_fd = pfp->share_fd;
+	memcpy(np->share_name, pfp->share_name, sizeof(np->share_name));
 	np->path = pfp->path;
 	np->proc = pfp->proc;
 	np->proc_pid = pfp->proc_pid;

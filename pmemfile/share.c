@@ -94,6 +94,34 @@ static int share_open(const struct stat *pool, char *name, size_t size)
 	return fd;
 }
 
+/*
+ * Every process that has the segment mapped holds a shared flock on its
+ * file, through a descriptor of its own (fork children open it again);
+ * the last to leave (its flock turns exclusive) removes the file.
+ */
+static int share_lock_shared(const struct stat *pool, char *name, size_t size)
+{
+	for (int tries = 0; tries < 100; ++tries) {
+		int fd = share_open(pool, name, size);
+		if (fd < 0)
+			return fd;
+		flock(fd, LOCK_SH);
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(name, &b) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			/* out of the way of the program's own numbers */
+			int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+			if (high >= 0) {
+				close(fd);
+				fd = high;
+			}
+			return fd;
+		}
+		close(fd); /* removed by its last user meanwhile: again */
+	}
+	return -EAGAIN;
+}
+
 int share_attach(PMEMfilepool *pfp, const char *path)
 {
 	struct stat pool;
@@ -106,14 +134,14 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 	/* the boundary is the pool file's permissions */
 	if (access(path, R_OK | W_OK))
 		return -errno;
-	int fd = share_open(&pool, name, sizeof(name));
+	int fd = share_lock_shared(&pool, name, sizeof(name));
 	if (fd < 0) {
 		pf_set_errormsg("cannot open %s: %s", name, strerror(-fd));
 		return fd;
 	}
-	flock(fd, LOCK_EX);
 	struct stat st;
 	int r = fstat(fd, &st) ? -errno : 0;
+	/* a new file is sized by the first process; 0 bytes reads as zeros */
 	if (r == 0 && (size_t)st.st_size != sizeof(struct share_seg))
 		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
 	void *p = MAP_FAILED;
@@ -122,27 +150,60 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 			 MAP_SHARED, fd, 0);
 	if (r == 0 && p == MAP_FAILED)
 		r = -errno;
-	if (r == 0) {
-		struct share_seg *s = p;
-		if (s->magic != SHARE_MAGIC || s->version != SHARE_VERSION ||
-		    s->size != sizeof(*s)) {
-			memset(s, 0, sizeof(*s));
-			share_init(s);
-		}
-		pfp->share = s;
-		pfp->share_size = sizeof(*s);
-		pfp->proc = -1;
+	if (r) {
+		close(fd);
+		return r;
 	}
-	flock(fd, LOCK_UN);
-	close(fd);
-	return r;
+	struct share_seg *s = p;
+	if (s->magic != SHARE_MAGIC) {
+		/*
+		 * The first user makes it, under the exclusive lock (flock
+		 * drops the shared lock before it waits for that one).
+		 */
+		flock(fd, LOCK_EX);
+		if (s->magic != SHARE_MAGIC)
+			share_init(s);
+		flock(fd, LOCK_SH);
+	}
+	if (s->version != SHARE_VERSION || s->size != sizeof(*s)) {
+		pf_set_errormsg("%s: made by another version of the library",
+				name);
+		munmap(p, sizeof(*s));
+		close(fd);
+		return -EPROTO;
+	}
+	pfp->share = s;
+	pfp->share_size = sizeof(*s);
+	pfp->share_fd = fd;
+	snprintf(pfp->share_name, sizeof(pfp->share_name), "%s", name);
+	pfp->proc = -1;
+	return 0;
 }
 
 void share_detach(PMEMfilepool *pfp)
 {
-	if (pfp->share)
-		munmap(pfp->share, pfp->share_size);
+	if (!pfp->share)
+		return;
+	munmap(pfp->share, pfp->share_size);
 	pfp->share = NULL;
+	struct stat a, b;
+	if (fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
+	    flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0)
+		unlink(pfp->share_name);
+	close(pfp->share_fd);
+	pfp->share_fd = -1;
+}
+
+/* A fork child holds a lock of its own on the segment's file. */
+void share_relock(PMEMfilepool *pfp)
+{
+	int fd = open(pfp->share_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	flock(fd, LOCK_SH);
+	if (dup3(fd, pfp->share_fd, O_CLOEXEC) >= 0)
+		close(fd);
 }
 
 static int proc_claim(struct share_seg *s, pid_t me)
@@ -410,6 +471,8 @@ void pmemfile_process_forked(void)
 	pf_vfork_pid = 0;
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
+		if (pfp && pfp->share)
+			share_relock(pfp);
 		if (!pfp || !pfp->share || pfp->proc < 0 ||
 		    pfp->proc_pid != parent)
 			continue;

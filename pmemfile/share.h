@@ -163,6 +163,8 @@ pid_t share_self(void);
 /* Maps (creating if needed) the segment of the pool file path. */
 int share_attach(PMEMfilepool *pfp, const char *path);
 void share_detach(PMEMfilepool *pfp);
+/* In a new process (fork): a lock of its own on the segment's file. */
+void share_relock(PMEMfilepool *pfp);
 
 /* Whether pid is alive. */
 bool share_alive(pid_t pid);
