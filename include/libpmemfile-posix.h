@@ -403,6 +403,12 @@ void pmemfile_process_vfork(pid_t child);
 /* In the child of a fork made without the C library's fork(). */
 void pmemfile_process_forked(void);
 /*
+ * Before the process exits: lets go of every pool it has (without the
+ * cost of closing them); a keeper process goes on holding a pool whose
+ * files other processes still use.
+ */
+void pmemfile_process_exit(void);
+/*
  * Before execve: a holder makes sure the pool stays held (by a keeper
  * process) while the new image may refer to this process's files.
  */

@@ -165,6 +165,10 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	case OP_UNPIN:
 		pmemfile_unpin_pages(pfp, (PMEMfilepin *)(uintptr_t)c->arg[0]);
 		return 0;
+	case OP_SYMLINKAT:
+		r = kfile(pfp, c, 1, &h1, &f1);
+		return r ? r
+			 : pmemfile_symlinkat(pfp, p0, f1, kpath(c, c->arg[1]));
 	default:
 		break;
 	}
@@ -288,8 +292,6 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	case OP_RENAMEAT2:
 		return pmemfile_renameat2(pfp, f0, p0, f1, kpath(c, c->arg[1]),
 					  (unsigned)c->arg[0]);
-	case OP_SYMLINKAT:
-		return pmemfile_symlinkat(pfp, p0, f1, kpath(c, c->arg[1]));
 	case OP_COPY_RANGE: {
 		off_t in = c->arg[2], out = c->arg[3];
 		return pmemfile_copy_file_range(
@@ -361,7 +363,8 @@ static void ksweep(PMEMfilepool *pfp)
 	struct share_seg *s = pfp->share;
 	for (int p = 0; p < SHARE_PROCS; ++p) {
 		pid_t pid = atomic_load(&s->proc[p].pid);
-		if (pid && pid != pf_self_pid && !share_alive(pid))
+		if (pid && pid != pf_self_pid &&
+		    !share_same_alive(pid, atomic_load(&s->proc[p].start)))
 			krelease_all(pfp, p);
 	}
 	for (int i = 0; i < SHARE_CHANNELS; ++i) {
@@ -369,7 +372,7 @@ static void ksweep(PMEMfilepool *pfp)
 		uint32_t st = atomic_load(&c->state);
 		if ((st == CHAN_CLAIMED || st == CHAN_POSTED ||
 		     st == CHAN_DONE) &&
-		    !share_alive(c->pid))
+		    !share_same_alive(c->pid, c->start))
 			atomic_compare_exchange_strong(&c->state, &st,
 						       CHAN_FREE);
 	}
@@ -482,18 +485,50 @@ static void kclose_others(PMEMfilepool *pfp)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/*
+ * A copy made by fork refers to nothing: the fork handlers (the shim's
+ * clone hook sees the library's fork too) may have given it a slot with
+ * its parent's references.
+ */
+static void kdrop_own_slot(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	pid_t me = (pid_t)syscall(SYS_getpid);
+	for (int p = 0; p < SHARE_PROCS; ++p) {
+		if (atomic_load(&s->proc[p].pid) != me)
+			continue;
+		for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
+			uint64_t bits = atomic_load(&s->proc[p].bits[w]);
+			while (bits) {
+				uint32_t b = (uint32_t)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				share_unref(s, p, w * 64 + b);
+			}
+		}
+		atomic_store(&s->proc[p].pid, 0);
+	}
+}
+
 static void keeper_process(PMEMfilepool *pfp)
 {
 	sigset_t all;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	setsid();
+	kdrop_own_slot(pfp);
 	pf_self_pid = (pid_t)syscall(SYS_getpid);
 	pf_vfork_pid = 0;
 	pfp->local_pid = pf_self_pid;
 	pfp->proc = -1;
 	pfp->proc_pid = 0;
 	pfp->keeper_running = false;
+	atomic_store(&pfp->keeper_stop, 0);
+	/*
+	 * The holder's handles are its own (it refers to their descriptions
+	 * through its process slot now); this copy of them is nobody's.
+	 */
+	for (struct ofd *o = pfp->ofds; o; o = o->next)
+		o->ref = 0;
 	kclose_others(pfp);
 	share_relock(pfp);
 	share_take_holder(pfp);
@@ -528,6 +563,7 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 	if (mid == 0) {
 		if (raw_fork() == 0)
 			keeper_process(pfp);
+		kdrop_own_slot(pfp);
 		_exit(0);
 	}
 	if (mid < 0) {

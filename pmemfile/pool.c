@@ -380,9 +380,17 @@ int pool_file_check(const char *path)
 	return -EINVAL;
 }
 
+/* Set by the preload shim, which loads libpmemobj only when needed. */
+extern int preload_pmemobj_load(void) __attribute__((weak));
+
 /* Opens the pool in this process (libpmemobj's lock says it may). */
 static PMEMfilepool *pool_open_local(const char *pathname)
 {
+	if (preload_pmemobj_load && preload_pmemobj_load()) {
+		pf_set_errormsg("cannot load libpmemobj.so.1");
+		errno = ENOENT;
+		return NULL;
+	}
 	PMEMobjpool *pop = pmemobj_open(pathname, PMEMFILE_LAYOUT_NAME);
 	if (!pop) {
 		int e = errno ? errno : EINVAL;

@@ -76,7 +76,7 @@ static int wait_for_keeper(PMEMfilepool *pfp)
 
 	for (int i = 0; i < 100; ++i) {
 		pid_t h = atomic_load(&s->holder);
-		if (h && share_alive(h))
+		if (share_holder_alive(s, h))
 			return 0;
 		uint32_t w = atomic_load(&s->holder_word);
 		share_futex_wait(&s->holder_word, w, 100);
@@ -157,6 +157,7 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 			rc->s = s;
 			rc->c = c;
 			c->pid = share_self();
+			c->start = share_self_start();
 			c->proc = (uint32_t)p;
 			c->op = op;
 			c->in_len = 0;
@@ -281,8 +282,7 @@ static int64_t rc_run(struct rcall *rc)
 		atomic_store(&c->client_waits, 0);
 		if (w == 0 || atomic_load(&c->state) == CHAN_DONE)
 			continue;
-		pid_t h = atomic_load(&s->holder);
-		if (h == 0 || !share_alive(h))
+		if (!share_holder_alive(s, atomic_load(&s->holder)))
 			rc_holder_gone(rc);
 	}
 }
@@ -403,8 +403,7 @@ void remote_leave(PMEMfilepool *pfp)
 	if (pf_vfork_pid || !pfp->share || pfp->proc_pid != share_self() ||
 	    pfp->proc < 0)
 		return;
-	pid_t h = atomic_load(&pfp->share->holder);
-	if (h && share_alive(h))
+	if (share_holder_alive(pfp->share, atomic_load(&pfp->share->holder)))
 		rc_simple(pfp, OP_RELEASE_ALL, 0);
 }
 
@@ -1010,7 +1009,7 @@ void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin)
 
 uint64_t pmemfile_file_pass(PMEMfilepool *pfp, PMEMfile *file)
 {
-	if (!pfp || !pfp->share || file_check(file))
+	if (!pfp || !pfp->share || !file || file == PMEMFILE_AT_CWD)
 		return 0;
 	uint32_t id = rc_id(file);
 	/* a holder's handle, maybe seen from its vfork child */

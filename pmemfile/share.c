@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "remote.h"
 #include "share.h"
 
 pid_t pf_self_pid;
@@ -49,6 +50,54 @@ void share_futex_wake(_Atomic uint32_t *w)
 bool share_alive(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+uint64_t share_start_time(pid_t pid)
+{
+	char name[64], buf[1024];
+	snprintf(name, sizeof(name), "/proc/%d/stat", (int)pid);
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* the fields after the command, which may hold anything but ')' */
+	char *p = strrchr(buf, ')');
+	unsigned long long start = 0;
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+			 "%*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return 0;
+	return start;
+}
+
+static pid_t self_start_pid;
+static uint64_t self_start;
+
+uint64_t share_self_start(void)
+{
+	pid_t me = share_self();
+	if (pf_vfork_pid)
+		return share_start_time(me);
+	if (self_start_pid != me) {
+		self_start = share_start_time(me);
+		self_start_pid = me;
+	}
+	return self_start;
+}
+
+bool share_same_alive(pid_t pid, uint64_t start)
+{
+	return share_alive(pid) && share_start_time(pid) == start;
+}
+
+bool share_holder_alive(struct share_seg *s, pid_t h)
+{
+	return h && share_same_alive(h, atomic_load(&s->holder_start));
 }
 
 static void share_init(struct share_seg *s)
@@ -180,17 +229,23 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 	return 0;
 }
 
+/* The last process to leave removes the segment's file. */
+static void share_remove_if_last(PMEMfilepool *pfp)
+{
+	struct stat a, b;
+	if (fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
+	    flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0)
+		unlink(pfp->share_name);
+}
+
 void share_detach(PMEMfilepool *pfp)
 {
 	if (!pfp->share)
 		return;
 	munmap(pfp->share, pfp->share_size);
 	pfp->share = NULL;
-	struct stat a, b;
-	if (fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
-	    flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0)
-		unlink(pfp->share_name);
+	share_remove_if_last(pfp);
 	close(pfp->share_fd);
 	pfp->share_fd = -1;
 }
@@ -206,16 +261,25 @@ void share_relock(PMEMfilepool *pfp)
 		close(fd);
 }
 
+/*
+ * The slot of process me, which may have it from an earlier image (exec
+ * keeps the pid and the start time), else a free one.
+ */
 static int proc_claim(struct share_seg *s, pid_t me)
 {
+	uint64_t start = share_self_start();
 	for (int i = 0; i < SHARE_PROCS; ++i)
-		if (atomic_load(&s->proc[i].pid) == me)
+		if (atomic_load(&s->proc[i].pid) == me &&
+		    atomic_load(&s->proc[i].start) == start)
 			return i;
 	for (int i = 0; i < SHARE_PROCS; ++i) {
 		int32_t none = 0;
 		if (atomic_load(&s->proc[i].pid) == 0 &&
-		    atomic_compare_exchange_strong(&s->proc[i].pid, &none, me))
+		    atomic_compare_exchange_strong(&s->proc[i].pid, &none,
+						   me)) {
+			atomic_store(&s->proc[i].start, start);
 			return i;
+		}
 	}
 	return -1;
 }
@@ -333,11 +397,11 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 	for (;;) {
 		elect_lock(s);
 		pid_t h = atomic_load(&s->holder);
-		if (h == me) {
+		if (h == me && pfp->local_pid == me) {
 			pthread_mutex_unlock(&s->elect);
 			return 1;
 		}
-		if (h && share_alive(h)) {
+		if (h && h != me && share_holder_alive(s, h)) {
 			pthread_mutex_unlock(&s->elect);
 			return 0;
 		}
@@ -347,6 +411,7 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 		}
 		if (may_hold) {
 			/* kept locked until share_elected */
+			atomic_store(&s->holder_start, share_self_start());
 			atomic_store(&s->holder, me);
 			return 1;
 		}
@@ -398,6 +463,7 @@ void share_take_holder(PMEMfilepool *pfp)
 	struct share_seg *s = pfp->share;
 
 	elect_lock(s);
+	atomic_store(&s->holder_start, share_self_start());
 	atomic_store(&s->holder, share_self());
 	atomic_fetch_add(&s->holder_word, 1);
 	atomic_fetch_add(&s->handovers, 1);
@@ -516,3 +582,19 @@ void pmemfile_process_vfork(pid_t child)
 	pf_vfork_pid = child;
 }
 
+
+void pmemfile_process_exit(void)
+{
+	if (pf_vfork_pid)
+		return;
+	for (int i = 0; i < SHARE_POOLS; ++i) {
+		PMEMfilepool *pfp = share_pools[i];
+		if (!pfp || !pfp->share)
+			continue;
+		if (pf_remote(pfp) || keeper_handover(pfp, false))
+			remote_leave(pfp);
+		else
+			share_resign(pfp);
+		share_remove_if_last(pfp);
+	}
+}

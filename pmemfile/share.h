@@ -113,6 +113,7 @@ struct share_chan {
 	_Atomic uint32_t client_waits; /* the client sleeps on state */
 	int32_t pid;		       /* the client's */
 	uint32_t proc;		       /* its process slot */
+	uint64_t start;		       /* the client's start time */
 	uint32_t op;
 	uint32_t in_len;  /* request bytes in data */
 	uint32_t out_len; /* response bytes in data */
@@ -133,6 +134,7 @@ struct share_desc {
 struct share_proc {
 	_Atomic int32_t pid; /* 0: free */
 	uint32_t pad;
+	_Atomic uint64_t start; /* the process's start time (pids are reused) */
 	_Atomic uint64_t bits[SHARE_DESCS / 64];
 };
 
@@ -142,6 +144,7 @@ struct share_seg {
 	uint32_t size;
 	pthread_mutex_t elect; /* robust, process-shared */
 	_Atomic int32_t holder;	       /* pid of the holder, 0 if none */
+	_Atomic uint64_t holder_start; /* its start time (pids are reused) */
 	_Atomic uint32_t holder_word;  /* bumped when the holder changes */
 	_Atomic uint32_t epoch;	       /* bumped when a holder died */
 	_Atomic uint32_t keeper_word;  /* bumped by every post */
@@ -168,6 +171,14 @@ void share_relock(PMEMfilepool *pfp);
 
 /* Whether pid is alive. */
 bool share_alive(pid_t pid);
+/* When process pid started (clock ticks since boot), 0 if it is gone. */
+uint64_t share_start_time(pid_t pid);
+/* This process's start time. */
+uint64_t share_self_start(void);
+/* Whether the process pid that started at start is alive. */
+bool share_same_alive(pid_t pid, uint64_t start);
+/* Whether h is the segment's holder and alive. */
+bool share_holder_alive(struct share_seg *s, pid_t h);
 
 /* This process's slot, claimed on first use (-1: the table is full). */
 int share_proc(PMEMfilepool *pfp);

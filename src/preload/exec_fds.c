@@ -2,12 +2,12 @@
 /*
  * exec_fds.c -- pool descriptors across execve (see exec_fds.h).
  *
- * The offset is copied, not shared: the new image's descriptor starts
- * where this one was. Only a process that holds the pool itself passes its
- * descriptors on: execve drops its mapping of the pool, so the new image
- * can have it at once. A shell that opens the file and starts the program
- * with vfork (dash) keeps holding the pool, so there the program gets the
- * stand-in (EBADF), as when nothing is passed.
+ * The new image refers to the same open file descriptions as this one
+ * (offset and status flags shared, as the kernel shares them): each is
+ * passed as its id in the pool's segment (pmemfile_file_pass), which the
+ * new image turns back into a handle (pmemfile_file_adopt). A holder of
+ * the pool hands it to a keeper process first (mount_exec_prepare), so
+ * the descriptions outlive its memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,31 +28,25 @@
 #define EXEC_FDS_VAR "PMEMFILE_FDS="
 #define EXEC_FDS_LINE (PMEMFILE_PATH_MAX + 64)
 
-/* Flags that acted when the file was first opened, not to be redone. */
-#define EXEC_FDS_ONCE (O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC)
-
 /* One line for fd, or 0 when it cannot be passed. */
 static int exec_fds_line(int fd, char *out, size_t size)
 {
 	struct preload_file *f = fd_get(fd);
+	PMEMfilepool *pfp;
 	int n = 0;
 
 	if (f == NULL)
 		return 0;
 	struct preload_mount *m = f->mnt;
-	PMEMfilepool *pfp = atomic_load(&m->pfp);
-	/*
-	 * Only the pool's holder passes it on: not a fork child (its parent
-	 * holds the pool), nor a vfork child (its parent, which keeps the
-	 * descriptor open, holds the pool as long as the new image runs).
-	 */
-	if (pfp != NULL && m->owner == preload_pid && !preload_in_vfork &&
-	    strchr(f->path, '\n') == NULL) {
-		pmemfile_off_t off = pmemfile_lseek(pfp, f->file, 0, SEEK_CUR);
-		n = snprintf(out, size, "%d %d %lld %d %s\n", fd,
-			     f->flags & ~EXEC_FDS_ONCE,
-			     (long long)(off < 0 ? 0 : off),
-			     (int)(m - mount_table), f->path);
+	uint64_t id = 0;
+	if (strchr(f->path, '\n') == NULL && pool_acquire(m, &pfp) == 0) {
+		id = pmemfile_file_pass(pfp, f->file);
+		pool_release(m);
+	}
+	if (id != 0) {
+		n = snprintf(out, size, "%d %d %llu %d %s\n", fd, f->flags,
+			     (unsigned long long)id, (int)(m - mount_table),
+			     f->path);
 		if (n < 0 || (size_t)n >= size)
 			n = 0;
 	}
@@ -60,9 +54,26 @@ static int exec_fds_line(int fd, char *out, size_t size)
 	return n;
 }
 
+/*
+ * "= mount" lines: the pools this process has handles of, whose
+ * references the new image drops where it adopted nothing.
+ */
+static size_t exec_fds_pools(char *out, size_t size)
+{
+	size_t len = 0;
+	for (int i = 0; i < mount_count && !preload_in_vfork; ++i) {
+		if (atomic_load(&mount_table[i].pfp) == NULL ||
+		    size - len < 16)
+			continue;
+		len += (size_t)snprintf(out + len, size - len, "= %d\n", i);
+	}
+	return len;
+}
+
 static char *exec_fds_var(const int *hidden, int n, size_t *size)
 {
-	*size = sizeof(EXEC_FDS_VAR) + (size_t)n * EXEC_FDS_LINE;
+	*size = sizeof(EXEC_FDS_VAR) + (size_t)n * EXEC_FDS_LINE +
+		(size_t)MOUNT_MAX * 16;
 	long addr =
 	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -72,6 +83,7 @@ static char *exec_fds_var(const int *hidden, int n, size_t *size)
 	size_t len = strlen(strcpy(var, EXEC_FDS_VAR));
 	for (int i = 0; i < n; ++i)
 		len += (size_t)exec_fds_line(hidden[i], var + len, *size - len);
+	len += exec_fds_pools(var + len, *size - len);
 	if (len == sizeof(EXEC_FDS_VAR) - 1) {
 		syscall_no_intercept(SYS_munmap, var, *size);
 		return NULL;
@@ -118,9 +130,9 @@ void exec_fds_restore(const int *hidden, int n, char *var, size_t var_size)
 		syscall_no_intercept(SYS_munmap, var, var_size);
 }
 
-/* Opens path in m again at number fd, which holds our O_PATH stand-in. */
-static int exec_fds_reopen(int fd, int flags, long long off,
-			   struct preload_mount *m, const char *path)
+/* Makes number fd, which holds our O_PATH stand-in, description id. */
+static int exec_fds_adopt_one(int fd, int flags, uint64_t id,
+			      struct preload_mount *m, const char *path)
 {
 	long fl = syscall_no_intercept(SYS_fcntl, fd, F_GETFL);
 	PMEMfilepool *pfp;
@@ -130,12 +142,9 @@ static int exec_fds_reopen(int fd, int flags, long long off,
 	int ret = pool_acquire(m, &pfp);
 	if (ret)
 		return ret;
-	PMEMfile *pf = pmemfile_open(pfp, path, flags);
+	PMEMfile *pf = pmemfile_file_adopt(pfp, id);
 	struct stat st;
 	ret = pf == NULL ? -errno : 0;
-	if (ret == 0 && !(flags & O_APPEND) &&
-	    pmemfile_lseek(pfp, pf, off, SEEK_SET) < 0)
-		ret = -errno;
 	if (ret == 0 && pmemfile_fstat(pfp, pf, &st) != 0)
 		ret = -errno;
 	long ev = ret == 0 ? fd_placeholder(false) : -ENOMEM;
@@ -149,6 +158,17 @@ static int exec_fds_reopen(int fd, int flags, long long off,
 		pmemfile_close(pfp, pf);
 	pool_release(m);
 	return ret;
+}
+
+/* What the previous image referred to in m and passed not, goes. */
+static void exec_fds_done(struct preload_mount *m)
+{
+	PMEMfilepool *pfp;
+
+	if (pool_acquire(m, &pfp) == 0) {
+		pmemfile_adopt_done(pfp);
+		pool_release(m);
+	}
 }
 
 void exec_fds_adopt(void)
@@ -166,16 +186,21 @@ void exec_fds_adopt(void)
 	for (char *l = strtok_r(copy, "\n", &save); l != NULL;
 	     l = strtok_r(NULL, "\n", &save)) {
 		int fd, flags, idx, pos = 0;
-		long long off;
-		if (sscanf(l, "%d %d %lld %d %n", &fd, &flags, &off, &idx,
+		unsigned long long id;
+		if (sscanf(l, "= %d", &idx) == 1 && idx >= 0 &&
+		    idx < mount_count) {
+			exec_fds_done(&mount_table[idx]);
+			continue;
+		}
+		if (sscanf(l, "%d %d %llu %d %n", &fd, &flags, &id, &idx,
 			   &pos) != 4 ||
 		    pos == 0 || idx < 0 || idx >= mount_count)
 			continue;
-		int ret =
-		    exec_fds_reopen(fd, flags, off, &mount_table[idx], l + pos);
+		int ret = exec_fds_adopt_one(fd, flags, id, &mount_table[idx],
+					     l + pos);
 		if (log_enabled())
 			log_printf("descriptor %d from the previous image: %s",
-				   fd, ret ? strerror(-ret) : "opened");
+				   fd, ret ? strerror(-ret) : "adopted");
 	}
 	preload_guard = 0;
 	free(copy);

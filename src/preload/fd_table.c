@@ -56,13 +56,65 @@ static void fd_slots_init(void)
 	atomic_store_explicit(&fd_slots_count, (int)n, memory_order_release);
 }
 
+/*
+ * A vfork child shares this table (its parent's memory) but not its
+ * parent's descriptor numbers: the numbers it changes go to an overlay of
+ * its own, on its thread (the parent's, which waits meanwhile). An entry
+ * holds a reference as the table does; f NULL hides a parent's number.
+ * The parent drops the overlay when it resumes (fd_vfork_done).
+ */
+#define FD_VFORK_MAX 64
+
+struct fd_vfork_entry {
+	int fd;
+	struct preload_file *f;
+};
+
+static __thread struct fd_vfork_entry fd_vfork[FD_VFORK_MAX]
+    __attribute__((tls_model("initial-exec")));
+static __thread int fd_vfork_n __attribute__((tls_model("initial-exec")));
+
+static struct fd_vfork_entry *fd_vfork_find(int fd)
+{
+	for (int i = 0; i < fd_vfork_n; ++i)
+		if (fd_vfork[i].fd == fd)
+			return &fd_vfork[i];
+	return NULL;
+}
+
+void fd_vfork_done(void)
+{
+	int n = fd_vfork_n;
+	fd_vfork_n = 0;
+	for (int i = 0; i < n; ++i)
+		if (fd_vfork[i].f != NULL)
+			fd_put(fd_vfork[i].f);
+}
+
 int fd_table_limit(void)
 {
-	return atomic_load_explicit(&fd_slots_high, memory_order_acquire);
+	int high = atomic_load_explicit(&fd_slots_high, memory_order_acquire);
+	if (preload_in_vfork)
+		for (int i = 0; i < fd_vfork_n; ++i)
+			if (fd_vfork[i].fd >= high)
+				high = fd_vfork[i].fd + 1;
+	return high;
+}
+
+static struct preload_file *fd_ref(struct preload_file *f)
+{
+	if (f != NULL)
+		atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+	return f;
 }
 
 struct preload_file *fd_get(int fd)
 {
+	if (preload_in_vfork) {
+		struct fd_vfork_entry *e = fd_vfork_find(fd);
+		if (e != NULL)
+			return fd_ref(e->f);
+	}
 	if (fd < 0 ||
 	    fd >= atomic_load_explicit(&fd_slots_count, memory_order_acquire))
 		return NULL;
@@ -89,6 +141,11 @@ struct preload_file *fd_get(int fd)
 
 bool fd_is_pool(int fd)
 {
+	if (preload_in_vfork) {
+		struct fd_vfork_entry *e = fd_vfork_find(fd);
+		if (e != NULL)
+			return e->f != NULL;
+	}
 	return fd >= 0 &&
 	       fd < atomic_load_explicit(&fd_slots_count,
 					 memory_order_acquire) &&
@@ -98,15 +155,13 @@ bool fd_is_pool(int fd)
 
 static void fd_file_free(struct preload_file *f)
 {
-	PMEMfilepool *pfp;
-
 	/*
-	 * A process that does not hold the pool (a fork child) must not
-	 * touch it: the description is only dropped there.
+	 * One the vfork child that this thread ran opened with a handle of
+	 * its own (mount.c) has nothing to close here.
 	 */
-	if (pool_file_acquire(f->mnt, &pfp) == 0)
+	PMEMfilepool *pfp = atomic_load(&f->mnt->pfp);
+	if (pfp != NULL)
 		pmemfile_close(pfp, f->file);
-	mount_file_closed(f->mnt);
 	pthread_mutex_lock(&fd_free_lock);
 	f->next_free = fd_free_list;
 	fd_free_list = f;
@@ -135,7 +190,6 @@ static struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
 		if (f == NULL)
 			return NULL;
 	}
-	mount_file_opened(m);
 	f->mnt = m;
 	f->file = file;
 	f->flags = flags;
@@ -148,8 +202,26 @@ static struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
 	return f;
 }
 
+/* In a vfork child: only the old description of the child's own passes. */
+static struct preload_file *fd_vfork_install(int fd, struct preload_file *f)
+{
+	struct fd_vfork_entry *e = fd_vfork_find(fd);
+	if (e == NULL) {
+		if (fd_vfork_n == FD_VFORK_MAX)
+			return NULL;
+		e = &fd_vfork[fd_vfork_n++];
+		e->fd = fd;
+		e->f = NULL;
+	}
+	struct preload_file *old = e->f;
+	e->f = fd_ref(f);
+	return old;
+}
+
 struct preload_file *fd_install(int fd, struct preload_file *f)
 {
+	if (preload_in_vfork)
+		return fd_vfork_install(fd, f);
 	pthread_once(&fd_slots_once, fd_slots_init);
 	if (fd < 0 || fd >= fd_slots_count)
 		return NULL; /* the rlimit was raised past the table */
@@ -178,6 +250,8 @@ int fd_attach(int fd, struct preload_mount *m, PMEMfile *file, int flags,
 
 struct preload_file *fd_remove(int fd)
 {
+	if (preload_in_vfork)
+		return fd_is_pool(fd) ? fd_vfork_install(fd, NULL) : NULL;
 	if (fd < 0 || fd >= fd_slots_count)
 		return NULL;
 	if (atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) == NULL)

@@ -75,6 +75,9 @@ void fd_template_gone(long first, long last);
 /* One more than the highest number that ever held a pool descriptor. */
 int fd_table_limit(void);
 
+/* The parent of a vfork resumed: the child's own numbers are dropped. */
+void fd_vfork_done(void);
+
 /* pthread_atfork handlers: the free list's lock around fork */
 void fd_table_fork_prepare(void);
 void fd_table_fork_done(void);

@@ -23,7 +23,6 @@
 #include "log.h"
 #include "mount.h"
 #include "path.h"
-#include "pmemobj_lazy.h"
 #include "preload.h"
 
 struct preload_mount mount_table[MOUNT_MAX];
@@ -215,51 +214,27 @@ bool mount_is_last_component(const char *name, size_t len)
  */
 #define MOUNT_DEV_MAJOR 4094
 
-/* How long a pool locked by another process is waited for, in all. */
-#define MOUNT_BUSY_WAIT_MS 2000
-
-/*
- * Opens the pool; a pool locked by another process (a parent that has not
- * released it yet) is tried again for a while.
- */
-static PMEMfilepool *mount_open_pool(struct preload_mount *m)
+static PMEMfilepool *mount_open(struct preload_mount *m, int *err)
 {
-	long waited = 0, delay = 1;
-
-	for (;;) {
-		PMEMfilepool *pfp = pmemfile_pool_open(m->pool_path);
-		if (pfp != NULL || (errno != EAGAIN && errno != EWOULDBLOCK) ||
-		    waited >= MOUNT_BUSY_WAIT_MS)
-			return pfp;
-		struct timespec ts = {0, delay * 1000000};
-		syscall_no_intercept(SYS_nanosleep, &ts, 0L);
-		waited += delay;
-		if (delay < 64)
-			delay *= 2;
-	}
-}
-
-static int mount_open(struct preload_mount *m)
-{
-	if (pmemobj_lazy_load() != 0) {
-		m->failed = 1;
-		mount_complain("cannot load libpmemobj.so.1 to open %s",
-			       m->pool_path);
-		return -ENOENT;
-	}
-	PMEMfilepool *pfp = mount_open_pool(m);
+	/*
+	 * libpmemobj's lock on the pool file is held for long only by a
+	 * process that does not share the pool (an older library, the
+	 * pmemfile command's check); the library waits a while for it.
+	 */
+	PMEMfilepool *pfp = pmemfile_pool_open(m->pool_path);
 
 	if (pfp == NULL && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		/* locked by another process: refuse this use, keep the mount */
-		log_printf("%s is in use by another process: EIO",
+		log_printf("%s is locked by a process that does not share "
+			   "it: EIO",
 			   m->pool_path);
 		if (!m->busy_reported)
-			mount_complain("the pool %s is in use by another "
-				       "process: calls under its mount fail "
-				       "with EIO",
+			mount_complain("the pool %s is locked by a process "
+				       "that does not share it: calls under "
+				       "its mount fail with EIO",
 				       m->pool_path);
 		m->busy_reported = 1;
-		return -EIO;
+		*err = -EIO;
+		return NULL;
 	}
 	if (pfp == NULL) {
 		const char *msg = pmemfile_errormsg();
@@ -269,125 +244,82 @@ static int mount_open(struct preload_mount *m)
 			 msg && *msg ? msg : strerror(errno), m->path);
 		m->failed = 1;
 		mount_complain("cannot open the pool %s", detail);
-		return -ENOENT;
+		*err = -ENOENT;
+		return NULL;
 	}
 	pmemfile_pool_set_device(
 	    pfp, makedev(MOUNT_DEV_MAJOR, (unsigned)(m - mount_table)));
 	cred_apply(pfp);
-	/* another process may have renamed directories while it was closed */
+	/* another process may have renamed directories meanwhile */
 	path_names_changed();
-	m->owner = preload_pid;
-	atomic_store_explicit(&m->pfp, pfp, memory_order_release);
 	if (log_enabled())
 		log_printf("mounted %s at %s", m->pool_path, m->path);
-	return 0;
+	return pfp;
 }
 
-static int mount_wrong_process(struct preload_mount *m)
+/*
+ * A vfork child shares its parent's memory: a pool its parent has not
+ * opened is opened into a handle of the child's own, never stored in the
+ * mount table the parent goes on with.
+ */
+static __thread PMEMfilepool *vfork_pools[MOUNT_MAX]
+    __attribute__((tls_model("initial-exec")));
+
+void mount_vfork_done(void)
 {
-	if (log_enabled())
-		log_printf("%s is held by process %d: refused in %s", m->path,
-			   (int)m->owner,
-			   preload_in_vfork ? "a vfork child" : "a fork child");
-	return preload_in_vfork ? -ENOTSUP : -EIO;
+	for (int i = 0; i < MOUNT_MAX; ++i)
+		vfork_pools[i] = NULL;
 }
 
-/* The slow way in: open the pool if needed, under the mount's lock. */
+/* The slow way in: open the pool, under the mount's lock. */
 static int pool_acquire_locked(struct preload_mount *m, PMEMfilepool **pfp)
 {
 	int ret = 0;
 
+	if (preload_in_vfork) {
+		PMEMfilepool **v = &vfork_pools[m - mount_table];
+		if (*v == NULL && !m->failed)
+			*v = mount_open(m, &ret);
+		*pfp = *v;
+		return *v ? 0 : (ret ? ret : -ENOENT);
+	}
 	pthread_mutex_lock(&m->open_lock);
 	if (m->failed)
 		ret = -ENOENT;
-	else if (m->pfp == NULL)
-		ret = mount_open(m);
-	else if (m->owner != preload_pid)
-		ret = mount_wrong_process(m);
-	if (ret == 0) {
-		atomic_fetch_add(&m->users, 1);
-		*pfp = m->pfp;
+	else if (m->pfp == NULL) {
+		PMEMfilepool *p = mount_open(m, &ret);
+		if (p != NULL)
+			atomic_store_explicit(&m->pfp, p,
+					      memory_order_release);
 	}
+	*pfp = m->pfp;
 	pthread_mutex_unlock(&m->open_lock);
 	return ret;
 }
 
 /*
- * Lock-free when the pool is open: the count of users goes up before
- * closing is looked at, and mount_release_idle sets closing before it
- * looks at the count (both sequentially consistent), so one of them
- * always sees the other.
+ * Lock-free once the pool is open: a handle lives as long as the process
+ * (in a process that is not the pool's holder its calls go to the holder).
  */
 int pool_acquire(struct preload_mount *m, PMEMfilepool **pfp)
 {
 	preload_routed = 1;
-	if (preload_in_vfork)
-		return mount_wrong_process(m);
-	atomic_fetch_add(&m->users, 1);
-	PMEMfilepool *p = atomic_load(&m->pfp);
-	if (p != NULL && !atomic_load(&m->closing)) {
-		if (m->owner != preload_pid) {
-			atomic_fetch_sub(&m->users, 1);
-			return mount_wrong_process(m);
-		}
+	PMEMfilepool *p = atomic_load_explicit(&m->pfp, memory_order_acquire);
+	if (p != NULL) {
 		*pfp = p;
 		return 0;
 	}
-	atomic_fetch_sub(&m->users, 1);
 	return pool_acquire_locked(m, pfp);
 }
 
 void pool_release(struct preload_mount *m)
 {
-	atomic_fetch_sub(&m->users, 1);
+	(void)m;
 }
 
 int pool_file_acquire(struct preload_mount *m, PMEMfilepool **pfp)
 {
-	preload_routed = 1;
-	PMEMfilepool *p = atomic_load_explicit(&m->pfp, memory_order_acquire);
-
-	if (p == NULL || m->owner != preload_pid || preload_in_vfork)
-		return mount_wrong_process(m);
-	*pfp = p;
-	return 0;
-}
-
-void mount_file_opened(struct preload_mount *m)
-{
-	atomic_fetch_add(&m->files, 1);
-}
-
-void mount_file_closed(struct preload_mount *m)
-{
-	atomic_fetch_sub(&m->files, 1);
-}
-
-static void mount_release(struct preload_mount *m)
-{
-	pthread_mutex_lock(&m->open_lock);
-	PMEMfilepool *p = m->pfp;
-	if (p != NULL && m->owner == preload_pid) {
-		atomic_store(&m->closing, 1);
-		if (atomic_load(&m->users) == 0 &&
-		    atomic_load(&m->files) == 0) {
-			atomic_store(&m->pfp, NULL);
-			pmemfile_pool_close(p);
-			if (log_enabled())
-				log_printf("released %s", m->pool_path);
-		}
-		atomic_store(&m->closing, 0);
-	}
-	pthread_mutex_unlock(&m->open_lock);
-}
-
-void mount_release_idle(void)
-{
-	if (preload_in_vfork)
-		return;
-	for (int i = 0; i < mount_count; ++i)
-		if (atomic_load(&mount_table[i].pfp) != NULL)
-			mount_release(&mount_table[i]);
+	return pool_acquire(m, pfp);
 }
 
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg)
@@ -395,15 +327,21 @@ void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg)
 	if (preload_in_vfork)
 		return;
 	for (int i = 0; i < mount_count; ++i) {
-		struct preload_mount *m = &mount_table[i];
-		/* as pool_acquire, but a closed pool is left closed */
-		atomic_fetch_add(&m->users, 1);
-		PMEMfilepool *p = atomic_load(&m->pfp);
-		if (p != NULL && !atomic_load(&m->closing) &&
-		    m->owner == preload_pid)
+		PMEMfilepool *p = atomic_load(&mount_table[i].pfp);
+		if (p != NULL)
 			fn(p, arg);
-		atomic_fetch_sub(&m->users, 1);
 	}
+}
+
+static void mount_handover(PMEMfilepool *pfp, void *arg)
+{
+	(void)arg;
+	pmemfile_pool_handover(pfp);
+}
+
+void mount_exec_prepare(void)
+{
+	mount_for_each_open(mount_handover, NULL);
 }
 
 /*

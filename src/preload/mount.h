@@ -23,16 +23,12 @@ struct preload_mount {
 	size_t last_len;
 	char *pool_path;
 	/*
-	 * The pool, set by pool_acquire (under open_lock) and cleared when
-	 * an idle pool is released; NULL when closed or failed.
+	 * The pool, set by pool_acquire (under open_lock) and kept for the
+	 * life of the process; NULL until then, or when it failed.
 	 */
 	PMEMfilepool *_Atomic pfp;
 	_Atomic int failed;
-	int busy_reported;   /* the pool was locked by another process */
-	_Atomic long users;  /* path calls using the pool now */
-	_Atomic long files;  /* open file descriptions in the pool */
-	_Atomic int closing; /* mount_release_idle is at work */
-	pid_t owner;	     /* the process that opened the pool */
+	int busy_reported; /* the pool was locked by another process */
 	pthread_mutex_t open_lock;
 };
 
@@ -63,30 +59,22 @@ bool mount_is_last_component(const char *name, size_t len);
 
 /*
  * The gate: every use of a pool is bracketed by pool_acquire and
- * pool_release. Acquire opens the pool when it is not open; it fails
- * (-EIO) in a process that did not open the pool (a fork child while the
- * parent holds it) and (-ENOTSUP) in a vfork child.
+ * pool_release. Acquire opens the pool when it is not open; in a process
+ * that does not hold the pool the handle's calls go to the one that does.
  */
 int pool_acquire(struct preload_mount *m, PMEMfilepool **pfp);
 void pool_release(struct preload_mount *m);
 
-/*
- * The gate for a call on an open file description of m: the description
- * keeps the pool open (mount_file_opened), so this counts nothing and
- * needs no release.
- */
+/* The gate for a call on an open file description of m. */
 int pool_file_acquire(struct preload_mount *m, PMEMfilepool **pfp);
-void mount_file_opened(struct preload_mount *m);
-void mount_file_closed(struct preload_mount *m);
 
-/*
- * Closes every pool this process holds but does not use (no description
- * open, no call in flight), so that a child process can open it; the next
- * use opens it again. Called when this process creates another.
- */
-void mount_release_idle(void);
+/* The vfork child this thread ran is gone: its own handles are dropped. */
+void mount_vfork_done(void);
 
-/* Calls fn on every pool this process holds open (for credentials). */
+/* Before execve: a pool this process holds is held on for the new image. */
+void mount_exec_prepare(void);
+
+/* Calls fn on every pool this process has a handle of (credentials). */
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg);
 
 /* pthread_atfork handlers: the mounts' locks around fork */

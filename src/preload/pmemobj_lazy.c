@@ -119,3 +119,9 @@ int pmemobj_lazy_load(void)
 	pthread_once(&lazy_once, lazy_load);
 	return -lazy_error;
 }
+
+/* libpmemfile-posix asks for it before it opens a pool in this process. */
+int preload_pmemobj_load(void)
+{
+	return pmemobj_lazy_load();
+}

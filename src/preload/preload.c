@@ -30,7 +30,6 @@ __thread int preload_guard __attribute__((tls_model("initial-exec")));
 __thread int preload_in_vfork __attribute__((tls_model("initial-exec")));
 __thread int preload_routed __attribute__((tls_model("initial-exec")));
 pid_t preload_pid;
-static _Atomic bool preload_release_pending;
 bool preload_exit_on_not_supported;
 
 long preload_not_supported(const char *what)
@@ -73,18 +72,15 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 {
 	if ((unsigned long)nr >= SYSCALL_TABLE_SIZE)
 		return 1;
+	if (nr == SYS_exit_group && !preload_guard) {
+		/* what other processes still use goes to a keeper process */
+		preload_guard = 1;
+		pmemfile_process_exit();
+		return 1;
+	}
 	const struct syscall_entry *e = &syscall_table[nr];
 	if (e->handler == NULL)
 		return 1;
-	/* before anything the process does next, e.g. read its child's pipe */
-	if (atomic_load_explicit(&preload_release_pending,
-				 memory_order_relaxed) &&
-	    !preload_guard && !preload_in_vfork) {
-		atomic_store(&preload_release_pending, false);
-		preload_guard = 1;
-		mount_release_idle();
-		preload_guard = 0;
-	}
 	if (e->fd0 && !fd_is_pool((int)a0))
 		return 1;
 	const long a[6] = {a0, a1, a2, a3, a4, a5};
@@ -117,10 +113,14 @@ static void preload_clone_child(unsigned long flags, void *stack, int *ptid,
 				int *ctid, long tls)
 {
 	(void)stack, (void)ptid, (void)ctid, (void)tls;
-	if (flags & CLONE_VFORK)
+	if (flags & CLONE_VFORK) {
 		preload_in_vfork = 1;
-	else if (!(flags & CLONE_VM))
+		pmemfile_process_vfork(
+		    (pid_t)syscall_no_intercept(SYS_getpid));
+	} else if (!(flags & CLONE_VM)) {
 		preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
+		pmemfile_process_forked();
+	}
 }
 
 static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
@@ -133,17 +133,13 @@ static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 	 */
 	if (flags & CLONE_VFORK) {
 		preload_in_vfork = 0;
+		pmemfile_process_vfork(0);
+		preload_guard = 1;
+		fd_vfork_done();
+		mount_vfork_done();
 		preload_guard = 0;
 	}
-	/*
-	 * A new process may want the pools this one holds but does not use.
-	 * They are released at the next routed call, not here: fork calls
-	 * this while it still holds the C library's locks (malloc's among
-	 * them), which closing a pool needs.
-	 */
-	if (!(flags & CLONE_THREAD) && pid > 0)
-		atomic_store_explicit(&preload_release_pending, true,
-				      memory_order_relaxed);
+	(void)pid;
 }
 
 /*
@@ -227,8 +223,23 @@ static void preload_fork_done(void)
 	cwd_fork_done();
 }
 
+/*
+ * PMEMFILE_KEEPER=pool: this process was started to hold the pool for
+ * other processes (preload_spawn_keeper); it does that instead of
+ * running the program, and exits when no process uses the pool.
+ */
+static void preload_keeper(const char *pool)
+{
+	preload_guard = 1;
+	pmemfile_pool_keep(pool);
+	syscall_no_intercept(SYS_exit_group, 0);
+}
+
 static __attribute__((constructor)) void preload_init(void)
 {
+	const char *keeper = secure_getenv("PMEMFILE_KEEPER");
+	if (keeper != NULL && keeper[0] != '\0')
+		preload_keeper(keeper);
 	const char *pools = getenv("PMEMFILE_POOLS");
 	const char *exit_env = getenv("PMEMFILE_EXIT_ON_NOT_SUPPORTED");
 	const char *log = getenv("PMEMFILE_PRELOAD_LOG");

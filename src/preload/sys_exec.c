@@ -13,16 +13,19 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cwd.h"
 #include "exec_env.h"
 #include "exec_fds.h"
 #include "libsyscall_intercept_hook_point.h"
+#include "mount.h"
 #include "path.h"
 #include "sys.h"
 
@@ -143,6 +146,62 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 	return v;
 }
 
+/* The variables a keeper process keeps: libpmem's and libpmemobj's. */
+static bool keeper_keeps(const char *var)
+{
+	return strncmp(var, "PMEM", 4) == 0 && !env_is(var, "PMEMFILE_POOLS") &&
+	       !env_is(var, "PMEMFILE_CD") && !env_is(var, "PMEMFILE_FDS") &&
+	       !env_is(var, "PMEMFILE_KEEPER");
+}
+
+#define KEEPER_ENV_MAX 32
+
+/*
+ * A process that cannot hold a pool itself (a vfork child, a fork child
+ * of a holder that is gone) starts a keeper process for it: this program
+ * again, with the shim and PMEMFILE_KEEPER=pool, which serves the pool
+ * from the shim's start instead of running main (preload.c). It is
+ * forked twice, so that it is nobody's child to wait for, and keeps no
+ * descriptor of the caller's (a pipe's reader would never see its end).
+ */
+int preload_spawn_keeper(const char *pool)
+{
+	char keeper[PMEMFILE_PATH_MAX + 32], preload[EXEC_VAR_MAX];
+	char *env[KEEPER_ENV_MAX + 3];
+	char *argv[] = {"pmemfile-keeper", NULL};
+	int n = 0;
+
+	if (!exec_self[0])
+		return -ENOTSUP;
+	snprintf(keeper, sizeof(keeper), "PMEMFILE_KEEPER=%s", pool);
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", exec_self);
+	env[n++] = keeper;
+	env[n++] = preload;
+	for (char **e = environ; e && *e && n < KEEPER_ENV_MAX + 2; ++e)
+		if (keeper_keeps(*e))
+			env[n++] = *e;
+	env[n] = NULL;
+	long mid = syscall_no_intercept(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L);
+	if (mid < 0)
+		return (int)mid;
+	if (mid == 0) {
+		if (syscall_no_intercept(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L) ==
+		    0) {
+			syscall_no_intercept(SYS_setsid);
+			long null = syscall_no_intercept(SYS_open, "/dev/null",
+							 O_RDWR);
+			for (int fd = 0; fd < 3 && null >= 0; ++fd)
+				syscall_no_intercept(SYS_dup2, null, fd);
+			syscall_no_intercept(SYS_close_range, 3, ~0U, 0);
+			syscall_no_intercept(SYS_execve, "/proc/self/exe", argv,
+					     env);
+		}
+		syscall_no_intercept(SYS_exit_group, 0);
+	}
+	syscall_no_intercept(SYS_wait4, mid, NULL, 0, NULL);
+	return 0;
+}
+
 static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 {
 	struct path_res r;
@@ -167,6 +226,8 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 	size_t fds_size = 0;
 	int nhidden =
 	    fd_table_used ? exec_fds_hide(hidden, &fds, &fds_size) : 0;
+	/* after the descriptions to pass got their ids */
+	mount_exec_prepare();
 	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL;
 	if (!fix && kind == PATH_ORIGINAL && nhidden == 0)
 		return PRELOAD_PASS;

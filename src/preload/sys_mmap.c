@@ -47,6 +47,7 @@ static inline size_t page_up(long len)
 struct map_pin {
 	PMEMfilepin *pin;
 	struct preload_mount *mnt;
+	pid_t pid;	/* the process that pinned (a fork child has a copy) */
 	long ranges;	/* live map_range entries of it */
 	PMEMfile *file; /* a handle of its own, for growing the map */
 	uintptr_t base;
@@ -74,12 +75,14 @@ static void map_pin_drop(struct map_pin *p)
 		return;
 	struct preload_mount *m = p->mnt;
 	PMEMfilepool *pfp = atomic_load(&m->pfp);
-	/* a forked child's copy of the list: the pin is the parent's */
-	if (pfp != NULL && m->owner == preload_pid && !preload_in_vfork) {
+	/*
+	 * A fork child's copy of the list: the pin is its parent's, which
+	 * unpins it; the child drops its reference to the description.
+	 */
+	if (pfp != NULL && p->pid == preload_pid && !preload_in_vfork)
 		pmemfile_unpin_pages(pfp, p->pin);
+	if (pfp != NULL && !preload_in_vfork)
 		pmemfile_close(pfp, p->file);
-		mount_file_closed(m);
-	}
 	if (p->valid < p->npages)
 		atomic_fetch_sub(&map_eof_pins, 1);
 	free(p);
@@ -251,6 +254,7 @@ static struct map_pin *map_pin_new(struct fd_use *u, const long a[6],
 		return NULL;
 	}
 	p->mnt = u->f->mnt;
+	p->pid = preload_pid;
 	p->off = (uint64_t)a[5];
 	p->npages = len / PG;
 	p->prot = (int)a[2];
@@ -282,7 +286,6 @@ static long mmap_shared(struct fd_use *u, const long a[6], size_t len)
 	if (!syscall_error_code(ret)) {
 		p->base = (uintptr_t)ret;
 		if (map_track((uintptr_t)ret, (uintptr_t)ret + len, p) == 0) {
-			mount_file_opened(p->mnt);
 			if (p->valid < p->npages)
 				atomic_fetch_add(&map_eof_pins, 1);
 			p = NULL;
@@ -354,7 +357,7 @@ void map_refresh(void)
 		PMEMfilepool *pfp = atomic_load(&m->pfp);
 		pmemfile_stat_t st;
 		if (p->valid == p->npages || pfp == NULL ||
-		    m->owner != preload_pid || preload_in_vfork ||
+		    p->pid != preload_pid || preload_in_vfork ||
 		    pmemfile_fstat(pfp, p->file, &st) != 0)
 			continue;
 		uint64_t size = (uint64_t)st.st_size;
