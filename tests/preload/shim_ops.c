@@ -777,8 +777,12 @@ static void fam_touchfork(void)
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		T(pread(fd, buf, 4, 0));
-		T(open(in("f"), O_RDONLY));
+		long n = T(pread(fd, buf, 4, 0));
+		show_buf("child", buf, n);
+		/* the offset is the parent's too */
+		T(write(fd, " child", 6));
+		int g = T(open(in("f"), O_RDONLY));
+		T(close(g));
 		T(mkdir(in("child"), 0755));
 		T(close(fd));
 		fflush(stdout);
