@@ -147,12 +147,17 @@ static void call_clone_hooks(long nr, const long args[6], long result)
 	}
 
 	if (result == 0) {
+		if (intercept_hook_point_clone_child_args != NULL)
+			intercept_hook_point_clone_child_args(flags, stack,
+							      ptid, ctid, tls);
 		if (intercept_hook_point_clone_child != NULL)
-			intercept_hook_point_clone_child(flags, stack, ptid,
-							 ctid, tls);
-	} else if (intercept_hook_point_clone_parent != NULL) {
-		intercept_hook_point_clone_parent(flags, stack, ptid, ctid, tls,
-						  result);
+			intercept_hook_point_clone_child();
+	} else {
+		if (intercept_hook_point_clone_parent_args != NULL)
+			intercept_hook_point_clone_parent_args(
+			    flags, stack, ptid, ctid, tls, result);
+		if (intercept_hook_point_clone_parent != NULL)
+			intercept_hook_point_clone_parent(result);
 	}
 }
 

@@ -28,13 +28,17 @@
 PUBLIC int (*intercept_hook_point)(long syscall_number, long arg0, long arg1,
 				   long arg2, long arg3, long arg4, long arg5,
 				   long *result);
-PUBLIC void (*intercept_hook_point_clone_child)(unsigned long flags,
-						void *child_stack, int *ptid,
-						int *ctid, long newtls);
-PUBLIC void (*intercept_hook_point_clone_parent)(unsigned long flags,
-						 void *child_stack, int *ptid,
-						 int *ctid, long newtls,
-						 long returned_pid);
+PUBLIC void (*intercept_hook_point_clone_child)(void);
+PUBLIC void (*intercept_hook_point_clone_parent)(long pid);
+PUBLIC void (*intercept_hook_point_clone_child_args)(unsigned long flags,
+						     void *child_stack,
+						     int *ptid, int *ctid,
+						     long newtls);
+PUBLIC void (*intercept_hook_point_clone_parent_args)(unsigned long flags,
+						      void *child_stack,
+						      int *ptid, int *ctid,
+						      long newtls,
+						      long returned_pid);
 
 int intercept_active;
 

@@ -348,7 +348,7 @@ static __attribute__((constructor)) void logger_init(void)
 		logger_owns_fd = 1;
 	}
 	current_pid();
-	intercept_hook_point_clone_child = logger_clone_child;
-	intercept_hook_point_clone_parent = logger_clone_parent;
+	intercept_hook_point_clone_child_args = logger_clone_child;
+	intercept_hook_point_clone_parent_args = logger_clone_parent;
 	intercept_hook_point = logger_hook;
 }
