@@ -52,8 +52,8 @@ static void args_child(unsigned long flags, void *stack, int *ptid, int *ctid,
 	note('a');
 }
 
-static void args_parent(unsigned long flags, void *stack, int *ptid,
-			int *ctid, long tls, long pid)
+static void args_parent(unsigned long flags, void *stack, int *ptid, int *ctid,
+			long tls, long pid)
 {
 	(void)flags, (void)stack, (void)ptid, (void)ctid, (void)tls, (void)pid;
 	note('a');

@@ -37,6 +37,9 @@ $(TIB)/clone_hooks_old_cxx: $(TI)/clone_hooks_old.c $(LIBSYSCALL_INTERCEPT_SO)
 		$(LDFLAGS) -o $@ $< -x none $(LIBSYSCALL_INTERCEPT_SO) \
 		-lpthread $(RPATH)
 
+# Makes fixed calls and prints their classic log lines, for log_classic.sh.
+$(eval $(call ti_program,log_classic_prog,,-ldl))
+
 TI_ASM_LIBS := $(TIB)/libregs_asm.so $(TIB)/libsites_asm.so \
 	$(TIB)/libvector_asm.so $(TIB)/libclone_asm.so
 $(TI_ASM_LIBS): $(TIB)/lib%_asm.so: $(TIB)/%_asm.o
@@ -73,7 +76,7 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
 	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
 	log_exit_group log_fd mixed_threads clone_hooks_old \
-	clone_hooks_old_cxx
+	clone_hooks_old_cxx log_classic
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
