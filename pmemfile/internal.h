@@ -98,7 +98,22 @@ struct pmemfilepool {
 
 	pthread_mutex_t orphan_lock; /* the persistent orphan list */
 	pthread_mutex_t rename_lock; /* renames across directories */
+
+	/* env.c: PMEMFILE_BLOCK_SIZE (0: sizes by need) ... */
+	uint64_t block_size;
+	/* ... and whether an append is given room for as much again */
+	int overallocate;
+	/* pmemfile_pool_suspend was called, resume was not yet */
+	int suspended;
+	/* the pool file, which pmemfile_pool_resume must be given */
+	dev_t file_dev;
+	ino_t file_ino;
 };
+
+/* env.c: the block size and overallocation of the environment. */
+void pool_env_read(PMEMfilepool *pfp);
+/* env.c: msg to PMEMFILE_POSIX_LOG_FILE if PMEMFILE_POSIX_LOG_LEVEL >= 1. */
+void pf_log_message(const char *msg);
 
 static inline void *pf_ptr(PMEMfilepool *pfp, uint64_t off)
 {
