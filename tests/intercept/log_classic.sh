@@ -1,9 +1,9 @@
 #!/bin/sh
 # INTERCEPT_LOG without INTERCEPT_LOG_FORMAT writes the discontinued
 # library's lines: one before each call ("= ?") and one after it, the full
-# path of the object, its escapes (\0, \", \xff), open, access, pipe2 and
-# fcntl flags by name, a struct flock, pointers of 16 digits and "(null)",
-# errors as "-9 EBADF (Bad file number)", strings cut after 122
+# path of the object, its escapes (\0, \", \xff), open, access, pipe2,
+# clone and fcntl flags by name, a struct flock, pointers of 16 digits and
+# "(null)", errors as "-9 EBADF (Bad file number)", strings cut after 122
 # characters, a call it had no name for as syscall(NR, ...), none after
 # exit_group. log_classic_prog prints the lines it must find.
 . "$TEST_TOP/tests/intercept/lib.sh"

@@ -8,6 +8,8 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,6 +166,13 @@ int main(void)
 	expect("mmap((null), 0x1000, 0x3, 0x22, -1, 0x0) = ?",
 	       fmt("mmap((null), 0x1000, 0x3, 0x22, -1, 0x0) = 0x%016lx",
 		   (unsigned long)map));
+
+	/* refused (a thread needs CLONE_SIGHAND): the flags by name */
+	syscall(SYS_clone, CLONE_THREAD | CLONE_VM | SIGCHLD, 0, 0, 0, 0);
+	expect("clone(CLONE_THREAD | CLONE_VM | 0x11, (null), (null), (null), "
+	       "0x0) = ?",
+	       "clone(CLONE_THREAD | CLONE_VM | 0x11, (null), (null), (null), "
+	       "0x0) = -22 EINVAL (Invalid argument)");
 
 	/* the pid is an int: -1, not 4294967295 */
 	syscall(SYS_wait4, -1, NULL, WNOHANG, NULL);
