@@ -3,7 +3,8 @@
 # programs of the discontinued projects (checkouts of pmem/pmemfile and
 # pmem/syscall_intercept; either may be empty) against this tree's headers
 # and the libraries in BUILD, runs each as the old project's own test
-# scripts did, and prints one line per program:
+# scripts did (those of tests/preload are its own cmake scripts, given this
+# tree's shim and tools), and prints one line per program:
 #
 #   PASS name              the program passed
 #   FAIL name (reason)     it did not; the reason when it is a known one
@@ -284,7 +285,98 @@ posix_suite() {
 	done
 }
 
+# preload_case NAME TEST PROGRAM PATTERN [-DVAR=VALUE...]: runs the old
+# project's own cmake script of tests/preload/TEST with this tree's shim and
+# tools; passes when it succeeds, or, with a PATTERN, when its output
+# matches it (as its ctest rules said).
+preload_case() {
+	name=$1
+	test=$2
+	main=$3
+	pattern=$4
+	shift 4
+	bin=$w/bin/$name
+	rm -rf "$bin" && mkdir -p "$bin"
+	LC_ALL=C cmake -DSRC_DIR="$t/$test" -DBIN_DIR="$bin" \
+		-DTEST_NAME="$name" -DPARENT_DIR="$w/dirs/" \
+		-DPRELOAD_LIB="$lib/libpmemfile.so:$w/setumask.so" \
+		-DMAIN_EXECUTABLE="$main" -DPERL_EXECUTABLE=perl \
+		-DMATCH_SCRIPT="$old_pmemfile/tests/match" \
+		-DMKFS_EXECUTABLE="$build/bin/mkfs.pmemfile" \
+		-DCAT_EXECUTABLE="$w/pmemfile-cat" -DTESTS_USE_FORCED_PMEM=1 \
+		"$@" -P "$t/$test/$test.cmake" >"$w/$name.out" 2>&1
+	rc=$?
+	if [ -n "$pattern" ]; then
+		grep -Eq "$pattern" "$w/$name.out" && rc=0 || rc=1
+	fi
+	if [ $rc = 0 ]; then
+		pass "preload/$name"
+	else
+		fail "preload/$name" "${reason:-}"
+	fi
+}
+
+# The shim's tests of tests/preload, each run by its own cmake script.
+preload_suite() {
+	t=$old_pmemfile/tests/preload
+	w=$work/pmemfile-preload
+	mkdir -p "$w/dirs"
+	cd "$w" || return
+	if ! command -v cmake >/dev/null; then
+		fail preload "cmake missing: apt-get install cmake"
+		return
+	fi
+	# the old pmemfile-cat POOL FILE is pmemfile cat here
+	printf '#!/bin/sh\nexec "%s" cat "$@"\n' "$build/bin/pmemfile" \
+		>pmemfile-cat
+	chmod +x pmemfile-cat
+	inc=-I$old_pmemfile/src
+	if ! cc_old setumask.so -shared -fPIC $inc "$t/setumask.c"; then
+		fail preload "setumask.so does not build"
+		return
+	fi
+	reason=
+	# plain programs, run under the shim: built as the old project did
+	for p in basic dup config pool_locking unix xattr; do
+		cc -o "preload_$p" $inc "$t/$p/$p.c" -lpthread \
+			>>"$work/build.log" 2>&1 ||
+			fail "preload/$p" "does not build"
+	done
+	for ps in "" _with_process_switching; do
+		arg=
+		[ -n "$ps" ] && arg=-DTEST_PROCESS_SWITCHING=1
+		for p in basic dup unix xattr; do
+			[ -x "preload_$p" ] &&
+				preload_case "$p$ps" $p "$w/preload_$p" "" $arg
+		done
+		reason="\"..\" of a mount point is the kernel's parent"
+		preload_case "basic_commands$ps" basic_commands none "" $arg
+		reason=
+	done
+	preload_case nested_dirs nested_dirs none ""
+	preload_case pool_locking pool_locking "$w/preload_pool_locking" ""
+	command -v sqlite3 >/dev/null && preload_case sqlite sqlite none ""
+	c=$w/preload_config
+	preload_case config_valid_via_symlink config "$c" "no error" \
+		-DTEST_PATH=some_dir/some_link/a
+	preload_case config_valid_plus_nested config "$c" ENOENT \
+		-DTEST_PATH=mount_point/a/b
+	preload_case config_outer_via_valid config "$c" "no error" \
+		-DTEST_PATH=mount_point/../a
+	reason="a pool that cannot be opened leaves its mount out"
+	preload_case config_invalid config "$c" EIO \
+		-DTEST_PATH=mount_point_wrong/a
+	preload_case config_invalid_plus_nested config "$c" EIO \
+		-DTEST_PATH=mount_point_wrong/a/b/c
+	preload_case config_invalid_via_valid config "$c" EIO \
+		-DTEST_PATH=mount_point/./../mount_point_wrong/a
+	preload_case config_outer_via_invalid config "$c" EIO \
+		-DTEST_PATH=mount_point_wrong/../a
+	reason=
+}
+
 [ -n "$old_intercept" ] && intercept_suite
 [ -n "$old_pmemfile" ] && posix_suite
+[ -n "$old_pmemfile" ] && preload_suite
 echo "Build messages are in $work/build.log."
 echo "$passed passed, $failed failed"
