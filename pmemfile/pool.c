@@ -129,7 +129,8 @@ static void pool_free(PMEMfilepool *pfp)
 
 /*
  * Bytes of the pool file: offsets read from the pool are checked against
- * it. A device DAX has no file size: its size is in sysfs.
+ * it. A device DAX has no file size: its size is in sysfs. The file's
+ * device and inode are kept in pfp for pmemfile_pool_resume.
  */
 static uint64_t pool_file_size(PMEMfilepool *pfp, const char *path)
 {
