@@ -232,8 +232,10 @@ posix_suite() {
 	cxx="g++ -std=gnu++11 -D_GNU_SOURCE -I$t -I$top/include"
 	# A second harness, in a scratch copy, whose checks of the old
 	# layout's internal statistics (pmemfile_stats after every case) always
-	# agree: what the cases show of the API alone.
-	sed '/^test_pmemfile_stats_match(/,/^{/ s/^{$/{ return true;/' \
+	# agree and whose listings leave directory sizes out: what the cases
+	# show of the API alone.
+	sed -e '/^test_pmemfile_stats_match(/,/^{/ s/^{$/{ return true;/' \
+		-e 's/^\([[:space:]]*\)check_dir_size)$/\1false)/' \
 		"$t/pmemfile_test.cpp" >harness_nostats.cpp
 	if ! $cxx -c -o harness.o "$t/pmemfile_test.cpp" \
 		>>"$work/build.log" 2>&1 ||
@@ -276,7 +278,8 @@ posix_suite() {
 			posix_case harness_nostats "$name" "$c" && q=$((q + 1))
 		done
 		echo "CASES posix/$name $p/$n" \
-			"(without the statistics checks: $q/$n)"
+			"(without the checks of statistics and directory" \
+			"sizes: $q/$n)"
 		if [ "$p" = "$n" ]; then
 			passed=$((passed + 1))
 		else
