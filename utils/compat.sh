@@ -66,7 +66,7 @@ intercept_suite() {
 	mkdir -p "$w"
 	cd "$w" || return
 
-	if cc_old filter_test "$t/filter_test.c" "$so" $rpath; then
+	if cc_old filter_test "$t/filter_test.c" "$so" "$rpath"; then
 		reason=
 		expect_output syscall_intercept/filter_none 'hooked - allowed' ./filter_test
 		expect_output syscall_intercept/filter_positive 'hooked - allowed' \
@@ -87,7 +87,7 @@ intercept_suite() {
 
 	if cc_old test_clone_thread "$t/test_clone_thread.c" -lpthread &&
 		cc_old test_clone_thread_preload.so -shared -fPIC \
-			"$t/test_clone_thread_preload.c" "$so" $rpath; then
+			"$t/test_clone_thread_preload.c" "$so" "$rpath"; then
 		reason=
 		expect_output syscall_intercept/clone_thread 'clone_hook_child called' \
 			env INTERCEPT_HOOK_CMDLINE_FILTER=test_clone_thread \
@@ -98,7 +98,7 @@ intercept_suite() {
 	fi
 
 	if cc_old intercept_sys_write.so -shared -fPIC \
-		"$t/intercept_sys_write.c" "$so" $rpath &&
+		"$t/intercept_sys_write.c" "$so" "$rpath" &&
 		cc -pie -fPIE -o prog_pie "$t/executable_with_syscall.S" \
 			>>"$work/build.log" 2>&1 &&
 		cc -no-pie -o prog_no_pie "$t/executable_with_syscall.S" \
@@ -145,7 +145,7 @@ intercept_suite() {
 	fi
 	if cc_old hook_test $inc "$t/hook_test.c" &&
 		cc_old hook_test_preload.so -shared -fPIC $inc \
-			"$t/hook_test_preload.c" "$so" $rpath; then
+			"$t/hook_test_preload.c" "$so" "$rpath"; then
 		expect_output syscall_intercept/hook_with_shared '^$' sh -c "
 			LD_PRELOAD=$w/hook_test_preload.so INTERCEPT_ALL_OBJS=1 \
 				./hook_test None log >/dev/null &&
@@ -166,7 +166,7 @@ intercept_suite() {
 		fail syscall_intercept/hook_with_static "does not build"
 	fi
 	if cc_old hook_test_clone_preload.so -shared -fPIC $inc \
-		"$t/hook_test_clone_preload.c" "$so" $rpath &&
+		"$t/hook_test_clone_preload.c" "$so" "$rpath" &&
 		[ -x fork_logging ]; then
 		expect_output syscall_intercept/hook_clone '^$' sh -c "
 			LD_PRELOAD=$w/hook_test_clone_preload.so \
@@ -179,7 +179,7 @@ intercept_suite() {
 	else
 		fail syscall_intercept/hook_clone "does not build"
 	fi
-	if cc_old syscall_format $inc "$t/syscall_format.c" "$so" $rpath; then
+	if cc_old syscall_format $inc "$t/syscall_format.c" "$so" "$rpath"; then
 		expect_output syscall_intercept/syscall_format_logging '^$' sh -c "
 			INTERCEPT_ALL_OBJS=1 ./syscall_format log >/dev/null &&
 			$old_intercept/utils/match.pl -o log \
@@ -197,7 +197,7 @@ intercept_suite() {
 	for x in icap fork_ban syscall_logger; do
 		src=$e/$x.c
 		[ $x = syscall_logger ] && src="$src $e/syscall_desc.c"
-		if cc_old "$x.so" -shared -fPIC -I"$e" $src "$so" $rpath; then
+		if cc_old "$x.so" -shared -fPIC -I"$e" $src "$so" "$rpath"; then
 			expect_output "syscall_intercept/example_$x" '^ok$' \
 				env LD_PRELOAD="$w/$x.so" \
 				SYSCALL_LOG_PATH="$w/$x.log" /bin/echo ok
