@@ -8,6 +8,9 @@
 #   make lint      clang-format check and cppcheck
 #   make install   PREFIX, DESTDIR, LIBDIR, BINDIR, INCLUDEDIR, MANDIR
 #   make deps      check for (and on Debian as root, install) dependencies
+#   make compat OLD_PMEMFILE=DIR OLD_SYSCALL_INTERCEPT=DIR
+#                  build and run the test programs of the discontinued
+#                  projects (checkouts in DIR) against this tree
 #
 # SANITIZE=address,undefined builds with those sanitizers; DEBUG=1 with -O0.
 
@@ -88,7 +91,7 @@ MODULES := intercept pmemfile src/preload src/tools doc utils/bench
 -include $(foreach m,$(MODULES),$(wildcard $(m)/module.mk))
 -include $(sort $(wildcard tests/*/module.mk))
 
-.PHONY: all check bench demo lint install uninstall clean deps
+.PHONY: all check bench demo lint install uninstall clean deps compat
 
 all: $(ALL)
 
@@ -99,6 +102,9 @@ T ?= $(TESTS)
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_PROGRAMS)
 	@utils/run-tests.sh $(B) $(T)
+
+compat: all
+	@utils/compat.sh $(B) "$(OLD_PMEMFILE)" "$(OLD_SYSCALL_INTERCEPT)"
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_PROGRAMS)

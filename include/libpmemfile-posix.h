@@ -140,6 +140,32 @@
 #define PMEMFILE_FL_ZERO_RANGE 0x10
 #define PMEMFILE_FL_INSERT_RANGE 0x20
 
+/* The same flags under the names of the discontinued library. */
+#define PMEMFILE_FALLOC_FL_KEEP_SIZE PMEMFILE_FL_KEEP_SIZE
+#define PMEMFILE_FALLOC_FL_PUNCH_HOLE PMEMFILE_FL_PUNCH_HOLE
+#define PMEMFILE_FALLOC_FL_COLLAPSE_RANGE PMEMFILE_FL_COLLAPSE_RANGE
+#define PMEMFILE_FALLOC_FL_ZERO_RANGE PMEMFILE_FL_ZERO_RANGE
+#define PMEMFILE_FALLOC_FL_INSERT_RANGE PMEMFILE_FL_INSERT_RANGE
+
+/* tv_nsec of pmemfile_utimensat and pmemfile_futimens: the time of the
+ * call, or no change (the kernel's UTIME_NOW and UTIME_OMIT). */
+#define PMEMFILE_UTIME_NOW ((1l << 30) - 1l)
+#define PMEMFILE_UTIME_OMIT ((1l << 30) - 2l)
+
+/* f_flags bits of pmemfile_statfs (the kernel's ST_* mount flags). */
+#define PMEMFILE_ST_RDONLY 1
+#define PMEMFILE_ST_NOSUID 2
+#define PMEMFILE_ST_NODEV 4
+#define PMEMFILE_ST_NOEXEC 8
+#define PMEMFILE_ST_SYNCHRONOUS 16
+#define PMEMFILE_ST_MANDLOCK 64
+#define PMEMFILE_ST_WRITE 128
+#define PMEMFILE_ST_APPEND 256
+#define PMEMFILE_ST_IMMUTABLE 512
+#define PMEMFILE_ST_NOATIME 1024
+#define PMEMFILE_ST_NODIRATIME 2048
+#define PMEMFILE_ST_RELATIME 4096
+
 #define PMEMFILE_RENAME_NOREPLACE (1 << 0)
 #define PMEMFILE_RENAME_EXCHANGE (1 << 1)
 #define PMEMFILE_RENAME_WHITEOUT (1 << 2)
@@ -200,6 +226,18 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname);
 void pmemfile_pool_close(PMEMfilepool *pfp);
 void pmemfile_pool_set_device(PMEMfilepool *pfp, pmemfile_dev_t dev);
 unsigned pmemfile_pool_root_count(PMEMfilepool *pfp);
+
+/*
+ * Kept for programs written for the discontinued library, which closed the
+ * pool between them so that another process could open it: here the pool
+ * stays open (several processes share a pool through libpmemfile.so).
+ * pmemfile_pool_suspend returns 0, or -1 with EINVAL when the pool is
+ * suspended already; pmemfile_pool_resume returns 0 when pathname names
+ * the pool file of pfp, else -1 with errno (EINVAL: not suspended, or
+ * another file; the errno of stat(2) for a path it cannot look up).
+ */
+int pmemfile_pool_suspend(PMEMfilepool *pfp);
+int pmemfile_pool_resume(PMEMfilepool *pfp, const char *pathname);
 const char *pmemfile_errormsg(void);
 
 struct pmemfile_stats {
@@ -421,6 +459,8 @@ uint64_t pmemfile_file_pass(PMEMfilepool *pfp, PMEMfile *file);
 PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id);
 /* After adopting: what the previous image referred to and passed not, goes. */
 void pmemfile_adopt_done(PMEMfilepool *pfp);
+
+#include "libpmemfile-posix-stubs.h"
 
 #ifdef __cplusplus
 }

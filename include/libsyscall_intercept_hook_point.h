@@ -30,18 +30,32 @@ extern int (*intercept_hook_point)(long syscall_number, long arg0, long arg1,
  * Called in the new thread or process right after a clone, clone3, fork or
  * vfork returned 0 there, before the patched code continues.
  */
-extern void (*intercept_hook_point_clone_child)(unsigned long flags,
-						void *child_stack, int *ptid,
-						int *ctid, long newtls);
+extern void (*intercept_hook_point_clone_child)(void);
 
 /*
  * Called in the calling thread after a clone, clone3, fork or vfork
  * returned, with the value the kernel returned (the new id, or -errno).
  */
-extern void (*intercept_hook_point_clone_parent)(unsigned long flags,
-						 void *child_stack, int *ptid,
-						 int *ctid, long newtls,
-						 long returned_pid);
+extern void (*intercept_hook_point_clone_parent)(long pid);
+
+/*
+ * The same two moments, with the arguments of the call that created the
+ * thread or process: its flags (for clone3 those of its struct clone_args
+ * with the exit signal; CLONE_VM | CLONE_VFORK | SIGCHLD for vfork, SIGCHLD
+ * for fork), the new stack (its top, or NULL), the parent and child thread
+ * id pointers and the thread pointer. Where both the hook with arguments
+ * and the one without are set, the one with arguments is called first.
+ * These are additions to the interface of the discontinued library.
+ */
+extern void (*intercept_hook_point_clone_child_args)(unsigned long flags,
+						     void *child_stack,
+						     int *ptid, int *ctid,
+						     long newtls);
+extern void (*intercept_hook_point_clone_parent_args)(unsigned long flags,
+						      void *child_stack,
+						      int *ptid, int *ctid,
+						      long newtls,
+						      long returned_pid);
 
 /*
  * Makes a system call that no hook sees. A hook uses this for the calls it

@@ -147,12 +147,17 @@ static void call_clone_hooks(long nr, const long args[6], long result)
 	}
 
 	if (result == 0) {
+		if (intercept_hook_point_clone_child_args != NULL)
+			intercept_hook_point_clone_child_args(flags, stack,
+							      ptid, ctid, tls);
 		if (intercept_hook_point_clone_child != NULL)
-			intercept_hook_point_clone_child(flags, stack, ptid,
-							 ctid, tls);
-	} else if (intercept_hook_point_clone_parent != NULL) {
-		intercept_hook_point_clone_parent(flags, stack, ptid, ctid, tls,
-						  result);
+			intercept_hook_point_clone_child();
+	} else {
+		if (intercept_hook_point_clone_parent_args != NULL)
+			intercept_hook_point_clone_parent_args(
+			    flags, stack, ptid, ctid, tls, result);
+		if (intercept_hook_point_clone_parent != NULL)
+			intercept_hook_point_clone_parent(result);
 	}
 }
 
@@ -169,8 +174,8 @@ static int is_clone_like(long nr)
 static void log_around_before(const struct patch_site *site, long nr,
 			      const long args[6])
 {
-	if (nr == SYS_exit || nr == SYS_exit_group || nr == SYS_execve ||
-	    nr == SYS_execveat)
+	if (intercept_log_detailed && (nr == SYS_exit || nr == SYS_exit_group ||
+				       nr == SYS_execve || nr == SYS_execveat))
 		intercept_log_syscall(site, nr, args, 0, 0);
 	else
 		intercept_log_before(nr, args);
@@ -186,6 +191,9 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	if (nr == SYS_rt_sigreturn)
 		return (struct intercept_action){(long)regs->site->raw_clone,
 						 1};
+	/* the classic log has a line before each call, the hook's too */
+	if (intercept_log_fd >= 0 && !intercept_log_detailed)
+		intercept_log_classic(regs->site, nr, args, 0, 0);
 
 	if (intercept_hook_point != NULL &&
 	    intercept_hook_point(nr, args[0], args[1], args[2], args[3],

@@ -28,13 +28,17 @@
 PUBLIC int (*intercept_hook_point)(long syscall_number, long arg0, long arg1,
 				   long arg2, long arg3, long arg4, long arg5,
 				   long *result);
-PUBLIC void (*intercept_hook_point_clone_child)(unsigned long flags,
-						void *child_stack, int *ptid,
-						int *ctid, long newtls);
-PUBLIC void (*intercept_hook_point_clone_parent)(unsigned long flags,
-						 void *child_stack, int *ptid,
-						 int *ctid, long newtls,
-						 long returned_pid);
+PUBLIC void (*intercept_hook_point_clone_child)(void);
+PUBLIC void (*intercept_hook_point_clone_parent)(long pid);
+PUBLIC void (*intercept_hook_point_clone_child_args)(unsigned long flags,
+						     void *child_stack,
+						     int *ptid, int *ctid,
+						     long newtls);
+PUBLIC void (*intercept_hook_point_clone_parent_args)(unsigned long flags,
+						      void *child_stack,
+						      int *ptid, int *ctid,
+						      long newtls,
+						      long returned_pid);
 
 int intercept_active;
 
@@ -109,8 +113,10 @@ static const char *object_name(const struct dl_phdr_info *info)
 	const char *name = info->dlpi_name;
 
 	if (name == NULL || name[0] == '\0')
-		name = program_invocation_short_name;
-	return strdup(basename_of(name));
+		name = (const char *)getauxval(AT_EXECFN);
+	if (name == NULL)
+		name = program_invocation_name;
+	return strdup(name);
 }
 
 static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
@@ -261,7 +267,11 @@ static void __attribute__((constructor)) intercept_init(void)
 {
 	const char *trunc = secure_getenv("INTERCEPT_LOG_TRUNC");
 	const char *all = secure_getenv("INTERCEPT_ALL_OBJS");
+	const char *format = secure_getenv("INTERCEPT_LOG_FORMAT");
 	struct object_choice c = {0};
+
+	intercept_log_detailed =
+	    format != NULL && strcmp(format, "detailed") == 0;
 
 	intercept_log_open(secure_getenv("INTERCEPT_LOG"),
 			   trunc == NULL || strcmp(trunc, "0") != 0);

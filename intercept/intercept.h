@@ -13,7 +13,7 @@
  * address of its descriptor into %r11 before calling intercept_entry.
  */
 struct patch_site {
-	const char *object; /* basename of the patched object */
+	const char *object; /* full path of the patched object */
 	uintptr_t offset;   /* of the syscall instruction in the object */
 	void *raw_clone;    /* raw stubs: the real call, then after_clone */
 	void *raw_vfork;

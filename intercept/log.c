@@ -10,6 +10,17 @@
 #include "log.h"
 
 int intercept_log_fd = -1;
+int intercept_log_detailed;
+
+const char *log_basename(const char *path)
+{
+	const char *base = path;
+
+	for (; *path != '\0'; path++)
+		if (*path == '/')
+			base = path + 1;
+	return base;
+}
 
 void log_char(struct log_line *l, char c)
 {
@@ -238,7 +249,11 @@ void intercept_log_syscall(const struct patch_site *site, long nr,
 {
 	struct log_line l = {0};
 
-	log_str(&l, site->object);
+	if (!intercept_log_detailed) {
+		intercept_log_classic(site, nr, args, result, 1);
+		return;
+	}
+	log_str(&l, log_basename(site->object));
 	log_char(&l, ' ');
 	log_hex(&l, site->offset);
 	log_str(&l, " -- ");

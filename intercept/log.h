@@ -13,6 +13,13 @@ struct patch_site;
 /* -1 when INTERCEPT_LOG is not set. */
 extern int intercept_log_fd;
 
+/*
+ * 1 with INTERCEPT_LOG_FORMAT=detailed: one line after each call, decoded
+ * (log.c, log_decode.c); 0 for the discontinued library's lines
+ * (log_classic.c).
+ */
+extern int intercept_log_detailed;
+
 /* A line being built; lines longer than the buffer are cut. */
 struct log_line {
 	size_t len;
@@ -42,6 +49,16 @@ void intercept_log_msg(const char *first, const char *second);
 
 void intercept_log_syscall(const struct patch_site *site, long nr,
 			   const long args[6], long result, int answered);
+
+/*
+ * log_classic.c: a line of the discontinued library's form, before the call
+ * (known 0) or after it, with its result.
+ */
+void intercept_log_classic(const struct patch_site *site, long nr,
+			   const long args[6], long result, int known);
+
+/* The last component of a path. */
+const char *log_basename(const char *path);
 
 /* log_decode.c: the arguments of nr, readable. */
 void log_syscall_args(struct log_line *l, long nr, const long args[6],

@@ -5,7 +5,7 @@
 INTERCEPT_SRC := intercept/intercept.c intercept/dispatch.c \
 	intercept/patcher.c intercept/window.c intercept/trampoline.c \
 	intercept/disasm.c intercept/insn_decode.c intercept/function_bounds.c intercept/log.c \
-	intercept/log_decode.c intercept/plan_cache.c
+	intercept/log_decode.c intercept/log_classic.c intercept/plan_cache.c
 INTERCEPT_OBJ := $(patsubst %.c,$(B)/%.o,$(INTERCEPT_SRC)) \
 	$(B)/intercept/entry.o
 
@@ -32,6 +32,17 @@ $(B)/intercept/syscall_names.inc:
 		sort -t'[' -k2 -n > $@
 
 $(B)/intercept/log_decode.o: $(B)/intercept/syscall_names.inc
+
+# Error names and descriptions, from the kernel headers of the build machine
+# (the comment beside each number).
+$(B)/intercept/errno_names.inc:
+	@mkdir -p $(@D)
+	echo '#include <asm/errno.h>' | $(CC) -M -x c - | tr ' \\' '\n\n' | \
+		grep 'errno.*\.h$$' | xargs sed -n \
+		's|^#define[[:space:]]*\(E[A-Z0-9]*\)[[:space:]]*\([0-9][0-9]*\)[[:space:]]*/\* \(.*\) \*/$$|[\2] = "\1 (\3)",|p' | \
+		sort -t'[' -k2 -n > $@
+
+$(B)/intercept/log_classic.o: $(B)/intercept/errno_names.inc
 
 # The plan cache's salt: a digest of the code that makes the plans.
 $(B)/intercept/plan_salt.h: $(INTERCEPT_SRC) $(wildcard intercept/*.h)

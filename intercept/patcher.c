@@ -71,7 +71,7 @@ static void log_site(const struct patcher *pt, uintptr_t addr, const char *why)
 
 	if (intercept_log_fd < 0)
 		return;
-	log_str(&l, pt->obj->name);
+	log_str(&l, log_basename(pt->obj->name));
 	log_char(&l, ' ');
 	log_hex(&l, addr - pt->obj->base);
 	log_str(&l, " -- syscall not patched: ");

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct patch_object {
-	const char *name; /* basename, for the log; kept while patched */
+	const char *name; /* full path, for the log; kept while patched */
 	uintptr_t base;
 	const ElfW(Phdr) * phdr;
 	int phnum;

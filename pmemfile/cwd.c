@@ -219,12 +219,17 @@ static int do_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 		      PMEMFILE_OPEN_PARENT_SYMLINK_FOLLOW |
 		      PMEMFILE_OPEN_PARENT_ACCESS_MASK))
 		return -EINVAL;
+	/* the access mask's own value names no access check */
+	if ((flags & PMEMFILE_OPEN_PARENT_ACCESS_MASK) ==
+	    PMEMFILE_OPEN_PARENT_ACCESS_MASK)
+		return -EINVAL;
 	struct vinode *start;
 	int r = walk_start(pfp, at, path, &start);
 	if (r)
 		return r;
 	struct walk w;
 	w.stop_at_root = flags & PMEMFILE_OPEN_PARENT_STOP_AT_ROOT;
+	w.stop_at_missing = true;
 	r = walk_parent(&w, pfp, start, path);
 	struct vinode *last = NULL;
 	if (r == 0 && !w.stopped &&

@@ -16,6 +16,7 @@ void pf_set_errormsg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(errormsg, sizeof(errormsg), fmt, ap);
 	va_end(ap);
+	pf_log_message(errormsg);
 }
 
 const char *pmemfile_errormsg(void)

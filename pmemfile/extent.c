@@ -274,10 +274,13 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 }
 
 /* The class for a new extent at off: big enough for want (and, for a
- * growing file, for as much as it holds already), no bigger than room. */
+ * growing file, for as much as it holds already), or of the size
+ * PMEMFILE_BLOCK_SIZE fixes, no bigger than room. */
 static int pick_class(PMEMfilepool *pfp, uint64_t want, uint64_t room)
 {
 	int c = 0;
+	if (pfp->block_size)
+		want = pfp->block_size;
 	while (c < pfp->nclasses - 1 && (EXTENT_MIN << (2 * c)) < want)
 		c++;
 	while (c > 0 && (EXTENT_MIN << (2 * c)) > room)
@@ -310,7 +313,7 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		uint64_t room = i < v->next ? v->ext[i].off - pos : UINT64_MAX;
 		uint64_t want =
 		    ((end - pos) + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
-		if (i == v->next) {
+		if (i == v->next && pfp->overallocate) {
 			uint64_t have = extent_allocated(v);
 			if (want < have)
 				want = have;

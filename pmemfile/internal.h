@@ -124,7 +124,22 @@ struct pmemfilepool {
 	_Atomic int keeper_stop;
 	pthread_mutex_t ofds_lock; /* the list of descriptions */
 	struct ofd *ofds;
+
+	/* env.c: PMEMFILE_BLOCK_SIZE (0: sizes by need) ... */
+	uint64_t block_size;
+	/* ... and whether an append is given room for as much again */
+	int overallocate;
+	/* pmemfile_pool_suspend was called, resume was not yet */
+	int suspended;
+	/* the pool file, which pmemfile_pool_resume must be given */
+	dev_t file_dev;
+	ino_t file_ino;
 };
+
+/* env.c: the block size and overallocation of the environment. */
+void pool_env_read(PMEMfilepool *pfp);
+/* env.c: msg to PMEMFILE_POSIX_LOG_FILE if PMEMFILE_POSIX_LOG_LEVEL >= 1. */
+void pf_log_message(const char *msg);
 
 /* The pid of this process, kept current across fork (share.c). */
 extern pid_t pf_self_pid;

@@ -104,6 +104,7 @@ static int do_link(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 	}
 	struct walk w;
 	w.stop_at_root = false;
+	w.stop_at_missing = false;
 	r = walk_parent(&w, pfp, start, newpath);
 	if (r == 0)
 		r = perm_check(pfp, w.dir->inode, PERM_X, false);

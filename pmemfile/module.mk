@@ -54,11 +54,13 @@ install-pmemfile: $(LIBPMEMFILE_POSIX_SO) $(LIBPMEMFILE_POSIX_A) \
 	$(call PC_FOR,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) \
 		pmemfile/libpmemfile-posix.pc.in \
 		>$(DESTDIR)$(PKGCONFIGDIR)/libpmemfile-posix.pc
-	install -m 644 include/libpmemfile-posix.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/libpmemfile-posix.h \
+		include/libpmemfile-posix-stubs.h $(DESTDIR)$(INCLUDEDIR)/
 
 uninstall-pmemfile:
 	rm -f $(DESTDIR)$(LIBDIR)/libpmemfile-posix.so.0 \
 		$(DESTDIR)$(LIBDIR)/libpmemfile-posix.so \
 		$(DESTDIR)$(LIBDIR)/libpmemfile-posix.a \
 		$(DESTDIR)$(PKGCONFIGDIR)/libpmemfile-posix.pc \
-		$(DESTDIR)$(INCLUDEDIR)/libpmemfile-posix.h
+		$(DESTDIR)$(INCLUDEDIR)/libpmemfile-posix.h \
+		$(DESTDIR)$(INCLUDEDIR)/libpmemfile-posix-stubs.h

@@ -69,6 +69,7 @@ static int name_walk(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 	if (r)
 		return r;
 	w->stop_at_root = false;
+	w->stop_at_missing = false;
 	r = walk_parent(w, pfp, start, path);
 	if (r == 0)
 		r = perm_check(pfp, w->dir->inode, 1, false);

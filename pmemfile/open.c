@@ -160,6 +160,7 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		return r;
 	struct walk w;
 	w.stop_at_root = false;
+	w.stop_at_missing = false;
 	bool created = false;
 	r = walk_parent(&w, pfp, start, path);
 	if (r)

@@ -140,13 +140,16 @@ static void pool_free(PMEMfilepool *pfp)
 
 /*
  * Bytes of the pool file: offsets read from the pool are checked against
- * it. A device DAX has no file size: its size is in sysfs.
+ * it. A device DAX has no file size: its size is in sysfs. The file's
+ * device and inode are kept in pfp for pmemfile_pool_resume.
  */
-static uint64_t pool_file_size(const char *path)
+static uint64_t pool_file_size(PMEMfilepool *pfp, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st))
 		return 0;
+	pfp->file_dev = st.st_dev;
+	pfp->file_ino = st.st_ino;
 	if (!S_ISCHR(st.st_mode))
 		return (uint64_t)st.st_size;
 	char sys[64];
@@ -172,11 +175,12 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	PMEMoid root = pmemobj_root(pop, sizeof(struct pmemfile_super));
 	pfp->uuid_lo = root.pool_uuid_lo;
 	pfp->super = pmemobj_direct(root);
+	pool_env_read(pfp);
 	/* start with the process's umask, as a kernel file system would */
 	pfp->umask = umask(022);
 	umask(pfp->umask);
 	errno = 0;
-	pfp->pool_size = pool_file_size(path);
+	pfp->pool_size = pool_file_size(pfp, path);
 	if (!pfp->pool_size) {
 		int e = errno ? errno : EINVAL;
 		pf_set_errormsg("%s: cannot find the size of the pool", path);
@@ -555,6 +559,35 @@ void pmemfile_pool_set_device(PMEMfilepool *pfp, pmemfile_dev_t dev)
 {
 	if (pfp)
 		pfp->dev = dev;
+}
+
+int pmemfile_pool_suspend(PMEMfilepool *pfp)
+{
+	if (!pfp)
+		return (int)pf_ret(-EFAULT);
+	if (pfp->suspended)
+		return (int)pf_ret(-EINVAL);
+	pfp->suspended = 1;
+	return 0;
+}
+
+int pmemfile_pool_resume(PMEMfilepool *pfp, const char *pathname)
+{
+	struct stat st;
+
+	if (!pfp || !pathname)
+		return (int)pf_ret(-EFAULT);
+	if (!pfp->suspended)
+		return (int)pf_ret(-EINVAL);
+	if (stat(pathname, &st))
+		return -1;
+	if (st.st_dev != pfp->file_dev || st.st_ino != pfp->file_ino) {
+		pf_set_errormsg("%s: not the file of the suspended pool",
+				pathname);
+		return (int)pf_ret(-EINVAL);
+	}
+	pfp->suspended = 0;
+	return 0;
 }
 
 unsigned pmemfile_pool_root_count(PMEMfilepool *pfp)

@@ -123,6 +123,7 @@ static int stat_path(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		return r;
 	struct walk w;
 	w.stop_at_root = false;
+	w.stop_at_missing = false;
 	r = walk_parent(&w, pfp, start, path);
 	if (r == 0)
 		r = w.trailing_slash

@@ -155,6 +155,11 @@ static int walk_buf(struct walk *w)
 		r = walk_lookup(pfp, w->dir, p, len, &child);
 		if (r)
 			return r;
+		if (!child && w->stop_at_missing) {
+			w->stopped = true;
+			w->rest = p;
+			return 0;
+		}
 		if (!child)
 			return -ENOENT;
 		if (vinode_is_lnk(child)) {
@@ -248,6 +253,7 @@ int walk_path(PMEMfilepool *pfp, PMEMfile *at, const char *path, bool follow,
 		return r;
 	struct walk w;
 	w.stop_at_root = false;
+	w.stop_at_missing = false;
 	r = walk_parent(&w, pfp, start, path);
 	if (r == 0) {
 		r = walk_last(&w, follow, out);

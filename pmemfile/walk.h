@@ -23,6 +23,10 @@ struct walk {
 	/* Stop where the walk would leave the pool: ".." at the root or an
 	 * absolute symlink. rest is then the path left to resolve. */
 	bool stop_at_root;
+	/* Stop at the first component that does not exist, also in the
+	 * middle of the path (pmemfile_open_parent): rest is then the path
+	 * from that component on, and dir the deepest directory found. */
+	bool stop_at_missing;
 	bool stopped;
 	const char *rest;
 	char buf[PMEMFILE_PATH_MAX + 1];

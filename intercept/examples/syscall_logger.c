@@ -16,7 +16,7 @@
  * dup2 onto it moves it first (one more call).
  * The calls that cannot be made from inside a hook are passed to the
  * kernel: the clone family (the child returns on another stack; the line is
- * written by the clone_parent hook, with the new id), and exit/exit_group
+ * written by the clone_parent_args hook, with the new id), and exit/exit_group
  * (logged first, as they never return). execve is logged before it is made
  * (its pointers as numbers) and, if it fails, once more with its result.
  */
@@ -348,7 +348,7 @@ static __attribute__((constructor)) void logger_init(void)
 		logger_owns_fd = 1;
 	}
 	current_pid();
-	intercept_hook_point_clone_child = logger_clone_child;
-	intercept_hook_point_clone_parent = logger_clone_parent;
+	intercept_hook_point_clone_child_args = logger_clone_child;
+	intercept_hook_point_clone_parent_args = logger_clone_parent;
 	intercept_hook_point = logger_hook;
 }

@@ -257,8 +257,8 @@ static __attribute__((constructor)) void preload_init(void)
 	exec_env_init();
 	pthread_atfork(preload_fork_prepare, preload_fork_done,
 		       preload_fork_done);
-	intercept_hook_point_clone_child = preload_clone_child;
-	intercept_hook_point_clone_parent = preload_clone_parent;
+	intercept_hook_point_clone_child_args = preload_clone_child;
+	intercept_hook_point_clone_parent_args = preload_clone_parent;
 	intercept_hook_point = preload_hook;
 	exec_fds_adopt();
 	if (cd != NULL && cd[0] != '\0')

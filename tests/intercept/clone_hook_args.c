@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * clone_hook_args.c -- both clone hooks receive the flags of the call that
- * created the thread or process (for clone3, those of its struct
- * clone_args; for vfork, CLONE_VM | CLONE_VFORK), in the parent and in the
- * child alike.
+ * clone_hook_args.c -- both clone hooks with arguments
+ * (intercept_hook_point_clone_child_args and _parent_args) receive the
+ * flags of the call that created the thread or process (for clone3, those
+ * of its struct clone_args; for vfork, CLONE_VM | CLONE_VFORK), in the
+ * parent and in the child alike.
  */
 #include <pthread.h>
 #include <sched.h>

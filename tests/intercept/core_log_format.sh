@@ -1,9 +1,11 @@
 #!/bin/sh
-# INTERCEPT_LOG lines decode the common calls: paths quoted, open flags,
-# modes, mmap protections and flags by name, data shown and cut after 32
-# bytes with "...", results in decimal (addresses in hex), a call answered
-# by the hook marked so, the site as object and offset.
+# INTERCEPT_LOG_FORMAT=detailed lines decode the common calls: paths
+# quoted, open flags, modes, mmap protections and flags by name, data shown
+# and cut after 32 bytes with "...", results in decimal (addresses in hex),
+# a call answered by the hook marked so, the site as object and offset.
 . "$TEST_TOP/tests/intercept/lib.sh"
+# The detailed form (the classic one has its test, log_classic).
+export INTERCEPT_LOG_FORMAT=detailed
 
 head -c 100 /dev/zero | tr '\0' 'x' >long
 LD_PRELOAD=$HOOK TEST_HOOK_GETPPID=4321 INTERCEPT_LOG=$PWD/log \

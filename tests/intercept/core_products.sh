@@ -12,7 +12,9 @@ PC=$TEST_BUILD/lib/pkgconfig/libsyscall_intercept.pc
 cat >want <<'NAMES'
 intercept_hook_point
 intercept_hook_point_clone_child
+intercept_hook_point_clone_child_args
 intercept_hook_point_clone_parent
+intercept_hook_point_clone_parent_args
 syscall_hook_in_process_allowed
 syscall_no_intercept
 NAMES

@@ -62,8 +62,8 @@ void hook_count_reset(void)
 {
 	intercept_hook_point = NULL;
 	memset(&hook_count, 0, sizeof(hook_count));
-	intercept_hook_point_clone_child = hook_count_child;
-	intercept_hook_point_clone_parent = hook_count_parent;
+	intercept_hook_point_clone_child_args = hook_count_child;
+	intercept_hook_point_clone_parent_args = hook_count_parent;
 	intercept_hook_point = hook_count_syscall;
 }
 

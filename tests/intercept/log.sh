@@ -1,9 +1,11 @@
 #!/bin/sh
-# INTERCEPT_LOG: one line per call with its name, quoted path, readable
-# flags, abbreviated buffers and result;
+# INTERCEPT_LOG_FORMAT=detailed: one line per call with its name, quoted
+# path, readable flags, abbreviated buffers and result;
 # a trailing '-' puts one log per process, named after its pid;
 # INTERCEPT_LOG_TRUNC=0 appends to an existing log instead of truncating it.
 . "$TEST_TOP/tests/intercept/lib.sh"
+# The detailed form (the classic one has its test, log_classic).
+export INTERCEPT_LOG_FORMAT=detailed
 
 echo hello >input
 

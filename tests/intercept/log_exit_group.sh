@@ -2,6 +2,8 @@
 # INTERCEPT_LOG logs every call, also those that never return: exit_group
 # (with its status) and execve.
 . "$TEST_TOP/tests/intercept/lib.sh"
+# The detailed form (the classic one has its test, log_classic).
+export INTERCEPT_LOG_FORMAT=detailed
 
 LD_PRELOAD=$LIB INTERCEPT_LOG=$PWD/log sh -c 'exit 3'
 [ $? = 3 ] || fail "sh -c 'exit 3' under the library: status not 3"

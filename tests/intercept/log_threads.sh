@@ -2,6 +2,8 @@
 # INTERCEPT_LOG from 8 threads making 1600 calls at once: no line lost, cut
 # or mixed with another.
 . "$TEST_TOP/tests/intercept/lib.sh"
+# The detailed form (the classic one has its test, log_classic).
+export INTERCEPT_LOG_FORMAT=detailed
 
 # The default size of threads: 8 threads, 200 calls each.
 INTERCEPT_LOG=$PWD/log env -u STRESS "$TB/threads" >/dev/null ||

@@ -28,6 +28,18 @@ $(eval $(call ti_program,vector_regs,$(TIB)/hook_count.o $(TIB)/libvector_asm.so
 
 $(eval $(call ti_program,clone_raw,$(TIB)/hook_count.o $(TIB)/libclone_asm.so,$(TIB)/libclone_asm.so $(TI_ASM_RPATH)))
 
+# Written for the clone hooks of the discontinued library; built as C (with
+# the -Werror of every build) and as C++.
+$(eval $(call ti_program,clone_hooks_old,,-lpthread))
+TEST_PROGRAMS += $(TIB)/clone_hooks_old_cxx
+$(TIB)/clone_hooks_old_cxx: $(TI)/clone_hooks_old.c $(LIBSYSCALL_INTERCEPT_SO)
+	$(CXX) $(OPTFLAGS) -x c++ -std=gnu++17 -Iinclude -Wall -Wextra -Werror \
+		$(LDFLAGS) -o $@ $< -x none $(LIBSYSCALL_INTERCEPT_SO) \
+		-lpthread $(RPATH)
+
+# Makes fixed calls and prints their classic log lines, for log_classic.sh.
+$(eval $(call ti_program,log_classic_prog,,-ldl))
+
 TI_ASM_LIBS := $(TIB)/libregs_asm.so $(TIB)/libsites_asm.so \
 	$(TIB)/libvector_asm.so $(TIB)/libclone_asm.so
 $(TI_ASM_LIBS): $(TIB)/lib%_asm.so: $(TIB)/%_asm.o
@@ -63,7 +75,8 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
 	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
-	log_exit_group log_fd mixed_threads
+	log_exit_group log_fd mixed_threads clone_hooks_old \
+	clone_hooks_old_cxx log_classic
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk

@@ -2,7 +2,10 @@
 /*
  * core_open_parent -- pmemfile_open_parent reports where a path leaves the
  * pool (".." at the root, an absolute symlink) with
- * PMEMFILE_OPEN_PARENT_STOP_AT_ROOT, and resolves inside it without.
+ * PMEMFILE_OPEN_PARENT_STOP_AT_ROOT, and resolves inside it without; where
+ * a component is missing, it gives the deepest directory found and the
+ * path from the missing component on; the access mask's own value is
+ * refused.
  */
 #include <libpmemfile-posix.h>
 #include <unistd.h>
@@ -69,9 +72,9 @@ int main(void)
 	/* an absolute symlink in the middle: the rest starts with "/" */
 	dir_is(parent("/a/abs/more", rest, stop), "/a");
 	rest_is(rest, "/etc/passwd/more");
-	/* without STOP_AT_ROOT it stays in the pool (and is not there) */
-	CORE_TRUE(!parent("/a/abs/more", rest, 0));
-	CORE_EQ(errno, ENOENT);
+	/* without STOP_AT_ROOT it stays in the pool, where /etc is missing */
+	dir_is(parent("/a/abs/more", rest, 0), "/");
+	rest_is(rest, "etc/passwd/more");
 	/* a relative symlink is followed inside the pool */
 	dir_is(parent("/a/rel/z", rest, stop), "/a/b");
 	rest_is(rest, "z");
@@ -83,9 +86,24 @@ int main(void)
 	dir_is(parent("/a/abs", rest, stop), "/a");
 	rest_is(rest, "abs");
 
-	/* errors of the walk */
-	CORE_TRUE(!parent("/nope/x", rest, stop));
-	CORE_EQ(errno, ENOENT);
+	/* a missing component: the deepest directory and the rest */
+	dir_is(parent("/nope/x", rest, stop), "/");
+	rest_is(rest, "nope/x");
+	dir_is(parent("/a/b/gone/deeper/name/", rest, 0), "/a/b");
+	rest_is(rest, "gone/deeper/name/");
+	dir_is(parent("/a/rel/gone/z", rest, stop), "/a/b");
+	rest_is(rest, "gone/z");
+
+	/* errors */
+	CORE_EQ(pmemfile_mknodat(p, PMEMFILE_AT_CWD, "/a/file",
+				 PMEMFILE_S_IFREG | 0644, 0),
+		0);
+	CORE_TRUE(!parent("/a/file/x/y", rest, 0));
+	CORE_EQ(errno, ENOTDIR);
+	CORE_TRUE(!parent("/a/b/c", rest, PMEMFILE_OPEN_PARENT_ACCESS_MASK));
+	CORE_EQ(errno, EINVAL);
+	CORE_TRUE(!parent("/a/b/c", rest, 1 << 5));
+	CORE_EQ(errno, EINVAL);
 	char small[4] = "/a/";
 	CORE_TRUE(pmemfile_open_parent(p, PMEMFILE_AT_CWD, small, 2, 0) ==
 		  NULL);

@@ -11,7 +11,7 @@ TP_HARNESS := $(addprefix $(B)/$(TP)/,ref.o ref_run.o ref_kernel.o \
 TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 	ref_unlink ref_link ref_symlink ref_rename ref_cwd ref_truncate \
 	ref_fcntl ref_perm ref_path getdents_stable
-TP_OTHER := pool_lifecycle pool_foreign pool_full orphan crash threads \
+TP_OTHER := pool_lifecycle pool_foreign pool_full orphan crash threads compat_api \
 	big_dir getdents_race dir_hint
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
@@ -31,6 +31,9 @@ $(eval $(call tp_program,crash,$(B)/$(TP)/crash_model.o))
 TP_REGISTERED := $(TP_REF) $(TP_OTHER)
 TESTS += $(addprefix $(TP)/,$(TP_REGISTERED))
 TEST_PROGRAMS += $(addprefix $(B)/$(TP)/,$(TP_REGISTERED))
+
+# The installed headers build a program of the discontinued library's API.
+$(eval $(call sh_test,$(TP)/compat_install))
 
 .PHONY: pmemfile-tests
 pmemfile-tests: $(addprefix $(B)/$(TP)/,$(TP_REF) $(TP_OTHER))
