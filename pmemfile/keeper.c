@@ -89,9 +89,10 @@ static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
 static void krelease_all(PMEMfilepool *pfp, int p)
 {
 	struct share_proc *sp = &pfp->share->proc[p];
+	struct share_refs *sr = &pfp->share->refs[p];
 	pid_t pid = atomic_load(&sp->pid);
 	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
-		uint64_t bits = atomic_load(&sp->bits[w]);
+		uint64_t bits = atomic_load(&sr->bits[w]);
 		while (bits) {
 			uint32_t b = (uint32_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
@@ -498,7 +499,7 @@ static void kdrop_own_slot(PMEMfilepool *pfp)
 		if (atomic_load(&s->proc[p].pid) != me)
 			continue;
 		for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
-			uint64_t bits = atomic_load(&s->proc[p].bits[w]);
+			uint64_t bits = atomic_load(&s->refs[p].bits[w]);
 			while (bits) {
 				uint32_t b = (uint32_t)__builtin_ctzll(bits);
 				bits &= bits - 1;

@@ -479,7 +479,12 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	PMEMfilepool *pfp = remote_pool_new(pathname);
 	if (!pfp) /* no segment (e.g. no /dev/shm): this process alone */
 		return pool_open_local(pathname);
-	int r = share_elect(pfp, true);
+	/*
+	 * A holder is trusted to be alive: a dead one is found out when it
+	 * does not answer (remote.c), which is rare, and the check costs a
+	 * process start a few system calls.
+	 */
+	int r = atomic_load(&pfp->share->holder) ? 0 : share_elect(pfp, true);
 	if (r == 1) {
 		r = pool_take_over(pfp);
 		share_elected(pfp, r);

@@ -40,7 +40,8 @@ PMEMfilepool *remote_pool_new(const char *path)
 	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
 	if (!pfp)
 		return NULL;
-	pfp->path = realpath(path, NULL);
+	/* the segment is named by the pool file, not by this path */
+	pfp->path = path[0] == '/' ? strdup(path) : realpath(path, NULL);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->ofds_lock, NULL);
 	pfp->proc = -1;
@@ -84,15 +85,17 @@ static int wait_for_keeper(PMEMfilepool *pfp)
 	return -EIO;
 }
 
-int remote_ready(PMEMfilepool *pfp)
+/* remote_ready; with suspect, the holder did not answer: is it alive? */
+static int ready(PMEMfilepool *pfp, bool suspect)
 {
 	struct share_seg *s = pfp->share;
 	pid_t me = share_self();
 
 	for (;;) {
 		pid_t h = atomic_load(&s->holder);
-		if (h && h != me)
+		if (h && h != me && !suspect)
 			return 0;
+		suspect = false;
 		int r = share_elect(pfp, may_hold(pfp));
 		if (r == 0)
 			continue;
@@ -115,6 +118,11 @@ int remote_ready(PMEMfilepool *pfp)
 		if (r)
 			return r;
 	}
+}
+
+int remote_ready(PMEMfilepool *pfp)
+{
+	return ready(pfp, false);
 }
 
 static void rc_cred(PMEMfilepool *pfp, struct share_cred *c)
@@ -240,7 +248,7 @@ static void rc_holder_gone(struct rcall *rc)
 	uint32_t posted = CHAN_POSTED;
 	/* not taken yet: take it back, find a holder, post it again */
 	if (atomic_compare_exchange_strong(&c->state, &posted, CHAN_CLAIMED)) {
-		int r = remote_ready(rc->pfp);
+		int r = ready(rc->pfp, true);
 		if (r == 1) {
 			c->ret = RC_LOCAL;
 			atomic_store(&c->state, CHAN_DONE);
@@ -419,6 +427,19 @@ PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)
 	return rc_handle(pfp, id);
 }
 
+/* The call, run here: this process became the holder meanwhile. */
+static ssize_t local_rw(PMEMfilepool *pfp, PMEMfile *file,
+			const struct iovec *iov, int iovcnt, bool write,
+			bool positional, off_t offset)
+{
+	if (write)
+		return positional
+			   ? pmemfile_pwritev(pfp, file, iov, iovcnt, offset)
+			   : pmemfile_writev(pfp, file, iov, iovcnt);
+	return positional ? pmemfile_preadv(pfp, file, iov, iovcnt, offset)
+			  : pmemfile_readv(pfp, file, iov, iovcnt);
+}
+
 ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		  int iovcnt, bool write, bool positional, off_t offset)
 {
@@ -445,16 +466,8 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		struct rcall rc;
 		int64_t r = rc_begin(&rc, pfp, write ? OP_WRITE : OP_READ);
 		if (r == RC_LOCAL && done == 0)
-			return write ? (positional
-					    ? pmemfile_pwritev(pfp, file, iov,
-							       iovcnt, offset)
-					    : pmemfile_writev(pfp, file, iov,
-							      iovcnt))
-				     : (positional
-					    ? pmemfile_preadv(pfp, file, iov,
-							      iovcnt, offset)
-					    : pmemfile_readv(pfp, file, iov,
-							     iovcnt));
+			return local_rw(pfp, file, iov, iovcnt, write,
+					positional, offset);
 		if (r < 0 || r == RC_LOCAL) {
 			if (done)
 				return (ssize_t)done;
@@ -488,6 +501,11 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		}
 		if (r == 0)
 			r = rc_run(&rc);
+		if (r == RC_LOCAL && done == 0) {
+			rc_end(&rc);
+			return local_rw(pfp, file, iov, iovcnt, write,
+					positional, offset);
+		}
 		if (r == RC_LOCAL)
 			r = -EIO;
 		if (r > 0 && !write) {
@@ -724,6 +742,9 @@ int remote_getdents(PMEMfilepool *pfp, PMEMfile *file, void *dirp,
 	rc.c->arg[0] = count < SHARE_WINDOW ? count : SHARE_WINDOW;
 	rc.c->arg[1] = is64;
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return is64 ? pmemfile_getdents64(pfp, file, dirp, count)
+			    : pmemfile_getdents(pfp, file, dirp, count);
 	if (r > 0)
 		rc_out(&rc, dirp, (size_t)r);
 	return (int)r;
@@ -798,6 +819,8 @@ ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = rc_path(&rc, dir, path);
 	rc.c->arg[0] = (int64_t)size;
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_readlinkat(pfp, dir, path, buf, size);
 	if (r > 0)
 		rc_out(&rc, buf, (size_t)r);
 	return r;
@@ -825,6 +848,10 @@ int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	if (r >= 0 && !by_file && path)
 		r = rc_path(&rc, dir, path);
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return by_file ? pmemfile_futimens(pfp, dir, times)
+			       : pmemfile_utimensat(pfp, dir, path, times,
+						    flags);
 	return (int)r;
 }
 
@@ -850,6 +877,9 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 	rc.c->arg[3] = off_out ? *off_out : 0;
 	rc.c->arg[4] = (off_in ? 1 : 0) | (off_out ? 2 : 0);
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_copy_file_range(pfp, in, off_in, out, off_out,
+						len, flags);
 	if (r > 0) {
 		if (off_in)
 			*off_in += r;
@@ -872,6 +902,8 @@ int remote_statfs(PMEMfilepool *pfp, struct statfs *buf)
 	if (!buf)
 		r = -EFAULT;
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_statfs(pfp, buf);
 	if (r == 0)
 		rc_out(&rc, buf, sizeof(*buf));
 	return (int)r;
@@ -889,7 +921,9 @@ void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 	if (r < 0)
 		return;
 	RC_CALL(&rc, r);
-	if (r == 0)
+	if (r == RC_LOCAL)
+		pmemfile_stats(pfp, stats);
+	else if (r == 0)
 		rc_out(&rc, stats, sizeof(*stats));
 }
 
@@ -906,6 +940,8 @@ char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size)
 	r = rc_file(&rc, 0, dir);
 	rc.c->arg[0] = (int64_t)(size ? size : PMEMFILE_PATH_MAX);
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_get_dir_path(pfp, dir, buf, size);
 	if (r < 0)
 		return NULL;
 	if (!buf) {
@@ -991,6 +1027,9 @@ PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
 	rc.c->arg[0] = offset;
 	rc.c->arg[1] = (int64_t)length;
 	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_pin_pages(pfp, file, offset, length,
+					  pool_offsets);
 	if (r == -1)
 		return NULL;
 	rc_out(&rc, pool_offsets, length / 4096 * sizeof(uint64_t));
@@ -1046,9 +1085,9 @@ void pmemfile_adopt_done(PMEMfilepool *pfp)
 	uint16_t *c = crefs(pfp);
 	if (p < 0 || !c)
 		return;
-	struct share_proc *sp = &pfp->share->proc[p];
+	struct share_refs *sr = &pfp->share->refs[p];
 	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
-		uint64_t bits = atomic_load(&sp->bits[w]);
+		uint64_t bits = atomic_load(&sr->bits[w]);
 		while (bits) {
 			uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
 			bits &= bits - 1;

@@ -67,12 +67,14 @@ uint64_t share_start_time(pid_t pid)
 	/* the fields after the command, which may hold anything but ')' */
 	char *p = strrchr(buf, ')');
 	unsigned long long start = 0;
+	char state = 0;
 	if (!p || sscanf(p + 2,
-			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+			 "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
 			 "%*d %*d %*d %*d %*d %*d %llu",
-			 &start) != 1)
+			 &state, &start) != 2)
 		return 0;
-	return start;
+	/* a zombie holds nothing any more */
+	return state == 'Z' || state == 'X' ? 0 : start;
 }
 
 static pid_t self_start_pid;
@@ -191,8 +193,10 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 	struct stat st;
 	int r = fstat(fd, &st) ? -errno : 0;
 	/* a new file is sized by the first process; 0 bytes reads as zeros */
-	if (r == 0 && (size_t)st.st_size != sizeof(struct share_seg))
+	if (r == 0 && st.st_size == 0)
 		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
+	else if (r == 0 && (size_t)st.st_size != sizeof(struct share_seg))
+		r = -EPROTO; /* another version of the library's */
 	void *p = MAP_FAILED;
 	if (r == 0)
 		p = mmap(NULL, sizeof(struct share_seg), PROT_READ | PROT_WRITE,
@@ -304,20 +308,20 @@ int share_proc(PMEMfilepool *pfp)
 
 bool share_has(struct share_seg *s, int p, uint32_t d)
 {
-	return (atomic_load(&s->proc[p].bits[d / 64]) >> (d % 64)) & 1;
+	return (atomic_load(&s->refs[p].bits[d / 64]) >> (d % 64)) & 1;
 }
 
 void share_ref(struct share_seg *s, int p, uint32_t d)
 {
 	uint64_t bit = 1ULL << (d % 64);
-	if (!(atomic_fetch_or(&s->proc[p].bits[d / 64], bit) & bit))
+	if (!(atomic_fetch_or(&s->refs[p].bits[d / 64], bit) & bit))
 		atomic_fetch_add(&s->desc[d].procs, 1);
 }
 
 bool share_unref(struct share_seg *s, int p, uint32_t d)
 {
 	uint64_t bit = 1ULL << (d % 64);
-	if (!(atomic_fetch_and(&s->proc[p].bits[d / 64], ~bit) & bit))
+	if (!(atomic_fetch_and(&s->refs[p].bits[d / 64], ~bit) & bit))
 		return false;
 	return atomic_fetch_sub(&s->desc[d].procs, 1) == 1;
 }
@@ -377,7 +381,7 @@ static void share_forget_dead(struct share_seg *s)
 		atomic_store(&s->desc[i].procs, 0);
 	}
 	for (int i = 0; i < SHARE_PROCS; ++i)
-		memset((void *)s->proc[i].bits, 0, sizeof(s->proc[i].bits));
+		memset((void *)s->refs[i].bits, 0, sizeof(s->refs[i].bits));
 	for (int i = 0; i < SHARE_CHANNELS; ++i) {
 		uint32_t st = atomic_load(&s->chan[i].state);
 		if (st == CHAN_TAKEN) {
@@ -548,7 +552,7 @@ void pmemfile_process_forked(void)
 		pfp->proc = to;
 		pfp->proc_pid = me;
 		for (uint32_t w = 0; to >= 0 && w < SHARE_DESCS / 64; ++w) {
-			uint64_t bits = atomic_load(&s->proc[from].bits[w]);
+			uint64_t bits = atomic_load(&s->refs[from].bits[w]);
 			while (bits) {
 				uint32_t b = (uint32_t)__builtin_ctzll(bits);
 				bits &= bits - 1;

@@ -135,6 +135,10 @@ struct share_proc {
 	_Atomic int32_t pid; /* 0: free */
 	uint32_t pad;
 	_Atomic uint64_t start; /* the process's start time (pids are reused) */
+};
+
+/* The descriptions process slot i refers to: a bit each. */
+struct share_refs {
 	_Atomic uint64_t bits[SHARE_DESCS / 64];
 };
 
@@ -156,7 +160,8 @@ struct share_seg {
 	_Atomic uint64_t handovers;
 	char pad[64];
 	struct share_desc desc[SHARE_DESCS];
-	struct share_proc proc[SHARE_PROCS];
+	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
+	struct share_refs refs[SHARE_PROCS];
 	struct share_chan chan[SHARE_CHANNELS];
 };
 
