@@ -484,7 +484,14 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	 * does not answer (remote.c), which is rare, and the check costs a
 	 * process start a few system calls.
 	 */
-	int r = atomic_load(&pfp->share->holder) ? 0 : share_elect(pfp, true);
+	pid_t h = atomic_load(&pfp->share->holder);
+	int r = h ? 0 : share_elect(pfp, true);
+	if (h == share_self()) {
+		/* as libpmemobj's lock says: one handle per process */
+		pf_set_errormsg("%s: the pool is open in this process already",
+				pathname);
+		r = -EAGAIN;
+	}
 	if (r == 1) {
 		r = pool_take_over(pfp);
 		share_elected(pfp, r);
