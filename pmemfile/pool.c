@@ -116,12 +116,9 @@ static void pool_populate(PMEMfilepool *pfp)
 static void pool_free(PMEMfilepool *pfp)
 {
 	pthread_rwlock_destroy(&pfp->cred_lock);
-	pthread_mutex_destroy(&pfp->ialloc_lock);
 	pthread_mutex_destroy(&pfp->orphan_lock);
 	pthread_mutex_destroy(&pfp->rename_lock);
 	cred_fini(pfp);
-	free(pfp->free_inodes);
-	inode_arrays_free(pfp);
 	free((void *)pfp->populated);
 	direct_fini(pfp);
 	free(pfp);
@@ -191,7 +188,6 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
 	direct_init(pfp, path);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
-	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);
 	pthread_mutex_init(&pfp->rename_lock, NULL);
 	if (cred_init(pfp)) {
@@ -202,19 +198,20 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	return pfp;
 }
 
-/* The volatile state of an opened (or fresh) pool. */
-static int pool_mount(PMEMfilepool *pfp)
+/*
+ * The volatile state of an opened pool: nothing here reads the pool in
+ * proportion to what it holds (indexes are built on first use).
+ */
+static int pool_mount(PMEMfilepool *pfp, const char *path)
 {
 	int r = pool_register_classes(pfp->pop, pfp->pool_size, pfp->class_id,
 				      &pfp->nclasses);
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
-		r = inode_arrays_load(pfp);
+		r = inode_alloc_open(pfp, path);
 	if (r == 0)
 		r = orphan_reclaim(pfp);
-	if (r == 0)
-		r = inode_slots_scan(pfp);
 	if (r)
 		return r;
 	pfp->root = vinode_get(pfp, pfp->super->root);
@@ -226,18 +223,15 @@ static int pool_mount(PMEMfilepool *pfp)
 
 static int super_init(PMEMfilepool *pfp)
 {
-	uint64_t ino;
-	int r = inode_reserve(pfp, &ino);
-	if (r)
-		return r;
 	volatile int err = 0;
 	struct pmemfile_super *s = pfp->super;
 	TX_BEGIN(pfp->pop)
 	{
-		struct pmemfile_inode *in =
-		    inode_init(pfp, ino, S_IFDIR | 0777);
-		dir_init(in, ino);
 		tx_add(pfp, s, sizeof(*s));
+		inode_alloc_format(pfp);
+		struct pmemfile_inode *in = inode_new(pfp, S_IFDIR | 0777);
+		uint64_t ino = pf_off(pfp, in);
+		dir_init(in, ino);
 		memset(s->magic, 0, sizeof(s->magic));
 		strcpy(s->magic, PMEMFILE_SUPER_MAGIC);
 		s->version = PMEMFILE_LAYOUT_VERSION;
@@ -285,8 +279,6 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		    : -errno;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
-	if (r == 0)
-		r = inode_arrays_load(pfp); /* none yet: the page map */
 	if (r == 0)
 		r = super_init(pfp);
 	if (r == 0) {
@@ -389,7 +381,7 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
 		pfp = pool_new(pop, pathname);
-		r = pfp ? pool_mount(pfp) : -errno;
+		r = pfp ? pool_mount(pfp, pathname) : -errno;
 	}
 	if (r) {
 		if (pfp) {

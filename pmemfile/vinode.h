@@ -81,8 +81,7 @@ struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off);
 void vinode_put(PMEMfilepool *pfp, struct vinode *v);
 /* Whether v has references other than the caller's one. */
 bool vinode_shared(PMEMfilepool *pfp, struct vinode *v);
-/* After a committed inode_free of v: takes v out of the cache and gives
- * its slot back. */
+/* After a committed inode_free of v: takes v out of the cache. */
 void vinode_forget(PMEMfilepool *pfp, struct vinode *v);
 
 static inline void vinode_rdlock(struct vinode *v)

@@ -55,6 +55,7 @@
 	X(pmemobj_tx_xalloc)			\
 	X(pmemobj_tx_free)			\
 	X(pmemobj_tx_add_range_direct)		\
+	X(pmemobj_tx_lock)			\
 	X(_pobj_debug_notice)			\
 	X(pmem_is_pmem)
 // clang-format on
