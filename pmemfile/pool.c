@@ -10,16 +10,13 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cred.h"
 #include "dir.h"
 #include "direct.h"
 #include "inode.h"
 #include "vinode.h"
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 /*
  * The extent classes: one unit each, 4 KiB-aligned, no header, so that
@@ -99,18 +96,23 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 }
 
 /*
- * A new pool file has its pages reserved but not yet filled: the first
- * write to each page would fault and zero it. Doing that once at creation,
- * for the whole file, keeps page faults out of later writes.
+ * A new pool file of size bytes, sparse: pmemobj_create would allocate
+ * every block (posix_fallocate), which on /dev/shm fills every page (16
+ * GiB: 23 s, and 16 GiB of memory from then on). Blocks are allocated as
+ * the pool uses them; extent.c allocates a big extent's 4 MiB regions in
+ * one call each. libpmemobj's fallocate.at_create, which would allocate
+ * the file given to it, is off around its pmemobj_create.
  */
-static void pool_populate(PMEMfilepool *pfp)
+static int pool_file_create(const char *path, size_t size, mode_t mode)
 {
-	size_t regions = pfp->pool_size / (4 << 20);
-	if (!pfp->populated ||
-	    madvise(pfp->base, regions * (4 << 20), MADV_POPULATE_WRITE))
-		return; /* an older kernel: pages fault in as they are used */
-	for (size_t r = 0; r < regions; r++)
-		pfp->populated[r] = 1;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	int r = ftruncate(fd, (off_t)size) ? -errno : 0;
+	close(fd);
+	if (r)
+		unlink(path);
+	return r;
 }
 
 static void pool_free(PMEMfilepool *pfp)
@@ -262,18 +264,41 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		errno = EFAULT;
 		return NULL;
 	}
+	/* a size libpmemobj refuses is left to it to refuse */
+	size_t objsize = poolsize;
+	if (poolsize >= PMEMOBJ_MIN_POOL) {
+		int fr = pool_file_create(pathname, poolsize, mode);
+		if (fr) {
+			pf_set_errormsg("cannot create pool %s: %s", pathname,
+					strerror(-fr));
+			errno = -fr;
+			return NULL;
+		}
+		objsize = 0; /* the size of the file made */
+	}
+	int fallocate_at_create = 1, off = 0;
+	if (objsize == 0)
+		(void)pmemobj_ctl_get(NULL, "fallocate.at_create",
+				      &fallocate_at_create);
+	if (objsize == 0 && poolsize)
+		(void)pmemobj_ctl_set(NULL, "fallocate.at_create", &off);
 	PMEMobjpool *pop =
-	    pmemobj_create(pathname, PMEMFILE_LAYOUT_NAME, poolsize, mode);
+	    pmemobj_create(pathname, PMEMFILE_LAYOUT_NAME, objsize, mode);
+	int e = errno;
+	if (objsize == 0 && poolsize)
+		(void)pmemobj_ctl_set(NULL, "fallocate.at_create",
+				      &fallocate_at_create);
+	errno = e;
 	if (!pop) {
 		int e = errno;
 		pf_set_errormsg("cannot create pool %s: %s", pathname,
 				pmemobj_errormsg());
+		if (objsize != poolsize)
+			unlink(pathname);
 		errno = e;
 		return NULL;
 	}
 	PMEMfilepool *pfp = pool_new(pop, pathname);
-	if (pfp)
-		pool_populate(pfp);
 	int r = pfp ? pool_register_classes(pfp->pop, pfp->pool_size,
 					    pfp->class_id, &pfp->nclasses)
 		    : -errno;

@@ -31,6 +31,7 @@
 	X(pmemobj_close)			\
 	X(pmemobj_errormsg)			\
 	X(pmemobj_ctl_set)			\
+	X(pmemobj_ctl_get)			\
 	X(pmemobj_root)				\
 	X(pmemobj_root_size)			\
 	X(pmemobj_direct)			\
