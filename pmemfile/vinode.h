@@ -60,6 +60,13 @@ struct vinode {
 	 * zero one sends the lookup to the table.
 	 */
 	uint64_t *dhint;
+	/*
+	 * Lookups by a stat in this directory while it had no hint: the
+	 * hint is built once they pass a sixteenth of the table's capacity,
+	 * so that a process that looks up a few names in a big directory
+	 * does not read all of its records (dir_lookup_inode).
+	 */
+	uint64_t dhint_wait;
 
 	/* Advisory locks (fcntl record locks and flock). */
 	pthread_mutex_t lk_mutex;

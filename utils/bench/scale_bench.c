@@ -9,12 +9,14 @@
  *   mkfs.pmemfile of 16 GiB                                     < 1 s
  *   first writes into a new pool (what populating it at creation saved)
  *
- * The populated pool is made through the C API (1,000 directories of
- * 1,000 empty files), and its making is timed too. STRESS=1 adds a pool of
- * 10,000,000 files. Pools live on /dev/shm with PMEM_IS_PMEM_FORCE=1; each
- * cat runs BENCH_ROUNDS times (default 15) on each pool, the pools taking
- * turns, and the figure is the median. BENCH_ONLY runs some parts only, a
- * comma-separated list of: open (the cats), write (the first writes), mkfs.
+ * The populated pools are made through the C API (1,000 directories of
+ * 1,000 empty files, and 1,000,000 files in one directory), and their
+ * making is timed too; statfs of each is timed (it reads every inode). STRESS=1
+ * adds a pool of 10,000,000 files. Pools live on /dev/shm with
+ * PMEM_IS_PMEM_FORCE=1; each cat runs BENCH_ROUNDS times (default 15) on each
+ * pool, the pools taking turns, and the figure is the median. BENCH_ONLY runs
+ * some parts only, a comma-separated list of: open (the cats), write (the first
+ * writes), mkfs.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -31,7 +33,6 @@
 #include <unistd.h>
 
 #define MNT "/mnt/pmemfile-scale"
-#define PER_DIR 1000
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
@@ -52,30 +53,33 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* A pool of nfiles empty files in directories of PER_DIR, and /small. */
+/* A pool of nfiles empty files in directories of per_dir, and /small in
+ * the first one. */
 static void pool_fill_here(const char *path, uint64_t size,
-			   unsigned long nfiles)
+			   unsigned long nfiles, unsigned long per_dir)
 {
 	PMEMfilepool *p = pmemfile_pool_create(path, size, 0600);
 	if (!p)
 		die(path);
 	char name[64];
 	for (unsigned long i = 0; i < nfiles; i++) {
-		if (i % PER_DIR == 0) {
-			snprintf(name, sizeof(name), "/d%lu", i / PER_DIR);
+		if (i % per_dir == 0) {
+			snprintf(name, sizeof(name), "/d%lu", i / per_dir);
 			if (pmemfile_mkdir(p, name, 0755))
 				die(name);
 		}
-		snprintf(name, sizeof(name), "/d%lu/f%lu", i / PER_DIR,
-			 i % PER_DIR);
+		snprintf(name, sizeof(name), "/d%lu/f%lu", i / per_dir,
+			 i % per_dir);
 		PMEMfile *f = pmemfile_open(p, name, O_CREAT | O_WRONLY, 0644);
 		if (!f)
 			die(name);
 		pmemfile_close(p, f);
 	}
-	PMEMfile *f = pmemfile_open(p, "/small", O_CREAT | O_WRONLY, 0644);
+	if (!nfiles && pmemfile_mkdir(p, "/d0", 0755))
+		die("/d0");
+	PMEMfile *f = pmemfile_open(p, "/d0/small", O_CREAT | O_WRONLY, 0644);
 	if (!f || pmemfile_write(p, f, "hello\n", 6) != 6)
-		die("/small");
+		die("/d0/small");
 	pmemfile_close(p, f);
 	pmemfile_pool_close(p);
 }
@@ -84,13 +88,14 @@ static void pool_fill_here(const char *path, uint64_t size,
  * pool_fill_here in a child: the resident memory of this process, which
  * its children start with, stays that of a small program.
  */
-static void pool_fill(const char *path, uint64_t size, unsigned long nfiles)
+static void pool_fill(const char *path, uint64_t size, unsigned long nfiles,
+		      unsigned long per_dir)
 {
 	pid_t pid = fork();
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		pool_fill_here(path, size, nfiles);
+		pool_fill_here(path, size, nfiles, per_dir);
 		_exit(0);
 	}
 	int status;
@@ -111,7 +116,7 @@ static struct run cat_once(const char *pool)
 	snprintf(shim, sizeof(shim), "LD_PRELOAD=%s/lib/libpmemfile.so", build);
 	snprintf(pools, sizeof(pools), "PMEMFILE_POOLS=%s:%s", MNT, pool);
 	char *envp[] = {shim, pools, "PMEM_IS_PMEM_FORCE=1", NULL};
-	char *argv[] = {"cat", MNT "/small", NULL};
+	char *argv[] = {"cat", MNT "/d0/small", NULL};
 	double t = now();
 	pid_t pid = fork();
 	if (pid < 0)
@@ -153,7 +158,7 @@ static double median(double *v, int n)
 static void cat_compare(const char *const *pools, int npools, int rounds,
 			struct run *out)
 {
-	static double ms[4][MAX_ROUNDS], rss[4][MAX_ROUNDS];
+	static double ms[5][MAX_ROUNDS], rss[5][MAX_ROUNDS];
 	for (int r = 0; r < rounds; r++) {
 		for (int p = 0; p < npools; p++) {
 			struct run x = cat_once(pools[p]);
@@ -232,7 +237,7 @@ static void first_writes(void)
 		double t[2];
 		for (int allocate = 0; allocate < 2; allocate++) {
 			unlink(pool);
-			pool_fill(pool, 2 * GiB, 0);
+			pool_fill(pool, 2 * GiB, 0, 1);
 			int fd = open(pool, O_RDWR);
 			if (allocate &&
 			    (fd < 0 || posix_fallocate(fd, 0, 2 * GiB)))
@@ -337,40 +342,65 @@ static void first_calls(int rounds, bool stress)
 {
 	static const struct {
 		const char *name, *label;
-		unsigned long files;
+		unsigned long files, per_dir;
 		uint64_t size;
 	} pools[] = {
-	    {"empty", "empty, 64 MiB", 0, 64 * MiB},
-	    {"empty8g", "empty, 8 GiB", 0, 8 * GiB},
-	    {"1M", "1,000,000 files, 2 GiB", 1000000, 2 * GiB},
-	    {"10M", "10,000,000 files, 8 GiB", 10000000, 8 * GiB},
+	    {"empty", "empty, 64 MiB", 0, 1, 64 * MiB},
+	    {"empty8g", "empty, 8 GiB", 0, 1, 8 * GiB},
+	    {"1M", "1,000,000 files, 2 GiB", 1000000, 1000, 2 * GiB},
+	    {"1Mdir", "the same in 1 directory", 1000000, 1000000, 2 * GiB},
+	    {"10M", "10,000,000 files, 8 GiB", 10000000, 1000, 8 * GiB},
 	};
-	int npools = stress ? 4 : 3;
-	char paths[4][128];
-	const char *pp[4];
+	int npools = stress ? 5 : 4;
+	char paths[5][128];
+	const char *pp[5];
 	for (int i = 0; i < npools; i++) {
 		snprintf(paths[i], sizeof(paths[i]), "%s/%s.pool", work,
 			 pools[i].name);
 		pp[i] = paths[i];
 		double t = now();
-		pool_fill(paths[i], pools[i].size, pools[i].files);
+		pool_fill(paths[i], pools[i].size, pools[i].files,
+			  pools[i].per_dir);
 		t = now() - t;
 		struct stat st;
 		stat(paths[i], &st);
 		if (pools[i].files)
-			printf("pool of %lu files (C API): made in %.1f s, "
-			       "%.0f files/s, %.0f MB of %.0f MB allocated\n",
-			       pools[i].files, t, (double)pools[i].files / t,
+			printf("pool of %lu files, %lu a directory (C API): "
+			       "made in %.1f s, %.0f files/s, %.0f MB of %.0f "
+			       "MB allocated\n",
+			       pools[i].files, pools[i].per_dir, t,
+			       (double)pools[i].files / t,
 			       (double)st.st_blocks * 512 / MiB,
 			       (double)st.st_size / MiB);
 	}
-	struct run r[4];
+	struct run r[5];
 	cat_compare(pp, npools, rounds, r);
 	printf("first call of a new process (cat of a 6-byte file through "
 	       "the shim), median of %d,\nbeside the empty 64 MiB pool:\n",
 	       rounds);
 	for (int i = 1; i < npools; i++)
 		line(pools[i].label, &r[0], &r[i]);
+	/* statfs reads every inode array: it grows with the population */
+	for (int i = 1; i < npools; i++) {
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			PMEMfilepool *p = pmemfile_pool_open(paths[i]);
+			pmemfile_statfs_t sf;
+			double t = now();
+			if (!p || pmemfile_statfs(p, &sf))
+				die(paths[i]);
+			t = now() - t;
+			printf("  statfs (df) of the pool of %s: %.3f s\n",
+			       pools[i].label, t);
+			pmemfile_pool_close(p);
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
 	for (int i = 0; i < npools; i++)
 		unlink(paths[i]);
 }
