@@ -188,8 +188,12 @@ void inode_slot_free(PMEMfilepool *pfp, uint64_t off)
 {
 	alloc_lock(pfp);
 	uint64_t start = array_of(pfp, off);
-	if (!start)
-		pmemobj_tx_abort(EIO); /* inodes are validated before use */
+	if (!start) {
+		/* inodes are validated before use: only damage gets here */
+		pf_set_errormsg("damaged pool: inode 0x%llx in no inode array",
+				(unsigned long long)off);
+		pmemobj_tx_abort(EIO);
+	}
 	struct pmemfile_inode_array *a = array_at(pfp, start);
 	unsigned i =
 	    (unsigned)((off - start - SLOTS_START) / sizeof(a->inodes[0]));

@@ -229,7 +229,8 @@ static int super_init(PMEMfilepool *pfp)
 	struct pmemfile_super *s = pfp->super;
 	TX_BEGIN(pfp->pop)
 	{
-		tx_add(pfp, s, sizeof(*s));
+		/* not alloc_lock, which this transaction takes */
+		tx_add(pfp, s, offsetof(struct pmemfile_super, alloc_lock));
 		inode_alloc_format(pfp);
 		struct pmemfile_inode *in = inode_new(pfp, S_IFDIR | 0777);
 		uint64_t ino = pf_off(pfp, in);
