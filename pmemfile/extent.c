@@ -202,13 +202,14 @@ static int eblocks_push(struct vinode *v, uint64_t b)
  * already, a read fault maps the 16 pages around it (the kernel's
  * fault-around, 64 KiB by default) where a write fault maps one; on shmem
  * the read-faulted entries of a shared writable mapping are writable
- * already. A pool is sparse (pool.c): where its pages are still holes,
- * each read allocates one, and the writes allocate the rest. Where fault-around maps less
- * (another setting, a DAX device), the pages left are faulted by the
- * writes as before. Measured on a 1 GiB range of a /dev/shm pool, ns a
- * page: 198-333 by these reads, 420-705 by MADV_POPULATE_READ (which
- * takes each page through get_user_pages), 760-1090 by _WRITE, ~750 by
- * the writes' own faults.
+ * already. Where fault-around maps less (another setting, a DAX device),
+ * the pages left are faulted by the writes as before. Measured on a 1 GiB
+ * range of a /dev/shm pool whose pages exist, ns a page: 198-333 by these
+ * reads, 420-705 by MADV_POPULATE_READ (which takes each page through
+ * get_user_pages), 760-1090 by _WRITE, ~750 by the writes' own faults.
+ * A pool file is sparse (pool.c): where its pages are still holes, each
+ * read allocates one page and the writes allocate the others, as they
+ * would without this.
  */
 static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 {
