@@ -170,11 +170,9 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 			 sizeof(*c->arrays)))
 			return -ENOMEM;
 		c->arrays[c->narrays++] = (struct carray){.off = off};
-		uint64_t used = 0;
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			if (a->inodes[i].mode == 0)
 				continue;
-			used |= 1ULL << i;
 			if (grow((void **)&c->inos, &c->inos_cap, c->ninos,
 				 sizeof(*c->inos)))
 				return -ENOMEM;
@@ -182,12 +180,6 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 			    .off = off + offsetof(struct pmemfile_inode_array,
 						  inodes[i])};
 		}
-		if (s->version >= 2 && a->used != used)
-			problem(c,
-				"inode array 0x%lx: used bitmap 0x%lx, slots "
-				"in use 0x%lx",
-				(unsigned long)off, (unsigned long)a->used,
-				(unsigned long)used);
 		off = a->next;
 		n++;
 	}
@@ -253,7 +245,9 @@ static void check_free_arrays(struct checker *c, struct pmemfile_super *s)
 	for (size_t i = 0; i < c->narrays; i++) {
 		const struct pmemfile_inode_array *a =
 		    (void *)(c->base + c->arrays[i].off);
-		bool has_free = a->used != PMEMFILE_ARRAY_FULL;
+		bool has_free = false;
+		for (size_t k = 0; k < PMEMFILE_INODES_PER_ARRAY; k++)
+			has_free |= a->inodes[k].mode == 0;
 		if (has_free != c->arrays[i].listed)
 			problem(c,
 				"inode array 0x%lx: %s, but %s the free list",

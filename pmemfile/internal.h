@@ -86,6 +86,14 @@ struct pmemfilepool {
 	 */
 	uint64_t *array_map;
 	uint64_t array_map_pages;
+	/*
+	 * Under the superblock's alloc_lock: the array new inodes come from
+	 * and a bit for each of its slots taken as far as this process knows
+	 * (a hint: a slot is checked before it is used, and the array is
+	 * read again before it leaves the free list).
+	 */
+	uint64_t alloc_array;
+	uint64_t alloc_taken;
 
 	pthread_mutex_t orphan_lock; /* the persistent orphan list */
 	pthread_mutex_t rename_lock; /* renames across directories */

@@ -25,9 +25,9 @@
  * (inode_alloc.c).
  *
  * 1: first layout.
- * 2: free inode slots tracked persistently (the used bitmap of each inode
- *    array, the list of arrays with a free slot) and the array map, so that
- *    opening a pool reads nothing in proportion to its population.
+ * 2: free inode slots tracked persistently (the list of inode arrays with
+ *    a free slot) and the array map, so that opening a pool reads nothing
+ *    in proportion to its population.
  */
 #define PMEMFILE_LAYOUT_VERSION 2
 
@@ -185,24 +185,18 @@ struct pmemfile_inode {
 #define PMEMFILE_INODE_ARRAY_SIZE 16384
 #define PMEMFILE_INODES_PER_ARRAY \
 	(PMEMFILE_INODE_ARRAY_SIZE / sizeof(struct pmemfile_inode) - 1)
-/* The used bitmap of an array whose every slot holds an inode. */
-#define PMEMFILE_ARRAY_FULL ((1ULL << PMEMFILE_INODES_PER_ARRAY) - 1)
 
 struct pmemfile_inode_array {
 	uint64_t next; /* next array in the chain, 0 at its end */
 	/*
-	 * Bit i is set iff inodes[i].mode != 0; changed in the transaction
-	 * that sets or clears that mode, under the superblock's alloc_lock.
-	 */
-	uint64_t used;
-	/*
 	 * Links of the list of arrays with a free slot (super->free_arrays):
-	 * an array is in the list iff used != PMEMFILE_ARRAY_FULL. Both are
-	 * 0 while it is not in the list; free_prev is 0 for the head.
+	 * an array is in the list iff one of its slots has mode 0. Both are
+	 * 0 while it is not in the list; free_prev is 0 for the head. Changed
+	 * under the superblock's alloc_lock.
 	 */
 	uint64_t free_prev;
 	uint64_t free_next;
-	uint64_t pad[28];
+	uint64_t pad[29];
 	struct pmemfile_inode inodes[PMEMFILE_INODES_PER_ARRAY];
 };
 
@@ -233,8 +227,8 @@ struct pmemfile_super {
 	uint64_t pad[4];
 	/*
 	 * Held (pmemobj_tx_lock) by every transaction that takes or frees
-	 * an inode slot, until it ends: the used bitmaps, the free list,
-	 * the array chain and the array map change under it.
+	 * an inode slot, until it ends: the free list, the array chain and
+	 * the array map change under it.
 	 */
 	PMEMmutex alloc_lock;
 	uint64_t pad_end[40];
@@ -247,6 +241,6 @@ _Static_assert(sizeof(struct pmemfile_extent_block) <= 4096, "extent block");
 _Static_assert(sizeof(struct pmemfile_super) == 512, "superblock size");
 _Static_assert(offsetof(struct pmemfile_inode_array, inodes) == 256,
 	       "inode array header");
-_Static_assert(PMEMFILE_INODES_PER_ARRAY < 64, "used bitmap");
+_Static_assert(PMEMFILE_INODES_PER_ARRAY < 64, "a slot bitmap in a word");
 
 #endif

@@ -4,9 +4,10 @@
  * free list, not by a scan at open: after a reopen, new files take exactly
  * the slots of the files removed before it, and a new inode array comes
  * only when every slot of the others is taken. A pool of layout version 1
- * (no used bitmaps, free list or array map) is upgraded at its first open,
- * once, with a message, and its free slots are found the same way. The
- * checker finds each structure damaged.
+ * (no free list or array map) is upgraded at its first open,
+ * once, with a message, and its free slots are found the same way.
+ * Creations that fail after taking a slot give it back. The checker finds
+ * each structure damaged.
  */
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -134,7 +135,7 @@ static void reuse_after_reopen(uint64_t *ino)
 	CORE_EQ(check(), 0);
 }
 
-/* Makes the pool what version 1 wrote: no map, no bitmaps, no list. */
+/* Makes the pool what version 1 wrote: no map, no free list. */
 static void downgrade(void)
 {
 	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
@@ -145,8 +146,8 @@ static void downgrade(void)
 	pmemobj_free(&map);
 	for (uint64_t a = s->inode_arrays; a;) {
 		struct pmemfile_inode_array *arr = (void *)((char *)pop + a);
-		arr->used = arr->free_prev = arr->free_next = 0;
-		pmemobj_persist(pop, &arr->used, 24);
+		arr->free_prev = arr->free_next = 0;
+		pmemobj_persist(pop, &arr->free_prev, 16);
 		a = arr->next;
 	}
 	s->free_arrays = s->array_map = s->array_map_pages = 0;
@@ -260,10 +261,9 @@ static void checker_finds(void)
 {
 	uint64_t s = super_off();
 	uint64_t head = peek(s + offsetof(struct pmemfile_super, inode_arrays));
-	uint64_t used =
-	    peek(head + offsetof(struct pmemfile_inode_array, used));
-	damage(head + offsetof(struct pmemfile_inode_array, used), used ^ 1,
-	       "a wrong used bitmap");
+	uint64_t fhead = peek(s + offsetof(struct pmemfile_super, free_arrays));
+	damage(fhead + offsetof(struct pmemfile_inode_array, free_prev), 4096,
+	       "a broken back link in the free list");
 	damage(s + offsetof(struct pmemfile_super, free_arrays), 0,
 	       "an empty free list with free slots");
 	uint64_t map = peek(s + offsetof(struct pmemfile_super, array_map));
@@ -273,6 +273,62 @@ static void checker_finds(void)
 	errno = 0;
 	CORE_TRUE(pmemfile_pool_open(pool) == NULL);
 	CORE_EQ(errno, EIO);
+}
+
+/*
+ * Creations that fail for want of space after taking their slot (the
+ * directory cannot grow: 15 long names fill its block) give it back: once
+ * space is freed, creations fill the arrays, and the free list stays exact
+ * (checked).
+ */
+static void aborted_creates(void)
+{
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 8 << 20, 0600);
+	CORE_TRUE(p);
+	/* room given back later, by a truncate small enough to succeed */
+	static char buf[65536];
+	PMEMfile *r = pmemfile_open(p, "/reserve", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(r);
+	for (int i = 0; i < 8; i++)
+		CORE_EQ(pmemfile_write(p, r, buf, sizeof(buf)), sizeof(buf));
+	/* free slots in the first array, for the failing creations */
+	char path[300];
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "/p%d", i);
+		create(p, path);
+	}
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "/p%d", i);
+		CORE_EQ(pmemfile_unlink(p, path), 0);
+	}
+	PMEMfile *f = pmemfile_open(p, "/big", O_CREAT | O_WRONLY, 0644);
+	CORE_TRUE(f);
+	while (pmemfile_write(p, f, buf, sizeof(buf)) > 0)
+		;
+	pmemfile_close(p, f);
+	int failed = 0;
+	for (int i = 0; i < 2000 && failed < 20; i++) {
+		/* long names: the directory needs a new block soon */
+		snprintf(path, sizeof(path), "/%0240d", i);
+		PMEMfile *g = pmemfile_open(p, path, O_CREAT | O_WRONLY, 0644);
+		if (g) {
+			pmemfile_close(p, g);
+			continue;
+		}
+		CORE_EQ(errno, ENOSPC);
+		failed++;
+	}
+	CORE_TRUE(failed > 0);
+	CORE_EQ(pmemfile_ftruncate(p, r, 0), 0);
+	pmemfile_close(p, r);
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "/b%d", i);
+		create(p, path);
+	}
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+	unlink(pool);
 }
 
 int main(void)
@@ -293,6 +349,7 @@ int main(void)
 	reuse_after_reopen(ino);
 	upgrade();
 	checker_finds();
+	aborted_creates();
 	unlink(pool);
 	printf("free inode slots found after reopen and after an upgrade "
 	       "from version 1\n");
