@@ -16,8 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #define CREATE_BLOCK 4096
 #define CREATE_CHUNK (1 << 20)
@@ -153,16 +158,29 @@ static void create_report_failure(const char *path, bool existing, int err)
 			   why && why[0] ? why : strerror(err));
 }
 
-/* Every block of the pool file allocated: no ENOSPC from its file system
- * later, when a page of the mapping is first written. */
+/*
+ * Every block of the pool file allocated: no ENOSPC from its file system
+ * later, when a page of the mapping is first written. The pages are also
+ * filled (tmpfs leaves fallocated pages to be zeroed at their first
+ * fault), so that first writes into the pool cost what later ones do.
+ */
 static int create_allocate(const char *path, off_t size)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
+	void *map;
 	int ret;
 
 	if (fd < 0)
 		return -errno;
 	ret = -posix_fallocate(fd, 0, size);
+	map = ret == 0 ? mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, fd, 0)
+		       : MAP_FAILED;
+	if (map != MAP_FAILED) {
+		/* an older kernel: pages are filled at their first write */
+		(void)madvise(map, (size_t)size, MADV_POPULATE_WRITE);
+		munmap(map, (size_t)size);
+	}
 	close(fd);
 	return ret;
 }

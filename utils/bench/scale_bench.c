@@ -216,6 +216,8 @@ static double first_write(const char *pool, size_t bytes, size_t chunk)
 	return t;
 }
 
+static double mkfs_run(const char *pool, uint64_t size, bool allocate);
+
 /*
  * What populating a new pool at creation bought, now that pools are
  * sparse: the first writes into a new pool, each in a new pool.
@@ -236,14 +238,7 @@ static void first_writes(void)
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
 		double t[2];
 		for (int allocate = 0; allocate < 2; allocate++) {
-			unlink(pool);
-			pool_fill(pool, 2 * GiB, 0, 1);
-			int fd = open(pool, O_RDWR);
-			if (allocate &&
-			    (fd < 0 || posix_fallocate(fd, 0, 2 * GiB)))
-				die("posix_fallocate");
-			if (fd >= 0)
-				close(fd);
+			mkfs_run(pool, 2 * GiB, allocate);
 			t[allocate] = first_write(pool, w[i].bytes, w[i].chunk);
 			unlink(pool);
 		}
@@ -256,14 +251,16 @@ static void first_writes(void)
 }
 
 /* mkfs.pmemfile of size bytes: its time; the file's allocated bytes. */
-static double mkfs_time(uint64_t size, uint64_t *allocated)
+/* mkfs.pmemfile [-a] of size bytes at pool: the seconds it took. */
+static double mkfs_run(const char *pool, uint64_t size, bool allocate)
 {
-	char mkfs[512], pool[128], sz[32];
+	char mkfs[512], sz[32];
 	snprintf(mkfs, sizeof(mkfs), "%s/bin/mkfs.pmemfile", build);
-	snprintf(pool, sizeof(pool), "%s/mkfs.pool", work);
 	snprintf(sz, sizeof(sz), "%lluG", (unsigned long long)(size / GiB));
 	unlink(pool);
-	char *argv[] = {"mkfs.pmemfile", pool, sz, NULL};
+	char *argv[] = {"mkfs.pmemfile", allocate ? "-a" : (char *)pool,
+			(char *)(allocate ? pool : sz), allocate ? sz : NULL,
+			NULL};
 	double t = now();
 	pid_t pid = fork();
 	if (pid < 0)
@@ -282,7 +279,14 @@ static double mkfs_time(uint64_t size, uint64_t *allocated)
 		fprintf(stderr, "scale_bench: %s failed\n", mkfs);
 		exit(1);
 	}
-	t = now() - t;
+	return now() - t;
+}
+
+static double mkfs_time(uint64_t size, uint64_t *allocated)
+{
+	char pool[128];
+	snprintf(pool, sizeof(pool), "%s/mkfs.pool", work);
+	double t = mkfs_run(pool, size, false);
 	struct stat st;
 	*allocated = stat(pool, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
 	unlink(pool);
