@@ -31,6 +31,12 @@ struct cino {
 	bool visited, orphan;
 };
 
+/* An inode array of the chain, and whether the free list holds it. */
+struct carray {
+	uint64_t off;
+	bool listed;
+};
+
 struct checker {
 	PMEMobjpool *pop;
 	char *base;
@@ -40,6 +46,8 @@ struct checker {
 	size_t nobjs, objs_cap;
 	struct cino *inos;
 	size_t ninos, inos_cap;
+	struct carray *arrays;
+	size_t narrays, arrays_cap;
 	uint64_t *queue;
 	size_t qhead, qlen, qcap;
 };
@@ -118,10 +126,13 @@ static void *claim(struct checker *c, uint64_t off, unsigned type,
 		return NULL;
 	}
 	/* objects of the 4 KiB-aligned classes have no header, so no type */
-	bool headerless = type != PMEMFILE_T_DIR_HTAB &&
-			  type != PMEMFILE_T_DIR_BTAB &&
-			  type != PMEMFILE_T_SYMLINK;
-	if (o->type != (headerless ? 0 : type) || o->size < minsize) {
+	bool headerless =
+	    type != PMEMFILE_T_DIR_HTAB && type != PMEMFILE_T_DIR_BTAB &&
+	    type != PMEMFILE_T_SYMLINK && type != PMEMFILE_T_ARRAY_MAP;
+	/* the array map is headerless when an extent class holds it */
+	bool type_ok = o->type == (headerless ? 0 : type) ||
+		       (type == PMEMFILE_T_ARRAY_MAP && o->type == 0);
+	if (!type_ok || o->size < minsize) {
 		problem(c, "inode %lu: %s at 0x%lx has type %u size %lu",
 			(unsigned long)ino, what, (unsigned long)off, o->type,
 			(unsigned long)o->size);
@@ -155,6 +166,10 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 			  PMEMFILE_INODE_ARRAY_SIZE, "inode array", 0);
 		if (!a)
 			break;
+		if (grow((void **)&c->arrays, &c->arrays_cap, c->narrays,
+			 sizeof(*c->arrays)))
+			return -ENOMEM;
+		c->arrays[c->narrays++] = (struct carray){.off = off};
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			if (a->inodes[i].mode == 0)
 				continue;
@@ -172,7 +187,74 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 		problem(c, "superblock: %lu inode arrays, %lu in the chain",
 			(unsigned long)s->ninode_arrays, (unsigned long)n);
 	qsort(c->inos, c->ninos, sizeof(*c->inos), cmp_ino);
+	qsort(c->arrays, c->narrays, sizeof(*c->arrays), cmp_ino);
 	return 0;
+}
+
+static struct carray *find_array(struct checker *c, uint64_t off)
+{
+	struct carray key = {.off = off};
+	return bsearch(&key, c->arrays, c->narrays, sizeof(*c->arrays),
+		       cmp_ino);
+}
+
+/* The array map: a bit set for each array of the chain, and no other. */
+static void check_array_map(struct checker *c, struct pmemfile_super *s)
+{
+	const uint64_t *map =
+	    claim(c, s->array_map, PMEMFILE_T_ARRAY_MAP, s->array_map_pages / 8,
+		  "inode array map", s->root);
+	if (!map)
+		return;
+	uint64_t bits = 0;
+	for (uint64_t w = 0; w < s->array_map_pages / 64; w++)
+		bits += (uint64_t)__builtin_popcountll(map[w]);
+	for (size_t i = 0; i < c->narrays; i++) {
+		uint64_t page = c->arrays[i].off / 4096;
+		if (page >= s->array_map_pages ||
+		    !(map[page / 64] >> (page % 64) & 1))
+			problem(c, "inode array 0x%lx is not in the array map",
+				(unsigned long)c->arrays[i].off);
+	}
+	if (bits != c->narrays)
+		problem(c, "the array map marks %lu arrays, the chain has %lu",
+			(unsigned long)bits, (unsigned long)c->narrays);
+}
+
+/* The free list: exactly the arrays with a free slot, linked both ways. */
+static void check_free_arrays(struct checker *c, struct pmemfile_super *s)
+{
+	uint64_t prev = 0, n = 0;
+	for (uint64_t off = s->free_arrays; off; n++) {
+		struct carray *ca = find_array(c, off);
+		if (!ca || ca->listed || n == c->narrays) {
+			problem(c,
+				"free inode list: 0x%lx is no array of the "
+				"chain, or listed twice",
+				(unsigned long)off);
+			return;
+		}
+		ca->listed = true;
+		const struct pmemfile_inode_array *a = (void *)(c->base + off);
+		if (a->free_prev != prev)
+			problem(c, "free inode list: broken back link at 0x%lx",
+				(unsigned long)off);
+		prev = off;
+		off = a->free_next;
+	}
+	for (size_t i = 0; i < c->narrays; i++) {
+		const struct pmemfile_inode_array *a =
+		    (void *)(c->base + c->arrays[i].off);
+		bool has_free = false;
+		for (size_t k = 0; k < PMEMFILE_INODES_PER_ARRAY; k++)
+			has_free |= a->inodes[k].mode == 0;
+		if (has_free != c->arrays[i].listed)
+			problem(c,
+				"inode array 0x%lx: %s, but %s the free list",
+				(unsigned long)c->arrays[i].off,
+				has_free ? "a slot free" : "full",
+				c->arrays[i].listed ? "in" : "not in");
+	}
 }
 
 static void check_extent(struct checker *c, uint64_t ino,
@@ -513,6 +595,10 @@ static void check_tree(struct checker *c, struct pmemfile_super *s)
 	}
 	if (check_super(c, s))
 		return;
+	if (s->version >= 2) {
+		check_array_map(c, s);
+		check_free_arrays(c, s);
+	}
 	find_ino(c, s->root)->visited = true;
 	enqueue(c, s->root);
 	while (c->qhead < c->qlen)
@@ -546,6 +632,7 @@ int pmemfile_check_pool(const char *path, FILE *report)
 				   pop, sizeof(struct pmemfile_super))));
 	free(c.objs);
 	free(c.inos);
+	free(c.arrays);
 	free(c.queue);
 	pmemobj_close(pop);
 	return (int)c.problems;

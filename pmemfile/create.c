@@ -2,8 +2,7 @@
 /*
  * create.c -- new inodes.
  *
- * A creation is one transaction: the inode slot (reserved beforehand from
- * an inode array, so that no allocation is needed in the common case), the
+ * A creation is one transaction: the inode slot (inode_alloc.c), the
  * record in the directory and the directory's counters and times.
  */
 #include <libpmem.h>
@@ -68,14 +67,12 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		  size_t len, mode_t mode, dev_t rdev, const char *target,
 		  struct vinode **out)
 {
-	uint64_t ino;
-	int r = inode_reserve(pfp, &ino);
-	if (r)
-		return r;
+	volatile uint64_t ino = 0;
 	volatile int err = 0;
 	TX_BEGIN(pfp->pop)
 	{
-		struct pmemfile_inode *in = inode_init(pfp, ino, mode);
+		struct pmemfile_inode *in = inode_new(pfp, mode);
+		ino = pf_off(pfp, in);
 		inode_setup(dir, in, rdev, target);
 		dir_add(pfp, dir, name, len, ino, inode_dtype(mode));
 		if (S_ISDIR(mode))
@@ -87,7 +84,6 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	}
 	TX_END
 	if (err) {
-		inode_release(pfp, ino);
 		dir_abort(dir);
 		return -err;
 	}
@@ -102,15 +98,13 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 		   bool linkable, struct vinode **out)
 {
-	uint64_t ino;
-	int r = inode_reserve(pfp, &ino);
-	if (r)
-		return r;
+	volatile uint64_t ino = 0;
 	volatile int err = 0;
 	pthread_mutex_lock(&pfp->orphan_lock);
 	TX_BEGIN(pfp->pop)
 	{
-		struct pmemfile_inode *in = inode_init(pfp, ino, mode);
+		struct pmemfile_inode *in = inode_new(pfp, mode);
+		ino = pf_off(pfp, in);
 		inode_setup(dir, in, 0, "");
 		in->nlink = 0;
 		in->flags = linkable ? PMEMFILE_I_LINKABLE : 0;
@@ -122,10 +116,8 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 	}
 	TX_END
 	pthread_mutex_unlock(&pfp->orphan_lock);
-	if (err) {
-		inode_release(pfp, ino);
+	if (err)
 		return -err;
-	}
 	*out = vinode_get(pfp, ino);
 	return *out ? 0 : -errno;
 }

@@ -206,6 +206,8 @@ uint64_t dir_lookup(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 
 /* Tables smaller than this stay in the caches: no hint. */
 #define HINT_MIN_CAP 4096
+/* A hint is built after htab_cap / HINT_AFTER lookups without one. */
+#define HINT_AFTER 16
 
 void dir_lookup_prefetch(struct vinode *dir, uint64_t hash)
 {
@@ -259,7 +261,9 @@ uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;
 	if (d->htab && d->htab_cap >= HINT_MIN_CAP &&
-	    !__atomic_load_n(&dir->dhint, __ATOMIC_ACQUIRE)) {
+	    !__atomic_load_n(&dir->dhint, __ATOMIC_ACQUIRE) &&
+	    __atomic_add_fetch(&dir->dhint_wait, 1, __ATOMIC_RELAXED) >
+		d->htab_cap / HINT_AFTER) {
 		pthread_mutex_lock(&dir->ext_build);
 		if (!dir->dhint)
 			__atomic_store_n(&dir->dhint, hint_build(pfp, d),

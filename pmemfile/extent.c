@@ -198,16 +198,18 @@ static int eblocks_push(struct vinode *v, uint64_t b)
 /*
  * Maps the pages under a big new extent at once, each 4 MiB region of the
  * pool once per process, instead of a page fault for each 4 KiB written
- * later. By reading one byte of every 64 KiB: the pool's pages exist
- * already (the pool is populated at creation), and a read fault maps the
- * 16 pages around it (the kernel's fault-around, 64 KiB by default) where
- * a write fault maps one; on shmem the read-faulted entries of a shared
- * writable mapping are writable already. Where fault-around maps less
- * (another setting, a DAX device), the pages left are faulted by the
- * writes as before. Measured on a 1 GiB range of a /dev/shm pool, ns a
- * page: 198-333 by these reads, 420-705 by MADV_POPULATE_READ (which
- * takes each page through get_user_pages), 760-1090 by _WRITE, ~750 by
- * the writes' own faults.
+ * later. By reading one byte of every 64 KiB: where the pool's pages exist
+ * already, a read fault maps the 16 pages around it (the kernel's
+ * fault-around, 64 KiB by default) where a write fault maps one; on shmem
+ * the read-faulted entries of a shared writable mapping are writable
+ * already. Where fault-around maps less (another setting, a DAX device),
+ * the pages left are faulted by the writes as before. Measured on a 1 GiB
+ * range of a /dev/shm pool whose pages exist, ns a page: 198-333 by these
+ * reads, 420-705 by MADV_POPULATE_READ (which takes each page through
+ * get_user_pages), 760-1090 by _WRITE, ~750 by the writes' own faults.
+ * A pool file is sparse (pool.c): where its pages are still holes, each
+ * read allocates one page and the writes allocate the others, as they
+ * would without this.
  */
 static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 {

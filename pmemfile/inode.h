@@ -1,28 +1,32 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * inode.h -- persistent inodes: slots in inode arrays, their initialisation
- * and their release with everything they own.
+ * inode.h -- persistent inodes: slots in inode arrays (inode_alloc.c),
+ * their initialisation and their release with everything they own.
  */
 #ifndef PMEMFILE_INODE_H
 #define PMEMFILE_INODE_H
 
 #include "internal.h"
 
-/* Checks and records the chain of inode arrays (at pool open, first). */
-int inode_arrays_load(PMEMfilepool *pfp);
-/* Frees what inode_arrays_load and array growth keep (at pool close). */
-void inode_arrays_free(PMEMfilepool *pfp);
+/*
+ * At pool open: upgrades a pool of an older layout (with a message on
+ * stderr naming path) and checks the superblock's allocation state.
+ */
+int inode_alloc_open(PMEMfilepool *pfp, const char *path);
+/* In the transaction that creates a pool: the empty allocation state. */
+void inode_alloc_format(PMEMfilepool *pfp);
 /* Whether off is the offset of an inode slot of an inode array. */
 bool inode_off_valid(PMEMfilepool *pfp, uint64_t off);
-/* Builds the list of free inode slots (at pool open). */
-int inode_slots_scan(PMEMfilepool *pfp);
-/* Takes a free slot for a new inode, outside a transaction. */
-int inode_reserve(PMEMfilepool *pfp, uint64_t *off);
-/* Gives back a slot (an aborted creation, or a committed free). */
-void inode_release(PMEMfilepool *pfp, uint64_t off);
+/*
+ * In a transaction: takes a free slot (a new array when none is free) and
+ * holds the pool's allocation lock until the transaction ends.
+ */
+uint64_t inode_slot_alloc(PMEMfilepool *pfp);
+/* In a transaction: gives back the slot of the inode at off (same lock). */
+void inode_slot_free(PMEMfilepool *pfp, uint64_t off);
 
-/* In a transaction: makes the reserved slot an inode of that mode. */
-struct pmemfile_inode *inode_init(PMEMfilepool *pfp, uint64_t off, mode_t mode);
+/* In a transaction: a new inode of that mode in a free slot. */
+struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode);
 /* In a transaction: frees the data of an inode and its slot. */
 void inode_free(PMEMfilepool *pfp, uint64_t off);
 

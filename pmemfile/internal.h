@@ -80,21 +80,20 @@ struct pmemfilepool {
 	_Atomic(uint32_t) vcached[VINODE_FILTER];
 
 	/*
-	 * What an inode offset may point in: for each 4 KiB page of the
-	 * pool, k + 1 when it is page k of an inode array, else 0. Read
-	 * without a lock (inode_off_valid); set under ialloc_lock before
-	 * any slot of a new array is used. An anonymous mapping of
-	 * ipages_len bytes, backed only where arrays are.
+	 * The superblock's array map (inode_alloc.c), checked at open: a
+	 * bit for each page of the pool where an inode array starts. Read
+	 * without a lock (inode_off_valid).
 	 */
-	_Atomic(uint8_t) *ipages;
-	size_t ipages_len;
-	/* The inode arrays found at open, sorted (inode_slots_scan). */
-	uint64_t *iarrays;
-	size_t niarrays;
-
-	pthread_mutex_t ialloc_lock; /* free inode slots, ipages */
-	uint64_t *free_inodes;
-	size_t nfree_inodes, free_inodes_cap;
+	uint64_t *array_map;
+	uint64_t array_map_pages;
+	/*
+	 * Under the superblock's alloc_lock: the array new inodes come from
+	 * and a bit for each of its slots taken as far as this process knows
+	 * (a hint: a slot is checked before it is used, and the array is
+	 * read again before it leaves the free list).
+	 */
+	uint64_t alloc_array;
+	uint64_t alloc_taken;
 
 	pthread_mutex_t orphan_lock; /* the persistent orphan list */
 	pthread_mutex_t rename_lock; /* renames across directories */

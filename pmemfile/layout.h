@@ -11,7 +11,9 @@
 #ifndef PMEMFILE_LAYOUT_H
 #define PMEMFILE_LAYOUT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <libpmemobj/thread.h>
 
 /* libpmemobj layout name of every pmemfile pool. */
 #define PMEMFILE_LAYOUT_NAME "pmemfile"
@@ -19,9 +21,15 @@
 /*
  * Version of the structures below. A pool with a greater version is refused
  * (ENOTSUP); each change of this file that an older library could misread
- * increments it.
+ * increments it. A pool of an older version is upgraded at open
+ * (inode_alloc.c).
+ *
+ * 1: first layout.
+ * 2: free inode slots tracked persistently (the list of inode arrays with
+ *    a free slot) and the array map, so that opening a pool reads nothing
+ *    in proportion to its population.
  */
-#define PMEMFILE_LAYOUT_VERSION 1
+#define PMEMFILE_LAYOUT_VERSION 2
 
 #define PMEMFILE_SUPER_MAGIC "PMEMFILE-SUPER1"
 
@@ -34,7 +42,8 @@ enum pmemfile_type {
 	PMEMFILE_T_DIR_HTAB = 5,
 	PMEMFILE_T_DIR_BTAB = 6,
 	PMEMFILE_T_SYMLINK = 7,
-	PMEMFILE_T_MAX = 8,
+	PMEMFILE_T_ARRAY_MAP = 8, /* version 2 */
+	PMEMFILE_T_MAX = 9,
 };
 
 struct pmemfile_time {
@@ -171,6 +180,7 @@ struct pmemfile_inode {
 /*
  * Inode arrays: 16 KiB objects (4 KiB-aligned) holding a header and
  * PMEMFILE_INODES_PER_ARRAY inode slots; chained from the superblock.
+ * Arrays are never freed.
  */
 #define PMEMFILE_INODE_ARRAY_SIZE 16384
 #define PMEMFILE_INODES_PER_ARRAY \
@@ -178,7 +188,15 @@ struct pmemfile_inode {
 
 struct pmemfile_inode_array {
 	uint64_t next; /* next array in the chain, 0 at its end */
-	uint64_t pad[31];
+	/*
+	 * Links of the list of arrays with a free slot (super->free_arrays):
+	 * an array is in the list iff one of its slots has mode 0. Both are
+	 * 0 while it is not in the list; free_prev is 0 for the head. Changed
+	 * under the superblock's alloc_lock.
+	 */
+	uint64_t free_prev;
+	uint64_t free_next;
+	uint64_t pad[29];
 	struct pmemfile_inode inodes[PMEMFILE_INODES_PER_ARRAY];
 };
 
@@ -195,7 +213,25 @@ struct pmemfile_super {
 	uint64_t orphans;
 	uint64_t ninode_arrays; /* length of the inode array chain */
 	struct pmemfile_time created;
-	uint64_t pad[55];
+	/* Head of the list of inode arrays with a free slot, 0 if none. */
+	uint64_t free_arrays;
+	/*
+	 * The array map: an object of array_map_pages bits (rounded up to
+	 * whole uint64_t words) in which bit p is set iff an inode array
+	 * starts at byte p * 4096 of the pool. array_map_pages is the
+	 * pool's size in pages when the map was made (a pool never grows).
+	 * Set in the transaction that allocates the array.
+	 */
+	uint64_t array_map;
+	uint64_t array_map_pages;
+	uint64_t pad[4];
+	/*
+	 * Held (pmemobj_tx_lock) by every transaction that takes or frees
+	 * an inode slot, until it ends: the free list, the array chain and
+	 * the array map change under it.
+	 */
+	PMEMmutex alloc_lock;
+	uint64_t pad_end[40];
 };
 
 _Static_assert(sizeof(struct pmemfile_inode) == 256, "inode size");
@@ -203,5 +239,8 @@ _Static_assert(sizeof(struct pmemfile_inode_array) <= PMEMFILE_INODE_ARRAY_SIZE,
 	       "inode array size");
 _Static_assert(sizeof(struct pmemfile_extent_block) <= 4096, "extent block");
 _Static_assert(sizeof(struct pmemfile_super) == 512, "superblock size");
+_Static_assert(offsetof(struct pmemfile_inode_array, inodes) == 256,
+	       "inode array header");
+_Static_assert(PMEMFILE_INODES_PER_ARRAY < 64, "a slot bitmap in a word");
 
 #endif

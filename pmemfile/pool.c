@@ -20,10 +20,6 @@
 #include "share.h"
 #include "vinode.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 /*
  * The extent classes: one unit each, 4 KiB-aligned, no header, so that
  * file data can be mapped page by page. A run of a class is carved out of
@@ -102,30 +98,32 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 }
 
 /*
- * A new pool file has its pages reserved but not yet filled: the first
- * write to each page would fault and zero it. Doing that once at creation,
- * for the whole file, keeps page faults out of later writes.
+ * A new pool file of size bytes, sparse: pmemobj_create would allocate
+ * every block (posix_fallocate), which on /dev/shm fills every page (16
+ * GiB: 23 s, and 16 GiB of memory from then on). Blocks are allocated as
+ * the pool uses them; extent.c allocates a big extent's 4 MiB regions in
+ * one call each. libpmemobj's fallocate.at_create, which would allocate
+ * the file given to it, is off around its pmemobj_create.
  */
-static void pool_populate(PMEMfilepool *pfp)
+static int pool_file_create(const char *path, size_t size, mode_t mode)
 {
-	size_t regions = pfp->pool_size / (4 << 20);
-	if (!pfp->populated ||
-	    madvise(pfp->base, regions * (4 << 20), MADV_POPULATE_WRITE))
-		return; /* an older kernel: pages fault in as they are used */
-	for (size_t r = 0; r < regions; r++)
-		pfp->populated[r] = 1;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	int r = ftruncate(fd, (off_t)size) ? -errno : 0;
+	close(fd);
+	if (r)
+		unlink(path);
+	return r;
 }
 
 /* Everything a pool handle owns but the handle and its share fields. */
 static void pool_fini(PMEMfilepool *pfp)
 {
 	pthread_rwlock_destroy(&pfp->cred_lock);
-	pthread_mutex_destroy(&pfp->ialloc_lock);
 	pthread_mutex_destroy(&pfp->orphan_lock);
 	pthread_mutex_destroy(&pfp->rename_lock);
 	cred_fini(pfp);
-	free(pfp->free_inodes);
-	inode_arrays_free(pfp);
 	free((void *)pfp->populated);
 	direct_fini(pfp);
 }
@@ -206,7 +204,6 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
 	direct_init(pfp, path);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
-	pthread_mutex_init(&pfp->ialloc_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);
 	pthread_mutex_init(&pfp->rename_lock, NULL);
 	pthread_mutex_init(&pfp->ofds_lock, NULL);
@@ -220,19 +217,20 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	return pfp;
 }
 
-/* The volatile state of an opened (or fresh) pool. */
-static int pool_mount(PMEMfilepool *pfp)
+/*
+ * The volatile state of an opened pool: nothing here reads the pool in
+ * proportion to what it holds (indexes are built on first use).
+ */
+static int pool_mount(PMEMfilepool *pfp, const char *path)
 {
 	int r = pool_register_classes(pfp->pop, pfp->pool_size, pfp->class_id,
 				      &pfp->nclasses);
 	if (r == 0)
 		r = vinode_cache_init(pfp);
 	if (r == 0)
-		r = inode_arrays_load(pfp);
+		r = inode_alloc_open(pfp, path);
 	if (r == 0)
 		r = orphan_reclaim(pfp);
-	if (r == 0)
-		r = inode_slots_scan(pfp);
 	if (r)
 		return r;
 	pfp->root = vinode_get(pfp, pfp->super->root);
@@ -244,18 +242,16 @@ static int pool_mount(PMEMfilepool *pfp)
 
 static int super_init(PMEMfilepool *pfp)
 {
-	uint64_t ino;
-	int r = inode_reserve(pfp, &ino);
-	if (r)
-		return r;
 	volatile int err = 0;
 	struct pmemfile_super *s = pfp->super;
 	TX_BEGIN(pfp->pop)
 	{
-		struct pmemfile_inode *in =
-		    inode_init(pfp, ino, S_IFDIR | 0777);
+		/* not alloc_lock, which this transaction takes */
+		tx_add(pfp, s, offsetof(struct pmemfile_super, alloc_lock));
+		inode_alloc_format(pfp);
+		struct pmemfile_inode *in = inode_new(pfp, S_IFDIR | 0777);
+		uint64_t ino = pf_off(pfp, in);
 		dir_init(in, ino);
-		tx_add(pfp, s, sizeof(*s));
 		memset(s->magic, 0, sizeof(s->magic));
 		strcpy(s->magic, PMEMFILE_SUPER_MAGIC);
 		s->version = PMEMFILE_LAYOUT_VERSION;
@@ -286,25 +282,46 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		errno = EFAULT;
 		return NULL;
 	}
+	/* a size libpmemobj refuses is left to it to refuse */
+	size_t objsize = poolsize;
+	if (poolsize >= PMEMOBJ_MIN_POOL) {
+		int fr = pool_file_create(pathname, poolsize, mode);
+		if (fr) {
+			pf_set_errormsg("cannot create pool %s: %s", pathname,
+					strerror(-fr));
+			errno = -fr;
+			return NULL;
+		}
+		objsize = 0; /* the size of the file made */
+	}
+	int fallocate_at_create = 1, off = 0;
+	if (objsize == 0)
+		(void)pmemobj_ctl_get(NULL, "fallocate.at_create",
+				      &fallocate_at_create);
+	if (objsize == 0 && poolsize)
+		(void)pmemobj_ctl_set(NULL, "fallocate.at_create", &off);
 	PMEMobjpool *pop =
-	    pmemobj_create(pathname, PMEMFILE_LAYOUT_NAME, poolsize, mode);
+	    pmemobj_create(pathname, PMEMFILE_LAYOUT_NAME, objsize, mode);
+	int e = errno;
+	if (objsize == 0 && poolsize)
+		(void)pmemobj_ctl_set(NULL, "fallocate.at_create",
+				      &fallocate_at_create);
+	errno = e;
 	if (!pop) {
 		int e = errno;
 		pf_set_errormsg("cannot create pool %s: %s", pathname,
 				pmemobj_errormsg());
+		if (objsize != poolsize)
+			unlink(pathname);
 		errno = e;
 		return NULL;
 	}
 	PMEMfilepool *pfp = pool_new(pop, pathname);
-	if (pfp)
-		pool_populate(pfp);
 	int r = pfp ? pool_register_classes(pfp->pop, pfp->pool_size,
 					    pfp->class_id, &pfp->nclasses)
 		    : -errno;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
-	if (r == 0)
-		r = inode_arrays_load(pfp); /* none yet: the page map */
 	if (r == 0)
 		r = super_init(pfp);
 	if (r == 0) {
@@ -407,7 +424,7 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
 		pfp = pool_new(pop, pathname);
-		r = pfp ? pool_mount(pfp) : -errno;
+		r = pfp ? pool_mount(pfp, pathname) : -errno;
 	}
 	if (r) {
 		if (pfp) {

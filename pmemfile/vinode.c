@@ -203,28 +203,20 @@ void vinode_forget(PMEMfilepool *pfp, struct vinode *v)
 	shard_unlink(pfp, s, v);
 	v->dead = true;
 	pthread_mutex_unlock(&s->lock);
-	inode_release(pfp, v->off);
 }
 
 /* The last reference to an unlinked inode: free it and leave the orphan
  * list. On failure it stays an orphan, freed at the next open. */
 static void vinode_free_orphan(PMEMfilepool *pfp, struct vinode *v)
 {
-	volatile int err = 0;
 	pthread_mutex_lock(&pfp->orphan_lock);
 	TX_BEGIN(pfp->pop)
 	{
 		orphan_remove(pfp, v->off);
 		inode_free(pfp, v->off);
 	}
-	TX_ONABORT
-	{
-		err = 1;
-	}
 	TX_END
 	pthread_mutex_unlock(&pfp->orphan_lock);
-	if (!err)
-		inode_release(pfp, v->off);
 }
 
 void vinode_put(PMEMfilepool *pfp, struct vinode *v)

@@ -60,6 +60,13 @@ struct vinode {
 	 * zero one sends the lookup to the table.
 	 */
 	uint64_t *dhint;
+	/*
+	 * Lookups by a stat in this directory while it had no hint: the
+	 * hint is built once they pass a sixteenth of the table's capacity,
+	 * so that a process that looks up a few names in a big directory
+	 * does not read all of its records (dir_lookup_inode).
+	 */
+	uint64_t dhint_wait;
 
 	/* Advisory locks (fcntl record locks and flock). */
 	pthread_mutex_t lk_mutex;
@@ -81,8 +88,7 @@ struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off);
 void vinode_put(PMEMfilepool *pfp, struct vinode *v);
 /* Whether v has references other than the caller's one. */
 bool vinode_shared(PMEMfilepool *pfp, struct vinode *v);
-/* After a committed inode_free of v: takes v out of the cache and gives
- * its slot back. */
+/* After a committed inode_free of v: takes v out of the cache. */
 void vinode_forget(PMEMfilepool *pfp, struct vinode *v);
 
 static inline void vinode_rdlock(struct vinode *v)

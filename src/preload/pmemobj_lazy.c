@@ -31,6 +31,7 @@
 	X(pmemobj_close)			\
 	X(pmemobj_errormsg)			\
 	X(pmemobj_ctl_set)			\
+	X(pmemobj_ctl_get)			\
 	X(pmemobj_root)				\
 	X(pmemobj_root_size)			\
 	X(pmemobj_direct)			\
@@ -55,6 +56,7 @@
 	X(pmemobj_tx_xalloc)			\
 	X(pmemobj_tx_free)			\
 	X(pmemobj_tx_add_range_direct)		\
+	X(pmemobj_tx_lock)			\
 	X(_pobj_debug_notice)			\
 	X(pmem_is_pmem)
 // clang-format on

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void df_line(const char *label, uint64_t blocks, uint64_t bsize,
@@ -18,6 +19,21 @@ static void df_line(const char *label, uint64_t blocks, uint64_t bsize,
 	size_format(blocks * bsize, human, sizeof(human));
 	printf("%-11s%-7s (%llu blocks%s)\n", label, human,
 	       (unsigned long long)blocks, extra);
+}
+
+/*
+ * The blocks the pool file takes in its own file system: a pool is sparse,
+ * so this is what its use has cost so far, not its size.
+ */
+static void df_file_line(const char *path, uint64_t bsize)
+{
+	struct stat fst;
+
+	if (stat(path, &fst) != 0 || !S_ISREG(fst.st_mode) || bsize == 0)
+		return;
+	df_line(
+	    "allocated:", ((uint64_t)fst.st_blocks * 512 + bsize - 1) / bsize,
+	    bsize, " of the pool file");
 }
 
 static void df_print(const char *path, const struct statfs *sf,
@@ -39,6 +55,7 @@ static void df_print(const char *path, const struct statfs *sf,
 	snprintf(extra, sizeof(extra), ", %u%%", percent);
 	df_line("used:", used, bsize, extra);
 	df_line("available:", (uint64_t)sf->f_bavail, bsize, "");
+	df_file_line(path, bsize);
 	printf("inodes:    %u used", st->inodes);
 	if (sf->f_files)
 		printf(", %llu free", (unsigned long long)sf->f_ffree);
@@ -77,7 +94,8 @@ static int df_main(const struct tool_command *cmd, int argc, char *argv[])
 const struct tool_command cmd_df = {
     .name = "df",
     .args = "POOL",
-    .summary = "Show the size, use and contents of the pool.",
+    .summary = "Show the size, use and contents of the pool, and the "
+	       "space its file takes.",
     .help = "Sizes are in powers of 1024 (K, M, G) and in the pool's "
 	    "blocks.\n",
     .run = df_main,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * create.c -- making a new pool. libpmemobj allocates the whole file when it
- * creates a pool; --sparse then punches out every block that is still
- * zero, which reads back the same.
+ * create.c -- making a new pool. The library makes the pool file sparse;
+ * --allocate allocates all of it, --sparse punches out every block of an
+ * existing file (SIZE 0) that is still zero, which reads back the same.
  */
 #include "create.h"
 #include "size.h"
@@ -16,8 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #define CREATE_BLOCK 4096
 #define CREATE_CHUNK (1 << 20)
@@ -153,6 +158,33 @@ static void create_report_failure(const char *path, bool existing, int err)
 			   why && why[0] ? why : strerror(err));
 }
 
+/*
+ * Every block of the pool file allocated: no ENOSPC from its file system
+ * later, when a page of the mapping is first written. The pages are also
+ * filled (tmpfs leaves fallocated pages to be zeroed at their first
+ * fault), so that first writes into the pool cost what later ones do.
+ */
+static int create_allocate(const char *path, off_t size)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	void *map;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = -posix_fallocate(fd, 0, size);
+	map = ret == 0 ? mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+			      MAP_SHARED, fd, 0)
+		       : MAP_FAILED;
+	if (map != MAP_FAILED) {
+		/* an older kernel: pages are filled at their first write */
+		(void)madvise(map, (size_t)size, MADV_POPULATE_WRITE);
+		munmap(map, (size_t)size);
+	}
+	close(fd);
+	return ret;
+}
+
 static void create_report(const char *path, uint64_t size, bool sparse)
 {
 	char human[16], used[16];
@@ -168,7 +200,8 @@ static void create_report(const char *path, uint64_t size, bool sparse)
 	printf("\n");
 }
 
-int create_pool(const char *path, const char *size_text, bool sparse)
+int create_pool(const char *path, const char *size_text,
+		enum create_space space)
 {
 	PMEMfilepool *pfp;
 	struct stat st;
@@ -188,31 +221,43 @@ int create_pool(const char *path, const char *size_text, bool sparse)
 		return TOOL_FAIL;
 	}
 	pmemfile_pool_close(pfp);
-	if (sparse) {
+	ret = 0;
+	if (space == CREATE_PUNCH && existing)
 		ret = create_make_sparse(path, (off_t)size);
-		if (ret != 0) {
-			tool_error("%s: the pool was created but could not be "
-				   "made sparse: %s",
-				   path, strerror(-ret));
-			return TOOL_FAIL;
-		}
+	else if (space == CREATE_ALLOCATE)
+		ret = create_allocate(path, (off_t)size);
+	if (ret != 0) {
+		tool_error(
+		    "%s: the pool was created but could not be %s: %s", path,
+		    space == CREATE_ALLOCATE ? "allocated" : "made sparse",
+		    strerror(-ret));
+		return TOOL_FAIL;
 	}
-	create_report(path, size, sparse);
+	create_report(path, size, space == CREATE_PUNCH);
 	return TOOL_OK;
 }
 
 int create_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+	    {"allocate", no_argument, NULL, 'a'},
 	    {"sparse", no_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	bool sparse = false;
+	enum create_space space = CREATE_SPARSE;
 	int c;
 
-	while ((c = tool_getopt(cmd, argc, argv, "s", longopts)) != -1) {
+	while ((c = tool_getopt(cmd, argc, argv, "as", longopts)) != -1) {
+		if (c == 'a' && space == CREATE_PUNCH)
+			return tool_usage_error(cmd, "-a and -s exclude each "
+						     "other");
+		if (c == 's' && space == CREATE_ALLOCATE)
+			return tool_usage_error(cmd, "-a and -s exclude each "
+						     "other");
+		if (c == 'a')
+			space = CREATE_ALLOCATE;
 		if (c == 's')
-			sparse = true;
+			space = CREATE_PUNCH;
 	}
 	argc -= optind;
 	argv += optind;
@@ -221,5 +266,5 @@ int create_main(const struct tool_command *cmd, int argc, char *argv[])
 					argc == 0 ? "POOL and SIZE" : "SIZE");
 	if (argc > 2)
 		return tool_usage_error(cmd, "too many arguments");
-	return create_pool(argv[0], argv[1], sparse);
+	return create_pool(argv[0], argv[1], space);
 }

@@ -9,6 +9,9 @@ df_now() {
 	expect "status of df" "$rc" 0
 	expect "stderr of df" "$err" ""
 }
+file_blocks() {
+	printf '%s\n' "$out" | sed -n 's/^allocated: *[^ ]* *(\([0-9]*\) blocks of the pool file)$/\1/p'
+}
 used_blocks() {
 	printf '%s\n' "$out" | sed -n 's/^used: *[^ ]* *(\([0-9]*\) blocks, [0-9]*%)$/\1/p'
 }
@@ -34,6 +37,13 @@ printf '%s\n' "$out" | grep -q '^available: *[^ ]* *([0-9]* blocks)$' ||
 printf '%s\n' "$out" | grep -q '^objects:   [0-9]* data blocks, [0-9]* block arrays, [0-9]* inode arrays$' ||
 	{ echo "FAIL: no objects line in: $out"; failed=1; }
 used0=$(used_blocks)
+file0=$(file_blocks)
+[ -n "$file0" ] || { echo "FAIL: no allocated line in: $out"; failed=1; }
+# a new pool is sparse: its file takes a small part of its 16M
+if [ "${file0:-4096}" -ge 2048 ]; then
+	echo "FAIL: a new 16M pool file takes $file0 blocks"
+	failed=1
+fi
 set -- $(inodes)
 inodes0=$1
 dirs0=$2
@@ -45,6 +55,10 @@ head -c 2097152 /dev/urandom >two_mib
 "$PF" mkdir p.pool /d || failed=1
 df_now
 used1=$(used_blocks)
+if [ $(($(file_blocks) - file0)) -lt 512 ]; then
+	echo "FAIL: 2 MiB put in, the file went from $file0 to $(file_blocks) blocks"
+	failed=1
+fi
 set -- $(inodes)
 expect "inodes after a file and a directory" "$1" $((inodes0 + 2))
 expect "directories after mkdir" "$2" $((dirs0 + 1))

@@ -71,7 +71,7 @@ run "$MKFS"
 expect "status with no operands" "$rc" 2
 expect "message with no operands" "$(printf '%s\n' "$err" | head -n 2)" \
 	"mkfs.pmemfile: missing POOL and SIZE
-usage: mkfs.pmemfile [-s] POOL SIZE"
+usage: mkfs.pmemfile [-a|-s] POOL SIZE"
 run "$MKFS" x.pool
 expect "status with no size" "$rc" 2
 expect "message with no size" "$(printf '%s\n' "$err" | head -n 1)" \
@@ -85,6 +85,6 @@ expect "unknown option" "$(printf '%s\n' "$err" | head -n 1)" \
 run "$MKFS" --help
 expect "status of --help" "$rc" 0
 expect "--help first line" "$(printf '%s\n' "$out" | head -n 1)" \
-	"usage: mkfs.pmemfile [-s] POOL SIZE"
+	"usage: mkfs.pmemfile [-a|-s] POOL SIZE"
 [ -e x.pool ] && { echo "FAIL: a bad command line created x.pool"; failed=1; }
 finish

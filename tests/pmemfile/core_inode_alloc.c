@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * core_inode_alloc -- free inode slots are found through the persistent
+ * free list, not by a scan at open: after a reopen, new files take exactly
+ * the slots of the files removed before it, and a new inode array comes
+ * only when every slot of the others is taken. A pool of layout version 1
+ * (no free list or array map) is upgraded at its first open,
+ * once, with a message, and its free slots are found the same way.
+ * Creations that fail after taking a slot give it back. The checker finds
+ * each structure damaged.
+ */
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <libpmemobj.h>
+#include <stdbool.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "pmemfile/check.h"
+#include "pmemfile/layout.h"
+
+#define NFILES 200 /* three full arrays and a part of a fourth */
+
+static const char *pool;
+
+/* Problems the checker finds; with show, its report goes to stdout. */
+static int check_report(bool show)
+{
+	FILE *out = tmpfile();
+	CORE_TRUE(out);
+	int r = pmemfile_check_pool(pool, out);
+	if (r && show) {
+		rewind(out);
+		char line[256];
+		while (fgets(line, sizeof(line), out))
+			printf("check: %s", line);
+	}
+	fclose(out);
+	return r;
+}
+
+static int check(void)
+{
+	return check_report(true);
+}
+
+static uint64_t create(PMEMfilepool *p, const char *path)
+{
+	PMEMfile *f = pmemfile_open(p, path, O_CREAT | O_EXCL | O_RDWR, 0644);
+	if (!f)
+		CORE_FAIL("create %s: %s", path, strerror(errno));
+	pmemfile_close(p, f);
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, path, &st), 0);
+	return st.st_ino;
+}
+
+static uint64_t nfree_slots(PMEMfilepool *p)
+{
+	pmemfile_statfs_t sf;
+	CORE_EQ(pmemfile_statfs(p, &sf), 0);
+	struct pmemfile_stats st;
+	pmemfile_stats(p, &st);
+	return (uint64_t)st.inode_arrays * PMEMFILE_INODES_PER_ARRAY -
+	       st.inodes;
+}
+
+static unsigned narrays(PMEMfilepool *p)
+{
+	struct pmemfile_stats st;
+	pmemfile_stats(p, &st);
+	return st.inode_arrays;
+}
+
+/*
+ * Fills every free slot: as many creations as there are free slots add no
+ * array, the next one adds exactly one.
+ */
+static void fill_free_slots(PMEMfilepool *p, const char *prefix)
+{
+	uint64_t free_slots = nfree_slots(p);
+	unsigned before = narrays(p);
+	char path[64];
+	for (uint64_t i = 0; i < free_slots; i++) {
+		snprintf(path, sizeof(path), "/%s%lu", prefix,
+			 (unsigned long)i);
+		create(p, path);
+	}
+	CORE_EQ(narrays(p), before);
+	snprintf(path, sizeof(path), "/%s-more", prefix);
+	create(p, path);
+	CORE_EQ(narrays(p), before + 1);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void reuse_after_reopen(uint64_t *ino)
+{
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	static const int gone[] = {5, 70, 130};
+	uint64_t freed[3], got[3];
+	char path[64];
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/f%d", gone[i]);
+		CORE_EQ(pmemfile_unlink(p, path), 0);
+		freed[i] = ino[gone[i]];
+	}
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+
+	p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	unsigned before = narrays(p);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/g%d", i);
+		got[i] = create(p, path);
+	}
+	qsort(freed, 3, sizeof(freed[0]), cmp_u64);
+	qsort(got, 3, sizeof(got[0]), cmp_u64);
+	for (int i = 0; i < 3; i++)
+		if (got[i] != freed[i])
+			CORE_FAIL(
+			    "new inodes 0x%lx 0x%lx 0x%lx, freed ones "
+			    "0x%lx 0x%lx 0x%lx",
+			    (unsigned long)got[0], (unsigned long)got[1],
+			    (unsigned long)got[2], (unsigned long)freed[0],
+			    (unsigned long)freed[1], (unsigned long)freed[2]);
+	CORE_EQ(narrays(p), before);
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+}
+
+/* Makes the pool what version 1 wrote: no map, no free list. */
+static void downgrade(void)
+{
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	PMEMoid root = pmemobj_root(pop, sizeof(struct pmemfile_super));
+	struct pmemfile_super *s = pmemobj_direct(root);
+	PMEMoid map = {root.pool_uuid_lo, s->array_map};
+	pmemobj_free(&map);
+	for (uint64_t a = s->inode_arrays; a;) {
+		struct pmemfile_inode_array *arr = (void *)((char *)pop + a);
+		arr->free_prev = arr->free_next = 0;
+		pmemobj_persist(pop, &arr->free_prev, 16);
+		a = arr->next;
+	}
+	s->free_arrays = s->array_map = s->array_map_pages = 0;
+	s->version = 1;
+	pmemobj_persist(pop, s, sizeof(*s));
+	pmemobj_close(pop);
+}
+
+/* Opens the pool; what the library wrote on stderr goes to msg. */
+static PMEMfilepool *open_capturing(char *msg, size_t len)
+{
+	FILE *err = tmpfile();
+	CORE_TRUE(err);
+	fflush(stderr);
+	int saved = dup(2);
+	CORE_TRUE(saved >= 0);
+	CORE_EQ(dup2(fileno(err), 2), 2);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	int e = errno;
+	fflush(stderr);
+	CORE_EQ(dup2(saved, 2), 2);
+	close(saved);
+	rewind(err);
+	size_t n = fread(msg, 1, len - 1, err);
+	msg[n] = 0;
+	fclose(err);
+	errno = e;
+	return p;
+}
+
+static uint64_t version(void)
+{
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	struct pmemfile_super *s =
+	    pmemobj_direct(pmemobj_root(pop, sizeof(struct pmemfile_super)));
+	uint64_t v = s->version;
+	pmemobj_close(pop);
+	return v;
+}
+
+static void upgrade(void)
+{
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	CORE_EQ(pmemfile_unlink(p, "/f10"), 0);
+	CORE_EQ(pmemfile_unlink(p, "/f100"), 0);
+	pmemfile_pool_close(p);
+	downgrade();
+	CORE_EQ(version(), 1);
+	CORE_EQ(check(), 0);
+
+	char msg[512];
+	p = open_capturing(msg, sizeof(msg));
+	CORE_TRUE(p);
+	if (!strstr(msg, "layout upgraded from version 1 to 2") ||
+	    !strstr(msg, pool))
+		CORE_FAIL("upgrade message: \"%s\"", msg);
+	pmemfile_pool_close(p);
+	CORE_EQ(version(), 2);
+	CORE_EQ(check(), 0);
+
+	p = open_capturing(msg, sizeof(msg));
+	CORE_TRUE(p);
+	CORE_EQ(strlen(msg), 0);
+	fill_free_slots(p, "u");
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+}
+
+/* Stores an 8-byte value at a pool offset and persists it. */
+static void poke(uint64_t off, uint64_t value)
+{
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	*(uint64_t *)((char *)pop + off) = value;
+	pmemobj_persist(pop, (char *)pop + off, 8);
+	pmemobj_close(pop);
+}
+
+static uint64_t peek(uint64_t off)
+{
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	uint64_t v = *(uint64_t *)((char *)pop + off);
+	pmemobj_close(pop);
+	return v;
+}
+
+static uint64_t super_off(void)
+{
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	uint64_t off = pmemobj_root(pop, sizeof(struct pmemfile_super)).off;
+	pmemobj_close(pop);
+	return off;
+}
+
+/* Each damage is reported; put back, the pool is clean again. */
+static void damage(uint64_t off, uint64_t value, const char *what)
+{
+	uint64_t old = peek(off);
+	poke(off, value);
+	if (check_report(false) == 0)
+		CORE_FAIL("the checker missed %s", what);
+	poke(off, old);
+	CORE_EQ(check(), 0);
+}
+
+static void checker_finds(void)
+{
+	uint64_t s = super_off();
+	uint64_t head = peek(s + offsetof(struct pmemfile_super, inode_arrays));
+	uint64_t fhead = peek(s + offsetof(struct pmemfile_super, free_arrays));
+	damage(fhead + offsetof(struct pmemfile_inode_array, free_prev), 4096,
+	       "a broken back link in the free list");
+	damage(s + offsetof(struct pmemfile_super, free_arrays), 0,
+	       "an empty free list with free slots");
+	uint64_t map = peek(s + offsetof(struct pmemfile_super, array_map));
+	damage(map + head / 4096 / 64 * 8, 0, "an array missing from the map");
+	/* a free list head that is no array: refused at open */
+	poke(s + offsetof(struct pmemfile_super, free_arrays), head + 4096);
+	errno = 0;
+	CORE_TRUE(pmemfile_pool_open(pool) == NULL);
+	CORE_EQ(errno, EIO);
+}
+
+/*
+ * Creations that fail for want of space after taking their slot (the
+ * directory cannot grow: 15 long names fill its block) give it back: once
+ * space is freed, creations fill the arrays, and the free list stays exact
+ * (checked).
+ */
+static void aborted_creates(void)
+{
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 8 << 20, 0600);
+	CORE_TRUE(p);
+	/* room given back later, by a truncate small enough to succeed */
+	static char buf[65536];
+	PMEMfile *r = pmemfile_open(p, "/reserve", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(r);
+	for (int i = 0; i < 8; i++)
+		CORE_EQ(pmemfile_write(p, r, buf, sizeof(buf)), sizeof(buf));
+	/* free slots in the first array, for the failing creations */
+	char path[300];
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "/p%d", i);
+		create(p, path);
+	}
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "/p%d", i);
+		CORE_EQ(pmemfile_unlink(p, path), 0);
+	}
+	PMEMfile *f = pmemfile_open(p, "/big", O_CREAT | O_WRONLY, 0644);
+	CORE_TRUE(f);
+	while (pmemfile_write(p, f, buf, sizeof(buf)) > 0)
+		;
+	pmemfile_close(p, f);
+	int failed = 0;
+	for (int i = 0; i < 2000 && failed < 20; i++) {
+		/* long names: the directory needs a new block soon */
+		snprintf(path, sizeof(path), "/%0240d", i);
+		PMEMfile *g = pmemfile_open(p, path, O_CREAT | O_WRONLY, 0644);
+		if (g) {
+			pmemfile_close(p, g);
+			continue;
+		}
+		CORE_EQ(errno, ENOSPC);
+		failed++;
+	}
+	CORE_TRUE(failed > 0);
+	CORE_EQ(pmemfile_ftruncate(p, r, 0), 0);
+	pmemfile_close(p, r);
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "/b%d", i);
+		create(p, path);
+	}
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+	unlink(pool);
+}
+
+int main(void)
+{
+	pool = core_pool_path("inode_alloc.pool");
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 32 << 20, 0600);
+	CORE_TRUE(p);
+	uint64_t ino[NFILES];
+	char path[64];
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		ino[i] = create(p, path);
+	}
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+
+	reuse_after_reopen(ino);
+	upgrade();
+	checker_finds();
+	aborted_creates();
+	unlink(pool);
+	printf("free inode slots found after reopen and after an upgrade "
+	       "from version 1\n");
+	return 0;
+}
