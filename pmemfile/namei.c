@@ -109,6 +109,8 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 		TX_END
 		if (plan == DROP_ORPHAN)
 			pthread_mutex_unlock(&pfp->orphan_lock);
+		if (err)
+			dir_abort(dir);
 		r = -err;
 	}
 	if (r == 0 && plan == DROP_FREE)

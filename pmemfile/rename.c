@@ -194,7 +194,9 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	TX_END
 	pthread_mutex_unlock(&pfp->orphan_lock);
 	if (err) {
-		dir_abort(op->ndir);
+		dir_abort(op->odir);
+		if (op->ndir != op->odir)
+			dir_abort(op->ndir);
 	} else if (plan == DROP_FREE) {
 		vinode_forget(pfp, op->dst);
 	}
