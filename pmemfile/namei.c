@@ -32,6 +32,9 @@ enum drop_result namei_drop_plan(PMEMfilepool *pfp, struct vinode *child)
 	struct pmemfile_inode *in = child->inode;
 	if (!S_ISDIR(in->mode) && in->nlink > 1)
 		return DROP_KEEP;
+	/* too many extents for one transaction: freed by the last put */
+	if (S_ISREG(in->mode) && in->file.nextents > INODE_FREE_BATCH)
+		return DROP_ORPHAN;
 	return vinode_shared(pfp, child) ? DROP_ORPHAN : DROP_FREE;
 }
 

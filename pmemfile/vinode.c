@@ -210,20 +210,7 @@ void vinode_forget(PMEMfilepool *pfp, struct vinode *v)
  * list. On failure it stays an orphan, freed at the next open. */
 static void vinode_free_orphan(PMEMfilepool *pfp, struct vinode *v)
 {
-	volatile int err = 0;
-	pthread_mutex_lock(&pfp->orphan_lock);
-	TX_BEGIN(pfp->pop)
-	{
-		orphan_remove(pfp, v->off);
-		inode_free(pfp, v->off);
-	}
-	TX_ONABORT
-	{
-		err = 1;
-	}
-	TX_END
-	pthread_mutex_unlock(&pfp->orphan_lock);
-	if (!err)
+	if (inode_free_unlinked(pfp, v->off) == 0)
 		inode_release(pfp, v->off);
 }
 

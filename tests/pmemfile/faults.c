@@ -121,14 +121,21 @@ static void text_add(struct text *t, const char *fmt, ...)
 
 static uint64_t file_hash(PMEMfilepool *pfp, const char *name)
 {
-	static char buf[65536];
+	static char buf[65536 + 8];
 	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
 	T_ASSERT(f != NULL);
 	uint64_t h = 0xcbf29ce484222325ULL;
 	ssize_t n;
-	while ((n = pmemfile_read(pfp, f, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	/* a word at a time, the tail bytes zero: the length is in the stat */
+	while ((n = pmemfile_read(pfp, f, buf, sizeof(buf) - 8)) > 0) {
+		memset(buf + n, 0, (size_t)(-n & 7));
+		for (ssize_t i = 0; i < n; i += 8) {
+			uint64_t w;
+			memcpy(&w, buf + i, 8);
+			h = (h ^ w) * 0x100000001b3ULL;
+			h ^= h >> 29;
+		}
+	}
 	T_EQ(n, 0);
 	pmemfile_close(pfp, f);
 	return h;
@@ -262,6 +269,17 @@ static void setup(PMEMfilepool *pfp)
 	put(pfp, "/big", 700 * 1024, 'b');
 	T_EQ(pmemfile_link(pfp, "/d/small", "/e/small-link"), 0);
 	T_EQ(pmemfile_symlink(pfp, "/d/small", "/e/sym"), 0);
+	/* /frag: 41 extents, more than one transaction frees */
+	static char page[4096];
+	memset(page, 'f', sizeof(page));
+	PMEMfile *f = pmemfile_open(
+	    pfp, "/frag", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_pwrite(pfp, f, page, 1, 2 * MiB), 1);
+	for (int i = 0; i < 40; i++)
+		T_EQ(pmemfile_pwrite(pfp, f, page, sizeof(page), i * 8192),
+		     sizeof(page));
+	pmemfile_close(pfp, f);
 	/* 7 names: one more grows the hash table of /g (16 entries) */
 	char name[64];
 	for (int i = 0; i < 7; i++) {
@@ -415,6 +433,32 @@ static int op_unlink_open(PMEMfilepool *pfp)
 	return r;
 }
 
+static int op_unlink_frag(PMEMfilepool *pfp)
+{
+	return pmemfile_unlink(pfp, "/frag");
+}
+
+static int op_unlink_frag_open(PMEMfilepool *pfp)
+{
+	PMEMfile *f = pmemfile_open(pfp, "/frag", PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	int r = pmemfile_unlink(pfp, "/frag");
+	int e = errno;
+	pmemfile_close(pfp, f);
+	errno = e;
+	return r;
+}
+
+static int op_rename_over_frag(PMEMfilepool *pfp)
+{
+	return pmemfile_rename(pfp, "/d/small", "/frag");
+}
+
+static int op_truncate_frag(PMEMfilepool *pfp)
+{
+	return pmemfile_truncate(pfp, "/frag", 4096);
+}
+
 static int op_rename(PMEMfilepool *pfp)
 {
 	return pmemfile_rename(pfp, "/d/small", "/d/renamed");
@@ -526,6 +570,10 @@ static const struct family families[] = {
     {"unlink", op_unlink},
     {"unlink a link", op_unlink_link},
     {"unlink an open file", op_unlink_open},
+    {"unlink a fragmented file", op_unlink_frag},
+    {"unlink an open fragmented file", op_unlink_frag_open},
+    {"rename over a fragmented file", op_rename_over_frag},
+    {"truncate a fragmented file", op_truncate_frag},
     {"rename", op_rename},
     {"rename across", op_rename_cross},
     {"rename over a file", op_rename_replace},
