@@ -324,8 +324,9 @@ static void file_free_tail(PMEMfilepool *pfp, struct pmemfile_inode *in)
 		uint64_t k = i - PMEMFILE_INLINE_EXTENTS;
 		for (; bi < k / PMEMFILE_EXTENTS_PER_BLOCK; bi++)
 			b = eblock(pfp, b)->next;
-		tx_free_off(pfp,
-			    eblock(pfp, b)->e[k % PMEMFILE_EXTENTS_PER_BLOCK].data);
+		tx_free_off(
+		    pfp,
+		    eblock(pfp, b)->e[k % PMEMFILE_EXTENTS_PER_BLOCK].data);
 	}
 	uint64_t need = keep > PMEMFILE_INLINE_EXTENTS
 			    ? (keep - PMEMFILE_INLINE_EXTENTS +

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include "cwd.h"
 #include "fd_table.h"
@@ -263,9 +264,16 @@ static int walk_follow(struct walk *w, const char *target, char *pend,
 static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 			  char *pend, size_t pend_size, size_t rest)
 {
-	if (n == 1 && name[0] == '.')
+	bool dot = n == 1 && name[0] == '.';
+	bool dotdot = n == 2 && name[0] == '.' && name[1] == '.';
+	/* PATH_NAME_LAST: the library sees the last "." or ".." */
+	if (last && w->mnt != NULL &&
+	    (w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME)) &&
+	    (dot || (dotdot && w->len > 1)))
+		return walk_push(w, name, n);
+	if (dot)
 		return 0;
-	if (n == 2 && name[0] == '.' && name[1] == '.') {
+	if (dotdot) {
 		if (w->mnt != NULL && w->len == 1) {
 			struct preload_mount *m = w->mnt;
 			walk_leave(w);
@@ -394,8 +402,11 @@ static long path_proc_fd(const char *path)
 	return fd;
 }
 
-long path_proc_fd_link(const char *path, char *buf, size_t size)
+long path_proc_fd_link(const char *user_path, char *buf, size_t size)
 {
+	char path[PMEMFILE_PATH_MAX];
+	if (mount_count == 0 || path_copy_in(user_path, path) != 0)
+		return -1; /* the kernel's call answers */
 	long fd = path_proc_fd(path);
 	struct preload_file *f = fd_get(fd);
 
@@ -591,13 +602,52 @@ static bool path_parent_linked(int dirfd, const char *path)
 	return fd == -ELOOP;
 }
 
-int path_resolve(int dirfd, const char *path, int flags, struct path_res *res)
+int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX])
 {
-	if (path == NULL)
+	if (user == NULL)
 		return -EFAULT;
+	for (size_t have = 0; have < PMEMFILE_PATH_MAX;) {
+		uintptr_t at = (uintptr_t)user + have;
+		size_t n = 4096 - at % 4096;
+		if (n > PMEMFILE_PATH_MAX - have)
+			n = PMEMFILE_PATH_MAX - have;
+		struct iovec local = {out + have, n};
+		struct iovec remote = {(void *)at, n};
+		long got =
+		    syscall_no_intercept(SYS_process_vm_readv, preload_pid,
+					 &local, 1, &remote, 1, 0);
+		if (got == -ENOSYS || got == -EPERM || got == -ESRCH) {
+			/* refused (a sandbox): read it as the caller would */
+			size_t len = strnlen(user, PMEMFILE_PATH_MAX);
+			if (len == PMEMFILE_PATH_MAX)
+				return -ENAMETOOLONG;
+			memcpy(out, user, len + 1);
+			return 0;
+		}
+		if (got <= 0)
+			return -EFAULT;
+		if (memchr(out + have, '\0', (size_t)got) != NULL)
+			return 0;
+		have += (size_t)got;
+	}
+	return -ENAMETOOLONG;
+}
+
+int path_resolve(int dirfd, const char *user_path, int flags,
+		 struct path_res *res)
+{
 	res->file = NULL;
 	res->mnt = NULL;
-	int ret = path_resolve_once(dirfd, path, flags, res);
+	if (user_path == NULL)
+		return -EFAULT;
+	/* the kernel reads the path of a process that has no mount */
+	if (mount_count == 0)
+		return PATH_ORIGINAL;
+	char path[PMEMFILE_PATH_MAX];
+	int ret = path_copy_in(user_path, path);
+	if (ret)
+		return ret;
+	ret = path_resolve_once(dirfd, path, flags, res);
 	/* a pool that failed to open is ignored from now on: try again */
 	if (ret == -ENOENT && mount_count > 0)
 		for (int i = 0; i < mount_count; ++i)

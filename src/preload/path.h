@@ -36,6 +36,13 @@ enum path_flags {
 	 * symlinks, which may lead into a mount.
 	 */
 	PATH_CREATES_NAME = 1 << 4,
+	/*
+	 * A call on the name of the last component (rmdir, unlink, the old
+	 * name of rename; PATH_CREATES_NAME implies it): a last "." or ".."
+	 * in a pool goes to the library as written, which refuses it as the
+	 * kernel does, instead of naming the directory it leads to.
+	 */
+	PATH_NAME_LAST = 1 << 5,
 };
 
 enum path_kind {
@@ -52,7 +59,16 @@ struct path_res {
 	char path[PMEMFILE_PATH_MAX];
 };
 
-/* Returns an enum path_kind, or -errno. */
+/*
+ * Copies a path the caller passed into out as the kernel reads one: 0,
+ * -EFAULT where its bytes cannot be read (a bad pointer gets the kernel's
+ * answer, not a fault in the shim), -ENAMETOOLONG without a NUL in
+ * PMEMFILE_PATH_MAX bytes.
+ */
+int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX]);
+
+/* Returns an enum path_kind, or -errno. The path is read with
+ * path_copy_in. */
 int path_resolve(int dirfd, const char *path, int flags, struct path_res *res);
 
 /* Releases what a PATH_POOL result holds. */

@@ -65,8 +65,8 @@ static void one(PMEMfilepool *pfp, int mode, off_t off, off_t len)
 	struct result k = kernel_fallocate(mode, off, len);
 	static char buf[5000];
 	memset(buf, 'p', sizeof(buf));
-	PMEMfile *f = pmemfile_open(
-	    pfp, "/d/f", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	PMEMfile *f = pmemfile_open(pfp, "/d/f",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
 	T_ASSERT(f != NULL);
 	T_EQ(pmemfile_write(pfp, f, buf, sizeof(buf)), sizeof(buf));
 	unsigned long long bfree = free_blocks(pfp);
@@ -100,8 +100,8 @@ static void one(PMEMfilepool *pfp, int mode, off_t off, off_t len)
  * 4 KiB pieces until ENOSPC. */
 static PMEMfile *fill(PMEMfilepool *pfp, const char *name)
 {
-	PMEMfile *f = pmemfile_open(
-	    pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	PMEMfile *f =
+	    pmemfile_open(pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
 	T_ASSERT(f != NULL);
 	off_t off = 0;
 	for (off_t piece = 1 << 20; piece >= 4096; piece /= 16) {

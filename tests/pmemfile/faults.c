@@ -99,7 +99,7 @@ struct text {
 };
 
 static void text_add(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void text_add(struct text *t, const char *fmt, ...)
 {
@@ -244,8 +244,8 @@ static void tree_same(const char *want, const char *have, const char *what,
 static void put(PMEMfilepool *pfp, const char *name, size_t len, char fill)
 {
 	static char buf[1 << 20];
-	PMEMfile *f = pmemfile_open(
-	    pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	PMEMfile *f = pmemfile_open(pfp, name,
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
 	T_ASSERT(f != NULL);
 	memset(buf, fill, sizeof(buf));
 	while (len) {
@@ -272,8 +272,8 @@ static void setup(PMEMfilepool *pfp)
 	/* /frag: 41 extents, more than one transaction frees */
 	static char page[4096];
 	memset(page, 'f', sizeof(page));
-	PMEMfile *f = pmemfile_open(
-	    pfp, "/frag", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	PMEMfile *f = pmemfile_open(pfp, "/frag",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
 	T_ASSERT(f != NULL);
 	T_EQ(pmemfile_pwrite(pfp, f, page, 1, 2 * MiB), 1);
 	for (int i = 0; i < 40; i++)
@@ -318,8 +318,8 @@ static int write_at(PMEMfilepool *pfp, const char *name, int flags,
 
 static int op_create(PMEMfilepool *pfp)
 {
-	PMEMfile *f = pmemfile_open(
-	    pfp, "/d/new", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0640);
+	PMEMfile *f = pmemfile_open(pfp, "/d/new",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0640);
 	if (!f)
 		return -1;
 	pmemfile_close(pfp, f);
@@ -328,8 +328,8 @@ static int op_create(PMEMfilepool *pfp)
 
 static int op_create_grow(PMEMfilepool *pfp)
 {
-	PMEMfile *f = pmemfile_open(
-	    pfp, "/g/new", PMEMFILE_O_CREAT | PMEMFILE_O_EXCL, 0600);
+	PMEMfile *f = pmemfile_open(pfp, "/g/new",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_EXCL, 0600);
 	if (!f)
 		return -1;
 	pmemfile_close(pfp, f);
@@ -407,8 +407,7 @@ static int op_fallocate_keep(PMEMfilepool *pfp)
 static int op_punch(PMEMfilepool *pfp)
 {
 	return fallocate_on(pfp, "/big",
-			    PMEMFILE_FL_PUNCH_HOLE |
-				PMEMFILE_FL_KEEP_SIZE,
+			    PMEMFILE_FL_PUNCH_HOLE | PMEMFILE_FL_KEEP_SIZE,
 			    6000, 400 * 1024);
 }
 
@@ -493,9 +492,8 @@ static int op_rename_exchange(PMEMfilepool *pfp)
 
 static int op_rename_noreplace(PMEMfilepool *pfp)
 {
-	return pmemfile_renameat2(pfp, PMEMFILE_AT_CWD, "/big",
-				  PMEMFILE_AT_CWD, "/many/big",
-				  PMEMFILE_RENAME_NOREPLACE);
+	return pmemfile_renameat2(pfp, PMEMFILE_AT_CWD, "/big", PMEMFILE_AT_CWD,
+				  "/many/big", PMEMFILE_RENAME_NOREPLACE);
 }
 
 static int op_link(PMEMfilepool *pfp)

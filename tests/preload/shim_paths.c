@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * shim_paths FAMILY ROOT OUT -- path arguments the kernel reads its own
+ * way, printed as shim_ops prints (see ops.h), for a run on a kernel
+ * directory and one on a mount to be compared:
+ *
+ *   badptr    bad path pointers (unmapped, running into an unmapped page,
+ *             4096 bytes without a NUL) give EFAULT or ENAMETOOLONG; a
+ *             path ending at the last byte of a mapping works
+ *   dots      "." and ".." as last components of rmdir, unlink, rename
+ *             and mkdir: EINVAL, EBUSY, ENOTEMPTY, EISDIR, EEXIST
+ *   longpath  relative paths of up to PATH_MAX - 1 bytes from a cwd in ROOT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "ops.h"
+
+static void fam_badptr(void)
+{
+	char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED || munmap(page + 4096, 4096))
+		exit(2);
+	memset(page, 'a', 4096);
+	/* volatile: the compiler would refuse the calls it can see */
+	static const char *volatile bad_v = (const char *)1;
+	const char *bad = bad_v;
+	const char *unmapped = page + 4096;
+	const char *runs_out = page + 100; /* no NUL before the hole */
+	const char *no_nul = page;	   /* 4096 bytes, no NUL */
+	const char *ok = strdup(in("f"));
+	const char *paths[] = {bad, unmapped, runs_out, no_nul};
+	const char *names[] = {"bad", "unmapped", "runs_out", "no_nul"};
+	struct stat st;
+	char buf[64];
+
+	T(close(creat(in("f"), 0644)));
+	T(mkdir(in("d"), 0755));
+	for (int i = 0; i < 4; i++) {
+		const char *p = paths[i];
+		printf("-- %s\n", names[i]);
+		T(open(p, O_RDONLY));
+		T(open(p, O_CREAT | O_WRONLY, 0644));
+		T(openat(AT_FDCWD, p, O_RDONLY));
+		T(creat(p, 0644));
+		T(mkdir(p, 0755));
+		T(rmdir(p));
+		T(unlink(p));
+		T(unlinkat(AT_FDCWD, p, 0));
+		T(link(p, in("l")));
+		T(link(ok, p));
+		T(rename(p, in("r")));
+		T(rename(ok, p));
+		T(symlink(p, in("s")));
+		T(symlink("target", p));
+		T(readlink(p, buf, sizeof(buf)));
+		T(stat(p, &st));
+		T(lstat(p, &st));
+		T(fstatat(AT_FDCWD, p, &st, 0));
+		T(access(p, F_OK));
+		T(chdir(p));
+		T(chmod(p, 0600));
+		T(chown(p, getuid(), getgid()));
+		T(truncate(p, 0));
+		T(utimes(p, NULL));
+		T(mknod(p, S_IFIFO | 0600, 0));
+	}
+	printf("-- the names in ROOT are as they were\n");
+	T(stat(in("f"), &st));
+	T(stat(in("d"), &st));
+	T(lstat(in("l"), &st));
+	T(lstat(in("r"), &st));
+	T(lstat(in("s"), &st));
+	/* a path whose NUL is the last byte before the hole */
+	size_t n = strlen(ok) + 1;
+	char *edge = page + 4096 - n;
+	memcpy(edge, ok, n);
+	printf("-- a path ending at the hole\n");
+	T(stat(edge, &st));
+	T(close(open(edge, O_RDONLY)));
+	T(rename(edge, in("g")));
+	T(rename(in("g"), edge));
+	munmap(page, 4096);
+}
+
+static void fam_dots(void)
+{
+	struct stat st;
+
+	T(mkdir(in("d"), 0755));
+	T(mkdir(in("d/e"), 0755));
+	T(close(creat(in("d/e/f"), 0644)));
+	T(rmdir(in("d/e/.")));
+	T(rmdir(in("d/e/..")));
+	T(rmdir(in("d/e/f/.")));
+	T(unlink(in("d/e/.")));
+	T(unlink(in("d/e/..")));
+	T(rename(in("d/e/."), in("x")));
+	T(rename(in("d/e/.."), in("x")));
+	T(rename(in("d/e/f"), in("d/e/.")));
+	T(rename(in("d/e/f"), in("d/e/..")));
+	T(rename(in("d/."), in("x")));
+	T(mkdir(in("d/e/."), 0755));
+	T(mkdir(in("d/e/.."), 0755));
+	T(link(in("d/e/f"), in("d/e/.")));
+	T(symlink("t", in("d/e/..")));
+	if (chdir(in("d")))
+		exit(2);
+	printf("-- relative, from ROOT/d\n");
+	T(rmdir("e/."));
+	T(rmdir("."));
+	T(rmdir(".."));
+	T(rename("e/.", "x"));
+	T(rename("e/..", "x"));
+	T(rename(".", "x"));
+	T(unlink("e/."));
+	printf("-- nothing moved\n");
+	T(stat(in("d/e"), &st));
+	T(stat(in("d/e/f"), &st));
+	T(stat(in("x"), &st));
+	T(stat(in("d/x"), &st));
+}
+
+/* "./" n times, then name: a relative path of 2n + strlen(name) bytes. */
+static char *dots_path(size_t n, const char *name)
+{
+	char *p = malloc(2 * n + strlen(name) + 1);
+	if (!p)
+		exit(2);
+	for (size_t i = 0; i < n; i++)
+		memcpy(p + 2 * i, "./", 2);
+	strcpy(p + 2 * n, name);
+	return p;
+}
+
+static void fam_longpath(void)
+{
+	struct stat st;
+
+	T(mkdir(in("d"), 0755));
+	T(close(creat(in("d/f"), 0644)));
+	if (chdir(in("d")))
+		exit(2);
+	/* 4093, 4095 (PATH_MAX - 1) and 4096 bytes */
+	static const size_t pairs[] = {2046, 2047, 2047};
+	static const char *const names[] = {"f", "f", "ff"};
+	for (int i = 0; i < 3; i++) {
+		char *p = dots_path(pairs[i], names[i]);
+		printf("-- %zu bytes\n", strlen(p));
+		T(stat(p, &st));
+		T(access(p, F_OK));
+		int fd = open(p, O_RDONLY);
+		T(fd);
+		if (fd >= 0)
+			close(fd);
+		free(p);
+	}
+	/* creating names */
+	char *p = dots_path(2046, "g");
+	printf("-- create %zu bytes\n", strlen(p));
+	T(close(creat(p, 0644)));
+	T(unlink(p));
+	free(p);
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s FAMILY ROOT OUT\n", argv[0]);
+		return 2;
+	}
+	root = argv[2];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	const char *f = argv[1];
+	if (!strcmp(f, "badptr"))
+		fam_badptr();
+	else if (!strcmp(f, "dots"))
+		fam_dots();
+	else if (!strcmp(f, "longpath"))
+		fam_longpath();
+	else
+		return 2;
+	return 0;
+}
