@@ -65,6 +65,7 @@ static int name_walk(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 		     struct walk *w)
 {
 	struct vinode *start;
+	w->dir = NULL; /* for walk_done after a failed start */
 	int r = walk_start(pfp, at, path, &start);
 	if (r)
 		return r;
