@@ -32,5 +32,5 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_prefix shim_ls shim_env shim_exec shim_log shim_cred shim_setuid \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
-	shim_longpath shim_secure
+	shim_longpath shim_secure shim_nocaps
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))

@@ -10,6 +10,8 @@
  *   dots      "." and ".." as last components of rmdir, unlink, rename
  *             and mkdir: EINVAL, EBUSY, ENOTEMPTY, EISDIR, EEXIST
  *   longpath  relative paths of up to PATH_MAX - 1 bytes from a cwd in ROOT
+ *   nocaps    run as root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+ *             (shim_nocaps): the mode bits of another user's files hold
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -172,6 +174,42 @@ static void fam_longpath(void)
 	free(p);
 }
 
+static void fam_nocaps(void)
+{
+	struct stat st;
+	char buf[8];
+
+	/* owned by daemon, as root with the capabilities still there */
+	T(close(creat(in("secret"), 0600)));
+	T(chown(in("secret"), 1, 1));
+	T(mkdir(in("locked"), 0700));
+	T(close(creat(in("locked/f"), 0644)));
+	T(chown(in("locked"), 1, 1));
+	T(mkdir(in("shown"), 0744));
+	T(close(creat(in("shown/f"), 0644)));
+	T(chown(in("shown"), 1, 1));
+	T(close(creat(in("prog"), 0700)));
+	T(chown(in("prog"), 1, 1));
+	T(open(in("secret"), O_RDONLY));
+	T(open(in("secret"), O_WRONLY));
+	T(access(in("secret"), R_OK));
+	T(access(in("secret"), W_OK));
+	T(faccessat(AT_FDCWD, in("secret"), R_OK, AT_EACCESS));
+	T(truncate(in("secret"), 0));
+	T(stat(in("locked/f"), &st));
+	T(open(in("locked"), O_RDONLY | O_DIRECTORY));
+	T(creat(in("locked/new"), 0644));
+	T(unlink(in("locked/f")));
+	T(stat(in("shown/f"), &st));
+	T(creat(in("shown/new"), 0644));
+	T(access(in("prog"), X_OK));
+	T(readlink(in("locked/f"), buf, sizeof(buf)));
+	/* CAP_FOWNER and CAP_CHOWN are still there */
+	T(chmod(in("secret"), 0644));
+	T(open(in("secret"), O_RDONLY) >= 0 ? 0 : -1);
+	T(chown(in("secret"), 2, 2));
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc < 4) {
@@ -187,6 +225,8 @@ int main(int argc, char *argv[])
 		fam_dots();
 	else if (!strcmp(f, "longpath"))
 		fam_longpath();
+	else if (!strcmp(f, "nocaps"))
+		fam_nocaps();
 	else
 		return 2;
 	return 0;
