@@ -119,6 +119,8 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 	}
 	if (r == 0 && plan == DROP_FREE)
 		vinode_forget(pfp, c);
+	else if (r == 0 && plan == DROP_ORPHAN && rmdir)
+		c->removed_from = vinode_ref(pfp, dir);
 	vinode_unlock(c);
 	vinode_put(pfp, c);
 	return r;

@@ -199,6 +199,8 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 			dir_abort(op->ndir);
 	} else if (plan == DROP_FREE) {
 		vinode_forget(pfp, op->dst);
+	} else if (plan == DROP_ORPHAN && vinode_is_dir(op->dst)) {
+		op->dst->removed_from = vinode_ref(pfp, op->ndir);
 	}
 	unlock_pair(op->src, op->dst);
 	return -err;

@@ -237,7 +237,9 @@ void vinode_put(PMEMfilepool *pfp, struct vinode *v)
 	pthread_mutex_unlock(&s->lock);
 	if (orphan)
 		vinode_free_orphan(pfp, v);
+	struct vinode *parent = v->removed_from;
 	vinode_destroy(v);
+	vinode_put(pfp, parent);
 }
 
 void vinode_touch(PMEMfilepool *pfp, struct vinode *v, bool tx)
