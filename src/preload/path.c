@@ -83,8 +83,15 @@ int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
 struct walk {
 	struct preload_mount *mnt; /* NULL: the kernel */
 	PMEMfilepool *pfp;
-	char buf[PMEMFILE_PATH_MAX];
+	/* a relative path from a cwd in a pool may pass PMEMFILE_PATH_MAX */
+	char buf[2 * PMEMFILE_PATH_MAX];
 	size_t len;
+	/*
+	 * A walk from the cwd in a pool: the length of the cwd's path at the
+	 * start of buf while the walk has stayed below it, else 0. What lies
+	 * past it is the path from the cwd, which is the library's cwd too.
+	 */
+	size_t cwd_len;
 	int links;
 	bool crossed; /* entered or left a pool */
 	/*
@@ -136,6 +143,7 @@ static bool path_is_simple(const char *p, bool check_names)
 
 static void walk_root(struct walk *w)
 {
+	w->cwd_len = 0;
 	w->buf[0] = '/';
 	w->buf[1] = '\0';
 	w->len = 1;
@@ -147,7 +155,8 @@ static int walk_set(struct walk *w, const char *p)
 
 	if (n >= sizeof(w->buf))
 		return -ENAMETOOLONG;
-	memcpy(w->buf, p, n + 1);
+	w->cwd_len = 0;
+	memmove(w->buf, p, n + 1);
 	w->len = n;
 	return 0;
 }
@@ -159,6 +168,23 @@ static void walk_up(struct walk *w)
 	if (w->len > 1)
 		w->len--;
 	w->buf[w->len] = '\0';
+	if (w->len < w->cwd_len)
+		w->cwd_len = 0;
+}
+
+/*
+ * The path of w->buf for the library: itself, or when it is too long, the
+ * part past the cwd's path (relative to the library's cwd); NULL when it
+ * is too long either way.
+ */
+static const char *walk_pool_path(const struct walk *w)
+{
+	if (w->len < PMEMFILE_PATH_MAX)
+		return w->buf;
+	if (w->cwd_len == 0)
+		return NULL;
+	const char *rel = w->buf + w->cwd_len + (w->cwd_len > 1);
+	return strlen(rel) < PMEMFILE_PATH_MAX ? rel : NULL;
 }
 
 static int walk_push(struct walk *w, const char *name, size_t n)
@@ -222,12 +248,14 @@ static long walk_readlink(struct walk *w, char *target, size_t size)
 		return n;
 	}
 	struct stat st;
-	if (pmemfile_lstat(w->pfp, w->buf, &st) != 0)
+	const char *p = walk_pool_path(w);
+	if (p == NULL)
+		return -ENAMETOOLONG;
+	if (pmemfile_lstat(w->pfp, p, &st) != 0)
 		return -errno;
 	if (!S_ISLNK(st.st_mode))
 		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-	pmemfile_ssize_t n =
-	    pmemfile_readlink(w->pfp, w->buf, target, size - 1);
+	pmemfile_ssize_t n = pmemfile_readlink(w->pfp, p, target, size - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
@@ -429,15 +457,25 @@ long path_proc_fd_link(const char *user_path, char *buf, size_t size)
 static int path_result(struct walk *w, struct path_res *res)
 {
 	res->file = NULL;
+	res->cwd_relative = false;
 	if (w->mnt != NULL) {
+		const char *p = walk_pool_path(w);
+		if (p == NULL) {
+			pool_release(w->mnt);
+			res->mnt = NULL;
+			return -ENAMETOOLONG;
+		}
 		res->mnt = w->mnt;
 		res->pfp = w->pfp;
-		memcpy(res->path, w->buf, w->len + 1);
+		res->cwd_relative = p != w->buf;
+		strcpy(res->path, p);
 		return PATH_POOL;
 	}
 	res->mnt = NULL;
 	if (!w->crossed)
 		return PATH_ORIGINAL;
+	if (w->len >= PMEMFILE_PATH_MAX)
+		return -ENAMETOOLONG;
 	memcpy(res->path, w->buf, w->len + 1);
 	return PATH_KERNEL;
 }
@@ -503,6 +541,7 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 			if (ret == 0) {
 				ret = cwd_check(m, w->pfp, w->buf);
 				w->len = strlen(w->buf);
+				w->cwd_len = w->len;
 				if (ret)
 					walk_leave(w);
 			}
@@ -549,6 +588,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 			return path_proc_file(f, res);
 	}
 	w.flags = flags;
+	w.cwd_len = 0;
 	w.links = 0;
 	w.crossed = false;
 	w.kernel_dotdot = false;
@@ -638,6 +678,7 @@ int path_resolve(int dirfd, const char *user_path, int flags,
 {
 	res->file = NULL;
 	res->mnt = NULL;
+	res->cwd_relative = false;
 	if (user_path == NULL)
 		return -EFAULT;
 	/* the kernel reads the path of a process that has no mount */

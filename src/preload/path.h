@@ -13,6 +13,8 @@
 #ifndef PRELOAD_PATH_H
 #define PRELOAD_PATH_H
 
+#include <stdbool.h>
+
 #include "libpmemfile-posix.h"
 
 struct preload_mount;
@@ -56,6 +58,12 @@ struct path_res {
 	PMEMfilepool *pfp;
 	/* AT_EMPTY_PATH on a pool descriptor: its description, referenced */
 	struct preload_file *file;
+	/*
+	 * path is relative to the pool's cwd (the process's, and the
+	 * library's): a relative path that is too long from the root. Not to
+	 * be kept as a descriptor's or the cwd's path.
+	 */
+	bool cwd_relative;
 	char path[PMEMFILE_PATH_MAX];
 };
 

@@ -132,15 +132,24 @@ static void fam_dots(void)
 	T(stat(in("d/x"), &st));
 }
 
-/* "./" n times, then name: a relative path of 2n + strlen(name) bytes. */
-static char *dots_path(size_t n, const char *name)
+/*
+ * Directories of 250-byte names nested from the cwd, then a file: the
+ * relative path to it is want bytes long (the last name fills it up).
+ */
+static char *deep_path(size_t want)
 {
-	char *p = malloc(2 * n + strlen(name) + 1);
+	char *p = calloc(1, want + 1);
 	if (!p)
 		exit(2);
-	for (size_t i = 0; i < n; i++)
-		memcpy(p + 2 * i, "./", 2);
-	strcpy(p + 2 * n, name);
+	size_t len = 0;
+	while (want - len > 251 + 10) {
+		memset(p + len, 'a' + (char)(len / 251 % 26), 250);
+		len += 250;
+		if (mkdir(p, 0755) && errno != EEXIST)
+			exit(3);
+		p[len++] = '/';
+	}
+	memset(p + len, 'z', want - len);
 	return p;
 }
 
@@ -149,29 +158,24 @@ static void fam_longpath(void)
 	struct stat st;
 
 	T(mkdir(in("d"), 0755));
-	T(close(creat(in("d/f"), 0644)));
 	if (chdir(in("d")))
 		exit(2);
-	/* 4093, 4095 (PATH_MAX - 1) and 4096 bytes */
-	static const size_t pairs[] = {2046, 2047, 2047};
-	static const char *const names[] = {"f", "f", "ff"};
+	/* 4094 and 4095 (PATH_MAX - 1) bytes work; 4096 does not */
+	static const size_t lens[] = {4094, 4095, 4096};
 	for (int i = 0; i < 3; i++) {
-		char *p = dots_path(pairs[i], names[i]);
+		char *p = deep_path(lens[i]);
 		printf("-- %zu bytes\n", strlen(p));
-		T(stat(p, &st));
-		T(access(p, F_OK));
-		int fd = open(p, O_RDONLY);
+		int fd = creat(p, 0644);
 		T(fd);
 		if (fd >= 0)
 			close(fd);
+		T(stat(p, &st));
+		T(access(p, F_OK));
+		T(truncate(p, 5));
+		T(stat(p, &st) == 0 ? st.st_size : -1);
+		T(unlink(p));
 		free(p);
 	}
-	/* creating names */
-	char *p = dots_path(2046, "g");
-	printf("-- create %zu bytes\n", strlen(p));
-	T(close(creat(p, 0644)));
-	T(unlink(p));
-	free(p);
 }
 
 static void fam_nocaps(void)
