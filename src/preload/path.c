@@ -83,8 +83,13 @@ int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
 struct walk {
 	struct preload_mount *mnt; /* NULL: the kernel */
 	PMEMfilepool *pfp;
-	/* a relative path from a cwd in a pool may pass PMEMFILE_PATH_MAX */
-	char buf[2 * PMEMFILE_PATH_MAX];
+	/*
+	 * cap bytes on the caller's stack (which may be the small one of a
+	 * posix_spawn child): PMEMFILE_PATH_MAX and the path walked, as a
+	 * relative path from a cwd in a pool may pass PMEMFILE_PATH_MAX.
+	 */
+	char *buf;
+	size_t cap;
 	size_t len;
 	/*
 	 * A walk from the cwd in a pool: the length of the cwd's path at the
@@ -153,7 +158,7 @@ static int walk_set(struct walk *w, const char *p)
 {
 	size_t n = strlen(p);
 
-	if (n >= sizeof(w->buf))
+	if (n >= w->cap)
 		return -ENAMETOOLONG;
 	w->cwd_len = 0;
 	memmove(w->buf, p, n + 1);
@@ -191,7 +196,7 @@ static int walk_push(struct walk *w, const char *name, size_t n)
 {
 	size_t at = w->len == 1 ? 1 : w->len + 1;
 
-	if (at + n >= sizeof(w->buf))
+	if (at + n >= w->cap)
 		return -ENAMETOOLONG;
 	w->buf[at - 1] = '/';
 	memcpy(w->buf + at, name, n);
@@ -377,7 +382,7 @@ static int walk_path(struct walk *w, const char *path)
 			i = 0; /* a symlink replaced the pending path */
 	}
 	if (trailing && w->len > 1) {
-		if (w->len + 1 >= sizeof(w->buf))
+		if (w->len + 1 >= w->cap)
 			return -ENAMETOOLONG;
 		w->buf[w->len++] = '/';
 		w->buf[w->len] = '\0';
@@ -391,7 +396,7 @@ static int path_kernel_dir(int dirfd, struct walk *w)
 	long n;
 
 	if (dirfd == AT_FDCWD) {
-		n = syscall_no_intercept(SYS_getcwd, w->buf, sizeof(w->buf));
+		n = syscall_no_intercept(SYS_getcwd, w->buf, w->cap);
 		if (n < 0)
 			return (int)n;
 		w->len = strlen(w->buf);
@@ -399,8 +404,7 @@ static int path_kernel_dir(int dirfd, struct walk *w)
 	}
 	char link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
-	n = syscall_no_intercept(SYS_readlink, link, w->buf,
-				 sizeof(w->buf) - 1);
+	n = syscall_no_intercept(SYS_readlink, link, w->buf, w->cap - 1);
 	if (n < 0 || w->buf[0] != '/')
 		return -EBADF;
 	w->buf[n] = '\0';
@@ -577,6 +581,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 			     struct path_res *res)
 {
 	struct walk w;
+	char buf[PMEMFILE_PATH_MAX + strlen(path) + 1];
 
 	if (path[0] == '\0')
 		return path_empty(dirfd, flags, res);
@@ -587,6 +592,8 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 		if (f != NULL)
 			return path_proc_file(f, res);
 	}
+	w.buf = buf;
+	w.cap = sizeof(buf);
 	w.flags = flags;
 	w.cwd_len = 0;
 	w.links = 0;
