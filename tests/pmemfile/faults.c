@@ -115,8 +115,9 @@ static void text_add(struct text *t, const char *fmt, ...)
 			return;
 		}
 		t->cap = t->cap * 2 + (size_t)n + 4096;
-		t->s = realloc(t->s, t->cap);
-		T_ASSERT(t->s != NULL);
+		char *more = realloc(t->s, t->cap);
+		T_ASSERT(more != NULL);
+		t->s = more;
 	}
 }
 
@@ -196,8 +197,9 @@ static void tree_dir(PMEMfilepool *pfp, const char *dir, struct text *t,
 			off += e->d_reclen;
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			names = realloc(names, (n + 1) * sizeof(*names));
-			T_ASSERT(names != NULL);
+			char **more = realloc(names, (n + 1) * sizeof(*names));
+			T_ASSERT(more != NULL);
+			names = more;
 			T_ASSERT(asprintf(&names[n++], "%s/%s",
 					  strcmp(dir, "/") ? dir : "",
 					  e->d_name) > 0);
