@@ -12,7 +12,7 @@ TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 	ref_unlink ref_link ref_symlink ref_rename ref_cwd ref_truncate \
 	ref_fcntl ref_perm ref_path getdents_stable
 TP_OTHER := pool_lifecycle pool_foreign pool_full orphan crash threads \
-	big_dir getdents_race dir_hint faults fallocate_full
+	big_dir getdents_race dir_hint faults fallocate_full pool_refill
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
