@@ -75,6 +75,13 @@ struct path_res {
  */
 int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX]);
 
+/*
+ * Memory may have been unmapped or made unreadable (munmap, mremap, a
+ * fixed mmap, mprotect, brk, shmat, shmdt): path_copy_in checks again the
+ * pages it has read paths from.
+ */
+void path_maps_changed(void);
+
 /* Returns an enum path_kind, or -errno. The path is read with
  * path_copy_in. */
 int path_resolve(int dirfd, const char *path, int flags, struct path_res *res);

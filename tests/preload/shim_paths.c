@@ -5,8 +5,10 @@
  * directory and one on a mount to be compared:
  *
  *   badptr    bad path pointers (unmapped, running into an unmapped page,
- *             4096 bytes without a NUL) give EFAULT or ENAMETOOLONG; a
- *             path ending at the last byte of a mapping works
+ *             4096 bytes without a NUL, on a page unmapped or made
+ *             unreadable after a path was read from it) give EFAULT or
+ *             ENAMETOOLONG; a path ending at the last byte of a mapping
+ *             works
  *   dots      "." and ".." as last components of rmdir, unlink, rename
  *             and mkdir: EINVAL, EBUSY, ENOTEMPTY, EISDIR, EEXIST
  *   longpath  relative paths of up to PATH_MAX - 1 bytes from a cwd in ROOT
@@ -92,6 +94,27 @@ static void fam_badptr(void)
 	T(rename(edge, in("g")));
 	T(rename(in("g"), edge));
 	munmap(page, 4096);
+
+	/* pages a path was read from, then unmapped or made unreadable */
+	printf("-- a page used, then unmapped or protected\n");
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *q = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || q == MAP_FAILED)
+		exit(2);
+	strcpy(m, ok);
+	strcpy(q, ok);
+	T(stat(m, &st));
+	T(stat(q, &st));
+	T(munmap(m, 4096));
+	T(mprotect(q, 4096, PROT_NONE));
+	T(stat(m, &st));
+	T(stat(q, &st));
+	T(open(q, O_RDONLY));
+	T(mprotect(q, 4096, PROT_READ));
+	T(stat(q, &st));
+	munmap(q, 4096);
 }
 
 static void fam_dots(void)
