@@ -10,7 +10,7 @@ TP_HARNESS := $(addprefix $(B)/$(TP)/,ref.o ref_run.o ref_kernel.o \
 	ref_pmemfile.o)
 TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 	ref_unlink ref_link ref_symlink ref_rename ref_cwd ref_truncate \
-	ref_fcntl ref_perm ref_path getdents_stable
+	ref_fcntl ref_perm ref_path getdents_stable ref_fuzz
 TP_OTHER := pool_lifecycle pool_foreign pool_full orphan crash threads \
 	big_dir getdents_race dir_hint faults fallocate_full pool_refill
 

@@ -17,6 +17,17 @@
 	OPEN(8, path, O_RDONLY | O_DIRECTORY, 0), DIRLIST(8, 4096), CLOSE(8)
 
 static const struct ref_case cases[] = {
+    REF_BUG_CASE(
+	"long-name-order",
+	"a last component longer than NAME_MAX fails with "
+	"ENAMETOOLONG while its parent is walked, before the other "
+	"path: the kernel looks both parents up first (ENOENT here)",
+	RENAME("/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+	       "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+	       "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+	       "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+	       "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn",
+	       "/missing/x")),
     REF_CASE("files", FILE("/a", "A"), FILE("/b", "B"), RENAME("/a", "/c"),
 	     STAT("/a"), STAT("/c"), RENAME("/c", "/b"), STAT("/b"), STAT("/c"),
 	     RENAME("/none", "/x"), RENAME("/b", "/none/x"), RENAME("/b", "/b"),
