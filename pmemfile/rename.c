@@ -91,6 +91,12 @@ static int rename_check(PMEMfilepool *pfp, struct rename_op *op)
 		return -ENOENT;
 	if (!sdir && (op->ow->trailing_slash || op->nw->trailing_slash))
 		return -ENOTDIR;
+	/* as the kernel's lock_rename trap: before permissions and types */
+	if (sdir && is_ancestor(pfp, src, op->ndir))
+		return -EINVAL;
+	if (dst && vinode_is_dir(dst) && is_ancestor(pfp, dst, op->odir))
+		return (op->flags & PMEMFILE_RENAME_EXCHANGE) ? -EINVAL
+							      : -ENOTEMPTY;
 	int r = may_delete(pfp, op->odir, src);
 	if (r == 0)
 		r = dst ? may_delete(pfp, op->ndir, dst)
@@ -106,11 +112,6 @@ static int rename_check(PMEMfilepool *pfp, struct rename_op *op)
 		if (ddir && dst->inode->dir.nentries)
 			return -ENOTEMPTY;
 	}
-	if (sdir && is_ancestor(pfp, src, op->ndir))
-		return -EINVAL;
-	if ((op->flags & PMEMFILE_RENAME_EXCHANGE) && dst &&
-	    vinode_is_dir(dst) && is_ancestor(pfp, dst, op->odir))
-		return -EINVAL;
 	if (op->odir != op->ndir) {
 		if (sdir)
 			r = perm_check(pfp, src->inode, PERM_W, false);

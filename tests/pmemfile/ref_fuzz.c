@@ -8,7 +8,8 @@
  * create, remove, rename, link, open, read, write, truncate, stat and
  * change directory on them. Each case is named after its seed, so that a
  * difference is run again alone with REF_CASE="seed N". 40 cases by
- * default, 2,000 with STRESS=1, REF_FUZZ_CASES=n for n.
+ * default, 2,000 with STRESS=1, REF_FUZZ_CASES=n for n; REF_FUZZ_SHOW=n
+ * prints the operations of case n.
  */
 #include "ref.h"
 
@@ -141,12 +142,52 @@ static struct ref_op random_op(int line)
 		op.c = rnd(3) * 5000;
 		break;
 	default:
+		/* read from its start: names made after a handle read to
+		 * its end may or may not show (POSIX leaves it open) */
 		op.code = REF_DIRLIST;
-		op.h = slot;
+		op.h = 4;
 		op.a = 4096;
 		break;
 	}
 	return op;
+}
+
+/* The operations at o (room for 3): one, or a directory listed. */
+static int random_ops(struct ref_op *o, int line)
+{
+	o[0] = random_op(line);
+	if (o[0].code != REF_DIRLIST)
+		return 1;
+	o[1] = o[0];
+	o[0] = (struct ref_op){.code = REF_OPEN,
+			       .line = line,
+			       .h = REF_CWD,
+			       .out = 4,
+			       .p = path(),
+			       .a = O_RDONLY | O_DIRECTORY};
+	o[2] = (struct ref_op){.code = REF_CLOSE, .line = line, .h = 4};
+	return 3;
+}
+
+static const char *const code_names[REF_CODES] = {
+    [REF_OPEN] = "open",	 [REF_CLOSE] = "close",
+    [REF_WRITE] = "write",	 [REF_PREAD] = "pread",
+    [REF_MKDIR] = "mkdir",	 [REF_UNLINK] = "unlink",
+    [REF_RMDIR] = "rmdir",	 [REF_LINK] = "link",
+    [REF_SYMLINK] = "symlink",	 [REF_READLINK] = "readlink",
+    [REF_RENAME] = "rename",	 [REF_STAT] = "stat",
+    [REF_CHDIR] = "chdir",	 [REF_GETCWD] = "getcwd",
+    [REF_TRUNCATE] = "truncate", [REF_DIRLIST] = "dirlist",
+};
+
+/* REF_FUZZ_SHOW=n: the operations of case n, one a line. */
+static void show(const struct ref_op *o)
+{
+	for (; o->code != REF_END; o++)
+		printf("%d %s h=%d out=%d p=%s p2=%s a=%ld b=%ld c=%ld\n",
+		       o->line, code_names[o->code], o->h, o->out,
+		       o->p ? o->p : "-", o->p2 ? o->p2 : "-", o->a, o->b,
+		       o->c);
 }
 
 int main(void)
@@ -156,20 +197,26 @@ int main(void)
 			    ? strtoul(getenv("REF_FUZZ_CASES"), NULL, 10)
 			    : 40;
 	struct ref_case *cases = calloc(ncases, sizeof(*cases));
-	struct ref_op *ops = calloc(ncases * (OPS + 1), sizeof(*ops));
+	struct ref_op *ops = calloc(ncases * (OPS + 3), sizeof(*ops));
 	char *names = calloc(ncases, 32);
 	if (!cases || !ops || !names)
 		return 1;
 	for (size_t i = 0; i < ncases; i++) {
 		unsigned seed = (unsigned)i + 1;
 		rnd_state = 0x9e3779b97f4a7c15ULL * seed;
-		struct ref_op *o = &ops[i * (OPS + 1)];
-		for (int k = 0; k < OPS; k++)
-			o[k] = random_op(k + 1);
-		o[OPS].code = REF_END;
+		struct ref_op *o = &ops[i * (OPS + 3)];
+		int k = 0;
+		for (int line = 1; k < OPS; line++)
+			k += random_ops(o + k, line);
+		o[k].code = REF_END;
 		snprintf(names + 32 * i, 32, "seed %u", seed);
 		cases[i].name = names + 32 * i;
 		cases[i].ops = o;
+	}
+	const char *shown = getenv("REF_FUZZ_SHOW");
+	if (shown && strtoul(shown, NULL, 10) - 1 < ncases) {
+		show(cases[strtoul(shown, NULL, 10) - 1].ops);
+		return 0;
 	}
 	return ref_main("ref_fuzz", cases, ncases);
 }

@@ -28,6 +28,10 @@ static const struct ref_case cases[] = {
 	       "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
 	       "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn",
 	       "/missing/x")),
+    REF_CASE("trap-order", MKDIR("/a", 0755), MKDIR("/a/d", 0755),
+	     FILE("/a/f", "F"), RENAME("/a/f", "/a"), RENAME("/a/d", "/a"),
+	     RENAME("/a/d/", "/"), RENAME("/a", "/a/d/x"), RENAME("/a", "/a/d"),
+	     STAT("/a/f"), STAT("/a/d")),
     REF_CASE("files", FILE("/a", "A"), FILE("/b", "B"), RENAME("/a", "/c"),
 	     STAT("/a"), STAT("/c"), RENAME("/c", "/b"), STAT("/b"), STAT("/c"),
 	     RENAME("/none", "/x"), RENAME("/b", "/none/x"), RENAME("/b", "/b"),
