@@ -46,6 +46,8 @@ static void link_tx(PMEMfilepool *pfp, struct vinode *dir, struct walk *w,
 static int link_locked(PMEMfilepool *pfp, struct walk *w, struct vinode *src)
 {
 	struct vinode *dir = w->dir;
+	if (w->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	if (dir_lookup(pfp, dir, w->name, w->namelen, NULL))
 		return -EEXIST;
 	if (w->trailing_slash)

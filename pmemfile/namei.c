@@ -80,6 +80,8 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 			 const struct walk *w, bool rmdir)
 {
 	uint64_t pos;
+	if (w->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	uint64_t ino = dir_lookup(pfp, dir, w->name, w->namelen, &pos);
 	if (!ino)
 		return -ENOENT;
@@ -179,6 +181,8 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 	if (r == 0 && (name_is_dot(w.name, w.namelen) ||
 		       name_is_dotdot(w.name, w.namelen)))
 		r = -EEXIST;
+	if (r == 0 && w.namelen > PMEMFILE_NAME_MAX)
+		r = -ENAMETOOLONG;
 	if (r == 0 && w.trailing_slash && !S_ISDIR(mode)) {
 		/* "a/" names a directory: EEXIST if a exists */
 		vinode_rdlock(w.dir);

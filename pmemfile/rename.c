@@ -164,10 +164,14 @@ static void rename_tx(PMEMfilepool *pfp, struct rename_op *op,
 static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 {
 	struct walk *ow = op->ow, *nw = op->nw;
+	if (ow->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	uint64_t ino =
 	    dir_lookup(pfp, op->odir, ow->name, ow->namelen, &op->opos);
 	if (!ino)
 		return -ENOENT;
+	if (nw->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	op->src = vinode_get(pfp, ino);
 	if (!op->src)
 		return -errno;
