@@ -2,8 +2,9 @@
 /*
  * insn_decode.c -- a length decoder for x86-64 code: legacy prefixes, REX,
  * VEX, EVEX, the one-, two- and three-byte opcode maps, ModRM, SIB,
- * displacements and immediates. Opcodes it does not know (AMD XOP, 3DNow!
- * forms it cannot size) make it fail, and the caller falls back to
+ * displacements and immediates. Opcodes it does not know or that CPUs
+ * size differently (AMD XOP, 3DNow!, SSE4a, ud0 and ud1, a 66 prefix on a
+ * near branch, EVEX rounding) make it fail, and the caller falls back to
  * capstone.
  */
 #include <errno.h>
@@ -19,6 +20,7 @@ struct decoder {
 	int opsize16; /* 66 prefix */
 	int addr32;   /* 67 prefix */
 	int rep;      /* f3 prefix */
+	int repne;    /* f2 prefix */
 	int legacy;   /* any legacy prefix */
 	int memory;   /* a ModRM memory operand */
 	int modrm_reg;
@@ -106,6 +108,13 @@ static size_t imm_z(const struct decoder *d)
 
 static int branch(struct decoder *d, enum insn_kind kind, size_t size)
 {
+	/*
+	 * A 66 prefix on a near branch: rel16 for capstone (and AMD), rel32
+	 * for Intel. Not guessed: capstone, which the patcher follows, sizes
+	 * it.
+	 */
+	if (size == 4 && d->opsize16)
+		return -EINVAL;
 	d->info->kind = (uint8_t)kind;
 	d->info->rel_offset = (uint8_t)d->at;
 	d->info->rel_size = (uint8_t)size;
@@ -409,8 +418,18 @@ static int two_byte(struct decoder *d)
 			stays(d, 0);
 		return 0;
 	}
-	if (op == 0x0f)
-		return modrm(d) ?: skip(d, 1); /* 3DNow!: suffix byte */
+	/*
+	 * Sized by capstone, not guessed: 3DNow! (0f 0f), SSE4a's extrq and
+	 * insertq (66 or f2 0f 78/79: two immediates after ModRM, or none),
+	 * ud1 and ud0 (0f b9, 0f ff: with ModRM on Intel, without on AMD).
+	 */
+	if (op == 0x0f || op == 0xb9 || op == 0xff ||
+	    ((op == 0x78 || op == 0x79) && (d->opsize16 || d->repne)))
+		return -EINVAL;
+	/* mov to and from control and debug registers: ModRM is always a
+	 * register pair, whatever its mod bits say */
+	if (op >= 0x20 && op <= 0x23)
+		return skip(d, 1);
 	r = modrm(d);
 	if (r != 0)
 		return r;
@@ -418,15 +437,13 @@ static int two_byte(struct decoder *d)
 		d->info->kind = INSN_NOP;
 	if (op == 0x1e && d->rep && d->modrm_byte == 0xfa)
 		stays(d, 1); /* endbr64 marks an indirect branch target */
-	if (op == 0xb9 || op == 0xff)
-		stays(d, 0); /* ud1, ud0 */
 	return two_byte_imm8(op) ? skip(d, 1) : 0;
 }
 
 /* VEX (c4, c5) and EVEX (62): the map decides ModRM and immediate. */
 static int vector(struct decoder *d, uint8_t first)
 {
-	uint8_t p0 = 1, op;
+	uint8_t p0 = 1, p2 = 0, op;
 	int map;
 	int r;
 
@@ -439,6 +456,8 @@ static int vector(struct decoder *d, uint8_t first)
 	} else {
 		r = next(d, &p0) ?: skip(d, 2);
 		map = p0 & 0x07;
+		if (r == 0)
+			p2 = d->code[d->at - 1];
 	}
 	if (r != 0 || next(d, &op) != 0)
 		return -EINVAL;
@@ -450,6 +469,9 @@ static int vector(struct decoder *d, uint8_t first)
 	r = modrm(d);
 	if (r != 0)
 		return r;
+	/* EVEX.b on registers (embedded rounding): capstone sizes it */
+	if ((p2 & 0x10) && (d->modrm_byte >> 6) == 3)
+		return -EINVAL;
 	if (map == 3 || (map == 1 && two_byte_imm8(op) && op != 0xa4 &&
 			 op != 0xac && op != 0xba))
 		return skip(d, 1);
@@ -472,6 +494,7 @@ int insn_decode(const uint8_t *code, size_t avail, struct insn_info *info)
 			d.opsize16 |= op == 0x66;
 			d.addr32 |= op == 0x67;
 			d.rep |= op == 0xf3;
+			d.repne |= op == 0xf2;
 			d.legacy = 1;
 			continue;
 		}

@@ -399,6 +399,17 @@ static void write_jump(uintptr_t at, uint8_t opcode, uintptr_t target,
 		dst[i] = 0xcc;
 }
 
+/* Gives segments [0, n) their own protection back. */
+static void restore_segments(struct patcher *pt, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct segment *s = &pt->segs[i];
+		uintptr_t lo = s->lo & ~(uintptr_t)4095;
+
+		syscall_no_intercept(SYS_mprotect, lo, s->hi - lo, s->prot);
+	}
+}
+
 static int apply_plans(struct patcher *pt)
 {
 	for (int i = 0; i < pt->nsegs; i++) {
@@ -406,8 +417,11 @@ static int apply_plans(struct patcher *pt)
 		uintptr_t lo = s->lo & ~(uintptr_t)4095;
 		long r = syscall_no_intercept(SYS_mprotect, lo, s->hi - lo,
 					      PROT_READ | PROT_WRITE);
-		if (r != 0)
+		/* nothing written yet: the code runs on, unpatched */
+		if (r != 0) {
+			restore_segments(pt, i);
 			return (int)r;
+		}
 	}
 	for (size_t i = 0; i < pt->nplans; i++) {
 		const struct site_plan *p = &pt->plans[i];
@@ -422,12 +436,7 @@ static int apply_plans(struct patcher *pt)
 				   p->end - p->start);
 		}
 	}
-	for (int i = 0; i < pt->nsegs; i++) {
-		const struct segment *s = &pt->segs[i];
-		uintptr_t lo = s->lo & ~(uintptr_t)4095;
-
-		syscall_no_intercept(SYS_mprotect, lo, s->hi - lo, s->prot);
-	}
+	restore_segments(pt, pt->nsegs);
 	return 0;
 }
 
@@ -517,7 +526,7 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 		ret = emit_trampolines(&pt, &area);
 		if (ret == 0)
 			ret = apply_plans(&pt);
-		else
+		if (ret != 0)
 			trampoline_area_destroy(&area);
 	}
 	disasm_close(&pt.dis);

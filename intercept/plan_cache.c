@@ -8,14 +8,17 @@
  *
  * A file holds offsets from the object's base, so it serves whatever
  * address the object is loaded at. It is trusted no more than the code it
- * describes: each plan is checked against the bytes in memory (a syscall
- * where it says, whole windows inside the executable segments, padding
- * jumps within reach), and one failed check makes the whole file a miss.
+ * describes: its checksum must match, and each plan is checked against the
+ * bytes in memory (a syscall where it says, whole windows inside the
+ * executable segments, each instruction of a window decoded again and
+ * found as recorded, padding jumps within reach); one failed check makes
+ * the whole file a miss, planned afresh and written again.
  * Files are written to a temporary name and renamed, so a reader never sees
  * half of one. Only raw system calls touch the file: the constructor may
  * run after another library set a hook.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +30,7 @@
 #include "plan_salt.h"
 
 /* Changes whenever planning changes what it decides. */
-#define PLAN_CACHE_VERSION 1
+#define PLAN_CACHE_VERSION 2
 #define MAGIC "SIPLANS"
 
 struct file_header {
@@ -37,6 +40,7 @@ struct file_header {
 	uint32_t nleft;
 	uint32_t insn_size; /* sizeof(struct insn), a layout check */
 	uint64_t text_size; /* of the executable segments */
+	uint64_t checksum;  /* of the whole file, with this field 0 */
 };
 
 struct file_plan {
@@ -141,6 +145,46 @@ static int in_text(const struct plan_cache *c, uintptr_t lo, uintptr_t hi)
 	return 0;
 }
 
+/* FNV-1a of the file image, its checksum field taken as 0. */
+static uint64_t image_checksum(const char *data, size_t size)
+{
+	const size_t field = offsetof(struct file_header, checksum);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < size; i++) {
+		uint8_t b = i >= field && i < field + 8 ? 0 : (uint8_t)data[i];
+
+		h = (h ^ b) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The end of the executable segment holding at, or 0. */
+static uintptr_t text_end(const struct plan_cache *c, uintptr_t at)
+{
+	for (int i = 0; i < c->nsegs; i++) {
+		if (at >= c->segs[i].lo && at < c->segs[i].hi)
+			return c->segs[i].hi;
+	}
+	return 0;
+}
+
+/* Whether the bytes at in->addr decode to the instruction recorded. */
+static int insn_matches(const struct plan_cache *c, const struct insn *in)
+{
+	struct insn_info info;
+	uintptr_t end = text_end(c, in->addr);
+
+	return end != 0 &&
+	       insn_decode((const uint8_t *)in->addr, end - in->addr, &info) ==
+		   0 &&
+	       info.length == in->size && info.kind == in->kind &&
+	       info.falls_through == in->falls_through &&
+	       info.rip_disp == in->rip_disp &&
+	       info.rel_offset == in->rel_offset &&
+	       info.rel_size == in->rel_size && info.simple == in->simple;
+}
+
 static int is_syscall_at(const struct plan_cache *c, uintptr_t at)
 {
 	return in_text(c, at, at + 2) && ((const uint8_t *)at)[0] == 0x0f &&
@@ -172,7 +216,8 @@ static int plan_from_file(const struct plan_cache *c, const struct file_plan *f,
 		    p->insns[i].kind > INSN_FLOW ||
 		    p->insns[i].rip_disp >= p->insns[i].size ||
 		    p->insns[i].rel_offset + p->insns[i].rel_size >
-			p->insns[i].size)
+			p->insns[i].size ||
+		    !insn_matches(c, &p->insns[i]))
 			return -EINVAL;
 		if (at == p->syscall_addr)
 			syscalls += p->insns[i].kind == INSN_SYSCALL &&
@@ -229,7 +274,9 @@ static int parse(const struct plan_cache *c, const char *data, size_t size,
 	memcpy(&h, data, sizeof(h));
 	if (memcmp(h.magic, MAGIC, 8) != 0 || h.version != PLAN_CACHE_VERSION ||
 	    h.insn_size != sizeof(struct insn) || h.text_size != text_size(c) ||
-	    size != sizeof(h) + h.nplans * sizeof(*fp) + h.nleft * sizeof(*fl))
+	    size !=
+		sizeof(h) + h.nplans * sizeof(*fp) + h.nleft * sizeof(*fl) ||
+	    h.checksum != image_checksum(data, size))
 		return -EINVAL;
 	fp = (const struct file_plan *)(data + sizeof(h));
 	fl = (const struct file_left *)(fp + h.nplans);
@@ -349,6 +396,8 @@ static size_t file_image(const struct plan_cache *c, const struct plan_set *set,
 		memcpy(out + at, &f, sizeof(f));
 		at += sizeof(f);
 	}
+	h.checksum = image_checksum(out, at);
+	memcpy(out, &h, sizeof(h));
 	return at;
 }
 

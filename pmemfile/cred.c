@@ -2,20 +2,34 @@
 /*
  * cred.c -- credentials of the pool's user and permission checks.
  *
- * The identity starts as the process's own. Like the kernel, uid 0 passes
- * read and write checks and may search any directory and execute a file
- * with any execute bit.
+ * The identity starts as the process's own. Like the kernel, a user
+ * failing the mode bits passes with CAP_DAC_OVERRIDE (read, write, search,
+ * and execute with some execute bit) or CAP_DAC_READ_SEARCH (read,
+ * search): capabilities, not uid 0, which may have dropped them.
  */
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cred.h"
 
-#define ROOT_CAPS                                                       \
-	((1ULL << PMEMFILE_CAP_CHOWN) | (1ULL << PMEMFILE_CAP_FOWNER) | \
-	 (1ULL << PMEMFILE_CAP_FSETID))
+/* The process's effective and permitted capabilities that the library
+ * knows. */
+static void process_caps(struct cred *c)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &h, d) != 0) {
+		c->caps = c->euid == 0 ? CRED_CAPS_ALL : 0;
+		c->pcaps = c->caps;
+		return;
+	}
+	c->caps = d[0].effective & CRED_CAPS_ALL;
+	c->pcaps = d[0].permitted & CRED_CAPS_ALL;
+}
 
 int cred_init(PMEMfilepool *pfp)
 {
@@ -34,7 +48,7 @@ int cred_init(PMEMfilepool *pfp)
 		n = getgroups(n, c->groups);
 		c->ngroups = n > 0 ? (size_t)n : 0;
 	}
-	c->caps = c->euid == 0 ? ROOT_CAPS : 0;
+	process_caps(c);
 	return 0;
 }
 
@@ -63,22 +77,28 @@ int perm_check(PMEMfilepool *pfp, const struct pmemfile_inode *in, int mask,
 	const struct cred *c = pf_cred(pfp);
 	uid_t uid = real ? c->ruid : c->fsuid;
 	gid_t gid = real ? c->rgid : c->fsgid;
+	/* access() has the permitted capabilities for a real uid of 0, none
+	 * for another */
+	uint64_t caps = !real ? c->caps : c->ruid == 0 ? c->pcaps : 0;
 	unsigned mode = in->mode;
-	int r = 0;
-	if (uid == 0) {
-		if ((mask & PERM_X) && !S_ISDIR(mode) && !(mode & 0111))
-			r = -EACCES;
-	} else {
-		unsigned bits;
-		if (in->uid == uid)
-			bits = mode >> 6;
-		else if (in->gid == gid || in_groups(c, in->gid))
-			bits = mode >> 3;
-		else
-			bits = mode;
-		if ((bits & (unsigned)mask & 7) != ((unsigned)mask & 7))
-			r = -EACCES;
-	}
+	unsigned bits;
+	if (in->uid == uid)
+		bits = mode >> 6;
+	else if (in->gid == gid || in_groups(c, in->gid))
+		bits = mode >> 3;
+	else
+		bits = mode;
+	int r;
+	if ((bits & m) == m)
+		r = 0;
+	else if ((caps >> PMEMFILE_CAP_DAC_OVERRIDE) & 1)
+		r = (m & PERM_X) && !S_ISDIR(mode) && !(mode & 0111) ? -EACCES
+								     : 0;
+	else if ((caps >> PMEMFILE_CAP_DAC_READ_SEARCH) & 1)
+		r = (m & PERM_W) || ((m & PERM_X) && !S_ISDIR(mode)) ? -EACCES
+								     : 0;
+	else
+		r = -EACCES;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return r;
 }

@@ -12,6 +12,15 @@
 #define PERM_W 2
 #define PERM_X 1
 
+/* The capabilities the library knows (their numbers are the kernel's),
+ * and those an effective uid of 0 gains by setuid. */
+#define CRED_CAPS_ALL                                                         \
+	((1ULL << PMEMFILE_CAP_CHOWN) | (1ULL << PMEMFILE_CAP_DAC_OVERRIDE) | \
+	 (1ULL << PMEMFILE_CAP_DAC_READ_SEARCH) |                             \
+	 (1ULL << PMEMFILE_CAP_FOWNER) | (1ULL << PMEMFILE_CAP_FSETID))
+
+/* The identity of the process: its ids, groups and effective
+ * capabilities. */
 int cred_init(PMEMfilepool *pfp);
 void cred_fini(PMEMfilepool *pfp);
 

@@ -238,6 +238,8 @@ static int do_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 		r = walk_last(&w, true, &last);
 		vinode_put(pfp, last);
 	}
+	if (r == 0 && !w.stopped && w.namelen > PMEMFILE_NAME_MAX)
+		r = -ENAMETOOLONG;
 	if (r == 0 && w.stopped)
 		r = put_rest(path, size, w.rest, strlen(w.rest));
 	else if (r == 0)

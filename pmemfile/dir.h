@@ -32,9 +32,11 @@ void dir_lookup_prefetch(struct vinode *dir, uint64_t hash);
  * entry count and times of dir. After an abort, call dir_abort(). */
 void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	     size_t len, uint64_t ino, unsigned type);
-/* In a transaction: removes the record at slot position pos. */
+/* In a transaction: removes the record at slot position pos. After an
+ * abort, call dir_abort(). */
 void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos);
-/* In a transaction: makes the record at pos name another inode. */
+/* In a transaction: makes the record at pos name another inode. After an
+ * abort, call dir_abort(). */
 void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
 		  uint64_t ino, unsigned type);
 /* Forgets volatile free-space state that an aborted transaction voided. */

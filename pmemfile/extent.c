@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "extent.h"
+#include "inode.h"
 #include "layout.h"
 
 #define EXTENT_POPULATE_MIN (64 << 10)
@@ -334,16 +335,74 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	return (int64_t)len;
 }
 
+/* The file offsets of the extents of v inside [from, to): *n of them. */
+static uint64_t *offsets_in(struct vinode *v, uint64_t from, uint64_t to,
+			    size_t *n)
+{
+	size_t i = extent_find(v, from), k = 0;
+	size_t last = i;
+	while (last < v->next && v->ext[last].off < to)
+		last++;
+	uint64_t *offs = malloc((last - i + 1) * sizeof(*offs));
+	if (!offs)
+		return NULL;
+	for (; i < last; i++)
+		offs[k++] = v->ext[i].off;
+	*n = k;
+	return offs;
+}
+
+/* Whether the sorted offs[0..n) holds x, from *k on (x grows). */
+static bool offsets_have(const uint64_t *offs, size_t n, size_t *k, uint64_t x)
+{
+	while (*k < n && offs[*k] < x)
+		(*k)++;
+	return *k < n && offs[*k] == x;
+}
+
+static int extent_drop(PMEMfilepool *pfp, struct vinode *v, bool *keep);
+
+/*
+ * Frees the extents of [from, to) that are not in old[0..nold): those a
+ * failed extent_cover_all added. If that fails too, they stay the file's
+ * (storage past the size, freed when it shrinks or goes).
+ */
+static void drop_added(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
+		       uint64_t to, const uint64_t *old, size_t nold)
+{
+	bool *keep = malloc(v->next ? v->next : 1);
+	if (!keep)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < v->next; i++) {
+		uint64_t o = v->ext[i].off;
+		keep[i] = o < from || o >= to || offsets_have(old, nold, &k, o);
+	}
+	(void)extent_drop(pfp, v, keep);
+	free(keep);
+}
+
 int extent_cover_all(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		     uint64_t end)
 {
-	while (off < end) {
-		int64_t got = extent_cover(pfp, v, off, end - off);
-		if (got < 0)
-			return (int)got;
-		off += (uint64_t)got;
+	/* as tmpfs: a failed call keeps nothing of what it took */
+	uint64_t from = off & ~(EXTENT_MIN - 1);
+	size_t nold;
+	uint64_t *old = offsets_in(v, from, end, &nold);
+	if (!old)
+		return -ENOMEM;
+	int r = 0;
+	for (uint64_t pos = off; pos < end;) {
+		int64_t got = extent_cover(pfp, v, pos, end - pos);
+		if (got < 0) {
+			r = (int)got;
+			drop_added(pfp, v, from, end, old, nold);
+			break;
+		}
+		pos += (uint64_t)got;
 	}
-	return 0;
+	free(old);
+	return r;
 }
 
 void extent_zero(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
@@ -455,10 +514,14 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 			continue;
 		}
 		struct pmemfile_extent *s = pslot(pfp, v, n++);
+		uint64_t data = pf_off(pfp, v->ext[i].data);
+		/* the slots before the first dropped extent stay as they are */
+		if (s->off == v->ext[i].off && s->data == data)
+			continue;
 		tx_add(pfp, s, sizeof(*s));
 		s->off = v->ext[i].off;
 		s->len = v->ext[i].len;
-		s->data = pf_off(pfp, v->ext[i].data);
+		s->data = data;
 	}
 	uint64_t need = n > PMEMFILE_INLINE_EXTENTS
 			    ? (n - PMEMFILE_INLINE_EXTENTS +
@@ -481,46 +544,83 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 	*nblocks_left = need;
 }
 
+/* One transaction: frees the extents of v whose keep[i] is false. The
+ * index follows after the commit. */
+static int drop_tx(PMEMfilepool *pfp, struct vinode *v, const bool *keep)
+{
+	volatile int err = 0;
+	volatile uint64_t nb = v->neblocks;
+	TX_BEGIN(pfp->pop)
+	{
+		uint64_t left;
+		plist_rewrite(pfp, v, keep, &left);
+		nb = left;
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	if (err)
+		return -err;
+	size_t n = 0;
+	for (size_t i = 0; i < v->next; i++)
+		if (keep[i])
+			v->ext[n++] = v->ext[i];
+	v->next = n;
+	v->neblocks = nb;
+	return 0;
+}
+
+/*
+ * Under the exclusive lock: frees the extents of v whose keep[i] is false,
+ * the last ones first, INODE_FREE_BATCH a transaction (the file holds fewer
+ * extents after each, all of them consistent). keep is used up.
+ */
+static int extent_drop(PMEMfilepool *pfp, struct vinode *v, bool *keep)
+{
+	bool *now = malloc(v->next ? v->next : 1);
+	if (!now)
+		return -ENOMEM;
+	int r = 0;
+	for (;;) {
+		size_t first = v->next, k = 0;
+		while (first > 0 && k < INODE_FREE_BATCH)
+			k += !keep[--first];
+		if (k == 0)
+			break;
+		for (size_t i = 0; i < v->next; i++)
+			now[i] = keep[i] || i < first;
+		size_t n = v->next;
+		r = drop_tx(pfp, v, now);
+		if (r)
+			break;
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (now[i])
+				keep[m++] = keep[i];
+	}
+	free(now);
+	return r;
+}
+
 int extent_punch(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		 uint64_t to)
 {
-	/* volatile: live across the transaction's setjmp */
-	bool *volatile keep = malloc(v->next ? v->next : 1);
+	bool *keep = malloc(v->next ? v->next : 1);
 	if (!keep)
 		return -ENOMEM;
-	volatile bool any = false;
+	bool any = false;
 	for (size_t i = 0; i < v->next; i++) {
 		struct vext *e = &v->ext[i];
 		keep[i] = !(e->off >= from && e->off + e->len <= to);
 		if (!keep[i])
 			any = true;
 	}
-	volatile int err = 0;
-	volatile uint64_t nb = v->neblocks;
-	if (any) {
-		TX_BEGIN(pfp->pop)
-		{
-			uint64_t left;
-			plist_rewrite(pfp, v, keep, &left);
-			nb = left;
-		}
-		TX_ONABORT
-		{
-			err = tx_error();
-		}
-		TX_END
-	}
-	if (!err && any) {
-		size_t n = 0;
-		for (size_t i = 0; i < v->next; i++)
-			if (keep[i])
-				v->ext[n++] = v->ext[i];
-		v->next = n;
-		v->neblocks = nb;
-	}
+	int r = any ? extent_drop(pfp, v, keep) : 0;
 	free(keep);
-	if (err)
-		return -err;
+	if (r)
+		return r;
 	if (to != UINT64_MAX)
 		extent_zero(pfp, v, from, to);
 	return 0;

@@ -9,10 +9,6 @@
 
 #include "cred.h"
 
-#define ROOT_CAPS                                                       \
-	((1ULL << PMEMFILE_CAP_CHOWN) | (1ULL << PMEMFILE_CAP_FOWNER) | \
-	 (1ULL << PMEMFILE_CAP_FSETID))
-
 #define UNSET ((uid_t)-1)
 
 static int cred_write(PMEMfilepool *pfp, struct cred **c)
@@ -27,11 +23,12 @@ static int cred_write(PMEMfilepool *pfp, struct cred **c)
 static void cred_done(PMEMfilepool *pfp, uid_t old_euid)
 {
 	struct cred *c = &pfp->cred;
-	/* the kernel's capability emulation of setuid changes */
+	/* the kernel's capability emulation of setuid changes (the library
+	 * knows no saved uid: the permitted set stays) */
 	if (old_euid == 0 && c->euid != 0)
 		c->caps = 0;
 	else if (old_euid != 0 && c->euid == 0)
-		c->caps = ROOT_CAPS;
+		c->caps = c->pcaps;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 }
 
@@ -240,8 +237,7 @@ static int cap_change(PMEMfilepool *pfp, int cap, bool set)
 {
 	if (!pfp)
 		return (int)pf_ret(-EFAULT);
-	if (cap != PMEMFILE_CAP_CHOWN && cap != PMEMFILE_CAP_FOWNER &&
-	    cap != PMEMFILE_CAP_FSETID)
+	if (cap < 0 || cap >= 64 || !((CRED_CAPS_ALL >> cap) & 1))
 		return (int)pf_ret(-EINVAL);
 	pthread_rwlock_wrlock(&pfp->cred_lock);
 	if (set)

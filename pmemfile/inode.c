@@ -115,26 +115,96 @@ void orphan_remove(PMEMfilepool *pfp, uint64_t off)
 	in->orphan_next = 0;
 }
 
-int orphan_reclaim(PMEMfilepool *pfp)
+static struct pmemfile_extent_block *eblock(PMEMfilepool *pfp, uint64_t off)
 {
-	while (pfp->super->orphans) {
-		uint64_t off = pfp->super->orphans;
-		int r = inode_validate(pfp, off);
-		if (r)
-			return r;
-		volatile int err = 0;
+	return pf_ptr(pfp, off);
+}
+
+/*
+ * In a transaction: frees the last INODE_FREE_BATCH extents of a file and
+ * the extent blocks they leave empty; the list stays consistent.
+ */
+static void file_free_tail(PMEMfilepool *pfp, struct pmemfile_inode *in)
+{
+	struct pmemfile_file_info *f = &in->file;
+	uint64_t n = f->nextents;
+	uint64_t keep = n - INODE_FREE_BATCH;
+	uint64_t b = f->blocks, bi = 0;
+	for (uint64_t i = keep; i < n; i++) {
+		if (i < PMEMFILE_INLINE_EXTENTS) {
+			tx_free_off(pfp, f->e[i].data);
+			continue;
+		}
+		uint64_t k = i - PMEMFILE_INLINE_EXTENTS;
+		for (; bi < k / PMEMFILE_EXTENTS_PER_BLOCK; bi++)
+			b = eblock(pfp, b)->next;
+		tx_free_off(
+		    pfp,
+		    eblock(pfp, b)->e[k % PMEMFILE_EXTENTS_PER_BLOCK].data);
+	}
+	uint64_t need = keep > PMEMFILE_INLINE_EXTENTS
+			    ? (keep - PMEMFILE_INLINE_EXTENTS +
+			       PMEMFILE_EXTENTS_PER_BLOCK - 1) /
+				  PMEMFILE_EXTENTS_PER_BLOCK
+			    : 0;
+	uint64_t *link = &f->blocks;
+	for (uint64_t k = 0; k < need; k++)
+		link = &eblock(pfp, *link)->next;
+	for (uint64_t o = *link; o;) {
+		uint64_t next = eblock(pfp, o)->next;
+		tx_free_off(pfp, o);
+		o = next;
+	}
+	if (*link) {
+		tx_add(pfp, link, 8);
+		*link = 0;
+	}
+	tx_add(pfp, &f->nextents, 8);
+	f->nextents = keep;
+}
+
+int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off)
+{
+	struct pmemfile_inode *in = pf_ptr(pfp, off);
+	volatile int err = 0;
+	while (!err && S_ISREG(in->mode) &&
+	       in->file.nextents > INODE_FREE_BATCH) {
 		TX_BEGIN(pfp->pop)
 		{
-			orphan_remove(pfp, off);
-			inode_free(pfp, off);
+			file_free_tail(pfp, in);
 		}
 		TX_ONABORT
 		{
 			err = tx_error();
 		}
 		TX_END
-		if (err)
-			return -err;
+	}
+	if (err)
+		return -err;
+	pthread_mutex_lock(&pfp->orphan_lock);
+	TX_BEGIN(pfp->pop)
+	{
+		orphan_remove(pfp, off);
+		inode_free(pfp, off);
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	pthread_mutex_unlock(&pfp->orphan_lock);
+	return -err;
+}
+
+int orphan_reclaim(PMEMfilepool *pfp)
+{
+	while (pfp->super->orphans) {
+		uint64_t off = pfp->super->orphans;
+		int r = inode_validate(pfp, off);
+		if (r == 0)
+			r = inode_free_unlinked(pfp, off);
+		if (r)
+			return r;
 	}
 	return 0;
 }

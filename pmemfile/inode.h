@@ -33,6 +33,19 @@ void inode_free(PMEMfilepool *pfp, uint64_t off);
 /* In a transaction, under orphan_lock: the orphan list. */
 void orphan_add(PMEMfilepool *pfp, uint64_t off);
 void orphan_remove(PMEMfilepool *pfp, uint64_t off);
+/*
+ * Extents an inode's free may release in one transaction: their frees fit
+ * in the lane's own log, so that a full pool can still free (a longer log
+ * takes an allocation). A file with more goes through the orphan list.
+ */
+#define INODE_FREE_BATCH 16
+/*
+ * An orphan with no reference left: frees its extents INODE_FREE_BATCH a
+ * transaction from the last (each leaves a consistent, shorter file), then
+ * the rest and its slot as it leaves the orphan list. On failure it stays
+ * an orphan.
+ */
+int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off);
 /* Frees every orphan (at pool open, single-threaded). */
 int orphan_reclaim(PMEMfilepool *pfp);
 

@@ -36,7 +36,8 @@ struct cred {
 	gid_t rgid, egid, fsgid;
 	gid_t *groups;
 	size_t ngroups;
-	uint64_t caps; /* bit per PMEMFILE_CAP_* */
+	uint64_t caps;	/* effective: bit per PMEMFILE_CAP_* */
+	uint64_t pcaps; /* permitted: what access() has for a real uid 0 */
 };
 
 struct vinode_shard {

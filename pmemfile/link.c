@@ -48,6 +48,8 @@ static void link_tx(PMEMfilepool *pfp, struct vinode *dir, struct walk *w,
 static int link_locked(PMEMfilepool *pfp, struct walk *w, struct vinode *src)
 {
 	struct vinode *dir = w->dir;
+	if (w->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	if (dir_lookup(pfp, dir, w->name, w->namelen, NULL))
 		return -EEXIST;
 	if (w->trailing_slash)
@@ -55,6 +57,9 @@ static int link_locked(PMEMfilepool *pfp, struct walk *w, struct vinode *src)
 	int r = may_change_dir(pfp, dir);
 	if (r)
 		return r;
+	/* as the kernel's vfs_link: after the new name's checks */
+	if (vinode_is_dir(src))
+		return -EPERM;
 	vinode_wrlock(src);
 	struct pmemfile_inode *in = src->inode;
 	if (in->nlink == 0 && !(in->flags & PMEMFILE_I_LINKABLE))
@@ -92,10 +97,6 @@ static int do_link(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 	int r = link_source(pfp, olddir, oldpath, flags, &src);
 	if (r)
 		return r;
-	if (vinode_is_dir(src)) {
-		vinode_put(pfp, src);
-		return -EPERM;
-	}
 	struct vinode *start;
 	r = walk_start(pfp, newdir, newpath, &start);
 	if (r) {

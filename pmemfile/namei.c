@@ -34,6 +34,9 @@ enum drop_result namei_drop_plan(PMEMfilepool *pfp, struct vinode *child)
 	struct pmemfile_inode *in = child->inode;
 	if (!S_ISDIR(in->mode) && in->nlink > 1)
 		return DROP_KEEP;
+	/* too many extents for one transaction: freed by the last put */
+	if (S_ISREG(in->mode) && in->file.nextents > INODE_FREE_BATCH)
+		return DROP_ORPHAN;
 	return vinode_shared(pfp, child) ? DROP_ORPHAN : DROP_FREE;
 }
 
@@ -80,6 +83,8 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 			 const struct walk *w, bool rmdir)
 {
 	uint64_t pos;
+	if (w->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	uint64_t ino = dir_lookup(pfp, dir, w->name, w->namelen, &pos);
 	if (!ino)
 		return -ENOENT;
@@ -113,10 +118,14 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 		TX_END
 		if (plan == DROP_ORPHAN)
 			pthread_mutex_unlock(&pfp->orphan_lock);
+		if (err)
+			dir_abort(dir);
 		r = -err;
 	}
 	if (r == 0 && plan == DROP_FREE)
 		vinode_forget(pfp, c);
+	else if (r == 0 && plan == DROP_ORPHAN && rmdir)
+		c->removed_from = vinode_ref(pfp, dir);
 	vinode_unlock(c);
 	vinode_put(pfp, c);
 	return r;
@@ -177,6 +186,8 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 	if (r == 0 && (name_is_dot(w.name, w.namelen) ||
 		       name_is_dotdot(w.name, w.namelen)))
 		r = -EEXIST;
+	if (r == 0 && w.namelen > PMEMFILE_NAME_MAX)
+		r = -ENAMETOOLONG;
 	if (r == 0 && w.trailing_slash && !S_ISDIR(mode)) {
 		/* "a/" names a directory: EEXIST if a exists */
 		vinode_rdlock(w.dir);

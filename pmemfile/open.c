@@ -172,7 +172,9 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		goto end;
 	}
 	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-	if ((flags & O_CREAT) && w.trailing_slash) {
+	/* "name/" (the root aside, which the O_EXCL check below refuses
+	 * first) cannot be created: EISDIR, as the kernel says */
+	if ((flags & O_CREAT) && w.trailing_slash && !w.last_root) {
 		r = -EISDIR;
 		goto end;
 	}

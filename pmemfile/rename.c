@@ -93,6 +93,12 @@ static int rename_check(PMEMfilepool *pfp, struct rename_op *op)
 		return -ENOENT;
 	if (!sdir && (op->ow->trailing_slash || op->nw->trailing_slash))
 		return -ENOTDIR;
+	/* as the kernel's lock_rename trap: before permissions and types */
+	if (sdir && is_ancestor(pfp, src, op->ndir))
+		return -EINVAL;
+	if (dst && vinode_is_dir(dst) && is_ancestor(pfp, dst, op->odir))
+		return (op->flags & PMEMFILE_RENAME_EXCHANGE) ? -EINVAL
+							      : -ENOTEMPTY;
 	int r = may_delete(pfp, op->odir, src);
 	if (r == 0)
 		r = dst ? may_delete(pfp, op->ndir, dst)
@@ -108,11 +114,6 @@ static int rename_check(PMEMfilepool *pfp, struct rename_op *op)
 		if (ddir && dst->inode->dir.nentries)
 			return -ENOTEMPTY;
 	}
-	if (sdir && is_ancestor(pfp, src, op->ndir))
-		return -EINVAL;
-	if ((op->flags & PMEMFILE_RENAME_EXCHANGE) && dst &&
-	    vinode_is_dir(dst) && is_ancestor(pfp, dst, op->odir))
-		return -EINVAL;
 	if (op->odir != op->ndir) {
 		if (sdir)
 			r = perm_check(pfp, src->inode, PERM_W, false);
@@ -165,10 +166,14 @@ static void rename_tx(PMEMfilepool *pfp, struct rename_op *op,
 static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 {
 	struct walk *ow = op->ow, *nw = op->nw;
+	if (ow->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	uint64_t ino =
 	    dir_lookup(pfp, op->odir, ow->name, ow->namelen, &op->opos);
 	if (!ino)
 		return -ENOENT;
+	if (nw->namelen > PMEMFILE_NAME_MAX)
+		return -ENAMETOOLONG;
 	op->src = vinode_get(pfp, ino);
 	if (!op->src)
 		return -errno;
@@ -196,9 +201,13 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	TX_END
 	pthread_mutex_unlock(&pfp->orphan_lock);
 	if (err) {
-		dir_abort(op->ndir);
+		dir_abort(op->odir);
+		if (op->ndir != op->odir)
+			dir_abort(op->ndir);
 	} else if (plan == DROP_FREE) {
 		vinode_forget(pfp, op->dst);
+	} else if (plan == DROP_ORPHAN && vinode_is_dir(op->dst)) {
+		op->dst->removed_from = vinode_ref(pfp, op->ndir);
 	}
 	unlock_pair(op->src, op->dst);
 	return -err;

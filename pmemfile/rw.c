@@ -67,7 +67,12 @@ static int64_t do_pread(PMEMfilepool *pfp, PMEMfile *f, void *buf, size_t count,
 {
 	struct vinode *v = f->vinode;
 	vinode_rdlock(v);
-	int64_t r = data_read(pfp, v, buf, count, off);
+	int64_t r;
+	/* as the kernel's copy to a NULL buffer: only bytes to copy fault */
+	if (buf == NULL && count > 0)
+		r = off < v->inode->size ? -EFAULT : 0;
+	else
+		r = data_read(pfp, v, buf, count, off);
 	vinode_unlock(v);
 	if (r > 0)
 		touch_atime(pfp, f);
@@ -135,6 +140,18 @@ static int64_t pwritev_at(PMEMfilepool *pfp, PMEMfile *f,
 			  const pmemfile_iovec_t *iov, int iovcnt, uint64_t off,
 			  size_t total, uint64_t *end)
 {
+	/* as the kernel's copy from a NULL buffer: the bytes before it */
+	for (int i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_base == NULL && iov[i].iov_len > 0) {
+			iovcnt = i;
+			total = 0;
+			for (int k = 0; k < i; k++)
+				total += iov[k].iov_len;
+			if (total == 0)
+				return -EFAULT;
+			break;
+		}
+	}
 	if (iovcnt == 1)
 		return do_pwrite(pfp, f, iov[0].iov_base, total, off, end);
 	char *buf = malloc(total ? total : 1);

@@ -126,8 +126,9 @@ static int stat_path(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	w.stop_at_missing = false;
 	r = walk_parent(&w, pfp, start, path);
 	if (r == 0)
-		r = w.trailing_slash
-			? 1
+		r = w.trailing_slash ? 1
+		    : w.namelen > PMEMFILE_NAME_MAX
+			? -ENAMETOOLONG
 			: stat_name(pfp, w.dir, w.name, w.namelen, follow, st);
 	if (r == 1) {
 		struct vinode *v;

@@ -209,14 +209,8 @@ void vinode_forget(PMEMfilepool *pfp, struct vinode *v)
  * list. On failure it stays an orphan, freed at the next open. */
 static void vinode_free_orphan(PMEMfilepool *pfp, struct vinode *v)
 {
-	pthread_mutex_lock(&pfp->orphan_lock);
-	TX_BEGIN(pfp->pop)
-	{
-		orphan_remove(pfp, v->off);
-		inode_free(pfp, v->off);
-	}
-	TX_END
-	pthread_mutex_unlock(&pfp->orphan_lock);
+	/* the slot is given back in the transaction (inode_free) */
+	(void)inode_free_unlinked(pfp, v->off);
 }
 
 void vinode_put(PMEMfilepool *pfp, struct vinode *v)
@@ -242,7 +236,9 @@ void vinode_put(PMEMfilepool *pfp, struct vinode *v)
 	pthread_mutex_unlock(&s->lock);
 	if (orphan)
 		vinode_free_orphan(pfp, v);
+	struct vinode *parent = v->removed_from;
 	vinode_destroy(v);
+	vinode_put(pfp, parent);
 }
 
 void vinode_touch(PMEMfilepool *pfp, struct vinode *v, bool tx)

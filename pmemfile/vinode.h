@@ -48,6 +48,14 @@ struct vinode {
 	 */
 	unsigned long pins;
 
+	/*
+	 * A removed directory still in use: a reference to the directory it
+	 * was removed from, kept as the kernel's dentry keeps its parent, so
+	 * that its ".." stays a directory (removed too, perhaps) until the
+	 * last reference goes.
+	 */
+	struct vinode *removed_from;
+
 	/* Directories: free slots of the blocks, built on first insert. */
 	struct vdir *vdir;
 	/*

@@ -133,8 +133,8 @@ static int walk_buf(struct walk *w)
 		char *next = e;
 		while (*next == '/')
 			next++;
-		if (len > PMEMFILE_NAME_MAX)
-			return -ENAMETOOLONG;
+		/* a last name too long fails where it is looked up or made,
+		 * as in the kernel: after the other path of a rename */
 		if (*next == '\0') {
 			w->name = p;
 			w->namelen = len;
@@ -142,6 +142,8 @@ static int walk_buf(struct walk *w)
 			w->last_root = false;
 			return 0;
 		}
+		if (len > PMEMFILE_NAME_MAX)
+			return -ENAMETOOLONG;
 		int r = perm_check(pfp, w->dir->inode, 1, false);
 		if (r)
 			return r;
@@ -212,6 +214,8 @@ int walk_last(struct walk *w, bool follow, struct vinode **child)
 			w->rest = w->name;
 			return 0;
 		}
+		if (w->namelen > PMEMFILE_NAME_MAX)
+			return -ENAMETOOLONG;
 		struct vinode *c;
 		r = walk_lookup(pfp, w->dir, w->name, w->namelen, &c);
 		if (r || !c)

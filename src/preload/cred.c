@@ -6,6 +6,7 @@
  * saved ids) is given to every pool this process holds.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,13 +19,20 @@
 
 #define CRED_GROUPS_MAX 65536
 
-static void cred_apply_caps(PMEMfilepool *pfp, uid_t euid)
+/* The process's effective capabilities, as the kernel holds them now. */
+static void cred_apply_caps(PMEMfilepool *pfp)
 {
-	static const int caps[] = {PMEMFILE_CAP_CHOWN, PMEMFILE_CAP_FOWNER,
-				   PMEMFILE_CAP_FSETID};
+	static const int caps[] = {PMEMFILE_CAP_CHOWN,
+				   PMEMFILE_CAP_DAC_OVERRIDE,
+				   PMEMFILE_CAP_DAC_READ_SEARCH,
+				   PMEMFILE_CAP_FOWNER, PMEMFILE_CAP_FSETID};
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
+	if (syscall_no_intercept(SYS_capget, &h, d) != 0)
+		return;
 	for (unsigned i = 0; i < sizeof(caps) / sizeof(caps[0]); ++i) {
-		if (euid == 0)
+		if ((d[0].effective >> caps[i]) & 1)
 			pmemfile_setcap(pfp, caps[i]);
 		else
 			pmemfile_clrcap(pfp, caps[i]);
@@ -44,7 +52,7 @@ static void cred_apply_ids(PMEMfilepool *pfp, void *arg)
 	/* setfsuid returns the previous value; called with -1 it only reads */
 	pmemfile_setfsuid(pfp, (uid_t)syscall_no_intercept(SYS_setfsuid, -1));
 	pmemfile_setfsgid(pfp, (gid_t)syscall_no_intercept(SYS_setfsgid, -1));
-	cred_apply_caps(pfp, euid);
+	cred_apply_caps(pfp);
 
 	long n = syscall_no_intercept(SYS_getgroups, 0, 0L);
 	if (n >= 0 && n <= CRED_GROUPS_MAX) {

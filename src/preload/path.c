@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include "cwd.h"
 #include "fd_table.h"
@@ -82,8 +83,20 @@ int path_of_dir(struct preload_file *f, PMEMfilepool *pfp,
 struct walk {
 	struct preload_mount *mnt; /* NULL: the kernel */
 	PMEMfilepool *pfp;
-	char buf[PMEMFILE_PATH_MAX];
+	/*
+	 * cap bytes on the caller's stack (which may be the small one of a
+	 * posix_spawn child): PMEMFILE_PATH_MAX and the path walked, as a
+	 * relative path from a cwd in a pool may pass PMEMFILE_PATH_MAX.
+	 */
+	char *buf;
+	size_t cap;
 	size_t len;
+	/*
+	 * A walk from the cwd in a pool: the length of the cwd's path at the
+	 * start of buf while the walk has stayed below it, else 0. What lies
+	 * past it is the path from the cwd, which is the library's cwd too.
+	 */
+	size_t cwd_len;
 	int links;
 	bool crossed; /* entered or left a pool */
 	/*
@@ -135,6 +148,7 @@ static bool path_is_simple(const char *p, bool check_names)
 
 static void walk_root(struct walk *w)
 {
+	w->cwd_len = 0;
 	w->buf[0] = '/';
 	w->buf[1] = '\0';
 	w->len = 1;
@@ -144,9 +158,10 @@ static int walk_set(struct walk *w, const char *p)
 {
 	size_t n = strlen(p);
 
-	if (n >= sizeof(w->buf))
+	if (n >= w->cap)
 		return -ENAMETOOLONG;
-	memcpy(w->buf, p, n + 1);
+	w->cwd_len = 0;
+	memmove(w->buf, p, n + 1);
 	w->len = n;
 	return 0;
 }
@@ -158,13 +173,30 @@ static void walk_up(struct walk *w)
 	if (w->len > 1)
 		w->len--;
 	w->buf[w->len] = '\0';
+	if (w->len < w->cwd_len)
+		w->cwd_len = 0;
+}
+
+/*
+ * The path of w->buf for the library: itself, or when it is too long, the
+ * part past the cwd's path (relative to the library's cwd); NULL when it
+ * is too long either way.
+ */
+static const char *walk_pool_path(const struct walk *w)
+{
+	if (w->len < PMEMFILE_PATH_MAX)
+		return w->buf;
+	if (w->cwd_len == 0)
+		return NULL;
+	const char *rel = w->buf + w->cwd_len + (w->cwd_len > 1);
+	return strlen(rel) < PMEMFILE_PATH_MAX ? rel : NULL;
 }
 
 static int walk_push(struct walk *w, const char *name, size_t n)
 {
 	size_t at = w->len == 1 ? 1 : w->len + 1;
 
-	if (at + n >= sizeof(w->buf))
+	if (at + n >= w->cap)
 		return -ENAMETOOLONG;
 	w->buf[at - 1] = '/';
 	memcpy(w->buf + at, name, n);
@@ -221,12 +253,14 @@ static long walk_readlink(struct walk *w, char *target, size_t size)
 		return n;
 	}
 	struct stat st;
-	if (pmemfile_lstat(w->pfp, w->buf, &st) != 0)
+	const char *p = walk_pool_path(w);
+	if (p == NULL)
+		return -ENAMETOOLONG;
+	if (pmemfile_lstat(w->pfp, p, &st) != 0)
 		return -errno;
 	if (!S_ISLNK(st.st_mode))
 		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-	pmemfile_ssize_t n =
-	    pmemfile_readlink(w->pfp, w->buf, target, size - 1);
+	pmemfile_ssize_t n = pmemfile_readlink(w->pfp, p, target, size - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
@@ -263,9 +297,16 @@ static int walk_follow(struct walk *w, const char *target, char *pend,
 static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 			  char *pend, size_t pend_size, size_t rest)
 {
-	if (n == 1 && name[0] == '.')
+	bool dot = n == 1 && name[0] == '.';
+	bool dotdot = n == 2 && name[0] == '.' && name[1] == '.';
+	/* PATH_NAME_LAST: the library sees the last "." or ".." */
+	if (last && w->mnt != NULL &&
+	    (w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME)) &&
+	    (dot || (dotdot && w->len > 1)))
+		return walk_push(w, name, n);
+	if (dot)
 		return 0;
-	if (n == 2 && name[0] == '.' && name[1] == '.') {
+	if (dotdot) {
 		if (w->mnt != NULL && w->len == 1) {
 			struct preload_mount *m = w->mnt;
 			walk_leave(w);
@@ -341,7 +382,7 @@ static int walk_path(struct walk *w, const char *path)
 			i = 0; /* a symlink replaced the pending path */
 	}
 	if (trailing && w->len > 1) {
-		if (w->len + 1 >= sizeof(w->buf))
+		if (w->len + 1 >= w->cap)
 			return -ENAMETOOLONG;
 		w->buf[w->len++] = '/';
 		w->buf[w->len] = '\0';
@@ -355,7 +396,7 @@ static int path_kernel_dir(int dirfd, struct walk *w)
 	long n;
 
 	if (dirfd == AT_FDCWD) {
-		n = syscall_no_intercept(SYS_getcwd, w->buf, sizeof(w->buf));
+		n = syscall_no_intercept(SYS_getcwd, w->buf, w->cap);
 		if (n < 0)
 			return (int)n;
 		w->len = strlen(w->buf);
@@ -363,8 +404,7 @@ static int path_kernel_dir(int dirfd, struct walk *w)
 	}
 	char link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
-	n = syscall_no_intercept(SYS_readlink, link, w->buf,
-				 sizeof(w->buf) - 1);
+	n = syscall_no_intercept(SYS_readlink, link, w->buf, w->cap - 1);
 	if (n < 0 || w->buf[0] != '/')
 		return -EBADF;
 	w->buf[n] = '\0';
@@ -394,8 +434,11 @@ static long path_proc_fd(const char *path)
 	return fd;
 }
 
-long path_proc_fd_link(const char *path, char *buf, size_t size)
+long path_proc_fd_link(const char *user_path, char *buf, size_t size)
 {
+	char path[PMEMFILE_PATH_MAX];
+	if (mount_count == 0 || path_copy_in(user_path, path) != 0)
+		return -1; /* the kernel's call answers */
 	long fd = path_proc_fd(path);
 	struct preload_file *f = fd_get(fd);
 
@@ -418,15 +461,25 @@ long path_proc_fd_link(const char *path, char *buf, size_t size)
 static int path_result(struct walk *w, struct path_res *res)
 {
 	res->file = NULL;
+	res->cwd_relative = false;
 	if (w->mnt != NULL) {
+		const char *p = walk_pool_path(w);
+		if (p == NULL) {
+			pool_release(w->mnt);
+			res->mnt = NULL;
+			return -ENAMETOOLONG;
+		}
 		res->mnt = w->mnt;
 		res->pfp = w->pfp;
-		memcpy(res->path, w->buf, w->len + 1);
+		res->cwd_relative = p != w->buf;
+		strcpy(res->path, p);
 		return PATH_POOL;
 	}
 	res->mnt = NULL;
 	if (!w->crossed)
 		return PATH_ORIGINAL;
+	if (w->len >= PMEMFILE_PATH_MAX)
+		return -ENAMETOOLONG;
 	memcpy(res->path, w->buf, w->len + 1);
 	return PATH_KERNEL;
 }
@@ -492,6 +545,7 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 			if (ret == 0) {
 				ret = cwd_check(m, w->pfp, w->buf);
 				w->len = strlen(w->buf);
+				w->cwd_len = w->len;
 				if (ret)
 					walk_leave(w);
 			}
@@ -527,6 +581,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 			     struct path_res *res)
 {
 	struct walk w;
+	char buf[PMEMFILE_PATH_MAX + strlen(path) + 1];
 
 	if (path[0] == '\0')
 		return path_empty(dirfd, flags, res);
@@ -537,7 +592,10 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 		if (f != NULL)
 			return path_proc_file(f, res);
 	}
+	w.buf = buf;
+	w.cap = sizeof(buf);
 	w.flags = flags;
+	w.cwd_len = 0;
 	w.links = 0;
 	w.crossed = false;
 	w.kernel_dotdot = false;
@@ -591,13 +649,114 @@ static bool path_parent_linked(int dirfd, const char *path)
 	return fd == -ELOOP;
 }
 
-int path_resolve(int dirfd, const char *path, int flags, struct path_res *res)
+/*
+ * Pages this thread has read a path from through process_vm_readv, stored
+ * as page + 1 (0 is no page): a path on one of them is read directly,
+ * without the system call, until path_maps_gen moves.
+ */
+#define KNOWN_PAGES 4
+static _Atomic unsigned long path_maps_gen;
+static __thread struct {
+	unsigned long gen;
+	uintptr_t page[KNOWN_PAGES];
+	unsigned next;
+} known __attribute__((tls_model("initial-exec")));
+
+void path_maps_changed(void)
 {
-	if (path == NULL)
+	atomic_fetch_add_explicit(&path_maps_gen, 1, memory_order_release);
+}
+
+static bool page_known(uintptr_t page)
+{
+	if (known.gen !=
+	    atomic_load_explicit(&path_maps_gen, memory_order_acquire))
+		return false;
+	for (int i = 0; i < KNOWN_PAGES; i++)
+		if (known.page[i] == page + 1)
+			return true;
+	return false;
+}
+
+/* page read without a fault, while the generation was gen */
+static void page_learn(uintptr_t page, unsigned long gen)
+{
+	if (known.gen != gen) {
+		memset(known.page, 0, sizeof(known.page));
+		known.gen = gen;
+	}
+	known.page[known.next++ % KNOWN_PAGES] = page + 1;
+}
+
+/* n bytes at at into out: 0, -EFAULT, or -ENOSYS when refused */
+static long read_user(char *out, uintptr_t at, size_t n)
+{
+	uintptr_t page = at & ~(uintptr_t)4095;
+	if (page_known(page)) {
+		memcpy(out, (const void *)at, n);
+		return (long)n;
+	}
+	unsigned long gen =
+	    atomic_load_explicit(&path_maps_gen, memory_order_acquire);
+	struct iovec local = {out, n};
+	struct iovec remote = {(void *)at, n};
+	long got = syscall_no_intercept(SYS_process_vm_readv, preload_pid,
+					&local, 1, &remote, 1, 0);
+	if (got == -ENOSYS || got == -EPERM || got == -ESRCH)
+		return -ENOSYS;
+	if (got <= 0)
 		return -EFAULT;
+	if ((size_t)got == n)
+		page_learn(page, gen);
+	return got;
+}
+
+int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX])
+{
+	if (user == NULL)
+		return -EFAULT;
+	for (size_t have = 0; have < PMEMFILE_PATH_MAX;) {
+		uintptr_t at = (uintptr_t)user + have;
+		/* to the end of the page, or of the first 256 bytes */
+		size_t n = 4096 - at % 4096;
+		if (have == 0 && n > 256)
+			n = 256;
+		if (n > PMEMFILE_PATH_MAX - have)
+			n = PMEMFILE_PATH_MAX - have;
+		long got = read_user(out + have, at, n);
+		if (got == -ENOSYS) {
+			/* refused (a sandbox): read it as the caller would */
+			size_t len = strnlen(user, PMEMFILE_PATH_MAX);
+			if (len == PMEMFILE_PATH_MAX)
+				return -ENAMETOOLONG;
+			memcpy(out, user, len + 1);
+			return 0;
+		}
+		if (got < 0)
+			return (int)got;
+		if (memchr(out + have, '\0', (size_t)got) != NULL)
+			return 0;
+		have += (size_t)got;
+	}
+	return -ENAMETOOLONG;
+}
+
+int path_resolve(int dirfd, const char *user_path, int flags,
+		 struct path_res *res)
+{
 	res->file = NULL;
 	res->mnt = NULL;
-	int ret = path_resolve_once(dirfd, path, flags, res);
+	res->cwd_relative = false;
+	if (user_path == NULL)
+		return -EFAULT;
+	/* the kernel reads the path of a process that has no mount */
+	if (mount_count == 0)
+		return PATH_ORIGINAL;
+	char path[PMEMFILE_PATH_MAX];
+	int ret = path_copy_in(user_path, path);
+	if (ret)
+		return ret;
+	ret = path_resolve_once(dirfd, path, flags, res);
 	/* a pool that failed to open is ignored from now on: try again */
 	if (ret == -ENOENT && mount_count > 0)
 		for (int i = 0; i < mount_count; ++i)

@@ -13,6 +13,8 @@
 #ifndef PRELOAD_PATH_H
 #define PRELOAD_PATH_H
 
+#include <stdbool.h>
+
 #include "libpmemfile-posix.h"
 
 struct preload_mount;
@@ -36,6 +38,13 @@ enum path_flags {
 	 * symlinks, which may lead into a mount.
 	 */
 	PATH_CREATES_NAME = 1 << 4,
+	/*
+	 * A call on the name of the last component (rmdir, unlink, the old
+	 * name of rename; PATH_CREATES_NAME implies it): a last "." or ".."
+	 * in a pool goes to the library as written, which refuses it as the
+	 * kernel does, instead of naming the directory it leads to.
+	 */
+	PATH_NAME_LAST = 1 << 5,
 };
 
 enum path_kind {
@@ -49,10 +58,32 @@ struct path_res {
 	PMEMfilepool *pfp;
 	/* AT_EMPTY_PATH on a pool descriptor: its description, referenced */
 	struct preload_file *file;
+	/*
+	 * path is relative to the pool's cwd (the process's, and the
+	 * library's): a relative path that is too long from the root. Not to
+	 * be kept as a descriptor's or the cwd's path.
+	 */
+	bool cwd_relative;
 	char path[PMEMFILE_PATH_MAX];
 };
 
-/* Returns an enum path_kind, or -errno. */
+/*
+ * Copies a path the caller passed into out as the kernel reads one: 0,
+ * -EFAULT where its bytes cannot be read (a bad pointer gets the kernel's
+ * answer, not a fault in the shim), -ENAMETOOLONG without a NUL in
+ * PMEMFILE_PATH_MAX bytes.
+ */
+int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX]);
+
+/*
+ * Memory may have been unmapped or made unreadable (munmap, mremap, a
+ * fixed mmap, mprotect, brk, shmat, shmdt): path_copy_in checks again the
+ * pages it has read paths from.
+ */
+void path_maps_changed(void);
+
+/* Returns an enum path_kind, or -errno. The path is read with
+ * path_copy_in. */
 int path_resolve(int dirfd, const char *path, int flags, struct path_res *res);
 
 /* Releases what a PATH_POOL result holds. */

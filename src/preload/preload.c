@@ -240,10 +240,12 @@ static __attribute__((constructor)) void preload_init(void)
 	const char *keeper = secure_getenv("PMEMFILE_KEEPER");
 	if (keeper != NULL && keeper[0] != '\0')
 		preload_keeper(keeper);
-	const char *pools = getenv("PMEMFILE_POOLS");
-	const char *exit_env = getenv("PMEMFILE_EXIT_ON_NOT_SUPPORTED");
-	const char *log = getenv("PMEMFILE_PRELOAD_LOG");
-	const char *cd = getenv("PMEMFILE_CD");
+	/* a set-user-ID program mounts nothing and logs nowhere for its
+	 * caller */
+	const char *pools = secure_getenv("PMEMFILE_POOLS");
+	const char *exit_env = secure_getenv("PMEMFILE_EXIT_ON_NOT_SUPPORTED");
+	const char *log = secure_getenv("PMEMFILE_PRELOAD_LOG");
+	const char *cd = secure_getenv("PMEMFILE_CD");
 
 	preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
 	if (pools == NULL || pools[0] == '\0')

@@ -202,6 +202,7 @@ void map_fork_prepare(void);
 void map_fork_done(void);
 SYS_HANDLER(munmap);
 SYS_HANDLER(mremap);
+SYS_HANDLER(maps_change);
 
 /* sys_exec.c */
 SYS_HANDLER(execve);

@@ -54,7 +54,8 @@ SYS_HANDLER(chdir)
 			cwd_set(NULL, NULL, NULL);
 		return ret;
 	}
-	ret = dir_enterable(r.pfp, r.path);
+	/* the cwd is kept as a path from the root */
+	ret = r.cwd_relative ? -ENAMETOOLONG : dir_enterable(r.pfp, r.path);
 	if (ret == 0 && !preload_in_vfork)
 		cwd_set(r.mnt, r.path, r.pfp);
 	else if (ret == 0)

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mount.h"
 #include "preload.h"
+#include "path.h"
 #include "sys.h"
 
 #define PG 4096ul
@@ -419,6 +420,8 @@ static long mmap_pool(struct fd_use *u, const long a[6])
 
 SYS_HANDLER(mmap)
 {
+	if (a[3] & MAP_FIXED)
+		path_maps_changed();
 	if (!(a[3] & MAP_ANONYMOUS) && fd_table_used) {
 		struct fd_use u;
 		int is_pool = fd_use_begin((int)a[4], &u);
@@ -443,6 +446,7 @@ SYS_HANDLER(mmap)
 
 SYS_HANDLER(munmap)
 {
+	path_maps_changed();
 	if (atomic_load_explicit(&map_count, memory_order_relaxed) == 0)
 		return PRELOAD_PASS;
 	long ret = syscall_no_intercept(SYS_munmap, a[0], a[1]);
@@ -458,6 +462,7 @@ SYS_HANDLER(munmap)
  */
 SYS_HANDLER(mremap)
 {
+	path_maps_changed();
 	if (atomic_load_explicit(&map_count, memory_order_relaxed) == 0)
 		return PRELOAD_PASS;
 	if (map_tracked((uintptr_t)a[0], (uintptr_t)a[0] + page_up(a[1])))
@@ -478,4 +483,12 @@ void map_fork_prepare(void)
 void map_fork_done(void)
 {
 	pthread_mutex_unlock(&map_lock);
+}
+
+/* mprotect, brk, shmat, shmdt: the kernel's, after the paths' pages */
+SYS_HANDLER(maps_change)
+{
+	(void)a;
+	path_maps_changed();
+	return PRELOAD_PASS;
 }

@@ -80,17 +80,17 @@ SYS_HANDLER(mkdirat)
 
 SYS_HANDLER(rmdir)
 {
-	return path_call(SYS_rmdir, a, -1, 0, 0, rmdir_op);
+	return path_call(SYS_rmdir, a, -1, 0, PATH_NAME_LAST, rmdir_op);
 }
 
 SYS_HANDLER(unlink)
 {
-	return path_call(SYS_unlink, a, -1, 0, 0, unlink_op);
+	return path_call(SYS_unlink, a, -1, 0, PATH_NAME_LAST, unlink_op);
 }
 
 SYS_HANDLER(unlinkat)
 {
-	return path_call(SYS_unlinkat, a, 0, 1, 0, unlinkat_op);
+	return path_call(SYS_unlinkat, a, 0, 1, PATH_NAME_LAST, unlinkat_op);
 }
 
 SYS_HANDLER(mknod)
@@ -108,8 +108,11 @@ SYS_HANDLER(mknodat)
  */
 static long symlink_op(struct path_res *r, const long a[6])
 {
-	return sys_result(
-	    pmemfile_symlink(r->pfp, (const char *)a[0], r->path));
+	char target[PMEMFILE_PATH_MAX];
+	int ret = path_copy_in((const char *)a[0], target);
+	if (ret)
+		return ret;
+	return sys_result(pmemfile_symlink(r->pfp, target, r->path));
 }
 
 SYS_HANDLER(symlink)
@@ -213,17 +216,20 @@ static long link_op(struct two_paths *t, const long a[6])
 
 SYS_HANDLER(rename)
 {
-	return two_common(SYS_rename, a, -1, 0, -1, 1, 0, rename_op);
+	return two_common(SYS_rename, a, -1, 0, -1, 1, PATH_NAME_LAST,
+			  rename_op);
 }
 
 SYS_HANDLER(renameat)
 {
-	return two_common(SYS_renameat, a, 0, 1, 2, 3, 0, rename_op);
+	return two_common(SYS_renameat, a, 0, 1, 2, 3, PATH_NAME_LAST,
+			  rename_op);
 }
 
 SYS_HANDLER(renameat2)
 {
-	return two_common(SYS_renameat2, a, 0, 1, 2, 3, 0, renameat2_op);
+	return two_common(SYS_renameat2, a, 0, 1, 2, 3, PATH_NAME_LAST,
+			  renameat2_op);
 }
 
 SYS_HANDLER(link)

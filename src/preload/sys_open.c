@@ -29,6 +29,11 @@ static long open_in_pool(struct path_res *r, long flags, long mode)
 		pmemfile_close(r->pfp, pf);
 		return err;
 	}
+	/* a directory's description keeps its path from the root */
+	if (r->cwd_relative && S_ISDIR(st.st_mode)) {
+		pmemfile_close(r->pfp, pf);
+		return -ENAMETOOLONG;
+	}
 	int fd = fd_placeholder(flags & O_CLOEXEC);
 	if (fd < 0) {
 		pmemfile_close(r->pfp, pf);

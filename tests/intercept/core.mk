@@ -16,7 +16,15 @@ $(eval $(call c_test,$(TIC)/core_sites,$(TICB)/libcore_sites.so \
 $(TICB)/libcore_sites.so: $(TICB)/core_sites_asm.o
 	$(CC) $(LDFLAGS) -shared -o $@ $< -Wl,-soname,$(@F) -Wl,-z,noexecstack
 
-LINT_SOURCES += $(TIC)/core_insn_decode.c $(TIC)/core_sites.c
+# A failed mprotect while patching (the objects, syscall_no_intercept
+# wrapped by the link).
+TESTS += $(TIC)/core_apply_fail
+TEST_PROGRAMS += $(TICB)/core_apply_fail
+$(TICB)/core_apply_fail: $(TICB)/core_apply_fail.o $(INTERCEPT_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ -Wl,--wrap=syscall_no_intercept -ldl
+
+LINT_SOURCES += $(TIC)/core_insn_decode.c $(TIC)/core_sites.c \
+	$(TIC)/core_apply_fail.c
 
 # What the build and make install produce.
 $(eval $(call sh_test,$(TIC)/core_products))

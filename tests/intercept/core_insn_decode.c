@@ -6,12 +6,15 @@
  * libraries when installed: libm, libstdc++, libcrypto...): same length, same
  * RIP-relative displacement, same direct branch destination. Where the
  * decoder gives up (it then asks capstone), the instruction is counted, not
- * failed; a wrong length would be.
+ * failed; a wrong length would be. Then the same over instructions that
+ * compilers rarely emit (SSE4a's extrq and insertq) and over random byte
+ * strings (more with STRESS=1): wherever both decode, they agree.
  */
 #include <capstone/capstone.h>
 #include <dlfcn.h>
 #include <link.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../intercept/function_bounds.h"
@@ -127,6 +130,67 @@ static int each_object(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* One instruction at code both ways; a disagreement is reported. */
+static void compare_bytes(struct totals *t, const uint8_t *code, size_t size)
+{
+	const uint8_t *at = code;
+	uint64_t addr = 0x10000;
+	struct insn_info info;
+
+	if (!cs_disasm_iter(t->cs, &at, &size, &addr, t->in))
+		return;
+	t->insns++;
+	if (insn_decode(code, 15, &info) != 0) {
+		t->unknown++;
+		return;
+	}
+	if (info.length == t->in->size && info.rip_disp == rip_disp_of(t->in))
+		return;
+	if (t->mismatches++ < 20) {
+		printf("bytes");
+		for (int i = 0; i < t->in->size || i < info.length; i++)
+			printf(" %02x", code[i]);
+		printf(": %s %s: capstone length %d rip %d, decoder %d rip "
+		       "%d\n",
+		       t->in->mnemonic, t->in->op_str, t->in->size,
+		       rip_disp_of(t->in), info.length, info.rip_disp);
+	}
+}
+
+static const uint8_t rare[][15] = {
+    {0x66, 0x0f, 0x78, 0xc0, 0x04, 0x08}, /* extrq xmm0, 4, 8 */
+    {0xf2, 0x0f, 0x78, 0xc1, 0x04, 0x08}, /* insertq xmm0, xmm1, 4, 8 */
+    {0x66, 0x0f, 0x79, 0xc1},		  /* extrq xmm0, xmm1 */
+    {0xf2, 0x0f, 0x79, 0xc1},		  /* insertq xmm0, xmm1 */
+    {0x66, 0x0f, 0x78, 0xc0, 0x04, 0x08, 0x90},
+};
+
+/* Random instructions: bytes after a common start (none, 0f, a prefix
+ * and 0f, VEX) so that every map is reached. */
+static void compare_random(struct totals *t, long n)
+{
+	static const uint8_t starts[][3] = {
+	    {0},	  {0x0f}, {0x66, 0x0f}, {0xf2, 0x0f},
+	    {0xf3, 0x0f}, {0x48}, {0x0f, 0x38}, {0x0f, 0x3a},
+	    {0xc5},	  {0xc4}, {0x62},
+	};
+	static const uint8_t start_len[] = {0, 1, 2, 2, 2, 1, 2, 2, 1, 1, 1};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	uint8_t code[16];
+
+	for (long i = 0; i < n; i++) {
+		for (size_t k = 0; k < sizeof(code); k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			code[k] = (uint8_t)x;
+		}
+		size_t s = (size_t)(x >> 40) % sizeof(start_len);
+		memcpy(code, starts[s], start_len[s]);
+		compare_bytes(t, code, 15);
+	}
+}
+
 static const char *const extra[] = {
     "libm.so.6",     "libstdc++.so.6",	"libcrypto.so.3",
     "libz.so.1",     "libsqlite3.so.0", "libpython3.11.so.1.0",
@@ -148,6 +212,14 @@ int main(void)
 	printf("%ld objects, %ld instructions, %ld left to capstone, "
 	       "%ld mismatches\n",
 	       t.objects, t.insns, t.unknown, t.mismatches);
+	struct totals r = {.cs = t.cs, .in = t.in};
+	for (size_t i = 0; i < sizeof(rare) / sizeof(rare[0]); i++)
+		compare_bytes(&r, rare[i], 15);
+	compare_random(&r, getenv("STRESS") ? 20000000 : 1000000);
+	printf("rare and random: %ld instructions, %ld left to capstone, %ld "
+	       "mismatches\n",
+	       r.insns, r.unknown, r.mismatches);
+	t.mismatches += r.mismatches;
 	if (t.objects < 3 || t.insns < 100000) {
 		printf("FAIL: too little code compared\n");
 		return 1;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The plan cache: the first process plans and writes one file per object
 # (named after its build-id) under $XDG_CACHE_HOME/libsyscall_intercept,
-# the next ones patch from it with the same result; a damaged file, or one
+# the next ones patch from it with the same result; a damaged file (cut
+# short, edited in place, even with its checksum made right), or one
 # written by another build of the interceptor, is ignored and replaced;
 # INTERCEPT_NO_CACHE=1 neither reads nor writes.
 . "$TEST_TOP/tests/intercept/lib.sh"
@@ -43,25 +44,63 @@ grep 'not patched' first | sort >left1
 grep 'not patched' second | sort >left2
 expect_same "sites left alone, planned and cached" left1 left2
 
-# Damage, in the two largest files: one cut short, one with the offset of
-# its first syscall moved by a byte.
-set -- $(ls -S "$dir" | head -2 | sed "s|^|$dir/|")
-head -c 100 "$1" >cut && mv cut "$1"
-python3 - "$2" <<'PY' || fail "could not edit $2"
+# edit_plans FILE WHAT: edits the first plan of FILE in place (same size):
+# "flip" changes a byte and leaves the checksum; "syscall" moves the
+# syscall offset by a byte and "rip" makes the first instruction of a
+# window that is not RIP-relative said to be, both with the checksum made
+# right again, so that only checking the code finds them.
+edit_plans() {
+	python3 - "$1" "$2" <<'PY' || fail "could not edit $1"
 import struct, sys
-data = bytearray(open(sys.argv[1], "rb").read())
-# the first plan's syscall offset, right after the 32-byte header
-off = struct.unpack_from("<Q", data, 32)[0]
-struct.pack_into("<Q", data, 32, off + 1)
-open(sys.argv[1], "wb").write(data)
+HEADER, PLAN, INSNS = 40, 40 + 8 * 16, 40
+path, what = sys.argv[1], sys.argv[2]
+data = bytearray(open(path, "rb").read())
+nplans = struct.unpack_from("<I", data, 12)[0]
+assert nplans > 0
+if what == "flip":
+    data[HEADER + 8] ^= 0x40
+elif what == "syscall":
+    off = struct.unpack_from("<Q", data, HEADER)[0]
+    struct.pack_into("<Q", data, HEADER, off + 1)
+else:
+    for i in range(nplans):
+        first = HEADER + i * PLAN + INSNS
+        if data[first + 8] > 1 and data[first + 12] == 0:
+            data[first + 12] = 1
+            break
+    else:
+        sys.exit(1)
+if what != "flip":
+    struct.pack_into("<Q", data, 32, 0)
+    h = 0xcbf29ce484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    struct.pack_into("<Q", data, 32, h)
+open(path, "wb").write(data)
 PY
+}
+
+# Damage: the two files with plans edited, a third cut short.
+set -- $(ls -S "$dir" | head -3 | sed "s|^|$dir/|")
+edit_plans "$1" rip
+edit_plans "$2" syscall
+head -c 20 "$3" >cut && mv cut "$3"
 run third
 expect_same "ls output, damaged cache" want.out third.out
-[ "$(cached third)" = $((objects - 2)) ] ||
+[ "$(cached third)" = $((objects - 3)) ] ||
 	fail "damaged files used: $(cached third) objects from the cache"
 run fourth
 [ "$(cached fourth)" = "$objects" ] ||
 	fail "damaged files not replaced: $(cached fourth) from the cache"
+# a byte changed: the checksum no longer matches
+edit_plans "$1" flip
+run flipped
+expect_same "ls output, a byte changed" want.out flipped.out
+[ "$(cached flipped)" = $((objects - 1)) ] ||
+	fail "a changed file used: $(cached flipped) objects from the cache"
+run again
+[ "$(cached again)" = "$objects" ] ||
+	fail "a changed file not replaced: $(cached again) from the cache"
 
 # A file of another build of the interceptor is replaced, not kept.
 f=$(ls -S "$dir" | head -1)

@@ -3,7 +3,9 @@
  * core_rw_range -- reads and writes whose end would pass the largest file
  * offset: the same calls on a pool file
  * and on a kernel file of the test's directory give the same result and
- * errno (EINVAL, from the kernel's rw_verify_area).
+ * errno (EINVAL, from the kernel's rw_verify_area); and with a NULL
+ * buffer, EFAULT where bytes would be copied (a read past the end gives
+ * 0, a vector gives the bytes before the NULL one).
  */
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -83,6 +85,32 @@ int main(void)
 	     pmemfile_pread(p, f, buf, huge, 0));
 	BOTH("pwrite SSIZE_MAX+1 at -1", pwrite(fd, buf, huge, -1),
 	     pmemfile_pwrite(p, f, buf, huge, -1));
+
+	/* a NULL buffer faults where bytes would be copied, not before */
+	static void *volatile null_v;
+	void *null = null_v;
+	BOTH("write NULL 5", write(fd, null, 5), pmemfile_write(p, f, null, 5));
+	BOTH("write NULL 0", write(fd, null, 0), pmemfile_write(p, f, null, 0));
+	BOTH("pread NULL 4 at 0 of an empty file", pread(fd, null, 4, 0),
+	     pmemfile_pread(p, f, null, 4, 0));
+	BOTH("write 8", write(fd, "01234567", 8),
+	     pmemfile_write(p, f, "01234567", 8));
+	struct iovec iov2[2] = {{buf, 2}, {NULL, 3}};
+	pmemfile_iovec_t piov2[2] = {{buf, 2}, {NULL, 3}};
+	BOTH("writev 2 and NULL 3", writev(fd, iov2, 2),
+	     pmemfile_writev(p, f, piov2, 2));
+	BOTH("pwrite NULL 3 at 1", pwrite(fd, null, 3, 1),
+	     pmemfile_pwrite(p, f, null, 3, 1));
+	BOTH("lseek 0 again", lseek(fd, 0, SEEK_SET),
+	     pmemfile_lseek(p, f, 0, SEEK_SET));
+	BOTH("read NULL 4", read(fd, null, 4), pmemfile_read(p, f, null, 4));
+	BOTH("pread NULL 4 at 5", pread(fd, null, 4, 5),
+	     pmemfile_pread(p, f, null, 4, 5));
+	BOTH("pread NULL 4 past the end", pread(fd, null, 4, 100),
+	     pmemfile_pread(p, f, null, 4, 100));
+	BOTH("preadv 2 and NULL 3 at 0", preadv(fd, iov2, 2, 0),
+	     pmemfile_preadv(p, f, piov2, 2, 0));
+	BOTH("read NULL 0", read(fd, null, 0), pmemfile_read(p, f, null, 0));
 
 	close(fd);
 	pmemfile_close(p, f);

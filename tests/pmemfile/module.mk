@@ -10,9 +10,10 @@ TP_HARNESS := $(addprefix $(B)/$(TP)/,ref.o ref_run.o ref_kernel.o \
 	ref_pmemfile.o)
 TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 	ref_unlink ref_link ref_symlink ref_rename ref_cwd ref_truncate \
-	ref_fcntl ref_perm ref_path getdents_stable
+	ref_fcntl ref_perm ref_path getdents_stable ref_fuzz
 TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
-	threads compat_api big_dir getdents_race dir_hint
+	threads compat_api big_dir getdents_race dir_hint faults fallocate_full \
+	pool_refill
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
@@ -23,8 +24,18 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 		-lpthread $(RPATH)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
-$(foreach t,$(filter-out crash,$(TP_OTHER)),$(eval $(call tp_program,$(t),)))
+$(foreach t,$(filter-out crash faults,$(TP_OTHER)),\
+	$(eval $(call tp_program,$(t),)))
 $(eval $(call tp_program,crash,$(B)/$(TP)/crash_model.o))
+
+# faults fails the library's libpmemobj calls through wrappers of its own:
+# the library is the one every other program links.
+FAULT_COMMA := ,
+FAULT_WRAPS := pmemobj_tx_add_range_direct pmemobj_tx_xalloc pmemobj_tx_free
+$(B)/$(TP)/faults: $(B)/$(TP)/faults.o $(LIBPMEMFILE_POSIX_A)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
+		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(FAULT_WRAPS)) \
+		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
 
 # Registered once they pass; a case showing a library bug is kept in its
 # program as a REF_BUG_CASE (run with REF_KNOWN_BUGS=1).

@@ -2,7 +2,8 @@
 /*
  * ref_cwd -- chdir, fchdir and getcwd against the kernel: relative paths
  * from the new cwd, "..", the root's "..", files, small getcwd buffers,
- * symlinks in the path, and renames of directories above the cwd.
+ * symlinks in the path, renames of directories above the cwd, and ".."
+ * from a removed cwd whose parents were removed too.
  */
 #include "ref.h"
 
@@ -32,6 +33,11 @@ static const struct ref_case cases[] = {
     REF_CASE("symlinked", MKDIR("/real", 0755), SYMLINK("real", "/sym"),
 	     CHDIR("/sym"), GETCWD(256), CHDIR(".."), GETCWD(256),
 	     SYMLINK("/real/missing", "/bad"), CHDIR("/bad"), GETCWD(256)),
+    REF_CASE("removed-under", MKDIR("/a", 0755), MKDIR("/a/b", 0755),
+	     MKDIR("/a/b/c", 0755), CHDIR("/a/b/c"), RMDIR("/a/b/c"),
+	     RMDIR("/a/b"), RMDIR("/a"), GETCWD(256), STAT("."), CHDIR(".."),
+	     GETCWD(256), STAT("."), CHDIR(".."), STAT("."), CHDIR(".."),
+	     GETCWD(256), MKDIR("/a", 0755), STAT("/a")),
     REF_CASE("relative-ops", MKDIR("/d", 0755), CHDIR("/d"), MKDIR("e", 0755),
 	     OPEN(1, "e/f", O_CREAT | O_RDWR, 0644), WRITE(1, "rel"), CLOSE(1),
 	     LINK("e/f", "g"), SYMLINK("e/f", "s"), READLINK("s", 100),

@@ -9,6 +9,16 @@
 #include <fcntl.h>
 
 static const struct ref_case cases[] = {
+    REF_CASE("create-dots", MKDIR("/d", 0755),
+	     OPEN(1, "/", O_CREAT | O_EXCL | O_RDWR, 0644),
+	     OPEN(1, ".", O_CREAT | O_EXCL | O_RDWR, 0644),
+	     OPEN(1, "d/..", O_CREAT | O_EXCL | O_RDWR, 0644),
+	     OPEN(1, "d/.", O_CREAT | O_EXCL | O_WRONLY, 0644),
+	     OPEN(1, "d/", O_CREAT | O_EXCL | O_RDWR, 0644),
+	     OPEN(1, "/", O_CREAT | O_RDWR, 0644),
+	     OPEN(1, "d/.", O_CREAT | O_RDONLY, 0644),
+	     OPEN(1, "d/", O_CREAT | O_RDONLY, 0644),
+	     OPEN(1, "new/", O_CREAT | O_RDWR, 0644)),
     REF_CASE("creat-excl", OPEN(1, "/f", O_CREAT | O_WRONLY, 0644),
 	     WRITE(1, "hello"), CLOSE(1),
 	     OPEN(1, "/f", O_CREAT | O_EXCL | O_WRONLY, 0644),

@@ -8,6 +8,13 @@
  */
 #include "ref.h"
 
+/* A name one byte longer than NAME_MAX. */
+#define LONG256                                                            \
+	"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" \
+	"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" \
+	"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" \
+	"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+
 #include <fcntl.h>
 #include <stdio.h>
 
@@ -17,6 +24,18 @@
 	OPEN(8, path, O_RDONLY | O_DIRECTORY, 0), DIRLIST(8, 4096), CLOSE(8)
 
 static const struct ref_case cases[] = {
+    REF_CASE("long-name-order", MKDIR("/d", 0755), FILE("/d/f", "F"),
+	     RENAME(LONG256, "/missing/x"), RENAME("/d/f", "/d/" LONG256),
+	     RENAME("/d/" LONG256, "/d/g"), RENAME("/d/none", "/d/" LONG256),
+	     RENAME(LONG256, "."), LINK("/d/f", "/d/" LONG256),
+	     LINK("/d/" LONG256, "/d/h"), UNLINK("/d/" LONG256),
+	     MKDIR("/d/" LONG256, 0755), STAT("/d/" LONG256),
+	     OPEN(1, "/d/" LONG256, O_CREAT | O_RDWR, 0644),
+	     OPEN(1, "/" LONG256 "/x", O_RDONLY, 0), STAT("/d/f")),
+    REF_CASE("trap-order", MKDIR("/a", 0755), MKDIR("/a/d", 0755),
+	     FILE("/a/f", "F"), RENAME("/a/f", "/a"), RENAME("/a/d", "/a"),
+	     RENAME("/a/d/", "/"), RENAME("/a", "/a/d/x"), RENAME("/a", "/a/d"),
+	     STAT("/a/f"), STAT("/a/d")),
     REF_CASE("files", FILE("/a", "A"), FILE("/b", "B"), RENAME("/a", "/c"),
 	     STAT("/a"), STAT("/c"), RENAME("/c", "/b"), STAT("/b"), STAT("/c"),
 	     RENAME("/none", "/x"), RENAME("/b", "/none/x"), RENAME("/b", "/b"),

@@ -11,10 +11,26 @@ $(B)/tests/preload/mapshared: $(B)/tests/preload/mapshared.o
 	$(CC) $(LDFLAGS) -o $@ $^
 LINT_SOURCES += tests/preload/mapshared.c tests/preload/ops.h
 
+# shim_paths: path arguments the kernel reads its own way, for shim_badptr,
+# shim_dots and shim_longpath.
+TEST_PROGRAMS += $(B)/tests/preload/shim_paths
+$(B)/tests/preload/shim_paths: $(B)/tests/preload/shim_paths.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/shim_paths.c
+
+# secure_create: linked with the shim, for shim_secure.
+TEST_PROGRAMS += $(B)/tests/preload/secure_create
+$(B)/tests/preload/secure_create: $(B)/tests/preload/secure_create.o \
+		$(LIBPMEMFILE_SO)
+	$(CC) $(LDFLAGS) -o $@ $< -L$(LIBOUT) -Wl,--no-as-needed -lpmemfile \
+		$(RPATH)
+LINT_SOURCES += tests/preload/secure_create.c
+
 SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \
 	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \
 	shim_prefix shim_ls shim_env shim_exec shim_log shim_cred shim_setuid \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
-	shim_renamedir shim_placeholder shim_lazy
+	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
+	shim_longpath shim_secure shim_nocaps
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
