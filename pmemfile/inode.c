@@ -17,8 +17,8 @@ struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode)
 	memset(in, 0, sizeof(*in));
 	in->mode = mode;
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	in->uid = pfp->cred.fsuid;
-	in->gid = pfp->cred.fsgid;
+	in->uid = pf_cred(pfp)->fsuid;
+	in->gid = pf_cred(pfp)->fsgid;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	pf_time_now(&in->mtime);
 	in->ctime = in->mtime;
