@@ -3,8 +3,8 @@
  * sys_exec.c -- execve and execveat. The new image gets the shim again
  * even if the caller dropped LD_PRELOAD or PMEMFILE_POOLS from its
  * environment, and starts in the caller's directory of a mount
- * (PMEMFILE_CD). A program stored in a pool cannot be executed: the kernel
- * needs a kernel file to map.
+ * (PMEMFILE_CD). A program stored in a pool runs from a copy the kernel
+ * can map (exec_pool.c).
  *
  * This runs in the child of a vfork or posix_spawn too, which shares the
  * parent's memory and has a small stack: a new environment, when one is
@@ -24,6 +24,7 @@
 #include "cwd.h"
 #include "exec_env.h"
 #include "exec_fds.h"
+#include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "mount.h"
 #include "path.h"
@@ -202,7 +203,46 @@ int preload_spawn_keeper(const char *pool)
 	return 0;
 }
 
-static long exec_common(long nr, const long a[6], int di, int pi, int ei)
+static long exec_common(long nr, const long a[6], int di, int pi, int ei,
+			int depth);
+
+/*
+ * A program in a pool: a binary runs from its memfd copy (execveat), a
+ * script's interpreter through exec_common again. PRELOAD_PASS: b, di, pi
+ * and ei now describe the execveat of the copy, which x holds.
+ */
+static long exec_from_pool(struct path_res *r, const long a[6], int pi, int ei,
+			   int depth, struct exec_pool *x, long b[6])
+{
+	if (depth >= EXEC_POOL_DEPTH) {
+		path_done(r);
+		return -ELOOP;
+	}
+	int ret = exec_pool_prepare(r, (const char *)a[pi],
+				    (char *const *)a[pi + 1], x);
+	path_done(r);
+	if (ret)
+		return ret;
+	if (x->interp != NULL) {
+		long c[6] = {(long)x->interp, (long)x->argv, a[ei], 0, 0, 0};
+		long sret = exec_common(SYS_execve, c, -1, 0, 2, depth + 1);
+		if (sret == PRELOAD_PASS)
+			sret = syscall_no_intercept(SYS_execve, c[0], c[1],
+						    c[2]);
+		exec_pool_done(x);
+		return sret;
+	}
+	b[0] = x->memfd;
+	b[1] = (long)"";
+	b[2] = a[pi + 1];
+	b[3] = a[ei];
+	b[4] = AT_EMPTY_PATH;
+	b[5] = 0;
+	return PRELOAD_PASS;
+}
+
+static long exec_common(long nr, const long a[6], int di, int pi, int ei,
+			int depth)
 {
 	struct path_res r;
 	int flags = nr == SYS_execveat ? (int)a[4] : 0;
@@ -213,9 +253,17 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 			 &r);
 	if (kind < 0)
 		return kind;
+	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
+	struct exec_pool x = {.memfd = -1};
 	if (kind == PATH_POOL) {
-		path_done(&r);
-		return preload_not_supported("execve of a program in a mount");
+		long pret = exec_from_pool(&r, a, pi, ei, depth, &x, b);
+		if (pret != PRELOAD_PASS)
+			return pret;
+		nr = SYS_execveat;
+		a = b;
+		di = -1; /* b[0] is the memfd, not a directory to resolve */
+		pi = 1;
+		ei = 3;
 	}
 	char cwd[PMEMFILE_PATH_MAX];
 	bool busy;
@@ -231,7 +279,6 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL;
 	if (!fix && kind == PATH_ORIGINAL && nhidden == 0)
 		return PRELOAD_PASS;
-	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
 	struct exec_env *env = NULL;
 	size_t size = 0;
 	long ret = 0;
@@ -253,15 +300,16 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei)
 	exec_fds_restore(hidden, nhidden, fds, fds_size);
 	if (env != NULL)
 		syscall_no_intercept(SYS_munmap, env, size);
+	exec_pool_done(&x);
 	return ret;
 }
 
 SYS_HANDLER(execve)
 {
-	return exec_common(SYS_execve, a, -1, 0, 2);
+	return exec_common(SYS_execve, a, -1, 0, 2, 0);
 }
 
 SYS_HANDLER(execveat)
 {
-	return exec_common(SYS_execveat, a, 0, 1, 3);
+	return exec_common(SYS_execveat, a, 0, 1, 3, 0);
 }
