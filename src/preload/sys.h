@@ -76,6 +76,13 @@ static inline long sys_result(long ret)
 
 #define SYS_HANDLER(name) long sys_##name(const long a[6])
 
+/* sys_special.c: FIFOs and Unix sockets named in a mount */
+SYS_HANDLER(bind);
+SYS_HANDLER(connect);
+struct path_res;
+/* An open of a pool name that libpmemfile-posix cannot open (ENXIO). */
+long special_open(struct path_res *r, long flags);
+
 /* sys_open.c */
 SYS_HANDLER(open);
 SYS_HANDLER(openat);

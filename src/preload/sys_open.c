@@ -21,6 +21,8 @@ static long open_in_pool(struct path_res *r, long flags, long mode)
 {
 	PMEMfile *pf = pmemfile_open(r->pfp, r->path, (int)(flags & ~O_CLOEXEC),
 				     (pmemfile_mode_t)mode);
+	if (pf == NULL && errno == ENXIO)
+		return special_open(r, flags); /* a FIFO: a kernel one */
 	if (pf == NULL)
 		return -errno;
 	struct stat st;

@@ -130,6 +130,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(swapon, path_unsupported, P(0)),
     E(inotify_add_watch, inotify_add_watch, P(1)),
     E(name_to_handle_at, name_to_handle_at, P(1)),
+    E(bind, bind, 0),
+    E(connect, connect, 0),
     E(sendmsg, sendmsg, 0),
     E(sendmmsg, sendmmsg, 0),
 

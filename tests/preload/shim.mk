@@ -29,7 +29,7 @@ LINT_SOURCES += tests/preload/secure_create.c
 SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \
 	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \
-	shim_prefix shim_ls shim_env shim_exec shim_execpool shim_log shim_cred shim_setuid \
+	shim_prefix shim_ls shim_env shim_exec shim_execpool shim_special shim_log shim_cred shim_setuid \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
 	shim_longpath shim_secure shim_nocaps

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sys_special.c -- FIFOs and Unix sockets whose names are in a mount.
+ *
+ * The pool holds the name (an inode of type FIFO or socket, made by mknod,
+ * mkfifo or bind); the kernel object that processes open or connect to
+ * lives in a runtime directory beside the pool, named by the pool file's
+ * device and inode, under the pool inode's number:
+ * /dev/shm/pmemfile-run.DEV.INO/NUMBER. The directory has the pool file's
+ * owner and only its permissions (who may open the pool may reach the
+ * objects), so the pool's own permission checks decide the rest, as they
+ * do for files. getsockname and getpeername show the runtime path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "log.h"
+#include "mount.h"
+#include "path.h"
+#include "sys.h"
+
+/* The kernel path of the object of pool inode ino of m (made if needed). */
+static int special_path(struct preload_mount *m, unsigned long long ino,
+			char *out, size_t size)
+{
+	struct stat pool;
+	if (syscall_no_intercept(SYS_stat, m->pool_path, &pool) != 0)
+		return -EIO;
+	int n = snprintf(out, size, "/dev/shm/pmemfile-run.%llx.%llx",
+			 (unsigned long long)pool.st_dev,
+			 (unsigned long long)pool.st_ino);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	long r = syscall_no_intercept(SYS_mkdir, out, 0700);
+	if (r == 0) {
+		mode_t mode = (pool.st_mode & 0066) ? 01777 : 0700;
+		syscall_no_intercept(SYS_chown, out, pool.st_uid, pool.st_gid);
+		syscall_no_intercept(SYS_chmod, out, mode);
+	} else if (r != -EEXIST) {
+		return (int)r;
+	}
+	n = snprintf(out + n, size - (size_t)n, "/%llx", ino);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+long special_open(struct path_res *r, long flags)
+{
+	pmemfile_stat_t st;
+	if (pmemfile_fstatat(r->pfp, PMEMFILE_AT_CWD, r->path, &st,
+			     (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0))
+		return -errno;
+	if (!S_ISFIFO(st.st_mode))
+		return -ENXIO; /* a socket cannot be opened, as the kernel says */
+	int acc = (int)(flags & O_ACCMODE);
+	int want = acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK
+							   : R_OK | W_OK;
+	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, want,
+			       AT_EACCESS))
+		return -errno;
+	char kpath[PMEMFILE_PATH_MAX];
+	int ret = special_path(r->mnt, (unsigned long long)st.st_ino, kpath,
+			       sizeof(kpath));
+	if (ret)
+		return ret;
+	long mk = syscall_no_intercept(SYS_mknod, kpath, S_IFIFO | 0666, 0);
+	if (mk == 0)
+		syscall_no_intercept(SYS_chmod, kpath, 0666);
+	else if (mk != -EEXIST)
+		return mk;
+	if (log_enabled())
+		log_printf("FIFO %s is %s", r->path, kpath);
+	return syscall_no_intercept(SYS_open, kpath,
+				    flags & ~(O_CREAT | O_EXCL | O_TRUNC |
+					      O_NOFOLLOW | O_DIRECTORY),
+				    0);
+}
+
+/* The path of a sockaddr_un (not abstract), or NULL. */
+static const char *sun_path_of(const long a[6], char *buf, size_t size)
+{
+	const struct sockaddr_un *sa = (const struct sockaddr_un *)a[1];
+	socklen_t len = (socklen_t)a[2];
+	if (sa == NULL || len <= offsetof(struct sockaddr_un, sun_path) ||
+	    len > sizeof(*sa) || sa->sun_family != AF_UNIX ||
+	    sa->sun_path[0] == '\0')
+		return NULL;
+	size_t n = len - offsetof(struct sockaddr_un, sun_path);
+	if (n >= size)
+		return NULL;
+	memcpy(buf, sa->sun_path, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The call again, with the runtime path of the pool's socket ino. */
+static long sock_call(long nr, const long a[6], struct preload_mount *m,
+		      unsigned long long ino)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int ret = special_path(m, ino, sa.sun_path, sizeof(sa.sun_path));
+	if (ret)
+		return ret;
+	return syscall_no_intercept(nr, a[0], &sa, sizeof(sa));
+}
+
+/* The pool path of a socket address in a mount: PATH_POOL, or the kind. */
+static int sock_route(const long a[6], int flags, struct path_res *r)
+{
+	char name[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	if (sun_path_of(a, name, sizeof(name)) == NULL)
+		return PATH_ORIGINAL;
+	return path_resolve(AT_FDCWD, name, flags, r);
+}
+
+SYS_HANDLER(bind)
+{
+	struct path_res r;
+	int kind = sock_route(a, PATH_CREATES_NAME, &r);
+	if (kind != PATH_POOL)
+		return kind < 0 ? kind : PRELOAD_PASS;
+	long ret = 0;
+	pmemfile_stat_t st;
+	/* the name first: as the kernel's, an existing one is in use */
+	if (pmemfile_mknodat(r.pfp, PMEMFILE_AT_CWD, r.path, S_IFSOCK | 0777,
+			     0))
+		ret = errno == EEXIST ? -EADDRINUSE : -errno;
+	if (ret == 0 &&
+	    pmemfile_fstatat(r.pfp, PMEMFILE_AT_CWD, r.path, &st,
+			     AT_SYMLINK_NOFOLLOW))
+		ret = -errno;
+	if (ret == 0) {
+		char kpath[PMEMFILE_PATH_MAX];
+		/* a name a socket once had in the runtime directory is stale */
+		if (special_path(r.mnt, (unsigned long long)st.st_ino, kpath,
+				 sizeof(kpath)) == 0)
+			syscall_no_intercept(SYS_unlink, kpath);
+		ret = sock_call(SYS_bind, a, r.mnt,
+				(unsigned long long)st.st_ino);
+		if (ret != 0)
+			pmemfile_unlinkat(r.pfp, PMEMFILE_AT_CWD, r.path, 0);
+	}
+	path_done(&r);
+	return ret;
+}
+
+SYS_HANDLER(connect)
+{
+	struct path_res r;
+	int kind = sock_route(a, PATH_FOLLOW, &r);
+	if (kind != PATH_POOL)
+		return kind < 0 ? kind : PRELOAD_PASS;
+	long ret = 0;
+	pmemfile_stat_t st;
+	if (pmemfile_fstatat(r.pfp, PMEMFILE_AT_CWD, r.path, &st, 0))
+		ret = -errno;
+	else if (!S_ISSOCK(st.st_mode))
+		ret = -ECONNREFUSED;
+	else if (pmemfile_faccessat(r.pfp, PMEMFILE_AT_CWD, r.path, W_OK,
+				    AT_EACCESS))
+		ret = -errno;
+	if (ret == 0)
+		ret = sock_call(SYS_connect, a, r.mnt,
+				(unsigned long long)st.st_ino);
+	path_done(&r);
+	return ret;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# shim_special: FIFOs and Unix sockets named in a mount: mkfifo and an open
+# from two processes pass data, stat shows the type; bind, connect from
+# another process, a second bind (EADDRINUSE), connect after unlink
+# (ENOENT), connect to a file that is no socket (ECONNREFUSED), as in a
+# kernel directory.
+. "$TEST_TOP/tests/preload/shim_lib.sh"
+shim_init
+command -v python3 >/dev/null || shim_fail "python3 is needed"
+
+cat >"$WORK/sock.py" <<'END'
+import os, socket, sys
+d = sys.argv[1]
+p = os.path.join(d, "sock")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(p)
+s.listen(1)
+st = os.lstat(p)
+print("socket type", oct(st.st_mode & 0o170000))
+pid = os.fork()
+if pid == 0:
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(p)
+    c.sendall(b"from the child")
+    c.close()
+    os._exit(0)
+a, _ = s.accept()
+print("received", a.recv(100).decode())
+os.waitpid(pid, 0)
+for what, path in (("bind again", p), ("connect to a file", os.path.join(d, "plain"))):
+    try:
+        x = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        (x.bind if what == "bind again" else x.connect)(path)
+        print(what, "ok")
+    except OSError as e:
+        print(what, "errno", e.errno)
+os.unlink(p)
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(p)
+except OSError as e:
+    print("connect after unlink errno", e.errno)
+END
+
+steps='cd "$1" && umask 022 && mkfifo ff && stat -c "%F %a" ff &&
+(echo "through the fifo" >ff &) && cat ff &&
+echo plain >plain && python3 "$2/sock.py" "$1" && ls'
+
+sh -c "$steps" sh "$KDIR" "$WORK" >"$WORK/out.k/run" 2>&1
+pf sh -c "$steps" sh "$MNT" "$WORK" >"$WORK/out.m/run" 2>&1
+diff -u "$WORK/out.k/run" "$WORK/out.m/run" ||
+	shim_fail "FIFOs and sockets in the mount behave otherwise"
+grep -q "received from the child" "$WORK/out.m/run" ||
+	shim_fail "no data through the socket: $(cat "$WORK/out.m/run")"
+echo "ok: FIFOs and Unix sockets in the mount work as in a kernel directory"
+shim_check_mountpoint
