@@ -262,8 +262,13 @@ static const char *cache_dir(void)
  * The environment is read with secure_getenv: in a set-user-ID program
  * (listed in /etc/ld.so.preload) none of it counts, so that no one can make
  * a privileged process write a log or read a cache of theirs.
+ *
+ * It runs before the other constructors of the object that links the
+ * archive (priority 101): patching needs a process of one thread, and a
+ * user's constructor may start threads (the preload shim's does, when it
+ * opens a pool for the descriptors a program inherits).
  */
-static void __attribute__((constructor)) intercept_init(void)
+static void __attribute__((constructor(101))) intercept_init(void)
 {
 	const char *trunc = secure_getenv("INTERCEPT_LOG_TRUNC");
 	const char *all = secure_getenv("INTERCEPT_ALL_OBJS");

@@ -46,7 +46,7 @@ static int do_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       int mode, int flags)
 {
-	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_FACCESSAT, dir, pathname,
+	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_FACCESSAT, dir, pathname,
 					    mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0)

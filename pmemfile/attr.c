@@ -71,7 +71,7 @@ static int chmod_vinode(PMEMfilepool *pfp, struct vinode *v, mode_t bits)
 int pmemfile_fchmodat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_mode_t mode, int flags)
 {
-	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_FCHMODAT, dir, pathname,
+	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_FCHMODAT, dir, pathname,
 					    mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_SYMLINK_NOFOLLOW))
@@ -96,7 +96,7 @@ int pmemfile_chmod(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 
 int pmemfile_fchmod(PMEMfilepool *pfp, PMEMfile *file, pmemfile_mode_t mode)
 {
-	REMOTE_OR_LOCAL(pfp, remote_file_op(pfp, OP_FCHMOD, file, mode, 0, 0));
+	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FCHMOD, file, mode, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -160,7 +160,7 @@ static int chown_vinode(PMEMfilepool *pfp, struct vinode *v, uid_t uid,
 int pmemfile_fchownat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_uid_t owner, pmemfile_gid_t group, int flags)
 {
-	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_FCHOWNAT, dir, pathname,
+	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_FCHOWNAT, dir, pathname,
 					    owner, group, flags));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
@@ -193,7 +193,7 @@ int pmemfile_lchown(PMEMfilepool *pfp, const char *pathname,
 int pmemfile_fchown(PMEMfilepool *pfp, PMEMfile *file, pmemfile_uid_t owner,
 		    pmemfile_gid_t group)
 {
-	REMOTE_OR_LOCAL(pfp, remote_file_op(pfp, OP_FCHOWN, file, owner, group,
+	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FCHOWN, file, owner, group,
 					    0));
 	int r = pool_check(pfp);
 	if (r == 0)

@@ -46,7 +46,7 @@ int pmemfile_chdir(PMEMfilepool *pfp, const char *path)
 
 int pmemfile_fchdir(PMEMfilepool *pfp, PMEMfile *dir)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, dir))
 		return remote_chdir(pfp, dir, NULL);
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -177,7 +177,7 @@ char *pmemfile_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 char *pmemfile_get_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf,
 			    size_t size)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, dir))
 		return remote_dir_path(pfp, dir, buf, size);
 	if (!pfp) {
 		errno = EFAULT;

@@ -261,7 +261,7 @@ static int do_flock(PMEMfile *f, int op)
 
 int pmemfile_flock(PMEMfilepool *pfp, PMEMfile *file, int operation)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_flock(pfp, file, operation);
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -350,7 +350,7 @@ static int do_fcntl(PMEMfilepool *pfp, PMEMfile *f, int cmd, va_list ap)
 int pmemfile_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, ...)
 {
 	va_list ap;
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		va_start(ap, cmd);
 		int rr = remote_fcntl(pfp, file, cmd, ap);
 		va_end(ap);

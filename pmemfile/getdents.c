@@ -146,7 +146,7 @@ static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
 int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
 		      struct linux_dirent *dirp, unsigned count)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_getdents(pfp, file, dirp, count, false);
 	return (int)pf_ret(do_getdents(pfp, file, dirp, count, false));
 }
@@ -154,7 +154,7 @@ int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
 int pmemfile_getdents64(PMEMfilepool *pfp, PMEMfile *file,
 			struct linux_dirent64 *dirp, unsigned count)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_getdents(pfp, file, dirp, count, true);
 	return (int)pf_ret(do_getdents(pfp, file, dirp, count, true));
 }

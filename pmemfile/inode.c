@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "inode.h"
+#include "share.h"
 #include "validate.h"
 
 struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode)
@@ -196,15 +197,22 @@ int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off)
 	return -err;
 }
 
-int orphan_reclaim(PMEMfilepool *pfp)
+int orphan_reclaim(PMEMfilepool *pfp, struct share_seg *kept)
 {
-	while (pfp->super->orphans) {
-		uint64_t off = pfp->super->orphans;
+	uint64_t off = pfp->super->orphans;
+	while (off) {
 		int r = inode_validate(pfp, off);
-		if (r == 0)
-			r = inode_free_unlinked(pfp, off);
 		if (r)
 			return r;
+		uint64_t next = ((struct pmemfile_inode *)pf_ptr(pfp, off))
+				    ->orphan_next;
+		/* still open in another process: freed at its last close */
+		if (!share_inode_kept(kept, off)) {
+			r = inode_free_unlinked(pfp, off);
+			if (r)
+				return r;
+		}
+		off = next;
 	}
 	return 0;
 }

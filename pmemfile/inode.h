@@ -47,7 +47,9 @@ void orphan_remove(PMEMfilepool *pfp, uint64_t off);
  */
 int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off);
 /* Frees every orphan (at pool open, single-threaded). */
-int orphan_reclaim(PMEMfilepool *pfp);
+struct share_seg;
+/* Frees the orphans, but those kept's detached descriptions refer to. */
+int orphan_reclaim(PMEMfilepool *pfp, struct share_seg *kept);
 
 static inline unsigned inode_dtype(mode_t mode)
 {

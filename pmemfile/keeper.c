@@ -6,9 +6,10 @@
  * may be blocked on the very process that is calling (a shell in wait4).
  *
  * A holder that leaves (exit, execve) while other processes refer to its
- * descriptions forks a keeper process: a copy of the holder, so the pool
- * stays open as it is, descriptions, locks and pins included. A keeper
- * process closes the pool and exits once no description is left.
+ * descriptions writes them into the segment for the next holder, which
+ * opens the pool again (keeper_handover). A keeper process (started by a
+ * process that cannot hold the pool itself, pmemfile_pool_keep) closes
+ * the pool and exits once no description is left.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -39,6 +40,34 @@ static struct ofd *desc_ofd(struct share_seg *s, uint32_t id)
 	return (struct ofd *)(uintptr_t)atomic_load(&s->desc[id].ofd);
 }
 
+/*
+ * The description id, made again from what the holder that left wrote
+ * (keeper_handover) if this is its first use here.
+ */
+static struct ofd *desc_ofd_made(PMEMfilepool *pfp, uint32_t id)
+{
+	struct share_seg *s = pfp->share;
+	struct ofd *o = desc_ofd(s, id);
+	if (o || id == 0 || id >= SHARE_DESCS ||
+	    !atomic_load(&s->desc[id].detached))
+		return o;
+	struct share_desc *d = &s->desc[id];
+	struct vinode *v = vinode_get(pfp, d->ino);
+	PMEMfile *f = v ? file_new(pfp, v, d->flags) : NULL;
+	if (!f) {
+		if (v)
+			vinode_put(pfp, v);
+		return NULL;
+	}
+	o = f->ofd;
+	o->offset = d->pos;
+	o->desc = id;
+	file_forget(pfp, f);
+	atomic_store(&d->detached, 0);
+	atomic_store(&d->ofd, (uint64_t)(uintptr_t)o);
+	return o;
+}
+
 /* The caller's handle argument i, as a handle of this process. */
 static int kfile(PMEMfilepool *pfp, struct share_chan *c, int i, PMEMfile *h,
 		 PMEMfile **out)
@@ -48,9 +77,11 @@ static int kfile(PMEMfilepool *pfp, struct share_chan *c, int i, PMEMfile *h,
 		*out = PMEMFILE_AT_CWD;
 		return 0;
 	}
-	struct ofd *o = desc_ofd(pfp->share, id);
-	if (!o || !share_has(pfp->share, (int)c->proc, id))
+	if (!share_has(pfp->share, (int)c->proc, id))
 		return id ? -EIO : -EBADF;
+	struct ofd *o = desc_ofd_made(pfp, id);
+	if (!o)
+		return -EIO;
 	h->vinode = o->vinode;
 	h->ofd = o;
 	h->fd_flags = 0;
@@ -76,9 +107,15 @@ static int64_t kexport(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 /* Process slot p no longer refers to description id. */
 static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
 {
-	struct ofd *o = desc_ofd(pfp->share, id);
-	if (!o)
+	struct share_seg *s = pfp->share;
+	struct ofd *o = desc_ofd(s, id);
+	if (!o) {
+		/* not made again since its holder left: nothing but the id */
+		if (id < SHARE_DESCS && atomic_load(&s->desc[id].detached) &&
+		    share_unref(s, p, id))
+			atomic_store(&s->desc[id].detached, 0);
 		return;
+	}
 	/* as any close: the process's record locks on the file go */
 	rlock_release_owner(o->vinode, (const void *)(uintptr_t)pid);
 	if (share_unref(pfp->share, p, id) && o->ref == 0)
@@ -382,7 +419,8 @@ static void ksweep(PMEMfilepool *pfp)
 static bool kany_desc(struct share_seg *s)
 {
 	for (int i = 1; i < SHARE_DESCS; ++i)
-		if (atomic_load(&s->desc[i].ofd))
+		if (atomic_load(&s->desc[i].ofd) ||
+		    atomic_load(&s->desc[i].detached))
 			return true;
 	return false;
 }
@@ -452,132 +490,48 @@ void keeper_stop(PMEMfilepool *pfp)
 	pfp->keeper_running = false;
 }
 
-/* Whether a process other than this one refers to a description. */
-static bool others_refer(PMEMfilepool *pfp)
-{
-	struct share_seg *s = pfp->share;
-	int me = share_proc(pfp);
-	for (uint32_t i = 1; i < SHARE_DESCS; ++i) {
-		if (!atomic_load(&s->desc[i].ofd))
-			continue;
-		uint32_t procs = atomic_load(&s->desc[i].procs);
-		if (procs > (me >= 0 && share_has(s, me, i) ? 1u : 0u))
-			return true;
-	}
-	return false;
-}
-
-/* A keeper process keeps nothing of the holder's but the pool's files. */
-static void kclose_others(PMEMfilepool *pfp)
-{
-	struct stat pool, st;
-	if (stat(pfp->path, &pool))
-		return;
-	int from = 0;
-	for (int fd = 0; fd < 4096; ++fd) {
-		if (fd != pfp->share_fd &&
-		    (fstat(fd, &st) || st.st_dev != pool.st_dev ||
-		     st.st_ino != pool.st_ino))
-			continue;
-		if (fd > from)
-			syscall(SYS_close_range, from, fd - 1, 0);
-		from = fd + 1;
-	}
-	syscall(SYS_close_range, from, ~0U, 0);
-}
-
 /*
- * A copy made by fork refers to nothing: the fork handlers (the shim's
- * clone hook sees the library's fork too) may have given it a slot with
- * its parent's references.
+ * The holder leaves (exit or, with exec, execve): each description that
+ * another process refers to (with exec, also this one: the new image)
+ * is written into the segment as the next holder makes it again at its
+ * first use, and the caller lets the pool go. Returns whether any was.
+ * libpmemobj's state cannot go on in a copy of this process (its
+ * transactions abort in a fork child), so the pool is opened again by the
+ * next process that needs it; the orphans such descriptions refer to are
+ * kept from reclaim (orphan_reclaim).
  */
-static void kdrop_own_slot(PMEMfilepool *pfp)
-{
-	struct share_seg *s = pfp->share;
-	pid_t me = (pid_t)syscall(SYS_getpid);
-	for (int p = 0; p < SHARE_PROCS; ++p) {
-		if (atomic_load(&s->proc[p].pid) != me)
-			continue;
-		for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
-			uint64_t bits = atomic_load(&s->refs[p].bits[w]);
-			while (bits) {
-				uint32_t b = (uint32_t)__builtin_ctzll(bits);
-				bits &= bits - 1;
-				share_unref(s, p, w * 64 + b);
-			}
-		}
-		atomic_store(&s->proc[p].pid, 0);
-	}
-}
-
-static void keeper_process(PMEMfilepool *pfp)
-{
-	sigset_t all;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	setsid();
-	kdrop_own_slot(pfp);
-	pf_self_pid = (pid_t)syscall(SYS_getpid);
-	pf_vfork_pid = 0;
-	pfp->local_pid = pf_self_pid;
-	pfp->proc = -1;
-	pfp->proc_pid = 0;
-	pfp->keeper_running = false;
-	atomic_store(&pfp->keeper_stop, 0);
-	/*
-	 * The holder's handles are its own (it refers to their descriptions
-	 * through its process slot now); this copy of them is nobody's.
-	 */
-	for (struct ofd *o = pfp->ofds; o; o = o->next)
-		o->ref = 0;
-	kclose_others(pfp);
-	share_relock(pfp);
-	share_take_holder(pfp);
-	keeper_loop(pfp, true);
-	share_resign(pfp);
-	_exit(0);
-}
-
-/* fork without the C library: no atfork handler runs in the copy. */
-static pid_t raw_fork(void)
-{
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
-}
-
 bool keeper_handover(PMEMfilepool *pfp, bool exec)
 {
 	struct share_seg *s = pfp->share;
 	keeper_stop(pfp);
-	if (!others_refer(pfp) && !(exec && pfp->ofds))
-		return false;
-	/* this process's own handles stay usable through the keeper */
 	int me = share_proc(pfp);
+	bool any = false;
 	pthread_mutex_lock(&pfp->ofds_lock);
-	for (struct ofd *o = pfp->ofds; o && me >= 0; o = o->next) {
-		uint32_t id = share_export(pfp, o);
-		if (id)
-			share_ref(s, me, id);
+	for (struct ofd *o = pfp->ofds; o; o = o->next) {
+		/* after a failed execve this process goes on as a client */
+		if (exec && me >= 0 && o->ref > 0) {
+			uint32_t id = share_export(pfp, o);
+			if (id)
+				share_ref(s, me, id);
+		}
+		if (!o->desc)
+			continue;
+		struct share_desc *d = &s->desc[o->desc];
+		if (!exec && me >= 0)
+			share_unref(s, me, o->desc);
+		if (atomic_load(&d->procs) == 0)
+			continue;
+		d->ino = o->vinode->off;
+		d->flags = o->flags;
+		d->pos = o->offset;
+		atomic_store(&d->detached, 1);
+		atomic_store(&d->ofd, 0);
+		any = true;
 	}
 	pthread_mutex_unlock(&pfp->ofds_lock);
-	uint32_t word = atomic_load(&s->holder_word);
-	pid_t mid = raw_fork();
-	if (mid == 0) {
-		if (raw_fork() == 0)
-			keeper_process(pfp);
-		kdrop_own_slot(pfp);
-		_exit(0);
-	}
-	if (mid < 0) {
-		keeper_start(pfp);
-		return false;
-	}
-	waitpid(mid, NULL, 0);
-	while (atomic_load(&s->holder) == pf_self_pid) {
-		share_futex_wait(&s->holder_word, word, 100);
-		word = atomic_load(&s->holder_word);
-	}
-	pfp->local_pid = -1;
-	return true;
+	if (any)
+		atomic_fetch_add(&s->handovers, 1);
+	return any;
 }
 
 int pmemfile_pool_keep(const char *pathname)

@@ -76,7 +76,7 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 				pmemfile_off_t offset, size_t length,
 				uint64_t *pool_offsets)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_pin(pfp, file, offset, length, pool_offsets);
 	int r = pool_check(pfp);
 	if (r == 0)

@@ -156,7 +156,7 @@ static int do_remove(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      int flags)
 {
-	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_UNLINKAT, dir, pathname,
+	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_UNLINKAT, dir, pathname,
 					    flags, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_REMOVEDIR))
@@ -213,7 +213,7 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_mkdirat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode)
 {
-	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0,
+	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0,
 					    0));
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -231,7 +231,7 @@ int pmemfile_mkdir(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode, pmemfile_dev_t dev)
 {
-	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_MKNODAT, dir, path, mode,
+	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_MKNODAT, dir, path, mode,
 					    (long)dev, 0));
 	int r = pool_check(pfp);
 	if (r)
@@ -264,7 +264,7 @@ int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_symlinkat(PMEMfilepool *pfp, const char *path1, PMEMfile *at,
 		       const char *path2)
 {
-	REMOTE_OR_LOCAL(pfp, remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1,
+	ROUTE_OR_LOCAL(pf_route(pfp, at), remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1,
 					      at, path2, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (!path1 || !path2))

@@ -214,7 +214,7 @@ PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if (pf_remote(pfp))
+	if (pf_route(pfp, dir))
 		return remote_openat(pfp, dir, pathname, flags, mode);
 	PMEMfile *f = NULL;
 	int r = pool_check(pfp);
@@ -320,7 +320,7 @@ void file_forget(PMEMfilepool *pfp, PMEMfile *f)
 
 void pmemfile_close(PMEMfilepool *pfp, PMEMfile *file)
 {
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		remote_close(pfp, file);
 		return;
 	}
@@ -334,7 +334,7 @@ void pmemfile_close(PMEMfilepool *pfp, PMEMfile *file)
 
 PMEMfile *pmemfile_dup(PMEMfilepool *pfp, PMEMfile *file)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_dup(pfp, file);
 	if (!pfp || file_check(file)) {
 		errno = pfp ? EBADF : EFAULT;

@@ -218,6 +218,12 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 }
 
 /*
+ * The segment of the pool a process takes over: descriptions a holder
+ * left for the next one keep their orphans alive (pool_take_over).
+ */
+static __thread struct share_seg *opening_share;
+
+/*
  * The volatile state of an opened pool: nothing here reads the pool in
  * proportion to what it holds (indexes are built on first use).
  */
@@ -230,7 +236,7 @@ static int pool_mount(PMEMfilepool *pfp, const char *path)
 	if (r == 0)
 		r = inode_alloc_open(pfp, path);
 	if (r == 0)
-		r = orphan_reclaim(pfp);
+		r = orphan_reclaim(pfp, opening_share);
 	if (r)
 		return r;
 	pfp->root = vinode_get(pfp, pfp->super->root);
@@ -455,7 +461,9 @@ static PMEMfilepool *pool_open_wait(const char *pathname)
 
 int pool_take_over(PMEMfilepool *pfp)
 {
+	opening_share = pfp->share;
 	PMEMfilepool *np = pool_open_wait(pfp->path);
+	opening_share = NULL;
 	if (!np)
 		return -errno;
 	/* what the handle's user set stays: identity, umask, device, cwd */
@@ -549,10 +557,9 @@ int pmemfile_pool_handover(PMEMfilepool *pfp)
 	}
 	if (pf_remote(pfp) || !pfp->share || pf_vfork_pid)
 		return 0;
-	if (!keeper_handover(pfp, true)) {
-		share_resign(pfp);
-		pool_close_local(pfp);
-	}
+	keeper_handover(pfp, true);
+	share_resign(pfp);
+	pool_close_local(pfp);
 	return 0;
 }
 
@@ -564,11 +571,11 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 		return; /* a vfork child's memory is its parent's */
 	if (pf_remote(pfp)) {
 		remote_leave(pfp);
-	} else if (pfp->share && keeper_handover(pfp, false)) {
-		remote_leave(pfp);
 	} else {
-		if (pfp->share)
+		if (pfp->share) {
+			keeper_handover(pfp, false);
 			share_resign(pfp);
+		}
 		PMEMobjpool *pop = pfp->pop;
 		pool_unmount(pfp);
 		pool_fini(pfp);

@@ -93,7 +93,8 @@ static int ready(PMEMfilepool *pfp, bool suspect)
 
 	for (;;) {
 		pid_t h = atomic_load(&s->holder);
-		if (h && h != me && !suspect)
+		/* this process may hold it and route a call to its keeper */
+		if (h && !suspect && (h != me || !pf_remote(pfp)))
 			return 0;
 		suspect = false;
 		int r = share_elect(pfp, may_hold(pfp));
@@ -1068,9 +1069,10 @@ PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id)
 		errno = EINVAL;
 		return NULL;
 	}
-	int p = pf_remote(pfp) ? share_proc(pfp) : -1;
+	struct share_desc *d = &pfp->share->desc[id];
+	int p = share_proc(pfp);
 	if (p < 0 || !share_has(pfp->share, p, (uint32_t)id) ||
-	    !atomic_load(&pfp->share->desc[id].ofd)) {
+	    (!atomic_load(&d->ofd) && !atomic_load(&d->detached))) {
 		errno = EIO;
 		return NULL;
 	}
@@ -1079,7 +1081,7 @@ PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id)
 
 void pmemfile_adopt_done(PMEMfilepool *pfp)
 {
-	if (!pfp || !pfp->share || !pf_remote(pfp))
+	if (!pfp || !pfp->share || pf_vfork_pid)
 		return;
 	int p = share_proc(pfp);
 	uint16_t *c = crefs(pfp);

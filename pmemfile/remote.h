@@ -29,9 +29,10 @@ static inline bool remote_handle(const PMEMfile *f)
  * call returns 1 when this process became the holder meanwhile, and the
  * entry point then goes on here.
  */
-#define REMOTE_OR_LOCAL(pfp, call)              \
+#define REMOTE_OR_LOCAL(pfp, call) ROUTE_OR_LOCAL(pf_remote(pfp), call)
+#define ROUTE_OR_LOCAL(cond, call)              \
 	do {                                    \
-		if (pf_remote(pfp)) {           \
+		if (cond) {                     \
 			int remote_r_ = (call); \
 			if (remote_r_ != 1)     \
 				return remote_r_; \
@@ -92,12 +93,22 @@ void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin);
 void keeper_start(PMEMfilepool *pfp);
 void keeper_stop(PMEMfilepool *pfp);
 /*
- * Before the holder exits (or execs): when other processes (or, before
- * execve, this one) refer to its descriptions, a keeper process goes on
- * holding the pool and this process becomes its client (returns true);
- * else nothing is done but stopping the keeper thread.
+ * Before the holder lets the pool go (close, exit, or execve with exec):
+ * stops the keeper thread and leaves in the segment the descriptions that
+ * other processes (with exec, also this one) refer to, for the next holder
+ * to make again. Whether there were any.
  */
 bool keeper_handover(PMEMfilepool *pfp, bool exec);
+
+/*
+ * Whether a call on handle f goes through a channel: a client's calls, and
+ * the holder's on a handle it got as a client (an id, remote.h), which its
+ * own keeper thread runs.
+ */
+static inline bool pf_route(PMEMfilepool *pfp, const PMEMfile *f)
+{
+	return pf_remote(pfp) || remote_handle(f);
+}
 
 /* pool.c: opens the pool in this process, into pfp (which may be a
  * client's handle), after share_elect said so. */

@@ -243,7 +243,7 @@ static int64_t huge_count(int r, bool positional, pmemfile_off_t offset)
 pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 				size_t count, pmemfile_off_t offset)
 {
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {buf, count};
 		return remote_rw(pfp, file, &v, 1, false, true, offset);
 	}
@@ -257,7 +257,7 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 				 const void *buf, size_t count,
 				 pmemfile_off_t offset)
 {
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
 		return remote_rw(pfp, file, &v, 1, true, true, offset);
 	}
@@ -270,7 +270,7 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 			       size_t count)
 {
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {buf, count};
 		return remote_rw(pfp, file, &v, 1, false, false, 0);
 	}
@@ -283,7 +283,7 @@ pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 				const void *buf, size_t count)
 {
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
 		return remote_rw(pfp, file, &v, 1, true, false, 0);
 	}
@@ -297,7 +297,7 @@ pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt,
 				 pmemfile_off_t offset)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_rw(pfp, file, iov, iovcnt, false, true, offset);
 	return pf_ret(read_vec(pfp, file, iov, iovcnt, true, offset));
 }
@@ -305,7 +305,7 @@ pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_readv(PMEMfilepool *pfp, PMEMfile *file,
 				const pmemfile_iovec_t *iov, int iovcnt)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_rw(pfp, file, iov, iovcnt, false, false, 0);
 	return pf_ret(read_vec(pfp, file, iov, iovcnt, false, 0));
 }
@@ -314,7 +314,7 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 				  const pmemfile_iovec_t *iov, int iovcnt,
 				  pmemfile_off_t offset)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_rw(pfp, file, iov, iovcnt, true, true, offset);
 	return pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset));
 }
@@ -322,7 +322,7 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_rw(pfp, file, iov, iovcnt, true, false, 0);
 	return pf_ret(write_vec(pfp, file, iov, iovcnt, false, 0));
 }
@@ -393,7 +393,7 @@ static int64_t lseek_locked(PMEMfilepool *pfp, PMEMfile *f, int64_t offset,
 pmemfile_off_t pmemfile_lseek(PMEMfilepool *pfp, PMEMfile *file,
 			      pmemfile_off_t offset, int whence)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_lseek(pfp, file, offset, whence);
 	int r = pool_check(pfp);
 	if (r == 0)

@@ -335,6 +335,7 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 	for (uint32_t i = 1; i < SHARE_DESCS; ++i) {
 		uint64_t none = 0;
 		if (atomic_load(&s->desc[i].ofd) == 0 &&
+		    !atomic_load(&s->desc[i].detached) &&
 		    atomic_compare_exchange_strong(&s->desc[i].ofd, &none,
 						   (uint64_t)(uintptr_t)o)) {
 			atomic_store(&s->desc[i].procs, 0);
@@ -344,6 +345,15 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 		}
 	}
 	return 0;
+}
+
+bool share_inode_kept(struct share_seg *s, uint64_t off)
+{
+	for (uint32_t i = 1; s && i < SHARE_DESCS; ++i)
+		if (atomic_load(&s->desc[i].detached) && s->desc[i].ino == off &&
+		    atomic_load(&s->desc[i].procs))
+			return true;
+	return false;
 }
 
 void share_locks_changed(PMEMfilepool *pfp)
@@ -378,6 +388,7 @@ static void share_forget_dead(struct share_seg *s)
 	atomic_fetch_add(&s->epoch, 1);
 	for (int i = 0; i < SHARE_DESCS; ++i) {
 		atomic_store(&s->desc[i].ofd, 0);
+		atomic_store(&s->desc[i].detached, 0);
 		atomic_store(&s->desc[i].procs, 0);
 	}
 	for (int i = 0; i < SHARE_PROCS; ++i)
@@ -403,7 +414,7 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 		pid_t h = atomic_load(&s->holder);
 		if (h == me && pfp->local_pid == me) {
 			pthread_mutex_unlock(&s->elect);
-			return 1;
+			return 0;
 		}
 		if (h && h != me && share_holder_alive(s, h)) {
 			pthread_mutex_unlock(&s->elect);
@@ -460,19 +471,6 @@ void share_resign(PMEMfilepool *pfp)
 	for (int i = 0; i < SHARE_CHANNELS; ++i)
 		if (atomic_load(&s->chan[i].client_waits))
 			share_futex_wake(&s->chan[i].state);
-}
-
-void share_take_holder(PMEMfilepool *pfp)
-{
-	struct share_seg *s = pfp->share;
-
-	elect_lock(s);
-	atomic_store(&s->holder_start, share_self_start());
-	atomic_store(&s->holder, share_self());
-	atomic_fetch_add(&s->holder_word, 1);
-	atomic_fetch_add(&s->handovers, 1);
-	pthread_mutex_unlock(&s->elect);
-	share_futex_wake(&s->holder_word);
 }
 
 /*
@@ -595,10 +593,12 @@ void pmemfile_process_exit(void)
 		PMEMfilepool *pfp = share_pools[i];
 		if (!pfp || !pfp->share)
 			continue;
-		if (pf_remote(pfp) || keeper_handover(pfp, false))
+		if (pf_remote(pfp)) {
 			remote_leave(pfp);
-		else
+		} else {
+			keeper_handover(pfp, false);
 			share_resign(pfp);
+		}
 		share_remove_if_last(pfp);
 	}
 }

@@ -40,7 +40,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 1
+#define SHARE_VERSION 2
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -126,9 +126,18 @@ struct share_chan {
 };
 
 struct share_desc {
-	_Atomic uint64_t ofd;	 /* the holder's struct ofd *, 0 if free */
+	_Atomic uint64_t ofd;	 /* the holder's struct ofd *, 0 if none */
 	_Atomic uint32_t procs;	 /* processes referring to it */
 	_Atomic uint32_t epoch;	 /* share_seg.epoch it belongs to */
+	/*
+	 * Set by a holder that left while processes referred to it: the
+	 * description as the next holder makes it again at its first use
+	 * (ofd is 0 meanwhile); the inode is kept from orphan reclaim.
+	 */
+	_Atomic uint32_t detached;
+	int32_t flags;
+	uint64_t ino; /* the inode's offset */
+	uint64_t pos;
 };
 
 struct share_proc {
@@ -200,6 +209,9 @@ void share_ref(struct share_seg *s, int p, uint32_t d);
  */
 bool share_unref(struct share_seg *s, int p, uint32_t d);
 
+/* Whether a detached description refers to inode off (orphan reclaim). */
+bool share_inode_kept(struct share_seg *s, uint64_t off);
+
 /* A lock was released: wake the blocked lockers of other processes. */
 void share_locks_changed(PMEMfilepool *pfp);
 /* Sleeps until a lock is released (or a short while passed). */
@@ -220,8 +232,6 @@ int share_elect(PMEMfilepool *pfp, bool may_hold);
 void share_elected(PMEMfilepool *pfp, int err);
 /* The holder gives the pool up (it closes it). */
 void share_resign(PMEMfilepool *pfp);
-/* A keeper process takes the pool over from the holder it was forked by. */
-void share_take_holder(PMEMfilepool *pfp);
 
 /* Once per process: the pid, and the fork handlers. */
 void share_process_init(void);

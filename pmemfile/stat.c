@@ -172,7 +172,7 @@ static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_stat_t *buf, int flags)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, dir))
 		return remote_fstatat(pfp, dir, path, buf, flags);
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -193,7 +193,7 @@ int pmemfile_lstat(PMEMfilepool *pfp, const char *path, pmemfile_stat_t *buf)
 
 int pmemfile_fstat(PMEMfilepool *pfp, PMEMfile *file, pmemfile_stat_t *buf)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_fstat(pfp, file, buf);
 	int r = pool_check(pfp);
 	if (r == 0)

@@ -49,7 +49,7 @@ int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 
 int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
 {
-	REMOTE_OR_LOCAL(pfp, remote_file_op(pfp, OP_FTRUNCATE, file, length, 0,
+	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FTRUNCATE, file, length, 0,
 					    0));
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -147,7 +147,7 @@ static int do_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 		       pmemfile_off_t offset, pmemfile_off_t length)
 {
-	REMOTE_OR_LOCAL(pfp, remote_file_op(pfp, OP_FALLOCATE, file, mode,
+	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FALLOCATE, file, mode,
 					    offset, length));
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -160,7 +160,7 @@ int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 int pmemfile_posix_fallocate(PMEMfilepool *pfp, PMEMfile *file,
 			     pmemfile_off_t offset, pmemfile_off_t length)
 {
-	if (pf_remote(pfp)) {
+	if (pf_route(pfp, file)) {
 		int rr = remote_file_op(pfp, OP_FALLOCATE, file, 0, offset,
 					 length);
 		if (rr != 1)
@@ -253,7 +253,7 @@ pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 					  pmemfile_off_t *off_out, size_t len,
 					  unsigned flags)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file_in) || remote_handle(file_out))
 		return remote_copy_range(pfp, file_in, off_in, file_out, off_out,
 					 len, flags);
 	int r = pool_check(pfp);

@@ -100,7 +100,7 @@ static int do_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       const pmemfile_timespec_t times[2], int flags)
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, dir))
 		return remote_utimens(pfp, dir, pathname, times, flags, false);
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -111,7 +111,7 @@ int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 int pmemfile_futimens(PMEMfilepool *pfp, PMEMfile *file,
 		      const pmemfile_timespec_t times[2])
 {
-	if (pf_remote(pfp))
+	if (pf_route(pfp, file))
 		return remote_utimens(pfp, file, NULL, times, 0, true);
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -150,7 +150,7 @@ static int utimes_at(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = -EFAULT;
 	if (r == 0)
 		r = tv_to_ts(tv, ts, &p);
-	if (r == 0 && pf_remote(pfp))
+	if (r == 0 && pf_route(pfp, dir))
 		return remote_utimens(pfp, dir, path, p, flags, false);
 	if (r == 0)
 		r = do_utimensat(pfp, dir, path, p, flags);
@@ -186,7 +186,7 @@ int pmemfile_futimes(PMEMfilepool *pfp, PMEMfile *file,
 		r = file_check(file);
 	if (r == 0)
 		r = tv_to_ts(tv, ts, &p);
-	if (r == 0 && pf_remote(pfp))
+	if (r == 0 && pf_route(pfp, file))
 		return remote_utimens(pfp, file, NULL, p, 0, true);
 	if (r == 0)
 		r = utimens_vinode(pfp, file->vinode, p);
