@@ -22,11 +22,11 @@
  *    other processes wait on.
  *
  * A holder that exits or execs while other processes refer to its
- * descriptions forks a keeper process that goes on holding the pool
- * (nothing is reopened: the keeper has the holder's memory); a keeper
- * with no description left closes the pool and exits. A holder that died
- * is replaced by the next process that needs the pool: libpmemobj's
- * recovery runs, and the descriptions the dead holder kept are lost (EIO).
+ * descriptions leaves them in the segment (inode, offset, flags) and lets
+ * the pool go; the next holder opens the pool and makes each again at its
+ * first use. A holder that died is replaced by the next process that
+ * needs the pool: libpmemobj's recovery runs, and the descriptions the
+ * dead holder kept are lost (EIO).
  */
 #ifndef PMEMFILE_SHARE_H
 #define PMEMFILE_SHARE_H
