@@ -46,8 +46,9 @@ static int do_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       int mode, int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_FACCESSAT, dir, pathname,
-					    mode, flags, 0));
+	ROUTE_OR_LOCAL(
+	    pf_route(pfp, dir),
+	    remote_path_op(pfp, OP_FACCESSAT, dir, pathname, mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_faccessat(pfp, dir, pathname, mode, flags);

@@ -71,8 +71,9 @@ static int chmod_vinode(PMEMfilepool *pfp, struct vinode *v, mode_t bits)
 int pmemfile_fchmodat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_mode_t mode, int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_FCHMODAT, dir, pathname,
-					    mode, flags, 0));
+	ROUTE_OR_LOCAL(
+	    pf_route(pfp, dir),
+	    remote_path_op(pfp, OP_FCHMODAT, dir, pathname, mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_SYMLINK_NOFOLLOW))
 		r = -EINVAL;
@@ -96,7 +97,8 @@ int pmemfile_chmod(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 
 int pmemfile_fchmod(PMEMfilepool *pfp, PMEMfile *file, pmemfile_mode_t mode)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FCHMOD, file, mode, 0, 0));
+	ROUTE_OR_LOCAL(pf_route(pfp, file),
+		       remote_file_op(pfp, OP_FCHMOD, file, mode, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -160,8 +162,9 @@ static int chown_vinode(PMEMfilepool *pfp, struct vinode *v, uid_t uid,
 int pmemfile_fchownat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_uid_t owner, pmemfile_gid_t group, int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_FCHOWNAT, dir, pathname,
-					    owner, group, flags));
+	ROUTE_OR_LOCAL(pf_route(pfp, dir),
+		       remote_path_op(pfp, OP_FCHOWNAT, dir, pathname, owner,
+				      group, flags));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
 		r = -EINVAL;
@@ -193,8 +196,8 @@ int pmemfile_lchown(PMEMfilepool *pfp, const char *pathname,
 int pmemfile_fchown(PMEMfilepool *pfp, PMEMfile *file, pmemfile_uid_t owner,
 		    pmemfile_gid_t group)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FCHOWN, file, owner, group,
-					    0));
+	ROUTE_OR_LOCAL(pf_route(pfp, file),
+		       remote_file_op(pfp, OP_FCHOWN, file, owner, group, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);

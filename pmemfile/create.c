@@ -24,8 +24,7 @@ int may_change_dir(PMEMfilepool *pfp, struct vinode *dir)
 mode_t create_mode(PMEMfilepool *pfp, mode_t mode)
 {
 	pthread_rwlock_rdlock(&pfp->cred_lock);
-	mode_t m = mode &
-		   ~(pf_caller ? pf_caller->umask : pfp->umask) & 07777;
+	mode_t m = mode & ~(pf_caller ? pf_caller->umask : pfp->umask) & 07777;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return m;
 }

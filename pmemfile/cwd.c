@@ -246,7 +246,8 @@ static int do_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 		r = put_rest(path, size, w.name,
 			     w.namelen + (w.trailing_slash ? 1 : 0));
 	if (r == 0) {
-		*out = file_new(pfp, vinode_ref(pfp, w.dir), O_PATH | O_DIRECTORY);
+		*out =
+		    file_new(pfp, vinode_ref(pfp, w.dir), O_PATH | O_DIRECTORY);
 		if (!*out) {
 			vinode_put(pfp, w.dir);
 			r = -ENOMEM;

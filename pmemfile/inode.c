@@ -204,8 +204,8 @@ int orphan_reclaim(PMEMfilepool *pfp, struct share_seg *kept)
 		int r = inode_validate(pfp, off);
 		if (r)
 			return r;
-		uint64_t next = ((struct pmemfile_inode *)pf_ptr(pfp, off))
-				    ->orphan_next;
+		uint64_t next =
+		    ((struct pmemfile_inode *)pf_ptr(pfp, off))->orphan_next;
 		/* still open in another process: freed at its last close */
 		if (!share_inode_kept(kept, off)) {
 			r = inode_free_unlinked(pfp, off);

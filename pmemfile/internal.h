@@ -112,9 +112,9 @@ struct pmemfilepool {
 	pid_t local_pid;
 	struct share_seg *share;
 	size_t share_size;
-	int share_fd; /* holds a shared flock on the segment's file */
+	int share_fd;	      /* holds a shared flock on the segment's file */
 	char share_name[128]; /* that file */
-	char *path;	 /* the pool file, absolute */
+	char *path;	      /* the pool file, absolute */
 	int proc;	 /* this process's slot in share, -1 until needed */
 	pid_t proc_pid;	 /* the process proc was claimed for */
 	uint16_t *crefs; /* a client's handles per description id */

@@ -125,8 +125,9 @@ static int do_link(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 int pmemfile_linkat(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 		    PMEMfile *newdir, const char *newpath, int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, olddir) || remote_handle(newdir), remote_two_paths(pfp, OP_LINKAT, olddir, oldpath,
-					      newdir, newpath, (unsigned)flags));
+	ROUTE_OR_LOCAL(pf_route(pfp, olddir) || remote_handle(newdir),
+		       remote_two_paths(pfp, OP_LINKAT, olddir, oldpath, newdir,
+					newpath, (unsigned)flags));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_link(pfp, olddir, oldpath, newdir, newpath, flags);

@@ -156,8 +156,9 @@ static int do_remove(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_UNLINKAT, dir, pathname,
-					    flags, 0, 0));
+	ROUTE_OR_LOCAL(
+	    pf_route(pfp, dir),
+	    remote_path_op(pfp, OP_UNLINKAT, dir, pathname, flags, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_REMOVEDIR))
 		r = -EINVAL;
@@ -213,8 +214,8 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_mkdirat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0,
-					    0));
+	ROUTE_OR_LOCAL(pf_route(pfp, dir),
+		       remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = do_create(pfp, dir, path,
@@ -231,8 +232,9 @@ int pmemfile_mkdir(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode, pmemfile_dev_t dev)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir), remote_path_op(pfp, OP_MKNODAT, dir, path, mode,
-					    (long)dev, 0));
+	ROUTE_OR_LOCAL(
+	    pf_route(pfp, dir),
+	    remote_path_op(pfp, OP_MKNODAT, dir, path, mode, (long)dev, 0));
 	int r = pool_check(pfp);
 	if (r)
 		return (int)pf_ret(r);
@@ -264,8 +266,9 @@ int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_symlinkat(PMEMfilepool *pfp, const char *path1, PMEMfile *at,
 		       const char *path2)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, at), remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1,
-					      at, path2, 0));
+	ROUTE_OR_LOCAL(
+	    pf_route(pfp, at),
+	    remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1, at, path2, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (!path1 || !path2))
 		r = -EFAULT;

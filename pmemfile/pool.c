@@ -450,7 +450,8 @@ static PMEMfilepool *pool_open_local(const char *pathname)
  */
 static PMEMfilepool *pool_open_wait(const char *pathname)
 {
-	for (int ms = 1, waited = 0;; waited += ms, ms = ms < 64 ? ms * 2 : ms) {
+	for (int ms = 1, waited = 0;;
+	     waited += ms, ms = ms < 64 ? ms * 2 : ms) {
 		PMEMfilepool *pfp = pool_open_local(pathname);
 		if (pfp || (errno != EAGAIN && errno != EWOULDBLOCK) ||
 		    waited >= 2000)

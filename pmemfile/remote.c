@@ -138,8 +138,8 @@ static void rc_cred(PMEMfilepool *pfp, struct share_cred *c)
 	c->fsgid = p->fsgid;
 	c->caps = p->caps;
 	c->umask = pfp->umask;
-	c->ngroups = p->ngroups < SHARE_GROUPS ? (uint32_t)p->ngroups
-					       : SHARE_GROUPS;
+	c->ngroups =
+	    p->ngroups < SHARE_GROUPS ? (uint32_t)p->ngroups : SHARE_GROUPS;
 	for (uint32_t i = 0; i < c->ngroups; ++i)
 		c->groups[i] = p->groups[i];
 	pthread_rwlock_unlock(&pfp->cred_lock);
@@ -310,15 +310,15 @@ static int64_t rc_finish(struct rcall *rc)
 }
 
 /* Runs the request made so far; 0 or -1 with errno, RC_LOCAL. */
-#define RC_CALL(rc, r)                          \
-	do {                                    \
-		if ((r) >= 0)                   \
-			(r) = rc_finish(rc);    \
-		else {                          \
-			errno = (int)-(r);      \
-			(r) = -1;               \
-		}                               \
-		rc_end(rc);                     \
+#define RC_CALL(rc, r)                       \
+	do {                                 \
+		if ((r) >= 0)                \
+			(r) = rc_finish(rc); \
+		else {                       \
+			errno = (int)-(r);   \
+			(r) = -1;            \
+		}                            \
+		rc_end(rc);                  \
 	} while (0)
 
 static uint16_t *crefs(PMEMfilepool *pfp)
@@ -475,8 +475,8 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 			errno = r == RC_LOCAL ? EIO : (int)-r;
 			return -1;
 		}
-		size_t piece = total - done < SHARE_WINDOW ? total - done
-							   : SHARE_WINDOW;
+		size_t piece =
+		    total - done < SHARE_WINDOW ? total - done : SHARE_WINDOW;
 		r = rc_file(&rc, 0, file);
 		rc.c->arg[0] = (int64_t)piece;
 		rc.c->arg[1] = offset + (off_t)done;
@@ -555,8 +555,8 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 }
 
 /* A call on one handle with up to three integers; -1 with errno. */
-int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0,
-		   long a1, long a2)
+int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
+		   long a2)
 {
 	struct rcall rc;
 	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
@@ -693,7 +693,7 @@ int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap)
 		return -1;
 	}
 	bool wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
-	int try_cmd = cmd == F_SETLKW ? F_SETLK
+	int try_cmd = cmd == F_SETLKW	    ? F_SETLK
 		      : cmd == F_OFD_SETLKW ? F_OFD_SETLK
 					    : cmd;
 	/*
@@ -833,9 +833,9 @@ int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	struct rcall rc;
 	int64_t r = rc_begin(&rc, pfp, by_file ? OP_FUTIMENS : OP_UTIMENSAT);
 	if (r == RC_LOCAL)
-		return by_file ? pmemfile_futimens(pfp, dir, times)
-			       : pmemfile_utimensat(pfp, dir, path, times,
-						    flags);
+		return by_file
+			   ? pmemfile_futimens(pfp, dir, times)
+			   : pmemfile_utimensat(pfp, dir, path, times, flags);
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
@@ -850,9 +850,9 @@ int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = rc_path(&rc, dir, path);
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
-		return by_file ? pmemfile_futimens(pfp, dir, times)
-			       : pmemfile_utimensat(pfp, dir, path, times,
-						    flags);
+		return by_file
+			   ? pmemfile_futimens(pfp, dir, times)
+			   : pmemfile_utimensat(pfp, dir, path, times, flags);
 	return (int)r;
 }
 

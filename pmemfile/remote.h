@@ -30,13 +30,13 @@ static inline bool remote_handle(const PMEMfile *f)
  * entry point then goes on here.
  */
 #define REMOTE_OR_LOCAL(pfp, call) ROUTE_OR_LOCAL(pf_remote(pfp), call)
-#define ROUTE_OR_LOCAL(cond, call)              \
-	do {                                    \
-		if (cond) {                     \
-			int remote_r_ = (call); \
-			if (remote_r_ != 1)     \
+#define ROUTE_OR_LOCAL(cond, call)                \
+	do {                                      \
+		if (cond) {                       \
+			int remote_r_ = (call);   \
+			if (remote_r_ != 1)       \
 				return remote_r_; \
-		}                               \
+		}                                 \
 	} while (0)
 
 /*
@@ -56,8 +56,7 @@ PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags);
 PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file);
 ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		  int iovcnt, bool write, bool positional, off_t offset);
-off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
-		   int whence);
+off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence);
 int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		   struct stat *buf, int flags);
 int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf);
@@ -72,8 +71,8 @@ int remote_two_paths(PMEMfilepool *pfp, int op, PMEMfile *dir0,
 		     unsigned flags);
 ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			  char *buf, size_t size);
-int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0,
-		   long a1, long a2);
+int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
+		   long a2);
 int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		   const struct timespec times[2], int flags, bool by_file);
 ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
@@ -81,8 +80,7 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 			  unsigned flags);
 int remote_statfs(PMEMfilepool *pfp, struct statfs *buf);
 void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats);
-char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf,
-		      size_t size);
+char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size);
 int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path);
 char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size);
 PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,

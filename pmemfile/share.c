@@ -27,8 +27,7 @@ __thread const struct pf_caller *pf_caller
 
 /* A vfork child's process slot (its memory is its parent's). */
 static __thread int vfork_proc __attribute__((tls_model("initial-exec")));
-static __thread pid_t vfork_proc_pid
-    __attribute__((tls_model("initial-exec")));
+static __thread pid_t vfork_proc_pid __attribute__((tls_model("initial-exec")));
 
 pid_t share_self(void)
 {
@@ -350,8 +349,8 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 bool share_inode_kept(struct share_seg *s, uint64_t off)
 {
 	for (uint32_t i = 1; s && i < SHARE_DESCS; ++i)
-		if (atomic_load(&s->desc[i].detached) && s->desc[i].ino == off &&
-		    atomic_load(&s->desc[i].procs))
+		if (atomic_load(&s->desc[i].detached) &&
+		    s->desc[i].ino == off && atomic_load(&s->desc[i].procs))
 			return true;
 	return false;
 }
@@ -583,7 +582,6 @@ void pmemfile_process_vfork(pid_t child)
 {
 	pf_vfork_pid = child;
 }
-
 
 void pmemfile_process_exit(void)
 {

@@ -77,23 +77,23 @@ enum share_op {
 	OP_RENAMEAT2, /* file0, file1 dirs; arg flags, offset of 2nd path */
 	OP_SYMLINKAT, /* file0 dir; arg offset of 2nd path; data target, path */
 	OP_READLINKAT, /* file0 dir; arg size; data path */
-	OP_FACCESSAT, /* file0 dir; arg mode, flags; data path */
-	OP_FCHMODAT,  /* file0 dir; arg mode, flags; data path */
-	OP_FCHMOD,    /* file0; arg mode */
-	OP_FCHOWNAT,  /* file0 dir; arg owner, group, flags; data path */
-	OP_FCHOWN,    /* file0; arg owner, group */
-	OP_UTIMENSAT, /* file0 dir; arg flags, has times; data times, path */
-	OP_FUTIMENS,  /* file0; arg has times; data times */
-	OP_TRUNCATE,  /* arg length; data path */
-	OP_FTRUNCATE, /* file0; arg length */
-	OP_FALLOCATE, /* file0; arg mode, offset, length */
+	OP_FACCESSAT,  /* file0 dir; arg mode, flags; data path */
+	OP_FCHMODAT,   /* file0 dir; arg mode, flags; data path */
+	OP_FCHMOD,     /* file0; arg mode */
+	OP_FCHOWNAT,   /* file0 dir; arg owner, group, flags; data path */
+	OP_FCHOWN,     /* file0; arg owner, group */
+	OP_UTIMENSAT,  /* file0 dir; arg flags, has times; data times, path */
+	OP_FUTIMENS,   /* file0; arg has times; data times */
+	OP_TRUNCATE,   /* arg length; data path */
+	OP_FTRUNCATE,  /* file0; arg length */
+	OP_FALLOCATE,  /* file0; arg mode, offset, length */
 	OP_COPY_RANGE, /* file0, file1; arg len, flags, off_in, off_out, has */
 	OP_STATFS,
 	OP_STATS,
-	OP_DIR_PATH, /* file0 dir; arg size */
-	OP_PIN,	     /* file0; arg offset, length */
-	OP_UNPIN,    /* arg the pin */
-	OP_DUP,	     /* file0 (the caller refers to it once more) */
+	OP_DIR_PATH,	/* file0 dir; arg size */
+	OP_PIN,		/* file0; arg offset, length */
+	OP_UNPIN,	/* arg the pin */
+	OP_DUP,		/* file0 (the caller refers to it once more) */
 	OP_RELEASE_ALL, /* the caller is leaving */
 };
 
@@ -126,9 +126,9 @@ struct share_chan {
 };
 
 struct share_desc {
-	_Atomic uint64_t ofd;	 /* the holder's struct ofd *, 0 if none */
-	_Atomic uint32_t procs;	 /* processes referring to it */
-	_Atomic uint32_t epoch;	 /* share_seg.epoch it belongs to */
+	_Atomic uint64_t ofd;	/* the holder's struct ofd *, 0 if none */
+	_Atomic uint32_t procs; /* processes referring to it */
+	_Atomic uint32_t epoch; /* share_seg.epoch it belongs to */
 	/*
 	 * Set by a holder that left while processes referred to it: the
 	 * description as the next holder makes it again at its first use
@@ -155,7 +155,7 @@ struct share_seg {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t size;
-	pthread_mutex_t elect; /* robust, process-shared */
+	pthread_mutex_t elect;	       /* robust, process-shared */
 	_Atomic int32_t holder;	       /* pid of the holder, 0 if none */
 	_Atomic uint64_t holder_start; /* its start time (pids are reused) */
 	_Atomic uint32_t holder_word;  /* bumped when the holder changes */
@@ -164,7 +164,7 @@ struct share_seg {
 	_Atomic uint32_t keeper_waits; /* the keeper sleeps on keeper_word */
 	_Atomic uint32_t lock_word;    /* bumped when a lock is released */
 	_Atomic uint32_t lock_waits;
-	_Atomic uint32_t spawning; /* pid starting a keeper process */
+	_Atomic uint32_t spawning;  /* pid starting a keeper process */
 	_Atomic uint64_t forwarded; /* calls served for other processes */
 	_Atomic uint64_t handovers;
 	char pad[64];

@@ -49,8 +49,8 @@ int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 
 int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FTRUNCATE, file, length, 0,
-					    0));
+	ROUTE_OR_LOCAL(pf_route(pfp, file),
+		       remote_file_op(pfp, OP_FTRUNCATE, file, length, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -147,8 +147,9 @@ static int do_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 		       pmemfile_off_t offset, pmemfile_off_t length)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, file), remote_file_op(pfp, OP_FALLOCATE, file, mode,
-					    offset, length));
+	ROUTE_OR_LOCAL(
+	    pf_route(pfp, file),
+	    remote_file_op(pfp, OP_FALLOCATE, file, mode, offset, length));
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = file_check(file);
@@ -161,8 +162,8 @@ int pmemfile_posix_fallocate(PMEMfilepool *pfp, PMEMfile *file,
 			     pmemfile_off_t offset, pmemfile_off_t length)
 {
 	if (pf_route(pfp, file)) {
-		int rr = remote_file_op(pfp, OP_FALLOCATE, file, 0, offset,
-					 length);
+		int rr =
+		    remote_file_op(pfp, OP_FALLOCATE, file, 0, offset, length);
 		if (rr != 1)
 			return rr ? errno : 0;
 	}
@@ -254,8 +255,8 @@ pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 					  unsigned flags)
 {
 	if (pf_route(pfp, file_in) || remote_handle(file_out))
-		return remote_copy_range(pfp, file_in, off_in, file_out, off_out,
-					 len, flags);
+		return remote_copy_range(pfp, file_in, off_in, file_out,
+					 off_out, len, flags);
 	int r = pool_check(pfp);
 	if (r)
 		return pf_ret(r);

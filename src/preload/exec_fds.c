@@ -62,8 +62,7 @@ static size_t exec_fds_pools(char *out, size_t size)
 {
 	size_t len = 0;
 	for (int i = 0; i < mount_count && !preload_in_vfork; ++i) {
-		if (atomic_load(&mount_table[i].pfp) == NULL ||
-		    size - len < 16)
+		if (atomic_load(&mount_table[i].pfp) == NULL || size - len < 16)
 			continue;
 		len += (size_t)snprintf(out + len, size - len, "= %d\n", i);
 	}

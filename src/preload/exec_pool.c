@@ -29,9 +29,9 @@
 
 static void *exec_map(size_t size)
 {
-	long p = syscall_no_intercept(SYS_mmap, 0L, size,
-				      PROT_READ | PROT_WRITE,
-				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long p =
+	    syscall_no_intercept(SYS_mmap, 0L, size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return syscall_error_code(p) ? NULL : (void *)p;
 }
 
@@ -39,8 +39,8 @@ static void *exec_map(size_t size)
 static long exec_copy(PMEMfilepool *pfp, PMEMfile *f, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	long fd = syscall_no_intercept(SYS_memfd_create,
-				       base ? base + 1 : path, MFD_CLOEXEC);
+	long fd = syscall_no_intercept(SYS_memfd_create, base ? base + 1 : path,
+				       MFD_CLOEXEC);
 	if (fd < 0)
 		return fd;
 	char *buf = exec_map(EXEC_COPY_CHUNK);

@@ -289,8 +289,7 @@ static int pool_acquire_locked(struct preload_mount *m, PMEMfilepool **pfp)
 	else if (m->pfp == NULL) {
 		PMEMfilepool *p = mount_open(m, &ret);
 		if (p != NULL)
-			atomic_store_explicit(&m->pfp, p,
-					      memory_order_release);
+			atomic_store_explicit(&m->pfp, p, memory_order_release);
 	}
 	*pfp = m->pfp;
 	pthread_mutex_unlock(&m->open_lock);

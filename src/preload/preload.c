@@ -115,8 +115,7 @@ static void preload_clone_child(unsigned long flags, void *stack, int *ptid,
 	(void)stack, (void)ptid, (void)ctid, (void)tls;
 	if (flags & CLONE_VFORK) {
 		preload_in_vfork = 1;
-		pmemfile_process_vfork(
-		    (pid_t)syscall_no_intercept(SYS_getpid));
+		pmemfile_process_vfork((pid_t)syscall_no_intercept(SYS_getpid));
 	} else if (!(flags & CLONE_VM)) {
 		preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
 		pmemfile_process_forked();

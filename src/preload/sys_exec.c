@@ -189,8 +189,8 @@ int preload_spawn_keeper(const char *pool)
 		if (syscall_no_intercept(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L) ==
 		    0) {
 			syscall_no_intercept(SYS_setsid);
-			long null = syscall_no_intercept(SYS_open, "/dev/null",
-							 O_RDWR);
+			long null =
+			    syscall_no_intercept(SYS_open, "/dev/null", O_RDWR);
 			for (int fd = 0; fd < 3 && null >= 0; ++fd)
 				syscall_no_intercept(SYS_dup2, null, fd);
 			syscall_no_intercept(SYS_close_range, 3, ~0U, 0);
@@ -199,7 +199,7 @@ int preload_spawn_keeper(const char *pool)
 		}
 		syscall_no_intercept(SYS_exit_group, 0);
 	}
-	syscall_no_intercept(SYS_wait4, mid, NULL, 0, NULL);
+	syscall_no_intercept(SYS_wait4, mid, 0L, 0L, 0L);
 	return 0;
 }
 
@@ -227,8 +227,8 @@ static long exec_from_pool(struct path_res *r, const long a[6], int pi, int ei,
 		long c[6] = {(long)x->interp, (long)x->argv, a[ei], 0, 0, 0};
 		long sret = exec_common(SYS_execve, c, -1, 0, 2, depth + 1);
 		if (sret == PRELOAD_PASS)
-			sret = syscall_no_intercept(SYS_execve, c[0], c[1],
-						    c[2]);
+			sret =
+			    syscall_no_intercept(SYS_execve, c[0], c[1], c[2]);
 		exec_pool_done(x);
 		return sret;
 	}

@@ -59,10 +59,12 @@ long special_open(struct path_res *r, long flags)
 			     (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0))
 		return -errno;
 	if (!S_ISFIFO(st.st_mode))
-		return -ENXIO; /* a socket cannot be opened, as the kernel says */
+		return -ENXIO; /* a socket cannot be opened, as the kernel says
+				*/
 	int acc = (int)(flags & O_ACCMODE);
-	int want = acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK
-							   : R_OK | W_OK;
+	int want = acc == O_RDONLY   ? R_OK
+		   : acc == O_WRONLY ? W_OK
+				     : R_OK | W_OK;
 	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, want,
 			       AT_EACCESS))
 		return -errno;
@@ -78,10 +80,10 @@ long special_open(struct path_res *r, long flags)
 		return mk;
 	if (log_enabled())
 		log_printf("FIFO %s is %s", r->path, kpath);
-	return syscall_no_intercept(SYS_open, kpath,
-				    flags & ~(O_CREAT | O_EXCL | O_TRUNC |
-					      O_NOFOLLOW | O_DIRECTORY),
-				    0);
+	return syscall_no_intercept(
+	    SYS_open, kpath,
+	    flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW | O_DIRECTORY),
+	    0);
 }
 
 /* The path of a sockaddr_un (not abstract), or NULL. */
@@ -133,9 +135,8 @@ SYS_HANDLER(bind)
 	if (pmemfile_mknodat(r.pfp, PMEMFILE_AT_CWD, r.path, S_IFSOCK | 0777,
 			     0))
 		ret = errno == EEXIST ? -EADDRINUSE : -errno;
-	if (ret == 0 &&
-	    pmemfile_fstatat(r.pfp, PMEMFILE_AT_CWD, r.path, &st,
-			     AT_SYMLINK_NOFOLLOW))
+	if (ret == 0 && pmemfile_fstatat(r.pfp, PMEMFILE_AT_CWD, r.path, &st,
+					 AT_SYMLINK_NOFOLLOW))
 		ret = -errno;
 	if (ret == 0) {
 		char kpath[PMEMFILE_PATH_MAX];
