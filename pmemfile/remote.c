@@ -181,6 +181,22 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 	}
 }
 
+/*
+ * Claims a channel for op in rc; the stub returns local (the call made
+ * here) when this process holds the pool now, or fail (errno set) when
+ * the call cannot be sent.
+ */
+#define RC_START(rc, pfp, op, local, fail)                   \
+	do {                                                 \
+		int64_t rc_r_ = rc_begin((rc), (pfp), (op)); \
+		if (rc_r_ == RC_LOCAL)                       \
+			return local;                        \
+		if (rc_r_ < 0) {                             \
+			errno = (int)-rc_r_;                 \
+			return fail;                         \
+		}                                            \
+	} while (0)
+
 static void rc_end(struct rcall *rc)
 {
 	atomic_store(&rc->c->state, CHAN_FREE);
@@ -341,13 +357,9 @@ PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			int flags, mode_t mode)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_OPENAT);
-	if (r == RC_LOCAL)
-		return pmemfile_openat(pfp, dir, path, flags, mode);
-	if (r < 0) {
-		errno = (int)-r;
-		return NULL;
-	}
+	RC_START(&rc, pfp, OP_OPENAT,
+		 pmemfile_openat(pfp, dir, path, flags, mode), NULL);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, dir);
 	if (r == 0)
 		r = rc_path(&rc, dir, path);
@@ -362,13 +374,9 @@ PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_OPEN_ROOT);
-	if (r == RC_LOCAL)
-		return pmemfile_open_root(pfp, index, flags);
-	if (r < 0) {
-		errno = (int)-r;
-		return NULL;
-	}
+	RC_START(&rc, pfp, OP_OPEN_ROOT, pmemfile_open_root(pfp, index, flags),
+		 NULL);
+	int64_t r = 0;
 	rc.c->arg[0] = index;
 	rc.c->arg[1] = flags;
 	RC_CALL(&rc, r);
@@ -559,13 +567,8 @@ int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 		   long a2)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
-	if (r == RC_LOCAL)
-		return 1;
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, (uint32_t)op, 1, -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
 	rc.c->arg[0] = a0;
 	rc.c->arg[1] = a1;
@@ -577,13 +580,9 @@ int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_LSEEK);
-	if (r == RC_LOCAL)
-		return pmemfile_lseek(pfp, file, offset, whence);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_LSEEK, pmemfile_lseek(pfp, file, offset, whence),
+		 -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
 	rc.c->arg[0] = offset;
 	rc.c->arg[1] = whence;
@@ -604,13 +603,9 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		   struct stat *buf, int flags)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_FSTATAT);
-	if (r == RC_LOCAL)
-		return pmemfile_fstatat(pfp, dir, path, buf, flags);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_FSTATAT,
+		 pmemfile_fstatat(pfp, dir, path, buf, flags), -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, dir);
 	if (r == 0)
 		r = rc_path(&rc, dir, path);
@@ -628,13 +623,8 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_FSTAT);
-	if (r == RC_LOCAL)
-		return pmemfile_fstat(pfp, file, buf);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_FSTAT, pmemfile_fstat(pfp, file, buf), -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
 	if (r == 0 && !buf)
 		r = -EFAULT;
@@ -657,14 +647,11 @@ static int fcntl_once(PMEMfilepool *pfp, PMEMfile *file, int cmd, long arg,
 		      struct flock *fl)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_FCNTL);
-	if (r == RC_LOCAL)
-		return fl ? pmemfile_fcntl(pfp, file, cmd, fl)
-			  : pmemfile_fcntl(pfp, file, cmd, arg);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_FCNTL,
+		 fl ? pmemfile_fcntl(pfp, file, cmd, fl)
+		    : pmemfile_fcntl(pfp, file, cmd, arg),
+		 -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
 	rc.c->arg[0] = cmd;
 	rc.c->arg[1] = arg;
@@ -729,14 +716,11 @@ int remote_getdents(PMEMfilepool *pfp, PMEMfile *file, void *dirp,
 		    unsigned count, bool is64)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_GETDENTS);
-	if (r == RC_LOCAL)
-		return is64 ? pmemfile_getdents64(pfp, file, dirp, count)
-			    : pmemfile_getdents(pfp, file, dirp, count);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_GETDENTS,
+		 is64 ? pmemfile_getdents64(pfp, file, dirp, count)
+		      : pmemfile_getdents(pfp, file, dirp, count),
+		 -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
 	if (r == 0 && !dirp)
 		r = -EFAULT;
@@ -755,13 +739,8 @@ int remote_path_op(PMEMfilepool *pfp, int op, PMEMfile *dir, const char *path,
 		   long a0, long a1, long a2)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
-	if (r == RC_LOCAL)
-		return 1;
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, (uint32_t)op, 1, -1);
+	int64_t r = 0;
 	if (op != OP_TRUNCATE)
 		r = rc_file(&rc, 0, dir);
 	if (r == 0)
@@ -778,13 +757,8 @@ int remote_two_paths(PMEMfilepool *pfp, int op, PMEMfile *dir0,
 		     unsigned flags)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, (uint32_t)op);
-	if (r == RC_LOCAL)
-		return 1;
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, (uint32_t)op, 1, -1);
+	int64_t r = 0;
 	/* symlinkat: path0 is the target, kept as it is */
 	if (op == OP_SYMLINKAT) {
 		r = path0 ? rc_put(&rc, path0, strlen(path0) + 1) : -EFAULT;
@@ -808,13 +782,9 @@ ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			  char *buf, size_t size)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_READLINKAT);
-	if (r == RC_LOCAL)
-		return pmemfile_readlinkat(pfp, dir, path, buf, size);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_READLINKAT,
+		 pmemfile_readlinkat(pfp, dir, path, buf, size), -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, dir);
 	if (r == 0)
 		r = rc_path(&rc, dir, path);
@@ -831,15 +801,11 @@ int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		   const struct timespec times[2], int flags, bool by_file)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, by_file ? OP_FUTIMENS : OP_UTIMENSAT);
-	if (r == RC_LOCAL)
-		return by_file
-			   ? pmemfile_futimens(pfp, dir, times)
-			   : pmemfile_utimensat(pfp, dir, path, times, flags);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, by_file ? OP_FUTIMENS : OP_UTIMENSAT,
+		 by_file ? pmemfile_futimens(pfp, dir, times)
+			 : pmemfile_utimensat(pfp, dir, path, times, flags),
+		 -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, dir);
 	rc.c->arg[0] = flags;
 	rc.c->arg[1] = times != NULL;
@@ -861,14 +827,11 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 			  unsigned flags)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_COPY_RANGE);
-	if (r == RC_LOCAL)
-		return pmemfile_copy_file_range(pfp, in, off_in, out, off_out,
-						len, flags);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(
+	    &rc, pfp, OP_COPY_RANGE,
+	    pmemfile_copy_file_range(pfp, in, off_in, out, off_out, len, flags),
+	    -1);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, in);
 	if (r == 0)
 		r = rc_file(&rc, 1, out);
@@ -893,13 +856,8 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 int remote_statfs(PMEMfilepool *pfp, struct statfs *buf)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_STATFS);
-	if (r == RC_LOCAL)
-		return pmemfile_statfs(pfp, buf);
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
+	RC_START(&rc, pfp, OP_STATFS, pmemfile_statfs(pfp, buf), -1);
+	int64_t r = 0;
 	if (!buf)
 		r = -EFAULT;
 	RC_CALL(&rc, r);
@@ -931,13 +889,9 @@ void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_DIR_PATH);
-	if (r == RC_LOCAL)
-		return pmemfile_get_dir_path(pfp, dir, buf, size);
-	if (r < 0) {
-		errno = (int)-r;
-		return NULL;
-	}
+	RC_START(&rc, pfp, OP_DIR_PATH,
+		 pmemfile_get_dir_path(pfp, dir, buf, size), NULL);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, dir);
 	rc.c->arg[0] = (int64_t)(size ? size : PMEMFILE_PATH_MAX);
 	RC_CALL(&rc, r);
@@ -1012,14 +966,10 @@ PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
 			size_t length, uint64_t *pool_offsets)
 {
 	struct rcall rc;
-	int64_t r = rc_begin(&rc, pfp, OP_PIN);
-	if (r == RC_LOCAL)
-		return pmemfile_pin_pages(pfp, file, offset, length,
-					  pool_offsets);
-	if (r < 0) {
-		errno = (int)-r;
-		return NULL;
-	}
+	RC_START(&rc, pfp, OP_PIN,
+		 pmemfile_pin_pages(pfp, file, offset, length, pool_offsets),
+		 NULL);
+	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
 	if (r == 0 && length / 4096 * sizeof(uint64_t) > SHARE_WINDOW)
 		r = -ENOMEM;
