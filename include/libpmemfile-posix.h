@@ -461,6 +461,13 @@ uint64_t pmemfile_file_pass(PMEMfilepool *pfp, PMEMfile *file);
 PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id);
 /* After adopting: what the previous image referred to and passed not, goes. */
 void pmemfile_adopt_done(PMEMfilepool *pfp);
+/*
+ * Across a socket (SCM_RIGHTS): an id for file that keeps its description
+ * alive until a process receives it (0 on failure), and the receiver's
+ * handle of the same description.
+ */
+uint64_t pmemfile_file_send(PMEMfilepool *pfp, PMEMfile *file);
+PMEMfile *pmemfile_file_receive(PMEMfilepool *pfp, uint64_t id);
 
 #include "libpmemfile-posix-stubs.h"
 

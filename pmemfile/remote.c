@@ -1048,3 +1048,40 @@ void pmemfile_adopt_done(PMEMfilepool *pfp)
 		}
 	}
 }
+
+uint64_t pmemfile_file_send(PMEMfilepool *pfp, PMEMfile *file)
+{
+	if (!pfp || !pfp->share || !file || file == PMEMFILE_AT_CWD)
+		return 0;
+	uint32_t id = rc_id(file);
+	/* a holder's handle, maybe seen from its vfork child */
+	if (!id && !remote_handle(file) &&
+	    atomic_load(&pfp->share->holder) == pfp->local_pid)
+		id = share_export(pfp, file->ofd);
+	if (!id)
+		return 0;
+	/* the reference the message holds while it travels */
+	atomic_fetch_add(&pfp->share->desc[id].procs, 1);
+	return id;
+}
+
+PMEMfile *pmemfile_file_receive(PMEMfilepool *pfp, uint64_t id)
+{
+	if (!pfp || !pfp->share || id == 0 || id >= SHARE_DESCS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct share_desc *d = &pfp->share->desc[id];
+	int p = share_proc(pfp);
+	if (p < 0) {
+		errno = EMFILE;
+		return NULL;
+	}
+	share_ref(pfp->share, p, (uint32_t)id);
+	atomic_fetch_sub(&d->procs, 1); /* the message's reference */
+	if (!atomic_load(&d->ofd) && !atomic_load(&d->detached)) {
+		errno = EIO;
+		return NULL;
+	}
+	return rc_handle(pfp, (uint32_t)id);
+}

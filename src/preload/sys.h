@@ -76,6 +76,13 @@ static inline long sys_result(long ret)
 
 #define SYS_HANDLER(name) long sys_##name(const long a[6])
 
+/* fd_pass.c: pool descriptors across sockets (SCM_RIGHTS) */
+struct msghdr;
+long fd_pass_sendmsg(int sock, const struct msghdr *msg, int flags);
+/* After recvmsg: tokens received become pool descriptors. */
+void fd_pass_received(struct msghdr *msg, int flags);
+SYS_HANDLER(recvmsg);
+
 /* sys_special.c: FIFOs and Unix sockets named in a mount */
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);
@@ -198,7 +205,6 @@ SYS_HANDLER(sendmsg);
 SYS_HANDLER(sendmmsg);
 
 /* sys_misc.c: a wait is where idle pools are released (preload.c) */
-SYS_HANDLER(wait);
 
 /* sys_mmap.c */
 SYS_HANDLER(mmap);

@@ -157,20 +157,31 @@ static bool msg_passes_pool_fd(const struct msghdr *msg)
 }
 
 /*
- * sendmsg, sendmmsg: a pool descriptor sent to another process would
- * arrive as its placeholder, which reads as nothing of the file: refused
- * rather than sent as something else.
+ * sendmsg: a pool descriptor goes as a token that the receiver turns back
+ * into the same open file description (fd_pass.c). sendmmsg of one is
+ * refused: it would arrive as its placeholder, which reads as nothing of
+ * the file.
  */
 static long refuse_pool_fd_passing(void)
 {
-	return preload_not_supported("passing a pool descriptor (SCM_RIGHTS)");
+	return preload_not_supported("passing a pool descriptor with "
+				     "sendmmsg (SCM_RIGHTS)");
 }
 
 SYS_HANDLER(sendmsg)
 {
 	if (!fd_table_used || !msg_passes_pool_fd((const struct msghdr *)a[1]))
 		return PRELOAD_PASS;
-	return refuse_pool_fd_passing();
+	return fd_pass_sendmsg((int)a[0], (const struct msghdr *)a[1],
+			       (int)a[2]);
+}
+
+SYS_HANDLER(recvmsg)
+{
+	long ret = syscall_no_intercept(SYS_recvmsg, a[0], a[1], a[2]);
+	if (ret >= 0)
+		fd_pass_received((struct msghdr *)a[1], (int)a[2]);
+	return ret;
 }
 
 SYS_HANDLER(sendmmsg)
@@ -182,15 +193,5 @@ SYS_HANDLER(sendmmsg)
 	for (unsigned i = 0; i < (unsigned)a[2] && i < UIO_MAXIOV; i++)
 		if (msg_passes_pool_fd(&v[i].msg_hdr))
 			return refuse_pool_fd_passing();
-	return PRELOAD_PASS;
-}
-
-/*
- * wait4, waitid: the kernel's. They are in the table so that a process
- * that created a child releases its idle pools before it waits for it.
- */
-SYS_HANDLER(wait)
-{
-	(void)a;
 	return PRELOAD_PASS;
 }

@@ -133,11 +133,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(bind, bind, 0),
     E(connect, connect, 0),
     E(sendmsg, sendmsg, 0),
+    E(recvmsg, recvmsg, 0),
     E(sendmmsg, sendmmsg, 0),
-
-    E(wait4, wait, 0),
-
-    E(waitid, wait, 0),
 
     E(execve, execve, P(0)),
     E(execveat, execveat, P(1)),

@@ -2,8 +2,9 @@
 # shim_special: FIFOs and Unix sockets named in a mount: mkfifo and an open
 # from two processes pass data, stat shows the type; bind, connect from
 # another process, a second bind (EADDRINUSE), connect after unlink
-# (ENOENT), connect to a file that is no socket (ECONNREFUSED), as in a
-# kernel directory.
+# (ENOENT), connect to a file that is no socket (ECONNREFUSED), and a
+# descriptor passed to another process with SCM_RIGHTS (one open file
+# description: the offset is shared), as in a kernel directory.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
 command -v python3 >/dev/null || shim_fail "python3 is needed"
@@ -39,6 +40,23 @@ try:
     socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(p)
 except OSError as e:
     print("connect after unlink errno", e.errno)
+# a descriptor of a file in the directory, passed to another process
+a, b = socket.socketpair()
+f = os.open(os.path.join(d, "passed"), os.O_CREAT | os.O_RDWR, 0o644)
+os.write(f, b"sender;")
+pid = os.fork()
+if pid == 0:
+    a.close()
+    msg, fds, _, _ = socket.recv_fds(b, 10, 4)
+    print("received", msg.decode(), "at offset", os.lseek(fds[0], 0, os.SEEK_CUR))
+    os.write(fds[0], b"receiver;")
+    os._exit(0)
+b.close()
+socket.send_fds(a, [b"a descriptor"], [f])
+os.waitpid(pid, 0)
+print("sender's offset now", os.lseek(f, 0, os.SEEK_CUR))
+os.write(f, b"sender again")
+print(open(os.path.join(d, "passed")).read())
 END
 
 steps='cd "$1" && umask 022 && mkfifo ff && stat -c "%F %a" ff &&
