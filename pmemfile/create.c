@@ -87,7 +87,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 		return -err;
 	}
 	if (out) {
-		*out = vinode_get(pfp, ino);
+		*out = vinode_get_new(pfp, ino);
 		if (!*out)
 			return -errno;
 	}
@@ -117,6 +117,6 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 	pthread_mutex_unlock(&pfp->orphan_lock);
 	if (err)
 		return -err;
-	*out = vinode_get(pfp, ino);
+	*out = vinode_get_new(pfp, ino);
 	return *out ? 0 : -errno;
 }

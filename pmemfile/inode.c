@@ -74,8 +74,6 @@ void inode_free(PMEMfilepool *pfp, uint64_t off)
 		dir_free(pfp, in);
 	else if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE)
 		tx_free_off(pfp, *(uint64_t *)in->target);
-	tx_add(pfp, &in->mode, sizeof(in->mode));
-	in->mode = 0;
 	inode_slot_free(pfp, off);
 }
 

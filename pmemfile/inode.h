@@ -22,7 +22,10 @@ bool inode_off_valid(PMEMfilepool *pfp, uint64_t off);
  * holds the pool's allocation lock until the transaction ends.
  */
 uint64_t inode_slot_alloc(PMEMfilepool *pfp);
-/* In a transaction: gives back the slot of the inode at off (same lock). */
+/*
+ * In a transaction: gives back the slot of the inode at off, its mode made 0
+ * under the same lock.
+ */
 void inode_slot_free(PMEMfilepool *pfp, uint64_t off);
 
 /* In a transaction: a new inode of that mode in a free slot. */

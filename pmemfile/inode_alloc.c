@@ -15,7 +15,9 @@
  * superblock's alloc_lock held until that transaction ends (two
  * transactions must never both snapshot the same word: the one that aborts
  * would put back what the other committed). Which slots of the head are
- * free is known from their modes, kept as a volatile hint between calls
+ * free is known from their modes, so a mode leaves or turns 0 only under
+ * that lock too (the caller of inode_slot_alloc sets it, inode_slot_free
+ * clears it). That knowledge is kept as a volatile hint between calls
  * (pfp->alloc_taken): a persistent bitmap beside them would cost every
  * create and unlink one more snapshot (0.4-0.6 us here).
  */
@@ -259,6 +261,15 @@ void inode_slot_free(PMEMfilepool *pfp, uint64_t off)
 	struct pmemfile_inode_array *a = array_at(pfp, start);
 	unsigned i =
 	    (unsigned)((off - start - SLOTS_START) / sizeof(a->inodes[0]));
+	/*
+	 * A slot's mode turns 0 only here, under alloc_lock: allocators read
+	 * the modes of the head under it. A 0 stored before the lock is
+	 * taken lets one of them take the slot (and fill the array, so that
+	 * it leaves the list) while this free still waits to push the array
+	 * back: a full array in the free list.
+	 */
+	tx_add(pfp, &a->inodes[i].mode, sizeof(a->inodes[i].mode));
+	a->inodes[i].mode = 0;
 	if (a->free_prev == 0 && pfp->super->free_arrays != start)
 		free_list_push(pfp, a); /* it was full */
 	if (pfp->alloc_array == start)

@@ -117,7 +117,19 @@ static struct vinode *vinode_new(PMEMfilepool *pfp, uint64_t off)
 	return v;
 }
 
-struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
+static void shard_unlink(PMEMfilepool *pfp, struct vinode_shard *s,
+			 struct vinode *v)
+{
+	__atomic_fetch_sub(filter_of(pfp, v->off), 1, __ATOMIC_RELAXED);
+	struct vinode **p = &s->buckets[bucket_of(s, v->off)];
+	while (*p != v)
+		p = &(*p)->hnext;
+	*p = v->hnext;
+	s->count--;
+}
+
+/* fresh: the inode at off is newer than any vinode cached for off */
+static struct vinode *cache_get(PMEMfilepool *pfp, uint64_t off, bool fresh)
 {
 	struct vinode_shard *s = shard_of(pfp, off);
 	pthread_mutex_lock(&s->lock);
@@ -125,6 +137,11 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 	struct vinode *v = s->buckets[k];
 	while (v && v->off != off)
 		v = v->hnext;
+	if (v && fresh) {
+		shard_unlink(pfp, s, v);
+		v->dead = true;
+		v = NULL;
+	}
 	int err = ENOMEM;
 	if (v) {
 		v->ref++;
@@ -145,6 +162,24 @@ struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
 	if (!v)
 		errno = err;
 	return v;
+}
+
+struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off)
+{
+	return cache_get(pfp, off, false);
+}
+
+/*
+ * A freed inode's slot can be taken again from the commit of its free, and
+ * the remover takes the old vinode out of the cache (vinode_forget) only
+ * after that commit: a new inode may find it still there. It is the freed
+ * inode's, whose remover holds the only reference: it leaves the cache
+ * here, dead, so that the new inode shares none of its volatile state and
+ * vinode_forget finds nothing left to do.
+ */
+struct vinode *vinode_get_new(PMEMfilepool *pfp, uint64_t off)
+{
+	return cache_get(pfp, off, true);
 }
 
 struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off)
@@ -185,22 +220,13 @@ bool vinode_shared(PMEMfilepool *pfp, struct vinode *v)
 	return r;
 }
 
-static void shard_unlink(PMEMfilepool *pfp, struct vinode_shard *s,
-			 struct vinode *v)
-{
-	__atomic_fetch_sub(filter_of(pfp, v->off), 1, __ATOMIC_RELAXED);
-	struct vinode **p = &s->buckets[bucket_of(s, v->off)];
-	while (*p != v)
-		p = &(*p)->hnext;
-	*p = v->hnext;
-	s->count--;
-}
-
 void vinode_forget(PMEMfilepool *pfp, struct vinode *v)
 {
 	struct vinode_shard *s = shard_of(pfp, v->off);
 	pthread_mutex_lock(&s->lock);
-	shard_unlink(pfp, s, v);
+	/* dead already: a new inode in the slot took it out (vinode_get_new) */
+	if (!v->dead)
+		shard_unlink(pfp, s, v);
 	v->dead = true;
 	pthread_mutex_unlock(&s->lock);
 }

@@ -89,6 +89,12 @@ void vinode_cache_fini(PMEMfilepool *pfp);
 
 /* A reference to the vinode of the inode at off (created if needed). */
 struct vinode *vinode_get(PMEMfilepool *pfp, uint64_t off);
+/*
+ * The same, for an inode the caller has just created at off: a vinode still
+ * cached for off is the one of the inode freed there before, and is
+ * replaced.
+ */
+struct vinode *vinode_get_new(PMEMfilepool *pfp, uint64_t off);
 struct vinode *vinode_ref(PMEMfilepool *pfp, struct vinode *v);
 /* A reference to the cached vinode of off, or NULL if none is cached. */
 struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off);
@@ -96,7 +102,8 @@ struct vinode *vinode_peek(PMEMfilepool *pfp, uint64_t off);
 void vinode_put(PMEMfilepool *pfp, struct vinode *v);
 /* Whether v has references other than the caller's one. */
 bool vinode_shared(PMEMfilepool *pfp, struct vinode *v);
-/* After a committed inode_free of v: takes v out of the cache. */
+/* After a committed inode_free of v: takes v out of the cache (if a new
+ * inode in its slot has not done so already). */
 void vinode_forget(PMEMfilepool *pfp, struct vinode *v);
 
 static inline void vinode_rdlock(struct vinode *v)

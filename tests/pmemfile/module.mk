@@ -13,7 +13,7 @@ TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 	ref_fcntl ref_perm ref_path getdents_stable ref_fuzz
 TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	threads compat_api big_dir getdents_race dir_hint faults fallocate_full \
-	pool_refill
+	pool_refill slot_reuse
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
@@ -24,7 +24,7 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 		-lpthread $(RPATH)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
-$(foreach t,$(filter-out crash faults,$(TP_OTHER)),\
+$(foreach t,$(filter-out crash faults slot_reuse,$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
 $(eval $(call tp_program,crash,$(B)/$(TP)/crash_model.o))
 
@@ -35,6 +35,14 @@ FAULT_WRAPS := pmemobj_tx_add_range_direct pmemobj_tx_xalloc pmemobj_tx_free
 $(B)/$(TP)/faults: $(B)/$(TP)/faults.o $(LIBPMEMFILE_POSIX_A)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
 		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(FAULT_WRAPS)) \
+		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
+
+# slot_reuse stops an unlink at the allocation lock and after its commit
+# through wrappers of those two libpmemobj calls.
+SLOT_REUSE_WRAPS := pmemobj_tx_lock pmemobj_tx_end
+$(B)/$(TP)/slot_reuse: $(B)/$(TP)/slot_reuse.o $(LIBPMEMFILE_POSIX_A)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
+		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(SLOT_REUSE_WRAPS)) \
 		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
 
 # Registered once they pass; a case showing a library bug is kept in its
