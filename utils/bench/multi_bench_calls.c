@@ -318,9 +318,8 @@ static void handover_once(unsigned rep)
 		PMEMfilepool *pfp = pmemfile_pool_open(pool_path);
 		if (!pfp)
 			die("pmemfile_pool_open");
-		PMEMfile *f = pmemfile_open(pfp, "/handover",
-					    PMEMFILE_O_CREAT | PMEMFILE_O_RDWR,
-					    0644);
+		PMEMfile *f = pmemfile_open(
+		    pfp, "/handover", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
 		if (!f)
 			die("pmemfile_open /handover");
 		pid_t c = fork();
