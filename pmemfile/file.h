@@ -21,6 +21,12 @@ struct ofd {
 	 * to it.
 	 */
 	uint32_t desc;
+	uint32_t desc_epoch; /* share_seg.epoch when desc was given */
+	/*
+	 * A copy of a description of another process's state (a fork child's,
+	 * or this process's before it let the pool go): used by its id.
+	 */
+	bool stale;
 	struct ofd *next, *prev; /* the pool's list, under ofds_lock */
 };
 

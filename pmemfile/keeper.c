@@ -79,6 +79,10 @@ static int kfile(PMEMfilepool *pfp, struct share_chan *c, int i, PMEMfile *h,
 	}
 	if (!share_has(pfp->share, (int)c->proc, id))
 		return id ? -EIO : -EBADF;
+	/* an id given again after the holder it was of died */
+	if ((atomic_load(&pfp->share->desc[id].epoch) & REMOTE_EPOCH_MASK) !=
+	    c->file_epoch[i])
+		return -EIO;
 	struct ofd *o = desc_ofd_made(pfp, id);
 	if (!o)
 		return -EIO;

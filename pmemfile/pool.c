@@ -539,6 +539,7 @@ static void pool_close_local(PMEMfilepool *pfp)
 {
 	PMEMobjpool *pop = pfp->pop;
 	keeper_stop(pfp);
+	ofds_mark_stale(pfp);
 	pool_unmount(pfp);
 	struct cred c = pfp->cred;
 	pfp->cred.groups = NULL;

@@ -60,15 +60,21 @@ PMEMfilepool *remote_pool_new(const char *path)
 	return pfp;
 }
 
-/* Whether this process may open the pool itself when nobody holds it. */
+/*
+ * Whether this process may open the pool itself when nobody holds it: not
+ * a vfork child (its memory is its parent's). The handles of a fork child
+ * of a holder are stale copies then (ofds_mark_stale), used by their ids.
+ */
 static bool may_hold(PMEMfilepool *pfp)
 {
-	/*
-	 * Not a vfork child (its memory is its parent's), nor a handle
-	 * copied from a holder by fork (its handles point into a state that
-	 * is not the pool's any more).
-	 */
-	return !pf_vfork_pid && pfp->pop == NULL;
+	(void)pfp;
+	return !pf_vfork_pid;
+}
+
+void ofds_mark_stale(PMEMfilepool *pfp)
+{
+	for (struct ofd *o = pfp->ofds; o; o = o->next)
+		o->stale = true;
 }
 
 static int wait_for_keeper(PMEMfilepool *pfp)
@@ -250,12 +256,32 @@ static uint32_t rc_id(PMEMfile *f)
 	return f->ofd->desc;
 }
 
+/* The epoch a handle's id is of (remote.h). */
+static uint32_t rc_epoch(PMEMfile *f)
+{
+	if (remote_handle(f))
+		return (uint32_t)((uintptr_t)f >> REMOTE_EPOCH_SHIFT) &
+		       REMOTE_EPOCH_MASK;
+	if ((intptr_t)f > 0)
+		return f->ofd->desc_epoch & REMOTE_EPOCH_MASK;
+	return 0;
+}
+
+/* Whether id of handle f is still the description it was given for. */
+static bool rc_current(PMEMfilepool *pfp, PMEMfile *f, uint32_t id)
+{
+	return id < SHARE_DESCS &&
+	       (atomic_load(&pfp->share->desc[id].epoch) & REMOTE_EPOCH_MASK) ==
+		   rc_epoch(f);
+}
+
 static int rc_file(struct rcall *rc, int i, PMEMfile *f)
 {
 	uint32_t id = rc_id(f);
 	if (!id)
 		return -EBADF;
 	rc->c->file[i] = id;
+	rc->c->file_epoch[i] = rc_epoch(f);
 	return 0;
 }
 
@@ -356,7 +382,10 @@ static PMEMfile *rc_handle(PMEMfilepool *pfp, uint32_t id)
 	uint16_t *c = pf_vfork_pid ? NULL : crefs(pfp);
 	if (c)
 		c[id]++;
-	return (PMEMfile *)(uintptr_t)(REMOTE_TAG | id);
+	uint64_t epoch =
+	    atomic_load(&pfp->share->desc[id].epoch) & REMOTE_EPOCH_MASK;
+	return (PMEMfile *)(uintptr_t)(REMOTE_TAG |
+				       epoch << REMOTE_EPOCH_SHIFT | id);
 }
 
 PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
@@ -407,6 +436,12 @@ void remote_close(PMEMfilepool *pfp, PMEMfile *file)
 	uint32_t id = rc_id(file);
 	if (!id || id == SHARE_AT_CWD || pf_vfork_pid)
 		return; /* a vfork child's references end with it */
+	/* of a holder that died: its description is gone with it */
+	if (!rc_current(pfp, file, id)) {
+		if (!remote_handle(file))
+			free(file);
+		return;
+	}
 	uint16_t *c = crefs(pfp);
 	bool last;
 	if (remote_handle(file)) {

@@ -13,9 +13,17 @@
 
 #include <stdarg.h>
 
+#include "file.h"
 #include "internal.h"
 
 #define REMOTE_TAG 0xC000000000000000ULL
+/*
+ * Bits 32-47 of such a handle: the epoch of the segment (share.h) its id
+ * belongs to, so that an id given again after its holder died is not
+ * taken for the old one.
+ */
+#define REMOTE_EPOCH_SHIFT 32
+#define REMOTE_EPOCH_MASK 0xffffu
 
 /* Whether f is a handle of a process that does not hold the pool. */
 static inline bool remote_handle(const PMEMfile *f)
@@ -105,8 +113,12 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec);
  */
 static inline bool pf_route(PMEMfilepool *pfp, const PMEMfile *f)
 {
-	return pf_remote(pfp) || remote_handle(f);
+	return pf_remote(pfp) || remote_handle(f) ||
+	       ((intptr_t)f > 0 && __builtin_expect(f->ofd->stale, 0));
 }
+
+/* Marks every description of pfp's list a stale copy (see struct ofd). */
+void ofds_mark_stale(PMEMfilepool *pfp);
 
 /* pool.c: opens the pool in this process, into pfp (which may be a
  * client's handle), after share_elect said so. */

@@ -338,7 +338,8 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 		    atomic_compare_exchange_strong(&s->desc[i].ofd, &none,
 						   (uint64_t)(uintptr_t)o)) {
 			atomic_store(&s->desc[i].procs, 0);
-			atomic_store(&s->desc[i].epoch, atomic_load(&s->epoch));
+			o->desc_epoch = atomic_load(&s->epoch);
+			atomic_store(&s->desc[i].epoch, o->desc_epoch);
 			o->desc = i;
 			return i;
 		}
@@ -540,6 +541,8 @@ void pmemfile_process_forked(void)
 		PMEMfilepool *pfp = share_pools[i];
 		if (pfp && pfp->share)
 			share_relock(pfp);
+		if (pfp && pfp->local_pid == parent)
+			ofds_mark_stale(pfp);
 		if (!pfp || !pfp->share || pfp->proc < 0 ||
 		    pfp->proc_pid != parent)
 			continue;
