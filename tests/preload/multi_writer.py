@@ -44,6 +44,7 @@ def work(root, name, journal, seconds, seed, eio):
     seq = 0
     end = time.time() + seconds
     while time.time() < end and not os.path.exists(stop):
+        op = -1  # opening the log
         try:
             if log is None:
                 log = os.open(os.path.join(root, "shared.log"),
@@ -82,7 +83,8 @@ def work(root, name, journal, seconds, seed, eio):
                 note("D %d 0" % f)
         except OSError as e:
             if not (eio and e.errno == errno.EIO):
-                print("%s: %s" % (name, e), flush=True)
+                print("%s: operation %d (0-4 replace, 5-8 append, 9 unlink): "
+                      "%s" % (name, op, e), flush=True)
                 sys.exit(1)
             note("E")
             if log is not None:
