@@ -6,6 +6,7 @@
 #ifndef PMEMFILE_FILE_H
 #define PMEMFILE_FILE_H
 
+#include "remote.h"
 #include "vinode.h"
 
 struct ofd {
@@ -64,6 +65,13 @@ static inline int pool_check(PMEMfilepool *pfp)
  */
 static inline int file_check(PMEMfile *f)
 {
+	/*
+	 * A client's handle reaches a call run here only when this process
+	 * became the holder after the one that kept its description died:
+	 * the description is lost (share.h), as EIO, not a bad descriptor.
+	 */
+	if (remote_handle(f))
+		return -EIO;
 	return (!f || (intptr_t)f < 0) ? -EBADF : 0;
 }
 
