@@ -26,13 +26,15 @@ rand() # rand N: a number in 0..N-1
 
 n=0
 killed=" "
-# start SLOT: a writer of 1-3 s in slot SLOT (its pid in pid_SLOT).
+# start SLOT: a writer of 0.1-1 s in slot SLOT (its pid in pid_SLOT): many
+# end while the others still use files it opened for them, and leave a
+# keeper process.
 start()
 {
 	n=$((n + 1))
 	setsid env LD_PRELOAD="$SHIM" PMEMFILE_POOLS="$MNT:$POOL" python3 \
 		"$WRITER" work "$MNT/w" "W$n" "$WORK/j/W$n.j" \
-		"$(($(rand 3) + 1))" "$(rand 100000)" eio \
+		"0.$(($(rand 9) + 1))" "$(rand 100000)" eio \
 		>"$WORK/j/W$n.out" 2>&1 &
 	eval "pid_$1=$!"
 }
