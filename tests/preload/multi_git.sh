@@ -14,42 +14,48 @@ export GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=tester@example.com
 export GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=tester@example.com
 export GIT_AUTHOR_DATE='2020-02-02T02:02:02Z'
 export GIT_COMMITTER_DATE='2020-02-02T02:02:02Z'
-export GIT_CONFIG_NOSYSTEM=1 HOME=$WORK/home
+export GIT_CONFIG_NOSYSTEM=1 HOME="$WORK/home"
 mkdir -p "$HOME"
 S=$WORK/src
 mkdir -p "$S"
 cp -r "$TEST_TOP/include" "$S/"
 cp "$TEST_TOP/pmemfile/share.c" "$TEST_TOP/pmemfile/remote.c" "$S/"
 
+# g ARGS...: one git step in the repository of the workload's root
+g()
+{
+	x git -C "$D/repo" -c gc.auto=0 -c pack.threads=1 -c core.fsync=none \
+		"$@"
+}
+
 workload()
 {
-	g="git -C $D/repo -c gc.auto=0 -c pack.threads=1 -c core.fsync=none"
 	x git -c init.defaultBranch=main init -q "$D/repo"
 	$R cp -r "$S/." "$D/repo/"
-	x $g add -A
-	x $g commit -q -m "first"
-	x $g log --format='%H %s'
-	x $g status --short
+	g add -A
+	g commit -q -m "first"
+	g log --format='%H %s'
+	g status --short
 	x sh -c "echo changed >>'$D/repo/share.c'; echo new >'$D/repo/new.txt'"
-	x $g status --short
-	x $g diff --stat
-	x $g checkout -q -b side
-	x $g add -A
-	x $g commit -q -m "second"
-	x $g checkout -q main
+	g status --short
+	g diff --stat
+	g checkout -q -b side
+	g add -A
+	g commit -q -m "second"
+	g checkout -q main
 	x sh -c "sed -i 1d '$D/repo/remote.c'"
-	x $g commit -q -a -m "third"
-	x $g merge -q --no-edit side
-	x $g log --graph --format='%H %s'
-	x $g gc --quiet
-	x $g count-objects -v
+	g commit -q -a -m "third"
+	g merge -q --no-edit side
+	g log --graph --format='%H %s'
+	g gc --quiet
+	g count-objects -v
 	x sh -c "ls '$D/repo/.git/objects/pack' | grep -v mtimes"
-	x $g fsck --no-progress
-	x $g log --stat --format='%H %an %ad %s' --date=iso-strict
-	x $g ls-files -s
-	x $g status --short
-	x $g rm -q --cached new.txt
-	x $g status --short
+	g fsck --no-progress
+	g log --stat --format='%H %an %ad %s' --date=iso-strict
+	g ls-files -s
+	g status --short
+	g rm -q --cached new.txt
+	g status --short
 	$R rm -rf "$D/repo/.git"
 }
 
