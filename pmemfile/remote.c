@@ -262,7 +262,15 @@ static void rc_holder_gone(struct rcall *rc)
 		atomic_store(&c->state, CHAN_POSTED);
 		atomic_fetch_add(&rc->s->keeper_word, 1);
 		share_futex_wake(&rc->s->keeper_word);
+		return;
 	}
+	/*
+	 * Taken by the holder that died: the election of the next one ends
+	 * the call with EIO (share_forget_dead); nobody else may be there to
+	 * hold it.
+	 */
+	if (posted == CHAN_TAKEN)
+		(void)ready(rc->pfp, true);
 }
 
 /* Sends the request and waits for its answer. */
