@@ -27,6 +27,8 @@ rand() # rand N: a number in 0..N-1
 n=0
 killed=" "
 pid_1= pid_2= pid_3= p=
+# a failure leaves no writer behind
+trap 'kill -KILL $pid_1 $pid_2 $pid_3 2>/dev/null' EXIT
 # start SLOT: a writer of 0.1-1 s in slot SLOT (its pid in pid_SLOT): many
 # end while the others still use files it opened for them, and leave a
 # keeper process.
