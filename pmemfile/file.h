@@ -70,7 +70,14 @@ static inline int pool_check(PMEMfilepool *pfp)
  */
 static inline int file_check(PMEMfile *f)
 {
-	return (!f || (intptr_t)f < 0) ? -EBADF : 0;
+	/*
+	 * A client's handle reaches a call run here only when this process
+	 * became the holder after the one that kept its description died:
+	 * the description is lost (share.h), as EIO, not a bad descriptor.
+	 */
+	if ((intptr_t)f < 0 && f != PMEMFILE_AT_CWD)
+		return -EIO;
+	return (!f || f == PMEMFILE_AT_CWD) ? -EBADF : 0;
 }
 
 #endif

@@ -270,9 +270,8 @@ static uint32_t rc_epoch(PMEMfile *f)
 /* Whether id of handle f is still the description it was given for. */
 static bool rc_current(PMEMfilepool *pfp, PMEMfile *f, uint32_t id)
 {
-	return id < SHARE_DESCS &&
-	       (atomic_load(&pfp->share->desc[id].epoch) & REMOTE_EPOCH_MASK) ==
-		   rc_epoch(f);
+	return id < SHARE_DESCS && (atomic_load(&pfp->share->desc[id].epoch) &
+				    REMOTE_EPOCH_MASK) == rc_epoch(f);
 }
 
 static int rc_file(struct rcall *rc, int i, PMEMfile *f)
@@ -308,10 +307,12 @@ static void rc_holder_gone(struct rcall *rc)
 		return;
 	}
 	/*
-	 * Taken by the holder that died: the election that replaces it
-	 * answers the call with EIO (share_forget_dead).
+	 * Taken by the holder that died: the election of the next one ends
+	 * the call with EIO (share_forget_dead); nobody else may be there to
+	 * hold it.
 	 */
-	(void)ready(rc->pfp, true);
+	if (posted == CHAN_TAKEN)
+		(void)ready(rc->pfp, true);
 }
 
 /* Sends the request and waits for its answer. */

@@ -64,12 +64,39 @@ prog_init()
 	esac || prog_fail "the shim does not show an empty root at $MNT: $out"
 }
 
+# prog_pool_users: the processes that have the pool mapped (its holder, a
+# keeper process), one "pid command" a line.
+prog_pool_users()
+{
+	for prog_m in /proc/[0-9]*/maps; do
+		grep -qF "$POOL" "$prog_m" 2>/dev/null || continue
+		prog_p=${prog_m#/proc/}
+		prog_p=${prog_p%/maps}
+		echo "$prog_p $(tr '\0' ' ' </proc/"$prog_p"/cmdline 2>/dev/null)"
+	done
+}
+
+# prog_wait_free: once the last process using the pool has gone, a keeper
+# process closes it after a short while; this waits for that (10 s at most,
+# then fails naming who still has it).
+prog_wait_free()
+{
+	prog_tries=0
+	while [ -n "$(prog_pool_users)" ]; do
+		prog_tries=$((prog_tries + 1))
+		[ "$prog_tries" -le 100 ] || prog_fail "10 s after its last" \
+			"user, the pool is still held by: $(prog_pool_users)"
+		sleep 0.1
+	done
+}
+
 # prog_check_end: the kernel directory behind the mount point was never
 # touched (a call that reached the kernel instead of the pool would land
-# there), and the pool is consistent (pmemfile check).
+# there), the pool was let go, and it is consistent (pmemfile check).
 prog_check_end()
 {
 	[ "${PROG_NO_SHIM:-0}" = 1 ] && return 0
+	prog_wait_free
 	left=$(ls -A "$MNT")
 	[ -z "$left" ] || prog_fail "calls reached the kernel directory" \
 		"behind the mount point $MNT, which now holds: $left"
