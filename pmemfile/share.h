@@ -115,9 +115,9 @@ struct share_chan {
 	uint32_t proc;		       /* its process slot */
 	uint64_t start;		       /* the client's start time */
 	uint32_t op;
-	uint32_t in_len;  /* request bytes in data */
-	uint32_t out_len; /* response bytes in data */
-	uint32_t file[2]; /* description ids of handle arguments */
+	uint32_t in_len;	/* request bytes in data */
+	uint32_t out_len;	/* response bytes in data */
+	uint32_t file[2];	/* description ids of handle arguments */
 	uint32_t file_epoch[2]; /* the epochs the caller's handles are of */
 	int64_t arg[6];
 	int64_t ret; /* result; -errno on failure */
