@@ -62,13 +62,18 @@ PMEMfilepool *remote_pool_new(const char *path)
 
 /*
  * Whether this process may open the pool itself when nobody holds it: not
- * a vfork child (its memory is its parent's). The handles of a fork child
- * of a holder are stale copies then (ofds_mark_stale), used by their ids.
+ * a vfork child (its memory is its parent's). The handles of a process
+ * that let the pool go are stale copies then (ofds_mark_stale), used by
+ * their ids.
  */
 static bool may_hold(PMEMfilepool *pfp)
 {
-	(void)pfp;
-	return !pf_vfork_pid;
+	/*
+	 * Nor a fork child of a holder: its copy of libpmemobj's state has
+	 * the pool registered as open (an open here fails with EEXIST); a
+	 * keeper process opens it instead.
+	 */
+	return !pf_vfork_pid && pfp->pop == NULL;
 }
 
 void ofds_mark_stale(PMEMfilepool *pfp)

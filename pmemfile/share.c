@@ -541,8 +541,17 @@ void pmemfile_process_forked(void)
 		PMEMfilepool *pfp = share_pools[i];
 		if (pfp && pfp->share)
 			share_relock(pfp);
-		if (pfp && pfp->local_pid == parent)
+		if (pfp && pfp->local_pid == parent) {
 			ofds_mark_stale(pfp);
+			/*
+			 * The child's copy of the pool's mapping holds the
+			 * file libpmemobj locked, which would keep every
+			 * process from opening the pool after the parent let
+			 * it go; the child reaches the pool through the
+			 * holder (or a mapping of its own if it takes over).
+			 */
+			munmap(pfp->base, pfp->pool_size);
+		}
 		if (!pfp || !pfp->share || pfp->proc < 0 ||
 		    pfp->proc_pid != parent)
 			continue;
