@@ -1044,15 +1044,30 @@ void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin)
 	RC_CALL(&rc, r);
 }
 
+/*
+ * The id of file's description for another process (given one if it is a
+ * holder's handle, maybe seen from its vfork child), 0 if none can be.
+ */
+static uint32_t file_id(PMEMfilepool *pfp, PMEMfile *file)
+{
+	uint32_t id = rc_id(file);
+	if (!id && !remote_handle(file) &&
+	    atomic_load(&pfp->share->holder) == pfp->local_pid)
+		id = share_export(pfp, file->ofd);
+	return id;
+}
+
+/* Whether description d is open: in the holder, or left for the next. */
+static bool desc_open(struct share_desc *d)
+{
+	return atomic_load(&d->ofd) || atomic_load(&d->detached);
+}
+
 uint64_t pmemfile_file_pass(PMEMfilepool *pfp, PMEMfile *file)
 {
 	if (!pfp || !pfp->share || !file || file == PMEMFILE_AT_CWD)
 		return 0;
-	uint32_t id = rc_id(file);
-	/* a holder's handle, maybe seen from its vfork child */
-	if (!id && !remote_handle(file) &&
-	    atomic_load(&pfp->share->holder) == pfp->local_pid)
-		id = share_export(pfp, file->ofd);
+	uint32_t id = file_id(pfp, file);
 	int p = share_proc(pfp);
 	if (!id || p < 0)
 		return 0;
@@ -1068,8 +1083,7 @@ PMEMfile *pmemfile_file_adopt(PMEMfilepool *pfp, uint64_t id)
 	}
 	struct share_desc *d = &pfp->share->desc[id];
 	int p = share_proc(pfp);
-	if (p < 0 || !share_has(pfp->share, p, (uint32_t)id) ||
-	    (!atomic_load(&d->ofd) && !atomic_load(&d->detached))) {
+	if (p < 0 || !share_has(pfp->share, p, (uint32_t)id) || !desc_open(d)) {
 		errno = EIO;
 		return NULL;
 	}
@@ -1100,11 +1114,7 @@ uint64_t pmemfile_file_send(PMEMfilepool *pfp, PMEMfile *file)
 {
 	if (!pfp || !pfp->share || !file || file == PMEMFILE_AT_CWD)
 		return 0;
-	uint32_t id = rc_id(file);
-	/* a holder's handle, maybe seen from its vfork child */
-	if (!id && !remote_handle(file) &&
-	    atomic_load(&pfp->share->holder) == pfp->local_pid)
-		id = share_export(pfp, file->ofd);
+	uint32_t id = file_id(pfp, file);
 	if (!id)
 		return 0;
 	/* the reference the message holds while it travels */
@@ -1126,7 +1136,7 @@ PMEMfile *pmemfile_file_receive(PMEMfilepool *pfp, uint64_t id)
 	}
 	share_ref(pfp->share, p, (uint32_t)id);
 	atomic_fetch_sub(&d->procs, 1); /* the message's reference */
-	if (!atomic_load(&d->ofd) && !atomic_load(&d->detached)) {
+	if (!desc_open(d)) {
 		errno = EIO;
 		return NULL;
 	}
