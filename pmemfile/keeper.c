@@ -140,6 +140,7 @@ static void krelease_all(PMEMfilepool *pfp, int p)
 			krelease(pfp, p, pid, w * 64 + b);
 		}
 	}
+	pins_release_proc(pfp, p);
 	if (pid != pf_self_pid)
 		atomic_store(&sp->pid, 0);
 }
@@ -205,8 +206,7 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	case OP_TRUNCATE:
 		return pmemfile_truncate(pfp, p0, c->arg[0]);
 	case OP_UNPIN:
-		pmemfile_unpin_pages(pfp, (PMEMfilepin *)(uintptr_t)c->arg[0]);
-		return 0;
+		return pin_release_id(pfp, (int)c->proc, (uint32_t)c->arg[0]);
 	case OP_SYMLINKAT:
 		r = kfile(pfp, c, 1, &h1, &f1);
 		return r ? r
@@ -316,7 +316,7 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 		if (!pin)
 			return -1;
 		c->out_len = (uint32_t)(len / 4096 * sizeof(uint64_t));
-		return (int64_t)(uintptr_t)pin;
+		return pin_give(pfp, pin, (int)c->proc);
 	}
 	case OP_DUP:
 		return 0;
@@ -533,6 +533,10 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 		any = true;
 	}
 	pthread_mutex_unlock(&pfp->ofds_lock);
+	/* its own maps end with the process; the others' stay pinned */
+	if (!exec && me >= 0)
+		pins_release_proc(pfp, me);
+	pins_leave(pfp);
 	if (any)
 		atomic_fetch_add(&s->handovers, 1);
 	return any;
