@@ -491,6 +491,7 @@ int pool_take_over(PMEMfilepool *pfp)
 	free(np);
 	pfp->local_pid = share_self();
 	pins_remake(pfp);
+	keeper_locks_remake(pfp);
 	if (strcmp(pfp->ccwd, "/") != 0)
 		(void)pmemfile_chdir(pfp, pfp->ccwd);
 	keeper_start(pfp);

@@ -109,6 +109,8 @@ void keeper_stop(PMEMfilepool *pfp);
  * to make again. Whether there were any.
  */
 bool keeper_handover(PMEMfilepool *pfp, bool exec);
+/* At the take-over: the locks the holder that left kept for the others. */
+void keeper_locks_remake(PMEMfilepool *pfp);
 
 /*
  * Whether a call on handle f goes through a channel: a client's calls, and

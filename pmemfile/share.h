@@ -20,6 +20,7 @@
  *    the references of a process that died can be dropped;
  *  - a counter bumped when a lock is released, that blocked lockers in
  *    other processes wait on;
+ *  - the locks a holder that left kept for the others;
  *  - the pins of every process (pmemfile_pin_pages): a client refers to
  *    one by its index, never by an address in the holder, and a pin
  *    outlives the holder that made it (the next one makes it again), so
@@ -51,6 +52,7 @@
 #define SHARE_PROCS 1024
 #define SHARE_GROUPS 64
 #define SHARE_PINS 1024
+#define SHARE_LOCKS 1024
 
 /* The identity a call runs under (the caller's, not the keeper's). */
 struct share_cred {
@@ -164,6 +166,23 @@ struct share_pin {
 	uint64_t ino;	      /* the pinned inode's offset */
 };
 
+/*
+ * A lock a holder that left kept for the others (keeper_handover): the
+ * next holder makes it again at the take-over (keeper_locks_remake).
+ */
+enum share_lock_kind { LOCK_POSIX = 1, LOCK_OFD, LOCK_FLOCK };
+
+struct share_lock {
+	uint16_t kind; /* enum share_lock_kind */
+	int16_t type;  /* F_RDLCK or F_WRLCK; LOCK_SH or LOCK_EX */
+	int32_t pid;   /* a POSIX lock's owner */
+	uint32_t desc; /* an OFD lock's or a flock's description */
+	uint32_t pad;
+	uint64_t ino;	/* the locked inode's offset */
+	uint64_t start; /* of a record lock, end inclusive */
+	uint64_t end;
+};
+
 struct share_seg {
 	uint64_t magic;
 	uint32_t version;
@@ -185,6 +204,9 @@ struct share_seg {
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];
 	struct share_pin pin[SHARE_PINS];
+	uint32_t nlocks; /* left by the holder that left */
+	uint32_t pad2;
+	struct share_lock locks[SHARE_LOCKS];
 	struct share_chan chan[SHARE_CHANNELS];
 };
 
