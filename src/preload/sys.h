@@ -82,6 +82,7 @@ long fd_pass_sendmsg(int sock, const struct msghdr *msg, int flags);
 /* After recvmsg: tokens received become pool descriptors. */
 void fd_pass_received(struct msghdr *msg, int flags);
 SYS_HANDLER(recvmsg);
+SYS_HANDLER(recvmmsg);
 
 /* sys_special.c: FIFOs and Unix sockets named in a mount */
 SYS_HANDLER(bind);

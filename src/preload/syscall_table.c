@@ -135,6 +135,7 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(sendmsg, sendmsg, 0),
     E(recvmsg, recvmsg, 0),
     E(sendmmsg, sendmmsg, 0),
+    E(recvmmsg, recvmmsg, 0),
 
     E(execve, execve, P(0)),
     E(execveat, execveat, P(1)),
