@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -163,10 +164,27 @@ static bool msg_passes_pool_fd(const struct msghdr *msg)
  */
 SYS_HANDLER(sendmsg)
 {
-	if (!fd_table_used || !msg_passes_pool_fd((const struct msghdr *)a[1]))
+	const struct msghdr *msg = (const struct msghdr *)a[1];
+	struct msghdr copy;
+	struct sockaddr_un to;
+	/* a datagram to a socket named in a mount: to its runtime name */
+	if (mount_count > 0 && msg != NULL) {
+		if (user_copy_in(&copy, msg, sizeof(copy)))
+			return -EFAULT;
+		long r = sock_peer(copy.msg_name, copy.msg_namelen, &to);
+		if (r != PRELOAD_PASS) {
+			if (r)
+				return r;
+			copy.msg_name = &to;
+			copy.msg_namelen = sizeof(to);
+			msg = &copy;
+		}
+	}
+	if (fd_table_used && msg_passes_pool_fd(msg))
+		return fd_pass_sendmsg((int)a[0], msg, (int)a[2]);
+	if (msg == (const struct msghdr *)a[1])
 		return PRELOAD_PASS;
-	return fd_pass_sendmsg((int)a[0], (const struct msghdr *)a[1],
-			       (int)a[2]);
+	return syscall_no_intercept(SYS_sendmsg, a[0], msg, a[2]);
 }
 
 SYS_HANDLER(recvmsg)
