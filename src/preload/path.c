@@ -539,9 +539,6 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 			return -EDEADLK;
 		if (m != NULL) {
 			int ret = walk_enter(w, m, w->buf);
-			/* never the kernel's cwd instead: a pool that failed */
-			if (ret == -ENOENT)
-				ret = -EIO;
 			if (ret == 0) {
 				ret = cwd_check(m, w->pfp, w->buf);
 				w->len = strlen(w->buf);
@@ -757,12 +754,6 @@ int path_resolve(int dirfd, const char *user_path, int flags,
 	if (ret)
 		return ret;
 	ret = path_resolve_once(dirfd, path, flags, res);
-	/* a pool that failed to open is ignored from now on: try again */
-	if (ret == -ENOENT && mount_count > 0)
-		for (int i = 0; i < mount_count; ++i)
-			if (mount_table[i].failed && mount_table[i].pfp == NULL)
-				return path_resolve_once(dirfd, path, flags,
-							 res);
 	if ((flags & PATH_CREATES_NAME) && mount_count > 0 &&
 	    (ret == PATH_ORIGINAL || ret == PATH_KERNEL) &&
 	    path_parent_linked(dirfd, ret == PATH_KERNEL ? res->path : path)) {
