@@ -708,6 +708,25 @@ static long read_user(char *out, uintptr_t at, size_t n)
 	return got;
 }
 
+int path_copy_user(void *out, const void *user, size_t n)
+{
+	for (size_t have = 0; have < n;) {
+		uintptr_t at = (uintptr_t)user + have;
+		size_t chunk = 4096 - at % 4096;
+		if (chunk > n - have)
+			chunk = n - have;
+		long got = read_user((char *)out + have, at, chunk);
+		if (got == -ENOSYS) {
+			memcpy((char *)out + have, (const void *)at, n - have);
+			return 0;
+		}
+		if (got <= 0)
+			return -EFAULT;
+		have += (size_t)got;
+	}
+	return 0;
+}
+
 int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX])
 {
 	if (user == NULL)

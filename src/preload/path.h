@@ -76,6 +76,12 @@ struct path_res {
 int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX]);
 
 /*
+ * Copies n bytes the caller passed (a structure a call points to) into out,
+ * as path_copy_in reads: 0, or -EFAULT where they cannot be read.
+ */
+int path_copy_user(void *out, const void *user, size_t n);
+
+/*
  * Memory may have been unmapped or made unreadable (munmap, mremap, a
  * fixed mmap, mprotect, brk, shmat, shmdt): path_copy_in checks again the
  * pages it has read paths from.

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -104,37 +103,6 @@ SYS_HANDLER(flock)
 SYS_HANDLER(fd_unsupported)
 {
 	SYS_ON_POOL_FD(a[0], preload_not_supported("this call on a pool file"));
-}
-
-/* A call that a pool cannot serve, on a path relative to dirfd. */
-static long path_unsupported(int dirfd, const char *path, int flags)
-{
-	struct path_res r;
-	int kind = path_resolve(dirfd, path, flags, &r);
-
-	if (kind != PATH_POOL)
-		return PRELOAD_PASS;
-	path_done(&r);
-	return preload_not_supported("this call on a path in a mount");
-}
-
-/* chroot, acct, swapon...: the path is argument 0 */
-SYS_HANDLER(path_unsupported)
-{
-	return path_unsupported(AT_FDCWD, (const char *)a[0], PATH_FOLLOW);
-}
-
-SYS_HANDLER(inotify_add_watch)
-{
-	return path_unsupported(AT_FDCWD, (const char *)a[1],
-				(a[2] & IN_DONT_FOLLOW) ? 0 : PATH_FOLLOW);
-}
-
-SYS_HANDLER(name_to_handle_at)
-{
-	return path_unsupported(a[0], (const char *)a[1],
-				((a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0) |
-				    ((a[4] & AT_EMPTY_PATH) ? PATH_EMPTY : 0));
 }
 
 /* Whether the control data of msg passes a pool descriptor. */
