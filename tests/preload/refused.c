@@ -381,6 +381,7 @@ int main(int argc, char **argv)
 		return 2;
 	/* a request that reached a placeholder may wait for ever */
 	alarm(60);
+	setvbuf(stdout, NULL, _IONBF, 0);
 	const char *mnt = argv[1], *kdir = argv[2];
 	char kname[256];
 	snprintf(kabs, sizeof(kabs), "%s/kf", kdir);

@@ -8,7 +8,7 @@
 # directory behind the mount point.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
-(cd "$KDIR" && PMEMFILE_PRELOAD_LOG=$WORK/log pf \
+(cd "$KDIR" && PMEMFILE_PRELOAD_LOG=$WORK/log pf timeout -s KILL 120 \
 	"$TEST_BUILD/tests/preload/refused" "$MNT" "$KDIR") >"$WORK/out" 2>&1
 status=$?
 cat "$WORK/out"
