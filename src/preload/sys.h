@@ -104,6 +104,7 @@ SYS_HANDLER(recvmsg);
 /* sys_special.c: FIFOs and Unix sockets named in a mount */
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);
+SYS_HANDLER(sendto);
 struct path_res;
 /* An open of a pool name that libpmemfile-posix cannot open (ENXIO). */
 long special_open(struct path_res *r, long flags);

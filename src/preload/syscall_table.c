@@ -160,6 +160,7 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(io_uring_enter, io_uring_enter, 0),
     E(bind, bind, 0),
     E(connect, connect, 0),
+    E(sendto, sendto, 0),
     E(sendmsg, sendmsg, 0),
     E(recvmsg, recvmsg, 0),
     E(sendmmsg, sendmmsg, 0),

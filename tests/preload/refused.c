@@ -26,8 +26,10 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/quota.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -214,6 +216,66 @@ static void paths(int pooldir, int poolfd)
 	close(in);
 }
 
+static socklen_t unix_addr(struct sockaddr_un *sa, const char *path)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	size_t n = strlen(path);
+	if (n >= sizeof(sa->sun_path))
+		exit(2);
+	memcpy(sa->sun_path, path, n + 1);
+	return (socklen_t)sizeof(*sa);
+}
+
+/*
+ * Unix socket names from a cwd one level down in the mount (pd), where
+ * "../../KDIR/ks" names KDIR/ks for the process and nothing for the
+ * kernel's cwd (KDIR): bind, connect and sendto reach the kernel's socket,
+ * and sendto reaches a socket named in the pool.
+ */
+static void sockets(const char *kname)
+{
+	struct sockaddr_un sa;
+	char rel[256], abs[4096], got[8] = {0};
+	struct stat st;
+	int s1 = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int s2 = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int s3 = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int s4 = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(rel, sizeof(rel), "../../%s/ks", kname);
+	snprintf(abs, sizeof(abs), "%s", kabs);
+	strcpy(strrchr(abs, '/'), "/ks");
+	if (chdir("pd") != 0)
+		exit(2);
+	socklen_t n = unix_addr(&sa, rel);
+	check("bind(\"../../KDIR/ks\")", bind(s1, (struct sockaddr *)&sa, n),
+	      0);
+	check("the socket is KDIR/ks",
+	      stat(abs, &st) == 0 && S_ISSOCK(st.st_mode) ? 0 : -1, 0);
+	check("sendto(\"../../KDIR/ks\")",
+	      sendto(s2, "k", 1, 0, (struct sockaddr *)&sa, n), 0);
+	check("recv on KDIR/ks", recv(s1, got, sizeof(got), MSG_DONTWAIT), 0);
+	check("connect(\"../../KDIR/ks\")",
+	      connect(s3, (struct sockaddr *)&sa, n), 0);
+	n = unix_addr(&sa, "psock");
+	check("bind(\"psock\") in the pool",
+	      bind(s4, (struct sockaddr *)&sa, n), 0);
+	check("sendto(\"psock\") in the pool",
+	      sendto(s2, "p", 1, 0, (struct sockaddr *)&sa, n), 0);
+	check("recv on psock", recv(s4, got + 1, sizeof(got) - 1, MSG_DONTWAIT),
+	      0);
+	printf("%s: the datagrams: \"%s\"\n", strcmp(got, "kp") ? "FAIL" : "ok",
+	       got);
+	failures += strcmp(got, "kp") != 0;
+	if (chdir("..") != 0)
+		exit(2);
+	close(s1);
+	close(s2);
+	close(s3);
+	close(s4);
+}
+
 /* io_submit: requests before the first on a pool descriptor go */
 static void aio(int poolfd, int kfd)
 {
@@ -397,6 +459,7 @@ int main(int argc, char **argv)
 		return 2;
 	/* the mount's parent must be KDIR's parent */
 	paths(pooldir, poolfd);
+	sockets(kname);
 	lseek(kfd, 0, SEEK_SET);
 	aio(poolfd, kfd);
 	lseek(kfd, 0, SEEK_SET);
