@@ -105,6 +105,14 @@ SYS_HANDLER(recvmsg);
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);
 SYS_HANDLER(sendto);
+struct sockaddr_un;
+/*
+ * The socket address at user (len bytes) when the kernel must get another
+ * one: 1 and out filled (the runtime path of a socket named in a pool, or
+ * the absolute path of one reached from a cwd in a mount), 0 when the
+ * caller's is right, or -errno.
+ */
+long sock_name_route(const void *user, unsigned len, struct sockaddr_un *out);
 struct path_res;
 /* An open of a pool name that libpmemfile-posix cannot open (ENXIO). */
 long special_open(struct path_res *r, long flags);

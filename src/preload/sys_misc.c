@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -136,12 +137,33 @@ static long refuse_pool_fd_passing(void)
 				     "sendmmsg (SCM_RIGHTS)");
 }
 
+/*
+ * sendmsg to a socket named by a path (msg_name) in a mount, or reached
+ * from a cwd in one: the message goes with the address the kernel must
+ * get (sock_name_route).
+ */
 SYS_HANDLER(sendmsg)
 {
-	if (!fd_table_used || !msg_passes_pool_fd((const struct msghdr *)a[1]))
+	const struct msghdr *msg = (const struct msghdr *)a[1];
+	struct msghdr copy;
+	struct sockaddr_un sa;
+
+	if (msg != NULL && path_copy_user(&copy, msg, sizeof(copy)) == 0 &&
+	    copy.msg_name != NULL) {
+		long r = sock_name_route(copy.msg_name, copy.msg_namelen, &sa);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			copy.msg_name = &sa;
+			copy.msg_namelen = sizeof(sa);
+			msg = &copy;
+		}
+	}
+	if (fd_table_used && msg_passes_pool_fd(msg))
+		return fd_pass_sendmsg((int)a[0], msg, (int)a[2]);
+	if (msg == (const struct msghdr *)a[1])
 		return PRELOAD_PASS;
-	return fd_pass_sendmsg((int)a[0], (const struct msghdr *)a[1],
-			       (int)a[2]);
+	return syscall_no_intercept(SYS_sendmsg, a[0], msg, a[2]);
 }
 
 SYS_HANDLER(recvmsg)
@@ -152,14 +174,27 @@ SYS_HANDLER(recvmsg)
 	return ret;
 }
 
+/*
+ * sendmmsg: a message to a socket address the kernel cannot take as given
+ * (see sendmsg) is refused, as is passing a pool descriptor.
+ */
 SYS_HANDLER(sendmmsg)
 {
 	const struct mmsghdr *v = (const struct mmsghdr *)a[1];
 
-	if (!fd_table_used || v == NULL)
+	if (v == NULL)
 		return PRELOAD_PASS;
-	for (unsigned i = 0; i < (unsigned)a[2] && i < UIO_MAXIOV; i++)
-		if (msg_passes_pool_fd(&v[i].msg_hdr))
+	for (unsigned i = 0; i < (unsigned)a[2] && i < UIO_MAXIOV; i++) {
+		struct msghdr m;
+		struct sockaddr_un sa;
+		if (path_copy_user(&m, &v[i].msg_hdr, sizeof(m)))
+			return PRELOAD_PASS; /* the kernel says EFAULT */
+		if (m.msg_name != NULL &&
+		    sock_name_route(m.msg_name, m.msg_namelen, &sa) != 0)
+			return preload_not_supported("sendmmsg to a socket "
+						     "named in a mount");
+		if (fd_table_used && msg_passes_pool_fd(&m))
 			return refuse_pool_fd_passing();
+	}
 	return PRELOAD_PASS;
 }

@@ -191,16 +191,25 @@ SYS_HANDLER(bind)
 	return ret;
 }
 
-/* connect, sendto: to the socket named by the address in argument ai */
-static long sock_to(long nr, const long a[6], int ai)
+long sock_name_route(const void *user, unsigned len, struct sockaddr_un *out)
 {
+	char name[sizeof(out->sun_path) + 1];
 	struct path_res r;
+
+	if (sun_path_of(user, len, name, sizeof(name)) == NULL)
+		return 0;
+	int kind = path_resolve(AT_FDCWD, name, PATH_FOLLOW, &r);
+	if (kind < 0 || kind == PATH_ORIGINAL)
+		return kind;
+	memset(out, 0, sizeof(*out));
+	out->sun_family = AF_UNIX;
+	if (kind == PATH_KERNEL) {
+		if (strlen(r.path) >= sizeof(out->sun_path))
+			return -ENAMETOOLONG;
+		strcpy(out->sun_path, r.path);
+		return 1;
+	}
 	long ret = 0;
-	int kind = sock_route(nr, a, ai, PATH_FOLLOW, &r, &ret);
-	if (kind != PATH_POOL)
-		return kind < 0		     ? kind
-		       : kind == PATH_KERNEL ? ret
-					     : PRELOAD_PASS;
 	pmemfile_stat_t st;
 	if (pmemfile_fstatat(r.pfp, PMEMFILE_AT_CWD, r.path, &st, 0))
 		ret = -errno;
@@ -210,10 +219,22 @@ static long sock_to(long nr, const long a[6], int ai)
 				    AT_EACCESS))
 		ret = -errno;
 	if (ret == 0)
-		ret =
-		    sock_call(nr, a, ai, r.mnt, (unsigned long long)st.st_ino);
+		ret = special_path(r.mnt, (unsigned long long)st.st_ino,
+				   out->sun_path, sizeof(out->sun_path));
 	path_done(&r);
-	return ret;
+	return ret ? ret : 1;
+}
+
+/* connect, sendto: to the socket named by the address in argument ai */
+static long sock_to(long nr, const long a[6], int ai)
+{
+	struct sockaddr_un sa;
+	long ret =
+	    sock_name_route((const void *)a[ai], (socklen_t)a[ai + 1], &sa);
+
+	if (ret <= 0)
+		return ret == 0 ? PRELOAD_PASS : ret;
+	return sock_call_with(nr, a, ai, &sa);
 }
 
 SYS_HANDLER(connect)

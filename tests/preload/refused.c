@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -230,8 +231,9 @@ static socklen_t unix_addr(struct sockaddr_un *sa, const char *path)
 /*
  * Unix socket names from a cwd one level down in the mount (pd), where
  * "../../KDIR/ks" names KDIR/ks for the process and nothing for the
- * kernel's cwd (KDIR): bind, connect and sendto reach the kernel's socket,
- * and sendto reaches a socket named in the pool.
+ * kernel's cwd (KDIR): bind, connect, sendto and sendmsg reach the
+ * kernel's socket, sendto and sendmsg reach a socket named in the pool,
+ * sendmmsg to it is refused.
  */
 static void sockets(const char *kname)
 {
@@ -265,9 +267,22 @@ static void sockets(const char *kname)
 	      sendto(s2, "p", 1, 0, (struct sockaddr *)&sa, n), 0);
 	check("recv on psock", recv(s4, got + 1, sizeof(got) - 1, MSG_DONTWAIT),
 	      0);
-	printf("%s: the datagrams: \"%s\"\n", strcmp(got, "kp") ? "FAIL" : "ok",
-	       got);
-	failures += strcmp(got, "kp") != 0;
+	struct iovec iov = {.iov_base = "m", .iov_len = 1};
+	struct msghdr msg = {.msg_name = &sa, .msg_iov = &iov, .msg_iovlen = 1};
+	msg.msg_namelen = unix_addr(&sa, rel);
+	check("sendmsg to \"../../KDIR/ks\"", sendmsg(s2, &msg, 0), 0);
+	check("recv on KDIR/ks",
+	      recv(s1, got + 2, sizeof(got) - 2, MSG_DONTWAIT), 0);
+	msg.msg_namelen = unix_addr(&sa, "psock");
+	check("sendmsg to \"psock\" in the pool", sendmsg(s2, &msg, 0), 0);
+	check("recv on psock", recv(s4, got + 3, sizeof(got) - 3, MSG_DONTWAIT),
+	      0);
+	struct mmsghdr mm = {.msg_hdr = msg};
+	check("sendmmsg to \"psock\" in the pool", sendmmsg(s2, &mm, 1, 0),
+	      ENOTSUP);
+	printf("%s: the datagrams: \"%s\"\n",
+	       strcmp(got, "kpmm") ? "FAIL" : "ok", got);
+	failures += strcmp(got, "kpmm") != 0;
 	if (chdir("..") != 0)
 		exit(2);
 	close(s1);

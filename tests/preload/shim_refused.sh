@@ -4,8 +4,8 @@
 # on a path in a mount (absolute, relative to a cwd or a directory
 # descriptor in one) or on a pool descriptor, and go to the kernel, on the
 # right file, for a kernel path reached from a cwd in a mount (Unix socket
-# addresses of bind, connect and sendto too; sendto reaches a socket named
-# in the pool); nothing else is made in the kernel's cwd (where a relative
+# addresses of bind, connect, sendto and sendmsg too; sendto and sendmsg
+# reach a socket named in the pool, sendmmsg to it is refused); nothing else is made in the kernel's cwd (where a relative
 # path would land) nor in the directory behind the mount point.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
