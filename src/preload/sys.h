@@ -255,6 +255,7 @@ SYS_HANDLER(quotactl);
 SYS_HANDLER(move_mount);
 SYS_HANDLER(fspick);
 SYS_HANDLER(fsconfig);
+SYS_HANDLER(landlock_add_rule);
 SYS_HANDLER(io_submit);
 SYS_HANDLER(io_uring_register);
 SYS_HANDLER(io_uring_setup);

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <linux/io_uring.h>
+#include <linux/landlock.h>
 #include <linux/mount.h>
 #include <string.h>
 #include <sys/fanotify.h>
@@ -224,6 +225,18 @@ SYS_HANDLER(fsconfig)
 	default:
 		return PRELOAD_PASS;
 	}
+}
+
+/* landlock_add_rule: a rule for the tree beneath a pool directory */
+SYS_HANDLER(landlock_add_rule)
+{
+	struct landlock_path_beneath_attr attr;
+
+	if (!fd_table_used || a[1] != LANDLOCK_RULE_PATH_BENEATH ||
+	    path_copy_user(&attr, (const void *)a[2], sizeof(attr)) ||
+	    !fd_is_pool(attr.parent_fd))
+		return PRELOAD_PASS;
+	return preload_not_supported("a landlock rule for a pool directory");
 }
 
 /*

@@ -154,6 +154,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(file_getattr, file_getattr, P(1)),
     E(file_setattr, file_setattr, P(1)),
     F(cachestat, fd_unsupported),
+    F(finit_module, fd_unsupported),
+    E(landlock_add_rule, landlock_add_rule, 0),
     E(io_submit, io_submit, 0),
     E(io_uring_register, io_uring_register, 0),
     E(io_uring_setup, io_uring_setup, 0),

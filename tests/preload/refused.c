@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <linux/io_uring.h>
+#include <linux/landlock.h>
 #include <linux/mount.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -212,6 +213,25 @@ static void paths(int pooldir, int poolfd)
 	      syscall(SYS_file_getattr, AT_FDCWD, "pf", buf, 24, 0), ENOTSUP);
 	check("file_setattr(\"pf\")",
 	      syscall(SYS_file_setattr, AT_FDCWD, "pf", buf, 24, 0), ENOTSUP);
+	check("finit_module(pool fd)", syscall(SYS_finit_module, poolfd, "", 0),
+	      ENOTSUP);
+	struct landlock_ruleset_attr rs = {.handled_access_fs =
+					       LANDLOCK_ACCESS_FS_READ_FILE};
+	int ruleset =
+	    (int)syscall(SYS_landlock_create_ruleset, &rs, sizeof(rs), 0);
+	if (ruleset >= 0) {
+		struct landlock_path_beneath_attr pb = {
+		    .allowed_access = LANDLOCK_ACCESS_FS_READ_FILE,
+		    .parent_fd = pooldir};
+		check("landlock_add_rule(pool dir)",
+		      syscall(SYS_landlock_add_rule, ruleset,
+			      LANDLOCK_RULE_PATH_BENEATH, &pb, 0),
+		      ENOTSUP);
+		close(ruleset);
+	} else {
+		printf("skip: landlock_create_ruleset: %s\n",
+		       strerrorname_np(errno));
+	}
 	check("cachestat(pool fd)",
 	      syscall(SYS_cachestat, poolfd, buf, buf + 64, 0), ENOTSUP);
 	close(in);
