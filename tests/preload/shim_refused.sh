@@ -12,6 +12,9 @@ shim_init
 (cd "$KDIR" && PMEMFILE_PRELOAD_LOG=$WORK/log pf timeout -s KILL 120 \
 	"$TEST_BUILD/tests/preload/refused" "$MNT" "$KDIR") >"$WORK/out" 2>&1
 status=$?
+# the runtime directory of the pool's socket (see libpmemfile(7))
+rm -rf "/dev/shm/pmemfile-run.$(stat -c %D "$POOL").$(printf %x \
+	"$(stat -c %i "$POOL")")"
 cat "$WORK/out"
 [ "$status" = 0 ] || shim_fail "refused: status $status"
 grep -q '^ok: inotify_add_watch("pf"): EOPNOTSUPP' "$WORK/out" ||
