@@ -256,6 +256,8 @@ SYS_HANDLER(move_mount);
 SYS_HANDLER(fspick);
 SYS_HANDLER(fsconfig);
 SYS_HANDLER(landlock_add_rule);
+SYS_HANDLER(bpf);
+SYS_HANDLER(kexec_file_load);
 SYS_HANDLER(io_submit);
 SYS_HANDLER(io_uring_register);
 SYS_HANDLER(io_uring_setup);

@@ -227,6 +227,61 @@ SYS_HANDLER(fsconfig)
 	}
 }
 
+/*
+ * bpf's BPF_OBJ_PIN and BPF_OBJ_GET: the attribute, as Linux 6.5 lays it
+ * out (path_fd counts with BPF_F_PATH_FD in file_flags).
+ */
+struct bpf_obj_attr {
+	uint64_t pathname;
+	uint32_t bpf_fd;
+	uint32_t file_flags;
+	int32_t path_fd;
+};
+#define BPF_CMD_OBJ_PIN 6
+#define BPF_CMD_OBJ_GET 7
+#define BPF_FLAG_PATH_FD (1U << 14)
+
+/* bpf: a pinned object's path in a mount (the rest has no path) */
+SYS_HANDLER(bpf)
+{
+	union {
+		struct bpf_obj_attr obj;
+		char bytes[256];
+	} attr;
+	size_t size = (size_t)a[2];
+
+	if ((a[0] != BPF_CMD_OBJ_PIN && a[0] != BPF_CMD_OBJ_GET) ||
+	    size < sizeof(attr.obj) || size > sizeof(attr) ||
+	    path_copy_user(&attr, (const void *)a[1], size))
+		return PRELOAD_PASS;
+	bool at_fd = attr.obj.file_flags & BPF_FLAG_PATH_FD;
+	struct path_res r;
+	int kind = path_resolve(at_fd ? attr.obj.path_fd : AT_FDCWD,
+				(const char *)(uintptr_t)attr.obj.pathname,
+				PATH_FOLLOW, &r);
+	if (kind == PATH_POOL) {
+		path_done(&r);
+		return preload_not_supported("bpf of an object pinned in a "
+					     "mount");
+	}
+	if (kind < 0 || kind == PATH_ORIGINAL)
+		return kind < 0 ? kind : PRELOAD_PASS;
+	/* the path led out of a mount: the kernel gets it absolute */
+	attr.obj.pathname = (uint64_t)(uintptr_t)r.path;
+	attr.obj.file_flags &= ~BPF_FLAG_PATH_FD;
+	attr.obj.path_fd = 0;
+	return syscall_no_intercept(SYS_bpf, a[0], &attr, size);
+}
+
+/* kexec_file_load: the kernel or the initramfs a pool file */
+SYS_HANDLER(kexec_file_load)
+{
+	if (!fd_table_used ||
+	    (!fd_is_pool((int)a[0]) && !fd_is_pool((int)a[1])))
+		return PRELOAD_PASS;
+	return preload_not_supported("kexec_file_load of a pool file");
+}
+
 /* landlock_add_rule: a rule for the tree beneath a pool directory */
 SYS_HANDLER(landlock_add_rule)
 {

@@ -156,6 +156,8 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     F(cachestat, fd_unsupported),
     F(finit_module, fd_unsupported),
     E(landlock_add_rule, landlock_add_rule, 0),
+    E(bpf, bpf, 0),
+    E(kexec_file_load, kexec_file_load, 0),
     E(io_submit, io_submit, 0),
     E(io_uring_register, io_uring_register, 0),
     E(io_uring_setup, io_uring_setup, 0),

@@ -232,6 +232,16 @@ static void paths(int pooldir, int poolfd)
 		printf("skip: landlock_create_ruleset: %s\n",
 		       strerrorname_np(errno));
 	}
+	struct {
+		uint64_t pathname;
+		uint32_t bpf_fd, file_flags;
+		int32_t path_fd;
+	} obj = {.pathname = (uintptr_t) "pf"};
+	check("bpf(BPF_OBJ_GET, \"pf\")",
+	      syscall(SYS_bpf, 7 /* BPF_OBJ_GET */, &obj, sizeof(obj)),
+	      ENOTSUP);
+	check("kexec_file_load(pool fd)",
+	      syscall(SYS_kexec_file_load, poolfd, -1, 1, "", 2), ENOTSUP);
 	check("cachestat(pool fd)",
 	      syscall(SYS_cachestat, poolfd, buf, buf + 64, 0), ENOTSUP);
 	close(in);
