@@ -554,7 +554,10 @@ static bool uring_path_refused(int dirfd, uint64_t user)
 	return true;
 }
 
-/* Whether request sqe must be refused: 1 its descriptor, 2 its path. */
+/*
+ * Whether request sqe must be refused: 1 for a descriptor (made -1), 2 for
+ * a path or a table update (made an invalid request).
+ */
 static int uring_sqe_refused(const struct io_uring_sqe *sqe)
 {
 	switch (sqe->opcode) {
@@ -582,6 +585,15 @@ static int uring_sqe_refused(const struct io_uring_sqe *sqe)
 	case IORING_OP_SETXATTR:
 	case IORING_OP_GETXATTR:
 		return uring_path_refused(AT_FDCWD, sqe->addr3) ? 2 : 0;
+	case IORING_OP_FILES_UPDATE:
+		/* as io_uring_register would: no pool file in the table */
+		return fds_have_pool(sqe->addr, sqe->len) ? 2 : 0;
+	case IORING_OP_SPLICE:
+	case IORING_OP_TEE:
+		if (!(sqe->splice_flags & SPLICE_F_FD_IN_FIXED) &&
+		    fd_is_pool(sqe->splice_fd_in))
+			return 1;
+		break;
 	default:
 		break;
 	}

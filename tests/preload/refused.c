@@ -461,6 +461,18 @@ static void uring(int poolfd, int kfd)
 				  .len = 0755};
 	check_cqe("IORING_OP_MKDIRAT of \"pdir\" (cwd in the mount)",
 		  ring_run(&r, &mk), EINVAL);
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		exit(2);
+	struct io_uring_sqe sp = {.opcode = IORING_OP_SPLICE,
+				  .fd = pipefd[1],
+				  .splice_fd_in = poolfd,
+				  .off = (uint64_t)-1,
+				  .splice_off_in = 0,
+				  .len = 4};
+	check_cqe("IORING_OP_SPLICE from a pool fd", ring_run(&r, &sp), EBADF);
+	close(pipefd[0]);
+	close(pipefd[1]);
 	check("io_uring_register(IORING_REGISTER_FILES, pool fd)",
 	      syscall(SYS_io_uring_register, r.fd, IORING_REGISTER_FILES,
 		      &poolfd, 1),
@@ -479,6 +491,12 @@ static void uring(int poolfd, int kfd)
 	      syscall(SYS_io_uring_register, r.fd, IORING_REGISTER_FILES_UPDATE,
 		      &up, 1),
 	      EBADF);
+	struct io_uring_sqe fu = {.opcode = IORING_OP_FILES_UPDATE,
+				  .fd = -1,
+				  .addr = (uintptr_t)&poolfd,
+				  .len = 1};
+	check_cqe("IORING_OP_FILES_UPDATE with a pool fd", ring_run(&r, &fu),
+		  EINVAL);
 	close(r.fd);
 }
 
