@@ -565,9 +565,6 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 			return -EDEADLK;
 		if (m != NULL) {
 			int ret = walk_enter(w, m, w->buf);
-			/* never the kernel's cwd instead: a pool that failed */
-			if (ret == -ENOENT)
-				ret = -EIO;
 			if (ret == 0) {
 				ret = cwd_check(m, w->pfp, w->buf);
 				w->len = strlen(w->buf);
@@ -738,15 +735,14 @@ static long read_user(char *out, uintptr_t at, size_t n)
 	return got;
 }
 
-int user_copy_in(void *out, const void *user, size_t n)
+int path_copy_user(void *out, const void *user, size_t n)
 {
-	size_t have = 0;
-	while (have < n) {
+	for (size_t have = 0; have < n;) {
 		uintptr_t at = (uintptr_t)user + have;
-		size_t piece = 4096 - at % 4096;
-		if (piece > n - have)
-			piece = n - have;
-		long got = read_user((char *)out + have, at, piece);
+		size_t chunk = 4096 - at % 4096;
+		if (chunk > n - have)
+			chunk = n - have;
+		long got = read_user((char *)out + have, at, chunk);
 		if (got == -ENOSYS) {
 			memcpy((char *)out + have, (const void *)at, n - have);
 			return 0;
@@ -804,12 +800,6 @@ int path_resolve(int dirfd, const char *user_path, int flags,
 	if (ret)
 		return ret;
 	ret = path_resolve_once(dirfd, path, flags, res);
-	/* a pool that failed to open is ignored from now on: try again */
-	if (ret == -ENOENT && mount_count > 0)
-		for (int i = 0; i < mount_count; ++i)
-			if (mount_table[i].failed && mount_table[i].pfp == NULL)
-				return path_resolve_once(dirfd, path, flags,
-							 res);
 	if ((flags & PATH_CREATES_NAME) && mount_count > 0 &&
 	    (ret == PATH_ORIGINAL || ret == PATH_KERNEL) &&
 	    path_parent_linked(dirfd, ret == PATH_KERNEL ? res->path : path)) {
