@@ -93,6 +93,9 @@ uint64_t share_self_start(void)
 
 bool share_same_alive(pid_t pid, uint64_t start)
 {
+	/* a slot kept for a fork child that has not taken it: its parent's */
+	if (pid < 0)
+		pid = -pid;
 	return share_alive(pid) && share_start_time(pid) == start;
 }
 
@@ -492,6 +495,13 @@ void share_resign(PMEMfilepool *pfp)
  */
 #define SHARE_POOLS 16
 static PMEMfilepool *share_pools[SHARE_POOLS];
+/*
+ * The process slot each pool's fork child takes (share_fork_prepare),
+ * -1 if none: made by the parent before fork returns, so that nothing the
+ * parent lets go of after the fork is lost to the child.
+ */
+static int share_fork_slot[SHARE_POOLS] = {-1, -1, -1, -1, -1, -1, -1, -1,
+					   -1, -1, -1, -1, -1, -1, -1, -1};
 static pthread_mutex_t share_pools_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void share_register(PMEMfilepool *pfp)
@@ -518,21 +528,55 @@ void share_unregister(PMEMfilepool *pfp)
  * Before fork, in the parent: what the child will refer to gets an id,
  * and this process's reference to it is counted.
  */
+/*
+ * A slot for the coming fork child, referring to what slot from refers
+ * to: its pid is the parent's, negative, until the child takes it (a fork
+ * that failed, or a child that died first, leaves it to the sweep of the
+ * parent's end).
+ */
+static int fork_slot_make(struct share_seg *s, int from)
+{
+	for (int i = 0; i < SHARE_PROCS; ++i) {
+		int32_t none = 0;
+		if (atomic_load(&s->proc[i].pid) != 0 ||
+		    !atomic_compare_exchange_strong(&s->proc[i].pid, &none,
+						    -share_self()))
+			continue;
+		atomic_store(&s->proc[i].start, share_self_start());
+		for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
+			uint64_t bits = atomic_load(&s->refs[from].bits[w]);
+			while (bits) {
+				uint32_t b = (uint32_t)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				share_ref(s, i, w * 64 + b);
+			}
+		}
+		return i;
+	}
+	return -1;
+}
+
 static void share_fork_prepare(void)
 {
 	pthread_mutex_lock(&share_pools_lock);
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
-		if (!pfp || !pfp->share || pf_remote(pfp))
+		share_fork_slot[i] = -1;
+		if (!pfp || !pfp->share)
 			continue;
 		int me = share_proc(pfp);
-		pthread_mutex_lock(&pfp->ofds_lock);
-		for (struct ofd *o = pfp->ofds; o && me >= 0; o = o->next) {
-			uint32_t id = share_export(pfp, o);
-			if (id)
-				share_ref(pfp->share, me, id);
+		if (!pf_remote(pfp)) {
+			pthread_mutex_lock(&pfp->ofds_lock);
+			for (struct ofd *o = pfp->ofds; o && me >= 0;
+			     o = o->next) {
+				uint32_t id = share_export(pfp, o);
+				if (id)
+					share_ref(pfp->share, me, id);
+			}
+			pthread_mutex_unlock(&pfp->ofds_lock);
 		}
-		pthread_mutex_unlock(&pfp->ofds_lock);
+		if (me >= 0)
+			share_fork_slot[i] = fork_slot_make(pfp->share, me);
 	}
 }
 
@@ -570,7 +614,19 @@ void pmemfile_process_forked(void)
 			continue;
 		struct share_seg *s = pfp->share;
 		int from = pfp->proc;
-		int to = proc_claim(s, me);
+		int to = share_fork_slot[i];
+		int32_t kept = -parent;
+		if (to >= 0 && atomic_compare_exchange_strong(&s->proc[to].pid,
+							      &kept, me)) {
+			/* the slot its parent made for it before the fork */
+			atomic_store(&s->proc[to].start, share_self_start());
+			pfp->proc = to;
+			pfp->proc_pid = me;
+			share_fork_slot[i] = -1;
+			continue;
+		}
+		/* a raw clone, which ran no fork handler: a copy made now */
+		to = proc_claim(s, me);
 		pfp->proc = to;
 		pfp->proc_pid = me;
 		for (uint32_t w = 0; to >= 0 && w < SHARE_DESCS / 64; ++w) {
