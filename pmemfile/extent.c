@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "direct.h"
 #include "extent.h"
 #include "inode.h"
 #include "layout.h"
@@ -240,7 +241,7 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	uint64_t size = v->inode->size;
 	struct pmemfile_extent e = {off, len, 0};
 	volatile uint64_t newblock = 0;
-	volatile int err = 0;
+	volatile int err = 0, mapped = 0;
 	/* The volatile index must have room before anything persists. */
 	if (index_reserve(v, v->next + 1))
 		return -ENOMEM;
@@ -250,6 +251,12 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		    len, PMEMFILE_T_DATA,
 		    POBJ_XALLOC_NO_FLUSH | POBJ_CLASS_ID(pfp->class_id[c]));
 		e.data = d.off;
+		/* a full file system under a sparse pool fails the write here,
+		 * not with SIGBUS when a page is written */
+		int b = direct_back(pfp, pf_ptr(pfp, d.off), len);
+		if (b < 0)
+			pmemobj_tx_abort(-b);
+		mapped = b;
 		if (size > off) {
 			uint64_t z = size - off < len ? size - off : len;
 			pmemobj_memset_persist(pfp->pop, pf_ptr(pfp, d.off), 0,
@@ -272,7 +279,8 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	memmove(&v->ext[i + 1], &v->ext[i], (v->next - i) * sizeof(*v->ext));
 	v->ext[i] = (struct vext){off, len, pf_ptr(pfp, e.data)};
 	v->next++;
-	extent_populate(pfp, v->ext[i].data, len);
+	if (!mapped)
+		extent_populate(pfp, v->ext[i].data, len);
 	return 0;
 }
 
