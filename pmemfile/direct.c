@@ -225,24 +225,21 @@ static bool direct_has_hole(const char *p, uint64_t len)
 
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 {
-	if (!pfp->populated || len == 0)
+	/* pages that exist map sixteen at a time by read faults (extent.c),
+	 * faster than by the madvise, and have their space */
+	if (!pfp->populated || len == 0 || !direct_has_hole(p, len))
 		return 0;
-	uint64_t off = pf_off(pfp, p);
-	bool allocated = false, holes = true;
+	bool allocated = false;
 	if (pfp->direct_fd >= 0 && pfp->direct_writable &&
 	    direct_fd_valid(pfp)) {
-		if (len >= BACK_POPULATE_MIN)
-			holes = direct_has_hole(p, len);
+		uint64_t off = pf_off(pfp, p);
 		if (fallocate(pfp->direct_fd, 0, (off_t)off, (off_t)len) == 0)
 			allocated = true;
 		else if (errno == ENOSPC)
 			return -ENOSPC;
 	}
-	/* pages that existed map sixteen at a time by read faults
-	 * (extent.c), faster than by this madvise */
-	if (!holes || (allocated && len < BACK_POPULATE_MIN) ||
-	    atomic_load_explicit(&populate_write_missing,
-				 memory_order_relaxed))
+	if ((allocated && len < BACK_POPULATE_MIN) ||
+	    atomic_load_explicit(&populate_write_missing, memory_order_relaxed))
 		return 0;
 	if (madvise(p, len, MADV_POPULATE_WRITE) == 0)
 		return 1;
