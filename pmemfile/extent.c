@@ -9,6 +9,7 @@
 #include <libpmem.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "direct.h"
 #include "extent.h"
@@ -209,9 +210,11 @@ static int eblocks_push(struct vinode *v, uint64_t b)
  * range of a /dev/shm pool whose pages exist, ns a page: 198-333 by these
  * reads, 420-705 by MADV_POPULATE_READ (which takes each page through
  * get_user_pages), 760-1090 by _WRITE, ~750 by the writes' own faults.
- * A pool file is sparse (pool.c): where its pages are still holes, each
- * read allocates one page and the writes allocate the others, as they
- * would without this.
+ * A pool file is sparse (pool.c): a new extent over holes is allocated
+ * and mapped by direct_back instead, and the region's other holes are not
+ * read (mincore tells where they are): a read fault would allocate a page
+ * there, which the pool may never use, and on a file system that is full
+ * kill the process with SIGBUS.
  */
 static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 {
@@ -225,8 +228,12 @@ static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 		if (atomic_exchange(&pfp->populated[r], 1))
 			continue;
 		const volatile char *region = pfp->base + r * POPULATE_REGION;
+		unsigned char present[POPULATE_REGION / 4096];
+		bool known =
+		    mincore((void *)region, POPULATE_REGION, present) == 0;
 		for (uint64_t o = 0; o < POPULATE_REGION; o += FAULT_AROUND)
-			(void)region[o];
+			if (!known || (present[o / 4096] & 1))
+				(void)region[o];
 	}
 }
 
