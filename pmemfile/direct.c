@@ -65,8 +65,8 @@
 #endif
 
 /*
- * Extents from this size on are mapped by direct_back where their pages
- * were holes; smaller ones take the faults of their few pages.
+ * Extents from this size on are allocated by fallocate and mapped by
+ * direct_back where their pages were holes; smaller ones are only mapped.
  */
 #define BACK_POPULATE_MIN (64ULL << 10)
 
@@ -223,11 +223,36 @@ static bool direct_has_hole(const char *p, uint64_t len)
 	return false;
 }
 
+/*
+ * MADV_POPULATE_WRITE over [p, p + len): 1 once done, 0 if it cannot be
+ * done, -ENOSPC where a page could not be had and fallocate did not
+ * already tell.
+ */
+static int direct_populate(char *p, uint64_t len, bool allocated)
+{
+	if (madvise(p, len, MADV_POPULATE_WRITE) == 0)
+		return 1;
+	/* a fault that had to SIGBUS: shmem's is a file system full */
+	if (errno == EFAULT && !allocated)
+		return -ENOSPC;
+	if (errno == EINVAL)
+		atomic_store(&populate_write_missing, true);
+	return 0;
+}
+
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 {
+	if (!pfp->populated || len == 0)
+		return 0;
+	bool populate = !atomic_load_explicit(&populate_write_missing,
+					      memory_order_relaxed);
+	/* a few pages: one call that allocates and maps them, or maps
+	 * those that exist, costs about what their faults would */
+	if (len < BACK_POPULATE_MIN && populate)
+		return direct_populate(p, len, false);
 	/* pages that exist map sixteen at a time by read faults (extent.c),
 	 * faster than by the madvise, and have their space */
-	if (!pfp->populated || len == 0 || !direct_has_hole(p, len))
+	if (!direct_has_hole(p, len))
 		return 0;
 	bool allocated = false;
 	if (pfp->direct_fd >= 0 && pfp->direct_writable &&
@@ -238,15 +263,5 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 		else if (errno == ENOSPC)
 			return -ENOSPC;
 	}
-	if ((allocated && len < BACK_POPULATE_MIN) ||
-	    atomic_load_explicit(&populate_write_missing, memory_order_relaxed))
-		return 0;
-	if (madvise(p, len, MADV_POPULATE_WRITE) == 0)
-		return 1;
-	/* a fault that had to SIGBUS: shmem's is a file system full */
-	if (errno == EFAULT && !allocated)
-		return -ENOSPC;
-	if (errno == EINVAL)
-		atomic_store(&populate_write_missing, true);
-	return 0;
+	return populate ? direct_populate(p, len, allocated) : 0;
 }
