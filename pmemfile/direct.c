@@ -33,9 +33,10 @@
  * pool uses them), and a page that is still a hole costs more on its first
  * write: a page fault that allocates, zeroes and maps it, one page at a
  * time. So each new extent of a pool in memory is backed before it is
- * used (direct_back): one fallocate of the pool file allocates its pages,
- * and where it had holes one madvise(MADV_POPULATE_WRITE) zeroes and maps
- * them, instead of a fault for each. The fallocate also finds out, while
+ * used (direct_back): for a big one, one fallocate of the pool file
+ * allocates its pages, and where it had holes one
+ * madvise(MADV_POPULATE_WRITE) zeroes and maps them, instead of a fault
+ * for each; a small one gets the madvise alone. Either finds out, while
  * the write can still fail cleanly with ENOSPC, that the file system has
  * no room for the extent: a page written later with no space behind it
  * would kill the process with SIGBUS. The descriptor is opened for
