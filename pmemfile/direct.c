@@ -27,7 +27,8 @@
  *
  * pfp->direct_read holds both facts, a byte per chunk: CHUNK_READ once
  * read through the descriptor, CHUNK_MAPPED once mapped for a write.
- * Either one sends later reads to the mapping.
+ * Either one sends later reads to the mapping. It also holds
+ * CHUNK_BACKED, below.
  *
  * A pool file is sparse (mkfs leaves its pages to be allocated as the
  * pool uses them), and a page that is still a hole costs more on its first
@@ -36,7 +37,10 @@
  * used (direct_back): for a big one, one fallocate of the pool file
  * allocates its pages, and where it had holes one
  * madvise(MADV_POPULATE_WRITE) zeroes and maps them, instead of a fault
- * for each; a small one gets the madvise alone. Either finds out, while
+ * for each; a small one gets the madvise alone, over the 64 KiB chunks
+ * around it, which are then marked CHUNK_BACKED so that the next small
+ * extents there need no call (the library never punches the pool file:
+ * a page that exists stays). Either finds out, while
  * the write can still fail cleanly with ENOSPC, that the file system has
  * no room for the extent: a page written later with no space behind it
  * would kill the process with SIGBUS. The descriptor is opened for
@@ -60,6 +64,7 @@
 #define POPULATE_REGION (4ULL << 20)
 #define CHUNK_READ 1
 #define CHUNK_MAPPED 2
+#define CHUNK_BACKED 4 /* every page exists in the pool file */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
@@ -241,28 +246,74 @@ static int direct_populate(char *p, uint64_t len, bool allocated)
 	return 0;
 }
 
+/* Sets flags on the 64 KiB chunks wholly inside [off, off + len). */
+static void chunks_mark(PMEMfilepool *pfp, uint64_t off, uint64_t len,
+			uint8_t flags)
+{
+	for (uint64_t c = (off + DIRECT_CHUNK - 1) / DIRECT_CHUNK;
+	     (c + 1) * DIRECT_CHUNK <= off + len; c++)
+		atomic_fetch_or_explicit(&pfp->direct_read[c], flags,
+					 memory_order_relaxed);
+}
+
+/*
+ * A small extent: the 64 KiB chunks under it are made present and mapped
+ * by one madvise, once per process, so that the small extents packed
+ * beside it in them (the allocator keeps each size together) need no
+ * call: a call for each costs more than the faults it saves when the
+ * pages are mapped already.
+ */
+static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
+{
+	uint64_t off = pf_off(pfp, p);
+	uint64_t from = off / DIRECT_CHUNK * DIRECT_CHUNK;
+	uint64_t to =
+	    (off + len + DIRECT_CHUNK - 1) / DIRECT_CHUNK * DIRECT_CHUNK;
+	uint64_t c = from / DIRECT_CHUNK;
+	while (
+	    c * DIRECT_CHUNK < to &&
+	    (atomic_load_explicit(&pfp->direct_read[c], memory_order_relaxed) &
+	     CHUNK_BACKED))
+		c++;
+	if (c * DIRECT_CHUNK >= to)
+		return 0;
+	if (to > (pfp->pool_size & ~4095ULL))
+		to = pfp->pool_size & ~4095ULL;
+	int r = direct_populate(pfp->base + from, to - from, false);
+	if (r == 1)
+		chunks_mark(pfp, from, to - from, CHUNK_BACKED | CHUNK_MAPPED);
+	else if (r == -ENOSPC) /* the pages missing may be others */
+		r = direct_populate(p, len, false);
+	return r;
+}
+
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 {
-	if (!pfp->populated || len == 0)
+	if (!pfp->populated || !pfp->direct_read || len == 0)
 		return 0;
 	bool populate = !atomic_load_explicit(&populate_write_missing,
 					      memory_order_relaxed);
-	/* a few pages: one call that allocates and maps them, or maps
-	 * those that exist, costs about what their faults would */
 	if (len < BACK_POPULATE_MIN && populate)
-		return direct_populate(p, len, false);
+		return direct_back_small(pfp, p, len);
+	uint64_t off = pf_off(pfp, p);
 	/* pages that exist map sixteen at a time by read faults (extent.c),
 	 * faster than by the madvise, and have their space */
-	if (!direct_has_hole(p, len))
+	if (!direct_has_hole(p, len)) {
+		chunks_mark(pfp, off, len, CHUNK_BACKED);
 		return 0;
+	}
 	bool allocated = false;
 	if (pfp->direct_fd >= 0 && pfp->direct_writable &&
 	    direct_fd_valid(pfp)) {
-		uint64_t off = pf_off(pfp, p);
 		if (fallocate(pfp->direct_fd, 0, (off_t)off, (off_t)len) == 0)
 			allocated = true;
 		else if (errno == ENOSPC)
 			return -ENOSPC;
 	}
-	return populate ? direct_populate(p, len, allocated) : 0;
+	int r = populate ? direct_populate(p, len, allocated) : 0;
+	if (r == 1)
+		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_MAPPED);
+	else if (allocated)
+		chunks_mark(pfp, off, len, CHUNK_BACKED);
+	return r;
 }
