@@ -27,12 +27,33 @@
  *
  * pfp->direct_read holds both facts, a byte per chunk: CHUNK_READ once
  * read through the descriptor, CHUNK_MAPPED once mapped for a write.
- * Either one sends later reads to the mapping.
+ * Either one sends later reads to the mapping. It also holds
+ * CHUNK_BACKED, below.
+ *
+ * A pool file is sparse (mkfs leaves its pages to be allocated as the
+ * pool uses them), and a page that is still a hole costs more on its first
+ * write: a page fault that allocates, zeroes and maps it, one page at a
+ * time. So each new extent of a pool in memory is backed before it is
+ * used (direct_back): for a big one, one fallocate of the pool file
+ * allocates its pages, and where it had holes one
+ * madvise(MADV_POPULATE_WRITE) zeroes and maps them, instead of a fault
+ * for each; a small one gets the madvise alone, over the 64 KiB chunks
+ * around it, which are then marked CHUNK_BACKED so that the next small
+ * extents there need no call (the library never punches the pool file:
+ * a page that exists stays). Either finds out, while
+ * the write can still fail cleanly with ENOSPC, that the file system has
+ * no room for the extent: a page written later with no space behind it
+ * would kill the process with SIGBUS. The descriptor is opened for
+ * writing to that end where the pool file's mode allows (reading only
+ * otherwise: then the madvise alone backs the extent, its EFAULT telling
+ * of a full file system).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,19 +64,39 @@
 #define POPULATE_REGION (4ULL << 20)
 #define CHUNK_READ 1
 #define CHUNK_MAPPED 2
+#define CHUNK_BACKED 4 /* every page exists in the pool file */
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/*
+ * Extents from this size on are allocated by fallocate and mapped by
+ * direct_back where their pages were holes; smaller ones are only mapped.
+ */
+#define BACK_POPULATE_MIN (64ULL << 10)
+
+/* direct_has_hole asks mincore about this much at a time */
+#define BACK_MINCORE_MAX (4ULL << 20)
+
+/* Set once MADV_POPULATE_WRITE was refused (a kernel before 5.14). */
+static atomic_bool populate_write_missing;
 
 /*
  * A descriptor of path numbered in the top quarter of the process's
  * limit: the low numbers stay free for the program, which may expect
  * open to give it the lowest one free.
  */
-static int direct_open(const char *path)
+static int direct_open(const char *path, bool *writable)
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 64 ||
 	    rl.rlim_cur > INT_MAX)
 		return -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	*writable = fd >= 0;
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)(rl.rlim_cur / 4 * 3));
@@ -70,7 +111,8 @@ void direct_init(PMEMfilepool *pfp, const char *path)
 				  sizeof(*pfp->direct_read));
 	if (!pfp->direct_read)
 		return;
-	int fd = direct_open(path);
+	bool writable;
+	int fd = direct_open(path, &writable);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -82,6 +124,7 @@ void direct_init(PMEMfilepool *pfp, const char *path)
 	pfp->direct_dev = st.st_dev;
 	pfp->direct_ino = st.st_ino;
 	pfp->direct_fd = fd;
+	pfp->direct_writable = writable;
 }
 
 void direct_fini(PMEMfilepool *pfp)
@@ -162,4 +205,115 @@ void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n)
 		atomic_fetch_or_explicit(&pfp->direct_read[c], CHUNK_MAPPED,
 					 memory_order_relaxed);
 	}
+}
+
+/*
+ * Whether the pages of [p, p + len) in the pool have a hole among them:
+ * mincore tells of the pool file's pages, mapped or not, on shmem (the
+ * pool's pages in memory); true where that cannot be told. (lseek's
+ * SEEK_HOLE would scan the file from there to the first hole: to the end
+ * of a pool allocated whole.)
+ */
+static bool direct_has_hole(const char *p, uint64_t len)
+{
+	unsigned char vec[BACK_MINCORE_MAX / 4096];
+	for (uint64_t done = 0; done < len; done += BACK_MINCORE_MAX) {
+		uint64_t n = len - done < BACK_MINCORE_MAX ? len - done
+							   : BACK_MINCORE_MAX;
+		if (mincore((void *)(p + done), n, vec))
+			return true;
+		for (uint64_t i = 0; i < n / 4096; i++)
+			if (!(vec[i] & 1))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * MADV_POPULATE_WRITE over [p, p + len): 1 once done, 0 if it cannot be
+ * done, -ENOSPC where a page could not be had and fallocate did not
+ * already tell.
+ */
+static int direct_populate(char *p, uint64_t len, bool allocated)
+{
+	if (madvise(p, len, MADV_POPULATE_WRITE) == 0)
+		return 1;
+	/* a fault that had to SIGBUS: shmem's is a file system full */
+	if (errno == EFAULT && !allocated)
+		return -ENOSPC;
+	if (errno == EINVAL)
+		atomic_store(&populate_write_missing, true);
+	return 0;
+}
+
+/* Sets flags on the 64 KiB chunks wholly inside [off, off + len). */
+static void chunks_mark(PMEMfilepool *pfp, uint64_t off, uint64_t len,
+			uint8_t flags)
+{
+	for (uint64_t c = (off + DIRECT_CHUNK - 1) / DIRECT_CHUNK;
+	     (c + 1) * DIRECT_CHUNK <= off + len; c++)
+		atomic_fetch_or_explicit(&pfp->direct_read[c], flags,
+					 memory_order_relaxed);
+}
+
+/*
+ * A small extent: the 64 KiB chunks under it are made present and mapped
+ * by one madvise, once per process, so that the small extents packed
+ * beside it in them (the allocator keeps each size together) need no
+ * call: a call for each costs more than the faults it saves when the
+ * pages are mapped already.
+ */
+static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
+{
+	uint64_t off = pf_off(pfp, p);
+	uint64_t from = off / DIRECT_CHUNK * DIRECT_CHUNK;
+	uint64_t to =
+	    (off + len + DIRECT_CHUNK - 1) / DIRECT_CHUNK * DIRECT_CHUNK;
+	uint64_t c = from / DIRECT_CHUNK;
+	while (
+	    c * DIRECT_CHUNK < to &&
+	    (atomic_load_explicit(&pfp->direct_read[c], memory_order_relaxed) &
+	     CHUNK_BACKED))
+		c++;
+	if (c * DIRECT_CHUNK >= to)
+		return 0;
+	if (to > (pfp->pool_size & ~4095ULL))
+		to = pfp->pool_size & ~4095ULL;
+	int r = direct_populate(pfp->base + from, to - from, false);
+	if (r == 1)
+		chunks_mark(pfp, from, to - from, CHUNK_BACKED | CHUNK_MAPPED);
+	else if (r == -ENOSPC) /* the pages missing may be others */
+		r = direct_populate(p, len, false);
+	return r;
+}
+
+int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
+{
+	if (!pfp->populated || !pfp->direct_read || len == 0)
+		return 0;
+	bool populate = !atomic_load_explicit(&populate_write_missing,
+					      memory_order_relaxed);
+	if (len < BACK_POPULATE_MIN && populate)
+		return direct_back_small(pfp, p, len);
+	uint64_t off = pf_off(pfp, p);
+	/* pages that exist map sixteen at a time by read faults (extent.c),
+	 * faster than by the madvise, and have their space */
+	if (!direct_has_hole(p, len)) {
+		chunks_mark(pfp, off, len, CHUNK_BACKED);
+		return 0;
+	}
+	bool allocated = false;
+	if (pfp->direct_fd >= 0 && pfp->direct_writable &&
+	    direct_fd_valid(pfp)) {
+		if (fallocate(pfp->direct_fd, 0, (off_t)off, (off_t)len) == 0)
+			allocated = true;
+		else if (errno == ENOSPC)
+			return -ENOSPC;
+	}
+	int r = populate ? direct_populate(p, len, allocated) : 0;
+	if (r == 1)
+		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_MAPPED);
+	else if (allocated)
+		chunks_mark(pfp, off, len, CHUNK_BACKED);
+	return r;
 }

@@ -31,4 +31,13 @@ bool direct_read(PMEMfilepool *pfp, void *dst, const char *src, uint64_t n);
  */
 void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n);
 
+/*
+ * Before the new extent of len bytes at p (in the pool) is used, in a pool
+ * in memory: allocates its pages in the pool file and maps those that were
+ * holes. Returns 1 if it mapped them, 0 if not (a pool on a disk, pages
+ * that existed, a kernel without MADV_POPULATE_WRITE), -ENOSPC if the
+ * file system has no space for them.
+ */
+int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
+
 #endif

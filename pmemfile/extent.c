@@ -9,7 +9,9 @@
 #include <libpmem.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "direct.h"
 #include "extent.h"
 #include "inode.h"
 #include "layout.h"
@@ -208,9 +210,11 @@ static int eblocks_push(struct vinode *v, uint64_t b)
  * range of a /dev/shm pool whose pages exist, ns a page: 198-333 by these
  * reads, 420-705 by MADV_POPULATE_READ (which takes each page through
  * get_user_pages), 760-1090 by _WRITE, ~750 by the writes' own faults.
- * A pool file is sparse (pool.c): where its pages are still holes, each
- * read allocates one page and the writes allocate the others, as they
- * would without this.
+ * A pool file is sparse (pool.c): a new extent over holes is allocated
+ * and mapped by direct_back instead, and the region's other holes are not
+ * read (mincore tells where they are): a read fault would allocate a page
+ * there, which the pool may never use, and on a file system that is full
+ * kill the process with SIGBUS.
  */
 static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 {
@@ -224,8 +228,12 @@ static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 		if (atomic_exchange(&pfp->populated[r], 1))
 			continue;
 		const volatile char *region = pfp->base + r * POPULATE_REGION;
+		unsigned char present[POPULATE_REGION / 4096];
+		bool known =
+		    mincore((void *)region, POPULATE_REGION, present) == 0;
 		for (uint64_t o = 0; o < POPULATE_REGION; o += FAULT_AROUND)
-			(void)region[o];
+			if (!known || (present[o / 4096] & 1))
+				(void)region[o];
 	}
 }
 
@@ -240,7 +248,7 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	uint64_t size = v->inode->size;
 	struct pmemfile_extent e = {off, len, 0};
 	volatile uint64_t newblock = 0;
-	volatile int err = 0;
+	volatile int err = 0, mapped = 0;
 	/* The volatile index must have room before anything persists. */
 	if (index_reserve(v, v->next + 1))
 		return -ENOMEM;
@@ -250,6 +258,12 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		    len, PMEMFILE_T_DATA,
 		    POBJ_XALLOC_NO_FLUSH | POBJ_CLASS_ID(pfp->class_id[c]));
 		e.data = d.off;
+		/* a full file system under a sparse pool fails the write here,
+		 * not with SIGBUS when a page is written */
+		int b = direct_back(pfp, pf_ptr(pfp, d.off), len);
+		if (b < 0)
+			pmemobj_tx_abort(-b);
+		mapped = b;
 		if (size > off) {
 			uint64_t z = size - off < len ? size - off : len;
 			pmemobj_memset_persist(pfp->pop, pf_ptr(pfp, d.off), 0,
@@ -272,7 +286,8 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	memmove(&v->ext[i + 1], &v->ext[i], (v->next - i) * sizeof(*v->ext));
 	v->ext[i] = (struct vext){off, len, pf_ptr(pfp, e.data)};
 	v->next++;
-	extent_populate(pfp, v->ext[i].data, len);
+	if (!mapped)
+		extent_populate(pfp, v->ext[i].data, len);
 	return 0;
 }
 

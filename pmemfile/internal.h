@@ -60,6 +60,7 @@ struct pmemfilepool {
 	_Atomic(uint8_t) *populated;
 	/* the pool file for big first reads (direct.c), -1 if none */
 	int direct_fd;
+	bool direct_writable; /* opened for writing: fallocate works */
 	dev_t direct_dev;
 	ino_t direct_ino;
 	/* 64 KiB chunks of the pool: read so once, mapped for a write */

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * fs_full -- a sparse pool whose file system runs out of space: a write
+ * that needs pages the file system cannot give fails with ENOSPC (it may
+ * first be short, as on any file system) instead of killing the process
+ * with SIGBUS, the data acknowledged before reads back intact, the file's
+ * size is what was acknowledged, other writes of new storage fail the
+ * same way, overwrites of storage the file has still work, and the pool
+ * is consistent, also after a file is removed and writes fill it again.
+ *
+ * The pool (64 MiB) lives on a tmpfs of 12 MiB mounted in a mount
+ * namespace of the test's own; skipped where that cannot be made (not
+ * root, no user namespaces).
+ */
+#include "check.h"
+#include "tcheck.h"
+
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define MiB (1UL << 20)
+#define CHUNK 65536
+
+static char dir[64], path[128];
+
+static void pattern(char *buf, size_t n, uint64_t off)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)((off + i) * 2654435761u >> 13);
+}
+
+/* Writes size-byte pieces until ENOSPC; returns the bytes acknowledged. */
+static uint64_t fill(PMEMfilepool *pfp, PMEMfile *f, size_t size)
+{
+	static char buf[CHUNK];
+	uint64_t off = 0;
+	for (;;) {
+		pattern(buf, size, off);
+		errno = 0;
+		ssize_t n = pmemfile_write(pfp, f, buf, size);
+		if (n < 0) {
+			T_EQ(errno, ENOSPC);
+			return off;
+		}
+		T_ASSERT(n > 0 && (size_t)n <= size);
+		off += (uint64_t)n;
+		T_ASSERT(off < 64 * MiB);
+	}
+}
+
+static void verify(PMEMfilepool *pfp, const char *name, uint64_t size)
+{
+	static char buf[CHUNK], want[CHUNK];
+	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	pmemfile_stat_t st;
+	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	T_EQ(st.st_size, size);
+	for (uint64_t off = 0; off < size; off += CHUNK) {
+		size_t n = size - off < CHUNK ? size - off : CHUNK;
+		T_EQ(pmemfile_read(pfp, f, buf, CHUNK), n);
+		pattern(want, n, off);
+		if (memcmp(buf, want, n))
+			T_FAIL("%s: data at %llu changed", name,
+			       (unsigned long long)off);
+	}
+	pmemfile_close(pfp, f);
+}
+
+static PMEMfile *create(PMEMfilepool *pfp, const char *name)
+{
+	PMEMfile *f = pmemfile_open(
+	    pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_RDWR | PMEMFILE_O_APPEND,
+	    0644);
+	T_ASSERT(f != NULL);
+	return f;
+}
+
+/* The part of the test that SIGBUS would kill: in a child process. */
+static void fs_full(void)
+{
+	PMEMfilepool *pfp = pmemfile_pool_create(path, 64 * MiB, 0600);
+	T_ASSERT(pfp != NULL);
+	/* made before the file system fills: creating a file needs pages
+	 * for its inode */
+	PMEMfile *big = create(pfp, "/big");
+	PMEMfile *small = create(pfp, "/small");
+	PMEMfile *grow = create(pfp, "/grow");
+
+	uint64_t got = fill(pfp, big, CHUNK);
+	struct stat fs;
+	T_EQ(stat(path, &fs), 0);
+	printf("ENOSPC after %llu bytes, the pool file taking %lld bytes of "
+	       "the 12 MiB file system\n",
+	       (unsigned long long)got, (long long)fs.st_blocks * 512);
+	T_ASSERT(got >= 4 * MiB);
+	/* writes of one page into new storage fail the same way */
+	T_EQ(fill(pfp, small, 4096), 0);
+	T_ERRNO(pmemfile_fallocate(pfp, grow, 0, 0, 1 << 20), ENOSPC);
+	verify(pfp, "/big", got);
+
+	/* storage the file has takes writes (not through big: O_APPEND) */
+	static char buf[CHUNK];
+	pattern(buf, CHUNK, 0);
+	PMEMfile *over = pmemfile_open(pfp, "/big", PMEMFILE_O_RDWR);
+	T_ASSERT(over != NULL);
+	T_EQ(pmemfile_pwrite(pfp, over, buf, CHUNK, 0), CHUNK);
+	pattern(buf, 100, got - 100);
+	T_EQ(pmemfile_pwrite(pfp, over, buf, 100, (off_t)got - 100), 100);
+	pmemfile_close(pfp, over);
+	verify(pfp, "/big", got);
+
+	/* removing /big frees pool space whose pages exist, but the
+	 * allocator may place new data on holes still: writes go on ending
+	 * with ENOSPC, never SIGBUS, and keep what they acknowledged */
+	pmemfile_close(pfp, big);
+	T_EQ(pmemfile_unlink(pfp, "/big"), 0);
+	uint64_t again = fill(pfp, small, CHUNK);
+	printf("after /big was removed, /small took %llu bytes\n",
+	       (unsigned long long)again);
+	verify(pfp, "/small", again);
+	pmemfile_close(pfp, small);
+	pmemfile_close(pfp, grow);
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(path, stdout), 0);
+	exit(0);
+}
+
+int main(int argc, char *argv[])
+{
+	(void)argc;
+	t_force_pmem(argv);
+	if (unshare(CLONE_NEWNS)) {
+		printf("SKIP: no mount namespace of our own (%s): a small "
+		       "tmpfs needs root\n",
+		       strerror(errno));
+		return 77;
+	}
+	T_EQ(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	snprintf(dir, sizeof(dir), "/tmp/fs_full.XXXXXX");
+	T_ASSERT(mkdtemp(dir) != NULL);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=12m")) {
+		printf("SKIP: cannot mount a tmpfs (%s)\n", strerror(errno));
+		rmdir(dir);
+		return 77;
+	}
+	snprintf(path, sizeof(path), "%s/pool", dir);
+
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0)
+		fs_full();
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	umount(dir);
+	rmdir(dir);
+	if (WIFSIGNALED(status))
+		T_FAIL("the pool's process was killed by signal %s",
+		       sigabbrev_np(WTERMSIG(status)));
+	T_EQ(WEXITSTATUS(status), 0);
+	printf("PASS fs_full\n");
+	return 0;
+}
