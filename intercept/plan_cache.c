@@ -277,7 +277,7 @@ static long map_file(const char *path, void **data)
 	if (syscall_no_intercept(SYS_fstat, fd, &st) == 0 &&
 	    st.st_size >= (long)sizeof(struct file_header) &&
 	    st.st_size <= (64L << 20)) {
-		r = syscall_no_intercept(SYS_mmap, NULL, st.st_size, PROT_READ,
+		r = syscall_no_intercept(SYS_mmap, 0L, st.st_size, PROT_READ,
 					 MAP_PRIVATE, fd, 0);
 		if (r < 0 && r > -4096) {
 			r = -ENOENT;

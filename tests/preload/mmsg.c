@@ -56,8 +56,8 @@ int main(int argc, char *argv[])
 	static const char *data[N] = {"first", "second", "third"};
 	struct mmsghdr m[N];
 	struct iovec iov[N];
-	union control ctl[N];
-	char bufs[N][32];
+	union control ctl[N] = {0};
+	char bufs[N][32] = {{0}};
 	int sv[2];
 
 	if (argc != 2)
