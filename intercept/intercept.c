@@ -230,14 +230,32 @@ int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
 	return ret == -ENOENT ? 0 : ret;
 }
 
-/* The name of the object holding addr, or NULL. */
-static const char *object_of(const void *addr)
-{
-	Dl_info info;
+struct holder_search {
+	uintptr_t addr;
+	int index; /* of the object being looked at */
+};
 
-	if (dladdr(addr, &info) == 0)
-		return NULL;
-	return info.dli_fname;
+static int find_holder(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct holder_search *s = data;
+
+	(void)size;
+	if (holds(info, s->addr))
+		return 1;
+	s->index++;
+	return 0;
+}
+
+/*
+ * Which loaded object holds addr: its place in the loader's list, or -1
+ * (dladdr would also look for the symbol, a walk of symbol tables every
+ * process paid at start-up).
+ */
+static int object_of(const void *addr)
+{
+	struct holder_search s = {.addr = (uintptr_t)addr};
+
+	return dl_iterate_phdr(find_holder, &s) ? s.index : -1;
 }
 
 /*
@@ -385,7 +403,7 @@ static void __attribute__((constructor(101))) intercept_init(void)
 		return;
 	}
 	/* a program linked statically: libc is in the object we skip */
-	if (object_of((const void *)syscall) == NULL ||
+	if (object_of((const void *)syscall) < 0 ||
 	    object_of((const void *)syscall) ==
 		object_of((const void *)intercept_init)) {
 		intercept_log_msg("intercept: no libc found, inert", NULL);

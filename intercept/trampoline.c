@@ -54,7 +54,25 @@
 #define SITE_CODE_MAX 320
 #define REACH 0x7ff00000L
 
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+
+/*
+ * The widest vector state the processor and the kernel keep, as glibc
+ * found it at start-up (active: the kernel enables its state). Asking
+ * cpuid again would cost a trap to the hypervisor in a virtual machine,
+ * tens of microseconds of every process's start.
+ */
 static enum vector_save widest_vector_state(void)
+{
+	if (!CPU_FEATURE_ACTIVE(AVX))
+		return VECTOR_SAVE_XMM;
+	if (!CPU_FEATURE_ACTIVE(AVX512F) || !CPU_FEATURE_ACTIVE(AVX512BW))
+		return VECTOR_SAVE_YMM;
+	return VECTOR_SAVE_ZMM;
+}
+#else
+static enum vector_save ask_vector_state(void)
 {
 	unsigned int eax, ebx, ecx, edx, xcr0, xcr0_hi;
 
@@ -72,6 +90,20 @@ static enum vector_save widest_vector_state(void)
 		return VECTOR_SAVE_YMM;
 	return VECTOR_SAVE_ZMM;
 }
+
+/* cpuid traps to the hypervisor in a virtual machine: asked once. */
+static enum vector_save widest_vector_state(void)
+{
+	static int asked;
+	static enum vector_save known;
+
+	if (!asked) {
+		known = ask_vector_state();
+		asked = 1;
+	}
+	return known;
+}
+#endif
 
 enum vector_save intercept_vector_save(const char *asked, int libc)
 {

@@ -36,6 +36,44 @@ void rlock_free_all(struct vinode *v)
 	}
 }
 
+void rlock_each(struct vinode *v,
+		void (*f)(void *arg, const void *owner, pid_t pid, short type,
+			  uint64_t start, uint64_t end),
+		void *arg)
+{
+	pthread_mutex_lock(&v->lk_mutex);
+	for (struct rlock *l = v->rlocks; l; l = l->next)
+		f(arg, l->owner, l->pid, l->type, l->start, l->end);
+	pthread_mutex_unlock(&v->lk_mutex);
+}
+
+int rlock_add(struct vinode *v, const void *owner, pid_t pid, short type,
+	      uint64_t start, uint64_t end)
+{
+	struct rlock *n = malloc(sizeof(*n));
+	if (!n)
+		return -ENOLCK;
+	pthread_mutex_lock(&v->lk_mutex);
+	*n = (struct rlock){v->rlocks, owner, start, end, type, pid};
+	v->rlocks = n;
+	pthread_mutex_unlock(&v->lk_mutex);
+	return 0;
+}
+
+void flock_remake(struct ofd *o, int kind)
+{
+	struct vinode *v = o->vinode;
+	pthread_mutex_lock(&v->lk_mutex);
+	if (!o->flock && kind == LOCK_EX && !v->flock_owner) {
+		v->flock_owner = o;
+		o->flock = kind;
+	} else if (!o->flock && kind == LOCK_SH) {
+		v->flock_shared++;
+		o->flock = kind;
+	}
+	pthread_mutex_unlock(&v->lk_mutex);
+}
+
 static struct rlock *rlock_conflict(struct vinode *v, const void *owner,
 				    short type, uint64_t s, uint64_t e)
 {

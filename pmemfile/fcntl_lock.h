@@ -23,4 +23,16 @@ int rlock_fcntl(struct vinode *v, const void *owner, pid_t pid, int cmd,
 /* Releases the flock held through o (its last close). */
 void flock_release(struct ofd *o);
 
+/*
+ * A hand-over between holders: each record lock of v passed to f, and
+ * a lock made again as it was; o holds flock kind again.
+ */
+void rlock_each(struct vinode *v,
+		void (*f)(void *arg, const void *owner, pid_t pid, short type,
+			  uint64_t start, uint64_t end),
+		void *arg);
+int rlock_add(struct vinode *v, const void *owner, pid_t pid, short type,
+	      uint64_t start, uint64_t end);
+void flock_remake(struct ofd *o, int kind);
+
 #endif

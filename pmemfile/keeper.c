@@ -140,6 +140,7 @@ static void krelease_all(PMEMfilepool *pfp, int p)
 			krelease(pfp, p, pid, w * 64 + b);
 		}
 	}
+	pins_release_proc(pfp, p);
 	if (pid != pf_self_pid)
 		atomic_store(&sp->pid, 0);
 }
@@ -205,8 +206,7 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	case OP_TRUNCATE:
 		return pmemfile_truncate(pfp, p0, c->arg[0]);
 	case OP_UNPIN:
-		pmemfile_unpin_pages(pfp, (PMEMfilepin *)(uintptr_t)c->arg[0]);
-		return 0;
+		return pin_release_id(pfp, (int)c->proc, (uint32_t)c->arg[0]);
 	case OP_SYMLINKAT:
 		r = kfile(pfp, c, 1, &h1, &f1);
 		return r ? r
@@ -316,7 +316,7 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 		if (!pin)
 			return -1;
 		c->out_len = (uint32_t)(len / 4096 * sizeof(uint64_t));
-		return (int64_t)(uintptr_t)pin;
+		return pin_give(pfp, pin, (int)c->proc);
 	}
 	case OP_DUP:
 		return 0;
@@ -504,6 +504,112 @@ void keeper_stop(PMEMfilepool *pfp)
  * next process that needs it; the orphans such descriptions refer to are
  * kept from reclaim (orphan_reclaim).
  */
+struct lock_export {
+	struct share_seg *s;
+	uint64_t ino;
+	pid_t me;
+	bool exec;
+};
+
+static void lock_put(struct share_seg *s, struct share_lock l)
+{
+	if (s->nlocks < SHARE_LOCKS)
+		s->locks[s->nlocks++] = l;
+}
+
+/*
+ * A record lock the next holder makes again: an OFD lock of a description
+ * kept for others, a POSIX lock of another live process (or, at exec, of
+ * this one: it keeps its locks through execve).
+ */
+static void lock_export(void *arg, const void *owner, pid_t pid, short type,
+			uint64_t start, uint64_t end)
+{
+	struct lock_export *e = arg;
+	struct share_lock l = {.type = type,
+			       .ino = e->ino,
+			       .start = start,
+			       .end = end,
+			       .pid = pid};
+	if (pid == -1) {
+		const struct ofd *o = owner;
+		if (!o->desc || !atomic_load(&e->s->desc[o->desc].detached))
+			return;
+		l.kind = LOCK_OFD;
+		l.desc = o->desc;
+	} else {
+		if (pid == e->me ? !e->exec : !share_alive(pid))
+			return;
+		l.kind = LOCK_POSIX;
+	}
+	lock_put(e->s, l);
+}
+
+/* Under ofds_lock, after the descriptions were left: their locks too. */
+static void locks_leave(PMEMfilepool *pfp, bool exec)
+{
+	struct share_seg *s = pfp->share;
+	struct lock_export e = {.s = s, .me = pf_self_pid, .exec = exec};
+	s->nlocks = 0;
+	for (struct ofd *o = pfp->ofds; o; o = o->next) {
+		if (o->flock && o->desc &&
+		    atomic_load(&s->desc[o->desc].detached))
+			lock_put(s,
+				 (struct share_lock){.kind = LOCK_FLOCK,
+						     .type = (int16_t)o->flock,
+						     .desc = o->desc,
+						     .ino = o->vinode->off});
+		bool seen = false;
+		for (struct ofd *p = pfp->ofds; p != o && !seen; p = p->next)
+			seen = p->vinode == o->vinode;
+		if (seen)
+			continue;
+		e.ino = o->vinode->off;
+		rlock_each(o->vinode, lock_export, &e);
+	}
+}
+
+/* A POSIX lock's inode, open in a description the leaving holder kept. */
+static struct ofd *locks_desc_of(PMEMfilepool *pfp, uint64_t ino)
+{
+	struct share_seg *s = pfp->share;
+	for (uint32_t i = 1; i < SHARE_DESCS; ++i) {
+		if (!atomic_load(&s->desc[i].procs))
+			continue;
+		struct ofd *o = desc_ofd(s, i);
+		if (!o && atomic_load(&s->desc[i].detached) &&
+		    s->desc[i].ino == ino)
+			o = desc_ofd_made(pfp, i);
+		if (o && o->vinode->off == ino)
+			return o;
+	}
+	return NULL;
+}
+
+void keeper_locks_remake(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	uint32_t n = s->nlocks < SHARE_LOCKS ? s->nlocks : SHARE_LOCKS;
+	for (uint32_t i = 0; i < n; ++i) {
+		const struct share_lock *l = &s->locks[i];
+		struct ofd *o = l->kind == LOCK_POSIX
+				    ? locks_desc_of(pfp, l->ino)
+				    : desc_ofd_made(pfp, l->desc);
+		if (!o || o->vinode->off != l->ino)
+			continue; /* closed meanwhile: the lock went with it */
+		if (l->kind == LOCK_FLOCK)
+			flock_remake(o, l->type);
+		else if (l->kind == LOCK_OFD)
+			(void)rlock_add(o->vinode, o, -1, l->type, l->start,
+					l->end);
+		else
+			(void)rlock_add(o->vinode,
+					(const void *)(uintptr_t)l->pid, l->pid,
+					l->type, l->start, l->end);
+	}
+	s->nlocks = 0;
+}
+
 bool keeper_handover(PMEMfilepool *pfp, bool exec)
 {
 	struct share_seg *s = pfp->share;
@@ -532,7 +638,12 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 		atomic_store(&d->ofd, 0);
 		any = true;
 	}
+	locks_leave(pfp, exec);
 	pthread_mutex_unlock(&pfp->ofds_lock);
+	/* its own maps end with the process; the others' stay pinned */
+	if (!exec && me >= 0)
+		pins_release_proc(pfp, me);
+	pins_leave(pfp);
 	if (any)
 		atomic_fetch_add(&s->handovers, 1);
 	return any;

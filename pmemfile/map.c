@@ -3,6 +3,7 @@
  * map.c -- pins: a file's pages held where they are in the pool file, so
  * that a program can map them in place (a shared mapping of a pool file).
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "extent.h"
@@ -12,9 +13,117 @@
 
 #define PAGE 4096u
 
+/*
+ * A pin of this process's era as holder. With a segment every pin has its
+ * entry there (share_pin): a client's handle is REMOTE_TAG and the index,
+ * and a pin made here stays valid as that index after the pool moved on.
+ */
 struct pmemfile_pin {
 	struct vinode *v;
+	uint32_t id; /* in the segment's table, 0 if there is none */
 };
+
+static bool pin_tagged(const PMEMfilepin *pin)
+{
+	return ((uintptr_t)pin & REMOTE_TAG) == REMOTE_TAG;
+}
+
+/* The holder's part of an unpin. */
+static void pin_drop(PMEMfilepool *pfp, struct pmemfile_pin *pin)
+{
+	struct vinode *v = pin->v;
+	vinode_wrlock(v);
+	v->pins--;
+	vinode_unlock(v);
+	vinode_put(pfp, v);
+	free(pin);
+}
+
+/* An entry of the segment for pin, owned by this process; 0 if full. */
+static uint32_t pin_register(PMEMfilepool *pfp, struct pmemfile_pin *pin)
+{
+	struct share_seg *s = pfp->share;
+	int me = share_proc(pfp);
+	if (me < 0)
+		return 0;
+	for (uint32_t i = 1; i < SHARE_PINS; ++i) {
+		int32_t none = 0;
+		if (atomic_load(&s->pin[i].proc) != 0 ||
+		    !atomic_compare_exchange_strong(&s->pin[i].proc, &none,
+						    me + 1))
+			continue;
+		s->pin[i].ino = pin->v->off;
+		atomic_store(&s->pin[i].pin, (uint64_t)(uintptr_t)pin);
+		return i;
+	}
+	return 0;
+}
+
+int pin_release_id(PMEMfilepool *pfp, int proc, uint32_t id)
+{
+	struct share_seg *s = pfp->share;
+	if (!s || id == 0 || id >= SHARE_PINS || proc < 0 ||
+	    atomic_load(&s->pin[id].proc) != proc + 1)
+		return -EINVAL;
+	struct pmemfile_pin *pin =
+	    (void *)(uintptr_t)atomic_exchange(&s->pin[id].pin, 0);
+	if (pin)
+		pin_drop(pfp, pin);
+	atomic_store(&s->pin[id].proc, 0);
+	return 0;
+}
+
+void pins_release_proc(PMEMfilepool *pfp, int proc)
+{
+	for (uint32_t i = 1; pfp->share && i < SHARE_PINS; ++i)
+		if (atomic_load(&pfp->share->pin[i].proc) == proc + 1)
+			(void)pin_release_id(pfp, proc, i);
+}
+
+int64_t pin_give(PMEMfilepool *pfp, PMEMfilepin *pin, int proc)
+{
+	if (!pin->id) {
+		pin_drop(pfp, pin);
+		return -ENOMEM;
+	}
+	atomic_store(&pfp->share->pin[pin->id].proc, proc + 1);
+	return pin->id;
+}
+
+void pins_leave(PMEMfilepool *pfp)
+{
+	for (uint32_t i = 1; pfp->share && i < SHARE_PINS; ++i)
+		atomic_store(&pfp->share->pin[i].pin, 0);
+}
+
+void pins_remake(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	for (uint32_t i = 1; s && i < SHARE_PINS; ++i) {
+		if (!atomic_load(&s->pin[i].proc))
+			continue;
+		/* a dead process's pin (its maps are gone) goes */
+		if (!share_pin_alive(s, i)) {
+			atomic_store(&s->pin[i].pin, 0);
+			atomic_store(&s->pin[i].proc, 0);
+			continue;
+		}
+		struct pmemfile_pin *pin = malloc(sizeof(*pin));
+		struct vinode *v = pin ? vinode_get(pfp, s->pin[i].ino) : NULL;
+		if (!v) {
+			/* its owner's unpin frees the entry */
+			free(pin);
+			atomic_store(&s->pin[i].pin, 0);
+			continue;
+		}
+		vinode_wrlock(v);
+		v->pins++;
+		vinode_unlock(v);
+		pin->v = v;
+		pin->id = i;
+		atomic_store(&s->pin[i].pin, (uint64_t)(uintptr_t)pin);
+	}
+}
 
 /* Under a lock: the pool offset of each page of [off, off + n pages). */
 static void pin_offsets(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
@@ -102,21 +211,38 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 		return NULL;
 	}
 	pin->v = vinode_ref(pfp, v);
+	pin->id = 0;
+	if (pfp->share) {
+		pin->id = pin_register(pfp, pin);
+		if (!pin->id) {
+			pin_drop(pfp, pin);
+			pf_ret(-ENOMEM);
+			return NULL;
+		}
+	}
 	return pin;
 }
 
 void pmemfile_unpin_pages(PMEMfilepool *pfp, PMEMfilepin *pin)
 {
-	if (pf_remote(pfp)) {
-		remote_unpin(pfp, pin);
-		return;
-	}
 	if (!pfp || !pin)
 		return;
-	struct vinode *v = pin->v;
-	vinode_wrlock(v);
-	v->pins--;
-	vinode_unlock(v);
-	vinode_put(pfp, v);
-	free(pin);
+	uint32_t id = pin_tagged(pin) ? (uint32_t)(uintptr_t)pin : 0;
+	if (!pin_tagged(pin)) {
+		id = pin->id;
+		bool mine = !pf_remote(pfp) &&
+			    (!id || atomic_load(&pfp->share->pin[id].pin) ==
+					(uint64_t)(uintptr_t)pin);
+		if (mine && !id) {
+			pin_drop(pfp, pin);
+			return;
+		}
+		/* made while this process held the pool before: its entry */
+		if (!mine)
+			free(pin);
+	}
+	if (pf_remote(pfp))
+		remote_unpin(pfp, id);
+	else
+		(void)pin_release_id(pfp, share_proc(pfp), id);
 }

@@ -346,7 +346,13 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		errno = -r;
 		return NULL;
 	}
-	return pfp;
+	/*
+	 * Opened again as any process opens a pool (its segment, the holder's
+	 * keeper), so that other processes may use it while the creator has
+	 * it: they got EAGAIN.
+	 */
+	pmemfile_pool_close(pfp);
+	return pmemfile_pool_open(pathname);
 }
 
 PMEMfilepool *pmemfile_mkfs(const char *pathname, size_t poolsize,
@@ -484,6 +490,8 @@ int pool_take_over(PMEMfilepool *pfp)
 	memcpy(pfp, np, sizeof(*pfp));
 	free(np);
 	pfp->local_pid = share_self();
+	pins_remake(pfp);
+	keeper_locks_remake(pfp);
 	if (strcmp(pfp->ccwd, "/") != 0)
 		(void)pmemfile_chdir(pfp, pfp->ccwd);
 	keeper_start(pfp);

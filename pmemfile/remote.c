@@ -1031,16 +1031,21 @@ PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
 	if (r == -1)
 		return NULL;
 	rc_out(&rc, pool_offsets, length / 4096 * sizeof(uint64_t));
-	return (PMEMfilepin *)(uintptr_t)r;
+	/* the index of the pin's entry in the segment, tagged */
+	return (PMEMfilepin *)(uintptr_t)(REMOTE_TAG | (uint64_t)r);
 }
 
-void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin)
+void remote_unpin(PMEMfilepool *pfp, uint32_t id)
 {
 	struct rcall rc;
 	int64_t r = rc_begin(&rc, pfp, OP_UNPIN);
-	if (r < 0 || r == RC_LOCAL)
+	if (r == RC_LOCAL) {
+		(void)pin_release_id(pfp, share_proc(pfp), id);
 		return;
-	rc.c->arg[0] = (int64_t)(uintptr_t)pin;
+	}
+	if (r < 0)
+		return;
+	rc.c->arg[0] = id;
 	RC_CALL(&rc, r);
 }
 

@@ -35,16 +35,20 @@ static inline bool remote_handle(const PMEMfile *f)
 /*
  * At the top of an entry point: a call of a client is sent to the holder;
  * call returns 1 when this process became the holder meanwhile, and the
- * entry point then goes on here.
+ * entry point then goes on here, unless cond still holds: a handle of
+ * another process's description (a client's id) is served by this
+ * process's keeper now, as the next call's would be (run here, it failed
+ * with EIO).
  */
 #define REMOTE_OR_LOCAL(pfp, call) ROUTE_OR_LOCAL(pf_remote(pfp), call)
-#define ROUTE_OR_LOCAL(cond, call)                \
-	do {                                      \
-		if (cond) {                       \
-			int remote_r_ = (call);   \
-			if (remote_r_ != 1)       \
-				return remote_r_; \
-		}                                 \
+#define ROUTE_OR_LOCAL(cond, call)                                   \
+	do {                                                         \
+		for (int remote_try_ = 0; remote_try_ < 2 && (cond); \
+		     ++remote_try_) {                                \
+			int remote_r_ = (call);                      \
+			if (remote_r_ != 1)                          \
+				return remote_r_;                    \
+		}                                                    \
 	} while (0)
 
 /*
@@ -93,7 +97,7 @@ int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path);
 char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size);
 PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
 			size_t length, uint64_t *pool_offsets);
-void remote_unpin(PMEMfilepool *pfp, PMEMfilepin *pin);
+void remote_unpin(PMEMfilepool *pfp, uint32_t id);
 
 /* The keeper (keeper.c). */
 void keeper_start(PMEMfilepool *pfp);
@@ -105,6 +109,8 @@ void keeper_stop(PMEMfilepool *pfp);
  * to make again. Whether there were any.
  */
 bool keeper_handover(PMEMfilepool *pfp, bool exec);
+/* At the take-over: the locks the holder that left kept for the others. */
+void keeper_locks_remake(PMEMfilepool *pfp);
 
 /*
  * Whether a call on handle f goes through a channel: a client's calls, and

@@ -353,7 +353,20 @@ bool share_inode_kept(struct share_seg *s, uint64_t off)
 		if (atomic_load(&s->desc[i].detached) &&
 		    s->desc[i].ino == off && atomic_load(&s->desc[i].procs))
 			return true;
+	for (uint32_t i = 1; s && i < SHARE_PINS; ++i)
+		if (s->pin[i].ino == off && share_pin_alive(s, i))
+			return true;
 	return false;
+}
+
+bool share_pin_alive(struct share_seg *s, uint32_t i)
+{
+	int32_t owner = atomic_load(&s->pin[i].proc);
+	if (owner <= 0 || owner > SHARE_PROCS)
+		return false;
+	struct share_proc *sp = &s->proc[owner - 1];
+	pid_t pid = atomic_load(&sp->pid);
+	return pid && share_same_alive(pid, atomic_load(&sp->start));
 }
 
 void share_locks_changed(PMEMfilepool *pfp)

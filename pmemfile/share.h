@@ -19,7 +19,12 @@
  *  - a slot per process with a bit per description it refers to, so that
  *    the references of a process that died can be dropped;
  *  - a counter bumped when a lock is released, that blocked lockers in
- *    other processes wait on.
+ *    other processes wait on;
+ *  - the locks a holder that left kept for the others;
+ *  - the pins of every process (pmemfile_pin_pages): a client refers to
+ *    one by its index, never by an address in the holder, and a pin
+ *    outlives the holder that made it (the next one makes it again), so
+ *    that pages another process maps stay where they are.
  *
  * A holder that exits or execs while other processes refer to its
  * descriptions leaves them in the segment (inode, offset, flags) and lets
@@ -40,12 +45,14 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 2
+#define SHARE_VERSION 3
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
 #define SHARE_PROCS 1024
 #define SHARE_GROUPS 64
+#define SHARE_PINS 1024
+#define SHARE_LOCKS 1024
 
 /* The identity a call runs under (the caller's, not the keeper's). */
 struct share_cred {
@@ -152,6 +159,30 @@ struct share_refs {
 	_Atomic uint64_t bits[SHARE_DESCS / 64];
 };
 
+struct share_pin {
+	_Atomic int32_t proc; /* the owner's process slot + 1; 0: free */
+	uint32_t pad;
+	_Atomic uint64_t pin; /* the holder's struct pmemfile_pin *, or 0 */
+	uint64_t ino;	      /* the pinned inode's offset */
+};
+
+/*
+ * A lock a holder that left kept for the others (keeper_handover): the
+ * next holder makes it again at the take-over (keeper_locks_remake).
+ */
+enum share_lock_kind { LOCK_POSIX = 1, LOCK_OFD, LOCK_FLOCK };
+
+struct share_lock {
+	uint16_t kind; /* enum share_lock_kind */
+	int16_t type;  /* F_RDLCK or F_WRLCK; LOCK_SH or LOCK_EX */
+	int32_t pid;   /* a POSIX lock's owner */
+	uint32_t desc; /* an OFD lock's or a flock's description */
+	uint32_t pad;
+	uint64_t ino;	/* the locked inode's offset */
+	uint64_t start; /* of a record lock, end inclusive */
+	uint64_t end;
+};
+
 struct share_seg {
 	uint64_t magic;
 	uint32_t version;
@@ -172,6 +203,10 @@ struct share_seg {
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];
+	struct share_pin pin[SHARE_PINS];
+	uint32_t nlocks; /* left by the holder that left */
+	uint32_t pad2;
+	struct share_lock locks[SHARE_LOCKS];
 	struct share_chan chan[SHARE_CHANNELS];
 };
 
@@ -210,8 +245,22 @@ void share_ref(struct share_seg *s, int p, uint32_t d);
  */
 bool share_unref(struct share_seg *s, int p, uint32_t d);
 
-/* Whether a detached description refers to inode off (orphan reclaim). */
+/* Whether pin entry i is in use by a live process. */
+bool share_pin_alive(struct share_seg *s, uint32_t i);
+/* Whether a detached description or a pin refers to inode off. */
 bool share_inode_kept(struct share_seg *s, uint64_t off);
+
+/*
+ * Pins in the segment (map.c). Process slot proc unpins entry id (0, or
+ * -EINVAL if it is not its own); all of proc's; hands pin, made for a
+ * client's call, to slot proc (its index, or -ENOMEM); the holder leaves
+ * (the next one makes them again: pins_remake, at the take-over).
+ */
+int pin_release_id(PMEMfilepool *pfp, int proc, uint32_t id);
+void pins_release_proc(PMEMfilepool *pfp, int proc);
+int64_t pin_give(PMEMfilepool *pfp, PMEMfilepin *pin, int proc);
+void pins_leave(PMEMfilepool *pfp);
+void pins_remake(PMEMfilepool *pfp);
 
 /* A lock was released: wake the blocked lockers of other processes. */
 void share_locks_changed(PMEMfilepool *pfp);

@@ -711,6 +711,26 @@ static long read_user(char *out, uintptr_t at, size_t n)
 	return got;
 }
 
+int user_copy_in(void *out, const void *user, size_t n)
+{
+	size_t have = 0;
+	while (have < n) {
+		uintptr_t at = (uintptr_t)user + have;
+		size_t piece = 4096 - at % 4096;
+		if (piece > n - have)
+			piece = n - have;
+		long got = read_user((char *)out + have, at, piece);
+		if (got == -ENOSYS) {
+			memcpy((char *)out + have, (const void *)at, n - have);
+			return 0;
+		}
+		if (got <= 0)
+			return -EFAULT;
+		have += (size_t)got;
+	}
+	return 0;
+}
+
 int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX])
 {
 	if (user == NULL)

@@ -74,6 +74,8 @@ struct path_res {
  * PMEMFILE_PATH_MAX bytes.
  */
 int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX]);
+/* n bytes of the caller's memory at user: 0 or -EFAULT (never a fault). */
+int user_copy_in(void *out, const void *user, size_t n);
 
 /*
  * Memory may have been unmapped or made unreadable (munmap, mremap, a

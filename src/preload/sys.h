@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include "fd_table.h"
@@ -82,6 +83,16 @@ long fd_pass_sendmsg(int sock, const struct msghdr *msg, int flags);
 /* After recvmsg: tokens received become pool descriptors. */
 void fd_pass_received(struct msghdr *msg, int flags);
 SYS_HANDLER(recvmsg);
+SYS_HANDLER(sendto);
+
+struct sockaddr_un;
+/*
+ * The runtime address of the socket an AF_UNIX address of the caller's
+ * names in a mount (sys_special.c): 0, PRELOAD_PASS when it names none
+ * there, or -errno.
+ */
+long sock_peer(const void *addr, socklen_t len, struct sockaddr_un *out);
+SYS_HANDLER(recvmmsg);
 
 /* sys_special.c: FIFOs and Unix sockets named in a mount */
 SYS_HANDLER(bind);

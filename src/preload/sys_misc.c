@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -158,22 +159,32 @@ static bool msg_passes_pool_fd(const struct msghdr *msg)
 
 /*
  * sendmsg: a pool descriptor goes as a token that the receiver turns back
- * into the same open file description (fd_pass.c). sendmmsg of one is
- * refused: it would arrive as its placeholder, which reads as nothing of
- * the file.
+ * into the same open file description (fd_pass.c); recvmsg turns tokens
+ * back.
  */
-static long refuse_pool_fd_passing(void)
-{
-	return preload_not_supported("passing a pool descriptor with "
-				     "sendmmsg (SCM_RIGHTS)");
-}
-
 SYS_HANDLER(sendmsg)
 {
-	if (!fd_table_used || !msg_passes_pool_fd((const struct msghdr *)a[1]))
+	const struct msghdr *msg = (const struct msghdr *)a[1];
+	struct msghdr copy;
+	struct sockaddr_un to;
+	/* a datagram to a socket named in a mount: to its runtime name */
+	if (mount_count > 0 && msg != NULL) {
+		if (user_copy_in(&copy, msg, sizeof(copy)))
+			return -EFAULT;
+		long r = sock_peer(copy.msg_name, copy.msg_namelen, &to);
+		if (r != PRELOAD_PASS) {
+			if (r)
+				return r;
+			copy.msg_name = &to;
+			copy.msg_namelen = sizeof(to);
+			msg = &copy;
+		}
+	}
+	if (fd_table_used && msg_passes_pool_fd(msg))
+		return fd_pass_sendmsg((int)a[0], msg, (int)a[2]);
+	if (msg == (const struct msghdr *)a[1])
 		return PRELOAD_PASS;
-	return fd_pass_sendmsg((int)a[0], (const struct msghdr *)a[1],
-			       (int)a[2]);
+	return syscall_no_intercept(SYS_sendmsg, a[0], msg, a[2]);
 }
 
 SYS_HANDLER(recvmsg)
@@ -184,14 +195,44 @@ SYS_HANDLER(recvmsg)
 	return ret;
 }
 
+/*
+ * sendmmsg with a pool descriptor in a message: each message is sent by
+ * itself as sendmsg sends it, and the count sent is returned as the
+ * kernel's sendmmsg does (the first failure ends it; it is the result
+ * only when no message went).
+ */
 SYS_HANDLER(sendmmsg)
 {
-	const struct mmsghdr *v = (const struct mmsghdr *)a[1];
+	struct mmsghdr *v = (struct mmsghdr *)a[1];
+	unsigned n = (unsigned)a[2] < UIO_MAXIOV ? (unsigned)a[2] : UIO_MAXIOV;
+	bool any = false;
 
 	if (!fd_table_used || v == NULL)
 		return PRELOAD_PASS;
-	for (unsigned i = 0; i < (unsigned)a[2] && i < UIO_MAXIOV; i++)
-		if (msg_passes_pool_fd(&v[i].msg_hdr))
-			return refuse_pool_fd_passing();
-	return PRELOAD_PASS;
+	for (unsigned i = 0; i < n && !any; i++)
+		any = msg_passes_pool_fd(&v[i].msg_hdr);
+	if (!any)
+		return PRELOAD_PASS;
+	for (unsigned i = 0; i < n; i++) {
+		long r =
+		    msg_passes_pool_fd(&v[i].msg_hdr)
+			? fd_pass_sendmsg((int)a[0], &v[i].msg_hdr, (int)a[3])
+			: syscall_no_intercept(SYS_sendmsg, a[0], &v[i].msg_hdr,
+					       a[3]);
+		if (r < 0)
+			return i > 0 ? (long)i : r;
+		v[i].msg_len = (unsigned)r;
+	}
+	return n;
+}
+
+/* recvmmsg: the tokens of each message received turned back. */
+SYS_HANDLER(recvmmsg)
+{
+	long ret =
+	    syscall_no_intercept(SYS_recvmmsg, a[0], a[1], a[2], a[3], a[4]);
+	struct mmsghdr *v = (struct mmsghdr *)a[1];
+	for (long i = 0; i < ret; i++)
+		fd_pass_received(&v[i].msg_hdr, (int)a[3]);
+	return ret;
 }

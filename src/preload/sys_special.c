@@ -86,21 +86,27 @@ long special_open(struct path_res *r, long flags)
 	    0);
 }
 
-/* The path of a sockaddr_un (not abstract), or NULL. */
-static const char *sun_path_of(const long a[6], char *buf, size_t size)
+/*
+ * The path of the caller's sockaddr_un (not abstract) in buf: 1, 0 when
+ * it is none (or no mount could hold it), -EFAULT.
+ */
+static int sun_path_of(const void *addr, socklen_t len, char *buf, size_t size)
 {
-	const struct sockaddr_un *sa = (const struct sockaddr_un *)a[1];
-	socklen_t len = (socklen_t)a[2];
-	if (sa == NULL || len <= offsetof(struct sockaddr_un, sun_path) ||
-	    len > sizeof(*sa) || sa->sun_family != AF_UNIX ||
-	    sa->sun_path[0] == '\0')
-		return NULL;
+	struct sockaddr_un sa;
+	if (addr == NULL || mount_count == 0 ||
+	    len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sa))
+		return 0;
+	int r = user_copy_in(&sa, addr, len);
+	if (r)
+		return r;
+	if (sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
+		return 0;
 	size_t n = len - offsetof(struct sockaddr_un, sun_path);
 	if (n >= size)
-		return NULL;
-	memcpy(buf, sa->sun_path, n);
+		return 0;
+	memcpy(buf, sa.sun_path, n);
 	buf[n] = '\0';
-	return buf;
+	return 1;
 }
 
 /* The call again, with the runtime path of the pool's socket ino. */
@@ -118,8 +124,10 @@ static long sock_call(long nr, const long a[6], struct preload_mount *m,
 static int sock_route(const long a[6], int flags, struct path_res *r)
 {
 	char name[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
-	if (sun_path_of(a, name, sizeof(name)) == NULL)
-		return PATH_ORIGINAL;
+	int named = sun_path_of((const void *)a[1], (socklen_t)a[2], name,
+				sizeof(name));
+	if (named <= 0)
+		return named < 0 ? named : PATH_ORIGINAL;
 	return path_resolve(AT_FDCWD, name, flags, r);
 }
 
@@ -153,10 +161,18 @@ SYS_HANDLER(bind)
 	return ret;
 }
 
-SYS_HANDLER(connect)
+/*
+ * The runtime address of the socket an AF_UNIX address names in a mount,
+ * for connect and sendto: 0, PRELOAD_PASS (not in a mount) or -errno.
+ */
+long sock_peer(const void *addr, socklen_t len, struct sockaddr_un *out)
 {
+	char name[sizeof(out->sun_path) + 1];
 	struct path_res r;
-	int kind = sock_route(a, PATH_FOLLOW, &r);
+	int named = sun_path_of(addr, len, name, sizeof(name));
+	if (named <= 0)
+		return named < 0 ? named : PRELOAD_PASS;
+	int kind = path_resolve(AT_FDCWD, name, PATH_FOLLOW, &r);
 	if (kind != PATH_POOL)
 		return kind < 0 ? kind : PRELOAD_PASS;
 	long ret = 0;
@@ -168,9 +184,34 @@ SYS_HANDLER(connect)
 	else if (pmemfile_faccessat(r.pfp, PMEMFILE_AT_CWD, r.path, W_OK,
 				    AT_EACCESS))
 		ret = -errno;
-	if (ret == 0)
-		ret = sock_call(SYS_connect, a, r.mnt,
-				(unsigned long long)st.st_ino);
+	if (ret == 0) {
+		memset(out, 0, sizeof(*out));
+		out->sun_family = AF_UNIX;
+		ret = special_path(r.mnt, (unsigned long long)st.st_ino,
+				   out->sun_path, sizeof(out->sun_path));
+	}
 	path_done(&r);
 	return ret;
+}
+
+SYS_HANDLER(connect)
+{
+	struct sockaddr_un sa;
+	long ret = sock_peer((const void *)a[1], (socklen_t)a[2], &sa);
+	if (ret)
+		return ret;
+	return syscall_no_intercept(SYS_connect, a[0], &sa, sizeof(sa));
+}
+
+/* A datagram to a socket named in a mount goes to its runtime name. */
+SYS_HANDLER(sendto)
+{
+	struct sockaddr_un sa;
+	if (a[4] == 0)
+		return PRELOAD_PASS;
+	long ret = sock_peer((const void *)a[4], (socklen_t)a[5], &sa);
+	if (ret)
+		return ret;
+	return syscall_no_intercept(SYS_sendto, a[0], a[1], a[2], a[3], &sa,
+				    sizeof(sa));
 }

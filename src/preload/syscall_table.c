@@ -132,9 +132,11 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
     E(name_to_handle_at, name_to_handle_at, P(1)),
     E(bind, bind, 0),
     E(connect, connect, 0),
+    E(sendto, sendto, 0),
     E(sendmsg, sendmsg, 0),
     E(recvmsg, recvmsg, 0),
     E(sendmmsg, sendmmsg, 0),
+    E(recvmmsg, recvmmsg, 0),
 
     E(execve, execve, P(0)),
     E(execveat, execveat, P(1)),

@@ -71,10 +71,23 @@ else:
     else:
         sys.exit(1)
 if what != "flip":
+    # the checksum as intercept/plan_cache.c computes it
+    M = 0xffffffffffffffff
+    P = 0x9e3779b97f4a7c15
     struct.pack_into("<Q", data, 32, 0)
-    h = 0xcbf29ce484222325
-    for b in data:
-        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    lane = [0x243f6a8885a308d3, 0x13198a2e03707344,
+            0xa4093822299f31d0, 0x082efa98ec4e6c89]
+    h, i = len(data), 0
+    while i + 8 <= len(data):
+        k = (i // 8) % 4
+        lane[k] = ((lane[k] ^ struct.unpack_from("<Q", data, i)[0]) * P) & M
+        lane[k] ^= lane[k] >> 29
+        i += 8
+    for b in data[i:]:
+        h = ((h ^ b) * P) & M
+    for v in lane:
+        h = ((h ^ v) * P) & M
+        h ^= h >> 32
     struct.pack_into("<Q", data, 32, h)
 open(path, "wb").write(data)
 PY

@@ -18,6 +18,12 @@ $(B)/tests/preload/shim_paths: $(B)/tests/preload/shim_paths.o
 	$(CC) $(LDFLAGS) -o $@ $^
 LINT_SOURCES += tests/preload/shim_paths.c
 
+# mmsg: descriptors passed with sendmmsg and recvmmsg, for shim_mmsg.
+TEST_PROGRAMS += $(B)/tests/preload/mmsg
+$(B)/tests/preload/mmsg: $(B)/tests/preload/mmsg.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/mmsg.c
+
 # secure_create: linked with the shim, for shim_secure.
 TEST_PROGRAMS += $(B)/tests/preload/secure_create
 $(B)/tests/preload/secure_create: $(B)/tests/preload/secure_create.o \
@@ -32,5 +38,5 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_prefix shim_ls shim_env shim_exec shim_execpool shim_special shim_log shim_cred shim_setuid \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
-	shim_longpath shim_secure shim_nocaps
+	shim_longpath shim_secure shim_nocaps shim_mmsg
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))

@@ -2,7 +2,8 @@
 # shim_special: FIFOs and Unix sockets named in a mount: mkfifo and an open
 # from two processes pass data, stat shows the type; bind, connect from
 # another process, a second bind (EADDRINUSE), connect after unlink
-# (ENOENT), connect to a file that is no socket (ECONNREFUSED), and a
+# (ENOENT), connect to a file that is no socket (ECONNREFUSED), datagrams
+# sent to a name in the mount with sendto and sendmsg, and a
 # descriptor passed to another process with SCM_RIGHTS (one open file
 # description: the offset is shared), as in a kernel directory.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
@@ -40,6 +41,19 @@ try:
     socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(p)
 except OSError as e:
     print("connect after unlink errno", e.errno)
+# datagrams to a name in the directory: sendto, sendmsg with an address
+r = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+r.bind(os.path.join(d, "dsock"))
+w = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+w.sendto(b"by sendto", os.path.join(d, "dsock"))
+w.sendmsg([b"by sendmsg"], [], 0, os.path.join(d, "dsock"))
+print("datagrams", r.recv(100).decode(), "and", r.recv(100).decode())
+try:
+    w.sendto(b"x", os.path.join(d, "plain"))
+except OSError as e:
+    print("sendto a file that is no socket errno", e.errno)
+r.close()
+os.unlink(os.path.join(d, "dsock"))
 # a descriptor of a file in the directory, passed to another process
 a, b = socket.socketpair()
 f = os.open(os.path.join(d, "passed"), os.O_CREAT | os.O_RDWR, 0o644)

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * multi_lockmove -- the locks of a process that is not the holder outlive
+ * the holder: a POSIX record lock, an OFD lock and a flock taken by a
+ * client stand after the holder closed the pool, as the kernel's would (a
+ * third process is refused each, and F_GETLK names the client), and go
+ * when the client releases them (the third process then takes each).
+ *
+ * Three processes: the first creates the pool and holds it, and starts
+ * the other two with fork and exec (a fork child of a holder cannot open
+ * the pool through the C API; the third is started after the first closed
+ * the pool, so that it refers to none of the client's descriptions): the
+ * second (the client) locks and waits; the third tries the locks.
+ */
+#include "tcheck.h"
+
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+
+#define POOL_SIZE (32UL << 20)
+
+static char pool[4096];
+static char *self;
+static pid_t client_pid;
+
+static void say(int fd, char c)
+{
+	T_EQ(write(fd, &c, 1), 1);
+}
+
+static void hear(int fd, char want)
+{
+	char c = 0;
+	T_EQ(read(fd, &c, 1), 1);
+	T_EQ(c, want);
+}
+
+/* Starts this program as role, its fd 10 reading from *to, 11 to *from. */
+static pid_t start(const char *role, int *to, int *from)
+{
+	int down[2], up[2];
+	T_EQ(pipe(down), 0);
+	T_EQ(pipe(up), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		if (dup2(down[0], 10) < 0 || dup2(up[1], 11) < 0)
+			_exit(2);
+		char pid[16];
+		snprintf(pid, sizeof(pid), "%d", (int)client_pid);
+		execl("/proc/self/exe", self, role, pool, pid, NULL);
+		_exit(3);
+	}
+	close(down[0]);
+	close(up[1]);
+	*to = down[1];
+	*from = up[0];
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	T_ASSERT(WIFEXITED(status));
+	T_EQ(WEXITSTATUS(status), 0);
+}
+
+static struct flock range(short type, off_t start, off_t len)
+{
+	struct flock fl = {.l_type = type,
+			   .l_whence = SEEK_SET,
+			   .l_start = start,
+			   .l_len = len};
+	return fl;
+}
+
+static void third(void)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *f = pmemfile_open(pfp, "/f", PMEMFILE_O_RDWR);
+	T_ASSERT(f != NULL);
+	struct flock fl = range(F_WRLCK, 0, 10);
+	T_ERRNO(pmemfile_fcntl(pfp, f, F_SETLK, &fl), EAGAIN);
+	fl = range(F_WRLCK, 5, 1);
+	T_EQ(pmemfile_fcntl(pfp, f, F_GETLK, &fl), 0);
+	T_EQ(fl.l_type, F_WRLCK);
+	T_EQ(fl.l_start, 0);
+	T_EQ(fl.l_len, 10);
+	T_EQ(fl.l_pid, client_pid);
+	fl = range(F_WRLCK, 25, 1);
+	T_ERRNO(pmemfile_fcntl(pfp, f, F_OFD_SETLK, &fl), EAGAIN);
+	T_ERRNO(pmemfile_flock(pfp, f, LOCK_EX | LOCK_NB), EWOULDBLOCK);
+	fl = range(F_WRLCK, 40, 10);
+	T_EQ(pmemfile_fcntl(pfp, f, F_SETLK, &fl), 0);
+	say(11, 't');
+	/* the client let its locks go */
+	hear(10, 'u');
+	fl = range(F_WRLCK, 0, 10);
+	T_EQ(pmemfile_fcntl(pfp, f, F_SETLK, &fl), 0);
+	fl = range(F_WRLCK, 25, 1);
+	T_EQ(pmemfile_fcntl(pfp, f, F_OFD_SETLK, &fl), 0);
+	T_EQ(pmemfile_flock(pfp, f, LOCK_EX | LOCK_NB), 0);
+	pmemfile_close(pfp, f);
+	pmemfile_pool_close(pfp);
+}
+
+static void client(void)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *a = pmemfile_open(pfp, "/f", PMEMFILE_O_RDWR);
+	PMEMfile *b = pmemfile_open(pfp, "/f", PMEMFILE_O_RDWR);
+	T_ASSERT(a != NULL && b != NULL);
+	struct flock fl = range(F_WRLCK, 0, 10);
+	T_EQ(pmemfile_fcntl(pfp, a, F_SETLK, &fl), 0);
+	fl = range(F_RDLCK, 20, 10);
+	T_EQ(pmemfile_fcntl(pfp, b, F_OFD_SETLK, &fl), 0);
+	T_EQ(pmemfile_flock(pfp, b, LOCK_EX), 0);
+	say(11, 'l');
+	/* the holder closed the pool, the third process tried the locks */
+	hear(10, 'c');
+	fl = range(F_UNLCK, 0, 0);
+	T_EQ(pmemfile_fcntl(pfp, a, F_SETLK, &fl), 0);
+	pmemfile_close(pfp, b);
+	say(11, 'd');
+	hear(10, 'e');
+	pmemfile_close(pfp, a);
+	pmemfile_pool_close(pfp);
+}
+
+int main(int argc, char *argv[])
+{
+	t_force_pmem(argv);
+	self = argv[0];
+	if (argc == 4) {
+		snprintf(pool, sizeof(pool), "%s", argv[2]);
+		client_pid = atoi(argv[3]);
+		if (strcmp(argv[1], "client") == 0)
+			client();
+		else
+			third();
+		return 0;
+	}
+	t_pool_path(pool, sizeof(pool));
+	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/f", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_write(pfp, f, "0123456789", 10), 10);
+	pmemfile_close(pfp, f);
+	int to, from, tto, tfrom;
+	client_pid = start("client", &to, &from);
+	hear(from, 'l');
+	pmemfile_pool_close(pfp);
+	pid_t tpid = start("third", &tto, &tfrom);
+	hear(tfrom, 't');
+	say(to, 'c');
+	hear(from, 'd');
+	say(tto, 'u');
+	reap(tpid);
+	say(to, 'e');
+	reap(client_pid);
+	unlink(pool);
+	printf("multi_lockmove: ok\n");
+	return 0;
+}
