@@ -172,9 +172,12 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		goto end;
 	}
 	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-	/* "name/" (the root aside, which the O_EXCL check below refuses
-	 * first) cannot be created: EISDIR, as the kernel says */
-	if ((flags & O_CREAT) && w.trailing_slash && !w.last_root) {
+	/* "name/" (the root, "./" and "../" aside, which name a directory
+	 * that exists: the O_EXCL check below refuses them first) cannot be
+	 * created: EISDIR, as the kernel says */
+	bool dots = w.name[0] == '.' &&
+		    (w.namelen == 1 || (w.namelen == 2 && w.name[1] == '.'));
+	if ((flags & O_CREAT) && w.trailing_slash && !w.last_root && !dots) {
 		r = -EISDIR;
 		goto end;
 	}

@@ -10,10 +10,15 @@
  * sent again; a call it had taken fails with EIO.
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cred.h"
@@ -96,6 +101,71 @@ static int wait_for_keeper(PMEMfilepool *pfp)
 	return -EIO;
 }
 
+/*
+ * A program using the library without the shim starts its keeper
+ * process itself: the program again (/proc/self/exe, which links this
+ * library), with PMEMFILE_KEEPER=pool in its environment, which the
+ * library's constructor (keeper_from_env) serves instead of letting main
+ * run. It is forked twice, so that it is nobody's child to wait for, with
+ * raw clones (the program's fork handlers are not for it) and none of the
+ * caller's descriptors. Not from a set-user-ID program, which would
+ * ignore the variable and run main again.
+ */
+static int spawn_keeper(const char *pool)
+{
+	extern char **environ;
+	char keeper[PMEMFILE_PATH_MAX + 32];
+	char *argv[] = {"pmemfile-keeper", NULL};
+	size_t n = 0;
+
+	if (getauxval(AT_SECURE))
+		return -EIO;
+	for (char **e = environ; e && *e; ++e)
+		n++;
+	char **env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return -ENOMEM;
+	snprintf(keeper, sizeof(keeper), "PMEMFILE_KEEPER=%s", pool);
+	n = 0;
+	env[n++] = keeper;
+	for (char **e = environ; e && *e; ++e)
+		if (strncmp(*e, "PMEMFILE_KEEPER=", 16) != 0)
+			env[n++] = *e;
+	env[n] = NULL;
+	long mid = syscall(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L);
+	if (mid == 0) {
+		if (syscall(SYS_clone, SIGCHLD, 0L, 0L, 0L, 0L) == 0) {
+			setsid();
+			int null = open("/dev/null", O_RDWR);
+			for (int fd = 0; fd < 3 && null >= 0; ++fd)
+				dup2(null, fd);
+			syscall(SYS_close_range, 3, ~0U, 0);
+			execve("/proc/self/exe", argv, env);
+		}
+		syscall(SYS_exit_group, 0);
+	}
+	free(env);
+	if (mid < 0)
+		return -errno;
+	waitpid((pid_t)mid, NULL, __WALL);
+	return 0;
+}
+
+/*
+ * PMEMFILE_KEEPER=pool: this process was started to hold the pool for
+ * other processes (spawn_keeper): it does that before the program's main
+ * and its constructors, and exits when no process uses the pool. Under
+ * the shim, the shim's own start does it.
+ */
+static __attribute__((constructor(101))) void keeper_from_env(void)
+{
+	const char *pool = secure_getenv("PMEMFILE_KEEPER");
+	if (preload_spawn_keeper || !pool || !pool[0])
+		return;
+	pmemfile_pool_keep(pool);
+	_exit(0);
+}
+
 /* remote_ready; with suspect, the holder did not answer: is it alive? */
 static int ready(PMEMfilepool *pfp, bool suspect)
 {
@@ -116,14 +186,13 @@ static int ready(PMEMfilepool *pfp, bool suspect)
 			share_elected(pfp, r);
 			return r ? r : 1;
 		}
-		if (!preload_spawn_keeper) {
-			atomic_store(&s->spawning, 0);
-			pf_set_errormsg("no process holds the pool %s and this "
-					"one cannot",
-					pfp->path);
-			return -EIO;
-		}
-		r = preload_spawn_keeper(pfp->path);
+		r = preload_spawn_keeper ? preload_spawn_keeper(pfp->path)
+					 : spawn_keeper(pfp->path);
+		if (r)
+			pf_set_errormsg(
+			    "no process holds the pool %s, this one "
+			    "cannot, and no keeper process started",
+			    pfp->path);
 		if (r == 0)
 			r = wait_for_keeper(pfp);
 		atomic_store(&s->spawning, 0);

@@ -4,9 +4,10 @@
  *
  * Pools open lazily, on the first use of a path under their mount point, so
  * a process that never touches a mount never pays for its pool. A pool that
- * cannot be opened is reported once and its mount is ignored from then on
- * (the kernel sees those paths), unless PMEMFILE_EXIT_ON_NOT_SUPPORTED=1
- * asks to stop the program.
+ * cannot be opened is reported once, and every call under its mount fails
+ * with EIO from then on: the kernel's directory behind the mount point is
+ * never used instead. PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 stops the program
+ * at the report instead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,7 +95,7 @@ static void mount_add(char *entry)
 {
 	char *colon = strchr(entry, ':');
 
-	if (colon == NULL || colon == entry || colon[1] == '\0') {
+	if (colon == NULL || colon == entry) {
 		mount_complain("PMEMFILE_POOLS: \"%s\" is not mount:pool, "
 			       "ignored",
 			       entry);
@@ -108,8 +109,9 @@ static void mount_add(char *entry)
 		return;
 	}
 	struct preload_mount *m = &mount_table[mount_count];
+	bool no_pool = colon[1] == '\0';
 	m->path = strdup(entry);
-	m->pool_path = mount_absolute(colon + 1);
+	m->pool_path = no_pool ? strdup("") : mount_absolute(colon + 1);
 	if (m->path == NULL || m->pool_path == NULL)
 		return;
 	m->path_len = mount_canonical(m->path);
@@ -129,6 +131,15 @@ static void mount_add(char *entry)
 	m->last_len = strlen(m->last);
 	pthread_mutex_init(&m->open_lock, NULL);
 	mount_count++;
+	if (no_pool) {
+		/* the mount point is known: its paths are not the kernel's */
+		m->failed_file.err = ENOENT;
+		m->failed_reported = 1;
+		atomic_store(&m->failed, 1);
+		mount_complain("PMEMFILE_POOLS: the mount %s names no pool: "
+			       "calls under it fail with EIO",
+			       m->path);
+	}
 }
 
 /*
@@ -176,8 +187,7 @@ struct preload_mount *mount_find_exact(const char *path, size_t len)
 {
 	for (int i = 0; i < mount_count; ++i) {
 		struct preload_mount *m = &mount_table[i];
-		if (m->path_len == len && memcmp(m->path, path, len) == 0 &&
-		    !m->failed)
+		if (m->path_len == len && memcmp(m->path, path, len) == 0)
 			return m;
 	}
 	return NULL;
@@ -188,8 +198,7 @@ struct preload_mount *mount_find_prefix(const char *path)
 	for (int i = 0; i < mount_count; ++i) {
 		struct preload_mount *m = &mount_table[i];
 		if (strncmp(path, m->path, m->path_len) == 0 &&
-		    (path[m->path_len] == '/' || path[m->path_len] == '\0') &&
-		    !m->failed)
+		    (path[m->path_len] == '/' || path[m->path_len] == '\0'))
 			return m;
 	}
 	return NULL;
@@ -214,6 +223,116 @@ bool mount_is_last_component(const char *name, size_t len)
  */
 #define MOUNT_DEV_MAJOR 4094
 
+static time_t mount_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+/* What stat says of the pool file: enough to see that it changed. */
+static void mount_file_id(const char *path, struct mount_file_id *id)
+{
+	struct stat st;
+	long r = syscall_no_intercept(SYS_stat, path, &st);
+
+	memset(id, 0, sizeof(*id));
+	if (r < 0) {
+		id->err = (int)-r;
+		return;
+	}
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->size = st.st_size;
+	id->ctime = st.st_ctim;
+}
+
+static bool mount_file_same(const struct mount_file_id *a,
+			    const struct mount_file_id *b)
+{
+	return a->err == b->err && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && a->ctime.tv_sec == b->ctime.tv_sec &&
+	       a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/*
+ * Whether a pool that could not be opened is to be tried again: only when
+ * its file changed since (made, replaced, written by mkfs.pmemfile, given
+ * other permissions), looked at no more than once a second. An open that
+ * failed may have cost much (libpmemobj loaded, a damaged pool mapped and
+ * checked); the calls under the mount meanwhile fail at once.
+ */
+static bool mount_retry_due(struct preload_mount *m)
+{
+	time_t now = mount_now();
+
+	if (now == m->failed_checked)
+		return false;
+	m->failed_checked = now;
+	struct mount_file_id id;
+	mount_file_id(m->pool_path, &id);
+	return !mount_file_same(&id, &m->failed_file);
+}
+
+/*
+ * Why the pool file cannot be opened, in words: what the file is, when
+ * that says it (missing, a directory, closed to this user), else what the
+ * library found in it.
+ */
+static void mount_failure_reason(const struct preload_mount *m, int err,
+				 char *buf, size_t size)
+{
+	struct stat st;
+	const char *msg = pmemfile_errormsg();
+	long r = syscall_no_intercept(SYS_stat, m->pool_path, &st);
+
+	if (r == 0 && S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (r == 0)
+		r = syscall_no_intercept(SYS_access, m->pool_path, R_OK | W_OK);
+	if (r < 0) {
+		snprintf(buf, size, "%s", strerror((int)-r));
+		return;
+	}
+	if (msg == NULL || *msg == '\0') {
+		snprintf(buf, size, "%s", strerror(err));
+		return;
+	}
+	/* the message names the pool, which the report names already */
+	size_t n = strlen(m->pool_path);
+	if (strncmp(msg, "cannot open pool ", 17) == 0)
+		msg += 17;
+	if (strncmp(msg, m->pool_path, n) == 0 && msg[n] == ':')
+		msg += n + 1 + (msg[n + 1] == ' ');
+	snprintf(buf, size, "%s", msg);
+}
+
+/*
+ * The pool of m could not be opened: it is remembered (see mount_retry_due)
+ * and said once per process, on standard error and in the log; each
+ * attempt is logged.
+ */
+static void mount_failed(struct preload_mount *m, int err)
+{
+	char reason[PMEMFILE_PATH_MAX + 256];
+	char detail[2 * PMEMFILE_PATH_MAX + 512];
+
+	mount_failure_reason(m, err, reason, sizeof(reason));
+	mount_file_id(m->pool_path, &m->failed_file);
+	m->failed_checked = mount_now();
+	atomic_store(&m->failed, 1);
+	snprintf(detail, sizeof(detail),
+		 "%s (%s): calls under its mount %s fail with EIO",
+		 m->pool_path, reason, m->path);
+	if (m->failed_reported) {
+		log_printf("cannot open the pool %s", detail);
+		return;
+	}
+	m->failed_reported = 1;
+	mount_complain("cannot open the pool %s", detail);
+}
+
 static PMEMfilepool *mount_open(struct preload_mount *m, int *err)
 {
 	/*
@@ -237,16 +356,11 @@ static PMEMfilepool *mount_open(struct preload_mount *m, int *err)
 		return NULL;
 	}
 	if (pfp == NULL) {
-		const char *msg = pmemfile_errormsg();
-		char detail[PMEMFILE_PATH_MAX + 256];
-		snprintf(detail, sizeof(detail),
-			 "%s: %s; the mount %s is ignored", m->pool_path,
-			 msg && *msg ? msg : strerror(errno), m->path);
-		m->failed = 1;
-		mount_complain("cannot open the pool %s", detail);
-		*err = -ENOENT;
+		mount_failed(m, errno);
+		*err = -EIO;
 		return NULL;
 	}
+	atomic_store(&m->failed, 0);
 	pmemfile_pool_set_device(
 	    pfp, makedev(MOUNT_DEV_MAJOR, (unsigned)(m - mount_table)));
 	cred_apply(pfp);
@@ -278,14 +392,14 @@ static int pool_acquire_locked(struct preload_mount *m, PMEMfilepool **pfp)
 
 	if (preload_in_vfork) {
 		PMEMfilepool **v = &vfork_pools[m - mount_table];
-		if (*v == NULL && !m->failed)
+		if (*v == NULL && (!m->failed || mount_retry_due(m)))
 			*v = mount_open(m, &ret);
 		*pfp = *v;
-		return *v ? 0 : (ret ? ret : -ENOENT);
+		return *v ? 0 : (ret ? ret : -EIO);
 	}
 	pthread_mutex_lock(&m->open_lock);
-	if (m->failed)
-		ret = -ENOENT;
+	if (m->pfp == NULL && m->failed && !mount_retry_due(m))
+		ret = -EIO;
 	else if (m->pfp == NULL) {
 		PMEMfilepool *p = mount_open(m, &ret);
 		if (p != NULL)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "libpmemfile-posix.h"
 
@@ -27,8 +28,23 @@ struct preload_mount {
 	 * life of the process; NULL until then, or when it failed.
 	 */
 	PMEMfilepool *_Atomic pfp;
+	/*
+	 * The pool could not be opened: calls under the mount fail with EIO
+	 * (never the kernel's directory behind it). The open is tried again
+	 * only when the pool file is not what it was then (failed_file),
+	 * looked at no more than once a second (failed_checked).
+	 */
 	_Atomic int failed;
-	int busy_reported; /* the pool was locked by another process */
+	struct mount_file_id {
+		int err; /* of stat: 0, or the errno */
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec ctime;
+	} failed_file;
+	time_t failed_checked;
+	int failed_reported; /* its message was printed */
+	int busy_reported;   /* the pool was locked by another process */
 	pthread_mutex_t open_lock;
 };
 

@@ -98,7 +98,8 @@ struct walk {
 	 */
 	size_t cwd_len;
 	int links;
-	bool crossed; /* entered or left a pool */
+	bool crossed;	 /* entered or left a pool */
+	bool after_name; /* the last component walked was a name */
 	/*
 	 * A ".." taken lexically in the kernel: right only if the component
 	 * it undid was no symlink, which the kernel, not the walk, knows.
@@ -246,8 +247,13 @@ static long walk_readlink(struct walk *w, char *target, size_t size)
 	if (w->mnt == NULL) {
 		long n = syscall_no_intercept(SYS_readlink, w->buf, target,
 					      size - 1);
-		if (n == -EINVAL)
-			return 0;
+		if (n == -EINVAL) {
+			/* no symlink: a directory, or the end of the walk */
+			struct stat st;
+			n = syscall_no_intercept(SYS_newfstatat, AT_FDCWD,
+						 w->buf, &st, 0);
+			return n < 0 ? n : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+		}
 		if (n >= 0)
 			target[n] = '\0';
 		return n;
@@ -285,6 +291,7 @@ static int walk_follow(struct walk *w, const char *target, char *pend,
 	memcpy(pend, target, tl);
 	pend[tl] = '/';
 	walk_up(w);
+	w->after_name = false;
 	if (target[0] == '/') {
 		if (w->mnt != NULL)
 			walk_leave(w);
@@ -301,9 +308,23 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 	bool dotdot = n == 2 && name[0] == '.' && name[1] == '.';
 	/* PATH_NAME_LAST: the library sees the last "." or ".." */
 	if (last && w->mnt != NULL &&
-	    (w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME)) &&
+	    (w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME | PATH_CREATES)) &&
 	    (dot || (dotdot && w->len > 1)))
 		return walk_push(w, name, n);
+	/*
+	 * "name/." and "name/.." in a kernel path the walk rewrites: the
+	 * kernel would refuse them after a name that is no directory.
+	 */
+	if ((dot || dotdot) && w->after_name && w->mnt == NULL && w->crossed) {
+		struct stat st;
+		long r = syscall_no_intercept(SYS_newfstatat, AT_FDCWD, w->buf,
+					      &st, 0);
+		if (r < 0)
+			return (int)r;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	w->after_name = !dot && !dotdot;
 	if (dot)
 		return 0;
 	if (dotdot) {
@@ -352,8 +373,13 @@ static int walk_path(struct walk *w, const char *path)
 	if (plen >= sizeof(pend))
 		return -ENAMETOOLONG;
 	memcpy(pend, path, plen + 1);
-	/* "dir/" follows a symlink named dir, as the kernel does */
-	if (trailing)
+	/*
+	 * "dir/" follows a symlink named dir, as the kernel does, except as
+	 * the name a call acts on (rename, unlink, mkdir...): "link/" is
+	 * refused there (ENOTDIR, EEXIST) by the library, as by the kernel.
+	 */
+	if (trailing &&
+	    !(w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME | PATH_CREATES)))
 		w->flags |= PATH_FOLLOW;
 
 	size_t i = 0;
@@ -539,9 +565,6 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 			return -EDEADLK;
 		if (m != NULL) {
 			int ret = walk_enter(w, m, w->buf);
-			/* never the kernel's cwd instead: a pool that failed */
-			if (ret == -ENOENT)
-				ret = -EIO;
 			if (ret == 0) {
 				ret = cwd_check(m, w->pfp, w->buf);
 				w->len = strlen(w->buf);
@@ -598,6 +621,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 	w.cwd_len = 0;
 	w.links = 0;
 	w.crossed = false;
+	w.after_name = false;
 	w.kernel_dotdot = false;
 	w.pfp = NULL;
 	int ret = path_start(dirfd, path, &w);
@@ -711,15 +735,14 @@ static long read_user(char *out, uintptr_t at, size_t n)
 	return got;
 }
 
-int user_copy_in(void *out, const void *user, size_t n)
+int path_copy_user(void *out, const void *user, size_t n)
 {
-	size_t have = 0;
-	while (have < n) {
+	for (size_t have = 0; have < n;) {
 		uintptr_t at = (uintptr_t)user + have;
-		size_t piece = 4096 - at % 4096;
-		if (piece > n - have)
-			piece = n - have;
-		long got = read_user((char *)out + have, at, piece);
+		size_t chunk = 4096 - at % 4096;
+		if (chunk > n - have)
+			chunk = n - have;
+		long got = read_user((char *)out + have, at, chunk);
 		if (got == -ENOSYS) {
 			memcpy((char *)out + have, (const void *)at, n - have);
 			return 0;
@@ -777,12 +800,6 @@ int path_resolve(int dirfd, const char *user_path, int flags,
 	if (ret)
 		return ret;
 	ret = path_resolve_once(dirfd, path, flags, res);
-	/* a pool that failed to open is ignored from now on: try again */
-	if (ret == -ENOENT && mount_count > 0)
-		for (int i = 0; i < mount_count; ++i)
-			if (mount_table[i].failed && mount_table[i].pfp == NULL)
-				return path_resolve_once(dirfd, path, flags,
-							 res);
 	if ((flags & PATH_CREATES_NAME) && mount_count > 0 &&
 	    (ret == PATH_ORIGINAL || ret == PATH_KERNEL) &&
 	    path_parent_linked(dirfd, ret == PATH_KERNEL ? res->path : path)) {

@@ -74,8 +74,12 @@ struct path_res {
  * PMEMFILE_PATH_MAX bytes.
  */
 int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX]);
-/* n bytes of the caller's memory at user: 0 or -EFAULT (never a fault). */
-int user_copy_in(void *out, const void *user, size_t n);
+
+/*
+ * Copies n bytes the caller passed (a structure a call points to) into out,
+ * as path_copy_in reads: 0, or -EFAULT where they cannot be read.
+ */
+int path_copy_user(void *out, const void *user, size_t n);
 
 /*
  * Memory may have been unmapped or made unreadable (munmap, mremap, a

@@ -8,6 +8,7 @@
 #define PRELOAD_SYS_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -19,6 +20,23 @@
 /* Linux 6.6; the C library of the build may not name it yet. */
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
+#endif
+/* Linux 6.5 to 6.17: the calls sys_refused.c refuses on pool paths */
+#ifndef SYS_cachestat
+#define SYS_cachestat 451
+#endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#define SYS_getxattrat 464
+#define SYS_listxattrat 465
+#define SYS_removexattrat 466
+#endif
+#ifndef SYS_open_tree_attr
+#define SYS_open_tree_attr 467
+#endif
+#ifndef SYS_file_getattr
+#define SYS_file_getattr 468
+#define SYS_file_setattr 469
 #endif
 
 /*
@@ -83,20 +101,20 @@ long fd_pass_sendmsg(int sock, const struct msghdr *msg, int flags);
 /* After recvmsg: tokens received become pool descriptors. */
 void fd_pass_received(struct msghdr *msg, int flags);
 SYS_HANDLER(recvmsg);
-SYS_HANDLER(sendto);
-
-struct sockaddr_un;
-/*
- * The runtime address of the socket an AF_UNIX address of the caller's
- * names in a mount (sys_special.c): 0, PRELOAD_PASS when it names none
- * there, or -errno.
- */
-long sock_peer(const void *addr, socklen_t len, struct sockaddr_un *out);
 SYS_HANDLER(recvmmsg);
 
 /* sys_special.c: FIFOs and Unix sockets named in a mount */
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);
+SYS_HANDLER(sendto);
+struct sockaddr_un;
+/*
+ * The socket address at user (len bytes) when the kernel must get another
+ * one: 1 and out filled (the runtime path of a socket named in a pool, or
+ * the absolute path of one reached from a cwd in a mount), 0 when the
+ * caller's is right, or -errno.
+ */
+long sock_name_route(const void *user, unsigned len, struct sockaddr_un *out);
 struct path_res;
 /* An open of a pool name that libpmemfile-posix cannot open (ENXIO). */
 long special_open(struct path_res *r, long flags);
@@ -209,13 +227,47 @@ SYS_HANDLER(ioctl);
 SYS_HANDLER(epoll_ctl);
 SYS_HANDLER(flock);
 SYS_HANDLER(fd_unsupported);
-SYS_HANDLER(path_unsupported);
-SYS_HANDLER(inotify_add_watch);
-SYS_HANDLER(name_to_handle_at);
 SYS_HANDLER(sendmsg);
 SYS_HANDLER(sendmmsg);
 
 /* sys_misc.c: a wait is where idle pools are released (preload.c) */
+
+/* sys_refused.c: calls a pool cannot serve, refused on its paths */
+SYS_HANDLER(chroot);
+SYS_HANDLER(acct);
+SYS_HANDLER(swapon);
+SYS_HANDLER(swapoff);
+SYS_HANDLER(uselib);
+SYS_HANDLER(open_tree);
+SYS_HANDLER(open_tree_attr);
+SYS_HANDLER(mount_setattr);
+SYS_HANDLER(setxattrat);
+SYS_HANDLER(getxattrat);
+SYS_HANDLER(listxattrat);
+SYS_HANDLER(removexattrat);
+SYS_HANDLER(file_getattr);
+SYS_HANDLER(file_setattr);
+SYS_HANDLER(inotify_add_watch);
+SYS_HANDLER(name_to_handle_at);
+SYS_HANDLER(fanotify_mark);
+SYS_HANDLER(mount);
+SYS_HANDLER(umount2);
+SYS_HANDLER(pivot_root);
+SYS_HANDLER(quotactl);
+SYS_HANDLER(move_mount);
+SYS_HANDLER(fspick);
+SYS_HANDLER(fsconfig);
+SYS_HANDLER(landlock_add_rule);
+SYS_HANDLER(bpf);
+SYS_HANDLER(kexec_file_load);
+SYS_HANDLER(io_submit);
+SYS_HANDLER(io_uring_register);
+SYS_HANDLER(io_uring_setup);
+SYS_HANDLER(io_uring_enter);
+/* Whether fd is an io_uring ring this process made. */
+bool uring_is_ring(int fd);
+/* The ring fd was mapped at addr (mmap's offset: which part of it). */
+void uring_mapped(int fd, long offset, void *addr);
 
 /* sys_mmap.c */
 SYS_HANDLER(mmap);

@@ -100,7 +100,7 @@ SYS_HANDLER(getcwd)
 	PMEMfilepool *pfp;
 	int err = pool_acquire(m, &pfp);
 	if (err)
-		return err == -ENOENT ? -EIO : err;
+		return err;
 	err = cwd_check(m, pfp, path);
 	pool_release(m);
 	if (err)

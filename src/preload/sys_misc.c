@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -107,37 +106,6 @@ SYS_HANDLER(fd_unsupported)
 	SYS_ON_POOL_FD(a[0], preload_not_supported("this call on a pool file"));
 }
 
-/* A call that a pool cannot serve, on a path relative to dirfd. */
-static long path_unsupported(int dirfd, const char *path, int flags)
-{
-	struct path_res r;
-	int kind = path_resolve(dirfd, path, flags, &r);
-
-	if (kind != PATH_POOL)
-		return PRELOAD_PASS;
-	path_done(&r);
-	return preload_not_supported("this call on a path in a mount");
-}
-
-/* chroot, acct, swapon...: the path is argument 0 */
-SYS_HANDLER(path_unsupported)
-{
-	return path_unsupported(AT_FDCWD, (const char *)a[0], PATH_FOLLOW);
-}
-
-SYS_HANDLER(inotify_add_watch)
-{
-	return path_unsupported(AT_FDCWD, (const char *)a[1],
-				(a[2] & IN_DONT_FOLLOW) ? 0 : PATH_FOLLOW);
-}
-
-SYS_HANDLER(name_to_handle_at)
-{
-	return path_unsupported(a[0], (const char *)a[1],
-				((a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0) |
-				    ((a[4] & AT_EMPTY_PATH) ? PATH_EMPTY : 0));
-}
-
 /* Whether the control data of msg passes a pool descriptor. */
 static bool msg_passes_pool_fd(const struct msghdr *msg)
 {
@@ -160,31 +128,36 @@ static bool msg_passes_pool_fd(const struct msghdr *msg)
 /*
  * sendmsg: a pool descriptor goes as a token that the receiver turns back
  * into the same open file description (fd_pass.c); recvmsg turns tokens
- * back.
+ * back. A message to a socket named by a path (msg_name) in a mount, or
+ * reached from a cwd in one, goes with the address the kernel must get
+ * (sock_name_route). PRELOAD_PASS when the message goes as it is.
  */
-SYS_HANDLER(sendmsg)
+static long send_one(long sock, const struct msghdr *msg, long flags)
 {
-	const struct msghdr *msg = (const struct msghdr *)a[1];
 	struct msghdr copy;
-	struct sockaddr_un to;
-	/* a datagram to a socket named in a mount: to its runtime name */
-	if (mount_count > 0 && msg != NULL) {
-		if (user_copy_in(&copy, msg, sizeof(copy)))
-			return -EFAULT;
-		long r = sock_peer(copy.msg_name, copy.msg_namelen, &to);
-		if (r != PRELOAD_PASS) {
-			if (r)
-				return r;
-			copy.msg_name = &to;
-			copy.msg_namelen = sizeof(to);
+	struct sockaddr_un sa;
+
+	if (msg != NULL && path_copy_user(&copy, msg, sizeof(copy)) == 0 &&
+	    copy.msg_name != NULL) {
+		long r = sock_name_route(copy.msg_name, copy.msg_namelen, &sa);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			copy.msg_name = &sa;
+			copy.msg_namelen = sizeof(sa);
 			msg = &copy;
 		}
 	}
 	if (fd_table_used && msg_passes_pool_fd(msg))
-		return fd_pass_sendmsg((int)a[0], msg, (int)a[2]);
-	if (msg == (const struct msghdr *)a[1])
+		return fd_pass_sendmsg((int)sock, msg, (int)flags);
+	if (msg != &copy)
 		return PRELOAD_PASS;
-	return syscall_no_intercept(SYS_sendmsg, a[0], msg, a[2]);
+	return syscall_no_intercept(SYS_sendmsg, sock, msg, flags);
+}
+
+SYS_HANDLER(sendmsg)
+{
+	return send_one(a[0], (const struct msghdr *)a[1], a[2]);
 }
 
 SYS_HANDLER(recvmsg)
@@ -195,9 +168,21 @@ SYS_HANDLER(recvmsg)
 	return ret;
 }
 
+/* Whether a message of sendmmsg cannot go as it is (see send_one). */
+static bool send_changes(const struct mmsghdr *m)
+{
+	struct msghdr h;
+	struct sockaddr_un sa;
+	if (path_copy_user(&h, &m->msg_hdr, sizeof(h)))
+		return false; /* the kernel says EFAULT */
+	return (h.msg_name != NULL &&
+		sock_name_route(h.msg_name, h.msg_namelen, &sa) != 0) ||
+	       (fd_table_used && msg_passes_pool_fd(&h));
+}
+
 /*
- * sendmmsg with a pool descriptor in a message: each message is sent by
- * itself as sendmsg sends it, and the count sent is returned as the
+ * sendmmsg with a message that cannot go as it is: each message is sent
+ * by itself as sendmsg sends it, and the count sent is returned as the
  * kernel's sendmmsg does (the first failure ends it; it is the result
  * only when no message went).
  */
@@ -207,18 +192,17 @@ SYS_HANDLER(sendmmsg)
 	unsigned n = (unsigned)a[2] < UIO_MAXIOV ? (unsigned)a[2] : UIO_MAXIOV;
 	bool any = false;
 
-	if (!fd_table_used || v == NULL)
+	if (v == NULL || mount_count == 0)
 		return PRELOAD_PASS;
 	for (unsigned i = 0; i < n && !any; i++)
-		any = msg_passes_pool_fd(&v[i].msg_hdr);
+		any = send_changes(&v[i]);
 	if (!any)
 		return PRELOAD_PASS;
 	for (unsigned i = 0; i < n; i++) {
-		long r =
-		    msg_passes_pool_fd(&v[i].msg_hdr)
-			? fd_pass_sendmsg((int)a[0], &v[i].msg_hdr, (int)a[3])
-			: syscall_no_intercept(SYS_sendmsg, a[0], &v[i].msg_hdr,
-					       a[3]);
+		long r = send_one(a[0], &v[i].msg_hdr, a[3]);
+		if (r == PRELOAD_PASS)
+			r = syscall_no_intercept(SYS_sendmsg, a[0],
+						 &v[i].msg_hdr, a[3]);
 		if (r < 0)
 			return i > 0 ? (long)i : r;
 		v[i].msg_len = (unsigned)r;

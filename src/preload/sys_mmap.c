@@ -433,13 +433,21 @@ SYS_HANDLER(mmap)
 			return ret;
 		}
 	}
-	if (!(a[3] & MAP_FIXED) ||
-	    atomic_load_explicit(&map_count, memory_order_relaxed) == 0)
+	/* io_uring's queues: sys_refused.c looks at the requests */
+	bool ring = !(a[3] & MAP_ANONYMOUS) && uring_is_ring((int)a[4]);
+	if (!ring &&
+	    (!(a[3] & MAP_FIXED) ||
+	     atomic_load_explicit(&map_count, memory_order_relaxed) == 0))
 		return PRELOAD_PASS;
-	/* a fixed map replaces what was there */
 	long ret =
 	    syscall_no_intercept(SYS_mmap, a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (!syscall_error_code(ret))
+	if (syscall_error_code(ret))
+		return ret;
+	if (ring)
+		uring_mapped((int)a[4], a[5], (void *)ret);
+	/* a fixed map replaces what was there */
+	if ((a[3] & MAP_FIXED) &&
+	    atomic_load_explicit(&map_count, memory_order_relaxed) != 0)
 		map_forget((uintptr_t)ret, (uintptr_t)ret + page_up(a[1]));
 	return ret;
 }

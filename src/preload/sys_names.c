@@ -6,6 +6,8 @@
  * else is EXDEV, as between two kernel file systems.
  */
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -134,8 +136,63 @@ struct two_paths {
 	int old_kind, new_kind;
 };
 
+/*
+ * The error the kernel finds in a path of link or rename before it looks
+ * at the other one: the file it names must exist (whole), or the
+ * directory it is in. 0 when there is none. kind and r are the path's
+ * resolution; user and dirfd the caller's arguments.
+ */
+static long name_error(int kind, const struct path_res *r, long dirfd,
+		       const char *user, bool whole, bool follow)
+{
+	int nofollow = follow ? 0 : AT_SYMLINK_NOFOLLOW;
+	char path[PMEMFILE_PATH_MAX + 8];
+	const char *p = r->path;
+	if (kind == PATH_ORIGINAL) {
+		if (path_copy_in(user, path))
+			return 0;
+		p = path;
+	} else {
+		dirfd = AT_FDCWD;
+	}
+	if (!whole) {
+		/* its directory: the path with its last name cut off */
+		if (p != path) {
+			snprintf(path, sizeof(path), "%s", p);
+			p = path;
+		}
+		char *end = path + strlen(path);
+		while (end > path + 1 && end[-1] == '/')
+			*--end = '\0';
+		char *slash = strrchr(path, '/');
+		if (slash == NULL)
+			return 0; /* the cwd or dirfd itself */
+		slash[slash == path] = '\0';
+		nofollow = 0;
+	}
+	if (kind == PATH_POOL) {
+		pmemfile_stat_t st;
+		if (pmemfile_fstatat(r->pfp, SYS_AT_CWD, p, &st, nofollow))
+			return -errno;
+		return !whole && !S_ISDIR(st.st_mode) ? -ENOTDIR : 0;
+	}
+	struct stat kst;
+	long ret =
+	    syscall_no_intercept(SYS_newfstatat, dirfd, p, &kst, nofollow);
+	if (ret == 0 && !whole && !S_ISDIR(kst.st_mode))
+		ret = -ENOTDIR;
+	return ret < 0 ? ret : 0;
+}
+
+static long old_error(const struct two_paths *t, const long a[6], int odi,
+		      int oi, int oflags, bool whole)
+{
+	return name_error(t->old_kind, &t->old, odi >= 0 ? a[odi] : AT_FDCWD,
+			  (const char *)a[oi], whole, oflags & PATH_FOLLOW);
+}
+
 static long two_resolve(struct two_paths *t, const long a[6], int odi, int oi,
-			int ndi, int ni, int oflags)
+			int ndi, int ni, int oflags, bool whole_old)
 {
 	t->old_kind = path_resolve(odi >= 0 ? a[odi] : AT_FDCWD,
 				   (const char *)a[oi], oflags, &t->old);
@@ -145,8 +202,9 @@ static long two_resolve(struct two_paths *t, const long a[6], int odi, int oi,
 	    path_resolve(ndi >= 0 ? a[ndi] : AT_FDCWD, (const char *)a[ni],
 			 PATH_CREATES_NAME, &t->new);
 	if (t->new_kind < 0) {
+		long old = old_error(t, a, odi, oi, oflags, whole_old);
 		path_done(&t->old);
-		return t->new_kind;
+		return old ? old : t->new_kind;
 	}
 	return 0;
 }
@@ -173,12 +231,13 @@ static long two_kernel(long nr, const long a[6], struct two_paths *t, int odi,
 }
 
 typedef long (*two_op)(struct two_paths *t, const long a[6]);
+static long link_op(struct two_paths *t, const long a[6]);
 
 static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 		       int ni, int oflags, two_op op)
 {
 	struct two_paths t;
-	long ret = two_resolve(&t, a, odi, oi, ndi, ni, oflags);
+	long ret = two_resolve(&t, a, odi, oi, ndi, ni, oflags, op == link_op);
 
 	if (ret)
 		return ret;
@@ -187,8 +246,16 @@ static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 		ret = two_kernel(nr, a, &t, odi, oi, ndi, ni);
 	else if (opool && npool && t.old.mnt == t.new.mnt)
 		ret = op(&t, a);
-	else
-		ret = -EXDEV;
+	else {
+		/* across file systems: what the kernel checks before that */
+		ret = old_error(&t, a, odi, oi, oflags, op == link_op);
+		if (ret == 0)
+			ret = name_error(t.new_kind, &t.new,
+					 ndi >= 0 ? a[ndi] : AT_FDCWD,
+					 (const char *)a[ni], false, false);
+		if (ret == 0)
+			ret = -EXDEV;
+	}
 	path_done(&t.old);
 	path_done(&t.new);
 	return ret;

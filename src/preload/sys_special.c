@@ -87,57 +87,87 @@ long special_open(struct path_res *r, long flags)
 }
 
 /*
- * The path of the caller's sockaddr_un (not abstract) in buf: 1, 0 when
- * it is none (or no mount could hold it), -EFAULT.
+ * The path of a sockaddr_un (not abstract), or NULL (for an address that
+ * cannot be read too: the kernel's call says EFAULT).
  */
-static int sun_path_of(const void *addr, socklen_t len, char *buf, size_t size)
+static const char *sun_path_of(const struct sockaddr_un *user, socklen_t len,
+			       char *buf, size_t size)
 {
 	struct sockaddr_un sa;
-	if (addr == NULL || mount_count == 0 ||
-	    len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sa))
-		return 0;
-	int r = user_copy_in(&sa, addr, len);
-	if (r)
-		return r;
-	if (sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
-		return 0;
+
+	if (user == NULL || len <= offsetof(struct sockaddr_un, sun_path) ||
+	    len > sizeof(sa) || path_copy_user(&sa, user, len) ||
+	    sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0')
+		return NULL;
 	size_t n = len - offsetof(struct sockaddr_un, sun_path);
 	if (n >= size)
-		return 0;
+		return NULL;
 	memcpy(buf, sa.sun_path, n);
 	buf[n] = '\0';
-	return 1;
+	return buf;
+}
+
+/*
+ * The call again with another address, argument ai (its length the next):
+ * bind, connect, sendto.
+ */
+static long sock_call_with(long nr, const long a[6], int ai,
+			   const struct sockaddr_un *sa)
+{
+	long b[6];
+
+	memcpy(b, a, sizeof(b));
+	b[ai] = (long)sa;
+	b[ai + 1] = sizeof(*sa);
+	return syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4], b[5]);
 }
 
 /* The call again, with the runtime path of the pool's socket ino. */
-static long sock_call(long nr, const long a[6], struct preload_mount *m,
+static long sock_call(long nr, const long a[6], int ai, struct preload_mount *m,
 		      unsigned long long ino)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int ret = special_path(m, ino, sa.sun_path, sizeof(sa.sun_path));
 	if (ret)
 		return ret;
-	return syscall_no_intercept(nr, a[0], &sa, sizeof(sa));
+	return sock_call_with(nr, a, ai, &sa);
 }
 
-/* The pool path of a socket address in a mount: PATH_POOL, or the kind. */
-static int sock_route(const long a[6], int flags, struct path_res *r)
+/*
+ * The pool path of the socket address in argument ai: PATH_POOL, or the
+ * kind. PATH_KERNEL (a path resolved out of a mount, relative to a cwd in
+ * one) has already been run by the kernel with that path absolute, its
+ * result in *kret: the kernel's cwd is not the process's.
+ */
+static int sock_route(long nr, const long a[6], int ai, int flags,
+		      struct path_res *r, long *kret)
 {
 	char name[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
-	int named = sun_path_of((const void *)a[1], (socklen_t)a[2], name,
-				sizeof(name));
-	if (named <= 0)
-		return named < 0 ? named : PATH_ORIGINAL;
-	return path_resolve(AT_FDCWD, name, flags, r);
+	if (sun_path_of((const struct sockaddr_un *)a[ai], (socklen_t)a[ai + 1],
+			name, sizeof(name)) == NULL)
+		return PATH_ORIGINAL;
+	int kind = path_resolve(AT_FDCWD, name, flags, r);
+	if (kind != PATH_KERNEL)
+		return kind;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(r->path) >= sizeof(sa.sun_path)) {
+		*kret = -ENAMETOOLONG;
+		return PATH_KERNEL;
+	}
+	strcpy(sa.sun_path, r->path);
+	*kret = sock_call_with(nr, a, ai, &sa);
+	return PATH_KERNEL;
 }
 
 SYS_HANDLER(bind)
 {
 	struct path_res r;
-	int kind = sock_route(a, PATH_CREATES_NAME, &r);
-	if (kind != PATH_POOL)
-		return kind < 0 ? kind : PRELOAD_PASS;
 	long ret = 0;
+	int kind = sock_route(SYS_bind, a, 1, PATH_CREATES_NAME, &r, &ret);
+	if (kind != PATH_POOL)
+		return kind < 0		     ? kind
+		       : kind == PATH_KERNEL ? ret
+					     : PRELOAD_PASS;
 	pmemfile_stat_t st;
 	/* the name first: as the kernel's, an existing one is in use */
 	if (pmemfile_mknodat(r.pfp, PMEMFILE_AT_CWD, r.path, S_IFSOCK | 0777,
@@ -152,7 +182,7 @@ SYS_HANDLER(bind)
 		if (special_path(r.mnt, (unsigned long long)st.st_ino, kpath,
 				 sizeof(kpath)) == 0)
 			syscall_no_intercept(SYS_unlink, kpath);
-		ret = sock_call(SYS_bind, a, r.mnt,
+		ret = sock_call(SYS_bind, a, 1, r.mnt,
 				(unsigned long long)st.st_ino);
 		if (ret != 0)
 			pmemfile_unlinkat(r.pfp, PMEMFILE_AT_CWD, r.path, 0);
@@ -161,20 +191,24 @@ SYS_HANDLER(bind)
 	return ret;
 }
 
-/*
- * The runtime address of the socket an AF_UNIX address names in a mount,
- * for connect and sendto: 0, PRELOAD_PASS (not in a mount) or -errno.
- */
-long sock_peer(const void *addr, socklen_t len, struct sockaddr_un *out)
+long sock_name_route(const void *user, unsigned len, struct sockaddr_un *out)
 {
 	char name[sizeof(out->sun_path) + 1];
 	struct path_res r;
-	int named = sun_path_of(addr, len, name, sizeof(name));
-	if (named <= 0)
-		return named < 0 ? named : PRELOAD_PASS;
+
+	if (sun_path_of(user, len, name, sizeof(name)) == NULL)
+		return 0;
 	int kind = path_resolve(AT_FDCWD, name, PATH_FOLLOW, &r);
-	if (kind != PATH_POOL)
-		return kind < 0 ? kind : PRELOAD_PASS;
+	if (kind < 0 || kind == PATH_ORIGINAL)
+		return kind;
+	memset(out, 0, sizeof(*out));
+	out->sun_family = AF_UNIX;
+	if (kind == PATH_KERNEL) {
+		if (strlen(r.path) >= sizeof(out->sun_path))
+			return -ENAMETOOLONG;
+		strcpy(out->sun_path, r.path);
+		return 1;
+	}
 	long ret = 0;
 	pmemfile_stat_t st;
 	if (pmemfile_fstatat(r.pfp, PMEMFILE_AT_CWD, r.path, &st, 0))
@@ -184,34 +218,34 @@ long sock_peer(const void *addr, socklen_t len, struct sockaddr_un *out)
 	else if (pmemfile_faccessat(r.pfp, PMEMFILE_AT_CWD, r.path, W_OK,
 				    AT_EACCESS))
 		ret = -errno;
-	if (ret == 0) {
-		memset(out, 0, sizeof(*out));
-		out->sun_family = AF_UNIX;
+	if (ret == 0)
 		ret = special_path(r.mnt, (unsigned long long)st.st_ino,
 				   out->sun_path, sizeof(out->sun_path));
-	}
 	path_done(&r);
-	return ret;
+	return ret ? ret : 1;
+}
+
+/* connect, sendto: to the socket named by the address in argument ai */
+static long sock_to(long nr, const long a[6], int ai)
+{
+	struct sockaddr_un sa;
+	long ret =
+	    sock_name_route((const void *)a[ai], (socklen_t)a[ai + 1], &sa);
+
+	if (ret <= 0)
+		return ret == 0 ? PRELOAD_PASS : ret;
+	return sock_call_with(nr, a, ai, &sa);
 }
 
 SYS_HANDLER(connect)
 {
-	struct sockaddr_un sa;
-	long ret = sock_peer((const void *)a[1], (socklen_t)a[2], &sa);
-	if (ret)
-		return ret;
-	return syscall_no_intercept(SYS_connect, a[0], &sa, sizeof(sa));
+	return sock_to(SYS_connect, a, 1);
 }
 
-/* A datagram to a socket named in a mount goes to its runtime name. */
+/* sendto: a datagram to a socket named in a mount */
 SYS_HANDLER(sendto)
 {
-	struct sockaddr_un sa;
 	if (a[4] == 0)
 		return PRELOAD_PASS;
-	long ret = sock_peer((const void *)a[4], (socklen_t)a[5], &sa);
-	if (ret)
-		return ret;
-	return syscall_no_intercept(SYS_sendto, a[0], a[1], a[2], a[3], &sa,
-				    sizeof(sa));
+	return sock_to(SYS_sendto, a, 4);
 }

@@ -24,6 +24,24 @@ $(B)/tests/preload/mmsg: $(B)/tests/preload/mmsg.o
 	$(CC) $(LDFLAGS) -o $@ $^
 LINT_SOURCES += tests/preload/mmsg.c
 
+# pathfuzz: random path operations, for shim_pathfuzz.
+TEST_PROGRAMS += $(B)/tests/preload/pathfuzz
+$(B)/tests/preload/pathfuzz: $(B)/tests/preload/pathfuzz.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/pathfuzz.c
+
+# poolfail: calls under a mount whose pool cannot be opened.
+TEST_PROGRAMS += $(B)/tests/preload/poolfail
+$(B)/tests/preload/poolfail: $(B)/tests/preload/poolfail.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/poolfail.c
+
+# refused: the calls a pool cannot serve, for shim_refused.
+TEST_PROGRAMS += $(B)/tests/preload/refused
+$(B)/tests/preload/refused: $(B)/tests/preload/refused.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/refused.c
+
 # secure_create: linked with the shim, for shim_secure.
 TEST_PROGRAMS += $(B)/tests/preload/secure_create
 $(B)/tests/preload/secure_create: $(B)/tests/preload/secure_create.o \
@@ -47,5 +65,6 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_prefix shim_ls shim_env shim_exec shim_execpool shim_special shim_log shim_cred shim_setuid \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
-	shim_longpath shim_secure shim_nocaps shim_mmsg shim_dlopen
+	shim_longpath shim_secure shim_nocaps shim_poolfail \
+	shim_refused shim_mmsg shim_pathfuzz shim_dlopen
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
