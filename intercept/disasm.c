@@ -19,10 +19,36 @@ void disasm_open(struct disasm *d)
 	memset(d, 0, sizeof(*d));
 }
 
+static int open_handle(struct disasm *d)
+{
+	if (d->cs.open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK)
+		return -ENOMEM;
+	d->cs.option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
+	d->scratch = d->cs.malloc(d->handle);
+	if (d->scratch == NULL) {
+		d->cs.close(&d->handle);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* capstone's functions once a patching loaded it: it is never unloaded */
+static struct capstone_api loaded_api;
+static int api_loaded;
+
 static int load_capstone(struct disasm *d)
 {
-	void *lib = dlopen(CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *lib;
 
+	if (__atomic_load_n(&api_loaded, __ATOMIC_ACQUIRE)) {
+		d->cs = loaded_api;
+		return open_handle(d);
+	}
+	if (d->no_load) {
+		d->withheld = 1;
+		return -ENOENT;
+	}
+	lib = dlopen(CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (lib == NULL)
 		return -ENOENT;
 	d->cs.open = (cs_err(*)(cs_arch, cs_mode, csh *))dlsym(lib, "cs_open");
@@ -37,15 +63,9 @@ static int load_capstone(struct disasm *d)
 	if (!d->cs.open || !d->cs.option || !d->cs.malloc || !d->cs.free ||
 	    !d->cs.close || !d->cs.disasm_iter)
 		return -ENOENT;
-	if (d->cs.open(CS_ARCH_X86, CS_MODE_64, &d->handle) != CS_ERR_OK)
-		return -ENOMEM;
-	d->cs.option(d->handle, CS_OPT_DETAIL, CS_OPT_ON);
-	d->scratch = d->cs.malloc(d->handle);
-	if (d->scratch == NULL) {
-		d->cs.close(&d->handle);
-		return -ENOMEM;
-	}
-	return 0;
+	loaded_api = d->cs;
+	__atomic_store_n(&api_loaded, 1, __ATOMIC_RELEASE);
+	return open_handle(d);
 }
 
 /* capstone, loaded on first use; 0 when it is there. */

@@ -50,6 +50,14 @@ struct disasm {
 	struct capstone_api cs;
 	csh handle; /* with operand details */
 	cs_insn *scratch;
+	/*
+	 * Set by the caller for an object the dynamic loader is mapping: a
+	 * dlopen there, inside the loader, could find it half done. capstone
+	 * is then used only when an earlier patching loaded it, and withheld
+	 * is set when it was wanted but not loaded.
+	 */
+	int no_load;
+	int withheld;
 };
 
 void disasm_open(struct disasm *d);

@@ -9,6 +9,7 @@
 
 #include "libsyscall_intercept_hook_point.h"
 #include "intercept.h"
+#include "late_load.h"
 #include "log.h"
 
 #ifndef SYS_clone3
@@ -187,10 +188,15 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	long nr = regs->rax;
 	long result = 0; /* what a hook that answers but sets nothing gives */
 	void *raw;
+	/* the loader opening, mapping or unmapping an object: late_load.c */
+	int loading = regs->site->object == intercept_loader_name &&
+		      late_load_watched(nr);
 
 	if (nr == SYS_rt_sigreturn)
 		return (struct intercept_action){(long)regs->site->raw_clone,
 						 1};
+	if (loading)
+		late_load_before(nr, args);
 	/* the classic log has a line before each call, the hook's too */
 	if (intercept_log_fd >= 0 && !intercept_log_detailed)
 		intercept_log_classic(regs->site, nr, args, 0, 0);
@@ -200,6 +206,8 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 				 args[4], args[5], &result) == 0) {
 		if (intercept_log_fd >= 0)
 			intercept_log_syscall(regs->site, nr, args, result, 1);
+		if (loading)
+			late_load_after(nr, args, result);
 		return (struct intercept_action){result, 0};
 	}
 
@@ -210,7 +218,7 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 		return (struct intercept_action){(long)raw, 1};
 	}
 	/* nothing to do after the call: entry.S makes it (fewer returns) */
-	if (intercept_log_fd < 0 && nr != SYS_fork)
+	if (intercept_log_fd < 0 && nr != SYS_fork && !loading)
 		return (struct intercept_action){0, 2};
 
 	if (intercept_log_fd >= 0)
@@ -223,6 +231,8 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	}
 	if (nr == SYS_fork)
 		call_clone_hooks(nr, args, result);
+	if (loading)
+		late_load_after(nr, args, result);
 	return (struct intercept_action){result, 0};
 }
 

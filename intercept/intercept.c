@@ -22,6 +22,7 @@
 #include "intercept.h"
 #include "log.h"
 #include "patcher.h"
+#include "trampoline.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -51,8 +52,9 @@ struct object_choice {
 	uintptr_t own_code;  /* an address of this code */
 	uintptr_t libc_code; /* libc's syscall() */
 	uintptr_t vdso_base;
-	int all;	     /* INTERCEPT_ALL_OBJS=1 */
-	const char *vectors; /* INTERCEPT_VECTOR_SAVE */
+	uintptr_t loader_base; /* AT_BASE: the dynamic loader's dlpi_addr */
+	int all;	       /* INTERCEPT_ALL_OBJS=1 */
+	const char *vectors;   /* INTERCEPT_VECTOR_SAVE */
 	const char *cache_dir;
 	unsigned from_cache;
 	int found_libc;
@@ -93,6 +95,18 @@ static int is_libc(const struct object_choice *c,
 	       holds(info, c->libc_code);
 }
 
+/*
+ * The dynamic loader: its calls open and map the objects loaded later, so
+ * it is patched whatever INTERCEPT_ALL_OBJS says. That is what lets a hook
+ * see (and answer) the openat, read and mmap of a dlopen, and what lets
+ * this library patch each new object before its code runs (late_load.c).
+ */
+static int is_loader(const struct object_choice *c,
+		     const struct dl_phdr_info *info)
+{
+	return c->loader_base != 0 && info->dlpi_addr == c->loader_base;
+}
+
 static int should_patch(const struct object_choice *c,
 			const struct dl_phdr_info *info)
 {
@@ -101,7 +115,7 @@ static int should_patch(const struct object_choice *c,
 	if (holds(info, c->own_code) ||
 	    (c->vdso_base != 0 && holds(info, c->vdso_base)))
 		return 0;
-	if (is_libc(c, info))
+	if (is_libc(c, info) || is_loader(c, info))
 		return 1;
 	if (!c->all || strstr(basename_of(name), "libcapstone") != NULL)
 		return 0;
@@ -119,10 +133,37 @@ static const char *object_name(const struct dl_phdr_info *info)
 	return strdup(name);
 }
 
+const char *intercept_loader_name;
+
+/* The choice made at start-up, for the objects loaded later. */
+static struct object_choice late_choice;
+
+/* "intercept: libc.so.6 patched at start: 525 syscalls (0 through ...)" */
+static void log_object(const struct patch_object *obj,
+		       const struct patch_stats *stats)
+{
+	struct log_line l = {0};
+
+	if (intercept_log_fd < 0 ||
+	    stats->patched + stats->padding_jumps + stats->left == 0)
+		return;
+	log_str(&l, "intercept: ");
+	log_str(&l, log_basename(obj->name));
+	log_str(&l, obj->how == SITE_PATCHED_AT_LOAD ? " patched at load: "
+						     : " patched at start: ");
+	log_dec(&l, stats->patched + stats->padding_jumps);
+	log_str(&l, " syscalls (");
+	log_dec(&l, stats->padding_jumps);
+	log_str(&l, " through padding), ");
+	log_dec(&l, stats->left);
+	log_str(&l, " left");
+	log_write(&l);
+}
+
 static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct object_choice *c = data;
-	struct patch_object obj;
+	struct patch_object obj = {0};
 	struct patch_stats stats;
 	int ret;
 
@@ -137,17 +178,56 @@ static int patch_one(struct dl_phdr_info *info, size_t size, void *data)
 	obj.phnum = info->dlpi_phnum;
 	obj.vector_save = intercept_vector_save(c->vectors, is_libc(c, info));
 	obj.cache_dir = c->cache_dir;
+	obj.how = SITE_PATCHED_AT_START;
 	if (obj.name == NULL)
 		return 0;
 	ret = patch_object(&obj, &stats);
 	if (ret != 0 && ret != -ENOENT)
 		intercept_log_msg(obj.name, ": could not be patched");
+	if (ret == 0 && is_loader(c, info) &&
+	    stats.patched + stats.padding_jumps > 0)
+		intercept_loader_name = obj.name;
+	if (ret == 0)
+		log_object(&obj, &stats);
 	c->patched += stats.patched;
 	c->padding_jumps += stats.padding_jumps;
 	c->left += stats.left;
 	c->from_cache += stats.from_cache;
 	c->objects++;
 	return 0;
+}
+
+int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
+			   int phnum, struct trampoline_area *area)
+{
+	struct dl_phdr_info info = {.dlpi_addr = base,
+				    .dlpi_name = name,
+				    .dlpi_phdr = phdr,
+				    .dlpi_phnum = (ElfW(Half))phnum};
+	struct patch_object obj = {0};
+	struct patch_stats stats;
+	int ret;
+
+	if (!intercept_active || !should_patch(&late_choice, &info))
+		return 0;
+	obj.name = name;
+	obj.base = base;
+	obj.phdr = phdr;
+	obj.phnum = phnum;
+	obj.vector_save = intercept_vector_save(late_choice.vectors,
+						is_libc(&late_choice, &info));
+	obj.cache_dir = late_choice.cache_dir;
+	obj.how = SITE_PATCHED_AT_LOAD;
+	obj.area_out = area;
+	ret = patch_object(&obj, &stats);
+	if (ret == 0)
+		log_object(&obj, &stats);
+	if (ret == 0 && stats.patched + stats.padding_jumps > 0)
+		return 1;
+	trampoline_area_destroy(area);
+	if (ret != 0 && ret != -ENOENT)
+		intercept_log_msg(name, ": could not be patched");
+	return ret == -ENOENT ? 0 : ret;
 }
 
 struct holder_search {
@@ -312,6 +392,7 @@ static void __attribute__((constructor(101))) intercept_init(void)
 	c.own_code = (uintptr_t)intercept_init;
 	c.libc_code = (uintptr_t)syscall;
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
+	c.loader_base = getauxval(AT_BASE);
 	c.all = all != NULL && strcmp(all, "1") == 0;
 	c.vectors = secure_getenv("INTERCEPT_VECTOR_SAVE");
 	c.cache_dir = cache_dir();
@@ -333,6 +414,7 @@ static void __attribute__((constructor(101))) intercept_init(void)
 		intercept_log_msg("intercept: no libc found, inert", NULL);
 		return;
 	}
+	late_choice = c;
 	intercept_active = 1;
 	log_summary(&c);
 }

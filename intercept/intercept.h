@@ -20,6 +20,13 @@ struct patch_site {
 	void *raw_clone3;
 	/* syscall + 2 in the patched code: for the unwinder (entry.S) */
 	uintptr_t return_to;
+	int how; /* enum site_how: when the site was patched */
+};
+
+/* How a site came to be patched, for the log. */
+enum site_how {
+	SITE_PATCHED_AT_START, /* in the constructor, before main */
+	SITE_PATCHED_AT_LOAD,  /* when the loader mapped its object later */
 };
 
 _Static_assert(offsetof(struct patch_site, return_to) == 40,
@@ -71,6 +78,24 @@ enum vector_save intercept_vector_save(const char *asked, int libc);
 
 /* Set when this process is intercepted (see syscall_hook_in_process_allowed) */
 extern int intercept_active;
+
+/*
+ * The name the sites of the dynamic loader carry (their patch_site.object),
+ * NULL when it is not patched: dispatch.c watches the loader's calls
+ * (late_load.c).
+ */
+extern const char *intercept_loader_name;
+
+/*
+ * Patches an object the loader mapped after start-up (late_load.c), by the
+ * rule the objects of start-up follow: 1 when it was patched, its
+ * trampolines in *area (released when the object is unmapped), 0 when it
+ * is not to be patched, -errno. Its sites point to name, which the caller
+ * keeps as long as they are in use.
+ */
+struct trampoline_area;
+int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
+			   int phnum, struct trampoline_area *area);
 
 /* The syscall instruction of syscall_no_intercept, never patched. */
 long syscall_no_intercept(long nr, ...);

@@ -271,5 +271,7 @@ void intercept_log_syscall(const struct patch_site *site, long nr,
 	}
 	if (answered)
 		log_str(&l, " (answered by the hook)");
+	if (site->how == SITE_PATCHED_AT_LOAD)
+		log_str(&l, " (site patched at load)");
 	log_write(&l);
 }

@@ -458,7 +458,8 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 	for (size_t i = 0; i < pt->nplans; i++) {
 		struct site_plan *p = &pt->plans[i];
 
-		if (trampoline_emit(a, p, pt->obj->name, pt->obj->base) != 0) {
+		if (trampoline_emit(a, p, pt->obj->name, pt->obj->base,
+				    pt->obj->how) != 0) {
 			pt->stats->left++;
 			log_site(pt, p->syscall_addr,
 				 "a moved instruction cannot be relocated");
@@ -494,7 +495,8 @@ static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
 		return 0;
 	}
 	ret = plan_object(pt);
-	if (ret == 0) {
+	/* a plan made without capstone may leave sites it would patch */
+	if (ret == 0 && !pt->dis.withheld) {
 		set = (struct plan_set){.plans = pt->plans,
 					.nplans = pt->nplans,
 					.left = pt->left,
@@ -519,6 +521,7 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	plan_cache_init(&cache, obj->cache_dir, obj->base, obj->phdr,
 			obj->phnum, pt.segs, pt.nsegs);
 	disasm_open(&pt.dis);
+	pt.dis.no_load = obj->how == SITE_PATCHED_AT_LOAD;
 	ret = plan_or_load(&pt, &cache);
 	for (size_t i = 0; ret == 0 && i < pt.nleft; i++)
 		log_site(&pt, pt.left[i].addr, left_reasons[pt.left[i].why]);
@@ -528,6 +531,8 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 			ret = apply_plans(&pt);
 		if (ret != 0)
 			trampoline_area_destroy(&area);
+		else if (obj->area_out != NULL)
+			*obj->area_out = area;
 	}
 	disasm_close(&pt.dis);
 	free(pt.region.insns);

@@ -9,6 +9,8 @@
 #include <link.h>
 #include <stdint.h>
 
+struct trampoline_area;
+
 struct patch_object {
 	const char *name; /* full path, for the log; kept while patched */
 	uintptr_t base;
@@ -16,6 +18,9 @@ struct patch_object {
 	int phnum;
 	int vector_save; /* enum vector_save: which entry the sites call */
 	const char *cache_dir; /* of plan_cache.c, NULL for none */
+	int how;	       /* enum site_how, given to each site */
+	/* where the trampolines are handed over, or NULL: kept for good */
+	struct trampoline_area *area_out;
 };
 
 struct patch_stats {

@@ -373,7 +373,7 @@ static int emit_moved(struct emitter *e, const struct site_plan *p, int from,
 }
 
 int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
-		    const char *object, uintptr_t base)
+		    const char *object, uintptr_t base, int how)
 {
 	struct patch_site *site;
 	struct emitter e;
@@ -418,6 +418,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	site->object = object;
 	site->offset = p->syscall_addr - base;
 	site->return_to = p->syscall_addr + 2;
+	site->how = how;
 	p->trampoline = (uintptr_t)a->code_next;
 	a->used_sites++;
 	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);

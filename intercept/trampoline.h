@@ -42,9 +42,9 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 			   uintptr_t hi, size_t nsites,
 			   enum vector_save vectors);
 
-/* Writes the trampoline of p; fills p->trampoline. */
+/* Writes the trampoline of p; fills p->trampoline. how: enum site_how */
 int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
-		    const char *object, uintptr_t base);
+		    const char *object, uintptr_t base, int how);
 
 /* Makes the code executable and everything read-only. */
 int trampoline_area_seal(struct trampoline_area *a);

@@ -16,9 +16,17 @@ endef
 # Programs using the counting hook of hook_count.c.
 TI_HOOKED := hook_results threads fork clone_stack vfork spawn exit_group \
 	clone_hook_args cancel sigaltstack siglongjmp dlopen_all_objs backtrace \
+	dlopen_late \
 	mixed_threads \
 	signals
 $(foreach t,$(TI_HOOKED),$(eval $(call ti_program,$(t),$(TIB)/hook_count.o,-lpthread)))
+
+# Loaded by dlopen_late with dlopen only: not linked. liblate_top.so needs
+# liblate_asm.so, found through its run path.
+TEST_PROGRAMS += $(TIB)/liblate_asm.so $(TIB)/liblate_top.so
+$(TIB)/liblate_top.so: $(TIB)/late_top.o $(TIB)/liblate_asm.so
+	$(CC) $(LDFLAGS) -shared -o $@ $< $(TIB)/liblate_asm.so \
+		-Wl,-soname,$(@F) -Wl,-rpath,$(abspath $(TIB))
 
 # Programs with syscall sites of their own, in a shared object of assembly.
 TI_ASM_RPATH := -Wl,-rpath,$(abspath $(TIB))
@@ -41,7 +49,7 @@ $(TIB)/clone_hooks_old_cxx: $(TI)/clone_hooks_old.c $(LIBSYSCALL_INTERCEPT_SO)
 $(eval $(call ti_program,log_classic_prog,,-ldl))
 
 TI_ASM_LIBS := $(TIB)/libregs_asm.so $(TIB)/libsites_asm.so \
-	$(TIB)/libvector_asm.so $(TIB)/libclone_asm.so
+	$(TIB)/libvector_asm.so $(TIB)/libclone_asm.so $(TIB)/liblate_asm.so
 $(TI_ASM_LIBS): $(TIB)/lib%_asm.so: $(TIB)/%_asm.o
 	$(CC) $(LDFLAGS) -shared -o $@ $< -Wl,-soname,$(@F) -Wl,-z,noexecstack
 
@@ -76,7 +84,7 @@ TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
 	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
 	log_exit_group log_fd mixed_threads clone_hooks_old \
-	clone_hooks_old_cxx log_classic
+	clone_hooks_old_cxx log_classic dlopen_late
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk

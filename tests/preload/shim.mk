@@ -50,6 +50,15 @@ $(B)/tests/preload/secure_create: $(B)/tests/preload/secure_create.o \
 		$(RPATH)
 LINT_SOURCES += tests/preload/secure_create.c
 
+# liblate_origin.so: liblate_top.so of tests/intercept with liblate_asm.so
+# found beside it ($ORIGIN), for shim_dlopen.
+TEST_PROGRAMS += $(B)/tests/preload/liblate_origin.so
+$(B)/tests/preload/liblate_origin.so: $(B)/tests/intercept/late_top.o \
+		$(B)/tests/intercept/liblate_asm.so
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -shared -o $@ $< $(B)/tests/intercept/liblate_asm.so \
+		-Wl,-soname,$(@F) -Wl,-rpath,'$$ORIGIN'
+
 SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \
 	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \
@@ -57,5 +66,5 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
 	shim_longpath shim_secure shim_nocaps shim_poolfail \
-	shim_refused shim_mmsg shim_pathfuzz
+	shim_refused shim_mmsg shim_pathfuzz shim_dlopen
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
