@@ -299,7 +299,7 @@ const struct tool_command cmd_cat = {
     .name = "cat",
     .args = "POOL PATH...",
     .summary = "Write files of the pool to standard output.",
-    .help = "",
+    .help = TOOL_HELP_OPTIONS,
     .run = cat_main,
 };
 

@@ -220,7 +220,6 @@ const struct tool_command cmd_ls = {
 	    "\n"
 	    "  -l          long format: mode, links, uid, gid, size, "
 	    "mtime, name\n"
-	    "  -a          include names starting with '.'\n"
-	    "  -h, --help  show this help\n",
+	    "  -a          include names starting with '.'\n" TOOL_HELP_OPTIONS,
     .run = ls_main,
 };

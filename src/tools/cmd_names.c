@@ -182,8 +182,7 @@ const struct tool_command cmd_mkdir = {
     .help = "  -p          create missing parents; no error if PATH "
 	    "exists as a directory\n"
 	    "  -m MODE     octal permissions (default 0777, less the "
-	    "umask)\n"
-	    "  -h, --help  show this help\n",
+	    "umask)\n" TOOL_HELP_OPTIONS,
     .run = mkdir_main,
 };
 
@@ -193,7 +192,7 @@ const struct tool_command cmd_rm = {
     .summary = "Remove files (and with -r, directory trees) from the pool.",
     .help = "  -r, -R      remove directories and everything in them (of "
 	    "/, all but /)\n"
-	    "  -f          no error for a PATH that does not exist\n"
-	    "  -h, --help  show this help\n",
+	    "  -f          no error for a PATH that does not "
+	    "exist\n" TOOL_HELP_OPTIONS,
     .run = rm_main,
 };

@@ -193,7 +193,6 @@ const struct tool_command cmd_run = {
 	    "  -m, --mount MOUNT  where the pool appears (default "
 	    "/mnt/pmemfile)\n"
 	    "  -C, --cd DIR       start COMMAND in DIR, a directory of "
-	    "the mount\n"
-	    "  -h, --help         show this help\n",
+	    "the mount\n" TOOL_HELP_OPTIONS,
     .run = run_main,
 };

@@ -12,10 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef TOOL_VERSION
-#define TOOL_VERSION "unknown"
-#endif
-
 const struct tool_command cmd_create = {
     .name = "create",
     .args = CREATE_ARGS,
@@ -30,7 +26,7 @@ static const struct tool_command cmd_help = {
     .name = "help",
     .args = "[COMMAND]",
     .summary = "Show the commands, or the help of one command.",
-    .help = "",
+    .help = TOOL_HELP_OPTIONS,
     .run = help_main,
 };
 
@@ -108,7 +104,7 @@ static int run_command(int argc, char *argv[])
 		return TOOL_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("pmemfile %s\n", TOOL_VERSION);
+		tool_print_version();
 		return TOOL_OK;
 	}
 	cmd = find_command(argv[1]);
