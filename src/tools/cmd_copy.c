@@ -151,6 +151,11 @@ static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 	struct stat st;
 	int ret;
 
+	if (pmemfile_stat(pfp, path, &st) != 0 || S_ISDIR(st.st_mode)) {
+		tool_error("%s: %s", path,
+			   strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
+		return TOOL_FAIL;
+	}
 	if (strcmp(local, "-") != 0) {
 		copy_init(&c, &pool, &kernel);
 		ret = copy_path(&c, path, local);
@@ -158,11 +163,7 @@ static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 		return ret ? TOOL_FAIL : TOOL_OK;
 	}
 	ret = side_open(&pool, path, O_RDONLY, 0, &in);
-	if (ret == 0 && pmemfile_fstat(pfp, in.f, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
-		ret = -EISDIR;
 	if (ret) {
-		side_close(&pool, &in);
 		tool_error("%s: %s", path, strerror(-ret));
 		return TOOL_FAIL;
 	}

@@ -20,10 +20,11 @@
 	"                  never runs out of file system space\n"             \
 	"  -s, --sparse    with SIZE 0, turn the zero blocks of the file\n"   \
 	"                  into holes\n"                                      \
-	"  -m, --mode MODE the octal permissions of the root directory\n"     \
-	"                  (default 0755)\n"                                  \
-	"  -o, --owner UID[:GID]  the numeric owner (and group) of the\n"     \
-	"                  root directory (default the caller's)\n"           \
+	"  -m, --mode MODE the permissions of the root directory, in\n"       \
+	"                  octal (default 0755)\n"                            \
+	"  -o, --owner UID[:GID]\n"                                           \
+	"                  the numeric owner (and group) of the root\n"       \
+	"                  directory (default the caller's)\n"                \
 	"  -h, --help      show this help\n"                                  \
 	"      --version   show the version\n"
 
