@@ -318,7 +318,7 @@ static int copy_tree(struct copy *c, const char *src, const char *dst,
 {
 	if (S_ISDIR(st->st_mode)) {
 		if (!c->recursive) {
-			tool_error("-r not given; omitting directory '%s'",
+			tool_error("-r not specified; omitting directory '%s'",
 				   src);
 			c->failed = 1;
 			return -1;
