@@ -146,6 +146,7 @@ static char *get_destination(const char *path, const char *local)
 static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 {
 	struct side pool = {pfp}, kernel = {NULL};
+	struct copy_error e = {COPY_OK, 0};
 	struct side_file in;
 	struct copy c;
 	struct stat st;
@@ -167,8 +168,6 @@ static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 		tool_error("%s: %s", path, strerror(-ret));
 		return TOOL_FAIL;
 	}
-	struct copy_error e = {COPY_OK, 0};
-
 	fflush(stdout);
 	copy_out(pfp, in.f, STDOUT_FILENO, &e);
 	side_close(&pool, &in);

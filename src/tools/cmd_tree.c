@@ -136,7 +136,8 @@ struct tree_change {
 	int (*apply)(struct tree_change *t, const char *path,
 		     const struct stat *st, bool operand);
 	bool recursive;
-	bool follow; /* chown without -h: operands' links followed */
+	/* a symbolic link named as an operand is followed (never in -R) */
+	bool follow;
 	const char *mode;
 	mode_t umask;
 	uid_t uid;
@@ -157,7 +158,8 @@ static void tree_walk(struct tree_change *t, const char *path, bool operand,
 		t->failed = 1;
 		return;
 	}
-	ret = side_lstat(&s, path, &st);
+	ret = operand && t->follow ? side_stat(&s, path, &st)
+				   : side_lstat(&s, path, &st);
 	if (ret) {
 		tool_error("cannot access '%s': %s", path, strerror(-ret));
 		t->failed = 1;
@@ -298,23 +300,16 @@ static int mode_apply(const char *spec, mode_t old, mode_t umask, mode_t *mode)
 }
 
 static int chmod_apply(struct tree_change *t, const char *path,
-		       const struct stat *lst, bool operand)
+		       const struct stat *st, bool operand)
 {
-	struct stat st = *lst;
 	mode_t mode;
 
-	if (S_ISLNK(st.st_mode)) {
-		/* links met in a walk are left, operands followed */
-		if (!operand)
-			return 0;
-		if (pmemfile_stat(t->pfp, path, &st) != 0) {
-			tool_error("cannot access '%s': %s", path,
-				   strerror(errno));
-			return -1;
-		}
-	}
-	mode_apply(t->mode, st.st_mode, t->umask, &mode);
-	if (mode == (st.st_mode & 07777))
+	(void)operand;
+	/* a link met in a walk is left: its own mode means nothing */
+	if (S_ISLNK(st->st_mode))
+		return 0;
+	mode_apply(t->mode, st->st_mode, t->umask, &mode);
+	if (mode == (st->st_mode & 07777))
 		return 0;
 	if (pmemfile_chmod(t->pfp, path, mode) != 0) {
 		tool_error("changing permissions of '%s': %s", path,
@@ -326,7 +321,7 @@ static int chmod_apply(struct tree_change *t, const char *path,
 
 static int chmod_main(const struct tool_command *cmd, int argc, char *argv[])
 {
-	struct tree_change t = {.apply = chmod_apply};
+	struct tree_change t = {.apply = chmod_apply, .follow = true};
 	mode_t dummy;
 	int c;
 
@@ -348,8 +343,8 @@ static int chmod_main(const struct tool_command *cmd, int argc, char *argv[])
 static int chown_apply(struct tree_change *t, const char *path,
 		       const struct stat *st, bool operand)
 {
-	/* -R never follows a link; an operand is followed without -h */
-	bool follow = operand && t->follow && !t->recursive;
+	/* an operand is followed without -P (tree_walk stat'ed it) */
+	bool follow = operand && t->follow;
 	int r = follow ? pmemfile_chown(t->pfp, path, t->uid, t->gid)
 		       : pmemfile_lchown(t->pfp, path, t->uid, t->gid);
 
@@ -426,6 +421,9 @@ static int chown_main(const struct tool_command *cmd, int argc, char *argv[])
 		else if (c == 'P')
 			t.follow = false;
 	}
+	/* as chown -R -P: no link is followed, operands neither */
+	if (t.recursive)
+		t.follow = false;
 	argc -= optind;
 	argv += optind;
 	if (argc < 3)

@@ -95,6 +95,9 @@ both 1 chmod go= K/d/lf
 both 0 chmod u=rwx,g=u-w,o=g K/full/x
 both 0 chmod a-x,u+X K/full/x/y
 both 1 chmod 600 K/missing
+# -R through a link named as PATH: chmod follows it into the directory.
+both 0 ln -s full K/dl
+both 0 chmod -R o-rx K/dl
 compare chmod
 expect_run 2 "" "pmemfile chmod: invalid mode 'u+q'
 usage: pmemfile chmod [-R] POOL MODE PATH...
@@ -113,6 +116,8 @@ if [ "$(id -u)" -eq 0 ]; then
 	chown -h 9:10 k/soft
 	"$PF" chown -P p.pool 9:10 /k/soft || failed=1
 	both 0 chown -R 12:13 K/s
+	# -R never follows a link, even one named as PATH.
+	both 0 chown -R 14:15 K/dl
 	both 1 chown 1 K/missing
 	compare chown
 fi
