@@ -245,6 +245,22 @@ static int copy_symlink(struct copy *c, const char *src, const char *dst,
 	return c->preserve ? copy_attrs(c, dst, st) : 0;
 }
 
+/* A FIFO, socket or device: a new node of its type, as cp -r makes. */
+static int copy_node(struct copy *c, const char *dst, const struct stat *st)
+{
+	struct stat dst_st;
+	int ret;
+
+	if (side_lstat(c->to, dst, &dst_st) == 0 && !S_ISDIR(dst_st.st_mode))
+		side_unlink(c->to, dst);
+	ret =
+	    side_mknod(c->to, dst, st->st_mode & (S_IFMT | 0777), st->st_rdev);
+	if (ret)
+		return copy_fail(c, "cannot create special file '%s': %s", dst,
+				 ret);
+	return c->preserve ? copy_attrs(c, dst, st) : 0;
+}
+
 static int copy_tree(struct copy *c, const char *src, const char *dst,
 		     const struct stat *st, unsigned depth);
 
@@ -329,9 +345,7 @@ static int copy_tree(struct copy *c, const char *src, const char *dst,
 		return copy_regular(c, src, dst, st);
 	if (S_ISLNK(st->st_mode))
 		return copy_symlink(c, src, dst, st);
-	tool_error("cannot copy the special file '%s'", src);
-	c->failed = 1;
-	return -1;
+	return copy_node(c, dst, st);
 }
 
 int copy_path(struct copy *c, const char *src, const char *dst)

@@ -123,6 +123,13 @@ int side_symlink(const struct side *s, const char *target, const char *path)
 			       : symlink(target, path));
 }
 
+int side_mknod(const struct side *s, const char *path, mode_t mode, dev_t dev)
+{
+	return side_ret(
+	    s->pfp ? pmemfile_mknodat(s->pfp, PMEMFILE_AT_CWD, path, mode, dev)
+		   : mknod(path, mode, dev));
+}
+
 int side_readlink(const struct side *s, const char *path, char **target)
 {
 	char buf[PMEMFILE_PATH_MAX];

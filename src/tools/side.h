@@ -42,6 +42,8 @@ int side_unlink(const struct side *s, const char *path);
 int side_rename(const struct side *s, const char *from, const char *to);
 int side_link(const struct side *s, const char *from, const char *to);
 int side_symlink(const struct side *s, const char *target, const char *path);
+/* A FIFO, socket or device node: mode has the type */
+int side_mknod(const struct side *s, const char *path, mode_t mode, dev_t dev);
 /* The target of a symbolic link, malloc'd, in *target. */
 int side_readlink(const struct side *s, const char *path, char **target);
 /* On the link itself when follow is false. */
