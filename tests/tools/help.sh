@@ -68,7 +68,8 @@ usage: pmemfile mkdir [-p] [-m MODE] POOL PATH...
 Try 'pmemfile mkdir --help' for more information." "$PF" mkdir -m 9 p.pool /d
 
 # Each command's missing operands.
-for c in "ls" "stat" "cat" "df" "info" "check" "mkdir" "rm" "run"; do
+for c in "ls" "stat" "cat" "df" "info" "check" "mkdir" "rm" "run" "cp" "mv" "ln" \
+	"chmod" "chown"; do
 	run "$PF" $c
 	expect "status of '$c' alone" "$rc" 2
 	case $err in
