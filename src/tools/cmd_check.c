@@ -97,6 +97,7 @@ const struct tool_command cmd_check = {
     .summary = "Check that the pool is consistent.",
     .help = "Every problem found is printed. The exit status is 0 when "
 	    "the pool is\n"
-	    "consistent, 1 when it is damaged or cannot be read as a pool.\n",
+	    "consistent, 1 when it is damaged or cannot be read as a pool.\n"
+	    "\n" TOOL_HELP_OPTIONS,
     .run = check_main,
 };

@@ -4,6 +4,7 @@
  * pmemfile cat, get and put.
  */
 #include "commands.h"
+#include "copy.h"
 #include "pool.h"
 #include "tool.h"
 
@@ -53,37 +54,6 @@ static int copy_out(PMEMfilepool *pfp, PMEMfile *src, int fd,
 	}
 	if (n < 0)
 		copy_fail(e, COPY_READ, errno);
-	free(buf);
-	return e->side == COPY_OK ? 0 : -1;
-}
-
-static int copy_in(int fd, PMEMfilepool *pfp, PMEMfile *dst,
-		   struct copy_error *e)
-{
-	char *buf = malloc(COPY_BUF);
-	ssize_t n;
-
-	if (!buf) {
-		copy_fail(e, COPY_READ, ENOMEM);
-		return -1;
-	}
-	while ((n = read(fd, buf, COPY_BUF)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			copy_fail(e, COPY_READ, errno);
-			break;
-		}
-		for (ssize_t done = 0, w; done < n; done += w) {
-			w = pmemfile_write(pfp, dst, buf + done,
-					   (size_t)(n - done));
-			if (w <= 0) {
-				copy_fail(e, COPY_WRITE, w < 0 ? errno : EIO);
-				goto out;
-			}
-		}
-	}
-out:
 	free(buf);
 	return e->side == COPY_OK ? 0 : -1;
 }
@@ -175,29 +145,32 @@ static char *get_destination(const char *path, const char *local)
 
 static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 {
+	struct side pool = {pfp}, kernel = {NULL};
 	struct copy_error e = {COPY_OK, 0};
-	PMEMfile *src = copy_open_source(pfp, path);
-	bool to_stdout = strcmp(local, "-") == 0;
+	struct side_file in;
+	struct copy c;
 	struct stat st;
-	int fd;
+	int ret;
 
-	if (!src)
+	if (pmemfile_stat(pfp, path, &st) != 0 || S_ISDIR(st.st_mode)) {
+		tool_error("%s: %s", path,
+			   strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
 		return TOOL_FAIL;
-	if (pmemfile_fstat(pfp, src, &st) != 0)
-		st.st_mode = 0644;
-	fd = to_stdout ? STDOUT_FILENO
-		       : open(local, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			      st.st_mode & 0777);
-	if (fd < 0) {
-		tool_error("%s: %s", local, strerror(errno));
-		pmemfile_close(pfp, src);
+	}
+	if (strcmp(local, "-") != 0) {
+		copy_init(&c, &pool, &kernel);
+		ret = copy_path(&c, path, local);
+		copy_fini(&c);
+		return ret ? TOOL_FAIL : TOOL_OK;
+	}
+	ret = side_open(&pool, path, O_RDONLY, 0, &in);
+	if (ret) {
+		tool_error("%s: %s", path, strerror(-ret));
 		return TOOL_FAIL;
 	}
 	fflush(stdout);
-	copy_out(pfp, src, fd, &e);
-	if (!to_stdout && close(fd) != 0 && e.side == COPY_OK)
-		copy_fail(&e, COPY_WRITE, errno);
-	pmemfile_close(pfp, src);
+	copy_out(pfp, in.f, STDOUT_FILENO, &e);
+	side_close(&pool, &in);
 	if (e.side != COPY_OK) {
 		copy_report(&e, path, local);
 		return TOOL_FAIL;
@@ -240,35 +213,40 @@ static int get_main(const struct tool_command *cmd, int argc, char *argv[])
 	return ret;
 }
 
+/*
+ * A directory is refused before anything is made; the file is written
+ * under a temporary name and renamed to dst when complete (copy.h).
+ */
 static int put_from(PMEMfilepool *pfp, const char *local, const char *dst)
 {
-	struct copy_error e = {COPY_OK, 0};
+	struct side pool = {pfp}, kernel = {NULL};
 	bool from_stdin = strcmp(local, "-") == 0;
-	mode_t mode = 0644;
-	PMEMfile *f;
+	struct side_file in = {STDIN_FILENO, NULL};
+	mode_t mode = 0666;
+	struct copy c;
 	struct stat st;
-	int fd = from_stdin ? STDIN_FILENO : open(local, O_RDONLY | O_CLOEXEC);
+	int ret = 0;
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		tool_error("%s: %s", local, strerror(errno));
+	if (!from_stdin)
+		ret = side_open(&kernel, local, O_RDONLY, 0, &in);
+	if (ret == 0 && fstat(in.fd, &st) != 0)
+		ret = -errno;
+	if (ret == 0 && S_ISDIR(st.st_mode))
+		ret = -EISDIR;
+	if (ret) {
+		tool_error("%s: %s", local, strerror(-ret));
+		if (!from_stdin)
+			side_close(&kernel, &in);
 		return TOOL_FAIL;
 	}
 	if (!from_stdin)
 		mode = st.st_mode & 0777;
-	f = pmemfile_open(
-	    pfp, dst, PMEMFILE_O_WRONLY | PMEMFILE_O_CREAT | PMEMFILE_O_TRUNC,
-	    mode);
-	if (!f) {
-		tool_error("%s: %s", dst, strerror(errno));
-	} else {
-		copy_in(fd, pfp, f, &e);
-		pmemfile_close(pfp, f);
-		if (e.side != COPY_OK)
-			copy_report(&e, local, dst);
-	}
+	copy_init(&c, &kernel, &pool);
+	ret = copy_file_from(&c, &in, local, dst, mode);
+	copy_fini(&c);
 	if (!from_stdin)
-		close(fd);
-	return f && e.side == COPY_OK ? TOOL_OK : TOOL_FAIL;
+		side_close(&kernel, &in);
+	return ret ? TOOL_FAIL : TOOL_OK;
 }
 
 static int put_main(const struct tool_command *cmd, int argc, char *argv[])
@@ -299,7 +277,7 @@ const struct tool_command cmd_cat = {
     .name = "cat",
     .args = "POOL PATH...",
     .summary = "Write files of the pool to standard output.",
-    .help = "",
+    .help = TOOL_HELP_OPTIONS,
     .run = cat_main,
 };
 
@@ -307,10 +285,14 @@ const struct tool_command cmd_get = {
     .name = "get",
     .args = "POOL PATH LOCALFILE",
     .summary = "Copy the file PATH of the pool to LOCALFILE.",
-    .help = "LOCALFILE is created with the permissions of PATH, or "
-	    "truncated if it exists;\n"
-	    "if it is a directory, the file goes into it under its own name. "
-	    "'-' means\nstandard output.\n",
+    .help = "LOCALFILE gets the permissions of PATH (less the umask); "
+	    "an existing file\n"
+	    "is replaced when the copy is complete, and a failed copy "
+	    "leaves nothing. If\n"
+	    "LOCALFILE is a directory, the file goes into it under its own "
+	    "name. '-' means\n"
+	    "standard output. For directories, see 'pmemfile cp'.\n"
+	    "\n" TOOL_HELP_OPTIONS,
     .run = get_main,
 };
 
@@ -318,10 +300,14 @@ const struct tool_command cmd_put = {
     .name = "put",
     .args = "POOL LOCALFILE PATH",
     .summary = "Copy LOCALFILE into the pool as PATH.",
-    .help = "PATH is created with the permissions of LOCALFILE (less "
-	    "the umask), or\n"
-	    "truncated if it exists; if it is a directory, the file goes "
-	    "into it under\n"
-	    "its own name. LOCALFILE '-' means standard input.\n",
+    .help = "PATH gets the permissions of LOCALFILE (less the umask); an "
+	    "existing file is\n"
+	    "replaced when the copy is complete, and a failed copy (a full "
+	    "pool) leaves\n"
+	    "nothing. If PATH is a directory, the file goes into it under "
+	    "its own name.\n"
+	    "LOCALFILE '-' means standard input. For directories, see "
+	    "'pmemfile cp'.\n"
+	    "\n" TOOL_HELP_OPTIONS,
     .run = put_main,
 };

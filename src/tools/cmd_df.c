@@ -97,6 +97,7 @@ const struct tool_command cmd_df = {
     .summary = "Show the size, use and contents of the pool, and the "
 	       "space its file takes.",
     .help = "Sizes are in powers of 1024 (K, M, G) and in the pool's "
-	    "blocks.\n",
+	    "blocks.\n"
+	    "\n" TOOL_HELP_OPTIONS,
     .run = df_main,
 };

@@ -215,12 +215,12 @@ const struct tool_command cmd_ls = {
     .name = "ls",
     .args = "[-l] [-a] POOL [PATH]",
     .summary = "List a directory of the pool (default /).",
-    .help = "Names are sorted bytewise. Owners are shown as numbers, "
-	    "times as local time.\n"
-	    "\n"
-	    "  -l          long format: mode, links, uid, gid, size, "
-	    "mtime, name\n"
-	    "  -a          include names starting with '.'\n"
-	    "  -h, --help  show this help\n",
+    .help =
+	"Names are sorted bytewise. Owners are shown as numbers, "
+	"times as local time.\n"
+	"\n"
+	"  -l             long format: mode, links, uid, gid, size, "
+	"mtime, name\n"
+	"  -a             include names starting with '.'\n" TOOL_HELP_OPTIONS,
     .run = ls_main,
 };

@@ -179,11 +179,10 @@ const struct tool_command cmd_mkdir = {
     .name = "mkdir",
     .args = "[-p] [-m MODE] POOL PATH...",
     .summary = "Create directories in the pool.",
-    .help = "  -p          create missing parents; no error if PATH "
+    .help = "  -p             create missing parents; no error if PATH "
 	    "exists as a directory\n"
-	    "  -m MODE     octal permissions (default 0777, less the "
-	    "umask)\n"
-	    "  -h, --help  show this help\n",
+	    "  -m MODE        octal permissions (default 0777, less the "
+	    "umask)\n" TOOL_HELP_OPTIONS,
     .run = mkdir_main,
 };
 
@@ -191,9 +190,9 @@ const struct tool_command cmd_rm = {
     .name = "rm",
     .args = "[-r] [-f] POOL PATH...",
     .summary = "Remove files (and with -r, directory trees) from the pool.",
-    .help = "  -r, -R      remove directories and everything in them (of "
+    .help = "  -r, -R         remove directories and everything in them (of "
 	    "/, all but /)\n"
-	    "  -f          no error for a PATH that does not exist\n"
-	    "  -h, --help  show this help\n",
+	    "  -f             no error for a PATH that does not "
+	    "exist\n" TOOL_HELP_OPTIONS,
     .run = rm_main,
 };

@@ -18,11 +18,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libdir.h"
 
 #define RUN_SHIM "libpmemfile.so"
+
+/*
+ * The status of a failure of run itself, before the program starts (as
+ * env(1) and chroot(1) have it): 126 and 127 are the program's, 1 and 2 may
+ * be too.
+ */
+#define RUN_FAIL 125
 #define RUN_DEFAULT_MOUNT "/mnt/pmemfile"
 
 /* path: ../lib/libpmemfile.so from the directory of the executable. */
@@ -109,6 +117,65 @@ static int run_exec(char *argv[])
 	return err == ENOENT ? 127 : 126;
 }
 
+/*
+ * Why abs cannot be the starting directory (an errno), 0 if it can, -1 if
+ * the pool cannot be opened (said). A directory under the mount point is
+ * looked up in the pool.
+ */
+static int run_dir_error(const char *mount, const char *pool, const char *abs)
+{
+	size_t mlen = strlen(mount);
+	PMEMfilepool *pfp;
+	struct stat st;
+	int err = 0;
+
+	while (mlen > 1 && mount[mlen - 1] == '/')
+		mlen--;
+	if (strncmp(abs, mount, mlen) != 0 ||
+	    (abs[mlen] != '/' && abs[mlen] != '\0')) {
+		if (stat(abs, &st) != 0)
+			return errno;
+		return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	}
+	pfp = pool_open(pool);
+	if (!pfp)
+		return -1;
+	if (pmemfile_stat(pfp, abs[mlen] ? abs + mlen : "/", &st) != 0)
+		err = errno;
+	else if (!S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	pmemfile_pool_close(pfp);
+	return err;
+}
+
+/*
+ * -C DIR, made absolute from the current directory in abs (as env -C takes
+ * it), and checked: 0, or -1 after a message.
+ */
+static int run_check_cd(const char *mount, const char *pool, const char *cd,
+			char *abs, size_t len)
+{
+	char cwd[PATH_MAX];
+	int w, err;
+
+	if (cd[0] == '/')
+		w = snprintf(abs, len, "%s", cd);
+	else if (getcwd(cwd, sizeof(cwd)))
+		w = snprintf(abs, len, "%s/%s", cwd, cd);
+	else
+		w = -1;
+	if (w < 0 || (size_t)w >= len)
+		err = w < 0 ? errno : ENAMETOOLONG;
+	else
+		err = run_dir_error(mount, pool, abs);
+	if (err == 0)
+		return 0;
+	if (err > 0)
+		tool_error("cannot change directory to '%s': %s", cd,
+			   strerror(err));
+	return -1;
+}
+
 struct run_options {
 	const char *mount;
 	const char *cd;
@@ -142,7 +209,7 @@ static int run_parse(const struct tool_command *cmd, int argc, char *argv[],
 
 static int run_main(const struct tool_command *cmd, int argc, char *argv[])
 {
-	char shim[PATH_MAX], pool[PATH_MAX];
+	char shim[PATH_MAX], pool[PATH_MAX], cd[PATH_MAX];
 	struct run_options o;
 	int ret = run_parse(cmd, argc, argv, &o);
 
@@ -160,19 +227,21 @@ static int run_main(const struct tool_command *cmd, int argc, char *argv[])
 	if (argc < 2)
 		return tool_usage_error(cmd, "missing the command to run");
 	if (pool_probe(argv[0]) != 0)
-		return TOOL_FAIL;
+		return RUN_FAIL;
 	/* The program may change directory: give the shim absolute paths. */
 	if (!realpath(argv[0], pool)) {
 		tool_error("%s: %s", argv[0], strerror(errno));
-		return TOOL_FAIL;
+		return RUN_FAIL;
 	}
 	if (run_check_name("mount point", o.mount) ||
 	    run_check_name("pool path", pool) ||
 	    run_find_shim(shim, sizeof(shim)))
-		return TOOL_FAIL;
-	if (run_set_env(shim, o.mount, pool, o.cd) != 0) {
+		return RUN_FAIL;
+	if (o.cd && run_check_cd(o.mount, pool, o.cd, cd, sizeof(cd)) != 0)
+		return RUN_FAIL;
+	if (run_set_env(shim, o.mount, pool, o.cd ? cd : NULL) != 0) {
 		tool_error("cannot set the environment: %s", strerror(errno));
-		return TOOL_FAIL;
+		return RUN_FAIL;
 	}
 	fflush(stdout);
 	return run_exec(argv + 1);
@@ -188,12 +257,15 @@ const struct tool_command cmd_run = {
 	    "The mount point\n"
 	    "need not exist. The exit status is the program's; 127 when it "
 	    "cannot be\n"
-	    "found, 126 when it cannot be run.\n"
+	    "found, 126 when it cannot be run, 125 when run itself fails "
+	    "(a missing pool\n"
+	    "or DIR).\n"
 	    "\n"
 	    "  -m, --mount MOUNT  where the pool appears (default "
 	    "/mnt/pmemfile)\n"
-	    "  -C, --cd DIR       start COMMAND in DIR, a directory of "
-	    "the mount\n"
-	    "  -h, --help         show this help\n",
+	    "  -C, --cd DIR       start COMMAND in the directory DIR (in "
+	    "the mount or\n"
+	    "                     not; relative to the current "
+	    "directory)\n" TOOL_HELP_OPTIONS,
     .run = run_main,
 };

@@ -79,6 +79,7 @@ const struct tool_command cmd_stat = {
     .args = "POOL PATH...",
     .summary = "Show the type, mode, size, owner and times of files.",
     .help = "A symbolic link is shown itself, with its target, not "
-	    "followed.\n",
+	    "followed.\n"
+	    "\n" TOOL_HELP_OPTIONS,
     .run = stat_main,
 };

@@ -16,5 +16,11 @@ extern const struct tool_command cmd_mkdir;
 extern const struct tool_command cmd_rm;
 extern const struct tool_command cmd_df;
 extern const struct tool_command cmd_check;
+extern const struct tool_command cmd_cp;
+extern const struct tool_command cmd_mv;
+extern const struct tool_command cmd_ln;
+extern const struct tool_command cmd_chmod;
+extern const struct tool_command cmd_chown;
+extern const struct tool_command cmd_info;
 
 #endif

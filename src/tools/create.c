@@ -185,6 +185,23 @@ static int create_allocate(const char *path, off_t size)
 	return ret;
 }
 
+/*
+ * The library makes the root directory 0777, owned by the creating process:
+ * mkfs makes it what a new file system's root is (0755, the caller's), or
+ * what the options ask. Capabilities in the pool are the pool file's
+ * writer's to take, so another owner needs no privilege.
+ */
+static int create_set_root(PMEMfilepool *pfp, const struct create_root *root)
+{
+	if (pmemfile_setcap(pfp, PMEMFILE_CAP_CHOWN) != 0 ||
+	    pmemfile_setcap(pfp, PMEMFILE_CAP_FOWNER) != 0)
+		return -errno;
+	if (pmemfile_lchown(pfp, "/", root->uid, root->gid) != 0 ||
+	    pmemfile_chmod(pfp, "/", root->mode) != 0)
+		return -errno;
+	return 0;
+}
+
 static void create_report(const char *path, uint64_t size, bool sparse)
 {
 	char human[16], used[16];
@@ -201,7 +218,7 @@ static void create_report(const char *path, uint64_t size, bool sparse)
 }
 
 int create_pool(const char *path, const char *size_text,
-		enum create_space space)
+		enum create_space space, const struct create_root *root)
 {
 	PMEMfilepool *pfp;
 	struct stat st;
@@ -220,8 +237,14 @@ int create_pool(const char *path, const char *size_text,
 		create_report_failure(path, existing, errno);
 		return TOOL_FAIL;
 	}
+	ret = create_set_root(pfp, root);
 	pmemfile_pool_close(pfp);
-	ret = 0;
+	if (ret != 0) {
+		tool_error("%s: the pool was created but its root directory "
+			   "could not be set: %s",
+			   path, strerror(-ret));
+		return TOOL_FAIL;
+	}
 	if (space == CREATE_PUNCH && existing)
 		ret = create_make_sparse(path, (off_t)size);
 	else if (space == CREATE_ALLOCATE)
@@ -237,17 +260,68 @@ int create_pool(const char *path, const char *size_text,
 	return TOOL_OK;
 }
 
+static int create_parse_id(const char *text, const char *end, unsigned *id)
+{
+	unsigned long v = 0;
+
+	if (text == end)
+		return -1;
+	for (const char *p = text; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+		/* (uid_t)-1 means "no change" to chown */
+		if (v >= 0xffffffffUL)
+			return -1;
+	}
+	*id = (unsigned)v;
+	return 0;
+}
+
+/* UID or UID:GID, numeric: a pool has no user database of its own. */
+static int create_parse_owner(const char *text, struct create_root *root)
+{
+	const char *colon = strchr(text, ':');
+
+	if (!colon)
+		return create_parse_id(text, text + strlen(text), &root->uid);
+	if (create_parse_id(text, colon, &root->uid) != 0)
+		return -1;
+	return create_parse_id(colon + 1, colon + strlen(colon), &root->gid);
+}
+
+static int create_parse_mode(const char *text, unsigned *mode)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 8);
+
+	if (!text[0] || *end || v > 07777 || text[0] == '-' || text[0] == '+')
+		return -1;
+	*mode = (unsigned)v;
+	return 0;
+}
+
 int create_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 	    {"allocate", no_argument, NULL, 'a'},
 	    {"sparse", no_argument, NULL, 's'},
+	    {"mode", required_argument, NULL, 'm'},
+	    {"owner", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0},
 	};
 	enum create_space space = CREATE_SPARSE;
+	struct create_root root = {0755, (unsigned)geteuid(),
+				   (unsigned)getegid()};
 	int c;
 
-	while ((c = tool_getopt(cmd, argc, argv, "as", longopts)) != -1) {
+	while ((c = tool_getopt(cmd, argc, argv, "asm:o:", longopts)) != -1) {
+		if (c == 'm' && create_parse_mode(optarg, &root.mode) != 0)
+			return tool_usage_error(cmd, "invalid mode '%s'",
+						optarg);
+		if (c == 'o' && create_parse_owner(optarg, &root) != 0)
+			return tool_usage_error(cmd, "invalid owner '%s'",
+						optarg);
 		if (c == 'a' && space == CREATE_PUNCH)
 			return tool_usage_error(cmd, "-a and -s exclude each "
 						     "other");
@@ -266,5 +340,5 @@ int create_main(const struct tool_command *cmd, int argc, char *argv[])
 					argc == 0 ? "POOL and SIZE" : "SIZE");
 	if (argc > 2)
 		return tool_usage_error(cmd, "too many arguments");
-	return create_pool(argv[0], argv[1], space);
+	return create_pool(argv[0], argv[1], space, &root);
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* dirlist.c -- reading a whole directory of a pool with getdents64. */
+/*
+ * dirlist.c -- reading a whole directory of a pool with getdents64 (or of
+ * the kernel's file systems with readdir).
+ */
 #include "dirlist.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -72,6 +76,33 @@ int dirlist_read(PMEMfilepool *pfp, PMEMfile *dir, struct dirlist *list)
 		return -ENOMEM;
 	ret = dirlist_fill(pfp, dir, buf, list);
 	free(buf);
+	if (ret) {
+		dirlist_free(list);
+		return ret;
+	}
+	if (list->count)
+		qsort(list->names, list->count, sizeof(char *),
+		      dirlist_compare);
+	return 0;
+}
+
+int dirlist_read_kernel(const char *path, struct dirlist *list)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t cap = 0;
+	int ret = 0;
+
+	list->names = NULL;
+	list->count = 0;
+	if (!d)
+		return -errno;
+	errno = 0;
+	while (ret == 0 && (e = readdir(d)) != NULL)
+		ret = dirlist_add(list, e->d_name, &cap);
+	if (ret == 0 && errno)
+		ret = -errno;
+	closedir(d);
 	if (ret) {
 		dirlist_free(list);
 		return ret;

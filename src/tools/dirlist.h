@@ -13,6 +13,8 @@ struct dirlist {
 
 /* Reads every entry of the open directory dir; 0 or -errno. */
 int dirlist_read(PMEMfilepool *pfp, PMEMfile *dir, struct dirlist *list);
+/* The same for a directory of the kernel's file systems. */
+int dirlist_read_kernel(const char *path, struct dirlist *list);
 void dirlist_free(struct dirlist *list);
 
 /* "." and "..": the entries a walk must not descend into. */

@@ -12,10 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef TOOL_VERSION
-#define TOOL_VERSION "unknown"
-#endif
-
 const struct tool_command cmd_create = {
     .name = "create",
     .args = CREATE_ARGS,
@@ -30,13 +26,14 @@ static const struct tool_command cmd_help = {
     .name = "help",
     .args = "[COMMAND]",
     .summary = "Show the commands, or the help of one command.",
-    .help = "",
+    .help = TOOL_HELP_OPTIONS,
     .run = help_main,
 };
 
 static const struct tool_command *const commands[] = {
     &cmd_create, &cmd_run,   &cmd_ls, &cmd_stat, &cmd_cat,   &cmd_get,
-    &cmd_put,	 &cmd_mkdir, &cmd_rm, &cmd_df,	 &cmd_check, &cmd_help,
+    &cmd_put,	 &cmd_cp,    &cmd_mv, &cmd_ln,	 &cmd_mkdir, &cmd_rm,
+    &cmd_chmod,	 &cmd_chown, &cmd_df, &cmd_info, &cmd_check, &cmd_help,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -108,7 +105,7 @@ static int run_command(int argc, char *argv[])
 		return TOOL_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("pmemfile %s\n", TOOL_VERSION);
+		tool_print_version();
 		return TOOL_OK;
 	}
 	cmd = find_command(argv[1]);

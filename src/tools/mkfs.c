@@ -19,6 +19,7 @@ int main(int argc, char *argv[])
 	int ret;
 
 	tool_name = mkfs_command.name;
+	tool_program = mkfs_command.name;
 	ret = mkfs_command.run(&mkfs_command, argc, argv);
 	if (fflush(stdout) != 0 && ret == TOOL_OK) {
 		tool_error("write error on standard output");

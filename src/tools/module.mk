@@ -3,7 +3,8 @@
 # run from any directory without the library installed.
 
 TOOLS_COMMON := tool size create pool
-TOOLS_PMEMFILE := main cmd_run cmd_ls cmd_stat cmd_copy cmd_names cmd_df \
+TOOLS_PMEMFILE := main cmd_run cmd_ls cmd_stat cmd_copy cmd_cp cmd_names \
+	cmd_tree cmd_info cmd_df side copy \
 	cmd_check dirlist fmt $(TOOLS_COMMON)
 TOOLS_MKFS := mkfs $(TOOLS_COMMON)
 

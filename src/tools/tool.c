@@ -12,7 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef TOOL_VERSION
+#define TOOL_VERSION "unknown"
+#endif
+
+/* getopt_long's value for --version, out of the range of option letters. */
+#define TOOL_OPT_VERSION 0x100
+
 const char *tool_name = "pmemfile";
+const char *tool_program = "pmemfile";
+
+void tool_print_version(void)
+{
+	printf("%s %s\n", tool_program, TOOL_VERSION);
+}
 
 /* stdout first, so that the message follows what the command printed. */
 static void tool_verror(const char *fmt, va_list ap)
@@ -62,8 +75,9 @@ void tool_print_help(const struct tool_command *cmd)
 int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 		const char *optstring, const struct option *longopts)
 {
-	struct option all[TOOL_MAX_LONGOPTS + 2] = {
+	struct option all[TOOL_MAX_LONGOPTS + 3] = {
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, TOOL_OPT_VERSION},
 	};
 	char opts[64];
 	int c;
@@ -71,7 +85,7 @@ int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 	for (int i = 0; longopts && longopts[i].name; i++) {
 		if (i == TOOL_MAX_LONGOPTS)
 			abort();
-		all[i + 1] = longopts[i];
+		all[i + 2] = longopts[i];
 	}
 
 	/* '+': options end at the first operand, as POSIX says. */
@@ -79,6 +93,10 @@ int tool_getopt(const struct tool_command *cmd, int argc, char *argv[],
 	c = getopt_long(argc, argv, opts, all, NULL);
 	if (c == 'h') {
 		tool_print_help(cmd);
+		exit(fflush(stdout) == 0 ? TOOL_OK : TOOL_FAIL);
+	}
+	if (c == TOOL_OPT_VERSION) {
+		tool_print_version();
 		exit(fflush(stdout) == 0 ? TOOL_OK : TOOL_FAIL);
 	}
 	if (c == '?') {

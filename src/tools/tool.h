@@ -16,6 +16,11 @@
 #define TOOL_FAIL 1
 #define TOOL_USAGE 2
 
+/* The last lines of every command's help: the options all commands take. */
+#define TOOL_HELP_OPTIONS                   \
+	"  -h, --help     show this help\n" \
+	"      --version  show the version\n"
+
 struct tool_command {
 	const char *name;
 	const char *args;    /* what follows the name in a usage line */
@@ -27,14 +32,21 @@ struct tool_command {
 /* "pmemfile ls", "mkfs.pmemfile": the prefix of every message. */
 extern const char *tool_name;
 
+/* "pmemfile", "mkfs.pmemfile": the program --version names. */
+extern const char *tool_program;
+
+/* Prints "PROGRAM VERSION" on standard output. */
+void tool_print_version(void);
+
 void tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tool_usage_error(const struct tool_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void tool_print_help(const struct tool_command *cmd);
 
 /*
- * getopt_long over argv with --help/-h added to longopts (NULL for none):
- * prints the command's help and exits 0 for those, prints a usage error and
+ * getopt_long over argv with --help/-h and --version added to longopts (NULL
+ * for none): prints the command's help or the version and exits 0 for
+ * those, prints a usage error and
  * exits 2 for an unknown option. Returns the option character, or -1 at the
  * first operand.
  */

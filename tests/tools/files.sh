@@ -134,6 +134,16 @@ expect_run 1 "" "pmemfile put: nolocal: No such file or directory" \
 	"$PF" put p.pool nolocal /x
 expect_run 1 "" "pmemfile put: /nodir/x: No such file or directory" \
 	"$PF" put p.pool odd /nodir/x
+# A directory is refused before anything is made (put left an empty /x).
+expect_run 1 "" "pmemfile put: k: Is a directory" "$PF" put p.pool k /x
+expect_run 1 "" "pmemfile stat: cannot stat '/x': No such file or directory" \
+	"$PF" stat p.pool /x
+expect_run 1 "" "pmemfile put: k: Is a directory" "$PF" put p.pool k /d
+expect_run 0 "odd" "" "$PF" ls p.pool /d
+expect_run 1 "" "pmemfile get: /d: Is a directory" "$PF" get p.pool /d x
+[ -e x ] && { echo "FAIL: get of a directory left x"; failed=1; }
+# No temporary file is left beside a copy.
+expect_run 0 "$(printf '.\n..\nodd')" "" "$PF" ls -a p.pool /d
 # One bad operand does not stop the others.
 expect_run 1 "$(cat odd)" "pmemfile cat: /nope: No such file or directory" \
 	"$PF" cat p.pool /nope /odd
@@ -145,7 +155,18 @@ expect_run 1 "" "pmemfile put: /twenty: No space left on device" \
 	"$PF" put full.pool twenty /twenty
 expect "check after ENOSPC" "$("$PF" check full.pool | tail -n 1)" \
 	"full.pool: consistent"
-expect_run 0 "" "" "$PF" rm full.pool /twenty
+# The failed copy left nothing (it left an empty /twenty).
+expect_run 0 "$(printf '.\n..')" "" "$PF" ls -a full.pool /
+expect_run 1 "" "pmemfile rm: cannot remove '/twenty': No such file or directory" \
+	"$PF" rm full.pool /twenty
+# A file put over an existing one stays as it was when the copy fails.
+expect_run 0 "" "" "$PF" put full.pool odd /kept
+expect_run 1 "" "pmemfile put: /kept: No space left on device" \
+	"$PF" put full.pool twenty /kept
+"$PF" get full.pool /kept kept.back && cmp odd kept.back ||
+	{ echo "FAIL: a failed put changed the file it would replace"; failed=1; }
+expect_run 0 "" "" "$PF" rm full.pool /kept
+expect_run 0 "$(printf '.\n..')" "" "$PF" ls -a full.pool /
 expect_run 0 "" "" "$PF" put full.pool odd /odd
 
 # rm: files, -f, -r.

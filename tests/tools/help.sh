@@ -3,7 +3,7 @@
 # command line (status 2, a message, the usage).
 . "$TEST_TOP/tests/tools/lib.sh"
 
-commands="create run ls stat cat get put mkdir rm df check help"
+commands="create run ls stat cat get put cp mv ln mkdir rm chmod chown df info check help"
 
 run "$PF" help
 expect "status of help" "$rc" 0
@@ -15,6 +15,14 @@ help=$out
 expect_run 0 "$help" "" "$PF" --help
 expect_run 0 "$help" "" "$PF" -h
 expect_run 0 "pmemfile 1.0.0" "" "$PF" --version
+# mkfs.pmemfile --version was refused as an unknown option.
+expect_run 0 "mkfs.pmemfile 1.0.0" "" "$MKFS" --version
+run "$MKFS" --help
+expect "status of mkfs.pmemfile --help" "$rc" 0
+printf '%s\n' "$out" | grep -q '^  -h, --help  ' ||
+	{ echo "FAIL: mkfs.pmemfile --help lacks -h, --help"; failed=1; }
+printf '%s\n' "$out" | grep -q '^      --version  ' ||
+	{ echo "FAIL: mkfs.pmemfile --help lacks --version"; failed=1; }
 
 run "$PF"
 expect "status with no command" "$rc" 2
@@ -30,6 +38,13 @@ for c in $commands; do
 	esac
 	expect_run 0 "$out" "" "$PF" "$c" --help
 	expect_run 0 "$out" "" "$PF" "$c" -h
+	# Every help names -h and --version (stat, cat, get, put, df and
+	# check omitted them).
+	printf '%s\n' "$out" | grep -q '^  -h, --help  ' ||
+		{ echo "FAIL: help $c lacks -h, --help"; failed=1; }
+	printf '%s\n' "$out" | grep -q '^      --version  ' ||
+		{ echo "FAIL: help $c lacks --version"; failed=1; }
+	expect_run 0 "pmemfile 1.0.0" "" "$PF" "$c" --version
 	# The man page documents every command.
 	grep -q "^\*\*$c\*\*" "$TEST_TOP/doc/pmemfile.1.md" ||
 		{ echo "FAIL: doc/pmemfile.1.md lacks the command $c"; failed=1; }
@@ -53,7 +68,8 @@ usage: pmemfile mkdir [-p] [-m MODE] POOL PATH...
 Try 'pmemfile mkdir --help' for more information." "$PF" mkdir -m 9 p.pool /d
 
 # Each command's missing operands.
-for c in "ls" "stat" "cat" "df" "check" "mkdir" "rm" "run"; do
+for c in "ls" "stat" "cat" "df" "info" "check" "mkdir" "rm" "run" "cp" "mv" "ln" \
+	"chmod" "chown"; do
 	run "$PF" $c
 	expect "status of '$c' alone" "$rc" 2
 	case $err in

@@ -71,7 +71,7 @@ run "$MKFS"
 expect "status with no operands" "$rc" 2
 expect "message with no operands" "$(printf '%s\n' "$err" | head -n 2)" \
 	"mkfs.pmemfile: missing POOL and SIZE
-usage: mkfs.pmemfile [-a|-s] POOL SIZE"
+usage: mkfs.pmemfile [-a|-s] [-m MODE] [-o UID[:GID]] POOL SIZE"
 run "$MKFS" x.pool
 expect "status with no size" "$rc" 2
 expect "message with no size" "$(printf '%s\n' "$err" | head -n 1)" \
@@ -85,6 +85,38 @@ expect "unknown option" "$(printf '%s\n' "$err" | head -n 1)" \
 run "$MKFS" --help
 expect "status of --help" "$rc" 0
 expect "--help first line" "$(printf '%s\n' "$out" | head -n 1)" \
-	"usage: mkfs.pmemfile [-a|-s] POOL SIZE"
+	"usage: mkfs.pmemfile [-a|-s] [-m MODE] [-o UID[:GID]] POOL SIZE"
+for bad in 8888 99999 -1 "" u+x; do
+	run "$MKFS" -m "$bad" x.pool 16M
+	expect "status with mode '$bad'" "$rc" 2
+	expect "mode '$bad'" "$(printf '%s\n' "$err" | head -n 1)" \
+		"mkfs.pmemfile: invalid mode '$bad'"
+done
+for bad in x 1:y :5 5: -1 4294967295 "" 1:2:3; do
+	run "$MKFS" -o "$bad" x.pool 16M
+	expect "status with owner '$bad'" "$rc" 2
+	expect "owner '$bad'" "$(printf '%s\n' "$err" | head -n 1)" \
+		"mkfs.pmemfile: invalid owner '$bad'"
+done
 [ -e x.pool ] && { echo "FAIL: a bad command line created x.pool"; failed=1; }
+
+# The root directory: 0755, the caller's, as a new kernel file system's
+# (it was 0777 without the sticky bit: anyone who could open the pool could
+# rename anyone's files); -m and -o choose others.
+root_of() {
+	"$PF" stat "$1" / | sed -n 's/^mode: *\([0-7]*\) .*/\1/p;s/^uid: *//p;s/^gid: *//p' |
+		tr '\n' ' '
+}
+rm -f r.pool
+"$MKFS" r.pool 16M >/dev/null || failed=1
+expect "root of a new pool" "$(root_of r.pool)" "0755 $(id -u) $(id -g) "
+rm -f r.pool
+"$PF" create r.pool 16M >/dev/null || failed=1
+expect "root of a pool made by create" "$(root_of r.pool)" "0755 $(id -u) $(id -g) "
+rm -f r.pool
+"$MKFS" -m 1777 -o 1234:5678 r.pool 16M >/dev/null || failed=1
+expect "root with -m 1777 -o 1234:5678" "$(root_of r.pool)" "1777 1234 5678 "
+rm -f r.pool
+"$MKFS" --mode=700 --owner=42 r.pool 16M >/dev/null || failed=1
+expect "root with --mode=700 --owner=42" "$(root_of r.pool)" "0700 42 $(id -g) "
 finish

@@ -16,6 +16,9 @@ $(eval $(call sh_test,tests/tools/run))
 $(eval $(call sh_test,tests/tools/install))
 $(eval $(call sh_test,tests/tools/check))
 $(eval $(call sh_test,tests/tools/mkfs_sparse))
+$(eval $(call sh_test,tests/tools/cp))
+$(eval $(call sh_test,tests/tools/tree))
+$(eval $(call sh_test,tests/tools/info))
 endif
 
 # libpmemobj's view of a pool, for the tests that damage one on purpose.
