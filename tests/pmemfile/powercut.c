@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * powercut -- simulated power failure. Killing a process keeps every store
+ * it made to the pool (the page cache, or /dev/shm, outlives it), so the
+ * crash test cannot find a store the library forgot to flush. Here the
+ * workload (the crash test's random operations, with their intent and
+ * acknowledgement marks) runs on a pool in an ordinary file on a disk, not
+ * taken for persistent memory: every persist of libpmemobj and of the
+ * library is then an msync, which powercut_recorder.so (a hook of
+ * libsyscall_intercept) journals with the bytes it writes back.
+ *
+ * The pool after a power cut that comes after the k-th flush is the pool as
+ * created with the first k flushes applied, and nothing else. Two ways of
+ * applying a flush are checked:
+ *   line   only the cache lines (64 bytes) of the range the caller asked
+ *          to persist: persistent memory that never evicted a line by
+ *          itself. The stronger test: a store the library did not flush
+ *          is lost even when a flush of something near it came later.
+ *   page   the whole pages the msync wrote back, with every store they
+ *          held then: what the kernel writes for a pool in a file.
+ * At each cut point the image must pass the library's checker (the one of
+ * `pmemfile check`), open, and hold exactly the model of every operation
+ * acknowledged before the cut, the one in flight applied or not (a write
+ * in flight: each byte old or new), and no inode without a name.
+ *
+ * By default one workload is cut after every one of its flushes, in both
+ * ways. STRESS=1 runs several longer workloads, each cut at random points
+ * in a way drawn for each. POWERCUT_SEED=n reproduces a run;
+ * POWERCUT_KEEP=dir keeps a failing image and the journal there.
+ */
+#include "crash_verify.h"
+#include "powercut.h"
+#include "tcheck.h"
+
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MiB (1UL << 20)
+#define POOL_SIZE (16 * MiB)
+#define LINE 64UL
+
+enum cut_way { CUT_LINE, CUT_PAGE };
+static const char *const way_names[] = {"line", "page"};
+
+static char pool_path[PATH_MAX], journal_path[PATH_MAX], cut_path[PATH_MAX];
+static char disk_dir[PATH_MAX];
+static unsigned long seed;
+
+/* The journal as read back, and where its flushes are. */
+static const unsigned char *journal;
+static size_t journal_size;
+static const struct pc_rec **flushes;
+static size_t nflushes, nvolatile;
+
+/* The workload: runs ops operations, marking each in the journal. */
+static int workload(unsigned rng, unsigned long ops)
+{
+	static struct cm_model m;
+	int fd = open(getenv("POWERCUT_JOURNAL"), O_WRONLY | O_APPEND);
+	if (fd < 0)
+		return 4;
+	PMEMfilepool *pfp = pmemfile_pool_open(getenv("POWERCUT_POOL"));
+	if (!pfp) {
+		printf("workload: pool_open: %s\n", pmemfile_errormsg());
+		return 2;
+	}
+	cm_init(&m);
+	for (unsigned long i = 0; i < ops; i++) {
+		struct {
+			struct pc_rec h;
+			struct cm_rec r;
+		} mark = {{PC_MAGIC, PC_MARK, 0, sizeof(struct cm_rec), 0, 0},
+			  {0}};
+		cm_pick(&m, &rng, &mark.r);
+		mark.r.seq = i + 1;
+		mark.r.kind = CM_INTENT;
+		if (write(fd, &mark, sizeof(mark)) != (ssize_t)sizeof(mark))
+			return 5;
+		if (cm_do_op(pfp, &mark.r)) {
+			printf("workload: operation %s (a %d, b %d) failed: "
+			       "%s\n",
+			       cm_op_names[mark.r.op], mark.r.a, mark.r.b,
+			       strerrorname_np(errno));
+			return 3;
+		}
+		mark.r.kind = CM_ACK;
+		if (write(fd, &mark, sizeof(mark)) != (ssize_t)sizeof(mark))
+			return 5;
+		cm_apply(&m, &mark.r);
+	}
+	pmemfile_pool_close(pfp);
+	cm_free(&m);
+	return 0;
+}
+
+/* Runs the workload in a process of its own, the recorder preloaded. */
+static void run_workload(const char *exe, unsigned rng, unsigned long ops)
+{
+	char recorder[PATH_MAX], rng_s[32], ops_s[32];
+	snprintf(recorder, sizeof(recorder), "%s", exe);
+	char *slash = strrchr(recorder, '/');
+	T_ASSERT(slash != NULL);
+	snprintf(slash + 1, sizeof(recorder) - (size_t)(slash + 1 - recorder),
+		 "powercut_recorder.so");
+	T_ASSERT(access(recorder, R_OK) == 0);
+	snprintf(rng_s, sizeof(rng_s), "%u", rng);
+	snprintf(ops_s, sizeof(ops_s), "%lu", ops);
+	int fd = open(journal_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	T_ASSERT(fd >= 0);
+	close(fd);
+	fflush(NULL);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		/* libpmem must see a file, not persistent memory */
+		unsetenv("PMEM_IS_PMEM_FORCE");
+		setenv("LD_PRELOAD", recorder, 1);
+		setenv("POWERCUT_POOL", pool_path, 1);
+		setenv("POWERCUT_JOURNAL", journal_path, 1);
+		execl(exe, exe, "workload", rng_s, ops_s, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		T_FAIL("the workload failed (status %#x)", status);
+}
+
+/* Reads the journal back; every record must be whole. */
+static void journal_load(void)
+{
+	int fd = open(journal_path, O_RDONLY);
+	struct stat st;
+	T_ASSERT(fd >= 0 && fstat(fd, &st) == 0);
+	if (journal)
+		munmap((void *)journal, journal_size);
+	journal_size = (size_t)st.st_size;
+	journal = mmap(NULL, journal_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	T_ASSERT(journal != MAP_FAILED);
+	close(fd);
+	free(flushes);
+	flushes = NULL;
+	nflushes = nvolatile = 0;
+	size_t cap = 0;
+	for (size_t pos = 0; pos < journal_size;) {
+		const struct pc_rec *r = (const void *)(journal + pos);
+		if (journal_size - pos < sizeof(*r) || r->magic != PC_MAGIC)
+			T_FAIL("journal damaged at %zu", pos);
+		if (r->type == PC_FLUSH) {
+			if (r->off + r->len > POOL_SIZE || r->req_off < r->off ||
+			    r->req_off + r->req_len > r->off + r->len)
+				T_FAIL("flush record out of range at %zu", pos);
+			if (nflushes == cap) {
+				cap = cap ? 2 * cap : 4096;
+				flushes = realloc(flushes,
+						  cap * sizeof(*flushes));
+				T_ASSERT(flushes != NULL);
+			}
+			flushes[nflushes++] = r;
+		} else if (r->type == PC_VOLATILE) {
+			printf("a persist that is no msync: pmem_persist or "
+			       "pmem_flush of %llu bytes at %llu\n",
+			       (unsigned long long)r->len,
+			       (unsigned long long)r->off);
+			nvolatile++;
+		}
+		pos += sizeof(*r) + (r->type == PC_VOLATILE ? 0 : r->len);
+	}
+}
+
+/* Applies flush f to the image the way given. */
+static void apply(unsigned char *image, const struct pc_rec *f,
+		  enum cut_way way)
+{
+	const unsigned char *data = (const unsigned char *)(f + 1);
+	uint64_t from = f->off, to = f->off + f->len;
+	if (way == CUT_LINE) {
+		uint64_t a = f->req_off & ~(LINE - 1);
+		uint64_t b = (f->req_off + f->req_len + LINE - 1) & ~(LINE - 1);
+		from = a > from ? a : from;
+		to = b < to ? b : to;
+	}
+	memcpy(image + from, data + (from - f->off), to - from);
+}
+
+static void keep_failure(const unsigned char *image)
+{
+	const char *keep = getenv("POWERCUT_KEEP");
+	if (!keep || !*keep)
+		return;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/powercut-cut.pool", keep);
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (fd >= 0 && write(fd, image, POOL_SIZE) == (ssize_t)POOL_SIZE)
+		printf("the image of the cut is %s\n", path);
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "cp '%s' '%s'/powercut.journal",
+		 journal_path, keep);
+	if (system(path) == 0)
+		printf("the journal is %s/powercut.journal\n", keep);
+}
+
+/*
+ * Checks the pool as a power cut after flush k leaves it: m holds every
+ * operation acknowledged by then, *inflight the one marked but not yet
+ * acknowledged if pending. In a child, so that the checker's or the
+ * library's crash on a damaged pool is a failure with its cut named.
+ */
+static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
+		      struct cm_model *m, int pending,
+		      const struct cm_rec *inflight)
+{
+	int fd = open(cut_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	T_ASSERT(fd >= 0);
+	T_EQ(write(fd, image, POOL_SIZE), POOL_SIZE);
+	close(fd);
+	fflush(NULL);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		static struct cm_model tmp;
+		static struct cm_actual a;
+		cm_init(&tmp);
+		cm_actual_init(&a);
+		const char *why =
+		    cm_verify_pool(cut_path, m, pending, inflight, &tmp, &a);
+		if (why)
+			printf("%s\n", why);
+		fflush(stdout);
+		_exit(why ? 1 : 0);
+	}
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	const struct pc_rec *f = k ? flushes[k - 1] : NULL;
+	printf("FAIL seed %lu: power cut after flush %zu of %zu (%s): ", seed,
+	       k, nflushes, way_names[way]);
+	if (WIFSIGNALED(status))
+		printf("the check died of signal %d\n", WTERMSIG(status));
+	else
+		printf("see above\n");
+	if (f)
+		printf("the last flush: %llu bytes at %llu, asked %llu at "
+		       "%llu\n",
+		       (unsigned long long)f->len, (unsigned long long)f->off,
+		       (unsigned long long)f->req_len,
+		       (unsigned long long)f->req_off);
+	if (pending)
+		printf("in flight: %s a=%d b=%d off=%llu len=%u seq=%llu\n",
+		       cm_op_names[inflight->op], inflight->a, inflight->b,
+		       (unsigned long long)inflight->off, inflight->len,
+		       (unsigned long long)inflight->seq);
+	keep_failure(image);
+	printf("(rerun: POWERCUT_SEED=%lu)\n", seed);
+	exit(1);
+}
+
+/*
+ * Walks the journal once, checking a cut after each flush k for which
+ * want[k] is set (want has nflushes + 1 entries), in the way way[k].
+ * Returns the number of cuts checked.
+ */
+static size_t check_cuts(const unsigned char *base, const bool *want,
+			 const enum cut_way *way)
+{
+	static struct cm_model m;
+	unsigned char *img[2];
+	struct cm_rec inflight = {0};
+	int pending = 0;
+	size_t k = 0, checked = 0;
+	cm_init(&m);
+	for (int w = 0; w < 2; w++) {
+		img[w] = malloc(POOL_SIZE);
+		T_ASSERT(img[w] != NULL);
+		memcpy(img[w], base, POOL_SIZE);
+	}
+	for (size_t pos = 0;; k++) {
+		/* the marks before flush k + 1 */
+		while (pos < journal_size) {
+			const struct pc_rec *r = (const void *)(journal + pos);
+			if (r->type == PC_FLUSH)
+				break;
+			if (r->type == PC_MARK) {
+				struct cm_rec c;
+				memcpy(&c, r + 1, sizeof(c));
+				if (c.kind == CM_INTENT) {
+					inflight = c;
+					pending = 1;
+				} else {
+					cm_apply(&m, &c);
+					pending = 0;
+				}
+			}
+			pos += sizeof(*r) +
+			       (r->type == PC_VOLATILE ? 0 : r->len);
+		}
+		if (want[k]) {
+			check_cut(img[way[k]], k, way[k], &m, pending,
+				  &inflight);
+			checked++;
+		}
+		if (k == nflushes)
+			break;
+		const struct pc_rec *f = (const void *)(journal + pos);
+		apply(img[CUT_LINE], f, CUT_LINE);
+		apply(img[CUT_PAGE], f, CUT_PAGE);
+		pos += sizeof(*f) + f->len;
+	}
+	if (pending)
+		T_FAIL("the journal ends with an operation in flight");
+	free(img[0]);
+	free(img[1]);
+	cm_free(&m);
+	return checked;
+}
+
+static unsigned long env_ul(const char *name, unsigned long def)
+{
+	const char *v = getenv(name);
+	return v && *v ? strtoul(v, NULL, 0) : def;
+}
+
+/* The pool as created, read back as the base of every image. */
+static unsigned char *create_pool(void)
+{
+	unlink(pool_path);
+	PMEMfilepool *pfp = pmemfile_pool_create(pool_path, POOL_SIZE, 0600);
+	T_ASSERT(pfp != NULL);
+	pmemfile_pool_close(pfp);
+	unsigned char *base = malloc(POOL_SIZE);
+	int fd = open(pool_path, O_RDONLY);
+	T_ASSERT(base != NULL && fd >= 0);
+	T_EQ(read(fd, base, POOL_SIZE), POOL_SIZE);
+	close(fd);
+	return base;
+}
+
+static void cleanup(void)
+{
+	unlink(pool_path);
+	rmdir(disk_dir);
+}
+
+/* The pool lives on a disk: a directory under /var/tmp, else /tmp. */
+static void make_disk_dir(void)
+{
+	const char *tops[] = {"/var/tmp", "/tmp"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(disk_dir, sizeof(disk_dir), "%s/pmemfile-powercut.XXXXXX",
+			 tops[i]);
+		if (mkdtemp(disk_dir))
+			break;
+		disk_dir[0] = '\0';
+	}
+	T_ASSERT(disk_dir[0] != '\0');
+	snprintf(pool_path, sizeof(pool_path), "%s/pool", disk_dir);
+	atexit(cleanup);
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc == 4 && !strcmp(argv[1], "workload"))
+		return workload((unsigned)strtoul(argv[2], NULL, 0),
+				strtoul(argv[3], NULL, 0));
+	/* the checks run on images in memory (/dev/shm) */
+	t_force_pmem(argv);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	T_ASSERT(n > 0);
+	exe[n] = '\0';
+	const char *tmp = getenv("TMPDIR");
+	tmp = tmp && *tmp ? tmp : "/dev/shm";
+	snprintf(journal_path, sizeof(journal_path), "%s/powercut.journal",
+		 tmp);
+	snprintf(cut_path, sizeof(cut_path), "%s/powercut-cut.pool", tmp);
+	make_disk_dir();
+
+	bool stress = env_ul("STRESS", 0) != 0;
+	seed = env_ul("POWERCUT_SEED", (unsigned long)time(NULL));
+	unsigned long rounds = stress ? 8 : 1;
+	unsigned long ops = env_ul("POWERCUT_OPS", stress ? 400 : 30);
+	printf("powercut: seed %lu, %lu workload(s) of %lu operations, %s\n",
+	       seed, rounds, ops,
+	       stress ? "random cut points" : "a cut after every flush");
+	unsigned rng = (unsigned)seed;
+	for (unsigned long round = 0; round < rounds; round++) {
+		unsigned char *base = create_pool();
+		run_workload(exe, rand_r(&rng), ops);
+		journal_load();
+		if (nflushes < ops)
+			T_FAIL("%zu flushes recorded for %lu operations: the "
+			       "pool's persists are not msyncs",
+			       nflushes, ops);
+		if (nvolatile)
+			T_FAIL("%zu persists of the pool that are no msync: "
+			       "lost on a pool in a file",
+			       nvolatile);
+		bool *want = calloc(nflushes + 1, sizeof(*want));
+		enum cut_way *way = calloc(nflushes + 1, sizeof(*way));
+		T_ASSERT(want != NULL && way != NULL);
+		size_t checked = 0;
+		if (stress) {
+			for (int i = 0; i < 400; i++) {
+				size_t k = (size_t)rand_r(&rng) % (nflushes + 1);
+				want[k] = true;
+				way[k] = rand_r(&rng) % 2 ? CUT_LINE : CUT_PAGE;
+			}
+			checked = check_cuts(base, want, way);
+		} else {
+			for (int w = CUT_LINE; w <= CUT_PAGE; w++) {
+				for (size_t k = 0; k <= nflushes; k++) {
+					want[k] = true;
+					way[k] = (enum cut_way)w;
+				}
+				checked += check_cuts(base, want, way);
+			}
+		}
+		printf("workload %lu: %zu flushes (%zu bytes journaled), %zu "
+		       "cuts checked\n",
+		       round, nflushes, journal_size, checked);
+		free(want);
+		free(way);
+		free(base);
+	}
+	unlink(cut_path);
+	unlink(journal_path);
+	printf("every cut consistent\n");
+	return 0;
+}
