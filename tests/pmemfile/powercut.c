@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -209,60 +210,85 @@ static void keep_failure(const unsigned char *image)
 		printf("the journal is %s/powercut.journal\n", keep);
 }
 
-/*
- * Checks the pool as a power cut after flush k leaves it: m holds every
- * operation acknowledged by then, *inflight the one marked but not yet
- * acknowledged if pending. In a child, so that the checker's or the
- * library's crash on a damaged pool is a failure with its cut named.
- */
-static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
-		      struct cm_model *m, int pending,
-		      const struct cm_rec *inflight)
+/* What a failure report names: the cut being checked. */
+static size_t cur_k;
+static enum cut_way cur_way;
+static int cur_pending;
+static struct cm_rec cur_inflight;
+static const unsigned char *cur_image;
+
+static void report_failure(void)
 {
-	int fd = open(cut_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	T_ASSERT(fd >= 0);
-	T_EQ(write(fd, image, POOL_SIZE), POOL_SIZE);
-	close(fd);
-	fflush(NULL);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		static struct cm_model tmp;
-		static struct cm_actual a;
-		cm_init(&tmp);
-		cm_actual_init(&a);
-		const char *why =
-		    cm_verify_pool(cut_path, m, pending, inflight, &tmp, &a);
-		if (why)
-			printf("%s\n", why);
-		fflush(stdout);
-		_exit(why ? 1 : 0);
-	}
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return;
-	const struct pc_rec *f = k ? flushes[k - 1] : NULL;
-	printf("FAIL seed %lu: power cut after flush %zu of %zu (%s): ", seed,
-	       k, nflushes, way_names[way]);
-	if (WIFSIGNALED(status))
-		printf("the check died of signal %d\n", WTERMSIG(status));
-	else
-		printf("see above\n");
+	const struct pc_rec *f = cur_k ? flushes[cur_k - 1] : NULL;
+	printf("FAIL seed %lu: power cut after flush %zu of %zu (%s)\n", seed,
+	       cur_k, nflushes, way_names[cur_way]);
 	if (f)
 		printf("the last flush: %llu bytes at %llu, asked %llu at "
 		       "%llu\n",
 		       (unsigned long long)f->len, (unsigned long long)f->off,
 		       (unsigned long long)f->req_len,
 		       (unsigned long long)f->req_off);
-	if (pending)
+	if (cur_pending)
 		printf("in flight: %s a=%d b=%d off=%llu len=%u seq=%llu\n",
-		       cm_op_names[inflight->op], inflight->a, inflight->b,
-		       (unsigned long long)inflight->off, inflight->len,
-		       (unsigned long long)inflight->seq);
-	keep_failure(image);
+		       cm_op_names[cur_inflight.op], cur_inflight.a,
+		       cur_inflight.b, (unsigned long long)cur_inflight.off,
+		       cur_inflight.len, (unsigned long long)cur_inflight.seq);
+	keep_failure(cur_image);
 	printf("(rerun: POWERCUT_SEED=%lu)\n", seed);
-	exit(1);
+	fflush(stdout);
+}
+
+/* The checker or the library may crash on a damaged image: a failure. */
+static void on_crash(int sig)
+{
+	printf("the check died of signal %d\n", sig);
+	report_failure();
+	_exit(1);
+}
+
+/*
+ * Checks the pool as a power cut after flush k leaves it: m holds every
+ * operation acknowledged by then, *inflight the one marked but not yet
+ * acknowledged if pending.
+ */
+static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
+		      const struct cm_model *m, int pending,
+		      const struct cm_rec *inflight)
+{
+	static struct cm_model state, tmp;
+	static struct cm_actual a;
+	static unsigned char *cut;
+	if (!cut) {
+		cm_init(&state);
+		cm_init(&tmp);
+		cm_actual_init(&a);
+		int fd = open(cut_path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+		T_ASSERT(fd >= 0 && ftruncate(fd, POOL_SIZE) == 0);
+		cut = mmap(NULL, POOL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   fd, 0);
+		T_ASSERT(cut != MAP_FAILED);
+		close(fd);
+		signal(SIGSEGV, on_crash);
+		signal(SIGBUS, on_crash);
+		signal(SIGABRT, on_crash);
+	}
+	/* the check changed some pages of the last image (its open did) */
+	for (size_t p = 0; p < POOL_SIZE; p += 4096)
+		if (memcmp(cut + p, image + p, 4096))
+			memcpy(cut + p, image + p, 4096);
+	cur_k = k;
+	cur_way = way;
+	cur_pending = pending;
+	cur_inflight = *inflight;
+	cur_image = image;
+	cm_copy(&state, m);
+	const char *why =
+	    cm_verify_pool(cut_path, &state, pending, inflight, &tmp, &a);
+	if (why) {
+		printf("%s\n", why);
+		report_failure();
+		exit(1);
+	}
 }
 
 /*
