@@ -54,8 +54,7 @@ static void fail_report(void)
 	while (fd >= 0 && read(fd, &r, sizeof(r)) == (ssize_t)sizeof(r))
 		printf("  %s %s a=%d b=%d off=%llu len=%u seq=%llu\n",
 		       r.kind == CM_ACK ? "done  " : "intent",
-		       r.op < CM_UNLINK_OPEN + 1 &&
-			       cm_op_names[r.op]
+		       r.op < CM_SYMLINK + 1 && cm_op_names[r.op]
 			   ? cm_op_names[r.op]
 			   : "?",
 		       r.a, r.b, (unsigned long long)r.off, r.len,

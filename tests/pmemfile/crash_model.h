@@ -15,6 +15,7 @@
 #define CM_SLOTS ((CM_DIRS + 1) * CM_NAMES)
 #define CM_INODES CM_SLOTS
 #define CM_MAX_SIZE (192 * 1024) /* no file grows beyond this */
+#define CM_MAX_TARGET 600	 /* nor a symlink's target */
 
 enum cm_op {
 	CM_CREATE = 1,	/* slot a, new inode */
@@ -28,6 +29,7 @@ enum cm_op {
 	CM_RMDIR,	/* directory a */
 	CM_RENAMEDIR,	/* directory a to b (absent or empty) */
 	CM_UNLINK_OPEN, /* slot a (one link): open, unlink, write, close */
+	CM_SYMLINK,	/* slot a, new symlink: a target of len bytes */
 };
 
 /* One log record; written as CM_INTENT before the call, CM_ACK after. */
@@ -46,7 +48,8 @@ struct cm_rec {
 #define CM_ACK 2
 
 struct cm_inode {
-	int nlink; /* names pointing at it; 0: free */
+	int nlink;   /* names pointing at it; 0: free */
+	int symlink; /* a symlink: data holds its target, size its length */
 	size_t size;
 	unsigned char *data; /* CM_MAX_SIZE bytes */
 };
@@ -64,6 +67,8 @@ void cm_free(struct cm_model *m);
 void cm_apply(struct cm_model *m, const struct cm_rec *r);
 /* The bytes an operation with sequence number seq writes. */
 void cm_data(unsigned char *buf, size_t n, uint64_t seq);
+/* The target of a symlink of length n made by operation seq. */
+void cm_target(char *buf, size_t n, uint64_t seq);
 /* "/dK/fJ" or "/fJ" (slot of the root's names come last). */
 void cm_slot_path(int slot, char *buf, size_t n);
 int cm_slot_dir(int slot); /* directory index, CM_DIRS for the root */

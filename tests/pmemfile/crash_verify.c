@@ -24,6 +24,7 @@ const char *const cm_op_names[] = {
     [CM_RMDIR] = "rmdir",
     [CM_RENAMEDIR] = "rename-dir",
     [CM_UNLINK_OPEN] = "unlink-open",
+    [CM_SYMLINK] = "symlink",
 };
 
 static char why[512];
@@ -101,6 +102,11 @@ int cm_do_op(PMEMfilepool *pfp, const struct cm_rec *r)
 		return n == (ssize_t)r->len ? 0 : -1;
 	case CM_LINK:
 		return pmemfile_link(pfp, a, b);
+	case CM_SYMLINK: {
+		char target[CM_MAX_TARGET + 1];
+		cm_target(target, r->len, r->seq);
+		return pmemfile_symlink(pfp, target, a);
+	}
 	}
 	return -1;
 }
@@ -139,8 +145,7 @@ static const char *read_file(PMEMfilepool *pfp, const char *path,
 }
 
 /* Every name in a directory must be one the workload can make. */
-static const char *check_names(PMEMfilepool *pfp, const char *dir,
-			       int is_root)
+static const char *check_names(PMEMfilepool *pfp, const char *dir, int is_root)
 {
 	PMEMfile *d = pmemfile_open(pfp, dir, PMEMFILE_O_DIRECTORY);
 	char buf[4096];
@@ -160,13 +165,12 @@ static const char *check_names(PMEMfilepool *pfp, const char *dir,
 				  name[1] < '0' + CM_DIRS && !name[2]);
 			if (!ok) {
 				pmemfile_close(pfp, d);
-				return because("unexpected name %s in %s",
-					       name, dir);
+				return because("unexpected name %s in %s", name,
+					       dir);
 			}
 			if (reclen == 0) {
 				pmemfile_close(pfp, d);
-				return because("zero-length record in %s",
-					       dir);
+				return because("zero-length record in %s", dir);
 			}
 			pos += reclen;
 		}
@@ -198,11 +202,24 @@ static const char *read_actual(PMEMfilepool *pfp, struct cm_actual *a)
 		a->exists[s] = pmemfile_lstat(pfp, path, &st) == 0;
 		if (!a->exists[s])
 			continue;
-		if (!PMEMFILE_S_ISREG(st.st_mode))
-			return because("%s is not a regular file", path);
 		a->ino[s] = st.st_ino;
 		a->nlink[s] = st.st_nlink;
 		a->size[s] = (uint64_t)st.st_size;
+		a->symlink[s] = PMEMFILE_S_ISLNK(st.st_mode);
+		if (a->symlink[s]) {
+			pmemfile_ssize_t n = pmemfile_readlink(
+			    pfp, path, (char *)a->data[s], CM_MAX_SIZE);
+			if (n != (pmemfile_ssize_t)a->size[s])
+				return because("%s: readlink gave %zd bytes, "
+					       "size %llu",
+					       path, n,
+					       (unsigned long long)a->size[s]);
+			continue;
+		}
+		if (!PMEMFILE_S_ISREG(st.st_mode))
+			return because("%s is neither a regular file nor a "
+				       "symlink",
+				       path);
 		if ((e = read_file(pfp, path, a, s)))
 			return e;
 	}
@@ -232,6 +249,9 @@ static const char *differs(const struct cm_model *m, const struct cm_actual *a,
 			    (m->slot[t] == i) != (a->ino[t] == a->ino[s]))
 				return because(
 				    "%s and slot %d: hard links differ", p, t);
+		if (a->symlink[s] != m->ino[i].symlink)
+			return because("%s %s a symlink", p,
+				       a->symlink[s] ? "is" : "is not");
 		if (a->nlink[s] != (uint64_t)m->ino[i].nlink)
 			return because("%s nlink %llu, expected %d", p,
 				       (unsigned long long)a->nlink[s],

@@ -20,7 +20,9 @@ struct cm_actual {
 	uint64_t ino[CM_SLOTS];
 	uint64_t nlink[CM_SLOTS];
 	uint64_t size[CM_SLOTS];
-	unsigned char *data[CM_SLOTS]; /* CM_MAX_SIZE bytes each */
+	int symlink[CM_SLOTS];
+	unsigned char *data[CM_SLOTS]; /* CM_MAX_SIZE bytes each: a
+					* symlink's target */
 };
 
 extern const char *const cm_op_names[];

@@ -26,6 +26,8 @@
  * By default one workload is cut after every one of its flushes, in both
  * ways. STRESS=1 runs several longer workloads, each cut at random points
  * in a way drawn for each. POWERCUT_SEED=n reproduces a run;
+ * POWERCUT_OPS=n sets the length of the workloads, POWERCUT_WAY=line or
+ * page checks the cuts of one way only (without STRESS);
  * POWERCUT_KEEP=dir keeps a failing image and the journal there.
  */
 #include "crash_verify.h"
@@ -52,7 +54,7 @@ enum cut_way { CUT_LINE, CUT_PAGE };
 static const char *const way_names[] = {"line", "page"};
 
 static char pool_path[PATH_MAX], journal_path[PATH_MAX], cut_path[PATH_MAX];
-static char disk_dir[PATH_MAX];
+static char disk_dir[PATH_MAX], tool_path[PATH_MAX];
 static unsigned long seed;
 
 /* The journal as read back, and where its flushes are. */
@@ -156,13 +158,14 @@ static void journal_load(void)
 		if (journal_size - pos < sizeof(*r) || r->magic != PC_MAGIC)
 			T_FAIL("journal damaged at %zu", pos);
 		if (r->type == PC_FLUSH) {
-			if (r->off + r->len > POOL_SIZE || r->req_off < r->off ||
+			if (r->off + r->len > POOL_SIZE ||
+			    r->req_off < r->off ||
 			    r->req_off + r->req_len > r->off + r->len)
 				T_FAIL("flush record out of range at %zu", pos);
 			if (nflushes == cap) {
 				cap = cap ? 2 * cap : 4096;
-				flushes = realloc(flushes,
-						  cap * sizeof(*flushes));
+				flushes =
+				    realloc(flushes, cap * sizeof(*flushes));
 				T_ASSERT(flushes != NULL);
 			}
 			flushes[nflushes++] = r;
@@ -177,8 +180,8 @@ static void journal_load(void)
 	}
 }
 
-/* Applies flush f to the image the way given. */
-static void apply(unsigned char *image, const struct pc_rec *f,
+/* Applies flush f to the image the way given; false if nothing changed. */
+static bool apply(unsigned char *image, const struct pc_rec *f,
 		  enum cut_way way)
 {
 	const unsigned char *data = (const unsigned char *)(f + 1);
@@ -189,7 +192,10 @@ static void apply(unsigned char *image, const struct pc_rec *f,
 		from = a > from ? a : from;
 		to = b < to ? b : to;
 	}
+	if (!memcmp(image + from, data + (from - f->off), to - from))
+		return false;
 	memcpy(image + from, data + (from - f->off), to - from);
+	return true;
 }
 
 static void keep_failure(const unsigned char *image)
@@ -246,10 +252,30 @@ static void on_crash(int sig)
 	_exit(1);
 }
 
+/* `pmemfile check` on the image must say it is consistent. */
+static void tool_check(void)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		execl(tool_path, tool_path, "check", cut_path, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		printf("pmemfile check failed (status %#x)\n", status);
+		report_failure();
+		exit(1);
+	}
+}
+
 /*
  * Checks the pool as a power cut after flush k leaves it: m holds every
  * operation acknowledged by then, *inflight the one marked but not yet
- * acknowledged if pending.
+ * acknowledged if pending. The command `pmemfile check` runs the same
+ * checker in a process of its own: it checks one cut in 64 too.
  */
 static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
 		      const struct cm_model *m, int pending,
@@ -281,6 +307,9 @@ static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
 	cur_pending = pending;
 	cur_inflight = *inflight;
 	cur_image = image;
+	static unsigned long ncut;
+	if (ncut++ % 64 == 0)
+		tool_check();
 	cm_copy(&state, m);
 	const char *why =
 	    cm_verify_pool(cut_path, &state, pending, inflight, &tmp, &a);
@@ -293,14 +322,18 @@ static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
 
 /*
  * Walks the journal once, checking a cut after each flush k for which
- * want[k] is set (want has nflushes + 1 entries), in the way way[k].
- * Returns the number of cuts checked.
+ * want[k] is set (want has nflushes + 1 entries), in the way way[k]. A cut
+ * whose image and model are those of the last one checked in its way (the
+ * flushes between changed no byte of the image, and no operation was
+ * marked) is that same state: it counts in *same, unchecked. Returns the
+ * number of cuts checked.
  */
 static size_t check_cuts(const unsigned char *base, const bool *want,
-			 const enum cut_way *way)
+			 const enum cut_way *way, size_t *same)
 {
 	static struct cm_model m;
 	unsigned char *img[2];
+	bool changed[2] = {true, true};
 	struct cm_rec inflight = {0};
 	int pending = 0;
 	size_t k = 0, checked = 0;
@@ -326,20 +359,24 @@ static size_t check_cuts(const unsigned char *base, const bool *want,
 					cm_apply(&m, &c);
 					pending = 0;
 				}
+				changed[CUT_LINE] = changed[CUT_PAGE] = true;
 			}
-			pos += sizeof(*r) +
-			       (r->type == PC_VOLATILE ? 0 : r->len);
+			pos +=
+			    sizeof(*r) + (r->type == PC_VOLATILE ? 0 : r->len);
 		}
-		if (want[k]) {
+		if (want[k] && changed[way[k]]) {
 			check_cut(img[way[k]], k, way[k], &m, pending,
 				  &inflight);
+			changed[way[k]] = false;
 			checked++;
+		} else if (want[k]) {
+			(*same)++;
 		}
 		if (k == nflushes)
 			break;
 		const struct pc_rec *f = (const void *)(journal + pos);
-		apply(img[CUT_LINE], f, CUT_LINE);
-		apply(img[CUT_PAGE], f, CUT_PAGE);
+		changed[CUT_LINE] |= apply(img[CUT_LINE], f, CUT_LINE);
+		changed[CUT_PAGE] |= apply(img[CUT_PAGE], f, CUT_PAGE);
 		pos += sizeof(*f) + f->len;
 	}
 	if (pending)
@@ -382,8 +419,8 @@ static void make_disk_dir(void)
 {
 	const char *tops[] = {"/var/tmp", "/tmp"};
 	for (size_t i = 0; i < 2; i++) {
-		snprintf(disk_dir, sizeof(disk_dir), "%s/pmemfile-powercut.XXXXXX",
-			 tops[i]);
+		snprintf(disk_dir, sizeof(disk_dir),
+			 "%s/pmemfile-powercut.XXXXXX", tops[i]);
 		if (mkdtemp(disk_dir))
 			break;
 		disk_dir[0] = '\0';
@@ -405,6 +442,10 @@ int main(int argc, char *argv[])
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	T_ASSERT(n > 0);
 	exe[n] = '\0';
+	/* build/tests/pmemfile/powercut: the tool is build/bin/pmemfile */
+	snprintf(tool_path, sizeof(tool_path), "%.*s/../../bin/pmemfile",
+		 (int)(strrchr(exe, '/') - exe), exe);
+	T_ASSERT(access(tool_path, X_OK) == 0);
 	const char *tmp = getenv("TMPDIR");
 	tmp = tmp && *tmp ? tmp : "/dev/shm";
 	snprintf(journal_path, sizeof(journal_path), "%s/powercut.journal",
@@ -414,11 +455,12 @@ int main(int argc, char *argv[])
 
 	bool stress = env_ul("STRESS", 0) != 0;
 	seed = env_ul("POWERCUT_SEED", (unsigned long)time(NULL));
-	unsigned long rounds = stress ? 8 : 1;
-	unsigned long ops = env_ul("POWERCUT_OPS", stress ? 400 : 30);
+	unsigned long rounds = stress ? 10 : 1;
+	unsigned long ops = env_ul("POWERCUT_OPS", stress ? 1000 : 60);
 	printf("powercut: seed %lu, %lu workload(s) of %lu operations, %s\n",
 	       seed, rounds, ops,
 	       stress ? "random cut points" : "a cut after every flush");
+	const char *only = getenv("POWERCUT_WAY");
 	unsigned rng = (unsigned)seed;
 	for (unsigned long round = 0; round < rounds; round++) {
 		unsigned char *base = create_pool();
@@ -435,26 +477,29 @@ int main(int argc, char *argv[])
 		bool *want = calloc(nflushes + 1, sizeof(*want));
 		enum cut_way *way = calloc(nflushes + 1, sizeof(*way));
 		T_ASSERT(want != NULL && way != NULL);
-		size_t checked = 0;
+		size_t checked = 0, same = 0;
 		if (stress) {
-			for (int i = 0; i < 400; i++) {
-				size_t k = (size_t)rand_r(&rng) % (nflushes + 1);
+			for (int i = 0; i < 1000; i++) {
+				size_t k =
+				    (size_t)rand_r(&rng) % (nflushes + 1);
 				want[k] = true;
 				way[k] = rand_r(&rng) % 2 ? CUT_LINE : CUT_PAGE;
 			}
-			checked = check_cuts(base, want, way);
+			checked = check_cuts(base, want, way, &same);
 		} else {
 			for (int w = CUT_LINE; w <= CUT_PAGE; w++) {
+				if (only && strcmp(only, way_names[w]))
+					continue;
 				for (size_t k = 0; k <= nflushes; k++) {
 					want[k] = true;
 					way[k] = (enum cut_way)w;
 				}
-				checked += check_cuts(base, want, way);
+				checked += check_cuts(base, want, way, &same);
 			}
 		}
 		printf("workload %lu: %zu flushes (%zu bytes journaled), %zu "
-		       "cuts checked\n",
-		       round, nflushes, journal_size, checked);
+		       "cuts checked, %zu the state checked before them\n",
+		       round, nflushes, journal_size, checked, same);
 		free(want);
 		free(way);
 		free(base);

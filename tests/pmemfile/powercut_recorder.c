@@ -115,8 +115,8 @@ static long do_mmap(long a0, long a1, long a2, long a3, long a4, long a5)
 	lock_take();
 	maps_forget((uintptr_t)r, (uint64_t)a1);
 	if (nmaps < MAX_MAPS)
-		maps[nmaps++] = (struct pool_map){(uintptr_t)r, (uint64_t)a1,
-						  (uint64_t)a5};
+		maps[nmaps++] =
+		    (struct pool_map){(uintptr_t)r, (uint64_t)a1, (uint64_t)a5};
 	lock_drop();
 	return r;
 }
@@ -241,9 +241,8 @@ static __attribute__((constructor)) void recorder_init(void)
 		abort();
 	pool_dev = st.st_dev;
 	pool_ino = st.st_ino;
-	journal = syscall_no_intercept(SYS_open, path,
-				       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-				       0600);
+	journal = syscall_no_intercept(
+	    SYS_open, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (journal < 0)
 		abort();
 	intercept_hook_point = hook;
