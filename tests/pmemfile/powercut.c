@@ -164,9 +164,10 @@ static void journal_load(void)
 				T_FAIL("flush record out of range at %zu", pos);
 			if (nflushes == cap) {
 				cap = cap ? 2 * cap : 4096;
-				flushes =
+				const struct pc_rec **grown =
 				    realloc(flushes, cap * sizeof(*flushes));
-				T_ASSERT(flushes != NULL);
+				T_ASSERT(grown != NULL);
+				flushes = grown;
 			}
 			flushes[nflushes++] = r;
 		} else if (r->type == PC_VOLATILE) {
@@ -244,11 +245,18 @@ static void report_failure(void)
 	fflush(stdout);
 }
 
+static void cleanup(void)
+{
+	unlink(pool_path);
+	rmdir(disk_dir);
+}
+
 /* The checker or the library may crash on a damaged image: a failure. */
 static void on_crash(int sig)
 {
 	printf("the check died of signal %d\n", sig);
 	report_failure();
+	cleanup();
 	_exit(1);
 }
 
@@ -406,12 +414,6 @@ static unsigned char *create_pool(void)
 	T_EQ(read(fd, base, POOL_SIZE), POOL_SIZE);
 	close(fd);
 	return base;
-}
-
-static void cleanup(void)
-{
-	unlink(pool_path);
-	rmdir(disk_dir);
 }
 
 /* The pool lives on a disk: a directory under /var/tmp, else /tmp. */
