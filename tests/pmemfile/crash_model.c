@@ -62,10 +62,24 @@ int cm_slot_dir(int slot)
 void cm_slot_path(int slot, char *buf, size_t n)
 {
 	int d = cm_slot_dir(slot);
+	static char pad[CM_NAME_PAD + 1];
+	for (int i = 0; i < CM_NAME_PAD; i++)
+		pad[i] = 'x';
 	if (d == CM_DIRS)
-		snprintf(buf, n, "/f%d", slot % CM_NAMES);
+		snprintf(buf, n, "/f%d%s", slot % CM_NAMES, pad);
 	else
-		snprintf(buf, n, "/d%d/f%d", d, slot % CM_NAMES);
+		snprintf(buf, n, "/d%d/f%d%s", d, slot % CM_NAMES, pad);
+}
+
+int cm_name_valid(const char *name)
+{
+	char *end;
+	if (name[0] != 'f' || name[1] < '0' || name[1] > '9')
+		return 0;
+	long j = strtol(name + 1, &end, 10);
+	if (j >= CM_NAMES || strlen(end) != CM_NAME_PAD)
+		return 0;
+	return (int)strspn(end, "x") == CM_NAME_PAD;
 }
 
 static void drop_name(struct cm_model *m, int slot)
@@ -197,6 +211,8 @@ static int pick_size_op(const struct cm_model *m, unsigned *seed,
 	int kind = rand_r(seed) % 4;
 	uint32_t len = rand_r(seed) % 3 ? 1 + rand_r(seed) % 9000
 					: 1 + rand_r(seed) % 40000;
+	if (len > CM_MAX_SIZE / 2)
+		len = CM_MAX_SIZE / 2;
 	r->a = a;
 	if (kind == 0) {
 		r->op = CM_TRUNCATE;

@@ -10,12 +10,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CM_DIRS 3  /* /d0 .. /d2, plus the root */
+/*
+ * A program may build the model wider (the same sources compiled with
+ * other values): more names (several inode arrays, bigger hash tables),
+ * longer ones (several directory blocks), smaller files.
+ */
+#define CM_DIRS 3 /* /d0 .. /d2, plus the root */
+#ifndef CM_NAMES
 #define CM_NAMES 6 /* f0 .. f5 in each directory */
+#endif
+#ifndef CM_NAME_PAD
+#define CM_NAME_PAD 0 /* 'x' characters after each fN */
+#endif
+#ifndef CM_MAX_SIZE
+#define CM_MAX_SIZE (192 * 1024) /* no file grows beyond this */
+#endif
 #define CM_SLOTS ((CM_DIRS + 1) * CM_NAMES)
 #define CM_INODES CM_SLOTS
-#define CM_MAX_SIZE (192 * 1024) /* no file grows beyond this */
-#define CM_MAX_TARGET 600	 /* nor a symlink's target */
+#define CM_MAX_TARGET 600 /* nor a symlink's target */
+#define CM_PATH_MAX (16 + CM_NAME_PAD)
 
 enum cm_op {
 	CM_CREATE = 1,	/* slot a, new inode */
@@ -69,9 +82,11 @@ void cm_apply(struct cm_model *m, const struct cm_rec *r);
 void cm_data(unsigned char *buf, size_t n, uint64_t seq);
 /* The target of a symlink of length n made by operation seq. */
 void cm_target(char *buf, size_t n, uint64_t seq);
-/* "/dK/fJ" or "/fJ" (slot of the root's names come last). */
+/* "/dK/fJ" or "/fJ", then CM_NAME_PAD 'x's (the root's slots come last). */
 void cm_slot_path(int slot, char *buf, size_t n);
 int cm_slot_dir(int slot); /* directory index, CM_DIRS for the root */
+/* Whether a name in a directory is one cm_slot_path makes. */
+int cm_name_valid(const char *name);
 /* Picks a valid next operation at random (rand_r on *seed). */
 void cm_pick(const struct cm_model *m, unsigned *seed, struct cm_rec *r);
 

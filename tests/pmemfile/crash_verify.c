@@ -40,7 +40,7 @@ static const char *because(const char *fmt, ...)
 
 int cm_do_op(PMEMfilepool *pfp, const struct cm_rec *r)
 {
-	char a[64], b[64];
+	char a[CM_PATH_MAX], b[CM_PATH_MAX];
 	static unsigned char buf[CM_MAX_SIZE];
 	PMEMfile *f;
 	ssize_t n = 0;
@@ -159,8 +159,7 @@ static const char *check_names(PMEMfilepool *pfp, const char *dir, int is_root)
 			memcpy(&reclen, buf + pos + 16, sizeof(reclen));
 			const char *name = buf + pos + 19;
 			int ok = !strcmp(name, ".") || !strcmp(name, "..") ||
-				 (name[0] == 'f' && name[1] >= '0' &&
-				  name[1] < '0' + CM_NAMES && !name[2]) ||
+				 cm_name_valid(name) ||
 				 (is_root && name[0] == 'd' && name[1] >= '0' &&
 				  name[1] < '0' + CM_DIRS && !name[2]);
 			if (!ok) {
@@ -184,7 +183,7 @@ static const char *check_names(PMEMfilepool *pfp, const char *dir, int is_root)
 
 static const char *read_actual(PMEMfilepool *pfp, struct cm_actual *a)
 {
-	char path[64];
+	char path[CM_PATH_MAX];
 	pmemfile_stat_t st;
 	const char *e = check_names(pfp, "/", 1);
 	if (e)
@@ -236,7 +235,7 @@ static const char *differs(const struct cm_model *m, const struct cm_actual *a,
 				       m->dir[d] ? "missing"
 						 : "should not exist");
 	for (int s = 0; s < CM_SLOTS; s++) {
-		char p[64];
+		char p[CM_PATH_MAX];
 		cm_slot_path(s, p, sizeof(p));
 		int i = m->slot[s];
 		if (a->exists[s] != (i >= 0))

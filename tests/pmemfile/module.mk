@@ -29,7 +29,19 @@ $(foreach t,$(filter-out crash faults slot_reuse powercut,$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
 TP_CRASH := $(B)/$(TP)/crash_model.o $(B)/$(TP)/crash_verify.o
 $(eval $(call tp_program,crash,$(TP_CRASH)))
-$(eval $(call tp_program,powercut,$(TP_CRASH)))
+
+# powercut builds the crash model wider: 32 names of 133 bytes in each
+# directory (a second inode array, directory blocks and hash tables that
+# grow), files of up to 48 KiB.
+PC_WIDE := -DCM_NAMES=32 -DCM_NAME_PAD=130 -DCM_MAX_SIZE=49152
+PC_MODEL := $(B)/$(TP)/powercut_model.o $(B)/$(TP)/powercut_verify.o
+$(B)/$(TP)/powercut.o: EXTRA_CFLAGS += $(PC_WIDE)
+$(B)/$(TP)/powercut_model.o: $(TP)/crash_model.c
+$(B)/$(TP)/powercut_verify.o: $(TP)/crash_verify.c
+$(PC_MODEL):
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ipmemfile $(PC_WIDE) -c -o $@ $<
+$(eval $(call tp_program,powercut,$(PC_MODEL)))
 
 # powercut runs its workload with this hook preloaded: it journals what each
 # msync of the pool writes back.

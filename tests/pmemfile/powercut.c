@@ -23,11 +23,14 @@
  * acknowledged before the cut, the one in flight applied or not (a write
  * in flight: each byte old or new), and no inode without a name.
  *
- * By default one workload is cut after every one of its flushes, in both
- * ways. STRESS=1 runs several longer workloads, each cut at random points
- * in a way drawn for each. POWERCUT_SEED=n reproduces a run;
- * POWERCUT_OPS=n sets the length of the workloads, POWERCUT_WAY=line or
- * page checks the cuts of one way only (without STRESS);
+ * By default one workload is cut after every one of its flushes, the cuts
+ * in the two ways in turn (a flush missing is seen at many cuts in a row,
+ * till something flushes its bytes); POWERCUT_WAY=line, page or both
+ * checks every cut in one way or in both. STRESS=1 runs several longer
+ * workloads instead, each cut at random points in a way drawn for each.
+ * The first operations of each workload fill two directories (PRELUDE).
+ * POWERCUT_SEED=n reproduces a run; POWERCUT_OPS=n sets the number of
+ * operations after the prelude;
  * POWERCUT_KEEP=dir keeps a failing image and the journal there.
  */
 #include "crash_verify.h"
@@ -63,6 +66,29 @@ static size_t journal_size;
 static const struct pc_rec **flushes;
 static size_t nflushes, nvolatile;
 
+/*
+ * The first operations of a workload fill the root and /d0 with names: two
+ * directories grow their hash table and get a second block, and the inodes
+ * need a second inode array.
+ */
+#define PRELUDE (1 + 2 * CM_NAMES)
+
+static void prelude_op(unsigned long i, struct cm_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->magic = CM_MAGIC;
+	r->b = -1;
+	if (i == 0) {
+		r->op = CM_MKDIR;
+		r->a = 0;
+		return;
+	}
+	r->op = CM_CREATE;
+	/* the root's slots come last */
+	r->a = i <= CM_NAMES ? CM_DIRS * CM_NAMES + (int)i - 1
+			     : (int)i - 1 - CM_NAMES;
+}
+
 /* The workload: runs ops operations, marking each in the journal. */
 static int workload(unsigned rng, unsigned long ops)
 {
@@ -82,7 +108,10 @@ static int workload(unsigned rng, unsigned long ops)
 			struct cm_rec r;
 		} mark = {{PC_MAGIC, PC_MARK, 0, sizeof(struct cm_rec), 0, 0},
 			  {0}};
-		cm_pick(&m, &rng, &mark.r);
+		if (i < PRELUDE)
+			prelude_op(i, &mark.r);
+		else
+			cm_pick(&m, &rng, &mark.r);
 		mark.r.seq = i + 1;
 		mark.r.kind = CM_INTENT;
 		if (write(fd, &mark, sizeof(mark)) != (ssize_t)sizeof(mark))
@@ -458,11 +487,13 @@ int main(int argc, char *argv[])
 	bool stress = env_ul("STRESS", 0) != 0;
 	seed = env_ul("POWERCUT_SEED", (unsigned long)time(NULL));
 	unsigned long rounds = stress ? 10 : 1;
-	unsigned long ops = env_ul("POWERCUT_OPS", stress ? 1000 : 60);
+	unsigned long ops =
+	    env_ul("POWERCUT_OPS", stress ? 1000 : 60) + PRELUDE;
 	printf("powercut: seed %lu, %lu workload(s) of %lu operations, %s\n",
 	       seed, rounds, ops,
 	       stress ? "random cut points" : "a cut after every flush");
-	const char *only = getenv("POWERCUT_WAY");
+	const char *ways = getenv("POWERCUT_WAY");
+	ways = ways && *ways ? ways : "alternate";
 	unsigned rng = (unsigned)seed;
 	for (unsigned long round = 0; round < rounds; round++) {
 		unsigned char *base = create_pool();
@@ -489,12 +520,22 @@ int main(int argc, char *argv[])
 			}
 			checked = check_cuts(base, want, way, &same);
 		} else {
+			/* one way for every cut, or the two in turn */
 			for (int w = CUT_LINE; w <= CUT_PAGE; w++) {
-				if (only && strcmp(only, way_names[w]))
-					continue;
+				if (!strcmp(ways, way_names[w]) ||
+				    !strcmp(ways, "both")) {
+					for (size_t k = 0; k <= nflushes; k++) {
+						want[k] = true;
+						way[k] = (enum cut_way)w;
+					}
+					checked +=
+					    check_cuts(base, want, way, &same);
+				}
+			}
+			if (!strcmp(ways, "alternate")) {
 				for (size_t k = 0; k <= nflushes; k++) {
 					want[k] = true;
-					way[k] = (enum cut_way)w;
+					way[k] = k % 2 ? CUT_PAGE : CUT_LINE;
 				}
 				checked += check_cuts(base, want, way, &same);
 			}
