@@ -18,6 +18,9 @@
  *          is lost even when a flush of something near it came later.
  *   page   the whole pages the msync wrote back, with every store they
  *          held then: what the kernel writes for a pool in a file.
+ * A cut may also come during a flush that spans several cache lines or
+ * pages: some of them reached the medium, not all (a random part of the
+ * next flush is applied too, for half of such cuts).
  * At each cut point the image must pass the library's checker (the one of
  * `pmemfile check`), open, and hold exactly the model of every operation
  * acknowledged before the cut, the one in flight applied or not (a write
@@ -210,22 +213,73 @@ static void journal_load(void)
 	}
 }
 
+/* The bytes [*from, *to) of the file that flush f makes persistent. */
+static void flush_range(const struct pc_rec *f, enum cut_way way,
+			uint64_t *from, uint64_t *to)
+{
+	*from = f->off;
+	*to = f->off + f->len;
+	if (way == CUT_LINE) {
+		uint64_t a = f->req_off & ~(LINE - 1);
+		uint64_t b = (f->req_off + f->req_len + LINE - 1) & ~(LINE - 1);
+		*from = a > *from ? a : *from;
+		*to = b < *to ? b : *to;
+	}
+}
+
 /* Applies flush f to the image the way given; false if nothing changed. */
 static bool apply(unsigned char *image, const struct pc_rec *f,
 		  enum cut_way way)
 {
 	const unsigned char *data = (const unsigned char *)(f + 1);
-	uint64_t from = f->off, to = f->off + f->len;
-	if (way == CUT_LINE) {
-		uint64_t a = f->req_off & ~(LINE - 1);
-		uint64_t b = (f->req_off + f->req_len + LINE - 1) & ~(LINE - 1);
-		from = a > from ? a : from;
-		to = b < to ? b : to;
-	}
+	uint64_t from, to;
+	flush_range(f, way, &from, &to);
 	if (!memcmp(image + from, data + (from - f->off), to - from))
 		return false;
 	memcpy(image + from, data + (from - f->off), to - from);
 	return true;
+}
+
+/* The units (cache lines, or pages) flush f makes persistent. */
+static size_t flush_units(const struct pc_rec *f, enum cut_way way)
+{
+	uint64_t unit = way == CUT_LINE ? LINE : 4096;
+	uint64_t from, to;
+	flush_range(f, way, &from, &to);
+	uint64_t first = from & ~(unit - 1);
+	return (size_t)((to - first + unit - 1) / unit);
+}
+
+/*
+ * A power cut during flush f: some of its units (cache lines, or pages)
+ * reached the medium, not all. Applies a random such part of f to the
+ * image; returns how many of its *units were applied, 0 if f has one unit.
+ */
+static size_t apply_torn(unsigned char *image, const struct pc_rec *f,
+			 enum cut_way way, unsigned *rng, size_t *units)
+{
+	const unsigned char *data = (const unsigned char *)(f + 1);
+	uint64_t unit = way == CUT_LINE ? LINE : 4096;
+	uint64_t from, to;
+	flush_range(f, way, &from, &to);
+	uint64_t first = from & ~(unit - 1);
+	*units = flush_units(f, way);
+	if (*units < 2)
+		return 0;
+	size_t left_out = (size_t)rand_r(rng) % *units, applied = 0;
+	for (size_t i = 0; i < *units; i++) {
+		size_t u = i;
+		if (i == *units - 1 && !applied)
+			u = (left_out + 1) % *units; /* never none */
+		else if (i == left_out || rand_r(rng) % 2)
+			continue;
+		uint64_t a = first + u * unit, b = a + unit;
+		a = a > from ? a : from;
+		b = b < to ? b : to;
+		memcpy(image + a, data + (a - f->off), b - a);
+		applied++;
+	}
+	return applied;
 }
 
 static void keep_failure(const unsigned char *image)
@@ -252,6 +306,8 @@ static enum cut_way cur_way;
 static int cur_pending;
 static struct cm_rec cur_inflight;
 static const unsigned char *cur_image;
+static size_t cur_torn, cur_units; /* units of the next flush applied */
+static size_t ntorn;		   /* cuts checked during a flush */
 
 static void report_failure(void)
 {
@@ -264,6 +320,11 @@ static void report_failure(void)
 		       (unsigned long long)f->len, (unsigned long long)f->off,
 		       (unsigned long long)f->req_len,
 		       (unsigned long long)f->req_off);
+	if (cur_torn)
+		printf("with %zu of the %zu %s of the next flush (a cut during "
+		       "it)\n",
+		       cur_torn, cur_units,
+		       cur_way == CUT_LINE ? "cache lines" : "pages");
 	if (cur_pending)
 		printf("in flight: %s a=%d b=%d off=%llu len=%u seq=%llu\n",
 		       cm_op_names[cur_inflight.op], cur_inflight.a,
@@ -309,18 +370,21 @@ static void tool_check(void)
 }
 
 /*
- * Checks the pool as a power cut after flush k leaves it: m holds every
+ * Checks the pool as a power cut after flush k leaves it (with torn, during
+ * the next flush, torn: a part of it applied too): m holds every
  * operation acknowledged by then, *inflight the one marked but not yet
  * acknowledged if pending. The command `pmemfile check` runs the same
  * checker in a process of its own: it checks one cut in 64 too.
  */
+static unsigned torn_rng;
+
 static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
 		      const struct cm_model *m, int pending,
-		      const struct cm_rec *inflight)
+		      const struct cm_rec *inflight, const struct pc_rec *torn)
 {
 	static struct cm_model state, tmp;
 	static struct cm_actual a;
-	static unsigned char *cut;
+	static unsigned char *cut, *torn_image;
 	if (!cut) {
 		cm_init(&state);
 		cm_init(&tmp);
@@ -344,6 +408,17 @@ static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
 	cur_pending = pending;
 	cur_inflight = *inflight;
 	cur_image = image;
+	cur_torn = 0;
+	if (torn) {
+		cur_torn = apply_torn(cut, torn, way, &torn_rng, &cur_units);
+		if (!cur_torn)
+			return;
+		if (!torn_image)
+			torn_image = malloc(POOL_SIZE);
+		T_ASSERT(torn_image != NULL);
+		memcpy(torn_image, cut, POOL_SIZE);
+		cur_image = torn_image;
+	}
 	static unsigned long ncut;
 	if (ncut++ % 64 == 0)
 		tool_check();
@@ -362,11 +437,14 @@ static void check_cut(const unsigned char *image, size_t k, enum cut_way way,
  * want[k] is set (want has nflushes + 1 entries), in the way way[k]. A cut
  * whose image and model are those of the last one checked in its way (the
  * flushes between changed no byte of the image, and no operation was
- * marked) is that same state: it counts in *same, unchecked. Returns the
- * number of cuts checked.
+ * marked) is that same state: it counts in *same, unchecked. Where the
+ * next flush has several units (cache lines, or pages), one cut in
+ * torn_every is also checked during it. Returns the number of cuts
+ * checked.
  */
 static size_t check_cuts(const unsigned char *base, const bool *want,
-			 const enum cut_way *way, size_t *same)
+			 const enum cut_way *way, size_t *same,
+			 unsigned torn_every)
 {
 	static struct cm_model m;
 	unsigned char *img[2];
@@ -401,17 +479,25 @@ static size_t check_cuts(const unsigned char *base, const bool *want,
 			pos +=
 			    sizeof(*r) + (r->type == PC_VOLATILE ? 0 : r->len);
 		}
+		const struct pc_rec *f =
+		    k < nflushes ? (const void *)(journal + pos) : NULL;
 		if (want[k] && changed[way[k]]) {
 			check_cut(img[way[k]], k, way[k], &m, pending,
-				  &inflight);
+				  &inflight, NULL);
 			changed[way[k]] = false;
 			checked++;
 		} else if (want[k]) {
 			(*same)++;
 		}
-		if (k == nflushes)
+		if (want[k] && f && flush_units(f, way[k]) > 1 &&
+		    rand_r(&torn_rng) % torn_every == 0) {
+			check_cut(img[way[k]], k, way[k], &m, pending,
+				  &inflight, f);
+			checked += cur_torn != 0;
+			ntorn += cur_torn != 0;
+		}
+		if (!f)
 			break;
-		const struct pc_rec *f = (const void *)(journal + pos);
 		changed[CUT_LINE] |= apply(img[CUT_LINE], f, CUT_LINE);
 		changed[CUT_PAGE] |= apply(img[CUT_PAGE], f, CUT_PAGE);
 		pos += sizeof(*f) + f->len;
@@ -495,6 +581,8 @@ int main(int argc, char *argv[])
 	const char *ways = getenv("POWERCUT_WAY");
 	ways = ways && *ways ? ways : "alternate";
 	unsigned rng = (unsigned)seed;
+	unsigned torn_every = 2;
+	torn_rng = (unsigned)seed ^ 0x746f726eu;
 	for (unsigned long round = 0; round < rounds; round++) {
 		unsigned char *base = create_pool();
 		run_workload(exe, rand_r(&rng), ops);
@@ -518,7 +606,8 @@ int main(int argc, char *argv[])
 				want[k] = true;
 				way[k] = rand_r(&rng) % 2 ? CUT_LINE : CUT_PAGE;
 			}
-			checked = check_cuts(base, want, way, &same);
+			checked =
+			    check_cuts(base, want, way, &same, torn_every);
 		} else {
 			/* one way for every cut, or the two in turn */
 			for (int w = CUT_LINE; w <= CUT_PAGE; w++) {
@@ -528,8 +617,8 @@ int main(int argc, char *argv[])
 						want[k] = true;
 						way[k] = (enum cut_way)w;
 					}
-					checked +=
-					    check_cuts(base, want, way, &same);
+					checked += check_cuts(
+					    base, want, way, &same, torn_every);
 				}
 			}
 			if (!strcmp(ways, "alternate")) {
@@ -537,12 +626,15 @@ int main(int argc, char *argv[])
 					want[k] = true;
 					way[k] = k % 2 ? CUT_PAGE : CUT_LINE;
 				}
-				checked += check_cuts(base, want, way, &same);
+				checked += check_cuts(base, want, way, &same,
+						      torn_every);
 			}
 		}
 		printf("workload %lu: %zu flushes (%zu bytes journaled), %zu "
-		       "cuts checked, %zu the state checked before them\n",
-		       round, nflushes, journal_size, checked, same);
+		       "cuts checked (%zu during a flush), %zu the state "
+		       "checked before them\n",
+		       round, nflushes, journal_size, checked, ntorn, same);
+		ntorn = 0;
 		free(want);
 		free(way);
 		free(base);
