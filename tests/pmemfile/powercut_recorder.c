@@ -87,15 +87,30 @@ static int is_pool_fd(long fd)
 	return st.st_dev == pool_dev && st.st_ino == pool_ino;
 }
 
-/* Forgets the mappings [addr, addr + len) overlaps (whole ones go). */
+static uint64_t page_up(uint64_t n)
+{
+	return (n + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* Forgets what the mappings held in [addr, addr + len) (an munmap). */
 static void maps_forget(uintptr_t addr, uint64_t len)
 {
 	for (int i = 0; i < nmaps;) {
-		if (maps[i].addr < addr + len &&
-		    addr < maps[i].addr + maps[i].len)
-			maps[i] = maps[--nmaps];
-		else
+		struct pool_map m = maps[i];
+		uintptr_t end = m.addr + m.len;
+		if (m.addr >= addr + len || addr >= end) {
 			i++;
+			continue;
+		}
+		maps[i] = maps[--nmaps];
+		/* the parts before and after the hole stay mapped */
+		if (m.addr < addr && nmaps < MAX_MAPS)
+			maps[nmaps++] =
+			    (struct pool_map){m.addr, addr - m.addr, m.off};
+		if (end > addr + len && nmaps < MAX_MAPS)
+			maps[nmaps++] =
+			    (struct pool_map){addr + len, end - (addr + len),
+					      m.off + (addr + len - m.addr)};
 	}
 }
 
@@ -112,11 +127,12 @@ static long do_mmap(long a0, long a1, long a2, long a3, long a4, long a5)
 	long r = syscall_no_intercept(SYS_mmap, a0, a1, a2, a3, a4, a5);
 	if (syscall_error_code(r))
 		return r;
+	uint64_t len = page_up((uint64_t)a1);
 	lock_take();
-	maps_forget((uintptr_t)r, (uint64_t)a1);
+	maps_forget((uintptr_t)r, len);
 	if (nmaps < MAX_MAPS)
 		maps[nmaps++] =
-		    (struct pool_map){(uintptr_t)r, (uint64_t)a1, (uint64_t)a5};
+		    (struct pool_map){(uintptr_t)r, len, (uint64_t)a5};
 	lock_drop();
 	return r;
 }
@@ -130,7 +146,7 @@ static int journal_msync(uintptr_t addr, uint64_t len)
 		lock_drop();
 		return 0;
 	}
-	uint64_t end = (addr + len + PAGE - 1) & ~(PAGE - 1);
+	uint64_t end = page_up(addr + len);
 	if (end > m->addr + m->len)
 		end = m->addr + m->len;
 	uintptr_t a = addr, alen = len;
@@ -153,14 +169,17 @@ static int hook(long nr, long a0, long a1, long a2, long a3, long a4, long a5,
 		long *result)
 {
 	(void)a2;
-	if (nr == SYS_mmap && (a3 & (MAP_SHARED | MAP_SHARED_VALIDATE)) &&
+	if (nr == SYS_mmap &&
+	    ((a3 & MAP_TYPE) == MAP_SHARED ||
+	     (a3 & MAP_TYPE) == MAP_SHARED_VALIDATE) &&
 	    is_pool_fd(a4)) {
 		*result = do_mmap(a0, a1, a2, a3, a4, a5);
 		return 0;
 	}
-	if (nr == SYS_munmap) {
+	/* what an munmap or a fixed mapping of something else takes away */
+	if (nr == SYS_munmap || (nr == SYS_mmap && (a3 & MAP_FIXED))) {
 		lock_take();
-		maps_forget((uintptr_t)a0, (uint64_t)a1);
+		maps_forget((uintptr_t)a0, page_up((uint64_t)a1));
 		lock_drop();
 		return 1;
 	}
