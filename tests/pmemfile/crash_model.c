@@ -77,7 +77,9 @@ int cm_name_valid(const char *name)
 	if (name[0] != 'f' || name[1] < '0' || name[1] > '9')
 		return 0;
 	long j = strtol(name + 1, &end, 10);
-	if (j >= CM_NAMES || strlen(end) != CM_NAME_PAD)
+	/* as snprintf writes it: no sign, no leading zero */
+	if (j >= CM_NAMES || (name[1] == '0' && end != name + 2) ||
+	    strlen(end) != CM_NAME_PAD)
 		return 0;
 	return (int)strspn(end, "x") == CM_NAME_PAD;
 }
