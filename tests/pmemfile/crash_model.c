@@ -24,6 +24,7 @@ void cm_copy(struct cm_model *dst, const struct cm_model *src)
 	memcpy(dst->slot, src->slot, sizeof(dst->slot));
 	for (int i = 0; i < CM_INODES; i++) {
 		dst->ino[i].nlink = src->ino[i].nlink;
+		dst->ino[i].symlink = src->ino[i].symlink;
 		dst->ino[i].size = src->ino[i].size;
 		memcpy(dst->ino[i].data, src->ino[i].data, CM_MAX_SIZE);
 	}
@@ -46,6 +47,13 @@ void cm_data(unsigned char *buf, size_t n, uint64_t seq)
 	}
 }
 
+void cm_target(char *buf, size_t n, uint64_t seq)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)('a' + (seq * 7 + i) % 26);
+	buf[n] = '\0';
+}
+
 int cm_slot_dir(int slot)
 {
 	return slot / CM_NAMES;
@@ -54,10 +62,26 @@ int cm_slot_dir(int slot)
 void cm_slot_path(int slot, char *buf, size_t n)
 {
 	int d = cm_slot_dir(slot);
+	static char pad[CM_NAME_PAD + 1];
+	for (int i = 0; i < CM_NAME_PAD; i++)
+		pad[i] = 'x';
 	if (d == CM_DIRS)
-		snprintf(buf, n, "/f%d", slot % CM_NAMES);
+		snprintf(buf, n, "/f%d%s", slot % CM_NAMES, pad);
 	else
-		snprintf(buf, n, "/d%d/f%d", d, slot % CM_NAMES);
+		snprintf(buf, n, "/d%d/f%d%s", d, slot % CM_NAMES, pad);
+}
+
+int cm_name_valid(const char *name)
+{
+	char *end;
+	if (name[0] != 'f' || name[1] < '0' || name[1] > '9')
+		return 0;
+	long j = strtol(name + 1, &end, 10);
+	/* as snprintf writes it: no sign, no leading zero */
+	if (j >= CM_NAMES || (name[1] == '0' && end != name + 2) ||
+	    strlen(end) != CM_NAME_PAD)
+		return 0;
+	return (int)strspn(end, "x") == CM_NAME_PAD;
 }
 
 static void drop_name(struct cm_model *m, int slot)
@@ -65,6 +89,7 @@ static void drop_name(struct cm_model *m, int slot)
 	int i = m->slot[slot];
 	m->slot[slot] = -1;
 	if (--m->ino[i].nlink == 0) {
+		m->ino[i].symlink = 0;
 		m->ino[i].size = 0;
 		memset(m->ino[i].data, 0, CM_MAX_SIZE);
 	}
@@ -87,10 +112,17 @@ void cm_apply(struct cm_model *m, const struct cm_rec *r)
 				  : NULL;
 	switch (r->op) {
 	case CM_CREATE:
+	case CM_SYMLINK:
 		for (int i = 0; i < CM_INODES; i++) {
 			if (m->ino[i].nlink == 0) {
 				m->ino[i].nlink = 1;
+				m->ino[i].symlink = r->op == CM_SYMLINK;
 				m->ino[i].size = 0;
+				if (r->op == CM_SYMLINK) {
+					cm_target((char *)m->ino[i].data,
+						  r->len, r->seq);
+					m->ino[i].size = r->len;
+				}
 				m->slot[r->a] = i;
 				return;
 			}
@@ -167,6 +199,13 @@ static int pick_slot(const struct cm_model *m, unsigned *seed, int want)
 	return -1;
 }
 
+/* A random slot naming a regular file (whose data can be changed). */
+static int pick_regular(const struct cm_model *m, unsigned *seed)
+{
+	int s = pick_slot(m, seed, 1);
+	return s >= 0 && !m->ino[m->slot[s]].symlink ? s : -1;
+}
+
 static int pick_size_op(const struct cm_model *m, unsigned *seed,
 			struct cm_rec *r, int a)
 {
@@ -174,6 +213,8 @@ static int pick_size_op(const struct cm_model *m, unsigned *seed,
 	int kind = rand_r(seed) % 4;
 	uint32_t len = rand_r(seed) % 3 ? 1 + rand_r(seed) % 9000
 					: 1 + rand_r(seed) % 40000;
+	if (len > CM_MAX_SIZE / 2)
+		len = CM_MAX_SIZE / 2;
 	r->a = a;
 	if (kind == 0) {
 		r->op = CM_TRUNCATE;
@@ -201,9 +242,17 @@ static int pick_name_op(const struct cm_model *m, unsigned *seed,
 	int full = pick_slot(m, seed, 1);
 	int empty = pick_slot(m, seed, 0);
 	int any = rand_r(seed) % CM_SLOTS;
-	switch (rand_r(seed) % 7) {
+	switch (rand_r(seed) % 8) {
+	case 7:
+		if (empty < 0)
+			return -1;
+		r->op = CM_SYMLINK;
+		r->a = empty;
+		r->len = 1 + rand_r(seed) % CM_MAX_TARGET;
+		return 0;
 	case 5:
-		if (full < 0 || m->ino[m->slot[full]].nlink != 1)
+		if (full < 0 || m->ino[m->slot[full]].nlink != 1 ||
+		    m->ino[m->slot[full]].symlink)
 			return -1;
 		r->op = CM_UNLINK_OPEN;
 		r->a = full;
@@ -263,7 +312,7 @@ void cm_pick(const struct cm_model *m, unsigned *seed, struct cm_rec *r)
 		r->magic = CM_MAGIC;
 		r->a = r->b = -1;
 		if (rand_r(seed) % 2) {
-			int a = pick_slot(m, seed, 1);
+			int a = pick_regular(m, seed);
 			if (a >= 0 && !pick_size_op(m, seed, r, a))
 				return;
 		} else if (!pick_name_op(m, seed, r)) {

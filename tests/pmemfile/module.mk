@@ -14,7 +14,7 @@ TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	threads compat_api big_dir getdents_race dir_hint faults fallocate_full \
 	pool_refill slot_reuse multi_pin multi_lockmove multi_forkchild \
-	fs_full pool_sparse
+	fs_full pool_sparse powercut
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
@@ -25,9 +25,31 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 		-lpthread $(RPATH)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
-$(foreach t,$(filter-out crash faults slot_reuse,$(TP_OTHER)),\
+$(foreach t,$(filter-out crash faults slot_reuse powercut,$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
-$(eval $(call tp_program,crash,$(B)/$(TP)/crash_model.o))
+TP_CRASH := $(B)/$(TP)/crash_model.o $(B)/$(TP)/crash_verify.o
+$(eval $(call tp_program,crash,$(TP_CRASH)))
+
+# powercut builds the crash model wider: 32 names of 133 bytes in each
+# directory (a second inode array, directory blocks and hash tables that
+# grow), files of up to 48 KiB.
+PC_WIDE := -DCM_NAMES=32 -DCM_NAME_PAD=130 -DCM_MAX_SIZE=49152
+PC_MODEL := $(B)/$(TP)/powercut_model.o $(B)/$(TP)/powercut_verify.o
+$(B)/$(TP)/powercut.o: EXTRA_CFLAGS += $(PC_WIDE)
+$(B)/$(TP)/powercut_model.o: $(TP)/crash_model.c
+$(B)/$(TP)/powercut_verify.o: $(TP)/crash_verify.c
+$(PC_MODEL):
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ipmemfile $(PC_WIDE) -c -o $@ $<
+$(eval $(call tp_program,powercut,$(PC_MODEL)))
+
+# powercut runs its workload with this hook preloaded: it journals what each
+# msync of the pool writes back.
+TEST_PROGRAMS += $(B)/$(TP)/powercut_recorder.so
+$(B)/$(TP)/powercut_recorder.so: $(B)/$(TP)/powercut_recorder.o \
+		$(LIBSYSCALL_INTERCEPT_SO)
+	$(CC) $(LDFLAGS) -shared -o $@ $< $(LIBSYSCALL_INTERCEPT_SO) -ldl \
+		$(RPATH)
 
 # faults fails the library's libpmemobj calls through wrappers of its own:
 # the library is the one every other program links.
