@@ -376,8 +376,7 @@ static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 	}
 	atomic_fetch_add(&pfp->share->forwarded, 1);
 	atomic_store_explicit(&c->state, CHAN_DONE, memory_order_release);
-	if (atomic_load(&c->client_waits))
-		share_futex_wake(&c->state);
+	share_chan_wake(c);
 }
 
 /* Serves what is posted; how many calls that was. */

@@ -92,10 +92,11 @@ static int wait_for_keeper(PMEMfilepool *pfp)
 	struct share_seg *s = pfp->share;
 
 	for (int i = 0; i < 100; ++i) {
+		/* the word first: a change after it wakes the wait at once */
+		uint32_t w = atomic_load(&s->holder_word);
 		pid_t h = atomic_load(&s->holder);
 		if (share_holder_alive(s, h))
 			return 0;
-		uint32_t w = atomic_load(&s->holder_word);
 		share_futex_wait(&s->holder_word, w, 100);
 	}
 	return -EIO;
@@ -405,17 +406,24 @@ static int64_t rc_run(struct rcall *rc)
 			return c->ret;
 		__builtin_ia32_pause();
 	}
-	for (;;) {
-		uint32_t st = atomic_load(&c->state);
-		if (st == CHAN_DONE)
+	for (bool slow = false;;) {
+		uint32_t wake = atomic_load(&c->wake);
+		if (atomic_load(&c->state) == CHAN_DONE)
 			return c->ret;
-		atomic_store(&c->client_waits, 1);
-		long w = share_futex_wait(&c->state, st, 100);
-		atomic_store(&c->client_waits, 0);
-		if (w == 0 || atomic_load(&c->state) == CHAN_DONE)
-			continue;
-		if (!share_holder_alive(s, atomic_load(&s->holder)))
+		/*
+		 * No holder: it left (share_resign woke this wait), or, after
+		 * 100 ms without an answer, it died; the call goes to the next.
+		 */
+		pid_t h = atomic_load(&s->holder);
+		if (h == 0 || (slow && !share_holder_alive(s, h))) {
 			rc_holder_gone(rc);
+			if (atomic_load(&c->state) == CHAN_DONE)
+				return c->ret;
+		}
+		atomic_store(&c->client_waits, 1);
+		slow = share_futex_wait(&c->wake, wake, 100) != 0 &&
+		       errno == ETIMEDOUT;
+		atomic_store(&c->client_waits, 0);
 	}
 }
 

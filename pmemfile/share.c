@@ -372,6 +372,13 @@ bool share_pin_alive(struct share_seg *s, uint32_t i)
 	return pid && share_same_alive(pid, atomic_load(&sp->start));
 }
 
+void share_chan_wake(struct share_chan *c)
+{
+	atomic_fetch_add(&c->wake, 1);
+	if (atomic_load(&c->client_waits))
+		share_futex_wake(&c->wake);
+}
+
 void share_locks_changed(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;
@@ -415,7 +422,7 @@ static void share_forget_dead(struct share_seg *s)
 			s->chan[i].ret = -EIO;
 			s->chan[i].out_len = 0;
 			atomic_store(&s->chan[i].state, CHAN_DONE);
-			share_futex_wake(&s->chan[i].state);
+			share_chan_wake(&s->chan[i]);
 		}
 	}
 }
@@ -485,8 +492,7 @@ void share_resign(PMEMfilepool *pfp)
 	share_futex_wake(&s->holder_word);
 	/* clients waiting for an answer look for a new holder now */
 	for (int i = 0; i < SHARE_CHANNELS; ++i)
-		if (atomic_load(&s->chan[i].client_waits))
-			share_futex_wake(&s->chan[i].state);
+		share_chan_wake(&s->chan[i]);
 }
 
 /*

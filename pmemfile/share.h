@@ -117,10 +117,17 @@ enum share_chan_state {
 
 struct share_chan {
 	_Atomic uint32_t state;
-	_Atomic uint32_t client_waits; /* the client sleeps on state */
-	int32_t pid;		       /* the client's */
-	uint32_t proc;		       /* its process slot */
-	uint64_t start;		       /* the client's start time */
+	_Atomic uint32_t client_waits; /* the client sleeps on wake */
+	/*
+	 * Bumped after the state changed for the client (its answer) and
+	 * when the holder leaves: a client reads it before it looks, and
+	 * sleeps only while it is unchanged, so that no wake-up is lost.
+	 */
+	_Atomic uint32_t wake;
+	uint32_t pad0;
+	int32_t pid;	/* the client's */
+	uint32_t proc;	/* its process slot */
+	uint64_t start; /* the client's start time */
 	uint32_t op;
 	uint32_t in_len;	/* request bytes in data */
 	uint32_t out_len;	/* response bytes in data */
@@ -261,6 +268,9 @@ void pins_release_proc(PMEMfilepool *pfp, int proc);
 int64_t pin_give(PMEMfilepool *pfp, PMEMfilepin *pin, int proc);
 void pins_leave(PMEMfilepool *pfp);
 void pins_remake(PMEMfilepool *pfp);
+
+/* The client of channel c has something to look at (share_chan.wake). */
+void share_chan_wake(struct share_chan *c);
 
 /* A lock was released: wake the blocked lockers of other processes. */
 void share_locks_changed(PMEMfilepool *pfp);
