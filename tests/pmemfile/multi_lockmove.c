@@ -12,12 +12,11 @@
  * the pool, so that it refers to none of the client's descriptions): the
  * second (the client) locks and waits; the third tries the locks.
  */
-#include "tcheck.h"
+#include "tmulti.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 
 #define POOL_SIZE (32UL << 20)
 
@@ -25,48 +24,12 @@ static char pool[4096];
 static char *self;
 static pid_t client_pid;
 
-static void say(int fd, char c)
-{
-	T_EQ(write(fd, &c, 1), 1);
-}
-
-static void hear(int fd, char want)
-{
-	char c = 0;
-	T_EQ(read(fd, &c, 1), 1);
-	T_EQ(c, want);
-}
-
-/* Starts this program as role, its fd 10 reading from *to, 11 to *from. */
+/* Starts this program as role, with the client's pid as its argument. */
 static pid_t start(const char *role, int *to, int *from)
 {
-	int down[2], up[2];
-	T_EQ(pipe(down), 0);
-	T_EQ(pipe(up), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		if (dup2(down[0], 10) < 0 || dup2(up[1], 11) < 0)
-			_exit(2);
-		char pid[16];
-		snprintf(pid, sizeof(pid), "%d", (int)client_pid);
-		execl("/proc/self/exe", self, role, pool, pid, NULL);
-		_exit(3);
-	}
-	close(down[0]);
-	close(up[1]);
-	*to = down[1];
-	*from = up[0];
-	return pid;
-}
-
-static void reap(pid_t pid)
-{
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
-	T_ASSERT(WIFEXITED(status));
-	T_EQ(WEXITSTATUS(status), 0);
+	char pid[16];
+	snprintf(pid, sizeof(pid), "%d", (int)client_pid);
+	return t_start_role(self, role, pool, pid, to, from);
 }
 
 static struct flock range(short type, off_t start, off_t len)
@@ -97,9 +60,9 @@ static void third(void)
 	T_ERRNO(pmemfile_flock(pfp, f, LOCK_EX | LOCK_NB), EWOULDBLOCK);
 	fl = range(F_WRLCK, 40, 10);
 	T_EQ(pmemfile_fcntl(pfp, f, F_SETLK, &fl), 0);
-	say(11, 't');
+	t_say(11, 't');
 	/* the client let its locks go */
-	hear(10, 'u');
+	t_hear(10, 'u');
 	fl = range(F_WRLCK, 0, 10);
 	T_EQ(pmemfile_fcntl(pfp, f, F_SETLK, &fl), 0);
 	fl = range(F_WRLCK, 25, 1);
@@ -121,14 +84,14 @@ static void client(void)
 	fl = range(F_RDLCK, 20, 10);
 	T_EQ(pmemfile_fcntl(pfp, b, F_OFD_SETLK, &fl), 0);
 	T_EQ(pmemfile_flock(pfp, b, LOCK_EX), 0);
-	say(11, 'l');
+	t_say(11, 'l');
 	/* the holder closed the pool, the third process tried the locks */
-	hear(10, 'c');
+	t_hear(10, 'c');
 	fl = range(F_UNLCK, 0, 0);
 	T_EQ(pmemfile_fcntl(pfp, a, F_SETLK, &fl), 0);
 	pmemfile_close(pfp, b);
-	say(11, 'd');
-	hear(10, 'e');
+	t_say(11, 'd');
+	t_hear(10, 'e');
 	pmemfile_close(pfp, a);
 	pmemfile_pool_close(pfp);
 }
@@ -156,16 +119,16 @@ int main(int argc, char *argv[])
 	pmemfile_close(pfp, f);
 	int to, from, tto, tfrom;
 	client_pid = start("client", &to, &from);
-	hear(from, 'l');
+	t_hear(from, 'l');
 	pmemfile_pool_close(pfp);
 	pid_t tpid = start("third", &tto, &tfrom);
-	hear(tfrom, 't');
-	say(to, 'c');
-	hear(from, 'd');
-	say(tto, 'u');
-	reap(tpid);
-	say(to, 'e');
-	reap(client_pid);
+	t_hear(tfrom, 't');
+	t_say(to, 'c');
+	t_hear(from, 'd');
+	t_say(tto, 'u');
+	t_reap(tpid);
+	t_say(to, 'e');
+	t_reap(client_pid);
 	unlink(pool);
 	printf("multi_lockmove: ok\n");
 	return 0;

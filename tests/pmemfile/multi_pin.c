@@ -13,14 +13,13 @@
  * through the C API), is the client.
  */
 #include "check.h"
-#include "tcheck.h"
+#include "tmulti.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #define PG 4096
 #define NPAGES 3
@@ -34,18 +33,6 @@ static void fill(char *b, size_t n, char seed)
 {
 	for (size_t i = 0; i < n; i++)
 		b[i] = (char)(seed + i * 7);
-}
-
-static void say(int fd, char c)
-{
-	T_EQ(write(fd, &c, 1), 1);
-}
-
-static void hear(int fd, char want)
-{
-	char c = 0;
-	T_EQ(read(fd, &c, 1), 1);
-	T_EQ(c, want);
 }
 
 /* Maps each pinned page of the pool file at its offset in a row. */
@@ -91,9 +78,9 @@ static int client(int in, int out)
 	T_EQ(st.st_size, NPAGES * PG);
 	T_ERRNO(pmemfile_ftruncate(pfp, f, PG), EBUSY);
 
-	say(out, 'p');
+	t_say(out, 'p');
 	/* the holder closed the pool: this process takes it over */
-	hear(in, 'c');
+	t_hear(in, 'c');
 	T_ERRNO(pmemfile_ftruncate(pfp, f, 0), EBUSY);
 	T_ERRNO(pmemfile_truncate(pfp, "/f", PG), EBUSY);
 	T_EQ(memcmp(map, want, sizeof(want)), 0);
@@ -116,7 +103,7 @@ int main(int argc, char *argv[])
 	t_force_pmem(argv);
 	if (argc == 4 && strcmp(argv[1], "client") == 0) {
 		snprintf(pool, sizeof(pool), "%s", argv[2]);
-		return client(atoi(argv[3]), atoi(argv[3]) + 1);
+		return client(10, 11);
 	}
 	t_pool_path(pool, sizeof(pool));
 
@@ -131,31 +118,15 @@ int main(int argc, char *argv[])
 	uint64_t offs[NPAGES];
 	T_ASSERT(pmemfile_pin_pages(pfp, f, 0, NPAGES * PG, offs) != NULL);
 
-	/* to the client on fds 10, from it on 11 */
-	int down[2], up[2];
-	T_EQ(pipe(down), 0);
-	T_EQ(pipe(up), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		if (dup2(down[0], 10) < 0 || dup2(up[1], 11) < 0)
-			_exit(2);
-		execl("/proc/self/exe", argv[0], "client", pool, "10", NULL);
-		_exit(3);
-	}
-	close(down[0]);
-	close(up[1]);
-	hear(up[0], 'p');
+	int to, from;
+	pid_t pid = t_start_role(argv[0], "client", pool, "", &to, &from);
+	t_hear(from, 'p');
 	/* the holder is alive and its own pin stands */
 	T_ERRNO(pmemfile_ftruncate(pfp, f, 0), EBUSY);
 	pmemfile_close(pfp, f);
 	pmemfile_pool_close(pfp);
-	say(down[1], 'c');
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
-	T_ASSERT(WIFEXITED(status));
-	T_EQ(WEXITSTATUS(status), 0);
+	t_say(to, 'c');
+	t_reap(pid);
 	unlink(pool);
 	printf("multi_pin: ok\n");
 	return 0;

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tmulti.h -- the tests of several processes on one pool: a process of
+ * the test started in a role, and one-byte messages between them.
+ */
+#ifndef TESTS_PMEMFILE_TMULTI_H
+#define TESTS_PMEMFILE_TMULTI_H
+
+#include <sys/wait.h>
+
+#include "tcheck.h"
+
+static inline void t_say(int fd, char c)
+{
+	T_EQ(write(fd, &c, 1), 1);
+}
+
+static inline void t_hear(int fd, char want)
+{
+	char c = 0;
+	T_EQ(read(fd, &c, 1), 1);
+	T_EQ(c, want);
+}
+
+/*
+ * This program again, with fork and exec (a fork child of a holder cannot
+ * open the pool through the C API), as "self role pool arg": its fd 10
+ * reads what is written to *to, what it writes to its fd 11 is read from
+ * *from.
+ */
+static inline pid_t t_start_role(const char *self, const char *role,
+				 const char *pool, const char *arg, int *to,
+				 int *from)
+{
+	int down[2], up[2];
+	T_EQ(pipe(down), 0);
+	T_EQ(pipe(up), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		if (dup2(down[0], 10) < 0 || dup2(up[1], 11) < 0)
+			_exit(2);
+		execl("/proc/self/exe", self, role, pool, arg, (char *)NULL);
+		_exit(3);
+	}
+	close(down[0]);
+	close(up[1]);
+	*to = down[1];
+	*from = up[0];
+	return pid;
+}
+
+/* Waits for pid, which must have exited with 0. */
+static inline void t_reap(pid_t pid)
+{
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	T_ASSERT(WIFEXITED(status));
+	T_EQ(WEXITSTATUS(status), 0);
+}
+
+#endif
