@@ -2,12 +2,14 @@
 /*
  * cred.c -- credentials of the pool's user and permission checks.
  *
- * The identity starts as the process's own. Like the kernel, a user
- * failing the mode bits passes with CAP_DAC_OVERRIDE (read, write, search,
- * and execute with some execute bit) or CAP_DAC_READ_SEARCH (read,
- * search): capabilities, not uid 0, which may have dropped them.
+ * The identity starts as user 0 without capabilities (ident.c). Like the
+ * kernel, a user failing the mode bits passes with CAP_DAC_OVERRIDE (read,
+ * write, search, and execute with some execute bit) or CAP_DAC_READ_SEARCH
+ * (read, search): capabilities, not uid 0.
  */
+#include <errno.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,40 +17,60 @@
 #include <unistd.h>
 
 #include "cred.h"
+#include "procid.h"
 
-/* The process's effective and permitted capabilities that the library
- * knows. */
-static void process_caps(struct cred *c)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	if (syscall(SYS_capget, &h, d) != 0) {
-		c->caps = c->euid == 0 ? CRED_CAPS_ALL : 0;
-		c->pcaps = c->caps;
-		return;
-	}
-	c->caps = d[0].effective & CRED_CAPS_ALL;
-	c->pcaps = d[0].permitted & CRED_CAPS_ALL;
-}
-
+/*
+ * As in the discontinued library: user and group 0, no supplementary
+ * group, no capability (ident.c).
+ */
 int cred_init(PMEMfilepool *pfp)
 {
-	struct cred *c = &pfp->cred;
-	c->ruid = getuid();
-	c->euid = c->fsuid = geteuid();
-	c->rgid = getgid();
-	c->egid = c->fsgid = getegid();
-	int n = getgroups(0, NULL);
-	c->ngroups = 0;
-	c->groups = NULL;
-	if (n > 0) {
-		c->groups = calloc((size_t)n, sizeof(gid_t));
-		if (!c->groups)
-			return -ENOMEM;
-		n = getgroups(n, c->groups);
-		c->ngroups = n > 0 ? (size_t)n : 0;
+	memset(&pfp->cred, 0, sizeof(pfp->cred));
+	return 0;
+}
+
+int pmemfile_cred_of_process(PMEMfilepool *pfp)
+{
+	static const int known[] = {PMEMFILE_CAP_CHOWN,
+				    PMEMFILE_CAP_DAC_OVERRIDE,
+				    PMEMFILE_CAP_DAC_READ_SEARCH,
+				    PMEMFILE_CAP_FOWNER, PMEMFILE_CAP_FSETID};
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	if (!pfp) {
+		errno = EFAULT;
+		return -1;
 	}
-	process_caps(c);
+	if (getresuid(&ru, &eu, &su) || getresgid(&rg, &eg, &sg))
+		return -1;
+	int n = getgroups(0, NULL);
+	gid_t *groups = calloc(n > 0 ? (size_t)n : 1, sizeof(gid_t));
+	if (!groups)
+		return -1;
+	n = n > 0 ? getgroups(n, groups) : 0;
+	int r = n < 0 || pmemfile_setgroups(pfp, (size_t)n, groups) ||
+			pmemfile_setregid(pfp, rg, eg)
+		    ? -1
+		    : 0;
+	free(groups);
+	if (r == 0)
+		r = pmemfile_setreuid(pfp, ru, eu);
+	if (r)
+		return r;
+	/* then the sets the kernel holds, as they are */
+	bool known_caps = syscall(SYS_capget, &h, d) == 0;
+	pthread_rwlock_wrlock(&pfp->cred_lock);
+	pfp->cred.caps = pfp->cred.pcaps = 0;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		uint64_t bit = 1ULL << known[i];
+		if (known_caps ? (d[0].effective >> known[i]) & 1 : eu == 0)
+			pfp->cred.caps |= bit;
+		if (known_caps ? (d[0].permitted >> known[i]) & 1 : ru == 0)
+			pfp->cred.pcaps |= bit;
+	}
+	pthread_rwlock_unlock(&pfp->cred_lock);
 	return 0;
 }
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * ident.c -- the credential calls: the identity the pool checks
- * permissions against, changed by the rules of the kernel (an effective
- * uid of 0 stands for CAP_SETUID and CAP_SETGID).
+ * permissions against. As in the discontinued library, a handle starts as
+ * user and group 0 with no capability (cred_init) and any id may be set
+ * (whoever may write the pool file may act as anyone inside it: its
+ * permissions are the boundary). Capabilities follow the kernel's rules
+ * when the effective uid moves from or to 0 (cred_done). The preload shim
+ * gives each handle its process's identity, as the kernel holds it.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,14 +37,17 @@ static void cred_done(PMEMfilepool *pfp, uid_t old_euid)
 	pthread_rwlock_unlock(&pfp->cred_lock);
 }
 
+/* Any id may be set: -1 (unchanged) or one that fits an int. */
 static bool uid_ok(const struct cred *c, uid_t id)
 {
-	return c->euid == 0 || id == c->ruid || id == c->euid;
+	(void)c;
+	return id == (uid_t)-1 || id <= INT_MAX;
 }
 
 static bool gid_ok(const struct cred *c, gid_t id)
 {
-	return c->euid == 0 || id == c->rgid || id == c->egid;
+	(void)c;
+	return id == (gid_t)-1 || id <= INT_MAX;
 }
 
 int pmemfile_setreuid(PMEMfilepool *pfp, pmemfile_uid_t ruid,
@@ -52,7 +60,7 @@ int pmemfile_setreuid(PMEMfilepool *pfp, pmemfile_uid_t ruid,
 	uid_t old = c->euid;
 	if ((ruid != UNSET && !uid_ok(c, ruid)) ||
 	    (euid != UNSET && !uid_ok(c, euid))) {
-		r = -EPERM;
+		r = -EINVAL;
 	} else {
 		if (ruid != UNSET)
 			c->ruid = ruid;
@@ -72,7 +80,7 @@ int pmemfile_setregid(PMEMfilepool *pfp, pmemfile_gid_t rgid,
 		return (int)pf_ret(r);
 	if ((rgid != (gid_t)-1 && !gid_ok(c, rgid)) ||
 	    (egid != (gid_t)-1 && !gid_ok(c, egid))) {
-		r = -EPERM;
+		r = -EINVAL;
 	} else {
 		if (rgid != (gid_t)-1)
 			c->rgid = rgid;
@@ -83,37 +91,15 @@ int pmemfile_setregid(PMEMfilepool *pfp, pmemfile_gid_t rgid,
 	return (int)pf_ret(r);
 }
 
+/* As in the discontinued library: the effective (and fs) id only. */
 int pmemfile_setuid(PMEMfilepool *pfp, pmemfile_uid_t uid)
 {
-	struct cred *c;
-	int r = cred_write(pfp, &c);
-	if (r)
-		return (int)pf_ret(r);
-	uid_t old = c->euid;
-	if (c->euid == 0)
-		c->ruid = c->euid = c->fsuid = uid;
-	else if (uid == c->ruid)
-		c->euid = c->fsuid = uid;
-	else
-		r = -EPERM;
-	cred_done(pfp, old);
-	return (int)pf_ret(r);
+	return pmemfile_setreuid(pfp, (uid_t)-1, uid);
 }
 
 int pmemfile_setgid(PMEMfilepool *pfp, pmemfile_gid_t gid)
 {
-	struct cred *c;
-	int r = cred_write(pfp, &c);
-	if (r)
-		return (int)pf_ret(r);
-	if (c->euid == 0)
-		c->rgid = c->egid = c->fsgid = gid;
-	else if (gid == c->rgid)
-		c->egid = c->fsgid = gid;
-	else
-		r = -EPERM;
-	cred_done(pfp, c->euid);
-	return (int)pf_ret(r);
+	return pmemfile_setregid(pfp, (gid_t)-1, gid);
 }
 
 int pmemfile_seteuid(PMEMfilepool *pfp, pmemfile_uid_t uid)
@@ -126,7 +112,7 @@ int pmemfile_seteuid(PMEMfilepool *pfp, pmemfile_uid_t uid)
 	if (uid_ok(c, uid))
 		c->euid = c->fsuid = uid;
 	else
-		r = -EPERM;
+		r = -EINVAL;
 	cred_done(pfp, old);
 	return (int)pf_ret(r);
 }
@@ -140,7 +126,7 @@ int pmemfile_setegid(PMEMfilepool *pfp, pmemfile_gid_t gid)
 	if (gid_ok(c, gid))
 		c->egid = c->fsgid = gid;
 	else
-		r = -EPERM;
+		r = -EINVAL;
 	cred_done(pfp, c->euid);
 	return (int)pf_ret(r);
 }
@@ -220,17 +206,11 @@ int pmemfile_setgroups(PMEMfilepool *pfp, size_t size,
 		memcpy(g, list, size * sizeof(gid_t));
 	}
 	pthread_rwlock_wrlock(&pfp->cred_lock);
-	int r = 0;
-	if (pfp->cred.euid != 0) {
-		r = -EPERM;
-		free(g);
-	} else {
-		free(pfp->cred.groups);
-		pfp->cred.groups = g;
-		pfp->cred.ngroups = size;
-	}
+	free(pfp->cred.groups);
+	pfp->cred.groups = g;
+	pfp->cred.ngroups = size;
 	pthread_rwlock_unlock(&pfp->cred_lock);
-	return (int)pf_ret(r);
+	return 0;
 }
 
 static int cap_change(PMEMfilepool *pfp, int cap, bool set)
@@ -244,6 +224,9 @@ static int cap_change(PMEMfilepool *pfp, int cap, bool set)
 		pfp->cred.caps |= 1ULL << cap;
 	else
 		pfp->cred.caps &= ~(1ULL << cap);
+	/* as root, the set is the permitted one too (cred_done) */
+	if (pfp->cred.euid == 0)
+		pfp->cred.pcaps = pfp->cred.caps;
 	pthread_rwlock_unlock(&pfp->cred_lock);
 	return 0;
 }

@@ -5,6 +5,7 @@
  */
 #include "pool.h"
 #include "tool.h"
+#include "pmemfile/procid.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -119,8 +120,15 @@ PMEMfilepool *pool_open(const char *path)
 		return NULL;
 	tool_catch_faults(path);
 	pfp = pmemfile_pool_open(path);
-	if (pfp)
+	/* the command acts for its user, as the kernel knows them */
+	if (pfp && pmemfile_cred_of_process(pfp) == 0)
 		return pfp;
+	if (pfp) {
+		tool_error("%s: cannot take this process's identity: %s", path,
+			   strerror(errno));
+		pmemfile_pool_close(pfp);
+		return NULL;
+	}
 	if (errno == EWOULDBLOCK) {
 		tool_error("%s: the pool is in use by another process", path);
 		return NULL;

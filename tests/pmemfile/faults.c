@@ -17,6 +17,7 @@
  */
 #include "check.h"
 #include "tcheck.h"
+#include "procid.h"
 
 #include <libpmemfile-posix.h>
 #include <libpmemobj.h>
@@ -603,6 +604,8 @@ static void make_template(void)
 	unlink(template);
 	PMEMfilepool *pfp = pmemfile_pool_create(template, POOL_SIZE, 0600);
 	T_ASSERT(pfp != NULL);
+	/* as this process (root, for chown) */
+	T_EQ(pmemfile_cred_of_process(pfp), 0);
 	setup(pfp);
 	pmemfile_pool_close(pfp);
 }
@@ -640,6 +643,7 @@ static PMEMfilepool *fresh_pool(void)
 	close(out);
 	PMEMfilepool *pfp = pmemfile_pool_open(path);
 	T_ASSERT(pfp != NULL);
+	T_EQ(pmemfile_cred_of_process(pfp), 0);
 	/* the volatile state of every directory exists before the call */
 	probe(pfp, "setup", 0);
 	return pfp;

@@ -7,6 +7,7 @@
 #include "ref_backend.h"
 
 #include "check.h"
+#include "procid.h"
 
 #include <errno.h>
 #include <libpmemfile-posix.h>
@@ -41,6 +42,9 @@ static int pmemfile_setup(unsigned n)
 		return -err;
 	}
 	pmemfile_umask(pool, 022);
+	/* the kernel's side runs as this process: so does the pool's */
+	if (pmemfile_cred_of_process(pool))
+		return -errno;
 	/*
 	 * The root's mode is chosen when a pool is made; both backends start
 	 * from the same one. A failure shows in the first comparison of "/".
@@ -295,7 +299,7 @@ static long p_creds(uid_t ruid, uid_t euid, gid_t gid, int ngroups,
 	if (pmemfile_geteuid(pool) != 0) {
 		pmemfile_pool_close(pool);
 		pool = pmemfile_pool_open(pool_path);
-		if (!pool)
+		if (!pool || pmemfile_cred_of_process(pool))
 			return -errno;
 		pmemfile_umask(pool, 022);
 	}
