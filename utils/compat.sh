@@ -356,7 +356,9 @@ preload_suite() {
 		preload_case "basic_commands$ps" basic_commands none "" $arg
 		reason=
 	done
+	reason="a new pool's root is 0755 (mkfs.pmemfile), the old tool's 0777"
 	preload_case nested_dirs nested_dirs none ""
+	reason=
 	preload_case pool_locking pool_locking "$w/preload_pool_locking" ""
 	command -v sqlite3 >/dev/null && preload_case sqlite sqlite none ""
 	c=$w/preload_config
