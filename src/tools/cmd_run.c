@@ -11,10 +11,13 @@
 #include "pool.h"
 #include "tool.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,10 +110,66 @@ static int run_set_env(const char *shim, const char *mount, const char *pool,
 	return 0;
 }
 
+/* The file execvp would run for name (searched in PATH), or NULL. */
+static const char *run_which(const char *name, char *buf, size_t len)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/'))
+		return name;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		if (snprintf(buf, len, "%.*s/%s", (int)n, n ? path : ".",
+			     name) < (int)len &&
+		    access(buf, X_OK) == 0)
+			return buf;
+		path += n + (path[n] == ':');
+	}
+	return NULL;
+}
+
+/*
+ * Whether file is an ELF program linked statically (no program
+ * interpreter): the dynamic loader never loads the shim into it.
+ */
+static bool run_is_static(const char *file)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool interp = false, elf = false;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+	    eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+	    eh.e_phentsize == sizeof(ph)) {
+		elf = true;
+		for (unsigned i = 0; i < eh.e_phnum && !interp; i++)
+			interp = pread(fd, &ph, sizeof(ph),
+				       (off_t)(eh.e_phoff + i * sizeof(ph))) ==
+				     (ssize_t)sizeof(ph) &&
+				 ph.p_type == PT_INTERP;
+	}
+	close(fd);
+	return elf && !interp;
+}
+
 static int run_exec(char *argv[])
 {
+	char found[PATH_MAX];
+	const char *file = run_which(argv[0], found, sizeof(found));
 	int err;
 
+	if (file && run_is_static(file)) {
+		tool_error("%s: linked statically: the preload shim cannot be "
+			   "loaded into it, so it would not see the pool",
+			   argv[0]);
+		return 126;
+	}
 	execvp(argv[0], argv);
 	err = errno;
 	tool_error("%s: %s", argv[0], strerror(err));
@@ -257,7 +316,9 @@ const struct tool_command cmd_run = {
 	    "The mount point\n"
 	    "need not exist. The exit status is the program's; 127 when it "
 	    "cannot be\n"
-	    "found, 126 when it cannot be run, 125 when run itself fails "
+	    "found, 126 when it cannot be run (a program linked "
+	    "statically is refused:\n"
+	    "the shim cannot enter it), 125 when run itself fails "
 	    "(a missing pool\n"
 	    "or DIR).\n"
 	    "\n"
