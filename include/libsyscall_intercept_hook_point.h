@@ -58,6 +58,19 @@ extern void (*intercept_hook_point_clone_parent_args)(unsigned long flags,
 						      long returned_pid);
 
 /*
+ * Called after the kernel ran a call that intercept_hook_point passed on
+ * (or for every call, when no intercept_hook_point is set), with its
+ * arguments and the kernel's result (-errno on failure), in the calling
+ * thread, before the patched code sees the result. For clone, clone3,
+ * fork and vfork it is called in the caller only (after the clone hooks);
+ * never for exit, exit_group and rt_sigreturn, which do not return. An
+ * addition to the interface of the discontinued library.
+ */
+extern void (*intercept_hook_point_post)(long syscall_number, long arg0,
+					 long arg1, long arg2, long arg3,
+					 long arg4, long arg5, long result);
+
+/*
  * Makes a system call that no hook sees. A hook uses this for the calls it
  * makes itself; calling libc's syscall() from a hook would recurse.
  * Returns what the kernel returns: -errno on failure, -ENOSYS for an unknown

@@ -218,7 +218,8 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 		return (struct intercept_action){(long)raw, 1};
 	}
 	/* nothing to do after the call: entry.S makes it (fewer returns) */
-	if (intercept_log_fd < 0 && nr != SYS_fork && !loading)
+	if (intercept_log_fd < 0 && nr != SYS_fork && !loading &&
+	    intercept_hook_point_post == NULL)
 		return (struct intercept_action){0, 2};
 
 	if (intercept_log_fd >= 0)
@@ -233,6 +234,11 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 		call_clone_hooks(nr, args, result);
 	if (loading)
 		late_load_after(nr, args, result);
+	/* a fork child returns here too: the hook is the caller's */
+	if (intercept_hook_point_post != NULL &&
+	    (nr != SYS_fork || result != 0))
+		intercept_hook_point_post(nr, args[0], args[1], args[2],
+					  args[3], args[4], args[5], result);
 	return (struct intercept_action){result, 0};
 }
 
@@ -252,4 +258,7 @@ void intercept_after_clone(struct intercept_regs *regs)
 		call_clone_hooks(nr, args, regs->rax);
 	if (copy != NULL)
 		clone3_release(copy, regs->rax);
+	if (intercept_hook_point_post != NULL && regs->rax != 0)
+		intercept_hook_point_post(nr, args[0], args[1], args[2],
+					  args[3], args[4], args[5], regs->rax);
 }

@@ -40,6 +40,9 @@ PUBLIC void (*intercept_hook_point_clone_parent_args)(unsigned long flags,
 						      int *ptid, int *ctid,
 						      long newtls,
 						      long returned_pid);
+PUBLIC void (*intercept_hook_point_post)(long syscall_number, long arg0,
+					 long arg1, long arg2, long arg3,
+					 long arg4, long arg5, long result);
 
 int intercept_active;
 

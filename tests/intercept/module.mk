@@ -14,7 +14,7 @@ $(TIB)/$(1): $(TIB)/$(1).o $(2) $(LIBSYSCALL_INTERCEPT_SO)
 endef
 
 # Programs using the counting hook of hook_count.c.
-TI_HOOKED := hook_results threads fork clone_stack vfork spawn exit_group \
+TI_HOOKED := hook_results hook_post threads fork clone_stack vfork spawn exit_group \
 	clone_hook_args cancel sigaltstack siglongjmp dlopen_all_objs backtrace \
 	dlopen_late \
 	mixed_threads \
@@ -77,7 +77,7 @@ $(TIB)/no_libc_prog: $(TIB)/no_libc_asm.o
 LINT_SOURCES += $(wildcard $(TI)/*.c $(TI)/*.h)
 
 # The tests (each registered once the library passed it).
-TI_TESTS := hook_results regs_preserve threads fork clone_stack vfork spawn \
+TI_TESTS := hook_results hook_post regs_preserve threads fork clone_stack vfork spawn \
 	exit_group signals exec log cmdline_filter strace_compare \
 	example_logger example_getdents real_ls real_sh real_python3 \
 	real_tar real_gcc real_sqlite3 real_git no_libc log_sites sigaltstack \
