@@ -15,6 +15,7 @@ intercept_hook_point_clone_child
 intercept_hook_point_clone_child_args
 intercept_hook_point_clone_parent
 intercept_hook_point_clone_parent_args
+intercept_hook_point_post
 syscall_hook_in_process_allowed
 syscall_no_intercept
 NAMES
