@@ -271,6 +271,21 @@ void share_relock(PMEMfilepool *pfp)
  * The slot of process me, which may have it from an earlier image (exec
  * keeps the pid and the start time), else a free one.
  */
+/* A free process slot, taken for pid (started at start), or -1. */
+static int slot_take(struct share_seg *s, int32_t pid, uint64_t start)
+{
+	for (int i = 0; i < SHARE_PROCS; ++i) {
+		int32_t none = 0;
+		if (atomic_load(&s->proc[i].pid) == 0 &&
+		    atomic_compare_exchange_strong(&s->proc[i].pid, &none,
+						   pid)) {
+			atomic_store(&s->proc[i].start, start);
+			return i;
+		}
+	}
+	return -1;
+}
+
 static int proc_claim(struct share_seg *s, pid_t me)
 {
 	uint64_t start = share_self_start();
@@ -278,16 +293,20 @@ static int proc_claim(struct share_seg *s, pid_t me)
 		if (atomic_load(&s->proc[i].pid) == me &&
 		    atomic_load(&s->proc[i].start) == start)
 			return i;
-	for (int i = 0; i < SHARE_PROCS; ++i) {
-		int32_t none = 0;
-		if (atomic_load(&s->proc[i].pid) == 0 &&
-		    atomic_compare_exchange_strong(&s->proc[i].pid, &none,
-						   me)) {
-			atomic_store(&s->proc[i].start, start);
-			return i;
+	return slot_take(s, me, start);
+}
+
+/* Slot to refers to every description slot from refers to. */
+static void refs_copy(struct share_seg *s, int from, int to)
+{
+	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
+		uint64_t bits = atomic_load(&s->refs[from].bits[w]);
+		while (bits) {
+			uint32_t b = (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			share_ref(s, to, w * 64 + b);
 		}
 	}
-	return -1;
 }
 
 int share_proc(PMEMfilepool *pfp)
@@ -531,10 +550,6 @@ void share_unregister(PMEMfilepool *pfp)
 }
 
 /*
- * Before fork, in the parent: what the child will refer to gets an id,
- * and this process's reference to it is counted.
- */
-/*
  * A slot for the coming fork child, referring to what slot from refers
  * to: its pid is the parent's, negative, until the child takes it (a fork
  * that failed, or a child that died first, leaves it to the sweep of the
@@ -542,26 +557,17 @@ void share_unregister(PMEMfilepool *pfp)
  */
 static int fork_slot_make(struct share_seg *s, int from)
 {
-	for (int i = 0; i < SHARE_PROCS; ++i) {
-		int32_t none = 0;
-		if (atomic_load(&s->proc[i].pid) != 0 ||
-		    !atomic_compare_exchange_strong(&s->proc[i].pid, &none,
-						    -share_self()))
-			continue;
-		atomic_store(&s->proc[i].start, share_self_start());
-		for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
-			uint64_t bits = atomic_load(&s->refs[from].bits[w]);
-			while (bits) {
-				uint32_t b = (uint32_t)__builtin_ctzll(bits);
-				bits &= bits - 1;
-				share_ref(s, i, w * 64 + b);
-			}
-		}
-		return i;
-	}
-	return -1;
+	int i = slot_take(s, -share_self(), share_self_start());
+	if (i >= 0)
+		refs_copy(s, from, i);
+	return i;
 }
 
+/*
+ * Before fork, in the parent: what the child will refer to gets an id,
+ * and this process's reference to it is counted; the child's slot is
+ * made (fork_slot_make).
+ */
 static void share_fork_prepare(void)
 {
 	pthread_mutex_lock(&share_pools_lock);
@@ -635,14 +641,8 @@ void pmemfile_process_forked(void)
 		to = proc_claim(s, me);
 		pfp->proc = to;
 		pfp->proc_pid = me;
-		for (uint32_t w = 0; to >= 0 && w < SHARE_DESCS / 64; ++w) {
-			uint64_t bits = atomic_load(&s->refs[from].bits[w]);
-			while (bits) {
-				uint32_t b = (uint32_t)__builtin_ctzll(bits);
-				bits &= bits - 1;
-				share_ref(s, to, w * 64 + b);
-			}
-		}
+		if (to >= 0)
+			refs_copy(s, from, to);
 	}
 }
 
