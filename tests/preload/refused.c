@@ -35,22 +35,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#ifndef SYS_setxattrat
-#define SYS_setxattrat 463
-#define SYS_getxattrat 464
-#define SYS_listxattrat 465
-#define SYS_removexattrat 466
-#endif
-#ifndef SYS_open_tree_attr
-#define SYS_open_tree_attr 467
-#endif
-#ifndef SYS_file_getattr
-#define SYS_file_getattr 468
-#define SYS_file_setattr 469
-#endif
-#ifndef SYS_cachestat
-#define SYS_cachestat 451
-#endif
+#include "../../src/preload/sysnr.h"
 
 static int failures;
 
