@@ -14,6 +14,7 @@
  */
 #include "check.h"
 #include "tcheck.h"
+#include "tpattern.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -25,15 +26,9 @@
 #include <sys/wait.h>
 
 #define MiB (1UL << 20)
-#define CHUNK 65536
+#define CHUNK T_PATTERN_CHUNK
 
 static char dir[64], path[128];
-
-static void pattern(char *buf, size_t n, uint64_t off)
-{
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)((off + i) * 2654435761u >> 13);
-}
 
 /* Writes size-byte pieces until ENOSPC; returns the bytes acknowledged. */
 static uint64_t fill(PMEMfilepool *pfp, PMEMfile *f, size_t size)
@@ -41,7 +36,7 @@ static uint64_t fill(PMEMfilepool *pfp, PMEMfile *f, size_t size)
 	static char buf[CHUNK];
 	uint64_t off = 0;
 	for (;;) {
-		pattern(buf, size, off);
+		t_pattern(buf, size, off);
 		errno = 0;
 		ssize_t n = pmemfile_write(pfp, f, buf, size);
 		if (n < 0) {
@@ -52,25 +47,6 @@ static uint64_t fill(PMEMfilepool *pfp, PMEMfile *f, size_t size)
 		off += (uint64_t)n;
 		T_ASSERT(off < 64 * MiB);
 	}
-}
-
-static void verify(PMEMfilepool *pfp, const char *name, uint64_t size)
-{
-	static char buf[CHUNK], want[CHUNK];
-	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
-	T_ASSERT(f != NULL);
-	pmemfile_stat_t st;
-	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
-	T_EQ(st.st_size, size);
-	for (uint64_t off = 0; off < size; off += CHUNK) {
-		size_t n = size - off < CHUNK ? size - off : CHUNK;
-		T_EQ(pmemfile_read(pfp, f, buf, CHUNK), n);
-		pattern(want, n, off);
-		if (memcmp(buf, want, n))
-			T_FAIL("%s: data at %llu changed", name,
-			       (unsigned long long)off);
-	}
-	pmemfile_close(pfp, f);
 }
 
 static PMEMfile *create(PMEMfilepool *pfp, const char *name)
@@ -103,18 +79,18 @@ static void fs_full(void)
 	/* writes of one page into new storage fail the same way */
 	T_EQ(fill(pfp, small, 4096), 0);
 	T_ERRNO(pmemfile_fallocate(pfp, grow, 0, 0, 1 << 20), ENOSPC);
-	verify(pfp, "/big", got);
+	t_verify_pattern(pfp, "/big", got);
 
 	/* storage the file has takes writes (not through big: O_APPEND) */
 	static char buf[CHUNK];
-	pattern(buf, CHUNK, 0);
+	t_pattern(buf, CHUNK, 0);
 	PMEMfile *over = pmemfile_open(pfp, "/big", PMEMFILE_O_RDWR);
 	T_ASSERT(over != NULL);
 	T_EQ(pmemfile_pwrite(pfp, over, buf, CHUNK, 0), CHUNK);
-	pattern(buf, 100, got - 100);
+	t_pattern(buf, 100, got - 100);
 	T_EQ(pmemfile_pwrite(pfp, over, buf, 100, (off_t)got - 100), 100);
 	pmemfile_close(pfp, over);
-	verify(pfp, "/big", got);
+	t_verify_pattern(pfp, "/big", got);
 
 	/* removing /big frees pool space whose pages exist, but the
 	 * allocator may place new data on holes still: writes go on ending
@@ -124,7 +100,7 @@ static void fs_full(void)
 	uint64_t again = fill(pfp, small, CHUNK);
 	printf("after /big was removed, /small took %llu bytes\n",
 	       (unsigned long long)again);
-	verify(pfp, "/small", again);
+	t_verify_pattern(pfp, "/small", again);
 	pmemfile_close(pfp, small);
 	pmemfile_close(pfp, grow);
 	pmemfile_pool_close(pfp);

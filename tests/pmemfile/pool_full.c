@@ -8,21 +8,16 @@
  */
 #include "check.h"
 #include "tcheck.h"
+#include "tpattern.h"
 
 #include <libpmemfile-posix.h>
 #include <stdint.h>
 #include <unistd.h>
 
 #define MiB (1UL << 20)
-#define CHUNK 65536
+#define CHUNK T_PATTERN_CHUNK
 
 static char path[4096];
-
-static void pattern(char *buf, size_t n, uint64_t off)
-{
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)((off + i) * 2654435761u >> 13);
-}
 
 /* Writes until the pool is full; returns the bytes acknowledged. */
 static uint64_t fill_file(PMEMfilepool *pfp, PMEMfile *f)
@@ -30,7 +25,7 @@ static uint64_t fill_file(PMEMfilepool *pfp, PMEMfile *f)
 	static char buf[CHUNK];
 	uint64_t off = 0;
 	for (;;) {
-		pattern(buf, CHUNK, off);
+		t_pattern(buf, CHUNK, off);
 		errno = 0;
 		ssize_t n = pmemfile_write(pfp, f, buf, CHUNK);
 		if (n < 0) {
@@ -41,25 +36,6 @@ static uint64_t fill_file(PMEMfilepool *pfp, PMEMfile *f)
 		off += (uint64_t)n;
 		T_ASSERT(off < 1024 * MiB);
 	}
-}
-
-static void verify_file(PMEMfilepool *pfp, const char *name, uint64_t size)
-{
-	static char buf[CHUNK], want[CHUNK];
-	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
-	T_ASSERT(f != NULL);
-	pmemfile_stat_t st;
-	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
-	T_EQ(st.st_size, size);
-	for (uint64_t off = 0; off < size; off += CHUNK) {
-		size_t n = size - off < CHUNK ? size - off : CHUNK;
-		T_EQ(pmemfile_read(pfp, f, buf, CHUNK), n);
-		pattern(want, n, off);
-		if (memcmp(buf, want, n))
-			T_FAIL("%s: data at %llu changed", name,
-			       (unsigned long long)off);
-	}
-	pmemfile_close(pfp, f);
 }
 
 /* Creates files or directories until ENOSPC; returns how many. */
@@ -211,14 +187,14 @@ int main(void)
 	/* Once full, a further write fails again and changes nothing. */
 	T_ERRNO(pmemfile_write(pfp, f, "x", 1) > 0 ? 0 : -1, ENOSPC);
 	pmemfile_close(pfp, f);
-	verify_file(pfp, "/big", size);
+	t_verify_pattern(pfp, "/big", size);
 	int more = fill_names(pfp, 0);
 	printf("%d files, or %d directories, or %llu bytes fill the pool\n",
 	       files, dirs, (unsigned long long)size);
-	verify_file(pfp, "/big", size);
+	t_verify_pattern(pfp, "/big", size);
 	remove_names(pfp, 0, more);
 	pfp = reopen_checked(pfp);
-	verify_file(pfp, "/big", size);
+	t_verify_pattern(pfp, "/big", size);
 
 	/* freed space is usable again */
 	T_EQ(pmemfile_unlink(pfp, "/big"), 0);
@@ -226,7 +202,7 @@ int main(void)
 			  0644);
 	T_ASSERT(f != NULL);
 	static char buf[CHUNK];
-	pattern(buf, CHUNK, 0);
+	t_pattern(buf, CHUNK, 0);
 	for (int i = 0; i < 32; i++)
 		T_EQ(pmemfile_pwrite(pfp, f, buf, CHUNK, (off_t)i * CHUNK),
 		     CHUNK);
