@@ -50,9 +50,22 @@ static bool info_seen(struct info_walk *w, const struct stat *st)
 	return false;
 }
 
+static void info_walk(struct info_walk *w, const char *path, unsigned depth);
+
+/* A directory's entry, walked one level deeper. */
+struct info_child {
+	struct info_walk *w;
+	unsigned depth;
+};
+
+static void info_child(void *arg, const char *child)
+{
+	struct info_child *c = arg;
+	info_walk(c->w, child, c->depth);
+}
+
 static void info_walk(struct info_walk *w, const char *path, unsigned depth)
 {
-	struct dirlist list;
 	struct stat st;
 	int ret = side_lstat(&w->side, path, &st);
 
@@ -76,24 +89,9 @@ static void info_walk(struct info_walk *w, const char *path, unsigned depth)
 	if (!S_ISDIR(st.st_mode))
 		return;
 	w->dirs++;
-	ret = side_list(&w->side, path, &list);
-	if (ret) {
-		tool_error("cannot read directory '%s': %s", path,
-			   strerror(-ret));
+	struct info_child c = {w, depth + 1};
+	if (side_each_child(&w->side, path, info_child, &c))
 		w->failed = 1;
-		return;
-	}
-	for (size_t i = 0; i < list.count; i++) {
-		char *child;
-
-		if (dirlist_is_dot(list.names[i]))
-			continue;
-		child = side_join(path, list.names[i]);
-		if (child)
-			info_walk(w, child, depth + 1);
-		free(child);
-	}
-	dirlist_free(&list);
 }
 
 static void info_size(const char *label, uint64_t bytes)

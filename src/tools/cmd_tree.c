@@ -146,9 +146,23 @@ struct tree_change {
 };
 
 static void tree_walk(struct tree_change *t, const char *path, bool operand,
+		      unsigned depth);
+
+/* A directory's entry, walked one level deeper (never an operand). */
+struct tree_child {
+	struct tree_change *t;
+	unsigned depth;
+};
+
+static void tree_child(void *arg, const char *child)
+{
+	struct tree_child *c = arg;
+	tree_walk(c->t, child, false, c->depth);
+}
+
+static void tree_walk(struct tree_change *t, const char *path, bool operand,
 		      unsigned depth)
 {
-	struct dirlist list;
 	struct side s = {t->pfp};
 	struct stat st;
 	int ret;
@@ -169,24 +183,9 @@ static void tree_walk(struct tree_change *t, const char *path, bool operand,
 		t->failed = 1;
 	if (!t->recursive || !S_ISDIR(st.st_mode))
 		return;
-	ret = side_list(&s, path, &list);
-	if (ret) {
-		tool_error("cannot read directory '%s': %s", path,
-			   strerror(-ret));
+	struct tree_child c = {t, depth + 1};
+	if (side_each_child(&s, path, tree_child, &c))
 		t->failed = 1;
-		return;
-	}
-	for (size_t i = 0; i < list.count; i++) {
-		char *child;
-
-		if (dirlist_is_dot(list.names[i]))
-			continue;
-		child = side_join(path, list.names[i]);
-		if (child)
-			tree_walk(t, child, false, depth + 1);
-		free(child);
-	}
-	dirlist_free(&list);
 }
 
 static int tree_change_main(struct tree_change *t, int argc, char *argv[])

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* side.c -- file operations on a pool or on the kernel's file systems. */
 #include "side.h"
+#include "tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,4 +197,29 @@ char *side_join(const char *dir, const char *name)
 		     len && dir[len - 1] == '/' ? "" : "/", name) < 0)
 		return NULL;
 	return path;
+}
+
+int side_each_child(const struct side *s, const char *path,
+		    void (*fn)(void *arg, const char *child), void *arg)
+{
+	struct dirlist list;
+	int ret = side_list(s, path, &list);
+
+	if (ret) {
+		tool_error("cannot read directory '%s': %s", path,
+			   strerror(-ret));
+		return ret;
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		char *child;
+
+		if (dirlist_is_dot(list.names[i]))
+			continue;
+		child = side_join(path, list.names[i]);
+		if (child)
+			fn(arg, child);
+		free(child);
+	}
+	dirlist_free(&list);
+	return 0;
 }

@@ -58,4 +58,11 @@ int side_list(const struct side *s, const char *path, struct dirlist *list);
 /* dir/name with one '/' between them (malloc'd), NULL for no memory. */
 char *side_join(const char *dir, const char *name);
 
+/*
+ * fn(arg, child) for each entry of the directory path but "." and "..",
+ * child being its path; 0, or -errno (said) when path cannot be read.
+ */
+int side_each_child(const struct side *s, const char *path,
+		    void (*fn)(void *arg, const char *child), void *arg);
+
 #endif
