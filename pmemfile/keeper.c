@@ -28,8 +28,14 @@
 #include "share.h"
 #include "vinode.h"
 
-/* Pauses the keeper spins for more work before it sleeps. */
-#define KEEPER_SPINS 2000
+/*
+ * Pauses the keeper spins for more work before it sleeps: between these
+ * bounds, doubled when work came during the spin, halved when none did.
+ * A client streaming calls finds the keeper awake; processes that come
+ * and go (a shell loop) do not have it burn a core they need to start.
+ */
+#define KEEPER_SPINS_MAX 2000
+#define KEEPER_SPINS_MIN 50
 /* How long a keeper process with no description waits before it leaves. */
 #define KEEPER_LINGER_MS 50
 
@@ -436,6 +442,7 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 {
 	struct share_seg *s = pfp->share;
 	int idle_ms = 0;
+	int spins = KEEPER_SPINS_MAX;
 
 	while (!atomic_load(&pfp->keeper_stop)) {
 		uint32_t seen = atomic_load(&s->keeper_word);
@@ -444,14 +451,19 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 			continue;
 		}
 		int i;
-		for (i = 0; i < KEEPER_SPINS; ++i) {
+		for (i = 0; i < spins; ++i) {
 			if (atomic_load_explicit(&s->keeper_word,
 						 memory_order_relaxed) != seen)
 				break;
 			__builtin_ia32_pause();
 		}
-		if (i < KEEPER_SPINS)
+		if (i < spins) {
+			spins = spins * 2 < KEEPER_SPINS_MAX ? spins * 2
+							     : KEEPER_SPINS_MAX;
 			continue;
+		}
+		spins =
+		    spins / 2 > KEEPER_SPINS_MIN ? spins / 2 : KEEPER_SPINS_MIN;
 		long wait_ms = linger ? KEEPER_LINGER_MS : 1000;
 		atomic_store(&s->keeper_waits, 1);
 		long w = share_futex_wait(&s->keeper_word, seen, wait_ms);
