@@ -865,6 +865,28 @@ static long path_kernel_create(long nr, const long a[6], int di, int pi,
 	return ret;
 }
 
+/*
+ * Whether the kernel path of a call that failed with ENOENT or ENOTDIR
+ * fails the same with no symlink followed (openat2, RESOLVE_NO_SYMLINKS):
+ * then the kernel met the missing name before any symlink, and none can
+ * lead into a mount; the walk that follows them is not needed. One system
+ * call, where the walk costs two a component (a C library looking for its
+ * locale files, a shell searching PATH).
+ */
+static bool path_kernel_unlinked(const long a[6], int di, int pi, int kind,
+				 const struct path_res *res)
+{
+	struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS};
+	long dirfd = di >= 0 && kind != PATH_KERNEL ? a[di] : AT_FDCWD;
+	const char *path = kind == PATH_KERNEL ? res->path : (char *)a[pi];
+	long fd =
+	    syscall_no_intercept(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd >= 0)
+		syscall_no_intercept(SYS_close, fd);
+	return fd == -ENOENT || fd == -ENOTDIR;
+}
+
 int path_route(long nr, const long a[6], int di, int pi, int flags,
 	       struct path_res *res, long *kret)
 {
@@ -895,7 +917,8 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 		return PATH_KERNEL;
 	}
 	*kret = path_kernel_call(nr, a, di, pi, kind, res);
-	if ((*kret != -ENOENT && *kret != -ENOTDIR) || mount_count == 0)
+	if ((*kret != -ENOENT && *kret != -ENOTDIR) || mount_count == 0 ||
+	    path_kernel_unlinked(a, di, pi, kind, res))
 		return PATH_KERNEL;
 	/* maybe a kernel symlink that points into a mount */
 	kind = path_resolve(dirfd, path, flags | PATH_KERNEL_LINKS, res);
