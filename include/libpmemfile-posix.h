@@ -454,6 +454,13 @@ void pmemfile_process_exit(void);
  */
 int pmemfile_pool_handover(PMEMfilepool *pfp);
 /*
+ * The descriptors the library keeps open for pfp (the lock on the pool's
+ * shared segment, the pool file it reads through): up to nfds of them
+ * into fds. Returns how many there are, or -1 with errno set. A program
+ * that closes every descriptor it did not open itself leaves these.
+ */
+int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds);
+/*
  * An id for file that the image this process execs next can turn back
  * into a handle of the same open file description (0 on failure).
  */

@@ -256,6 +256,30 @@ void share_detach(PMEMfilepool *pfp)
 	pfp->share_fd = -1;
 }
 
+int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
+{
+	if (pfp == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (nfds < 0 || (fds == NULL && nfds > 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* a client's handle has no pool file of its own (direct_init) */
+	int own[] = {pfp->share ? pfp->share_fd : -1,
+		     pfp->direct_read ? pfp->direct_fd : -1};
+	int n = 0;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
+		if (own[i] < 0)
+			continue;
+		if (n < nfds)
+			fds[n] = own[i];
+		n++;
+	}
+	return n;
+}
+
 /* A fork child holds a lock of its own on the segment's file. */
 void share_relock(PMEMfilepool *pfp)
 {

@@ -446,6 +446,35 @@ void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg)
 	}
 }
 
+/* Adds the descriptors the library keeps for pfp to the set in arg. */
+static void own_fds_add(PMEMfilepool *pfp, void *arg)
+{
+	struct mount_own_fds *o = arg;
+	int room = MOUNT_OWN_FDS_MAX - o->n;
+	int n = pmemfile_pool_own_fds(pfp, o->fd + o->n, room);
+	if (n > 0)
+		o->n += n < room ? n : room;
+}
+
+void mount_own_fds(struct mount_own_fds *o)
+{
+	o->n = 0;
+	mount_for_each_open(own_fds_add, o);
+}
+
+bool mount_fd_is_own(long fd)
+{
+	struct mount_own_fds o;
+
+	if (fd < 0)
+		return false;
+	mount_own_fds(&o);
+	for (int i = 0; i < o.n; ++i)
+		if (o.fd[i] == fd)
+			return true;
+	return false;
+}
+
 static void mount_handover(PMEMfilepool *pfp, void *arg)
 {
 	(void)arg;

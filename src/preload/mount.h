@@ -93,6 +93,18 @@ void mount_exec_prepare(void);
 /* Calls fn on every pool this process has a handle of (credentials). */
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg);
 
+/*
+ * The descriptors libpmemfile-posix keeps for the pools this process has
+ * open: a program's close or close_range leaves them (as not its own).
+ */
+#define MOUNT_OWN_FDS_MAX 16
+struct mount_own_fds {
+	int n;
+	int fd[MOUNT_OWN_FDS_MAX];
+};
+void mount_own_fds(struct mount_own_fds *o);
+bool mount_fd_is_own(long fd);
+
 /* pthread_atfork handlers: the mounts' locks around fork */
 void mount_fork_prepare(void);
 void mount_fork_done(void);

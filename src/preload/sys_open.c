@@ -101,7 +101,8 @@ SYS_HANDLER(openat2)
 
 SYS_HANDLER(close)
 {
-	if ((a[0] == log_fd() && a[0] >= 0) || fd_is_template(a[0]))
+	if ((a[0] == log_fd() && a[0] >= 0) || fd_is_template(a[0]) ||
+	    mount_fd_is_own(a[0]))
 		return -EBADF;
 	if (!fd_table_used || preload_in_vfork)
 		return PRELOAD_PASS;
@@ -114,12 +115,54 @@ SYS_HANDLER(close)
 	return 0;
 }
 
+/*
+ * close_range of [first, last] but for the descriptors of the shim and the
+ * library in it, which the program does not know it has: the kernel's
+ * call on the stretches between them.
+ */
+static long close_range_around(unsigned long first, unsigned long last,
+			       long flags)
+{
+	struct mount_own_fds o;
+	mount_own_fds(&o);
+	int lfd = log_fd();
+	if (lfd >= 0 && o.n < MOUNT_OWN_FDS_MAX)
+		o.fd[o.n++] = lfd;
+	/* ascending */
+	for (int i = 1; i < o.n; ++i)
+		for (int j = i; j > 0 && o.fd[j - 1] > o.fd[j]; --j) {
+			int t = o.fd[j];
+			o.fd[j] = o.fd[j - 1];
+			o.fd[j - 1] = t;
+		}
+	unsigned long from = first;
+	for (int i = 0; i < o.n; ++i) {
+		unsigned long fd = (unsigned long)o.fd[i];
+		if (fd < from || fd > last)
+			continue;
+		if (fd > from) {
+			long r = syscall_no_intercept(SYS_close_range, from,
+						      fd - 1, flags);
+			if (r != 0)
+				return r;
+		}
+		from = fd + 1;
+	}
+	if (from > last || from == 0) /* past the end, or wrapped */
+		return 0;
+	return syscall_no_intercept(SYS_close_range, from, last, flags);
+}
+
 SYS_HANDLER(close_range)
 {
-	if (!fd_table_used || preload_in_vfork || (a[2] & CLOSE_RANGE_CLOEXEC))
+	if (preload_in_vfork || (a[2] & CLOSE_RANGE_CLOEXEC))
 		return PRELOAD_PASS;
-	long ret = syscall_no_intercept(SYS_close_range, a[0], a[1], a[2]);
-	if (ret != 0)
+	if ((unsigned long)a[0] > (unsigned long)a[1] ||
+	    (a[2] & ~(long)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)))
+		return PRELOAD_PASS; /* the kernel's EINVAL */
+	long ret =
+	    close_range_around((unsigned long)a[0], (unsigned long)a[1], a[2]);
+	if (ret != 0 || !fd_table_used)
 		return ret;
 	fd_template_gone(a[0], a[1]);
 	unsigned long last = (unsigned long)a[1];

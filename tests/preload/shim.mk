@@ -66,5 +66,12 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
 	shim_longpath shim_secure shim_nocaps shim_poolfail \
-	shim_refused shim_mmsg shim_pathfuzz shim_dlopen
+	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_closerange
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
+
+# closerange: a program closing every descriptor it did not open, for
+# shim_closerange.
+TEST_PROGRAMS += $(B)/tests/preload/closerange
+$(B)/tests/preload/closerange: $(B)/tests/preload/closerange.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/closerange.c
