@@ -129,7 +129,10 @@ void direct_init(PMEMfilepool *pfp, const char *path)
 
 void direct_fini(PMEMfilepool *pfp)
 {
-	if (pfp->direct_fd >= 0)
+	struct stat st;
+	/* unless the program put a file of its own at the number (dup2) */
+	if (pfp->direct_fd >= 0 && fstat(pfp->direct_fd, &st) == 0 &&
+	    st.st_dev == pfp->direct_dev && st.st_ino == pfp->direct_ino)
 		close(pfp->direct_fd);
 	pfp->direct_fd = -1;
 	free((void *)pfp->direct_read);

@@ -113,7 +113,9 @@ struct pmemfilepool {
 	pid_t local_pid;
 	struct share_seg *share;
 	size_t share_size;
-	int share_fd;	      /* holds a shared flock on the segment's file */
+	int share_fd;	 /* holds a shared flock on the segment's file */
+	dev_t share_dev; /* that file's, to know share_fd is still it */
+	ino_t share_ino;
 	char share_name[128]; /* that file */
 	char *path;	      /* the pool file, absolute */
 	int proc;	 /* this process's slot in share, -1 until needed */

@@ -481,6 +481,8 @@ int pool_take_over(PMEMfilepool *pfp)
 	np->share = pfp->share;
 	np->share_size = pfp->share_size;
 	np->share_fd = pfp->share_fd;
+	np->share_dev = pfp->share_dev;
+	np->share_ino = pfp->share_ino;
 	memcpy(np->share_name, pfp->share_name, sizeof(np->share_name));
 	np->path = pfp->path;
 	np->proc = pfp->proc;

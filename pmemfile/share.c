@@ -230,9 +230,23 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 	pfp->share = s;
 	pfp->share_size = sizeof(*s);
 	pfp->share_fd = fd;
+	struct stat seg;
+	if (fstat(fd, &seg) == 0) {
+		pfp->share_dev = seg.st_dev;
+		pfp->share_ino = seg.st_ino;
+	}
 	snprintf(pfp->share_name, sizeof(pfp->share_name), "%s", name);
 	pfp->proc = -1;
 	return 0;
+}
+
+/* Whether fd is still the file dev, ino (a program may have put another
+ * file at its number with dup2). */
+static bool fd_is(int fd, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == dev &&
+	       st.st_ino == ino;
 }
 
 /* The last process to leave removes the segment's file. */
@@ -252,7 +266,8 @@ void share_detach(PMEMfilepool *pfp)
 	munmap(pfp->share, pfp->share_size);
 	pfp->share = NULL;
 	share_remove_if_last(pfp);
-	close(pfp->share_fd);
+	if (fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino))
+		close(pfp->share_fd);
 	pfp->share_fd = -1;
 }
 
@@ -267,8 +282,14 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 		return -1;
 	}
 	/* a client's handle has no pool file of its own (direct_init) */
-	int own[] = {pfp->share ? pfp->share_fd : -1,
-		     pfp->direct_read ? pfp->direct_fd : -1};
+	int own[] = {
+	    pfp->share && fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino)
+		? pfp->share_fd
+		: -1,
+	    pfp->direct_read &&
+		    fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino)
+		? pfp->direct_fd
+		: -1};
 	int n = 0;
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
 		if (own[i] < 0)
@@ -287,8 +308,21 @@ void share_relock(PMEMfilepool *pfp)
 	if (fd < 0)
 		return;
 	flock(fd, LOCK_SH);
-	if (dup3(fd, pfp->share_fd, O_CLOEXEC) >= 0)
+	/*
+	 * At the number its parent had, unless the program put a file of its
+	 * own there (dup2), which must not be replaced: then at another.
+	 */
+	if (fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino) &&
+	    dup3(fd, pfp->share_fd, O_CLOEXEC) >= 0) {
 		close(fd);
+		return;
+	}
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+	if (high >= 0) {
+		close(fd);
+		fd = high;
+	}
+	pfp->share_fd = fd;
 }
 
 /*

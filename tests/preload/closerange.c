@@ -6,10 +6,16 @@
  * pool's segment: another process that comes and leaves meanwhile must not
  * remove the segment's file, as it does once nobody else holds it.
  *
- * usage: closerange POOL MOUNT
+ * With "dup2" as a third argument: a program that puts a file of its own
+ * at the number of the shim's lock (dup2) owns that number: close of it
+ * works, and a fork child's own lock on the segment goes elsewhere.
+ *
+ * usage: closerange POOL MOUNT [dup2]
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +87,63 @@ static void append(const char *what)
 	CHECK(close(fd) == 0, "close");
 }
 
+/* The descriptor of the segment's file (the shim's lock), or -1. */
+static int segment_fd(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int found = -1;
+	while (d && (e = readdir(d)) != NULL) {
+		char link[300], target[256];
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, segment) == 0)
+			found = atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static bool is_dev_null(int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat("/dev/null", &b) == 0 &&
+	       a.st_rdev == b.st_rdev && S_ISCHR(a.st_mode);
+}
+
+static int dup2_mode(void)
+{
+	append("x");
+	int n = segment_fd();
+	CHECK(n >= 3, "the shim holds the segment %s open", segment);
+	int k = open("/dev/null", O_RDONLY);
+	CHECK(dup2(k, n) == n, "dup2 onto %d", n);
+	CHECK(close(n) == 0, "close of the program's own %d", n);
+	CHECK(dup2(k, n) == n, "dup2 onto %d again", n);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* a pool call in the child: its own lock on the segment */
+		append("y");
+		_exit(is_dev_null(n) ? 0 : 1);
+	}
+	int st;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		  WEXITSTATUS(st) == 0,
+	      "the fork child's %d is still the program's /dev/null", n);
+	CHECK(is_dev_null(n), "the parent's %d is still /dev/null", n);
+	other_process_reads("xy");
+	printf("%s\n", failures ? "FAILED" : "ok");
+	return failures != 0;
+}
+
 int main(int argc, char *argv[])
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s POOL MOUNT\n", argv[0]);
+	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "dup2") == 0)) {
+		fprintf(stderr, "usage: %s POOL MOUNT [dup2]\n", argv[0]);
 		return 2;
 	}
 	mnt = argv[2];
@@ -96,6 +155,8 @@ int main(int argc, char *argv[])
 	snprintf(segment, sizeof(segment), "/dev/shm/pmemfile.%llx.%llx",
 		 (unsigned long long)pool.st_dev,
 		 (unsigned long long)pool.st_ino);
+	if (argc == 4)
+		return dup2_mode();
 
 	append("abc");
 	struct stat sb;
