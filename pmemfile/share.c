@@ -4,6 +4,7 @@
  * mapping it, the election of the holder, process slots, exported
  * descriptions and the lock counter.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -175,6 +176,44 @@ static int share_lock_shared(const struct stat *pool, char *name, size_t size)
 	return -EAGAIN;
 }
 
+/*
+ * Removes the segment files in /dev/shm that no process holds (a flock
+ * taken at once): left by a last process that was killed, of a pool
+ * nobody opened again. Only the caller's own files, other than keep; the
+ * protocol is the last leaver's (share_remove_if_last), which a process
+ * opening such a file meanwhile already allows for (share_lock_shared).
+ */
+static void share_sweep_stale(const char *keep)
+{
+	DIR *d = opendir("/dev/shm");
+	if (d == NULL)
+		return;
+	uid_t me = geteuid();
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "pmemfile.", 9) != 0 ||
+		    (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
+			continue;
+		char name[128];
+		if ((size_t)snprintf(name, sizeof(name), "/dev/shm/%s",
+				     e->d_name) >= sizeof(name) ||
+		    strcmp(name, keep) == 0)
+			continue;
+		int fd =
+		    open(name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+		    a.st_uid == me && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    stat(name, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			unlink(name);
+		close(fd);
+	}
+	closedir(d);
+}
+
 int share_attach(PMEMfilepool *pfp, const char *path)
 {
 	struct stat pool;
@@ -216,9 +255,13 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 		 * drops the shared lock before it waits for that one).
 		 */
 		flock(fd, LOCK_EX);
-		if (s->magic != SHARE_MAGIC)
+		bool made = s->magic != SHARE_MAGIC;
+		if (made)
 			share_init(s);
 		flock(fd, LOCK_SH);
+		/* a pool starting to be used: the time to tidy up */
+		if (made)
+			share_sweep_stale(name);
 	}
 	if (s->version != SHARE_VERSION || s->size != sizeof(*s)) {
 		pf_set_errormsg("%s: made by another version of the library",
