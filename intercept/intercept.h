@@ -27,6 +27,8 @@ struct patch_site {
 enum site_how {
 	SITE_PATCHED_AT_START, /* in the constructor, before main */
 	SITE_PATCHED_AT_LOAD,  /* when the loader mapped its object later */
+	SITE_CAUGHT_BY_NET,    /* not patched: its calls come through SIGSYS */
+	SITE_PATCHED_AFTER_NET, /* its object patched once the net caught it */
 };
 
 _Static_assert(offsetof(struct patch_site, return_to) == 40,
@@ -96,6 +98,20 @@ extern const char *intercept_loader_name;
 struct trampoline_area;
 int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
 			   int phnum, struct trampoline_area *area);
+
+/*
+ * Patches the object holding the syscall instruction at addr, which the net
+ * caught (net.c), if it is an object that was left unpatched by choice and
+ * the process has one thread: 1 when it was patched, *post then the code of
+ * its trampoline that follows the call; 0 when it is not to be patched.
+ */
+int intercept_patch_after_net(uintptr_t addr, uintptr_t *post);
+
+/*
+ * The object holding addr: its name (copied into name, "[anonymous]" for
+ * code of no object) and its base, 0 when there is none.
+ */
+uintptr_t intercept_object_at(uintptr_t addr, char *name, size_t size);
 
 /* The syscall instruction of syscall_no_intercept, never patched. */
 long syscall_no_intercept(long nr, ...);

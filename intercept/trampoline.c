@@ -420,6 +420,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	site->return_to = p->syscall_addr + 2;
 	site->how = how;
 	p->trampoline = (uintptr_t)a->code_next;
+	p->post = (uintptr_t)post;
 	a->used_sites++;
 	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);
 	return 0;
