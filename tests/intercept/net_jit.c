@@ -9,7 +9,8 @@
  * the net off.
  *
  * Without arguments the program runs itself three times: with
- * INTERCEPT_EXHAUSTIVE=1 ("on"), =0 and unset ("off").
+ * INTERCEPT_EXHAUSTIVE=1 ("on"), =0 and unset ("off"). "log" makes three
+ * calls for net_log.sh.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -333,6 +334,11 @@ int main(int argc, char **argv)
 		run_on(self);
 	} else if (argc > 1 && strcmp(argv[1], "child-on") == 0) {
 		check_one_jit_call(1, "a stub call in the executed image");
+	} else if (argc > 1 && strcmp(argv[1], "log") == 0) {
+		/* a few calls for net_log.sh: one stub call, two of the site */
+		CHECK_EQ(jit_getppid(0, 0, 0, 0), real_ppid(), "a stub call");
+		CHECK_EQ(own_getppid(), real_ppid(), "the site's first call");
+		CHECK_EQ(own_getppid(), real_ppid(), "the site's second call");
 	} else if (argc > 1 && strcmp(argv[1], "off") == 0) {
 		run_off();
 	} else {
