@@ -163,6 +163,18 @@ static void call_clone_hooks(long nr, const long args[6], long result)
 	}
 }
 
+/* CLONE_VM of a clone, clone3 (its stashed arguments) or vfork. */
+static unsigned long clone_vm_of(long nr, const long args[6])
+{
+	if (nr == SYS_vfork)
+		return CLONE_VM_FLAG;
+	if (nr == SYS_clone)
+		return (unsigned long)args[0] & CLONE_VM_FLAG;
+	if (nr == SYS_clone3 && args[0] != 0)
+		return *(const unsigned long *)args[0] & CLONE_VM_FLAG;
+	return 0;
+}
+
 static int is_clone_like(long nr)
 {
 	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_vfork ||
@@ -241,7 +253,7 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 		intercept_log_syscall(regs->site, nr, args, result, 0);
 	}
 	if (nr == SYS_fork && result == 0 && intercept_net_on)
-		intercept_net_arm_thread();
+		intercept_net_after_clone(nr, 0, result);
 	if (nr == SYS_fork)
 		call_clone_hooks(nr, args, result);
 	if (loading)
@@ -263,7 +275,7 @@ void intercept_after_clone(struct intercept_regs *regs)
 	/* a copy: the stashed clone3 arguments are read after the unstash */
 	memcpy(args, regs->args, sizeof(args));
 	if (intercept_net_on)
-		intercept_net_after_clone(nr, 0, regs->rax);
+		intercept_net_after_clone(nr, clone_vm_of(nr, args), regs->rax);
 	if (nr == SYS_clone3)
 		copy = clone3_unstash(regs);
 	if (intercept_log_fd >= 0)

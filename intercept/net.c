@@ -66,6 +66,11 @@ struct ksigaction {
 
 int intercept_net_on;
 static uintptr_t net_lo, net_hi;
+/*
+ * The process the SIGSYS action below belongs to: a child sharing its
+ * parent's memory (vfork, posix_spawn) sets its own for real.
+ */
+static long net_pid;
 
 static TLS unsigned char selector;
 /* the program blocked SIGSYS; one SIGSYS that came meanwhile */
@@ -313,6 +318,7 @@ int intercept_net_start(uintptr_t lo, uintptr_t hi)
 
 	net_lo = lo;
 	net_hi = hi;
+	net_pid = syscall_no_intercept(SYS_getpid);
 	selector = DISPATCH_ALLOW;
 	r = syscall_no_intercept(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 				 PR_SYS_DISPATCH_ON, lo, hi - lo, &selector);
@@ -344,7 +350,8 @@ void intercept_net_after_clone(long nr, unsigned long flags, long result)
 	 * shares the parent's byte; a process has a copy of it.
 	 */
 	(void)nr;
-	(void)flags;
+	if (!(flags & CLONE_VM_FLAG))
+		net_pid = syscall_no_intercept(SYS_getpid);
 	intercept_net_arm_thread();
 }
 
@@ -367,7 +374,8 @@ static long net_sigaction(const long args[6])
 	if (args[3] != 8)
 		return syscall_no_intercept(SYS_rt_sigaction, args[0], args[1],
 					    args[2], args[3]);
-	if (args[0] == SIGSYS) {
+	if (args[0] == SIGSYS &&
+	    syscall_no_intercept(SYS_getpid) == net_pid) {
 		if (act != NULL)
 			copy = *act;
 		if (old != NULL)
