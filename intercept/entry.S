@@ -269,12 +269,20 @@
 
 /*
  * long syscall_no_intercept(long nr, ...): the arguments arrive in the C
- * convention and are moved to the kernel's.
+ * convention and are moved to the kernel's. While the net is on, the calls
+ * whose signal masks or SIGSYS action it keeps apart go to
+ * intercept_net_no_intercept (net.c) first, with the same arguments.
+ * intercept_syscall_raw is the call itself, for the library's own use.
  */
 	.globl	syscall_no_intercept
 	.type	syscall_no_intercept, @function
 syscall_no_intercept:
 	.cfi_startproc
+	cmpl	$0, intercept_net_on(%rip)
+	jne	intercept_net_no_intercept
+	.globl	intercept_syscall_raw
+	.hidden	intercept_syscall_raw
+intercept_syscall_raw:
 	movq	%rdi, %rax
 	movq	%rsi, %rdi
 	movq	%rdx, %rsi

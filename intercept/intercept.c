@@ -285,7 +285,7 @@ uintptr_t intercept_object_at(uintptr_t addr, char *name, size_t size)
  */
 static int thread_count(void);
 
-int intercept_patch_after_net(uintptr_t addr, uintptr_t *post)
+int intercept_patch_after_net(uintptr_t addr, uintptr_t *resume)
 {
 	struct net_search s = {.addr = addr};
 	struct patch_object obj = {0};
@@ -320,14 +320,14 @@ int intercept_patch_after_net(uintptr_t addr, uintptr_t *post)
 	obj.cache_dir = late_choice.cache_dir;
 	obj.how = SITE_PATCHED_AFTER_NET;
 	obj.net_site = addr;
-	obj.net_post = post;
-	*post = 0;
+	obj.net_resume = resume;
+	*resume = 0;
 	ret = patch_object(&obj, &stats);
 	if (ret == 0)
 		log_object(&obj, &stats);
 	else if (ret != -ENOENT)
 		intercept_log_msg(name, ": could not be patched");
-	return ret == 0 && *post != 0;
+	return ret == 0 && *resume != 0;
 }
 
 struct holder_search {

@@ -102,10 +102,11 @@ int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
 /*
  * Patches the object holding the syscall instruction at addr, which the net
  * caught (net.c), if it is an object that was left unpatched by choice and
- * the process has one thread: 1 when it was patched, *post then the code of
- * its trampoline that follows the call; 0 when it is not to be patched.
+ * the process has one thread: 1 when it was patched, *resume then the code
+ * of its trampoline that makes the call (with the registers of the site);
+ * 0 when it is not to be patched.
  */
-int intercept_patch_after_net(uintptr_t addr, uintptr_t *post);
+int intercept_patch_after_net(uintptr_t addr, uintptr_t *resume);
 
 /*
  * The object holding addr: its name (copied into name, "[anonymous]" for

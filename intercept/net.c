@@ -16,8 +16,8 @@
  * The SIGSYS handler asks the hook as a trampoline would (intercept_dispatch)
  * and puts the result in the interrupted context. A site of an object that
  * was left unpatched by choice is then patched, when the process has one
- * thread, and the handler returns into its trampoline: its next call takes
- * the fast path.
+ * thread, and the handler returns into its trampoline, which makes the
+ * call: this one and the next take the fast path.
  *
  * The dispatch state is not inherited by new threads or processes and is
  * cleared by execve: each thread or child arms itself (after_clone), the
@@ -104,7 +104,7 @@ static struct net_site net_overflow = {
 static long raw_sigprocmask(int how, const unsigned long *set,
 			    unsigned long *old)
 {
-	return syscall_no_intercept(SYS_rt_sigprocmask, how, set, old, 8);
+	return intercept_syscall_raw(SYS_rt_sigprocmask, how, set, old, 8);
 }
 
 static void log_caught(const struct net_site *s, long nr)
@@ -202,14 +202,18 @@ static void net_caught(ucontext_t *uc)
 		     g[REG_R9]},
 	    .rax = nr};
 	struct intercept_action act;
-	uintptr_t post = 0;
+	uintptr_t resume = 0;
 	int fresh;
 	struct net_site *s = site_at(ip - 2, &fresh);
 
 	if (fresh) {
 		log_caught(s, nr);
-		if (intercept_patch_after_net(ip - 2, &post) == 1)
+		/* the call made again by the trampoline, as the next ones */
+		if (intercept_patch_after_net(ip - 2, &resume) == 1) {
 			s->site.how = SITE_PATCHED_AFTER_NET;
+			g[REG_RIP] = (greg_t)resume;
+			return;
+		}
 	}
 	if (nr == SYS_rt_sigreturn) {
 		/* the frame at the stack pointer, from our own syscall */
@@ -217,7 +221,7 @@ static void net_caught(ucontext_t *uc)
 		return;
 	}
 	if (nr == SYS_clone || nr == 435 /* clone3 */ || nr == SYS_vfork) {
-		if (remake_clone(g, post != 0 ? post : ip) != 0) {
+		if (remake_clone(g, ip) != 0) {
 			intercept_log_msg("intercept: no gadget left for a "
 					  "clone the net caught",
 					  NULL);
@@ -228,12 +232,10 @@ static void net_caught(ucontext_t *uc)
 	regs.site = &s->site;
 	act = intercept_dispatch(&regs);
 	if (act.raw == 2)
-		act.value = syscall_no_intercept(nr, regs.args[0], regs.args[1],
+		act.value = intercept_syscall_raw(nr, regs.args[0], regs.args[1],
 						 regs.args[2], regs.args[3],
 						 regs.args[4], regs.args[5]);
 	g[REG_RAX] = act.value;
-	if (post != 0)
-		g[REG_RIP] = (greg_t)post;
 }
 
 /* A SIGSYS of the program's own, handed to its action. */
@@ -254,9 +256,9 @@ static void run_program_action(siginfo_t *si, void *uc)
 		/* its default: end the process, with a core */
 		struct ksigaction dfl = {.handler = SIG_DFL};
 
-		syscall_no_intercept(SYS_rt_sigaction, SIGSYS, &dfl, NULL, 8);
-		syscall_no_intercept(SYS_tgkill, syscall_no_intercept(SYS_getpid),
-				     syscall_no_intercept(SYS_gettid), SIGSYS);
+		intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &dfl, NULL, 8);
+		intercept_syscall_raw(SYS_tgkill, intercept_syscall_raw(SYS_getpid),
+				     intercept_syscall_raw(SYS_gettid), SIGSYS);
 		return;
 	}
 	if (a.flags & SA_RESETHAND)
@@ -281,9 +283,9 @@ static void deliver_pending(void)
 		return;
 	sigsys_pending = 0;
 	si = sigsys_info;
-	syscall_no_intercept(SYS_rt_tgsigqueueinfo,
-			     syscall_no_intercept(SYS_getpid),
-			     syscall_no_intercept(SYS_gettid), SIGSYS, &si);
+	intercept_syscall_raw(SYS_rt_tgsigqueueinfo,
+			     intercept_syscall_raw(SYS_getpid),
+			     intercept_syscall_raw(SYS_gettid), SIGSYS, &si);
 }
 
 static void net_handler(int sig, siginfo_t *si, void *uc)
@@ -301,7 +303,7 @@ static void net_handler(int sig, siginfo_t *si, void *uc)
 void intercept_net_arm_thread(void)
 {
 	selector = DISPATCH_BLOCK;
-	syscall_no_intercept(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
+	intercept_syscall_raw(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 			     PR_SYS_DISPATCH_ON, net_lo, net_hi - net_lo,
 			     &selector);
 }
@@ -318,13 +320,13 @@ int intercept_net_start(uintptr_t lo, uintptr_t hi)
 
 	net_lo = lo;
 	net_hi = hi;
-	net_pid = syscall_no_intercept(SYS_getpid);
+	net_pid = intercept_syscall_raw(SYS_getpid);
 	selector = DISPATCH_ALLOW;
-	r = syscall_no_intercept(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
+	r = intercept_syscall_raw(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 				 PR_SYS_DISPATCH_ON, lo, hi - lo, &selector);
 	if (r != 0)
 		return (int)r;
-	syscall_no_intercept(SYS_rt_sigaction, SIGSYS, &ours, &program_sigsys,
+	intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &ours, &program_sigsys,
 			     8);
 	raw_sigprocmask(SIG_UNBLOCK, &unblock, &old);
 	sigsys_blocked = (old & SIGSYS_BIT) != 0;
@@ -351,7 +353,7 @@ void intercept_net_after_clone(long nr, unsigned long flags, long result)
 	 */
 	(void)nr;
 	if (!(flags & CLONE_VM_FLAG))
-		net_pid = syscall_no_intercept(SYS_getpid);
+		net_pid = intercept_syscall_raw(SYS_getpid);
 	intercept_net_arm_thread();
 }
 
@@ -372,10 +374,10 @@ static long net_sigaction(const long args[6])
 	struct ksigaction copy;
 
 	if (args[3] != 8)
-		return syscall_no_intercept(SYS_rt_sigaction, args[0], args[1],
+		return intercept_syscall_raw(SYS_rt_sigaction, args[0], args[1],
 					    args[2], args[3]);
 	if (args[0] == SIGSYS &&
-	    syscall_no_intercept(SYS_getpid) == net_pid) {
+	    intercept_syscall_raw(SYS_getpid) == net_pid) {
 		if (act != NULL)
 			copy = *act;
 		if (old != NULL)
@@ -385,14 +387,14 @@ static long net_sigaction(const long args[6])
 		return 0;
 	}
 	if (act == NULL)
-		return syscall_no_intercept(SYS_rt_sigaction, args[0], NULL,
+		return intercept_syscall_raw(SYS_rt_sigaction, args[0], NULL,
 					    old, 8);
 	copy = *act;
 	copy.mask &= ~SIGSYS_BIT;
 	/* the return from the handler, made inside this library's text */
 	if (copy.flags & KSA_RESTORER)
 		copy.restorer = (void *)intercept_net_restorer;
-	return syscall_no_intercept(SYS_rt_sigaction, args[0], &copy, old, 8);
+	return intercept_syscall_raw(SYS_rt_sigaction, args[0], &copy, old, 8);
 }
 
 static long net_sigprocmask(const long args[6])
@@ -405,7 +407,7 @@ static long net_sigprocmask(const long args[6])
 	long r;
 
 	if (args[3] != 8)
-		return syscall_no_intercept(SYS_rt_sigprocmask, args[0],
+		return intercept_syscall_raw(SYS_rt_sigprocmask, args[0],
 					    args[1], args[2], args[3]);
 	if (set != NULL) {
 		int in = (*set & SIGSYS_BIT) != 0;
@@ -417,7 +419,7 @@ static long net_sigprocmask(const long args[6])
 		else if (args[0] == SIG_SETMASK)
 			now = in;
 	}
-	r = syscall_no_intercept(SYS_rt_sigprocmask, args[0],
+	r = intercept_syscall_raw(SYS_rt_sigprocmask, args[0],
 				 without_sigsys(set, &copy), old, 8);
 	if (r != 0)
 		return r;
@@ -426,6 +428,16 @@ static long net_sigprocmask(const long args[6])
 	sigsys_blocked = now;
 	deliver_pending();
 	return r;
+}
+
+long intercept_net_no_intercept(long nr, long a0, long a1, long a2, long a3,
+				long a4, long a5)
+{
+	const long args[6] = {a0, a1, a2, a3, a4, a5};
+
+	if (intercept_net_filtered(nr))
+		return intercept_net_syscall(nr, args);
+	return intercept_syscall_raw(nr, a0, a1, a2, a3, a4, a5);
 }
 
 long intercept_net_syscall(long nr, const long args[6])
@@ -464,7 +476,7 @@ long intercept_net_syscall(long nr, const long args[6])
 			pcopy[0] = (long)without_sigsys(
 			    (const unsigned long *)pair[0], &copy);
 			pcopy[1] = 8;
-			return syscall_no_intercept(nr, a[0], a[1], a[2], a[3],
+			return intercept_syscall_raw(nr, a[0], a[1], a[2], a[3],
 						    a[4], pcopy);
 		}
 		break;
@@ -472,5 +484,5 @@ long intercept_net_syscall(long nr, const long args[6])
 	default:
 		break;
 	}
-	return syscall_no_intercept(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return intercept_syscall_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

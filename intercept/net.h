@@ -40,7 +40,15 @@ static inline int intercept_net_filtered(long nr)
 /* One of them, made as the program sees it. */
 long intercept_net_syscall(long nr, const long args[6]);
 
+/*
+ * syscall_no_intercept while the net is on (entry.S jumps here): a hook
+ * that makes the program's calls itself gets the same view of SIGSYS.
+ */
+long intercept_net_no_intercept(long nr, long a0, long a1, long a2, long a3,
+				long a4, long a5);
+
 /* entry.S */
+long intercept_syscall_raw(long nr, ...);
 void intercept_net_sigreturn(void);
 void intercept_net_restorer(void);
 extern char intercept_net_gadgets[];

@@ -23,10 +23,10 @@ struct patch_object {
 	struct trampoline_area *area_out;
 	/*
 	 * A syscall instruction the caller is stopped at (the net's), or 0:
-	 * *net_post is then where its trampoline continues after the call.
+	 * *net_resume is then where its trampoline makes the call.
 	 */
 	uintptr_t net_site;
-	uintptr_t *net_post;
+	uintptr_t *net_resume;
 };
 
 struct patch_stats {

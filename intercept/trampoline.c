@@ -392,6 +392,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	r = emit_moved(&e, p, 0, k);
 	if (r != 0)
 		return r;
+	p->call_at = (uintptr_t)e.p;
 	emit_call(&e, site, &a->entry_slot[0], 1);
 	post = e.p;
 	r = emit_moved(&e, p, k + 1, p->count);
@@ -420,7 +421,6 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	site->return_to = p->syscall_addr + 2;
 	site->how = how;
 	p->trampoline = (uintptr_t)a->code_next;
-	p->post = (uintptr_t)post;
 	a->used_sites++;
 	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);
 	return 0;

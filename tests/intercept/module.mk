@@ -84,7 +84,7 @@ TI_TESTS := hook_results hook_post regs_preserve threads fork clone_stack vfork 
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
 	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
 	log_exit_group log_fd mixed_threads clone_hooks_old \
-	clone_hooks_old_cxx log_classic dlopen_late net_jit net_log
+	clone_hooks_old_cxx log_classic dlopen_late net_jit net_log net_sites
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk
