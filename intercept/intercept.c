@@ -155,9 +155,10 @@ static void log_object(const struct patch_object *obj,
 		return;
 	log_str(&l, "intercept: ");
 	log_str(&l, log_basename(obj->name));
-	log_str(&l, obj->how == SITE_PATCHED_AT_LOAD	  ? " patched at load: "
-		    : obj->how == SITE_PATCHED_AFTER_NET ? " patched after the net: "
-							 : " patched at start: ");
+	log_str(&l, obj->how == SITE_PATCHED_AT_LOAD ? " patched at load: "
+		    : obj->how == SITE_PATCHED_AFTER_NET
+			? " patched after the net: "
+			: " patched at start: ");
 	log_dec(&l, stats->patched + stats->padding_jumps);
 	log_str(&l, " syscalls (");
 	log_dec(&l, stats->padding_jumps);
@@ -248,8 +249,7 @@ struct net_search {
 	int found;
 };
 
-static int find_net_object(struct dl_phdr_info *info, size_t size,
-			   void *data)
+static int find_net_object(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct net_search *s = data;
 

@@ -25,9 +25,9 @@ struct patch_site {
 
 /* How a site came to be patched, for the log. */
 enum site_how {
-	SITE_PATCHED_AT_START, /* in the constructor, before main */
-	SITE_PATCHED_AT_LOAD,  /* when the loader mapped its object later */
-	SITE_CAUGHT_BY_NET,    /* not patched: its calls come through SIGSYS */
+	SITE_PATCHED_AT_START,	/* in the constructor, before main */
+	SITE_PATCHED_AT_LOAD,	/* when the loader mapped its object later */
+	SITE_CAUGHT_BY_NET,	/* not patched: its calls come through SIGSYS */
 	SITE_PATCHED_AFTER_NET, /* its object patched once the net caught it */
 };
 

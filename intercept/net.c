@@ -98,8 +98,7 @@ struct net_site {
 
 static struct net_site net_sites[NET_SITES];
 static struct net_site net_overflow = {
-    .ready = 1,
-    .site = {.object = "[more sites]", .how = SITE_CAUGHT_BY_NET}};
+    .ready = 1, .site = {.object = "[more sites]", .how = SITE_CAUGHT_BY_NET}};
 
 static long raw_sigprocmask(int how, const unsigned long *set,
 			    unsigned long *old)
@@ -141,10 +140,9 @@ static struct net_site *site_at(uintptr_t addr, int *fresh)
 				;
 			return s;
 		}
-		if (seen != 0 ||
-		    !__atomic_compare_exchange_n(&s->addr, &seen, addr, 0,
-						 __ATOMIC_ACQ_REL,
-						 __ATOMIC_ACQUIRE)) {
+		if (seen != 0 || !__atomic_compare_exchange_n(
+				     &s->addr, &seen, addr, 0, __ATOMIC_ACQ_REL,
+				     __ATOMIC_ACQUIRE)) {
 			if (seen == addr) {
 				while (!__atomic_load_n(&s->ready,
 							__ATOMIC_ACQUIRE))
@@ -178,11 +176,9 @@ static int remake_clone(greg_t *g, uintptr_t back)
 		    __atomic_load_n(&intercept_net_return[i], __ATOMIC_ACQUIRE);
 
 		if (seen != back &&
-		    (seen != 0 ||
-		     !__atomic_compare_exchange_n(&intercept_net_return[i],
-						  &seen, back, 0,
-						  __ATOMIC_ACQ_REL,
-						  __ATOMIC_ACQUIRE)))
+		    (seen != 0 || !__atomic_compare_exchange_n(
+				      &intercept_net_return[i], &seen, back, 0,
+				      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)))
 			continue;
 		g[REG_RIP] = (greg_t)(intercept_net_gadgets +
 				      (size_t)i * NET_GADGET_SIZE);
@@ -197,10 +193,10 @@ static void net_caught(ucontext_t *uc)
 	greg_t *g = uc->uc_mcontext.gregs;
 	uintptr_t ip = (uintptr_t)g[REG_RIP];
 	long nr = g[REG_RAX];
-	struct intercept_regs regs = {
-	    .args = {g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8],
-		     g[REG_R9]},
-	    .rax = nr};
+	struct intercept_regs regs = {.args = {g[REG_RDI], g[REG_RSI],
+					       g[REG_RDX], g[REG_R10],
+					       g[REG_R8], g[REG_R9]},
+				      .rax = nr};
 	struct intercept_action act;
 	uintptr_t resume = 0;
 	int fresh;
@@ -232,9 +228,9 @@ static void net_caught(ucontext_t *uc)
 	regs.site = &s->site;
 	act = intercept_dispatch(&regs);
 	if (act.raw == 2)
-		act.value = intercept_syscall_raw(nr, regs.args[0], regs.args[1],
-						 regs.args[2], regs.args[3],
-						 regs.args[4], regs.args[5]);
+		act.value = intercept_syscall_raw(
+		    nr, regs.args[0], regs.args[1], regs.args[2], regs.args[3],
+		    regs.args[4], regs.args[5]);
 	g[REG_RAX] = act.value;
 }
 
@@ -256,9 +252,10 @@ static void run_program_action(siginfo_t *si, void *uc)
 		/* its default: end the process, with a core */
 		struct ksigaction dfl = {.handler = SIG_DFL};
 
-		intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &dfl, NULL, 8);
-		intercept_syscall_raw(SYS_tgkill, intercept_syscall_raw(SYS_getpid),
-				     intercept_syscall_raw(SYS_gettid), SIGSYS);
+		intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &dfl, 0L, 8);
+		intercept_syscall_raw(
+		    SYS_tgkill, intercept_syscall_raw(SYS_getpid),
+		    intercept_syscall_raw(SYS_gettid), SIGSYS);
 		return;
 	}
 	if (a.flags & SA_RESETHAND)
@@ -284,8 +281,8 @@ static void deliver_pending(void)
 	sigsys_pending = 0;
 	si = sigsys_info;
 	intercept_syscall_raw(SYS_rt_tgsigqueueinfo,
-			     intercept_syscall_raw(SYS_getpid),
-			     intercept_syscall_raw(SYS_gettid), SIGSYS, &si);
+			      intercept_syscall_raw(SYS_getpid),
+			      intercept_syscall_raw(SYS_gettid), SIGSYS, &si);
 }
 
 static void net_handler(int sig, siginfo_t *si, void *uc)
@@ -304,16 +301,16 @@ void intercept_net_arm_thread(void)
 {
 	selector = DISPATCH_BLOCK;
 	intercept_syscall_raw(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
-			     PR_SYS_DISPATCH_ON, net_lo, net_hi - net_lo,
-			     &selector);
+			      PR_SYS_DISPATCH_ON, net_lo, net_hi - net_lo,
+			      &selector);
 }
 
 int intercept_net_start(uintptr_t lo, uintptr_t hi)
 {
-	struct ksigaction ours = {
-	    .handler = (void *)net_handler,
-	    .flags = SA_SIGINFO | SA_NODEFER | SA_RESTART | KSA_RESTORER,
-	    .restorer = (void *)intercept_net_restorer};
+	struct ksigaction ours = {.handler = (void *)net_handler,
+				  .flags = SA_SIGINFO | SA_NODEFER |
+					   SA_RESTART | KSA_RESTORER,
+				  .restorer = (void *)intercept_net_restorer};
 	unsigned long unblock = SIGSYS_BIT;
 	unsigned long old = 0;
 	long r;
@@ -323,11 +320,11 @@ int intercept_net_start(uintptr_t lo, uintptr_t hi)
 	net_pid = intercept_syscall_raw(SYS_getpid);
 	selector = DISPATCH_ALLOW;
 	r = intercept_syscall_raw(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
-				 PR_SYS_DISPATCH_ON, lo, hi - lo, &selector);
+				  PR_SYS_DISPATCH_ON, lo, hi - lo, &selector);
 	if (r != 0)
 		return (int)r;
 	intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &ours, &program_sigsys,
-			     8);
+			      8);
 	raw_sigprocmask(SIG_UNBLOCK, &unblock, &old);
 	sigsys_blocked = (old & SIGSYS_BIT) != 0;
 	intercept_net_on = 1;
@@ -371,13 +368,12 @@ static long net_sigaction(const long args[6])
 {
 	const struct ksigaction *act = (const struct ksigaction *)args[1];
 	struct ksigaction *old = (struct ksigaction *)args[2];
-	struct ksigaction copy;
+	struct ksigaction copy = {0};
 
 	if (args[3] != 8)
 		return intercept_syscall_raw(SYS_rt_sigaction, args[0], args[1],
-					    args[2], args[3]);
-	if (args[0] == SIGSYS &&
-	    intercept_syscall_raw(SYS_getpid) == net_pid) {
+					     args[2], args[3]);
+	if (args[0] == SIGSYS && intercept_syscall_raw(SYS_getpid) == net_pid) {
 		if (act != NULL)
 			copy = *act;
 		if (old != NULL)
@@ -387,8 +383,8 @@ static long net_sigaction(const long args[6])
 		return 0;
 	}
 	if (act == NULL)
-		return intercept_syscall_raw(SYS_rt_sigaction, args[0], NULL,
-					    old, 8);
+		return intercept_syscall_raw(SYS_rt_sigaction, args[0], 0L, old,
+					     8);
 	copy = *act;
 	copy.mask &= ~SIGSYS_BIT;
 	/* the return from the handler, made inside this library's text */
@@ -408,7 +404,7 @@ static long net_sigprocmask(const long args[6])
 
 	if (args[3] != 8)
 		return intercept_syscall_raw(SYS_rt_sigprocmask, args[0],
-					    args[1], args[2], args[3]);
+					     args[1], args[2], args[3]);
 	if (set != NULL) {
 		int in = (*set & SIGSYS_BIT) != 0;
 
@@ -420,7 +416,7 @@ static long net_sigprocmask(const long args[6])
 			now = in;
 	}
 	r = intercept_syscall_raw(SYS_rt_sigprocmask, args[0],
-				 without_sigsys(set, &copy), old, 8);
+				  without_sigsys(set, &copy), old, 8);
 	if (r != 0)
 		return r;
 	if (old != NULL && was)
@@ -477,7 +473,7 @@ long intercept_net_syscall(long nr, const long args[6])
 			    (const unsigned long *)pair[0], &copy);
 			pcopy[1] = 8;
 			return intercept_syscall_raw(nr, a[0], a[1], a[2], a[3],
-						    a[4], pcopy);
+						     a[4], pcopy);
 		}
 		break;
 	}

@@ -469,7 +469,8 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 			pt->stats->padding_jumps++;
 		else
 			pt->stats->patched++;
-		if (pt->obj->net_site != 0 && p->syscall_addr == pt->obj->net_site)
+		if (pt->obj->net_site != 0 &&
+		    p->syscall_addr == pt->obj->net_site)
 			*pt->obj->net_resume = p->call_at;
 	}
 	return trampoline_area_seal(a);

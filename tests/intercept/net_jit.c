@@ -299,8 +299,7 @@ static void run_off(void)
 	CHECK(site_unpatched(), "the program's site stays unpatched");
 	CHECK_EQ(hook_count_calls(SYS_getppid), before, "calls seen");
 	/* no SIGSYS handler of the library's */
-	CHECK(syscall_no_intercept(SYS_rt_sigaction, SIGSYS, NULL, &real, 8) ==
-		  0,
+	CHECK(syscall_no_intercept(SYS_rt_sigaction, SIGSYS, 0L, &real, 8) == 0,
 	      "rt_sigaction");
 	CHECK(real.sa_handler == SIG_DFL, "SIGSYS left alone");
 }

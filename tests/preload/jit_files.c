@@ -62,8 +62,8 @@ int main(int argc, char **argv)
 
 	snprintf(path, sizeof(path), "%s/given.txt", argv[1]);
 	fd = j_openat(AT_FDCWD, (long)path, O_RDONLY, 0);
-	printf("openat given.txt: %s\n", fd >= 0 ? "a descriptor"
-						 : strerror((int)-fd));
+	printf("openat given.txt: %s\n",
+	       fd >= 0 ? "a descriptor" : strerror((int)-fd));
 	if (fd >= 0) {
 		n = j_read(fd, (long)buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';
@@ -74,12 +74,11 @@ int main(int argc, char **argv)
 
 	snprintf(path, sizeof(path), "%s/missing.txt", argv[1]);
 	fd = j_openat(AT_FDCWD, (long)path, O_RDONLY, 0);
-	printf("openat missing.txt: %s\n", fd >= 0 ? "a descriptor"
-						   : strerror((int)-fd));
+	printf("openat missing.txt: %s\n",
+	       fd >= 0 ? "a descriptor" : strerror((int)-fd));
 
 	snprintf(path, sizeof(path), "%s/jit.txt", argv[1]);
-	fd = j_openat(AT_FDCWD, (long)path, O_CREAT | O_WRONLY | O_TRUNC,
-		      0644);
+	fd = j_openat(AT_FDCWD, (long)path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
 	printf("openat jit.txt for writing: %s\n",
 	       fd >= 0 ? "a descriptor" : strerror((int)-fd));
 	if (fd >= 0) {

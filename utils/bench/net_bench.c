@@ -123,8 +123,8 @@ static int child(void)
 	call_fn jit = jit_getppid();
 	double t0;
 
-	raw_call = (long (*)(long, ...))dlsym(RTLD_DEFAULT,
-					      "syscall_no_intercept");
+	raw_call =
+	    (long (*)(long, ...))dlsym(RTLD_DEFAULT, "syscall_no_intercept");
 	if (raw_call == NULL)
 		return 1;
 	t0 = now_ns();
@@ -265,8 +265,8 @@ static int count_run(char *const argv[], const char *dir, const char *hook,
 	return r == 0 ? 0 : -1;
 }
 
-static void print_counts(const char *what, char *const argv[],
-			 const char *dir, const char *hook)
+static void print_counts(const char *what, char *const argv[], const char *dir,
+			 const char *hook)
 {
 	struct counts c;
 
@@ -347,7 +347,8 @@ int main(int argc, char *argv[])
 		return child();
 	if (realpath(argv[0], self) == NULL)
 		return 1;
-	snprintf(hook, sizeof(hook), "LD_PRELOAD=%s/lib/intercept_bench_hook.so",
+	snprintf(hook, sizeof(hook),
+		 "LD_PRELOAD=%s/lib/intercept_bench_hook.so",
 		 build ? build : "build");
 
 	jit_native = best(jit_getppid(), ROUND_CALLS, NULL, NULL);
@@ -367,7 +368,8 @@ int main(int argc, char *argv[])
 		}
 	}
 	f = fdopen(fd, "r");
-	rewind(f);
+	if (f != NULL)
+		rewind(f);
 	if (f == NULL || fgets(line, sizeof(line), f) == NULL ||
 	    sscanf(line, "%lf %lf %lf %lf %lf", &net, &fast, &first, &patched,
 		   &ref) != 5) {
