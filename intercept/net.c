@@ -436,6 +436,34 @@ long intercept_net_no_intercept(long nr, long a0, long a1, long a2, long a3,
 	return intercept_syscall_raw(nr, a0, a1, a2, a3, a4, a5);
 }
 
+/*
+ * An execve: the new program gets the SIGSYS action and mask the program
+ * set (only an ignored SIGSYS survives an execve, as with the kernel), the
+ * real ones for the instant of the call, back if it fails. The call is
+ * made from this library's text: nothing traps in between.
+ */
+static long net_execve(long nr, const long args[6])
+{
+	struct ksigaction ign = {.handler = SIG_IGN};
+	struct ksigaction ours;
+	unsigned long bit = SIGSYS_BIT;
+	int ignored = program_sigsys.handler == SIG_IGN;
+	int blocked = sigsys_blocked;
+	long r;
+
+	if (ignored)
+		intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &ign, &ours, 8);
+	if (blocked)
+		raw_sigprocmask(SIG_BLOCK, &bit, NULL);
+	r = intercept_syscall_raw(nr, args[0], args[1], args[2], args[3],
+				  args[4], args[5]);
+	if (blocked)
+		raw_sigprocmask(SIG_UNBLOCK, &bit, NULL);
+	if (ignored)
+		intercept_syscall_raw(SYS_rt_sigaction, SIGSYS, &ours, 0L, 8);
+	return r;
+}
+
 long intercept_net_syscall(long nr, const long args[6])
 {
 	unsigned long copy;
@@ -447,6 +475,9 @@ long intercept_net_syscall(long nr, const long args[6])
 		return net_sigaction(args);
 	case SYS_rt_sigprocmask:
 		return net_sigprocmask(args);
+	case SYS_execve:
+	case SYS_execveat:
+		return net_execve(nr, args);
 	case SYS_rt_sigsuspend:
 		if (a[1] == 8)
 			a[0] = (long)without_sigsys(

@@ -34,7 +34,8 @@ static inline int intercept_net_filtered(long nr)
 	return nr == 13 /* rt_sigaction */ || nr == 14 /* rt_sigprocmask */ ||
 	       nr == 130 /* rt_sigsuspend */ || nr == 270 /* pselect6 */ ||
 	       nr == 271 /* ppoll */ || nr == 281 /* epoll_pwait */ ||
-	       nr == 441 /* epoll_pwait2 */;
+	       nr == 441 /* epoll_pwait2 */ || nr == 59 /* execve */ ||
+	       nr == 322 /* execveat */;
 }
 
 /* One of them, made as the program sees it. */

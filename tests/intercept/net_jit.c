@@ -260,6 +260,36 @@ static void check_children(const char *self)
 	}
 	CHECK_EQ(wait_status(pid), 0, "the vfork child's status");
 	check_one_jit_call(1, "a stub call after vfork");
+
+	/* an ignored and blocked SIGSYS passes to the new program */
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		struct sigaction ign = {.sa_handler = SIG_IGN};
+		sigset_t sys;
+
+		sigemptyset(&sys);
+		sigaddset(&sys, SIGSYS);
+		CHECK(sigaction(SIGSYS, &ign, NULL) == 0, "sigaction");
+		CHECK(sigprocmask(SIG_BLOCK, &sys, NULL) == 0, "sigprocmask");
+		execl(self, self, "child-inherit", (char *)NULL);
+		_exit(127);
+	}
+	CHECK_EQ(wait_status(pid), 0, "the child given SIGSYS ignored");
+}
+
+/* Executed with SIGSYS ignored and blocked: the program sees both. */
+static void run_child_inherit(void)
+{
+	struct sigaction now;
+	sigset_t mask;
+
+	CHECK(sigaction(SIGSYS, NULL, &now) == 0, "sigaction");
+	CHECK(now.sa_handler == SIG_IGN, "SIGSYS still ignored after execve");
+	CHECK(sigprocmask(SIG_SETMASK, NULL, &mask) == 0, "sigprocmask");
+	CHECK(sigismember(&mask, SIGSYS), "SIGSYS still blocked");
+	check_one_jit_call(1, "a stub call with SIGSYS ignored and blocked");
+	CHECK(kill(getpid(), SIGSYS) == 0, "kill");
 }
 
 /* The site of this program: caught once, then patched and fast. */
@@ -331,6 +361,8 @@ int main(int argc, char **argv)
 	jit_getppid = jit(SYS_getppid);
 	if (argc > 1 && strcmp(argv[1], "on") == 0) {
 		run_on(self);
+	} else if (argc > 1 && strcmp(argv[1], "child-inherit") == 0) {
+		run_child_inherit();
 	} else if (argc > 1 && strcmp(argv[1], "child-on") == 0) {
 		check_one_jit_call(1, "a stub call in the executed image");
 	} else if (argc > 1 && strcmp(argv[1], "log") == 0) {
