@@ -118,7 +118,7 @@ static void clone3_release(struct clone3_copy *c, long result)
 		__atomic_fetch_sub(&c->users, 1, __ATOMIC_RELEASE);
 }
 
-static void call_clone_hooks(long nr, const long args[6], long result)
+void intercept_clone_hooks(long nr, const long args[6], long result)
 {
 	unsigned long flags = 0;
 	void *stack = NULL;
@@ -255,7 +255,7 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	if (nr == SYS_fork && result == 0 && intercept_net_on)
 		intercept_net_after_clone(nr, 0, result);
 	if (nr == SYS_fork)
-		call_clone_hooks(nr, args, result);
+		intercept_clone_hooks(nr, args, result);
 	if (loading)
 		late_load_after(nr, args, result);
 	/* a fork child returns here too: the hook is the caller's */
@@ -281,7 +281,7 @@ void intercept_after_clone(struct intercept_regs *regs)
 	if (intercept_log_fd >= 0)
 		intercept_log_syscall(regs->site, nr, args, regs->rax, 0);
 	if (is_clone_like(nr))
-		call_clone_hooks(nr, args, regs->rax);
+		intercept_clone_hooks(nr, args, regs->rax);
 	if (copy != NULL)
 		clone3_release(copy, regs->rax);
 	if (intercept_hook_point_post != NULL && regs->rax != 0)

@@ -56,6 +56,9 @@ struct intercept_action {
 struct intercept_action intercept_dispatch(struct intercept_regs *regs);
 void intercept_after_clone(struct intercept_regs *regs);
 
+/* The clone hooks of a clone, clone3, fork or vfork, with its result. */
+void intercept_clone_hooks(long nr, const long args[6], long result);
+
 /* entry.S: the vector registers saved around the hook differ */
 void intercept_entry_xmm(void);
 void intercept_entry_ymm(void);

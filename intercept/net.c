@@ -164,8 +164,8 @@ static struct net_site *site_at(uintptr_t addr, int *fresh)
 }
 
 /*
- * A clone, clone3 or vfork: made again by a gadget of this library's text,
- * which leaves for back in both the caller and the child. The child runs
+ * Another clone, a clone3 or vfork: made again by a gadget of this library's
+ * text, which leaves for back in both the caller and the child. The child runs
  * without the net (its dispatch state is not inherited) and without the
  * clone hooks.
  */
@@ -185,6 +185,33 @@ static int remake_clone(greg_t *g, uintptr_t back)
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * A clone that makes a process on a copy of the caller's stack (no
+ * CLONE_VM, no new stack), as fork does: made here, like fork through
+ * intercept_dispatch, with the hook asked, the child armed and the clone
+ * hooks called in both.
+ */
+static int is_fork_like(long nr, const long args[6])
+{
+	return nr == SYS_clone && !((unsigned long)args[0] & CLONE_VM_FLAG) &&
+	       args[1] == 0;
+}
+
+static long net_fork(long nr, const long args[6])
+{
+	long result;
+
+	if (intercept_hook_point != NULL &&
+	    intercept_hook_point(nr, args[0], args[1], args[2], args[3],
+				 args[4], args[5], &result) == 0)
+		return result;
+	result = intercept_syscall_raw(nr, args[0], args[1], args[2], args[3],
+				       args[4], args[5]);
+	intercept_net_after_clone(nr, (unsigned long)args[0], result);
+	intercept_clone_hooks(nr, args, result);
+	return result;
 }
 
 /* A system call the kernel stopped at: as the hook and the kernel say. */
@@ -214,6 +241,10 @@ static void net_caught(ucontext_t *uc)
 	if (nr == SYS_rt_sigreturn) {
 		/* the frame at the stack pointer, from our own syscall */
 		g[REG_RIP] = (greg_t)intercept_net_sigreturn;
+		return;
+	}
+	if (is_fork_like(nr, regs.args)) {
+		g[REG_RAX] = net_fork(nr, regs.args);
 		return;
 	}
 	if (nr == SYS_clone || nr == 435 /* clone3 */ || nr == SYS_vfork) {

@@ -243,6 +243,22 @@ static void check_children(const char *self)
 	}
 	CHECK_EQ(wait_status(pid), 0, "the fork child's status");
 
+	/* a fork by a clone of run-time code: the child has the net too */
+	{
+		jit_fn jit_clone = jit(SYS_clone);
+		long clones = atomic_load(&hook_count.clone_parent);
+
+		pid = (pid_t)jit_clone(SIGCHLD, 0, 0, 0);
+		if (pid == 0) {
+			check_one_jit_call(1, "a stub call in a stub's child");
+			_exit(0);
+		}
+		CHECK(pid > 0, "clone by a stub: %ld", (long)pid);
+		CHECK_EQ(wait_status(pid), 0, "the stub clone child's status");
+		CHECK_EQ(atomic_load(&hook_count.clone_parent) - clones, 1,
+			 "clone_parent hook calls for the stub's clone");
+	}
+
 	/* the new image arms the net again (the library is linked) */
 	pid = fork();
 	CHECK(pid >= 0, "fork");
