@@ -306,9 +306,10 @@ int intercept_patch_after_net(uintptr_t addr, uintptr_t *resume)
 	for (int i = 0; i < net_nobjects; i++)
 		if (net_objects[i] == s.info.dlpi_addr)
 			return 0;
-	net_objects[net_nobjects++] = s.info.dlpi_addr;
+	/* with threads, the next site of the object caught asks again */
 	if (thread_count() > 1)
 		return 0;
+	net_objects[net_nobjects++] = s.info.dlpi_addr;
 	name = object_name(&s.info);
 	if (name == NULL)
 		return 0;
