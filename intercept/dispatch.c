@@ -11,6 +11,7 @@
 #include "intercept.h"
 #include "late_load.h"
 #include "log.h"
+#include "net.h"
 
 #ifndef SYS_clone3
 #define SYS_clone3 435
@@ -117,7 +118,7 @@ static void clone3_release(struct clone3_copy *c, long result)
 		__atomic_fetch_sub(&c->users, 1, __ATOMIC_RELEASE);
 }
 
-static void call_clone_hooks(long nr, const long args[6], long result)
+void intercept_clone_hooks(long nr, const long args[6], long result)
 {
 	unsigned long flags = 0;
 	void *stack = NULL;
@@ -162,6 +163,18 @@ static void call_clone_hooks(long nr, const long args[6], long result)
 	}
 }
 
+/* CLONE_VM of a clone, clone3 (its stashed arguments) or vfork. */
+static unsigned long clone_vm_of(long nr, const long args[6])
+{
+	if (nr == SYS_vfork)
+		return CLONE_VM_FLAG;
+	if (nr == SYS_clone)
+		return (unsigned long)args[0] & CLONE_VM_FLAG;
+	if (nr == SYS_clone3 && args[0] != 0)
+		return *(const unsigned long *)args[0] & CLONE_VM_FLAG;
+	return 0;
+}
+
 static int is_clone_like(long nr)
 {
 	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_vfork ||
@@ -193,8 +206,10 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 		      late_load_watched(nr);
 
 	if (nr == SYS_rt_sigreturn)
-		return (struct intercept_action){(long)regs->site->raw_clone,
-						 1};
+		return (struct intercept_action){
+		    intercept_net_on ? (long)intercept_net_sigreturn
+				     : (long)regs->site->raw_clone,
+		    1};
 	if (loading)
 		late_load_before(nr, args);
 	/* the classic log has a line before each call, the hook's too */
@@ -215,23 +230,32 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	if (raw != NULL) {
 		if (nr == SYS_clone3)
 			clone3_stash(regs);
+		/* the stub's syscall is outside this library's text */
+		if (intercept_net_on)
+			intercept_net_allow();
 		return (struct intercept_action){(long)raw, 1};
 	}
 	/* nothing to do after the call: entry.S makes it (fewer returns) */
 	if (intercept_log_fd < 0 && nr != SYS_fork && !loading &&
-	    intercept_hook_point_post == NULL)
+	    intercept_hook_point_post == NULL &&
+	    !(intercept_net_on && intercept_net_filtered(nr)))
 		return (struct intercept_action){0, 2};
 
 	if (intercept_log_fd >= 0)
 		log_around_before(regs->site, nr, args);
-	result = raw_syscall6(nr, args[0], args[1], args[2], args[3], args[4],
-			      args[5]);
+	if (intercept_net_on && intercept_net_filtered(nr))
+		result = intercept_net_syscall(nr, args);
+	else
+		result = raw_syscall6(nr, args[0], args[1], args[2], args[3],
+				      args[4], args[5]);
 	if (intercept_log_fd >= 0) {
 		intercept_log_after(nr, args);
 		intercept_log_syscall(regs->site, nr, args, result, 0);
 	}
+	if (nr == SYS_fork && result == 0 && intercept_net_on)
+		intercept_net_after_clone(nr, 0, result);
 	if (nr == SYS_fork)
-		call_clone_hooks(nr, args, result);
+		intercept_clone_hooks(nr, args, result);
 	if (loading)
 		late_load_after(nr, args, result);
 	/* a fork child returns here too: the hook is the caller's */
@@ -250,12 +274,14 @@ void intercept_after_clone(struct intercept_regs *regs)
 
 	/* a copy: the stashed clone3 arguments are read after the unstash */
 	memcpy(args, regs->args, sizeof(args));
+	if (intercept_net_on)
+		intercept_net_after_clone(nr, clone_vm_of(nr, args), regs->rax);
 	if (nr == SYS_clone3)
 		copy = clone3_unstash(regs);
 	if (intercept_log_fd >= 0)
 		intercept_log_syscall(regs->site, nr, args, regs->rax, 0);
 	if (is_clone_like(nr))
-		call_clone_hooks(nr, args, regs->rax);
+		intercept_clone_hooks(nr, args, regs->rax);
 	if (copy != NULL)
 		clone3_release(copy, regs->rax);
 	if (intercept_hook_point_post != NULL && regs->rax != 0)

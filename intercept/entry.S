@@ -269,12 +269,20 @@
 
 /*
  * long syscall_no_intercept(long nr, ...): the arguments arrive in the C
- * convention and are moved to the kernel's.
+ * convention and are moved to the kernel's. While the net is on, the calls
+ * whose signal masks or SIGSYS action it keeps apart go to
+ * intercept_net_no_intercept (net.c) first, with the same arguments.
+ * intercept_syscall_raw is the call itself, for the library's own use.
  */
 	.globl	syscall_no_intercept
 	.type	syscall_no_intercept, @function
 syscall_no_intercept:
 	.cfi_startproc
+	cmpl	$0, intercept_net_on(%rip)
+	jne	intercept_net_no_intercept
+	.globl	intercept_syscall_raw
+	.hidden	intercept_syscall_raw
+intercept_syscall_raw:
 	movq	%rdi, %rax
 	movq	%rsi, %rdi
 	movq	%rdx, %rsi
@@ -286,5 +294,66 @@ syscall_no_intercept:
 	ret
 	.cfi_endproc
 	.size	syscall_no_intercept, .-syscall_no_intercept
+
+/*
+ * The net's own system call instructions (net.c). They lie in this
+ * library's text, the range Syscall User Dispatch always lets through.
+ *
+ * intercept_net_sigreturn: reached with %rax = 15 and %rsp at a signal
+ * frame, in place of an rt_sigreturn made outside that range.
+ */
+	.globl	intercept_net_sigreturn
+	.hidden	intercept_net_sigreturn
+	.type	intercept_net_sigreturn, @function
+intercept_net_sigreturn:
+	syscall
+	ud2
+	.size	intercept_net_sigreturn, .-intercept_net_sigreturn
+
+/*
+ * The sa_restorer the net gives the handlers a program installs: the bytes
+ * of glibc's __restore_rt (mov $15, %rax; syscall), which unwinders
+ * recognise as the return from a signal handler. No CFI: they find no FDE
+ * here and fall back to reading these bytes.
+ */
+	nop
+	.globl	intercept_net_restorer
+	.hidden	intercept_net_restorer
+	.type	intercept_net_restorer, @function
+intercept_net_restorer:
+	.byte	0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00
+	syscall
+	ud2
+	.size	intercept_net_restorer, .-intercept_net_restorer
+
+/*
+ * NET_GADGETS gadgets of 8 bytes, "syscall; jmp *intercept_net_return[i]":
+ * a clone, clone3 or vfork the net caught is made again by one of them,
+ * which both the caller and the new thread leave for the caught site's
+ * continuation, with no frame of ours on either stack.
+ */
+#define NET_GADGETS 32
+	.globl	intercept_net_gadgets
+	.hidden	intercept_net_gadgets
+	.type	intercept_net_gadgets, @function
+	.balign	8
+intercept_net_gadgets:
+	.set	gadget, 0
+	.rept	NET_GADGETS
+	syscall
+	jmp	*(intercept_net_return + 8 * gadget)(%rip)
+	.set	gadget, gadget + 1
+	.endr
+	.size	intercept_net_gadgets, .-intercept_net_gadgets
+
+	.bss
+	.globl	intercept_net_return
+	.hidden	intercept_net_return
+	.type	intercept_net_return, @object
+	.balign	8
+intercept_net_return:
+	.zero	8 * NET_GADGETS
+	.size	intercept_net_return, .-intercept_net_return
+	.text
 
 	.section .note.GNU-stack,"",@progbits

@@ -21,6 +21,7 @@
 #include "libsyscall_intercept_hook_point.h"
 #include "intercept.h"
 #include "log.h"
+#include "net.h"
 #include "patcher.h"
 #include "trampoline.h"
 
@@ -63,6 +64,8 @@ struct object_choice {
 	int found_libc;
 	unsigned patched, padding_jumps, left, objects;
 };
+
+static const void *intercept_init_addr(void);
 
 static const char *basename_of(const char *path)
 {
@@ -153,7 +156,9 @@ static void log_object(const struct patch_object *obj,
 	log_str(&l, "intercept: ");
 	log_str(&l, log_basename(obj->name));
 	log_str(&l, obj->how == SITE_PATCHED_AT_LOAD ? " patched at load: "
-						     : " patched at start: ");
+		    : obj->how == SITE_PATCHED_AFTER_NET
+			? " patched after the net: "
+			: " patched at start: ");
 	log_dec(&l, stats->patched + stats->padding_jumps);
 	log_str(&l, " syscalls (");
 	log_dec(&l, stats->padding_jumps);
@@ -231,6 +236,99 @@ int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
 	if (ret != 0 && ret != -ENOENT)
 		intercept_log_msg(name, ": could not be patched");
 	return ret == -ENOENT ? 0 : ret;
+}
+
+/* The objects patched after the net, by base: each is patched once. */
+#define NET_OBJECTS 64
+static uintptr_t net_objects[NET_OBJECTS];
+static int net_nobjects;
+
+struct net_search {
+	uintptr_t addr;
+	struct dl_phdr_info info; /* of the object holding addr */
+	int found;
+};
+
+static int find_net_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct net_search *s = data;
+
+	(void)size;
+	if (!holds(info, s->addr))
+		return 0;
+	s->info = *info;
+	s->found = 1;
+	return 1;
+}
+
+uintptr_t intercept_object_at(uintptr_t addr, char *name, size_t size)
+{
+	struct net_search s = {.addr = addr};
+	const char *n;
+
+	dl_iterate_phdr(find_net_object, &s);
+	n = s.found ? s.info.dlpi_name : "[anonymous]";
+	if (s.found && (n == NULL || n[0] == '\0'))
+		n = (const char *)getauxval(AT_EXECFN);
+	if (n == NULL)
+		n = program_invocation_name;
+	strncpy(name, n, size - 1);
+	name[size - 1] = '\0';
+	return s.found ? s.info.dlpi_addr : 0;
+}
+
+/*
+ * Only objects left unpatched by choice (INTERCEPT_ALL_OBJS): not this
+ * library, the vDSO or capstone, nor one patched already, and only while
+ * the process has one thread, as at start-up: no other thread can be
+ * running the code being rewritten.
+ */
+static int thread_count(void);
+
+int intercept_patch_after_net(uintptr_t addr, uintptr_t *resume)
+{
+	struct net_search s = {.addr = addr};
+	struct patch_object obj = {0};
+	struct patch_stats stats;
+	const char *name;
+	int ret;
+
+	if (!intercept_active || net_nobjects == NET_OBJECTS)
+		return 0;
+	dl_iterate_phdr(find_net_object, &s);
+	if (!s.found || should_patch(&late_choice, &s.info) ||
+	    holds(&s.info, late_choice.own_code) ||
+	    (late_choice.vdso_base != 0 &&
+	     holds(&s.info, late_choice.vdso_base)) ||
+	    (s.info.dlpi_name != NULL &&
+	     strstr(basename_of(s.info.dlpi_name), "libcapstone") != NULL))
+		return 0;
+	for (int i = 0; i < net_nobjects; i++)
+		if (net_objects[i] == s.info.dlpi_addr)
+			return 0;
+	/* with threads, the next site of the object caught asks again */
+	if (thread_count() > 1)
+		return 0;
+	net_objects[net_nobjects++] = s.info.dlpi_addr;
+	name = object_name(&s.info);
+	if (name == NULL)
+		return 0;
+	obj.name = name;
+	obj.base = s.info.dlpi_addr;
+	obj.phdr = s.info.dlpi_phdr;
+	obj.phnum = s.info.dlpi_phnum;
+	obj.vector_save = intercept_vector_save(late_choice.vectors, 0);
+	obj.cache_dir = late_choice.cache_dir;
+	obj.how = SITE_PATCHED_AFTER_NET;
+	obj.net_site = addr;
+	obj.net_resume = resume;
+	*resume = 0;
+	ret = patch_object(&obj, &stats);
+	if (ret == 0)
+		log_object(&obj, &stats);
+	else if (ret != -ENOENT)
+		intercept_log_msg(name, ": could not be patched");
+	return ret == 0 && *resume != 0;
 }
 
 struct holder_search {
@@ -360,6 +458,70 @@ static const char *cache_dir(void)
 }
 
 /*
+ * The net (net.c): INTERCEPT_EXHAUSTIVE=1 or 0; without it, what the object
+ * this archive is linked into chose by defining
+ * intercept_exhaustive_default (the preload shim of pmemfile does: on), and
+ * off in the plain library.
+ */
+extern const int intercept_exhaustive_default
+    __attribute__((weak, visibility("hidden")));
+
+static int net_wanted(void)
+{
+	const char *env = secure_getenv("INTERCEPT_EXHAUSTIVE");
+
+	if (env != NULL && strcmp(env, "1") == 0)
+		return 1;
+	if (env != NULL && strcmp(env, "0") == 0)
+		return 0;
+	return &intercept_exhaustive_default != NULL &&
+	       intercept_exhaustive_default != 0;
+}
+
+struct own_text {
+	uintptr_t addr, lo, hi;
+};
+
+static int find_own_text(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct own_text *t = data;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) &&
+		    t->addr >= lo && t->addr < lo + ph->p_memsz) {
+			t->lo = lo;
+			t->hi = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Arms the net, with the text segment of this code as its allowed range. */
+static void start_net(void)
+{
+	struct own_text t = {.addr = (uintptr_t)intercept_init_addr()};
+	int ret;
+
+	if (!dl_iterate_phdr(find_own_text, &t)) {
+		intercept_log_msg("intercept: net: own text not found, off",
+				  NULL);
+		return;
+	}
+	ret = intercept_net_start(t.lo, t.hi);
+	if (ret != 0)
+		intercept_log_msg("intercept: net: the kernel has no Syscall "
+				  "User Dispatch, off",
+				  NULL);
+	else
+		intercept_log_msg("intercept: net on", NULL);
+}
+
+/*
  * The environment is read with secure_getenv: in a set-user-ID program
  * (listed in /etc/ld.so.preload) none of it counts, so that no one can make
  * a privileged process write a log or read a cache of theirs.
@@ -420,4 +582,11 @@ static void __attribute__((constructor(101))) intercept_init(void)
 	late_choice = c;
 	intercept_active = 1;
 	log_summary(&c);
+	if (net_wanted())
+		start_net();
+}
+
+static const void *intercept_init_addr(void)
+{
+	return (const void *)intercept_init;
 }

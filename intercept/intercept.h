@@ -25,8 +25,10 @@ struct patch_site {
 
 /* How a site came to be patched, for the log. */
 enum site_how {
-	SITE_PATCHED_AT_START, /* in the constructor, before main */
-	SITE_PATCHED_AT_LOAD,  /* when the loader mapped its object later */
+	SITE_PATCHED_AT_START,	/* in the constructor, before main */
+	SITE_PATCHED_AT_LOAD,	/* when the loader mapped its object later */
+	SITE_CAUGHT_BY_NET,	/* not patched: its calls come through SIGSYS */
+	SITE_PATCHED_AFTER_NET, /* its object patched once the net caught it */
 };
 
 _Static_assert(offsetof(struct patch_site, return_to) == 40,
@@ -53,6 +55,9 @@ struct intercept_action {
 
 struct intercept_action intercept_dispatch(struct intercept_regs *regs);
 void intercept_after_clone(struct intercept_regs *regs);
+
+/* The clone hooks of a clone, clone3, fork or vfork, with its result. */
+void intercept_clone_hooks(long nr, const long args[6], long result);
 
 /* entry.S: the vector registers saved around the hook differ */
 void intercept_entry_xmm(void);
@@ -96,6 +101,21 @@ extern const char *intercept_loader_name;
 struct trampoline_area;
 int intercept_patch_loaded(const char *name, uintptr_t base, const void *phdr,
 			   int phnum, struct trampoline_area *area);
+
+/*
+ * Patches the object holding the syscall instruction at addr, which the net
+ * caught (net.c), if it is an object that was left unpatched by choice and
+ * the process has one thread: 1 when it was patched, *resume then the code
+ * of its trampoline that makes the call (with the registers of the site);
+ * 0 when it is not to be patched.
+ */
+int intercept_patch_after_net(uintptr_t addr, uintptr_t *resume);
+
+/*
+ * The object holding addr: its name (copied into name, "[anonymous]" for
+ * code of no object) and its base, 0 when there is none.
+ */
+uintptr_t intercept_object_at(uintptr_t addr, char *name, size_t size);
 
 /* The syscall instruction of syscall_no_intercept, never patched. */
 long syscall_no_intercept(long nr, ...);

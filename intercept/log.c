@@ -273,5 +273,9 @@ void intercept_log_syscall(const struct patch_site *site, long nr,
 		log_str(&l, " (answered by the hook)");
 	if (site->how == SITE_PATCHED_AT_LOAD)
 		log_str(&l, " (site patched at load)");
+	else if (site->how == SITE_CAUGHT_BY_NET)
+		log_str(&l, " (caught by the net)");
+	else if (site->how == SITE_PATCHED_AFTER_NET)
+		log_str(&l, " (site patched after the net)");
 	log_write(&l);
 }

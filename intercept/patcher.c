@@ -469,6 +469,9 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 			pt->stats->padding_jumps++;
 		else
 			pt->stats->patched++;
+		if (pt->obj->net_site != 0 &&
+		    p->syscall_addr == pt->obj->net_site)
+			*pt->obj->net_resume = p->call_at;
 	}
 	return trampoline_area_seal(a);
 }
@@ -521,7 +524,9 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	plan_cache_init(&cache, obj->cache_dir, obj->base, obj->phdr,
 			obj->phnum, pt.segs, pt.nsegs);
 	disasm_open(&pt.dis);
-	pt.dis.no_load = obj->how == SITE_PATCHED_AT_LOAD;
+	/* no dlopen from the loader's calls, nor from a signal handler */
+	pt.dis.no_load = obj->how == SITE_PATCHED_AT_LOAD ||
+			 obj->how == SITE_PATCHED_AFTER_NET;
 	ret = plan_or_load(&pt, &cache);
 	for (size_t i = 0; ret == 0 && i < pt.nleft; i++)
 		log_site(&pt, pt.left[i].addr, left_reasons[pt.left[i].why]);

@@ -21,6 +21,12 @@ struct patch_object {
 	int how;	       /* enum site_how, given to each site */
 	/* where the trampolines are handed over, or NULL: kept for good */
 	struct trampoline_area *area_out;
+	/*
+	 * A syscall instruction the caller is stopped at (the net's), or 0:
+	 * *net_resume is then where its trampoline makes the call.
+	 */
+	uintptr_t net_site;
+	uintptr_t *net_resume;
 };
 
 struct patch_stats {

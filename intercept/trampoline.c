@@ -392,6 +392,7 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	r = emit_moved(&e, p, 0, k);
 	if (r != 0)
 		return r;
+	p->call_at = (uintptr_t)e.p;
 	emit_call(&e, site, &a->entry_slot[0], 1);
 	post = e.p;
 	r = emit_moved(&e, p, k + 1, p->count);

@@ -22,6 +22,7 @@ struct site_plan {
 	int count;
 	struct insn insns[WINDOW_MAX_INSNS];
 	uintptr_t trampoline; /* set by trampoline_emit */
+	uintptr_t call_at;    /* where its call starts, set with it */
 };
 
 struct trampoline_area {

@@ -32,6 +32,14 @@ __thread int preload_routed __attribute__((tls_model("initial-exec")));
 pid_t preload_pid;
 bool preload_exit_on_not_supported;
 
+/*
+ * The interceptor's safety net is on by default here: a system call of code
+ * written at run time, or of an object left unpatched, on a mount path must
+ * reach the mount too (INTERCEPT_EXHAUSTIVE=0 turns it off).
+ */
+const int intercept_exhaustive_default __attribute__((visibility("hidden"))) =
+    1;
+
 long preload_not_supported(const char *what)
 {
 	preload_routed = 1;

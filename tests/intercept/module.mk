@@ -18,7 +18,7 @@ TI_HOOKED := hook_results hook_post threads fork clone_stack vfork spawn exit_gr
 	clone_hook_args cancel sigaltstack siglongjmp dlopen_all_objs backtrace \
 	dlopen_late \
 	mixed_threads \
-	signals
+	signals net_jit
 $(foreach t,$(TI_HOOKED),$(eval $(call ti_program,$(t),$(TIB)/hook_count.o,-lpthread)))
 
 # Loaded by dlopen_late with dlopen only: not linked. liblate_top.so needs
@@ -84,7 +84,7 @@ TI_TESTS := hook_results hook_post regs_preserve threads fork clone_stack vfork 
 	archive tricky_sites logger_programs siglongjmp dlopen_all_objs \
 	backtrace vector_regs cancel log_threads clone_raw clone_hook_args \
 	log_exit_group log_fd mixed_threads clone_hooks_old \
-	clone_hooks_old_cxx log_classic dlopen_late
+	clone_hooks_old_cxx log_classic dlopen_late net_jit net_log net_sites
 TESTS += $(addprefix $(TI)/,$(TI_TESTS))
 
 -include $(TI)/core.mk

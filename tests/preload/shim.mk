@@ -59,6 +59,12 @@ $(B)/tests/preload/liblate_origin.so: $(B)/tests/intercept/late_top.o \
 	$(CC) $(LDFLAGS) -shared -o $@ $< $(B)/tests/intercept/liblate_asm.so \
 		-Wl,-soname,$(@F) -Wl,-rpath,'$$ORIGIN'
 
+# jit_files: files read and written by run-time code, for shim_jit.
+TEST_PROGRAMS += $(B)/tests/preload/jit_files
+$(B)/tests/preload/jit_files: $(B)/tests/preload/jit_files.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/jit_files.c
+
 SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_at shim_cross shim_links shim_procfd shim_poll shim_mmap \
 	shim_fork shim_touchfork shim_notsup shim_threads shim_signal \
@@ -66,7 +72,8 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
 	shim_longpath shim_secure shim_nocaps shim_poolfail \
-	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_closerange
+	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_closerange \
+	shim_jit
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
 
 # closerange: a program closing every descriptor it did not open, for
