@@ -83,6 +83,15 @@ while [ $round -lt $ROUNDS ]; do
 	killed="$killed$victim "
 	kill -KILL "$victim" 2>/dev/null
 done
+# A call the dead holder had taken fails with EIO: touch must not send
+# its call to a victim that is still dying.
+i=0
+while [ -r "/proc/$victim/stat" ] &&
+	[ "$(cut -d' ' -f3 "/proc/$victim/stat" 2>/dev/null)" != Z ] &&
+	[ $i -lt 200 ]; do
+	sleep 0.01
+	i=$((i + 1))
+done
 pf touch "$MNT/stop" || prog_fail "cannot make $MNT/stop after the kills"
 for s in 1 2 3; do
 	eval "p=\$pid_$s"
