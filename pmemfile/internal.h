@@ -250,6 +250,10 @@ int pool_file_check(const char *path);
 /* Bytes of the pool that files can fill, at best (an estimate). */
 uint64_t pool_usable_bytes(PMEMfilepool *pfp);
 
+/* Forgets the maps of pfp's files made by pmemfile_mmap: their pages are
+ * no longer pinned (mmap.c). */
+void mmap_pool_closed(PMEMfilepool *pfp);
+
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)
 {

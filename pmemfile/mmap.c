@@ -1,47 +1,470 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * mmap.c -- the mapping calls of the API (libpmemfile-posix-stubs.h): not
- * implemented, they fail with ENOTSUP as the discontinued library's did. A
- * program maps a pool file's pages through libpmemfile.so, or with
- * pmemfile_pin_pages.
+ * mmap.c -- the mapping calls of the API (declared in
+ * libpmemfile-posix-stubs.h, where the discontinued library had them as
+ * stubs).
+ *
+ * A shared map shows the pool file's own pages of the file: they are
+ * pinned (pmemfile_pin_pages) so that they stay where they are while
+ * mapped, and mapped from the pool file (pagemap.c, shared with the shim).
+ * Stores through the map are the file's bytes as read and write see them.
+ * Pages past the end of the file when mapped raise SIGBUS. A private map
+ * is a copy of the file's bytes in anonymous memory.
+ *
+ * The shared maps are tracked by address range: pmemfile_munmap, a
+ * pmemfile_mmap with MAP_FIXED and pmemfile_mremap's target end them,
+ * partly or wholly, and a pin goes when the last page of its map is gone.
+ * An munmap(2) behind the library's back leaves the pages pinned until the
+ * pool is closed.
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include "internal.h"
+#include "pagemap.h"
+
+#define PG PAGEMAP_PAGE
+
+/* One shared map as made: its pin and its own handle of the file. */
+struct mapping {
+	PMEMfilepool *pfp;
+	PMEMfilepin *pin;
+	PMEMfile *file;
+	pid_t pid;   /* the process that pinned (a fork child has a copy) */
+	long ranges; /* live map_range entries of it */
+	uintptr_t base;
+	pmemfile_off_t off; /* file offset at base */
+	int prot, piece;    /* the pieces' protection and flags */
+	bool writable;
+};
+
+struct map_range {
+	uintptr_t start, end;
+	struct mapping *m;
+	struct map_range *next;
+};
+
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct map_range *maps;
+
+/* Under maps_lock: one range fewer for m; the last one unpins it. */
+static void mapping_drop(struct mapping *m)
+{
+	if (--m->ranges > 0)
+		return;
+	/* a fork child's copy: the pin and the handle are its parent's */
+	if (m->pid == pf_pid()) {
+		pmemfile_unpin_pages(m->pfp, m->pin);
+		pmemfile_close(m->pfp, m->file);
+	}
+	free(m);
+}
+
+/* Under maps_lock: [start, end) is no longer mapped by the library. */
+static void maps_forget(uintptr_t start, uintptr_t end)
+{
+	for (struct map_range **pr = &maps; *pr != NULL;) {
+		struct map_range *r = *pr;
+		if (r->end <= start || r->start >= end) {
+			pr = &r->next;
+			continue;
+		}
+		if (r->start < start && r->end > end) {
+			/* a hole in the middle: two ranges of one map */
+			struct map_range *tail = malloc(sizeof(*tail));
+			if (tail != NULL) {
+				*tail = *r;
+				tail->start = end;
+				r->next = tail;
+				r->m->ranges++;
+			}
+			r->end = start;
+			pr = &r->next;
+		} else if (r->start < start) {
+			r->end = start;
+			pr = &r->next;
+		} else if (r->end > end) {
+			r->start = end;
+			pr = &r->next;
+		} else {
+			*pr = r->next;
+			mapping_drop(r->m);
+			free(r);
+		}
+	}
+}
+
+/* Under maps_lock: the range of a tracked map holding [start, end). */
+static struct map_range *maps_find(uintptr_t start, uintptr_t end)
+{
+	for (struct map_range *r = maps; r != NULL; r = r->next)
+		if (r->start <= start && end <= r->end && r->start < end)
+			return r;
+	return NULL;
+}
+
+static bool maps_overlap(uintptr_t start, uintptr_t end)
+{
+	for (struct map_range *r = maps; r != NULL; r = r->next)
+		if (r->start < end && r->end > start)
+			return true;
+	return false;
+}
+
+/* Under maps_lock: tracks [start, end) as m's only range. */
+static int maps_track(uintptr_t start, uintptr_t end, struct mapping *m)
+{
+	struct map_range *r = malloc(sizeof(*r));
+	if (r == NULL)
+		return -ENOMEM;
+	r->start = start;
+	r->end = end;
+	r->m = m;
+	r->next = maps;
+	maps = r;
+	m->ranges = 1;
+	return 0;
+}
+
+void mmap_pool_closed(PMEMfilepool *pfp)
+{
+	pthread_mutex_lock(&maps_lock);
+	for (struct map_range **pr = &maps; *pr != NULL;) {
+		struct map_range *r = *pr;
+		if (r->m->pfp != pfp) {
+			pr = &r->next;
+			continue;
+		}
+		*pr = r->next;
+		mapping_drop(r->m);
+		free(r);
+	}
+	pthread_mutex_unlock(&maps_lock);
+}
+
+static size_t page_up(size_t len)
+{
+	return len > SIZE_MAX - (PG - 1) ? 0 : (len + PG - 1) & ~(PG - 1);
+}
+
+/* The access mode of file, or -errno. */
+static int file_mode(PMEMfilepool *pfp, PMEMfile *file, mode_t *type)
+{
+	int fl = pmemfile_fcntl(pfp, file, PMEMFILE_F_GETFL);
+	pmemfile_stat_t st;
+	if (fl < 0 || pmemfile_fstat(pfp, file, &st) < 0)
+		return -errno;
+	*type = st.st_mode & S_IFMT;
+	return fl;
+}
+
+static long mmap_private(PMEMfilepool *pfp, uintptr_t addr, size_t len,
+			 int prot, int flags, PMEMfile *file,
+			 pmemfile_off_t off)
+{
+	void *p =
+	    mmap((void *)addr, len, PROT_READ | PROT_WRITE,
+		 (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (size_t done = 0; done < len;) {
+		pmemfile_ssize_t n = pmemfile_pread(
+		    pfp, file, (char *)p + done, len - done, off + (long)done);
+		if (n < 0) {
+			long err = -errno;
+			munmap(p, len);
+			return err;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (prot != (PROT_READ | PROT_WRITE))
+		mprotect(p, len, prot);
+	return (long)p;
+}
+
+/* The flags of the caller's shared map that the pieces keep. */
+#define MAP_KEPT (MAP_POPULATE | MAP_NONBLOCK | MAP_LOCKED | MAP_NORESERVE)
+
+/*
+ * Under maps_lock: pins npages pages of m's file from off and maps those
+ * from the skip-th on at addr (fixed as for pmemfile_pagemap_map); returns the
+ * address, or -errno. m holds the pin, and is not tracked yet
+ * (mapping_track).
+ */
+static long mapping_make(struct mapping *m, uintptr_t addr, int fixed,
+			 pmemfile_off_t off, size_t npages, size_t skip)
+{
+	uint64_t *offs = malloc(npages * sizeof(*offs));
+	if (offs == NULL)
+		return -ENOMEM;
+	m->pin = pmemfile_pin_pages(m->pfp, m->file, off, npages * PG, offs);
+	if (m->pin == NULL) {
+		free(offs);
+		/* no storage for a hole: the kernel's answer is ENOMEM */
+		return errno == ENOSPC ? -ENOMEM : -errno;
+	}
+	long ret =
+	    pmemfile_pagemap_map(m->pfp->path, m->writable, addr, fixed,
+				 offs + skip, npages - skip, m->prot, m->piece);
+	free(offs);
+	/* a fixed map replaced what was there, maybe another of ours */
+	if ((fixed & MAP_FIXED) && ret != -EINVAL)
+		maps_forget(addr, addr + (npages - skip) * PG);
+	if (ret < 0)
+		pmemfile_unpin_pages(m->pfp, m->pin);
+	return ret;
+}
+
+/* Under maps_lock: m maps [base, base + len), file offset off at base. */
+static int mapping_track(struct mapping *m, uintptr_t base, size_t len,
+			 pmemfile_off_t off)
+{
+	m->base = base;
+	m->off = off;
+	int r = maps_track(base, base + len, m);
+	if (r) {
+		munmap((void *)base, len);
+		pmemfile_unpin_pages(m->pfp, m->pin);
+	}
+	return r;
+}
+
+static struct mapping *mapping_new(PMEMfilepool *pfp, PMEMfile *file, int prot,
+				   int piece, bool writable)
+{
+	struct mapping *m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	m->pfp = pfp;
+	m->pid = pf_pid();
+	m->prot = prot;
+	m->piece = piece;
+	m->writable = writable;
+	m->file = pmemfile_dup(pfp, file);
+	if (m->file == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void mapping_free(struct mapping *m)
+{
+	int e = errno;
+	pmemfile_close(m->pfp, m->file);
+	free(m);
+	errno = e;
+}
+
+static int shared_piece(int flags)
+{
+	return (flags & MAP_TYPE) == MAP_SHARED_VALIDATE
+		   ? MAP_SHARED_VALIDATE | (flags & (MAP_KEPT | MAP_SYNC))
+		   : MAP_SHARED | (flags & MAP_KEPT);
+}
+
+static long mmap_file(PMEMfilepool *pfp, uintptr_t addr, size_t len, int prot,
+		      int flags, PMEMfile *file, pmemfile_off_t off)
+{
+	int type = flags & MAP_TYPE;
+	if (type != MAP_PRIVATE && type != MAP_SHARED &&
+	    type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (len == 0 || (off & (long)(PG - 1)))
+		return -EINVAL;
+	size_t plen = page_up(len);
+	if (plen == 0)
+		return -ENOMEM;
+	if (off < 0 || (uint64_t)off + plen < (uint64_t)off)
+		return -EOVERFLOW;
+	if (file == NULL)
+		return -EBADF;
+	mode_t ftype = 0;
+	int fl = file_mode(pfp, file, &ftype);
+	if (fl < 0)
+		return fl;
+	if (fl & O_PATH)
+		return -EBADF;
+	int acc = fl & O_ACCMODE;
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && acc != O_RDWR)
+		return -EACCES;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (ftype != S_IFREG)
+		return -ENODEV;
+	if (type == MAP_PRIVATE)
+		return mmap_private(pfp, addr, plen, prot, flags, file, off);
+	struct mapping *m =
+	    mapping_new(pfp, file, prot, shared_piece(flags), acc == O_RDWR);
+	if (m == NULL)
+		return -errno;
+	pthread_mutex_lock(&maps_lock);
+	long ret =
+	    mapping_make(m, addr, flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
+			 off, plen / PG, 0);
+	if (ret >= 0) {
+		int r = mapping_track(m, (uintptr_t)ret, plen, off);
+		if (r)
+			ret = r;
+	}
+	pthread_mutex_unlock(&maps_lock);
+	if (ret < 0)
+		mapping_free(m);
+	return ret;
+}
 
 void *pmemfile_mmap(PMEMfilepool *pfp, void *addr, size_t len, int prot,
 		    int flags, PMEMfile *file, pmemfile_off_t off)
 {
-	(void)pfp, (void)addr, (void)len, (void)prot, (void)flags, (void)file;
-	(void)off;
-	errno = ENOTSUP;
-	return PMEMFILE_MAP_FAILED;
+	long r;
+	if (pfp == NULL)
+		r = -EFAULT;
+	else if (flags & MAP_ANONYMOUS)
+		return mmap(addr, len, prot, flags, -1, off);
+	else
+		r = mmap_file(pfp, (uintptr_t)addr, len, prot, flags, file,
+			      off);
+	if (r < 0) {
+		errno = (int)-r;
+		return PMEMFILE_MAP_FAILED;
+	}
+	return (void *)r;
 }
 
 int pmemfile_munmap(PMEMfilepool *pfp, void *addr, size_t len)
 {
-	(void)pfp, (void)addr, (void)len;
-	errno = ENOTSUP;
-	return -1;
+	if (pfp == NULL)
+		return (int)pf_ret(-EFAULT);
+	uintptr_t a = (uintptr_t)addr;
+	size_t plen = page_up(len);
+	if ((a & (PG - 1)) || len == 0 || plen == 0)
+		return (int)pf_ret(-EINVAL);
+	pthread_mutex_lock(&maps_lock);
+	int ret = munmap(addr, len);
+	if (ret == 0)
+		maps_forget(a, a + plen);
+	pthread_mutex_unlock(&maps_lock);
+	return ret;
+}
+
+/*
+ * mremap of a shared map: the new range is pinned and mapped as a new map,
+ * in place or elsewhere; the pages of the old range stay pinned by the old
+ * map until it is forgotten, so those mapped already stay right. Under
+ * maps_lock.
+ */
+static long mremap_shared(struct mapping *om, uintptr_t old, size_t old_len,
+			  size_t new_len, int flags, uintptr_t new_addr)
+{
+	if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
+		if (new_len < old_len &&
+		    munmap((void *)(old + new_len), old_len - new_len))
+			return -errno;
+		maps_forget(old + new_len, old + old_len);
+		return (long)old;
+	}
+	if ((flags & MREMAP_FIXED) && new_addr < old + old_len &&
+	    old < new_addr + new_len)
+		return -EINVAL;
+	struct mapping *m =
+	    mapping_new(om->pfp, om->file, om->prot, om->piece, om->writable);
+	if (m == NULL)
+		return -errno;
+	pmemfile_off_t foff = om->off + (pmemfile_off_t)(old - om->base);
+	long ret;
+	if (flags & MREMAP_FIXED) {
+		ret =
+		    mapping_make(m, new_addr, MAP_FIXED, foff, new_len / PG, 0);
+	} else {
+		/* in place: the part past the old range must be free */
+		ret = mapping_make(m, old + old_len, MAP_FIXED_NOREPLACE, foff,
+				   new_len / PG, old_len / PG);
+		if (ret >= 0) {
+			/* the old part keeps its pages: m maps it too */
+			maps_forget(old, old + old_len);
+			ret = (long)old;
+		} else if (ret == -EEXIST && (flags & MREMAP_MAYMOVE)) {
+			ret = mapping_make(m, 0, 0, foff, new_len / PG, 0);
+		} else if (ret == -EEXIST) {
+			ret = -ENOMEM;
+		}
+	}
+	if (ret >= 0) {
+		int r = mapping_track(m, (uintptr_t)ret, new_len, foff);
+		if (r)
+			ret = r;
+	}
+	if (ret < 0) {
+		mapping_free(m);
+		return ret;
+	}
+	if ((uintptr_t)ret != old && old_len != 0) {
+		munmap((void *)old, old_len);
+		maps_forget(old, old + old_len);
+	}
+	return ret;
 }
 
 void *pmemfile_mremap(PMEMfilepool *pfp, void *old_addr, size_t old_size,
 		      size_t new_size, int flags, void *new_addr)
 {
-	(void)pfp, (void)old_addr, (void)old_size, (void)new_size, (void)flags;
-	(void)new_addr;
-	errno = ENOTSUP;
-	return PMEMFILE_MAP_FAILED;
+	uintptr_t old = (uintptr_t)old_addr;
+	size_t old_len = page_up(old_size), new_len = page_up(new_size);
+	long r;
+	if (pfp == NULL) {
+		r = -EFAULT;
+	} else if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+		   ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) ||
+		   (old & (PG - 1)) || new_size == 0 || new_len == 0 ||
+		   ((flags & MREMAP_FIXED) &&
+		    ((uintptr_t)new_addr & (PG - 1)))) {
+		r = -EINVAL;
+	} else {
+		pthread_mutex_lock(&maps_lock);
+		struct map_range *mr =
+		    maps_find(old, old + (old_len ? old_len : 1));
+		if (mr != NULL) {
+			r = mremap_shared(mr->m, old, old_len, new_len, flags,
+					  (uintptr_t)new_addr);
+		} else if (maps_overlap(old, old + old_len)) {
+			/* parts of several maps, as the kernel says */
+			r = -EFAULT;
+		} else {
+			void *p = mremap(old_addr, old_size, new_size, flags,
+					 new_addr);
+			r = p == MAP_FAILED ? -errno : (long)p;
+			if (p != MAP_FAILED && (flags & MREMAP_FIXED))
+				maps_forget((uintptr_t)p,
+					    (uintptr_t)p + new_len);
+		}
+		pthread_mutex_unlock(&maps_lock);
+	}
+	if (r < 0) {
+		errno = (int)-r;
+		return PMEMFILE_MAP_FAILED;
+	}
+	return (void *)r;
 }
 
 int pmemfile_msync(PMEMfilepool *pfp, void *addr, size_t len, int flags)
 {
-	(void)pfp, (void)addr, (void)len, (void)flags;
-	errno = ENOTSUP;
-	return -1;
+	if (pfp == NULL)
+		return (int)pf_ret(-EFAULT);
+	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) ||
+	    ((uintptr_t)addr & (PG - 1)))
+		return (int)pf_ret(-EINVAL);
+	return msync(addr, len, flags);
 }
 
 int pmemfile_mprotect(PMEMfilepool *pfp, void *addr, size_t len, int prot)
 {
-	(void)pfp, (void)addr, (void)len, (void)prot;
-	errno = ENOTSUP;
-	return -1;
+	if (pfp == NULL)
+		return (int)pf_ret(-EFAULT);
+	return mprotect(addr, len, prot);
 }

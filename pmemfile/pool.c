@@ -579,6 +579,7 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 		return;
 	if (pf_vfork_pid)
 		return; /* a vfork child's memory is its parent's */
+	mmap_pool_closed(pfp);
 	if (pf_remote(pfp)) {
 		remote_leave(pfp);
 	} else {

@@ -5,11 +5,12 @@
  * A shared map shows the pool file's own pages of the file, mapped in
  * place: the library pins them (pmemfile_pin_pages) so that they stay
  * where they are while mapped, and the shim maps each run of them from
- * the pool file. Stores through the map are the file's bytes, as read and
- * write see them, and msync makes them persistent as for any file map.
- * Pages past the end of the file map an empty memfd, so that touching them
- * raises SIGBUS as the kernel's map would. A private map is a copy of the
- * file's bytes in anonymous memory.
+ * the pool file (pmemfile_pagemap_map, which pmemfile_mmap uses too).
+ * Stores through the map are the file's bytes, as read and write see
+ * them, and msync makes them persistent as for any file map. Pages past
+ * the end of the file map an empty memfd, so that touching them raises
+ * SIGBUS as the kernel's map would. A private map is a copy of the file's
+ * bytes in anonymous memory.
  *
  * The shim tracks the address ranges of shared maps: munmap, an mmap with
  * MAP_FIXED and mremap's target end them, partly or wholly; the pin goes
@@ -32,8 +33,9 @@
 #include "preload.h"
 #include "path.h"
 #include "sys.h"
+#include "../../pmemfile/pagemap.h"
 
-#define PG 4096ul
+#define PG PAGEMAP_PAGE
 
 static inline size_t page_up(long len)
 {
@@ -160,83 +162,20 @@ static bool map_tracked(uintptr_t start, uintptr_t end)
 	return found;
 }
 
-/*
- * Maps page runs of [addr, addr + npages pages) over the reserved range:
- * each run of consecutive pool offsets from the pool file, each run of
- * pages past the end of the file from eof_fd.
- */
-static long map_runs(uintptr_t addr, const uint64_t *offs, size_t npages,
-		     int prot, int flags, int pool_fd, int eof_fd)
-{
-	for (size_t i = 0; i < npages;) {
-		size_t n = 1;
-		if (offs[i] != 0)
-			while (i + n < npages &&
-			       offs[i + n] == offs[i] + n * PG)
-				n++;
-		else
-			while (i + n < npages && offs[i + n] == 0)
-				n++;
-		long r = syscall_no_intercept(
-		    SYS_mmap, addr + i * PG, n * PG, prot, flags | MAP_FIXED,
-		    offs[i] ? pool_fd : eof_fd, offs[i] ? (long)offs[i] : 0L);
-		if (syscall_error_code(r))
-			return r;
-		i += n;
-	}
-	return 0;
-}
-
 /* The flags of the caller's shared map that the pieces keep. */
 #define MAP_KEPT (MAP_POPULATE | MAP_NONBLOCK | MAP_LOCKED | MAP_NORESERVE)
-
-/* The pool file and the empty memfd, opened for a mapping of p's pages. */
-static long map_open_files(const struct map_pin *p, long *eof_fd)
-{
-	long pool_fd =
-	    syscall_no_intercept(SYS_open, p->mnt->pool_path,
-				 (p->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (pool_fd < 0)
-		return pool_fd;
-	*eof_fd =
-	    syscall_no_intercept(SYS_memfd_create, "pmemfile-eof", MFD_CLOEXEC);
-	if (*eof_fd < 0) {
-		syscall_no_intercept(SYS_close, pool_fd);
-		return *eof_fd;
-	}
-	return pool_fd;
-}
-
-static void map_close_files(long pool_fd, long eof_fd)
-{
-	syscall_no_intercept(SYS_close, pool_fd);
-	syscall_no_intercept(SYS_close, eof_fd);
-}
 
 /* Maps p's pinned pages offs over a new range; returns its address. */
 static long map_pages(const long a[6], const struct map_pin *p,
 		      const uint64_t *offs, size_t len)
 {
 	int fixed = (int)a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE);
-	long eof_fd;
-	long pool_fd = map_open_files(p, &eof_fd);
-	if (pool_fd < 0)
-		return pool_fd;
-	long addr =
-	    syscall_no_intercept(SYS_mmap, a[0], len, PROT_NONE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | fixed, -1, 0);
+	long addr = pmemfile_pagemap_map(p->mnt->pool_path, p->writable,
+					 (uintptr_t)a[0], fixed, offs, len / PG,
+					 p->prot, p->piece);
 	/* a fixed map replaced what was there, maybe another pool map */
 	if (!syscall_error_code(addr) && ((int)a[3] & MAP_FIXED))
 		map_forget((uintptr_t)addr, (uintptr_t)addr + len);
-	if (!syscall_error_code(addr)) {
-		long r = map_runs((uintptr_t)addr, offs, len / PG, p->prot,
-				  p->piece, (int)pool_fd, (int)eof_fd);
-		if (r) {
-			syscall_no_intercept(SYS_munmap, addr, len);
-			addr = r;
-		}
-	}
-	map_close_files(pool_fd, eof_fd);
 	return addr;
 }
 
@@ -315,17 +254,12 @@ static void map_grow(PMEMfilepool *pfp, struct map_pin *p, size_t upto)
 {
 	uint64_t *offs = malloc(p->npages * sizeof(*offs));
 	PMEMfilepin *pin = NULL;
-	long eof_fd, pool_fd = -1;
 
 	if (offs != NULL)
 		pin = pmemfile_pin_pages(pfp, p->file, (long)p->off,
 					 p->npages * PG, offs);
-	if (pin != NULL)
-		pool_fd = map_open_files(p, &eof_fd);
-	if (pool_fd < 0) {
+	if (pin == NULL) {
 		log_printf("a shared map could not follow its file's growth");
-		if (pin != NULL)
-			pmemfile_unpin_pages(pfp, pin);
 		free(offs);
 		return;
 	}
@@ -335,10 +269,12 @@ static void map_grow(PMEMfilepool *pfp, struct map_pin *p, size_t upto)
 		uintptr_t e = r->end < to ? r->end : to;
 		if (r->pin != p || s >= e)
 			continue;
-		map_runs(s, offs + (s - p->base) / PG, (e - s) / PG, p->prot,
-			 p->piece, (int)pool_fd, (int)eof_fd);
+		if (pmemfile_pagemap_over(p->mnt->pool_path, p->writable, s,
+					  offs + (s - p->base) / PG,
+					  (e - s) / PG, p->prot, p->piece))
+			log_printf("a shared map could not follow its "
+				   "file's growth");
 	}
-	map_close_files(pool_fd, eof_fd);
 	pmemfile_unpin_pages(pfp, p->pin);
 	p->pin = pin;
 	p->valid = upto;
