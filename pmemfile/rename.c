@@ -39,9 +39,10 @@ static bool is_ancestor(PMEMfilepool *pfp, struct vinode *a, struct vinode *d)
 	for (;;) {
 		if (off == a->off)
 			return true;
-		if (off == pfp->root->off)
-			return false;
 		struct pmemfile_inode *in = pf_ptr(pfp, off);
+		/* a root directory (of any tree) is its own parent */
+		if (in->dir.parent == off)
+			return false;
 		off = in->dir.parent;
 	}
 }
