@@ -217,7 +217,7 @@ PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if (pf_route(pfp, dir))
+	if (pf_route_at(pfp, dir, pathname))
 		return remote_openat(pfp, dir, pathname, flags, mode);
 	PMEMfile *f = NULL;
 	int r = pool_check(pfp);

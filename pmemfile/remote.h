@@ -124,6 +124,19 @@ static inline bool pf_route(PMEMfilepool *pfp, const PMEMfile *f)
 	       ((intptr_t)f > 0 && __builtin_expect(f->ofd->stale, 0));
 }
 
+/*
+ * pf_route for a call given a directory and a path in it: an absolute path
+ * leaves the directory unused, as the kernel ignores the descriptor then,
+ * so that a handle that is no handle is not looked at.
+ */
+static inline bool pf_route_at(PMEMfilepool *pfp, const PMEMfile *dir,
+			       const char *path)
+{
+	if (path && path[0] == '/')
+		return pf_remote(pfp);
+	return pf_route(pfp, dir);
+}
+
 /* Marks every description of pfp's list a stale copy (see struct ofd). */
 void ofds_mark_stale(PMEMfilepool *pfp);
 
