@@ -8,8 +8,10 @@
  * pinned (pmemfile_pin_pages) so that they stay where they are while
  * mapped, and mapped from the pool file (pagemap.c, shared with the shim).
  * Stores through the map are the file's bytes as read and write see them.
- * Pages past the end of the file when mapped raise SIGBUS. A private map
- * is a copy of the file's bytes in anonymous memory.
+ * Pages past the end of the file raise SIGBUS until the file grows over
+ * them: the calls that grow a file end with mmap_follow, which maps them
+ * from the pool file. A private map is a copy of the file's bytes in
+ * anonymous memory.
  *
  * The shared maps are tracked by address range: pmemfile_munmap, a
  * pmemfile_mmap with MAP_FIXED and pmemfile_mremap's target end them,
@@ -19,6 +21,7 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -28,7 +31,12 @@
 
 #define PG PAGEMAP_PAGE
 
-/* One shared map as made: its pin and its own handle of the file. */
+/*
+ * One shared map as made: its pin and its own handle of the file. Its
+ * pages [0, valid) map the pool file, those from valid to npages were past
+ * the end of the file and map the empty memfd until the file grows over
+ * them (mmap_follow).
+ */
 struct mapping {
 	PMEMfilepool *pfp;
 	PMEMfilepin *pin;
@@ -39,6 +47,7 @@ struct mapping {
 	pmemfile_off_t off; /* file offset at base */
 	int prot, piece;    /* the pieces' protection and flags */
 	bool writable;
+	size_t npages, valid;
 };
 
 struct map_range {
@@ -49,6 +58,7 @@ struct map_range {
 
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct map_range *maps;
+static _Atomic long maps_past_end; /* mappings with valid < npages */
 
 /* Under maps_lock: one range fewer for m; the last one unpins it. */
 static void mapping_drop(struct mapping *m)
@@ -60,6 +70,8 @@ static void mapping_drop(struct mapping *m)
 		pmemfile_unpin_pages(m->pfp, m->pin);
 		pmemfile_close(m->pfp, m->file);
 	}
+	if (m->valid < m->npages)
+		atomic_fetch_sub(&maps_past_end, 1);
 	free(m);
 }
 
@@ -211,6 +223,10 @@ static long mapping_make(struct mapping *m, uintptr_t addr, int fixed,
 	long ret =
 	    pmemfile_pagemap_map(m->pfp->path, m->writable, addr, fixed,
 				 offs + skip, npages - skip, m->prot, m->piece);
+	m->npages = npages;
+	m->valid = 0;
+	while (m->valid < npages && offs[m->valid] != 0)
+		m->valid++;
 	free(offs);
 	/* a fixed map replaced what was there, maybe another of ours */
 	if ((fixed & MAP_FIXED) && ret != -EINVAL)
@@ -230,8 +246,68 @@ static int mapping_track(struct mapping *m, uintptr_t base, size_t len,
 	if (r) {
 		munmap((void *)base, len);
 		pmemfile_unpin_pages(m->pfp, m->pin);
+	} else if (m->valid < m->npages) {
+		atomic_fetch_add(&maps_past_end, 1);
 	}
 	return r;
+}
+
+/*
+ * Under maps_lock: pages of m from valid to upto became part of the file:
+ * m is pinned again over its whole range (pinned pages do not move, so
+ * those mapped already stay right) and those pages, where they are still
+ * mapped, are mapped from the pool file.
+ */
+static void mapping_grow(struct mapping *m, size_t upto)
+{
+	uint64_t *offs = malloc(m->npages * sizeof(*offs));
+	PMEMfilepin *pin = NULL;
+	if (offs != NULL)
+		pin = pmemfile_pin_pages(m->pfp, m->file, m->off,
+					 m->npages * PG, offs);
+	if (pin == NULL) {
+		free(offs);
+		return; /* the pages stay past the end: SIGBUS */
+	}
+	uintptr_t from = m->base + m->valid * PG, to = m->base + upto * PG;
+	for (struct map_range *r = maps; r != NULL; r = r->next) {
+		uintptr_t s = r->start > from ? r->start : from;
+		uintptr_t e = r->end < to ? r->end : to;
+		if (r->m == m && s < e)
+			(void)pmemfile_pagemap_over(
+			    m->pfp->path, m->writable, s,
+			    offs + (s - m->base) / PG, (e - s) / PG, m->prot,
+			    m->piece);
+	}
+	pmemfile_unpin_pages(m->pfp, m->pin);
+	m->pin = pin;
+	m->valid = upto;
+	if (upto == m->npages)
+		atomic_fetch_sub(&maps_past_end, 1);
+	free(offs);
+}
+
+void mmap_follow(PMEMfilepool *pfp)
+{
+	if (atomic_load_explicit(&maps_past_end, memory_order_relaxed) == 0)
+		return;
+	int e = errno;
+	pthread_mutex_lock(&maps_lock);
+	for (struct map_range *r = maps; r != NULL; r = r->next) {
+		struct mapping *m = r->m;
+		pmemfile_stat_t st;
+		if (m->pfp != pfp || m->valid == m->npages ||
+		    m->pid != pf_pid() || pmemfile_fstat(pfp, m->file, &st))
+			continue;
+		uint64_t size = (uint64_t)st.st_size, off = (uint64_t)m->off;
+		size_t upto = size > off ? (size - off + PG - 1) / PG : 0;
+		if (upto > m->npages)
+			upto = m->npages;
+		if (upto > m->valid)
+			mapping_grow(m, upto);
+	}
+	pthread_mutex_unlock(&maps_lock);
+	errno = e;
 }
 
 static struct mapping *mapping_new(PMEMfilepool *pfp, PMEMfile *file, int prot,

@@ -5,7 +5,8 @@
  * a kernel file in $TMPDIR, step by step: the same results and errno
  * (bad length, offset and flags, a write-only or O_PATH file, a shared
  * writable map of a read-only file, a directory), the same bytes through
- * the maps and through read and write, SIGBUS past the end of the file,
+ * the maps and through read and write, SIGBUS past the end of the file
+ * until the file grows over the page,
  * a map that outlives the file's name, and mremap that grows in place, moves
  * and shrinks. A shared map pins its pages: shrinking the file fails with
  * EBUSY until the last page of the map is unmapped.
@@ -202,6 +203,20 @@ static void shared(void)
 	T_ASSERT(memcmp(p + 100, "written", 7) == 0);
 	T_EQ(msync(k, 4 * PG, MS_SYNC), 0);
 	T_EQ(pmemfile_msync(pfp, p, 4 * PG, MS_SYNC), 0);
+
+	/* the map follows the file's growth over its last page */
+	T_EQ(pwrite(b.fd, "grown", 5, 3 * PG + 8), 5);
+	T_EQ(pmemfile_pwrite(pfp, b.f, "grown", 5, 3 * PG + 8), 5);
+	T_ASSERT(!bus_at(k + 3 * PG) && !bus_at(p + 3 * PG));
+	T_ASSERT(memcmp(k + 3 * PG + 8, "grown", 5) == 0);
+	T_ASSERT(memcmp(p + 3 * PG + 8, "grown", 5) == 0);
+	T_EQ(ftruncate(b.fd, 4 * PG), 0);
+	T_EQ(pmemfile_ftruncate(pfp, b.f, 4 * PG), 0);
+	k[4 * PG - 1] = 'e';
+	p[4 * PG - 1] = 'e';
+	T_EQ(pread(b.fd, kb, 1, 4 * PG - 1), 1);
+	T_EQ(pmemfile_pread(pfp, b.f, pb, 1, 4 * PG - 1), 1);
+	T_ASSERT(kb[0] == 'e' && pb[0] == 'e');
 
 	/* read-only now, as the kernel makes it */
 	T_EQ(mprotect(k, PG, PROT_READ), 0);
