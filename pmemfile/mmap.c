@@ -162,7 +162,7 @@ static size_t page_up(size_t len)
 	return len > SIZE_MAX - (PG - 1) ? 0 : (len + PG - 1) & ~(PG - 1);
 }
 
-/* The access mode of file, or -errno. */
+/* The status flags of file (F_GETFL), with its type in *type; or -errno. */
 static int file_mode(PMEMfilepool *pfp, PMEMfile *file, mode_t *type)
 {
 	int fl = pmemfile_fcntl(pfp, file, PMEMFILE_F_GETFL);
@@ -398,16 +398,26 @@ void *pmemfile_mmap(PMEMfilepool *pfp, void *addr, size_t len, int prot,
 		    int flags, PMEMfile *file, pmemfile_off_t off)
 {
 	long r;
-	if (pfp == NULL)
+	if (pfp == NULL) {
 		r = -EFAULT;
-	else if (flags & MAP_ANONYMOUS)
-		return mmap(addr, len, prot, flags, -1, off);
-	else
+	} else if (flags & MAP_ANONYMOUS) {
+		void *p = mmap(addr, len, prot, flags, -1, off);
+		r = p == MAP_FAILED ? -errno : (long)p;
+	} else {
 		r = mmap_file(pfp, (uintptr_t)addr, len, prot, flags, file,
 			      off);
+	}
 	if (r < 0) {
 		errno = (int)-r;
 		return PMEMFILE_MAP_FAILED;
+	}
+	/* a fixed private map replaced what was there (a shared one forgot
+	 * it when made) */
+	if ((flags & MAP_FIXED) &&
+	    ((flags & MAP_ANONYMOUS) || (flags & MAP_TYPE) == MAP_PRIVATE)) {
+		pthread_mutex_lock(&maps_lock);
+		maps_forget((uintptr_t)r, (uintptr_t)r + page_up(len));
+		pthread_mutex_unlock(&maps_lock);
 	}
 	return (void *)r;
 }

@@ -256,11 +256,16 @@ static void private(void)
 {
 	struct both b = open_both("p", O_CREAT | O_RDWR);
 	fill(b, 2 * PG, 'p');
-	char *k =
-	    mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, b.fd, PG);
-	char *p = pmemfile_mmap(pfp, NULL, 2 * PG, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE, b.f, PG);
-	T_ASSERT(k != MAP_FAILED && p != PMEMFILE_MAP_FAILED);
+	/* made over a shared map, which it ends (and so its pin) */
+	char *ks = mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, b.fd, 0);
+	char *ps =
+	    pmemfile_mmap(pfp, NULL, 2 * PG, PROT_READ, MAP_SHARED, b.f, 0);
+	T_ASSERT(ks != MAP_FAILED && ps != PMEMFILE_MAP_FAILED);
+	char *k = mmap(ks, 2 * PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_FIXED, b.fd, PG);
+	char *p = pmemfile_mmap(pfp, ps, 2 * PG, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_FIXED, b.f, PG);
+	T_ASSERT(k == ks && p == ps);
 	T_ASSERT(k[0] == 'p' && p[0] == 'p');
 	k[0] = 'x';
 	p[0] = 'x';
