@@ -256,6 +256,9 @@ void mmap_pool_closed(PMEMfilepool *pfp);
 /* After a call that may have grown a file: the pages of pfp's shared maps
  * that the growth covered now map the file (mmap.c). Keeps errno. */
 void mmap_follow(PMEMfilepool *pfp);
+/* Around fork: the maps' list is not changing while it is copied. */
+void mmap_fork_prepare(void);
+void mmap_fork_done(void);
 
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)

@@ -141,6 +141,16 @@ static int maps_track(uintptr_t start, uintptr_t end, struct mapping *m)
 	return 0;
 }
 
+void mmap_fork_prepare(void)
+{
+	pthread_mutex_lock(&maps_lock);
+}
+
+void mmap_fork_done(void)
+{
+	pthread_mutex_unlock(&maps_lock);
+}
+
 void mmap_pool_closed(PMEMfilepool *pfp)
 {
 	pthread_mutex_lock(&maps_lock);

@@ -9,7 +9,8 @@
  * until the file grows over the page,
  * a map that outlives the file's name, and mremap that grows in place, moves
  * and shrinks. A shared map pins its pages: shrinking the file fails with
- * EBUSY until the last page of the map is unmapped.
+ * EBUSY until the last page of the map is unmapped (in this process: a
+ * fork child unmapping its copy changes nothing).
  */
 #include "check.h"
 #include "procid.h"
@@ -23,6 +24,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #define POOL_SIZE (32UL << 20)
 #define PG 4096
@@ -226,6 +228,17 @@ static void shared(void)
 
 	/* the pages are pinned: the file does not shrink under the map */
 	T_ERRNO(pmemfile_ftruncate(pfp, b.f, 0), EBUSY);
+	/* a fork child's copy of the map is its own: unmapping it there
+	 * leaves the parent's pinned */
+	pid_t child = fork();
+	T_ASSERT(child >= 0);
+	if (child == 0)
+		_exit(pmemfile_munmap(pfp, p, 4 * PG) == 0 ? 0 : 1);
+	int status;
+	T_EQ(waitpid(child, &status, 0), child);
+	T_EQ(status, 0);
+	T_ERRNO(pmemfile_ftruncate(pfp, b.f, 0), EBUSY);
+	T_ASSERT(p[100] == 'w');
 	T_EQ(pmemfile_munmap(pfp, p + PG, PG), 0); /* a hole: two ranges */
 	T_ERRNO(pmemfile_ftruncate(pfp, b.f, 0), EBUSY);
 	T_EQ(pmemfile_munmap(pfp, p, PG), 0);
