@@ -6,7 +6,7 @@
  *
  * A shared map shows the pool file's own pages of the file: they are
  * pinned (pmemfile_pin_pages) so that they stay where they are while
- * mapped, and mapped from the pool file (pagemap.c, shared with the shim).
+ * mapped, and mapped from the pool file (pagemap.c).
  * Stores through the map are the file's bytes as read and write see them.
  * Pages past the end of the file raise SIGBUS until the file grows over
  * them: the calls that grow a file end with mmap_follow, which maps them
@@ -17,7 +17,8 @@
  * pmemfile_mmap with MAP_FIXED and pmemfile_mremap's target end them,
  * partly or wholly, and a pin goes when the last page of its map is gone.
  * An munmap(2) behind the library's back leaves the pages pinned until the
- * pool is closed.
+ * pool is closed. libpmemfile.so's mmap, munmap and mremap are these
+ * calls (mmap.h), so that its maps are tracked here too.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,8 +26,11 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "internal.h"
+#include "mmap.h"
 #include "pagemap.h"
 
 #define PG PAGEMAP_PAGE
@@ -58,6 +62,7 @@ struct map_range {
 
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct map_range *maps;
+static _Atomic long maps_count;	   /* entries in maps */
 static _Atomic long maps_past_end; /* mappings with valid < npages */
 
 /* Under maps_lock: one range fewer for m; the last one unpins it. */
@@ -92,6 +97,7 @@ static void maps_forget(uintptr_t start, uintptr_t end)
 				tail->start = end;
 				r->next = tail;
 				r->m->ranges++;
+				atomic_fetch_add(&maps_count, 1);
 			}
 			r->end = start;
 			pr = &r->next;
@@ -105,6 +111,7 @@ static void maps_forget(uintptr_t start, uintptr_t end)
 			*pr = r->next;
 			mapping_drop(r->m);
 			free(r);
+			atomic_fetch_sub(&maps_count, 1);
 		}
 	}
 }
@@ -138,6 +145,7 @@ static int maps_track(uintptr_t start, uintptr_t end, struct mapping *m)
 	r->next = maps;
 	maps = r;
 	m->ranges = 1;
+	atomic_fetch_add(&maps_count, 1);
 	return 0;
 }
 
@@ -163,6 +171,7 @@ void mmap_pool_closed(PMEMfilepool *pfp)
 		*pr = r->next;
 		mapping_drop(r->m);
 		free(r);
+		atomic_fetch_sub(&maps_count, 1);
 	}
 	pthread_mutex_unlock(&maps_lock);
 }
@@ -214,7 +223,7 @@ static long mmap_private(PMEMfilepool *pfp, uintptr_t addr, size_t len,
 
 /*
  * Under maps_lock: pins npages pages of m's file from off and maps those
- * from the skip-th on at addr (fixed as for pmemfile_pagemap_map); returns the
+ * from the skip-th on at addr (fixed as for pagemap_map); returns the
  * address, or -errno. m holds the pin, and is not tracked yet
  * (mapping_track).
  */
@@ -230,9 +239,8 @@ static long mapping_make(struct mapping *m, uintptr_t addr, int fixed,
 		/* no storage for a hole: the kernel's answer is ENOMEM */
 		return errno == ENOSPC ? -ENOMEM : -errno;
 	}
-	long ret =
-	    pmemfile_pagemap_map(m->pfp->path, m->writable, addr, fixed,
-				 offs + skip, npages - skip, m->prot, m->piece);
+	long ret = pagemap_map(m->pfp->path, m->writable, addr, fixed,
+			       offs + skip, npages - skip, m->prot, m->piece);
 	m->npages = npages;
 	m->valid = 0;
 	while (m->valid < npages && offs[m->valid] != 0)
@@ -284,10 +292,9 @@ static void mapping_grow(struct mapping *m, size_t upto)
 		uintptr_t s = r->start > from ? r->start : from;
 		uintptr_t e = r->end < to ? r->end : to;
 		if (r->m == m && s < e)
-			(void)pmemfile_pagemap_over(
-			    m->pfp->path, m->writable, s,
-			    offs + (s - m->base) / PG, (e - s) / PG, m->prot,
-			    m->piece);
+			(void)pagemap_over(m->pfp->path, m->writable, s,
+					   offs + (s - m->base) / PG,
+					   (e - s) / PG, m->prot, m->piece);
 	}
 	pmemfile_unpin_pages(m->pfp, m->pin);
 	m->pin = pin;
@@ -297,7 +304,8 @@ static void mapping_grow(struct mapping *m, size_t upto)
 	free(offs);
 }
 
-void mmap_follow(PMEMfilepool *pfp)
+/* mmap_follow for the maps of pfp, or of every pool for NULL. */
+static void maps_follow(PMEMfilepool *pfp)
 {
 	if (atomic_load_explicit(&maps_past_end, memory_order_relaxed) == 0)
 		return;
@@ -306,8 +314,8 @@ void mmap_follow(PMEMfilepool *pfp)
 	for (struct map_range *r = maps; r != NULL; r = r->next) {
 		struct mapping *m = r->m;
 		pmemfile_stat_t st;
-		if (m->pfp != pfp || m->valid == m->npages ||
-		    m->pid != pf_pid() || pmemfile_fstat(pfp, m->file, &st))
+		if ((pfp && m->pfp != pfp) || m->valid == m->npages ||
+		    m->pid != pf_pid() || pmemfile_fstat(m->pfp, m->file, &st))
 			continue;
 		uint64_t size = (uint64_t)st.st_size, off = (uint64_t)m->off;
 		size_t upto = size > off ? (size - off + PG - 1) / PG : 0;
@@ -318,6 +326,16 @@ void mmap_follow(PMEMfilepool *pfp)
 	}
 	pthread_mutex_unlock(&maps_lock);
 	errno = e;
+}
+
+void mmap_follow(PMEMfilepool *pfp)
+{
+	maps_follow(pfp);
+}
+
+void pmemfile_maps_follow_all(void)
+{
+	maps_follow(NULL);
 }
 
 static struct mapping *mapping_new(PMEMfilepool *pfp, PMEMfile *file, int prot,
@@ -404,50 +422,69 @@ static long mmap_file(PMEMfilepool *pfp, uintptr_t addr, size_t len, int prot,
 	return ret;
 }
 
+long pmemfile_map_call(PMEMfilepool *pfp, uintptr_t addr, size_t len, int prot,
+		       int flags, PMEMfile *file, pmemfile_off_t off)
+{
+	long r;
+	if (flags & MAP_ANONYMOUS) {
+		void *p = mmap((void *)addr, len, prot, flags, -1, off);
+		r = p == MAP_FAILED ? -errno : (long)p;
+	} else {
+		r = mmap_file(pfp, addr, len, prot, flags, file, off);
+	}
+	/* a fixed private map replaced what was there (a shared one forgot
+	 * it when made) */
+	if (r >= 0 && (flags & MAP_FIXED) &&
+	    ((flags & MAP_ANONYMOUS) || (flags & MAP_TYPE) == MAP_PRIVATE))
+		pmemfile_maps_unmapped((uintptr_t)r, len);
+	return r;
+}
+
+void pmemfile_maps_unmapped(uintptr_t addr, size_t len)
+{
+	if (atomic_load_explicit(&maps_count, memory_order_acquire) == 0)
+		return;
+	pthread_mutex_lock(&maps_lock);
+	maps_forget(addr, addr + page_up(len));
+	pthread_mutex_unlock(&maps_lock);
+}
+
+bool pmemfile_maps_any(void)
+{
+	return atomic_load_explicit(&maps_count, memory_order_acquire) != 0;
+}
+
 void *pmemfile_mmap(PMEMfilepool *pfp, void *addr, size_t len, int prot,
 		    int flags, PMEMfile *file, pmemfile_off_t off)
 {
-	long r;
-	if (pfp == NULL) {
-		r = -EFAULT;
-	} else if (flags & MAP_ANONYMOUS) {
-		void *p = mmap(addr, len, prot, flags, -1, off);
-		r = p == MAP_FAILED ? -errno : (long)p;
-	} else {
-		r = mmap_file(pfp, (uintptr_t)addr, len, prot, flags, file,
-			      off);
-	}
+	long r = pfp ? pmemfile_map_call(pfp, (uintptr_t)addr, len, prot, flags,
+					 file, off)
+		     : -EFAULT;
 	if (r < 0) {
 		errno = (int)-r;
 		return PMEMFILE_MAP_FAILED;
 	}
-	/* a fixed private map replaced what was there (a shared one forgot
-	 * it when made) */
-	if ((flags & MAP_FIXED) &&
-	    ((flags & MAP_ANONYMOUS) || (flags & MAP_TYPE) == MAP_PRIVATE)) {
-		pthread_mutex_lock(&maps_lock);
-		maps_forget((uintptr_t)r, (uintptr_t)r + page_up(len));
-		pthread_mutex_unlock(&maps_lock);
-	}
 	return (void *)r;
 }
 
-int pmemfile_munmap(PMEMfilepool *pfp, void *addr, size_t len)
+long pmemfile_munmap_call(uintptr_t addr, size_t len)
 {
-	if (pfp == NULL)
-		return (int)pf_ret(-EFAULT);
-	uintptr_t a = (uintptr_t)addr;
 	size_t plen = page_up(len);
-	if ((a & (PG - 1)) || len == 0 || plen == 0)
-		return (int)pf_ret(-EINVAL);
+	if ((addr & (PG - 1)) || len == 0 || plen == 0)
+		return -EINVAL;
 	pthread_mutex_lock(&maps_lock);
-	int ret = munmap(addr, len);
+	long ret = munmap((void *)addr, len) ? -errno : 0;
 	if (ret == 0)
-		maps_forget(a, a + plen);
+		maps_forget(addr, addr + plen);
 	pthread_mutex_unlock(&maps_lock);
 	return ret;
 }
 
+int pmemfile_munmap(PMEMfilepool *pfp, void *addr, size_t len)
+{
+	return (int)pf_ret(pfp ? pmemfile_munmap_call((uintptr_t)addr, len)
+			       : -EFAULT);
+}
 /*
  * mremap of a shared map: the new range is pinned and mapped as a new map,
  * in place or elsewhere; the pages of the old range stay pinned by the old
@@ -506,40 +543,52 @@ static long mremap_shared(struct mapping *om, uintptr_t old, size_t old_len,
 	return ret;
 }
 
+/* The flags and addresses mremap_shared takes, as the kernel checks them. */
+static bool mremap_args_ok(uintptr_t old, size_t new_size, int flags,
+			   uintptr_t new_addr)
+{
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED))
+		return false;
+	if ((flags & MREMAP_FIXED) &&
+	    (!(flags & MREMAP_MAYMOVE) || (new_addr & (PG - 1))))
+		return false;
+	return !(old & (PG - 1)) && new_size != 0 && page_up(new_size) != 0;
+}
+
+long pmemfile_mremap_call(uintptr_t old, size_t old_size, size_t new_size,
+			  int flags, uintptr_t new_addr)
+{
+	size_t old_len = page_up(old_size), new_len = page_up(new_size);
+	long r;
+	pthread_mutex_lock(&maps_lock);
+	struct map_range *mr = maps_find(old, old + (old_len ? old_len : 1));
+	if (mr != NULL && !mremap_args_ok(old, new_size, flags, new_addr)) {
+		r = -EINVAL;
+	} else if (mr != NULL) {
+		r = mremap_shared(mr->m, old, old_len, new_len, flags,
+				  new_addr);
+	} else if (maps_overlap(old, old + old_len)) {
+		/* parts of several maps, as the kernel says */
+		r = -EFAULT;
+	} else {
+		/* not a map of ours: the kernel's, with all its flags */
+		r = syscall(SYS_mremap, old, old_size, new_size, flags,
+			    new_addr);
+		r = r < 0 ? -errno : r;
+		if (r >= 0 && (flags & MREMAP_FIXED))
+			maps_forget((uintptr_t)r, (uintptr_t)r + new_len);
+	}
+	pthread_mutex_unlock(&maps_lock);
+	return r;
+}
+
 void *pmemfile_mremap(PMEMfilepool *pfp, void *old_addr, size_t old_size,
 		      size_t new_size, int flags, void *new_addr)
 {
-	uintptr_t old = (uintptr_t)old_addr;
-	size_t old_len = page_up(old_size), new_len = page_up(new_size);
-	long r;
-	if (pfp == NULL) {
-		r = -EFAULT;
-	} else if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
-		   ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) ||
-		   (old & (PG - 1)) || new_size == 0 || new_len == 0 ||
-		   ((flags & MREMAP_FIXED) &&
-		    ((uintptr_t)new_addr & (PG - 1)))) {
-		r = -EINVAL;
-	} else {
-		pthread_mutex_lock(&maps_lock);
-		struct map_range *mr =
-		    maps_find(old, old + (old_len ? old_len : 1));
-		if (mr != NULL) {
-			r = mremap_shared(mr->m, old, old_len, new_len, flags,
-					  (uintptr_t)new_addr);
-		} else if (maps_overlap(old, old + old_len)) {
-			/* parts of several maps, as the kernel says */
-			r = -EFAULT;
-		} else {
-			void *p = mremap(old_addr, old_size, new_size, flags,
-					 new_addr);
-			r = p == MAP_FAILED ? -errno : (long)p;
-			if (p != MAP_FAILED && (flags & MREMAP_FIXED))
-				maps_forget((uintptr_t)p,
-					    (uintptr_t)p + new_len);
-		}
-		pthread_mutex_unlock(&maps_lock);
-	}
+	long r =
+	    pfp ? pmemfile_mremap_call((uintptr_t)old_addr, old_size, new_size,
+				       flags, (uintptr_t)new_addr)
+		: -EFAULT;
 	if (r < 0) {
 		errno = (int)-r;
 		return PMEMFILE_MAP_FAILED;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * pagemap.c -- pinned pages of a file mapped from the pool file
- * (pagemap.h). Called by the library and by the shim, whose own calls to
- * the kernel (from inside its hook) go straight to it.
+ * (pagemap.h). Inside libpmemfile.so its calls to the kernel are made
+ * from the hook, which sends them straight to it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,9 +58,8 @@ static long pagemap_runs(uintptr_t addr, const uint64_t *offs, size_t npages,
 	return 0;
 }
 
-long pmemfile_pagemap_over(const char *pool_path, bool writable, uintptr_t addr,
-			   const uint64_t *offs, size_t npages, int prot,
-			   int piece)
+long pagemap_over(const char *pool_path, bool writable, uintptr_t addr,
+		  const uint64_t *offs, size_t npages, int prot, int piece)
 {
 	int eof_fd;
 	int pool_fd = pagemap_open(pool_path, writable, &eof_fd);
@@ -71,9 +70,9 @@ long pmemfile_pagemap_over(const char *pool_path, bool writable, uintptr_t addr,
 	return r;
 }
 
-long pmemfile_pagemap_map(const char *pool_path, bool writable, uintptr_t addr,
-			  int fixed, const uint64_t *offs, size_t npages,
-			  int prot, int piece)
+long pagemap_map(const char *pool_path, bool writable, uintptr_t addr,
+		 int fixed, const uint64_t *offs, size_t npages, int prot,
+		 int piece)
 {
 	size_t len = npages * PG;
 	int eof_fd;

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagemap.h -- pinned pages of a file mapped from the pool file, for
- * pmemfile_mmap (mmap.c) and the shim's mmap (src/preload/sys_mmap.c).
+ * pmemfile_mmap (mmap.c).
  *
  * offs[i] is the pool file offset of page i of the range, as
  * pmemfile_pin_pages gives it, or 0 for a page past the end of the file:
  * such pages map an empty memfd, so that touching one raises SIGBUS as the
  * kernel's map of a file does. Runs of consecutive pool offsets are mapped
  * in one piece each. The caller keeps the pages pinned while they are
- * mapped. Linked from the static library; not in the C API.
+ * mapped.
  */
 #ifndef PMEMFILE_PAGEMAP_H
 #define PMEMFILE_PAGEMAP_H
@@ -27,15 +27,13 @@
  * file opened for reading, and writing if writable. Returns the address,
  * or -errno (nothing stays mapped; with MAP_FIXED what was there is gone).
  */
-__attribute__((visibility("default"))) long
-pmemfile_pagemap_map(const char *pool_path, bool writable, uintptr_t addr,
-		     int fixed, const uint64_t *offs, size_t npages, int prot,
-		     int piece);
+long pagemap_map(const char *pool_path, bool writable, uintptr_t addr,
+		 int fixed, const uint64_t *offs, size_t npages, int prot,
+		 int piece);
 
 /* Maps the npages pages of offs over [addr, addr + npages pages); 0 or
  * -errno. */
-__attribute__((visibility("default"))) long
-pmemfile_pagemap_over(const char *pool_path, bool writable, uintptr_t addr,
-		      const uint64_t *offs, size_t npages, int prot, int piece);
+long pagemap_over(const char *pool_path, bool writable, uintptr_t addr,
+		  const uint64_t *offs, size_t npages, int prot, int piece);
 
 #endif
