@@ -47,7 +47,7 @@ int pmemfile_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       int mode, int flags)
 {
 	ROUTE_OR_LOCAL(
-	    pf_route(pfp, dir),
+	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_FACCESSAT, dir, pathname, mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0)

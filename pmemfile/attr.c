@@ -72,7 +72,7 @@ int pmemfile_fchmodat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_mode_t mode, int flags)
 {
 	ROUTE_OR_LOCAL(
-	    pf_route(pfp, dir),
+	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_FCHMODAT, dir, pathname, mode, flags, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_SYMLINK_NOFOLLOW))
@@ -162,7 +162,7 @@ static int chown_vinode(PMEMfilepool *pfp, struct vinode *v, uid_t uid,
 int pmemfile_fchownat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_uid_t owner, pmemfile_gid_t group, int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir),
+	ROUTE_OR_LOCAL(pf_route_at(pfp, dir, pathname),
 		       remote_path_op(pfp, OP_FCHOWNAT, dir, pathname, owner,
 				      group, flags));
 	int r = pool_check(pfp);

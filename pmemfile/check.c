@@ -535,7 +535,18 @@ static void check_orphans(struct checker *c, struct pmemfile_super *s)
 	}
 }
 
-static void check_links(struct checker *c, uint64_t root)
+/* Whether off is one of the root directories of s. */
+static bool is_root(const struct pmemfile_super *s, uint64_t off)
+{
+	if (off == s->root)
+		return true;
+	for (int i = 0; i < PMEMFILE_EXTRA_ROOTS; i++)
+		if (s->roots[i] && off == s->roots[i])
+			return true;
+	return false;
+}
+
+static void check_links(struct checker *c, const struct pmemfile_super *s)
 {
 	for (size_t i = 0; i < c->ninos; i++) {
 		struct cino *ci = &c->inos[i];
@@ -559,8 +570,9 @@ static void check_links(struct checker *c, uint64_t root)
 			problem(c, "inode %lu: nlink %lu, expected %lu",
 				(unsigned long)ci->off,
 				(unsigned long)in->nlink, (unsigned long)want);
-		if (ci->off == root && ci->names)
-			problem(c, "the root directory has a name");
+		if (is_root(s, ci->off) && ci->names)
+			problem(c, "root directory %lu has a name",
+				(unsigned long)ci->off);
 	}
 	for (size_t i = 0; i < c->nobjs; i++)
 		if (c->objs[i].owners == 0)
@@ -577,13 +589,19 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 		problem(c, "superblock: bad magic or version");
 		return -1;
 	}
-	struct cino *root = find_ino(c, s->root);
-	if (!root || !S_ISDIR(inode_of(c, s->root)->mode)) {
-		problem(c, "superblock: the root is not a directory");
-		return -1;
+	for (int i = 0; i <= PMEMFILE_EXTRA_ROOTS; i++) {
+		uint64_t off = i ? s->roots[i - 1] : s->root;
+		/* a pool made before layout 3 has root 0 only */
+		if (i && !s->roots[0] && !off)
+			continue;
+		struct cino *root = find_ino(c, off);
+		if (!root || !S_ISDIR(inode_of(c, off)->mode)) {
+			problem(c, "superblock: root %d is not a directory", i);
+			return -1;
+		}
+		if (inode_of(c, off)->dir.parent != off)
+			problem(c, "the parent of root %d is not itself", i);
 	}
-	if (inode_of(c, s->root)->dir.parent != s->root)
-		problem(c, "the root's parent is not itself");
 	return 0;
 }
 
@@ -599,12 +617,17 @@ static void check_tree(struct checker *c, struct pmemfile_super *s)
 		check_array_map(c, s);
 		check_free_arrays(c, s);
 	}
-	find_ino(c, s->root)->visited = true;
-	enqueue(c, s->root);
+	for (int i = 0; i <= PMEMFILE_EXTRA_ROOTS; i++) {
+		uint64_t off = i ? s->roots[i - 1] : s->root;
+		if (!off)
+			continue;
+		find_ino(c, off)->visited = true;
+		enqueue(c, off);
+	}
 	while (c->qhead < c->qlen)
 		check_inode(c, c->queue[c->qhead++]);
 	check_orphans(c, s);
-	check_links(c, s->root);
+	check_links(c, s);
 }
 
 int pmemfile_check_pool(const char *path, FILE *report)

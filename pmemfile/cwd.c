@@ -77,7 +77,10 @@ static int name_in_parent(PMEMfilepool *pfp, struct vinode *parent,
 	return r;
 }
 
-/* Builds the path of dir from the root, right-aligned in out[size]. */
+/*
+ * Builds the path of dir from the root of its tree (root 0, or another
+ * of pmemfile_open_root's), right-aligned in out[size].
+ */
 static int dir_path(PMEMfilepool *pfp, struct vinode *dir, char *out,
 		    size_t size, size_t *start)
 {
@@ -92,6 +95,8 @@ static int dir_path(PMEMfilepool *pfp, struct vinode *dir, char *out,
 		vinode_rdlock(v);
 		uint64_t parent = v->inode->dir.parent;
 		vinode_unlock(v);
+		if (parent == v->off)
+			break; /* a root of its own tree */
 		struct vinode *pv = vinode_get(pfp, parent);
 		if (!pv) {
 			r = -errno;

@@ -131,14 +131,21 @@ int pmemfile_setegid(PMEMfilepool *pfp, pmemfile_gid_t gid)
 	return (int)pf_ret(r);
 }
 
-/* setfsuid and setfsgid return the previous value, and never fail. */
+/*
+ * setfsuid and setfsgid return the previous value; -1 changes nothing (a
+ * query, as in the kernel), an id beyond INT_MAX fails with EINVAL.
+ */
 int pmemfile_setfsuid(PMEMfilepool *pfp, pmemfile_uid_t fsuid)
 {
 	struct cred *c;
 	if (cred_write(pfp, &c))
 		return (int)pf_ret(-EFAULT);
 	uid_t old = c->fsuid;
-	if (uid_ok(c, fsuid) || fsuid == c->fsuid)
+	if (!uid_ok(c, fsuid)) {
+		cred_done(pfp, c->euid);
+		return (int)pf_ret(-EINVAL);
+	}
+	if (fsuid != (uid_t)-1)
 		c->fsuid = fsuid;
 	cred_done(pfp, c->euid);
 	return (int)old;
@@ -150,7 +157,11 @@ int pmemfile_setfsgid(PMEMfilepool *pfp, pmemfile_uid_t fsgid)
 	if (cred_write(pfp, &c))
 		return (int)pf_ret(-EFAULT);
 	gid_t old = c->fsgid;
-	if (gid_ok(c, fsgid) || fsgid == c->fsgid)
+	if (!gid_ok(c, fsgid)) {
+		cred_done(pfp, c->euid);
+		return (int)pf_ret(-EINVAL);
+	}
+	if (fsgid != (gid_t)-1)
 		c->fsgid = fsgid;
 	cred_done(pfp, c->euid);
 	return (int)old;

@@ -358,8 +358,9 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 					2 * sizeof(uint64_t));
 			off = a->next;
 		}
+		/* version 3's extra roots are made with a pool only */
 		tx_add(pfp, &s->version, sizeof(s->version));
-		s->version = PMEMFILE_LAYOUT_VERSION;
+		s->version = 2;
 	}
 	TX_ONABORT
 	{
@@ -369,9 +370,9 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 	if (err)
 		return -err;
 	fprintf(stderr,
-		"pmemfile: %s: pool layout upgraded from version 1 to %d "
+		"pmemfile: %s: pool layout upgraded from version 1 to 2 "
 		"(%llu inode arrays)\n",
-		path, PMEMFILE_LAYOUT_VERSION, (unsigned long long)n);
+		path, (unsigned long long)n);
 	return 0;
 }
 

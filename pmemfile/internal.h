@@ -252,6 +252,16 @@ int pool_file_check(const char *path);
 /* Bytes of the pool that files can fill, at best (an estimate). */
 uint64_t pool_usable_bytes(PMEMfilepool *pfp);
 
+/* Forgets the maps of pfp's files made by pmemfile_mmap: their pages are
+ * no longer pinned (mmap.c). */
+void mmap_pool_closed(PMEMfilepool *pfp);
+/* After a call that may have grown a file: the pages of pfp's shared maps
+ * that the growth covered now map the file (mmap.c). Keeps errno. */
+void mmap_follow(PMEMfilepool *pfp);
+/* Around fork: the maps' list is not changing while it is copied. */
+void mmap_fork_prepare(void);
+void mmap_fork_done(void);
+
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)
 {

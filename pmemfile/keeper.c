@@ -205,6 +205,8 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 		c->out_len = sizeof(*b);
 		return r;
 	}
+	case OP_ROOT_COUNT:
+		return pmemfile_pool_root_count(pfp);
 	case OP_STATS:
 		pmemfile_stats(pfp, (void *)c->data);
 		c->out_len = sizeof(struct pmemfile_stats);

@@ -28,8 +28,14 @@
  * 2: free inode slots tracked persistently (the list of inode arrays with
  *    a free slot) and the array map, so that opening a pool reads nothing
  *    in proportion to its population.
+ * 3: root directories 1 to 3 (super->roots), as the discontinued
+ *    library's pools had four; a pool made before has root 0 only, and
+ *    is opened as it is.
  */
-#define PMEMFILE_LAYOUT_VERSION 2
+#define PMEMFILE_LAYOUT_VERSION 3
+
+/* Root directories beside root 0 (pmemfile_open_root 1 to 3). */
+#define PMEMFILE_EXTRA_ROOTS 3
 
 #define PMEMFILE_SUPER_MAGIC "PMEMFILE-SUPER1"
 
@@ -224,7 +230,14 @@ struct pmemfile_super {
 	 */
 	uint64_t array_map;
 	uint64_t array_map_pages;
-	uint64_t pad[4];
+	/*
+	 * Root directories 1 to 3: directories whose parent is themselves,
+	 * without a name, as root. Each one is set in the transaction that
+	 * makes the pool; all 0 in a pool made by a library of layout 1 or
+	 * 2 (upgraded or not), which has root 0 only.
+	 */
+	uint64_t roots[PMEMFILE_EXTRA_ROOTS];
+	uint64_t pad[1];
 	/*
 	 * Held (pmemobj_tx_lock) by every transaction that takes or frees
 	 * an inode slot, until it ends: the free list, the array chain and

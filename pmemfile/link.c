@@ -125,7 +125,8 @@ static int do_link(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 int pmemfile_linkat(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 		    PMEMfile *newdir, const char *newpath, int flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, olddir) || remote_handle(newdir),
+	ROUTE_OR_LOCAL(pf_route_at(pfp, olddir, oldpath) ||
+			   remote_handle(newdir),
 		       remote_two_paths(pfp, OP_LINKAT, olddir, oldpath, newdir,
 					newpath, (unsigned)flags));
 	int r = pool_check(pfp);
@@ -144,7 +145,7 @@ pmemfile_ssize_t pmemfile_readlinkat(PMEMfilepool *pfp, PMEMfile *dir,
 				     const char *pathname, char *buf,
 				     size_t bufsiz)
 {
-	if (pf_route(pfp, dir))
+	if (pf_route_at(pfp, dir, pathname))
 		return remote_readlinkat(pfp, dir, pathname, buf, bufsiz);
 	int r = pool_check(pfp);
 	if (r == 0 && (!buf || !pathname))

@@ -157,7 +157,7 @@ int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      int flags)
 {
 	ROUTE_OR_LOCAL(
-	    pf_route(pfp, dir),
+	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_UNLINKAT, dir, pathname, flags, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (flags & ~AT_REMOVEDIR))
@@ -214,7 +214,7 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_mkdirat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, dir),
+	ROUTE_OR_LOCAL(pf_route_at(pfp, dir, path),
 		       remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0, 0));
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -233,7 +233,7 @@ int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode, pmemfile_dev_t dev)
 {
 	ROUTE_OR_LOCAL(
-	    pf_route(pfp, dir),
+	    pf_route_at(pfp, dir, path),
 	    remote_path_op(pfp, OP_MKNODAT, dir, path, mode, (long)dev, 0));
 	int r = pool_check(pfp);
 	if (r)
@@ -267,7 +267,7 @@ int pmemfile_symlinkat(PMEMfilepool *pfp, const char *path1, PMEMfile *at,
 		       const char *path2)
 {
 	ROUTE_OR_LOCAL(
-	    pf_route(pfp, at),
+	    pf_route_at(pfp, at, path2),
 	    remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1, at, path2, 0));
 	int r = pool_check(pfp);
 	if (r == 0 && (!path1 || !path2))

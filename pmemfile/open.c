@@ -217,7 +217,7 @@ PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if (pf_route(pfp, dir))
+	if (pf_route_at(pfp, dir, pathname))
 		return remote_openat(pfp, dir, pathname, flags, mode);
 	PMEMfile *f = NULL;
 	int r = pool_check(pfp);
@@ -252,18 +252,19 @@ PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 {
 	if (pf_remote(pfp))
 		return remote_open_root(pfp, index, flags);
-	if (!pfp) {
-		errno = EFAULT;
-		return NULL;
-	}
-	if (index != 0) {
+	/* no flag yet; a NULL pool has no root (the count is 0) */
+	if (flags != 0 || index >= pmemfile_pool_root_count(pfp)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	PMEMfile *f = file_new(pfp, vinode_ref(pfp, pfp->root),
-			       (flags & ~O_ACCMODE) | O_DIRECTORY);
+	struct vinode *v = index == 0
+			       ? vinode_ref(pfp, pfp->root)
+			       : vinode_get(pfp, pfp->super->roots[index - 1]);
+	if (!v)
+		return NULL;
+	PMEMfile *f = file_new(pfp, v, O_RDONLY | O_DIRECTORY);
 	if (!f) {
-		vinode_put(pfp, pfp->root);
+		vinode_put(pfp, v);
 		errno = ENOMEM;
 	}
 	return f;

@@ -258,6 +258,12 @@ static int super_init(PMEMfilepool *pfp)
 		struct pmemfile_inode *in = inode_new(pfp, S_IFDIR | 0777);
 		uint64_t ino = pf_off(pfp, in);
 		dir_init(in, ino);
+		for (int i = 0; i < PMEMFILE_EXTRA_ROOTS; i++) {
+			struct pmemfile_inode *r =
+			    inode_new(pfp, S_IFDIR | 0777);
+			s->roots[i] = pf_off(pfp, r);
+			dir_init(r, s->roots[i]);
+		}
 		memset(s->magic, 0, sizeof(s->magic));
 		strcpy(s->magic, PMEMFILE_SUPER_MAGIC);
 		s->version = PMEMFILE_LAYOUT_VERSION;
@@ -581,6 +587,7 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 		return;
 	if (pf_vfork_pid)
 		return; /* a vfork child's memory is its parent's */
+	mmap_pool_closed(pfp);
 	if (pf_remote(pfp)) {
 		remote_leave(pfp);
 	} else {
@@ -640,5 +647,12 @@ int pmemfile_pool_resume(PMEMfilepool *pfp, const char *pathname)
 
 unsigned pmemfile_pool_root_count(PMEMfilepool *pfp)
 {
-	return pfp ? 1 : 0;
+	if (pf_remote(pfp))
+		return remote_root_count(pfp);
+	if (!pfp)
+		return 0;
+	unsigned n = 1;
+	while (n <= PMEMFILE_EXTRA_ROOTS && pfp->super->roots[n - 1])
+		n++;
+	return n;
 }

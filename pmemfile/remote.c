@@ -1010,6 +1010,18 @@ void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 		rc_out(&rc, stats, sizeof(*stats));
 }
 
+unsigned remote_root_count(PMEMfilepool *pfp)
+{
+	struct rcall rc;
+	RC_START(&rc, pfp, OP_ROOT_COUNT, pmemfile_pool_root_count(pfp), 1);
+	int64_t r = 0;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return pmemfile_pool_root_count(pfp);
+	/* a pool has root 0 at least, whatever the channel says */
+	return r > 0 ? (unsigned)r : 1;
+}
+
 char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size)
 {
 	struct rcall rc;

@@ -92,6 +92,7 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 			  unsigned flags);
 int remote_statfs(PMEMfilepool *pfp, struct statfs *buf);
 void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats);
+unsigned remote_root_count(PMEMfilepool *pfp);
 char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size);
 int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path);
 char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size);
@@ -121,6 +122,19 @@ static inline bool pf_route(PMEMfilepool *pfp, const PMEMfile *f)
 {
 	return pf_remote(pfp) || remote_handle(f) ||
 	       ((intptr_t)f > 0 && __builtin_expect(f->ofd->stale, 0));
+}
+
+/*
+ * pf_route for a call given a directory and a path in it: an absolute path
+ * leaves the directory unused, as the kernel ignores the descriptor then,
+ * so that a handle that is no handle is not looked at.
+ */
+static inline bool pf_route_at(PMEMfilepool *pfp, const PMEMfile *dir,
+			       const char *path)
+{
+	if (path && path[0] == '/')
+		return pf_remote(pfp);
+	return pf_route(pfp, dir);
 }
 
 /* Marks every description of pfp's list a stale copy (see struct ofd). */

@@ -39,9 +39,10 @@ static bool is_ancestor(PMEMfilepool *pfp, struct vinode *a, struct vinode *d)
 	for (;;) {
 		if (off == a->off)
 			return true;
-		if (off == pfp->root->off)
-			return false;
 		struct pmemfile_inode *in = pf_ptr(pfp, off);
+		/* a root directory (of any tree) is its own parent */
+		if (in->dir.parent == off)
+			return false;
 		off = in->dir.parent;
 	}
 }
@@ -277,7 +278,8 @@ int pmemfile_renameat2(PMEMfilepool *pfp, PMEMfile *old_at,
 		       const char *old_path, PMEMfile *new_at,
 		       const char *new_path, unsigned flags)
 {
-	ROUTE_OR_LOCAL(pf_route(pfp, old_at) || remote_handle(new_at),
+	ROUTE_OR_LOCAL(pf_route_at(pfp, old_at, old_path) ||
+			   remote_handle(new_at),
 		       remote_two_paths(pfp, OP_RENAMEAT2, old_at, old_path,
 					new_at, new_path, flags));
 	int r = pool_check(pfp);

@@ -240,6 +240,13 @@ static int64_t huge_count(int r, bool positional, pmemfile_off_t offset)
 	return r ? r : -EFAULT;
 }
 
+/* The end of each write call: maps of the file follow its growth. */
+static pmemfile_ssize_t write_done(PMEMfilepool *pfp, pmemfile_ssize_t r)
+{
+	mmap_follow(pfp);
+	return r;
+}
+
 pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 				size_t count, pmemfile_off_t offset)
 {
@@ -259,12 +266,14 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 {
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
-		return remote_rw(pfp, file, &v, 1, true, true, offset);
+		return write_done(
+		    pfp, remote_rw(pfp, file, &v, 1, true, true, offset));
 	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_write(pfp, file), true, offset));
 	pmemfile_iovec_t v = {(void *)buf, count};
-	return pf_ret(write_vec(pfp, file, &v, 1, true, offset));
+	return write_done(pfp,
+			  pf_ret(write_vec(pfp, file, &v, 1, true, offset)));
 }
 
 pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
@@ -285,12 +294,13 @@ pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 {
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
-		return remote_rw(pfp, file, &v, 1, true, false, 0);
+		return write_done(pfp,
+				  remote_rw(pfp, file, &v, 1, true, false, 0));
 	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_write(pfp, file), false, 0));
 	pmemfile_iovec_t v = {(void *)buf, count};
-	return pf_ret(write_vec(pfp, file, &v, 1, false, 0));
+	return write_done(pfp, pf_ret(write_vec(pfp, file, &v, 1, false, 0)));
 }
 
 pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
@@ -315,16 +325,20 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 				  pmemfile_off_t offset)
 {
 	if (pf_route(pfp, file))
-		return remote_rw(pfp, file, iov, iovcnt, true, true, offset);
-	return pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset));
+		return write_done(
+		    pfp, remote_rw(pfp, file, iov, iovcnt, true, true, offset));
+	return write_done(
+	    pfp, pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset)));
 }
 
 pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt)
 {
 	if (pf_route(pfp, file))
-		return remote_rw(pfp, file, iov, iovcnt, true, false, 0);
-	return pf_ret(write_vec(pfp, file, iov, iovcnt, false, 0));
+		return write_done(
+		    pfp, remote_rw(pfp, file, iov, iovcnt, true, false, 0));
+	return write_done(pfp,
+			  pf_ret(write_vec(pfp, file, iov, iovcnt, false, 0)));
 }
 
 /* SEEK_DATA / SEEK_HOLE: extents are data, the rest holes. */

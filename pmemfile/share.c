@@ -671,6 +671,7 @@ static int fork_slot_make(struct share_seg *s, int from)
  */
 static void share_fork_prepare(void)
 {
+	mmap_fork_prepare();
 	pthread_mutex_lock(&share_pools_lock);
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
@@ -696,6 +697,7 @@ static void share_fork_prepare(void)
 static void share_fork_parent(void)
 {
 	pthread_mutex_unlock(&share_pools_lock);
+	mmap_fork_done();
 }
 
 void pmemfile_process_forked(void)
@@ -751,6 +753,7 @@ static void share_fork_child(void)
 {
 	pmemfile_process_forked();
 	pthread_mutex_init(&share_pools_lock, NULL);
+	mmap_fork_done();
 }
 
 static void share_atfork(void)

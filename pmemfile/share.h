@@ -102,6 +102,7 @@ enum share_op {
 	OP_UNPIN,	/* arg the pin */
 	OP_DUP,		/* file0 (the caller refers to it once more) */
 	OP_RELEASE_ALL, /* the caller is leaving */
+	OP_ROOT_COUNT,
 };
 
 /* A handle argument meaning "the caller's cwd" (its path is sent). */

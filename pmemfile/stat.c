@@ -172,7 +172,7 @@ static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_stat_t *buf, int flags)
 {
-	if (pf_route(pfp, dir))
+	if (pf_route_at(pfp, dir, path))
 		return remote_fstatat(pfp, dir, path, buf, flags);
 	int r = pool_check(pfp);
 	if (r == 0)

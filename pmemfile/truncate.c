@@ -28,8 +28,8 @@ static int truncate_vinode(PMEMfilepool *pfp, struct vinode *v, int64_t len)
 	return r;
 }
 
-int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
-		      pmemfile_off_t length)
+static int truncate_path(PMEMfilepool *pfp, const char *path,
+			 pmemfile_off_t length)
 {
 	REMOTE_OR_LOCAL(pfp, remote_path_op(pfp, OP_TRUNCATE, PMEMFILE_AT_CWD,
 					    path, length, 0, 0));
@@ -47,7 +47,8 @@ int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 	return (int)pf_ret(r);
 }
 
-int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
+static int truncate_file(PMEMfilepool *pfp, PMEMfile *file,
+			 pmemfile_off_t length)
 {
 	ROUTE_OR_LOCAL(pf_route(pfp, file),
 		       remote_file_op(pfp, OP_FTRUNCATE, file, length, 0, 0));
@@ -144,8 +145,8 @@ static int do_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 	return r;
 }
 
-int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
-		       pmemfile_off_t offset, pmemfile_off_t length)
+static int fallocate_file(PMEMfilepool *pfp, PMEMfile *file, int mode,
+			  pmemfile_off_t offset, pmemfile_off_t length)
 {
 	ROUTE_OR_LOCAL(
 	    pf_route(pfp, file),
@@ -248,11 +249,10 @@ static int64_t do_copy(PMEMfilepool *pfp, PMEMfile *in, pmemfile_off_t *off_in,
 	return n;
 }
 
-pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
-					  pmemfile_off_t *off_in,
-					  PMEMfile *file_out,
-					  pmemfile_off_t *off_out, size_t len,
-					  unsigned flags)
+static pmemfile_ssize_t
+copy_file_range_call(PMEMfilepool *pfp, PMEMfile *file_in,
+		     pmemfile_off_t *off_in, PMEMfile *file_out,
+		     pmemfile_off_t *off_out, size_t len, unsigned flags)
 {
 	if (pf_route(pfp, file_in) || remote_handle(file_out))
 		return remote_copy_range(pfp, file_in, off_in, file_out,
@@ -262,4 +262,41 @@ pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 		return pf_ret(r);
 	return pf_ret(
 	    do_copy(pfp, file_in, off_in, file_out, off_out, len, flags));
+}
+
+/* The calls that may grow a file end with their maps following it. */
+
+int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
+		      pmemfile_off_t length)
+{
+	int r = truncate_path(pfp, path, length);
+	mmap_follow(pfp);
+	return r;
+}
+
+int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
+{
+	int r = truncate_file(pfp, file, length);
+	mmap_follow(pfp);
+	return r;
+}
+
+int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
+		       pmemfile_off_t offset, pmemfile_off_t length)
+{
+	int r = fallocate_file(pfp, file, mode, offset, length);
+	mmap_follow(pfp);
+	return r;
+}
+
+pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
+					  pmemfile_off_t *off_in,
+					  PMEMfile *file_out,
+					  pmemfile_off_t *off_out, size_t len,
+					  unsigned flags)
+{
+	pmemfile_ssize_t r = copy_file_range_call(
+	    pfp, file_in, off_in, file_out, off_out, len, flags);
+	mmap_follow(pfp);
+	return r;
 }

@@ -100,7 +100,7 @@ static int do_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       const pmemfile_timespec_t times[2], int flags)
 {
-	if (pf_route(pfp, dir))
+	if (pf_route_at(pfp, dir, pathname))
 		return remote_utimens(pfp, dir, pathname, times, flags, false);
 	int r = pool_check(pfp);
 	if (r == 0)
@@ -150,7 +150,7 @@ static int utimes_at(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = -EFAULT;
 	if (r == 0)
 		r = tv_to_ts(tv, ts, &p);
-	if (r == 0 && pf_route(pfp, dir))
+	if (r == 0 && pf_route_at(pfp, dir, path))
 		return remote_utimens(pfp, dir, path, p, flags, false);
 	if (r == 0)
 		r = do_utimensat(pfp, dir, path, p, flags);

@@ -219,12 +219,10 @@ static void preload_fork_prepare(void)
 	cwd_fork_prepare();
 	mount_fork_prepare();
 	fd_table_fork_prepare();
-	map_fork_prepare();
 }
 
 static void preload_fork_done(void)
 {
-	map_fork_done();
 	fd_table_fork_done();
 	mount_fork_done();
 	cwd_fork_done();

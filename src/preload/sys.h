@@ -253,9 +253,6 @@ void uring_mapped(int fd, long offset, void *addr);
 SYS_HANDLER(mmap);
 /* After a routed call: shared maps past the end of a file that grew. */
 void map_refresh(void);
-/* pthread_atfork handlers: the shared maps' lock around fork */
-void map_fork_prepare(void);
-void map_fork_done(void);
 SYS_HANDLER(munmap);
 SYS_HANDLER(mremap);
 SYS_HANDLER(maps_change);

@@ -4,9 +4,9 @@
  * libpmemfile-posix find: the macro names PMEMFILE_FALLOC_FL_*,
  * PMEMFILE_UTIME_NOW/OMIT and PMEMFILE_ST_* with the kernel's values and
  * working in the calls; pmemfile_pool_suspend and pmemfile_pool_resume;
- * the calls of libpmemfile-posix-stubs.h failing with ENOTSUP; and the
- * environment it read: PMEMFILE_BLOCK_SIZE, PMEMFILE_OVERALLOCATE_ON_APPEND,
- * PMEMFILE_POSIX_LOG_LEVEL and PMEMFILE_POSIX_LOG_FILE.
+ * and the environment it read: PMEMFILE_BLOCK_SIZE,
+ * PMEMFILE_OVERALLOCATE_ON_APPEND, PMEMFILE_POSIX_LOG_LEVEL and
+ * PMEMFILE_POSIX_LOG_FILE.
  */
 #include "tcheck.h"
 
@@ -93,25 +93,6 @@ static void suspend_resume(PMEMfilepool *pfp)
 	T_EQ(pmemfile_stat(pfp, "/f", &st), 0);
 	T_EQ(st.st_size, 8);
 	unlink(other);
-}
-
-static void stubs(PMEMfilepool *pfp)
-{
-	char page[4096];
-	PMEMfile *f = pmemfile_open(pfp, "/f", PMEMFILE_O_RDWR);
-	T_ASSERT(f != NULL);
-	errno = 0;
-	T_ASSERT(pmemfile_mmap(pfp, NULL, 4096, 3, 1, f, 0) ==
-		 PMEMFILE_MAP_FAILED);
-	T_EQ(errno, ENOTSUP);
-	errno = 0;
-	T_ASSERT(pmemfile_mremap(pfp, page, 4096, 8192, 0, NULL) ==
-		 PMEMFILE_MAP_FAILED);
-	T_EQ(errno, ENOTSUP);
-	T_ERRNO(pmemfile_munmap(pfp, page, 4096), ENOTSUP);
-	T_ERRNO(pmemfile_msync(pfp, page, 4096, 0), ENOTSUP);
-	T_ERRNO(pmemfile_mprotect(pfp, page, 4096, 1), ENOTSUP);
-	pmemfile_close(pfp, f);
 }
 
 /* 512-byte blocks of /name after four appends of 4 KiB. */
@@ -204,12 +185,11 @@ int main(int argc, char *argv[])
 	T_ASSERT(pfp != NULL);
 	old_names_in_calls(pfp);
 	suspend_resume(pfp);
-	stubs(pfp);
 	pmemfile_pool_close(pfp);
 	allocation_env();
 	log_env();
 	unlink(logpath);
 	unlink(path);
-	printf("old macro names, suspend and resume, stubs and environment\n");
+	printf("old macro names, suspend and resume and environment\n");
 	return 0;
 }

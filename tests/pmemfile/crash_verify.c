@@ -5,6 +5,7 @@
  */
 #include "crash_verify.h"
 #include "check.h"
+#include "layout.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -302,13 +303,14 @@ static const char *partial_write(struct cm_model *m, const struct cm_actual *a,
 }
 
 /*
- * After the open, no inode may remain but the root, the directories and the
- * files with a name: an orphan of the crashed process must have been freed.
+ * After the open, no inode may remain but the roots, the directories and
+ * the files with a name: an orphan of the crashed process must have been
+ * freed.
  */
 static const char *check_inodes(const struct cm_model *m,
 				const struct pmemfile_stats *s)
 {
-	unsigned want = 1;
+	unsigned want = 1 + PMEMFILE_EXTRA_ROOTS;
 	for (int d = 0; d < CM_DIRS; d++)
 		want += (unsigned)m->dir[d];
 	for (int i = 0; i < CM_INODES; i++)

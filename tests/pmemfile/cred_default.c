@@ -5,7 +5,8 @@
  * group, no capability (so a file of another user with mode 0600 is
  * refused, and chown to another user fails with EPERM); the credential
  * calls set any id, back to 0 too, setuid the effective id only, and ids
- * beyond INT_MAX fail with EINVAL. pmemfile_cred_of_process (the pmemfile
+ * beyond INT_MAX fail with EINVAL (setfsuid and setfsgid too, where -1
+ * only asks). pmemfile_cred_of_process (the pmemfile
  * command's) gives it the process's identity instead.
  */
 #include "procid.h"
@@ -71,6 +72,13 @@ int main(int argc, char *argv[])
 	T_ERRNO(pmemfile_setreuid(pfp, (uid_t)INT_MAX + 1, 0), EINVAL);
 	T_ERRNO(pmemfile_setregid(pfp, 0, (gid_t)INT_MAX + 1), EINVAL);
 	T_EQ(pmemfile_geteuid(pfp), 0);
+	/* the fs ids: the previous one back; -1 a query */
+	T_EQ(pmemfile_setfsuid(pfp, 1234), 0);
+	T_ERRNO(pmemfile_setfsuid(pfp, (uid_t)-2), EINVAL);
+	T_ERRNO(pmemfile_setfsgid(pfp, (gid_t)INT_MAX + 1), EINVAL);
+	T_EQ(pmemfile_setfsuid(pfp, (uid_t)-1), 1234);
+	T_EQ(pmemfile_setfsuid(pfp, 0), 1234);
+	T_EQ(pmemfile_setfsgid(pfp, (gid_t)-1), 0);
 
 	/* the process's own identity, for the programs that act for it */
 	T_EQ(pmemfile_cred_of_process(pfp), 0);

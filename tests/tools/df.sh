@@ -48,7 +48,8 @@ set -- $(inodes)
 inodes0=$1
 dirs0=$2
 [ -n "$used0" ] && [ -n "$inodes0" ] || { echo "FAIL: df: $out"; exit 1; }
-expect "directories of a new pool" "$dirs0" 1
+# the four root directories (pmemfile_open_root)
+expect "directories of a new pool" "$dirs0" 4
 
 head -c 2097152 /dev/urandom >two_mib
 "$PF" put p.pool two_mib /f || failed=1
