@@ -43,7 +43,8 @@ wait_for test -s "$segA" || shim_fail "the segment $segA stays empty"
 sleep 0.2
 kill -KILL $ka
 wait $ka 2>/dev/null
-[ -e "$segA" ] || shim_fail "the segment $segA went with its killed holder"
+# (its segment stays, unless a pool of another test running beside this
+# one starts meanwhile and removes it, as B's first use does below)
 rm -f "$A"
 
 # C held by a live process
