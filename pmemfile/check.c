@@ -129,9 +129,9 @@ static void *claim(struct checker *c, uint64_t off, unsigned type,
 	bool headerless =
 	    type != PMEMFILE_T_DIR_HTAB && type != PMEMFILE_T_DIR_BTAB &&
 	    type != PMEMFILE_T_SYMLINK && type != PMEMFILE_T_ARRAY_MAP;
-	/* the array map is headerless when an extent class holds it */
-	bool type_ok = o->type == (headerless ? 0 : type) ||
-		       (type == PMEMFILE_T_ARRAY_MAP && o->type == 0);
+	/* the tables are headerless when an extent class holds them
+	 * (pool_table_flags) */
+	bool type_ok = o->type == (headerless ? 0 : type) || o->type == 0;
 	if (!type_ok || o->size < minsize) {
 		problem(c, "inode %lu: %s at 0x%lx has type %u size %lu",
 			(unsigned long)ino, what, (unsigned long)off, o->type,

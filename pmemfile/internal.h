@@ -24,6 +24,10 @@
 #define EXTENT_CLASSES 6
 #define EXTENT_MIN 4096ULL
 #define EXTENT_MAX (4096ULL << (2 * (EXTENT_CLASSES - 1)))
+/* Units' worth of every run of an extent class (pool.c). */
+#define RUN_UNITS 128
+/* The class of inode arrays, PMEMFILE_INODE_ARRAY_SIZE bytes. */
+#define ARRAY_CLASS 1
 
 #define VINODE_SHARDS 64
 /* Counters of cached vinodes by hash of their offset (vinode_peek). */
@@ -53,7 +57,9 @@ struct pmemfilepool {
 	uint64_t uuid_lo;
 	struct pmemfile_super *super;
 	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
-	int nclasses; /* usable classes in this pool (class_units) */
+	/* classes [0, nclasses) hold file data (pool_class_units); ARRAY_CLASS
+	 * is registered in every pool */
+	int nclasses;
 	dev_t dev;
 	uint64_t pool_size; /* bytes of the pool file */
 	/* 4 MiB regions of the mapping this process has populated */
@@ -247,8 +253,20 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
  * a file too small for a pool would kill the process with SIGBUS. */
 int pool_file_check(const char *path);
 
-/* Bytes of the pool that files can fill, at best (an estimate). */
-uint64_t pool_usable_bytes(PMEMfilepool *pfp);
+/*
+ * The allocation flags for a table of bytes bytes (a directory's tables,
+ * a long symlink target, the array map): above 1 KiB the unit of an
+ * extent class that holds it. The allocator's own classes for such sizes
+ * carve runs of up to 16 chunks (4 MiB), which one live table keeps from
+ * every other use.
+ */
+uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes);
+
+/* Units per run to ask for class c in a pool of pool_size bytes, 0 if the
+ * class is not used there. */
+unsigned pool_class_units(int c, uint64_t pool_size);
+/* The same for ARRAY_CLASS, which every pool has. */
+unsigned pool_array_units(uint64_t pool_size);
 
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)

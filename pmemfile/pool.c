@@ -24,65 +24,72 @@
  * The extent classes: one unit each, 4 KiB-aligned, no header, so that
  * file data can be mapped page by page. A run of a class is carved out of
  * the heap's 256 KiB chunks in one piece, and its free units serve no other
- * class: big units come in big runs (1 MiB runs for 4 KiB units up to
- * 64 MiB runs for 4 MiB units) in big pools, but a run is never more than
- * 1/8 of the pool (1/16 below 16 MiB), so that a small pool (8 MiB: 17
- * chunks) holds runs of every class it uses. The allocator gives a run of
- * n units' worth two units less (its header, the alignment), so a class is
- * used only where a run has at least 32 units' worth (6 % lost). Measured
- * (1 MiB writes into a new pool): 8 MiB 3.3 MiB, 16 MiB 10.4, 64 MiB 55.8,
- * 512 MiB 487.
+ * class. Every run is RUN_UNITS units' worth, of which the allocator keeps
+ * two (its header, the alignment): 1.6 % lost in every class alike, so that
+ * a chunk holds the same bytes of files whichever class carves it, and
+ * statfs can tell them (space.c). A class is used where its run is at
+ * most 1/8 of the pool (1/16 below 16 MiB), so that a pool holds runs of
+ * every class it uses: 4 KiB extents from 4 MiB pools, 16 KiB from 16 MiB,
+ * 64 KiB from 64 MiB, 256 KiB from 256 MiB, 1 MiB from 1 GiB, 4 MiB from
+ * 4 GiB.
  */
 #define CHUNK (256ULL << 10)
-static const uint64_t run_bytes[EXTENT_CLASSES] = {
-    1ULL << 20, 4ULL << 20, 4ULL << 20, 16ULL << 20, 32ULL << 20, 64ULL << 20};
 
-/* Units to ask for a run of class c in a pool of pool_size bytes, 0 if the
- * class is not used. */
-static unsigned class_units(int c, uint64_t pool_size)
+/* The biggest run a class may have in a pool of pool_size bytes. */
+static uint64_t run_cap(uint64_t pool_size)
 {
-	uint64_t unit = EXTENT_MIN << (2 * c);
 	uint64_t cap = pool_size / (pool_size < (16 << 20) ? 16 : 8);
 	cap = cap / CHUNK * CHUNK;
-	if (cap < 2 * CHUNK)
-		cap = 2 * CHUNK;
-	uint64_t bytes = run_bytes[c] < cap ? run_bytes[c] : cap;
-	if (unit > bytes / 32)
-		return 0;
-	return (unsigned)(bytes / unit - 1);
+	return cap < 2 * CHUNK ? 2 * CHUNK : cap;
 }
 
-uint64_t pool_usable_bytes(PMEMfilepool *pfp)
+unsigned pool_class_units(int c, uint64_t pool_size)
 {
-	/*
-	 * libpmemobj keeps 3.75 MiB of a pool (and 1 MiB more per 16 GiB
-	 * zone) for its own metadata; the rest is 256 KiB chunks. Of those,
-	 * each run loses two units (of the biggest class, at worst), and
-	 * each class may leave up to a chunk nothing else can use.
-	 */
-	uint64_t total = pfp->pool_size;
-	uint64_t meta = (3840ULL << 10) + (total >> 34 << 20);
-	if (total <= meta || pfp->nclasses == 0)
+	uint64_t unit = EXTENT_MIN << (2 * c);
+	if (unit * RUN_UNITS > run_cap(pool_size))
 		return 0;
-	uint64_t heap = (total - meta) / CHUNK * CHUNK;
-	int c = pfp->nclasses - 1;
-	uint64_t per_run = class_units(c, total) + 1;
-	uint64_t lost = heap * 2 / per_run + (uint64_t)pfp->nclasses * CHUNK;
-	return heap > lost ? heap - lost : 0;
+	return RUN_UNITS - 1;
 }
 
+uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes)
+{
+	if (bytes <= 1024)
+		return 0;
+	for (int c = 0; c < EXTENT_CLASSES; c++)
+		if (bytes <= EXTENT_MIN << (2 * c) &&
+		    (c < pfp->nclasses || c == ARRAY_CLASS))
+			return POBJ_CLASS_ID(pfp->class_id[c]);
+	return 0;
+}
+
+unsigned pool_array_units(uint64_t pool_size)
+{
+	unsigned per = pool_class_units(ARRAY_CLASS, pool_size);
+	uint64_t unit = EXTENT_MIN << (2 * ARRAY_CLASS);
+	return per ? per : (unsigned)(run_cap(pool_size) / unit - 1);
+}
+
+/*
+ * Inode arrays are units of the 16 KiB class (a headerless unit is one
+ * unit, never several). Where that class has no full run (pools below
+ * 32 MiB) it is registered with the run the pool allows, for the arrays
+ * alone: its runs then hold fewer bytes per chunk, and no file data.
+ */
 int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			  int *nclasses)
 {
 	*nclasses = 0;
 	for (int c = 0; c < EXTENT_CLASSES; c++) {
-		unsigned per = class_units(c, pool_size);
+		uint64_t unit = EXTENT_MIN << (2 * c);
+		unsigned per = c == ARRAY_CLASS
+				   ? pool_array_units(pool_size)
+				   : pool_class_units(c, pool_size);
 		if (per == 0) {
 			ids[c] = ids[c - 1];
 			continue;
 		}
 		struct pobj_alloc_class_desc d = {
-		    .unit_size = EXTENT_MIN << (2 * c),
+		    .unit_size = unit,
 		    .alignment = 4096,
 		    .units_per_block = per,
 		    .header_type = POBJ_HEADER_NONE,
@@ -92,7 +99,8 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			return errno ? -errno : -EINVAL;
 		}
 		ids[c] = d.class_id;
-		*nclasses = c + 1;
+		if (pool_class_units(c, pool_size))
+			*nclasses = c + 1;
 	}
 	return 0;
 }
@@ -272,6 +280,21 @@ static int super_init(PMEMfilepool *pfp)
 	return -err;
 }
 
+static int root_prepare(PMEMfilepool *pfp)
+{
+	volatile int err = 0;
+	TX_BEGIN(pfp->pop)
+	{
+		dir_prepare(pfp, pfp->root);
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
 static void pool_unmount(PMEMfilepool *pfp)
 {
 	if (pfp->cwd)
@@ -336,6 +359,8 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		if (!pfp->root)
 			r = -ENOMEM;
 	}
+	if (r == 0)
+		r = root_prepare(pfp);
 	if (r) {
 		pf_set_errormsg("cannot initialise pool %s", pathname);
 		if (pfp) {
