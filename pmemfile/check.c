@@ -159,13 +159,20 @@ static struct pmemfile_inode *inode_of(struct checker *c, uint64_t off)
 
 static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 {
-	uint64_t off = s->inode_arrays, n = 0;
+	uint64_t off = s->inode_arrays, n = 0, prev = 0;
 	while (off) {
 		struct pmemfile_inode_array *a =
 		    claim(c, off, PMEMFILE_T_INODE_ARRAY,
 			  PMEMFILE_INODE_ARRAY_SIZE, "inode array", 0);
 		if (!a)
 			break;
+		/* version 3: the chain is linked both ways */
+		if (s->version >= 3 && a->chain_prev != prev)
+			problem(
+			    c, "inode array 0x%lx: back link 0x%lx, not 0x%lx",
+			    (unsigned long)off, (unsigned long)a->chain_prev,
+			    (unsigned long)prev);
+		prev = off;
 		if (grow((void **)&c->arrays, &c->arrays_cap, c->narrays,
 			 sizeof(*c->arrays)))
 			return -ENOMEM;

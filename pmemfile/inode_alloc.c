@@ -183,6 +183,17 @@ static void array_free(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 {
 	struct pmemfile_super *s = pfp->super;
 	uint64_t off = pf_off(pfp, a);
+	if ((a->chain_prev && (!array_off_valid(pfp, a->chain_prev) ||
+			       array_at(pfp, a->chain_prev)->next != off)) ||
+	    (a->next && !array_off_valid(pfp, a->next)) ||
+	    (!a->chain_prev && s->inode_arrays != off)) {
+		pf_set_errormsg("damaged pool: inode array 0x%llx linked to "
+				"0x%llx and 0x%llx in the chain",
+				(unsigned long long)off,
+				(unsigned long long)a->chain_prev,
+				(unsigned long long)a->next);
+		pmemobj_tx_abort(EIO);
+	}
 	free_list_remove(pfp, a);
 	uint64_t *link = &s->inode_arrays;
 	if (a->chain_prev)

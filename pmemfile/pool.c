@@ -65,15 +65,17 @@ uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes)
 unsigned pool_array_units(uint64_t pool_size)
 {
 	unsigned per = pool_class_units(ARRAY_CLASS, pool_size);
-	uint64_t unit = EXTENT_MIN << (2 * ARRAY_CLASS);
-	return per ? per : (unsigned)(run_cap(pool_size) / unit - 1);
+	/* else a run of one chunk: 15 asked, 14 given */
+	return per ? per
+		   : (unsigned)(CHUNK / (EXTENT_MIN << (2 * ARRAY_CLASS)) - 1);
 }
 
 /*
  * Inode arrays are units of the 16 KiB class (a headerless unit is one
  * unit, never several). Where that class has no full run (pools below
- * 32 MiB) it is registered with the run the pool allows, for the arrays
- * alone: its runs then hold fewer bytes per chunk, and no file data.
+ * 32 MiB) it is registered with runs of one chunk, for the arrays alone
+ * (14 of them, 882 inodes): its runs then hold fewer bytes per chunk, and
+ * no file data.
  */
 int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			  int *nclasses)

@@ -9,7 +9,8 @@
  * (a chain linked one way) is upgraded at its first open, once, with a
  * message, and its free slots are found the same way, its empty arrays
  * freed the same way. Creations that fail after taking a slot give it
- * back. The checker finds each structure damaged.
+ * back. The checker finds each structure damaged; a damaged back link of
+ * the chain makes the removal that would free that array fail with EIO.
  */
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -335,6 +336,51 @@ static uint64_t super_off(void)
 	return off;
 }
 
+/*
+ * A back link of the array chain damaged (every array's, the head's
+ * excepted): the removal that would free such an array fails with EIO and
+ * changes nothing, the other removals work.
+ */
+static void damaged_back_link(void)
+{
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 32 << 20, 0600);
+	CORE_TRUE(p);
+	char path[64];
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		create(p, path);
+	}
+	pmemfile_pool_close(p);
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	struct pmemfile_super *s =
+	    pmemobj_direct(pmemobj_root(pop, sizeof(struct pmemfile_super)));
+	for (uint64_t a = s->inode_arrays; a;) {
+		struct pmemfile_inode_array *arr = (void *)((char *)pop + a);
+		if (arr->chain_prev) {
+			arr->chain_prev = 4096;
+			pmemobj_persist(pop, &arr->chain_prev, 8);
+		}
+		a = arr->next;
+	}
+	pmemobj_close(pop);
+	p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	int eio = 0;
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		if (pmemfile_unlink(p, path) == 0)
+			continue;
+		CORE_EQ(errno, EIO);
+		pmemfile_stat_t st;
+		CORE_EQ(pmemfile_stat(p, path, &st), 0);
+		eio++;
+	}
+	CORE_TRUE(eio > 0);
+	pmemfile_pool_close(p);
+}
+
 /* Each damage is reported; put back, the pool is clean again. */
 static void damage(uint64_t off, uint64_t value, const char *what)
 {
@@ -353,6 +399,8 @@ static void checker_finds(void)
 	uint64_t fhead = peek(s + offsetof(struct pmemfile_super, free_arrays));
 	damage(fhead + offsetof(struct pmemfile_inode_array, free_prev), 4096,
 	       "a broken back link in the free list");
+	damage(head + offsetof(struct pmemfile_inode_array, chain_prev), head,
+	       "a broken back link in the array chain");
 	damage(s + offsetof(struct pmemfile_super, free_arrays), 0,
 	       "an empty free list with free slots");
 	uint64_t map = peek(s + offsetof(struct pmemfile_super, array_map));
@@ -441,6 +489,7 @@ int main(void)
 	arrays_freed(2);
 	checker_finds();
 	aborted_creates();
+	damaged_back_link();
 	unlink(pool);
 	printf("free inode slots found after reopen and after an upgrade "
 	       "from version 1; empty arrays freed, also after an upgrade "
