@@ -387,6 +387,13 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 {
 	uint64_t end = off + len;
 	uint64_t pos = off & ~(EXTENT_MIN - 1);
+	/*
+	 * Where the extents added at the file's end stop: an eighth of what
+	 * it holds past the first of them, so that appends allocate rarely
+	 * and a file holds at most an eighth unused (fixed once: each piece
+	 * of the write is not given an eighth more again).
+	 */
+	uint64_t grow_end = 0;
 	while (pos < end) {
 		size_t i = extent_find(v, pos);
 		if (i < v->next && v->ext[i].off <= pos) {
@@ -397,12 +404,11 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		uint64_t want =
 		    ((end - pos) + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
 		if (i == v->next && pfp->overallocate) {
-			/* an eighth of what it holds: appends allocate
-			 * rarely, and a file holds at most 1/8 unused */
-			uint64_t more =
-			    extent_allocated(v) / 8 & ~(EXTENT_MIN - 1);
-			if (want < more)
-				want = more;
+			if (grow_end == 0)
+				grow_end = pos + (extent_allocated(v) / 8 &
+						  ~(EXTENT_MIN - 1));
+			if (grow_end > pos + want)
+				want = grow_end - pos;
 		}
 		int c = pick_class(pfp, want, room);
 		c = extent_alloc_any(pfp, v, pos, c, room);
