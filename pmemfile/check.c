@@ -626,7 +626,7 @@ int pmemfile_check_pool(const char *path, FILE *report)
 	if (!pop)
 		return errno ? -errno : -EINVAL;
 	struct checker c = {.pop = pop, .base = (char *)pop, .out = report};
-	unsigned ids[EXTENT_CLASSES];
+	unsigned ids[POOL_CLASSES];
 	int nclasses;
 	struct stat st;
 	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;

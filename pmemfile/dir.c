@@ -500,9 +500,8 @@ static void block_append(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 		d->btab = n.off;
 		d->btab_cap = cap;
 	}
-	PMEMoid b = pmemobj_tx_xalloc(
-	    PMEMFILE_DIR_BLOCK_SIZE, PMEMFILE_T_DIR_BLOCK,
-	    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+	PMEMoid b = pool_tx_alloc(pfp, PMEMFILE_DIR_BLOCK_SIZE,
+				  PMEMFILE_T_DIR_BLOCK, 0);
 	uint64_t *btab = pf_ptr(pfp, d->btab);
 	tx_add(pfp, &btab[d->nblocks], 8);
 	btab[d->nblocks] = b.off;

@@ -162,10 +162,9 @@ static void pslot_append(PMEMfilepool *pfp, struct vinode *v,
 	    (i - PMEMFILE_INLINE_EXTENTS) % PMEMFILE_EXTENTS_PER_BLOCK == 0 &&
 	    (i - PMEMFILE_INLINE_EXTENTS) / PMEMFILE_EXTENTS_PER_BLOCK ==
 		v->neblocks) {
-		PMEMoid b = pmemobj_tx_xalloc(
-		    sizeof(struct pmemfile_extent_block),
-		    PMEMFILE_T_EXTENT_BLOCK,
-		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+		PMEMoid b =
+		    pool_tx_alloc(pfp, sizeof(struct pmemfile_extent_block),
+				  PMEMFILE_T_EXTENT_BLOCK, 0);
 		uint64_t *link = &f->blocks;
 		if (v->neblocks) {
 			struct pmemfile_extent_block *last =
@@ -538,10 +537,9 @@ uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
 		pmemobj_tx_abort(ENOMEM);
 	memcpy(eb, v->eblocks, have * 8);
 	for (uint64_t b = have; b < need; b++) {
-		PMEMoid o = pmemobj_tx_xalloc(
-		    sizeof(struct pmemfile_extent_block),
-		    PMEMFILE_T_EXTENT_BLOCK,
-		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+		PMEMoid o =
+		    pool_tx_alloc(pfp, sizeof(struct pmemfile_extent_block),
+				  PMEMFILE_T_EXTENT_BLOCK, 0);
 		uint64_t *link = b ? &((struct pmemfile_extent_block *)pf_ptr(
 					   pfp, eb[b - 1]))
 					  ->next

@@ -158,9 +158,8 @@ static void free_list_remove(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 static struct pmemfile_inode_array *array_grow(PMEMfilepool *pfp)
 {
 	struct pmemfile_super *s = pfp->super;
-	PMEMoid oid = pmemobj_tx_xalloc(
-	    PMEMFILE_INODE_ARRAY_SIZE, PMEMFILE_T_INODE_ARRAY,
-	    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[ARRAY_CLASS]));
+	PMEMoid oid = pool_tx_alloc(pfp, PMEMFILE_INODE_ARRAY_SIZE,
+				    PMEMFILE_T_INODE_ARRAY, ARRAY_CLASS);
 	struct pmemfile_inode_array *a = pmemobj_direct(oid);
 	a->next = s->inode_arrays;
 	if (s->inode_arrays) {

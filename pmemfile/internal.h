@@ -25,9 +25,16 @@
 #define EXTENT_MIN 4096ULL
 #define EXTENT_MAX (4096ULL << (2 * (EXTENT_CLASSES - 1)))
 /* Units' worth of every run of an extent class (pool.c). */
-#define RUN_UNITS 128
-/* The class of inode arrays, PMEMFILE_INODE_ARRAY_SIZE bytes. */
-#define ARRAY_CLASS 1
+#define RUN_UNITS 64
+/*
+ * The class of inode arrays (PMEMFILE_INODE_ARRAY_SIZE units), after the
+ * extent classes in class_id: its runs are one chunk (ARRAY_RUN_UNITS
+ * asked, one less given), so that a new array finds room wherever a
+ * chunk is free.
+ */
+#define ARRAY_CLASS EXTENT_CLASSES
+#define POOL_CLASSES (EXTENT_CLASSES + 1)
+#define ARRAY_RUN_UNITS 15
 
 #define VINODE_SHARDS 64
 /* Counters of cached vinodes by hash of their offset (vinode_peek). */
@@ -56,9 +63,9 @@ struct pmemfilepool {
 	char *base; /* start of the pool mapping */
 	uint64_t uuid_lo;
 	struct pmemfile_super *super;
-	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
-	/* classes [0, nclasses) hold file data (pool_class_units); ARRAY_CLASS
-	 * is registered in every pool */
+	unsigned
+	    class_id[POOL_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M, arrays */
+	/* classes [0, nclasses) hold file data (pool_class_units) */
 	int nclasses;
 	dev_t dev;
 	uint64_t pool_size; /* bytes of the pool file */
@@ -254,19 +261,25 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 int pool_file_check(const char *path);
 
 /*
- * The allocation flags for a table of bytes bytes (a directory's tables,
- * a long symlink target, the array map): above 1 KiB the unit of an
- * extent class that holds it. The allocator's own classes for such sizes
- * carve runs of up to 16 chunks (4 MiB), which one live table keeps from
- * every other use.
+ * The allocation flags for a table of bytes bytes (a directory's tables):
+ * above 1 KiB a unit of the 4 KiB class, of the inode arrays' class (16
+ * KiB) or of an extent class that holds it. The allocator's own classes
+ * for such sizes carve runs of up to 16 chunks (4 MiB), which one live
+ * table keeps from every other use.
  */
 uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes);
+
+/*
+ * In a transaction: a zeroed headerless unit of at least size bytes, of
+ * class first, or where that class has no unit free, of another holding
+ * size (the smaller first): a free unit of any class serves, as statfs
+ * counts it. Aborts the transaction with ENOSPC if none has one.
+ */
+PMEMoid pool_tx_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int first);
 
 /* Units per run to ask for class c in a pool of pool_size bytes, 0 if the
  * class is not used there. */
 unsigned pool_class_units(int c, uint64_t pool_size);
-/* The same for ARRAY_CLASS, which every pool has. */
-unsigned pool_array_units(uint64_t pool_size);
 
 /* Sets errno from a -errno result and returns -1; passes others through. */
 static inline long pf_ret(long r)

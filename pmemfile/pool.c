@@ -25,13 +25,15 @@
  * file data can be mapped page by page. A run of a class is carved out of
  * the heap's 256 KiB chunks in one piece, and its free units serve no other
  * class. Every run is RUN_UNITS units' worth, of which the allocator keeps
- * two (its header, the alignment): 1.6 % lost in every class alike, so that
+ * two (its header, the alignment): 3.1 % lost in every class alike (1.9 %
+ * in those of 1 and 4 MiB, whose runs end a chunk past 63 units), so that
  * a chunk holds the same bytes of files whichever class carves it, and
- * statfs can tell them (space.c). A class is used where its run is at
- * most 1/8 of the pool (1/16 below 16 MiB), so that a pool holds runs of
- * every class it uses: 4 KiB extents from 4 MiB pools, 16 KiB from 16 MiB,
- * 64 KiB from 64 MiB, 256 KiB from 256 MiB, 1 MiB from 1 GiB, 4 MiB from
- * 4 GiB.
+ * statfs can tell them (space.c); a run of the 4 KiB class is one chunk,
+ * so that it finds room wherever a chunk is free. A class is used where
+ * its run is at most 1/8 of the pool (1/16 below 16 MiB), so that a pool
+ * holds runs of every class it uses: 4 KiB extents in every pool, 16 KiB
+ * from 16 MiB, 64 KiB from 32 MiB, 256 KiB from 128 MiB, 1 MiB from 512
+ * MiB, 4 MiB from 2 GiB.
  */
 #define CHUNK (256ULL << 10)
 
@@ -55,55 +57,87 @@ uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes)
 {
 	if (bytes <= 1024)
 		return 0;
-	for (int c = 0; c < EXTENT_CLASSES; c++)
-		if (bytes <= EXTENT_MIN << (2 * c) &&
-		    (c < pfp->nclasses || c == ARRAY_CLASS))
+	/* up to 16 KiB, runs of one or two chunks: room is found for them
+	 * wherever chunks are free */
+	if (bytes <= EXTENT_MIN)
+		return POBJ_CLASS_ID(pfp->class_id[0]);
+	if (bytes <= PMEMFILE_INODE_ARRAY_SIZE)
+		return POBJ_CLASS_ID(pfp->class_id[ARRAY_CLASS]);
+	for (int c = 0; c < pfp->nclasses; c++)
+		if (bytes <= EXTENT_MIN << (2 * c))
 			return POBJ_CLASS_ID(pfp->class_id[c]);
 	return 0;
 }
 
-unsigned pool_array_units(uint64_t pool_size)
+/* The unit of class c of class_id. */
+static uint64_t class_unit(int c)
 {
-	unsigned per = pool_class_units(ARRAY_CLASS, pool_size);
-	/* else a run of one chunk: 15 asked, 14 given */
-	return per ? per
-		   : (unsigned)(CHUNK / (EXTENT_MIN << (2 * ARRAY_CLASS)) - 1);
+	return c == ARRAY_CLASS ? PMEMFILE_INODE_ARRAY_SIZE
+				: EXTENT_MIN << (2 * c);
+}
+
+static PMEMoid try_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int c)
+{
+	return pmemobj_tx_xalloc(size, type,
+				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
+				     POBJ_CLASS_ID(pfp->class_id[c]));
+}
+
+PMEMoid pool_tx_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int first)
+{
+	PMEMoid o = try_alloc(pfp, size, type, first);
+	/* the extent classes by size, the arrays' beside the 16 KiB one */
+	for (int k = 0; OID_IS_NULL(o) && k <= pfp->nclasses; k++) {
+		int c = k == pfp->nclasses ? ARRAY_CLASS : k;
+		if (c != first && class_unit(c) >= size)
+			o = try_alloc(pfp, size, type, c);
+	}
+	if (OID_IS_NULL(o))
+		pmemobj_tx_abort(ENOSPC);
+	return o;
+}
+
+/* Registers a headerless class of 4 KiB-aligned units; its id, or 0. */
+static unsigned class_register(PMEMobjpool *pop, uint64_t unit, unsigned per)
+{
+	struct pobj_alloc_class_desc d = {
+	    .unit_size = unit,
+	    .alignment = 4096,
+	    .units_per_block = per,
+	    .header_type = POBJ_HEADER_NONE,
+	};
+	if (pmemobj_ctl_set(pop, "heap.alloc_class.new.desc", &d)) {
+		pf_set_errormsg("cannot register allocation class");
+		return 0;
+	}
+	return d.class_id;
 }
 
 /*
- * Inode arrays are units of the 16 KiB class (a headerless unit is one
- * unit, never several). Where that class has no full run (pools below
- * 32 MiB) it is registered with runs of one chunk, for the arrays alone
- * (14 of them, 882 inodes): its runs then hold fewer bytes per chunk, and
- * no file data.
+ * The extent classes, then the inode arrays' (a headerless unit is one
+ * unit, never several, so arrays need a class of their size; of its own,
+ * with runs of one chunk, because a 16 KiB extent class's runs of 2 MiB
+ * may find no room in a heap whose chunks are taken here and there).
  */
 int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			  int *nclasses)
 {
 	*nclasses = 0;
 	for (int c = 0; c < EXTENT_CLASSES; c++) {
-		uint64_t unit = EXTENT_MIN << (2 * c);
-		unsigned per = c == ARRAY_CLASS
-				   ? pool_array_units(pool_size)
-				   : pool_class_units(c, pool_size);
+		unsigned per = pool_class_units(c, pool_size);
 		if (per == 0) {
 			ids[c] = ids[c - 1];
 			continue;
 		}
-		struct pobj_alloc_class_desc d = {
-		    .unit_size = unit,
-		    .alignment = 4096,
-		    .units_per_block = per,
-		    .header_type = POBJ_HEADER_NONE,
-		};
-		if (pmemobj_ctl_set(pop, "heap.alloc_class.new.desc", &d)) {
-			pf_set_errormsg("cannot register allocation class");
+		ids[c] = class_register(pop, EXTENT_MIN << (2 * c), per);
+		if (ids[c] == 0)
 			return errno ? -errno : -EINVAL;
-		}
-		ids[c] = d.class_id;
-		if (pool_class_units(c, pool_size))
-			*nclasses = c + 1;
+		*nclasses = c + 1;
 	}
+	ids[ARRAY_CLASS] =
+	    class_register(pop, PMEMFILE_INODE_ARRAY_SIZE, ARRAY_RUN_UNITS);
+	if (ids[ARRAY_CLASS] == 0)
+		return errno ? -errno : -EINVAL;
 	return 0;
 }
 

@@ -12,12 +12,14 @@
  *
  * Files can take the free units of the runs of the extent classes (a
  * write takes a unit of another class when its own has none, extent.c)
- * and the free chunks: a run of the 4 KiB class is carved from two of
- * them and holds 126 units, and every other class's run holds as much per
- * chunk (pool.c), so free chunks are worth the same whichever class takes
- * them. A run with no unit taken is free chunks too (libpmemobj makes it
- * so when it needs them). What libpmemobj's own classes hold (directory
- * tables, long symlinks, the superblock, transaction logs) serves no file.
+ * and the free chunks: a run of the 4 KiB class is one of them and holds
+ * 62 units, and every other class's run holds as much per chunk or a
+ * little more (pool.c), so free chunks are worth about the same whichever
+ * class takes them (a file of 1 or 4 MiB extents can take 1.2 % more).
+ * A run with no unit taken is free chunks too (libpmemobj makes it so
+ * when it needs them). What libpmemobj's own classes hold (small
+ * directory tables, long symlinks, the superblock, transaction logs)
+ * serves no file.
  *
  * The heap changes under the allocator's locks while it is read here:
  * the figures are of some moment during the call, and every header read
@@ -108,13 +110,19 @@ static uint64_t run_free(const char *chunk, uint64_t n, uint64_t words)
 	return taken < n ? n - taken : 0;
 }
 
-/* The chunks and units of a run of the inode arrays' class, as libpmemobj
- * makes it from the units asked for (its pmalloc.c). */
-static void array_run(PMEMfilepool *pfp, uint64_t *chunks, uint64_t *units)
+/* The chunks of a run of a class of 4 KiB-aligned units asked for n units
+ * a run, as libpmemobj makes it (its pmalloc.c). */
+static uint64_t run_chunks(uint64_t n, uint64_t unit)
 {
-	uint64_t unit = EXTENT_MIN << (2 * ARRAY_CLASS), words;
-	uint64_t bytes = pool_array_units(pfp->pool_size) * unit + 16;
-	*chunks = ((bytes + CHUNK - 1) / CHUNK * CHUNK + 4096) / CHUNK;
+	uint64_t bytes = n * unit + 16;
+	return ((bytes + CHUNK - 1) / CHUNK * CHUNK + 4096) / CHUNK;
+}
+
+/* The chunks and units of a run of the inode arrays' class. */
+static void array_run(uint64_t *chunks, uint64_t *units)
+{
+	uint64_t unit = PMEMFILE_INODE_ARRAY_SIZE, words;
+	*chunks = run_chunks(ARRAY_RUN_UNITS, unit);
 	*units = run_units(*chunks, unit, true, &words);
 }
 
@@ -130,14 +138,15 @@ static int run_class(PMEMfilepool *pfp, uint16_t flags, uint64_t unit,
 	if ((flags & (FLAG_HEADER_NONE | FLAG_ALIGNED)) !=
 	    (FLAG_HEADER_NONE | FLAG_ALIGNED))
 		return -1;
-	if (unit == EXTENT_MIN << (2 * ARRAY_CLASS)) {
+	if (unit == PMEMFILE_INODE_ARRAY_SIZE) {
 		uint64_t chunks, units;
-		array_run(pfp, &chunks, &units);
+		array_run(&chunks, &units);
 		*arrays = size_idx == chunks;
 	}
 	for (int c = 0; c < pfp->nclasses; c++)
 		if (unit == EXTENT_MIN << (2 * c))
-			return size_idx == RUN_UNITS * unit / CHUNK ? c : -1;
+			return size_idx == run_chunks(RUN_UNITS - 1, unit) ? c
+									   : -1;
 	return -1;
 }
 
@@ -149,18 +158,18 @@ static uint64_t span_bytes(uint64_t span)
 }
 
 /* Inode arrays that span free chunks can take. */
-static uint64_t span_arrays(PMEMfilepool *pfp, uint64_t span)
+static uint64_t span_arrays(uint64_t span)
 {
 	uint64_t chunks, units;
-	array_run(pfp, &chunks, &units);
+	array_run(&chunks, &units);
 	return chunks ? span / chunks * units : 0;
 }
 
 /* Counts a span of free chunks into sp. */
-static void span_add(PMEMfilepool *pfp, uint64_t span, struct space *sp)
+static void span_add(uint64_t span, struct space *sp)
 {
 	sp->free += span_bytes(span);
-	sp->arrays += span_arrays(pfp, span);
+	sp->arrays += span_arrays(span);
 }
 
 /* Walks one zone; chunks: its chunks; counts into sp. */
@@ -173,7 +182,7 @@ static void zone_walk(PMEMfilepool *pfp, const char *zone, uint64_t chunks,
 	sp->capacity += span_bytes(chunks);
 	if (__atomic_load_n(&zh->magic, __ATOMIC_RELAXED) != ZONE_MAGIC) {
 		/* made by libpmemobj on first need: all of it free */
-		span_add(pfp, chunks, sp);
+		span_add(chunks, sp);
 		return;
 	}
 	uint64_t span = 0;
@@ -208,12 +217,12 @@ static void zone_walk(PMEMfilepool *pfp, const char *zone, uint64_t chunks,
 		if (free_chunks) {
 			span += h.size_idx;
 		} else {
-			span_add(pfp, span, sp);
+			span_add(span, sp);
 			span = 0;
 		}
 		i += h.size_idx;
 	}
-	span_add(pfp, span, sp);
+	span_add(span, sp);
 }
 
 void space_measure(PMEMfilepool *pfp, struct space *sp)
