@@ -29,8 +29,9 @@
  *    a free slot) and the array map, so that opening a pool reads nothing
  *    in proportion to its population.
  * 3: the array chain is linked both ways (chain_prev), so that an empty
- *    array leaves it and is freed; directory tables and long symlink
- *    targets over 1 KiB may be units of an extent class (headerless).
+ *    array leaves it and is freed; directory tables over 1 KiB may be
+ *    headerless units of the library's classes, and an array, a directory
+ *    block or an extent block a unit bigger than it.
  */
 #define PMEMFILE_LAYOUT_VERSION 3
 

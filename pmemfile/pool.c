@@ -116,7 +116,7 @@ static unsigned class_register(PMEMobjpool *pop, uint64_t unit, unsigned per)
 /*
  * The extent classes, then the inode arrays' (a headerless unit is one
  * unit, never several, so arrays need a class of their size; of its own,
- * with runs of one chunk, because a 16 KiB extent class's runs of 2 MiB
+ * with runs of one chunk, because a 16 KiB extent class's runs of 1 MiB
  * may find no room in a heap whose chunks are taken here and there).
  */
 int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
