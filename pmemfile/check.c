@@ -129,9 +129,9 @@ static void *claim(struct checker *c, uint64_t off, unsigned type,
 	bool headerless =
 	    type != PMEMFILE_T_DIR_HTAB && type != PMEMFILE_T_DIR_BTAB &&
 	    type != PMEMFILE_T_SYMLINK && type != PMEMFILE_T_ARRAY_MAP;
-	/* the array map is headerless when an extent class holds it */
-	bool type_ok = o->type == (headerless ? 0 : type) ||
-		       (type == PMEMFILE_T_ARRAY_MAP && o->type == 0);
+	/* the tables are headerless when an extent class holds them
+	 * (pool_table_flags) */
+	bool type_ok = o->type == (headerless ? 0 : type) || o->type == 0;
 	if (!type_ok || o->size < minsize) {
 		problem(c, "inode %lu: %s at 0x%lx has type %u size %lu",
 			(unsigned long)ino, what, (unsigned long)off, o->type,
@@ -159,13 +159,20 @@ static struct pmemfile_inode *inode_of(struct checker *c, uint64_t off)
 
 static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 {
-	uint64_t off = s->inode_arrays, n = 0;
+	uint64_t off = s->inode_arrays, n = 0, prev = 0;
 	while (off) {
 		struct pmemfile_inode_array *a =
 		    claim(c, off, PMEMFILE_T_INODE_ARRAY,
 			  PMEMFILE_INODE_ARRAY_SIZE, "inode array", 0);
 		if (!a)
 			break;
+		/* version 3: the chain is linked both ways */
+		if (s->version >= 3 && a->chain_prev != prev)
+			problem(
+			    c, "inode array 0x%lx: back link 0x%lx, not 0x%lx",
+			    (unsigned long)off, (unsigned long)a->chain_prev,
+			    (unsigned long)prev);
+		prev = off;
 		if (grow((void **)&c->arrays, &c->arrays_cap, c->narrays,
 			 sizeof(*c->arrays)))
 			return -ENOMEM;
@@ -642,7 +649,7 @@ int pmemfile_check_pool(const char *path, FILE *report)
 	if (!pop)
 		return errno ? -errno : -EINVAL;
 	struct checker c = {.pop = pop, .base = (char *)pop, .out = report};
-	unsigned ids[EXTENT_CLASSES];
+	unsigned ids[POOL_CLASSES];
 	int nclasses;
 	struct stat st;
 	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;

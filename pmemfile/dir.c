@@ -310,10 +310,11 @@ static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
 
 /* In a transaction: a zeroed table of cap entries, NULL if the pool has
  * no room for it. */
-static PMEMoid htab_alloc(uint64_t cap)
+static PMEMoid htab_alloc(PMEMfilepool *pfp, uint64_t cap)
 {
 	return pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_HTAB,
-				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT);
+				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
+				     pool_table_flags(pfp, cap * 8));
 }
 
 /*
@@ -333,11 +334,11 @@ static void htab_make_room(PMEMfilepool *pfp, struct vinode *dir)
 	uint64_t cap = HTAB_MIN;
 	while (cap < (d->nentries + 1) * 4)
 		cap *= 2;
-	PMEMoid n = htab_alloc(cap);
+	PMEMoid n = htab_alloc(pfp, cap);
 	/* then the smallest table that brings the load back to 1/2 */
 	while (OID_IS_NULL(n) && cap / 2 >= load * 2 && cap / 2 >= HTAB_MIN) {
 		cap /= 2;
-		n = htab_alloc(cap);
+		n = htab_alloc(pfp, cap);
 	}
 	if (OID_IS_NULL(n)) {
 		if (d->htab && load * 8 <= d->htab_cap * 7)
@@ -488,8 +489,9 @@ static void block_append(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 {
 	if (d->nblocks == d->btab_cap) {
 		uint64_t cap = d->btab_cap ? d->btab_cap * 2 : 8;
-		PMEMoid n = pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_BTAB,
-					      POBJ_XALLOC_ZERO);
+		PMEMoid n = pmemobj_tx_xalloc(
+		    cap * 8, PMEMFILE_T_DIR_BTAB,
+		    POBJ_XALLOC_ZERO | pool_table_flags(pfp, cap * 8));
 		if (d->btab) {
 			memcpy(pmemobj_direct(n), pf_ptr(pfp, d->btab),
 			       d->nblocks * 8);
@@ -498,9 +500,8 @@ static void block_append(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 		d->btab = n.off;
 		d->btab_cap = cap;
 	}
-	PMEMoid b = pmemobj_tx_xalloc(
-	    PMEMFILE_DIR_BLOCK_SIZE, PMEMFILE_T_DIR_BLOCK,
-	    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+	PMEMoid b = pool_tx_alloc(pfp, PMEMFILE_DIR_BLOCK_SIZE,
+				  PMEMFILE_T_DIR_BLOCK, 0);
 	uint64_t *btab = pf_ptr(pfp, d->btab);
 	tx_add(pfp, &btab[d->nblocks], 8);
 	btab[d->nblocks] = b.off;
@@ -509,6 +510,18 @@ static void block_append(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 
 /* In a transaction: the position of n free slots, making a block if no
  * block has room. */
+void dir_prepare(PMEMfilepool *pfp, struct vinode *dir)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	tx_add(pfp, d, sizeof(*d));
+	htab_make_room(pfp, dir);
+	if (d->nblocks)
+		return;
+	if (dir->vdir && vdir_add_block(dir->vdir))
+		pmemobj_tx_abort(ENOMEM);
+	block_append(pfp, d);
+}
+
 static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
 {
 	struct pmemfile_dir_info *d = &dir->inode->dir;

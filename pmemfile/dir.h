@@ -55,4 +55,12 @@ uint64_t dir_name_hash(const char *s, size_t len);
 /* In a transaction: makes a fresh inode an empty directory. */
 void dir_init(struct pmemfile_inode *in, uint64_t parent);
 
+/*
+ * In a transaction, under the exclusive lock: dir's hash table, block table and
+ * first block made now, not at its first name (a new pool's root: the
+ * allocator's run for such tables is then taken when the pool is made, and
+ * statfs counts it from the start).
+ */
+void dir_prepare(PMEMfilepool *pfp, struct vinode *dir);
+
 #endif

@@ -162,10 +162,9 @@ static void pslot_append(PMEMfilepool *pfp, struct vinode *v,
 	    (i - PMEMFILE_INLINE_EXTENTS) % PMEMFILE_EXTENTS_PER_BLOCK == 0 &&
 	    (i - PMEMFILE_INLINE_EXTENTS) / PMEMFILE_EXTENTS_PER_BLOCK ==
 		v->neblocks) {
-		PMEMoid b = pmemobj_tx_xalloc(
-		    sizeof(struct pmemfile_extent_block),
-		    PMEMFILE_T_EXTENT_BLOCK,
-		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+		PMEMoid b =
+		    pool_tx_alloc(pfp, sizeof(struct pmemfile_extent_block),
+				  PMEMFILE_T_EXTENT_BLOCK, 0);
 		uint64_t *link = &f->blocks;
 		if (v->neblocks) {
 			struct pmemfile_extent_block *last =
@@ -239,10 +238,11 @@ static void extent_populate(PMEMfilepool *pfp, char *p, uint64_t len)
 
 /*
  * One extent of class c at file offset off, in its own transaction. The
- * part of it below the file size is zeroed before the commit.
+ * part of it below the file size is zeroed before the commit. -ENOSPC with
+ * *unbacked set: the pool had room, the file system under it had not.
  */
 static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
-			    int c)
+			    int c, bool *unbacked)
 {
 	uint64_t len = EXTENT_MIN << (2 * c);
 	uint64_t size = v->inode->size;
@@ -261,8 +261,10 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		/* a full file system under a sparse pool fails the write here,
 		 * not with SIGBUS when a page is written */
 		int b = direct_back(pfp, pf_ptr(pfp, d.off), len);
-		if (b < 0)
+		if (b < 0) {
+			*unbacked = true;
 			pmemobj_tx_abort(-b);
+		}
 		mapped = b;
 		if (size > off) {
 			uint64_t z = size - off < len ? size - off : len;
@@ -291,19 +293,81 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	return 0;
 }
 
-/* The class for a new extent at off: big enough for want (and, for a
- * growing file, for as much as it holds already), or of the size
- * PMEMFILE_BLOCK_SIZE fixes, no bigger than room. */
+/*
+ * The class for a new extent at off: the biggest no bigger than want, so
+ * that a file holds what it was given rounded up to 4 KiB and no more
+ * (want is taken by the biggest units first, the rest by smaller ones),
+ * or the class PMEMFILE_BLOCK_SIZE fixes; no bigger than room.
+ */
 static int pick_class(PMEMfilepool *pfp, uint64_t want, uint64_t room)
 {
 	int c = 0;
-	if (pfp->block_size)
-		want = pfp->block_size;
-	while (c < pfp->nclasses - 1 && (EXTENT_MIN << (2 * c)) < want)
-		c++;
+	if (pfp->block_size) {
+		while (c < pfp->nclasses - 1 &&
+		       (EXTENT_MIN << (2 * c)) < pfp->block_size)
+			c++;
+	} else {
+		while (c < pfp->nclasses - 1 &&
+		       (EXTENT_MIN << (2 * (c + 1))) <= want)
+			c++;
+	}
 	while (c > 0 && (EXTENT_MIN << (2 * c)) > room)
 		c--;
 	return c;
+}
+
+/*
+ * An extent of class c, or where that class has no free unit, of a
+ * smaller one, then of a bigger one that room allows: any free unit of
+ * any class serves, so that the pool is full only when statfs says so.
+ * Not where the file system under a sparse pool is full: another class
+ * may need a new run, whose header the allocator would write on a page
+ * that cannot be given (SIGBUS). Returns the class used, or -errno.
+ */
+static int extent_alloc_classes(PMEMfilepool *pfp, struct vinode *v,
+				uint64_t pos, int c, uint64_t room,
+				bool *unbacked)
+{
+	int r = -ENOSPC;
+	for (int k = c; k >= 0 && r == -ENOSPC && !*unbacked; k--) {
+		r = extent_alloc_one(pfp, v, pos, k, unbacked);
+		if (r == 0)
+			return k;
+	}
+	for (int k = c + 1; k < pfp->nclasses && r == -ENOSPC && !*unbacked &&
+			    (EXTENT_MIN << (2 * k)) <= room;
+	     k++) {
+		r = extent_alloc_one(pfp, v, pos, k, unbacked);
+		if (r == 0)
+			return k;
+	}
+	return r;
+}
+
+/*
+ * extent_alloc_classes, and where it finds no room, again from each other
+ * arena of the allocator: a run that a thread's arena holds serves no other
+ * arena, and the other thread may be one that another process's calls ran
+ * on (the keeper) or that has ended.
+ */
+static int extent_alloc_any(PMEMfilepool *pfp, struct vinode *v, uint64_t pos,
+			    int c, uint64_t room)
+{
+	bool unbacked = false;
+	int r = extent_alloc_classes(pfp, v, pos, c, room, &unbacked);
+	unsigned mine, total;
+	if (r != -ENOSPC || unbacked ||
+	    pmemobj_ctl_get(pfp->pop, "heap.thread.arena_id", &mine) ||
+	    pmemobj_ctl_get(pfp->pop, "heap.narenas.total", &total))
+		return r;
+	for (unsigned a = 1; a <= total && r == -ENOSPC && !unbacked; a++) {
+		if (a == mine ||
+		    pmemobj_ctl_set(pfp->pop, "heap.thread.arena_id", &a))
+			continue;
+		r = extent_alloc_classes(pfp, v, pos, c, room, &unbacked);
+	}
+	(void)pmemobj_ctl_set(pfp->pop, "heap.thread.arena_id", &mine);
+	return r;
 }
 
 static int64_t covered_from(struct vinode *v, uint64_t off, uint64_t end)
@@ -322,6 +386,13 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 {
 	uint64_t end = off + len;
 	uint64_t pos = off & ~(EXTENT_MIN - 1);
+	/*
+	 * Where the extents added at the file's end stop: an eighth of what
+	 * it holds past the first of them, so that appends allocate rarely
+	 * and a file holds at most an eighth unused (fixed once: each piece
+	 * of the write is not given an eighth more again).
+	 */
+	uint64_t grow_end = 0;
 	while (pos < end) {
 		size_t i = extent_find(v, pos);
 		if (i < v->next && v->ext[i].off <= pos) {
@@ -332,18 +403,17 @@ int64_t extent_cover(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		uint64_t want =
 		    ((end - pos) + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
 		if (i == v->next && pfp->overallocate) {
-			uint64_t have = extent_allocated(v);
-			if (want < have)
-				want = have;
+			if (grow_end == 0)
+				grow_end = pos + (extent_allocated(v) / 8 &
+						  ~(EXTENT_MIN - 1));
+			if (grow_end > pos + want)
+				want = grow_end - pos;
 		}
 		int c = pick_class(pfp, want, room);
-		int r;
-		do {
-			r = extent_alloc_one(pfp, v, pos, c);
-		} while (r == -ENOSPC && c-- > 0);
-		if (r) {
+		c = extent_alloc_any(pfp, v, pos, c, room);
+		if (c < 0) {
 			int64_t done = covered_from(v, off, end);
-			return done > 0 ? done : r;
+			return done > 0 ? done : c;
 		}
 		pos += EXTENT_MIN << (2 * c);
 	}
@@ -467,10 +537,9 @@ uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
 		pmemobj_tx_abort(ENOMEM);
 	memcpy(eb, v->eblocks, have * 8);
 	for (uint64_t b = have; b < need; b++) {
-		PMEMoid o = pmemobj_tx_xalloc(
-		    sizeof(struct pmemfile_extent_block),
-		    PMEMFILE_T_EXTENT_BLOCK,
-		    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[0]));
+		PMEMoid o =
+		    pool_tx_alloc(pfp, sizeof(struct pmemfile_extent_block),
+				  PMEMFILE_T_EXTENT_BLOCK, 0);
 		uint64_t *link = b ? &((struct pmemfile_extent_block *)pf_ptr(
 					   pfp, eb[b - 1]))
 					  ->next

@@ -20,6 +20,11 @@
  * clears it). That knowledge is kept as a volatile hint between calls
  * (pfp->alloc_taken): a persistent bitmap beside them would cost every
  * create and unlink one more snapshot (0.4-0.6 us here).
+ *
+ * An array whose last inode goes is freed in that transaction, so that its
+ * space serves anything, unless no other array has a free slot: one empty
+ * array is kept, so that a file created and removed over and over at the
+ * edge of an array does not make and free one each time.
  */
 #include <stdio.h>
 #include <string.h>
@@ -153,11 +158,15 @@ static void free_list_remove(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 static struct pmemfile_inode_array *array_grow(PMEMfilepool *pfp)
 {
 	struct pmemfile_super *s = pfp->super;
-	PMEMoid oid = pmemobj_tx_xalloc(
-	    PMEMFILE_INODE_ARRAY_SIZE, PMEMFILE_T_INODE_ARRAY,
-	    POBJ_XALLOC_ZERO | POBJ_CLASS_ID(pfp->class_id[1]));
+	PMEMoid oid = pool_tx_alloc(pfp, PMEMFILE_INODE_ARRAY_SIZE,
+				    PMEMFILE_T_INODE_ARRAY, ARRAY_CLASS);
 	struct pmemfile_inode_array *a = pmemobj_direct(oid);
 	a->next = s->inode_arrays;
+	if (s->inode_arrays) {
+		struct pmemfile_inode_array *h = array_at(pfp, s->inode_arrays);
+		tx_add(pfp, &h->chain_prev, sizeof(uint64_t));
+		h->chain_prev = oid.off;
+	}
 	tx_add(pfp, &s->inode_arrays, sizeof(uint64_t));
 	s->inode_arrays = oid.off;
 	tx_add(pfp, &s->ninode_arrays, sizeof(uint64_t));
@@ -165,6 +174,56 @@ static struct pmemfile_inode_array *array_grow(PMEMfilepool *pfp)
 	map_set(pfp, oid.off, false);
 	free_list_push(pfp, a);
 	return a;
+}
+
+/* In a transaction, under alloc_lock: a, empty and in the free list, leaves
+ * the list, the chain and the map, and is freed. */
+static void array_free(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
+{
+	struct pmemfile_super *s = pfp->super;
+	uint64_t off = pf_off(pfp, a);
+	if ((a->chain_prev && (!array_off_valid(pfp, a->chain_prev) ||
+			       array_at(pfp, a->chain_prev)->next != off)) ||
+	    (a->next && !array_off_valid(pfp, a->next)) ||
+	    (!a->chain_prev && s->inode_arrays != off)) {
+		pf_set_errormsg("damaged pool: inode array 0x%llx linked to "
+				"0x%llx and 0x%llx in the chain",
+				(unsigned long long)off,
+				(unsigned long long)a->chain_prev,
+				(unsigned long long)a->next);
+		pmemobj_tx_abort(EIO);
+	}
+	free_list_remove(pfp, a);
+	uint64_t *link = &s->inode_arrays;
+	if (a->chain_prev)
+		link = &array_at(pfp, a->chain_prev)->next;
+	tx_add(pfp, link, sizeof(uint64_t));
+	*link = a->next;
+	if (a->next) {
+		struct pmemfile_inode_array *n = array_at(pfp, a->next);
+		tx_add(pfp, &n->chain_prev, sizeof(uint64_t));
+		n->chain_prev = a->chain_prev;
+	}
+	tx_add(pfp, &s->ninode_arrays, sizeof(uint64_t));
+	s->ninode_arrays--;
+	uint64_t page = off / 4096;
+	uint64_t *w = &pfp->array_map[page / 64];
+	tx_add(pfp, w, sizeof(*w));
+	__atomic_store_n(w, *w & ~(1ULL << (page % 64)), __ATOMIC_RELEASE);
+	pmemobj_tx_free(pf_oid(pfp, off));
+	if (pfp->alloc_array == off) {
+		pfp->alloc_array = 0;
+		pfp->alloc_taken = 0;
+	}
+}
+
+/* Whether no slot of a holds an inode (read until one does). */
+static bool array_empty(const struct pmemfile_inode_array *a)
+{
+	for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++)
+		if (__atomic_load_n(&a->inodes[i].mode, __ATOMIC_RELAXED))
+			return false;
+	return true;
 }
 
 /* The slots of a that hold an inode (mode != 0), a bit each. */
@@ -274,6 +333,8 @@ void inode_slot_free(PMEMfilepool *pfp, uint64_t off)
 		free_list_push(pfp, a); /* it was full */
 	if (pfp->alloc_array == start)
 		pfp->alloc_taken &= ~(1ULL << i);
+	if ((a->free_prev || a->free_next) && array_empty(a))
+		array_free(pfp, a);
 }
 
 /* Words of the array map of a pool of pool_size bytes. */
@@ -319,7 +380,7 @@ void inode_alloc_format(PMEMfilepool *pfp)
  * array chain, once. The header words of the arrays were zero padding
  * then, which a version 1 library ignores: they are stored and flushed
  * outside the transaction, whose commit (with the version) makes them
- * count.
+ * count. Their chain_prev too, which version 2 lacked as well.
  */
 static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 {
@@ -327,6 +388,7 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE;
 	volatile uint64_t n = 0;
 	volatile int err = 0;
+	volatile uint64_t prev = 0;
 	TX_BEGIN(pfp->pop)
 	{
 		map_create(pfp);
@@ -342,6 +404,8 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 			struct pmemfile_inode_array *a = array_at(pfp, off);
 			a->free_prev = 0;
 			a->free_next = 0;
+			a->chain_prev = prev;
+			prev = off;
 			if (array_taken(a) != ALL_SLOTS) {
 				a->free_next = s->free_arrays;
 				if (s->free_arrays)
@@ -355,10 +419,10 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 		for (uint64_t off = s->inode_arrays; off;) {
 			struct pmemfile_inode_array *a = array_at(pfp, off);
 			pmemobj_persist(pfp->pop, &a->free_prev,
-					2 * sizeof(uint64_t));
+					3 * sizeof(uint64_t));
 			off = a->next;
 		}
-		/* version 3's extra roots are made with a pool only */
+		/* version 4's extra roots are made with a pool only */
 		tx_add(pfp, &s->version, sizeof(s->version));
 		s->version = 2;
 	}
@@ -373,6 +437,51 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 		"pmemfile: %s: pool layout upgraded from version 1 to 2 "
 		"(%llu inode arrays)\n",
 		path, (unsigned long long)n);
+	return 0;
+}
+
+/*
+ * Version 2 lacked chain_prev (zero padding, which a version 2 library
+ * ignores): stored and flushed outside the transaction that stores the
+ * version. The chain was checked when the map was made (upgrade_from_1):
+ * here it is followed only as far as the map says it holds arrays.
+ */
+static int upgrade_from_2(PMEMfilepool *pfp, const char *path)
+{
+	struct pmemfile_super *s = pfp->super;
+	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE;
+	uint64_t prev = 0;
+	volatile uint64_t n = 0;
+	for (uint64_t off = s->inode_arrays; off; n++) {
+		if (!array_off_valid(pfp, off) || n == max) {
+			pf_set_errormsg("damaged pool: inode array 0x%llx not "
+					"in the map or in a loop",
+					(unsigned long long)off);
+			return -EIO;
+		}
+		struct pmemfile_inode_array *a = array_at(pfp, off);
+		a->chain_prev = prev;
+		pmemobj_persist(pfp->pop, &a->chain_prev, sizeof(uint64_t));
+		prev = off;
+		off = a->next;
+	}
+	volatile int err = 0;
+	TX_BEGIN(pfp->pop)
+	{
+		tx_add(pfp, &s->version, sizeof(s->version));
+		s->version = PMEMFILE_LAYOUT_VERSION;
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	if (err)
+		return -err;
+	fprintf(stderr,
+		"pmemfile: %s: pool layout upgraded from version 2 to %d "
+		"(%llu inode arrays)\n",
+		path, PMEMFILE_LAYOUT_VERSION, (unsigned long long)n);
 	return 0;
 }
 
@@ -398,6 +507,8 @@ int inode_alloc_open(PMEMfilepool *pfp, const char *path)
 {
 	struct pmemfile_super *s = pfp->super;
 	int r = s->version < 2 ? upgrade_from_1(pfp, path) : map_load(pfp);
+	if (r == 0 && s->version == 2)
+		r = upgrade_from_2(pfp, path);
 	if (r)
 		return r;
 	if ((s->inode_arrays && !array_off_valid(pfp, s->inode_arrays)) ||

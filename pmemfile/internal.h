@@ -24,6 +24,17 @@
 #define EXTENT_CLASSES 6
 #define EXTENT_MIN 4096ULL
 #define EXTENT_MAX (4096ULL << (2 * (EXTENT_CLASSES - 1)))
+/* Units' worth of every run of an extent class (pool.c). */
+#define RUN_UNITS 64
+/*
+ * The class of inode arrays (PMEMFILE_INODE_ARRAY_SIZE units), after the
+ * extent classes in class_id: its runs are one chunk (ARRAY_RUN_UNITS
+ * asked, one less given), so that a new array finds room wherever a
+ * chunk is free.
+ */
+#define ARRAY_CLASS EXTENT_CLASSES
+#define POOL_CLASSES (EXTENT_CLASSES + 1)
+#define ARRAY_RUN_UNITS 15
 
 #define VINODE_SHARDS 64
 /* Counters of cached vinodes by hash of their offset (vinode_peek). */
@@ -52,8 +63,10 @@ struct pmemfilepool {
 	char *base; /* start of the pool mapping */
 	uint64_t uuid_lo;
 	struct pmemfile_super *super;
-	unsigned class_id[EXTENT_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M */
-	int nclasses; /* usable classes in this pool (class_units) */
+	unsigned
+	    class_id[POOL_CLASSES]; /* 4K, 16K, 64K, 256K, 1M, 4M, arrays */
+	/* classes [0, nclasses) hold file data (pool_class_units) */
+	int nclasses;
 	dev_t dev;
 	uint64_t pool_size; /* bytes of the pool file */
 	/* 4 MiB regions of the mapping this process has populated */
@@ -249,8 +262,26 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
  * a file too small for a pool would kill the process with SIGBUS. */
 int pool_file_check(const char *path);
 
-/* Bytes of the pool that files can fill, at best (an estimate). */
-uint64_t pool_usable_bytes(PMEMfilepool *pfp);
+/*
+ * The allocation flags for a table of bytes bytes (a directory's tables):
+ * above 1 KiB a unit of the 4 KiB class, of the inode arrays' class (16
+ * KiB) or of an extent class that holds it. The allocator's own classes
+ * for such sizes carve runs of up to 16 chunks (4 MiB), which one live
+ * table keeps from every other use.
+ */
+uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes);
+
+/*
+ * In a transaction: a zeroed headerless unit of at least size bytes, of
+ * class first, or where that class has no unit free, of another holding
+ * size (the smaller first): a free unit of any class serves, as statfs
+ * counts it. Aborts the transaction with ENOSPC if none has one.
+ */
+PMEMoid pool_tx_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int first);
+
+/* Units per run to ask for class c in a pool of pool_size bytes, 0 if the
+ * class is not used there. */
+unsigned pool_class_units(int c, uint64_t pool_size);
 
 /* Forgets the maps of pfp's files made by pmemfile_mmap: their pages are
  * no longer pinned (mmap.c). */

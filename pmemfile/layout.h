@@ -28,11 +28,15 @@
  * 2: free inode slots tracked persistently (the list of inode arrays with
  *    a free slot) and the array map, so that opening a pool reads nothing
  *    in proportion to its population.
- * 3: root directories 1 to 3 (super->roots), as the discontinued
+ * 3: the array chain is linked both ways (chain_prev), so that an empty
+ *    array leaves it and is freed; directory tables over 1 KiB may be
+ *    headerless units of the library's classes, and an array, a directory
+ *    block or an extent block a unit bigger than it.
+ * 4: root directories 1 to 3 (super->roots), as the discontinued
  *    library's pools had four; a pool made before has root 0 only, and
  *    is opened as it is.
  */
-#define PMEMFILE_LAYOUT_VERSION 3
+#define PMEMFILE_LAYOUT_VERSION 4
 
 /* Root directories beside root 0 (pmemfile_open_root 1 to 3). */
 #define PMEMFILE_EXTRA_ROOTS 3
@@ -185,8 +189,9 @@ struct pmemfile_inode {
 
 /*
  * Inode arrays: 16 KiB objects (4 KiB-aligned) holding a header and
- * PMEMFILE_INODES_PER_ARRAY inode slots; chained from the superblock.
- * Arrays are never freed.
+ * PMEMFILE_INODES_PER_ARRAY inode slots; chained from the superblock. An
+ * array whose last inode goes is freed, unless it is the only one with a
+ * free slot (version 3; earlier arrays were never freed).
  */
 #define PMEMFILE_INODE_ARRAY_SIZE 16384
 #define PMEMFILE_INODES_PER_ARRAY \
@@ -202,7 +207,10 @@ struct pmemfile_inode_array {
 	 */
 	uint64_t free_prev;
 	uint64_t free_next;
-	uint64_t pad[29];
+	/* the array before this one in the chain, 0 for its head (version
+	 * 3; zero padding before) */
+	uint64_t chain_prev;
+	uint64_t pad[28];
 	struct pmemfile_inode inodes[PMEMFILE_INODES_PER_ARRAY];
 };
 

@@ -24,76 +24,120 @@
  * The extent classes: one unit each, 4 KiB-aligned, no header, so that
  * file data can be mapped page by page. A run of a class is carved out of
  * the heap's 256 KiB chunks in one piece, and its free units serve no other
- * class: big units come in big runs (1 MiB runs for 4 KiB units up to
- * 64 MiB runs for 4 MiB units) in big pools, but a run is never more than
- * 1/8 of the pool (1/16 below 16 MiB), so that a small pool (8 MiB: 17
- * chunks) holds runs of every class it uses. The allocator gives a run of
- * n units' worth two units less (its header, the alignment), so a class is
- * used only where a run has at least 32 units' worth (6 % lost). Measured
- * (1 MiB writes into a new pool): 8 MiB 3.3 MiB, 16 MiB 10.4, 64 MiB 55.8,
- * 512 MiB 487.
+ * class. Every run is RUN_UNITS units' worth, of which the allocator keeps
+ * two (its header, the alignment): 3.1 % lost in every class alike (1.9 %
+ * in those of 1 and 4 MiB, whose runs end a chunk past 63 units), so that
+ * a chunk holds the same bytes of files whichever class carves it, and
+ * statfs can tell them (space.c); a run of the 4 KiB class is one chunk,
+ * so that it finds room wherever a chunk is free. A class is used where
+ * its run is at most 1/8 of the pool (1/16 below 16 MiB), so that a pool
+ * holds runs of every class it uses: 4 KiB extents in every pool, 16 KiB
+ * from 16 MiB, 64 KiB from 32 MiB, 256 KiB from 128 MiB, 1 MiB from 512
+ * MiB, 4 MiB from 2 GiB.
  */
 #define CHUNK (256ULL << 10)
-static const uint64_t run_bytes[EXTENT_CLASSES] = {
-    1ULL << 20, 4ULL << 20, 4ULL << 20, 16ULL << 20, 32ULL << 20, 64ULL << 20};
 
-/* Units to ask for a run of class c in a pool of pool_size bytes, 0 if the
- * class is not used. */
-static unsigned class_units(int c, uint64_t pool_size)
+/* The biggest run a class may have in a pool of pool_size bytes. */
+static uint64_t run_cap(uint64_t pool_size)
 {
-	uint64_t unit = EXTENT_MIN << (2 * c);
 	uint64_t cap = pool_size / (pool_size < (16 << 20) ? 16 : 8);
 	cap = cap / CHUNK * CHUNK;
-	if (cap < 2 * CHUNK)
-		cap = 2 * CHUNK;
-	uint64_t bytes = run_bytes[c] < cap ? run_bytes[c] : cap;
-	if (unit > bytes / 32)
-		return 0;
-	return (unsigned)(bytes / unit - 1);
+	return cap < 2 * CHUNK ? 2 * CHUNK : cap;
 }
 
-uint64_t pool_usable_bytes(PMEMfilepool *pfp)
+unsigned pool_class_units(int c, uint64_t pool_size)
 {
-	/*
-	 * libpmemobj keeps 3.75 MiB of a pool (and 1 MiB more per 16 GiB
-	 * zone) for its own metadata; the rest is 256 KiB chunks. Of those,
-	 * each run loses two units (of the biggest class, at worst), and
-	 * each class may leave up to a chunk nothing else can use.
-	 */
-	uint64_t total = pfp->pool_size;
-	uint64_t meta = (3840ULL << 10) + (total >> 34 << 20);
-	if (total <= meta || pfp->nclasses == 0)
+	uint64_t unit = EXTENT_MIN << (2 * c);
+	if (unit * RUN_UNITS > run_cap(pool_size))
 		return 0;
-	uint64_t heap = (total - meta) / CHUNK * CHUNK;
-	int c = pfp->nclasses - 1;
-	uint64_t per_run = class_units(c, total) + 1;
-	uint64_t lost = heap * 2 / per_run + (uint64_t)pfp->nclasses * CHUNK;
-	return heap > lost ? heap - lost : 0;
+	return RUN_UNITS - 1;
 }
 
+uint64_t pool_table_flags(PMEMfilepool *pfp, uint64_t bytes)
+{
+	if (bytes <= 1024)
+		return 0;
+	/* up to 16 KiB, runs of one or two chunks: room is found for them
+	 * wherever chunks are free */
+	if (bytes <= EXTENT_MIN)
+		return POBJ_CLASS_ID(pfp->class_id[0]);
+	if (bytes <= PMEMFILE_INODE_ARRAY_SIZE)
+		return POBJ_CLASS_ID(pfp->class_id[ARRAY_CLASS]);
+	for (int c = 0; c < pfp->nclasses; c++)
+		if (bytes <= EXTENT_MIN << (2 * c))
+			return POBJ_CLASS_ID(pfp->class_id[c]);
+	return 0;
+}
+
+/* The unit of class c of class_id. */
+static uint64_t class_unit(int c)
+{
+	return c == ARRAY_CLASS ? PMEMFILE_INODE_ARRAY_SIZE
+				: EXTENT_MIN << (2 * c);
+}
+
+static PMEMoid try_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int c)
+{
+	return pmemobj_tx_xalloc(size, type,
+				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
+				     POBJ_CLASS_ID(pfp->class_id[c]));
+}
+
+PMEMoid pool_tx_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int first)
+{
+	PMEMoid o = try_alloc(pfp, size, type, first);
+	/* the extent classes by size, the arrays' beside the 16 KiB one */
+	for (int k = 0; OID_IS_NULL(o) && k <= pfp->nclasses; k++) {
+		int c = k == pfp->nclasses ? ARRAY_CLASS : k;
+		if (c != first && class_unit(c) >= size)
+			o = try_alloc(pfp, size, type, c);
+	}
+	if (OID_IS_NULL(o))
+		pmemobj_tx_abort(ENOSPC);
+	return o;
+}
+
+/* Registers a headerless class of 4 KiB-aligned units; its id, or 0. */
+static unsigned class_register(PMEMobjpool *pop, uint64_t unit, unsigned per)
+{
+	struct pobj_alloc_class_desc d = {
+	    .unit_size = unit,
+	    .alignment = 4096,
+	    .units_per_block = per,
+	    .header_type = POBJ_HEADER_NONE,
+	};
+	if (pmemobj_ctl_set(pop, "heap.alloc_class.new.desc", &d)) {
+		pf_set_errormsg("cannot register allocation class");
+		return 0;
+	}
+	return d.class_id;
+}
+
+/*
+ * The extent classes, then the inode arrays' (a headerless unit is one
+ * unit, never several, so arrays need a class of their size; of its own,
+ * with runs of one chunk, because a 16 KiB extent class's runs of 1 MiB
+ * may find no room in a heap whose chunks are taken here and there).
+ */
 int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			  int *nclasses)
 {
 	*nclasses = 0;
 	for (int c = 0; c < EXTENT_CLASSES; c++) {
-		unsigned per = class_units(c, pool_size);
+		unsigned per = pool_class_units(c, pool_size);
 		if (per == 0) {
 			ids[c] = ids[c - 1];
 			continue;
 		}
-		struct pobj_alloc_class_desc d = {
-		    .unit_size = EXTENT_MIN << (2 * c),
-		    .alignment = 4096,
-		    .units_per_block = per,
-		    .header_type = POBJ_HEADER_NONE,
-		};
-		if (pmemobj_ctl_set(pop, "heap.alloc_class.new.desc", &d)) {
-			pf_set_errormsg("cannot register allocation class");
+		ids[c] = class_register(pop, EXTENT_MIN << (2 * c), per);
+		if (ids[c] == 0)
 			return errno ? -errno : -EINVAL;
-		}
-		ids[c] = d.class_id;
 		*nclasses = c + 1;
 	}
+	ids[ARRAY_CLASS] =
+	    class_register(pop, PMEMFILE_INODE_ARRAY_SIZE, ARRAY_RUN_UNITS);
+	if (ids[ARRAY_CLASS] == 0)
+		return errno ? -errno : -EINVAL;
 	return 0;
 }
 
@@ -278,6 +322,21 @@ static int super_init(PMEMfilepool *pfp)
 	return -err;
 }
 
+static int root_prepare(PMEMfilepool *pfp)
+{
+	volatile int err = 0;
+	TX_BEGIN(pfp->pop)
+	{
+		dir_prepare(pfp, pfp->root);
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
 static void pool_unmount(PMEMfilepool *pfp)
 {
 	if (pfp->cwd)
@@ -342,6 +401,8 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		if (!pfp->root)
 			r = -ENOMEM;
 	}
+	if (r == 0)
+		r = root_prepare(pfp);
 	if (r) {
 		pf_set_errormsg("cannot initialise pool %s", pathname);
 		if (pfp) {

@@ -10,13 +10,13 @@
 #include "internal.h"
 #include "remote.h"
 #include "share.h"
+#include "space.h"
 
 /* f_type of a pmemfile pool: "PMEM". */
 #define PMEMFILE_FS_MAGIC 0x504D454DL
 
 struct counts {
 	uint64_t inodes, dirs, inode_arrays, block_arrays, blocks;
-	uint64_t used_bytes;
 };
 
 static void count_file(struct pmemfile_inode *in, struct counts *c)
@@ -34,11 +34,6 @@ static void count_file(struct pmemfile_inode *in, struct counts *c)
 static void count_objects(PMEMfilepool *pfp, struct counts *c)
 {
 	memset(c, 0, sizeof(*c));
-	PMEMoid oid;
-	POBJ_FOREACH(pfp->pop, oid)
-	{
-		c->used_bytes += pmemobj_alloc_usable_size(oid);
-	}
 	for (uint64_t off = pfp->super->inode_arrays; off;) {
 		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
 		c->inode_arrays++;
@@ -78,19 +73,24 @@ int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
 		return (int)pf_ret(-EFAULT);
 	struct counts c;
 	count_objects(pfp, &c);
+	struct space sp;
+	space_measure(pfp, &sp);
 	memset(buf, 0, sizeof(*buf));
-	uint64_t total = pfp->pool_size;
-	uint64_t heap = pool_usable_bytes(pfp);
-	uint64_t used = c.used_bytes + 4096 * (c.inodes ? 1 : 0);
+	/*
+	 * As ext4 counts (bsddf): the blocks are what files could take of
+	 * the empty pool, the allocator's own metadata left out; the free
+	 * ones what they can take now. Inodes: the free slots, and those of
+	 * the inode arrays that the free space could hold (both figures
+	 * count the same free space).
+	 */
 	buf->f_type = PMEMFILE_FS_MAGIC;
 	buf->f_bsize = 4096;
 	buf->f_frsize = 4096;
-	buf->f_blocks = total / 4096;
-	buf->f_bfree = used < heap ? (heap - used) / 4096 : 0;
+	buf->f_blocks = sp.capacity / 4096;
+	buf->f_bfree = sp.free / 4096;
 	buf->f_bavail = buf->f_bfree;
 	uint64_t slots = c.inode_arrays * PMEMFILE_INODES_PER_ARRAY;
-	uint64_t more = buf->f_bfree * 4096 / PMEMFILE_INODE_ARRAY_SIZE *
-			PMEMFILE_INODES_PER_ARRAY;
+	uint64_t more = sp.arrays * PMEMFILE_INODES_PER_ARRAY;
 	buf->f_files = slots + more;
 	buf->f_ffree = buf->f_files - c.inodes;
 	buf->f_namelen = PMEMFILE_NAME_MAX;

@@ -43,6 +43,7 @@ static void df_print(const char *path, const struct statfs *sf,
 	uint64_t used = (uint64_t)(sf->f_blocks - sf->f_bfree);
 	unsigned percent = 0;
 	char extra[48];
+	struct stat fst;
 
 	/* Rounded up, as df does: a pool with anything in it is not 0 %. */
 	if (sf->f_blocks)
@@ -51,7 +52,9 @@ static void df_print(const char *path, const struct statfs *sf,
 	printf("pool:      %s\n", path);
 	snprintf(extra, sizeof(extra), " of %llu bytes",
 		 (unsigned long long)bsize);
-	df_line("size:", (uint64_t)sf->f_blocks, bsize, extra);
+	if (stat(path, &fst) == 0 && S_ISREG(fst.st_mode) && bsize)
+		df_line("size:", (uint64_t)fst.st_size / bsize, bsize, extra);
+	df_line("usable:", (uint64_t)sf->f_blocks, bsize, " for files");
 	snprintf(extra, sizeof(extra), ", %u%%", percent);
 	df_line("used:", used, bsize, extra);
 	df_line("available:", (uint64_t)sf->f_bavail, bsize, "");

@@ -128,7 +128,9 @@ static int info_print(PMEMfilepool *pfp, const char *path)
 	else
 		printf("%-16s%llu\n", "layout version:",
 		       (unsigned long long)pi.layout_version);
-	info_size("size:", (uint64_t)sf.f_blocks * (uint64_t)sf.f_bsize);
+	if (pret == 0)
+		info_size("size:", pi.pool_size);
+	info_size("usable:", (uint64_t)sf.f_blocks * (uint64_t)sf.f_bsize);
 	info_size("used:",
 		  (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize);
 	info_size("available:", (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize);

@@ -202,10 +202,13 @@ static int create_set_root(PMEMfilepool *pfp, const struct create_root *root)
 	return 0;
 }
 
-static void create_report(const char *path, uint64_t size, bool sparse)
+/* What was made, and what of it files can take (as statfs says). */
+static void create_report(const char *path, uint64_t size, bool sparse,
+			  const struct statfs *sf)
 {
 	char human[16], used[16];
 	struct stat st;
+	uint64_t usable = (uint64_t)sf->f_bavail * (uint64_t)sf->f_bsize;
 
 	size_format(size, human, sizeof(human));
 	printf("created %s: pmemfile pool of %s (%llu bytes)", path, human,
@@ -214,13 +217,17 @@ static void create_report(const char *path, uint64_t size, bool sparse)
 		size_format((uint64_t)st.st_blocks * 512, used, sizeof(used));
 		printf(", sparse, %s allocated", used);
 	}
-	printf("\n");
+	size_format(usable, human, sizeof(human));
+	printf("\nusable: %s (%llu bytes) for files, up to %llu inodes\n",
+	       human, (unsigned long long)usable,
+	       (unsigned long long)sf->f_ffree);
 }
 
 int create_pool(const char *path, const char *size_text,
 		enum create_space space, const struct create_root *root)
 {
 	PMEMfilepool *pfp;
+	struct statfs sf;
 	struct stat st;
 	uint64_t size;
 	bool existing;
@@ -238,6 +245,8 @@ int create_pool(const char *path, const char *size_text,
 		return TOOL_FAIL;
 	}
 	ret = create_set_root(pfp, root);
+	if (pmemfile_statfs(pfp, &sf) != 0)
+		memset(&sf, 0, sizeof(sf));
 	pmemfile_pool_close(pfp);
 	if (ret != 0) {
 		tool_error("%s: the pool was created but its root directory "
@@ -256,7 +265,7 @@ int create_pool(const char *path, const char *size_text,
 		    strerror(-ret));
 		return TOOL_FAIL;
 	}
-	create_report(path, size, space == CREATE_PUNCH);
+	create_report(path, size, space == CREATE_PUNCH, &sf);
 	return TOOL_OK;
 }
 

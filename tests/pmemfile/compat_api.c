@@ -95,7 +95,7 @@ static void suspend_resume(PMEMfilepool *pfp)
 	unlink(other);
 }
 
-/* 512-byte blocks of /name after four appends of 4 KiB. */
+/* 512-byte blocks of /name after 33 appends of 4 KiB (132 KiB). */
 static long long blocks_after_appends(PMEMfilepool *pfp, const char *name)
 {
 	static char data[4096];
@@ -103,7 +103,7 @@ static long long blocks_after_appends(PMEMfilepool *pfp, const char *name)
 	PMEMfile *f = pmemfile_open(pfp, name,
 				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
 	T_ASSERT(f != NULL);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 33; i++)
 		T_EQ(pmemfile_write(pfp, f, data, sizeof(data)), sizeof(data));
 	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
 	pmemfile_close(pfp, f);
@@ -133,17 +133,20 @@ static long long blocks_with(const char *block_size, const char *overallocate)
 
 static void allocation_env(void)
 {
-	/* by need, growing: 4 KiB, 4 KiB, then 16 KiB for as much again */
-	T_EQ(blocks_with(NULL, NULL), 24 * 1024 / 512);
-	/* by need only: four extents of 4 KiB */
-	T_EQ(blocks_with(NULL, "0"), 16 * 1024 / 512);
-	/* one 64 KiB extent holds all four */
-	T_EQ(blocks_with("65536", NULL), 64 * 1024 / 512);
+	/*
+	 * by need, growing by an eighth of what the file holds: 4 KiB
+	 * extents up to 128 KiB, then one of 16 KiB for the 33rd page
+	 */
+	T_EQ(blocks_with(NULL, NULL), 144 * 1024 / 512);
+	/* by need only: 33 pages */
+	T_EQ(blocks_with(NULL, "0"), 132 * 1024 / 512);
+	/* extents of 64 KiB: three hold them */
+	T_EQ(blocks_with("65536", NULL), 192 * 1024 / 512);
 	/* 20000 rounds up to the 64 KiB class too; it turns growth off */
-	T_EQ(blocks_with("20000", "1"), 64 * 1024 / 512);
+	T_EQ(blocks_with("20000", "1"), 192 * 1024 / 512);
 	/* ignored: below 4096, or not a number */
-	T_EQ(blocks_with("1024", NULL), 24 * 1024 / 512);
-	T_EQ(blocks_with("64k", NULL), 24 * 1024 / 512);
+	T_EQ(blocks_with("1024", NULL), 144 * 1024 / 512);
+	T_EQ(blocks_with("64k", NULL), 144 * 1024 / 512);
 	unsetenv("PMEMFILE_BLOCK_SIZE");
 	unsetenv("PMEMFILE_OVERALLOCATE_ON_APPEND");
 }
@@ -181,7 +184,7 @@ int main(int argc, char *argv[])
 	setenv("PMEMFILE_POSIX_LOG_FILE", logpath, 1);
 
 	macros();
-	PMEMfilepool *pfp = pmemfile_pool_create(path, 16 * MiB, 0600);
+	PMEMfilepool *pfp = pmemfile_pool_create(path, 64 * MiB, 0600);
 	T_ASSERT(pfp != NULL);
 	old_names_in_calls(pfp);
 	suspend_resume(pfp);

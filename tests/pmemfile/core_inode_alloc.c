@@ -3,11 +3,14 @@
  * core_inode_alloc -- free inode slots are found through the persistent
  * free list, not by a scan at open: after a reopen, new files take exactly
  * the slots of the files removed before it, and a new inode array comes
- * only when every slot of the others is taken. A pool of layout version 1
- * (no free list or array map) is upgraded at its first open,
- * once, with a message, and its free slots are found the same way.
- * Creations that fail after taking a slot give it back. The checker finds
- * each structure damaged.
+ * only when every slot of the others is taken. An array whose last inode
+ * goes is freed (but for one kept empty), and the chain, free list and map
+ * stay exact. A pool of layout version 1 (no free list or array map) or 2
+ * (a chain linked one way) is upgraded at its first open, once, with a
+ * message, and its free slots are found the same way, its empty arrays
+ * freed the same way. Creations that fail after taking a slot give it
+ * back. The checker finds each structure damaged; a damaged back link of
+ * the chain makes the removal that would free that array fail with EIO.
  */
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -135,23 +138,31 @@ static void reuse_after_reopen(uint64_t *ino)
 	CORE_EQ(check(), 0);
 }
 
-/* Makes the pool what version 1 wrote: no map, no free list. */
-static void downgrade(void)
+/*
+ * Makes the pool what version `to` wrote: 2 had no chain_prev (zero
+ * padding), 1 neither a map nor a free list.
+ */
+static void downgrade(uint64_t to)
 {
 	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
 	CORE_TRUE(pop);
 	PMEMoid root = pmemobj_root(pop, sizeof(struct pmemfile_super));
 	struct pmemfile_super *s = pmemobj_direct(root);
-	PMEMoid map = {root.pool_uuid_lo, s->array_map};
-	pmemobj_free(&map);
+	if (to == 1) {
+		PMEMoid map = {root.pool_uuid_lo, s->array_map};
+		pmemobj_free(&map);
+	}
 	for (uint64_t a = s->inode_arrays; a;) {
 		struct pmemfile_inode_array *arr = (void *)((char *)pop + a);
-		arr->free_prev = arr->free_next = 0;
-		pmemobj_persist(pop, &arr->free_prev, 16);
+		if (to == 1)
+			arr->free_prev = arr->free_next = 0;
+		arr->chain_prev = 0;
+		pmemobj_persist(pop, &arr->free_prev, 24);
 		a = arr->next;
 	}
-	s->free_arrays = s->array_map = s->array_map_pages = 0;
-	s->version = 1;
+	if (to == 1)
+		s->free_arrays = s->array_map = s->array_map_pages = 0;
+	s->version = to;
 	pmemobj_persist(pop, s, sizeof(*s));
 	pmemobj_close(pop);
 }
@@ -196,18 +207,18 @@ static void upgrade(void)
 	CORE_EQ(pmemfile_unlink(p, "/f10"), 0);
 	CORE_EQ(pmemfile_unlink(p, "/f100"), 0);
 	pmemfile_pool_close(p);
-	downgrade();
+	downgrade(1);
 	CORE_EQ(version(), 1);
 	CORE_EQ(check(), 0);
 
 	char msg[512];
 	p = open_capturing(msg, sizeof(msg));
 	CORE_TRUE(p);
-	if (!strstr(msg, "layout upgraded from version 1 to 2") ||
+	if (!strstr(msg, "layout upgraded from version 1 to 3") ||
 	    !strstr(msg, pool))
 		CORE_FAIL("upgrade message: \"%s\"", msg);
 	pmemfile_pool_close(p);
-	CORE_EQ(version(), 2);
+	CORE_EQ(version(), 3);
 	CORE_EQ(check(), 0);
 
 	p = open_capturing(msg, sizeof(msg));
@@ -215,6 +226,85 @@ static void upgrade(void)
 	CORE_EQ(strlen(msg), 0);
 	fill_free_slots(p, "u");
 	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+}
+
+/* Removes the files named prefix0 .. prefix(n-1) of p. */
+static void remove_all(PMEMfilepool *p, const char *prefix, int n)
+{
+	char path[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/%s%d", prefix, i);
+		CORE_EQ(pmemfile_unlink(p, path), 0);
+	}
+}
+
+/*
+ * Arrays emptied are freed, from the middle of the chain and its ends
+ * alike, with one kept empty: removing every file leaves the root's array
+ * and at most one other, in a pool of version 3 and in one upgraded from
+ * version 2; the space comes back (statfs: all but the directory's blocks
+ * and table, which stay as they grew), and new files fill the arrays
+ * again, and give the same space back.
+ */
+static void arrays_freed(uint64_t from)
+{
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 32 << 20, 0600);
+	CORE_TRUE(p);
+	pmemfile_statfs_t st0, st;
+	CORE_EQ(pmemfile_statfs(p, &st0), 0);
+	char path[64];
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		create(p, path);
+	}
+	unsigned full = narrays(p);
+	CORE_TRUE(full >= 4);
+	pmemfile_pool_close(p);
+	if (from == 2) {
+		downgrade(2);
+		CORE_EQ(version(), 2);
+		char msg[512];
+		p = open_capturing(msg, sizeof(msg));
+		CORE_TRUE(p);
+		if (!strstr(msg, "layout upgraded from version 2 to 3") ||
+		    !strstr(msg, pool))
+			CORE_FAIL("upgrade message: \"%s\"", msg);
+	} else {
+		p = pmemfile_pool_open(pool);
+		CORE_TRUE(p);
+	}
+	/* a middle part first, then the rest */
+	remove_all(p, "f", NFILES / 2);
+	for (int i = NFILES / 2; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		CORE_EQ(pmemfile_unlink(p, path), 0);
+	}
+	if (narrays(p) > 2)
+		CORE_FAIL("%u inode arrays left of %u with no file", narrays(p),
+			  full);
+	CORE_EQ(pmemfile_statfs(p, &st), 0);
+	/* the root's two more blocks and its table of 1024 entries */
+	if (st.f_bavail + 2 + 4 < st0.f_bavail)
+		CORE_FAIL("%llu blocks free of %llu once every file went",
+			  (unsigned long long)st.f_bavail,
+			  (unsigned long long)st0.f_bavail);
+	pmemfile_pool_close(p);
+	CORE_EQ(check(), 0);
+	p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/g%d", i);
+		create(p, path);
+	}
+	CORE_EQ(narrays(p), full);
+	remove_all(p, "g", NFILES);
+	pmemfile_statfs_t st2;
+	CORE_EQ(pmemfile_statfs(p, &st2), 0);
+	CORE_EQ(st2.f_bavail, st.f_bavail);
+	pmemfile_pool_close(p);
+	CORE_EQ(version(), 3);
 	CORE_EQ(check(), 0);
 }
 
@@ -246,6 +336,51 @@ static uint64_t super_off(void)
 	return off;
 }
 
+/*
+ * A back link of the array chain damaged (every array's, the head's
+ * excepted): the removal that would free such an array fails with EIO and
+ * changes nothing, the other removals work.
+ */
+static void damaged_back_link(void)
+{
+	unlink(pool);
+	PMEMfilepool *p = pmemfile_pool_create(pool, 32 << 20, 0600);
+	CORE_TRUE(p);
+	char path[64];
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		create(p, path);
+	}
+	pmemfile_pool_close(p);
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	struct pmemfile_super *s =
+	    pmemobj_direct(pmemobj_root(pop, sizeof(struct pmemfile_super)));
+	for (uint64_t a = s->inode_arrays; a;) {
+		struct pmemfile_inode_array *arr = (void *)((char *)pop + a);
+		if (arr->chain_prev) {
+			arr->chain_prev = 4096;
+			pmemobj_persist(pop, &arr->chain_prev, 8);
+		}
+		a = arr->next;
+	}
+	pmemobj_close(pop);
+	p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	int eio = 0;
+	for (int i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		if (pmemfile_unlink(p, path) == 0)
+			continue;
+		CORE_EQ(errno, EIO);
+		pmemfile_stat_t st;
+		CORE_EQ(pmemfile_stat(p, path, &st), 0);
+		eio++;
+	}
+	CORE_TRUE(eio > 0);
+	pmemfile_pool_close(p);
+}
+
 /* Each damage is reported; put back, the pool is clean again. */
 static void damage(uint64_t off, uint64_t value, const char *what)
 {
@@ -264,6 +399,8 @@ static void checker_finds(void)
 	uint64_t fhead = peek(s + offsetof(struct pmemfile_super, free_arrays));
 	damage(fhead + offsetof(struct pmemfile_inode_array, free_prev), 4096,
 	       "a broken back link in the free list");
+	damage(head + offsetof(struct pmemfile_inode_array, chain_prev), head,
+	       "a broken back link in the array chain");
 	damage(s + offsetof(struct pmemfile_super, free_arrays), 0,
 	       "an empty free list with free slots");
 	uint64_t map = peek(s + offsetof(struct pmemfile_super, array_map));
@@ -348,10 +485,14 @@ int main(void)
 
 	reuse_after_reopen(ino);
 	upgrade();
+	arrays_freed(3);
+	arrays_freed(2);
 	checker_finds();
 	aborted_creates();
+	damaged_back_link();
 	unlink(pool);
 	printf("free inode slots found after reopen and after an upgrade "
-	       "from version 1\n");
+	       "from version 1; empty arrays freed, also after an upgrade "
+	       "from version 2\n");
 	return 0;
 }

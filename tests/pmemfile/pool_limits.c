@@ -36,7 +36,10 @@ static void big_pool(uint64_t size)
 		       (unsigned long long)(size / GiB), pmemfile_errormsg());
 	pmemfile_statfs_t sf;
 	T_EQ(pmemfile_statfs(p, &sf), 0);
-	T_EQ(sf.f_blocks, size / 4096);
+	/* the blocks files can take: all but libpmemobj's metadata and
+	 * the runs' headers (3.1 %) */
+	T_ASSERT(sf.f_blocks <= size / 4096);
+	T_ASSERT(sf.f_blocks >= size / 4096 / 100 * 96);
 	/* data beyond the first 8 GiB of the pool's offsets: a hole */
 	static char buf[1 << 20];
 	memset(buf, 'x', sizeof(buf));

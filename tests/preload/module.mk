@@ -7,6 +7,7 @@
 $(eval $(call sh_test,tests/preload/prog_coreutils))
 $(eval $(call sh_test,tests/preload/prog_tar))
 $(eval $(call sh_test,tests/preload/prog_find))
+$(eval $(call sh_test,tests/preload/prog_du))
 $(eval $(call sh_test,tests/preload/prog_sqlite3))
 $(eval $(call sh_test,tests/preload/prog_python3))
 $(eval $(call sh_test,tests/preload/prog_perl))

@@ -41,6 +41,33 @@ expect_run() {
 	expect "stderr of: $*" "$err" "$want_err"
 }
 
+# expect_created POOL LINE CMD...: CMD makes POOL and says LINE, then what
+# files can take of it: the bytes and inodes pmemfile df shows available.
+expect_created() {
+	pool=$1
+	line=$2
+	shift 2
+	run "$@"
+	expect "status of: $*" "$rc" 0
+	expect "stderr of: $*" "$err" ""
+	expect "stdout of: $*" "$(printf '%s\n' "$out" | head -n 1)" "$line"
+	expect_usable "$pool"
+}
+
+# expect_usable POOL: the second line of $out is the usable line of POOL.
+expect_usable() {
+	second=$(printf '%s\n' "$out" | sed -n 2p)
+	usable=$(printf '%s\n' "$second" |
+		sed -n 's/^usable: [^ ]* (\([0-9]*\) bytes) for files, up to \([0-9]*\) inodes$/\1 \2/p')
+	df=$("$PF" df "$1")
+	avail=$(printf '%s\n' "$df" |
+		sed -n 's/^available: *[^ ]* *(\([0-9]*\) blocks)$/\1/p')
+	ffree=$(printf '%s\n' "$df" |
+		sed -n 's/^inodes: .* used, \([0-9]*\) free.*/\1/p')
+	expect "usable line of $1, as df says" "$usable" \
+		"$((${avail:-0} * 4096)) $ffree"
+}
+
 # A fresh pool of 16M at $1.
 new_pool() {
 	rm -f "$1"

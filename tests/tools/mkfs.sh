@@ -3,14 +3,14 @@
 # message with status 1 for each way creating a pool can fail.
 . "$TEST_TOP/tests/tools/lib.sh"
 
-expect_run 0 "created p.pool: pmemfile pool of 16M (16777216 bytes)" "" \
+expect_created p.pool "created p.pool: pmemfile pool of 16M (16777216 bytes)" \
 	"$MKFS" p.pool 16M
 expect "size of p.pool" "$(stat -c %s p.pool)" 16777216
 expect "mode of p.pool" "$(stat -c %a p.pool)" 600
 expect_run 0 "" "" "$PF" ls p.pool
-expect_run 0 "created b.pool: pmemfile pool of 8.0M (8388608 bytes)" "" \
+expect_created b.pool "created b.pool: pmemfile pool of 8.0M (8388608 bytes)" \
 	"$MKFS" b.pool 8388608
-expect_run 0 "created c.pool: pmemfile pool of 10M (10485760 bytes)" "" \
+expect_created c.pool "created c.pool: pmemfile pool of 10M (10485760 bytes)" \
 	"$PF" create c.pool 10240K
 
 # An existing file is never overwritten, pool or not.
@@ -52,7 +52,7 @@ fi
 expect_run 1 "" "mkfs.pmemfile: z.pool: No such file or directory (size 0 needs an existing file)" \
 	"$MKFS" z.pool 0
 truncate -s 12M z.pool
-expect_run 0 "created z.pool: pmemfile pool of 12M (12582912 bytes)" "" \
+expect_created z.pool "created z.pool: pmemfile pool of 12M (12582912 bytes)" \
 	"$MKFS" z.pool 0
 expect "size of z.pool" "$(stat -c %s z.pool)" 12582912
 expect_run 0 "" "" "$PF" ls z.pool /
