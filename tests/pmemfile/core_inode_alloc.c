@@ -22,6 +22,11 @@
 #include "pmemfile/check.h"
 #include "pmemfile/layout.h"
 
+/* the current layout version, as the upgrade message prints it */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CUR STR(PMEMFILE_LAYOUT_VERSION)
+
 #define NFILES 200 /* three full arrays and a part of a fourth */
 
 static const char *pool;
@@ -214,11 +219,13 @@ static void upgrade(void)
 	char msg[512];
 	p = open_capturing(msg, sizeof(msg));
 	CORE_TRUE(p);
-	if (!strstr(msg, "layout upgraded from version 1 to 3") ||
+	/* version 1 is made 2, which is made the current one */
+	if (!strstr(msg, "layout upgraded from version 1 to 2") ||
+	    !strstr(msg, "layout upgraded from version 2 to " CUR) ||
 	    !strstr(msg, pool))
 		CORE_FAIL("upgrade message: \"%s\"", msg);
 	pmemfile_pool_close(p);
-	CORE_EQ(version(), 3);
+	CORE_EQ(version(), PMEMFILE_LAYOUT_VERSION);
 	CORE_EQ(check(), 0);
 
 	p = open_capturing(msg, sizeof(msg));
@@ -242,8 +249,8 @@ static void remove_all(PMEMfilepool *p, const char *prefix, int n)
 /*
  * Arrays emptied are freed, from the middle of the chain and its ends
  * alike, with one kept empty: removing every file leaves the root's array
- * and at most one other, in a pool of version 3 and in one upgraded from
- * version 2; the space comes back (statfs: all but the directory's blocks
+ * and at most one other, in a pool of the current version and in one upgraded
+ * from version 2; the space comes back (statfs: all but the directory's blocks
  * and table, which stay as they grew), and new files fill the arrays
  * again, and give the same space back.
  */
@@ -268,7 +275,7 @@ static void arrays_freed(uint64_t from)
 		char msg[512];
 		p = open_capturing(msg, sizeof(msg));
 		CORE_TRUE(p);
-		if (!strstr(msg, "layout upgraded from version 2 to 3") ||
+		if (!strstr(msg, "layout upgraded from version 2 to " CUR) ||
 		    !strstr(msg, pool))
 			CORE_FAIL("upgrade message: \"%s\"", msg);
 	} else {
@@ -304,7 +311,7 @@ static void arrays_freed(uint64_t from)
 	CORE_EQ(pmemfile_statfs(p, &st2), 0);
 	CORE_EQ(st2.f_bavail, st.f_bavail);
 	pmemfile_pool_close(p);
-	CORE_EQ(version(), 3);
+	CORE_EQ(version(), PMEMFILE_LAYOUT_VERSION);
 	CORE_EQ(check(), 0);
 }
 
