@@ -69,10 +69,35 @@ static size_t exec_fds_pools(char *out, size_t size)
 	return len;
 }
 
+/*
+ * "+ fd" lines: the library's own descriptors (the lock on each pool's
+ * segment first), kept open across the execve so that the segment is held
+ * until the new image holds it itself: in between, no process might hold
+ * it, and another one leaving or starting would remove it with the
+ * descriptions passed. Their close-on-exec flag goes; exec_fds_restore
+ * puts it back if the execve fails.
+ */
+static size_t exec_fds_locks(char *out, size_t size)
+{
+	struct mount_own_fds o;
+	size_t len = 0;
+
+	if (preload_in_vfork)
+		return 0; /* the parent holds the segment all along */
+	mount_own_fds(&o);
+	for (int i = 0; i < o.n && size - len >= 16; ++i) {
+		if (syscall_no_intercept(SYS_fcntl, o.fd[i], F_SETFD, 0) != 0)
+			continue;
+		len +=
+		    (size_t)snprintf(out + len, size - len, "+ %d\n", o.fd[i]);
+	}
+	return len;
+}
+
 static char *exec_fds_var(const int *hidden, int n, size_t *size)
 {
 	*size = sizeof(EXEC_FDS_VAR) + (size_t)n * EXEC_FDS_LINE +
-		(size_t)MOUNT_MAX * 16;
+		(size_t)MOUNT_MAX * 16 + MOUNT_OWN_FDS_MAX * 16;
 	long addr =
 	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -87,6 +112,7 @@ static char *exec_fds_var(const int *hidden, int n, size_t *size)
 		syscall_no_intercept(SYS_munmap, var, *size);
 		return NULL;
 	}
+	exec_fds_locks(var + len, *size - len);
 	return var;
 }
 
@@ -125,8 +151,13 @@ void exec_fds_restore(const int *hidden, int n, char *var, size_t var_size)
 		syscall_no_intercept(SYS_dup2, ev, hidden[i]);
 		syscall_no_intercept(SYS_close, ev);
 	}
-	if (var != NULL)
-		syscall_no_intercept(SYS_munmap, var, var_size);
+	if (var == NULL)
+		return;
+	/* the execve failed: the library's descriptors close on exec again */
+	for (const char *l = strstr(var, "\n+ "); l; l = strstr(l + 1, "\n+ "))
+		syscall_no_intercept(SYS_fcntl, atoi(l + 3), F_SETFD,
+				     FD_CLOEXEC);
+	syscall_no_intercept(SYS_munmap, var, var_size);
 }
 
 /* Makes number fd, which holds our O_PATH stand-in, description id. */
@@ -182,10 +213,16 @@ void exec_fds_adopt(void)
 		return;
 	preload_guard = 1;
 	char *save = NULL;
+	int locks[MOUNT_OWN_FDS_MAX], nlocks = 0;
 	for (char *l = strtok_r(copy, "\n", &save); l != NULL;
 	     l = strtok_r(NULL, "\n", &save)) {
 		int fd, flags, idx, pos = 0;
 		unsigned long long id;
+		if (sscanf(l, "+ %d", &fd) == 1) {
+			if (fd > 2 && nlocks < MOUNT_OWN_FDS_MAX)
+				locks[nlocks++] = fd;
+			continue;
+		}
 		if (sscanf(l, "= %d", &idx) == 1 && idx >= 0 &&
 		    idx < mount_count) {
 			exec_fds_done(&mount_table[idx]);
@@ -201,6 +238,10 @@ void exec_fds_adopt(void)
 			log_printf("descriptor %d from the previous image: %s",
 				   fd, ret ? strerror(-ret) : "adopted");
 	}
+	/* this image holds the segments now (or never will): the previous
+	 * image's locks go */
+	for (int i = 0; i < nlocks; ++i)
+		syscall_no_intercept(SYS_close, locks[i]);
 	preload_guard = 0;
 	free(copy);
 }
