@@ -14,7 +14,7 @@ TP_REF := ref_open ref_rw ref_lseek ref_stat ref_getdents ref_mkdir \
 TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	threads compat_api big_dir getdents_race dir_hint faults fallocate_full \
 	pool_refill slot_reuse multi_pin multi_lockmove multi_forkchild \
-	fs_full pool_sparse powercut cred_default
+	fs_full pool_sparse powercut cred_default damage_fuzz
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
