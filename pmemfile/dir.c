@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 
 #include "dir.h"
-#include "inode.h"
 #include "layout.h"
 
 #define HTAB_MIN 16
@@ -65,6 +64,17 @@ static unsigned slots_for(size_t len)
 			  PMEMFILE_DIR_SLOT);
 }
 
+/*
+ * The slots to skip from a live record at slot s of its block to the next,
+ * in the walks of a block (dir_next): at least 1, inside the block.
+ */
+static inline unsigned skip_slots(const struct pmemfile_dirent *r, uint64_t s)
+{
+	unsigned n = r->nslots ? r->nslots : 1;
+	return s + n > PMEMFILE_DIR_SLOTS ? (unsigned)(PMEMFILE_DIR_SLOTS - s)
+					  : n;
+}
+
 unsigned dir_record_slots(const struct pmemfile_dirent *r, uint64_t pos)
 {
 	uint64_t s = pos % PMEMFILE_DIR_SLOTS;
@@ -87,8 +97,7 @@ int dir_record_check(PMEMfilepool *pfp, struct vinode *dir,
 		return pf_damaged(pfp, dir->off, "a record's length");
 	if (memchr(r->name, '/', r->namelen) || memchr(r->name, 0, r->namelen))
 		return pf_damaged(pfp, dir->off, "a record's name");
-	if (!inode_off_valid(pfp, r->ino))
-		return pf_damaged(pfp, dir->off, "a record names no inode");
+	/* the inode it names is checked when it is followed (vinode_get) */
 	return 0;
 }
 
@@ -704,7 +713,7 @@ struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
 				*pos = p;
 				return r;
 			}
-			s += dir_record_slots(r, p);
+			s += skip_slots(r, s);
 		}
 	}
 	return NULL;

@@ -52,7 +52,8 @@ struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
 unsigned dir_record_slots(const struct pmemfile_dirent *r, uint64_t pos);
 
 /* 0 if the record at slot position pos of dir is sound (its lengths, its
- * name, the inode it names), else -EIO with the damage reported. */
+ * name), else -EIO with the damage reported. The inode it names is checked
+ * when it is followed. */
 int dir_record_check(PMEMfilepool *pfp, struct vinode *dir,
 		     const struct pmemfile_dirent *r, uint64_t pos);
 
