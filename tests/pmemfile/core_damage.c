@@ -12,9 +12,12 @@
  * pmemobj_open trusts: a lane's log extension sent out of the heap (it
  * crashed), a chunk of size 0 and a damaged heap header (pmemobj_open
  * looped; the library retried the refused open for ever), a zone header:
- * the pool is refused with EIO, by the checker too.
+ * the pool is refused with EIO, by the checker too. Not damage: a pool
+ * whose process died in a transaction that extended its undo log passes
+ * these checks (and libpmemobj recovers it).
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <libpmemfile-posix.h>
 #include <libpmemobj.h>
 #include <stddef.h>
@@ -240,6 +243,50 @@ static void d_zone(void)
 	refused("zone header");
 }
 
+/*
+ * A libpmemobj pool of pmemfile's layout but no superblock, whose process
+ * was killed in a transaction that extended its undo log: the checks take
+ * it (the open fails for the superblock alone), and libpmemobj rolls the
+ * transaction back.
+ */
+static void d_undo_extended(void)
+{
+	unlink(pool);
+	PMEMobjpool *pop = pmemobj_create(pool, "pmemfile", 32 << 20, 0600);
+	CORE_TRUE(pop);
+	const PMEMoid root = pmemobj_root(pop, 8 << 20);
+	pid_t pid = fork();
+	CORE_TRUE(pid >= 0);
+	if (pid == 0) {
+		TX_BEGIN(pop)
+		{
+			for (int i = 0; i < 200; i++)
+				pmemobj_tx_add_range(root, (uint64_t)i * 40000,
+						     30000);
+			memset(pmemobj_direct(root), 1, 8 << 20);
+			kill(getpid(), SIGKILL);
+		}
+		TX_END
+		_exit(1);
+	}
+	int status;
+	CORE_EQ(waitpid(pid, &status, 0), pid);
+	CORE_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	pmemobj_close(pop);
+	errno = 0;
+	CORE_TRUE(pmemfile_pool_open(pool) == NULL);
+	CORE_EQ(errno, EINVAL);
+	if (!strstr(pmemfile_errormsg(), "superblock magic"))
+		CORE_FAIL("errormsg \"%s\" is not the superblock's",
+			  pmemfile_errormsg());
+	pop = pmemobj_open(pool, "pmemfile");
+	CORE_TRUE(pop);
+	const char *p = pmemobj_direct(pmemobj_root(pop, 8 << 20));
+	for (int i = 0; i < 200; i++)
+		CORE_EQ(p[(uint64_t)i * 40000 + 29999], 0); /* rolled back */
+	pmemobj_close(pop);
+}
+
 static void d_super(void)
 {
 	poke(super_off + offsetof(struct pmemfile_super, inode_arrays),
@@ -266,6 +313,7 @@ int main(void)
 	    {"chunk of size 0", d_chunk},
 	    {"heap header", d_heap},
 	    {"zone size", d_zone},
+	    {"undo log extended, killed", d_undo_extended},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_pool();
