@@ -18,6 +18,7 @@
 #include "check.h"
 #include "dir.h"
 #include "internal.h"
+#include "objcheck.h"
 
 struct cobj {
 	uint64_t off, size;
@@ -645,9 +646,29 @@ int pmemfile_check_pool(const char *path, FILE *report)
 			fprintf(report, "%s\n", pmemfile_errormsg());
 		return fr;
 	}
+	uint64_t checked;
+	int r = objcheck_file(path, &checked);
+	if (r) {
+		if (report)
+			fprintf(report, "%s\n", pmemfile_errormsg());
+		return r;
+	}
 	PMEMobjpool *pop = pmemobj_open(path, PMEMFILE_LAYOUT_NAME);
-	if (!pop)
-		return errno ? -errno : -EINVAL;
+	if (!pop) {
+		/* errno -1: libpmemobj's own checks found damage */
+		r = errno > 0 ? -errno : errno < 0 ? -EIO : -EINVAL;
+		if (report && r == -EIO)
+			fprintf(report, "%s: damaged pool: %s\n", path,
+				pmemobj_errormsg());
+		return r;
+	}
+	r = checked ? objcheck_open(pop, checked, path) : 0;
+	if (r) {
+		if (report)
+			fprintf(report, "%s\n", pmemfile_errormsg());
+		pmemobj_close(pop);
+		return r;
+	}
 	struct checker c = {.pop = pop, .base = (char *)pop, .out = report};
 	unsigned ids[POOL_CLASSES];
 	int nclasses;

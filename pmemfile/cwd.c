@@ -65,13 +65,14 @@ static int name_in_parent(PMEMfilepool *pfp, struct vinode *parent,
 	struct pmemfile_dirent *d;
 	int r = -ENOENT;
 	while ((d = dir_next(pfp, parent, &pos)) != NULL) {
-		if (d->ino == child) {
+		if (d->ino == child &&
+		    dir_record_check(pfp, parent, d, pos) == 0) {
 			memcpy(name, d->name, d->namelen);
 			name[d->namelen] = '\0';
 			r = d->namelen;
 			break;
 		}
-		pos += d->nslots;
+		pos += dir_record_slots(d, pos);
 	}
 	vinode_unlock(parent);
 	return r;

@@ -57,13 +57,55 @@ record_at(PMEMfilepool *pfp, struct pmemfile_dir_info *d, uint64_t pos)
 	return (void *)(blk + (pos % PMEMFILE_DIR_SLOTS) * PMEMFILE_DIR_SLOT);
 }
 
-/* Slots of the record at slot s of its block, kept inside the block even
- * in a damaged pool. */
-static unsigned record_slots(const struct pmemfile_dirent *r, uint64_t s)
+/* The slots a record of a name of len bytes covers. */
+static unsigned slots_for(size_t len)
+{
+	return (unsigned)((16 + len + PMEMFILE_DIR_SLOT - 1) /
+			  PMEMFILE_DIR_SLOT);
+}
+
+/*
+ * The slots to skip from a live record at slot s of its block to the next,
+ * in the walks of a block (dir_next): at least 1, inside the block.
+ */
+static inline unsigned skip_slots(const struct pmemfile_dirent *r, uint64_t s)
 {
 	unsigned n = r->nslots ? r->nslots : 1;
 	return s + n > PMEMFILE_DIR_SLOTS ? (unsigned)(PMEMFILE_DIR_SLOTS - s)
 					  : n;
+}
+
+unsigned dir_record_slots(const struct pmemfile_dirent *r, uint64_t pos)
+{
+	uint64_t s = pos % PMEMFILE_DIR_SLOTS;
+	unsigned n = r->nslots;
+	/* damage: the smaller of the two counts, at least one */
+	if (r->namelen && slots_for(r->namelen) < n)
+		n = slots_for(r->namelen);
+	if (n == 0)
+		n = 1;
+	return s + n > PMEMFILE_DIR_SLOTS ? (unsigned)(PMEMFILE_DIR_SLOTS - s)
+					  : n;
+}
+
+int dir_record_check(PMEMfilepool *pfp, struct vinode *dir,
+		     const struct pmemfile_dirent *r, uint64_t pos)
+{
+	uint64_t s = pos % PMEMFILE_DIR_SLOTS;
+	if (r->namelen == 0 || r->nslots != slots_for(r->namelen) ||
+	    s + r->nslots > PMEMFILE_DIR_SLOTS)
+		return pf_damaged(pfp, dir->off, "a record's length");
+	if (memchr(r->name, '/', r->namelen) || memchr(r->name, 0, r->namelen))
+		return pf_damaged(pfp, dir->off, "a record's name");
+	/* the inode it names is checked when it is followed (vinode_get) */
+	return 0;
+}
+
+/* Whether a name of len bytes at slot position pos ends inside its block. */
+static inline bool name_fits(uint64_t pos, size_t len)
+{
+	return (pos % PMEMFILE_DIR_SLOTS) * PMEMFILE_DIR_SLOT + 16 + len <=
+	       PMEMFILE_DIR_BLOCK_SIZE;
 }
 
 void dir_init(struct pmemfile_inode *in, uint64_t parent)
@@ -154,7 +196,7 @@ static struct pmemfile_dirent *hint_lookup(PMEMfilepool *pfp,
 		}
 		uint64_t p = hint_pos(h);
 		struct pmemfile_dirent *r = hint_record(pfp, d, btab, p);
-		if (r && r->ino && r->namelen == len &&
+		if (r && r->ino && r->namelen == len && name_fits(p, len) &&
 		    memcmp(r->name, name, len) == 0) {
 			*pos = p;
 			return r;
@@ -173,7 +215,9 @@ static uint64_t lookup_table(PMEMfilepool *pfp, struct vinode *dir,
 		return 0;
 	const uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
-	for (size_t i = htab_index(tag, d->htab_cap);; i = (i + 1) & mask) {
+	size_t i = htab_index(tag, d->htab_cap);
+	/* damage: a table without a free entry ends after one round */
+	for (size_t k = 0; k < d->htab_cap; k++, i = (i + 1) & mask) {
 		uint64_t e = tab[i];
 		if (e == 0)
 			return 0;
@@ -184,12 +228,14 @@ static uint64_t lookup_table(PMEMfilepool *pfp, struct vinode *dir,
 		if (p >= d->nblocks * PMEMFILE_DIR_SLOTS)
 			continue;
 		struct pmemfile_dirent *r = record_at(pfp, d, p);
-		if (r->namelen == len && memcmp(r->name, name, len) == 0) {
+		if (r->namelen == len && name_fits(p, len) &&
+		    memcmp(r->name, name, len) == 0) {
 			if (pos)
 				*pos = p;
 			return r->ino;
 		}
 	}
+	return 0;
 }
 
 /*
@@ -299,9 +345,11 @@ static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
 		uint64_t e = src[j];
 		if (e == 0 || e == HTAB_TOMB)
 			continue;
-		size_t i = htab_index(e >> 32, cap);
-		while (dst[i])
+		size_t i = htab_index(e >> 32, cap), k = 0;
+		while (dst[i] && ++k < cap)
 			i = (i + 1) & (cap - 1);
+		if (k == cap) /* more entries than the count: damage */
+			pmemobj_tx_abort(EIO);
 		dst[i] = e;
 		if (nhint && ohint)
 			nhint[1 + i] = ohint[j];
@@ -365,9 +413,11 @@ static size_t htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
 {
 	uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
-	size_t i = htab_index(tag, d->htab_cap);
-	while (tab[i] != 0 && tab[i] != HTAB_TOMB)
+	size_t i = htab_index(tag, d->htab_cap), k = 0;
+	while (tab[i] != 0 && tab[i] != HTAB_TOMB && ++k < d->htab_cap)
 		i = (i + 1) & mask;
+	if (k == d->htab_cap) /* no free entry: damage */
+		pmemobj_tx_abort(EIO);
 	if (tab[i] == HTAB_TOMB)
 		d->ntomb--;
 	tx_add(pfp, &tab[i], 8);
@@ -381,9 +431,13 @@ static uint64_t *htab_slot_of(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
 	uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
 	uint64_t want = (tag << 32) | (pos + 1);
-	size_t i = htab_index(tag, d->htab_cap);
-	while (tab[i] != want)
+	size_t i = htab_index(tag, d->htab_cap), k = 0;
+	while (tab[i] != want && ++k < d->htab_cap)
 		i = (i + 1) & mask;
+	if (k == d->htab_cap) { /* the record has no entry: damage */
+		pmemobj_tx_abort(EIO);
+		return NULL;
+	}
 	return &tab[i];
 }
 
@@ -460,7 +514,7 @@ static struct vdir *vdir_build(PMEMfilepool *pfp, struct vinode *dir)
 				s++;
 				continue;
 			}
-			unsigned n = record_slots(r, s);
+			unsigned n = dir_record_slots(r, pos);
 			vdir_mark(vd, pos, n, true);
 			s += n;
 		}
@@ -610,6 +664,8 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 	struct pmemfile_dirent *r = record_at(pfp, d, pos);
 	uint64_t *e =
 	    htab_slot_of(pfp, d, dir_name_hash(r->name, r->namelen) >> 32, pos);
+	if (!e)
+		return;
 	/*
 	 * The hint follows the table (after an abort: the table walk). Its
 	 * line is fetched now and written last, so that the fences of the
@@ -623,7 +679,7 @@ void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos)
 	*e = HTAB_TOMB;
 	d->ntomb++;
 	d->nentries--;
-	unsigned n = r->nslots;
+	unsigned n = dir_record_slots(r, pos);
 	tx_add(pfp, r, n * PMEMFILE_DIR_SLOT);
 	memset(r, 0, n * PMEMFILE_DIR_SLOT);
 	if (h)
@@ -645,8 +701,9 @@ void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
 	r->type = (uint8_t)type;
 	if (hint_of(dir)) {
 		uint64_t tag = dir_name_hash(r->name, r->namelen) >> 32;
-		*hint_entry_of(pfp, dir, htab_slot_of(pfp, d, tag, pos)) =
-		    hint_pack(tag, pos, ino);
+		uint64_t *e = htab_slot_of(pfp, d, tag, pos);
+		if (e)
+			*hint_entry_of(pfp, dir, e) = hint_pack(tag, pos, ino);
 	}
 }
 
@@ -669,7 +726,7 @@ struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
 				*pos = p;
 				return r;
 			}
-			s += record_slots(r, s);
+			s += skip_slots(r, s);
 		}
 	}
 	return NULL;

@@ -43,9 +43,19 @@ void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
 void dir_abort(struct vinode *dir);
 
 /* The first live record at a slot position >= *pos, or NULL; *pos is set
- * to its position. */
+ * to its position. The record may be damaged: see dir_record_check. */
 struct pmemfile_dirent *dir_next(PMEMfilepool *pfp, struct vinode *dir,
 				 uint64_t *pos);
+
+/* The slots from the record at slot position pos to the next record: at
+ * least 1 and inside its block, even in a damaged pool. */
+unsigned dir_record_slots(const struct pmemfile_dirent *r, uint64_t pos);
+
+/* 0 if the record at slot position pos of dir is sound (its lengths, its
+ * name), else -EIO with the damage reported. The inode it names is checked
+ * when it is followed. */
+int dir_record_check(PMEMfilepool *pfp, struct vinode *dir,
+		     const struct pmemfile_dirent *r, uint64_t pos);
 
 void dir_vfree(struct vinode *v);
 

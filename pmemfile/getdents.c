@@ -81,6 +81,7 @@ static int read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
 {
 	uint64_t pos = *posp;
 	bool full = false;
+	int err = 0;
 	if (pos == 0) {
 		if (!emit(e, v->off, 1, DT_DIR, ".", 1)) {
 			full = true;
@@ -103,7 +104,22 @@ static int read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
 			pos = DIR_POS_FIRST + slot;
 			break;
 		}
-		uint64_t next = DIR_POS_FIRST + slot + d->nslots;
+		uint64_t next =
+		    DIR_POS_FIRST + slot + dir_record_slots(d, slot);
+		int bad = dir_record_check(pfp, v, d, slot);
+		if (bad) {
+			/*
+			 * The records before it are returned; the next call
+			 * fails, and the one after goes on past it.
+			 */
+			if (e->used == 0) {
+				err = bad;
+				pos = next;
+			} else {
+				pos = DIR_POS_FIRST + slot;
+			}
+			break;
+		}
 		if (!emit(e, d->ino, next, d->type, d->name, d->namelen)) {
 			pos = DIR_POS_FIRST + slot;
 			full = true;
@@ -113,6 +129,8 @@ static int read_dir(PMEMfilepool *pfp, struct vinode *v, uint64_t *posp,
 	}
 out:
 	*posp = pos;
+	if (err)
+		return err;
 	return full && e->used == 0 ? -EINVAL : 0;
 }
 

@@ -198,15 +198,23 @@ int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off)
 int orphan_reclaim(PMEMfilepool *pfp, struct share_seg *kept)
 {
 	uint64_t off = pfp->super->orphans;
-	while (off) {
-		int r = inode_validate(pfp, off);
-		if (r)
-			return r;
+	/*
+	 * A damaged list is left as it is, the damage reported: the pool
+	 * stays usable, the orphans from there on are not freed. A cycle
+	 * ends after as many inodes as the pool can hold.
+	 */
+	for (uint64_t n = 0; off; n++) {
+		if (n > pfp->pool_size / sizeof(struct pmemfile_inode)) {
+			pf_damaged(pfp, off, "the orphan list loops");
+			return 0;
+		}
+		if (inode_validate(pfp, off))
+			return 0;
 		uint64_t next =
 		    ((struct pmemfile_inode *)pf_ptr(pfp, off))->orphan_next;
 		/* still open in another process: freed at its last close */
 		if (!share_inode_kept(kept, off)) {
-			r = inode_free_unlinked(pfp, off);
+			int r = inode_free_unlinked(pfp, off);
 			if (r)
 				return r;
 		}

@@ -16,6 +16,7 @@
 #include "dir.h"
 #include "direct.h"
 #include "inode.h"
+#include "objcheck.h"
 #include "remote.h"
 #include "share.h"
 #include "vinode.h"
@@ -491,15 +492,28 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		errno = ENOENT;
 		return NULL;
 	}
+	uint64_t size;
+	int r = objcheck_file(pathname, &size);
+	if (r) {
+		errno = -r;
+		return NULL;
+	}
 	PMEMobjpool *pop = pmemobj_open(pathname, PMEMFILE_LAYOUT_NAME);
 	if (!pop) {
-		int e = errno ? errno : EINVAL;
+		/*
+		 * libpmemobj leaves errno -1 when its checks of the heap or
+		 * the lanes fail: a damaged pool (a negative errno would be
+		 * taken for success by the callers).
+		 */
+		int e = errno > 0 ? errno : errno < 0 ? EIO : EINVAL;
 		pf_set_errormsg("cannot open pool %s: %s", pathname,
 				pmemobj_errormsg());
 		errno = e;
 		return NULL;
 	}
-	int r = super_check(pop, pathname);
+	r = size ? objcheck_open(pop, size, pathname) : 0;
+	if (r == 0)
+		r = super_check(pop, pathname);
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
 		pfp = pool_new(pop, pathname);
@@ -539,7 +553,7 @@ int pool_take_over(PMEMfilepool *pfp)
 	PMEMfilepool *np = pool_open_wait(pfp->path);
 	opening_share = NULL;
 	if (!np)
-		return -errno;
+		return errno > 0 ? -errno : -EIO; /* never taken for success */
 	/* what the handle's user set stays: identity, umask, device, cwd */
 	cred_fini(np);
 	np->cred = pfp->cred;

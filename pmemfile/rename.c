@@ -32,19 +32,26 @@ struct rename_op {
 	unsigned flags;
 };
 
-/* Whether a is d or one of d's ancestors (the tree is stable). */
+/*
+ * Whether a is d or one of d's ancestors (the tree is stable). Damage (a
+ * parent that is no directory inode, a cycle of parents) ends the walk:
+ * no ancestor.
+ */
 static bool is_ancestor(PMEMfilepool *pfp, struct vinode *a, struct vinode *d)
 {
 	uint64_t off = d->off;
-	for (;;) {
+	for (uint64_t n = 0; n <= pfp->pool_size / 256; n++) {
 		if (off == a->off)
 			return true;
+		if (!inode_off_valid(pfp, off))
+			return false;
 		struct pmemfile_inode *in = pf_ptr(pfp, off);
 		/* a root directory (of any tree) is its own parent */
-		if (in->dir.parent == off)
+		if (!S_ISDIR(in->mode) || in->dir.parent == off)
 			return false;
 		off = in->dir.parent;
 	}
+	return false;
 }
 
 static void lock_dirs(PMEMfilepool *pfp, struct vinode *a, struct vinode *b)

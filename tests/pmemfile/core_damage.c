@@ -6,9 +6,18 @@
  * directory's hash table, and the superblock's inode array chain (and an
  * empty file is refused with EINVAL, not SIGBUS). Each
  * access gives EIO and pmemfile_errormsg names the inode; each runs in a
- * child, so that a crash is reported as such.
+ * child with a time limit, so that a crash or a hang is reported as such.
+ * A directory record of 0 slots gives EIO once, then the listing ends
+ * (getdents returned it for ever). libpmemobj's metadata, which
+ * pmemobj_open trusts: a lane's log extension sent out of the heap (it
+ * crashed), a chunk of size 0 and a damaged heap header (pmemobj_open
+ * looped; the library retried the refused open for ever), a zone header:
+ * the pool is refused with EIO, by the checker too. Not damage: a pool
+ * whose process died in a transaction that extended its undo log passes
+ * these checks (and libpmemobj recovers it).
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <libpmemfile-posix.h>
 #include <libpmemobj.h>
 #include <stddef.h>
@@ -23,6 +32,18 @@
 
 static const char *pool;
 static uint64_t file_ino, big_ino, dir_ino, rec_off, super_off;
+static uint64_t lanes_off, heap_off;
+
+/* The 8-byte value at a pool offset, in the file itself. */
+static uint64_t peek(uint64_t off)
+{
+	uint64_t v = 0;
+	int fd = open(pool, O_RDONLY);
+	CORE_TRUE(fd >= 0);
+	CORE_EQ(pread(fd, &v, 8, (off_t)off), 8);
+	close(fd);
+	return v;
+}
 
 static void make_pool(void)
 {
@@ -60,6 +81,9 @@ static void make_pool(void)
 	const uint64_t *btab = (const void *)((char *)pop + d->dir.btab);
 	rec_off = btab[0]; /* the first record of /d: "x" */
 	pmemobj_close(pop);
+	/* libpmemobj's pool descriptor, after the 4 KiB pool header */
+	lanes_off = peek(4096 + 1024);
+	heap_off = peek(4096 + 1040);
 }
 
 /* Stores an 8-byte value at a pool offset, in the file itself. */
@@ -156,6 +180,113 @@ static void d_empty(void)
 	CORE_EQ(pmemfile_check_pool(pool, NULL), -EINVAL);
 }
 
+/* nslots 0, type DT_REG, namelen 1: the record "x" covers no slot */
+static void d_slots(void)
+{
+	poke(rec_off + 8, 0x0801);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	PMEMfile *d = pmemfile_open(p, "/d", O_RDONLY | O_DIRECTORY);
+	CORE_TRUE(d);
+	char buf[4096];
+	/* ".." and "." first, then the record */
+	int n = pmemfile_getdents64(p, d, (void *)buf, sizeof(buf));
+	CORE_TRUE(n > 0);
+	expect_eio(pmemfile_getdents64(p, d, (void *)buf, sizeof(buf)),
+		   dir_ino);
+	CORE_EQ(pmemfile_getdents64(p, d, (void *)buf, sizeof(buf)), 0);
+	pmemfile_close(p, d);
+	pmemfile_pool_close(p);
+}
+
+/* The pool is refused at open with EIO and why; the checker says so. */
+static void refused(const char *why)
+{
+	errno = 0;
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	if (p)
+		CORE_FAIL("a pool with a damaged %s was opened", why);
+	CORE_EQ(errno, EIO);
+	if (!strstr(pmemfile_errormsg(), why))
+		CORE_FAIL("errormsg \"%s\" does not say %s",
+			  pmemfile_errormsg(), why);
+	CORE_EQ(pmemfile_check_pool(pool, NULL), -EIO);
+}
+
+/* Lane 3's undo log: its next extension far outside the heap. */
+static void d_lane(void)
+{
+	poke(lanes_off + 3 * 3072 + 960 + 8, 0x7ffff000);
+	refused("log extension");
+}
+
+/* The first chunk of zone 0: size 0 (its type and flags kept). */
+static void d_chunk(void)
+{
+	uint64_t h = heap_off + 1024 + 64;
+	poke(h, peek(h) & 0xffffffffULL);
+	refused("chunk header");
+}
+
+/* A byte of the heap header's reserved part (under its checksum). */
+static void d_heap(void)
+{
+	poke(heap_off + 96, peek(heap_off + 96) ^ 0x10);
+	refused("heap");
+}
+
+/* Zone 0 says it has one chunk more than the pool holds. */
+static void d_zone(void)
+{
+	uint64_t z = heap_off + 1024;
+	poke(z, peek(z) + (1ULL << 32));
+	refused("zone header");
+}
+
+/*
+ * A libpmemobj pool of pmemfile's layout but no superblock, whose process
+ * was killed in a transaction that extended its undo log: the checks take
+ * it (the open fails for the superblock alone), and libpmemobj rolls the
+ * transaction back.
+ */
+static void d_undo_extended(void)
+{
+	unlink(pool);
+	PMEMobjpool *pop = pmemobj_create(pool, "pmemfile", 32 << 20, 0600);
+	CORE_TRUE(pop);
+	const PMEMoid root = pmemobj_root(pop, 8 << 20);
+	pid_t pid = fork();
+	CORE_TRUE(pid >= 0);
+	if (pid == 0) {
+		TX_BEGIN(pop)
+		{
+			for (int i = 0; i < 200; i++)
+				pmemobj_tx_add_range(root, (uint64_t)i * 40000,
+						     30000);
+			memset(pmemobj_direct(root), 1, 8 << 20);
+			kill(getpid(), SIGKILL);
+		}
+		TX_END
+		_exit(1);
+	}
+	int status;
+	CORE_EQ(waitpid(pid, &status, 0), pid);
+	CORE_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	pmemobj_close(pop);
+	errno = 0;
+	CORE_TRUE(pmemfile_pool_open(pool) == NULL);
+	CORE_EQ(errno, EINVAL);
+	if (!strstr(pmemfile_errormsg(), "superblock magic"))
+		CORE_FAIL("errormsg \"%s\" is not the superblock's",
+			  pmemfile_errormsg());
+	pop = pmemobj_open(pool, "pmemfile");
+	CORE_TRUE(pop);
+	const char *p = pmemobj_direct(pmemobj_root(pop, 8 << 20));
+	for (int i = 0; i < 200; i++)
+		CORE_EQ(p[(uint64_t)i * 40000 + 29999], 0); /* rolled back */
+	pmemobj_close(pop);
+}
+
 static void d_super(void)
 {
 	poke(super_off + offsetof(struct pmemfile_super, inode_arrays),
@@ -171,15 +302,25 @@ int main(void)
 		const char *what;
 		void (*fn)(void);
 	} cases[] = {
-	    {"extent data offset", d_extent},  {"extent block offset", d_block},
-	    {"record inode offset", d_record}, {"directory hash table", d_htab},
-	    {"inode array chain", d_super},    {"empty file", d_empty},
+	    {"extent data offset", d_extent},
+	    {"extent block offset", d_block},
+	    {"record inode offset", d_record},
+	    {"directory hash table", d_htab},
+	    {"inode array chain", d_super},
+	    {"empty file", d_empty},
+	    {"record of no slots", d_slots},
+	    {"lane log extension", d_lane},
+	    {"chunk of size 0", d_chunk},
+	    {"heap header", d_heap},
+	    {"zone size", d_zone},
+	    {"undo log extended, killed", d_undo_extended},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_pool();
 		pid_t pid = fork();
 		CORE_TRUE(pid >= 0);
 		if (pid == 0) {
+			alarm(20); /* a hang ends as SIGALRM */
 			cases[i].fn();
 			exit(0);
 		}

@@ -68,6 +68,29 @@ expect "status of check with a wild extent" "$rc" 1
 expect "last line of check with a wild extent" \
 	"$(printf '%s\n' "$out" | tail -n 1)" "extent.pool: damaged"
 
+# libpmemobj's own metadata, which pmemobj_open trusts: lane 3's undo log
+# sends its next extension out of the heap (pmemobj_open crashed on it).
+cp good.pool lane.pool
+lanes=$(od -An -tu8 -j 5120 -N8 lane.pool | tr -d ' ')
+damage lane.pool $((lanes + 3 * 3072 + 960 + 8)) '\000\360\377\177'
+run "$PF" check lane.pool
+expect "status of check with a damaged lane" "$rc" 1
+expect "check with a damaged lane" "$out" \
+	"$(printf '%s\n' "lane.pool: damaged pool: libpmemobj log extension at offset 0x$(printf %x $((lanes + 3 * 3072 + 960)))" "lane.pool: damaged")"
+run "$PF" ls lane.pool
+expect "status of ls with a damaged lane" "$rc" 1
+case $err in
+"pmemfile ls: lane.pool: cannot open the pool: "*"libpmemobj log extension"*) ;;
+*) expect "ls with a damaged lane" "$err" "pmemfile ls: lane.pool: cannot open the pool: ...libpmemobj log extension..." ;;
+esac
+
+# The time limit: none (0) on a good pool; a limit that is no number.
+expect_run 0 "good.pool: consistent" "" "$PF" check -t 0 good.pool
+run "$PF" check -t 1x good.pool
+expect "status of check -t 1x" "$rc" 2
+expect "first line of check -t 1x" "$(printf '%s\n' "$err" | head -n 1)" \
+	"pmemfile check: bad time limit '1x'"
+
 # Files that are no pmemfile pool at all.
 echo "just text" >text.pool
 expect_run 1 "" "pmemfile check: text.pool: not a pmemfile pool (no libpmemobj header)" \

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * objcheck.h -- checks of libpmemobj's own metadata in a pool file, so that
+ * a damaged pool is refused with a message instead of crashing or hanging
+ * libpmemobj (its pmemobj_open trusts its lanes and its heap's headers).
+ */
+#ifndef PMEMFILE_OBJCHECK_H
+#define PMEMFILE_OBJCHECK_H
+
+#include <libpmemobj.h>
+#include <stdint.h>
+
+/*
+ * Before pmemobj_open: the pool descriptor's offsets, every lane's logs
+ * (the chains of log extensions, the entries recovery would read and
+ * apply), the heap's size and its zone and chunk headers as far as
+ * pmemobj_open reads them. 0 if path may be handed to pmemobj_open (also
+ * when the file is not one this check understands: a pool set, a file
+ * without a libpmemobj header, a pool in use by another process, which
+ * pmemobj_open reports), else -EIO with pmemfile_errormsg saying what is
+ * damaged. *size is the size of the pool file if it was checked, else 0.
+ */
+int objcheck_file(const char *path, uint64_t *size);
+
+/*
+ * After pmemobj_open (and its recovery) of a pool that objcheck_file
+ * checked (size: what it returned), before
+ * anything is allocated: what the allocator follows later (the type of
+ * each chunk, the runs' headers, the chunks that continue a run or a
+ * block) and the root object. 0 or -EIO with pmemfile_errormsg set.
+ */
+int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path);
+
+#endif

@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * damage_fuzz -- damaged pools never take a program down. A populated pool
+ * (nested directories, files of several sizes, one with a chain of extent
+ * blocks, short and long symbolic links, a hard link, a directory of 300
+ * names) is copied; each copy gets random bit flips and byte writes, in
+ * the pool's metadata (our inodes, directory blocks and tables, extent
+ * blocks, inode arrays, superblock; libpmemobj's lanes and heap headers)
+ * or anywhere. On each copy, each in a child process with a time limit:
+ *
+ *   - `pmemfile check -t 20`: exits 0 ("consistent") or 1 ("damaged"),
+ *     its checker neither crashes nor runs out of time;
+ *   - the C API: the pool is opened or refused (errno set), every
+ *     directory listed, every name lstat'ed, every file read to its end,
+ *     every link read; a file made, written and removed, a directory made
+ *     and removed; each call succeeds or fails with an errno;
+ *   - the shim: find, every file read (its first 64 MiB: a flipped size
+ *     makes a sparse file of terabytes, which is no damage to detect),
+ *     ls -lR, a file made and removed, under sh.
+ *
+ * A failure is a death by a signal or a time limit reached; the seed of
+ * the copy is printed (DAMAGE_SEED=seed replays one copy, DAMAGE_KEEP=1
+ * keeps its pool). Reported, not asserted: how many copies were refused
+ * at open, called damaged by check, and called consistent while a file's
+ * bytes, size or a link's target changed (data blocks and most metadata
+ * fields carry no checksum, so a flip there goes unnoticed).
+ *
+ * DAMAGE_N copies (default 24; STRESS=1: 400, with up to 300 changes in
+ * each instead of 40); DAMAGE_BASE: the first seed (default 1).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "layout.h"
+
+#define POOL_SIZE (16ULL << 20)
+static int limit_s = 30; /* DAMAGE_LIMIT */
+#define MAX_FILES 1024
+#define BIG_DIR 300
+
+struct dirent64_ {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* What the original pool holds under each path. */
+struct entry {
+	char path[512];
+	uint32_t mode;
+	uint64_t size;
+	uint64_t hash; /* of the bytes, or of the link's target */
+};
+
+static struct entry orig[MAX_FILES];
+static int norig;
+
+/* Ranges of the pool worth damaging. */
+struct range {
+	uint64_t off, len;
+};
+static struct range ours[8192], theirs[3];
+static int nours, ntheirs;
+
+/* What one copy's C API walk found, shared with the parent. */
+struct walk_result {
+	int opened, open_errno;
+	int eio, other_errors, changed, missing, read_ok;
+	/* what changed: the type or mode, the size, the bytes (or target) */
+	int changed_mode, changed_size, changed_bytes;
+	char first_changed[512];
+	char open_msg[256];
+};
+
+/* Why copies were refused at open: the messages without offsets. */
+static struct {
+	char why[128];
+	int n;
+} reasons[64];
+
+static void count_reason(const char *msg)
+{
+	char why[128];
+	const char *p = strstr(msg, "damaged pool: ");
+	snprintf(why, sizeof(why), "%.120s", p ? p + 14 : msg);
+	char *at = strstr(why, " at offset");
+	if (at)
+		*at = 0;
+	at = strstr(why, "inode 0x");
+	if (at) {
+		char *colon = strchr(at, ':');
+		memmove(at + 5, colon ? colon : at + 5,
+			strlen(colon ? colon : at + 5) + 1);
+	}
+	for (int i = 0; i < 64; i++) {
+		if (!reasons[i].n) {
+			snprintf(reasons[i].why, sizeof(reasons[i].why), "%s",
+				 why);
+		}
+		if (!strcmp(reasons[i].why, why)) {
+			reasons[i].n++;
+			return;
+		}
+	}
+}
+
+static const char *tmp, *build;
+static char orig_pool[4096];
+
+static uint64_t rng_state;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+#define FNV0 0xcbf29ce484222325ULL
+
+static void fill(char *buf, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)((i + seed) * 2654435761u >> 11);
+}
+
+static void put_file(PMEMfilepool *p, const char *path, size_t size,
+		     unsigned seed)
+{
+	static char buf[1 << 20];
+	PMEMfile *f =
+	    pmemfile_open(p, path, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	CORE_TRUE(f);
+	for (size_t done = 0; done < size;) {
+		size_t n =
+		    size - done < sizeof(buf) ? size - done : sizeof(buf);
+		fill(buf, n, seed + (unsigned)done);
+		CORE_EQ(pmemfile_write(p, f, buf, n), n);
+		done += n;
+	}
+	pmemfile_close(p, f);
+}
+
+static void make_pool(void)
+{
+	unlink(orig_pool);
+	PMEMfilepool *p = pmemfile_pool_create(orig_pool, POOL_SIZE, 0600);
+	CORE_TRUE(p);
+	CORE_EQ(pmemfile_mkdir(p, "/a", 0755), 0);
+	CORE_EQ(pmemfile_mkdir(p, "/a/b", 0755), 0);
+	CORE_EQ(pmemfile_mkdir(p, "/a/b/c", 0700), 0);
+	CORE_EQ(pmemfile_mkdir(p, "/big", 0755), 0);
+	CORE_EQ(pmemfile_mkdir(p, "/empty", 0755), 0);
+	put_file(p, "/zero", 0, 1);
+	put_file(p, "/tiny", 10, 2);
+	put_file(p, "/a/small", 300, 3);
+	put_file(p, "/a/b/page", 4096, 4);
+	put_file(p, "/a/b/mid", 70000, 5);
+	put_file(p, "/a/b/c/large", 1 << 20, 6);
+	/* 12 extents: a chain of extent blocks */
+	PMEMfile *f = pmemfile_open(p, "/sparse",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	CORE_TRUE(f);
+	for (int i = 0; i < 12; i++)
+		CORE_EQ(pmemfile_pwrite(p, f, "sparse", 6, (off_t)i * 65536),
+			6);
+	pmemfile_close(p, f);
+	for (int i = 0; i < BIG_DIR; i++) {
+		char name[64];
+		snprintf(name, sizeof(name),
+			 "/big/entry_with_a_longish_name_%d", i);
+		put_file(p, name, (size_t)(i % 7) * 20, 100 + (unsigned)i);
+	}
+	CORE_EQ(pmemfile_symlink(p, "tiny", "/short_link"), 0);
+	char target[300];
+	memset(target, 'x', 200);
+	target[200] = 0;
+	CORE_EQ(pmemfile_symlink(p, target, "/a/long_link"), 0);
+	CORE_EQ(pmemfile_link(p, "/a/small", "/a/b/hard"), 0);
+	pmemfile_pool_close(p);
+}
+
+/* lstat, then the bytes of a file or the target of a link. */
+static int describe(PMEMfilepool *p, const char *path, struct entry *e,
+		    int *err)
+{
+	pmemfile_stat_t st;
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	if (pmemfile_lstat(p, path, &st)) {
+		*err = errno;
+		return -1;
+	}
+	e->mode = st.st_mode;
+	e->size = (uint64_t)st.st_size;
+	e->hash = FNV0;
+	if (S_ISLNK(st.st_mode)) {
+		char buf[4096];
+		pmemfile_ssize_t n =
+		    pmemfile_readlink(p, path, buf, sizeof(buf));
+		if (n < 0) {
+			*err = errno;
+			return -1;
+		}
+		e->hash = fnv(FNV0, buf, (size_t)n);
+	} else if (S_ISREG(st.st_mode)) {
+		static char buf[65536];
+		PMEMfile *f = pmemfile_open(p, path, PMEMFILE_O_RDONLY);
+		if (!f) {
+			*err = errno;
+			return -1;
+		}
+		pmemfile_ssize_t n;
+		uint64_t total = 0;
+		while ((n = pmemfile_read(p, f, buf, sizeof(buf))) > 0) {
+			e->hash = fnv(e->hash, buf, (size_t)n);
+			total += (uint64_t)n;
+			if (total > POOL_SIZE * 4) /* a size grown wild */
+				break;
+		}
+		int rerr = errno;
+		pmemfile_close(p, f);
+		if (n < 0) {
+			*err = rerr;
+			return -1;
+		}
+		if (total != e->size)
+			e->hash ^= 1; /* fewer bytes than the size says */
+	}
+	return 0;
+}
+
+typedef void (*visit_fn)(PMEMfilepool *p, const char *path, void *arg);
+
+/*
+ * Every name under dir, depth first; directories already seen (by inode)
+ * are not entered again, as find does.
+ */
+static void walk(PMEMfilepool *p, const char *dir, visit_fn fn, void *arg,
+		 uint64_t *seen, int *nseen, int depth, int *errors)
+{
+	PMEMfile *d =
+	    pmemfile_open(p, dir, PMEMFILE_O_RDONLY | PMEMFILE_O_DIRECTORY);
+	if (!d) {
+		errors[errno == EIO ? 0 : 1]++;
+		return;
+	}
+	static __thread char buf[8192];
+	char names[64][300];
+	for (;;) {
+		int n = pmemfile_getdents64(p, d, (void *)buf, sizeof(buf));
+		if (n < 0)
+			errors[errno == EIO ? 0 : 1]++;
+		if (n <= 0)
+			break;
+		int k = 0;
+		for (int pos = 0; pos < n;) {
+			struct dirent64_ *de = (void *)(buf + pos);
+			pos += de->d_reclen;
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			char path[1024];
+			snprintf(path, sizeof(path), "%.700s/%.255s",
+				 strcmp(dir, "/") ? dir : "", de->d_name);
+			fn(p, path, arg);
+			if (de->d_type == DT_DIR && k < 64 && depth < 40)
+				snprintf(names[k++], sizeof(names[0]), "%s",
+					 de->d_name);
+		}
+		for (int i = 0; i < k; i++) {
+			char path[1024];
+			pmemfile_stat_t st;
+			snprintf(path, sizeof(path), "%.700s/%.255s",
+				 strcmp(dir, "/") ? dir : "", names[i]);
+			if (pmemfile_lstat(p, path, &st) ||
+			    !S_ISDIR(st.st_mode))
+				continue;
+			bool again = false;
+			for (int j = 0; j < *nseen; j++)
+				again |= seen[j] == st.st_ino;
+			if (again || *nseen >= MAX_FILES)
+				continue;
+			seen[(*nseen)++] = st.st_ino;
+			walk(p, path, fn, arg, seen, nseen, depth + 1, errors);
+		}
+	}
+	pmemfile_close(p, d);
+}
+
+static void record(PMEMfilepool *p, const char *path, void *arg)
+{
+	(void)arg;
+	int err = 0;
+	CORE_TRUE(norig < MAX_FILES);
+	if (describe(p, path, &orig[norig], &err))
+		CORE_FAIL("%s of the original pool: errno %d", path, err);
+	norig++;
+}
+
+static void compare(PMEMfilepool *p, const char *path, void *arg)
+{
+	struct walk_result *r = arg;
+	struct entry e = {.mode = 0};
+	int err = 0;
+	if (describe(p, path, &e, &err)) {
+		if (err == EIO)
+			r->eio++;
+		else
+			r->other_errors++;
+		return;
+	}
+	r->read_ok++;
+	for (int i = 0; i < norig; i++) {
+		if (strcmp(orig[i].path, path))
+			continue;
+		if (orig[i].mode != e.mode)
+			r->changed_mode++;
+		else if (orig[i].size != e.size)
+			r->changed_size++;
+		else if (orig[i].hash != e.hash)
+			r->changed_bytes++;
+		if (orig[i].mode != e.mode || orig[i].size != e.size ||
+		    orig[i].hash != e.hash) {
+			if (!r->changed++)
+				snprintf(r->first_changed,
+					 sizeof(r->first_changed), "%s", path);
+		}
+		return;
+	}
+}
+
+/* Pool offsets of a pool's structures, read from its file. */
+static int pool_fd;
+static uint64_t rd(uint64_t off)
+{
+	uint64_t v = 0;
+	if (pread(pool_fd, &v, 8, (off_t)off) != 8)
+		return 0;
+	return v;
+}
+
+static void add(struct range *r, int *n, int max, uint64_t off, uint64_t len)
+{
+	if (off && len && off < POOL_SIZE && len <= POOL_SIZE - off && *n < max)
+		r[(*n)++] = (struct range){off, len};
+}
+
+static void add_inode(uint64_t ino)
+{
+	struct pmemfile_inode in;
+	add(ours, &nours, 8192, ino, sizeof(in));
+	if (pread(pool_fd, &in, sizeof(in), (off_t)ino) != sizeof(in))
+		return;
+	if (S_ISDIR(in.mode)) {
+		add(ours, &nours, 8192, in.dir.htab, in.dir.htab_cap * 8);
+		add(ours, &nours, 8192, in.dir.btab, in.dir.btab_cap * 8);
+		for (uint64_t i = 0; i < in.dir.nblocks && i < 64; i++)
+			add(ours, &nours, 8192, rd(in.dir.btab + 8 * i),
+			    PMEMFILE_DIR_BLOCK_SIZE);
+	} else if (S_ISREG(in.mode)) {
+		for (uint64_t b = in.file.blocks, i = 0; b && i < 16;
+		     b = rd(b), i++)
+			add(ours, &nours, 8192, b, 4096);
+	} else if (S_ISLNK(in.mode) && in.size >= PMEMFILE_SYMLINK_INLINE) {
+		uint64_t t;
+		memcpy(&t, in.target, 8);
+		add(ours, &nours, 8192, t, in.size + 1);
+	}
+}
+
+static void find_ranges(void)
+{
+	pool_fd = open(orig_pool, O_RDONLY);
+	CORE_TRUE(pool_fd >= 0);
+	/* libpmemobj: the lanes, the heap header and the chunk headers */
+	uint64_t lanes = rd(4096 + 1024), heap = rd(4096 + 1040);
+	add(theirs, &ntheirs, 3, lanes, heap - lanes);
+	add(theirs, &ntheirs, 3, heap, 1024);
+	uint64_t zone_chunks = rd(heap + 1024) >> 32;
+	add(theirs, &ntheirs, 3, heap + 1024, 64 + 8 * zone_chunks);
+	/* ours: the superblock, the inode arrays, each inode and its parts */
+	uint64_t super = rd(4096 + 2048);
+	add(ours, &nours, 8192, super, sizeof(struct pmemfile_super));
+	for (uint64_t
+		 a = rd(super + offsetof(struct pmemfile_super, inode_arrays)),
+		 i = 0;
+	     a && i < 64; a = rd(a), i++)
+		add(ours, &nours, 8192, a, 256);
+	add_inode(rd(super + offsetof(struct pmemfile_super, root)));
+	PMEMfilepool *p = pmemfile_pool_open(orig_pool);
+	CORE_TRUE(p);
+	for (int i = 0; i < norig; i++) {
+		pmemfile_stat_t st;
+		CORE_EQ(pmemfile_lstat(p, orig[i].path, &st), 0);
+		add_inode(st.st_ino);
+	}
+	pmemfile_pool_close(p);
+	close(pool_fd);
+}
+
+/* Changes n places of the pool file at path: bits flipped, bytes written. */
+static void damage(const char *path, int n)
+{
+	int fd = open(path, O_RDWR);
+	CORE_TRUE(fd >= 0);
+	for (int i = 0; i < n; i++) {
+		uint64_t where = rng() % 20, off;
+		if (where < 13) {
+			struct range *r = &ours[rng() % (uint64_t)nours];
+			off = r->off + rng() % r->len;
+		} else if (where < 14) {
+			struct range *r = &theirs[rng() % (uint64_t)ntheirs];
+			off = r->off + rng() % r->len;
+		} else {
+			off = rng() % POOL_SIZE;
+		}
+		unsigned char b;
+		CORE_EQ(pread(fd, &b, 1, (off_t)off), 1);
+		if (rng() % 10 < 7)
+			b ^= (unsigned char)(1u << (rng() % 8));
+		else
+			b = (unsigned char)rng();
+		CORE_EQ(pwrite(fd, &b, 1, (off_t)off), 1);
+		if (getenv("DAMAGE_VERBOSE"))
+			printf("  0x%llx := 0x%02x\n", (unsigned long long)off,
+			       b);
+	}
+	close(fd);
+}
+
+/*
+ * Runs fn in a child process of its own group, for at most limit_s
+ * seconds. Returns its wait status, or -1 when it ran out of time.
+ */
+static int limited(void (*fn)(const char *, void *), const char *pool,
+		   void *arg)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	CORE_TRUE(pid >= 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		fn(pool, arg);
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	struct timespec t0, t, nap = {0, 2000000};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return status;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= limit_s) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
+static void run_check(const char *pool, void *arg)
+{
+	(void)arg;
+	char pf[4096];
+	snprintf(pf, sizeof(pf), "%s/bin/pmemfile", build);
+	int fd = open("/dev/null", O_WRONLY);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	execl(pf, pf, "check", "-t", "20", pool, (char *)NULL);
+	_exit(127);
+}
+
+static void api_walk(const char *pool, void *arg)
+{
+	struct walk_result *r = arg;
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	if (!p) {
+		r->open_errno = errno;
+		snprintf(r->open_msg, sizeof(r->open_msg), "%s",
+			 pmemfile_errormsg());
+		return;
+	}
+	r->opened = 1;
+	uint64_t seen[MAX_FILES];
+	int nseen = 0, errors[2] = {0, 0};
+	walk(p, "/", compare, r, seen, &nseen, 0, errors);
+	r->eio += errors[0];
+	r->other_errors += errors[1];
+	/* writes: each succeeds or fails with an errno */
+	PMEMfile *f = pmemfile_open(p, "/a/fuzz_new",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	if (f) {
+		if (pmemfile_write(p, f, "0123456789", 10) < 0 && !errno)
+			_exit(3);
+		pmemfile_close(p, f);
+		if (pmemfile_unlink(p, "/a/fuzz_new") && !errno)
+			_exit(3);
+	} else if (!errno) {
+		_exit(3);
+	}
+	if (pmemfile_mkdir(p, "/big/fuzz_dir", 0755) == 0)
+		(void)pmemfile_rmdir(p, "/big/fuzz_dir");
+	else if (!errno)
+		_exit(3);
+	if (pmemfile_unlink(p, "/big/entry_with_a_longish_name_7") && !errno)
+		_exit(3);
+	pmemfile_pool_close(p);
+}
+
+static const char shim_script[] =
+    "bad=0\n"
+    "t() { \"$@\" >/dev/null 2>&1; s=$?; "
+    "[ $s -lt 128 ] || { echo \"$1 died: $s\" >&2; bad=$s; }; }\n"
+    "t find \"$M\"\n"
+    "t find \"$M\" -type f -exec head -c 64M {} +\n"
+    "t ls -lR \"$M\"\n"
+    "t sh -c 'echo new > \"$M/a/shim_new\"'\n"
+    "t rm -f \"$M/a/shim_new\" \"$M/tiny\"\n"
+    "exit $bad\n";
+
+static void run_shim(const char *pool, void *arg)
+{
+	(void)arg;
+	char shim[4096], pools[8192], mnt[4096];
+	snprintf(shim, sizeof(shim), "%s/lib/libpmemfile.so", build);
+	snprintf(mnt, sizeof(mnt), "%s/mnt", tmp);
+	snprintf(pools, sizeof(pools), "%s:%s", mnt, pool);
+	setenv("LD_PRELOAD", shim, 1);
+	setenv("PMEMFILE_POOLS", pools, 1);
+	setenv("M", mnt, 1);
+	execl("/bin/sh", "sh", "-c", shim_script, (char *)NULL);
+	_exit(127);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	static char buf[1 << 20];
+	int in = open(from, O_RDONLY),
+	    out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CORE_TRUE(in >= 0 && out >= 0);
+	ssize_t n;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		CORE_EQ(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+static const char *status_str(int st)
+{
+	static char s[64];
+	if (st == -1)
+		return "ran out of time";
+	if (WIFSIGNALED(st))
+		snprintf(s, sizeof(s), "died of %s", strsignal(WTERMSIG(st)));
+	else
+		snprintf(s, sizeof(s), "exited %d", WEXITSTATUS(st));
+	return s;
+}
+
+int main(void)
+{
+	tmp = getenv("TMPDIR");
+	build = getenv("TEST_BUILD");
+	if (!tmp)
+		tmp = "/tmp";
+	if (!build) {
+		printf("TEST_BUILD is not set\n");
+		return 77;
+	}
+	setenv("PMEM_IS_PMEM_FORCE", "1", 1);
+	bool stress = getenv("STRESS") && atoi(getenv("STRESS")) > 0;
+	int n = stress ? 400 : 24, maxflips = stress ? 300 : 40;
+	if (getenv("DAMAGE_LIMIT"))
+		limit_s = atoi(getenv("DAMAGE_LIMIT"));
+	if (getenv("DAMAGE_N"))
+		n = atoi(getenv("DAMAGE_N"));
+	uint64_t base = getenv("DAMAGE_BASE")
+			    ? strtoull(getenv("DAMAGE_BASE"), NULL, 0)
+			    : 1;
+	if (getenv("DAMAGE_SEED")) {
+		base = strtoull(getenv("DAMAGE_SEED"), NULL, 0);
+		n = 1;
+	}
+	char mnt[4096];
+	snprintf(mnt, sizeof(mnt), "%s/mnt", tmp);
+	mkdir(mnt, 0755);
+	snprintf(orig_pool, sizeof(orig_pool), "%s/damage_orig.pool", tmp);
+	make_pool();
+	{
+		PMEMfilepool *p = pmemfile_pool_open(orig_pool);
+		CORE_TRUE(p);
+		uint64_t seen[MAX_FILES];
+		int nseen = 0, errors[2] = {0, 0};
+		walk(p, "/", record, NULL, seen, &nseen, 0, errors);
+		CORE_EQ(errors[0] + errors[1], 0);
+		pmemfile_pool_close(p);
+	}
+	CORE_TRUE(norig >= BIG_DIR + 10);
+	find_ranges();
+	printf("original pool: %d names; %d ranges of pmemfile metadata, "
+	       "%d of libpmemobj's\n",
+	       norig, nours, ntheirs);
+
+	struct walk_result *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CORE_TRUE(r != MAP_FAILED);
+	char copy[4096];
+	snprintf(copy, sizeof(copy), "%s/damage_copy.pool", tmp);
+	int failures = 0, refused = 0, consistent = 0, damaged = 0;
+	int consistent_changed = 0, opened_changed = 0, eio_copies = 0;
+	int unseen[3] = {0, 0, 0}; /* names changed unseen by check: kinds */
+	for (uint64_t seed = base; seed < base + (uint64_t)n; seed++) {
+		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
+		/* half of the copies with a few changes, half with many */
+		int flips =
+		    1 + (int)(rng() % (uint64_t)(seed % 2 ? 8 : maxflips));
+		copy_file(orig_pool, copy);
+		damage(copy, flips);
+		int fails = 0;
+
+		int cs = limited(run_check, copy, NULL);
+		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) > 1) {
+			printf("FAIL seed %llu (%d changes): pmemfile check "
+			       "%s\n",
+			       (unsigned long long)seed, flips, status_str(cs));
+			fails++;
+		}
+		bool said_consistent =
+		    cs != -1 && WIFEXITED(cs) && WEXITSTATUS(cs) == 0;
+		/* the checker must not have crashed or hung either */
+		memset(r, 0, sizeof(*r));
+		int ws = limited(api_walk, copy, r);
+		if (ws == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+			printf("FAIL seed %llu (%d changes): the C API walk "
+			       "%s\n",
+			       (unsigned long long)seed, flips, status_str(ws));
+			fails++;
+		}
+		if (r->opened && (r->eio || r->other_errors))
+			eio_copies++;
+		if (!r->opened) {
+			refused++;
+			count_reason(r->open_msg);
+			if (!r->open_errno) {
+				printf("FAIL seed %llu: open failed with no "
+				       "errno\n",
+				       (unsigned long long)seed);
+				fails++;
+			}
+		}
+		if (r->changed)
+			opened_changed++;
+		if (said_consistent) {
+			consistent++;
+			if (r->changed || !r->opened)
+				consistent_changed++;
+			unseen[0] += r->changed_mode;
+			unseen[1] += r->changed_size;
+			unseen[2] += r->changed_bytes;
+			if (r->changed && getenv("DAMAGE_VERBOSE"))
+				printf("seed %llu: consistent, yet %s "
+				       "changed\n",
+				       (unsigned long long)seed,
+				       r->first_changed);
+		} else {
+			damaged++;
+		}
+		/* the copy again: the walk above wrote to it */
+		copy_file(orig_pool, copy);
+		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
+		(void)rng();
+		damage(copy, flips);
+		int ss = limited(run_shim, copy, NULL);
+		if (ss == -1 || !WIFEXITED(ss) || WEXITSTATUS(ss) != 0) {
+			printf("FAIL seed %llu (%d changes): the shim's "
+			       "commands: %s\n",
+			       (unsigned long long)seed, flips, status_str(ss));
+			fails++;
+		}
+		if (fails) {
+			failures++;
+			if (getenv("DAMAGE_KEEP")) {
+				char keep[4200];
+				snprintf(keep, sizeof(keep), "%s.%llu", copy,
+					 (unsigned long long)seed);
+				copy_file(copy, keep);
+				printf("kept as %s\n", keep);
+			}
+		}
+	}
+	unlink(copy);
+	if (!getenv("DAMAGE_KEEP"))
+		unlink(orig_pool);
+	printf("%d copies (seeds %llu..%llu, up to %d changes each): "
+	       "%d failed; open refused %d; check: %d consistent, %d "
+	       "damaged; calls failed (EIO or another errno) on %d opened "
+	       "copies; content changed on %d; called consistent while "
+	       "changed or unopenable: %d\n",
+	       n, (unsigned long long)base,
+	       (unsigned long long)(base + (uint64_t)n - 1), maxflips, failures,
+	       refused, consistent, damaged, eio_copies, opened_changed,
+	       consistent_changed);
+	printf("  names changed in copies called consistent: %d in type or "
+	       "mode, %d in size, %d in bytes or link target\n",
+	       unseen[0], unseen[1], unseen[2]);
+	for (int i = 0; i < 64 && reasons[i].n; i++)
+		printf("  refused %d: %s\n", reasons[i].n, reasons[i].why);
+	return failures ? 1 : 0;
+}
