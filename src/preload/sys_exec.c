@@ -24,6 +24,7 @@
 #include "cwd.h"
 #include "exec_env.h"
 #include "exec_fds.h"
+#include "exec_ldso.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "mount.h"
@@ -45,6 +46,7 @@ void exec_env_init(void)
 	if (pools != NULL &&
 	    asprintf(&exec_pools, "PMEMFILE_POOLS=%s", pools) < 0)
 		exec_pools = NULL;
+	exec_ldso_init();
 }
 
 static bool env_is(const char *var, const char *name)
@@ -87,7 +89,8 @@ static bool exec_env_needs_fix(char *const *envp, bool in_mount)
 		} else if (env_is(*e, "PMEMFILE_POOLS")) {
 			has_pools = true;
 		} else if (env_is(*e, "PMEMFILE_CD") ||
-			   env_is(*e, "PMEMFILE_FDS")) {
+			   env_is(*e, "PMEMFILE_FDS") ||
+			   env_is(*e, "PMEMFILE_LDSO_FD")) {
 			return true;
 		}
 	}
@@ -96,13 +99,14 @@ static bool exec_env_needs_fix(char *const *envp, bool in_mount)
 
 /* The fixed copy of envp, in pages of its own (NULL: no memory). */
 static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
-				     const char *cwd, char *fds, size_t *size)
+				     const char *cwd, char *fds, char *ldso,
+				     size_t *size)
 {
 	size_t n = 0;
 
 	for (char *const *e = envp; e && *e; ++e)
 		n++;
-	*size = sizeof(struct exec_env) + (n + 4) * sizeof(char *);
+	*size = sizeof(struct exec_env) + (n + 5) * sizeof(char *);
 	long addr =
 	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -124,7 +128,8 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 		} else if (env_is(var, "PMEMFILE_POOLS")) {
 			has_pools = true;
 		} else if (env_is(var, "PMEMFILE_CD") ||
-			   env_is(var, "PMEMFILE_FDS")) {
+			   env_is(var, "PMEMFILE_FDS") ||
+			   env_is(var, "PMEMFILE_LDSO_FD")) {
 			continue; /* replaced below, or dropped */
 		}
 		v->vars[n++] = var;
@@ -143,6 +148,8 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 	}
 	if (fds != NULL)
 		v->vars[n++] = fds;
+	if (ldso != NULL)
+		v->vars[n++] = ldso;
 	v->vars[n] = NULL;
 	return v;
 }
@@ -152,6 +159,7 @@ static bool keeper_keeps(const char *var)
 {
 	return strncmp(var, "PMEM", 4) == 0 && !env_is(var, "PMEMFILE_POOLS") &&
 	       !env_is(var, "PMEMFILE_CD") && !env_is(var, "PMEMFILE_FDS") &&
+	       !env_is(var, "PMEMFILE_LDSO_FD") &&
 	       !env_is(var, "PMEMFILE_KEEPER");
 }
 
@@ -255,6 +263,16 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		return kind;
 	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
 	struct exec_pool x = {.memfd = -1};
+	struct exec_ldso l = {.memfd = -1};
+	if (kind != PATH_POOL && !(flags & AT_EMPTY_PATH)) {
+		/* the dynamic loader, its program in a pool */
+		exec_ldso_prepare(
+		    kind == PATH_KERNEL || di < 0 ? AT_FDCWD : (int)a[di],
+		    kind == PATH_KERNEL ? r.path : (const char *)a[pi], flags,
+		    (char *const *)a[pi + 1], &l);
+		if (l.argv != NULL)
+			b[pi + 1] = (long)l.argv;
+	}
 	if (kind == PATH_POOL) {
 		long pret = exec_from_pool(&r, a, pi, ei, depth, &x, b);
 		if (pret != PRELOAD_PASS)
@@ -276,14 +294,16 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	    fd_table_used ? exec_fds_hide(hidden, &fds, &fds_size) : 0;
 	/* after the descriptions to pass got their ids */
 	mount_exec_prepare();
-	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL;
+	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL ||
+		   l.argv != NULL;
 	if (!fix && kind == PATH_ORIGINAL && nhidden == 0)
 		return PRELOAD_PASS;
 	struct exec_env *env = NULL;
 	size_t size = 0;
 	long ret = 0;
 	if (fix) {
-		env = exec_env_fix(envp, m, cwd, fds, &size);
+		env = exec_env_fix(envp, m, cwd, fds,
+				   l.argv != NULL ? l.var : NULL, &size);
 		if (env == NULL)
 			ret = -ENOMEM;
 		else
@@ -301,6 +321,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	if (env != NULL)
 		syscall_no_intercept(SYS_munmap, env, size);
 	exec_pool_done(&x);
+	exec_ldso_done(&l);
 	return ret;
 }
 
