@@ -10,9 +10,6 @@
 
 #include "elf_info.h"
 
-#define ELF_PHDRS_MAX 32
-#define ELF_DYN_CHUNK 32
-
 /* The file offset of the address v, by the PT_LOAD that maps it. */
 static long elf_offset(const Elf64_Phdr *ph, int n, uint64_t v)
 {
@@ -30,22 +27,28 @@ static int elf_str(elf_read_fn rd, void *ctx, long strtab, uint64_t off,
 	size_t room = sizeof(e->strs) - *used;
 	if (room < 2)
 		return -ENOEXEC;
-	long n = rd(ctx, e->strs + *used, room - 1, (uint64_t)strtab + off);
-	if (n < 0)
-		return (int)n;
 	char *s = e->strs + *used;
-	char *end = memchr(s, '\0', (size_t)n);
-	if (end == NULL)
-		return -ENOEXEC;
+	char *end = NULL;
+	/* a short read first: most names are short */
+	for (size_t len = room - 1 < 256 ? room - 1 : 256; end == NULL;
+	     len = room - 1) {
+		long n = rd(ctx, s, len, (uint64_t)strtab + off);
+		if (n < 0)
+			return (int)n;
+		end = memchr(s, '\0', (size_t)n);
+		if (end == NULL && ((size_t)n < len || len == room - 1))
+			return -ENOEXEC;
+	}
 	int ret = (int)*used;
 	*used += (size_t)(end - s) + 1;
 	return ret;
 }
 
-int elf_info_read(elf_read_fn rd, void *ctx, struct elf_info *e)
+int elf_info_read(elf_read_fn rd, void *ctx, struct elf_info *e,
+		  bool headers_only)
 {
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph[ELF_PHDRS_MAX];
+	Elf64_Phdr *ph = e->ph;
 	long n = rd(ctx, &eh, sizeof(eh), 0);
 
 	e->soname = e->runpath = e->rpath = -1;
@@ -57,7 +60,7 @@ int elf_info_read(elf_read_fn rd, void *ctx, struct elf_info *e)
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phnum > ELF_PHDRS_MAX)
+	    eh.e_phnum > ELF_INFO_PHDRS)
 		return -ENOEXEC;
 	e->type = eh.e_type;
 	size_t phsize = eh.e_phnum * sizeof(Elf64_Phdr);
@@ -73,53 +76,41 @@ int elf_info_read(elf_read_fn rd, void *ctx, struct elf_info *e)
 		else if (ph[i].p_type == PT_DYNAMIC)
 			dyn = &ph[i];
 	}
-	if (dyn == NULL)
+	if (dyn == NULL || (e->interp && headers_only))
 		return 0;
-	/* two passes: DT_STRTAB may come after the names */
-	long strtab = -1;
+	/* the dynamic section, read once: DT_STRTAB may follow the names */
+	Elf64_Dyn *d = e->dyn;
+	size_t dsize =
+	    dyn->p_filesz < sizeof(e->dyn) ? dyn->p_filesz : sizeof(e->dyn);
+	n = rd(ctx, d, dsize, dyn->p_offset);
+	if (n < 0)
+		return (int)n;
+	long nd = n / (long)sizeof(d[0]), strtab = -1;
+	for (long i = 0; i < nd && d[i].d_tag != DT_NULL; ++i)
+		if (d[i].d_tag == DT_STRTAB)
+			strtab = elf_offset(ph, eh.e_phnum, d[i].d_un.d_ptr);
+	if (strtab < 0)
+		return 0; /* no names to read */
 	size_t used = 0;
-	for (int pass = 0; pass < 2; ++pass) {
-		Elf64_Dyn d[ELF_DYN_CHUNK];
-		for (uint64_t off = 0; off < dyn->p_filesz; off += sizeof(d)) {
-			n = rd(ctx, d, sizeof(d), dyn->p_offset + off);
-			if (n < 0)
-				return (int)n;
-			for (long i = 0; i < n / (long)sizeof(d[0]); ++i) {
-				if (d[i].d_tag == DT_NULL)
-					goto next;
-				if (pass == 0) {
-					if (d[i].d_tag == DT_STRTAB)
-						strtab =
-						    elf_offset(ph, eh.e_phnum,
-							       d[i].d_un.d_ptr);
-					continue;
-				}
-				int *slot = NULL;
-				if (d[i].d_tag == DT_SONAME)
-					slot = &e->soname;
-				else if (d[i].d_tag == DT_RUNPATH)
-					slot = &e->runpath;
-				else if (d[i].d_tag == DT_RPATH)
-					slot = &e->rpath;
-				else if (d[i].d_tag == DT_NEEDED) {
-					if (e->nneeded == ELF_INFO_NEEDED)
-						return -ENOEXEC;
-					slot = &e->needed[e->nneeded++];
-				}
-				if (slot == NULL)
-					continue;
-				int s = elf_str(rd, ctx, strtab,
-						d[i].d_un.d_val, e, &used);
-				if (s < 0)
-					return s;
-				*slot = s;
-			}
-			if (n < (long)sizeof(d))
-				break;
+	for (long i = 0; i < nd && d[i].d_tag != DT_NULL; ++i) {
+		int *slot = NULL;
+		if (d[i].d_tag == DT_SONAME)
+			slot = &e->soname;
+		else if (d[i].d_tag == DT_RUNPATH)
+			slot = &e->runpath;
+		else if (d[i].d_tag == DT_RPATH)
+			slot = &e->rpath;
+		else if (d[i].d_tag == DT_NEEDED) {
+			if (e->nneeded == ELF_INFO_NEEDED)
+				return -ENOEXEC;
+			slot = &e->needed[e->nneeded++];
 		}
-	next:
-		if (strtab < 0)
-			return 0; /* no names to read */
+		if (slot == NULL)
+			continue;
+		int str = elf_str(rd, ctx, strtab, d[i].d_un.d_val, e, &used);
+		if (str < 0)
+			return str;
+		*slot = str;
 	}
 	return 0;
 }

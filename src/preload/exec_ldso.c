@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@
 #include "exec_ldso.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
+#include "mount.h"
 #include "path.h"
 
 #define LDSO_VAR "PMEMFILE_LDSO_FD="
@@ -72,7 +74,7 @@ static int ldso_info(long fd, struct elf_info **e)
 	*e = ldso_map(sizeof(**e));
 	if (*e == NULL)
 		return -ENOMEM;
-	int ret = elf_info_read(fd_read, &fd, *e);
+	int ret = elf_info_read(fd_read, &fd, *e, true);
 	if (ret)
 		syscall_no_intercept(SYS_munmap, *e, sizeof(**e));
 	return ret;
@@ -90,7 +92,7 @@ static int find_base(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
-void exec_ldso_init(void)
+static void ldso_find(void)
 {
 	/* the loader's entry has the base the kernel put it at; a process
 	 * started as "ld.so prog" has AT_BASE 0: the loader is its exe */
@@ -120,9 +122,13 @@ void exec_ldso_init(void)
 		ldso.has_argv0 = major > 2 || (major == 2 && minor >= 33);
 }
 
+/* found at the first execve that may run it: most processes run none */
+static pthread_once_t ldso_once = PTHREAD_ONCE_INIT;
+
 /* 0: not the loader, 1: another copy of it, 2: this process's loader. */
 static int ldso_which(int dirfd, const char *path, int flags)
 {
+	pthread_once(&ldso_once, ldso_find);
 	if (!ldso.known)
 		return 0;
 	long fd = syscall_no_intercept(
@@ -157,7 +163,7 @@ static bool is_one_of(const char *arg, const char *const *list)
 }
 
 /* The index of the program in the loader's argv, or -1; *argv0: given. */
-static int ldso_program(char *const *argv, bool *argv0)
+static int ldso_program(char *const *argv, bool *argv0, const char **libpath)
 {
 	static const char *const alone[] = {"--list",
 					    "--verify",
@@ -176,11 +182,14 @@ static int ldso_program(char *const *argv, bool *argv0)
 					     "--glibc-hwcaps-mask",
 					     NULL};
 	*argv0 = false;
+	*libpath = NULL;
 	if (argv == NULL || argv[0] == NULL)
 		return -1;
 	for (int i = 1; argv[i] != NULL;) {
 		if (is_one_of(argv[i], valued) && argv[i + 1] != NULL) {
 			*argv0 |= strcmp(argv[i], "--argv0") == 0;
+			if (strcmp(argv[i], "--library-path") == 0)
+				*libpath = argv[i + 1];
 			i += 2;
 		} else if (is_one_of(argv[i], alone)) {
 			i++;
@@ -199,36 +208,49 @@ void exec_ldso_prepare(int dirfd, const char *path, int flags,
 	x->memfd = -1;
 	x->argv = NULL;
 	x->mem = NULL;
+	x->prog = NULL;
 	bool argv0;
-	int prog = ldso_program(argv, &argv0);
+	int prog = ldso_program(argv, &argv0, &x->libpath);
 	if (prog < 0)
 		return;
 	int which = ldso_which(dirfd, path, flags);
 	if (which == 0)
 		return;
-	struct path_res r;
-	if (path_resolve(AT_FDCWD, argv[prog], PATH_FOLLOW, &r) != PATH_POOL)
-		return;
-	/* the loader reads the program, it need not be executable */
-	long fd = exec_pool_copy(&r, R_OK, 0);
-	path_done(&r);
-	if (fd < 0)
-		return; /* the loader fails to open it, and says so */
 	size_t n = 0;
 	while (argv[n])
 		n++;
-	x->mem_size = (n + 3) * sizeof(char *) + 96;
+	/* argv, /proc/self/fd/N, the variable, the program's path, and the
+	 * resolution, which a spawn child's small stack would not hold */
+	size_t strs = (n + 3) * sizeof(char *);
+	x->mem_size =
+	    strs + 96 + 2 * PMEMFILE_PATH_MAX + sizeof(struct path_res);
 	x->mem = ldso_map(x->mem_size);
-	if (x->mem == NULL) {
-		syscall_no_intercept(SYS_close, fd);
+	if (x->mem == NULL)
+		return;
+	char *proc = x->mem + strs;
+	x->var = proc + 48;
+	char *full = x->var + 48;
+	struct path_res *r = (struct path_res *)(full + 2 * PMEMFILE_PATH_MAX);
+	if (path_resolve(AT_FDCWD, argv[prog], PATH_FOLLOW, r) != PATH_POOL) {
+		exec_ldso_done(x);
 		return;
 	}
+	/* the loader reads the program, it need not be executable */
+	long fd = exec_pool_copy(r, R_OK, 0);
+	if (!r->cwd_relative && r->path[0] == '/') {
+		snprintf(full, 2 * PMEMFILE_PATH_MAX, "%s%s", r->mnt->path,
+			 r->path);
+		x->prog = full;
+	}
+	path_done(r);
+	if (fd < 0) {
+		exec_ldso_done(x);
+		return; /* the loader fails to open it, and says so */
+	}
 	x->memfd = fd;
-	char **out = (char **)x->mem;
-	char *proc = x->mem + (n + 3) * sizeof(char *);
-	x->var = proc + 48;
 	snprintf(proc, 48, "/proc/self/fd/%ld", fd);
 	snprintf(x->var, 48, LDSO_VAR "%ld", fd);
+	char **out = (char **)x->mem;
 	size_t k = 0;
 	for (size_t i = 0; i < n; ++i) {
 		if (i == (size_t)prog) {
@@ -256,20 +278,61 @@ void exec_ldso_done(struct exec_ldso *x)
 	x->argv = NULL;
 }
 
-void exec_ldso_adopt(void)
+/* Closes fd if it is a memfd (the variables may come from elsewhere). */
+static void ldso_close_copy(long fd)
 {
-	const char *env = getenv("PMEMFILE_LDSO_FD");
-	if (env == NULL)
-		return;
-	char *end;
-	long fd = strtol(env, &end, 10);
 	char link[48], target[8];
-	/* only a memfd: the variable may come from elsewhere */
+
 	snprintf(link, sizeof(link), "/proc/self/fd/%ld", fd);
-	if (*end == '\0' && fd > 2 &&
+	if (fd > 2 &&
 	    syscall_no_intercept(SYS_readlink, link, target, sizeof(target)) ==
 		sizeof(target) &&
 	    memcmp(target, "/memfd:", 7) == 0)
 		syscall_no_intercept(SYS_close, fd);
-	unsetenv("PMEMFILE_LDSO_FD");
+}
+
+/* Takes /proc/self/fd/N out of LD_PRELOAD, where exec_libs put it. */
+static void ldso_unpreload(long fd)
+{
+	const char *list = getenv("LD_PRELOAD");
+	char name[48];
+	if (list == NULL)
+		return;
+	int n = snprintf(name, sizeof(name), ":/proc/self/fd/%ld", fd);
+	char *copy = strdup(list);
+	if (copy == NULL)
+		return;
+	for (char *p = strstr(copy, name); p; p = strstr(p, name)) {
+		if (p[n] == '\0' || p[n] == ':') {
+			memmove(p, p + n, strlen(p + n) + 1);
+			break;
+		}
+		p += n;
+	}
+	setenv("LD_PRELOAD", copy, 1);
+	free(copy);
+}
+
+void exec_ldso_adopt(void)
+{
+	const char *env = getenv("PMEMFILE_LDSO_FD");
+	char *end;
+	if (env != NULL) {
+		long fd = strtol(env, &end, 10);
+		if (*end == '\0')
+			ldso_close_copy(fd);
+		unsetenv("PMEMFILE_LDSO_FD");
+	}
+	env = getenv("PMEMFILE_LIBS_FD");
+	if (env == NULL)
+		return;
+	for (const char *p = env; *p;) {
+		long fd = strtol(p, &end, 10);
+		if (end == p || (*end != ',' && *end != '\0'))
+			break;
+		ldso_close_copy(fd);
+		ldso_unpreload(fd);
+		p = *end ? end + 1 : end;
+	}
+	unsetenv("PMEMFILE_LIBS_FD");
 }

@@ -14,12 +14,11 @@ struct exec_ldso {
 	long memfd;  /* the program's copy, open across execve, or -1 */
 	char **argv; /* the loader's new argv, or NULL: nothing to change */
 	char *var;   /* PMEMFILE_LDSO_FD=N for the new image */
-	char *mem;   /* pages holding argv and var */
+	char *prog;  /* the program's path (mount and pool path), or NULL */
+	const char *libpath; /* the value of --library-path, or NULL */
+	char *mem;	     /* pages holding argv and var */
 	size_t mem_size;
 };
-
-/* At start: which loader this process runs with. */
-void exec_ldso_init(void);
 
 /*
  * For an execve of the kernel file at dirfd/path (flags: execveat's):
