@@ -209,6 +209,7 @@ void exec_ldso_prepare(int dirfd, const char *path, int flags,
 	x->argv = NULL;
 	x->mem = NULL;
 	x->prog = NULL;
+	x->kprog = NULL;
 	bool argv0;
 	int prog = ldso_program(argv, &argv0, &x->libpath);
 	if (prog < 0)
@@ -231,7 +232,13 @@ void exec_ldso_prepare(int dirfd, const char *path, int flags,
 	x->var = proc + 48;
 	char *full = x->var + 48;
 	struct path_res *r = (struct path_res *)(full + 2 * PMEMFILE_PATH_MAX);
-	if (path_resolve(AT_FDCWD, argv[prog], PATH_FOLLOW, r) != PATH_POOL) {
+	int kind = path_resolve(AT_FDCWD, argv[prog], PATH_FOLLOW, r);
+	if (kind == PATH_KERNEL || kind == PATH_ORIGINAL) {
+		/* its libraries may still be in a mount */
+		x->kprog = kind == PATH_KERNEL ? r->path : argv[prog];
+		return;
+	}
+	if (kind != PATH_POOL) {
 		exec_ldso_done(x);
 		return;
 	}
@@ -276,6 +283,7 @@ void exec_ldso_done(struct exec_ldso *x)
 	x->memfd = -1;
 	x->mem = NULL;
 	x->argv = NULL;
+	x->kprog = NULL;
 }
 
 /* Closes fd if it is a memfd (the variables may come from elsewhere). */

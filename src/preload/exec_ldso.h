@@ -16,7 +16,9 @@ struct exec_ldso {
 	char *var;   /* PMEMFILE_LDSO_FD=N for the new image */
 	char *prog;  /* the program's path (mount and pool path), or NULL */
 	const char *libpath; /* the value of --library-path, or NULL */
-	char *mem;	     /* pages holding argv and var */
+	/* a program of the kernel the loader is to run (argv NULL) */
+	const char *kprog;
+	char *mem; /* pages holding argv and var */
 	size_t mem_size;
 };
 
@@ -25,7 +27,8 @@ struct exec_ldso {
  * when that file is the dynamic loader and the program it is to run names
  * a regular file in a mount that the caller can read, fills x; else (or
  * when there is no memory for it) x->argv is NULL, and the loader fails
- * to open the path as the kernel sees it.
+ * to open the path as the kernel sees it. A program of the kernel is
+ * named by x->kprog, for its libraries.
  */
 void exec_ldso_prepare(int dirfd, const char *path, int flags,
 		       char *const *argv, struct exec_ldso *x);

@@ -304,14 +304,17 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 					  r.cwd_relative ? NULL : r.path, envp,
 					  NULL, &libs);
 	} else if (!(flags & AT_EMPTY_PATH)) {
-		const char *kpath =
-		    kind == PATH_KERNEL ? r.path : (const char *)a[pi];
+		/* the program, or the one the loader is to run */
+		const char *kpath = l.kprog		  ? l.kprog
+				    : kind == PATH_KERNEL ? r.path
+							  : (const char *)a[pi];
 		long kfd = syscall_no_intercept(
 		    SYS_openat,
-		    kind == PATH_KERNEL || di < 0 ? AT_FDCWD : a[di], kpath,
-		    O_RDONLY | O_CLOEXEC);
+		    kind == PATH_KERNEL || di < 0 || l.kprog ? AT_FDCWD : a[di],
+		    kpath, O_RDONLY | O_CLOEXEC);
 		if (kfd >= 0) {
-			exec_libs_prepare(kfd, "", kpath, envp, NULL, &libs);
+			exec_libs_prepare(kfd, "", kpath, envp,
+					  l.kprog ? l.libpath : NULL, &libs);
 			syscall_no_intercept(SYS_close, kfd);
 		}
 	}
@@ -327,8 +330,10 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	mount_exec_prepare();
 	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL ||
 		   l.argv != NULL || libs.n > 0;
-	if (!fix && kind == PATH_ORIGINAL && nhidden == 0)
+	if (!fix && kind == PATH_ORIGINAL && nhidden == 0) {
+		exec_ldso_done(&l);
 		return PRELOAD_PASS;
+	}
 	struct exec_env *env = NULL;
 	size_t size = 0;
 	long ret = 0;

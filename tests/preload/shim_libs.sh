@@ -2,7 +2,8 @@
 # shim_libs: a program whose start-up libraries are stored in the mount
 # (LD_LIBRARY_PATH into it, absolute or relative, DT_RUNPATH $ORIGIN, a
 # library needing another, a kernel program with its library in the
-# mount, an execve from a shell, the loader run with --library-path) runs
+# mount, an execve from a shell, the loader run with --library-path or
+# LD_LIBRARY_PATH on a program of the mount or of the kernel) runs
 # as with the same files in a kernel directory: same output and exit
 # status, the loader's same error for a library needed through a
 # DT_RUNPATH that does not apply. The copies the loader mapped are neither
@@ -69,14 +70,16 @@ LD_LIBRARY_PATH=/nonexistent:lib "$1/prog" rel; echo "rc=$?"
 sh -c "LD_LIBRARY_PATH=lib exec ./prog exec"; echo "rc=$?"
 $3 --library-path lib ./prog ldso; echo "rc=$?"
 LD_LIBRARY_PATH=lib $3 ./prog ldso-env; echo "rc=$?"
-LD_LIBRARY_PATH="$1/lib" "$2/kprog.$4" kernel-program; echo "rc=$?"'
+LD_LIBRARY_PATH="$1/lib" "$2/kprog.$4" kernel-program; echo "rc=$?"
+LD_LIBRARY_PATH="$1/lib" $3 "$2/kprog.$4" kernel-ldso; echo "rc=$?"
+$3 --library-path "$1/lib" "$2/kprog.$4" kernel-ldso-path; echo "rc=$?"'
 
 sh -c "$steps" sh "$KDIR" "$WORK" "$LDSO" k >"$WORK/out.k/run" 2>&1
 pf sh -c "$steps" sh "$MNT" "$WORK" "$LDSO" m >"$WORK/out.m/run" 2>&1
 sed -e "s|$KDIR|ROOT|g" -e "s|kprog\.k|kprog|g" "$WORK/out.k/run" >"$WORK/k"
 sed -e "s|$MNT|ROOT|g" -e "s|kprog\.m|kprog|g" "$WORK/out.m/run" >"$WORK/m"
 diff -u "$WORK/k" "$WORK/m" || shim_fail "programs with libraries in the mount ran otherwise"
-[ "$(grep -c 'foo(3)=34' "$WORK/m")" = 7 ] ||
+[ "$(grep -c 'foo(3)=34' "$WORK/m")" = 9 ] ||
 	shim_fail "the programs did not all run: $(cat "$WORK/m")"
 echo "ok: libraries in the mount load as from a kernel directory"
 
