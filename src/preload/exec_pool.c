@@ -36,11 +36,12 @@ static void *exec_map(size_t size)
 }
 
 /* Copies the whole file into a new memfd; the memfd or -errno. */
-static long exec_copy(PMEMfilepool *pfp, PMEMfile *f, const char *path)
+static long exec_copy(PMEMfilepool *pfp, PMEMfile *f, const char *path,
+		      unsigned memfd_flags)
 {
 	const char *base = strrchr(path, '/');
 	long fd = syscall_no_intercept(SYS_memfd_create, base ? base + 1 : path,
-				       MFD_CLOEXEC);
+				       memfd_flags);
 	if (fd < 0)
 		return fd;
 	char *buf = exec_map(EXEC_COPY_CHUNK);
@@ -174,12 +175,30 @@ int exec_pool_prepare(struct path_res *r, const char *given, char *const *argv,
 		if (ret == 0)
 			ret = exec_script_argv(x, argv, interp, arg, given);
 	} else if (ret == 0) {
-		long fd = exec_copy(r->pfp, f, r->path);
+		long fd = exec_copy(r->pfp, f, r->path, MFD_CLOEXEC);
 		if (fd < 0)
 			ret = (int)fd;
 		else
 			x->memfd = fd;
 	}
+	pmemfile_close(r->pfp, f);
+	return ret;
+}
+
+long exec_pool_copy(struct path_res *r, int mode, unsigned memfd_flags)
+{
+	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, mode,
+			       AT_EACCESS) != 0)
+		return -errno;
+	PMEMfile *f = pmemfile_open(r->pfp, r->path, O_RDONLY);
+	if (f == NULL)
+		return -errno;
+	pmemfile_stat_t st;
+	long ret = pmemfile_fstat(r->pfp, f, &st) ? -errno : 0;
+	if (ret == 0 && !S_ISREG(st.st_mode))
+		ret = -EACCES;
+	if (ret == 0)
+		ret = exec_copy(r->pfp, f, r->path, memfd_flags);
 	pmemfile_close(r->pfp, f);
 	return ret;
 }

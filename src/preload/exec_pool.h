@@ -27,6 +27,13 @@ struct exec_pool {
 int exec_pool_prepare(struct path_res *r, const char *given, char *const *argv,
 		      struct exec_pool *x);
 
+/*
+ * A memfd copy of the regular file r names, which the caller may access
+ * for mode (faccessat's, as the effective user); memfd_flags: MFD_CLOEXEC
+ * or 0. The memfd or -errno.
+ */
+long exec_pool_copy(struct path_res *r, int mode, unsigned memfd_flags);
+
 /* Frees what exec_pool_prepare made (after a failed execve). */
 void exec_pool_done(struct exec_pool *x);
 

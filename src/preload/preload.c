@@ -17,6 +17,7 @@
 #include "cwd.h"
 #include "exec_env.h"
 #include "exec_fds.h"
+#include "exec_ldso.h"
 #include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "log.h"
@@ -253,6 +254,7 @@ static __attribute__((constructor)) void preload_init(void)
 	const char *cd = secure_getenv("PMEMFILE_CD");
 
 	preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
+	exec_ldso_adopt();
 	if (pools == NULL || pools[0] == '\0')
 		return;
 	preload_exit_on_not_supported = exit_env && strcmp(exit_env, "1") == 0;

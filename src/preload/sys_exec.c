@@ -24,6 +24,8 @@
 #include "cwd.h"
 #include "exec_env.h"
 #include "exec_fds.h"
+#include "exec_ldso.h"
+#include "exec_libs.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "mount.h"
@@ -68,7 +70,7 @@ static bool preload_has_self(const char *list)
 }
 
 struct exec_env {
-	char preload[EXEC_VAR_MAX];
+	char preload[EXEC_VAR_MAX + EXEC_LIBS_MAX * 24];
 	char cd[EXEC_VAR_MAX];
 	char *vars[]; /* the new envp */
 };
@@ -87,22 +89,28 @@ static bool exec_env_needs_fix(char *const *envp, bool in_mount)
 		} else if (env_is(*e, "PMEMFILE_POOLS")) {
 			has_pools = true;
 		} else if (env_is(*e, "PMEMFILE_CD") ||
-			   env_is(*e, "PMEMFILE_FDS")) {
+			   env_is(*e, "PMEMFILE_FDS") ||
+			   env_is(*e, "PMEMFILE_LDSO_FD") ||
+			   env_is(*e, "PMEMFILE_LIBS_FD")) {
 			return true;
 		}
 	}
 	return in_mount || !has_preload || (!has_pools && exec_pools);
 }
 
-/* The fixed copy of envp, in pages of its own (NULL: no memory). */
+/*
+ * The fixed copy of envp, in pages of its own (NULL: no memory); ldso and
+ * libs: variables to add, tail: what to add to LD_PRELOAD (or NULL).
+ */
 static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
-				     const char *cwd, char *fds, size_t *size)
+				     const char *cwd, char *fds, char *ldso,
+				     char *libs, const char *tail, size_t *size)
 {
 	size_t n = 0;
 
 	for (char *const *e = envp; e && *e; ++e)
 		n++;
-	*size = sizeof(struct exec_env) + (n + 4) * sizeof(char *);
+	*size = sizeof(struct exec_env) + (n + 6) * sizeof(char *);
 	long addr =
 	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -115,23 +123,27 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 		char *var = *e;
 		if (env_is(var, "LD_PRELOAD")) {
 			has_preload = true;
-			if (exec_self[0] && !preload_has_self(var + 11)) {
+			bool self = !exec_self[0] || preload_has_self(var + 11);
+			if (!self || tail) {
 				snprintf(v->preload, sizeof(v->preload),
-					 "LD_PRELOAD=%s:%s", exec_self,
-					 var + 11);
+					 "LD_PRELOAD=%s%s%s%s",
+					 self ? "" : exec_self, self ? "" : ":",
+					 var + 11, tail ? tail : "");
 				var = v->preload;
 			}
 		} else if (env_is(var, "PMEMFILE_POOLS")) {
 			has_pools = true;
 		} else if (env_is(var, "PMEMFILE_CD") ||
-			   env_is(var, "PMEMFILE_FDS")) {
+			   env_is(var, "PMEMFILE_FDS") ||
+			   env_is(var, "PMEMFILE_LDSO_FD") ||
+			   env_is(var, "PMEMFILE_LIBS_FD")) {
 			continue; /* replaced below, or dropped */
 		}
 		v->vars[n++] = var;
 	}
 	if (!has_preload && exec_self[0]) {
-		snprintf(v->preload, sizeof(v->preload), "LD_PRELOAD=%s",
-			 exec_self);
+		snprintf(v->preload, sizeof(v->preload), "LD_PRELOAD=%s%s",
+			 exec_self, tail ? tail : "");
 		v->vars[n++] = v->preload;
 	}
 	if (!has_pools && exec_pools)
@@ -143,6 +155,10 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 	}
 	if (fds != NULL)
 		v->vars[n++] = fds;
+	if (ldso != NULL)
+		v->vars[n++] = ldso;
+	if (libs != NULL)
+		v->vars[n++] = libs;
 	v->vars[n] = NULL;
 	return v;
 }
@@ -152,6 +168,8 @@ static bool keeper_keeps(const char *var)
 {
 	return strncmp(var, "PMEM", 4) == 0 && !env_is(var, "PMEMFILE_POOLS") &&
 	       !env_is(var, "PMEMFILE_CD") && !env_is(var, "PMEMFILE_FDS") &&
+	       !env_is(var, "PMEMFILE_LDSO_FD") &&
+	       !env_is(var, "PMEMFILE_LIBS_FD") &&
 	       !env_is(var, "PMEMFILE_KEEPER");
 }
 
@@ -255,6 +273,17 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		return kind;
 	long b[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
 	struct exec_pool x = {.memfd = -1};
+	struct exec_ldso l = {.memfd = -1};
+	if (kind != PATH_POOL && !(flags & AT_EMPTY_PATH)) {
+		/* the dynamic loader, its program in a pool */
+		exec_ldso_prepare(
+		    kind == PATH_KERNEL || di < 0 ? AT_FDCWD : (int)a[di],
+		    kind == PATH_KERNEL ? r.path : (const char *)a[pi], flags,
+		    (char *const *)a[pi + 1], &l);
+		if (l.argv != NULL)
+			b[pi + 1] = (long)l.argv;
+	}
+	struct preload_mount *pm = r.mnt; /* path_done forgets it */
 	if (kind == PATH_POOL) {
 		long pret = exec_from_pool(&r, a, pi, ei, depth, &x, b);
 		if (pret != PRELOAD_PASS)
@@ -265,10 +294,33 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		pi = 1;
 		ei = 3;
 	}
+	char *const *envp = (char *const *)a[ei];
+	struct exec_libs libs = {.n = 0};
+	if (l.argv != NULL) {
+		exec_libs_prepare(l.memfd, "", l.prog, envp, l.libpath, &libs);
+	} else if (kind == PATH_POOL) {
+		if (x.memfd >= 0)
+			exec_libs_prepare(x.memfd, pm->path,
+					  r.cwd_relative ? NULL : r.path, envp,
+					  NULL, &libs);
+	} else if (!(flags & AT_EMPTY_PATH)) {
+		/* the program, or the one the loader is to run */
+		const char *kpath = l.kprog		  ? l.kprog
+				    : kind == PATH_KERNEL ? r.path
+							  : (const char *)a[pi];
+		long kfd = syscall_no_intercept(
+		    SYS_openat,
+		    kind == PATH_KERNEL || di < 0 || l.kprog ? AT_FDCWD : a[di],
+		    kpath, O_RDONLY | O_CLOEXEC);
+		if (kfd >= 0) {
+			exec_libs_prepare(kfd, "", kpath, envp,
+					  l.kprog ? l.libpath : NULL, &libs);
+			syscall_no_intercept(SYS_close, kfd);
+		}
+	}
 	char cwd[PMEMFILE_PATH_MAX];
 	bool busy;
 	struct preload_mount *m = cwd_get(cwd, &busy);
-	char *const *envp = (char *const *)a[ei];
 	int hidden[EXEC_FDS_MAX];
 	char *fds = NULL;
 	size_t fds_size = 0;
@@ -276,14 +328,20 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	    fd_table_used ? exec_fds_hide(hidden, &fds, &fds_size) : 0;
 	/* after the descriptions to pass got their ids */
 	mount_exec_prepare();
-	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL;
-	if (!fix && kind == PATH_ORIGINAL && nhidden == 0)
+	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL ||
+		   l.argv != NULL || libs.n > 0;
+	if (!fix && kind == PATH_ORIGINAL && nhidden == 0) {
+		exec_ldso_done(&l);
 		return PRELOAD_PASS;
+	}
 	struct exec_env *env = NULL;
 	size_t size = 0;
 	long ret = 0;
 	if (fix) {
-		env = exec_env_fix(envp, m, cwd, fds, &size);
+		env = exec_env_fix(envp, m, cwd, fds,
+				   l.argv != NULL ? l.var : NULL,
+				   libs.n > 0 ? libs.var : NULL,
+				   libs.n > 0 ? libs.tail : NULL, &size);
 		if (env == NULL)
 			ret = -ENOMEM;
 		else
@@ -301,6 +359,8 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	if (env != NULL)
 		syscall_no_intercept(SYS_munmap, env, size);
 	exec_pool_done(&x);
+	exec_ldso_done(&l);
+	exec_libs_done(&libs);
 	return ret;
 }
 
