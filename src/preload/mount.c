@@ -381,8 +381,17 @@ static __thread PMEMfilepool *vfork_pools[MOUNT_MAX]
 
 void mount_vfork_done(void)
 {
-	for (int i = 0; i < MOUNT_MAX; ++i)
+	/*
+	 * The handles the child opened live in this memory and are known to
+	 * the library of this process: closed here (the library leaves what
+	 * belongs to the child's process alone), or the parent's own open of
+	 * the pool would be refused as a second one (EAGAIN).
+	 */
+	for (int i = 0; i < MOUNT_MAX; ++i) {
+		if (vfork_pools[i] != NULL)
+			pmemfile_pool_close(vfork_pools[i]);
 		vfork_pools[i] = NULL;
+	}
 }
 
 /* The slow way in: open the pool, under the mount's lock. */

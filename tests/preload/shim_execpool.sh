@@ -52,4 +52,16 @@ case $exe in
 *) shim_fail "/proc/self/exe of a program in the mount is $exe" ;;
 esac
 echo "ok: binaries and scripts in the mount run as in a kernel directory"
+
+# dash runs the program from a vfork child, which opens the pool for it
+# before the shell itself has: the shell's own use of the mount afterwards
+# works (it was refused, the pool taken for opened twice in the process).
+first='"$1/hello" first; echo "rc=$?"; cd "$1" && ls hello && ./hello again'
+sh -c "$first" sh "$KDIR" >"$WORK/k2" 2>&1
+pf sh -c "$first" sh "$MNT" >"$WORK/m2" 2>&1
+sed -i "s|$KDIR|ROOT|g" "$WORK/k2"
+sed -i "s|$MNT|ROOT|g" "$WORK/m2"
+diff -u "$WORK/k2" "$WORK/m2" ||
+	shim_fail "a program in the mount run first broke the shell's mount"
+echo "ok: a program in the mount run before the shell used the mount"
 shim_check_mountpoint
