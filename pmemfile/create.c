@@ -30,7 +30,8 @@ mode_t create_mode(PMEMfilepool *pfp, mode_t mode)
 }
 
 /* In a transaction: the target of a new symlink. */
-static void symlink_store(struct pmemfile_inode *in, const char *target)
+static void symlink_store(PMEMfilepool *pfp, struct pmemfile_inode *in,
+			  const char *target)
 {
 	size_t len = strlen(target);
 	in->size = len;
@@ -38,14 +39,15 @@ static void symlink_store(struct pmemfile_inode *in, const char *target)
 		memcpy(in->target, target, len + 1);
 		return;
 	}
-	PMEMoid o = pmemobj_tx_xalloc(len + 1, PMEMFILE_T_SYMLINK, 0);
+	PMEMoid o = pf_tx_xalloc(pfp, len + 1, PMEMFILE_T_SYMLINK, 0);
 	memcpy(pmemobj_direct(o), target, len + 1);
 	*(uint64_t *)in->target = o.off;
 }
 
 /* Fills a fresh inode of dir; in a transaction. */
-static void inode_setup(struct vinode *dir, struct pmemfile_inode *in,
-			dev_t rdev, const char *target)
+static void inode_setup(PMEMfilepool *pfp, struct vinode *dir,
+			struct pmemfile_inode *in, dev_t rdev,
+			const char *target)
 {
 	struct pmemfile_inode *d = dir->inode;
 	if (d->mode & S_ISGID) {
@@ -59,7 +61,7 @@ static void inode_setup(struct vinode *dir, struct pmemfile_inode *in,
 	else
 		in->nlink = 1;
 	if (S_ISLNK(in->mode))
-		symlink_store(in, target);
+		symlink_store(pfp, in, target);
 }
 
 int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
@@ -72,7 +74,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	{
 		struct pmemfile_inode *in = inode_new(pfp, mode);
 		ino = pf_off(pfp, in);
-		inode_setup(dir, in, rdev, target);
+		inode_setup(pfp, dir, in, rdev, target);
 		dir_add(pfp, dir, name, len, ino, inode_dtype(mode));
 		if (S_ISDIR(mode))
 			dir->inode->nlink++;
@@ -104,7 +106,7 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 	{
 		struct pmemfile_inode *in = inode_new(pfp, mode);
 		ino = pf_off(pfp, in);
-		inode_setup(dir, in, 0, "");
+		inode_setup(pfp, dir, in, 0, "");
 		in->nlink = 0;
 		in->flags = linkable ? PMEMFILE_I_LINKABLE : 0;
 		orphan_add(pfp, ino);

@@ -360,9 +360,9 @@ static void htab_fill(uint64_t *dst, uint64_t cap, const uint64_t *src,
  * no room for it. */
 static PMEMoid htab_alloc(PMEMfilepool *pfp, uint64_t cap)
 {
-	return pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_HTAB,
-				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
-				     pool_table_flags(pfp, cap * 8));
+	return pf_tx_xalloc(pfp, cap * 8, PMEMFILE_T_DIR_HTAB,
+			    POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
+				pool_table_flags(pfp, cap * 8));
 }
 
 /*
@@ -398,7 +398,7 @@ static void htab_make_room(PMEMfilepool *pfp, struct vinode *dir)
 	if (d->htab) {
 		htab_fill(pmemobj_direct(n), cap, pf_ptr(pfp, d->htab),
 			  d->htab_cap, nhint, hint_of(dir));
-		pmemobj_tx_free(pf_oid(pfp, d->htab));
+		pf_tx_free(pfp, pf_oid(pfp, d->htab));
 	}
 	hint_drop(dir);
 	__atomic_store_n(&dir->dhint, nhint, __ATOMIC_RELEASE);
@@ -543,13 +543,13 @@ static void block_append(PMEMfilepool *pfp, struct pmemfile_dir_info *d)
 {
 	if (d->nblocks == d->btab_cap) {
 		uint64_t cap = d->btab_cap ? d->btab_cap * 2 : 8;
-		PMEMoid n = pmemobj_tx_xalloc(
-		    cap * 8, PMEMFILE_T_DIR_BTAB,
-		    POBJ_XALLOC_ZERO | pool_table_flags(pfp, cap * 8));
+		PMEMoid n = pf_tx_xalloc(pfp, cap * 8, PMEMFILE_T_DIR_BTAB,
+					 POBJ_XALLOC_ZERO |
+					     pool_table_flags(pfp, cap * 8));
 		if (d->btab) {
 			memcpy(pmemobj_direct(n), pf_ptr(pfp, d->btab),
 			       d->nblocks * 8);
-			pmemobj_tx_free(pf_oid(pfp, d->btab));
+			pf_tx_free(pfp, pf_oid(pfp, d->btab));
 		}
 		d->btab = n.off;
 		d->btab_cap = cap;

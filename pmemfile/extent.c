@@ -254,9 +254,9 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 		return -ENOMEM;
 	TX_BEGIN(pfp->pop)
 	{
-		PMEMoid d = pmemobj_tx_xalloc(
-		    len, PMEMFILE_T_DATA,
-		    POBJ_XALLOC_NO_FLUSH | POBJ_CLASS_ID(pfp->class_id[c]));
+		PMEMoid d = pf_tx_xalloc(pfp, len, PMEMFILE_T_DATA,
+					 POBJ_XALLOC_NO_FLUSH |
+					     POBJ_CLASS_ID(pfp->class_id[c]));
 		e.data = d.off;
 		/* a full file system under a sparse pool fails the write here,
 		 * not with SIGBUS when a page is written */
@@ -549,7 +549,7 @@ uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
 		eb[b] = o.off;
 	}
 	for (uint64_t b = need; b < have; b++)
-		pmemobj_tx_free(pf_oid(pfp, eb[b]));
+		pf_tx_free(pfp, pf_oid(pfp, eb[b]));
 	if (need < have) {
 		uint64_t *link = need
 				     ? &((struct pmemfile_extent_block *)pf_ptr(
@@ -593,8 +593,8 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 	uint64_t n = 0;
 	for (size_t i = 0; i < v->next; i++) {
 		if (!keep[i]) {
-			pmemobj_tx_free(
-			    pf_oid(pfp, pf_off(pfp, v->ext[i].data)));
+			pf_tx_free(pfp,
+				   pf_oid(pfp, pf_off(pfp, v->ext[i].data)));
 			continue;
 		}
 		struct pmemfile_extent *s = pslot(pfp, v, n++);
@@ -613,7 +613,7 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 				  PMEMFILE_EXTENTS_PER_BLOCK
 			    : 0;
 	for (uint64_t b = need; b < v->neblocks; b++)
-		pmemobj_tx_free(pf_oid(pfp, v->eblocks[b]));
+		pf_tx_free(pfp, pf_oid(pfp, v->eblocks[b]));
 	if (need < v->neblocks) {
 		uint64_t *link = &f->blocks;
 		if (need)

@@ -30,7 +30,7 @@ struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode)
 static void tx_free_off(PMEMfilepool *pfp, uint64_t off)
 {
 	if (off)
-		pmemobj_tx_free(pf_oid(pfp, off));
+		pf_tx_free(pfp, pf_oid(pfp, off));
 }
 
 static void file_free(PMEMfilepool *pfp, struct pmemfile_inode *in)

@@ -210,7 +210,7 @@ static void array_free(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 	uint64_t *w = &pfp->array_map[page / 64];
 	tx_add(pfp, w, sizeof(*w));
 	__atomic_store_n(w, *w & ~(1ULL << (page % 64)), __ATOMIC_RELEASE);
-	pmemobj_tx_free(pf_oid(pfp, off));
+	pf_tx_free(pfp, pf_oid(pfp, off));
 	if (pfp->alloc_array == off) {
 		pfp->alloc_array = 0;
 		pfp->alloc_taken = 0;
@@ -361,7 +361,7 @@ static void map_create(PMEMfilepool *pfp)
 			break;
 		}
 	}
-	PMEMoid oid = pmemobj_tx_xalloc(bytes, PMEMFILE_T_ARRAY_MAP, flags);
+	PMEMoid oid = pf_tx_xalloc(pfp, bytes, PMEMFILE_T_ARRAY_MAP, flags);
 	tx_add(pfp, &s->free_arrays, 3 * sizeof(uint64_t));
 	s->free_arrays = 0;
 	s->array_map = oid.off;

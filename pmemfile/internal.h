@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,13 @@ struct vinode_shard {
 struct pmemfilepool {
 	PMEMobjpool *pop;
 	char *base; /* start of the pool mapping */
+	/*
+	 * The run headers of the heap (objcheck_runs): 1 to be checked, 0
+	 * found sound (or not to be checked: a pool set, a pool made here),
+	 * -1 damaged; heap_size is the size objcheck_file checked.
+	 */
+	_Atomic int heap_state;
+	uint64_t heap_size;
 	uint64_t uuid_lo;
 	struct pmemfile_super *super;
 	unsigned
@@ -231,11 +239,50 @@ static inline PMEMoid pf_oid(PMEMfilepool *pfp, uint64_t off)
 	return oid;
 }
 
-/* Adds [p, p + len) of the pool to the current transaction. */
+/*
+ * 0 once the headers of the heap's runs were found sound (objcheck_runs,
+ * the first time it is asked), -EIO (errormsg set) if they are damaged.
+ */
+int pf_heap_check_slow(PMEMfilepool *pfp);
+static inline int pf_heap_check(PMEMfilepool *pfp)
+{
+	int r = atomic_load_explicit(&pfp->heap_state, memory_order_acquire);
+	return r == 0 ? 0 : pf_heap_check_slow(pfp);
+}
+
+/*
+ * In a transaction: the allocator's calls, after pf_heap_check (libpmemobj
+ * reads a run's header there; a damaged one aborts with EIO).
+ */
+static inline PMEMoid pf_tx_xalloc(PMEMfilepool *pfp, size_t size,
+				   uint64_t type, uint64_t flags)
+{
+	if (pf_heap_check(pfp)) {
+		if (!(flags & POBJ_XALLOC_NO_ABORT))
+			pmemobj_tx_abort(EIO);
+		errno = EIO;
+		return OID_NULL;
+	}
+	return pmemobj_tx_xalloc(size, type, flags);
+}
+
+static inline void pf_tx_free(PMEMfilepool *pfp, PMEMoid oid)
+{
+	if (pf_heap_check(pfp))
+		pmemobj_tx_abort(EIO);
+	else
+		pmemobj_tx_free(oid);
+}
+
+/*
+ * Adds [p, p + len) of the pool to the current transaction (whose undo
+ * log may grow by an allocation: pf_heap_check first).
+ */
 static inline void tx_add(PMEMfilepool *pfp, const void *p, size_t len)
 {
+	if (pf_heap_check(pfp))
+		pmemobj_tx_abort(EIO);
 	pmemobj_tx_add_range_direct(p, len);
-	(void)pfp;
 }
 
 /* The errno of an aborted transaction, as the kernel would report it. */

@@ -352,7 +352,7 @@ static uint64_t zone_chunks(const struct oc *c, unsigned z)
  * also what the allocator follows afterwards: the chunk types where a
  * block starts, the chunks continuing a run, the run headers.
  */
-static int heap_walk(const struct oc *c, bool deep)
+static int heap_walk(const struct oc *c, bool deep, bool runs)
 {
 	for (unsigned z = 0; z < c->nzones; z++) {
 		uint64_t zoff = c->heap + HEAP_HDR + z * ZONE_MAX;
@@ -381,6 +381,8 @@ static int heap_walk(const struct oc *c, bool deep)
 					    ((uint64_t)k << 32 | CT_RUN_DATA))
 						return damaged(c, "run chunk",
 							       h + 8 * k);
+			}
+			if (runs && type == CT_RUN) {
 				uint64_t run = zoff + ZONE_META + i * CHUNK;
 				uint64_t bs = rd64(c, run);
 				uint64_t al = rd64(c, run + 8);
@@ -414,7 +416,7 @@ static int check_mapped(struct oc *c)
 	if (hs != 0 && hs != c->heap_size)
 		return damaged(c, "heap size", DSC_HEAP_SIZE);
 	c->nzones = zones_of(c->heap_size);
-	int r = heap_walk(c, false);
+	int r = heap_walk(c, false, false);
 	for (uint64_t i = 0; r == 0 && i < c->nlanes; i++)
 		r = lane_check(c, c->lanes + i * LANE_SIZE);
 	return r;
@@ -461,7 +463,7 @@ int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path)
 	c.heap = rd64(&c, DSC_HEAP);
 	c.heap_size = size - c.heap;
 	c.nzones = zones_of(c.heap_size);
-	int r = heap_walk(&c, true);
+	int r = heap_walk(&c, true, false);
 	if (r)
 		return r;
 	uint64_t root = rd64(&c, DSC_ROOT_OFF);
@@ -469,4 +471,15 @@ int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path)
 	if (root && (root < c.heap || !inside(&c, root, root_size)))
 		return damaged(&c, "root object", DSC_ROOT_OFF);
 	return 0;
+}
+
+int objcheck_runs(PMEMobjpool *pop, uint64_t size, const char *path)
+{
+	struct oc c = {.base = (const char *)pop, .size = size, .path = path};
+	c.lanes = rd64(&c, DSC_LANES);
+	c.nlanes = rd64(&c, DSC_NLANES);
+	c.heap = rd64(&c, DSC_HEAP);
+	c.heap_size = size - c.heap;
+	c.nzones = zones_of(c.heap_size);
+	return heap_walk(&c, true, true);
 }

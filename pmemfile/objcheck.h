@@ -24,11 +24,18 @@ int objcheck_file(const char *path, uint64_t *size);
 
 /*
  * After pmemobj_open (and its recovery) of a pool that objcheck_file
- * checked (size: what it returned), before
- * anything is allocated: what the allocator follows later (the type of
- * each chunk, the runs' headers, the chunks that continue a run or a
- * block) and the root object. 0 or -EIO with pmemfile_errormsg set.
+ * checked (size: what it returned): the type of each chunk, the chunks
+ * that continue a run or a block, and the root object. 0 or -EIO with
+ * pmemfile_errormsg set.
  */
 int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path);
+
+/*
+ * The runs' headers, which the allocator reads when it allocates or frees
+ * (a page of the pool each): checked before the first allocation or free
+ * of the process (pf_heap_check), not at the open, which a process that
+ * only reads would pay for in proportion to the pool's population.
+ */
+int objcheck_runs(PMEMobjpool *pop, uint64_t size, const char *path);
 
 #endif

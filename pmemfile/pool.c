@@ -79,9 +79,9 @@ static uint64_t class_unit(int c)
 
 static PMEMoid try_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int c)
 {
-	return pmemobj_tx_xalloc(size, type,
-				 POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
-				     POBJ_CLASS_ID(pfp->class_id[c]));
+	return pf_tx_xalloc(pfp, size, type,
+			    POBJ_XALLOC_ZERO | POBJ_XALLOC_NO_ABORT |
+				POBJ_CLASS_ID(pfp->class_id[c]));
 }
 
 PMEMoid pool_tx_alloc(PMEMfilepool *pfp, size_t size, unsigned type, int first)
@@ -485,6 +485,26 @@ int pool_file_check(const char *path)
 extern int preload_pmemobj_load(void) __attribute__((weak));
 
 /* Opens the pool in this process (libpmemobj's lock says it may). */
+int pf_heap_check_slow(PMEMfilepool *pfp)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&lock);
+	int state = atomic_load(&pfp->heap_state);
+	if (state == 1) {
+		int r = objcheck_runs(pfp->pop, pfp->heap_size,
+				      pfp->path ? pfp->path : "the pool");
+		state = r ? -1 : 0;
+		atomic_store_explicit(&pfp->heap_state, state,
+				      memory_order_release);
+	}
+	pthread_mutex_unlock(&lock);
+	if (state == 0)
+		return 0;
+	pf_set_errormsg("%s: damaged pool: a run header of libpmemobj's heap",
+			pfp->path ? pfp->path : "the pool");
+	return -EIO;
+}
+
 static PMEMfilepool *pool_open_local(const char *pathname)
 {
 	if (preload_pmemobj_load && preload_pmemobj_load()) {
@@ -517,6 +537,10 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
 		pfp = pool_new(pop, pathname);
+		if (pfp) {
+			pfp->heap_size = size;
+			atomic_store(&pfp->heap_state, size ? 1 : 0);
+		}
 		r = pfp ? pool_mount(pfp, pathname) : -errno;
 	}
 	if (r) {

@@ -105,17 +105,17 @@ static uint64_t *plan_apply(PMEMfilepool *pfp, struct vinode *v, struct plan *p,
 		int c = 0;
 		while ((EXTENT_MIN << (2 * c)) < p->ext[i].len)
 			c++;
-		PMEMoid o = pmemobj_tx_xalloc(
-		    p->ext[i].len, PMEMFILE_T_DATA,
-		    POBJ_XALLOC_NO_FLUSH | POBJ_CLASS_ID(pfp->class_id[c]));
+		PMEMoid o = pf_tx_xalloc(pfp, p->ext[i].len, PMEMFILE_T_DATA,
+					 POBJ_XALLOC_NO_FLUSH |
+					     POBJ_CLASS_ID(pfp->class_id[c]));
 		p->ext[i].data = pf_ptr(pfp, o.off);
 		pmemobj_memcpy_persist(pfp->pop, p->ext[i].data, p->src[i],
 				       p->ext[i].len);
 	}
 	for (size_t i = 0; i < v->next; i++)
 		if (!planned(p, &v->ext[i]))
-			pmemobj_tx_free(
-			    pf_oid(pfp, pf_off(pfp, v->ext[i].data)));
+			pf_tx_free(pfp,
+				   pf_oid(pfp, pf_off(pfp, v->ext[i].data)));
 	return extent_store(pfp, v, p->ext, p->n, nblocks);
 }
 
