@@ -455,7 +455,8 @@ int objcheck_file(const char *path, uint64_t *size)
 	return r;
 }
 
-int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path)
+/* The check of an open pool, its layout read from its descriptor. */
+static struct oc oc_of_pool(PMEMobjpool *pop, uint64_t size, const char *path)
 {
 	struct oc c = {.base = (const char *)pop, .size = size, .path = path};
 	c.lanes = rd64(&c, DSC_LANES);
@@ -463,6 +464,12 @@ int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path)
 	c.heap = rd64(&c, DSC_HEAP);
 	c.heap_size = size - c.heap;
 	c.nzones = zones_of(c.heap_size);
+	return c;
+}
+
+int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path)
+{
+	struct oc c = oc_of_pool(pop, size, path);
 	int r = heap_walk(&c, true, false);
 	if (r)
 		return r;
@@ -475,11 +482,6 @@ int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path)
 
 int objcheck_runs(PMEMobjpool *pop, uint64_t size, const char *path)
 {
-	struct oc c = {.base = (const char *)pop, .size = size, .path = path};
-	c.lanes = rd64(&c, DSC_LANES);
-	c.nlanes = rd64(&c, DSC_NLANES);
-	c.heap = rd64(&c, DSC_HEAP);
-	c.heap_size = size - c.heap;
-	c.nzones = zones_of(c.heap_size);
+	struct oc c = oc_of_pool(pop, size, path);
 	return heap_walk(&c, true, true);
 }

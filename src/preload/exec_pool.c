@@ -144,30 +144,44 @@ static int exec_script_argv(struct exec_pool *x, char *const *argv,
 	return 0;
 }
 
-int exec_pool_prepare(struct path_res *r, const char *given, char *const *argv,
-		      struct exec_pool *x)
+/*
+ * The file of r opened for reading, as the kernel opens a program: a
+ * searchable path to a regular file the caller may access with mode.
+ */
+static long open_regular(struct path_res *r, int mode, PMEMfile **out)
 {
-	x->memfd = -1;
-	x->interp = NULL;
-	x->mem = NULL;
-	/* as the kernel: a searchable path to a regular executable file */
-	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, X_OK,
+	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, mode,
 			       AT_EACCESS) != 0)
 		return -errno;
 	PMEMfile *f = pmemfile_open(r->pfp, r->path, O_RDONLY);
 	if (f == NULL)
 		return -errno;
 	pmemfile_stat_t st;
-	char head[EXEC_HEAD + 1];
-	int ret = pmemfile_fstat(r->pfp, f, &st) ? -errno : 0;
+	long ret = pmemfile_fstat(r->pfp, f, &st) ? -errno : 0;
 	if (ret == 0 && !S_ISREG(st.st_mode))
 		ret = -EACCES;
-	pmemfile_ssize_t n = 0;
-	if (ret == 0) {
-		n = pmemfile_pread(r->pfp, f, head, EXEC_HEAD, 0);
-		if (n < 0)
-			ret = -errno;
+	if (ret != 0) {
+		pmemfile_close(r->pfp, f);
+		return ret;
 	}
+	*out = f;
+	return 0;
+}
+
+int exec_pool_prepare(struct path_res *r, const char *given, char *const *argv,
+		      struct exec_pool *x)
+{
+	x->memfd = -1;
+	x->interp = NULL;
+	x->mem = NULL;
+	PMEMfile *f;
+	int ret = (int)open_regular(r, X_OK, &f);
+	if (ret)
+		return ret;
+	char head[EXEC_HEAD + 1];
+	pmemfile_ssize_t n = pmemfile_pread(r->pfp, f, head, EXEC_HEAD, 0);
+	if (n < 0)
+		ret = -errno;
 	if (ret == 0 && n >= 2 && head[0] == '#' && head[1] == '!') {
 		char *interp, *arg;
 		head[n] = '\0';
@@ -187,18 +201,11 @@ int exec_pool_prepare(struct path_res *r, const char *given, char *const *argv,
 
 long exec_pool_copy(struct path_res *r, int mode, unsigned memfd_flags)
 {
-	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, mode,
-			       AT_EACCESS) != 0)
-		return -errno;
-	PMEMfile *f = pmemfile_open(r->pfp, r->path, O_RDONLY);
-	if (f == NULL)
-		return -errno;
-	pmemfile_stat_t st;
-	long ret = pmemfile_fstat(r->pfp, f, &st) ? -errno : 0;
-	if (ret == 0 && !S_ISREG(st.st_mode))
-		ret = -EACCES;
-	if (ret == 0)
-		ret = exec_copy(r->pfp, f, r->path, memfd_flags);
+	PMEMfile *f;
+	long ret = open_regular(r, mode, &f);
+	if (ret)
+		return ret;
+	ret = exec_copy(r->pfp, f, r->path, memfd_flags);
 	pmemfile_close(r->pfp, f);
 	return ret;
 }
