@@ -276,12 +276,7 @@ void exec_ldso_prepare(int dirfd, const char *path, int flags,
 
 void exec_ldso_done(struct exec_ldso *x)
 {
-	if (x->memfd >= 0)
-		syscall_no_intercept(SYS_close, x->memfd);
-	if (x->mem != NULL)
-		syscall_no_intercept(SYS_munmap, x->mem, x->mem_size);
-	x->memfd = -1;
-	x->mem = NULL;
+	exec_copy_release(&x->memfd, &x->mem, x->mem_size);
 	x->argv = NULL;
 	x->kprog = NULL;
 }

@@ -210,12 +210,17 @@ long exec_pool_copy(struct path_res *r, int mode, unsigned memfd_flags)
 	return ret;
 }
 
+void exec_copy_release(long *memfd, char **mem, size_t mem_size)
+{
+	if (*memfd >= 0)
+		syscall_no_intercept(SYS_close, *memfd);
+	if (*mem != NULL)
+		syscall_no_intercept(SYS_munmap, *mem, mem_size);
+	*memfd = -1;
+	*mem = NULL;
+}
+
 void exec_pool_done(struct exec_pool *x)
 {
-	if (x->memfd >= 0)
-		syscall_no_intercept(SYS_close, x->memfd);
-	if (x->mem != NULL)
-		syscall_no_intercept(SYS_munmap, x->mem, x->mem_size);
-	x->memfd = -1;
-	x->mem = NULL;
+	exec_copy_release(&x->memfd, &x->mem, x->mem_size);
 }

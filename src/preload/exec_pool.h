@@ -37,4 +37,7 @@ long exec_pool_copy(struct path_res *r, int mode, unsigned memfd_flags);
 /* Frees what exec_pool_prepare made (after a failed execve). */
 void exec_pool_done(struct exec_pool *x);
 
+/* Closes a copy (*memfd, unless -1) and unmaps mem: both left unset. */
+void exec_copy_release(long *memfd, char **mem, size_t mem_size);
+
 #endif
