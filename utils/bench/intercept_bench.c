@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_spawn.h"
+
 extern char **environ;
 
 /*
@@ -35,96 +37,36 @@ extern char **environ;
 #define ROUNDS 40
 #define STARTS 300
 
-static double now_ns(void)
-{
-	struct timespec ts;
+/* What the started programs' environment loses of this one's. */
+static const char *const preload_var[] = {"LD_PRELOAD=", NULL};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+/* ms per start of /bin/true, the median of STARTS */
+static double ms_per_start(char **env)
+{
+	double ms;
+
+	bench_ms_per_start(&env, 1, STARTS, BENCH_OUT_INHERIT, false, &ms);
+	return ms;
 }
 
 /* ns per call of getppid() in a loop of calls. */
 static double ns_per_getppid(long calls)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (long i = 0; i < calls; i++)
 		getppid();
-	return (now_ns() - t0) / (double)calls;
+	return (bench_now_ns() - t0) / (double)calls;
 }
 
 /* The same with the raw system call, which no hook sees. */
 static double ns_per_raw_getppid(long (*raw)(long, ...), long calls)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (long i = 0; i < calls; i++)
 		raw(SYS_getppid);
-	return (now_ns() - t0) / (double)calls;
-}
-
-static char **env_with(const char *const *extra)
-{
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ[n] != NULL)
-		n++;
-	while (extra[k] != NULL)
-		k++;
-	env = calloc(n + k + 1, sizeof(*env));
-	if (env == NULL)
-		exit(1);
-	for (size_t i = 0; i < k; i++)
-		env[i] = (char *)extra[i];
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
-			env[k++] = environ[i];
-	}
-	return env;
-}
-
-static int run(char *const argv[], char **env, int quiet)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int status;
-
-	posix_spawn_file_actions_init(&fa);
-	if (quiet)
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1, 0);
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, env) != 0)
-		return -1;
-	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-/* ms per start of /bin/true, the median of STARTS */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double ms_per_start(char **env)
-{
-	static double t[STARTS];
-	char *argv[] = {"/bin/true", NULL};
-
-	for (int i = 0; i < STARTS; i++) {
-		double t0 = now_ns();
-
-		if (run(argv, env, 0) != 0) {
-			fprintf(stderr, "intercept_bench: /bin/true failed\n");
-			exit(1);
-		}
-		t[i] = (now_ns() - t0) / 1e6;
-	}
-	qsort(t, STARTS, sizeof(t[0]), cmp_double);
-	return t[STARTS / 2];
+	return (bench_now_ns() - t0) / (double)calls;
 }
 
 /*
@@ -172,7 +114,8 @@ static double child_figure(char *self, const char *preload, const char *mode,
 	unlink(path);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd, 1);
-	if (posix_spawn(&pid, self, &fa, NULL, argv, env_with(extra)) != 0 ||
+	if (posix_spawn(&pid, self, &fa, NULL, argv,
+			bench_env_with(extra, preload_var)) != 0 ||
 	    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "intercept_bench: the child failed\n");
@@ -232,9 +175,9 @@ int main(int argc, char *argv[])
 		       answered, ref_answer, ref_answer / answered);
 	}
 
-	start = ms_per_start(env_with(none));
-	start_preload = ms_per_start(env_with(with));
-	start_uncached = ms_per_start(env_with(uncached));
+	start = ms_per_start(bench_env_with(none, preload_var));
+	start_preload = ms_per_start(bench_env_with(with, preload_var));
+	start_uncached = ms_per_start(bench_env_with(uncached, preload_var));
 	printf("start of /bin/true, native:     %8.2f ms\n", start);
 	printf("start of /bin/true, preloaded:  %8.2f ms  (%+.2f ms; target "
 	       "<= +5 ms)\n",

@@ -4,7 +4,8 @@
 BENCHES += utils/bench/intercept_bench
 BENCH_PROGRAMS += $(B)/utils/bench/intercept_bench $(LIBOUT)/intercept_bench_hook.so
 
-$(B)/utils/bench/intercept_bench: $(B)/utils/bench/intercept_bench.o
+$(B)/utils/bench/intercept_bench: $(B)/utils/bench/intercept_bench.o \
+		$(B)/utils/bench/bench_spawn.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
 $(LIBOUT)/intercept_bench_hook.so: $(B)/utils/bench/intercept_bench_hook.o \
@@ -13,4 +14,5 @@ $(LIBOUT)/intercept_bench_hook.so: $(B)/utils/bench/intercept_bench_hook.o \
 	$(CC) $(LDFLAGS) -shared -o $@ $< -L$(LIBOUT) -lsyscall_intercept \
 		$(RPATH)
 
-LINT_SOURCES += utils/bench/intercept_bench.c utils/bench/intercept_bench_hook.c
+LINT_SOURCES += utils/bench/intercept_bench.c utils/bench/intercept_bench_hook.c \
+	utils/bench/bench_spawn.c

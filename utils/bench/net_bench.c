@@ -30,22 +30,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_spawn.h"
+
 extern char **environ;
 
 #define ROUND_CALLS 20000L
 #define NET_ROUND_CALLS 2000L
 #define ROUNDS 20
 #define STARTS 200
+
+/* What the started programs' environment loses of this one's. */
+static const char *const hook_vars[] = {"LD_PRELOAD=", "INTERCEPT_", NULL};
 /* the log a counted run may write (RLIMIT_FSIZE): 256 MB */
 #define LOG_LIMIT (256L << 20)
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 typedef long (*call_fn)(void);
 
@@ -93,11 +90,11 @@ static long raw_getppid(void)
 
 static double ns_per_call(call_fn f, long calls)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (long i = 0; i < calls; i++)
 		f();
-	return (now_ns() - t0) / (double)calls;
+	return (bench_now_ns() - t0) / (double)calls;
 }
 
 /* The best of ROUNDS rounds of f, alternating with rounds of ref. */
@@ -127,93 +124,15 @@ static int child(void)
 	    (long (*)(long, ...))dlsym(RTLD_DEFAULT, "syscall_no_intercept");
 	if (raw_call == NULL)
 		return 1;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	own_getppid();
-	first = now_ns() - t0;
+	first = bench_now_ns() - t0;
 	net = best(jit, NET_ROUND_CALLS, raw_getppid, &raw_ref);
 	fast = best(libc_getppid, ROUND_CALLS, raw_getppid, &raw_ref);
 	patched = best(own_getppid, ROUND_CALLS, raw_getppid, &raw_ref);
 	printf("%.2f %.2f %.2f %.2f %.2f\n", net, fast, first, patched,
 	       raw_ref);
 	return 0;
-}
-
-static char **env_with(const char *const *extra)
-{
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ[n] != NULL)
-		n++;
-	while (extra[k] != NULL)
-		k++;
-	env = calloc(n + k + 1, sizeof(*env));
-	if (env == NULL)
-		exit(1);
-	for (size_t i = 0; i < k; i++)
-		env[i] = (char *)extra[i];
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 &&
-		    strncmp(environ[i], "INTERCEPT_", 10) != 0)
-			env[k++] = environ[i];
-	}
-	return env;
-}
-
-/* Runs argv with env, its output to out (or /dev/null); its status. */
-static int run(char *const argv[], char **env, int out)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int status;
-
-	posix_spawn_file_actions_init(&fa);
-	if (out >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out, 1);
-	else
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
-						 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, env) != 0)
-		return -1;
-	posix_spawn_file_actions_destroy(&fa);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * ms per start of /bin/true in each of n environments, the median of
- * STARTS each, the environments taking turns (a busy moment hits them all).
- */
-static void ms_per_start(char **envs[], int n, double *ms)
-{
-	static double t[3][STARTS];
-	char *argv[] = {"/bin/true", NULL};
-
-	for (int i = 0; i < STARTS; i++) {
-		for (int k = 0; k < n; k++) {
-			double t0 = now_ns();
-
-			if (run(argv, envs[k], -1) != 0) {
-				fprintf(stderr,
-					"net_bench: /bin/true failed\n");
-				exit(1);
-			}
-			t[k][i] = (now_ns() - t0) / 1e6;
-		}
-	}
-	for (int k = 0; k < n; k++) {
-		qsort(t[k], STARTS, sizeof(t[k][0]), cmp_double);
-		ms[k] = t[k][STARTS / 2];
-	}
 }
 
 struct counts {
@@ -247,7 +166,8 @@ static int count_run(char *const argv[], const char *dir, const char *hook,
 		lim.rlim_cur = old.rlim_max;
 	setrlimit(RLIMIT_FSIZE, &lim);
 	signal(SIGXFSZ, SIG_IGN);
-	r = run(argv, env_with(extra), -1);
+	r = bench_run(argv, bench_env_with(extra, hook_vars), BENCH_OUT_NULL,
+		      true);
 	setrlimit(RLIMIT_FSIZE, &old);
 	f = fopen(log + strlen("INTERCEPT_LOG="), "r");
 	if (f == NULL)
@@ -350,7 +270,7 @@ static int child_figures(char *self, const char *hook, const char *mode,
 	if (fd < 0)
 		return -1;
 	unlink(path);
-	if (run(argv, env_with(extra), fd) != 0) {
+	if (bench_run(argv, bench_env_with(extra, hook_vars), fd, true) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -419,10 +339,10 @@ int main(int argc, char *argv[])
 	       "native)\n",
 	       v_off[3]);
 
-	envs[0] = env_with(none);
-	envs[1] = env_with(off);
-	envs[2] = env_with(on);
-	ms_per_start(envs, 3, ms);
+	envs[0] = bench_env_with(none, hook_vars);
+	envs[1] = bench_env_with(off, hook_vars);
+	envs[2] = bench_env_with(on, hook_vars);
+	bench_ms_per_start(envs, 3, STARTS, BENCH_OUT_NULL, true, ms);
 	printf("start of /bin/true, native:       %8.2f ms\n", ms[0]);
 	printf("  preloaded, net off:             %8.2f ms  (%+.2f ms)\n",
 	       ms[1], ms[1] - ms[0]);

@@ -5,7 +5,8 @@
 BENCHES += utils/bench/net_bench
 BENCH_PROGRAMS += $(B)/utils/bench/net_bench $(LIBOUT)/intercept_bench_hook.so
 
-$(B)/utils/bench/net_bench: $(B)/utils/bench/net_bench.o
+$(B)/utils/bench/net_bench: $(B)/utils/bench/net_bench.o \
+		$(B)/utils/bench/bench_spawn.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
 LINT_SOURCES += utils/bench/net_bench.c
