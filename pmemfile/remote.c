@@ -281,7 +281,22 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 static void rc_end(struct rcall *rc)
 {
 	atomic_store(&rc->c->state, CHAN_FREE);
+	rc->c = NULL;
 }
+
+/*
+ * The channel of a call stays claimed until the function that made the
+ * call returns (RC_DECL): its answer is read from the window after the
+ * call ended, and a channel freed before that could be claimed and
+ * written by another client meanwhile.
+ */
+static void rc_release(struct rcall *rc)
+{
+	if (rc->c)
+		rc_end(rc);
+}
+
+#define RC_DECL(rc) struct rcall rc __attribute__((cleanup(rc_release))) = {0}
 
 /* Appends len bytes to the request; the offset where they went. */
 static int64_t rc_put(struct rcall *rc, const void *p, size_t len)
@@ -440,7 +455,10 @@ static int64_t rc_finish(struct rcall *rc)
 	return r;
 }
 
-/* Runs the request made so far; 0 or -1 with errno, RC_LOCAL. */
+/*
+ * Runs the request made so far; 0 or -1 with errno, RC_LOCAL. The channel
+ * stays the caller's until its function returns (RC_DECL).
+ */
 #define RC_CALL(rc, r)                       \
 	do {                                 \
 		if ((r) >= 0)                \
@@ -449,7 +467,6 @@ static int64_t rc_finish(struct rcall *rc)
 			errno = (int)-(r);   \
 			(r) = -1;            \
 		}                            \
-		rc_end(rc);                  \
 	} while (0)
 
 static uint16_t *crefs(PMEMfilepool *pfp)
@@ -474,7 +491,7 @@ static PMEMfile *rc_handle(PMEMfilepool *pfp, uint32_t id)
 PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			int flags, mode_t mode)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_OPENAT,
 		 pmemfile_openat(pfp, dir, path, flags, mode), NULL);
 	int64_t r = 0;
@@ -491,7 +508,7 @@ PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 
 PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_OPEN_ROOT, pmemfile_open_root(pfp, index, flags),
 		 NULL);
 	int64_t r = 0;
@@ -506,7 +523,7 @@ PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 /* Sends a call that needs no answer but its status (the leaving ones). */
 static void rc_simple(PMEMfilepool *pfp, uint32_t op, uint32_t id)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	int64_t r = rc_begin(&rc, pfp, op);
 	if (r < 0 || r == RC_LOCAL)
 		return;
@@ -596,7 +613,7 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 	int vi = 0;
 	size_t vo = 0;
 	do {
-		struct rcall rc;
+		RC_DECL(rc);
 		int64_t r = rc_begin(&rc, pfp, write ? OP_WRITE : OP_READ);
 		if (r == RC_LOCAL && done == 0)
 			return local_rw(pfp, file, iov, iovcnt, write,
@@ -690,7 +707,7 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 		   long a2)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, (uint32_t)op, 1, -1);
 	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
@@ -703,7 +720,7 @@ int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 
 off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_LSEEK, pmemfile_lseek(pfp, file, offset, whence),
 		 -1);
 	int64_t r = 0;
@@ -726,7 +743,7 @@ static void rc_out(struct rcall *rc, void *p, size_t len)
 int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		   struct stat *buf, int flags)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_FSTATAT,
 		 pmemfile_fstatat(pfp, dir, path, buf, flags), -1);
 	int64_t r = 0;
@@ -746,7 +763,7 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 
 int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_FSTAT, pmemfile_fstat(pfp, file, buf), -1);
 	int64_t r = 0;
 	r = rc_file(&rc, 0, file);
@@ -770,7 +787,7 @@ static bool lock_cmd(int cmd)
 static int fcntl_once(PMEMfilepool *pfp, PMEMfile *file, int cmd, long arg,
 		      struct flock *fl)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_FCNTL,
 		 fl ? pmemfile_fcntl(pfp, file, cmd, fl)
 		    : pmemfile_fcntl(pfp, file, cmd, arg),
@@ -839,7 +856,7 @@ int remote_flock(PMEMfilepool *pfp, PMEMfile *file, int op)
 int remote_getdents(PMEMfilepool *pfp, PMEMfile *file, void *dirp,
 		    unsigned count, bool is64)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_GETDENTS,
 		 is64 ? pmemfile_getdents64(pfp, file, dirp, count)
 		      : pmemfile_getdents(pfp, file, dirp, count),
@@ -862,7 +879,7 @@ int remote_getdents(PMEMfilepool *pfp, PMEMfile *file, void *dirp,
 int remote_path_op(PMEMfilepool *pfp, int op, PMEMfile *dir, const char *path,
 		   long a0, long a1, long a2)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, (uint32_t)op, 1, -1);
 	int64_t r = 0;
 	if (op != OP_TRUNCATE)
@@ -880,7 +897,7 @@ int remote_two_paths(PMEMfilepool *pfp, int op, PMEMfile *dir0,
 		     const char *path0, PMEMfile *dir1, const char *path1,
 		     unsigned flags)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, (uint32_t)op, 1, -1);
 	int64_t r = 0;
 	/* symlinkat: path0 is the target, kept as it is */
@@ -905,7 +922,7 @@ int remote_two_paths(PMEMfilepool *pfp, int op, PMEMfile *dir0,
 ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			  char *buf, size_t size)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_READLINKAT,
 		 pmemfile_readlinkat(pfp, dir, path, buf, size), -1);
 	int64_t r = 0;
@@ -924,7 +941,7 @@ ssize_t remote_readlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		   const struct timespec times[2], int flags, bool by_file)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, by_file ? OP_FUTIMENS : OP_UTIMENSAT,
 		 by_file ? pmemfile_futimens(pfp, dir, times)
 			 : pmemfile_utimensat(pfp, dir, path, times, flags),
@@ -950,7 +967,7 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 			  PMEMfile *out, off_t *off_out, size_t len,
 			  unsigned flags)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(
 	    &rc, pfp, OP_COPY_RANGE,
 	    pmemfile_copy_file_range(pfp, in, off_in, out, off_out, len, flags),
@@ -979,7 +996,7 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 
 int remote_statfs(PMEMfilepool *pfp, struct statfs *buf)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_STATFS, pmemfile_statfs(pfp, buf), -1);
 	int64_t r = 0;
 	if (!buf)
@@ -994,7 +1011,7 @@ int remote_statfs(PMEMfilepool *pfp, struct statfs *buf)
 
 void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	int64_t r = rc_begin(&rc, pfp, OP_STATS);
 	if (r == RC_LOCAL) {
 		pmemfile_stats(pfp, stats);
@@ -1012,7 +1029,7 @@ void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 
 unsigned remote_root_count(PMEMfilepool *pfp)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_ROOT_COUNT, pmemfile_pool_root_count(pfp), 1);
 	int64_t r = 0;
 	RC_CALL(&rc, r);
@@ -1024,7 +1041,7 @@ unsigned remote_root_count(PMEMfilepool *pfp)
 
 char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_DIR_PATH,
 		 pmemfile_get_dir_path(pfp, dir, buf, size), NULL);
 	int64_t r = 0;
@@ -1101,7 +1118,7 @@ char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
 			size_t length, uint64_t *pool_offsets)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_PIN,
 		 pmemfile_pin_pages(pfp, file, offset, length, pool_offsets),
 		 NULL);
@@ -1126,7 +1143,7 @@ PMEMfilepin *remote_pin(PMEMfilepool *pfp, PMEMfile *file, off_t offset,
 
 void remote_unpin(PMEMfilepool *pfp, uint32_t id)
 {
-	struct rcall rc;
+	RC_DECL(rc);
 	int64_t r = rc_begin(&rc, pfp, OP_UNPIN);
 	if (r == RC_LOCAL) {
 		(void)pin_release_id(pfp, share_proc(pfp), id);
