@@ -23,6 +23,7 @@
 #include "libsyscall_intercept_hook_point.h"
 #include "log.h"
 #include "mount.h"
+#include "env.h"
 #include "preload.h"
 
 #define EXEC_FDS_VAR "PMEMFILE_FDS="
@@ -203,12 +204,12 @@ static void exec_fds_done(struct preload_mount *m)
 
 void exec_fds_adopt(void)
 {
-	const char *env = getenv("PMEMFILE_FDS");
+	const char *env = env_get("PMEMFILE_FDS");
 
 	if (env == NULL)
 		return;
 	char *copy = strdup(env);
-	unsetenv("PMEMFILE_FDS");
+	env_unset("PMEMFILE_FDS");
 	if (copy == NULL)
 		return;
 	preload_guard = 1;

@@ -39,6 +39,7 @@
 #include <sys/syscall.h>
 
 #include "elf_info.h"
+#include "env.h"
 #include "exec_ldso.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
@@ -297,7 +298,7 @@ static void ldso_close_copy(long fd)
 /* Takes /proc/self/fd/N out of LD_PRELOAD, where exec_libs put it. */
 static void ldso_unpreload(long fd)
 {
-	const char *list = getenv("LD_PRELOAD");
+	const char *list = env_get("LD_PRELOAD");
 	char name[48];
 	if (list == NULL)
 		return;
@@ -312,21 +313,21 @@ static void ldso_unpreload(long fd)
 		}
 		p += n;
 	}
-	setenv("LD_PRELOAD", copy, 1);
+	(void)env_set("LD_PRELOAD", copy);
 	free(copy);
 }
 
 void exec_ldso_adopt(void)
 {
-	const char *env = getenv("PMEMFILE_LDSO_FD");
+	const char *env = env_get("PMEMFILE_LDSO_FD");
 	char *end;
 	if (env != NULL) {
 		long fd = strtol(env, &end, 10);
 		if (*end == '\0')
 			ldso_close_copy(fd);
-		unsetenv("PMEMFILE_LDSO_FD");
+		env_unset("PMEMFILE_LDSO_FD");
 	}
-	env = getenv("PMEMFILE_LIBS_FD");
+	env = env_get("PMEMFILE_LIBS_FD");
 	if (env == NULL)
 		return;
 	for (const char *p = env; *p;) {
@@ -337,5 +338,5 @@ void exec_ldso_adopt(void)
 		ldso_unpreload(fd);
 		p = *end ? end + 1 : end;
 	}
-	unsetenv("PMEMFILE_LIBS_FD");
+	env_unset("PMEMFILE_LIBS_FD");
 }

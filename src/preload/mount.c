@@ -24,6 +24,7 @@
 #include "log.h"
 #include "mount.h"
 #include "path.h"
+#include "env.h"
 #include "preload.h"
 
 struct preload_mount mount_table[MOUNT_MAX];
@@ -164,7 +165,7 @@ static void mount_export(void)
 		strcat(env, ":");
 		strcat(env, mount_table[i].pool_path);
 	}
-	setenv("PMEMFILE_POOLS", env, 1);
+	(void)env_set("PMEMFILE_POOLS", env);
 	free(env);
 }
 

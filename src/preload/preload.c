@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -62,10 +63,46 @@ long preload_not_supported(const char *what)
  * mount. The pool may be locked by the interrupted code, so such a call
  * fails (EDEADLK) rather than wait for it forever.
  */
-static bool preload_nested_in_pool(const struct syscall_entry *e,
+/*
+ * The descriptor a call names, -1 if none: argument 0, but for the calls
+ * whose argument 0 is an address or a number (the library's own mmap of
+ * memory, inside the shim, must not be taken for a pool's because fd 0
+ * is one).
+ */
+static int preload_nested_fd(long nr, const long a[6])
+{
+	switch (nr) {
+	case SYS_mmap:
+		return (a[3] & MAP_ANONYMOUS) ? -1 : (int)a[4];
+	case SYS_munmap:
+	case SYS_mremap:
+	case SYS_mprotect:
+	case SYS_pkey_mprotect:
+	case SYS_brk:
+	case SYS_shmat:
+	case SYS_shmdt:
+	case SYS_getcwd:
+	case SYS_umask:
+	case SYS_setuid:
+	case SYS_setgid:
+	case SYS_setreuid:
+	case SYS_setregid:
+	case SYS_setresuid:
+	case SYS_setresgid:
+	case SYS_setfsuid:
+	case SYS_setfsgid:
+	case SYS_setgroups:
+		return -1;
+	default:
+		return (int)a[0];
+	}
+}
+
+static bool preload_nested_in_pool(long nr, const struct syscall_entry *e,
 				   const long a[6])
 {
-	if (!(e->path_args & 1) && fd_is_pool((int)a[0]))
+	int fd = preload_nested_fd(nr, a);
+	if (!(e->path_args & 1) && fd >= 0 && fd_is_pool(fd))
 		return true;
 	for (int i = 0; i < 6; ++i) {
 		const char *p = (const char *)a[i];
@@ -94,7 +131,7 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 		return 1;
 	const long a[6] = {a0, a1, a2, a3, a4, a5};
 	if (preload_guard) {
-		if (!preload_nested_in_pool(e, a))
+		if (!preload_nested_in_pool(nr, e, a))
 			return 1;
 		log_printf("%s from a signal handler inside the shim: EDEADLK",
 			   e->name);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cwd.h"
+#include "env.h"
 #include "exec_env.h"
 #include "exec_fds.h"
 #include "exec_ldso.h"
@@ -40,7 +41,7 @@ static char *exec_pools;		  /* PMEMFILE_POOLS=... at start */
 void exec_env_init(void)
 {
 	Dl_info info;
-	const char *pools = getenv("PMEMFILE_POOLS");
+	const char *pools = env_get("PMEMFILE_POOLS");
 
 	if (dladdr((void *)exec_env_init, &info) && info.dli_fname)
 		snprintf(exec_self, sizeof(exec_self), "%s", info.dli_fname);
