@@ -59,6 +59,8 @@ struct vinode_shard {
 	size_t count;
 };
 
+struct lease_client;
+
 struct pmemfilepool {
 	PMEMobjpool *pop;
 	char *base; /* start of the pool mapping */
@@ -142,6 +144,7 @@ struct pmemfilepool {
 	int proc;	 /* this process's slot in share, -1 until needed */
 	pid_t proc_pid;	 /* the process proc was claimed for */
 	uint16_t *crefs; /* a client's handles per description id */
+	struct lease_client *leases;  /* a client's leases (lease.c) */
 	char ccwd[PMEMFILE_PATH_MAX]; /* a client's cwd in the pool */
 	pthread_t keeper;
 	bool keeper_running;

@@ -24,6 +24,7 @@
 
 #include "fcntl_lock.h"
 #include "file.h"
+#include "lease.h"
 #include "remote.h"
 #include "share.h"
 #include "vinode.h"
@@ -92,6 +93,8 @@ static int kfile(PMEMfilepool *pfp, struct share_chan *c, int i, PMEMfile *h,
 	struct ofd *o = desc_ofd_made(pfp, id);
 	if (!o)
 		return -EIO;
+	/* a call on a leased description: the lease gives its offset back */
+	lease_end_desc(pfp, id);
 	h->vinode = o->vinode;
 	h->ofd = o;
 	h->fd_flags = 0;
@@ -118,6 +121,7 @@ static int64_t kexport(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
 {
 	struct share_seg *s = pfp->share;
+	lease_end_desc(pfp, id);
 	struct ofd *o = desc_ofd(s, id);
 	if (!o) {
 		/* not made again since its holder left: nothing but the id */
@@ -328,6 +332,8 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	}
 	case OP_DUP:
 		return 0;
+	case OP_LEASE:
+		return lease_grant(pfp, c, f0);
 	default:
 		break;
 	}
@@ -627,6 +633,7 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 {
 	struct share_seg *s = pfp->share;
 	keeper_stop(pfp);
+	lease_end_all(pfp);
 	int me = share_proc(pfp);
 	bool any = false;
 	pthread_mutex_lock(&pfp->ofds_lock);

@@ -16,6 +16,7 @@
 #include "dir.h"
 #include "direct.h"
 #include "inode.h"
+#include "lease.h"
 #include "objcheck.h"
 #include "remote.h"
 #include "share.h"
@@ -593,10 +594,12 @@ int pool_take_over(PMEMfilepool *pfp)
 	np->proc = pfp->proc;
 	np->proc_pid = pfp->proc_pid;
 	np->crefs = pfp->crefs;
+	np->leases = pfp->leases;
 	memcpy(np->ccwd, pfp->ccwd, sizeof(np->ccwd));
 	memcpy(pfp, np, sizeof(*pfp));
 	free(np);
 	pfp->local_pid = share_self();
+	lease_drop_all(pfp->share);
 	pins_remake(pfp);
 	keeper_locks_remake(pfp);
 	if (strcmp(pfp->ccwd, "/") != 0)
@@ -705,6 +708,7 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 	if (pfp->pop == NULL) {
 		free(pfp->path);
 		free(pfp->crefs);
+		lease_client_free(pfp);
 		free(pfp);
 	}
 }

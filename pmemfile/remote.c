@@ -23,6 +23,7 @@
 
 #include "cred.h"
 #include "file.h"
+#include "lease.h"
 #include "remote.h"
 #include "share.h"
 
@@ -369,6 +370,8 @@ static int rc_file(struct rcall *rc, int i, PMEMfile *f)
 	uint32_t id = rc_id(f);
 	if (!id)
 		return -EBADF;
+	/* the keeper ends a lease on a description the call names (kfile) */
+	lease_forget(rc->pfp, id);
 	rc->c->file[i] = id;
 	rc->c->file_epoch[i] = rc_epoch(f);
 	return 0;
@@ -552,6 +555,8 @@ void remote_close(PMEMfilepool *pfp, PMEMfile *file)
 		last = --file->ofd->ref == 0 && (!c || c[id] == 0);
 		free(file);
 	}
+	if (last)
+		lease_forget(pfp, id);
 	if (last && share_has(pfp->share, share_proc(pfp), id))
 		rc_simple(pfp, OP_RELEASE, id);
 }
@@ -575,6 +580,34 @@ PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)
 	if (pf_vfork_pid)
 		return file;
 	return rc_handle(pfp, id);
+}
+
+/* A result as the public calls give it: -1 with errno for -errno. */
+static ssize_t rc_result(int64_t r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (ssize_t)r;
+}
+
+/*
+ * Asks for a lease on description id (lease.h): the calls through it are
+ * then made here while it lasts. Nothing happens if it is refused.
+ */
+static void remote_lease(PMEMfilepool *pfp, PMEMfile *file, uint32_t id,
+			 bool write)
+{
+	RC_DECL(rc);
+	if (rc_begin(&rc, pfp, OP_LEASE) != 0)
+		return;
+	rc.c->file[0] = id;
+	rc.c->file_epoch[0] = rc_epoch(file);
+	rc.c->arg[0] = write;
+	int64_t r = rc_run(&rc);
+	if (r >= 0 && r != RC_LOCAL)
+		lease_accept(pfp, id, r, rc.c);
 }
 
 /* The call, run here: this process became the holder meanwhile. */
@@ -604,6 +637,15 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 			return -1;
 		}
 		total += iov[i].iov_len;
+	}
+	uint32_t id = rc_id(file);
+	bool leasable = id && id != SHARE_AT_CWD && id < SHARE_DESCS &&
+			rc_current(pfp, file, id);
+	if (leasable) {
+		int64_t lr = lease_rw(pfp, id, iov, iovcnt, total, write,
+				      positional, offset);
+		if (lr != LEASE_NONE)
+			return rc_result(lr);
 	}
 	/*
 	 * In pieces of a window each; a write of at most a window (most
@@ -700,6 +742,8 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		while (vi < iovcnt && iov[vi].iov_len == 0)
 			vi++;
 	} while (done < total);
+	if (leasable && done > 0 && lease_due(pfp, id))
+		remote_lease(pfp, file, id, write);
 	return (ssize_t)done;
 }
 

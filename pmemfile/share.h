@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 3
+#define SHARE_VERSION 4
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -53,6 +53,7 @@
 #define SHARE_GROUPS 64
 #define SHARE_PINS 1024
 #define SHARE_LOCKS 1024
+#define SHARE_LEASES 64
 
 /* The identity a call runs under (the caller's, not the keeper's). */
 struct share_cred {
@@ -103,6 +104,7 @@ enum share_op {
 	OP_DUP,		/* file0 (the caller refers to it once more) */
 	OP_RELEASE_ALL, /* the caller is leaving */
 	OP_ROOT_COUNT,
+	OP_LEASE, /* file0; arg write; out extents, flags, end, gen */
 };
 
 /* A handle argument meaning "the caller's cwd" (its path is sent). */
@@ -154,6 +156,24 @@ struct share_desc {
 	int32_t flags;
 	uint64_t ino; /* the inode's offset */
 	uint64_t pos;
+	_Atomic uint32_t lease; /* its lease's entry + 1, 0 if none */
+	uint32_t pad;
+};
+
+/* A client's direct access to a file's data (lease.h). */
+enum share_lease_state { LEASE_FREE, LEASE_GRANTED, LEASE_REVOKED };
+
+struct share_lease {
+	_Atomic uint32_t state;
+	_Atomic uint32_t busy; /* the owner's direct calls running */
+	_Atomic uint32_t gen;  /* bumped at each grant */
+	uint32_t desc;	       /* the description it is on */
+	int32_t pid;	       /* the owner */
+	uint32_t index;	       /* of this entry in the segment's array */
+	uint64_t start;	       /* the owner's start time */
+	/* the description's offset while granted: the owner moves it */
+	_Atomic uint64_t offset;
+	uint64_t vinode; /* the holder's struct vinode * */
 };
 
 struct share_proc {
@@ -215,6 +235,7 @@ struct share_seg {
 	uint32_t nlocks; /* left by the holder that left */
 	uint32_t pad2;
 	struct share_lock locks[SHARE_LOCKS];
+	struct share_lease lease[SHARE_LEASES];
 	struct share_chan chan[SHARE_CHANNELS];
 };
 

@@ -20,6 +20,9 @@ struct vext {
 
 struct vdir;
 struct rlock;
+struct share_lease;
+
+void lease_end_vinode(struct vinode *v);
 
 struct vinode {
 	uint64_t off; /* offset of the persistent inode: its identity */
@@ -47,6 +50,12 @@ struct vinode {
 	 * lock). While there are any, no extent is freed or moved.
 	 */
 	unsigned long pins;
+	/*
+	 * Regular files: the segment's entry of a client's lease on the
+	 * file (lease.h), NULL if none. Set under the exclusive lock; the
+	 * next holder of the exclusive lock ends the lease first.
+	 */
+	_Atomic(struct share_lease *) lease;
 
 	/*
 	 * A removed directory still in use: a reference to the directory it
@@ -110,9 +119,14 @@ static inline void vinode_rdlock(struct vinode *v)
 {
 	pthread_rwlock_rdlock(&v->lock);
 }
+/* Anything that changes a file takes this: a client's lease ends first. */
 static inline void vinode_wrlock(struct vinode *v)
 {
 	pthread_rwlock_wrlock(&v->lock);
+	if (__builtin_expect(
+		atomic_load_explicit(&v->lease, memory_order_relaxed) != NULL,
+		0))
+		lease_end_vinode(v);
 }
 static inline void vinode_unlock(struct vinode *v)
 {

@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * lease.c -- a client's direct access to the data of a file (lease.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <cpuid.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data.h"
+#include "extent.h"
+#include "lease.h"
+#include "share.h"
+#include "vinode.h"
+
+/* One extent of a lease, as the holder sends it (file and pool offsets). */
+struct lease_extent {
+	uint64_t off;
+	uint64_t len;
+	uint64_t pool;
+};
+
+#define LEASE_MAX_EXTENTS (SHARE_WINDOW / sizeof(struct lease_extent))
+/*
+ * A lease is worth its call when this much can be read, or written
+ * without new storage, from where the description stands.
+ */
+#define LEASE_MIN_READ (64u << 10)
+#define LEASE_MIN_WRITE (256u << 10)
+/* Leases a client holds at once; the least recent one goes first. */
+#define LEASE_HELD 8
+
+/* The holder's side. */
+
+/* Grants and ends, in the holder: one at a time. */
+static pthread_mutex_t lease_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The segment an entry is in: the entries are its array. */
+static struct share_seg *seg_of(struct share_lease *l)
+{
+	uintptr_t first = (uintptr_t)(l - l->index);
+	return (struct share_seg *)(first - offsetof(struct share_seg, lease));
+}
+
+/*
+ * Marks l revoked and waits until no copy of its owner runs; then, when
+ * this holder granted it (take), gives the description its offset back.
+ * Under lease_lock.
+ */
+static void lease_end(struct share_seg *s, struct share_lease *l, bool take)
+{
+	if (atomic_load(&l->state) == LEASE_FREE)
+		return;
+	atomic_store(&l->state, LEASE_REVOKED);
+	/* a copy of a few pages runs: wait for it, unless its owner died */
+	for (unsigned n = 1; atomic_load(&l->busy); ++n) {
+		if (n % 1024 == 0 && !share_same_alive(l->pid, l->start))
+			break;
+		sched_yield();
+	}
+	uint32_t id = l->desc;
+	if (take) {
+		struct vinode *v = (struct vinode *)(uintptr_t)l->vinode;
+		struct ofd *o =
+		    (struct ofd *)(uintptr_t)atomic_load(&s->desc[id].ofd);
+		/* nobody else uses a leased description (lease_grant) */
+		if (o)
+			o->offset = atomic_load(&l->offset);
+		if (v)
+			atomic_store(&v->lease, NULL);
+	}
+	if (id < SHARE_DESCS)
+		atomic_store(&s->desc[id].lease, 0);
+	l->vinode = 0;
+	atomic_store(&l->state, LEASE_FREE);
+}
+
+void lease_end_vinode(struct vinode *v)
+{
+	pthread_mutex_lock(&lease_lock);
+	struct share_lease *l = atomic_load(&v->lease);
+	if (l)
+		lease_end(seg_of(l), l, true);
+	pthread_mutex_unlock(&lease_lock);
+}
+
+void lease_end_desc(PMEMfilepool *pfp, uint32_t id)
+{
+	struct share_seg *s = pfp->share;
+	if (!s || id == 0 || id >= SHARE_DESCS ||
+	    atomic_load(&s->desc[id].lease) == 0)
+		return;
+	pthread_mutex_lock(&lease_lock);
+	uint32_t e = atomic_load(&s->desc[id].lease);
+	if (e && e <= SHARE_LEASES)
+		lease_end(s, &s->lease[e - 1], true);
+	pthread_mutex_unlock(&lease_lock);
+}
+
+void lease_end_all(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	if (!s)
+		return;
+	pthread_mutex_lock(&lease_lock);
+	for (int i = 0; i < SHARE_LEASES; ++i)
+		lease_end(s, &s->lease[i], true);
+	pthread_mutex_unlock(&lease_lock);
+}
+
+void lease_drop_all(struct share_seg *s)
+{
+	pthread_mutex_lock(&lease_lock);
+	for (int i = 0; i < SHARE_LEASES; ++i)
+		lease_end(s, &s->lease[i], false);
+	pthread_mutex_unlock(&lease_lock);
+}
+
+/*
+ * Storage past the end of a file a writer may fill without asking: what
+ * the next append would allocate anyway (a file grows by an eighth of
+ * its storage, extent_cover), allocated now; the size stays.
+ */
+/* Where the storage that holds pos without a gap ends (pos if none). */
+static uint64_t backed_end(struct vinode *v, uint64_t pos)
+{
+	for (size_t i = extent_find(v, pos);
+	     i < v->next && v->ext[i].off <= pos; ++i)
+		pos = v->ext[i].off + v->ext[i].len;
+	return pos;
+}
+
+static void lease_reserve(PMEMfilepool *pfp, struct vinode *v)
+{
+	uint64_t size = v->inode->size;
+	uint64_t want = extent_allocated(v) / 8 & ~(EXTENT_MIN - 1);
+	if (want < LEASE_MIN_WRITE || size > DATA_MAX_SIZE - want ||
+	    backed_end(v, size) - size >= want / 2)
+		return;
+	/* a pool without room gives a lease on what the file has */
+	(void)extent_cover(pfp, v, size, want);
+}
+
+/* The extents of v into the window; how many, 0 if they do not fit. */
+static size_t lease_extents(PMEMfilepool *pfp, struct vinode *v,
+			    struct share_chan *c, uint64_t *end)
+{
+	struct lease_extent *out = (struct lease_extent *)(void *)c->data;
+	if (v->next > LEASE_MAX_EXTENTS)
+		return 0;
+	*end = 0;
+	for (size_t i = 0; i < v->next; ++i) {
+		out[i].off = v->ext[i].off;
+		out[i].len = v->ext[i].len;
+		out[i].pool = (uint64_t)(v->ext[i].data - pfp->base);
+		if (out[i].off + out[i].len > *end)
+			*end = out[i].off + out[i].len;
+	}
+	return v->next;
+}
+
+static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
+				  struct ofd *o, uint32_t id, bool write)
+{
+	struct share_seg *s = pfp->share;
+	struct vinode *v = o->vinode;
+	/* a write that must clear set-user-ID bits is the holder's */
+	if (write && (v->inode->mode & (S_ISUID | S_ISGID)))
+		return -EPERM;
+	int r = extent_index_load(pfp, v);
+	if (r)
+		return r;
+	uint64_t size = v->inode->size;
+	uint64_t from = write && (o->flags & O_APPEND) ? size : o->offset;
+	if (write)
+		lease_reserve(pfp, v);
+	/* too little to gain: the client asks again later, less often */
+	if (write ? from > size || backed_end(v, from) - from < LEASE_MIN_WRITE
+		  : from >= size || size - from < LEASE_MIN_READ)
+		return -ENOSPC;
+	uint64_t end;
+	size_t n = lease_extents(pfp, v, c, &end);
+	if (n == 0 && v->inode->size > 0)
+		return -E2BIG;
+	if (end < v->inode->size)
+		end = v->inode->size; /* a hole at the end reads as zeros */
+	pthread_mutex_lock(&lease_lock);
+	int slot = -1;
+	for (int i = 0; i < SHARE_LEASES && slot < 0; ++i)
+		if (atomic_load(&s->lease[i].state) == LEASE_FREE)
+			slot = i;
+	if (slot < 0) {
+		pthread_mutex_unlock(&lease_lock);
+		return -EAGAIN;
+	}
+	struct share_lease *l = &s->lease[slot];
+	l->index = (uint32_t)slot;
+	l->desc = id;
+	l->pid = c->pid;
+	l->start = c->start;
+	l->vinode = (uint64_t)(uintptr_t)v;
+	atomic_store(&l->offset, o->offset);
+	atomic_store(&l->busy, 0);
+	uint32_t gen = atomic_fetch_add(&l->gen, 1) + 1;
+	atomic_store(&s->desc[id].lease, (uint32_t)slot + 1);
+	atomic_store(&v->lease, l);
+	atomic_store(&l->state, LEASE_GRANTED);
+	pthread_mutex_unlock(&lease_lock);
+	c->out_len = (uint32_t)(n * sizeof(struct lease_extent));
+	c->arg[3] = o->flags;
+	c->arg[4] = (int64_t)end;
+	c->arg[5] = gen;
+	c->arg[2] = (int64_t)v->off;
+	c->arg[1] = pfp->populated != NULL; /* the pool is memory (pmem) */
+	return slot;
+}
+
+int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
+{
+	struct share_seg *s = pfp->share;
+	uint32_t id = c->file[0];
+	bool write = c->arg[0] != 0;
+	struct ofd *o = f->ofd;
+	struct vinode *v = o->vinode;
+	int acc = o->flags & O_ACCMODE;
+	if (!vinode_is_reg(v) || (o->flags & O_PATH) ||
+	    acc == (write ? O_RDONLY : O_WRONLY))
+		return -EINVAL;
+	/*
+	 * Only a description no one else uses: its offset is the client's
+	 * while the lease lasts. A process that gets it later (fork,
+	 * SCM_RIGHTS) sends its calls on it, which end the lease (kfile).
+	 */
+	if (id == 0 || id >= SHARE_DESCS || o->ref != 0 ||
+	    atomic_load(&s->desc[id].procs) != 1)
+		return -EBUSY;
+	vinode_wrlock(v);
+	int64_t r = lease_grant_locked(pfp, c, o, id, write);
+	vinode_unlock(v);
+	return r;
+}
+
+/* The client's side. */
+
+struct lease_held {
+	uint32_t id; /* the description, 0: none */
+	uint32_t slot;
+	uint32_t gen;
+	int flags;     /* the description's status flags */
+	uint64_t ino;  /* the inode's pool offset */
+	uint64_t end;  /* the extents say where the data is below this */
+	uint64_t used; /* when it was last used, for replacement */
+	size_t n;      /* extents, sorted by offset */
+	struct lease_extent *ext;
+};
+
+struct lease_client {
+	pid_t pid; /* the process the records are of */
+	char *base;
+	size_t size;
+	bool is_pmem;
+	bool map_tried;
+	bool writable;
+	/* one thread at a time: another one sends its call to the holder */
+	atomic_flag busy;
+	uint64_t clock;
+	uint64_t fsize_max; /* RLIMIT_FSIZE when the lease came */
+	uint8_t hits[SHARE_DESCS];
+	struct lease_held held[LEASE_HELD];
+};
+
+static struct lease_client *client_of(PMEMfilepool *pfp)
+{
+	struct lease_client *lc = pfp->leases;
+	if (!lc) {
+		lc = calloc(1, sizeof(*lc));
+		if (!lc)
+			return NULL;
+		atomic_flag_clear(&lc->busy);
+		pfp->leases = lc;
+	}
+	if (lc->pid != pf_self_pid) {
+		/* a fork child: the parent's leases are not its own */
+		for (int i = 0; i < LEASE_HELD; ++i) {
+			free(lc->held[i].ext);
+			memset(&lc->held[i], 0, sizeof(lc->held[i]));
+		}
+		memset(lc->hits, 0, sizeof(lc->hits));
+		lc->pid = pf_self_pid;
+	}
+	return lc;
+}
+
+/* The pool file, mapped here once: where a lease's copies go. */
+static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
+{
+	if (lc->map_tried)
+		return lc->base != NULL;
+	lc->map_tried = true;
+	int fd = open(pfp->path, O_RDWR | O_CLOEXEC);
+	lc->writable = fd >= 0;
+	if (fd < 0)
+		fd = open(pfp->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	void *p = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		p = mmap(NULL, (size_t)st.st_size,
+			 PROT_READ | (lc->writable ? PROT_WRITE : 0),
+			 MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	lc->base = p;
+	lc->size = (size_t)st.st_size;
+	return true;
+}
+
+void lease_client_free(PMEMfilepool *pfp)
+{
+	struct lease_client *lc = pfp->leases;
+	if (!lc)
+		return;
+	if (lc->base)
+		munmap(lc->base, lc->size);
+	for (int i = 0; i < LEASE_HELD; ++i)
+		free(lc->held[i].ext);
+	free(lc);
+	pfp->leases = NULL;
+}
+
+static struct lease_held *held_of(struct lease_client *lc, uint32_t id)
+{
+	for (int i = 0; i < LEASE_HELD; ++i)
+		if (lc->held[i].id == id)
+			return &lc->held[i];
+	return NULL;
+}
+
+static void held_drop(struct lease_held *h)
+{
+	free(h->ext);
+	memset(h, 0, sizeof(*h));
+}
+
+void lease_forget(PMEMfilepool *pfp, uint32_t id)
+{
+	struct lease_client *lc = pfp->leases;
+	if (!lc || lc->pid != pf_self_pid || id == 0 || id >= SHARE_DESCS)
+		return;
+	if (atomic_flag_test_and_set(&lc->busy))
+		return; /* the thread in it finds the lease ended */
+	struct lease_held *h = held_of(lc, id);
+	if (h)
+		held_drop(h);
+	atomic_flag_clear(&lc->busy);
+}
+
+bool lease_due(PMEMfilepool *pfp, uint32_t id)
+{
+	if (pf_vfork_pid || id == 0 || id >= SHARE_DESCS)
+		return false;
+	struct lease_client *lc = client_of(pfp);
+	if (!lc)
+		return false;
+	/* the second call, then less and less often if it is refused */
+	uint8_t n = ++lc->hits[id];
+	return n >= 2 && (n & (n - 1)) == 0;
+}
+
+void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
+		  const struct share_chan *c)
+{
+	struct lease_client *lc = client_of(pfp);
+	if (!lc || slot < 0 || slot >= SHARE_LEASES || !client_map(pfp, lc))
+		return;
+	lc->is_pmem = c->arg[1] != 0;
+	size_t n = c->out_len / sizeof(struct lease_extent);
+	struct lease_extent *ext = malloc((n ? n : 1) * sizeof(*ext));
+	if (!ext)
+		return;
+	memcpy(ext, c->data, n * sizeof(*ext));
+	uint64_t ino = (uint64_t)c->arg[2];
+	uint64_t end = (uint64_t)c->arg[4];
+	/* nothing outside the mapping, and the extents sorted */
+	bool sane = ino + sizeof(struct pmemfile_inode) <= lc->size;
+	for (size_t i = 0; i < n && sane; ++i)
+		sane =
+		    ext[i].pool + ext[i].len <= lc->size &&
+		    ext[i].pool + ext[i].len >= ext[i].pool &&
+		    (i == 0 || ext[i].off >= ext[i - 1].off + ext[i - 1].len);
+	if (!sane || atomic_flag_test_and_set(&lc->busy)) {
+		free(ext);
+		return;
+	}
+	struct lease_held *h = held_of(lc, id);
+	if (!h) {
+		h = &lc->held[0];
+		for (int i = 0; i < LEASE_HELD; ++i) {
+			if (lc->held[i].id == 0) {
+				h = &lc->held[i];
+				break;
+			}
+			if (lc->held[i].used < h->used)
+				h = &lc->held[i];
+		}
+	}
+	held_drop(h);
+	h->id = id;
+	h->slot = (uint32_t)slot;
+	h->gen = (uint32_t)c->arg[5];
+	h->flags = (int)c->arg[3];
+	h->ino = ino;
+	h->end = end;
+	h->n = n;
+	h->ext = ext;
+	h->used = ++lc->clock;
+	lc->hits[id] = 0;
+	struct rlimit rl;
+	lc->fsize_max =
+	    getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+		? rl.rlim_cur
+		: UINT64_MAX;
+	atomic_flag_clear(&lc->busy);
+}
+
+/* The index of the first extent that ends past pos (or h->n). */
+static size_t held_find(const struct lease_held *h, uint64_t pos)
+{
+	size_t lo = 0, hi = h->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (h->ext[mid].off + h->ext[mid].len <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether every byte of [pos, end) has storage. */
+static bool held_backed(const struct lease_held *h, uint64_t pos, uint64_t end)
+{
+	for (size_t i = held_find(h, pos); pos < end; ++i) {
+		if (i == h->n || h->ext[i].off > pos)
+			return false;
+		pos = h->ext[i].off + h->ext[i].len;
+	}
+	return true;
+}
+
+/*
+ * Persistence of the client's stores. A client has not loaded libpmem
+ * (the holder has, with libpmemobj): on a pool the holder found to be
+ * memory, the cache lines are written back (clwb, clflushopt or clflush,
+ * as the processor has) and fenced; on a file cached from a disk, its
+ * pages are synced.
+ */
+enum flush_kind { FLUSH_UNKNOWN, FLUSH_CLFLUSH, FLUSH_CLFLUSHOPT, FLUSH_CLWB };
+static enum flush_kind flush_kind;
+
+static enum flush_kind flush_detect(void)
+{
+	unsigned a, b, c, d;
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+		if (b & (1u << 24))
+			return FLUSH_CLWB;
+		if (b & (1u << 23))
+			return FLUSH_CLFLUSHOPT;
+	}
+	return FLUSH_CLFLUSH;
+}
+
+static void flush_lines(const void *p, size_t n)
+{
+	if (flush_kind == FLUSH_UNKNOWN)
+		flush_kind = flush_detect();
+	uintptr_t at = (uintptr_t)p & ~(uintptr_t)63;
+	uintptr_t end = (uintptr_t)p + n;
+	for (; at < end; at += 64) {
+		volatile char *line = (volatile char *)at;
+		if (flush_kind == FLUSH_CLWB)
+			__asm__ volatile("clwb %0" : "+m"(*line));
+		else if (flush_kind == FLUSH_CLFLUSHOPT)
+			__asm__ volatile("clflushopt %0" : "+m"(*line));
+		else
+			__asm__ volatile("clflush %0" : "+m"(*line));
+	}
+}
+
+static void client_drain(struct lease_client *lc)
+{
+	if (lc->is_pmem)
+		__asm__ volatile("sfence" ::: "memory");
+}
+
+/* Stores of [p, p + n) on their way (client_drain waits for them). */
+static void client_flush(struct lease_client *lc, const void *p, size_t n)
+{
+	if (lc->is_pmem) {
+		flush_lines(p, n);
+		return;
+	}
+	uintptr_t page = (uintptr_t)p & ~(uintptr_t)4095;
+	(void)msync((void *)page, (uintptr_t)p + n - page, MS_SYNC);
+}
+
+static void client_persist(struct lease_client *lc, const void *p, size_t n)
+{
+	client_flush(lc, p, n);
+	client_drain(lc);
+}
+
+/*
+ * Copies between the buffers and the file at [pos, pos + n): into it
+ * (write, made persistent before the return but not drained), or out of
+ * it with holes as zeros.
+ */
+static void client_copy(struct lease_client *lc, const struct lease_held *h,
+			const struct iovec *iov, uint64_t pos, uint64_t n,
+			bool write)
+{
+	int vi = 0;
+	size_t vo = 0;
+	size_t i = held_find(h, pos);
+	uint64_t end = pos + n;
+	while (pos < end) {
+		const struct lease_extent *e = i < h->n ? &h->ext[i] : NULL;
+		uint64_t stop = end;
+		char *file = NULL;
+		if (e && e->off <= pos) {
+			if (e->off + e->len < stop)
+				stop = e->off + e->len;
+			file = lc->base + e->pool + (pos - e->off);
+		} else if (e && e->off < stop) {
+			stop = e->off; /* a hole (only a read gets here) */
+		}
+		while (pos < stop) {
+			size_t k = iov[vi].iov_len - vo;
+			if (k > stop - pos)
+				k = stop - pos;
+			char *buf = (char *)iov[vi].iov_base + vo;
+			if (!file)
+				memset(buf, 0, k);
+			else if (!write)
+				memcpy(buf, file, k);
+			else {
+				memcpy(file, buf, k);
+				client_flush(lc, file, k);
+			}
+			if (file)
+				file += k;
+			pos += k;
+			vo += k;
+			if (vo == iov[vi].iov_len) {
+				vi++;
+				vo = 0;
+			}
+		}
+		if (e && e->off + e->len <= pos)
+			i++;
+	}
+}
+
+static bool time_before(const struct pmemfile_time *a,
+			const struct pmemfile_time *b)
+{
+	return a->sec < b->sec || (a->sec == b->sec && a->nsec < b->nsec);
+}
+
+/*
+ * The write's end published as data.c's publish does: the data is
+ * persistent first, then the size and the times (when the clock moved)
+ * in one flush.
+ */
+static void client_publish(struct lease_client *lc, struct pmemfile_inode *in,
+			   uint64_t end)
+{
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	bool grow = end > in->size;
+	bool touch = now.sec != in->mtime.sec || now.nsec != in->mtime.nsec ||
+		     now.sec != in->ctime.sec || now.nsec != in->ctime.nsec;
+	client_drain(lc);
+	if (grow)
+		in->size = end;
+	if (touch) {
+		in->mtime = now;
+		in->ctime = now;
+	}
+	if (grow || touch)
+		client_persist(lc, &in->size,
+			       offsetof(struct pmemfile_inode, dir) -
+				   offsetof(struct pmemfile_inode, size));
+}
+
+/* Linux's relatime, as rw.c's touch_atime. */
+static void client_atime(struct lease_client *lc, const struct lease_held *h,
+			 struct pmemfile_inode *in)
+{
+	if ((h->flags & O_NOATIME) || (!time_before(&in->atime, &in->mtime) &&
+				       !time_before(&in->atime, &in->ctime)))
+		return;
+	if (!lc->writable)
+		return;
+	pf_time_now(&in->atime);
+	client_persist(lc, &in->atime, sizeof(in->atime));
+}
+
+/* The call under lease h (its entry l is granted, and busy counts us). */
+static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
+		       struct share_lease *l, const struct iovec *iov,
+		       size_t total, bool write, bool positional,
+		       int64_t offset)
+{
+	struct pmemfile_inode *in =
+	    (struct pmemfile_inode *)(lc->base + h->ino);
+	int acc = h->flags & O_ACCMODE;
+	/* the description's errors are the holder's to give (EBADF) */
+	if (acc == (write ? O_RDONLY : O_WRONLY))
+		return LEASE_NONE;
+	uint64_t size = in->size;
+	uint64_t pos = positional ? (uint64_t)offset : atomic_load(&l->offset);
+	if (write && (h->flags & O_APPEND))
+		pos = size;
+	if (pos > (uint64_t)INT64_MAX || total > (uint64_t)INT64_MAX - pos)
+		return LEASE_NONE;
+	uint64_t n = total;
+	if (write) {
+		/* a gap to zero, new storage, or a limit: the holder's */
+		if (!lc->writable || pos > size || pos + n > h->end ||
+		    pos + n > lc->fsize_max || !held_backed(h, pos, pos + n))
+			return LEASE_NONE;
+		client_copy(lc, h, iov, pos, n, true);
+		client_publish(lc, in, pos + n);
+	} else {
+		n = pos >= size ? 0 : size - pos < n ? size - pos : n;
+		if (pos + n > h->end)
+			return LEASE_NONE;
+		client_copy(lc, h, iov, pos, n, false);
+		if (n)
+			client_atime(lc, h, in);
+	}
+	if (!positional)
+		atomic_store(&l->offset, pos + n);
+	return (int64_t)n;
+}
+
+int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
+		 int iovcnt, size_t total, bool write, bool positional,
+		 int64_t offset)
+{
+	struct lease_client *lc = pfp->leases;
+	if (!lc || pf_vfork_pid || lc->pid != pf_self_pid || total == 0 ||
+	    iovcnt <= 0 || (positional && offset < 0))
+		return LEASE_NONE;
+	for (int i = 0; i < iovcnt; ++i)
+		if (iov[i].iov_len && !iov[i].iov_base)
+			return LEASE_NONE; /* EFAULT as the holder says it */
+	if (atomic_flag_test_and_set(&lc->busy))
+		return LEASE_NONE;
+	int64_t r = LEASE_NONE;
+	struct lease_held *h = held_of(lc, id);
+	if (h) {
+		struct share_lease *l = &pfp->share->lease[h->slot];
+		atomic_fetch_add(&l->busy, 1);
+		if (atomic_load(&l->state) == LEASE_GRANTED &&
+		    atomic_load(&l->gen) == h->gen && l->desc == id &&
+		    l->pid == pf_self_pid) {
+			h->used = ++lc->clock;
+			r = held_rw(lc, h, l, iov, total, write, positional,
+				    offset);
+		} else {
+			held_drop(h);
+		}
+		atomic_fetch_sub(&l->busy, 1);
+	}
+	atomic_flag_clear(&lc->busy);
+	return r;
+}

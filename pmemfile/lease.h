@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lease.h -- a client's direct access to the data of a file (share.h).
+ *
+ * A client that reads or writes through one description again and again
+ * asks the holder for a lease on it: the file's extents as pool offsets,
+ * and for a writer storage reserved past the end of the file. While the
+ * lease lasts the client copies between its buffers and its own mapping
+ * of the pool file, and publishes a new size and the times itself in the
+ * order the holder's data path does (data.c): the call goes to no other
+ * process. The holder ends the lease before anything else changes the
+ * file's storage or size (vinode_wrlock), before the description is used
+ * in any other call (kfile), and before the pool changes hands; the
+ * client's next call then goes to the holder as before.
+ *
+ * The hand-shake, in the segment's lease entry: the client counts itself
+ * in busy, then checks that the lease is still granted; the holder marks
+ * it revoked, then waits until busy is 0 (or the client is dead). So no
+ * copy of the client runs while the holder changes the file, and the
+ * holder takes the description's offset back from the entry once none
+ * runs.
+ */
+#ifndef PMEMFILE_LEASE_H
+#define PMEMFILE_LEASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "internal.h"
+
+struct share_chan;
+struct share_seg;
+struct vinode;
+
+/* lease_rw's answer when the call has to go to the holder. */
+#define LEASE_NONE INT64_MIN
+
+/* The holder's side. */
+
+/* A lease on the caller's description of f (OP_LEASE); its entry. */
+int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f);
+/* Ends the lease on description id, if any, before it is used. */
+void lease_end_desc(PMEMfilepool *pfp, uint32_t id);
+/* Ends the lease on v (from vinode_wrlock, under the exclusive lock). */
+void lease_end_vinode(struct vinode *v);
+/* Ends every lease of this holder, before the pool changes hands. */
+void lease_end_all(PMEMfilepool *pfp);
+/* A new holder: the entries a holder before it left are void. */
+void lease_drop_all(struct share_seg *s);
+
+/* The client's side. */
+
+/*
+ * A read or write through description id, made here under a lease: its
+ * result (bytes, or -errno), or LEASE_NONE when it must go to the holder.
+ */
+int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
+		 int iovcnt, size_t total, bool write, bool positional,
+		 int64_t offset);
+/* A read or write through id went to the holder: time to ask for a lease? */
+bool lease_due(PMEMfilepool *pfp, uint32_t id);
+/* The holder's answer to OP_LEASE for id (entry slot, in c). */
+void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
+		  const struct share_chan *c);
+/* Another call through id goes to the holder, which ends its lease. */
+void lease_forget(PMEMfilepool *pfp, uint32_t id);
+/* The pool handle goes: the client's mapping and records. */
+void lease_client_free(PMEMfilepool *pfp);
+
+#endif

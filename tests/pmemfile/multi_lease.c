@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * multi_lease -- a client's reads and writes made under a lease (lease.h)
+ * give what the holder's would:
+ *  - an appender's blocks are the file's bytes and size for the holder
+ *    while the client still appends;
+ *  - the holder's truncate ends the lease, and the appends after it go to
+ *    the new end;
+ *  - a reader sees a region the holder overwrote in the middle of its
+ *    reading, and its offset is where it read to;
+ *  - a writer's offset is given back to the description (lseek, pread);
+ *  - a fork child that writes through the same description puts its block
+ *    between its parent's, as the kernel's shared offset does;
+ *  - an appender killed at any moment leaves whole blocks of its stream
+ *    and a file the holder can truncate (its lease ends without it).
+ * Each step checks that the client did hold a lease, so that the direct
+ * path is what is tested. The pool checks clean at the end.
+ *
+ * The first process creates the pool and holds it; the second, started
+ * with fork and exec, is the client.
+ */
+#include "check.h"
+#include "share.h"
+#include "tmulti.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <libpmemfile-posix.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLK 4096
+#define MIB (1L << 20)
+#define POOL_SIZE (256UL << 20)
+#define BIG (8 * MIB)
+#define HOLE_AT (4 * MIB)
+#define HOLE_LEN (64 * 1024)
+
+static char pool[4096];
+
+/* The byte at offset i of a stream made with seed. */
+static char byte_at(long i, int seed)
+{
+	return (char)((i * 31 + i / BLK * 7 + seed) & 0xff);
+}
+
+static void fill(char *b, long at, long n, int seed)
+{
+	for (long i = 0; i < n; i++)
+		b[i] = byte_at(at + i, seed);
+}
+
+/* Whether this process holds a granted lease (the direct path ran). */
+static bool holds_lease(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	for (int i = 0; i < SHARE_LEASES; i++)
+		if (atomic_load(&s->lease[i].state) == LEASE_GRANTED &&
+		    s->lease[i].pid == getpid())
+			return true;
+	return false;
+}
+
+static void append_blocks(PMEMfilepool *pfp, PMEMfile *f, long from, long n,
+			  int seed)
+{
+	static char b[BLK];
+	for (long at = from; at < from + n; at += BLK) {
+		fill(b, at, BLK, seed);
+		T_EQ(pmemfile_write(pfp, f, b, BLK), BLK);
+	}
+}
+
+/*
+ * Writes blocks of stream seed from offset from, at least n bytes, and on
+ * until the client holds a lease (it asks for one after some writes, and
+ * holds it until the storage reserved for it is full); where it stopped.
+ */
+static long append_leased(PMEMfilepool *pfp, PMEMfile *f, long from, long n,
+			  int seed)
+{
+	long at = from;
+	while (at < from + n || !holds_lease(pfp)) {
+		T_ASSERT(at < from + n + 64 * MIB);
+		append_blocks(pfp, f, at, BLK, seed);
+		at += BLK;
+	}
+	return at;
+}
+
+/* The file's bytes [at, at + n) are the stream seed's [from, from + n). */
+static void expect(PMEMfilepool *pfp, const char *path, long at, long n,
+		   long from, int seed)
+{
+	static char got[MIB], want[MIB];
+	PMEMfile *f = pmemfile_open(pfp, path, PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	for (long done = 0; done < n;) {
+		long k = n - done < MIB ? n - done : MIB;
+		T_EQ(pmemfile_pread(pfp, f, got, (size_t)k, at + done), k);
+		fill(want, from + done, k, seed);
+		T_EQ(memcmp(got, want, (size_t)k), 0);
+		done += k;
+	}
+	pmemfile_close(pfp, f);
+}
+
+static long size_of(PMEMfilepool *pfp, const char *path)
+{
+	struct stat st;
+	T_EQ(pmemfile_stat(pfp, path, &st), 0);
+	return st.st_size;
+}
+
+static void client_append(PMEMfilepool *pfp, int in, int out)
+{
+	PMEMfile *f = pmemfile_open(
+	    pfp, "/w", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY | PMEMFILE_O_APPEND,
+	    0644);
+	T_ASSERT(f != NULL);
+	append_leased(pfp, f, 0, 4 * MIB, 1);
+	t_say(out, 'a');
+	/* the holder read the file and truncated it: the lease is over */
+	t_hear(in, 'b');
+	T_ASSERT(!holds_lease(pfp));
+	append_blocks(pfp, f, 0, 2 * MIB, 2);
+	t_say(out, 'c');
+	t_hear(in, 'd');
+	pmemfile_close(pfp, f);
+}
+
+static void client_read(PMEMfilepool *pfp, int in, int out)
+{
+	static char got[10240], want[10240];
+	PMEMfile *f = pmemfile_open(pfp, "/big", PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	long at = 0;
+	bool told = false, leased = false;
+	for (;;) {
+		leased = leased || holds_lease(pfp);
+		if (!told && at >= 2 * MIB) {
+			/* a write through a reader's description, leased */
+			T_ASSERT(holds_lease(pfp));
+			T_ERRNO(pmemfile_write(pfp, f, got, 1), EBADF);
+			t_say(out, 'e');
+			t_hear(in, 'f'); /* the holder overwrote a region */
+			told = true;
+		}
+		ssize_t n = pmemfile_read(pfp, f, got, sizeof(got));
+		T_ASSERT(n >= 0);
+		if (n == 0)
+			break;
+		fill(want, at, n, 3);
+		for (long i = 0; i < n; i++)
+			if (at + i >= HOLE_AT && at + i < HOLE_AT + HOLE_LEN)
+				want[i] = 'X';
+		T_EQ(memcmp(got, want, (size_t)n), 0);
+		at += n;
+	}
+	T_ASSERT(leased);
+	T_EQ(at, BIG);
+	T_EQ(pmemfile_lseek(pfp, f, 0, PMEMFILE_SEEK_CUR), BIG);
+	pmemfile_close(pfp, f);
+}
+
+static void client_offset(PMEMfilepool *pfp)
+{
+	static char got[BLK], want[BLK];
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/o", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	long end = append_leased(pfp, f, 0, 3 * MIB, 4);
+	T_EQ(pmemfile_lseek(pfp, f, 0, PMEMFILE_SEEK_CUR), end);
+	T_ASSERT(!holds_lease(pfp));
+	T_EQ(pmemfile_pread(pfp, f, got, BLK, MIB + 100), BLK);
+	fill(want, MIB + 100, BLK, 4);
+	T_EQ(memcmp(got, want, BLK), 0);
+	struct stat st;
+	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	T_EQ(st.st_size, end);
+	T_EQ(pmemfile_ftruncate(pfp, f, 3 * MIB), 0);
+	pmemfile_close(pfp, f);
+}
+
+static void client_fork(PMEMfilepool *pfp, int out)
+{
+	PMEMfile *f = pmemfile_open(pfp, "/k",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	long end = append_leased(pfp, f, 0, 3 * MIB, 5);
+	fflush(NULL);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		append_blocks(pfp, f, end, BLK, 6);
+		_exit(0);
+	}
+	t_reap(pid);
+	append_blocks(pfp, f, end + BLK, BLK, 5);
+	pmemfile_close(pfp, f);
+	char c = (char)(end / BLK % 256);
+	T_EQ(write(out, &c, 1), 1);
+}
+
+/* Appends blocks to /z until it is killed. */
+static int appender(int out)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *f = pmemfile_open(
+	    pfp, "/z", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY | PMEMFILE_O_APPEND,
+	    0644);
+	T_ASSERT(f != NULL);
+	append_leased(pfp, f, 0, 3 * MIB, 7);
+	t_say(out, 'z');
+	for (long at = 0;; at += BLK)
+		append_blocks(pfp, f, at, BLK, 7);
+}
+
+/* The appender, killed while it holds a lease, over and over. */
+static void kill_appenders(PMEMfilepool *pfp, const char *self)
+{
+	for (int round = 0; round < 6; round++) {
+		int to, from;
+		pid_t pid =
+		    t_start_role(self, "appender", pool, "", &to, &from);
+		t_hear(from, 'z');
+		usleep(round * 3000);
+		T_EQ(kill(pid, SIGKILL), 0);
+		int status;
+		T_EQ(waitpid(pid, &status, 0), pid);
+		T_ASSERT(WIFSIGNALED(status));
+		close(to);
+		close(from);
+		long size = size_of(pfp, "/z");
+		T_ASSERT(size >= 3 * MIB);
+		/* a block cut short by the kill is not in the size */
+		long whole = size / BLK * BLK;
+		expect(pfp, "/z", 0, whole, 0, 7);
+		T_EQ(pmemfile_truncate(pfp, "/z", 0), 0);
+	}
+}
+
+static int client(int in, int out)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	client_append(pfp, in, out);
+	client_read(pfp, in, out);
+	client_offset(pfp);
+	client_fork(pfp, out);
+	pmemfile_pool_close(pfp);
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	static char buf[HOLE_LEN];
+	t_force_pmem(argv);
+	if (argc == 4 && strcmp(argv[1], "client") == 0) {
+		snprintf(pool, sizeof(pool), "%s", argv[2]);
+		return client(10, 11);
+	}
+	if (argc == 4 && strcmp(argv[1], "appender") == 0) {
+		snprintf(pool, sizeof(pool), "%s", argv[2]);
+		return appender(11);
+	}
+	t_pool_path(pool, sizeof(pool));
+	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *big = pmemfile_open(pfp, "/big",
+				      PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(big != NULL);
+	append_blocks(pfp, big, 0, BIG, 3);
+
+	int to, from;
+	pid_t pid = t_start_role(argv[0], "client", pool, "", &to, &from);
+
+	/* the appender: its bytes are there while it goes on */
+	t_hear(from, 'a');
+	long wrote = size_of(pfp, "/w");
+	T_ASSERT(wrote >= 4 * MIB && wrote % BLK == 0);
+	expect(pfp, "/w", 0, wrote, 0, 1);
+	T_EQ(pmemfile_truncate(pfp, "/w", MIB + 123), 0);
+	t_say(to, 'b');
+	t_hear(from, 'c');
+	T_EQ(size_of(pfp, "/w"), 3 * MIB + 123);
+	expect(pfp, "/w", 0, MIB + 123, 0, 1);
+	expect(pfp, "/w", MIB + 123, 2 * MIB, 0, 2);
+	t_say(to, 'd');
+
+	/* the reader: a region overwritten while it reads */
+	t_hear(from, 'e');
+	memset(buf, 'X', sizeof(buf));
+	T_EQ(pmemfile_pwrite(pfp, big, buf, HOLE_LEN, HOLE_AT), HOLE_LEN);
+	t_say(to, 'f');
+
+	/* the fork child's block between its parent's */
+	char c;
+	T_EQ(read(from, &c, 1), 1);
+	long end = size_of(pfp, "/k") - 2 * BLK;
+	T_ASSERT(end >= 3 * MIB && end / BLK % 256 == (unsigned char)c);
+	expect(pfp, "/k", 0, end, 0, 5);
+	expect(pfp, "/k", end, BLK, end, 6);
+	expect(pfp, "/k", end + BLK, BLK, end + BLK, 5);
+	T_EQ(size_of(pfp, "/o"), 3 * MIB);
+	expect(pfp, "/o", 0, 3 * MIB, 0, 4);
+
+	t_reap(pid);
+	kill_appenders(pfp, argv[0]);
+	pmemfile_close(pfp, big);
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(pool, stdout), 0);
+	unlink(pool);
+	printf("multi_lease: ok\n");
+	return 0;
+}
