@@ -33,6 +33,12 @@ struct lease_extent {
  */
 #define LEASE_MIN_READ (64u << 10)
 #define LEASE_MIN_WRITE (256u << 10)
+/*
+ * What a writer's lease reserves past the end at least: a file written
+ * in 10 KiB records (tar) gets its lease before it is big. What the
+ * writer did not fill is freed when the lease ends.
+ */
+#define LEASE_RESERVE (1u << 20)
 /* Leases a client holds at once; the least recent one goes first. */
 #define LEASE_HELD 8
 
@@ -48,15 +54,31 @@ static struct share_seg *seg_of(struct share_lease *l)
 	return (struct share_seg *)(first - offsetof(struct share_seg, lease));
 }
 
+/* Storage a lease reserved and its writer did not fill (lease_trim). */
+struct lease_trim {
+	struct vinode *v;
+	uint64_t from;
+};
+
+/* How a lease ends: in a holder that goes on, or one that leaves. */
+enum lease_ending {
+	END_HERE,    /* the offset back; the reservation to trim */
+	END_LEAVING, /* the offset back; the trim left to the next holder */
+	END_FOREIGN, /* a holder before this one granted it: nothing back */
+};
+
 /*
  * Marks l revoked and waits until no copy of its owner runs; then, when
- * this holder granted it (take), gives the description its offset back.
- * Under lease_lock.
+ * this holder granted it, gives the description its offset back, and
+ * says what to trim. Under lease_lock.
  */
-static void lease_end(struct share_seg *s, struct share_lease *l, bool take)
+static struct lease_trim lease_end(struct share_seg *s, struct share_lease *l,
+				   enum lease_ending how)
 {
-	if (atomic_load(&l->state) == LEASE_FREE)
-		return;
+	struct lease_trim t = {NULL, UINT64_MAX};
+	uint32_t state = atomic_load(&l->state);
+	if (state == LEASE_FREE || (state == LEASE_TRIM && how != END_FOREIGN))
+		return t;
 	atomic_store(&l->state, LEASE_REVOKED);
 	/* a copy of a few pages runs: wait for it, unless its owner died */
 	for (unsigned n = 1; atomic_load(&l->busy); ++n) {
@@ -65,7 +87,7 @@ static void lease_end(struct share_seg *s, struct share_lease *l, bool take)
 		sched_yield();
 	}
 	uint32_t id = l->desc;
-	if (take) {
+	if (how != END_FOREIGN) {
 		struct vinode *v = (struct vinode *)(uintptr_t)l->vinode;
 		struct ofd *o =
 		    (struct ofd *)(uintptr_t)atomic_load(&s->desc[id].ofd);
@@ -74,20 +96,59 @@ static void lease_end(struct share_seg *s, struct share_lease *l, bool take)
 			o->offset = atomic_load(&l->offset);
 		if (v)
 			atomic_store(&v->lease, NULL);
+		t.v = v;
+		t.from = l->reserved;
 	}
 	if (id < SHARE_DESCS)
 		atomic_store(&s->desc[id].lease, 0);
 	l->vinode = 0;
+	/*
+	 * A holder that leaves may be past libpmemobj's end (exit): no
+	 * transaction. The next holder frees the storage (lease_drop_all).
+	 */
+	if (how == END_LEAVING && l->reserved != UINT64_MAX) {
+		atomic_store(&l->state, LEASE_TRIM);
+		return (struct lease_trim){NULL, UINT64_MAX};
+	}
 	atomic_store(&l->state, LEASE_FREE);
+	return t;
+}
+
+/*
+ * Under v's exclusive lock: the storage of the reservation past the
+ * file's end goes (the extent the end falls in is cut there); what the
+ * library keeps past the end of a growing file, from before the lease,
+ * stays.
+ */
+static void lease_trim_locked(PMEMfilepool *pfp, struct lease_trim t)
+{
+	if (!t.v || t.from == UINT64_MAX)
+		return;
+	uint64_t end = (t.v->inode->size + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
+	(void)extent_punch_hole(pfp, t.v, end > t.from ? end : t.from,
+				UINT64_MAX);
+}
+
+static void lease_trim(PMEMfilepool *pfp, struct lease_trim t)
+{
+	if (!t.v || t.from == UINT64_MAX)
+		return;
+	vinode_wrlock(t.v);
+	lease_trim_locked(pfp, t);
+	vinode_unlock(t.v);
 }
 
 void lease_end_vinode(struct vinode *v)
 {
 	pthread_mutex_lock(&lease_lock);
 	struct share_lease *l = atomic_load(&v->lease);
+	struct lease_trim t = {NULL, UINT64_MAX};
+	PMEMfilepool *pfp = l ? (PMEMfilepool *)(uintptr_t)l->pool : NULL;
 	if (l)
-		lease_end(seg_of(l), l, true);
+		t = lease_end(seg_of(l), l, END_HERE);
 	pthread_mutex_unlock(&lease_lock);
+	if (pfp)
+		lease_trim_locked(pfp, t);
 }
 
 void lease_end_desc(PMEMfilepool *pfp, uint32_t id)
@@ -96,11 +157,13 @@ void lease_end_desc(PMEMfilepool *pfp, uint32_t id)
 	if (!s || id == 0 || id >= SHARE_DESCS ||
 	    atomic_load(&s->desc[id].lease) == 0)
 		return;
+	struct lease_trim t = {NULL, UINT64_MAX};
 	pthread_mutex_lock(&lease_lock);
 	uint32_t e = atomic_load(&s->desc[id].lease);
 	if (e && e <= SHARE_LEASES)
-		lease_end(s, &s->lease[e - 1], true);
+		t = lease_end(s, &s->lease[e - 1], END_HERE);
 	pthread_mutex_unlock(&lease_lock);
+	lease_trim(pfp, t);
 }
 
 void lease_end_all(PMEMfilepool *pfp)
@@ -110,16 +173,39 @@ void lease_end_all(PMEMfilepool *pfp)
 		return;
 	pthread_mutex_lock(&lease_lock);
 	for (int i = 0; i < SHARE_LEASES; ++i)
-		lease_end(s, &s->lease[i], true);
+		(void)lease_end(s, &s->lease[i], END_LEAVING);
 	pthread_mutex_unlock(&lease_lock);
 }
 
-void lease_drop_all(struct share_seg *s)
+/* The trim of a lease of a holder before this one, by the inode. */
+static void lease_trim_ino(PMEMfilepool *pfp, uint64_t ino, uint64_t from)
 {
-	pthread_mutex_lock(&lease_lock);
-	for (int i = 0; i < SHARE_LEASES; ++i)
-		lease_end(s, &s->lease[i], false);
-	pthread_mutex_unlock(&lease_lock);
+	if (from == UINT64_MAX)
+		return;
+	struct vinode *v = vinode_get(pfp, ino);
+	if (!v)
+		return;
+	vinode_wrlock(v);
+	/* bytes past the size mean nothing, whichever file it is now */
+	if (vinode_is_reg(v) && !v->pins && extent_index_load(pfp, v) == 0)
+		lease_trim_locked(pfp, (struct lease_trim){v, from});
+	vinode_unlock(v);
+	vinode_put(pfp, v);
+}
+
+void lease_drop_all(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	for (int i = 0; i < SHARE_LEASES; ++i) {
+		struct share_lease *l = &s->lease[i];
+		pthread_mutex_lock(&lease_lock);
+		uint64_t ino = l->ino, from = l->reserved;
+		bool any = atomic_load(&l->state) != LEASE_FREE;
+		(void)lease_end(s, l, END_FOREIGN);
+		pthread_mutex_unlock(&lease_lock);
+		if (any)
+			lease_trim_ino(pfp, ino, from);
+	}
 }
 
 /*
@@ -136,15 +222,34 @@ static uint64_t backed_end(struct vinode *v, uint64_t pos)
 	return pos;
 }
 
-static void lease_reserve(PMEMfilepool *pfp, struct vinode *v)
+/* Where the reserved storage starts, UINT64_MAX if nothing was added. */
+static uint64_t lease_reserve(PMEMfilepool *pfp, struct vinode *v)
 {
 	uint64_t size = v->inode->size;
 	uint64_t want = extent_allocated(v) / 8 & ~(EXTENT_MIN - 1);
-	if (want < LEASE_MIN_WRITE || size > DATA_MAX_SIZE - want ||
-	    backed_end(v, size) - size >= want / 2)
-		return;
+	if (want < LEASE_RESERVE)
+		want = LEASE_RESERVE;
+	uint64_t have = backed_end(v, size);
+	if (size > DATA_MAX_SIZE - want || have - size >= want / 2)
+		return UINT64_MAX;
+	/*
+	 * In extents of 256 KiB, or an eighth of the file's storage: what
+	 * the writer leaves empty is freed when the lease ends, the extent
+	 * the end falls in cut there (lease_trim_locked).
+	 */
+	uint64_t chunk = 256u << 10;
+	while (chunk < EXTENT_MAX && chunk * 4 <= extent_allocated(v) / 8)
+		chunk *= 4;
 	/* a pool without room gives a lease on what the file has */
-	(void)extent_cover(pfp, v, size, want);
+	for (uint64_t pos = have; pos < size + want;) {
+		if (extent_cover(pfp, v, pos, chunk) <= 0)
+			break;
+		uint64_t next = backed_end(v, pos);
+		if (next <= pos)
+			break;
+		pos = next;
+	}
+	return backed_end(v, size) > have ? have : UINT64_MAX;
 }
 
 /* The extents of v into the window; how many, 0 if they do not fit. */
@@ -178,16 +283,21 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 		return r;
 	uint64_t size = v->inode->size;
 	uint64_t from = write && (o->flags & O_APPEND) ? size : o->offset;
-	if (write)
-		lease_reserve(pfp, v);
+	uint64_t reserved = UINT64_MAX;
+	if (write && from <= size)
+		reserved = lease_reserve(pfp, v);
 	/* too little to gain: the client asks again later, less often */
 	if (write ? from > size || backed_end(v, from) - from < LEASE_MIN_WRITE
-		  : from >= size || size - from < LEASE_MIN_READ)
+		  : from >= size || size - from < LEASE_MIN_READ) {
+		lease_trim_locked(pfp, (struct lease_trim){v, reserved});
 		return -ENOSPC;
+	}
 	uint64_t end;
 	size_t n = lease_extents(pfp, v, c, &end);
-	if (n == 0 && v->inode->size > 0)
+	if (n == 0 && v->inode->size > 0) {
+		lease_trim_locked(pfp, (struct lease_trim){v, reserved});
 		return -E2BIG;
+	}
 	if (end < v->inode->size)
 		end = v->inode->size; /* a hole at the end reads as zeros */
 	pthread_mutex_lock(&lease_lock);
@@ -197,6 +307,7 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 			slot = i;
 	if (slot < 0) {
 		pthread_mutex_unlock(&lease_lock);
+		lease_trim_locked(pfp, (struct lease_trim){v, reserved});
 		return -EAGAIN;
 	}
 	struct share_lease *l = &s->lease[slot];
@@ -205,6 +316,9 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	l->pid = c->pid;
 	l->start = c->start;
 	l->vinode = (uint64_t)(uintptr_t)v;
+	l->ino = v->off;
+	l->pool = (uint64_t)(uintptr_t)pfp;
+	l->reserved = reserved;
 	atomic_store(&l->offset, o->offset);
 	atomic_store(&l->busy, 0);
 	uint32_t gen = atomic_fetch_add(&l->gen, 1) + 1;
@@ -375,6 +489,20 @@ bool lease_due(PMEMfilepool *pfp, uint32_t id)
 	return n >= 2 && (n & (n - 1)) == 0;
 }
 
+/* The index of the first extent that ends past pos (or h->n). */
+static size_t held_find(const struct lease_held *h, uint64_t pos)
+{
+	size_t lo = 0, hi = h->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (h->ext[mid].off + h->ext[mid].len <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 		  const struct share_chan *c)
 {
@@ -429,20 +557,6 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 		? rl.rlim_cur
 		: UINT64_MAX;
 	atomic_flag_clear(&lc->busy);
-}
-
-/* The index of the first extent that ends past pos (or h->n). */
-static size_t held_find(const struct lease_held *h, uint64_t pos)
-{
-	size_t lo = 0, hi = h->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (h->ext[mid].off + h->ext[mid].len <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* Whether every byte of [pos, end) has storage. */
@@ -552,6 +666,11 @@ static void client_copy(struct lease_client *lc, const struct lease_held *h,
 			else if (!write)
 				memcpy(buf, file, k);
 			else {
+				/*
+				 * A read fault first: it maps the 16 pages
+				 * around, a write fault one (see direct.c).
+				 */
+				(void)*(volatile char *)file;
 				memcpy(file, buf, k);
 				client_flush(lc, file, k);
 			}

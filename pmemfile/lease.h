@@ -46,8 +46,11 @@ void lease_end_desc(PMEMfilepool *pfp, uint32_t id);
 void lease_end_vinode(struct vinode *v);
 /* Ends every lease of this holder, before the pool changes hands. */
 void lease_end_all(PMEMfilepool *pfp);
-/* A new holder: the entries a holder before it left are void. */
-void lease_drop_all(struct share_seg *s);
+/*
+ * A new holder (the pool open): the entries a holder before it left are
+ * void; the storage reserved for them and not filled is freed.
+ */
+void lease_drop_all(PMEMfilepool *pfp);
 
 /* The client's side. */
 

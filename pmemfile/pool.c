@@ -599,7 +599,7 @@ int pool_take_over(PMEMfilepool *pfp)
 	memcpy(pfp, np, sizeof(*pfp));
 	free(np);
 	pfp->local_pid = share_self();
-	lease_drop_all(pfp->share);
+	lease_drop_all(pfp);
 	pins_remake(pfp);
 	keeper_locks_remake(pfp);
 	if (strcmp(pfp->ccwd, "/") != 0)

@@ -161,7 +161,12 @@ struct share_desc {
 };
 
 /* A client's direct access to a file's data (lease.h). */
-enum share_lease_state { LEASE_FREE, LEASE_GRANTED, LEASE_REVOKED };
+enum share_lease_state {
+	LEASE_FREE,
+	LEASE_GRANTED,
+	LEASE_REVOKED,
+	LEASE_TRIM, /* ended by a holder that left: the next frees storage */
+};
 
 struct share_lease {
 	_Atomic uint32_t state;
@@ -174,6 +179,10 @@ struct share_lease {
 	/* the description's offset while granted: the owner moves it */
 	_Atomic uint64_t offset;
 	uint64_t vinode; /* the holder's struct vinode * */
+	/* where the storage reserved for it starts, UINT64_MAX if none */
+	uint64_t reserved;
+	uint64_t pool; /* the holder's PMEMfilepool * */
+	uint64_t ino;  /* the file's inode offset */
 };
 
 struct share_proc {
