@@ -300,9 +300,12 @@ posix_suite() {
 			"$q/$n)"
 		[ -f "harness_layout_$name.failed" ] &&
 			while read -r c; do
-				echo "  FAIL  posix/$c ($(awk -v case="$c" \
+				r=$(awk -v case="$c" \
 					-f "$top/utils/compat_reasons.awk" \
-					"harness_layout.$c.out"))"
+					"harness_layout.$c.out")
+				echo "  FAIL  posix/$c ($r)"
+				echo "$r" | tr ';' '\n' | sed 's/^ //' \
+					>>"$work/posix_reasons"
 			done <"harness_layout_$name.failed"
 		if [ "$p" = "$n" ]; then
 			passed=$((passed + 1))
@@ -405,5 +408,10 @@ preload_suite() {
 [ -n "$old_intercept" ] && intercept_suite
 [ -n "$old_pmemfile" ] && posix_suite
 [ -n "$old_pmemfile" ] && preload_suite
+if [ -s "$work/posix_reasons" ]; then
+	echo "Failing posix cases by reason (COMPATIBILITY in" \
+		"libpmemfile-posix(3)):"
+	sort "$work/posix_reasons" | uniq -c | sort -rn
+fi
 echo "Build messages are in $work/build.log."
 echo "$passed passed, $failed failed"
