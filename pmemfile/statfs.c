@@ -15,18 +15,25 @@
 /* f_type of a pmemfile pool: "PMEM". */
 #define PMEMFILE_FS_MAGIC 0x504D454DL
 
+/*
+ * What pmemfile_stats reports, counted as the discontinued library counted
+ * the objects of its layout, by what each held: inodes in use, blocks of
+ * directory entries (here every name is in one; "." and ".." are in
+ * none), extent blocks (the extents beyond those in the inode), inode
+ * arrays and data extents.
+ */
 struct counts {
-	uint64_t inodes, dirs, inode_arrays, block_arrays, blocks;
+	uint64_t inodes, dir_blocks, inode_arrays, extent_blocks, extents;
 };
 
 static void count_file(struct pmemfile_inode *in, struct counts *c)
 {
 	uint64_t n = in->file.nextents;
-	c->blocks += n;
+	c->extents += n;
 	if (n > PMEMFILE_INLINE_EXTENTS)
-		c->block_arrays += (n - PMEMFILE_INLINE_EXTENTS +
-				    PMEMFILE_EXTENTS_PER_BLOCK - 1) /
-				   PMEMFILE_EXTENTS_PER_BLOCK;
+		c->extent_blocks += (n - PMEMFILE_INLINE_EXTENTS +
+				     PMEMFILE_EXTENTS_PER_BLOCK - 1) /
+				    PMEMFILE_EXTENTS_PER_BLOCK;
 }
 
 /* Walks the inode arrays (objects of the headerless classes have no type
@@ -40,8 +47,9 @@ static void count_objects(PMEMfilepool *pfp, struct counts *c)
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			struct pmemfile_inode *in = &a->inodes[i];
 			c->inodes += in->mode != 0;
-			c->dirs += S_ISDIR(in->mode);
-			if (S_ISREG(in->mode))
+			if (S_ISDIR(in->mode))
+				c->dir_blocks += in->dir.nblocks;
+			else if (S_ISREG(in->mode))
 				count_file(in, c);
 		}
 		off = a->next;
@@ -59,10 +67,10 @@ void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 	struct counts c;
 	count_objects(pfp, &c);
 	stats->inodes = (unsigned)c.inodes;
-	stats->dirs = (unsigned)c.dirs;
+	stats->dirs = (unsigned)c.dir_blocks;
 	stats->inode_arrays = (unsigned)c.inode_arrays;
-	stats->block_arrays = (unsigned)c.block_arrays;
-	stats->blocks = (unsigned)c.blocks;
+	stats->block_arrays = (unsigned)c.extent_blocks;
+	stats->blocks = (unsigned)c.extents;
 }
 
 int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)

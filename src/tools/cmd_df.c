@@ -62,10 +62,10 @@ static void df_print(const char *path, const struct statfs *sf,
 	printf("inodes:    %u used", st->inodes);
 	if (sf->f_files)
 		printf(", %llu free", (unsigned long long)sf->f_ffree);
-	printf(" (%u directories)\n", st->dirs);
-	printf("objects:   %u data blocks, %u block arrays, %u inode "
-	       "arrays\n",
-	       st->blocks, st->block_arrays, st->inode_arrays);
+	printf("\n");
+	printf("objects:   %u data blocks, %u block arrays, %u directory "
+	       "blocks, %u inode arrays\n",
+	       st->blocks, st->block_arrays, st->dirs, st->inode_arrays);
 }
 
 static int df_main(const struct tool_command *cmd, int argc, char *argv[])

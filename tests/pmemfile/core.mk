@@ -1,7 +1,7 @@
 # The library's own core tests (core_*): the consistency checker, extent
 # placement, and pmemfile_open_parent's rules for leaving a pool. They link
 # the static library and look at the persistent layout directly.
-CORE_TESTS := core_checker core_extents core_open_parent core_pool_space core_setid core_damage core_fcntl core_rw_range core_pin core_inode_alloc core_bad_path
+CORE_TESTS := core_checker core_extents core_open_parent core_pool_space core_setid core_damage core_fcntl core_rw_range core_pin core_inode_alloc core_bad_path core_stats
 
 $(B)/tests/pmemfile/core_%.o: EXTRA_CFLAGS += -I.
 

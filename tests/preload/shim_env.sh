@@ -40,4 +40,16 @@ LD_PRELOAD=$SHIM PMEMFILE_POOLS="$MNT:$WORK/junk" \
 	PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 ls "$MNT" >/dev/null 2>&1 &&
 	shim_fail "PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 did not stop ls"
 echo "ok: PMEMFILE_EXIT_ON_NOT_SUPPORTED=1 stops a program using a bad pool"
+
+# The discontinued shim's PMEMFILE_PRELOAD_PROCESS_SWITCHING=1 is accepted
+# and changes nothing: a shell and the programs it starts (two at once,
+# through a pipe) use the pool, with no message.
+out=$(PMEMFILE_PRELOAD_PROCESS_SWITCHING=1 pf sh -c "
+	echo one >'$MNT/ps' && cat '$MNT/ps' | tr a-z A-Z >'$MNT/ps2' &&
+	cat '$MNT/ps' '$MNT/ps2'" 2>&1)
+[ "$out" = "$(printf 'one\nONE')" ] ||
+	shim_fail "PMEMFILE_PRELOAD_PROCESS_SWITCHING=1: $out"
+[ -e "$MNT/ps" ] && shim_fail "the kernel's directory was used"
+pf rm "$MNT/ps" "$MNT/ps2" || shim_fail "rm of the files in the pool"
+echo "ok: PMEMFILE_PRELOAD_PROCESS_SWITCHING=1 is accepted, several processes use the pool"
 shim_check_mountpoint
