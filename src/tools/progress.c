@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 static struct {
 	const char *what;
 	bool tty, shown;
+	double delay; /* seconds before the line shows */
 	struct timespec start, last;
 } progress;
 
@@ -29,13 +31,16 @@ void progress_start(const char *what)
 	progress.what = what;
 	progress.tty = isatty(STDERR_FILENO) == 1;
 	progress.shown = false;
+	/* PMEMFILE_PROGRESS_DELAY: another delay (0: at once), for tests */
+	const char *d = getenv("PMEMFILE_PROGRESS_DELAY");
+	progress.delay = d && *d ? atof(d) : 1.0;
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	progress.last = progress.start;
 }
 
 void progress_show(uint64_t done, uint64_t total, const char *unit)
 {
-	if (!progress.tty || since(&progress.start) < 1.0 ||
+	if (!progress.tty || since(&progress.start) < progress.delay ||
 	    (progress.shown && since(&progress.last) < 0.1))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &progress.last);

@@ -16,7 +16,8 @@ void progress_start(const char *what);
 /*
  * done of total units of the work (total 0: not known); unit names them
  * ("inodes", "bytes": bytes are shown in MiB). Shown from the second
- * second on, at most ten times a second.
+ * second on (PMEMFILE_PROGRESS_DELAY seconds if set), at most ten times a
+ * second.
  */
 void progress_show(uint64_t done, uint64_t total, const char *unit);
 

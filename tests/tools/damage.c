@@ -16,6 +16,7 @@
  *                                  an unlink while open, then a crash)
  *   damage POOL free-list          the list of arrays with a free slot
  *                                  emptied
+ *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
  *
  * INO and DIR are inode numbers (pmemfile stat's "inode:"), which are
  * the inodes' offsets in the pool.
@@ -136,6 +137,8 @@ static int damage(int argc, char *argv[])
 				   ->orphan_prev,
 			      ino);
 		set64(&super->orphans, ino);
+	} else if (!strcmp(what, "show-ntomb") && argc == 4) {
+		printf("%lu\n", (unsigned long)inode(argv[3])->dir.ntomb);
 	} else if (!strcmp(what, "free-list") && argc == 3) {
 		for (uint64_t a = super->inode_arrays; a;) {
 			struct pmemfile_inode_array *arr = at(a);

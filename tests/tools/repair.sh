@@ -1,0 +1,204 @@
+#!/bin/sh
+# pmemfile check --repair on pools damaged at one known place each (through
+# libpmemobj, by tests/tools/damage): check finds the damage (status 4),
+# --repair prints each fix (status 1), check then finds none (status 0),
+# and the files the damage did not touch keep their bytes.
+. "$TEST_TOP/tests/tools/lib.sh"
+DAMAGE=$TEST_BUILD/tests/tools/damage
+[ -x "$DAMAGE" ] || { echo "tests/tools/damage is not built"; exit 77; }
+
+# expect_lines WHAT GOT PATTERNS: as many lines as PATTERNS, each matching
+# its pattern (a shell pattern: * for what varies, such as an offset).
+expect_lines() {
+	ng=$(printf '%s\n' "$2" | wc -l)
+	nw=$(printf '%s\n' "$3" | wc -l)
+	ok=1
+	[ "$ng" = "$nw" ] || ok=0
+	i=1
+	while [ $ok = 1 ] && [ $i -le "$nw" ]; do
+		g=$(printf '%s\n' "$2" | sed -n "${i}p")
+		w=$(printf '%s\n' "$3" | sed -n "${i}p")
+		# shellcheck disable=SC2254
+		case $g in $w) ;; *) ok=0 ;; esac
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] || expect "$1" "$2" "$3"
+}
+
+new_pool good.pool
+"$PF" mkdir good.pool /d && "$PF" mkdir good.pool /d/sub || failed=1
+for f in a b c keep; do
+	printf 'the bytes of %s\n' "$f" >"$f.txt"
+	"$PF" put good.pool "$f.txt" "/d/$f" || failed=1
+done
+head -c 100000 /dev/urandom >big.bin
+"$PF" put good.pool big.bin /big || failed=1
+expect_run 0 "good.pool: consistent" "" "$PF" check good.pool
+
+ino() {
+	"$PF" stat "$1" "$2" | sed -n 's/^inode: *//p'
+}
+ROOT=$(ino good.pool /)
+D=$(ino good.pool /d)
+SUB=$(ino good.pool /d/sub)
+A=$(ino good.pool /d/a)
+B=$(ino good.pool /d/b)
+C=$(ino good.pool /d/c)
+TOMB=$("$DAMAGE" good.pool show-ntomb "$D")
+
+# repair_case NAME DAMAGE-ARGS CHECK-LINES REPAIR-LINES
+repair_case() {
+	name=$1
+	cp good.pool "$name.pool"
+	# shellcheck disable=SC2086
+	"$DAMAGE" "$name.pool" $2 || { echo "FAIL: damage $2"; failed=1; }
+	run "$PF" check "$name.pool"
+	expect "status of check, $name" "$rc" 4
+	expect "stderr of check, $name" "$err" ""
+	expect_lines "check, $name" "$out" "$(printf '%s\n%s' "$3" \
+		"$name.pool: damaged")"
+	run "$PF" check --repair "$name.pool"
+	expect "status of check --repair, $name" "$rc" 1
+	expect "stderr of check --repair, $name" "$err" ""
+	expect_lines "check --repair, $name" "$out" "$(printf '%s\n%s' "$4" \
+		"$name.pool: repaired")"
+	expect_run 0 "$name.pool: consistent" "" "$PF" check "$name.pool"
+	expect_run 0 "the bytes of keep" "" "$PF" cat "$name.pool" /d/keep
+	"$PF" get "$name.pool" /big big.out
+	cmp -s big.bin big.out ||
+		{ echo "FAIL: /big of $name.pool changed"; failed=1; }
+}
+
+repair_case nlink "nlink $A" \
+	"inode $A: nlink 2, expected 1" \
+	"inode $A: link count 2, set to 1"
+
+repair_case freeslot "free-record $D b" \
+	"directory $D: \"b\" names a free inode 0x*
+inode $B is leaked (no name, not orphan)
+object 0x* (type 0, 4096 bytes) is leaked" \
+	"directory $D: \"b\" names a free inode 0x*: record dropped
+directory $D: hash table rebuilt from its 4 records (counted 5, $TOMB tombstones)
+/lost+found: missing: made (mode 0700)
+inode $B (file) named by nothing: linked as /lost+found/#$B"
+expect_run 0 "the bytes of b" "" "$PF" cat freeslot.pool "/lost+found/#$B"
+expect_run 0 "the bytes of a" "" "$PF" cat freeslot.pool /d/a
+run "$PF" stat freeslot.pool /lost+found
+expect "mode of the new /lost+found" \
+	"$(printf '%s\n' "$out" | sed -n 's/^mode: *//p')" "0700 (drwx------)"
+
+repair_case unreachable "unname $D c" \
+	"inode $C is leaked (no name, not orphan)
+object 0x* (type 0, 4096 bytes) is leaked" \
+	"/lost+found: missing: made (mode 0700)
+inode $C (file) named by nothing: linked as /lost+found/#$C"
+expect_run 0 "the bytes of c" "" "$PF" cat unreachable.pool "/lost+found/#$C"
+
+# A lost directory goes to /lost+found with what it holds; its old parent
+# counts one subdirectory less.
+repair_case lostdir "unname $D sub" \
+	"inode $D: nlink 3, expected 2
+inode $SUB is leaked (no name, not orphan)" \
+	"/lost+found: missing: made (mode 0700)
+inode $SUB (directory) named by nothing: linked as /lost+found/#$SUB
+inode $D: link count 3, set to 2"
+expect "parent of the lost directory" \
+	"$("$PF" stat lostdir.pool "/lost+found/#$SUB/.." | sed -n 's/^inode: *//p')" \
+	"$(ino lostdir.pool /lost+found)"
+
+repair_case leak "leak" \
+	"object 0x* (type 7, * bytes) is leaked" \
+	"object 0x* (type 7, * bytes) owned by nothing: freed"
+
+repair_case htab "htab $D" \
+	"directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: hash table holds 0+0, expected 5+$TOMB" \
+	"directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)"
+for f in a b c; do
+	expect_run 0 "the bytes of $f" "" "$PF" cat htab.pool "/d/$f"
+done
+
+repair_case orphan "orphan $D a" \
+	"orphan $A: unlinked while open, not freed" \
+	"orphan $A (unlinked while open): freed"
+expect_run 1 "" "pmemfile cat: /d/a: No such file or directory" \
+	"$PF" cat orphan.pool /d/a
+
+repair_case freelist "free-list" \
+	"inode array 0x*: a slot free, but not in the free list" \
+	"list of inode arrays with a free slot: rebuilt from the chain"
+
+# Two at once: a count and a leaked object, both fixed in one run.
+cp good.pool two.pool
+"$DAMAGE" two.pool nlink "$B" && "$DAMAGE" two.pool leak || failed=1
+run "$PF" check -y two.pool
+expect "status of check -y with two problems" "$rc" 1
+expect_lines "check -y with two problems" "$out" \
+	"inode $B: link count 2, set to 1
+object 0x* (type 7, * bytes) owned by nothing: freed
+two.pool: repaired"
+
+# -n changes nothing (libpmemobj's open writes its own state, so the
+# bytes are not compared: a second check finds the same); -p repairs as
+# -y does.
+cp good.pool n.pool
+"$DAMAGE" n.pool nlink "$A" || failed=1
+expect_run 4 "inode $A: nlink 2, expected 1
+n.pool: damaged" "" "$PF" check -n n.pool
+expect_run 4 "inode $A: nlink 2, expected 1
+n.pool: damaged" "" "$PF" check n.pool
+run "$PF" check -p n.pool
+expect "status of check -p" "$rc" 1
+expect_run 0 "n.pool: consistent" "" "$PF" check n.pool
+
+# What cannot be fixed safely is left, and said: the superblock's magic.
+cp good.pool magic.pool
+off=$("$TEST_BUILD/tests/tools/objpool" offsets magic.pool |
+	sed -n 's/^super.magic //p')
+printf 'XXXXXXXX' | dd of=magic.pool bs=1 seek="$off" conv=notrunc status=none
+run "$PF" check --repair magic.pool
+expect "status of check --repair with a damaged superblock" "$rc" 4
+expect_lines "check --repair with a damaged superblock" "$out" \
+	"superblock: bad magic or version
+magic.pool: damaged"
+expect_run 4 "superblock: bad magic or version
+magic.pool: damaged" "" "$PF" check magic.pool
+
+# Usage errors and operational errors, as fsck(8) numbers them.
+run "$PF" check -n -y good.pool
+expect "status of check -n -y" "$rc" 16
+run "$PF" check --bogus good.pool
+expect "status of check --bogus" "$rc" 16
+run "$PF" check
+expect "status of check without a pool" "$rc" 16
+expect_run 8 "" "pmemfile check: nope.pool: No such file or directory" \
+	"$PF" check --repair nope.pool
+
+# The progress line: on a terminal only (script(1) gives one), after
+# PMEMFILE_PROGRESS_DELAY seconds (1 by default), rewritten with \r and
+# cleared at the end. Every stderr above, no terminal, was empty.
+tty_run() {
+	script -qec "$1" /dev/null | sed 's/\x1b\[K/<K>/g; s/\r/<R>/g'
+}
+expect_run 0 "good.pool: consistent" "" \
+	env PMEMFILE_PROGRESS_DELAY=0 "$PF" check good.pool
+head -c 3000000 /dev/urandom >three.bin
+expect_run 0 "" "" env PMEMFILE_PROGRESS_DELAY=0 "$PF" put good.pool \
+	three.bin /three
+if command -v script >/dev/null 2>&1; then
+	expect "check on a terminal" "$(tty_run "$PF check good.pool")" \
+		"good.pool: consistent<R>"
+	expect_lines "check on a terminal, progress at once" \
+		"$(PMEMFILE_PROGRESS_DELAY=0 tty_run "$PF check good.pool")" \
+		"<R>checking: 0 of * inodes (0%)<K><R><K>good.pool: consistent<R>"
+	expect "put on a terminal, progress at once" \
+		"$(PMEMFILE_PROGRESS_DELAY=0 tty_run "$PF put good.pool three.bin /three2")" \
+		"<R>copying: 1 MiB<K><R><K>"
+else
+	echo "no script(1): the progress line on a terminal is not tested"
+fi
+finish
