@@ -33,8 +33,9 @@ __attribute__((visibility("default"))) int pmemfile_check_pool(const char *path,
  * pmemfile check [--repair]: checks the pool at path as
  * pmemfile_check_pool does and, with PMEMFILE_REPAIR_FIX, fixes what can
  * be fixed safely, each fix printed on a line of report, then checks
- * again and prints what is left. *fixed gets the number of fixes made,
- * *left the problems left (an orphan not freed is one); progress (if not
+ * again and prints what is left. *fixed gets the number of fixes made
+ * (each orphan freed is one), *left the problems left (orphans are none:
+ * they are listed, as the next open frees them); progress (if not
  * NULL) is called during each check with the inodes done and in all.
  * Returns 0, or -errno if the pool cannot be opened (damage libpmemobj
  * finds at the open is a problem left, not an error).

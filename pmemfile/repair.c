@@ -845,18 +845,14 @@ int pmemfile_repair_pool(const char *path, FILE *report, int flags,
 	}
 	if (ret == 0) {
 		*left = check_again(&r);
-		/* orphans are no damage the checker counts: the next open
-		 * frees them, which check -n must not do */
-		for (size_t i = 0; i < r.f.ninos; i++) {
-			if (!r.f.inos[i].orphan)
-				continue;
-			if (report)
+		/* orphans are no damage (a crash leaves them, the next open
+		 * frees them), but a check that frees nothing says so */
+		for (size_t i = 0; report && i < r.f.ninos; i++)
+			if (r.f.inos[i].orphan)
 				fprintf(report,
 					"orphan %lu: unlinked while open, "
-					"not freed\n",
+					"freed at the next open\n",
 					(unsigned long)r.f.inos[i].off);
-			(*left)++;
-		}
 	}
 	*fixed = r.fixes;
 	check_found_free(&r.f);

@@ -14,6 +14,8 @@
  *   damage POOL htab DIR           directory DIR's hash table zeroed
  *   damage POOL orphan DIR NAME    the inode named NAME made an orphan (as
  *                                  an unlink while open, then a crash)
+ *   damage POOL orphan-link DIR NAME
+ *                                  the same, the orphan's back link wrong
  *   damage POOL free-list          the list of arrays with a free slot
  *                                  emptied
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
@@ -126,7 +128,8 @@ static int damage(int argc, char *argv[])
 		uint64_t *tab = at(dir->dir.htab);
 		pmemobj_tx_add_range_direct(tab, dir->dir.htab_cap * 8);
 		memset(tab, 0, dir->dir.htab_cap * 8);
-	} else if (!strcmp(what, "orphan") && argc == 5) {
+	} else if ((!strcmp(what, "orphan") || !strcmp(what, "orphan-link")) &&
+		   argc == 5) {
 		uint64_t ino = unname(inode(argv[3]), argv[4]);
 		struct pmemfile_inode *in = at(ino);
 		set64(&in->nlink, 0);
@@ -137,6 +140,8 @@ static int damage(int argc, char *argv[])
 				   ->orphan_prev,
 			      ino);
 		set64(&super->orphans, ino);
+		if (!strcmp(what, "orphan-link"))
+			set64(&in->orphan_prev, strtoull(argv[3], NULL, 0));
 	} else if (!strcmp(what, "show-ntomb") && argc == 4) {
 		printf("%lu\n", (unsigned long)inode(argv[3])->dir.ntomb);
 	} else if (!strcmp(what, "free-list") && argc == 3) {

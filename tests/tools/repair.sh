@@ -122,11 +122,23 @@ for f in a b c; do
 	expect_run 0 "the bytes of $f" "" "$PF" cat htab.pool "/d/$f"
 done
 
-repair_case orphan "orphan $D a" \
-	"orphan $A: unlinked while open, not freed" \
-	"orphan $A (unlinked while open): freed"
+# An orphan (a file unlinked while open, then a crash) is no damage: check
+# lists it, the next open would free it; --repair frees it. With its list
+# damaged, it is damage.
+cp good.pool orphan.pool
+"$DAMAGE" orphan.pool orphan "$D" a || failed=1
+expect_run 0 "orphan $A: unlinked while open, freed at the next open
+orphan.pool: consistent" "" "$PF" check orphan.pool
+expect_run 1 "orphan $A (unlinked while open): freed
+orphan.pool: repaired" "" "$PF" check --repair orphan.pool
+expect_run 0 "orphan.pool: consistent" "" "$PF" check orphan.pool
 expect_run 1 "" "pmemfile cat: /d/a: No such file or directory" \
 	"$PF" cat orphan.pool /d/a
+repair_case orphanlink "orphan-link $D a" \
+	"orphan $A: broken back link
+orphan $A: unlinked while open, freed at the next open" \
+	"orphan $A: back link set
+orphan $A (unlinked while open): freed"
 
 repair_case freelist "free-list" \
 	"inode array 0x*: a slot free, but not in the free list" \
