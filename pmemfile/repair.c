@@ -15,8 +15,8 @@
  *   - through the library (which needs the above sound to open the pool):
  *     the orphans freed, the inodes nothing names linked into /lost+found
  *     as #<inode number>;
- *   - once nothing is unreachable: link counts, and objects of the pool
- *     that nothing owns freed.
+ *   - once nothing is unreachable: link counts; then, if nothing else is
+ *     wrong, objects of the pool that nothing owns freed.
  *
  * Each fix is one libpmemobj transaction, printed once it committed: a
  * crash during the repair leaves the pool as it was before one fix. What
@@ -381,7 +381,47 @@ static bool array_has_free(const struct pmemfile_inode_array *a)
 struct array_chain {
 	const uint64_t *arrays;
 	size_t n;
+	bool list_sound; /* the free list is left as it is */
 };
+
+/*
+ * Whether the list of arrays with a free slot holds exactly the arrays of
+ * the chain (n of them) that have one, once each, linked both ways, in
+ * any order.
+ */
+static bool free_list_sound(struct repair *r, const uint64_t *arrays, size_t n)
+{
+	uint64_t *sorted = malloc((n + 1) * 8);
+	bool *seen = calloc(n + 1, sizeof(bool));
+	bool sound = sorted && seen;
+	size_t listed = 0, with_free = 0;
+	if (sound) {
+		memcpy(sorted, arrays, n * 8);
+		qsort(sorted, n, 8, cmp_off);
+	}
+	uint64_t prev = 0;
+	for (uint64_t off = r->super->free_arrays; sound && off; listed++) {
+		uint64_t *at = bsearch(&off, sorted, n, 8, cmp_off);
+		struct pmemfile_inode_array *a = (void *)(r->base + off);
+		sound = at && !seen[at - sorted] && a->free_prev == prev &&
+			array_has_free(a);
+		if (!sound)
+			break;
+		seen[at - sorted] = true;
+		prev = off;
+		off = a->free_next;
+	}
+	for (size_t i = 0; sound && i < n; i++) {
+		struct pmemfile_inode_array *a = (void *)(r->base + sorted[i]);
+		with_free += array_has_free(a);
+		/* an array out of the list has both links 0 */
+		if (!seen[i] && (a->free_prev || a->free_next))
+			sound = false;
+	}
+	free(sorted);
+	free(seen);
+	return sound && listed == with_free;
+}
 
 static void arrays_rebuild_tx(struct repair *r, void *arg)
 {
@@ -391,50 +431,55 @@ static void arrays_rebuild_tx(struct repair *r, void *arg)
 	struct pmemfile_super *s = r->super;
 	if (s->ninode_arrays != n) {
 		fix(r,
-		    "superblock: %lu inode arrays, set to the %lu "
-		    "of the chain",
+		    "superblock: %lu inode arrays, set to the %lu of the chain",
 		    (unsigned long)s->ninode_arrays, (unsigned long)n);
 		repair_store64(r, &s->ninode_arrays, n);
 	}
 	bool links = false, list = false;
-	uint64_t prev_free = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* the free list in chain order: built from the end */
+	uint64_t next_free = 0;
+	for (size_t i = n; i-- > 0;) {
 		struct pmemfile_inode_array *a = (void *)(r->base + arrays[i]);
 		uint64_t chain_prev = i ? arrays[i - 1] : 0;
 		if (s->version >= 3 && a->chain_prev != chain_prev) {
 			links = true;
 			repair_store64(r, &a->chain_prev, chain_prev);
 		}
-		if (s->version < 2)
+		if (s->version < 2 || chain->list_sound)
 			continue;
-		uint64_t fp = 0, fn = 0;
+		uint64_t fn = 0;
 		if (array_has_free(a)) {
-			fp = prev_free;
-			for (size_t k = i + 1; k < n && !fn; k++)
-				if (array_has_free(
-					(void *)(r->base + arrays[k])))
-					fn = arrays[k];
-			if (!prev_free && s->free_arrays != arrays[i]) {
-				list = true;
-				repair_store64(r, &s->free_arrays, arrays[i]);
+			fn = next_free;
+			if (next_free) {
+				struct pmemfile_inode_array *na =
+				    (void *)(r->base + next_free);
+				list |= na->free_prev != arrays[i];
+				repair_store64(r, &na->free_prev, arrays[i]);
 			}
-			prev_free = arrays[i];
+			next_free = arrays[i];
 		}
-		if (a->free_prev != fp || a->free_next != fn) {
-			list = true;
-			repair_store64(r, &a->free_prev, fp);
-			repair_store64(r, &a->free_next, fn);
+		list |= a->free_next != fn;
+		repair_store64(r, &a->free_next, fn);
+		if (!fn && !array_has_free(a)) {
+			list |= a->free_prev != 0;
+			repair_store64(r, &a->free_prev, 0);
 		}
 	}
-	if (s->version >= 2 && !prev_free && s->free_arrays) {
-		list = true;
-		repair_store64(r, &s->free_arrays, 0);
+	if (s->version >= 2 && !chain->list_sound) {
+		if (next_free) {
+			struct pmemfile_inode_array *head =
+			    (void *)(r->base + next_free);
+			list |= head->free_prev != 0;
+			repair_store64(r, &head->free_prev, 0);
+		}
+		list |= s->free_arrays != next_free;
+		repair_store64(r, &s->free_arrays, next_free);
 	}
 	if (links)
 		fix(r, "inode array chain: back links set");
 	if (list)
-		fix(r, "list of inode arrays with a free slot: "
-		       "rebuilt from the chain");
+		fix(r, "list of inode arrays with a free slot: rebuilt from "
+		       "the chain");
 	if (s->version >= 2)
 		repair_array_map(r, arrays, n);
 }
@@ -469,7 +514,8 @@ static void repair_arrays(struct repair *r)
 	}
 	if (n < s->ninode_arrays)
 		goto out;
-	struct array_chain chain = {arrays, n};
+	struct array_chain chain = {arrays, n, false};
+	chain.list_sound = s->version < 2 || free_list_sound(r, arrays, n);
 	in_tx(r, r->pop, arrays_rebuild_tx, &chain);
 out:
 	free(arrays);
@@ -564,6 +610,14 @@ static void repair_links(struct repair *r)
 		if (want && in->nlink != want)
 			in_tx(r, r->pop, nlink_tx, ci);
 	}
+}
+
+static unsigned count_unowned(struct repair *r)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < r->f.nobjs; i++)
+		n += r->f.objs[i].owners == 0;
+	return n;
 }
 
 static void object_free_tx(struct repair *r, void *arg)
@@ -799,8 +853,13 @@ static int repair_round(struct repair *r, bool *changed)
 		return ret;
 	}
 	repair_links(r);
-	/* only when every reference was followed and nothing is lost */
-	if (!r->f.unfollowed && r->fixes == before)
+	/*
+	 * Objects are freed only when the check found nothing else: an
+	 * object may look unowned because what owns it could not be read
+	 * (an array cut from the chain, a table behind a damaged pointer).
+	 */
+	if (r->fixes == before && !r->f.unfollowed &&
+	    r->f.problems == count_unowned(r))
 		repair_leaked_objects(r);
 	*changed = r->fixes != before;
 	return 0;

@@ -18,6 +18,9 @@
  *                                  the same, the orphan's back link wrong
  *   damage POOL free-list          the list of arrays with a free slot
  *                                  emptied
+ *   damage POOL extent INO         the file's first extent sent 64 bytes
+ *                                  past the start of its data object
+ *   damage POOL array-map          the array map zeroed
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
  *
  * INO and DIR are inode numbers (pmemfile stat's "inode:"), which are
@@ -142,6 +145,13 @@ static int damage(int argc, char *argv[])
 		set64(&super->orphans, ino);
 		if (!strcmp(what, "orphan-link"))
 			set64(&in->orphan_prev, strtoull(argv[3], NULL, 0));
+	} else if (!strcmp(what, "extent") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.e[0].data, in->file.e[0].data + 64);
+	} else if (!strcmp(what, "array-map") && argc == 3) {
+		size_t bytes = (super->array_map_pages + 63) / 64 * 8;
+		pmemobj_tx_add_range_direct(at(super->array_map), bytes);
+		memset(at(super->array_map), 0, bytes);
 	} else if (!strcmp(what, "show-ntomb") && argc == 4) {
 		printf("%lu\n", (unsigned long)inode(argv[3])->dir.ntomb);
 	} else if (!strcmp(what, "free-list") && argc == 3) {

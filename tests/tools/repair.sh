@@ -144,6 +144,36 @@ repair_case freelist "free-list" \
 	"inode array 0x*: a slot free, but not in the free list" \
 	"list of inode arrays with a free slot: rebuilt from the chain"
 
+# Several inode arrays (63 inodes each), two with free slots: the list of
+# arrays with a free slot emptied, or the array map zeroed, is rebuilt.
+new_pool arrays.pool
+mkdir many
+i=0
+while [ $i -lt 150 ]; do
+	echo "$i" >"many/n$i"
+	i=$((i + 1))
+done
+"$PF" cp -r arrays.pool many :/ || failed=1
+"$PF" rm arrays.pool /many/n7 /many/n107 || failed=1
+cp arrays.pool arrays2.pool
+"$DAMAGE" arrays.pool free-list || failed=1
+run "$PF" check --repair arrays.pool
+expect "status of check --repair, free list of arrays" "$rc" 1
+expect_lines "check --repair, free list of arrays" "$out" \
+	"list of inode arrays with a free slot: rebuilt from the chain
+arrays.pool: repaired"
+expect_run 0 "arrays.pool: consistent" "" "$PF" check arrays.pool
+"$DAMAGE" arrays2.pool array-map || failed=1
+run "$PF" check arrays2.pool
+expect "status of check, array map" "$rc" 4
+run "$PF" check --repair arrays2.pool
+expect "status of check --repair, array map" "$rc" 1
+expect_lines "check --repair, array map" "$out" \
+	"inode array map: rebuilt from the 3 arrays of the chain
+arrays2.pool: repaired"
+expect_run 0 "arrays2.pool: consistent" "" "$PF" check arrays2.pool
+expect_run 0 "140" "" "$PF" cat arrays2.pool /many/n140
+
 # Two at once: a count and a leaked object, both fixed in one run.
 cp good.pool two.pool
 "$DAMAGE" two.pool nlink "$B" && "$DAMAGE" two.pool leak || failed=1
@@ -179,6 +209,24 @@ expect_lines "check --repair with a damaged superblock" "$out" \
 magic.pool: damaged"
 expect_run 4 "superblock: bad magic or version
 magic.pool: damaged" "" "$PF" check magic.pool
+
+# A file's extent that is no object: its data looks unowned, yet it is
+# not freed (what owns it could not be read), and the repair says what it
+# left.
+cp good.pool extent.pool
+"$DAMAGE" extent.pool extent "$A" || failed=1
+want="inode $A: extent 0+4096 at 0x* is not aligned
+inode $A: extent at 0x* is not an allocated object
+object 0x* (type 0, 4096 bytes) is leaked"
+run "$PF" check --repair extent.pool
+expect "status of check --repair with a wild extent" "$rc" 4
+expect_lines "check --repair with a wild extent" "$out" "$want
+extent.pool: damaged"
+run "$PF" check extent.pool
+expect "status of check after the repair of a wild extent" "$rc" 4
+expect_lines "check after the repair of a wild extent" "$out" "$want
+extent.pool: damaged"
+expect_run 0 "the bytes of b" "" "$PF" cat extent.pool /d/b
 
 # Usage errors and operational errors, as fsck(8) numbers them.
 run "$PF" check -n -y good.pool
