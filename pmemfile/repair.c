@@ -815,8 +815,10 @@ static int repair_through_library(struct repair *r, size_t orphans)
 		pmemfile_pool_close(pfp);
 	}
 	int ret = check_pool_open(r->path, NULL, &r->pop, &r->pool_size);
-	if (ret == 0)
+	if (ret == 0) {
+		r->base = (char *)r->pop; /* mapped anew */
 		report_orphans_freed(r, orphan_list, norphans);
+	}
 	free(tops);
 	free(orphan_list);
 	return ret;
