@@ -47,7 +47,7 @@ struct repair {
 	struct check_found f;
 	struct pmemfile_super *super;
 	unsigned fixes;	 /* fixes made */
-	unsigned change; /* fixes made in this round */
+	unsigned change; /* fixes of the transaction under way */
 	/* the fixes of the transaction under way, printed at its commit */
 	char *pending;
 	size_t pending_len;
@@ -81,11 +81,13 @@ __attribute__((format(printf, 2, 3))) static void fix(struct repair *r,
 						      const char *fmt, ...)
 {
 	va_list ap;
+	r->change++;
+	if (!r->pending_out)
+		return;
 	va_start(ap, fmt);
 	vfprintf(r->pending_out, fmt, ap);
 	va_end(ap);
 	fputc('\n', r->pending_out);
-	r->change++;
 }
 
 static void tx_begin(struct repair *r)
@@ -97,13 +99,16 @@ static void tx_begin(struct repair *r)
 /* After the transaction: its fixes printed if it committed. */
 static void tx_end(struct repair *r, int err)
 {
-	fclose(r->pending_out);
+	if (r->pending_out)
+		fclose(r->pending_out);
+	r->pending_out = NULL;
 	if (err == 0) {
-		if (r->out)
+		if (r->out && r->pending)
 			fputs(r->pending, r->out);
 		r->fixes += r->change;
 	} else if (r->out && r->change) {
-		fprintf(r->out, "repair stopped: %s; nothing changed\n",
+		fprintf(r->out,
+			"a fix failed (%s): the pool is as it was before it\n",
 			strerror(err));
 	}
 	free(r->pending);
@@ -561,6 +566,35 @@ static void repair_orphan_list(struct repair *r)
 	free(seen);
 }
 
+/* Whether a lost inode holds nothing: a regular file of no bytes. */
+static bool lost_and_empty(struct repair *r, const struct cino *ci)
+{
+	const struct pmemfile_inode *in = inode_of(r, ci->off);
+	return !ci->visited && S_ISREG(in->mode) && in->size == 0 &&
+	       in->file.nextents == 0 && in->file.blocks == 0;
+}
+
+static void inode_clear_tx(struct repair *r, void *arg)
+{
+	struct cino *ci = arg;
+	fix(r, "inode %lu: named by nothing and empty: cleared",
+	    (unsigned long)ci->off);
+	repair_store(r, inode_of(r, ci->off), NULL,
+		     sizeof(struct pmemfile_inode));
+}
+
+/*
+ * Lost regular files of no bytes cleared, as e2fsck clears an unattached
+ * zero-length inode (a bit flipped in a free slot's mode makes one); the
+ * list of arrays with a free slot is set in the next round.
+ */
+static void repair_empty_lost(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.ninos; i++)
+		if (lost_and_empty(r, &r->f.inos[i]))
+			in_tx(r, r->pop, inode_clear_tx, &r->f.inos[i]);
+}
+
 /* Inodes in use that nothing names and that are no orphans. */
 static size_t count_lost(struct repair *r)
 {
@@ -666,9 +700,14 @@ static size_t lost_tops(struct repair *r, uint64_t *out)
 					out[n++] = r->f.inos[i].off;
 		return n;
 	}
-	for (size_t i = 0; i < r->f.ninos; i++)
-		if (!r->f.inos[i].visited)
+	/* an inode of no known type is left: it is no file to give back */
+	for (size_t i = 0; i < r->f.ninos; i++) {
+		mode_t m = inode_of(r, r->f.inos[i].off)->mode;
+		if (!r->f.inos[i].visited &&
+		    (S_ISREG(m) || S_ISLNK(m) || S_ISFIFO(m) || S_ISSOCK(m) ||
+		     S_ISCHR(m) || S_ISBLK(m)))
 			out[n++] = r->f.inos[i].off;
+	}
 	return n;
 }
 
@@ -844,6 +883,7 @@ static int repair_round(struct repair *r, bool *changed)
 		repair_arrays(r);
 	if (r->f.orphan_list)
 		repair_orphan_list(r);
+	repair_empty_lost(r);
 	if (r->fixes != before) {
 		*changed = true;
 		return 0;

@@ -174,6 +174,17 @@ arrays2.pool: repaired"
 expect_run 0 "arrays2.pool: consistent" "" "$PF" check arrays2.pool
 expect_run 0 "140" "" "$PF" cat arrays2.pool /many/n140
 
+# A lost file of no bytes is cleared (as e2fsck clears an unattached
+# zero-length inode), not linked.
+new_pool empty.pool
+: >zero.txt
+"$PF" put empty.pool zero.txt /zero || failed=1
+Z=$(ino empty.pool /zero)
+"$DAMAGE" empty.pool unname "$(ino empty.pool /)" zero || failed=1
+expect_run 1 "inode $Z: named by nothing and empty: cleared
+empty.pool: repaired" "" "$PF" check --repair empty.pool
+expect_run 0 "empty.pool: consistent" "" "$PF" check empty.pool
+
 # Two at once: a count and a leaked object, both fixed in one run.
 cp good.pool two.pool
 "$DAMAGE" two.pool nlink "$B" && "$DAMAGE" two.pool leak || failed=1
