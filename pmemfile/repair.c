@@ -586,10 +586,18 @@ static void inode_clear_tx(struct repair *r, void *arg)
 /*
  * Lost regular files of no bytes cleared, as e2fsck clears an unattached
  * zero-length inode (a bit flipped in a free slot's mode makes one); the
- * list of arrays with a free slot is set in the next round.
+ * list of arrays with a free slot is set in the next round. Not while a
+ * lost directory (which may name one) waits for /lost+found, nor while a
+ * directory could not be read.
  */
 static void repair_empty_lost(struct repair *r)
 {
+	if (r->f.unfollowed)
+		return;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		if (!r->f.inos[i].visited &&
+		    S_ISDIR(inode_of(r, r->f.inos[i].off)->mode))
+			return;
 	for (size_t i = 0; i < r->f.ninos; i++)
 		if (lost_and_empty(r, &r->f.inos[i]))
 			in_tx(r, r->pop, inode_clear_tx, &r->f.inos[i]);

@@ -184,6 +184,20 @@ Z=$(ino empty.pool /zero)
 expect_run 1 "inode $Z: named by nothing and empty: cleared
 empty.pool: repaired" "" "$PF" check --repair empty.pool
 expect_run 0 "empty.pool: consistent" "" "$PF" check empty.pool
+# ... but one in a lost directory goes with it.
+"$PF" mkdir empty.pool /e || failed=1
+"$PF" put empty.pool zero.txt /e/zero || failed=1
+E=$(ino empty.pool /e)
+"$DAMAGE" empty.pool unname "$(ino empty.pool /)" e || failed=1
+run "$PF" check --repair empty.pool
+expect "status of check --repair, a lost directory with an empty file" \
+	"$rc" 1
+expect_lines "check --repair, a lost directory with an empty file" "$out" \
+	"/lost+found: missing: made (mode 0700)
+inode $E (directory) named by nothing: linked as /lost+found/#$E
+inode * link count 4, set to 3
+empty.pool: repaired"
+expect_run 0 "" "" "$PF" cat empty.pool "/lost+found/#$E/zero"
 
 # Two at once: a count and a leaked object, both fixed in one run.
 cp good.pool two.pool
