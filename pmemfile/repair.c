@@ -285,9 +285,29 @@ static void htab_build(uint64_t *tab, uint64_t cap, const struct kept *kept,
 
 struct dir_rebuild {
 	uint64_t ino;
-	struct kept *kept; /* room for every slot of the blocks */
-	uint64_t *tab;	   /* room for the hash table */
+	struct kept *kept; /* room for every record of the blocks */
+	uint64_t *tab;	   /* room for a table of tab_cap entries */
+	uint64_t tab_cap;
+	bool table_sound; /* the table is an object of its own, of its size */
 };
+
+/*
+ * In a transaction: a new hash table of cap entries for directory d, in
+ * place of its table, which is freed if it was sound.
+ */
+static uint64_t *htab_replace(struct repair *r, struct pmemfile_dir_info *d,
+			      uint64_t cap, bool old_sound)
+{
+	PMEMoid oid =
+	    pmemobj_tx_xalloc(cap * 8, PMEMFILE_T_DIR_HTAB, POBJ_XALLOC_ZERO);
+	PMEMoid old = pmemobj_root(r->pop, sizeof(struct pmemfile_super));
+	old.off = d->htab;
+	if (old_sound)
+		pmemobj_tx_free(old);
+	repair_store64(r, &d->htab, oid.off);
+	repair_store64(r, &d->htab_cap, cap);
+	return (uint64_t *)(r->base + oid.off);
+}
 
 static void dir_rebuild_tx(struct repair *r, void *arg)
 {
@@ -295,38 +315,63 @@ static void dir_rebuild_tx(struct repair *r, void *arg)
 	uint64_t ino = job->ino;
 	struct pmemfile_dir_info *d = &inode_of(r, ino)->dir;
 	const uint64_t *btab = (const uint64_t *)(r->base + d->btab);
-	uint64_t cap = d->htab_cap;
 	size_t nkept = 0;
 	for (uint64_t b = 0; b < d->nblocks; b++)
 		repair_block(r, ino, r->base + btab[b], b, job->kept, &nkept);
-	/* the library keeps a table at most 7/8 full */
-	if (nkept >= cap - cap / 8)
-		return;
-	htab_build(job->tab, cap, job->kept, nkept);
+	uint64_t cap = d->htab_cap;
 	uint64_t *old = (uint64_t *)(r->base + d->htab);
-	if (memcmp(old, job->tab, cap * 8) == 0 && d->nentries == nkept &&
-	    d->ntomb == 0)
-		return;
-	fix(r,
-	    "directory %lu: hash table rebuilt from its %lu records "
-	    "(counted %lu, %lu tombstones)",
-	    (unsigned long)ino, (unsigned long)nkept,
-	    (unsigned long)d->nentries, (unsigned long)d->ntomb);
-	repair_store(r, old, job->tab, cap * 8);
+	/* the library keeps a table at most 7/8 full */
+	if (job->table_sound && nkept < cap - cap / 8) {
+		htab_build(job->tab, cap, job->kept, nkept);
+		if (memcmp(old, job->tab, cap * 8) == 0 &&
+		    d->nentries == nkept && d->ntomb == 0)
+			return;
+		fix(r,
+		    "directory %lu: hash table rebuilt from its %lu records "
+		    "(counted %lu, %lu tombstones)",
+		    (unsigned long)ino, (unsigned long)nkept,
+		    (unsigned long)d->nentries, (unsigned long)d->ntomb);
+		repair_store(r, old, job->tab, cap * 8);
+	} else {
+		htab_build(job->tab, job->tab_cap, job->kept, nkept);
+		fix(r,
+		    "directory %lu: hash table %s: a new one made from its "
+		    "%lu records",
+		    (unsigned long)ino,
+		    job->table_sound ? "too small" : "unreadable",
+		    (unsigned long)nkept);
+		uint64_t *tab =
+		    htab_replace(r, d, job->tab_cap, job->table_sound);
+		repair_store(r, tab, job->tab, job->tab_cap * 8);
+	}
 	repair_store64(r, &d->nentries, nkept);
 	repair_store64(r, &d->ntomb, 0);
 }
 
+/* The live records of a directory's blocks, at most. */
+static size_t records_at_most(struct repair *r, const uint64_t *btab,
+			      uint64_t nblocks)
+{
+	size_t n = 0;
+	for (uint64_t b = 0; b < nblocks; b++) {
+		const char *blk = r->base + btab[b];
+		for (unsigned s = 0; s < PMEMFILE_DIR_SLOTS; s++)
+			n += *(const uint64_t *)(blk + s * PMEMFILE_DIR_SLOT) !=
+			     0;
+	}
+	return n;
+}
+
 /*
- * Directory ino rebuilt from its readable records, if its tables are
- * objects that hold what they say: else it is left as it is.
+ * Directory ino rebuilt from its readable records, if its block table and
+ * blocks are objects of their own that hold what they say: else it is left
+ * as it is. A hash table that is no such object, or too small, is
+ * replaced.
  */
 static void repair_dir(struct repair *r, uint64_t ino)
 {
 	struct pmemfile_dir_info *d = &inode_of(r, ino)->dir;
-	uint64_t cap = d->htab_cap;
-	if (!d->htab || cap < 2 || (cap & (cap - 1)) ||
-	    !object_holds(r, d->htab, cap * 8) || d->nblocks > d->btab_cap ||
+	if (d->nblocks > d->btab_cap ||
 	    (d->nblocks && !object_holds(r, d->btab, d->btab_cap * 8)))
 		return;
 	const uint64_t *btab = (const uint64_t *)(r->base + d->btab);
@@ -335,16 +380,22 @@ static void repair_dir(struct repair *r, uint64_t ino)
 		if (!o || o->size < PMEMFILE_DIR_BLOCK_SIZE || o->owners != 1)
 			return;
 	}
-	struct kept *kept =
-	    calloc(d->nblocks * PMEMFILE_DIR_SLOTS + 1, sizeof(*kept));
-	uint64_t *tab = calloc(cap, 8);
-	if (!kept || !tab) {
-		free(kept);
-		free(tab);
-		return;
+	uint64_t cap = d->htab_cap;
+	struct cobj *t = object_at(r, d->htab);
+	bool sound = d->htab && cap >= 2 && !(cap & (cap - 1)) && t &&
+		     t->size >= cap * 8 && t->owners == 1;
+	/* a new table: half full at most, as the library grows one */
+	size_t most = records_at_most(r, btab, d->nblocks);
+	uint64_t new_cap = 8;
+	while (new_cap / 2 <= most)
+		new_cap *= 2;
+	uint64_t tab_cap = sound && cap > new_cap ? cap : new_cap;
+	struct kept *kept = calloc(most + 1, sizeof(*kept));
+	uint64_t *tab = calloc(tab_cap, 8);
+	if (kept && tab) {
+		struct dir_rebuild job = {ino, kept, tab, new_cap, sound};
+		in_tx(r, r->pop, dir_rebuild_tx, &job);
 	}
-	struct dir_rebuild job = {ino, kept, tab};
-	in_tx(r, r->pop, dir_rebuild_tx, &job);
 	free(kept);
 	free(tab);
 }

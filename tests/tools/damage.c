@@ -12,6 +12,8 @@
  *                                  would, its inode left as it is)
  *   damage POOL leak               a 4 KiB object that nothing owns
  *   damage POOL htab DIR           directory DIR's hash table zeroed
+ *   damage POOL htab-lost DIR      directory DIR's hash table pointer sent
+ *                                  8 bytes into its table
  *   damage POOL orphan DIR NAME    the inode named NAME made an orphan (as
  *                                  an unlink while open, then a crash)
  *   damage POOL orphan-link DIR NAME
@@ -131,6 +133,9 @@ static int damage(int argc, char *argv[])
 		uint64_t *tab = at(dir->dir.htab);
 		pmemobj_tx_add_range_direct(tab, dir->dir.htab_cap * 8);
 		memset(tab, 0, dir->dir.htab_cap * 8);
+	} else if (!strcmp(what, "htab-lost") && argc == 4) {
+		struct pmemfile_inode *dir = inode(argv[3]);
+		set64(&dir->dir.htab, dir->dir.htab + 8);
 	} else if ((!strcmp(what, "orphan") || !strcmp(what, "orphan-link")) &&
 		   argc == 5) {
 		uint64_t ino = unname(inode(argv[3]), argv[4]);

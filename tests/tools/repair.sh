@@ -134,6 +134,18 @@ orphan.pool: repaired" "" "$PF" check --repair orphan.pool
 expect_run 0 "orphan.pool: consistent" "" "$PF" check orphan.pool
 expect_run 1 "" "pmemfile cat: /d/a: No such file or directory" \
 	"$PF" cat orphan.pool /d/a
+# A hash table pointer that leads nowhere: a new table, the old one freed
+# as nothing owns it any more.
+repair_case htablost "htab-lost $D" \
+	"inode $D: hash table at 0x* is not an allocated object
+directory $D: entries but no hash table
+object 0x* (type 5, * bytes) is leaked" \
+	"directory $D: hash table unreadable: a new one made from its 5 records
+object 0x* (type 5, * bytes) owned by nothing: freed"
+for f in a b c; do
+	expect_run 0 "the bytes of $f" "" "$PF" cat htablost.pool "/d/$f"
+done
+
 repair_case orphanlink "orphan-link $D a" \
 	"orphan $A: broken back link
 orphan $A: unlinked while open, freed at the next open" \
