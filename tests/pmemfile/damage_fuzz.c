@@ -35,6 +35,8 @@
  * Reported: how many repairs left a clean pool, how many left damage, how
  * many files the walk read intact before and after.
  *
+ * DAMAGE_REPAIR_LOG=FILE appends each repair's output to FILE.
+ *
  * DAMAGE_N copies (default 24; STRESS=1: 400, with up to 300 changes in
  * each instead of 40); DAMAGE_BASE: the first seed (default 1).
  */
@@ -725,6 +727,15 @@ static int repair_copy(uint64_t seed, int flips, const char *copy,
 	}
 	rs->intact_before += ir[0].intact;
 	rs->intact_after += ir[1].intact;
+	const char *log = getenv("DAMAGE_REPAIR_LOG");
+	if (log) {
+		char cmd[8800];
+		snprintf(cmd, sizeof(cmd),
+			 "{ echo 'seed %llu, status %d:'; cat '%s'; } >> '%s'",
+			 (unsigned long long)seed, code, out, log);
+		if (system(cmd) != 0)
+			printf("cannot append to %s\n", log);
+	}
 	if (fails && getenv("DAMAGE_VERBOSE")) {
 		char cmd[4400];
 		snprintf(cmd, sizeof(cmd), "cat '%s'", out);
