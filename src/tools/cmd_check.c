@@ -94,6 +94,7 @@ static void check_stop(pid_t pid, int *status)
 	alarm(0);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
+	progress_clear();
 }
 
 static int check_wait(const char *path, pid_t pid, unsigned limit)
@@ -129,6 +130,7 @@ static int check_wait(const char *path, pid_t pid, unsigned limit)
 	alarm(0);
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
+		progress_clear();
 		if (check_cancelled || sig == SIGINT || sig == SIGTERM ||
 		    sig == SIGHUP) {
 			printf("%s: cancelled\n", path);

@@ -58,6 +58,12 @@ void progress_show(uint64_t done, uint64_t total, const char *unit)
 	progress.shown = true;
 }
 
+void progress_clear(void)
+{
+	if (isatty(STDERR_FILENO) == 1)
+		fputs("\r\033[K", stderr);
+}
+
 void progress_end(void)
 {
 	if (progress.shown) {

@@ -24,4 +24,8 @@ void progress_show(uint64_t done, uint64_t total, const char *unit);
 /* Clears the line if one was shown. */
 void progress_end(void);
 
+/* Clears a line another process may have left (it stopped), if standard
+ * error is a terminal. */
+void progress_clear(void);
+
 #endif
