@@ -16,21 +16,10 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "check_found.h"
 #include "dir.h"
 #include "internal.h"
 #include "objcheck.h"
-
-struct cobj {
-	uint64_t off, size;
-	unsigned type, owners;
-};
-
-struct cino {
-	uint64_t off;
-	uint64_t names;	  /* records naming it */
-	uint64_t subdirs; /* for directories: records naming directories */
-	bool visited, orphan;
-};
 
 /* An inode array of the chain, and whether the free list holds it. */
 struct carray {
@@ -51,6 +40,8 @@ struct checker {
 	size_t narrays, arrays_cap;
 	uint64_t *queue;
 	size_t qhead, qlen, qcap;
+	/* for the repair; the caller's, or one that is dropped */
+	struct check_found *found;
 };
 
 __attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
@@ -124,6 +115,7 @@ static void *claim(struct checker *c, uint64_t off, unsigned type,
 	if (!o) {
 		problem(c, "inode %lu: %s at 0x%lx is not an allocated object",
 			(unsigned long)ino, what, (unsigned long)off);
+		c->found->unfollowed = true;
 		return NULL;
 	}
 	/* objects of the 4 KiB-aligned classes have no header, so no type */
@@ -137,11 +129,13 @@ static void *claim(struct checker *c, uint64_t off, unsigned type,
 		problem(c, "inode %lu: %s at 0x%lx has type %u size %lu",
 			(unsigned long)ino, what, (unsigned long)off, o->type,
 			(unsigned long)o->size);
+		c->found->unfollowed = true;
 		return NULL;
 	}
 	if (++o->owners > 1) {
 		problem(c, "inode %lu: %s at 0x%lx is owned twice",
 			(unsigned long)ino, what, (unsigned long)off);
+		c->found->unfollowed = true;
 		return NULL;
 	}
 	return c->base + off;
@@ -306,6 +300,7 @@ static void check_file(struct checker *c, uint64_t ino,
 			problem(c, "inode %lu: extent list ends at %lu of %lu",
 				(unsigned long)ino, (unsigned long)i,
 				(unsigned long)n);
+			c->found->unfollowed = true;
 			n = i;
 			break;
 		}
@@ -314,9 +309,11 @@ static void check_file(struct checker *c, uint64_t ino,
 			check_extent(c, ino, &blk->e[k], &v[i]);
 		b = blk->next;
 	}
-	if (b)
+	if (b) {
 		problem(c, "inode %lu: extent blocks beyond the last extent",
 			(unsigned long)ino);
+		c->found->unfollowed = true;
+	}
 	qsort(v, n, sizeof(*v), cmp_vext);
 	for (i = 1; i < n; i++)
 		if (v[i - 1].off + v[i - 1].len > v[i].off)
@@ -331,6 +328,7 @@ static void check_symlink(struct checker *c, uint64_t ino,
 	if (in->size == 0 || in->size >= PMEMFILE_PATH_MAX) {
 		problem(c, "inode %lu: symlink of length %lu",
 			(unsigned long)ino, (unsigned long)in->size);
+		c->found->unfollowed = true;
 		return;
 	}
 	if (in->size < PMEMFILE_SYMLINK_INLINE) {
@@ -440,26 +438,29 @@ static void check_htab_counts(struct checker *c, uint64_t ino,
 			(unsigned long)d->ntomb);
 }
 
-static void check_dir(struct checker *c, uint64_t ino,
-		      struct pmemfile_inode *in)
+static void check_dir_parts(struct checker *c, uint64_t ino,
+			    struct pmemfile_inode *in)
 {
 	const struct pmemfile_dir_info *d = &in->dir;
 	const uint64_t *tab = NULL, *btab = NULL;
 	if (d->htab) {
-		if (d->htab_cap < 2 || (d->htab_cap & (d->htab_cap - 1)))
+		if (d->htab_cap < 2 || (d->htab_cap & (d->htab_cap - 1))) {
 			problem(c, "directory %lu: hash table capacity %lu",
 				(unsigned long)ino, (unsigned long)d->htab_cap);
-		else
+			c->found->unfollowed = true;
+		} else
 			tab = claim(c, d->htab, PMEMFILE_T_DIR_HTAB,
 				    d->htab_cap * 8, "hash table", ino);
 	}
 	if (d->btab && d->nblocks <= d->btab_cap)
 		btab = claim(c, d->btab, PMEMFILE_T_DIR_BTAB, d->btab_cap * 8,
 			     "block table", ino);
-	else if (d->btab || d->nblocks)
+	else if (d->btab || d->nblocks) {
 		problem(c, "directory %lu: %lu blocks, table of %lu",
 			(unsigned long)ino, (unsigned long)d->nblocks,
 			(unsigned long)d->btab_cap);
+		c->found->unfollowed = true;
+	}
 	uint64_t live = 0;
 	for (uint64_t b = 0; btab && b < d->nblocks; b++) {
 		char *blk =
@@ -496,6 +497,21 @@ static void check_dir(struct checker *c, uint64_t ino,
 			(unsigned long)ino);
 }
 
+/* A directory in which a problem is found is listed for the repair. */
+static void check_dir(struct checker *c, uint64_t ino,
+		      struct pmemfile_inode *in)
+{
+	struct check_found *f = c->found;
+	unsigned before = c->problems;
+	check_dir_parts(c, ino, in);
+	if (c->problems == before)
+		return;
+	if (grow((void **)&f->dirs, &f->dirs_cap, f->ndirs, sizeof(uint64_t)))
+		problem(c, "out of memory");
+	else
+		f->dirs[f->ndirs++] = ino;
+}
+
 static void check_inode(struct checker *c, uint64_t ino)
 {
 	struct pmemfile_inode *in = inode_of(c, ino);
@@ -516,6 +532,7 @@ static void check_inode(struct checker *c, uint64_t ino)
 		break;
 	default:
 		problem(c, "inode %lu: mode 0%o", (unsigned long)ino, in->mode);
+		c->found->unfollowed = true;
 	}
 }
 
@@ -527,15 +544,18 @@ static void check_orphans(struct checker *c, struct pmemfile_super *s)
 		if (!ci || ci->orphan || ci->visited) {
 			problem(c, "orphan list: bad inode 0x%lx",
 				(unsigned long)off);
+			c->found->orphan_list = true;
 			return;
 		}
 		struct pmemfile_inode *in = inode_of(c, off);
 		if (in->nlink != 0)
 			problem(c, "orphan %lu has %lu links",
 				(unsigned long)off, (unsigned long)in->nlink);
-		if (in->orphan_prev != prev)
+		if (in->orphan_prev != prev) {
 			problem(c, "orphan %lu: broken back link",
 				(unsigned long)off);
+			c->found->orphan_list = true;
+		}
 		ci->orphan = ci->visited = true;
 		check_inode(c, off);
 		prev = off;
@@ -615,16 +635,21 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 
 static void check_tree(struct checker *c, struct pmemfile_super *s)
 {
+	unsigned before = c->problems;
 	if (collect_objects(c) || collect_inodes(c, s)) {
 		problem(c, "out of memory");
+		c->found->fatal = true;
 		return;
 	}
-	if (check_super(c, s))
+	if (check_super(c, s)) {
+		c->found->fatal = true;
 		return;
+	}
 	if (s->version >= 2) {
 		check_array_map(c, s);
 		check_free_arrays(c, s);
 	}
+	c->found->arrays = c->problems != before;
 	for (int i = 0; i <= PMEMFILE_EXTRA_ROOTS; i++) {
 		uint64_t off = i ? s->roots[i - 1] : s->root;
 		if (!off)
@@ -632,13 +657,17 @@ static void check_tree(struct checker *c, struct pmemfile_super *s)
 		find_ino(c, off)->visited = true;
 		enqueue(c, off);
 	}
-	while (c->qhead < c->qlen)
+	while (c->qhead < c->qlen) {
+		if (c->found->progress && c->qhead % 4096 == 0)
+			c->found->progress(c->qhead, c->ninos);
 		check_inode(c, c->queue[c->qhead++]);
+	}
 	check_orphans(c, s);
 	check_links(c, s);
 }
 
-int pmemfile_check_pool(const char *path, FILE *report)
+int check_pool_open(const char *path, FILE *report, PMEMobjpool **popp,
+		    uint64_t *pool_size)
 {
 	int fr = pool_file_check(path);
 	if (fr) {
@@ -669,22 +698,69 @@ int pmemfile_check_pool(const char *path, FILE *report)
 		pmemobj_close(pop);
 		return r;
 	}
-	struct checker c = {.pop = pop, .base = (char *)pop, .out = report};
+	struct stat st;
+	*pool_size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 	unsigned ids[POOL_CLASSES];
 	int nclasses;
-	struct stat st;
-	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-	if (pool_register_classes(pop, size, ids, &nclasses))
-		problem(&c, "cannot register the allocation classes");
-	else if (pmemobj_root_size(pop) < sizeof(struct pmemfile_super))
+	if (pool_register_classes(pop, *pool_size, ids, &nclasses)) {
+		if (report)
+			fprintf(report,
+				"%s: cannot register the allocation classes\n",
+				path);
+		pmemobj_close(pop);
+		return -EIO;
+	}
+	*popp = pop;
+	return 0;
+}
+
+unsigned check_pool_found(PMEMobjpool *pop, FILE *report,
+			  struct check_found *found)
+{
+	struct check_found dropped = {.problems = 0};
+	struct checker c = {.pop = pop,
+			    .base = (char *)pop,
+			    .out = report,
+			    .found = found ? found : &dropped};
+	if (found)
+		*found = (struct check_found){.progress = found->progress};
+	if (pmemobj_root_size(pop) < sizeof(struct pmemfile_super)) {
 		problem(&c, "no superblock");
-	else
+		c.found->fatal = true;
+	} else {
 		check_tree(&c, pmemobj_direct(pmemobj_root(
 				   pop, sizeof(struct pmemfile_super))));
-	free(c.objs);
-	free(c.inos);
+	}
+	c.found->problems = c.problems;
+	c.found->objs = c.objs;
+	c.found->nobjs = c.nobjs;
+	c.found->inos = c.inos;
+	c.found->ninos = c.ninos;
 	free(c.arrays);
 	free(c.queue);
+	if (!found)
+		check_found_free(&dropped);
+	return c.problems;
+}
+
+void check_found_free(struct check_found *found)
+{
+	free(found->objs);
+	free(found->inos);
+	free(found->dirs);
+	found->objs = NULL;
+	found->inos = NULL;
+	found->dirs = NULL;
+}
+
+int pmemfile_check_pool(const char *path, FILE *report)
+{
+	PMEMobjpool *pop;
+	uint64_t pool_size;
+	int r = check_pool_open(path, report, &pop, &pool_size);
+	if (r)
+		return r;
+	r = (int)check_pool_found(pop, report, NULL);
 	pmemobj_close(pop);
-	return (int)c.problems;
+	return r;
 }

@@ -6,6 +6,7 @@
 #ifndef PMEMFILE_CHECK_H
 #define PMEMFILE_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -24,6 +25,25 @@ extern "C" {
  */
 __attribute__((visibility("default"))) int pmemfile_check_pool(const char *path,
 							       FILE *report);
+
+/* pmemfile_repair_pool: fix what can be fixed (else check only) */
+#define PMEMFILE_REPAIR_FIX 1
+
+/*
+ * pmemfile check [--repair]: checks the pool at path as
+ * pmemfile_check_pool does and, with PMEMFILE_REPAIR_FIX, fixes what can
+ * be fixed safely, each fix printed on a line of report, then checks
+ * again and prints what is left. *fixed gets the number of fixes made
+ * (each orphan freed is one), *left the problems left (orphans are none:
+ * they are listed, as the next open frees them); progress (if not
+ * NULL) is called during each check with the inodes done and in all.
+ * Returns 0, or -errno if the pool cannot be opened (damage libpmemobj
+ * finds at the open is a problem left, not an error).
+ */
+__attribute__((visibility("default"))) int
+pmemfile_repair_pool(const char *path, FILE *report, int flags,
+		     void (*progress)(uint64_t done, uint64_t total),
+		     unsigned *fixed, unsigned *left);
 
 #ifdef __cplusplus
 }

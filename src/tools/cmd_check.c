@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * cmd_check.c -- pmemfile check: runs the library's consistency checker on
- * a pool. The checker follows offsets read from a pool that may be damaged,
- * so it runs in a child process with a time limit: a crash or a hang there
- * is reported as damage, never shown to the user as a crash or a hang of
- * the tool.
+ * a pool and, with --repair, its repair. The checker follows offsets read
+ * from a pool that may be damaged, so it runs in a child process with a
+ * time limit: a crash or a hang there is reported as damage, never shown
+ * to the user as a crash or a hang of the tool. The exit status is
+ * fsck(8)'s.
  */
 #include "commands.h"
 #include "pool.h"
+#include "progress.h"
 #include "tool.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,36 +24,52 @@
 
 #include "pmemfile/check.h"
 
-/* Exit statuses of the checking child. */
-#define CHECK_CONSISTENT 0
-#define CHECK_DAMAGED 1
-#define CHECK_ERROR 2
+/* Exit statuses, as fsck(8)'s (the child's are the first three). */
+#define FSCK_OK 0
+#define FSCK_CORRECTED 1
+#define FSCK_UNCORRECTED 4
+#define FSCK_ERROR 8
+#define FSCK_USAGE 16
+#define FSCK_CANCELLED 32
 
-static int check_in_child(const char *path)
+static void check_progress(uint64_t done, uint64_t total)
 {
-	int ret = pmemfile_check_pool(path, stdout);
+	progress_show(done, total, "inodes");
+}
 
+static int check_in_child(const char *path, bool repair)
+{
+	unsigned fixed, left;
+	progress_start(repair ? "checking and repairing" : "checking");
+	int ret =
+	    pmemfile_repair_pool(path, stdout, repair ? PMEMFILE_REPAIR_FIX : 0,
+				 check_progress, &fixed, &left);
+	progress_end();
 	fflush(stdout);
 	if (ret == -EWOULDBLOCK) {
 		tool_error("%s: the pool is in use by another process", path);
-		return CHECK_ERROR;
+		return FSCK_ERROR;
 	}
-	if (ret == -EIO) /* refused at open: the reason is printed */
-		return CHECK_DAMAGED;
 	if (ret < 0) {
 		tool_error("%s: cannot check the pool: %s", path,
 			   strerror(-ret));
-		return CHECK_ERROR;
+		return FSCK_ERROR;
 	}
-	return ret == 0 ? CHECK_CONSISTENT : CHECK_DAMAGED;
+	return (fixed ? FSCK_CORRECTED : 0) | (left ? FSCK_UNCORRECTED : 0);
 }
 
-static volatile sig_atomic_t check_expired;
+static volatile sig_atomic_t check_expired, check_cancelled;
 
 static void check_alarm(int sig)
 {
 	(void)sig;
 	check_expired = 1;
+}
+
+static void check_cancel(int sig)
+{
+	(void)sig;
+	check_cancelled = 1;
 }
 
 /*
@@ -67,60 +86,99 @@ static unsigned check_default_limit(const char *path)
 	return gib > 1000 ? 60000 : 60 + 60 * (unsigned)gib;
 }
 
+/* Stops the child: a repair stopped in a transaction leaves the pool as
+ * it was before that transaction. */
+static void check_stop(pid_t pid, int *status)
+{
+	kill(pid, SIGKILL);
+	alarm(0);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	progress_clear();
+}
+
 static int check_wait(const char *path, pid_t pid, unsigned limit)
 {
 	struct sigaction sa = {.sa_handler = check_alarm};
+	struct sigaction sc = {.sa_handler = check_cancel};
 	int status;
 
-	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: waitpid stops */
+	/* no SA_RESTART: waitpid stops */
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGINT, &sc, NULL);
+	sigaction(SIGTERM, &sc, NULL);
+	sigaction(SIGHUP, &sc, NULL);
 	alarm(limit);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			tool_error("waitpid: %s", strerror(errno));
-			return TOOL_FAIL;
+			return FSCK_ERROR;
+		}
+		if (check_cancelled) {
+			check_stop(pid, &status);
+			printf("%s: cancelled\n", path);
+			return FSCK_CANCELLED;
 		}
 		if (check_expired) {
-			kill(pid, SIGKILL);
-			check_expired = 0;
-			alarm(0);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
+			check_stop(pid, &status);
 			printf("%s: damaged: the checker did not finish "
 			       "within %u s\n",
 			       path, limit);
-			return TOOL_FAIL;
+			return FSCK_UNCORRECTED;
 		}
 	}
 	alarm(0);
 	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		progress_clear();
+		if (check_cancelled || sig == SIGINT || sig == SIGTERM ||
+		    sig == SIGHUP) {
+			printf("%s: cancelled\n", path);
+			return FSCK_CANCELLED;
+		}
 		printf("%s: damaged: the checker stopped on %s while "
 		       "reading it\n",
-		       path, strsignal(WTERMSIG(status)));
-		return TOOL_FAIL;
+		       path, strsignal(sig));
+		return FSCK_UNCORRECTED;
 	}
-	switch (WEXITSTATUS(status)) {
-	case CHECK_CONSISTENT:
+	int code = WEXITSTATUS(status);
+	if (code & FSCK_ERROR)
+		return code;
+	if (code & FSCK_UNCORRECTED)
+		printf("%s: damaged%s\n", path,
+		       code & FSCK_CORRECTED ? ", partly repaired" : "");
+	else if (code & FSCK_CORRECTED)
+		printf("%s: repaired\n", path);
+	else
 		printf("%s: consistent\n", path);
-		return TOOL_OK;
-	case CHECK_DAMAGED:
-		printf("%s: damaged\n", path);
-		return TOOL_FAIL;
-	default:
-		return TOOL_FAIL;
-	}
+	return code;
 }
+
+static const struct option check_options[] = {
+    {"repair", no_argument, NULL, 'y'},
+    {0, 0, 0, 0},
+};
 
 static int check_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	unsigned limit = 0;
-	bool limited = false;
+	bool limited = false, repair = false, no = false;
 	pid_t pid;
 	int c;
 
-	while ((c = tool_getopt(cmd, argc, argv, "t:", NULL)) != -1) {
+	while ((c = tool_getopt(cmd, argc, argv, "t:nyp", check_options)) !=
+	       -1) {
 		char *end;
 		unsigned long v;
 
+		if (c == 'n') {
+			no = true;
+			continue;
+		}
+		if (c == 'y' || c == 'p') {
+			repair = true;
+			continue;
+		}
 		if (c != 't')
 			continue;
 		errno = 0;
@@ -131,37 +189,59 @@ static int check_main(const struct tool_command *cmd, int argc, char *argv[])
 		limit = (unsigned)v;
 		limited = true;
 	}
+	if (no && repair)
+		return tool_usage_error(cmd, "-n and --repair exclude each "
+					     "other");
 	argc -= optind;
 	argv += optind;
-	if (tool_need_pool(cmd, argc, 1) != 0)
-		return TOOL_USAGE;
+	int r = tool_need_pool(cmd, argc, 1);
+	if (r != 0)
+		return r;
 	if (pool_probe(argv[0]) != 0)
-		return TOOL_FAIL;
+		return FSCK_ERROR;
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
 		tool_error("fork: %s", strerror(errno));
-		return TOOL_FAIL;
+		return FSCK_ERROR;
 	}
 	if (pid == 0)
-		_exit(check_in_child(argv[0]));
+		_exit(check_in_child(argv[0], repair));
 	return check_wait(argv[0], pid,
 			  limited ? limit : check_default_limit(argv[0]));
 }
 
 const struct tool_command cmd_check = {
     .name = "check",
-    .args = "[-t SECONDS] POOL",
-    .summary = "Check that the pool is consistent.",
-    .help =
-	"Every problem found is printed. The exit status is 0 when "
-	"the pool is\n"
-	"consistent, 1 when it is damaged or cannot be read as a pool.\n"
-	"\n"
-	"  -t SECONDS     stop the checker after SECONDS and call the "
-	"pool damaged\n"
-	"                 (0: no limit; by default a minute, and a "
-	"minute for\n"
-	"                 each GiB the pool file holds)\n" TOOL_HELP_OPTIONS,
+    .args = "[-n | -y | -p | --repair] [-t SECONDS] POOL",
+    .summary = "Check that the pool is consistent; repair it with --repair.",
+    .help = "Every problem found is printed. With --repair (or -y, -p), what "
+	    "can be\n"
+	    "fixed safely is fixed, each fix printed on a line, and the pool "
+	    "is\n"
+	    "checked again; what cannot be fixed is left as it is and "
+	    "printed.\n"
+	    "Each fix is one transaction: a repair stopped at any instant "
+	    "leaves the\n"
+	    "pool no worse. Inodes that nothing names are linked into "
+	    "/lost+found\n"
+	    "as #INODE. Data blocks carry no checksum: changed data is not "
+	    "found.\n"
+	    "\n"
+	    "  -n             check only, change nothing (the default)\n"
+	    "  -y, -p, --repair\n"
+	    "                 fix what can be fixed safely\n"
+	    "  -t SECONDS     stop the checker after SECONDS and call the "
+	    "pool damaged\n"
+	    "                 (0: no limit; by default a minute, and a "
+	    "minute for\n"
+	    "                 each GiB the pool file holds)\n" TOOL_HELP_OPTIONS
+	    "\n"
+	    "Exit status, as fsck(8)'s (a sum of): 0 no errors, 1 errors "
+	    "corrected,\n"
+	    "4 errors left uncorrected, 8 operational error (no pool, in "
+	    "use),\n"
+	    "16 usage error, 32 cancelled (SIGINT, SIGTERM, SIGHUP).\n",
     .run = check_main,
+    .usage_status = FSCK_USAGE,
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* copy.c -- files and trees copied between a pool and the kernel's files. */
 #include "copy.h"
+#include "progress.h"
 #include "tool.h"
 
 #include <errno.h>
@@ -35,6 +36,7 @@ void copy_init(struct copy *c, const struct side *from, const struct side *to)
 		c->umask = umask(0);
 		umask(c->umask);
 	}
+	progress_start("copying");
 }
 
 void copy_fini(struct copy *c)
@@ -44,10 +46,12 @@ void copy_fini(struct copy *c)
 	free(c->links);
 	c->links = NULL;
 	c->nlinks = 0;
+	progress_end();
 }
 
 static int copy_fail(struct copy *c, const char *fmt, const char *path, int err)
 {
+	progress_end(); /* the message on a line of its own */
 	tool_error(fmt, path, strerror(-err));
 	c->failed = 1;
 	return -1;
@@ -100,6 +104,8 @@ static void copy_data(struct copy *c, struct side_file *in,
 		*write_err = side_write_all(c->to, out, buf, (size_t)n);
 		if (*write_err)
 			break;
+		c->copied += (uint64_t)n;
+		progress_show(c->copied, 0, "bytes");
 	}
 	if (n < 0)
 		*read_err = (int)n;

@@ -18,8 +18,9 @@ struct copy {
 	bool recursive; /* directories too (else they are refused) */
 	/* modes with set-ID bits, owners, times and hard links kept */
 	bool preserve;
-	mode_t umask;		 /* of the destination side */
-	int failed;		 /* a failure was reported */
+	mode_t umask;	 /* of the destination side */
+	int failed;	 /* a failure was reported */
+	uint64_t copied; /* bytes of data copied, for the progress line */
 	struct copy_link *links; /* sources with several links copied */
 	size_t nlinks, links_cap;
 };

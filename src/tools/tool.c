@@ -59,7 +59,7 @@ int tool_usage_error(const struct tool_command *cmd, const char *fmt, ...)
 	va_end(ap);
 	tool_print_usage(stderr, cmd);
 	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name);
-	return TOOL_USAGE;
+	return cmd->usage_status ? cmd->usage_status : TOOL_USAGE;
 }
 
 void tool_print_help(const struct tool_command *cmd)

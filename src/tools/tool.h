@@ -4,7 +4,7 @@
  * parsing with --help, and the subcommand table.
  *
  * Exit statuses of every command: 0 success, 1 the operation failed,
- * 2 the command line was wrong.
+ * 2 the command line was wrong (check: those of fsck(8)).
  */
 #ifndef PMEMFILE_TOOL_H
 #define PMEMFILE_TOOL_H 1
@@ -27,6 +27,7 @@ struct tool_command {
 	const char *summary; /* one line for `pmemfile help` */
 	const char *help;    /* paragraphs for `pmemfile help NAME` */
 	int (*run)(const struct tool_command *cmd, int argc, char *argv[]);
+	int usage_status; /* of a usage error, if not TOOL_USAGE */
 };
 
 /* "pmemfile ls", "mkfs.pmemfile": the prefix of every message. */

@@ -8,8 +8,15 @@
  * blocks, inode arrays, superblock; libpmemobj's lanes and heap headers)
  * or anywhere. On each copy, each in a child process with a time limit:
  *
- *   - `pmemfile check -t 20`: exits 0 ("consistent") or 1 ("damaged"),
- *     its checker neither crashes nor runs out of time;
+ *   - `pmemfile check -t 20`: exits 0 ("consistent") or 4 ("damaged"),
+ *     or 8 (not a pool: a damaged libpmemobj header), its checker neither
+ *     crashes nor runs out of time;
+ *   - `pmemfile check --repair -t 20` on another copy: neither crashes nor
+ *     runs out of time; then either the pool is clean (`check` exits 0)
+ *     or the repair exited 4 naming what it left; and the pool is no
+ *     worse: a C API walk reads at least as many of the original files
+ *     intact (bytes, size and type, wherever they are, /lost+found too)
+ *     as before the repair, and a pool that opened still opens;
  *   - the C API: the pool is opened or refused (errno set), every
  *     directory listed, every name lstat'ed, every file read to its end,
  *     every link read; a file made, written and removed, a directory made
@@ -24,6 +31,11 @@
  * at open, called damaged by check, and called consistent while a file's
  * bytes, size or a link's target changed (data blocks and most metadata
  * fields carry no checksum, so a flip there goes unnoticed).
+ *
+ * Reported: how many repairs left a clean pool, how many left damage, how
+ * many files the walk read intact before and after.
+ *
+ * DAMAGE_REPAIR_LOG=FILE appends each repair's output to FILE.
  *
  * DAMAGE_N copies (default 24; STRESS=1: 400, with up to 300 changes in
  * each instead of 40); DAMAGE_BASE: the first seed (default 1).
@@ -496,6 +508,73 @@ static void run_check(const char *pool, void *arg)
 	_exit(127);
 }
 
+/* pmemfile check --repair, its output in the file arg. */
+static void run_repair(const char *pool, void *arg)
+{
+	char pf[4096];
+	snprintf(pf, sizeof(pf), "%s/bin/pmemfile", build);
+	int fd = open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	execl(pf, pf, "check", "--repair", "-t", "20", pool, (char *)NULL);
+	_exit(127);
+}
+
+/* What a walk found intact: original files, wherever they are now. */
+struct intact_result {
+	int opened, intact;
+};
+
+static void count_intact(PMEMfilepool *p, const char *path, void *arg)
+{
+	/* each walk runs in a child of its own: all false at its start */
+	static bool matched[MAX_FILES];
+	struct intact_result *r = arg;
+	struct entry e = {.mode = 0};
+	int err = 0;
+	if (describe(p, path, &e, &err) || S_ISDIR(e.mode))
+		return;
+	for (int i = 0; i < norig; i++) {
+		if (!matched[i] && orig[i].mode == e.mode &&
+		    orig[i].size == e.size && orig[i].hash == e.hash) {
+			matched[i] = true;
+			r->intact++;
+			return;
+		}
+	}
+}
+
+static void intact_walk(const char *pool, void *arg)
+{
+	struct intact_result *r = arg;
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	if (!p)
+		return;
+	r->opened = 1;
+	uint64_t seen[MAX_FILES];
+	int nseen = 0, errors[2] = {0, 0};
+	walk(p, "/", count_intact, r, seen, &nseen, 0, errors);
+	pmemfile_pool_close(p);
+}
+
+/* The lines of file path, and whether one says the checker stopped. */
+static int output_lines(const char *path, bool *stopped)
+{
+	char line[4096];
+	int n = 0;
+	FILE *f = fopen(path, "r");
+	*stopped = false;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		*stopped |= strstr(line, "the checker stopped on") ||
+			    strstr(line, "did not finish");
+	}
+	fclose(f);
+	return n;
+}
+
 static void api_walk(const char *pool, void *arg)
 {
 	struct walk_result *r = arg;
@@ -583,6 +662,91 @@ static const char *status_str(int st)
 	return s;
 }
 
+/* What the repairs did, over all copies. */
+struct repair_stats {
+	int clean, left, refused, intact_before, intact_after;
+};
+
+/*
+ * pmemfile check --repair on the damaged copy, which it changes; a
+ * scratch copy measures the files intact before. Returns the failures.
+ */
+static int repair_copy(uint64_t seed, int flips, const char *copy,
+		       struct repair_stats *rs)
+{
+	char before_copy[4200], out[4200];
+	snprintf(before_copy, sizeof(before_copy), "%s.before", copy);
+	snprintf(out, sizeof(out), "%s/damage_repair.out", tmp);
+	copy_file(copy, before_copy);
+	struct intact_result *ir =
+	    mmap(NULL, 2 * sizeof(*ir), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CORE_TRUE(ir != MAP_FAILED);
+	int fails = 0, ws = limited(intact_walk, before_copy, &ir[0]);
+	unlink(before_copy);
+	int st = limited(run_repair, copy, out);
+	bool stopped;
+	int lines = output_lines(out, &stopped);
+	int code = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (code == -1 || stopped || (code & ~(1 | 4 | 8))) {
+		printf("FAIL seed %llu (%d changes): pmemfile check --repair "
+		       "%s%s\n",
+		       (unsigned long long)seed, flips, status_str(st),
+		       stopped ? " (its checker stopped)" : "");
+		fails++;
+	} else if (code == 8) {
+		rs->refused++;
+	} else if (code & 4) {
+		/* what it left: lines beside the last */
+		if (lines < 2) {
+			printf("FAIL seed %llu: the repair left damage "
+			       "without naming it\n",
+			       (unsigned long long)seed);
+			fails++;
+		}
+		rs->left++;
+	} else {
+		int cs = limited(run_check, copy, NULL);
+		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) != 0) {
+			printf("FAIL seed %llu (%d changes): repaired, yet "
+			       "check %s\n",
+			       (unsigned long long)seed, flips, status_str(cs));
+			fails++;
+		}
+		rs->clean++;
+	}
+	int ws2 = limited(intact_walk, copy, &ir[1]);
+	if (ws == 0 && ws2 == 0 &&
+	    (ir[1].intact < ir[0].intact || ir[1].opened < ir[0].opened)) {
+		printf("FAIL seed %llu (%d changes): the repair made the "
+		       "pool worse: %d files intact before, %d after%s\n",
+		       (unsigned long long)seed, flips, ir[0].intact,
+		       ir[1].intact,
+		       ir[1].opened < ir[0].opened ? ", no longer opens" : "");
+		fails++;
+	}
+	rs->intact_before += ir[0].intact;
+	rs->intact_after += ir[1].intact;
+	const char *log = getenv("DAMAGE_REPAIR_LOG");
+	if (log) {
+		char cmd[8800];
+		snprintf(cmd, sizeof(cmd),
+			 "{ echo 'seed %llu, status %d:'; cat '%s'; } >> '%s'",
+			 (unsigned long long)seed, code, out, log);
+		if (system(cmd) != 0)
+			printf("cannot append to %s\n", log);
+	}
+	if (fails && getenv("DAMAGE_VERBOSE")) {
+		char cmd[4400];
+		snprintf(cmd, sizeof(cmd), "cat '%s'", out);
+		if (system(cmd) != 0)
+			printf("(no repair output)\n");
+	}
+	unlink(out);
+	munmap(ir, 2 * sizeof(*ir));
+	return fails;
+}
+
 int main(void)
 {
 	tmp = getenv("TMPDIR");
@@ -635,6 +799,7 @@ int main(void)
 	int failures = 0, refused = 0, consistent = 0, damaged = 0;
 	int consistent_changed = 0, opened_changed = 0, eio_copies = 0;
 	int unseen[3] = {0, 0, 0}; /* names changed unseen by check: kinds */
+	struct repair_stats rs = {0, 0, 0, 0, 0};
 	for (uint64_t seed = base; seed < base + (uint64_t)n; seed++) {
 		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
 		/* half of the copies with a few changes, half with many */
@@ -645,7 +810,9 @@ int main(void)
 		int fails = 0;
 
 		int cs = limited(run_check, copy, NULL);
-		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) > 1) {
+		if (cs == -1 || !WIFEXITED(cs) ||
+		    (WEXITSTATUS(cs) != 0 && WEXITSTATUS(cs) != 4 &&
+		     WEXITSTATUS(cs) != 8)) {
 			printf("FAIL seed %llu (%d changes): pmemfile check "
 			       "%s\n",
 			       (unsigned long long)seed, flips, status_str(cs));
@@ -696,6 +863,11 @@ int main(void)
 		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
 		(void)rng();
 		damage(copy, flips);
+		fails += repair_copy(seed, flips, copy, &rs);
+		copy_file(orig_pool, copy);
+		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
+		(void)rng();
+		damage(copy, flips);
 		int ss = limited(run_shim, copy, NULL);
 		if (ss == -1 || !WIFEXITED(ss) || WEXITSTATUS(ss) != 0) {
 			printf("FAIL seed %llu (%d changes): the shim's "
@@ -729,6 +901,11 @@ int main(void)
 	printf("  names changed in copies called consistent: %d in type or "
 	       "mode, %d in size, %d in bytes or link target\n",
 	       unseen[0], unseen[1], unseen[2]);
+	printf("  check --repair: %d clean after it, %d left damage it named, "
+	       "%d refused (no pool); original files read intact: %d before "
+	       "the repairs, %d after\n",
+	       rs.clean, rs.left, rs.refused, rs.intact_before,
+	       rs.intact_after);
 	for (int i = 0; i < 64 && reasons[i].n; i++)
 		printf("  refused %d: %s\n", reasons[i].n, reasons[i].why);
 	return failures ? 1 : 0;

@@ -15,7 +15,7 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	threads compat_api big_dir getdents_race dir_hint faults fallocate_full \
 	pool_refill slot_reuse multi_pin multi_lockmove multi_forkchild \
 	fs_full pool_sparse powercut cred_default mmap_api pool_roots at_absolute \
-	space_fill damage_fuzz multi_lease stat_figures
+	space_fill damage_fuzz multi_lease stat_figures repair_crash
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
@@ -26,7 +26,8 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 		-lpthread $(RPATH)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
-$(foreach t,$(filter-out crash faults slot_reuse powercut,$(TP_OTHER)),\
+$(foreach t,$(filter-out crash faults slot_reuse powercut repair_crash,\
+	$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
 TP_CRASH := $(B)/$(TP)/crash_model.o $(B)/$(TP)/crash_verify.o
 $(eval $(call tp_program,crash,$(TP_CRASH)))
@@ -59,6 +60,12 @@ FAULT_WRAPS := pmemobj_tx_add_range_direct pmemobj_tx_xalloc pmemobj_tx_free
 $(B)/$(TP)/faults: $(B)/$(TP)/faults.o $(LIBPMEMFILE_POSIX_A)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
 		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(FAULT_WRAPS)) \
+		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
+
+# repair_crash ends the repair at each of its transactions' stores.
+$(B)/$(TP)/repair_crash: $(B)/$(TP)/repair_crash.o $(LIBPMEMFILE_POSIX_A)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
+		-Wl,--wrap=pmemobj_tx_add_range_direct \
 		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
 
 # slot_reuse stops an unlink at the allocation lock and after its commit

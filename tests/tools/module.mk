@@ -16,6 +16,7 @@ $(eval $(call sh_test,tests/tools/run))
 $(eval $(call sh_test,tests/tools/run_static))
 $(eval $(call sh_test,tests/tools/install))
 $(eval $(call sh_test,tests/tools/check))
+$(eval $(call sh_test,tests/tools/repair))
 $(eval $(call sh_test,tests/tools/mkfs_sparse))
 $(eval $(call sh_test,tests/tools/cp))
 $(eval $(call sh_test,tests/tools/tree))
@@ -28,4 +29,8 @@ TEST_PROGRAMS += $(B)/tests/tools/objpool
 $(B)/tests/tools/objpool: $(B)/tests/tools/objpool.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(PMEMOBJ_LIBS)
 LINT_SOURCES += tests/tools/objpool.c
+TEST_PROGRAMS += $(B)/tests/tools/damage
+$(B)/tests/tools/damage: $(B)/tests/tools/damage.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(PMEMOBJ_LIBS)
+LINT_SOURCES += tests/tools/damage.c
 endif

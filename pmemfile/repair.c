@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * repair.c -- pmemfile check --repair: fixes what the checker found
+ * (check_found.h), in the manner of e2fsck.
+ *
+ * The repair runs in rounds. Each round checks the pool again and fixes
+ * what can be fixed in the state the round finds:
+ *
+ *   - directories: records that cannot be read or that name a free inode
+ *     are dropped, wrong types and parents set, the hash table and the
+ *     counters rebuilt from the records that remain;
+ *   - the inode array chain's back links and count, the list of arrays
+ *     with a free slot and the array map, rebuilt from the chain;
+ *   - the orphan list cut before its first bad inode, its back links set;
+ *   - through the library (which needs the above sound to open the pool):
+ *     the orphans freed, the inodes nothing names linked into /lost+found
+ *     as #<inode number>;
+ *   - once nothing is unreachable: link counts; then, if nothing else is
+ *     wrong, objects of the pool that nothing owns freed.
+ *
+ * Directories are rebuilt in repair_dir.c, what goes through the library
+ * is in repair_lost.c.
+ *
+ * Each fix is one libpmemobj transaction, printed once it committed: a
+ * crash during the repair leaves the pool as it was before one fix. What
+ * cannot be fixed safely (a table that is no object, an extent list cut
+ * short, a directory with two names...) is left as it is: the last round's
+ * check prints it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "repair.h"
+
+#define REPAIR_ROUNDS 8
+
+void repair_store(struct repair *r, void *dst, const void *src, size_t len)
+{
+	(void)r;
+	pmemobj_tx_add_range_direct(dst, len);
+	if (src)
+		memmove(dst, src, len);
+	else
+		memset(dst, 0, len);
+}
+
+void repair_store64(struct repair *r, uint64_t *dst, uint64_t v)
+{
+	if (*dst != v)
+		repair_store(r, dst, &v, sizeof(v));
+}
+
+void repair_fix(struct repair *r, const char *fmt, ...)
+{
+	va_list ap;
+	r->change++;
+	if (!r->pending_out)
+		return;
+	va_start(ap, fmt);
+	vfprintf(r->pending_out, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->pending_out);
+}
+
+static void tx_begin(struct repair *r)
+{
+	r->change = 0;
+	r->pending_out = open_memstream(&r->pending, &r->pending_len);
+}
+
+/* After the transaction: its fixes printed if it committed. */
+static void tx_end(struct repair *r, int err)
+{
+	if (r->pending_out)
+		fclose(r->pending_out);
+	r->pending_out = NULL;
+	if (err == 0) {
+		if (r->out && r->pending)
+			fputs(r->pending, r->out);
+		r->fixes += r->change;
+	} else if (r->out && r->change) {
+		fprintf(r->out,
+			"a fix failed (%s): the pool is as it was before it\n",
+			strerror(err));
+	}
+	free(r->pending);
+	r->pending = NULL;
+	if (err)
+		r->change = 0;
+}
+
+int repair_tx(struct repair *r, PMEMobjpool *pop,
+	      void (*fn)(struct repair *r, void *arg), void *arg)
+{
+	volatile int err = 0;
+	tx_begin(r);
+	TX_BEGIN(pop)
+	{
+		fn(r, arg);
+	}
+	TX_ONABORT
+	{
+		err = errno ? errno : EIO;
+	}
+	TX_END
+	tx_end(r, err);
+	return err;
+}
+
+int repair_cmp_off(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct cobj *repair_object(struct repair *r, uint64_t off)
+{
+	/* struct cobj starts with its offset */
+	return bsearch(&off, r->f.objs, r->f.nobjs, sizeof(*r->f.objs),
+		       repair_cmp_off);
+}
+
+struct cino *repair_cino(struct repair *r, uint64_t off)
+{
+	return bsearch(&off, r->f.inos, r->f.ninos, sizeof(*r->f.inos),
+		       repair_cmp_off);
+}
+
+bool repair_object_holds(struct repair *r, uint64_t off, uint64_t size)
+{
+	struct cobj *o = repair_object(r, off);
+	return o && o->size >= size;
+}
+
+/* In a transaction: the array map made the set of the chain's arrays. */
+static void repair_array_map(struct repair *r, const uint64_t *arrays, size_t n)
+{
+	struct pmemfile_super *s = r->super;
+	uint64_t words = (s->array_map_pages + 63) / 64;
+	if (!repair_object_holds(r, s->array_map, words * 8))
+		return;
+	uint64_t *map = calloc(words ? words : 1, 8);
+	if (!map)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t page = arrays[i] / 4096;
+		if (page < s->array_map_pages)
+			map[page / 64] |= 1ULL << (page % 64);
+	}
+	uint64_t *old = (uint64_t *)(r->base + s->array_map);
+	if (memcmp(old, map, words * 8)) {
+		repair_fix(
+		    r,
+		    "inode array map: rebuilt from the %lu arrays of the "
+		    "chain",
+		    (unsigned long)n);
+		repair_store(r, old, map, words * 8);
+	}
+	free(map);
+}
+
+static bool array_has_free(const struct pmemfile_inode_array *a)
+{
+	for (size_t k = 0; k < PMEMFILE_INODES_PER_ARRAY; k++)
+		if (a->inodes[k].mode == 0)
+			return true;
+	return false;
+}
+
+struct array_chain {
+	const uint64_t *arrays;
+	size_t n;
+	bool list_sound; /* the free list is left as it is */
+};
+
+/*
+ * Whether the list of arrays with a free slot holds exactly the arrays of
+ * the chain (n of them) that have one, once each, linked both ways, in
+ * any order.
+ */
+static bool free_list_sound(struct repair *r, const uint64_t *arrays, size_t n)
+{
+	uint64_t *sorted = malloc((n + 1) * 8);
+	bool *seen = calloc(n + 1, sizeof(bool));
+	bool sound = sorted && seen;
+	size_t listed = 0, with_free = 0;
+	if (sound) {
+		memcpy(sorted, arrays, n * 8);
+		qsort(sorted, n, 8, repair_cmp_off);
+	}
+	uint64_t prev = 0;
+	for (uint64_t off = r->super->free_arrays; sound && off; listed++) {
+		uint64_t *at = bsearch(&off, sorted, n, 8, repair_cmp_off);
+		struct pmemfile_inode_array *a = (void *)(r->base + off);
+		sound = at && !seen[at - sorted] && a->free_prev == prev &&
+			array_has_free(a);
+		if (!sound)
+			break;
+		seen[at - sorted] = true;
+		prev = off;
+		off = a->free_next;
+	}
+	for (size_t i = 0; sound && i < n; i++) {
+		struct pmemfile_inode_array *a = (void *)(r->base + sorted[i]);
+		with_free += array_has_free(a);
+		/* an array out of the list has both links 0 */
+		if (!seen[i] && (a->free_prev || a->free_next))
+			sound = false;
+	}
+	free(sorted);
+	free(seen);
+	return sound && listed == with_free;
+}
+
+static void arrays_rebuild_tx(struct repair *r, void *arg)
+{
+	struct array_chain *chain = arg;
+	const uint64_t *arrays = chain->arrays;
+	size_t n = chain->n;
+	struct pmemfile_super *s = r->super;
+	if (s->ninode_arrays != n) {
+		repair_fix(
+		    r,
+		    "superblock: %lu inode arrays, set to the %lu of the chain",
+		    (unsigned long)s->ninode_arrays, (unsigned long)n);
+		repair_store64(r, &s->ninode_arrays, n);
+	}
+	bool links = false, list = false;
+	/* the free list in chain order: built from the end */
+	uint64_t next_free = 0;
+	for (size_t i = n; i-- > 0;) {
+		struct pmemfile_inode_array *a = (void *)(r->base + arrays[i]);
+		uint64_t chain_prev = i ? arrays[i - 1] : 0;
+		if (s->version >= 3 && a->chain_prev != chain_prev) {
+			links = true;
+			repair_store64(r, &a->chain_prev, chain_prev);
+		}
+		if (s->version < 2 || chain->list_sound)
+			continue;
+		uint64_t fn = 0;
+		if (array_has_free(a)) {
+			fn = next_free;
+			if (next_free) {
+				struct pmemfile_inode_array *na =
+				    (void *)(r->base + next_free);
+				list |= na->free_prev != arrays[i];
+				repair_store64(r, &na->free_prev, arrays[i]);
+			}
+			next_free = arrays[i];
+		}
+		list |= a->free_next != fn;
+		repair_store64(r, &a->free_next, fn);
+		if (!fn && !array_has_free(a)) {
+			list |= a->free_prev != 0;
+			repair_store64(r, &a->free_prev, 0);
+		}
+	}
+	if (s->version >= 2 && !chain->list_sound) {
+		if (next_free) {
+			struct pmemfile_inode_array *head =
+			    (void *)(r->base + next_free);
+			list |= head->free_prev != 0;
+			repair_store64(r, &head->free_prev, 0);
+		}
+		list |= s->free_arrays != next_free;
+		repair_store64(r, &s->free_arrays, next_free);
+	}
+	if (links)
+		repair_fix(r, "inode array chain: back links set");
+	if (list)
+		repair_fix(
+		    r, "list of inode arrays with a free slot: rebuilt from "
+		       "the chain");
+	if (s->version >= 2)
+		repair_array_map(r, arrays, n);
+}
+
+/*
+ * The chain's back links, the list of arrays with a free slot and the
+ * array map rebuilt from the chain of inode arrays, if every array of the
+ * chain is an object that holds one. A chain shorter than the superblock
+ * says may have lost arrays (and their inodes): it is left as it is.
+ */
+static void repair_arrays(struct repair *r)
+{
+	struct pmemfile_super *s = r->super;
+	size_t n = 0, cap = 64;
+	uint64_t *arrays = malloc(cap * 8);
+	if (!arrays)
+		return;
+	for (uint64_t off = s->inode_arrays; off;) {
+		struct cobj *o = repair_object(r, off);
+		if (!o || o->size < PMEMFILE_INODE_ARRAY_SIZE ||
+		    o->owners != 1 || n == r->f.nobjs)
+			goto out;
+		if (n == cap) {
+			uint64_t *a = realloc(arrays, cap * 2 * 8);
+			if (!a)
+				goto out;
+			arrays = a;
+			cap *= 2;
+		}
+		arrays[n++] = off;
+		off = ((struct pmemfile_inode_array *)(r->base + off))->next;
+	}
+	if (n < s->ninode_arrays)
+		goto out;
+	struct array_chain chain = {arrays, n, false};
+	chain.list_sound = s->version < 2 || free_list_sound(r, arrays, n);
+	repair_tx(r, r->pop, arrays_rebuild_tx, &chain);
+out:
+	free(arrays);
+}
+
+/*
+ * The orphan list cut before its first inode that is free, named or
+ * listed twice (the inodes after it are then named by nothing, for
+ * /lost+found), its back links set.
+ */
+static void orphan_list_tx(struct repair *r, void *arg)
+{
+	bool *seen = arg;
+	uint64_t *link = &r->super->orphans, prev = 0;
+	while (*link) {
+		struct cino *ci = repair_cino(r, *link);
+		struct pmemfile_inode *in = ci ? repair_inode(r, *link) : NULL;
+		if (!ci || ci->names || in->nlink || seen[ci - r->f.inos]) {
+			repair_fix(
+			    r,
+			    "orphan list: cut before inode 0x%lx, which is "
+			    "no orphan",
+			    (unsigned long)*link);
+			repair_store64(r, link, 0);
+			return;
+		}
+		seen[ci - r->f.inos] = true;
+		if (in->orphan_prev != prev) {
+			repair_fix(r, "orphan %lu: back link set",
+				   (unsigned long)*link);
+			repair_store64(r, &in->orphan_prev, prev);
+		}
+		prev = *link;
+		link = &in->orphan_next;
+	}
+}
+
+static void repair_orphan_list(struct repair *r)
+{
+	bool *seen = calloc(r->f.ninos + 1, sizeof(bool));
+	if (!seen)
+		return;
+	repair_tx(r, r->pop, orphan_list_tx, seen);
+	free(seen);
+}
+
+/* Whether a lost inode holds nothing: a regular file of no bytes. */
+static bool lost_and_empty(struct repair *r, const struct cino *ci)
+{
+	const struct pmemfile_inode *in = repair_inode(r, ci->off);
+	return !ci->visited && S_ISREG(in->mode) && in->size == 0 &&
+	       in->file.nextents == 0 && in->file.blocks == 0;
+}
+
+static void inode_clear_tx(struct repair *r, void *arg)
+{
+	struct cino *ci = arg;
+	repair_fix(r, "inode %lu: named by nothing and empty: cleared",
+		   (unsigned long)ci->off);
+	repair_store(r, repair_inode(r, ci->off), NULL,
+		     sizeof(struct pmemfile_inode));
+}
+
+/*
+ * Lost regular files of no bytes cleared, as e2fsck clears an unattached
+ * zero-length inode (a bit flipped in a free slot's mode makes one); the
+ * list of arrays with a free slot is set in the next round. Not while a
+ * lost directory (which may name one) waits for /lost+found, nor while a
+ * directory could not be read.
+ */
+static void repair_empty_lost(struct repair *r)
+{
+	if (r->f.unfollowed)
+		return;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		if (!r->f.inos[i].visited &&
+		    S_ISDIR(repair_inode(r, r->f.inos[i].off)->mode))
+			return;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		if (lost_and_empty(r, &r->f.inos[i]))
+			repair_tx(r, r->pop, inode_clear_tx, &r->f.inos[i]);
+}
+
+/* Inodes in use that nothing names and that are no orphans. */
+static size_t count_lost(struct repair *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		n += !r->f.inos[i].visited;
+	return n;
+}
+
+static size_t count_orphans(struct repair *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		n += r->f.inos[i].orphan;
+	return n;
+}
+
+/* The link count an inode the walk reached should have, or 0 if unsure. */
+static uint64_t nlink_wanted(struct repair *r, const struct cino *ci)
+{
+	struct pmemfile_inode *in = repair_inode(r, ci->off);
+	if (!ci->visited || ci->orphan)
+		return 0;
+	if (!S_ISDIR(in->mode))
+		return ci->names;
+	if (ci->names > 1 || (ci->names == 0 && !repair_is_root(r, ci->off)))
+		return 0;
+	return 2 + ci->subdirs;
+}
+
+static void nlink_tx(struct repair *r, void *arg)
+{
+	struct cino *ci = arg;
+	struct pmemfile_inode *in = repair_inode(r, ci->off);
+	uint64_t want = nlink_wanted(r, ci);
+	repair_fix(r, "inode %lu: link count %lu, set to %lu",
+		   (unsigned long)ci->off, (unsigned long)in->nlink,
+		   (unsigned long)want);
+	repair_store64(r, &in->nlink, want);
+}
+
+static void repair_links(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.ninos; i++) {
+		struct cino *ci = &r->f.inos[i];
+		struct pmemfile_inode *in = repair_inode(r, ci->off);
+		uint64_t want = nlink_wanted(r, ci);
+		if (want && in->nlink != want)
+			repair_tx(r, r->pop, nlink_tx, ci);
+	}
+}
+
+static unsigned count_unowned(struct repair *r)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < r->f.nobjs; i++)
+		n += r->f.objs[i].owners == 0;
+	return n;
+}
+
+static void object_free_tx(struct repair *r, void *arg)
+{
+	struct cobj *o = arg;
+	PMEMoid oid = pmemobj_root(r->pop, sizeof(struct pmemfile_super));
+	oid.off = o->off;
+	repair_fix(r,
+		   "object 0x%lx (type %u, %lu bytes) owned by nothing: freed",
+		   (unsigned long)o->off, o->type, (unsigned long)o->size);
+	pmemobj_tx_free(oid);
+}
+
+static void repair_leaked_objects(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.nobjs; i++)
+		if (r->f.objs[i].owners == 0)
+			repair_tx(r, r->pop, object_free_tx, &r->f.objs[i]);
+}
+
+/* One round: check, then fix. Returns whether something was fixed. */
+static int repair_round(struct repair *r, bool *changed)
+{
+	unsigned before = r->fixes;
+	check_found_free(&r->f);
+	check_pool_found(r->pop, NULL, &r->f);
+	r->base = (char *)r->pop;
+	*changed = false;
+	if (r->f.fatal)
+		return 0;
+	r->super =
+	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+	qsort(r->f.dirs, r->f.ndirs, 8, repair_cmp_off);
+	for (size_t i = 0; i < r->f.ndirs; i++)
+		if (i == 0 || r->f.dirs[i] != r->f.dirs[i - 1])
+			repair_dir(r, r->f.dirs[i]);
+	if (r->f.arrays)
+		repair_arrays(r);
+	if (r->f.orphan_list)
+		repair_orphan_list(r);
+	repair_empty_lost(r);
+	if (r->fixes != before) {
+		*changed = true;
+		return 0;
+	}
+	size_t lost = count_lost(r), orphans = count_orphans(r);
+	if (lost || orphans) {
+		int ret = repair_through_library(r, orphans);
+		*changed = r->fixes != before;
+		return ret;
+	}
+	repair_links(r);
+	/*
+	 * Objects are freed only when the check found nothing else: an
+	 * object may look unowned because what owns it could not be read
+	 * (an array cut from the chain, a table behind a damaged pointer).
+	 */
+	if (r->fixes == before && !r->f.unfollowed &&
+	    r->f.problems == count_unowned(r))
+		repair_leaked_objects(r);
+	*changed = r->fixes != before;
+	return 0;
+}
+
+/* The final check: its problems printed after a heading if there were
+ * fixes. Returns how many. */
+static unsigned check_again(struct repair *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = r->out ? open_memstream(&text, &len) : NULL;
+	unsigned left = check_pool_found(r->pop, mem, &r->f);
+	if (mem) {
+		fclose(mem);
+		if (len && r->fixes)
+			fprintf(r->out, "left after the repair:\n");
+		fputs(text, r->out);
+		free(text);
+	}
+	return left;
+}
+
+int pmemfile_repair_pool(const char *path, FILE *report, int flags,
+			 void (*progress)(uint64_t done, uint64_t total),
+			 unsigned *fixed, unsigned *left)
+{
+	struct repair r = {.path = path, .out = report};
+	r.f.progress = progress;
+	*fixed = *left = 0;
+	int ret = check_pool_open(path, report, &r.pop, &r.pool_size);
+	if (ret == -EIO)
+		*left = 1;
+	if (ret)
+		return ret == -EIO ? 0 : ret;
+	for (int round = 0;
+	     (flags & PMEMFILE_REPAIR_FIX) && round < REPAIR_ROUNDS; round++) {
+		bool changed;
+		ret = repair_round(&r, &changed);
+		if (ret || !changed)
+			break;
+	}
+	if (ret == 0) {
+		*left = check_again(&r);
+		/* orphans are no damage (a crash leaves them, the next open
+		 * frees them), but a check that frees nothing says so */
+		for (size_t i = 0; report && i < r.f.ninos; i++)
+			if (r.f.inos[i].orphan)
+				fprintf(report,
+					"orphan %lu: unlinked while open, "
+					"freed at the next open\n",
+					(unsigned long)r.f.inos[i].off);
+	}
+	*fixed = r.fixes;
+	check_found_free(&r.f);
+	if (r.pop)
+		pmemobj_close(r.pop);
+	return ret;
+}

@@ -1,0 +1,301 @@
+#!/bin/sh
+# pmemfile check --repair on pools damaged at one known place each (through
+# libpmemobj, by tests/tools/damage): check finds the damage (status 4),
+# --repair prints each fix (status 1), check then finds none (status 0),
+# and the files the damage did not touch keep their bytes.
+. "$TEST_TOP/tests/tools/lib.sh"
+DAMAGE=$TEST_BUILD/tests/tools/damage
+[ -x "$DAMAGE" ] || { echo "tests/tools/damage is not built"; exit 77; }
+
+# expect_lines WHAT GOT PATTERNS: as many lines as PATTERNS, each matching
+# its pattern (a shell pattern: * for what varies, such as an offset).
+expect_lines() {
+	ng=$(printf '%s\n' "$2" | wc -l)
+	nw=$(printf '%s\n' "$3" | wc -l)
+	ok=1
+	[ "$ng" = "$nw" ] || ok=0
+	i=1
+	while [ $ok = 1 ] && [ $i -le "$nw" ]; do
+		g=$(printf '%s\n' "$2" | sed -n "${i}p")
+		w=$(printf '%s\n' "$3" | sed -n "${i}p")
+		# shellcheck disable=SC2254
+		case $g in $w) ;; *) ok=0 ;; esac
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] || expect "$1" "$2" "$3"
+}
+
+new_pool good.pool
+"$PF" mkdir good.pool /d && "$PF" mkdir good.pool /d/sub || failed=1
+for f in a b c keep; do
+	printf 'the bytes of %s\n' "$f" >"$f.txt"
+	"$PF" put good.pool "$f.txt" "/d/$f" || failed=1
+done
+head -c 100000 /dev/urandom >big.bin
+"$PF" put good.pool big.bin /big || failed=1
+expect_run 0 "good.pool: consistent" "" "$PF" check good.pool
+
+ino() {
+	"$PF" stat "$1" "$2" | sed -n 's/^inode: *//p'
+}
+ROOT=$(ino good.pool /)
+D=$(ino good.pool /d)
+SUB=$(ino good.pool /d/sub)
+A=$(ino good.pool /d/a)
+B=$(ino good.pool /d/b)
+C=$(ino good.pool /d/c)
+TOMB=$("$DAMAGE" good.pool show-ntomb "$D")
+
+# repair_case NAME DAMAGE-ARGS CHECK-LINES REPAIR-LINES
+repair_case() {
+	name=$1
+	cp good.pool "$name.pool"
+	# shellcheck disable=SC2086
+	"$DAMAGE" "$name.pool" $2 || { echo "FAIL: damage $2"; failed=1; }
+	run "$PF" check "$name.pool"
+	expect "status of check, $name" "$rc" 4
+	expect "stderr of check, $name" "$err" ""
+	expect_lines "check, $name" "$out" "$(printf '%s\n%s' "$3" \
+		"$name.pool: damaged")"
+	run "$PF" check --repair "$name.pool"
+	expect "status of check --repair, $name" "$rc" 1
+	expect "stderr of check --repair, $name" "$err" ""
+	expect_lines "check --repair, $name" "$out" "$(printf '%s\n%s' "$4" \
+		"$name.pool: repaired")"
+	expect_run 0 "$name.pool: consistent" "" "$PF" check "$name.pool"
+	expect_run 0 "the bytes of keep" "" "$PF" cat "$name.pool" /d/keep
+	"$PF" get "$name.pool" /big big.out
+	cmp -s big.bin big.out ||
+		{ echo "FAIL: /big of $name.pool changed"; failed=1; }
+}
+
+repair_case nlink "nlink $A" \
+	"inode $A: nlink 2, expected 1" \
+	"inode $A: link count 2, set to 1"
+
+repair_case freeslot "free-record $D b" \
+	"directory $D: \"b\" names a free inode 0x*
+inode $B is leaked (no name, not orphan)
+object 0x* (type 0, 4096 bytes) is leaked" \
+	"directory $D: \"b\" names a free inode 0x*: record dropped
+directory $D: hash table rebuilt from its 4 records (counted 5, $TOMB tombstones)
+/lost+found: missing: made (mode 0700)
+inode $B (file) named by nothing: linked as /lost+found/#$B"
+expect_run 0 "the bytes of b" "" "$PF" cat freeslot.pool "/lost+found/#$B"
+expect_run 0 "the bytes of a" "" "$PF" cat freeslot.pool /d/a
+run "$PF" stat freeslot.pool /lost+found
+expect "mode of the new /lost+found" \
+	"$(printf '%s\n' "$out" | sed -n 's/^mode: *//p')" "0700 (drwx------)"
+
+repair_case unreachable "unname $D c" \
+	"inode $C is leaked (no name, not orphan)
+object 0x* (type 0, 4096 bytes) is leaked" \
+	"/lost+found: missing: made (mode 0700)
+inode $C (file) named by nothing: linked as /lost+found/#$C"
+expect_run 0 "the bytes of c" "" "$PF" cat unreachable.pool "/lost+found/#$C"
+
+# A lost directory goes to /lost+found with what it holds; its old parent
+# counts one subdirectory less.
+repair_case lostdir "unname $D sub" \
+	"inode $D: nlink 3, expected 2
+inode $SUB is leaked (no name, not orphan)" \
+	"/lost+found: missing: made (mode 0700)
+inode $SUB (directory) named by nothing: linked as /lost+found/#$SUB
+inode $D: link count 3, set to 2"
+expect "parent of the lost directory" \
+	"$("$PF" stat lostdir.pool "/lost+found/#$SUB/.." | sed -n 's/^inode: *//p')" \
+	"$(ino lostdir.pool /lost+found)"
+
+repair_case leak "leak" \
+	"object 0x* (type 7, * bytes) is leaked" \
+	"object 0x* (type 7, * bytes) owned by nothing: freed"
+
+repair_case htab "htab $D" \
+	"directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: \"*\" missing from the hash table
+directory $D: hash table holds 0+0, expected 5+$TOMB" \
+	"directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)"
+for f in a b c; do
+	expect_run 0 "the bytes of $f" "" "$PF" cat htab.pool "/d/$f"
+done
+
+# An orphan (a file unlinked while open, then a crash) is no damage: check
+# lists it, the next open would free it; --repair frees it. With its list
+# damaged, it is damage.
+cp good.pool orphan.pool
+"$DAMAGE" orphan.pool orphan "$D" a || failed=1
+expect_run 0 "orphan $A: unlinked while open, freed at the next open
+orphan.pool: consistent" "" "$PF" check orphan.pool
+expect_run 1 "orphan $A (unlinked while open): freed
+orphan.pool: repaired" "" "$PF" check --repair orphan.pool
+expect_run 0 "orphan.pool: consistent" "" "$PF" check orphan.pool
+expect_run 1 "" "pmemfile cat: /d/a: No such file or directory" \
+	"$PF" cat orphan.pool /d/a
+# A hash table pointer that leads nowhere: a new table, the old one freed
+# as nothing owns it any more.
+repair_case htablost "htab-lost $D" \
+	"inode $D: hash table at 0x* is not an allocated object
+directory $D: entries but no hash table
+object 0x* (type 5, * bytes) is leaked" \
+	"directory $D: hash table unreadable: a new one made from its 5 records
+object 0x* (type 5, * bytes) owned by nothing: freed"
+for f in a b c; do
+	expect_run 0 "the bytes of $f" "" "$PF" cat htablost.pool "/d/$f"
+done
+
+repair_case orphanlink "orphan-link $D a" \
+	"orphan $A: broken back link
+orphan $A: unlinked while open, freed at the next open" \
+	"orphan $A: back link set
+orphan $A (unlinked while open): freed"
+
+repair_case freelist "free-list" \
+	"inode array 0x*: a slot free, but not in the free list" \
+	"list of inode arrays with a free slot: rebuilt from the chain"
+
+# Several inode arrays (63 inodes each), two with free slots: the list of
+# arrays with a free slot emptied, or the array map zeroed, is rebuilt.
+new_pool arrays.pool
+mkdir many
+i=0
+while [ $i -lt 150 ]; do
+	echo "$i" >"many/n$i"
+	i=$((i + 1))
+done
+"$PF" cp -r arrays.pool many :/ || failed=1
+"$PF" rm arrays.pool /many/n7 /many/n107 || failed=1
+cp arrays.pool arrays2.pool
+"$DAMAGE" arrays.pool free-list || failed=1
+run "$PF" check --repair arrays.pool
+expect "status of check --repair, free list of arrays" "$rc" 1
+expect_lines "check --repair, free list of arrays" "$out" \
+	"list of inode arrays with a free slot: rebuilt from the chain
+arrays.pool: repaired"
+expect_run 0 "arrays.pool: consistent" "" "$PF" check arrays.pool
+"$DAMAGE" arrays2.pool array-map || failed=1
+run "$PF" check arrays2.pool
+expect "status of check, array map" "$rc" 4
+run "$PF" check --repair arrays2.pool
+expect "status of check --repair, array map" "$rc" 1
+expect_lines "check --repair, array map" "$out" \
+	"inode array map: rebuilt from the 3 arrays of the chain
+arrays2.pool: repaired"
+expect_run 0 "arrays2.pool: consistent" "" "$PF" check arrays2.pool
+expect_run 0 "140" "" "$PF" cat arrays2.pool /many/n140
+
+# A lost file of no bytes is cleared (as e2fsck clears an unattached
+# zero-length inode), not linked.
+new_pool empty.pool
+: >zero.txt
+"$PF" put empty.pool zero.txt /zero || failed=1
+Z=$(ino empty.pool /zero)
+"$DAMAGE" empty.pool unname "$(ino empty.pool /)" zero || failed=1
+expect_run 1 "inode $Z: named by nothing and empty: cleared
+empty.pool: repaired" "" "$PF" check --repair empty.pool
+expect_run 0 "empty.pool: consistent" "" "$PF" check empty.pool
+# ... but one in a lost directory goes with it.
+"$PF" mkdir empty.pool /e || failed=1
+"$PF" put empty.pool zero.txt /e/zero || failed=1
+E=$(ino empty.pool /e)
+"$DAMAGE" empty.pool unname "$(ino empty.pool /)" e || failed=1
+run "$PF" check --repair empty.pool
+expect "status of check --repair, a lost directory with an empty file" \
+	"$rc" 1
+expect_lines "check --repair, a lost directory with an empty file" "$out" \
+	"/lost+found: missing: made (mode 0700)
+inode $E (directory) named by nothing: linked as /lost+found/#$E
+inode * link count 4, set to 3
+empty.pool: repaired"
+expect_run 0 "" "" "$PF" cat empty.pool "/lost+found/#$E/zero"
+
+# Two at once: a count and a leaked object, both fixed in one run.
+cp good.pool two.pool
+"$DAMAGE" two.pool nlink "$B" && "$DAMAGE" two.pool leak || failed=1
+run "$PF" check -y two.pool
+expect "status of check -y with two problems" "$rc" 1
+expect_lines "check -y with two problems" "$out" \
+	"inode $B: link count 2, set to 1
+object 0x* (type 7, * bytes) owned by nothing: freed
+two.pool: repaired"
+
+# -n changes nothing (libpmemobj's open writes its own state, so the
+# bytes are not compared: a second check finds the same); -p repairs as
+# -y does.
+cp good.pool n.pool
+"$DAMAGE" n.pool nlink "$A" || failed=1
+expect_run 4 "inode $A: nlink 2, expected 1
+n.pool: damaged" "" "$PF" check -n n.pool
+expect_run 4 "inode $A: nlink 2, expected 1
+n.pool: damaged" "" "$PF" check n.pool
+run "$PF" check -p n.pool
+expect "status of check -p" "$rc" 1
+expect_run 0 "n.pool: consistent" "" "$PF" check n.pool
+
+# What cannot be fixed safely is left, and said: the superblock's magic.
+cp good.pool magic.pool
+off=$("$TEST_BUILD/tests/tools/objpool" offsets magic.pool |
+	sed -n 's/^super.magic //p')
+printf 'XXXXXXXX' | dd of=magic.pool bs=1 seek="$off" conv=notrunc status=none
+run "$PF" check --repair magic.pool
+expect "status of check --repair with a damaged superblock" "$rc" 4
+expect_lines "check --repair with a damaged superblock" "$out" \
+	"superblock: bad magic or version
+magic.pool: damaged"
+expect_run 4 "superblock: bad magic or version
+magic.pool: damaged" "" "$PF" check magic.pool
+
+# A file's extent that is no object: its data looks unowned, yet it is
+# not freed (what owns it could not be read), and the repair says what it
+# left.
+cp good.pool extent.pool
+"$DAMAGE" extent.pool extent "$A" || failed=1
+want="inode $A: extent 0+4096 at 0x* is not aligned
+inode $A: extent at 0x* is not an allocated object
+object 0x* (type 0, 4096 bytes) is leaked"
+run "$PF" check --repair extent.pool
+expect "status of check --repair with a wild extent" "$rc" 4
+expect_lines "check --repair with a wild extent" "$out" "$want
+extent.pool: damaged"
+run "$PF" check extent.pool
+expect "status of check after the repair of a wild extent" "$rc" 4
+expect_lines "check after the repair of a wild extent" "$out" "$want
+extent.pool: damaged"
+expect_run 0 "the bytes of b" "" "$PF" cat extent.pool /d/b
+
+# Usage errors and operational errors, as fsck(8) numbers them.
+run "$PF" check -n -y good.pool
+expect "status of check -n -y" "$rc" 16
+run "$PF" check --bogus good.pool
+expect "status of check --bogus" "$rc" 16
+run "$PF" check
+expect "status of check without a pool" "$rc" 16
+expect_run 8 "" "pmemfile check: nope.pool: No such file or directory" \
+	"$PF" check --repair nope.pool
+
+# The progress line: on a terminal only (script(1) gives one), after
+# PMEMFILE_PROGRESS_DELAY seconds (1 by default), rewritten with \r and
+# cleared at the end. Every stderr above, no terminal, was empty.
+tty_run() {
+	script -qec "$1" /dev/null | sed 's/\x1b\[K/<K>/g; s/\r/<R>/g'
+}
+expect_run 0 "good.pool: consistent" "" \
+	env PMEMFILE_PROGRESS_DELAY=0 "$PF" check good.pool
+head -c 3000000 /dev/urandom >three.bin
+expect_run 0 "" "" env PMEMFILE_PROGRESS_DELAY=0 "$PF" put good.pool \
+	three.bin /three
+if command -v script >/dev/null 2>&1; then
+	expect "check on a terminal" "$(tty_run "$PF check good.pool")" \
+		"good.pool: consistent<R>"
+	expect_lines "check on a terminal, progress at once" \
+		"$(PMEMFILE_PROGRESS_DELAY=0 tty_run "$PF check good.pool")" \
+		"<R>checking: 0 of * inodes (0%)<K><R><K>good.pool: consistent<R>"
+	expect "put on a terminal, progress at once" \
+		"$(PMEMFILE_PROGRESS_DELAY=0 tty_run "$PF put good.pool three.bin /three2")" \
+		"<R>copying: 1 MiB<K><R><K>"
+else
+	echo "no script(1): the progress line on a terminal is not tested"
+fi
+finish
