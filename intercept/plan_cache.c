@@ -16,6 +16,24 @@
  * Files are written to a temporary name and renamed, so a reader never sees
  * half of one. Only raw system calls touch the file: the constructor may
  * run after another library set a hook.
+ *
+ * The text image beside a plan file (<file>.text, text_image.c) is code
+ * the process runs without looking at it: checking it byte by byte would
+ * cost what it saves. It is used only when all of these hold, else the
+ * object is planned and patched as above and the image written again:
+ *  - the image and its folder are the user's own (the effective user id),
+ *    the file mode 0600 and the folder 0700 or stricter, so that no one
+ *    else can have written it (as no one else can write the user's
+ *    LD_PRELOAD libraries); set-user-ID programs have no cache at all;
+ *  - the object's file, as stat finds it at the object's path, is the one
+ *    the image was made from: same device, inode, size and modification
+ *    time (the name of the image carries the build-id of the object as
+ *    loaded, and the version of this code);
+ *  - the header and the tables match their checksum, the file has exactly
+ *    the size they say, and their offsets stay within the object's text
+ *    and the trampoline area;
+ *  - the area's place, at a fixed distance below the object, is free.
+ * Images are replaced by rename, never written in place.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -150,14 +168,13 @@ static int in_text(const struct plan_cache *c, uintptr_t lo, uintptr_t hi)
 }
 
 /*
- * A 64-bit hash of the file image, its checksum field taken as 0: four
- * lanes of 8-byte words, so that a process checks a file of a few hundred
- * plans in microseconds (a byte at a time took a tenth of a millisecond,
- * paid by every process at start-up).
+ * Four lanes of 8-byte words, so that a process checks a file of a few
+ * hundred plans in microseconds (a byte at a time took a tenth of a
+ * millisecond, paid by every process at start-up).
  */
-static uint64_t image_checksum(const char *data, size_t size)
+uint64_t plan_cache_checksum(const void *bytes, size_t size, size_t field)
 {
-	const size_t field = offsetof(struct file_header, checksum);
+	const char *data = bytes;
 	const uint64_t prime = 0x9e3779b97f4a7c15ULL;
 	uint64_t lane[4] = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL,
 			    0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL};
@@ -179,6 +196,12 @@ static uint64_t image_checksum(const char *data, size_t size)
 		h ^= h >> 32;
 	}
 	return h;
+}
+
+static uint64_t image_checksum(const char *data, size_t size)
+{
+	return plan_cache_checksum(data, size,
+				   offsetof(struct file_header, checksum));
 }
 
 /* The end of the executable segment holding at, or 0. */
@@ -322,7 +345,7 @@ static int parse(const struct plan_cache *c, const char *data, size_t size,
 	for (uint32_t i = 0; i < h.nleft; i++) {
 		set->left[i].addr = c->base + fl[i].offset;
 		set->left[i].why = (enum left_reason)fl[i].why;
-		if (fl[i].why >= LEFT_REASONS ||
+		if (fl[i].why > LEFT_NO_ROOM ||
 		    !is_syscall_at(c, set->left[i].addr))
 			return -EINVAL;
 	}
@@ -449,7 +472,9 @@ static void append_pid(char *buf, size_t size)
 /*
  * Removes the files of the same object left by other versions of the
  * interceptor (same "<build-id>." prefix, another salt), so that the cache
- * does not grow with every change.
+ * does not grow with every change. The files of this version all start
+ * with the name of its plan file (the text image, the temporary copies of
+ * other processes).
  */
 static void remove_other_builds(const char *path)
 {
@@ -485,7 +510,8 @@ static void remove_other_builds(const char *path)
 
 			at += e->d_reclen;
 			if (strncmp(e->d_name, slash + 1, plen) != 0 ||
-			    strcmp(e->d_name, slash + 1) == 0 ||
+			    strncmp(e->d_name, slash + 1, strlen(slash + 1)) ==
+				0 ||
 			    dlen + 1 + strlen(e->d_name) >= sizeof(name))
 				continue;
 			name[0] = '\0';
@@ -498,13 +524,34 @@ static void remove_other_builds(const char *path)
 	syscall_no_intercept(SYS_close, fd);
 }
 
-void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
+int plan_cache_write(const char *path, const struct iovec *parts, int nparts)
 {
 	char tmp[512 + 32];
-	char *image;
-	size_t size;
 	long fd;
-	int ok;
+	int ret = 0;
+
+	tmp[0] = '\0';
+	append(tmp, sizeof(tmp), path);
+	append_pid(tmp, sizeof(tmp));
+	make_dirs(path);
+	fd = syscall_no_intercept(
+	    SYS_open, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return (int)fd;
+	for (int i = 0; ret == 0 && i < nparts; i++)
+		ret = write_all(fd, parts[i].iov_base, parts[i].iov_len);
+	syscall_no_intercept(SYS_close, fd);
+	if (ret == 0)
+		ret = (int)syscall_no_intercept(SYS_rename, tmp, path);
+	if (ret != 0)
+		syscall_no_intercept(SYS_unlink, tmp);
+	return ret;
+}
+
+void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
+{
+	struct iovec part;
+	char *image;
 
 	if (c->path[0] == '\0')
 		return;
@@ -513,20 +560,9 @@ void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
 		       set->nleft * sizeof(struct file_left));
 	if (image == NULL)
 		return;
-	size = file_image(c, set, image);
-	tmp[0] = '\0';
-	append(tmp, sizeof(tmp), c->path);
-	append_pid(tmp, sizeof(tmp));
-	make_dirs(c->path);
-	fd = syscall_no_intercept(
-	    SYS_open, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		ok = write_all(fd, image, size) == 0;
-		syscall_no_intercept(SYS_close, fd);
-		if (!ok || syscall_no_intercept(SYS_rename, tmp, c->path) != 0)
-			syscall_no_intercept(SYS_unlink, tmp);
-		else
-			remove_other_builds(c->path);
-	}
+	part.iov_base = image;
+	part.iov_len = file_image(c, set, image);
+	if (plan_cache_write(c->path, &part, 1) == 0)
+		remove_other_builds(c->path);
 	free(image);
 }

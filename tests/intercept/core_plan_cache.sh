@@ -4,7 +4,9 @@
 # the next ones patch from it with the same result; a damaged file (cut
 # short, edited in place, even with its checksum made right), or one
 # written by another build of the interceptor, is ignored and replaced;
-# INTERCEPT_NO_CACHE=1 neither reads nor writes.
+# INTERCEPT_NO_CACHE=1 neither reads nor writes. The text images beside
+# the plans (<plan file>.text, core_text_image.sh) are removed before each
+# damage, so that the plans are what the next run reads.
 . "$TEST_TOP/tests/intercept/lib.sh"
 export XDG_CACHE_HOME=$PWD/cache
 dir=$XDG_CACHE_HOME/libsyscall_intercept
@@ -12,6 +14,10 @@ dir=$XDG_CACHE_HOME/libsyscall_intercept
 # summary LOG: the patching summary line, without the cache count
 summary() {
 	sed -n 's/^intercept: \(.*\); .*/\1/p' "$1"
+}
+# plans: the plan files, without the text images
+plans() {
+	ls -S "$dir" | grep -v '\.text$'
 }
 cached() {
 	sed -n 's/^intercept: .*; \([0-9]*\) objects planned from.*/\1/p' "$1"
@@ -29,7 +35,7 @@ ls -lR d >want.out 2>&1
 run first
 expect_same "ls output, planned" want.out first.out
 [ "$(cached first)" = 0 ] || fail "the first run found a cache"
-files=$(ls "$dir" | wc -l)
+files=$(plans | wc -l)
 objects=$(summary first | awk '{ print $1 }')
 [ "$files" -ge 2 ] && [ "$files" = "$objects" ] ||
 	fail "$files cache files for $objects objects"
@@ -94,7 +100,8 @@ PY
 }
 
 # Damage: the two files with plans edited, a third cut short.
-set -- $(ls -S "$dir" | head -3 | sed "s|^|$dir/|")
+rm -f "$dir"/*.text
+set -- $(plans | head -3 | sed "s|^|$dir/|")
 edit_plans "$1" rip
 edit_plans "$2" syscall
 head -c 20 "$3" >cut && mv cut "$3"
@@ -106,6 +113,7 @@ run fourth
 [ "$(cached fourth)" = "$objects" ] ||
 	fail "damaged files not replaced: $(cached fourth) from the cache"
 # a byte changed: the checksum no longer matches
+rm -f "$dir"/*.text
 edit_plans "$1" flip
 run flipped
 expect_same "ls output, a byte changed" want.out flipped.out
@@ -116,7 +124,8 @@ run again
 	fail "a changed file not replaced: $(cached again) from the cache"
 
 # A file of another build of the interceptor is replaced, not kept.
-f=$(ls -S "$dir" | head -1)
+rm -f "$dir"/*.text
+f=$(plans | head -1)
 mv "$dir/$f" "$dir/${f%.*}.0000000000000000"
 run stale
 [ "$(cached stale)" = $((objects - 1)) ] ||
