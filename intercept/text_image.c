@@ -192,22 +192,32 @@ static int same_file(const struct image_header *h, const struct stat *st)
 	       h->mtime_nsec == (uint64_t)st->st_mtim.tv_nsec;
 }
 
-/* Header and tables of the file at fd, if they are whole and describe t. */
+/*
+ * Header and tables of the file at fd, if they are whole and describe t.
+ * One read takes the tables of a libc (570 sites) with the header.
+ */
+#define META_FIRST (16UL << 10)
+
 static char *read_meta(const struct text_image *t, long fd,
 		       const struct stat *file)
 {
 	struct image_header h;
 	struct stat obj;
 	size_t meta;
-	char *buf;
+	long got;
+	char *buf = malloc(META_FIRST);
 
-	if (syscall_no_intercept(SYS_pread64, fd, &h, sizeof(h), 0L) !=
-		(long)sizeof(h) ||
-	    memcmp(h.magic, IMAGE_MAGIC, 8) != 0 ||
+	if (buf == NULL)
+		return NULL;
+	got = syscall_no_intercept(SYS_pread64, fd, buf, META_FIRST, 0L);
+	if (got < (long)sizeof(h))
+		goto refused;
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, IMAGE_MAGIC, 8) != 0 ||
 	    h.version != TEXT_IMAGE_VERSION || h.nsites == 0 ||
 	    h.nsites > META_MAX / sizeof(struct image_site) ||
 	    h.nleft > META_MAX / sizeof(struct image_left))
-		return NULL;
+		goto refused;
 	meta = meta_size(h.nsites, h.nleft);
 	if (h.text_start != t->text_lo - t->base ||
 	    h.text_size != t->text_hi - t->text_lo ||
@@ -217,22 +227,27 @@ static char *read_meta(const struct text_image *t, long fd,
 	    h.code_size % PAGE != 0 || h.data_size % PAGE != 0 ||
 	    h.data_size + h.code_size > TEXT_IMAGE_DISTANCE ||
 	    (uint64_t)file->st_size != h.code_offset + h.code_size)
-		return NULL;
+		goto refused;
 	if (syscall_no_intercept(SYS_stat, t->object, &obj) != 0 ||
 	    !same_file(&h, &obj))
-		return NULL;
-	buf = malloc(meta);
-	if (buf == NULL)
-		return NULL;
-	if (syscall_no_intercept(SYS_pread64, fd, buf, meta, 0L) !=
-		(long)meta ||
-	    plan_cache_checksum(buf, meta,
-				offsetof(struct image_header, checksum)) !=
-		h.checksum) {
-		free(buf);
-		return NULL;
+		goto refused;
+	if (meta > (size_t)got) {
+		char *more = realloc(buf, meta);
+
+		if (more == NULL)
+			goto refused;
+		buf = more;
+		if (syscall_no_intercept(SYS_pread64, fd, buf + got, meta - got,
+					 got) != (long)(meta - got))
+			goto refused;
 	}
-	return buf;
+	if (plan_cache_checksum(buf, meta,
+				offsetof(struct image_header, checksum)) ==
+	    h.checksum)
+		return buf;
+refused:
+	free(buf);
+	return NULL;
 }
 
 /* The tables make sense for the object and the area: no address escapes. */

@@ -274,19 +274,17 @@ int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 	memset(a, 0, sizeof(*a));
 	if (data_size != data_size_for(nsites) || code_size % 4096 != 0)
 		return -EINVAL;
-	p = map_at(at, data_size + code_size);
+	p = map_at(at, data_size);
 	if (p == NULL)
 		return -ENOMEM;
+	r = syscall_no_intercept(
+	    SYS_mmap, at + data_size, code_size, PROT_READ | PROT_EXEC,
+	    MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, code_offset);
 	/* a kernel before 4.17 takes MAP_FIXED_NOREPLACE as a hint */
-	if (p != (void *)at) {
-		syscall_no_intercept(SYS_munmap, p, data_size + code_size);
-		return -ENOMEM;
-	}
-	r = syscall_no_intercept(SYS_mmap, at + data_size, code_size,
-				 PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED,
-				 fd, code_offset);
-	if (r != (long)(at + data_size)) {
-		syscall_no_intercept(SYS_munmap, at, data_size + code_size);
+	if (p != (void *)at || r != (long)(at + data_size)) {
+		syscall_no_intercept(SYS_munmap, p, data_size);
+		if (r > 0)
+			syscall_no_intercept(SYS_munmap, r, code_size);
 		return -ENOMEM;
 	}
 	a->base = (uint8_t *)at;
@@ -299,6 +297,7 @@ int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 	a->used_sites = nsites;
 	a->code_next = a->base + a->size;
 	a->fixed = 1;
+	a->code_mapped = 1;
 	return 0;
 }
 
@@ -516,7 +515,7 @@ int trampoline_area_seal(struct trampoline_area *a)
 	long r = syscall_no_intercept(SYS_mprotect, a->base, a->data_size,
 				      PROT_READ);
 
-	if (r == 0)
+	if (r == 0 && !a->code_mapped)
 		r = syscall_no_intercept(SYS_mprotect, a->base + a->data_size,
 					 a->size - a->data_size,
 					 PROT_READ | PROT_EXEC);

@@ -39,6 +39,7 @@ struct trampoline_area {
 	 * has the object and the area at the same distance (text_image.c).
 	 */
 	int fixed;
+	int code_mapped; /* the code is a file's, executable from the start */
 };
 
 /*
