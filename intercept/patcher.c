@@ -533,7 +533,10 @@ static int patch_from_image(struct patcher *pt, const struct text_image *img,
 	return 0;
 }
 
-/* Plans (from the cache or made), trampolines, patched text. */
+/*
+ * Plans (from the cache or made), trampolines, patched text; then an image
+ * of it when one is wanted (img NULL: none).
+ */
 static int patch_from_plans(struct patcher *pt, const struct plan_cache *cache,
 			    const struct text_image *img,
 			    struct trampoline_area *area)
@@ -550,7 +553,7 @@ static int patch_from_plans(struct patcher *pt, const struct plan_cache *cache,
 		log_site(pt, pt->left[i].addr, left_reasons[pt->left[i].why]);
 	if (ret != 0 || pt->nplans == 0)
 		return ret;
-	ret = emit_trampolines(pt, area, text_image_area_at(img));
+	ret = emit_trampolines(pt, area, img ? text_image_area_at(img) : 0);
 	if (ret == 0)
 		ret = apply_plans(pt);
 	if (ret != 0) {
@@ -558,7 +561,7 @@ static int patch_from_plans(struct patcher *pt, const struct plan_cache *cache,
 		return ret;
 	}
 	/* an image of the plans only: a withheld capstone planned less */
-	if (area->fixed && !pt->dis.withheld)
+	if (img != NULL && area->fixed && !pt->dis.withheld)
 		text_image_store(img, area, pt->stats, pt->left, pt->nleft);
 	return 0;
 }
@@ -585,7 +588,9 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	ret = patch_from_image(&pt, &img, &area);
 	if (ret != 0) {
 		memset(stats, 0, sizeof(*stats));
-		ret = patch_from_plans(&pt, &cache, &img, &area);
+		ret = patch_from_plans(
+		    &pt, &cache, ret == -ENOENT || ret == -ESTALE ? &img : NULL,
+		    &area);
 	}
 	if (ret == 0 && area.base != NULL && obj->area_out != NULL)
 		*obj->area_out = area;

@@ -335,7 +335,7 @@ int text_image_use(const struct text_image *t, enum vector_save vectors,
 	struct stat st;
 	long uid, fd;
 	char *meta = NULL;
-	int ret = -ENOENT;
+	int ret;
 
 	*left = NULL;
 	*nleft = 0;
@@ -350,8 +350,9 @@ int text_image_use(const struct text_image *t, enum vector_save vectors,
 	    folder_private(t->path, uid))
 		meta = read_meta(t, fd, &st);
 	h = (const struct image_header *)meta;
-	if (h != NULL && tables_valid(t, h))
-		ret = read_left(t, h, stats, left, nleft);
+	ret = h != NULL && tables_valid(t, h)
+		  ? read_left(t, h, stats, left, nleft)
+		  : -ESTALE;
 	if (ret == 0)
 		ret = map_image(t, fd, h, vectors, how, area);
 	if (ret != 0) {
