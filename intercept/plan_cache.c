@@ -43,6 +43,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "libsyscall_intercept_hook_point.h"
 #include "plan_cache.h"
@@ -470,55 +471,151 @@ static void append_pid(char *buf, size_t size)
 }
 
 /*
- * Removes the files of the same object left by other versions of the
- * interceptor (same "<build-id>." prefix, another salt), so that the cache
- * does not grow with every change. The files of this version all start
- * with the name of its plan file (the text image, the temporary copies of
- * other processes).
+ * The versions of the interceptor whose files of an object are kept beside
+ * this version's: programs that carry different copies of the archive (a
+ * library of the system, a preload shim built apart) each keep their
+ * files instead of removing the other's at every start, while the cache
+ * does not grow with every change of the code.
+ */
+#define OTHER_BUILDS_KEPT 3
+#define OTHER_BUILDS_MAX 32
+/* A temporary copy this old is one its writer left when it died. */
+#define TEMP_LEFT_SECONDS 60
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct build_files {
+	const char *own; /* "<build-id>.<salt>": this version's name */
+	size_t id_len;	 /* of "<build-id>." */
+	char salts[OTHER_BUILDS_MAX][24];
+	int64_t newest[OTHER_BUILDS_MAX]; /* mtime of a file of each salt */
+	int nsalts;
+	int64_t now;
+};
+
+/* The salt of name, "<build-id>.<salt>[.<more>]", or -1 when too long. */
+static int salt_of(const struct build_files *b, const char *name, char salt[24])
+{
+	const char *s = name + b->id_len;
+	size_t len = 0;
+
+	while (s[len] != '\0' && s[len] != '.')
+		len++;
+	if (len == 0 || len >= 24)
+		return -1;
+	memcpy(salt, s, len);
+	salt[len] = '\0';
+	return 0;
+}
+
+static int salt_index(const struct build_files *b, const char *salt)
+{
+	for (int i = 0; i < b->nsalts; i++)
+		if (strcmp(b->salts[i], salt) == 0)
+			return i;
+	return -1;
+}
+
+/* Is salt among the OTHER_BUILDS_KEPT most recently written? */
+static int salt_kept(const struct build_files *b, const char *salt)
+{
+	int i = salt_index(b, salt), newer = 0;
+
+	if (i < 0)
+		return 0;
+	for (int k = 0; k < b->nsalts; k++)
+		newer += b->newest[k] > b->newest[i];
+	return newer < OTHER_BUILDS_KEPT;
+}
+
+/*
+ * One file of the object: noted (pass 0), or removed if it belongs to a
+ * version not kept or is a temporary copy of this one left behind (pass 1).
+ */
+static void look_at(struct build_files *b, long dirfd, const char *name,
+		    int pass)
+{
+	size_t own_len = strlen(b->own);
+	char salt[24];
+	struct stat st;
+	int i;
+
+	if (strncmp(name, b->own, b->id_len) != 0 ||
+	    syscall_no_intercept(SYS_newfstatat, dirfd, name, &st,
+				 AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	if (strncmp(name, b->own, own_len) == 0) {
+		/* this version's: a temporary copy "<own>.<pid>" only */
+		if (pass == 1 && name[own_len] == '.' &&
+		    strcmp(name + own_len, ".text") != 0 &&
+		    b->now - st.st_mtim.tv_sec > TEMP_LEFT_SECONDS)
+			syscall_no_intercept(SYS_unlinkat, dirfd, name, 0);
+		return;
+	}
+	if (salt_of(b, name, salt) != 0)
+		return;
+	i = salt_index(b, salt);
+	if (pass == 1) {
+		if (!salt_kept(b, salt))
+			syscall_no_intercept(SYS_unlinkat, dirfd, name, 0);
+		return;
+	}
+	if (i < 0 && b->nsalts < OTHER_BUILDS_MAX) {
+		i = b->nsalts++;
+		memcpy(b->salts[i], salt, sizeof(salt));
+		b->newest[i] = st.st_mtim.tv_sec;
+	}
+	if (i >= 0 && st.st_mtim.tv_sec > b->newest[i])
+		b->newest[i] = st.st_mtim.tv_sec;
+}
+
+/*
+ * Prunes the files of the object at path left by other versions of the
+ * interceptor (same "<build-id>." prefix, another salt): those of the
+ * OTHER_BUILDS_KEPT versions that wrote last stay.
  */
 static void remove_other_builds(const char *path)
 {
-	char dir[512], name[512];
+	struct build_files b = {0};
+	char dir[512];
 	char buf[4096];
 	const char *slash = strrchr(path, '/');
 	const char *dot = strrchr(path, '.');
-	size_t dlen, plen;
+	struct stat st;
 	long fd, n;
 
-	if (slash == NULL || dot == NULL || dot < slash)
+	if (slash == NULL || dot == NULL || dot < slash ||
+	    (size_t)(slash - path) >= sizeof(dir))
 		return;
-	dlen = (size_t)(slash - path);
-	plen = (size_t)(dot - slash); /* "<build-id>." */
-	if (dlen + 1 >= sizeof(dir))
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	b.own = slash + 1;
+	b.id_len = (size_t)(dot - slash); /* "<build-id>." */
+	if (syscall_no_intercept(SYS_stat, path, &st) != 0)
 		return;
-	memcpy(dir, path, dlen);
-	dir[dlen] = '\0';
+	b.now = st.st_mtim.tv_sec; /* just written */
 	fd = syscall_no_intercept(SYS_open, dir,
 				  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	while ((n = syscall_no_intercept(SYS_getdents64, fd, buf,
-					 sizeof(buf))) > 0) {
-		for (long at = 0; at < n;) {
-			const struct linux_dirent64 {
-				uint64_t d_ino;
-				int64_t d_off;
-				unsigned short d_reclen;
-				unsigned char d_type;
-				char d_name[];
-			} *e = (const void *)(buf + at);
+	for (int pass = 0; pass < 2; pass++) {
+		syscall_no_intercept(SYS_lseek, fd, 0L, SEEK_SET);
+		while ((n = syscall_no_intercept(SYS_getdents64, fd, buf,
+						 sizeof(buf))) > 0) {
+			for (long at = 0; at < n;) {
+				const struct linux_dirent64 *e =
+				    (const void *)(buf + at);
 
-			at += e->d_reclen;
-			if (strncmp(e->d_name, slash + 1, plen) != 0 ||
-			    strncmp(e->d_name, slash + 1, strlen(slash + 1)) ==
-				0 ||
-			    dlen + 1 + strlen(e->d_name) >= sizeof(name))
-				continue;
-			name[0] = '\0';
-			append(name, sizeof(name), dir);
-			append(name, sizeof(name), "/");
-			append(name, sizeof(name), e->d_name);
-			syscall_no_intercept(SYS_unlink, name);
+				at += e->d_reclen;
+				look_at(&b, fd, e->d_name, pass);
+			}
 		}
 	}
 	syscall_no_intercept(SYS_close, fd);

@@ -2,9 +2,10 @@
 # The plan cache: the first process plans and writes one file per object
 # (named after its build-id) under $XDG_CACHE_HOME/libsyscall_intercept,
 # the next ones patch from it with the same result; a damaged file (cut
-# short, edited in place, even with its checksum made right), or one
-# written by another build of the interceptor, is ignored and replaced;
-# INTERCEPT_NO_CACHE=1 neither reads nor writes. The text images beside
+# short, edited in place, even with its checksum made right) is ignored
+# and replaced, one written by another build of the interceptor ignored
+# (the files of the three other builds that wrote last are kept, older
+# ones removed); INTERCEPT_NO_CACHE=1 neither reads nor writes. The text images beside
 # the plans (<plan file>.text, core_text_image.sh) are removed before each
 # damage, so that the plans are what the next run reads.
 . "$TEST_TOP/tests/intercept/lib.sh"
@@ -123,16 +124,36 @@ run again
 [ "$(cached again)" = "$objects" ] ||
 	fail "a changed file not replaced: $(cached again) from the cache"
 
-# A file of another build of the interceptor is replaced, not kept.
+# A file of another build of the interceptor is not used; the files of
+# the three other builds that wrote last are kept beside this build's
+# (programs carrying different copies of the library do not remove each
+# other's at every start), older ones are removed, and so are temporary
+# copies of this build's left by a writer that died.
 rm -f "$dir"/*.text
 f=$(plans | head -1)
-mv "$dir/$f" "$dir/${f%.*}.0000000000000000"
+id=${f%.*}
+mv "$dir/$f" "$dir/$id.0000000000000000"
+for s in 1111111111111111 2222222222222222 3333333333333333; do
+	cp "$dir/$id.0000000000000000" "$dir/$id.$s"
+	cp "$dir/$id.0000000000000000" "$dir/$id.$s.text"
+done
+touch -d '-1 hour' "$dir/$id.0000000000000000"
+touch -d '-2 hours' "$dir/$id.1111111111111111"*
+cp "$dir/$id.0000000000000000" "$dir/$f.4242"
+touch -d '-1 hour' "$dir/$f.4242"
+cp "$dir/$id.0000000000000000" "$dir/$f.4343"
 run stale
 [ "$(cached stale)" = $((objects - 1)) ] ||
 	fail "another build's file used: $(cached stale) from the cache"
 [ -e "$dir/$f" ] || fail "no new file for the object of $f"
-[ -e "$dir/${f%.*}.0000000000000000" ] &&
-	fail "another build's file of the same object was kept"
+for kept in 0000000000000000 2222222222222222 2222222222222222.text \
+	3333333333333333 3333333333333333.text "${f#$id.}.4343"; do
+	[ -e "$dir/$id.$kept" ] || fail "$id.$kept removed"
+done
+for gone in 1111111111111111 1111111111111111.text "${f#$id.}.4242"; do
+	[ -e "$dir/$id.$gone" ] && fail "$id.$gone kept"
+done
+rm -f "$dir/$f.4343"
 
 rm -rf "$dir"
 INTERCEPT_NO_CACHE=1 run fifth
