@@ -13,6 +13,10 @@
  *    window make that window be chosen again without the landing point.
  * 5. The trampolines are written, then the text is made writable, patched
  *    and made executable again, with no code of the object running meanwhile.
+ * An object patched at start-up that has an image of its text as patched
+ * (text_image.c) gets that mapped instead of all of this; one that has
+ * none gets its trampolines where an image can be made of them, and the
+ * image written.
  */
 #include <emmintrin.h>
 #include <errno.h>

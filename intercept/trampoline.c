@@ -348,7 +348,8 @@ static void emit_jmp(struct emitter *e, uintptr_t target)
 
 /*
  * lea -128(%rsp),%rsp; lea site(%rip),%r11; then, to the entry:
- *   lea 1f(%rip),%rcx; jmp entry (jmp *slot(%rip) when out of reach); 1:
+ *   lea 1f(%rip),%rcx; jmp entry (jmp *slot(%rip) when out of reach or
+ *   in a fixed area); 1:
  * and to the clone entry: call entry (call *slot(%rip))
  * then lea 128(%rsp),%rsp
  */
