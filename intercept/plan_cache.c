@@ -20,7 +20,8 @@
  * The text image beside a plan file (<file>.text, text_image.c) is code
  * the process runs without looking at it: checking it byte by byte would
  * cost what it saves. It is used only when all of these hold, else the
- * object is planned and patched as above and the image written again:
+ * object is patched from its plans as above (and the image written again
+ * when it was missing or failed a check, not when it could not be mapped):
  *  - the image and its folder are the user's own (the effective user id),
  *    the file mode 0600 and the folder 0700 or stricter, so that no one
  *    else can have written it (as no one else can write the user's
