@@ -261,9 +261,10 @@ static int tables_valid(const struct text_image *t,
 		if (s[i].syscall < h->text_start ||
 		    s[i].syscall + 2 > h->text_start + h->text_size)
 			return 0;
+		/* a raw stub is 9 bytes: the call, mov $nr, a jump */
 		for (int k = 0; k < 3; k++)
 			if (s[i].raw[k] < h->data_size ||
-			    s[i].raw[k] >= h->data_size + h->code_size)
+			    s[i].raw[k] + 9 > h->data_size + h->code_size)
 				return 0;
 	}
 	for (uint32_t i = 0; i < h->nleft; i++)
