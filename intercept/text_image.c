@@ -46,6 +46,11 @@
 #define TEXT_IMAGE_VERSION 1
 #define IMAGE_MAGIC "SITEXT1"
 #define PAGE 4096UL
+/*
+ * An object of more text gets no image: the image holds all of it, a copy
+ * on disk per version of this code (a libc has 1.4 MB, the loader 0.2 MB).
+ */
+#define TEXT_IMAGE_MAX_TEXT (16UL << 20)
 /* More would not be the header of an object's image. */
 #define META_MAX (1UL << 20)
 
@@ -145,6 +150,7 @@ void text_image_init(struct text_image *t, const struct plan_cache *c,
 	t->text_hi = page_up(segs[0].hi);
 	t->prot = segs[0].prot;
 	if (base < TEXT_IMAGE_DISTANCE + (1UL << 20) ||
+	    t->text_hi - t->text_lo > TEXT_IMAGE_MAX_TEXT ||
 	    shares_a_page(base, phdr, phnum, t->text_lo, t->text_hi) ||
 	    has_text_relocations(base, phdr, phnum))
 		return;

@@ -25,9 +25,9 @@ struct text_image {
 /*
  * Names the image of an object patched at start-up: the path of its plan
  * file with ".text". Leaves the path empty when the object cannot have one
- * (no plan file, more than one executable segment, a page of its text
- * shared with another segment, text relocations, loaded too low for its
- * trampolines to sit at their distance below it).
+ * (no plan file, more than one executable segment, more than 16 MB of
+ * text, a page of its text shared with another segment, text relocations,
+ * loaded too low for its trampolines to sit at their distance below it).
  */
 void text_image_init(struct text_image *t, const struct plan_cache *c,
 		     const char *object, uintptr_t base,
