@@ -7,7 +7,8 @@
 # not the one it was made from (here a copy of libc, touched), when its
 # tables do not match their checksum, when it is cut short, when others
 # may read or write it; a folder others may use is neither read nor
-# written.
+# written. Where the place of its trampolines is taken, the object is
+# patched from its plans and the image left as it is.
 . "$TEST_TOP/tests/intercept/lib.sh"
 export XDG_CACHE_HOME=$PWD/cache
 dir=$XDG_CACHE_HOME/libsyscall_intercept
@@ -107,8 +108,29 @@ chmod 700 "$dir"
 run private
 libc_mapped private || fail "folder 700 again: the image not used"
 
+# the place of libc's trampolines taken (area_blocker.so, preloaded after
+# the archive's copy of the interceptor, maps a page there first): libc is
+# patched from its plans, the loader still from its image, and the image
+# is not written again
+before=$(stat -c %Y.%i "$img")
+blocked="$TB/hook_archive.so:$TB/area_blocker.so"
+LD_LIBRARY_PATH=$PWD/lib INTERCEPT_LOG=$PWD/blocked.log LD_PRELOAD=$blocked \
+	TEST_HOOK_OUT=$PWD/hook.out cat /proc/self/maps >blocked.maps ||
+	fail "cat with the place of the trampolines taken"
+libc_mapped blocked && fail "libc's image used with its trampolines' place taken"
+[ "$(images blocked | wc -l)" = 1 ] ||
+	fail "place taken: images mapped: $(images blocked)"
+patching blocked >blocked.patching
+expect_same "patching with the place taken" first.patching blocked.patching
+[ "$(stat -c %Y.%i "$img")" = "$before" ] ||
+	fail "an image written again although its place was taken"
+LD_LIBRARY_PATH=$PWD/lib LD_PRELOAD=$blocked TEST_HOOK_OUT=$PWD/hook.out \
+	ls -lR d >blocked.out 2>&1 || fail "ls with the place taken"
+expect_same "ls output with the place taken" want.out blocked.out
+
 # none with INTERCEPT_NO_CACHE=1
 INTERCEPT_NO_CACHE=1 run nocache
 images nocache | grep -q . && fail "INTERCEPT_NO_CACHE=1 mapped an image"
-echo "images made, mapped, refused when stale, changed, cut or shared"
+echo "images made, mapped, refused when stale, changed, cut or shared," \
+	"passed by when their place is taken"
 exit 0
