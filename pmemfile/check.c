@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "csum.h"
 #include "dir.h"
 #include "internal.h"
 #include "objcheck.h"
@@ -51,6 +52,7 @@ struct checker {
 	size_t narrays, arrays_cap;
 	uint64_t *queue;
 	size_t qhead, qlen, qcap;
+	bool csums; /* layout 5: the checksums are checked */
 };
 
 __attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
@@ -181,6 +183,14 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			if (a->inodes[i].mode == 0)
 				continue;
+			uint64_t ino =
+			    off +
+			    offsetof(struct pmemfile_inode_array, inodes[i]);
+			if (c->csums &&
+			    a->inodes[i].csum != csum_inode(ino, &a->inodes[i]))
+				problem(c,
+					"inode %lu: checksum mismatch at 0x%lx",
+					(unsigned long)ino, (unsigned long)ino);
 			if (grow((void **)&c->inos, &c->inos_cap, c->ninos,
 				 sizeof(*c->inos)))
 				return -ENOMEM;
@@ -309,6 +319,11 @@ static void check_file(struct checker *c, uint64_t ino,
 			n = i;
 			break;
 		}
+		if (c->csums && blk->csum != csum_eblock(b, blk))
+			problem(c,
+				"inode %lu: extent block checksum mismatch at "
+				"0x%lx",
+				(unsigned long)ino, (unsigned long)b);
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
 			check_extent(c, ino, &blk->e[k], &v[i]);
@@ -478,6 +493,13 @@ static void check_dir(struct checker *c, uint64_t ino,
 				continue;
 			}
 			live++;
+			uint64_t roff = btab[b] + s * PMEMFILE_DIR_SLOT;
+			if (c->csums && r->csum != csum_dirent(roff, r))
+				problem(c,
+					"directory %lu: record checksum "
+					"mismatch at 0x%lx",
+					(unsigned long)ino,
+					(unsigned long)roff);
 			check_record(c, ino, r, s);
 			if (tab)
 				check_hash(c, ino, d, tab, r,
@@ -597,6 +619,9 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 		problem(c, "superblock: bad magic or version");
 		return -1;
 	}
+	if (c->csums && s->csum != csum_super(s))
+		problem(c, "superblock: checksum mismatch at 0x%lx",
+			(unsigned long)((char *)s - c->base));
 	for (int i = 0; i <= PMEMFILE_EXTRA_ROOTS; i++) {
 		uint64_t off = i ? s->roots[i - 1] : s->root;
 		/* a pool made before layout 3 has root 0 only */
@@ -615,6 +640,7 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 
 static void check_tree(struct checker *c, struct pmemfile_super *s)
 {
+	c->csums = s->version >= 5;
 	if (collect_objects(c) || collect_inodes(c, s)) {
 		problem(c, "out of memory");
 		return;

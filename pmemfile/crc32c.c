@@ -47,6 +47,13 @@ crc32c_sse42(uint32_t crc, const void *buf, size_t len)
 		c = __builtin_ia32_crc32di(c, w);
 	}
 	uint32_t c32 = (uint32_t)c;
+	if (len >= 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		c32 = __builtin_ia32_crc32si(c32, w);
+		p += 4;
+		len -= 4;
+	}
 	for (; len; len--)
 		c32 = __builtin_ia32_crc32qi(c32, *p++);
 	return ~c32;

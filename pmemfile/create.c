@@ -70,7 +70,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 {
 	volatile uint64_t ino = 0;
 	volatile int err = 0;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		struct pmemfile_inode *in = inode_new(pfp, mode);
 		ino = pf_off(pfp, in);
@@ -102,7 +102,7 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 	volatile uint64_t ino = 0;
 	volatile int err = 0;
 	pthread_mutex_lock(&pfp->orphan_lock);
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		struct pmemfile_inode *in = inode_new(pfp, mode);
 		ino = pf_off(pfp, in);
