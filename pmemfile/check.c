@@ -354,8 +354,14 @@ static void check_symlink(struct checker *c, uint64_t ino,
 				(unsigned long)ino);
 		return;
 	}
-	claim(c, *(uint64_t *)in->target, PMEMFILE_T_SYMLINK, in->size + 1,
-	      "symlink target", ino);
+	uint64_t t = *(uint64_t *)in->target;
+	const char *s = claim(c, t, PMEMFILE_T_SYMLINK, in->size + 1,
+			      "symlink target", ino);
+	if (s && c->csums &&
+	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1))
+		problem(c,
+			"inode %lu: symlink target checksum mismatch at 0x%lx",
+			(unsigned long)ino, (unsigned long)t);
 }
 
 static void enqueue(struct checker *c, uint64_t ino)

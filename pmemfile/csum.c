@@ -74,6 +74,11 @@ uint32_t csum_dirent(uint64_t off, const struct pmemfile_dirent *r)
 	return crc32c(c, r->name, r->namelen < room ? r->namelen : room);
 }
 
+uint32_t csum_symlink(uint64_t off, const char *target, uint64_t len)
+{
+	return crc32c(seed(off), target, len);
+}
+
 /*
  * The structures the current transaction of this thread changed: inode
  * offsets, and extent block offsets | EBLOCK. Kept between transactions
@@ -261,6 +266,14 @@ static void upgrade_dir(PMEMfilepool *pfp, struct pmemfile_inode *in,
 	}
 }
 
+/* A long symlink's target, whose bounds inode_validate checked. */
+static void upgrade_symlink(PMEMfilepool *pfp, struct pmemfile_inode *in)
+{
+	uint64_t t = *(uint64_t *)in->target;
+	csum_symlink_put(in, csum_symlink(t, pf_ptr(pfp, t), in->size + 1));
+	pmemobj_persist(pfp->pop, in->target + 8, sizeof(uint32_t));
+}
+
 /* Every inode in use of the array at off. */
 static void upgrade_array(PMEMfilepool *pfp, uint64_t off,
 			  struct upgrade_counts *n)
@@ -276,6 +289,9 @@ static void upgrade_array(PMEMfilepool *pfp, uint64_t off,
 			upgrade_file(pfp, in, n);
 		else if (S_ISDIR(in->mode))
 			upgrade_dir(pfp, in, n);
+		else if (S_ISLNK(in->mode) &&
+			 in->size >= PMEMFILE_SYMLINK_INLINE)
+			upgrade_symlink(pfp, in);
 		persist_csum(pfp, &in->csum, csum_inode(ino, in));
 		n->inodes++;
 	}

@@ -6,6 +6,8 @@
 #ifndef PMEMFILE_CSUM_H
 #define PMEMFILE_CSUM_H
 
+#include <string.h>
+
 #include "internal.h"
 
 /* The checksums of each structure at pool offset off, as they should be. */
@@ -14,6 +16,20 @@ uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in);
 uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *b);
 /* A record's, its name cut at the end of its 4 KiB-aligned block. */
 uint32_t csum_dirent(uint64_t off, const struct pmemfile_dirent *r);
+/* A long symlink target's: len bytes at pool offset off. */
+uint32_t csum_symlink(uint64_t off, const char *target, uint64_t len);
+/* The target's checksum an inode of a long symlink keeps (target[8..11]). */
+static inline uint32_t csum_symlink_get(const struct pmemfile_inode *in)
+{
+	uint32_t v;
+	memcpy(&v, in->target + 8, sizeof(v));
+	return v;
+}
+
+static inline void csum_symlink_put(struct pmemfile_inode *in, uint32_t v)
+{
+	memcpy(in->target + 8, &v, sizeof(v));
+}
 
 /*
  * Inside a transaction begun with PF_TX_BEGIN. The checksums of inodes and

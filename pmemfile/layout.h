@@ -210,7 +210,9 @@ struct pmemfile_inode {
 		/*
 		 * Symlink target: inline if size < PMEMFILE_SYMLINK_INLINE
 		 * (NUL-terminated), else target[0..7] is the offset of a
-		 * PMEMFILE_T_SYMLINK object holding it.
+		 * PMEMFILE_T_SYMLINK object holding it and target[8..11]
+		 * (version 5) the CRC32C of its size + 1 bytes, from its
+		 * offset (so that it covers the size too).
 		 */
 		char target[PMEMFILE_SYMLINK_INLINE];
 	};

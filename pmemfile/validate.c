@@ -97,5 +97,13 @@ int inode_validate(PMEMfilepool *pfp, uint64_t ino)
 	    (in->size >= 4096 ||
 	     !pf_in_pool(pfp, *(const uint64_t *)in->target, in->size + 1)))
 		return pf_damaged(pfp, ino, "symlink target");
+	if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE &&
+	    pfp->csums) {
+		uint64_t t = *(const uint64_t *)in->target;
+		if (csum_symlink_get(in) !=
+		    csum_symlink(t, pf_ptr(pfp, t), in->size + 1))
+			return pf_damaged(pfp, ino,
+					  "checksum of the symlink target");
+	}
 	return 0;
 }

@@ -3,7 +3,8 @@
  * core_csum -- the metadata checksums of layout 5. A byte flipped (through
  * libpmemobj, in a closed pool) in each structure they cover -- the
  * superblock, an inode, an extent block (in a slot past the file's
- * extents, which no check of bounds reads), a directory record -- gives
+ * extents, which no check of bounds reads), a directory record, a long
+ * symbolic link's target -- gives
  * EIO on the call that reaches it and one log line naming the structure;
  * the other files stay readable and writable; pmemfile_check_pool reports
  * the mismatch with the structure's offset. A structure sealed as
@@ -27,6 +28,8 @@
 static const char *pool;
 static char logpath[4096];
 static uint64_t super_off, a_ino, big_ino, dir_ino, rec_off, eblock_off;
+static uint64_t long_ino, long_target;
+static char long_name[200];
 
 static void make_pool(void)
 {
@@ -55,6 +58,10 @@ static void make_pool(void)
 		pmemfile_close(p, f);
 	}
 	CORE_EQ(pmemfile_symlink(p, "/a", "/l"), 0);
+	/* a target too long for the inode: an object of its own */
+	memset(long_name, 't', sizeof(long_name) - 1);
+	long_name[0] = '/';
+	CORE_EQ(pmemfile_symlink(p, long_name, "/long"), 0);
 	pmemfile_stat_t st;
 	CORE_EQ(pmemfile_stat(p, "/a", &st), 0);
 	a_ino = st.st_ino;
@@ -62,6 +69,8 @@ static void make_pool(void)
 	big_ino = st.st_ino;
 	CORE_EQ(pmemfile_stat(p, "/d", &st), 0);
 	dir_ino = st.st_ino;
+	CORE_EQ(pmemfile_lstat(p, "/long", &st), 0);
+	long_ino = st.st_ino;
 	pmemfile_pool_close(p);
 	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
 	CORE_TRUE(pop);
@@ -75,6 +84,8 @@ static void make_pool(void)
 	const struct pmemfile_inode *b = (const void *)(base + big_ino);
 	eblock_off = b->file.blocks;
 	CORE_TRUE(eblock_off != 0);
+	const struct pmemfile_inode *l = (const void *)(base + long_ino);
+	memcpy(&long_target, l->target, 8);
 	pmemobj_close(pop);
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
 }
@@ -241,6 +252,23 @@ static void c_record(void)
 	expect_check(want);
 }
 
+static void c_symlink(void)
+{
+	flip(long_target + 50, 0x01);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	char want[80], buf[256];
+	snprintf(want, sizeof(want), "inode 0x%lx", (unsigned long)long_ino);
+	expect_eio(pmemfile_readlink(p, "/long", buf, sizeof(buf)), want, 1);
+	CORE_EQ(pmemfile_readlink(p, "/l", buf, sizeof(buf)), 2);
+	other_works(p, "/a");
+	pmemfile_pool_close(p);
+	snprintf(want, sizeof(want),
+		 "inode %lu: symlink target checksum mismatch at 0x%lx",
+		 (unsigned long)long_ino, (unsigned long)long_target);
+	expect_check(want);
+}
+
 /* The checksums of every structure zeroed, version 4: what layout 4 made. */
 static void make_layout4(void)
 {
@@ -255,6 +283,9 @@ static void make_layout4(void)
 			if (in->mode == 0)
 				continue;
 			in->csum = 0;
+			if (S_ISLNK(in->mode) &&
+			    in->size >= PMEMFILE_SYMLINK_INLINE)
+				memset(in->target + 8, 0, 4);
 			if (S_ISREG(in->mode) && in->file.blocks)
 				((struct pmemfile_extent_block
 				      *)(base + in->file.blocks))
@@ -303,10 +334,10 @@ static void c_layout4(void)
 	if (!strstr(msg, "layout upgraded from version 4 to 5") ||
 	    !strstr(msg, pool))
 		CORE_FAIL("upgrade message: \"%s\"", msg);
-	char buf[8] = {0};
+	char buf[256] = {0};
 	PMEMfile *f = pmemfile_open(p, "/a", O_RDONLY);
 	CORE_TRUE(f);
-	CORE_EQ(pmemfile_read(p, f, buf, sizeof(buf)), 4);
+	CORE_EQ(pmemfile_read(p, f, buf, 8), 4);
 	pmemfile_close(p, f);
 	f = pmemfile_open(p, "/big", O_RDONLY);
 	CORE_TRUE(f);
@@ -315,6 +346,8 @@ static void c_layout4(void)
 	pmemfile_close(p, f);
 	pmemfile_stat_t st;
 	CORE_EQ(pmemfile_stat(p, "/d/x", &st), 0);
+	CORE_EQ(pmemfile_readlink(p, "/long", buf, sizeof(buf)),
+		(long long)strlen(long_name));
 	other_works(p, "/d/y");
 	pmemfile_pool_close(p);
 	CORE_EQ(log_lines("checksum"), 0);
@@ -335,8 +368,11 @@ int main(void)
 		const char *what;
 		void (*fn)(void);
 	} cases[] = {
-	    {"superblock", c_super},	  {"inode", c_inode},
-	    {"extent block", c_eblock},	  {"directory record", c_record},
+	    {"superblock", c_super},
+	    {"inode", c_inode},
+	    {"extent block", c_eblock},
+	    {"directory record", c_record},
+	    {"long symlink target", c_symlink},
 	    {"layout 4 pool", c_layout4},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
