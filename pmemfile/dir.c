@@ -611,11 +611,13 @@ static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
 static void dir_meta_add(PMEMfilepool *pfp, struct vinode *dir)
 {
 	struct pmemfile_inode *in = dir->inode;
-	/* nlink .. the end of the dir info: what a name change touches */
+	/*
+	 * nlink .. the end of the dir info: what a name change touches; on to
+	 * the end of the inode, so that its checksum, stored at the commit,
+	 * needs no snapshot of its own (csum.c)
+	 */
 	tx_add(pfp, &in->nlink,
-	       offsetof(struct pmemfile_inode, dir) +
-		   sizeof(struct pmemfile_dir_info) -
-		   offsetof(struct pmemfile_inode, nlink));
+	       sizeof(*in) - offsetof(struct pmemfile_inode, nlink));
 	pf_time_now(&in->mtime);
 	in->ctime = in->mtime;
 }
