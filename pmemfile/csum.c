@@ -139,9 +139,18 @@ void csum_tx_eblock(PMEMfilepool *pfp, uint64_t off)
 		changed_add(off | EBLOCK);
 }
 
+/* The entry of the table of checked extent blocks that off may hold. */
+static _Atomic(uint64_t) *seen_of(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t h = (off >> 12) * 0x9E3779B97F4A7C15ULL;
+	return &pfp->csum_seen[h >> (64 - CSUM_SEEN_BITS)];
+}
+
 void csum_tx_eblock_freed(PMEMfilepool *pfp, uint64_t off)
 {
-	(void)pfp;
+	/* its place may hold anything next: checked again if named again */
+	uint64_t was = off;
+	atomic_compare_exchange_strong(seen_of(pfp, off), &was, 0);
 	for (size_t i = 0; i < changed.n; i++)
 		if ((changed.off[i] & ~(uint64_t)IN_TX) == (off | EBLOCK))
 			changed.off[i] = changed.off[--changed.n];
@@ -189,12 +198,6 @@ int csum_inode_check(PMEMfilepool *pfp, uint64_t off)
 	if (!pfp->csums || in->csum == csum_inode(off, in))
 		return 0;
 	return pf_damaged(pfp, off, "checksum of the inode");
-}
-
-static _Atomic(uint64_t) *seen_of(PMEMfilepool *pfp, uint64_t off)
-{
-	uint64_t h = (off >> 12) * 0x9E3779B97F4A7C15ULL;
-	return &pfp->csum_seen[h >> (64 - CSUM_SEEN_BITS)];
 }
 
 int csum_eblock_check(PMEMfilepool *pfp, uint64_t ino, uint64_t off)

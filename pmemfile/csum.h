@@ -40,7 +40,8 @@ static inline void csum_symlink_put(struct pmemfile_inode *in, uint32_t v)
  * (csum_dirent_set), a superblock's where the pool is made or upgraded.
  */
 void csum_tx_eblock(PMEMfilepool *pfp, uint64_t off);
-/* The extent block at off is freed in this transaction: no checksum. */
+/* The extent block at off is freed in this transaction: no checksum, and
+ * no longer known checked. */
 void csum_tx_eblock_freed(PMEMfilepool *pfp, uint64_t off);
 void csum_tx_stage(PMEMobjpool *pop, enum pobj_tx_stage stage, void *arg);
 /* In a transaction, the record's range added to it: its checksum. */

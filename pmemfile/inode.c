@@ -51,6 +51,7 @@ static void file_free(PMEMfilepool *pfp, struct pmemfile_inode *in)
 			? n - PMEMFILE_EXTENTS_PER_BLOCK
 			: 0;
 		uint64_t next = blk->next;
+		csum_tx_eblock_freed(pfp, b);
 		tx_free_off(pfp, b);
 		b = next;
 	}
