@@ -36,9 +36,10 @@
  *    library's pools had four; a pool made before has root 0 only, and
  *    is opened as it is.
  * 5: metadata checksums (CRC32C, crc32c.c) in what was padding: the
- *    superblock's fixed part, each inode, each extent block and each
- *    directory record; checked when first read (csum.c). A pool of an
- *    older version is given them at its next open (csum_upgrade).
+ *    superblock's fixed part, each inode, each extent block, each
+ *    directory record and each long symlink target; checked when first
+ *    read (csum.c). A pool of an older version is given them at its next
+ *    open (csum_upgrade).
  */
 #define PMEMFILE_LAYOUT_VERSION 5
 
