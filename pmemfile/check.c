@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "check_found.h"
+#include "csum.h"
 #include "dir.h"
 #include "internal.h"
 #include "objcheck.h"
@@ -42,6 +43,7 @@ struct checker {
 	size_t qhead, qlen, qcap;
 	/* for the repair; the caller's, or one that is dropped */
 	struct check_found *found;
+	bool csums; /* layout 5: the checksums are checked */
 };
 
 __attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
@@ -175,6 +177,14 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			if (a->inodes[i].mode == 0)
 				continue;
+			uint64_t ino =
+			    off +
+			    offsetof(struct pmemfile_inode_array, inodes[i]);
+			if (c->csums &&
+			    a->inodes[i].csum != csum_inode(ino, &a->inodes[i]))
+				problem(c,
+					"inode %lu: checksum mismatch at 0x%lx",
+					(unsigned long)ino, (unsigned long)ino);
 			if (grow((void **)&c->inos, &c->inos_cap, c->ninos,
 				 sizeof(*c->inos)))
 				return -ENOMEM;
@@ -304,6 +314,11 @@ static void check_file(struct checker *c, uint64_t ino,
 			n = i;
 			break;
 		}
+		if (c->csums && blk->csum != csum_eblock(b, blk))
+			problem(c,
+				"inode %lu: extent block checksum mismatch at "
+				"0x%lx",
+				(unsigned long)ino, (unsigned long)b);
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
 			check_extent(c, ino, &blk->e[k], &v[i]);
@@ -337,8 +352,14 @@ static void check_symlink(struct checker *c, uint64_t ino,
 				(unsigned long)ino);
 		return;
 	}
-	claim(c, *(uint64_t *)in->target, PMEMFILE_T_SYMLINK, in->size + 1,
-	      "symlink target", ino);
+	uint64_t t = *(uint64_t *)in->target;
+	const char *s = claim(c, t, PMEMFILE_T_SYMLINK, in->size + 1,
+			      "symlink target", ino);
+	if (s && c->csums &&
+	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1))
+		problem(c,
+			"inode %lu: symlink target checksum mismatch at 0x%lx",
+			(unsigned long)ino, (unsigned long)t);
 }
 
 static void enqueue(struct checker *c, uint64_t ino)
@@ -479,6 +500,13 @@ static void check_dir_parts(struct checker *c, uint64_t ino,
 				continue;
 			}
 			live++;
+			uint64_t roff = btab[b] + s * PMEMFILE_DIR_SLOT;
+			if (c->csums && r->csum != csum_dirent(roff, r))
+				problem(c,
+					"directory %lu: record checksum "
+					"mismatch at 0x%lx",
+					(unsigned long)ino,
+					(unsigned long)roff);
 			check_record(c, ino, r, s);
 			if (tab)
 				check_hash(c, ino, d, tab, r,
@@ -617,6 +645,9 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 		problem(c, "superblock: bad magic or version");
 		return -1;
 	}
+	if (c->csums && s->csum != csum_super(s))
+		problem(c, "superblock: checksum mismatch at 0x%lx",
+			(unsigned long)((char *)s - c->base));
 	for (int i = 0; i <= PMEMFILE_EXTRA_ROOTS; i++) {
 		uint64_t off = i ? s->roots[i - 1] : s->root;
 		/* a pool made before layout 3 has root 0 only */
@@ -636,6 +667,7 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 static void check_tree(struct checker *c, struct pmemfile_super *s)
 {
 	unsigned before = c->problems;
+	c->csums = s->version >= 5;
 	if (collect_objects(c) || collect_inodes(c, s)) {
 		problem(c, "out of memory");
 		c->found->fatal = true;
