@@ -34,18 +34,82 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "csum.h"
 #include "repair.h"
 
 #define REPAIR_ROUNDS 8
 
+void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
+		       uint64_t off)
+{
+	if (!r->csums)
+		return;
+	for (size_t i = 0; i < r->nseal; i++)
+		if (r->seal[i].in == in)
+			return;
+	if (r->nseal == r->seal_cap) {
+		size_t cap = r->seal_cap ? r->seal_cap * 2 : 16;
+		struct repair_seal *s = realloc(r->seal, cap * sizeof(*s));
+		if (!s)
+			pmemobj_tx_abort(ENOMEM);
+		r->seal = s;
+		r->seal_cap = cap;
+	}
+	r->seal[r->nseal++] = (struct repair_seal){in, off};
+}
+
+void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e)
+{
+	if (!r->csums || e->ino == 0)
+		return;
+	pmemobj_tx_add_range_direct(&e->csum, sizeof(e->csum));
+	e->csum = csum_dirent((uint64_t)((char *)e - r->base), e);
+}
+
+/* The checksums of the inodes the transaction changed, stored. */
+static void seal_all(struct repair *r)
+{
+	for (size_t i = 0; i < r->nseal; i++) {
+		struct pmemfile_inode *in = r->seal[i].in;
+		uint32_t c = csum_inode(r->seal[i].off, in);
+		/* a freed slot is all zero, its checksum too */
+		if (in->mode == 0 || in->csum == c)
+			continue;
+		pmemobj_tx_add_range_direct(&in->csum, sizeof(in->csum));
+		in->csum = c;
+	}
+	r->nseal = 0;
+}
+
+/* The inode in use that [off, off + len) of the repair's mapping is in. */
+static void seal_if_inode(struct repair *r, const char *dst)
+{
+	if (!r->csums || dst < r->base || !r->f.inos)
+		return;
+	uint64_t off = (uint64_t)(dst - r->base);
+	size_t lo = 0, hi = r->f.ninos;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->f.inos[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return;
+	uint64_t ino = r->f.inos[lo - 1].off;
+	if (off < ino + sizeof(struct pmemfile_inode))
+		repair_seal_inode(r, repair_inode(r, ino), ino);
+}
+
 void repair_store(struct repair *r, void *dst, const void *src, size_t len)
 {
-	(void)r;
 	pmemobj_tx_add_range_direct(dst, len);
 	if (src)
 		memmove(dst, src, len);
 	else
 		memset(dst, 0, len);
+	seal_if_inode(r, dst);
 }
 
 void repair_store64(struct repair *r, uint64_t *dst, uint64_t v)
@@ -98,13 +162,16 @@ int repair_tx(struct repair *r, PMEMobjpool *pop,
 {
 	volatile int err = 0;
 	tx_begin(r);
+	r->nseal = 0;
 	TX_BEGIN(pop)
 	{
 		fn(r, arg);
+		seal_all(r);
 	}
 	TX_ONABORT
 	{
 		err = errno ? errno : EIO;
+		r->nseal = 0;
 	}
 	TX_END
 	tx_end(r, err);
@@ -446,6 +513,40 @@ static void repair_links(struct repair *r)
 	}
 }
 
+static void reseal_tx(struct repair *r, void *arg)
+{
+	struct cino *ci = arg;
+	repair_fix(r,
+		   "inode %lu: checksum did not match what the inode holds, "
+		   "which passed the checks: stored again",
+		   (unsigned long)ci->off);
+	repair_seal_inode(r, repair_inode(r, ci->off), ci->off);
+}
+
+static bool csum_bad(struct repair *r, const struct cino *ci)
+{
+	const struct pmemfile_inode *in = repair_inode(r, ci->off);
+	return in->mode && in->csum != csum_inode(ci->off, in);
+}
+
+/*
+ * As e2fsck does: inodes that passed every check but their checksums get
+ * their checksums again, when the checksums are all the check found
+ * wrong (an inode with another problem keeps its mismatch: what it holds
+ * is not to be vouched for).
+ */
+static void repair_inode_csums(struct repair *r)
+{
+	unsigned bad = 0;
+	for (size_t i = 0; r->csums && i < r->f.ninos; i++)
+		bad += csum_bad(r, &r->f.inos[i]);
+	if (bad == 0 || bad != r->f.problems)
+		return;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		if (csum_bad(r, &r->f.inos[i]))
+			repair_tx(r, r->pop, reseal_tx, &r->f.inos[i]);
+}
+
 static unsigned count_unowned(struct repair *r)
 {
 	unsigned n = 0;
@@ -504,6 +605,8 @@ static int repair_round(struct repair *r, bool *changed)
 		return ret;
 	}
 	repair_links(r);
+	if (r->fixes == before)
+		repair_inode_csums(r);
 	/*
 	 * Objects are freed only when the check found nothing else: an
 	 * object may look unowned because what owns it could not be read
@@ -546,6 +649,9 @@ int pmemfile_repair_pool(const char *path, FILE *report, int flags,
 		*left = 1;
 	if (ret)
 		return ret == -EIO ? 0 : ret;
+	const struct pmemfile_super *super =
+	    pmemobj_direct(pmemobj_root(r.pop, sizeof(struct pmemfile_super)));
+	r.csums = super->version >= 5;
 	for (int round = 0;
 	     (flags & PMEMFILE_REPAIR_FIX) && round < REPAIR_ROUNDS; round++) {
 		bool changed;
@@ -565,6 +671,7 @@ int pmemfile_repair_pool(const char *path, FILE *report, int flags,
 					(unsigned long)r.f.inos[i].off);
 	}
 	*fixed = r.fixes;
+	free(r.seal);
 	check_found_free(&r.f);
 	if (r.pop)
 		pmemobj_close(r.pop);

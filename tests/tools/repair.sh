@@ -73,6 +73,19 @@ repair_case nlink "nlink $A" \
 	"inode $A: nlink 2, expected 1" \
 	"inode $A: link count 2, set to 1"
 
+# Layout 5: a flipped bit under a checksum, in what passes every other
+# check, is found by the checksum; the repair stores the checksum again,
+# as e2fsck does (and fixes what the bit broke).
+repair_case flipgid "flip-gid $A" \
+	"inode $A: checksum mismatch at 0x*" \
+	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again"
+
+repair_case fliptype "flip-type $D a" \
+	"directory $D: record checksum mismatch at 0x*
+directory $D: \"a\" has a wrong type" \
+	"directory $D: \"a\" has type 9: set to 8
+directory $D: hash table rebuilt from its * records (counted *, * tombstones)"
+
 repair_case freeslot "free-record $D b" \
 	"directory $D: \"b\" names a free inode 0x*
 inode $B is leaked (no name, not orphan)
