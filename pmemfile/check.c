@@ -269,13 +269,28 @@ static void check_free_arrays(struct checker *c, struct pmemfile_super *s)
 	}
 }
 
-static void check_extent(struct checker *c, uint64_t ino,
+/* Extent slot of inode ino leads nowhere: for the repair. */
+static void bad_extent(struct checker *c, uint64_t ino, uint64_t slot)
+{
+	struct check_found *f = c->found;
+	if (grow((void **)&f->bad_ext, &f->bad_ext_cap, f->nbad_ext + 1,
+		 sizeof(*f->bad_ext)) == 0)
+		f->bad_ext[f->nbad_ext++] = (struct cext){ino, slot};
+}
+
+static void check_extent(struct checker *c, uint64_t ino, uint64_t slot,
 			 const struct pmemfile_extent *e, struct vext *out)
 {
-	if (e->off % 4096 || e->len % 4096 || e->data % 4096 || !e->len)
+	bool aligned =
+	    !(e->off % 4096 || e->len % 4096 || e->data % 4096 || !e->len);
+	if (!aligned)
 		problem(c, "inode %lu: extent %lu+%lu at 0x%lx is not aligned",
 			(unsigned long)ino, (unsigned long)e->off,
 			(unsigned long)e->len, (unsigned long)e->data);
+	/* no data object of its own there (one owned twice is left alone) */
+	const struct cobj *o = find_obj(c, e->data);
+	if (!aligned || !o || o->type != 0 || o->size < e->len)
+		bad_extent(c, ino, slot);
 	claim(c, e->data, PMEMFILE_T_DATA, e->len, "extent", ino);
 	*out = (struct vext){e->off, e->len, NULL};
 }
@@ -298,8 +313,9 @@ static void check_file(struct checker *c, uint64_t ino,
 		return;
 	}
 	uint64_t i = 0;
+	size_t bad_before = c->found->nbad_ext;
 	for (; i < n && i < PMEMFILE_INLINE_EXTENTS; i++)
-		check_extent(c, ino, &f->e[i], &v[i]);
+		check_extent(c, ino, i, &f->e[i], &v[i]);
 	uint64_t b = f->blocks;
 	while (i < n) {
 		struct pmemfile_extent_block *blk =
@@ -311,6 +327,8 @@ static void check_file(struct checker *c, uint64_t ino,
 				(unsigned long)ino, (unsigned long)i,
 				(unsigned long)n);
 			c->found->unfollowed = true;
+			/* a list cut short is no list to take extents from */
+			c->found->nbad_ext = bad_before;
 			n = i;
 			break;
 		}
@@ -321,7 +339,7 @@ static void check_file(struct checker *c, uint64_t ino,
 				(unsigned long)ino, (unsigned long)b);
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
-			check_extent(c, ino, &blk->e[k], &v[i]);
+			check_extent(c, ino, i, &blk->e[k], &v[i]);
 		b = blk->next;
 	}
 	if (b) {
@@ -780,9 +798,12 @@ void check_found_free(struct check_found *found)
 	free(found->objs);
 	free(found->inos);
 	free(found->dirs);
+	free(found->bad_ext);
 	found->objs = NULL;
 	found->inos = NULL;
 	found->dirs = NULL;
+	found->bad_ext = NULL;
+	found->nbad_ext = 0;
 }
 
 int pmemfile_check_pool(const char *path, FILE *report)

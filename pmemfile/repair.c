@@ -513,6 +513,97 @@ static void repair_links(struct repair *r)
 	}
 }
 
+/* The extents of one file that lead nowhere: found->bad_ext[from, to). */
+struct extent_drop {
+	uint64_t ino;
+	size_t from, to;
+};
+
+static bool dropped(struct repair *r, const struct extent_drop *d,
+		    uint64_t slot)
+{
+	for (size_t k = d->from; k < d->to; k++)
+		if (r->f.bad_ext[k].slot == slot)
+			return true;
+	return false;
+}
+
+/* Where the slots of a file's extent list are, walked in order. */
+struct slot_walk {
+	struct pmemfile_extent_block *blk;
+	uint64_t next; /* the block after blk */
+};
+
+static struct pmemfile_extent *slot_next(struct repair *r,
+					 struct pmemfile_file_info *f,
+					 struct slot_walk *w, uint64_t i)
+{
+	if (i < PMEMFILE_INLINE_EXTENTS)
+		return &f->e[i];
+	uint64_t k = (i - PMEMFILE_INLINE_EXTENTS) % PMEMFILE_EXTENTS_PER_BLOCK;
+	if (k == 0) {
+		w->blk = (void *)(r->base + w->next);
+		w->next = w->blk->next;
+	}
+	return &w->blk->e[k];
+}
+
+/*
+ * In a transaction: the file's extents that lead nowhere taken out of its
+ * list (the others moved down over them, in order); their bytes read as
+ * zeros. Nothing is freed here: an object behind a damaged pointer may be
+ * another file's (what nothing owns then is freed by the leak pass).
+ */
+static void extents_drop_tx(struct repair *r, void *arg)
+{
+	const struct extent_drop *d = arg;
+	struct pmemfile_inode *in = repair_inode(r, d->ino);
+	struct pmemfile_file_info *f = &in->file;
+	uint64_t n = f->nextents, w = 0;
+	struct slot_walk rd = {NULL, f->blocks}, wr = {NULL, f->blocks};
+	for (uint64_t i = 0; i < n; i++) {
+		struct pmemfile_extent *e = slot_next(r, f, &rd, i);
+		if (dropped(r, d, i)) {
+			repair_fix(r,
+				   "inode %lu: extent %lu+%lu at 0x%lx leads "
+				   "to no data of its own: dropped, its bytes "
+				   "read as zeros",
+				   (unsigned long)d->ino, (unsigned long)e->off,
+				   (unsigned long)e->len,
+				   (unsigned long)e->data);
+			continue;
+		}
+		struct pmemfile_extent *to = slot_next(r, f, &wr, w);
+		if (to != e)
+			repair_store(r, to, e, sizeof(*e));
+		w++;
+	}
+	repair_store64(r, &f->nextents, w);
+	/* the blocks' checksums cover every slot */
+	for (uint64_t b = f->blocks, i = PMEMFILE_INLINE_EXTENTS;
+	     r->csums && b && i < n; i += PMEMFILE_EXTENTS_PER_BLOCK) {
+		struct pmemfile_extent_block *eb = (void *)(r->base + b);
+		uint32_t c = csum_eblock(b, eb);
+		if (eb->csum != c) {
+			pmemobj_tx_add_range_direct(&eb->csum,
+						    sizeof(eb->csum));
+			eb->csum = c;
+		}
+		b = eb->next;
+	}
+}
+
+static void repair_extents(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.nbad_ext;) {
+		struct extent_drop d = {r->f.bad_ext[i].ino, i, i};
+		while (d.to < r->f.nbad_ext && r->f.bad_ext[d.to].ino == d.ino)
+			d.to++;
+		repair_tx(r, r->pop, extents_drop_tx, &d);
+		i = d.to;
+	}
+}
+
 static void reseal_tx(struct repair *r, void *arg)
 {
 	struct cino *ci = arg;
@@ -593,6 +684,7 @@ static int repair_round(struct repair *r, bool *changed)
 		repair_arrays(r);
 	if (r->f.orphan_list)
 		repair_orphan_list(r);
+	repair_extents(r);
 	repair_empty_lost(r);
 	if (r->fixes != before) {
 		*changed = true;
