@@ -620,18 +620,21 @@ static bool csum_bad(struct repair *r, const struct cino *ci)
 	return in->mode && in->csum != csum_inode(ci->off, in);
 }
 
+static unsigned count_unowned(struct repair *r);
+
 /*
  * As e2fsck does: inodes that passed every check but their checksums get
- * their checksums again, when the checksums are all the check found
- * wrong (an inode with another problem keeps its mismatch: what it holds
- * is not to be vouched for).
+ * their checksums again, when the checksums (and objects nothing owns,
+ * freed after) are all the check found wrong: an inode with another
+ * problem keeps its mismatch, what it holds is not to be vouched for.
  */
 static void repair_inode_csums(struct repair *r)
 {
 	unsigned bad = 0;
 	for (size_t i = 0; r->csums && i < r->f.ninos; i++)
 		bad += csum_bad(r, &r->f.inos[i]);
-	if (bad == 0 || bad != r->f.problems)
+	if (bad == 0 || r->f.unfollowed ||
+	    bad + count_unowned(r) != r->f.problems)
 		return;
 	for (size_t i = 0; i < r->f.ninos; i++)
 		if (csum_bad(r, &r->f.inos[i]))
