@@ -317,6 +317,7 @@ static void check_file(struct checker *c, uint64_t ino,
 	for (; i < n && i < PMEMFILE_INLINE_EXTENTS; i++)
 		check_extent(c, ino, i, &f->e[i], &v[i]);
 	uint64_t b = f->blocks;
+	uint64_t link = ino + offsetof(struct pmemfile_inode, file.blocks);
 	while (i < n) {
 		struct pmemfile_extent_block *blk =
 		    b ? claim(c, b, PMEMFILE_T_EXTENT_BLOCK, sizeof(*blk),
@@ -340,12 +341,19 @@ static void check_file(struct checker *c, uint64_t ino,
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
 			check_extent(c, ino, i, &blk->e[k], &v[i]);
+		link = b + offsetof(struct pmemfile_extent_block, next);
 		b = blk->next;
 	}
 	if (b) {
 		problem(c, "inode %lu: extent blocks beyond the last extent",
 			(unsigned long)ino);
 		c->found->unfollowed = true;
+		struct check_found *fd = c->found;
+		if (i == f->nextents &&
+		    grow((void **)&fd->ext_tail, &fd->ext_tail_cap,
+			 fd->next_tail + 1, sizeof(*fd->ext_tail)) == 0)
+			fd->ext_tail[fd->next_tail++] =
+			    (struct cext){ino, link};
 	}
 	qsort(v, n, sizeof(*v), cmp_vext);
 	for (i = 1; i < n; i++)
@@ -799,6 +807,9 @@ void check_found_free(struct check_found *found)
 	free(found->inos);
 	free(found->dirs);
 	free(found->bad_ext);
+	free(found->ext_tail);
+	found->ext_tail = NULL;
+	found->next_tail = 0;
 	found->objs = NULL;
 	found->inos = NULL;
 	found->dirs = NULL;

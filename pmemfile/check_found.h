@@ -60,6 +60,13 @@ struct check_found {
 	/* extents that lead nowhere, of files whose extent list is whole */
 	struct cext *bad_ext;
 	size_t nbad_ext, bad_ext_cap;
+	/*
+	 * Extent blocks chained past a file's last extent: the pool offset
+	 * of the link to them (the inode's or the last used block's), by
+	 * inode (struct cext's slot holds the link's offset).
+	 */
+	struct cext *ext_tail;
+	size_t next_tail, ext_tail_cap;
 	/* called now and then during the walk: inodes done, inodes in all */
 	void (*progress)(uint64_t done, uint64_t total);
 };

@@ -593,8 +593,34 @@ static void extents_drop_tx(struct repair *r, void *arg)
 	}
 }
 
+/*
+ * In a transaction: the extent blocks chained past a file's last extent
+ * cut off (they go with the objects nothing owns).
+ */
+static void extent_tail_tx(struct repair *r, void *arg)
+{
+	const struct cext *t = arg;
+	uint64_t *link = (uint64_t *)(r->base + t->slot);
+	repair_fix(r,
+		   "inode %lu: extent blocks chained past its last extent "
+		   "(from 0x%lx): cut off",
+		   (unsigned long)t->ino, (unsigned long)*link);
+	repair_store64(r, link, 0);
+	uint64_t in_inode = t->ino + sizeof(struct pmemfile_inode);
+	if (r->csums && (t->slot < t->ino || t->slot >= in_inode)) {
+		/* the link of the last used block: its checksum again */
+		uint64_t b =
+		    t->slot - offsetof(struct pmemfile_extent_block, next);
+		struct pmemfile_extent_block *eb = (void *)(r->base + b);
+		pmemobj_tx_add_range_direct(&eb->csum, sizeof(eb->csum));
+		eb->csum = csum_eblock(b, eb);
+	}
+}
+
 static void repair_extents(struct repair *r)
 {
+	for (size_t i = 0; i < r->f.next_tail; i++)
+		repair_tx(r, r->pop, extent_tail_tx, &r->f.ext_tail[i]);
 	for (size_t i = 0; i < r->f.nbad_ext;) {
 		struct extent_drop d = {r->f.bad_ext[i].ino, i, i};
 		while (d.to < r->f.nbad_ext && r->f.bad_ext[d.to].ino == d.ino)
