@@ -107,6 +107,11 @@ static bool array_off_valid(PMEMfilepool *pfp, uint64_t off)
 	       off % 4096 == 0 && map_test(pfp, off / 4096);
 }
 
+bool inode_array_off_valid(PMEMfilepool *pfp, uint64_t off)
+{
+	return array_off_valid(pfp, off);
+}
+
 /* Takes alloc_lock until the current transaction ends. */
 static void alloc_lock(PMEMfilepool *pfp)
 {
