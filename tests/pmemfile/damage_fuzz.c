@@ -503,12 +503,13 @@ static int limited(void (*fn)(const char *, void *), const char *pool,
 	}
 }
 
+/* pmemfile check, its output in the file arg (NULL: none). */
 static void run_check(const char *pool, void *arg)
 {
-	(void)arg;
 	char pf[4096];
 	snprintf(pf, sizeof(pf), "%s/bin/pmemfile", build);
-	int fd = open("/dev/null", O_WRONLY);
+	int fd = arg ? open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+		     : open("/dev/null", O_WRONLY);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	execl(pf, pf, "check", "-t", "20", pool, (char *)NULL);
@@ -670,15 +671,18 @@ static void run_shim(const char *pool, void *arg)
 
 /*
  * The pmemfile command's subcommands on the pool, as the shim's commands:
- * a status of 128 and more is a death by a signal. What they write out of
- * the pool goes to files of at most 64 MiB (SIGXFSZ ignored: EFBIG).
+ * a status of 128 and more is a death by a signal. The command catches
+ * SIGSEGV and SIGBUS in the library (tool_catch_faults: a message and
+ * status 1): that message is a crash as well. What they write out of the
+ * pool goes to files of at most 64 MiB (SIGXFSZ ignored: EFBIG).
  */
 static const char tool_script[] =
     "bad=0\n"
     "trap '' XFSZ\n"
     "ulimit -f 131072\n"
     "O=/dev/null\n"
-    "t() { \"$PF\" \"$@\" >\"$O\" 2>/dev/null; s=$?; "
+    "t() { \"$PF\" \"$@\" >\"$O\" 2>\"$D/tool.err\"; s=$?; "
+    "! grep -q 'system fault\\|file was truncated' \"$D/tool.err\" || s=200; "
     "[ $s -lt 128 ] || { echo \"pmemfile $1 died: $s\" >&2; bad=$s; }; }\n"
     "t info \"$P\"\n"
     "t df \"$P\"\n"
@@ -697,6 +701,7 @@ static const char tool_script[] =
     "t mv \"$P\" /a/b/page /new/page\n"
     "t chmod -R \"$P\" 700 /a\n"
     "t rm -r \"$P\" /big /new\n"
+    "rm -f \"$D/tool.err\"\n"
     "exit $bad\n";
 
 static void run_tools(const char *pool, void *arg)
@@ -780,8 +785,13 @@ static int repair_copy(uint64_t seed, int flips, const char *copy,
 		}
 		rs->left++;
 	} else {
-		int cs = limited(run_check, copy, NULL);
-		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) != 0) {
+		char cout[4200];
+		snprintf(cout, sizeof(cout), "%s/damage_check.out", tmp);
+		int cs = limited(run_check, copy, cout);
+		(void)output_lines(cout, &stopped);
+		unlink(cout);
+		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) != 0 ||
+		    stopped) {
 			printf("FAIL seed %llu (%d changes): repaired, yet "
 			       "check %s\n",
 			       (unsigned long long)seed, flips, status_str(cs));
@@ -851,13 +861,23 @@ static int one_copy(uint64_t seed, int maxflips)
 	damage(copy, flips);
 	int fails = 0;
 
-	int cs = limited(run_check, copy, NULL);
-	if (cs == -1 || !WIFEXITED(cs) ||
+	/*
+	 * check runs its checker in a child: a death of that child by a
+	 * signal, or its time running out, is status 4 with a line saying so
+	 */
+	char out[4200];
+	snprintf(out, sizeof(out), "%s/damage_check.out", tmp);
+	int cs = limited(run_check, copy, out);
+	bool stopped;
+	(void)output_lines(out, &stopped);
+	unlink(out);
+	if (cs == -1 || !WIFEXITED(cs) || stopped ||
 	    (WEXITSTATUS(cs) != 0 && WEXITSTATUS(cs) != 4 &&
 	     WEXITSTATUS(cs) != 8)) {
 		printf("FAIL seed %llu (%d changes): pmemfile check "
-		       "%s\n",
-		       (unsigned long long)seed, flips, status_str(cs));
+		       "%s%s\n",
+		       (unsigned long long)seed, flips, status_str(cs),
+		       stopped ? " (its checker stopped)" : "");
 		fails++;
 	}
 	bool said_consistent =
