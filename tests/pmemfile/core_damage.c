@@ -12,7 +12,10 @@
  * pmemobj_open trusts: a lane's log extension sent out of the heap (it
  * crashed), a chunk of size 0 and a damaged heap header (pmemobj_open
  * looped; the library retried the refused open for ever), a zone header:
- * the pool is refused with EIO, by the checker too. Not damage: a pool
+ * the pool is refused with EIO, by the checker too. An inode array's next
+ * link outside the pool, on a directory block or on itself: statfs (which
+ * walks the chain; find calls it) gives EIO, it crashed; its free list
+ * link: the creation that fills it gives EIO. Not damage: a pool
  * whose process died in a transaction that extended its undo log passes
  * these checks (and libpmemobj recovers it).
  */
@@ -294,6 +297,96 @@ static void d_super(void)
 	bad_super();
 }
 
+/* The first inode array of the chain (the superblock's head). */
+static uint64_t first_array(void)
+{
+	return peek(super_off + offsetof(struct pmemfile_super, inode_arrays));
+}
+
+/*
+ * The first array's next link made value: statfs, which walks the chain,
+ * fails with EIO naming the array; pmemfile_stats counts the arrays before
+ * it (arrays: their count, or -1 for any); the rest of the pool is usable.
+ */
+static void chain_link(uint64_t value, int arrays)
+{
+	poke(first_array() + offsetof(struct pmemfile_inode_array, next),
+	     value);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	pmemfile_statfs_t sf;
+	errno = 0;
+	CORE_EQ(pmemfile_statfs(p, &sf), -1);
+	CORE_EQ(errno, EIO);
+	if (!strstr(pmemfile_errormsg(), "inode array"))
+		CORE_FAIL("errormsg \"%s\" does not name the inode array",
+			  pmemfile_errormsg());
+	struct pmemfile_stats st;
+	pmemfile_stats(p, &st);
+	if (arrays >= 0)
+		CORE_EQ(st.inode_arrays, (unsigned)arrays);
+	pmemfile_stat_t s;
+	CORE_EQ(pmemfile_stat(p, "/d/x", &s), 0);
+	PMEMfile *f = pmemfile_open(p, "/new", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(f);
+	pmemfile_close(p, f);
+	pmemfile_pool_close(p);
+}
+
+static void d_chain_out(void)
+{
+	chain_link(0x400000000000ULL, 1);
+}
+
+/* a directory block: in the pool and aligned, but no inode array */
+static void d_chain_other(void)
+{
+	chain_link(rec_off, 1);
+}
+
+/* the array itself: a cycle ends after as many arrays as the pool holds */
+static void d_chain_loop(void)
+{
+	chain_link(first_array(), -1);
+}
+
+/*
+ * The free list's link of the first array (the only one, with free slots)
+ * sent outside the pool: the creation that fills the array, which then
+ * leaves the list, fails with EIO, and so do those after it; what exists
+ * stays readable.
+ */
+static void d_free_next(void)
+{
+	poke(first_array() + offsetof(struct pmemfile_inode_array, free_next),
+	     0x400000000000ULL);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	int made = 0, eio = 0;
+	for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "/n%u", i);
+		errno = 0;
+		PMEMfile *f = pmemfile_open(p, name, O_CREAT | O_RDWR, 0644);
+		if (f) {
+			pmemfile_close(p, f);
+			made++;
+			continue;
+		}
+		CORE_EQ(errno, EIO);
+		if (!strstr(pmemfile_errormsg(), "free list"))
+			CORE_FAIL("errormsg \"%s\" does not name the free "
+				  "list",
+				  pmemfile_errormsg());
+		eio++;
+	}
+	CORE_TRUE(made > 0 && eio > 0);
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/d/x", &st), 0);
+	CORE_EQ(pmemfile_stat(p, "/n0", &st), 0);
+	pmemfile_pool_close(p);
+}
+
 int main(void)
 {
 	pool = core_pool_path("damage.pool");
@@ -307,6 +400,10 @@ int main(void)
 	    {"record inode offset", d_record},
 	    {"directory hash table", d_htab},
 	    {"inode array chain", d_super},
+	    {"inode array's next outside the pool", d_chain_out},
+	    {"inode array's next on a directory block", d_chain_other},
+	    {"inode array's next on itself", d_chain_loop},
+	    {"inode array's free list link", d_free_next},
 	    {"empty file", d_empty},
 	    {"record of no slots", d_slots},
 	    {"lane log extension", d_lane},
