@@ -15,7 +15,9 @@
  * the pool is refused with EIO, by the checker too. An inode array's next
  * link outside the pool, on a directory block or on itself: statfs (which
  * walks the chain; find calls it) gives EIO, it crashed; its free list
- * link: the creation that fills it gives EIO. Not damage: a pool
+ * link: the creation that fills it gives EIO. A file's extent where no
+ * block of the heap starts: the unlink that would free it gives EIO (it
+ * died of SIGFPE in libpmemobj). Not damage: a pool
  * whose process died in a transaction that extended its undo log passes
  * these checks (and libpmemobj recovers it).
  */
@@ -387,6 +389,30 @@ static void d_free_next(void)
 	pmemfile_pool_close(p);
 }
 
+/*
+ * A file's extent sent to a place of the pool where no block starts (its
+ * last 4 MiB, free space): libpmemobj's free of it divided by 0 (SIGFPE).
+ * The unlink that frees it fails with EIO, the name stays; the rest of the
+ * pool is usable.
+ */
+static void d_free_noblock(void)
+{
+	poke(file_ino + offsetof(struct pmemfile_inode, file.e[0].data),
+	     (32 << 20) - (4 << 20));
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	errno = 0;
+	CORE_EQ(pmemfile_unlink(p, "/f"), -1);
+	CORE_EQ(errno, EIO);
+	if (!strstr(pmemfile_errormsg(), "is no block"))
+		CORE_FAIL("errormsg \"%s\" does not say what is no block",
+			  pmemfile_errormsg());
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/f", &st), 0);
+	CORE_EQ(pmemfile_unlink(p, "/d/x"), 0);
+	pmemfile_pool_close(p);
+}
+
 int main(void)
 {
 	pool = core_pool_path("damage.pool");
@@ -404,6 +430,7 @@ int main(void)
 	    {"inode array's next on a directory block", d_chain_other},
 	    {"inode array's next on itself", d_chain_loop},
 	    {"inode array's free list link", d_free_next},
+	    {"extent freed where no block starts", d_free_noblock},
 	    {"empty file", d_empty},
 	    {"record of no slots", d_slots},
 	    {"lane log extension", d_lane},
