@@ -372,8 +372,16 @@ static int heap_walk(const struct oc *c, bool deep, bool runs)
 			if (type == 0 || type >= CT_MAX || (flags & ~CF_ALL) ||
 			    n == 0 || n > nchunks - i)
 				return damaged(c, "chunk header", h);
-			if (deep && type != CT_FREE && type != CT_USED &&
-			    type != CT_RUN)
+			/*
+			 * a block's header is compact or none, never both:
+			 * libpmemobj would take it as compact and read a
+			 * size of 0 from an object's bytes, on which its walk
+			 * of the objects (pmemobj_next) loops
+			 */
+			if (deep && ((type != CT_FREE && type != CT_USED &&
+				      type != CT_RUN) ||
+				     (flags & (CF_COMPACT | CF_NONE)) ==
+					 (CF_COMPACT | CF_NONE)))
 				return damaged(c, "chunk header", h);
 			if (deep && type == CT_RUN) {
 				for (uint64_t k = 1; k < n; k++)

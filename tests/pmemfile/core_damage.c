@@ -19,7 +19,8 @@
  * block of the heap starts: the unlink that would free it gives EIO (it
  * died of SIGFPE in libpmemobj). Not damage: a pool
  * whose process died in a transaction that extended its undo log passes
- * these checks (and libpmemobj recovers it).
+ * these checks (and libpmemobj recovers it). A chunk whose flags say two
+ * kinds of block header is refused (the checker looped on it).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -233,6 +234,17 @@ static void d_chunk(void)
 	refused("chunk header");
 }
 
+/*
+ * The first chunk's flags say both a compact header and none: pmemobj_open
+ * takes it, and the checker's walk of the objects looped in libpmemobj.
+ */
+static void d_chunk_flags(void)
+{
+	uint64_t h = heap_off + 1024 + 64;
+	poke(h, peek(h) | 3ULL << 16);
+	refused("chunk header");
+}
+
 /* A byte of the heap header's reserved part (under its checksum). */
 static void d_heap(void)
 {
@@ -435,6 +447,7 @@ int main(void)
 	    {"record of no slots", d_slots},
 	    {"lane log extension", d_lane},
 	    {"chunk of size 0", d_chunk},
+	    {"chunk of two header kinds", d_chunk_flags},
 	    {"heap header", d_heap},
 	    {"zone size", d_zone},
 	    {"undo log extended, killed", d_undo_extended},

@@ -957,13 +957,15 @@ static int one_copy(uint64_t seed, int maxflips)
  * range of seeds. find died of SIGSEGV in fstatfs: the inode array chain's
  * next link was followed unchecked (39, 262; 1097 with STRESS's 300).
  * pmemfile rm died of SIGFPE in libpmemobj's free of an extent where no
- * block starts (565, 745, 794 with 300).
+ * block starts (565, 745, 794 with 300). pmemfile check's walk of the
+ * objects looped in libpmemobj on a chunk of two header kinds (986 with
+ * 300).
  */
 static const struct {
 	uint64_t seed;
 	int maxflips;
-} regress[] = {{39, 40},   {262, 40},  {1097, 300},
-	       {565, 300}, {745, 300}, {794, 300}};
+} regress[] = {{39, 40},   {262, 40},  {1097, 300}, {565, 300},
+	       {745, 300}, {794, 300}, {986, 300}};
 
 int main(void)
 {
