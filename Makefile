@@ -119,7 +119,8 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr \
 		--enable=warning,portability,performance \
 		--suppress=missingIncludeSystem -D__x86_64__ -D_GNU_SOURCE \
-		-D__off64_t_defined '-DTX_BEGIN(pop)=if (1)' -DTX_ONABORT=else \
+		-D__off64_t_defined '-DTX_BEGIN(pop)=if (1)' \
+		'-DPF_TX_BEGIN(pfp)=if (1)' -DTX_ONABORT=else \
 		-DTX_ONCOMMIT= -DTX_FINALLY= -DTX_END= \
 		-Iinclude $(filter %.c,$(LINT_SOURCES))
 

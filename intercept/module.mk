@@ -6,7 +6,7 @@ INTERCEPT_SRC := intercept/intercept.c intercept/dispatch.c \
 	intercept/patcher.c intercept/window.c intercept/trampoline.c \
 	intercept/disasm.c intercept/insn_decode.c intercept/function_bounds.c intercept/log.c \
 	intercept/log_decode.c intercept/log_classic.c intercept/plan_cache.c \
-	intercept/late_load.c intercept/net.c
+	intercept/late_load.c intercept/net.c intercept/text_image.c
 INTERCEPT_OBJ := $(patsubst %.c,$(B)/%.o,$(INTERCEPT_SRC)) \
 	$(B)/intercept/entry.o
 

@@ -13,6 +13,10 @@
  *    window make that window be chosen again without the landing point.
  * 5. The trampolines are written, then the text is made writable, patched
  *    and made executable again, with no code of the object running meanwhile.
+ * An object patched at start-up that has an image of its text as patched
+ * (text_image.c) gets that mapped instead of all of this; one that has
+ * none gets its trampolines where an image can be made of them, and the
+ * image written.
  */
 #include <emmintrin.h>
 #include <errno.h>
@@ -27,6 +31,7 @@
 #include "patcher.h"
 #include "trampoline.h"
 #include "plan_cache.h"
+#include "text_image.h"
 #include "window.h"
 
 #define MAX_SEGMENTS 8
@@ -440,7 +445,14 @@ static int apply_plans(struct patcher *pt)
 	return 0;
 }
 
-static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
+static const char *const left_reasons[LEFT_REASONS] = {
+    [LEFT_RT_SIGRETURN] = "rt_sigreturn stays native",
+    [LEFT_NO_ROOM] = "no room for a jump",
+    [LEFT_NOT_RELOCATABLE] = "a moved instruction cannot be relocated",
+};
+
+static int emit_trampolines(struct patcher *pt, struct trampoline_area *a,
+			    uintptr_t at)
 {
 	uintptr_t lo = pt->segs[0].lo, hi = pt->segs[0].hi;
 	int ret;
@@ -451,8 +463,8 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 		if (pt->segs[i].hi > hi)
 			hi = pt->segs[i].hi;
 	}
-	ret = trampoline_area_create(a, lo, hi, pt->nplans,
-				     (enum vector_save)pt->obj->vector_save);
+	ret = trampoline_area_create(
+	    a, lo, hi, pt->nplans, (enum vector_save)pt->obj->vector_save, at);
 	if (ret != 0)
 		return ret;
 	for (size_t i = 0; i < pt->nplans; i++) {
@@ -462,7 +474,11 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 				    pt->obj->how) != 0) {
 			pt->stats->left++;
 			log_site(pt, p->syscall_addr,
-				 "a moved instruction cannot be relocated");
+				 left_reasons[LEFT_NOT_RELOCATABLE]);
+			ret = leave_site(pt, p->syscall_addr,
+					 LEFT_NOT_RELOCATABLE);
+			if (ret != 0)
+				return ret;
 			continue;
 		}
 		if (p->pad_slot != 0)
@@ -476,11 +492,6 @@ static int emit_trampolines(struct patcher *pt, struct trampoline_area *a)
 	return trampoline_area_seal(a);
 }
 
-static const char *const left_reasons[LEFT_REASONS] = {
-    [LEFT_RT_SIGRETURN] = "rt_sigreturn stays native",
-    [LEFT_NO_ROOM] = "no room for a jump",
-};
-
 /* The plans from the cache, or made here (and then cached). */
 static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
 {
@@ -492,6 +503,7 @@ static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
 		pt->nplans = set.nplans;
 		pt->left = set.left;
 		pt->nleft = set.nleft;
+		pt->left_cap = set.nleft + 1;
 		for (size_t i = 0; i < set.nleft; i++)
 			pt->stats->left += set.left[i].why == LEFT_NO_ROOM;
 		pt->stats->from_cache = 1;
@@ -509,11 +521,61 @@ static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
 	return ret;
 }
 
+/* The object's text and trampolines from its image, if it has a good one. */
+static int patch_from_image(struct patcher *pt, const struct text_image *img,
+			    struct trampoline_area *area)
+{
+	int ret = text_image_use(img, (enum vector_save)pt->obj->vector_save,
+				 pt->obj->how, area, pt->stats, &pt->left,
+				 &pt->nleft);
+
+	if (ret != 0)
+		return ret;
+	pt->stats->from_cache = 1;
+	for (size_t i = 0; i < pt->nleft; i++)
+		log_site(pt, pt->left[i].addr, left_reasons[pt->left[i].why]);
+	return 0;
+}
+
+/*
+ * Plans (from the cache or made), trampolines, patched text; then an image
+ * of it when one is wanted (img NULL: none).
+ */
+static int patch_from_plans(struct patcher *pt, const struct plan_cache *cache,
+			    const struct text_image *img,
+			    struct trampoline_area *area)
+{
+	int ret;
+
+	disasm_open(&pt->dis);
+	/* no dlopen from the loader's calls, nor from a signal handler */
+	pt->dis.no_load = pt->obj->how == SITE_PATCHED_AT_LOAD ||
+			  pt->obj->how == SITE_PATCHED_AFTER_NET;
+	ret = plan_or_load(pt, cache);
+	disasm_close(&pt->dis);
+	for (size_t i = 0; ret == 0 && i < pt->nleft; i++)
+		log_site(pt, pt->left[i].addr, left_reasons[pt->left[i].why]);
+	if (ret != 0 || pt->nplans == 0)
+		return ret;
+	ret = emit_trampolines(pt, area, img ? text_image_area_at(img) : 0);
+	if (ret == 0)
+		ret = apply_plans(pt);
+	if (ret != 0) {
+		trampoline_area_destroy(area);
+		return ret;
+	}
+	/* an image of the plans only: a withheld capstone planned less */
+	if (img != NULL && area->fixed && !pt->dis.withheld)
+		text_image_store(img, area, pt->stats, pt->left, pt->nleft);
+	return 0;
+}
+
 int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 {
 	struct patcher pt = {.obj = obj, .stats = stats};
 	struct trampoline_area area = {0};
 	struct plan_cache cache;
+	struct text_image img;
 	int ret;
 
 	memset(stats, 0, sizeof(*stats));
@@ -523,23 +585,19 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	function_bounds_init(&pt.fb, obj->base, obj->phdr, obj->phnum);
 	plan_cache_init(&cache, obj->cache_dir, obj->base, obj->phdr,
 			obj->phnum, pt.segs, pt.nsegs);
-	disasm_open(&pt.dis);
-	/* no dlopen from the loader's calls, nor from a signal handler */
-	pt.dis.no_load = obj->how == SITE_PATCHED_AT_LOAD ||
-			 obj->how == SITE_PATCHED_AFTER_NET;
-	ret = plan_or_load(&pt, &cache);
-	for (size_t i = 0; ret == 0 && i < pt.nleft; i++)
-		log_site(&pt, pt.left[i].addr, left_reasons[pt.left[i].why]);
-	if (ret == 0 && pt.nplans > 0) {
-		ret = emit_trampolines(&pt, &area);
-		if (ret == 0)
-			ret = apply_plans(&pt);
-		if (ret != 0)
-			trampoline_area_destroy(&area);
-		else if (obj->area_out != NULL)
-			*obj->area_out = area;
+	memset(&img, 0, sizeof(img));
+	if (obj->how == SITE_PATCHED_AT_START)
+		text_image_init(&img, &cache, obj->name, obj->base, obj->phdr,
+				obj->phnum, pt.segs, pt.nsegs);
+	ret = patch_from_image(&pt, &img, &area);
+	if (ret != 0) {
+		memset(stats, 0, sizeof(*stats));
+		ret = patch_from_plans(
+		    &pt, &cache, ret == -ENOENT || ret == -ESTALE ? &img : NULL,
+		    &area);
 	}
-	disasm_close(&pt.dis);
+	if (ret == 0 && area.base != NULL && obj->area_out != NULL)
+		*obj->area_out = area;
 	free(pt.region.insns);
 	free(pt.plans);
 	free(pt.left);

@@ -16,6 +16,25 @@
  * Files are written to a temporary name and renamed, so a reader never sees
  * half of one. Only raw system calls touch the file: the constructor may
  * run after another library set a hook.
+ *
+ * The text image beside a plan file (<file>.text, text_image.c) is code
+ * the process runs without looking at it: checking it byte by byte would
+ * cost what it saves. It is used only when all of these hold, else the
+ * object is patched from its plans as above (and the image written again
+ * when it was missing or failed a check, not when it could not be mapped):
+ *  - the image and its folder are the user's own (the effective user id),
+ *    the file mode 0600 and the folder 0700 or stricter, so that no one
+ *    else can have written it (as no one else can write the user's
+ *    LD_PRELOAD libraries); set-user-ID programs have no cache at all;
+ *  - the object's file, as stat finds it at the object's path, is the one
+ *    the image was made from: same device, inode, size and modification
+ *    time (the name of the image carries the build-id of the object as
+ *    loaded, and the version of this code);
+ *  - the header and the tables match their checksum, the file has exactly
+ *    the size they say, and their offsets stay within the object's text
+ *    and the trampoline area;
+ *  - the area's place, at a fixed distance below the object, is free.
+ * Images are replaced by rename, never written in place.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -25,6 +44,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "libsyscall_intercept_hook_point.h"
 #include "plan_cache.h"
@@ -150,14 +170,13 @@ static int in_text(const struct plan_cache *c, uintptr_t lo, uintptr_t hi)
 }
 
 /*
- * A 64-bit hash of the file image, its checksum field taken as 0: four
- * lanes of 8-byte words, so that a process checks a file of a few hundred
- * plans in microseconds (a byte at a time took a tenth of a millisecond,
- * paid by every process at start-up).
+ * Four lanes of 8-byte words, so that a process checks a file of a few
+ * hundred plans in microseconds (a byte at a time took a tenth of a
+ * millisecond, paid by every process at start-up).
  */
-static uint64_t image_checksum(const char *data, size_t size)
+uint64_t plan_cache_checksum(const void *bytes, size_t size, size_t field)
 {
-	const size_t field = offsetof(struct file_header, checksum);
+	const char *data = bytes;
 	const uint64_t prime = 0x9e3779b97f4a7c15ULL;
 	uint64_t lane[4] = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL,
 			    0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL};
@@ -179,6 +198,12 @@ static uint64_t image_checksum(const char *data, size_t size)
 		h ^= h >> 32;
 	}
 	return h;
+}
+
+static uint64_t image_checksum(const char *data, size_t size)
+{
+	return plan_cache_checksum(data, size,
+				   offsetof(struct file_header, checksum));
 }
 
 /* The end of the executable segment holding at, or 0. */
@@ -322,7 +347,7 @@ static int parse(const struct plan_cache *c, const char *data, size_t size,
 	for (uint32_t i = 0; i < h.nleft; i++) {
 		set->left[i].addr = c->base + fl[i].offset;
 		set->left[i].why = (enum left_reason)fl[i].why;
-		if (fl[i].why >= LEFT_REASONS ||
+		if (fl[i].why > LEFT_NO_ROOM ||
 		    !is_syscall_at(c, set->left[i].addr))
 			return -EINVAL;
 	}
@@ -447,64 +472,184 @@ static void append_pid(char *buf, size_t size)
 }
 
 /*
- * Removes the files of the same object left by other versions of the
- * interceptor (same "<build-id>." prefix, another salt), so that the cache
- * does not grow with every change.
+ * The versions of the interceptor whose files of an object are kept beside
+ * this version's: programs that carry different copies of the archive (a
+ * library of the system, a preload shim built apart) each keep their
+ * files instead of removing the other's at every start, while the cache
+ * does not grow with every change of the code.
+ */
+#define OTHER_BUILDS_KEPT 3
+#define OTHER_BUILDS_MAX 32
+/* A temporary copy this old is one its writer left when it died. */
+#define TEMP_LEFT_SECONDS 60
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct build_files {
+	const char *own; /* "<build-id>.<salt>": this version's name */
+	size_t id_len;	 /* of "<build-id>." */
+	char salts[OTHER_BUILDS_MAX][24];
+	int64_t newest[OTHER_BUILDS_MAX]; /* mtime of a file of each salt */
+	int nsalts;
+	int64_t now;
+};
+
+/* The salt of name, "<build-id>.<salt>[.<more>]", or -1 when too long. */
+static int salt_of(const struct build_files *b, const char *name, char salt[24])
+{
+	const char *s = name + b->id_len;
+	size_t len = 0;
+
+	while (s[len] != '\0' && s[len] != '.')
+		len++;
+	if (len == 0 || len >= 24)
+		return -1;
+	memcpy(salt, s, len);
+	salt[len] = '\0';
+	return 0;
+}
+
+static int salt_index(const struct build_files *b, const char *salt)
+{
+	for (int i = 0; i < b->nsalts; i++)
+		if (strcmp(b->salts[i], salt) == 0)
+			return i;
+	return -1;
+}
+
+/* Is salt among the OTHER_BUILDS_KEPT most recently written? */
+static int salt_kept(const struct build_files *b, const char *salt)
+{
+	int i = salt_index(b, salt), newer = 0;
+
+	if (i < 0)
+		return 0;
+	for (int k = 0; k < b->nsalts; k++)
+		newer += b->newest[k] > b->newest[i];
+	return newer < OTHER_BUILDS_KEPT;
+}
+
+/*
+ * One file of the object: noted (pass 0), or removed if it belongs to a
+ * version not kept or is a temporary copy of this one left behind (pass 1).
+ */
+static void look_at(struct build_files *b, long dirfd, const char *name,
+		    int pass)
+{
+	size_t own_len = strlen(b->own);
+	char salt[24];
+	struct stat st;
+	int i;
+
+	if (strncmp(name, b->own, b->id_len) != 0 ||
+	    syscall_no_intercept(SYS_newfstatat, dirfd, name, &st,
+				 AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	if (strncmp(name, b->own, own_len) == 0) {
+		/* this version's: a temporary copy "<own>.<pid>" only */
+		if (pass == 1 && name[own_len] == '.' &&
+		    strcmp(name + own_len, ".text") != 0 &&
+		    b->now - st.st_mtim.tv_sec > TEMP_LEFT_SECONDS)
+			syscall_no_intercept(SYS_unlinkat, dirfd, name, 0);
+		return;
+	}
+	if (salt_of(b, name, salt) != 0)
+		return;
+	i = salt_index(b, salt);
+	if (pass == 1) {
+		if (!salt_kept(b, salt))
+			syscall_no_intercept(SYS_unlinkat, dirfd, name, 0);
+		return;
+	}
+	if (i < 0 && b->nsalts < OTHER_BUILDS_MAX) {
+		i = b->nsalts++;
+		memcpy(b->salts[i], salt, sizeof(salt));
+		b->newest[i] = st.st_mtim.tv_sec;
+	}
+	if (i >= 0 && st.st_mtim.tv_sec > b->newest[i])
+		b->newest[i] = st.st_mtim.tv_sec;
+}
+
+/*
+ * Prunes the files of the object at path left by other versions of the
+ * interceptor (same "<build-id>." prefix, another salt): those of the
+ * OTHER_BUILDS_KEPT versions that wrote last stay.
  */
 static void remove_other_builds(const char *path)
 {
-	char dir[512], name[512];
+	struct build_files b = {0};
+	char dir[512];
 	char buf[4096];
 	const char *slash = strrchr(path, '/');
 	const char *dot = strrchr(path, '.');
-	size_t dlen, plen;
+	struct stat st;
 	long fd, n;
 
-	if (slash == NULL || dot == NULL || dot < slash)
+	if (slash == NULL || dot == NULL || dot < slash ||
+	    (size_t)(slash - path) >= sizeof(dir))
 		return;
-	dlen = (size_t)(slash - path);
-	plen = (size_t)(dot - slash); /* "<build-id>." */
-	if (dlen + 1 >= sizeof(dir))
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	b.own = slash + 1;
+	b.id_len = (size_t)(dot - slash); /* "<build-id>." */
+	if (syscall_no_intercept(SYS_stat, path, &st) != 0)
 		return;
-	memcpy(dir, path, dlen);
-	dir[dlen] = '\0';
+	b.now = st.st_mtim.tv_sec; /* just written */
 	fd = syscall_no_intercept(SYS_open, dir,
 				  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	while ((n = syscall_no_intercept(SYS_getdents64, fd, buf,
-					 sizeof(buf))) > 0) {
-		for (long at = 0; at < n;) {
-			const struct linux_dirent64 {
-				uint64_t d_ino;
-				int64_t d_off;
-				unsigned short d_reclen;
-				unsigned char d_type;
-				char d_name[];
-			} *e = (const void *)(buf + at);
+	for (int pass = 0; pass < 2; pass++) {
+		syscall_no_intercept(SYS_lseek, fd, 0L, SEEK_SET);
+		while ((n = syscall_no_intercept(SYS_getdents64, fd, buf,
+						 sizeof(buf))) > 0) {
+			for (long at = 0; at < n;) {
+				const struct linux_dirent64 *e =
+				    (const void *)(buf + at);
 
-			at += e->d_reclen;
-			if (strncmp(e->d_name, slash + 1, plen) != 0 ||
-			    strcmp(e->d_name, slash + 1) == 0 ||
-			    dlen + 1 + strlen(e->d_name) >= sizeof(name))
-				continue;
-			name[0] = '\0';
-			append(name, sizeof(name), dir);
-			append(name, sizeof(name), "/");
-			append(name, sizeof(name), e->d_name);
-			syscall_no_intercept(SYS_unlink, name);
+				at += e->d_reclen;
+				look_at(&b, fd, e->d_name, pass);
+			}
 		}
 	}
 	syscall_no_intercept(SYS_close, fd);
 }
 
-void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
+int plan_cache_write(const char *path, const struct iovec *parts, int nparts)
 {
 	char tmp[512 + 32];
-	char *image;
-	size_t size;
 	long fd;
-	int ok;
+	int ret = 0;
+
+	tmp[0] = '\0';
+	append(tmp, sizeof(tmp), path);
+	append_pid(tmp, sizeof(tmp));
+	make_dirs(path);
+	fd = syscall_no_intercept(
+	    SYS_open, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return (int)fd;
+	for (int i = 0; ret == 0 && i < nparts; i++)
+		ret = write_all(fd, parts[i].iov_base, parts[i].iov_len);
+	syscall_no_intercept(SYS_close, fd);
+	if (ret == 0)
+		ret = (int)syscall_no_intercept(SYS_rename, tmp, path);
+	if (ret != 0)
+		syscall_no_intercept(SYS_unlink, tmp);
+	return ret;
+}
+
+void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
+{
+	struct iovec part;
+	char *image;
 
 	if (c->path[0] == '\0')
 		return;
@@ -513,20 +658,9 @@ void plan_cache_store(const struct plan_cache *c, const struct plan_set *set)
 		       set->nleft * sizeof(struct file_left));
 	if (image == NULL)
 		return;
-	size = file_image(c, set, image);
-	tmp[0] = '\0';
-	append(tmp, sizeof(tmp), c->path);
-	append_pid(tmp, sizeof(tmp));
-	make_dirs(c->path);
-	fd = syscall_no_intercept(
-	    SYS_open, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		ok = write_all(fd, image, size) == 0;
-		syscall_no_intercept(SYS_close, fd);
-		if (!ok || syscall_no_intercept(SYS_rename, tmp, c->path) != 0)
-			syscall_no_intercept(SYS_unlink, tmp);
-		else
-			remove_other_builds(c->path);
-	}
+	part.iov_base = image;
+	part.iov_len = file_image(c, set, image);
+	if (plan_cache_write(c->path, &part, 1) == 0)
+		remove_other_builds(c->path);
 	free(image);
 }

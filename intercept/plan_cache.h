@@ -9,6 +9,7 @@
 #include <link.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "trampoline.h"
 
@@ -17,7 +18,12 @@ struct segment {
 	int prot;
 };
 
-enum left_reason { LEFT_RT_SIGRETURN, LEFT_NO_ROOM, LEFT_REASONS };
+enum left_reason {
+	LEFT_RT_SIGRETURN,
+	LEFT_NO_ROOM,
+	LEFT_NOT_RELOCATABLE, /* found when emitting: never in a plan file */
+	LEFT_REASONS
+};
 
 /* A syscall left alone, and why. */
 struct left_site {
@@ -60,5 +66,18 @@ int plan_cache_load(const struct plan_cache *c, struct plan_set *set);
 
 /* Writes set for the next process: best effort, with raw system calls. */
 void plan_cache_store(const struct plan_cache *c, const struct plan_set *set);
+
+/*
+ * Writes a cache file: the parts, one after the other, to path.<pid> in
+ * mode 0600 (the folders made 0700), then renamed to path, so that no one
+ * ever sees half a file. 0 or -errno; raw system calls.
+ */
+int plan_cache_write(const char *path, const struct iovec *parts, int nparts);
+
+/*
+ * The hash the cache files carry: of size bytes, the 8-byte word at offset
+ * field taken as 0 (where the hash itself is kept).
+ */
+uint64_t plan_cache_checksum(const void *data, size_t size, size_t field);
 
 #endif

@@ -188,40 +188,9 @@ static uintptr_t find_gap(uintptr_t lo, uintptr_t hi, size_t size)
 	return best & ~(uintptr_t)0xfff;
 }
 
-int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
-			   uintptr_t hi, size_t nsites,
-			   enum vector_save vectors)
+/* The entries the sites of an area call, by the vector state they save. */
+static void set_entries(struct trampoline_area *a, enum vector_save vectors)
 {
-	size_t data = 2 * sizeof(void *) + nsites * sizeof(struct patch_site);
-	size_t size;
-	void *p;
-
-	memset(a, 0, sizeof(*a));
-	data = (data + 4095) & ~(size_t)4095;
-	size = data + ((nsites * SITE_CODE_MAX + 4095) & ~(size_t)4095);
-
-	p = map_at(0, size);
-	if (p != NULL && !reachable((uintptr_t)p, size, lo, hi)) {
-		syscall_no_intercept(SYS_munmap, p, size);
-		p = NULL;
-	}
-	if (p == NULL) {
-		uintptr_t gap = find_gap(lo, hi, size);
-
-		if (gap != 0)
-			p = map_at(gap, size);
-		if (p != NULL && !reachable((uintptr_t)p, size, lo, hi)) {
-			syscall_no_intercept(SYS_munmap, p, size);
-			p = NULL;
-		}
-	}
-	if (p == NULL)
-		return -ENOMEM;
-
-	a->base = p;
-	a->size = size;
-	a->data_size = data;
-	a->entry_slot = p;
 	switch (vectors) {
 	case VECTOR_SAVE_ZMM:
 		a->entry_slot[0] = (void *)intercept_entry_zmm;
@@ -236,10 +205,122 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 		a->entry_slot[1] = (void *)intercept_clone_entry_xmm;
 		break;
 	}
+}
+
+/* The data part: the entry slots, then the descriptors. */
+static size_t data_size_for(size_t nsites)
+{
+	size_t data = 2 * sizeof(void *) + nsites * sizeof(struct patch_site);
+
+	return (data + 4095) & ~(size_t)4095;
+}
+
+static void *map_reachable(uintptr_t at, size_t size, uintptr_t lo,
+			   uintptr_t hi)
+{
+	void *p = map_at(at, size);
+
+	if (p != NULL && (!reachable((uintptr_t)p, size, lo, hi) ||
+			  (at != 0 && (uintptr_t)p != at))) {
+		syscall_no_intercept(SYS_munmap, p, size);
+		p = NULL;
+	}
+	return p;
+}
+
+int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
+			   uintptr_t hi, size_t nsites,
+			   enum vector_save vectors, uintptr_t at)
+{
+	size_t data = data_size_for(nsites);
+	size_t size = data + ((nsites * SITE_CODE_MAX + 4095) & ~(size_t)4095);
+	void *p = NULL;
+
+	memset(a, 0, sizeof(*a));
+	if (at != 0) {
+		p = map_reachable(at, size, lo, hi);
+		a->fixed = p != NULL;
+	}
+	if (p == NULL)
+		p = map_reachable(0, size, lo, hi);
+	if (p == NULL) {
+		uintptr_t gap = find_gap(lo, hi, size);
+
+		if (gap != 0)
+			p = map_reachable(gap, size, lo, hi);
+	}
+	if (p == NULL)
+		return -ENOMEM;
+
+	a->base = p;
+	a->size = size;
+	a->data_size = data;
+	a->entry_slot = p;
+	set_entries(a, vectors);
 	a->sites = (struct patch_site *)(a->entry_slot + 2);
 	a->nsites = nsites;
 	a->code_next = a->base + data;
 	return 0;
+}
+
+int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
+			size_t data_size, size_t nsites, long fd,
+			uint64_t code_offset, size_t code_size,
+			enum vector_save vectors)
+{
+	void *p;
+	long r;
+
+	memset(a, 0, sizeof(*a));
+	if (data_size != data_size_for(nsites) || code_size % 4096 != 0)
+		return -EINVAL;
+	p = map_at(at, data_size);
+	if (p == NULL)
+		return -ENOMEM;
+	r = syscall_no_intercept(
+	    SYS_mmap, at + data_size, code_size, PROT_READ | PROT_EXEC,
+	    MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, code_offset);
+	/* a kernel before 4.17 takes MAP_FIXED_NOREPLACE as a hint */
+	if (p != (void *)at || r != (long)(at + data_size)) {
+		syscall_no_intercept(SYS_munmap, p, data_size);
+		if (r > 0)
+			syscall_no_intercept(SYS_munmap, r, code_size);
+		return -ENOMEM;
+	}
+	a->base = (uint8_t *)at;
+	a->size = data_size + code_size;
+	a->data_size = data_size;
+	a->entry_slot = (void **)at;
+	set_entries(a, vectors);
+	a->sites = (struct patch_site *)(a->entry_slot + 2);
+	a->nsites = nsites;
+	a->used_sites = nsites;
+	a->code_next = a->base + a->size;
+	a->fixed = 1;
+	a->code_mapped = 1;
+	return 0;
+}
+
+void trampoline_site_set(struct trampoline_area *a, size_t i,
+			 const char *object, uintptr_t base,
+			 uintptr_t syscall_addr, const uint32_t raw[3], int how)
+{
+	struct patch_site *site = &a->sites[i];
+
+	site->object = object;
+	site->offset = syscall_addr - base;
+	site->raw_clone = a->base + raw[0];
+	site->raw_vfork = a->base + raw[1];
+	site->raw_clone3 = a->base + raw[2];
+	site->return_to = syscall_addr + 2;
+	site->how = how;
+}
+
+size_t trampoline_area_code_used(const struct trampoline_area *a)
+{
+	size_t used = (size_t)(a->code_next - (a->base + a->data_size));
+
+	return (used + 4095) & ~(size_t)4095;
 }
 
 struct emitter {
@@ -267,16 +348,17 @@ static void emit_jmp(struct emitter *e, uintptr_t target)
 
 /*
  * lea -128(%rsp),%rsp; lea site(%rip),%r11; then, to the entry:
- *   lea 1f(%rip),%rcx; jmp entry (jmp *slot(%rip) when out of reach); 1:
+ *   lea 1f(%rip),%rcx; jmp entry (jmp *slot(%rip) when out of reach or
+ *   in a fixed area); 1:
  * and to the clone entry: call entry (call *slot(%rip))
  * then lea 128(%rsp),%rsp
  */
 static void emit_call(struct emitter *e, const struct patch_site *site,
-		      void **slot, int jump)
+		      void **slot, int jump, int fixed)
 {
 	size_t lea_rcx = jump ? 7 : 0;
 	intptr_t rel = (intptr_t)*slot - (intptr_t)(e->p + 5 + 7 + lea_rcx + 5);
-	int near = rel == (int32_t)rel;
+	int near = !fixed && rel == (int32_t)rel;
 
 	emit(e, "\x48\x8d\x64\x24\x80", 5);
 	emit(e, "\x4c\x8d\x1d", 3);
@@ -378,6 +460,8 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	struct patch_site *site;
 	struct emitter e;
 	uint8_t *post, *after, *jmp_after_clone, *jmp_after_vfork;
+	uint8_t *raw_clone, *raw_vfork, *raw_clone3;
+	uint32_t raw[3];
 	int k = 0;
 	int r;
 
@@ -393,33 +477,34 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	if (r != 0)
 		return r;
 	p->call_at = (uintptr_t)e.p;
-	emit_call(&e, site, &a->entry_slot[0], 1);
+	emit_call(&e, site, &a->entry_slot[0], 1, a->fixed);
 	post = e.p;
 	r = emit_moved(&e, p, k + 1, p->count);
 	if (r != 0)
 		return r;
 	emit_jmp(&e, p->end);
 
-	site->raw_clone = e.p;
+	raw_clone = e.p;
 	emit_raw_stub(&e, SYS_clone);
 	jmp_after_clone = e.p;
 	emit(&e, "\xeb\x00", 2);
-	site->raw_vfork = e.p;
+	raw_vfork = e.p;
 	emit_raw_stub(&e, SYS_vfork);
 	jmp_after_vfork = e.p;
 	emit(&e, "\xeb\x00", 2);
-	site->raw_clone3 = e.p;
+	raw_clone3 = e.p;
 	emit_raw_stub(&e, 435 /* SYS_clone3 */);
 	after = e.p;
 	jmp_after_clone[1] = (uint8_t)(after - (jmp_after_clone + 2));
 	jmp_after_vfork[1] = (uint8_t)(after - (jmp_after_vfork + 2));
-	emit_call(&e, site, &a->entry_slot[1], 0);
+	emit_call(&e, site, &a->entry_slot[1], 0, a->fixed);
 	emit_jmp(&e, (uintptr_t)post);
 
-	site->object = object;
-	site->offset = p->syscall_addr - base;
-	site->return_to = p->syscall_addr + 2;
-	site->how = how;
+	raw[0] = (uint32_t)(raw_clone - a->base);
+	raw[1] = (uint32_t)(raw_vfork - a->base);
+	raw[2] = (uint32_t)(raw_clone3 - a->base);
+	trampoline_site_set(a, a->used_sites, object, base, p->syscall_addr,
+			    raw, how);
 	p->trampoline = (uintptr_t)a->code_next;
 	a->used_sites++;
 	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);
@@ -431,7 +516,7 @@ int trampoline_area_seal(struct trampoline_area *a)
 	long r = syscall_no_intercept(SYS_mprotect, a->base, a->data_size,
 				      PROT_READ);
 
-	if (r == 0)
+	if (r == 0 && !a->code_mapped)
 		r = syscall_no_intercept(SYS_mprotect, a->base + a->data_size,
 					 a->size - a->data_size,
 					 PROT_READ | PROT_EXEC);

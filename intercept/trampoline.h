@@ -33,15 +33,43 @@ struct trampoline_area {
 	struct patch_site *sites;
 	size_t nsites, used_sites;
 	void **entry_slot; /* &intercept_entry, &intercept_clone_entry */
+	/*
+	 * The area sits where it was asked to be: its code reaches the entry
+	 * only through entry_slot, so it is the same in every process that
+	 * has the object and the area at the same distance (text_image.c).
+	 */
+	int fixed;
+	int code_mapped; /* the code is a file's, executable from the start */
 };
 
 /*
  * Maps an area for nsites trampolines, reachable by rel32 from every byte
- * of [lo, hi).
+ * of [lo, hi): at the address at when it is free there (a->fixed set),
+ * else wherever there is room; at 0: wherever there is room.
  */
 int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 			   uintptr_t hi, size_t nsites,
-			   enum vector_save vectors);
+			   enum vector_save vectors, uintptr_t at);
+
+/*
+ * Maps an area at at from a text image file (text_image.c): data_size
+ * bytes of fresh memory for the descriptors, then code_size bytes of fd
+ * from code_offset, executable. The caller fills the descriptors
+ * (trampoline_site_set) and seals it.
+ */
+int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
+			size_t data_size, size_t nsites, long fd,
+			uint64_t code_offset, size_t code_size,
+			enum vector_save vectors);
+
+/*
+ * Fills descriptor i of an area: its site's syscall at syscall_addr, its
+ * raw stubs at the offsets given from the area's start.
+ */
+void trampoline_site_set(struct trampoline_area *a, size_t i,
+			 const char *object, uintptr_t base,
+			 uintptr_t syscall_addr, const uint32_t raw[3],
+			 int how);
 
 /* Writes the trampoline of p; fills p->trampoline. how: enum site_how */
 int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
@@ -49,6 +77,9 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 
 /* Makes the code executable and everything read-only. */
 int trampoline_area_seal(struct trampoline_area *a);
+
+/* The size of the code written so far, in whole pages. */
+size_t trampoline_area_code_used(const struct trampoline_area *a);
 
 void trampoline_area_destroy(struct trampoline_area *a);
 

@@ -51,7 +51,7 @@ static int chmod_vinode(PMEMfilepool *pfp, struct vinode *v, mode_t bits)
 	const volatile mode_t mode = chmod_bits(pfp, in, bits);
 	volatile int err = 0;
 	if (r == 0) {
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			tx_add(pfp, &in->mode, sizeof(in->mode));
 			in->mode = (in->mode & S_IFMT) | mode;
@@ -133,7 +133,7 @@ static int chown_vinode(PMEMfilepool *pfp, struct vinode *v, uid_t uid,
 	int r = chown_allowed(pfp, in, uid, gid);
 	volatile int err = 0;
 	if (r == 0) {
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			tx_add(pfp, in, 16);
 			if (uid != (uid_t)-1)

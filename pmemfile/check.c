@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "check_found.h"
+#include "csum.h"
 #include "dir.h"
 #include "internal.h"
 #include "objcheck.h"
@@ -42,6 +43,7 @@ struct checker {
 	size_t qhead, qlen, qcap;
 	/* for the repair; the caller's, or one that is dropped */
 	struct check_found *found;
+	bool csums; /* layout 5: the checksums are checked */
 };
 
 __attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
@@ -175,6 +177,14 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			if (a->inodes[i].mode == 0)
 				continue;
+			uint64_t ino =
+			    off +
+			    offsetof(struct pmemfile_inode_array, inodes[i]);
+			if (c->csums &&
+			    a->inodes[i].csum != csum_inode(ino, &a->inodes[i]))
+				problem(c,
+					"inode %lu: checksum mismatch at 0x%lx",
+					(unsigned long)ino, (unsigned long)ino);
 			if (grow((void **)&c->inos, &c->inos_cap, c->ninos,
 				 sizeof(*c->inos)))
 				return -ENOMEM;
@@ -259,13 +269,28 @@ static void check_free_arrays(struct checker *c, struct pmemfile_super *s)
 	}
 }
 
-static void check_extent(struct checker *c, uint64_t ino,
+/* Extent slot of inode ino leads nowhere: for the repair. */
+static void bad_extent(struct checker *c, uint64_t ino, uint64_t slot)
+{
+	struct check_found *f = c->found;
+	if (grow((void **)&f->bad_ext, &f->bad_ext_cap, f->nbad_ext + 1,
+		 sizeof(*f->bad_ext)) == 0)
+		f->bad_ext[f->nbad_ext++] = (struct cext){ino, slot};
+}
+
+static void check_extent(struct checker *c, uint64_t ino, uint64_t slot,
 			 const struct pmemfile_extent *e, struct vext *out)
 {
-	if (e->off % 4096 || e->len % 4096 || e->data % 4096 || !e->len)
+	bool aligned =
+	    !(e->off % 4096 || e->len % 4096 || e->data % 4096 || !e->len);
+	if (!aligned)
 		problem(c, "inode %lu: extent %lu+%lu at 0x%lx is not aligned",
 			(unsigned long)ino, (unsigned long)e->off,
 			(unsigned long)e->len, (unsigned long)e->data);
+	/* no data object of its own there (one owned twice is left alone) */
+	const struct cobj *o = find_obj(c, e->data);
+	if (!aligned || !o || o->type != 0 || o->size < e->len)
+		bad_extent(c, ino, slot);
 	claim(c, e->data, PMEMFILE_T_DATA, e->len, "extent", ino);
 	*out = (struct vext){e->off, e->len, NULL};
 }
@@ -288,9 +313,11 @@ static void check_file(struct checker *c, uint64_t ino,
 		return;
 	}
 	uint64_t i = 0;
+	size_t bad_before = c->found->nbad_ext;
 	for (; i < n && i < PMEMFILE_INLINE_EXTENTS; i++)
-		check_extent(c, ino, &f->e[i], &v[i]);
+		check_extent(c, ino, i, &f->e[i], &v[i]);
 	uint64_t b = f->blocks;
+	uint64_t link = ino + offsetof(struct pmemfile_inode, file.blocks);
 	while (i < n) {
 		struct pmemfile_extent_block *blk =
 		    b ? claim(c, b, PMEMFILE_T_EXTENT_BLOCK, sizeof(*blk),
@@ -301,18 +328,32 @@ static void check_file(struct checker *c, uint64_t ino,
 				(unsigned long)ino, (unsigned long)i,
 				(unsigned long)n);
 			c->found->unfollowed = true;
+			/* a list cut short is no list to take extents from */
+			c->found->nbad_ext = bad_before;
 			n = i;
 			break;
 		}
+		if (c->csums && blk->csum != csum_eblock(b, blk))
+			problem(c,
+				"inode %lu: extent block checksum mismatch at "
+				"0x%lx",
+				(unsigned long)ino, (unsigned long)b);
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
-			check_extent(c, ino, &blk->e[k], &v[i]);
+			check_extent(c, ino, i, &blk->e[k], &v[i]);
+		link = b + offsetof(struct pmemfile_extent_block, next);
 		b = blk->next;
 	}
 	if (b) {
 		problem(c, "inode %lu: extent blocks beyond the last extent",
 			(unsigned long)ino);
 		c->found->unfollowed = true;
+		struct check_found *fd = c->found;
+		if (i == f->nextents &&
+		    grow((void **)&fd->ext_tail, &fd->ext_tail_cap,
+			 fd->next_tail + 1, sizeof(*fd->ext_tail)) == 0)
+			fd->ext_tail[fd->next_tail++] =
+			    (struct cext){ino, link};
 	}
 	qsort(v, n, sizeof(*v), cmp_vext);
 	for (i = 1; i < n; i++)
@@ -337,8 +378,14 @@ static void check_symlink(struct checker *c, uint64_t ino,
 				(unsigned long)ino);
 		return;
 	}
-	claim(c, *(uint64_t *)in->target, PMEMFILE_T_SYMLINK, in->size + 1,
-	      "symlink target", ino);
+	uint64_t t = *(uint64_t *)in->target;
+	const char *s = claim(c, t, PMEMFILE_T_SYMLINK, in->size + 1,
+			      "symlink target", ino);
+	if (s && c->csums &&
+	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1))
+		problem(c,
+			"inode %lu: symlink target checksum mismatch at 0x%lx",
+			(unsigned long)ino, (unsigned long)t);
 }
 
 static void enqueue(struct checker *c, uint64_t ino)
@@ -479,6 +526,13 @@ static void check_dir_parts(struct checker *c, uint64_t ino,
 				continue;
 			}
 			live++;
+			uint64_t roff = btab[b] + s * PMEMFILE_DIR_SLOT;
+			if (c->csums && r->csum != csum_dirent(roff, r))
+				problem(c,
+					"directory %lu: record checksum "
+					"mismatch at 0x%lx",
+					(unsigned long)ino,
+					(unsigned long)roff);
 			check_record(c, ino, r, s);
 			if (tab)
 				check_hash(c, ino, d, tab, r,
@@ -617,6 +671,9 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 		problem(c, "superblock: bad magic or version");
 		return -1;
 	}
+	if (c->csums && s->csum != csum_super(s))
+		problem(c, "superblock: checksum mismatch at 0x%lx",
+			(unsigned long)((char *)s - c->base));
 	for (int i = 0; i <= PMEMFILE_EXTRA_ROOTS; i++) {
 		uint64_t off = i ? s->roots[i - 1] : s->root;
 		/* a pool made before layout 3 has root 0 only */
@@ -636,6 +693,7 @@ static int check_super(struct checker *c, struct pmemfile_super *s)
 static void check_tree(struct checker *c, struct pmemfile_super *s)
 {
 	unsigned before = c->problems;
+	c->csums = s->version >= 5;
 	if (collect_objects(c) || collect_inodes(c, s)) {
 		problem(c, "out of memory");
 		c->found->fatal = true;
@@ -751,9 +809,15 @@ void check_found_free(struct check_found *found)
 	free(found->objs);
 	free(found->inos);
 	free(found->dirs);
+	free(found->bad_ext);
+	free(found->ext_tail);
+	found->ext_tail = NULL;
+	found->next_tail = 0;
 	found->objs = NULL;
 	found->inos = NULL;
 	found->dirs = NULL;
+	found->bad_ext = NULL;
+	found->nbad_ext = 0;
 }
 
 int pmemfile_check_pool(const char *path, FILE *report)

@@ -18,6 +18,16 @@ struct cobj {
 	unsigned type, owners;
 };
 
+/*
+ * An extent of a file that leads nowhere (not aligned, or not the start of
+ * a data object big enough): its slot in the file's list, in the order
+ * found (by inode, slots ascending).
+ */
+struct cext {
+	uint64_t ino;
+	uint64_t slot;
+};
+
 /* An inode slot in use, sorted by off. */
 struct cino {
 	uint64_t off;
@@ -47,6 +57,16 @@ struct check_found {
 	/* directories in which a problem was found, in the order found */
 	uint64_t *dirs;
 	size_t ndirs, dirs_cap;
+	/* extents that lead nowhere, of files whose extent list is whole */
+	struct cext *bad_ext;
+	size_t nbad_ext, bad_ext_cap;
+	/*
+	 * Extent blocks chained past a file's last extent: the pool offset
+	 * of the link to them (the inode's or the last used block's), by
+	 * inode (struct cext's slot holds the link's offset).
+	 */
+	struct cext *ext_tail;
+	size_t next_tail, ext_tail_cap;
 	/* called now and then during the walk: inodes done, inodes in all */
 	void (*progress)(uint64_t done, uint64_t total);
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csum.h"
 #include "create.h"
 #include "cred.h"
 #include "dir.h"
@@ -42,6 +43,7 @@ static void symlink_store(PMEMfilepool *pfp, struct pmemfile_inode *in,
 	PMEMoid o = pf_tx_xalloc(pfp, len + 1, PMEMFILE_T_SYMLINK, 0);
 	memcpy(pmemobj_direct(o), target, len + 1);
 	*(uint64_t *)in->target = o.off;
+	csum_symlink_put(in, csum_symlink(o.off, target, len + 1));
 }
 
 /* Fills a fresh inode of dir; in a transaction. */
@@ -70,7 +72,7 @@ int create_locked(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 {
 	volatile uint64_t ino = 0;
 	volatile int err = 0;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		struct pmemfile_inode *in = inode_new(pfp, mode);
 		ino = pf_off(pfp, in);
@@ -102,7 +104,7 @@ int create_tmpfile(PMEMfilepool *pfp, struct vinode *dir, mode_t mode,
 	volatile uint64_t ino = 0;
 	volatile int err = 0;
 	pthread_mutex_lock(&pfp->orphan_lock);
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		struct pmemfile_inode *in = inode_new(pfp, mode);
 		ino = pf_off(pfp, in);

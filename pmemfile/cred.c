@@ -158,11 +158,29 @@ uid_t cred_fsuid(PMEMfilepool *pfp)
 	return r;
 }
 
-void cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in)
+/* In a transaction of its own: the inode's mode. */
+static int mode_store(PMEMfilepool *pfp, struct pmemfile_inode *in,
+		      uint32_t mode)
+{
+	volatile int err = 0;
+	PF_TX_BEGIN(pfp)
+	{
+		tx_add(pfp, &in->mode, sizeof(in->mode));
+		in->mode = mode;
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
+int cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in)
 {
 	uint32_t mode = in->mode;
 	if (!S_ISREG(mode) || !(mode & (S_ISUID | S_ISGID)))
-		return;
+		return 0;
 	uint32_t kill = mode & S_ISUID;
 	/* without group execute, S_ISGID marks mandatory locking: kept for
 	 * a member of the group */
@@ -170,8 +188,7 @@ void cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in)
 	    ((mode & S_IXGRP) || !cred_in_group(pfp, in->gid)))
 		kill |= S_ISGID;
 	if (!kill || cred_has_cap(pfp, PMEMFILE_CAP_FSETID))
-		return;
-	/* a 4-byte store is atomic: no transaction needed */
-	in->mode = mode & ~kill;
-	pmemobj_persist(pfp->pop, &in->mode, sizeof(in->mode));
+		return 0;
+	/* a transaction, for the inode's checksum stored with the mode */
+	return mode_store(pfp, in, mode & ~kill);
 }

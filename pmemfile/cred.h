@@ -42,8 +42,9 @@ uid_t cred_fsuid(PMEMfilepool *pfp);
  * Under the inode's exclusive lock, before a write, truncate or fallocate
  * changes a regular file: as the kernel, a user without CAP_FSETID clears
  * S_ISUID, and S_ISGID when group execute is set or the file's group is
- * not one of the user's.
+ * not one of the user's. 0, or -errno if the transaction that stores
+ * the mode failed (the mode is covered by the inode's checksum).
  */
-void cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in);
+int cred_kill_setid(PMEMfilepool *pfp, struct pmemfile_inode *in);
 
 #endif

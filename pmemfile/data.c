@@ -106,7 +106,9 @@ int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
 		return r;
 	if (count == 0)
 		return 0;
-	cred_kill_setid(pfp, v->inode);
+	r = cred_kill_setid(pfp, v->inode);
+	if (r)
+		return r;
 	/* most writes land inside one extent: one lookup then */
 	size_t i = extent_find(v, off);
 	if (i == v->next || v->ext[i].off > off ||
@@ -135,7 +137,9 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
-	cred_kill_setid(pfp, v->inode);
+	r = cred_kill_setid(pfp, v->inode);
+	if (r)
+		return r;
 	struct pmemfile_inode *in = v->inode;
 	uint64_t size = in->size;
 	if (len > size)

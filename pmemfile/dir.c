@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "csum.h"
 #include "dir.h"
 #include "layout.h"
 
@@ -97,6 +98,9 @@ int dir_record_check(PMEMfilepool *pfp, struct vinode *dir,
 		return pf_damaged(pfp, dir->off, "a record's length");
 	if (memchr(r->name, '/', r->namelen) || memchr(r->name, 0, r->namelen))
 		return pf_damaged(pfp, dir->off, "a record's name");
+	int err = csum_dirent_check(pfp, dir->off, pf_off(pfp, r));
+	if (err)
+		return err;
 	/* the inode it names is checked when it is followed (vinode_get) */
 	return 0;
 }
@@ -232,6 +236,8 @@ static uint64_t lookup_table(PMEMfilepool *pfp, struct vinode *dir,
 		    memcmp(r->name, name, len) == 0) {
 			if (pos)
 				*pos = p;
+			if (csum_dirent_check(pfp, dir->off, pf_off(pfp, r)))
+				return PF_INO_DAMAGED;
 			return r->ino;
 		}
 	}
@@ -322,7 +328,9 @@ uint64_t dir_lookup_inode(PMEMfilepool *pfp, struct vinode *dir,
 		struct pmemfile_dirent *r =
 		    hint_lookup(pfp, d, hint, hash >> 32, name, len, &p);
 		if (r)
-			return r->ino;
+			return csum_dirent_check(pfp, dir->off, pf_off(pfp, r))
+				   ? PF_INO_DAMAGED
+				   : r->ino;
 	}
 	return lookup_table(pfp, dir, name, len, hash >> 32, NULL);
 }
@@ -603,11 +611,13 @@ static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
 static void dir_meta_add(PMEMfilepool *pfp, struct vinode *dir)
 {
 	struct pmemfile_inode *in = dir->inode;
-	/* nlink .. the end of the dir info: what a name change touches */
+	/*
+	 * nlink .. the end of the dir info: what a name change touches; on to
+	 * the end of the inode, so that its checksum, stored at the commit,
+	 * needs no snapshot of its own (csum.c)
+	 */
 	tx_add(pfp, &in->nlink,
-	       offsetof(struct pmemfile_inode, dir) +
-		   sizeof(struct pmemfile_dir_info) -
-		   offsetof(struct pmemfile_inode, nlink));
+	       sizeof(*in) - offsetof(struct pmemfile_inode, nlink));
 	pf_time_now(&in->mtime);
 	in->ctime = in->mtime;
 }
@@ -638,6 +648,7 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	r->type = (uint8_t)type;
 	r->namelen = (uint8_t)len;
 	memcpy(r->name, name, len);
+	csum_dirent_set(pfp, r);
 	vdir_mark(dir->vdir, pos, n, true);
 	htab_make_room(pfp, dir);
 	size_t i = htab_insert(pfp, d, tag, pos);
@@ -699,6 +710,7 @@ void dir_retarget(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos,
 	tx_add(pfp, r, 16);
 	r->ino = ino;
 	r->type = (uint8_t)type;
+	csum_dirent_set(pfp, r);
 	if (hint_of(dir)) {
 		uint64_t tag = dir_name_hash(r->name, r->namelen) >> 32;
 		uint64_t *e = htab_slot_of(pfp, d, tag, pos);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "csum.h"
 #include "direct.h"
 #include "extent.h"
 #include "inode.h"
@@ -30,6 +31,17 @@ static struct pmemfile_extent *pslot(PMEMfilepool *pfp, struct vinode *v,
 	struct pmemfile_extent_block *b =
 	    pf_ptr(pfp, v->eblocks[i / PMEMFILE_EXTENTS_PER_BLOCK]);
 	return &b->e[i % PMEMFILE_EXTENTS_PER_BLOCK];
+}
+
+/*
+ * In a transaction: slot i of a list whose blocks are eb[] changes, so does
+ * its extent block's checksum (none for an inline slot).
+ */
+static void slot_changed(PMEMfilepool *pfp, const uint64_t *eb, uint64_t i)
+{
+	if (i >= PMEMFILE_INLINE_EXTENTS)
+		csum_tx_eblock(pfp, eb[(i - PMEMFILE_INLINE_EXTENTS) /
+				       PMEMFILE_EXTENTS_PER_BLOCK]);
 }
 
 static int index_reserve(struct vinode *v, size_t n)
@@ -170,17 +182,21 @@ static void pslot_append(PMEMfilepool *pfp, struct vinode *v,
 			struct pmemfile_extent_block *last =
 			    pf_ptr(pfp, v->eblocks[v->neblocks - 1]);
 			link = &last->next;
+			csum_tx_eblock(pfp, v->eblocks[v->neblocks - 1]);
 		}
 		tx_add(pfp, link, 8);
 		*link = b.off;
 		*newblock = b.off;
 	}
 	struct pmemfile_extent *slot;
-	if (*newblock)
+	if (*newblock) {
 		slot = &((struct pmemfile_extent_block *)pf_ptr(pfp, *newblock))
 			    ->e[0];
-	else
+		csum_tx_eblock(pfp, *newblock);
+	} else {
 		slot = pslot(pfp, v, i);
+		slot_changed(pfp, v->eblocks, i);
+	}
 	tx_add(pfp, slot, sizeof(*slot));
 	*slot = *e;
 	tx_add(pfp, &f->nextents, 8);
@@ -252,7 +268,7 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	/* The volatile index must have room before anything persists. */
 	if (index_reserve(v, v->next + 1))
 		return -ENOMEM;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		PMEMoid d = pf_tx_xalloc(pfp, len, PMEMFILE_T_DATA,
 					 POBJ_XALLOC_NO_FLUSH |
@@ -548,8 +564,10 @@ uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
 		*link = o.off;
 		eb[b] = o.off;
 	}
-	for (uint64_t b = need; b < have; b++)
+	for (uint64_t b = need; b < have; b++) {
+		csum_tx_eblock_freed(pfp, eb[b]);
 		pf_tx_free(pfp, pf_oid(pfp, eb[b]));
+	}
 	if (need < have) {
 		uint64_t *link = need
 				     ? &((struct pmemfile_extent_block *)pf_ptr(
@@ -559,6 +577,9 @@ uint64_t *extent_store(PMEMfilepool *pfp, struct vinode *v,
 		tx_add(pfp, link, 8);
 		*link = 0;
 	}
+	/* every block kept is written: its slots, or the link to the next */
+	for (uint64_t b = 0; b < need; b++)
+		csum_tx_eblock(pfp, eb[b]);
 	for (size_t i = 0; i < n; i++) {
 		struct pmemfile_extent *s = pslot_in(pfp, f, eb, i);
 		tx_add(pfp, s, sizeof(*s));
@@ -602,6 +623,7 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 		/* the slots before the first dropped extent stay as they are */
 		if (s->off == v->ext[i].off && s->data == data)
 			continue;
+		slot_changed(pfp, v->eblocks, n - 1);
 		tx_add(pfp, s, sizeof(*s));
 		s->off = v->ext[i].off;
 		s->len = v->ext[i].len;
@@ -612,14 +634,18 @@ static void plist_rewrite(PMEMfilepool *pfp, struct vinode *v, const bool *keep,
 			       PMEMFILE_EXTENTS_PER_BLOCK - 1) /
 				  PMEMFILE_EXTENTS_PER_BLOCK
 			    : 0;
-	for (uint64_t b = need; b < v->neblocks; b++)
+	for (uint64_t b = need; b < v->neblocks; b++) {
+		csum_tx_eblock_freed(pfp, v->eblocks[b]);
 		pf_tx_free(pfp, pf_oid(pfp, v->eblocks[b]));
+	}
 	if (need < v->neblocks) {
 		uint64_t *link = &f->blocks;
-		if (need)
+		if (need) {
 			link = &((struct pmemfile_extent_block *)pf_ptr(
 				     pfp, v->eblocks[need - 1]))
 				    ->next;
+			csum_tx_eblock(pfp, v->eblocks[need - 1]);
+		}
 		tx_add(pfp, link, 8);
 		*link = 0;
 	}
@@ -634,7 +660,7 @@ static int drop_tx(PMEMfilepool *pfp, struct vinode *v, const bool *keep)
 {
 	volatile int err = 0;
 	volatile uint64_t nb = v->neblocks;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		uint64_t left;
 		plist_rewrite(pfp, v, keep, &left);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csum.h"
 #include "inode.h"
 #include "share.h"
 #include "validate.h"
@@ -50,6 +51,7 @@ static void file_free(PMEMfilepool *pfp, struct pmemfile_inode *in)
 			? n - PMEMFILE_EXTENTS_PER_BLOCK
 			: 0;
 		uint64_t next = blk->next;
+		csum_tx_eblock_freed(pfp, b);
 		tx_free_off(pfp, b);
 		b = next;
 	}
@@ -146,15 +148,20 @@ static void file_free_tail(PMEMfilepool *pfp, struct pmemfile_inode *in)
 			       PMEMFILE_EXTENTS_PER_BLOCK - 1) /
 				  PMEMFILE_EXTENTS_PER_BLOCK
 			    : 0;
-	uint64_t *link = &f->blocks;
-	for (uint64_t k = 0; k < need; k++)
+	uint64_t *link = &f->blocks, last = 0;
+	for (uint64_t k = 0; k < need; k++) {
+		last = *link;
 		link = &eblock(pfp, *link)->next;
+	}
 	for (uint64_t o = *link; o;) {
 		uint64_t next = eblock(pfp, o)->next;
+		csum_tx_eblock_freed(pfp, o);
 		tx_free_off(pfp, o);
 		o = next;
 	}
 	if (*link) {
+		if (last)
+			csum_tx_eblock(pfp, last);
 		tx_add(pfp, link, 8);
 		*link = 0;
 	}
@@ -168,7 +175,7 @@ int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off)
 	volatile int err = 0;
 	while (!err && S_ISREG(in->mode) &&
 	       in->file.nextents > INODE_FREE_BATCH) {
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			file_free_tail(pfp, in);
 		}
@@ -181,7 +188,7 @@ int inode_free_unlinked(PMEMfilepool *pfp, uint64_t off)
 	if (err)
 		return -err;
 	pthread_mutex_lock(&pfp->orphan_lock);
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		orphan_remove(pfp, off);
 		inode_free(pfp, off);

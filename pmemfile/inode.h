@@ -17,9 +17,10 @@ int inode_alloc_open(PMEMfilepool *pfp, const char *path);
 void inode_alloc_format(PMEMfilepool *pfp);
 /* Whether off is the offset of an inode slot of an inode array. */
 bool inode_off_valid(PMEMfilepool *pfp, uint64_t off);
-/* Whether off may be the start of an inode array: in the pool, aligned and
- * in the array map (a link of the chain is checked so before it is read). */
-bool inode_array_off_valid(PMEMfilepool *pfp, uint64_t off);
+/* The offset of the inode slot that holds pool offset off, or 0. */
+uint64_t inode_containing(PMEMfilepool *pfp, uint64_t off);
+/* Whether off may be the start of an inode array: in the pool, the map. */
+bool inode_array_valid(PMEMfilepool *pfp, uint64_t off);
 /*
  * In a transaction: takes a free slot (a new array when none is free) and
  * holds the pool's allocation lock until the transaction ends.

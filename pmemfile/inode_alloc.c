@@ -88,6 +88,22 @@ bool inode_off_valid(PMEMfilepool *pfp, uint64_t off)
 	       array_of(pfp, off) != 0;
 }
 
+uint64_t inode_containing(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t page = off / 4096;
+	for (uint64_t k = 0; k < ARRAY_PAGES && k <= page; k++) {
+		if (!map_test(pfp, page - k))
+			continue;
+		uint64_t start = (page - k) * 4096;
+		uint64_t rel = off - start;
+		if (rel < SLOTS_START)
+			return 0;
+		return off -
+		       (rel - SLOTS_START) % sizeof(struct pmemfile_inode);
+	}
+	return 0;
+}
+
 /* Whether an array of the map starts less than an array's size away from
  * the page of off, on either side (so that one at off would overlap it). */
 static bool map_near(PMEMfilepool *pfp, uint64_t off)
@@ -107,7 +123,7 @@ static bool array_off_valid(PMEMfilepool *pfp, uint64_t off)
 	       off % 4096 == 0 && map_test(pfp, off / 4096);
 }
 
-bool inode_array_off_valid(PMEMfilepool *pfp, uint64_t off)
+bool inode_array_valid(PMEMfilepool *pfp, uint64_t off)
 {
 	return array_off_valid(pfp, off);
 }
@@ -400,7 +416,7 @@ static int upgrade_from_1(PMEMfilepool *pfp, const char *path)
 	volatile uint64_t n = 0;
 	volatile int err = 0;
 	volatile uint64_t prev = 0;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		map_create(pfp);
 		for (uint64_t off = s->inode_arrays; off; n++) {
@@ -477,10 +493,11 @@ static int upgrade_from_2(PMEMfilepool *pfp, const char *path)
 		off = a->next;
 	}
 	volatile int err = 0;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
+		/* 4 added the roots of new pools only; 5 is csum_upgrade's */
 		tx_add(pfp, &s->version, sizeof(s->version));
-		s->version = PMEMFILE_LAYOUT_VERSION;
+		s->version = 4;
 	}
 	TX_ONABORT
 	{
@@ -490,9 +507,9 @@ static int upgrade_from_2(PMEMfilepool *pfp, const char *path)
 	if (err)
 		return -err;
 	fprintf(stderr,
-		"pmemfile: %s: pool layout upgraded from version 2 to %d "
+		"pmemfile: %s: pool layout upgraded from version 2 to 4 "
 		"(%llu inode arrays)\n",
-		path, PMEMFILE_LAYOUT_VERSION, (unsigned long long)n);
+		path, (unsigned long long)n);
 	return 0;
 }
 

@@ -37,6 +37,9 @@
 #define POOL_CLASSES (EXTENT_CLASSES + 1)
 #define ARRAY_RUN_UNITS 15
 
+/* log2 of the entries of the table of extent blocks checked (csum.c) */
+#define CSUM_SEEN_BITS 10
+
 #define VINODE_SHARDS 64
 /* Counters of cached vinodes by hash of their offset (vinode_peek). */
 #define VINODE_FILTER 1024
@@ -119,6 +122,19 @@ struct pmemfilepool {
 	 */
 	uint64_t alloc_array;
 	uint64_t alloc_taken;
+
+	/*
+	 * The metadata checksums (csum.c) are stored and checked: the pool
+	 * is of layout 5 (made so, or upgraded at this open).
+	 */
+	bool csums;
+	/*
+	 * Extent blocks whose checksum this process found right, by a hash
+	 * of their offset (a later block of the same hash takes the entry,
+	 * and is checked again when it comes back): bounded, and a block
+	 * is read once a process at most times for each time it left.
+	 */
+	_Atomic(uint64_t) csum_seen[1 << CSUM_SEEN_BITS];
 
 	pthread_mutex_t orphan_lock; /* the persistent orphan list */
 	pthread_mutex_t rename_lock; /* renames across directories */
@@ -284,6 +300,17 @@ static inline void pf_tx_free(PMEMfilepool *pfp, PMEMoid oid)
 }
 
 /*
+ * Begins a transaction of the library: its callback stores the checksums
+ * of what it changed before it commits (csum.c). Every transaction that
+ * changes an inode or an extent block begins so.
+ */
+void csum_tx_stage(PMEMobjpool *pop, enum pobj_tx_stage stage, void *arg);
+#define PF_TX_BEGIN(pfp) TX_BEGIN_CB((pfp)->pop, csum_tx_stage, (pfp))
+
+/* In a transaction: notes an inode whose checksummed fields p may hold. */
+void csum_tx_note(PMEMfilepool *pfp, const void *p, size_t len);
+
+/*
  * Adds [p, p + len) of the pool to the current transaction (whose undo
  * log may grow by an allocation: pf_heap_check first).
  */
@@ -292,7 +319,16 @@ static inline void tx_add(PMEMfilepool *pfp, const void *p, size_t len)
 	if (pf_heap_check(pfp))
 		pmemobj_tx_abort(EIO);
 	pmemobj_tx_add_range_direct(p, len);
+	if (pfp->csums)
+		csum_tx_note(pfp, p, len);
 }
+
+/*
+ * An inode offset that no inode has: what a lookup gives for a record
+ * whose checksum failed (the damage logged already); vinode_get of it
+ * fails with EIO.
+ */
+#define PF_INO_DAMAGED 1
 
 /* The errno of an aborted transaction, as the kernel would report it. */
 int tx_error(void);

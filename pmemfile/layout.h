@@ -35,8 +35,13 @@
  * 4: root directories 1 to 3 (super->roots), as the discontinued
  *    library's pools had four; a pool made before has root 0 only, and
  *    is opened as it is.
+ * 5: metadata checksums (CRC32C, crc32c.c) in what was padding: the
+ *    superblock's fixed part, each inode, each extent block, each
+ *    directory record and each long symlink target; checked when first
+ *    read (csum.c). A pool of an older version is given them at its next
+ *    open (csum_upgrade).
  */
-#define PMEMFILE_LAYOUT_VERSION 4
+#define PMEMFILE_LAYOUT_VERSION 5
 
 /* Root directories beside root 0 (pmemfile_open_root 1 to 3). */
 #define PMEMFILE_EXTRA_ROOTS 3
@@ -77,11 +82,19 @@ struct pmemfile_extent {
 
 #define PMEMFILE_INLINE_EXTENTS 4
 
-/* Extents beyond the inline ones: a chain of 4 KiB blocks. */
+/*
+ * Extents beyond the inline ones: a chain of 4 KiB blocks.
+ * csum (version 5): CRC32C of the whole block but csum itself (slots past
+ * the file's extent count included), stored in the transaction that
+ * changes the block. Every checksum below starts from the structure's pool
+ * offset (its low and high 32 bits xor'ed) instead of 0, so that a
+ * structure copied elsewhere fails there.
+ */
 #define PMEMFILE_EXTENTS_PER_BLOCK 170
 struct pmemfile_extent_block {
 	uint64_t next; /* next block of the chain, 0 at its end */
-	uint64_t pad;
+	uint32_t csum;
+	uint32_t pad;
 	struct pmemfile_extent e[PMEMFILE_EXTENTS_PER_BLOCK];
 };
 
@@ -126,6 +139,14 @@ struct pmemfile_dir_info {
  * slot and covers nslots slots. Slots not covered by a live record are all
  * zero, so that a block can be walked slot by slot. A record never moves
  * while it is live, so its position is a stable getdents offset.
+ *
+ * Checksums (version 5) are kept per record, in the record's own padding,
+ * not per block: a create or an unlink changes one record of a block, and
+ * its CRC costs the record's bytes, not 4 KiB; a record is checked where
+ * it is read (a lookup that matches it, getdents), which needs no state of
+ * what was checked; records keep their slots, so getdents offsets and the
+ * hash table are as in version 4. The bytes outside live records are
+ * covered by their invariant (all zero), which pmemfile check verifies.
  */
 #define PMEMFILE_DIR_BLOCK_SIZE 4096
 #define PMEMFILE_DIR_SLOT 32
@@ -137,7 +158,12 @@ struct pmemfile_dirent {
 	uint8_t nslots;	 /* (16 + namelen + 31) / 32 */
 	uint8_t type;	 /* DT_* of the inode: a file's type never changes */
 	uint8_t namelen; /* 1 .. PMEMFILE_NAME_MAX */
-	uint8_t pad[5];
+	uint8_t pad;
+	/*
+	 * CRC32C of the 12 bytes above and of the name, from the record's
+	 * offset (version 5); stored with every change of the record.
+	 */
+	uint32_t csum;
 	char name[]; /* namelen bytes, no NUL */
 };
 
@@ -149,6 +175,16 @@ struct pmemfile_dirent {
 /*
  * An inode, 256 bytes, 64-byte aligned: the first cache line holds what a
  * write changes (size and times), so that one flush publishes them.
+ *
+ * csum (version 5): CRC32C, from the inode's offset, of mode ..
+ * nlink, the union (extents, directory tables, symlink target) and rdev,
+ * stored in the transaction that changes any of them. Not covered: size,
+ * mtime, ctime and atime, which are stored outside a transaction by single
+ * persisted stores (a checksum beside them could not change in the same
+ * atomic store), and the orphan links, which a transaction under
+ * orphan_lock changes in inodes it does not hold (a checksum stored by two
+ * transactions at once could be rolled back by the one that aborts). They
+ * are checked by their bounds where they are used.
  */
 struct pmemfile_inode {
 	uint32_t mode;	/* S_IF* | permissions; 0: the slot is free */
@@ -175,7 +211,9 @@ struct pmemfile_inode {
 		/*
 		 * Symlink target: inline if size < PMEMFILE_SYMLINK_INLINE
 		 * (NUL-terminated), else target[0..7] is the offset of a
-		 * PMEMFILE_T_SYMLINK object holding it.
+		 * PMEMFILE_T_SYMLINK object holding it and target[8..11]
+		 * (version 5) the CRC32C of its size + 1 bytes, from its
+		 * offset (so that it covers the size too).
 		 */
 		char target[PMEMFILE_SYMLINK_INLINE];
 	};
@@ -184,7 +222,9 @@ struct pmemfile_inode {
 	/* Orphan list links (inode offsets), 0 when not in the list. */
 	uint64_t orphan_prev;
 	uint64_t orphan_next;
-	uint64_t pad[3];
+	uint64_t pad[2];
+	uint32_t pad32;
+	uint32_t csum;
 };
 
 /*
@@ -245,7 +285,16 @@ struct pmemfile_super {
 	 * 2 (upgraded or not), which has root 0 only.
 	 */
 	uint64_t roots[PMEMFILE_EXTRA_ROOTS];
-	uint64_t pad[1];
+	/*
+	 * CRC32C (version 5) of what changes only when the pool is made or
+	 * upgraded: magic, version, root, created, array_map,
+	 * array_map_pages and roots. The list heads and counts between them
+	 * change in most transactions, some under alloc_lock, some under
+	 * orphan_lock: not covered, they are checked by their bounds (the
+	 * array map, inode_off_valid) where they are followed.
+	 */
+	uint32_t csum;
+	uint32_t pad;
 	/*
 	 * Held (pmemobj_tx_lock) by every transaction that takes or frees
 	 * an inode slot, until it ends: the free list, the array chain and
@@ -263,5 +312,9 @@ _Static_assert(sizeof(struct pmemfile_super) == 512, "superblock size");
 _Static_assert(offsetof(struct pmemfile_inode_array, inodes) == 256,
 	       "inode array header");
 _Static_assert(PMEMFILE_INODES_PER_ARRAY < 64, "a slot bitmap in a word");
+_Static_assert(sizeof(struct pmemfile_extent_block) == 4096, "extent block");
+_Static_assert(offsetof(struct pmemfile_dirent, name) == 16, "record header");
+_Static_assert(offsetof(struct pmemfile_inode, csum) == 252, "inode csum");
+_Static_assert(offsetof(struct pmemfile_super, csum) == 120, "super csum");
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "data.h"
@@ -278,6 +279,9 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	/* a write that must clear set-user-ID bits is the holder's */
 	if (write && (v->inode->mode & (S_ISUID | S_ISGID)))
 		return -EPERM;
+	/* shared maps of the file follow its growth through the holder */
+	if (v->pins)
+		return -EBUSY;
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
@@ -623,7 +627,8 @@ static void client_flush(struct lease_client *lc, const void *p, size_t n)
 		return;
 	}
 	uintptr_t page = (uintptr_t)p & ~(uintptr_t)4095;
-	(void)msync((void *)page, (uintptr_t)p + n - page, MS_SYNC);
+	/* not msync(), a cancellation point: busy must be given back */
+	(void)syscall(SYS_msync, page, (uintptr_t)p + n - page, MS_SYNC);
 }
 
 static void client_persist(struct lease_client *lc, const void *p, size_t n)

@@ -67,7 +67,7 @@ static int link_locked(PMEMfilepool *pfp, struct walk *w, struct vinode *src)
 	volatile int err = 0;
 	if (r == 0) {
 		pthread_mutex_lock(&pfp->orphan_lock);
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			link_tx(pfp, dir, w, src);
 		}

@@ -106,7 +106,7 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 	if (r == 0) {
 		if (plan == DROP_ORPHAN)
 			pthread_mutex_lock(&pfp->orphan_lock);
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			dir_remove(pfp, dir, pos);
 			namei_drop_link(pfp, dir, c, plan);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cred.h"
+#include "csum.h"
 #include "dir.h"
 #include "direct.h"
 #include "inode.h"
@@ -282,6 +283,8 @@ static int pool_mount(PMEMfilepool *pfp, const char *path)
 	if (r == 0)
 		r = inode_alloc_open(pfp, path);
 	if (r == 0)
+		r = csum_upgrade(pfp, path);
+	if (r == 0)
 		r = orphan_reclaim(pfp, opening_share);
 	if (r)
 		return r;
@@ -296,7 +299,7 @@ static int super_init(PMEMfilepool *pfp)
 {
 	volatile int err = 0;
 	struct pmemfile_super *s = pfp->super;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		/* not alloc_lock, which this transaction takes */
 		tx_add(pfp, s, offsetof(struct pmemfile_super, alloc_lock));
@@ -315,6 +318,7 @@ static int super_init(PMEMfilepool *pfp)
 		s->version = PMEMFILE_LAYOUT_VERSION;
 		s->root = ino;
 		pf_time_now(&s->created);
+		s->csum = csum_super(s);
 	}
 	TX_ONABORT
 	{
@@ -327,7 +331,7 @@ static int super_init(PMEMfilepool *pfp)
 static int root_prepare(PMEMfilepool *pfp)
 {
 	volatile int err = 0;
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		dir_prepare(pfp, pfp->root);
 	}
@@ -395,8 +399,10 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		    : -errno;
 	if (r == 0)
 		r = vinode_cache_init(pfp);
-	if (r == 0)
+	if (r == 0) {
+		pfp->csums = true;
 		r = super_init(pfp);
+	}
 	if (r == 0) {
 		pfp->root = vinode_get(pfp, pfp->super->root);
 		pfp->cwd = pfp->root ? vinode_ref(pfp, pfp->root) : NULL;
@@ -452,6 +458,11 @@ static int super_check(PMEMobjpool *pop, const char *path)
 	if (s->version == 0 || s->root == 0) {
 		pf_set_errormsg("%s: invalid superblock", path);
 		return -EINVAL;
+	}
+	if (s->version >= 5 && s->csum != csum_super(s)) {
+		pf_set_errormsg("%s: damaged pool: checksum of the superblock",
+				path);
+		return -EIO;
 	}
 	return 0;
 }

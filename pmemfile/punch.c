@@ -135,7 +135,7 @@ int extent_punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		volatile int err = 0;
 		uint64_t *volatile eb = NULL;
 		volatile size_t neb = 0;
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			size_t nb;
 			eb = plan_apply(pfp, v, &p, &nb);

@@ -198,7 +198,7 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 		plan = namei_drop_plan(pfp, op->dst);
 	volatile int err = 0;
 	pthread_mutex_lock(&pfp->orphan_lock);
-	TX_BEGIN(pfp->pop)
+	PF_TX_BEGIN(pfp)
 	{
 		rename_tx(pfp, op, plan);
 	}

@@ -34,18 +34,82 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "csum.h"
 #include "repair.h"
 
 #define REPAIR_ROUNDS 8
 
+void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
+		       uint64_t off)
+{
+	if (!r->csums)
+		return;
+	for (size_t i = 0; i < r->nseal; i++)
+		if (r->seal[i].in == in)
+			return;
+	if (r->nseal == r->seal_cap) {
+		size_t cap = r->seal_cap ? r->seal_cap * 2 : 16;
+		struct repair_seal *s = realloc(r->seal, cap * sizeof(*s));
+		if (!s)
+			pmemobj_tx_abort(ENOMEM);
+		r->seal = s;
+		r->seal_cap = cap;
+	}
+	r->seal[r->nseal++] = (struct repair_seal){in, off};
+}
+
+void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e)
+{
+	if (!r->csums || e->ino == 0)
+		return;
+	pmemobj_tx_add_range_direct(&e->csum, sizeof(e->csum));
+	e->csum = csum_dirent((uint64_t)((char *)e - r->base), e);
+}
+
+/* The checksums of the inodes the transaction changed, stored. */
+static void seal_all(struct repair *r)
+{
+	for (size_t i = 0; i < r->nseal; i++) {
+		struct pmemfile_inode *in = r->seal[i].in;
+		uint32_t c = csum_inode(r->seal[i].off, in);
+		/* a freed slot is all zero, its checksum too */
+		if (in->mode == 0 || in->csum == c)
+			continue;
+		pmemobj_tx_add_range_direct(&in->csum, sizeof(in->csum));
+		in->csum = c;
+	}
+	r->nseal = 0;
+}
+
+/* The inode in use that [off, off + len) of the repair's mapping is in. */
+static void seal_if_inode(struct repair *r, const char *dst)
+{
+	if (!r->csums || dst < r->base || !r->f.inos)
+		return;
+	uint64_t off = (uint64_t)(dst - r->base);
+	size_t lo = 0, hi = r->f.ninos;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->f.inos[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return;
+	uint64_t ino = r->f.inos[lo - 1].off;
+	if (off < ino + sizeof(struct pmemfile_inode))
+		repair_seal_inode(r, repair_inode(r, ino), ino);
+}
+
 void repair_store(struct repair *r, void *dst, const void *src, size_t len)
 {
-	(void)r;
 	pmemobj_tx_add_range_direct(dst, len);
 	if (src)
 		memmove(dst, src, len);
 	else
 		memset(dst, 0, len);
+	seal_if_inode(r, dst);
 }
 
 void repair_store64(struct repair *r, uint64_t *dst, uint64_t v)
@@ -98,13 +162,16 @@ int repair_tx(struct repair *r, PMEMobjpool *pop,
 {
 	volatile int err = 0;
 	tx_begin(r);
+	r->nseal = 0;
 	TX_BEGIN(pop)
 	{
 		fn(r, arg);
+		seal_all(r);
 	}
 	TX_ONABORT
 	{
 		err = errno ? errno : EIO;
+		r->nseal = 0;
 	}
 	TX_END
 	tx_end(r, err);
@@ -446,6 +513,160 @@ static void repair_links(struct repair *r)
 	}
 }
 
+/* The extents of one file that lead nowhere: found->bad_ext[from, to). */
+struct extent_drop {
+	uint64_t ino;
+	size_t from, to;
+};
+
+static bool dropped(struct repair *r, const struct extent_drop *d,
+		    uint64_t slot)
+{
+	for (size_t k = d->from; k < d->to; k++)
+		if (r->f.bad_ext[k].slot == slot)
+			return true;
+	return false;
+}
+
+/* Where the slots of a file's extent list are, walked in order. */
+struct slot_walk {
+	struct pmemfile_extent_block *blk;
+	uint64_t next; /* the block after blk */
+};
+
+static struct pmemfile_extent *slot_next(struct repair *r,
+					 struct pmemfile_file_info *f,
+					 struct slot_walk *w, uint64_t i)
+{
+	if (i < PMEMFILE_INLINE_EXTENTS)
+		return &f->e[i];
+	uint64_t k = (i - PMEMFILE_INLINE_EXTENTS) % PMEMFILE_EXTENTS_PER_BLOCK;
+	if (k == 0) {
+		w->blk = (void *)(r->base + w->next);
+		w->next = w->blk->next;
+	}
+	return &w->blk->e[k];
+}
+
+/*
+ * In a transaction: the file's extents that lead nowhere taken out of its
+ * list (the others moved down over them, in order); their bytes read as
+ * zeros. Nothing is freed here: an object behind a damaged pointer may be
+ * another file's (what nothing owns then is freed by the leak pass).
+ */
+static void extents_drop_tx(struct repair *r, void *arg)
+{
+	const struct extent_drop *d = arg;
+	struct pmemfile_inode *in = repair_inode(r, d->ino);
+	struct pmemfile_file_info *f = &in->file;
+	uint64_t n = f->nextents, w = 0;
+	struct slot_walk rd = {NULL, f->blocks}, wr = {NULL, f->blocks};
+	for (uint64_t i = 0; i < n; i++) {
+		struct pmemfile_extent *e = slot_next(r, f, &rd, i);
+		if (dropped(r, d, i)) {
+			repair_fix(r,
+				   "inode %lu: extent %lu+%lu at 0x%lx leads "
+				   "to no data of its own: dropped, its bytes "
+				   "read as zeros",
+				   (unsigned long)d->ino, (unsigned long)e->off,
+				   (unsigned long)e->len,
+				   (unsigned long)e->data);
+			continue;
+		}
+		struct pmemfile_extent *to = slot_next(r, f, &wr, w);
+		if (to != e)
+			repair_store(r, to, e, sizeof(*e));
+		w++;
+	}
+	repair_store64(r, &f->nextents, w);
+	/* the blocks' checksums cover every slot */
+	for (uint64_t b = f->blocks, i = PMEMFILE_INLINE_EXTENTS;
+	     r->csums && b && i < n; i += PMEMFILE_EXTENTS_PER_BLOCK) {
+		struct pmemfile_extent_block *eb = (void *)(r->base + b);
+		uint32_t c = csum_eblock(b, eb);
+		if (eb->csum != c) {
+			pmemobj_tx_add_range_direct(&eb->csum,
+						    sizeof(eb->csum));
+			eb->csum = c;
+		}
+		b = eb->next;
+	}
+}
+
+/*
+ * In a transaction: the extent blocks chained past a file's last extent
+ * cut off (they go with the objects nothing owns).
+ */
+static void extent_tail_tx(struct repair *r, void *arg)
+{
+	const struct cext *t = arg;
+	uint64_t *link = (uint64_t *)(r->base + t->slot);
+	repair_fix(r,
+		   "inode %lu: extent blocks chained past its last extent "
+		   "(from 0x%lx): cut off",
+		   (unsigned long)t->ino, (unsigned long)*link);
+	repair_store64(r, link, 0);
+	uint64_t in_inode = t->ino + sizeof(struct pmemfile_inode);
+	if (r->csums && (t->slot < t->ino || t->slot >= in_inode)) {
+		/* the link of the last used block: its checksum again */
+		uint64_t b =
+		    t->slot - offsetof(struct pmemfile_extent_block, next);
+		struct pmemfile_extent_block *eb = (void *)(r->base + b);
+		pmemobj_tx_add_range_direct(&eb->csum, sizeof(eb->csum));
+		eb->csum = csum_eblock(b, eb);
+	}
+}
+
+static void repair_extents(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.next_tail; i++)
+		repair_tx(r, r->pop, extent_tail_tx, &r->f.ext_tail[i]);
+	for (size_t i = 0; i < r->f.nbad_ext;) {
+		struct extent_drop d = {r->f.bad_ext[i].ino, i, i};
+		while (d.to < r->f.nbad_ext && r->f.bad_ext[d.to].ino == d.ino)
+			d.to++;
+		repair_tx(r, r->pop, extents_drop_tx, &d);
+		i = d.to;
+	}
+}
+
+static void reseal_tx(struct repair *r, void *arg)
+{
+	struct cino *ci = arg;
+	repair_fix(r,
+		   "inode %lu: checksum did not match what the inode holds, "
+		   "which passed the checks: stored again",
+		   (unsigned long)ci->off);
+	repair_seal_inode(r, repair_inode(r, ci->off), ci->off);
+}
+
+static bool csum_bad(struct repair *r, const struct cino *ci)
+{
+	const struct pmemfile_inode *in = repair_inode(r, ci->off);
+	return in->mode && in->csum != csum_inode(ci->off, in);
+}
+
+static unsigned count_unowned(struct repair *r);
+
+/*
+ * As e2fsck does: inodes that passed every check but their checksums get
+ * their checksums again, when the checksums (and objects nothing owns,
+ * freed after) are all the check found wrong: an inode with another
+ * problem keeps its mismatch, what it holds is not to be vouched for.
+ */
+static void repair_inode_csums(struct repair *r)
+{
+	unsigned bad = 0;
+	for (size_t i = 0; r->csums && i < r->f.ninos; i++)
+		bad += csum_bad(r, &r->f.inos[i]);
+	if (bad == 0 || r->f.unfollowed ||
+	    bad + count_unowned(r) != r->f.problems)
+		return;
+	for (size_t i = 0; i < r->f.ninos; i++)
+		if (csum_bad(r, &r->f.inos[i]))
+			repair_tx(r, r->pop, reseal_tx, &r->f.inos[i]);
+}
+
 static unsigned count_unowned(struct repair *r)
 {
 	unsigned n = 0;
@@ -492,6 +713,7 @@ static int repair_round(struct repair *r, bool *changed)
 		repair_arrays(r);
 	if (r->f.orphan_list)
 		repair_orphan_list(r);
+	repair_extents(r);
 	repair_empty_lost(r);
 	if (r->fixes != before) {
 		*changed = true;
@@ -504,6 +726,8 @@ static int repair_round(struct repair *r, bool *changed)
 		return ret;
 	}
 	repair_links(r);
+	if (r->fixes == before)
+		repair_inode_csums(r);
 	/*
 	 * Objects are freed only when the check found nothing else: an
 	 * object may look unowned because what owns it could not be read
@@ -546,6 +770,9 @@ int pmemfile_repair_pool(const char *path, FILE *report, int flags,
 		*left = 1;
 	if (ret)
 		return ret == -EIO ? 0 : ret;
+	const struct pmemfile_super *super =
+	    pmemobj_direct(pmemobj_root(r.pop, sizeof(struct pmemfile_super)));
+	r.csums = super->version >= 5;
 	for (int round = 0;
 	     (flags & PMEMFILE_REPAIR_FIX) && round < REPAIR_ROUNDS; round++) {
 		bool changed;
@@ -565,6 +792,7 @@ int pmemfile_repair_pool(const char *path, FILE *report, int flags,
 					(unsigned long)r.f.inos[i].off);
 	}
 	*fixed = r.fixes;
+	free(r.seal);
 	check_found_free(&r.f);
 	if (r.pop)
 		pmemobj_close(r.pop);

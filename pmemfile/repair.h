@@ -28,7 +28,24 @@ struct repair {
 	char *pending;
 	size_t pending_len;
 	FILE *pending_out;
+	/* layout 5: the inodes the transaction under way changed, whose
+	 * checksums it stores at its end (repair_tx) */
+	bool csums;
+	struct repair_seal *seal;
+	size_t nseal, seal_cap;
 };
+
+struct repair_seal {
+	struct pmemfile_inode *in;
+	uint64_t off;
+};
+
+/* In a transaction: inode in (at pool offset off) changed; its checksum is
+ * stored again at the transaction's end. */
+void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
+		       uint64_t off);
+/* In a transaction: record e (in the repair's mapping) changed. */
+void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e);
 
 /*
  * In a transaction: every store the repair makes in the pool's metadata

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "dir.h"
+#include "csum.h"
 #include "repair.h"
 
 /* Why the record at slot s of a block cannot be read, or NULL. */
@@ -89,6 +90,19 @@ static void repair_block(struct repair *r, uint64_t ino, char *blk, uint64_t b,
 			    (unsigned long)ino, e->namelen, e->name, e->type,
 			    type);
 			repair_store(r, &e->type, &type, 1);
+			repair_seal_dirent(r, e);
+		}
+		/* as e2fsck: a record that passed the checks, its checksum
+		 * stored again */
+		if (r->csums &&
+		    e->csum !=
+			csum_dirent((uint64_t)((char *)e - r->base), e)) {
+			repair_fix(r,
+				   "directory %lu: \"%.*s\": checksum did not "
+				   "match the record, which passed the checks: "
+				   "stored again",
+				   (unsigned long)ino, e->namelen, e->name);
+			repair_seal_dirent(r, e);
 		}
 		/* a directory's parent is the one that names it */
 		if (S_ISDIR(in->mode) && ci->names == 1 &&

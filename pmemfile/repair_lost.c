@@ -106,6 +106,9 @@ static void link_lost_tx(struct repair *r, void *arg)
 	} else if (in->nlink == 0) {
 		repair_store64(r, &in->nlink, 1);
 	}
+	/* in the library's mapping: sealed by name */
+	repair_seal_inode(r, in, ino);
+	repair_seal_inode(r, lf->inode, lf->off);
 	repair_fix(r,
 		   "inode %lu (%s) named by nothing: linked as /lost+found/%s",
 		   (unsigned long)ino,

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cred.h"
+#include "csum.h"
 #include "dir.h"
 #include "extent.h"
 #include "file.h"
@@ -77,14 +78,20 @@ static int stat_name(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	struct vinode *v = NULL;
 	if (!ino)
 		r = -ENOENT;
+	else if (ino == PF_INO_DAMAGED)
+		r = -EIO;
 	else if (!in || in->mode == 0)
 		r = pf_damaged(pfp, ino, "a record names no inode");
 	else if ((follow && S_ISLNK(in->mode)) ||
 		 (S_ISREG(in->mode) &&
 		  in->file.nextents > PMEMFILE_INLINE_EXTENTS))
 		r = 1;
-	else if ((v = vinode_peek(pfp, ino)) == NULL)
-		fill_inode(pfp, ino, in, st);
+	else if ((v = vinode_peek(pfp, ino)) == NULL) {
+		/* a vinode's inode was checked when it was made */
+		r = csum_inode_check(pfp, ino);
+		if (r == 0)
+			fill_inode(pfp, ino, in, st);
+	}
 	vinode_unlock(dir);
 	if (v) {
 		fill_stat(pfp, v, st);

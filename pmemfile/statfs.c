@@ -49,8 +49,7 @@ static int count_objects(PMEMfilepool *pfp, struct counts *c)
 	memset(c, 0, sizeof(*c));
 	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE;
 	for (uint64_t off = pfp->super->inode_arrays; off;) {
-		if (c->inode_arrays >= max ||
-		    !inode_array_off_valid(pfp, off)) {
+		if (c->inode_arrays >= max || !inode_array_valid(pfp, off)) {
 			pf_set_errormsg("damaged pool: inode array 0x%llx "
 					"outside the pool, not in its map or "
 					"in a loop",

@@ -134,8 +134,11 @@ static int do_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 	if (length > INT64_MAX - offset)
 		return -EFBIG;
 	vinode_wrlock(v);
-	cred_kill_setid(pfp, v->inode);
-	int r;
+	int r = cred_kill_setid(pfp, v->inode);
+	if (r) {
+		vinode_unlock(v);
+		return r;
+	}
 	if (mode & FALLOC_FL_PUNCH_HOLE)
 		r = punch_hole(pfp, v, (uint64_t)offset, (uint64_t)length);
 	else

@@ -54,7 +54,7 @@ static int utimens_vinode(PMEMfilepool *pfp, struct vinode *v,
 	if (r == 0) {
 		struct pmemfile_time now;
 		pf_time_now(&now);
-		TX_BEGIN(pfp->pop)
+		PF_TX_BEGIN(pfp)
 		{
 			tx_add(pfp, &in->mtime, sizeof(in->mtime) * 2);
 			tx_add(pfp, &in->atime, sizeof(in->atime));

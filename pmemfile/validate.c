@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * validate.c -- the checks an inode passes when it is loaded (its first
- * vinode_get), so that no offset read from a damaged pool is followed
+ * vinode_get): its checksum and those of its extent blocks (csum.c), and
+ * bounds, so that no offset read from a damaged pool is followed
  * outside the pool: a file's extent list, a directory's tables, a long
  * symlink's target. A failed check is EIO with a message naming the inode;
  * pmemfile_check_pool finds the same damage, and more.
  */
 #include <sys/stat.h>
 
+#include "csum.h"
 #include "data.h"
 #include "inode.h"
 #include "validate.h"
@@ -33,6 +35,9 @@ static int file_validate(PMEMfilepool *pfp, uint64_t ino,
 			    !pf_in_pool(pfp, b,
 					sizeof(struct pmemfile_extent_block)))
 				return pf_damaged(pfp, ino, "extent block");
+			int r = csum_eblock_check(pfp, ino, b);
+			if (r)
+				return r;
 			const struct pmemfile_extent_block *blk =
 			    pf_ptr(pfp, b);
 			e = blk->e;
@@ -81,6 +86,9 @@ int inode_validate(PMEMfilepool *pfp, uint64_t ino)
 	const struct pmemfile_inode *in = pf_ptr(pfp, ino);
 	if (in->mode == 0)
 		return pf_damaged(pfp, ino, "a free inode is in use");
+	int r = csum_inode_check(pfp, ino);
+	if (r)
+		return r;
 	if (S_ISREG(in->mode))
 		return file_validate(pfp, ino, &in->file);
 	if (S_ISDIR(in->mode))
@@ -89,5 +97,13 @@ int inode_validate(PMEMfilepool *pfp, uint64_t ino)
 	    (in->size >= 4096 ||
 	     !pf_in_pool(pfp, *(const uint64_t *)in->target, in->size + 1)))
 		return pf_damaged(pfp, ino, "symlink target");
+	if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE &&
+	    pfp->csums) {
+		uint64_t t = *(const uint64_t *)in->target;
+		if (csum_symlink_get(in) !=
+		    csum_symlink(t, pf_ptr(pfp, t), in->size + 1))
+			return pf_damaged(pfp, ino,
+					  "checksum of the symlink target");
+	}
 	return 0;
 }

@@ -131,6 +131,10 @@ static void shard_unlink(PMEMfilepool *pfp, struct vinode_shard *s,
 /* fresh: the inode at off is newer than any vinode cached for off */
 static struct vinode *cache_get(PMEMfilepool *pfp, uint64_t off, bool fresh)
 {
+	if (off == PF_INO_DAMAGED) {
+		errno = EIO;
+		return NULL;
+	}
 	struct vinode_shard *s = shard_of(pfp, off);
 	pthread_mutex_lock(&s->lock);
 	size_t k = bucket_of(s, off);

@@ -32,6 +32,10 @@ $(eval $(call sh_test,$(TIC)/core_products))
 # The plan cache.
 $(eval $(call sh_test,$(TIC)/core_plan_cache))
 
+# Text images: patched text mapped from the cache, and when it is refused.
+$(eval $(call sh_test,$(TIC)/core_text_image))
+$(eval $(call sh_test,$(TIC)/core_text_image_noexec))
+
 # What INTERCEPT_LOG lines show.
 $(eval $(call sh_test,$(TIC)/core_log_format))
 

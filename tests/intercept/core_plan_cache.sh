@@ -2,9 +2,12 @@
 # The plan cache: the first process plans and writes one file per object
 # (named after its build-id) under $XDG_CACHE_HOME/libsyscall_intercept,
 # the next ones patch from it with the same result; a damaged file (cut
-# short, edited in place, even with its checksum made right), or one
-# written by another build of the interceptor, is ignored and replaced;
-# INTERCEPT_NO_CACHE=1 neither reads nor writes.
+# short, edited in place, even with its checksum made right) is ignored
+# and replaced, one written by another build of the interceptor ignored
+# (the files of the three other builds that wrote last are kept, older
+# ones removed); INTERCEPT_NO_CACHE=1 neither reads nor writes. The text images beside
+# the plans (<plan file>.text, core_text_image.sh) are removed before each
+# damage, so that the plans are what the next run reads.
 . "$TEST_TOP/tests/intercept/lib.sh"
 export XDG_CACHE_HOME=$PWD/cache
 dir=$XDG_CACHE_HOME/libsyscall_intercept
@@ -12,6 +15,10 @@ dir=$XDG_CACHE_HOME/libsyscall_intercept
 # summary LOG: the patching summary line, without the cache count
 summary() {
 	sed -n 's/^intercept: \(.*\); .*/\1/p' "$1"
+}
+# plans: the plan files, without the text images
+plans() {
+	ls -S "$dir" | grep -v '\.text$'
 }
 cached() {
 	sed -n 's/^intercept: .*; \([0-9]*\) objects planned from.*/\1/p' "$1"
@@ -29,7 +36,7 @@ ls -lR d >want.out 2>&1
 run first
 expect_same "ls output, planned" want.out first.out
 [ "$(cached first)" = 0 ] || fail "the first run found a cache"
-files=$(ls "$dir" | wc -l)
+files=$(plans | wc -l)
 objects=$(summary first | awk '{ print $1 }')
 [ "$files" -ge 2 ] && [ "$files" = "$objects" ] ||
 	fail "$files cache files for $objects objects"
@@ -94,7 +101,8 @@ PY
 }
 
 # Damage: the two files with plans edited, a third cut short.
-set -- $(ls -S "$dir" | head -3 | sed "s|^|$dir/|")
+rm -f "$dir"/*.text
+set -- $(plans | head -3 | sed "s|^|$dir/|")
 edit_plans "$1" rip
 edit_plans "$2" syscall
 head -c 20 "$3" >cut && mv cut "$3"
@@ -106,6 +114,7 @@ run fourth
 [ "$(cached fourth)" = "$objects" ] ||
 	fail "damaged files not replaced: $(cached fourth) from the cache"
 # a byte changed: the checksum no longer matches
+rm -f "$dir"/*.text
 edit_plans "$1" flip
 run flipped
 expect_same "ls output, a byte changed" want.out flipped.out
@@ -115,15 +124,36 @@ run again
 [ "$(cached again)" = "$objects" ] ||
 	fail "a changed file not replaced: $(cached again) from the cache"
 
-# A file of another build of the interceptor is replaced, not kept.
-f=$(ls -S "$dir" | head -1)
-mv "$dir/$f" "$dir/${f%.*}.0000000000000000"
+# A file of another build of the interceptor is not used; the files of
+# the three other builds that wrote last are kept beside this build's
+# (programs carrying different copies of the library do not remove each
+# other's at every start), older ones are removed, and so are temporary
+# copies of this build's left by a writer that died.
+rm -f "$dir"/*.text
+f=$(plans | head -1)
+id=${f%.*}
+mv "$dir/$f" "$dir/$id.0000000000000000"
+for s in 1111111111111111 2222222222222222 3333333333333333; do
+	cp "$dir/$id.0000000000000000" "$dir/$id.$s"
+	cp "$dir/$id.0000000000000000" "$dir/$id.$s.text"
+done
+touch -d '-1 hour' "$dir/$id.0000000000000000"
+touch -d '-2 hours' "$dir/$id.1111111111111111"*
+cp "$dir/$id.0000000000000000" "$dir/$f.4242"
+touch -d '-1 hour' "$dir/$f.4242"
+cp "$dir/$id.0000000000000000" "$dir/$f.4343"
 run stale
 [ "$(cached stale)" = $((objects - 1)) ] ||
 	fail "another build's file used: $(cached stale) from the cache"
 [ -e "$dir/$f" ] || fail "no new file for the object of $f"
-[ -e "$dir/${f%.*}.0000000000000000" ] &&
-	fail "another build's file of the same object was kept"
+for kept in 0000000000000000 2222222222222222 2222222222222222.text \
+	3333333333333333 3333333333333333.text "${f#$id.}.4343"; do
+	[ -e "$dir/$id.$kept" ] || fail "$id.$kept removed"
+done
+for gone in 1111111111111111 1111111111111111.text "${f#$id.}.4242"; do
+	[ -e "$dir/$id.$gone" ] && fail "$id.$gone kept"
+done
+rm -f "$dir/$f.4343"
 
 rm -rf "$dir"
 INTERCEPT_NO_CACHE=1 run fifth

@@ -63,6 +63,12 @@ TEST_PROGRAMS += $(TIB)/hook_archive.so
 $(TIB)/hook_archive.so: $(TIB)/hook_preload.o $(LIBSYSCALL_INTERCEPT_A)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(CAPSTONE_LIBS)
 
+# Takes the place of libc's trampolines before the archive's constructor,
+# for core_text_image.sh.
+TEST_PROGRAMS += $(TIB)/area_blocker.so
+$(TIB)/area_blocker.so: $(TIB)/area_blocker.o
+	$(CC) $(LDFLAGS) -shared -o $@ $<
+
 # A plain program (no library) for strace_compare.sh.
 TEST_PROGRAMS += $(TIB)/small_prog
 $(TIB)/small_prog: $(TIB)/small_prog.o

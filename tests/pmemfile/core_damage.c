@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "core_csum.h"
 #include "pmemfile/check.h"
 #include "pmemfile/layout.h"
 
@@ -147,10 +148,15 @@ static void bad_super(void)
 	CORE_TRUE(strstr(pmemfile_errormsg(), "inode array") != NULL);
 }
 
+/*
+ * The damages below are sealed with the checksums of layout 5, so that the
+ * checks of bounds under them are tested (core_csum: unsealed damage).
+ */
 static void d_extent(void)
 {
 	poke(file_ino + offsetof(struct pmemfile_inode, file.e[0].data),
 	     0x400000000000ULL);
+	csum_seal_inode(pool, file_ino);
 	read_file("/f", file_ino);
 }
 
@@ -158,12 +164,14 @@ static void d_block(void)
 {
 	poke(big_ino + offsetof(struct pmemfile_inode, file.blocks),
 	     0x7ffff000ULL);
+	csum_seal_inode(pool, big_ino);
 	read_file("/big", big_ino);
 }
 
 static void d_record(void)
 {
 	poke(rec_off, 0x123456);
+	csum_seal_record(pool, rec_off);
 	stat_path("/d/x", 0x123456);
 }
 
@@ -171,6 +179,7 @@ static void d_htab(void)
 {
 	poke(dir_ino + offsetof(struct pmemfile_inode, dir.htab),
 	     0x400000000000ULL);
+	csum_seal_inode(pool, dir_ino);
 	stat_path("/d/x", dir_ino);
 }
 
@@ -190,6 +199,7 @@ static void d_empty(void)
 static void d_slots(void)
 {
 	poke(rec_off + 8, 0x0801);
+	csum_seal_record(pool, rec_off);
 	PMEMfilepool *p = pmemfile_pool_open(pool);
 	CORE_TRUE(p);
 	PMEMfile *d = pmemfile_open(p, "/d", O_RDONLY | O_DIRECTORY);
@@ -411,6 +421,7 @@ static void d_free_noblock(void)
 {
 	poke(file_ino + offsetof(struct pmemfile_inode, file.e[0].data),
 	     (32 << 20) - (4 << 20));
+	csum_seal_inode(pool, file_ino);
 	PMEMfilepool *p = pmemfile_pool_open(pool);
 	CORE_TRUE(p);
 	errno = 0;

@@ -7,7 +7,8 @@
  * goes is freed (but for one kept empty), and the chain, free list and map
  * stay exact. A pool of layout version 1 (no free list or array map) or 2
  * (a chain linked one way) is upgraded at its first open, once, with a
- * message, and its free slots are found the same way, its empty arrays
+ * message (then given the checksums of layout 5), and its free slots are
+ * found the same way, its empty arrays
  * freed the same way. Creations that fail after taking a slot give it
  * back. The checker finds each structure damaged; a damaged back link of
  * the chain makes the removal that would free that array fail with EIO.
@@ -219,9 +220,10 @@ static void upgrade(void)
 	char msg[512];
 	p = open_capturing(msg, sizeof(msg));
 	CORE_TRUE(p);
-	/* version 1 is made 2, which is made the current one */
+	/* version 1 is made 2, which is made 4, which is given checksums */
 	if (!strstr(msg, "layout upgraded from version 1 to 2") ||
-	    !strstr(msg, "layout upgraded from version 2 to " CUR) ||
+	    !strstr(msg, "layout upgraded from version 2 to 4") ||
+	    !strstr(msg, "layout upgraded from version 4 to " CUR) ||
 	    !strstr(msg, pool))
 		CORE_FAIL("upgrade message: \"%s\"", msg);
 	pmemfile_pool_close(p);
@@ -275,7 +277,8 @@ static void arrays_freed(uint64_t from)
 		char msg[512];
 		p = open_capturing(msg, sizeof(msg));
 		CORE_TRUE(p);
-		if (!strstr(msg, "layout upgraded from version 2 to " CUR) ||
+		if (!strstr(msg, "layout upgraded from version 2 to 4") ||
+		    !strstr(msg, "layout upgraded from version 4 to " CUR) ||
 		    !strstr(msg, pool))
 			CORE_FAIL("upgrade message: \"%s\"", msg);
 	} else {

@@ -24,15 +24,30 @@
  *                                  past the start of its data object
  *   damage POOL array-map          the array map zeroed
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
+ *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
+ *                                  checksum left (a flipped bit, no bug)
+ *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
+ *                                  checksum left
+ *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
+ *                                  checksum left (a flipped bit, no bug)
+ *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
+ *                                  checksum left
  *
  * INO and DIR are inode numbers (pmemfile stat's "inode:"), which are
- * the inodes' offsets in the pool.
+ * the inodes' offsets in the pool. In a pool of layout 5 the checksums of
+ * the inodes and records it changed are stored again, as the library
+ * stores them in the transaction of any change: the damage is in what the
+ * structures say (a bug), not in their bytes. The checksums are made as
+ * layout.h describes them, here, from the CRC32C of pmemfile/crc32c.c.
  */
+#include <errno.h>
 #include <libpmemobj.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pmemfile/crc32c.h"
 #include "pmemfile/layout.h"
 
 static PMEMobjpool *pop;
@@ -115,7 +130,19 @@ static uint64_t free_slot(void)
 static int damage(int argc, char *argv[])
 {
 	const char *what = argv[2];
-	if (!strcmp(what, "nlink") && argc == 4) {
+	if (!strcmp(what, "flip-gid") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(&in->gid, sizeof(in->gid));
+		in->gid ^= 1;
+		return 3;
+	} else if (!strcmp(what, "flip-type") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(&r->type, 1);
+		r->type ^= 1;
+		return 3;
+	} else if (!strcmp(what, "nlink") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->nlink, in->nlink + 1);
 	} else if (!strcmp(what, "free-record") && argc == 5) {
@@ -173,6 +200,84 @@ static int damage(int argc, char *argv[])
 	return 0;
 }
 
+static uint32_t seed(uint64_t off)
+{
+	return (uint32_t)off ^ (uint32_t)(off >> 32);
+}
+
+/* An inode's checksum, as layout.h says: from mode to size, the union to
+ * atime, rdev to the orphan links. */
+static uint32_t inode_csum(uint64_t off, const struct pmemfile_inode *in)
+{
+	const char *b = (const char *)in;
+	uint32_t c =
+	    crc32c(seed(off), b, offsetof(struct pmemfile_inode, size));
+	c = crc32c(c, b + offsetof(struct pmemfile_inode, file),
+		   offsetof(struct pmemfile_inode, atime) -
+		       offsetof(struct pmemfile_inode, file));
+	return crc32c(c, b + offsetof(struct pmemfile_inode, rdev),
+		      offsetof(struct pmemfile_inode, orphan_prev) -
+			  offsetof(struct pmemfile_inode, rdev));
+}
+
+/* A record's: its 12 bytes before csum, then its name. */
+static uint32_t record_csum(uint64_t off, const struct pmemfile_dirent *r)
+{
+	uint32_t c =
+	    crc32c(seed(off), r, offsetof(struct pmemfile_dirent, csum));
+	return crc32c(c, r->name, r->namelen);
+}
+
+static void seal32(uint32_t *p, uint32_t v)
+{
+	if (*p == v)
+		return;
+	pmemobj_tx_add_range_direct(p, sizeof(*p));
+	*p = v;
+}
+
+/* The records of directory in, sealed. */
+static void seal_records(const struct pmemfile_inode *in)
+{
+	const uint64_t *btab = at(in->dir.btab);
+	for (uint64_t b = 0; in->dir.btab && b < in->dir.nblocks; b++) {
+		char *blk = at(btab[b]);
+		for (unsigned s = 0; s < PMEMFILE_DIR_SLOTS;) {
+			struct pmemfile_dirent *r =
+			    (void *)(blk + s * PMEMFILE_DIR_SLOT);
+			if (r->ino == 0 || r->nslots == 0) {
+				s++;
+				continue;
+			}
+			seal32(&r->csum,
+			       record_csum((uint64_t)((char *)r - (char *)pop),
+					   r));
+			s += r->nslots;
+		}
+	}
+}
+
+/* Every inode in use and every record of the pool, sealed (the pool was
+ * sound before the damage: only what it changed is sealed anew). */
+static void seal_all(void)
+{
+	uint64_t n = 0;
+	for (uint64_t a = super->inode_arrays; a && n++ < super->ninode_arrays;
+	     a = ((struct pmemfile_inode_array *)at(a))->next) {
+		struct pmemfile_inode_array *arr = at(a);
+		for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+			struct pmemfile_inode *in = &arr->inodes[i];
+			if (in->mode == 0)
+				continue;
+			seal32(&in->csum,
+			       inode_csum((uint64_t)((char *)in - (char *)pop),
+					  in));
+			if ((in->mode & 0170000) == 0040000)
+				seal_records(in);
+		}
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc < 3) {
@@ -190,8 +295,12 @@ int main(int argc, char *argv[])
 	TX_BEGIN(pop)
 	{
 		ret = damage(argc, argv);
-		if (ret)
+		if (ret == 3)
+			ret = 0; /* the bytes changed, their checksum not */
+		else if (ret)
 			pmemobj_tx_abort(EINVAL);
+		else if (super->version >= 5)
+			seal_all();
 	}
 	TX_END
 	pmemobj_close(pop);

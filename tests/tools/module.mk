@@ -30,7 +30,7 @@ $(B)/tests/tools/objpool: $(B)/tests/tools/objpool.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(PMEMOBJ_LIBS)
 LINT_SOURCES += tests/tools/objpool.c
 TEST_PROGRAMS += $(B)/tests/tools/damage
-$(B)/tests/tools/damage: $(B)/tests/tools/damage.o
+$(B)/tests/tools/damage: $(B)/tests/tools/damage.o $(B)/pmemfile/crc32c.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(PMEMOBJ_LIBS)
 LINT_SOURCES += tests/tools/damage.c
 endif

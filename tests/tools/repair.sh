@@ -73,6 +73,19 @@ repair_case nlink "nlink $A" \
 	"inode $A: nlink 2, expected 1" \
 	"inode $A: link count 2, set to 1"
 
+# Layout 5: a flipped bit under a checksum, in what passes every other
+# check, is found by the checksum; the repair stores the checksum again,
+# as e2fsck does (and fixes what the bit broke).
+repair_case flipgid "flip-gid $A" \
+	"inode $A: checksum mismatch at 0x*" \
+	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again"
+
+repair_case fliptype "flip-type $D a" \
+	"directory $D: record checksum mismatch at 0x*
+directory $D: \"a\" has a wrong type" \
+	"directory $D: \"a\" has type 9: set to 8
+directory $D: hash table rebuilt from its * records (counted *, * tombstones)"
+
 repair_case freeslot "free-record $D b" \
 	"directory $D: \"b\" names a free inode 0x*
 inode $B is leaked (no name, not orphan)
@@ -247,22 +260,31 @@ magic.pool: damaged"
 expect_run 4 "superblock: bad magic or version
 magic.pool: damaged" "" "$PF" check magic.pool
 
-# A file's extent that is no object: its data looks unowned, yet it is
-# not freed (what owns it could not be read), and the repair says what it
-# left.
+# A file's extent that is no object: the check reports it (and the data
+# object it came from as leaked, not freed while a reference could not be
+# followed).
 cp good.pool extent.pool
 "$DAMAGE" extent.pool extent "$A" || failed=1
 want="inode $A: extent 0+4096 at 0x* is not aligned
 inode $A: extent at 0x* is not an allocated object
 object 0x* (type 0, 4096 bytes) is leaked"
-run "$PF" check --repair extent.pool
-expect "status of check --repair with a wild extent" "$rc" 4
-expect_lines "check --repair with a wild extent" "$out" "$want
-extent.pool: damaged"
 run "$PF" check extent.pool
-expect "status of check after the repair of a wild extent" "$rc" 4
-expect_lines "check after the repair of a wild extent" "$out" "$want
+expect "status of check with a wild extent" "$rc" 4
+expect_lines "check with a wild extent" "$out" "$want
 extent.pool: damaged"
+# as e2fsck clears a block pointer that leads nowhere: the extent goes
+# (its bytes read as zeros), then the object it came from, owned by
+# nothing, is freed
+run "$PF" check --repair extent.pool
+expect "status of check --repair with a wild extent" "$rc" 1
+expect_lines "check --repair with a wild extent" "$out" \
+	"inode $A: extent 0+4096 at 0x* leads to no data of its own: dropped, its bytes read as zeros
+object 0x* (type 0, 4096 bytes) owned by nothing: freed
+extent.pool: repaired"
+expect_run 0 "extent.pool: consistent" "" "$PF" check extent.pool
+size=$("$PF" stat extent.pool /d/a | sed -n 's/^size: *//p')
+"$PF" get extent.pool /d/a a.out
+expect "the dropped extent's bytes" "$(tr -d '\0' <a.out | wc -c)/$(wc -c <a.out)" "0/$size"
 expect_run 0 "the bytes of b" "" "$PF" cat extent.pool /d/b
 
 # Usage errors and operational errors, as fsck(8) numbers them.

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * text_image.c -- an object's text as patched, and its trampolines, in one
+ * file that the next processes map instead of patching.
+ *
+ * Patching from the plans still costs every process the trampolines'
+ * code, a copy of each page of text it writes a jump into, and the
+ * page-table work of making the text writable and executable again. When
+ * the trampolines sit at a fixed distance below the object (TEXT_IMAGE_
+ * DISTANCE) and reach the entry only through the slot in front of them
+ * (trampoline.c), the patched text and the trampolines' code are the same
+ * bytes in every process: the first process writes them to
+ * <plan file>.text, the next ones map that file over the object's text
+ * and below it, privately, the pages shared through the page cache. What
+ * differs per process, the entry slots and the descriptors (addresses of
+ * the object, the entry and its name), is written into a fresh page in
+ * front of the code.
+ *
+ * The file:
+ *	struct image_header
+ *	struct image_site[nsites]	the descriptors, as offsets
+ *	struct image_left[nleft]	the sites left alone, for the log
+ *	(zeros to a page)
+ *	the text pages, as patched	at text_offset
+ *	the trampolines' code		at code_offset
+ *
+ * What makes it trusted is said in plan_cache.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "libsyscall_intercept_hook_point.h"
+#include "text_image.h"
+
+/*
+ * Below the object's base: past the objects the loader maps after it and
+ * what a process maps before its constructors, within rel32 reach.
+ */
+#define TEXT_IMAGE_DISTANCE (1UL << 30)
+#define TEXT_IMAGE_VERSION 1
+#define IMAGE_MAGIC "SITEXT1"
+#define PAGE 4096UL
+/*
+ * An object of more text gets no image: the image holds all of it, a copy
+ * on disk per version of this code (a libc has 1.4 MB, the loader 0.2 MB).
+ */
+#define TEXT_IMAGE_MAX_TEXT (16UL << 20)
+/* More would not be the header of an object's image. */
+#define META_MAX (1UL << 20)
+
+struct image_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t nsites; /* trampolines, in the order of the area */
+	uint32_t nleft;
+	uint32_t patched, padding_jumps, left; /* struct patch_stats */
+	uint64_t checksum; /* of the header and the tables */
+	/* the object's file when the image was made */
+	uint64_t dev, ino, size, mtime_sec, mtime_nsec;
+	/* the pages replaced, from the object's base */
+	uint64_t text_start, text_size;
+	uint64_t distance;	       /* of the area below the object's base */
+	uint64_t data_size, code_size; /* of the area: fresh, then mapped */
+	uint64_t text_offset, code_offset; /* in this file */
+};
+
+_Static_assert(offsetof(struct image_header, checksum) % 8 == 0,
+	       "the checksum field is one word of the hash");
+
+struct image_site {
+	uint64_t syscall; /* from the object's base */
+	uint32_t raw[3];  /* the raw stubs, from the area's start */
+	uint32_t unused;
+};
+
+struct image_left {
+	uint64_t offset;
+	uint32_t why, unused;
+};
+
+static size_t meta_size(uint32_t nsites, uint32_t nleft)
+{
+	return sizeof(struct image_header) +
+	       nsites * sizeof(struct image_site) +
+	       nleft * sizeof(struct image_left);
+}
+
+static size_t page_up(size_t n)
+{
+	return (n + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* The object's text may not be written to by the loader (DT_TEXTREL). */
+static int has_text_relocations(uintptr_t base, const ElfW(Phdr) * phdr,
+				int phnum)
+{
+	for (int i = 0; i < phnum; i++) {
+		const ElfW(Dyn) * d;
+
+		if (phdr[i].p_type != PT_DYNAMIC)
+			continue;
+		for (d = (const ElfW(Dyn) *)(base + phdr[i].p_vaddr);
+		     d->d_tag != DT_NULL; d++) {
+			if (d->d_tag == DT_TEXTREL ||
+			    (d->d_tag == DT_FLAGS &&
+			     (d->d_un.d_val & DF_TEXTREL)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Does a page of [lo, hi) belong to a loadable segment but the text's? */
+static int shares_a_page(uintptr_t base, const ElfW(Phdr) * phdr, int phnum,
+			 uintptr_t lo, uintptr_t hi)
+{
+	for (int i = 0; i < phnum; i++) {
+		uintptr_t s, e;
+
+		if (phdr[i].p_type != PT_LOAD || (phdr[i].p_flags & PF_X))
+			continue;
+		s = (base + phdr[i].p_vaddr) & ~(PAGE - 1);
+		e = page_up(base + phdr[i].p_vaddr + phdr[i].p_memsz);
+		if (s < hi && e > lo)
+			return 1;
+	}
+	return 0;
+}
+
+void text_image_init(struct text_image *t, const struct plan_cache *c,
+		     const char *object, uintptr_t base,
+		     const ElfW(Phdr) * phdr, int phnum,
+		     const struct segment *segs, int nsegs)
+{
+	size_t len = strlen(c->path);
+
+	memset(t, 0, sizeof(*t));
+	if (len == 0 || len + sizeof(".text") > sizeof(t->path) || nsegs != 1 ||
+	    object == NULL || object[0] != '/')
+		return;
+	t->object = object;
+	t->base = base;
+	t->text_lo = segs[0].lo & ~(PAGE - 1);
+	t->text_hi = page_up(segs[0].hi);
+	t->prot = segs[0].prot;
+	if (base < TEXT_IMAGE_DISTANCE + (1UL << 20) ||
+	    t->text_hi - t->text_lo > TEXT_IMAGE_MAX_TEXT ||
+	    shares_a_page(base, phdr, phnum, t->text_lo, t->text_hi) ||
+	    has_text_relocations(base, phdr, phnum))
+		return;
+	memcpy(t->path, c->path, len);
+	memcpy(t->path + len, ".text", sizeof(".text"));
+}
+
+uintptr_t text_image_area_at(const struct text_image *t)
+{
+	return t->path[0] != '\0' ? t->base - TEXT_IMAGE_DISTANCE : 0;
+}
+
+static long my_uid(void)
+{
+	return syscall_no_intercept(SYS_geteuid);
+}
+
+/* The user's own, and no one else's to write or read. */
+static int private_to_user(const struct stat *st, long uid)
+{
+	return st->st_uid == (uid_t)uid && (st->st_mode & 077) == 0;
+}
+
+/* The folder of the image: the user's own, mode 0700 or stricter. */
+static int folder_private(const char *path, long uid)
+{
+	char dir[sizeof(((struct text_image *)0)->path)];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return syscall_no_intercept(SYS_stat, dir, &st) == 0 &&
+	       S_ISDIR(st.st_mode) && private_to_user(&st, uid);
+}
+
+static int same_file(const struct image_header *h, const struct stat *st)
+{
+	return h->dev == (uint64_t)st->st_dev &&
+	       h->ino == (uint64_t)st->st_ino &&
+	       h->size == (uint64_t)st->st_size &&
+	       h->mtime_sec == (uint64_t)st->st_mtim.tv_sec &&
+	       h->mtime_nsec == (uint64_t)st->st_mtim.tv_nsec;
+}
+
+/*
+ * Header and tables of the file at fd, if they are whole and describe t.
+ * One read takes the tables of a libc (570 sites) with the header.
+ */
+#define META_FIRST (16UL << 10)
+
+static char *read_meta(const struct text_image *t, long fd,
+		       const struct stat *file)
+{
+	struct image_header h;
+	struct stat obj;
+	size_t meta;
+	long got;
+	char *buf = malloc(META_FIRST);
+
+	if (buf == NULL)
+		return NULL;
+	got = syscall_no_intercept(SYS_pread64, fd, buf, META_FIRST, 0L);
+	if (got < (long)sizeof(h))
+		goto refused;
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, IMAGE_MAGIC, 8) != 0 ||
+	    h.version != TEXT_IMAGE_VERSION || h.nsites == 0 ||
+	    h.nsites > META_MAX / sizeof(struct image_site) ||
+	    h.nleft > META_MAX / sizeof(struct image_left))
+		goto refused;
+	meta = meta_size(h.nsites, h.nleft);
+	if (h.text_start != t->text_lo - t->base ||
+	    h.text_size != t->text_hi - t->text_lo ||
+	    h.distance != TEXT_IMAGE_DISTANCE ||
+	    h.text_offset != page_up(meta) ||
+	    h.code_offset != h.text_offset + h.text_size ||
+	    h.code_size % PAGE != 0 || h.data_size % PAGE != 0 ||
+	    h.data_size + h.code_size > TEXT_IMAGE_DISTANCE ||
+	    (uint64_t)file->st_size != h.code_offset + h.code_size)
+		goto refused;
+	if (syscall_no_intercept(SYS_stat, t->object, &obj) != 0 ||
+	    !same_file(&h, &obj))
+		goto refused;
+	if (meta > (size_t)got) {
+		char *more = realloc(buf, meta);
+
+		if (more == NULL)
+			goto refused;
+		buf = more;
+		if (syscall_no_intercept(SYS_pread64, fd, buf + got, meta - got,
+					 got) != (long)(meta - got))
+			goto refused;
+	}
+	if (plan_cache_checksum(buf, meta,
+				offsetof(struct image_header, checksum)) ==
+	    h.checksum)
+		return buf;
+refused:
+	free(buf);
+	return NULL;
+}
+
+/* The tables make sense for the object and the area: no address escapes. */
+static int tables_valid(const struct text_image *t,
+			const struct image_header *h)
+{
+	const struct image_site *s = (const void *)(h + 1);
+	const struct image_left *l = (const void *)(s + h->nsites);
+
+	for (uint32_t i = 0; i < h->nsites; i++) {
+		if (s[i].syscall < h->text_start ||
+		    s[i].syscall + 2 > h->text_start + h->text_size)
+			return 0;
+		/* a raw stub is 9 bytes: the call, mov $nr, a jump */
+		for (int k = 0; k < 3; k++)
+			if (s[i].raw[k] < h->data_size ||
+			    s[i].raw[k] + 9 > h->data_size + h->code_size)
+				return 0;
+	}
+	for (uint32_t i = 0; i < h->nleft; i++)
+		if (l[i].why >= LEFT_REASONS ||
+		    t->base + l[i].offset < t->text_lo ||
+		    t->base + l[i].offset >= t->text_hi)
+			return 0;
+	return 1;
+}
+
+static int map_image(const struct text_image *t, long fd,
+		     const struct image_header *h, enum vector_save vectors,
+		     int how, struct trampoline_area *area)
+{
+	const struct image_site *s = (const void *)(h + 1);
+	long r;
+	int ret;
+
+	ret = trampoline_area_map(area, t->base - TEXT_IMAGE_DISTANCE,
+				  h->data_size, h->nsites, fd, h->code_offset,
+				  h->code_size, vectors);
+	if (ret != 0)
+		return ret;
+	for (uint32_t i = 0; i < h->nsites; i++)
+		trampoline_site_set(area, i, t->object, t->base,
+				    t->base + s[i].syscall, s[i].raw, how);
+	ret = trampoline_area_seal(area);
+	if (ret != 0) {
+		trampoline_area_destroy(area);
+		return ret;
+	}
+	/* one step: the old text or the new, never none, for any code */
+	r = syscall_no_intercept(SYS_mmap, t->text_lo, h->text_size, t->prot,
+				 MAP_PRIVATE | MAP_FIXED, fd, h->text_offset);
+	if (r != (long)t->text_lo) {
+		trampoline_area_destroy(area);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The sites left alone and the counts, as the image says. */
+static int read_left(const struct text_image *t, const struct image_header *h,
+		     struct patch_stats *stats, struct left_site **left,
+		     size_t *nleft)
+{
+	const struct image_site *s = (const void *)(h + 1);
+	const struct image_left *l = (const void *)(s + h->nsites);
+
+	*left = calloc(h->nleft + 1, sizeof(**left));
+	if (*left == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < h->nleft; i++)
+		(*left)[i] = (struct left_site){t->base + l[i].offset,
+						(enum left_reason)l[i].why};
+	*nleft = h->nleft;
+	stats->patched = h->patched;
+	stats->padding_jumps = h->padding_jumps;
+	stats->left = h->left;
+	return 0;
+}
+
+int text_image_use(const struct text_image *t, enum vector_save vectors,
+		   int how, struct trampoline_area *area,
+		   struct patch_stats *stats, struct left_site **left,
+		   size_t *nleft)
+{
+	const struct image_header *h;
+	struct stat st;
+	long uid, fd;
+	char *meta = NULL;
+	int ret;
+
+	*left = NULL;
+	*nleft = 0;
+	if (t->path[0] == '\0')
+		return -ENOENT;
+	fd = syscall_no_intercept(SYS_open, t->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	uid = my_uid();
+	if (syscall_no_intercept(SYS_fstat, fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && private_to_user(&st, uid) &&
+	    folder_private(t->path, uid))
+		meta = read_meta(t, fd, &st);
+	h = (const struct image_header *)meta;
+	ret = h != NULL && tables_valid(t, h)
+		  ? read_left(t, h, stats, left, nleft)
+		  : -ESTALE;
+	if (ret == 0)
+		ret = map_image(t, fd, h, vectors, how, area);
+	if (ret != 0) {
+		free(*left);
+		*left = NULL;
+		*nleft = 0;
+	}
+	free(meta);
+	syscall_no_intercept(SYS_close, fd);
+	return ret;
+}
+
+void text_image_store(const struct text_image *t,
+		      const struct trampoline_area *area,
+		      const struct patch_stats *stats,
+		      const struct left_site *left, size_t nleft)
+{
+	struct image_header h = {.version = TEXT_IMAGE_VERSION,
+				 .nsites = (uint32_t)area->used_sites,
+				 .nleft = (uint32_t)nleft,
+				 .patched = stats->patched,
+				 .padding_jumps = stats->padding_jumps,
+				 .left = stats->left,
+				 .text_start = t->text_lo - t->base,
+				 .text_size = t->text_hi - t->text_lo,
+				 .distance = TEXT_IMAGE_DISTANCE,
+				 .data_size = area->data_size,
+				 .code_size = trampoline_area_code_used(area)};
+	size_t meta = meta_size(h.nsites, h.nleft);
+	struct image_site *s;
+	struct image_left *l;
+	struct iovec parts[3];
+	struct stat obj;
+	char *buf;
+
+	if (t->path[0] == '\0' || !area->fixed || area->used_sites == 0 ||
+	    !folder_private(t->path, my_uid()) ||
+	    syscall_no_intercept(SYS_stat, t->object, &obj) != 0)
+		return;
+	buf = calloc(1, page_up(meta));
+	if (buf == NULL)
+		return;
+	memcpy(h.magic, IMAGE_MAGIC, 8);
+	h.dev = (uint64_t)obj.st_dev;
+	h.ino = (uint64_t)obj.st_ino;
+	h.size = (uint64_t)obj.st_size;
+	h.mtime_sec = (uint64_t)obj.st_mtim.tv_sec;
+	h.mtime_nsec = (uint64_t)obj.st_mtim.tv_nsec;
+	h.text_offset = page_up(meta);
+	h.code_offset = h.text_offset + h.text_size;
+	s = (struct image_site *)(buf + sizeof(h));
+	l = (struct image_left *)(s + h.nsites);
+	for (size_t i = 0; i < area->used_sites; i++) {
+		const struct patch_site *site = &area->sites[i];
+
+		s[i].syscall = site->offset;
+		s[i].raw[0] =
+		    (uint32_t)((uint8_t *)site->raw_clone - area->base);
+		s[i].raw[1] =
+		    (uint32_t)((uint8_t *)site->raw_vfork - area->base);
+		s[i].raw[2] =
+		    (uint32_t)((uint8_t *)site->raw_clone3 - area->base);
+	}
+	for (size_t i = 0; i < nleft; i++)
+		l[i] = (struct image_left){.offset = left[i].addr - t->base,
+					   .why = left[i].why};
+	memcpy(buf, &h, sizeof(h));
+	h.checksum = plan_cache_checksum(
+	    buf, meta, offsetof(struct image_header, checksum));
+	memcpy(buf, &h, sizeof(h));
+	parts[0] = (struct iovec){buf, page_up(meta)};
+	parts[1] = (struct iovec){(void *)t->text_lo, h.text_size};
+	parts[2] = (struct iovec){area->base + area->data_size, h.code_size};
+	plan_cache_write(t->path, parts, 3);
+	free(buf);
+}

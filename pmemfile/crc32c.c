@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * crc32c.c -- CRC32C (Castagnoli polynomial, reflected 0x82F63B78), as
+ * iSCSI, ext4's metadata_csum and btrfs use it: the x86 crc32 instruction
+ * of SSE4.2 computes it 8 bytes at a time; a byte-wise table serves CPUs
+ * without it.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "crc32c.h"
+
+#define CRC32C_POLY 0x82F63B78u
+
+static uint32_t table[256];
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void table_make(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ CRC32C_POLY : c >> 1;
+		table[i] = c;
+	}
+}
+
+uint32_t crc32c_table(uint32_t crc, const void *buf, size_t len)
+{
+	pthread_once(&table_once, table_make);
+	const unsigned char *p = buf;
+	uint32_t c = ~crc;
+	while (len--)
+		c = table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) static uint32_t
+crc32c_sse42(uint32_t crc, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint64_t c = ~crc;
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		c = __builtin_ia32_crc32di(c, w);
+	}
+	uint32_t c32 = (uint32_t)c;
+	if (len >= 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		c32 = __builtin_ia32_crc32si(c32, w);
+		p += 4;
+		len -= 4;
+	}
+	for (; len; len--)
+		c32 = __builtin_ia32_crc32qi(c32, *p++);
+	return ~c32;
+}
+
+uint32_t crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	static int hw = -1;
+	int h = __atomic_load_n(&hw, __ATOMIC_RELAXED);
+	if (h < 0) {
+		__builtin_cpu_init();
+		h = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+		__atomic_store_n(&hw, h, __ATOMIC_RELAXED);
+	}
+	return h ? crc32c_sse42(crc, buf, len) : crc32c_table(crc, buf, len);
+}
+#else
+uint32_t crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	return crc32c_table(crc, buf, len);
+}
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * crc32c.h -- CRC32C (Castagnoli), the checksum of the pool's metadata.
+ */
+#ifndef PMEMFILE_CRC32C_H
+#define PMEMFILE_CRC32C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The CRC32C of len bytes at buf continued from crc, the CRC of what came
+ * before (0 for none): crc32c(crc32c(0, a, n), b, m) is the CRC of a
+ * followed by b. With the SSE4.2 crc32 instruction where the CPU has it,
+ * else by a table.
+ */
+uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
+
+/* The table's computation alone (for the tests of both ways). */
+uint32_t crc32c_table(uint32_t crc, const void *buf, size_t len);
+
+#endif
