@@ -952,10 +952,11 @@ static int one_copy(uint64_t seed, int maxflips)
 }
 
 /*
- * Seeds that once crashed a program, with the changes they make to this
- * pool (its layout as the library makes it): run every time, beside the
- * range of seeds. find died of SIGSEGV in fstatfs: the inode array chain's
- * next link was followed unchecked (39, 262; 1097 with STRESS's 300).
+ * Seeds that once crashed a program, with the changes they made to this
+ * pool in layout 4: run every time, beside the range of seeds (a later
+ * layout puts other bytes under the same seed; core_damage keeps each
+ * damage at its place). find died of SIGSEGV in fstatfs: the inode array
+ * chain's next link was followed unchecked (39, 262; 1097 with STRESS's 300).
  * pmemfile rm died of SIGFPE in libpmemobj's free of an extent where no
  * block starts (565, 745, 794 with 300). pmemfile check's walk of the
  * objects looped in libpmemobj on a chunk of two header kinds (986 with
