@@ -750,6 +750,9 @@ int check_pool_open(const char *path, FILE *report, PMEMobjpool **popp,
 		return r;
 	}
 	r = checked ? objcheck_open(pop, checked, path) : 0;
+	/* the objects are walked (POBJ_FOREACH) through the runs' headers */
+	if (r == 0 && checked)
+		r = objcheck_runs(pop, checked, path);
 	if (r) {
 		if (report)
 			fprintf(report, "%s\n", pmemfile_errormsg());

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "info.h"
+#include "inode.h"
 #include "internal.h"
 
 int pmemfile_pool_info(PMEMfilepool *pfp, struct pmemfile_pool_info *info)
@@ -14,12 +15,14 @@ int pmemfile_pool_info(PMEMfilepool *pfp, struct pmemfile_pool_info *info)
 	struct pmemfile_super *s = pfp->super;
 	info->layout_version = s->version;
 	info->pool_size = pfp->pool_size;
-	/* bounded by the slots there are, so that a cycle ends */
-	uint64_t bound = s->ninode_arrays * PMEMFILE_INODES_PER_ARRAY;
+	/*
+	 * bounded by the inodes the pool can hold (not by ninode_arrays,
+	 * which damage may make huge), so that a cycle ends
+	 */
+	uint64_t bound = pfp->pool_size / sizeof(struct pmemfile_inode);
 	for (uint64_t off = s->orphans; off; info->orphans++) {
-		if (info->orphans >= bound ||
-		    !pf_in_pool(pfp, off, sizeof(struct pmemfile_inode)))
-			return -EIO;
+		if (info->orphans >= bound || !inode_off_valid(pfp, off))
+			return pf_damaged(pfp, off, "the orphan list");
 		struct pmemfile_inode *in = pf_ptr(pfp, off);
 		off = in->orphan_next;
 	}

@@ -136,11 +136,20 @@ static void alloc_lock(PMEMfilepool *pfp)
 		pmemobj_tx_abort(r);
 }
 
+static void damaged_list(uint64_t off)
+{
+	pf_set_errormsg("damaged pool: inode array 0x%llx in the free list",
+			(unsigned long long)off);
+	pmemobj_tx_abort(EIO);
+}
+
 /* In a transaction, under alloc_lock: a at the head of the free list. */
 static void free_list_push(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 {
 	struct pmemfile_super *s = pfp->super;
 	uint64_t off = pf_off(pfp, a);
+	if (s->free_arrays && !array_off_valid(pfp, s->free_arrays))
+		damaged_list(s->free_arrays);
 	tx_add(pfp, &a->free_prev, 2 * sizeof(uint64_t));
 	a->free_prev = 0;
 	a->free_next = s->free_arrays;
@@ -153,9 +162,13 @@ static void free_list_push(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 	s->free_arrays = off;
 }
 
-/* In a transaction, under alloc_lock: a (full now) leaves the list. */
+/* In a transaction, under alloc_lock: a (full now) leaves the list. Its
+ * links are checked before they are followed (damage: EIO). */
 static void free_list_remove(PMEMfilepool *pfp, struct pmemfile_inode_array *a)
 {
+	if ((a->free_prev && !array_off_valid(pfp, a->free_prev)) ||
+	    (a->free_next && !array_off_valid(pfp, a->free_next)))
+		damaged_list(pf_off(pfp, a));
 	if (a->free_prev) {
 		struct pmemfile_inode_array *p = array_at(pfp, a->free_prev);
 		tx_add(pfp, &p->free_next, sizeof(uint64_t));
@@ -258,13 +271,6 @@ static uint64_t array_taken(const struct pmemfile_inode_array *a)
 }
 
 #define ALL_SLOTS ((1ULL << PMEMFILE_INODES_PER_ARRAY) - 1)
-
-static void damaged_list(uint64_t off)
-{
-	pf_set_errormsg("damaged pool: inode array 0x%llx in the free list",
-			(unsigned long long)off);
-	pmemobj_tx_abort(EIO);
-}
 
 /*
  * Whether the alloc array a has a free slot that the hint does not mark

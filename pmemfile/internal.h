@@ -285,9 +285,15 @@ static inline PMEMoid pf_tx_xalloc(PMEMfilepool *pfp, size_t size,
 	return pmemobj_tx_xalloc(size, type, flags);
 }
 
+/*
+ * Whether off, read from the pool to be freed, may be an allocated block
+ * (objcheck_block); if not, -EIO with the damage reported.
+ */
+int pf_block_check(PMEMfilepool *pfp, uint64_t off);
+
 static inline void pf_tx_free(PMEMfilepool *pfp, PMEMoid oid)
 {
-	if (pf_heap_check(pfp))
+	if (pf_heap_check(pfp) || pf_block_check(pfp, oid.off))
 		pmemobj_tx_abort(EIO);
 	else
 		pmemobj_tx_free(oid);

@@ -372,8 +372,16 @@ static int heap_walk(const struct oc *c, bool deep, bool runs)
 			if (type == 0 || type >= CT_MAX || (flags & ~CF_ALL) ||
 			    n == 0 || n > nchunks - i)
 				return damaged(c, "chunk header", h);
-			if (deep && type != CT_FREE && type != CT_USED &&
-			    type != CT_RUN)
+			/*
+			 * a block's header is compact or none, never both:
+			 * libpmemobj would take it as compact and read a
+			 * size of 0 from an object's bytes, on which its walk
+			 * of the objects (pmemobj_next) loops
+			 */
+			if (deep && ((type != CT_FREE && type != CT_USED &&
+				      type != CT_RUN) ||
+				     (flags & (CF_COMPACT | CF_NONE)) ==
+					 (CF_COMPACT | CF_NONE)))
 				return damaged(c, "chunk header", h);
 			if (deep && type == CT_RUN) {
 				for (uint64_t k = 1; k < n; k++)
@@ -484,4 +492,40 @@ int objcheck_runs(PMEMobjpool *pop, uint64_t size, const char *path)
 {
 	struct oc c = oc_of_pool(pop, size, path);
 	return heap_walk(&c, true, true);
+}
+
+bool objcheck_block(PMEMobjpool *pop, uint64_t size, uint64_t off)
+{
+	if (size == 0)
+		return true; /* not checked at open: nothing known */
+	struct oc c = oc_of_pool(pop, size, NULL);
+	if (off < c.heap + HEAP_HDR)
+		return false;
+	uint64_t rel = off - c.heap - HEAP_HDR;
+	uint64_t zone = rel / ZONE_MAX, in = rel % ZONE_MAX;
+	if (zone >= c.nzones || in < ZONE_META)
+		return false;
+	uint64_t chunk = (in - ZONE_META) / CHUNK;
+	if (chunk >= zone_chunks(&c, (unsigned)zone))
+		return false;
+	uint64_t zoff = c.heap + HEAP_HDR + zone * ZONE_MAX;
+	uint64_t v = rd64(&c, zoff + ZONE_HDR + 8 * chunk);
+	if ((v & 0xffff) == CT_RUN_DATA) {
+		if ((v >> 32) > chunk)
+			return false;
+		chunk -= v >> 32;
+		v = rd64(&c, zoff + ZONE_HDR + 8 * chunk);
+	}
+	unsigned type = v & 0xffff, flags = (v >> 16) & 0xffff;
+	uint64_t n = v >> 32;
+	uint64_t start = zoff + ZONE_META + chunk * CHUNK;
+	/* the block's header, as libpmemobj picks its kind */
+	uint64_t hdr = flags & CF_COMPACT ? 16 : flags & CF_NONE ? 0 : 64;
+	if (type == CT_USED)
+		return off == start + hdr;
+	if (type != CT_RUN || n == 0 || !inside(&c, start, n * CHUNK))
+		return false;
+	uint64_t bs = rd64(&c, start);
+	return bs != 0 && bs <= n * CHUNK - RUN_HDR &&
+	       off >= start + RUN_HDR + hdr && off < start + n * CHUNK;
 }

@@ -8,6 +8,7 @@
 #define PMEMFILE_OBJCHECK_H
 
 #include <libpmemobj.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -37,5 +38,14 @@ int objcheck_open(PMEMobjpool *pop, uint64_t size, const char *path);
  * only reads would pay for in proportion to the pool's population.
  */
 int objcheck_runs(PMEMobjpool *pop, uint64_t size, const char *path);
+
+/*
+ * Whether off may be where an allocated block starts, as libpmemobj's free
+ * takes it (a pool that objcheck_file checked, size what it returned; any
+ * offset when size is 0): a used chunk's data, or inside a run whose header
+ * has a block size. libpmemobj's free of anything else reads a block size
+ * from whatever is there (it divided by 0) and frees what it finds.
+ */
+bool objcheck_block(PMEMobjpool *pop, uint64_t size, uint64_t off);
 
 #endif

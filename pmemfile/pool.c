@@ -517,6 +517,17 @@ int pf_heap_check_slow(PMEMfilepool *pfp)
 	return -EIO;
 }
 
+int pf_block_check(PMEMfilepool *pfp, uint64_t off)
+{
+	if (objcheck_block(pfp->pop, pfp->heap_size, off))
+		return 0;
+	pf_set_errormsg("%s: damaged pool: 0x%llx, to be freed, is no block "
+			"of libpmemobj's heap",
+			pfp->path ? pfp->path : "the pool",
+			(unsigned long long)off);
+	return -EIO;
+}
+
 static PMEMfilepool *pool_open_local(const char *pathname)
 {
 	if (preload_pmemobj_load && preload_pmemobj_load()) {

@@ -7,6 +7,7 @@
 #include <sys/statfs.h>
 #include <sys/vfs.h>
 
+#include "inode.h"
 #include "internal.h"
 #include "remote.h"
 #include "share.h"
@@ -36,12 +37,25 @@ static void count_file(struct pmemfile_inode *in, struct counts *c)
 				    PMEMFILE_EXTENTS_PER_BLOCK;
 }
 
-/* Walks the inode arrays (objects of the headerless classes have no type
- * number to find them by). */
-static void count_objects(PMEMfilepool *pfp, struct counts *c)
+/*
+ * Walks the inode arrays (objects of the headerless classes have no type
+ * number to find them by). Each link of the chain is checked before it is
+ * followed, and the walk ends after as many arrays as the pool can hold: a
+ * damaged chain is -EIO with pmemfile_errormsg naming the link, c holding
+ * what the arrays before it counted.
+ */
+static int count_objects(PMEMfilepool *pfp, struct counts *c)
 {
 	memset(c, 0, sizeof(*c));
+	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE;
 	for (uint64_t off = pfp->super->inode_arrays; off;) {
+		if (c->inode_arrays >= max || !inode_array_valid(pfp, off)) {
+			pf_set_errormsg("damaged pool: inode array 0x%llx "
+					"outside the pool, not in its map or "
+					"in a loop",
+					(unsigned long long)off);
+			return -EIO;
+		}
 		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
 		c->inode_arrays++;
 		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
@@ -54,6 +68,7 @@ static void count_objects(PMEMfilepool *pfp, struct counts *c)
 		}
 		off = a->next;
 	}
+	return 0;
 }
 
 void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
@@ -65,7 +80,8 @@ void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 	if (!pfp || !stats)
 		return;
 	struct counts c;
-	count_objects(pfp, &c);
+	/* a damaged chain: what was counted before it (the damage logged) */
+	(void)count_objects(pfp, &c);
 	stats->inodes = (unsigned)c.inodes;
 	stats->dirs = (unsigned)c.dir_blocks;
 	stats->inode_arrays = (unsigned)c.inode_arrays;
@@ -80,7 +96,9 @@ int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
 	if (!pfp || !buf)
 		return (int)pf_ret(-EFAULT);
 	struct counts c;
-	count_objects(pfp, &c);
+	int r = count_objects(pfp, &c);
+	if (r)
+		return (int)pf_ret(r);
 	struct space sp;
 	space_measure(pfp, &sp);
 	memset(buf, 0, sizeof(*buf));

@@ -12,9 +12,15 @@
  * pmemobj_open trusts: a lane's log extension sent out of the heap (it
  * crashed), a chunk of size 0 and a damaged heap header (pmemobj_open
  * looped; the library retried the refused open for ever), a zone header:
- * the pool is refused with EIO, by the checker too. Not damage: a pool
+ * the pool is refused with EIO, by the checker too. An inode array's next
+ * link outside the pool, on a directory block or on itself: statfs (which
+ * walks the chain; find calls it) gives EIO, it crashed; its free list
+ * link: the creation that fills it gives EIO. A file's extent where no
+ * block of the heap starts: the unlink that would free it gives EIO (it
+ * died of SIGFPE in libpmemobj). Not damage: a pool
  * whose process died in a transaction that extended its undo log passes
- * these checks (and libpmemobj recovers it).
+ * these checks (and libpmemobj recovers it). A chunk whose flags say two
+ * kinds of block header is refused (the checker looped on it).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -238,6 +244,17 @@ static void d_chunk(void)
 	refused("chunk header");
 }
 
+/*
+ * The first chunk's flags say both a compact header and none: pmemobj_open
+ * takes it, and the checker's walk of the objects looped in libpmemobj.
+ */
+static void d_chunk_flags(void)
+{
+	uint64_t h = heap_off + 1024 + 64;
+	poke(h, peek(h) | 3ULL << 16);
+	refused("chunk header");
+}
+
 /* A byte of the heap header's reserved part (under its checksum). */
 static void d_heap(void)
 {
@@ -304,6 +321,121 @@ static void d_super(void)
 	bad_super();
 }
 
+/* The first inode array of the chain (the superblock's head). */
+static uint64_t first_array(void)
+{
+	return peek(super_off + offsetof(struct pmemfile_super, inode_arrays));
+}
+
+/*
+ * The first array's next link made value: statfs, which walks the chain,
+ * fails with EIO naming the array; pmemfile_stats counts the arrays before
+ * it (arrays: their count, or -1 for any); the rest of the pool is usable.
+ */
+static void chain_link(uint64_t value, int arrays)
+{
+	poke(first_array() + offsetof(struct pmemfile_inode_array, next),
+	     value);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	pmemfile_statfs_t sf;
+	errno = 0;
+	CORE_EQ(pmemfile_statfs(p, &sf), -1);
+	CORE_EQ(errno, EIO);
+	if (!strstr(pmemfile_errormsg(), "inode array"))
+		CORE_FAIL("errormsg \"%s\" does not name the inode array",
+			  pmemfile_errormsg());
+	struct pmemfile_stats st;
+	pmemfile_stats(p, &st);
+	if (arrays >= 0)
+		CORE_EQ(st.inode_arrays, (unsigned)arrays);
+	pmemfile_stat_t s;
+	CORE_EQ(pmemfile_stat(p, "/d/x", &s), 0);
+	PMEMfile *f = pmemfile_open(p, "/new", O_CREAT | O_RDWR, 0644);
+	CORE_TRUE(f);
+	pmemfile_close(p, f);
+	pmemfile_pool_close(p);
+}
+
+static void d_chain_out(void)
+{
+	chain_link(0x400000000000ULL, 1);
+}
+
+/* a directory block: in the pool and aligned, but no inode array */
+static void d_chain_other(void)
+{
+	chain_link(rec_off, 1);
+}
+
+/* the array itself: a cycle ends after as many arrays as the pool holds */
+static void d_chain_loop(void)
+{
+	chain_link(first_array(), -1);
+}
+
+/*
+ * The free list's link of the first array (the only one, with free slots)
+ * sent outside the pool: the creation that fills the array, which then
+ * leaves the list, fails with EIO, and so do those after it; what exists
+ * stays readable.
+ */
+static void d_free_next(void)
+{
+	poke(first_array() + offsetof(struct pmemfile_inode_array, free_next),
+	     0x400000000000ULL);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	int made = 0, eio = 0;
+	for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "/n%u", i);
+		errno = 0;
+		PMEMfile *f = pmemfile_open(p, name, O_CREAT | O_RDWR, 0644);
+		if (f) {
+			pmemfile_close(p, f);
+			made++;
+			continue;
+		}
+		CORE_EQ(errno, EIO);
+		if (!strstr(pmemfile_errormsg(), "free list"))
+			CORE_FAIL("errormsg \"%s\" does not name the free "
+				  "list",
+				  pmemfile_errormsg());
+		eio++;
+	}
+	CORE_TRUE(made > 0 && eio > 0);
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/d/x", &st), 0);
+	CORE_EQ(pmemfile_stat(p, "/n0", &st), 0);
+	pmemfile_pool_close(p);
+}
+
+/*
+ * A file's extent sent to a place of the pool where no block starts (its
+ * last 4 MiB, free space): libpmemobj's free of it divided by 0 (SIGFPE).
+ * The unlink that frees it fails with EIO, the name stays; the rest of the
+ * pool is usable.
+ */
+static void d_free_noblock(void)
+{
+	poke(file_ino + offsetof(struct pmemfile_inode, file.e[0].data),
+	     (32 << 20) - (4 << 20));
+	csum_seal_inode(pool, file_ino);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_TRUE(p);
+	errno = 0;
+	CORE_EQ(pmemfile_unlink(p, "/f"), -1);
+	CORE_EQ(errno, EIO);
+	if (!strstr(pmemfile_errormsg(), "is no block"))
+		CORE_FAIL("errormsg \"%s\" does not say what is no block",
+			  pmemfile_errormsg());
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/f", &st), 0);
+	CORE_EQ(pmemfile_unlink(p, "/d/x"), 0);
+	pmemfile_pool_close(p);
+}
+
 int main(void)
 {
 	pool = core_pool_path("damage.pool");
@@ -317,10 +449,16 @@ int main(void)
 	    {"record inode offset", d_record},
 	    {"directory hash table", d_htab},
 	    {"inode array chain", d_super},
+	    {"inode array's next outside the pool", d_chain_out},
+	    {"inode array's next on a directory block", d_chain_other},
+	    {"inode array's next on itself", d_chain_loop},
+	    {"inode array's free list link", d_free_next},
+	    {"extent freed where no block starts", d_free_noblock},
 	    {"empty file", d_empty},
 	    {"record of no slots", d_slots},
 	    {"lane log extension", d_lane},
 	    {"chunk of size 0", d_chunk},
+	    {"chunk of two header kinds", d_chunk_flags},
 	    {"heap header", d_heap},
 	    {"zone size", d_zone},
 	    {"undo log extended, killed", d_undo_extended},

@@ -21,16 +21,24 @@
  *     directory listed, every name lstat'ed, every file read to its end,
  *     every link read; a file made, written and removed, a directory made
  *     and removed; each call succeeds or fails with an errno;
+ *   - the C API's statfs and pmemfile_stats (they walk the inode arrays);
+ *   - the pmemfile command: info, df, ls, stat, cat, cp -a out of the pool,
+ *     mkdir, ln, mv, chmod -R, rm -r;
  *   - the shim: find, every file read (its first 64 MiB: a flipped size
  *     makes a sparse file of terabytes, which is no damage to detect),
- *     ls -lR, a file made and removed, under sh.
+ *     ls -lR, du, stat -f, df, tar c, a file made and removed, under sh.
  *
- * A failure is a death by a signal or a time limit reached; the seed of
- * the copy is printed (DAMAGE_SEED=seed replays one copy, DAMAGE_KEEP=1
- * keeps its pool). Reported, not asserted: how many copies were refused
- * at open, called damaged by check, and called consistent while a file's
- * bytes, size or a link's target changed (data blocks and most metadata
- * fields carry no checksum, so a flip there goes unnoticed).
+ * A failure is a death by a signal (of any program, also one that another
+ * ran) or a time limit reached; the seed of the copy is printed
+ * (DAMAGE_SEED=seed replays one copy, DAMAGE_KEEP=1 keeps its pool as
+ * damaged).
+ * Seeds that once made a program crash are run every time as well
+ * (regress[]), but with DAMAGE_SEED.
+ *
+ * Reported, not asserted: how many copies were refused at open, called
+ * damaged by check, and called consistent while a file's bytes, size or a
+ * link's target changed (data blocks and most metadata fields carry no
+ * checksum, so a flip there goes unnoticed).
  *
  * Reported: how many repairs left a clean pool, how many left damage, how
  * many files the walk read intact before and after.
@@ -496,12 +504,13 @@ static int limited(void (*fn)(const char *, void *), const char *pool,
 	}
 }
 
+/* pmemfile check, its output in the file arg (NULL: none). */
 static void run_check(const char *pool, void *arg)
 {
-	(void)arg;
 	char pf[4096];
 	snprintf(pf, sizeof(pf), "%s/bin/pmemfile", build);
-	int fd = open("/dev/null", O_WRONLY);
+	int fd = arg ? open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+		     : open("/dev/null", O_WRONLY);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	execl(pf, pf, "check", "-t", "20", pool, (char *)NULL);
@@ -591,6 +600,12 @@ static void api_walk(const char *pool, void *arg)
 	walk(p, "/", compare, r, seen, &nseen, 0, errors);
 	r->eio += errors[0];
 	r->other_errors += errors[1];
+	/* statfs reads every inode array: it succeeds or fails with an errno */
+	pmemfile_statfs_t sf;
+	if (pmemfile_statfs(p, &sf) && !errno)
+		_exit(3);
+	struct pmemfile_stats stats;
+	pmemfile_stats(p, &stats);
 	/* writes: each succeeds or fails with an errno */
 	PMEMfile *f = pmemfile_open(p, "/a/fuzz_new",
 				    PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
@@ -612,13 +627,30 @@ static void api_walk(const char *pool, void *arg)
 	pmemfile_pool_close(p);
 }
 
+/*
+ * Each command's status is looked at: 128 and more is a death by a signal.
+ * A program that another runs is reported by that one: xargs exits 125
+ * when a command it ran was killed (find -exec would say only 1). tar
+ * writes to a file ($D, outside the mount: an archive of /dev/null is
+ * not written, so tar would read no file), limited to 64 MiB with SIGXFSZ
+ * ignored: a file whose size a flip made huge ends it with EFBIG.
+ */
 static const char shim_script[] =
     "bad=0\n"
     "t() { \"$@\" >/dev/null 2>&1; s=$?; "
     "[ $s -lt 128 ] || { echo \"$1 died: $s\" >&2; bad=$s; }; }\n"
     "t find \"$M\"\n"
-    "t find \"$M\" -type f -exec head -c 64M {} +\n"
+    "find \"$M\" -type f -print0 2>/dev/null | "
+    "xargs -0 -r head -c 64M >/dev/null 2>&1\n"
+    "s=$?; [ $s -ne 125 ] && [ $s -lt 128 ] || "
+    "{ echo \"head or xargs died: $s\" >&2; bad=$s; }\n"
     "t ls -lR \"$M\"\n"
+    "t du -a \"$M\"\n"
+    "t stat -f \"$M\"\n"
+    "t df \"$M\"\n"
+    "t sh -c 'trap \"\" XFSZ; ulimit -f 131072; "
+    "exec tar cf \"$D/shim.tar\" \"$M\"'\n"
+    "rm -f \"$D/shim.tar\"\n"
     "t sh -c 'echo new > \"$M/a/shim_new\"'\n"
     "t rm -f \"$M/a/shim_new\" \"$M/tiny\"\n"
     "exit $bad\n";
@@ -633,7 +665,55 @@ static void run_shim(const char *pool, void *arg)
 	setenv("LD_PRELOAD", shim, 1);
 	setenv("PMEMFILE_POOLS", pools, 1);
 	setenv("M", mnt, 1);
+	setenv("D", tmp, 1);
 	execl("/bin/sh", "sh", "-c", shim_script, (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * The pmemfile command's subcommands on the pool, as the shim's commands:
+ * a status of 128 and more is a death by a signal. The command catches
+ * SIGSEGV and SIGBUS in the library (tool_catch_faults: a message and
+ * status 1): that message is a crash as well. What they write out of the
+ * pool goes to files of at most 64 MiB (SIGXFSZ ignored: EFBIG).
+ */
+static const char tool_script[] =
+    "bad=0\n"
+    "trap '' XFSZ\n"
+    "ulimit -f 131072\n"
+    "O=/dev/null\n"
+    "t() { \"$PF\" \"$@\" >\"$O\" 2>\"$D/tool.err\"; s=$?; "
+    "! grep -q 'system fault\\|file was truncated' \"$D/tool.err\" || s=200; "
+    "[ $s -lt 128 ] || { echo \"pmemfile $1 died: $s\" >&2; bad=$s; }; }\n"
+    "t info \"$P\"\n"
+    "t df \"$P\"\n"
+    "t ls -la \"$P\" /\n"
+    "t ls -l \"$P\" /big\n"
+    "t ls -l \"$P\" /a/b\n"
+    "t stat \"$P\" / /a /a/b/mid /sparse /short_link /a/long_link /big\n"
+    "O=\"$D/tool.cat\"\n"
+    "t cat \"$P\" /tiny /a/small /a/b/page /a/b/mid /sparse /short_link\n"
+    "O=/dev/null\n"
+    "t cp -a \"$P\" :/ \"$D/tool_out\"\n"
+    "rm -rf \"$D/tool.cat\" \"$D/tool_out\"\n"
+    "t mkdir -p \"$P\" /new/dir\n"
+    "t ln -s \"$P\" /a/small /new/link\n"
+    "t ln \"$P\" /tiny /new/hard\n"
+    "t mv \"$P\" /a/b/page /new/page\n"
+    "t chmod -R \"$P\" 700 /a\n"
+    "t rm -r \"$P\" /big /new\n"
+    "rm -f \"$D/tool.err\"\n"
+    "exit $bad\n";
+
+static void run_tools(const char *pool, void *arg)
+{
+	(void)arg;
+	char pf[4096];
+	snprintf(pf, sizeof(pf), "%s/bin/pmemfile", build);
+	setenv("PF", pf, 1);
+	setenv("P", pool, 1);
+	setenv("D", tmp, 1);
+	execl("/bin/sh", "sh", "-c", tool_script, (char *)NULL);
 	_exit(127);
 }
 
@@ -706,8 +786,13 @@ static int repair_copy(uint64_t seed, int flips, const char *copy,
 		}
 		rs->left++;
 	} else {
-		int cs = limited(run_check, copy, NULL);
-		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) != 0) {
+		char cout[4200];
+		snprintf(cout, sizeof(cout), "%s/damage_check.out", tmp);
+		int cs = limited(run_check, copy, cout);
+		(void)output_lines(cout, &stopped);
+		unlink(cout);
+		if (cs == -1 || !WIFEXITED(cs) || WEXITSTATUS(cs) != 0 ||
+		    stopped) {
 			printf("FAIL seed %llu (%d changes): repaired, yet "
 			       "check %s\n",
 			       (unsigned long long)seed, flips, status_str(cs));
@@ -747,8 +832,145 @@ static int repair_copy(uint64_t seed, int flips, const char *copy,
 	return fails;
 }
 
+/* Over all copies. */
+static struct walk_result *r;
+static char copy[4096];
+static int refused, consistent, damaged;
+static int consistent_changed, opened_changed, eio_copies;
+static int unseen[3]; /* names changed unseen by check: kinds */
+static struct repair_stats rs;
+
+/* The copy of seed damaged again, as the first time. */
+static void redamage(uint64_t seed, int flips)
+{
+	copy_file(orig_pool, copy);
+	rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
+	(void)rng();
+	damage(copy, flips);
+}
+
+/*
+ * One copy: check, the C API walk, the repair, the pmemfile command and the
+ * shim, each on the copy damaged afresh. 1 if any of them failed, else 0.
+ */
+static int one_copy(uint64_t seed, int maxflips)
+{
+	rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
+	/* half of the copies with a few changes, half with many */
+	int flips = 1 + (int)(rng() % (uint64_t)(seed % 2 ? 8 : maxflips));
+	copy_file(orig_pool, copy);
+	damage(copy, flips);
+	int fails = 0;
+
+	/*
+	 * check runs its checker in a child: a death of that child by a
+	 * signal, or its time running out, is status 4 with a line saying so
+	 */
+	char out[4200];
+	snprintf(out, sizeof(out), "%s/damage_check.out", tmp);
+	int cs = limited(run_check, copy, out);
+	bool stopped;
+	(void)output_lines(out, &stopped);
+	unlink(out);
+	if (cs == -1 || !WIFEXITED(cs) || stopped ||
+	    (WEXITSTATUS(cs) != 0 && WEXITSTATUS(cs) != 4 &&
+	     WEXITSTATUS(cs) != 8)) {
+		printf("FAIL seed %llu (%d changes): pmemfile check "
+		       "%s%s\n",
+		       (unsigned long long)seed, flips, status_str(cs),
+		       stopped ? " (its checker stopped)" : "");
+		fails++;
+	}
+	bool said_consistent =
+	    cs != -1 && WIFEXITED(cs) && WEXITSTATUS(cs) == 0;
+	/* the checker must not have crashed or hung either */
+	memset(r, 0, sizeof(*r));
+	int ws = limited(api_walk, copy, r);
+	if (ws == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+		printf("FAIL seed %llu (%d changes): the C API walk "
+		       "%s\n",
+		       (unsigned long long)seed, flips, status_str(ws));
+		fails++;
+	}
+	if (r->opened && (r->eio || r->other_errors))
+		eio_copies++;
+	if (!r->opened) {
+		refused++;
+		count_reason(r->open_msg);
+		if (!r->open_errno) {
+			printf("FAIL seed %llu: open failed with no "
+			       "errno\n",
+			       (unsigned long long)seed);
+			fails++;
+		}
+	}
+	if (r->changed)
+		opened_changed++;
+	if (said_consistent) {
+		consistent++;
+		if (r->changed || !r->opened)
+			consistent_changed++;
+		unseen[0] += r->changed_mode;
+		unseen[1] += r->changed_size;
+		unseen[2] += r->changed_bytes;
+		if (r->changed && getenv("DAMAGE_VERBOSE"))
+			printf("seed %llu: consistent, yet %s "
+			       "changed\n",
+			       (unsigned long long)seed, r->first_changed);
+	} else {
+		damaged++;
+	}
+	/* the copy again: the walk above wrote to it */
+	redamage(seed, flips);
+	fails += repair_copy(seed, flips, copy, &rs);
+	redamage(seed, flips);
+	int ts = limited(run_tools, copy, NULL);
+	if (ts == -1 || !WIFEXITED(ts) || WEXITSTATUS(ts) != 0) {
+		printf("FAIL seed %llu (%d changes): the pmemfile command: "
+		       "%s\n",
+		       (unsigned long long)seed, flips, status_str(ts));
+		fails++;
+	}
+	redamage(seed, flips);
+	int ss = limited(run_shim, copy, NULL);
+	if (ss == -1 || !WIFEXITED(ss) || WEXITSTATUS(ss) != 0) {
+		printf("FAIL seed %llu (%d changes): the shim's "
+		       "commands: %s\n",
+		       (unsigned long long)seed, flips, status_str(ss));
+		fails++;
+	}
+	if (fails && getenv("DAMAGE_KEEP")) {
+		/* as damaged, before any step changed it */
+		char keep[4200];
+		snprintf(keep, sizeof(keep), "%s.%llu", copy,
+			 (unsigned long long)seed);
+		redamage(seed, flips);
+		copy_file(copy, keep);
+		printf("kept as %s\n", keep);
+	}
+	return fails != 0;
+}
+
+/*
+ * Seeds that once crashed a program, with the changes they made to this
+ * pool in layout 4: run every time, beside the range of seeds (a later
+ * layout puts other bytes under the same seed; core_damage keeps each
+ * damage at its place). find died of SIGSEGV in fstatfs: the inode array
+ * chain's next link was followed unchecked (39, 262; 1097 with STRESS's 300).
+ * pmemfile rm died of SIGFPE in libpmemobj's free of an extent where no
+ * block starts (565, 745, 794 with 300). pmemfile check's walk of the
+ * objects looped in libpmemobj on a chunk of two header kinds (986 with
+ * 300).
+ */
+static const struct {
+	uint64_t seed;
+	int maxflips;
+} regress[] = {{39, 40},   {262, 40},  {1097, 300}, {565, 300},
+	       {745, 300}, {794, 300}, {986, 300}};
+
 int main(void)
 {
+	int failures = 0;
 	tmp = getenv("TMPDIR");
 	build = getenv("TEST_BUILD");
 	if (!tmp)
@@ -791,110 +1013,36 @@ int main(void)
 	       "%d of libpmemobj's\n",
 	       norig, nours, ntheirs);
 
-	struct walk_result *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
-				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CORE_TRUE(r != MAP_FAILED);
-	char copy[4096];
 	snprintf(copy, sizeof(copy), "%s/damage_copy.pool", tmp);
-	int failures = 0, refused = 0, consistent = 0, damaged = 0;
-	int consistent_changed = 0, opened_changed = 0, eio_copies = 0;
-	int unseen[3] = {0, 0, 0}; /* names changed unseen by check: kinds */
-	struct repair_stats rs = {0, 0, 0, 0, 0};
-	for (uint64_t seed = base; seed < base + (uint64_t)n; seed++) {
-		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
-		/* half of the copies with a few changes, half with many */
-		int flips =
-		    1 + (int)(rng() % (uint64_t)(seed % 2 ? 8 : maxflips));
-		copy_file(orig_pool, copy);
-		damage(copy, flips);
-		int fails = 0;
-
-		int cs = limited(run_check, copy, NULL);
-		if (cs == -1 || !WIFEXITED(cs) ||
-		    (WEXITSTATUS(cs) != 0 && WEXITSTATUS(cs) != 4 &&
-		     WEXITSTATUS(cs) != 8)) {
-			printf("FAIL seed %llu (%d changes): pmemfile check "
-			       "%s\n",
-			       (unsigned long long)seed, flips, status_str(cs));
-			fails++;
-		}
-		bool said_consistent =
-		    cs != -1 && WIFEXITED(cs) && WEXITSTATUS(cs) == 0;
-		/* the checker must not have crashed or hung either */
-		memset(r, 0, sizeof(*r));
-		int ws = limited(api_walk, copy, r);
-		if (ws == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
-			printf("FAIL seed %llu (%d changes): the C API walk "
-			       "%s\n",
-			       (unsigned long long)seed, flips, status_str(ws));
-			fails++;
-		}
-		if (r->opened && (r->eio || r->other_errors))
-			eio_copies++;
-		if (!r->opened) {
-			refused++;
-			count_reason(r->open_msg);
-			if (!r->open_errno) {
-				printf("FAIL seed %llu: open failed with no "
-				       "errno\n",
-				       (unsigned long long)seed);
-				fails++;
+	int ncopies = n;
+	if (!getenv("DAMAGE_SEED")) {
+		for (size_t i = 0; i < sizeof(regress) / sizeof(regress[0]);
+		     i++) {
+			if (one_copy(regress[i].seed, regress[i].maxflips)) {
+				printf("  (a regression case: seed %llu with "
+				       "up to %d changes)\n",
+				       (unsigned long long)regress[i].seed,
+				       regress[i].maxflips);
+				failures++;
 			}
-		}
-		if (r->changed)
-			opened_changed++;
-		if (said_consistent) {
-			consistent++;
-			if (r->changed || !r->opened)
-				consistent_changed++;
-			unseen[0] += r->changed_mode;
-			unseen[1] += r->changed_size;
-			unseen[2] += r->changed_bytes;
-			if (r->changed && getenv("DAMAGE_VERBOSE"))
-				printf("seed %llu: consistent, yet %s "
-				       "changed\n",
-				       (unsigned long long)seed,
-				       r->first_changed);
-		} else {
-			damaged++;
-		}
-		/* the copy again: the walk above wrote to it */
-		copy_file(orig_pool, copy);
-		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
-		(void)rng();
-		damage(copy, flips);
-		fails += repair_copy(seed, flips, copy, &rs);
-		copy_file(orig_pool, copy);
-		rng_state = seed * 0x9e3779b97f4a7c15ULL | 1;
-		(void)rng();
-		damage(copy, flips);
-		int ss = limited(run_shim, copy, NULL);
-		if (ss == -1 || !WIFEXITED(ss) || WEXITSTATUS(ss) != 0) {
-			printf("FAIL seed %llu (%d changes): the shim's "
-			       "commands: %s\n",
-			       (unsigned long long)seed, flips, status_str(ss));
-			fails++;
-		}
-		if (fails) {
-			failures++;
-			if (getenv("DAMAGE_KEEP")) {
-				char keep[4200];
-				snprintf(keep, sizeof(keep), "%s.%llu", copy,
-					 (unsigned long long)seed);
-				copy_file(copy, keep);
-				printf("kept as %s\n", keep);
-			}
+			ncopies++;
 		}
 	}
+	for (uint64_t seed = base; seed < base + (uint64_t)n; seed++)
+		failures += one_copy(seed, maxflips);
 	unlink(copy);
 	if (!getenv("DAMAGE_KEEP"))
 		unlink(orig_pool);
-	printf("%d copies (seeds %llu..%llu, up to %d changes each): "
+	printf("%d copies (seeds %llu..%llu, up to %d changes each, and the "
+	       "regression seeds): "
 	       "%d failed; open refused %d; check: %d consistent, %d "
 	       "damaged; calls failed (EIO or another errno) on %d opened "
 	       "copies; content changed on %d; called consistent while "
 	       "changed or unopenable: %d\n",
-	       n, (unsigned long long)base,
+	       ncopies, (unsigned long long)base,
 	       (unsigned long long)(base + (uint64_t)n - 1), maxflips, failures,
 	       refused, consistent, damaged, eio_copies, opened_changed,
 	       consistent_changed);
