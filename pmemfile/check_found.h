@@ -19,9 +19,9 @@ struct cobj {
 };
 
 /*
- * An extent of a file that leads nowhere (not aligned, or not the start of
- * a data object big enough): its slot in the file's list, in the order
- * found (by inode, slots ascending).
+ * An extent of a file that leads nowhere by its own fields (not aligned,
+ * no length): its slot in the file's list, in the order found (by inode,
+ * slots ascending).
  */
 struct cext {
 	uint64_t ino;
