@@ -712,9 +712,13 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 	if (pf_vfork_pid)
 		return; /* a vfork child's memory is its parent's */
 	mmap_pool_closed(pfp);
-	if (pf_remote(pfp)) {
+	if (pf_remote(pfp))
 		remote_leave(pfp);
-	} else {
+	/*
+	 * A client whose holder left while it was leaving took the pool over
+	 * to say so (and started a keeper thread): it closes as a holder.
+	 */
+	if (!pf_remote(pfp)) {
 		if (pfp->share) {
 			keeper_handover(pfp, false);
 			share_resign(pfp);

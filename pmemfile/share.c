@@ -109,7 +109,10 @@ static void share_init(struct share_seg *s)
 {
 	pthread_mutexattr_t a;
 
-	memset(s, 0, offsetof(struct share_seg, desc));
+	/* magic, the maker's claim (share_make), is not cleared */
+	memset((char *)s + offsetof(struct share_seg, version), 0,
+	       offsetof(struct share_seg, desc) -
+		   offsetof(struct share_seg, version));
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
@@ -214,6 +217,39 @@ static void share_sweep_stale(const char *keep)
 	closedir(d);
 }
 
+/* The magic of a segment being made: the maker's pid in the low half. */
+#define SHARE_MAKING 0x474e494b00000000ULL
+#define SHARE_PID_MASK 0xffffffffULL
+
+/*
+ * Makes a new segment once. The first process that finds it new claims
+ * it (its pid into magic), makes it and sets the magic last; the others
+ * wait until the magic is there, and replace a maker that died. Every
+ * process holds the shared lock of the file meanwhile: making it under the
+ * exclusive lock waited forever for a process that had made it and held
+ * its shared lock already. Whether this process made it.
+ */
+static bool share_make(struct share_seg *s)
+{
+	_Atomic uint64_t *magic = (_Atomic uint64_t *)(void *)&s->magic;
+	for (unsigned n = 0;; ++n) {
+		uint64_t v = atomic_load(magic);
+		if (v == SHARE_MAGIC)
+			return false;
+		bool making = (v & ~SHARE_PID_MASK) == SHARE_MAKING;
+		if (v != 0 && !making)
+			return false; /* not ours: the version check says so */
+		bool dead = making && !share_alive((pid_t)(v & SHARE_PID_MASK));
+		uint64_t mine = SHARE_MAKING | (uint32_t)share_self();
+		if ((v == 0 || dead) &&
+		    atomic_compare_exchange_strong(magic, &v, mine)) {
+			share_init(s);
+			return true;
+		}
+		usleep(n < 100 ? 20 : 1000);
+	}
+}
+
 int share_attach(PMEMfilepool *pfp, const char *path)
 {
 	struct stat pool;
@@ -249,20 +285,9 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 		return r;
 	}
 	struct share_seg *s = p;
-	if (s->magic != SHARE_MAGIC) {
-		/*
-		 * The first user makes it, under the exclusive lock (flock
-		 * drops the shared lock before it waits for that one).
-		 */
-		flock(fd, LOCK_EX);
-		bool made = s->magic != SHARE_MAGIC;
-		if (made)
-			share_init(s);
-		flock(fd, LOCK_SH);
-		/* a pool starting to be used: the time to tidy up */
-		if (made)
-			share_sweep_stale(name);
-	}
+	/* a pool starting to be used: the time to tidy up */
+	if (s->magic != SHARE_MAGIC && share_make(s))
+		share_sweep_stale(name);
 	if (s->version != SHARE_VERSION || s->size != sizeof(*s)) {
 		pf_set_errormsg("%s: made by another version of the library",
 				name);

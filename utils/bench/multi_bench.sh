@@ -323,10 +323,10 @@ append_once()
 	: >"$work/app1"
 	: >"$work/app2"
 	timeout "$limit" $r "$APPEND" "$d/app1" "$append_mib" \
-		"$work/app.done" >"$work/app1" &
+		"$work/app.done" >"$work/app1" 2>"$work/app1.err" &
 	p1=$!
 	timeout "$limit" $r "$APPEND" "$d/app2" "$append_mib" \
-		"$work/app.done" >"$work/app2" &
+		"$work/app.done" >"$work/app2" 2>"$work/app2.err" &
 	p2=$!
 	# neither leaves before both are done: the holder stays one
 	while ! [ -s "$work/app1" ] || ! [ -s "$work/app2" ]; do
@@ -334,8 +334,15 @@ append_once()
 		sleep 0.01
 	done
 	: >"$work/app.done"
-	wait $p1 || return 1
-	wait $p2 || return 1
+	st1=0 st2=0
+	wait $p1 || st1=$?
+	wait $p2 || st2=$?
+	if [ $st1 != 0 ] || [ $st2 != 0 ]; then
+		# what failed, on the bench's output (124: the time limit)
+		echo "  append on $1: the appenders exited $st1 and $st2" \
+			"$(cat "$work/app1.err" "$work/app2.err")" >&2
+		return 1
+	fi
 	$r rm -f "$d/app1" "$d/app2"
 	cat "$work/app1" "$work/app2" | awk 'NR == 1 || $1 < s { s = $1 }
 		NR == 1 || $2 > e { e = $2 } { b += $3 }
