@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define CORE_FAIL(...)                                      \
 	do {                                                \
@@ -42,6 +44,31 @@ static inline const char *core_pool_path(const char *name)
 	const char *dir = getenv("TMPDIR");
 	snprintf(buf, sizeof(buf), "%s/%s", dir ? dir : "/tmp", name);
 	return buf;
+}
+
+/*
+ * Runs one case in a child, so that a crash is a failure naming it: before
+ * (if not NULL), then fn; a hang ends as SIGALRM after 20 s. Fails if the
+ * child was killed or exited with a status.
+ */
+static inline void core_run_case(const char *what, void (*before)(void),
+				 void (*fn)(void))
+{
+	pid_t pid = fork();
+	CORE_TRUE(pid >= 0);
+	if (pid == 0) {
+		if (before)
+			before();
+		alarm(20);
+		fn();
+		exit(0);
+	}
+	int status;
+	CORE_EQ(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		CORE_FAIL("%s: killed by signal %d", what, WTERMSIG(status));
+	if (WEXITSTATUS(status))
+		CORE_FAIL("%s: wrong result (above)", what);
 }
 
 #endif

@@ -27,6 +27,14 @@
 
 static const char *pool;
 static char logpath[4096];
+
+/* In a case's child: the library's messages into logpath (read at its
+ * first message). */
+static void log_to_file(void)
+{
+	setenv("PMEMFILE_POSIX_LOG_LEVEL", "1", 1);
+	setenv("PMEMFILE_POSIX_LOG_FILE", logpath, 1);
+}
 static uint64_t super_off, a_ino, big_ino, dir_ino, rec_off, eblock_off;
 static uint64_t long_ino, long_target;
 static char long_name[200];
@@ -378,23 +386,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_pool();
 		unlink(logpath);
-		pid_t pid = fork();
-		CORE_TRUE(pid >= 0);
-		if (pid == 0) {
-			/* read at the library's first message */
-			setenv("PMEMFILE_POSIX_LOG_LEVEL", "1", 1);
-			setenv("PMEMFILE_POSIX_LOG_FILE", logpath, 1);
-			alarm(20); /* a hang ends as SIGALRM */
-			cases[i].fn();
-			exit(0);
-		}
-		int status;
-		CORE_EQ(waitpid(pid, &status, 0), pid);
-		if (WIFSIGNALED(status))
-			CORE_FAIL("%s: killed by signal %d", cases[i].what,
-				  WTERMSIG(status));
-		if (WEXITSTATUS(status))
-			CORE_FAIL("%s: wrong result (above)", cases[i].what);
+		core_run_case(cases[i].what, log_to_file, cases[i].fn);
 	}
 	unlink(pool);
 	unlink(logpath);

@@ -465,20 +465,7 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_pool();
-		pid_t pid = fork();
-		CORE_TRUE(pid >= 0);
-		if (pid == 0) {
-			alarm(20); /* a hang ends as SIGALRM */
-			cases[i].fn();
-			exit(0);
-		}
-		int status;
-		CORE_EQ(waitpid(pid, &status, 0), pid);
-		if (WIFSIGNALED(status))
-			CORE_FAIL("%s: killed by signal %d", cases[i].what,
-				  WTERMSIG(status));
-		if (WEXITSTATUS(status))
-			CORE_FAIL("%s: wrong result (above)", cases[i].what);
+		core_run_case(cases[i].what, NULL, cases[i].fn);
 	}
 	unlink(pool);
 	printf("damaged pools give EIO naming the inode, no crash\n");
