@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "pmemfile/crc32c.h"
-#include "pmemfile/layout.h"
+#include "csum_model.h"
 
 /* n bytes of the pool file at a pool offset (the same offset in it). */
 static inline void csum_read(const char *pool, uint64_t off, void *buf,
@@ -35,22 +34,13 @@ static inline void csum_write(const char *pool, uint64_t off, uint32_t v)
 	close(fd);
 }
 
-/* Where each checksum starts: the offset's halves xor'ed. */
-static inline uint32_t csum_seed(uint64_t off)
-{
-	return (uint32_t)off ^ (uint32_t)(off >> 32);
-}
-
 /* Mode .. nlink, the union, rdev. */
 static inline void csum_seal_inode(const char *pool, uint64_t off)
 {
 	struct pmemfile_inode in;
 	csum_read(pool, off, &in, sizeof(in));
-	uint32_t c =
-	    crc32c(csum_seed(off), &in, offsetof(struct pmemfile_inode, size));
-	c = crc32c(c, &in.file, sizeof(in.target));
-	c = crc32c(c, &in.rdev, sizeof(in.rdev));
-	csum_write(pool, off + offsetof(struct pmemfile_inode, csum), c);
+	csum_write(pool, off + offsetof(struct pmemfile_inode, csum),
+		   csum_model_inode(off, &in));
 }
 
 /* The whole block but csum. */
@@ -71,9 +61,8 @@ static inline void csum_seal_record(const char *pool, uint64_t off)
 	csum_read(pool, off, buf, 16);
 	const struct pmemfile_dirent *r = (const void *)buf;
 	csum_read(pool, off + 16, buf + 16, r->namelen);
-	uint32_t c = crc32c(csum_seed(off), buf, 12);
-	c = crc32c(c, buf + 16, r->namelen);
-	csum_write(pool, off + offsetof(struct pmemfile_dirent, csum), c);
+	csum_write(pool, off + offsetof(struct pmemfile_dirent, csum),
+		   csum_model_record(off, r));
 }
 
 #endif

@@ -38,7 +38,7 @@
  * the inodes and records it changed are stored again, as the library
  * stores them in the transaction of any change: the damage is in what the
  * structures say (a bug), not in their bytes. The checksums are made as
- * layout.h describes them, here, from the CRC32C of pmemfile/crc32c.c.
+ * layout.h describes them (tests/pmemfile/csum_model.h).
  */
 #include <errno.h>
 #include <libpmemobj.h>
@@ -47,8 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pmemfile/crc32c.h"
 #include "pmemfile/layout.h"
+#include "tests/pmemfile/csum_model.h"
 
 static PMEMobjpool *pop;
 static struct pmemfile_super *super;
@@ -200,34 +200,6 @@ static int damage(int argc, char *argv[])
 	return 0;
 }
 
-static uint32_t seed(uint64_t off)
-{
-	return (uint32_t)off ^ (uint32_t)(off >> 32);
-}
-
-/* An inode's checksum, as layout.h says: from mode to size, the union to
- * atime, rdev to the orphan links. */
-static uint32_t inode_csum(uint64_t off, const struct pmemfile_inode *in)
-{
-	const char *b = (const char *)in;
-	uint32_t c =
-	    crc32c(seed(off), b, offsetof(struct pmemfile_inode, size));
-	c = crc32c(c, b + offsetof(struct pmemfile_inode, file),
-		   offsetof(struct pmemfile_inode, atime) -
-		       offsetof(struct pmemfile_inode, file));
-	return crc32c(c, b + offsetof(struct pmemfile_inode, rdev),
-		      offsetof(struct pmemfile_inode, orphan_prev) -
-			  offsetof(struct pmemfile_inode, rdev));
-}
-
-/* A record's: its 12 bytes before csum, then its name. */
-static uint32_t record_csum(uint64_t off, const struct pmemfile_dirent *r)
-{
-	uint32_t c =
-	    crc32c(seed(off), r, offsetof(struct pmemfile_dirent, csum));
-	return crc32c(c, r->name, r->namelen);
-}
-
 static void seal32(uint32_t *p, uint32_t v)
 {
 	if (*p == v)
@@ -250,8 +222,8 @@ static void seal_records(const struct pmemfile_inode *in)
 				continue;
 			}
 			seal32(&r->csum,
-			       record_csum((uint64_t)((char *)r - (char *)pop),
-					   r));
+			       csum_model_record(
+				   (uint64_t)((char *)r - (char *)pop), r));
 			s += r->nslots;
 		}
 	}
@@ -270,8 +242,8 @@ static void seal_all(void)
 			if (in->mode == 0)
 				continue;
 			seal32(&in->csum,
-			       inode_csum((uint64_t)((char *)in - (char *)pop),
-					  in));
+			       csum_model_inode(
+				   (uint64_t)((char *)in - (char *)pop), in));
 			if ((in->mode & 0170000) == 0040000)
 				seal_records(in);
 		}
