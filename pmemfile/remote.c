@@ -445,17 +445,21 @@ static int64_t rc_run(struct rcall *rc)
 	}
 }
 
-/* rc_run, then the result as the public calls give it (errno set). */
-static int64_t rc_finish(struct rcall *rc)
+/* A result as the public calls give it: -1 with errno for -errno. */
+static ssize_t rc_result(int64_t r)
 {
-	int64_t r = rc_run(rc);
-	if (r == RC_LOCAL)
-		return RC_LOCAL;
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
 	}
-	return r;
+	return (ssize_t)r;
+}
+
+/* rc_run, then the result as the public calls give it (errno set). */
+static int64_t rc_finish(struct rcall *rc)
+{
+	int64_t r = rc_run(rc);
+	return r == RC_LOCAL ? RC_LOCAL : rc_result(r);
 }
 
 /*
@@ -580,16 +584,6 @@ PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)
 	if (pf_vfork_pid)
 		return file;
 	return rc_handle(pfp, id);
-}
-
-/* A result as the public calls give it: -1 with errno for -errno. */
-static ssize_t rc_result(int64_t r)
-{
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	return (ssize_t)r;
 }
 
 /*
