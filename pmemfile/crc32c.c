@@ -5,8 +5,12 @@
  * of SSE4.2 computes it 8 bytes at a time; a byte-wise table serves CPUs
  * without it.
  */
+#include <cpuid.h>
 #include <pthread.h>
 #include <string.h>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 
 #include "crc32c.h"
 
@@ -59,13 +63,28 @@ crc32c_sse42(uint32_t crc, const void *buf, size_t len)
 	return ~c32;
 }
 
+/*
+ * Whether the crc32 instruction is there. glibc read cpuid once at start-up
+ * and keeps the answer; asking cpuid again (or through libgcc's
+ * __builtin_cpu_supports, whose constructor asks a dozen leaves in every
+ * process) traps to the hypervisor in a virtual machine, about 5 us each.
+ */
+static int cpu_has_sse42(void)
+{
+#if __has_include(<sys/platform/x86.h>)
+	return CPU_FEATURE_ACTIVE(SSE4_2) ? 1 : 0;
+#else
+	unsigned a, b, c, d;
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 20)) ? 1 : 0;
+#endif
+}
+
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	static int hw = -1;
 	int h = __atomic_load_n(&hw, __ATOMIC_RELAXED);
 	if (h < 0) {
-		__builtin_cpu_init();
-		h = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+		h = cpu_has_sse42();
 		__atomic_store_n(&hw, h, __ATOMIC_RELAXED);
 	}
 	return h ? crc32c_sse42(crc, buf, len) : crc32c_table(crc, buf, len);

@@ -160,7 +160,9 @@ struct pmemfilepool {
 	int proc;	 /* this process's slot in share, -1 until needed */
 	pid_t proc_pid;	 /* the process proc was claimed for */
 	uint16_t *crefs; /* a client's handles per description id */
-	struct lease_client *leases;  /* a client's leases (lease.c) */
+	struct lease_client *leases; /* a client's leases (lease.c) */
+	/* a client asked for a lock: it waits for its leave's answer */
+	bool client_locked;
 	char ccwd[PMEMFILE_PATH_MAX]; /* a client's cwd in the pool */
 	pthread_t keeper;
 	bool keeper_running;

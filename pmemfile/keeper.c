@@ -201,6 +201,13 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 		krelease(pfp, (int)c->proc, c->pid, c->file[0]);
 		return 0;
 	case OP_RELEASE_ALL:
+		/*
+		 * Posted by a process that went on (rc_post): the sweep may
+		 * have released its slot, and another process taken it, since.
+		 */
+		if (c->proc >= SHARE_PROCS ||
+		    atomic_load(&pfp->share->proc[c->proc].pid) != c->pid)
+			return 0;
 		krelease_all(pfp, (int)c->proc);
 		return 0;
 	case OP_STATFS: {
@@ -389,6 +396,11 @@ static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 		c->ret = r == -1 ? -(errno ? errno : EIO) : r;
 	}
 	atomic_fetch_add(&pfp->share->forwarded, 1);
+	if (atomic_load(&c->no_answer)) {
+		atomic_store_explicit(&c->state, CHAN_FREE,
+				      memory_order_release);
+		return;
+	}
 	atomic_store_explicit(&c->state, CHAN_DONE, memory_order_release);
 	share_chan_wake(c);
 }

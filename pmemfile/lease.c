@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <cpuid.h>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -584,8 +587,15 @@ static bool held_backed(const struct lease_held *h, uint64_t pos, uint64_t end)
 enum flush_kind { FLUSH_UNKNOWN, FLUSH_CLFLUSH, FLUSH_CLFLUSHOPT, FLUSH_CLWB };
 static enum flush_kind flush_kind;
 
+/* as glibc recorded it at start-up: cpuid traps in a virtual machine */
 static enum flush_kind flush_detect(void)
 {
+#if __has_include(<sys/platform/x86.h>)
+	if (CPU_FEATURE_ACTIVE(CLWB))
+		return FLUSH_CLWB;
+	if (CPU_FEATURE_ACTIVE(CLFLUSHOPT))
+		return FLUSH_CLFLUSHOPT;
+#else
 	unsigned a, b, c, d;
 	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
 		if (b & (1u << 24))
@@ -593,6 +603,7 @@ static enum flush_kind flush_detect(void)
 		if (b & (1u << 23))
 			return FLUSH_CLFLUSHOPT;
 	}
+#endif
 	return FLUSH_CLFLUSH;
 }
 

@@ -251,6 +251,7 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 			c->start = share_self_start();
 			c->proc = (uint32_t)p;
 			c->op = op;
+			c->no_answer = 0;
 			c->in_len = 0;
 			c->out_len = 0;
 			c->file[0] = c->file[1] = 0;
@@ -445,6 +446,23 @@ static int64_t rc_run(struct rcall *rc)
 	}
 }
 
+/*
+ * Sends the request and goes on: the keeper frees the channel when it has
+ * served it (kserve), or the sweep does when this process died first.
+ */
+static void rc_post(struct rcall *rc)
+{
+	struct share_seg *s = rc->s;
+	struct share_chan *c = rc->c;
+
+	atomic_store(&c->no_answer, 1);
+	atomic_store(&c->state, CHAN_POSTED);
+	rc->c = NULL;
+	atomic_fetch_add(&s->keeper_word, 1);
+	if (atomic_load(&s->keeper_waits))
+		share_futex_wake(&s->keeper_word);
+}
+
 /* A result as the public calls give it: -1 with errno for -errno. */
 static ssize_t rc_result(int64_t r)
 {
@@ -570,8 +588,22 @@ void remote_leave(PMEMfilepool *pfp)
 	if (pf_vfork_pid || !pfp->share || pfp->proc_pid != share_self() ||
 	    pfp->proc < 0)
 		return;
-	if (share_holder_alive(pfp->share, atomic_load(&pfp->share->holder)))
+	if (!share_holder_alive(pfp->share, atomic_load(&pfp->share->holder)))
+		return;
+	/*
+	 * What a process leaves is released before its leave returns when
+	 * it asked for locks: a waiter on them, or its parent after wait(2),
+	 * finds them free as the kernel's would. Anything else (descriptions,
+	 * leases, pins) nobody can tell from released a moment later, and
+	 * the process does not wait for the keeper to wake.
+	 */
+	if (pfp->client_locked) {
 		rc_simple(pfp, OP_RELEASE_ALL, 0);
+		return;
+	}
+	RC_DECL(rc);
+	if (rc_begin(&rc, pfp, OP_RELEASE_ALL) == 0)
+		rc_post(&rc);
 }
 
 PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)
@@ -858,6 +890,8 @@ int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap)
 		errno = EFAULT;
 		return -1;
 	}
+	if (cmd != F_GETLK && cmd != F_OFD_GETLK)
+		pfp->client_locked = true;
 	bool wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
 	int try_cmd = cmd == F_SETLKW	    ? F_SETLK
 		      : cmd == F_OFD_SETLKW ? F_OFD_SETLK
@@ -880,6 +914,7 @@ int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap)
 
 int remote_flock(PMEMfilepool *pfp, PMEMfile *file, int op)
 {
+	pfp->client_locked = true;
 	for (;;) {
 		uint32_t seen = atomic_load(&pfp->share->lock_word);
 		int r = remote_file_op(pfp, OP_FLOCK, file, op | LOCK_NB, 0, 0);

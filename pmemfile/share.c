@@ -563,7 +563,9 @@ static void share_forget_dead(struct share_seg *s)
 		memset((void *)s->refs[i].bits, 0, sizeof(s->refs[i].bits));
 	for (int i = 0; i < SHARE_CHANNELS; ++i) {
 		uint32_t st = atomic_load(&s->chan[i].state);
-		if (st == CHAN_TAKEN) {
+		if (st == CHAN_TAKEN && atomic_load(&s->chan[i].no_answer)) {
+			atomic_store(&s->chan[i].state, CHAN_FREE);
+		} else if (st == CHAN_TAKEN) {
 			s->chan[i].ret = -EIO;
 			s->chan[i].out_len = 0;
 			atomic_store(&s->chan[i].state, CHAN_DONE);

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 4
+#define SHARE_VERSION 5
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -127,7 +127,8 @@ struct share_chan {
 	 * sleeps only while it is unchanged, so that no wake-up is lost.
 	 */
 	_Atomic uint32_t wake;
-	uint32_t pad0;
+	/* the client went on without the answer: the keeper frees it */
+	_Atomic uint32_t no_answer;
 	int32_t pid;	/* the client's */
 	uint32_t proc;	/* its process slot */
 	uint64_t start; /* the client's start time */

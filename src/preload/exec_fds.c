@@ -45,9 +45,10 @@ static int exec_fds_line(int fd, char *out, size_t size)
 		pool_release(m);
 	}
 	if (id != 0) {
-		n = snprintf(out, size, "%d %d %llu %d %s\n", fd, f->flags,
+		/* "d" or "f": the new image needs not ask what it is */
+		n = snprintf(out, size, "%d %d %llu %d %c %s\n", fd, f->flags,
 			     (unsigned long long)id, (int)(m - mount_table),
-			     f->path);
+			     f->is_dir ? 'd' : 'f', f->path);
 		if (n < 0 || (size_t)n >= size)
 			n = 0;
 	}
@@ -163,8 +164,12 @@ void exec_fds_restore(const int *hidden, int n, char *var, size_t var_size)
 
 /* Makes number fd, which holds our O_PATH stand-in, description id. */
 static int exec_fds_adopt_one(int fd, int flags, uint64_t id,
-			      struct preload_mount *m, const char *path)
+			      struct preload_mount *m, const char *line)
 {
+	/* "d path" or "f path": a directory or not */
+	int kind =
+	    (line[0] == 'd' || line[0] == 'f') && line[1] == ' ' ? line[0] : 0;
+	const char *path = kind ? line + 2 : line;
 	long fl = syscall_no_intercept(SYS_fcntl, fd, F_GETFL);
 	PMEMfilepool *pfp;
 
@@ -176,11 +181,12 @@ static int exec_fds_adopt_one(int fd, int flags, uint64_t id,
 	PMEMfile *pf = pmemfile_file_adopt(pfp, id);
 	struct stat st;
 	ret = pf == NULL ? -errno : 0;
-	if (ret == 0 && pmemfile_fstat(pfp, pf, &st) != 0)
+	if (ret == 0 && kind == 0 && pmemfile_fstat(pfp, pf, &st) != 0)
 		ret = -errno;
+	bool is_dir = kind ? kind == 'd' : S_ISDIR(st.st_mode);
 	long ev = ret == 0 ? fd_placeholder(false) : -ENOMEM;
 	if (ev >= 0 && syscall_no_intercept(SYS_dup2, ev, fd) == fd)
-		ret = fd_attach(fd, m, pf, flags, S_ISDIR(st.st_mode), path);
+		ret = fd_attach(fd, m, pf, flags, is_dir, path);
 	else if (ret == 0)
 		ret = -EBADF;
 	if (ev >= 0)

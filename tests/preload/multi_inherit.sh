@@ -8,6 +8,11 @@
 # (EBADF, or the stand-in directory). The output and the files left are
 # those of the same commands on a kernel directory.
 #
+# A directory passed as a descriptor (python's listdir and fchdir on it),
+# and 1100 processes in a row, more than the segment has slots and
+# channels for: each posts its leave without waiting for it, and the
+# holder frees what it posted.
+#
 # Then a reader beside a holder: python reading a big file of the mount
 # from its standard input reads under a lease (the pool file is mapped in
 # it), the lease's mapping made inside the shim while descriptor 0 is a
@@ -37,6 +42,16 @@ python3 -c "import os; print(os.writev(1, [b\"a\" * 200000, b\"b\" * 200000]))" 
 wc -c <big
 python3 -c "import os; os.write(1, b\"from python\\n\")" >>out
 cat out
+mkdir sub && echo x >sub/a && echo y >sub/b
+python3 -c "import os; print(sorted(os.listdir(4)))" 4<sub
+python3 -c "import os; os.fchdir(4); print(open(\"a\").read(), end=\"\")" 4<sub
+python3 -c "import os; os.fchdir(4)" 4<in
+i=0
+while [ $i -lt 1100 ]; do
+	cat in >/dev/null || exit 1
+	i=$((i + 1))
+done
+echo "$i readers, each of them gone without waiting for its leave"
 ' sh "$D"
 	echo "[exit $?]"
 }
