@@ -588,8 +588,6 @@ void remote_leave(PMEMfilepool *pfp)
 	if (pf_vfork_pid || !pfp->share || pfp->proc_pid != share_self() ||
 	    pfp->proc < 0)
 		return;
-	if (!share_holder_alive(pfp->share, atomic_load(&pfp->share->holder)))
-		return;
 	/*
 	 * What a process leaves is released before its leave returns when
 	 * it asked for locks: a waiter on them, or its parent after wait(2),
@@ -598,9 +596,12 @@ void remote_leave(PMEMfilepool *pfp)
 	 * the process does not wait for the keeper to wake.
 	 */
 	if (pfp->client_locked) {
-		rc_simple(pfp, OP_RELEASE_ALL, 0);
+		if (share_holder_alive(pfp->share,
+				       atomic_load(&pfp->share->holder)))
+			rc_simple(pfp, OP_RELEASE_ALL, 0);
 		return;
 	}
+	/* a holder that died meanwhile: the next one sweeps this process */
 	RC_DECL(rc);
 	if (rc_begin(&rc, pfp, OP_RELEASE_ALL) == 0)
 		rc_post(&rc);

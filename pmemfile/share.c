@@ -321,9 +321,10 @@ static bool fd_is(int fd, dev_t dev, ino_t ino)
 static void share_remove_if_last(PMEMfilepool *pfp)
 {
 	struct stat a, b;
-	if (fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
-	    flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0)
+	/* the lock first: it fails whenever another process is there */
+	if (flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0 &&
+	    fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 		unlink(pfp->share_name);
 }
 
