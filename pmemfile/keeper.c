@@ -117,6 +117,26 @@ static int64_t kexport(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 	return id;
 }
 
+/*
+ * A lease asked for with the open of description id (arg[2]: LEASE_WRITE
+ * or not, and LEASE_AT_OPEN): its entry + 1 in file[1], 0 if none.
+ */
+static void kopen_lease(PMEMfilepool *pfp, struct share_chan *c, uint32_t id)
+{
+	struct ofd *o = desc_ofd(pfp->share, id);
+	c->file[1] = 0;
+	if (!o)
+		return;
+	PMEMfile h = {.vinode = o->vinode, .ofd = o};
+	c->file[0] = id;
+	c->arg[0] = c->arg[2];
+	int64_t slot = lease_grant(pfp, c, &h);
+	if (slot >= 0)
+		c->file[1] = (uint32_t)slot + 1;
+	else
+		c->out_len = 0;
+}
+
 /* Process slot p no longer refers to description id. */
 static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
 {
@@ -189,10 +209,13 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	switch (c->op) {
 	case OP_OPENAT:
 		r = kfile(pfp, c, 0, &h0, &f0);
-		return r ? r
-			 : kexport(pfp, c,
-				   pmemfile_openat(pfp, f0, p0, (int)c->arg[0],
-						   (mode_t)c->arg[1]));
+		if (r == 0)
+			r = kexport(pfp, c,
+				    pmemfile_openat(pfp, f0, p0, (int)c->arg[0],
+						    (mode_t)c->arg[1]));
+		if (r > 0 && c->arg[2])
+			kopen_lease(pfp, c, (uint32_t)r);
+		return r;
 	case OP_OPEN_ROOT:
 		return kexport(pfp, c,
 			       pmemfile_open_root(pfp, (unsigned)c->arg[0],

@@ -293,9 +293,15 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	uint64_t reserved = UINT64_MAX;
 	if (write && from <= size)
 		reserved = lease_reserve(pfp, v);
-	/* too little to gain: the client asks again later, less often */
-	if (write ? from > size || backed_end(v, from) - from < LEASE_MIN_WRITE
-		  : from >= size || size - from < LEASE_MIN_READ) {
+	/*
+	 * Too little to gain: the client asks again later, less often. A
+	 * reader's lease that comes with its open costs no call of its own:
+	 * its fstat, lseek and reads are the client's from the start.
+	 */
+	bool at_open = (c->arg[0] & LEASE_AT_OPEN) != 0;
+	if (write
+		? from > size || backed_end(v, from) - from < LEASE_MIN_WRITE
+		: !at_open && (from >= size || size - from < LEASE_MIN_READ)) {
 		lease_trim_locked(pfp, (struct lease_trim){v, reserved});
 		return -ENOSPC;
 	}
@@ -339,6 +345,7 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	c->arg[5] = gen;
 	c->arg[2] = (int64_t)v->off;
 	c->arg[1] = pfp->populated != NULL; /* the pool is memory (pmem) */
+	c->arg[0] = (int64_t)pfp->dev;	    /* as the holder's fstat says */
 	return slot;
 }
 
@@ -346,7 +353,7 @@ int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 {
 	struct share_seg *s = pfp->share;
 	uint32_t id = c->file[0];
-	bool write = c->arg[0] != 0;
+	bool write = (c->arg[0] & LEASE_WRITE) != 0;
 	struct ofd *o = f->ofd;
 	struct vinode *v = o->vinode;
 	int acc = o->flags & O_ACCMODE;
@@ -373,11 +380,13 @@ struct lease_held {
 	uint32_t id; /* the description, 0: none */
 	uint32_t slot;
 	uint32_t gen;
-	int flags;     /* the description's status flags */
-	uint64_t ino;  /* the inode's pool offset */
-	uint64_t end;  /* the extents say where the data is below this */
-	uint64_t used; /* when it was last used, for replacement */
-	size_t n;      /* extents, sorted by offset */
+	int flags;	/* the description's status flags */
+	uint64_t dev;	/* st_dev, as the holder gives it */
+	uint64_t bytes; /* the storage of the extents (st_blocks) */
+	uint64_t ino;	/* the inode's pool offset */
+	uint64_t end;	/* the extents say where the data is below this */
+	uint64_t used;	/* when it was last used, for replacement */
+	size_t n;	/* extents, sorted by offset */
 	struct lease_extent *ext;
 };
 
@@ -510,6 +519,34 @@ static size_t held_find(const struct lease_held *h, uint64_t pos)
 	return lo;
 }
 
+/* What a new lease maps at once in this process, at most. */
+#define LEASE_POPULATE (8u << 20)
+
+/*
+ * The page tables of the lease's first extents made at once, writable for
+ * a writer: a write to a page of a shared mapping faults on its own (the
+ * read fault before it maps 16 pages, but read-only), which costs a
+ * writer more than the copy (tar x: a fault per 4 KiB). On memory only:
+ * a file cached from a disk would have the pages read and dirtied.
+ */
+static void client_populate(struct lease_client *lc, const struct lease_held *h)
+{
+	if (!lc->is_pmem)
+		return;
+	int advice = (h->flags & O_ACCMODE) != O_RDONLY && lc->writable
+			 ? MADV_POPULATE_WRITE
+			 : MADV_POPULATE_READ;
+	size_t left = LEASE_POPULATE;
+	for (size_t i = 0; i < h->n && left > 0; ++i) {
+		uintptr_t from = (uintptr_t)lc->base + h->ext[i].pool;
+		uintptr_t page = from & ~(uintptr_t)4095;
+		size_t len = h->ext[i].len < left ? h->ext[i].len : left;
+		left -= len;
+		/* a kernel without it (before 5.14) faults as before */
+		(void)madvise((void *)page, from + len - page, advice);
+	}
+}
+
 void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 		  const struct share_chan *c)
 {
@@ -553,6 +590,10 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 	h->gen = (uint32_t)c->arg[5];
 	h->flags = (int)c->arg[3];
 	h->ino = ino;
+	h->dev = (uint64_t)c->arg[0];
+	h->bytes = 0;
+	for (size_t i = 0; i < n; ++i)
+		h->bytes += ext[i].len;
 	h->end = end;
 	h->n = n;
 	h->ext = ext;
@@ -563,6 +604,7 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 	    getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
 		? rl.rlim_cur
 		: UINT64_MAX;
+	client_populate(lc, h);
 	atomic_flag_clear(&lc->busy);
 }
 
@@ -788,20 +830,18 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 	return (int64_t)n;
 }
 
-int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
-		 int iovcnt, size_t total, bool write, bool positional,
-		 int64_t offset)
+/*
+ * The lease of description id, if this process holds one that is still
+ * granted: its entry counts this thread as busy (the holder waits for it
+ * before it ends the lease) until held_leave. NULL: none (dropped).
+ */
+static struct lease_held *held_enter(PMEMfilepool *pfp, uint32_t id,
+				     struct share_lease **lp)
 {
 	struct lease_client *lc = pfp->leases;
-	if (!lc || pf_vfork_pid || lc->pid != pf_self_pid || total == 0 ||
-	    iovcnt <= 0 || (positional && offset < 0))
-		return LEASE_NONE;
-	for (int i = 0; i < iovcnt; ++i)
-		if (iov[i].iov_len && !iov[i].iov_base)
-			return LEASE_NONE; /* EFAULT as the holder says it */
-	if (atomic_flag_test_and_set(&lc->busy))
-		return LEASE_NONE;
-	int64_t r = LEASE_NONE;
+	if (!lc || pf_vfork_pid || lc->pid != pf_self_pid || id == 0 ||
+	    id >= SHARE_DESCS || atomic_flag_test_and_set(&lc->busy))
+		return NULL;
 	struct lease_held *h = held_of(lc, id);
 	if (h) {
 		struct share_lease *l = &pfp->share->lease[h->slot];
@@ -810,13 +850,89 @@ int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
 		    atomic_load(&l->gen) == h->gen && l->desc == id &&
 		    l->pid == pf_self_pid) {
 			h->used = ++lc->clock;
-			r = held_rw(lc, h, l, iov, total, write, positional,
-				    offset);
-		} else {
-			held_drop(h);
+			*lp = l;
+			return h;
 		}
+		held_drop(h);
 		atomic_fetch_sub(&l->busy, 1);
 	}
 	atomic_flag_clear(&lc->busy);
+	return NULL;
+}
+
+static void held_leave(PMEMfilepool *pfp, struct share_lease *l)
+{
+	atomic_fetch_sub(&l->busy, 1);
+	atomic_flag_clear(&pfp->leases->busy);
+}
+
+int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
+		 int iovcnt, size_t total, bool write, bool positional,
+		 int64_t offset)
+{
+	if (total == 0 || iovcnt <= 0 || (positional && offset < 0))
+		return LEASE_NONE;
+	for (int i = 0; i < iovcnt; ++i)
+		if (iov[i].iov_len && !iov[i].iov_base)
+			return LEASE_NONE; /* EFAULT as the holder says it */
+	struct share_lease *l;
+	struct lease_held *h = held_enter(pfp, id, &l);
+	if (!h)
+		return LEASE_NONE;
+	int64_t r =
+	    held_rw(pfp->leases, h, l, iov, total, write, positional, offset);
+	held_leave(pfp, l);
+	return r;
+}
+
+int lease_fstat(PMEMfilepool *pfp, uint32_t id, struct stat *st)
+{
+	struct share_lease *l;
+	struct lease_held *h = held_enter(pfp, id, &l);
+	if (!h)
+		return 1;
+	const struct pmemfile_inode *in =
+	    (const struct pmemfile_inode *)(pfp->leases->base + h->ino);
+	/* as stat.c's fill_inode: a lease is of a regular file */
+	*st = (struct stat){
+	    .st_dev = h->dev,
+	    .st_ino = h->ino,
+	    .st_mode = in->mode,
+	    .st_nlink = in->nlink,
+	    .st_uid = in->uid,
+	    .st_gid = in->gid,
+	    .st_rdev = in->rdev,
+	    .st_size = (off_t)in->size,
+	    .st_blksize = 4096,
+	    .st_blocks = (blkcnt_t)(h->bytes / 512),
+	    .st_atim = {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec},
+	    .st_mtim = {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec},
+	    .st_ctim = {.tv_sec = in->ctime.sec, .tv_nsec = in->ctime.nsec},
+	};
+	held_leave(pfp, l);
+	return 0;
+}
+
+int64_t lease_lseek(PMEMfilepool *pfp, uint32_t id, int64_t offset, int whence)
+{
+	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+		return LEASE_NONE; /* holes and data: the holder's */
+	struct share_lease *l;
+	struct lease_held *h = held_enter(pfp, id, &l);
+	if (!h)
+		return LEASE_NONE;
+	const struct pmemfile_inode *in =
+	    (const struct pmemfile_inode *)(pfp->leases->base + h->ino);
+	int64_t base = whence == SEEK_SET   ? 0
+		       : whence == SEEK_CUR ? (int64_t)atomic_load(&l->offset)
+					    : (int64_t)in->size;
+	int64_t r;
+	if (base < 0 || __builtin_add_overflow(base, offset, &r))
+		r = -EOVERFLOW;
+	else if (r < 0)
+		r = -EINVAL;
+	else
+		atomic_store(&l->offset, (uint64_t)r);
+	held_leave(pfp, l);
 	return r;
 }

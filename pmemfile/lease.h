@@ -36,6 +36,10 @@ struct vinode;
 /* lease_rw's answer when the call has to go to the holder. */
 #define LEASE_NONE INT64_MIN
 
+/* What a request for a lease asks (share_chan.arg[0]). */
+#define LEASE_WRITE 1	/* to write */
+#define LEASE_AT_OPEN 2 /* with the open of the description */
+
 /* The holder's side. */
 
 /* A lease on the caller's description of f (OP_LEASE); its entry. */
@@ -62,6 +66,14 @@ int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
 		 int iovcnt, size_t total, bool write, bool positional,
 		 int64_t offset);
 /* A read or write through id went to the holder: time to ask for a lease? */
+/*
+ * fstat and lseek (SEEK_SET, SEEK_CUR, SEEK_END) of description id under
+ * its lease: 0 (fstat) or the offset or -errno (lseek); 1 and LEASE_NONE
+ * when there is no lease: the holder answers.
+ */
+struct stat;
+int lease_fstat(PMEMfilepool *pfp, uint32_t id, struct stat *st);
+int64_t lease_lseek(PMEMfilepool *pfp, uint32_t id, int64_t offset, int whence);
 bool lease_due(PMEMfilepool *pfp, uint32_t id);
 /* The holder's answer to OP_LEASE for id (entry slot, in c). */
 void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,

@@ -525,9 +525,21 @@ PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = rc_path(&rc, dir, path);
 	rc.c->arg[0] = flags;
 	rc.c->arg[1] = mode;
+	/*
+	 * A lease with the open (lease.h), where the file turns out regular:
+	 * its reads, writes, fstat and lseek are then this process's own.
+	 */
+	int acc = flags & O_ACCMODE;
+	if (!pf_vfork_pid && !(flags & (O_PATH | O_DIRECTORY)) &&
+	    acc != O_ACCMODE)
+		rc.c->arg[2] =
+		    LEASE_AT_OPEN | (acc != O_RDONLY ? LEASE_WRITE : 0);
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_openat(pfp, dir, path, flags, mode);
+	if (r > 0 && rc.c->arg[2] != 0 && rc.c->file[1] != 0)
+		lease_accept(pfp, (uint32_t)r, (int64_t)rc.c->file[1] - 1,
+			     rc.c);
 	return r < 0 ? NULL : rc_handle(pfp, (uint32_t)r);
 }
 
@@ -791,6 +803,12 @@ int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 
 off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence)
 {
+	uint32_t id = rc_id(file);
+	if (id && id != SHARE_AT_CWD && rc_current(pfp, file, id)) {
+		int64_t lr = lease_lseek(pfp, id, offset, whence);
+		if (lr != LEASE_NONE)
+			return rc_result(lr);
+	}
 	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_LSEEK, pmemfile_lseek(pfp, file, offset, whence),
 		 -1);
@@ -834,6 +852,10 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 
 int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 {
+	uint32_t id = rc_id(file);
+	if (buf && id && id != SHARE_AT_CWD && rc_current(pfp, file, id) &&
+	    lease_fstat(pfp, id, buf) == 0)
+		return 0;
 	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_FSTAT, pmemfile_fstat(pfp, file, buf), -1);
 	int64_t r = 0;

@@ -171,13 +171,26 @@ static void client_offset(PMEMfilepool *pfp)
 	    pmemfile_open(pfp, "/o", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
 	T_ASSERT(f != NULL);
 	long end = append_leased(pfp, f, 0, 3 * MIB, 4);
+	/* lseek and fstat under the lease are this process's own */
 	T_EQ(pmemfile_lseek(pfp, f, 0, PMEMFILE_SEEK_CUR), end);
+	struct stat st;
+	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	T_EQ(st.st_size, end);
+	T_ASSERT(holds_lease(pfp));
+	T_EQ(pmemfile_lseek(pfp, f, -BLK, PMEMFILE_SEEK_END), end - BLK);
+	T_EQ(pmemfile_lseek(pfp, f, BLK, PMEMFILE_SEEK_CUR), end);
+	T_EQ(pmemfile_lseek(pfp, f, -1, PMEMFILE_SEEK_SET), -1);
+	T_EQ(errno, EINVAL);
+	T_ASSERT(holds_lease(pfp));
+	/* a call the holder runs ends it: the offset comes back to it */
+	T_EQ(pmemfile_fchmod(pfp, f, 0640), 0);
 	T_ASSERT(!holds_lease(pfp));
+	T_EQ(pmemfile_lseek(pfp, f, 0, PMEMFILE_SEEK_CUR), end);
 	T_EQ(pmemfile_pread(pfp, f, got, BLK, MIB + 100), BLK);
 	fill(want, MIB + 100, BLK, 4);
 	T_EQ(memcmp(got, want, BLK), 0);
-	struct stat st;
 	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	T_EQ(st.st_mode & 07777, 0640);
 	T_EQ(st.st_size, end);
 	T_EQ(pmemfile_ftruncate(pfp, f, 3 * MIB), 0);
 	pmemfile_close(pfp, f);
@@ -242,6 +255,54 @@ static void kill_appenders(PMEMfilepool *pfp, const char *self)
 	}
 }
 
+/*
+ * Leases that come with the open: a small file read whole and written
+ * whole with no other call to the holder, fstat under the lease giving
+ * what the holder's stat of the path gives, field by field.
+ */
+static void client_open_lease(PMEMfilepool *pfp)
+{
+	static char b[100];
+	PMEMfile *f = pmemfile_open(pfp, "/small",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0600);
+	T_ASSERT(f != NULL);
+	T_ASSERT(holds_lease(pfp));
+	memset(b, 's', sizeof(b));
+	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+	struct stat a, h;
+	T_EQ(pmemfile_fstat(pfp, f, &a), 0);
+	T_ASSERT(holds_lease(pfp));
+	T_EQ(pmemfile_stat(pfp, "/small", &h), 0);
+	T_EQ(a.st_size, 100);
+	pmemfile_close(pfp, f);
+
+	f = pmemfile_open(pfp, "/small", PMEMFILE_O_RDONLY, 0);
+	T_ASSERT(f != NULL);
+	T_ASSERT(holds_lease(pfp));
+	T_EQ(pmemfile_fstat(pfp, f, &a), 0);
+	T_EQ(pmemfile_stat(pfp, "/small", &h), 0);
+	T_EQ(a.st_dev, h.st_dev);
+	T_EQ(a.st_ino, h.st_ino);
+	T_EQ(a.st_mode, h.st_mode);
+	T_EQ(a.st_nlink, h.st_nlink);
+	T_EQ(a.st_uid, h.st_uid);
+	T_EQ(a.st_gid, h.st_gid);
+	T_EQ(a.st_size, h.st_size);
+	T_EQ(a.st_blocks, h.st_blocks);
+	T_EQ(a.st_blksize, h.st_blksize);
+	T_EQ(a.st_mtim.tv_sec, h.st_mtim.tv_sec);
+	T_EQ(a.st_mtim.tv_nsec, h.st_mtim.tv_nsec);
+	T_EQ(a.st_ctim.tv_nsec, h.st_ctim.tv_nsec);
+	memset(b, 0, sizeof(b));
+	T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 100);
+	T_EQ(b[0], 's');
+	T_EQ(b[99], 's');
+	T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 0);
+	T_ASSERT(holds_lease(pfp));
+	pmemfile_close(pfp, f);
+	T_EQ(pmemfile_unlink(pfp, "/small"), 0);
+}
+
 static int client(int in, int out)
 {
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
@@ -249,6 +310,7 @@ static int client(int in, int out)
 	client_append(pfp, in, out);
 	client_read(pfp, in, out);
 	client_offset(pfp);
+	client_open_lease(pfp);
 	client_fork(pfp, out);
 	pmemfile_pool_close(pfp);
 	return 0;
