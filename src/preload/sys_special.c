@@ -13,7 +13,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,6 +30,134 @@
 #include "path.h"
 #include "sys.h"
 
+#define RUN_DIR "/dev/shm"
+#define RUN_PREFIX "pmemfile-run."
+/* In each runtime directory: the path of its pool file, for the sweep. */
+#define RUN_POOL_NAME ".pool"
+
+/* Removes the runtime directory dir (an fd of it is dfd) and its names. */
+static void run_dir_remove(long dfd, const char *dir)
+{
+	char buf[4096];
+	long n;
+	while ((n = syscall_no_intercept(SYS_getdents64, dfd, buf,
+					 sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			struct {
+				uint64_t ino;
+				int64_t off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + at);
+			at += d->reclen;
+			if (strcmp(d->name, ".") != 0 &&
+			    strcmp(d->name, "..") != 0)
+				syscall_no_intercept(SYS_unlinkat, dfd, d->name,
+						     0);
+		}
+	}
+	syscall_no_intercept(SYS_rmdir, dir);
+}
+
+/*
+ * Whether runtime directory name (in RUN_DIR, dfd open on it) is of a
+ * pool file that is gone: the path it recorded names no file, or one with
+ * another device and inode than its name says. A directory that recorded
+ * nothing (made by an older version) is left alone.
+ */
+static bool run_dir_stale(const char *name, long dfd)
+{
+	unsigned long long dev, ino;
+	int end = 0;
+	if (sscanf(name, RUN_PREFIX "%llx.%llx%n", &dev, &ino, &end) != 2 ||
+	    name[end] != '\0')
+		return false;
+	char pool[PMEMFILE_PATH_MAX];
+	long fd = syscall_no_intercept(SYS_openat, dfd, RUN_POOL_NAME,
+				       O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	long len = syscall_no_intercept(SYS_read, fd, pool, sizeof(pool) - 1);
+	syscall_no_intercept(SYS_close, fd);
+	if (len <= 0 || pool[0] != '/')
+		return false;
+	pool[len] = '\0';
+	struct stat st;
+	long r = syscall_no_intercept(SYS_stat, pool, &st);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return true;
+	return r == 0 && ((unsigned long long)st.st_dev != dev ||
+			  (unsigned long long)st.st_ino != ino);
+}
+
+/*
+ * When a runtime directory is made: those of pool files removed since
+ * (a test's, a scratch pool's) go, with the FIFOs and socket names left
+ * in them. Only the caller's own are looked at.
+ */
+static void run_dirs_sweep(const char *keep)
+{
+	long dfd = syscall_no_intercept(SYS_open, RUN_DIR,
+					O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	long uid = syscall_no_intercept(SYS_geteuid);
+	char buf[8192];
+	long n;
+	while ((n = syscall_no_intercept(SYS_getdents64, dfd, buf,
+					 sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			struct {
+				uint64_t ino;
+				int64_t off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + at);
+			at += d->reclen;
+			if (strncmp(d->name, RUN_PREFIX, strlen(RUN_PREFIX)) !=
+				0 ||
+			    strcmp(d->name, keep) == 0)
+				continue;
+			struct stat st;
+			if (syscall_no_intercept(SYS_newfstatat, dfd, d->name,
+						 &st, AT_SYMLINK_NOFOLLOW) ||
+			    !S_ISDIR(st.st_mode) || st.st_uid != (uid_t)uid)
+				continue;
+			long sub = syscall_no_intercept(
+			    SYS_openat, dfd, d->name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0)
+				continue;
+			char path[sizeof(RUN_DIR) + 256];
+			snprintf(path, sizeof(path), RUN_DIR "/%s", d->name);
+			if (run_dir_stale(d->name, sub)) {
+				log_printf("removed %s: its pool is gone",
+					   path);
+				run_dir_remove(sub, path);
+			}
+			syscall_no_intercept(SYS_close, sub);
+		}
+	}
+	syscall_no_intercept(SYS_close, dfd);
+}
+
+/* A new runtime directory out: its pool recorded, the stale ones swept. */
+static void run_dir_made(const char *dir, const char *pool)
+{
+	char name[PMEMFILE_PATH_MAX + 32];
+	snprintf(name, sizeof(name), "%s/" RUN_POOL_NAME, dir);
+	long fd = syscall_no_intercept(
+	    SYS_open, name,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd >= 0) {
+		syscall_no_intercept(SYS_write, fd, pool, strlen(pool));
+		syscall_no_intercept(SYS_close, fd);
+	}
+	run_dirs_sweep(strrchr(dir, '/') + 1);
+}
+
 /* The kernel path of the object of pool inode ino of m (made if needed). */
 static int special_path(struct preload_mount *m, unsigned long long ino,
 			char *out, size_t size)
@@ -35,7 +165,7 @@ static int special_path(struct preload_mount *m, unsigned long long ino,
 	struct stat pool;
 	if (syscall_no_intercept(SYS_stat, m->pool_path, &pool) != 0)
 		return -EIO;
-	int n = snprintf(out, size, "/dev/shm/pmemfile-run.%llx.%llx",
+	int n = snprintf(out, size, RUN_DIR "/" RUN_PREFIX "%llx.%llx",
 			 (unsigned long long)pool.st_dev,
 			 (unsigned long long)pool.st_ino);
 	if (n < 0 || (size_t)n >= size)
@@ -43,6 +173,8 @@ static int special_path(struct preload_mount *m, unsigned long long ino,
 	long r = syscall_no_intercept(SYS_mkdir, out, 0700);
 	if (r == 0) {
 		mode_t mode = (pool.st_mode & 0066) ? 01777 : 0700;
+		if (m->pool_path[0] == '/')
+			run_dir_made(out, m->pool_path);
 		syscall_no_intercept(SYS_chown, out, pool.st_uid, pool.st_gid);
 		syscall_no_intercept(SYS_chmod, out, mode);
 	} else if (r != -EEXIST) {

@@ -83,5 +83,30 @@ diff -u "$WORK/out.k/run" "$WORK/out.m/run" ||
 	shim_fail "FIFOs and sockets in the mount behave otherwise"
 grep -q "received from the child" "$WORK/out.m/run" ||
 	shim_fail "no data through the socket: $(cat "$WORK/out.m/run")"
-echo "ok: FIFOs and Unix sockets in the mount work as in a kernel directory"
+
+# The runtime directory records its pool; once that pool file is gone, the
+# next runtime directory made (another pool's) sweeps it.
+run_of()
+{
+	set -- $(stat -c "%D %i" "$1")
+	printf "/dev/shm/pmemfile-run.%s.%x\n" "$1" "$2"
+}
+run1=$(run_of "$POOL")
+[ -d "$run1" ] || shim_fail "no runtime directory $run1 for $POOL"
+[ "$(cat "$run1/.pool")" = "$POOL" ] ||
+	shim_fail "$run1/.pool says $(cat "$run1/.pool" 2>&1), not $POOL"
+POOL2=$WORK/second.pool
+shim_mkpool "$POOL2" 64
+run2=$(run_of "$POOL2")
+rm -f "$POOL"
+LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$POOL2 sh -c \
+	'cd "$1" && mkfifo f2 && (echo two >f2 &) && cat f2' sh "$MNT" \
+	>"$WORK/second.out" 2>&1
+[ "$(cat "$WORK/second.out")" = two ] ||
+	shim_fail "the second pool's FIFO: $(cat "$WORK/second.out")"
+[ -d "$run2" ] || shim_fail "no runtime directory $run2 for $POOL2"
+[ ! -e "$run1" ] || shim_fail "$run1 of the removed pool was not swept"
+rm -rf "$run2"
+echo "ok: FIFOs and Unix sockets in the mount work as in a kernel directory;" \
+	"a runtime directory goes with its pool"
 shim_check_mountpoint
