@@ -161,8 +161,13 @@ struct pmemfilepool {
 	pid_t proc_pid;	 /* the process proc was claimed for */
 	uint16_t *crefs; /* a client's handles per description id */
 	struct lease_client *leases; /* a client's leases (lease.c) */
-	/* a client asked for a lock: it waits for its leave's answer */
+	/*
+	 * A client asked for a lock, or had a writer's lease (whose storage
+	 * reserved past the end is freed when it ends): it waits for its
+	 * leave's answer.
+	 */
 	bool client_locked;
+	bool client_reserved;
 	char ccwd[PMEMFILE_PATH_MAX]; /* a client's cwd in the pool */
 	pthread_t keeper;
 	bool keeper_running;

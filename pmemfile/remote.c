@@ -602,12 +602,14 @@ void remote_leave(PMEMfilepool *pfp)
 		return;
 	/*
 	 * What a process leaves is released before its leave returns when
-	 * it asked for locks: a waiter on them, or its parent after wait(2),
-	 * finds them free as the kernel's would. Anything else (descriptions,
+	 * it asked for locks (a waiter on them, or its parent after wait(2),
+	 * finds them free as the kernel's would) or had a writer's lease
+	 * (the storage it reserved is freed: stat after wait(2) counts the
+	 * blocks the kernel's would). Anything else (descriptions, readers'
 	 * leases, pins) nobody can tell from released a moment later, and
 	 * the process does not wait for the keeper to wake.
 	 */
-	if (pfp->client_locked) {
+	if (pfp->client_locked || pfp->client_reserved) {
 		if (share_holder_alive(pfp->share,
 				       atomic_load(&pfp->share->holder)))
 			rc_simple(pfp, OP_RELEASE_ALL, 0);

@@ -216,6 +216,46 @@ static void client_fork(PMEMfilepool *pfp, int out)
 	T_EQ(write(out, &c, 1), 1);
 }
 
+/*
+ * Writes one byte to a new file under the lease of its open and leaves as
+ * a process that exits does (pmemfile_process_exit), the file still open.
+ */
+static int leaver(const char *name)
+{
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *f = pmemfile_open(pfp, name,
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	T_ASSERT(holds_lease(pfp));
+	T_EQ(pmemfile_write(pfp, f, "x", 1), 1);
+	pmemfile_process_exit();
+	_exit(0);
+}
+
+/*
+ * The storage the leaver's lease reserved is freed when its wait ends:
+ * stat counts what the kernel would (one page), not the reservation.
+ */
+static void leavers(PMEMfilepool *pfp, const char *self)
+{
+	for (int i = 0; i < 20; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "/lv%d", i);
+		int to, from;
+		pid_t pid =
+		    t_start_role(self, "leaver", pool, name, &to, &from);
+		t_reap(pid);
+		close(to);
+		close(from);
+		struct stat st;
+		T_EQ(pmemfile_stat(pfp, name, &st), 0);
+		T_EQ(st.st_size, 1);
+		T_ASSERT(st.st_blocks > 0 && st.st_blocks <= 4096 / 512);
+		T_EQ(pmemfile_unlink(pfp, name), 0);
+	}
+}
+
 /* Appends blocks to /z until it is killed. */
 static int appender(int out)
 {
@@ -324,6 +364,10 @@ int main(int argc, char *argv[])
 		snprintf(pool, sizeof(pool), "%s", argv[2]);
 		return client(10, 11);
 	}
+	if (argc == 4 && strcmp(argv[1], "leaver") == 0) {
+		snprintf(pool, sizeof(pool), "%s", argv[2]);
+		return leaver(argv[3]);
+	}
 	if (argc == 4 && strcmp(argv[1], "appender") == 0) {
 		snprintf(pool, sizeof(pool), "%s", argv[2]);
 		return appender(11);
@@ -370,6 +414,7 @@ int main(int argc, char *argv[])
 	expect(pfp, "/o", 0, 3 * MIB, 0, 4);
 
 	t_reap(pid);
+	leavers(pfp, argv[0]);
 	kill_appenders(pfp, argv[0]);
 	pmemfile_close(pfp, big);
 	pmemfile_pool_close(pfp);
