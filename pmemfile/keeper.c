@@ -200,6 +200,38 @@ static const char *kpath(struct share_chan *c, int64_t at)
 	return c->data + at;
 }
 
+/*
+ * chdir and fchdir of a client in one call: the directory (path in dir,
+ * or dir itself) must be one the caller may search; its path goes out.
+ */
+static int64_t kchdir(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *dir,
+		      const char *path)
+{
+	PMEMfile *d = dir;
+	if (c->arg[0]) {
+		if (!path)
+			return -EFAULT;
+		d = pmemfile_openat(pfp, dir, path, O_PATH | O_DIRECTORY, 0);
+		if (!d)
+			return -errno;
+	}
+	struct stat st;
+	int64_t r = 0;
+	if (pmemfile_fstat(pfp, d, &st) != 0)
+		r = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		r = -ENOTDIR;
+	else if (pmemfile_faccessat(pfp, d, "", X_OK, AT_EMPTY_PATH) != 0)
+		r = -errno;
+	else if (!pmemfile_get_dir_path(pfp, d, c->data, SHARE_WINDOW))
+		r = -errno;
+	else
+		c->out_len = (uint32_t)strlen(c->data) + 1;
+	if (d != dir)
+		pmemfile_close(pfp, d);
+	return r;
+}
+
 /* Runs the caller's call: the result, or -errno (errno of the call). */
 static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 {
@@ -216,6 +248,9 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 		if (r > 0 && c->arg[2])
 			kopen_lease(pfp, c, (uint32_t)r);
 		return r;
+	case OP_CHDIR:
+		r = kfile(pfp, c, 0, &h0, &f0);
+		return r ? r : kchdir(pfp, c, f0, p0);
 	case OP_OPEN_ROOT:
 		return kexport(pfp, c,
 			       pmemfile_open_root(pfp, (unsigned)c->arg[0],

@@ -1168,30 +1168,30 @@ char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size)
  */
 int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path)
 {
-	char abs[PMEMFILE_PATH_MAX];
-	PMEMfile *d = dir;
-	if (!dir) {
-		d = remote_openat(pfp, PMEMFILE_AT_CWD, path,
-				  O_PATH | O_DIRECTORY, 0);
-		if (!d)
-			return -1;
+	/* the directory opened, checked and named by the keeper at once */
+	RC_DECL(rc);
+	RC_START(&rc, pfp, OP_CHDIR,
+		 dir ? pmemfile_fchdir(pfp, dir) : pmemfile_chdir(pfp, path),
+		 -1);
+	int64_t r = rc_file(&rc, 0, dir ? dir : PMEMFILE_AT_CWD);
+	if (r == 0 && !dir) {
+		r = rc_path(&rc, PMEMFILE_AT_CWD, path);
+		rc.c->arg[0] = 1;
 	}
-	struct stat st;
-	int r = remote_fstat(pfp, d, &st);
-	if (r == 0 && !S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		r = -1;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return dir ? pmemfile_fchdir(pfp, dir)
+			   : pmemfile_chdir(pfp, path);
+	if (r < 0)
+		return -1;
+	size_t n = rc.c->out_len < sizeof(pfp->ccwd) ? rc.c->out_len : 0;
+	if (n == 0 || rc.c->data[0] != '/' ||
+	    memchr(rc.c->data, '\0', n) == NULL) {
+		errno = ENAMETOOLONG;
+		return -1;
 	}
-	if (r == 0 && remote_path_op(pfp, OP_FACCESSAT, d, "", X_OK,
-				     AT_EMPTY_PATH, 0) != 0)
-		r = -1;
-	if (r == 0 && !remote_dir_path(pfp, d, abs, sizeof(abs)))
-		r = -1;
-	if (r == 0)
-		memcpy(pfp->ccwd, abs, strlen(abs) + 1);
-	if (!dir)
-		remote_close(pfp, d);
-	return r;
+	memcpy(pfp->ccwd, rc.c->data, n);
+	return 0;
 }
 
 char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size)

@@ -105,6 +105,8 @@ enum share_op {
 	OP_RELEASE_ALL, /* the caller is leaving */
 	OP_ROOT_COUNT,
 	OP_LEASE, /* file0; arg write; out extents, flags, end, gen */
+	/* file0 dir; arg 1: data path (else file0 itself); out its path */
+	OP_CHDIR,
 };
 
 /* A handle argument meaning "the caller's cwd" (its path is sent). */

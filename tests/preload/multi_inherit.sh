@@ -46,6 +46,17 @@ mkdir sub && echo x >sub/a && echo y >sub/b
 python3 -c "import os; print(sorted(os.listdir(4)))" 4<sub
 python3 -c "import os; os.fchdir(4); print(open(\"a\").read(), end=\"\")" 4<sub
 python3 -c "import os; os.fchdir(4)" 4<in
+python3 -c "
+import os
+top = os.getcwd()
+for p in [\"nope\", \"in\", \"sub\", \"sub/../sub\", \"\", top + \"/sub\"]:
+    try:
+        os.chdir(p)
+        print(repr(p[-3:]), \"in\", os.path.relpath(os.getcwd(), top))
+        os.chdir(top)
+    except OSError as e:
+        print(repr(p[-3:]), e.errno)
+"
 i=0
 while [ $i -lt 1100 ]; do
 	cat in >/dev/null || exit 1
