@@ -221,7 +221,8 @@ static int64_t kchdir(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *dir,
 		r = -errno;
 	else if (!S_ISDIR(st.st_mode))
 		r = -ENOTDIR;
-	else if (pmemfile_faccessat(pfp, d, "", X_OK, AT_EMPTY_PATH) != 0)
+	else if (pmemfile_faccessat(pfp, d, "", X_OK,
+				    AT_EMPTY_PATH | AT_EACCESS) != 0)
 		r = -errno;
 	else if (!pmemfile_get_dir_path(pfp, d, c->data, SHARE_WINDOW))
 		r = -errno;

@@ -71,6 +71,20 @@ static void cwd_store(struct preload_mount *m, const char *path)
 	cwd_writing = 0;
 }
 
+long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
+{
+	pthread_mutex_lock(&cwd_lock);
+	long ret = pmemfile_chdir(pfp, path) == 0 ? 0 : -errno;
+	if (ret == 0) {
+		cwd_store(m, path);
+		cwd_ino = path_dir_ino(pfp, path);
+		atomic_store_explicit(&cwd_gen, path_generation(),
+				      memory_order_release);
+	}
+	pthread_mutex_unlock(&cwd_lock);
+	return ret;
+}
+
 void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
 {
 	pthread_mutex_lock(&cwd_lock);

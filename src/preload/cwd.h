@@ -26,6 +26,11 @@ struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy);
  * noted at once), else NULL.
  */
 void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp);
+/*
+ * cwd_set of a pool directory that the pool's chdir checks (a directory
+ * the process may search): 0, or -errno and nothing changed.
+ */
+long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp);
 
 /*
  * After path (copied by cwd_get) was renamed in m's pool, acquired as

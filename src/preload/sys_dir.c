@@ -31,6 +31,26 @@ SYS_HANDLER(getdents64)
 						 (unsigned)a[2])));
 }
 
+static long dir_enterable(PMEMfilepool *pfp, const char *path);
+
+/*
+ * Enters the pool directory path, one the process may search: the pool's
+ * own chdir checks it (a client's is one call to the holder), and the
+ * process's cwd is set to it (cwd_enter). In a vfork child, whose memory is
+ * its parent's, only the checks are made.
+ */
+static long dir_enter(struct preload_mount *m, PMEMfilepool *pfp,
+		      const char *path)
+{
+	if (preload_in_vfork) {
+		long ret = dir_enterable(pfp, path);
+		return ret ? ret
+			   : preload_not_supported("chdir into a mount in a "
+						   "vfork child");
+	}
+	return cwd_enter(m, path, pfp);
+}
+
 /* A pool directory the process may enter: a directory it may search. */
 static long dir_enterable(PMEMfilepool *pfp, const char *path)
 {
@@ -55,12 +75,7 @@ SYS_HANDLER(chdir)
 		return ret;
 	}
 	/* the cwd is kept as a path from the root */
-	ret = r.cwd_relative ? -ENAMETOOLONG : dir_enterable(r.pfp, r.path);
-	if (ret == 0 && !preload_in_vfork)
-		cwd_set(r.mnt, r.path, r.pfp);
-	else if (ret == 0)
-		ret = preload_not_supported("chdir into a mount in a vfork "
-					    "child");
+	ret = r.cwd_relative ? -ENAMETOOLONG : dir_enter(r.mnt, r.pfp, r.path);
 	path_done(&r);
 	return ret;
 }
@@ -80,10 +95,10 @@ SYS_HANDLER(fchdir)
 	}
 	char path[PMEMFILE_PATH_MAX];
 	long ret = u.f->is_dir ? path_of_dir(u.f, u.pfp, path) : -ENOTDIR;
-	if (ret == 0)
-		ret = dir_enterable(u.pfp, path);
-	if (ret == 0 && !preload_in_vfork)
-		cwd_set(u.f->mnt, path, u.pfp);
+	if (ret == 0 && preload_in_vfork)
+		ret = dir_enterable(u.pfp, path); /* and the cwd stays */
+	else if (ret == 0)
+		ret = dir_enter(u.f->mnt, u.pfp, path);
 	fd_use_end(&u);
 	return ret;
 }
