@@ -368,6 +368,13 @@ int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 	if (id == 0 || id >= SHARE_DESCS || o->ref != 0 ||
 	    atomic_load(&s->desc[id].procs) != 1)
 		return -EBUSY;
+	/*
+	 * An open does not take the lease another description of the file
+	 * has (a reader's open would end an appender's each time): the
+	 * client asks again if it goes on reading or writing.
+	 */
+	if ((c->arg[0] & LEASE_AT_OPEN) && atomic_load(&v->lease) != NULL)
+		return -EBUSY;
 	vinode_wrlock(v);
 	int64_t r = lease_grant_locked(pfp, c, o, id, write);
 	vinode_unlock(v);
