@@ -304,11 +304,78 @@ static int cmp_vext(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static bool slot_empty(const struct pmemfile_extent *e)
+{
+	return e->off == 0 && e->len == 0 && e->data == 0;
+}
+
+/*
+ * The slot of index i of a file's list, of its inline slots or of blocks
+ * (the chain's blocks in order).
+ */
+static const struct pmemfile_extent *slot_at(struct checker *c,
+					     const struct pmemfile_file_info *f,
+					     const uint64_t *blocks, uint64_t i)
+{
+	if (i < PMEMFILE_INLINE_EXTENTS)
+		return &f->e[i];
+	i -= PMEMFILE_INLINE_EXTENTS;
+	const struct pmemfile_extent_block *blk =
+	    (void *)(c->base + blocks[i / PMEMFILE_EXTENTS_PER_BLOCK]);
+	return &blk->e[i % PMEMFILE_EXTENTS_PER_BLOCK];
+}
+
+/*
+ * An extent count beyond the slots of the file's chain of extent blocks,
+ * when the chain ends with a link of 0 (its blocks objects of their size):
+ * the count cannot be. The slots in use (not all zero) are counted: if
+ * they come first and all the others are zero, the file's extents are
+ * those, for the repair (found->ext_count). Returns the count to check
+ * the list by: the slots in use then, else the count as it is.
+ */
+static uint64_t extent_count(struct checker *c, uint64_t ino,
+			     const struct pmemfile_file_info *f)
+{
+	uint64_t n = f->nextents, room = PMEMFILE_INLINE_EXTENTS;
+	if (n <= room)
+		return n;
+	uint64_t *blocks = malloc((c->nobjs + 1) * sizeof(uint64_t));
+	size_t nblocks = 0;
+	uint64_t b = f->blocks;
+	while (blocks && b && nblocks < c->nobjs) {
+		struct cobj *o = find_obj(c, b);
+		if (!o || o->size < sizeof(struct pmemfile_extent_block))
+			break;
+		blocks[nblocks++] = b;
+		room += PMEMFILE_EXTENTS_PER_BLOCK;
+		b = ((struct pmemfile_extent_block *)(c->base + b))->next;
+	}
+	if (!blocks || b || n <= room) {
+		free(blocks);
+		return n;
+	}
+	uint64_t used = 0, i;
+	while (used < room && !slot_empty(slot_at(c, f, blocks, used)))
+		used++;
+	for (i = used; i < room && slot_empty(slot_at(c, f, blocks, i)); i++)
+		;
+	free(blocks);
+	problem(c, "inode %lu: %lu extents, room for %lu in its blocks",
+		(unsigned long)ino, (unsigned long)n, (unsigned long)room);
+	if (i < room)
+		return n;
+	struct check_found *fd = c->found;
+	if (grow((void **)&fd->ext_count, &fd->ext_count_cap,
+		 fd->next_count + 1, sizeof(*fd->ext_count)) == 0)
+		fd->ext_count[fd->next_count++] = (struct cext){ino, used};
+	return used;
+}
+
 static void check_file(struct checker *c, uint64_t ino,
 		       struct pmemfile_inode *in)
 {
 	const struct pmemfile_file_info *f = &in->file;
-	uint64_t n = f->nextents;
+	uint64_t n = extent_count(c, ino, f);
 	struct vext *v = calloc(n ? n : 1, sizeof(*v));
 	if (!v) {
 		problem(c, "inode %lu: %lu extents", (unsigned long)ino,
@@ -347,7 +414,7 @@ static void check_file(struct checker *c, uint64_t ino,
 		link = b + offsetof(struct pmemfile_extent_block, next);
 		b = blk->next;
 	}
-	if (b) {
+	if (b && n == f->nextents) {
 		problem(c, "inode %lu: extent blocks beyond the last extent",
 			(unsigned long)ino);
 		c->found->unfollowed = true;
@@ -814,8 +881,11 @@ void check_found_free(struct check_found *found)
 	free(found->dirs);
 	free(found->bad_ext);
 	free(found->ext_tail);
+	free(found->ext_count);
 	found->ext_tail = NULL;
 	found->next_tail = 0;
+	found->ext_count = NULL;
+	found->next_count = 0;
 	found->objs = NULL;
 	found->inos = NULL;
 	found->dirs = NULL;

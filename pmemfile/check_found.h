@@ -67,6 +67,14 @@ struct check_found {
 	 */
 	struct cext *ext_tail;
 	size_t next_tail, ext_tail_cap;
+	/*
+	 * Extent counts beyond what a file's chain of extent blocks (which
+	 * ends with a link of 0) can hold, where the slots in use come first
+	 * and every slot after them is zero: the number of slots in use, by
+	 * inode (struct cext's slot holds it).
+	 */
+	struct cext *ext_count;
+	size_t next_count, ext_count_cap;
 	/* called now and then during the walk: inodes done, inodes in all */
 	void (*progress)(uint64_t done, uint64_t total);
 };

@@ -57,6 +57,41 @@ uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in)
 	return c;
 }
 
+int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
+		      uint8_t *was)
+{
+	uint32_t diff = in->csum ^ csum_inode(off, in);
+	size_t len = 0, pos = 0;
+	uint8_t bits = 0;
+	if (diff == 0)
+		return 0;
+	for (size_t i = 0; i < INODE_COVERED; i++)
+		len += inode_covered[i][1] - inode_covered[i][0];
+	int found = crc32c_locate_byte(diff, len, &pos, &bits);
+	if (found < 0)
+		return -1;
+	for (size_t i = 0; found && i < INODE_COVERED; i++) {
+		size_t n = inode_covered[i][1] - inode_covered[i][0];
+		if (pos < n) {
+			*at = inode_covered[i][0] + pos;
+			break;
+		}
+		pos -= n;
+	}
+	/* or a change of the checksum alone, in one of its bytes */
+	for (unsigned k = 0; k < 4; k++) {
+		if (diff & ~(0xffu << (8 * k)))
+			continue;
+		if (found++)
+			return -1;
+		*at = offsetof(struct pmemfile_inode, csum) + k;
+		bits = (uint8_t)(diff >> (8 * k));
+	}
+	if (found)
+		*was = ((const uint8_t *)in)[*at] ^ bits;
+	return found;
+}
+
 uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *blk)
 {
 	uint32_t c = crc32c(seed(off), &blk->next, sizeof(blk->next));

@@ -14,6 +14,14 @@
 uint32_t csum_super(const struct pmemfile_super *s);
 uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in);
 uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *b);
+/*
+ * The inode at off fails its checksum: whether one changed byte explains
+ * it (crc32c_locate_byte), the checksum's own bytes included. 1 with the
+ * byte's offset in the inode in *at and the value the checksum says it
+ * held in *was; 0 when no one byte explains it, -1 when several would.
+ */
+int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
+		      uint8_t *was);
 /* A record's, its name cut at the end of its 4 KiB-aligned block. */
 uint32_t csum_dirent(uint64_t off, const struct pmemfile_dirent *r);
 /* A long symlink target's: len bytes at pool offset off. */

@@ -513,6 +513,76 @@ static void repair_links(struct repair *r)
 	}
 }
 
+/* The name of the field at byte at of an inode of mode mode. */
+static void inode_field(char *buf, size_t size, size_t at, uint32_t mode)
+{
+	static const char *const dir_fields[] = {
+	    "parent",	"record count", "tombstone count", "hash table",
+	    "its size", "block table",	"its size",	   "block count"};
+	static const char *const ext_fields[] = {"offset", "length", "data"};
+	const size_t u = offsetof(struct pmemfile_inode, file);
+	const size_t e = offsetof(struct pmemfile_inode, file.e);
+	const char *f =
+	    at < 4					   ? "mode"
+	    : at < 8					   ? "flags"
+	    : at < 12					   ? "owner"
+	    : at < 16					   ? "group"
+	    : at < 24					   ? "link count"
+	    : at >= 252					   ? "checksum"
+	    : at >= offsetof(struct pmemfile_inode, atime) ? "device number"
+	    : S_ISLNK(mode)				   ? "target"
+	    : S_ISDIR(mode) && at < u + 64 ? dir_fields[(at - u) / 8]
+	    : !S_ISREG(mode)		   ? "unused bytes"
+	    : at < u + 8		   ? "extent count"
+	    : at < e			   ? "first extent block"
+					   : NULL;
+	if (f)
+		snprintf(buf, size, "%s", f);
+	else
+		snprintf(buf, size, "extent %zu's %s", (at - e) / 24,
+			 ext_fields[(at - e) % 24 / 8]);
+}
+
+struct byte_restore {
+	uint64_t ino;
+	size_t at;
+	uint8_t was;
+};
+
+static void byte_restore_tx(struct repair *r, void *arg)
+{
+	const struct byte_restore *b = arg;
+	uint8_t *p = (uint8_t *)repair_inode(r, b->ino) + b->at;
+	char field[64];
+	inode_field(field, sizeof(field), b->at, repair_inode(r, b->ino)->mode);
+	repair_fix(r,
+		   "inode %lu: checksum mismatch explained by one byte, of "
+		   "its %s: 0x%02x, restored to 0x%02x",
+		   (unsigned long)b->ino, field, *p, b->was);
+	repair_store(r, p, &b->was, 1);
+}
+
+static bool csum_bad(struct repair *r, const struct cino *ci);
+
+/*
+ * Inodes that fail their checksums where one changed byte explains the
+ * mismatch (and no other byte would): that byte is given back the value
+ * the checksum says it held. The bytes are then as they were written, not
+ * merely vouched for; what that byte broke (a count, a pointer) is mended
+ * with it.
+ */
+static void repair_inode_bytes(struct repair *r)
+{
+	for (size_t i = 0; r->csums && i < r->f.ninos; i++) {
+		struct cino *ci = &r->f.inos[i];
+		struct byte_restore b = {ci->off, 0, 0};
+		if (csum_bad(r, ci) &&
+		    csum_inode_locate(ci->off, repair_inode(r, ci->off), &b.at,
+				      &b.was) == 1)
+			repair_tx(r, r->pop, byte_restore_tx, &b);
+	}
+}
+
 /* The extents of one file that lead nowhere: found->bad_ext[from, to). */
 struct extent_drop {
 	uint64_t ino;
@@ -617,8 +687,27 @@ static void extent_tail_tx(struct repair *r, void *arg)
 	}
 }
 
+/*
+ * In a transaction: an extent count the file's blocks cannot hold set to
+ * the slots in use, which come first (the others are zero): every extent
+ * the list held is kept.
+ */
+static void extent_count_tx(struct repair *r, void *arg)
+{
+	const struct cext *t = arg;
+	struct pmemfile_file_info *f = &repair_inode(r, t->ino)->file;
+	repair_fix(r,
+		   "inode %lu: %lu extents, more than its blocks hold: set "
+		   "to the %lu slots in use",
+		   (unsigned long)t->ino, (unsigned long)f->nextents,
+		   (unsigned long)t->slot);
+	repair_store64(r, &f->nextents, t->slot);
+}
+
 static void repair_extents(struct repair *r)
 {
+	for (size_t i = 0; i < r->f.next_count; i++)
+		repair_tx(r, r->pop, extent_count_tx, &r->f.ext_count[i]);
 	for (size_t i = 0; i < r->f.next_tail; i++)
 		repair_tx(r, r->pop, extent_tail_tx, &r->f.ext_tail[i]);
 	for (size_t i = 0; i < r->f.nbad_ext;) {
@@ -705,6 +794,12 @@ static int repair_round(struct repair *r, bool *changed)
 		return 0;
 	r->super =
 	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+	/* first: what the other fixes would act on is then as it was */
+	repair_inode_bytes(r);
+	if (r->fixes != before) {
+		*changed = true;
+		return 0;
+	}
 	qsort(r->f.dirs, r->f.ndirs, 8, repair_cmp_off);
 	for (size_t i = 0; i < r->f.ndirs; i++)
 		if (i == 0 || r->f.dirs[i] != r->f.dirs[i - 1])

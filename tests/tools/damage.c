@@ -26,12 +26,16 @@
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
  *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
  *                                  checksum left (a flipped bit, no bug)
+ *   damage POOL flip-owner INO     a bit of the inode's owner and one of
+ *                                  its group flipped, its checksum left
  *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
  *                                  checksum left
- *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
- *                                  checksum left (a flipped bit, no bug)
- *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
- *                                  checksum left
+ *   damage POOL flip-nextents INO  bit 40 of the file's extent count
+ *                                  flipped, its checksum left
+ *   damage POOL flip-extent INO    bit 40 of the file's first extent's data
+ *                                  offset flipped, its checksum left
+ *   damage POOL nextents INO       bit 40 of the file's extent count set
+ *                                  (a count its blocks cannot hold)
  *
  * INO and DIR are inode numbers (pmemfile stat's "inode:"), which are
  * the inodes' offsets in the pool. In a pool of layout 5 the checksums of
@@ -135,6 +139,12 @@ static int damage(int argc, char *argv[])
 		pmemobj_tx_add_range_direct(&in->gid, sizeof(in->gid));
 		in->gid ^= 1;
 		return 3;
+	} else if (!strcmp(what, "flip-owner") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(&in->uid, 8);
+		in->uid ^= 1;
+		in->gid ^= 1;
+		return 3;
 	} else if (!strcmp(what, "flip-type") && argc == 5) {
 		uint64_t pos;
 		struct pmemfile_dirent *r =
@@ -142,6 +152,17 @@ static int damage(int argc, char *argv[])
 		pmemobj_tx_add_range_direct(&r->type, 1);
 		r->type ^= 1;
 		return 3;
+	} else if (!strcmp(what, "flip-nextents") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.nextents, in->file.nextents ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "flip-extent") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.e[0].data, in->file.e[0].data ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "nextents") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.nextents, in->file.nextents | 1ULL << 40);
 	} else if (!strcmp(what, "nlink") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->nlink, in->nlink + 1);

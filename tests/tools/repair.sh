@@ -74,11 +74,39 @@ repair_case nlink "nlink $A" \
 	"inode $A: link count 2, set to 1"
 
 # Layout 5: a flipped bit under a checksum, in what passes every other
-# check, is found by the checksum; the repair stores the checksum again,
-# as e2fsck does (and fixes what the bit broke).
+# check, is found by the checksum; the byte it changed is found by the
+# checksum too, and given back what it held.
 repair_case flipgid "flip-gid $A" \
 	"inode $A: checksum mismatch at 0x*" \
+	"inode $A: checksum mismatch explained by one byte, of its group: 0x*, restored to 0x*"
+# Two bytes changed: no one byte explains the mismatch; the repair stores
+# the checksum again, as e2fsck does, the inode passing every other check.
+repair_case flipowner "flip-owner $A" \
+	"inode $A: checksum mismatch at 0x*" \
 	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again"
+
+# One flipped byte under an inode's checksum, where it broke what the inode
+# says (the extent count, an extent's data offset): the checksum tells
+# which byte and what it held; the repair gives it back, the file's bytes
+# as they were.
+BIGI=$(ino good.pool /big)
+repair_case flipcount "flip-nextents $BIGI" \
+	"inode $BIGI: checksum mismatch at 0x*
+inode $BIGI: 10995116277* extents, room for 174 in its blocks" \
+	"inode $BIGI: checksum mismatch explained by one byte, of its extent count: 0x01, restored to 0x00"
+
+repair_case flipextent "flip-extent $BIGI" \
+	"inode $BIGI: checksum mismatch at 0x*
+inode $BIGI: extent at 0x1000* is not an allocated object
+object 0x* (type 0, * bytes) is leaked" \
+	"inode $BIGI: checksum mismatch explained by one byte, of its extent 0's data: 0x01, restored to 0x00"
+
+# An extent count beyond what the file's blocks hold, its checksum stored
+# (no flipped byte to find): the slots in use come first, the others are
+# zero; the count is set to them, every extent kept.
+repair_case nextents "nextents $BIGI" \
+	"inode $BIGI: 10995116277* extents, room for 174 in its blocks" \
+	"inode $BIGI: 10995116277* extents, more than its blocks hold: set to the * slots in use"
 
 repair_case fliptype "flip-type $D a" \
 	"directory $D: record checksum mismatch at 0x*
