@@ -36,6 +36,8 @@
  *                                  offset flipped, its checksum left
  *   damage POOL nextents INO       bit 40 of the file's extent count set
  *                                  (a count its blocks cannot hold)
+ *   damage POOL dir-block DIR K    entry K of directory DIR's block table
+ *                                  sent 195 bytes into the block
  *
  * INO and DIR are inode numbers (pmemfile stat's "inode:"), which are
  * the inodes' offsets in the pool. In a pool of layout 5 the checksums of
@@ -163,6 +165,13 @@ static int damage(int argc, char *argv[])
 	} else if (!strcmp(what, "nextents") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->file.nextents, in->file.nextents | 1ULL << 40);
+	} else if (!strcmp(what, "dir-block") && argc == 5) {
+		struct pmemfile_inode *dir = inode(argv[3]);
+		uint64_t k = strtoull(argv[4], NULL, 0);
+		if (k >= dir->dir.nblocks)
+			return 1;
+		uint64_t *btab = at(dir->dir.btab);
+		set64(&btab[k], btab[k] + 195);
 	} else if (!strcmp(what, "nlink") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->nlink, in->nlink + 1);

@@ -227,6 +227,51 @@ arrays2.pool: repaired"
 expect_run 0 "arrays2.pool: consistent" "" "$PF" check arrays2.pool
 expect_run 0 "140" "" "$PF" cat arrays2.pool /many/n140
 
+# A directory of three blocks whose middle block's entry in the block
+# table leads into the block (no object starts there): the block is
+# dropped, the directory rebuilt from the records of the two others (the
+# third block's move down), the inodes the dropped block named linked into
+# /lost+found; every file keeps its bytes, under its name or there.
+new_pool blocks.pool
+mkdir names
+i=0
+while [ $i -lt 150 ]; do
+	echo "file number $i" >"names/a_rather_long_name_to_take_two_slots_$i"
+	i=$((i + 1))
+done
+"$PF" cp -r blocks.pool names :/ || failed=1
+N=$(ino blocks.pool /names)
+"$DAMAGE" blocks.pool dir-block "$N" 1 || failed=1
+run "$PF" check blocks.pool
+expect "status of check, a directory block lost" "$rc" 4
+expect "check, a directory block lost" \
+	"$(printf '%s\n' "$out" | grep -c "^inode $N: directory block at 0x.* is not an allocated object\$")" 1
+run "$PF" check --repair blocks.pool
+expect "status of check --repair, a directory block lost" "$rc" 1
+expect_lines "check --repair, a directory block lost" \
+	"$(printf '%s\n' "$out" | grep -v 'named by nothing: linked as')" \
+	"directory $N: block 1 at 0x*c3 is no directory block: dropped, with the names it held
+directory $N: hash table rebuilt from its * records (counted 150, * tombstones)
+/lost+found: missing: made (mode 0700)
+object 0x* (type 0, 4096 bytes) owned by nothing: freed
+blocks.pool: repaired"
+nlost=$(printf '%s\n' "$out" | grep -c '(file) named by nothing: linked as /lost+found/#')
+expect_run 0 "blocks.pool: consistent" "" "$PF" check blocks.pool
+"$PF" cp -r blocks.pool :/names names.out && "$PF" cp -r blocks.pool \
+	:/lost+found lost.out || failed=1
+nkept=$(ls names.out | wc -l)
+expect "names kept and lost, a directory block lost" \
+	"$nkept $((nkept + nlost)) $(ls lost.out | wc -l)" "$nkept 150 $nlost"
+[ "$nkept" -gt 0 ] && [ "$nlost" -gt 0 ] ||
+	{ echo "FAIL: $nkept names kept, $nlost lost"; failed=1; }
+for f in names.out/*; do
+	cmp -s "$f" "names/${f#names.out/}" ||
+		{ echo "FAIL: $f differs from its original"; failed=1; }
+done
+expect "the bytes of the files in /lost+found" \
+	"$(cat lost.out/* | sort)" \
+	"$(for f in names/*; do [ -e "names.out/${f#names/}" ] || cat "$f"; done | sort)"
+
 # A lost file of no bytes is cleared (as e2fsck clears an unattached
 # zero-length inode), not linked.
 new_pool empty.pool
