@@ -278,6 +278,15 @@ static void bad_extent(struct checker *c, uint64_t ino, uint64_t slot)
 		f->bad_ext[f->nbad_ext++] = (struct cext){ino, slot};
 }
 
+/* The structure at off of inode ino fails its checksum: for the repair. */
+static void bad_csum(struct checker *c, uint64_t ino, uint64_t off)
+{
+	struct check_found *f = c->found;
+	if (grow((void **)&f->bad_csum, &f->bad_csum_cap, f->nbad_csum + 1,
+		 sizeof(*f->bad_csum)) == 0)
+		f->bad_csum[f->nbad_csum++] = (struct cext){ino, off};
+}
+
 static void check_extent(struct checker *c, uint64_t ino, uint64_t slot,
 			 const struct pmemfile_extent *e, struct vext *out)
 {
@@ -403,11 +412,13 @@ static void check_file(struct checker *c, uint64_t ino,
 			n = i;
 			break;
 		}
-		if (c->csums && blk->csum != csum_eblock(b, blk))
+		if (c->csums && blk->csum != csum_eblock(b, blk)) {
 			problem(c,
 				"inode %lu: extent block checksum mismatch at "
 				"0x%lx",
 				(unsigned long)ino, (unsigned long)b);
+			bad_csum(c, ino, b);
+		}
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
 			check_extent(c, ino, i, &blk->e[k], &v[i]);
@@ -452,10 +463,12 @@ static void check_symlink(struct checker *c, uint64_t ino,
 	const char *s = claim(c, t, PMEMFILE_T_SYMLINK, in->size + 1,
 			      "symlink target", ino);
 	if (s && c->csums &&
-	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1))
+	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1)) {
 		problem(c,
 			"inode %lu: symlink target checksum mismatch at 0x%lx",
 			(unsigned long)ino, (unsigned long)t);
+		bad_csum(c, ino, t);
+	}
 }
 
 static void enqueue(struct checker *c, uint64_t ino)
@@ -882,6 +895,9 @@ void check_found_free(struct check_found *found)
 	free(found->bad_ext);
 	free(found->ext_tail);
 	free(found->ext_count);
+	free(found->bad_csum);
+	found->bad_csum = NULL;
+	found->nbad_csum = 0;
 	found->ext_tail = NULL;
 	found->next_tail = 0;
 	found->ext_count = NULL;

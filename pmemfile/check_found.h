@@ -75,6 +75,12 @@ struct check_found {
 	 */
 	struct cext *ext_count;
 	size_t next_count, ext_count_cap;
+	/*
+	 * Extent blocks and long symlink targets that fail their checksums:
+	 * the structure's offset, by inode (struct cext's slot holds it).
+	 */
+	struct cext *bad_csum;
+	size_t nbad_csum, bad_csum_cap;
 	/* called now and then during the walk: inodes done, inodes in all */
 	void (*progress)(uint64_t done, uint64_t total);
 };

@@ -11,6 +11,7 @@
  * (TX_PARAM_CB, PF_TX_BEGIN), the checksum's range added to the
  * transaction like the rest; an abort rolls both back.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -57,39 +58,74 @@ uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in)
 	return c;
 }
 
-int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
-		      uint8_t *was)
+/*
+ * The one changed byte of a structure (at base) that explains diff, the
+ * checksum it keeps xor the one its bytes have: covered, its n ranges
+ * under the checksum in the order the checksum takes them; keep, where
+ * the structure keeps its checksum (4 bytes, a change there looked for
+ * too), or SIZE_MAX when elsewhere. As csum_inode_locate.
+ */
+static int locate(uint32_t diff, const uint8_t *base,
+		  const size_t (*covered)[2], size_t n, size_t keep, size_t *at,
+		  uint8_t *was)
 {
-	uint32_t diff = in->csum ^ csum_inode(off, in);
 	size_t len = 0, pos = 0;
 	uint8_t bits = 0;
 	if (diff == 0)
 		return 0;
-	for (size_t i = 0; i < INODE_COVERED; i++)
-		len += inode_covered[i][1] - inode_covered[i][0];
+	for (size_t i = 0; i < n; i++)
+		len += covered[i][1] - covered[i][0];
 	int found = crc32c_locate_byte(diff, len, &pos, &bits);
 	if (found < 0)
 		return -1;
-	for (size_t i = 0; found && i < INODE_COVERED; i++) {
-		size_t n = inode_covered[i][1] - inode_covered[i][0];
-		if (pos < n) {
-			*at = inode_covered[i][0] + pos;
+	for (size_t i = 0; found && i < n; i++) {
+		size_t part = covered[i][1] - covered[i][0];
+		if (pos < part) {
+			*at = covered[i][0] + pos;
 			break;
 		}
-		pos -= n;
+		pos -= part;
 	}
 	/* or a change of the checksum alone, in one of its bytes */
-	for (unsigned k = 0; k < 4; k++) {
+	for (unsigned k = 0; keep != SIZE_MAX && k < 4; k++) {
 		if (diff & ~(0xffu << (8 * k)))
 			continue;
 		if (found++)
 			return -1;
-		*at = offsetof(struct pmemfile_inode, csum) + k;
+		*at = keep + k;
 		bits = (uint8_t)(diff >> (8 * k));
 	}
 	if (found)
-		*was = ((const uint8_t *)in)[*at] ^ bits;
+		*was = base[*at] ^ bits;
 	return found;
+}
+
+int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
+		      uint8_t *was)
+{
+	return locate(in->csum ^ csum_inode(off, in), (const uint8_t *)in,
+		      inode_covered, INODE_COVERED,
+		      offsetof(struct pmemfile_inode, csum), at, was);
+}
+
+int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *blk,
+		       size_t *at, uint8_t *was)
+{
+	static const size_t covered[][2] = {
+	    {0, sizeof(blk->next)},
+	    {offsetof(struct pmemfile_extent_block, pad),
+	     sizeof(struct pmemfile_extent_block)}};
+	return locate(blk->csum ^ csum_eblock(off, blk), (const uint8_t *)blk,
+		      covered, 2, offsetof(struct pmemfile_extent_block, csum),
+		      at, was);
+}
+
+int csum_symlink_locate(uint64_t off, const char *target, uint64_t len,
+			uint32_t want, size_t *at, uint8_t *was)
+{
+	const size_t covered[][2] = {{0, len}};
+	return locate(want ^ csum_symlink(off, target, len),
+		      (const uint8_t *)target, covered, 1, SIZE_MAX, at, was);
 }
 
 uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *blk)

@@ -22,6 +22,13 @@ uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *b);
  */
 int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
 		      uint8_t *was);
+/* The same for an extent block at off, its checksum's bytes included. */
+int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *b,
+		       size_t *at, uint8_t *was);
+/* The same for a long symlink target (len bytes at pool offset off) whose
+ * checksum should be want (its inode's, which passes its own). */
+int csum_symlink_locate(uint64_t off, const char *target, uint64_t len,
+			uint32_t want, size_t *at, uint8_t *was);
 /* A record's, its name cut at the end of its 4 KiB-aligned block. */
 uint32_t csum_dirent(uint64_t off, const struct pmemfile_dirent *r);
 /* A long symlink target's: len bytes at pool offset off. */

@@ -564,6 +564,55 @@ static void byte_restore_tx(struct repair *r, void *arg)
 
 static bool csum_bad(struct repair *r, const struct cino *ci);
 
+/* A byte of a structure (an extent block, a symlink target) at off. */
+struct part_restore {
+	const struct cext *bad;
+	const char *what;
+	size_t at;
+	uint8_t was;
+};
+
+static void part_restore_tx(struct repair *r, void *arg)
+{
+	const struct part_restore *b = arg;
+	uint8_t *p = (uint8_t *)r->base + b->bad->slot + b->at;
+	repair_fix(r,
+		   "inode %lu: %s at 0x%lx: checksum mismatch explained by "
+		   "one byte, at +%zu: 0x%02x, restored to 0x%02x",
+		   (unsigned long)b->bad->ino, b->what,
+		   (unsigned long)b->bad->slot, b->at, *p, b->was);
+	repair_store(r, p, &b->was, 1);
+}
+
+/*
+ * The extent blocks and long symlink targets that fail their checksums,
+ * of inodes that pass theirs, as repair_inode_bytes does inodes.
+ */
+static void repair_part_bytes(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.nbad_csum; i++) {
+		const struct cext *bad = &r->f.bad_csum[i];
+		struct cino *ci = repair_cino(r, bad->ino);
+		const struct pmemfile_inode *in = repair_inode(r, bad->ino);
+		struct part_restore b = {bad, "extent block", 0, 0};
+		int found = 0;
+		if (!ci || csum_bad(r, ci))
+			continue;
+		if (S_ISREG(in->mode)) {
+			found = csum_eblock_locate(
+			    bad->slot, (void *)(r->base + bad->slot), &b.at,
+			    &b.was);
+		} else if (S_ISLNK(in->mode)) {
+			b.what = "symlink target";
+			found = csum_symlink_locate(
+			    bad->slot, r->base + bad->slot, in->size + 1,
+			    csum_symlink_get(in), &b.at, &b.was);
+		}
+		if (found == 1)
+			repair_tx(r, r->pop, part_restore_tx, &b);
+	}
+}
+
 /*
  * Inodes that fail their checksums where one changed byte explains the
  * mismatch (and no other byte would): that byte is given back the value
@@ -796,6 +845,8 @@ static int repair_round(struct repair *r, bool *changed)
 	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
 	/* first: what the other fixes would act on is then as it was */
 	repair_inode_bytes(r);
+	if (r->fixes == before)
+		repair_part_bytes(r);
 	if (r->fixes != before) {
 		*changed = true;
 		return 0;

@@ -36,6 +36,12 @@
  *                                  offset flipped, its checksum left
  *   damage POOL nextents INO       bit 40 of the file's extent count set
  *                                  (a count its blocks cannot hold)
+ *   damage POOL flip-eblock INO    bit 40 of the data offset of the first
+ *                                  extent in the file's first extent
+ *                                  block flipped, its checksum left
+ *   damage POOL flip-target INO    bit 0 of the first byte of a long
+ *                                  symlink's target flipped, its checksum
+ *                                  left
  *   damage POOL dir-block DIR K    entry K of directory DIR's block table
  *                                  sent 195 bytes into the block
  *
@@ -165,6 +171,22 @@ static int damage(int argc, char *argv[])
 	} else if (!strcmp(what, "nextents") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->file.nextents, in->file.nextents | 1ULL << 40);
+	} else if (!strcmp(what, "flip-eblock") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		if (!in->file.blocks)
+			return 1;
+		struct pmemfile_extent_block *blk = at(in->file.blocks);
+		set64(&blk->e[0].data, blk->e[0].data ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "flip-target") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		uint64_t t;
+		if (in->size < PMEMFILE_SYMLINK_INLINE)
+			return 1;
+		memcpy(&t, in->target, sizeof(t));
+		pmemobj_tx_add_range_direct(at(t), 1);
+		*(char *)at(t) ^= 1;
+		return 3;
 	} else if (!strcmp(what, "dir-block") && argc == 5) {
 		struct pmemfile_inode *dir = inode(argv[3]);
 		uint64_t k = strtoull(argv[4], NULL, 0);

@@ -33,6 +33,8 @@ for f in a b c keep; do
 done
 head -c 100000 /dev/urandom >big.bin
 "$PF" put good.pool big.bin /big || failed=1
+LONG=$(printf '%0200d' 0 | tr 0 x)
+"$PF" ln -s good.pool "$LONG" /long || failed=1
 expect_run 0 "good.pool: consistent" "" "$PF" check good.pool
 
 ino() {
@@ -100,6 +102,20 @@ repair_case flipextent "flip-extent $BIGI" \
 inode $BIGI: extent at 0x1000* is not an allocated object
 object 0x* (type 0, * bytes) is leaked" \
 	"inode $BIGI: checksum mismatch explained by one byte, of its extent 0's data: 0x01, restored to 0x00"
+
+# The same in an extent block (/big has 7 extents, 3 in a block) and in a
+# long symlink's target.
+repair_case flipeblock "flip-eblock $BIGI" \
+	"inode $BIGI: extent block checksum mismatch at 0x*
+inode $BIGI: extent at 0x1000* is not an allocated object
+object 0x* (type 0, * bytes) is leaked" \
+	"inode $BIGI: extent block at 0x*: checksum mismatch explained by one byte, at +37: 0x01, restored to 0x00"
+LONGI=$(ino good.pool /long)
+repair_case fliptarget "flip-target $LONGI" \
+	"inode $LONGI: symlink target checksum mismatch at 0x*" \
+	"inode $LONGI: symlink target at 0x*: checksum mismatch explained by one byte, at +0: 0x79, restored to 0x78"
+expect "the repaired target" \
+	"$("$PF" ls -l fliptarget.pool /long | sed 's/.* -> //')" "$LONG"
 
 # An extent count beyond what the file's blocks hold, its checksum stored
 # (no flipped byte to find): the slots in use come first, the others are
