@@ -652,6 +652,7 @@ static void check_dir(struct checker *c, uint64_t ino,
 static void check_inode(struct checker *c, uint64_t ino)
 {
 	struct pmemfile_inode *in = inode_of(c, ino);
+	unsigned before = c->problems;
 	switch (in->mode & S_IFMT) {
 	case S_IFREG:
 		check_file(c, ino, in);
@@ -671,6 +672,8 @@ static void check_inode(struct checker *c, uint64_t ino)
 		problem(c, "inode %lu: mode 0%o", (unsigned long)ino, in->mode);
 		c->found->unfollowed = true;
 	}
+	if (c->problems != before)
+		find_ino(c, ino)->flawed = true;
 }
 
 static void check_orphans(struct checker *c, struct pmemfile_super *s)

@@ -34,6 +34,9 @@ struct cino {
 	uint64_t names;	  /* records naming it */
 	uint64_t subdirs; /* for directories: records naming directories */
 	bool visited, orphan;
+	/* a problem was found in what the inode holds (its extents, tables
+	 * and records, target or mode), its checksum aside */
+	bool flawed;
 };
 
 struct check_found {

@@ -39,14 +39,15 @@
 
 #define REPAIR_ROUNDS 8
 
-void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
-		       uint64_t off)
+/* The seal of inode in (at off), noted once; NULL without checksums. */
+static struct repair_seal *seal_note(struct repair *r,
+				     struct pmemfile_inode *in, uint64_t off)
 {
 	if (!r->csums)
-		return;
+		return NULL;
 	for (size_t i = 0; i < r->nseal; i++)
 		if (r->seal[i].in == in)
-			return;
+			return NULL;
 	if (r->nseal == r->seal_cap) {
 		size_t cap = r->seal_cap ? r->seal_cap * 2 : 16;
 		struct repair_seal *s = realloc(r->seal, cap * sizeof(*s));
@@ -55,7 +56,14 @@ void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
 		r->seal = s;
 		r->seal_cap = cap;
 	}
-	r->seal[r->nseal++] = (struct repair_seal){in, off};
+	r->seal[r->nseal] = (struct repair_seal){.in = in, .off = off};
+	return &r->seal[r->nseal++];
+}
+
+void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
+		       uint64_t off)
+{
+	seal_note(r, in, off);
 }
 
 void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e)
@@ -66,11 +74,39 @@ void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e)
 	e->csum = csum_dirent((uint64_t)((char *)e - r->base), e);
 }
 
+static void inode_field(char *buf, size_t size, size_t at, uint32_t mode);
+
+/*
+ * In a transaction: inode s->in failed its checksum before the fix; if
+ * one byte the fix did not change explains the mismatch now (the fix set
+ * what it changed as it was before the damage), that byte is given back.
+ */
+static void seal_restore(struct repair *r, struct repair_seal *s)
+{
+	size_t at;
+	uint8_t was;
+	uint8_t *now = (uint8_t *)s->in;
+	if (csum_inode_locate(s->off, s->in, &at, &was) != 1 ||
+	    at >= offsetof(struct pmemfile_inode, csum) ||
+	    now[at] != ((const uint8_t *)&s->before)[at])
+		return;
+	char field[64];
+	inode_field(field, sizeof(field), at, s->in->mode);
+	repair_fix(r,
+		   "inode %lu: checksum mismatch explained, once that is "
+		   "fixed, by one byte, of its %s: 0x%02x, restored to 0x%02x",
+		   (unsigned long)s->off, field, now[at], was);
+	pmemobj_tx_add_range_direct(&now[at], 1);
+	now[at] = was;
+}
+
 /* The checksums of the inodes the transaction changed, stored. */
 static void seal_all(struct repair *r)
 {
 	for (size_t i = 0; i < r->nseal; i++) {
 		struct pmemfile_inode *in = r->seal[i].in;
+		if (r->seal[i].was_bad && in->mode)
+			seal_restore(r, &r->seal[i]);
 		uint32_t c = csum_inode(r->seal[i].off, in);
 		/* a freed slot is all zero, its checksum too */
 		if (in->mode == 0 || in->csum == c)
@@ -98,18 +134,25 @@ static void seal_if_inode(struct repair *r, const char *dst)
 	if (lo == 0)
 		return;
 	uint64_t ino = r->f.inos[lo - 1].off;
-	if (off < ino + sizeof(struct pmemfile_inode))
-		repair_seal_inode(r, repair_inode(r, ino), ino);
+	if (off >= ino + sizeof(struct pmemfile_inode))
+		return;
+	struct pmemfile_inode *in = repair_inode(r, ino);
+	struct repair_seal *s = seal_note(r, in, ino);
+	if (s) {
+		s->was_bad = in->mode && in->csum != csum_inode(ino, in);
+		s->before = *in;
+	}
 }
 
 void repair_store(struct repair *r, void *dst, const void *src, size_t len)
 {
+	/* noted before the store: the inode as it was */
+	seal_if_inode(r, dst);
 	pmemobj_tx_add_range_direct(dst, len);
 	if (src)
 		memmove(dst, src, len);
 	else
 		memset(dst, 0, len);
-	seal_if_inode(r, dst);
 }
 
 void repair_store64(struct repair *r, uint64_t *dst, uint64_t v)
@@ -516,31 +559,42 @@ static void repair_links(struct repair *r)
 /* The name of the field at byte at of an inode of mode mode. */
 static void inode_field(char *buf, size_t size, size_t at, uint32_t mode)
 {
-	static const char *const dir_fields[] = {
-	    "parent",	"record count", "tombstone count", "hash table",
-	    "its size", "block table",	"its size",	   "block count"};
-	static const char *const ext_fields[] = {"offset", "length", "data"};
+	static const char *const head[] = {"mode",  "flags",	  "owner",
+					   "group", "link count", "link count"};
+	static const char *const dir[] = {"parent",
+					  "record count",
+					  "tombstone count",
+					  "hash table",
+					  "hash table's size",
+					  "block table",
+					  "block table's size",
+					  "block count"};
+	static const char *const ext[] = {"offset", "length", "data"};
 	const size_t u = offsetof(struct pmemfile_inode, file);
 	const size_t e = offsetof(struct pmemfile_inode, file.e);
-	const char *f =
-	    at < 4					   ? "mode"
-	    : at < 8					   ? "flags"
-	    : at < 12					   ? "owner"
-	    : at < 16					   ? "group"
-	    : at < 24					   ? "link count"
-	    : at >= 252					   ? "checksum"
-	    : at >= offsetof(struct pmemfile_inode, atime) ? "device number"
-	    : S_ISLNK(mode)				   ? "target"
-	    : S_ISDIR(mode) && at < u + 64 ? dir_fields[(at - u) / 8]
-	    : !S_ISREG(mode)		   ? "unused bytes"
-	    : at < u + 8		   ? "extent count"
-	    : at < e			   ? "first extent block"
-					   : NULL;
+	const size_t e_end =
+	    e + sizeof(struct pmemfile_extent) * PMEMFILE_INLINE_EXTENTS;
+	const char *f = "unused bytes";
+	if (at < 24)
+		f = head[at / 4];
+	else if (at >= offsetof(struct pmemfile_inode, csum))
+		f = "checksum";
+	else if (at >= offsetof(struct pmemfile_inode, atime))
+		f = "device number";
+	else if (S_ISLNK(mode))
+		f = "target";
+	else if (S_ISDIR(mode) && at < u + sizeof(struct pmemfile_dir_info))
+		f = dir[(at - u) / 8];
+	else if (S_ISREG(mode) && at < e)
+		f = at < u + 8 ? "extent count" : "first extent block";
+	else if (S_ISREG(mode) && at < e_end)
+		f = NULL;
 	if (f)
 		snprintf(buf, size, "%s", f);
 	else
-		snprintf(buf, size, "extent %zu's %s", (at - e) / 24,
-			 ext_fields[(at - e) % 24 / 8]);
+		snprintf(buf, size, "extent %zu's %s",
+			 (at - e) / sizeof(struct pmemfile_extent),
+			 ext[(at - e) % sizeof(struct pmemfile_extent) / 8]);
 }
 
 struct byte_restore {
@@ -784,25 +838,24 @@ static bool csum_bad(struct repair *r, const struct cino *ci)
 	return in->mode && in->csum != csum_inode(ci->off, in);
 }
 
-static unsigned count_unowned(struct repair *r);
-
 /*
- * As e2fsck does: inodes that passed every check but their checksums get
- * their checksums again, when the checksums (and objects nothing owns,
- * freed after) are all the check found wrong: an inode with another
- * problem keeps its mismatch, what it holds is not to be vouched for.
+ * As e2fsck does: an inode that passed every check but its checksum (what
+ * it holds, and its link count) gets its checksum stored again, whatever
+ * is wrong elsewhere; one with another problem keeps its mismatch, what
+ * it holds is not to be vouched for. What is left here changed in more
+ * than one byte (repair_inode_bytes gave back a byte that explained it).
  */
 static void repair_inode_csums(struct repair *r)
 {
-	unsigned bad = 0;
-	for (size_t i = 0; r->csums && i < r->f.ninos; i++)
-		bad += csum_bad(r, &r->f.inos[i]);
-	if (bad == 0 || r->f.unfollowed ||
-	    bad + count_unowned(r) != r->f.problems)
-		return;
-	for (size_t i = 0; i < r->f.ninos; i++)
-		if (csum_bad(r, &r->f.inos[i]))
-			repair_tx(r, r->pop, reseal_tx, &r->f.inos[i]);
+	for (size_t i = 0; r->csums && i < r->f.ninos; i++) {
+		struct cino *ci = &r->f.inos[i];
+		uint64_t want = nlink_wanted(r, ci);
+		if (!csum_bad(r, ci) || !ci->visited || ci->flawed ||
+		    (want == 0 && !ci->orphan) ||
+		    repair_inode(r, ci->off)->nlink != want)
+			continue;
+		repair_tx(r, r->pop, reseal_tx, ci);
+	}
 }
 
 static unsigned count_unowned(struct repair *r)

@@ -28,6 +28,9 @@
  *                                  checksum left (a flipped bit, no bug)
  *   damage POOL flip-owner INO     a bit of the inode's owner and one of
  *                                  its group flipped, its checksum left
+ *   damage POOL flip-gid-nlink INO the inode's link count one too many and
+ *                                  a bit of its group flipped, its
+ *                                  checksum left
  *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
  *                                  checksum left
  *   damage POOL flip-nextents INO  bit 40 of the file's extent count
@@ -36,6 +39,8 @@
  *                                  offset flipped, its checksum left
  *   damage POOL nextents INO       bit 40 of the file's extent count set
  *                                  (a count its blocks cannot hold)
+ *   damage POOL wild-extent INO    bit 40 of the file's first extent's data
+ *                                  offset flipped (aligned, no object)
  *   damage POOL flip-eblock INO    bit 40 of the data offset of the first
  *                                  extent in the file's first extent
  *                                  block flipped, its checksum left
@@ -153,6 +158,12 @@ static int damage(int argc, char *argv[])
 		in->uid ^= 1;
 		in->gid ^= 1;
 		return 3;
+	} else if (!strcmp(what, "flip-gid-nlink") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(&in->gid, sizeof(in->gid));
+		in->gid ^= 1;
+		set64(&in->nlink, in->nlink + 1);
+		return 3;
 	} else if (!strcmp(what, "flip-type") && argc == 5) {
 		uint64_t pos;
 		struct pmemfile_dirent *r =
@@ -168,6 +179,9 @@ static int damage(int argc, char *argv[])
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->file.e[0].data, in->file.e[0].data ^ 1ULL << 40);
 		return 3;
+	} else if (!strcmp(what, "wild-extent") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.e[0].data, in->file.e[0].data ^ 1ULL << 40);
 	} else if (!strcmp(what, "nextents") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->file.nextents, in->file.nextents | 1ULL << 40);

@@ -124,6 +124,35 @@ repair_case nextents "nextents $BIGI" \
 	"inode $BIGI: 10995116277* extents, room for 174 in its blocks" \
 	"inode $BIGI: 10995116277* extents, more than its blocks hold: set to the * slots in use"
 
+# Two bytes changed, one of them a count the repair sets right: once it is
+# set, the other byte explains the mismatch, and is given back.
+repair_case flipgidnlink "flip-gid-nlink $A" \
+	"inode $A: checksum mismatch at 0x*
+inode $A: nlink 2, expected 1" \
+	"inode $A: link count 2, set to 1
+inode $A: checksum mismatch explained, once that is fixed, by one byte, of its group: 0x*, restored to 0x*"
+
+# An inode that passes every check but its checksum gets it stored again
+# also while damage the repair leaves is elsewhere (an aligned extent that
+# meets no object, which may be libpmemobj's damage, is left).
+cp good.pool owner.pool
+"$DAMAGE" owner.pool wild-extent "$B" && "$DAMAGE" owner.pool flip-owner "$A" ||
+	failed=1
+left="inode $B: extent at 0x100* is not an allocated object
+object 0x* (type 0, 4096 bytes) is leaked"
+run "$PF" check --repair owner.pool
+expect "status of check --repair, a checksum and damage left" "$rc" 5
+expect_lines "check --repair, a checksum and damage left" "$out" \
+	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again
+left after the repair:
+$left
+owner.pool: damaged, partly repaired"
+run "$PF" check owner.pool
+expect "status of check after it" "$rc" 4
+expect_lines "check after it" "$out" "$left
+owner.pool: damaged"
+expect_run 0 "the bytes of a" "" "$PF" cat owner.pool /d/a
+
 repair_case fliptype "flip-type $D a" \
 	"directory $D: record checksum mismatch at 0x*
 directory $D: \"a\" has a wrong type" \
