@@ -161,8 +161,15 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 		struct pmemfile_inode_array *a =
 		    claim(c, off, PMEMFILE_T_INODE_ARRAY,
 			  PMEMFILE_INODE_ARRAY_SIZE, "inode array", 0);
-		if (!a)
+		if (!a) {
+			c->found->chain_link =
+			    prev ? prev + offsetof(struct pmemfile_inode_array,
+						   next)
+				 : (uint64_t)((char *)&s->inode_arrays -
+					      c->base);
+			c->found->chain_prev = prev;
 			break;
+		}
 		/* version 3: the chain is linked both ways */
 		if (s->version >= 3 && a->chain_prev != prev)
 			problem(

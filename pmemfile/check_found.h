@@ -53,6 +53,12 @@ struct check_found {
 	bool arrays;
 	/* the orphan list is cut short or has a broken back link */
 	bool orphan_list;
+	/*
+	 * The link of the inode array chain (the superblock's head, or an
+	 * array's next: its pool offset) that leads to no inode array, and
+	 * the array it is in (0: the head); 0 if none.
+	 */
+	uint64_t chain_link, chain_prev;
 	struct cobj *objs;
 	size_t nobjs;
 	struct cino *inos;

@@ -426,6 +426,55 @@ out:
 	free(arrays);
 }
 
+struct chain_mend {
+	uint64_t *link;
+	uint64_t array;
+};
+
+static void chain_link_tx(struct repair *r, void *arg)
+{
+	const struct chain_mend *m = arg;
+	repair_fix(r,
+		   "inode array chain: link at 0x%lx leads to 0x%lx, no array: "
+		   "set to 0x%lx, the array of the map whose back link names "
+		   "0x%lx",
+		   (unsigned long)((char *)m->link - r->base),
+		   (unsigned long)*m->link, (unsigned long)m->array,
+		   (unsigned long)r->f.chain_prev);
+	repair_store64(r, m->link, m->array);
+}
+
+/*
+ * The inode array chain cut by a link that leads to no array (the arrays
+ * after it, the root's among them, out of reach): the link is set to the
+ * array that follows, when exactly one array agrees on it: marked in the
+ * array map, an object of an array's size that the chain does not hold,
+ * whose back link (layout 3) names the array before the cut.
+ */
+static void repair_chain_link(struct repair *r)
+{
+	struct pmemfile_super *s = r->super;
+	uint64_t words = (s->array_map_pages + 63) / 64;
+	if (s->version < 3 || !repair_object_holds(r, s->array_map, words * 8))
+		return;
+	const uint64_t *map = (const uint64_t *)(r->base + s->array_map);
+	struct chain_mend m = {(uint64_t *)(r->base + r->f.chain_link), 0};
+	unsigned found = 0;
+	for (uint64_t page = 0; page < s->array_map_pages; page++) {
+		if (!(map[page / 64] >> (page % 64) & 1))
+			continue;
+		struct cobj *o = repair_object(r, page * 4096);
+		if (!o || o->size < PMEMFILE_INODE_ARRAY_SIZE || o->owners ||
+		    ((struct pmemfile_inode_array *)(r->base + o->off))
+			    ->chain_prev != r->f.chain_prev)
+			continue;
+		m.array = o->off;
+		found++;
+	}
+	if (found == 1)
+		repair_tx(r, r->pop, chain_link_tx, &m);
+}
+
 /*
  * The orphan list cut before its first inode that is free, named or
  * listed twice (the inodes after it are then named by nothing, for
@@ -892,7 +941,15 @@ static int repair_round(struct repair *r, bool *changed)
 	check_pool_found(r->pop, NULL, &r->f);
 	r->base = (char *)r->pop;
 	*changed = false;
-	if (r->f.fatal)
+	/* (a chain was walked: the superblock is there) */
+	if (r->f.chain_link) {
+		r->super = pmemobj_direct(
+		    pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+		repair_chain_link(r);
+	}
+	if (r->fixes != before)
+		*changed = true;
+	if (r->f.fatal || *changed)
 		return 0;
 	r->super =
 	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));

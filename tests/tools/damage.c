@@ -23,6 +23,8 @@
  *   damage POOL extent INO         the file's first extent sent 64 bytes
  *                                  past the start of its data object
  *   damage POOL array-map          the array map zeroed
+ *   damage POOL chain-link         bit 40 of the link from the first inode
+ *                                  array of the chain to the next flipped
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
  *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
  *                                  checksum left (a flipped bit, no bug)
@@ -246,6 +248,12 @@ static int damage(int argc, char *argv[])
 	} else if (!strcmp(what, "extent") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->file.e[0].data, in->file.e[0].data + 64);
+	} else if (!strcmp(what, "chain-link") && argc == 3) {
+		struct pmemfile_inode_array *head = at(super->inode_arrays);
+		if (!head->next)
+			return 1;
+		set64(&head->next, head->next ^ 1ULL << 40);
+		return 3; /* under no checksum; the chain is cut for sealing */
 	} else if (!strcmp(what, "array-map") && argc == 3) {
 		size_t bytes = (super->array_map_pages + 63) / 64 * 8;
 		pmemobj_tx_add_range_direct(at(super->array_map), bytes);

@@ -254,6 +254,7 @@ done
 "$PF" cp -r arrays.pool many :/ || failed=1
 "$PF" rm arrays.pool /many/n7 /many/n107 || failed=1
 cp arrays.pool arrays2.pool
+cp arrays.pool arrays3.pool
 "$DAMAGE" arrays.pool free-list || failed=1
 run "$PF" check --repair arrays.pool
 expect "status of check --repair, free list of arrays" "$rc" 1
@@ -271,6 +272,29 @@ expect_lines "check --repair, array map" "$out" \
 arrays2.pool: repaired"
 expect_run 0 "arrays2.pool: consistent" "" "$PF" check arrays2.pool
 expect_run 0 "140" "" "$PF" cat arrays2.pool /many/n140
+# The chain's link from its first array to the next sent out of the pool:
+# the arrays after it (the root's among them) are out of reach. The array
+# the map marks whose back link names the first one is linked again.
+"$DAMAGE" arrays3.pool chain-link || failed=1
+run "$PF" check arrays3.pool
+expect "status of check, a link of the array chain" "$rc" 4
+expect_lines "check, a link of the array chain" "$out" \
+	"inode 0: inode array at 0x10000* is not an allocated object
+superblock: 3 inode arrays, 1 in the chain
+superblock: root 0 is not a directory
+arrays3.pool: damaged"
+run "$PF" check --repair arrays3.pool
+expect "status of check --repair, a link of the array chain" "$rc" 1
+expect_lines "check --repair, a link of the array chain" "$out" \
+	"inode array chain: link at 0x* leads to 0x10000*, no array: set to 0x*, the array of the map whose back link names 0x*
+arrays3.pool: repaired"
+expect_run 0 "arrays3.pool: consistent" "" "$PF" check arrays3.pool
+i=0
+while [ $i -lt 150 ]; do
+	[ $i = 7 ] || [ $i = 107 ] ||
+		expect_run 0 "$i" "" "$PF" cat arrays3.pool "/many/n$i"
+	i=$((i + 1))
+done
 
 # A directory of three blocks whose middle block's entry in the block
 # table leads into the block (no object starts there): the block is
