@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "crc32c.h"
@@ -118,6 +119,39 @@ int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *blk,
 	return locate(blk->csum ^ csum_eblock(off, blk), (const uint8_t *)blk,
 		      covered, 2, offsetof(struct pmemfile_extent_block, csum),
 		      at, was);
+}
+
+int csum_dirent_locate(uint64_t off, const struct pmemfile_dirent *r,
+		       size_t *at, uint8_t *was)
+{
+	uint64_t room = PMEMFILE_DIR_BLOCK_SIZE - off % PMEMFILE_DIR_BLOCK_SIZE;
+	room = room > 16 ? room - 16 : 0;
+	const size_t covered[][2] = {
+	    {0, offsetof(struct pmemfile_dirent, csum)},
+	    {16, 16 + (r->namelen < room ? r->namelen : room)}};
+	const size_t len_at = offsetof(struct pmemfile_dirent, namelen);
+	int found =
+	    locate(r->csum ^ csum_dirent(off, r), (const uint8_t *)r, covered,
+		   2, offsetof(struct pmemfile_dirent, csum), at, was);
+	if (found < 0)
+		return -1;
+	/* a changed length changes what the checksum covers: each other
+	 * length tried on a copy */
+	char copy[PMEMFILE_DIR_BLOCK_SIZE];
+	struct pmemfile_dirent *c = (void *)copy;
+	memcpy(copy, r, 16 + room);
+	for (unsigned len = 1; len <= PMEMFILE_NAME_MAX; len++) {
+		if (len == r->namelen)
+			continue;
+		c->namelen = (uint8_t)len;
+		if (csum_dirent(off, c) != r->csum)
+			continue;
+		if (found++)
+			return -1;
+		*at = len_at;
+		*was = (uint8_t)len;
+	}
+	return found;
 }
 
 int csum_symlink_locate(uint64_t off, const char *target, uint64_t len,

@@ -25,6 +25,10 @@ int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
 /* The same for an extent block at off, its checksum's bytes included. */
 int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *b,
 		       size_t *at, uint8_t *was);
+/* The same for a directory record at off, its length byte included (the
+ * name's bytes the checksum covers change with it). */
+int csum_dirent_locate(uint64_t off, const struct pmemfile_dirent *r,
+		       size_t *at, uint8_t *was);
 /* The same for a long symlink target (len bytes at pool offset off) whose
  * checksum should be want (its inode's, which passes its own). */
 int csum_symlink_locate(uint64_t off, const char *target, uint64_t len,

@@ -27,6 +27,49 @@ static const char *record_damage(const struct pmemfile_dirent *e, unsigned s)
 	return NULL;
 }
 
+/*
+ * In a transaction: record e (at slot position pos of directory ino) fails
+ * its checksum where one changed byte explains it: the byte the checksum
+ * says it held is given back (a name, a length or an inode number as it
+ * was written), before the record is judged.
+ */
+static void record_restore(struct repair *r, uint64_t ino,
+			   struct pmemfile_dirent *e, uint64_t pos)
+{
+	static const char *const fields[] = {
+	    "inode number", "inode number", "inode number", "inode number",
+	    "inode number", "inode number", "inode number", "inode number",
+	    "slot count",   "type",	    "name length",  "padding",
+	    "checksum",	    "checksum",	    "checksum",	    "checksum"};
+	uint64_t off = (uint64_t)((char *)e - r->base);
+	size_t at;
+	uint8_t was;
+	if (e->csum == csum_dirent(off, e) ||
+	    csum_dirent_locate(off, e, &at, &was) != 1)
+		return;
+	uint8_t *p = (uint8_t *)e + at;
+	/* the name as far as the block goes */
+	uint64_t room =
+	    PMEMFILE_DIR_BLOCK_SIZE - 16 - off % PMEMFILE_DIR_BLOCK_SIZE;
+	int shown = e->namelen < room ? e->namelen : (int)room;
+	if (at < 16)
+		repair_fix(r,
+			   "directory %lu: record at slot %lu: checksum "
+			   "mismatch explained by one byte, of its %s: 0x%02x, "
+			   "restored to 0x%02x",
+			   (unsigned long)ino, (unsigned long)pos, fields[at],
+			   *p, was);
+	else
+		repair_fix(r,
+			   "directory %lu: record at slot %lu: checksum "
+			   "mismatch explained by one byte, of its name: "
+			   "\"%.*s\", its byte %zu restored to '%c'",
+			   (unsigned long)ino, (unsigned long)pos, shown,
+			   e->name, at - 16,
+			   was >= 32 && was < 127 ? was : '?');
+	repair_store(r, p, &was, 1);
+}
+
 /* A record kept by the rebuild of a directory: its position and tag. */
 struct kept {
 	uint64_t pos, tag;
@@ -57,6 +100,8 @@ static void repair_block(struct repair *r, uint64_t ino, char *blk, uint64_t b,
 			s++;
 			continue;
 		}
+		if (r->csums)
+			record_restore(r, ino, e, pos);
 		unsigned n = dir_record_slots(e, pos);
 		const char *why = record_damage(e, s);
 		if (why) {

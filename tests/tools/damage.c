@@ -35,6 +35,12 @@
  *                                  checksum left
  *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
  *                                  checksum left
+ *   damage POOL type DIR NAME      the record's type wrong (bit 0 flipped)
+ *   damage POOL flip-name DIR NAME bit 2 of the first byte of the record's
+ *                                  name flipped, its checksum left
+ *   damage POOL flip-namelen DIR NAME
+ *                                  bit 6 of the record's name length
+ *                                  flipped, its checksum left
  *   damage POOL flip-nextents INO  bit 40 of the file's extent count
  *                                  flipped, its checksum left
  *   damage POOL flip-extent INO    bit 40 of the file's first extent's data
@@ -172,6 +178,26 @@ static int damage(int argc, char *argv[])
 		    record(inode(argv[3]), argv[4], &pos);
 		pmemobj_tx_add_range_direct(&r->type, 1);
 		r->type ^= 1;
+		return 3;
+	} else if (!strcmp(what, "type") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(&r->type, 1);
+		r->type ^= 1;
+	} else if (!strcmp(what, "flip-name") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(r->name, 1);
+		r->name[0] ^= 4;
+		return 3;
+	} else if (!strcmp(what, "flip-namelen") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(&r->namelen, 1);
+		r->namelen ^= 64;
 		return 3;
 	} else if (!strcmp(what, "flip-nextents") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);

@@ -156,8 +156,33 @@ expect_run 0 "the bytes of a" "" "$PF" cat owner.pool /d/a
 repair_case fliptype "flip-type $D a" \
 	"directory $D: record checksum mismatch at 0x*
 directory $D: \"a\" has a wrong type" \
+	"directory $D: record at slot *: checksum mismatch explained by one byte, of its type: 0x09, restored to 0x08
+directory $D: hash table rebuilt from its * records (counted *, * tombstones)"
+
+# A wrong type, the record's checksum stored (no flipped byte to find).
+repair_case wrongtype "type $D a" \
+	"directory $D: \"a\" has a wrong type" \
 	"directory $D: \"a\" has type 9: set to 8
 directory $D: hash table rebuilt from its * records (counted *, * tombstones)"
+
+# A flipped byte of a record's name, or of its length (the record cannot
+# be read then, its inode named by nothing): the record's checksum tells
+# which byte and what it held; the name is as it was.
+repair_case flipname "flip-name $D b" \
+	"directory $D: record checksum mismatch at 0x*
+directory $D: \"f\" missing from the hash table" \
+	"directory $D: record at slot *: checksum mismatch explained by one byte, of its name: \"f\", its byte 0 restored to 'b'
+directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)"
+expect_run 0 "the bytes of b" "" "$PF" cat flipname.pool /d/b
+repair_case flipnamelen "flip-namelen $D c" \
+	"directory $D: record checksum mismatch at 0x*
+directory $D: bad record at slot *
+directory $D: \"c\" missing from the hash table
+inode $C is leaked (no name, not orphan)
+object 0x* (type 0, 4096 bytes) is leaked" \
+	"directory $D: record at slot *: checksum mismatch explained by one byte, of its name length: 0x41, restored to 0x01
+directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)"
+expect_run 0 "the bytes of c" "" "$PF" cat flipnamelen.pool /d/c
 
 repair_case freeslot "free-record $D b" \
 	"directory $D: \"b\" names a free inode 0x*
