@@ -528,9 +528,12 @@ static void check_record(struct checker *c, uint64_t dino,
 		return;
 	}
 	struct pmemfile_inode *in = inode_of(c, r->ino);
-	if (r->type != ((in->mode & S_IFMT) >> 12))
+	/* one of the two is wrong: the inode is not vouched for either */
+	if (r->type != ((in->mode & S_IFMT) >> 12)) {
 		problem(c, "directory %lu: \"%.*s\" has a wrong type",
 			(unsigned long)dino, r->namelen, r->name);
+		ci->flawed = true;
+	}
 	ci->names++;
 	if (S_ISDIR(in->mode)) {
 		find_ino(c, dino)->subdirs++;

@@ -33,6 +33,9 @@
  *   damage POOL flip-gid-nlink INO the inode's link count one too many and
  *                                  a bit of its group flipped, its
  *                                  checksum left
+ *   damage POOL flip-mode-gid INO  the inode made a FIFO (two bits of its
+ *                                  mode) and a bit of its group flipped,
+ *                                  its checksum left
  *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
  *                                  checksum left
  *   damage POOL type DIR NAME      the record's type wrong (bit 0 flipped)
@@ -171,6 +174,12 @@ static int damage(int argc, char *argv[])
 		pmemobj_tx_add_range_direct(&in->gid, sizeof(in->gid));
 		in->gid ^= 1;
 		set64(&in->nlink, in->nlink + 1);
+		return 3;
+	} else if (!strcmp(what, "flip-mode-gid") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(in, 16);
+		in->mode ^= 0100000 ^ 0010000;
+		in->gid ^= 1;
 		return 3;
 	} else if (!strcmp(what, "flip-type") && argc == 5) {
 		uint64_t pos;

@@ -153,6 +153,27 @@ expect_lines "check after it" "$out" "$left
 owner.pool: damaged"
 expect_run 0 "the bytes of a" "" "$PF" cat owner.pool /d/a
 
+# A file's mode changed in two bytes into a FIFO's, its group in a third:
+# no byte explains the mismatch, and the record's type and the inode's
+# disagree. Neither is taken for the other (the record's type was set from
+# the inode, the inode's checksum stored again and the file's data, owned
+# by nothing then, freed): both are left, the data object with them.
+cp good.pool mode.pool
+"$DAMAGE" mode.pool flip-mode-gid "$A" || failed=1
+left="inode $A: checksum mismatch at 0x*
+directory $D: \"a\" has a wrong type
+object 0x* (type 0, 4096 bytes) is leaked"
+run "$PF" check --repair mode.pool
+expect "status of check --repair, a mode changed" "$rc" 5
+expect_lines "check --repair, a mode changed" "$out" \
+	"directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)
+left after the repair:
+$left
+mode.pool: damaged, partly repaired"
+run "$PF" check mode.pool
+expect_lines "check after it" "$out" "$left
+mode.pool: damaged"
+
 repair_case fliptype "flip-type $D a" \
 	"directory $D: record checksum mismatch at 0x*
 directory $D: \"a\" has a wrong type" \
