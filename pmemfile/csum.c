@@ -101,6 +101,19 @@ static int locate(uint32_t diff, const uint8_t *base,
 	return found;
 }
 
+int csum_super_locate(const struct pmemfile_super *s, size_t *at, uint8_t *was)
+{
+	static const size_t covered[][2] = {
+	    {0, offsetof(struct pmemfile_super, inode_arrays)},
+	    {offsetof(struct pmemfile_super, created),
+	     offsetof(struct pmemfile_super, created) +
+		 sizeof(struct pmemfile_time)},
+	    {offsetof(struct pmemfile_super, array_map),
+	     offsetof(struct pmemfile_super, csum)}};
+	return locate(s->csum ^ csum_super(s), (const uint8_t *)s, covered, 3,
+		      offsetof(struct pmemfile_super, csum), at, was);
+}
+
 int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
 		      uint8_t *was)
 {

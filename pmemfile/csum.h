@@ -22,6 +22,8 @@ uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *b);
  */
 int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
 		      uint8_t *was);
+/* The same for the superblock. */
+int csum_super_locate(const struct pmemfile_super *s, size_t *at, uint8_t *was);
 /* The same for an extent block at off, its checksum's bytes included. */
 int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *b,
 		       size_t *at, uint8_t *was);

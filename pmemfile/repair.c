@@ -434,13 +434,20 @@ struct chain_mend {
 static void chain_link_tx(struct repair *r, void *arg)
 {
 	const struct chain_mend *m = arg;
-	repair_fix(r,
-		   "inode array chain: link at 0x%lx leads to 0x%lx, no array: "
-		   "set to 0x%lx, the array of the map whose back link names "
-		   "0x%lx",
-		   (unsigned long)((char *)m->link - r->base),
-		   (unsigned long)*m->link, (unsigned long)m->array,
-		   (unsigned long)r->f.chain_prev);
+	if (m->array)
+		repair_fix(r,
+			   "inode array chain: link at 0x%lx leads to 0x%lx, "
+			   "no array: set to 0x%lx, the array of the map whose "
+			   "back link names 0x%lx",
+			   (unsigned long)((char *)m->link - r->base),
+			   (unsigned long)*m->link, (unsigned long)m->array,
+			   (unsigned long)r->f.chain_prev);
+	else
+		repair_fix(r,
+			   "inode array chain: link at 0x%lx leads to 0x%lx, "
+			   "no array, past the last array: set to 0",
+			   (unsigned long)((char *)m->link - r->base),
+			   (unsigned long)*m->link);
 	repair_store64(r, m->link, m->array);
 }
 
@@ -449,7 +456,9 @@ static void chain_link_tx(struct repair *r, void *arg)
  * after it, the root's among them, out of reach): the link is set to the
  * array that follows, when exactly one array agrees on it: marked in the
  * array map, an object of an array's size that the chain does not hold,
- * whose back link (layout 3) names the array before the cut.
+ * whose back link (layout 3) names the array before the cut. When none
+ * does, every array the map marks is in the chain and the chain has as
+ * many as the superblock counts, the link was the chain's end: set to 0.
  */
 static void repair_chain_link(struct repair *r)
 {
@@ -460,18 +469,26 @@ static void repair_chain_link(struct repair *r)
 	const uint64_t *map = (const uint64_t *)(r->base + s->array_map);
 	struct chain_mend m = {(uint64_t *)(r->base + r->f.chain_link), 0};
 	unsigned found = 0;
+	uint64_t chained = 0, unchained = 0;
 	for (uint64_t page = 0; page < s->array_map_pages; page++) {
 		if (!(map[page / 64] >> (page % 64) & 1))
 			continue;
 		struct cobj *o = repair_object(r, page * 4096);
-		if (!o || o->size < PMEMFILE_INODE_ARRAY_SIZE || o->owners ||
+		if (!o || o->size < PMEMFILE_INODE_ARRAY_SIZE) {
+			unchained++;
+			continue;
+		}
+		chained += o->owners == 1;
+		unchained += o->owners == 0;
+		if (o->owners ||
 		    ((struct pmemfile_inode_array *)(r->base + o->off))
 			    ->chain_prev != r->f.chain_prev)
 			continue;
 		m.array = o->off;
 		found++;
 	}
-	if (found == 1)
+	if (found == 1 ||
+	    (found == 0 && unchained == 0 && chained == s->ninode_arrays))
 		repair_tx(r, r->pop, chain_link_tx, &m);
 }
 
@@ -933,6 +950,41 @@ static void repair_leaked_objects(struct repair *r)
 			repair_tx(r, r->pop, object_free_tx, &r->f.objs[i]);
 }
 
+struct super_restore {
+	struct pmemfile_super *s;
+	size_t at;
+	uint8_t was;
+};
+
+static void super_restore_tx(struct repair *r, void *arg)
+{
+	const struct super_restore *b = arg;
+	uint8_t *p = (uint8_t *)b->s + b->at;
+	repair_fix(r,
+		   "superblock: checksum mismatch explained by one byte, at "
+		   "+%zu: 0x%02x, restored to 0x%02x",
+		   b->at, *p, b->was);
+	repair_store(r, p, &b->was, 1);
+}
+
+/*
+ * The superblock (its magic, version, root directories, array map) fails
+ * its checksum where one changed byte explains it: that byte given back,
+ * before anything else (a bad magic or root stops the check).
+ */
+static void repair_super_bytes(struct repair *r)
+{
+	if (!r->csums ||
+	    pmemobj_root_size(r->pop) < sizeof(struct pmemfile_super))
+		return;
+	struct super_restore b = {
+	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super))),
+	    0, 0};
+	if (b.s->csum != csum_super(b.s) &&
+	    csum_super_locate(b.s, &b.at, &b.was) == 1)
+		repair_tx(r, r->pop, super_restore_tx, &b);
+}
+
 /* One round: check, then fix. Returns whether something was fixed. */
 static int repair_round(struct repair *r, bool *changed)
 {
@@ -941,8 +993,9 @@ static int repair_round(struct repair *r, bool *changed)
 	check_pool_found(r->pop, NULL, &r->f);
 	r->base = (char *)r->pop;
 	*changed = false;
+	repair_super_bytes(r);
 	/* (a chain was walked: the superblock is there) */
-	if (r->f.chain_link) {
+	if (r->fixes == before && r->f.chain_link) {
 		r->super = pmemobj_direct(
 		    pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
 		repair_chain_link(r);

@@ -25,6 +25,9 @@
  *   damage POOL array-map          the array map zeroed
  *   damage POOL chain-link         bit 40 of the link from the first inode
  *                                  array of the chain to the next flipped
+ *   damage POOL chain-end          the same for the last array's link (0)
+ *   damage POOL flip-root          bit 40 of the superblock's root flipped,
+ *                                  its checksum left
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
  *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
  *                                  checksum left (a flipped bit, no bug)
@@ -288,6 +291,15 @@ static int damage(int argc, char *argv[])
 		if (!head->next)
 			return 1;
 		set64(&head->next, head->next ^ 1ULL << 40);
+		return 3; /* under no checksum; the chain is cut for sealing */
+	} else if (!strcmp(what, "flip-root") && argc == 3) {
+		set64(&super->root, super->root ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "chain-end") && argc == 3) {
+		struct pmemfile_inode_array *last = at(super->inode_arrays);
+		while (last->next)
+			last = at(last->next);
+		set64(&last->next, 1ULL << 40);
 		return 3; /* under no checksum; the chain is cut for sealing */
 	} else if (!strcmp(what, "array-map") && argc == 3) {
 		size_t bytes = (super->array_map_pages + 63) / 64 * 8;

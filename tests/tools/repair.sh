@@ -335,6 +335,17 @@ expect_lines "check --repair, a link of the array chain" "$out" \
 	"inode array chain: link at 0x* leads to 0x10000*, no array: set to 0x*, the array of the map whose back link names 0x*
 arrays3.pool: repaired"
 expect_run 0 "arrays3.pool: consistent" "" "$PF" check arrays3.pool
+# The last array's link (0) sent out of the pool: no array follows it in
+# the map, all are in the chain, as many as the superblock counts: the
+# link is set to 0 again.
+cp arrays3.pool arrays4.pool
+"$DAMAGE" arrays4.pool chain-end || failed=1
+run "$PF" check --repair arrays4.pool
+expect "status of check --repair, the last link of the array chain" "$rc" 1
+expect_lines "check --repair, the last link of the array chain" "$out" \
+	"inode array chain: link at 0x* leads to 0x10000000000, no array, past the last array: set to 0
+arrays4.pool: repaired"
+expect_run 0 "arrays4.pool: consistent" "" "$PF" check arrays4.pool
 i=0
 while [ $i -lt 150 ]; do
 	[ $i = 7 ] || [ $i = 107 ] ||
@@ -447,6 +458,24 @@ expect_lines "check --repair with a damaged superblock" "$out" \
 magic.pool: damaged"
 expect_run 4 "superblock: bad magic or version
 magic.pool: damaged" "" "$PF" check magic.pool
+
+# A flipped bit of the superblock's root: nothing can be walked, but the
+# superblock's checksum tells which byte and what it held.
+cp good.pool root.pool
+"$DAMAGE" root.pool flip-root || failed=1
+run "$PF" check root.pool
+expect "status of check with a flipped root" "$rc" 4
+expect_lines "check with a flipped root" "$out" \
+	"superblock: checksum mismatch at 0x*
+superblock: root 0 is not a directory
+root.pool: damaged"
+run "$PF" check --repair root.pool
+expect "status of check --repair with a flipped root" "$rc" 1
+expect_lines "check --repair with a flipped root" "$out" \
+	"superblock: checksum mismatch explained by one byte, at +29: 0x01, restored to 0x00
+root.pool: repaired"
+expect_run 0 "root.pool: consistent" "" "$PF" check root.pool
+expect_run 0 "the bytes of keep" "" "$PF" cat root.pool /d/keep
 
 # A file's extent that is no object: the check reports it (and the data
 # object it came from as leaked, not freed while a reference could not be
