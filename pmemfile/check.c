@@ -161,8 +161,15 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 		struct pmemfile_inode_array *a =
 		    claim(c, off, PMEMFILE_T_INODE_ARRAY,
 			  PMEMFILE_INODE_ARRAY_SIZE, "inode array", 0);
-		if (!a)
+		if (!a) {
+			c->found->chain_link =
+			    prev ? prev + offsetof(struct pmemfile_inode_array,
+						   next)
+				 : (uint64_t)((char *)&s->inode_arrays -
+					      c->base);
+			c->found->chain_prev = prev;
 			break;
+		}
 		/* version 3: the chain is linked both ways */
 		if (s->version >= 3 && a->chain_prev != prev)
 			problem(
@@ -278,6 +285,15 @@ static void bad_extent(struct checker *c, uint64_t ino, uint64_t slot)
 		f->bad_ext[f->nbad_ext++] = (struct cext){ino, slot};
 }
 
+/* The structure at off of inode ino fails its checksum: for the repair. */
+static void bad_csum(struct checker *c, uint64_t ino, uint64_t off)
+{
+	struct check_found *f = c->found;
+	if (grow((void **)&f->bad_csum, &f->bad_csum_cap, f->nbad_csum + 1,
+		 sizeof(*f->bad_csum)) == 0)
+		f->bad_csum[f->nbad_csum++] = (struct cext){ino, off};
+}
+
 static void check_extent(struct checker *c, uint64_t ino, uint64_t slot,
 			 const struct pmemfile_extent *e, struct vext *out)
 {
@@ -304,11 +320,78 @@ static int cmp_vext(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static bool slot_empty(const struct pmemfile_extent *e)
+{
+	return e->off == 0 && e->len == 0 && e->data == 0;
+}
+
+/*
+ * The slot of index i of a file's list, of its inline slots or of blocks
+ * (the chain's blocks in order).
+ */
+static const struct pmemfile_extent *slot_at(struct checker *c,
+					     const struct pmemfile_file_info *f,
+					     const uint64_t *blocks, uint64_t i)
+{
+	if (i < PMEMFILE_INLINE_EXTENTS)
+		return &f->e[i];
+	i -= PMEMFILE_INLINE_EXTENTS;
+	const struct pmemfile_extent_block *blk =
+	    (void *)(c->base + blocks[i / PMEMFILE_EXTENTS_PER_BLOCK]);
+	return &blk->e[i % PMEMFILE_EXTENTS_PER_BLOCK];
+}
+
+/*
+ * An extent count beyond the slots of the file's chain of extent blocks,
+ * when the chain ends with a link of 0 (its blocks objects of their size):
+ * the count cannot be. The slots in use (not all zero) are counted: if
+ * they come first and all the others are zero, the file's extents are
+ * those, for the repair (found->ext_count). Returns the count to check
+ * the list by: the slots in use then, else the count as it is.
+ */
+static uint64_t extent_count(struct checker *c, uint64_t ino,
+			     const struct pmemfile_file_info *f)
+{
+	uint64_t n = f->nextents, room = PMEMFILE_INLINE_EXTENTS;
+	if (n <= room)
+		return n;
+	uint64_t *blocks = malloc((c->nobjs + 1) * sizeof(uint64_t));
+	size_t nblocks = 0;
+	uint64_t b = f->blocks;
+	while (blocks && b && nblocks < c->nobjs) {
+		struct cobj *o = find_obj(c, b);
+		if (!o || o->size < sizeof(struct pmemfile_extent_block))
+			break;
+		blocks[nblocks++] = b;
+		room += PMEMFILE_EXTENTS_PER_BLOCK;
+		b = ((struct pmemfile_extent_block *)(c->base + b))->next;
+	}
+	if (!blocks || b || n <= room) {
+		free(blocks);
+		return n;
+	}
+	uint64_t used = 0, i;
+	while (used < room && !slot_empty(slot_at(c, f, blocks, used)))
+		used++;
+	for (i = used; i < room && slot_empty(slot_at(c, f, blocks, i)); i++)
+		;
+	free(blocks);
+	problem(c, "inode %lu: %lu extents, room for %lu in its blocks",
+		(unsigned long)ino, (unsigned long)n, (unsigned long)room);
+	if (i < room)
+		return n;
+	struct check_found *fd = c->found;
+	if (grow((void **)&fd->ext_count, &fd->ext_count_cap,
+		 fd->next_count + 1, sizeof(*fd->ext_count)) == 0)
+		fd->ext_count[fd->next_count++] = (struct cext){ino, used};
+	return used;
+}
+
 static void check_file(struct checker *c, uint64_t ino,
 		       struct pmemfile_inode *in)
 {
 	const struct pmemfile_file_info *f = &in->file;
-	uint64_t n = f->nextents;
+	uint64_t n = extent_count(c, ino, f);
 	struct vext *v = calloc(n ? n : 1, sizeof(*v));
 	if (!v) {
 		problem(c, "inode %lu: %lu extents", (unsigned long)ino,
@@ -336,18 +419,20 @@ static void check_file(struct checker *c, uint64_t ino,
 			n = i;
 			break;
 		}
-		if (c->csums && blk->csum != csum_eblock(b, blk))
+		if (c->csums && blk->csum != csum_eblock(b, blk)) {
 			problem(c,
 				"inode %lu: extent block checksum mismatch at "
 				"0x%lx",
 				(unsigned long)ino, (unsigned long)b);
+			bad_csum(c, ino, b);
+		}
 		for (size_t k = 0; k < PMEMFILE_EXTENTS_PER_BLOCK && i < n;
 		     k++, i++)
 			check_extent(c, ino, i, &blk->e[k], &v[i]);
 		link = b + offsetof(struct pmemfile_extent_block, next);
 		b = blk->next;
 	}
-	if (b) {
+	if (b && n == f->nextents) {
 		problem(c, "inode %lu: extent blocks beyond the last extent",
 			(unsigned long)ino);
 		c->found->unfollowed = true;
@@ -385,10 +470,12 @@ static void check_symlink(struct checker *c, uint64_t ino,
 	const char *s = claim(c, t, PMEMFILE_T_SYMLINK, in->size + 1,
 			      "symlink target", ino);
 	if (s && c->csums &&
-	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1))
+	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1)) {
 		problem(c,
 			"inode %lu: symlink target checksum mismatch at 0x%lx",
 			(unsigned long)ino, (unsigned long)t);
+		bad_csum(c, ino, t);
+	}
 }
 
 static void enqueue(struct checker *c, uint64_t ino)
@@ -441,9 +528,12 @@ static void check_record(struct checker *c, uint64_t dino,
 		return;
 	}
 	struct pmemfile_inode *in = inode_of(c, r->ino);
-	if (r->type != ((in->mode & S_IFMT) >> 12))
+	/* one of the two is wrong: the inode is not vouched for either */
+	if (r->type != ((in->mode & S_IFMT) >> 12)) {
 		problem(c, "directory %lu: \"%.*s\" has a wrong type",
 			(unsigned long)dino, r->namelen, r->name);
+		ci->flawed = true;
+	}
 	ci->names++;
 	if (S_ISDIR(in->mode)) {
 		find_ino(c, dino)->subdirs++;
@@ -572,6 +662,7 @@ static void check_dir(struct checker *c, uint64_t ino,
 static void check_inode(struct checker *c, uint64_t ino)
 {
 	struct pmemfile_inode *in = inode_of(c, ino);
+	unsigned before = c->problems;
 	switch (in->mode & S_IFMT) {
 	case S_IFREG:
 		check_file(c, ino, in);
@@ -591,6 +682,8 @@ static void check_inode(struct checker *c, uint64_t ino)
 		problem(c, "inode %lu: mode 0%o", (unsigned long)ino, in->mode);
 		c->found->unfollowed = true;
 	}
+	if (c->problems != before)
+		find_ino(c, ino)->flawed = true;
 }
 
 static void check_orphans(struct checker *c, struct pmemfile_super *s)
@@ -814,8 +907,14 @@ void check_found_free(struct check_found *found)
 	free(found->dirs);
 	free(found->bad_ext);
 	free(found->ext_tail);
+	free(found->ext_count);
+	free(found->bad_csum);
+	found->bad_csum = NULL;
+	found->nbad_csum = 0;
 	found->ext_tail = NULL;
 	found->next_tail = 0;
+	found->ext_count = NULL;
+	found->next_count = 0;
 	found->objs = NULL;
 	found->inos = NULL;
 	found->dirs = NULL;

@@ -34,6 +34,9 @@ struct cino {
 	uint64_t names;	  /* records naming it */
 	uint64_t subdirs; /* for directories: records naming directories */
 	bool visited, orphan;
+	/* a problem was found in what the inode holds (its extents, tables
+	 * and records, target or mode), its checksum aside */
+	bool flawed;
 };
 
 struct check_found {
@@ -50,6 +53,12 @@ struct check_found {
 	bool arrays;
 	/* the orphan list is cut short or has a broken back link */
 	bool orphan_list;
+	/*
+	 * The link of the inode array chain (the superblock's head, or an
+	 * array's next: its pool offset) that leads to no inode array, and
+	 * the array it is in (0: the head); 0 if none.
+	 */
+	uint64_t chain_link, chain_prev;
 	struct cobj *objs;
 	size_t nobjs;
 	struct cino *inos;
@@ -67,6 +76,20 @@ struct check_found {
 	 */
 	struct cext *ext_tail;
 	size_t next_tail, ext_tail_cap;
+	/*
+	 * Extent counts beyond what a file's chain of extent blocks (which
+	 * ends with a link of 0) can hold, where the slots in use come first
+	 * and every slot after them is zero: the number of slots in use, by
+	 * inode (struct cext's slot holds it).
+	 */
+	struct cext *ext_count;
+	size_t next_count, ext_count_cap;
+	/*
+	 * Extent blocks and long symlink targets that fail their checksums:
+	 * the structure's offset, by inode (struct cext's slot holds it).
+	 */
+	struct cext *bad_csum;
+	size_t nbad_csum, bad_csum_cap;
 	/* called now and then during the walk: inodes done, inodes in all */
 	void (*progress)(uint64_t done, uint64_t total);
 };

@@ -39,6 +39,37 @@ uint32_t crc32c_table(uint32_t crc, const void *buf, size_t len)
 	return ~c;
 }
 
+/*
+ * Bits x changed at byte k of the message change its CRC by the CRC, from 0
+ * and without the inversions, of x followed by len - 1 - k zero bytes:
+ * table[x] carried over those zeros. The change of each bit of byte k is
+ * kept (basis), from the last byte to the first, one zero byte more at each
+ * step; the 255 values of a byte are their sums, in Gray code order.
+ */
+int crc32c_locate_byte(uint32_t diff, size_t len, size_t *pos, uint8_t *bits)
+{
+	pthread_once(&table_once, table_make);
+	uint32_t basis[8];
+	int found = 0;
+	for (unsigned b = 0; b < 8; b++)
+		basis[b] = table[1u << b];
+	for (size_t k = len; k-- > 0;) {
+		uint32_t s = 0;
+		for (unsigned g = 1; g < 256; g++) {
+			s ^= basis[__builtin_ctz(g)];
+			if (s != diff)
+				continue;
+			if (found++)
+				return -1;
+			*pos = k;
+			*bits = (uint8_t)(g ^ (g >> 1));
+		}
+		for (unsigned b = 0; b < 8; b++)
+			basis[b] = table[basis[b] & 0xff] ^ (basis[b] >> 8);
+	}
+	return found;
+}
+
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) static uint32_t
 crc32c_sse42(uint32_t crc, const void *buf, size_t len)

@@ -19,4 +19,13 @@ uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
 /* The table's computation alone (for the tests of both ways). */
 uint32_t crc32c_table(uint32_t crc, const void *buf, size_t len);
 
+/*
+ * Which one byte of a message of len bytes, changed, would change its
+ * CRC32C by diff (the CRC it should have xor the CRC it has): 1 with its
+ * index in *pos and the bits changed in *bits when exactly one byte would,
+ * 0 when none would, -1 when more than one would. Whatever the message and
+ * the start value, as the CRC is linear.
+ */
+int crc32c_locate_byte(uint32_t diff, size_t len, size_t *pos, uint8_t *bits);
+
 #endif

@@ -11,8 +11,10 @@
  * (TX_PARAM_CB, PF_TX_BEGIN), the checksum's range added to the
  * transaction like the rest; an abort rolls both back.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "crc32c.h"
@@ -55,6 +57,122 @@ uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in)
 		c = crc32c(c, b + inode_covered[i][0],
 			   inode_covered[i][1] - inode_covered[i][0]);
 	return c;
+}
+
+/*
+ * The one changed byte of a structure (at base) that explains diff, the
+ * checksum it keeps xor the one its bytes have: covered, its n ranges
+ * under the checksum in the order the checksum takes them; keep, where
+ * the structure keeps its checksum (4 bytes, a change there looked for
+ * too), or SIZE_MAX when elsewhere. As csum_inode_locate.
+ */
+static int locate(uint32_t diff, const uint8_t *base,
+		  const size_t (*covered)[2], size_t n, size_t keep, size_t *at,
+		  uint8_t *was)
+{
+	size_t len = 0, pos = 0;
+	uint8_t bits = 0;
+	if (diff == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += covered[i][1] - covered[i][0];
+	int found = crc32c_locate_byte(diff, len, &pos, &bits);
+	if (found < 0)
+		return -1;
+	for (size_t i = 0; found && i < n; i++) {
+		size_t part = covered[i][1] - covered[i][0];
+		if (pos < part) {
+			*at = covered[i][0] + pos;
+			break;
+		}
+		pos -= part;
+	}
+	/* or a change of the checksum alone, in one of its bytes */
+	for (unsigned k = 0; keep != SIZE_MAX && k < 4; k++) {
+		if (diff & ~(0xffu << (8 * k)))
+			continue;
+		if (found++)
+			return -1;
+		*at = keep + k;
+		bits = (uint8_t)(diff >> (8 * k));
+	}
+	if (found)
+		*was = base[*at] ^ bits;
+	return found;
+}
+
+int csum_super_locate(const struct pmemfile_super *s, size_t *at, uint8_t *was)
+{
+	static const size_t covered[][2] = {
+	    {0, offsetof(struct pmemfile_super, inode_arrays)},
+	    {offsetof(struct pmemfile_super, created),
+	     offsetof(struct pmemfile_super, created) +
+		 sizeof(struct pmemfile_time)},
+	    {offsetof(struct pmemfile_super, array_map),
+	     offsetof(struct pmemfile_super, csum)}};
+	return locate(s->csum ^ csum_super(s), (const uint8_t *)s, covered, 3,
+		      offsetof(struct pmemfile_super, csum), at, was);
+}
+
+int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
+		      uint8_t *was)
+{
+	return locate(in->csum ^ csum_inode(off, in), (const uint8_t *)in,
+		      inode_covered, INODE_COVERED,
+		      offsetof(struct pmemfile_inode, csum), at, was);
+}
+
+int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *blk,
+		       size_t *at, uint8_t *was)
+{
+	static const size_t covered[][2] = {
+	    {0, sizeof(blk->next)},
+	    {offsetof(struct pmemfile_extent_block, pad),
+	     sizeof(struct pmemfile_extent_block)}};
+	return locate(blk->csum ^ csum_eblock(off, blk), (const uint8_t *)blk,
+		      covered, 2, offsetof(struct pmemfile_extent_block, csum),
+		      at, was);
+}
+
+int csum_dirent_locate(uint64_t off, const struct pmemfile_dirent *r,
+		       size_t *at, uint8_t *was)
+{
+	uint64_t room = PMEMFILE_DIR_BLOCK_SIZE - off % PMEMFILE_DIR_BLOCK_SIZE;
+	room = room > 16 ? room - 16 : 0;
+	const size_t covered[][2] = {
+	    {0, offsetof(struct pmemfile_dirent, csum)},
+	    {16, 16 + (r->namelen < room ? r->namelen : room)}};
+	const size_t len_at = offsetof(struct pmemfile_dirent, namelen);
+	int found =
+	    locate(r->csum ^ csum_dirent(off, r), (const uint8_t *)r, covered,
+		   2, offsetof(struct pmemfile_dirent, csum), at, was);
+	if (found < 0)
+		return -1;
+	/* a changed length changes what the checksum covers: each other
+	 * length tried on a copy */
+	char copy[PMEMFILE_DIR_BLOCK_SIZE];
+	struct pmemfile_dirent *c = (void *)copy;
+	memcpy(copy, r, 16 + room);
+	for (unsigned len = 1; len <= PMEMFILE_NAME_MAX; len++) {
+		if (len == r->namelen)
+			continue;
+		c->namelen = (uint8_t)len;
+		if (csum_dirent(off, c) != r->csum)
+			continue;
+		if (found++)
+			return -1;
+		*at = len_at;
+		*was = (uint8_t)len;
+	}
+	return found;
+}
+
+int csum_symlink_locate(uint64_t off, const char *target, uint64_t len,
+			uint32_t want, size_t *at, uint8_t *was)
+{
+	const size_t covered[][2] = {{0, len}};
+	return locate(want ^ csum_symlink(off, target, len),
+		      (const uint8_t *)target, covered, 1, SIZE_MAX, at, was);
 }
 
 uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *blk)

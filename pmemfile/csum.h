@@ -14,6 +14,27 @@
 uint32_t csum_super(const struct pmemfile_super *s);
 uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in);
 uint32_t csum_eblock(uint64_t off, const struct pmemfile_extent_block *b);
+/*
+ * The inode at off fails its checksum: whether one changed byte explains
+ * it (crc32c_locate_byte), the checksum's own bytes included. 1 with the
+ * byte's offset in the inode in *at and the value the checksum says it
+ * held in *was; 0 when no one byte explains it, -1 when several would.
+ */
+int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
+		      uint8_t *was);
+/* The same for the superblock. */
+int csum_super_locate(const struct pmemfile_super *s, size_t *at, uint8_t *was);
+/* The same for an extent block at off, its checksum's bytes included. */
+int csum_eblock_locate(uint64_t off, const struct pmemfile_extent_block *b,
+		       size_t *at, uint8_t *was);
+/* The same for a directory record at off, its length byte included (the
+ * name's bytes the checksum covers change with it). */
+int csum_dirent_locate(uint64_t off, const struct pmemfile_dirent *r,
+		       size_t *at, uint8_t *was);
+/* The same for a long symlink target (len bytes at pool offset off) whose
+ * checksum should be want (its inode's, which passes its own). */
+int csum_symlink_locate(uint64_t off, const char *target, uint64_t len,
+			uint32_t want, size_t *at, uint8_t *was);
 /* A record's, its name cut at the end of its 4 KiB-aligned block. */
 uint32_t csum_dirent(uint64_t off, const struct pmemfile_dirent *r);
 /* A long symlink target's: len bytes at pool offset off. */

@@ -39,14 +39,15 @@
 
 #define REPAIR_ROUNDS 8
 
-void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
-		       uint64_t off)
+/* The seal of inode in (at off), noted once; NULL without checksums. */
+static struct repair_seal *seal_note(struct repair *r,
+				     struct pmemfile_inode *in, uint64_t off)
 {
 	if (!r->csums)
-		return;
+		return NULL;
 	for (size_t i = 0; i < r->nseal; i++)
 		if (r->seal[i].in == in)
-			return;
+			return NULL;
 	if (r->nseal == r->seal_cap) {
 		size_t cap = r->seal_cap ? r->seal_cap * 2 : 16;
 		struct repair_seal *s = realloc(r->seal, cap * sizeof(*s));
@@ -55,7 +56,14 @@ void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
 		r->seal = s;
 		r->seal_cap = cap;
 	}
-	r->seal[r->nseal++] = (struct repair_seal){in, off};
+	r->seal[r->nseal] = (struct repair_seal){.in = in, .off = off};
+	return &r->seal[r->nseal++];
+}
+
+void repair_seal_inode(struct repair *r, struct pmemfile_inode *in,
+		       uint64_t off)
+{
+	seal_note(r, in, off);
 }
 
 void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e)
@@ -66,11 +74,39 @@ void repair_seal_dirent(struct repair *r, struct pmemfile_dirent *e)
 	e->csum = csum_dirent((uint64_t)((char *)e - r->base), e);
 }
 
+static void inode_field(char *buf, size_t size, size_t at, uint32_t mode);
+
+/*
+ * In a transaction: inode s->in failed its checksum before the fix; if
+ * one byte the fix did not change explains the mismatch now (the fix set
+ * what it changed as it was before the damage), that byte is given back.
+ */
+static void seal_restore(struct repair *r, struct repair_seal *s)
+{
+	size_t at;
+	uint8_t was;
+	uint8_t *now = (uint8_t *)s->in;
+	if (csum_inode_locate(s->off, s->in, &at, &was) != 1 ||
+	    at >= offsetof(struct pmemfile_inode, csum) ||
+	    now[at] != ((const uint8_t *)&s->before)[at])
+		return;
+	char field[64];
+	inode_field(field, sizeof(field), at, s->in->mode);
+	repair_fix(r,
+		   "inode %lu: checksum mismatch explained, once that is "
+		   "fixed, by one byte, of its %s: 0x%02x, restored to 0x%02x",
+		   (unsigned long)s->off, field, now[at], was);
+	pmemobj_tx_add_range_direct(&now[at], 1);
+	now[at] = was;
+}
+
 /* The checksums of the inodes the transaction changed, stored. */
 static void seal_all(struct repair *r)
 {
 	for (size_t i = 0; i < r->nseal; i++) {
 		struct pmemfile_inode *in = r->seal[i].in;
+		if (r->seal[i].was_bad && in->mode)
+			seal_restore(r, &r->seal[i]);
 		uint32_t c = csum_inode(r->seal[i].off, in);
 		/* a freed slot is all zero, its checksum too */
 		if (in->mode == 0 || in->csum == c)
@@ -98,18 +134,25 @@ static void seal_if_inode(struct repair *r, const char *dst)
 	if (lo == 0)
 		return;
 	uint64_t ino = r->f.inos[lo - 1].off;
-	if (off < ino + sizeof(struct pmemfile_inode))
-		repair_seal_inode(r, repair_inode(r, ino), ino);
+	if (off >= ino + sizeof(struct pmemfile_inode))
+		return;
+	struct pmemfile_inode *in = repair_inode(r, ino);
+	struct repair_seal *s = seal_note(r, in, ino);
+	if (s) {
+		s->was_bad = in->mode && in->csum != csum_inode(ino, in);
+		s->before = *in;
+	}
 }
 
 void repair_store(struct repair *r, void *dst, const void *src, size_t len)
 {
+	/* noted before the store: the inode as it was */
+	seal_if_inode(r, dst);
 	pmemobj_tx_add_range_direct(dst, len);
 	if (src)
 		memmove(dst, src, len);
 	else
 		memset(dst, 0, len);
-	seal_if_inode(r, dst);
 }
 
 void repair_store64(struct repair *r, uint64_t *dst, uint64_t v)
@@ -383,6 +426,72 @@ out:
 	free(arrays);
 }
 
+struct chain_mend {
+	uint64_t *link;
+	uint64_t array;
+};
+
+static void chain_link_tx(struct repair *r, void *arg)
+{
+	const struct chain_mend *m = arg;
+	if (m->array)
+		repair_fix(r,
+			   "inode array chain: link at 0x%lx leads to 0x%lx, "
+			   "no array: set to 0x%lx, the array of the map whose "
+			   "back link names 0x%lx",
+			   (unsigned long)((char *)m->link - r->base),
+			   (unsigned long)*m->link, (unsigned long)m->array,
+			   (unsigned long)r->f.chain_prev);
+	else
+		repair_fix(r,
+			   "inode array chain: link at 0x%lx leads to 0x%lx, "
+			   "no array, past the last array: set to 0",
+			   (unsigned long)((char *)m->link - r->base),
+			   (unsigned long)*m->link);
+	repair_store64(r, m->link, m->array);
+}
+
+/*
+ * The inode array chain cut by a link that leads to no array (the arrays
+ * after it, the root's among them, out of reach): the link is set to the
+ * array that follows, when exactly one array agrees on it: marked in the
+ * array map, an object of an array's size that the chain does not hold,
+ * whose back link (layout 3) names the array before the cut. When none
+ * does, every array the map marks is in the chain and the chain has as
+ * many as the superblock counts, the link was the chain's end: set to 0.
+ */
+static void repair_chain_link(struct repair *r)
+{
+	struct pmemfile_super *s = r->super;
+	uint64_t words = (s->array_map_pages + 63) / 64;
+	if (s->version < 3 || !repair_object_holds(r, s->array_map, words * 8))
+		return;
+	const uint64_t *map = (const uint64_t *)(r->base + s->array_map);
+	struct chain_mend m = {(uint64_t *)(r->base + r->f.chain_link), 0};
+	unsigned found = 0;
+	uint64_t chained = 0, unchained = 0;
+	for (uint64_t page = 0; page < s->array_map_pages; page++) {
+		if (!(map[page / 64] >> (page % 64) & 1))
+			continue;
+		struct cobj *o = repair_object(r, page * 4096);
+		if (!o || o->size < PMEMFILE_INODE_ARRAY_SIZE) {
+			unchained++;
+			continue;
+		}
+		chained += o->owners == 1;
+		unchained += o->owners == 0;
+		if (o->owners ||
+		    ((struct pmemfile_inode_array *)(r->base + o->off))
+			    ->chain_prev != r->f.chain_prev)
+			continue;
+		m.array = o->off;
+		found++;
+	}
+	if (found == 1 ||
+	    (found == 0 && unchained == 0 && chained == s->ninode_arrays))
+		repair_tx(r, r->pop, chain_link_tx, &m);
+}
+
 /*
  * The orphan list cut before its first inode that is free, named or
  * listed twice (the inodes after it are then named by nothing, for
@@ -513,6 +622,136 @@ static void repair_links(struct repair *r)
 	}
 }
 
+/* The name of the field at byte at of an inode of mode mode. */
+static void inode_field(char *buf, size_t size, size_t at, uint32_t mode)
+{
+	static const char *const head[] = {"mode",  "flags",	  "owner",
+					   "group", "link count", "link count"};
+	static const char *const dir[] = {"parent",
+					  "record count",
+					  "tombstone count",
+					  "hash table",
+					  "hash table's size",
+					  "block table",
+					  "block table's size",
+					  "block count"};
+	static const char *const ext[] = {"offset", "length", "data"};
+	const size_t u = offsetof(struct pmemfile_inode, file);
+	const size_t e = offsetof(struct pmemfile_inode, file.e);
+	const size_t e_end =
+	    e + sizeof(struct pmemfile_extent) * PMEMFILE_INLINE_EXTENTS;
+	const char *f = "unused bytes";
+	if (at < 24)
+		f = head[at / 4];
+	else if (at >= offsetof(struct pmemfile_inode, csum))
+		f = "checksum";
+	else if (at >= offsetof(struct pmemfile_inode, atime))
+		f = "device number";
+	else if (S_ISLNK(mode))
+		f = "target";
+	else if (S_ISDIR(mode) && at < u + sizeof(struct pmemfile_dir_info))
+		f = dir[(at - u) / 8];
+	else if (S_ISREG(mode) && at < e)
+		f = at < u + 8 ? "extent count" : "first extent block";
+	else if (S_ISREG(mode) && at < e_end)
+		f = NULL;
+	if (f)
+		snprintf(buf, size, "%s", f);
+	else
+		snprintf(buf, size, "extent %zu's %s",
+			 (at - e) / sizeof(struct pmemfile_extent),
+			 ext[(at - e) % sizeof(struct pmemfile_extent) / 8]);
+}
+
+struct byte_restore {
+	uint64_t ino;
+	size_t at;
+	uint8_t was;
+};
+
+static void byte_restore_tx(struct repair *r, void *arg)
+{
+	const struct byte_restore *b = arg;
+	uint8_t *p = (uint8_t *)repair_inode(r, b->ino) + b->at;
+	char field[64];
+	inode_field(field, sizeof(field), b->at, repair_inode(r, b->ino)->mode);
+	repair_fix(r,
+		   "inode %lu: checksum mismatch explained by one byte, of "
+		   "its %s: 0x%02x, restored to 0x%02x",
+		   (unsigned long)b->ino, field, *p, b->was);
+	repair_store(r, p, &b->was, 1);
+}
+
+static bool csum_bad(struct repair *r, const struct cino *ci);
+
+/* A byte of a structure (an extent block, a symlink target) at off. */
+struct part_restore {
+	const struct cext *bad;
+	const char *what;
+	size_t at;
+	uint8_t was;
+};
+
+static void part_restore_tx(struct repair *r, void *arg)
+{
+	const struct part_restore *b = arg;
+	uint8_t *p = (uint8_t *)r->base + b->bad->slot + b->at;
+	repair_fix(r,
+		   "inode %lu: %s at 0x%lx: checksum mismatch explained by "
+		   "one byte, at +%zu: 0x%02x, restored to 0x%02x",
+		   (unsigned long)b->bad->ino, b->what,
+		   (unsigned long)b->bad->slot, b->at, *p, b->was);
+	repair_store(r, p, &b->was, 1);
+}
+
+/*
+ * The extent blocks and long symlink targets that fail their checksums,
+ * of inodes that pass theirs, as repair_inode_bytes does inodes.
+ */
+static void repair_part_bytes(struct repair *r)
+{
+	for (size_t i = 0; i < r->f.nbad_csum; i++) {
+		const struct cext *bad = &r->f.bad_csum[i];
+		struct cino *ci = repair_cino(r, bad->ino);
+		const struct pmemfile_inode *in = repair_inode(r, bad->ino);
+		struct part_restore b = {bad, "extent block", 0, 0};
+		int found = 0;
+		if (!ci || csum_bad(r, ci))
+			continue;
+		if (S_ISREG(in->mode)) {
+			found = csum_eblock_locate(
+			    bad->slot, (void *)(r->base + bad->slot), &b.at,
+			    &b.was);
+		} else if (S_ISLNK(in->mode)) {
+			b.what = "symlink target";
+			found = csum_symlink_locate(
+			    bad->slot, r->base + bad->slot, in->size + 1,
+			    csum_symlink_get(in), &b.at, &b.was);
+		}
+		if (found == 1)
+			repair_tx(r, r->pop, part_restore_tx, &b);
+	}
+}
+
+/*
+ * Inodes that fail their checksums where one changed byte explains the
+ * mismatch (and no other byte would): that byte is given back the value
+ * the checksum says it held. The bytes are then as they were written, not
+ * merely vouched for; what that byte broke (a count, a pointer) is mended
+ * with it.
+ */
+static void repair_inode_bytes(struct repair *r)
+{
+	for (size_t i = 0; r->csums && i < r->f.ninos; i++) {
+		struct cino *ci = &r->f.inos[i];
+		struct byte_restore b = {ci->off, 0, 0};
+		if (csum_bad(r, ci) &&
+		    csum_inode_locate(ci->off, repair_inode(r, ci->off), &b.at,
+				      &b.was) == 1)
+			repair_tx(r, r->pop, byte_restore_tx, &b);
+	}
+}
+
 /* The extents of one file that lead nowhere: found->bad_ext[from, to). */
 struct extent_drop {
 	uint64_t ino;
@@ -617,8 +856,27 @@ static void extent_tail_tx(struct repair *r, void *arg)
 	}
 }
 
+/*
+ * In a transaction: an extent count the file's blocks cannot hold set to
+ * the slots in use, which come first (the others are zero): every extent
+ * the list held is kept.
+ */
+static void extent_count_tx(struct repair *r, void *arg)
+{
+	const struct cext *t = arg;
+	struct pmemfile_file_info *f = &repair_inode(r, t->ino)->file;
+	repair_fix(r,
+		   "inode %lu: %lu extents, more than its blocks hold: set "
+		   "to the %lu slots in use",
+		   (unsigned long)t->ino, (unsigned long)f->nextents,
+		   (unsigned long)t->slot);
+	repair_store64(r, &f->nextents, t->slot);
+}
+
 static void repair_extents(struct repair *r)
 {
+	for (size_t i = 0; i < r->f.next_count; i++)
+		repair_tx(r, r->pop, extent_count_tx, &r->f.ext_count[i]);
 	for (size_t i = 0; i < r->f.next_tail; i++)
 		repair_tx(r, r->pop, extent_tail_tx, &r->f.ext_tail[i]);
 	for (size_t i = 0; i < r->f.nbad_ext;) {
@@ -646,25 +904,24 @@ static bool csum_bad(struct repair *r, const struct cino *ci)
 	return in->mode && in->csum != csum_inode(ci->off, in);
 }
 
-static unsigned count_unowned(struct repair *r);
-
 /*
- * As e2fsck does: inodes that passed every check but their checksums get
- * their checksums again, when the checksums (and objects nothing owns,
- * freed after) are all the check found wrong: an inode with another
- * problem keeps its mismatch, what it holds is not to be vouched for.
+ * As e2fsck does: an inode that passed every check but its checksum (what
+ * it holds, and its link count) gets its checksum stored again, whatever
+ * is wrong elsewhere; one with another problem keeps its mismatch, what
+ * it holds is not to be vouched for. What is left here changed in more
+ * than one byte (repair_inode_bytes gave back a byte that explained it).
  */
 static void repair_inode_csums(struct repair *r)
 {
-	unsigned bad = 0;
-	for (size_t i = 0; r->csums && i < r->f.ninos; i++)
-		bad += csum_bad(r, &r->f.inos[i]);
-	if (bad == 0 || r->f.unfollowed ||
-	    bad + count_unowned(r) != r->f.problems)
-		return;
-	for (size_t i = 0; i < r->f.ninos; i++)
-		if (csum_bad(r, &r->f.inos[i]))
-			repair_tx(r, r->pop, reseal_tx, &r->f.inos[i]);
+	for (size_t i = 0; r->csums && i < r->f.ninos; i++) {
+		struct cino *ci = &r->f.inos[i];
+		uint64_t want = nlink_wanted(r, ci);
+		if (!csum_bad(r, ci) || !ci->visited || ci->flawed ||
+		    (want == 0 && !ci->orphan) ||
+		    repair_inode(r, ci->off)->nlink != want)
+			continue;
+		repair_tx(r, r->pop, reseal_tx, ci);
+	}
 }
 
 static unsigned count_unowned(struct repair *r)
@@ -693,6 +950,41 @@ static void repair_leaked_objects(struct repair *r)
 			repair_tx(r, r->pop, object_free_tx, &r->f.objs[i]);
 }
 
+struct super_restore {
+	struct pmemfile_super *s;
+	size_t at;
+	uint8_t was;
+};
+
+static void super_restore_tx(struct repair *r, void *arg)
+{
+	const struct super_restore *b = arg;
+	uint8_t *p = (uint8_t *)b->s + b->at;
+	repair_fix(r,
+		   "superblock: checksum mismatch explained by one byte, at "
+		   "+%zu: 0x%02x, restored to 0x%02x",
+		   b->at, *p, b->was);
+	repair_store(r, p, &b->was, 1);
+}
+
+/*
+ * The superblock (its magic, version, root directories, array map) fails
+ * its checksum where one changed byte explains it: that byte given back,
+ * before anything else (a bad magic or root stops the check).
+ */
+static void repair_super_bytes(struct repair *r)
+{
+	if (!r->csums ||
+	    pmemobj_root_size(r->pop) < sizeof(struct pmemfile_super))
+		return;
+	struct super_restore b = {
+	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super))),
+	    0, 0};
+	if (b.s->csum != csum_super(b.s) &&
+	    csum_super_locate(b.s, &b.at, &b.was) == 1)
+		repair_tx(r, r->pop, super_restore_tx, &b);
+}
+
 /* One round: check, then fix. Returns whether something was fixed. */
 static int repair_round(struct repair *r, bool *changed)
 {
@@ -701,10 +993,27 @@ static int repair_round(struct repair *r, bool *changed)
 	check_pool_found(r->pop, NULL, &r->f);
 	r->base = (char *)r->pop;
 	*changed = false;
-	if (r->f.fatal)
+	repair_super_bytes(r);
+	/* (a chain was walked: the superblock is there) */
+	if (r->fixes == before && r->f.chain_link) {
+		r->super = pmemobj_direct(
+		    pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+		repair_chain_link(r);
+	}
+	if (r->fixes != before)
+		*changed = true;
+	if (r->f.fatal || *changed)
 		return 0;
 	r->super =
 	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+	/* first: what the other fixes would act on is then as it was */
+	repair_inode_bytes(r);
+	if (r->fixes == before)
+		repair_part_bytes(r);
+	if (r->fixes != before) {
+		*changed = true;
+		return 0;
+	}
 	qsort(r->f.dirs, r->f.ndirs, 8, repair_cmp_off);
 	for (size_t i = 0; i < r->f.ndirs; i++)
 		if (i == 0 || r->f.dirs[i] != r->f.dirs[i - 1])

@@ -38,6 +38,13 @@ struct repair {
 struct repair_seal {
 	struct pmemfile_inode *in;
 	uint64_t off;
+	/*
+	 * The inode as it was before the transaction's first store into it,
+	 * when it failed its checksum then (repair_store): a byte the fix
+	 * left as it was may explain the mismatch once the fix is made.
+	 */
+	bool was_bad;
+	struct pmemfile_inode before;
 };
 
 /* In a transaction: inode in (at pool offset off) changed; its checksum is

@@ -27,6 +27,49 @@ static const char *record_damage(const struct pmemfile_dirent *e, unsigned s)
 	return NULL;
 }
 
+/*
+ * In a transaction: record e (at slot position pos of directory ino) fails
+ * its checksum where one changed byte explains it: the byte the checksum
+ * says it held is given back (a name, a length or an inode number as it
+ * was written), before the record is judged.
+ */
+static void record_restore(struct repair *r, uint64_t ino,
+			   struct pmemfile_dirent *e, uint64_t pos)
+{
+	static const char *const fields[] = {
+	    "inode number", "inode number", "inode number", "inode number",
+	    "inode number", "inode number", "inode number", "inode number",
+	    "slot count",   "type",	    "name length",  "padding",
+	    "checksum",	    "checksum",	    "checksum",	    "checksum"};
+	uint64_t off = (uint64_t)((char *)e - r->base);
+	size_t at;
+	uint8_t was;
+	if (e->csum == csum_dirent(off, e) ||
+	    csum_dirent_locate(off, e, &at, &was) != 1)
+		return;
+	uint8_t *p = (uint8_t *)e + at;
+	/* the name as far as the block goes */
+	uint64_t room =
+	    PMEMFILE_DIR_BLOCK_SIZE - 16 - off % PMEMFILE_DIR_BLOCK_SIZE;
+	int shown = e->namelen < room ? e->namelen : (int)room;
+	if (at < 16)
+		repair_fix(r,
+			   "directory %lu: record at slot %lu: checksum "
+			   "mismatch explained by one byte, of its %s: 0x%02x, "
+			   "restored to 0x%02x",
+			   (unsigned long)ino, (unsigned long)pos, fields[at],
+			   *p, was);
+	else
+		repair_fix(r,
+			   "directory %lu: record at slot %lu: checksum "
+			   "mismatch explained by one byte, of its name: "
+			   "\"%.*s\", its byte %zu restored to '%c'",
+			   (unsigned long)ino, (unsigned long)pos, shown,
+			   e->name, at - 16,
+			   was >= 32 && was < 127 ? was : '?');
+	repair_store(r, p, &was, 1);
+}
+
 /* A record kept by the rebuild of a directory: its position and tag. */
 struct kept {
 	uint64_t pos, tag;
@@ -57,6 +100,8 @@ static void repair_block(struct repair *r, uint64_t ino, char *blk, uint64_t b,
 			s++;
 			continue;
 		}
+		if (r->csums)
+			record_restore(r, ino, e, pos);
 		unsigned n = dir_record_slots(e, pos);
 		const char *why = record_damage(e, s);
 		if (why) {
@@ -84,7 +129,10 @@ static void repair_block(struct repair *r, uint64_t ino, char *blk, uint64_t b,
 		}
 		struct pmemfile_inode *in = repair_inode(r, e->ino);
 		uint8_t type = (uint8_t)((in->mode & S_IFMT) >> 12);
-		if (e->type != type) {
+		/* the type is taken from an inode that passes its checksum
+		 * only: a mode changed in more than one byte is left */
+		if (e->type != type &&
+		    (!r->csums || in->csum == csum_inode(e->ino, in))) {
 			repair_fix(
 			    r, "directory %lu: \"%.*s\" has type %u: set to %u",
 			    (unsigned long)ino, e->namelen, e->name, e->type,
@@ -139,6 +187,10 @@ struct dir_rebuild {
 	uint64_t *tab;	   /* room for a table of tab_cap entries */
 	uint64_t tab_cap;
 	bool table_sound; /* the table is an object of its own, of its size */
+	/* the entries of the block table to read (nblocks, or btab_cap if
+	 * less), and of those, the ones that lead to no directory block */
+	uint64_t nblocks;
+	const bool *unreadable;
 };
 
 /*
@@ -164,8 +216,32 @@ static void dir_rebuild_tx(struct repair *r, void *arg)
 	struct dir_rebuild *job = arg;
 	uint64_t ino = job->ino;
 	struct pmemfile_dir_info *d = &repair_inode(r, ino)->dir;
-	const uint64_t *btab = (const uint64_t *)(r->base + d->btab);
+	uint64_t *btab = (uint64_t *)(r->base + d->btab);
 	size_t nkept = 0;
+	if (d->nblocks > job->nblocks)
+		repair_fix(r,
+			   "directory %lu: %lu blocks, table of %lu: the %lu "
+			   "of the table read",
+			   (unsigned long)ino, (unsigned long)d->nblocks,
+			   (unsigned long)d->btab_cap,
+			   (unsigned long)job->nblocks);
+	/* blocks are only ever appended: the others move down in order */
+	uint64_t n = 0;
+	for (uint64_t b = 0; b < job->nblocks; b++) {
+		if (job->unreadable[b]) {
+			repair_fix(r,
+				   "directory %lu: block %lu at 0x%lx is no "
+				   "directory block: dropped, with the names "
+				   "it held",
+				   (unsigned long)ino, (unsigned long)b,
+				   (unsigned long)btab[b]);
+			continue;
+		}
+		repair_store64(r, &btab[n++], btab[b]);
+	}
+	for (uint64_t b = n; b < job->nblocks; b++)
+		repair_store64(r, &btab[b], 0);
+	repair_store64(r, &d->nblocks, n);
 	for (uint64_t b = 0; b < d->nblocks; b++)
 		repair_block(r, ino, r->base + btab[b], b, job->kept, &nkept);
 	uint64_t cap = d->htab_cap;
@@ -215,39 +291,58 @@ static size_t records_at_most(struct repair *r, const uint64_t *btab,
 }
 
 /*
- * Directory ino rebuilt from its readable records, if its block table and
- * blocks are objects of their own that hold what they say: else it is left
- * as it is. A hash table that is no such object, or too small, is
- * replaced.
+ * Directory ino rebuilt from its readable records, if its block table is
+ * an object of its own that holds what it says: else it is left as it is.
+ * Entries of the table that lead to no directory block (no object, or one
+ * of another kind or too small) are dropped, the names of those blocks
+ * with them (their inodes, named by nothing then, go to /lost+found); a
+ * block that is another's too (owned twice) leaves the directory as it
+ * is. A hash table that is no such object, or too small, is replaced.
  */
 void repair_dir(struct repair *r, uint64_t ino)
 {
 	struct pmemfile_dir_info *d = &repair_inode(r, ino)->dir;
-	if (d->nblocks > d->btab_cap ||
-	    (d->nblocks && !repair_object_holds(r, d->btab, d->btab_cap * 8)))
+	uint64_t nblocks = d->nblocks < d->btab_cap ? d->nblocks : d->btab_cap;
+	if (d->nblocks && !repair_object_holds(r, d->btab, d->btab_cap * 8))
 		return;
-	const uint64_t *btab = (const uint64_t *)(r->base + d->btab);
-	for (uint64_t b = 0; b < d->nblocks; b++) {
+	uint64_t *btab = (uint64_t *)(r->base + d->btab);
+	bool *unreadable = calloc(nblocks + 1, sizeof(bool));
+	if (!unreadable)
+		return;
+	for (uint64_t b = 0; b < nblocks; b++) {
 		struct cobj *o = repair_object(r, btab[b]);
-		if (!o || o->size < PMEMFILE_DIR_BLOCK_SIZE || o->owners != 1)
+		unreadable[b] =
+		    !o || o->size < PMEMFILE_DIR_BLOCK_SIZE ||
+		    (o->type != 0 && o->type != PMEMFILE_T_DIR_BLOCK);
+		if (!unreadable[b] && o->owners != 1) {
+			free(unreadable);
 			return;
+		}
 	}
+	/* the readable ones first, as the rebuild leaves them */
+	uint64_t *readable = calloc(nblocks + 1, 8), nread = 0;
+	for (uint64_t b = 0; readable && b < nblocks; b++)
+		if (!unreadable[b])
+			readable[nread++] = btab[b];
 	uint64_t cap = d->htab_cap;
 	struct cobj *t = repair_object(r, d->htab);
 	bool sound = d->htab && cap >= 2 && !(cap & (cap - 1)) && t &&
 		     t->size >= cap * 8 && t->owners == 1;
 	/* a new table: half full at most, as the library grows one */
-	size_t most = records_at_most(r, btab, d->nblocks);
+	size_t most = readable ? records_at_most(r, readable, nread) : 0;
 	uint64_t new_cap = 8;
 	while (new_cap / 2 <= most)
 		new_cap *= 2;
 	uint64_t tab_cap = sound && cap > new_cap ? cap : new_cap;
 	struct kept *kept = calloc(most + 1, sizeof(*kept));
 	uint64_t *tab = calloc(tab_cap, 8);
-	if (kept && tab) {
-		struct dir_rebuild job = {ino, kept, tab, new_cap, sound};
+	if (readable && kept && tab) {
+		struct dir_rebuild job = {ino,	 kept,	  tab,	     new_cap,
+					  sound, nblocks, unreadable};
 		repair_tx(r, r->pop, dir_rebuild_tx, &job);
 	}
+	free(readable);
+	free(unreadable);
 	free(kept);
 	free(tab);
 }

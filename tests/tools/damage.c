@@ -23,15 +23,46 @@
  *   damage POOL extent INO         the file's first extent sent 64 bytes
  *                                  past the start of its data object
  *   damage POOL array-map          the array map zeroed
+ *   damage POOL chain-link         bit 40 of the link from the first inode
+ *                                  array of the chain to the next flipped
+ *   damage POOL chain-end          the same for the last array's link (0)
+ *   damage POOL flip-root          bit 40 of the superblock's root flipped,
+ *                                  its checksum left
  *   damage POOL show-ntomb DIR     prints the tombstones of DIR's table
  *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
  *                                  checksum left (a flipped bit, no bug)
+ *   damage POOL flip-owner INO     a bit of the inode's owner and one of
+ *                                  its group flipped, its checksum left
+ *   damage POOL flip-gid-nlink INO the inode's link count one too many and
+ *                                  a bit of its group flipped, its
+ *                                  checksum left
+ *   damage POOL flip-mode-gid INO  the inode made a FIFO (two bits of its
+ *                                  mode) and a bit of its group flipped,
+ *                                  its checksum left
  *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
  *                                  checksum left
- *   damage POOL flip-gid INO       a bit of the inode's group flipped, its
- *                                  checksum left (a flipped bit, no bug)
- *   damage POOL flip-type DIR NAME a bit of the record's type flipped, its
- *                                  checksum left
+ *   damage POOL type DIR NAME      the record's type wrong (bit 0 flipped)
+ *   damage POOL flip-name DIR NAME bit 2 of the first byte of the record's
+ *                                  name flipped, its checksum left
+ *   damage POOL flip-namelen DIR NAME
+ *                                  bit 6 of the record's name length
+ *                                  flipped, its checksum left
+ *   damage POOL flip-nextents INO  bit 40 of the file's extent count
+ *                                  flipped, its checksum left
+ *   damage POOL flip-extent INO    bit 40 of the file's first extent's data
+ *                                  offset flipped, its checksum left
+ *   damage POOL nextents INO       bit 40 of the file's extent count set
+ *                                  (a count its blocks cannot hold)
+ *   damage POOL wild-extent INO    bit 40 of the file's first extent's data
+ *                                  offset flipped (aligned, no object)
+ *   damage POOL flip-eblock INO    bit 40 of the data offset of the first
+ *                                  extent in the file's first extent
+ *                                  block flipped, its checksum left
+ *   damage POOL flip-target INO    bit 0 of the first byte of a long
+ *                                  symlink's target flipped, its checksum
+ *                                  left
+ *   damage POOL dir-block DIR K    entry K of directory DIR's block table
+ *                                  sent 195 bytes into the block
  *
  * INO and DIR are inode numbers (pmemfile stat's "inode:"), which are
  * the inodes' offsets in the pool. In a pool of layout 5 the checksums of
@@ -135,6 +166,24 @@ static int damage(int argc, char *argv[])
 		pmemobj_tx_add_range_direct(&in->gid, sizeof(in->gid));
 		in->gid ^= 1;
 		return 3;
+	} else if (!strcmp(what, "flip-owner") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(&in->uid, 8);
+		in->uid ^= 1;
+		in->gid ^= 1;
+		return 3;
+	} else if (!strcmp(what, "flip-gid-nlink") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(&in->gid, sizeof(in->gid));
+		in->gid ^= 1;
+		set64(&in->nlink, in->nlink + 1);
+		return 3;
+	} else if (!strcmp(what, "flip-mode-gid") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		pmemobj_tx_add_range_direct(in, 16);
+		in->mode ^= 0100000 ^ 0010000;
+		in->gid ^= 1;
+		return 3;
 	} else if (!strcmp(what, "flip-type") && argc == 5) {
 		uint64_t pos;
 		struct pmemfile_dirent *r =
@@ -142,6 +191,63 @@ static int damage(int argc, char *argv[])
 		pmemobj_tx_add_range_direct(&r->type, 1);
 		r->type ^= 1;
 		return 3;
+	} else if (!strcmp(what, "type") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(&r->type, 1);
+		r->type ^= 1;
+	} else if (!strcmp(what, "flip-name") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(r->name, 1);
+		r->name[0] ^= 4;
+		return 3;
+	} else if (!strcmp(what, "flip-namelen") && argc == 5) {
+		uint64_t pos;
+		struct pmemfile_dirent *r =
+		    record(inode(argv[3]), argv[4], &pos);
+		pmemobj_tx_add_range_direct(&r->namelen, 1);
+		r->namelen ^= 64;
+		return 3;
+	} else if (!strcmp(what, "flip-nextents") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.nextents, in->file.nextents ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "flip-extent") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.e[0].data, in->file.e[0].data ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "wild-extent") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.e[0].data, in->file.e[0].data ^ 1ULL << 40);
+	} else if (!strcmp(what, "nextents") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		set64(&in->file.nextents, in->file.nextents | 1ULL << 40);
+	} else if (!strcmp(what, "flip-eblock") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		if (!in->file.blocks)
+			return 1;
+		struct pmemfile_extent_block *blk = at(in->file.blocks);
+		set64(&blk->e[0].data, blk->e[0].data ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "flip-target") && argc == 4) {
+		struct pmemfile_inode *in = inode(argv[3]);
+		uint64_t t;
+		if (in->size < PMEMFILE_SYMLINK_INLINE)
+			return 1;
+		memcpy(&t, in->target, sizeof(t));
+		pmemobj_tx_add_range_direct(at(t), 1);
+		*(char *)at(t) ^= 1;
+		return 3;
+	} else if (!strcmp(what, "dir-block") && argc == 5) {
+		struct pmemfile_inode *dir = inode(argv[3]);
+		uint64_t k = strtoull(argv[4], NULL, 0);
+		if (k >= dir->dir.nblocks)
+			return 1;
+		uint64_t *btab = at(dir->dir.btab);
+		set64(&btab[k], btab[k] + 195);
 	} else if (!strcmp(what, "nlink") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->nlink, in->nlink + 1);
@@ -180,6 +286,21 @@ static int damage(int argc, char *argv[])
 	} else if (!strcmp(what, "extent") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		set64(&in->file.e[0].data, in->file.e[0].data + 64);
+	} else if (!strcmp(what, "chain-link") && argc == 3) {
+		struct pmemfile_inode_array *head = at(super->inode_arrays);
+		if (!head->next)
+			return 1;
+		set64(&head->next, head->next ^ 1ULL << 40);
+		return 3; /* under no checksum; the chain is cut for sealing */
+	} else if (!strcmp(what, "flip-root") && argc == 3) {
+		set64(&super->root, super->root ^ 1ULL << 40);
+		return 3;
+	} else if (!strcmp(what, "chain-end") && argc == 3) {
+		struct pmemfile_inode_array *last = at(super->inode_arrays);
+		while (last->next)
+			last = at(last->next);
+		set64(&last->next, 1ULL << 40);
+		return 3; /* under no checksum; the chain is cut for sealing */
 	} else if (!strcmp(what, "array-map") && argc == 3) {
 		size_t bytes = (super->array_map_pages + 63) / 64 * 8;
 		pmemobj_tx_add_range_direct(at(super->array_map), bytes);

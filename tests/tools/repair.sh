@@ -33,6 +33,8 @@ for f in a b c keep; do
 done
 head -c 100000 /dev/urandom >big.bin
 "$PF" put good.pool big.bin /big || failed=1
+LONG=$(printf '%0200d' 0 | tr 0 x)
+"$PF" ln -s good.pool "$LONG" /long || failed=1
 expect_run 0 "good.pool: consistent" "" "$PF" check good.pool
 
 ino() {
@@ -74,17 +76,134 @@ repair_case nlink "nlink $A" \
 	"inode $A: link count 2, set to 1"
 
 # Layout 5: a flipped bit under a checksum, in what passes every other
-# check, is found by the checksum; the repair stores the checksum again,
-# as e2fsck does (and fixes what the bit broke).
+# check, is found by the checksum; the byte it changed is found by the
+# checksum too, and given back what it held.
 repair_case flipgid "flip-gid $A" \
 	"inode $A: checksum mismatch at 0x*" \
+	"inode $A: checksum mismatch explained by one byte, of its group: 0x*, restored to 0x*"
+# Two bytes changed: no one byte explains the mismatch; the repair stores
+# the checksum again, as e2fsck does, the inode passing every other check.
+repair_case flipowner "flip-owner $A" \
+	"inode $A: checksum mismatch at 0x*" \
 	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again"
+
+# One flipped byte under an inode's checksum, where it broke what the inode
+# says (the extent count, an extent's data offset): the checksum tells
+# which byte and what it held; the repair gives it back, the file's bytes
+# as they were.
+BIGI=$(ino good.pool /big)
+repair_case flipcount "flip-nextents $BIGI" \
+	"inode $BIGI: checksum mismatch at 0x*
+inode $BIGI: 10995116277* extents, room for 174 in its blocks" \
+	"inode $BIGI: checksum mismatch explained by one byte, of its extent count: 0x01, restored to 0x00"
+
+repair_case flipextent "flip-extent $BIGI" \
+	"inode $BIGI: checksum mismatch at 0x*
+inode $BIGI: extent at 0x1000* is not an allocated object
+object 0x* (type 0, * bytes) is leaked" \
+	"inode $BIGI: checksum mismatch explained by one byte, of its extent 0's data: 0x01, restored to 0x00"
+
+# The same in an extent block (/big has 7 extents, 3 in a block) and in a
+# long symlink's target.
+repair_case flipeblock "flip-eblock $BIGI" \
+	"inode $BIGI: extent block checksum mismatch at 0x*
+inode $BIGI: extent at 0x1000* is not an allocated object
+object 0x* (type 0, * bytes) is leaked" \
+	"inode $BIGI: extent block at 0x*: checksum mismatch explained by one byte, at +37: 0x01, restored to 0x00"
+LONGI=$(ino good.pool /long)
+repair_case fliptarget "flip-target $LONGI" \
+	"inode $LONGI: symlink target checksum mismatch at 0x*" \
+	"inode $LONGI: symlink target at 0x*: checksum mismatch explained by one byte, at +0: 0x79, restored to 0x78"
+expect "the repaired target" \
+	"$("$PF" ls -l fliptarget.pool /long | sed 's/.* -> //')" "$LONG"
+
+# An extent count beyond what the file's blocks hold, its checksum stored
+# (no flipped byte to find): the slots in use come first, the others are
+# zero; the count is set to them, every extent kept.
+repair_case nextents "nextents $BIGI" \
+	"inode $BIGI: 10995116277* extents, room for 174 in its blocks" \
+	"inode $BIGI: 10995116277* extents, more than its blocks hold: set to the * slots in use"
+
+# Two bytes changed, one of them a count the repair sets right: once it is
+# set, the other byte explains the mismatch, and is given back.
+repair_case flipgidnlink "flip-gid-nlink $A" \
+	"inode $A: checksum mismatch at 0x*
+inode $A: nlink 2, expected 1" \
+	"inode $A: link count 2, set to 1
+inode $A: checksum mismatch explained, once that is fixed, by one byte, of its group: 0x*, restored to 0x*"
+
+# An inode that passes every check but its checksum gets it stored again
+# also while damage the repair leaves is elsewhere (an aligned extent that
+# meets no object, which may be libpmemobj's damage, is left).
+cp good.pool owner.pool
+"$DAMAGE" owner.pool wild-extent "$B" && "$DAMAGE" owner.pool flip-owner "$A" ||
+	failed=1
+left="inode $B: extent at 0x100* is not an allocated object
+object 0x* (type 0, 4096 bytes) is leaked"
+run "$PF" check --repair owner.pool
+expect "status of check --repair, a checksum and damage left" "$rc" 5
+expect_lines "check --repair, a checksum and damage left" "$out" \
+	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again
+left after the repair:
+$left
+owner.pool: damaged, partly repaired"
+run "$PF" check owner.pool
+expect "status of check after it" "$rc" 4
+expect_lines "check after it" "$out" "$left
+owner.pool: damaged"
+expect_run 0 "the bytes of a" "" "$PF" cat owner.pool /d/a
+
+# A file's mode changed in two bytes into a FIFO's, its group in a third:
+# no byte explains the mismatch, and the record's type and the inode's
+# disagree. Neither is taken for the other (the record's type was set from
+# the inode, the inode's checksum stored again and the file's data, owned
+# by nothing then, freed): both are left, the data object with them.
+cp good.pool mode.pool
+"$DAMAGE" mode.pool flip-mode-gid "$A" || failed=1
+left="inode $A: checksum mismatch at 0x*
+directory $D: \"a\" has a wrong type
+object 0x* (type 0, 4096 bytes) is leaked"
+run "$PF" check --repair mode.pool
+expect "status of check --repair, a mode changed" "$rc" 5
+expect_lines "check --repair, a mode changed" "$out" \
+	"directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)
+left after the repair:
+$left
+mode.pool: damaged, partly repaired"
+run "$PF" check mode.pool
+expect_lines "check after it" "$out" "$left
+mode.pool: damaged"
 
 repair_case fliptype "flip-type $D a" \
 	"directory $D: record checksum mismatch at 0x*
 directory $D: \"a\" has a wrong type" \
+	"directory $D: record at slot *: checksum mismatch explained by one byte, of its type: 0x09, restored to 0x08
+directory $D: hash table rebuilt from its * records (counted *, * tombstones)"
+
+# A wrong type, the record's checksum stored (no flipped byte to find).
+repair_case wrongtype "type $D a" \
+	"directory $D: \"a\" has a wrong type" \
 	"directory $D: \"a\" has type 9: set to 8
 directory $D: hash table rebuilt from its * records (counted *, * tombstones)"
+
+# A flipped byte of a record's name, or of its length (the record cannot
+# be read then, its inode named by nothing): the record's checksum tells
+# which byte and what it held; the name is as it was.
+repair_case flipname "flip-name $D b" \
+	"directory $D: record checksum mismatch at 0x*
+directory $D: \"f\" missing from the hash table" \
+	"directory $D: record at slot *: checksum mismatch explained by one byte, of its name: \"f\", its byte 0 restored to 'b'
+directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)"
+expect_run 0 "the bytes of b" "" "$PF" cat flipname.pool /d/b
+repair_case flipnamelen "flip-namelen $D c" \
+	"directory $D: record checksum mismatch at 0x*
+directory $D: bad record at slot *
+directory $D: \"c\" missing from the hash table
+inode $C is leaked (no name, not orphan)
+object 0x* (type 0, 4096 bytes) is leaked" \
+	"directory $D: record at slot *: checksum mismatch explained by one byte, of its name length: 0x41, restored to 0x01
+directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)"
+expect_run 0 "the bytes of c" "" "$PF" cat flipnamelen.pool /d/c
 
 repair_case freeslot "free-record $D b" \
 	"directory $D: \"b\" names a free inode 0x*
@@ -181,6 +300,7 @@ done
 "$PF" cp -r arrays.pool many :/ || failed=1
 "$PF" rm arrays.pool /many/n7 /many/n107 || failed=1
 cp arrays.pool arrays2.pool
+cp arrays.pool arrays3.pool
 "$DAMAGE" arrays.pool free-list || failed=1
 run "$PF" check --repair arrays.pool
 expect "status of check --repair, free list of arrays" "$rc" 1
@@ -198,6 +318,85 @@ expect_lines "check --repair, array map" "$out" \
 arrays2.pool: repaired"
 expect_run 0 "arrays2.pool: consistent" "" "$PF" check arrays2.pool
 expect_run 0 "140" "" "$PF" cat arrays2.pool /many/n140
+# The chain's link from its first array to the next sent out of the pool:
+# the arrays after it (the root's among them) are out of reach. The array
+# the map marks whose back link names the first one is linked again.
+"$DAMAGE" arrays3.pool chain-link || failed=1
+run "$PF" check arrays3.pool
+expect "status of check, a link of the array chain" "$rc" 4
+expect_lines "check, a link of the array chain" "$out" \
+	"inode 0: inode array at 0x10000* is not an allocated object
+superblock: 3 inode arrays, 1 in the chain
+superblock: root 0 is not a directory
+arrays3.pool: damaged"
+run "$PF" check --repair arrays3.pool
+expect "status of check --repair, a link of the array chain" "$rc" 1
+expect_lines "check --repair, a link of the array chain" "$out" \
+	"inode array chain: link at 0x* leads to 0x10000*, no array: set to 0x*, the array of the map whose back link names 0x*
+arrays3.pool: repaired"
+expect_run 0 "arrays3.pool: consistent" "" "$PF" check arrays3.pool
+# The last array's link (0) sent out of the pool: no array follows it in
+# the map, all are in the chain, as many as the superblock counts: the
+# link is set to 0 again.
+cp arrays3.pool arrays4.pool
+"$DAMAGE" arrays4.pool chain-end || failed=1
+run "$PF" check --repair arrays4.pool
+expect "status of check --repair, the last link of the array chain" "$rc" 1
+expect_lines "check --repair, the last link of the array chain" "$out" \
+	"inode array chain: link at 0x* leads to 0x10000000000, no array, past the last array: set to 0
+arrays4.pool: repaired"
+expect_run 0 "arrays4.pool: consistent" "" "$PF" check arrays4.pool
+i=0
+while [ $i -lt 150 ]; do
+	[ $i = 7 ] || [ $i = 107 ] ||
+		expect_run 0 "$i" "" "$PF" cat arrays3.pool "/many/n$i"
+	i=$((i + 1))
+done
+
+# A directory of three blocks whose middle block's entry in the block
+# table leads into the block (no object starts there): the block is
+# dropped, the directory rebuilt from the records of the two others (the
+# third block's move down), the inodes the dropped block named linked into
+# /lost+found; every file keeps its bytes, under its name or there.
+new_pool blocks.pool
+mkdir names
+i=0
+while [ $i -lt 150 ]; do
+	echo "file number $i" >"names/a_rather_long_name_to_take_two_slots_$i"
+	i=$((i + 1))
+done
+"$PF" cp -r blocks.pool names :/ || failed=1
+N=$(ino blocks.pool /names)
+"$DAMAGE" blocks.pool dir-block "$N" 1 || failed=1
+run "$PF" check blocks.pool
+expect "status of check, a directory block lost" "$rc" 4
+expect "check, a directory block lost" \
+	"$(printf '%s\n' "$out" | grep -c "^inode $N: directory block at 0x.* is not an allocated object\$")" 1
+run "$PF" check --repair blocks.pool
+expect "status of check --repair, a directory block lost" "$rc" 1
+expect_lines "check --repair, a directory block lost" \
+	"$(printf '%s\n' "$out" | grep -v 'named by nothing: linked as')" \
+	"directory $N: block 1 at 0x*c3 is no directory block: dropped, with the names it held
+directory $N: hash table rebuilt from its * records (counted 150, * tombstones)
+/lost+found: missing: made (mode 0700)
+object 0x* (type 0, 4096 bytes) owned by nothing: freed
+blocks.pool: repaired"
+nlost=$(printf '%s\n' "$out" | grep -c '(file) named by nothing: linked as /lost+found/#')
+expect_run 0 "blocks.pool: consistent" "" "$PF" check blocks.pool
+"$PF" cp -r blocks.pool :/names names.out && "$PF" cp -r blocks.pool \
+	:/lost+found lost.out || failed=1
+nkept=$(ls names.out | wc -l)
+expect "names kept and lost, a directory block lost" \
+	"$nkept $((nkept + nlost)) $(ls lost.out | wc -l)" "$nkept 150 $nlost"
+[ "$nkept" -gt 0 ] && [ "$nlost" -gt 0 ] ||
+	{ echo "FAIL: $nkept names kept, $nlost lost"; failed=1; }
+for f in names.out/*; do
+	cmp -s "$f" "names/${f#names.out/}" ||
+		{ echo "FAIL: $f differs from its original"; failed=1; }
+done
+expect "the bytes of the files in /lost+found" \
+	"$(cat lost.out/* | sort)" \
+	"$(for f in names/*; do [ -e "names.out/${f#names/}" ] || cat "$f"; done | sort)"
 
 # A lost file of no bytes is cleared (as e2fsck clears an unattached
 # zero-length inode), not linked.
@@ -259,6 +458,24 @@ expect_lines "check --repair with a damaged superblock" "$out" \
 magic.pool: damaged"
 expect_run 4 "superblock: bad magic or version
 magic.pool: damaged" "" "$PF" check magic.pool
+
+# A flipped bit of the superblock's root: nothing can be walked, but the
+# superblock's checksum tells which byte and what it held.
+cp good.pool root.pool
+"$DAMAGE" root.pool flip-root || failed=1
+run "$PF" check root.pool
+expect "status of check with a flipped root" "$rc" 4
+expect_lines "check with a flipped root" "$out" \
+	"superblock: checksum mismatch at 0x*
+superblock: root 0 is not a directory
+root.pool: damaged"
+run "$PF" check --repair root.pool
+expect "status of check --repair with a flipped root" "$rc" 1
+expect_lines "check --repair with a flipped root" "$out" \
+	"superblock: checksum mismatch explained by one byte, at +29: 0x01, restored to 0x00
+root.pool: repaired"
+expect_run 0 "root.pool: consistent" "" "$PF" check root.pool
+expect_run 0 "the bytes of keep" "" "$PF" cat root.pool /d/keep
 
 # A file's extent that is no object: the check reports it (and the data
 # object it came from as leaked, not freed while a reference could not be
