@@ -35,10 +35,11 @@
 /* In each runtime directory: the path of its pool file, for the sweep. */
 #define RUN_POOL_NAME ".pool"
 
-/* Removes the runtime directory dir (an fd of it is dfd) and its names. */
-static void run_dir_remove(long dfd, const char *dir)
+/* Calls fn for each name in the directory open as dfd but "." and "..". */
+static void
+dir_each(long dfd, void (*fn)(long dfd, const char *name, void *arg), void *arg)
 {
-	char buf[4096];
+	char buf[8192];
 	long n;
 	while ((n = syscall_no_intercept(SYS_getdents64, dfd, buf,
 					 sizeof(buf))) > 0) {
@@ -53,11 +54,15 @@ static void run_dir_remove(long dfd, const char *dir)
 			at += d->reclen;
 			if (strcmp(d->name, ".") != 0 &&
 			    strcmp(d->name, "..") != 0)
-				syscall_no_intercept(SYS_unlinkat, dfd, d->name,
-						     0);
+				fn(dfd, d->name, arg);
 		}
 	}
-	syscall_no_intercept(SYS_rmdir, dir);
+}
+
+static void name_remove(long dfd, const char *name, void *arg)
+{
+	(void)arg;
+	syscall_no_intercept(SYS_unlinkat, dfd, name, 0);
 }
 
 /*
@@ -91,6 +96,37 @@ static bool run_dir_stale(const char *name, long dfd)
 			  (unsigned long long)st.st_ino != ino);
 }
 
+struct run_sweep {
+	long uid;
+	const char *keep;
+};
+
+/* One name of RUN_DIR: a stale runtime directory of the caller's goes. */
+static void run_dir_sweep_one(long dfd, const char *name, void *arg)
+{
+	const struct run_sweep *w = arg;
+	struct stat st;
+	if (strncmp(name, RUN_PREFIX, strlen(RUN_PREFIX)) != 0 ||
+	    strcmp(name, w->keep) == 0 ||
+	    syscall_no_intercept(SYS_newfstatat, dfd, name, &st,
+				 AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISDIR(st.st_mode) || st.st_uid != (uid_t)w->uid)
+		return;
+	long sub = syscall_no_intercept(SYS_openat, dfd, name,
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
+	if (sub < 0)
+		return;
+	if (run_dir_stale(name, sub)) {
+		char path[sizeof(RUN_DIR) + 256];
+		snprintf(path, sizeof(path), RUN_DIR "/%s", name);
+		log_printf("removed %s: its pool is gone", path);
+		dir_each(sub, name_remove, NULL);
+		syscall_no_intercept(SYS_rmdir, path);
+	}
+	syscall_no_intercept(SYS_close, sub);
+}
+
 /*
  * When a runtime directory is made: those of pool files removed since
  * (a test's, a scratch pool's) go, with the FIFOs and socket names left
@@ -102,44 +138,8 @@ static void run_dirs_sweep(const char *keep)
 					O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return;
-	long uid = syscall_no_intercept(SYS_geteuid);
-	char buf[8192];
-	long n;
-	while ((n = syscall_no_intercept(SYS_getdents64, dfd, buf,
-					 sizeof(buf))) > 0) {
-		for (long at = 0; at < n;) {
-			struct {
-				uint64_t ino;
-				int64_t off;
-				unsigned short reclen;
-				unsigned char type;
-				char name[];
-			} *d = (void *)(buf + at);
-			at += d->reclen;
-			if (strncmp(d->name, RUN_PREFIX, strlen(RUN_PREFIX)) !=
-				0 ||
-			    strcmp(d->name, keep) == 0)
-				continue;
-			struct stat st;
-			if (syscall_no_intercept(SYS_newfstatat, dfd, d->name,
-						 &st, AT_SYMLINK_NOFOLLOW) ||
-			    !S_ISDIR(st.st_mode) || st.st_uid != (uid_t)uid)
-				continue;
-			long sub = syscall_no_intercept(
-			    SYS_openat, dfd, d->name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0)
-				continue;
-			char path[sizeof(RUN_DIR) + 256];
-			snprintf(path, sizeof(path), RUN_DIR "/%s", d->name);
-			if (run_dir_stale(d->name, sub)) {
-				log_printf("removed %s: its pool is gone",
-					   path);
-				run_dir_remove(sub, path);
-			}
-			syscall_no_intercept(SYS_close, sub);
-		}
-	}
+	struct run_sweep w = {syscall_no_intercept(SYS_geteuid), keep};
+	dir_each(dfd, run_dir_sweep_one, &w);
 	syscall_no_intercept(SYS_close, dfd);
 }
 
