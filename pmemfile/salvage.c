@@ -125,14 +125,14 @@ static struct salvage_ino *ino_get(struct salvage *s, uint64_t off)
 }
 
 /*
- * The inode at off if it may be read: a slot of an inode array (256-byte
- * aligned, as arrays are 4 KiB-aligned and their slots follow a 256-byte
- * header), in use, of a known type, its checksum right.
+ * The inode at off if it may be read: 256-byte aligned as the slots of
+ * inode arrays are (4 KiB-aligned arrays, 256-byte slots after a 256-byte
+ * header), in use, of a known type, its checksum right (an array's header
+ * fails it: the checksum starts from the offset).
  */
 static const struct pmemfile_inode *inode_read(struct salvage *s, uint64_t off)
 {
 	if (off % sizeof(struct pmemfile_inode) ||
-	    off % PMEMFILE_INODE_ARRAY_SIZE == 0 ||
 	    !in_pool(s, off, sizeof(struct pmemfile_inode)))
 		return NULL;
 	const struct pmemfile_inode *in = at(s, off);
