@@ -179,4 +179,32 @@ run "$PF" salvage --help
 expect "status of salvage --help" "$rc" 0
 expect "first line of salvage --help" "$(printf '%s\n' "$out" | head -n 1)" \
 	"usage: pmemfile salvage POOL NEWPOOL"
+# No room beside the pool for a new one of its size (a tmpfs of 20 MiB
+# holding the 16 MiB pool, in a mount namespace of its own): the pool is
+# left as it was, and the command says why.
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	mkdir small
+	unshare -m sh -c "mount -t tmpfs -o size=20M tmpfs small &&
+		cp --sparse=never c.orig small/c.pool &&
+		{ '$PF' check --repair small/c.pool >small.out 2>small.err
+		echo \$? >small.rc
+		'$PF' salvage small/c.pool small/new.pool >salv.out 2>salv.err
+		echo \$? >salv.rc
+		cmp -s small/c.pool c.orig && echo same >small.cmp
+		ls small >small.ls; }"
+	expect "status of check --repair without room" "$(cat small.rc)" 4
+	expect "stderr of check --repair without room" "$(cat small.err)" ""
+	expect_lines "check --repair without room" "$(cat small.out)" "small/$REFUSED
+salvage: copying what can be read of small/c.pool into small/c.pool.salvage.??????
+salvage: small/c.pool.salvage.?????? not made: No space left on device (no room for a pool of the same size beside it)
+salvage: small/c.pool left as it was
+small/c.pool: damaged"
+	expect "status of salvage without room" "$(cat salv.rc)" 1
+	expect "stdout of salvage without room" "$(cat salv.out)" "salvage: copying what can be read of small/c.pool into small/new.pool
+salvage: small/new.pool not made: No space left on device (no room for a pool of the same size beside it)"
+	expect "the pool after a salvage without room" "$(cat small.cmp)" same
+	expect "files beside the pool without room" "$(cat small.ls)" c.pool
+else
+	echo "not root or no unshare(1): a salvage without room is not tested"
+fi
 finish
