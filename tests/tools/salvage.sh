@@ -179,6 +179,33 @@ run "$PF" salvage --help
 expect "status of salvage --help" "$rc" 0
 expect "first line of salvage --help" "$(printf '%s\n' "$out" | head -n 1)" \
 	"usage: pmemfile salvage POOL NEWPOOL"
+# A file's extent that leads outside the pool (stored with its checksum,
+# as a bug would), then libpmemobj's chunk header: the salvage leaves that
+# extent's range a hole, says so, and copies the rest of the file.
+DAMAGE=$TEST_BUILD/tests/tools/damage
+cp good.pool e.pool
+BIG=$("$PF" stat e.pool /d/big | sed -n 's/^inode: *//p')
+"$DAMAGE" e.pool wild-extent "$BIG" || { echo "FAIL: damage"; failed=1; }
+flip e.pool "$CHUNK0"
+run "$PF" check --repair e.pool
+expect "status of check --repair e.pool" "$rc" 1
+expect_lines "check --repair e.pool" "$out" "e.pool: damaged pool: libpmemobj chunk header at offset *
+salvage: copying what can be read of e.pool into e.pool.salvage.??????
+/d/big: extent 0 damaged: left as a hole
+$SALVAGED
+salvaged: 0 names lost, 1 files or directories copied in part
+salvage: e.pool.salvage.?????? is consistent
+salvage: damaged pool kept as e.pool.damaged
+salvage: e.pool replaced by the salvaged pool
+e.pool: repaired"
+expect_run 0 "e.pool: consistent" "" "$PF" check e.pool
+"$PF" get e.pool /d/big big.out
+expect "size of /d/big with a hole" "$(stat -c %s big.out)" 300000
+expect "first page of /d/big with a hole" \
+	"$(head -c 4096 big.out | tr -d '\0' | wc -c)" 0
+expect "last page of /d/big with a hole" \
+	"$(tail -c 4096 big.out | cksum)" "$(tail -c 4096 src/d/big | cksum)"
+
 # No room beside the pool for a new one of its size (a tmpfs of 20 MiB
 # holding the 16 MiB pool, in a mount namespace of its own): the pool is
 # left as it was, and the command says why.
