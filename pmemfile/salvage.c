@@ -156,18 +156,27 @@ static const struct pmemfile_inode *inode_read(struct salvage *s, uint64_t off)
 static int salvage_dir(struct salvage *s, uint64_t ino, unsigned root,
 		       const char *path);
 
+/* The inode's access and modification times (times are not checksummed:
+ * nanoseconds out of range are taken as 0). */
+static void times_of(const struct pmemfile_inode *in, pmemfile_timespec_t t[2])
+{
+	t[0] = (pmemfile_timespec_t){.tv_sec = in->atime.sec,
+				     .tv_nsec = in->atime.nsec};
+	t[1] = (pmemfile_timespec_t){.tv_sec = in->mtime.sec,
+				     .tv_nsec = in->mtime.nsec};
+	for (int i = 0; i < 2; i++)
+		if (t[i].tv_nsec < 0 || t[i].tv_nsec > 999999999)
+			t[i].tv_nsec = 0;
+}
+
 /* mode, owner and times of the inode given to what path names */
 static void attrs_set(struct salvage *s, const struct pmemfile_inode *in,
 		      unsigned root, const char *path)
 {
 	PMEMfile *r = s->roots[root];
 	int nofollow = PMEMFILE_AT_SYMLINK_NOFOLLOW;
-	pmemfile_timespec_t t[2] = {
-	    {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec},
-	    {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec}};
-	for (int i = 0; i < 2; i++)
-		if (t[i].tv_nsec < 0 || t[i].tv_nsec > 999999999)
-			t[i].tv_nsec = 0;
+	pmemfile_timespec_t t[2];
+	times_of(in, t);
 	/* the owner first: a change of owner clears set-id bits */
 	if (pmemfile_fchownat(s->pfp, r, path, in->uid, in->gid, nofollow) ||
 	    (!S_ISLNK(in->mode) &&
@@ -444,7 +453,7 @@ static int salvage_dir(struct salvage *s, uint64_t ino, unsigned root,
 	}
 	if (bad) {
 		say(s, "/%s: %u damaged records or blocks: their names lost",
-		    path[0] ? path : ".", bad);
+		    path, bad);
 		s->n.damaged++;
 	}
 	free(child);
@@ -455,9 +464,8 @@ static int salvage_dir(struct salvage *s, uint64_t ino, unsigned root,
 static void root_attrs(struct salvage *s, const struct pmemfile_inode *in,
 		       unsigned root)
 {
-	pmemfile_timespec_t t[2] = {
-	    {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec % 1000000000},
-	    {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec % 1000000000}};
+	pmemfile_timespec_t t[2];
+	times_of(in, t);
 	PMEMfile *r = s->roots[root];
 	if (pmemfile_fchown(s->pfp, r, in->uid, in->gid) ||
 	    pmemfile_fchmod(s->pfp, r, in->mode & 07777) ||
@@ -532,7 +540,7 @@ static void salvage_lost(struct salvage *s)
 					 (unsigned long)ino);
 				if (salvage_inode(s, ino, 0, name) == 0) {
 					say(s,
-					    "/%s: inode no name reached, "
+					    "/%s: an inode no name reached, "
 					    "linked here",
 					    name);
 					s->n.found++;
@@ -560,13 +568,31 @@ static int salvage_copy(struct salvage *s)
 		   sizeof(PMEMFILE_SUPER_MAGIC)) ||
 	    s->super->version == 0 ||
 	    s->super->version > PMEMFILE_LAYOUT_VERSION) {
-		say(s, "superblock at 0x%lx damaged: nothing to salvage",
+		/*
+		 * Its root is still followed if it leads to an inode that
+		 * passes its checksum (a pool of layout 5) and is a
+		 * directory that is its own parent, as a root is.
+		 */
+		s->csums = true;
+		const struct pmemfile_inode *in = inode_read(s, s->super->root);
+		if (!in || !S_ISDIR(in->mode) ||
+		    in->dir.parent != s->super->root) {
+			say(s,
+			    "superblock at 0x%lx damaged: nothing to "
+			    "salvage",
+			    (unsigned long)soff);
+			return -EIO;
+		}
+		say(s,
+		    "superblock at 0x%lx damaged: its root directory, "
+		    "intact, is followed",
 		    (unsigned long)soff);
-		return -EIO;
+	} else {
+		s->csums = s->super->version >= 5;
+		if (s->csums && s->super->csum != csum_super(s->super))
+			say(s, "superblock checksum mismatch: its roots are "
+			       "tried");
 	}
-	s->csums = s->super->version >= 5;
-	if (s->csums && s->super->csum != csum_super(s->super))
-		say(s, "superblock checksum mismatch: its roots are tried");
 	uint64_t roots[1 + PMEMFILE_EXTRA_ROOTS] = {s->super->root};
 	memcpy(roots + 1, s->super->roots, sizeof(s->super->roots));
 	unsigned nroots = pmemfile_pool_root_count(s->pfp);

@@ -206,6 +206,34 @@ expect "first page of /d/big with a hole" \
 expect "last page of /d/big with a hole" \
 	"$(tail -c 4096 big.out | cksum)" "$(tail -c 4096 src/d/big | cksum)"
 
+# The superblock's root offset damaged too (its checksum left): the root
+# directory is found in the inode arrays, intact and named by nothing, and
+# its whole tree goes to /lost+found.
+cp good.pool r.pool
+ROOT=$("$PF" stat r.pool / | sed -n 's/^inode: *//p')
+"$DAMAGE" r.pool flip-root || { echo "FAIL: damage flip-root"; failed=1; }
+flip r.pool "$CHUNK0"
+run "$PF" check --repair r.pool
+expect "status of check --repair r.pool" "$rc" 1
+expect_lines "check --repair r.pool" "$out" "r.pool: damaged pool: libpmemobj chunk header at offset *
+salvage: copying what can be read of r.pool into r.pool.salvage.??????
+superblock checksum mismatch: its roots are tried
+root directory 0 (inode *) damaged: its tree is lost
+/lost+found/#$ROOT: an inode no name reached, linked here
+salvaged: 3 directories, 4 regular files, 1 symbolic links, 1 special files, 1 more links
+salvaged: 1 inodes no name reached, in /lost+found
+salvaged: 0 names lost, 1 files or directories copied in part
+salvage: r.pool.salvage.?????? is consistent
+salvage: damaged pool kept as r.pool.damaged
+salvage: r.pool replaced by the salvaged pool
+r.pool: repaired"
+expect_run 0 "r.pool: consistent" "" "$PF" check r.pool
+expect "/lost+found/#$ROOT/d/e/mid of r.pool" \
+	"$("$PF" cat r.pool "/lost+found/#$ROOT/d/e/mid" | cksum)" \
+	"$(cksum <src/d/e/mid)"
+expect "links of /lost+found/#$ROOT/a in r.pool" \
+	"$("$PF" stat r.pool "/lost+found/#$ROOT/a" | sed -n 's/^links: *//p')" 2
+
 # No room beside the pool for a new one of its size (a tmpfs of 20 MiB
 # holding the 16 MiB pool, in a mount namespace of its own): the pool is
 # left as it was, and the command says why.
