@@ -479,90 +479,148 @@ static bool array_ok(struct salvage *s, uint64_t off)
 	return off % 4096 == 0 && in_pool(s, off, PMEMFILE_INODE_ARRAY_SIZE);
 }
 
+static int push(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		uint64_t *q = realloc(*v, nc * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		*v = q;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
 /*
- * The inodes in use that no readable name reached, if the array chain can
- * be followed (the chain's length bounded by the file): each one linked
- * into /lost+found as #INODE. A directory is taken before what it holds,
- * so that its tree keeps its names.
+ * The inodes in use that no name reached: in a pool of layout 5, every
+ * 256-byte aligned place of the file that holds an inode passing its
+ * checksum (which starts from the inode's offset, so that nothing else
+ * passes it by chance), whatever the array chain and the superblock say;
+ * in an older pool, the slots of the array chain, if it can be followed
+ * (its length bounded by the file). Returns how many, in *list.
+ */
+static size_t lost_inodes(struct salvage *s, uint64_t **list, bool *broken)
+{
+	size_t n = 0, cap = 0;
+	*list = NULL;
+	*broken = false;
+	if (s->csums) {
+		for (uint64_t off = SALVAGE_MIN_OFF;
+		     off + sizeof(struct pmemfile_inode) <= s->size;
+		     off += sizeof(struct pmemfile_inode)) {
+			const struct pmemfile_inode *in = inode_read(s, off);
+			if (in && in->nlink && !ino_known(s, off) &&
+			    push(list, &n, &cap, off))
+				break;
+		}
+		return n;
+	}
+	uint64_t a = s->super->inode_arrays;
+	uint64_t max = s->size / PMEMFILE_INODE_ARRAY_SIZE;
+	for (uint64_t k = 0; a && k < max; k++) {
+		if (!array_ok(s, a)) {
+			*broken = true;
+			return n;
+		}
+		for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+			uint64_t ino = a + offsetof(struct pmemfile_inode_array,
+						    inodes[i]);
+			const struct pmemfile_inode *in = inode_read(s, ino);
+			if (in && in->nlink && !ino_known(s, ino) &&
+			    push(list, &n, &cap, ino))
+				return n;
+		}
+		a = ((const struct pmemfile_inode_array *)at(s, a))->next;
+	}
+	*broken = a != 0;
+	return n;
+}
+
+/*
+ * Each inode no name reached linked into /lost+found as #INODE. A
+ * directory is taken before what it holds, so that its tree keeps its
+ * names: first the directories whose parent is no lost directory, then
+ * the other directories, then the rest.
  */
 static void salvage_lost(struct salvage *s)
 {
-	uint64_t max = s->size / PMEMFILE_INODE_ARRAY_SIZE, n = 0;
-	bool made = false;
-	unsigned broken = 0;
+	uint64_t *list;
+	bool broken, made = false;
+	size_t n = lost_inodes(s, &list, &broken);
 	for (int pass = 0; pass < 3; pass++) {
-		uint64_t a = s->super->inode_arrays;
-		for (n = 0; a && n < max; n++) {
-			if (!array_ok(s, a)) {
-				broken++;
-				break;
-			}
-			const struct pmemfile_inode_array *arr = at(s, a);
-			for (size_t i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
-				uint64_t ino =
-				    a + offsetof(struct pmemfile_inode_array,
-						 inodes[i]);
-				const struct pmemfile_inode *in =
-				    inode_read(s, ino);
-				if (!in || in->nlink == 0)
+		for (size_t i = 0; i < n; i++) {
+			uint64_t ino = list[i];
+			if (ino_known(s, ino))
+				continue; /* reached since */
+			const struct pmemfile_inode *in = at(s, ino);
+			bool dir = S_ISDIR(in->mode);
+			if (dir != (pass < 2))
+				continue;
+			if (pass == 0) {
+				const struct pmemfile_inode *p =
+				    inode_read(s, in->dir.parent);
+				if (p && S_ISDIR(p->mode) &&
+				    in->dir.parent != ino &&
+				    !ino_known(s, in->dir.parent))
 					continue;
-				if (ino_known(s, ino))
-					continue; /* reached by a name */
-				bool dir = S_ISDIR(in->mode);
-				/* pass 0: directories whose parent is not
-				 * lost; 1: the other directories; 2: the
-				 * rest */
-				if (dir != (pass < 2))
-					continue;
-				if (pass == 0 && dir) {
-					const struct pmemfile_inode *p =
-					    inode_read(s, in->dir.parent);
-					if (p && S_ISDIR(p->mode) &&
-					    in->dir.parent != ino &&
-					    !ino_known(s, in->dir.parent))
-						continue;
-				}
-				if (!made) {
-					if (pmemfile_mkdirat(
-						s->pfp, s->roots[0],
-						"lost+found", 0700) &&
-					    errno != EEXIST) {
-						say(s,
-						    "/lost+found not made: "
-						    "%s",
-						    strerror(errno));
-						return;
-					}
-					made = true;
-				}
-				char name[64];
-				snprintf(name, sizeof(name), "lost+found/#%lu",
-					 (unsigned long)ino);
-				if (salvage_inode(s, ino, 0, name) == 0) {
-					say(s,
-					    "/%s: an inode no name reached, "
-					    "linked here",
-					    name);
-					s->n.found++;
-				}
 			}
-			a = arr->next;
+			if (!made) {
+				if (pmemfile_mkdirat(s->pfp, s->roots[0],
+						     "lost+found", 0700) &&
+				    errno != EEXIST) {
+					say(s, "/lost+found not made: %s",
+					    strerror(errno));
+					free(list);
+					return;
+				}
+				made = true;
+			}
+			char name[64];
+			snprintf(name, sizeof(name), "lost+found/#%lu",
+				 (unsigned long)ino);
+			if (salvage_inode(s, ino, 0, name) == 0) {
+				say(s,
+				    "/%s: an inode no name reached, linked "
+				    "here",
+				    name);
+				s->n.found++;
+			}
 		}
 	}
-	if (broken || n >= max)
+	free(list);
+	if (broken)
 		say(s, "inode array chain damaged: inodes no name reaches "
 		       "past it are lost");
+}
+
+/*
+ * No superblock to start from (layout 5 taken: nothing else is read
+ * safely without it): every intact inode goes to /lost+found.
+ */
+static int salvage_without_super(struct salvage *s, const char *why,
+				 uint64_t soff)
+{
+	s->csums = true;
+	s->super = NULL;
+	say(s,
+	    "superblock %s 0x%lx damaged: the intact inodes go to "
+	    "/lost+found",
+	    why, (unsigned long)soff);
+	salvage_lost(s);
+	if (s->n.found)
+		return 0;
+	say(s, "no intact inode found: nothing to salvage");
+	return -EIO;
 }
 
 static int salvage_copy(struct salvage *s)
 {
 	uint64_t soff;
 	memcpy(&soff, s->base + SALVAGE_ROOT_OFF, sizeof(soff));
-	if (!in_pool(s, soff, sizeof(struct pmemfile_super))) {
-		say(s, "superblock offset 0x%lx damaged: nothing to salvage",
-		    (unsigned long)soff);
-		return -EIO;
-	}
+	if (!in_pool(s, soff, sizeof(struct pmemfile_super)))
+		return salvage_without_super(s, "offset", soff);
 	s->super = at(s, soff);
 	if (memcmp(s->super->magic, PMEMFILE_SUPER_MAGIC,
 		   sizeof(PMEMFILE_SUPER_MAGIC)) ||
@@ -576,13 +634,8 @@ static int salvage_copy(struct salvage *s)
 		s->csums = true;
 		const struct pmemfile_inode *in = inode_read(s, s->super->root);
 		if (!in || !S_ISDIR(in->mode) ||
-		    in->dir.parent != s->super->root) {
-			say(s,
-			    "superblock at 0x%lx damaged: nothing to "
-			    "salvage",
-			    (unsigned long)soff);
-			return -EIO;
-		}
+		    in->dir.parent != s->super->root)
+			return salvage_without_super(s, "at", soff);
 		say(s,
 		    "superblock at 0x%lx damaged: its root directory, "
 		    "intact, is followed",

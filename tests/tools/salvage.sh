@@ -234,6 +234,51 @@ expect "/lost+found/#$ROOT/d/e/mid of r.pool" \
 expect "links of /lost+found/#$ROOT/a in r.pool" \
 	"$("$PF" stat r.pool "/lost+found/#$ROOT/a" | sed -n 's/^links: *//p')" 2
 
+# The superblock's magic damaged: its root, an intact directory that is
+# its own parent, is still followed; with its root offset damaged as well,
+# every intact inode is found by its checksum and the tree that has no
+# name goes to /lost+found (roots 1 to 3, empty directories that are
+# their own parents, too).
+MAGIC=$("$OBJPOOL" offsets good.pool | sed -n 's/^super.magic //p')
+SUPER=$(printf '0x%x' "$("$OBJPOOL" offsets good.pool | sed -n 's/^super //p')")
+cp good.pool m.pool
+flip m.pool "$MAGIC"
+flip m.pool "$CHUNK0"
+run "$PF" check --repair m.pool
+expect "status of check --repair m.pool" "$rc" 1
+expect_lines "check --repair m.pool" "$out" "m.pool: damaged pool: libpmemobj chunk header at offset *
+salvage: copying what can be read of m.pool into m.pool.salvage.??????
+superblock at $SUPER damaged: its root directory, intact, is followed
+$SALVAGED
+salvage: m.pool.salvage.?????? is consistent
+salvage: damaged pool kept as m.pool.damaged
+salvage: m.pool replaced by the salvaged pool
+m.pool: repaired"
+same_tree "m.pool" m.pool
+cp good.pool mr.pool
+"$DAMAGE" mr.pool flip-root || { echo "FAIL: damage flip-root"; failed=1; }
+flip mr.pool "$MAGIC"
+flip mr.pool "$CHUNK0"
+run "$PF" check --repair mr.pool
+expect "status of check --repair mr.pool" "$rc" 1
+expect_lines "check --repair mr.pool" "$out" "mr.pool: damaged pool: libpmemobj chunk header at offset *
+salvage: copying what can be read of mr.pool into mr.pool.salvage.??????
+superblock at $SUPER damaged: the intact inodes go to /lost+found
+/lost+found/#$ROOT: an inode no name reached, linked here
+/lost+found/#*: an inode no name reached, linked here
+/lost+found/#*: an inode no name reached, linked here
+/lost+found/#*: an inode no name reached, linked here
+salvaged: 6 directories, 4 regular files, 1 symbolic links, 1 special files, 1 more links
+salvaged: 4 inodes no name reached, in /lost+found
+salvage: mr.pool.salvage.?????? is consistent
+salvage: damaged pool kept as mr.pool.damaged
+salvage: mr.pool replaced by the salvaged pool
+mr.pool: repaired"
+expect_run 0 "mr.pool: consistent" "" "$PF" check mr.pool
+expect "/lost+found/#$ROOT/d/big of mr.pool" \
+	"$("$PF" cat mr.pool "/lost+found/#$ROOT/d/big" | cksum)" \
+	"$(cksum <src/d/big)"
+
 # No room beside the pool for a new one of its size (a tmpfs of 20 MiB
 # holding the 16 MiB pool, in a mount namespace of its own): the pool is
 # left as it was, and the command says why.
