@@ -56,7 +56,9 @@ struct pmemfile_salvage_counts {
 
 /*
  * Whether the pool at path is refused for damage of libpmemobj's own
- * metadata (objcheck.h, or pmemobj_open's own checks): 1 if so, else 0.
+ * metadata (objcheck.h, or pmemobj_open's own checks, its pool header's
+ * among them when the file still leads to a pmemfile superblock): 1 if
+ * so, else 0.
  * It opens the pool (libpmemobj's recovery runs) when nothing is damaged.
  */
 __attribute__((visibility("default"))) int

@@ -756,6 +756,22 @@ int pmemfile_salvage_pool(const char *path, const char *newpath, FILE *report,
 	return r;
 }
 
+/* Whether the pool descriptor of the file at path leads to a superblock. */
+static bool super_found(const char *path)
+{
+	struct salvage s = {.base = NULL};
+	if (map_file(path, &s.base, &s.size))
+		return false;
+	uint64_t soff;
+	memcpy(&soff, s.base + SALVAGE_ROOT_OFF, sizeof(soff));
+	bool found =
+	    in_pool(&s, soff, sizeof(struct pmemfile_super)) &&
+	    memcmp(((const struct pmemfile_super *)at(&s, soff))->magic,
+		   PMEMFILE_SUPER_MAGIC, sizeof(PMEMFILE_SUPER_MAGIC)) == 0;
+	munmap((void *)s.base, s.size);
+	return found;
+}
+
 int pmemfile_pool_refused(const char *path)
 {
 	if (pool_file_check(path))
@@ -765,5 +781,9 @@ int pmemfile_pool_refused(const char *path)
 	int r = check_pool_open(path, NULL, &pop, &size);
 	if (r == 0)
 		pmemobj_close(pop);
-	return r == -EIO;
+	/*
+	 * pmemobj_open says EINVAL of a damaged pool header as of a pool of
+	 * another layout: the superblock tells them apart.
+	 */
+	return r == -EIO || (r == -EINVAL && super_found(path));
 }

@@ -50,6 +50,12 @@ static int check_in_child(const char *path, bool repair)
 		tool_error("%s: the pool is in use by another process", path);
 		return FSCK_ERROR;
 	}
+	if (ret == -EINVAL && repair && pmemfile_pool_refused(path)) {
+		printf("%s: damaged pool: libpmemobj's pool header\n", path);
+		fixed = 0;
+		left = 1;
+		ret = 0;
+	}
 	if (ret < 0) {
 		tool_error("%s: cannot check the pool: %s", path,
 			   strerror(-ret));

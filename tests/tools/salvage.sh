@@ -179,6 +179,36 @@ run "$PF" salvage --help
 expect "status of salvage --help" "$rc" 0
 expect "first line of salvage --help" "$(printf '%s\n' "$out" | head -n 1)" \
 	"usage: pmemfile salvage POOL NEWPOOL"
+# libpmemobj's pool header (its first 4 KiB, checksummed): pmemobj_open
+# refuses the pool as it refuses one of another layout (check: no pool,
+# status 8); the superblock the pool descriptor leads to tells them apart,
+# and --repair salvages it.
+cp good.pool ph.pool
+flip ph.pool 100
+expect_run 8 "" "pmemfile check: ph.pool: cannot check the pool: Invalid argument" \
+	"$PF" check ph.pool
+run "$PF" check --repair ph.pool
+expect "status of check --repair ph.pool" "$rc" 1
+expect "stderr of check --repair ph.pool" "$err" ""
+expect_lines "check --repair ph.pool" "$out" "ph.pool: damaged pool: libpmemobj's pool header
+salvage: copying what can be read of ph.pool into ph.pool.salvage.??????
+$SALVAGED
+salvage: ph.pool.salvage.?????? is consistent
+salvage: damaged pool kept as ph.pool.damaged
+salvage: ph.pool replaced by the salvaged pool
+ph.pool: repaired"
+expect_run 0 "ph.pool: consistent" "" "$PF" check ph.pool
+same_tree "ph.pool" ph.pool
+# a pool of another layout is no pmemfile pool: nothing is salvaged
+"$OBJPOOL" create other.pool other || failed=1
+cp other.pool other.orig
+run "$PF" check --repair other.pool
+expect "status of check --repair of another layout" "$rc" 8
+cmp -s other.pool other.orig ||
+	{ echo "FAIL: check --repair changed other.pool"; failed=1; }
+expect "files beside other.pool" "$(ls other.*)" "other.orig
+other.pool"
+
 # A file's extent that leads outside the pool (stored with its checksum,
 # as a bug would), then libpmemobj's chunk header: the salvage leaves that
 # extent's range a hole, says so, and copies the rest of the file.
