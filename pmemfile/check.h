@@ -45,6 +45,39 @@ pmemfile_repair_pool(const char *path, FILE *report, int flags,
 		     void (*progress)(uint64_t done, uint64_t total),
 		     unsigned *fixed, unsigned *left);
 
+/* What pmemfile_salvage_pool made, and what it could not. */
+struct pmemfile_salvage_counts {
+	unsigned dirs, files, symlinks, specials;
+	unsigned links;	  /* names of a file made before under another name */
+	unsigned found;	  /* inodes no name reached, put in /lost+found */
+	unsigned lost;	  /* names whose inode could not be read or made */
+	unsigned damaged; /* files and directories copied in part */
+};
+
+/*
+ * Whether the pool at path is refused for damage of libpmemobj's own
+ * metadata (objcheck.h, or pmemobj_open's own checks, its pool header's
+ * among them when the file still leads to a pmemfile superblock): 1 if
+ * so, else 0.
+ * It opens the pool (libpmemobj's recovery runs) when nothing is damaged.
+ */
+__attribute__((visibility("default"))) int
+pmemfile_pool_refused(const char *path);
+
+/*
+ * Copies what can be read of the pool at path, which libpmemobj may
+ * refuse, into a new pool at newpath of the same size (its space taken
+ * at once: -ENOSPC if there is none): every directory, file, symlink and
+ * special file the root directories reach, with its mode, owner and
+ * times, then the intact inodes nothing reached into /lost+found. The
+ * old pool file is only read. Each thing not copied, or copied in part,
+ * is printed on a line of report. 0 with counts set, or -errno (newpath
+ * is then removed, if it was made).
+ */
+__attribute__((visibility("default"))) int
+pmemfile_salvage_pool(const char *path, const char *newpath, FILE *report,
+		      struct pmemfile_salvage_counts *counts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -50,10 +50,23 @@ static int check_in_child(const char *path, bool repair)
 		tool_error("%s: the pool is in use by another process", path);
 		return FSCK_ERROR;
 	}
+	if (ret == -EINVAL && repair && pmemfile_pool_refused(path)) {
+		printf("%s: damaged pool: libpmemobj's pool header\n", path);
+		fixed = 0;
+		left = 1;
+		ret = 0;
+	}
 	if (ret < 0) {
 		tool_error("%s: cannot check the pool: %s", path,
 			   strerror(-ret));
 		return FSCK_ERROR;
+	}
+	/* libpmemobj refuses the pool: nothing in it can be repaired, what
+	 * can be read of it is copied into a new one */
+	if (repair && left && !fixed && pmemfile_pool_refused(path)) {
+		int r = salvage_in_place(path);
+		fflush(stdout);
+		return r ? FSCK_UNCORRECTED : FSCK_CORRECTED;
 	}
 	return (fixed ? FSCK_CORRECTED : 0) | (left ? FSCK_UNCORRECTED : 0);
 }
@@ -227,6 +240,13 @@ const struct tool_command cmd_check = {
 	    "/lost+found\n"
 	    "as #INODE. Data blocks carry no checksum: changed data is not "
 	    "found.\n"
+	    "When libpmemobj refuses the pool (its own metadata damaged), "
+	    "--repair\n"
+	    "salvages: what can be read is copied into a new pool (as "
+	    "'pmemfile salvage'),\n"
+	    "which is checked and put in POOL's place, the damaged file "
+	    "kept as\n"
+	    "POOL.damaged.\n"
 	    "\n"
 	    "  -n             check only, change nothing (the default)\n"
 	    "  -y, -p, --repair\n"

@@ -22,5 +22,15 @@ extern const struct tool_command cmd_ln;
 extern const struct tool_command cmd_chmod;
 extern const struct tool_command cmd_chown;
 extern const struct tool_command cmd_info;
+extern const struct tool_command cmd_salvage;
+
+/*
+ * check --repair of a pool libpmemobj refuses: what can be read of it is
+ * copied into POOL.salvage.XXXXXX beside it, which is checked, then put in
+ * its place, the damaged file kept as POOL.damaged (or .damaged.N). Each
+ * step is printed. 0, or -1 with the reason printed and the pool file
+ * left as it was.
+ */
+int salvage_in_place(const char *path);
 
 #endif

@@ -40,8 +40,9 @@
  * link's target changed (data blocks and most metadata fields carry no
  * checksum, so a flip there goes unnoticed).
  *
- * Reported: how many repairs left a clean pool, how many left damage, how
- * many files the walk read intact before and after.
+ * Reported: how many repairs left a clean pool (how many of them by a
+ * salvage into a new pool, its damaged file then removed), how many left
+ * damage, how many files the walk read intact before and after.
  *
  * DAMAGE_REPAIR_LOG=FILE appends each repair's output to FILE.
  *
@@ -744,7 +745,7 @@ static const char *status_str(int st)
 
 /* What the repairs did, over all copies. */
 struct repair_stats {
-	int clean, left, refused, intact_before, intact_after;
+	int clean, left, refused, salvaged, intact_before, intact_after;
 };
 
 /*
@@ -800,6 +801,12 @@ static int repair_copy(uint64_t seed, int flips, const char *copy,
 		}
 		rs->clean++;
 	}
+	/* a salvage (libpmemobj refused the copy) keeps the damaged file
+	 * beside it, which the next copy does not need */
+	char kept[4200];
+	snprintf(kept, sizeof(kept), "%s.damaged", copy);
+	if (unlink(kept) == 0)
+		rs->salvaged++;
 	int ws2 = limited(intact_walk, copy, &ir[1]);
 	if (ws == 0 && ws2 == 0 &&
 	    (ir[1].intact < ir[0].intact || ir[1].opened < ir[0].opened)) {
@@ -1049,10 +1056,11 @@ int main(void)
 	printf("  names changed in copies called consistent: %d in type or "
 	       "mode, %d in size, %d in bytes or link target\n",
 	       unseen[0], unseen[1], unseen[2]);
-	printf("  check --repair: %d clean after it, %d left damage it named, "
-	       "%d refused (no pool); original files read intact: %d before "
-	       "the repairs, %d after\n",
-	       rs.clean, rs.left, rs.refused, rs.intact_before,
+	printf("  check --repair: %d clean after it (%d of them salvaged "
+	       "into a new pool), %d left damage it named, %d refused (no "
+	       "pool); original files read intact: %d before the repairs, "
+	       "%d after\n",
+	       rs.clean, rs.salvaged, rs.left, rs.refused, rs.intact_before,
 	       rs.intact_after);
 	for (int i = 0; i < 64 && reasons[i].n; i++)
 		printf("  refused %d: %s\n", reasons[i].n, reasons[i].why);

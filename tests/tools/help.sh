@@ -3,7 +3,7 @@
 # command line (status 2, a message, the usage).
 . "$TEST_TOP/tests/tools/lib.sh"
 
-commands="create run ls stat cat get put cp mv ln mkdir rm chmod chown df info check help"
+commands="create run ls stat cat get put cp mv ln mkdir rm chmod chown df info check salvage help"
 
 run "$PF" help
 expect "status of help" "$rc" 0
@@ -68,7 +68,7 @@ usage: pmemfile mkdir [-p] [-m MODE] POOL PATH...
 Try 'pmemfile mkdir --help' for more information." "$PF" mkdir -m 9 p.pool /d
 
 # Each command's missing operands.
-for c in "ls" "stat" "cat" "df" "info" "check" "mkdir" "rm" "run" "cp" "mv" "ln" \
+for c in "ls" "stat" "cat" "df" "info" "check" "salvage" "mkdir" "rm" "run" "cp" "mv" "ln" \
 	"chmod" "chown"; do
 	run "$PF" $c
 	# check: fsck(8)'s status of a usage error

@@ -4,7 +4,9 @@
  *   objpool create PATH LAYOUT   a libpmemobj pool of another layout (16M)
  *   objpool offsets PATH         where a pmemfile pool keeps its superblock
  *                                and root directory inode, as file offsets,
- *                                and where fields sit in an inode
+ *                                where fields sit in an inode, and where
+ *                                libpmemobj's heap header and its first
+ *                                chunk header are
  * The offsets let a test damage a pool at a known place of its layout.
  */
 #include <libpmemobj.h>
@@ -49,6 +51,15 @@ static int objpool_offsets(const char *path)
 	printf("root_inode.mode %llu\n",
 	       (unsigned long long)(super->root +
 				    offsetof(struct pmemfile_inode, mode)));
+	/*
+	 * libpmemobj's heap (its offset in the pool descriptor, after the
+	 * 4 KiB pool header) and the header of the first chunk of its first
+	 * zone (after the 1 KiB heap header and the 64-byte zone header).
+	 */
+	uint64_t heap;
+	memcpy(&heap, (const char *)pop + 4096 + 1040, sizeof(heap));
+	printf("heap %llu\n", (unsigned long long)heap);
+	printf("heap.chunk0 %llu\n", (unsigned long long)(heap + 1024 + 64));
 	/* Fields of any inode, from the inode's offset (its st_ino). */
 	printf("inode.extent0.data %zu\n",
 	       offsetof(struct pmemfile_inode, file.e[0].data));
