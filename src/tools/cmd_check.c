@@ -37,7 +37,7 @@ static void check_progress(uint64_t done, uint64_t total)
 	progress_show(done, total, "inodes");
 }
 
-static int check_in_child(const char *path, bool repair)
+static int check_in_child(const char *path, bool repair, bool preen)
 {
 	unsigned fixed, left;
 	progress_start(repair ? "checking and repairing" : "checking");
@@ -61,9 +61,17 @@ static int check_in_child(const char *path, bool repair)
 			   strerror(-ret));
 		return FSCK_ERROR;
 	}
-	/* libpmemobj refuses the pool: nothing in it can be repaired, what
-	 * can be read of it is copied into a new one */
-	if (repair && left && !fixed && pmemfile_pool_refused(path)) {
+	/*
+	 * libpmemobj refuses the pool: nothing in it can be repaired, what
+	 * can be read of it is copied into a new one. Damage the repair left
+	 * as it could not tell what is right (a wild extent, a superblock's
+	 * magic) is salvaged the same way under -y, the damaged file kept;
+	 * -p (preen) makes only the safe fixes, as fsck(8) says.
+	 */
+	bool refused = left && !fixed && pmemfile_pool_refused(path);
+	if (repair && left && (refused || !preen)) {
+		if (!refused)
+			printf("%s: salvaging what the repair left\n", path);
 		int r = salvage_in_place(path);
 		fflush(stdout);
 		return r ? FSCK_UNCORRECTED : FSCK_CORRECTED;
@@ -175,7 +183,7 @@ static const struct option check_options[] = {
 static int check_main(const struct tool_command *cmd, int argc, char *argv[])
 {
 	unsigned limit = 0;
-	bool limited = false, repair = false, no = false;
+	bool limited = false, repair = false, no = false, preen = false;
 	pid_t pid;
 	int c;
 
@@ -190,6 +198,7 @@ static int check_main(const struct tool_command *cmd, int argc, char *argv[])
 		}
 		if (c == 'y' || c == 'p') {
 			repair = true;
+			preen = preen || c == 'p';
 			continue;
 		}
 		if (c != 't')
@@ -219,7 +228,7 @@ static int check_main(const struct tool_command *cmd, int argc, char *argv[])
 		return FSCK_ERROR;
 	}
 	if (pid == 0)
-		_exit(check_in_child(argv[0], repair));
+		_exit(check_in_child(argv[0], repair, preen));
 	return check_wait(argv[0], pid,
 			  limited ? limit : check_default_limit(argv[0]));
 }
@@ -241,16 +250,19 @@ const struct tool_command cmd_check = {
 	    "as #INODE. Data blocks carry no checksum: changed data is not "
 	    "found.\n"
 	    "When libpmemobj refuses the pool (its own metadata damaged), "
-	    "--repair\n"
+	    "the repair\n"
 	    "salvages: what can be read is copied into a new pool (as "
 	    "'pmemfile salvage'),\n"
 	    "which is checked and put in POOL's place, the damaged file "
 	    "kept as\n"
-	    "POOL.damaged.\n"
+	    "POOL.damaged. With -y or --repair, so is a pool the repair "
+	    "left damaged\n"
+	    "(what it could not tell right from wrong); -p stops there.\n"
 	    "\n"
 	    "  -n             check only, change nothing (the default)\n"
-	    "  -y, -p, --repair\n"
-	    "                 fix what can be fixed safely\n"
+	    "  -y, --repair   fix what can be fixed safely, salvage what is "
+	    "left\n"
+	    "  -p             fix what can be fixed safely (preen)\n"
 	    "  -t SECONDS     stop the checker after SECONDS and call the "
 	    "pool damaged\n"
 	    "                 (0: no limit; by default a minute, and a "

@@ -25,6 +25,24 @@ expect_lines() {
 	[ $ok = 1 ] || expect "$1" "$2" "$3"
 }
 
+# salvage_left NAME: check -y salvages what -p left damaged in NAME.pool
+# (the damaged file kept as NAME.pool.damaged, the same but for what
+# libpmemobj's open writes); the pool is then clean.
+salvage_left() {
+	cp "$1.pool" "$1.left"
+	run "$PF" check -y "$1.pool"
+	expect "status of check -y after -p, $1" "$rc" 1
+	case $out in
+	*"$1.pool: salvaging what the repair left"*"salvage: $1.pool replaced by the salvaged pool"*"$1.pool: repaired") ;;
+	*) expect "check -y after -p, $1" "$out" "(a salvage)" ;;
+	esac
+	expect_run 0 "$1.pool: consistent" "" "$PF" check "$1.pool"
+	# libpmemobj's open writes its run-time state in the first 8 KiB
+	cmp -s -i 8192 "$1.left" "$1.pool.damaged" ||
+		{ echo "FAIL: $1.pool.damaged is not the damaged pool"; failed=1; }
+	rm -f "$1.left"
+}
+
 new_pool good.pool
 "$PF" mkdir good.pool /d && "$PF" mkdir good.pool /d/sub || failed=1
 for f in a b c keep; do
@@ -140,7 +158,7 @@ cp good.pool owner.pool
 	failed=1
 left="inode $B: extent at 0x100* is not an allocated object
 object 0x* (type 0, 4096 bytes) is leaked"
-run "$PF" check --repair owner.pool
+run "$PF" check -p owner.pool
 expect "status of check --repair, a checksum and damage left" "$rc" 5
 expect_lines "check --repair, a checksum and damage left" "$out" \
 	"inode $A: checksum did not match what the inode holds, which passed the checks: stored again
@@ -151,6 +169,8 @@ run "$PF" check owner.pool
 expect "status of check after it" "$rc" 4
 expect_lines "check after it" "$out" "$left
 owner.pool: damaged"
+expect_run 0 "the bytes of a" "" "$PF" cat owner.pool /d/a
+salvage_left owner
 expect_run 0 "the bytes of a" "" "$PF" cat owner.pool /d/a
 
 # A file's mode changed in two bytes into a FIFO's, its group in a third:
@@ -163,7 +183,7 @@ cp good.pool mode.pool
 left="inode $A: checksum mismatch at 0x*
 directory $D: \"a\" has a wrong type
 object 0x* (type 0, 4096 bytes) is leaked"
-run "$PF" check --repair mode.pool
+run "$PF" check -p mode.pool
 expect "status of check --repair, a mode changed" "$rc" 5
 expect_lines "check --repair, a mode changed" "$out" \
 	"directory $D: hash table rebuilt from its 5 records (counted 5, $TOMB tombstones)
@@ -173,6 +193,8 @@ mode.pool: damaged, partly repaired"
 run "$PF" check mode.pool
 expect_lines "check after it" "$out" "$left
 mode.pool: damaged"
+salvage_left mode
+expect_run 0 "the bytes of keep" "" "$PF" cat mode.pool /d/keep
 
 repair_case fliptype "flip-type $D a" \
 	"directory $D: record checksum mismatch at 0x*
@@ -446,18 +468,23 @@ run "$PF" check -p n.pool
 expect "status of check -p" "$rc" 1
 expect_run 0 "n.pool: consistent" "" "$PF" check n.pool
 
-# What cannot be fixed safely is left, and said: the superblock's magic.
+# What cannot be fixed safely is left, and said: the superblock's magic
+# (-p); -y salvages it.
 cp good.pool magic.pool
 off=$("$TEST_BUILD/tests/tools/objpool" offsets magic.pool |
 	sed -n 's/^super.magic //p')
 printf 'XXXXXXXX' | dd of=magic.pool bs=1 seek="$off" conv=notrunc status=none
-run "$PF" check --repair magic.pool
+run "$PF" check -p magic.pool
 expect "status of check --repair with a damaged superblock" "$rc" 4
 expect_lines "check --repair with a damaged superblock" "$out" \
 	"superblock: bad magic or version
 magic.pool: damaged"
 expect_run 4 "superblock: bad magic or version
 magic.pool: damaged" "" "$PF" check magic.pool
+salvage_left magic
+expect_run 0 "the bytes of keep" "" "$PF" cat magic.pool /d/keep
+"$PF" get magic.pool /big big.out
+cmp -s big.bin big.out || { echo "FAIL: /big of magic.pool changed"; failed=1; }
 
 # A flipped bit of the superblock's root: nothing can be walked, but the
 # superblock's checksum tells which byte and what it held.
