@@ -29,6 +29,24 @@ expect() {
 	failed=1
 }
 
+# expect_lines WHAT GOT PATTERNS: as many lines as PATTERNS, each matching
+# its pattern (a shell pattern: * for what varies, such as an offset).
+expect_lines() {
+	ng=$(printf '%s\n' "$2" | wc -l)
+	nw=$(printf '%s\n' "$3" | wc -l)
+	ok=1
+	[ "$ng" = "$nw" ] || ok=0
+	i=1
+	while [ $ok = 1 ] && [ $i -le "$nw" ]; do
+		g=$(printf '%s\n' "$2" | sed -n "${i}p")
+		w=$(printf '%s\n' "$3" | sed -n "${i}p")
+		# shellcheck disable=SC2254
+		case $g in $w) ;; *) ok=0 ;; esac
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] || expect "$1" "$2" "$3"
+}
+
 # expect_run STATUS STDOUT STDERR CMD...
 expect_run() {
 	want_rc=$1

@@ -10,24 +10,6 @@
 OBJPOOL=$TEST_BUILD/tests/tools/objpool
 [ -x "$OBJPOOL" ] || { echo "tests/tools/objpool is not built"; exit 77; }
 
-# expect_lines WHAT GOT PATTERNS: as many lines as PATTERNS, each matching
-# its pattern (a shell pattern: * for what varies, such as a name).
-expect_lines() {
-	ng=$(printf '%s\n' "$2" | wc -l)
-	nw=$(printf '%s\n' "$3" | wc -l)
-	ok=1
-	[ "$ng" = "$nw" ] || ok=0
-	i=1
-	while [ $ok = 1 ] && [ $i -le "$nw" ]; do
-		g=$(printf '%s\n' "$2" | sed -n "${i}p")
-		w=$(printf '%s\n' "$3" | sed -n "${i}p")
-		# shellcheck disable=SC2254
-		case $g in $w) ;; *) ok=0 ;; esac
-		i=$((i + 1))
-	done
-	[ $ok = 1 ] || expect "$1" "$2" "$3"
-}
-
 # flip FILE OFFSET: every bit of the byte at OFFSET inverted.
 flip() {
 	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
