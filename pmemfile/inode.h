@@ -63,4 +63,12 @@ static inline unsigned inode_dtype(mode_t mode)
 	return (mode & S_IFMT) >> 12;
 }
 
+/*
+ * What stat says of inode in (at pool offset ino, of device dev) whose
+ * extents hold bytes of storage (0 but for a regular file).
+ */
+struct stat;
+void stat_fill(const struct pmemfile_inode *in, uint64_t ino, uint64_t dev,
+	       uint64_t bytes, struct stat *st);
+
 #endif

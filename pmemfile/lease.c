@@ -19,6 +19,7 @@
 
 #include "data.h"
 #include "extent.h"
+#include "inode.h"
 #include "lease.h"
 #include "share.h"
 #include "vinode.h"
@@ -473,6 +474,13 @@ void lease_client_free(PMEMfilepool *pfp)
 	pfp->leases = NULL;
 }
 
+/* The inode of the file of lease h, in this process's mapping. */
+static struct pmemfile_inode *held_inode(const struct lease_client *lc,
+					 const struct lease_held *h)
+{
+	return (struct pmemfile_inode *)(lc->base + h->ino);
+}
+
 static struct lease_held *held_of(struct lease_client *lc, uint32_t id)
 {
 	for (int i = 0; i < LEASE_HELD; ++i)
@@ -806,8 +814,7 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 		       size_t total, bool write, bool positional,
 		       int64_t offset)
 {
-	struct pmemfile_inode *in =
-	    (struct pmemfile_inode *)(lc->base + h->ino);
+	struct pmemfile_inode *in = held_inode(lc, h);
 	int acc = h->flags & O_ACCMODE;
 	/* the description's errors are the holder's to give (EBADF) */
 	if (acc == (write ? O_RDONLY : O_WRONLY))
@@ -900,24 +907,8 @@ int lease_fstat(PMEMfilepool *pfp, uint32_t id, struct stat *st)
 	struct lease_held *h = held_enter(pfp, id, &l);
 	if (!h)
 		return 1;
-	const struct pmemfile_inode *in =
-	    (const struct pmemfile_inode *)(pfp->leases->base + h->ino);
-	/* as stat.c's fill_inode: a lease is of a regular file */
-	*st = (struct stat){
-	    .st_dev = h->dev,
-	    .st_ino = h->ino,
-	    .st_mode = in->mode,
-	    .st_nlink = in->nlink,
-	    .st_uid = in->uid,
-	    .st_gid = in->gid,
-	    .st_rdev = in->rdev,
-	    .st_size = (off_t)in->size,
-	    .st_blksize = 4096,
-	    .st_blocks = (blkcnt_t)(h->bytes / 512),
-	    .st_atim = {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec},
-	    .st_mtim = {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec},
-	    .st_ctim = {.tv_sec = in->ctime.sec, .tv_nsec = in->ctime.nsec},
-	};
+	/* a lease is of a regular file: its storage is its extents' */
+	stat_fill(held_inode(pfp->leases, h), h->ino, h->dev, h->bytes, st);
 	held_leave(pfp, l);
 	return 0;
 }
@@ -930,8 +921,7 @@ int64_t lease_lseek(PMEMfilepool *pfp, uint32_t id, int64_t offset, int whence)
 	struct lease_held *h = held_enter(pfp, id, &l);
 	if (!h)
 		return LEASE_NONE;
-	const struct pmemfile_inode *in =
-	    (const struct pmemfile_inode *)(pfp->leases->base + h->ino);
+	const struct pmemfile_inode *in = held_inode(pfp->leases, h);
 	int64_t base = whence == SEEK_SET   ? 0
 		       : whence == SEEK_CUR ? (int64_t)atomic_load(&l->offset)
 					    : (int64_t)in->size;

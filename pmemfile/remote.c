@@ -366,6 +366,13 @@ static bool rc_current(PMEMfilepool *pfp, PMEMfile *f, uint32_t id)
 				    REMOTE_EPOCH_MASK) == rc_epoch(f);
 }
 
+/* The description id of handle f that a lease may be of, 0 if none. */
+static uint32_t rc_lease_id(PMEMfilepool *pfp, PMEMfile *f)
+{
+	uint32_t id = rc_id(f);
+	return id && id != SHARE_AT_CWD && rc_current(pfp, f, id) ? id : 0;
+}
+
 static int rc_file(struct rcall *rc, int i, PMEMfile *f)
 {
 	uint32_t id = rc_id(f);
@@ -409,16 +416,24 @@ static void rc_holder_gone(struct rcall *rc)
 		(void)ready(rc->pfp, true);
 }
 
+/* Posts the request and wakes the keeper if it sleeps. */
+static void rc_send(struct rcall *rc)
+{
+	struct share_seg *s = rc->s;
+
+	atomic_store(&rc->c->state, CHAN_POSTED);
+	atomic_fetch_add(&s->keeper_word, 1);
+	if (atomic_load(&s->keeper_waits))
+		share_futex_wake(&s->keeper_word);
+}
+
 /* Sends the request and waits for its answer. */
 static int64_t rc_run(struct rcall *rc)
 {
 	struct share_seg *s = rc->s;
 	struct share_chan *c = rc->c;
 
-	atomic_store(&c->state, CHAN_POSTED);
-	atomic_fetch_add(&s->keeper_word, 1);
-	if (atomic_load(&s->keeper_waits))
-		share_futex_wake(&s->keeper_word);
+	rc_send(rc);
 	for (int i = 0; i < RC_SPINS; ++i) {
 		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
 		    CHAN_DONE)
@@ -452,15 +467,9 @@ static int64_t rc_run(struct rcall *rc)
  */
 static void rc_post(struct rcall *rc)
 {
-	struct share_seg *s = rc->s;
-	struct share_chan *c = rc->c;
-
-	atomic_store(&c->no_answer, 1);
-	atomic_store(&c->state, CHAN_POSTED);
+	atomic_store(&rc->c->no_answer, 1);
+	rc_send(rc);
 	rc->c = NULL;
-	atomic_fetch_add(&s->keeper_word, 1);
-	if (atomic_load(&s->keeper_waits))
-		share_futex_wake(&s->keeper_word);
 }
 
 /* A result as the public calls give it: -1 with errno for -errno. */
@@ -679,9 +688,8 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		}
 		total += iov[i].iov_len;
 	}
-	uint32_t id = rc_id(file);
-	bool leasable = id && id != SHARE_AT_CWD && id < SHARE_DESCS &&
-			rc_current(pfp, file, id);
+	uint32_t id = rc_lease_id(pfp, file);
+	bool leasable = id != 0;
 	if (leasable) {
 		int64_t lr = lease_rw(pfp, id, iov, iovcnt, total, write,
 				      positional, offset);
@@ -805,8 +813,8 @@ int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 
 off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence)
 {
-	uint32_t id = rc_id(file);
-	if (id && id != SHARE_AT_CWD && rc_current(pfp, file, id)) {
+	uint32_t id = rc_lease_id(pfp, file);
+	if (id) {
 		int64_t lr = lease_lseek(pfp, id, offset, whence);
 		if (lr != LEASE_NONE)
 			return rc_result(lr);
@@ -854,9 +862,8 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 
 int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 {
-	uint32_t id = rc_id(file);
-	if (buf && id && id != SHARE_AT_CWD && rc_current(pfp, file, id) &&
-	    lease_fstat(pfp, id, buf) == 0)
+	uint32_t id = rc_lease_id(pfp, file);
+	if (buf && id && lease_fstat(pfp, id, buf) == 0)
 		return 0;
 	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_FSTAT, pmemfile_fstat(pfp, file, buf), -1);

@@ -19,8 +19,8 @@
 /* tmpfs's directory size: 20 bytes per entry, "." and ".." included. */
 #define BOGO_DIRENT_SIZE 20
 
-static void fill_inode(PMEMfilepool *pfp, uint64_t ino,
-		       const struct pmemfile_inode *in, struct stat *st)
+void stat_fill(const struct pmemfile_inode *in, uint64_t ino, uint64_t dev,
+	       uint64_t bytes, struct stat *st)
 {
 	uint32_t mode = in->mode;
 	off_t size = S_ISDIR(mode)
@@ -28,7 +28,7 @@ static void fill_inode(PMEMfilepool *pfp, uint64_t ino,
 			 : (off_t)in->size;
 	/* every field named: cheaper than clearing the whole struct first */
 	*st = (struct stat){
-	    .st_dev = pfp->dev,
+	    .st_dev = dev,
 	    .st_ino = ino,
 	    .st_mode = mode,
 	    .st_nlink = in->nlink,
@@ -37,12 +37,18 @@ static void fill_inode(PMEMfilepool *pfp, uint64_t ino,
 	    .st_rdev = in->rdev,
 	    .st_size = size,
 	    .st_blksize = 4096,
-	    .st_blocks =
-		S_ISREG(mode) ? (blkcnt_t)(extent_bytes(pfp, in) / 512) : 0,
+	    .st_blocks = (blkcnt_t)(bytes / 512),
 	    .st_atim = {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec},
 	    .st_mtim = {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec},
 	    .st_ctim = {.tv_sec = in->ctime.sec, .tv_nsec = in->ctime.nsec},
 	};
+}
+
+static void fill_inode(PMEMfilepool *pfp, uint64_t ino,
+		       const struct pmemfile_inode *in, struct stat *st)
+{
+	stat_fill(in, ino, pfp->dev,
+		  S_ISREG(in->mode) ? extent_bytes(pfp, in) : 0, st);
 }
 
 static void fill_stat(PMEMfilepool *pfp, struct vinode *v, struct stat *st)

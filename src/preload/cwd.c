@@ -74,6 +74,7 @@ static void cwd_store(struct preload_mount *m, const char *path)
 long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
 {
 	pthread_mutex_lock(&cwd_lock);
+	/* the pool's own cwd follows the directory through renames */
 	long ret = pmemfile_chdir(pfp, path) == 0 ? 0 : -errno;
 	if (ret == 0) {
 		cwd_store(m, path);
@@ -85,16 +86,11 @@ long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
 	return ret;
 }
 
-void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
+void cwd_set(struct preload_mount *m, const char *path)
 {
 	pthread_mutex_lock(&cwd_lock);
 	cwd_store(m, path);
 	cwd_ino = 0;
-	if (m != NULL && pfp != NULL) {
-		cwd_ino = path_dir_ino(pfp, path);
-		/* the pool's own cwd follows the directory through renames */
-		(void)pmemfile_chdir(pfp, path);
-	}
 	atomic_store_explicit(&cwd_gen, path_generation(),
 			      memory_order_release);
 	pthread_mutex_unlock(&cwd_lock);

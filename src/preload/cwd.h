@@ -21,14 +21,14 @@ struct preload_mount;
 struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy);
 
 /*
- * Sets the current directory to path in m, or to the kernel's (m NULL).
- * pfp is m's pool when the caller holds it (then the directory's inode is
- * noted at once), else NULL.
+ * Sets the current directory to path in m, or to the kernel's (m NULL),
+ * without the pool (its inode is noted at the first use, cwd_check).
  */
-void cwd_set(struct preload_mount *m, const char *path, PMEMfilepool *pfp);
+void cwd_set(struct preload_mount *m, const char *path);
 /*
- * cwd_set of a pool directory that the pool's chdir checks (a directory
- * the process may search): 0, or -errno and nothing changed.
+ * The current directory set to the pool directory path of m, which the
+ * pool's chdir checks (a directory the process may search) and whose
+ * inode is noted: 0, or -errno and nothing changed.
  */
 long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp);
 

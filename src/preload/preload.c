@@ -209,7 +209,7 @@ static bool preload_start_in_mount(const char *dir)
 	struct preload_mount *m = mount_find_prefix(canon);
 	if (m == NULL)
 		return false;
-	cwd_set(m, canon[m->path_len] ? canon + m->path_len : "/", NULL);
+	cwd_set(m, canon[m->path_len] ? canon + m->path_len : "/");
 	if (log_enabled())
 		log_printf("PMEMFILE_CD: %s, the pool opens at its first use",
 			   canon);
@@ -249,7 +249,7 @@ static void preload_adopt_kernel_cwd(void)
 		return;
 	struct preload_mount *m = mount_find_prefix(cwd);
 	if (m != NULL)
-		cwd_set(m, cwd[m->path_len] ? cwd + m->path_len : "/", NULL);
+		cwd_set(m, cwd[m->path_len] ? cwd + m->path_len : "/");
 }
 
 static void preload_fork_prepare(void)

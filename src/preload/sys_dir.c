@@ -31,7 +31,17 @@ SYS_HANDLER(getdents64)
 						 (unsigned)a[2])));
 }
 
-static long dir_enterable(PMEMfilepool *pfp, const char *path);
+/* A pool directory the process may enter: a directory it may search. */
+static long dir_enterable(PMEMfilepool *pfp, const char *path)
+{
+	struct stat st;
+
+	if (pmemfile_stat(pfp, path, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return sys_result(pmemfile_access(pfp, path, X_OK));
+}
 
 /*
  * Enters the pool directory path, one the process may search: the pool's
@@ -51,18 +61,6 @@ static long dir_enter(struct preload_mount *m, PMEMfilepool *pfp,
 	return cwd_enter(m, path, pfp);
 }
 
-/* A pool directory the process may enter: a directory it may search. */
-static long dir_enterable(PMEMfilepool *pfp, const char *path)
-{
-	struct stat st;
-
-	if (pmemfile_stat(pfp, path, &st) != 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	return sys_result(pmemfile_access(pfp, path, X_OK));
-}
-
 SYS_HANDLER(chdir)
 {
 	struct path_res r;
@@ -71,7 +69,7 @@ SYS_HANDLER(chdir)
 	if (path_route(SYS_chdir, a, -1, 0, PATH_FOLLOW, &r, &ret) !=
 	    PATH_POOL) {
 		if (ret == 0 && !preload_in_vfork)
-			cwd_set(NULL, NULL, NULL);
+			cwd_set(NULL, NULL);
 		return ret;
 	}
 	/* the cwd is kept as a path from the root */
@@ -90,7 +88,7 @@ SYS_HANDLER(fchdir)
 	if (is_pool == 0) {
 		long ret = syscall_no_intercept(SYS_fchdir, a[0]);
 		if (ret == 0 && !preload_in_vfork)
-			cwd_set(NULL, NULL, NULL);
+			cwd_set(NULL, NULL);
 		return ret;
 	}
 	char path[PMEMFILE_PATH_MAX];

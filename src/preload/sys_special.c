@@ -11,6 +11,7 @@
  * objects), so the pool's own permission checks decide the rest, as they
  * do for files. getsockname and getpeername show the runtime path.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -44,17 +45,12 @@ dir_each(long dfd, void (*fn)(long dfd, const char *name, void *arg), void *arg)
 	while ((n = syscall_no_intercept(SYS_getdents64, dfd, buf,
 					 sizeof(buf))) > 0) {
 		for (long at = 0; at < n;) {
-			struct {
-				uint64_t ino;
-				int64_t off;
-				unsigned short reclen;
-				unsigned char type;
-				char name[];
-			} *d = (void *)(buf + at);
-			at += d->reclen;
-			if (strcmp(d->name, ".") != 0 &&
-			    strcmp(d->name, "..") != 0)
-				fn(dfd, d->name, arg);
+			/* the kernel's record, as glibc declares it */
+			const struct dirent64 *d = (void *)(buf + at);
+			at += d->d_reclen;
+			if (strcmp(d->d_name, ".") != 0 &&
+			    strcmp(d->d_name, "..") != 0)
+				fn(dfd, d->d_name, arg);
 		}
 	}
 }
