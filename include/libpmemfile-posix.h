@@ -298,6 +298,17 @@ int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 		       pmemfile_off_t offset, pmemfile_off_t length);
 int pmemfile_posix_fallocate(PMEMfilepool *pfp, PMEMfile *file,
 			     pmemfile_off_t offset, pmemfile_off_t length);
+
+/*
+ * A call's stores are durable when it returns (as durable as the pool's
+ * medium allows); these make durable the stores this process made through
+ * shared maps of the file (pmemfile_fsync, pmemfile_fdatasync) or of any
+ * file of the pool (pmemfile_syncfs), as fsync(2) covers a file's mapped
+ * pages.
+ */
+int pmemfile_fsync(PMEMfilepool *pfp, PMEMfile *file);
+int pmemfile_fdatasync(PMEMfilepool *pfp, PMEMfile *file);
+int pmemfile_syncfs(PMEMfilepool *pfp);
 pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 					  pmemfile_off_t *off_in,
 					  PMEMfile *file_out,

@@ -24,4 +24,39 @@ struct pmemfile_pool_info {
 __attribute__((visibility("default"))) int
 pmemfile_pool_info(PMEMfilepool *pfp, struct pmemfile_pool_info *info);
 
+/*
+ * How durable a pool's stores are, from where its file lives (found at
+ * open; sync.c):
+ *  - VOLATILE: the file is in memory (tmpfs): stores are at memory speed
+ *    and the pool is gone at a reboot;
+ *  - PMEM: persistent memory (device DAX, or a file system that maps it
+ *    with MAP_SYNC): each call's stores are durable when it returns;
+ *  - MSYNC: an ordinary file: libpmemobj msyncs each flush, so each call's
+ *    stores are durable when it returns, at the disk's speed;
+ *  - UNSAFE: an ordinary file that PMEM_IS_PMEM_FORCE=1 has libpmemobj
+ *    treat as pmem: stores stay in the page cache, which the kernel writes
+ *    back in any order, so a power cut may leave the pool inconsistent.
+ */
+enum pmemfile_durability {
+	PMEMFILE_DURABILITY_UNKNOWN,
+	PMEMFILE_DURABILITY_VOLATILE,
+	PMEMFILE_DURABILITY_PMEM,
+	PMEMFILE_DURABILITY_MSYNC,
+	PMEMFILE_DURABILITY_UNSAFE,
+};
+
+/* The durability of the pool pfp, held here or by another process. */
+__attribute__((visibility("default"))) enum pmemfile_durability
+pmemfile_pool_durability(PMEMfilepool *pfp);
+
+/* The durability a pool at path would have here, without opening it. */
+__attribute__((visibility("default"))) enum pmemfile_durability
+pmemfile_path_durability(const char *path);
+
+/* A short name of d ("pmem", "msync", ...) and a line saying what it means. */
+__attribute__((visibility("default"))) const char *
+pmemfile_durability_name(enum pmemfile_durability d);
+__attribute__((visibility("default"))) const char *
+pmemfile_durability_text(enum pmemfile_durability d);
+
 #endif

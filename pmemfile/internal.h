@@ -84,6 +84,7 @@ struct pmemfilepool {
 	uint64_t pool_size; /* bytes of the pool file */
 	/* 4 MiB regions of the mapping this process has populated */
 	_Atomic(uint8_t) *populated;
+	int durability; /* enum pmemfile_durability (info.h), at open */
 	/* the pool file for big first reads (direct.c), -1 if none */
 	int direct_fd;
 	bool direct_writable; /* opened for writing: fallocate works */

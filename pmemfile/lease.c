@@ -4,10 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <cpuid.h>
-#if __has_include(<sys/platform/x86.h>)
-#include <sys/platform/x86.h>
-#endif
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +15,7 @@
 
 #include "data.h"
 #include "extent.h"
+#include "flush.h"
 #include "inode.h"
 #include "lease.h"
 #include "share.h"
@@ -643,50 +640,10 @@ static bool held_backed(const struct lease_held *h, uint64_t pos, uint64_t end)
  * as the processor has) and fenced; on a file cached from a disk, its
  * pages are synced.
  */
-enum flush_kind { FLUSH_UNKNOWN, FLUSH_CLFLUSH, FLUSH_CLFLUSHOPT, FLUSH_CLWB };
-static enum flush_kind flush_kind;
-
-/* as glibc recorded it at start-up: cpuid traps in a virtual machine */
-static enum flush_kind flush_detect(void)
-{
-#if __has_include(<sys/platform/x86.h>)
-	if (CPU_FEATURE_ACTIVE(CLWB))
-		return FLUSH_CLWB;
-	if (CPU_FEATURE_ACTIVE(CLFLUSHOPT))
-		return FLUSH_CLFLUSHOPT;
-#else
-	unsigned a, b, c, d;
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-		if (b & (1u << 24))
-			return FLUSH_CLWB;
-		if (b & (1u << 23))
-			return FLUSH_CLFLUSHOPT;
-	}
-#endif
-	return FLUSH_CLFLUSH;
-}
-
-static void flush_lines(const void *p, size_t n)
-{
-	if (flush_kind == FLUSH_UNKNOWN)
-		flush_kind = flush_detect();
-	uintptr_t at = (uintptr_t)p & ~(uintptr_t)63;
-	uintptr_t end = (uintptr_t)p + n;
-	for (; at < end; at += 64) {
-		volatile char *line = (volatile char *)at;
-		if (flush_kind == FLUSH_CLWB)
-			__asm__ volatile("clwb %0" : "+m"(*line));
-		else if (flush_kind == FLUSH_CLFLUSHOPT)
-			__asm__ volatile("clflushopt %0" : "+m"(*line));
-		else
-			__asm__ volatile("clflush %0" : "+m"(*line));
-	}
-}
-
 static void client_drain(struct lease_client *lc)
 {
 	if (lc->is_pmem)
-		__asm__ volatile("sfence" ::: "memory");
+		flush_fence();
 }
 
 /* Stores of [p, p + n) on their way (client_drain waits for them). */

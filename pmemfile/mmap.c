@@ -29,8 +29,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "flush.h"
 #include "internal.h"
 #include "mmap.h"
+#include "mmap_sync.h"
 #include "pagemap.h"
 
 #define PG PAGEMAP_PAGE
@@ -336,6 +338,49 @@ void mmap_follow(PMEMfilepool *pfp)
 void pmemfile_maps_follow_all(void)
 {
 	maps_follow(NULL);
+}
+
+/* Whether map m shows file (the same inode). */
+static bool mapping_of(struct mapping *m, PMEMfile *file, ino_t ino)
+{
+	pmemfile_stat_t st;
+	return m->file == file ||
+	       (pmemfile_fstat(m->pfp, m->file, &st) == 0 && st.st_ino == ino);
+}
+
+int mmap_sync(PMEMfilepool *pfp, PMEMfile *file, bool by_flush)
+{
+	if (atomic_load(&maps_count) == 0)
+		return 0;
+	pmemfile_stat_t fst;
+	if (file && pmemfile_fstat(pfp, file, &fst) != 0)
+		return -errno;
+	int e = errno, ret = 0;
+	pthread_mutex_lock(&maps_lock);
+	for (struct map_range *r = maps; r != NULL; r = r->next) {
+		struct mapping *m = r->m;
+		if (m->pfp != pfp || m->pid != pf_pid() || !m->writable ||
+		    (file && !mapping_of(m, file, fst.st_ino)))
+			continue;
+		/* pages past the end of the file are not the pool's */
+		uintptr_t end = m->base + m->valid * PG;
+		if (r->end < end)
+			end = r->end;
+		if (r->start >= end)
+			continue;
+		if (by_flush)
+			flush_lines((void *)r->start, end - r->start);
+		/* not msync(), a cancellation point: maps_lock is held */
+		else if (syscall(SYS_msync, r->start, end - r->start,
+				 MS_SYNC) != 0 &&
+			 ret == 0)
+			ret = -errno;
+	}
+	pthread_mutex_unlock(&maps_lock);
+	if (by_flush)
+		flush_fence();
+	errno = e;
+	return ret;
 }
 
 static struct mapping *mapping_new(PMEMfilepool *pfp, PMEMfile *file, int prot,

@@ -18,6 +18,7 @@
 #include "direct.h"
 #include "inode.h"
 #include "lease.h"
+#include "mmap_sync.h"
 #include "objcheck.h"
 #include "remote.h"
 #include "share.h"
@@ -247,8 +248,10 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	 * such); on a file cached from a disk it would write the whole file.
 	 * The pool is mapped from its start: regions are 4 MiB-aligned.
 	 */
-	if (pfp->pool_size && pmem_is_pmem(pop, pfp->pool_size))
+	bool is_pmem = pfp->pool_size && pmem_is_pmem(pop, pfp->pool_size);
+	if (is_pmem)
 		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
+	pfp->durability = pool_durability_find(path, is_pmem);
 	direct_init(pfp, path);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);

@@ -620,6 +620,8 @@ void share_elected(PMEMfilepool *pfp, int err)
 
 	if (err)
 		atomic_store(&s->holder, 0);
+	else
+		atomic_store(&s->durability, (uint32_t)pfp->durability);
 	atomic_fetch_add(&s->holder_word, 1);
 	pthread_mutex_unlock(&s->elect);
 	share_futex_wake(&s->holder_word);

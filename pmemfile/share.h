@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 5
+#define SHARE_VERSION 6
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -239,7 +239,9 @@ struct share_seg {
 	_Atomic uint32_t spawning;  /* pid starting a keeper process */
 	_Atomic uint64_t forwarded; /* calls served for other processes */
 	_Atomic uint64_t handovers;
-	char pad[64];
+	/* the holder's pool's, enum pmemfile_durability (info.h) */
+	_Atomic uint32_t durability;
+	char pad[60];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];

@@ -129,17 +129,56 @@ SYS_HANDLER(fallocate)
 }
 
 /*
- * fsync, fdatasync, syncfs: a write is persistent when it returns, so
- * there is nothing left to do on a pool descriptor.
+ * fsync, fdatasync, syncfs: a write is durable when it returns; what the
+ * library makes durable is what this process stored through shared maps
+ * of the file (of the pool, for syncfs).
  */
 SYS_HANDLER(fsync)
 {
-	SYS_ON_POOL_FD(a[0], 0);
+	SYS_ON_POOL_FD(a[0], sys_result(pmemfile_fsync(u.pfp, u.f->file)));
+}
+
+SYS_HANDLER(fdatasync)
+{
+	SYS_ON_POOL_FD(a[0], sys_result(pmemfile_fdatasync(u.pfp, u.f->file)));
+}
+
+SYS_HANDLER(syncfs)
+{
+	SYS_ON_POOL_FD(a[0], sys_result(pmemfile_syncfs(u.pfp)));
+}
+
+/* The flags the kernel knows; what is asked is written, as fdatasync. */
+#define SYNC_RANGE_FLAGS                                       \
+	(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | \
+	 SYNC_FILE_RANGE_WAIT_AFTER)
+
+/* as the kernel: offsets in range, known flags; any file type */
+static bool sync_range_ok(const long a[6])
+{
+	uint64_t end = (uint64_t)a[1] + (uint64_t)a[2];
+	return a[1] >= 0 && a[2] >= 0 && end >= (uint64_t)a[1] &&
+	       !(a[3] & ~SYNC_RANGE_FLAGS);
 }
 
 SYS_HANDLER(sync_file_range)
 {
-	SYS_ON_POOL_FD(a[0], (a[1] < 0 || a[2] < 0) ? -EINVAL : 0);
+	SYS_ON_POOL_FD(a[0],
+		       sync_range_ok(a)
+			   ? sys_result(pmemfile_fdatasync(u.pfp, u.f->file))
+			   : -EINVAL);
+}
+
+/* sync: the maps of every pool this process has, then the kernel's. */
+SYS_HANDLER(sync)
+{
+	(void)a;
+	for (int i = 0; i < mount_count; ++i) {
+		PMEMfilepool *pfp = atomic_load(&mount_table[i].pfp);
+		if (pfp)
+			(void)pmemfile_syncfs(pfp);
+	}
+	return PRELOAD_PASS;
 }
 
 SYS_HANDLER(fadvise64)

@@ -4,6 +4,7 @@
 #include "pool.h"
 #include "size.h"
 #include "tool.h"
+#include "pmemfile/info.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,8 +37,8 @@ static void df_file_line(const char *path, uint64_t bsize)
 	    bsize, " of the pool file");
 }
 
-static void df_print(const char *path, const struct statfs *sf,
-		     const struct pmemfile_stats *st)
+static void df_print(PMEMfilepool *pfp, const char *path,
+		     const struct statfs *sf, const struct pmemfile_stats *st)
 {
 	uint64_t bsize = (uint64_t)sf->f_bsize;
 	uint64_t used = (uint64_t)(sf->f_blocks - sf->f_bfree);
@@ -66,6 +67,9 @@ static void df_print(const char *path, const struct statfs *sf,
 	printf("objects:   %u data blocks, %u block arrays, %u directory "
 	       "blocks, %u inode arrays\n",
 	       st->blocks, st->block_arrays, st->dirs, st->inode_arrays);
+	enum pmemfile_durability d = pmemfile_pool_durability(pfp);
+	printf("durability: %s (%s)\n", pmemfile_durability_name(d),
+	       pmemfile_durability_text(d));
 }
 
 static int df_main(const struct tool_command *cmd, int argc, char *argv[])
@@ -88,7 +92,7 @@ static int df_main(const struct tool_command *cmd, int argc, char *argv[])
 		ret = TOOL_FAIL;
 	} else {
 		pmemfile_stats(pfp, &st);
-		df_print(argv[0], &sf, &st);
+		df_print(pfp, argv[0], &sf, &st);
 	}
 	pmemfile_pool_close(pfp);
 	return ret;

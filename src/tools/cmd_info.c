@@ -130,6 +130,9 @@ static int info_print(PMEMfilepool *pfp, const char *path)
 		       (unsigned long long)pi.layout_version);
 	if (pret == 0)
 		info_size("size:", pi.pool_size);
+	enum pmemfile_durability d = pmemfile_pool_durability(pfp);
+	printf("%-16s%s (%s)\n", "durability:", pmemfile_durability_name(d),
+	       pmemfile_durability_text(d));
 	info_size("usable:", (uint64_t)sf.f_blocks * (uint64_t)sf.f_bsize);
 	info_size("used:",
 		  (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "pool.h"
 #include "tool.h"
+#include "pmemfile/info.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -238,6 +239,7 @@ static int run_check_cd(const char *mount, const char *pool, const char *cd,
 struct run_options {
 	const char *mount;
 	const char *cd;
+	bool verbose;
 };
 
 static int run_parse(const struct tool_command *cmd, int argc, char *argv[],
@@ -246,17 +248,21 @@ static int run_parse(const struct tool_command *cmd, int argc, char *argv[],
 	static const struct option longopts[] = {
 	    {"mount", required_argument, NULL, 'm'},
 	    {"cd", required_argument, NULL, 'C'},
+	    {"verbose", no_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	o->mount = RUN_DEFAULT_MOUNT;
 	o->cd = NULL;
-	while ((c = tool_getopt(cmd, argc, argv, "m:C:", longopts)) != -1) {
+	o->verbose = false;
+	while ((c = tool_getopt(cmd, argc, argv, "m:C:v", longopts)) != -1) {
 		if (c == 'm')
 			o->mount = optarg;
 		else if (c == 'C')
 			o->cd = optarg;
+		else if (c == 'v')
+			o->verbose = true;
 	}
 	if (o->mount[0] != '/')
 		return tool_usage_error(cmd,
@@ -302,13 +308,19 @@ static int run_main(const struct tool_command *cmd, int argc, char *argv[])
 		tool_error("cannot set the environment: %s", strerror(errno));
 		return RUN_FAIL;
 	}
+	if (o.verbose || isatty(STDERR_FILENO)) {
+		enum pmemfile_durability d = pmemfile_path_durability(pool);
+		fprintf(stderr, "pmemfile run: %s at %s, durability %s (%s)\n",
+			pool, o.mount, pmemfile_durability_name(d),
+			pmemfile_durability_text(d));
+	}
 	fflush(stdout);
 	return run_exec(argv + 1);
 }
 
 const struct tool_command cmd_run = {
     .name = "run",
-    .args = "[-m MOUNT] [-C DIR] POOL [--] COMMAND [ARGS...]",
+    .args = "[-v] [-m MOUNT] [-C DIR] POOL [--] COMMAND [ARGS...]",
     .summary = "Run a program that sees POOL mounted at MOUNT.",
     .help = "COMMAND runs with the preload shim libpmemfile.so: its file "
 	    "system calls\n"
@@ -327,6 +339,10 @@ const struct tool_command cmd_run = {
 	    "  -C, --cd DIR       start COMMAND in the directory DIR (in "
 	    "the mount or\n"
 	    "                     not; relative to the current "
-	    "directory)\n" TOOL_HELP_OPTIONS,
+	    "directory)\n"
+	    "  -v, --verbose      say first, on standard error, how durable "
+	    "the pool is\n"
+	    "                     (said whenever standard error is a "
+	    "terminal)\n" TOOL_HELP_OPTIONS,
     .run = run_main,
 };

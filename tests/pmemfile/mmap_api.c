@@ -10,7 +10,10 @@
  * a map that outlives the file's name, and mremap that grows in place, moves
  * and shrinks. A shared map pins its pages: shrinking the file fails with
  * EBUSY until the last page of the map is unmapped (in this process: a
- * fork child unmapping its copy changes nothing).
+ * fork child unmapping its copy changes nothing). pmemfile_fsync,
+ * pmemfile_fdatasync and pmemfile_syncfs against fsync(2) and its family
+ * (stores through a shared map, then the call; a read-only, O_PATH or
+ * directory descriptor).
  */
 #include "check.h"
 #include "procid.h"
@@ -358,6 +361,67 @@ static void remap(void)
 	close_both(b);
 }
 
+/* fsync, fdatasync, syncfs, kernel and pool: the same results and errno. */
+static void same_sync(const char *what, int kret, int kerr, int pret, int perr)
+{
+	if (kret != pret || (kret != 0 && kerr != perr))
+		T_FAIL("%s: kernel %d %s, pool %d %s", what, kret,
+		       kret ? strerrorname_np(kerr) : "", pret,
+		       pret ? strerrorname_np(perr) : "");
+}
+
+#define SAME_SYNC(what, kcall, pcall)                  \
+	do {                                           \
+		errno = 0;                             \
+		int kr_ = (kcall);                     \
+		int ke_ = errno;                       \
+		errno = 0;                             \
+		int pr_ = (pcall);                     \
+		same_sync(what, kr_, ke_, pr_, errno); \
+	} while (0)
+
+static void syncs(void)
+{
+	struct both b = open_both("s", O_CREAT | O_RDWR);
+	fill(b, 2 * PG, 's');
+	char *k =
+	    mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, b.fd, 0);
+	char *p = pmemfile_mmap(pfp, NULL, 2 * PG, PROT_READ | PROT_WRITE,
+				MAP_SHARED, b.f, 0);
+	T_ASSERT(k != MAP_FAILED && p != PMEMFILE_MAP_FAILED);
+	memcpy(k + PG - 3, "synced", 6);
+	memcpy(p + PG - 3, "synced", 6);
+	SAME_SYNC("fsync", fsync(b.fd), pmemfile_fsync(pfp, b.f));
+	SAME_SYNC("fdatasync", fdatasync(b.fd), pmemfile_fdatasync(pfp, b.f));
+	SAME_SYNC("syncfs", syncfs(b.fd), pmemfile_syncfs(pfp));
+	char kb[8], pb[8];
+	T_EQ(pread(b.fd, kb, 6, PG - 3), 6);
+	T_EQ(pmemfile_pread(pfp, b.f, pb, 6, PG - 3), 6);
+	T_ASSERT(memcmp(kb, "synced", 6) == 0 && memcmp(pb, "synced", 6) == 0);
+	T_EQ(munmap(k, 2 * PG), 0);
+	T_EQ(pmemfile_munmap(pfp, p, 2 * PG), 0);
+	close_both(b);
+
+	struct both ro = open_both("s", O_RDONLY);
+	SAME_SYNC("fsync of read-only", fsync(ro.fd),
+		  pmemfile_fsync(pfp, ro.f));
+	close_both(ro);
+	struct both path = open_both("s", O_PATH);
+	SAME_SYNC("fsync of O_PATH", fsync(path.fd),
+		  pmemfile_fsync(pfp, path.f));
+	SAME_SYNC("fdatasync of O_PATH", fdatasync(path.fd),
+		  pmemfile_fdatasync(pfp, path.f));
+	close_both(path);
+	struct both dir = open_both(".", O_RDONLY | O_DIRECTORY);
+	SAME_SYNC("fsync of a directory", fsync(dir.fd),
+		  pmemfile_fsync(pfp, dir.f));
+	close_both(dir);
+	T_ERRNO(pmemfile_fsync(pfp, NULL), EBADF);
+	T_ERRNO(pmemfile_fdatasync(pfp, NULL), EBADF);
+	T_ERRNO(pmemfile_fsync(NULL, NULL), EFAULT);
+	T_ERRNO(pmemfile_syncfs(NULL), EFAULT);
+}
+
 int main(int argc, char *argv[])
 {
 	char pool[4096];
@@ -376,6 +440,7 @@ int main(int argc, char *argv[])
 	shared();
 	private();
 	remap();
+	syncs();
 	/* a map left at close is forgotten with its pool */
 	struct both b = open_both("left", O_CREAT | O_RDWR);
 	fill(b, PG, 'l');

@@ -12,6 +12,7 @@ field() {
 run "$PF" info p.pool
 expect "status of info on a new pool" "$rc" 0
 expect "layout version" "$(field 'layout version')" 5
+expect "durability" "$(field durability | sed "s/ .*//")" volatile
 expect "size" "$(field size)" "16M (16777216 bytes)"
 usable=$(field usable | sed 's/.*(\([0-9]*\) bytes)$/\1/')
 df_usable=$("$PF" df p.pool | sed -n 's/^usable: *[^ ]* *(\([0-9]*\) blocks for files)$/\1/p')
@@ -44,7 +45,7 @@ extents=$("$PF" df p.pool | sed -n 's/^objects: *\([0-9]*\) data blocks.*/\1/p')
 expect "extents, as df counts data blocks" "$(field extents)" "$extents"
 [ "$extents" -ge 2 ] || { echo "FAIL: $extents extents for two files"; failed=1; }
 info=$out
-expect "lines of info" "$(printf '%s\n' "$info" | wc -l)" 16
+expect "lines of info" "$(printf '%s\n' "$info" | wc -l)" 17
 
 expect_run 1 "" "pmemfile info: nope.pool: No such file or directory" \
 	"$PF" info nope.pool

@@ -22,6 +22,7 @@ $(eval $(call sh_test,tests/tools/mkfs_sparse))
 $(eval $(call sh_test,tests/tools/cp))
 $(eval $(call sh_test,tests/tools/tree))
 $(eval $(call sh_test,tests/tools/info))
+$(eval $(call sh_test,tests/tools/durability))
 endif
 
 # libpmemobj's view of a pool, for the tests that damage one on purpose.

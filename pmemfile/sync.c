@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * sync.c -- how durable a pool is, and the fsync family.
+ *
+ * A write, and every other call, has its stores durable (as the pool's
+ * medium allows: info.h) when it returns. What is left for fsync,
+ * fdatasync and syncfs are the stores made through shared maps of pool
+ * files (mmap.c), which no call saw: on a pool in memory (pmem, or a file
+ * treated as such) their cache lines are written back; on an ordinary
+ * file their pages are msynced. Each process does this for its own maps,
+ * as the kernel's fsync covers the mapped pages of the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "info.h"
+#include "mmap_sync.h"
+#include "remote.h"
+#include "share.h"
+
+/*
+ * Where the pool file lives: pmem when it maps with MAP_SYNC (a file
+ * system on pmem mounted with dax) or is a device (device DAX); memory
+ * when it is on tmpfs; else an ordinary file, which libpmemobj treats as
+ * pmem (is_pmem) only when PMEM_IS_PMEM_FORCE=1 told it to.
+ */
+int pool_durability_find(const char *path, bool is_pmem)
+{
+	struct stat st;
+	struct statfs sf;
+
+	if (!path || stat(path, &st) != 0)
+		return PMEMFILE_DURABILITY_UNKNOWN;
+	if (S_ISCHR(st.st_mode))
+		return PMEMFILE_DURABILITY_PMEM;
+	if (statfs(path, &sf) == 0 &&
+	    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC))
+		return PMEMFILE_DURABILITY_VOLATILE;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			       MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+		close(fd);
+		if (p != MAP_FAILED) {
+			munmap(p, 4096);
+			return PMEMFILE_DURABILITY_PMEM;
+		}
+	}
+	return is_pmem ? PMEMFILE_DURABILITY_UNSAFE : PMEMFILE_DURABILITY_MSYNC;
+}
+
+enum pmemfile_durability pmemfile_pool_durability(PMEMfilepool *pfp)
+{
+	if (!pfp)
+		return PMEMFILE_DURABILITY_UNKNOWN;
+	if (pf_remote(pfp) && pfp->share)
+		return (enum pmemfile_durability)atomic_load(
+		    &pfp->share->durability);
+	return (enum pmemfile_durability)pfp->durability;
+}
+
+enum pmemfile_durability pmemfile_path_durability(const char *path)
+{
+	/* what libpmem decides for an ordinary file, before it maps it */
+	const char *force = getenv("PMEM_IS_PMEM_FORCE");
+	return (enum pmemfile_durability)pool_durability_find(
+	    path, force && strcmp(force, "1") == 0);
+}
+
+const char *pmemfile_durability_name(enum pmemfile_durability d)
+{
+	switch (d) {
+	case PMEMFILE_DURABILITY_VOLATILE:
+		return "volatile";
+	case PMEMFILE_DURABILITY_PMEM:
+		return "pmem";
+	case PMEMFILE_DURABILITY_MSYNC:
+		return "msync";
+	case PMEMFILE_DURABILITY_UNSAFE:
+		return "unsafe";
+	default:
+		return "unknown";
+	}
+}
+
+const char *pmemfile_durability_text(enum pmemfile_durability d)
+{
+	switch (d) {
+	case PMEMFILE_DURABILITY_VOLATILE:
+		return "the pool file is in memory (tmpfs): gone at a reboot";
+	case PMEMFILE_DURABILITY_PMEM:
+		return "persistent memory: each call is durable when it "
+		       "returns";
+	case PMEMFILE_DURABILITY_MSYNC:
+		return "an ordinary file, msynced at each flush: each call is "
+		       "durable when it returns, at the disk's speed";
+	case PMEMFILE_DURABILITY_UNSAFE:
+		return "an ordinary file treated as pmem "
+		       "(PMEM_IS_PMEM_FORCE=1): not durable, a power cut may "
+		       "leave the pool inconsistent";
+	default:
+		return "not known";
+	}
+}
+
+/* Whether the stores to the pool's maps are made durable by flushes. */
+static bool sync_by_flush(PMEMfilepool *pfp)
+{
+	enum pmemfile_durability d = pmemfile_pool_durability(pfp);
+	return d == PMEMFILE_DURABILITY_PMEM ||
+	       d == PMEMFILE_DURABILITY_UNSAFE ||
+	       d == PMEMFILE_DURABILITY_VOLATILE;
+}
+
+/* fsync and fdatasync: a pool file's data and metadata are alike here. */
+static int sync_file(PMEMfilepool *pfp, PMEMfile *file)
+{
+	int r = pool_check(pfp);
+	if (r == 0 && !pf_route(pfp, file))
+		r = file_check(file);
+	if (r)
+		return (int)pf_ret(r);
+	int fl = pmemfile_fcntl(pfp, file, PMEMFILE_F_GETFL);
+	if (fl < 0)
+		return -1;
+	/* as the kernel: a descriptor for the path only has no data */
+	if (fl & PMEMFILE_O_PATH)
+		return (int)pf_ret(-EBADF);
+	r = mmap_sync(pfp, file, sync_by_flush(pfp));
+	return r ? (int)pf_ret(r) : 0;
+}
+
+int pmemfile_fsync(PMEMfilepool *pfp, PMEMfile *file)
+{
+	return sync_file(pfp, file);
+}
+
+int pmemfile_fdatasync(PMEMfilepool *pfp, PMEMfile *file)
+{
+	return sync_file(pfp, file);
+}
+
+int pmemfile_syncfs(PMEMfilepool *pfp)
+{
+	int r = pool_check(pfp);
+	if (r == 0)
+		r = mmap_sync(pfp, NULL, sync_by_flush(pfp));
+	return r ? (int)pf_ret(r) : 0;
+}
