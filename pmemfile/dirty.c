@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * dirty.c -- written pages of a range (dirty.h), by userfaultfd's
+ * asynchronous write protection and the PAGEMAP_SCAN ioctl of
+ * /proc/self/pagemap. The constants and structures are the kernel's ABI
+ * (include/uapi/linux/fs.h and userfaultfd.h of Linux 6.7), given here
+ * for the headers of older distributions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dirty.h"
+
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM (1 << 12)
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
+#endif
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC (1 << 15)
+#endif
+
+struct dirty_region {
+	uint64_t start, end, categories;
+};
+
+struct dirty_scan {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages,
+	    category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+
+#define DIRTY_PAGEMAP_SCAN _IOWR('f', 16, struct dirty_scan)
+#define DIRTY_PAGE_IS_WRITTEN (1u << 1)
+#define DIRTY_SCAN_WP_MATCHING (1u << 0)
+#define DIRTY_SCAN_CHECK_WPASYNC (1u << 1)
+
+/* Runs reported by one ioctl; a longer list takes several. */
+#define DIRTY_VEC 256
+
+struct dirty {
+	uintptr_t base, end;
+	int uffd, pagemap;
+	struct dirty_region vec[DIRTY_VEC];
+};
+
+static int dirty_open(struct dirty *d)
+{
+	/* user mode only: allowed without privilege where unprivileged
+	 * userfaultfd is off; asynchronous faults never reach it anyway */
+	d->uffd = (int)syscall(SYS_userfaultfd,
+			       O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (d->uffd < 0)
+		return errno == ENOSYS ? -ENOTSUP : -errno;
+	struct uffdio_api api = {
+	    .api = UFFD_API,
+	    .features = UFFD_FEATURE_WP_ASYNC |
+			UFFD_FEATURE_WP_HUGETLBFS_SHMEM |
+			UFFD_FEATURE_WP_UNPOPULATED,
+	};
+	if (ioctl(d->uffd, UFFDIO_API, &api) != 0)
+		return errno == EINVAL ? -ENOTSUP : -errno;
+	struct uffdio_register reg = {
+	    .range = {d->base, d->end - d->base},
+	    .mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	if (ioctl(d->uffd, UFFDIO_REGISTER, &reg) != 0)
+		return -errno;
+	d->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	return d->pagemap < 0 ? -errno : 0;
+}
+
+int dirty_start(void *base, size_t len, struct dirty **out)
+{
+	uintptr_t b = (uintptr_t)base;
+	if ((b | len) & 4095 || len == 0)
+		return -EINVAL;
+	struct dirty *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->base = b;
+	d->end = b + len;
+	d->pagemap = -1;
+	int r = dirty_open(d);
+	/* the first scan protects every page; what it reports is dropped */
+	long c = r == 0 ? dirty_collect(d, NULL, NULL) : 0;
+	if (c < 0)
+		r = c == -ENOTTY || c == -EINVAL ? -ENOTSUP : (int)c;
+	if (r) {
+		dirty_stop(d);
+		return r;
+	}
+	*out = d;
+	return 0;
+}
+
+long dirty_collect(struct dirty *d, dirty_fn fn, void *arg)
+{
+	long pages = 0;
+	for (uintptr_t at = d->base; at < d->end;) {
+		struct dirty_scan s = {
+		    .size = sizeof(s),
+		    .flags = DIRTY_SCAN_WP_MATCHING | DIRTY_SCAN_CHECK_WPASYNC,
+		    .start = at,
+		    .end = d->end,
+		    .vec = (uintptr_t)d->vec,
+		    .vec_len = DIRTY_VEC,
+		    .category_mask = DIRTY_PAGE_IS_WRITTEN,
+		    .return_mask = DIRTY_PAGE_IS_WRITTEN,
+		};
+		long n = ioctl(d->pagemap, DIRTY_PAGEMAP_SCAN, &s);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n; ++i) {
+			pages +=
+			    (long)((d->vec[i].end - d->vec[i].start) >> 12);
+			int r =
+			    fn ? fn(arg, d->vec[i].start, d->vec[i].end) : 0;
+			if (r)
+				return r;
+		}
+		/* the walk stops where the vector filled, or at the end */
+		if (s.walk_end <= at)
+			return -EIO;
+		at = s.walk_end;
+	}
+	return pages;
+}
+
+void dirty_stop(struct dirty *d)
+{
+	if (!d)
+		return;
+	if (d->uffd >= 0) {
+		struct uffdio_range range = {d->base, d->end - d->base};
+		(void)ioctl(d->uffd, UFFDIO_UNREGISTER, &range);
+		close(d->uffd);
+	}
+	if (d->pagemap >= 0)
+		close(d->pagemap);
+	free(d);
+}

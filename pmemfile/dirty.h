@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dirty.h -- which pages of a range of this process's memory were written
+ * since the last look, for making only those durable at a sync point.
+ *
+ * The kernel write-protects the range (userfaultfd in its asynchronous
+ * write-protect mode: a write to a protected page is let through at the
+ * cost of one minor fault, and the page is marked written), and
+ * PAGEMAP_SCAN reports the written pages and protects them again in one
+ * call (Linux 6.7). Writes by the kernel into the range (a read(2) into
+ * it) count as well. Writes through other mappings of the same pages (by
+ * another process) do not: each process tracks its own.
+ */
+#ifndef PMEMFILE_DIRTY_H
+#define PMEMFILE_DIRTY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dirty;
+
+/*
+ * Starts tracking [base, base + len) (page-aligned, mapped): every page
+ * counts as written until the first dirty_collect. -ENOTSUP where the
+ * kernel lacks the asynchronous write-protect mode or PAGEMAP_SCAN (before
+ * 6.7), -EPERM where userfaultfd is not allowed, or another -errno.
+ */
+int dirty_start(void *base, size_t len, struct dirty **out);
+
+/*
+ * Calls fn for each run [start, end) of pages written since the last
+ * collect (or the start), in address order, and protects them again; a
+ * page written while this runs is reported now or next time. Returns the
+ * number of pages reported, or -errno (fn's own nonzero result stops the
+ * walk and is returned).
+ */
+typedef int (*dirty_fn)(void *arg, uintptr_t start, uintptr_t end);
+long dirty_collect(struct dirty *d, dirty_fn fn, void *arg);
+
+/* Stops tracking: the range is writable as before, with no faults. */
+void dirty_stop(struct dirty *d);
+
+#endif
