@@ -279,13 +279,24 @@ static unsigned runs_made;
 static int any_failed;
 
 /*
- * One run of side in a new process and a new directory, both gone after
- * it; the least of each of its figures kept in side->best.
+ * The directory of run n. Its name differs from one invocation to the
+ * next: ext4 starts the search for a top directory's block group at a
+ * hash of its name, and the same names would send each invocation's runs
+ * to the groups where the last one deleted its files.
  */
-static void run_side(struct side *side)
+static void run_dir(char *out, size_t size, unsigned n)
+{
+	snprintf(out, size, "%s/%d.%u", work, (int)getpid(), n);
+}
+
+/*
+ * One run of side in a new process and a new directory, removed after it
+ * unless keep; the least of each of its figures kept in side->best.
+ */
+static void run_side(struct side *side, int keep)
 {
 	char dir[128], arg[32];
-	snprintf(dir, sizeof(dir), "%s/%u", work, runs_made++);
+	run_dir(dir, sizeof(dir), runs_made++);
 	snprintf(arg, sizeof(arg), "%lu", side->arg);
 	if (mkdir(dir, 0700))
 		die(dir);
@@ -334,7 +345,8 @@ static void run_side(struct side *side)
 		if (errno != EINTR)
 			die("waitpid");
 	running = 0;
-	remove_tree(dir);
+	if (!keep)
+		remove_tree(dir);
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
 		fprintf(stderr,
 			"durable_bench: %s %s stopped after %u s "
@@ -355,12 +367,23 @@ static void run_side(struct side *side)
 	side->done++;
 }
 
-/* Runs each side rounds times, the sides taking turns. */
-static void measure(struct side *sides, int n)
+/*
+ * Runs each side rounds times, the sides taking turns. With keep, the
+ * runs' directories are removed only after the last round: on ext4
+ * without a journal the inodes of files deleted by a round would slow
+ * the creates of the next ones (see mark_top_directory).
+ */
+static void measure(struct side *sides, int n, int keep)
 {
+	unsigned first = runs_made;
 	for (int r = 0; r < rounds; r++)
 		for (int i = 0; i < n; i++)
-			run_side(&sides[i]);
+			run_side(&sides[i], keep);
+	for (unsigned i = first; keep && i < runs_made; i++) {
+		char dir[128];
+		run_dir(dir, sizeof(dir), i);
+		remove_tree(dir);
+	}
 }
 
 /* A line for each side of which every run failed: its figures are left out. */
@@ -491,7 +514,7 @@ static void bench_files(unsigned long nfiles)
 	    {.kind = "kernel-files-fsync", .force = 0, .arg = nfiles},
 	    {.kind = "raw-msync", .force = 1, .arg = nfiles * PAGE},
 	};
-	measure(sides, 5);
+	measure(sides, 5, 1);
 	double us[5];
 	for (int i = 0; i < 5; i++)
 		us[i] = sides[i].best[0] / (double)nfiles * 1e6;
@@ -530,7 +553,7 @@ static void bench_sequential(size_t seq)
 	    {.kind = "kernel-seq", .force = 0, .arg = seq},
 	    {.kind = "raw", .force = 1, .arg = seq},
 	};
-	measure(sides, 3);
+	measure(sides, 3, 0);
 	double mb = (double)seq / 1e6;
 	printf("%zu MiB written in 1 MiB writes into a new file, then one "
 	       "fsync, MB/s (BENCH_SEQ_MIB sets the size):\n",
