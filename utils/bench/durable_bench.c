@@ -3,9 +3,9 @@
  * durable_bench -- a pool on an ordinary file of a disk (issue 15) beside
  * the disk's own file system through the kernel, in one run. Everything
  * lives in a new directory under BENCH_DIR (default /var/tmp, ext4 on the
- * disk here; the header line names the file system, which must not be
- * tmpfs for the figures to mean anything), removed at the end, on failure
- * and on SIGINT, SIGTERM or SIGHUP.
+ * disk here, without a journal; the header line names the file system,
+ * which must not be tmpfs for the figures to mean anything), removed at
+ * the end, on failure and on SIGINT, SIGTERM, SIGHUP or SIGPIPE.
  *
  * 1. 1,000 x (create a file + write 4 KiB + close), time per file:
  *      pool, durable   a pool on a file of the disk, PMEM_IS_PMEM_FORCE
@@ -71,7 +71,7 @@
 #define SEQ_MIB 1024  /* part 2: default MiB written, at scale 1 */
 #define MAX_RESULTS 2 /* figures a run reports */
 
-static char work[64];		   /* the directory of this run */
+static char work[256];		   /* the directory of this run */
 static volatile pid_t running = 0; /* the run in progress, if any */
 
 static double now(void)
@@ -127,7 +127,7 @@ static char buf[MiB];
 /* n x (create + 4 KiB write + close) in a new pool in dir. */
 static void run_pool_files(const char *dir, unsigned long n)
 {
-	char path[256];
+	char path[512];
 	snprintf(path, sizeof(path), "%s/pool", dir);
 	PMEMfilepool *pfp =
 	    pmemfile_pool_create(path, 64 * MiB + n * 16 * KiB, 0600);
@@ -154,7 +154,7 @@ static void run_kernel_files(const char *dir, unsigned long n, int with_fsync)
 {
 	double t = now();
 	for (unsigned long i = 0; i < n; i++) {
-		char path[256];
+		char path[512];
 		snprintf(path, sizeof(path), "%s/f%lu", dir, i);
 		int fd = open(path, O_CREAT | O_WRONLY, 0644);
 		if (fd < 0)
@@ -171,7 +171,7 @@ static void run_kernel_files(const char *dir, unsigned long n, int with_fsync)
 /* bytes in 1 MiB writes into a new file of a new pool in dir. */
 static void run_pool_seq(const char *dir, size_t bytes)
 {
-	char path[256];
+	char path[512];
 	snprintf(path, sizeof(path), "%s/pool", dir);
 	PMEMfilepool *pfp =
 	    pmemfile_pool_create(path, bytes + bytes / 8 + 64 * MiB, 0600);
@@ -192,7 +192,7 @@ static void run_pool_seq(const char *dir, size_t bytes)
 /* bytes in 1 MiB writes into a new file in dir, then one fsync. */
 static void run_kernel_seq(const char *dir, size_t bytes)
 {
-	char path[256];
+	char path[512];
 	snprintf(path, sizeof(path), "%s/seq", dir);
 	int fd = open(path, O_CREAT | O_WRONLY, 0644);
 	if (fd < 0)
@@ -214,7 +214,7 @@ static void run_kernel_seq(const char *dir, size_t bytes)
  */
 static void run_raw(const char *dir, size_t bytes, int msync_each)
 {
-	char path[256];
+	char path[512];
 	size_t len;
 	int is_pmem;
 	snprintf(path, sizeof(path), "%s/raw", dir);
@@ -295,7 +295,7 @@ static void run_dir(char *out, size_t size, unsigned n)
  */
 static void run_side(struct side *side, int keep)
 {
-	char dir[128], arg[32];
+	char dir[320], arg[32];
 	run_dir(dir, sizeof(dir), runs_made++);
 	snprintf(arg, sizeof(arg), "%lu", side->arg);
 	if (mkdir(dir, 0700))
@@ -380,7 +380,7 @@ static void measure(struct side *sides, int n, int keep)
 		for (int i = 0; i < n; i++)
 			run_side(&sides[i], keep);
 	for (unsigned i = first; keep && i < runs_made; i++) {
-		char dir[128];
+		char dir[320];
 		run_dir(dir, sizeof(dir), i);
 		remove_tree(dir);
 	}
@@ -604,6 +604,7 @@ int main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL); /* a reader that stopped (| head) */
 
 	mark_top_directory(work);
 	char fs[128];
