@@ -348,6 +348,32 @@ static bool mapping_of(struct mapping *m, PMEMfile *file, ino_t ino)
 	       (pmemfile_fstat(m->pfp, m->file, &st) == 0 && st.st_ino == ino);
 }
 
+void pmemfile_maps_msync(uintptr_t addr, size_t len)
+{
+	if (atomic_load(&maps_count) == 0 || addr + len < addr)
+		return;
+	int e = errno;
+	bool flushed = false;
+	pthread_mutex_lock(&maps_lock);
+	for (struct map_range *r = maps; r != NULL; r = r->next) {
+		struct mapping *m = r->m;
+		uintptr_t from = r->start > addr ? r->start : addr;
+		uintptr_t to = r->end < addr + len ? r->end : addr + len;
+		uintptr_t valid = m->base + m->valid * PG;
+		if (to > valid)
+			to = valid;
+		if (from >= to || m->pid != pf_pid() || !m->writable ||
+		    !pool_syncs_by_flush(m->pfp))
+			continue;
+		flush_lines((void *)from, to - from);
+		flushed = true;
+	}
+	pthread_mutex_unlock(&maps_lock);
+	if (flushed)
+		flush_fence();
+	errno = e;
+}
+
 int mmap_sync(PMEMfilepool *pfp, PMEMfile *file, bool by_flush)
 {
 	if (atomic_load(&maps_count) == 0)
@@ -649,6 +675,8 @@ int pmemfile_msync(PMEMfilepool *pfp, void *addr, size_t len, int flags)
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) ||
 	    ((uintptr_t)addr & (PG - 1)))
 		return (int)pf_ret(-EINVAL);
+	if (flags & MS_SYNC)
+		pmemfile_maps_msync((uintptr_t)addr, len);
 	return msync(addr, len, flags);
 }
 

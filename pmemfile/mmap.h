@@ -30,5 +30,13 @@ pmemfile_maps_unmapped(uintptr_t addr, size_t len);
 /* The maps of every pool follow their files' growth (mmap_follow), by
  * this process or another. */
 __attribute__((visibility("default"))) void pmemfile_maps_follow_all(void);
+/*
+ * msync of [addr, addr + len): the cache lines of the maps of pool files
+ * there, on pools whose stores are made durable by flushes (pmem, or
+ * treated as such), written back; the caller then gives the call to the
+ * kernel, which syncs the pages of the other pools' maps.
+ */
+__attribute__((visibility("default"))) void pmemfile_maps_msync(uintptr_t addr,
+								size_t len);
 
 #endif

@@ -17,6 +17,9 @@
  */
 int mmap_sync(PMEMfilepool *pfp, PMEMfile *file, bool by_flush);
 
+/* Whether the stores to pfp's maps are made durable by cache flushes. */
+bool pool_syncs_by_flush(PMEMfilepool *pfp);
+
 /* Where the pool file at path lives (enum pmemfile_durability). */
 int pool_durability_find(const char *path, bool is_pmem);
 

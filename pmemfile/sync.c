@@ -111,8 +111,7 @@ const char *pmemfile_durability_text(enum pmemfile_durability d)
 	}
 }
 
-/* Whether the stores to the pool's maps are made durable by flushes. */
-static bool sync_by_flush(PMEMfilepool *pfp)
+bool pool_syncs_by_flush(PMEMfilepool *pfp)
 {
 	enum pmemfile_durability d = pmemfile_pool_durability(pfp);
 	return d == PMEMFILE_DURABILITY_PMEM ||
@@ -134,7 +133,7 @@ static int sync_file(PMEMfilepool *pfp, PMEMfile *file)
 	/* as the kernel: a descriptor for the path only has no data */
 	if (fl & PMEMFILE_O_PATH)
 		return (int)pf_ret(-EBADF);
-	r = mmap_sync(pfp, file, sync_by_flush(pfp));
+	r = mmap_sync(pfp, file, pool_syncs_by_flush(pfp));
 	return r ? (int)pf_ret(r) : 0;
 }
 
@@ -152,6 +151,6 @@ int pmemfile_syncfs(PMEMfilepool *pfp)
 {
 	int r = pool_check(pfp);
 	if (r == 0)
-		r = mmap_sync(pfp, NULL, sync_by_flush(pfp));
+		r = mmap_sync(pfp, NULL, pool_syncs_by_flush(pfp));
 	return r ? (int)pf_ret(r) : 0;
 }

@@ -130,6 +130,7 @@ SYS_HANDLER(fsync);
 SYS_HANDLER(fdatasync);
 SYS_HANDLER(syncfs);
 SYS_HANDLER(sync);
+SYS_HANDLER(msync);
 SYS_HANDLER(sync_file_range);
 SYS_HANDLER(fadvise64);
 SYS_HANDLER(readahead);

@@ -67,6 +67,18 @@ SYS_HANDLER(mmap)
 	return ret;
 }
 
+/*
+ * msync: the kernel's, after the cache lines of the maps of pools on
+ * persistent memory are written back (the kernel does not do it for a
+ * device DAX map, nor for a file treated as pmem).
+ */
+SYS_HANDLER(msync)
+{
+	if (pmemfile_maps_any() && !(a[2] & MS_ASYNC))
+		pmemfile_maps_msync((uintptr_t)a[0], (size_t)a[1]);
+	return PRELOAD_PASS;
+}
+
 SYS_HANDLER(munmap)
 {
 	path_maps_changed();

@@ -117,6 +117,7 @@ const struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE] = {
 
     F(ioctl, ioctl),
     E(mmap, mmap, 0),
+    E(msync, msync, 0),
     E(munmap, munmap, 0),
     E(mremap, mremap, 0),
     E(mprotect, maps_change, 0),
