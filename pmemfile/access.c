@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "cred.h"
 #include "file.h"
 #include "walk.h"
@@ -46,6 +47,7 @@ static int do_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       int mode, int flags)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(
 	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_FACCESSAT, dir, pathname, mode, flags, 0));
@@ -57,17 +59,20 @@ int pmemfile_faccessat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 
 int pmemfile_access(PMEMfilepool *pfp, const char *path, int mode)
 {
+	GATE_PASS();
 	return pmemfile_faccessat(pfp, PMEMFILE_AT_CWD, path, mode, 0);
 }
 
 int pmemfile_euidaccess(PMEMfilepool *pfp, const char *pathname, int mode)
 {
+	GATE_PASS();
 	return pmemfile_faccessat(pfp, PMEMFILE_AT_CWD, pathname, mode,
 				  AT_EACCESS);
 }
 
 pmemfile_mode_t pmemfile_umask(PMEMfilepool *pfp, pmemfile_mode_t mask)
 {
+	GATE_PASS();
 	if (!pfp)
 		return 0;
 	pthread_rwlock_wrlock(&pfp->cred_lock);

@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "cred.h"
 #include "file.h"
 #include "walk.h"
@@ -71,6 +72,7 @@ static int chmod_vinode(PMEMfilepool *pfp, struct vinode *v, mode_t bits)
 int pmemfile_fchmodat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_mode_t mode, int flags)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(
 	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_FCHMODAT, dir, pathname, mode, flags, 0));
@@ -92,11 +94,13 @@ int pmemfile_fchmodat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 
 int pmemfile_chmod(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 {
+	GATE_PASS();
 	return pmemfile_fchmodat(pfp, PMEMFILE_AT_CWD, path, mode, 0);
 }
 
 int pmemfile_fchmod(PMEMfilepool *pfp, PMEMfile *file, pmemfile_mode_t mode)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(pf_route(pfp, file),
 		       remote_file_op(pfp, OP_FCHMOD, file, mode, 0, 0));
 	int r = pool_check(pfp);
@@ -162,6 +166,7 @@ static int chown_vinode(PMEMfilepool *pfp, struct vinode *v, uid_t uid,
 int pmemfile_fchownat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      pmemfile_uid_t owner, pmemfile_gid_t group, int flags)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(pf_route_at(pfp, dir, pathname),
 		       remote_path_op(pfp, OP_FCHOWNAT, dir, pathname, owner,
 				      group, flags));
@@ -182,6 +187,7 @@ int pmemfile_fchownat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 int pmemfile_chown(PMEMfilepool *pfp, const char *pathname,
 		   pmemfile_uid_t owner, pmemfile_gid_t group)
 {
+	GATE_PASS();
 	return pmemfile_fchownat(pfp, PMEMFILE_AT_CWD, pathname, owner, group,
 				 0);
 }
@@ -189,6 +195,7 @@ int pmemfile_chown(PMEMfilepool *pfp, const char *pathname,
 int pmemfile_lchown(PMEMfilepool *pfp, const char *pathname,
 		    pmemfile_uid_t owner, pmemfile_gid_t group)
 {
+	GATE_PASS();
 	return pmemfile_fchownat(pfp, PMEMFILE_AT_CWD, pathname, owner, group,
 				 AT_SYMLINK_NOFOLLOW);
 }
@@ -196,6 +203,7 @@ int pmemfile_lchown(PMEMfilepool *pfp, const char *pathname,
 int pmemfile_fchown(PMEMfilepool *pfp, PMEMfile *file, pmemfile_uid_t owner,
 		    pmemfile_gid_t group)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(pf_route(pfp, file),
 		       remote_file_op(pfp, OP_FCHOWN, file, owner, group, 0));
 	int r = pool_check(pfp);

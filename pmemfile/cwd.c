@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate.h"
 #include "cred.h"
 #include "dir.h"
 #include "file.h"
@@ -31,6 +32,7 @@ static int set_cwd(PMEMfilepool *pfp, struct vinode *v)
 
 int pmemfile_chdir(PMEMfilepool *pfp, const char *path)
 {
+	GATE_PASS();
 	if (pf_remote(pfp))
 		return remote_chdir(pfp, NULL, path);
 	int r = pool_check(pfp);
@@ -46,6 +48,7 @@ int pmemfile_chdir(PMEMfilepool *pfp, const char *path)
 
 int pmemfile_fchdir(PMEMfilepool *pfp, PMEMfile *dir)
 {
+	GATE_PASS();
 	if (pf_route(pfp, dir))
 		return remote_chdir(pfp, dir, NULL);
 	int r = pool_check(pfp);
@@ -162,6 +165,7 @@ static char *path_to_user(PMEMfilepool *pfp, struct vinode *dir, char *buf,
 
 char *pmemfile_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 {
+	GATE_PASS();
 	if (pf_remote(pfp))
 		return remote_getcwd(pfp, buf, size);
 	if (!pfp) {
@@ -183,6 +187,7 @@ char *pmemfile_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 char *pmemfile_get_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf,
 			    size_t size)
 {
+	GATE_PASS();
 	if (pf_route(pfp, dir))
 		return remote_dir_path(pfp, dir, buf, size);
 	if (!pfp) {
@@ -266,6 +271,7 @@ static int do_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 PMEMfile *pmemfile_open_parent(PMEMfilepool *pfp, PMEMfile *at, char *path,
 			       size_t path_size, int flags)
 {
+	GATE_PASS();
 	if (pf_remote(pfp)) {
 		pf_set_errormsg("pmemfile_open_parent is not supported in a "
 				"process that does not hold the pool");

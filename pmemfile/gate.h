@@ -6,11 +6,15 @@
  * gate waits until it opens again.
  *
  * A call passes at its entry, before it takes any lock of the pool, and
- * leaves at its return (GATE_PASS does both, by scope). A thread already
- * inside passes again without waiting (a call made from within a call),
- * so that a thread waiting at the gate never holds what a thread inside
- * needs. Until gate_use() is first called (by a pool whose durability
- * needs sync points), passing costs one load of a flag.
+ * leaves at its return (GATE_PASS does both, by scope): the calls of the
+ * API that may change the pool, the keeper's service of each call of
+ * another process, and its sweeps. Calls that may wait long and change
+ * nothing in the pool (record locks, flock) do not pass, so that a sync
+ * point never waits for them. A thread already inside passes again
+ * without waiting (a call made from within a call), so that a thread
+ * waiting at the gate never holds what a thread inside needs. Until
+ * gate_use() is first called (by a pool whose durability needs sync
+ * points), passing costs one load of a flag.
  */
 #ifndef PMEMFILE_GATE_H
 #define PMEMFILE_GATE_H
@@ -24,15 +28,22 @@ struct gate_thread {
 	struct gate_thread *next;
 };
 
-extern _Atomic bool gate_used;
-extern __thread struct gate_thread *gate_self;
+/*
+ * Of default visibility: kept global in the static library (not in the C
+ * API: the shared library's version script keeps them local), so that a
+ * test linking it reaches the library's own gate.
+ */
+#define GATE_API __attribute__((visibility("default")))
+
+extern GATE_API _Atomic bool gate_used;
+extern GATE_API __thread struct gate_thread *gate_self;
 
 /* From now on, calls pass the gate (never undone). */
-void gate_use(void);
+GATE_API void gate_use(void);
 
 /* The slow ways in and out: the first entry of a thread, a closed gate. */
-void gate_enter_slow(void);
-void gate_left(void);
+GATE_API void gate_enter_slow(void);
+GATE_API void gate_left(void);
 
 static inline void gate_enter(void)
 {
@@ -80,7 +91,7 @@ static inline void gate_leave_scope(int *unused)
  * caller's own passes are allowed: it may close from within a call); the
  * gate stays closed until gate_open. One closer at a time.
  */
-void gate_close(void);
-void gate_open(void);
+GATE_API void gate_close(void);
+GATE_API void gate_open(void);
 
 #endif

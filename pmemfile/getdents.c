@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "gate.h"
 #include "dir.h"
 #include "file.h"
 #include "remote.h"
@@ -164,6 +165,7 @@ static int do_getdents(PMEMfilepool *pfp, PMEMfile *f, void *dirp,
 int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
 		      struct linux_dirent *dirp, unsigned count)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_getdents(pfp, file, dirp, count, false);
 	return (int)pf_ret(do_getdents(pfp, file, dirp, count, false));
@@ -172,6 +174,7 @@ int pmemfile_getdents(PMEMfilepool *pfp, PMEMfile *file,
 int pmemfile_getdents64(PMEMfilepool *pfp, PMEMfile *file,
 			struct linux_dirent64 *dirp, unsigned count)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_getdents(pfp, file, dirp, count, true);
 	return (int)pf_ret(do_getdents(pfp, file, dirp, count, true));

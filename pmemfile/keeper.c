@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "fcntl_lock.h"
+#include "gate.h"
 #include "file.h"
 #include "lease.h"
 #include "remote.h"
@@ -428,6 +429,8 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 
 static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 {
+	/* a lease's storage changes outside the calls: passed here */
+	GATE_PASS();
 	struct pf_caller caller = {.pid = c->pid, .proc = (int)c->proc};
 	const struct share_cred *sc = &c->cred;
 	gid_t groups[SHARE_GROUPS];
@@ -486,6 +489,7 @@ static int kserve_posted(PMEMfilepool *pfp)
 /* What processes that died without leaving referred to goes. */
 static void ksweep(PMEMfilepool *pfp)
 {
+	GATE_PASS();
 	struct share_seg *s = pfp->share;
 	for (int p = 0; p < SHARE_PROCS; ++p) {
 		pid_t pid = atomic_load(&s->proc[p].pid);

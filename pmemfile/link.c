@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "create.h"
 #include "cred.h"
 #include "dir.h"
@@ -125,6 +126,7 @@ static int do_link(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 int pmemfile_linkat(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 		    PMEMfile *newdir, const char *newpath, int flags)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(pf_route_at(pfp, olddir, oldpath) ||
 			   remote_handle(newdir),
 		       remote_two_paths(pfp, OP_LINKAT, olddir, oldpath, newdir,
@@ -137,6 +139,7 @@ int pmemfile_linkat(PMEMfilepool *pfp, PMEMfile *olddir, const char *oldpath,
 
 int pmemfile_link(PMEMfilepool *pfp, const char *oldpath, const char *newpath)
 {
+	GATE_PASS();
 	return pmemfile_linkat(pfp, PMEMFILE_AT_CWD, oldpath, PMEMFILE_AT_CWD,
 			       newpath, 0);
 }
@@ -145,6 +148,7 @@ pmemfile_ssize_t pmemfile_readlinkat(PMEMfilepool *pfp, PMEMfile *dir,
 				     const char *pathname, char *buf,
 				     size_t bufsiz)
 {
+	GATE_PASS();
 	if (pf_route_at(pfp, dir, pathname))
 		return remote_readlinkat(pfp, dir, pathname, buf, bufsiz);
 	int r = pool_check(pfp);
@@ -175,5 +179,6 @@ pmemfile_ssize_t pmemfile_readlinkat(PMEMfilepool *pfp, PMEMfile *dir,
 pmemfile_ssize_t pmemfile_readlink(PMEMfilepool *pfp, const char *path,
 				   char *buf, size_t buf_len)
 {
+	GATE_PASS();
 	return pmemfile_readlinkat(pfp, PMEMFILE_AT_CWD, path, buf, buf_len);
 }

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "gate.h"
 #include "extent.h"
 #include "file.h"
 #include "remote.h"
@@ -185,6 +186,7 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 				pmemfile_off_t offset, size_t length,
 				uint64_t *pool_offsets)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_pin(pfp, file, offset, length, pool_offsets);
 	int r = pool_check(pfp);
@@ -225,6 +227,7 @@ PMEMfilepin *pmemfile_pin_pages(PMEMfilepool *pfp, PMEMfile *file,
 
 void pmemfile_unpin_pages(PMEMfilepool *pfp, PMEMfilepin *pin)
 {
+	GATE_PASS();
 	if (!pfp || !pin)
 		return;
 	uint32_t id = pin_tagged(pin) ? (uint32_t)(uintptr_t)pin : 0;

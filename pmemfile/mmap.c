@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "flush.h"
 #include "internal.h"
 #include "mmap.h"
@@ -496,6 +497,7 @@ static long mmap_file(PMEMfilepool *pfp, uintptr_t addr, size_t len, int prot,
 long pmemfile_map_call(PMEMfilepool *pfp, uintptr_t addr, size_t len, int prot,
 		       int flags, PMEMfile *file, pmemfile_off_t off)
 {
+	GATE_PASS();
 	long r;
 	if (flags & MAP_ANONYMOUS) {
 		void *p = mmap((void *)addr, len, prot, flags, -1, off);
@@ -528,6 +530,7 @@ bool pmemfile_maps_any(void)
 void *pmemfile_mmap(PMEMfilepool *pfp, void *addr, size_t len, int prot,
 		    int flags, PMEMfile *file, pmemfile_off_t off)
 {
+	GATE_PASS();
 	long r = pfp ? pmemfile_map_call(pfp, (uintptr_t)addr, len, prot, flags,
 					 file, off)
 		     : -EFAULT;
@@ -553,6 +556,7 @@ long pmemfile_munmap_call(uintptr_t addr, size_t len)
 
 int pmemfile_munmap(PMEMfilepool *pfp, void *addr, size_t len)
 {
+	GATE_PASS();
 	return (int)pf_ret(pfp ? pmemfile_munmap_call((uintptr_t)addr, len)
 			       : -EFAULT);
 }
@@ -656,6 +660,7 @@ long pmemfile_mremap_call(uintptr_t old, size_t old_size, size_t new_size,
 void *pmemfile_mremap(PMEMfilepool *pfp, void *old_addr, size_t old_size,
 		      size_t new_size, int flags, void *new_addr)
 {
+	GATE_PASS();
 	long r =
 	    pfp ? pmemfile_mremap_call((uintptr_t)old_addr, old_size, new_size,
 				       flags, (uintptr_t)new_addr)
@@ -669,6 +674,7 @@ void *pmemfile_mremap(PMEMfilepool *pfp, void *old_addr, size_t old_size,
 
 int pmemfile_msync(PMEMfilepool *pfp, void *addr, size_t len, int flags)
 {
+	GATE_PASS();
 	if (pfp == NULL)
 		return (int)pf_ret(-EFAULT);
 	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
@@ -682,6 +688,7 @@ int pmemfile_msync(PMEMfilepool *pfp, void *addr, size_t len, int flags)
 
 int pmemfile_mprotect(PMEMfilepool *pfp, void *addr, size_t len, int prot)
 {
+	GATE_PASS();
 	if (pfp == NULL)
 		return (int)pf_ret(-EFAULT);
 	return mprotect(addr, len, prot);

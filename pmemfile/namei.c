@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "create.h"
 #include "cred.h"
 #include "dir.h"
@@ -156,6 +157,7 @@ static int do_remove(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		      int flags)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(
 	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_UNLINKAT, dir, pathname, flags, 0, 0));
@@ -169,11 +171,13 @@ int pmemfile_unlinkat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 
 int pmemfile_unlink(PMEMfilepool *pfp, const char *pathname)
 {
+	GATE_PASS();
 	return pmemfile_unlinkat(pfp, PMEMFILE_AT_CWD, pathname, 0);
 }
 
 int pmemfile_rmdir(PMEMfilepool *pfp, const char *path)
 {
+	GATE_PASS();
 	return pmemfile_unlinkat(pfp, PMEMFILE_AT_CWD, path, AT_REMOVEDIR);
 }
 
@@ -214,6 +218,7 @@ static int do_create(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 int pmemfile_mkdirat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(pf_route_at(pfp, dir, path),
 		       remote_path_op(pfp, OP_MKDIRAT, dir, path, mode, 0, 0));
 	int r = pool_check(pfp);
@@ -226,12 +231,14 @@ int pmemfile_mkdirat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 
 int pmemfile_mkdir(PMEMfilepool *pfp, const char *path, pmemfile_mode_t mode)
 {
+	GATE_PASS();
 	return pmemfile_mkdirat(pfp, PMEMFILE_AT_CWD, path, mode);
 }
 
 int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_mode_t mode, pmemfile_dev_t dev)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(
 	    pf_route_at(pfp, dir, path),
 	    remote_path_op(pfp, OP_MKNODAT, dir, path, mode, (long)dev, 0));
@@ -266,6 +273,7 @@ int pmemfile_mknodat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_symlinkat(PMEMfilepool *pfp, const char *path1, PMEMfile *at,
 		       const char *path2)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(
 	    pf_route_at(pfp, at, path2),
 	    remote_two_paths(pfp, OP_SYMLINKAT, NULL, path1, at, path2, 0));
@@ -283,5 +291,6 @@ int pmemfile_symlinkat(PMEMfilepool *pfp, const char *path1, PMEMfile *at,
 
 int pmemfile_symlink(PMEMfilepool *pfp, const char *path1, const char *path2)
 {
+	GATE_PASS();
 	return pmemfile_symlinkat(pfp, path1, PMEMFILE_AT_CWD, path2);
 }

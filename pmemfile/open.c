@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "create.h"
 #include "cred.h"
 #include "data.h"
@@ -210,6 +211,7 @@ end:
 PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
 			  const char *pathname, int flags, ...)
 {
+	GATE_PASS();
 	mode_t mode = 0;
 	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_list ap;
@@ -232,6 +234,7 @@ PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
 
 PMEMfile *pmemfile_open(PMEMfilepool *pfp, const char *pathname, int flags, ...)
 {
+	GATE_PASS();
 	mode_t mode = 0;
 	if (flags & O_CREAT || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_list ap;
@@ -245,11 +248,13 @@ PMEMfile *pmemfile_open(PMEMfilepool *pfp, const char *pathname, int flags, ...)
 PMEMfile *pmemfile_create(PMEMfilepool *pfp, const char *pathname,
 			  pmemfile_mode_t mode)
 {
+	GATE_PASS();
 	return pmemfile_open(pfp, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
 PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 {
+	GATE_PASS();
 	if (pf_remote(pfp))
 		return remote_open_root(pfp, index, flags);
 	/* no flag yet; a NULL pool has no root (the count is 0) */
@@ -324,6 +329,7 @@ void file_forget(PMEMfilepool *pfp, PMEMfile *f)
 
 void pmemfile_close(PMEMfilepool *pfp, PMEMfile *file)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		remote_close(pfp, file);
 		return;
@@ -338,6 +344,7 @@ void pmemfile_close(PMEMfilepool *pfp, PMEMfile *file)
 
 PMEMfile *pmemfile_dup(PMEMfilepool *pfp, PMEMfile *file)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_dup(pfp, file);
 	if (!pfp || file_check(file)) {
@@ -359,6 +366,7 @@ PMEMfile *pmemfile_dup(PMEMfilepool *pfp, PMEMfile *file)
 
 PMEMfile *pmemfile_dup2(PMEMfilepool *pfp, PMEMfile *file, PMEMfile *file2)
 {
+	GATE_PASS();
 	if (pf_remote(pfp)) {
 		pf_set_errormsg("pmemfile_dup2 is not supported in a process "
 				"that does not hold the pool");

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "create.h"
 #include "cred.h"
 #include "dir.h"
@@ -285,6 +286,7 @@ int pmemfile_renameat2(PMEMfilepool *pfp, PMEMfile *old_at,
 		       const char *old_path, PMEMfile *new_at,
 		       const char *new_path, unsigned flags)
 {
+	GATE_PASS();
 	ROUTE_OR_LOCAL(pf_route_at(pfp, old_at, old_path) ||
 			   remote_handle(new_at),
 		       remote_two_paths(pfp, OP_RENAMEAT2, old_at, old_path,
@@ -298,12 +300,14 @@ int pmemfile_renameat2(PMEMfilepool *pfp, PMEMfile *old_at,
 int pmemfile_renameat(PMEMfilepool *pfp, PMEMfile *old_at, const char *old_path,
 		      PMEMfile *new_at, const char *new_path)
 {
+	GATE_PASS();
 	return pmemfile_renameat2(pfp, old_at, old_path, new_at, new_path, 0);
 }
 
 int pmemfile_rename(PMEMfilepool *pfp, const char *old_path,
 		    const char *new_path)
 {
+	GATE_PASS();
 	return pmemfile_renameat2(pfp, PMEMFILE_AT_CWD, old_path,
 				  PMEMFILE_AT_CWD, new_path, 0);
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "data.h"
 #include "dir.h"
 #include "extent.h"
@@ -250,6 +251,7 @@ static pmemfile_ssize_t write_done(PMEMfilepool *pfp, pmemfile_ssize_t r)
 pmemfile_ssize_t pmemfile_pread(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 				size_t count, pmemfile_off_t offset)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {buf, count};
 		return remote_rw(pfp, file, &v, 1, false, true, offset);
@@ -264,6 +266,7 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 				 const void *buf, size_t count,
 				 pmemfile_off_t offset)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
 		return write_done(
@@ -279,6 +282,7 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 			       size_t count)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {buf, count};
 		return remote_rw(pfp, file, &v, 1, false, false, 0);
@@ -292,6 +296,7 @@ pmemfile_ssize_t pmemfile_read(PMEMfilepool *pfp, PMEMfile *file, void *buf,
 pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 				const void *buf, size_t count)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
 		return write_done(pfp,
@@ -307,6 +312,7 @@ pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt,
 				 pmemfile_off_t offset)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_rw(pfp, file, iov, iovcnt, false, true, offset);
 	return pf_ret(read_vec(pfp, file, iov, iovcnt, true, offset));
@@ -315,6 +321,7 @@ pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_readv(PMEMfilepool *pfp, PMEMfile *file,
 				const pmemfile_iovec_t *iov, int iovcnt)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_rw(pfp, file, iov, iovcnt, false, false, 0);
 	return pf_ret(read_vec(pfp, file, iov, iovcnt, false, 0));
@@ -324,6 +331,7 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 				  const pmemfile_iovec_t *iov, int iovcnt,
 				  pmemfile_off_t offset)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return write_done(
 		    pfp, remote_rw(pfp, file, iov, iovcnt, true, true, offset));
@@ -334,6 +342,7 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 				 const pmemfile_iovec_t *iov, int iovcnt)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return write_done(
 		    pfp, remote_rw(pfp, file, iov, iovcnt, true, false, 0));
@@ -407,6 +416,7 @@ static int64_t lseek_locked(PMEMfilepool *pfp, PMEMfile *f, int64_t offset,
 pmemfile_off_t pmemfile_lseek(PMEMfilepool *pfp, PMEMfile *file,
 			      pmemfile_off_t offset, int whence)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_lseek(pfp, file, offset, whence);
 	int r = pool_check(pfp);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "cred.h"
 #include "csum.h"
 #include "dir.h"
@@ -185,6 +186,7 @@ static int do_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     pmemfile_stat_t *buf, int flags)
 {
+	GATE_PASS();
 	if (pf_route_at(pfp, dir, path))
 		return remote_fstatat(pfp, dir, path, buf, flags);
 	int r = pool_check(pfp);
@@ -195,17 +197,20 @@ int pmemfile_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 
 int pmemfile_stat(PMEMfilepool *pfp, const char *path, pmemfile_stat_t *buf)
 {
+	GATE_PASS();
 	return pmemfile_fstatat(pfp, PMEMFILE_AT_CWD, path, buf, 0);
 }
 
 int pmemfile_lstat(PMEMfilepool *pfp, const char *path, pmemfile_stat_t *buf)
 {
+	GATE_PASS();
 	return pmemfile_fstatat(pfp, PMEMFILE_AT_CWD, path, buf,
 				AT_SYMLINK_NOFOLLOW);
 }
 
 int pmemfile_fstat(PMEMfilepool *pfp, PMEMfile *file, pmemfile_stat_t *buf)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_fstat(pfp, file, buf);
 	int r = pool_check(pfp);

@@ -7,6 +7,7 @@
 #include <sys/statfs.h>
 #include <sys/vfs.h>
 
+#include "gate.h"
 #include "inode.h"
 #include "internal.h"
 #include "remote.h"
@@ -73,6 +74,7 @@ static int count_objects(PMEMfilepool *pfp, struct counts *c)
 
 void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 {
+	GATE_PASS();
 	if (pf_remote(pfp)) {
 		remote_stats(pfp, stats);
 		return;
@@ -91,6 +93,7 @@ void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 
 int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
 {
+	GATE_PASS();
 	if (pf_remote(pfp))
 		return remote_statfs(pfp, buf);
 	if (!pfp || !buf)

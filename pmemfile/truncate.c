@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "cred.h"
 #include "data.h"
 #include "extent.h"
@@ -165,6 +166,7 @@ static int fallocate_file(PMEMfilepool *pfp, PMEMfile *file, int mode,
 int pmemfile_posix_fallocate(PMEMfilepool *pfp, PMEMfile *file,
 			     pmemfile_off_t offset, pmemfile_off_t length)
 {
+	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		int rr =
 		    remote_file_op(pfp, OP_FALLOCATE, file, 0, offset, length);
@@ -272,6 +274,7 @@ copy_file_range_call(PMEMfilepool *pfp, PMEMfile *file_in,
 int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 		      pmemfile_off_t length)
 {
+	GATE_PASS();
 	int r = truncate_path(pfp, path, length);
 	mmap_follow(pfp);
 	return r;
@@ -279,6 +282,7 @@ int pmemfile_truncate(PMEMfilepool *pfp, const char *path,
 
 int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
 {
+	GATE_PASS();
 	int r = truncate_file(pfp, file, length);
 	mmap_follow(pfp);
 	return r;
@@ -287,6 +291,7 @@ int pmemfile_ftruncate(PMEMfilepool *pfp, PMEMfile *file, pmemfile_off_t length)
 int pmemfile_fallocate(PMEMfilepool *pfp, PMEMfile *file, int mode,
 		       pmemfile_off_t offset, pmemfile_off_t length)
 {
+	GATE_PASS();
 	int r = fallocate_file(pfp, file, mode, offset, length);
 	mmap_follow(pfp);
 	return r;
@@ -298,6 +303,7 @@ pmemfile_ssize_t pmemfile_copy_file_range(PMEMfilepool *pfp, PMEMfile *file_in,
 					  pmemfile_off_t *off_out, size_t len,
 					  unsigned flags)
 {
+	GATE_PASS();
 	pmemfile_ssize_t r = copy_file_range_call(
 	    pfp, file_in, off_in, file_out, off_out, len, flags);
 	mmap_follow(pfp);

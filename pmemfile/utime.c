@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include "gate.h"
 #include "cred.h"
 #include "file.h"
 #include "walk.h"
@@ -100,6 +101,7 @@ static int do_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       const pmemfile_timespec_t times[2], int flags)
 {
+	GATE_PASS();
 	if (pf_route_at(pfp, dir, pathname))
 		return remote_utimens(pfp, dir, pathname, times, flags, false);
 	int r = pool_check(pfp);
@@ -111,6 +113,7 @@ int pmemfile_utimensat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 int pmemfile_futimens(PMEMfilepool *pfp, PMEMfile *file,
 		      const pmemfile_timespec_t times[2])
 {
+	GATE_PASS();
 	if (pf_route(pfp, file))
 		return remote_utimens(pfp, file, NULL, times, 0, true);
 	int r = pool_check(pfp);
@@ -160,18 +163,21 @@ static int utimes_at(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int pmemfile_utimes(PMEMfilepool *pfp, const char *filename,
 		    const pmemfile_timeval_t times[2])
 {
+	GATE_PASS();
 	return utimes_at(pfp, PMEMFILE_AT_CWD, filename, times, 0);
 }
 
 int pmemfile_futimesat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 		       const pmemfile_timeval_t tv[2])
 {
+	GATE_PASS();
 	return utimes_at(pfp, dir, pathname, tv, 0);
 }
 
 int pmemfile_lutimes(PMEMfilepool *pfp, const char *filename,
 		     const pmemfile_timeval_t tv[2])
 {
+	GATE_PASS();
 	return utimes_at(pfp, PMEMFILE_AT_CWD, filename, tv,
 			 AT_SYMLINK_NOFOLLOW);
 }
@@ -179,6 +185,7 @@ int pmemfile_lutimes(PMEMfilepool *pfp, const char *filename,
 int pmemfile_futimes(PMEMfilepool *pfp, PMEMfile *file,
 		     const pmemfile_timeval_t tv[2])
 {
+	GATE_PASS();
 	struct timespec ts[2];
 	const struct timespec *p;
 	int r = pool_check(pfp);
@@ -196,6 +203,7 @@ int pmemfile_futimes(PMEMfilepool *pfp, PMEMfile *file,
 int pmemfile_utime(PMEMfilepool *pfp, const char *filename,
 		   const pmemfile_utimbuf_t *times)
 {
+	GATE_PASS();
 	struct timespec ts[2];
 	const struct timespec *p = NULL;
 	if (times) {

@@ -10,7 +10,7 @@ $(B)/tests/pmemfile/core_%.o: EXTRA_CFLAGS += -I.
 CORE_CSUM_TESTS := core_damage core_csum core_crc32c
 $(foreach t,$(CORE_TESTS),$(eval $(call c_test,tests/pmemfile/$(t),\
 	$(LIBPMEMFILE_POSIX_A) $(if $(filter $(t),$(CORE_CSUM_TESTS)),\
-	$(B)/pmemfile/crc32c.o) $(if $(filter $(t),core_dirty core_gate),\
+	$(B)/pmemfile/crc32c.o) $(if $(filter $(t),core_dirty),\
 	$(B)/pmemfile/$(t:core_%=%).o),$(PMEMOBJ_LIBS))))
 
 LINT_SOURCES += $(addprefix tests/pmemfile/,$(addsuffix .c,$(CORE_TESTS)) \

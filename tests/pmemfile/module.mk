@@ -15,7 +15,8 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	threads compat_api big_dir getdents_race dir_hint faults fallocate_full \
 	pool_refill slot_reuse multi_pin multi_lockmove multi_forkchild \
 	fs_full pool_sparse powercut cred_default mmap_api pool_roots at_absolute \
-	space_fill damage_fuzz multi_lease stat_figures repair_crash multi_attach
+	space_fill damage_fuzz multi_lease stat_figures repair_crash multi_attach \
+	gate_snapshot
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
