@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * journal.c -- the page journal of a pool on an ordinary file.
+ *
+ * The journal file (struct journal_slot and struct journal_batch in
+ * journal.h):
+ *
+ *   0                  slot 0 of the header (512 bytes)
+ *   512                slot 1 of the header
+ *   JOURNAL_HEADER     batch start_seq, batch start_seq + 1, ... back to
+ *                      back, each a whole number of 4 KiB blocks:
+ *                        head block(s): magic, seq, its own offset, npages,
+ *                                       CRC32C, the npages pool offsets
+ *                        npages pages of 4 KiB
+ *   ...                what a batch of an earlier generation left, or a
+ *                      torn batch: never read as a batch, as its sequence
+ *                      number, its offset or its CRC32C does not fit.
+ *
+ * A batch's CRC32C covers its head blocks (with the crc field 0) and its
+ * pages, and starts from the CRC32C of the pool's id and size: a batch of
+ * another pool, from another place of the file or of another generation
+ * does not pass for the one expected. It is the batch's commit record: a
+ * batch is written with one pwritev and made durable with one fdatasync,
+ * and a disk may persist its blocks in any order, torn or not at all till
+ * that fdatasync returns; the CRC32C tells a whole batch from any mix of it
+ * and what was there before.
+ *
+ * The header slot in force (the valid one with the higher start_seq) says
+ * where the generation of batches now in use starts: start_seq is the
+ * sequence number of the batch at JOURNAL_HEADER, and every batch before
+ * it is in the pool file. The batches in force are those found from
+ * JOURNAL_HEADER on, start_seq, start_seq + 1, ..., up to the first one
+ * missing, short or whose CRC32C fails; the rest of the file is ignored.
+ *
+ * Order of the writes (each step durable before the next starts):
+ *   commit:     the batch at the end of the batches in force, fdatasync.
+ *   checkpoint: every page's last copy written in place in the pool file,
+ *               fdatasync of the pool file; then the other header slot,
+ *               start_seq = the next batch's sequence number, fdatasync of
+ *               the journal. The next batch starts at JOURNAL_HEADER.
+ * A cut before the slot is durable leaves the batches in force, which the
+ * next checkpoint writes in place again: the pool file then holds the same.
+ * The slot must not be written before the pool file is durable, nor a new
+ * generation's batch before the slot: a batch in force that started
+ * (partly) over an old generation would otherwise stop the chain early and
+ * leave some of an old generation's batches to be replayed alone, over
+ * pages a later batch of theirs had changed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "journal.h"
+
+/*
+ * error.c: the message of pmemfile_errormsg(). internal.h declares it too,
+ * but brings libpmemobj's headers, which the journal does not use.
+ */
+void pf_set_errormsg(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* The pages copied at a time at a checkpoint and checked at open. */
+#define JOURNAL_RUN 256
+
+/* A page in force: where it goes in the pool, where its copy is. */
+struct journal_entry {
+	uint64_t pool_off;
+	uint64_t jpos;
+};
+
+struct journal {
+	int fd;
+	int pool_fd;
+	uint64_t pool_size;
+	uint8_t pool_id[16];
+	const struct journal_io *io;
+	uint32_t seed;	    /* the CRC32C of the pool's id and size */
+	int slot;	    /* the header slot in force */
+	uint64_t start_seq; /* of the batch at JOURNAL_HEADER */
+	uint64_t next_seq;  /* of the next batch committed */
+	uint64_t tail;	    /* where the next batch starts */
+	/* every page of the batches in force, in the order of the file */
+	struct journal_entry *entries;
+	size_t nentries;
+	size_t capacity;
+	bool found;	    /* batches in force found at open, not applied */
+	unsigned char *run; /* JOURNAL_RUN pages */
+};
+
+static const struct journal_io system_io = {
+    .pwritev = pwritev,
+    .pread = pread,
+    .fdatasync = fdatasync,
+};
+
+/* Writes the cnt buffers of iov (changed) at off, whole; 0 or -errno. */
+static int write_all(struct journal *j, int fd, struct iovec *iov, size_t cnt,
+		     uint64_t off)
+{
+	while (cnt > 0) {
+		int n = cnt > IOV_MAX ? IOV_MAX : (int)cnt;
+		ssize_t r = j->io->pwritev(fd, iov, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
+		off += (uint64_t)r;
+		size_t done = (size_t)r;
+		while (cnt > 0 && done >= iov->iov_len) {
+			done -= iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+	return 0;
+}
+
+/* Reads len bytes at off, fewer at the end of the file; the count or -errno. */
+static ssize_t read_full(struct journal *j, int fd, void *buf, size_t len,
+			 uint64_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t r = j->io->pread(fd, (char *)buf + done, len - done,
+					 (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+static int sync_file(struct journal *j, int fd)
+{
+	return j->io->fdatasync(fd) ? -errno : 0;
+}
+
+/* The bytes of a batch's head blocks: its head and offsets, whole blocks. */
+static uint64_t head_len(uint64_t npages)
+{
+	uint64_t len = sizeof(struct journal_batch) + npages * sizeof(uint64_t);
+	return (len + JOURNAL_PAGE - 1) / JOURNAL_PAGE * JOURNAL_PAGE;
+}
+
+static bool page_offset_valid(const struct journal *j, uint64_t off)
+{
+	return off % JOURNAL_PAGE == 0 && off < j->pool_size;
+}
+
+/* Makes room for n more entries, so that a commit made durable fits. */
+static int entries_reserve(struct journal *j, size_t n)
+{
+	if (j->capacity - j->nentries >= n)
+		return 0;
+	size_t cap = j->capacity ? j->capacity : 64;
+	while (cap - j->nentries < n)
+		cap *= 2;
+	struct journal_entry *e = realloc(j->entries, cap * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	j->entries = e;
+	j->capacity = cap;
+	return 0;
+}
+
+static uint32_t slot_crc(const struct journal_slot *s)
+{
+	return crc32c(0, s, offsetof(struct journal_slot, crc));
+}
+
+static bool slot_valid(const struct journal_slot *s)
+{
+	return memcmp(s->magic, JOURNAL_MAGIC, sizeof(s->magic)) == 0 &&
+	       s->crc == slot_crc(s);
+}
+
+/* Writes header slot i with start_seq and makes it durable. */
+static int slot_write(struct journal *j, int i, uint64_t start_seq)
+{
+	union {
+		struct journal_slot s;
+		unsigned char bytes[JOURNAL_SLOT_SIZE];
+	} u;
+	memset(&u, 0, sizeof(u));
+	memcpy(u.s.magic, JOURNAL_MAGIC, sizeof(u.s.magic));
+	u.s.version = JOURNAL_VERSION;
+	u.s.page_size = JOURNAL_PAGE;
+	u.s.pool_size = j->pool_size;
+	memcpy(u.s.pool_id, j->pool_id, sizeof(u.s.pool_id));
+	u.s.start_seq = start_seq;
+	u.s.crc = slot_crc(&u.s);
+	struct iovec iov = {u.bytes, sizeof(u.bytes)};
+	int r = write_all(j, j->fd, &iov, 1, (uint64_t)i * JOURNAL_SLOT_SIZE);
+	if (r == 0)
+		r = sync_file(j, j->fd);
+	if (r == 0) {
+		j->slot = i;
+		j->start_seq = start_seq;
+	}
+	return r;
+}
+
+/* Makes the directory entry of path durable. */
+static int dir_sync(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = fd < 0 || fsync(fd) ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return r;
+}
+
+/* Opens jpath, creating it with the pool file's permissions; 0 or -errno. */
+static int file_open(struct journal *j, const char *jpath)
+{
+	for (;;) {
+		j->fd = open(jpath, O_RDWR | O_CLOEXEC);
+		if (j->fd >= 0 || errno != ENOENT)
+			return j->fd >= 0 ? 0 : -errno;
+		struct stat st;
+		if (fstat(j->pool_fd, &st))
+			return -errno;
+		j->fd = open(jpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			     st.st_mode & 0666);
+		if (j->fd >= 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+}
+
+/*
+ * Finds the header slot in force, or writes the first one when the file
+ * holds none and no batch (a new file, or one whose creation was cut).
+ */
+static int header_read(struct journal *j, const char *jpath, uint64_t size)
+{
+	struct journal_slot s[2];
+	for (int i = 0; i < 2; i++) {
+		ssize_t r = read_full(j, j->fd, &s[i], sizeof(s[i]),
+				      (uint64_t)i * JOURNAL_SLOT_SIZE);
+		if (r < 0)
+			return (int)r;
+		if ((size_t)r < sizeof(s[i]))
+			memset(&s[i], 0, sizeof(s[i]));
+	}
+	bool valid[2] = {slot_valid(&s[0]), slot_valid(&s[1])};
+	if (!valid[0] && !valid[1]) {
+		if (size > JOURNAL_HEADER) {
+			pf_set_errormsg("journal %s: no valid header: not a "
+					"journal, or a damaged one",
+					jpath);
+			return -EINVAL;
+		}
+		int r = slot_write(j, 0, 1);
+		return r ? r : dir_sync(jpath);
+	}
+	int i = !valid[0] || (valid[1] && s[1].start_seq > s[0].start_seq);
+	if (s[i].version != JOURNAL_VERSION || s[i].page_size != JOURNAL_PAGE) {
+		pf_set_errormsg("journal %s: version %u, pages of %u bytes: "
+				"this library reads version %u, pages of %llu",
+				jpath, s[i].version, s[i].page_size,
+				JOURNAL_VERSION, JOURNAL_PAGE);
+		return -EINVAL;
+	}
+	if (s[i].pool_size != j->pool_size ||
+	    memcmp(s[i].pool_id, j->pool_id, sizeof(j->pool_id)) != 0) {
+		pf_set_errormsg("journal %s belongs to another pool (%s): "
+				"left as it is, not applied",
+				jpath,
+				s[i].pool_size != j->pool_size
+				    ? "its pool's size differs"
+				    : "its pool's id differs");
+		return -EINVAL;
+	}
+	j->slot = i;
+	j->start_seq = s[i].start_seq;
+	return 0;
+}
+
+/*
+ * Checks the batch expected at j->tail (sequence j->next_seq) in a journal
+ * file of size bytes, and adds its pages to the entries: 1 and its length
+ * in *len when it is whole, 0 when not (the end of the batches in force),
+ * or -errno.
+ */
+static int batch_read(struct journal *j, uint64_t size, uint64_t *len)
+{
+	struct journal_batch head;
+	uint64_t pos = j->tail;
+	if (size < pos || size - pos < JOURNAL_PAGE)
+		return 0;
+	ssize_t n = read_full(j, j->fd, &head, sizeof(head), pos);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n < sizeof(head) ||
+	    memcmp(head.magic, JOURNAL_BATCH_MAGIC, sizeof(head.magic)) != 0 ||
+	    head.seq != j->next_seq || head.jpos != pos || head.npages == 0 ||
+	    head.npages > JOURNAL_MAX_PAGES)
+		return 0;
+	uint64_t hlen = head_len(head.npages);
+	uint64_t blen = hlen + head.npages * JOURNAL_PAGE;
+	if (size - pos < blen)
+		return 0;
+
+	struct journal_batch *b = malloc(hlen);
+	if (!b)
+		return -ENOMEM;
+	int ret = 0;
+	n = read_full(j, j->fd, b, hlen, pos);
+	if (n < 0 || (uint64_t)n < hlen) {
+		ret = n < 0 ? (int)n : 0;
+		goto out;
+	}
+	uint32_t want = b->crc;
+	b->crc = 0;
+	uint32_t crc = crc32c(j->seed, b, hlen);
+	for (uint64_t done = 0; done < head.npages;) {
+		uint64_t k = head.npages - done;
+		if (k > JOURNAL_RUN)
+			k = JOURNAL_RUN;
+		n = read_full(j, j->fd, j->run, k * JOURNAL_PAGE,
+			      pos + hlen + done * JOURNAL_PAGE);
+		if (n < 0 || (uint64_t)n < k * JOURNAL_PAGE) {
+			ret = n < 0 ? (int)n : 0;
+			goto out;
+		}
+		crc = crc32c(crc, j->run, k * JOURNAL_PAGE);
+		done += k;
+	}
+	if (crc != want)
+		goto out;
+	/* a batch of this pool that passed its CRC has valid offsets */
+	for (uint32_t i = 0; i < head.npages; i++)
+		if (!page_offset_valid(j, b->offs[i]))
+			goto out;
+	ret = entries_reserve(j, head.npages);
+	if (ret)
+		goto out;
+	for (uint32_t i = 0; i < head.npages; i++) {
+		j->entries[j->nentries].pool_off = b->offs[i];
+		j->entries[j->nentries].jpos = pos + hlen + i * JOURNAL_PAGE;
+		j->nentries++;
+	}
+	*len = blen;
+	ret = 1;
+out:
+	free(b);
+	return ret;
+}
+
+/* Finds the batches in force, from JOURNAL_HEADER on. */
+static int journal_scan(struct journal *j, uint64_t size)
+{
+	j->tail = JOURNAL_HEADER;
+	j->next_seq = j->start_seq;
+	for (;;) {
+		uint64_t len = 0;
+		int r = batch_read(j, size, &len);
+		if (r <= 0) {
+			j->found = j->next_seq != j->start_seq;
+			return r;
+		}
+		j->tail += len;
+		j->next_seq++;
+	}
+}
+
+int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
+		 const uint8_t id[16], const struct journal_io *io,
+		 struct journal **out)
+{
+	if (pool_size == 0 || pool_size % JOURNAL_PAGE != 0) {
+		pf_set_errormsg("journal %s: a pool of %llu bytes, not a whole "
+				"number of pages",
+				jpath, (unsigned long long)pool_size);
+		return -EINVAL;
+	}
+	struct journal *j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->pool_fd = pool_fd;
+	j->pool_size = pool_size;
+	memcpy(j->pool_id, id, sizeof(j->pool_id));
+	j->io = io ? io : &system_io;
+	j->seed = crc32c(crc32c(0, id, sizeof(j->pool_id)), &pool_size,
+			 sizeof(pool_size));
+	j->run = malloc(JOURNAL_RUN * JOURNAL_PAGE);
+	int r = j->run ? file_open(j, jpath) : -ENOMEM;
+	if (r) {
+		j->fd = -1;
+		goto fail;
+	}
+	struct stat st;
+	if (fstat(j->fd, &st)) {
+		r = -errno;
+		goto fail;
+	}
+	r = header_read(j, jpath, (uint64_t)st.st_size);
+	if (r == 0)
+		r = journal_scan(j, (uint64_t)st.st_size);
+	if (r)
+		goto fail;
+	*out = j;
+	return 0;
+fail:
+	journal_close(j);
+	return r;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct journal_entry *x = a, *y = b;
+	if (x->pool_off != y->pool_off)
+		return x->pool_off < y->pool_off ? -1 : 1;
+	return x->jpos < y->jpos ? -1 : x->jpos > y->jpos;
+}
+
+/*
+ * Keeps, of the entries sorted by pool offset, the last copy of each page
+ * (the one furthest in the file: the latest batch, the last in a batch).
+ */
+static void entries_last_copies(struct journal *j)
+{
+	qsort(j->entries, j->nentries, sizeof(j->entries[0]), entry_cmp);
+	size_t n = 0;
+	for (size_t i = 0; i < j->nentries; i++) {
+		if (i + 1 < j->nentries &&
+		    j->entries[i + 1].pool_off == j->entries[i].pool_off)
+			continue;
+		j->entries[n++] = j->entries[i];
+	}
+	j->nentries = n;
+}
+
+/* Writes the pages of the entries in place, JOURNAL_RUN at a time. */
+static int pages_write_in_place(struct journal *j)
+{
+	size_t i = 0;
+	while (i < j->nentries) {
+		/* a run of consecutive pool pages, read into j->run */
+		size_t k = 0;
+		while (i + k < j->nentries && k < JOURNAL_RUN &&
+		       j->entries[i + k].pool_off ==
+			   j->entries[i].pool_off + k * JOURNAL_PAGE) {
+			ssize_t n =
+			    read_full(j, j->fd, j->run + k * JOURNAL_PAGE,
+				      JOURNAL_PAGE, j->entries[i + k].jpos);
+			if (n < 0)
+				return (int)n;
+			if ((uint64_t)n < JOURNAL_PAGE)
+				return -EIO;
+			k++;
+		}
+		struct iovec iov = {j->run, k * JOURNAL_PAGE};
+		int r =
+		    write_all(j, j->pool_fd, &iov, 1, j->entries[i].pool_off);
+		if (r)
+			return r;
+		i += k;
+	}
+	return 0;
+}
+
+/* The checkpoint: see the order of the writes at the top. */
+static int journal_apply(struct journal *j)
+{
+	uint64_t batches = j->next_seq - j->start_seq;
+	if (batches == 0)
+		return 0;
+	entries_last_copies(j);
+	int r = pages_write_in_place(j);
+	if (r == 0)
+		r = sync_file(j, j->pool_fd);
+	if (r == 0)
+		r = slot_write(j, !j->slot, j->next_seq);
+	if (r)
+		return r;
+	j->nentries = 0;
+	j->tail = JOURNAL_HEADER;
+	j->found = false;
+	return batches > INT_MAX ? INT_MAX : (int)batches;
+}
+
+int journal_recover(struct journal *j)
+{
+	return journal_apply(j);
+}
+
+int journal_checkpoint(struct journal *j)
+{
+	return journal_apply(j);
+}
+
+int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
+		   const void *const *pages)
+{
+	if (npages == 0)
+		return 0;
+	if (npages > JOURNAL_MAX_PAGES) {
+		pf_set_errormsg("journal: a batch of %zu pages, more than %u",
+				npages, JOURNAL_MAX_PAGES);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < npages; i++) {
+		if (!page_offset_valid(j, offs[i])) {
+			pf_set_errormsg("journal: page offset %llu unaligned "
+					"or outside the pool of %llu bytes",
+					(unsigned long long)offs[i],
+					(unsigned long long)j->pool_size);
+			return -EINVAL;
+		}
+	}
+	if (j->found) {
+		pf_set_errormsg("journal: batches found at open are not "
+				"applied yet (journal_recover)");
+		return -EBUSY;
+	}
+	uint64_t hlen = head_len(npages);
+	uint64_t blen = hlen + npages * JOURNAL_PAGE;
+	if (j->tail > (uint64_t)INT64_MAX - blen)
+		return -EFBIG;
+	int r = entries_reserve(j, npages);
+	if (r)
+		return r;
+	struct journal_batch *b = calloc(1, hlen);
+	struct iovec *iov = malloc((npages + 1) * sizeof(*iov));
+	if (!b || !iov) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memcpy(b->magic, JOURNAL_BATCH_MAGIC, sizeof(b->magic));
+	b->seq = j->next_seq;
+	b->jpos = j->tail;
+	b->npages = (uint32_t)npages;
+	memcpy(b->offs, offs, npages * sizeof(offs[0]));
+	uint32_t crc = crc32c(j->seed, b, hlen);
+	iov[0] = (struct iovec){b, hlen};
+	for (size_t i = 0; i < npages; i++) {
+		crc = crc32c(crc, pages[i], JOURNAL_PAGE);
+		iov[i + 1] = (struct iovec){(void *)pages[i], JOURNAL_PAGE};
+	}
+	b->crc = crc;
+	r = write_all(j, j->fd, iov, npages + 1, j->tail);
+	if (r == 0)
+		r = sync_file(j, j->fd);
+	if (r)
+		goto out;
+	for (size_t i = 0; i < npages; i++) {
+		j->entries[j->nentries].pool_off = offs[i];
+		j->entries[j->nentries].jpos =
+		    j->tail + hlen + i * JOURNAL_PAGE;
+		j->nentries++;
+	}
+	j->tail += blen;
+	j->next_seq++;
+out:
+	free(iov);
+	free(b);
+	return r;
+}
+
+void journal_close(struct journal *j)
+{
+	if (!j)
+		return;
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->entries);
+	free(j->run);
+	free(j);
+}

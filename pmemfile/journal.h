@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * journal.h -- the page journal of a pool kept on an ordinary file: batches
+ * of whole 4 KiB pages of the pool made durable in a journal file beside it
+ * before they are written in place, replayed into the pool file after a
+ * power cut. The format is described at the top of journal.c; its on-disk
+ * structures are here, for the tests and the tools that read a journal.
+ *
+ * One journal serves one pool file and one thread at a time: the caller
+ * serializes every call on a struct journal.
+ */
+#ifndef PMEMFILE_JOURNAL_H
+#define PMEMFILE_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+/* The unit of the journal: a page of the pool, and a block of the journal. */
+#define JOURNAL_PAGE 4096ULL
+
+/* The first batch of every generation starts here, after the header block. */
+#define JOURNAL_HEADER JOURNAL_PAGE
+
+/* A batch holds at most this many pages. */
+#define JOURNAL_MAX_PAGES (1U << 24)
+
+#define JOURNAL_MAGIC "PMFJRNL"
+#define JOURNAL_BATCH_MAGIC "PMFJBAT"
+#define JOURNAL_VERSION 1
+
+/*
+ * A slot of the header block. The block holds two, at offsets 0 and
+ * JOURNAL_SLOT_SIZE (each alone in its 512-byte sector, so that a torn
+ * write spoils one at most); the valid one with the higher start_seq rules.
+ * Integers are stored in the byte order of the machine (x86-64: little
+ * endian).
+ */
+struct journal_slot {
+	char magic[8];	     /* JOURNAL_MAGIC, NUL-terminated */
+	uint32_t version;    /* JOURNAL_VERSION */
+	uint32_t page_size;  /* JOURNAL_PAGE */
+	uint64_t pool_size;  /* the size of the pool file it serves */
+	uint8_t pool_id[16]; /* the identity of that pool, given at open */
+	uint64_t start_seq;  /* the sequence number of the batch at
+			      * JOURNAL_HEADER; every batch before it is
+			      * in the pool file (durably) */
+	uint32_t reserved;   /* 0 */
+	uint32_t crc;	     /* CRC32C of the slot before this field */
+};
+#define JOURNAL_SLOT_SIZE 512
+_Static_assert(sizeof(struct journal_slot) == 56, "journal_slot");
+
+/*
+ * The head of a batch, at the start of its first block: the pool offsets
+ * of its pages follow it (uint64_t each), then zeros to the next block,
+ * then the pages in the order of their offsets. A batch is hdr_len +
+ * npages * JOURNAL_PAGE bytes, hdr_len = the head and the offsets rounded
+ * up to JOURNAL_PAGE; the next batch follows it.
+ */
+struct journal_batch {
+	char magic[8];	 /* JOURNAL_BATCH_MAGIC, NUL-terminated */
+	uint64_t seq;	 /* the previous batch's + 1, or start_seq */
+	uint64_t jpos;	 /* its own offset in the journal file */
+	uint32_t npages; /* 1 to JOURNAL_MAX_PAGES */
+	uint32_t crc;	 /* the batch's CRC32C, see journal.c */
+	uint64_t offs[]; /* npages pool offsets, JOURNAL_PAGE-aligned */
+};
+_Static_assert(sizeof(struct journal_batch) == 32, "journal_batch");
+
+/*
+ * The file operations of a journal, on the pool file and the journal file:
+ * the system calls by default; a test records or cuts them. Each returns
+ * as the system call does (-1 and errno on failure).
+ */
+struct journal_io {
+	ssize_t (*pwritev)(int fd, const struct iovec *iov, int iovcnt,
+			   off_t off);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+	int (*fdatasync)(int fd);
+};
+
+struct journal; /* the open journal of one pool file */
+
+/*
+ * Opens the journal file jpath of the pool file pool_fd (open for reading
+ * and writing, pool_size bytes, a whole number of pages) whose identity the
+ * caller gives in id; creates it (with the pool file's permissions, made
+ * durable with its directory entry) when missing. io may be NULL for the
+ * system calls; it must outlive the journal. A journal of another pool (id
+ * or size differ), of another version or with a damaged header is refused
+ * with -EINVAL and a message (pmemfile_errormsg), never applied.
+ *
+ * Reads the batches committed and not yet applied: they must be applied by
+ * journal_recover before any commit (journal_commit returns -EBUSY till
+ * then), and the pool file must not be read before, as it may lack them.
+ * Returns 0 and the journal in *out, or -errno.
+ */
+int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
+		 const uint8_t id[16], const struct journal_io *io,
+		 struct journal **out);
+
+/*
+ * Writes the pages of the batches committed and not yet applied into the
+ * pool file, in place (for each page the copy of its last batch), makes the
+ * pool file durable (fdatasync), then empties the journal, durably: the
+ * next batch starts a new generation at JOURNAL_HEADER. The batches found by
+ * journal_open are applied the same way; a torn or damaged tail (a CRC32C
+ * that does not match, a short batch, a sequence number out of order) was
+ * discarded there. Cut at any instant, it is done again by the next
+ * journal_recover: writing a page's last copy twice leaves what once does.
+ * Returns the number of batches applied, or -errno.
+ */
+int journal_recover(struct journal *j);
+
+/* The same, at a checkpoint: so that the journal does not grow unbounded. */
+int journal_checkpoint(struct journal *j);
+
+/*
+ * Commits a batch: npages whole pages, pages[i] the JOURNAL_PAGE bytes of
+ * the pool page at offs[i] (JOURNAL_PAGE-aligned, inside the pool; an offset
+ * repeated: its last copy wins), appended to the journal and made durable
+ * (one fdatasync) before it returns 0. After a power cut at any instant
+ * the batch is, after journal_recover, wholly in the pool file or not at
+ * all; once it returned, wholly. The pool file is not written: the pages
+ * reach it at journal_checkpoint. Returns 0 (at once for npages 0) or
+ * -errno: -EINVAL for an offset outside the pool or unaligned, -EBUSY
+ * before journal_recover applied what journal_open found, or the error of
+ * a write or an fdatasync (the batch is then not committed, and the next
+ * commit writes its own in its place).
+ */
+int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
+		   const void *const *pages);
+
+/* Closes the journal file and frees j (NULL: nothing); nothing is written. */
+void journal_close(struct journal *j);
+
+#endif
