@@ -7,44 +7,47 @@
  *
  *   0                  slot 0 of the header (512 bytes)
  *   512                slot 1 of the header
- *   JOURNAL_HEADER     batch start_seq, batch start_seq + 1, ... back to
+ *   JOURNAL_HEADER     the batches of the generation in force, back to
  *                      back, each a whole number of 4 KiB blocks:
- *                        head block(s): magic, seq, its own offset, npages,
- *                                       CRC32C, the npages pool offsets
+ *                        head block(s): magic, generation, sequence number,
+ *                                       its own offset, npages, CRC32C,
+ *                                       then the npages pool offsets
  *                        npages pages of 4 KiB
- *   ...                what a batch of an earlier generation left, or a
- *                      torn batch: never read as a batch, as its sequence
- *                      number, its offset or its CRC32C does not fit.
+ *   ...                what batches of earlier generations left, or a
+ *                      torn batch: never taken for a batch in force, as
+ *                      its generation, sequence number, offset or CRC32C
+ *                      does not fit.
  *
  * A batch's CRC32C covers its head blocks (with the crc field 0) and its
- * pages, and starts from the CRC32C of the pool's id and size: a batch of
- * another pool, from another place of the file or of another generation
- * does not pass for the one expected. It is the batch's commit record: a
- * batch is written with one pwritev and made durable with one fdatasync,
- * and a disk may persist its blocks in any order, torn or not at all till
- * that fdatasync returns; the CRC32C tells a whole batch from any mix of it
- * and what was there before.
+ * pages, and starts from the CRC32C of the pool's id and size, so that a
+ * batch of another pool does not pass either. It is the batch's commit
+ * record: a batch is written with one pwritev and made durable with one
+ * fdatasync, and a disk may persist its blocks in any order, torn, or not
+ * at all till that fdatasync returns; the CRC32C tells a whole batch from
+ * any mix of it and what was there before.
  *
- * The header slot in force (the valid one with the higher start_seq) says
- * where the generation of batches now in use starts: start_seq is the
- * sequence number of the batch at JOURNAL_HEADER, and every batch before
- * it is in the pool file. The batches in force are those found from
- * JOURNAL_HEADER on, start_seq, start_seq + 1, ..., up to the first one
- * missing, short or whose CRC32C fails; the rest of the file is ignored.
+ * The header slot in force (the valid one with the higher start_seq) names
+ * the generation in force: start_seq is its number and the sequence number
+ * of its first batch, at JOURNAL_HEADER; every batch of an earlier
+ * generation is in the pool file. The batches in force are those found
+ * from JOURNAL_HEADER on with that generation and sequence numbers
+ * start_seq, start_seq + 1, ..., each where the one before ends, up to the
+ * first that is missing, short or whose CRC32C fails.
  *
  * Order of the writes (each step durable before the next starts):
- *   commit:     the batch at the end of the batches in force, fdatasync.
- *   checkpoint: every page's last copy written in place in the pool file,
+ *   commit:     the batch, where the batches in force end; fdatasync.
+ *   checkpoint: every page's last copy written in place in the pool file;
  *               fdatasync of the pool file; then the other header slot,
- *               start_seq = the next batch's sequence number, fdatasync of
- *               the journal. The next batch starts at JOURNAL_HEADER.
+ *               start_seq = the next batch's sequence number (a new
+ *               generation); fdatasync of the journal. The next batch
+ *               starts at JOURNAL_HEADER.
  * A cut before the slot is durable leaves the batches in force, which the
- * next checkpoint writes in place again: the pool file then holds the same.
- * The slot must not be written before the pool file is durable, nor a new
- * generation's batch before the slot: a batch in force that started
- * (partly) over an old generation would otherwise stop the chain early and
- * leave some of an old generation's batches to be replayed alone, over
- * pages a later batch of theirs had changed.
+ * next recovery writes in place again: the pool file then holds the same.
+ * The slot must not be written before the pool file is durable, nor a
+ * batch of the new generation before the slot. Generations only grow: a
+ * recovery that found no batch in force but something after them (a torn
+ * batch, what a damaged batch hid) starts a new one all the same, so that
+ * no batch written before can follow the new ones in force.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +93,11 @@ struct journal {
 	struct journal_entry *entries;
 	size_t nentries;
 	size_t capacity;
-	bool found;	    /* batches in force found at open, not applied */
+	/*
+	 * open found batches in force or something after them: the next
+	 * apply starts a new generation, and no commit may come before it
+	 */
+	bool unrecovered;
 	unsigned char *run; /* JOURNAL_RUN pages */
 };
 
@@ -191,12 +198,16 @@ static bool slot_valid(const struct journal_slot *s)
 	       s->crc == slot_crc(s);
 }
 
-/* Writes header slot i with start_seq and makes it durable. */
-static int slot_write(struct journal *j, int i, uint64_t start_seq)
+/*
+ * Writes header slot i with start_seq, followed by zeros up to len bytes
+ * (JOURNAL_SLOT_SIZE, or the whole header for a new journal), and makes it
+ * durable.
+ */
+static int slot_write(struct journal *j, int i, uint64_t start_seq, size_t len)
 {
 	union {
 		struct journal_slot s;
-		unsigned char bytes[JOURNAL_SLOT_SIZE];
+		unsigned char bytes[JOURNAL_HEADER];
 	} u;
 	memset(&u, 0, sizeof(u));
 	memcpy(u.s.magic, JOURNAL_MAGIC, sizeof(u.s.magic));
@@ -206,7 +217,7 @@ static int slot_write(struct journal *j, int i, uint64_t start_seq)
 	memcpy(u.s.pool_id, j->pool_id, sizeof(u.s.pool_id));
 	u.s.start_seq = start_seq;
 	u.s.crc = slot_crc(&u.s);
-	struct iovec iov = {u.bytes, sizeof(u.bytes)};
+	struct iovec iov = {u.bytes, len};
 	int r = write_all(j, j->fd, &iov, 1, (uint64_t)i * JOURNAL_SLOT_SIZE);
 	if (r == 0)
 		r = sync_file(j, j->fd);
@@ -273,7 +284,7 @@ static int header_read(struct journal *j, const char *jpath, uint64_t size)
 					jpath);
 			return -EINVAL;
 		}
-		int r = slot_write(j, 0, 1);
+		int r = slot_write(j, 0, 1, JOURNAL_HEADER);
 		return r ? r : dir_sync(jpath);
 	}
 	int i = !valid[0] || (valid[1] && s[1].start_seq > s[0].start_seq);
@@ -316,7 +327,8 @@ static int batch_read(struct journal *j, uint64_t size, uint64_t *len)
 		return (int)n;
 	if ((size_t)n < sizeof(head) ||
 	    memcmp(head.magic, JOURNAL_BATCH_MAGIC, sizeof(head.magic)) != 0 ||
-	    head.seq != j->next_seq || head.jpos != pos || head.npages == 0 ||
+	    head.gen != j->start_seq || head.seq != j->next_seq ||
+	    head.jpos != pos || head.npages == 0 ||
 	    head.npages > JOURNAL_MAX_PAGES)
 		return 0;
 	uint64_t hlen = head_len(head.npages);
@@ -379,7 +391,8 @@ static int journal_scan(struct journal *j, uint64_t size)
 		uint64_t len = 0;
 		int r = batch_read(j, size, &len);
 		if (r <= 0) {
-			j->found = j->next_seq != j->start_seq;
+			j->unrecovered =
+			    j->next_seq != j->start_seq || size > j->tail;
 			return r;
 		}
 		j->tail += len;
@@ -487,19 +500,22 @@ static int pages_write_in_place(struct journal *j)
 static int journal_apply(struct journal *j)
 {
 	uint64_t batches = j->next_seq - j->start_seq;
-	if (batches == 0)
+	if (batches == 0 && !j->unrecovered)
 		return 0;
 	entries_last_copies(j);
 	int r = pages_write_in_place(j);
-	if (r == 0)
+	if (r == 0 && batches > 0)
 		r = sync_file(j, j->pool_fd);
 	if (r == 0)
-		r = slot_write(j, !j->slot, j->next_seq);
+		r = slot_write(j, !j->slot,
+			       batches ? j->next_seq : j->start_seq + 1,
+			       JOURNAL_SLOT_SIZE);
 	if (r)
 		return r;
 	j->nentries = 0;
 	j->tail = JOURNAL_HEADER;
-	j->found = false;
+	j->next_seq = j->start_seq;
+	j->unrecovered = false;
 	return batches > INT_MAX ? INT_MAX : (int)batches;
 }
 
@@ -532,9 +548,9 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 			return -EINVAL;
 		}
 	}
-	if (j->found) {
-		pf_set_errormsg("journal: batches found at open are not "
-				"applied yet (journal_recover)");
+	if (j->unrecovered) {
+		pf_set_errormsg("journal: not recovered since it was opened "
+				"(journal_recover)");
 		return -EBUSY;
 	}
 	uint64_t hlen = head_len(npages);
@@ -551,6 +567,7 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		goto out;
 	}
 	memcpy(b->magic, JOURNAL_BATCH_MAGIC, sizeof(b->magic));
+	b->gen = j->start_seq;
 	b->seq = j->next_seq;
 	b->jpos = j->tail;
 	b->npages = (uint32_t)npages;

@@ -61,13 +61,14 @@ _Static_assert(sizeof(struct journal_slot) == 56, "journal_slot");
  */
 struct journal_batch {
 	char magic[8];	 /* JOURNAL_BATCH_MAGIC, NUL-terminated */
+	uint64_t gen;	 /* its generation: the start_seq of its time */
 	uint64_t seq;	 /* the previous batch's + 1, or start_seq */
 	uint64_t jpos;	 /* its own offset in the journal file */
 	uint32_t npages; /* 1 to JOURNAL_MAX_PAGES */
 	uint32_t crc;	 /* the batch's CRC32C, see journal.c */
 	uint64_t offs[]; /* npages pool offsets, JOURNAL_PAGE-aligned */
 };
-_Static_assert(sizeof(struct journal_batch) == 32, "journal_batch");
+_Static_assert(sizeof(struct journal_batch) == 40, "journal_batch");
 
 /*
  * The file operations of a journal, on the pool file and the journal file:
@@ -92,10 +93,11 @@ struct journal; /* the open journal of one pool file */
  * or size differ), of another version or with a damaged header is refused
  * with -EINVAL and a message (pmemfile_errormsg), never applied.
  *
- * Reads the batches committed and not yet applied: they must be applied by
- * journal_recover before any commit (journal_commit returns -EBUSY till
- * then), and the pool file must not be read before, as it may lack them.
- * Returns 0 and the journal in *out, or -errno.
+ * Reads the batches committed and not yet applied. journal_recover must
+ * apply them before the pool file is read (it may lack them) and before any
+ * commit: journal_commit returns -EBUSY till then, unless the journal was
+ * new (nothing past its header). Returns 0 and the journal in *out, or
+ * -errno.
  */
 int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 		 const uint8_t id[16], const struct journal_io *io,
@@ -108,9 +110,9 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
  * next batch starts a new generation at JOURNAL_HEADER. The batches found by
  * journal_open are applied the same way; a torn or damaged tail (a CRC32C
  * that does not match, a short batch, a sequence number out of order) was
- * discarded there. Cut at any instant, it is done again by the next
- * journal_recover: writing a page's last copy twice leaves what once does.
- * Returns the number of batches applied, or -errno.
+ * discarded there, and is never applied later. Cut at any instant, it is
+ * done again by the next journal_recover: writing a page's last copy twice
+ * leaves what once does. Returns the number of batches applied, or -errno.
  */
 int journal_recover(struct journal *j);
 

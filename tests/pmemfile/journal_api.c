@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * journal_api -- the page journal's calls against a model of the pool file:
+ * commits, checkpoints, reopenings and recoveries in a seeded random order
+ * (with repeated pages, in a batch and across batches, and a batch of more
+ * pages than one pwritev takes); a journal of another pool, of another
+ * version or that is not a journal refused with EINVAL and a message, its
+ * file left as it was; unaligned offsets and offsets past the pool's end
+ * refused with EINVAL before anything is written; commits refused with
+ * EBUSY till what open found is recovered; an empty journal; a journal
+ * truncated at every byte length, and one with a byte changed in a batch,
+ * recovered to the last whole batch before the damage, and usable after.
+ *
+ * JOURNAL_SEED=n picks the seed (printed); STRESS=1 runs longer.
+ */
+#include <stdbool.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "tjournal.h"
+
+#define NPAGES 16 /* pages of the pool */
+#define POOL_SIZE (NPAGES * TJ_PAGE)
+
+static const uint8_t id_a[16] = "pool-a-id-012345";
+static const uint8_t id_b[16] = "pool-b-id-012345";
+static char pool_path[4096], journal_path[4096];
+static uint64_t rng;
+
+/* The pool file, made anew with the contents of image. */
+static int pool_make(const unsigned char *image)
+{
+	tj_write_file(pool_path, image, POOL_SIZE);
+	int fd = open(pool_path, O_RDWR);
+	T_ASSERT(fd >= 0);
+	return fd;
+}
+
+static struct journal *journal_open_ok(int pool_fd)
+{
+	struct journal *j = NULL;
+	T_EQ(journal_open(journal_path, pool_fd, POOL_SIZE, id_a, NULL, &j), 0);
+	T_ASSERT(j != NULL);
+	return j;
+}
+
+/* A batch of n random pages (offsets may repeat) into its buffers. */
+struct batch {
+	size_t n;
+	uint64_t *offs;
+	unsigned char *data;
+	const void **pages;
+};
+
+static void batch_random(struct batch *b, size_t n)
+{
+	b->n = n;
+	b->offs = realloc(b->offs, n * sizeof(*b->offs));
+	b->data = realloc(b->data, n * TJ_PAGE);
+	b->pages = realloc(b->pages, n * sizeof(*b->pages));
+	T_ASSERT(b->offs && b->data && b->pages);
+	tj_fill(&rng, b->data, n * TJ_PAGE);
+	for (size_t i = 0; i < n; i++) {
+		b->offs[i] = tj_below(&rng, NPAGES) * TJ_PAGE;
+		b->pages[i] = b->data + i * TJ_PAGE;
+	}
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->offs);
+	free(b->data);
+	free(b->pages);
+}
+
+static void commit_ok(struct journal *j, const struct batch *b,
+		      unsigned char *model)
+{
+	T_EQ(journal_commit(j, b->n, b->offs, b->pages), 0);
+	tj_apply(model, b->n, b->offs, b->pages);
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+	T_EQ(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/*
+ * Random commits, checkpoints and reopenings: the pool file holds the model
+ * as of the last checkpoint or recovery, never a commit not yet applied.
+ */
+static void round_trips(unsigned rounds)
+{
+	unsigned char model[POOL_SIZE], applied[POOL_SIZE];
+	struct batch b = {0};
+	tj_fill(&rng, model, POOL_SIZE);
+	memcpy(applied, model, POOL_SIZE);
+	unlink(journal_path);
+	int fd = pool_make(model);
+	struct journal *j = journal_open_ok(fd);
+	int pending = 0;
+	unsigned checkpoints = 0, reopens = 0;
+	for (unsigned r = 0; r < rounds; r++) {
+		size_t what = tj_below(&rng, 10);
+		if (what < 6) {
+			batch_random(&b, 1 + tj_below(&rng, 3 * NPAGES));
+			commit_ok(j, &b, model);
+			pending++;
+		} else if (what < 8) {
+			T_EQ(journal_checkpoint(j), pending);
+			memcpy(applied, model, POOL_SIZE);
+			pending = 0;
+			checkpoints++;
+		} else {
+			/* a power cut after the commits: nothing was lost */
+			journal_close(j);
+			j = journal_open_ok(fd);
+			batch_random(&b, 1);
+			T_EQ(journal_commit(j, b.n, b.offs, b.pages),
+			     file_size(journal_path) > (off_t)JOURNAL_HEADER
+				 ? -EBUSY
+				 : 0);
+			if (file_size(journal_path) == (off_t)JOURNAL_HEADER) {
+				tj_apply(model, b.n, b.offs, b.pages);
+				pending++;
+			}
+			T_EQ(journal_recover(j), pending);
+			memcpy(applied, model, POOL_SIZE);
+			pending = 0;
+			reopens++;
+		}
+		tj_expect_file(pool_path, applied, POOL_SIZE, "round trip");
+	}
+	/* a batch of more pages than IOV_MAX, past the pool's page count */
+	batch_random(&b, 1500);
+	commit_ok(j, &b, model);
+	journal_close(j);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), pending + 1);
+	tj_expect_file(pool_path, model, POOL_SIZE, "a batch of 1500 pages");
+	T_EQ(journal_recover(j), 0);
+	journal_close(j);
+	close(fd);
+	batch_free(&b);
+	printf("round trips: %u steps, %u checkpoints, %u reopenings\n", rounds,
+	       checkpoints, reopens);
+}
+
+/* A new journal: nothing to recover, the pool file untouched. */
+static void empty_journal(void)
+{
+	unsigned char image[POOL_SIZE];
+	tj_fill(&rng, image, POOL_SIZE);
+	unlink(journal_path);
+	int fd = pool_make(image);
+	struct journal *j = journal_open_ok(fd);
+	T_EQ(file_size(journal_path), JOURNAL_HEADER);
+	T_EQ(journal_recover(j), 0);
+	T_EQ(journal_checkpoint(j), 0);
+	T_EQ(journal_commit(j, 0, NULL, NULL), 0);
+	T_EQ(file_size(journal_path), JOURNAL_HEADER);
+	journal_close(j);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 0);
+	journal_close(j);
+	tj_expect_file(pool_path, image, POOL_SIZE, "empty journal");
+	close(fd);
+}
+
+/* open must fail with -EINVAL and a message naming why; files untouched. */
+static void open_refused(int fd, uint64_t size, const uint8_t *id,
+			 const char *why)
+{
+	size_t jlen, plen;
+	unsigned char *jbefore = tj_read_file(journal_path, &jlen);
+	unsigned char *pbefore = tj_read_file(pool_path, &plen);
+	struct journal *j = NULL;
+	tj_errormsg[0] = 0;
+	T_EQ(journal_open(journal_path, fd, size, id, NULL, &j), -EINVAL);
+	T_ASSERT(j == NULL);
+	if (!strstr(tj_errormsg, why))
+		T_FAIL("message \"%s\", expected one saying \"%s\"",
+		       tj_errormsg, why);
+	tj_expect_file(journal_path, jbefore, jlen, "refused journal");
+	tj_expect_file(pool_path, pbefore, plen, "refused journal's pool");
+	free(jbefore);
+	free(pbefore);
+}
+
+/*
+ * A journal with a batch not applied, opened for another pool: refused,
+ * and still applied when its own pool opens it.
+ */
+static void foreign_journal(void)
+{
+	unsigned char image[POOL_SIZE], model[POOL_SIZE];
+	struct batch b = {0};
+	tj_fill(&rng, image, POOL_SIZE);
+	memcpy(model, image, POOL_SIZE);
+	unlink(journal_path);
+	int fd = pool_make(image);
+	struct journal *j = journal_open_ok(fd);
+	batch_random(&b, 5);
+	commit_ok(j, &b, model);
+	journal_close(j);
+
+	open_refused(fd, POOL_SIZE, id_b, "belongs to another pool");
+	open_refused(fd, POOL_SIZE, id_b, "id differs");
+	open_refused(fd, POOL_SIZE + TJ_PAGE, id_a, "size differs");
+	open_refused(fd, POOL_SIZE - TJ_PAGE, id_a, "size differs");
+	open_refused(fd, POOL_SIZE + 1, id_a, "whole number of pages");
+
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 1);
+	tj_expect_file(pool_path, model, POOL_SIZE, "own journal");
+	journal_close(j);
+
+	/* another version: slot 0 rewritten with a valid CRC */
+	size_t len;
+	unsigned char *jbuf = tj_read_file(journal_path, &len);
+	struct journal_slot s[2];
+	memcpy(s, jbuf, sizeof(s[0]));
+	memcpy(&s[1], jbuf + JOURNAL_SLOT_SIZE, sizeof(s[1]));
+	/* the checkpoint wrote slot 1 */
+	T_EQ(s[1].start_seq, 2);
+	s[1].version = JOURNAL_VERSION + 1;
+	s[1].crc = crc32c(0, &s[1], offsetof(struct journal_slot, crc));
+	memcpy(jbuf + JOURNAL_SLOT_SIZE, &s[1], sizeof(s[1]));
+	tj_write_file(journal_path, jbuf, len);
+	open_refused(fd, POOL_SIZE, id_a, "version 2");
+
+	/* not a journal, past its header: refused */
+	tj_fill(&rng, jbuf, len);
+	tj_write_file(journal_path, jbuf, 2 * TJ_PAGE);
+	open_refused(fd, POOL_SIZE, id_a, "no valid header");
+	/* within a header's size (a creation cut short): made a journal */
+	tj_write_file(journal_path, jbuf, 100);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 0);
+	journal_close(j);
+	T_EQ(file_size(journal_path), JOURNAL_HEADER);
+	tj_expect_file(pool_path, model, POOL_SIZE, "new journal");
+	free(jbuf);
+	close(fd);
+	batch_free(&b);
+}
+
+/* Offsets a commit refuses with -EINVAL, writing nothing. */
+static void bad_offsets(void)
+{
+	unsigned char image[POOL_SIZE], page[TJ_PAGE];
+	tj_fill(&rng, image, POOL_SIZE);
+	tj_fill(&rng, page, TJ_PAGE);
+	unlink(journal_path);
+	int fd = pool_make(image);
+	struct journal *j = journal_open_ok(fd);
+	const uint64_t bad[] = {1,
+				TJ_PAGE + 512,
+				POOL_SIZE,
+				POOL_SIZE + TJ_PAGE,
+				UINT64_MAX - TJ_PAGE + 1,
+				POOL_SIZE - 1};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* the bad offset after a good one: nothing written at all */
+		uint64_t offs[2] = {0, bad[i]};
+		const void *pages[2] = {page, page};
+		tj_errormsg[0] = 0;
+		T_EQ(journal_commit(j, 2, offs, pages), -EINVAL);
+		T_ASSERT(strstr(tj_errormsg, "unaligned or outside") != NULL);
+		T_EQ(file_size(journal_path), JOURNAL_HEADER);
+	}
+	T_EQ(journal_commit(j, JOURNAL_MAX_PAGES + 1ULL, NULL, NULL), -EINVAL);
+	/* the last page of the pool is inside it */
+	uint64_t last = POOL_SIZE - TJ_PAGE;
+	const void *p = page;
+	T_EQ(journal_commit(j, 1, &last, &p), 0);
+	T_EQ(journal_checkpoint(j), 1);
+	memcpy(image + last, page, TJ_PAGE);
+	tj_expect_file(pool_path, image, POOL_SIZE, "last page");
+	journal_close(j);
+	close(fd);
+}
+
+/*
+ * Three batches (1, 2 and 3 pages); models[k]: the pool after the first k.
+ * Leaves their journal in jbuf (*jlen bytes) and the first pool in image.
+ */
+static unsigned char *three_batches(unsigned char *image,
+				    unsigned char models[4][POOL_SIZE],
+				    size_t ends[4], size_t *jlen)
+{
+	struct batch b = {0};
+	tj_fill(&rng, image, POOL_SIZE);
+	memcpy(models[0], image, POOL_SIZE);
+	unlink(journal_path);
+	int fd = pool_make(image);
+	struct journal *j = journal_open_ok(fd);
+	ends[0] = JOURNAL_HEADER;
+	for (size_t k = 1; k <= 3; k++) {
+		batch_random(&b, k);
+		memcpy(models[k], models[k - 1], POOL_SIZE);
+		commit_ok(j, &b, models[k]);
+		ends[k] = (size_t)file_size(journal_path);
+		T_EQ(ends[k], ends[k - 1] + (k + 1) * TJ_PAGE);
+	}
+	journal_close(j);
+	close(fd);
+	batch_free(&b);
+	return tj_read_file(journal_path, jlen);
+}
+
+/* The pool file must hold want. */
+static void pool_expect(int fd, const unsigned char *want, const char *what,
+			size_t len)
+{
+	unsigned char got[POOL_SIZE];
+	T_EQ(pread(fd, got, POOL_SIZE, 0), (ssize_t)POOL_SIZE);
+	for (size_t i = 0; i < POOL_SIZE; i++)
+		if (got[i] != want[i])
+			T_FAIL("%s at %zu bytes: the pool differs at byte %zu "
+			       "(page %zu)",
+			       what, len, i, i / TJ_PAGE);
+}
+
+/*
+ * The journal cut at every byte length, from the longest down: the whole
+ * batches before the cut are applied, and no more.
+ */
+static void truncated(void)
+{
+	unsigned char image[POOL_SIZE], models[4][POOL_SIZE];
+	size_t ends[4], jlen;
+	unsigned char *jbuf = three_batches(image, models, ends, &jlen);
+	int jfd = open(journal_path, O_RDWR);
+	T_ASSERT(jfd >= 0);
+	int fd = pool_make(image);
+	for (size_t len = jlen + 1; len-- > 0;) {
+		int k = 0;
+		while (k < 3 && ends[k + 1] <= len)
+			k++;
+		/* the header as it was before the last recovery wrote it */
+		T_EQ(ftruncate(jfd, (off_t)len), 0);
+		size_t hlen = len < TJ_PAGE ? len : TJ_PAGE;
+		T_EQ(pwrite(jfd, jbuf, hlen, 0), (ssize_t)hlen);
+		struct journal *j = journal_open_ok(fd);
+		T_EQ(journal_recover(j), k);
+		T_EQ(journal_recover(j), 0);
+		journal_close(j);
+		pool_expect(fd, models[k], "truncated", len);
+		if (k)
+			T_EQ(pwrite(fd, image, POOL_SIZE, 0),
+			     (ssize_t)POOL_SIZE);
+	}
+	close(fd);
+	close(jfd);
+	printf("truncated: %zu lengths\n", jlen + 1);
+	free(jbuf);
+}
+
+/*
+ * A byte changed in the second batch (its head, an offset, a page): only
+ * the first is applied; the third batch, still in the file, never comes
+ * back, even where a batch committed after the recovery ends where it
+ * starts and would be followed by a batch of its sequence number.
+ */
+static void damaged(void)
+{
+	unsigned char image[POOL_SIZE], models[4][POOL_SIZE];
+	size_t ends[4], jlen;
+	unsigned char *jbuf = three_batches(image, models, ends, &jlen);
+	const size_t where[] = {0,
+				8,
+				16,
+				24,
+				32,
+				36,
+				40,
+				48,
+				100,
+				TJ_PAGE,
+				2 * TJ_PAGE + 17,
+				3 * TJ_PAGE - 1};
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		size_t at = ends[1] + where[i];
+		jbuf[at] ^= 0x20;
+		tj_write_file(journal_path, jbuf, jlen);
+		jbuf[at] ^= 0x20;
+		int fd = pool_make(image);
+		struct journal *j = journal_open_ok(fd);
+		T_EQ(journal_recover(j), 1);
+		pool_expect(fd, models[1], "damaged", at);
+
+		/* 4 pages: the new batch ends where the third starts */
+		unsigned char model[POOL_SIZE];
+		struct batch b = {0};
+		memcpy(model, models[1], POOL_SIZE);
+		batch_random(&b, 4);
+		commit_ok(j, &b, model);
+		T_EQ(file_size(journal_path), jlen);
+		journal_close(j);
+		batch_free(&b);
+		j = journal_open_ok(fd);
+		T_EQ(journal_recover(j), 1);
+		journal_close(j);
+		pool_expect(fd, model, "after damage", at);
+		close(fd);
+	}
+	free(jbuf);
+}
+
+int main(void)
+{
+	const char *s = getenv("JOURNAL_SEED");
+	uint64_t seed = s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL);
+	bool stress = getenv("STRESS") != NULL;
+	printf("journal_api: seed %llu (rerun: JOURNAL_SEED=%llu)\n",
+	       (unsigned long long)seed, (unsigned long long)seed);
+	rng = seed * 2 + 1;
+	tj_path(pool_path, sizeof(pool_path), "pool");
+	tj_path(journal_path, sizeof(journal_path), "pool.journal");
+
+	empty_journal();
+	round_trips(stress ? 20000 : 400);
+	foreign_journal();
+	bad_offsets();
+	truncated();
+	damaged();
+	unlink(journal_path);
+	unlink(pool_path);
+	printf("PASS\n");
+	return 0;
+}
