@@ -16,7 +16,8 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	pool_refill slot_reuse multi_pin multi_lockmove multi_forkchild \
 	fs_full pool_sparse powercut cred_default mmap_api pool_roots at_absolute \
 	space_fill damage_fuzz multi_lease stat_figures repair_crash multi_attach \
-	gate_snapshot
+	gate_snapshot journal_api journal_cut
+TP_JOURNAL := journal_api journal_cut
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
 
@@ -27,8 +28,8 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 		-lpthread $(RPATH)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
-$(foreach t,$(filter-out crash faults slot_reuse powercut repair_crash,\
-	$(TP_OTHER)),\
+$(foreach t,$(filter-out crash faults slot_reuse powercut repair_crash \
+	$(TP_JOURNAL),$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
 TP_CRASH := $(B)/$(TP)/crash_model.o $(B)/$(TP)/crash_verify.o
 $(eval $(call tp_program,crash,$(TP_CRASH)))
@@ -76,6 +77,13 @@ $(B)/$(TP)/slot_reuse: $(B)/$(TP)/slot_reuse.o $(LIBPMEMFILE_POSIX_A)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
 		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(SLOT_REUSE_WRAPS)) \
 		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
+
+# The page journal's tests link its module alone, with the CRC32C it uses:
+# the archive keeps the library's internals local, and the journal needs
+# nothing else of it.
+$(addprefix $(B)/$(TP)/,$(TP_JOURNAL)): %: %.o $(B)/pmemfile/journal.o \
+		$(B)/pmemfile/crc32c.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread $(RPATH)
 
 # Registered once they pass; a case showing a library bug is kept in its
 # program as a REF_BUG_CASE (run with REF_KNOWN_BUGS=1).
