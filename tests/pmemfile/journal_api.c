@@ -56,10 +56,9 @@ struct batch {
 static void batch_random(struct batch *b, size_t n)
 {
 	b->n = n;
-	b->offs = realloc(b->offs, n * sizeof(*b->offs));
-	b->data = realloc(b->data, n * TJ_PAGE);
-	b->pages = realloc(b->pages, n * sizeof(*b->pages));
-	T_ASSERT(b->offs && b->data && b->pages);
+	b->offs = tj_realloc(b->offs, n * sizeof(*b->offs));
+	b->data = tj_realloc(b->data, n * TJ_PAGE);
+	b->pages = tj_realloc(b->pages, n * sizeof(*b->pages));
 	tj_fill(&rng, b->data, n * TJ_PAGE);
 	for (size_t i = 0; i < n; i++) {
 		b->offs[i] = tj_below(&rng, NPAGES) * TJ_PAGE;

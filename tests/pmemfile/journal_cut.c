@@ -63,8 +63,7 @@ static void op_add(int file, bool sync, uint64_t off, size_t len,
 {
 	if (nops == ops_cap) {
 		ops_cap = ops_cap ? 2 * ops_cap : 256;
-		ops = realloc(ops, ops_cap * sizeof(*ops));
-		T_ASSERT(ops != NULL);
+		ops = tj_realloc(ops, ops_cap * sizeof(*ops));
 	}
 	ops[nops++] = (struct op){file, sync, off, len, data};
 }
@@ -119,10 +118,9 @@ struct batch {
 static void batch_random(struct batch *b, size_t n)
 {
 	b->n = n;
-	b->offs = realloc(b->offs, n * sizeof(*b->offs));
-	b->data = realloc(b->data, n * TJ_PAGE);
-	b->pages = realloc(b->pages, n * sizeof(*b->pages));
-	T_ASSERT(b->offs && b->data && b->pages);
+	b->offs = tj_realloc(b->offs, n * sizeof(*b->offs));
+	b->data = tj_realloc(b->data, n * TJ_PAGE);
+	b->pages = tj_realloc(b->pages, n * sizeof(*b->pages));
 	tj_fill(&rng, b->data, n * TJ_PAGE);
 	for (size_t i = 0; i < n; i++) {
 		b->offs[i] = tj_below(&rng, NPAGES) * TJ_PAGE;
@@ -139,10 +137,9 @@ static void batch_free(struct batch *b)
 
 static void model_commit(const struct batch *b)
 {
-	images = realloc(images, (ncommits + 2) * sizeof(*images));
-	last_write = realloc(last_write, (ncommits + 2) * sizeof(size_t));
-	sync_at = realloc(sync_at, (ncommits + 2) * sizeof(size_t));
-	T_ASSERT(images && last_write && sync_at);
+	images = tj_realloc(images, (ncommits + 2) * sizeof(*images));
+	last_write = tj_realloc(last_write, (ncommits + 2) * sizeof(size_t));
+	sync_at = tj_realloc(sync_at, (ncommits + 2) * sizeof(size_t));
 	images[ncommits + 1] = malloc(POOL_SIZE);
 	T_ASSERT(images[ncommits + 1] != NULL);
 	memcpy(images[ncommits + 1], images[ncommits], POOL_SIZE);
@@ -223,8 +220,7 @@ static void apply_write(unsigned char **buf, size_t *len, const struct op *o)
 {
 	size_t end = (size_t)o->off + o->len;
 	if (end > *len) {
-		*buf = realloc(*buf, end);
-		T_ASSERT(*buf != NULL);
+		*buf = tj_realloc(*buf, end);
 		memset(*buf + *len, 0, end - *len);
 		*len = end;
 	}
@@ -235,16 +231,14 @@ static void state_step(struct file_state *f, size_t i)
 {
 	const struct op *o = &ops[i];
 	if (o->sync) {
-		f->durable = realloc(f->durable, f->current_len + 1);
-		T_ASSERT(f->durable != NULL);
+		f->durable = tj_realloc(f->durable, f->current_len + 1);
 		memcpy(f->durable, f->current, f->current_len);
 		f->durable_len = f->current_len;
 		f->npending = 0;
 		return;
 	}
 	apply_write(&f->current, &f->current_len, o);
-	f->pending = realloc(f->pending, (f->npending + 1) * sizeof(size_t));
-	T_ASSERT(f->pending != NULL);
+	f->pending = tj_realloc(f->pending, (f->npending + 1) * sizeof(size_t));
 	f->pending[f->npending++] = i;
 }
 
@@ -295,16 +289,14 @@ static size_t state_build(const struct file_state *f, int variant,
 {
 	if (variant == 0 || variant == 1) {
 		size_t len = variant ? f->current_len : f->durable_len;
-		*out = realloc(*out, len + 1);
-		T_ASSERT(*out != NULL);
+		*out = tj_realloc(*out, len + 1);
 		memcpy(*out, variant ? f->current : f->durable, len);
 		return len;
 	}
 	size_t max =
 	    f->current_len > f->durable_len ? f->current_len : f->durable_len;
 	size_t nsect = (max + SECTOR - 1) / SECTOR;
-	*out = realloc(*out, nsect * SECTOR + 1);
-	T_ASSERT(*out != NULL);
+	*out = tj_realloc(*out, nsect * SECTOR + 1);
 	memset(*out, 0, nsect * SECTOR);
 	memcpy(*out, f->durable, f->durable_len);
 	unsigned char a[SECTOR], b[SECTOR];

@@ -29,6 +29,15 @@ void pf_set_errormsg(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* realloc, the test failing where there is no memory */
+static inline void *tj_realloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+	if (!q)
+		T_FAIL("realloc of %zu bytes failed", size);
+	return q;
+}
+
 /* xorshift64*: the same sequence for the same seed (not 0). */
 static inline uint64_t tj_rand(uint64_t *state)
 {
