@@ -598,6 +598,11 @@ out:
 	return r;
 }
 
+uint64_t journal_used(const struct journal *j)
+{
+	return j->tail;
+}
+
 void journal_close(struct journal *j)
 {
 	if (!j)

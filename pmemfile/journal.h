@@ -135,6 +135,13 @@ int journal_checkpoint(struct journal *j);
 int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		   const void *const *pages);
 
+/*
+ * The bytes of the journal file the batches in force take, its header
+ * included (JOURNAL_HEADER when there are none): for the caller to decide
+ * when to checkpoint.
+ */
+uint64_t journal_used(const struct journal *j);
+
 /* Closes the journal file and frees j (NULL: nothing); nothing is written. */
 void journal_close(struct journal *j);
 

@@ -105,11 +105,15 @@ static void round_trips(unsigned rounds)
 	for (unsigned r = 0; r < rounds; r++) {
 		size_t what = tj_below(&rng, 10);
 		if (what < 6) {
+			uint64_t used = journal_used(j);
 			batch_random(&b, 1 + tj_below(&rng, 3 * NPAGES));
 			commit_ok(j, &b, model);
+			/* one head block (up to 500 pages), then the pages */
+			T_EQ(journal_used(j), used + (1 + b.n) * TJ_PAGE);
 			pending++;
 		} else if (what < 8) {
 			T_EQ(journal_checkpoint(j), pending);
+			T_EQ(journal_used(j), JOURNAL_HEADER);
 			memcpy(applied, model, POOL_SIZE);
 			pending = 0;
 			checkpoints++;
@@ -135,7 +139,10 @@ static void round_trips(unsigned rounds)
 	}
 	/* a batch of more pages than IOV_MAX, past the pool's page count */
 	batch_random(&b, 1500);
+	uint64_t used = journal_used(j);
 	commit_ok(j, &b, model);
+	/* 40 bytes of head and 1500 offsets: 3 blocks */
+	T_EQ(journal_used(j), used + (3 + 1500) * TJ_PAGE);
 	journal_close(j);
 	j = journal_open_ok(fd);
 	T_EQ(journal_recover(j), pending + 1);
@@ -157,6 +164,7 @@ static void empty_journal(void)
 	int fd = pool_make(image);
 	struct journal *j = journal_open_ok(fd);
 	T_EQ(file_size(journal_path), JOURNAL_HEADER);
+	T_EQ(journal_used(j), JOURNAL_HEADER);
 	T_EQ(journal_recover(j), 0);
 	T_EQ(journal_checkpoint(j), 0);
 	T_EQ(journal_commit(j, 0, NULL, NULL), 0);
