@@ -89,7 +89,10 @@ struct journal {
 	uint64_t start_seq; /* of the batch at JOURNAL_HEADER */
 	uint64_t next_seq;  /* of the next batch committed */
 	uint64_t tail;	    /* where the next batch starts */
-	/* every page of the batches in force, in the order of the file */
+	/*
+	 * every page of the batches in force, in the order of the file (after
+	 * an apply that failed: sorted by pool offset, last copies only)
+	 */
 	struct journal_entry *entries;
 	size_t nentries;
 	size_t capacity;
@@ -310,6 +313,56 @@ static int header_read(struct journal *j, const char *jpath, uint64_t size)
 	return 0;
 }
 
+/* Whether head may start the batch expected at j->tail. */
+static bool batch_head_expected(const struct journal *j,
+				const struct journal_batch *head)
+{
+	return memcmp(head->magic, JOURNAL_BATCH_MAGIC, sizeof(head->magic)) ==
+		   0 &&
+	       head->gen == j->start_seq && head->seq == j->next_seq &&
+	       head->jpos == j->tail && head->npages != 0 &&
+	       head->npages <= JOURNAL_MAX_PAGES;
+}
+
+/*
+ * Whether the batch of npages pages at pos, whose head blocks (hlen bytes,
+ * read) are b, has its CRC32C: 1, 0 (not, or the file ends first), or
+ * -errno.
+ */
+static int batch_crc_matches(struct journal *j, struct journal_batch *b,
+			     uint64_t pos, uint64_t hlen, uint64_t npages)
+{
+	uint32_t want = b->crc;
+	b->crc = 0;
+	uint32_t crc = crc32c(j->seed, b, hlen);
+	b->crc = want;
+	for (uint64_t done = 0; done < npages;) {
+		uint64_t k = npages - done;
+		if (k > JOURNAL_RUN)
+			k = JOURNAL_RUN;
+		ssize_t n = read_full(j, j->fd, j->run, k * JOURNAL_PAGE,
+				      pos + hlen + done * JOURNAL_PAGE);
+		if (n < 0)
+			return (int)n;
+		if ((uint64_t)n < k * JOURNAL_PAGE)
+			return 0;
+		crc = crc32c(crc, j->run, k * JOURNAL_PAGE);
+		done += k;
+	}
+	return crc == want;
+}
+
+/* Adds the pages of a batch whose pages start at jpos (room reserved). */
+static void entries_add(struct journal *j, const uint64_t *offs, size_t npages,
+			uint64_t jpos)
+{
+	for (size_t i = 0; i < npages; i++) {
+		j->entries[j->nentries].pool_off = offs[i];
+		j->entries[j->nentries].jpos = jpos + i * JOURNAL_PAGE;
+		j->nentries++;
+	}
+}
+
 /*
  * Checks the batch expected at j->tail (sequence j->next_seq) in a journal
  * file of size bytes, and adds its pages to the entries: 1 and its length
@@ -325,11 +378,7 @@ static int batch_read(struct journal *j, uint64_t size, uint64_t *len)
 	ssize_t n = read_full(j, j->fd, &head, sizeof(head), pos);
 	if (n < 0)
 		return (int)n;
-	if ((size_t)n < sizeof(head) ||
-	    memcmp(head.magic, JOURNAL_BATCH_MAGIC, sizeof(head.magic)) != 0 ||
-	    head.gen != j->start_seq || head.seq != j->next_seq ||
-	    head.jpos != pos || head.npages == 0 ||
-	    head.npages > JOURNAL_MAX_PAGES)
+	if ((size_t)n < sizeof(head) || !batch_head_expected(j, &head))
 		return 0;
 	uint64_t hlen = head_len(head.npages);
 	uint64_t blen = hlen + head.npages * JOURNAL_PAGE;
@@ -339,45 +388,25 @@ static int batch_read(struct journal *j, uint64_t size, uint64_t *len)
 	struct journal_batch *b = malloc(hlen);
 	if (!b)
 		return -ENOMEM;
-	int ret = 0;
 	n = read_full(j, j->fd, b, hlen, pos);
-	if (n < 0 || (uint64_t)n < hlen) {
-		ret = n < 0 ? (int)n : 0;
-		goto out;
-	}
-	uint32_t want = b->crc;
-	b->crc = 0;
-	uint32_t crc = crc32c(j->seed, b, hlen);
-	for (uint64_t done = 0; done < head.npages;) {
-		uint64_t k = head.npages - done;
-		if (k > JOURNAL_RUN)
-			k = JOURNAL_RUN;
-		n = read_full(j, j->fd, j->run, k * JOURNAL_PAGE,
-			      pos + hlen + done * JOURNAL_PAGE);
-		if (n < 0 || (uint64_t)n < k * JOURNAL_PAGE) {
-			ret = n < 0 ? (int)n : 0;
-			goto out;
-		}
-		crc = crc32c(crc, j->run, k * JOURNAL_PAGE);
-		done += k;
-	}
-	if (crc != want)
-		goto out;
-	/* a batch of this pool that passed its CRC has valid offsets */
-	for (uint32_t i = 0; i < head.npages; i++)
+	int ret = n < 0 ? (int)n : (uint64_t)n < hlen ? 0 : 1;
+	if (ret == 1)
+		ret = batch_crc_matches(j, b, pos, hlen, head.npages);
+	/*
+	 * journal_commit checked the offsets of a batch that passed its
+	 * CRC32C; checked again, so that nothing is written outside the pool
+	 */
+	for (uint32_t i = 0; ret == 1 && i < head.npages; i++)
 		if (!page_offset_valid(j, b->offs[i]))
-			goto out;
-	ret = entries_reserve(j, head.npages);
-	if (ret)
-		goto out;
-	for (uint32_t i = 0; i < head.npages; i++) {
-		j->entries[j->nentries].pool_off = b->offs[i];
-		j->entries[j->nentries].jpos = pos + hlen + i * JOURNAL_PAGE;
-		j->nentries++;
+			ret = 0;
+	if (ret == 1) {
+		int r = entries_reserve(j, head.npages);
+		if (r == 0) {
+			entries_add(j, b->offs, head.npages, pos + hlen);
+			*len = blen;
+		}
+		ret = r ? r : 1;
 	}
-	*len = blen;
-	ret = 1;
-out:
 	free(b);
 	return ret;
 }
@@ -584,12 +613,7 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		r = sync_file(j, j->fd);
 	if (r)
 		goto out;
-	for (size_t i = 0; i < npages; i++) {
-		j->entries[j->nentries].pool_off = offs[i];
-		j->entries[j->nentries].jpos =
-		    j->tail + hlen + i * JOURNAL_PAGE;
-		j->nentries++;
-	}
+	entries_add(j, offs, npages, j->tail + hlen);
 	j->tail += blen;
 	j->next_seq++;
 out:

@@ -95,9 +95,10 @@ struct journal; /* the open journal of one pool file */
  *
  * Reads the batches committed and not yet applied. journal_recover must
  * apply them before the pool file is read (it may lack them) and before any
- * commit: journal_commit returns -EBUSY till then, unless the journal was
- * new (nothing past its header). Returns 0 and the journal in *out, or
- * -errno.
+ * commit: journal_commit returns -EBUSY till then, unless the journal
+ * held nothing past its header. Returns 0 and the journal in *out, or
+ * -errno. The caller keeps other processes from opening the same journal
+ * (the pool's lock) and keeps pool_fd open till journal_close.
  */
 int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 		 const uint8_t id[16], const struct journal_io *io,
@@ -129,8 +130,9 @@ int journal_checkpoint(struct journal *j);
  * reach it at journal_checkpoint. Returns 0 (at once for npages 0) or
  * -errno: -EINVAL for an offset outside the pool or unaligned, -EBUSY
  * before journal_recover applied what journal_open found, or the error of
- * a write or an fdatasync (the batch is then not committed, and the next
- * commit writes its own in its place).
+ * a write or an fdatasync: the batch was then not acknowledged (a power cut
+ * may leave it whole or not), and the next commit writes its own batch in
+ * its place, whole, so that what the failed write left does not matter.
  */
 int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		   const void *const *pages);
