@@ -127,7 +127,10 @@ int journal_checkpoint(struct journal *j);
  * (one fdatasync) before it returns 0. After a power cut at any instant
  * the batch is, after journal_recover, wholly in the pool file or not at
  * all; once it returned, wholly. The pool file is not written: the pages
- * reach it at journal_checkpoint. Returns 0 (at once for npages 0) or
+ * reach it at journal_checkpoint. The pages must not change till it
+ * returns: their CRC32C is computed before they are written, and a page
+ * written other than it was summed makes the whole batch fail its check at
+ * recovery, after it was acknowledged. Returns 0 (at once for npages 0) or
  * -errno: -EINVAL for an offset outside the pool or unaligned, -EBUSY
  * before journal_recover applied what journal_open found, or the error of
  * a write or an fdatasync: the batch was then not acknowledged (a power cut

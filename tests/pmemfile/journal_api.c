@@ -162,7 +162,13 @@ static void empty_journal(void)
 	tj_fill(&rng, image, POOL_SIZE);
 	unlink(journal_path);
 	int fd = pool_make(image);
+	/* the journal is made with the pool file's permissions */
+	umask(022);
+	T_EQ(fchmod(fd, 0640), 0);
 	struct journal *j = journal_open_ok(fd);
+	struct stat st;
+	T_EQ(stat(journal_path, &st), 0);
+	T_EQ(st.st_mode & 07777, 0640);
 	T_EQ(file_size(journal_path), JOURNAL_HEADER);
 	T_EQ(journal_used(j), JOURNAL_HEADER);
 	T_EQ(journal_recover(j), 0);
