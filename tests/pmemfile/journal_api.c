@@ -7,7 +7,8 @@
  * version or that is not a journal refused with EINVAL and a message, its
  * file left as it was; unaligned offsets and offsets past the pool's end
  * refused with EINVAL before anything is written; commits refused with
- * EBUSY till what open found is recovered; an empty journal; a journal
+ * EBUSY till what open found is recovered; failed writes and fdatasyncs
+ * reported, and the call made again; an empty journal; a journal
  * truncated at every byte length, and one with a byte changed in a batch,
  * recovered to the last whole batch before the damage, and usable after.
  *
@@ -297,6 +298,84 @@ static void bad_offsets(void)
 	close(fd);
 }
 
+/* Failures the next file operations meet: errno values, 0 for none. */
+static int fail_pwritev, fail_fdatasync;
+
+static ssize_t failing_pwritev(int fd, const struct iovec *iov, int cnt,
+			       off_t off)
+{
+	if (fail_pwritev) {
+		errno = fail_pwritev;
+		fail_pwritev = 0;
+		return -1;
+	}
+	return pwritev(fd, iov, cnt, off);
+}
+
+static int failing_fdatasync(int fd)
+{
+	if (fail_fdatasync) {
+		errno = fail_fdatasync;
+		fail_fdatasync = 0;
+		return -1;
+	}
+	return fdatasync(fd);
+}
+
+static const struct journal_io failing_io = {
+    .pwritev = failing_pwritev,
+    .pread = pread,
+    .fdatasync = failing_fdatasync,
+};
+
+/*
+ * A write or an fdatasync that fails: the commit or the checkpoint returns
+ * its error and may be made again; an interrupted write is made again.
+ */
+static void io_errors(void)
+{
+	unsigned char image[POOL_SIZE], model[POOL_SIZE];
+	struct batch b = {0};
+	tj_fill(&rng, image, POOL_SIZE);
+	memcpy(model, image, POOL_SIZE);
+	unlink(journal_path);
+	int fd = pool_make(image);
+	struct journal *j = NULL;
+	T_EQ(journal_open(journal_path, fd, POOL_SIZE, id_a, &failing_io, &j),
+	     0);
+
+	batch_random(&b, 3);
+	fail_pwritev = EIO;
+	T_EQ(journal_commit(j, b.n, b.offs, b.pages), -EIO);
+	fail_pwritev = ENOSPC;
+	T_EQ(journal_commit(j, b.n, b.offs, b.pages), -ENOSPC);
+	fail_fdatasync = EIO;
+	T_EQ(journal_commit(j, b.n, b.offs, b.pages), -EIO);
+	T_EQ(journal_used(j), JOURNAL_HEADER);
+	/* written again in the failed batch's place */
+	batch_random(&b, 2);
+	fail_pwritev = EINTR;
+	commit_ok(j, &b, model);
+	T_EQ(journal_used(j), JOURNAL_HEADER + 3 * TJ_PAGE);
+
+	/* the pool file's fdatasync, then the header's */
+	fail_fdatasync = EIO;
+	T_EQ(journal_checkpoint(j), -EIO);
+	fail_pwritev = EIO;
+	T_EQ(journal_checkpoint(j), -EIO);
+	batch_random(&b, 4);
+	commit_ok(j, &b, model);
+	T_EQ(journal_checkpoint(j), 2);
+	tj_expect_file(pool_path, model, POOL_SIZE, "after failures");
+	journal_close(j);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 0);
+	journal_close(j);
+	tj_expect_file(pool_path, model, POOL_SIZE, "after failures, reopened");
+	close(fd);
+	batch_free(&b);
+}
+
 /*
  * Three batches (1, 2 and 3 pages); models[k]: the pool after the first k.
  * Leaves their journal in jbuf (*jlen bytes) and the first pool in image.
@@ -432,6 +511,7 @@ int main(void)
 	round_trips(stress ? 20000 : 400);
 	foreign_journal();
 	bad_offsets();
+	io_errors();
 	truncated();
 	damaged();
 	unlink(journal_path);
