@@ -1123,6 +1123,8 @@ static int repair_round(struct repair *r, bool *changed)
 		return 0;
 	r->super =
 	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+	/* (a round through the library upgrades an older pool) */
+	r->version = r->super->version;
 	/* first: what the other fixes would act on is then as it was */
 	repair_inode_bytes(r);
 	if (r->fixes == before)
