@@ -313,9 +313,9 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 		lease_trim_locked(pfp, (struct lease_trim){v, reserved});
 		return -E2BIG;
 	}
+	/* a hole at the end reads as zeros */
 	if (end < inode_size(v->inode))
-		end =
-		    inode_size(v->inode); /* a hole at the end reads as zeros */
+		end = inode_size(v->inode);
 	pthread_mutex_lock(&lease_lock);
 	int slot = -1;
 	for (int i = 0; i < SHARE_LEASES && slot < 0; ++i)
@@ -842,7 +842,8 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 		return LEASE_NONE;
 	uint64_t n = total;
 	if (write) {
-		/* a gap to zero, new storage, or a limit: the holder's */
+		/* a gap to zero, new storage, a limit, or a large size (a
+		 * transaction, layout.h): the holder's */
 		if (!lc->writable || pos > size || pos + n > h->end ||
 		    pos + n > lc->fsize_max || !held_backed(h, pos, pos + n) ||
 		    pos + n > PMEMFILE_SIZE_SMALL_MAX)
