@@ -9,6 +9,10 @@
  *   on the calls that reach the file with one log line, the rest of the
  *   pool works, and the repair gives the byte back (a time's check, with
  *   more than one byte changed, is stored again over the time as read).
+ * - Sizes changed in two bytes (no one byte explains them): the repair
+ *   leaves them, a salvage takes a file's from its data and a symbolic
+ *   link's from its target (inline, or long and passing its checksum),
+ *   and keeps a time that fails its check as read.
  * - A size over 256 TiB (large: under the inode's checksum) reads back, a
  *   flipped byte of it fails the inode's checksum, and a truncate takes
  *   the file back to a small size.
@@ -382,6 +386,78 @@ static void c_symlink_size(void)
 	pmemfile_pool_close(p);
 }
 
+/* Two bytes of the size words of /f, /l and /long, two of /g's mtime. */
+static void c_salvage(void)
+{
+	const size_t size = offsetof(struct pmemfile_inode, size_word);
+	const size_t mtime = offsetof(struct pmemfile_inode, mtime);
+	uint64_t inos[] = {f_ino, l_ino, long_ino};
+	for (int i = 0; i < 3; i++) {
+		flip(inos[i] + size, 0x01);
+		flip(inos[i] + size + 2, 0x01);
+	}
+	flip(g_ino + mtime + 1, 0x01);
+	flip(g_ino + mtime + 8 + 1, 0x01);
+	unsigned fixed, left;
+	char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	CORE_TRUE(f);
+	CORE_EQ(pmemfile_repair_pool(pool, f, PMEMFILE_REPAIR_FIX, NULL, &fixed,
+				     &left),
+		0);
+	fclose(f);
+	/*
+	 * The time kept as read; the sizes left, and what they make wrong:
+	 * the symlinks' lengths, the long target's object no longer owned
+	 * (not freed: something could not be followed)
+	 */
+	CORE_EQ(fixed, 1);
+	CORE_EQ(left, 6);
+	for (int i = 0; i < 3; i++) {
+		char want[64];
+		snprintf(want, sizeof(want), "inode %lu: size fails its check",
+			 (unsigned long)inos[i]);
+		if (!strstr(buf, want))
+			CORE_FAIL("repair: not \"%s\": %s", want, buf);
+	}
+	char newpool[4200];
+	snprintf(newpool, sizeof(newpool), "%s.new", pool);
+	unlink(newpool);
+	f = fmemopen(buf, sizeof(buf), "w");
+	CORE_TRUE(f);
+	struct pmemfile_salvage_counts n;
+	CORE_EQ(pmemfile_salvage_pool(pool, newpool, f, &n), 0);
+	fclose(f);
+	if (!strstr(buf, "/f: size damaged: taken as the end of its data"))
+		CORE_FAIL("salvage said: %s", buf);
+	CORE_EQ(n.files, 3);
+	CORE_EQ(n.symlinks, 2);
+	CORE_EQ(n.damaged, 1);
+	CORE_EQ(n.lost, 0);
+	CORE_EQ(pmemfile_check_pool(newpool, NULL), 0);
+	PMEMfilepool *p = pmemfile_pool_open(newpool);
+	CORE_TRUE(p);
+	pmemfile_stat_t st;
+	CORE_EQ(pmemfile_stat(p, "/f", &st), 0);
+	CORE_TRUE(st.st_size >= F_SIZE && st.st_size % 4096 == 0);
+	PMEMfile *file = pmemfile_open(p, "/f", O_RDONLY);
+	CORE_TRUE(file);
+	CORE_EQ(pmemfile_read(p, file, buf, sizeof(buf)),
+		(long long)st.st_size);
+	pmemfile_close(p, file);
+	for (long i = 0; i < st.st_size; i++)
+		CORE_EQ(buf[i], i < F_SIZE ? 'f' : 0);
+	CORE_EQ(pmemfile_readlink(p, "/l", buf, sizeof(buf)), 2);
+	CORE_EQ(memcmp(buf, "/g", 2), 0);
+	CORE_EQ(pmemfile_readlink(p, "/long", buf, sizeof(buf)),
+		(long long)strlen(long_name));
+	CORE_EQ(memcmp(buf, long_name, strlen(long_name)), 0);
+	CORE_EQ(pmemfile_stat(p, "/g", &st), 0);
+	CORE_EQ(st.st_size, 5);
+	pmemfile_pool_close(p);
+	unlink(newpool);
+}
+
 /* A large size: under the inode's checksum; a truncate makes it small. */
 static void c_large(void)
 {
@@ -557,6 +633,7 @@ int main(void)
 	    {"atime's nanoseconds", c_atime_nsec},
 	    {"atime, two bytes", c_atime_two_bytes},
 	    {"a symlink's length", c_symlink_size},
+	    {"sizes no byte explains, salvaged", c_salvage},
 	    {"a large size", c_large},
 	    {"layout 5 pool", c_layout5},
 	    {"layout 5 pool, upgrade cut short", c_layout5_cut_short},
@@ -569,7 +646,7 @@ int main(void)
 	unlink(pool);
 	unlink(logpath);
 	printf("a flipped byte in the size or a time: check reports it, EIO "
-	       "and one log line, the repair gives it back; layout 5 "
-	       "upgraded\n");
+	       "and one log line, the repair gives it back; sizes no byte "
+	       "explains salvaged from the data; layout 5 upgraded\n");
 	return 0;
 }
