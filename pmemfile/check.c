@@ -44,6 +44,8 @@ struct checker {
 	/* for the repair; the caller's, or one that is dropped */
 	struct check_found *found;
 	bool csums; /* layout 5: the checksums are checked */
+	bool words; /* layout 6: the checks of the sizes and times too */
+	uint64_t version;
 };
 
 __attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
@@ -192,6 +194,12 @@ static int collect_inodes(struct checker *c, struct pmemfile_super *s)
 				problem(c,
 					"inode %lu: checksum mismatch at 0x%lx",
 					(unsigned long)ino, (unsigned long)ino);
+			const char *bad =
+			    c->words ? inode_words_bad(ino, &a->inodes[i])
+				     : NULL;
+			if (bad)
+				problem(c, "inode %lu: %s fails its check",
+					(unsigned long)ino, bad);
 			if (grow((void **)&c->inos, &c->inos_cap, c->ninos,
 				 sizeof(*c->inos)))
 				return -ENOMEM;
@@ -454,23 +462,24 @@ static void check_file(struct checker *c, uint64_t ino,
 static void check_symlink(struct checker *c, uint64_t ino,
 			  struct pmemfile_inode *in)
 {
-	if (in->size == 0 || in->size >= PMEMFILE_PATH_MAX) {
+	uint64_t size = inode_size_any(ino, in, c->version);
+	if (size == 0 || size >= PMEMFILE_PATH_MAX) {
 		problem(c, "inode %lu: symlink of length %lu",
-			(unsigned long)ino, (unsigned long)in->size);
+			(unsigned long)ino, (unsigned long)size);
 		c->found->unfollowed = true;
 		return;
 	}
-	if (in->size < PMEMFILE_SYMLINK_INLINE) {
-		if (strnlen(in->target, PMEMFILE_SYMLINK_INLINE) != in->size)
+	if (size < PMEMFILE_SYMLINK_INLINE) {
+		if (strnlen(in->target, PMEMFILE_SYMLINK_INLINE) != size)
 			problem(c, "inode %lu: symlink length mismatch",
 				(unsigned long)ino);
 		return;
 	}
 	uint64_t t = *(uint64_t *)in->target;
-	const char *s = claim(c, t, PMEMFILE_T_SYMLINK, in->size + 1,
-			      "symlink target", ino);
+	const char *s =
+	    claim(c, t, PMEMFILE_T_SYMLINK, size + 1, "symlink target", ino);
 	if (s && c->csums &&
-	    csum_symlink_get(in) != csum_symlink(t, s, in->size + 1)) {
+	    csum_symlink_get(in) != csum_symlink(t, s, size + 1)) {
 		problem(c,
 			"inode %lu: symlink target checksum mismatch at 0x%lx",
 			(unsigned long)ino, (unsigned long)t);
@@ -790,6 +799,8 @@ static void check_tree(struct checker *c, struct pmemfile_super *s)
 {
 	unsigned before = c->problems;
 	c->csums = s->version >= 5;
+	c->words = s->version >= 6;
+	c->version = s->version;
 	if (collect_objects(c) || collect_inodes(c, s)) {
 		problem(c, "out of memory");
 		c->found->fatal = true;

@@ -35,7 +35,7 @@ static void symlink_store(PMEMfilepool *pfp, struct pmemfile_inode *in,
 			  const char *target)
 {
 	size_t len = strlen(target);
-	in->size = len;
+	inode_size_store(pfp, in, len);
 	if (len < PMEMFILE_SYMLINK_INLINE) {
 		memcpy(in->target, target, len + 1);
 		return;

@@ -34,15 +34,31 @@ uint32_t csum_super(const struct pmemfile_super *s)
 			  offsetof(struct pmemfile_super, array_map));
 }
 
-/* The inode's bytes under its checksum: [start, end) pairs. */
+/*
+ * The inode's bytes under its checksum: [start, end) pairs; the first
+ * goes on over the size word when that is large (layout.h).
+ */
 static const size_t inode_covered[][2] = {
-    {0, offsetof(struct pmemfile_inode, size)},
+    {0, offsetof(struct pmemfile_inode, size_word)},
     {offsetof(struct pmemfile_inode, file),
      offsetof(struct pmemfile_inode, atime)},
     {offsetof(struct pmemfile_inode, rdev),
      offsetof(struct pmemfile_inode, orphan_prev)},
 };
 #define INODE_COVERED (sizeof(inode_covered) / sizeof(inode_covered[0]))
+static const size_t inode_covered_large[][2] = {
+    {0, offsetof(struct pmemfile_inode, mtime)},
+    {offsetof(struct pmemfile_inode, file),
+     offsetof(struct pmemfile_inode, atime)},
+    {offsetof(struct pmemfile_inode, rdev),
+     offsetof(struct pmemfile_inode, orphan_prev)},
+};
+
+static const size_t (*covered_of(const struct pmemfile_inode *in))[2]
+{
+	return size_word_large(in->size_word) ? inode_covered_large
+					      : inode_covered;
+}
 
 static inline uint32_t seed(uint64_t off)
 {
@@ -52,10 +68,10 @@ static inline uint32_t seed(uint64_t off)
 uint32_t csum_inode(uint64_t off, const struct pmemfile_inode *in)
 {
 	const char *b = (const char *)in;
+	const size_t(*covered)[2] = covered_of(in);
 	uint32_t c = seed(off);
 	for (size_t i = 0; i < INODE_COVERED; i++)
-		c = crc32c(c, b + inode_covered[i][0],
-			   inode_covered[i][1] - inode_covered[i][0]);
+		c = crc32c(c, b + covered[i][0], covered[i][1] - covered[i][0]);
 	return c;
 }
 
@@ -118,7 +134,7 @@ int csum_inode_locate(uint64_t off, const struct pmemfile_inode *in, size_t *at,
 		      uint8_t *was)
 {
 	return locate(in->csum ^ csum_inode(off, in), (const uint8_t *)in,
-		      inode_covered, INODE_COVERED,
+		      covered_of(in), INODE_COVERED,
 		      offsetof(struct pmemfile_inode, csum), at, was);
 }
 
@@ -238,13 +254,14 @@ void csum_tx_note(PMEMfilepool *pfp, const void *p, size_t len)
 	uint64_t ino = inode_containing(pfp, off);
 	if (!ino)
 		return;
-	/* ranges of the uncovered fields alone change no checksum */
+	/* ranges of the uncovered fields alone change no checksum; the
+	 * size word may be covered (large) before or after the change */
 	uint64_t rel = off - ino;
 	uint64_t at = offsetof(struct pmemfile_inode, csum);
 	uint64_t in_tx = rel <= at && rel + len >= at + 4 ? IN_TX : 0;
 	for (size_t i = 0; i < INODE_COVERED; i++) {
-		if (rel < inode_covered[i][1] &&
-		    rel + len > inode_covered[i][0]) {
+		if (rel < inode_covered_large[i][1] &&
+		    rel + len > inode_covered_large[i][0]) {
 			changed_add(ino | in_tx);
 			return;
 		}
@@ -313,9 +330,14 @@ void csum_dirent_set(PMEMfilepool *pfp, struct pmemfile_dirent *r)
 int csum_inode_check(PMEMfilepool *pfp, uint64_t off)
 {
 	const struct pmemfile_inode *in = pf_ptr(pfp, off);
-	if (!pfp->csums || in->csum == csum_inode(off, in))
+	if (pfp->csums && in->csum != csum_inode(off, in))
+		return pf_damaged(pfp, off, "checksum of the inode");
+	const char *bad = pfp->words ? inode_words_bad(off, in) : NULL;
+	if (!bad)
 		return 0;
-	return pf_damaged(pfp, off, "checksum of the inode");
+	char what[64];
+	snprintf(what, sizeof(what), "check of its %s", bad);
+	return pf_damaged(pfp, off, what);
 }
 
 int csum_eblock_check(PMEMfilepool *pfp, uint64_t ino, uint64_t off)
@@ -399,10 +421,11 @@ static void upgrade_dir(PMEMfilepool *pfp, struct pmemfile_inode *in,
 }
 
 /* A long symlink's target, whose bounds inode_validate checked. */
-static void upgrade_symlink(PMEMfilepool *pfp, struct pmemfile_inode *in)
+static void upgrade_symlink(PMEMfilepool *pfp, struct pmemfile_inode *in,
+			    uint64_t size)
 {
 	uint64_t t = *(uint64_t *)in->target;
-	csum_symlink_put(in, csum_symlink(t, pf_ptr(pfp, t), in->size + 1));
+	csum_symlink_put(in, csum_symlink(t, pf_ptr(pfp, t), size + 1));
 	pmemobj_persist(pfp->pop, in->target + 8, sizeof(uint32_t));
 }
 
@@ -422,8 +445,8 @@ static void upgrade_array(PMEMfilepool *pfp, uint64_t off,
 		else if (S_ISDIR(in->mode))
 			upgrade_dir(pfp, in, n);
 		else if (S_ISLNK(in->mode) &&
-			 in->size >= PMEMFILE_SYMLINK_INLINE)
-			upgrade_symlink(pfp, in);
+			 inode_size_any(ino, in, 4) >= PMEMFILE_SYMLINK_INLINE)
+			upgrade_symlink(pfp, in, inode_size_any(ino, in, 4));
 		persist_csum(pfp, &in->csum, csum_inode(ino, in));
 		n->inodes++;
 	}
@@ -432,7 +455,7 @@ static void upgrade_array(PMEMfilepool *pfp, uint64_t off,
 int csum_upgrade(PMEMfilepool *pfp, const char *path)
 {
 	struct pmemfile_super *s = pfp->super;
-	if (s->version >= PMEMFILE_LAYOUT_VERSION) {
+	if (s->version >= 5) {
 		pfp->csums = true;
 		return 0;
 	}
@@ -453,7 +476,7 @@ int csum_upgrade(PMEMfilepool *pfp, const char *path)
 	PF_TX_BEGIN(pfp)
 	{
 		tx_add(pfp, s, offsetof(struct pmemfile_super, alloc_lock));
-		s->version = PMEMFILE_LAYOUT_VERSION;
+		s->version = 5;
 		s->csum = csum_super(s);
 	}
 	TX_ONABORT
@@ -465,11 +488,125 @@ int csum_upgrade(PMEMfilepool *pfp, const char *path)
 		return -err;
 	pfp->csums = true;
 	fprintf(stderr,
-		"pmemfile: %s: pool layout upgraded from version %llu to %d "
+		"pmemfile: %s: pool layout upgraded from version %llu to 5 "
 		"(checksums of %llu inodes, %llu extent blocks, %llu "
 		"directory records)\n",
-		path, (unsigned long long)from, PMEMFILE_LAYOUT_VERSION,
-		(unsigned long long)n.inodes, (unsigned long long)n.eblocks,
-		(unsigned long long)n.records);
+		path, (unsigned long long)from, (unsigned long long)n.inodes,
+		(unsigned long long)n.eblocks, (unsigned long long)n.records);
+	return 0;
+}
+
+/*
+ * The inode at ino (of a pool of layout 5) given the checks of its size
+ * and times, and the mark moved past it, in one transaction. Its checksum
+ * is stored again when its size is large, then under it, and only if it
+ * held before: damage stays found.
+ */
+static int words_upgrade_inode(PMEMfilepool *pfp, uint64_t ino)
+{
+	struct pmemfile_super *s = pfp->super;
+	struct pmemfile_inode *in = pf_ptr(pfp, ino);
+	struct pmemfile_time t[3];
+	struct pmemfile_itime *w[3] = {&in->mtime, &in->ctime, &in->atime};
+	for (int i = 0; i < 3; i++)
+		t[i] = (struct pmemfile_time){(int64_t)w[i]->sec_word,
+					      (int64_t)w[i]->nsec_word};
+	uint64_t size = in->size_word;
+	bool sealed = in->csum == csum_inode(ino, in);
+	volatile int err = 0;
+	/* not PF_TX_BEGIN: the checksum is this function's to store */
+	TX_BEGIN(pfp->pop)
+	{
+		pmemobj_tx_add_range_direct(
+		    &in->size_word,
+		    offsetof(struct pmemfile_inode, dir) -
+			offsetof(struct pmemfile_inode, size_word));
+		pmemobj_tx_add_range_direct(&in->atime, sizeof(in->atime));
+		pmemobj_tx_add_range_direct(&in->csum, sizeof(in->csum));
+		pmemobj_tx_add_range_direct(&s->words_upgraded,
+					    sizeof(s->words_upgraded));
+		inode_size_store(pfp, in, size);
+		for (int i = 0; i < 3; i++)
+			inode_time_store(pfp, w[i], t[i]);
+		if (sealed)
+			in->csum = csum_inode(ino, in);
+		s->words_upgraded = ino;
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
+/* The last step of words_upgrade: the version, the mark cleared. */
+static int words_upgrade_done(PMEMfilepool *pfp)
+{
+	struct pmemfile_super *s = pfp->super;
+	volatile int err = 0;
+	PF_TX_BEGIN(pfp)
+	{
+		tx_add(pfp, s, offsetof(struct pmemfile_super, alloc_lock));
+		tx_add(pfp, &s->words_upgraded, sizeof(s->words_upgraded));
+		s->version = 6;
+		s->words_upgraded = 0;
+		s->csum = csum_super(s);
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
+int words_upgrade(PMEMfilepool *pfp, const char *path)
+{
+	struct pmemfile_super *s = pfp->super;
+	if (s->version >= 6) {
+		pfp->words = true;
+		return 0;
+	}
+	uint64_t mark = s->words_upgraded, n = 0;
+	bool past = mark == 0;
+	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE, k = 0;
+	for (uint64_t off = s->inode_arrays; off; k++) {
+		if (!inode_array_valid(pfp, off) || k == max) {
+			pf_set_errormsg("damaged pool: inode array 0x%llx not "
+					"in the map or in a loop",
+					(unsigned long long)off);
+			return -EIO;
+		}
+		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
+		for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+			uint64_t ino = pf_off(pfp, &a->inodes[i]);
+			if (a->inodes[i].mode == 0)
+				continue;
+			if (!past) {
+				past = ino == mark;
+				continue;
+			}
+			int r = words_upgrade_inode(pfp, ino);
+			if (r)
+				return r;
+			n++;
+		}
+		off = a->next;
+	}
+	if (!past) {
+		pf_set_errormsg("damaged pool: the upgrade to layout 6 stopped "
+				"at 0x%llx, which is not an inode",
+				(unsigned long long)mark);
+		return -EIO;
+	}
+	int r = words_upgrade_done(pfp);
+	if (r)
+		return r;
+	pfp->words = true;
+	fprintf(stderr,
+		"pmemfile: %s: pool layout upgraded from version 5 to 6 "
+		"(checks of the size and times of %llu inodes)\n",
+		path, (unsigned long long)n);
 	return 0;
 }

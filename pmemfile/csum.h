@@ -71,7 +71,8 @@ void csum_dirent_set(PMEMfilepool *pfp, struct pmemfile_dirent *r);
 /*
  * The checks on first read: 0, or -EIO with the damage logged (one line)
  * naming the structure and its offset. An inode is checked when its vinode
- * is made and when stat reads it without one; an extent block when an
+ * is made and when stat reads it without one (its checksum, then the
+ * checks of its size and times); an extent block when an
  * inode's chain is first walked in this process (a bounded table of the
  * blocks checked already); a record each time it is read.
  */
@@ -88,5 +89,14 @@ int csum_dirent_check(PMEMfilepool *pfp, uint64_t dir, uint64_t off);
  * on (pfp->csums).
  */
 int csum_upgrade(PMEMfilepool *pfp, const char *path);
+
+/*
+ * Then a pool of layout 5 is given the checks of its inodes' sizes and
+ * times (layout 6): an inode at a time, each in a transaction that moves
+ * the superblock's mark past it (a crash leaves each inode of one form,
+ * and the next open goes on from the mark), the version stored last; one
+ * line on stderr names path. Then the checks are on (pfp->words).
+ */
+int words_upgrade(PMEMfilepool *pfp, const char *path);
 
 #endif

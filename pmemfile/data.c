@@ -4,7 +4,8 @@
  *
  * A write inside storage the file already has needs no transaction: the
  * data is copied and made persistent, then the size (if it grew) and the
- * times are published by one flush of the inode's first cache line.
+ * times are published by one flush of the inode's first cache line, each
+ * word with its check (words.h).
  */
 #include <libpmem.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
 		  uint64_t off)
 {
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	if (off >= size || count == 0)
 		return 0;
 	if (count > size - off)
@@ -68,32 +69,72 @@ static void copy_in(PMEMfilepool *pfp, struct vinode *v, size_t i,
 }
 
 /*
- * After the data is copied (not yet drained): makes it persistent, then
- * publishes a new size and the times. A size must not reach the medium
- * before the data, hence a drain between them; times alone need no order,
- * and are stored only when the (coarse) clock moved.
+ * A size to or from a large one: its word is under the inode's checksum
+ * (layout.h), stored with the times in a transaction.
  */
-static void publish(PMEMfilepool *pfp, struct vinode *v, uint64_t size)
+static int publish_tx(PMEMfilepool *pfp, struct pmemfile_inode *in,
+		      uint64_t size, const struct pmemfile_time *now)
+{
+	volatile int err = 0;
+	PF_TX_BEGIN(pfp)
+	{
+		tx_add(pfp, &in->size_word,
+		       offsetof(struct pmemfile_inode, dir) -
+			   offsetof(struct pmemfile_inode, size_word));
+		inode_size_store(pfp, in, size);
+		if (now) {
+			inode_time_store(pfp, &in->mtime, *now);
+			inode_time_store(pfp, &in->ctime, *now);
+		}
+	}
+	TX_ONABORT
+	{
+		err = tx_error();
+	}
+	TX_END
+	return -err;
+}
+
+int data_publish(PMEMfilepool *pfp, struct pmemfile_inode *in, uint64_t size,
+		 const struct pmemfile_time *now)
+{
+	bool resize = size != inode_size(in);
+	if (resize) {
+		pmemobj_drain(pfp->pop);
+		if (size > PMEMFILE_SIZE_SMALL_MAX ||
+		    size_word_large(in->size_word))
+			return publish_tx(pfp, in, size, now);
+		inode_size_store(pfp, in, size);
+	}
+	if (now) {
+		inode_time_store(pfp, &in->mtime, *now);
+		inode_time_store(pfp, &in->ctime, *now);
+	}
+	if (resize || now)
+		pmemobj_flush(pfp->pop, &in->size_word,
+			      offsetof(struct pmemfile_inode, dir) -
+				  offsetof(struct pmemfile_inode, size_word));
+	pmemobj_drain(pfp->pop);
+	return 0;
+}
+
+/*
+ * After the data is copied (not yet drained): makes it persistent, then
+ * publishes a new size and the times. The times are stored only when the
+ * (coarse) clock moved.
+ */
+static int publish(PMEMfilepool *pfp, struct vinode *v, uint64_t size)
 {
 	struct pmemfile_inode *in = v->inode;
 	struct pmemfile_time now;
 	pf_time_now(&now);
-	bool grow = size > in->size;
-	bool touch = now.sec != in->mtime.sec || now.nsec != in->mtime.nsec ||
-		     now.sec != in->ctime.sec || now.nsec != in->ctime.nsec;
-	if (grow) {
-		pmemobj_drain(pfp->pop);
-		in->size = size;
-	}
-	if (touch) {
-		in->mtime = now;
-		in->ctime = now;
-	}
-	if (grow || touch)
-		pmemobj_flush(pfp->pop, &in->size,
-			      offsetof(struct pmemfile_inode, dir) -
-				  offsetof(struct pmemfile_inode, size));
-	pmemobj_drain(pfp->pop);
+	struct pmemfile_time m = itime_value(&in->mtime);
+	struct pmemfile_time c = itime_value(&in->ctime);
+	bool touch = now.sec != m.sec || now.nsec != m.nsec ||
+		     now.sec != c.sec || now.nsec != c.nsec;
+	uint64_t old = inode_size(in);
+	return data_publish(pfp, in, size > old ? size : old,
+			    touch ? &now : NULL);
 }
 
 int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
@@ -119,12 +160,12 @@ int64_t data_write(PMEMfilepool *pfp, struct vinode *v, const void *buf,
 		count = (size_t)got;
 		i = extent_find(v, off);
 	}
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	if (off > size)
 		extent_zero(pfp, v, size, off);
 	copy_in(pfp, v, i, buf, off, count);
-	publish(pfp, v, off + count);
-	return (int64_t)count;
+	r = publish(pfp, v, off + count);
+	return r ? r : (int64_t)count;
 }
 
 int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
@@ -132,7 +173,7 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 	if (len > DATA_MAX_SIZE)
 		return -EFBIG;
 	/* pinned pages are mapped: their storage must stay where it is */
-	if (v->pins && len < v->inode->size)
+	if (v->pins && len < inode_size(v->inode))
 		return -EBUSY;
 	int r = extent_index_load(pfp, v);
 	if (r)
@@ -141,20 +182,21 @@ int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len)
 	if (r)
 		return r;
 	struct pmemfile_inode *in = v->inode;
-	uint64_t size = in->size;
+	uint64_t size = inode_size(in);
 	if (len > size)
 		extent_zero(pfp, v, size, len);
 	/*
-	 * The size store is atomic: no transaction needed. A shrinking
-	 * truncate publishes the size before it frees the storage past it:
-	 * a crash in between leaves the new size over storage it does not
-	 * use (bytes past the size have no meaning), never the old size over
-	 * freed extents.
+	 * The size store is atomic (but to or from a large size): no
+	 * transaction needed. A shrinking truncate publishes the size before
+	 * it frees the storage past it: a crash in between leaves the new
+	 * size over storage it does not use (bytes past the size have no
+	 * meaning), never the old size over freed extents.
 	 */
-	in->size = len;
-	pf_time_now(&in->mtime);
-	in->ctime = in->mtime;
-	pmemobj_persist(pfp->pop, &in->size, 40);
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	r = data_publish(pfp, in, len, &now);
+	if (r)
+		return r;
 	/* on failure the storage stays the file's, freed when it shrinks or
 	 * goes */
 	if (len < size)

@@ -10,6 +10,16 @@
 /* Largest file size and offset. */
 #define DATA_MAX_SIZE ((uint64_t)INT64_MAX)
 
+/*
+ * Under the inode's exclusive lock, after its data up to size is stored:
+ * publishes size and, unless now is NULL, mtime and ctime = *now, all
+ * persistent on return. The data is drained before a new size is stored.
+ * One flush when the size is small before and after, else a transaction
+ * (its word is then under the inode's checksum, layout.h); 0 or -errno.
+ */
+int data_publish(PMEMfilepool *pfp, struct pmemfile_inode *in, uint64_t size,
+		 const struct pmemfile_time *now);
+
 /* Under v's exclusive lock: sets the size, freeing or zeroing data. */
 int data_truncate(PMEMfilepool *pfp, struct vinode *v, uint64_t len);
 

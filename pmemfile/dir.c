@@ -618,8 +618,10 @@ static void dir_meta_add(PMEMfilepool *pfp, struct vinode *dir)
 	 */
 	tx_add(pfp, &in->nlink,
 	       sizeof(*in) - offsetof(struct pmemfile_inode, nlink));
-	pf_time_now(&in->mtime);
-	in->ctime = in->mtime;
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	inode_time_store(pfp, &in->mtime, now);
+	inode_time_store(pfp, &in->ctime, now);
 }
 
 void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,

@@ -261,7 +261,7 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 			    int c, bool *unbacked)
 {
 	uint64_t len = EXTENT_MIN << (2 * c);
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	struct pmemfile_extent e = {off, len, 0};
 	volatile uint64_t newblock = 0;
 	volatile int err = 0, mapped = 0;

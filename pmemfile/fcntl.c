@@ -142,7 +142,7 @@ static int rlock_range(struct vinode *v, const struct flock *fl, uint64_t cur,
 		base = (int64_t)cur;
 		break;
 	case SEEK_END:
-		base = (int64_t)v->inode->size;
+		base = (int64_t)inode_size(v->inode);
 		break;
 	default:
 		return -EINVAL;

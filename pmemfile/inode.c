@@ -22,9 +22,12 @@ struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode)
 	in->uid = pf_cred(pfp)->fsuid;
 	in->gid = pf_cred(pfp)->fsgid;
 	pthread_rwlock_unlock(&pfp->cred_lock);
-	pf_time_now(&in->mtime);
-	in->ctime = in->mtime;
-	in->atime = in->mtime;
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	inode_size_store(pfp, in, 0);
+	inode_time_store(pfp, &in->mtime, now);
+	inode_time_store(pfp, &in->ctime, now);
+	inode_time_store(pfp, &in->atime, now);
 	return in;
 }
 
@@ -74,7 +77,7 @@ void inode_free(PMEMfilepool *pfp, uint64_t off)
 		file_free(pfp, in);
 	else if (S_ISDIR(in->mode))
 		dir_free(pfp, in);
-	else if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE)
+	else if (S_ISLNK(in->mode) && inode_size(in) >= PMEMFILE_SYMLINK_INLINE)
 		tx_free_off(pfp, *(uint64_t *)in->target);
 	inode_slot_free(pfp, off);
 }

@@ -495,7 +495,8 @@ static int upgrade_from_2(PMEMfilepool *pfp, const char *path)
 	volatile int err = 0;
 	PF_TX_BEGIN(pfp)
 	{
-		/* 4 added the roots of new pools only; 5 is csum_upgrade's */
+		/* 4 added the roots of new pools only; 5 is csum_upgrade's, 6
+		 * words_upgrade's */
 		tx_add(pfp, &s->version, sizeof(s->version));
 		s->version = 4;
 	}

@@ -20,6 +20,7 @@
 #pragma GCC visibility pop
 
 #include "layout.h"
+#include "words.h"
 
 /* Extent sizes: one 4 KiB-aligned allocation class for each. */
 #define EXTENT_CLASSES 6
@@ -129,6 +130,8 @@ struct pmemfilepool {
 	 * is of layout 5 (made so, or upgraded at this open).
 	 */
 	bool csums;
+	/* The checks of the inodes' sizes and times (layout 6) likewise. */
+	bool words;
 	/*
 	 * Extent blocks whose checksum this process found right, by a hash
 	 * of their offset (a later block of the same hash takes the entry,
@@ -245,6 +248,22 @@ static inline void *pf_ptr(PMEMfilepool *pfp, uint64_t off)
 static inline uint64_t pf_off(PMEMfilepool *pfp, const void *p)
 {
 	return p ? (uint64_t)((const char *)p - pfp->base) : 0;
+}
+
+/*
+ * Stores a size or a time into an inode of the pool, with its check
+ * (words.h); as any store, inside a transaction or persisted by the caller.
+ */
+static inline void inode_size_store(PMEMfilepool *pfp,
+				    struct pmemfile_inode *in, uint64_t size)
+{
+	in->size_word = size_word_make(pf_off(pfp, &in->size_word), size);
+}
+
+static inline void inode_time_store(PMEMfilepool *pfp, struct pmemfile_itime *t,
+				    struct pmemfile_time v)
+{
+	*t = itime_make(pf_off(pfp, t), v);
 }
 
 /*

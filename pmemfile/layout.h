@@ -40,8 +40,13 @@
  *    directory record and each long symlink target; checked when first
  *    read (csum.c). A pool of an older version is given them at its next
  *    open (csum_upgrade).
+ * 6: an inode's size and times carry checks in their own words
+ *    (struct pmemfile_inode, size_word; struct pmemfile_itime), as they
+ *    are stored outside transactions where the inode's checksum cannot
+ *    follow them. A pool of layout 5 is given them at its next open, an
+ *    inode at a time (words_upgrade, super->words_upgraded).
  */
-#define PMEMFILE_LAYOUT_VERSION 5
+#define PMEMFILE_LAYOUT_VERSION 6
 
 /* Root directories beside root 0 (pmemfile_open_root 1 to 3). */
 #define PMEMFILE_EXTRA_ROOTS 3
@@ -64,6 +69,36 @@ enum pmemfile_type {
 struct pmemfile_time {
 	int64_t sec;
 	int64_t nsec; /* 0 .. 999999999 */
+};
+
+/*
+ * A time of an inode (version 6; a struct pmemfile_time before): each of
+ * its two words carries a check of itself, so that each is published by
+ * one 8-byte store, which a crash cannot tear, in any order and with no
+ * fence between them.
+ *
+ * sec_word: bits 0..47 the seconds, signed (sign-extended from bit 47:
+ * about 4.4 million years either side of 1970; a time beyond is stored as
+ * the nearest one, as the kernel stores a time out of a file system's
+ * range); bits 48..63 the low 16 bits of the CRC32C of the word with
+ * those bits zero, from the word's pool offset.
+ *
+ * nsec_word: bits 0..31 the nanoseconds (0 .. 999999999); bits 32..63 the
+ * CRC32C of those 4 bytes, from the word's pool offset.
+ *
+ * Why not one check over both: the data path and atime store sec and nsec
+ * as two stores, and a crash between them would leave a check over both
+ * that fits neither time (a pool without damage reported damaged); a
+ * 16-byte store is atomic for other threads but not known to be so for
+ * the medium. With a check in each word, a crash between the two stores
+ * leaves the new seconds beside the old nanoseconds, both intact, as in
+ * version 5. Each check detects any change of one byte of its word (the
+ * tests try all of them) and starts from the word's own offset, so that a
+ * word copied from another time or another inode fails.
+ */
+struct pmemfile_itime {
+	uint64_t sec_word;
+	uint64_t nsec_word;
 };
 
 /*
@@ -178,12 +213,14 @@ struct pmemfile_dirent {
  *
  * csum (version 5): CRC32C, from the inode's offset, of mode ..
  * nlink, the union (extents, directory tables, symlink target) and rdev,
- * stored in the transaction that changes any of them. Not covered: size,
- * mtime, ctime and atime, which are stored outside a transaction by single
- * persisted stores (a checksum beside them could not change in the same
- * atomic store), and the orphan links, which a transaction under
- * orphan_lock changes in inodes it does not hold (a checksum stored by two
- * transactions at once could be rolled back by the one that aborts). They
+ * stored in the transaction that changes any of them; also of size_word
+ * when it is large (below). Not covered: size_word otherwise, mtime, ctime
+ * and atime, which are stored outside a transaction by single persisted
+ * stores (a checksum beside them could not change in the same atomic
+ * store): from version 6 each of their words carries its own check
+ * instead. Nor the orphan links, which a transaction under orphan_lock
+ * changes in inodes it does not hold (a checksum stored by two
+ * transactions at once could be rolled back by the one that aborts): they
  * are checked by their bounds where they are used.
  */
 struct pmemfile_inode {
@@ -197,14 +234,25 @@ struct pmemfile_inode {
 	 */
 	uint64_t nlink;
 	/*
-	 * Regular file: bytes of data, changed by a single persisted 8-byte
-	 * store after the data below it is persistent. Symlink: target
-	 * length. Directory: unused (stat computes a size).
+	 * The size. Regular file: bytes of data, changed by a single
+	 * persisted 8-byte store after the data below it is persistent.
+	 * Symlink: target length. Directory: 0 (stat computes a size).
+	 *
+	 * Version 6: the word holds a check beside the size, so that the
+	 * one store publishes both. A size up to PMEMFILE_SIZE_SMALL_MAX
+	 * (256 TiB, beyond any pool's storage) is small: bit 63 clear, bits
+	 * 0..47 the size, bits 48..62 the low 15 bits of the CRC32C of the
+	 * word with bits 48..63 zero, from the word's pool offset (a size
+	 * copied from another inode fails). A bigger one (a sparse file up to
+	 * INT64_MAX, as the kernel allows) is large: bit 63 set, bits 0..62
+	 * the size, the word covered by the inode's csum instead, and
+	 * therefore stored only in a transaction (a write or truncate to or
+	 * from a large size takes one). Version 5 and before: the size alone.
 	 */
-	uint64_t size;
+	uint64_t size_word;
 	/* mtime and ctime may be stored outside a transaction (one flush). */
-	struct pmemfile_time mtime;
-	struct pmemfile_time ctime;
+	struct pmemfile_itime mtime;
+	struct pmemfile_itime ctime;
 	union {
 		struct pmemfile_file_info file;
 		struct pmemfile_dir_info dir;
@@ -217,7 +265,7 @@ struct pmemfile_inode {
 		 */
 		char target[PMEMFILE_SYMLINK_INLINE];
 	};
-	struct pmemfile_time atime; /* may be stored outside a transaction */
+	struct pmemfile_itime atime; /* may be stored outside a transaction */
 	uint64_t rdev;
 	/* Orphan list links (inode offsets), 0 when not in the list. */
 	uint64_t orphan_prev;
@@ -301,7 +349,17 @@ struct pmemfile_super {
 	 * the array map change under it.
 	 */
 	PMEMmutex alloc_lock;
-	uint64_t pad_end[40];
+	/*
+	 * While a pool of layout 5 is given the checks of layout 6 (version
+	 * still 5): the offset of the next inode to be given them, in the
+	 * order of the array chain and of the slots, stored in the
+	 * transaction that gives them to the one before; 0 before the first
+	 * and once the version is 6. A crash in between leaves every inode
+	 * either before it (done) or not, so that a word is never taken for
+	 * the other form.
+	 */
+	uint64_t words_upgraded;
+	uint64_t pad_end[39];
 };
 
 _Static_assert(sizeof(struct pmemfile_inode) == 256, "inode size");
@@ -316,5 +374,14 @@ _Static_assert(sizeof(struct pmemfile_extent_block) == 4096, "extent block");
 _Static_assert(offsetof(struct pmemfile_dirent, name) == 16, "record header");
 _Static_assert(offsetof(struct pmemfile_inode, csum) == 252, "inode csum");
 _Static_assert(offsetof(struct pmemfile_super, csum) == 120, "super csum");
+_Static_assert(offsetof(struct pmemfile_inode, size_word) == 24 &&
+		   offsetof(struct pmemfile_inode, mtime) == 32 &&
+		   offsetof(struct pmemfile_inode, ctime) == 48 &&
+		   offsetof(struct pmemfile_inode, atime) == 192,
+	       "the size and times as in version 5");
+
+/* Sizes a small size word holds; the bit of a large one. */
+#define PMEMFILE_SIZE_SMALL_MAX ((1ULL << 48) - 1)
+#define PMEMFILE_SIZE_LARGE (1ULL << 63)
 
 #endif

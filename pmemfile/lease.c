@@ -126,7 +126,8 @@ static void lease_trim_locked(PMEMfilepool *pfp, struct lease_trim t)
 {
 	if (!t.v || t.from == UINT64_MAX)
 		return;
-	uint64_t end = (t.v->inode->size + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
+	uint64_t end =
+	    (inode_size(t.v->inode) + EXTENT_MIN - 1) & ~(EXTENT_MIN - 1);
 	(void)extent_punch_hole(pfp, t.v, end > t.from ? end : t.from,
 				UINT64_MAX);
 }
@@ -227,7 +228,7 @@ static uint64_t backed_end(struct vinode *v, uint64_t pos)
 /* Where the reserved storage starts, UINT64_MAX if nothing was added. */
 static uint64_t lease_reserve(PMEMfilepool *pfp, struct vinode *v)
 {
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	uint64_t want = extent_allocated(v) / 8 & ~(EXTENT_MIN - 1);
 	if (want < LEASE_RESERVE)
 		want = LEASE_RESERVE;
@@ -286,7 +287,7 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	uint64_t from = write && (o->flags & O_APPEND) ? size : o->offset;
 	uint64_t reserved = UINT64_MAX;
 	if (write && from <= size)
@@ -305,12 +306,13 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	}
 	uint64_t end;
 	size_t n = lease_extents(pfp, v, c, &end);
-	if (n == 0 && v->inode->size > 0) {
+	if (n == 0 && inode_size(v->inode) > 0) {
 		lease_trim_locked(pfp, (struct lease_trim){v, reserved});
 		return -E2BIG;
 	}
-	if (end < v->inode->size)
-		end = v->inode->size; /* a hole at the end reads as zeros */
+	/* a hole at the end reads as zeros */
+	if (end < inode_size(v->inode))
+		end = inode_size(v->inode);
 	pthread_mutex_lock(&lease_lock);
 	int slot = -1;
 	for (int i = 0; i < SHARE_LEASES && slot < 0; ++i)
@@ -720,36 +722,47 @@ static void client_copy(struct lease_client *lc, const struct lease_held *h,
 	}
 }
 
-static bool time_before(const struct pmemfile_time *a,
-			const struct pmemfile_time *b)
+static bool time_before(const struct pmemfile_itime *a,
+			const struct pmemfile_itime *b)
 {
-	return a->sec < b->sec || (a->sec == b->sec && a->nsec < b->nsec);
+	struct pmemfile_time x = itime_value(a), y = itime_value(b);
+	return x.sec < y.sec || (x.sec == y.sec && x.nsec < y.nsec);
+}
+
+/* The pool offset of p, a place in the client's map of the pool. */
+static uint64_t client_off(const struct lease_client *lc, const void *p)
+{
+	return (uint64_t)((const char *)p - lc->base);
 }
 
 /*
  * The write's end published as data.c's publish does: the data is
  * persistent first, then the size and the times (when the clock moved)
- * in one flush.
+ * in one flush, each word with its check (words.h). A large size is the
+ * holder's (held_rw).
  */
 static void client_publish(struct lease_client *lc, struct pmemfile_inode *in,
 			   uint64_t end)
 {
 	struct pmemfile_time now;
 	pf_time_now(&now);
-	bool grow = end > in->size;
-	bool touch = now.sec != in->mtime.sec || now.nsec != in->mtime.nsec ||
-		     now.sec != in->ctime.sec || now.nsec != in->ctime.nsec;
+	struct pmemfile_time m = itime_value(&in->mtime);
+	struct pmemfile_time c = itime_value(&in->ctime);
+	bool grow = end > inode_size(in);
+	bool touch = now.sec != m.sec || now.nsec != m.nsec ||
+		     now.sec != c.sec || now.nsec != c.nsec;
 	client_drain(lc);
 	if (grow)
-		in->size = end;
+		in->size_word =
+		    size_word_make(client_off(lc, &in->size_word), end);
 	if (touch) {
-		in->mtime = now;
-		in->ctime = now;
+		in->mtime = itime_make(client_off(lc, &in->mtime), now);
+		in->ctime = itime_make(client_off(lc, &in->ctime), now);
 	}
 	if (grow || touch)
-		client_persist(lc, &in->size,
+		client_persist(lc, &in->size_word,
 			       offsetof(struct pmemfile_inode, dir) -
-				   offsetof(struct pmemfile_inode, size));
+				   offsetof(struct pmemfile_inode, size_word));
 }
 
 /* Linux's relatime, as rw.c's touch_atime. */
@@ -761,7 +774,9 @@ static void client_atime(struct lease_client *lc, const struct lease_held *h,
 		return;
 	if (!lc->writable)
 		return;
-	pf_time_now(&in->atime);
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	in->atime = itime_make(client_off(lc, &in->atime), now);
 	client_persist(lc, &in->atime, sizeof(in->atime));
 }
 
@@ -776,7 +791,7 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 	/* the description's errors are the holder's to give (EBADF) */
 	if (acc == (write ? O_RDONLY : O_WRONLY))
 		return LEASE_NONE;
-	uint64_t size = in->size;
+	uint64_t size = inode_size(in);
 	uint64_t pos = positional ? (uint64_t)offset : atomic_load(&l->offset);
 	if (write && (h->flags & O_APPEND))
 		pos = size;
@@ -784,9 +799,11 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 		return LEASE_NONE;
 	uint64_t n = total;
 	if (write) {
-		/* a gap to zero, new storage, or a limit: the holder's */
+		/* a gap to zero, new storage, a limit, or a large size (a
+		 * transaction, layout.h): the holder's */
 		if (!lc->writable || pos > size || pos + n > h->end ||
-		    pos + n > lc->fsize_max || !held_backed(h, pos, pos + n))
+		    pos + n > lc->fsize_max || !held_backed(h, pos, pos + n) ||
+		    pos + n > PMEMFILE_SIZE_SMALL_MAX)
 			return LEASE_NONE;
 		client_copy(lc, h, iov, pos, n, true);
 		client_publish(lc, in, pos + n);
@@ -881,7 +898,7 @@ int64_t lease_lseek(PMEMfilepool *pfp, uint32_t id, int64_t offset, int whence)
 	const struct pmemfile_inode *in = held_inode(pfp->leases, h);
 	int64_t base = whence == SEEK_SET   ? 0
 		       : whence == SEEK_CUR ? (int64_t)atomic_load(&l->offset)
-					    : (int64_t)in->size;
+					    : (int64_t)inode_size(in);
 	int64_t r;
 	if (base < 0 || __builtin_add_overflow(base, offset, &r))
 		r = -EOVERFLOW;

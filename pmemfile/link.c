@@ -167,7 +167,7 @@ pmemfile_ssize_t pmemfile_readlinkat(PMEMfilepool *pfp, PMEMfile *dir,
 	vinode_rdlock(v);
 	if (vinode_is_lnk(v)) {
 		const char *t = symlink_target(pfp, v->inode);
-		size_t len = v->inode->size;
+		size_t len = inode_size(v->inode);
 		n = (int64_t)(len < bufsiz ? len : bufsiz);
 		memcpy(buf, t, (size_t)n);
 	}

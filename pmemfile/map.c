@@ -168,7 +168,7 @@ static int pin_locked(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	uint64_t limit = (size + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 	uint64_t end = off + length;
 	r = extent_cover_all(pfp, v, off, end < size ? end : size);

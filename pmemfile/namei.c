@@ -58,7 +58,9 @@ void namei_drop_link(PMEMfilepool *pfp, struct vinode *dir,
 		inode_free(pfp, child->off);
 		return;
 	}
-	pf_time_now(&in->ctime);
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	inode_time_store(pfp, &in->ctime, now);
 	if (plan == DROP_ORPHAN)
 		orphan_add(pfp, child->off);
 }

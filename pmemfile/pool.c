@@ -288,6 +288,8 @@ static int pool_mount(PMEMfilepool *pfp, const char *path)
 	if (r == 0)
 		r = csum_upgrade(pfp, path);
 	if (r == 0)
+		r = words_upgrade(pfp, path);
+	if (r == 0)
 		r = orphan_reclaim(pfp, opening_share);
 	if (r)
 		return r;
@@ -404,6 +406,7 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		r = vinode_cache_init(pfp);
 	if (r == 0) {
 		pfp->csums = true;
+		pfp->words = true;
 		r = super_init(pfp);
 	}
 	if (r == 0) {

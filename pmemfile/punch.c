@@ -122,7 +122,7 @@ static uint64_t *plan_apply(PMEMfilepool *pfp, struct vinode *v, struct plan *p,
 int extent_punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 		      uint64_t to)
 {
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	uint64_t pfrom = (from + PAGE - 1) & ~(PAGE - 1);
 	/* up to the end of the file: everything after pfrom goes */
 	uint64_t pto = to >= size ? UINT64_MAX : to & ~(PAGE - 1);
@@ -156,7 +156,9 @@ int extent_punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t from,
 	}
 	free(p.ext);
 	free(p.src);
+	/* (the size, read again: a local would not survive the longjmp) */
+	uint64_t end = inode_size(v->inode);
 	if (r == 0)
-		extent_zero(pfp, v, from, to < size ? to : size);
+		extent_zero(pfp, v, from, to < end ? to : end);
 	return r;
 }

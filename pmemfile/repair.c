@@ -537,7 +537,8 @@ static void repair_orphan_list(struct repair *r)
 static bool lost_and_empty(struct repair *r, const struct cino *ci)
 {
 	const struct pmemfile_inode *in = repair_inode(r, ci->off);
-	return !ci->visited && S_ISREG(in->mode) && in->size == 0 &&
+	return !ci->visited && S_ISREG(in->mode) &&
+	       inode_size_any(ci->off, in, r->version) == 0 &&
 	       in->file.nextents == 0 && in->file.blocks == 0;
 }
 
@@ -643,6 +644,8 @@ static void inode_field(char *buf, size_t size, size_t at, uint32_t mode)
 	const char *f = "unused bytes";
 	if (at < 24)
 		f = head[at / 4];
+	else if (at < offsetof(struct pmemfile_inode, mtime))
+		f = "size";
 	else if (at >= offsetof(struct pmemfile_inode, csum))
 		f = "checksum";
 	else if (at >= offsetof(struct pmemfile_inode, atime))
@@ -725,7 +728,8 @@ static void repair_part_bytes(struct repair *r)
 		} else if (S_ISLNK(in->mode)) {
 			b.what = "symlink target";
 			found = csum_symlink_locate(
-			    bad->slot, r->base + bad->slot, in->size + 1,
+			    bad->slot, r->base + bad->slot,
+			    inode_size_any(bad->ino, in, r->version) + 1,
 			    csum_symlink_get(in), &b.at, &b.was);
 		}
 		if (found == 1)
@@ -749,6 +753,119 @@ static void repair_inode_bytes(struct repair *r)
 		    csum_inode_locate(ci->off, repair_inode(r, ci->off), &b.at,
 				      &b.was) == 1)
 			repair_tx(r, r->pop, byte_restore_tx, &b);
+	}
+}
+
+/*
+ * Whether the inode at ino passes the check of its word at byte at (the
+ * size word, or a word of a time), and its checksum.
+ */
+static bool word_passes(uint64_t ino, const struct pmemfile_inode *in,
+			size_t at)
+{
+	const size_t s = offsetof(struct pmemfile_inode, size_word);
+	if (in->csum != csum_inode(ino, in))
+		return false;
+	if (at == s)
+		return size_word_valid(ino + s, in->size_word);
+	size_t t = at - (at - offsetof(struct pmemfile_inode, mtime)) %
+			    sizeof(struct pmemfile_itime);
+	return itime_valid(ino + t, (const void *)((const char *)in + t));
+}
+
+/*
+ * The one change of one byte of the 8-byte word at byte at of the inode
+ * at ino after which it passes (word_passes): 1 with the word as it was
+ * in *was, 0 when no change would, -1 when several would.
+ */
+static int word_locate(uint64_t ino, const struct pmemfile_inode *in, size_t at,
+		       uint64_t *was)
+{
+	struct pmemfile_inode copy = *in;
+	uint64_t now, w;
+	memcpy(&now, (const char *)in + at, sizeof(now));
+	int found = 0;
+	for (unsigned b = 0; b < 8; b++) {
+		for (unsigned x = 1; x < 256; x++) {
+			w = now ^ (uint64_t)x << (8 * b);
+			memcpy((char *)&copy + at, &w, sizeof(w));
+			if (!word_passes(ino, &copy, at))
+				continue;
+			if (found++)
+				return -1;
+			*was = w;
+		}
+	}
+	return found;
+}
+
+struct word_restore {
+	uint64_t ino;
+	const char *name;
+	size_t at;
+	uint64_t was;
+};
+
+static void word_restore_tx(struct repair *r, void *arg)
+{
+	const struct word_restore *b = arg;
+	uint64_t *p = (uint64_t *)((char *)repair_inode(r, b->ino) + b->at);
+	repair_fix(r,
+		   "inode %lu: its %s fails its check, explained by one "
+		   "byte: 0x%016lx, restored to 0x%016lx",
+		   (unsigned long)b->ino, b->name, (unsigned long)*p,
+		   (unsigned long)b->was);
+	repair_store(r, p, &b->was, sizeof(b->was));
+}
+
+/* A time that fails its check kept as read, its check stored again. */
+static void time_reseal_tx(struct repair *r, void *arg)
+{
+	const struct word_restore *b = arg;
+	struct pmemfile_itime *p =
+	    (void *)((char *)repair_inode(r, b->ino) + b->at);
+	struct pmemfile_time t = itime_value(p);
+	if (t.nsec >= 1000000000)
+		t.nsec = 0;
+	struct pmemfile_itime w = itime_make(b->ino + b->at, t);
+	repair_fix(
+	    r,
+	    "inode %lu: its %s fails its check: kept as read, %ld.%09ld, "
+	    "its check stored again",
+	    (unsigned long)b->ino, b->name, (long)t.sec, (long)t.nsec);
+	repair_store(r, p, &w, sizeof(w));
+}
+
+/*
+ * Layout 6: a size or a time that fails its check (an inode whose
+ * checksum holds). A word that one changed byte explains is given back
+ * what it held; else a time, which nothing is found through, is kept as
+ * read with its check stored again, while a size is left as it is (then
+ * a salvage takes the file's size from its data).
+ */
+static void repair_inode_words(struct repair *r)
+{
+	for (size_t i = 0; r->version >= 6 && i < r->f.ninos; i++) {
+		struct cino *ci = &r->f.inos[i];
+		const struct pmemfile_inode *in = repair_inode(r, ci->off);
+		const char *bad;
+		if (csum_bad(r, ci) ||
+		    (bad = inode_words_bad(ci->off, in)) == NULL)
+			continue;
+		size_t len;
+		struct word_restore b = {ci->off, bad,
+					 inode_words_at(bad, &len), 0};
+		int found = word_locate(ci->off, in, b.at, &b.was);
+		if (found == 0 && len > 8) {
+			b.at += 8;
+			found = word_locate(ci->off, in, b.at, &b.was);
+		}
+		if (found == 1) {
+			repair_tx(r, r->pop, word_restore_tx, &b);
+		} else if (len > 8) {
+			b.at = inode_words_at(bad, &len);
+			repair_tx(r, r->pop, time_reseal_tx, &b);
+		}
 	}
 }
 
@@ -1006,10 +1123,14 @@ static int repair_round(struct repair *r, bool *changed)
 		return 0;
 	r->super =
 	    pmemobj_direct(pmemobj_root(r->pop, sizeof(struct pmemfile_super)));
+	/* (a round through the library upgrades an older pool) */
+	r->version = r->super->version;
 	/* first: what the other fixes would act on is then as it was */
 	repair_inode_bytes(r);
 	if (r->fixes == before)
 		repair_part_bytes(r);
+	if (r->fixes == before)
+		repair_inode_words(r);
 	if (r->fixes != before) {
 		*changed = true;
 		return 0;
@@ -1082,6 +1203,7 @@ int pmemfile_repair_pool(const char *path, FILE *report, int flags,
 	const struct pmemfile_super *super =
 	    pmemobj_direct(pmemobj_root(r.pop, sizeof(struct pmemfile_super)));
 	r.csums = super->version >= 5;
+	r.version = super->version;
 	for (int round = 0;
 	     (flags & PMEMFILE_REPAIR_FIX) && round < REPAIR_ROUNDS; round++) {
 		bool changed;

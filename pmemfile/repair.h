@@ -31,6 +31,7 @@ struct repair {
 	/* layout 5: the inodes the transaction under way changed, whose
 	 * checksums it stores at its end (repair_tx) */
 	bool csums;
+	uint64_t version; /* of the pool's layout */
 	struct repair_seal *seal;
 	size_t nseal, seal_cap;
 };

@@ -49,17 +49,15 @@ static void touch_atime(PMEMfilepool *pfp, PMEMfile *f)
 	struct pmemfile_inode *in = f->vinode->inode;
 	if (f->ofd->flags & O_NOATIME)
 		return;
-	if (in->atime.sec > in->mtime.sec ||
-	    (in->atime.sec == in->mtime.sec &&
-	     in->atime.nsec >= in->mtime.nsec)) {
-		if (in->atime.sec > in->ctime.sec ||
-		    (in->atime.sec == in->ctime.sec &&
-		     in->atime.nsec >= in->ctime.nsec))
-			return;
-	}
+	struct pmemfile_time a = itime_value(&in->atime);
+	struct pmemfile_time m = itime_value(&in->mtime);
+	struct pmemfile_time c = itime_value(&in->ctime);
+	if ((a.sec > m.sec || (a.sec == m.sec && a.nsec >= m.nsec)) &&
+	    (a.sec > c.sec || (a.sec == c.sec && a.nsec >= c.nsec)))
+		return;
 	struct pmemfile_time t;
 	pf_time_now(&t);
-	in->atime = t;
+	inode_time_store(pfp, &in->atime, t);
 	pmemobj_persist(pfp->pop, &in->atime, sizeof(in->atime));
 }
 
@@ -71,7 +69,7 @@ static int64_t do_pread(PMEMfilepool *pfp, PMEMfile *f, void *buf, size_t count,
 	int64_t r;
 	/* as the kernel's copy to a NULL buffer: only bytes to copy fault */
 	if (buf == NULL && count > 0)
-		r = off < v->inode->size ? -EFAULT : 0;
+		r = off < inode_size(v->inode) ? -EFAULT : 0;
 	else
 		r = data_read(pfp, v, buf, count, off);
 	vinode_unlock(v);
@@ -86,7 +84,7 @@ static int64_t do_pwrite(PMEMfilepool *pfp, PMEMfile *f, const void *buf,
 	struct vinode *v = f->vinode;
 	vinode_wrlock(v);
 	if (f->ofd->flags & O_APPEND)
-		off = v->inode->size;
+		off = inode_size(v->inode);
 	int64_t r = data_write(pfp, v, buf, count, off);
 	vinode_unlock(v);
 	if (end && r >= 0)
@@ -354,7 +352,7 @@ pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 static int64_t seek_data_hole(PMEMfilepool *pfp, struct vinode *v, int64_t off,
 			      int whence)
 {
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	if (off < 0 || (uint64_t)off >= size)
 		return -ENXIO;
 	int r = extent_index_load(pfp, v);
@@ -392,7 +390,7 @@ static int64_t lseek_locked(PMEMfilepool *pfp, PMEMfile *f, int64_t offset,
 	case SEEK_END:
 		if (vinode_is_dir(v))
 			return -EINVAL;
-		base = (int64_t)v->inode->size;
+		base = (int64_t)inode_size(v->inode);
 		break;
 	case SEEK_DATA:
 	case SEEK_HOLE:

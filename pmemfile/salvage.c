@@ -52,6 +52,9 @@ struct salvage {
 	uint64_t size;
 	const struct pmemfile_super *super;
 	bool csums;
+	/* the size and time words have their checks (layout 6, or a
+	 * superblock too damaged to say) */
+	bool words;
 	FILE *out;
 	PMEMfilepool *pfp;
 	PMEMfile *roots[1 + PMEMFILE_EXTRA_ROOTS];
@@ -156,14 +159,26 @@ static const struct pmemfile_inode *inode_read(struct salvage *s, uint64_t off)
 static int salvage_dir(struct salvage *s, uint64_t ino, unsigned root,
 		       const char *path);
 
-/* The inode's access and modification times (times are not checksummed:
- * nanoseconds out of range are taken as 0). */
-static void times_of(const struct pmemfile_inode *in, pmemfile_timespec_t t[2])
+static uint64_t ino_of(const struct salvage *s, const struct pmemfile_inode *in)
 {
-	t[0] = (pmemfile_timespec_t){.tv_sec = in->atime.sec,
-				     .tv_nsec = in->atime.nsec};
-	t[1] = (pmemfile_timespec_t){.tv_sec = in->mtime.sec,
-				     .tv_nsec = in->mtime.nsec};
+	return (uint64_t)((const char *)in - s->base);
+}
+
+/*
+ * The inode's access and modification times, as read (a time that fails
+ * its check is no structure that leads astray: it is kept; nanoseconds
+ * out of range are taken as 0).
+ */
+static void times_of(const struct salvage *s, const struct pmemfile_inode *in,
+		     pmemfile_timespec_t t[2])
+{
+	uint64_t v = s->words ? 6 : 5, ino = ino_of(s, in);
+	struct pmemfile_time a = inode_time_any(
+	    ino + offsetof(struct pmemfile_inode, atime), &in->atime, v);
+	struct pmemfile_time m = inode_time_any(
+	    ino + offsetof(struct pmemfile_inode, mtime), &in->mtime, v);
+	t[0] = (pmemfile_timespec_t){.tv_sec = a.sec, .tv_nsec = a.nsec};
+	t[1] = (pmemfile_timespec_t){.tv_sec = m.sec, .tv_nsec = m.nsec};
 	for (int i = 0; i < 2; i++)
 		if (t[i].tv_nsec < 0 || t[i].tv_nsec > 999999999)
 			t[i].tv_nsec = 0;
@@ -176,7 +191,7 @@ static void attrs_set(struct salvage *s, const struct pmemfile_inode *in,
 	PMEMfile *r = s->roots[root];
 	int nofollow = PMEMFILE_AT_SYMLINK_NOFOLLOW;
 	pmemfile_timespec_t t[2];
-	times_of(in, t);
+	times_of(s, in, t);
 	/* the owner first: a change of owner clears set-id bits */
 	if (pmemfile_fchownat(s->pfp, r, path, in->uid, in->gid, nofollow) ||
 	    (!S_ISLNK(in->mode) &&
@@ -214,10 +229,30 @@ static const struct pmemfile_extent *extent_at(struct salvage *s,
 		     PMEMFILE_EXTENTS_PER_BLOCK];
 }
 
-/* The file's data through its extents; a damaged extent is left a hole. */
+/*
+ * The size of the inode, or UINT64_MAX when its word fails its check (the
+ * caller takes it from what the inode holds).
+ */
+static uint64_t size_read(const struct salvage *s,
+			  const struct pmemfile_inode *in)
+{
+	uint64_t ino = ino_of(s, in);
+	if (!s->words)
+		return inode_size_any(ino, in, 5);
+	if (!size_word_valid(ino + offsetof(struct pmemfile_inode, size_word),
+			     in->size_word))
+		return UINT64_MAX;
+	return inode_size(in);
+}
+
+/*
+ * The file's data through its extents; a damaged extent is left a hole. A
+ * size that fails its check is taken as the end of the last extent.
+ */
 static void file_copy(struct salvage *s, const struct pmemfile_inode *in,
 		      PMEMfile *f, const char *path)
 {
+	uint64_t size = size_read(s, in), data_end = 0;
 	uint64_t block = in->file.blocks, block_index = 0,
 		 n = in->file.nextents;
 	unsigned holes = 0;
@@ -253,10 +288,11 @@ static void file_copy(struct salvage *s, const struct pmemfile_inode *in,
 			holes++;
 			continue;
 		}
-		if (e->off >= in->size)
+		if (size == UINT64_MAX && e->off + e->len > data_end)
+			data_end = e->off + e->len;
+		if (e->off >= size)
 			continue;
-		uint64_t len =
-		    in->size - e->off < e->len ? in->size - e->off : e->len;
+		uint64_t len = size - e->off < e->len ? size - e->off : e->len;
 		if (pmemfile_pwrite(s->pfp, f, at(s, e->data), len,
 				    (pmemfile_off_t)e->off) != (ssize_t)len) {
 			say(s, "/%s: bytes %lu to %lu not written: %s", path,
@@ -265,33 +301,65 @@ static void file_copy(struct salvage *s, const struct pmemfile_inode *in,
 			holes++;
 		}
 	}
-	if (pmemfile_ftruncate(s->pfp, f, (pmemfile_off_t)in->size))
-		say(s, "/%s: size %lu not set: %s", path,
-		    (unsigned long)in->size, strerror(errno));
+	if (size == UINT64_MAX) {
+		size = data_end;
+		say(s, "/%s: size damaged: taken as the end of its data, %lu",
+		    path, (unsigned long)size);
+		holes++;
+	}
+	if (pmemfile_ftruncate(s->pfp, f, (pmemfile_off_t)size))
+		say(s, "/%s: size %lu not set: %s", path, (unsigned long)size,
+		    strerror(errno));
 	if (holes)
 		s->n.damaged++;
+}
+
+/*
+ * The target of a symlink whose length fails its check: a long one if
+ * its first bytes lead to a string that passes the checksum the inode
+ * keeps for it, else the inline one (the inode passed its checksum,
+ * which covers it).
+ */
+static const char *target_guess(struct salvage *s,
+				const struct pmemfile_inode *in)
+{
+	uint64_t off;
+	memcpy(&off, in->target, sizeof(off));
+	if (s->csums && in_pool(s, off, 1)) {
+		const char *t = at(s, off);
+		size_t max = s->size - off < PMEMFILE_PATH_MAX
+				 ? s->size - off
+				 : PMEMFILE_PATH_MAX;
+		size_t len = strnlen(t, max);
+		if (len >= PMEMFILE_SYMLINK_INLINE && len < max &&
+		    csum_symlink(off, t, len + 1) == csum_symlink_get(in))
+			return t;
+	}
+	size_t len = strnlen(in->target, PMEMFILE_SYMLINK_INLINE);
+	return len && len < PMEMFILE_SYMLINK_INLINE ? in->target : NULL;
 }
 
 /* A symlink's target, NUL-terminated, or NULL if it cannot be read. */
 static const char *target_read(struct salvage *s,
 			       const struct pmemfile_inode *in)
 {
-	if (in->size == 0 || in->size >= PMEMFILE_PATH_MAX)
+	uint64_t size = size_read(s, in);
+	if (size == UINT64_MAX)
+		return target_guess(s, in);
+	if (size == 0 || size >= PMEMFILE_PATH_MAX)
 		return NULL;
-	if (in->size < PMEMFILE_SYMLINK_INLINE)
-		return in->target[in->size] == 0 &&
-			       strlen(in->target) == in->size
+	if (size < PMEMFILE_SYMLINK_INLINE)
+		return in->target[size] == 0 && strlen(in->target) == size
 			   ? in->target
 			   : NULL;
 	uint64_t off;
 	memcpy(&off, in->target, sizeof(off));
-	if (!in_pool(s, off, in->size + 1))
+	if (!in_pool(s, off, size + 1))
 		return NULL;
 	const char *t = at(s, off);
-	if (t[in->size] != 0 || strlen(t) != in->size)
+	if (t[size] != 0 || strlen(t) != size)
 		return NULL;
-	if (s->csums &&
-	    csum_symlink(off, t, in->size + 1) != csum_symlink_get(in))
+	if (s->csums && csum_symlink(off, t, size + 1) != csum_symlink_get(in))
 		return NULL;
 	return t;
 }
@@ -465,7 +533,7 @@ static void root_attrs(struct salvage *s, const struct pmemfile_inode *in,
 		       unsigned root)
 {
 	pmemfile_timespec_t t[2];
-	times_of(in, t);
+	times_of(s, in, t);
 	PMEMfile *r = s->roots[root];
 	if (pmemfile_fchown(s->pfp, r, in->uid, in->gid) ||
 	    pmemfile_fchmod(s->pfp, r, in->mode & 07777) ||
@@ -603,6 +671,7 @@ static int salvage_without_super(struct salvage *s, const char *why,
 				 uint64_t soff)
 {
 	s->csums = true;
+	s->words = true;
 	s->super = NULL;
 	say(s,
 	    "superblock %s 0x%lx damaged: the intact inodes go to "
@@ -632,6 +701,7 @@ static int salvage_copy(struct salvage *s)
 		 * directory that is its own parent, as a root is.
 		 */
 		s->csums = true;
+		s->words = true;
 		const struct pmemfile_inode *in = inode_read(s, s->super->root);
 		if (!in || !S_ISDIR(in->mode) ||
 		    in->dir.parent != s->super->root)
@@ -642,6 +712,7 @@ static int salvage_copy(struct salvage *s)
 		    (unsigned long)soff);
 	} else {
 		s->csums = s->super->version >= 5;
+		s->words = s->super->version >= 6;
 		if (s->csums && s->super->csum != csum_super(s->super))
 			say(s, "superblock checksum mismatch: its roots are "
 			       "tried");

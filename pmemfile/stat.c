@@ -24,9 +24,12 @@ void stat_fill(const struct pmemfile_inode *in, uint64_t ino, uint64_t dev,
 	       uint64_t bytes, struct stat *st)
 {
 	uint32_t mode = in->mode;
+	struct pmemfile_time a = itime_value(&in->atime);
+	struct pmemfile_time m = itime_value(&in->mtime);
+	struct pmemfile_time c = itime_value(&in->ctime);
 	off_t size = S_ISDIR(mode)
 			 ? (off_t)(2 + in->dir.nentries) * BOGO_DIRENT_SIZE
-			 : (off_t)in->size;
+			 : (off_t)inode_size(in);
 	/* every field named: cheaper than clearing the whole struct first */
 	*st = (struct stat){
 	    .st_dev = dev,
@@ -39,9 +42,9 @@ void stat_fill(const struct pmemfile_inode *in, uint64_t ino, uint64_t dev,
 	    .st_size = size,
 	    .st_blksize = 4096,
 	    .st_blocks = (blkcnt_t)(bytes / 512),
-	    .st_atim = {.tv_sec = in->atime.sec, .tv_nsec = in->atime.nsec},
-	    .st_mtim = {.tv_sec = in->mtime.sec, .tv_nsec = in->mtime.nsec},
-	    .st_ctim = {.tv_sec = in->ctime.sec, .tv_nsec = in->ctime.nsec},
+	    .st_atim = {.tv_sec = a.sec, .tv_nsec = a.nsec},
+	    .st_mtim = {.tv_sec = m.sec, .tv_nsec = m.nsec},
+	    .st_ctim = {.tv_sec = c.sec, .tv_nsec = c.nsec},
 	};
 }
 

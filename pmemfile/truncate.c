@@ -80,15 +80,15 @@ static int allocate_range(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	if (r)
 		return r;
 	struct pmemfile_inode *in = v->inode;
-	if (!keep_size && end > in->size) {
-		extent_zero(pfp, v, in->size, end);
-		in->size = end;
+	uint64_t size = inode_size(in);
+	if (!keep_size && end > size) {
+		extent_zero(pfp, v, size, end);
+		size = end;
 	}
 	/* as the kernel's file_modified(): both times, even with KEEP_SIZE */
-	pf_time_now(&in->ctime);
-	in->mtime = in->ctime;
-	pmemobj_persist(pfp->pop, &in->size, 40);
-	return 0;
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	return data_publish(pfp, in, size, &now);
 }
 
 static int punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
@@ -97,7 +97,7 @@ static int punch_hole(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	int r = extent_index_load(pfp, v);
 	if (r)
 		return r;
-	uint64_t size = v->inode->size;
+	uint64_t size = inode_size(v->inode);
 	uint64_t end = off + len;
 	if (end > size)
 		end = size;

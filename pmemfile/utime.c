@@ -17,17 +17,19 @@ static bool ts_valid(const struct timespec *t)
 	       (t->tv_nsec >= 0 && t->tv_nsec < 1000000000);
 }
 
-static void ts_store(struct pmemfile_time *dst, const struct timespec *t,
-		     const struct pmemfile_time *now)
+/* A time beyond what the words hold is stored as the nearest one (words.h),
+ * as the kernel stores a time out of a file system's range. */
+static void ts_store(PMEMfilepool *pfp, struct pmemfile_itime *dst,
+		     const struct timespec *t, const struct pmemfile_time *now)
 {
 	if (t->tv_nsec == UTIME_OMIT)
 		return;
 	if (t->tv_nsec == UTIME_NOW) {
-		*dst = *now;
+		inode_time_store(pfp, dst, *now);
 		return;
 	}
-	dst->sec = t->tv_sec;
-	dst->nsec = t->tv_nsec;
+	inode_time_store(pfp, dst,
+			 (struct pmemfile_time){t->tv_sec, t->tv_nsec});
 }
 
 static int utimens_vinode(PMEMfilepool *pfp, struct vinode *v,
@@ -59,9 +61,9 @@ static int utimens_vinode(PMEMfilepool *pfp, struct vinode *v,
 		{
 			tx_add(pfp, &in->mtime, sizeof(in->mtime) * 2);
 			tx_add(pfp, &in->atime, sizeof(in->atime));
-			ts_store(&in->atime, &ts[0], &now);
-			ts_store(&in->mtime, &ts[1], &now);
-			in->ctime = now;
+			ts_store(pfp, &in->atime, &ts[0], &now);
+			ts_store(pfp, &in->mtime, &ts[1], &now);
+			inode_time_store(pfp, &in->ctime, now);
 		}
 		TX_ONABORT
 		{

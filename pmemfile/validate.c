@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * validate.c -- the checks an inode passes when it is loaded (its first
- * vinode_get): its checksum and those of its extent blocks (csum.c), and
+ * vinode_get): its checksum, the checks of its size and times, and the
+ * checksums of its extent blocks (csum.c), and
  * bounds, so that no offset read from a damaged pool is followed
  * outside the pool: a file's extent list, a directory's tables, a long
  * symlink's target. A failed check is EIO with a message naming the inode;
@@ -93,15 +94,19 @@ int inode_validate(PMEMfilepool *pfp, uint64_t ino)
 		return file_validate(pfp, ino, &in->file);
 	if (S_ISDIR(in->mode))
 		return dir_validate(pfp, ino, &in->dir);
-	if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE &&
-	    (in->size >= 4096 ||
-	     !pf_in_pool(pfp, *(const uint64_t *)in->target, in->size + 1)))
+	/* (also from the upgrades, before the size has its check) */
+	uint64_t size = pfp->words
+			    ? inode_size(in)
+			    : inode_size_any(ino, in, pfp->super->version);
+	if (S_ISLNK(in->mode) && size >= PMEMFILE_SYMLINK_INLINE &&
+	    (size >= 4096 ||
+	     !pf_in_pool(pfp, *(const uint64_t *)in->target, size + 1)))
 		return pf_damaged(pfp, ino, "symlink target");
-	if (S_ISLNK(in->mode) && in->size >= PMEMFILE_SYMLINK_INLINE &&
+	if (S_ISLNK(in->mode) && size >= PMEMFILE_SYMLINK_INLINE &&
 	    pfp->csums) {
 		uint64_t t = *(const uint64_t *)in->target;
 		if (csum_symlink_get(in) !=
-		    csum_symlink(t, pf_ptr(pfp, t), in->size + 1))
+		    csum_symlink(t, pf_ptr(pfp, t), size + 1))
 			return pf_damaged(pfp, ino,
 					  "checksum of the symlink target");
 	}

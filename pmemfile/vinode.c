@@ -276,8 +276,10 @@ void vinode_touch(PMEMfilepool *pfp, struct vinode *v, bool tx)
 	struct pmemfile_inode *in = v->inode;
 	if (tx)
 		tx_add(pfp, &in->mtime, 2 * sizeof(in->mtime));
-	pf_time_now(&in->mtime);
-	in->ctime = in->mtime;
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	inode_time_store(pfp, &in->mtime, now);
+	inode_time_store(pfp, &in->ctime, now);
 	if (!tx)
 		pmemobj_persist(pfp->pop, &in->mtime, 2 * sizeof(in->mtime));
 }
@@ -286,5 +288,7 @@ void vinode_touch_ctime(PMEMfilepool *pfp, struct vinode *v)
 {
 	struct pmemfile_inode *in = v->inode;
 	tx_add(pfp, &in->ctime, sizeof(in->ctime));
-	pf_time_now(&in->ctime);
+	struct pmemfile_time now;
+	pf_time_now(&now);
+	inode_time_store(pfp, &in->ctime, now);
 }

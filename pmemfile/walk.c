@@ -14,7 +14,7 @@
 
 const char *symlink_target(PMEMfilepool *pfp, struct pmemfile_inode *in)
 {
-	if (in->size < PMEMFILE_SYMLINK_INLINE)
+	if (inode_size(in) < PMEMFILE_SYMLINK_INLINE)
 		return in->target;
 	return pf_ptr(pfp, *(const uint64_t *)in->target);
 }

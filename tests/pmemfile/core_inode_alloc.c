@@ -22,6 +22,7 @@
 #include "core.h"
 #include "pmemfile/check.h"
 #include "pmemfile/layout.h"
+#include "tests/pmemfile/csum_model.h"
 
 /* the current layout version, as the upgrade message prints it */
 #define STR_(x) #x
@@ -146,7 +147,8 @@ static void reuse_after_reopen(uint64_t *ino)
 
 /*
  * Makes the pool what version `to` wrote: 2 had no chain_prev (zero
- * padding), 1 neither a map nor a free list.
+ * padding), 1 neither a map nor a free list; neither had checks of the
+ * sizes and times.
  */
 static void downgrade(uint64_t to)
 {
@@ -164,6 +166,16 @@ static void downgrade(uint64_t to)
 			arr->free_prev = arr->free_next = 0;
 		arr->chain_prev = 0;
 		pmemobj_persist(pop, &arr->free_prev, 24);
+		for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
+			if (arr->inodes[i].mode == 0)
+				continue;
+			model_words_strip(
+			    a + offsetof(struct pmemfile_inode_array,
+					 inodes[i]),
+			    &arr->inodes[i]);
+			pmemobj_persist(pop, &arr->inodes[i],
+					sizeof(arr->inodes[i]));
+		}
 		a = arr->next;
 	}
 	if (to == 1)
@@ -217,13 +229,15 @@ static void upgrade(void)
 	CORE_EQ(version(), 1);
 	CORE_EQ(check(), 0);
 
-	char msg[512];
+	char msg[1024];
 	p = open_capturing(msg, sizeof(msg));
 	CORE_TRUE(p);
-	/* version 1 is made 2, which is made 4, which is given checksums */
+	/* version 1 is made 2, which is made 4, which is given checksums,
+	 * then checks of the sizes and times */
 	if (!strstr(msg, "layout upgraded from version 1 to 2") ||
 	    !strstr(msg, "layout upgraded from version 2 to 4") ||
-	    !strstr(msg, "layout upgraded from version 4 to " CUR) ||
+	    !strstr(msg, "layout upgraded from version 4 to 5") ||
+	    !strstr(msg, "layout upgraded from version 5 to " CUR) ||
 	    !strstr(msg, pool))
 		CORE_FAIL("upgrade message: \"%s\"", msg);
 	pmemfile_pool_close(p);
@@ -274,11 +288,12 @@ static void arrays_freed(uint64_t from)
 	if (from == 2) {
 		downgrade(2);
 		CORE_EQ(version(), 2);
-		char msg[512];
+		char msg[1024];
 		p = open_capturing(msg, sizeof(msg));
 		CORE_TRUE(p);
 		if (!strstr(msg, "layout upgraded from version 2 to 4") ||
-		    !strstr(msg, "layout upgraded from version 4 to " CUR) ||
+		    !strstr(msg, "layout upgraded from version 4 to 5") ||
+		    !strstr(msg, "layout upgraded from version 5 to " CUR) ||
 		    !strstr(msg, pool))
 			CORE_FAIL("upgrade message: \"%s\"", msg);
 	} else {

@@ -66,6 +66,7 @@
 
 #include "core.h"
 #include "layout.h"
+#include "words.h"
 
 #define POOL_SIZE (16ULL << 20)
 static int limit_s = 30; /* DAMAGE_LIMIT */
@@ -404,10 +405,11 @@ static void add_inode(uint64_t ino)
 		for (uint64_t b = in.file.blocks, i = 0; b && i < 16;
 		     b = rd(b), i++)
 			add(ours, &nours, 8192, b, 4096);
-	} else if (S_ISLNK(in.mode) && in.size >= PMEMFILE_SYMLINK_INLINE) {
+	} else if (S_ISLNK(in.mode) &&
+		   size_word_value(in.size_word) >= PMEMFILE_SYMLINK_INLINE) {
 		uint64_t t;
 		memcpy(&t, in.target, 8);
-		add(ours, &nours, 8192, t, in.size + 1);
+		add(ours, &nours, 8192, t, size_word_value(in.size_word) + 1);
 	}
 }
 

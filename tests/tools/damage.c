@@ -235,7 +235,7 @@ static int damage(int argc, char *argv[])
 	} else if (!strcmp(what, "flip-target") && argc == 4) {
 		struct pmemfile_inode *in = inode(argv[3]);
 		uint64_t t;
-		if (in->size < PMEMFILE_SYMLINK_INLINE)
+		if (model_size(in->size_word) < PMEMFILE_SYMLINK_INLINE)
 			return 1;
 		memcpy(&t, in->target, sizeof(t));
 		pmemobj_tx_add_range_direct(at(t), 1);

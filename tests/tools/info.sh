@@ -11,7 +11,7 @@ field() {
 
 run "$PF" info p.pool
 expect "status of info on a new pool" "$rc" 0
-expect "layout version" "$(field 'layout version')" 5
+expect "layout version" "$(field 'layout version')" 6
 expect "durability" "$(field durability | sed "s/ .*//")" volatile
 expect "size" "$(field size)" "16M (16777216 bytes)"
 usable=$(field usable | sed 's/.*(\([0-9]*\) bytes)$/\1/')
