@@ -30,7 +30,7 @@
 #define WORKERS 3
 
 static PMEMfilepool *pfp;
-static _Atomic int stop;
+static _Atomic int stop, ready;
 static _Atomic long ops;
 
 static unsigned next(unsigned *s)
@@ -47,6 +47,7 @@ static void *worker(void *arg)
 	memset(buf, 'a' + (int)id, sizeof(buf));
 	snprintf(dir, sizeof(dir), "/t%u", id);
 	T_EQ(pmemfile_mkdir(pfp, dir, 0755), 0);
+	atomic_fetch_add(&ready, 1);
 	while (!atomic_load(&stop)) {
 		unsigned n = next(&seed) % 40, op = next(&seed) % 8;
 		snprintf(a, sizeof(a), "%s/f%u", dir, n);
@@ -98,23 +99,33 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* 0 for a copy that opens, checks clean and has the threads' dirs. */
+/*
+ * 0 for a copy that opens, checks clean and has the threads' dirs; else
+ * says what is wrong.
+ */
 static int copy_sound(const char *path)
 {
 	FILE *quiet = fopen("/dev/null", "w");
 	int problems = pmemfile_check_pool(path, quiet);
 	fclose(quiet);
-	if (problems != 0)
+	if (problems != 0) {
+		printf("%s: check finds %d problems\n", path, problems);
 		return problems;
+	}
 	PMEMfilepool *c = pmemfile_pool_open(path);
-	if (!c)
+	if (!c) {
+		printf("%s: does not open: %s\n", path, pmemfile_errormsg());
 		return -1;
+	}
 	int missing = 0;
 	for (unsigned i = 0; i < WORKERS; i++) {
 		char dir[32];
 		pmemfile_stat_t st;
 		snprintf(dir, sizeof(dir), "/t%u", i);
-		missing += pmemfile_stat(c, dir, &st) != 0;
+		if (pmemfile_stat(c, dir, &st) != 0) {
+			printf("%s: %s is missing\n", path, dir);
+			missing++;
+		}
 	}
 	pmemfile_pool_close(c);
 	return missing;
@@ -143,7 +154,7 @@ int main(int argc, char *argv[])
 	for (uintptr_t i = 0; i < WORKERS; i++)
 		T_EQ(pthread_create(&w[i], NULL, worker, (void *)i), 0);
 	/* the threads' directories exist in every copy */
-	while (atomic_load(&ops) < WORKERS)
+	while (atomic_load(&ready) < WORKERS)
 		usleep(100);
 	unsigned seed = 99;
 	for (int k = 0; k < snaps; k++) {
@@ -168,10 +179,7 @@ int main(int argc, char *argv[])
 	for (int k = 0; k < snaps; k++) {
 		snprintf(copy, sizeof(copy), "%s.%d", pool, k);
 		int r = copy_sound(copy);
-		if (r != 0) {
-			bad++;
-			printf("copy %d: %d problems\n", k, r);
-		}
+		bad += r != 0;
 		unlink(copy);
 	}
 	printf("%d copies taken during %ld calls, %d damaged%s\n", snaps, done,
