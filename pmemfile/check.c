@@ -21,6 +21,7 @@
 #include "dir.h"
 #include "internal.h"
 #include "objcheck.h"
+#include "jmode.h"
 
 /* An inode array of the chain, and whether the free list holds it. */
 struct carray {
@@ -841,7 +842,10 @@ int check_pool_open(const char *path, FILE *report, PMEMobjpool **popp,
 		return fr;
 	}
 	uint64_t checked;
-	int r = objcheck_file(path, &checked);
+	/* a pool in journal mode: the journal first, as an open replays it */
+	int r = jmode_replay(path);
+	if (r == 0)
+		r = objcheck_file(path, &checked);
 	if (r) {
 		if (report)
 			fprintf(report, "%s\n", pmemfile_errormsg());

@@ -145,6 +145,23 @@ void gate_left(void)
 	}
 }
 
+unsigned gate_step_out(void)
+{
+	struct gate_thread *t = gate_self;
+	unsigned d = t ? atomic_load(&t->depth) : 0;
+	if (d)
+		gate_left();
+	return d;
+}
+
+void gate_step_in(unsigned depth)
+{
+	if (!depth)
+		return;
+	gate_enter_slow();
+	atomic_store(&gate_self->depth, depth);
+}
+
 void gate_close(void)
 {
 	struct gate_thread *me = gate_self ? gate_self : gate_register();

@@ -94,4 +94,13 @@ static inline void gate_leave_scope(int *unused)
 GATE_API void gate_close(void);
 GATE_API void gate_open(void);
 
+/*
+ * A thread inside that is to close the gate steps out first (holding no
+ * lock of the pool), so that two closers never wait for each other, and
+ * back in after (waiting if another closed it meanwhile): gate_step_out
+ * returns its depth for gate_step_in.
+ */
+GATE_API unsigned gate_step_out(void);
+GATE_API void gate_step_in(unsigned depth);
+
 #endif

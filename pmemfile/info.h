@@ -35,7 +35,10 @@ pmemfile_pool_info(PMEMfilepool *pfp, struct pmemfile_pool_info *info);
  *    stores are durable when it returns, at the disk's speed;
  *  - UNSAFE: an ordinary file that PMEM_IS_PMEM_FORCE=1 has libpmemobj
  *    treat as pmem: stores stay in the page cache, which the kernel writes
- *    back in any order, so a power cut may leave the pool inconsistent.
+ *    back in any order, so a power cut may leave the pool inconsistent;
+ *  - JOURNAL: an ordinary file whose attribute chose the journal
+ *    (jmode.h): memory speed, durable at each sync point (fsync, sync,
+ *    close, a hand-over, every 5 s), consistent after a power cut.
  */
 enum pmemfile_durability {
 	PMEMFILE_DURABILITY_UNKNOWN,
@@ -43,6 +46,7 @@ enum pmemfile_durability {
 	PMEMFILE_DURABILITY_PMEM,
 	PMEMFILE_DURABILITY_MSYNC,
 	PMEMFILE_DURABILITY_UNSAFE,
+	PMEMFILE_DURABILITY_JOURNAL,
 };
 
 /* The durability of the pool pfp, held here or by another process. */
@@ -52,6 +56,17 @@ pmemfile_pool_durability(PMEMfilepool *pfp);
 /* The durability a pool at path would have here, without opening it. */
 __attribute__((visibility("default"))) enum pmemfile_durability
 pmemfile_path_durability(const char *path);
+
+/*
+ * Chooses the durability of the pool file at path, which no process may
+ * hold: "journal" or "msync" (its extended attribute user.pmemfile.
+ * durability; before msync, the journal is written into the pool file).
+ * Only a pool on an ordinary file of a disk has the choice. 0, or -errno
+ * with a message (pmemfile_errormsg): -EWOULDBLOCK if the pool is in use,
+ * -EINVAL for another mode or another kind of file.
+ */
+__attribute__((visibility("default"))) int
+pmemfile_pool_set_durability(const char *path, const char *mode);
 
 /* A short name of d ("pmem", "msync", ...) and a line saying what it means. */
 __attribute__((visibility("default"))) const char *

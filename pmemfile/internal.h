@@ -85,7 +85,9 @@ struct pmemfilepool {
 	uint64_t pool_size; /* bytes of the pool file */
 	/* 4 MiB regions of the mapping this process has populated */
 	_Atomic(uint8_t) *populated;
-	int durability; /* enum pmemfile_durability (info.h), at open */
+	int durability;	     /* enum pmemfile_durability (info.h), at open */
+	struct jmode *jmode; /* the journal durability's state, or NULL */
+	char *map_path;	     /* the file the pool is mapped from, if known */
 	/* the pool file for big first reads (direct.c), -1 if none */
 	int direct_fd;
 	bool direct_writable; /* opened for writing: fallocate works */
@@ -205,6 +207,12 @@ static inline pid_t pf_pid(void)
 	pid_t v = pf_vfork_pid;
 	return v ? v : pf_self_pid;
 }
+
+/*
+ * The file pfp's pool is mapped from: the pool file, or in journal mode
+ * its image in memory (jmode.c).
+ */
+const char *pool_map_path(PMEMfilepool *pfp);
 
 /* Whether calls on pfp go to another process (remote.c). */
 static inline bool pf_remote(PMEMfilepool *pfp)

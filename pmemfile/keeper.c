@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 
 #include "fcntl_lock.h"
 #include "gate.h"
+#include "jmode.h"
 #include "file.h"
 #include "lease.h"
 #include "remote.h"
@@ -278,6 +280,8 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	}
 	case OP_ROOT_COUNT:
 		return pmemfile_pool_root_count(pfp);
+	case OP_SYNC:
+		return jmode_sync(pfp);
 	case OP_STATS:
 		pmemfile_stats(pfp, (void *)c->data);
 		c->out_len = sizeof(struct pmemfile_stats);
@@ -521,13 +525,44 @@ static bool kany_desc(struct share_seg *s)
  * Serves until stopped, or, in a keeper process (linger), until no
  * description is left and nothing came for a while.
  */
+/*
+ * In journal mode, a sync point at least this often (as ext4's commit=):
+ * PMEMFILE_COMMIT_INTERVAL seconds, 5 by default, 0 for none.
+ */
+static long keeper_interval(void)
+{
+	const char *v = getenv("PMEMFILE_COMMIT_INTERVAL");
+	char *end;
+	long s = v && *v ? strtol(v, &end, 10) : 5;
+	return v && *v && (*end || s < 0) ? 5 : s;
+}
+
+static void keeper_timer(PMEMfilepool *pfp, time_t *last, long interval)
+{
+	struct timespec now;
+	if (jmode_checkpoint_due(pfp))
+		jmode_checkpoint(pfp);
+	if (!pfp->jmode || interval == 0 ||
+	    clock_gettime(CLOCK_MONOTONIC_COARSE, &now) != 0)
+		return;
+	if (*last == 0)
+		*last = now.tv_sec; /* the interval starts with the keeper */
+	if (now.tv_sec - *last < interval)
+		return;
+	*last = now.tv_sec;
+	(void)jmode_sync(pfp);
+}
+
 static void keeper_loop(PMEMfilepool *pfp, bool linger)
 {
 	struct share_seg *s = pfp->share;
 	int idle_ms = 0;
 	int spins = KEEPER_SPINS_MAX;
+	time_t synced = 0;
+	long interval = keeper_interval();
 
 	while (!atomic_load(&pfp->keeper_stop)) {
+		keeper_timer(pfp, &synced, interval);
 		uint32_t seen = atomic_load(&s->keeper_word);
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;

@@ -361,6 +361,12 @@ int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 	    acc == (write ? O_RDONLY : O_WRONLY))
 		return -EINVAL;
 	/*
+	 * In journal mode the holder must see every page written (jmode.c):
+	 * a client writes through its calls.
+	 */
+	if (write && pfp->jmode)
+		return -EBUSY;
+	/*
 	 * Only a description no one else uses: its offset is the client's
 	 * while the lease lasts. A process that gets it later (fork,
 	 * SCM_RIGHTS) sends its calls on it, which end the lease (kfile).
@@ -440,10 +446,11 @@ static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
 	if (lc->map_tried)
 		return lc->base != NULL;
 	lc->map_tried = true;
-	int fd = open(pfp->path, O_RDWR | O_CLOEXEC);
+	const char *file = pool_map_path(pfp);
+	int fd = open(file, O_RDWR | O_CLOEXEC);
 	lc->writable = fd >= 0;
 	if (fd < 0)
-		fd = open(pfp->path, O_RDONLY | O_CLOEXEC);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	struct stat st;

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "jmode.h"
 #include "gate.h"
 #include "extent.h"
 #include "file.h"
@@ -34,7 +35,8 @@ static void pin_drop(PMEMfilepool *pfp, struct pmemfile_pin *pin)
 {
 	struct vinode *v = pin->v;
 	vinode_wrlock(v);
-	v->pins--;
+	if (--v->pins == 0)
+		jmode_pinned(pfp, v, false);
 	vinode_unlock(v);
 	vinode_put(pfp, v);
 	free(pin);
@@ -118,7 +120,8 @@ void pins_remake(PMEMfilepool *pfp)
 			continue;
 		}
 		vinode_wrlock(v);
-		v->pins++;
+		if (v->pins++ == 0)
+			jmode_pinned(pfp, v, true);
 		vinode_unlock(v);
 		pin->v = v;
 		pin->id = i;
@@ -178,7 +181,8 @@ static int pin_locked(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	if (size < limit && off < limit && end > size)
 		extent_zero(pfp, v, size, limit);
 	pin_offsets(pfp, v, off, length / PAGE, limit, pool_offsets);
-	v->pins++;
+	if (v->pins++ == 0)
+		jmode_pinned(pfp, v, true);
 	return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "gate.h"
 #include "flush.h"
 #include "internal.h"
+#include "info.h"
 #include "mmap.h"
 #include "mmap_sync.h"
 #include "pagemap.h"
@@ -242,7 +243,7 @@ static long mapping_make(struct mapping *m, uintptr_t addr, int fixed,
 		/* no storage for a hole: the kernel's answer is ENOMEM */
 		return errno == ENOSPC ? -ENOMEM : -errno;
 	}
-	long ret = pagemap_map(m->pfp->path, m->writable, addr, fixed,
+	long ret = pagemap_map(pool_map_path(m->pfp), m->writable, addr, fixed,
 			       offs + skip, npages - skip, m->prot, m->piece);
 	m->npages = npages;
 	m->valid = 0;
@@ -295,8 +296,8 @@ static void mapping_grow(struct mapping *m, size_t upto)
 		uintptr_t s = r->start > from ? r->start : from;
 		uintptr_t e = r->end < to ? r->end : to;
 		if (r->m == m && s < e)
-			(void)pagemap_over(m->pfp->path, m->writable, s,
-					   offs + (s - m->base) / PG,
+			(void)pagemap_over(pool_map_path(m->pfp), m->writable,
+					   s, offs + (s - m->base) / PG,
 					   (e - s) / PG, m->prot, m->piece);
 	}
 	pmemfile_unpin_pages(m->pfp, m->pin);
@@ -355,6 +356,9 @@ void pmemfile_maps_msync(uintptr_t addr, size_t len)
 		return;
 	int e = errno;
 	bool flushed = false;
+	/* pools in journal mode: the msync is a sync point of each */
+	PMEMfilepool *journaled[8];
+	int nj = 0;
 	pthread_mutex_lock(&maps_lock);
 	for (struct map_range *r = maps; r != NULL; r = r->next) {
 		struct mapping *m = r->m;
@@ -363,8 +367,18 @@ void pmemfile_maps_msync(uintptr_t addr, size_t len)
 		uintptr_t valid = m->base + m->valid * PG;
 		if (to > valid)
 			to = valid;
-		if (from >= to || m->pid != pf_pid() || !m->writable ||
-		    !pool_syncs_by_flush(m->pfp))
+		if (from >= to || m->pid != pf_pid() || !m->writable)
+			continue;
+		if (pmemfile_pool_durability(m->pfp) ==
+		    PMEMFILE_DURABILITY_JOURNAL) {
+			int k = 0;
+			while (k < nj && journaled[k] != m->pfp)
+				k++;
+			if (k == nj && nj < 8)
+				journaled[nj++] = m->pfp;
+			continue;
+		}
+		if (!pool_syncs_by_flush(m->pfp))
 			continue;
 		flush_lines((void *)from, to - from);
 		flushed = true;
@@ -372,6 +386,8 @@ void pmemfile_maps_msync(uintptr_t addr, size_t len)
 	pthread_mutex_unlock(&maps_lock);
 	if (flushed)
 		flush_fence();
+	for (int k = 0; k < nj; ++k)
+		(void)pmemfile_syncfs(journaled[k]);
 	errno = e;
 }
 

@@ -16,7 +16,9 @@
 #include "csum.h"
 #include "dir.h"
 #include "direct.h"
+#include "info.h"
 #include "inode.h"
+#include "jmode.h"
 #include "lease.h"
 #include "mmap_sync.h"
 #include "objcheck.h"
@@ -180,6 +182,7 @@ static void pool_free(PMEMfilepool *pfp)
 {
 	pool_fini(pfp);
 	free(pfp->path);
+	free(pfp->map_path);
 	free(pfp->crefs);
 	free(pfp);
 }
@@ -541,13 +544,30 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		errno = ENOENT;
 		return NULL;
 	}
+	/*
+	 * In journal mode libpmemobj runs the pool on its image in memory,
+	 * made ready (the journal replayed) first.
+	 */
+	struct jmode *jm = NULL;
+	char image[160];
+	const char *file = pathname;
+	if (jmode_wanted(pathname)) {
+		int jr = jmode_prepare(pathname, opening_share, image,
+				       sizeof(image), &jm);
+		if (jr) {
+			errno = -jr;
+			return NULL;
+		}
+		file = image;
+	}
 	uint64_t size;
-	int r = objcheck_file(pathname, &size);
+	int r = objcheck_file(file, &size);
 	if (r) {
+		jmode_free(jm);
 		errno = -r;
 		return NULL;
 	}
-	PMEMobjpool *pop = pmemobj_open(pathname, PMEMFILE_LAYOUT_NAME);
+	PMEMobjpool *pop = pmemobj_open(file, PMEMFILE_LAYOUT_NAME);
 	if (!pop) {
 		/*
 		 * libpmemobj leaves errno -1 when its checks of the heap or
@@ -557,6 +577,7 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		int e = errno > 0 ? errno : errno < 0 ? EIO : EINVAL;
 		pf_set_errormsg("cannot open pool %s: %s", pathname,
 				pmemobj_errormsg());
+		jmode_free(jm);
 		errno = e;
 		return NULL;
 	}
@@ -565,18 +586,27 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		r = super_check(pop, pathname);
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
-		pfp = pool_new(pop, pathname);
+		pfp = pool_new(pop, file);
 		if (pfp) {
 			pfp->heap_size = size;
 			atomic_store(&pfp->heap_state, size ? 1 : 0);
+			if (jm)
+				pfp->durability = PMEMFILE_DURABILITY_JOURNAL;
 		}
 		r = pfp ? pool_mount(pfp, pathname) : -errno;
 	}
+	if (r == 0 && jm) {
+		r = jmode_start(pfp, jm);
+		if (r == 0)
+			jmode_publish(jm, opening_share);
+	}
 	if (r) {
 		if (pfp) {
+			pfp->jmode = NULL;
 			pool_unmount(pfp);
 			pool_free(pfp);
 		}
+		jmode_free(jm);
 		pmemobj_close(pop);
 		errno = -r;
 		return NULL;
@@ -600,6 +630,29 @@ static PMEMfilepool *pool_open_wait(const char *pathname)
 	}
 }
 
+const char *pool_map_path(PMEMfilepool *pfp)
+{
+	char *known = atomic_load((char *_Atomic *)&pfp->map_path);
+	if (known)
+		return known;
+	bool journal =
+	    pfp->jmode || (pfp->share && atomic_load(&pfp->share->durability) ==
+					     PMEMFILE_DURABILITY_JOURNAL);
+	char buf[160];
+	if (!journal || !pfp->path ||
+	    jmode_image_path(pfp->path, buf, sizeof(buf)) != 0)
+		return pfp->path;
+	char *p = strdup(buf), *none = NULL;
+	if (!p)
+		return pfp->path;
+	if (!atomic_compare_exchange_strong((char *_Atomic *)&pfp->map_path,
+					    &none, p)) {
+		free(p);
+		return none;
+	}
+	return p;
+}
+
 int pool_take_over(PMEMfilepool *pfp)
 {
 	opening_share = pfp->share;
@@ -619,6 +672,7 @@ int pool_take_over(PMEMfilepool *pfp)
 	np->share_ino = pfp->share_ino;
 	memcpy(np->share_name, pfp->share_name, sizeof(np->share_name));
 	np->path = pfp->path;
+	np->map_path = pfp->map_path;
 	np->proc = pfp->proc;
 	np->proc_pid = pfp->proc_pid;
 	np->crefs = pfp->crefs;
@@ -672,6 +726,7 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 		share_detach(pfp);
 		cred_fini(pfp);
 		free(pfp->path);
+		free(pfp->map_path);
 		free(pfp);
 		errno = -r;
 		return NULL;
@@ -685,6 +740,9 @@ static void pool_close_local(PMEMfilepool *pfp)
 {
 	PMEMobjpool *pop = pfp->pop;
 	keeper_stop(pfp);
+	/* a hand-over is a sync point; the next holder goes on from the image
+	 */
+	jmode_close(pfp, false);
 	ofds_mark_stale(pfp);
 	pool_unmount(pfp);
 	struct cred c = pfp->cred;
@@ -729,6 +787,8 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 			keeper_handover(pfp, false);
 			share_resign(pfp);
 		}
+		/* the segment's last user removes the image with it */
+		jmode_close(pfp, pfp->share == NULL);
 		PMEMobjpool *pop = pfp->pop;
 		pool_unmount(pfp);
 		pool_fini(pfp);
@@ -739,6 +799,7 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 	share_detach(pfp);
 	if (pfp->pop == NULL) {
 		free(pfp->path);
+		free(pfp->map_path);
 		free(pfp->crefs);
 		lease_client_free(pfp);
 		free(pfp);

@@ -23,6 +23,7 @@
 
 #include "cred.h"
 #include "file.h"
+#include "jmode.h"
 #include "lease.h"
 #include "remote.h"
 #include "share.h"
@@ -1130,6 +1131,17 @@ void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 		pmemfile_stats(pfp, stats);
 	else if (r == 0)
 		rc_out(&rc, stats, sizeof(*stats));
+}
+
+int remote_sync(PMEMfilepool *pfp)
+{
+	RC_DECL(rc);
+	RC_START(&rc, pfp, OP_SYNC, jmode_sync(pfp), -errno);
+	int64_t r = 0;
+	RC_CALL(&rc, r);
+	if (r == RC_LOCAL)
+		return jmode_sync(pfp);
+	return (int)r;
 }
 
 unsigned remote_root_count(PMEMfilepool *pfp)

@@ -93,6 +93,8 @@ ssize_t remote_copy_range(PMEMfilepool *pfp, PMEMfile *in, off_t *off_in,
 int remote_statfs(PMEMfilepool *pfp, struct statfs *buf);
 void remote_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats);
 unsigned remote_root_count(PMEMfilepool *pfp);
+/* A sync point of the pool, made by its holder: 0 or -errno. */
+int remote_sync(PMEMfilepool *pfp);
 char *remote_dir_path(PMEMfilepool *pfp, PMEMfile *dir, char *buf, size_t size);
 int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path);
 char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size);

@@ -16,6 +16,7 @@
 #include "file.h"
 #include "remote.h"
 #include "share.h"
+#include "jmode.h"
 
 static int check_read(PMEMfilepool *pfp, PMEMfile *f)
 {
@@ -240,9 +241,22 @@ static int64_t huge_count(int r, bool positional, pmemfile_off_t offset)
 }
 
 /* The end of each write call: maps of the file follow its growth. */
-static pmemfile_ssize_t write_done(PMEMfilepool *pfp, pmemfile_ssize_t r)
+/*
+ * After a write: maps follow the file's growth; in journal mode a write
+ * on an O_SYNC or O_DSYNC description is a sync point (a client's, by
+ * the holder that runs it).
+ */
+static pmemfile_ssize_t write_done(PMEMfilepool *pfp, PMEMfile *file,
+				   pmemfile_ssize_t r)
 {
 	mmap_follow(pfp);
+	if (r > 0 && pfp->jmode && !pf_route(pfp, file) &&
+	    (file->ofd->flags & (O_SYNC | O_DSYNC))) {
+		int e = errno, s = jmode_sync(pfp);
+		errno = e;
+		if (s)
+			return pf_ret(s);
+	}
 	return r;
 }
 
@@ -268,12 +282,12 @@ pmemfile_ssize_t pmemfile_pwrite(PMEMfilepool *pfp, PMEMfile *file,
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
 		return write_done(
-		    pfp, remote_rw(pfp, file, &v, 1, true, true, offset));
+		    pfp, file, remote_rw(pfp, file, &v, 1, true, true, offset));
 	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_write(pfp, file), true, offset));
 	pmemfile_iovec_t v = {(void *)buf, count};
-	return write_done(pfp,
+	return write_done(pfp, file,
 			  pf_ret(write_vec(pfp, file, &v, 1, true, offset)));
 }
 
@@ -297,13 +311,14 @@ pmemfile_ssize_t pmemfile_write(PMEMfilepool *pfp, PMEMfile *file,
 	GATE_PASS();
 	if (pf_route(pfp, file)) {
 		pmemfile_iovec_t v = {(void *)buf, count};
-		return write_done(pfp,
+		return write_done(pfp, file,
 				  remote_rw(pfp, file, &v, 1, true, false, 0));
 	}
 	if (count > (size_t)SSIZE_MAX)
 		return pf_ret(huge_count(check_write(pfp, file), false, 0));
 	pmemfile_iovec_t v = {(void *)buf, count};
-	return write_done(pfp, pf_ret(write_vec(pfp, file, &v, 1, false, 0)));
+	return write_done(pfp, file,
+			  pf_ret(write_vec(pfp, file, &v, 1, false, 0)));
 }
 
 pmemfile_ssize_t pmemfile_preadv(PMEMfilepool *pfp, PMEMfile *file,
@@ -332,9 +347,10 @@ pmemfile_ssize_t pmemfile_pwritev(PMEMfilepool *pfp, PMEMfile *file,
 	GATE_PASS();
 	if (pf_route(pfp, file))
 		return write_done(
-		    pfp, remote_rw(pfp, file, iov, iovcnt, true, true, offset));
+		    pfp, file,
+		    remote_rw(pfp, file, iov, iovcnt, true, true, offset));
 	return write_done(
-	    pfp, pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset)));
+	    pfp, file, pf_ret(write_vec(pfp, file, iov, iovcnt, true, offset)));
 }
 
 pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
@@ -343,8 +359,9 @@ pmemfile_ssize_t pmemfile_writev(PMEMfilepool *pfp, PMEMfile *file,
 	GATE_PASS();
 	if (pf_route(pfp, file))
 		return write_done(
-		    pfp, remote_rw(pfp, file, iov, iovcnt, true, false, 0));
-	return write_done(pfp,
+		    pfp, file,
+		    remote_rw(pfp, file, iov, iovcnt, true, false, 0));
+	return write_done(pfp, file,
 			  pf_ret(write_vec(pfp, file, iov, iovcnt, false, 0)));
 }
 

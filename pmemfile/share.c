@@ -20,6 +20,7 @@
 
 #include "remote.h"
 #include "share.h"
+#include "jmode.h"
 
 pid_t pf_self_pid;
 __thread pid_t pf_vfork_pid __attribute__((tls_model("initial-exec")));
@@ -181,10 +182,11 @@ static int share_lock_shared(const struct stat *pool, char *name, size_t size)
 
 /*
  * Removes the segment files in /dev/shm that no process holds (a flock
- * taken at once): left by a last process that was killed, of a pool
- * nobody opened again. Only the caller's own files, other than keep; the
- * protocol is the last leaver's (share_remove_if_last), which a process
- * opening such a file meanwhile already allows for (share_lock_shared).
+ * taken at once), with their images (jmode.c): left by a last process
+ * that was killed, of a pool nobody opened again. Only the caller's own files,
+ * other than keep; the protocol is the last leaver's (share_remove_if_last),
+ * which a process opening such a file meanwhile already allows for
+ * (share_lock_shared).
  */
 static void share_sweep_stale(const char *keep)
 {
@@ -194,7 +196,9 @@ static void share_sweep_stale(const char *keep)
 	uid_t me = geteuid();
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
+		/* an image (jmode.c) goes with its segment, below */
 		if (strncmp(e->d_name, "pmemfile.", 9) != 0 ||
+		    strstr(e->d_name, ".image") ||
 		    (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
 			continue;
 		char name[128];
@@ -210,8 +214,12 @@ static void share_sweep_stale(const char *keep)
 		if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
 		    a.st_uid == me && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
 		    stat(name, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
+		    a.st_dev == b.st_dev) {
+			char image[sizeof(name) + 8];
+			snprintf(image, sizeof(image), "%s.image", name);
+			unlink(image);
 			unlink(name);
+		}
 		close(fd);
 	}
 	closedir(d);
@@ -324,8 +332,13 @@ static void share_remove_if_last(PMEMfilepool *pfp)
 	/* the lock first: it fails whenever another process is there */
 	if (flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0 &&
 	    fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		/* the journal's image (jmode.c) goes with it */
+		char image[sizeof(pfp->share_name) + 8];
+		snprintf(image, sizeof(image), "%s.image", pfp->share_name);
+		unlink(image);
 		unlink(pfp->share_name);
+	}
 }
 
 void share_detach(PMEMfilepool *pfp)
@@ -816,6 +829,12 @@ void pmemfile_process_exit(void)
 			remote_leave(pfp);
 		} else {
 			keeper_handover(pfp, false);
+			/*
+			 * In journal mode the end is a sync point, and the
+			 * pool file gets the journal (the image may go with
+			 * the segment, next).
+			 */
+			jmode_close(pfp, false);
 			share_resign(pfp);
 		}
 		share_remove_if_last(pfp);

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 6
+#define SHARE_VERSION 7
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -107,6 +107,7 @@ enum share_op {
 	OP_LEASE, /* file0; arg write; out extents, flags, end, gen */
 	/* file0 dir; arg 1: data path (else file0 itself); out its path */
 	OP_CHDIR,
+	OP_SYNC, /* a sync point of the pool (jmode.c) */
 };
 
 /* A handle argument meaning "the caller's cwd" (its path is sent). */
@@ -241,7 +242,15 @@ struct share_seg {
 	_Atomic uint64_t handovers;
 	/* the holder's pool's, enum pmemfile_durability (info.h) */
 	_Atomic uint32_t durability;
-	char pad[60];
+	/*
+	 * The image in /dev/shm is the pool's latest state (jmode.c): the
+	 * image's inode and the pool's identity when it was made, for a
+	 * segment left by a pool whose inode number another has now.
+	 */
+	_Atomic uint32_t image_valid;
+	uint8_t image_id[16];
+	uint64_t image_ino;
+	char pad[32];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];

@@ -17,11 +17,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "info.h"
+#include "jmode.h"
 #include "mmap_sync.h"
 #include "remote.h"
 #include "share.h"
@@ -44,6 +47,8 @@ int pool_durability_find(const char *path, bool is_pmem)
 	if (statfs(path, &sf) == 0 &&
 	    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC))
 		return PMEMFILE_DURABILITY_VOLATILE;
+	if (jmode_wanted(path))
+		return PMEMFILE_DURABILITY_JOURNAL;
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -75,6 +80,44 @@ enum pmemfile_durability pmemfile_path_durability(const char *path)
 	    path, force && strcmp(force, "1") == 0);
 }
 
+int pmemfile_pool_set_durability(const char *path, const char *mode)
+{
+	if (!path || !mode)
+		return -EFAULT;
+	if (strcmp(mode, "journal") != 0 && strcmp(mode, "msync") != 0) {
+		pf_set_errormsg("no durability mode '%s' (journal or msync)",
+				mode);
+		return -EINVAL;
+	}
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		int e = errno;
+		pf_set_errormsg("%s: %s", path, strerror(e));
+		return -e;
+	}
+	int d = pool_durability_find(path, false);
+	if (d != PMEMFILE_DURABILITY_MSYNC &&
+	    d != PMEMFILE_DURABILITY_JOURNAL) {
+		pf_set_errormsg(
+		    "%s: %s: its durability is not a choice", path,
+		    pmemfile_durability_text((enum pmemfile_durability)d));
+		return -EINVAL;
+	}
+	/* no process holds it: its file is locked by whoever does */
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -errno;
+	if (r == -EWOULDBLOCK)
+		pf_set_errormsg("%s: the pool is in use", path);
+	close(fd);
+	if (r == 0 && strcmp(mode, "msync") == 0)
+		r = jmode_replay(path);
+	if (r == 0 && setxattr(path, JMODE_XATTR, mode, strlen(mode), 0))
+		r = -errno;
+	return r;
+}
+
 const char *pmemfile_durability_name(enum pmemfile_durability d)
 {
 	switch (d) {
@@ -86,6 +129,8 @@ const char *pmemfile_durability_name(enum pmemfile_durability d)
 		return "msync";
 	case PMEMFILE_DURABILITY_UNSAFE:
 		return "unsafe";
+	case PMEMFILE_DURABILITY_JOURNAL:
+		return "journal";
 	default:
 		return "unknown";
 	}
@@ -106,6 +151,10 @@ const char *pmemfile_durability_text(enum pmemfile_durability d)
 		return "an ordinary file treated as pmem "
 		       "(PMEM_IS_PMEM_FORCE=1): not durable, a power cut may "
 		       "leave the pool inconsistent";
+	case PMEMFILE_DURABILITY_JOURNAL:
+		return "an ordinary file run in memory and journaled: durable "
+		       "at each fsync, sync, close and every 5 s, consistent "
+		       "after a power cut";
 	default:
 		return "not known";
 	}
@@ -117,6 +166,17 @@ bool pool_syncs_by_flush(PMEMfilepool *pfp)
 	return d == PMEMFILE_DURABILITY_PMEM ||
 	       d == PMEMFILE_DURABILITY_UNSAFE ||
 	       d == PMEMFILE_DURABILITY_VOLATILE;
+}
+
+/* A sync point of a pool in journal mode, by its holder. */
+static int pool_sync_point(PMEMfilepool *pfp)
+{
+	if (pf_remote(pfp))
+		return atomic_load(&pfp->share->durability) ==
+			       PMEMFILE_DURABILITY_JOURNAL
+			   ? remote_sync(pfp)
+			   : 0;
+	return jmode_sync(pfp);
 }
 
 /* fsync and fdatasync: a pool file's data and metadata are alike here. */
@@ -134,6 +194,8 @@ static int sync_file(PMEMfilepool *pfp, PMEMfile *file)
 	if (fl & PMEMFILE_O_PATH)
 		return (int)pf_ret(-EBADF);
 	r = mmap_sync(pfp, file, pool_syncs_by_flush(pfp));
+	if (r == 0)
+		r = pool_sync_point(pfp);
 	return r ? (int)pf_ret(r) : 0;
 }
 
@@ -152,5 +214,7 @@ int pmemfile_syncfs(PMEMfilepool *pfp)
 	int r = pool_check(pfp);
 	if (r == 0)
 		r = mmap_sync(pfp, NULL, pool_syncs_by_flush(pfp));
+	if (r == 0)
+		r = pool_sync_point(pfp);
 	return r ? (int)pf_ret(r) : 0;
 }

@@ -23,6 +23,7 @@ extern const struct tool_command cmd_chmod;
 extern const struct tool_command cmd_chown;
 extern const struct tool_command cmd_info;
 extern const struct tool_command cmd_salvage;
+extern const struct tool_command cmd_durability;
 
 /*
  * check --repair of a pool libpmemobj refuses: what can be read of it is

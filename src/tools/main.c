@@ -31,10 +31,10 @@ static const struct tool_command cmd_help = {
 };
 
 static const struct tool_command *const commands[] = {
-    &cmd_create, &cmd_run,   &cmd_ls,	   &cmd_stat,  &cmd_cat,
-    &cmd_get,	 &cmd_put,   &cmd_cp,	   &cmd_mv,    &cmd_ln,
-    &cmd_mkdir,	 &cmd_rm,    &cmd_chmod,   &cmd_chown, &cmd_df,
-    &cmd_info,	 &cmd_check, &cmd_salvage, &cmd_help,
+    &cmd_create, &cmd_run,	  &cmd_ls,    &cmd_stat,    &cmd_cat,
+    &cmd_get,	 &cmd_put,	  &cmd_cp,    &cmd_mv,	    &cmd_ln,
+    &cmd_mkdir,	 &cmd_rm,	  &cmd_chmod, &cmd_chown,   &cmd_df,
+    &cmd_info,	 &cmd_durability, &cmd_check, &cmd_salvage, &cmd_help,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

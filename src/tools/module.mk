@@ -5,7 +5,7 @@
 TOOLS_COMMON := tool size create pool
 TOOLS_PMEMFILE := main cmd_run cmd_ls cmd_stat cmd_copy cmd_cp cmd_names \
 	cmd_tree cmd_info cmd_df side copy \
-	cmd_check cmd_salvage dirlist fmt progress $(TOOLS_COMMON)
+	cmd_check cmd_salvage cmd_durability dirlist fmt progress $(TOOLS_COMMON)
 TOOLS_MKFS := mkfs $(TOOLS_COMMON)
 
 TOOLS_SOURCES := $(wildcard src/tools/*.c src/tools/*.h)

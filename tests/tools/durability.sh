@@ -39,6 +39,50 @@ for cmd in info df; do
 		"$UNSAFE"
 done
 
+# the choice: journal, the files there, msync again, the files there;
+# refused for a pool in use, another mode, a pool on tmpfs, no pool
+JOURNAL="journal (an ordinary file run in memory and journaled: durable at each fsync, sync, close and every 5 s, consistent after a power cut)"
+PMEM_IS_PMEM_FORCE=0 expect_run 0 "$DISK/p.pool: $JOURNAL" "" \
+	"$PF" durability "$DISK/p.pool" journal
+expect_run 0 "$DISK/p.pool: $JOURNAL" "" "$PF" durability "$DISK/p.pool"
+printf 'kept\n' >"$DISK/in"
+if "$PF" put "$DISK/p.pool" "$DISK/in" /f 2>"$DISK/err"; then
+	expect "a file put in journal mode" "$("$PF" cat "$DISK/p.pool" /f)" kept
+	PMEM_IS_PMEM_FORCE=1 run "$PF" info "$DISK/p.pool"
+	expect "info of a pool in journal mode" "$(durability)" "$JOURNAL"
+elif grep -q "Linux 6.7" "$DISK/err"; then
+	echo "journal mode is not available here: $(cat "$DISK/err")"
+else
+	expect "put in journal mode" "$(cat "$DISK/err")" ""
+fi
+PMEM_IS_PMEM_FORCE=0 "$PF" run "$DISK/p.pool" sh -c \
+	'cd /mnt/pmemfile && touch "$1" && sleep 3' sh "$DISK/held" &
+held=$!
+i=0
+while [ ! -e "$DISK/held" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+PMEM_IS_PMEM_FORCE=0 expect_run 1 "" \
+	"pmemfile durability: $DISK/p.pool: the pool is in use" \
+	"$PF" durability "$DISK/p.pool" msync
+wait $held
+PMEM_IS_PMEM_FORCE=0 expect_run 0 "$DISK/p.pool: $MSYNC" "" \
+	"$PF" durability "$DISK/p.pool" msync
+if [ -s "$DISK/in" ] && ! grep -q "Linux 6.7" "$DISK/err"; then
+	expect "the file, back in msync mode" \
+		"$("$PF" cat "$DISK/p.pool" /f)" kept
+fi
+expect_run 2 "" \
+	"pmemfile durability: no durability mode 'fast' (journal or msync)" \
+	"$PF" durability "$DISK/p.pool" fast
+expect_run 2 "" \
+	"pmemfile durability: $SHM/p.pool: the pool file is in memory (tmpfs): gone at a reboot: its durability is not a choice" \
+	"$PF" durability "$SHM/p.pool" journal
+expect_run 1 "" \
+	"pmemfile durability: $DISK/none: No such file or directory" \
+	"$PF" durability "$DISK/none" journal
+
 # run: one line first on standard error with -v, none without (not a
 # terminal here); the program's own output unchanged
 PMEM_IS_PMEM_FORCE=0 expect_run 0 "x" \

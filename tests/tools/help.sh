@@ -3,7 +3,7 @@
 # command line (status 2, a message, the usage).
 . "$TEST_TOP/tests/tools/lib.sh"
 
-commands="create run ls stat cat get put cp mv ln mkdir rm chmod chown df info check salvage help"
+commands="create run ls stat cat get put cp mv ln mkdir rm chmod chown df info durability check salvage help"
 
 run "$PF" help
 expect "status of help" "$rc" 0

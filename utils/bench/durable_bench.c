@@ -58,6 +58,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -147,6 +148,68 @@ static void run_pool_files(const char *dir, unsigned long n)
 		pmemfile_close(pfp, f);
 	}
 	printf("%.9f\n", now() - t);
+	pmemfile_pool_close(pfp);
+}
+
+/*
+ * A new pool in journal mode: made (in msync mode), then its attribute
+ * set, then opened again (libpmemobj runs it on its image in /dev/shm).
+ */
+static PMEMfilepool *journal_pool(const char *path, size_t size)
+{
+	PMEMfilepool *pfp = pmemfile_pool_create(path, size, 0600);
+	if (!pfp)
+		die(path);
+	pmemfile_pool_close(pfp);
+	if (setxattr(path, "user.pmemfile.durability", "journal", 7, 0))
+		die("setxattr");
+	pfp = pmemfile_pool_open(path);
+	if (!pfp)
+		die(pmemfile_errormsg());
+	return pfp;
+}
+
+/* run_pool_files in journal mode, with a pmemfile_fsync each if asked. */
+static void run_journal_files(const char *dir, unsigned long n, int with_fsync)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/pool", dir);
+	PMEMfilepool *pfp = journal_pool(path, 64 * MiB + n * 16 * KiB);
+	double t = now();
+	for (unsigned long i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "/f%lu", i);
+		PMEMfile *f =
+		    pmemfile_open(pfp, name, O_CREAT | O_WRONLY, 0644);
+		if (!f)
+			die(name);
+		if (pmemfile_write(pfp, f, buf, PAGE) != PAGE)
+			die("pmemfile_write");
+		if (with_fsync && pmemfile_fsync(pfp, f))
+			die("pmemfile_fsync");
+		pmemfile_close(pfp, f);
+	}
+	printf("%.9f\n", now() - t);
+	pmemfile_pool_close(pfp);
+}
+
+/* run_pool_seq in journal mode, then one pmemfile_fsync (timed). */
+static void run_journal_seq(const char *dir, size_t bytes)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/pool", dir);
+	PMEMfilepool *pfp = journal_pool(path, bytes + bytes / 8 + 64 * MiB);
+	PMEMfile *f = pmemfile_open(pfp, "/seq", O_CREAT | O_WRONLY, 0644);
+	if (!f)
+		die("/seq");
+	double t = now();
+	for (size_t done = 0; done < bytes; done += MiB)
+		if (pmemfile_write(pfp, f, buf, MiB) != (ssize_t)MiB)
+			die("pmemfile_write");
+	if (pmemfile_fsync(pfp, f))
+		die("pmemfile_fsync");
+	printf("%.9f\n", now() - t);
+	pmemfile_close(pfp, f);
 	pmemfile_pool_close(pfp);
 }
 
@@ -255,6 +318,12 @@ static int run(int argc, char *argv[])
 		run_pool_seq(dir, arg);
 	else if (strcmp(kind, "kernel-seq") == 0)
 		run_kernel_seq(dir, arg);
+	else if (strcmp(kind, "journal-files") == 0)
+		run_journal_files(dir, arg, 0);
+	else if (strcmp(kind, "journal-files-fsync") == 0)
+		run_journal_files(dir, arg, 1);
+	else if (strcmp(kind, "journal-seq") == 0)
+		run_journal_seq(dir, arg);
 	else if (strcmp(kind, "raw") == 0)
 		run_raw(dir, arg, 0);
 	else if (strcmp(kind, "raw-msync") == 0)
@@ -514,15 +583,22 @@ static void bench_files(unsigned long nfiles)
 	    {.kind = "kernel-files", .force = 0, .arg = nfiles},
 	    {.kind = "kernel-files-fsync", .force = 0, .arg = nfiles},
 	    {.kind = "raw-msync", .force = 1, .arg = nfiles * PAGE},
+	    {.kind = "journal-files", .force = 0, .arg = nfiles},
+	    {.kind = "journal-files-fsync", .force = 0, .arg = nfiles},
 	};
-	measure(sides, 5, 1);
-	double us[5];
-	for (int i = 0; i < 5; i++)
+	measure(sides, 7, 1);
+	double us[7];
+	for (int i = 0; i < 7; i++)
 		us[i] = sides[i].best[0] / (double)nfiles * 1e6;
 
 	printf("%lu x (create + write 4 KiB + close), time per file:\n",
 	       nfiles);
-	report_failed(sides, 5);
+	report_failed(sides, 7);
+	if (sides[5].done && sides[2].done)
+		line_lower("pool, journal", us[5], "ext4", us[2], "us", 0.2);
+	if (sides[6].done && sides[3].done)
+		line_lower("pool, journal + fsync each", us[6], "ext4 + fsync",
+			   us[3], "us", 1);
 	if (sides[0].done && sides[2].done)
 		line_lower("pool, durable (msync)", us[0], "ext4", us[2], "us",
 			   0.2);
@@ -553,13 +629,17 @@ static void bench_sequential(size_t seq)
 	    {.kind = "pool-seq", .force = 0, .arg = seq},
 	    {.kind = "kernel-seq", .force = 0, .arg = seq},
 	    {.kind = "raw", .force = 1, .arg = seq},
+	    {.kind = "journal-seq", .force = 0, .arg = seq},
 	};
-	measure(sides, 3, 0);
+	measure(sides, 4, 0);
 	double mb = (double)seq / 1e6;
 	printf("%zu MiB written in 1 MiB writes into a new file, then one "
 	       "fsync, MB/s (BENCH_SEQ_MIB sets the size):\n",
 	       seq / MiB);
-	report_failed(sides, 3);
+	report_failed(sides, 4);
+	if (sides[3].done && sides[1].done)
+		line_higher("pool, journal + fsync", mb / sides[3].best[0],
+			    "ext4 + fsync", mb / sides[1].best[0], "MB/s", 1);
 	if (sides[0].done && sides[1].done)
 		line_higher("pool, durable (msync)", mb / sides[0].best[0],
 			    "ext4 + fsync", mb / sides[1].best[0], "MB/s", 1);

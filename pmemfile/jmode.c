@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * jmode.c -- the journal durability (jmode.h).
+ *
+ * The image: /dev/shm/pmemfile.DEV.INO.image beside the pool's segment,
+ * made from the pool file (after the journal is replayed into it) by the
+ * first process that holds the pool, kept while any process uses the pool
+ * (a new holder finds it valid in the segment and goes on from it: it may
+ * hold changes of a holder that died before its last sync point) and
+ * removed with the segment by the last process (share.c), after its
+ * holder's close wrote the journal into the pool file.
+ *
+ * The changed pages: those libpmemobj's mapping of the image in the
+ * holder wrote since the last sync point (dirty.c), plus every page of a
+ * file that a shared map pins (stores through maps are not tracked). A
+ * client writes no page itself: in this mode it has no writer's lease.
+ *
+ * A sync point closes the gate (gate.c) and commits the pages straight
+ * from the image in one batch (journal.c), then opens the gate: the
+ * pool's calls wait meanwhile, so that the batch is the pool as it was
+ * between two calls, which libpmemobj and pmemfile open consistent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "dirty.h"
+#include "gate.h"
+#include "internal.h"
+#include "jmode.h"
+#include "journal.h"
+#include "share.h"
+#include "vinode.h"
+
+/* The journal is written into the pool file when it passes this. */
+#define JMODE_CHECKPOINT (64ULL << 20)
+
+struct jmode {
+	int pool_fd;
+	_Atomic int checkpoint_due; /* for the keeper (jmode_sync) */
+	uint8_t id[16];	    /* the pool's identity (its header's set UUID) */
+	uint64_t image_ino; /* the image's inode */
+	uint64_t size;
+	struct journal *j;
+	struct dirty *dirty;
+	pthread_mutex_t lock;
+	char image[160];
+	/* the batch of a sync point: pool offsets and where the pages are */
+	size_t n, cap;
+	uint64_t *offs;
+	const void **pages;
+	char *base;
+	/* the files shared maps pin, and copies of their pages */
+	struct vinode **pinned;
+	size_t npinned, pcap;
+	char *copies;
+	size_t copies_cap; /* pages */
+};
+
+bool jmode_wanted(const char *path)
+{
+	struct stat st;
+	struct statfs sf;
+	char v[16];
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    statfs(path, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
+	    sf.f_type == RAMFS_MAGIC)
+		return false;
+	ssize_t n = getxattr(path, JMODE_XATTR, v, sizeof(v) - 1);
+	if (n <= 0)
+		return false;
+	v[n] = 0;
+	return strcmp(v, "journal") == 0;
+}
+
+int jmode_image_path(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -errno;
+	int w = snprintf(buf, size, "/dev/shm/pmemfile.%llx.%llx.image",
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino);
+	return w > 0 && (size_t)w < size ? 0 : -ENAMETOOLONG;
+}
+
+/*
+ * The image made anew from the pool file: a copy, then renamed. It is
+ * flocked while it is made, and by libpmemobj while it is open: a process
+ * sweeping the files of dead pools from /dev/shm leaves a locked file
+ * alone (share.c). 0 or -errno.
+ */
+static int image_make(int pool_fd, const struct stat *st, const char *image)
+{
+	char tmp[200];
+	snprintf(tmp, sizeof(tmp), "%s.%d", image, (int)getpid());
+	mode_t old = umask(0);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		      st->st_mode & 0666);
+	umask(old);
+	if (fd < 0)
+		return -errno;
+	(void)flock(fd, LOCK_EX);
+	/* whoever may open the pool may use the image */
+	(void)fchown(fd, st->st_uid, st->st_gid);
+	int r = 0;
+	static char buf[1 << 20];
+	for (off_t off = 0; off < st->st_size;) {
+		ssize_t n = pread(pool_fd, buf, sizeof(buf), off);
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			break;
+		}
+		if (pwrite(fd, buf, (size_t)n, off) != n) {
+			r = -errno;
+			break;
+		}
+		off += n;
+	}
+	if (r == 0 && rename(tmp, image) != 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	close(fd);
+	return r;
+}
+
+/*
+ * Whether the image there is the one seg says holds the pool's latest
+ * state: of this pool (not of one whose inode number this one has now)
+ * and of its size.
+ */
+static bool image_usable(struct jmode *jm, const struct share_seg *seg)
+{
+	struct stat st;
+	if (!seg || !atomic_load(&seg->image_valid) ||
+	    memcmp(seg->image_id, jm->id, sizeof(jm->id)) != 0 ||
+	    lstat(jm->image, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_ino != seg->image_ino ||
+	    (uint64_t)st.st_size != jm->size)
+		return false;
+	jm->image_ino = (uint64_t)st.st_ino;
+	return true;
+}
+
+void jmode_publish(struct jmode *jm, struct share_seg *seg)
+{
+	if (!seg)
+		return;
+	memcpy(seg->image_id, jm->id, sizeof(jm->id));
+	seg->image_ino = jm->image_ino;
+	atomic_store(&seg->image_valid, 1);
+}
+
+void jmode_free(struct jmode *jm)
+{
+	if (!jm)
+		return;
+	dirty_stop(jm->dirty);
+	journal_close(jm->j);
+	if (jm->pool_fd >= 0)
+		close(jm->pool_fd);
+	pthread_mutex_destroy(&jm->lock);
+	free(jm->offs);
+	free(jm->pages);
+	free(jm->pinned);
+	free(jm->copies);
+	free(jm);
+}
+
+int jmode_prepare(const char *path, struct share_seg *seg, char *image,
+		  size_t size, struct jmode **out)
+{
+	struct jmode *jm = calloc(1, sizeof(*jm));
+	if (!jm)
+		return -ENOMEM;
+	pthread_mutex_init(&jm->lock, NULL);
+	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
+	struct stat st;
+	uint8_t *id = jm->id;
+	jm->pool_fd = r ? -1 : open(path, O_RDWR | O_CLOEXEC);
+	if (r == 0 && (jm->pool_fd < 0 || fstat(jm->pool_fd, &st) != 0))
+		r = -errno;
+	/*
+	 * The pool file is locked while held, as libpmemobj locks the file
+	 * it opens (the image here): pmemfile check and the like find it in
+	 * use.
+	 */
+	if (r == 0 && flock(jm->pool_fd, LOCK_EX | LOCK_NB) != 0)
+		r = -errno;
+	/* the identity: libpmemobj's pool set UUID, in the pool's header */
+	if (r == 0 && pread(jm->pool_fd, id, sizeof(jm->id), 24) !=
+			  (ssize_t)sizeof(jm->id))
+		r = -EIO;
+	char jpath[PATH_MAX];
+	if (r == 0 && snprintf(jpath, sizeof(jpath), "%s.journal", path) >=
+			  (int)sizeof(jpath))
+		r = -ENAMETOOLONG;
+	if (r == 0) {
+		jm->size = (uint64_t)st.st_size;
+		r = journal_open(jpath, jm->pool_fd, jm->size, id, NULL,
+				 &jm->j);
+	}
+	if (r == 0) {
+		int a = journal_recover(jm->j);
+		r = a < 0 ? a : 0;
+	}
+	if (r == 0 && !image_usable(jm, seg)) {
+		if (seg)
+			atomic_store(&seg->image_valid, 0);
+		r = image_make(jm->pool_fd, &st, jm->image);
+		struct stat is;
+		if (r == 0 && lstat(jm->image, &is) == 0)
+			jm->image_ino = (uint64_t)is.st_ino;
+	}
+	if (r == 0 && snprintf(image, size, "%s", jm->image) >= (int)size)
+		r = -ENAMETOOLONG;
+	if (r) {
+		/* journal_open said why it refused the journal */
+		if (r != -EINVAL && r != -EWOULDBLOCK)
+			pf_set_errormsg("%s: cannot prepare its journal: %s",
+					path, strerror(-r));
+		jmode_free(jm);
+		return r;
+	}
+	*out = jm;
+	return 0;
+}
+
+int jmode_replay(const char *path)
+{
+	char jpath[PATH_MAX], image[160];
+	struct stat st;
+	if (snprintf(jpath, sizeof(jpath), "%s.journal", path) >=
+		(int)sizeof(jpath) ||
+	    stat(jpath, &st) != 0)
+		return 0; /* no journal: nothing to replay */
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	uint8_t id[16];
+	struct journal *j = NULL;
+	int r = flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -errno;
+	if (r == 0 && fstat(fd, &st) != 0)
+		r = -errno;
+	if (r == 0 && pread(fd, id, sizeof(id), 24) != (ssize_t)sizeof(id))
+		r = -EIO;
+	if (r == 0)
+		r = journal_open(jpath, fd, (uint64_t)st.st_size, id, NULL, &j);
+	if (r == 0) {
+		int a = journal_recover(j);
+		r = a < 0 ? a : 0;
+	}
+	journal_close(j);
+	/* what a holder that died left in memory only is dropped */
+	if (r == 0 && jmode_image_path(path, image, sizeof(image)) == 0)
+		unlink(image);
+	close(fd);
+	return r;
+}
+
+static int batch_add(struct jmode *jm, uint64_t off, const void *page)
+{
+	if (jm->n == jm->cap) {
+		size_t cap = jm->cap ? jm->cap * 2 : 1024;
+		uint64_t *o = realloc(jm->offs, cap * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		jm->offs = o;
+		const void **p = realloc(jm->pages, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		jm->pages = p;
+		jm->cap = cap;
+	}
+	jm->offs[jm->n] = off;
+	jm->pages[jm->n++] = page;
+	return 0;
+}
+
+static int note_run(void *arg, uintptr_t start, uintptr_t end)
+{
+	struct jmode *jm = arg;
+	for (uintptr_t p = start; p < end; p += JOURNAL_PAGE) {
+		int r = batch_add(jm, p - (uintptr_t)jm->base, (void *)p);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
+{
+	jm->base = pfp->base;
+	jm->n = 0;
+	/* what libpmemobj changed at open, or a holder before did */
+	static char buf[1 << 20];
+	int r = 0;
+	for (uint64_t off = 0; off < jm->size && r == 0;) {
+		ssize_t n = pread(jm->pool_fd, buf, sizeof(buf), (off_t)off);
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			break;
+		}
+		for (ssize_t i = 0; i + (ssize_t)JOURNAL_PAGE <= n && r == 0;
+		     i += (ssize_t)JOURNAL_PAGE)
+			if (memcmp(buf + i, pfp->base + off + (uint64_t)i,
+				   JOURNAL_PAGE) != 0)
+				r = batch_add(jm, off + (uint64_t)i,
+					      pfp->base + off + (uint64_t)i);
+		off += (uint64_t)n;
+	}
+	if (r == 0)
+		r = journal_commit(jm->j, jm->n, jm->offs, jm->pages);
+	if (r == 0)
+		r = dirty_start(pfp->base, jm->size, &jm->dirty);
+	if (r == -ENOTSUP)
+		pf_set_errormsg("%s: its journal needs the kernel to track "
+				"written pages (Linux 6.7 or later)",
+				pfp->path ? pfp->path : "the pool");
+	if (r)
+		return r;
+	gate_use();
+	pfp->jmode = jm;
+	return 0;
+}
+
+/* Under jm->lock, the gate closed: the pages of the pinned files. */
+static int pinned_pages(struct jmode *jm)
+{
+	for (size_t i = 0; i < jm->npinned; ++i) {
+		struct vinode *v = jm->pinned[i];
+		for (size_t e = 0; e < v->next; ++e)
+			for (uint64_t o = 0; o < v->ext[e].len;
+			     o += JOURNAL_PAGE) {
+				const char *p = v->ext[e].data + o;
+				int r =
+				    batch_add(jm, (uint64_t)(p - jm->base), p);
+				if (r)
+					return r;
+			}
+	}
+	return 0;
+}
+
+/*
+ * With a file pinned, the batch's pages are copies: the gate does not stop
+ * stores through a map, and a commit's pages must not change while it is
+ * written (its checksum is of what it read).
+ */
+static int batch_copy(struct jmode *jm)
+{
+	if (jm->npinned == 0)
+		return 0;
+	if (jm->n > jm->copies_cap) {
+		char *c = realloc(jm->copies, jm->n * JOURNAL_PAGE);
+		if (!c)
+			return -ENOMEM;
+		jm->copies = c;
+		jm->copies_cap = jm->n;
+	}
+	for (size_t i = 0; i < jm->n; ++i) {
+		char *to = jm->copies + i * JOURNAL_PAGE;
+		memcpy(to, jm->pages[i], JOURNAL_PAGE);
+		jm->pages[i] = to;
+	}
+	return 0;
+}
+
+int jmode_sync(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return 0;
+	/*
+	 * The gate first: a call inside may be about to note a pin, under
+	 * jm->lock (jmode_pinned). A caller inside it (an O_SYNC write, the
+	 * keeper's service of a client's sync) steps out meanwhile.
+	 */
+	unsigned depth = gate_step_out();
+	gate_close();
+	pthread_mutex_lock(&jm->lock);
+	jm->n = 0;
+	long r = dirty_collect(jm->dirty, note_run, jm);
+	if (r >= 0)
+		r = pinned_pages(jm);
+	if (r >= 0)
+		r = batch_copy(jm);
+	if (r >= 0)
+		r = journal_commit(jm->j, jm->n, jm->offs, jm->pages);
+	gate_open();
+	bool due = r >= 0 && journal_used(jm->j) > JMODE_CHECKPOINT;
+	pthread_mutex_unlock(&jm->lock);
+	gate_step_in(depth);
+	/*
+	 * The journal goes into the pool file later, by the keeper (it reads
+	 * the journal's copies: the pool's calls go on meanwhile), so that
+	 * the sync point costs one write of its pages; here if no keeper.
+	 */
+	if (due && pfp->share && pfp->keeper_running) {
+		atomic_store(&jm->checkpoint_due, 1);
+		atomic_fetch_add(&pfp->share->keeper_word, 1);
+		share_futex_wake(&pfp->share->keeper_word);
+	} else if (due) {
+		jmode_checkpoint(pfp);
+	}
+	return r < 0 ? (int)r : 0;
+}
+
+void jmode_checkpoint(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	pthread_mutex_lock(&jm->lock);
+	atomic_store(&jm->checkpoint_due, 0);
+	(void)journal_checkpoint(jm->j);
+	pthread_mutex_unlock(&jm->lock);
+}
+
+bool jmode_checkpoint_due(PMEMfilepool *pfp)
+{
+	return pfp->jmode && atomic_load(&pfp->jmode->checkpoint_due);
+}
+
+void jmode_close(PMEMfilepool *pfp, bool remove_image)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	(void)jmode_sync(pfp);
+	jmode_checkpoint(pfp);
+	if (remove_image)
+		unlink(jm->image);
+	pfp->jmode = NULL;
+	jmode_free(jm);
+}
+
+void jmode_pinned(PMEMfilepool *pfp, struct vinode *v, bool pinned)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	pthread_mutex_lock(&jm->lock);
+	if (pinned) {
+		if (jm->npinned == jm->pcap) {
+			size_t cap = jm->pcap ? jm->pcap * 2 : 8;
+			struct vinode **p =
+			    realloc(jm->pinned, cap * sizeof(*p));
+			if (p) {
+				jm->pinned = p;
+				jm->pcap = cap;
+			}
+		}
+		if (jm->npinned < jm->pcap)
+			jm->pinned[jm->npinned++] = v;
+	} else {
+		for (size_t i = 0; i < jm->npinned; ++i)
+			if (jm->pinned[i] == v) {
+				jm->pinned[i] = jm->pinned[--jm->npinned];
+				break;
+			}
+	}
+	pthread_mutex_unlock(&jm->lock);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * jmode.h -- the journal durability of a pool kept on an ordinary file of
+ * a disk (jmode.c): libpmemobj runs the pool on an image of the file in
+ * memory (/dev/shm), and at each sync point the pages of the image
+ * changed since the last one are committed to the page journal beside
+ * the pool file (journal.c), which a checkpoint writes in place.
+ */
+#ifndef PMEMFILE_JMODE_H
+#define PMEMFILE_JMODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* as libpmemfile-posix.h has it (not included: visibility, internal.h) */
+typedef struct pmemfilepool PMEMfilepool;
+
+struct jmode;
+struct share_seg;
+
+/* The extended attribute of a pool file that chooses its durability. */
+#define JMODE_XATTR "user.pmemfile.durability"
+
+/*
+ * Whether the pool file at path is to run in journal mode: an ordinary
+ * file of a disk file system whose attribute says "journal".
+ */
+bool jmode_wanted(const char *path);
+
+/*
+ * Before the pool file at path is opened by itself (pmemfile check and
+ * its repair, salvage): the batches its journal committed written into
+ * it, and an image a dead holder left dropped. 0 (also with no journal),
+ * -EWOULDBLOCK if a process holds the pool, or -errno.
+ */
+int jmode_replay(const char *path);
+
+/* The image of the pool file at path: /dev/shm/pmemfile.DEV.INO.image. */
+int jmode_image_path(const char *path, char *buf, size_t size);
+
+/*
+ * Before libpmemobj opens the pool at path in journal mode: the journal
+ * opened and replayed into the pool file, and the image made from it
+ * unless seg (the pool's segment, if any) says the image in /dev/shm is
+ * the pool's latest state (another process held it). Puts the image's
+ * path in image. 0, or -errno with a message.
+ */
+int jmode_prepare(const char *path, struct share_seg *seg, char *image,
+		  size_t size, struct jmode **out);
+
+/*
+ * Once libpmemobj opened the image (at base, size bytes): what differs
+ * from the pool file (libpmemobj's own changes at open, a dead holder's
+ * last ones) is committed, and the changes are tracked from now on. 0 or
+ * -errno; on failure the caller closes the pool and jmode_free(jm).
+ */
+int jmode_start(PMEMfilepool *pfp, struct jmode *jm);
+
+/*
+ * A sync point: the pages changed since the last one, committed to the
+ * journal in one batch with the pool's calls held at the gate, so that
+ * after a power cut the pool is as it was at a sync point. 0 or -errno.
+ */
+int jmode_sync(PMEMfilepool *pfp);
+
+/* The journal written into the pool file; and whether the keeper should. */
+void jmode_checkpoint(PMEMfilepool *pfp);
+bool jmode_checkpoint_due(PMEMfilepool *pfp);
+
+/*
+ * The last sync point, the journal written into the pool file, freed; the
+ * image removed if remove_image (no segment: no other process uses it).
+ */
+void jmode_close(PMEMfilepool *pfp, bool remove_image);
+void jmode_free(struct jmode *jm);
+
+/* Says in seg that the image is the pool's latest state (after start). */
+void jmode_publish(struct jmode *jm, struct share_seg *seg);
+
+/* A vinode of pfp pinned (shared maps) or no longer: its pages synced. */
+struct vinode;
+void jmode_pinned(PMEMfilepool *pfp, struct vinode *v, bool pinned);
+
+#endif

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * jmode_cut -- a pool on a file of a disk in journal mode (its attribute
+ * user.pmemfile.durability=journal) holds, after a power cut, exactly what
+ * its last sync point had. A power cut is made as the disk would see it:
+ * the process is killed (SIGKILL), and what lived in memory only (the
+ * pool's image and segment in /dev/shm) is removed; the pool file and its
+ * journal keep what was written to them (each write the journal made was
+ * flushed with fdatasync before it counted). Cases:
+ *  - files written, pmemfile_syncfs, more files written and one changed:
+ *    after the cut the first files are there as they were at the sync
+ *    point, none of the others, the change undone;
+ *  - pmemfile_fsync of a file, the same;
+ *  - files written and no sync call: the keeper's timer makes a sync
+ *    point every PMEMFILE_COMMIT_INTERVAL seconds (1 here), so after 3 s
+ *    they are there (the other cases run with no timer, 0);
+ *  - stores through a shared map of a file, then pmemfile_fsync: there;
+ *  - a clean close: everything there, and nothing left in /dev/shm.
+ * After each reopening the pool checks clean (pmemfile_check_pool).
+ *
+ * Needs a disk file system (PMEMFILE_TEST_DISK, default /var/tmp) and a
+ * kernel that tracks written pages (Linux 6.7): else it skips, saying so.
+ */
+#include "check.h"
+#include "tcheck.h"
+
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <linux/magic.h>
+
+#define POOL_SIZE (32UL << 20)
+
+static char dir[4096], pool[4200];
+
+static void put(PMEMfilepool *pfp, const char *path, const char *text)
+{
+	PMEMfile *f = pmemfile_open(
+	    pfp, path, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY | PMEMFILE_O_TRUNC,
+	    0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_write(pfp, f, text, strlen(text)), (ssize_t)strlen(text));
+	pmemfile_close(pfp, f);
+}
+
+/* The file's bytes are text; NULL: the file does not exist. */
+static void expect(PMEMfilepool *pfp, const char *path, const char *text)
+{
+	char buf[256] = {0};
+	PMEMfile *f = pmemfile_open(pfp, path, PMEMFILE_O_RDONLY);
+	if (!text) {
+		if (f)
+			T_FAIL("%s exists after the cut", path);
+		T_EQ(errno, ENOENT);
+		return;
+	}
+	if (!f)
+		T_FAIL("%s is missing after the cut (errno %s)", path,
+		       strerrorname_np(errno));
+	ssize_t n = pmemfile_read(pfp, f, buf, sizeof(buf) - 1);
+	pmemfile_close(pfp, f);
+	if (n != (ssize_t)strlen(text) || memcmp(buf, text, (size_t)n) != 0)
+		T_FAIL("%s holds '%s', expected '%s'", path, buf, text);
+}
+
+/* What lived in memory only goes: the image and the segment. */
+static void cut(void)
+{
+	struct stat st;
+	char name[256];
+	T_EQ(stat(pool, &st), 0);
+	snprintf(name, sizeof(name), "/dev/shm/pmemfile.%llx.%llx.image",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	T_EQ(unlink(name), 0);
+	snprintf(name, sizeof(name), "/dev/shm/pmemfile.%llx.%llx",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	(void)unlink(name);
+}
+
+/* Runs fn in a child, which says when it is done and is then killed. */
+static void killed(void (*fn)(PMEMfilepool *), unsigned wait_s)
+{
+	int p[2];
+	T_EQ(pipe(p), 0);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		PMEMfilepool *pfp = pmemfile_pool_open(pool);
+		if (!pfp)
+			_exit(1);
+		fn(pfp);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	char c;
+	T_EQ(read(p[0], &c, 1), 1);
+	close(p[0]);
+	sleep(wait_s);
+	T_EQ(kill(pid, SIGKILL), 0);
+	int st;
+	T_EQ(waitpid(pid, &st, 0), pid);
+	T_ASSERT(WIFSIGNALED(st));
+	cut();
+}
+
+static PMEMfilepool *reopen(void)
+{
+	T_EQ(pmemfile_check_pool(pool, stdout), 0);
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	if (!pfp)
+		T_FAIL("the pool does not open after the cut: %s",
+		       pmemfile_errormsg());
+	return pfp;
+}
+
+static void syncfs_case(PMEMfilepool *pfp)
+{
+	put(pfp, "/a", "synced a");
+	put(pfp, "/b", "synced b");
+	T_EQ(pmemfile_mkdir(pfp, "/d", 0755), 0);
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	put(pfp, "/a", "lost change");
+	put(pfp, "/c", "lost c");
+	T_EQ(pmemfile_unlink(pfp, "/b"), 0);
+}
+
+static void fsync_case(PMEMfilepool *pfp)
+{
+	PMEMfile *f = pmemfile_open(pfp, "/e",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_write(pfp, f, "fsynced e", 9), 9);
+	T_EQ(pmemfile_fsync(pfp, f), 0);
+	T_EQ(pmemfile_write(pfp, f, " and lost", 9), 9);
+	pmemfile_close(pfp, f);
+}
+
+static void timer_case(PMEMfilepool *pfp)
+{
+	put(pfp, "/t", "by the timer");
+}
+
+static void map_case(PMEMfilepool *pfp)
+{
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/m", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_ftruncate(pfp, f, 4096), 0);
+	char *m = pmemfile_mmap(pfp, NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED, f, 0);
+	T_ASSERT(m != PMEMFILE_MAP_FAILED);
+	memcpy(m, "stored through a map", 20);
+	T_EQ(pmemfile_fsync(pfp, f), 0);
+	memcpy(m, "STORED", 6); /* after the sync point: lost */
+}
+
+int main(int argc, char *argv[])
+{
+	(void)argc;
+	t_force_pmem(argv);
+	const char *base = getenv("PMEMFILE_TEST_DISK");
+	struct statfs sf;
+	if (!base)
+		base = "/var/tmp";
+	if (statfs(base, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
+	    sf.f_type == RAMFS_MAGIC) {
+		printf("%s is not on a disk file system (set "
+		       "PMEMFILE_TEST_DISK)\n",
+		       base);
+		return 77;
+	}
+	/* no sync point but the calls' own until the timer's case */
+	setenv("PMEMFILE_COMMIT_INTERVAL", "0", 1);
+	snprintf(dir, sizeof(dir), "%s/pmemfile-jmode.XXXXXX", base);
+	T_ASSERT(mkdtemp(dir) != NULL);
+	snprintf(pool, sizeof(pool), "%s/pool", dir);
+	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
+	T_ASSERT(pfp != NULL);
+	pmemfile_pool_close(pfp);
+	T_EQ(setxattr(pool, "user.pmemfile.durability", "journal", 7, 0), 0);
+	pfp = pmemfile_pool_open(pool);
+	if (!pfp && errno == ENOTSUP) {
+		printf("journal mode is not available here: %s\n",
+		       pmemfile_errormsg());
+		return 77;
+	}
+	T_ASSERT(pfp != NULL);
+	pmemfile_pool_close(pfp);
+
+	killed(syncfs_case, 0);
+	pfp = reopen();
+	expect(pfp, "/a", "synced a");
+	expect(pfp, "/b", "synced b");
+	expect(pfp, "/c", NULL);
+	pmemfile_stat_t st;
+	T_EQ(pmemfile_stat(pfp, "/d", &st), 0);
+	pmemfile_pool_close(pfp);
+	printf("ok: syncfs\n");
+
+	killed(fsync_case, 0);
+	pfp = reopen();
+	expect(pfp, "/e", "fsynced e");
+	pmemfile_pool_close(pfp);
+	printf("ok: fsync\n");
+
+	killed(map_case, 0);
+	pfp = reopen();
+	/* its first 20 bytes, as the sync point had them */
+	char mb[32] = {0};
+	PMEMfile *mf = pmemfile_open(pfp, "/m", PMEMFILE_O_RDONLY);
+	T_ASSERT(mf != NULL);
+	T_EQ(pmemfile_read(pfp, mf, mb, 20), 20);
+	pmemfile_close(pfp, mf);
+	if (memcmp(mb, "stored through a map", 20) != 0)
+		T_FAIL("/m holds '%s' after the cut", mb);
+	pmemfile_pool_close(pfp);
+	printf("ok: stores through a map, then fsync\n");
+
+	/* the timer: a sync point every second */
+	setenv("PMEMFILE_COMMIT_INTERVAL", "1", 1);
+	killed(timer_case, 3);
+	unsetenv("PMEMFILE_COMMIT_INTERVAL");
+	pfp = reopen();
+	expect(pfp, "/t", "by the timer");
+	pmemfile_pool_close(pfp);
+	printf("ok: the timer\n");
+
+	/* a clean close: everything, and no image left */
+	pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	put(pfp, "/z", "closed");
+	pmemfile_pool_close(pfp);
+	char image[256];
+	struct stat ps;
+	T_EQ(stat(pool, &ps), 0);
+	snprintf(image, sizeof(image), "/dev/shm/pmemfile.%llx.%llx.image",
+		 (unsigned long long)ps.st_dev, (unsigned long long)ps.st_ino);
+	T_ASSERT(access(image, F_OK) != 0 && errno == ENOENT);
+	pfp = reopen();
+	expect(pfp, "/z", "closed");
+	expect(pfp, "/a", "synced a");
+	pmemfile_pool_close(pfp);
+	printf("ok: a clean close\n");
+
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	T_EQ(system(cmd), 0);
+	printf("PASS\n");
+	return 0;
+}

@@ -1,0 +1,102 @@
+#!/bin/sh
+# shim_journal: a pool on a file of a disk in journal mode (the pool file's
+# attribute user.pmemfile.durability=journal), used by several processes
+# through the shim, holds after a power cut what its last sync point had:
+# a shell writes a file, a child shell (a client of the shell, which holds
+# the pool) writes another and calls sync, a client writes with dd
+# oflag=sync (each write a sync point), the shell writes a last file, and
+# everything is killed; then what lived in memory only (the pool's image
+# and segment in /dev/shm) is removed, as a power cut would. The files
+# synced are there with their bytes, as the same commands leave them on a
+# kernel directory, the last one is not, and the pool checks clean. A
+# clean end leaves everything there and nothing in /dev/shm; pmemfile info
+# says "journal".
+. "$TEST_TOP/tests/preload/shim_lib.sh"
+
+base=${PMEMFILE_TEST_DISK:-/var/tmp}
+case $(stat -f -c %T "$base" 2>/dev/null) in
+tmpfs | ramfs | "")
+	echo "$base is not on a disk file system (set PMEMFILE_TEST_DISK)"
+	exit 77
+	;;
+esac
+command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
+DISK=$(mktemp -d "$base/pmemfile-journal.XXXXXX") ||
+	shim_fail "cannot make a directory in $base"
+trap 'rm -rf "$DISK"' EXIT
+P=$DISK/pool
+PF=$TEST_BUILD/bin/pmemfile
+# no timer: the only sync points are the programs'
+export PMEMFILE_COMMIT_INTERVAL=0
+shim_mkpool "$P" 32
+python3 -c 'import os, sys
+os.setxattr(sys.argv[1], "user.pmemfile.durability", b"journal")' "$P" ||
+	shim_fail "cannot set the pool file's attribute"
+mkdir -p "$MNT" "$KDIR"
+if ! "$PF" info "$P" >"$WORK/info" 2>&1; then
+	if grep -q "Linux 6.7" "$WORK/info"; then
+		cat "$WORK/info"
+		exit 77
+	fi
+	shim_fail "pmemfile info: $(cat "$WORK/info")"
+fi
+grep -q "^durability: *journal " "$WORK/info" ||
+	shim_fail "info does not say journal: $(cat "$WORK/info")"
+
+image=/dev/shm/pmemfile.$(printf %x "$(stat -c %d "$P")").$(printf %x \
+	"$(stat -c %i "$P")")
+
+# the workload in ROOT ($1); signals READY ($2) and waits to be killed
+cat >"$WORK/work.sh" <<'SH'
+cd "$1" || exit 1
+echo one >a
+sh -c 'echo two >b; sync'
+head -c 20000 /dev/zero | tr '\0' x | dd of=c bs=4096 oflag=sync 2>/dev/null
+echo lost >d
+cat a b >/dev/null
+: >"$2"
+sleep 60
+SH
+LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$WORK/work.sh" "$MNT" \
+	"$WORK/ready" &
+pid=$!
+i=0
+while [ ! -e "$WORK/ready" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -e "$WORK/ready" ] || shim_fail "the workload did not get ready"
+kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+# the power cut: what was in memory only goes
+rm -f "$image.image" "$image"
+
+sh "$WORK/work.sh" "$KDIR" "$WORK/kready" &
+kpid=$!
+while [ ! -e "$WORK/kready" ]; do sleep 0.1; done
+kill "$kpid"
+wait "$kpid" 2>/dev/null
+
+"$PF" check "$P" >"$WORK/check" 2>&1 ||
+	shim_fail "the pool is not consistent after the cut: $(cat "$WORK/check")"
+for f in a b c; do
+	"$PF" cat "$P" "/$f" >"$WORK/m.$f" 2>&1 ||
+		shim_fail "/$f is missing after the cut: $(cat "$WORK/m.$f")"
+	cmp -s "$KDIR/$f" "$WORK/m.$f" ||
+		shim_fail "/$f differs from the kernel's after the cut"
+	echo "ok: /$f, synced, is there after the cut"
+done
+if "$PF" cat "$P" /d >/dev/null 2>&1; then
+	shim_fail "/d, never synced, is there after the cut"
+fi
+echo "ok: /d, never synced, is not"
+
+# a clean end: everything is there, nothing is left in memory
+LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P sh -c 'echo clean >"$1/e"' sh "$MNT" ||
+	shim_fail "a clean run failed"
+[ ! -e "$image.image" ] || shim_fail "the image is left after a clean end"
+[ "$("$PF" cat "$P" /e)" = clean ] || shim_fail "/e is not there"
+"$PF" check "$P" >/dev/null || shim_fail "the pool is not consistent"
+echo "ok: a clean end keeps everything and leaves no image"
+shim_check_mountpoint
+echo PASS
