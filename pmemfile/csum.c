@@ -452,6 +452,21 @@ static void upgrade_array(PMEMfilepool *pfp, uint64_t off,
 	}
 }
 
+/*
+ * Whether the inode array at off, the k-th of the chain, is no array or
+ * one past the most the pool can hold (a loop): then says so.
+ */
+static bool array_chain_damaged(PMEMfilepool *pfp, uint64_t off, uint64_t k,
+				uint64_t max)
+{
+	if (inode_array_valid(pfp, off) && k < max)
+		return false;
+	pf_set_errormsg("damaged pool: inode array 0x%llx not in the map or "
+			"in a loop",
+			(unsigned long long)off);
+	return true;
+}
+
 int csum_upgrade(PMEMfilepool *pfp, const char *path)
 {
 	struct pmemfile_super *s = pfp->super;
@@ -463,12 +478,8 @@ int csum_upgrade(PMEMfilepool *pfp, const char *path)
 	struct upgrade_counts n = {0, 0, 0};
 	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE, k = 0;
 	for (uint64_t off = s->inode_arrays; off; k++) {
-		if (!inode_array_valid(pfp, off) || k == max) {
-			pf_set_errormsg("damaged pool: inode array 0x%llx not "
-					"in the map or in a loop",
-					(unsigned long long)off);
+		if (array_chain_damaged(pfp, off, k, max))
 			return -EIO;
-		}
 		upgrade_array(pfp, off, &n);
 		off = ((struct pmemfile_inode_array *)pf_ptr(pfp, off))->next;
 	}
@@ -572,12 +583,8 @@ int words_upgrade(PMEMfilepool *pfp, const char *path)
 	bool past = mark == 0;
 	uint64_t max = pfp->pool_size / PMEMFILE_INODE_ARRAY_SIZE, k = 0;
 	for (uint64_t off = s->inode_arrays; off; k++) {
-		if (!inode_array_valid(pfp, off) || k == max) {
-			pf_set_errormsg("damaged pool: inode array 0x%llx not "
-					"in the map or in a loop",
-					(unsigned long long)off);
+		if (array_chain_damaged(pfp, off, k, max))
 			return -EIO;
-		}
 		struct pmemfile_inode_array *a = pf_ptr(pfp, off);
 		for (unsigned i = 0; i < PMEMFILE_INODES_PER_ARRAY; i++) {
 			uint64_t ino = pf_off(pfp, &a->inodes[i]);

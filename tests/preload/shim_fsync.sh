@@ -9,16 +9,8 @@
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 
 command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
-base=${PMEMFILE_TEST_DISK:-/var/tmp}
-case $(stat -f -c %T "$base" 2>/dev/null) in
-tmpfs | ramfs | "")
-	echo "$base is not on a disk file system (set PMEMFILE_TEST_DISK)"
-	exit 77
-	;;
-esac
-DISK=$(mktemp -d "$base/pmemfile-fsync.XXXXXX") ||
-	shim_fail "cannot make a directory in $base"
-trap 'rm -rf "$DISK"' EXIT
+. "$TEST_TOP/tests/disk_lib.sh"
+disk_dir fsync
 mkdir "$DISK/kernel" "$MNT" || shim_fail "cannot make the directories"
 export PMEM_IS_PMEM_FORCE=0
 shim_mkpool "$DISK/pool" 32

@@ -13,17 +13,9 @@
 # says "journal".
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 
-base=${PMEMFILE_TEST_DISK:-/var/tmp}
-case $(stat -f -c %T "$base" 2>/dev/null) in
-tmpfs | ramfs | "")
-	echo "$base is not on a disk file system (set PMEMFILE_TEST_DISK)"
-	exit 77
-	;;
-esac
 command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
-DISK=$(mktemp -d "$base/pmemfile-journal.XXXXXX") ||
-	shim_fail "cannot make a directory in $base"
-trap 'rm -rf "$DISK"' EXIT
+. "$TEST_TOP/tests/disk_lib.sh"
+disk_dir journal
 P=$DISK/pool
 PF=$TEST_BUILD/bin/pmemfile
 # no timer: the only sync points are the programs'

@@ -9,14 +9,8 @@ VOLATILE="volatile (the pool file is in memory (tmpfs): gone at a reboot)"
 MSYNC="msync (an ordinary file, msynced at each flush: each call is durable when it returns, at the disk's speed)"
 UNSAFE="unsafe (an ordinary file treated as pmem (PMEM_IS_PMEM_FORCE=1): not durable, a power cut may leave the pool inconsistent)"
 
-base=${PMEMFILE_TEST_DISK:-/var/tmp}
-case $(stat -f -c %T "$base" 2>/dev/null) in
-tmpfs | ramfs | "")
-	echo "$base is not on a disk file system (set PMEMFILE_TEST_DISK)"
-	exit 77
-	;;
-esac
-DISK=$(mktemp -d "$base/pmemfile-durability.XXXXXX") || exit 1
+. "$TEST_TOP/tests/disk_lib.sh"
+disk_dir durability
 SHM=$(mktemp -d /dev/shm/pmemfile-durability.XXXXXX) || exit 1
 trap 'rm -rf "$DISK" "$SHM"' EXIT
 

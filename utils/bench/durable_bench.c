@@ -10,22 +10,25 @@
  * 1. 1,000 x (create a file + write 4 KiB + close), time per file:
  *      pool, durable   a pool on a file of the disk, PMEM_IS_PMEM_FORCE
  *                      unset: libpmemobj msyncs each flush, so every write
- *                      is durable when it returns (the pool's only durable
- *                      mode today)
+ *                      is durable when it returns (msync mode)
  *      pool, forced    the same with PMEM_IS_PMEM_FORCE=1: memory speed but
  *                      NOT durable (the kernel writes the pages back in any
  *                      order; a power cut can leave the pool inconsistent);
  *                      no target, it shows what the journal mode can reach
+ *      pool, journal   the pool in journal mode (pmemfile durability
+ *                      POOL journal): memory speed, durable at each sync
+ *                      point; and with a pmemfile_fsync of each file
  *      ext4            open(O_CREAT) + write + close, no fsync
  *      ext4 + fsync    the same with an fsync after each write
- *    targets: pool, durable <= 0.2x ext4; with a sync point after each
- *    file <= 1x ext4 + fsync. A write in the durable mode is durable when
- *    it returns (pmemfile_fsync has only the stores through shared maps to
- *    make durable, and there are none), so the durable figure is also the
- *    "with fsync" one.
+ *    targets: a durable pool (journal, and msync) <= 0.2x ext4; with a
+ *    sync point after each file <= 1x ext4 + fsync. A write in msync
+ *    mode is durable when it returns (pmemfile_fsync has only the stores
+ *    through shared maps to make durable, and there are none), so its
+ *    figure is also its "with fsync" one.
  * 2. 1 GiB written sequentially (1 MiB writes) into a new file, then one
- *    fsync (none in the pool: its writes are durable already), MB/s: pool,
- *    durable beside ext4 (write + fsync); target >= 1x. BENCH_SEQ_MIB sets
+ *    fsync (in msync mode none: its writes are durable already), MB/s:
+ *    the pool in journal and in msync mode beside ext4 (write + fsync);
+ *    target >= 1x. BENCH_SEQ_MIB sets
  *    the size in MiB (default 1024; the durable pool took ~8 s for it here).
  * 3. Physical references, a file on the same file system mapped with
  *    libpmem, PMEM_IS_PMEM_FORCE=1, so that a reader sees where the time
@@ -126,40 +129,18 @@ static void on_signal(int sig)
 
 static char buf[MiB];
 
-/* n x (create + 4 KiB write + close) in a new pool in dir. */
-static void run_pool_files(const char *dir, unsigned long n)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/pool", dir);
-	PMEMfilepool *pfp =
-	    pmemfile_pool_create(path, 64 * MiB + n * 16 * KiB, 0600);
-	if (!pfp)
-		die(path);
-	double t = now();
-	for (unsigned long i = 0; i < n; i++) {
-		char name[32];
-		snprintf(name, sizeof(name), "/f%lu", i);
-		PMEMfile *f =
-		    pmemfile_open(pfp, name, O_CREAT | O_WRONLY, 0644);
-		if (!f)
-			die(name);
-		if (pmemfile_write(pfp, f, buf, PAGE) != PAGE)
-			die("pmemfile_write");
-		pmemfile_close(pfp, f);
-	}
-	printf("%.9f\n", now() - t);
-	pmemfile_pool_close(pfp);
-}
-
 /*
- * A new pool in journal mode: made (in msync mode), then its attribute
- * set, then opened again (libpmemobj runs it on its image in /dev/shm).
+ * A new pool at path; in journal mode (journal) made (in msync mode), its
+ * attribute set, then opened again: libpmemobj runs it on its image in
+ * /dev/shm.
  */
-static PMEMfilepool *journal_pool(const char *path, size_t size)
+static PMEMfilepool *new_pool(const char *path, size_t size, int journal)
 {
 	PMEMfilepool *pfp = pmemfile_pool_create(path, size, 0600);
 	if (!pfp)
 		die(path);
+	if (!journal)
+		return pfp;
 	pmemfile_pool_close(pfp);
 	if (setxattr(path, "user.pmemfile.durability", "journal", 7, 0))
 		die("setxattr");
@@ -169,12 +150,16 @@ static PMEMfilepool *journal_pool(const char *path, size_t size)
 	return pfp;
 }
 
-/* run_pool_files in journal mode, with a pmemfile_fsync each if asked. */
-static void run_journal_files(const char *dir, unsigned long n, int with_fsync)
+/*
+ * n x (create + 4 KiB write + close) in a new pool in dir (in journal
+ * mode if journal), with a pmemfile_fsync of each file if with_fsync.
+ */
+static void run_pool_files(const char *dir, unsigned long n, int journal,
+			   int with_fsync)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/pool", dir);
-	PMEMfilepool *pfp = journal_pool(path, 64 * MiB + n * 16 * KiB);
+	PMEMfilepool *pfp = new_pool(path, 64 * MiB + n * 16 * KiB, journal);
 	double t = now();
 	for (unsigned long i = 0; i < n; i++) {
 		char name[32];
@@ -190,26 +175,6 @@ static void run_journal_files(const char *dir, unsigned long n, int with_fsync)
 		pmemfile_close(pfp, f);
 	}
 	printf("%.9f\n", now() - t);
-	pmemfile_pool_close(pfp);
-}
-
-/* run_pool_seq in journal mode, then one pmemfile_fsync (timed). */
-static void run_journal_seq(const char *dir, size_t bytes)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/pool", dir);
-	PMEMfilepool *pfp = journal_pool(path, bytes + bytes / 8 + 64 * MiB);
-	PMEMfile *f = pmemfile_open(pfp, "/seq", O_CREAT | O_WRONLY, 0644);
-	if (!f)
-		die("/seq");
-	double t = now();
-	for (size_t done = 0; done < bytes; done += MiB)
-		if (pmemfile_write(pfp, f, buf, MiB) != (ssize_t)MiB)
-			die("pmemfile_write");
-	if (pmemfile_fsync(pfp, f))
-		die("pmemfile_fsync");
-	printf("%.9f\n", now() - t);
-	pmemfile_close(pfp, f);
 	pmemfile_pool_close(pfp);
 }
 
@@ -232,15 +197,17 @@ static void run_kernel_files(const char *dir, unsigned long n, int with_fsync)
 	printf("%.9f\n", now() - t);
 }
 
-/* bytes in 1 MiB writes into a new file of a new pool in dir. */
-static void run_pool_seq(const char *dir, size_t bytes)
+/*
+ * bytes in 1 MiB writes into a new file of a new pool in dir; in journal
+ * mode then one pmemfile_fsync, timed (a write is durable already in
+ * msync mode).
+ */
+static void run_pool_seq(const char *dir, size_t bytes, int journal)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/pool", dir);
 	PMEMfilepool *pfp =
-	    pmemfile_pool_create(path, bytes + bytes / 8 + 64 * MiB, 0600);
-	if (!pfp)
-		die(path);
+	    new_pool(path, bytes + bytes / 8 + 64 * MiB, journal);
 	PMEMfile *f = pmemfile_open(pfp, "/seq", O_CREAT | O_WRONLY, 0644);
 	if (!f)
 		die("/seq");
@@ -248,6 +215,8 @@ static void run_pool_seq(const char *dir, size_t bytes)
 	for (size_t done = 0; done < bytes; done += MiB)
 		if (pmemfile_write(pfp, f, buf, MiB) != (ssize_t)MiB)
 			die("pmemfile_write");
+	if (journal && pmemfile_fsync(pfp, f))
+		die("pmemfile_fsync");
 	printf("%.9f\n", now() - t);
 	pmemfile_close(pfp, f);
 	pmemfile_pool_close(pfp);
@@ -309,21 +278,21 @@ static int run(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (char)(i * 7 + 3);
 	if (strcmp(kind, "pool-files") == 0)
-		run_pool_files(dir, arg);
+		run_pool_files(dir, arg, 0, 0);
 	else if (strcmp(kind, "kernel-files") == 0)
 		run_kernel_files(dir, arg, 0);
 	else if (strcmp(kind, "kernel-files-fsync") == 0)
 		run_kernel_files(dir, arg, 1);
 	else if (strcmp(kind, "pool-seq") == 0)
-		run_pool_seq(dir, arg);
+		run_pool_seq(dir, arg, 0);
 	else if (strcmp(kind, "kernel-seq") == 0)
 		run_kernel_seq(dir, arg);
 	else if (strcmp(kind, "journal-files") == 0)
-		run_journal_files(dir, arg, 0);
+		run_pool_files(dir, arg, 1, 0);
 	else if (strcmp(kind, "journal-files-fsync") == 0)
-		run_journal_files(dir, arg, 1);
+		run_pool_files(dir, arg, 1, 1);
 	else if (strcmp(kind, "journal-seq") == 0)
-		run_journal_seq(dir, arg);
+		run_pool_seq(dir, arg, 1);
 	else if (strcmp(kind, "raw") == 0)
 		run_raw(dir, arg, 0);
 	else if (strcmp(kind, "raw-msync") == 0)
