@@ -46,35 +46,7 @@ static struct journal *journal_open_ok(int pool_fd)
 	return j;
 }
 
-/* A batch of n random pages (offsets may repeat) into its buffers. */
-struct batch {
-	size_t n;
-	uint64_t *offs;
-	unsigned char *data;
-	const void **pages;
-};
-
-static void batch_random(struct batch *b, size_t n)
-{
-	b->n = n;
-	b->offs = tj_realloc(b->offs, n * sizeof(*b->offs));
-	b->data = tj_realloc(b->data, n * TJ_PAGE);
-	b->pages = tj_realloc(b->pages, n * sizeof(*b->pages));
-	tj_fill(&rng, b->data, n * TJ_PAGE);
-	for (size_t i = 0; i < n; i++) {
-		b->offs[i] = tj_below(&rng, NPAGES) * TJ_PAGE;
-		b->pages[i] = b->data + i * TJ_PAGE;
-	}
-}
-
-static void batch_free(struct batch *b)
-{
-	free(b->offs);
-	free(b->data);
-	free(b->pages);
-}
-
-static void commit_ok(struct journal *j, const struct batch *b,
+static void commit_ok(struct journal *j, const struct tj_batch *b,
 		      unsigned char *model)
 {
 	T_EQ(journal_commit(j, b->n, b->offs, b->pages), 0);
@@ -95,7 +67,7 @@ static off_t file_size(const char *path)
 static void round_trips(unsigned rounds)
 {
 	unsigned char model[POOL_SIZE], applied[POOL_SIZE];
-	struct batch b = {0};
+	struct tj_batch b = {0};
 	tj_fill(&rng, model, POOL_SIZE);
 	memcpy(applied, model, POOL_SIZE);
 	unlink(journal_path);
@@ -107,7 +79,8 @@ static void round_trips(unsigned rounds)
 		size_t what = tj_below(&rng, 10);
 		if (what < 6) {
 			uint64_t used = journal_used(j);
-			batch_random(&b, 1 + tj_below(&rng, 3 * NPAGES));
+			tj_batch_random(&b, 1 + tj_below(&rng, 3 * NPAGES),
+					&rng, NPAGES);
 			commit_ok(j, &b, model);
 			/* one head block (up to 500 pages), then the pages */
 			T_EQ(journal_used(j), used + (1 + b.n) * TJ_PAGE);
@@ -124,7 +97,7 @@ static void round_trips(unsigned rounds)
 			j = journal_open_ok(fd);
 			/* a new journal may take commits before recovering */
 			bool fresh = file_size(journal_path) == JOURNAL_HEADER;
-			batch_random(&b, 1);
+			tj_batch_random(&b, 1, &rng, NPAGES);
 			T_EQ(journal_commit(j, b.n, b.offs, b.pages),
 			     fresh ? 0 : -EBUSY);
 			if (fresh) {
@@ -139,7 +112,7 @@ static void round_trips(unsigned rounds)
 		tj_expect_file(pool_path, applied, POOL_SIZE, "round trip");
 	}
 	/* a batch of more pages than IOV_MAX, past the pool's page count */
-	batch_random(&b, 1500);
+	tj_batch_random(&b, 1500, &rng, NPAGES);
 	uint64_t used = journal_used(j);
 	commit_ok(j, &b, model);
 	/* 40 bytes of head and 1500 offsets: 3 blocks */
@@ -151,7 +124,7 @@ static void round_trips(unsigned rounds)
 	T_EQ(journal_recover(j), 0);
 	journal_close(j);
 	close(fd);
-	batch_free(&b);
+	tj_batch_free(&b);
 	printf("round trips: %u steps, %u checkpoints, %u reopenings\n", rounds,
 	       checkpoints, reopens);
 }
@@ -211,13 +184,13 @@ static void open_refused(int fd, uint64_t size, const uint8_t *id,
 static void foreign_journal(void)
 {
 	unsigned char image[POOL_SIZE], model[POOL_SIZE];
-	struct batch b = {0};
+	struct tj_batch b = {0};
 	tj_fill(&rng, image, POOL_SIZE);
 	memcpy(model, image, POOL_SIZE);
 	unlink(journal_path);
 	int fd = pool_make(image);
 	struct journal *j = journal_open_ok(fd);
-	batch_random(&b, 5);
+	tj_batch_random(&b, 5, &rng, NPAGES);
 	commit_ok(j, &b, model);
 	journal_close(j);
 
@@ -259,7 +232,7 @@ static void foreign_journal(void)
 	tj_expect_file(pool_path, model, POOL_SIZE, "new journal");
 	free(jbuf);
 	close(fd);
-	batch_free(&b);
+	tj_batch_free(&b);
 }
 
 /* Offsets a commit refuses with -EINVAL, writing nothing. */
@@ -335,7 +308,7 @@ static const struct journal_io failing_io = {
 static void io_errors(void)
 {
 	unsigned char image[POOL_SIZE], model[POOL_SIZE];
-	struct batch b = {0};
+	struct tj_batch b = {0};
 	tj_fill(&rng, image, POOL_SIZE);
 	memcpy(model, image, POOL_SIZE);
 	unlink(journal_path);
@@ -344,7 +317,7 @@ static void io_errors(void)
 	T_EQ(journal_open(journal_path, fd, POOL_SIZE, id_a, &failing_io, &j),
 	     0);
 
-	batch_random(&b, 3);
+	tj_batch_random(&b, 3, &rng, NPAGES);
 	fail_pwritev = EIO;
 	T_EQ(journal_commit(j, b.n, b.offs, b.pages), -EIO);
 	fail_pwritev = ENOSPC;
@@ -353,7 +326,7 @@ static void io_errors(void)
 	T_EQ(journal_commit(j, b.n, b.offs, b.pages), -EIO);
 	T_EQ(journal_used(j), JOURNAL_HEADER);
 	/* written again in the failed batch's place */
-	batch_random(&b, 2);
+	tj_batch_random(&b, 2, &rng, NPAGES);
 	fail_pwritev = EINTR;
 	commit_ok(j, &b, model);
 	T_EQ(journal_used(j), JOURNAL_HEADER + 3 * TJ_PAGE);
@@ -363,7 +336,7 @@ static void io_errors(void)
 	T_EQ(journal_checkpoint(j), -EIO);
 	fail_pwritev = EIO;
 	T_EQ(journal_checkpoint(j), -EIO);
-	batch_random(&b, 4);
+	tj_batch_random(&b, 4, &rng, NPAGES);
 	commit_ok(j, &b, model);
 	T_EQ(journal_checkpoint(j), 2);
 	tj_expect_file(pool_path, model, POOL_SIZE, "after failures");
@@ -373,7 +346,7 @@ static void io_errors(void)
 	journal_close(j);
 	tj_expect_file(pool_path, model, POOL_SIZE, "after failures, reopened");
 	close(fd);
-	batch_free(&b);
+	tj_batch_free(&b);
 }
 
 /*
@@ -384,7 +357,7 @@ static unsigned char *three_batches(unsigned char *image,
 				    unsigned char models[4][POOL_SIZE],
 				    size_t ends[4], size_t *jlen)
 {
-	struct batch b = {0};
+	struct tj_batch b = {0};
 	tj_fill(&rng, image, POOL_SIZE);
 	memcpy(models[0], image, POOL_SIZE);
 	unlink(journal_path);
@@ -392,7 +365,7 @@ static unsigned char *three_batches(unsigned char *image,
 	struct journal *j = journal_open_ok(fd);
 	ends[0] = JOURNAL_HEADER;
 	for (size_t k = 1; k <= 3; k++) {
-		batch_random(&b, k);
+		tj_batch_random(&b, k, &rng, NPAGES);
 		memcpy(models[k], models[k - 1], POOL_SIZE);
 		commit_ok(j, &b, models[k]);
 		ends[k] = (size_t)file_size(journal_path);
@@ -400,7 +373,7 @@ static unsigned char *three_batches(unsigned char *image,
 	}
 	journal_close(j);
 	close(fd);
-	batch_free(&b);
+	tj_batch_free(&b);
 	return tj_read_file(journal_path, jlen);
 }
 
@@ -478,14 +451,15 @@ static void damaged(void)
 
 			/* a batch ending where batch d + 1 starts */
 			unsigned char model[POOL_SIZE];
-			struct batch b = {0};
+			struct tj_batch b = {0};
 			memcpy(model, models[d - 1], POOL_SIZE);
-			batch_random(&b,
-				     (ends[d] - JOURNAL_HEADER) / TJ_PAGE - 1);
+			tj_batch_random(
+			    &b, (ends[d] - JOURNAL_HEADER) / TJ_PAGE - 1, &rng,
+			    NPAGES);
 			commit_ok(j, &b, model);
 			T_EQ(file_size(journal_path), jlen);
 			journal_close(j);
-			batch_free(&b);
+			tj_batch_free(&b);
 			j = journal_open_ok(fd);
 			T_EQ(journal_recover(j), 1);
 			journal_close(j);

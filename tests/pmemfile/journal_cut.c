@@ -108,34 +108,7 @@ static size_t *last_write; /* the index of commit c's last write */
 static size_t *sync_at;	   /* the index of commit c's fdatasync */
 static size_t ncommits;	   /* images[0]: before the first commit */
 
-struct batch {
-	size_t n;
-	uint64_t *offs;
-	unsigned char *data;
-	const void **pages;
-};
-
-static void batch_random(struct batch *b, size_t n)
-{
-	b->n = n;
-	b->offs = tj_realloc(b->offs, n * sizeof(*b->offs));
-	b->data = tj_realloc(b->data, n * TJ_PAGE);
-	b->pages = tj_realloc(b->pages, n * sizeof(*b->pages));
-	tj_fill(&rng, b->data, n * TJ_PAGE);
-	for (size_t i = 0; i < n; i++) {
-		b->offs[i] = tj_below(&rng, NPAGES) * TJ_PAGE;
-		b->pages[i] = b->data + i * TJ_PAGE;
-	}
-}
-
-static void batch_free(struct batch *b)
-{
-	free(b->offs);
-	free(b->data);
-	free(b->pages);
-}
-
-static void model_commit(const struct batch *b)
+static void model_commit(const struct tj_batch *b)
 {
 	images = tj_realloc(images, (ncommits + 2) * sizeof(*images));
 	last_write = tj_realloc(last_write, (ncommits + 2) * sizeof(size_t));
@@ -171,14 +144,14 @@ static void workload(const char *dir, unsigned steps, bool big)
 	T_EQ(journal_open(jpath, rec_pool_fd, POOL_SIZE, pool_id, &rec_io, &j),
 	     0);
 	T_EQ(journal_recover(j), 0);
-	struct batch b = {0};
+	struct tj_batch b = {0};
 	unsigned checkpoints = 0, reopens = 0;
 	for (unsigned s = 0; s < steps; s++) {
 		bool last_big = big && s == steps - 3;
 		size_t what = last_big ? 0 : tj_below(&rng, 10);
 		if (what < 7) {
 			size_t n = last_big ? 1030 : 1 + tj_below(&rng, 6);
-			batch_random(&b, n);
+			tj_batch_random(&b, n, &rng, NPAGES);
 			T_EQ(journal_commit(j, b.n, b.offs, b.pages), 0);
 			model_commit(&b);
 		} else if (what < 9) {
@@ -195,7 +168,7 @@ static void workload(const char *dir, unsigned steps, bool big)
 	}
 	journal_close(j);
 	close(rec_pool_fd);
-	batch_free(&b);
+	tj_batch_free(&b);
 	unlink(jpath);
 	unlink(pool);
 	size_t syncs = 0;
@@ -378,7 +351,7 @@ int main(void)
 
 	unsigned char *buf = NULL, got[POOL_SIZE];
 	size_t states = 0, unacked = 0, acked = 0, issued = 0;
-	struct batch b = {0};
+	struct tj_batch b = {0};
 	for (size_t cut = 0; cut <= nops; cut++) {
 		if (cut > 0)
 			state_step(&files[ops[cut - 1].file], cut - 1);
@@ -408,7 +381,8 @@ int main(void)
 			unacked += c > acked;
 
 			/* the journal goes on from there */
-			batch_random(&b, 1 + tj_below(&rng, 3));
+			tj_batch_random(&b, 1 + tj_below(&rng, 3), &rng,
+					NPAGES);
 			T_EQ(journal_commit(j, b.n, b.offs, b.pages), 0);
 			journal_close(j);
 			T_EQ(journal_open(jpath, fd, POOL_SIZE, pool_id, NULL,

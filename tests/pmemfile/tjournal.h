@@ -118,4 +118,33 @@ static inline void tj_apply(unsigned char *image, size_t npages,
 		memcpy(image + offs[i], pages[i], TJ_PAGE);
 }
 
+/* A batch of n random pages of a pool of npages (offsets may repeat). */
+struct tj_batch {
+	size_t n;
+	uint64_t *offs;
+	unsigned char *data;
+	const void **pages;
+};
+
+static inline void tj_batch_random(struct tj_batch *b, size_t n, uint64_t *rng,
+				   size_t npages)
+{
+	b->n = n;
+	b->offs = tj_realloc(b->offs, n * sizeof(*b->offs));
+	b->data = tj_realloc(b->data, n * TJ_PAGE);
+	b->pages = tj_realloc(b->pages, n * sizeof(*b->pages));
+	tj_fill(rng, b->data, n * TJ_PAGE);
+	for (size_t i = 0; i < n; i++) {
+		b->offs[i] = tj_below(rng, npages) * TJ_PAGE;
+		b->pages[i] = b->data + i * TJ_PAGE;
+	}
+}
+
+static inline void tj_batch_free(struct tj_batch *b)
+{
+	free(b->offs);
+	free(b->data);
+	free(b->pages);
+}
+
 #endif
