@@ -178,6 +178,33 @@ void jmode_free(struct jmode *jm)
 	free(jm);
 }
 
+/*
+ * The journal file written with zeros up to the size at which it is
+ * written into the pool file: a commit then writes over blocks the file
+ * has, and its fdatasync has no size or extent of the file to make
+ * durable beside the data (on ext4 a commit that grows the file costs
+ * twice one that does not). Zeros past the last batch read as its end.
+ */
+static void journal_preallocate(const char *jpath)
+{
+	int fd = open(jpath, O_RDWR | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return;
+	uint64_t want = JOURNAL_HEADER + JMODE_CHECKPOINT + (1ULL << 20);
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < want) {
+		static const char zeros[1 << 16];
+		uint64_t at = (uint64_t)st.st_size;
+		bool ok = true;
+		for (; ok && at < want; at += sizeof(zeros))
+			ok = pwrite(fd, zeros, sizeof(zeros), (off_t)at) ==
+			     (ssize_t)sizeof(zeros);
+		if (ok)
+			(void)fdatasync(fd);
+	}
+	close(fd);
+}
+
 int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 		  size_t size, struct jmode **out)
 {
@@ -215,6 +242,8 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 		int a = journal_recover(jm->j);
 		r = a < 0 ? a : 0;
 	}
+	if (r == 0)
+		journal_preallocate(jpath);
 	if (r == 0 && !image_usable(jm, seg)) {
 		if (seg)
 			atomic_store(&seg->image_valid, 0);
