@@ -33,6 +33,7 @@
 #include "internal.h"
 #include "check_found.h"
 #include "objcheck.h"
+#include "jmode.h"
 
 /* libpmemobj's pool descriptor (objcheck.c): the root object's offset. */
 #define SALVAGE_ROOT_OFF (4096ULL + 2048ULL)
@@ -787,7 +788,20 @@ int pmemfile_salvage_pool(const char *path, const char *newpath, FILE *report,
 	memset(counts, 0, sizeof(*counts));
 	if (stat(path, &st))
 		return -errno;
-	int r = map_file(path, &s.base, &s.size);
+	/*
+	 * A pool in journal mode: what its journal committed, first; a
+	 * journal that cannot be read leaves the pool file as it is to
+	 * salvage.
+	 */
+	int r = jmode_replay(path);
+	if (r == -EWOULDBLOCK)
+		return r;
+	if (r)
+		say(&s,
+		    "its journal cannot be replayed (%s): the pool file "
+		    "as it is",
+		    strerror(-r));
+	r = map_file(path, &s.base, &s.size);
 	if (r)
 		return r;
 	r = pool_file_make(newpath, s.size, st.st_mode & 0777);
