@@ -5,6 +5,7 @@
  * existing file (SIZE 0) that is still zero, which reads back the same.
  */
 #include "create.h"
+#include "pmemfile/info.h"
 #include "size.h"
 #include "tool.h"
 
@@ -224,7 +225,8 @@ static void create_report(const char *path, uint64_t size, bool sparse,
 }
 
 int create_pool(const char *path, const char *size_text,
-		enum create_space space, const struct create_root *root)
+		enum create_space space, const struct create_root *root,
+		bool journal)
 {
 	PMEMfilepool *pfp;
 	struct statfs sf;
@@ -265,7 +267,16 @@ int create_pool(const char *path, const char *size_text,
 		    strerror(-ret));
 		return TOOL_FAIL;
 	}
+	if (journal && (ret = pmemfile_pool_set_durability(path, "journal"))) {
+		const char *m = pmemfile_errormsg();
+		tool_error("%s: the pool was created but not in journal "
+			   "mode: %s",
+			   path, m && *m ? m : strerror(-ret));
+		return TOOL_FAIL;
+	}
 	create_report(path, size, space == CREATE_PUNCH, &sf);
+	if (journal)
+		printf("durability: journal\n");
 	return TOOL_OK;
 }
 
@@ -317,14 +328,18 @@ int create_main(const struct tool_command *cmd, int argc, char *argv[])
 	    {"sparse", no_argument, NULL, 's'},
 	    {"mode", required_argument, NULL, 'm'},
 	    {"owner", required_argument, NULL, 'o'},
+	    {"journal", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	enum create_space space = CREATE_SPARSE;
 	struct create_root root = {0755, (unsigned)geteuid(),
 				   (unsigned)getegid()};
+	bool journal = false;
 	int c;
 
-	while ((c = tool_getopt(cmd, argc, argv, "asm:o:", longopts)) != -1) {
+	while ((c = tool_getopt(cmd, argc, argv, "asjm:o:", longopts)) != -1) {
+		if (c == 'j')
+			journal = true;
 		if (c == 'm' && create_parse_mode(optarg, &root.mode) != 0)
 			return tool_usage_error(cmd, "invalid mode '%s'",
 						optarg);
@@ -349,5 +364,5 @@ int create_main(const struct tool_command *cmd, int argc, char *argv[])
 					argc == 0 ? "POOL and SIZE" : "SIZE");
 	if (argc > 2)
 		return tool_usage_error(cmd, "too many arguments");
-	return create_pool(argv[0], argv[1], space, &root);
+	return create_pool(argv[0], argv[1], space, &root, journal);
 }

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#define CREATE_ARGS "[-a|-s] [-m MODE] [-o UID[:GID]] POOL SIZE"
+#define CREATE_ARGS "[-a|-s] [-j] [-m MODE] [-o UID[:GID]] POOL SIZE"
 #define CREATE_HELP                                                           \
 	"SIZE is a number of bytes with an optional K, M, G or T suffix\n"    \
 	"(powers of 1024). A SIZE of 0 turns an existing empty file into a\n" \
@@ -20,6 +20,8 @@
 	"                  never runs out of file system space\n"             \
 	"  -s, --sparse    with SIZE 0, turn the zero blocks of the file\n"   \
 	"                  into holes\n"                                      \
+	"  -j, --journal   run the pool in journal mode (a pool on a file\n"  \
+	"                  of a disk; see pmemfile durability)\n"             \
 	"  -m, --mode MODE the permissions of the root directory, in\n"       \
 	"                  octal (default 0755)\n"                            \
 	"  -o, --owner UID[:GID]\n"                                           \
@@ -43,7 +45,8 @@ struct create_root {
 
 /* Creates a pmemfile pool; prints what it did or why not; exit status. */
 int create_pool(const char *path, const char *size_text,
-		enum create_space space, const struct create_root *root);
+		enum create_space space, const struct create_root *root,
+		bool journal);
 
 /* The option parsing and operands of both commands. */
 struct tool_command;

@@ -77,6 +77,16 @@ expect_run 1 "" \
 	"pmemfile durability: $DISK/none: No such file or directory" \
 	"$PF" durability "$DISK/none" journal
 
+# mkfs -j: a new pool in journal mode; refused on tmpfs, the pool made
+run "$MKFS" -j "$DISK/j.pool" 16M
+expect "status of mkfs -j" "$rc" 0
+expect "last line of mkfs -j" "$(printf '%s\n' "$out" | tail -n 1)" \
+	"durability: journal"
+expect_run 0 "$DISK/j.pool: $JOURNAL" "" "$PF" durability "$DISK/j.pool"
+expect_run 1 "" \
+	"mkfs.pmemfile: $SHM/j.pool: the pool was created but not in journal mode: $SHM/j.pool: the pool file is in memory (tmpfs): gone at a reboot: its durability is not a choice" \
+	"$MKFS" -j "$SHM/j.pool" 16M
+
 # run: one line first on standard error with -v, none without (not a
 # terminal here); the program's own output unchanged
 PMEM_IS_PMEM_FORCE=0 expect_run 0 "x" \

@@ -71,7 +71,7 @@ run "$MKFS"
 expect "status with no operands" "$rc" 2
 expect "message with no operands" "$(printf '%s\n' "$err" | head -n 2)" \
 	"mkfs.pmemfile: missing POOL and SIZE
-usage: mkfs.pmemfile [-a|-s] [-m MODE] [-o UID[:GID]] POOL SIZE"
+usage: mkfs.pmemfile [-a|-s] [-j] [-m MODE] [-o UID[:GID]] POOL SIZE"
 run "$MKFS" x.pool
 expect "status with no size" "$rc" 2
 expect "message with no size" "$(printf '%s\n' "$err" | head -n 1)" \
@@ -85,7 +85,7 @@ expect "unknown option" "$(printf '%s\n' "$err" | head -n 1)" \
 run "$MKFS" --help
 expect "status of --help" "$rc" 0
 expect "--help first line" "$(printf '%s\n' "$out" | head -n 1)" \
-	"usage: mkfs.pmemfile [-a|-s] [-m MODE] [-o UID[:GID]] POOL SIZE"
+	"usage: mkfs.pmemfile [-a|-s] [-j] [-m MODE] [-o UID[:GID]] POOL SIZE"
 for bad in 8888 99999 -1 "" u+x; do
 	run "$MKFS" -m "$bad" x.pool 16M
 	expect "status with mode '$bad'" "$rc" 2
