@@ -48,6 +48,11 @@
 struct jmode {
 	int pool_fd;
 	_Atomic int checkpoint_due; /* for the keeper (jmode_sync) */
+	/*
+	 * A sync point failed after the pages it took were protected again:
+	 * the next one takes every page of the pool.
+	 */
+	bool all_dirty;
 	uint8_t id[16];	    /* the pool's identity (its header's set UUID) */
 	uint64_t image_ino; /* the image's inode */
 	uint64_t size;
@@ -423,10 +428,17 @@ int jmode_sync(PMEMfilepool *pfp)
 	long r = dirty_collect(jm->dirty, note_run, jm);
 	if (r >= 0)
 		r = pinned_pages(jm);
+	if (r >= 0 && jm->all_dirty) {
+		jm->n = 0;
+		for (uint64_t off = 0; off < jm->size && r >= 0;
+		     off += JOURNAL_PAGE)
+			r = batch_add(jm, off, jm->base + off);
+	}
 	if (r >= 0)
 		r = batch_copy(jm);
 	if (r >= 0)
 		r = journal_commit(jm->j, jm->n, jm->offs, jm->pages);
+	jm->all_dirty = r < 0;
 	gate_open();
 	bool due = r >= 0 && journal_used(jm->j) > JMODE_CHECKPOINT;
 	pthread_mutex_unlock(&jm->lock);

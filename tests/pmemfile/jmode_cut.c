@@ -15,6 +15,8 @@
  *    point every PMEMFILE_COMMIT_INTERVAL seconds (1 here), so after 3 s
  *    they are there (the other cases run with no timer, 0);
  *  - stores through a shared map of a file, then pmemfile_fsync: there;
+ *  - an fsync that fails (the journal may not grow: RLIMIT_FSIZE, EFBIG),
+ *    then one that succeeds: all 80 MiB written before are there;
  *  - a clean close: everything there, and nothing left in /dev/shm.
  * After each reopening the pool checks clean (pmemfile_check_pool).
  *
@@ -28,13 +30,14 @@
 #include <libpmemfile-posix.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <linux/magic.h>
 
-#define POOL_SIZE (32UL << 20)
+#define POOL_SIZE (160UL << 20)
 
 static char dir[4096], pool[4200];
 
@@ -143,6 +146,35 @@ static void fsync_case(PMEMfilepool *pfp)
 	pmemfile_close(pfp, f);
 }
 
+/*
+ * A sync point that fails (the journal may not grow past RLIMIT_FSIZE:
+ * EFBIG), then one that succeeds: the second has the pages the first
+ * could not commit.
+ */
+static void failed_case(PMEMfilepool *pfp)
+{
+	static char big[1 << 20];
+	memset(big, 'b', sizeof(big));
+	PMEMfile *f = pmemfile_open(pfp, "/big",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	for (int i = 0; i < 80; i++)
+		T_EQ(pmemfile_write(pfp, f, big, sizeof(big)),
+		     (ssize_t)sizeof(big));
+	struct stat js;
+	char jpath[4300];
+	snprintf(jpath, sizeof(jpath), "%s.journal", pool);
+	T_EQ(stat(jpath, &js), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = {(rlim_t)js.st_size, RLIM_INFINITY};
+	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	T_ERRNO(pmemfile_fsync(pfp, f), EFBIG);
+	rl.rlim_cur = RLIM_INFINITY;
+	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	T_EQ(pmemfile_fsync(pfp, f), 0);
+	pmemfile_close(pfp, f);
+}
+
 static void timer_case(PMEMfilepool *pfp)
 {
 	put(pfp, "/t", "by the timer");
@@ -223,6 +255,21 @@ int main(int argc, char *argv[])
 		T_FAIL("/m holds '%s' after the cut", mb);
 	pmemfile_pool_close(pfp);
 	printf("ok: stores through a map, then fsync\n");
+
+	killed(failed_case, 0);
+	pfp = reopen();
+	pmemfile_stat_t bs;
+	T_EQ(pmemfile_stat(pfp, "/big", &bs), 0);
+	T_EQ(bs.st_size, 80 << 20);
+	PMEMfile *bf = pmemfile_open(pfp, "/big", PMEMFILE_O_RDONLY);
+	T_ASSERT(bf != NULL);
+	char last[16];
+	T_EQ(pmemfile_pread(pfp, bf, last, sizeof(last), (80 << 20) - 16), 16);
+	T_ASSERT(memcmp(last, "bbbbbbbbbbbbbbbb", 16) == 0);
+	pmemfile_close(pfp, bf);
+	T_EQ(pmemfile_unlink(pfp, "/big"), 0);
+	pmemfile_pool_close(pfp);
+	printf("ok: a failed sync point, then one that succeeds\n");
 
 	/* the timer: a sync point every second */
 	setenv("PMEMFILE_COMMIT_INTERVAL", "1", 1);
