@@ -53,13 +53,18 @@ __attribute__((format(printf, 2, 3))) static void problem(struct checker *c,
 							  const char *fmt, ...)
 {
 	c->problems++;
-	if (!c->out)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(c->out, fmt, ap);
+	report_line(c->out, fmt, ap);
 	va_end(ap);
-	fputc('\n', c->out);
+}
+
+void report_line(FILE *out, const char *fmt, va_list ap)
+{
+	if (!out)
+		return;
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
 }
 
 static int grow(void **p, size_t *cap, size_t n, size_t elem)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <libpmemobj.h>
 
@@ -99,6 +100,9 @@ struct check_found {
  * does (the problems printed on report if not NULL); found (if not NULL)
  * gets what was found, to be freed with check_found_free.
  */
+/* A line of a report (check, repair, salvage): nothing if out is NULL. */
+void report_line(FILE *out, const char *fmt, va_list ap);
+
 unsigned check_pool_found(PMEMobjpool *pop, FILE *report,
 			  struct check_found *found);
 void check_found_free(struct check_found *found);

@@ -165,12 +165,9 @@ void repair_fix(struct repair *r, const char *fmt, ...)
 {
 	va_list ap;
 	r->change++;
-	if (!r->pending_out)
-		return;
 	va_start(ap, fmt);
-	vfprintf(r->pending_out, fmt, ap);
+	report_line(r->pending_out, fmt, ap);
 	va_end(ap);
-	fputc('\n', r->pending_out);
 }
 
 static void tx_begin(struct repair *r)

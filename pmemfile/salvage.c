@@ -67,13 +67,10 @@ struct salvage {
 __attribute__((format(printf, 2, 3))) static void say(struct salvage *s,
 						      const char *fmt, ...)
 {
-	if (!s->out)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(s->out, fmt, ap);
+	report_line(s->out, fmt, ap);
 	va_end(ap);
-	fputc('\n', s->out);
 }
 
 /* Whether len bytes at off lie in the part of the file pmemfile uses. */
