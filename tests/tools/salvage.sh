@@ -28,6 +28,17 @@ listing() {
 }
 
 # same_tree WHAT POOL: POOL's files as good.pool's, byte for byte.
+# The lines of check --repair's salvage of POOL in its place: the first,
+# and the last ones (its damaged file kept as POOL.damaged).
+salvage_start() {
+	echo "salvage: copying what can be read of $1 into $1.salvage.??????"
+}
+salvage_end() {
+	printf '%s\n' "salvage: $1.salvage.?????? is consistent" \
+		"salvage: damaged pool kept as $1.damaged" \
+		"salvage: $1 replaced by the salvaged pool" "$1: repaired"
+}
+
 same_tree() {
 	expect "files of $1" "$(listing "$2" "$2.out")" "$GOOD_LIST"
 	for f in $(cd good.out && find . -type f); do
@@ -87,12 +98,9 @@ run "$PF" check --repair c.pool
 expect "status of check --repair c.pool" "$rc" 1
 expect "stderr of check --repair c.pool" "$err" ""
 expect_lines "check --repair c.pool" "$out" "$REFUSED
-salvage: copying what can be read of c.pool into c.pool.salvage.??????
+$(salvage_start c.pool)
 $SALVAGED
-salvage: c.pool.salvage.?????? is consistent
-salvage: damaged pool kept as c.pool.damaged
-salvage: c.pool replaced by the salvaged pool
-c.pool: repaired"
+$(salvage_end c.pool)"
 expect_run 0 "c.pool: consistent" "" "$PF" check c.pool
 cmp -s c.pool.damaged c.orig ||
 	{ echo "FAIL: c.pool.damaged is not the damaged pool"; failed=1; }
@@ -117,12 +125,9 @@ cp h.pool h.orig
 run "$PF" check -y h.pool
 expect "status of check -y h.pool" "$rc" 1
 expect_lines "check -y h.pool" "$out" "h.pool: damaged pool: *heap*
-salvage: copying what can be read of h.pool into h.pool.salvage.??????
+$(salvage_start h.pool)
 $SALVAGED
-salvage: h.pool.salvage.?????? is consistent
-salvage: damaged pool kept as h.pool.damaged
-salvage: h.pool replaced by the salvaged pool
-h.pool: repaired"
+$(salvage_end h.pool)"
 expect_run 0 "h.pool: consistent" "" "$PF" check h.pool
 same_tree "the salvaged h.pool" h.pool
 # damaged again: the first damaged file is kept, the second is .damaged.1
@@ -173,12 +178,9 @@ run "$PF" check --repair ph.pool
 expect "status of check --repair ph.pool" "$rc" 1
 expect "stderr of check --repair ph.pool" "$err" ""
 expect_lines "check --repair ph.pool" "$out" "ph.pool: damaged pool: libpmemobj's pool header
-salvage: copying what can be read of ph.pool into ph.pool.salvage.??????
+$(salvage_start ph.pool)
 $SALVAGED
-salvage: ph.pool.salvage.?????? is consistent
-salvage: damaged pool kept as ph.pool.damaged
-salvage: ph.pool replaced by the salvaged pool
-ph.pool: repaired"
+$(salvage_end ph.pool)"
 expect_run 0 "ph.pool: consistent" "" "$PF" check ph.pool
 same_tree "ph.pool" ph.pool
 # a pool of another layout is no pmemfile pool: nothing is salvaged
@@ -202,14 +204,11 @@ flip e.pool "$CHUNK0"
 run "$PF" check --repair e.pool
 expect "status of check --repair e.pool" "$rc" 1
 expect_lines "check --repair e.pool" "$out" "e.pool: damaged pool: libpmemobj chunk header at offset *
-salvage: copying what can be read of e.pool into e.pool.salvage.??????
+$(salvage_start e.pool)
 /d/big: extent 0 damaged: left as a hole
 $SALVAGED
 salvaged: 0 names lost, 1 files or directories copied in part
-salvage: e.pool.salvage.?????? is consistent
-salvage: damaged pool kept as e.pool.damaged
-salvage: e.pool replaced by the salvaged pool
-e.pool: repaired"
+$(salvage_end e.pool)"
 expect_run 0 "e.pool: consistent" "" "$PF" check e.pool
 "$PF" get e.pool /d/big big.out
 expect "size of /d/big with a hole" "$(stat -c %s big.out)" 300000
@@ -228,17 +227,14 @@ flip r.pool "$CHUNK0"
 run "$PF" check --repair r.pool
 expect "status of check --repair r.pool" "$rc" 1
 expect_lines "check --repair r.pool" "$out" "r.pool: damaged pool: libpmemobj chunk header at offset *
-salvage: copying what can be read of r.pool into r.pool.salvage.??????
+$(salvage_start r.pool)
 superblock checksum mismatch: its roots are tried
 root directory 0 (inode *) damaged: its tree is lost
 /lost+found/#$ROOT: an inode no name reached, linked here
 salvaged: 3 directories, 4 regular files, 1 symbolic links, 1 special files, 1 more links
 salvaged: 1 inodes no name reached, in /lost+found
 salvaged: 0 names lost, 1 files or directories copied in part
-salvage: r.pool.salvage.?????? is consistent
-salvage: damaged pool kept as r.pool.damaged
-salvage: r.pool replaced by the salvaged pool
-r.pool: repaired"
+$(salvage_end r.pool)"
 expect_run 0 "r.pool: consistent" "" "$PF" check r.pool
 expect "/lost+found/#$ROOT/d/e/mid of r.pool" \
 	"$("$PF" cat r.pool "/lost+found/#$ROOT/d/e/mid" | cksum)" \
@@ -259,13 +255,10 @@ flip m.pool "$CHUNK0"
 run "$PF" check --repair m.pool
 expect "status of check --repair m.pool" "$rc" 1
 expect_lines "check --repair m.pool" "$out" "m.pool: damaged pool: libpmemobj chunk header at offset *
-salvage: copying what can be read of m.pool into m.pool.salvage.??????
+$(salvage_start m.pool)
 superblock at $SUPER damaged: its root directory, intact, is followed
 $SALVAGED
-salvage: m.pool.salvage.?????? is consistent
-salvage: damaged pool kept as m.pool.damaged
-salvage: m.pool replaced by the salvaged pool
-m.pool: repaired"
+$(salvage_end m.pool)"
 same_tree "m.pool" m.pool
 cp good.pool mr.pool
 "$DAMAGE" mr.pool flip-root || { echo "FAIL: damage flip-root"; failed=1; }
@@ -274,7 +267,7 @@ flip mr.pool "$CHUNK0"
 run "$PF" check --repair mr.pool
 expect "status of check --repair mr.pool" "$rc" 1
 expect_lines "check --repair mr.pool" "$out" "mr.pool: damaged pool: libpmemobj chunk header at offset *
-salvage: copying what can be read of mr.pool into mr.pool.salvage.??????
+$(salvage_start mr.pool)
 superblock at $SUPER damaged: the intact inodes go to /lost+found
 /lost+found/#$ROOT: an inode no name reached, linked here
 /lost+found/#*: an inode no name reached, linked here
@@ -282,10 +275,7 @@ superblock at $SUPER damaged: the intact inodes go to /lost+found
 /lost+found/#*: an inode no name reached, linked here
 salvaged: 6 directories, 4 regular files, 1 symbolic links, 1 special files, 1 more links
 salvaged: 4 inodes no name reached, in /lost+found
-salvage: mr.pool.salvage.?????? is consistent
-salvage: damaged pool kept as mr.pool.damaged
-salvage: mr.pool replaced by the salvaged pool
-mr.pool: repaired"
+$(salvage_end mr.pool)"
 expect_run 0 "mr.pool: consistent" "" "$PF" check mr.pool
 expect "/lost+found/#$ROOT/d/big of mr.pool" \
 	"$("$PF" cat mr.pool "/lost+found/#$ROOT/d/big" | cksum)" \
