@@ -32,8 +32,7 @@ static char logpath[4096];
  * first message). */
 static void log_to_file(void)
 {
-	setenv("PMEMFILE_POSIX_LOG_LEVEL", "1", 1);
-	setenv("PMEMFILE_POSIX_LOG_FILE", logpath, 1);
+	core_log_to_file(logpath);
 }
 static uint64_t super_off, a_ino, big_ino, dir_ino, rec_off, eblock_off;
 static uint64_t long_ino, long_target;
@@ -98,55 +97,22 @@ static void make_pool(void)
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
 }
 
-/* Flips bits of the byte at a pool offset, through libpmemobj. */
 static void flip(uint64_t off, unsigned char bits)
 {
-	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
-	CORE_TRUE(pop);
-	char *p = (char *)pop + off;
-	*p ^= (char)bits;
-	pmemobj_persist(pop, p, 1);
-	pmemobj_close(pop);
+	core_flip(pool, off, bits);
 }
 
-/* Lines of the library's log so far that hold what. */
-static int log_lines(const char *what)
-{
-	FILE *f = fopen(logpath, "r");
-	if (!f)
-		return 0;
-	char line[1024];
-	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, what) != NULL;
-	fclose(f);
-	return n;
-}
-
+/* EIO naming what, and lines log lines of checksums. */
 static void expect_eio(long r, const char *what, int lines)
 {
-	CORE_EQ(r, -1);
-	CORE_EQ(errno, EIO);
-	if (!strstr(pmemfile_errormsg(), what))
-		CORE_FAIL("errormsg \"%s\" does not name %s",
-			  pmemfile_errormsg(), what);
-	if (log_lines("checksum") != lines)
-		CORE_FAIL("%d log lines of checksums, expected %d",
-			  log_lines("checksum"), lines);
+	core_expect_eio(logpath, r, what, "checksum", lines);
 }
 
 /* What the checker reports: the mismatch's line (and what the damage
  * changed, which a check of its own may report too). */
 static void expect_check(const char *line)
 {
-	char buf[8192];
-	FILE *f = fmemopen(buf, sizeof(buf), "w");
-	CORE_TRUE(f);
-	int n = pmemfile_check_pool(pool, f);
-	fclose(f);
-	if (n < 1 || !strstr(buf, line))
-		CORE_FAIL("check found %d problems, not \"%s\": %s", n, line,
-			  buf);
+	(void)core_expect_check(pool, line);
 }
 
 /* Reads and writes of a file the damage did not reach. */
@@ -246,7 +212,7 @@ static void c_record(void)
 	 * next call fails with it (logged again), the one after goes past it
 	 */
 	CORE_TRUE(pmemfile_getdents64(p, d, (void *)buf, sizeof(buf)) > 0);
-	CORE_EQ(log_lines("checksum"), 4);
+	CORE_EQ(core_log_lines(logpath, "checksum"), 4);
 	expect_eio(pmemfile_getdents64(p, d, (void *)buf, sizeof(buf)), want,
 		   5);
 	CORE_TRUE(pmemfile_getdents64(p, d, (void *)buf, sizeof(buf)) > 0);
@@ -364,7 +330,7 @@ static void c_layout4(void)
 		(long long)strlen(long_name));
 	other_works(p, "/d/y");
 	pmemfile_pool_close(p);
-	CORE_EQ(log_lines("checksum"), 0);
+	CORE_EQ(core_log_lines(logpath, "checksum"), 0);
 	/* every structure has its checksum now: the checker finds them */
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
 	struct pmemfile_super s;

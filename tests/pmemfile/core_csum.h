@@ -13,8 +13,14 @@
 #include <stddef.h>
 #include <unistd.h>
 
+#include <libpmemfile-posix.h>
+#include <libpmemobj.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "core.h"
 #include "csum_model.h"
+#include "pmemfile/check.h"
 
 /* n bytes of the pool file at a pool offset (the same offset in it). */
 static inline void csum_read(const char *pool, uint64_t off, void *buf,
@@ -63,6 +69,75 @@ static inline void csum_seal_record(const char *pool, uint64_t off)
 	csum_read(pool, off + 16, buf + 16, r->namelen);
 	csum_write(pool, off + offsetof(struct pmemfile_dirent, csum),
 		   csum_model_record(off, r));
+}
+
+/*
+ * Damaging a pool and looking at what the library and the checker say of
+ * it (core_csum, core_words).
+ */
+
+/* In a case's child: the library's messages into logpath. */
+static inline void core_log_to_file(const char *logpath)
+{
+	setenv("PMEMFILE_POSIX_LOG_LEVEL", "1", 1);
+	setenv("PMEMFILE_POSIX_LOG_FILE", logpath, 1);
+}
+
+/* Lines of the library's log so far that hold what. */
+static inline int core_log_lines(const char *logpath, const char *what)
+{
+	FILE *f = fopen(logpath, "r");
+	if (!f)
+		return 0;
+	char line[1024];
+	int n = 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, what) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Flips bits of the byte at a pool offset, through libpmemobj. */
+static inline void core_flip(const char *pool, uint64_t off, unsigned char bits)
+{
+	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
+	CORE_TRUE(pop);
+	char *p = (char *)pop + off;
+	*p ^= (char)bits;
+	pmemobj_persist(pop, p, 1);
+	pmemobj_close(pop);
+}
+
+/* What the checker reports holds line; returns how many problems. */
+static inline int core_expect_check(const char *pool, const char *line)
+{
+	char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	CORE_TRUE(f);
+	int n = pmemfile_check_pool(pool, f);
+	fclose(f);
+	if (n < 1 || !strstr(buf, line))
+		CORE_FAIL("check found %d problems, not \"%s\": %s", n, line,
+			  buf);
+	return n;
+}
+
+/*
+ * A call failed with EIO, its message naming what, and the log has lines
+ * lines holding logged.
+ */
+static inline void core_expect_eio(const char *logpath, long r,
+				   const char *what, const char *logged,
+				   int lines)
+{
+	CORE_EQ(r, -1);
+	CORE_EQ(errno, EIO);
+	if (!strstr(pmemfile_errormsg(), what))
+		CORE_FAIL("errormsg \"%s\" does not name %s",
+			  pmemfile_errormsg(), what);
+	if (core_log_lines(logpath, logged) != lines)
+		CORE_FAIL("%d log lines of \"%s\", expected %d",
+			  core_log_lines(logpath, logged), logged, lines);
 }
 
 #endif

@@ -45,21 +45,7 @@ static const pmemfile_timespec_t f_times[2] = {{1234567890, 987654321},
 
 static void log_to_file(void)
 {
-	setenv("PMEMFILE_POSIX_LOG_LEVEL", "1", 1);
-	setenv("PMEMFILE_POSIX_LOG_FILE", logpath, 1);
-}
-
-static int log_lines(const char *what)
-{
-	FILE *f = fopen(logpath, "r");
-	if (!f)
-		return 0;
-	char line[1024];
-	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, what) != NULL;
-	fclose(f);
-	return n;
+	core_log_to_file(logpath);
 }
 
 static uint64_t ino_of(PMEMfilepool *p, const char *path)
@@ -108,41 +94,20 @@ static void make_pool(void)
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
 }
 
-/* Bits of the byte at a pool offset flipped, through libpmemobj. */
 static void flip(uint64_t off, unsigned char bits)
 {
-	PMEMobjpool *pop = pmemobj_open(pool, PMEMFILE_LAYOUT_NAME);
-	CORE_TRUE(pop);
-	char *p = (char *)pop + off;
-	*p ^= (char)bits;
-	pmemobj_persist(pop, p, 1);
-	pmemobj_close(pop);
+	core_flip(pool, off, bits);
 }
 
-/* What the checker reports holds line; returns how many problems. */
 static int expect_check(const char *line)
 {
-	char buf[8192];
-	FILE *f = fmemopen(buf, sizeof(buf), "w");
-	CORE_TRUE(f);
-	int n = pmemfile_check_pool(pool, f);
-	fclose(f);
-	if (n < 1 || !strstr(buf, line))
-		CORE_FAIL("check found %d problems, not \"%s\": %s", n, line,
-			  buf);
-	return n;
+	return core_expect_check(pool, line);
 }
 
+/* EIO naming what, and lines log lines holding it. */
 static void expect_eio(long r, const char *what, int lines)
 {
-	CORE_EQ(r, -1);
-	CORE_EQ(errno, EIO);
-	if (!strstr(pmemfile_errormsg(), what))
-		CORE_FAIL("errormsg \"%s\" does not name %s",
-			  pmemfile_errormsg(), what);
-	if (log_lines(what) != lines)
-		CORE_FAIL("%d log lines of \"%s\", expected %d",
-			  log_lines(what), what, lines);
+	core_expect_eio(logpath, r, what, what, lines);
 }
 
 /* The repair: fixes, nothing left, and what it printed holds line. */
@@ -599,7 +564,7 @@ static void upgraded(unsigned keep)
 		(long long)strlen(long_name));
 	other_works(p);
 	pmemfile_pool_close(p);
-	CORE_EQ(log_lines("check of its"), 0);
+	CORE_EQ(core_log_lines(logpath, "check of its"), 0);
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
 	struct pmemfile_super s;
 	csum_read(pool, super_off, &s, sizeof(s));
