@@ -45,8 +45,12 @@
 /* The journal is written into the pool file when it passes this. */
 #define JMODE_CHECKPOINT (64ULL << 20)
 
+/* Bytes read of the pool file at a time, to make or compare the image. */
+#define JMODE_COPY (1 << 20)
+
 struct jmode {
 	int pool_fd;
+	char *copy_buf;		    /* JMODE_COPY bytes, till jmode_start */
 	_Atomic int checkpoint_due; /* for the keeper (jmode_sync) */
 	/*
 	 * A sync point failed after the pages it took were protected again:
@@ -72,20 +76,23 @@ struct jmode {
 	size_t copies_cap; /* pages */
 };
 
-bool jmode_wanted(const char *path)
+bool jmode_chosen(const char *path)
 {
-	struct stat st;
-	struct statfs sf;
 	char v[16];
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    statfs(path, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
-	    sf.f_type == RAMFS_MAGIC)
-		return false;
 	ssize_t n = getxattr(path, JMODE_XATTR, v, sizeof(v) - 1);
 	if (n <= 0)
 		return false;
 	v[n] = 0;
 	return strcmp(v, "journal") == 0;
+}
+
+bool jmode_wanted(const char *path)
+{
+	struct stat st;
+	struct statfs sf;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       statfs(path, &sf) == 0 && sf.f_type != TMPFS_MAGIC &&
+	       sf.f_type != RAMFS_MAGIC && jmode_chosen(path);
 }
 
 int jmode_image_path(const char *path, char *buf, size_t size)
@@ -105,7 +112,8 @@ int jmode_image_path(const char *path, char *buf, size_t size)
  * sweeping the files of dead pools from /dev/shm leaves a locked file
  * alone (share.c). 0 or -errno.
  */
-static int image_make(int pool_fd, const struct stat *st, const char *image)
+static int image_make(int pool_fd, const struct stat *st, const char *image,
+		      char *buf)
 {
 	char tmp[200];
 	snprintf(tmp, sizeof(tmp), "%s.%d", image, (int)getpid());
@@ -119,9 +127,8 @@ static int image_make(int pool_fd, const struct stat *st, const char *image)
 	/* whoever may open the pool may use the image */
 	(void)fchown(fd, st->st_uid, st->st_gid);
 	int r = 0;
-	static char buf[1 << 20];
 	for (off_t off = 0; off < st->st_size;) {
-		ssize_t n = pread(pool_fd, buf, sizeof(buf), off);
+		ssize_t n = pread(pool_fd, buf, JMODE_COPY, off);
 		if (n <= 0) {
 			r = n < 0 ? -errno : -EIO;
 			break;
@@ -180,6 +187,7 @@ void jmode_free(struct jmode *jm)
 	free(jm->pages);
 	free(jm->pinned);
 	free(jm->copies);
+	free(jm->copy_buf);
 	free(jm);
 }
 
@@ -220,6 +228,9 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
 	uint8_t *id = jm->id;
+	jm->copy_buf = malloc(JMODE_COPY);
+	if (r == 0 && !jm->copy_buf)
+		r = -ENOMEM;
 	jm->pool_fd = r ? -1 : open(path, O_RDWR | O_CLOEXEC);
 	if (r == 0 && (jm->pool_fd < 0 || fstat(jm->pool_fd, &st) != 0))
 		r = -errno;
@@ -252,7 +263,7 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	if (r == 0 && !image_usable(jm, seg)) {
 		if (seg)
 			atomic_store(&seg->image_valid, 0);
-		r = image_make(jm->pool_fd, &st, jm->image);
+		r = image_make(jm->pool_fd, &st, jm->image, jm->copy_buf);
 		struct stat is;
 		if (r == 0 && lstat(jm->image, &is) == 0)
 			jm->image_ino = (uint64_t)is.st_ino;
@@ -338,10 +349,10 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 	jm->base = pfp->base;
 	jm->n = 0;
 	/* what libpmemobj changed at open, or a holder before did */
-	static char buf[1 << 20];
+	char *buf = jm->copy_buf;
 	int r = 0;
 	for (uint64_t off = 0; off < jm->size && r == 0;) {
-		ssize_t n = pread(jm->pool_fd, buf, sizeof(buf), (off_t)off);
+		ssize_t n = pread(jm->pool_fd, buf, JMODE_COPY, (off_t)off);
 		if (n <= 0) {
 			r = n < 0 ? -errno : -EIO;
 			break;
@@ -354,6 +365,8 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 					      pfp->base + off + (uint64_t)i);
 		off += (uint64_t)n;
 	}
+	free(jm->copy_buf);
+	jm->copy_buf = NULL;
 	if (r == 0)
 		r = journal_commit(jm->j, jm->n, jm->offs, jm->pages);
 	if (r == 0)

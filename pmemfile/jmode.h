@@ -26,6 +26,8 @@ struct share_seg;
  * file of a disk file system whose attribute says "journal".
  */
 bool jmode_wanted(const char *path);
+/* Only whether the attribute says "journal". */
+bool jmode_chosen(const char *path);
 
 /*
  * Before the pool file at path is opened by itself (pmemfile check and

@@ -47,7 +47,8 @@ int pool_durability_find(const char *path, bool is_pmem)
 	if (statfs(path, &sf) == 0 &&
 	    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC))
 		return PMEMFILE_DURABILITY_VOLATILE;
-	if (jmode_wanted(path))
+	/* off tmpfs by now: jmode_wanted's other conditions */
+	if (S_ISREG(st.st_mode) && jmode_chosen(path))
 		return PMEMFILE_DURABILITY_JOURNAL;
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
