@@ -218,6 +218,40 @@ static void journal_preallocate(const char *jpath)
 	close(fd);
 }
 
+/* The journal file of the pool file at path: path.journal. */
+static int journal_path(const char *path, char *jpath, size_t size)
+{
+	int w = snprintf(jpath, size, "%s.journal", path);
+	return w > 0 && (size_t)w < size ? 0 : -ENAMETOOLONG;
+}
+
+/*
+ * The pool file at path opened into *fd and locked, as while a process
+ * holds the pool (libpmemobj locks the file it opens: the image in
+ * journal mode), so that pmemfile check and the like find it in use; its
+ * identity (libpmemobj's pool set UUID, in the pool's header) read into
+ * id; its journal opened into *j and what it committed written into the
+ * pool file. 0 or -errno; the caller closes *fd (-1 if not open) and *j
+ * (NULL if not open) either way.
+ */
+static int journal_replayed(const char *path, const char *jpath, int *fd,
+			    struct stat *st, uint8_t id[16], struct journal **j)
+{
+	*j = NULL;
+	*fd = open(path, O_RDWR | O_CLOEXEC);
+	if (*fd < 0 || fstat(*fd, st) != 0 ||
+	    flock(*fd, LOCK_EX | LOCK_NB) != 0)
+		return -errno;
+	if (pread(*fd, id, 16, 24) != 16)
+		return -EIO;
+	int r = journal_open(jpath, *fd, (uint64_t)st->st_size, id, NULL, j);
+	if (r == 0) {
+		int a = journal_recover(*j);
+		r = a < 0 ? a : 0;
+	}
+	return r;
+}
+
 int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 		  size_t size, struct jmode **out)
 {
@@ -227,39 +261,20 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	pthread_mutex_init(&jm->lock, NULL);
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
-	uint8_t *id = jm->id;
+	char jpath[PATH_MAX];
+	jm->pool_fd = -1;
 	jm->copy_buf = malloc(JMODE_COPY);
 	if (r == 0 && !jm->copy_buf)
 		r = -ENOMEM;
-	jm->pool_fd = r ? -1 : open(path, O_RDWR | O_CLOEXEC);
-	if (r == 0 && (jm->pool_fd < 0 || fstat(jm->pool_fd, &st) != 0))
-		r = -errno;
-	/*
-	 * The pool file is locked while held, as libpmemobj locks the file
-	 * it opens (the image here): pmemfile check and the like find it in
-	 * use.
-	 */
-	if (r == 0 && flock(jm->pool_fd, LOCK_EX | LOCK_NB) != 0)
-		r = -errno;
-	/* the identity: libpmemobj's pool set UUID, in the pool's header */
-	if (r == 0 && pread(jm->pool_fd, id, sizeof(jm->id), 24) !=
-			  (ssize_t)sizeof(jm->id))
-		r = -EIO;
-	char jpath[PATH_MAX];
-	if (r == 0 && snprintf(jpath, sizeof(jpath), "%s.journal", path) >=
-			  (int)sizeof(jpath))
-		r = -ENAMETOOLONG;
+	if (r == 0)
+		r = journal_path(path, jpath, sizeof(jpath));
+	if (r == 0)
+		r = journal_replayed(path, jpath, &jm->pool_fd, &st, jm->id,
+				     &jm->j);
 	if (r == 0) {
 		jm->size = (uint64_t)st.st_size;
-		r = journal_open(jpath, jm->pool_fd, jm->size, id, NULL,
-				 &jm->j);
-	}
-	if (r == 0) {
-		int a = journal_recover(jm->j);
-		r = a < 0 ? a : 0;
-	}
-	if (r == 0)
 		journal_preallocate(jpath);
+	}
 	if (r == 0 && !image_usable(jm, seg)) {
 		if (seg)
 			atomic_store(&seg->image_valid, 0);
@@ -286,31 +301,19 @@ int jmode_replay(const char *path)
 {
 	char jpath[PATH_MAX], image[160];
 	struct stat st;
-	if (snprintf(jpath, sizeof(jpath), "%s.journal", path) >=
-		(int)sizeof(jpath) ||
+	if (journal_path(path, jpath, sizeof(jpath)) != 0 ||
 	    stat(jpath, &st) != 0)
 		return 0; /* no journal: nothing to replay */
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	int fd;
 	uint8_t id[16];
-	struct journal *j = NULL;
-	int r = flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -errno;
-	if (r == 0 && fstat(fd, &st) != 0)
-		r = -errno;
-	if (r == 0 && pread(fd, id, sizeof(id), 24) != (ssize_t)sizeof(id))
-		r = -EIO;
-	if (r == 0)
-		r = journal_open(jpath, fd, (uint64_t)st.st_size, id, NULL, &j);
-	if (r == 0) {
-		int a = journal_recover(j);
-		r = a < 0 ? a : 0;
-	}
+	struct journal *j;
+	int r = journal_replayed(path, jpath, &fd, &st, id, &j);
 	journal_close(j);
 	/* what a holder that died left in memory only is dropped */
 	if (r == 0 && jmode_image_path(path, image, sizeof(image)) == 0)
 		unlink(image);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 
