@@ -20,6 +20,7 @@
  * pool's calls wait meanwhile, so that the batch is the pool as it was
  * between two calls, which libpmemobj and pmemfile open consistent.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
@@ -57,6 +59,7 @@ struct jmode {
 	 * the next one takes every page of the pool.
 	 */
 	bool all_dirty;
+	bool listed;	    /* in images[], for pmem_msync */
 	uint8_t id[16];	    /* the pool's identity (its header's set UUID) */
 	uint64_t image_ino; /* the image's inode */
 	uint64_t size;
@@ -75,6 +78,71 @@ struct jmode {
 	char *copies;
 	size_t copies_cap; /* pages */
 };
+
+/*
+ * libpmemobj makes its stores durable with libpmem's pmem_msync on a pool
+ * it does not take for pmem, as the image on tmpfs: some 20 system calls
+ * a created file, for nothing, since the journal makes the image durable
+ * at sync points. So the library (and the shim) define pmem_msync under
+ * libpmem's version, found before libpmem's own: on a range of an image
+ * in use it returns at once, elsewhere it is libpmem's. An image is
+ * listed from jmode_start until jmode_free, which comes before
+ * libpmemobj unmaps it: a mapping made later at the same address is
+ * never taken for it. Past JMODE_IMAGES images at once, the others are
+ * synced as before.
+ */
+#define JMODE_IMAGES 16
+static struct {
+	_Atomic uintptr_t start, end;
+} images[JMODE_IMAGES];
+
+static void image_list(struct jmode *jm, bool in)
+{
+	uintptr_t start = (uintptr_t)jm->base;
+	for (int i = 0; i < JMODE_IMAGES; ++i) {
+		uintptr_t none = 0;
+		if (in && atomic_compare_exchange_strong(&images[i].start,
+							 &none, 1)) {
+			atomic_store(&images[i].end, start + jm->size);
+			atomic_store(&images[i].start, start);
+			return;
+		}
+		if (!in && atomic_load(&images[i].start) == start) {
+			atomic_store(&images[i].end, 0);
+			atomic_store(&images[i].start, 0);
+			return;
+		}
+	}
+}
+
+static int (*libpmem_msync)(const void *, size_t);
+static pthread_once_t libpmem_once = PTHREAD_ONCE_INIT;
+
+static void libpmem_find(void)
+{
+	void *h = dlopen("libpmem.so.1", RTLD_NOW | RTLD_NOLOAD);
+	if (h)
+		libpmem_msync = (int (*)(const void *, size_t))dlvsym(
+		    h, "pmem_msync", "LIBPMEM_1.0");
+}
+
+__attribute__((visibility("default"))) int pmem_msync(const void *addr,
+						      size_t len)
+{
+	uintptr_t a = (uintptr_t)addr;
+	for (int i = 0; i < JMODE_IMAGES; ++i) {
+		uintptr_t start = atomic_load(&images[i].start);
+		uintptr_t end = atomic_load(&images[i].end);
+		if (start > 1 && a >= start && a < end && len <= end - a)
+			return 0;
+	}
+	pthread_once(&libpmem_once, libpmem_find);
+	if (libpmem_msync)
+		return libpmem_msync(addr, len);
+	/* libpmem is not loaded: what it does */
+	uintptr_t page = a & ~(uintptr_t)4095;
+	return msync((void *)page, len + (a - page), MS_SYNC);
+}
 
 bool jmode_chosen(const char *path)
 {
@@ -178,6 +246,8 @@ void jmode_free(struct jmode *jm)
 {
 	if (!jm)
 		return;
+	if (jm->listed)
+		image_list(jm, false);
 	dirty_stop(jm->dirty);
 	journal_close(jm->j);
 	if (jm->pool_fd >= 0)
@@ -382,6 +452,8 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 		return r;
 	gate_use();
 	pfp->jmode = jm;
+	image_list(jm, true);
+	jm->listed = true;
 	return 0;
 }
 

@@ -214,7 +214,11 @@ static uint64_t pool_file_size(PMEMfilepool *pfp, const char *path)
 	return size;
 }
 
-static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
+/*
+ * The handle of the pool libpmemobj opened from the file at path; memory:
+ * the file is in memory whatever libpmem says (a journal mode's image).
+ */
+static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path, bool memory)
 {
 	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
 	if (!pfp)
@@ -247,12 +251,13 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path)
 	(void)madvise(pfp->base, pfp->pool_size & ~(uint64_t)4095,
 		      MADV_HUGEPAGE);
 	/*
-	 * Populating ahead only pays on memory (pmem, or /dev/shm treated as
-	 * such); on a file cached from a disk it would write the whole file.
-	 * The pool is mapped from its start: regions are 4 MiB-aligned.
+	 * Populating ahead only pays on memory (pmem, /dev/shm treated as
+	 * such, an image); on a file cached from a disk it would write the
+	 * whole file. The pool is mapped from its start: regions are 4
+	 * MiB-aligned.
 	 */
 	bool is_pmem = pfp->pool_size && pmem_is_pmem(pop, pfp->pool_size);
-	if (is_pmem)
+	if (is_pmem || memory)
 		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
 	pfp->durability = pool_durability_find(path, is_pmem);
 	direct_init(pfp, path);
@@ -401,7 +406,7 @@ PMEMfilepool *pmemfile_pool_create(const char *pathname, size_t poolsize,
 		errno = e;
 		return NULL;
 	}
-	PMEMfilepool *pfp = pool_new(pop, pathname);
+	PMEMfilepool *pfp = pool_new(pop, pathname, false);
 	int r = pfp ? pool_register_classes(pfp->pop, pfp->pool_size,
 					    pfp->class_id, &pfp->nclasses)
 		    : -errno;
@@ -586,7 +591,7 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		r = super_check(pop, pathname);
 	PMEMfilepool *pfp = NULL;
 	if (r == 0) {
-		pfp = pool_new(pop, file);
+		pfp = pool_new(pop, file, jm != NULL);
 		if (pfp) {
 			pfp->heap_size = size;
 			atomic_store(&pfp->heap_state, size ? 1 : 0);
