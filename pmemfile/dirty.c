@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -147,4 +149,22 @@ void dirty_stop(struct dirty *d)
 	if (d->pagemap >= 0)
 		close(d->pagemap);
 	free(d);
+}
+
+bool dirty_supported(void)
+{
+	static _Atomic int known; /* 1 yes, -1 no, 0 not probed yet */
+	int k = atomic_load(&known);
+	if (k)
+		return k > 0;
+	/* shared anonymous memory is shmem, as an image in /dev/shm */
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct dirty *d = NULL;
+	k = p != MAP_FAILED && dirty_start(p, 4096, &d) == 0 ? 1 : -1;
+	dirty_stop(d);
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	atomic_store(&known, k);
+	return k > 0;
 }

@@ -14,6 +14,7 @@
 #ifndef PMEMFILE_DIRTY_H
 #define PMEMFILE_DIRTY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,11 @@ long dirty_collect(struct dirty *d, dirty_fn fn, void *arg);
 
 /* Stops tracking: the range is writable as before, with no faults. */
 void dirty_stop(struct dirty *d);
+
+/*
+ * Whether dirty_start works in this process (the kernel, its settings):
+ * tried once on a page of shared memory, the answer kept.
+ */
+bool dirty_supported(void);
 
 #endif

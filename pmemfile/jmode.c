@@ -32,6 +32,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@
 #include "internal.h"
 #include "jmode.h"
 #include "journal.h"
+#include "mmap_sync.h"
 #include "share.h"
 #include "vinode.h"
 
@@ -144,23 +146,53 @@ __attribute__((visibility("default"))) int pmem_msync(const void *addr,
 	return msync((void *)page, len + (a - page), MS_SYNC);
 }
 
-bool jmode_chosen(const char *path)
+/* What the pool file's attribute chooses: 1 journal, 0 msync, -1 none. */
+static int jmode_attr(const char *path)
 {
 	char v[16];
 	ssize_t n = getxattr(path, JMODE_XATTR, v, sizeof(v) - 1);
 	if (n <= 0)
-		return false;
+		return -1;
 	v[n] = 0;
-	return strcmp(v, "journal") == 0;
+	return strcmp(v, "journal") == 0 ? 1 : strcmp(v, "msync") == 0 ? 0 : -1;
+}
+
+/*
+ * With no choice in its attribute, a pool file runs in journal mode unless
+ * PMEM_IS_PMEM_FORCE=1 has it treated as pmem (libpmem's word, taken), it
+ * is pmem (it maps with MAP_SYNC), the kernel cannot track the pages
+ * written (before Linux 6.7, or userfaultfd refused), or /dev/shm has no
+ * room for the image (the blocks the pool file has, with 64 MiB to grow):
+ * then in msync mode, as a pool chosen so.
+ */
+static bool jmode_default(const char *path, const struct stat *st)
+{
+	const char *force = getenv("PMEM_IS_PMEM_FORCE");
+	if ((force && strcmp(force, "1") == 0) || pool_file_maps_sync(path) ||
+	    !dirty_supported())
+		return false;
+	char image[160];
+	struct stat is;
+	if (jmode_image_path(path, image, sizeof(image)) != 0)
+		return false;
+	if (stat(image, &is) == 0)
+		return true; /* made already: another process uses the pool */
+	struct statvfs vf;
+	return statvfs("/dev/shm", &vf) == 0 &&
+	       (uint64_t)vf.f_bavail * vf.f_frsize >=
+		   (uint64_t)st->st_blocks * 512 + (64ULL << 20);
 }
 
 bool jmode_wanted(const char *path)
 {
 	struct stat st;
 	struct statfs sf;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	       statfs(path, &sf) == 0 && sf.f_type != TMPFS_MAGIC &&
-	       sf.f_type != RAMFS_MAGIC && jmode_chosen(path);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    statfs(path, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
+	    sf.f_type == RAMFS_MAGIC)
+		return false;
+	int a = jmode_attr(path);
+	return a >= 0 ? a == 1 : jmode_default(path, &st);
 }
 
 int jmode_image_path(const char *path, char *buf, size_t size)
@@ -175,10 +207,39 @@ int jmode_image_path(const char *path, char *buf, size_t size)
 }
 
 /*
- * The image made anew from the pool file: a copy, then renamed. It is
- * flocked while it is made, and by libpmemobj while it is open: a process
- * sweeping the files of dead pools from /dev/shm leaves a locked file
- * alone (share.c). 0 or -errno.
+ * The next run [*data, *hole) of fd at or past off that may hold bytes
+ * other than zeros (where the file system cannot tell, all of it up to
+ * size), its start rounded down to a page; false past the last.
+ */
+static bool data_run(int fd, off_t off, off_t size, off_t *data, off_t *hole)
+{
+	*data = lseek(fd, off, SEEK_DATA);
+	if (*data < 0 && errno == ENXIO)
+		return false;
+	if (*data < 0) {
+		*data = off;
+		*hole = size;
+	} else {
+		*hole = lseek(fd, *data, SEEK_HOLE);
+		if (*hole < 0 || *hole > size)
+			*hole = size;
+	}
+	*data &= ~(off_t)(JOURNAL_PAGE - 1);
+	return *data < size;
+}
+
+static bool page_zero(const char *p)
+{
+	return p[0] == 0 && memcmp(p, p + 1, JOURNAL_PAGE - 1) == 0;
+}
+
+/*
+ * The image made anew from the pool file: a copy, then renamed. Only the
+ * pages of the pool file that hold other bytes than zeros are written:
+ * the image takes memory, and is as sparse as the pool file or more. It
+ * is flocked while it is made, and by libpmemobj while it is open: a
+ * process sweeping the files of dead pools from /dev/shm leaves a locked
+ * file alone (share.c). 0 or -errno.
  */
 static int image_make(int pool_fd, const struct stat *st, const char *image,
 		      char *buf)
@@ -194,18 +255,35 @@ static int image_make(int pool_fd, const struct stat *st, const char *image,
 	(void)flock(fd, LOCK_EX);
 	/* whoever may open the pool may use the image */
 	(void)fchown(fd, st->st_uid, st->st_gid);
-	int r = 0;
-	for (off_t off = 0; off < st->st_size;) {
-		ssize_t n = pread(pool_fd, buf, JMODE_COPY, off);
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			break;
+	int r = ftruncate(fd, st->st_size) == 0 ? 0 : -errno;
+	off_t data, hole;
+	for (off_t off = 0;
+	     r == 0 && data_run(pool_fd, off, st->st_size, &data, &hole);
+	     off = hole) {
+		while (r == 0 && data < hole) {
+			size_t want = (size_t)(hole - data) < JMODE_COPY
+					  ? (size_t)(hole - data)
+					  : JMODE_COPY;
+			ssize_t n = pread(pool_fd, buf, want, data);
+			if (n <= 0) {
+				r = n < 0 ? -errno : -EIO;
+				break;
+			}
+			/* each run of pages that are not all zeros */
+			for (ssize_t i = 0; r == 0 && i < n;) {
+				ssize_t end = i;
+				while (end < n && !page_zero(buf + end))
+					end += JOURNAL_PAGE;
+				if (end > n)
+					end = n;
+				if (end > i &&
+				    pwrite(fd, buf + i, (size_t)(end - i),
+					   data + i) != end - i)
+					r = -errno;
+				i = end + JOURNAL_PAGE;
+			}
+			data += n;
 		}
-		if (pwrite(fd, buf, (size_t)n, off) != n) {
-			r = -errno;
-			break;
-		}
-		off += n;
 	}
 	if (r == 0 && rename(tmp, image) != 0)
 		r = -errno;
@@ -333,7 +411,7 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	struct stat st;
 	char jpath[PATH_MAX];
 	jm->pool_fd = -1;
-	jm->copy_buf = malloc(JMODE_COPY);
+	jm->copy_buf = malloc(2 * JMODE_COPY);
 	if (r == 0 && !jm->copy_buf)
 		r = -ENOMEM;
 	if (r == 0)
@@ -417,27 +495,60 @@ static int note_run(void *arg, uintptr_t start, uintptr_t end)
 	return 0;
 }
 
+/*
+ * What the image holds that the pool file does not, into the batch: both
+ * are read through descriptors (a read of a hole of the image through its
+ * mapping would give it a page), where either may hold data.
+ */
+static int image_changes(struct jmode *jm)
+{
+	char *pool = jm->copy_buf, *img = jm->copy_buf + JMODE_COPY;
+	int fd = open(jm->image, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	off_t size = (off_t)jm->size, data, hole, idata, ihole;
+	int r = 0;
+	for (off_t off = 0; r == 0 && off < size;) {
+		bool in_pool = data_run(jm->pool_fd, off, size, &data, &hole);
+		bool in_image = data_run(fd, off, size, &idata, &ihole);
+		if (!in_pool && !in_image)
+			break;
+		/* the run that starts first; the next turn finds the rest */
+		if (!in_pool || (in_image && idata < data)) {
+			data = idata;
+			hole = ihole;
+		}
+		off = data;
+		while (r == 0 && off < hole) {
+			size_t want = (size_t)(hole - off) < JMODE_COPY
+					  ? (size_t)(hole - off)
+					  : JMODE_COPY;
+			ssize_t n = pread(jm->pool_fd, pool, want, off);
+			ssize_t m = pread(fd, img, want, off);
+			if (n <= 0 || m != n) {
+				r = n < 0 || m < 0 ? -errno : -EIO;
+				break;
+			}
+			for (ssize_t i = 0;
+			     i + (ssize_t)JOURNAL_PAGE <= n && r == 0;
+			     i += (ssize_t)JOURNAL_PAGE)
+				if (memcmp(pool + i, img + i, JOURNAL_PAGE) !=
+				    0)
+					r = batch_add(jm, (uint64_t)(off + i),
+						      jm->base + off + i);
+			off += n;
+		}
+	}
+	close(fd);
+	return r;
+}
+
 int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 {
 	jm->base = pfp->base;
 	jm->n = 0;
 	/* what libpmemobj changed at open, or a holder before did */
-	char *buf = jm->copy_buf;
-	int r = 0;
-	for (uint64_t off = 0; off < jm->size && r == 0;) {
-		ssize_t n = pread(jm->pool_fd, buf, JMODE_COPY, (off_t)off);
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			break;
-		}
-		for (ssize_t i = 0; i + (ssize_t)JOURNAL_PAGE <= n && r == 0;
-		     i += (ssize_t)JOURNAL_PAGE)
-			if (memcmp(buf + i, pfp->base + off + (uint64_t)i,
-				   JOURNAL_PAGE) != 0)
-				r = batch_add(jm, off + (uint64_t)i,
-					      pfp->base + off + (uint64_t)i);
-		off += (uint64_t)n;
-	}
+	int r = image_changes(jm);
 	free(jm->copy_buf);
 	jm->copy_buf = NULL;
 	if (r == 0)

@@ -23,11 +23,11 @@ struct share_seg;
 
 /*
  * Whether the pool file at path is to run in journal mode: an ordinary
- * file of a disk file system whose attribute says "journal".
+ * file of a disk file system whose attribute says "journal", or says
+ * nothing and the file is no pmem, nor forced to be taken for it, and the
+ * kernel and /dev/shm allow the mode (jmode.c).
  */
 bool jmode_wanted(const char *path);
-/* Only whether the attribute says "journal". */
-bool jmode_chosen(const char *path);
 
 /*
  * Before the pool file at path is opened by itself (pmemfile check and

@@ -522,10 +522,6 @@ static bool kany_desc(struct share_seg *s)
 }
 
 /*
- * Serves until stopped, or, in a keeper process (linger), until no
- * description is left and nothing came for a while.
- */
-/*
  * In journal mode, a sync point at least this often (as ext4's commit=):
  * PMEMFILE_COMMIT_INTERVAL seconds, 5 by default, 0 for none.
  */
@@ -553,6 +549,10 @@ static void keeper_timer(PMEMfilepool *pfp, time_t *last, long interval)
 	(void)jmode_sync(pfp);
 }
 
+/*
+ * Serves until stopped, or, in a keeper process (linger), until no
+ * description is left and nothing came for a while.
+ */
 static void keeper_loop(PMEMfilepool *pfp, bool linger)
 {
 	struct share_seg *s = pfp->share;

@@ -22,5 +22,7 @@ bool pool_syncs_by_flush(PMEMfilepool *pfp);
 
 /* Where the pool file at path lives (enum pmemfile_durability). */
 int pool_durability_find(const char *path, bool is_pmem);
+/* Whether the file at path maps with MAP_SYNC: on pmem (a dax mount). */
+bool pool_file_maps_sync(const char *path);
 
 #endif

@@ -564,6 +564,19 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 			return NULL;
 		}
 		file = image;
+	} else {
+		/*
+		 * Opened as it is (msync mode chosen, forced to pmem, or the
+		 * journal mode's conditions gone): what a journal committed
+		 * goes into the pool file first, and an image is dropped.
+		 */
+		int jr = jmode_replay(pathname);
+		if (jr) {
+			errno = -jr;
+			return NULL;
+		}
+		if (opening_share)
+			atomic_store(&opening_share->image_valid, 0);
 	}
 	uint64_t size;
 	int r = objcheck_file(file, &size);
@@ -595,8 +608,11 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		if (pfp) {
 			pfp->heap_size = size;
 			atomic_store(&pfp->heap_state, size ? 1 : 0);
+			/* what the open chose, whatever the file says now */
 			if (jm)
 				pfp->durability = PMEMFILE_DURABILITY_JOURNAL;
+			else if (pfp->durability == PMEMFILE_DURABILITY_JOURNAL)
+				pfp->durability = PMEMFILE_DURABILITY_MSYNC;
 		}
 		r = pfp ? pool_mount(pfp, pathname) : -errno;
 	}

@@ -32,7 +32,8 @@
 /*
  * Where the pool file lives: pmem when it maps with MAP_SYNC (a file
  * system on pmem mounted with dax) or is a device (device DAX); memory
- * when it is on tmpfs; else an ordinary file, which libpmemobj treats as
+ * when it is on tmpfs; else an ordinary file, run in journal mode (by
+ * default: jmode_wanted) or msynced by libpmemobj, which treats it as
  * pmem (is_pmem) only when PMEM_IS_PMEM_FORCE=1 told it to.
  */
 int pool_durability_find(const char *path, bool is_pmem)
@@ -47,20 +48,25 @@ int pool_durability_find(const char *path, bool is_pmem)
 	if (statfs(path, &sf) == 0 &&
 	    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC))
 		return PMEMFILE_DURABILITY_VOLATILE;
-	/* off tmpfs by now: jmode_wanted's other conditions */
-	if (S_ISREG(st.st_mode) && jmode_chosen(path))
+	if (jmode_wanted(path))
 		return PMEMFILE_DURABILITY_JOURNAL;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			       MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
-		close(fd);
-		if (p != MAP_FAILED) {
-			munmap(p, 4096);
-			return PMEMFILE_DURABILITY_PMEM;
-		}
-	}
+	if (pool_file_maps_sync(path))
+		return PMEMFILE_DURABILITY_PMEM;
 	return is_pmem ? PMEMFILE_DURABILITY_UNSAFE : PMEMFILE_DURABILITY_MSYNC;
+}
+
+bool pool_file_maps_sync(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	munmap(p, 4096);
+	return true;
 }
 
 enum pmemfile_durability pmemfile_pool_durability(PMEMfilepool *pfp)

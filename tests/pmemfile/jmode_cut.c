@@ -17,13 +17,17 @@
  *  - stores through a shared map of a file, then pmemfile_fsync: there;
  *  - an fsync that fails (the journal may not grow: RLIMIT_FSIZE, EFBIG),
  *    then one that succeeds: all 80 MiB written before are there;
- *  - a clean close: everything there, and nothing left in /dev/shm.
+ *  - a clean close: everything there, and nothing left in /dev/shm;
+ *  - with no attribute and PMEM_IS_PMEM_FORCE unset, the journal mode is
+ *    the default: syncfs, more, the cut; then the pool opened forced to
+ *    pmem (not in journal mode) holds what the journal committed.
  * After each reopening the pool checks clean (pmemfile_check_pool).
  *
  * Needs a disk file system (PMEMFILE_TEST_DISK, default /var/tmp) and a
  * kernel that tracks written pages (Linux 6.7): else it skips, saying so.
  */
 #include "check.h"
+#include "info.h"
 #include "tcheck.h"
 
 #include <fcntl.h>
@@ -180,6 +184,15 @@ static void timer_case(PMEMfilepool *pfp)
 	put(pfp, "/t", "by the timer");
 }
 
+/* In the default mode: the attribute removed, not forced to pmem. */
+static void default_case(PMEMfilepool *pfp)
+{
+	T_EQ(pmemfile_pool_durability(pfp), PMEMFILE_DURABILITY_JOURNAL);
+	put(pfp, "/x", "synced by default");
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	put(pfp, "/y", "lost by default");
+}
+
 static void map_case(PMEMfilepool *pfp)
 {
 	PMEMfile *f =
@@ -296,6 +309,25 @@ int main(int argc, char *argv[])
 	expect(pfp, "/a", "synced a");
 	pmemfile_pool_close(pfp);
 	printf("ok: a clean close\n");
+
+	/*
+	 * No attribute, and not forced to pmem (as libpmem was at its load
+	 * here): the journal mode is the default. Opened again forced, the
+	 * pool gets what its journal committed first.
+	 */
+	T_EQ(removexattr(pool, "user.pmemfile.durability"), 0);
+	unsetenv("PMEM_IS_PMEM_FORCE");
+	killed(default_case, 0);
+	setenv("PMEM_IS_PMEM_FORCE", "1", 1);
+	pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	T_EQ(pmemfile_pool_durability(pfp), PMEMFILE_DURABILITY_UNSAFE);
+	expect(pfp, "/x", "synced by default");
+	expect(pfp, "/y", NULL);
+	expect(pfp, "/z", "closed");
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(pool, stdout), 0);
+	printf("ok: the default mode, then opened as pmem\n");
 
 	char cmd[4300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

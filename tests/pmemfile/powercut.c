@@ -48,6 +48,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -523,6 +524,9 @@ static unsigned char *create_pool(void)
 	PMEMfilepool *pfp = pmemfile_pool_create(pool_path, POOL_SIZE, 0600);
 	T_ASSERT(pfp != NULL);
 	pmemfile_pool_close(pfp);
+	/* libpmemobj's msyncs are what this test cuts between: msync mode,
+	 * not the journal mode that is the default on a disk */
+	T_EQ(setxattr(pool_path, "user.pmemfile.durability", "msync", 5, 0), 0);
 	unsigned char *base = malloc(POOL_SIZE);
 	int fd = open(pool_path, O_RDONLY);
 	T_ASSERT(base != NULL && fd >= 0);

@@ -2,8 +2,10 @@
 # shim_fsync: fsync, fdatasync, syncfs and sync write back what was stored
 # through a shared map of a pool file, as the kernel's do for a file on a
 # disk. The pool is an ordinary file on a disk file system (not tmpfs), in
-# libpmemobj's msync mode (PMEM_IS_PMEM_FORCE=0): the map's pages are the
-# pool file's page cache, dirty after the stores, clean after the call.
+# msync mode (chosen: journal mode is the default; PMEM_IS_PMEM_FORCE=0):
+# the map's pages are the pool file's page cache, dirty after the stores,
+# clean after the call. (In journal mode the map is of the pool's image in
+# memory; jmode_cut shows that an fsync makes such stores durable.)
 # The same script on a kernel directory of that file system is the
 # reference; without a call (none) the pages stay dirty, on both sides.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
@@ -14,6 +16,8 @@ disk_dir fsync
 mkdir "$DISK/kernel" "$MNT" || shim_fail "cannot make the directories"
 export PMEM_IS_PMEM_FORCE=0
 shim_mkpool "$DISK/pool" 32
+"$TEST_BUILD/bin/pmemfile" durability "$DISK/pool" msync >/dev/null ||
+	shim_fail "cannot choose msync mode"
 PY=$TEST_TOP/tests/preload/shim_fsync.py
 
 for call in none fsync fdatasync syncfs sync; do

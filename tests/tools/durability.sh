@@ -1,7 +1,8 @@
 #!/bin/sh
 # How durable a pool is, as pmemfile info, pmemfile df and pmemfile run -v
-# say it: volatile for a pool file on tmpfs; on a disk file system, msync
-# (libpmemobj msyncs each flush) or, with PMEM_IS_PMEM_FORCE=1, unsafe.
+# say it: volatile for a pool file on tmpfs; on a disk file system, journal
+# by default where the kernel tracks written pages (Linux 6.7), else msync
+# (libpmemobj msyncs each flush), or with PMEM_IS_PMEM_FORCE=1, unsafe.
 # run says it only with -v or when its standard error is a terminal.
 . "$TEST_TOP/tests/tools/lib.sh"
 
@@ -24,22 +25,43 @@ expect "info of a pool on tmpfs" "$(durability)" "$VOLATILE"
 run "$PF" df "$SHM/p.pool"
 expect "df of a pool on tmpfs" "$(durability)" "$VOLATILE"
 
+# whether the kernel has the journal mode: a pool chosen so takes a file
+JOURNAL="journal (an ordinary file run in memory and journaled: durable at each fsync, sync, close and every 5 s, consistent after a power cut)"
+printf 'kept\n' >"$DISK/in"
+PMEM_IS_PMEM_FORCE=0 new_pool "$DISK/probe.pool"
+"$PF" durability "$DISK/probe.pool" journal >/dev/null
+if "$PF" put "$DISK/probe.pool" "$DISK/in" /f 2>"$DISK/err"; then
+	DEFAULT=$JOURNAL
+elif grep -q "Linux 6.7" "$DISK/err"; then
+	echo "journal mode is not available here: $(cat "$DISK/err")"
+	DEFAULT=$MSYNC
+else
+	expect "put in journal mode" "$(cat "$DISK/err")" ""
+fi
+
+# by default: journal (msync without the kernel's help); forced: unsafe
 PMEM_IS_PMEM_FORCE=0 new_pool "$DISK/p.pool"
 for cmd in info df; do
 	PMEM_IS_PMEM_FORCE=0 run "$PF" $cmd "$DISK/p.pool"
-	expect "$cmd of a pool on a disk" "$(durability)" "$MSYNC"
+	expect "$cmd of a pool on a disk" "$(durability)" "$DEFAULT"
 	PMEM_IS_PMEM_FORCE=1 run "$PF" $cmd "$DISK/p.pool"
 	expect "$cmd of a pool on a disk, forced to pmem" "$(durability)" \
 		"$UNSAFE"
 done
+PMEM_IS_PMEM_FORCE=0 expect_run 0 "$DISK/p.pool: $DEFAULT" "" \
+	"$PF" durability "$DISK/p.pool"
+PMEM_IS_PMEM_FORCE=0 run "$PF" put "$DISK/p.pool" "$DISK/in" /d
+expect "status of put in the default mode" "$rc" 0
+expect "a file put in the default mode" \
+	"$(PMEM_IS_PMEM_FORCE=0 "$PF" cat "$DISK/p.pool" /d)" kept
+expect "the default mode's journal" "$(test -e "$DISK/p.pool.journal" &&
+	echo there)" "$([ "$DEFAULT" = "$JOURNAL" ] && echo there)"
 
 # the choice: journal, the files there, msync again, the files there;
 # refused for a pool in use, another mode, a pool on tmpfs, no pool
-JOURNAL="journal (an ordinary file run in memory and journaled: durable at each fsync, sync, close and every 5 s, consistent after a power cut)"
 PMEM_IS_PMEM_FORCE=0 expect_run 0 "$DISK/p.pool: $JOURNAL" "" \
 	"$PF" durability "$DISK/p.pool" journal
 expect_run 0 "$DISK/p.pool: $JOURNAL" "" "$PF" durability "$DISK/p.pool"
-printf 'kept\n' >"$DISK/in"
 if "$PF" put "$DISK/p.pool" "$DISK/in" /f 2>"$DISK/err"; then
 	expect "a file put in journal mode" "$("$PF" cat "$DISK/p.pool" /f)" kept
 	PMEM_IS_PMEM_FORCE=1 run "$PF" info "$DISK/p.pool"
