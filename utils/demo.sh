@@ -72,16 +72,6 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 heading "The pool"
 mkdir -p "$dir" || fail "cannot create $dir"
-# On an ordinary file system libpmem makes every flush an msync to disk,
-# which takes seconds per hundred files; with PMEM_IS_PMEM_FORCE=1 it flushes
-# CPU caches and the kernel writes the pages back as for any mapped file. A
-# setting the user made, and a DAX mount, are left alone.
-if [ -z "${PMEM_IS_PMEM_FORCE+set}" ] &&
-	! findmnt -n -o OPTIONS --target "$dir" 2>/dev/null | grep -q dax; then
-	export PMEM_IS_PMEM_FORCE=1
-	echo "$dir is not persistent memory: running with PMEM_IS_PMEM_FORCE=1"
-	echo "(set PMEM_IS_PMEM_FORCE=0 to msync every flush instead)."
-fi
 if [ -e "$pool" ]; then
 	if "$pmemfile" check "$pool" >"$tmp/check" 2>&1; then
 		echo "Reusing the pool of an earlier run, $pool. It holds:"
@@ -104,6 +94,19 @@ else
 fi
 printf 'The pool file: %s bytes long, %s on disk.\n' \
 	"$(stat -c %s "$pool")" "$(du -h "$pool" | cut -f1)"
+# On an ordinary file system the pool runs in journal mode: in memory, and
+# durable at each fsync and every 5 s. Where that cannot run (before Linux
+# 6.7) libpmemobj makes every flush an msync to disk, which takes seconds
+# per hundred files; with PMEM_IS_PMEM_FORCE=1 it flushes CPU caches and
+# the kernel writes the pages back as for any mapped file. A setting the
+# user made is left alone.
+show "$pmemfile" durability "$pool"
+if [ -z "${PMEM_IS_PMEM_FORCE+set}" ] &&
+	"$pmemfile" durability "$pool" | grep -q ": msync "; then
+	export PMEM_IS_PMEM_FORCE=1
+	echo "Running with PMEM_IS_PMEM_FORCE=1: not durable, but not slow"
+	echo "(set PMEM_IS_PMEM_FORCE=0 to msync every flush instead)."
+fi
 
 heading "A source tree: this repository"
 if git -C "$top" rev-parse --verify -q HEAD >/dev/null 2>&1; then

@@ -9,8 +9,9 @@
  *
  * 1. 1,000 x (create a file + write 4 KiB + close), time per file:
  *      pool, durable   a pool on a file of the disk, PMEM_IS_PMEM_FORCE
- *                      unset: libpmemobj msyncs each flush, so every write
- *                      is durable when it returns (msync mode)
+ *                      unset, its attribute set to msync (journal mode is
+ *                      the default): libpmemobj msyncs each flush, so
+ *                      every write is durable when it returns
  *      pool, forced    the same with PMEM_IS_PMEM_FORCE=1: memory speed but
  *                      NOT durable (the kernel writes the pages back in any
  *                      order; a power cut can leave the pool inconsistent);
@@ -130,19 +131,21 @@ static void on_signal(int sig)
 static char buf[MiB];
 
 /*
- * A new pool at path; in journal mode (journal) made (in msync mode), its
- * attribute set, then opened again: libpmemobj runs it on its image in
- * /dev/shm.
+ * A new pool at path, its attribute set to the journal mode (journal) or
+ * to msync (journal mode is the default on a disk), then opened again: in
+ * journal mode libpmemobj runs it on its image in /dev/shm. (Forced to
+ * pmem, PMEM_IS_PMEM_FORCE=1, it runs on the file without an attribute.)
  */
 static PMEMfilepool *new_pool(const char *path, size_t size, int journal)
 {
 	PMEMfilepool *pfp = pmemfile_pool_create(path, size, 0600);
 	if (!pfp)
 		die(path);
-	if (!journal)
-		return pfp;
 	pmemfile_pool_close(pfp);
-	if (setxattr(path, "user.pmemfile.durability", "journal", 7, 0))
+	const char *force = getenv("PMEM_IS_PMEM_FORCE");
+	const char *mode = journal ? "journal" : "msync";
+	if ((journal || !force || strcmp(force, "1") != 0) &&
+	    setxattr(path, "user.pmemfile.durability", mode, strlen(mode), 0))
 		die("setxattr");
 	pfp = pmemfile_pool_open(path);
 	if (!pfp)
