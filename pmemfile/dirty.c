@@ -42,6 +42,8 @@ struct dirty_scan {
 
 #define DIRTY_PAGEMAP_SCAN _IOWR('f', 16, struct dirty_scan)
 #define DIRTY_PAGE_IS_WRITTEN (1u << 1)
+#define DIRTY_PAGE_IS_PRESENT (1u << 3)
+#define DIRTY_PAGE_IS_SWAPPED (1u << 4)
 #define DIRTY_SCAN_WP_MATCHING (1u << 0)
 #define DIRTY_SCAN_CHECK_WPASYNC (1u << 1)
 
@@ -167,4 +169,44 @@ bool dirty_supported(void)
 		munmap(p, 4096);
 	atomic_store(&known, k);
 	return k > 0;
+}
+
+long dirty_present(void *base, size_t len, dirty_fn fn, void *arg)
+{
+	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pagemap < 0)
+		return -errno;
+	struct dirty_region vec[DIRTY_VEC];
+	long pages = 0;
+	uintptr_t end = (uintptr_t)base + len;
+	for (uintptr_t at = (uintptr_t)base; at < end && pages >= 0;) {
+		struct dirty_scan s = {
+		    .size = sizeof(s),
+		    .start = at,
+		    .end = end,
+		    .vec = (uintptr_t)vec,
+		    .vec_len = DIRTY_VEC,
+		    .category_anyof_mask =
+			DIRTY_PAGE_IS_PRESENT | DIRTY_PAGE_IS_SWAPPED,
+		    .return_mask =
+			DIRTY_PAGE_IS_PRESENT | DIRTY_PAGE_IS_SWAPPED,
+		};
+		long n = ioctl(pagemap, DIRTY_PAGEMAP_SCAN, &s);
+		if (n < 0) {
+			pages = errno == ENOTTY || errno == EINVAL ? -ENOTSUP
+								   : -errno;
+			break;
+		}
+		for (long i = 0; i < n && pages >= 0; ++i) {
+			pages += (long)((vec[i].end - vec[i].start) >> 12);
+			int r = fn(arg, vec[i].start, vec[i].end);
+			if (r)
+				pages = r;
+		}
+		if (s.walk_end <= at)
+			pages = pages >= 0 ? -EIO : pages;
+		at = s.walk_end;
+	}
+	close(pagemap);
+	return pages;
 }

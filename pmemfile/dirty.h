@@ -42,6 +42,15 @@ long dirty_collect(struct dirty *d, dirty_fn fn, void *arg);
 void dirty_stop(struct dirty *d);
 
 /*
+ * Calls fn for each run [start, end) of pages of [base, base + len) that
+ * this process has in its page tables (present, or swapped out), with no
+ * tracking needed: a page it wrote through that mapping is among them
+ * while the kernel keeps its entry. The number of pages, or -errno
+ * (-ENOTSUP before Linux 6.7), or fn's nonzero result.
+ */
+long dirty_present(void *base, size_t len, dirty_fn fn, void *arg);
+
+/*
  * Whether dirty_start works in this process (the kernel, its settings):
  * tried once on a page of shared memory, the answer kept.
  */

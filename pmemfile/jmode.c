@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysinfo.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -61,8 +62,9 @@ struct jmode {
 	 * the next one takes every page of the pool.
 	 */
 	bool all_dirty;
-	bool listed;	    /* in images[], for pmem_msync */
-	uint8_t id[16];	    /* the pool's identity (its header's set UUID) */
+	bool listed;	/* in images[], for pmem_msync */
+	bool made;	/* the image was made from the pool file by this open */
+	uint8_t id[16]; /* the pool's identity (its header's set UUID) */
 	uint64_t image_ino; /* the image's inode */
 	uint64_t size;
 	struct journal *j;
@@ -427,6 +429,7 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 		if (seg)
 			atomic_store(&seg->image_valid, 0);
 		r = image_make(jm->pool_fd, &st, jm->image, jm->copy_buf);
+		jm->made = r == 0;
 		struct stat is;
 		if (r == 0 && lstat(jm->image, &is) == 0)
 			jm->image_ino = (uint64_t)is.st_ino;
@@ -543,12 +546,64 @@ static int image_changes(struct jmode *jm)
 	return r;
 }
 
+/* The pages of [start, end) of the image that differ from the pool file. */
+static int mapped_changes(void *arg, uintptr_t start, uintptr_t end)
+{
+	struct jmode *jm = arg;
+	for (uintptr_t at = start; at < end;) {
+		size_t want = end - at < JMODE_COPY ? end - at : JMODE_COPY;
+		off_t off = (off_t)(at - (uintptr_t)jm->base);
+		ssize_t n = pread(jm->pool_fd, jm->copy_buf, want, off);
+		if (n <= 0 || n % (ssize_t)JOURNAL_PAGE)
+			return n < 0 ? -errno : -EIO;
+		for (ssize_t i = 0; i < n; i += (ssize_t)JOURNAL_PAGE) {
+			const char *page = (const char *)at + i;
+			int r = memcmp(jm->copy_buf + i, page, JOURNAL_PAGE)
+				    ? batch_add(jm, (uint64_t)(off + i), page)
+				    : 0;
+			if (r)
+				return r;
+		}
+		at += (uintptr_t)n;
+	}
+	return 0;
+}
+
+/*
+ * What the image holds that the pool file does not. An image this open
+ * made from the pool file differs only where this process wrote it since
+ * (libpmemobj's open, the pool's mount): in pages it has mapped, which
+ * alone are compared, and the header's two pages (libpmemobj writes the
+ * first through a mapping of its own). That holds while the kernel keeps
+ * the entry of every page written: not where memory may be swapped out
+ * (a page of shmem swapped out leaves no entry). Else, and for an image
+ * another holder left (whose changes may be anywhere), every page that
+ * holds data in either file is compared.
+ */
+static int jmode_changes(struct jmode *jm)
+{
+	struct sysinfo si;
+	if (jm->made && sysinfo(&si) == 0 && si.totalswap == 0 &&
+	    jm->size > 2 * JOURNAL_PAGE) {
+		int r = mapped_changes(jm, (uintptr_t)jm->base,
+				       (uintptr_t)jm->base + 2 * JOURNAL_PAGE);
+		long p = r ? r
+			   : dirty_present(jm->base + 2 * JOURNAL_PAGE,
+					   jm->size - 2 * JOURNAL_PAGE,
+					   mapped_changes, jm);
+		if (p >= 0)
+			return 0;
+		jm->n = 0;
+	}
+	return image_changes(jm);
+}
+
 int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 {
 	jm->base = pfp->base;
 	jm->n = 0;
 	/* what libpmemobj changed at open, or a holder before did */
-	int r = image_changes(jm);
+	int r = jmode_changes(jm);
 	free(jm->copy_buf);
 	jm->copy_buf = NULL;
 	if (r == 0)
