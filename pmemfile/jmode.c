@@ -159,19 +159,45 @@ static int jmode_attr(const char *path)
 	return strcmp(v, "journal") == 0 ? 1 : strcmp(v, "msync") == 0 ? 0 : -1;
 }
 
+/* The journal file of the pool file at path: path.journal. */
+static int journal_path(const char *path, char *jpath, size_t size)
+{
+	int w = snprintf(jpath, size, "%s.journal", path);
+	return w > 0 && (size_t)w < size ? 0 : -ENAMETOOLONG;
+}
+
+/*
+ * Whether this process may write the journal of the pool file at path, or
+ * make it: its permissions, or the directory's.
+ */
+static bool journal_writable(const char *path)
+{
+	char jpath[PATH_MAX];
+	if (journal_path(path, jpath, sizeof(jpath)) != 0)
+		return false;
+	if (access(jpath, F_OK) == 0)
+		return faccessat(AT_FDCWD, jpath, R_OK | W_OK, AT_EACCESS) == 0;
+	char *slash = strrchr(jpath, '/');
+	if (!slash)
+		return faccessat(AT_FDCWD, ".", W_OK | X_OK, AT_EACCESS) == 0;
+	slash[slash == jpath] = 0; /* "/" stays */
+	return faccessat(AT_FDCWD, jpath, W_OK | X_OK, AT_EACCESS) == 0;
+}
+
 /*
  * With no choice in its attribute, a pool file runs in journal mode unless
  * PMEM_IS_PMEM_FORCE=1 has it treated as pmem (libpmem's word, taken), it
- * is pmem (it maps with MAP_SYNC), the kernel cannot track the pages
- * written (before Linux 6.7, or userfaultfd refused), or /dev/shm has no
- * room for the image (the blocks the pool file has, with 64 MiB to grow):
- * then in msync mode, as a pool chosen so.
+ * is pmem (it maps with MAP_SYNC), the journal cannot be written beside it
+ * (permissions), the kernel cannot track the pages written (before Linux
+ * 6.7, or userfaultfd refused), or /dev/shm has no room for the image (the
+ * blocks the pool file has, with 64 MiB to grow): then in msync mode, as a
+ * pool chosen so.
  */
 static bool jmode_default(const char *path, const struct stat *st)
 {
 	const char *force = getenv("PMEM_IS_PMEM_FORCE");
 	if ((force && strcmp(force, "1") == 0) || pool_file_maps_sync(path) ||
-	    !dirty_supported())
+	    !journal_writable(path) || !dirty_supported())
 		return false;
 	char image[160];
 	struct stat is;
@@ -366,13 +392,6 @@ static void journal_preallocate(const char *jpath)
 			(void)fdatasync(fd);
 	}
 	close(fd);
-}
-
-/* The journal file of the pool file at path: path.journal. */
-static int journal_path(const char *path, char *jpath, size_t size)
-{
-	int w = snprintf(jpath, size, "%s.journal", path);
-	return w > 0 && (size_t)w < size ? 0 : -ENAMETOOLONG;
 }
 
 /*

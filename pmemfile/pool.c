@@ -572,6 +572,10 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		 */
 		int jr = jmode_replay(pathname);
 		if (jr) {
+			if (jr != -EWOULDBLOCK && jr != -EINVAL)
+				pf_set_errormsg("%s: cannot write its journal "
+						"into it: %s",
+						pathname, strerror(-jr));
 			errno = -jr;
 			return NULL;
 		}

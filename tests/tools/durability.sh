@@ -57,6 +57,28 @@ expect "a file put in the default mode" \
 expect "the default mode's journal" "$(test -e "$DISK/p.pool.journal" &&
 	echo there)" "$([ "$DEFAULT" = "$JOURNAL" ] && echo there)"
 
+# a user who may write the pool file but not make its journal (the
+# directory is not theirs): msync by default, and the pool works
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+	[ "$DEFAULT" = "$JOURNAL" ]; then
+	mkdir "$DISK/ro" && chmod 711 "$DISK" && chmod 755 "$DISK/ro"
+	PMEM_IS_PMEM_FORCE=0 new_pool "$DISK/ro/p.pool"
+	# closed clean: its journal holds nothing
+	PMEM_IS_PMEM_FORCE=0 "$PF" chmod "$DISK/ro/p.pool" 0777 / >/dev/null
+	rm "$DISK/ro/p.pool.journal" && chmod 666 "$DISK/ro/p.pool"
+	as_nobody() {
+		PMEM_IS_PMEM_FORCE=0 setpriv --reuid=65534 --regid=65534 \
+			--clear-groups "$@"
+	}
+	expect_run 0 "$DISK/ro/p.pool: $MSYNC" "" \
+		as_nobody "$PF" durability "$DISK/ro/p.pool"
+	expect_run 0 "" "" as_nobody "$PF" put "$DISK/ro/p.pool" "$DISK/in" /u
+	expect "no journal made" "$(ls "$DISK/ro" 2>&1)" p.pool
+	expect "a file put by a user who cannot make the journal" \
+		"$(PMEM_IS_PMEM_FORCE=0 "$PF" cat "$DISK/ro/p.pool" /u)" kept
+	chmod 700 "$DISK"
+fi
+
 # the choice: journal, the files there, msync again, the files there;
 # refused for a pool in use, another mode, a pool on tmpfs, no pool
 PMEM_IS_PMEM_FORCE=0 expect_run 0 "$DISK/p.pool: $JOURNAL" "" \
