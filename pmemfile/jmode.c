@@ -62,9 +62,14 @@ struct jmode {
 	 * the next one takes every page of the pool.
 	 */
 	bool all_dirty;
-	bool listed;	/* in images[], for pmem_msync */
-	bool made;	/* the image was made from the pool file by this open */
-	uint8_t id[16]; /* the pool's identity (its header's set UUID) */
+	bool listed; /* in images[], for pmem_msync */
+	/*
+	 * The image was made from the pool file by this open, or left clean
+	 * by the last holder: it holds what was committed, and what this
+	 * process wrote since, and what libpmemobj's close wrote.
+	 */
+	bool made;
+	uint8_t id[16];	    /* the pool's identity (its header's set UUID) */
 	uint64_t image_ino; /* the image's inode */
 	uint64_t size;
 	struct journal *j;
@@ -343,6 +348,7 @@ void jmode_publish(struct jmode *jm, struct share_seg *seg)
 {
 	if (!seg)
 		return;
+	atomic_store(&seg->image_clean, 0);
 	memcpy(seg->image_id, jm->id, sizeof(jm->id));
 	seg->image_ino = jm->image_ino;
 	atomic_store(&seg->image_valid, 1);
@@ -444,7 +450,9 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 		jm->size = (uint64_t)st.st_size;
 		journal_preallocate(jpath);
 	}
-	if (r == 0 && !image_usable(jm, seg)) {
+	if (r == 0 && image_usable(jm, seg)) {
+		jm->made = atomic_load(&seg->image_clean) != 0;
+	} else if (r == 0) {
 		if (seg)
 			atomic_store(&seg->image_valid, 0);
 		r = image_make(jm->pool_fd, &st, jm->image, jm->copy_buf);
@@ -590,13 +598,14 @@ static int mapped_changes(void *arg, uintptr_t start, uintptr_t end)
 
 /*
  * What the image holds that the pool file does not. An image this open
- * made from the pool file differs only where this process wrote it since
- * (libpmemobj's open, the pool's mount): in pages it has mapped, which
- * alone are compared, and the header's two pages (libpmemobj writes the
- * first through a mapping of its own). That holds while the kernel keeps
- * the entry of every page written: not where memory may be swapped out
- * (a page of shmem swapped out leaves no entry). Else, and for an image
- * another holder left (whose changes may be anywhere), every page that
+ * made from the pool file, or one the last holder left clean, differs
+ * only where this process wrote it since (libpmemobj's open, the pool's
+ * mount): in pages it has mapped, which alone are compared, and the
+ * header's two pages (libpmemobj writes the first through a mapping of its
+ * own, at open and at close). That holds while the kernel keeps the entry
+ * of every page written: not where memory may be swapped out (a page of
+ * shmem swapped out leaves no entry). Else, and for an image a holder
+ * left otherwise (it died: its changes may be anywhere), every page that
  * holds data in either file is compared.
  */
 static int jmode_changes(struct jmode *jm)
@@ -747,6 +756,12 @@ bool jmode_checkpoint_due(PMEMfilepool *pfp)
 	return pfp->jmode && atomic_load(&pfp->jmode->checkpoint_due);
 }
 
+void jmode_left_clean(struct share_seg *seg)
+{
+	if (seg)
+		atomic_store(&seg->image_clean, 1);
+}
+
 void jmode_close(PMEMfilepool *pfp, bool remove_image)
 {
 	struct jmode *jm = pfp->jmode;
@@ -758,6 +773,18 @@ void jmode_close(PMEMfilepool *pfp, bool remove_image)
 		unlink(jm->image);
 	pfp->jmode = NULL;
 	jmode_free(jm);
+}
+
+void jmode_forked(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	if (jm->listed)
+		image_list(jm, false);
+	close(jm->pool_fd);
+	jm->pool_fd = -1;
+	pfp->jmode = NULL;
 }
 
 void jmode_pinned(PMEMfilepool *pfp, struct vinode *v, bool pinned)

@@ -76,6 +76,24 @@ bool jmode_checkpoint_due(PMEMfilepool *pfp);
 void jmode_close(PMEMfilepool *pfp, bool remove_image);
 void jmode_free(struct jmode *jm);
 
+/*
+ * Says in seg that this process, which held the pool in journal mode,
+ * closed it (jmode_close) and wrote nothing into the image since but
+ * through libpmemobj's close: the next holder compares less of it.
+ */
+void jmode_left_clean(struct share_seg *seg);
+
+/*
+ * In a fork child of the holder: its copy of the pool file's descriptor,
+ * which keeps the holder's lock of the file (a lock of the open file
+ * description), closed, so that the next holder can open the pool once
+ * the parent is gone; the child never uses the state (it reaches the pool
+ * through the holder, and unmaps the image: no longer listed for
+ * pmem_msync). The rest is left: its descriptors are the parent's
+ * objects (the userfaultfd's context is the parent's memory).
+ */
+void jmode_forked(PMEMfilepool *pfp);
+
 /* Says in seg that the image is the pool's latest state (after start). */
 void jmode_publish(struct jmode *jm, struct share_seg *seg);
 

@@ -767,6 +767,7 @@ static void pool_close_local(PMEMfilepool *pfp)
 	keeper_stop(pfp);
 	/* a hand-over is a sync point; the next holder goes on from the image
 	 */
+	bool journal = pfp->jmode != NULL;
 	jmode_close(pfp, false);
 	ofds_mark_stale(pfp);
 	pool_unmount(pfp);
@@ -776,6 +777,8 @@ static void pool_close_local(PMEMfilepool *pfp)
 	pfp->cred = c;
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pmemobj_close(pop);
+	if (journal)
+		jmode_left_clean(pfp->share);
 	pfp->pop = NULL;
 	pfp->local_pid = -1;
 }
@@ -813,12 +816,15 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 			share_resign(pfp);
 		}
 		/* the segment's last user removes the image with it */
+		bool journal = pfp->jmode != NULL;
 		jmode_close(pfp, pfp->share == NULL);
 		PMEMobjpool *pop = pfp->pop;
 		pool_unmount(pfp);
 		pool_fini(pfp);
 		pmemobj_close(pop);
 		pfp->pop = NULL;
+		if (journal)
+			jmode_left_clean(pfp->share);
 	}
 	share_unregister(pfp);
 	share_detach(pfp);

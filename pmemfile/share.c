@@ -326,11 +326,26 @@ static bool fd_is(int fd, dev_t dev, ino_t ino)
 }
 
 /* The last process to leave removes the segment's file. */
-static void share_remove_if_last(PMEMfilepool *pfp)
+/*
+ * Whether a fork child of this process has not taken its slot yet: it
+ * takes its own lock of the segment's file then (share_relock), and till
+ * then shares this process's (the same open file description), which the
+ * lock of share_remove_if_last would turn exclusive under it, and leave so
+ * once this process is gone.
+ */
+static bool share_child_pending(const struct share_seg *s)
+{
+	for (int p = 0; p < SHARE_PROCS; ++p)
+		if (atomic_load(&s->proc[p].pid) == -pf_self_pid)
+			return true;
+	return false;
+}
+
+static void share_remove_if_last(PMEMfilepool *pfp, bool child_pending)
 {
 	struct stat a, b;
 	/* the lock first: it fails whenever another process is there */
-	if (flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0 &&
+	if (!child_pending && flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0 &&
 	    fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
 	    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
 		/* the journal's image (jmode.c) goes with it */
@@ -345,9 +360,10 @@ void share_detach(PMEMfilepool *pfp)
 {
 	if (!pfp->share)
 		return;
+	bool pending = share_child_pending(pfp->share);
 	munmap(pfp->share, pfp->share_size);
 	pfp->share = NULL;
-	share_remove_if_last(pfp);
+	share_remove_if_last(pfp, pending);
 	if (fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino))
 		close(pfp->share_fd);
 	pfp->share_fd = -1;
@@ -764,7 +780,9 @@ void pmemfile_process_forked(void)
 			 * process from opening the pool after the parent let
 			 * it go; the child reaches the pool through the
 			 * holder (or a mapping of its own if it takes over).
+			 * In journal mode the pool file is locked as well.
 			 */
+			jmode_forked(pfp);
 			munmap(pfp->base, pfp->pool_size);
 		}
 		if (!pfp || !pfp->share || pfp->proc < 0 ||
@@ -832,11 +850,20 @@ void pmemfile_process_exit(void)
 			/*
 			 * In journal mode the end is a sync point, and the
 			 * pool file gets the journal (the image may go with
-			 * the segment, next).
+			 * the segment, next). The image is left clean when
+			 * no other thread can write it after: this one is
+			 * alone (/proc/self/task links each thread, "." and
+			 * "..": the keeper has stopped), so none can start.
 			 */
+			struct stat st;
+			bool alone = pfp->jmode &&
+				     stat("/proc/self/task", &st) == 0 &&
+				     st.st_nlink == 3;
 			jmode_close(pfp, false);
+			if (alone)
+				jmode_left_clean(pfp->share);
 			share_resign(pfp);
 		}
-		share_remove_if_last(pfp);
+		share_remove_if_last(pfp, share_child_pending(pfp->share));
 	}
 }

@@ -250,7 +250,12 @@ struct share_seg {
 	_Atomic uint32_t image_valid;
 	uint8_t image_id[16];
 	uint64_t image_ino;
-	char pad[32];
+	/*
+	 * The image's last holder wrote nothing into it after its last sync
+	 * point but through libpmemobj's close (jmode.c).
+	 */
+	_Atomic uint32_t image_clean;
+	char pad[28];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];

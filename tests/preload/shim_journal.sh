@@ -83,6 +83,39 @@ if "$PF" cat "$P" /d >/dev/null 2>&1; then
 fi
 echo "ok: /d, never synced, is not"
 
+# a hand-over at the holder's end: the shell that holds the pool writes a
+# file and ends while its child (a client) waits; the child takes the
+# image over (left clean: the child compares the pages it maps), writes a
+# file and syncs; then the cut. Both files are there, the pool consistent.
+cat >"$WORK/handover.sh" <<'SH'
+cd "$1" || exit 1
+echo before >h1
+(
+	sleep 1
+	echo after >h2
+	sync
+	: >"$2"
+	sleep 60
+) &
+SH
+LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$WORK/handover.sh" "$MNT" \
+	"$WORK/hready" &
+hpid=$!
+i=0
+while [ ! -e "$WORK/hready" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -e "$WORK/hready" ] || shim_fail "the hand-over workload did not get ready"
+kill -KILL -- "-$hpid" 2>/dev/null
+wait "$hpid" 2>/dev/null
+rm -f "$image.image" "$image"
+"$PF" check "$P" >"$WORK/check" 2>&1 ||
+	shim_fail "the pool is not consistent after a hand-over and the cut: $(cat "$WORK/check")"
+[ "$("$PF" cat "$P" /h1)" = before ] || shim_fail "/h1 is not there"
+[ "$("$PF" cat "$P" /h2)" = after ] || shim_fail "/h2 is not there"
+echo "ok: a hand-over at the holder's end, then a sync, then the cut"
+
 # a clean end: everything is there, nothing is left in memory
 LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P sh -c 'echo clean >"$1/e"' sh "$MNT" ||
 	shim_fail "a clean run failed"
