@@ -80,6 +80,7 @@ struct journal_entry {
 
 struct journal {
 	int fd;
+	int dfd; /* the journal opened with O_DIRECT, or -1 */
 	int pool_fd;
 	uint64_t pool_size;
 	uint8_t pool_id[16];
@@ -109,6 +110,25 @@ static const struct journal_io system_io = {
     .pread = pread,
     .fdatasync = fdatasync,
 };
+
+/*
+ * The batches' writes go by O_DIRECT where the file system takes it: from
+ * the pool's pages to the disk, without a copy into the page cache first
+ * (for 1 GiB, a third of the commit here). Buffered where it refuses
+ * (EINVAL: tmpfs of older kernels, some file systems), where a buffer or
+ * length is not whole pages, and through a journal_io of the caller's own
+ * (the tests that record and cut the writes). The fdatasync that follows
+ * makes either durable; the reads see either (a direct write drops the
+ * cached pages it covers).
+ */
+static bool iov_direct(const struct iovec *iov, size_t cnt)
+{
+	for (size_t i = 0; i < cnt; i++)
+		if (((uintptr_t)iov[i].iov_base | iov[i].iov_len) %
+		    JOURNAL_PAGE)
+			return false;
+	return true;
+}
 
 /* Writes the cnt buffers of iov (changed) at off, whole; 0 or -errno. */
 static int write_all(struct journal *j, int fd, struct iovec *iov, size_t cnt,
@@ -443,6 +463,7 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 	if (!j)
 		return -ENOMEM;
 	j->pool_fd = pool_fd;
+	j->dfd = -1;
 	j->pool_size = pool_size;
 	memcpy(j->pool_id, id, sizeof(j->pool_id));
 	j->io = io ? io : &system_io;
@@ -459,6 +480,8 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 		r = -errno;
 		goto fail;
 	}
+	if (j->io == &system_io)
+		j->dfd = open(jpath, O_RDWR | O_DIRECT | O_CLOEXEC);
 	r = header_read(j, jpath, (uint64_t)st.st_size);
 	if (r == 0)
 		r = journal_scan(j, (uint64_t)st.st_size);
@@ -589,12 +612,16 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 	int r = entries_reserve(j, npages);
 	if (r)
 		return r;
-	struct journal_batch *b = calloc(1, hlen);
+	/* page-aligned, for O_DIRECT */
+	struct journal_batch *b = NULL;
+	if (posix_memalign((void **)&b, JOURNAL_PAGE, hlen))
+		b = NULL;
 	struct iovec *iov = malloc((npages + 1) * sizeof(*iov));
 	if (!b || !iov) {
 		r = -ENOMEM;
 		goto out;
 	}
+	memset(b, 0, hlen);
 	memcpy(b->magic, JOURNAL_BATCH_MAGIC, sizeof(b->magic));
 	b->gen = j->start_seq;
 	b->seq = j->next_seq;
@@ -608,7 +635,17 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		iov[i + 1] = (struct iovec){(void *)pages[i], JOURNAL_PAGE};
 	}
 	b->crc = crc;
-	r = write_all(j, j->fd, iov, npages + 1, j->tail);
+	r = -EINVAL;
+	if (j->dfd >= 0 && iov_direct(iov, npages + 1))
+		r = write_all(j, j->dfd, iov, npages + 1, j->tail);
+	if (r == -EINVAL) {
+		/* refused, or cut short unaligned: the whole again, buffered */
+		iov[0] = (struct iovec){b, hlen};
+		for (size_t i = 0; i < npages; i++)
+			iov[i + 1] =
+			    (struct iovec){(void *)pages[i], JOURNAL_PAGE};
+		r = write_all(j, j->fd, iov, npages + 1, j->tail);
+	}
 	if (r == 0)
 		r = sync_file(j, j->fd);
 	if (r)
@@ -633,6 +670,8 @@ void journal_close(struct journal *j)
 		return;
 	if (j->fd >= 0)
 		close(j->fd);
+	if (j->dfd >= 0)
+		close(j->dfd);
 	free(j->entries);
 	free(j->run);
 	free(j);
