@@ -53,6 +53,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,6 +582,92 @@ int journal_checkpoint(struct journal *j)
 	return journal_apply(j);
 }
 
+/*
+ * A big batch by O_DIRECT: its pages written by a thread of the commit's
+ * own, a chunk once its part of the CRC32C is computed, so that the disk
+ * works while the CRC32C is computed (1 GiB: about 0.2 s of CRC32C beside
+ * 0.5 s of writes here); then the head block(s), with the CRC32C. The
+ * order of the writes within a batch does not matter: nothing counts till
+ * the fdatasync after, and a torn batch fails its CRC32C.
+ */
+#define JOURNAL_OVERLAP_MIN 1024 /* pages: 4 MiB */
+#define JOURNAL_CHUNK 256	 /* pages the thread writes at a time */
+
+struct overlap {
+	struct journal *j;
+	struct iovec *iov; /* the pages' */
+	uint64_t off;	   /* where the pages start */
+	size_t npages;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t ready; /* pages whose part of the CRC32C is done */
+	int err;      /* the thread's first error */
+};
+
+static void *overlap_writer(void *arg)
+{
+	struct overlap *o = arg;
+	size_t at = 0;
+	while (at < o->npages) {
+		pthread_mutex_lock(&o->lock);
+		while (o->ready == at)
+			pthread_cond_wait(&o->cond, &o->lock);
+		size_t upto = o->ready;
+		pthread_mutex_unlock(&o->lock);
+		int r = write_all(o->j, o->j->dfd, o->iov + at, upto - at,
+				  o->off + at * JOURNAL_PAGE);
+		if (r) {
+			o->err = r;
+			break;
+		}
+		at = upto;
+	}
+	return NULL;
+}
+
+/* The batch b of hlen bytes of head and npages pages (iov) written. */
+static int write_overlapped(struct journal *j, struct journal_batch *b,
+			    uint64_t hlen, struct iovec *iov, size_t npages)
+{
+	struct overlap o = {
+	    .j = j,
+	    .iov = iov,
+	    .off = j->tail + hlen,
+	    .npages = npages,
+	    .lock = PTHREAD_MUTEX_INITIALIZER,
+	    .cond = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t t;
+	bool threaded = pthread_create(&t, NULL, overlap_writer, &o) == 0;
+	uint32_t crc = crc32c(j->seed, b, hlen);
+	for (size_t i = 0; i < npages;) {
+		size_t k =
+		    npages - i < JOURNAL_CHUNK ? npages - i : JOURNAL_CHUNK;
+		for (size_t e = i + k; i < e; i++)
+			crc = crc32c(crc, iov[i].iov_base, JOURNAL_PAGE);
+		if (threaded) {
+			pthread_mutex_lock(&o.lock);
+			o.ready = i;
+			pthread_cond_signal(&o.cond);
+			pthread_mutex_unlock(&o.lock);
+		}
+	}
+	b->crc = crc;
+	int r;
+	if (threaded) {
+		pthread_join(t, NULL);
+		r = o.err;
+	} else {
+		r = write_all(j, j->dfd, iov, npages, o.off);
+	}
+	struct iovec head = {b, hlen};
+	if (r == 0)
+		r = write_all(j, j->dfd, &head, 1, j->tail);
+	pthread_mutex_destroy(&o.lock);
+	pthread_cond_destroy(&o.cond);
+	return r;
+}
+
 int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		   const void *const *pages)
 {
@@ -628,16 +715,21 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 	b->jpos = j->tail;
 	b->npages = (uint32_t)npages;
 	memcpy(b->offs, offs, npages * sizeof(offs[0]));
-	uint32_t crc = crc32c(j->seed, b, hlen);
 	iov[0] = (struct iovec){b, hlen};
-	for (size_t i = 0; i < npages; i++) {
-		crc = crc32c(crc, pages[i], JOURNAL_PAGE);
+	for (size_t i = 0; i < npages; i++)
 		iov[i + 1] = (struct iovec){(void *)pages[i], JOURNAL_PAGE};
-	}
-	b->crc = crc;
 	r = -EINVAL;
-	if (j->dfd >= 0 && iov_direct(iov, npages + 1))
-		r = write_all(j, j->dfd, iov, npages + 1, j->tail);
+	if (j->dfd >= 0 && iov_direct(iov, npages + 1) &&
+	    npages >= JOURNAL_OVERLAP_MIN) {
+		r = write_overlapped(j, b, hlen, iov + 1, npages);
+	} else {
+		uint32_t crc = crc32c(j->seed, b, hlen);
+		for (size_t i = 0; i < npages; i++)
+			crc = crc32c(crc, pages[i], JOURNAL_PAGE);
+		b->crc = crc;
+		if (j->dfd >= 0 && iov_direct(iov, npages + 1))
+			r = write_all(j, j->dfd, iov, npages + 1, j->tail);
+	}
 	if (r == -EINVAL) {
 		/* refused, or cut short unaligned: the whole again, buffered */
 		iov[0] = (struct iovec){b, hlen};
