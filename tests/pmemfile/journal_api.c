@@ -13,7 +13,8 @@
  * recovered to the last whole batch before the damage, and usable after;
  * on a disk file system a batch of whole pages written by O_DIRECT (none
  * of its pages in the page cache after), one of unaligned buffers
- * buffered, both recovered.
+ * buffered, and a big one (written while its CRC32C is computed), all
+ * recovered.
  *
  * JOURNAL_SEED=n picks the seed (printed); STRESS=1 runs longer.
  */
@@ -553,10 +554,32 @@ static void direct_writes(void)
 	T_EQ(journal_commit(j, N, offs, po), 0);
 	tj_apply(image, N, offs, po);
 	T_EQ(cached_pages(jpath, at + TJ_PAGE, N), (size_t)N);
+
+	/* a big batch: written while its CRC32C is computed */
+	enum { BIG = 1100 };
+	unsigned char *big = NULL;
+	T_EQ(posix_memalign((void **)&big, TJ_PAGE, BIG * TJ_PAGE), 0);
+	tj_fill(&rng, big, BIG * TJ_PAGE);
+	uint64_t *boffs = malloc(BIG * sizeof(*boffs));
+	const void **bp = malloc(BIG * sizeof(*bp));
+	T_ASSERT(boffs && bp);
+	for (size_t i = 0; i < BIG; i++) {
+		boffs[i] = (uint64_t)((i * 5) % NPAGES) * TJ_PAGE;
+		bp[i] = big + i * TJ_PAGE;
+	}
+	at = journal_used(j);
+	T_EQ(journal_commit(j, BIG, boffs, bp), 0);
+	tj_apply(image, BIG, boffs, bp);
+	/* three head blocks: the head and 1100 offsets, 8840 bytes */
+	T_EQ(journal_used(j), at + 3 * TJ_PAGE + BIG * TJ_PAGE);
+	cached = cached_pages(jpath, at + 3 * TJ_PAGE, 64);
+	if (direct && cached != 0)
+		T_FAIL("%zu of 64 pages of a big batch are in the page cache",
+		       cached);
 	journal_close(j);
 
 	T_EQ(journal_open(jpath, fd, POOL_SIZE, id_a, NULL, &j), 0);
-	T_EQ(journal_recover(j), 2);
+	T_EQ(journal_recover(j), 3);
 	journal_close(j);
 	tj_expect_file(pool, image, POOL_SIZE, "batches by O_DIRECT");
 	printf("direct_writes: %s\n",
@@ -565,6 +588,9 @@ static void direct_writes(void)
 	close(fd);
 	free(aligned);
 	free(odd);
+	free(big);
+	free(boffs);
+	free(bp);
 	unlink(jpath);
 	unlink(pool);
 	rmdir(dir);
