@@ -14,6 +14,7 @@
 #include "data.h"
 #include "direct.h"
 #include "extent.h"
+#include "jmode.h"
 
 int64_t data_read(PMEMfilepool *pfp, struct vinode *v, void *buf, size_t count,
 		  uint64_t off)
@@ -61,6 +62,7 @@ static void copy_in(PMEMfilepool *pfp, struct vinode *v, size_t i,
 		if (n > end - pos)
 			n = end - pos;
 		direct_map_for_write(pfp, e->data + (pos - e->off), n);
+		jmode_write_ahead(pfp, e->data + (pos - e->off), n);
 		pmemobj_memcpy(pfp->pop, e->data + (pos - e->off), src, n,
 			       PMEMOBJ_F_MEM_NODRAIN);
 		src += n;

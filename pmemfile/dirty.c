@@ -18,6 +18,9 @@
 
 #include "dirty.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY 1
 #endif
@@ -137,6 +140,26 @@ long dirty_collect(struct dirty *d, dirty_fn fn, void *arg)
 		at = s.walk_end;
 	}
 	return pages;
+}
+
+/*
+ * MADV_POPULATE_WRITE takes the write fault of each page inside one call
+ * (the kernel's fault handler, without the trap and return of each): an
+ * asynchronously protected page loses its mark there as on a store, and
+ * becomes writable. About a third of the cost of the faults the stores
+ * would take (256 MiB of tmpfs pages: 0.04 s against 0.10 s here).
+ * UFFDIO_WRITEPROTECT without the protect mode would remove the marks
+ * alone, but leaves the pages of a shared mapping read-only: each store
+ * still faults.
+ */
+int dirty_unprotect(struct dirty *d, const void *addr, size_t len)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)addr + len + 4095) & ~(uintptr_t)4095;
+	if (len == 0 || start < d->base || end > d->end || end <= start)
+		return -EINVAL;
+	return madvise((void *)start, end - start, MADV_POPULATE_WRITE) ? -errno
+									: 0;
 }
 
 void dirty_stop(struct dirty *d)

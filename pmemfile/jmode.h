@@ -65,6 +65,13 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm);
  */
 int jmode_sync(PMEMfilepool *pfp);
 
+/*
+ * Before a big copy into the pool's pages at p (inside the gate): the
+ * pages counted as written ahead (dirty_unprotect), so that the copy
+ * takes no fault for each. Nothing in another mode or for a small one.
+ */
+void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len);
+
 /* The journal written into the pool file; and whether the keeper should. */
 void jmode_checkpoint(PMEMfilepool *pfp);
 bool jmode_checkpoint_due(PMEMfilepool *pfp);

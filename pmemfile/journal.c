@@ -53,6 +53,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ struct journal_entry {
 
 struct journal {
 	int fd;
+	int dfd; /* the journal opened with O_DIRECT, or -1 */
 	int pool_fd;
 	uint64_t pool_size;
 	uint8_t pool_id[16];
@@ -109,6 +111,30 @@ static const struct journal_io system_io = {
     .pread = pread,
     .fdatasync = fdatasync,
 };
+
+/*
+ * A big batch (JOURNAL_DIRECT_MIN pages or more) is written by O_DIRECT
+ * where the file system takes it: from the pool's pages to the disk,
+ * without a copy into the page cache first (for 1 GiB, a third of the
+ * commit here). Buffered where it refuses (EINVAL: tmpfs of older
+ * kernels, some file systems), where a buffer is not whole pages, and
+ * through a journal_io of the caller's own (the tests that record and cut
+ * the writes). A smaller batch is written buffered: its copy costs little,
+ * and the checkpoint finds its pages in the page cache instead of reading
+ * them from the disk (50 batches of 1 page: 2 ms against 4 here). The
+ * fdatasync that follows makes either durable; the reads see either (a
+ * direct write drops the cached pages it covers).
+ */
+#define JOURNAL_DIRECT_MIN 1024 /* pages: 4 MiB */
+
+static bool iov_direct(const struct iovec *iov, size_t cnt)
+{
+	for (size_t i = 0; i < cnt; i++)
+		if (((uintptr_t)iov[i].iov_base | iov[i].iov_len) %
+		    JOURNAL_PAGE)
+			return false;
+	return true;
+}
 
 /* Writes the cnt buffers of iov (changed) at off, whole; 0 or -errno. */
 static int write_all(struct journal *j, int fd, struct iovec *iov, size_t cnt,
@@ -443,6 +469,7 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 	if (!j)
 		return -ENOMEM;
 	j->pool_fd = pool_fd;
+	j->dfd = -1;
 	j->pool_size = pool_size;
 	memcpy(j->pool_id, id, sizeof(j->pool_id));
 	j->io = io ? io : &system_io;
@@ -459,6 +486,8 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 		r = -errno;
 		goto fail;
 	}
+	if (j->io == &system_io)
+		j->dfd = open(jpath, O_RDWR | O_DIRECT | O_CLOEXEC);
 	r = header_read(j, jpath, (uint64_t)st.st_size);
 	if (r == 0)
 		r = journal_scan(j, (uint64_t)st.st_size);
@@ -558,6 +587,91 @@ int journal_checkpoint(struct journal *j)
 	return journal_apply(j);
 }
 
+/*
+ * A batch by O_DIRECT: its pages written by a thread of the commit's
+ * own, a chunk once its part of the CRC32C is computed, so that the disk
+ * works while the CRC32C is computed (1 GiB: about 0.2 s of CRC32C beside
+ * 0.5 s of writes here); then the head block(s), with the CRC32C. The
+ * order of the writes within a batch does not matter: nothing counts till
+ * the fdatasync after, and a torn batch fails its CRC32C.
+ */
+#define JOURNAL_CHUNK 256 /* pages the thread writes at a time */
+
+struct overlap {
+	struct journal *j;
+	struct iovec *iov; /* the pages' */
+	uint64_t off;	   /* where the pages start */
+	size_t npages;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t ready; /* pages whose part of the CRC32C is done */
+	int err;      /* the thread's first error */
+};
+
+static void *overlap_writer(void *arg)
+{
+	struct overlap *o = arg;
+	size_t at = 0;
+	while (at < o->npages) {
+		pthread_mutex_lock(&o->lock);
+		while (o->ready == at)
+			pthread_cond_wait(&o->cond, &o->lock);
+		size_t upto = o->ready;
+		pthread_mutex_unlock(&o->lock);
+		int r = write_all(o->j, o->j->dfd, o->iov + at, upto - at,
+				  o->off + at * JOURNAL_PAGE);
+		if (r) {
+			o->err = r;
+			break;
+		}
+		at = upto;
+	}
+	return NULL;
+}
+
+/* The batch b of hlen bytes of head and npages pages (iov) written. */
+static int write_overlapped(struct journal *j, struct journal_batch *b,
+			    uint64_t hlen, struct iovec *iov, size_t npages)
+{
+	struct overlap o = {
+	    .j = j,
+	    .iov = iov,
+	    .off = j->tail + hlen,
+	    .npages = npages,
+	    .lock = PTHREAD_MUTEX_INITIALIZER,
+	    .cond = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t t;
+	bool threaded = pthread_create(&t, NULL, overlap_writer, &o) == 0;
+	uint32_t crc = crc32c(j->seed, b, hlen);
+	for (size_t i = 0; i < npages;) {
+		size_t k =
+		    npages - i < JOURNAL_CHUNK ? npages - i : JOURNAL_CHUNK;
+		for (size_t e = i + k; i < e; i++)
+			crc = crc32c(crc, iov[i].iov_base, JOURNAL_PAGE);
+		if (threaded) {
+			pthread_mutex_lock(&o.lock);
+			o.ready = i;
+			pthread_cond_signal(&o.cond);
+			pthread_mutex_unlock(&o.lock);
+		}
+	}
+	b->crc = crc;
+	int r;
+	if (threaded) {
+		pthread_join(t, NULL);
+		r = o.err;
+	} else {
+		r = write_all(j, j->dfd, iov, npages, o.off);
+	}
+	struct iovec head = {b, hlen};
+	if (r == 0)
+		r = write_all(j, j->dfd, &head, 1, j->tail);
+	pthread_mutex_destroy(&o.lock);
+	pthread_cond_destroy(&o.cond);
+	return r;
+}
+
 int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		   const void *const *pages)
 {
@@ -589,26 +703,44 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 	int r = entries_reserve(j, npages);
 	if (r)
 		return r;
-	struct journal_batch *b = calloc(1, hlen);
+	/* page-aligned, for O_DIRECT */
+	struct journal_batch *b = NULL;
+	if (posix_memalign((void **)&b, JOURNAL_PAGE, hlen))
+		b = NULL;
 	struct iovec *iov = malloc((npages + 1) * sizeof(*iov));
 	if (!b || !iov) {
 		r = -ENOMEM;
 		goto out;
 	}
+	memset(b, 0, hlen);
 	memcpy(b->magic, JOURNAL_BATCH_MAGIC, sizeof(b->magic));
 	b->gen = j->start_seq;
 	b->seq = j->next_seq;
 	b->jpos = j->tail;
 	b->npages = (uint32_t)npages;
 	memcpy(b->offs, offs, npages * sizeof(offs[0]));
-	uint32_t crc = crc32c(j->seed, b, hlen);
 	iov[0] = (struct iovec){b, hlen};
-	for (size_t i = 0; i < npages; i++) {
-		crc = crc32c(crc, pages[i], JOURNAL_PAGE);
+	for (size_t i = 0; i < npages; i++)
 		iov[i + 1] = (struct iovec){(void *)pages[i], JOURNAL_PAGE};
+	r = -EINVAL;
+	if (j->dfd >= 0 && npages >= JOURNAL_DIRECT_MIN &&
+	    iov_direct(iov, npages + 1)) {
+		r = write_overlapped(j, b, hlen, iov + 1, npages);
+	} else {
+		uint32_t crc = crc32c(j->seed, b, hlen);
+		for (size_t i = 0; i < npages; i++)
+			crc = crc32c(crc, pages[i], JOURNAL_PAGE);
+		b->crc = crc;
 	}
-	b->crc = crc;
-	r = write_all(j, j->fd, iov, npages + 1, j->tail);
+	if (r == -EINVAL) {
+		/* small, or O_DIRECT refused or cut short: the whole, buffered
+		 */
+		iov[0] = (struct iovec){b, hlen};
+		for (size_t i = 0; i < npages; i++)
+			iov[i + 1] =
+			    (struct iovec){(void *)pages[i], JOURNAL_PAGE};
+		r = write_all(j, j->fd, iov, npages + 1, j->tail);
+	}
 	if (r == 0)
 		r = sync_file(j, j->fd);
 	if (r)
@@ -633,6 +765,8 @@ void journal_close(struct journal *j)
 		return;
 	if (j->fd >= 0)
 		close(j->fd);
+	if (j->dfd >= 0)
+		close(j->dfd);
 	free(j->entries);
 	free(j->run);
 	free(j);

@@ -7,7 +7,9 @@
  * crc32c_locate_byte finds the one byte whose change explains a CRC's
  * change, at every place of a message of 232 bytes (an inode's part under
  * its checksum) and of 4096, with any start value; no change is explained
- * by none, two changed bytes by no single one.
+ * by none, two changed bytes by no single one. Both ways agree on 400
+ * random lengths up to 48 KiB (where the instruction runs three streams
+ * side by side), alignments and start values, whole and in two pieces.
  */
 #include <stdint.h>
 
@@ -61,6 +63,38 @@ int main(void)
 					  "0x%08x, whole 0x%08x",
 					  len, a, p, c);
 		}
+	}
+	/*
+	 * lengths where the instruction runs three streams (blocks of 4080
+	 * bytes) and what follows them, at any alignment, from any start
+	 */
+	static unsigned char big[3 * 16384 + 16];
+	for (size_t i = 0; i < sizeof(big); i++) {
+		x = x * 1103515245u + 12345u;
+		big[i] = (unsigned char)(x >> 16);
+	}
+	for (int round = 0; round < 400; round++) {
+		x = x * 1103515245u + 12345u;
+		size_t a = (x >> 8) % 16;
+		x = x * 1103515245u + 12345u;
+		size_t len = round < 40 ? 4080 * (size_t)(round / 4) +
+					      (size_t)(round % 4) * 7
+					: (x >> 4) % (sizeof(big) - 16 + 1);
+		x = x * 1103515245u + 12345u;
+		uint32_t start = round % 3 ? x : 0;
+		uint32_t c = crc32c(start, big + a, len);
+		uint32_t t = crc32c_table(start, big + a, len);
+		if (c != t)
+			CORE_FAIL("%zu bytes at +%zu from 0x%08x: 0x%08x, "
+				  "table 0x%08x",
+				  len, a, start, c, t);
+		size_t h = len ? (x >> 3) % len : 0;
+		uint32_t p =
+		    crc32c(crc32c(start, big + a, h), big + a + h, len - h);
+		if (p != c)
+			CORE_FAIL("%zu bytes at +%zu in two pieces at %zu: "
+				  "0x%08x, whole 0x%08x",
+				  len, a, h, p, c);
 	}
 	static unsigned char msg[4096];
 	for (size_t i = 0; i < sizeof(msg); i++) {

@@ -5,7 +5,9 @@
  * round of writes, dirty_collect reports exactly the pages written since
  * the last collect (stores by the program, a read(2) into the range by the
  * kernel, pages never touched before), in runs, in address order, and a
- * collect right after reports none; reading pages reports nothing. A
+ * collect right after reports none; reading pages reports nothing; pages
+ * unprotected ahead of a write (dirty_unprotect) are reported whether
+ * written or not, and written without a fault each. A
  * kernel without the asynchronous write protection (before Linux 6.7)
  * makes the test skip, saying so.
  */
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "core.h"
@@ -121,6 +124,41 @@ int main(void)
 		snprintf(what, sizeof(what), "round %d", round);
 		check(d, what);
 	}
+
+	/*
+	 * pages unprotected ahead of a big write: reported, written or not,
+	 * and written with no fault each; protected again by the collect
+	 */
+	CORE_EQ(dirty_unprotect(d, base - PG, 2 * PG), -EINVAL);
+	CORE_EQ(dirty_unprotect(d, base + (PAGES - 1) * PG, 2 * PG), -EINVAL);
+	CORE_EQ(dirty_unprotect(d, base, 0), -EINVAL);
+	memset(base + 1000 * PG, 1, 256 * PG); /* mapped */
+	for (int i = 1000; i < 1256; i++)
+		want[i] = true;
+	check(d, "pages mapped");
+	CORE_EQ(dirty_unprotect(d, base + 1000 * PG + 10, 256 * PG - 20), 0);
+	struct rusage ru0, ru1;
+	CORE_EQ(getrusage(RUSAGE_SELF, &ru0), 0);
+	memset(base + 1000 * PG, 2, 200 * PG);
+	CORE_EQ(getrusage(RUSAGE_SELF, &ru1), 0);
+	long faults = ru1.ru_minflt - ru0.ru_minflt;
+	if (faults > 16)
+		CORE_FAIL("200 unprotected pages written with %ld faults",
+			  faults);
+	for (int i = 1000; i < 1256; i++)
+		want[i] = true; /* 56 of them unprotected, not written */
+	check(d, "pages unprotected");
+	base[1100 * PG] = 3;
+	want[1100] = true;
+	check(d, "one of them written again");
+	/* pages not mapped (unmapped again): written, they are reported */
+	CORE_EQ(madvise(base + 3000 * PG, 10 * PG, MADV_DONTNEED), 0);
+	CORE_EQ(dirty_collect(d, NULL, NULL), 0);
+	CORE_EQ(dirty_unprotect(d, base + 3000 * PG, 10 * PG), 0);
+	memset(base + 3000 * PG, 4, 10 * PG);
+	for (int i = 3000; i < 3010; i++)
+		want[i] = true;
+	check(d, "pages never mapped");
 
 	/* what a collect costs with few pages written */
 	for (int i = 0; i < 10; i++)

@@ -108,14 +108,18 @@ static char *file_read(const char *path, size_t *size)
 	return b;
 }
 
-/* What lived in memory only goes: the image and the segment. */
+/*
+ * What lived in memory only goes: the image and the segment. Any process
+ * of the user that opens a pool meanwhile may have removed both already:
+ * it sweeps the segments no living process holds (share.c), as the
+ * killed holder's is, with their images.
+ */
 static void cut(void)
 {
 	struct stat st;
 	char name[256];
 	T_EQ(stat(pool, &st), 0);
 	image_name(name, sizeof(name));
-	/* (a sweep of dead segments, by any process, may have taken it) */
 	if (unlink(name) != 0 && errno != ENOENT)
 		T_FAIL("cannot remove %s: %s", name, strerror(errno));
 	snprintf(name, sizeof(name), "/dev/shm/pmemfile.%llx.%llx",

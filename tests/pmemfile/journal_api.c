@@ -10,11 +10,15 @@
  * EBUSY till what open found is recovered; failed writes and fdatasyncs
  * reported, and the call made again; an empty journal; a journal
  * truncated at every byte length, and one with a byte changed in a batch,
- * recovered to the last whole batch before the damage, and usable after.
+ * recovered to the last whole batch before the damage, and usable after;
+ * on a disk file system a big batch of whole pages written by O_DIRECT
+ * (none of its pages in the page cache after), small ones buffered, all
+ * recovered.
  *
  * JOURNAL_SEED=n picks the seed (printed); STRESS=1 runs longer.
  */
 #include <stdbool.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -470,6 +474,125 @@ static void damaged(void)
 	free(jbuf);
 }
 
+/*
+ * The pages a mapping of the file at path has in the page cache among
+ * npages from off.
+ */
+static size_t cached_pages(const char *path, uint64_t off, size_t npages)
+{
+	int fd = open(path, O_RDONLY);
+	T_ASSERT(fd >= 0);
+	size_t len = (size_t)off + npages * TJ_PAGE;
+	unsigned char *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	T_ASSERT(map != MAP_FAILED);
+	unsigned char vec[64];
+	T_ASSERT(npages <= sizeof(vec));
+	T_EQ(mincore(map + off, npages * TJ_PAGE, vec), 0);
+	size_t n = 0;
+	for (size_t i = 0; i < npages; i++)
+		n += vec[i] & 1;
+	munmap(map, len);
+	close(fd);
+	return n;
+}
+
+/*
+ * On a disk file system (PMEMFILE_TEST_DISK, default /var/tmp) a big
+ * batch of whole pages (4 MiB and more) goes to the disk by O_DIRECT,
+ * written while its CRC32C is computed: none of its pages is in the page
+ * cache after the commit; small batches, of whole pages or not, are
+ * written buffered (their pages cached). All are recovered. Where the
+ * file system refuses O_DIRECT (tmpfs), all go buffered: the same, but
+ * for the page cache.
+ */
+static void direct_writes(void)
+{
+	const char *base = getenv("PMEMFILE_TEST_DISK");
+	char dir[4096], pool[4200], jpath[4300];
+	snprintf(dir, sizeof(dir), "%s/pmemfile-japi.XXXXXX",
+		 base && *base ? base : "/var/tmp");
+	T_ASSERT(mkdtemp(dir) != NULL);
+	snprintf(pool, sizeof(pool), "%s/pool", dir);
+	snprintf(jpath, sizeof(jpath), "%s/pool.journal", dir);
+	int probe = open(dir, O_TMPFILE | O_RDWR | O_DIRECT, 0600);
+	bool direct = probe >= 0;
+	if (probe >= 0)
+		close(probe);
+
+	unsigned char image[POOL_SIZE];
+	tj_fill(&rng, image, POOL_SIZE);
+	tj_write_file(pool, image, POOL_SIZE);
+	int fd = open(pool, O_RDWR);
+	T_ASSERT(fd >= 0);
+	struct journal *j = NULL;
+	T_EQ(journal_open(jpath, fd, POOL_SIZE, id_a, NULL, &j), 0);
+
+	enum { N = 8 };
+	unsigned char *aligned = NULL, *odd = malloc(N * TJ_PAGE + 1);
+	T_EQ(posix_memalign((void **)&aligned, TJ_PAGE, N * TJ_PAGE), 0);
+	T_ASSERT(odd != NULL);
+	tj_fill(&rng, aligned, N * TJ_PAGE);
+	tj_fill(&rng, odd, N * TJ_PAGE + 1);
+	uint64_t offs[N];
+	const void *pa[N], *po[N];
+	for (size_t i = 0; i < N; i++) {
+		offs[i] = (uint64_t)(N - 1 - i) * TJ_PAGE;
+		pa[i] = aligned + i * TJ_PAGE;
+		po[i] = odd + 1 + i * TJ_PAGE;
+	}
+	/* one head block, then the pages */
+	uint64_t at = journal_used(j);
+	T_EQ(journal_commit(j, N, offs, pa), 0);
+	tj_apply(image, N, offs, pa);
+	T_EQ(cached_pages(jpath, at + TJ_PAGE, N), (size_t)N);
+	at = journal_used(j);
+	offs[0] = 9 * TJ_PAGE;
+	T_EQ(journal_commit(j, N, offs, po), 0);
+	tj_apply(image, N, offs, po);
+	T_EQ(cached_pages(jpath, at + TJ_PAGE, N), (size_t)N);
+
+	/* a big batch: by O_DIRECT, while its CRC32C is computed */
+	enum { BIG = 1100 };
+	unsigned char *big = NULL;
+	T_EQ(posix_memalign((void **)&big, TJ_PAGE, BIG * TJ_PAGE), 0);
+	tj_fill(&rng, big, BIG * TJ_PAGE);
+	uint64_t *boffs = malloc(BIG * sizeof(*boffs));
+	const void **bp = malloc(BIG * sizeof(*bp));
+	T_ASSERT(boffs && bp);
+	for (size_t i = 0; i < BIG; i++) {
+		boffs[i] = (uint64_t)((i * 5) % NPAGES) * TJ_PAGE;
+		bp[i] = big + i * TJ_PAGE;
+	}
+	at = journal_used(j);
+	T_EQ(journal_commit(j, BIG, boffs, bp), 0);
+	tj_apply(image, BIG, boffs, bp);
+	/* three head blocks: the head and 1100 offsets, 8840 bytes */
+	T_EQ(journal_used(j), at + 3 * TJ_PAGE + BIG * TJ_PAGE);
+	size_t cached = cached_pages(jpath, at + 3 * TJ_PAGE, 64);
+	if (direct && cached != 0)
+		T_FAIL("%zu of 64 pages of a batch by O_DIRECT are in the "
+		       "page cache",
+		       cached);
+	journal_close(j);
+
+	T_EQ(journal_open(jpath, fd, POOL_SIZE, id_a, NULL, &j), 0);
+	T_EQ(journal_recover(j), 3);
+	journal_close(j);
+	tj_expect_file(pool, image, POOL_SIZE, "batches by O_DIRECT");
+	printf("direct_writes: %s\n",
+	       direct ? "big batch by O_DIRECT, not cached"
+		      : "O_DIRECT refused here: all batches buffered");
+	close(fd);
+	free(aligned);
+	free(odd);
+	free(big);
+	free(boffs);
+	free(bp);
+	unlink(jpath);
+	unlink(pool);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const char *s = getenv("JOURNAL_SEED");
@@ -488,6 +611,7 @@ int main(void)
 	io_errors();
 	truncated();
 	damaged();
+	direct_writes();
 	unlink(journal_path);
 	unlink(pool_path);
 	printf("PASS\n");
