@@ -298,10 +298,11 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	char *const *envp = (char *const *)a[ei];
 	struct exec_libs libs = {.n = 0};
 	if (l.argv != NULL) {
-		exec_libs_prepare(l.memfd, "", l.prog, envp, l.libpath, &libs);
+		exec_libs_prepare(l.memfd, false, "", l.prog, envp, l.libpath,
+				  &libs);
 	} else if (kind == PATH_POOL) {
 		if (x.memfd >= 0)
-			exec_libs_prepare(x.memfd, pm->path,
+			exec_libs_prepare(x.memfd, false, pm->path,
 					  r.cwd_relative ? NULL : r.path, envp,
 					  NULL, &libs);
 	} else if (!(flags & AT_EMPTY_PATH)) {
@@ -314,7 +315,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		    kind == PATH_KERNEL || di < 0 || l.kprog ? AT_FDCWD : a[di],
 		    kpath, O_RDONLY | O_CLOEXEC);
 		if (kfd >= 0) {
-			exec_libs_prepare(kfd, "", kpath, envp,
+			exec_libs_prepare(kfd, true, "", kpath, envp,
 					  l.kprog ? l.libpath : NULL, &libs);
 			syscall_no_intercept(SYS_close, kfd);
 		}
