@@ -180,6 +180,7 @@ static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 		preload_guard = 1;
 		fd_vfork_done();
 		mount_vfork_done();
+		exec_vfork_done();
 		preload_guard = 0;
 	}
 	(void)pid;
