@@ -29,7 +29,8 @@
  *   flags, c fcntl command, L struct flock, C clone flags, w lseek whence,
  *   2 the two descriptors of pipe, P pipe2 flags, A access mode.
  */
-static const char *const classic_formats[] = {
+/* arrays of characters: no pointers for the loader to write at start */
+static const char classic_formats[][12] = {
     [SYS_read] = "dfOd",
     [SYS_write] = "dfId",
     [SYS_open] = "dsF",
@@ -347,7 +348,7 @@ static const char *const classic_formats[] = {
 };
 
 /* Errors by number: "ENAME (description)", from the kernel's headers. */
-static const char *const classic_errors[] = {
+static const char classic_errors[][96] = {
 #include "errno_names.inc"
 };
 
@@ -722,7 +723,7 @@ static const char *classic_format(long nr, const long args[6])
 	long count =
 	    (long)(sizeof(classic_formats) / sizeof(classic_formats[0]));
 
-	if (nr < 0 || nr >= count || classic_formats[nr] == NULL)
+	if (nr < 0 || nr >= count || classic_formats[nr][0] == '\0')
 		return NULL;
 	if (nr == SYS_open && classic_has_mode(args[1]))
 		return "dsFm";
@@ -741,7 +742,7 @@ static void classic_result(struct log_line *l, char kind, long result)
 
 		log_dec(l, result);
 		log_char(l, ' ');
-		if (-result < count && classic_errors[-result] != NULL)
+		if (-result < count && classic_errors[-result][0] != '\0')
 			log_str(l, classic_errors[-result]);
 		else
 			log_str(l, "Unknown error");

@@ -8,8 +8,12 @@
 
 #include "log.h"
 
-/* Built from <asm/unistd_64.h> by intercept/module.mk. */
-static const char *const syscall_names[] = {
+/*
+ * Built from <asm/unistd_64.h> by intercept/module.mk. Arrays of
+ * characters, not pointers: the loader would write each pointer (and copy
+ * the pages they lie in) at every start of every process.
+ */
+static const char syscall_names[][32] = {
 #include "syscall_names.inc"
 };
 
@@ -81,7 +85,7 @@ const char *log_syscall_name(long nr)
 {
 	long count = (long)(sizeof(syscall_names) / sizeof(syscall_names[0]));
 
-	if (nr >= 0 && nr < count && syscall_names[nr] != NULL)
+	if (nr >= 0 && nr < count && syscall_names[nr][0] != '\0')
 		return syscall_names[nr];
 	return NULL;
 }

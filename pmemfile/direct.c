@@ -83,9 +83,18 @@
 static atomic_bool populate_write_missing;
 
 /*
- * A descriptor of path numbered in the top quarter of the process's
- * limit: the low numbers stay free for the program, which may expect
- * open to give it the lowest one free.
+ * Where the descriptor of the pool file goes at most: beside the shared
+ * segment's (share.c), under 1024. The kernel sizes a process's table of
+ * descriptors to its highest number and copies all of it at each fork and
+ * vfork: at three quarters of a limit of 20000, each vfork of a shell
+ * holding a pool copied 16384 entries, some 50 us.
+ */
+#define DIRECT_FD_MAX_LOW 900
+
+/*
+ * A descriptor of path numbered in the top quarter of the process's limit,
+ * or from DIRECT_FD_MAX_LOW when that is lower: the low numbers stay free
+ * for the program, which may expect open to give it the lowest one free.
  */
 static int direct_open(const char *path, bool *writable)
 {
@@ -99,7 +108,10 @@ static int direct_open(const char *path, bool *writable)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)(rl.rlim_cur / 4 * 3));
+	rlim_t from = rl.rlim_cur / 4 * 3;
+	if (from > DIRECT_FD_MAX_LOW)
+		from = DIRECT_FD_MAX_LOW;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)from);
 	close(fd);
 	return high;
 }

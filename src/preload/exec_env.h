@@ -8,4 +8,11 @@
 /* Records LD_PRELOAD, PMEMFILE_POOLS and the shim's own file, at start. */
 void exec_env_init(void);
 
+/*
+ * In the parent, when vfork returns: unmaps the pages the child's execve
+ * built its arguments in (the child ran on this memory, and an execve that
+ * succeeds never returns to unmap them).
+ */
+void exec_vfork_done(void);
+
 #endif

@@ -40,6 +40,7 @@
 
 #include "elf_info.h"
 #include "env.h"
+#include "exec_known.h"
 #include "exec_ldso.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
@@ -141,15 +142,25 @@ static int ldso_which(int dirfd, const char *path, int flags)
 	struct stat st;
 	struct elf_info *e;
 	int which = 0;
-	if (syscall_no_intercept(SYS_fstat, fd, &st) == 0 &&
-	    st.st_dev == ldso.dev && st.st_ino == ldso.ino) {
+	if (syscall_no_intercept(SYS_fstat, fd, &st) != 0) {
+		syscall_no_intercept(SYS_close, fd);
+		return 0;
+	}
+	if (st.st_dev == ldso.dev && st.st_ino == ldso.ino) {
 		which = 2;
-	} else if (ldso_info(fd, &e) == 0) {
-		const char *s = elf_info_str(e, e->soname);
-		if (e->type == ET_DYN && !e->interp && s &&
-		    strcmp(s, ldso.soname) == 0)
-			which = 1;
-		syscall_no_intercept(SYS_munmap, e, sizeof(*e));
+	} else if (exec_known(&st, EXEC_KNOWN_NOT_LOADER)) {
+		which = 0;
+	} else {
+		int ret = ldso_info(fd, &e);
+		if (ret == 0) {
+			const char *s = elf_info_str(e, e->soname);
+			if (e->type == ET_DYN && !e->interp && s &&
+			    strcmp(s, ldso.soname) == 0)
+				which = 1;
+			syscall_no_intercept(SYS_munmap, e, sizeof(*e));
+		}
+		if (which == 0 && (ret == 0 || ret == -ENOEXEC))
+			exec_known_note(&st, EXEC_KNOWN_NOT_LOADER);
 	}
 	syscall_no_intercept(SYS_close, fd);
 	return which;

@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 
 #include "elf_info.h"
+#include "exec_known.h"
 #include "exec_libs.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
@@ -292,8 +293,8 @@ static const char *env_value(char *const *envp, const char *name)
 	return NULL;
 }
 
-void exec_libs_prepare(long fd, const char *prefix, const char *path,
-		       char *const *envp, const char *libpath,
+void exec_libs_prepare(long fd, bool kernel_file, const char *prefix,
+		       const char *path, char *const *envp, const char *libpath,
 		       struct exec_libs *x)
 {
 	struct stat st;
@@ -303,6 +304,12 @@ void exec_libs_prepare(long fd, const char *prefix, const char *path,
 	if (syscall_no_intercept(SYS_fstat, fd, &st) != 0 ||
 	    (st.st_mode & (S_ISUID | S_ISGID)))
 		return;
+	if (libpath == NULL)
+		libpath = env_value(envp, "LD_LIBRARY_PATH");
+	/* no directory to look in: the loader takes them all itself */
+	if (kernel_file && (libpath == NULL || libpath[0] == '\0') &&
+	    exec_known(&st, EXEC_KNOWN_NO_LIB_DIRS))
+		return;
 	x->mem_size = sizeof(struct libs_work);
 	long addr = syscall_no_intercept(SYS_mmap, 0L, x->mem_size,
 					 PROT_READ | PROT_WRITE,
@@ -311,7 +318,7 @@ void exec_libs_prepare(long fd, const char *prefix, const char *path,
 		return;
 	x->mem = (void *)addr;
 	struct libs_work *w = x->mem;
-	w->libpath = libpath ? libpath : env_value(envp, "LD_LIBRARY_PATH");
+	w->libpath = libpath;
 	/* the origin, prefix and the directory of path, into w->dir */
 	const char *slash = path ? strrchr(path, '/') : NULL;
 	const char *origin = NULL;
@@ -319,10 +326,17 @@ void exec_libs_prepare(long fd, const char *prefix, const char *path,
 	    (size_t)snprintf(w->dir, sizeof(w->dir), "%s%.*s", prefix,
 			     (int)(slash - path), path) < sizeof(w->dir))
 		origin = w->dir[0] ? w->dir : "/";
-	if (elf_info_read(fd_read, &fd, &w->info, false) != 0 ||
-	    w->info.nneeded == 0 || libs_add(w, origin) != 0)
+	int ret = elf_info_read(fd_read, &fd, &w->info, false);
+	if (ret == -ENOEXEC || (ret == 0 && w->info.nneeded == 0)) {
+		if (kernel_file)
+			exec_known_note(&st, EXEC_KNOWN_NO_LIB_DIRS);
+		goto none;
+	}
+	if (ret != 0 || libs_add(w, origin) != 0)
 		goto none;
 	struct libs_obj *prog = &w->objs[0];
+	if (kernel_file && prog->runpath[0] == '\0' && prog->rpath[0] == '\0')
+		exec_known_note(&st, EXEC_KNOWN_NO_LIB_DIRS);
 	if (!libs_list_in_mount(w, prog, w->libpath) &&
 	    !libs_list_in_mount(w, prog, prog->runpath) &&
 	    !libs_list_in_mount(w, prog, prog->rpath))

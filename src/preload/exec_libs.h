@@ -13,6 +13,7 @@
 #ifndef PRELOAD_EXEC_LIBS_H
 #define PRELOAD_EXEC_LIBS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define EXEC_LIBS_MAX 32
@@ -28,13 +29,14 @@ struct exec_libs {
 
 /*
  * For the program readable at fd (its path: prefix, then path, which
- * gives $ORIGIN when absolute; path NULL: unknown), started with envp and,
- * when run by the loader with --library-path, libpath in place of
+ * gives $ORIGIN when absolute; path NULL: unknown; kernel_file: fd is the
+ * kernel's file itself, not a copy of one in a pool), started with envp
+ * and, when run by the loader with --library-path, libpath in place of
  * LD_LIBRARY_PATH: fills x with the copies of its libraries found in
  * mounts (x->n 0: none).
  */
-void exec_libs_prepare(long fd, const char *prefix, const char *path,
-		       char *const *envp, const char *libpath,
+void exec_libs_prepare(long fd, bool kernel_file, const char *prefix,
+		       const char *path, char *const *envp, const char *libpath,
 		       struct exec_libs *x);
 
 /* Closes the copies and frees x (after a failed execve). */

@@ -70,12 +70,12 @@ void log_printf(const char *fmt, ...)
 
 void log_call(long nr, const long args[6], long result)
 {
-	const struct syscall_entry *e = &syscall_table[nr];
+	const struct syscall_entry *e = syscall_entry_of(nr);
 	char buf[1024];
 	size_t len = 0;
 
 	len += (size_t)snprintf(buf, sizeof(buf), "%d %s(", (int)preload_pid,
-				e->name);
+				syscall_entry_name(e));
 	for (int i = 0; i < 6 && len < sizeof(buf) - 64; ++i) {
 		const char *sep = i ? ", " : "";
 		if (e->path_args & (1u << i))

@@ -837,12 +837,12 @@ static long path_kernel_call(long nr, const long a[6], int di, int pi, int kind,
 }
 
 /*
- * A creating open of a kernel path, as openat2 with RESOLVE_NO_SYMLINKS:
- * -ELOOP when the path has a symlink (which might lead into a mount),
- * -ENOSYS when openat2 cannot say (an old kernel, flags it refuses).
+ * An open of a kernel path, as openat2 with RESOLVE_NO_SYMLINKS: -ELOOP
+ * when the path has a symlink (which might lead into a mount), -ENOSYS
+ * when openat2 cannot say (an old kernel, flags it refuses).
  */
-static long path_kernel_create(long nr, const long a[6], int di, int pi,
-			       int kind, const struct path_res *res)
+static long path_kernel_open(long nr, const long a[6], int di, int pi, int kind,
+			     const struct path_res *res)
 {
 	struct open_how how = {.resolve = RESOLVE_NO_SYMLINKS};
 
@@ -856,6 +856,10 @@ static long path_kernel_create(long nr, const long a[6], int di, int pi,
 		how.flags = O_CREAT | O_WRONLY | O_TRUNC;
 		how.mode = (unsigned long)a[1];
 	}
+	/* openat ignores the mode of an open that makes no file, openat2
+	 * refuses one */
+	if (!(how.flags & (O_CREAT | O_TMPFILE)))
+		how.mode = 0;
 	long dirfd = di >= 0 && kind != PATH_KERNEL ? a[di] : AT_FDCWD;
 	const char *path = kind == PATH_KERNEL ? res->path : (char *)a[pi];
 	long ret =
@@ -900,8 +904,22 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 		*kret = kind;
 		return PATH_KERNEL;
 	}
+	/*
+	 * An open that makes no file, with no symlink on its path: the
+	 * kernel's answer, and for a missing name, without a second system
+	 * call to learn that no symlink was followed (path_kernel_unlinked;
+	 * a C library probing for its locale files, a program for its
+	 * configuration). With one: as any call, below.
+	 */
+	bool opens = (nr == SYS_open || nr == SYS_openat) &&
+		     !(flags & PATH_CREATES) && mount_count > 0;
+	if (opens) {
+		*kret = path_kernel_open(nr, a, di, pi, kind, res);
+		if (*kret != -ELOOP && *kret != -ENOSYS)
+			return PATH_KERNEL;
+	}
 	if ((flags & PATH_CREATES) && mount_count > 0) {
-		*kret = path_kernel_create(nr, a, di, pi, kind, res);
+		*kret = path_kernel_open(nr, a, di, pi, kind, res);
 		if (*kret != -ELOOP && *kret != -ENOSYS)
 			return PATH_KERNEL;
 		/* a symlink on the way: follow the kernel's, maybe into a pool
@@ -918,7 +936,7 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 	}
 	*kret = path_kernel_call(nr, a, di, pi, kind, res);
 	if ((*kret != -ENOENT && *kret != -ENOTDIR) || mount_count == 0 ||
-	    path_kernel_unlinked(a, di, pi, kind, res))
+	    (!opens && path_kernel_unlinked(a, di, pi, kind, res)))
 		return PATH_KERNEL;
 	/* maybe a kernel symlink that points into a mount */
 	kind = path_resolve(dirfd, path, flags | PATH_KERNEL_LINKS, res);

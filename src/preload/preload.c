@@ -116,16 +116,14 @@ static bool preload_nested_in_pool(long nr, const struct syscall_entry *e,
 static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 			long a5, long *result)
 {
-	if ((unsigned long)nr >= SYSCALL_TABLE_SIZE)
-		return 1;
 	if (nr == SYS_exit_group && !preload_guard) {
 		/* what other processes still use goes to a keeper process */
 		preload_guard = 1;
 		pmemfile_process_exit();
 		return 1;
 	}
-	const struct syscall_entry *e = &syscall_table[nr];
-	if (e->handler == NULL)
+	const struct syscall_entry *e = syscall_entry_of(nr);
+	if (e == NULL)
 		return 1;
 	if (e->fd0 && !fd_is_pool((int)a0))
 		return 1;
@@ -134,7 +132,7 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 		if (!preload_nested_in_pool(nr, e, a))
 			return 1;
 		log_printf("%s from a signal handler inside the shim: EDEADLK",
-			   e->name);
+			   syscall_entry_name(e));
 		*result = -EDEADLK;
 		return 0;
 	}
@@ -182,6 +180,7 @@ static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 		preload_guard = 1;
 		fd_vfork_done();
 		mount_vfork_done();
+		exec_vfork_done();
 		preload_guard = 0;
 	}
 	(void)pid;

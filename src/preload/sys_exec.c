@@ -8,8 +8,10 @@
  *
  * This runs in the child of a vfork or posix_spawn too, which shares the
  * parent's memory and has a small stack: a new environment, when one is
- * needed, is built in pages of its own, not with malloc (in a vfork child
- * those pages stay in the parent: a few per spawn that needed them).
+ * needed, is built in pages of its own, not with malloc. In a vfork child
+ * those pages are the parent's: the parent unmaps them when vfork returns
+ * (exec_vfork_done; a shell left 8 KiB and a mapping behind each command
+ * before).
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -37,6 +39,37 @@
 
 static char exec_self[PMEMFILE_PATH_MAX]; /* the shim's file */
 static char *exec_pools;		  /* PMEMFILE_POOLS=... at start */
+
+/*
+ * The pages a vfork child's execve is made with: the child shares this
+ * thread's variables with its parent, which unmaps them when vfork
+ * returns (the environment, the descriptors' variable, and the memory of
+ * a program's, the loader's and the libraries' copies).
+ */
+#define EXEC_LEFT_MAX 5
+
+struct exec_left {
+	void *addr;
+	size_t size;
+};
+
+static __thread struct exec_left exec_left[EXEC_LEFT_MAX]
+    __attribute__((tls_model("initial-exec")));
+static __thread int exec_nleft __attribute__((tls_model("initial-exec")));
+
+static void exec_leave(void *addr, size_t size)
+{
+	if (addr != NULL && exec_nleft < EXEC_LEFT_MAX)
+		exec_left[exec_nleft++] = (struct exec_left){addr, size};
+}
+
+void exec_vfork_done(void)
+{
+	for (int i = 0; i < exec_nleft; ++i)
+		syscall_no_intercept(SYS_munmap, exec_left[i].addr,
+				     exec_left[i].size);
+	exec_nleft = 0;
+}
 
 void exec_env_init(void)
 {
@@ -298,10 +331,11 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	char *const *envp = (char *const *)a[ei];
 	struct exec_libs libs = {.n = 0};
 	if (l.argv != NULL) {
-		exec_libs_prepare(l.memfd, "", l.prog, envp, l.libpath, &libs);
+		exec_libs_prepare(l.memfd, false, "", l.prog, envp, l.libpath,
+				  &libs);
 	} else if (kind == PATH_POOL) {
 		if (x.memfd >= 0)
-			exec_libs_prepare(x.memfd, pm->path,
+			exec_libs_prepare(x.memfd, false, pm->path,
 					  r.cwd_relative ? NULL : r.path, envp,
 					  NULL, &libs);
 	} else if (!(flags & AT_EMPTY_PATH)) {
@@ -314,7 +348,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		    kind == PATH_KERNEL || di < 0 || l.kprog ? AT_FDCWD : a[di],
 		    kpath, O_RDONLY | O_CLOEXEC);
 		if (kfd >= 0) {
-			exec_libs_prepare(kfd, "", kpath, envp,
+			exec_libs_prepare(kfd, true, "", kpath, envp,
 					  l.kprog ? l.libpath : NULL, &libs);
 			syscall_no_intercept(SYS_close, kfd);
 		}
@@ -353,9 +387,19 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		if (di >= 0)
 			b[di] = AT_FDCWD;
 	}
+	if (ret == 0 && preload_in_vfork) {
+		exec_nleft = 0;
+		exec_leave(env, size);
+		exec_leave(fds, fds_size);
+		exec_leave(x.mem, x.mem_size);
+		exec_leave(l.mem, l.mem_size);
+		exec_leave(libs.mem, libs.mem_size);
+	}
 	if (ret == 0)
 		ret = syscall_no_intercept(nr, b[0], b[1], b[2], b[3], b[4],
 					   b[5]);
+	/* it failed: the pages are unmapped here */
+	exec_nleft = 0;
 	exec_fds_restore(hidden, nhidden, fds, fds_size);
 	if (env != NULL)
 		syscall_no_intercept(SYS_munmap, env, size);

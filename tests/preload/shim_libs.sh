@@ -6,7 +6,8 @@
 # LD_LIBRARY_PATH on a program of the mount or of the kernel) runs
 # as with the same files in a kernel directory: same output and exit
 # status, the loader's same error for a library needed through a
-# DT_RUNPATH that does not apply. The copies the loader mapped are neither
+# DT_RUNPATH that does not apply. A kernel program rewritten in place by
+# the shell that ran it has the libraries of its new content found. The copies the loader mapped are neither
 # open nor named in LD_PRELOAD in the program, whose children start
 # cleanly. A library without DT_SONAME cannot be matched: the loader's
 # "cannot open shared object file".
@@ -82,6 +83,26 @@ diff -u "$WORK/k" "$WORK/m" || shim_fail "programs with libraries in the mount r
 [ "$(grep -c 'foo(3)=34' "$WORK/m")" = 9 ] ||
 	shim_fail "the programs did not all run: $(cat "$WORK/m")"
 echo "ok: libraries in the mount load as from a kernel directory"
+
+# a kernel program rewritten in place (same inode) by the shell that ran
+# it: what its first run found (no DT_RUNPATH, nothing to copy) does not
+# hold for the new content, whose DT_RUNPATH names the lib directory
+relearn='cd "$1" && cp prog "$2/kprog5.$3" &&
+gcc -o prog5 main.c -Llib -lfoo2 -Wl,-rpath,"$1/lib" -Wl,-rpath-link,lib ||
+	exit 1
+"$2/kprog5.$3" before 2>&1; echo "rc=$?"
+cat prog5 >"$2/kprog5.$3"
+"$2/kprog5.$3" after; echo "rc=$?"'
+sh -c "$relearn" sh "$KDIR" "$WORK" k >"$WORK/out.k/relearn" 2>&1
+pf sh -c "$relearn" sh "$MNT" "$WORK" m >"$WORK/out.m/relearn" 2>&1
+sed "s|kprog5\.k|kprog5|g" "$WORK/out.k/relearn" >"$WORK/k"
+sed "s|kprog5\.m|kprog5|g" "$WORK/out.m/relearn" >"$WORK/m"
+diff -u "$WORK/k" "$WORK/m" ||
+	shim_fail "a program rewritten in place ran otherwise"
+[ "$(grep -c 'after: foo(3)=34' "$WORK/m")" = 1 ] &&
+	grep -q 'libfoo.so: cannot open shared object file' "$WORK/m" ||
+	shim_fail "a program rewritten in place: $(cat "$WORK/m")"
+echo "ok: a program rewritten in place has its new libraries found"
 
 # a library without DT_SONAME: the loader cannot take the copy for it
 pf sh -c "cd '$MNT' && gcc -shared -fPIC -o lib/libnoso.so foo.c -Llib -lbar &&
