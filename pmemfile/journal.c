@@ -271,7 +271,11 @@ static int dir_sync(const char *path)
 	return r;
 }
 
-/* Opens jpath, creating it with the pool file's permissions; 0 or -errno. */
+/*
+ * Opens jpath, creating it with the pool file's owner, group and
+ * permissions (whatever the umask), so that whoever may open the pool may
+ * replay its journal; 0 or -errno.
+ */
 static int file_open(struct journal *j, const char *jpath)
 {
 	for (;;) {
@@ -282,9 +286,14 @@ static int file_open(struct journal *j, const char *jpath)
 		if (fstat(j->pool_fd, &st))
 			return -errno;
 		j->fd = open(jpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-			     st.st_mode & 0666);
-		if (j->fd >= 0)
+			     st.st_mode & 0600);
+		if (j->fd >= 0) {
+			/* the owner (root may give it away), else the group */
+			if (fchown(j->fd, st.st_uid, st.st_gid) != 0)
+				(void)fchown(j->fd, (uid_t)-1, st.st_gid);
+			(void)fchmod(j->fd, st.st_mode & 0666);
 			return 0;
+		}
 		if (errno != EEXIST)
 			return -errno;
 	}

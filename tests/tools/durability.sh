@@ -79,6 +79,18 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
 	chmod 700 "$DISK"
 fi
 
+# the journal made by an open takes the pool file's owner, group and
+# permissions, whatever the umask
+if [ "$DEFAULT" = "$JOURNAL" ]; then
+	PMEM_IS_PMEM_FORCE=0 new_pool "$DISK/m.pool"
+	rm "$DISK/m.pool.journal" && chmod 664 "$DISK/m.pool"
+	[ "$(id -u)" = 0 ] && chown 65534:65534 "$DISK/m.pool"
+	(umask 077 && PMEM_IS_PMEM_FORCE=0 "$PF" info "$DISK/m.pool" >/dev/null)
+	expect "the journal's owner and permissions" \
+		"$(stat -c '%u:%g %a' "$DISK/m.pool.journal")" \
+		"$(stat -c '%u:%g %a' "$DISK/m.pool")"
+fi
+
 # the choice: journal, the files there, msync again, the files there;
 # refused for a pool in use, another mode, a pool on tmpfs, no pool
 PMEM_IS_PMEM_FORCE=0 expect_run 0 "$DISK/p.pool: $JOURNAL" "" \
