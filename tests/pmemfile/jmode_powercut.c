@@ -348,11 +348,12 @@ static void dfile_room(struct dfile *f, uint64_t size)
 	f->cap = cap;
 }
 
+/* Sets the size; what it grows by reads as zeros. */
 static void dfile_resize(struct dfile *f, uint64_t size)
 {
 	dfile_room(f, size);
-	if (size < f->size)
-		memset(f->data + size, 0, f->size - size);
+	if (size > f->size)
+		memset(f->data + f->size, 0, size - f->size);
 	f->size = size;
 }
 
@@ -360,6 +361,8 @@ static void dfile_resize(struct dfile *f, uint64_t size)
 static void write_part(struct dfile *f, const struct jp_rec *w, uint64_t from,
 		       uint64_t to)
 {
+	if (from > f->size)
+		dfile_resize(f, from);
 	dfile_room(f, to);
 	memcpy(f->data + from, (const unsigned char *)(w + 1) + (from - w->off),
 	       to - from);
@@ -459,9 +462,9 @@ static void build_cut(const struct dfile dur[2], unsigned rng, const char *pool,
 	for (int i = 0; i < 2; i++) {
 		struct dfile *w = &work[i];
 		w->exists = dur[i].exists;
-		w->size = 0;
-		dfile_resize(w, dur[i].size);
+		dfile_room(w, dur[i].size);
 		memcpy(w->data, dur[i].data, dur[i].size);
+		w->size = dur[i].size;
 		for (size_t k = 0; k < dur[i].npending; k++)
 			apply_random(w, recs[dur[i].pending[k]], &rng, cs);
 		file_put(paths[i], w);
@@ -511,8 +514,8 @@ static void keep_failure(void)
 
 static void report_failure(void)
 {
-	printf("FAIL seed %lu: power cut before event %zu of %zu (record "
-	       "%zu)\n",
+	printf("FAIL seed %lu: power cut before write or durability call %zu "
+	       "of %zu (entry %zu of the record)\n",
 	       seed, cur_event, cur_nevents, cur_rec);
 	printf("writes after the last durability call of their file: %zu: "
 	       "%zu applied, %zu dropped, %zu torn\n",
