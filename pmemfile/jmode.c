@@ -56,6 +56,18 @@
  */
 #define JMODE_AHEAD_MIN (64 << 10)
 
+/*
+ * JMODE_CHECKPOINT, or PMEMFILE_JOURNAL_CHECKPOINT bytes (a page at
+ * least): a test of the checkpoints sees many with a few sync points.
+ */
+static uint64_t checkpoint_size(void)
+{
+	const char *v = getenv("PMEMFILE_JOURNAL_CHECKPOINT");
+	char *end;
+	unsigned long long n = v && *v ? strtoull(v, &end, 0) : 0;
+	return n >= JOURNAL_PAGE && !*end ? n : JMODE_CHECKPOINT;
+}
+
 /* Bytes read of the pool file at a time, to make or compare the image. */
 #define JMODE_COPY (1 << 20)
 
@@ -392,7 +404,7 @@ static void journal_preallocate(const char *jpath)
 	struct stat st;
 	if (fd < 0)
 		return;
-	uint64_t want = JOURNAL_HEADER + JMODE_CHECKPOINT + (1ULL << 20);
+	uint64_t want = JOURNAL_HEADER + checkpoint_size() + (1ULL << 20);
 	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < want) {
 		static const char zeros[1 << 16];
 		uint64_t at = (uint64_t)st.st_size;
@@ -728,7 +740,7 @@ int jmode_sync(PMEMfilepool *pfp)
 		r = journal_commit(jm->j, jm->n, jm->offs, jm->pages);
 	jm->all_dirty = r < 0;
 	gate_open();
-	bool due = r >= 0 && journal_used(jm->j) > JMODE_CHECKPOINT;
+	bool due = r >= 0 && journal_used(jm->j) > checkpoint_size();
 	pthread_mutex_unlock(&jm->lock);
 	gate_step_in(depth);
 	/*

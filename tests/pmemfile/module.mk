@@ -16,7 +16,8 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	pool_refill slot_reuse multi_pin multi_lockmove multi_forkchild \
 	fs_full pool_sparse powercut cred_default mmap_api pool_roots at_absolute \
 	space_fill damage_fuzz multi_lease stat_figures repair_crash multi_attach \
-	gate_snapshot journal_api journal_cut jmode_cut pool_fd_numbers
+	gate_snapshot journal_api journal_cut jmode_cut pool_fd_numbers \
+	jmode_powercut
 TP_JOURNAL := journal_api journal_cut
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
@@ -29,7 +30,7 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
 $(foreach t,$(filter-out crash faults slot_reuse powercut repair_crash \
-	pool_roots $(TP_JOURNAL),$(TP_OTHER)),\
+	pool_roots jmode_powercut $(TP_JOURNAL),$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
 # pool_roots makes a pool of layout 2, without the checks of layout 6
 # (csum_model.h): it links the CRC32C module itself.
@@ -57,6 +58,17 @@ TEST_PROGRAMS += $(B)/$(TP)/powercut_recorder.so
 $(B)/$(TP)/powercut_recorder.so: $(B)/$(TP)/powercut_recorder.o \
 		$(LIBSYSCALL_INTERCEPT_SO)
 	$(CC) $(LDFLAGS) -shared -o $@ $< $(LIBSYSCALL_INTERCEPT_SO) -ldl \
+		$(RPATH)
+
+# jmode_powercut runs the same wide model on a pool in journal mode, its
+# workload with this hook preloaded: it records each write to the pool file
+# and its journal, and each fdatasync.
+$(B)/$(TP)/jmode_powercut.o: EXTRA_CFLAGS += $(PC_WIDE)
+$(eval $(call tp_program,jmode_powercut,$(PC_MODEL)))
+TEST_PROGRAMS += $(B)/$(TP)/jmode_powercut_recorder.so
+$(B)/$(TP)/jmode_powercut_recorder.so: $(B)/$(TP)/jmode_powercut_recorder.o \
+		$(LIBSYSCALL_INTERCEPT_SO)
+	$(CC) $(LDFLAGS) -shared -o $@ $< $(LIBSYSCALL_INTERCEPT_SO) -lpthread \
 		$(RPATH)
 
 # faults fails the library's libpmemobj calls through wrappers of its own:
