@@ -37,6 +37,7 @@
 #include "crash_verify.h"
 #include "info.h"
 #include "jmode_powercut.h"
+#include "powercut_run.h"
 #include "tcheck.h"
 
 #include <fcntl.h>
@@ -70,27 +71,6 @@ enum sync_how { S_OPEN, S_SYNCFS, S_FSYNC, S_FDATASYNC, S_OSYNC, S_CLOSE };
 static const char *const sync_names[] = {
     "pool open",	  "pmemfile_syncfs", "pmemfile_fsync",
     "pmemfile_fdatasync", "an O_SYNC write", "pool close"};
-
-/*
- * The first operations of a workload fill the root and /d0 with names (as
- * in powercut): directories with a second block, a second inode array.
- */
-#define PRELUDE (1 + 2 * CM_NAMES)
-
-static void prelude_op(unsigned long i, struct cm_rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->magic = CM_MAGIC;
-	r->b = -1;
-	if (i == 0) {
-		r->op = CM_MKDIR;
-		r->a = 0;
-		return;
-	}
-	r->op = CM_CREATE;
-	r->a = i <= CM_NAMES ? CM_DIRS * CM_NAMES + (int)i - 1
-			     : (int)i - 1 - CM_NAMES;
-}
 
 static int mark_fd = -1;
 
@@ -214,41 +194,6 @@ static int workload(unsigned rng, unsigned long ops)
 	mark(JM_SYNC_END, 0, S_CLOSE, NULL);
 	cm_free(&m);
 	return 0;
-}
-
-/* Runs the workload in a process of its own, the recorder preloaded. */
-static void run_workload(const char *exe, unsigned rng, unsigned long ops)
-{
-	char recorder[PATH_MAX], rng_s[32], ops_s[32];
-	snprintf(recorder, sizeof(recorder), "%s", exe);
-	char *slash = strrchr(recorder, '/');
-	T_ASSERT(slash != NULL);
-	snprintf(slash + 1, sizeof(recorder) - (size_t)(slash + 1 - recorder),
-		 "jmode_powercut_recorder.so");
-	T_ASSERT(access(recorder, R_OK) == 0);
-	snprintf(rng_s, sizeof(rng_s), "%u", rng);
-	snprintf(ops_s, sizeof(ops_s), "%lu", ops);
-	int fd = open(record_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	T_ASSERT(fd >= 0);
-	close(fd);
-	fflush(NULL);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		/* a disk file, as a user has it: not taken for pmem */
-		unsetenv("PMEM_IS_PMEM_FORCE");
-		setenv("LD_PRELOAD", recorder, 1);
-		setenv("JP_POOL", pool_path, 1);
-		setenv("JP_RECORD", record_path, 1);
-		setenv("PMEMFILE_COMMIT_INTERVAL", "0", 1);
-		setenv("PMEMFILE_JOURNAL_CHECKPOINT", CHECKPOINT_BYTES, 1);
-		execl(exe, exe, "workload", rng_s, ops_s, (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		T_FAIL("the workload failed (status %#x)", status);
 }
 
 /* The record as read back, and its events (the records but the marks). */
@@ -709,12 +654,6 @@ static size_t check_cuts(const unsigned char *base, const bool *want,
 	return checked;
 }
 
-static unsigned long env_ul(const char *name, unsigned long def)
-{
-	const char *v = getenv(name);
-	return v && *v ? strtoul(v, NULL, 0) : def;
-}
-
 /*
  * The disk directory of the pool; false (after saying why) if it is on no
  * disk.
@@ -782,9 +721,7 @@ int main(int argc, char *argv[])
 	t_force_pmem(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	T_ASSERT(n > 0);
-	exe[n] = '\0';
+	powercut_self(exe);
 	if (!make_disk_dir())
 		return 77;
 	const char *tmp = getenv("TMPDIR");
@@ -819,7 +756,13 @@ int main(int argc, char *argv[])
 	for (unsigned long round = 0; round < rounds; round++) {
 		if (round > 0)
 			T_ASSERT(create_pool(base));
-		run_workload(exe, (unsigned)rand_r(&rng), ops);
+		powercut_run(exe, "jmode_powercut_recorder.so", record_path,
+			     (unsigned)rand_r(&rng), ops,
+			     (const char *const[]){
+				 "JP_POOL", pool_path, "JP_RECORD", record_path,
+				 "PMEMFILE_COMMIT_INTERVAL", "0",
+				 "PMEMFILE_JOURNAL_CHECKPOINT",
+				 CHECKPOINT_BYTES, NULL});
 		struct counts c;
 		record_load(&c);
 		if (c.checkpoint_writes == 0)

@@ -38,6 +38,7 @@
  */
 #include "crash_verify.h"
 #include "powercut.h"
+#include "powercut_run.h"
 #include "tcheck.h"
 
 #include <fcntl.h>
@@ -69,29 +70,6 @@ static const unsigned char *journal;
 static size_t journal_size;
 static const struct pc_rec **flushes;
 static size_t nflushes, nvolatile;
-
-/*
- * The first operations of a workload fill the root and /d0 with names: two
- * directories grow their hash table and get a second block, and the inodes
- * need a second inode array.
- */
-#define PRELUDE (1 + 2 * CM_NAMES)
-
-static void prelude_op(unsigned long i, struct cm_rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->magic = CM_MAGIC;
-	r->b = -1;
-	if (i == 0) {
-		r->op = CM_MKDIR;
-		r->a = 0;
-		return;
-	}
-	r->op = CM_CREATE;
-	/* the root's slots come last */
-	r->a = i <= CM_NAMES ? CM_DIRS * CM_NAMES + (int)i - 1
-			     : (int)i - 1 - CM_NAMES;
-}
 
 /* The workload: runs ops operations, marking each in the journal. */
 static int workload(unsigned rng, unsigned long ops)
@@ -135,39 +113,6 @@ static int workload(unsigned rng, unsigned long ops)
 	pmemfile_pool_close(pfp);
 	cm_free(&m);
 	return 0;
-}
-
-/* Runs the workload in a process of its own, the recorder preloaded. */
-static void run_workload(const char *exe, unsigned rng, unsigned long ops)
-{
-	char recorder[PATH_MAX], rng_s[32], ops_s[32];
-	snprintf(recorder, sizeof(recorder), "%s", exe);
-	char *slash = strrchr(recorder, '/');
-	T_ASSERT(slash != NULL);
-	snprintf(slash + 1, sizeof(recorder) - (size_t)(slash + 1 - recorder),
-		 "powercut_recorder.so");
-	T_ASSERT(access(recorder, R_OK) == 0);
-	snprintf(rng_s, sizeof(rng_s), "%u", rng);
-	snprintf(ops_s, sizeof(ops_s), "%lu", ops);
-	int fd = open(journal_path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	T_ASSERT(fd >= 0);
-	close(fd);
-	fflush(NULL);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		/* libpmem must see a file, not persistent memory */
-		unsetenv("PMEM_IS_PMEM_FORCE");
-		setenv("LD_PRELOAD", recorder, 1);
-		setenv("POWERCUT_POOL", pool_path, 1);
-		setenv("POWERCUT_JOURNAL", journal_path, 1);
-		execl(exe, exe, "workload", rng_s, ops_s, (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		T_FAIL("the workload failed (status %#x)", status);
 }
 
 /* Reads the journal back; every record must be whole. */
@@ -511,12 +456,6 @@ static size_t check_cuts(const unsigned char *base, const bool *want,
 	return checked;
 }
 
-static unsigned long env_ul(const char *name, unsigned long def)
-{
-	const char *v = getenv(name);
-	return v && *v ? strtoul(v, NULL, 0) : def;
-}
-
 /* The pool as created, read back as the base of every image. */
 static unsigned char *create_pool(void)
 {
@@ -560,9 +499,7 @@ int main(int argc, char *argv[])
 	t_force_pmem(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	T_ASSERT(n > 0);
-	exe[n] = '\0';
+	powercut_self(exe);
 	/* build/tests/pmemfile/powercut: the tool is build/bin/pmemfile */
 	snprintf(tool_path, sizeof(tool_path), "%.*s/../../bin/pmemfile",
 		 (int)(strrchr(exe, '/') - exe), exe);
@@ -589,7 +526,11 @@ int main(int argc, char *argv[])
 	torn_rng = (unsigned)seed ^ 0x746f726eu;
 	for (unsigned long round = 0; round < rounds; round++) {
 		unsigned char *base = create_pool();
-		run_workload(exe, rand_r(&rng), ops);
+		powercut_run(exe, "powercut_recorder.so", journal_path,
+			     rand_r(&rng), ops,
+			     (const char *const[]){"POWERCUT_POOL", pool_path,
+						   "POWERCUT_JOURNAL",
+						   journal_path, NULL});
 		journal_load();
 		if (nflushes < ops)
 			T_FAIL("%zu flushes recorded for %lu operations: the "

@@ -49,17 +49,21 @@ cat a b >/dev/null
 : >"$2"
 sleep 60
 SH
-LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$WORK/work.sh" "$MNT" \
-	"$WORK/ready" &
-pid=$!
-i=0
-while [ ! -e "$WORK/ready" ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -e "$WORK/ready" ] || shim_fail "the workload did not get ready"
-kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
-wait "$pid" 2>/dev/null
+# killed SCRIPT READY: SCRIPT run on the mount in a session of its own
+# until it makes the file READY (30 s at most), then the session killed
+killed() {
+	LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$1" "$MNT" "$2" &
+	killed_pid=$!
+	killed_i=0
+	while [ ! -e "$2" ] && [ $killed_i -lt 300 ]; do
+		sleep 0.1
+		killed_i=$((killed_i + 1))
+	done
+	[ -e "$2" ] || shim_fail "$1 did not get ready"
+	kill -KILL -- "-$killed_pid" 2>/dev/null || kill -KILL "$killed_pid"
+	wait "$killed_pid" 2>/dev/null
+}
+killed "$WORK/work.sh" "$WORK/ready"
 # the power cut: what was in memory only goes
 rm -f "$image.image" "$image"
 
@@ -98,17 +102,7 @@ echo before >h1
 	sleep 60
 ) &
 SH
-LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$WORK/handover.sh" "$MNT" \
-	"$WORK/hready" &
-hpid=$!
-i=0
-while [ ! -e "$WORK/hready" ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -e "$WORK/hready" ] || shim_fail "the hand-over workload did not get ready"
-kill -KILL -- "-$hpid" 2>/dev/null
-wait "$hpid" 2>/dev/null
+killed "$WORK/handover.sh" "$WORK/hready"
 # the child, a fork of the holder, may not hold the pool itself: a keeper
 # process it started holds it, outside the group; it goes down too
 for m in /proc/[0-9]*/maps; do
