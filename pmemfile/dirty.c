@@ -109,37 +109,50 @@ int dirty_start(void *base, size_t len, struct dirty **out)
 	return 0;
 }
 
-long dirty_collect(struct dirty *d, dirty_fn fn, void *arg)
+/*
+ * Calls fn (if any) for each run of [start, end) that query's categories
+ * select, found by PAGEMAP_SCAN through pagemap (query's flags apply: a
+ * collect protects the pages it reports again). The number of pages
+ * reported, -errno, or fn's nonzero result.
+ */
+static long scan(int pagemap, uintptr_t start, uintptr_t end,
+		 struct dirty_scan query, struct dirty_region *vec, dirty_fn fn,
+		 void *arg)
 {
 	long pages = 0;
-	for (uintptr_t at = d->base; at < d->end;) {
-		struct dirty_scan s = {
-		    .size = sizeof(s),
-		    .flags = DIRTY_SCAN_WP_MATCHING | DIRTY_SCAN_CHECK_WPASYNC,
-		    .start = at,
-		    .end = d->end,
-		    .vec = (uintptr_t)d->vec,
-		    .vec_len = DIRTY_VEC,
-		    .category_mask = DIRTY_PAGE_IS_WRITTEN,
-		    .return_mask = DIRTY_PAGE_IS_WRITTEN,
-		};
-		long n = ioctl(d->pagemap, DIRTY_PAGEMAP_SCAN, &s);
+	query.size = sizeof(query);
+	query.end = end;
+	query.vec = (uintptr_t)vec;
+	query.vec_len = DIRTY_VEC;
+	for (uintptr_t at = start; at < end;) {
+		query.start = at;
+		long n = ioctl(pagemap, DIRTY_PAGEMAP_SCAN, &query);
 		if (n < 0)
 			return -errno;
 		for (long i = 0; i < n; ++i) {
-			pages +=
-			    (long)((d->vec[i].end - d->vec[i].start) >> 12);
-			int r =
-			    fn ? fn(arg, d->vec[i].start, d->vec[i].end) : 0;
+			pages += (long)((vec[i].end - vec[i].start) >> 12);
+			int r = fn ? fn(arg, vec[i].start, vec[i].end) : 0;
 			if (r)
 				return r;
 		}
 		/* the walk stops where the vector filled, or at the end */
-		if (s.walk_end <= at)
+		if (query.walk_end <= at)
 			return -EIO;
-		at = s.walk_end;
+		at = query.walk_end;
 	}
 	return pages;
+}
+
+long dirty_collect(struct dirty *d, dirty_fn fn, void *arg)
+{
+	return scan(
+	    d->pagemap, d->base, d->end,
+	    (struct dirty_scan){
+		.flags = DIRTY_SCAN_WP_MATCHING | DIRTY_SCAN_CHECK_WPASYNC,
+		.category_mask = DIRTY_PAGE_IS_WRITTEN,
+		.return_mask = DIRTY_PAGE_IS_WRITTEN,
+	    },
+	    d->vec, fn, arg);
 }
 
 /*
@@ -200,36 +213,11 @@ long dirty_present(void *base, size_t len, dirty_fn fn, void *arg)
 	if (pagemap < 0)
 		return -errno;
 	struct dirty_region vec[DIRTY_VEC];
-	long pages = 0;
-	uintptr_t end = (uintptr_t)base + len;
-	for (uintptr_t at = (uintptr_t)base; at < end && pages >= 0;) {
-		struct dirty_scan s = {
-		    .size = sizeof(s),
-		    .start = at,
-		    .end = end,
-		    .vec = (uintptr_t)vec,
-		    .vec_len = DIRTY_VEC,
-		    .category_anyof_mask =
-			DIRTY_PAGE_IS_PRESENT | DIRTY_PAGE_IS_SWAPPED,
-		    .return_mask =
-			DIRTY_PAGE_IS_PRESENT | DIRTY_PAGE_IS_SWAPPED,
-		};
-		long n = ioctl(pagemap, DIRTY_PAGEMAP_SCAN, &s);
-		if (n < 0) {
-			pages = errno == ENOTTY || errno == EINVAL ? -ENOTSUP
-								   : -errno;
-			break;
-		}
-		for (long i = 0; i < n && pages >= 0; ++i) {
-			pages += (long)((vec[i].end - vec[i].start) >> 12);
-			int r = fn(arg, vec[i].start, vec[i].end);
-			if (r)
-				pages = r;
-		}
-		if (s.walk_end <= at)
-			pages = pages >= 0 ? -EIO : pages;
-		at = s.walk_end;
-	}
+	uint64_t kept = DIRTY_PAGE_IS_PRESENT | DIRTY_PAGE_IS_SWAPPED;
+	long pages = scan(pagemap, (uintptr_t)base, (uintptr_t)base + len,
+			  (struct dirty_scan){.category_anyof_mask = kept,
+					      .return_mask = kept},
+			  vec, fn, arg);
 	close(pagemap);
-	return pages;
+	return pages == -ENOTTY || pages == -EINVAL ? -ENOTSUP : pages;
 }

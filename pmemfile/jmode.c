@@ -544,19 +544,52 @@ static int note_run(void *arg, uintptr_t start, uintptr_t end)
 }
 
 /*
+ * The pages of [off, end) of the image that differ from the pool file's,
+ * into the batch. The image's bytes are read through img_fd, or with -1
+ * from its mapping (where a read of a hole would give the image a page).
+ */
+static int changes_in(struct jmode *jm, off_t off, off_t end, int img_fd)
+{
+	char *pool = jm->copy_buf, *img = jm->copy_buf + JMODE_COPY;
+	while (off < end) {
+		size_t want = (size_t)(end - off) < JMODE_COPY
+				  ? (size_t)(end - off)
+				  : JMODE_COPY;
+		ssize_t n = pread(jm->pool_fd, pool, want, off);
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		const char *image = jm->base + off;
+		if (img_fd >= 0) {
+			ssize_t m = pread(img_fd, img, (size_t)n, off);
+			if (m != n)
+				return m < 0 ? -errno : -EIO;
+			image = img;
+		}
+		for (ssize_t i = 0; i + (ssize_t)JOURNAL_PAGE <= n;
+		     i += (ssize_t)JOURNAL_PAGE)
+			if (memcmp(pool + i, image + i, JOURNAL_PAGE) != 0) {
+				int r = batch_add(jm, (uint64_t)(off + i),
+						  jm->base + off + i);
+				if (r)
+					return r;
+			}
+		off += n;
+	}
+	return 0;
+}
+
+/*
  * What the image holds that the pool file does not, into the batch: both
- * are read through descriptors (a read of a hole of the image through its
- * mapping would give it a page), where either may hold data.
+ * are read through descriptors, where either may hold data.
  */
 static int image_changes(struct jmode *jm)
 {
-	char *pool = jm->copy_buf, *img = jm->copy_buf + JMODE_COPY;
 	int fd = open(jm->image, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	off_t size = (off_t)jm->size, data, hole, idata, ihole;
 	int r = 0;
-	for (off_t off = 0; r == 0 && off < size;) {
+	for (off_t off = 0; r == 0 && off < size; off = hole) {
 		bool in_pool = data_run(jm->pool_fd, off, size, &data, &hole);
 		bool in_image = data_run(fd, off, size, &idata, &ihole);
 		if (!in_pool && !in_image)
@@ -566,52 +599,18 @@ static int image_changes(struct jmode *jm)
 			data = idata;
 			hole = ihole;
 		}
-		off = data;
-		while (r == 0 && off < hole) {
-			size_t want = (size_t)(hole - off) < JMODE_COPY
-					  ? (size_t)(hole - off)
-					  : JMODE_COPY;
-			ssize_t n = pread(jm->pool_fd, pool, want, off);
-			ssize_t m = pread(fd, img, want, off);
-			if (n <= 0 || m != n) {
-				r = n < 0 || m < 0 ? -errno : -EIO;
-				break;
-			}
-			for (ssize_t i = 0;
-			     i + (ssize_t)JOURNAL_PAGE <= n && r == 0;
-			     i += (ssize_t)JOURNAL_PAGE)
-				if (memcmp(pool + i, img + i, JOURNAL_PAGE) !=
-				    0)
-					r = batch_add(jm, (uint64_t)(off + i),
-						      jm->base + off + i);
-			off += n;
-		}
+		r = changes_in(jm, data, hole, fd);
 	}
 	close(fd);
 	return r;
 }
 
-/* The pages of [start, end) of the image that differ from the pool file. */
+/* The pages of [start, end) of the mapping that differ from the pool file. */
 static int mapped_changes(void *arg, uintptr_t start, uintptr_t end)
 {
 	struct jmode *jm = arg;
-	for (uintptr_t at = start; at < end;) {
-		size_t want = end - at < JMODE_COPY ? end - at : JMODE_COPY;
-		off_t off = (off_t)(at - (uintptr_t)jm->base);
-		ssize_t n = pread(jm->pool_fd, jm->copy_buf, want, off);
-		if (n <= 0 || n % (ssize_t)JOURNAL_PAGE)
-			return n < 0 ? -errno : -EIO;
-		for (ssize_t i = 0; i < n; i += (ssize_t)JOURNAL_PAGE) {
-			const char *page = (const char *)at + i;
-			int r = memcmp(jm->copy_buf + i, page, JOURNAL_PAGE)
-				    ? batch_add(jm, (uint64_t)(off + i), page)
-				    : 0;
-			if (r)
-				return r;
-		}
-		at += (uintptr_t)n;
-	}
-	return 0;
+	return changes_in(jm, (off_t)(start - (uintptr_t)jm->base),
+			  (off_t)(end - (uintptr_t)jm->base), -1);
 }
 
 /*
@@ -631,8 +630,7 @@ static int jmode_changes(struct jmode *jm)
 	struct sysinfo si;
 	if (jm->made && sysinfo(&si) == 0 && si.totalswap == 0 &&
 	    jm->size > 2 * JOURNAL_PAGE) {
-		int r = mapped_changes(jm, (uintptr_t)jm->base,
-				       (uintptr_t)jm->base + 2 * JOURNAL_PAGE);
+		int r = changes_in(jm, 0, 2 * JOURNAL_PAGE, -1);
 		long p = r ? r
 			   : dirty_present(jm->base + 2 * JOURNAL_PAGE,
 					   jm->size - 2 * JOURNAL_PAGE,
