@@ -20,8 +20,11 @@ int mmap_sync(PMEMfilepool *pfp, PMEMfile *file, bool by_flush);
 /* Whether the stores to pfp's maps are made durable by cache flushes. */
 bool pool_syncs_by_flush(PMEMfilepool *pfp);
 
-/* Where the pool file at path lives (enum pmemfile_durability). */
-int pool_durability_find(const char *path, bool is_pmem);
+/*
+ * Where the pool file at path lives (enum pmemfile_durability); journal
+ * mode only if may_journal (a pool opened otherwise runs as the file is).
+ */
+int pool_durability_find(const char *path, bool is_pmem, bool may_journal);
 /* Whether the file at path maps with MAP_SYNC: on pmem (a dax mount). */
 bool pool_file_maps_sync(const char *path);
 

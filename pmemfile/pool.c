@@ -215,10 +215,10 @@ static uint64_t pool_file_size(PMEMfilepool *pfp, const char *path)
 }
 
 /*
- * The handle of the pool libpmemobj opened from the file at path; memory:
- * the file is in memory whatever libpmem says (a journal mode's image).
+ * The handle of the pool libpmemobj opened from the file at path; journal:
+ * the file is a journal mode's image (in memory, whatever libpmem says).
  */
-static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path, bool memory)
+static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path, bool journal)
 {
 	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
 	if (!pfp)
@@ -257,9 +257,10 @@ static PMEMfilepool *pool_new(PMEMobjpool *pop, const char *path, bool memory)
 	 * MiB-aligned.
 	 */
 	bool is_pmem = pfp->pool_size && pmem_is_pmem(pop, pfp->pool_size);
-	if (is_pmem || memory)
+	if (is_pmem || journal)
 		pfp->populated = calloc(pfp->pool_size / (4 << 20) + 1, 1);
-	pfp->durability = pool_durability_find(path, is_pmem);
+	pfp->durability = journal ? PMEMFILE_DURABILITY_JOURNAL
+				  : pool_durability_find(path, is_pmem, false);
 	direct_init(pfp, path);
 	pthread_rwlock_init(&pfp->cred_lock, NULL);
 	pthread_mutex_init(&pfp->orphan_lock, NULL);
@@ -612,11 +613,6 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		if (pfp) {
 			pfp->heap_size = size;
 			atomic_store(&pfp->heap_state, size ? 1 : 0);
-			/* what the open chose, whatever the file says now */
-			if (jm)
-				pfp->durability = PMEMFILE_DURABILITY_JOURNAL;
-			else if (pfp->durability == PMEMFILE_DURABILITY_JOURNAL)
-				pfp->durability = PMEMFILE_DURABILITY_MSYNC;
 		}
 		r = pfp ? pool_mount(pfp, pathname) : -errno;
 	}

@@ -325,7 +325,6 @@ static bool fd_is(int fd, dev_t dev, ino_t ino)
 	       st.st_ino == ino;
 }
 
-/* The last process to leave removes the segment's file. */
 /*
  * Whether a fork child of this process has not taken its slot yet: it
  * takes its own lock of the segment's file then (share_relock), and till
@@ -341,6 +340,7 @@ static bool share_child_pending(const struct share_seg *s)
 	return false;
 }
 
+/* The last process to leave removes the segment's file. */
 static void share_remove_if_last(PMEMfilepool *pfp, bool child_pending)
 {
 	struct stat a, b;

@@ -33,10 +33,11 @@
  * Where the pool file lives: pmem when it maps with MAP_SYNC (a file
  * system on pmem mounted with dax) or is a device (device DAX); memory
  * when it is on tmpfs; else an ordinary file, run in journal mode (by
- * default: jmode_wanted) or msynced by libpmemobj, which treats it as
- * pmem (is_pmem) only when PMEM_IS_PMEM_FORCE=1 told it to.
+ * default: jmode_wanted, unless the pool was opened otherwise: not
+ * may_journal) or msynced by libpmemobj, which treats it as pmem (is_pmem)
+ * only when PMEM_IS_PMEM_FORCE=1 told it to.
  */
-int pool_durability_find(const char *path, bool is_pmem)
+int pool_durability_find(const char *path, bool is_pmem, bool may_journal)
 {
 	struct stat st;
 	struct statfs sf;
@@ -48,7 +49,7 @@ int pool_durability_find(const char *path, bool is_pmem)
 	if (statfs(path, &sf) == 0 &&
 	    (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC))
 		return PMEMFILE_DURABILITY_VOLATILE;
-	if (jmode_wanted(path))
+	if (may_journal && jmode_wanted(path))
 		return PMEMFILE_DURABILITY_JOURNAL;
 	if (pool_file_maps_sync(path))
 		return PMEMFILE_DURABILITY_PMEM;
@@ -84,7 +85,7 @@ enum pmemfile_durability pmemfile_path_durability(const char *path)
 	/* what libpmem decides for an ordinary file, before it maps it */
 	const char *force = getenv("PMEM_IS_PMEM_FORCE");
 	return (enum pmemfile_durability)pool_durability_find(
-	    path, force && strcmp(force, "1") == 0);
+	    path, force && strcmp(force, "1") == 0, true);
 }
 
 int pmemfile_pool_set_durability(const char *path, const char *mode)
@@ -102,7 +103,7 @@ int pmemfile_pool_set_durability(const char *path, const char *mode)
 		pf_set_errormsg("%s: %s", path, strerror(e));
 		return -e;
 	}
-	int d = pool_durability_find(path, false);
+	int d = pool_durability_find(path, false, true);
 	if (d != PMEMFILE_DURABILITY_MSYNC &&
 	    d != PMEMFILE_DURABILITY_JOURNAL) {
 		pf_set_errormsg(
