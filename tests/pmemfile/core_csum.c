@@ -296,20 +296,8 @@ static void c_layout4(void)
 	make_layout4();
 	/* the checker reads a pool of layout 4 without checksums */
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
-	char errpath[4200];
-	snprintf(errpath, sizeof(errpath), "%s.err", logpath);
-	int fd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	CORE_TRUE(fd >= 0);
-	int saved = dup(2);
-	CORE_EQ(dup2(fd, 2), 2);
-	PMEMfilepool *p = pmemfile_pool_open(pool);
-	CORE_EQ(dup2(saved, 2), 2);
-	close(saved);
-	CORE_TRUE(p);
-	char msg[1024] = {0};
-	CORE_TRUE(pread(fd, msg, sizeof(msg) - 1, 0) > 0);
-	close(fd);
-	unlink(errpath);
+	char msg[1024];
+	PMEMfilepool *p = core_open_said(pool, logpath, msg, sizeof(msg));
 	if (!strstr(msg, "layout upgraded from version 4 to 5") ||
 	    !strstr(msg, "layout upgraded from version 5 to 6") ||
 	    !strstr(msg, pool))

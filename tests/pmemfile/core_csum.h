@@ -140,4 +140,29 @@ static inline void core_expect_eio(const char *logpath, long r,
 			  core_log_lines(logpath, logged), logged, lines);
 }
 
+/*
+ * The pool at path opened with its standard error caught (in a file beside
+ * logpath): the handle (the open must succeed), and in msg (size bytes)
+ * what the open said, such as a layout upgrade.
+ */
+static inline PMEMfilepool *
+core_open_said(const char *pool, const char *logpath, char *msg, size_t size)
+{
+	char errpath[4200];
+	snprintf(errpath, sizeof(errpath), "%s.err", logpath);
+	int fd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CORE_TRUE(fd >= 0);
+	int saved = dup(2);
+	CORE_EQ(dup2(fd, 2), 2);
+	PMEMfilepool *p = pmemfile_pool_open(pool);
+	CORE_EQ(dup2(saved, 2), 2);
+	close(saved);
+	CORE_TRUE(p);
+	memset(msg, 0, size);
+	CORE_TRUE(pread(fd, msg, size - 1, 0) > 0);
+	close(fd);
+	unlink(errpath);
+	return p;
+}
+
 #endif

@@ -535,20 +535,8 @@ static void upgraded(unsigned keep)
 	pmemobj_close(pop);
 	/* the checker reads layout 5 as it is */
 	CORE_EQ(pmemfile_check_pool(pool, NULL), 0);
-	char errpath[4200];
-	snprintf(errpath, sizeof(errpath), "%s.err", logpath);
-	int fd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	CORE_TRUE(fd >= 0);
-	int saved = dup(2);
-	CORE_EQ(dup2(fd, 2), 2);
-	PMEMfilepool *p = pmemfile_pool_open(pool);
-	CORE_EQ(dup2(saved, 2), 2);
-	close(saved);
-	CORE_TRUE(p);
-	char msg[1024] = {0};
-	CORE_TRUE(pread(fd, msg, sizeof(msg) - 1, 0) > 0);
-	close(fd);
-	unlink(errpath);
+	char msg[1024];
+	PMEMfilepool *p = core_open_said(pool, logpath, msg, sizeof(msg));
 	if (!strstr(msg, "layout upgraded from version 5 to 6") ||
 	    !strstr(msg, pool))
 		CORE_FAIL("upgrade message: \"%s\"", msg);
