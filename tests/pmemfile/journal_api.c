@@ -42,6 +42,19 @@ static int pool_make(const unsigned char *image)
 	return fd;
 }
 
+/*
+ * A new pool of random bytes in image (and in model, unless NULL), without
+ * a journal: its descriptor.
+ */
+static int pool_fresh(unsigned char *image, unsigned char *model)
+{
+	tj_fill(&rng, image, POOL_SIZE);
+	if (model)
+		memcpy(model, image, POOL_SIZE);
+	unlink(journal_path);
+	return pool_make(image);
+}
+
 static struct journal *journal_open_ok(int pool_fd)
 {
 	struct journal *j = NULL;
@@ -137,9 +150,7 @@ static void round_trips(unsigned rounds)
 static void empty_journal(void)
 {
 	unsigned char image[POOL_SIZE];
-	tj_fill(&rng, image, POOL_SIZE);
-	unlink(journal_path);
-	int fd = pool_make(image);
+	int fd = pool_fresh(image, NULL);
 	/* the journal is made with the pool file's permissions */
 	umask(022);
 	T_EQ(fchmod(fd, 0640), 0);
@@ -189,10 +200,7 @@ static void foreign_journal(void)
 {
 	unsigned char image[POOL_SIZE], model[POOL_SIZE];
 	struct tj_batch b = {0};
-	tj_fill(&rng, image, POOL_SIZE);
-	memcpy(model, image, POOL_SIZE);
-	unlink(journal_path);
-	int fd = pool_make(image);
+	int fd = pool_fresh(image, model);
 	struct journal *j = journal_open_ok(fd);
 	tj_batch_random(&b, 5, &rng, NPAGES);
 	commit_ok(j, &b, model);
@@ -243,10 +251,8 @@ static void foreign_journal(void)
 static void bad_offsets(void)
 {
 	unsigned char image[POOL_SIZE], page[TJ_PAGE];
-	tj_fill(&rng, image, POOL_SIZE);
+	int fd = pool_fresh(image, NULL);
 	tj_fill(&rng, page, TJ_PAGE);
-	unlink(journal_path);
-	int fd = pool_make(image);
 	struct journal *j = journal_open_ok(fd);
 	const uint64_t bad[] = {1,
 				TJ_PAGE + 512,
@@ -313,10 +319,7 @@ static void io_errors(void)
 {
 	unsigned char image[POOL_SIZE], model[POOL_SIZE];
 	struct tj_batch b = {0};
-	tj_fill(&rng, image, POOL_SIZE);
-	memcpy(model, image, POOL_SIZE);
-	unlink(journal_path);
-	int fd = pool_make(image);
+	int fd = pool_fresh(image, model);
 	struct journal *j = NULL;
 	T_EQ(journal_open(journal_path, fd, POOL_SIZE, id_a, &failing_io, &j),
 	     0);
@@ -362,10 +365,7 @@ static unsigned char *three_batches(unsigned char *image,
 				    size_t ends[4], size_t *jlen)
 {
 	struct tj_batch b = {0};
-	tj_fill(&rng, image, POOL_SIZE);
-	memcpy(models[0], image, POOL_SIZE);
-	unlink(journal_path);
-	int fd = pool_make(image);
+	int fd = pool_fresh(image, models[0]);
 	struct journal *j = journal_open_ok(fd);
 	ends[0] = JOURNAL_HEADER;
 	for (size_t k = 1; k <= 3; k++) {
@@ -595,11 +595,8 @@ static void direct_writes(void)
 
 int main(void)
 {
-	const char *s = getenv("JOURNAL_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL);
+	uint64_t seed = tj_seed("journal_api");
 	bool stress = getenv("STRESS") != NULL;
-	printf("journal_api: seed %llu (rerun: JOURNAL_SEED=%llu)\n",
-	       (unsigned long long)seed, (unsigned long long)seed);
 	rng = seed * 2 + 1;
 	tj_path(pool_path, sizeof(pool_path), "pool");
 	tj_path(journal_path, sizeof(journal_path), "pool.journal");

@@ -325,11 +325,8 @@ static size_t image_match(const unsigned char *pool, size_t lo, size_t hi,
 
 int main(void)
 {
-	const char *s = getenv("JOURNAL_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL);
+	uint64_t seed = tj_seed("journal_cut");
 	bool stress = getenv("STRESS") != NULL;
-	printf("journal_cut: seed %llu (rerun: JOURNAL_SEED=%llu)\n",
-	       (unsigned long long)seed, (unsigned long long)seed);
 	rng = seed * 2 + 1;
 	short_rng = seed * 6 + 5;
 	const char *dir = getenv("TMPDIR");

@@ -11,7 +11,10 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "journal.h"
 #include "tcheck.h"
@@ -62,6 +65,19 @@ static inline void tj_fill(uint64_t *state, void *buf, size_t len)
 }
 
 /* $TMPDIR/name, in a buffer of the caller. */
+/*
+ * The seed of a run of the test called name: JOURNAL_SEED, or the time;
+ * said, so that the run can be made again.
+ */
+static inline uint64_t tj_seed(const char *name)
+{
+	const char *s = getenv("JOURNAL_SEED");
+	uint64_t seed = s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL);
+	printf("%s: seed %llu (rerun: JOURNAL_SEED=%llu)\n", name,
+	       (unsigned long long)seed, (unsigned long long)seed);
+	return seed;
+}
+
 static inline void tj_path(char *buf, size_t size, const char *name)
 {
 	const char *dir = getenv("TMPDIR");
