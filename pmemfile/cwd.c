@@ -13,6 +13,7 @@
 #include "walk.h"
 #include "remote.h"
 #include "share.h"
+#include "shim_calls.h"
 
 static int set_cwd(PMEMfilepool *pfp, struct vinode *v)
 {
@@ -44,6 +45,29 @@ int pmemfile_chdir(PMEMfilepool *pfp, const char *path)
 		vinode_put(pfp, v);
 	}
 	return (int)pf_ret(r);
+}
+
+int pmemfile_chdir_ino(PMEMfilepool *pfp, const char *path, uint64_t *ino)
+{
+	pfp->ccwd_ino = 0;
+	if (pmemfile_chdir(pfp, path) != 0)
+		return -1;
+	/* the keeper's answer named it (remote_chdir) */
+	*ino = pfp->ccwd_ino;
+	pmemfile_stat_t st;
+	if (*ino == 0 && pmemfile_lstat(pfp, path, &st) == 0)
+		*ino = st.st_ino;
+	return 0;
+}
+
+int pmemfile_cwd_adopt(PMEMfilepool *pfp, const char *path, uint64_t *ino)
+{
+	size_t n = strlen(path);
+	*ino = 0;
+	if (!pf_remote(pfp) || path[0] != '/' || n >= sizeof(pfp->ccwd))
+		return pmemfile_chdir_ino(pfp, path, ino);
+	memcpy(pfp->ccwd, path, n + 1);
+	return 0;
 }
 
 int pmemfile_fchdir(PMEMfilepool *pfp, PMEMfile *dir)

@@ -175,6 +175,7 @@ struct pmemfilepool {
 	bool client_locked;
 	bool client_reserved;
 	char ccwd[PMEMFILE_PATH_MAX]; /* a client's cwd in the pool */
+	uint64_t ccwd_ino; /* its inode number, from its last chdir */
 	pthread_t keeper;
 	bool keeper_running;
 	_Atomic int keeper_stop;

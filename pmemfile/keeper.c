@@ -229,8 +229,10 @@ static int64_t kchdir(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *dir,
 		r = -errno;
 	else if (!pmemfile_get_dir_path(pfp, d, c->data, SHARE_WINDOW))
 		r = -errno;
-	else
+	if (r == 0) {
 		c->out_len = (uint32_t)strlen(c->data) + 1;
+		c->arg[1] = (int64_t)st.st_ino; /* pmemfile_chdir_ino */
+	}
 	if (d != dir)
 		pmemfile_close(pfp, d);
 	return r;
@@ -260,8 +262,6 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 			       pmemfile_open_root(pfp, (unsigned)c->arg[0],
 						  (int)c->arg[1]));
 	case OP_RELEASE:
-		krelease(pfp, (int)c->proc, c->pid, c->file[0]);
-		return 0;
 	case OP_RELEASE_ALL:
 		/*
 		 * Posted by a process that went on (rc_post): the sweep may
@@ -270,7 +270,10 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 		if (c->proc >= SHARE_PROCS ||
 		    atomic_load(&pfp->share->proc[c->proc].pid) != c->pid)
 			return 0;
-		krelease_all(pfp, (int)c->proc);
+		if (c->op == OP_RELEASE)
+			krelease(pfp, (int)c->proc, c->pid, c->file[0]);
+		else
+			krelease_all(pfp, (int)c->proc);
 		return 0;
 	case OP_STATFS: {
 		struct statfs *b = (void *)c->data;

@@ -501,17 +501,19 @@ static void held_drop(struct lease_held *h)
 	memset(h, 0, sizeof(*h));
 }
 
-void lease_forget(PMEMfilepool *pfp, uint32_t id)
+bool lease_forget(PMEMfilepool *pfp, uint32_t id)
 {
 	struct lease_client *lc = pfp->leases;
 	if (!lc || lc->pid != pf_self_pid || id == 0 || id >= SHARE_DESCS)
-		return;
+		return false;
 	if (atomic_flag_test_and_set(&lc->busy))
-		return; /* the thread in it finds the lease ended */
+		return true; /* the thread in it finds the lease ended */
 	struct lease_held *h = held_of(lc, id);
+	bool writer = h && (h->flags & O_ACCMODE) != O_RDONLY;
 	if (h)
 		held_drop(h);
 	atomic_flag_clear(&lc->busy);
+	return writer;
 }
 
 bool lease_due(PMEMfilepool *pfp, uint32_t id)

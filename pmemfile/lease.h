@@ -78,8 +78,12 @@ bool lease_due(PMEMfilepool *pfp, uint32_t id);
 /* The holder's answer to OP_LEASE for id (entry slot, in c). */
 void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 		  const struct share_chan *c);
-/* Another call through id goes to the holder, which ends its lease. */
-void lease_forget(PMEMfilepool *pfp, uint32_t id);
+/*
+ * Another call through id goes to the holder, which ends its lease.
+ * Whether the lease forgotten was a writer's (or may have been: another
+ * thread was in it).
+ */
+bool lease_forget(PMEMfilepool *pfp, uint32_t id);
 /* The pool handle goes: the client's mapping and records. */
 void lease_client_free(PMEMfilepool *pfp);
 

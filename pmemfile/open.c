@@ -17,6 +17,7 @@
 #include "walk.h"
 #include "remote.h"
 #include "share.h"
+#include "shim_calls.h"
 
 #define OPEN_VALID_FLAGS                                                      \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |       \
@@ -147,6 +148,8 @@ static int open_tmpfile(PMEMfilepool *pfp, struct walk *w, int flags,
 static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		   mode_t mode, PMEMfile **out)
 {
+	bool last_nofollow = flags & PMEMFILE_O_LAST_NOFOLLOW;
+	flags &= ~PMEMFILE_O_LAST_NOFOLLOW;
 	if (flags & ~OPEN_VALID_FLAGS)
 		return -EINVAL;
 	if ((flags & O_TMPFILE) == O_TMPFILE && (flags & O_CREAT))
@@ -182,9 +185,14 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		r = -EISDIR;
 		goto end;
 	}
-	r = walk_last(&w, !(flags & O_NOFOLLOW) && !excl, &v);
+	r = walk_last(&w, !(flags & O_NOFOLLOW) && !last_nofollow && !excl, &v);
 	if (r)
 		goto end;
+	/* before any other answer: the shim follows it, and asks again */
+	if (v && last_nofollow && S_ISLNK(v->inode->mode)) {
+		r = -ELOOP;
+		goto end;
+	}
 	if (!v && (flags & O_CREAT)) {
 		r = open_create(pfp, &w, flags, mode, &v, &created);
 	} else if (!v) {

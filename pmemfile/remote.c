@@ -10,6 +10,7 @@
  * sent again; a call it had taken fails with EIO.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,7 +381,7 @@ static int rc_file(struct rcall *rc, int i, PMEMfile *f)
 	if (!id)
 		return -EBADF;
 	/* the keeper ends a lease on a description the call names (kfile) */
-	lease_forget(rc->pfp, id);
+	(void)lease_forget(rc->pfp, id);
 	rc->c->file[i] = id;
 	rc->c->file_epoch[i] = rc_epoch(f);
 	return 0;
@@ -599,10 +600,53 @@ void remote_close(PMEMfilepool *pfp, PMEMfile *file)
 		last = --file->ofd->ref == 0 && (!c || c[id] == 0);
 		free(file);
 	}
-	if (last)
-		lease_forget(pfp, id);
-	if (last && share_has(pfp->share, share_proc(pfp), id))
+	if (!last)
+		return;
+	bool writer = lease_forget(pfp, id);
+	if (!share_has(pfp->share, share_proc(pfp), id))
+		return;
+	/*
+	 * The release is waited for where its end can be seen: the record
+	 * locks this process asked for go with it, and a writer's lease
+	 * gives back the storage it reserved (stat after close counts the
+	 * blocks the kernel's would). Otherwise nobody can tell it from one
+	 * made a moment later, and the close does not wait for the keeper
+	 * to wake (a reference taken again meanwhile: remote_posted_wait).
+	 */
+	if (writer || pfp->client_locked) {
 		rc_simple(pfp, OP_RELEASE, id);
+		return;
+	}
+	RC_DECL(rc);
+	if (rc_begin(&rc, pfp, OP_RELEASE) != 0)
+		return;
+	rc.c->file[0] = id;
+	rc_post(&rc);
+}
+
+void remote_posted_wait(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	pid_t me = share_self();
+	if (!s || pf_vfork_pid)
+		return;
+	/* a holder that took one and died: its successor frees the channel */
+	for (int tries = 0; tries < 1000; ++tries) {
+		bool pending = false;
+		for (int i = 0; i < SHARE_CHANNELS && !pending; ++i) {
+			struct share_chan *c = &s->chan[i];
+			uint32_t st = atomic_load(&c->state);
+			pending = (st == CHAN_POSTED || st == CHAN_TAKEN) &&
+				  c->pid == me && c->op == OP_RELEASE &&
+				  atomic_load(&c->no_answer);
+		}
+		if (!pending)
+			return;
+		if (tries < 100)
+			sched_yield();
+		else
+			usleep(1000);
+	}
 }
 
 void remote_leave(PMEMfilepool *pfp)
@@ -1210,6 +1254,7 @@ int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path)
 		return -1;
 	}
 	memcpy(pfp->ccwd, rc.c->data, n);
+	pfp->ccwd_ino = (uint64_t)rc.c->arg[1];
 	return 0;
 }
 
@@ -1362,6 +1407,8 @@ PMEMfile *pmemfile_file_receive(PMEMfilepool *pfp, uint64_t id)
 		errno = EMFILE;
 		return NULL;
 	}
+	/* a release of id this process posted is not the new reference's */
+	remote_posted_wait(pfp);
 	share_ref(pfp->share, p, (uint32_t)id);
 	atomic_fetch_sub(&d->procs, 1); /* the message's reference */
 	if (!desc_open(d)) {

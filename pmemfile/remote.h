@@ -61,6 +61,12 @@ int remote_ready(PMEMfilepool *pfp);
 PMEMfilepool *remote_pool_new(const char *path);
 
 void remote_close(PMEMfilepool *pfp, PMEMfile *file);
+/*
+ * Waits until the keeper has served the releases this process's closes
+ * posted without waiting, before it takes references anew (a received
+ * description, a fork child's copy of them).
+ */
+void remote_posted_wait(PMEMfilepool *pfp);
 void remote_leave(PMEMfilepool *pfp);
 PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			int flags, mode_t mode);

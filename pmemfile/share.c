@@ -738,7 +738,10 @@ static void share_fork_prepare(void)
 		if (!pfp || !pfp->share)
 			continue;
 		int me = share_proc(pfp);
-		if (!pf_remote(pfp)) {
+		if (pf_remote(pfp)) {
+			remote_posted_wait(
+			    pfp); /* the child's copy is of now */
+		} else {
 			pthread_mutex_lock(&pfp->ofds_lock);
 			for (struct ofd *o = pfp->ofds; o && me >= 0;
 			     o = o->next) {

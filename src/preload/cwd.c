@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "../../pmemfile/shim_calls.h"
 #include "cwd.h"
 #include "path.h"
 #include "preload.h"
@@ -75,10 +77,11 @@ long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
 {
 	pthread_mutex_lock(&cwd_lock);
 	/* the pool's own cwd follows the directory through renames */
-	long ret = pmemfile_chdir(pfp, path) == 0 ? 0 : -errno;
+	uint64_t ino;
+	long ret = pmemfile_chdir_ino(pfp, path, &ino) == 0 ? 0 : -errno;
 	if (ret == 0) {
 		cwd_store(m, path);
-		cwd_ino = path_dir_ino(pfp, path);
+		cwd_ino = ino;
 		atomic_store_explicit(&cwd_gen, path_generation(),
 				      memory_order_release);
 	}
@@ -111,9 +114,13 @@ int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
 	}
 	char now[PMEMFILE_PATH_MAX];
 	strcpy(now, cwd_path);
-	unsigned long ino = path_dir_ino(pfp, now);
-	if (cwd_ino == 0 || ino == cwd_ino) {
+	uint64_t ino = 0;
+	if (cwd_ino == 0) {
+		/* the first use: entered (by a client, only named) */
+		if (pmemfile_cwd_adopt(pfp, now, &ino) != 0)
+			ino = 0;
 		cwd_ino = ino;
+	} else if (path_dir_ino(pfp, now) == cwd_ino) {
 		/* the pool may be a new opening: its cwd is set again */
 		(void)pmemfile_chdir(pfp, now);
 	} else if (pmemfile_getcwd(pfp, now, sizeof(now)) != NULL &&

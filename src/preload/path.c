@@ -350,6 +350,8 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 	}
 	if (last && !(w->flags & PATH_FOLLOW))
 		return 0;
+	if (last && w->mnt != NULL && (w->flags & PATH_LAST_UNCHECKED))
+		return 0;
 
 	char target[PMEMFILE_PATH_MAX];
 	long tl = walk_readlink(w, target, sizeof(target));
@@ -381,6 +383,9 @@ static int walk_path(struct walk *w, const char *path)
 	if (trailing &&
 	    !(w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME | PATH_CREATES)))
 		w->flags |= PATH_FOLLOW;
+	/* and "name/" is looked at here, the library following no symlink */
+	if (trailing)
+		w->flags &= ~PATH_LAST_UNCHECKED;
 
 	size_t i = 0;
 	for (;;) {

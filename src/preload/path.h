@@ -45,6 +45,13 @@ enum path_flags {
 	 * kernel does, instead of naming the directory it leads to.
 	 */
 	PATH_NAME_LAST = 1 << 5,
+	/*
+	 * With PATH_FOLLOW: a last component in a pool is not looked at
+	 * (a look is a round trip in a process that does not hold the pool);
+	 * the call refuses a symlink there itself (PMEMFILE_O_LAST_NOFOLLOW)
+	 * and is made again without this flag.
+	 */
+	PATH_LAST_UNCHECKED = 1 << 6,
 };
 
 enum path_kind {

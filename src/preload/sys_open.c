@@ -12,14 +12,18 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "../../pmemfile/shim_calls.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "log.h"
 #include "path.h"
 #include "sys.h"
 
-static long open_in_pool(struct path_res *r, long flags, long mode)
+/* lib_flags: more flags for the library's open alone */
+static long open_in_pool(struct path_res *r, long flags, long mode,
+			 int lib_flags)
 {
-	PMEMfile *pf = pmemfile_open(r->pfp, r->path, (int)(flags & ~O_CLOEXEC),
+	PMEMfile *pf = pmemfile_open(r->pfp, r->path,
+				     (int)(flags & ~O_CLOEXEC) | lib_flags,
 				     (pmemfile_mode_t)mode);
 	if (pf == NULL && errno == ENXIO)
 		return special_open(r, flags); /* a FIFO: a kernel one */
@@ -63,12 +67,26 @@ static long open_common(long nr, const long a[6], int di, int pi, long flags,
 		pflags = 0;
 	if ((flags & O_CREAT) && nr != SYS_openat2)
 		pflags |= PATH_CREATES;
+	/*
+	 * The last component is first left to the open, which refuses a
+	 * symlink there: only then is it looked at (and followed) by the
+	 * walk, which may lead out of the pool.
+	 */
+	if ((pflags & PATH_FOLLOW) && !(flags & O_PATH) && resolve == 0) {
+		if (path_route(nr, a, di, pi, pflags | PATH_LAST_UNCHECKED, &r,
+			       &ret) != PATH_POOL)
+			return ret;
+		ret = open_in_pool(&r, flags, mode, PMEMFILE_O_LAST_NOFOLLOW);
+		path_done(&r);
+		if (ret != -ELOOP)
+			return ret;
+	}
 	if (path_route(nr, a, di, pi, pflags, &r, &ret) != PATH_POOL)
 		return ret;
 	if (resolve != 0)
 		ret = preload_not_supported("openat2 with RESOLVE_* flags");
 	else
-		ret = open_in_pool(&r, flags, mode);
+		ret = open_in_pool(&r, flags, mode, 0);
 	path_done(&r);
 	return ret;
 }

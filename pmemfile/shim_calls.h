@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * shim_calls.h -- calls of libpmemfile-posix for libpmemfile.so that the C
+ * API has no word for. Linked from the static library; not in the C API.
+ */
+#ifndef PMEMFILE_SHIM_CALLS_H
+#define PMEMFILE_SHIM_CALLS_H
+
+#include <stdint.h>
+
+#include "libpmemfile-posix.h"
+
+/*
+ * An open flag for pmemfile_open and pmemfile_openat: a symlink as the
+ * last component is refused (ELOOP) as with O_NOFOLLOW, but the
+ * description's flags (F_GETFL) do not keep O_NOFOLLOW. The shim opens
+ * so when it has not looked at the last component itself.
+ */
+#define PMEMFILE_O_LAST_NOFOLLOW 010000000000
+
+/*
+ * pmemfile_chdir, and the directory's inode number (st_ino) into *ino:
+ * in a process that is not the pool's holder, both in one round trip.
+ */
+__attribute__((visibility("default"))) int
+pmemfile_chdir_ino(PMEMfilepool *pfp, const char *path, uint64_t *ino);
+/*
+ * The process's directory in the pool is path, absolute, without symlinks
+ * (the shim's cwd when the process started). A process that does not hold
+ * the pool takes it as it is, without a round trip: each call resolves
+ * its relative paths against it, and fails there as the kernel's calls in
+ * a directory removed meanwhile would; *ino is then 0 (unknown). The
+ * holder enters it (pmemfile_chdir_ino).
+ */
+__attribute__((visibility("default"))) int
+pmemfile_cwd_adopt(PMEMfilepool *pfp, const char *path, uint64_t *ino);
+
+#endif

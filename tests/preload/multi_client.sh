@@ -1,0 +1,96 @@
+#!/bin/sh
+# What a client (a process started by the shell that holds the pool) does
+# with a single round trip or none: it takes its working directory in the
+# mount as it is, opens a file without looking at the last component first
+# (the open itself refuses a symlink there, then the walk follows it: to a
+# file of the pool, to another name in the mount, out to a kernel file, a
+# dangling one that creates its target, a loop), and closes a file it read
+# without waiting for the holder. Checked against the same script on a
+# kernel directory: the bytes read and written, the errors, the status
+# flags (F_GETFL), a description closed and received again at once over a
+# socket (SCM_RIGHTS), a fork right after a close.
+. "$TEST_TOP/tests/preload/prog_lib.sh"
+
+command -v python3 >/dev/null || prog_skip "python3 is not installed"
+prog_init 64
+
+cat >"$WORK/client.py" <<'PY'
+import fcntl, os, socket, sys
+
+os.chdir(sys.argv[1])
+out = sys.stdout
+# the status flags of a description the shim opened with the last
+# component unchecked: O_NOFOLLOW is not among them
+for name, flags in (("f", os.O_RDONLY), ("lrel", os.O_RDONLY),
+                    ("f", os.O_RDWR | os.O_APPEND), ("f", os.O_RDONLY |
+                    os.O_NOFOLLOW)):
+    fd = os.open(name, flags)
+    out.write("%s %o: F_GETFL %o\n" % (name, flags,
+              fcntl.fcntl(fd, fcntl.F_GETFL) & ~0o100000))
+    os.close(fd)
+# closed, then received again at once, 300 times: each read sees the file
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+with open("f", "rb") as f:
+    expected = f.read()
+good = 0
+for i in range(300):
+    fd = os.open("f", os.O_RDONLY)
+    socket.send_fds(a, [b"x"], [fd])
+    os.close(fd)
+    msg, fds, flags, addr = socket.recv_fds(b, 1, 1)
+    if os.pread(fds[0], 100, 0) == expected:
+        good += 1
+    os.close(fds[0])
+out.write("received and read: %d of 300\n" % good)
+# a fork right after a close: the child has only what the parent has
+for i in range(20):
+    fd = os.open("f", os.O_RDONLY)
+    os.read(fd, 10)
+    os.close(fd)
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open("g%d" % i, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.write(fd, b"child %d\n" % i)
+        os.close(fd)
+        os._exit(0)
+    os.waitpid(pid, 0)
+out.write("g19: %s" % open("g19").read())
+out.flush()
+PY
+
+cat >"$WORK/script.sh" <<'SCRIPT'
+cd "$1" || exit 1
+echo one >f
+mkdir d
+echo two >d/e
+ln -s f lrel
+ln -s d/e ldir
+ln -s "$1/d/e" labs
+ln -s "$2/outside" lout
+ln -s missing ldang
+ln -s loop1 loop2
+ln -s loop2 loop1
+ln -s d ltodir
+for l in f lrel ldir labs lout ldang loop1 ltodir ltodir/e d/e; do
+	cat "$l" >/dev/null 2>&1
+	echo "cat $l: $? $(cat "$l" 2>&1 | head -c 40)"
+done
+sh -c 'echo created >ldang'
+cat missing
+sh -c 'echo more >>lrel'
+cat f
+sh -c 'cd d && cat e ../f'
+(cd d && sh -c 'cat e; echo x >new; cat new')
+cat d/new
+python3 "$3" "$1"
+ls
+SCRIPT
+
+echo "a file outside" >"$WORK/outside"
+
+workload()
+{
+	x sh "$WORK/script.sh" "$D" "$WORK" "$WORK/client.py"
+}
+
+prog_both client workload
