@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -40,6 +41,8 @@
  */
 #define KEEPER_SPINS_MAX 2000
 #define KEEPER_SPINS_MIN 50
+/* ... and for the first call of a process that joined (remote_pool_new) */
+#define KEEPER_SPINS_JOIN 20000
 /* How long a keeper process with no description waits before it leaves. */
 #define KEEPER_LINGER_MS 50
 
@@ -571,14 +574,19 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 			idle_ms = 0;
 			continue;
 		}
-		int i;
-		for (i = 0; i < spins; ++i) {
+		int i, budget = spins;
+		if (atomic_exchange(&s->joining, 0))
+			budget = KEEPER_SPINS_JOIN;
+		for (i = 0; i < budget; ++i) {
 			if (atomic_load_explicit(&s->keeper_word,
 						 memory_order_relaxed) != seen)
 				break;
 			__builtin_ia32_pause();
+			/* a long wait gives way to whatever else would run */
+			if (i % 256 == 255 && budget > KEEPER_SPINS_MAX)
+				sched_yield();
 		}
-		if (i < spins) {
+		if (i < budget) {
 			spins = spins * 2 < KEEPER_SPINS_MAX ? spins * 2
 							     : KEEPER_SPINS_MAX;
 			continue;

@@ -65,6 +65,15 @@ PMEMfilepool *remote_pool_new(const char *path)
 		return NULL;
 	}
 	pfp->umask = 022;
+	/*
+	 * The keeper's wake-up (tens of microseconds when it sleeps) runs
+	 * while this process gets ready for its first call, not after it.
+	 */
+	struct share_seg *s = pfp->share;
+	atomic_store(&s->joining, 1);
+	atomic_fetch_add(&s->keeper_word, 1);
+	if (atomic_load(&s->keeper_waits))
+		share_futex_wake(&s->keeper_word);
 	return pfp;
 }
 

@@ -255,7 +255,12 @@ struct share_seg {
 	 * point but through libpmemobj's close (jmode.c).
 	 */
 	_Atomic uint32_t image_clean;
-	char pad[28];
+	/*
+	 * A process joined and is about to make its first call: the keeper
+	 * wakes meanwhile and waits for it awake (remote_pool_new).
+	 */
+	_Atomic uint32_t joining;
+	char pad[24];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];
