@@ -507,15 +507,7 @@ static void ksweep(PMEMfilepool *pfp)
 		    !share_same_alive(pid, atomic_load(&s->proc[p].start)))
 			krelease_all(pfp, p);
 	}
-	for (int i = 0; i < SHARE_CHANNELS; ++i) {
-		struct share_chan *c = &s->chan[i];
-		uint32_t st = atomic_load(&c->state);
-		if ((st == CHAN_CLAIMED || st == CHAN_POSTED ||
-		     st == CHAN_DONE) &&
-		    !share_same_alive(c->pid, c->start))
-			atomic_compare_exchange_strong(&c->state, &st,
-						       CHAN_FREE);
-	}
+	share_sweep_channels(s);
 }
 
 static bool kany_desc(struct share_seg *s)

@@ -270,8 +270,23 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 			rc_cred(pfp, &c->cred);
 			return 0;
 		}
-		if (n % SHARE_CHANNELS == SHARE_CHANNELS - 1)
-			usleep(100);
+		if (n % SHARE_CHANNELS != SHARE_CHANNELS - 1)
+			continue;
+		/*
+		 * None is free: the keeper is woken for those posted, and
+		 * every 100 ms those of processes that died are freed (the
+		 * keeper sweeps only when idle) and the holder looked at
+		 * again (it may have gone: this process may be the next).
+		 */
+		atomic_fetch_add(&s->keeper_word, 1);
+		share_futex_wake(&s->keeper_word);
+		if (n / SHARE_CHANNELS % 1000 == 999) {
+			share_sweep_channels(s);
+			r = remote_ready(pfp);
+			if (r)
+				return r == 1 ? RC_LOCAL : r;
+		}
+		usleep(100);
 	}
 }
 

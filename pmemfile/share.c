@@ -495,6 +495,19 @@ void share_ref(struct share_seg *s, int p, uint32_t d)
 		atomic_fetch_add(&s->desc[d].procs, 1);
 }
 
+void share_sweep_channels(struct share_seg *s)
+{
+	for (int i = 0; i < SHARE_CHANNELS; ++i) {
+		struct share_chan *c = &s->chan[i];
+		uint32_t st = atomic_load(&c->state);
+		if ((st == CHAN_CLAIMED || st == CHAN_POSTED ||
+		     st == CHAN_DONE) &&
+		    !share_same_alive(c->pid, c->start))
+			atomic_compare_exchange_strong(&c->state, &st,
+						       CHAN_FREE);
+	}
+}
+
 bool share_unref(struct share_seg *s, int p, uint32_t d)
 {
 	uint64_t bit = 1ULL << (d % 64);

@@ -289,6 +289,11 @@ uint64_t share_start_time(pid_t pid);
 uint64_t share_self_start(void);
 /* Whether the process pid that started at start is alive. */
 bool share_same_alive(pid_t pid, uint64_t start);
+/*
+ * The channels of processes that died (claimed, posted, or answered and
+ * never read) are free again.
+ */
+void share_sweep_channels(struct share_seg *s);
 /* Whether h is the segment's holder and alive. */
 bool share_holder_alive(struct share_seg *s, pid_t h);
 
