@@ -41,8 +41,15 @@
  */
 #define KEEPER_SPINS_MAX 2000
 #define KEEPER_SPINS_MIN 50
-/* ... and for the first call of a process that joined (remote_pool_new) */
+/*
+ * ... and, giving way to other threads as it goes (sched_yield), for the
+ * first call of a process that joined (remote_pool_new), and for the next
+ * call after one it served: a process that opened a file closes it soon,
+ * and a wake-up of a keeper asleep costs its caller some 20 us here (the
+ * futex call's interrupt to a halted virtual CPU), on top of its latency.
+ */
 #define KEEPER_SPINS_JOIN 20000
+#define KEEPER_SPINS_NEXT 8000
 /* How long a keeper process with no description waits before it leaves. */
 #define KEEPER_LINGER_MS 50
 
@@ -558,15 +565,20 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	int spins = KEEPER_SPINS_MAX;
 	time_t synced = 0;
 	long interval = keeper_interval();
+	bool served = false;
 
 	while (!atomic_load(&pfp->keeper_stop)) {
 		keeper_timer(pfp, &synced, interval);
 		uint32_t seen = atomic_load(&s->keeper_word);
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;
+			served = true;
 			continue;
 		}
-		int i, budget = spins;
+		int i, budget = served && spins < KEEPER_SPINS_NEXT
+				    ? KEEPER_SPINS_NEXT
+				    : spins;
+		served = false;
 		if (atomic_exchange(&s->joining, 0))
 			budget = KEEPER_SPINS_JOIN;
 		for (i = 0; i < budget; ++i) {
