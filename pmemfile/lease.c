@@ -17,6 +17,7 @@
 #include "extent.h"
 #include "flush.h"
 #include "inode.h"
+#include "kcall.h"
 #include "lease.h"
 #include "share.h"
 #include "vinode.h"
@@ -447,10 +448,10 @@ static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
 		return lc->base != NULL;
 	lc->map_tried = true;
 	const char *file = pool_map_path(pfp);
-	int fd = open(file, O_RDWR | O_CLOEXEC);
+	int fd = k_open(file, O_RDWR | O_CLOEXEC, 0);
 	lc->writable = fd >= 0;
 	if (fd < 0)
-		fd = open(file, O_RDONLY | O_CLOEXEC);
+		fd = k_open(file, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
 	struct stat st;

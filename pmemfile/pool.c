@@ -23,6 +23,7 @@
 #include "mmap_sync.h"
 #include "objcheck.h"
 #include "remote.h"
+#include "kcall.h"
 #include "share.h"
 #include "vinode.h"
 
@@ -490,7 +491,7 @@ static int super_check(PMEMobjpool *pop, const char *path)
 int pool_file_check(const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+	if (k_stat(path, &st) || !S_ISREG(st.st_mode) ||
 	    st.st_size >= (off_t)PMEMOBJ_MIN_POOL)
 		return 0; /* pmemobj_open reports what it finds */
 	char head[11] = {0};

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "remote.h"
+#include "kcall.h"
 #include "share.h"
 #include "jmode.h"
 
@@ -53,30 +54,30 @@ bool share_alive(pid_t pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
-/*
- * Where the library runs inside the preload shim, its reads of /proc go to
- * the kernel directly: through the shim's routing of paths, this one cost
- * a process's start some 40 us.
- */
+/* Set by the preload shim (kcall.h). */
 extern long syscall_no_intercept(long nr, ...) __attribute__((weak));
 
-static long kernel_call(long nr, long a, long b, long c)
+long kcall(long nr, long a, long b, long c, long d)
 {
-	if (syscall_no_intercept)
-		return syscall_no_intercept(nr, a, b, c);
-	long r = syscall(nr, a, b, c);
-	return r < 0 ? -errno : r;
+	if (!syscall_no_intercept)
+		return syscall(nr, a, b, c, d);
+	long r = syscall_no_intercept(nr, a, b, c, d);
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
 }
 
 uint64_t share_start_time(pid_t pid)
 {
 	char name[64], buf[1024];
 	snprintf(name, sizeof(name), "/proc/%d/stat", (int)pid);
-	long fd = kernel_call(SYS_open, (long)name, O_RDONLY | O_CLOEXEC, 0);
+	int fd = k_open(name, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
-	long n = kernel_call(SYS_read, fd, (long)buf, sizeof(buf) - 1);
-	(void)kernel_call(SYS_close, fd, 0, 0);
+	long n = k_read(fd, buf, sizeof(buf) - 1);
+	k_close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -151,8 +152,8 @@ static int share_open(const struct stat *pool, char *name, size_t size)
 		 (unsigned long long)pool->st_dev,
 		 (unsigned long long)pool->st_ino);
 	mode_t old = umask(0);
-	int fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		      pool->st_mode & 0666);
+	int fd = k_open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			pool->st_mode & 0666);
 	umask(old);
 	if (fd < 0)
 		return -errno;
@@ -180,7 +181,7 @@ static int share_lock_shared(const struct stat *pool, char *name, size_t size)
 			return fd;
 		flock(fd, LOCK_SH);
 		struct stat a, b;
-		if (fstat(fd, &a) == 0 && stat(name, &b) == 0 &&
+		if (fstat(fd, &a) == 0 && k_stat(name, &b) == 0 &&
 		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
 			/* out of the way of the program's own numbers */
 			int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
@@ -280,10 +281,10 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 
 	if (pfp->share)
 		return 0;
-	if (stat(path, &pool))
+	if (k_stat(path, &pool))
 		return -errno;
 	/* the boundary is the pool file's permissions */
-	if (access(path, R_OK | W_OK))
+	if (k_access(path, R_OK | W_OK))
 		return -errno;
 	int fd = share_lock_shared(&pool, name, sizeof(name));
 	if (fd < 0) {
