@@ -21,6 +21,7 @@
 #include "remote.h"
 #include "kcall.h"
 #include "share.h"
+#include "shim_calls.h"
 #include "jmode.h"
 
 pid_t pf_self_pid;
@@ -146,11 +147,27 @@ static void share_init(struct share_seg *s)
  * inode, owned as the pool file and with its mode, so that whoever may
  * open the pool may join and nobody else.
  */
-static int share_open(const struct stat *pool, char *name, size_t size)
+/* The segment's file of the pool file pool. */
+static void share_name(const struct stat *pool, char *name, size_t size)
 {
 	snprintf(name, size, "/dev/shm/pmemfile.%llx.%llx",
 		 (unsigned long long)pool->st_dev,
 		 (unsigned long long)pool->st_ino);
+}
+
+bool pmemfile_pool_in_use(const char *path)
+{
+	struct stat pool, seg;
+	char name[128];
+	if (!path || k_stat(path, &pool) != 0)
+		return false;
+	share_name(&pool, name, sizeof(name));
+	return k_stat(name, &seg) == 0;
+}
+
+static int share_open(const struct stat *pool, char *name, size_t size)
+{
+	share_name(pool, name, size);
 	mode_t old = umask(0);
 	int fd = k_open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 			pool->st_mode & 0666);

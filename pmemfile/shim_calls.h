@@ -6,6 +6,7 @@
 #ifndef PMEMFILE_SHIM_CALLS_H
 #define PMEMFILE_SHIM_CALLS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "libpmemfile-posix.h"
@@ -34,5 +35,13 @@ pmemfile_chdir_ino(PMEMfilepool *pfp, const char *path, uint64_t *ino);
  */
 __attribute__((visibility("default"))) int
 pmemfile_cwd_adopt(PMEMfilepool *pfp, const char *path, uint64_t *ino);
+
+/*
+ * Whether a process uses the pool of the file at path now (its shared
+ * segment is there): a sync(2) of a process that has not used the pool
+ * joins it then, to make its holder commit (journal mode).
+ */
+__attribute__((visibility("default"))) bool
+pmemfile_pool_in_use(const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <sys/syscall.h>
 
+#include "../../pmemfile/shim_calls.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "path.h"
 #include "sys.h"
@@ -170,11 +171,21 @@ SYS_HANDLER(sync_file_range)
 }
 
 /* sync: the maps of every pool this process has, then the kernel's. */
+/*
+ * Every mount's pool: one this process has not used yet too, when another
+ * process holds it (a `sync` after `cp`), whose holder commits then what it
+ * has in memory (journal mode).
+ */
 SYS_HANDLER(sync)
 {
 	(void)a;
 	for (int i = 0; i < mount_count; ++i) {
-		PMEMfilepool *pfp = atomic_load(&mount_table[i].pfp);
+		struct preload_mount *m = &mount_table[i];
+		PMEMfilepool *pfp = atomic_load(&m->pfp);
+		if (!pfp && !preload_in_vfork &&
+		    pmemfile_pool_in_use(m->pool_path) &&
+		    pool_acquire(m, &pfp) != 0)
+			pfp = NULL;
 		if (pfp)
 			(void)pmemfile_syncfs(pfp);
 	}
