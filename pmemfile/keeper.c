@@ -774,8 +774,15 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 		struct share_desc *d = &s->desc[o->desc];
 		if (!exec && me >= 0)
 			share_unref(s, me, o->desc);
-		if (atomic_load(&d->procs) == 0)
+		/*
+		 * Nobody refers to it: it goes with this process, and so does
+		 * its pointer, which a request posted to this keeper and served
+		 * by the next (a release of it) must not find.
+		 */
+		if (atomic_load(&d->procs) == 0) {
+			atomic_store(&d->ofd, 0);
 			continue;
+		}
 		d->ino = o->vinode->off;
 		d->flags = o->flags;
 		d->pos = o->offset;

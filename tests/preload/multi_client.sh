@@ -8,10 +8,12 @@
 # without waiting for the holder. Checked against the same script on a
 # kernel directory: the bytes read and written, the errors, the status
 # flags (F_GETFL), a description closed and received again at once over a
-# socket (SCM_RIGHTS), a fork right after a close.
+# socket (SCM_RIGHTS), a fork right after a close; and holders that end
+# right after a child of theirs closed a file, 40 times.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 command -v python3 >/dev/null || prog_skip "python3 is not installed"
+command -v bash >/dev/null || prog_skip "bash is not installed"
 prog_init 64
 
 cat >"$WORK/client.py" <<'PY'
@@ -88,9 +90,24 @@ SCRIPT
 
 echo "a file outside" >"$WORK/outside"
 
+# A holder that ends right after its child's close was posted: the next
+# holder (the cat) must not serve that release on the description the
+# first one took with it (it crashed in its keeper, 2 rounds in 5).
+handover()
+{
+	i=0
+	while [ $i -lt 40 ]; do
+		i=$((i + 1))
+		$R bash -c "true; /bin/echo round $i >'$D/b'"
+		$R cat "$D/b"
+	done
+}
+
 workload()
 {
 	x sh "$WORK/script.sh" "$D" "$WORK" "$WORK/client.py"
+	handover 2>&1
+	echo "[exit $?] handover"
 }
 
 prog_both client workload
