@@ -13,30 +13,11 @@
 # says "journal".
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 
-command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
 . "$TEST_TOP/tests/disk_lib.sh"
 disk_dir journal
 P=$DISK/pool
-PF=$TEST_BUILD/bin/pmemfile
-# no timer: the only sync points are the programs'
-export PMEMFILE_COMMIT_INTERVAL=0
-shim_mkpool "$P" 32
-python3 -c 'import os, sys
-os.setxattr(sys.argv[1], "user.pmemfile.durability", b"journal")' "$P" ||
-	shim_fail "cannot set the pool file's attribute"
+shim_journal_pool "$P" 32
 mkdir -p "$MNT" "$KDIR"
-if ! "$PF" info "$P" >"$WORK/info" 2>&1; then
-	if grep -q "Linux 6.7" "$WORK/info"; then
-		cat "$WORK/info"
-		exit 77
-	fi
-	shim_fail "pmemfile info: $(cat "$WORK/info")"
-fi
-grep -q "^durability: *journal " "$WORK/info" ||
-	shim_fail "info does not say journal: $(cat "$WORK/info")"
-
-image=/dev/shm/pmemfile.$(printf %x "$(stat -c %d "$P")").$(printf %x \
-	"$(stat -c %i "$P")")
 
 # the workload in ROOT ($1); signals READY ($2) and waits to be killed
 cat >"$WORK/work.sh" <<'SH'
@@ -65,7 +46,7 @@ killed() {
 }
 killed "$WORK/work.sh" "$WORK/ready"
 # the power cut: what was in memory only goes
-rm -f "$image.image" "$image"
+shim_power_cut
 
 sh "$WORK/work.sh" "$KDIR" "$WORK/kready" &
 kpid=$!
@@ -105,17 +86,7 @@ SH
 killed "$WORK/handover.sh" "$WORK/hready"
 # the child, a fork of the holder, may not hold the pool itself: a keeper
 # process it started holds it, outside the group; it goes down too
-for m in /proc/[0-9]*/maps; do
-	grep -qF "$image.image" "$m" 2>/dev/null || continue
-	p=${m#/proc/}
-	kill -KILL "${p%/maps}" 2>/dev/null
-done
-i=0
-while grep -qsF "$image.image" /proc/[0-9]*/maps && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-rm -f "$image.image" "$image"
+shim_power_cut
 "$PF" check "$P" >"$WORK/check" 2>&1 ||
 	shim_fail "the pool is not consistent after a hand-over and the cut: $(cat "$WORK/check")"
 [ "$("$PF" cat "$P" /h1)" = before ] || shim_fail "/h1 is not there"
@@ -125,7 +96,7 @@ echo "ok: a hand-over at the holder's end, then a sync, then the cut"
 # a clean end: everything is there, nothing is left in memory
 LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P sh -c 'echo clean >"$1/e"' sh "$MNT" ||
 	shim_fail "a clean run failed"
-[ ! -e "$image.image" ] || shim_fail "the image is left after a clean end"
+[ ! -e "$IMAGE.image" ] || shim_fail "the image is left after a clean end"
 [ "$("$PF" cat "$P" /e)" = clean ] || shim_fail "/e is not there"
 "$PF" check "$P" >/dev/null || shim_fail "the pool is not consistent"
 echo "ok: a clean end keeps everything and leaves no image"

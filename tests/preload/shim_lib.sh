@@ -103,3 +103,51 @@ shim_log_has()
 	grep -q -- "$1" "$WORK/log" || shim_fail "the log has no line for $2"
 	echo "ok: the log has a line for $2"
 }
+
+# shim_journal_pool POOL SIZE_MIB: a pool in journal mode (its file's
+# attribute says so; no timer: the only sync points are the programs').
+# Exits 77 where the kernel cannot track written pages. Sets IMAGE to the
+# name of its segment in /dev/shm (its image is IMAGE.image) and PF to the
+# pmemfile command.
+shim_journal_pool()
+{
+	command -v python3 >/dev/null ||
+		{ echo "python3 is not installed"; exit 77; }
+	PF=$TEST_BUILD/bin/pmemfile
+	export PMEMFILE_COMMIT_INTERVAL=0
+	shim_mkpool "$1" "$2"
+	python3 -c 'import os, sys
+os.setxattr(sys.argv[1], "user.pmemfile.durability", b"journal")' "$1" ||
+		shim_fail "cannot set the pool file's attribute"
+	if ! "$PF" info "$1" >"$WORK/info" 2>&1; then
+		if grep -q "Linux 6.7" "$WORK/info"; then
+			cat "$WORK/info"
+			exit 77
+		fi
+		shim_fail "pmemfile info: $(cat "$WORK/info")"
+	fi
+	grep -q "^durability: *journal " "$WORK/info" ||
+		shim_fail "info does not say journal: $(cat "$WORK/info")"
+	IMAGE=/dev/shm/pmemfile.$(printf %x "$(stat -c %d "$1")").$(printf \
+		%x "$(stat -c %i "$1")")
+}
+
+# shim_power_cut: what lived in memory only goes, as a power cut takes it:
+# every process that maps the image of shim_journal_pool's pool is killed
+# (a keeper process outside the test's process groups too), then the image
+# and the segment are removed.
+shim_power_cut()
+{
+	for shim_m in /proc/[0-9]*/maps; do
+		grep -qF "$IMAGE.image" "$shim_m" 2>/dev/null || continue
+		shim_p=${shim_m#/proc/}
+		kill -KILL "${shim_p%/maps}" 2>/dev/null
+	done
+	shim_i=0
+	while grep -qsF "$IMAGE.image" /proc/[0-9]*/maps &&
+		[ $shim_i -lt 100 ]; do
+		sleep 0.1
+		shim_i=$((shim_i + 1))
+	done
+	rm -f "$IMAGE.image" "$IMAGE"
+}

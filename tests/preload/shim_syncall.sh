@@ -12,24 +12,8 @@
 . "$TEST_TOP/tests/disk_lib.sh"
 disk_dir syncall
 P=$DISK/pool
-PF=$TEST_BUILD/bin/pmemfile
-# no timer: the only sync point is the sync command's
-export PMEMFILE_COMMIT_INTERVAL=0
-shim_mkpool "$P" 32
-command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
-python3 -c 'import os, sys
-os.setxattr(sys.argv[1], "user.pmemfile.durability", b"journal")' "$P" ||
-	shim_fail "cannot set the pool file's attribute"
+shim_journal_pool "$P" 32
 mkdir -p "$MNT"
-if ! "$PF" info "$P" >"$WORK/info" 2>&1; then
-	if grep -q "Linux 6.7" "$WORK/info"; then
-		cat "$WORK/info"
-		exit 77
-	fi
-	shim_fail "pmemfile info: $(cat "$WORK/info")"
-fi
-image=/dev/shm/pmemfile.$(printf %x "$(stat -c %d "$P")").$(printf %x \
-	"$(stat -c %i "$P")")
 
 # nobody holds the pool: sync changes nothing (and opens nothing)
 cksum <"$P.journal" >"$WORK/j0"
@@ -38,7 +22,7 @@ LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P sync ||
 cksum <"$P.journal" >"$WORK/j1"
 cmp -s "$WORK/j0" "$WORK/j1" ||
 	shim_fail "sync with no holder changed the journal"
-[ -e "$image" ] && shim_fail "sync with no holder left a segment"
+[ -e "$IMAGE" ] && shim_fail "sync with no holder left a segment"
 echo "ok: a sync where nobody holds the pool leaves it as it is"
 
 # the holder writes, a sync command commits; then the holder is killed
@@ -66,17 +50,7 @@ cmp -s "$WORK/before" "$WORK/after" &&
 echo "ok: the sync command made the holder commit"
 kill -KILL -- "-$holder" 2>/dev/null || kill -KILL "$holder"
 wait "$holder" 2>/dev/null
-for m in /proc/[0-9]*/maps; do
-	grep -qF "$image.image" "$m" 2>/dev/null || continue
-	p=${m#/proc/}
-	kill -KILL "${p%/maps}" 2>/dev/null
-done
-i=0
-while grep -qsF "$image.image" /proc/[0-9]*/maps && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-rm -f "$image.image" "$image"
+shim_power_cut
 "$PF" check "$P" >"$WORK/check" 2>&1 ||
 	shim_fail "the pool is not consistent after the cut: $(cat "$WORK/check")"
 [ "$("$PF" cat "$P" /f)" = "written before the sync" ] ||
