@@ -68,10 +68,8 @@ static int client(int in, int out)
 int main(int argc, char *argv[])
 {
 	t_force_pmem(argv);
-	if (argc == 4 && strcmp(argv[1], "client") == 0) {
-		snprintf(pool, sizeof(pool), "%s", argv[2]);
+	if (t_is_role(argc, argv, "client", pool, sizeof(pool)))
 		return client(10, 11);
-	}
 	t_pool_path(pool, sizeof(pool));
 	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
 	T_ASSERT(pfp != NULL);

@@ -360,18 +360,12 @@ int main(int argc, char *argv[])
 {
 	static char buf[HOLE_LEN];
 	t_force_pmem(argv);
-	if (argc == 4 && strcmp(argv[1], "client") == 0) {
-		snprintf(pool, sizeof(pool), "%s", argv[2]);
+	if (t_is_role(argc, argv, "client", pool, sizeof(pool)))
 		return client(10, 11);
-	}
-	if (argc == 4 && strcmp(argv[1], "leaver") == 0) {
-		snprintf(pool, sizeof(pool), "%s", argv[2]);
+	if (t_is_role(argc, argv, "leaver", pool, sizeof(pool)))
 		return leaver(argv[3]);
-	}
-	if (argc == 4 && strcmp(argv[1], "appender") == 0) {
-		snprintf(pool, sizeof(pool), "%s", argv[2]);
+	if (t_is_role(argc, argv, "appender", pool, sizeof(pool)))
 		return appender(11);
-	}
 	t_pool_path(pool, sizeof(pool));
 	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
 	T_ASSERT(pfp != NULL);

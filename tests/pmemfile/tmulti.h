@@ -6,6 +6,9 @@
 #ifndef TESTS_PMEMFILE_TMULTI_H
 #define TESTS_PMEMFILE_TMULTI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "tcheck.h"
@@ -49,6 +52,19 @@ static inline pid_t t_start_role(const char *self, const char *role,
 	*to = down[1];
 	*from = up[0];
 	return pid;
+}
+
+/*
+ * Whether this process was started by t_start_role as role; then the pool
+ * it was given is copied into pool.
+ */
+static inline bool t_is_role(int argc, char *argv[], const char *role,
+			     char *pool, size_t size)
+{
+	if (argc != 4 || strcmp(argv[1], role) != 0)
+		return false;
+	snprintf(pool, size, "%s", argv[2]);
+	return true;
 }
 
 /* Waits for pid, which must have exited with 0. */
