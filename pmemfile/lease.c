@@ -35,7 +35,6 @@ struct lease_extent {
  * without new storage, from where the description stands.
  */
 #define LEASE_MIN_READ (64u << 10)
-#define LEASE_MIN_WRITE (256u << 10)
 /*
  * What a writer's lease reserves past the end at least: a file written
  * in 10 KiB records (tar) gets its lease before it is big. What the
@@ -809,12 +808,14 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 		return LEASE_NONE;
 	uint64_t n = total;
 	if (write) {
-		/* a gap to zero, new storage, a limit, or a large size (a
-		 * transaction, layout.h): the holder's */
-		if (!lc->writable || pos > size || pos + n > h->end ||
-		    pos + n > lc->fsize_max || !held_backed(h, pos, pos + n) ||
+		/* a gap to zero, a limit, or a large size (a transaction,
+		 * layout.h): the holder's */
+		if (!lc->writable || pos > size || pos + n > lc->fsize_max ||
 		    pos + n > PMEMFILE_SIZE_SMALL_MAX)
 			return LEASE_NONE;
+		/* new storage: a longer lease would do */
+		if (pos + n > h->end || !held_backed(h, pos, pos + n))
+			return LEASE_SHORT;
 		client_copy(lc, h, iov, pos, n, true);
 		client_publish(lc, in, pos + n);
 	} else {
