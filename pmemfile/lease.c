@@ -154,19 +154,25 @@ void lease_end_vinode(struct vinode *v)
 		lease_trim_locked(pfp, t);
 }
 
-void lease_end_desc(PMEMfilepool *pfp, uint32_t id)
+/* Ends the lease on description id, if any: what to trim. */
+static struct lease_trim lease_end_id(PMEMfilepool *pfp, uint32_t id)
 {
 	struct share_seg *s = pfp->share;
+	struct lease_trim t = {NULL, UINT64_MAX};
 	if (!s || id == 0 || id >= SHARE_DESCS ||
 	    atomic_load(&s->desc[id].lease) == 0)
-		return;
-	struct lease_trim t = {NULL, UINT64_MAX};
+		return t;
 	pthread_mutex_lock(&lease_lock);
 	uint32_t e = atomic_load(&s->desc[id].lease);
 	if (e && e <= SHARE_LEASES)
 		t = lease_end(s, &s->lease[e - 1], END_HERE);
 	pthread_mutex_unlock(&lease_lock);
-	lease_trim(pfp, t);
+	return t;
+}
+
+void lease_end_desc(PMEMfilepool *pfp, uint32_t id)
+{
+	lease_trim(pfp, lease_end_id(pfp, id));
 }
 
 void lease_end_all(PMEMfilepool *pfp)
@@ -273,8 +279,13 @@ static size_t lease_extents(PMEMfilepool *pfp, struct vinode *v,
 	return v->next;
 }
 
+/*
+ * Under v's exclusive lock. kept: where storage a lease before this one
+ * reserved starts (UINT64_MAX if none), freed with this lease's.
+ */
 static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
-				  struct ofd *o, uint32_t id, bool write)
+				  struct ofd *o, uint32_t id, bool write,
+				  uint64_t kept)
 {
 	struct share_seg *s = pfp->share;
 	struct vinode *v = o->vinode;
@@ -292,6 +303,8 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	uint64_t reserved = UINT64_MAX;
 	if (write && from <= size)
 		reserved = lease_reserve(pfp, v);
+	if (kept < reserved)
+		reserved = kept;
 	/*
 	 * Too little to gain: the client asks again later, less often. A
 	 * reader's lease that comes with its open costs no call of its own:
@@ -349,12 +362,11 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	return slot;
 }
 
-int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
+/* Whether the caller's description o (id) may have a lease: 0 or -errno. */
+static int lease_allowed(PMEMfilepool *pfp, struct share_chan *c, struct ofd *o,
+			 uint32_t id, bool write)
 {
 	struct share_seg *s = pfp->share;
-	uint32_t id = c->file[0];
-	bool write = (c->arg[0] & LEASE_WRITE) != 0;
-	struct ofd *o = f->ofd;
 	struct vinode *v = o->vinode;
 	int acc = o->flags & O_ACCMODE;
 	if (!vinode_is_reg(v) || (o->flags & O_PATH) ||
@@ -381,8 +393,29 @@ int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 	 */
 	if ((c->arg[0] & LEASE_AT_OPEN) && atomic_load(&v->lease) != NULL)
 		return -EBUSY;
+	return 0;
+}
+
+int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
+{
+	uint32_t id = c->file[0];
+	bool write = (c->arg[0] & LEASE_WRITE) != 0;
+	struct ofd *o = f->ofd;
+	struct vinode *v = o->vinode;
+	/*
+	 * A lease asked for again (kfile leaves it to this): the storage it
+	 * reserved and its writer has not filled yet goes on to the next
+	 * one, and is freed with it, or now if none is granted. Trimmed at
+	 * each renewal, the extent the end falls in would be cut, its data
+	 * copied, and new storage reserved after it again.
+	 */
+	struct lease_trim kept = lease_end_id(pfp, id);
+	int64_t r = lease_allowed(pfp, c, o, id, write);
 	vinode_wrlock(v);
-	int64_t r = lease_grant_locked(pfp, c, o, id, write);
+	if (r == 0)
+		r = lease_grant_locked(pfp, c, o, id, write, kept.from);
+	else
+		lease_trim_locked(pfp, kept);
 	vinode_unlock(v);
 	return r;
 }

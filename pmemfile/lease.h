@@ -53,7 +53,10 @@ struct vinode;
 
 /* The holder's side. */
 
-/* A lease on the caller's description of f (OP_LEASE); its entry. */
+/*
+ * A lease on the caller's description of f (OP_LEASE, or with its open);
+ * its entry. A lease the description has ends here.
+ */
 int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f);
 /* Ends the lease on description id, if any, before it is used. */
 void lease_end_desc(PMEMfilepool *pfp, uint32_t id);
