@@ -758,8 +758,12 @@ static void client_copy(struct lease_client *lc, const struct lease_held *h,
 				 * around, a write fault one (see direct.c).
 				 */
 				(void)*(volatile char *)file;
-				memcpy(file, buf, k);
-				client_flush(lc, file, k);
+				if (lc->is_pmem) {
+					flush_copy(file, buf, k);
+				} else {
+					memcpy(file, buf, k);
+					client_flush(lc, file, k);
+				}
 			}
 			if (file)
 				file += k;
