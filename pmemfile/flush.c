@@ -7,7 +7,9 @@
 #if __has_include(<sys/platform/x86.h>)
 #include <sys/platform/x86.h>
 #endif
+#include <emmintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "flush.h"
 
@@ -49,4 +51,33 @@ void flush_lines(const void *p, size_t n)
 		else
 			__asm__ volatile("clflush %0" : "+m"(*line));
 	}
+}
+
+void flush_copy(void *dst, const void *src, size_t n)
+{
+	char *d = dst;
+	const char *s = src;
+	size_t head = (64 - ((uintptr_t)d & 63)) & 63;
+	if (head > n)
+		head = n;
+	memcpy(d, s, head);
+	flush_lines(d, head);
+	d += head;
+	s += head;
+	n -= head;
+	for (; n >= 64; n -= 64, d += 64, s += 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+		__m128i c =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+		__m128i e =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+		_mm_stream_si128((__m128i *)(void *)d, a);
+		_mm_stream_si128((__m128i *)(void *)(d + 16), b);
+		_mm_stream_si128((__m128i *)(void *)(d + 32), c);
+		_mm_stream_si128((__m128i *)(void *)(d + 48), e);
+	}
+	memcpy(d, s, n);
+	flush_lines(d, n);
 }

@@ -106,8 +106,12 @@ static int kfile(PMEMfilepool *pfp, struct share_chan *c, int i, PMEMfile *h,
 	struct ofd *o = desc_ofd_made(pfp, id);
 	if (!o)
 		return -EIO;
-	/* a call on a leased description: the lease gives its offset back */
-	lease_end_desc(pfp, id);
+	/*
+	 * A call on a leased description: the lease gives its offset back
+	 * (a lease asked for again ends in lease_grant, its storage kept).
+	 */
+	if (c->op != OP_LEASE)
+		lease_end_desc(pfp, id);
 	h->vinode = o->vinode;
 	h->ofd = o;
 	h->fd_flags = 0;

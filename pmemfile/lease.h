@@ -35,6 +35,17 @@ struct vinode;
 
 /* lease_rw's answer when the call has to go to the holder. */
 #define LEASE_NONE INT64_MIN
+/*
+ * lease_rw's answer for a write the lease has no storage for (past the
+ * storage it reserved): a new lease, asked for at once, may have it.
+ */
+#define LEASE_SHORT (INT64_MIN + 1)
+/*
+ * A writer's lease is granted with this much storage at least from where
+ * the description stands: a write of at most this much that was
+ * LEASE_SHORT fits the next lease.
+ */
+#define LEASE_MIN_WRITE (256u << 10)
 
 /* What a request for a lease asks (share_chan.arg[0]). */
 #define LEASE_WRITE 1	/* to write */
@@ -42,7 +53,10 @@ struct vinode;
 
 /* The holder's side. */
 
-/* A lease on the caller's description of f (OP_LEASE); its entry. */
+/*
+ * A lease on the caller's description of f (OP_LEASE, or with its open);
+ * its entry. A lease the description has ends here.
+ */
 int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f);
 /* Ends the lease on description id, if any, before it is used. */
 void lease_end_desc(PMEMfilepool *pfp, uint32_t id);
@@ -60,7 +74,8 @@ void lease_drop_all(PMEMfilepool *pfp);
 
 /*
  * A read or write through description id, made here under a lease: its
- * result (bytes, or -errno), or LEASE_NONE when it must go to the holder.
+ * result (bytes, or -errno), or LEASE_NONE when it must go to the holder,
+ * or LEASE_SHORT.
  */
 int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
 		 int iovcnt, size_t total, bool write, bool positional,

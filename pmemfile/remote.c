@@ -762,7 +762,19 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 	if (leasable) {
 		int64_t lr = lease_rw(pfp, id, iov, iovcnt, total, write,
 				      positional, offset);
-		if (lr != LEASE_NONE)
+		/*
+		 * A writer past its lease's storage (a file written from
+		 * start to end) asks for the next lease before the write:
+		 * one call instead of writes sent to the holder until one
+		 * is due (lease_due). A write larger than a lease reserves
+		 * goes to the holder as it is.
+		 */
+		if (lr == LEASE_SHORT && total <= LEASE_MIN_WRITE) {
+			remote_lease(pfp, file, id, true);
+			lr = lease_rw(pfp, id, iov, iovcnt, total, write,
+				      positional, offset);
+		}
+		if (lr != LEASE_NONE && lr != LEASE_SHORT)
 			return rc_result(lr);
 	}
 	/*

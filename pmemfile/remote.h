@@ -151,5 +151,11 @@ void ofds_mark_stale(PMEMfilepool *pfp);
 /* pool.c: opens the pool in this process, into pfp (which may be a
  * client's handle), after share_elect said so. */
 int pool_take_over(PMEMfilepool *pfp);
+/*
+ * pool.c: the holder, alone in its process and exiting after it resigned,
+ * unmaps the pool file, which lets libpmemobj's lock of it go (and says
+ * so) before the kernel's end of the process would.
+ */
+void pool_exit_unlock(PMEMfilepool *pfp);
 
 #endif

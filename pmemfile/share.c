@@ -720,6 +720,14 @@ void share_resign(PMEMfilepool *pfp)
 		share_chan_wake(&s->chan[i]);
 }
 
+void share_pool_closed(struct share_seg *s)
+{
+	if (!s)
+		return;
+	atomic_fetch_add(&s->closed_word, 1);
+	share_futex_wake(&s->closed_word);
+}
+
 /*
  * The pools this process has handles of, for fork: each child refers to
  * what its parent refers to.
@@ -903,15 +911,19 @@ void pmemfile_process_exit(void)
 			 * no other thread can write it after: this one is
 			 * alone (/proc/self/task links each thread, "." and
 			 * "..": the keeper has stopped), so none can start.
+			 * Alone otherwise, it unmaps the pool, whose lock the
+			 * next holder waits for (pool_exit_unlock).
 			 */
 			struct stat st;
-			bool alone = pfp->jmode &&
-				     stat("/proc/self/task", &st) == 0 &&
+			bool alone = stat("/proc/self/task", &st) == 0 &&
 				     st.st_nlink == 3;
+			bool journal = pfp->jmode != NULL;
 			jmode_close(pfp, false);
-			if (alone)
+			if (journal && alone)
 				jmode_left_clean(pfp->share);
 			share_resign(pfp);
+			if (!journal && alone)
+				pool_exit_unlock(pfp);
 		}
 		share_remove_if_last(pfp, share_child_pending(pfp->share));
 	}

@@ -260,7 +260,12 @@ struct share_seg {
 	 * wakes meanwhile and waits for it awake (remote_pool_new).
 	 */
 	_Atomic uint32_t joining;
-	char pad[24];
+	/*
+	 * Bumped when a holder that let the pool go has closed it (its
+	 * libpmemobj lock is gone): the next holder's open waits on it.
+	 */
+	_Atomic uint32_t closed_word;
+	char pad[20];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];
@@ -352,6 +357,8 @@ int share_elect(PMEMfilepool *pfp, bool may_hold);
 void share_elected(PMEMfilepool *pfp, int err);
 /* The holder gives the pool up (it closes it). */
 void share_resign(PMEMfilepool *pfp);
+/* The holder that resigned has closed the pool: the next may open it. */
+void share_pool_closed(struct share_seg *s);
 
 /* Once per process: the pid, and the fork handlers. */
 void share_process_init(void);

@@ -12,7 +12,9 @@
  *  - a fork child that writes through the same description puts its block
  *    between its parent's, as the kernel's shared offset does;
  *  - an appender killed at any moment leaves whole blocks of its stream
- *    and a file the holder can truncate (its lease ends without it).
+ *    and a file the holder can truncate (its lease ends without it);
+ *  - a file written in records from start to end is written under leases
+ *    all along, in few extents, and takes the blocks the kernel's would.
  * Each step checks that the client did hold a lease, so that the direct
  * path is what is tested. The pool checks clean at the end.
  *
@@ -343,6 +345,41 @@ static void client_open_lease(PMEMfilepool *pfp)
 	T_EQ(pmemfile_unlink(pfp, "/small"), 0);
 }
 
+/*
+ * A file written from start to end in records of 10 KiB (as tar x writes
+ * it) is written under leases all along: past a lease's storage the next
+ * one comes with the write. Each lease goes on from the storage the one
+ * before reserved, so the file's extents are the reserved pieces of
+ * 256 KiB and the cut one at its end (pmemfile_stats counts the pool's
+ * extents); its blocks are then its size rounded up to a page.
+ */
+static void client_records(PMEMfilepool *pfp)
+{
+	static char b[10240];
+	const long size = 4 * MIB + 1000;
+	struct pmemfile_stats before, after;
+	pmemfile_stats(pfp, &before);
+	PMEMfile *f = pmemfile_open(pfp, "/rec",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	for (long at = 0; at < size; at += (long)sizeof(b)) {
+		long n =
+		    size - at < (long)sizeof(b) ? size - at : (long)sizeof(b);
+		fill(b, at, n, 7);
+		T_EQ(pmemfile_write(pfp, f, b, (size_t)n), n);
+		T_ASSERT(holds_lease(pfp));
+	}
+	pmemfile_close(pfp, f);
+	pmemfile_stats(pfp, &after);
+	T_ASSERT(after.blocks - before.blocks <= 16 + 1);
+	struct stat st;
+	T_EQ(pmemfile_stat(pfp, "/rec", &st), 0);
+	T_EQ(st.st_size, size);
+	T_EQ(st.st_blocks, (size + BLK - 1) / BLK * (BLK / 512));
+	expect(pfp, "/rec", 0, size, 0, 7);
+	T_EQ(pmemfile_unlink(pfp, "/rec"), 0);
+}
+
 static int client(int in, int out)
 {
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
@@ -351,6 +388,7 @@ static int client(int in, int out)
 	client_read(pfp, in, out);
 	client_offset(pfp);
 	client_open_lease(pfp);
+	client_records(pfp);
 	client_fork(pfp, out);
 	pmemfile_pool_close(pfp);
 	return 0;
