@@ -11,9 +11,11 @@
  * holder's close wrote the journal into the pool file.
  *
  * The changed pages: those libpmemobj's mapping of the image in the
- * holder wrote since the last sync point (dirty.c), plus every page of a
- * file that a shared map pins (stores through maps are not tracked). A
- * client writes no page itself: in this mode it has no writer's lease.
+ * holder wrote since the last sync point (dirty.c), plus those a big write
+ * put in through the image's descriptor (jmode_copy: listed as written,
+ * since the tracking sees only the mapping), plus every page of a file
+ * that a shared map pins (stores through maps are not tracked). A client
+ * writes no page itself: in this mode it has no writer's lease.
  *
  * A sync point closes the gate (gate.c) and commits the pages straight
  * from the image in one batch (journal.c), then opens the gate: the
@@ -38,6 +40,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "direct.h"
 #include "dirty.h"
 #include "gate.h"
 #include "internal.h"
@@ -71,6 +74,18 @@ static uint64_t checkpoint_size(void)
 /* Bytes read of the pool file at a time, to make or compare the image. */
 #define JMODE_COPY (1 << 20)
 
+/*
+ * The ranges written through the image's descriptor that a sync point
+ * may find listed (merged where they touch): past this, a big copy goes
+ * through the mapping as a small one does.
+ */
+#define JMODE_WRITTEN_MAX 4096
+
+/* A run of the pool's pages: [start, end), offsets in the pool. */
+struct jmode_run {
+	uint64_t start, end;
+};
+
 struct jmode {
 	int pool_fd;
 	char *copy_buf;		    /* JMODE_COPY bytes, till jmode_start */
@@ -99,6 +114,24 @@ struct jmode {
 	uint64_t *offs;
 	const void **pages;
 	char *base;
+	/*
+	 * The image mapped again, for reading only and untracked: where a
+	 * commit reads the pages written through the descriptor, which the
+	 * tracked mapping may not have mapped (a fault a page there, against
+	 * one each sixteen here: fault-around), or NULL.
+	 */
+	char *view;
+	/* the runs the tracking reported at a sync point */
+	struct jmode_run *runs;
+	size_t nruns, rcap;
+	/*
+	 * The pages written through the image's descriptor since the last
+	 * sync point (jmode_copy): the tracking sees only stores through
+	 * the mapping. Under wlock; sorted and merged by a sync point.
+	 */
+	pthread_mutex_t wlock;
+	struct jmode_run *written;
+	size_t nwritten, wcap;
 	/* the files shared maps pin, and copies of their pages */
 	struct vinode **pinned;
 	size_t npinned, pcap;
@@ -379,10 +412,15 @@ void jmode_free(struct jmode *jm)
 	if (jm->listed)
 		image_list(jm, false);
 	dirty_stop(jm->dirty);
+	if (jm->view)
+		munmap(jm->view, jm->size);
 	journal_close(jm->j);
 	if (jm->pool_fd >= 0)
 		close(jm->pool_fd);
 	pthread_mutex_destroy(&jm->lock);
+	pthread_mutex_destroy(&jm->wlock);
+	free(jm->runs);
+	free(jm->written);
 	free(jm->offs);
 	free(jm->pages);
 	free(jm->pinned);
@@ -452,6 +490,7 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	if (!jm)
 		return -ENOMEM;
 	pthread_mutex_init(&jm->lock, NULL);
+	pthread_mutex_init(&jm->wlock, NULL);
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
 	char jpath[PATH_MAX];
@@ -535,12 +574,126 @@ static int batch_add(struct jmode *jm, uint64_t off, const void *page)
 static int note_run(void *arg, uintptr_t start, uintptr_t end)
 {
 	struct jmode *jm = arg;
-	for (uintptr_t p = start; p < end; p += JOURNAL_PAGE) {
-		int r = batch_add(jm, p - (uintptr_t)jm->base, (void *)p);
+	if (jm->nruns == jm->rcap) {
+		size_t cap = jm->rcap ? jm->rcap * 2 : 256;
+		struct jmode_run *r = realloc(jm->runs, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		jm->runs = r;
+		jm->rcap = cap;
+	}
+	jm->runs[jm->nruns++] = (struct jmode_run){start - (uintptr_t)jm->base,
+						   end - (uintptr_t)jm->base};
+	return 0;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct jmode_run *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorts runs[0..*n) and merges those that overlap or touch. */
+static void runs_merge(struct jmode_run *runs, size_t *n)
+{
+	if (*n < 2)
+		return;
+	qsort(runs, *n, sizeof(*runs), run_cmp);
+	size_t k = 0;
+	for (size_t i = 1; i < *n; i++) {
+		if (runs[i].start <= runs[k].end) {
+			if (runs[i].end > runs[k].end)
+				runs[k].end = runs[i].end;
+		} else {
+			runs[++k] = runs[i];
+		}
+	}
+	*n = k + 1;
+}
+
+/* The pages of [start, end) into the batch, read at from + start. */
+static int batch_add_run(struct jmode *jm, uint64_t start, uint64_t end,
+			 const char *from)
+{
+	for (uint64_t off = start; off < end; off += JOURNAL_PAGE) {
+		int r = batch_add(jm, off, from + off);
 		if (r)
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * The batch: the pages of the runs the tracking reported and of those
+ * written through the descriptor, each once, in the pool's order; the
+ * latter read through the view (the same pages of the image).
+ */
+static int batch_from_runs(struct jmode *jm)
+{
+	const struct jmode_run *a = jm->runs, *w = jm->written;
+	size_t na = jm->nruns, nw = jm->nwritten, i = 0, k = 0;
+	const char *wfrom = jm->view ? jm->view : jm->base;
+	uint64_t at = 0;
+	runs_merge(jm->written, &nw);
+	int r = 0;
+	while (r == 0) {
+		while (i < na && a[i].end <= at)
+			i++;
+		while (k < nw && w[k].end <= at)
+			k++;
+		if (i == na && k == nw)
+			break;
+		uint64_t as =
+		    i < na ? (a[i].start > at ? a[i].start : at) : UINT64_MAX;
+		uint64_t ws =
+		    k < nw ? (w[k].start > at ? w[k].start : at) : UINT64_MAX;
+		if (ws <= as) {
+			r = batch_add_run(jm, ws, w[k].end, wfrom);
+			at = w[k].end;
+		} else {
+			uint64_t end = a[i].end < ws ? a[i].end : ws;
+			r = batch_add_run(jm, as, end, jm->base);
+			at = end;
+		}
+	}
+	return r;
+}
+
+/*
+ * Lists [start, end) as written through the descriptor; false where the
+ * list is full (the caller copies through the mapping).
+ */
+static bool written_add(struct jmode *jm, uint64_t start, uint64_t end)
+{
+	bool ok = true;
+	pthread_mutex_lock(&jm->wlock);
+	struct jmode_run *last =
+	    jm->nwritten ? &jm->written[jm->nwritten - 1] : NULL;
+	if (last && start <= last->end && end >= last->start) {
+		/* the next part of a sequential write, mostly */
+		if (start < last->start)
+			last->start = start;
+		if (end > last->end)
+			last->end = end;
+	} else {
+		if (jm->nwritten == jm->wcap)
+			runs_merge(jm->written, &jm->nwritten);
+		if (jm->nwritten == jm->wcap && jm->wcap < JMODE_WRITTEN_MAX) {
+			size_t cap = jm->wcap ? jm->wcap * 2 : 64;
+			struct jmode_run *r =
+			    realloc(jm->written, cap * sizeof(*r));
+			if (r) {
+				jm->written = r;
+				jm->wcap = cap;
+			}
+		}
+		ok = jm->nwritten < jm->wcap;
+		if (ok)
+			jm->written[jm->nwritten++] =
+			    (struct jmode_run){start, end};
+	}
+	pthread_mutex_unlock(&jm->wlock);
+	return ok;
 }
 
 /*
@@ -660,6 +813,15 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 				pfp->path ? pfp->path : "the pool");
 	if (r)
 		return r;
+	int fd = open(jm->image, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 &&
+	    (uint64_t)st.st_ino == jm->image_ino) {
+		void *v = mmap(NULL, jm->size, PROT_READ, MAP_SHARED, fd, 0);
+		jm->view = v == MAP_FAILED ? NULL : v;
+	}
+	if (fd >= 0)
+		close(fd);
 	gate_use();
 	pfp->jmode = jm;
 	image_list(jm, true);
@@ -723,7 +885,14 @@ int jmode_sync(PMEMfilepool *pfp)
 	gate_close();
 	pthread_mutex_lock(&jm->lock);
 	jm->n = 0;
+	jm->nruns = 0;
 	long r = dirty_collect(jm->dirty, note_run, jm);
+	/* the gate is closed: no write adds to the list meanwhile */
+	pthread_mutex_lock(&jm->wlock);
+	if (r >= 0)
+		r = batch_from_runs(jm);
+	jm->nwritten = 0;
+	pthread_mutex_unlock(&jm->wlock);
 	if (r >= 0)
 		r = pinned_pages(jm);
 	if (r >= 0 && jm->all_dirty) {
@@ -754,6 +923,26 @@ int jmode_sync(PMEMfilepool *pfp)
 		jmode_checkpoint(pfp);
 	}
 	return r < 0 ? (int)r : 0;
+}
+
+bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm || n < JMODE_AHEAD_MIN)
+		return false;
+	uintptr_t d = (uintptr_t)dst, mask = JOURNAL_PAGE - 1;
+	char *first = (char *)((d + mask) & ~mask);
+	char *last = (char *)((d + n) & ~mask);
+	const char *s = src;
+	/* listed first: inside the gate, no sync point comes between */
+	if (!written_add(jm, (uint64_t)(first - jm->base),
+			 (uint64_t)(last - jm->base)) ||
+	    !direct_write(pfp, first, s + (first - dst),
+			  (uint64_t)(last - first)))
+		return false;
+	memcpy(dst, s, (size_t)(first - dst));
+	memcpy(last, s + (last - dst), (size_t)(dst + n - last));
+	return true;
 }
 
 void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len)

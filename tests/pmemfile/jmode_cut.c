@@ -15,6 +15,9 @@
  *    point every PMEMFILE_COMMIT_INTERVAL seconds (1 here), so after 3 s
  *    they are there (the other cases run with no timer, 0);
  *  - stores through a shared map of a file, then pmemfile_fsync: there;
+ *  - big writes (their whole pages written into the image through its
+ *    descriptor, unseen by the tracking of the mapping), then
+ *    pmemfile_fsync, then more: the bytes of the sync point there;
  *  - an fsync that fails (the journal may not grow: RLIMIT_FSIZE, EFBIG),
  *    then one that succeeds: all 80 MiB written before are there;
  *  - a clean close: everything there, and nothing left in /dev/shm;
@@ -290,6 +293,71 @@ static void map_case(PMEMfilepool *pfp)
 	memcpy(m, "STORED", 6); /* after the sync point: lost */
 }
 
+/* The byte at offset i of the big file's writes of mark. */
+static char big_byte(uint64_t i, unsigned mark)
+{
+	return (char)((i * 131 + i / 4096 + mark * 29) % 251);
+}
+
+static void big_write(PMEMfile *f, PMEMfilepool *pfp, uint64_t off, size_t len,
+		      unsigned mark)
+{
+	char *b = malloc(len);
+	T_ASSERT(b != NULL);
+	for (size_t i = 0; i < len; i++)
+		b[i] = big_byte(off + i, mark);
+	T_EQ(pmemfile_pwrite(pfp, f, b, len, (pmemfile_off_t)off),
+	     (ssize_t)len);
+	free(b);
+}
+
+/*
+ * Big writes (from 64 KiB on), whose whole pages go into the image
+ * through its descriptor, which the tracking of the mapping does not see:
+ * a new file of 4 MiB in 1 MiB writes, 256 KiB over it from an offset
+ * inside a page, pmemfile_fsync; then more of both (lost).
+ */
+static void big_case(PMEMfilepool *pfp)
+{
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/w", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	for (uint64_t off = 0; off < (4 << 20); off += 1 << 20)
+		big_write(f, pfp, off, 1 << 20, 1);
+	big_write(f, pfp, 100000, 256 << 10, 2);
+	T_EQ(pmemfile_fsync(pfp, f), 0);
+	big_write(f, pfp, 1 << 20, 1 << 20, 3);
+	big_write(f, pfp, 4 << 20, 1 << 20, 3);
+	pmemfile_close(pfp, f);
+	f = pmemfile_open(pfp, "/w2", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
+			  0644);
+	T_ASSERT(f != NULL);
+	big_write(f, pfp, 0, 1 << 20, 3);
+	pmemfile_close(pfp, f);
+}
+
+/* /w as big_case's fsync left it, and no /w2. */
+static void big_check(PMEMfilepool *pfp)
+{
+	pmemfile_stat_t st;
+	T_EQ(pmemfile_stat(pfp, "/w", &st), 0);
+	T_EQ(st.st_size, 4 << 20);
+	PMEMfile *f = pmemfile_open(pfp, "/w", PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	char *b = malloc(4 << 20);
+	T_ASSERT(b != NULL);
+	T_EQ(pmemfile_read(pfp, f, b, 4 << 20), 4 << 20);
+	pmemfile_close(pfp, f);
+	for (uint64_t i = 0; i < (4 << 20); i++) {
+		unsigned mark = i >= 100000 && i < 100000 + (256 << 10) ? 2 : 1;
+		if (b[i] != big_byte(i, mark))
+			T_FAIL("/w: byte %llu is %d after the cut, expected %d",
+			       (unsigned long long)i, b[i], big_byte(i, mark));
+	}
+	free(b);
+	expect(pfp, "/w2", NULL);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -345,6 +413,12 @@ int main(int argc, char *argv[])
 	expect(pfp, "/e", "fsynced e");
 	pmemfile_pool_close(pfp);
 	printf("ok: fsync\n");
+
+	killed(big_case, 0);
+	pfp = reopen();
+	big_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: big writes through the image's descriptor, then fsync\n");
 
 	killed(map_case, 0);
 	pfp = reopen();
