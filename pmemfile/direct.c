@@ -321,7 +321,16 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 		return 0;
 	if (to > (pfp->pool_size & ~4095ULL))
 		to = pfp->pool_size & ~4095ULL;
-	int r = direct_populate(pfp->base + from, to - from, false);
+	/*
+	 * In journal mode the pages are allocated by fallocate first: the
+	 * madvise then only clears and maps them, where allocating them in
+	 * its faults costs more under the write protection (dirty.c).
+	 */
+	bool allocated =
+	    pfp->jmode && pfp->direct_fd >= 0 && pfp->direct_writable &&
+	    direct_fd_valid(pfp) &&
+	    fallocate(pfp->direct_fd, 0, (off_t)from, (off_t)(to - from)) == 0;
+	int r = direct_populate(pfp->base + from, to - from, allocated);
 	if (r == 1)
 		chunks_mark(pfp, from, to - from, CHUNK_BACKED | CHUNK_MAPPED);
 	else if (r == -ENOSPC) /* the pages missing may be others */
