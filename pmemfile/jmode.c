@@ -713,10 +713,10 @@ static int batch_from_runs(struct jmode *jm)
 }
 
 /*
- * Lists [start, end) as written through the descriptor; false where the
- * list is full (the caller copies through the mapping).
+ * Lists [start, end) as written through the descriptor; where the list is
+ * full, says that the next sync point takes every page.
  */
-static bool written_add(struct jmode *jm, uint64_t start, uint64_t end)
+static void written_add(struct jmode *jm, uint64_t start, uint64_t end)
 {
 	bool ok = true;
 	pthread_mutex_lock(&jm->wlock);
@@ -747,8 +747,9 @@ static bool written_add(struct jmode *jm, uint64_t start, uint64_t end)
 	}
 	if (ok)
 		jm->listed_pages += (end - start) / JOURNAL_PAGE;
+	else
+		jm->unlisted = true;
 	pthread_mutex_unlock(&jm->wlock);
-	return ok;
 }
 
 /* Whether the list has room for a write's range, likely. */
@@ -829,11 +830,7 @@ static void *ahead_main(void *arg)
 			r = aoffs_add(jm, start, n);
 		if (r) {
 			jm->ahead_off = true;
-			if (!written_add(jm, start, end)) {
-				pthread_mutex_lock(&jm->wlock);
-				jm->unlisted = true;
-				pthread_mutex_unlock(&jm->wlock);
-			}
+			written_add(jm, start, end);
 		}
 	}
 	pthread_mutex_unlock(&jm->alock);
@@ -1167,15 +1164,13 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n)
 	bool done = direct_write(pfp, first, s + (first - dst),
 				 (uint64_t)(last - first));
 	/*
-	 * Listed once written, even in part: inside the gate, no sync point
-	 * comes between; the writer ahead takes only pages written whole.
+	 * Listed once written, even in part (inside the gate: no sync point
+	 * comes between), so that the writer ahead never takes a page whose
+	 * write is not over: one written again after it took it is listed
+	 * again, and goes into the batch again, later.
 	 */
-	if (!written_add(jm, (uint64_t)(first - jm->base),
-			 (uint64_t)(last - jm->base))) {
-		pthread_mutex_lock(&jm->wlock);
-		jm->unlisted = true;
-		pthread_mutex_unlock(&jm->wlock);
-	}
+	written_add(jm, (uint64_t)(first - jm->base),
+		    (uint64_t)(last - jm->base));
 	if (!done)
 		return false;
 	memcpy(dst, s, (size_t)(first - dst));
@@ -1206,12 +1201,7 @@ void jmode_checkpoint(PMEMfilepool *pfp)
 	(void)journal_checkpoint(jm->j);
 	/* what was written ahead is no longer (the tail moved): listed */
 	for (size_t i = 0; i < jm->naoffs; i++)
-		if (!written_add(jm, jm->aoffs[i],
-				 jm->aoffs[i] + JOURNAL_PAGE)) {
-			pthread_mutex_lock(&jm->wlock);
-			jm->unlisted = true;
-			pthread_mutex_unlock(&jm->wlock);
-		}
+		written_add(jm, jm->aoffs[i], jm->aoffs[i] + JOURNAL_PAGE);
 	jm->naoffs = 0;
 	jm->ahead_off = false;
 	pthread_mutex_unlock(&jm->alock);

@@ -48,6 +48,14 @@
  * recovery that found no batch in force but something after them (a torn
  * batch, what a damaged batch hid) starts a new one all the same, so that
  * no batch written before can follow the new ones in force.
+ *
+ * Written ahead: the pages of the next commit may be written before it
+ * (journal_ahead_write) past where it starts, after room for its head;
+ * only its head, written after them, puts them in force. Where the head
+ * takes less than that room, a filler batch takes the rest before it, so
+ * that the batches stay back to back: copies of one page as the batches
+ * in force and the pool file have it, so that in force alone (a cut
+ * before the commit's own batch is whole) it changes nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
