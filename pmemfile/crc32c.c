@@ -70,6 +70,35 @@ int crc32c_locate_byte(uint32_t diff, size_t len, size_t *pos, uint8_t *bits)
 	return found;
 }
 
+/*
+ * a * b modulo the polynomial, both reflected (bit 31 is x^0): the CRC
+ * register over zeros is a multiplication by a power of x.
+ */
+static uint32_t poly_mul(uint32_t a, uint32_t b)
+{
+	uint32_t p = 0;
+	for (uint32_t m = 1u << 31; m && a; m >>= 1) {
+		if (a & m) {
+			p ^= b;
+			a ^= m;
+		}
+		b = b & 1 ? (b >> 1) ^ CRC32C_POLY : b >> 1;
+	}
+	return p;
+}
+
+uint32_t crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
+{
+	/* x^(8 len2) by squares: sq is x^(2^k) */
+	uint32_t shift = 1u << 31, sq = 1u << 30;
+	for (uint64_t bits = len2 * 8; bits; bits >>= 1) {
+		if (bits & 1)
+			shift = poly_mul(sq, shift);
+		sq = poly_mul(sq, sq);
+	}
+	return poly_mul(shift, crc1) ^ crc2;
+}
+
 #if defined(__x86_64__)
 /*
  * The crc32 instruction takes 3 cycles to give its result and can start

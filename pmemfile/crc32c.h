@@ -16,6 +16,13 @@
  */
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
 
+/*
+ * The CRC32C of a followed by b from the CRC32C of a (crc1, from any start
+ * value) and that of b from 0 (crc2) and b's length: crc32c(crc1, b, len2)
+ * without b's bytes, in some 64 multiplications of polynomials.
+ */
+uint32_t crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+
 /* The table's computation alone (for the tests of both ways). */
 uint32_t crc32c_table(uint32_t crc, const void *buf, size_t len);
 

@@ -61,10 +61,13 @@ static void copy_in(PMEMfilepool *pfp, struct vinode *v, size_t i,
 		uint64_t n = e->off + e->len - pos;
 		if (n > end - pos)
 			n = end - pos;
-		direct_map_for_write(pfp, e->data + (pos - e->off), n);
-		jmode_write_ahead(pfp, e->data + (pos - e->off), n);
-		pmemobj_memcpy(pfp->pop, e->data + (pos - e->off), src, n,
-			       PMEMOBJ_F_MEM_NODRAIN);
+		char *dst = e->data + (pos - e->off);
+		if (!jmode_copy(pfp, dst, src, n)) {
+			direct_map_for_write(pfp, dst, n);
+			jmode_write_ahead(pfp, dst, n);
+			pmemobj_memcpy(pfp->pop, dst, src, n,
+				       PMEMOBJ_F_MEM_NODRAIN);
+		}
 		src += n;
 		pos += n;
 	}

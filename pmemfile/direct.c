@@ -47,6 +47,15 @@
  * writing to that end where the pool file's mode allows (reading only
  * otherwise: then the madvise alone backs the extent, its EFAULT telling
  * of a full file system).
+ *
+ * In journal mode the pool is an image on /dev/shm whose mapping is write
+ * protected for the tracking of written pages (dirty.c): there a big
+ * extent is only allocated by the fallocate (CHUNK_ALLOCATED), and a big
+ * write puts its whole pages in through the image's descriptor
+ * (direct_write), a copy into pages the kernel neither clears first nor
+ * maps; a smaller write maps the 64 KiB chunks it reaches, each in one
+ * madvise (direct_map_for_write). 1 GiB in 1 MiB writes took 0.71 s
+ * before, 0.40 s so (the fallocate is half of it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -65,6 +74,8 @@
 #define CHUNK_READ 1
 #define CHUNK_MAPPED 2
 #define CHUNK_BACKED 4 /* every page exists in the pool file */
+/* allocated by fallocate for a journal mode's image, not mapped (below) */
+#define CHUNK_ALLOCATED 8
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
@@ -81,6 +92,8 @@
 
 /* Set once MADV_POPULATE_WRITE was refused (a kernel before 5.14). */
 static atomic_bool populate_write_missing;
+
+static int direct_populate(char *p, uint64_t len, bool allocated);
 
 /*
  * Where the descriptor of the pool file goes at most: beside the shared
@@ -210,10 +223,24 @@ void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n)
 	uint64_t off = pf_off(pfp, dst);
 	for (uint64_t c = off / DIRECT_CHUNK; c <= (off + n - 1) / DIRECT_CHUNK;
 	     c++) {
-		if (atomic_load_explicit(&pfp->direct_read[c],
-					 memory_order_relaxed) &
-		    CHUNK_MAPPED)
+		uint8_t flags = atomic_load_explicit(&pfp->direct_read[c],
+						     memory_order_relaxed);
+		if (flags & CHUNK_MAPPED)
 			continue;
+		/*
+		 * A chunk of a journal mode's image that fallocate allocated:
+		 * all its pages mapped in one call, as direct_back does
+		 * elsewhere (a read fault there maps one page: no fault-around
+		 * under the write protection).
+		 */
+		if ((flags & CHUNK_ALLOCATED) &&
+		    direct_populate(pfp->base + c * DIRECT_CHUNK, DIRECT_CHUNK,
+				    true) == 1) {
+			atomic_fetch_or_explicit(&pfp->direct_read[c],
+						 CHUNK_MAPPED,
+						 memory_order_relaxed);
+			continue;
+		}
 		/* the page written first, so that it is among those mapped */
 		uint64_t at = c * DIRECT_CHUNK < off ? off : c * DIRECT_CHUNK;
 		(void)*(const volatile char *)(pfp->base + at);
@@ -294,7 +321,16 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 		return 0;
 	if (to > (pfp->pool_size & ~4095ULL))
 		to = pfp->pool_size & ~4095ULL;
-	int r = direct_populate(pfp->base + from, to - from, false);
+	/*
+	 * In journal mode the pages are allocated by fallocate first: the
+	 * madvise then only clears and maps them, where allocating them in
+	 * its faults costs more under the write protection (dirty.c).
+	 */
+	bool allocated =
+	    pfp->jmode && pfp->direct_fd >= 0 && pfp->direct_writable &&
+	    direct_fd_valid(pfp) &&
+	    fallocate(pfp->direct_fd, 0, (off_t)from, (off_t)(to - from)) == 0;
+	int r = direct_populate(pfp->base + from, to - from, allocated);
 	if (r == 1)
 		chunks_mark(pfp, from, to - from, CHUNK_BACKED | CHUNK_MAPPED);
 	else if (r == -ENOSPC) /* the pages missing may be others */
@@ -325,10 +361,42 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 		else if (errno == ENOSPC)
 			return -ENOSPC;
 	}
+	/*
+	 * In journal mode the image's pages are mapped by the writes that
+	 * need them (direct_map_for_write), or never: a big write puts its
+	 * bytes in through the descriptor (direct_write), which copies them
+	 * into the allocated pages without clearing them first nor mapping
+	 * them. Mapped here, a GiB of them cost 0.46 s here, zeroed, write
+	 * protection removed and all.
+	 */
+	if (allocated && pfp->jmode) {
+		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_ALLOCATED);
+		return 1;
+	}
 	int r = populate ? direct_populate(p, len, allocated) : 0;
 	if (r == 1)
 		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_MAPPED);
 	else if (allocated)
 		chunks_mark(pfp, off, len, CHUNK_BACKED);
 	return r;
+}
+
+bool direct_write(PMEMfilepool *pfp, char *dst, const void *src, uint64_t n)
+{
+	if (pfp->direct_fd < 0 || !pfp->direct_writable ||
+	    !direct_fd_valid(pfp))
+		return false;
+	uint64_t off = pf_off(pfp, dst);
+	const char *s = src;
+	uint64_t done = 0;
+	while (done < n) {
+		ssize_t r = pwrite(pfp->direct_fd, s + done, n - done,
+				   (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		done += (uint64_t)r;
+	}
+	return true;
 }

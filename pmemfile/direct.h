@@ -27,17 +27,29 @@ bool direct_read(PMEMfilepool *pfp, void *dst, const char *src, uint64_t n);
 
 /*
  * Before n bytes are written at dst (in the pool): maps the 64 KiB chunks
- * under them that no write of this process mapped yet, by a read fault.
+ * under them that no write of this process mapped yet, by a read fault
+ * (a chunk of a journal mode's image that direct_back allocated: by one
+ * madvise for its sixteen pages).
  */
 void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n);
 
 /*
  * Before the new extent of len bytes at p (in the pool) is used, in a pool
  * in memory: allocates its pages in the pool file and maps those that were
- * holes. Returns 1 if it mapped them, 0 if not (a pool on a disk, pages
- * that existed, a kernel without MADV_POPULATE_WRITE), -ENOSPC if the
- * file system has no space for them.
+ * holes. Returns 1 if it mapped them, or allocated them for a journal
+ * mode's image (where they are mapped when written through the mapping),
+ * 0 if not (a pool on a disk, pages that existed, a kernel without
+ * MADV_POPULATE_WRITE), -ENOSPC if the file system has no space for them.
  */
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
+
+/*
+ * Writes the n bytes at src into the pool at dst with a write of the pool
+ * file (the image in journal mode), which neither maps the pages nor
+ * clears new ones first; false if it did not write them all (the caller
+ * copies them through the mapping). Stores through the mapping's tracking
+ * do not see it: the caller counts the pages as written itself.
+ */
+bool direct_write(PMEMfilepool *pfp, char *dst, const void *src, uint64_t n);
 
 #endif

@@ -11,14 +11,25 @@
  * holder's close wrote the journal into the pool file.
  *
  * The changed pages: those libpmemobj's mapping of the image in the
- * holder wrote since the last sync point (dirty.c), plus every page of a
- * file that a shared map pins (stores through maps are not tracked). A
- * client writes no page itself: in this mode it has no writer's lease.
+ * holder wrote since the last sync point (dirty.c), plus those a big write
+ * put in through the image's descriptor (jmode_copy: listed as written,
+ * since the tracking sees only the mapping), plus every page of a file
+ * that a shared map pins (stores through maps are not tracked). A client
+ * writes no page itself: in this mode it has no writer's lease.
  *
  * A sync point closes the gate (gate.c) and commits the pages straight
  * from the image in one batch (journal.c), then opens the gate: the
  * pool's calls wait meanwhile, so that the batch is the pool as it was
  * between two calls, which libpmemobj and pmemfile open consistent.
+ *
+ * Once 32 MiB were written through the descriptor since the last sync
+ * point, a thread (ahead_main) writes those pages into the journal past
+ * its end while the writes go on, and the sync point's batch starts with
+ * them (journal_commit_ahead): its head, written last, puts them in force
+ * with the rest, and a page written again after its copy went ahead is
+ * in the batch again, later. 1 GiB in 1 MiB writes then one fsync: the
+ * fsync took 0.5 s, 0.1-0.5 s so (the writes a little longer: the thread
+ * takes the other core).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -26,6 +37,8 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +51,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "direct.h"
 #include "dirty.h"
 #include "gate.h"
 #include "internal.h"
@@ -71,6 +85,29 @@ static uint64_t checkpoint_size(void)
 /* Bytes read of the pool file at a time, to make or compare the image. */
 #define JMODE_COPY (1 << 20)
 
+/*
+ * The ranges written through the image's descriptor that a sync point
+ * may find listed (merged where they touch): past this, a big copy goes
+ * through the mapping as a small one does.
+ */
+#define JMODE_WRITTEN_MAX 4096
+
+/*
+ * The journal written ahead of a sync point (ahead_main): once this many
+ * pages (32 MiB) were written through the descriptor since the last one,
+ * by a thread of its own, at most JMODE_AHEAD_CHUNK pages (4 MiB) at a
+ * time, into a batch of at most JMODE_AHEAD_MAX pages (2 GiB: its head's
+ * room, 4 MiB, is taken in the journal ahead of them).
+ */
+#define JMODE_AHEAD_START 8192
+#define JMODE_AHEAD_CHUNK 1024
+#define JMODE_AHEAD_MAX (512 << 10)
+
+/* A run of the pool's pages: [start, end), offsets in the pool. */
+struct jmode_run {
+	uint64_t start, end;
+};
+
 struct jmode {
 	int pool_fd;
 	char *copy_buf;		    /* JMODE_COPY bytes, till jmode_start */
@@ -99,6 +136,42 @@ struct jmode {
 	uint64_t *offs;
 	const void **pages;
 	char *base;
+	/*
+	 * The image mapped again, for reading only and untracked: where a
+	 * commit reads the pages written through the descriptor, which the
+	 * tracked mapping may not have mapped (a fault a page there, against
+	 * one each sixteen here: fault-around), or NULL.
+	 */
+	char *view;
+	/* the runs the tracking reported at a sync point */
+	struct jmode_run *runs;
+	size_t nruns, rcap;
+	/*
+	 * The pages written through the image's descriptor since the last
+	 * sync point (jmode_copy): the tracking sees only stores through
+	 * the mapping. Under wlock; sorted and merged by a sync point.
+	 */
+	pthread_mutex_t wlock;
+	struct jmode_run *written;
+	size_t nwritten, wcap;
+	size_t listed_pages; /* listed since the last sync point */
+	bool unlisted;	     /* a write found the list full: every page */
+	size_t ahead_max;    /* the pages of a batch written ahead, at most */
+	/*
+	 * The journal written ahead (ahead_main), under alock: the offsets
+	 * of the pages written ahead since the last sync point, in their
+	 * order, and the buffer they are copied into first (a page changed
+	 * while written would fail the batch's CRC32C).
+	 */
+	pthread_mutex_t alock;
+	pthread_cond_t acond;
+	pthread_t athread;
+	_Atomic bool athread_started;
+	bool astop;
+	bool ahead_off; /* a write ahead failed: none till the sync point */
+	uint64_t *aoffs;
+	size_t naoffs, acap;
+	void *abuf;
 	/* the files shared maps pin, and copies of their pages */
 	struct vinode **pinned;
 	size_t npinned, pcap;
@@ -376,13 +449,29 @@ void jmode_free(struct jmode *jm)
 {
 	if (!jm)
 		return;
+	if (jm->athread_started) {
+		pthread_mutex_lock(&jm->alock);
+		jm->astop = true;
+		pthread_cond_signal(&jm->acond);
+		pthread_mutex_unlock(&jm->alock);
+		pthread_join(jm->athread, NULL);
+	}
 	if (jm->listed)
 		image_list(jm, false);
 	dirty_stop(jm->dirty);
+	if (jm->view)
+		munmap(jm->view, jm->size);
 	journal_close(jm->j);
 	if (jm->pool_fd >= 0)
 		close(jm->pool_fd);
 	pthread_mutex_destroy(&jm->lock);
+	pthread_mutex_destroy(&jm->wlock);
+	pthread_mutex_destroy(&jm->alock);
+	pthread_cond_destroy(&jm->acond);
+	free(jm->aoffs);
+	free(jm->abuf);
+	free(jm->runs);
+	free(jm->written);
 	free(jm->offs);
 	free(jm->pages);
 	free(jm->pinned);
@@ -452,6 +541,9 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	if (!jm)
 		return -ENOMEM;
 	pthread_mutex_init(&jm->lock, NULL);
+	pthread_mutex_init(&jm->wlock, NULL);
+	pthread_mutex_init(&jm->alock, NULL);
+	pthread_cond_init(&jm->acond, NULL);
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
 	char jpath[PATH_MAX];
@@ -535,12 +627,275 @@ static int batch_add(struct jmode *jm, uint64_t off, const void *page)
 static int note_run(void *arg, uintptr_t start, uintptr_t end)
 {
 	struct jmode *jm = arg;
-	for (uintptr_t p = start; p < end; p += JOURNAL_PAGE) {
-		int r = batch_add(jm, p - (uintptr_t)jm->base, (void *)p);
+	if (jm->nruns == jm->rcap) {
+		size_t cap = jm->rcap ? jm->rcap * 2 : 256;
+		struct jmode_run *r = realloc(jm->runs, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		jm->runs = r;
+		jm->rcap = cap;
+	}
+	jm->runs[jm->nruns++] = (struct jmode_run){start - (uintptr_t)jm->base,
+						   end - (uintptr_t)jm->base};
+	return 0;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct jmode_run *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorts runs[0..*n) and merges those that overlap or touch. */
+static void runs_merge(struct jmode_run *runs, size_t *n)
+{
+	if (*n < 2)
+		return;
+	qsort(runs, *n, sizeof(*runs), run_cmp);
+	size_t k = 0;
+	for (size_t i = 1; i < *n; i++) {
+		if (runs[i].start <= runs[k].end) {
+			if (runs[i].end > runs[k].end)
+				runs[k].end = runs[i].end;
+		} else {
+			runs[++k] = runs[i];
+		}
+	}
+	*n = k + 1;
+}
+
+/* The pages of [start, end) into the batch, read at from + start. */
+static int batch_add_run(struct jmode *jm, uint64_t start, uint64_t end,
+			 const char *from)
+{
+	for (uint64_t off = start; off < end; off += JOURNAL_PAGE) {
+		int r = batch_add(jm, off, from + off);
 		if (r)
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * The batch: the pages of the runs the tracking reported and of those
+ * written through the descriptor, each once, in the pool's order; the
+ * latter read through the view (the same pages of the image).
+ */
+static int batch_from_runs(struct jmode *jm)
+{
+	const struct jmode_run *a = jm->runs, *w = jm->written;
+	size_t na = jm->nruns, nw = jm->nwritten, i = 0, k = 0;
+	const char *wfrom = jm->view ? jm->view : jm->base;
+	uint64_t at = 0;
+	runs_merge(jm->written, &nw);
+	int r = 0;
+	while (r == 0) {
+		while (i < na && a[i].end <= at)
+			i++;
+		while (k < nw && w[k].end <= at)
+			k++;
+		if (i == na && k == nw)
+			break;
+		uint64_t as =
+		    i < na ? (a[i].start > at ? a[i].start : at) : UINT64_MAX;
+		uint64_t ws =
+		    k < nw ? (w[k].start > at ? w[k].start : at) : UINT64_MAX;
+		if (ws <= as) {
+			r = batch_add_run(jm, ws, w[k].end, wfrom);
+			at = w[k].end;
+		} else {
+			uint64_t end = a[i].end < ws ? a[i].end : ws;
+			r = batch_add_run(jm, as, end, jm->base);
+			at = end;
+		}
+	}
+	return r;
+}
+
+/*
+ * Lists [start, end) as written through the descriptor; where the list is
+ * full, says that the next sync point takes every page.
+ */
+static void written_add(struct jmode *jm, uint64_t start, uint64_t end)
+{
+	bool ok = true;
+	pthread_mutex_lock(&jm->wlock);
+	struct jmode_run *last =
+	    jm->nwritten ? &jm->written[jm->nwritten - 1] : NULL;
+	if (last && start <= last->end && end >= last->start) {
+		/* the next part of a sequential write, mostly */
+		if (start < last->start)
+			last->start = start;
+		if (end > last->end)
+			last->end = end;
+	} else {
+		if (jm->nwritten == jm->wcap)
+			runs_merge(jm->written, &jm->nwritten);
+		if (jm->nwritten == jm->wcap && jm->wcap < JMODE_WRITTEN_MAX) {
+			size_t cap = jm->wcap ? jm->wcap * 2 : 64;
+			struct jmode_run *r =
+			    realloc(jm->written, cap * sizeof(*r));
+			if (r) {
+				jm->written = r;
+				jm->wcap = cap;
+			}
+		}
+		ok = jm->nwritten < jm->wcap;
+		if (ok)
+			jm->written[jm->nwritten++] =
+			    (struct jmode_run){start, end};
+	}
+	if (ok)
+		jm->listed_pages += (end - start) / JOURNAL_PAGE;
+	else
+		jm->unlisted = true;
+	pthread_mutex_unlock(&jm->wlock);
+}
+
+/* Whether the list has room for a write's range, likely. */
+static bool written_room(struct jmode *jm)
+{
+	pthread_mutex_lock(&jm->wlock);
+	bool room = jm->nwritten < JMODE_WRITTEN_MAX / 2;
+	pthread_mutex_unlock(&jm->wlock);
+	return room;
+}
+
+/*
+ * Under alock: takes from the list the next pages to write ahead, at most
+ * JMODE_AHEAD_CHUNK, once enough were listed and while the batch has
+ * room. A write that changes them again lists them again after.
+ */
+static bool ahead_take(struct jmode *jm, uint64_t *start, uint64_t *end)
+{
+	bool got = false;
+	pthread_mutex_lock(&jm->wlock);
+	if (!jm->ahead_off && jm->listed_pages >= JMODE_AHEAD_START &&
+	    jm->nwritten > 0 &&
+	    jm->naoffs + JMODE_AHEAD_CHUNK <=
+		jm->ahead_max - jm->ahead_max / 8) {
+		struct jmode_run *w = &jm->written[0];
+		uint64_t most = (uint64_t)JMODE_AHEAD_CHUNK * JOURNAL_PAGE;
+		*start = w->start;
+		*end = w->end - w->start > most ? w->start + most : w->end;
+		w->start = *end;
+		if (w->start == w->end)
+			memmove(w, w + 1, --jm->nwritten * sizeof(*w));
+		got = true;
+	}
+	pthread_mutex_unlock(&jm->wlock);
+	return got;
+}
+
+/* Under alock: n more pages from off written ahead. */
+static int aoffs_add(struct jmode *jm, uint64_t off, size_t n)
+{
+	if (jm->naoffs + n > jm->acap) {
+		size_t cap = jm->acap ? jm->acap : 4096;
+		while (cap < jm->naoffs + n)
+			cap *= 2;
+		uint64_t *a = realloc(jm->aoffs, cap * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		jm->aoffs = a;
+		jm->acap = cap;
+	}
+	for (size_t i = 0; i < n; i++)
+		jm->aoffs[jm->naoffs++] = off + i * JOURNAL_PAGE;
+	return 0;
+}
+
+/*
+ * The thread that writes the journal ahead: the pages big writes put in
+ * through the descriptor, copied from the view, while the writes go on.
+ * At the sync point they are the first of its batch (its head written
+ * after them: nothing of them is in force before), so that it writes
+ * only the rest. Where one fails, it goes back into the list, and the
+ * sync point writes every page itself.
+ */
+static void *ahead_main(void *arg)
+{
+	struct jmode *jm = arg;
+	pthread_mutex_lock(&jm->alock);
+	for (;;) {
+		uint64_t start, end;
+		while (!jm->astop && !ahead_take(jm, &start, &end))
+			pthread_cond_wait(&jm->acond, &jm->alock);
+		if (jm->astop)
+			break;
+		size_t n = (size_t)((end - start) / JOURNAL_PAGE);
+		memcpy(jm->abuf, jm->view + start, end - start);
+		int r = journal_ahead_write(jm->j, jm->abuf, n, jm->ahead_max);
+		if (r == 0)
+			r = aoffs_add(jm, start, n);
+		if (r) {
+			jm->ahead_off = true;
+			written_add(jm, start, end);
+		}
+	}
+	pthread_mutex_unlock(&jm->alock);
+	return NULL;
+}
+
+/* Wakes the thread that writes ahead, started first if need be. */
+static void ahead_wake(struct jmode *jm)
+{
+	pthread_mutex_lock(&jm->wlock);
+	bool want = jm->listed_pages >= JMODE_AHEAD_START;
+	pthread_mutex_unlock(&jm->wlock);
+	if (!want || !jm->view)
+		return;
+	/*
+	 * Not under alock, which the thread holds while it writes: a wake-up
+	 * it misses between its look at the list and its wait is made up for
+	 * by the next write's, and what it leaves the sync point writes.
+	 */
+	if (atomic_load_explicit(&jm->athread_started, memory_order_acquire)) {
+		pthread_cond_signal(&jm->acond);
+		return;
+	}
+	pthread_mutex_lock(&jm->alock);
+	if (!jm->athread_started && !jm->abuf &&
+	    posix_memalign(&jm->abuf, JOURNAL_PAGE,
+			   (size_t)JMODE_AHEAD_CHUNK * JOURNAL_PAGE) != 0)
+		jm->abuf = NULL;
+	if (!jm->athread_started && jm->abuf) {
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		atomic_store_explicit(
+		    &jm->athread_started,
+		    pthread_create(&jm->athread, NULL, ahead_main, jm) == 0,
+		    memory_order_release);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	pthread_cond_signal(&jm->acond);
+	pthread_mutex_unlock(&jm->alock);
+}
+
+/*
+ * A page no sync point since the last one takes (none of the batch's):
+ * it holds what the journal and the pool file give it, the filler's.
+ * Looked for in the first 65536 pages, past the header's two (which
+ * libpmemobj writes through a mapping of its own); UINT64_MAX if none.
+ */
+static uint64_t clean_page(struct jmode *jm)
+{
+	uint64_t pages = jm->size / JOURNAL_PAGE;
+	if (pages > (1 << 16))
+		pages = 1 << 16;
+	unsigned char *taken = calloc(pages, 1);
+	if (!taken)
+		return UINT64_MAX;
+	for (size_t i = 0; i < jm->n; i++)
+		if (jm->offs[i] / JOURNAL_PAGE < pages)
+			taken[jm->offs[i] / JOURNAL_PAGE] = 1;
+	uint64_t found = UINT64_MAX;
+	for (uint64_t p = 2; p < pages && found == UINT64_MAX; p++)
+		if (!taken[p])
+			found = p * JOURNAL_PAGE;
+	free(taken);
+	return found;
 }
 
 /*
@@ -660,6 +1015,18 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 				pfp->path ? pfp->path : "the pool");
 	if (r)
 		return r;
+	int fd = open(jm->image, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 &&
+	    (uint64_t)st.st_ino == jm->image_ino) {
+		void *v = mmap(NULL, jm->size, PROT_READ, MAP_SHARED, fd, 0);
+		jm->view = v == MAP_FAILED ? NULL : v;
+	}
+	if (fd >= 0)
+		close(fd);
+	jm->ahead_max = jm->size / JOURNAL_PAGE < JMODE_AHEAD_MAX
+			    ? (size_t)(jm->size / JOURNAL_PAGE)
+			    : JMODE_AHEAD_MAX;
 	gate_use();
 	pfp->jmode = jm;
 	image_list(jm, true);
@@ -722,20 +1089,47 @@ int jmode_sync(PMEMfilepool *pfp)
 	unsigned depth = gate_step_out();
 	gate_close();
 	pthread_mutex_lock(&jm->lock);
+	/* the journal's writer ahead between two of its writes */
+	pthread_mutex_lock(&jm->alock);
 	jm->n = 0;
+	jm->nruns = 0;
 	long r = dirty_collect(jm->dirty, note_run, jm);
+	/* first the pages written ahead, in their order */
+	const char *from = jm->view ? jm->view : jm->base;
+	for (size_t i = 0; r >= 0 && i < jm->naoffs; i++)
+		r = batch_add(jm, jm->aoffs[i], from + jm->aoffs[i]);
+	size_t nahead =
+	    journal_ahead_pages(jm->j) == jm->naoffs ? jm->naoffs : 0;
+	/* the gate is closed: no write adds to the list meanwhile */
+	pthread_mutex_lock(&jm->wlock);
+	if (r >= 0)
+		r = batch_from_runs(jm);
+	jm->nwritten = 0;
+	jm->listed_pages = 0;
+	if (jm->unlisted)
+		jm->all_dirty = true;
+	jm->unlisted = false;
+	pthread_mutex_unlock(&jm->wlock);
 	if (r >= 0)
 		r = pinned_pages(jm);
 	if (r >= 0 && jm->all_dirty) {
 		jm->n = 0;
+		nahead = 0;
 		for (uint64_t off = 0; off < jm->size && r >= 0;
 		     off += JOURNAL_PAGE)
 			r = batch_add(jm, off, jm->base + off);
 	}
 	if (r >= 0)
 		r = batch_copy(jm);
+	uint64_t filler = nahead ? clean_page(jm) : UINT64_MAX;
 	if (r >= 0)
-		r = journal_commit(jm->j, jm->n, jm->offs, jm->pages);
+		r = journal_commit_ahead(
+		    jm->j, jm->n, jm->offs, jm->pages, nahead,
+		    filler == UINT64_MAX ? 0 : filler,
+		    filler == UINT64_MAX ? NULL : from + filler);
+	jm->naoffs = 0;
+	jm->ahead_off = false;
+	pthread_mutex_unlock(&jm->alock);
 	jm->all_dirty = r < 0;
 	gate_open();
 	bool due = r >= 0 && journal_used(jm->j) > checkpoint_size();
@@ -756,6 +1150,35 @@ int jmode_sync(PMEMfilepool *pfp)
 	return r < 0 ? (int)r : 0;
 }
 
+bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm || n < JMODE_AHEAD_MIN)
+		return false;
+	uintptr_t d = (uintptr_t)dst, mask = JOURNAL_PAGE - 1;
+	char *first = (char *)((d + mask) & ~mask);
+	char *last = (char *)((d + n) & ~mask);
+	const char *s = src;
+	if (!written_room(jm))
+		return false;
+	bool done = direct_write(pfp, first, s + (first - dst),
+				 (uint64_t)(last - first));
+	/*
+	 * Listed once written, even in part (inside the gate: no sync point
+	 * comes between), so that the writer ahead never takes a page whose
+	 * write is not over: one written again after it took it is listed
+	 * again, and goes into the batch again, later.
+	 */
+	written_add(jm, (uint64_t)(first - jm->base),
+		    (uint64_t)(last - jm->base));
+	if (!done)
+		return false;
+	memcpy(dst, s, (size_t)(first - dst));
+	memcpy(last, s + (last - dst), (size_t)(dst + n - last));
+	ahead_wake(jm);
+	return true;
+}
+
 void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len)
 {
 	struct jmode *jm = pfp->jmode;
@@ -773,8 +1196,15 @@ void jmode_checkpoint(PMEMfilepool *pfp)
 	if (!jm)
 		return;
 	pthread_mutex_lock(&jm->lock);
+	pthread_mutex_lock(&jm->alock);
 	atomic_store(&jm->checkpoint_due, 0);
 	(void)journal_checkpoint(jm->j);
+	/* what was written ahead is no longer (the tail moved): listed */
+	for (size_t i = 0; i < jm->naoffs; i++)
+		written_add(jm, jm->aoffs[i], jm->aoffs[i] + JOURNAL_PAGE);
+	jm->naoffs = 0;
+	jm->ahead_off = false;
+	pthread_mutex_unlock(&jm->alock);
 	pthread_mutex_unlock(&jm->lock);
 }
 

@@ -66,6 +66,15 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm);
 int jmode_sync(PMEMfilepool *pfp);
 
 /*
+ * A big copy of n bytes from src into the pool's pages at dst (inside the
+ * gate), in journal mode: its whole pages written through the image's
+ * descriptor (direct_write) and listed as written for the next sync
+ * point, its ends copied. False where it did not (another mode, a small
+ * copy, the descriptor gone): the caller copies.
+ */
+bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n);
+
+/*
  * Before a big copy into the pool's pages at p (inside the gate): the
  * pages counted as written ahead (dirty_unprotect), so that the copy
  * takes no fault for each. Nothing in another mode or for a small one.

@@ -141,6 +141,37 @@ int journal_commit(struct journal *j, size_t npages, const uint64_t *offs,
 		   const void *const *pages);
 
 /*
+ * Writes n pages (n * JOURNAL_PAGE bytes at buf; page-aligned for the
+ * direct descriptor) into the journal ahead of the next commit, past
+ * where it will start, leaving room for a head of max pages (taken at the
+ * first of them since the last commit): nothing is in force before that
+ * commit's head, CRC32C included, is written after them and made
+ * durable. 0 or -errno (then the next commit writes every page itself).
+ * The caller keeps it from running beside the other calls on j.
+ */
+int journal_ahead_write(struct journal *j, const void *buf, size_t n,
+			size_t max);
+
+/* The pages written ahead since the last commit, if they can be used. */
+size_t journal_ahead_pages(const struct journal *j);
+
+/*
+ * journal_commit of npages pages whose first nahead are, in this order,
+ * those written ahead (journal_ahead_pages; their bytes in pages too, for
+ * when they cannot be used: the tail moved, more pages than the head's
+ * room, a write failed): only the others are written, after them, then
+ * the head. Where the head takes less than the room left for it, a
+ * filler batch takes the rest first: copies of the page at filler_off
+ * (filler_page, page-aligned), which must hold what the batches in
+ * force and the pool file give it (a page unchanged since the last
+ * commit), so that alone in force after a cut it changes nothing. Also
+ * with nahead 0: the pages written ahead are dropped.
+ */
+int journal_commit_ahead(struct journal *j, size_t npages, const uint64_t *offs,
+			 const void *const *pages, size_t nahead,
+			 uint64_t filler_off, const void *filler_page);
+
+/*
  * The bytes of the journal file the batches in force take, its header
  * included (JOURNAL_HEADER when there are none): for the caller to decide
  * when to checkpoint.

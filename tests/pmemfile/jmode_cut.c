@@ -15,7 +15,11 @@
  *    point every PMEMFILE_COMMIT_INTERVAL seconds (1 here), so after 3 s
  *    they are there (the other cases run with no timer, 0);
  *  - stores through a shared map of a file, then pmemfile_fsync: there;
- *  - an fsync that fails (the journal may not grow: RLIMIT_FSIZE, EFBIG),
+ *  - big writes (their whole pages written into the image through its
+ *    descriptor, unseen by the tracking of the mapping, and into the
+ *    journal ahead of the sync point: its commit has a filler batch),
+ *    then pmemfile_fsync, then more: the bytes of the sync point there;
+ *  - an fsync that fails (the journal may not be written: RLIMIT_FSIZE, EFBIG),
  *    then one that succeeds: all 80 MiB written before are there;
  *  - a clean close: everything there, and nothing left in /dev/shm;
  *  - with no attribute and PMEM_IS_PMEM_FORCE unset, the journal mode is
@@ -28,11 +32,13 @@
  */
 #include "check.h"
 #include "info.h"
+#include "journal.h"
 #include "tcheck.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -193,9 +199,10 @@ static void fsync_case(PMEMfilepool *pfp)
 }
 
 /*
- * A sync point that fails (the journal may not grow past RLIMIT_FSIZE:
- * EFBIG), then one that succeeds: the second has the pages the first
- * could not commit.
+ * A sync point that fails (the journal may not be written past its header:
+ * RLIMIT_FSIZE, EFBIG; the pages of the big writes may have been written
+ * into it ahead already), then one that succeeds: the second has the pages
+ * the first could not commit.
  */
 static void failed_case(PMEMfilepool *pfp)
 {
@@ -207,12 +214,8 @@ static void failed_case(PMEMfilepool *pfp)
 	for (int i = 0; i < 80; i++)
 		T_EQ(pmemfile_write(pfp, f, big, sizeof(big)),
 		     (ssize_t)sizeof(big));
-	struct stat js;
-	char jpath[4300];
-	snprintf(jpath, sizeof(jpath), "%s.journal", pool);
-	T_EQ(stat(jpath, &js), 0);
 	signal(SIGXFSZ, SIG_IGN);
-	struct rlimit rl = {(rlim_t)js.st_size, RLIM_INFINITY};
+	struct rlimit rl = {4096, RLIM_INFINITY};
 	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
 	T_ERRNO(pmemfile_fsync(pfp, f), EFBIG);
 	rl.rlim_cur = RLIM_INFINITY;
@@ -290,6 +293,108 @@ static void map_case(PMEMfilepool *pfp)
 	memcpy(m, "STORED", 6); /* after the sync point: lost */
 }
 
+/* The byte at offset i of the big file's writes of mark. */
+static char big_byte(uint64_t i, unsigned mark)
+{
+	return (char)((i * 131 + i / 4096 + mark * 29) % 251);
+}
+
+static void big_write(PMEMfile *f, PMEMfilepool *pfp, uint64_t off, size_t len,
+		      unsigned mark)
+{
+	char *b = malloc(len);
+	T_ASSERT(b != NULL);
+	for (size_t i = 0; i < len; i++)
+		b[i] = big_byte(off + i, mark);
+	T_EQ(pmemfile_pwrite(pfp, f, b, len, (pmemfile_off_t)off),
+	     (ssize_t)len);
+	free(b);
+}
+
+/* big_case's file: past 32 MiB of big writes the journal is written ahead */
+#define BIG_SIZE (40 << 20)
+
+/*
+ * Big writes (from 64 KiB on), whose whole pages go into the image
+ * through its descriptor, which the tracking of the mapping does not see,
+ * and into the journal ahead of the sync point: a new file of 40 MiB in
+ * 1 MiB writes, 256 KiB over it from an offset inside a page,
+ * pmemfile_fsync; then more of both, 36 MiB into a new file (lost).
+ */
+static void big_case(PMEMfilepool *pfp)
+{
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/w", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	for (uint64_t off = 0; off < BIG_SIZE; off += 1 << 20)
+		big_write(f, pfp, off, 1 << 20, 1);
+	big_write(f, pfp, 100000, 256 << 10, 2);
+	/* time for the writer ahead to catch up (it runs beside the writes) */
+	usleep(300000);
+	T_EQ(pmemfile_fsync(pfp, f), 0);
+	big_write(f, pfp, 1 << 20, 1 << 20, 3);
+	big_write(f, pfp, BIG_SIZE, 1 << 20, 3);
+	pmemfile_close(pfp, f);
+	f = pmemfile_open(pfp, "/w2", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
+			  0644);
+	T_ASSERT(f != NULL);
+	for (uint64_t off = 0; off < (36 << 20); off += 1 << 20)
+		big_write(f, pfp, off, 1 << 20, 3);
+	pmemfile_close(pfp, f);
+}
+
+/*
+ * Whether the batches of the journal hold a filler (copies of one page),
+ * which a commit whose pages were written ahead puts before its own.
+ */
+static bool journal_has_filler(void)
+{
+	char jpath[4300];
+	snprintf(jpath, sizeof(jpath), "%s.journal", pool);
+	size_t len;
+	char *jf = file_read(jpath, &len);
+	bool found = false;
+	for (size_t at = JOURNAL_HEADER; !found && len - at >= JOURNAL_PAGE;) {
+		const struct journal_batch *b = (const void *)(jf + at);
+		size_t n = b->npages;
+		size_t head = (sizeof(*b) + n * 8 + JOURNAL_PAGE - 1) /
+			      JOURNAL_PAGE * JOURNAL_PAGE;
+		if (memcmp(b->magic, JOURNAL_BATCH_MAGIC, 8) != 0 ||
+		    head > len - at)
+			break;
+		found = n > 1;
+		for (size_t i = 1; found && i < n; i++)
+			found = b->offs[i] == b->offs[0];
+		at += head + n * JOURNAL_PAGE;
+		if (at > len)
+			break;
+	}
+	free(jf);
+	return found;
+}
+
+/* /w as big_case's fsync left it, and no /w2. */
+static void big_check(PMEMfilepool *pfp)
+{
+	pmemfile_stat_t st;
+	T_EQ(pmemfile_stat(pfp, "/w", &st), 0);
+	T_EQ(st.st_size, BIG_SIZE);
+	PMEMfile *f = pmemfile_open(pfp, "/w", PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	char *b = malloc(BIG_SIZE);
+	T_ASSERT(b != NULL);
+	T_EQ(pmemfile_read(pfp, f, b, BIG_SIZE), BIG_SIZE);
+	pmemfile_close(pfp, f);
+	for (uint64_t i = 0; i < BIG_SIZE; i++) {
+		unsigned mark = i >= 100000 && i < 100000 + (256 << 10) ? 2 : 1;
+		if (b[i] != big_byte(i, mark))
+			T_FAIL("/w: byte %llu is %d after the cut, expected %d",
+			       (unsigned long long)i, b[i], big_byte(i, mark));
+	}
+	free(b);
+	expect(pfp, "/w2", NULL);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -345,6 +450,15 @@ int main(int argc, char *argv[])
 	expect(pfp, "/e", "fsynced e");
 	pmemfile_pool_close(pfp);
 	printf("ok: fsync\n");
+
+	killed(big_case, 0);
+	if (!journal_has_filler())
+		T_FAIL("the big writes' fsync committed no pages written "
+		       "ahead (no filler batch in the journal)");
+	pfp = reopen();
+	big_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: big writes through the image's descriptor, then fsync\n");
 
 	killed(map_case, 0);
 	pfp = reopen();

@@ -13,7 +13,7 @@
  * recovered to the last whole batch before the damage, and usable after;
  * on a disk file system a big batch of whole pages written by O_DIRECT
  * (none of its pages in the page cache after), small ones buffered, all
- * recovered.
+ * recovered. Pages written ahead of a commit (ahead_writes).
  *
  * JOURNAL_SEED=n picks the seed (printed); STRESS=1 runs longer.
  */
@@ -593,6 +593,102 @@ static void direct_writes(void)
 	rmdir(dir);
 }
 
+/*
+ * Pages written ahead of a commit (journal_ahead_write): none in force
+ * before the commit (reopened, nothing to recover); a commit with them
+ * first writes its head before them and the rest after, a filler batch of
+ * copies of an unchanged page taking the room the head leaves; the journal
+ * cut anywhere from the filler's end on recovers the pool as before (the
+ * filler alone changes nothing), whole: the commit, a page written ahead
+ * and again in the rest at its last copy. Pages written ahead that cannot
+ * serve (a checkpoint moved the tail, a head bigger than the room) are
+ * written again by a plain commit.
+ */
+static void ahead_writes(void)
+{
+	enum { A = 40, N = 50, MAX = 600 };
+	unsigned char image[POOL_SIZE], model[POOL_SIZE], before[POOL_SIZE];
+	int fd = pool_fresh(image, model);
+	struct journal *j = journal_open_ok(fd);
+	struct tj_batch b = {0};
+	/* the last 4 pages stay as they are: the filler's among them */
+	tj_batch_random(&b, N, &rng, NPAGES - 4);
+	b.offs[A + 2] = b.offs[3];
+	uint64_t filler = (NPAGES - 1) * TJ_PAGE;
+	unsigned char *fpage = NULL;
+	T_EQ(posix_memalign((void **)&fpage, TJ_PAGE, TJ_PAGE), 0);
+	memcpy(fpage, model + filler, TJ_PAGE);
+
+	T_EQ(journal_ahead_write(j, b.data, 25, MAX), 0);
+	T_EQ(journal_ahead_write(j, b.data + 25 * TJ_PAGE, A - 25, MAX), 0);
+	T_EQ(journal_ahead_pages(j), (size_t)A);
+	journal_close(j);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 0);
+	tj_expect_file(pool_path, model, POOL_SIZE, "written ahead only");
+
+	T_EQ(journal_ahead_write(j, b.data, A, MAX), 0);
+	uint64_t tail = journal_used(j);
+	T_EQ(journal_commit_ahead(j, N, b.offs, b.pages, A, filler, fpage), 0);
+	/* room for a head of 600 pages (2 blocks) and 2 of a filler */
+	T_EQ(journal_used(j), tail + (4 + N) * TJ_PAGE);
+	memcpy(before, model, POOL_SIZE);
+	tj_apply(model, N, b.offs, b.pages);
+	journal_close(j);
+	size_t jlen;
+	unsigned char *jbuf = tj_read_file(journal_path, &jlen);
+	T_ASSERT(jlen >= tail + (4 + N) * TJ_PAGE);
+	jlen = tail + (4 + N) * TJ_PAGE;
+	size_t cuts[] = {tail + 3 * TJ_PAGE - 1, tail + 3 * TJ_PAGE,
+			 tail + 4 * TJ_PAGE, jlen - 1, jlen};
+	for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+		tj_write_file(journal_path, jbuf, cuts[c]);
+		T_EQ(pwrite(fd, image, POOL_SIZE, 0), (ssize_t)POOL_SIZE);
+		j = journal_open_ok(fd);
+		int want = cuts[c] == jlen ? 2 : cuts[c] >= tail + 3 * TJ_PAGE;
+		T_EQ(journal_recover(j), want);
+		journal_close(j);
+		tj_expect_file(pool_path, cuts[c] == jlen ? model : before,
+			       POOL_SIZE, "written ahead, cut");
+	}
+	free(jbuf);
+
+	/* a checkpoint between: the tail moved */
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 0);
+	struct tj_batch one = {0};
+	tj_batch_random(&one, 1, &rng, NPAGES - 4);
+	commit_ok(j, &one, model);
+	T_EQ(journal_ahead_write(j, b.data, A, MAX), 0);
+	T_EQ(journal_checkpoint(j), 1);
+	T_EQ(journal_commit_ahead(j, N, b.offs, b.pages, A, filler, fpage), 0);
+	T_EQ(journal_used(j), JOURNAL_HEADER + (1 + N) * TJ_PAGE);
+	tj_apply(model, N, b.offs, b.pages);
+	tj_batch_free(&one);
+	/* room for a head of 1 page: 1600 need 4 blocks */
+	struct tj_batch big = {0};
+	tj_batch_random(&big, 1600, &rng, NPAGES - 4);
+	tail = journal_used(j);
+	T_EQ(journal_ahead_write(j, big.data, A, 1), 0);
+	T_EQ(journal_commit_ahead(j, 1600, big.offs, big.pages, A, filler,
+				  fpage),
+	     0);
+	T_EQ(journal_used(j), tail + (4 + 1600) * TJ_PAGE);
+	tj_apply(model, 1600, big.offs, big.pages);
+	journal_close(j);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 2);
+	journal_close(j);
+	tj_expect_file(pool_path, model, POOL_SIZE, "written ahead in vain");
+	close(fd);
+	free(fpage);
+	tj_batch_free(&b);
+	tj_batch_free(&big);
+	printf("ahead_writes: not in force alone, a filler, cut at %zu "
+	       "places, plain commits where they cannot serve\n",
+	       sizeof(cuts) / sizeof(cuts[0]));
+}
+
 int main(void)
 {
 	uint64_t seed = tj_seed("journal_api");
@@ -609,6 +705,7 @@ int main(void)
 	truncated();
 	damaged();
 	direct_writes();
+	ahead_writes();
 	unlink(journal_path);
 	unlink(pool_path);
 	printf("PASS\n");
