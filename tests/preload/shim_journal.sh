@@ -30,21 +30,7 @@ cat a b >/dev/null
 : >"$2"
 sleep 60
 SH
-# killed SCRIPT READY: SCRIPT run on the mount in a session of its own
-# until it makes the file READY (30 s at most), then the session killed
-killed() {
-	LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$1" "$MNT" "$2" &
-	killed_pid=$!
-	killed_i=0
-	while [ ! -e "$2" ] && [ $killed_i -lt 300 ]; do
-		sleep 0.1
-		killed_i=$((killed_i + 1))
-	done
-	[ -e "$2" ] || shim_fail "$1 did not get ready"
-	kill -KILL -- "-$killed_pid" 2>/dev/null || kill -KILL "$killed_pid"
-	wait "$killed_pid" 2>/dev/null
-}
-killed "$WORK/work.sh" "$WORK/ready"
+shim_killed "$P" "$WORK/work.sh" "$WORK/ready"
 # the power cut: what was in memory only goes
 shim_power_cut
 
@@ -83,7 +69,7 @@ echo before >h1
 	sleep 60
 ) &
 SH
-killed "$WORK/handover.sh" "$WORK/hready"
+shim_killed "$P" "$WORK/handover.sh" "$WORK/hready"
 # the child, a fork of the holder, may not hold the pool itself: a keeper
 # process it started holds it, outside the group; it goes down too
 shim_power_cut

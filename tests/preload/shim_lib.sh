@@ -132,6 +132,24 @@ os.setxattr(sys.argv[1], "user.pmemfile.durability", b"journal")' "$1" ||
 		%x "$(stat -c %i "$1")")
 }
 
+# shim_killed POOL SCRIPT READY: SCRIPT run as `sh SCRIPT $MNT READY` with
+# POOL mounted, in a session of its own, until it makes the file READY (30
+# s at most), then the session killed.
+shim_killed()
+{
+	LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$1 setsid sh "$2" "$MNT" "$3" &
+	shim_killed_pid=$!
+	shim_i=0
+	while [ ! -e "$3" ] && [ $shim_i -lt 300 ]; do
+		sleep 0.1
+		shim_i=$((shim_i + 1))
+	done
+	[ -e "$3" ] || shim_fail "$2 did not get ready"
+	kill -KILL -- "-$shim_killed_pid" 2>/dev/null ||
+		kill -KILL "$shim_killed_pid"
+	wait "$shim_killed_pid" 2>/dev/null
+}
+
 # shim_power_cut: what lived in memory only goes, as a power cut takes it:
 # every process that maps the image of shim_journal_pool's pool is killed
 # (a keeper process outside the test's process groups too), then the image

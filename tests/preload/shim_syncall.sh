@@ -27,29 +27,19 @@ echo "ok: a sync where nobody holds the pool leaves it as it is"
 
 # the holder writes, a sync command commits; then the holder is killed
 # and the image goes, as a power cut would take them
-cat >"$WORK/w.sh" <<'SH'
-cd "$1" || exit 1
+cat >"$WORK/w.sh" <<SH
+cd "\$1" || exit 1
 echo "written before the sync" >f
-cksum <"$2.journal" >"$3/before"
+cksum <"$P.journal" >"$WORK/before"
 sync
-cksum <"$2.journal" >"$3/after"
-: >"$3/ready"
+cksum <"$P.journal" >"$WORK/after"
+: >"\$2"
 sleep 60
 SH
-LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P setsid sh "$WORK/w.sh" "$MNT" "$P" \
-	"$WORK" &
-holder=$!
-i=0
-while [ ! -e "$WORK/ready" ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -e "$WORK/ready" ] || shim_fail "the holder did not get ready"
+shim_killed "$P" "$WORK/w.sh" "$WORK/ready"
 cmp -s "$WORK/before" "$WORK/after" &&
 	shim_fail "the sync command made the holder commit nothing"
 echo "ok: the sync command made the holder commit"
-kill -KILL -- "-$holder" 2>/dev/null || kill -KILL "$holder"
-wait "$holder" 2>/dev/null
 shim_power_cut
 "$PF" check "$P" >"$WORK/check" 2>&1 ||
 	shim_fail "the pool is not consistent after the cut: $(cat "$WORK/check")"
