@@ -69,11 +69,8 @@ PMEMfilepool *remote_pool_new(const char *path)
 	 * The keeper's wake-up (tens of microseconds when it sleeps) runs
 	 * while this process gets ready for its first call, not after it.
 	 */
-	struct share_seg *s = pfp->share;
-	atomic_store(&s->joining, 1);
-	atomic_fetch_add(&s->keeper_word, 1);
-	if (atomic_load(&s->keeper_waits))
-		share_futex_wake(&s->keeper_word);
+	atomic_store(&pfp->share->joining, 1);
+	share_keeper_notify(pfp->share);
 	return pfp;
 }
 
@@ -445,12 +442,8 @@ static void rc_holder_gone(struct rcall *rc)
 /* Posts the request and wakes the keeper if it sleeps. */
 static void rc_send(struct rcall *rc)
 {
-	struct share_seg *s = rc->s;
-
 	atomic_store(&rc->c->state, CHAN_POSTED);
-	atomic_fetch_add(&s->keeper_word, 1);
-	if (atomic_load(&s->keeper_waits))
-		share_futex_wake(&s->keeper_word);
+	share_keeper_notify(rc->s);
 }
 
 /* Sends the request and waits for its answer. */

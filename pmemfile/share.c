@@ -50,6 +50,13 @@ void share_futex_wake(_Atomic uint32_t *w)
 	syscall(SYS_futex, w, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
 }
 
+void share_keeper_notify(struct share_seg *s)
+{
+	atomic_fetch_add(&s->keeper_word, 1);
+	if (atomic_load(&s->keeper_waits))
+		share_futex_wake(&s->keeper_word);
+}
+
 bool share_alive(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);

@@ -344,6 +344,12 @@ void share_locks_wait(struct share_seg *s, uint32_t seen);
 
 long share_futex_wait(_Atomic uint32_t *w, uint32_t val, long timeout_ms);
 void share_futex_wake(_Atomic uint32_t *w);
+/*
+ * There is work for the keeper (a request posted, a process joining): its
+ * word moves, and it is woken if it sleeps on it (the word moved before it
+ * slept, or it is woken: no wake-up is lost).
+ */
+void share_keeper_notify(struct share_seg *s);
 
 /*
  * Election: makes sure a live process holds the pool. Returns 1 when
