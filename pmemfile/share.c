@@ -922,7 +922,7 @@ void pmemfile_process_exit(void)
 			 * next holder waits for (pool_exit_unlock).
 			 */
 			struct stat st;
-			bool alone = stat("/proc/self/task", &st) == 0 &&
+			bool alone = k_stat("/proc/self/task", &st) == 0 &&
 				     st.st_nlink == 3;
 			bool journal = pfp->jmode != NULL;
 			jmode_close(pfp, false);
