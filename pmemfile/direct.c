@@ -68,6 +68,7 @@
 #include <unistd.h>
 
 #include "direct.h"
+#include "kcall.h"
 
 #define DIRECT_CHUNK (64ULL << 10)
 #define POPULATE_REGION (4ULL << 20)
@@ -109,16 +110,16 @@ static int direct_populate(char *p, uint64_t len, bool allocated);
  * or from DIRECT_FD_MAX_LOW when that is lower: the low numbers stay free
  * for the program, which may expect open to give it the lowest one free.
  */
-static int direct_open(const char *path, bool *writable)
+int direct_open(const char *path, bool *writable)
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 64 ||
 	    rl.rlim_cur > INT_MAX)
 		return -1;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = k_open(path, O_RDWR | O_CLOEXEC, 0);
 	*writable = fd >= 0;
 	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = k_open(path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	rlim_t from = rl.rlim_cur / 4 * 3;

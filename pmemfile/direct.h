@@ -14,6 +14,12 @@
 /* Reads under this size always copy from the mapping. */
 #define DIRECT_READ_MIN (64ULL << 10)
 
+/*
+ * A descriptor of the pool file at path, numbered high (*writable: opened
+ * for writing); -1 with errno.
+ */
+int direct_open(const char *path, bool *writable);
+
 /* Opens the descriptor of the pool file at path (nothing if it fails). */
 void direct_init(PMEMfilepool *pfp, const char *path);
 void direct_fini(PMEMfilepool *pfp);

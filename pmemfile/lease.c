@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "data.h"
+#include "direct.h"
 #include "extent.h"
 #include "flush.h"
 #include "inode.h"
@@ -454,6 +455,10 @@ struct lease_client {
 	bool is_pmem;
 	bool map_tried;
 	bool writable;
+	/* the pool file, numbered high (direct_open); -1: none */
+	int fd;
+	dev_t fd_dev;
+	ino_t fd_ino;
 	/* one thread at a time: another one sends its call to the holder */
 	atomic_flag busy;
 	uint64_t clock;
@@ -470,6 +475,7 @@ static struct lease_client *client_of(PMEMfilepool *pfp)
 		if (!lc)
 			return NULL;
 		atomic_flag_clear(&lc->busy);
+		lc->fd = -1;
 		pfp->leases = lc;
 	}
 	if (lc->pid != pf_self_pid) {
@@ -490,25 +496,44 @@ static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
 	if (lc->map_tried)
 		return lc->base != NULL;
 	lc->map_tried = true;
-	const char *file = pool_map_path(pfp);
-	int fd = k_open(file, O_RDWR | O_CLOEXEC, 0);
-	lc->writable = fd >= 0;
-	if (fd < 0)
-		fd = k_open(file, O_RDONLY | O_CLOEXEC, 0);
+	int fd = direct_open(pool_map_path(pfp), &lc->writable);
 	if (fd < 0)
 		return false;
 	struct stat st;
 	void *p = MAP_FAILED;
-	if (fstat(fd, &st) == 0 && st.st_size > 0)
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		p = mmap(NULL, (size_t)st.st_size,
 			 PROT_READ | (lc->writable ? PROT_WRITE : 0),
 			 MAP_SHARED, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		close(fd);
 		return false;
+	}
 	lc->base = p;
 	lc->size = (size_t)st.st_size;
+	lc->fd = fd;
+	lc->fd_dev = st.st_dev;
+	lc->fd_ino = st.st_ino;
 	return true;
+}
+
+/*
+ * Whether the descriptor still names the pool file: it is the process's
+ * like any other, which the program may close or put another file at
+ * (the shim refuses the close, not a dup2 onto it).
+ */
+static bool client_fd_valid(const struct lease_client *lc)
+{
+	struct stat st;
+	return lc->fd >= 0 && fstat(lc->fd, &st) == 0 &&
+	       st.st_dev == lc->fd_dev && st.st_ino == lc->fd_ino;
+}
+
+int lease_client_fd(PMEMfilepool *pfp)
+{
+	struct lease_client *lc = pfp->leases;
+	return lc && lc->pid == pf_self_pid && client_fd_valid(lc) ? lc->fd
+								   : -1;
 }
 
 void lease_client_free(PMEMfilepool *pfp)
@@ -518,6 +543,8 @@ void lease_client_free(PMEMfilepool *pfp)
 		return;
 	if (lc->base)
 		munmap(lc->base, lc->size);
+	if (client_fd_valid(lc))
+		close(lc->fd);
 	for (int i = 0; i < LEASE_HELD; ++i)
 		free(lc->held[i].ext);
 	free(lc);
@@ -600,9 +627,11 @@ static void client_populate(struct lease_client *lc, const struct lease_held *h)
 {
 	if (!lc->is_pmem)
 		return;
-	int advice = (h->flags & O_ACCMODE) != O_RDONLY && lc->writable
-			 ? MADV_POPULATE_WRITE
-			 : MADV_POPULATE_READ;
+	bool writer = (h->flags & O_ACCMODE) != O_RDONLY && lc->writable;
+	/* big writes go through the descriptor (client_by_fd) */
+	if (writer && client_fd_valid(lc))
+		return;
+	int advice = writer ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
 	size_t left = LEASE_POPULATE;
 	for (size_t i = 0; i < h->n && left > 0; ++i) {
 		uintptr_t from = (uintptr_t)lc->base + h->ext[i].pool;
@@ -719,6 +748,31 @@ static void client_persist(struct lease_client *lc, const void *p, size_t n)
 	client_drain(lc);
 }
 
+/* The pool offset of p, a place in the client's map of the pool. */
+static uint64_t client_off(const struct lease_client *lc, const void *p)
+{
+	return (uint64_t)((const char *)p - lc->base);
+}
+
+/* Writes from this size on go through the pool file's descriptor. */
+#define LEASE_WRITE_BY_FD (64u << 10)
+
+/*
+ * Whether a write of n bytes goes through the pool file's descriptor: on
+ * memory (pmem, or a file taken for it), a write of LEASE_WRITE_BY_FD or
+ * more. The kernel copies into the pool file's pages as into a file of
+ * its own (on a DAX file, writing the cache lines back as it goes), where
+ * a copy through this process's mapping first fills a page table entry
+ * for each page, in a fault or a populate, and tears them down at the
+ * exit. A client's writes are its own data: no other process maps those
+ * pages for writing while the lease lasts.
+ */
+static bool client_by_fd(const struct lease_client *lc, uint64_t n)
+{
+	return lc->is_pmem && lc->writable && n >= LEASE_WRITE_BY_FD &&
+	       client_fd_valid(lc);
+}
+
 /*
  * Copies between the buffers and the file at [pos, pos + n): into it
  * (write, made persistent before the return but not drained), or out of
@@ -726,7 +780,7 @@ static void client_persist(struct lease_client *lc, const void *p, size_t n)
  */
 static void client_copy(struct lease_client *lc, const struct lease_held *h,
 			const struct iovec *iov, uint64_t pos, uint64_t n,
-			bool write)
+			bool write, bool by_fd)
 {
 	int vi = 0;
 	size_t vo = 0;
@@ -752,7 +806,10 @@ static void client_copy(struct lease_client *lc, const struct lease_held *h,
 				memset(buf, 0, k);
 			else if (!write)
 				memcpy(buf, file, k);
-			else {
+			else if (!by_fd ||
+				 pwrite(lc->fd, buf, k,
+					(off_t)client_off(lc, file)) !=
+				     (ssize_t)k) {
 				/*
 				 * A read fault first: it maps the 16 pages
 				 * around, a write fault one (see direct.c).
@@ -784,12 +841,6 @@ static bool time_before(const struct pmemfile_itime *a,
 {
 	struct pmemfile_time x = itime_value(a), y = itime_value(b);
 	return x.sec < y.sec || (x.sec == y.sec && x.nsec < y.nsec);
-}
-
-/* The pool offset of p, a place in the client's map of the pool. */
-static uint64_t client_off(const struct lease_client *lc, const void *p)
-{
-	return (uint64_t)((const char *)p - lc->base);
 }
 
 /*
@@ -864,13 +915,13 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 		/* new storage: a longer lease would do */
 		if (pos + n > h->end || !held_backed(h, pos, pos + n))
 			return LEASE_SHORT;
-		client_copy(lc, h, iov, pos, n, true);
+		client_copy(lc, h, iov, pos, n, true, client_by_fd(lc, n));
 		client_publish(lc, in, pos + n);
 	} else {
 		n = pos >= size ? 0 : size - pos < n ? size - pos : n;
 		if (pos + n > h->end)
 			return LEASE_NONE;
-		client_copy(lc, h, iov, pos, n, false);
+		client_copy(lc, h, iov, pos, n, false, false);
 		if (n)
 			client_atime(lc, h, in);
 	}

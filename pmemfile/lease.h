@@ -6,7 +6,8 @@
  * asks the holder for a lease on it: the file's extents as pool offsets,
  * and for a writer storage reserved past the end of the file. While the
  * lease lasts the client copies between its buffers and its own mapping
- * of the pool file, and publishes a new size and the times itself in the
+ * of the pool file (a big write: through its descriptor of the pool file,
+ * lease.c), and publishes a new size and the times itself in the
  * order the holder's data path does (data.c): the call goes to no other
  * process. The holder ends the lease before anything else changes the
  * file's storage or size (vinode_wrlock), before the description is used
@@ -101,5 +102,7 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 bool lease_forget(PMEMfilepool *pfp, uint32_t id);
 /* The pool handle goes: the client's mapping and records. */
 void lease_client_free(PMEMfilepool *pfp);
+/* The client's descriptor of the pool file (lease.c), -1 if none. */
+int lease_client_fd(PMEMfilepool *pfp);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "remote.h"
 #include "kcall.h"
+#include "lease.h"
 #include "share.h"
 #include "shim_calls.h"
 #include "jmode.h"
@@ -427,7 +428,8 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 	    pfp->direct_read &&
 		    fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino)
 		? pfp->direct_fd
-		: -1};
+		: -1,
+	    lease_client_fd(pfp)};
 	int n = 0;
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
 		if (own[i] < 0)

@@ -14,7 +14,9 @@
  *  - an appender killed at any moment leaves whole blocks of its stream
  *    and a file the holder can truncate (its lease ends without it);
  *  - a file written in records from start to end is written under leases
- *    all along, in few extents, and takes the blocks the kernel's would.
+ *    all along, in few extents, and takes the blocks the kernel's would;
+ *  - a file the program puts at the number of the client's descriptor of
+ *    the pool file gets none of its writes.
  * Each step checks that the client did hold a lease, so that the direct
  * path is what is tested. The pool checks clean at the end.
  *
@@ -380,6 +382,60 @@ static void client_records(PMEMfilepool *pfp)
 	T_EQ(pmemfile_unlink(pfp, "/rec"), 0);
 }
 
+/* The descriptor of the pool file this process has, -1 if none. */
+static int pool_fd(void)
+{
+	char link[64], target[4096];
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(target, pool) == 0)
+			return fd;
+	}
+	return -1;
+}
+
+/*
+ * A client's big writes go through its descriptor of the pool file, the
+ * process's like any other: a file the program puts at its number (dup2)
+ * gets none of the writes after, which go on through the mapping.
+ */
+static void client_fd_taken(PMEMfilepool *pfp)
+{
+	static char b[64 * 1024];
+	PMEMfile *f = pmemfile_open(pfp, "/taken",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	fill(b, 0, sizeof(b), 9);
+	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+	T_ASSERT(holds_lease(pfp));
+	int fd = pool_fd();
+	T_ASSERT(fd >= 0);
+	char other[] = "/tmp/multi_lease_taken.XXXXXX";
+	int k = mkstemp(other);
+	T_ASSERT(k >= 0);
+	T_EQ(unlink(other), 0);
+	T_EQ(dup2(k, fd), fd);
+	T_EQ(pool_fd(), -1);
+	for (long at = (long)sizeof(b); at < 5 * (long)sizeof(b);
+	     at += (long)sizeof(b)) {
+		fill(b, at, sizeof(b), 9);
+		T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+		T_ASSERT(holds_lease(pfp));
+	}
+	struct stat st;
+	T_EQ(fstat(k, &st), 0);
+	T_EQ(st.st_size, 0);
+	T_EQ(close(k), 0);
+	T_EQ(close(fd), 0);
+	pmemfile_close(pfp, f);
+	expect(pfp, "/taken", 0, 5 * (long)sizeof(b), 0, 9);
+	T_EQ(pmemfile_unlink(pfp, "/taken"), 0);
+}
+
 static int client(int in, int out)
 {
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
@@ -389,6 +445,7 @@ static int client(int in, int out)
 	client_offset(pfp);
 	client_open_lease(pfp);
 	client_records(pfp);
+	client_fd_taken(pfp);
 	client_fork(pfp, out);
 	pmemfile_pool_close(pfp);
 	return 0;
