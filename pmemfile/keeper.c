@@ -18,6 +18,8 @@
 #include <time.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -27,6 +29,7 @@
 #include "fcntl_lock.h"
 #include "gate.h"
 #include "jmode.h"
+#include "kcall.h"
 #include "file.h"
 #include "lease.h"
 #include "remote.h"
@@ -530,6 +533,8 @@ static bool kany_desc(struct share_seg *s)
 	return false;
 }
 
+static bool others_attached(struct share_seg *s);
+
 /*
  * In journal mode, a sync point at least this often (as ext4's commit=):
  * PMEMFILE_COMMIT_INTERVAL seconds, 5 by default, 0 for none.
@@ -577,6 +582,9 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;
 			served = true;
+			/* a keeper process: the last process left */
+			if (linger && !kany_desc(s) && !others_attached(s))
+				return;
 			continue;
 		}
 		int i, budget = served && spins < KEEPER_SPINS_NEXT
@@ -647,10 +655,10 @@ void keeper_stop(PMEMfilepool *pfp)
  * another process refers to (with exec, also this one: the new image)
  * is written into the segment as the next holder makes it again at its
  * first use, and the caller lets the pool go. Returns whether any was.
- * libpmemobj's state cannot go on in a copy of this process (its
- * transactions abort in a fork child), so the pool is opened again by the
- * next process that needs it; the orphans such descriptions refer to are
- * kept from reclaim (orphan_reclaim).
+ * The pool is opened again by the next process that needs it (an exit
+ * leaves it to a copy of this process where it can: keeper_leave_to_copy);
+ * the orphans such descriptions refer to are kept from reclaim
+ * (orphan_reclaim).
  */
 struct lock_export {
 	struct share_seg *s;
@@ -819,4 +827,143 @@ int pmemfile_pool_keep(const char *pathname)
 	keeper_loop(pfp, true);
 	pmemfile_pool_close(pfp);
 	return 0;
+}
+
+/* Whether a live process other than this one has a slot in the segment. */
+static bool others_attached(struct share_seg *s)
+{
+	for (int p = 0; p < SHARE_PROCS; ++p) {
+		pid_t pid = atomic_load(&s->proc[p].pid);
+		/* < 0: kept for a fork child that has not taken it yet */
+		if (pid < 0 ||
+		    (pid > 0 && pid != pf_self_pid && share_alive(pid)))
+			return true;
+	}
+	return false;
+}
+
+/* Closes every descriptor but the n in keep (ascending). */
+static void close_all_but(const int *keep, int n)
+{
+	unsigned from = 0;
+	for (int i = 0; i < n; ++i) {
+		if ((unsigned)keep[i] > from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1,
+				0);
+		from = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+/*
+ * The copy (keeper_leave_to_copy): it leaves the program's session and
+ * descriptors, takes the holder's place, tells its parent (tell), and
+ * serves until no other process uses the pool, as a keeper process does.
+ */
+static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
+						      int tell)
+{
+	struct share_seg *s = pfp->share;
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	pf_self_pid = (pid_t)syscall(SYS_getpid);
+	setsid();
+	prctl(PR_SET_NAME, "pmemfile-keep");
+	if (chdir("/"))
+		(void)0; /* where the program was is nothing to the copy */
+	int keep[8];
+	int n = pmemfile_pool_own_fds(pfp, keep, 7);
+	if (n < 0 || n > 7)
+		n = 0;
+	keep[n++] = tell;
+	for (int i = 1; i < n; ++i)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; --j) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	close_all_but(keep, n);
+	pfp->local_pid = pf_self_pid;
+	/*
+	 * The handles are the parent's, which refers to their descriptions
+	 * from its slot now (share_export_all): those stay while it does.
+	 */
+	for (;;) {
+		struct ofd *gone = NULL;
+		pthread_mutex_lock(&pfp->ofds_lock);
+		for (struct ofd *o = pfp->ofds; o && !gone; o = o->next) {
+			o->ref = 0;
+			if (!o->desc || !atomic_load(&s->desc[o->desc].procs))
+				gone = o;
+		}
+		pthread_mutex_unlock(&pfp->ofds_lock);
+		if (!gone)
+			break;
+		ofd_free(pfp, gone);
+	}
+	pfp->proc = -1;
+	pfp->proc_pid = 0;
+	share_holder_take(pfp);
+	if (write(tell, "k", 1) != 1)
+		(void)0; /* the parent resigns for the copy (below) */
+	close(tell);
+	atomic_store(&pfp->keeper_stop, 0);
+	keeper_loop(pfp, true);
+	pmemfile_pool_close(pfp);
+	syscall(SYS_exit_group, 0);
+	__builtin_unreachable();
+}
+
+bool keeper_leave_to_copy(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	if (!s || pf_vfork_pid || pfp->jmode || pf_remote(pfp) || !pfp->pop ||
+	    !others_attached(s))
+		return false;
+	/*
+	 * Alone (/proc/self/task links each thread, "." and ".."; the keeper
+	 * is one): no other thread of the program can be half way through
+	 * anything the copy would find as it was.
+	 */
+	struct stat st;
+	nlink_t alone = pfp->keeper_running ? 4 : 3;
+	if (k_stat("/proc/self/task", &st) != 0 || st.st_nlink != alone)
+		return false;
+	int me = share_proc(pfp);
+	int tell[2];
+	if (me < 0 || pipe2(tell, O_CLOEXEC))
+		return false;
+	/* the leases go on: the copy's memory is this process's */
+	keeper_stop(pfp);
+	share_export_all(pfp, me);
+	/*
+	 * A raw clone, past the shim too: neither the program's fork
+	 * handlers nor the library's (pmemfile_process_forked) are for it.
+	 */
+	long child = kcall(SYS_clone, SIGCHLD, 0L, 0L, 0L);
+	if (child == 0) {
+		close(tell[0]);
+		keeper_copy_run(pfp, tell[1]);
+	}
+	close(tell[1]);
+	if (child < 0) {
+		close(tell[0]);
+		keeper_start(pfp);
+		return false;
+	}
+	char c;
+	bool took = read(tell[0], &c, 1) == 1;
+	close(tell[0]);
+	/*
+	 * This process goes on as a client, its handles as a fork child's
+	 * of a holder (pmemfile_process_forked); a copy that died before it
+	 * took over is a holder that died.
+	 */
+	if (!took)
+		share_resign(pfp);
+	ofds_mark_stale(pfp);
+	pfp->local_pid = (pid_t)child;
+	munmap(pfp->base, pfp->pool_size);
+	return true;
 }

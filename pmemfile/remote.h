@@ -118,6 +118,12 @@ void keeper_stop(PMEMfilepool *pfp);
  * to make again. Whether there were any.
  */
 bool keeper_handover(PMEMfilepool *pfp, bool exec);
+/*
+ * The holder leaves (exit) while other processes use the pool: a copy of
+ * it goes on holding the pool (keeper.c), and this process goes on as a
+ * client. Whether it did.
+ */
+bool keeper_leave_to_copy(PMEMfilepool *pfp);
 /* At the take-over: the locks the holder that left kept for the others. */
 void keeper_locks_remake(PMEMfilepool *pfp);
 

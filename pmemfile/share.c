@@ -729,6 +729,18 @@ void share_resign(PMEMfilepool *pfp)
 		share_chan_wake(&s->chan[i]);
 }
 
+void share_holder_take(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+
+	elect_lock(s);
+	atomic_store(&s->holder_start, share_self_start());
+	atomic_store(&s->holder, share_self());
+	atomic_fetch_add(&s->holder_word, 1);
+	pthread_mutex_unlock(&s->elect);
+	share_futex_wake(&s->holder_word);
+}
+
 void share_pool_closed(struct share_seg *s)
 {
 	if (!s)
@@ -778,6 +790,17 @@ void share_unregister(PMEMfilepool *pfp)
  * that failed, or a child that died first, leaves it to the sweep of the
  * parent's end).
  */
+void share_export_all(PMEMfilepool *pfp, int me)
+{
+	pthread_mutex_lock(&pfp->ofds_lock);
+	for (struct ofd *o = pfp->ofds; o; o = o->next) {
+		uint32_t id = share_export(pfp, o);
+		if (id)
+			share_ref(pfp->share, me, id);
+	}
+	pthread_mutex_unlock(&pfp->ofds_lock);
+}
+
 static int fork_slot_make(struct share_seg *s, int from)
 {
 	int i = slot_take(s, -share_self(), share_self_start());
@@ -804,15 +827,8 @@ static void share_fork_prepare(void)
 		if (pf_remote(pfp)) {
 			remote_posted_wait(
 			    pfp); /* the child's copy is of now */
-		} else {
-			pthread_mutex_lock(&pfp->ofds_lock);
-			for (struct ofd *o = pfp->ofds; o && me >= 0;
-			     o = o->next) {
-				uint32_t id = share_export(pfp, o);
-				if (id)
-					share_ref(pfp->share, me, id);
-			}
-			pthread_mutex_unlock(&pfp->ofds_lock);
+		} else if (me >= 0) {
+			share_export_all(pfp, me);
 		}
 		if (me >= 0)
 			share_fork_slot[i] = fork_slot_make(pfp->share, me);
@@ -883,9 +899,30 @@ static void share_fork_child(void)
 	mmap_fork_done();
 }
 
+/*
+ * exit: a pool this process holds while others use it goes to a copy of
+ * the process (keeper_leave_to_copy), before the destructors of the
+ * libraries run (libpmemobj's among them); the rest of the exit (the
+ * program's other handlers, stdio's flush) runs as a client's.
+ */
+static bool share_exit_started;
+
+static void share_at_exit(void)
+{
+	share_exit_started = true;
+	if (pf_vfork_pid)
+		return;
+	for (int i = 0; i < SHARE_POOLS; ++i) {
+		PMEMfilepool *pfp = share_pools[i];
+		if (pfp && pfp->share && !pf_remote(pfp))
+			(void)keeper_leave_to_copy(pfp);
+	}
+}
+
 static void share_atfork(void)
 {
 	pthread_atfork(share_fork_prepare, share_fork_parent, share_fork_child);
+	atexit(share_at_exit);
 }
 
 void share_process_init(void)
@@ -909,6 +946,9 @@ void pmemfile_process_exit(void)
 		PMEMfilepool *pfp = share_pools[i];
 		if (!pfp || !pfp->share)
 			continue;
+		/* after exit's handlers libpmemobj may have ended: not then */
+		if (!share_exit_started)
+			(void)keeper_leave_to_copy(pfp);
 		if (pf_remote(pfp)) {
 			remote_leave(pfp);
 		} else {

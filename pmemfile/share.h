@@ -363,6 +363,17 @@ int share_elect(PMEMfilepool *pfp, bool may_hold);
 void share_elected(PMEMfilepool *pfp, int err);
 /* The holder gives the pool up (it closes it). */
 void share_resign(PMEMfilepool *pfp);
+/*
+ * A copy of the holder that left (keeper_leave_to_copy) holds the pool as
+ * it is open: the calling process becomes the holder.
+ */
+void share_holder_take(PMEMfilepool *pfp);
+/*
+ * The holder: each description open here gets an id in the segment, and
+ * slot me refers to it (a fork child, or this process as a client, uses
+ * them so).
+ */
+void share_export_all(PMEMfilepool *pfp, int me);
 /* The holder that resigned has closed the pool: the next may open it. */
 void share_pool_closed(struct share_seg *s);
 

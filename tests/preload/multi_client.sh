@@ -8,8 +8,9 @@
 # without waiting for the holder. Checked against the same script on a
 # kernel directory: the bytes read and written, the errors, the status
 # flags (F_GETFL), a description closed and received again at once over a
-# socket (SCM_RIGHTS), a fork right after a close; and holders that end
-# right after a child of theirs closed a file, 40 times.
+# socket (SCM_RIGHTS), a fork right after a close; holders that end right
+# after a child of theirs closed a file, 40 times; and holders that end
+# (exit, _exit) while a child of theirs still writes.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 command -v python3 >/dev/null || prog_skip "python3 is not installed"
@@ -103,11 +104,46 @@ handover()
 	done
 }
 
+# A holder that leaves (by exit, then by _exit) while its child still has
+# a file of the pool open: the pool stays with a copy of the holder, and
+# the child's writes after the holder's end go to it.
+exitcopy()
+{
+	for how in exit _exit; do
+		$R python3 - "$D/x-$how" "$how" <<'PY'
+import os, subprocess, sys
+path, how = sys.argv[1], sys.argv[2]
+log = open(path, "a")
+log.write("holder %s\n" % how)
+log.flush()
+r, w = os.pipe()
+ready_r, ready_w = os.pipe()
+subprocess.Popen(["sh", "-c", 'exec 3>>"$1"; echo ready >&"$2"; read x;'
+                  ' echo child >&3; cat "$1" >"$1.seen"', "sh", path,
+                  str(ready_w)], stdin=r, pass_fds=(ready_w,))
+os.close(r)
+os.close(ready_w)
+os.read(ready_r, 16)
+if how == "_exit":
+    os._exit(0)
+sys.exit(0)
+PY
+		n=0
+		while ! $R test -s "$D/x-$how.seen" && [ $n -lt 400 ]; do
+			sleep 0.05
+			n=$((n + 1))
+		done
+		$R cat "$D/x-$how.seen"
+	done
+}
+
 workload()
 {
 	x sh "$WORK/script.sh" "$D" "$WORK" "$WORK/client.py"
 	handover 2>&1
 	echo "[exit $?] handover"
+	exitcopy 2>&1
+	echo "[exit $?] exitcopy"
 }
 
 prog_both client workload
