@@ -35,7 +35,18 @@ extern int preload_spawn_keeper(const char *pool) __attribute__((weak));
 /* The answer "this process holds the pool now: run the call here". */
 #define RC_LOCAL INT64_MIN
 
+/*
+ * How long a caller spins for its answer before it sleeps: RC_SPINS
+ * pauses at most, halved each time the answer did not come in that time,
+ * grown again with each that did. Where every processor is busy the keeper
+ * answers late, and a caller that spins only keeps it from running: tar c
+ * | tar x in a mount on 2 CPUs loaded by other work, the client's 960
+ * calls waited 140 ms in all with the full spin, 41 ms without.
+ */
 #define RC_SPINS 4000
+/* ... and at least this, so that a keeper awake and quick is seen to be */
+#define RC_SPINS_MIN 32
+static _Atomic int rc_spins = RC_SPINS;
 
 struct rcall {
 	PMEMfilepool *pfp;
@@ -453,12 +464,23 @@ static int64_t rc_run(struct rcall *rc)
 	struct share_chan *c = rc->c;
 
 	rc_send(rc);
-	for (int i = 0; i < RC_SPINS; ++i) {
+	int spins = atomic_load_explicit(&rc_spins, memory_order_relaxed);
+	for (int i = 0; i < spins; ++i) {
 		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
-		    CHAN_DONE)
+		    CHAN_DONE) {
+			if (spins < RC_SPINS)
+				atomic_store_explicit(&rc_spins,
+						      spins * 2 + 16 < RC_SPINS
+							  ? spins * 2 + 16
+							  : RC_SPINS,
+						      memory_order_relaxed);
 			return c->ret;
+		}
 		__builtin_ia32_pause();
 	}
+	atomic_store_explicit(
+	    &rc_spins, spins / 2 > RC_SPINS_MIN ? spins / 2 : RC_SPINS_MIN,
+	    memory_order_relaxed);
 	for (bool slow = false;;) {
 		uint32_t wake = atomic_load(&c->wake);
 		if (atomic_load(&c->state) == CHAN_DONE)
