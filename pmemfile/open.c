@@ -149,7 +149,8 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		   mode_t mode, PMEMfile **out)
 {
 	bool last_nofollow = flags & PMEMFILE_O_LAST_NOFOLLOW;
-	flags &= ~PMEMFILE_O_LAST_NOFOLLOW;
+	bool parents_nofollow = flags & PMEMFILE_O_PARENTS_NOFOLLOW;
+	flags &= ~(PMEMFILE_O_LAST_NOFOLLOW | PMEMFILE_O_PARENTS_NOFOLLOW);
 	if (flags & ~OPEN_VALID_FLAGS)
 		return -EINVAL;
 	if ((flags & O_TMPFILE) == O_TMPFILE && (flags & O_CREAT))
@@ -166,7 +167,9 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 	w.stop_at_root = false;
 	w.stop_at_missing = false;
 	bool created = false;
+	walk_no_links = parents_nofollow;
 	r = walk_parent(&w, pfp, start, path);
+	walk_no_links = false;
 	if (r)
 		goto end;
 	if ((flags & O_TMPFILE) == O_TMPFILE) {

@@ -18,6 +18,13 @@
  * so when it has not looked at the last component itself.
  */
 #define PMEMFILE_O_LAST_NOFOLLOW 010000000000
+/*
+ * An open flag as well: a symlink before the last component is refused
+ * (ELOOP) before anything else is done. The shim opens so when it has not
+ * looked at the directories on the way (each look is a round trip in a
+ * process that does not hold the pool), and walks again if refused.
+ */
+#define PMEMFILE_O_PARENTS_NOFOLLOW 004000000000
 
 /*
  * pmemfile_chdir, and the directory's inode number (st_ino) into *ino:

@@ -86,6 +86,8 @@ static int splice_link(struct walk *w, const char *target, const char *rest)
 	return 0;
 }
 
+__thread bool walk_no_links;
+
 /* Follows the symlink link (a reference, dropped) met before rest. */
 static int follow_link(struct walk *w, struct vinode *link, const char *rest)
 {
@@ -164,6 +166,10 @@ static int walk_buf(struct walk *w)
 		}
 		if (!child)
 			return -ENOENT;
+		if (vinode_is_lnk(child) && walk_no_links) {
+			vinode_put(pfp, child);
+			return -ELOOP;
+		}
 		if (vinode_is_lnk(child)) {
 			r = follow_link(w, child, next);
 			if (r || w->stopped)

@@ -32,6 +32,12 @@ struct walk {
 	char buf[PMEMFILE_PATH_MAX + 1];
 };
 
+/*
+ * Set by a caller around its walk (PMEMFILE_O_PARENTS_NOFOLLOW): a
+ * symlink before the last component fails the walk with ELOOP.
+ */
+extern __thread bool walk_no_links;
+
 /* The directory an *at call starts from: a reference, or an error. */
 int walk_start(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 	       struct vinode **start);

@@ -324,6 +324,15 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 		if (!S_ISDIR(st.st_mode))
 			return -ENOTDIR;
 	}
+	/* "name/.." in a pool, name not looked at: the kernel would follow it
+	 */
+	if (dotdot && w->after_name && w->mnt != NULL &&
+	    (w->flags & PATH_PARENTS_UNCHECKED)) {
+		char target[PMEMFILE_PATH_MAX];
+		long tl = walk_readlink(w, target, sizeof(target));
+		if (tl != 0)
+			return tl > 0 ? -ELOOP : (int)tl;
+	}
 	w->after_name = !dot && !dotdot;
 	if (dot)
 		return 0;
@@ -351,6 +360,8 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 	if (last && !(w->flags & PATH_FOLLOW))
 		return 0;
 	if (last && w->mnt != NULL && (w->flags & PATH_LAST_UNCHECKED))
+		return 0;
+	if (!last && w->mnt != NULL && (w->flags & PATH_PARENTS_UNCHECKED))
 		return 0;
 
 	char target[PMEMFILE_PATH_MAX];

@@ -52,6 +52,14 @@ enum path_flags {
 	 * and is made again without this flag.
 	 */
 	PATH_LAST_UNCHECKED = 1 << 6,
+	/*
+	 * The directories on the way in a pool are not looked at either;
+	 * the call refuses a symlink among them itself
+	 * (PMEMFILE_O_PARENTS_NOFOLLOW) and is made again without this flag.
+	 * A ".." after a name in a pool looks at that name (a symlink there:
+	 * -ELOOP, the walk is made again).
+	 */
+	PATH_PARENTS_UNCHECKED = 1 << 7,
 };
 
 enum path_kind {

@@ -68,18 +68,26 @@ static long open_common(long nr, const long a[6], int di, int pi, long flags,
 	if ((flags & O_CREAT) && nr != SYS_openat2)
 		pflags |= PATH_CREATES;
 	/*
-	 * The last component is first left to the open, which refuses a
-	 * symlink there: only then is it looked at (and followed) by the
-	 * walk, which may lead out of the pool.
+	 * The directories on the way, and the last component when it is to
+	 * be followed, are first left to the open, which refuses a symlink
+	 * there: only then are they looked at (and followed) by the walk,
+	 * which may lead out of the pool.
 	 */
-	if ((pflags & PATH_FOLLOW) && !(flags & O_PATH) && resolve == 0) {
-		if (path_route(nr, a, di, pi, pflags | PATH_LAST_UNCHECKED, &r,
-			       &ret) != PATH_POOL)
+	if (!(flags & O_PATH) && resolve == 0) {
+		bool follow = pflags & PATH_FOLLOW;
+		int unchecked =
+		    PATH_PARENTS_UNCHECKED | (follow ? PATH_LAST_UNCHECKED : 0);
+		int refuse = PMEMFILE_O_PARENTS_NOFOLLOW |
+			     (follow ? PMEMFILE_O_LAST_NOFOLLOW : 0);
+		int k = path_route(nr, a, di, pi, pflags | unchecked, &r, &ret);
+		if (k != PATH_POOL && ret != -ELOOP)
 			return ret;
-		ret = open_in_pool(&r, flags, mode, PMEMFILE_O_LAST_NOFOLLOW);
-		path_done(&r);
-		if (ret != -ELOOP)
-			return ret;
+		if (k == PATH_POOL) {
+			ret = open_in_pool(&r, flags, mode, refuse);
+			path_done(&r);
+			if (ret != -ELOOP)
+				return ret;
+		}
 	}
 	if (path_route(nr, a, di, pi, pflags, &r, &ret) != PATH_POOL)
 		return ret;

@@ -6,11 +6,13 @@
 # file of the pool, to another name in the mount, out to a kernel file, a
 # dangling one that creates its target, a loop), and closes a file it read
 # without waiting for the holder. Checked against the same script on a
-# kernel directory: the bytes read and written, the errors, the status
-# flags (F_GETFL), a description closed and received again at once over a
-# socket (SCM_RIGHTS), a fork right after a close; holders that end right
-# after a child of theirs closed a file, 40 times; and holders that end
-# (exit, _exit) while a child of theirs still writes.
+# kernel directory (also through directories on the way that are symlinks,
+# which the open refuses before the walk looks at them): the bytes read
+# and written, the errors, the status flags (F_GETFL), a description
+# closed and received again at once over a socket (SCM_RIGHTS), a fork
+# right after a close; holders that end right after a child of theirs
+# closed a file, 40 times; and holders that end (exit, _exit) while a
+# child of theirs still writes.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 command -v python3 >/dev/null || prog_skip "python3 is not installed"
@@ -87,9 +89,43 @@ sh -c 'cd d && cat e ../f'
 cat d/new
 python3 "$3" "$1"
 ls
+# directories on the way that are symlinks (the open refuses them, then
+# the walk follows them): to a directory, out of the mount, through
+# "..", a loop; opened and created (O_EXCL, as tar x creates)
+mkdir -p w/real/sub w/other
+echo r >w/real/sub/f
+echo o >w/other/f
+ln -s real w/lr
+ln -s real/sub w/lrs
+ln -s "$2/outdir" w/lo
+ln -s lp2 w/lp1
+ln -s lp1 w/lp2
+for p in lr/sub/f lrs/f lo/x lr/../other/f lrs/../f lrs/../../other/f \
+	lp1/f nosuch/f real/sub/f/x; do
+	cat "w/$p" >/dev/null 2>&1
+	echo "cat w/$p: $? $(cat "w/$p" 2>&1 | head -c 40)"
+done
+python3 -c '
+import os
+for p in ["lr/sub/n1", "lrs/n2", "lo/n3", "lr/../other/n4", "lp1/n5",
+          "lr/sub/f", "nosuch/n6"]:
+    try:
+        fd = os.open("w/" + p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.write(fd, p.encode())
+        os.close(fd)
+        print(p, "created")
+    except OSError as e:
+        print(p, e.strerror)
+'
+ls w/real/sub w/other
+cat w/real/sub/n1 w/lo/n3
+echo
+rm -f "$2/outdir/n3"
 SCRIPT
 
 echo "a file outside" >"$WORK/outside"
+mkdir "$WORK/outdir"
+echo "x outside" >"$WORK/outdir/x"
 
 # A holder that ends right after its child's close was posted: the next
 # holder (the cat) must not serve that release on the description the
