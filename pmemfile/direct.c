@@ -339,6 +339,8 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 	return r;
 }
 
+__thread bool direct_unmapped;
+
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 {
 	if (!pfp->populated || !pfp->direct_read || len == 0)
@@ -368,9 +370,11 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 	 * bytes in through the descriptor (direct_write), which copies them
 	 * into the allocated pages without clearing them first nor mapping
 	 * them. Mapped here, a GiB of them cost 0.46 s here, zeroed, write
-	 * protection removed and all.
+	 * protection removed and all. So for storage a client's lease
+	 * reserves (direct_unmapped): the client writes it, through its own
+	 * mapping or descriptor.
 	 */
-	if (allocated && pfp->jmode) {
+	if (allocated && (pfp->jmode || direct_unmapped)) {
 		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_ALLOCATED);
 		return 1;
 	}

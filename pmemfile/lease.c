@@ -31,6 +31,8 @@ struct lease_extent {
 };
 
 #define LEASE_MAX_EXTENTS (SHARE_WINDOW / sizeof(struct lease_extent))
+/* The pieces of the pool a writer maps at a time (client_map_for_write). */
+#define LEASE_CHUNK (64u << 10)
 /*
  * A lease is worth its call when this much can be read, or written
  * without new storage, from where the description stands.
@@ -259,6 +261,7 @@ static uint64_t lease_reserve(PMEMfilepool *pfp, struct vinode *v,
 	while (chunk < EXTENT_MAX && chunk * 4 <= extent_allocated(v) / 8)
 		chunk *= 4;
 	/* a pool without room gives a lease on what the file has */
+	direct_unmapped = true; /* the client maps or writes it */
 	for (uint64_t pos = have; pos < size + want;) {
 		if (extent_cover(pfp, v, pos, chunk) <= 0)
 			break;
@@ -267,6 +270,7 @@ static uint64_t lease_reserve(PMEMfilepool *pfp, struct vinode *v,
 			break;
 		pos = next;
 	}
+	direct_unmapped = false;
 	return backed_end(v, size) > have ? have : UINT64_MAX;
 }
 
@@ -455,6 +459,8 @@ struct lease_client {
 	bool is_pmem;
 	bool map_tried;
 	bool writable;
+	/* the 64 KiB chunks of the pool mapped here for writes, a bit each */
+	uint8_t *mapped;
 	/* the pool file, numbered high (direct_open); -1: none */
 	int fd;
 	dev_t fd_dev;
@@ -511,6 +517,7 @@ static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
 	}
 	lc->base = p;
 	lc->size = (size_t)st.st_size;
+	lc->mapped = calloc(lc->size / LEASE_CHUNK / 8 + 1, 1);
 	lc->fd = fd;
 	lc->fd_dev = st.st_dev;
 	lc->fd_ino = st.st_ino;
@@ -545,6 +552,7 @@ void lease_client_free(PMEMfilepool *pfp)
 		munmap(lc->base, lc->size);
 	if (client_fd_valid(lc))
 		close(lc->fd);
+	free(lc->mapped);
 	for (int i = 0; i < LEASE_HELD; ++i)
 		free(lc->held[i].ext);
 	free(lc);
@@ -628,8 +636,11 @@ static void client_populate(struct lease_client *lc, const struct lease_held *h)
 	if (!lc->is_pmem)
 		return;
 	bool writer = (h->flags & O_ACCMODE) != O_RDONLY && lc->writable;
-	/* big writes go through the descriptor (client_by_fd) */
-	if (writer && client_fd_valid(lc))
+	/*
+	 * A writer maps what it writes as it goes (client_map_for_write),
+	 * big writes going through the descriptor (client_by_fd).
+	 */
+	if (writer && lc->mapped)
 		return;
 	int advice = writer ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
 	size_t left = LEASE_POPULATE;
@@ -754,6 +765,45 @@ static uint64_t client_off(const struct lease_client *lc, const void *p)
 	return (uint64_t)((const char *)p - lc->base);
 }
 
+/*
+ * Before a write through the mapping into [p, p + n) of extent e: each
+ * 64 KiB chunk it reaches that this process did not map yet is mapped
+ * writable by one madvise, within the extent (the pool file's pages
+ * beyond it are not the client's to allocate). A write fault maps one
+ * page, and a read fault maps no others around it where the pages were
+ * allocated but never written (fallocate, lease_reserve): tar x as a
+ * client took a fault per 4 KiB. On memory only, as client_populate.
+ */
+static void client_map_for_write(struct lease_client *lc,
+				 const struct lease_extent *e, const char *p,
+				 uint64_t n)
+{
+	if (!lc->is_pmem || !lc->mapped) {
+		/* a read fault maps the 16 pages around, a write fault one */
+		(void)*(const volatile char *)p;
+		return;
+	}
+	uint64_t off = client_off(lc, p);
+	for (uint64_t c = off / LEASE_CHUNK; c <= (off + n - 1) / LEASE_CHUNK;
+	     c++) {
+		if (lc->mapped[c / 8] & (1u << (c % 8)))
+			continue;
+		uint64_t from = c * LEASE_CHUNK, to = from + LEASE_CHUNK;
+		if (from < e->pool)
+			from = e->pool;
+		if (to > e->pool + e->len)
+			to = e->pool + e->len;
+		uintptr_t page =
+		    ((uintptr_t)lc->base + from) & ~(uintptr_t)4095;
+		/* a kernel without it (before 5.14) faults as before */
+		(void)madvise((void *)page, (uintptr_t)lc->base + to - page,
+			      MADV_POPULATE_WRITE);
+		/* the whole chunk is ours only when the extent holds it */
+		if (from == c * LEASE_CHUNK && to == from + LEASE_CHUNK)
+			lc->mapped[c / 8] |= (uint8_t)(1u << (c % 8));
+	}
+}
+
 /* Writes from this size on go through the pool file's descriptor. */
 #define LEASE_WRITE_BY_FD (64u << 10)
 
@@ -810,11 +860,7 @@ static void client_copy(struct lease_client *lc, const struct lease_held *h,
 				 pwrite(lc->fd, buf, k,
 					(off_t)client_off(lc, file)) !=
 				     (ssize_t)k) {
-				/*
-				 * A read fault first: it maps the 16 pages
-				 * around, a write fault one (see direct.c).
-				 */
-				(void)*(volatile char *)file;
+				client_map_for_write(lc, e, file, k);
 				if (lc->is_pmem) {
 					flush_copy(file, buf, k);
 				} else {
