@@ -576,6 +576,7 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	long interval = keeper_interval();
 	bool served = false;
 
+	atomic_store(&s->holder_lingers, linger);
 	while (!atomic_load(&pfp->keeper_stop)) {
 		keeper_timer(pfp, &synced, interval);
 		uint32_t seen = atomic_load(&s->keeper_word);
@@ -832,14 +833,7 @@ int pmemfile_pool_keep(const char *pathname)
 /* Whether a live process other than this one has a slot in the segment. */
 static bool others_attached(struct share_seg *s)
 {
-	for (int p = 0; p < SHARE_PROCS; ++p) {
-		pid_t pid = atomic_load(&s->proc[p].pid);
-		/* < 0: kept for a fork child that has not taken it yet */
-		if (pid < 0 ||
-		    (pid > 0 && pid != pf_self_pid && share_alive(pid)))
-			return true;
-	}
-	return false;
+	return share_others(s, pf_self_pid, pf_self_pid);
 }
 
 /* Closes every descriptor but the n in keep (ascending). */

@@ -702,16 +702,31 @@ void remote_leave(PMEMfilepool *pfp)
 	 * leases, pins) nobody can tell from released a moment later, and
 	 * the process does not wait for the keeper to wake.
 	 */
+	struct share_seg *s = pfp->share;
+	pid_t me = share_self(), h = atomic_load(&s->holder);
+	uint64_t start = atomic_load(&s->holder_start);
+	bool last =
+	    h && atomic_load(&s->holder_lingers) && !share_others(s, me, h);
 	if (pfp->client_locked || pfp->client_reserved) {
-		if (share_holder_alive(pfp->share,
-				       atomic_load(&pfp->share->holder)))
+		if (share_holder_alive(s, h))
 			rc_simple(pfp, OP_RELEASE_ALL, 0);
-		return;
+	} else {
+		/* a holder that died: the next one sweeps this process */
+		RC_DECL(rc);
+		if (rc_begin(&rc, pfp, OP_RELEASE_ALL) == 0)
+			rc_post(&rc);
 	}
-	/* a holder that died meanwhile: the next one sweeps this process */
-	RC_DECL(rc);
-	if (rc_begin(&rc, pfp, OP_RELEASE_ALL) == 0)
-		rc_post(&rc);
+	/*
+	 * The last process a keeper process served: the keeper closes the
+	 * pool and leaves now, and this process waits for that (up to 2 s,
+	 * while no other process comes), as it would have closed the pool
+	 * itself had it held it: a tool may open the pool next.
+	 */
+	for (int i = 0; last && i < 2000 && share_same_alive(h, start) &&
+			!share_others(s, me, h);
+	     ++i)
+		share_futex_wait(&s->closed_word, atomic_load(&s->closed_word),
+				 1);
 }
 
 PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)

@@ -63,6 +63,18 @@ bool share_alive(pid_t pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+bool share_others(struct share_seg *s, pid_t a, pid_t b)
+{
+	for (int p = 0; p < SHARE_PROCS; ++p) {
+		pid_t pid = atomic_load(&s->proc[p].pid);
+		/* < 0: kept for a fork child that has not taken it yet */
+		if (pid < 0 ||
+		    (pid > 0 && pid != a && pid != b && share_alive(pid)))
+			return true;
+	}
+	return false;
+}
+
 /* Set by the preload shim (kcall.h). */
 extern long syscall_no_intercept(long nr, ...) __attribute__((weak));
 

@@ -265,7 +265,12 @@ struct share_seg {
 	 * libpmemobj lock is gone): the next holder's open waits on it.
 	 */
 	_Atomic uint32_t closed_word;
-	char pad[20];
+	/*
+	 * The holder is a keeper process (or a holder's copy): it leaves
+	 * once no other process uses the pool (keeper_loop).
+	 */
+	_Atomic uint32_t holder_lingers;
+	char pad[16];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];
@@ -288,6 +293,8 @@ void share_relock(PMEMfilepool *pfp);
 
 /* Whether pid is alive. */
 bool share_alive(pid_t pid);
+/* Whether a live process other than these two has a slot in s. */
+bool share_others(struct share_seg *s, pid_t a, pid_t b);
 /* When process pid started (clock ticks since boot), 0 if it is gone. */
 uint64_t share_start_time(pid_t pid);
 /* This process's start time. */
