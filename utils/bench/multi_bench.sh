@@ -13,7 +13,8 @@
 #
 # then, through the C API (multi_bench_calls), the cost of a forwarded
 # call beside the holder's own call and a native getppid, where its time
-# goes, the cost of a hand-over and of a pool's opening by a new process.
+# goes, the cost of a hand-over (a holder's close; a holder's exit, which
+# leaves the pool to a copy of it) and of a pool's opening by a new process.
 #
 # The pools live on /dev/shm with PMEM_IS_PMEM_FORCE=1. Each workload runs
 # BENCH_ROUNDS times (default 3) on each side, the sides taking turns; the
@@ -410,6 +411,8 @@ bench_calls()
 			med["handover_next_call"], p99["handover_next_call"])
 		show("", "hand-over: the holder'"'"'s close",
 			med["handover_close"], p99["handover_close"])
+		show("", "a holder exits: the client'"'"'s next call",
+			med["exit_next_call"], p99["exit_next_call"])
 		show("", "a new process opens the pool", med["pool_open"],
 			p99["pool_open"])
 		show("", "... and closes it", med["pool_close"],

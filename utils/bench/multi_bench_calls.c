@@ -18,6 +18,7 @@
  *  - a hand-over, REPS times: a holder closes the pool while its child
  *    refers to a file of it; the time from the start of the close until
  *    the child's next call returns (and the close itself, in the holder);
+ *    the same with a holder that exits (a copy of it holds the pool on);
  *  - the opening of the pool by a new process, REPS times.
  *
  * Each figure is printed as "name median_us p99_us". With "forwarded",
@@ -29,6 +30,7 @@
 #include <libpmemfile-posix.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,9 +307,10 @@ static void ping_pong(int sleep_on_futex, const char *name)
 /*
  * One hand-over: a holder (a child of main) opens a file and forks a
  * client that refers to it; the holder closes the pool (a keeper process
- * takes it over) while the client waits to make its next call.
+ * takes it over), or exits (by_exit: a copy of it goes on holding the
+ * pool), while the client waits to make its next call.
  */
-static void handover_once(unsigned rep)
+static void handover_once(unsigned rep, bool by_exit)
 {
 	atomic_store(&board->word, 0);
 	atomic_store(&board->ready, 0);
@@ -348,6 +351,8 @@ static void handover_once(unsigned rep)
 		pmemfile_close(pfp, f);
 		board->t0 = now_ns();
 		atomic_store(&board->word, 1);
+		if (by_exit)
+			exit(0);
 		pmemfile_pool_close(pfp);
 		board->close_ns = now_ns() - board->t0;
 		_exit(0);
@@ -435,11 +440,16 @@ int main(int argc, char *argv[])
 	if (!waits)
 		die("memory");
 	for (unsigned rep = 0; rep < nreps; rep++) {
-		handover_once(rep);
+		handover_once(rep, false);
 		waits[rep] = board->ns[rep];
 	}
 	report("handover_next_call", waits, nreps);
 	report("handover_close", samples, nreps);
+	for (unsigned rep = 0; rep < nreps; rep++) {
+		handover_once(rep, true);
+		waits[rep] = board->ns[rep];
+	}
+	report("exit_next_call", waits, nreps);
 	pool_opens();
 	return 0;
 }
