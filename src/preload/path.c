@@ -105,6 +105,12 @@ struct walk {
 	 * it undid was no symlink, which the kernel, not the walk, knows.
 	 */
 	bool kernel_dotdot;
+	/*
+	 * A name in a pool was walked without being looked at
+	 * (PATH_PARENTS_UNCHECKED): a later "." or ".." looks at the name
+	 * the walk stands on.
+	 */
+	bool unchecked;
 	int flags;
 };
 
@@ -324,14 +330,18 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 		if (!S_ISDIR(st.st_mode))
 			return -ENOTDIR;
 	}
-	/* "name/.." in a pool, name not looked at: the kernel would follow it
+	/*
+	 * "name/." and "name/.." in a pool, a name on the way not looked at
+	 * (PATH_PARENTS_UNCHECKED): the kernel would follow it, or refuse it
+	 * if it is no directory. The name the walk stands on is looked at now:
+	 * unless it is a directory, the walk is made again without the flag
+	 * (-ELOOP), which finds what it is (a symlink on the way, which the
+	 * look followed within the pool, may lead out of it).
 	 */
-	if (dotdot && w->after_name && w->mnt != NULL &&
-	    (w->flags & PATH_PARENTS_UNCHECKED)) {
+	if ((dot || dotdot) && w->unchecked && w->mnt != NULL && w->len > 1) {
 		char target[PMEMFILE_PATH_MAX];
-		long tl = walk_readlink(w, target, sizeof(target));
-		if (tl != 0)
-			return tl > 0 ? -ELOOP : (int)tl;
+		if (walk_readlink(w, target, sizeof(target)) != 0)
+			return -ELOOP;
 	}
 	w->after_name = !dot && !dotdot;
 	if (dot)
@@ -361,8 +371,10 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 		return 0;
 	if (last && w->mnt != NULL && (w->flags & PATH_LAST_UNCHECKED))
 		return 0;
-	if (!last && w->mnt != NULL && (w->flags & PATH_PARENTS_UNCHECKED))
+	if (!last && w->mnt != NULL && (w->flags & PATH_PARENTS_UNCHECKED)) {
+		w->unchecked = true;
 		return 0;
+	}
 
 	char target[PMEMFILE_PATH_MAX];
 	long tl = walk_readlink(w, target, sizeof(target));
@@ -397,6 +409,12 @@ static int walk_path(struct walk *w, const char *path)
 	/* and "name/" is looked at here, the library following no symlink */
 	if (trailing)
 		w->flags &= ~PATH_LAST_UNCHECKED;
+	/*
+	 * except by an open that may create: the kernel refuses "name/"
+	 * there (EISDIR) without looking at name, and so does the library
+	 */
+	if (trailing && (w->flags & PATH_CREATES))
+		w->flags &= ~PATH_FOLLOW;
 
 	size_t i = 0;
 	for (;;) {
@@ -639,6 +657,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 	w.crossed = false;
 	w.after_name = false;
 	w.kernel_dotdot = false;
+	w.unchecked = false;
 	w.pfp = NULL;
 	int ret = path_start(dirfd, path, &w);
 	if (ret <= 0)

@@ -184,6 +184,20 @@ static long name_error(int kind, const struct path_res *r, long dirfd,
 	return ret < 0 ? ret : 0;
 }
 
+/* Whether a path (as name_error takes it) ends with "/". */
+static bool ends_in_slash(int kind, const struct path_res *r, const char *user)
+{
+	char path[PMEMFILE_PATH_MAX + 8];
+	const char *p = r->path;
+	if (kind == PATH_ORIGINAL) {
+		if (path_copy_in(user, path))
+			return false;
+		p = path;
+	}
+	size_t n = strlen(p);
+	return n > 1 && p[n - 1] == '/';
+}
+
 static long old_error(const struct two_paths *t, const long a[6], int odi,
 		      int oi, int oflags, bool whole)
 {
@@ -253,6 +267,17 @@ static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 			ret = name_error(t.new_kind, &t.new,
 					 ndi >= 0 ? a[ndi] : AT_FDCWD,
 					 (const char *)a[ni], false, false);
+		/*
+		 * link makes the new name before it compares mounts: one that
+		 * exists is EEXIST, "name/" ENOENT
+		 */
+		if (ret == 0 && op == link_op &&
+		    name_error(t.new_kind, &t.new, ndi >= 0 ? a[ndi] : AT_FDCWD,
+			       (const char *)a[ni], true, false) == 0)
+			ret = -EEXIST;
+		if (ret == 0 && op == link_op &&
+		    ends_in_slash(t.new_kind, &t.new, (const char *)a[ni]))
+			ret = -ENOENT;
 		if (ret == 0)
 			ret = -EXDEV;
 	}
