@@ -35,6 +35,13 @@
 #define HUGE_PAGE (2UL << 20)
 #define REGIONS 8
 #define HEADER 16
+/*
+ * Smaller blocks are malloc's: libpmemobj keeps some of those it makes
+ * while it opens a pool past the pool's close (16 bytes of its list of
+ * pools), which would keep a region from being given back; the lanes'
+ * are 400 bytes and more.
+ */
+#define SMALL 256
 
 struct region {
 	_Atomic uintptr_t base; /* 0 until mapped, then the same for good */
@@ -86,7 +93,7 @@ static void *objalloc_malloc(size_t size)
 {
 	struct region *r = opening;
 
-	if (r == NULL || size > REGION_SIZE)
+	if (r == NULL || size < SMALL || size > REGION_SIZE)
 		return malloc(size);
 	uintptr_t need =
 	    (size + HEADER + HEADER - 1) & ~(uintptr_t)(HEADER - 1);
