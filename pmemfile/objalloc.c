@@ -7,11 +7,14 @@
  * Out of malloc's heap each 4 KiB page of it costs a page fault: some
  * 3,000, half of the open's time (5 of 10 ms here), and freeing the
  * blocks one by one is most of the close. libpmemobj lets its allocator be
- * replaced (pmemobj_set_funcs): what it allocates while a thread opens a
- * pool (objalloc_open_begin .. _end) is cut off in order from a region of
- * 32 MiB of address space advised for transparent huge pages, which a few
- * faults fill. Any other allocation, on this thread after the open or on
- * another thread, is malloc's, as before.
+ * replaced (pmemobj_set_funcs): the blocks of 256 bytes and more it
+ * allocates while a thread opens a pool (objalloc_open_begin .. _end) are
+ * cut off in order from a region of 32 MiB of address space advised for
+ * transparent huge pages, which a few faults fill. Any other allocation,
+ * on this thread after the open or on another thread, is malloc's, as
+ * before. (A program that set functions of its own for its own pools has
+ * them replaced at the first open of a pmemfile pool: malloc's again but
+ * during the opens.)
  *
  * A block of a region is not reused: its pool's close frees them all, and
  * the last one freed (once its open is over) gives the region's memory
