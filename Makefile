@@ -35,8 +35,13 @@ OPTFLAGS := -O2 -g
 endif
 
 CFLAGS ?= $(OPTFLAGS)
+# Each variable in a section of its own (-fdata-sections), so that the
+# shared libraries can be linked with their variables sorted by alignment
+# (SORT_DATA): the scalars come together in a few pages instead of lying
+# between big arrays, and a process touches fewer pages of them at start.
 override CFLAGS += -std=gnu11 -fPIC -D_GNU_SOURCE -Iinclude \
-	-Wall -Wextra -Werror -MMD -MP
+	-Wall -Wextra -Werror -MMD -MP -fdata-sections
+SORT_DATA := -Wl,--sort-section=alignment
 LDFLAGS ?=
 ifneq ($(SANITIZE),)
 override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer

@@ -44,11 +44,11 @@ static void *raw_stub_for(const struct patch_site *site, long nr)
 	switch (nr) {
 	case SYS_clone:
 	case SYS_rt_sigreturn:
-		return site->raw_clone;
+		return site_raw(site, RAW_CLONE);
 	case SYS_vfork:
-		return site->raw_vfork;
+		return site_raw(site, RAW_VFORK);
 	case SYS_clone3:
-		return site->raw_clone3;
+		return site_raw(site, RAW_CLONE3);
 	default:
 		return NULL;
 	}
@@ -202,13 +202,13 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	long result = 0; /* what a hook that answers but sets nothing gives */
 	void *raw;
 	/* the loader opening, mapping or unmapping an object: late_load.c */
-	int loading = regs->site->object == intercept_loader_name &&
+	int loading = site_object(regs->site) == intercept_loader_name &&
 		      late_load_watched(nr);
 
 	if (nr == SYS_rt_sigreturn)
 		return (struct intercept_action){
 		    intercept_net_on ? (long)intercept_net_sigreturn
-				     : (long)regs->site->raw_clone,
+				     : (long)site_raw(regs->site, RAW_CLONE),
 		    1};
 	if (loading)
 		late_load_before(nr, args);

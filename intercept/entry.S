@@ -26,7 +26,7 @@
  *
  * The call frame information describes each entry as if it had been called
  * from the patched code right after its syscall instruction (the return
- * address is read from the site descriptor, the CFA is the patched code's
+ * address is computed from the site descriptor, the CFA is the patched code's
  * stack pointer), so that an unwinder, for a thread cancellation or a
  * debugger's backtrace, steps from the hook into the patched function.
  *
@@ -37,13 +37,18 @@
  *   registers, aligned.
  */
 
-#define SITE_RETURN_TO 40 /* offsetof(struct patch_site, return_to) */
+#define SITE_RETURN_TO 32 /* offsetof(struct patch_site, return_to) */
 
-/* DW_CFA_expression: the return address (column 16) is stored at ... */
-#define RA_FROM_R11 .cfi_escape 0x10, 16, 2, 0x7b, SITE_RETURN_TO
-/* ... *(CFA - 208) + SITE_RETURN_TO: the saved r11 */
-#define RA_FROM_FRAME .cfi_escape 0x10, 16, 7, 0x0b, 0x30, 0xff, 0x22, 0x06, \
-	0x23, SITE_RETURN_TO
+/*
+ * DW_CFA_val_expression: the return address (column 16) is the site's
+ * descriptor plus the return_to it holds (relative to itself), the
+ * descriptor being r11 (breg11 0, dup, plus_uconst, deref, plus) ...
+ */
+#define RA_FROM_R11 .cfi_escape 0x16, 16, 7, 0x7b, 0x00, 0x12, 0x23, \
+	SITE_RETURN_TO, 0x06, 0x22
+/* ... or the r11 saved at CFA - 208 (const2s -208, plus, deref, then so) */
+#define RA_FROM_FRAME .cfi_escape 0x16, 16, 10, 0x0b, 0x30, 0xff, 0x22, \
+	0x06, 0x12, 0x23, SITE_RETURN_TO, 0x06, 0x22
 /* Flags that the fast restore (sahf, and an add for OF) cannot set. */
 #define FLAGS_SLOW 0x40500 /* TF, DF, AC */
 

@@ -9,18 +9,32 @@
 #include <stdint.h>
 
 /*
+ * What the sites of one trampoline area share, at the area's start: the
+ * entries their code jumps through, and what the log tells of them.
+ */
+struct site_head {
+	void *entry_slot[2]; /* &intercept_entry, &intercept_clone_entry */
+	const char *object;  /* full path of the patched object */
+	int how;	     /* enum site_how: when the sites were patched */
+};
+
+/*
  * A patched system call instruction. The trampoline of the site loads the
  * address of its descriptor into %r11 before calling intercept_entry.
+ * Every address in it is relative, so that a descriptor reads the same in
+ * every process that has the object and its trampolines at the same
+ * distance: a text image (text_image.c) maps them from its file.
  */
 struct patch_site {
-	const char *object; /* full path of the patched object */
-	uintptr_t offset;   /* of the syscall instruction in the object */
-	void *raw_clone;    /* raw stubs: the real call, then after_clone */
-	void *raw_vfork;
-	void *raw_clone3;
-	/* syscall + 2 in the patched code: for the unwinder (entry.S) */
-	uintptr_t return_to;
-	int how; /* enum site_how: when the site was patched */
+	int64_t head;	 /* the area's struct site_head, from here */
+	uint64_t offset; /* of the syscall instruction in the object */
+	/* raw stubs, from the head, 0 for none: the real call, then
+	 * after_clone */
+	uint32_t raw[3]; /* of clone (and rt_sigreturn), vfork, clone3 */
+	uint32_t unused;
+	/* syscall + 2 in the patched code, from here: for the unwinder
+	 * (entry.S) */
+	int64_t return_to;
 };
 
 /* How a site came to be patched, for the log. */
@@ -31,8 +45,35 @@ enum site_how {
 	SITE_PATCHED_AFTER_NET, /* its object patched once the net caught it */
 };
 
-_Static_assert(offsetof(struct patch_site, return_to) == 40,
+enum site_raw { RAW_CLONE, RAW_VFORK, RAW_CLONE3 };
+
+_Static_assert(offsetof(struct patch_site, return_to) == 32,
 	       "entry.S knows this offset");
+
+static inline const struct site_head *site_head(const struct patch_site *s)
+{
+	return (const struct site_head *)((uintptr_t)s + (uintptr_t)s->head);
+}
+
+static inline const char *site_object(const struct patch_site *s)
+{
+	return site_head(s)->object;
+}
+
+static inline int site_how(const struct patch_site *s)
+{
+	return site_head(s)->how;
+}
+
+static inline void *site_raw(const struct patch_site *s, enum site_raw k)
+{
+	return s->raw[k] ? (void *)((uintptr_t)site_head(s) + s->raw[k]) : NULL;
+}
+
+static inline uintptr_t site_return_to(const struct patch_site *s)
+{
+	return (uintptr_t)s + (uintptr_t)s->return_to;
+}
 
 /* Saved by entry.S, lowest address first. */
 struct intercept_regs {

@@ -253,7 +253,7 @@ void intercept_log_syscall(const struct patch_site *site, long nr,
 		intercept_log_classic(site, nr, args, result, 1);
 		return;
 	}
-	log_str(&l, log_basename(site->object));
+	log_str(&l, log_basename(site_object(site)));
 	log_char(&l, ' ');
 	log_hex(&l, site->offset);
 	log_str(&l, " -- ");
@@ -271,11 +271,11 @@ void intercept_log_syscall(const struct patch_site *site, long nr,
 	}
 	if (answered)
 		log_str(&l, " (answered by the hook)");
-	if (site->how == SITE_PATCHED_AT_LOAD)
+	if (site_how(site) == SITE_PATCHED_AT_LOAD)
 		log_str(&l, " (site patched at load)");
-	else if (site->how == SITE_CAUGHT_BY_NET)
+	else if (site_how(site) == SITE_CAUGHT_BY_NET)
 		log_str(&l, " (caught by the net)");
-	else if (site->how == SITE_PATCHED_AFTER_NET)
+	else if (site_how(site) == SITE_PATCHED_AFTER_NET)
 		log_str(&l, " (site patched after the net)");
 	log_write(&l);
 }

@@ -773,7 +773,7 @@ void intercept_log_classic(const struct patch_site *site, long nr,
 
 	if (known && format != NULL && format[0] == '-')
 		return;
-	log_str(&l, site->object);
+	log_str(&l, site_object(site));
 	log_char(&l, ' ');
 	log_hex(&l, site->offset);
 	log_str(&l, " -- ");

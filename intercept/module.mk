@@ -58,7 +58,7 @@ $(LIBSYSCALL_INTERCEPT_SO).0: $(INTERCEPT_OBJ) intercept/libsyscall_intercept.ma
 	$(CC) $(LDFLAGS) -shared -o $@ $(INTERCEPT_OBJ) \
 		-Wl,-soname,libsyscall_intercept.so.0 \
 		-Wl,--version-script=intercept/libsyscall_intercept.map \
-		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now
+		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now $(SORT_DATA)
 
 $(LIBSYSCALL_INTERCEPT_SO): $(LIBSYSCALL_INTERCEPT_SO).0
 	ln -sf libsyscall_intercept.so.0 $@

@@ -92,13 +92,20 @@ static struct ksigaction program_sigsys;
 struct net_site {
 	uintptr_t addr; /* the syscall instruction, 0 for a free slot */
 	int ready;
+	struct site_head head; /* its own: no entries, no raw stubs */
 	struct patch_site site;
 	char name[NET_NAME];
 };
 
+#define NET_HEAD                                    \
+	((int64_t)offsetof(struct net_site, head) - \
+	 (int64_t)offsetof(struct net_site, site))
+
 static struct net_site net_sites[NET_SITES];
 static struct net_site net_overflow = {
-    .ready = 1, .site = {.object = "[more sites]", .how = SITE_CAUGHT_BY_NET}};
+    .ready = 1,
+    .head = {.object = "[more sites]", .how = SITE_CAUGHT_BY_NET},
+    .site = {.head = NET_HEAD}};
 
 static long raw_sigprocmask(int how, const unsigned long *set,
 			    unsigned long *old)
@@ -113,7 +120,7 @@ static void log_caught(const struct net_site *s, long nr)
 	if (intercept_log_fd < 0)
 		return;
 	log_str(&l, "intercept: ");
-	log_str(&l, log_basename(s->site.object));
+	log_str(&l, log_basename(s->head.object));
 	log_char(&l, ' ');
 	log_hex(&l, s->site.offset);
 	log_str(&l, " caught by the net: ");
@@ -152,10 +159,11 @@ static struct net_site *site_at(uintptr_t addr, int *fresh)
 			continue;
 		}
 		base = intercept_object_at(addr, s->name, sizeof(s->name));
-		s->site.object = s->name;
+		s->head.object = s->name;
+		s->head.how = SITE_CAUGHT_BY_NET;
+		s->site.head = NET_HEAD;
 		s->site.offset = addr - base;
-		s->site.return_to = addr + 2;
-		s->site.how = SITE_CAUGHT_BY_NET;
+		s->site.return_to = (int64_t)(addr + 2 - (uintptr_t)&s->site);
 		__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
 		*fresh = 1;
 		return s;
@@ -233,7 +241,7 @@ static void net_caught(ucontext_t *uc)
 		log_caught(s, nr);
 		/* the call made again by the trampoline, as the next ones */
 		if (intercept_patch_after_net(ip - 2, &resume) == 1) {
-			s->site.how = SITE_PATCHED_AFTER_NET;
+			s->head.how = SITE_PATCHED_AFTER_NET;
 			g[REG_RIP] = (greg_t)resume;
 			return;
 		}

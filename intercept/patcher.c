@@ -509,6 +509,13 @@ static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
 		pt->stats->from_cache = 1;
 		return 0;
 	}
+	/*
+	 * The function table (.eh_frame_hdr) is read only to plan: an object
+	 * patched from its image or its cached plans leaves those pages alone
+	 * (two page faults of every process's start).
+	 */
+	function_bounds_init(&pt->fb, pt->obj->base, pt->obj->phdr,
+			     pt->obj->phnum);
 	ret = plan_object(pt);
 	/* a plan made without capstone may leave sites it would patch */
 	if (ret == 0 && !pt->dis.withheld) {
@@ -582,7 +589,6 @@ int patch_object(const struct patch_object *obj, struct patch_stats *stats)
 	ret = find_segments(&pt);
 	if (ret != 0)
 		return ret;
-	function_bounds_init(&pt.fb, obj->base, obj->phdr, obj->phnum);
 	plan_cache_init(&cache, obj->cache_dir, obj->base, obj->phdr,
 			obj->phnum, pt.segs, pt.nsegs);
 	memset(&img, 0, sizeof(img));

@@ -13,16 +13,19 @@
  * <plan file>.text, the next ones map that file over the object's text
  * and below it, privately, the pages shared through the page cache. What
  * differs per process, the entry slots and the descriptors (addresses of
- * the object, the entry and its name), is written into a fresh page in
- * front of the code.
+ * the object, the entry and its name), is in the head of the area (a fresh
+ * page in front of it); the descriptors of the sites hold only addresses
+ * relative to themselves (struct patch_site), which are the same in every
+ * process, and are mapped from the file too, read-only: a process writes
+ * one page, not one descriptor for each site (525 for a libc: 8 pages).
  *
  * The file:
  *	struct image_header
- *	struct image_site[nsites]	the descriptors, as offsets
  *	struct image_left[nleft]	the sites left alone, for the log
- *	(zeros to a page)
+ *	(zeros to a page)		all of it under the checksum
  *	the text pages, as patched	at text_offset
- *	the trampolines' code		at code_offset
+ *	the descriptors			at sites_offset
+ *	the trampolines' code		at code_offset, right after them
  *
  * What makes it trusted is said in plan_cache.c.
  */
@@ -43,8 +46,8 @@
  * what a process maps before its constructors, within rel32 reach.
  */
 #define TEXT_IMAGE_DISTANCE (1UL << 30)
-#define TEXT_IMAGE_VERSION 1
-#define IMAGE_MAGIC "SITEXT1"
+#define TEXT_IMAGE_VERSION 2
+#define IMAGE_MAGIC "SITEXT2"
 #define PAGE 4096UL
 /*
  * An object of more text gets no image: the image holds all of it, a copy
@@ -60,35 +63,28 @@ struct image_header {
 	uint32_t nsites; /* trampolines, in the order of the area */
 	uint32_t nleft;
 	uint32_t patched, padding_jumps, left; /* struct patch_stats */
-	uint64_t checksum; /* of the header and the tables */
+	uint64_t checksum; /* of the header, the table and the zeros after */
 	/* the object's file when the image was made */
 	uint64_t dev, ino, size, mtime_sec, mtime_nsec;
 	/* the pages replaced, from the object's base */
 	uint64_t text_start, text_size;
-	uint64_t distance;	       /* of the area below the object's base */
-	uint64_t data_size, code_size; /* of the area: fresh, then mapped */
-	uint64_t text_offset, code_offset; /* in this file */
+	uint64_t distance; /* of the area below the object's base */
+	/* of the area: its head and descriptors, then its code */
+	uint64_t data_size, code_size;
+	uint64_t text_offset, sites_offset, code_offset; /* in this file */
 };
 
 _Static_assert(offsetof(struct image_header, checksum) % 8 == 0,
 	       "the checksum field is one word of the hash");
-
-struct image_site {
-	uint64_t syscall; /* from the object's base */
-	uint32_t raw[3];  /* the raw stubs, from the area's start */
-	uint32_t unused;
-};
 
 struct image_left {
 	uint64_t offset;
 	uint32_t why, unused;
 };
 
-static size_t meta_size(uint32_t nsites, uint32_t nleft)
+static size_t meta_size(uint32_t nleft)
 {
-	return sizeof(struct image_header) +
-	       nsites * sizeof(struct image_site) +
-	       nleft * sizeof(struct image_left);
+	return sizeof(struct image_header) + nleft * sizeof(struct image_left);
 }
 
 static size_t page_up(size_t n)
@@ -163,9 +159,20 @@ uintptr_t text_image_area_at(const struct text_image *t)
 	return t->path[0] != '\0' ? t->base - TEXT_IMAGE_DISTANCE : 0;
 }
 
+/*
+ * Images are used and written only at start-up, by one thread: the user
+ * and the folder found private by the first object serve the next one
+ * (a geteuid and a stat fewer for each object after the first).
+ */
+static long known_uid = -1;
+static size_t known_folder_len;
+static uint64_t known_folder_sum;
+
 static long my_uid(void)
 {
-	return syscall_no_intercept(SYS_geteuid);
+	if (known_uid < 0)
+		known_uid = syscall_no_intercept(SYS_geteuid);
+	return known_uid;
 }
 
 /* The user's own, and no one else's to write or read. */
@@ -174,19 +181,33 @@ static int private_to_user(const struct stat *st, long uid)
 	return st->st_uid == (uid_t)uid && (st->st_mode & 077) == 0;
 }
 
-/* The folder of the image: the user's own, mode 0700 or stricter. */
+/*
+ * The folder of the image: the user's own, mode 0700 or stricter. A folder
+ * found so is known by its name's length and hash for the next object.
+ */
 static int folder_private(const char *path, long uid)
 {
 	char dir[sizeof(((struct text_image *)0)->path)];
 	const char *slash = strrchr(path, '/');
+	uint64_t sum = 0xcbf29ce484222325ULL;
 	struct stat st;
+	size_t len;
 
 	if (slash == NULL || slash == path)
 		return 0;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	return syscall_no_intercept(SYS_stat, dir, &st) == 0 &&
-	       S_ISDIR(st.st_mode) && private_to_user(&st, uid);
+	len = (size_t)(slash - path);
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		sum = (sum ^ (uint8_t)dir[i]) * 0x100000001b3ULL;
+	if (len == known_folder_len && sum == known_folder_sum)
+		return 1;
+	if (syscall_no_intercept(SYS_stat, dir, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || !private_to_user(&st, uid))
+		return 0;
+	known_folder_len = len;
+	known_folder_sum = sum;
+	return 1;
 }
 
 static int same_file(const struct image_header *h, const struct stat *st)
@@ -199,80 +220,67 @@ static int same_file(const struct image_header *h, const struct stat *st)
 }
 
 /*
- * Header and tables of the file at fd, if they are whole and describe t.
- * One read takes the tables of a libc (570 sites) with the header.
+ * Header and table of the file at fd, if they are whole and describe t: in
+ * first (a page) when they fit there, as they do but for an object with
+ * hundreds of sites left alone, else in memory of malloc's.
  */
-#define META_FIRST (16UL << 10)
-
 static char *read_meta(const struct text_image *t, long fd,
-		       const struct stat *file)
+		       const struct stat *file, char *first)
 {
 	struct image_header h;
 	struct stat obj;
-	size_t meta;
+	size_t meta, whole;
+	char *buf = first;
 	long got;
-	char *buf = malloc(META_FIRST);
 
-	if (buf == NULL)
-		return NULL;
-	got = syscall_no_intercept(SYS_pread64, fd, buf, META_FIRST, 0L);
+	got = syscall_no_intercept(SYS_pread64, fd, first, PAGE, 0L);
 	if (got < (long)sizeof(h))
-		goto refused;
-	memcpy(&h, buf, sizeof(h));
+		return NULL;
+	memcpy(&h, first, sizeof(h));
 	if (memcmp(h.magic, IMAGE_MAGIC, 8) != 0 ||
 	    h.version != TEXT_IMAGE_VERSION || h.nsites == 0 ||
-	    h.nsites > META_MAX / sizeof(struct image_site) ||
 	    h.nleft > META_MAX / sizeof(struct image_left))
-		goto refused;
-	meta = meta_size(h.nsites, h.nleft);
+		return NULL;
+	meta = meta_size(h.nleft);
+	whole = page_up(meta);
 	if (h.text_start != t->text_lo - t->base ||
 	    h.text_size != t->text_hi - t->text_lo ||
-	    h.distance != TEXT_IMAGE_DISTANCE ||
-	    h.text_offset != page_up(meta) ||
-	    h.code_offset != h.text_offset + h.text_size ||
+	    h.distance != TEXT_IMAGE_DISTANCE || h.text_offset != whole ||
+	    h.data_size < AREA_HEAD_SIZE ||
+	    h.sites_offset != h.text_offset + h.text_size ||
+	    h.code_offset != h.sites_offset + h.data_size - AREA_HEAD_SIZE ||
 	    h.code_size % PAGE != 0 || h.data_size % PAGE != 0 ||
 	    h.data_size + h.code_size > TEXT_IMAGE_DISTANCE ||
+	    h.nsites >
+		(h.data_size - AREA_HEAD_SIZE) / sizeof(struct patch_site) ||
 	    (uint64_t)file->st_size != h.code_offset + h.code_size)
-		goto refused;
+		return NULL;
 	if (syscall_no_intercept(SYS_stat, t->object, &obj) != 0 ||
 	    !same_file(&h, &obj))
-		goto refused;
-	if (meta > (size_t)got) {
-		char *more = realloc(buf, meta);
-
-		if (more == NULL)
-			goto refused;
-		buf = more;
-		if (syscall_no_intercept(SYS_pread64, fd, buf + got, meta - got,
-					 got) != (long)(meta - got))
-			goto refused;
+		return NULL;
+	if (whole > (size_t)got) {
+		buf = malloc(whole);
+		if (buf == NULL ||
+		    syscall_no_intercept(SYS_pread64, fd, buf, whole, 0L) !=
+			(long)whole) {
+			free(buf);
+			return NULL;
+		}
 	}
-	if (plan_cache_checksum(buf, meta,
+	if (plan_cache_checksum(buf, whole,
 				offsetof(struct image_header, checksum)) ==
 	    h.checksum)
 		return buf;
-refused:
-	free(buf);
+	if (buf != first)
+		free(buf);
 	return NULL;
 }
 
-/* The tables make sense for the object and the area: no address escapes. */
-static int tables_valid(const struct text_image *t,
-			const struct image_header *h)
+/* The table makes sense for the object: no address escapes. */
+static int left_valid(const struct text_image *t, const struct image_header *h)
 {
-	const struct image_site *s = (const void *)(h + 1);
-	const struct image_left *l = (const void *)(s + h->nsites);
+	const struct image_left *l = (const void *)(h + 1);
 
-	for (uint32_t i = 0; i < h->nsites; i++) {
-		if (s[i].syscall < h->text_start ||
-		    s[i].syscall + 2 > h->text_start + h->text_size)
-			return 0;
-		/* a raw stub is 9 bytes: the call, mov $nr, a jump */
-		for (int k = 0; k < 3; k++)
-			if (s[i].raw[k] < h->data_size ||
-			    s[i].raw[k] + 9 > h->data_size + h->code_size)
-				return 0;
-	}
 	for (uint32_t i = 0; i < h->nleft; i++)
 		if (l[i].why >= LEFT_REASONS ||
 		    t->base + l[i].offset < t->text_lo ||
@@ -281,23 +289,45 @@ static int tables_valid(const struct text_image *t,
 	return 1;
 }
 
+/*
+ * The descriptors mapped from the file make sense for the object and the
+ * area: each one's syscall in the text, its head the area's, its raw stubs
+ * in the code.
+ */
+static int sites_valid(const struct text_image *t, const struct image_header *h,
+		       const struct trampoline_area *area)
+{
+	for (uint32_t i = 0; i < h->nsites; i++) {
+		const struct patch_site *s = &area->sites[i];
+		uintptr_t syscall = site_return_to(s) - 2;
+
+		if (site_head(s) != area->head ||
+		    syscall != t->base + s->offset || syscall < t->text_lo ||
+		    syscall + 2 > t->text_hi)
+			return 0;
+		/* a raw stub is 9 bytes: the call, mov $nr, a jump */
+		for (int k = 0; k < 3; k++)
+			if (s->raw[k] < h->data_size ||
+			    s->raw[k] + 9 > h->data_size + h->code_size)
+				return 0;
+	}
+	return 1;
+}
+
 static int map_image(const struct text_image *t, long fd,
 		     const struct image_header *h, enum vector_save vectors,
 		     int how, struct trampoline_area *area)
 {
-	const struct image_site *s = (const void *)(h + 1);
 	long r;
 	int ret;
 
 	ret = trampoline_area_map(area, t->base - TEXT_IMAGE_DISTANCE,
-				  h->data_size, h->nsites, fd, h->code_offset,
+				  h->data_size, h->nsites, fd, h->sites_offset,
 				  h->code_size, vectors);
 	if (ret != 0)
 		return ret;
-	for (uint32_t i = 0; i < h->nsites; i++)
-		trampoline_site_set(area, i, t->object, t->base,
-				    t->base + s[i].syscall, s[i].raw, how);
-	ret = trampoline_area_seal(area);
+	trampoline_area_head(area, t->object, how);
+	ret = sites_valid(t, h, area) ? trampoline_area_seal(area) : -ESTALE;
 	if (ret != 0) {
 		trampoline_area_destroy(area);
 		return ret;
@@ -317,8 +347,7 @@ static int read_left(const struct text_image *t, const struct image_header *h,
 		     struct patch_stats *stats, struct left_site **left,
 		     size_t *nleft)
 {
-	const struct image_site *s = (const void *)(h + 1);
-	const struct image_left *l = (const void *)(s + h->nsites);
+	const struct image_left *l = (const void *)(h + 1);
 
 	*left = calloc(h->nleft + 1, sizeof(**left));
 	if (*left == NULL)
@@ -339,6 +368,7 @@ int text_image_use(const struct text_image *t, enum vector_save vectors,
 		   size_t *nleft)
 {
 	const struct image_header *h;
+	char first[PAGE];
 	struct stat st;
 	long uid, fd;
 	char *meta = NULL;
@@ -355,19 +385,22 @@ int text_image_use(const struct text_image *t, enum vector_save vectors,
 	if (syscall_no_intercept(SYS_fstat, fd, &st) == 0 &&
 	    S_ISREG(st.st_mode) && private_to_user(&st, uid) &&
 	    folder_private(t->path, uid))
-		meta = read_meta(t, fd, &st);
+		meta = read_meta(t, fd, &st, first);
 	h = (const struct image_header *)meta;
-	ret = h != NULL && tables_valid(t, h)
-		  ? read_left(t, h, stats, left, nleft)
+	ret = h != NULL && left_valid(t, h)
+		  ? map_image(t, fd, h, vectors, how, area)
 		  : -ESTALE;
-	if (ret == 0)
-		ret = map_image(t, fd, h, vectors, how, area);
-	if (ret != 0) {
-		free(*left);
+	/*
+	 * The list is made once the object's text is the image's: its
+	 * calloc, the first malloc of the process, runs in the pages the
+	 * program will use, not in pages mapped over right after.
+	 */
+	if (ret == 0 && read_left(t, h, stats, left, nleft) != 0) {
 		*left = NULL;
 		*nleft = 0;
 	}
-	free(meta);
+	if (meta != first)
+		free(meta);
 	syscall_no_intercept(SYS_close, fd);
 	return ret;
 }
@@ -388,8 +421,7 @@ void text_image_store(const struct text_image *t,
 				 .distance = TEXT_IMAGE_DISTANCE,
 				 .data_size = area->data_size,
 				 .code_size = trampoline_area_code_used(area)};
-	size_t meta = meta_size(h.nsites, h.nleft);
-	struct image_site *s;
+	size_t meta = meta_size(h.nleft);
 	struct image_left *l;
 	struct iovec parts[3];
 	struct stat obj;
@@ -409,30 +441,21 @@ void text_image_store(const struct text_image *t,
 	h.mtime_sec = (uint64_t)obj.st_mtim.tv_sec;
 	h.mtime_nsec = (uint64_t)obj.st_mtim.tv_nsec;
 	h.text_offset = page_up(meta);
-	h.code_offset = h.text_offset + h.text_size;
-	s = (struct image_site *)(buf + sizeof(h));
-	l = (struct image_left *)(s + h.nsites);
-	for (size_t i = 0; i < area->used_sites; i++) {
-		const struct patch_site *site = &area->sites[i];
-
-		s[i].syscall = site->offset;
-		s[i].raw[0] =
-		    (uint32_t)((uint8_t *)site->raw_clone - area->base);
-		s[i].raw[1] =
-		    (uint32_t)((uint8_t *)site->raw_vfork - area->base);
-		s[i].raw[2] =
-		    (uint32_t)((uint8_t *)site->raw_clone3 - area->base);
-	}
+	h.sites_offset = h.text_offset + h.text_size;
+	h.code_offset = h.sites_offset + h.data_size - AREA_HEAD_SIZE;
+	l = (struct image_left *)(buf + sizeof(h));
 	for (size_t i = 0; i < nleft; i++)
 		l[i] = (struct image_left){.offset = left[i].addr - t->base,
 					   .why = left[i].why};
 	memcpy(buf, &h, sizeof(h));
 	h.checksum = plan_cache_checksum(
-	    buf, meta, offsetof(struct image_header, checksum));
+	    buf, page_up(meta), offsetof(struct image_header, checksum));
 	memcpy(buf, &h, sizeof(h));
 	parts[0] = (struct iovec){buf, page_up(meta)};
 	parts[1] = (struct iovec){(void *)t->text_lo, h.text_size};
-	parts[2] = (struct iovec){area->base + area->data_size, h.code_size};
+	/* the descriptors, relative, then the code */
+	parts[2] = (struct iovec){area->base + AREA_HEAD_SIZE,
+				  h.data_size - AREA_HEAD_SIZE + h.code_size};
 	plan_cache_write(t->path, parts, 3);
 	free(buf);
 }

@@ -207,12 +207,20 @@ static void set_entries(struct trampoline_area *a, enum vector_save vectors)
 	}
 }
 
-/* The data part: the entry slots, then the descriptors. */
+/* The data part: the head's page, then the descriptors. */
 static size_t data_size_for(size_t nsites)
 {
-	size_t data = 2 * sizeof(void *) + nsites * sizeof(struct patch_site);
+	size_t sites = nsites * sizeof(struct patch_site);
 
-	return (data + 4095) & ~(size_t)4095;
+	return AREA_HEAD_SIZE + ((sites + 4095) & ~(size_t)4095);
+}
+
+static void area_parts(struct trampoline_area *a, enum vector_save vectors)
+{
+	a->head = (struct site_head *)a->base;
+	a->entry_slot = a->head->entry_slot;
+	set_entries(a, vectors);
+	a->sites = (struct patch_site *)(a->base + AREA_HEAD_SIZE);
 }
 
 static void *map_reachable(uintptr_t at, size_t size, uintptr_t lo,
@@ -255,9 +263,7 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 	a->base = p;
 	a->size = size;
 	a->data_size = data;
-	a->entry_slot = p;
-	set_entries(a, vectors);
-	a->sites = (struct patch_site *)(a->entry_slot + 2);
+	area_parts(a, vectors);
 	a->nsites = nsites;
 	a->code_next = a->base + data;
 	return 0;
@@ -265,34 +271,39 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 
 int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 			size_t data_size, size_t nsites, long fd,
-			uint64_t code_offset, size_t code_size,
+			uint64_t offset, size_t code_size,
 			enum vector_save vectors)
 {
+	size_t sites = data_size - AREA_HEAD_SIZE;
 	void *p;
-	long r;
+	long r, c;
 
 	memset(a, 0, sizeof(*a));
 	if (data_size != data_size_for(nsites) || code_size % 4096 != 0)
 		return -EINVAL;
-	p = map_at(at, data_size);
+	p = map_at(at, AREA_HEAD_SIZE);
 	if (p == NULL)
 		return -ENOMEM;
-	r = syscall_no_intercept(
+	r = syscall_no_intercept(SYS_mmap, at + AREA_HEAD_SIZE, sites,
+				 PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE,
+				 fd, offset);
+	c = syscall_no_intercept(
 	    SYS_mmap, at + data_size, code_size, PROT_READ | PROT_EXEC,
-	    MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, code_offset);
+	    MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, offset + sites);
 	/* a kernel before 4.17 takes MAP_FIXED_NOREPLACE as a hint */
-	if (p != (void *)at || r != (long)(at + data_size)) {
-		syscall_no_intercept(SYS_munmap, p, data_size);
+	if (p != (void *)at || r != (long)(at + AREA_HEAD_SIZE) ||
+	    c != (long)(at + data_size)) {
+		syscall_no_intercept(SYS_munmap, p, AREA_HEAD_SIZE);
 		if (r > 0)
-			syscall_no_intercept(SYS_munmap, r, code_size);
+			syscall_no_intercept(SYS_munmap, r, sites);
+		if (c > 0)
+			syscall_no_intercept(SYS_munmap, c, code_size);
 		return -ENOMEM;
 	}
 	a->base = (uint8_t *)at;
 	a->size = data_size + code_size;
 	a->data_size = data_size;
-	a->entry_slot = (void **)at;
-	set_entries(a, vectors);
-	a->sites = (struct patch_site *)(a->entry_slot + 2);
+	area_parts(a, vectors);
 	a->nsites = nsites;
 	a->used_sites = nsites;
 	a->code_next = a->base + a->size;
@@ -301,19 +312,22 @@ int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 	return 0;
 }
 
-void trampoline_site_set(struct trampoline_area *a, size_t i,
-			 const char *object, uintptr_t base,
-			 uintptr_t syscall_addr, const uint32_t raw[3], int how)
+void trampoline_area_head(struct trampoline_area *a, const char *object,
+			  int how)
+{
+	a->head->object = object;
+	a->head->how = how;
+}
+
+void trampoline_site_set(struct trampoline_area *a, size_t i, uintptr_t base,
+			 uintptr_t syscall_addr, const uint32_t raw[3])
 {
 	struct patch_site *site = &a->sites[i];
 
-	site->object = object;
+	site->head = (int64_t)((uintptr_t)a->head - (uintptr_t)site);
 	site->offset = syscall_addr - base;
-	site->raw_clone = a->base + raw[0];
-	site->raw_vfork = a->base + raw[1];
-	site->raw_clone3 = a->base + raw[2];
-	site->return_to = syscall_addr + 2;
-	site->how = how;
+	memcpy(site->raw, raw, sizeof(site->raw));
+	site->return_to = (int64_t)(syscall_addr + 2 - (uintptr_t)site);
 }
 
 size_t trampoline_area_code_used(const struct trampoline_area *a)
@@ -503,8 +517,8 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 	raw[0] = (uint32_t)(raw_clone - a->base);
 	raw[1] = (uint32_t)(raw_vfork - a->base);
 	raw[2] = (uint32_t)(raw_clone3 - a->base);
-	trampoline_site_set(a, a->used_sites, object, base, p->syscall_addr,
-			    raw, how);
+	trampoline_area_head(a, object, how);
+	trampoline_site_set(a, a->used_sites, base, p->syscall_addr, raw);
 	p->trampoline = (uintptr_t)a->code_next;
 	a->used_sites++;
 	a->code_next = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);
@@ -513,8 +527,10 @@ int trampoline_emit(struct trampoline_area *a, struct site_plan *p,
 
 int trampoline_area_seal(struct trampoline_area *a)
 {
-	long r = syscall_no_intercept(SYS_mprotect, a->base, a->data_size,
-				      PROT_READ);
+	/* the descriptors of a mapped area are the file's, read-only */
+	long r = syscall_no_intercept(
+	    SYS_mprotect, a->base,
+	    a->code_mapped ? AREA_HEAD_SIZE : a->data_size, PROT_READ);
 
 	if (r == 0 && !a->code_mapped)
 		r = syscall_no_intercept(SYS_mprotect, a->base + a->data_size,

@@ -25,14 +25,23 @@ struct site_plan {
 	uintptr_t call_at;    /* where its call starts, set with it */
 };
 
+/*
+ * An area: a page with the struct site_head of its sites (written in each
+ * process), the descriptors (struct patch_site, relative: the same in every
+ * process that has the area at the same distance from its object), then
+ * the code. The head and the descriptors are data, never executable.
+ */
+#define AREA_HEAD_SIZE 4096UL
+
 struct trampoline_area {
 	uint8_t *base;
 	size_t size;
-	size_t data_size; /* descriptors and entry pointers, not executable */
+	size_t data_size; /* the head's page and the descriptors */
 	uint8_t *code_next;
+	struct site_head *head;
 	struct patch_site *sites;
 	size_t nsites, used_sites;
-	void **entry_slot; /* &intercept_entry, &intercept_clone_entry */
+	void **entry_slot; /* the head's */
 	/*
 	 * The area sits where it was asked to be: its code reaches the entry
 	 * only through entry_slot, so it is the same in every process that
@@ -52,24 +61,27 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 			   enum vector_save vectors, uintptr_t at);
 
 /*
- * Maps an area at at from a text image file (text_image.c): data_size
- * bytes of fresh memory for the descriptors, then code_size bytes of fd
- * from code_offset, executable. The caller fills the descriptors
- * (trampoline_site_set) and seals it.
+ * Maps an area at at from a text image file (text_image.c): a fresh page
+ * for the head, then data_size - AREA_HEAD_SIZE bytes of descriptors and
+ * code_size bytes of code, both of fd from offset, the code executable.
+ * The caller fills the head (trampoline_area_head) and seals the area.
  */
 int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 			size_t data_size, size_t nsites, long fd,
-			uint64_t code_offset, size_t code_size,
+			uint64_t offset, size_t code_size,
 			enum vector_save vectors);
 
+/* The object and the how (enum site_how) of the area's sites. */
+void trampoline_area_head(struct trampoline_area *a, const char *object,
+			  int how);
+
 /*
- * Fills descriptor i of an area: its site's syscall at syscall_addr, its
- * raw stubs at the offsets given from the area's start.
+ * Fills descriptor i of an area: its site's syscall at syscall_addr of the
+ * object at base, its raw stubs at the offsets given from the area's
+ * start.
  */
-void trampoline_site_set(struct trampoline_area *a, size_t i,
-			 const char *object, uintptr_t base,
-			 uintptr_t syscall_addr, const uint32_t raw[3],
-			 int how);
+void trampoline_site_set(struct trampoline_area *a, size_t i, uintptr_t base,
+			 uintptr_t syscall_addr, const uint32_t raw[3]);
 
 /* Writes the trampoline of p; fills p->trampoline. how: enum site_how */
 int trampoline_emit(struct trampoline_area *a, struct site_plan *p,

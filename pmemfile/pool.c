@@ -21,6 +21,7 @@
 #include "jmode.h"
 #include "lease.h"
 #include "mmap_sync.h"
+#include "objalloc.h"
 #include "objcheck.h"
 #include "remote.h"
 #include "kcall.h"
@@ -591,7 +592,9 @@ static PMEMfilepool *pool_open_local(const char *pathname)
 		errno = -r;
 		return NULL;
 	}
+	objalloc_open_begin();
 	PMEMobjpool *pop = pmemobj_open(file, PMEMFILE_LAYOUT_NAME);
+	objalloc_open_end();
 	if (!pop) {
 		/*
 		 * libpmemobj leaves errno -1 when its checks of the heap or

@@ -16,7 +16,7 @@ $(LIBPMEMFILE_SO).1: $(PRELOAD_OBJ) $(LIBPMEMFILE_POSIX_A) \
 		$(LIBPMEMFILE_POSIX_A) $(LIBSYSCALL_INTERCEPT_A) \
 		-Wl,-soname,libpmemfile.so.1 \
 		-Wl,--version-script=src/preload/libpmemfile.map \
-		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now -Wl,-z,defs \
+		-Wl,-z,noexecstack -Wl,-z,relro -Wl,-z,now $(SORT_DATA) -Wl,-z,defs \
 		$(CAPSTONE_LIBS) -lpthread -ldl
 
 $(LIBPMEMFILE_SO): $(LIBPMEMFILE_SO).1

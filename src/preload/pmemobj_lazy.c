@@ -32,6 +32,7 @@
 	X(pmemobj_errormsg)			\
 	X(pmemobj_ctl_set)			\
 	X(pmemobj_ctl_get)			\
+	X(pmemobj_set_funcs)			\
 	X(pmemobj_root)				\
 	X(pmemobj_root_size)			\
 	X(pmemobj_direct)			\

@@ -13,8 +13,8 @@
  * (exec_vfork_done; a shell left 8 KiB and a mapping behind each command
  * before).
  */
-#include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +37,9 @@
 
 #define EXEC_VAR_MAX (PMEMFILE_PATH_MAX + 64)
 
-static char exec_self[PMEMFILE_PATH_MAX]; /* the shim's file */
-static char *exec_pools;		  /* PMEMFILE_POOLS=... at start */
+/* the shim's file: the loader's name for it, kept as long as the shim */
+static const char *exec_self = "";
+static char *exec_pools; /* PMEMFILE_POOLS=... at start */
 
 /*
  * The pages a vfork child's execve is made with: the child shares this
@@ -71,16 +72,45 @@ void exec_vfork_done(void)
 	exec_nleft = 0;
 }
 
+/* The name the loader has for the object that holds this code. */
+static int exec_self_find(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t addr = (uintptr_t)data;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD || addr < lo ||
+		    addr >= lo + ph->p_memsz)
+			continue;
+		if (info->dlpi_name != NULL)
+			exec_self = info->dlpi_name;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Without dladdr (a search of the symbol table) and printf (whose code
+ * pages a program that never prints would fault in): every process
+ * started under a mount pays this.
+ */
 void exec_env_init(void)
 {
-	Dl_info info;
+	static const char var[] = "PMEMFILE_POOLS=";
 	const char *pools = env_get("PMEMFILE_POOLS");
 
-	if (dladdr((void *)exec_env_init, &info) && info.dli_fname)
-		snprintf(exec_self, sizeof(exec_self), "%s", info.dli_fname);
-	if (pools != NULL &&
-	    asprintf(&exec_pools, "PMEMFILE_POOLS=%s", pools) < 0)
-		exec_pools = NULL;
+	dl_iterate_phdr(exec_self_find, (void *)(uintptr_t)exec_env_init);
+	if (pools == NULL)
+		return;
+	size_t n = strlen(pools);
+	exec_pools = malloc(sizeof(var) + n);
+	if (exec_pools == NULL)
+		return;
+	memcpy(exec_pools, var, sizeof(var) - 1);
+	memcpy(exec_pools + sizeof(var) - 1, pools, n + 1);
 }
 
 static bool env_is(const char *var, const char *name)

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * objalloc.c -- the memory libpmemobj builds a pool's runtime in.
+ *
+ * pmemobj_open builds the runtime of the pool's 1,024 lanes: some 10,000
+ * allocations, 11 MiB, every byte written at once (the logs are zeroed).
+ * Out of malloc's heap each 4 KiB page of it costs a page fault: some
+ * 3,000, half of the open's time (5 of 10 ms here), and freeing the
+ * blocks one by one is most of the close. libpmemobj lets its allocator be
+ * replaced (pmemobj_set_funcs): the blocks of 256 bytes and more it
+ * allocates while a thread opens a pool (objalloc_open_begin .. _end) are
+ * cut off in order from a region of 32 MiB of address space advised for
+ * transparent huge pages, which a few faults fill. Any other allocation,
+ * on this thread after the open or on another thread, is malloc's, as
+ * before. (A program that set functions of its own for its own pools has
+ * them replaced at the first open of a pmemfile pool: malloc's again but
+ * during the opens.)
+ *
+ * A block of a region is not reused: its pool's close frees them all, and
+ * the last one freed (once its open is over) gives the region's memory
+ * back (MADV_DONTNEED) and the region to the next open. A region keeps its
+ * addresses for good, so that a free tells a block of it by its address
+ * alone, whatever other threads do. A full region, or none free, leaves
+ * the rest to malloc. Each block carries its size before it for realloc,
+ * in 16 bytes, so that a block is aligned as malloc's are.
+ */
+#include <libpmemobj.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "objalloc.h"
+
+#define REGION_SIZE (32UL << 20)
+#define HUGE_PAGE (2UL << 20)
+#define REGIONS 8
+#define HEADER 16
+/*
+ * Smaller blocks are malloc's: libpmemobj keeps some of those it makes
+ * while it opens a pool past the pool's close (16 bytes of its list of
+ * pools), which would keep a region from being given back; the lanes'
+ * are 400 bytes and more.
+ */
+#define SMALL 256
+
+struct region {
+	_Atomic uintptr_t base; /* 0 until mapped, then the same for good */
+	uintptr_t next;		/* where the next block goes: the opener's */
+	uintptr_t high;		/* the end of what was ever handed out */
+	/* the blocks not freed, plus 1 while its open goes on */
+	atomic_long live;
+	/*
+	 * An open or its blocks use it. Taken and given back without a lock,
+	 * which a child forked meanwhile would inherit taken.
+	 */
+	atomic_int busy;
+};
+
+static struct region regions[REGIONS];
+static pthread_once_t funcs_once = PTHREAD_ONCE_INIT;
+static __thread struct region *opening;
+
+/* The region a block of which p is, NULL if p is malloc's. */
+static struct region *region_of(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	for (int i = 0; i < REGIONS; ++i) {
+		uintptr_t base = atomic_load_explicit(&regions[i].base,
+						      memory_order_acquire);
+		if (base && a >= base && a < base + REGION_SIZE)
+			return &regions[i];
+	}
+	return NULL;
+}
+
+/* Its last block is gone and its open over: the memory goes back. */
+static void region_release(struct region *r)
+{
+	uintptr_t base = atomic_load(&r->base);
+
+	madvise((void *)base, r->high - base, MADV_DONTNEED);
+	atomic_store(&r->busy, 0);
+}
+
+static void region_put(struct region *r)
+{
+	if (atomic_fetch_sub(&r->live, 1) == 1)
+		region_release(r);
+}
+
+static void *objalloc_malloc(size_t size)
+{
+	struct region *r = opening;
+
+	if (r == NULL || size < SMALL || size > REGION_SIZE)
+		return malloc(size);
+	uintptr_t need =
+	    (size + HEADER + HEADER - 1) & ~(uintptr_t)(HEADER - 1);
+	if (r->next + need > atomic_load(&r->base) + REGION_SIZE)
+		return malloc(size);
+	uintptr_t block = r->next;
+	r->next += need;
+	if (r->next > r->high)
+		r->high = r->next;
+	atomic_fetch_add(&r->live, 1);
+	*(size_t *)block = size;
+	return (void *)(block + HEADER);
+}
+
+static void objalloc_free(void *p)
+{
+	struct region *r = p ? region_of(p) : NULL;
+
+	if (r == NULL)
+		free(p);
+	else
+		region_put(r);
+}
+
+static void *objalloc_realloc(void *p, size_t size)
+{
+	if (p == NULL || region_of(p) == NULL)
+		return realloc(p, size);
+	size_t old = *(size_t *)((uintptr_t)p - HEADER);
+	void *n = objalloc_malloc(size);
+	if (n == NULL)
+		return NULL;
+	memcpy(n, p, old < size ? old : size);
+	objalloc_free(p);
+	return n;
+}
+
+static char *objalloc_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = objalloc_malloc(n);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+static void set_funcs(void)
+{
+	pmemobj_set_funcs(objalloc_malloc, objalloc_free, objalloc_realloc,
+			  objalloc_strdup);
+}
+
+/* REGION_SIZE of address space at a huge page's boundary, or 0. */
+static uintptr_t region_map(void)
+{
+	size_t span = REGION_SIZE + HUGE_PAGE;
+	void *m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED)
+		return 0;
+	uintptr_t lo = (uintptr_t)m;
+	uintptr_t base = (lo + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if (base > lo)
+		munmap(m, base - lo);
+	if (lo + span > base + REGION_SIZE)
+		munmap((void *)(base + REGION_SIZE),
+		       lo + span - (base + REGION_SIZE));
+	/* without transparent huge pages it is still one piece, in order */
+	madvise((void *)base, REGION_SIZE, MADV_HUGEPAGE);
+	return base;
+}
+
+/* A region no open and no block uses, mapped, or NULL. */
+static struct region *region_take(void)
+{
+	for (int i = 0; i < REGIONS; ++i) {
+		struct region *r = &regions[i];
+		int idle = 0;
+
+		if (!atomic_compare_exchange_strong(&r->busy, &idle, 1))
+			continue;
+		if (atomic_load(&r->base) == 0) {
+			uintptr_t base = region_map();
+			if (base == 0) {
+				atomic_store(&r->busy, 0);
+				return NULL;
+			}
+			atomic_store_explicit(&r->base, base,
+					      memory_order_release);
+		}
+		return r;
+	}
+	return NULL;
+}
+
+void objalloc_open_begin(void)
+{
+	struct region *r;
+
+	pthread_once(&funcs_once, set_funcs);
+	r = region_take();
+	if (r != NULL) {
+		r->next = r->high = atomic_load(&r->base);
+		atomic_store(&r->live, 1);
+	}
+	opening = r;
+}
+
+void objalloc_open_end(void)
+{
+	struct region *r = opening;
+
+	opening = NULL;
+	if (r != NULL)
+		region_put(r);
+}
