@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +117,48 @@ uint64_t share_start_time(pid_t pid)
 	return state == 'Z' || state == 'X' ? 0 : start;
 }
 
+#ifndef PIDFS_MAGIC
+#define PIDFS_MAGIC 0x50494446
+#endif
+/* An identity from a pidfd's inode has this bit; a start time has not. */
+#define SHARE_ID_PIDFS (1ULL << 63)
+
+/*
+ * The identity of process pid from a pidfd of it: on Linux 6.9 and later
+ * (pidfs) the pidfd's inode number, which no other process gets while the
+ * system runs; 0 if the process is gone or has ended (a zombie), 1 if that
+ * cannot be told so (no pidfs, no descriptor free). A new process finds
+ * its own in some 10 us, where its first look at its /proc/PID/stat costs
+ * 25-50 us (the entry made for it).
+ */
+static uint64_t pidfd_id(pid_t pid)
+{
+	long fd = kcall(SYS_pidfd_open, pid, 0, 0, 0);
+	if (fd < 0)
+		return errno == ESRCH ? 0 : 1;
+	struct statfs sf;
+	struct stat st;
+	uint64_t id = 1;
+	if (kcall(SYS_fstatfs, fd, (long)&sf, 0, 0) == 0 &&
+	    sf.f_type == PIDFS_MAGIC &&
+	    kcall(SYS_fstat, fd, (long)&st, 0, 0) == 0) {
+		struct pollfd p = {.fd = (int)fd, .events = POLLIN};
+		/* readable once the process ended */
+		id = kcall(SYS_poll, (long)&p, 1, 0, 0) == 1
+			 ? 0
+			 : ((uint64_t)st.st_ino | SHARE_ID_PIDFS);
+	}
+	k_close((int)fd);
+	return id;
+}
+
+/* This process's identity: from a pidfd where it can, else its start. */
+static uint64_t self_id(pid_t me)
+{
+	uint64_t id = pidfd_id(me);
+	return id > 1 ? id : share_start_time(me);
+}
+
 static pid_t self_start_pid;
 static uint64_t self_start;
 
@@ -122,9 +166,9 @@ uint64_t share_self_start(void)
 {
 	pid_t me = share_self();
 	if (pf_vfork_pid)
-		return share_start_time(me);
+		return self_id(me);
 	if (self_start_pid != me) {
-		self_start = share_start_time(me);
+		self_start = self_id(me);
 		self_start_pid = me;
 	}
 	return self_start;
@@ -135,7 +179,14 @@ bool share_same_alive(pid_t pid, uint64_t start)
 	/* a slot kept for a fork child that has not taken it: its parent's */
 	if (pid < 0)
 		pid = -pid;
-	return share_alive(pid) && share_start_time(pid) == start;
+	if (!share_alive(pid))
+		return false;
+	if (start & SHARE_ID_PIDFS) {
+		uint64_t id = pidfd_id(pid);
+		/* 1: it cannot be told, and kill says it is there */
+		return id == 1 || id == start;
+	}
+	return share_start_time(pid) == start;
 }
 
 bool share_holder_alive(struct share_seg *s, pid_t h)

@@ -297,9 +297,13 @@ bool share_alive(pid_t pid);
 bool share_others(struct share_seg *s, pid_t a, pid_t b);
 /* When process pid started (clock ticks since boot), 0 if it is gone. */
 uint64_t share_start_time(pid_t pid);
-/* This process's start time. */
+/*
+ * This process's identity beside its pid (pids are reused), as the
+ * segment keeps it: its pidfd's inode number where the kernel has pidfs
+ * (share.c), else its start time.
+ */
 uint64_t share_self_start(void);
-/* Whether the process pid that started at start is alive. */
+/* Whether the process pid whose identity is start is alive. */
 bool share_same_alive(pid_t pid, uint64_t start);
 /*
  * The channels of processes that died (claimed, posted, or answered and
