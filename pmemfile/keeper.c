@@ -854,10 +854,15 @@ static void close_all_but(const int *keep, int n)
  * descriptors, takes the holder's place, tells its parent (tell), and
  * serves until no other process uses the pool, as a keeper process does.
  */
+/* Set by the preload shim: its calls in this process are none of its own. */
+extern void preload_keeper_copy(void) __attribute__((weak));
+
 static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
 						      int tell)
 {
 	struct share_seg *s = pfp->share;
+	if (preload_keeper_copy)
+		preload_keeper_copy();
 	sigset_t all;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);

@@ -277,6 +277,15 @@ static void preload_keeper(const char *pool)
 	syscall_no_intercept(SYS_exit_group, 0);
 }
 
+/*
+ * A copy of a holder that exits goes on as a keeper process (keeper.c):
+ * as preload_keeper's, none of its calls is the program's.
+ */
+void preload_keeper_copy(void)
+{
+	preload_guard = 1;
+}
+
 static __attribute__((constructor)) void preload_init(void)
 {
 	const char *keeper = secure_getenv("PMEMFILE_KEEPER");
