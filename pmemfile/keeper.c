@@ -858,7 +858,7 @@ static void close_all_but(const int *keep, int n)
 extern void preload_keeper_copy(void) __attribute__((weak));
 
 static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
-						      int tell)
+						      pid_t parent, int tell)
 {
 	struct share_seg *s = pfp->share;
 	if (preload_keeper_copy)
@@ -903,7 +903,8 @@ static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
 	}
 	pfp->proc = -1;
 	pfp->proc_pid = 0;
-	share_holder_take(pfp);
+	if (!share_holder_take(pfp, parent))
+		syscall(SYS_exit_group, 0); /* the parent died: not ours */
 	if (write(tell, "k", 1) != 1)
 		(void)0; /* the parent resigns for the copy (below) */
 	close(tell);
@@ -936,6 +937,7 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 	/* the leases go on: the copy's memory is this process's */
 	keeper_stop(pfp);
 	share_export_all(pfp, me);
+	pid_t parent = pf_self_pid;
 	/*
 	 * A raw clone, past the shim too: neither the program's fork
 	 * handlers nor the library's (pmemfile_process_forked) are for it.
@@ -943,7 +945,7 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 	long child = kcall(SYS_clone, SIGCHLD, 0L, 0L, 0L);
 	if (child == 0) {
 		close(tell[0]);
-		keeper_copy_run(pfp, tell[1]);
+		keeper_copy_run(pfp, parent, tell[1]);
 	}
 	close(tell[1]);
 	if (child < 0) {

@@ -792,16 +792,21 @@ void share_resign(PMEMfilepool *pfp)
 		share_chan_wake(&s->chan[i]);
 }
 
-void share_holder_take(PMEMfilepool *pfp)
+bool share_holder_take(PMEMfilepool *pfp, pid_t from)
 {
 	struct share_seg *s = pfp->share;
 
 	elect_lock(s);
-	atomic_store(&s->holder_start, share_self_start());
-	atomic_store(&s->holder, share_self());
-	atomic_fetch_add(&s->holder_word, 1);
+	/* not if another process took the place of one that died */
+	bool took = atomic_load(&s->holder) == from;
+	if (took) {
+		atomic_store(&s->holder_start, share_self_start());
+		atomic_store(&s->holder, share_self());
+		atomic_fetch_add(&s->holder_word, 1);
+	}
 	pthread_mutex_unlock(&s->elect);
 	share_futex_wake(&s->holder_word);
+	return took;
 }
 
 void share_pool_closed(struct share_seg *s)

@@ -375,10 +375,10 @@ void share_elected(PMEMfilepool *pfp, int err);
 /* The holder gives the pool up (it closes it). */
 void share_resign(PMEMfilepool *pfp);
 /*
- * A copy of the holder that left (keeper_leave_to_copy) holds the pool as
- * it is open: the calling process becomes the holder.
+ * A copy of the holder from (keeper_leave_to_copy) holds the pool as it
+ * is open: the calling process becomes the holder, if from still is.
  */
-void share_holder_take(PMEMfilepool *pfp);
+bool share_holder_take(PMEMfilepool *pfp, pid_t from);
 /*
  * The holder: each description open here gets an id in the segment, and
  * slot me refers to it (a fork child, or this process as a client, uses
