@@ -172,6 +172,17 @@ struct jmode {
 	uint64_t *aoffs;
 	size_t naoffs, acap;
 	void *abuf;
+	/*
+	 * The thread that backs the image's pages ahead of the small
+	 * extents (back_main), under block: the range asked for, if any.
+	 */
+	PMEMfilepool *pfp;
+	pthread_mutex_t block;
+	pthread_cond_t bcond;
+	pthread_t bthread;
+	bool bthread_started;
+	bool bstop;
+	uint64_t boff, blen;
 	/* the files shared maps pin, and copies of their pages */
 	struct vinode **pinned;
 	size_t npinned, pcap;
@@ -456,6 +467,13 @@ void jmode_free(struct jmode *jm)
 		pthread_mutex_unlock(&jm->alock);
 		pthread_join(jm->athread, NULL);
 	}
+	if (jm->bthread_started) {
+		pthread_mutex_lock(&jm->block);
+		jm->bstop = true;
+		pthread_cond_signal(&jm->bcond);
+		pthread_mutex_unlock(&jm->block);
+		pthread_join(jm->bthread, NULL);
+	}
 	if (jm->listed)
 		image_list(jm, false);
 	dirty_stop(jm->dirty);
@@ -468,6 +486,8 @@ void jmode_free(struct jmode *jm)
 	pthread_mutex_destroy(&jm->wlock);
 	pthread_mutex_destroy(&jm->alock);
 	pthread_cond_destroy(&jm->acond);
+	pthread_mutex_destroy(&jm->block);
+	pthread_cond_destroy(&jm->bcond);
 	free(jm->aoffs);
 	free(jm->abuf);
 	free(jm->runs);
@@ -544,6 +564,8 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	pthread_mutex_init(&jm->wlock, NULL);
 	pthread_mutex_init(&jm->alock, NULL);
 	pthread_cond_init(&jm->acond, NULL);
+	pthread_mutex_init(&jm->block, NULL);
+	pthread_cond_init(&jm->bcond, NULL);
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
 	char jpath[PATH_MAX];
@@ -1177,6 +1199,54 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n)
 	memcpy(last, s + (last - dst), (size_t)(dst + n - last));
 	ahead_wake(jm);
 	return true;
+}
+
+/*
+ * The thread that backs the image's pages ahead of the small extents
+ * (direct_back_ahead), outside the gate: it changes no byte of the pool
+ * (the pages were holes and stay zeros) and marks none written, so that a
+ * sync point may come at any time.
+ */
+static void *back_main(void *arg)
+{
+	struct jmode *jm = arg;
+	pthread_mutex_lock(&jm->block);
+	for (;;) {
+		while (!jm->bstop && !jm->blen)
+			pthread_cond_wait(&jm->bcond, &jm->block);
+		if (jm->bstop)
+			break;
+		uint64_t off = jm->boff, len = jm->blen;
+		jm->blen = 0;
+		pthread_mutex_unlock(&jm->block);
+		direct_back_ahead(jm->pfp, off, len);
+		pthread_mutex_lock(&jm->block);
+	}
+	pthread_mutex_unlock(&jm->block);
+	return NULL;
+}
+
+void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm || !len)
+		return;
+	pthread_mutex_lock(&jm->block);
+	if (!jm->bthread_started && !jm->bstop) {
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		jm->bthread_started =
+		    pthread_create(&jm->bthread, NULL, back_main, jm) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		/* no thread: the extents are backed where they are used */
+		jm->bstop = !jm->bthread_started;
+	}
+	jm->pfp = pfp;
+	jm->boff = off;
+	jm->blen = len;
+	pthread_cond_signal(&jm->bcond);
+	pthread_mutex_unlock(&jm->block);
 }
 
 void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len)

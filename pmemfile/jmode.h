@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* as libpmemfile-posix.h has it (not included: visibility, internal.h) */
 typedef struct pmemfilepool PMEMfilepool;
@@ -73,6 +74,13 @@ int jmode_sync(PMEMfilepool *pfp);
  * copy, the descriptor gone): the caller copies.
  */
 bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n);
+
+/*
+ * In journal mode: the image's pages of [off, off + len) backed by a
+ * thread (direct_back_ahead), soon, while the caller goes on; a request
+ * not taken yet is replaced. Nothing in another mode.
+ */
+void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
 
 /*
  * Before a big copy into the pool's pages at p (inside the gate): the

@@ -11,6 +11,11 @@
  *    after the cut the first files are there as they were at the sync
  *    point, none of the others, the change undone;
  *  - pmemfile_fsync of a file, the same;
+ *  - small files written one after another (their extents placed in
+ *    pages a thread backed ahead, which count as written only once
+ *    written), pmemfile_syncfs, more written and some rewritten: after
+ *    the cut each byte of the first as the sync point had it, none of
+ *    the others;
  *  - files written and no sync call: the keeper's timer makes a sync
  *    point every PMEMFILE_COMMIT_INTERVAL seconds (1 here), so after 3 s
  *    they are there (the other cases run with no timer, 0);
@@ -196,6 +201,73 @@ static void fsync_case(PMEMfilepool *pfp)
 	T_EQ(pmemfile_fsync(pfp, f), 0);
 	T_EQ(pmemfile_write(pfp, f, " and lost", 9), 9);
 	pmemfile_close(pfp, f);
+}
+
+/* small_case's files: 4 KiB each, the byte at i of version v of file k */
+#define SMALL_SYNCED 300
+#define SMALL_LOST 100
+#define SMALL_REWRITTEN 40
+
+static char small_byte(unsigned k, unsigned v, size_t i)
+{
+	return (char)((k * 7 + v * 101 + i * 13 + i / 512) % 253 + 1);
+}
+
+static void small_put(PMEMfilepool *pfp, unsigned k, unsigned v, int flags)
+{
+	char name[32], b[4096];
+	snprintf(name, sizeof(name), "/s%u", k);
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = small_byte(k, v, i);
+	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY | flags, 0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+	pmemfile_close(pfp, f);
+}
+
+/*
+ * Small files one after another: the first extents' pages backed where
+ * they are used, then (the pause) the next ones in pages a thread backed
+ * ahead of them; syncfs; then new files, and old ones rewritten in place.
+ */
+static void small_case(PMEMfilepool *pfp)
+{
+	for (unsigned k = 0; k < SMALL_SYNCED; k++) {
+		small_put(pfp, k, 1, PMEMFILE_O_CREAT);
+		if (k == 20)
+			usleep(200000);
+	}
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	for (unsigned k = SMALL_SYNCED; k < SMALL_SYNCED + SMALL_LOST; k++)
+		small_put(pfp, k, 1, PMEMFILE_O_CREAT);
+	for (unsigned k = 0; k < SMALL_SYNCED;
+	     k += SMALL_SYNCED / SMALL_REWRITTEN)
+		small_put(pfp, k, 2, 0);
+}
+
+static void small_check(PMEMfilepool *pfp)
+{
+	char name[32], b[4097];
+	for (unsigned k = 0; k < SMALL_SYNCED + SMALL_LOST; k++) {
+		snprintf(name, sizeof(name), "/s%u", k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+		if (k >= SMALL_SYNCED) {
+			if (f)
+				T_FAIL("%s exists after the cut", name);
+			T_EQ(errno, ENOENT);
+			continue;
+		}
+		if (!f)
+			T_FAIL("%s is missing after the cut (errno %s)", name,
+			       strerrorname_np(errno));
+		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
+		pmemfile_close(pfp, f);
+		for (size_t i = 0; i < 4096; i++)
+			if (b[i] != small_byte(k, 1, i))
+				T_FAIL("%s: byte %zu is %d after the cut, "
+				       "expected %d",
+				       name, i, b[i], small_byte(k, 1, i));
+	}
 }
 
 /*
@@ -450,6 +522,12 @@ int main(int argc, char *argv[])
 	expect(pfp, "/e", "fsynced e");
 	pmemfile_pool_close(pfp);
 	printf("ok: fsync\n");
+
+	killed(small_case, 0);
+	pfp = reopen();
+	small_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: small files, syncfs, more and some rewritten\n");
 
 	killed(big_case, 0);
 	if (!journal_has_filler())
