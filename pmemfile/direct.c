@@ -100,6 +100,8 @@
  * use the chunks are backed ahead (direct_back_ahead).
  */
 #define BACK_AHEAD (512ULL << 10)
+/* the chunks used before the next ones are asked for */
+#define BACK_AHEAD_STEP 4
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
@@ -399,9 +401,16 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 	 * written only once written (one fault each then, cheaper than
 	 * allocating, clearing and mapping them there).
 	 */
-	if (madvise(pfp->base + off, len, MADV_POPULATE_READ) == 0)
-		chunks_mark(pfp, off, len,
-			    CHUNK_BACKED | CHUNK_MAPPED | CHUNK_AHEAD);
+	if (madvise(pfp->base + off, len, MADV_POPULATE_READ) != 0)
+		return;
+	/* a wake-up of the thread for each BACK_AHEAD_STEP chunks used */
+	for (uint64_t c = off / DIRECT_CHUNK; c < (off + len) / DIRECT_CHUNK;
+	     c++)
+		atomic_fetch_or_explicit(
+		    &pfp->direct_read[c],
+		    CHUNK_BACKED | CHUNK_MAPPED |
+			(c % BACK_AHEAD_STEP ? 0 : CHUNK_AHEAD),
+		    memory_order_relaxed);
 }
 
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
