@@ -553,16 +553,46 @@ static void entries_last_copies(struct journal *j)
 	j->nentries = n;
 }
 
-/* Writes the pages of the entries in place, JOURNAL_RUN at a time. */
-static int pages_write_in_place(struct journal *j)
+/*
+ * Writes the pages of the entries in place, JOURNAL_RUN at a time; where
+ * image is given, those from image_from on straight from image (the
+ * pool's pages as the last copies have them), each run of consecutive
+ * pages in one write.
+ */
+static int pages_write_in_place(struct journal *j, const char *image,
+				uint64_t image_from)
 {
 	size_t i = 0;
+	while (image && i < j->nentries) {
+		if (j->entries[i].pool_off < image_from) {
+			i++;
+			continue;
+		}
+		size_t k = 1;
+		while (i + k < j->nentries &&
+		       j->entries[i + k].pool_off ==
+			   j->entries[i].pool_off + k * JOURNAL_PAGE)
+			k++;
+		struct iovec iov = {(void *)(image + j->entries[i].pool_off),
+				    k * JOURNAL_PAGE};
+		int r =
+		    write_all(j, j->pool_fd, &iov, 1, j->entries[i].pool_off);
+		if (r)
+			return r;
+		i += k;
+	}
+	i = 0;
 	while (i < j->nentries) {
+		if (image && j->entries[i].pool_off >= image_from) {
+			i++;
+			continue;
+		}
 		/* a run of consecutive pool pages, read into j->run */
 		size_t k = 0;
 		while (i + k < j->nentries && k < JOURNAL_RUN &&
 		       j->entries[i + k].pool_off ==
-			   j->entries[i].pool_off + k * JOURNAL_PAGE)
+			   j->entries[i].pool_off + k * JOURNAL_PAGE &&
+		       (!image || j->entries[i + k].pool_off < image_from))
 			k++;
 		/*
 		 * their copies in one read where they follow each other in
@@ -596,14 +626,15 @@ static int pages_write_in_place(struct journal *j)
 }
 
 /* The checkpoint: see the order of the writes at the top. */
-static int journal_apply(struct journal *j)
+static int journal_apply(struct journal *j, const char *image,
+			 uint64_t image_from)
 {
 	uint64_t batches = j->next_seq - j->start_seq;
 	if (batches == 0 && !j->unrecovered)
 		return 0;
 	j->ahead = false; /* the tail moves: they are written again */
 	entries_last_copies(j);
-	int r = pages_write_in_place(j);
+	int r = pages_write_in_place(j, image, image_from);
 	if (r == 0 && batches > 0)
 		r = sync_file(j, j->pool_fd);
 	if (r == 0)
@@ -621,12 +652,18 @@ static int journal_apply(struct journal *j)
 
 int journal_recover(struct journal *j)
 {
-	return journal_apply(j);
+	return journal_apply(j, NULL, 0);
 }
 
 int journal_checkpoint(struct journal *j)
 {
-	return journal_apply(j);
+	return journal_apply(j, NULL, 0);
+}
+
+int journal_checkpoint_from(struct journal *j, const char *image,
+			    uint64_t image_from)
+{
+	return journal_apply(j, image, image_from);
 }
 
 /*

@@ -121,6 +121,16 @@ int journal_recover(struct journal *j);
 int journal_checkpoint(struct journal *j);
 
 /*
+ * The same, the pages from pool offset image_from on written from image
+ * (the pool's size) instead of read from the journal: where the caller
+ * knows that each page of the batches in force holds there what its last
+ * copy holds (nothing changed since the last commit), which spares reading
+ * back from the disk what the commits wrote there by O_DIRECT.
+ */
+int journal_checkpoint_from(struct journal *j, const char *image,
+			    uint64_t image_from);
+
+/*
  * Commits a batch: npages whole pages, pages[i] the JOURNAL_PAGE bytes of
  * the pool page at offs[i] (JOURNAL_PAGE-aligned, inside the pool; an offset
  * repeated: its last copy wins), appended to the journal and made durable
