@@ -166,7 +166,16 @@ static int first_run(void *arg, uintptr_t start, uintptr_t end)
 
 int dirty_written(struct dirty *d)
 {
-	long r = scan(d->pagemap, d->base, d->end,
+	return dirty_written_in(d, (const void *)d->base, d->end - d->base);
+}
+
+int dirty_written_in(struct dirty *d, const void *addr, size_t len)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)addr + len + 4095) & ~(uintptr_t)4095;
+	if (len == 0 || start < d->base || end > d->end || end <= start)
+		return -EINVAL;
+	long r = scan(d->pagemap, start, end,
 		      (struct dirty_scan){
 			  .category_mask = DIRTY_PAGE_IS_WRITTEN,
 			  .return_mask = DIRTY_PAGE_IS_WRITTEN,

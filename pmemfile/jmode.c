@@ -152,6 +152,12 @@ struct jmode {
 	 * the mapping. Under wlock; sorted and merged by a sync point.
 	 */
 	pthread_mutex_t wlock;
+	/*
+	 * Writes through the descriptor begun and ended (listed), so that a
+	 * checkpoint that copies pages from the image sees one that may have
+	 * changed them meanwhile (fill_from_image).
+	 */
+	_Atomic uint64_t wbegun, wended;
 	struct jmode_run *written;
 	size_t nwritten, wcap;
 	size_t listed_pages; /* listed since the last sync point */
@@ -1192,6 +1198,7 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n)
 	const char *s = src;
 	if (!written_room(jm))
 		return false;
+	atomic_fetch_add(&jm->wbegun, 1);
 	bool done = direct_write(pfp, first, s + (first - dst),
 				 (uint64_t)(last - first));
 	/*
@@ -1202,6 +1209,7 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n)
 	 */
 	written_add(jm, (uint64_t)(first - jm->base),
 		    (uint64_t)(last - jm->base));
+	atomic_fetch_add(&jm->wended, 1);
 	if (!done)
 		return false;
 	memcpy(dst, s, (size_t)(first - dst));
@@ -1269,9 +1277,58 @@ void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len)
 		(void)dirty_unprotect(jm->dirty, p, len);
 }
 
+/* Under wlock: whether a page of [start, end) is listed as written. */
+static bool written_in(const struct jmode *jm, uint64_t start, uint64_t end)
+{
+	if (jm->unlisted)
+		return true;
+	for (size_t i = 0; i < jm->nwritten; i++)
+		if (jm->written[i].start < end && jm->written[i].end > start)
+			return true;
+	return false;
+}
+
 /*
- * Under jm->lock and jm->alock: the checkpoint, its pages read from the
- * journal, or, where from_image, from the image (see close_checkpoint).
+ * A checkpoint's journal_fill_fn while the pool is in use, under jm->lock
+ * (no sync point meanwhile): the n pages from off copied from the image,
+ * which saves reading them back from the disk, where they hold what their
+ * last copies in the journal hold: where no page of them was written
+ * since the last sync point, before the copy nor during it, and that sync
+ * point succeeded (a failed one took pages it did not commit). A store
+ * through the mapping marks its page written before it lands (looked at
+ * again after the copy); a write through the descriptor is counted before
+ * it begins and listed after (none may end meanwhile), and those the
+ * writer ahead took off the list are not looked for (there may be none);
+ * stores through shared maps of pinned files are not tracked (no file may
+ * be pinned); libpmemobj writes the pool's first two pages through a
+ * mapping of its own.
+ */
+static bool fill_from_image(void *arg, uint64_t off, size_t n, void *buf)
+{
+	struct jmode *jm = arg;
+	size_t len = n * JOURNAL_PAGE;
+	if (off < 2 * JOURNAL_PAGE || jm->all_dirty || jm->npinned ||
+	    jm->naoffs || !jm->view)
+		return false;
+	uint64_t begun = atomic_load(&jm->wbegun);
+	if (atomic_load(&jm->wended) != begun)
+		return false;
+	pthread_mutex_lock(&jm->wlock);
+	bool listed = written_in(jm, off, off + len);
+	pthread_mutex_unlock(&jm->wlock);
+	if (listed || dirty_written_in(jm->dirty, jm->base + off, len) != 0)
+		return false;
+	memcpy(buf, jm->view + off, len);
+	if (dirty_written_in(jm->dirty, jm->base + off, len) != 0 ||
+	    atomic_load(&jm->wbegun) != begun)
+		return false;
+	return true;
+}
+
+/*
+ * Under jm->lock and jm->alock: the checkpoint, its pages written from the
+ * image where from_image (close_checkpoint), else copied from it where
+ * fill_from_image can, read from the journal where not.
  */
 static void checkpoint_locked(struct jmode *jm, bool from_image)
 {
@@ -1284,7 +1341,7 @@ static void checkpoint_locked(struct jmode *jm, bool from_image)
 		(void)journal_checkpoint_from(
 		    jm->j, jm->view ? jm->view : jm->base, 2 * JOURNAL_PAGE);
 	else
-		(void)journal_checkpoint(jm->j);
+		(void)journal_checkpoint_fill(jm->j, fill_from_image, jm);
 	/* what was written ahead is no longer (the tail moved): listed */
 	for (size_t i = 0; i < jm->naoffs; i++)
 		written_add(jm, jm->aoffs[i], jm->aoffs[i] + JOURNAL_PAGE);

@@ -90,7 +90,12 @@ void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
 void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len);
 
 /* The journal written into the pool file; and whether the keeper should. */
-void jmode_checkpoint(PMEMfilepool *pfp);
+/*
+ * The journal written into the pool file. Of default visibility, as
+ * gate.h's calls: global in the static library (the shared library's
+ * version script keeps it local), so that a test reaches it.
+ */
+__attribute__((visibility("default"))) void jmode_checkpoint(PMEMfilepool *pfp);
 bool jmode_checkpoint_due(PMEMfilepool *pfp);
 
 /*

@@ -11,6 +11,11 @@
  *    after the cut the first files are there as they were at the sync
  *    point, none of the others, the change undone;
  *  - pmemfile_fsync of a file, the same;
+ *  - small and big files written, syncfs, some of both written again in
+ *    place, then a checkpoint (jmode_checkpoint, as the keeper's): the
+ *    pages changed since the sync point go into the pool file as the
+ *    journal has them, not as the image has them; after the cut each byte
+ *    as the sync point had it;
  *  - small files written one after another (their extents placed in
  *    pages a thread backed ahead, which count as written only once
  *    written), pmemfile_syncfs, more written and some rewritten: after
@@ -37,6 +42,7 @@
  */
 #include "check.h"
 #include "info.h"
+#include "jmode.h"
 #include "journal.h"
 #include "tcheck.h"
 
@@ -383,6 +389,58 @@ static void big_write(PMEMfile *f, PMEMfilepool *pfp, uint64_t off, size_t len,
 	free(b);
 }
 
+/* checkpoint_case's big file: 4 MiB */
+#define CK_BIG (4 << 20)
+
+static void checkpoint_case(PMEMfilepool *pfp)
+{
+	for (unsigned k = 0; k < 64; k++)
+		small_put(pfp, 1000 + k, 1, PMEMFILE_O_CREAT);
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/ck", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	for (uint64_t off = 0; off < CK_BIG; off += 1 << 20)
+		big_write(f, pfp, off, 1 << 20, 1);
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	/* through the mapping, and through the image's descriptor */
+	for (unsigned k = 0; k < 64; k += 2)
+		small_put(pfp, 1000 + k, 2, 0);
+	big_write(f, pfp, 1 << 20, 1 << 20, 2);
+	big_write(f, pfp, 3 << 20, 256 << 10, 2);
+	pmemfile_close(pfp, f);
+	jmode_checkpoint(pfp);
+}
+
+static void checkpoint_check(PMEMfilepool *pfp)
+{
+	char name[32], b[4097];
+	for (unsigned k = 0; k < 64; k++) {
+		snprintf(name, sizeof(name), "/s%u", 1000 + k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
+		pmemfile_close(pfp, f);
+		for (size_t i = 0; i < 4096; i++)
+			if (b[i] != small_byte(1000 + k, 1, i))
+				T_FAIL("%s: byte %zu is %d after the "
+				       "checkpoint and the cut, expected %d",
+				       name, i, b[i],
+				       small_byte(1000 + k, 1, i));
+	}
+	PMEMfile *f = pmemfile_open(pfp, "/ck", PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	char *big = malloc(CK_BIG);
+	T_ASSERT(big != NULL);
+	T_EQ(pmemfile_read(pfp, f, big, CK_BIG), CK_BIG);
+	pmemfile_close(pfp, f);
+	for (uint64_t i = 0; i < CK_BIG; i++)
+		if (big[i] != big_byte(i, 1))
+			T_FAIL("/ck: byte %llu is %d after the checkpoint and "
+			       "the cut, expected %d",
+			       (unsigned long long)i, big[i], big_byte(i, 1));
+	free(big);
+}
+
 /* big_case's file: past 32 MiB of big writes the journal is written ahead */
 #define BIG_SIZE (40 << 20)
 
@@ -522,6 +580,12 @@ int main(int argc, char *argv[])
 	expect(pfp, "/e", "fsynced e");
 	pmemfile_pool_close(pfp);
 	printf("ok: fsync\n");
+
+	killed(checkpoint_case, 0);
+	pfp = reopen();
+	checkpoint_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: a checkpoint after changes since the sync point\n");
 
 	killed(small_case, 0);
 	pfp = reopen();
