@@ -65,6 +65,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +81,12 @@ void pf_set_errormsg(const char *fmt, ...)
 
 /* The pages copied at a time at a checkpoint and checked at open. */
 #define JOURNAL_RUN 256
+/* pages a checkpoint from an image writes at a time, at most: 4 MiB */
+#define JOURNAL_IMAGE_RUN 1024
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
 
 /* A page in force: where it goes in the pool, where its copy is. */
 struct journal_entry {
@@ -570,12 +577,18 @@ static int pages_write_in_place(struct journal *j, const char *image,
 			continue;
 		}
 		size_t k = 1;
-		while (i + k < j->nentries &&
+		while (i + k < j->nentries && k < JOURNAL_IMAGE_RUN &&
 		       j->entries[i + k].pool_off ==
 			   j->entries[i].pool_off + k * JOURNAL_PAGE)
 			k++;
 		struct iovec iov = {(void *)(image + j->entries[i].pool_off),
 				    k * JOURNAL_PAGE};
+		/*
+		 * the pages mapped in one call first: the write's copy stops
+		 * at each page not mapped yet for its fault (1 GiB written,
+		 * fsync, close: the close took 1.4-2.5 s, 0.8-0.9 s so)
+		 */
+		(void)madvise(iov.iov_base, iov.iov_len, MADV_POPULATE_READ);
 		int r =
 		    write_all(j, j->pool_fd, &iov, 1, j->entries[i].pool_off);
 		if (r)
