@@ -61,6 +61,10 @@
 #include "share.h"
 #include "vinode.h"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
 /* The journal is written into the pool file when it passes this. */
 #define JMODE_CHECKPOINT (64ULL << 20)
 
@@ -1318,6 +1322,8 @@ static bool fill_from_image(void *arg, uint64_t off, size_t n, void *buf)
 	pthread_mutex_unlock(&jm->wlock);
 	if (listed || dirty_written_in(jm->dirty, jm->base + off, len) != 0)
 		return false;
+	/* mapped in one call, as journal_checkpoint_from does */
+	(void)madvise(jm->view + off, len, MADV_POPULATE_READ);
 	memcpy(buf, jm->view + off, len);
 	if (dirty_written_in(jm->dirty, jm->base + off, len) != 0 ||
 	    atomic_load(&jm->wbegun) != begun)
