@@ -187,6 +187,13 @@ struct jmode {
 	 * extents (back_main), under block: the range asked for, if any.
 	 */
 	PMEMfilepool *pfp;
+	/*
+	 * Under block: the number of sync points, and the pages backed ahead
+	 * since the last one that were holes (jmode_zero_add).
+	 */
+	uint64_t zgen;
+	struct jmode_run *zeros;
+	size_t nzeros, zcap;
 	pthread_mutex_t block;
 	pthread_cond_t bcond;
 	pthread_t bthread;
@@ -500,6 +507,7 @@ void jmode_free(struct jmode *jm)
 	pthread_cond_destroy(&jm->bcond);
 	free(jm->aoffs);
 	free(jm->abuf);
+	free(jm->zeros);
 	free(jm->runs);
 	free(jm->written);
 	free(jm->offs);
@@ -1108,6 +1116,8 @@ static int batch_copy(struct jmode *jm)
 	return 0;
 }
 
+static void zeros_leave_out(struct jmode *jm, size_t first);
+
 /*
  * A sync point; the checkpoint it makes due is left to the keeper, else
  * made here unless for_close (jmode_close makes its own).
@@ -1148,6 +1158,13 @@ static int sync_point(PMEMfilepool *pfp, bool for_close)
 	pthread_mutex_unlock(&jm->wlock);
 	if (r >= 0)
 		r = pinned_pages(jm);
+	/*
+	 * Not with pinned files, whose pages stores through maps may change
+	 * meanwhile, nor when every page goes in.
+	 */
+	zeros_leave_out(jm, r >= 0 && !jm->all_dirty && !jm->npinned
+				? jm->naoffs
+				: SIZE_MAX);
 	if (r >= 0 && jm->all_dirty) {
 		jm->n = 0;
 		nahead = 0;
@@ -1267,6 +1284,84 @@ void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 	jm->boff = off;
 	jm->blen = len;
 	pthread_cond_signal(&jm->bcond);
+	pthread_mutex_unlock(&jm->block);
+}
+
+uint64_t jmode_zero_gen(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return 0;
+	pthread_mutex_lock(&jm->block);
+	uint64_t g = jm->zgen;
+	pthread_mutex_unlock(&jm->block);
+	return g;
+}
+
+void jmode_zero_add(PMEMfilepool *pfp, uint64_t gen, uint64_t start,
+		    uint64_t end)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	pthread_mutex_lock(&jm->block);
+	if (gen == jm->zgen && jm->nzeros == jm->zcap) {
+		size_t cap = jm->zcap ? jm->zcap * 2 : 64;
+		struct jmode_run *z = realloc(jm->zeros, cap * sizeof(*z));
+		if (z) {
+			jm->zeros = z;
+			jm->zcap = cap;
+		}
+	}
+	/* none if it cannot be listed: the pages go into the batch */
+	if (gen == jm->zgen && jm->nzeros < jm->zcap)
+		jm->zeros[jm->nzeros++] = (struct jmode_run){start, end};
+	pthread_mutex_unlock(&jm->block);
+}
+
+static bool page_is_zero(const void *p)
+{
+	const uint64_t *w = p;
+	for (size_t i = 0; i < JOURNAL_PAGE / sizeof(*w); i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+/*
+ * Under jm->lock, the gate closed: the pages of the batch from first on
+ * (none if it is past the batch) that were backed ahead as holes since
+ * the last sync point and are still zeros left out: never written since the
+ * image was made, they are zeros in the pool as the last sync point has it. The
+ * list emptied for the next sync point.
+ */
+static void zeros_leave_out(struct jmode *jm, size_t first)
+{
+	pthread_mutex_lock(&jm->block);
+	size_t nz = jm->nzeros;
+	runs_merge(jm->zeros, &nz);
+	size_t kept = first;
+	for (size_t i = first; first < jm->n && i < jm->n; i++) {
+		uint64_t off = jm->offs[i];
+		/* the last range that starts at off or before */
+		size_t lo = 0, hi = nz;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (jm->zeros[mid].start <= off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo > 0 && off < jm->zeros[lo - 1].end &&
+		    page_is_zero(jm->pages[i]))
+			continue;
+		jm->offs[kept] = off;
+		jm->pages[kept++] = jm->pages[i];
+	}
+	if (first < jm->n)
+		jm->n = kept;
+	jm->nzeros = 0;
+	jm->zgen++;
 	pthread_mutex_unlock(&jm->block);
 }
 

@@ -83,6 +83,16 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n);
 void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
 
 /*
+ * Pages backed ahead (direct_back_ahead): jmode_zero_gen before it looks
+ * for holes, then jmode_zero_add of [start, end), pages that were holes
+ * then, which the next sync point leaves out where they are still zeros,
+ * unless a sync point came between (gen).
+ */
+uint64_t jmode_zero_gen(PMEMfilepool *pfp);
+void jmode_zero_add(PMEMfilepool *pfp, uint64_t gen, uint64_t start,
+		    uint64_t end);
+
+/*
  * Before a big copy into the pool's pages at p (inside the gate): the
  * pages counted as written ahead (dirty_unprotect), so that the copy
  * takes no fault for each. Nothing in another mode or for a small one.

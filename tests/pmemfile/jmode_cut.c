@@ -16,6 +16,10 @@
  *    pages changed since the sync point go into the pool file as the
  *    journal has them, not as the image has them; after the cut each byte
  *    as the sync point had it;
+ *  - small files written in pages backed ahead, syncfs, half of them
+ *    written again with zeros, syncfs: after the cut those hold zeros
+ *    (a sync point leaves out only the pages backed ahead that no write
+ *    reached since the one before), the others their bytes;
  *  - small files written one after another (their extents placed in
  *    pages a thread backed ahead, which count as written only once
  *    written), pmemfile_syncfs, more written and some rewritten: after
@@ -249,6 +253,47 @@ static void small_case(PMEMfilepool *pfp)
 	for (unsigned k = 0; k < SMALL_SYNCED;
 	     k += SMALL_SYNCED / SMALL_REWRITTEN)
 		small_put(pfp, k, 2, 0);
+}
+
+/* zeros_case's files: /s2000.../s2199, the even ones zeros after all */
+static void zeros_case(PMEMfilepool *pfp)
+{
+	static const char zero[4096];
+	for (unsigned k = 0; k < 200; k++) {
+		small_put(pfp, 2000 + k, 1, PMEMFILE_O_CREAT);
+		if (k == 10)
+			usleep(200000);
+	}
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	for (unsigned k = 0; k < 200; k += 2) {
+		char name[32];
+		snprintf(name, sizeof(name), "/s%u", 2000 + k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_write(pfp, f, zero, sizeof(zero)),
+		     (ssize_t)sizeof(zero));
+		pmemfile_close(pfp, f);
+	}
+	T_EQ(pmemfile_syncfs(pfp), 0);
+}
+
+static void zeros_check(PMEMfilepool *pfp)
+{
+	char name[32], b[4097];
+	for (unsigned k = 0; k < 200; k++) {
+		snprintf(name, sizeof(name), "/s%u", 2000 + k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
+		pmemfile_close(pfp, f);
+		for (size_t i = 0; i < 4096; i++) {
+			char want = k % 2 ? small_byte(2000 + k, 1, i) : 0;
+			if (b[i] != want)
+				T_FAIL("%s: byte %zu is %d after the cut, "
+				       "expected %d",
+				       name, i, b[i], want);
+		}
+	}
 }
 
 static void small_check(PMEMfilepool *pfp)
@@ -586,6 +631,13 @@ int main(int argc, char *argv[])
 	checkpoint_check(pfp);
 	pmemfile_pool_close(pfp);
 	printf("ok: a checkpoint after changes since the sync point\n");
+
+	killed(zeros_case, 0);
+	pfp = reopen();
+	zeros_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: small files, syncfs, half written again with zeros, "
+	       "syncfs\n");
 
 	killed(small_case, 0);
 	pfp = reopen();
