@@ -56,6 +56,14 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
 extern __thread bool direct_unmapped;
 
 /*
+ * In journal mode, from a thread of its own (jmode_back_ahead): the image's
+ * pages of the 64 KiB chunks of [off, off + len) that are not backed yet
+ * allocated by fallocate and mapped for reading, so that the small
+ * extents placed there later need no call (direct_back), and marked so
+ * that the first one placed in each asks for the chunks after it.
+ */
+void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
+/*
  * Writes the n bytes at src into the pool at dst with a write of the pool
  * file (the image in journal mode), which neither maps the pages nor
  * clears new ones first; false if it did not write them all (the caller

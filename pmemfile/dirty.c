@@ -155,6 +155,35 @@ long dirty_collect(struct dirty *d, dirty_fn fn, void *arg)
 	    d->vec, fn, arg);
 }
 
+/* dirty_written's walk stops at the first run */
+static int first_run(void *arg, uintptr_t start, uintptr_t end)
+{
+	(void)arg;
+	(void)start;
+	(void)end;
+	return 1;
+}
+
+int dirty_written(struct dirty *d)
+{
+	return dirty_written_in(d, (const void *)d->base, d->end - d->base);
+}
+
+int dirty_written_in(struct dirty *d, const void *addr, size_t len)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)addr + len + 4095) & ~(uintptr_t)4095;
+	if (len == 0 || start < d->base || end > d->end || end <= start)
+		return -EINVAL;
+	long r = scan(d->pagemap, start, end,
+		      (struct dirty_scan){
+			  .category_mask = DIRTY_PAGE_IS_WRITTEN,
+			  .return_mask = DIRTY_PAGE_IS_WRITTEN,
+		      },
+		      d->vec, first_run, NULL);
+	return r < 0 ? (int)r : r > 0;
+}
+
 /*
  * MADV_POPULATE_WRITE takes the write fault of each page inside one call
  * (the kernel's fault handler, without the trap and return of each): an

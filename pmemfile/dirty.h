@@ -50,6 +50,15 @@ long dirty_collect(struct dirty *d, dirty_fn fn, void *arg);
  */
 int dirty_unprotect(struct dirty *d, const void *addr, size_t len);
 
+/*
+ * Whether a page of the range was written since the last collect: 1 if
+ * so, 0 if not, -errno. Protects nothing again: the next collect reports
+ * the same pages. dirty_written_in: of [addr, addr + len) only (widened
+ * to whole pages; -EINVAL outside the range).
+ */
+int dirty_written(struct dirty *d);
+int dirty_written_in(struct dirty *d, const void *addr, size_t len);
+
 /* Stops tracking: the range is writable as before, with no faults. */
 void dirty_stop(struct dirty *d);
 

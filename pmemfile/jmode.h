@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* as libpmemfile-posix.h has it (not included: visibility, internal.h) */
 typedef struct pmemfilepool PMEMfilepool;
@@ -75,6 +76,23 @@ int jmode_sync(PMEMfilepool *pfp);
 bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n);
 
 /*
+ * In journal mode: the image's pages of [off, off + len) backed by a
+ * thread (direct_back_ahead), soon, while the caller goes on; a request
+ * not taken yet is replaced. Nothing in another mode.
+ */
+void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
+
+/*
+ * Pages backed ahead (direct_back_ahead): jmode_zero_gen before it looks
+ * for holes, then jmode_zero_add of [start, end), pages that were holes
+ * then, which the next sync point leaves out where they are still zeros,
+ * unless a sync point came between (gen).
+ */
+uint64_t jmode_zero_gen(PMEMfilepool *pfp);
+void jmode_zero_add(PMEMfilepool *pfp, uint64_t gen, uint64_t start,
+		    uint64_t end);
+
+/*
  * Before a big copy into the pool's pages at p (inside the gate): the
  * pages counted as written ahead (dirty_unprotect), so that the copy
  * takes no fault for each. Nothing in another mode or for a small one.
@@ -82,7 +100,12 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n);
 void jmode_write_ahead(PMEMfilepool *pfp, const void *p, size_t len);
 
 /* The journal written into the pool file; and whether the keeper should. */
-void jmode_checkpoint(PMEMfilepool *pfp);
+/*
+ * The journal written into the pool file. Of default visibility, as
+ * gate.h's calls: global in the static library (the shared library's
+ * version script keeps it local), so that a test reaches it.
+ */
+__attribute__((visibility("default"))) void jmode_checkpoint(PMEMfilepool *pfp);
 bool jmode_checkpoint_due(PMEMfilepool *pfp);
 
 /*

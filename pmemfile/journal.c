@@ -65,6 +65,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +81,12 @@ void pf_set_errormsg(const char *fmt, ...)
 
 /* The pages copied at a time at a checkpoint and checked at open. */
 #define JOURNAL_RUN 256
+/* pages a checkpoint from an image writes at a time, at most: 4 MiB */
+#define JOURNAL_IMAGE_RUN 1024
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
 
 /* A page in force: where it goes in the pool, where its copy is. */
 struct journal_entry {
@@ -553,24 +560,63 @@ static void entries_last_copies(struct journal *j)
 	j->nentries = n;
 }
 
-/* Writes the pages of the entries in place, JOURNAL_RUN at a time. */
-static int pages_write_in_place(struct journal *j)
+/*
+ * Writes the pages of the entries in place, JOURNAL_RUN at a time; where
+ * image is given, those from image_from on straight from image (the
+ * pool's pages as the last copies have them), each run of consecutive
+ * pages in one write.
+ */
+static int pages_write_in_place(struct journal *j, const char *image,
+				uint64_t image_from, journal_fill_fn fill,
+				void *arg)
 {
 	size_t i = 0;
+	while (image && i < j->nentries) {
+		if (j->entries[i].pool_off < image_from) {
+			i++;
+			continue;
+		}
+		size_t k = 1;
+		while (i + k < j->nentries && k < JOURNAL_IMAGE_RUN &&
+		       j->entries[i + k].pool_off ==
+			   j->entries[i].pool_off + k * JOURNAL_PAGE)
+			k++;
+		struct iovec iov = {(void *)(image + j->entries[i].pool_off),
+				    k * JOURNAL_PAGE};
+		/*
+		 * the pages mapped in one call first: the write's copy stops
+		 * at each page not mapped yet for its fault (1 GiB written,
+		 * fsync, close: the close took 1.4-2.5 s, 0.8-0.9 s so)
+		 */
+		(void)madvise(iov.iov_base, iov.iov_len, MADV_POPULATE_READ);
+		int r =
+		    write_all(j, j->pool_fd, &iov, 1, j->entries[i].pool_off);
+		if (r)
+			return r;
+		i += k;
+	}
+	i = 0;
 	while (i < j->nentries) {
+		if (image && j->entries[i].pool_off >= image_from) {
+			i++;
+			continue;
+		}
 		/* a run of consecutive pool pages, read into j->run */
 		size_t k = 0;
 		while (i + k < j->nentries && k < JOURNAL_RUN &&
 		       j->entries[i + k].pool_off ==
-			   j->entries[i].pool_off + k * JOURNAL_PAGE)
+			   j->entries[i].pool_off + k * JOURNAL_PAGE &&
+		       (!image || j->entries[i + k].pool_off < image_from))
 			k++;
 		/*
 		 * their copies in one read where they follow each other in
 		 * the journal too (a big write's pages, mostly), not a read
-		 * each: 1 GiB took 262,144 reads at the pool's close
+		 * each: 1 GiB took 262,144 reads at the pool's close; none
+		 * where the caller has them
 		 */
 		const struct journal_entry *e = j->entries + i;
-		for (size_t a = 0, b; a < k; a = b) {
+		bool filled = fill && fill(arg, e->pool_off, k, j->run);
+		for (size_t a = 0, b; !filled && a < k; a = b) {
 			for (b = a + 1;
 			     b < k &&
 			     e[b].jpos == e[a].jpos + (b - a) * JOURNAL_PAGE;
@@ -596,14 +642,15 @@ static int pages_write_in_place(struct journal *j)
 }
 
 /* The checkpoint: see the order of the writes at the top. */
-static int journal_apply(struct journal *j)
+static int journal_apply(struct journal *j, const char *image,
+			 uint64_t image_from, journal_fill_fn fill, void *arg)
 {
 	uint64_t batches = j->next_seq - j->start_seq;
 	if (batches == 0 && !j->unrecovered)
 		return 0;
 	j->ahead = false; /* the tail moves: they are written again */
 	entries_last_copies(j);
-	int r = pages_write_in_place(j);
+	int r = pages_write_in_place(j, image, image_from, fill, arg);
 	if (r == 0 && batches > 0)
 		r = sync_file(j, j->pool_fd);
 	if (r == 0)
@@ -621,12 +668,23 @@ static int journal_apply(struct journal *j)
 
 int journal_recover(struct journal *j)
 {
-	return journal_apply(j);
+	return journal_apply(j, NULL, 0, NULL, NULL);
 }
 
 int journal_checkpoint(struct journal *j)
 {
-	return journal_apply(j);
+	return journal_apply(j, NULL, 0, NULL, NULL);
+}
+
+int journal_checkpoint_fill(struct journal *j, journal_fill_fn fill, void *arg)
+{
+	return journal_apply(j, NULL, 0, fill, arg);
+}
+
+int journal_checkpoint_from(struct journal *j, const char *image,
+			    uint64_t image_from)
+{
+	return journal_apply(j, image, image_from, NULL, NULL);
 }
 
 /*

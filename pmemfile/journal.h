@@ -12,6 +12,7 @@
 #ifndef PMEMFILE_JOURNAL_H
 #define PMEMFILE_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -119,6 +120,30 @@ int journal_recover(struct journal *j);
 
 /* The same, at a checkpoint: so that the journal does not grow unbounded. */
 int journal_checkpoint(struct journal *j);
+
+/*
+ * The same, the pages from pool offset image_from on written from image
+ * (the pool's size) instead of read from the journal: where the caller
+ * knows that each page of the batches in force holds there what its last
+ * copy holds (nothing changed since the last commit), which spares reading
+ * back from the disk what the commits wrote there by O_DIRECT.
+ */
+int journal_checkpoint_from(struct journal *j, const char *image,
+			    uint64_t image_from);
+
+/*
+ * Puts into buf the last copies of the n consecutive pool pages from
+ * pool_off, if it can: true if so, false to have them read from the
+ * journal.
+ */
+typedef bool (*journal_fill_fn)(void *arg, uint64_t pool_off, size_t n,
+				void *buf);
+
+/*
+ * The same, each run of consecutive pages (1 MiB at most) asked of fill
+ * first, and read from the journal where fill says no.
+ */
+int journal_checkpoint_fill(struct journal *j, journal_fill_fn fill, void *arg);
 
 /*
  * Commits a batch: npages whole pages, pages[i] the JOURNAL_PAGE bytes of

@@ -11,6 +11,20 @@
  *    after the cut the first files are there as they were at the sync
  *    point, none of the others, the change undone;
  *  - pmemfile_fsync of a file, the same;
+ *  - small and big files written, syncfs, some of both written again in
+ *    place, then a checkpoint (jmode_checkpoint, as the keeper's): the
+ *    pages changed since the sync point go into the pool file as the
+ *    journal has them, not as the image has them; after the cut each byte
+ *    as the sync point had it;
+ *  - small files written in pages backed ahead, syncfs, half of them
+ *    written again with zeros, syncfs: after the cut those hold zeros
+ *    (a sync point leaves out only the pages backed ahead that no write
+ *    reached since the one before), the others their bytes;
+ *  - small files written one after another (their extents placed in
+ *    pages a thread backed ahead, which count as written only once
+ *    written), pmemfile_syncfs, more written and some rewritten: after
+ *    the cut each byte of the first as the sync point had it, none of
+ *    the others;
  *  - files written and no sync call: the keeper's timer makes a sync
  *    point every PMEMFILE_COMMIT_INTERVAL seconds (1 here), so after 3 s
  *    they are there (the other cases run with no timer, 0);
@@ -32,6 +46,7 @@
  */
 #include "check.h"
 #include "info.h"
+#include "jmode.h"
 #include "journal.h"
 #include "tcheck.h"
 
@@ -198,6 +213,114 @@ static void fsync_case(PMEMfilepool *pfp)
 	pmemfile_close(pfp, f);
 }
 
+/* small_case's files: 4 KiB each, the byte at i of version v of file k */
+#define SMALL_SYNCED 300
+#define SMALL_LOST 100
+#define SMALL_REWRITTEN 40
+
+static char small_byte(unsigned k, unsigned v, size_t i)
+{
+	return (char)((k * 7 + v * 101 + i * 13 + i / 512) % 253 + 1);
+}
+
+static void small_put(PMEMfilepool *pfp, unsigned k, unsigned v, int flags)
+{
+	char name[32], b[4096];
+	snprintf(name, sizeof(name), "/s%u", k);
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = small_byte(k, v, i);
+	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY | flags, 0644);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+	pmemfile_close(pfp, f);
+}
+
+/*
+ * Small files one after another: the first extents' pages backed where
+ * they are used, then (the pause) the next ones in pages a thread backed
+ * ahead of them; syncfs; then new files, and old ones rewritten in place.
+ */
+static void small_case(PMEMfilepool *pfp)
+{
+	for (unsigned k = 0; k < SMALL_SYNCED; k++) {
+		small_put(pfp, k, 1, PMEMFILE_O_CREAT);
+		if (k == 20)
+			usleep(200000);
+	}
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	for (unsigned k = SMALL_SYNCED; k < SMALL_SYNCED + SMALL_LOST; k++)
+		small_put(pfp, k, 1, PMEMFILE_O_CREAT);
+	for (unsigned k = 0; k < SMALL_SYNCED;
+	     k += SMALL_SYNCED / SMALL_REWRITTEN)
+		small_put(pfp, k, 2, 0);
+}
+
+/* zeros_case's files: /s2000.../s2199, the even ones zeros after all */
+static void zeros_case(PMEMfilepool *pfp)
+{
+	static const char zero[4096];
+	for (unsigned k = 0; k < 200; k++) {
+		small_put(pfp, 2000 + k, 1, PMEMFILE_O_CREAT);
+		if (k == 10)
+			usleep(200000);
+	}
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	for (unsigned k = 0; k < 200; k += 2) {
+		char name[32];
+		snprintf(name, sizeof(name), "/s%u", 2000 + k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_write(pfp, f, zero, sizeof(zero)),
+		     (ssize_t)sizeof(zero));
+		pmemfile_close(pfp, f);
+	}
+	T_EQ(pmemfile_syncfs(pfp), 0);
+}
+
+static void zeros_check(PMEMfilepool *pfp)
+{
+	char name[32], b[4097];
+	for (unsigned k = 0; k < 200; k++) {
+		snprintf(name, sizeof(name), "/s%u", 2000 + k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
+		pmemfile_close(pfp, f);
+		for (size_t i = 0; i < 4096; i++) {
+			char want = k % 2 ? small_byte(2000 + k, 1, i) : 0;
+			if (b[i] != want)
+				T_FAIL("%s: byte %zu is %d after the cut, "
+				       "expected %d",
+				       name, i, b[i], want);
+		}
+	}
+}
+
+static void small_check(PMEMfilepool *pfp)
+{
+	char name[32], b[4097];
+	for (unsigned k = 0; k < SMALL_SYNCED + SMALL_LOST; k++) {
+		snprintf(name, sizeof(name), "/s%u", k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+		if (k >= SMALL_SYNCED) {
+			if (f)
+				T_FAIL("%s exists after the cut", name);
+			T_EQ(errno, ENOENT);
+			continue;
+		}
+		if (!f)
+			T_FAIL("%s is missing after the cut (errno %s)", name,
+			       strerrorname_np(errno));
+		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
+		pmemfile_close(pfp, f);
+		for (size_t i = 0; i < 4096; i++)
+			if (b[i] != small_byte(k, 1, i))
+				T_FAIL("%s: byte %zu is %d after the cut, "
+				       "expected %d",
+				       name, i, b[i], small_byte(k, 1, i));
+	}
+}
+
 /*
  * A sync point that fails (the journal may not be written past its header:
  * RLIMIT_FSIZE, EFBIG; the pages of the big writes may have been written
@@ -309,6 +432,58 @@ static void big_write(PMEMfile *f, PMEMfilepool *pfp, uint64_t off, size_t len,
 	T_EQ(pmemfile_pwrite(pfp, f, b, len, (pmemfile_off_t)off),
 	     (ssize_t)len);
 	free(b);
+}
+
+/* checkpoint_case's big file: 4 MiB */
+#define CK_BIG (4 << 20)
+
+static void checkpoint_case(PMEMfilepool *pfp)
+{
+	for (unsigned k = 0; k < 64; k++)
+		small_put(pfp, 1000 + k, 1, PMEMFILE_O_CREAT);
+	PMEMfile *f =
+	    pmemfile_open(pfp, "/ck", PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(f != NULL);
+	for (uint64_t off = 0; off < CK_BIG; off += 1 << 20)
+		big_write(f, pfp, off, 1 << 20, 1);
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	/* through the mapping, and through the image's descriptor */
+	for (unsigned k = 0; k < 64; k += 2)
+		small_put(pfp, 1000 + k, 2, 0);
+	big_write(f, pfp, 1 << 20, 1 << 20, 2);
+	big_write(f, pfp, 3 << 20, 256 << 10, 2);
+	pmemfile_close(pfp, f);
+	jmode_checkpoint(pfp);
+}
+
+static void checkpoint_check(PMEMfilepool *pfp)
+{
+	char name[32], b[4097];
+	for (unsigned k = 0; k < 64; k++) {
+		snprintf(name, sizeof(name), "/s%u", 1000 + k);
+		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
+		pmemfile_close(pfp, f);
+		for (size_t i = 0; i < 4096; i++)
+			if (b[i] != small_byte(1000 + k, 1, i))
+				T_FAIL("%s: byte %zu is %d after the "
+				       "checkpoint and the cut, expected %d",
+				       name, i, b[i],
+				       small_byte(1000 + k, 1, i));
+	}
+	PMEMfile *f = pmemfile_open(pfp, "/ck", PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	char *big = malloc(CK_BIG);
+	T_ASSERT(big != NULL);
+	T_EQ(pmemfile_read(pfp, f, big, CK_BIG), CK_BIG);
+	pmemfile_close(pfp, f);
+	for (uint64_t i = 0; i < CK_BIG; i++)
+		if (big[i] != big_byte(i, 1))
+			T_FAIL("/ck: byte %llu is %d after the checkpoint and "
+			       "the cut, expected %d",
+			       (unsigned long long)i, big[i], big_byte(i, 1));
+	free(big);
 }
 
 /* big_case's file: past 32 MiB of big writes the journal is written ahead */
@@ -450,6 +625,25 @@ int main(int argc, char *argv[])
 	expect(pfp, "/e", "fsynced e");
 	pmemfile_pool_close(pfp);
 	printf("ok: fsync\n");
+
+	killed(checkpoint_case, 0);
+	pfp = reopen();
+	checkpoint_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: a checkpoint after changes since the sync point\n");
+
+	killed(zeros_case, 0);
+	pfp = reopen();
+	zeros_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: small files, syncfs, half written again with zeros, "
+	       "syncfs\n");
+
+	killed(small_case, 0);
+	pfp = reopen();
+	small_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: small files, syncfs, more and some rewritten\n");
 
 	killed(big_case, 0);
 	if (!journal_has_filler())

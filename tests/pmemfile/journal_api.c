@@ -13,7 +13,10 @@
  * recovered to the last whole batch before the damage, and usable after;
  * on a disk file system a big batch of whole pages written by O_DIRECT
  * (none of its pages in the page cache after), small ones buffered, all
- * recovered. Pages written ahead of a commit (ahead_writes).
+ * recovered. Pages written ahead of a commit (ahead_writes). A checkpoint
+ * that takes the pages from an image of the pool (from_image): those past
+ * the offset it is given come from the image, the others from the journal,
+ * and pages of no batch are not written.
  *
  * JOURNAL_SEED=n picks the seed (printed); STRESS=1 runs longer.
  */
@@ -689,6 +692,59 @@ static void ahead_writes(void)
 	       sizeof(cuts) / sizeof(cuts[0]));
 }
 
+/*
+ * journal_checkpoint_from: three batches committed, then a checkpoint from
+ * an image that holds each page's last copy, but for the first two pages
+ * (taken from the journal), a page of no batch (not written) and one page
+ * of a batch past them, changed (taken from the image as it is).
+ */
+static void from_image(void)
+{
+	unsigned char original[POOL_SIZE], model[POOL_SIZE], image[POOL_SIZE];
+	bool taken[NPAGES] = {false};
+	struct tj_batch b = {0};
+	int fd = pool_fresh(original, model);
+	struct journal *j = journal_open_ok(fd);
+	for (size_t k = 1; k <= 3; k++) {
+		tj_batch_random(&b, 2 * k, &rng, NPAGES);
+		/* the first two pages in the batches as well */
+		b.offs[0] = (k % 2) * TJ_PAGE;
+		commit_ok(j, &b, model);
+		for (size_t i = 0; i < b.n; i++)
+			taken[b.offs[i] / TJ_PAGE] = true;
+	}
+	size_t changed = NPAGES, untaken = NPAGES;
+	for (size_t p = NPAGES; p-- > 2;) {
+		if (taken[p])
+			changed = p;
+		else
+			untaken = p;
+	}
+	T_ASSERT(changed < NPAGES);
+	memcpy(image, model, POOL_SIZE);
+	memset(image, 0xa5, 2 * TJ_PAGE);
+	memset(image + changed * TJ_PAGE, 0x5a, TJ_PAGE);
+	if (untaken < NPAGES)
+		memset(image + untaken * TJ_PAGE, 0x3c, TJ_PAGE);
+	T_EQ(journal_checkpoint_from(j, (const char *)image, 2 * TJ_PAGE), 3);
+	T_EQ(journal_used(j), JOURNAL_HEADER);
+	unsigned char want[POOL_SIZE];
+	memcpy(want, model, POOL_SIZE);
+	memset(want + changed * TJ_PAGE, 0x5a, TJ_PAGE);
+	pool_expect(fd, want, "a checkpoint from an image", 0);
+	/* applied: nothing to recover after a reopening */
+	journal_close(j);
+	j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), 0);
+	pool_expect(fd, want, "reopened after a checkpoint from an image", 0);
+	journal_close(j);
+	close(fd);
+	tj_batch_free(&b);
+	printf("a checkpoint from an image: ok (page %zu from the image, page "
+	       "%zu untouched)\n",
+	       changed, untaken);
+}
+
 int main(void)
 {
 	uint64_t seed = tj_seed("journal_api");
@@ -706,6 +762,7 @@ int main(void)
 	damaged();
 	direct_writes();
 	ahead_writes();
+	from_image();
 	unlink(journal_path);
 	unlink(pool_path);
 	printf("PASS\n");
