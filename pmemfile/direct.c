@@ -379,8 +379,6 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 	return r;
 }
 
-__thread bool direct_unmapped;
-
 void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 {
 	uint64_t end = pfp->pool_size & ~(DIRECT_CHUNK - 1);
@@ -460,11 +458,9 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 	 * bytes in through the descriptor (direct_write), which copies them
 	 * into the allocated pages without clearing them first nor mapping
 	 * them. Mapped here, a GiB of them cost 0.46 s here, zeroed, write
-	 * protection removed and all. So for storage a client's lease
-	 * reserves (direct_unmapped): the client writes it, through its own
-	 * mapping or descriptor.
+	 * protection removed and all.
 	 */
-	if (allocated && (pfp->jmode || direct_unmapped)) {
+	if (allocated && pfp->jmode) {
 		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_ALLOCATED);
 		return 1;
 	}

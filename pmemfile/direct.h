@@ -48,12 +48,6 @@ void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n);
  * MADV_POPULATE_WRITE), -ENOSPC if the file system has no space for them.
  */
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
-/*
- * Set by a caller around the allocation of storage another process writes
- * (a client's lease): big extents are allocated, not mapped here, as in
- * journal mode.
- */
-extern __thread bool direct_unmapped;
 
 /*
  * In journal mode, from a thread of its own (jmode_back_ahead): the image's

@@ -263,7 +263,6 @@ static uint64_t lease_reserve(PMEMfilepool *pfp, struct vinode *v,
 	while (chunk < EXTENT_MAX && chunk * 4 <= extent_allocated(v) / 8)
 		chunk *= 4;
 	/* a pool without room gives a lease on what the file has */
-	direct_unmapped = true; /* the client maps or writes it */
 	for (uint64_t pos = have; pos < size + want;) {
 		if (extent_cover(pfp, v, pos, chunk) <= 0)
 			break;
@@ -272,7 +271,6 @@ static uint64_t lease_reserve(PMEMfilepool *pfp, struct vinode *v,
 			break;
 		pos = next;
 	}
-	direct_unmapped = false;
 	return backed_end(v, size) > have ? have : UINT64_MAX;
 }
 
