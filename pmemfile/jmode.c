@@ -473,24 +473,25 @@ void jmode_publish(struct jmode *jm, struct share_seg *seg)
 	atomic_store(&seg->image_valid, 1);
 }
 
+/* Stops a thread of the mode: it waits on cond under lock, and sees stop. */
+static void worker_stop(pthread_t thread, pthread_mutex_t *lock,
+			pthread_cond_t *cond, bool *stop)
+{
+	pthread_mutex_lock(lock);
+	*stop = true;
+	pthread_cond_signal(cond);
+	pthread_mutex_unlock(lock);
+	pthread_join(thread, NULL);
+}
+
 void jmode_free(struct jmode *jm)
 {
 	if (!jm)
 		return;
-	if (jm->athread_started) {
-		pthread_mutex_lock(&jm->alock);
-		jm->astop = true;
-		pthread_cond_signal(&jm->acond);
-		pthread_mutex_unlock(&jm->alock);
-		pthread_join(jm->athread, NULL);
-	}
-	if (jm->bthread_started) {
-		pthread_mutex_lock(&jm->block);
-		jm->bstop = true;
-		pthread_cond_signal(&jm->bcond);
-		pthread_mutex_unlock(&jm->block);
-		pthread_join(jm->bthread, NULL);
-	}
+	if (jm->athread_started)
+		worker_stop(jm->athread, &jm->alock, &jm->acond, &jm->astop);
+	if (jm->bthread_started)
+		worker_stop(jm->bthread, &jm->block, &jm->bcond, &jm->bstop);
 	if (jm->listed)
 		image_list(jm, false);
 	dirty_stop(jm->dirty);
