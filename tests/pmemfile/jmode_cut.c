@@ -223,15 +223,33 @@ static char small_byte(unsigned k, unsigned v, size_t i)
 	return (char)((k * 7 + v * 101 + i * 13 + i / 512) % 253 + 1);
 }
 
-static void small_put(PMEMfilepool *pfp, unsigned k, unsigned v, int flags)
+/* The 4 KiB b written over file /s<k> (opened with flags more). */
+static void small_write(PMEMfilepool *pfp, unsigned k, const char *b, int flags)
 {
-	char name[32], b[4096];
+	char name[32];
 	snprintf(name, sizeof(name), "/s%u", k);
-	for (size_t i = 0; i < sizeof(b); i++)
-		b[i] = small_byte(k, v, i);
 	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY | flags, 0644);
 	T_ASSERT(f != NULL);
-	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+	T_EQ(pmemfile_write(pfp, f, b, 4096), 4096);
+	pmemfile_close(pfp, f);
+}
+
+static void small_put(PMEMfilepool *pfp, unsigned k, unsigned v, int flags)
+{
+	char b[4096];
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = small_byte(k, v, i);
+	small_write(pfp, k, b, flags);
+}
+
+/* File /s<k>, which must be there, into b (4097 bytes: its size checked). */
+static void small_get(PMEMfilepool *pfp, unsigned k, char *b)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "/s%u", k);
+	PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
+	T_ASSERT(f != NULL);
+	T_EQ(pmemfile_read(pfp, f, b, 4097), 4096);
 	pmemfile_close(pfp, f);
 }
 
@@ -265,33 +283,22 @@ static void zeros_case(PMEMfilepool *pfp)
 			usleep(200000);
 	}
 	T_EQ(pmemfile_syncfs(pfp), 0);
-	for (unsigned k = 0; k < 200; k += 2) {
-		char name[32];
-		snprintf(name, sizeof(name), "/s%u", 2000 + k);
-		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY);
-		T_ASSERT(f != NULL);
-		T_EQ(pmemfile_write(pfp, f, zero, sizeof(zero)),
-		     (ssize_t)sizeof(zero));
-		pmemfile_close(pfp, f);
-	}
+	for (unsigned k = 0; k < 200; k += 2)
+		small_write(pfp, 2000 + k, zero, 0);
 	T_EQ(pmemfile_syncfs(pfp), 0);
 }
 
 static void zeros_check(PMEMfilepool *pfp)
 {
-	char name[32], b[4097];
+	char b[4097];
 	for (unsigned k = 0; k < 200; k++) {
-		snprintf(name, sizeof(name), "/s%u", 2000 + k);
-		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
-		T_ASSERT(f != NULL);
-		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
-		pmemfile_close(pfp, f);
+		small_get(pfp, 2000 + k, b);
 		for (size_t i = 0; i < 4096; i++) {
 			char want = k % 2 ? small_byte(2000 + k, 1, i) : 0;
 			if (b[i] != want)
-				T_FAIL("%s: byte %zu is %d after the cut, "
+				T_FAIL("/s%u: byte %zu is %d after the cut, "
 				       "expected %d",
-				       name, i, b[i], want);
+				       2000 + k, i, b[i], want);
 		}
 	}
 }
@@ -458,18 +465,14 @@ static void checkpoint_case(PMEMfilepool *pfp)
 
 static void checkpoint_check(PMEMfilepool *pfp)
 {
-	char name[32], b[4097];
+	char b[4097];
 	for (unsigned k = 0; k < 64; k++) {
-		snprintf(name, sizeof(name), "/s%u", 1000 + k);
-		PMEMfile *f = pmemfile_open(pfp, name, PMEMFILE_O_RDONLY);
-		T_ASSERT(f != NULL);
-		T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 4096);
-		pmemfile_close(pfp, f);
+		small_get(pfp, 1000 + k, b);
 		for (size_t i = 0; i < 4096; i++)
 			if (b[i] != small_byte(1000 + k, 1, i))
-				T_FAIL("%s: byte %zu is %d after the "
+				T_FAIL("/s%u: byte %zu is %d after the "
 				       "checkpoint and the cut, expected %d",
-				       name, i, b[i],
+				       1000 + k, i, b[i],
 				       small_byte(1000 + k, 1, i));
 	}
 	PMEMfile *f = pmemfile_open(pfp, "/ck", PMEMFILE_O_RDONLY);
