@@ -66,6 +66,14 @@ static struct journal *journal_open_ok(int pool_fd)
 	return j;
 }
 
+/* The journal of fd opened again: it recovers n batches; closed. */
+static void reopen_recovers(int fd, int n)
+{
+	struct journal *j = journal_open_ok(fd);
+	T_EQ(journal_recover(j), n);
+	journal_close(j);
+}
+
 static void commit_ok(struct journal *j, const struct tj_batch *b,
 		      unsigned char *model)
 {
@@ -168,9 +176,7 @@ static void empty_journal(void)
 	T_EQ(journal_commit(j, 0, NULL, NULL), 0);
 	T_EQ(file_size(journal_path), JOURNAL_HEADER);
 	journal_close(j);
-	j = journal_open_ok(fd);
-	T_EQ(journal_recover(j), 0);
-	journal_close(j);
+	reopen_recovers(fd, 0);
 	tj_expect_file(pool_path, image, POOL_SIZE, "empty journal");
 	close(fd);
 }
@@ -240,9 +246,7 @@ static void foreign_journal(void)
 	open_refused(fd, POOL_SIZE, id_a, "no valid header");
 	/* within a header's size (a creation cut short): made a journal */
 	tj_write_file(journal_path, jbuf, 100);
-	j = journal_open_ok(fd);
-	T_EQ(journal_recover(j), 0);
-	journal_close(j);
+	reopen_recovers(fd, 0);
 	T_EQ(file_size(journal_path), JOURNAL_HEADER);
 	tj_expect_file(pool_path, model, POOL_SIZE, "new journal");
 	free(jbuf);
@@ -351,9 +355,7 @@ static void io_errors(void)
 	T_EQ(journal_checkpoint(j), 2);
 	tj_expect_file(pool_path, model, POOL_SIZE, "after failures");
 	journal_close(j);
-	j = journal_open_ok(fd);
-	T_EQ(journal_recover(j), 0);
-	journal_close(j);
+	reopen_recovers(fd, 0);
 	tj_expect_file(pool_path, model, POOL_SIZE, "after failures, reopened");
 	close(fd);
 	tj_batch_free(&b);
@@ -679,9 +681,7 @@ static void ahead_writes(void)
 	T_EQ(journal_used(j), tail + (4 + 1600) * TJ_PAGE);
 	tj_apply(model, 1600, big.offs, big.pages);
 	journal_close(j);
-	j = journal_open_ok(fd);
-	T_EQ(journal_recover(j), 2);
-	journal_close(j);
+	reopen_recovers(fd, 2);
 	tj_expect_file(pool_path, model, POOL_SIZE, "written ahead in vain");
 	close(fd);
 	free(fpage);
