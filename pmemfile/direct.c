@@ -183,10 +183,8 @@ void direct_init(PMEMfilepool *pfp, const char *path)
 
 void direct_fini(PMEMfilepool *pfp)
 {
-	struct stat st;
 	/* unless the program put a file of its own at the number (dup2) */
-	if (pfp->direct_fd >= 0 && fstat(pfp->direct_fd, &st) == 0 &&
-	    st.st_dev == pfp->direct_dev && st.st_ino == pfp->direct_ino)
+	if (fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino))
 		close(pfp->direct_fd);
 	pfp->direct_fd = -1;
 	free((void *)pfp->direct_read);
@@ -195,9 +193,7 @@ void direct_fini(PMEMfilepool *pfp)
 
 static bool direct_fd_valid(PMEMfilepool *pfp)
 {
-	struct stat st;
-	return fstat(pfp->direct_fd, &st) == 0 &&
-	       st.st_dev == pfp->direct_dev && st.st_ino == pfp->direct_ino;
+	return fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino);
 }
 
 /* Whether any byte of [off, off + n) lies in a region populated ahead. */

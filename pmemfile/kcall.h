@@ -11,6 +11,7 @@
 #define PMEMFILE_KCALL_H
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -39,6 +40,18 @@ static inline int k_close(int fd)
 static inline long k_read(int fd, void *buf, size_t n)
 {
 	return kcall(SYS_read, fd, (long)buf, (long)n, 0);
+}
+
+/*
+ * Whether the library's descriptor fd is still the file dev, ino: it is
+ * the process's like any other, and a program may have closed it or put
+ * another file at its number (dup2).
+ */
+static inline bool fd_is(int fd, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == dev &&
+	       st.st_ino == ino;
 }
 
 #endif

@@ -517,16 +517,11 @@ static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
 	return true;
 }
 
-/*
- * Whether the descriptor still names the pool file: it is the process's
- * like any other, which the program may close or put another file at
- * (the shim refuses the close, not a dup2 onto it).
- */
+/* Whether the descriptor still names the pool file (the shim refuses
+ * its close, not a dup2 onto it). */
 static bool client_fd_valid(const struct lease_client *lc)
 {
-	struct stat st;
-	return lc->fd >= 0 && fstat(lc->fd, &st) == 0 &&
-	       st.st_dev == lc->fd_dev && st.st_ino == lc->fd_ino;
+	return fd_is(lc->fd, lc->fd_dev, lc->fd_ino);
 }
 
 int lease_client_fd(PMEMfilepool *pfp)

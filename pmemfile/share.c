@@ -420,15 +420,6 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 	return 0;
 }
 
-/* Whether fd is still the file dev, ino (a program may have put another
- * file at its number with dup2). */
-static bool fd_is(int fd, dev_t dev, ino_t ino)
-{
-	struct stat st;
-	return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == dev &&
-	       st.st_ino == ino;
-}
-
 /*
  * Whether a fork child of this process has not taken its slot yet: it
  * takes its own lock of the segment's file then (share_relock), and till
