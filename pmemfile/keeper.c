@@ -922,13 +922,10 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 	    !others_attached(s))
 		return false;
 	/*
-	 * Alone (/proc/self/task links each thread, "." and ".."; the keeper
-	 * is one): no other thread of the program can be half way through
-	 * anything the copy would find as it was.
+	 * Alone (but for the keeper): no other thread of the program can be
+	 * half way through anything the copy would find as it was.
 	 */
-	struct stat st;
-	nlink_t alone = pfp->keeper_running ? 4 : 3;
-	if (k_stat("/proc/self/task", &st) != 0 || st.st_nlink != alone)
+	if (share_threads() != (pfp->keeper_running ? 2 : 1))
 		return false;
 	int me = share_proc(pfp);
 	int tell[2];

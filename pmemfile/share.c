@@ -65,6 +65,13 @@ bool share_alive(pid_t pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+int share_threads(void)
+{
+	/* /proc/self/task links each thread, "." and ".." */
+	struct stat st;
+	return k_stat("/proc/self/task", &st) == 0 ? (int)st.st_nlink - 2 : -1;
+}
+
 bool share_others(struct share_seg *s, pid_t a, pid_t b)
 {
 	for (int p = 0; p < SHARE_PROCS; ++p) {
@@ -1017,14 +1024,11 @@ void pmemfile_process_exit(void)
 			 * pool file gets the journal (the image may go with
 			 * the segment, next). The image is left clean when
 			 * no other thread can write it after: this one is
-			 * alone (/proc/self/task links each thread, "." and
-			 * "..": the keeper has stopped), so none can start.
+			 * alone (the keeper has stopped), so none can start.
 			 * Alone otherwise, it unmaps the pool, whose lock the
 			 * next holder waits for (pool_exit_unlock).
 			 */
-			struct stat st;
-			bool alone = k_stat("/proc/self/task", &st) == 0 &&
-				     st.st_nlink == 3;
+			bool alone = share_threads() == 1;
 			bool journal = pfp->jmode != NULL;
 			jmode_close(pfp, false);
 			if (journal && alone)

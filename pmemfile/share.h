@@ -293,6 +293,8 @@ void share_relock(PMEMfilepool *pfp);
 
 /* Whether pid is alive. */
 bool share_alive(pid_t pid);
+/* How many threads this process has, -1 if that cannot be told. */
+int share_threads(void);
 /* Whether a live process other than these two has a slot in s. */
 bool share_others(struct share_seg *s, pid_t a, pid_t b);
 /* When process pid started (clock ticks since boot), 0 if it is gone. */
