@@ -547,6 +547,13 @@ static long keeper_interval(void)
 	return v && *v && (*end || s < 0) ? 5 : s;
 }
 
+/*
+ * keeper_interval as the thread that started the keeper thread read it:
+ * the keeper thread's getenv would race the program's setenv (the C
+ * library's environment may not be read while another thread changes it).
+ */
+static _Atomic long keeper_commit = 5;
+
 static void keeper_timer(PMEMfilepool *pfp, time_t *last, long interval)
 {
 	struct timespec now;
@@ -573,7 +580,9 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	int idle_ms = 0;
 	int spins = KEEPER_SPINS_MAX;
 	time_t synced = 0;
-	long interval = keeper_interval();
+	/* a keeper thread reads no variable: see keeper_commit */
+	long interval =
+	    linger ? keeper_interval() : atomic_load(&keeper_commit);
 	bool served = false;
 
 	atomic_store(&s->holder_lingers, linger);
@@ -635,6 +644,7 @@ void keeper_start(PMEMfilepool *pfp)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	atomic_store(&pfp->keeper_stop, 0);
+	atomic_store(&keeper_commit, keeper_interval());
 	pfp->keeper_running =
 	    pthread_create(&pfp->keeper, NULL, keeper_thread, pfp) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
