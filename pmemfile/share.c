@@ -1004,6 +1004,32 @@ void pmemfile_process_vfork(pid_t child)
 	pf_vfork_pid = child;
 }
 
+void share_exit_pool(PMEMfilepool *pfp)
+{
+	if (pf_remote(pfp)) {
+		remote_leave(pfp);
+	} else {
+		keeper_handover(pfp, false);
+		/*
+		 * In journal mode the end is a sync point, and the pool file
+		 * gets the journal (the image may go with the segment, next).
+		 * The image is left clean when no other thread can write it
+		 * after: this one is alone (the keeper has stopped), so none
+		 * can start. Alone otherwise, it unmaps the pool, whose lock
+		 * the next holder waits for (pool_exit_unlock).
+		 */
+		bool alone = share_threads() == 1;
+		bool journal = pfp->jmode != NULL;
+		jmode_close(pfp, false);
+		if (journal && alone)
+			jmode_left_clean(pfp->share);
+		share_resign(pfp);
+		if (!journal && alone)
+			pool_exit_unlock(pfp);
+	}
+	share_remove_if_last(pfp, share_child_pending(pfp->share));
+}
+
 void pmemfile_process_exit(void)
 {
 	if (pf_vfork_pid)
@@ -1015,28 +1041,6 @@ void pmemfile_process_exit(void)
 		/* after exit's handlers libpmemobj may have ended: not then */
 		if (!share_exit_started)
 			(void)keeper_leave_to_copy(pfp);
-		if (pf_remote(pfp)) {
-			remote_leave(pfp);
-		} else {
-			keeper_handover(pfp, false);
-			/*
-			 * In journal mode the end is a sync point, and the
-			 * pool file gets the journal (the image may go with
-			 * the segment, next). The image is left clean when
-			 * no other thread can write it after: this one is
-			 * alone (the keeper has stopped), so none can start.
-			 * Alone otherwise, it unmaps the pool, whose lock the
-			 * next holder waits for (pool_exit_unlock).
-			 */
-			bool alone = share_threads() == 1;
-			bool journal = pfp->jmode != NULL;
-			jmode_close(pfp, false);
-			if (journal && alone)
-				jmode_left_clean(pfp->share);
-			share_resign(pfp);
-			if (!journal && alone)
-				pool_exit_unlock(pfp);
-		}
-		share_remove_if_last(pfp, share_child_pending(pfp->share));
+		share_exit_pool(pfp);
 	}
 }

@@ -288,6 +288,13 @@ pid_t share_self(void);
 /* Maps (creating if needed) the segment of the pool file path. */
 int share_attach(PMEMfilepool *pfp, const char *path);
 void share_detach(PMEMfilepool *pfp);
+/*
+ * This process's end on the pool (pmemfile_process_exit), and a copy's
+ * (keeper.c) once it served its last: a client leaves; a holder hands the
+ * pool over, or, alone, resigns and unmaps it without libpmemobj's close,
+ * whose clean-up of memory the exit drops anyway.
+ */
+void share_exit_pool(PMEMfilepool *pfp);
 /* In a new process (fork): a lock of its own on the segment's file. */
 void share_relock(PMEMfilepool *pfp);
 
