@@ -124,6 +124,8 @@ static atomic_bool populate_write_missing;
 
 static int direct_populate(char *p, uint64_t len, bool allocated);
 
+__thread bool direct_for_other;
+
 /*
  * Where the descriptor of the pool file goes at most: beside the shared
  * segment's (share.c), under 1024. The kernel sizes a process's table of
@@ -459,6 +461,10 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 	if (allocated && pfp->jmode) {
 		chunks_mark(pfp, off, len, CHUNK_BACKED | CHUNK_ALLOCATED);
 		return 1;
+	}
+	if (allocated && direct_for_other) {
+		chunks_mark(pfp, off, len, CHUNK_BACKED);
+		return 0;
 	}
 	int r = populate ? direct_populate(p, len, allocated) : 0;
 	if (r == 1)

@@ -50,6 +50,15 @@ void direct_map_for_write(PMEMfilepool *pfp, const char *dst, uint64_t n);
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
 
 /*
+ * Set by a thread of the holder while it allocates storage that another
+ * process writes through its descriptor of the pool file (a writer's
+ * lease, LEASE_BY_FD): direct_back allocates the pages (a full file
+ * system still fails the allocation, not a write later) but neither
+ * clears nor maps them here, and the extent is not mapped here either.
+ */
+extern __thread bool direct_for_other;
+
+/*
  * In journal mode, from a thread of its own (jmode_back_ahead): the image's
  * pages of the 64 KiB chunks of [off, off + len) that are not backed yet
  * allocated by fallocate and mapped for reading, so that the small

@@ -304,7 +304,7 @@ static int extent_alloc_one(PMEMfilepool *pfp, struct vinode *v, uint64_t off,
 	memmove(&v->ext[i + 1], &v->ext[i], (v->next - i) * sizeof(*v->ext));
 	v->ext[i] = (struct vext){off, len, pf_ptr(pfp, e.data)};
 	v->next++;
-	if (!mapped)
+	if (!mapped && !direct_for_other)
 		extent_populate(pfp, v->ext[i].data, len);
 	return 0;
 }

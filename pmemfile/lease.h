@@ -51,6 +51,13 @@ struct vinode;
 /* What a request for a lease asks (share_chan.arg[0]). */
 #define LEASE_WRITE 1	/* to write */
 #define LEASE_AT_OPEN 2 /* with the open of the description */
+#define LEASE_BY_FD 4	/* for writes that go through the descriptor */
+
+/*
+ * A client's writes from this size on go through its descriptor of the
+ * pool file (lease.c); a lease asked for by one is LEASE_BY_FD.
+ */
+#define LEASE_WRITE_BY_FD (8u << 10)
 
 /* The holder's side. */
 

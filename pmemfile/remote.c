@@ -746,14 +746,17 @@ PMEMfile *remote_dup(PMEMfilepool *pfp, PMEMfile *file)
  * then made here while it lasts. Nothing happens if it is refused.
  */
 static void remote_lease(PMEMfilepool *pfp, PMEMfile *file, uint32_t id,
-			 bool write)
+			 bool write, size_t n)
 {
 	RC_DECL(rc);
 	if (rc_begin(&rc, pfp, OP_LEASE) != 0)
 		return;
 	rc.c->file[0] = id;
 	rc.c->file_epoch[0] = rc_epoch(file);
-	rc.c->arg[0] = write;
+	/* the write that asks says how the next ones are likely made */
+	rc.c->arg[0] = !write			? 0
+		       : n >= LEASE_WRITE_BY_FD ? LEASE_WRITE | LEASE_BY_FD
+						: LEASE_WRITE;
 	int64_t r = rc_run(&rc);
 	if (r >= 0 && r != RC_LOCAL)
 		lease_accept(pfp, id, r, rc.c);
@@ -800,7 +803,7 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 		 * goes to the holder as it is.
 		 */
 		if (lr == LEASE_SHORT && total <= LEASE_MIN_WRITE) {
-			remote_lease(pfp, file, id, true);
+			remote_lease(pfp, file, id, true, total);
 			lr = lease_rw(pfp, id, iov, iovcnt, total, write,
 				      positional, offset);
 		}
@@ -903,7 +906,7 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 			vi++;
 	} while (done < total);
 	if (leasable && done > 0 && lease_due(pfp, id))
-		remote_lease(pfp, file, id, write);
+		remote_lease(pfp, file, id, write, done);
 	return (ssize_t)done;
 }
 

@@ -8,12 +8,18 @@
  * same way, overwrites of storage the file has still work, and the pool
  * is consistent, also after a file is removed and writes fill it again.
  *
+ * The same for a client's writes (another process holds the pool): in
+ * 10 KiB records, which go through the client's descriptor of the pool
+ * file into storage the holder allocated but did not map, with 1,000-byte
+ * ones among them, copied through the client's mapping into that storage.
+ *
  * The pool (64 MiB) lives on a tmpfs of 12 MiB mounted in a mount
  * namespace of the test's own; skipped where that cannot be made (not
  * root, no user namespaces).
  */
 #include "check.h"
 #include "tcheck.h"
+#include "tmulti.h"
 #include "tpattern.h"
 
 #include <fcntl.h>
@@ -115,10 +121,93 @@ static void fs_full(void)
 	exit(0);
 }
 
+/*
+ * The client: records of 10 KiB and 1,000 bytes into /c until ENOSPC;
+ * what was acknowledged reads back, and the file's size is that.
+ */
+static int client(void)
+{
+	static char buf[10240];
+	PMEMfilepool *pfp = pmemfile_pool_open(path);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *f = create(pfp, "/c");
+	uint64_t off = 0;
+	for (int i = 0;; i++) {
+		size_t size = i % 4 == 3 ? 1000 : sizeof(buf);
+		t_pattern(buf, size, off);
+		errno = 0;
+		ssize_t n = pmemfile_write(pfp, f, buf, size);
+		if (n < 0) {
+			T_EQ(errno, ENOSPC);
+			break;
+		}
+		T_ASSERT(n > 0 && (size_t)n <= size);
+		off += (uint64_t)n;
+		T_ASSERT(off < 64 * MiB);
+	}
+	printf("the client: ENOSPC after %llu bytes\n",
+	       (unsigned long long)off);
+	T_ASSERT(off >= 4 * MiB);
+	struct stat st;
+	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	T_EQ((uint64_t)st.st_size, off);
+	t_verify_pattern(pfp, "/c", off);
+	pmemfile_close(pfp, f);
+	pmemfile_pool_close(pfp);
+	return 0;
+}
+
+/* The holder of the client's pool, in a child as fs_full. */
+static void fs_full_client(const char *self)
+{
+	PMEMfilepool *pfp = pmemfile_pool_create(path, 64 * MiB, 0600);
+	T_ASSERT(pfp != NULL);
+	int to, from;
+	pid_t pid = t_start_role(self, "client", path, "", &to, &from);
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		T_FAIL("the client was killed by signal %s",
+		       sigabbrev_np(WTERMSIG(status)));
+	T_EQ(WEXITSTATUS(status), 0);
+	struct stat st;
+	T_EQ(pmemfile_stat(pfp, "/c", &st), 0);
+	t_verify_pattern(pfp, "/c", (uint64_t)st.st_size);
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(path, stdout), 0);
+	exit(0);
+}
+
+/* Runs part in a child: SIGBUS would kill the pool's process. */
+static void in_child(void (*part)(const char *), const char *self)
+{
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0)
+		part(self);
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	if (WIFSIGNALED(status)) {
+		umount(dir);
+		rmdir(dir);
+		T_FAIL("the pool's process was killed by signal %s",
+		       sigabbrev_np(WTERMSIG(status)));
+	}
+	T_EQ(WEXITSTATUS(status), 0);
+}
+
+static void fs_full_alone(const char *self)
+{
+	(void)self;
+	fs_full();
+}
+
 int main(int argc, char *argv[])
 {
-	(void)argc;
 	t_force_pmem(argv);
+	if (t_is_role(argc, argv, "client", path, sizeof(path)))
+		return client();
 	if (unshare(CLONE_NEWNS)) {
 		printf("SKIP: no mount namespace of our own (%s): a small "
 		       "tmpfs needs root\n",
@@ -135,18 +224,10 @@ int main(int argc, char *argv[])
 	}
 	snprintf(path, sizeof(path), "%s/pool", dir);
 
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0)
-		fs_full();
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
+	in_child(fs_full_alone, argv[0]);
+	in_child(fs_full_client, argv[0]);
 	umount(dir);
 	rmdir(dir);
-	if (WIFSIGNALED(status))
-		T_FAIL("the pool's process was killed by signal %s",
-		       sigabbrev_np(WTERMSIG(status)));
-	T_EQ(WEXITSTATUS(status), 0);
 	printf("PASS fs_full\n");
 	return 0;
 }
