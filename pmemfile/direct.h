@@ -51,10 +51,11 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
 
 /*
  * Set by a thread of the holder while it allocates storage that another
- * process writes through its descriptor of the pool file (a writer's
- * lease, LEASE_BY_FD): direct_back allocates the pages (a full file
- * system still fails the allocation, not a write later) but neither
- * clears nor maps them here, and the extent is not mapped here either.
+ * process writes (a writer's lease asked for by a write through its
+ * descriptor of the pool file, or with an open): direct_back allocates
+ * the pages (a full file system still fails the allocation, not a write
+ * later) but neither clears nor maps them here, and the extent is not
+ * mapped here either.
  */
 extern __thread bool direct_for_other;
 

@@ -311,7 +311,16 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	uint64_t from = write && (o->flags & O_APPEND) ? size : o->offset;
 	uint64_t reserved = UINT64_MAX;
 	if (write && from <= size) {
-		direct_for_other = (c->arg[0] & LEASE_BY_FD) != 0;
+		/*
+		 * Storage the client writes by descriptor, or that comes with
+		 * an open (mostly unused: the rest is freed at the close): not
+		 * cleared and mapped here. tar c | tar x in a mount: the
+		 * holder's madvise of what opens reserved was 15 % of its
+		 * keeper's time; the pipeline's processor time 204-257 ->
+		 * 194-211 ms, a client's 4 KiB and 1 KiB writes as before.
+		 */
+		direct_for_other =
+		    (c->arg[0] & (LEASE_BY_FD | LEASE_AT_OPEN)) != 0;
 		reserved =
 		    lease_reserve(pfp, v,
 				  (c->arg[0] & LEASE_AT_OPEN) ? LEASE_MIN_WRITE
