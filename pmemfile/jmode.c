@@ -77,6 +77,9 @@
 /*
  * JMODE_CHECKPOINT, or PMEMFILE_JOURNAL_CHECKPOINT bytes (a page at
  * least): a test of the checkpoints sees many with a few sync points.
+ * Read once, by the thread that opens the pool (jmode_prepare): a sync
+ * point runs in the keeper thread too, and a getenv there races the
+ * program's setenv (which frees the array getenv walks).
  */
 static uint64_t checkpoint_size(void)
 {
@@ -116,6 +119,7 @@ struct jmode {
 	int pool_fd;
 	char *copy_buf;		    /* JMODE_COPY bytes, till jmode_start */
 	_Atomic int checkpoint_due; /* for the keeper (jmode_sync) */
+	uint64_t checkpoint;	    /* checkpoint_size, read at the open */
 	/*
 	 * A sync point failed after the pages it took were protected again:
 	 * the next one takes every page of the pool.
@@ -526,13 +530,13 @@ void jmode_free(struct jmode *jm)
  * durable beside the data (on ext4 a commit that grows the file costs
  * twice one that does not). Zeros past the last batch read as its end.
  */
-static void journal_preallocate(const char *jpath)
+static void journal_preallocate(const char *jpath, uint64_t checkpoint)
 {
 	int fd = open(jpath, O_RDWR | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
 		return;
-	uint64_t want = JOURNAL_HEADER + checkpoint_size() + (1ULL << 20);
+	uint64_t want = JOURNAL_HEADER + checkpoint + (1ULL << 20);
 	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < want) {
 		static const char zeros[1 << 16];
 		uint64_t at = (uint64_t)st.st_size;
@@ -599,7 +603,8 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 				     &jm->j);
 	if (r == 0) {
 		jm->size = (uint64_t)st.st_size;
-		journal_preallocate(jpath);
+		jm->checkpoint = checkpoint_size();
+		journal_preallocate(jpath, jm->checkpoint);
 	}
 	if (r == 0 && image_usable(jm, seg)) {
 		jm->made = atomic_load(&seg->image_clean) != 0;
@@ -1186,7 +1191,7 @@ static int sync_point(PMEMfilepool *pfp, bool for_close)
 	pthread_mutex_unlock(&jm->alock);
 	jm->all_dirty = r < 0;
 	gate_open();
-	bool due = r >= 0 && journal_used(jm->j) > checkpoint_size();
+	bool due = r >= 0 && journal_used(jm->j) > jm->checkpoint;
 	pthread_mutex_unlock(&jm->lock);
 	gate_step_in(depth);
 	/*
