@@ -985,6 +985,26 @@ static void share_at_exit(void)
 	}
 }
 
+/*
+ * The destructors of exit: libpmemobj's comes after this library's (its
+ * functions are bound by this library, through dlsym under the shim), and
+ * once it has run a call of libpmemobj aborts. The keeper thread of a pool
+ * this process holds, which serves what clients posted (a release that
+ * frees an unlinked file is a transaction), stops here; what a client
+ * posts from now on waits for the end of this process, as it does when
+ * the exit reaches exit_group (pmemfile_process_exit).
+ */
+static __attribute__((destructor)) void share_at_fini(void)
+{
+	if (pf_vfork_pid)
+		return;
+	for (int i = 0; i < SHARE_POOLS; ++i) {
+		PMEMfilepool *pfp = share_pools[i];
+		if (pfp && pfp->share && !pf_remote(pfp))
+			keeper_stop(pfp);
+	}
+}
+
 static void share_atfork(void)
 {
 	pthread_atfork(share_fork_prepare, share_fork_parent, share_fork_child);
