@@ -169,6 +169,8 @@ int main(int argc, char *argv[])
 			CHECK(child >= 0, "fork");
 			if (child == 0)
 				client(path);
+			if (child < 0)
+				child = 0;
 			next = now() + 0.1;
 		}
 		if (child > 0) {
