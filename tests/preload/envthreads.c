@@ -5,9 +5,10 @@
  * read no environment variable. A getenv walks the array environ points
  * to, which a setenv of another thread frees when it grows it (glibc's
  * realloc): the program cannot keep its setenv from running beside a
- * thread it does not know of. git crashed so in its getenv's loop: its
- * setenv of GIT_DIR, right after its first call in the mount, freed the
- * array the keeper thread's getenv was reading.
+ * thread it does not know of. git crashed so in its getenv's loop: right
+ * after its first call in the mount (-C's chdir, which starts the keeper
+ * thread) it sets GIT_EXEC_PATH, PATH and GIT_PREFIX, whose setenv freed
+ * the array the keeper thread's getenv was reading.
  *
  * The program defines getenv and secure_getenv, as bash does (the
  * library's calls reach them); they walk environ as libc's do and count
@@ -156,7 +157,7 @@ int main(int argc, char *argv[])
 	CHECK(fd >= 0, "open %s", path);
 	if (fd < 0)
 		return 1;
-	/* as git's setenv of GIT_DIR, while the keeper thread starts */
+	/* as git's setenv calls, while the keeper thread starts */
 	churn();
 	/* the keeper thread of the pool, without which there is no test */
 	CHECK(threads() >= 2, "one thread after the first call in the mount");
