@@ -466,7 +466,9 @@ void pmemfile_process_exit(void);
 int pmemfile_pool_handover(PMEMfilepool *pfp);
 /*
  * The descriptors the library keeps open for pfp (the lock on the pool's
- * shared segment, the pool file it reads through): up to nfds of them
+ * shared segment, the pool file it reads through; in journal mode also the
+ * pool file's lock, the journal and the tracking of written pages), all
+ * numbered high: up to nfds of them
  * into fds. Returns how many there are, or -1 with errno set. A program
  * that closes every descriptor it did not open itself leaves these.
  */

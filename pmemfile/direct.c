@@ -126,37 +126,21 @@ static int direct_populate(char *p, uint64_t len, bool allocated);
 
 __thread bool direct_for_other;
 
-/*
- * Where the descriptor of the pool file goes at most: beside the shared
- * segment's (share.c), under 1024. The kernel sizes a process's table of
- * descriptors to its highest number and copies all of it at each fork and
- * vfork: at three quarters of a limit of 20000, each vfork of a shell
- * holding a pool copied 16384 entries, some 50 us.
- */
-#define DIRECT_FD_MAX_LOW 900
-
-/*
- * A descriptor of path numbered in the top quarter of the process's limit,
- * or from DIRECT_FD_MAX_LOW when that is lower: the low numbers stay free
- * for the program, which may expect open to give it the lowest one free.
- */
+/* A descriptor of path numbered high (k_fd_high), -1 if none. */
 int direct_open(const char *path, bool *writable)
 {
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 64 ||
-	    rl.rlim_cur > INT_MAX)
+	int from = k_fd_high_from();
+	if (from == 0)
 		return -1;
 	int fd = k_open(path, O_RDWR | O_CLOEXEC, 0);
 	*writable = fd >= 0;
 	if (fd < 0)
 		fd = k_open(path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
+	int high = k_fd_high(fd);
+	if (high >= 0 && high < from) {
+		close(high); /* the low numbers stay the program's */
 		return -1;
-	rlim_t from = rl.rlim_cur / 4 * 3;
-	if (from > DIRECT_FD_MAX_LOW)
-		from = DIRECT_FD_MAX_LOW;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)from);
-	close(fd);
+	}
 	return high;
 }
 

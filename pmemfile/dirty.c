@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kcall.h"
 #include "dirty.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -59,12 +60,26 @@ struct dirty {
 	struct dirty_region vec[DIRTY_VEC];
 };
 
+int dirty_own_fds(const struct dirty *d, int *fds, int n)
+{
+	int have = 0;
+	const int own[] = {d ? d->uffd : -1, d ? d->pagemap : -1};
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
+		if (own[i] < 0)
+			continue;
+		if (have < n)
+			fds[have] = own[i];
+		have++;
+	}
+	return have;
+}
+
 static int dirty_open(struct dirty *d)
 {
 	/* user mode only: allowed without privilege where unprivileged
 	 * userfaultfd is off; asynchronous faults never reach it anyway */
-	d->uffd = (int)syscall(SYS_userfaultfd,
-			       O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	d->uffd = k_fd_high((int)syscall(
+	    SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY));
 	if (d->uffd < 0)
 		return errno == ENOSYS ? -ENOTSUP : -errno;
 	struct uffdio_api api = {
@@ -81,7 +96,8 @@ static int dirty_open(struct dirty *d)
 	};
 	if (ioctl(d->uffd, UFFDIO_REGISTER, &reg) != 0)
 		return -errno;
-	d->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	d->pagemap =
+	    k_fd_high(open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC));
 	return d->pagemap < 0 ? -errno : 0;
 }
 
@@ -211,10 +227,10 @@ void dirty_stop(struct dirty *d)
 	if (d->uffd >= 0) {
 		struct uffdio_range range = {d->base, d->end - d->base};
 		(void)ioctl(d->uffd, UFFDIO_UNREGISTER, &range);
-		close(d->uffd);
+		k_close(d->uffd);
 	}
 	if (d->pagemap >= 0)
-		close(d->pagemap);
+		k_close(d->pagemap);
 	free(d);
 }
 

@@ -63,6 +63,12 @@ int dirty_written_in(struct dirty *d, const void *addr, size_t len);
 void dirty_stop(struct dirty *d);
 
 /*
+ * The descriptors d keeps open (its userfaultfd, /proc/self/pagemap): up
+ * to n into fds; returns how many there are.
+ */
+int dirty_own_fds(const struct dirty *d, int *fds, int n);
+
+/*
  * Calls fn for each run [start, end) of pages of [base, base + len) that
  * this process has in its page tables (present, or swapped out), with no
  * tracking needed: a page it wrote through that mapping is among them

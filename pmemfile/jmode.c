@@ -51,6 +51,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "kcall.h"
 #include "direct.h"
 #include "dirty.h"
 #include "gate.h"
@@ -503,7 +504,7 @@ void jmode_free(struct jmode *jm)
 		munmap(jm->view, jm->size);
 	journal_close(jm->j);
 	if (jm->pool_fd >= 0)
-		close(jm->pool_fd);
+		k_close(jm->pool_fd);
 	pthread_mutex_destroy(&jm->lock);
 	pthread_mutex_destroy(&jm->wlock);
 	pthread_mutex_destroy(&jm->alock);
@@ -563,7 +564,7 @@ static int journal_replayed(const char *path, const char *jpath, int *fd,
 			    struct stat *st, uint8_t id[16], struct journal **j)
 {
 	*j = NULL;
-	*fd = open(path, O_RDWR | O_CLOEXEC);
+	*fd = k_fd_high(open(path, O_RDWR | O_CLOEXEC));
 	if (*fd < 0 || fstat(*fd, st) != 0 ||
 	    flock(*fd, LOCK_EX | LOCK_NB) != 0)
 		return -errno;
@@ -647,7 +648,7 @@ int jmode_replay(const char *path)
 	if (r == 0 && jmode_image_path(path, image, sizeof(image)) == 0)
 		unlink(image);
 	if (fd >= 0)
-		close(fd);
+		k_close(fd);
 	return r;
 }
 
@@ -1525,6 +1526,21 @@ void jmode_close(PMEMfilepool *pfp, bool remove_image)
 	jmode_free(jm);
 }
 
+int jmode_own_fds(PMEMfilepool *pfp, int *fds, int n)
+{
+	struct jmode *jm = pfp->jmode;
+	int own[8], have = 0;
+	if (!jm)
+		return 0;
+	if (jm->pool_fd >= 0)
+		own[have++] = jm->pool_fd;
+	have += journal_own_fds(jm->j, own + have, 2);
+	have += dirty_own_fds(jm->dirty, own + have, 2);
+	for (int i = 0; i < have && i < n; ++i)
+		fds[i] = own[i];
+	return have;
+}
+
 void jmode_forked(PMEMfilepool *pfp)
 {
 	struct jmode *jm = pfp->jmode;
@@ -1532,7 +1548,8 @@ void jmode_forked(PMEMfilepool *pfp)
 		return;
 	if (jm->listed)
 		image_list(jm, false);
-	close(jm->pool_fd);
+	/* the shim keeps the program from closing it; the library may */
+	k_close(jm->pool_fd);
 	jm->pool_fd = -1;
 	pfp->jmode = NULL;
 }

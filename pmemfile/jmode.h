@@ -133,6 +133,13 @@ void jmode_left_clean(struct share_seg *seg);
  */
 void jmode_forked(PMEMfilepool *pfp);
 
+/*
+ * The descriptors the mode keeps open for pfp (the pool file's, which
+ * holds its lock; the journal's; the tracking of written pages): up to n
+ * into fds; returns how many there are (0 when not in journal mode).
+ */
+int jmode_own_fds(PMEMfilepool *pfp, int *fds, int n);
+
 /* Says in seg that the image is the pool's latest state (after start). */
 void jmode_publish(struct jmode *jm, struct share_seg *seg);
 

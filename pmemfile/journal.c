@@ -69,6 +69,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kcall.h"
 #include "crc32c.h"
 #include "journal.h"
 
@@ -305,14 +306,15 @@ static int dir_sync(const char *path)
 static int file_open(struct journal *j, const char *jpath)
 {
 	for (;;) {
-		j->fd = open(jpath, O_RDWR | O_CLOEXEC);
+		j->fd = k_fd_high(open(jpath, O_RDWR | O_CLOEXEC));
 		if (j->fd >= 0 || errno != ENOENT)
 			return j->fd >= 0 ? 0 : -errno;
 		struct stat st;
 		if (fstat(j->pool_fd, &st))
 			return -errno;
-		j->fd = open(jpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-			     st.st_mode & 0600);
+		j->fd =
+		    k_fd_high(open(jpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+				   st.st_mode & 0600));
 		if (j->fd >= 0) {
 			/* the owner (root may give it away), else the group */
 			if (fchown(j->fd, st.st_uid, st.st_gid) != 0)
@@ -522,7 +524,7 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 		goto fail;
 	}
 	if (j->io == &system_io)
-		j->dfd = open(jpath, O_RDWR | O_DIRECT | O_CLOEXEC);
+		j->dfd = k_fd_high(open(jpath, O_RDWR | O_DIRECT | O_CLOEXEC));
 	r = header_read(j, jpath, (uint64_t)st.st_size);
 	if (r == 0)
 		r = journal_scan(j, (uint64_t)st.st_size);
@@ -1066,6 +1068,20 @@ out:
 	return r;
 }
 
+int journal_own_fds(const struct journal *j, int *fds, int n)
+{
+	int have = 0;
+	const int own[] = {j ? j->fd : -1, j ? j->dfd : -1};
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
+		if (own[i] < 0)
+			continue;
+		if (have < n)
+			fds[have] = own[i];
+		have++;
+	}
+	return have;
+}
+
 uint64_t journal_used(const struct journal *j)
 {
 	return j->tail;
@@ -1076,9 +1092,9 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	if (j->fd >= 0)
-		close(j->fd);
+		k_close(j->fd);
 	if (j->dfd >= 0)
-		close(j->dfd);
+		k_close(j->dfd);
 	free(j->entries);
 	free(j->run);
 	free(j);

@@ -206,4 +206,10 @@ uint64_t journal_used(const struct journal *j);
 /* Closes the journal file and frees j (NULL: nothing); nothing is written. */
 void journal_close(struct journal *j);
 
+/*
+ * The descriptors j keeps open of the journal file (not the pool file's,
+ * the caller's): up to n into fds; returns how many there are.
+ */
+int journal_own_fds(const struct journal *j, int *fds, int n);
+
 #endif

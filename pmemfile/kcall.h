@@ -4,18 +4,37 @@
  * file, its segment in /dev/shm, /proc): straight to the kernel where the
  * library runs inside the preload shim, whose hook would route their
  * paths first (some 10-20 us a call on a process's first use of a pool),
- * through the C library elsewhere. Results as the C library's: -1 with
- * errno set on failure.
+ * through the C library elsewhere. Its own descriptors are closed so too:
+ * the shim keeps the program from closing them (pmemfile_pool_own_fds),
+ * and would keep the library from it as well. Results as the C library's:
+ * -1 with errno set on failure.
  */
 #ifndef PMEMFILE_KCALL_H
 #define PMEMFILE_KCALL_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
-long kcall(long nr, long a, long b, long c, long d);
+/* Set by the preload shim. */
+extern long syscall_no_intercept(long nr, ...) __attribute__((weak));
+
+static inline long kcall(long nr, long a, long b, long c, long d)
+{
+	if (!syscall_no_intercept)
+		return syscall(nr, a, b, c, d);
+	long r = syscall_no_intercept(nr, a, b, c, d);
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
 
 static inline int k_open(const char *path, int flags, mode_t mode)
 {
@@ -40,6 +59,49 @@ static inline int k_close(int fd)
 static inline long k_read(int fd, void *buf, size_t n)
 {
 	return kcall(SYS_read, fd, (long)buf, (long)n, 0);
+}
+
+/*
+ * Where the library's descriptors are numbered from at most: beside the
+ * shared segment's (share.c), under 1024. The kernel sizes a process's
+ * table of descriptors to its highest number and copies all of it at
+ * each fork and vfork: at three quarters of a limit of 20000, each vfork
+ * of a shell holding a pool copied 16384 entries, some 50 us.
+ */
+#define K_FD_HIGH_MAX 900
+
+/*
+ * Where the library's descriptors are numbered from: the top quarter of
+ * the process's limit, or K_FD_HIGH_MAX when that is lower; 0 where the
+ * limit is too low for it.
+ */
+static inline int k_fd_high_from(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < 64 ||
+	    rl.rlim_cur > INT_MAX)
+		return 0;
+	rlim_t from = rl.rlim_cur / 4 * 3;
+	return (int)(from > K_FD_HIGH_MAX ? K_FD_HIGH_MAX : from);
+}
+
+/*
+ * Moves the library's descriptor fd up there, closing fd: a program may
+ * expect open to give it the lowest number free, or put files of its own
+ * at low numbers (dup2, a shell's "exec 3>file", which took over a pool's
+ * journal in journal mode). fd itself where it cannot be moved (a low
+ * limit, no number free); -1 stays -1, errno kept.
+ */
+static inline int k_fd_high(int fd)
+{
+	int from = k_fd_high_from();
+	if (fd < 0 || from == 0 || fd >= from)
+		return fd;
+	int high = (int)kcall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, from, 0);
+	if (high < 0)
+		return fd;
+	k_close(fd);
+	return high;
 }
 
 /*

@@ -84,21 +84,6 @@ bool share_others(struct share_seg *s, pid_t a, pid_t b)
 	return false;
 }
 
-/* Set by the preload shim (kcall.h). */
-extern long syscall_no_intercept(long nr, ...) __attribute__((weak));
-
-long kcall(long nr, long a, long b, long c, long d)
-{
-	if (!syscall_no_intercept)
-		return syscall(nr, a, b, c, d);
-	long r = syscall_no_intercept(nr, a, b, c, d);
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
-
 uint64_t share_start_time(pid_t pid)
 {
 	char name[64], buf[1024];
@@ -497,6 +482,14 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 			continue;
 		if (n < nfds)
 			fds[n] = own[i];
+		n++;
+	}
+	/* in journal mode: the pool file's (its lock), the journal's, ... */
+	int mode[8];
+	int k = jmode_own_fds(pfp, mode, 8);
+	for (int i = 0; i < k && i < 8; ++i) {
+		if (n < nfds)
+			fds[n] = mode[i];
 		n++;
 	}
 	return n;

@@ -97,7 +97,7 @@ void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg);
  * The descriptors libpmemfile-posix keeps for the pools this process has
  * open: a program's close or close_range leaves them (as not its own).
  */
-#define MOUNT_OWN_FDS_MAX 16
+#define MOUNT_OWN_FDS_MAX 64
 struct mount_own_fds {
 	int n;
 	int fd[MOUNT_OWN_FDS_MAX];
