@@ -62,16 +62,8 @@ struct dirty {
 
 int dirty_own_fds(const struct dirty *d, int *fds, int n)
 {
-	int have = 0;
 	const int own[] = {d ? d->uffd : -1, d ? d->pagemap : -1};
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
-		if (own[i] < 0)
-			continue;
-		if (have < n)
-			fds[have] = own[i];
-		have++;
-	}
-	return have;
+	return k_fds_list(own, 2, fds, n);
 }
 
 static int dirty_open(struct dirty *d)

@@ -1070,16 +1070,8 @@ out:
 
 int journal_own_fds(const struct journal *j, int *fds, int n)
 {
-	int have = 0;
 	const int own[] = {j ? j->fd : -1, j ? j->dfd : -1};
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
-		if (own[i] < 0)
-			continue;
-		if (have < n)
-			fds[have] = own[i];
-		have++;
-	}
-	return have;
+	return k_fds_list(own, 2, fds, n);
 }
 
 uint64_t journal_used(const struct journal *j)

@@ -105,6 +105,23 @@ static inline int k_fd_high(int fd)
 }
 
 /*
+ * The descriptors of own[0..n_own) that are open (not -1) into fds, up to
+ * n of them; returns how many there are.
+ */
+static inline int k_fds_list(const int *own, int n_own, int *fds, int n)
+{
+	int have = 0;
+	for (int i = 0; i < n_own; ++i) {
+		if (own[i] < 0)
+			continue;
+		if (have < n)
+			fds[have] = own[i];
+		have++;
+	}
+	return have;
+}
+
+/*
  * Whether the library's descriptor fd is still the file dev, ino: it is
  * the process's like any other, and a program may have closed it or put
  * another file at its number (dup2).

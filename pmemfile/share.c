@@ -475,24 +475,19 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 		    fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino)
 		? pfp->direct_fd
 		: -1,
-	    lease_client_fd(pfp)};
-	int n = 0;
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); ++i) {
-		if (own[i] < 0)
-			continue;
-		if (n < nfds)
-			fds[n] = own[i];
-		n++;
-	}
-	/* in journal mode: the pool file's (its lock), the journal's, ... */
-	int mode[8];
-	int k = jmode_own_fds(pfp, mode, 8);
-	for (int i = 0; i < k && i < 8; ++i) {
-		if (n < nfds)
-			fds[n] = mode[i];
-		n++;
-	}
-	return n;
+	    lease_client_fd(pfp),
+	    -1,
+	    -1,
+	    -1,
+	    -1,
+	    -1,
+	    -1,
+	    -1,
+	    -1};
+	/* in journal mode: the pool file's (its lock), the journal's and
+	 * the tracking's, five at most */
+	jmode_own_fds(pfp, own + 3, 8);
+	return k_fds_list(own, (int)(sizeof(own) / sizeof(own[0])), fds, nfds);
 }
 
 /* A fork child holds a lock of its own on the segment's file. */

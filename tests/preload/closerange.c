@@ -24,17 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                    \
-	do {                                                \
-		if (!(cond)) {                              \
-			printf("FAIL line %d: ", __LINE__); \
-			printf(__VA_ARGS__);                \
-			printf(" (errno %d)\n", errno);     \
-			failures++;                         \
-		}                                           \
-	} while (0)
+#include "tfail.h"
 
 static char segment[256];
 static const char *mnt;

@@ -37,19 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tfail.h"
+
 extern char **environ;
-
-static int failures;
-
-#define CHECK(cond, ...)                                    \
-	do {                                                \
-		if (!(cond)) {                              \
-			printf("FAIL line %d: ", __LINE__); \
-			printf(__VA_ARGS__);                \
-			printf(" (errno %d)\n", errno);     \
-			failures++;                         \
-		}                                           \
-	} while (0)
 
 /* The calls of getenv and secure_getenv from a thread not the main one. */
 static atomic_int foreign;

@@ -22,10 +22,6 @@ echo "$out"
 shim_check_mountpoint
 seg=$(printf '/dev/shm/pmemfile.%x.%x' "0x$(stat -c %D "$POOL")" \
 	"$(stat -c %i "$POOL")")
-i=0
-while [ -e "$seg" ] && [ $i -lt 40 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -e "$seg" ] && shim_fail "the segment $seg stayed after the last process"
+shim_wait_gone "$seg" 20 ||
+	shim_fail "the segment $seg stayed after the last process"
 echo "ok: close_range and close leave the shim's own descriptors"

@@ -39,12 +39,7 @@ shim_journal_pool "$DISK/pool" 32
 envthreads_on "$DISK/pool" "a pool in journal mode"
 shim_check_mountpoint
 # the pool let go before its folder goes (the trap of disk_dir)
-i=0
-while [ -e "$IMAGE" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -e "$IMAGE" ] && shim_fail "the pool's segment $IMAGE stayed"
+shim_wait_gone "$IMAGE" 100 || shim_fail "the pool's segment $IMAGE stayed"
 "$PF" check "$DISK/pool" >"$WORK/check" 2>&1 ||
 	shim_fail "the pool is not consistent: $(cat "$WORK/check")"
 echo "ok: the journal pool checks clean"

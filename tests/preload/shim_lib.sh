@@ -23,6 +23,19 @@ shim_fail()
 	exit 1
 }
 
+# shim_wait_gone FILE TENTHS: waits up to TENTHS tenths of a second for
+# FILE to go (what the last process of a pool removes as it leaves);
+# false if it is still there.
+shim_wait_gone()
+{
+	i=0
+	while [ -e "$1" ] && [ $i -lt "$2" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ ! -e "$1" ]
+}
+
 # shim_mkpool POOL SIZE_MIB
 shim_mkpool()
 {
