@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "kcall.h"
 
 void pool_env_read(PMEMfilepool *pfp)
 {
@@ -63,7 +64,9 @@ static void log_open(void)
 		log_fd = STDERR_FILENO;
 		return;
 	}
-	int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* numbered high: out of the way of the program's own (kcall.h) */
+	int fd = k_fd_high(
+	    open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
 	if (fd >= 0)
 		log_fd = fd;
 }
