@@ -87,6 +87,25 @@ static uint64_t checkpoint_size(void)
 	return n >= JOURNAL_PAGE && !*end ? n : JMODE_CHECKPOINT;
 }
 
+/*
+ * A sync point writes pages in place (see "In place") only where at least
+ * this many may go so, or the writer ahead wrote some.
+ */
+#define JMODE_PLACE_MIN 256 /* pages: 1 MiB */
+
+/*
+ * JMODE_PLACE_MIN, or PMEMFILE_JOURNAL_PLACE_MIN pages (1 at least): the
+ * power-cut test has every page that may go in place go so. Read at open
+ * (the keeper's thread may make sync points: no getenv there).
+ */
+static size_t place_min(void)
+{
+	const char *v = getenv("PMEMFILE_JOURNAL_PLACE_MIN");
+	char *end;
+	unsigned long n = v && *v ? strtoul(v, &end, 10) : 0;
+	return n >= 1 && !*end ? (size_t)n : JMODE_PLACE_MIN;
+}
+
 /* Bytes read of the pool file at a time, to make or compare the image. */
 #define JMODE_COPY (1 << 20)
 
@@ -212,6 +231,7 @@ struct jmode {
 	struct jmode_run *spare;
 	size_t nspare, scap;
 	int pool_dfd;
+	size_t place_min; /* pages a sync point writes in place, at least */
 	struct jmode_run *placed;
 	size_t nplaced, plcap;
 	uint64_t *poffs;
@@ -613,6 +633,7 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	char jpath[PATH_MAX];
 	jm->pool_fd = -1;
 	jm->pool_dfd = -1;
+	jm->place_min = place_min();
 	jm->copy_buf = malloc(2 * JMODE_COPY);
 	if (r == 0 && !jm->copy_buf)
 		r = -ENOMEM;
@@ -914,7 +935,6 @@ static int aoffs_add(struct jmode *jm, uint64_t off, size_t n)
  * costs less than a second fdatasync. Where a write or the fdatasync
  * fails, the pages go into the batch after all.
  */
-#define JMODE_PLACE_MIN 256 /* pages: 1 MiB */
 
 /* Bytes written in place in one call, at most. */
 #define JMODE_PLACE_RUN (8ULL << 20)
@@ -1064,7 +1084,7 @@ static int place_batch(struct jmode *jm, size_t first)
 		can += place_ok(jm, jm->offs[i]);
 	if (can == 0 && jm->nplaced == 0)
 		return 0;
-	if (jm->nplaced == 0 && can < JMODE_PLACE_MIN)
+	if (jm->nplaced == 0 && can < jm->place_min)
 		return 0;
 	size_t kept = first;
 	int r = 0;
