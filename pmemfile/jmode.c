@@ -1071,16 +1071,18 @@ static int place_note(struct jmode *jm, uint64_t off, const void *page)
 
 /*
  * Under jm->lock and alock, the gate closed: the pages of the batch from
- * first on that may go in place taken out of it (unless too few), written
- * so, and made durable in the pool file with those the writer ahead wrote
- * there. Where a write or the fdatasync fails, all of them go into the
- * batch instead (those written ahead read from the view). 0 or -errno.
+ * first on that may go in place taken out of it (unless too few, or a
+ * file is pinned: stores through its maps may change its pages while
+ * they are written), written so, and made durable in the pool file with
+ * those the writer ahead wrote there. Where a write or the fdatasync
+ * fails, all of them go into the batch instead (those written ahead read
+ * from the view). 0 or -errno.
  */
 static int place_batch(struct jmode *jm, size_t first)
 {
 	jm->np = 0;
 	size_t can = 0;
-	for (size_t i = first; i < jm->n; i++)
+	for (size_t i = first; !jm->npinned && i < jm->n; i++)
 		can += place_ok(jm, jm->offs[i]);
 	if (can == 0 && jm->nplaced == 0)
 		return 0;
@@ -1089,7 +1091,7 @@ static int place_batch(struct jmode *jm, size_t first)
 	size_t kept = first;
 	int r = 0;
 	for (size_t i = first; i < jm->n; i++) {
-		if (r == 0 && place_ok(jm, jm->offs[i])) {
+		if (r == 0 && can && place_ok(jm, jm->offs[i])) {
 			r = place_note(jm, jm->offs[i], jm->pages[i]);
 			if (r == 0)
 				continue;
@@ -1480,7 +1482,7 @@ static int sync_point(PMEMfilepool *pfp, bool for_close)
 		for (uint64_t off = 0; off < jm->size && r >= 0;
 		     off += JOURNAL_PAGE)
 			r = batch_add(jm, off, jm->base + off);
-	} else if (r >= 0 && !jm->npinned) {
+	} else if (r >= 0) {
 		r = place_batch(jm, jm->naoffs);
 	}
 	if (r >= 0)
@@ -1713,7 +1715,8 @@ static bool written_in(const struct jmode *jm, uint64_t start, uint64_t end)
  * through the mapping marks its page written before it lands (looked at
  * again after the copy); a write through the descriptor is counted before
  * it begins and listed after (none may end meanwhile), and those the
- * writer ahead took off the list are not looked for (there may be none);
+ * writer ahead took off the list into the journal are not looked for
+ * (there may be none; those it wrote in place are none of the journal's);
  * stores through shared maps of pinned files are not tracked (no file may
  * be pinned); libpmemobj writes the pool's first two pages through a
  * mapping of its own.
@@ -1798,7 +1801,8 @@ static void close_checkpoint(PMEMfilepool *pfp)
 	pthread_mutex_lock(&jm->alock);
 	pthread_mutex_lock(&jm->wlock);
 	bool unchanged = !jm->all_dirty && !jm->unlisted && jm->nwritten == 0 &&
-			 jm->naoffs == 0 && jm->npinned == 0;
+			 jm->naoffs == 0 && jm->nplaced == 0 &&
+			 jm->npinned == 0;
 	pthread_mutex_unlock(&jm->wlock);
 	if (unchanged)
 		unchanged = dirty_written(jm->dirty) == 0;
