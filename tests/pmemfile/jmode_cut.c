@@ -652,8 +652,12 @@ static void placed_case(PMEMfilepool *pfp)
 	put(pfp, "/before", "synced before");
 	T_EQ(pmemfile_syncfs(pfp), 0);
 	pl_write(pfp, "/placed", 6);
-	/* time for the writer ahead to catch up (it runs beside the writes) */
-	usleep(300000);
+	/*
+	 * till the writer ahead (beside the writes) has put some of its
+	 * pages into the pool file, 10 s at most: the parent checks it
+	 */
+	for (int i = 0; i < 100 && !pool_has_mark(6); i++)
+		usleep(100000);
 }
 
 /*
