@@ -21,6 +21,9 @@
  * from the image in one batch (journal.c), then opens the gate: the
  * pool's calls wait meanwhile, so that the batch is the pool as it was
  * between two calls, which libpmemobj and pmemfile open consistent.
+ * New data (pages of chunks free at the last sync point) goes instead
+ * straight into the pool file, durable there before that commit: see
+ * "In place" below.
  *
  * Once 32 MiB were written through the descriptor since the last sync
  * point, a thread (ahead_main) writes those pages into the journal past
@@ -29,7 +32,10 @@
  * with the rest, and a page written again after its copy went ahead is
  * in the batch again, later. 1 GiB in 1 MiB writes then one fsync: the
  * fsync took 0.5 s, 0.1-0.5 s so (the writes a little longer: the thread
- * takes the other core).
+ * takes the other core). The pages that may go in place it writes into
+ * the pool file instead (by O_DIRECT: buffered, the same ran at half the
+ * speed here; 4 or 16 MiB a write, or a fallocate first, made no
+ * difference).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -60,6 +66,7 @@
 #include "journal.h"
 #include "mmap_sync.h"
 #include "share.h"
+#include "space.h"
 #include "vinode.h"
 
 #ifndef MADV_POPULATE_READ
@@ -88,6 +95,25 @@ static uint64_t checkpoint_size(void)
 	char *end;
 	unsigned long long n = v && *v ? strtoull(v, &end, 0) : 0;
 	return n >= JOURNAL_PAGE && !*end ? n : JMODE_CHECKPOINT;
+}
+
+/*
+ * A sync point writes pages in place (see "In place") only where at least
+ * this many may go so, or the writer ahead wrote some.
+ */
+#define JMODE_PLACE_MIN 256 /* pages: 1 MiB */
+
+/*
+ * JMODE_PLACE_MIN, or PMEMFILE_JOURNAL_PLACE_MIN pages (1 at least): the
+ * power-cut test has every page that may go in place go so. Read at open
+ * (the keeper's thread may make sync points: no getenv there).
+ */
+static size_t place_min(void)
+{
+	const char *v = getenv("PMEMFILE_JOURNAL_PLACE_MIN");
+	char *end;
+	unsigned long n = v && *v ? strtoul(v, &end, 10) : 0;
+	return n >= 1 && !*end ? (size_t)n : JMODE_PLACE_MIN;
 }
 
 /* Bytes read of the pool file at a time, to make or compare the image. */
@@ -205,6 +231,23 @@ struct jmode {
 	bool bthread_started;
 	bool bstop;
 	uint64_t boff, blen;
+	/*
+	 * Pages written in place (see "In place" below), under alock: the
+	 * runs of chunks free in the heap as the last sync point left it,
+	 * sorted (none known: empty); the pool file opened with O_DIRECT (or
+	 * -1); the pages the writer ahead wrote in place since the last sync
+	 * point, not yet made durable; the sync point's own (offsets, and
+	 * where the pages are).
+	 */
+	struct jmode_run *spare;
+	size_t nspare, scap;
+	int pool_dfd;
+	size_t place_min; /* pages a sync point writes in place, at least */
+	struct jmode_run *placed;
+	size_t nplaced, plcap;
+	uint64_t *poffs;
+	const void **ppages;
+	size_t np, npcap;
 	/* the files shared maps pin, and copies of their pages */
 	struct vinode **pinned;
 	size_t npinned, pcap;
@@ -505,6 +548,8 @@ void jmode_free(struct jmode *jm)
 	journal_close(jm->j);
 	if (jm->pool_fd >= 0)
 		k_close(jm->pool_fd);
+	if (jm->pool_dfd >= 0)
+		k_close(jm->pool_dfd);
 	pthread_mutex_destroy(&jm->lock);
 	pthread_mutex_destroy(&jm->wlock);
 	pthread_mutex_destroy(&jm->alock);
@@ -514,6 +559,10 @@ void jmode_free(struct jmode *jm)
 	free(jm->aoffs);
 	free(jm->abuf);
 	free(jm->zeros);
+	free(jm->spare);
+	free(jm->placed);
+	free(jm->poffs);
+	free(jm->ppages);
 	free(jm->runs);
 	free(jm->written);
 	free(jm->offs);
@@ -594,6 +643,8 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	struct stat st;
 	char jpath[PATH_MAX];
 	jm->pool_fd = -1;
+	jm->pool_dfd = -1;
+	jm->place_min = place_min();
 	jm->copy_buf = malloc(2 * JMODE_COPY);
 	if (r == 0 && !jm->copy_buf)
 		r = -ENOMEM;
@@ -606,6 +657,9 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 		jm->size = (uint64_t)st.st_size;
 		jm->checkpoint = checkpoint_size();
 		journal_preallocate(jpath, jm->checkpoint);
+		/* none: pages go in place through pool_fd */
+		jm->pool_dfd =
+		    k_fd_high(open(path, O_RDWR | O_DIRECT | O_CLOEXEC));
 	}
 	if (r == 0 && image_usable(jm, seg)) {
 		jm->made = atomic_load(&seg->image_clean) != 0;
@@ -853,12 +907,248 @@ static int aoffs_add(struct jmode *jm, uint64_t off, size_t n)
 }
 
 /*
+ * In place. A page of a chunk that was free in the heap as the last sync
+ * point left it holds nothing that state needs: libpmemobj reads no byte
+ * of a free chunk (its headers are outside the chunks), and pmemfile
+ * reaches only what libpmemobj allocated. So its new bytes may go
+ * straight into the pool file, made durable there before the commit that
+ * makes them reachable, and stay out of the journal: written to the disk
+ * once, not into the journal and again at the checkpoint (ext4's
+ * data=ordered). A cut before that commit leaves the last sync point's
+ * state, other bytes in some of its free chunks; one after it, the pages
+ * in the pool file and the rest of the state in the journal.
+ *
+ * Free at the last sync point, not since: storage freed after it (a file
+ * deleted) and allocated again holds bytes that state needs, and goes
+ * into the journal. The free chunks are read from the heap itself (its
+ * zone and chunk headers, space_free_chunks) at each sync point that
+ * succeeded, the gate closed: no free or allocation is missed, pmemfile's
+ * or libpmemobj's own (its logs), as a list kept by the calls that free
+ * could miss one; a run (units of one class behind a header) counts as
+ * used, all of it, till libpmemobj makes its chunks free again.
+ *
+ * Not a page that a batch not yet in the pool file holds (journal_holds:
+ * a page of storage freed since, or of a sync point that took every
+ * page): the replay of that batch, or the checkpoint, would write its
+ * older copy over the new bytes. Such a page goes into the journal as
+ * before, where its newer copy wins; the simplest of the ways out (a
+ * record that revokes the old copy would change the journal's format, a
+ * checkpoint first would cost one at every such sync point).
+ *
+ * Which pages may go in place changes only at a sync point (the free
+ * chunks) and at a commit or a checkpoint (the pages the journal holds),
+ * under alock, which the writer ahead holds while it writes: a page it
+ * journaled ahead (aoffs) is never one that the sync point after puts in
+ * place, or the other way round (a checkpoint lists aoffs again).
+ *
+ * The writer ahead writes such pages in place as it takes them; a sync
+ * point writes the rest of its batch's, then one fdatasync of the pool
+ * file, before its commit. Where fewer than JMODE_PLACE_MIN pages would
+ * go so (and none went ahead), the batch keeps them: the journal's write
+ * costs less than a second fdatasync. Where a write or the fdatasync
+ * fails, the pages go into the batch after all.
+ */
+
+/* Bytes written in place in one call, at most. */
+#define JMODE_PLACE_RUN (8ULL << 20)
+
+/* Appends the free chunks [start, end) to jm->spare (after the last). */
+static int spare_add(void *arg, uint64_t start, uint64_t end)
+{
+	struct jmode *jm = arg;
+	if (jm->nspare && jm->spare[jm->nspare - 1].end == start) {
+		jm->spare[jm->nspare - 1].end = end;
+		return 0;
+	}
+	if (jm->nspare == jm->scap) {
+		size_t cap = jm->scap ? jm->scap * 2 : 64;
+		struct jmode_run *r = realloc(jm->spare, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		jm->spare = r;
+		jm->scap = cap;
+	}
+	jm->spare[jm->nspare++] = (struct jmode_run){start, end};
+	return 0;
+}
+
+/*
+ * Under alock (or before the writer ahead starts), the gate closed, the
+ * image holding what the last sync point committed: its free chunks
+ * listed (none where they cannot be).
+ */
+static void spare_take(struct jmode *jm)
+{
+	jm->nspare = 0;
+	if (space_free_chunks(jm->view ? jm->view : jm->base, jm->size,
+			      spare_add, jm) != 0)
+		jm->nspare = 0;
+}
+
+/* Under alock: whether the pool page at off may be written in place. */
+static bool place_ok(const struct jmode *jm, uint64_t off)
+{
+	size_t lo = 0, hi = jm->nspare;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (jm->spare[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < jm->nspare && jm->spare[lo].start <= off &&
+	       !journal_holds(jm->j, off);
+}
+
+/*
+ * Under alock: len bytes from src (page-aligned) written into the pool
+ * file at off, by O_DIRECT where the file system takes it (a copy less,
+ * and the pages not kept in the page cache), else buffered. 0 or -errno.
+ */
+static int place_write(struct jmode *jm, const char *src, uint64_t off,
+		       uint64_t len)
+{
+	while (len > 0) {
+		int fd = jm->pool_dfd >= 0 ? jm->pool_dfd : jm->pool_fd;
+		ssize_t n = pwrite(fd, src, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EINVAL && fd == jm->pool_dfd) {
+			/* refused: buffered from now on */
+			close(jm->pool_dfd);
+			jm->pool_dfd = -1;
+			continue;
+		}
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		src += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Under alock: [start, end) listed as written in place ahead. */
+static int placed_add(struct jmode *jm, uint64_t start, uint64_t end)
+{
+	if (jm->nplaced && jm->placed[jm->nplaced - 1].end == start) {
+		jm->placed[jm->nplaced - 1].end = end;
+		return 0;
+	}
+	if (jm->nplaced == jm->plcap) {
+		size_t cap = jm->plcap ? jm->plcap * 2 : 64;
+		struct jmode_run *r = realloc(jm->placed, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		jm->placed = r;
+		jm->plcap = cap;
+	}
+	jm->placed[jm->nplaced++] = (struct jmode_run){start, end};
+	return 0;
+}
+
+/*
+ * The writer ahead, under alock: the pages of [start, end) written in
+ * place from the view. Where that fails, or cannot be listed, they are
+ * listed as written again, for the sync point, and the writer stops till
+ * then (ahead_off: it would take them again at once).
+ */
+static void place_ahead(struct jmode *jm, uint64_t start, uint64_t end)
+{
+	if (place_write(jm, jm->view + start, start, end - start) != 0 ||
+	    placed_add(jm, start, end) != 0) {
+		jm->ahead_off = true;
+		written_add(jm, start, end);
+	}
+}
+
+/* Under alock: a page of the sync point's to write in place. */
+static int place_note(struct jmode *jm, uint64_t off, const void *page)
+{
+	if (jm->np == jm->npcap) {
+		size_t cap = jm->npcap ? jm->npcap * 2 : 1024;
+		uint64_t *o = realloc(jm->poffs, cap * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		jm->poffs = o;
+		const void **p = realloc(jm->ppages, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		jm->ppages = p;
+		jm->npcap = cap;
+	}
+	jm->poffs[jm->np] = off;
+	jm->ppages[jm->np++] = page;
+	return 0;
+}
+
+/*
+ * Under jm->lock and alock, the gate closed: the pages of the batch from
+ * first on that may go in place taken out of it (unless too few, or a
+ * file is pinned: stores through its maps may change its pages while
+ * they are written), written so, and made durable in the pool file with
+ * those the writer ahead wrote there. Where a write or the fdatasync
+ * fails, all of them go into the batch instead (those written ahead read
+ * from the view). 0 or -errno.
+ */
+static int place_batch(struct jmode *jm, size_t first)
+{
+	jm->np = 0;
+	size_t can = 0;
+	for (size_t i = first; !jm->npinned && i < jm->n; i++)
+		can += place_ok(jm, jm->offs[i]);
+	if (can == 0 && jm->nplaced == 0)
+		return 0;
+	if (jm->nplaced == 0 && can < jm->place_min)
+		return 0;
+	size_t kept = first;
+	int r = 0;
+	for (size_t i = first; i < jm->n; i++) {
+		if (r == 0 && can && place_ok(jm, jm->offs[i])) {
+			r = place_note(jm, jm->offs[i], jm->pages[i]);
+			if (r == 0)
+				continue;
+		}
+		jm->offs[kept] = jm->offs[i];
+		jm->pages[kept++] = jm->pages[i];
+	}
+	jm->n = kept;
+	/* each run of pages that follow each other, in one write */
+	for (size_t i = 0, k; r == 0 && i < jm->np; i = k) {
+		const char *p = jm->ppages[i];
+		for (k = i + 1;
+		     k < jm->np && (k - i) * JOURNAL_PAGE < JMODE_PLACE_RUN &&
+		     jm->poffs[k] == jm->poffs[i] + (k - i) * JOURNAL_PAGE &&
+		     (const char *)jm->ppages[k] == p + (k - i) * JOURNAL_PAGE;
+		     k++)
+			;
+		r = place_write(jm, p, jm->poffs[i], (k - i) * JOURNAL_PAGE);
+	}
+	if (r == 0 && fdatasync(jm->pool_fd) != 0)
+		r = -errno;
+	if (r == 0)
+		return 0;
+	/* into the journal, all of them */
+	const char *from = jm->view ? jm->view : jm->base;
+	r = 0;
+	for (size_t i = 0; r == 0 && i < jm->np; i++)
+		r = batch_add(jm, jm->poffs[i], jm->ppages[i]);
+	for (size_t i = 0; r == 0 && i < jm->nplaced; i++)
+		r = batch_add_run(jm, jm->placed[i].start, jm->placed[i].end,
+				  from);
+	jm->np = 0;
+	jm->nplaced = 0;
+	return r;
+}
+
+/*
  * The thread that writes the journal ahead: the pages big writes put in
  * through the descriptor, copied from the view, while the writes go on.
  * At the sync point they are the first of its batch (its head written
  * after them: nothing of them is in force before), so that it writes
  * only the rest. Where one fails, it goes back into the list, and the
- * sync point writes every page itself.
+ * sync point writes every page itself. Pages that may go in place (see
+ * "In place") go into the pool file instead.
  */
 static void *ahead_main(void *arg)
 {
@@ -870,14 +1160,31 @@ static void *ahead_main(void *arg)
 			pthread_cond_wait(&jm->acond, &jm->alock);
 		if (jm->astop)
 			break;
-		size_t n = (size_t)((end - start) / JOURNAL_PAGE);
-		memcpy(jm->abuf, jm->view + start, end - start);
-		int r = journal_ahead_write(jm->j, jm->abuf, n, jm->ahead_max);
-		if (r == 0)
-			r = aoffs_add(jm, start, n);
-		if (r) {
-			jm->ahead_off = true;
-			written_add(jm, start, end);
+		/* each run of pages that go in place, or not */
+		for (uint64_t a = start, b; a < end; a = b) {
+			bool place = place_ok(jm, a);
+			for (b = a + JOURNAL_PAGE;
+			     b < end && place_ok(jm, b) == place;
+			     b += JOURNAL_PAGE)
+				;
+			if (jm->ahead_off) {
+				written_add(jm, a, b);
+				continue;
+			}
+			if (place) {
+				place_ahead(jm, a, b);
+				continue;
+			}
+			size_t n = (size_t)((b - a) / JOURNAL_PAGE);
+			memcpy(jm->abuf, jm->view + a, b - a);
+			int r = journal_ahead_write(jm->j, jm->abuf, n,
+						    jm->ahead_max);
+			if (r == 0)
+				r = aoffs_add(jm, a, n);
+			if (r) {
+				jm->ahead_off = true;
+				written_add(jm, a, b);
+			}
 		}
 	}
 	pthread_mutex_unlock(&jm->alock);
@@ -937,6 +1244,15 @@ static uint64_t clean_page(struct jmode *jm)
 	for (size_t i = 0; i < jm->n; i++)
 		if (jm->offs[i] / JOURNAL_PAGE < pages)
 			taken[jm->offs[i] / JOURNAL_PAGE] = 1;
+	/* nor one written in place */
+	for (size_t i = 0; i < jm->np; i++)
+		if (jm->poffs[i] / JOURNAL_PAGE < pages)
+			taken[jm->poffs[i] / JOURNAL_PAGE] = 1;
+	for (size_t i = 0; i < jm->nplaced; i++)
+		for (uint64_t o = jm->placed[i].start;
+		     o < jm->placed[i].end && o / JOURNAL_PAGE < pages;
+		     o += JOURNAL_PAGE)
+			taken[o / JOURNAL_PAGE] = 1;
 	uint64_t found = UINT64_MAX;
 	for (uint64_t p = 2; p < pages && found == UINT64_MAX; p++)
 		if (!taken[p])
@@ -1071,6 +1387,7 @@ int jmode_start(PMEMfilepool *pfp, struct jmode *jm)
 	}
 	if (fd >= 0)
 		close(fd);
+	spare_take(jm);
 	jm->ahead_max = jm->size / JOURNAL_PAGE < JMODE_AHEAD_MAX
 			    ? (size_t)(jm->size / JOURNAL_PAGE)
 			    : JMODE_AHEAD_MAX;
@@ -1178,6 +1495,8 @@ static int sync_point(PMEMfilepool *pfp, bool for_close)
 		for (uint64_t off = 0; off < jm->size && r >= 0;
 		     off += JOURNAL_PAGE)
 			r = batch_add(jm, off, jm->base + off);
+	} else if (r >= 0) {
+		r = place_batch(jm, jm->naoffs);
 	}
 	if (r >= 0)
 		r = batch_copy(jm);
@@ -1189,6 +1508,11 @@ static int sync_point(PMEMfilepool *pfp, bool for_close)
 		    filler == UINT64_MAX ? NULL : from + filler);
 	jm->naoffs = 0;
 	jm->ahead_off = false;
+	/* the state committed, the gate still closed: its free chunks */
+	if (r >= 0)
+		spare_take(jm);
+	jm->np = 0;
+	jm->nplaced = 0;
 	pthread_mutex_unlock(&jm->alock);
 	jm->all_dirty = r < 0;
 	gate_open();
@@ -1404,7 +1728,8 @@ static bool written_in(const struct jmode *jm, uint64_t start, uint64_t end)
  * through the mapping marks its page written before it lands (looked at
  * again after the copy); a write through the descriptor is counted before
  * it begins and listed after (none may end meanwhile), and those the
- * writer ahead took off the list are not looked for (there may be none);
+ * writer ahead took off the list into the journal are not looked for
+ * (there may be none; those it wrote in place are none of the journal's);
  * stores through shared maps of pinned files are not tracked (no file may
  * be pinned); libpmemobj writes the pool's first two pages through a
  * mapping of its own.
@@ -1489,7 +1814,8 @@ static void close_checkpoint(PMEMfilepool *pfp)
 	pthread_mutex_lock(&jm->alock);
 	pthread_mutex_lock(&jm->wlock);
 	bool unchanged = !jm->all_dirty && !jm->unlisted && jm->nwritten == 0 &&
-			 jm->naoffs == 0 && jm->npinned == 0;
+			 jm->naoffs == 0 && jm->nplaced == 0 &&
+			 jm->npinned == 0;
 	pthread_mutex_unlock(&jm->wlock);
 	if (unchanged)
 		unchanged = dirty_written(jm->dirty) == 0;
@@ -1534,6 +1860,8 @@ int jmode_own_fds(PMEMfilepool *pfp, int *fds, int n)
 		return 0;
 	if (jm->pool_fd >= 0)
 		own[have++] = jm->pool_fd;
+	if (jm->pool_dfd >= 0)
+		own[have++] = jm->pool_dfd;
 	have += journal_own_fds(jm->j, own + have, 2);
 	have += dirty_own_fds(jm->dirty, own + have, 2);
 	for (int i = 0; i < have && i < n; ++i)
@@ -1551,6 +1879,9 @@ void jmode_forked(PMEMfilepool *pfp)
 	/* the shim keeps the program from closing it; the library may */
 	k_close(jm->pool_fd);
 	jm->pool_fd = -1;
+	if (jm->pool_dfd >= 0)
+		close(jm->pool_dfd);
+	jm->pool_dfd = -1;
 	pfp->jmode = NULL;
 }
 

@@ -115,6 +115,13 @@ struct journal {
 	size_t nentries;
 	size_t capacity;
 	/*
+	 * A bit a pool page: set where a batch in force (or one an apply
+	 * failed to write in) holds a copy of the page, cleared once they
+	 * are all in the pool file; NULL where it could not be allocated
+	 * (then every page counts as held: journal_holds).
+	 */
+	uint64_t *held;
+	/*
 	 * open found batches in force or something after them: the next
 	 * apply starts a new generation, and no commit may come before it
 	 */
@@ -423,7 +430,17 @@ static void entries_add(struct journal *j, const uint64_t *offs, size_t npages,
 		j->entries[j->nentries].pool_off = offs[i];
 		j->entries[j->nentries].jpos = jpos + i * JOURNAL_PAGE;
 		j->nentries++;
+		if (j->held) {
+			uint64_t p = offs[i] / JOURNAL_PAGE;
+			j->held[p / 64] |= 1ULL << (p % 64);
+		}
 	}
+}
+
+bool journal_holds(const struct journal *j, uint64_t pool_off)
+{
+	uint64_t p = pool_off / JOURNAL_PAGE;
+	return !j->held || (j->held[p / 64] >> (p % 64) & 1);
 }
 
 /*
@@ -513,6 +530,7 @@ int journal_open(const char *jpath, int pool_fd, uint64_t pool_size,
 	j->seed = crc32c(crc32c(0, id, sizeof(j->pool_id)), &pool_size,
 			 sizeof(pool_size));
 	j->run = malloc(JOURNAL_RUN * JOURNAL_PAGE);
+	j->held = calloc((pool_size / JOURNAL_PAGE + 63) / 64, 8);
 	int r = j->run ? file_open(j, jpath) : -ENOMEM;
 	if (r) {
 		j->fd = -1;
@@ -662,6 +680,8 @@ static int journal_apply(struct journal *j, const char *image,
 	if (r)
 		return r;
 	j->nentries = 0;
+	if (j->held)
+		memset(j->held, 0, (j->pool_size / JOURNAL_PAGE + 63) / 64 * 8);
 	j->tail = JOURNAL_HEADER;
 	j->next_seq = j->start_seq;
 	j->unrecovered = false;
@@ -1088,6 +1108,7 @@ void journal_close(struct journal *j)
 	if (j->dfd >= 0)
 		k_close(j->dfd);
 	free(j->entries);
+	free(j->held);
 	free(j->run);
 	free(j);
 }

@@ -197,6 +197,13 @@ int journal_commit_ahead(struct journal *j, size_t npages, const uint64_t *offs,
 			 uint64_t filler_off, const void *filler_page);
 
 /*
+ * Whether a batch not yet written into the pool file holds a copy of the
+ * pool page at pool_off: a recovery or a checkpoint would write that copy
+ * over the page in place (true too where the journal cannot tell).
+ */
+bool journal_holds(const struct journal *j, uint64_t pool_off);
+
+/*
  * The bytes of the journal file the batches in force take, its header
  * included (JOURNAL_HEADER when there are none): for the caller to decide
  * when to checkpoint.

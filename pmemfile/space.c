@@ -238,3 +238,41 @@ void space_measure(PMEMfilepool *pfp, struct space *sp)
 		zone_walk(pfp, zone0 + z * ZONE_BYTES,
 			  zone_chunks(z, nzones, heap_size), sp);
 }
+
+int space_free_chunks(const char *base, uint64_t pool_size,
+		      int (*fn)(void *arg, uint64_t start, uint64_t end),
+		      void *arg)
+{
+	uint64_t heap_off = *(const uint64_t *)(base + DESC_HEAP_OFFSET);
+	if (heap_off % 4096 || heap_off >= pool_size)
+		return 0;
+	uint64_t heap_size = pool_size - heap_off;
+	uint64_t nzones = heap_zones(heap_size);
+	for (uint64_t z = 0; z < nzones; z++) {
+		uint64_t zoff = heap_off + HEAP_HEADER + z * ZONE_BYTES;
+		uint64_t chunks = zone_chunks(z, nzones, heap_size);
+		uint64_t data = zoff + ZONE_META;
+		const struct zone_hdr *zh = (const void *)(base + zoff);
+		const struct chunk_hdr *hdr = (const void *)(base + zoff + 64);
+		int r = 0;
+		if (zh->magic != ZONE_MAGIC) {
+			/* made by libpmemobj on first need: all of it free */
+			r = fn(arg, data, data + chunks * CHUNK);
+			if (r)
+				return r;
+			continue;
+		}
+		for (uint64_t i = 0; r == 0 && i < chunks;) {
+			struct chunk_hdr h = hdr[i];
+			if (h.size_idx == 0 || h.size_idx > chunks - i)
+				break; /* damaged: the rest is not known */
+			if (h.type == CHUNK_FREE)
+				r = fn(arg, data + i * CHUNK,
+				       data + (i + h.size_idx) * CHUNK);
+			i += h.size_idx;
+		}
+		if (r)
+			return r;
+	}
+	return 0;
+}

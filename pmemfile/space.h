@@ -17,4 +17,17 @@ struct space {
 /* Reads the allocator's heap (no lock: figures of some moment). */
 void space_measure(PMEMfilepool *pfp, struct space *sp);
 
+/*
+ * Calls fn with each run of chunks [start, end) (pool offsets) that are
+ * free in the heap as it lies at base (the pool's pool_size bytes), a
+ * zone libpmemobj has not made yet all of them: chunks whose bytes no
+ * object of that heap uses, nor the allocator (its headers are outside
+ * them). Past a header that does not fit, a zone's chunks are not
+ * reported. Stops at fn's first return other than 0, and returns it.
+ * The heap must not change meanwhile.
+ */
+int space_free_chunks(const char *base, uint64_t pool_size,
+		      int (*fn)(void *arg, uint64_t start, uint64_t end),
+		      void *arg);
+
 #endif

@@ -39,6 +39,18 @@
  *  - with no attribute and PMEM_IS_PMEM_FORCE unset, the journal mode is
  *    the default: syncfs, more, the cut; then the pool opened forced to
  *    pmem (not in journal mode) holds what the journal committed.
+ * Then, on a pool of their own, new data written in place (into the pool
+ * file, not the journal: chunks free at the last sync point):
+ *  - a big new file past the writer ahead's start, no sync point, the cut
+ *    (its pages are in the pool file, checked): the pool is at the sync
+ *    point before, and checks clean;
+ *  - a big file synced and written into the pool file, then deleted and
+ *    a new one written into the storage it freed, the cut before the
+ *    next sync point: the old file is there, each byte as synced;
+ *  - a failed sync point, then one that commits every page of the pool,
+ *    then a big new file in chunks free at it and a sync point, the cut
+ *    (no checkpoint between): the journal's older copies of those pages
+ *    are not replayed over the new file's.
  * After each reopening the pool checks clean (pmemfile_check_pool).
  *
  * Needs a disk file system (PMEMFILE_TEST_DISK, default /var/tmp) and a
@@ -495,7 +507,9 @@ static void checkpoint_check(PMEMfilepool *pfp)
 /*
  * Big writes (from 64 KiB on), whose whole pages go into the image
  * through its descriptor, which the tracking of the mapping does not see,
- * and into the journal ahead of the sync point: a new file of 40 MiB in
+ * and into the journal ahead of the sync point (the run of 1 MiB units
+ * checkpoint_case's file made before has room for it: not chunks free at
+ * the sync point, whose pages would go in place): a new file of 40 MiB in
  * 1 MiB writes, 256 KiB over it from an offset inside a page,
  * pmemfile_fsync; then more of both, 36 MiB into a new file (lost).
  */
@@ -571,6 +585,129 @@ static void big_check(PMEMfilepool *pfp)
 	}
 	free(b);
 	expect(pfp, "/w2", NULL);
+}
+
+/*
+ * Pages written in place (jmode.c: new data in chunks free at the last
+ * sync point goes into the pool file, not the journal), on a pool of
+ * their own with room for new runs. The files are big_write's, PL_SIZE
+ * bytes: past 32 MiB the writer ahead writes them before the sync point.
+ */
+#define PL_SIZE (48 << 20)
+
+static void pl_write(PMEMfilepool *pfp, const char *path, unsigned mark)
+{
+	PMEMfile *f = pmemfile_open(
+	    pfp, path, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY | PMEMFILE_O_TRUNC,
+	    0644);
+	T_ASSERT(f != NULL);
+	for (uint64_t off = 0; off < PL_SIZE; off += 1 << 20)
+		big_write(f, pfp, off, 1 << 20, mark);
+	pmemfile_close(pfp, f);
+}
+
+/* The file holds PL_SIZE bytes of mark. */
+static void pl_check(PMEMfilepool *pfp, const char *path, unsigned mark)
+{
+	PMEMfile *f = pmemfile_open(pfp, path, PMEMFILE_O_RDONLY);
+	if (!f)
+		T_FAIL("%s is missing after the cut (errno %s)", path,
+		       strerrorname_np(errno));
+	char *b = malloc(PL_SIZE + 1);
+	T_ASSERT(b != NULL);
+	T_EQ(pmemfile_read(pfp, f, b, PL_SIZE + 1), PL_SIZE);
+	pmemfile_close(pfp, f);
+	for (uint64_t i = 0; i < PL_SIZE; i++)
+		if (b[i] != big_byte(i, mark))
+			T_FAIL("%s: byte %llu is %d after the cut, expected %d",
+			       path, (unsigned long long)i, b[i],
+			       big_byte(i, mark));
+	free(b);
+}
+
+/* Whether the pool file holds a whole page of a file of mark. */
+static bool pool_has_mark(unsigned mark)
+{
+	size_t size;
+	char *file = file_read(pool, &size);
+	char page[4096];
+	bool found = false;
+	for (uint64_t k = 0; !found && k < PL_SIZE / 4096; k += 997) {
+		for (size_t i = 0; i < sizeof(page); i++)
+			page[i] = big_byte(k * 4096 + i, mark);
+		for (size_t off = 0; !found && off < size; off += 4096)
+			found = memcmp(file + off, page, 4096) == 0;
+	}
+	free(file);
+	return found;
+}
+
+/*
+ * (b) A cut after pages went in place, before the commit that would have
+ * made them reachable: a new file written past the writer ahead's start,
+ * no sync point.
+ */
+static void placed_case(PMEMfilepool *pfp)
+{
+	put(pfp, "/before", "synced before");
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	pl_write(pfp, "/placed", 6);
+	/*
+	 * till the writer ahead (beside the writes) has put some of its
+	 * pages into the pool file, 10 s at most: the parent checks it
+	 */
+	for (int i = 0; i < 100 && !pool_has_mark(6); i++)
+		usleep(100000);
+}
+
+/*
+ * (a) A file synced and written into the pool file (a checkpoint), then
+ * deleted, and a new one written into the storage it freed, with no sync
+ * point between: that storage was not free at the last sync point, whose
+ * file the cut must give back as it was. The rest of the pool is filled
+ * first, so that the new file has no other storage to take.
+ */
+static void reuse_case(PMEMfilepool *pfp)
+{
+	pl_write(pfp, "/old", 7);
+	PMEMfile *f = pmemfile_open(pfp, "/fill",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	static char b[1 << 20];
+	memset(b, 'f', sizeof(b));
+	unsigned n = 0;
+	while (n < 1024 &&
+	       pmemfile_write(pfp, f, b, sizeof(b)) == (ssize_t)sizeof(b))
+		n++;
+	T_ASSERT(n < 1024);
+	pmemfile_close(pfp, f);
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	jmode_checkpoint(pfp);
+	T_EQ(pmemfile_unlink(pfp, "/old"), 0);
+	pl_write(pfp, "/new", 8);
+	usleep(300000);
+}
+
+/*
+ * (c) Pages in the journal (a sync point after a failed one takes every
+ * page of the pool), not yet written into the pool file (no checkpoint),
+ * then new data written into them where they are free, and a sync point:
+ * after the cut the replay of the journal must not put the older copies
+ * over the new bytes.
+ */
+static void held_case(PMEMfilepool *pfp)
+{
+	setenv("PMEMFILE_JOURNAL_CHECKPOINT", "1073741824", 1);
+	put(pfp, "/h0", "before the failed sync point");
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = {4096, RLIM_INFINITY};
+	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	T_ERRNO(pmemfile_syncfs(pfp), EFBIG);
+	rl.rlim_cur = RLIM_INFINITY;
+	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	T_EQ(pmemfile_syncfs(pfp), 0);
+	pl_write(pfp, "/held", 9);
+	T_EQ(pmemfile_syncfs(pfp), 0);
 }
 
 int main(int argc, char *argv[])
@@ -729,6 +866,36 @@ int main(int argc, char *argv[])
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 	printf("ok: the default mode, then opened as pmem\n");
+
+	/* pages written in place, on a pool of their own */
+	snprintf(pool, sizeof(pool), "%s/pool2", dir);
+	pfp = pmemfile_pool_create(pool, 320UL << 20, 0600);
+	T_ASSERT(pfp != NULL);
+	pmemfile_pool_close(pfp);
+	T_EQ(setxattr(pool, "user.pmemfile.durability", "journal", 7, 0), 0);
+
+	killed(placed_case, 0);
+	if (!pool_has_mark(6))
+		T_FAIL("no page of /placed went into the pool file in place");
+	pfp = reopen();
+	expect(pfp, "/before", "synced before");
+	expect(pfp, "/placed", NULL);
+	pmemfile_pool_close(pfp);
+	printf("ok: a cut between pages written in place and the commit\n");
+
+	killed(held_case, 0);
+	pfp = reopen();
+	pl_check(pfp, "/held", 9);
+	expect(pfp, "/h0", "before the failed sync point");
+	pmemfile_pool_close(pfp);
+	printf("ok: pages the journal holds, written again where free\n");
+
+	killed(reuse_case, 0);
+	pfp = reopen();
+	pl_check(pfp, "/old", 7);
+	expect(pfp, "/new", NULL);
+	pmemfile_pool_close(pfp);
+	printf("ok: storage freed since the sync point, used again\n");
 
 	char cmd[4300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -210,6 +210,12 @@ static bool is_event(const struct jp_rec *r)
 /* What the record holds, for the report of a workload. */
 struct counts {
 	size_t writes[2], syncs, sync_points, checkpoint_writes, events;
+	/*
+	 * writes of the pool file made durable before a commit (in place:
+	 * the next write of the journal is a batch), not before the header
+	 * slot of a checkpoint
+	 */
+	size_t placed;
 };
 
 static void record_load(struct counts *c)
@@ -228,7 +234,7 @@ static void record_load(struct counts *c)
 	recs = NULL;
 	nrecs = 0;
 	memset(c, 0, sizeof(*c));
-	size_t cap = 0;
+	size_t cap = 0, pool_pending = 0, pool_synced = 0, ckpt_pending = 0;
 	bool closing = false;
 	for (size_t pos = 0; pos < record_size;) {
 		const struct jp_rec *r = (const void *)(record + pos);
@@ -254,8 +260,22 @@ static void record_load(struct counts *c)
 		}
 		if (r->type == JP_WRITE)
 			c->writes[r->file]++;
-		if (r->type == JP_WRITE && r->file == JP_POOL && !closing)
-			c->checkpoint_writes++;
+		if (r->type == JP_WRITE && r->file == JP_POOL) {
+			pool_pending++;
+			ckpt_pending += !closing;
+		}
+		if (r->type == JP_SYNC && (r->file & (1u << JP_POOL))) {
+			pool_synced += pool_pending;
+			pool_pending = 0;
+		}
+		if (r->type == JP_WRITE && r->file == JP_JOURNAL &&
+		    pool_synced) {
+			if (r->off < 4096)
+				c->checkpoint_writes += ckpt_pending;
+			else
+				c->placed += pool_synced;
+			pool_synced = ckpt_pending = 0;
+		}
 		if (r->type == JP_SYNC)
 			c->syncs++;
 		if (nrecs == cap) {
@@ -762,12 +782,16 @@ int main(int argc, char *argv[])
 				 "JP_POOL", pool_path, "JP_RECORD", record_path,
 				 "PMEMFILE_COMMIT_INTERVAL", "0",
 				 "PMEMFILE_JOURNAL_CHECKPOINT",
-				 CHECKPOINT_BYTES, NULL});
+				 CHECKPOINT_BYTES, "PMEMFILE_JOURNAL_PLACE_MIN",
+				 "1", NULL});
 		struct counts c;
 		record_load(&c);
 		if (c.checkpoint_writes == 0)
 			T_FAIL("no checkpoint before the pool's close: the "
 			       "workload wrote too little");
+		if (c.placed == 0)
+			T_FAIL("no page written in place before a commit: "
+			       "the workload wrote no new storage");
 		if (c.writes[JP_JOURNAL] == 0 || c.syncs == 0)
 			T_FAIL("no write of the journal, or no fdatasync, "
 			       "recorded");
@@ -779,14 +803,16 @@ int main(int argc, char *argv[])
 			want[(size_t)rand_r(&rng) % (c.events + 1)] = true;
 		struct cut_stats total = {0};
 		size_t checked = check_cuts(base, want, c.events, &rng, &total);
-		printf("workload %lu: %zu sync points; %zu writes of the "
-		       "journal, %zu of the pool file (%zu at checkpoints "
-		       "before the close), %zu durability calls; %zu cuts "
-		       "checked, with %zu writes pending: %zu applied, %zu "
-		       "dropped, %zu torn\n",
-		       round, c.sync_points, c.writes[JP_JOURNAL],
-		       c.writes[JP_POOL], c.checkpoint_writes, c.syncs, checked,
-		       total.pending, total.applied, total.dropped, total.torn);
+		printf(
+		    "workload %lu: %zu sync points; %zu writes of the "
+		    "journal, %zu of the pool file (%zu at checkpoints "
+		    "before the close, %zu in place), %zu durability calls; "
+		    "%zu cuts checked, with %zu writes pending: %zu applied, "
+		    "%zu dropped, %zu torn\n",
+		    round, c.sync_points, c.writes[JP_JOURNAL],
+		    c.writes[JP_POOL], c.checkpoint_writes, c.placed, c.syncs,
+		    checked, total.pending, total.applied, total.dropped,
+		    total.torn);
 		free(want);
 	}
 	free(base);
