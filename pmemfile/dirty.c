@@ -226,6 +226,17 @@ void dirty_stop(struct dirty *d)
 	free(d);
 }
 
+void dirty_forget(struct dirty *d)
+{
+	if (!d)
+		return;
+	if (d->uffd >= 0)
+		k_close(d->uffd);
+	if (d->pagemap >= 0)
+		k_close(d->pagemap);
+	free(d);
+}
+
 bool dirty_supported(void)
 {
 	static _Atomic int known; /* 1 yes, -1 no, 0 not probed yet */

@@ -63,6 +63,13 @@ int dirty_written_in(struct dirty *d, const void *addr, size_t len);
 void dirty_stop(struct dirty *d);
 
 /*
+ * d's descriptors closed and d freed, the range left registered: in a
+ * copy of the process that started d (a clone), whose registration and
+ * page tables are the other process's.
+ */
+void dirty_forget(struct dirty *d);
+
+/*
  * The descriptors d keeps open (its userfaultfd, /proc/self/pagemap): up
  * to n into fds; returns how many there are.
  */

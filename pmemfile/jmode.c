@@ -1869,6 +1869,42 @@ int jmode_own_fds(PMEMfilepool *pfp, int *fds, int n)
 	return have;
 }
 
+void jmode_stop_threads(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	if (atomic_load(&jm->athread_started)) {
+		worker_stop(jm->athread, &jm->alock, &jm->acond, &jm->astop);
+		atomic_store(&jm->athread_started, false);
+		jm->astop = false;
+	}
+	if (jm->bthread_started) {
+		worker_stop(jm->bthread, &jm->block, &jm->bcond, &jm->bstop);
+		jm->bthread_started = false;
+		jm->bstop = false;
+	}
+}
+
+int jmode_copied(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return 0;
+	dirty_forget(jm->dirty);
+	jm->dirty = NULL;
+	return dirty_start(pfp->base, jm->size, &jm->dirty);
+}
+
+void jmode_left_to_copy(PMEMfilepool *pfp)
+{
+	struct jmode *jm = pfp->jmode;
+	if (!jm)
+		return;
+	pfp->jmode = NULL;
+	jmode_free(jm);
+}
+
 void jmode_forked(PMEMfilepool *pfp)
 {
 	struct jmode *jm = pfp->jmode;

@@ -134,6 +134,21 @@ void jmode_left_clean(struct share_seg *seg);
 void jmode_forked(PMEMfilepool *pfp);
 
 /*
+ * A holder that leaves the pool to a copy of itself (keeper.c): first its
+ * threads of the mode stop (they start again when needed), then it makes
+ * a sync point, the copy is made, and the copy starts its own tracking of
+ * written pages (jmode_copied: the parent's is its own process's) with
+ * every page clean, which it is: nothing writes the image between the
+ * sync point and the copy's start (a client has no writer's lease in
+ * this mode). jmode_copied: 0 or -errno (the copy must not serve then).
+ * jmode_left_to_copy, in the parent once the copy holds the pool: the
+ * mode's state goes, nothing written (the copy writes the journal).
+ */
+void jmode_stop_threads(PMEMfilepool *pfp);
+int jmode_copied(PMEMfilepool *pfp);
+void jmode_left_to_copy(PMEMfilepool *pfp);
+
+/*
  * The descriptors the mode keeps open for pfp (the pool file's, which
  * holds its lock; the journal's; the tracking of written pages): up to n
  * into fds; returns how many there are (0 when not in journal mode).

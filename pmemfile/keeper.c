@@ -907,9 +907,9 @@ static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
 	prctl(PR_SET_NAME, "pmemfile-keep");
 	if (chdir("/"))
 		(void)0; /* where the program was is nothing to the copy */
-	int keep[8];
-	int n = pmemfile_pool_own_fds(pfp, keep, 7);
-	if (n < 0 || n > 7)
+	int keep[16];
+	int n = pmemfile_pool_own_fds(pfp, keep, 15);
+	if (n < 0 || n > 15)
 		n = 0;
 	keep[n++] = tell;
 	for (int i = 1; i < n; ++i)
@@ -939,8 +939,9 @@ static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
 	}
 	pfp->proc = -1;
 	pfp->proc_pid = 0;
-	if (!share_holder_take(pfp, parent))
-		syscall(SYS_exit_group, 0); /* the parent died: not ours */
+	/* a copy that cannot track what it writes must not hold the pool */
+	if (jmode_copied(pfp) != 0 || !share_holder_take(pfp, parent))
+		syscall(SYS_exit_group, 0); /* (or the parent died) */
 	if (write(tell, "k", 1) != 1)
 		(void)0; /* the parent resigns for the copy (below) */
 	close(tell);
@@ -959,9 +960,11 @@ static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
 bool keeper_leave_to_copy(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;
-	if (!s || pf_vfork_pid || pfp->jmode || pf_remote(pfp) || !pfp->pop ||
+	if (!s || pf_vfork_pid || pf_remote(pfp) || !pfp->pop ||
 	    !others_attached(s))
 		return false;
+	/* in journal mode its threads too (they start again when needed) */
+	jmode_stop_threads(pfp);
 	/*
 	 * Alone (but for the keeper): no other thread of the program can be
 	 * half way through anything the copy would find as it was.
@@ -974,6 +977,16 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 		return false;
 	/* the leases go on: the copy's memory is this process's */
 	keeper_stop(pfp);
+	/*
+	 * In journal mode a sync point first: the copy's tracking of written
+	 * pages starts from the image as it leaves it (jmode_copied).
+	 */
+	if (pfp->jmode && jmode_sync(pfp) != 0) {
+		close(tell[0]);
+		close(tell[1]);
+		keeper_start(pfp);
+		return false;
+	}
 	share_export_all(pfp, me);
 	pid_t parent = pf_self_pid;
 	/*
@@ -1003,6 +1016,8 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 		share_resign(pfp);
 	ofds_mark_stale(pfp);
 	pfp->local_pid = (pid_t)child;
+	/* the copy writes the journal from now on */
+	jmode_left_to_copy(pfp);
 	munmap(pfp->base, pfp->pool_size);
 	return true;
 }

@@ -54,21 +54,29 @@ if "$PF" cat "$P" /d >/dev/null 2>&1; then
 fi
 echo "ok: /d, never synced, is not"
 
-# a hand-over at the holder's end: the shell that holds the pool writes a
-# file and ends while its child (a client) waits; the child takes the
-# image over (left clean: the child compares the pages it maps), writes a
-# file and syncs; then the cut. Both files are there, the pool consistent.
+# a holder's end while a client uses the pool: the shell that holds the
+# pool writes a file and ends while its child (a client) waits with that
+# file open; a copy of the shell (pmemfile-keep) goes on holding the pool,
+# as on memory; the child writes a file through it and syncs; then the
+# cut. Both files are there, the pool consistent.
 cat >"$WORK/handover.sh" <<'SH'
 cd "$1" || exit 1
 echo before >h1
 (
+	# a file open across the holder's end, which keeps the copy there
+	exec 3<h1
 	sleep 1
 	echo after >h2
 	sync
+	# the processes that map the pool's image: the copy among them
+	for m in /proc/[0-9]*/maps; do
+		grep -qF "$IMAGE.image" "$m" 2>/dev/null && cat "${m%maps}comm"
+	done >"$HOLDERS"
 	: >"$2"
 	sleep 60
 ) &
 SH
+export IMAGE HOLDERS="$WORK/holders"
 shim_killed "$P" "$WORK/handover.sh" "$WORK/hready"
 # the child, a fork of the holder, may not hold the pool itself: a keeper
 # process it started holds it, outside the group; it goes down too
@@ -77,7 +85,9 @@ shim_power_cut
 	shim_fail "the pool is not consistent after a hand-over and the cut: $(cat "$WORK/check")"
 [ "$("$PF" cat "$P" /h1)" = before ] || shim_fail "/h1 is not there"
 [ "$("$PF" cat "$P" /h2)" = after ] || shim_fail "/h2 is not there"
-echo "ok: a hand-over at the holder's end, then a sync, then the cut"
+grep -qx pmemfile-keep "$WORK/holders" ||
+	shim_fail "no copy of the holder held the pool: $(cat "$WORK/holders")"
+echo "ok: a holder's end (its copy holds the pool), a sync, then the cut"
 
 # a clean end: everything is there, nothing is left in memory
 LD_PRELOAD=$SHIM PMEMFILE_POOLS=$MNT:$P sh -c 'echo clean >"$1/e"' sh "$MNT" ||
