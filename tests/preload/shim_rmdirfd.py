@@ -1,8 +1,9 @@
-# shim_rmdirfd.py ROOT: paths relative to a descriptor of a removed
-# directory, and to the cwd in one, as the kernel resolves them: "." is the
-# directory itself, ".." the parent it had, a name in it is missing (also
-# one to be made), and a new directory made at its old path is never met
-# through it. Prints what each call gives, ROOT standing for the root.
+# shim_rmdirfd.py ROOT [nocwd]: paths relative to a descriptor of a
+# removed directory, and to the cwd in one (not with nocwd), as the kernel
+# resolves them: "." is the directory itself, ".." the parent it had, a name
+# in it is missing (also one to be made), and a new directory made at its
+# old path is never met through it. Prints what each call gives, ROOT
+# standing for the root.
 import ctypes
 import errno
 import os
@@ -167,6 +168,10 @@ attempt("in q/r: unlink ../..", lambda: os.unlink("../..", dir_fd=rfd))
 tfd = removed_dir(root + "/t")
 for p in [".", "..", "../..", "../p/x", "../t"]:
     attempt("in t: open " + p, lambda: opened(p, tfd))
+
+if sys.argv[2:] == ["nocwd"]:
+    show("done", "yes")
+    sys.exit(0)
 
 # the cwd in a removed directory
 os.fchdir(fd)

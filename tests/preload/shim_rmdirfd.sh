@@ -19,4 +19,14 @@ grep -q "^done: yes" "$WORK/k.out" &&
 		"kernel directory"
 }
 shim_diff shim_rmdirfd.py "$WORK/k.out" "$WORK/m.out"
+
+# the same descriptors in a process that does not hold the pool (its
+# shell does), whose calls go to the holder with the handles (a client's
+# cwd is a path: it cannot be in a removed directory)
+mkdir "$KDIR/c" || shim_fail "mkdir $KDIR/c"
+python3 "$script" "$KDIR/c" nocwd >"$WORK/k.out" 2>&1
+pf sh -c 'mkdir "$1" && cd "$1" && python3 "$2" "$1" nocwd' sh "$MNT/c" \
+	"$script" >"$WORK/m.out" 2>&1
+grep -q "^done: yes" "$WORK/k.out" || shim_fail "nocwd: $(cat "$WORK/k.out")"
+shim_diff "shim_rmdirfd.py in a client" "$WORK/k.out" "$WORK/m.out"
 shim_check_mountpoint
