@@ -181,6 +181,9 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	    dir_lookup(pfp, op->odir, ow->name, ow->namelen, &op->opos);
 	if (!ino)
 		return -ENOENT;
+	/* as the kernel's look up of the new name: none in a removed dir */
+	if (op->ndir->inode->nlink == 0)
+		return -ENOENT;
 	if (nw->namelen > PMEMFILE_NAME_MAX)
 		return -ENAMETOOLONG;
 	op->src = vinode_get(pfp, ino);

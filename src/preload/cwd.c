@@ -89,6 +89,26 @@ long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp)
 	return ret;
 }
 
+long cwd_enter_removed(struct preload_mount *m, const char *path,
+		       PMEMfilepool *pfp, PMEMfile *dir)
+{
+	pmemfile_stat_t st;
+
+	pthread_mutex_lock(&cwd_lock);
+	long ret =
+	    pmemfile_fstat(pfp, dir, &st) == 0 && pmemfile_fchdir(pfp, dir) == 0
+		? 0
+		: -errno;
+	if (ret == 0) {
+		cwd_store(m, path);
+		cwd_ino = st.st_ino;
+		/* no generation: each use finds it removed (cwd_check) */
+		atomic_store_explicit(&cwd_gen, 0, memory_order_release);
+	}
+	pthread_mutex_unlock(&cwd_lock);
+	return ret;
+}
+
 void cwd_set(struct preload_mount *m, const char *path)
 {
 	pthread_mutex_lock(&cwd_lock);

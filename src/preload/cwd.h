@@ -33,6 +33,14 @@ void cwd_set(struct preload_mount *m, const char *path);
 long cwd_enter(struct preload_mount *m, const char *path, PMEMfilepool *pfp);
 
 /*
+ * The current directory set to dir, a handle of a removed directory of m
+ * (which has no path): the pool's cwd is set to it (fchdir), path is kept
+ * as its old path, which cwd_check never takes for it. 0 or -errno.
+ */
+long cwd_enter_removed(struct preload_mount *m, const char *path,
+		       PMEMfilepool *pfp, PMEMfile *dir);
+
+/*
  * After path (copied by cwd_get) was renamed in m's pool, acquired as
  * pfp: the directory's path now, into path. Returns 0, or -ENOENT when
  * the directory cannot be found any more (removed, or renamed by another

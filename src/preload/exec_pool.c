@@ -150,10 +150,10 @@ static int exec_script_argv(struct exec_pool *x, char *const *argv,
  */
 static long open_regular(struct path_res *r, int mode, PMEMfile **out)
 {
-	if (pmemfile_faccessat(r->pfp, PMEMFILE_AT_CWD, r->path, mode,
-			       AT_EACCESS) != 0)
+	if (pmemfile_faccessat(r->pfp, path_at(r), r->path, mode, AT_EACCESS) !=
+	    0)
 		return -errno;
-	PMEMfile *f = pmemfile_open(r->pfp, r->path, O_RDONLY);
+	PMEMfile *f = pmemfile_openat(r->pfp, path_at(r), r->path, O_RDONLY, 0);
 	if (f == NULL)
 		return -errno;
 	pmemfile_stat_t st;

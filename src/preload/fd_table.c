@@ -248,6 +248,21 @@ int fd_attach(int fd, struct preload_mount *m, PMEMfile *file, int flags,
 	return 0;
 }
 
+int fd_attach_removed(int fd, struct preload_mount *m, PMEMfile *file,
+		      int flags, const char *path)
+{
+	struct preload_file *f = fd_file_new(m, file, flags, true, path);
+
+	if (f == NULL)
+		return -ENOMEM;
+	f->path_gen = 0; /* no generation: path_of_dir looks at it */
+	struct preload_file *old = fd_install(fd, f);
+	if (old != NULL)
+		fd_put(old);
+	fd_put(f);
+	return 0;
+}
+
 struct preload_file *fd_remove(int fd)
 {
 	if (preload_in_vfork)

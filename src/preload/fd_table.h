@@ -55,6 +55,13 @@ int fd_attach(int fd, struct preload_mount *m, PMEMfile *file, int flags,
 	      bool is_dir, const char *path);
 
 /*
+ * As fd_attach, for a directory that was removed: path is the one it had,
+ * which is looked at (path_of_dir) before it is used.
+ */
+int fd_attach_removed(int fd, struct preload_mount *m, PMEMfile *file,
+		      int flags, const char *path);
+
+/*
  * Makes fd (a kernel placeholder already owned by the caller) refer to f,
  * taking a new reference to f. Returns the description fd held before
  * (whose reference passes to the caller), or NULL.

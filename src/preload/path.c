@@ -562,13 +562,123 @@ static int path_empty(int dirfd, int flags, struct path_res *res)
 	}
 	res->mnt = f->mnt;
 	res->file = f;
-	path_copy_of(f, res->pfp, res->path);
+	ret = f->is_dir ? path_of_dir(f, res->pfp, res->path) : -ENOTDIR;
+	if (ret == 0)
+		return PATH_POOL;
+	path_copy_of(f, NULL, res->path);
+	/* a removed directory, which the calls that take a path find by "." */
+	pmemfile_stat_t st;
+	size_t n = strlen(res->path) + 1;
+	if (ret != -ENOENT || pmemfile_fstat(res->pfp, f->file, &st) != 0 ||
+	    st.st_nlink != 0)
+		return PATH_POOL;
+	if (n + 2 > sizeof(res->path)) {
+		path_done(res);
+		return -ENAMETOOLONG;
+	}
+	res->at =
+	    pmemfile_openat(res->pfp, f->file, ".", O_PATH | O_DIRECTORY, 0);
+	if (res->at == NULL) {
+		ret = -errno;
+		path_done(res);
+		return ret;
+	}
+	memmove(res->path + 2, res->path, n);
+	memcpy(res->path, ".", 2);
 	return PATH_POOL;
 }
 
-/* Sets the start of a walk; returns PATH_ORIGINAL when none is needed. */
-static int path_start(int dirfd, const char *path, struct walk *w)
+/* The parent of an absolute path, lexically, in place ("/" stays). */
+static void path_up(char *path)
 {
+	char *slash = strrchr(path, '/');
+
+	if (slash != NULL)
+		slash[slash == path] = '\0';
+}
+
+/*
+ * A path from dir, a directory that was removed (PMEMFILE_AT_CWD: the
+ * pool's cwd is one), which has no path to walk from; old is the path it
+ * had. Its leading "." and ".." are taken from handles, as the kernel
+ * takes them from the directory ("." is itself, ".." the parent it had),
+ * up to a directory that has a path, where the walk goes on with the rest
+ * of *path. A name in a removed directory is missing, and a directory
+ * made since at its old path is never met. A path that ends in
+ * a removed directory goes to the library from a handle: res->at, its last
+ * component in res->path, followed by the old path of the directory it
+ * names (path_at_old). Returns 1 with the walk set, PATH_POOL, or -errno.
+ */
+static int path_removed(struct walk *w, PMEMfile *dir, const char *old,
+			const char **path, struct path_res *res)
+{
+	PMEMfile *at =
+	    pmemfile_openat(w->pfp, dir, ".", O_PATH | O_DIRECTORY, 0);
+	const char *p = *path;
+	char was[PMEMFILE_PATH_MAX];
+
+	snprintf(was, sizeof(was), "%s", old);
+
+	while (at != NULL) {
+		while (*p == '/')
+			p++;
+		const char *e = strchrnul(p, '/');
+		size_t n = (size_t)(e - p);
+		const char *next = e;
+		while (*next == '/')
+			next++;
+		bool dot = n == 1 && p[0] == '.';
+		bool dotdot = n == 2 && p[0] == '.' && p[1] == '.';
+		if (!dot && !dotdot && *next != '\0') {
+			pmemfile_close(w->pfp, at);
+			return -ENOENT;
+		}
+		if (*next == '\0') {
+			if (dotdot)
+				path_up(was);
+			size_t pl = strlen(p) + 1, wl = strlen(was) + 1;
+			if (pl + wl > sizeof(res->path)) {
+				pmemfile_close(w->pfp, at);
+				return -ENAMETOOLONG;
+			}
+			res->mnt = w->mnt;
+			res->pfp = w->pfp;
+			res->at = at;
+			memcpy(res->path, p, pl);
+			memcpy(res->path + pl, was, wl);
+			return PATH_POOL;
+		}
+		p = next;
+		if (dot)
+			continue;
+		path_up(was);
+		PMEMfile *up =
+		    pmemfile_openat(w->pfp, at, "..", O_PATH | O_DIRECTORY, 0);
+		int err = errno;
+		pmemfile_close(w->pfp, at);
+		if (up == NULL)
+			return -err;
+		at = up;
+		if (pmemfile_get_dir_path(w->pfp, at, w->buf, w->cap) != NULL) {
+			pmemfile_close(w->pfp, at);
+			w->len = strlen(w->buf);
+			w->cwd_len = 0;
+			*path = p;
+			return 1;
+		}
+	}
+	return -errno;
+}
+
+/*
+ * Sets the start of a walk of *path; returns PATH_ORIGINAL when none is
+ * needed, PATH_POOL with res set when the path was resolved (from a
+ * removed directory, path_removed), with *path moved on past what was.
+ */
+static int path_start(int dirfd, const char **pathp, struct walk *w,
+		      struct path_res *res)
+{
+	const char *path = *pathp;
 	bool filter = !(w->flags & PATH_KERNEL_LINKS);
 
 	w->mnt = NULL;
@@ -585,7 +695,13 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 		if (ret == 0) {
 			ret = path_of_dir(f, w->pfp, w->buf);
 			w->len = strlen(w->buf);
-			if (ret)
+			pmemfile_stat_t st;
+			if (ret == -ENOENT &&
+			    pmemfile_fstat(w->pfp, f->file, &st) == 0 &&
+			    st.st_nlink == 0)
+				ret = path_removed(w, f->file, f->path, pathp,
+						   res);
+			if (ret < 0)
 				walk_leave(w);
 		}
 		fd_put(f);
@@ -603,7 +719,15 @@ static int path_start(int dirfd, const char *path, struct walk *w)
 				ret = cwd_check(m, w->pfp, w->buf);
 				w->len = strlen(w->buf);
 				w->cwd_len = w->len;
-				if (ret)
+				/* the pool's cwd is a removed directory */
+				pmemfile_stat_t st;
+				if (ret == -ENOENT &&
+				    pmemfile_fstatat(w->pfp, PMEMFILE_AT_CWD,
+						     ".", &st, 0) == 0 &&
+				    st.st_nlink == 0)
+					ret = path_removed(w, PMEMFILE_AT_CWD,
+							   w->buf, pathp, res);
+				if (ret < 0)
 					walk_leave(w);
 			}
 			w->crossed = false;
@@ -659,8 +783,9 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 	w.kernel_dotdot = false;
 	w.unchecked = false;
 	w.pfp = NULL;
-	int ret = path_start(dirfd, path, &w);
-	if (ret <= 0)
+	const char *whole = path;
+	int ret = path_start(dirfd, &path, &w, res);
+	if (ret <= 0 || ret == PATH_POOL)
 		return ret;
 	ret = walk_path(&w, path);
 	if (ret) {
@@ -677,8 +802,8 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 	if (w.crossed && w.kernel_dotdot && !(flags & PATH_KERNEL_LINKS)) {
 		if (w.mnt != NULL)
 			pool_release(w.mnt);
-		return path_resolve_once(dirfd, path, flags | PATH_KERNEL_LINKS,
-					 res);
+		return path_resolve_once(dirfd, whole,
+					 flags | PATH_KERNEL_LINKS, res);
 	}
 	return path_result(&w, res);
 }
@@ -824,6 +949,7 @@ int path_resolve(int dirfd, const char *user_path, int flags,
 {
 	res->file = NULL;
 	res->mnt = NULL;
+	res->at = NULL;
 	res->cwd_relative = false;
 	if (user_path == NULL)
 		return -EFAULT;
@@ -849,6 +975,9 @@ int path_resolve(int dirfd, const char *user_path, int flags,
 
 void path_done(struct path_res *res)
 {
+	if (res->at != NULL)
+		pmemfile_close(res->pfp, res->at);
+	res->at = NULL;
 	if (res->mnt != NULL)
 		pool_release(res->mnt);
 	if (res->file != NULL)

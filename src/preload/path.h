@@ -14,6 +14,8 @@
 #define PRELOAD_PATH_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "libpmemfile-posix.h"
 
@@ -79,8 +81,35 @@ struct path_res {
 	 * be kept as a descriptor's or the cwd's path.
 	 */
 	bool cwd_relative;
+	/*
+	 * path is relative to this directory, a handle of the result's own
+	 * (closed by path_done); when it is NULL, to the root or the cwd. Set
+	 * for a path from a removed directory (a descriptor of one, or the
+	 * cwd in one), which has no path, that ends in a removed directory:
+	 * path is its last component ("." or "..", or a name, which is
+	 * missing, and which the library refuses to make there), followed by
+	 * the old path of the directory it names (path_at_old).
+	 */
+	PMEMfile *at;
 	char path[PMEMFILE_PATH_MAX];
 };
+
+/* The directory a pool result's path is relative to, for the *at calls. */
+static inline PMEMfile *path_at(const struct path_res *res)
+{
+	return res->at != NULL ? res->at : PMEMFILE_AT_CWD;
+}
+
+/*
+ * With res->at: the path the directory res names had before it was
+ * removed, made lexically, to be kept by a descriptor or the cwd made from
+ * the result, and never looked up for it (it may name another directory
+ * now).
+ */
+static inline const char *path_at_old(const struct path_res *res)
+{
+	return res->path + strlen(res->path) + 1;
+}
 
 /*
  * Copies a path the caller passed into out as the kernel reads one: 0,

@@ -21,7 +21,7 @@ static int attr_flags(long flags)
 static long access_op(struct path_res *r, long mode, long flags)
 {
 	return sys_result(pmemfile_faccessat(
-	    r->pfp, SYS_AT_CWD, r->path, (int)mode, (int)(flags & AT_EACCESS)));
+	    r->pfp, path_at(r), r->path, (int)mode, (int)(flags & AT_EACCESS)));
 }
 
 static long access_op1(struct path_res *r, const long a[6])
@@ -58,7 +58,8 @@ static long chmod_op(struct path_res *r, mode_t mode)
 {
 	if (r->file != NULL)
 		return sys_result(pmemfile_fchmod(r->pfp, r->file->file, mode));
-	return sys_result(pmemfile_chmod(r->pfp, r->path, mode));
+	return sys_result(
+	    pmemfile_fchmodat(r->pfp, path_at(r), r->path, mode, 0));
 }
 
 static long chmod_op1(struct path_res *r, const long a[6])
@@ -101,9 +102,9 @@ static long chown_op(struct path_res *r, const long a[6], int i, bool follow)
 	if (r->file != NULL)
 		return sys_result(
 		    pmemfile_fchown(r->pfp, r->file->file, uid, gid));
-	if (follow)
-		return sys_result(pmemfile_chown(r->pfp, r->path, uid, gid));
-	return sys_result(pmemfile_lchown(r->pfp, r->path, uid, gid));
+	return sys_result(pmemfile_fchownat(r->pfp, path_at(r), r->path, uid,
+					    gid,
+					    follow ? 0 : AT_SYMLINK_NOFOLLOW));
 }
 
 static long chown_op1(struct path_res *r, const long a[6])
@@ -148,7 +149,7 @@ static long times_set(struct path_res *r, const struct timespec *ts, int flags)
 	if (r->file != NULL)
 		return sys_result(pmemfile_futimens(r->pfp, r->file->file, ts));
 	return sys_result(
-	    pmemfile_utimensat(r->pfp, SYS_AT_CWD, r->path, ts, flags));
+	    pmemfile_utimensat(r->pfp, path_at(r), r->path, ts, flags));
 }
 
 static long times_from_timeval(struct path_res *r, const struct timeval *tv)

@@ -61,6 +61,42 @@ static long dir_enter(struct preload_mount *m, PMEMfilepool *pfp,
 	return cwd_enter(m, path, pfp);
 }
 
+/*
+ * Enters the pool directory dir, by its path, or when it was removed and
+ * has none, by dir itself (cwd_enter_removed), its old path kept as old.
+ */
+static long dir_enter_file(struct preload_mount *m, PMEMfilepool *pfp,
+			   PMEMfile *dir, const char *old)
+{
+	char path[PMEMFILE_PATH_MAX];
+	pmemfile_stat_t st;
+
+	if (pmemfile_get_dir_path(pfp, dir, path, sizeof(path)) != NULL)
+		return dir_enter(m, pfp, path);
+	if (pmemfile_fstat(pfp, dir, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_nlink != 0)
+		return -ENOENT;
+	if (preload_in_vfork)
+		return preload_not_supported("chdir into a removed directory "
+					     "of a mount in a vfork child");
+	return cwd_enter_removed(m, old, pfp, dir);
+}
+
+/* chdir to a path that ends in a removed directory (path_res.at) */
+static long dir_enter_at(struct path_res *r)
+{
+	PMEMfile *dir =
+	    pmemfile_openat(r->pfp, r->at, r->path, O_PATH | O_DIRECTORY, 0);
+	if (dir == NULL)
+		return -errno;
+	long ret = dir_enter_file(r->mnt, r->pfp, dir, path_at_old(r));
+	pmemfile_close(r->pfp, dir);
+	return ret;
+}
+
 SYS_HANDLER(chdir)
 {
 	struct path_res r;
@@ -73,7 +109,12 @@ SYS_HANDLER(chdir)
 		return ret;
 	}
 	/* the cwd is kept as a path from the root */
-	ret = r.cwd_relative ? -ENAMETOOLONG : dir_enter(r.mnt, r.pfp, r.path);
+	if (r.at != NULL)
+		ret = dir_enter_at(&r);
+	else if (r.cwd_relative)
+		ret = -ENAMETOOLONG;
+	else
+		ret = dir_enter(r.mnt, r.pfp, r.path);
 	path_done(&r);
 	return ret;
 }
@@ -93,7 +134,9 @@ SYS_HANDLER(fchdir)
 	}
 	char path[PMEMFILE_PATH_MAX];
 	long ret = u.f->is_dir ? path_of_dir(u.f, u.pfp, path) : -ENOTDIR;
-	if (ret == 0 && preload_in_vfork)
+	if (ret == -ENOENT)
+		ret = dir_enter_file(u.f->mnt, u.pfp, u.f->file, u.f->path);
+	else if (ret == 0 && preload_in_vfork)
 		ret = dir_enterable(u.pfp, path); /* and the cwd stays */
 	else if (ret == 0)
 		ret = dir_enter(u.f->mnt, u.pfp, path);

@@ -25,24 +25,27 @@ static long names_moved(long ret)
 
 static long mkdir_op(struct path_res *r, const long a[6])
 {
-	return sys_result(pmemfile_mkdir(r->pfp, r->path, (mode_t)a[1]));
+	return sys_result(
+	    pmemfile_mkdirat(r->pfp, path_at(r), r->path, (mode_t)a[1]));
 }
 
 static long mkdirat_op(struct path_res *r, const long a[6])
 {
-	return sys_result(pmemfile_mkdir(r->pfp, r->path, (mode_t)a[2]));
+	return sys_result(
+	    pmemfile_mkdirat(r->pfp, path_at(r), r->path, (mode_t)a[2]));
 }
 
 static long rmdir_op(struct path_res *r, const long a[6])
 {
 	(void)a;
-	return names_moved(sys_result(pmemfile_rmdir(r->pfp, r->path)));
+	return names_moved(sys_result(
+	    pmemfile_unlinkat(r->pfp, path_at(r), r->path, AT_REMOVEDIR)));
 }
 
 static long unlink_op(struct path_res *r, const long a[6])
 {
 	(void)a;
-	return sys_result(pmemfile_unlink(r->pfp, r->path));
+	return sys_result(pmemfile_unlinkat(r->pfp, path_at(r), r->path, 0));
 }
 
 static long unlinkat_op(struct path_res *r, const long a[6])
@@ -50,14 +53,15 @@ static long unlinkat_op(struct path_res *r, const long a[6])
 	if (a[2] & ~AT_REMOVEDIR)
 		return -EINVAL;
 	if (a[2] & AT_REMOVEDIR)
-		return names_moved(sys_result(pmemfile_rmdir(r->pfp, r->path)));
-	return sys_result(pmemfile_unlink(r->pfp, r->path));
+		return names_moved(sys_result(pmemfile_unlinkat(
+		    r->pfp, path_at(r), r->path, AT_REMOVEDIR)));
+	return sys_result(pmemfile_unlinkat(r->pfp, path_at(r), r->path, 0));
 }
 
 static long mknod_op(struct path_res *r, mode_t mode, dev_t dev)
 {
 	return sys_result(
-	    pmemfile_mknodat(r->pfp, SYS_AT_CWD, r->path, mode, dev));
+	    pmemfile_mknodat(r->pfp, path_at(r), r->path, mode, dev));
 }
 
 static long mknod_op1(struct path_res *r, const long a[6])
@@ -114,7 +118,8 @@ static long symlink_op(struct path_res *r, const long a[6])
 	int ret = path_copy_in((const char *)a[0], target);
 	if (ret)
 		return ret;
-	return sys_result(pmemfile_symlink(r->pfp, target, r->path));
+	return sys_result(
+	    pmemfile_symlinkat(r->pfp, target, path_at(r), r->path));
 }
 
 SYS_HANDLER(symlink)
@@ -172,7 +177,7 @@ static long name_error(int kind, const struct path_res *r, long dirfd,
 	}
 	if (kind == PATH_POOL) {
 		pmemfile_stat_t st;
-		if (pmemfile_fstatat(r->pfp, SYS_AT_CWD, p, &st, nofollow))
+		if (pmemfile_fstatat(r->pfp, path_at(r), p, &st, nofollow))
 			return -errno;
 		return !whole && !S_ISDIR(st.st_mode) ? -ENOTDIR : 0;
 	}
@@ -289,21 +294,24 @@ static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 static long rename_op(struct two_paths *t, const long a[6])
 {
 	(void)a;
-	return names_moved(
-	    sys_result(pmemfile_rename(t->old.pfp, t->old.path, t->new.path)));
+	return names_moved(sys_result(
+	    pmemfile_renameat(t->old.pfp, path_at(&t->old), t->old.path,
+			      path_at(&t->new), t->new.path)));
 }
 
 static long renameat2_op(struct two_paths *t, const long a[6])
 {
 	return names_moved(sys_result(
-	    pmemfile_renameat2(t->old.pfp, SYS_AT_CWD, t->old.path, SYS_AT_CWD,
-			       t->new.path, (unsigned)a[4])));
+	    pmemfile_renameat2(t->old.pfp, path_at(&t->old), t->old.path,
+			       path_at(&t->new), t->new.path, (unsigned)a[4])));
 }
 
 static long link_op(struct two_paths *t, const long a[6])
 {
 	(void)a;
-	return sys_result(pmemfile_link(t->old.pfp, t->old.path, t->new.path));
+	return sys_result(pmemfile_linkat(t->old.pfp, path_at(&t->old),
+					  t->old.path, path_at(&t->new),
+					  t->new.path, 0));
 }
 
 SYS_HANDLER(rename)

@@ -22,9 +22,9 @@
 static long open_in_pool(struct path_res *r, long flags, long mode,
 			 int lib_flags)
 {
-	PMEMfile *pf = pmemfile_open(r->pfp, r->path,
-				     (int)(flags & ~O_CLOEXEC) | lib_flags,
-				     (pmemfile_mode_t)mode);
+	PMEMfile *pf = pmemfile_openat(r->pfp, path_at(r), r->path,
+				       (int)(flags & ~O_CLOEXEC) | lib_flags,
+				       (pmemfile_mode_t)mode);
 	if (pf == NULL && errno == ENXIO)
 		return special_open(r, flags); /* a FIFO: a kernel one */
 	if (pf == NULL)
@@ -45,8 +45,21 @@ static long open_in_pool(struct path_res *r, long flags, long mode,
 		pmemfile_close(r->pfp, pf);
 		return fd;
 	}
-	int ret =
-	    fd_attach(fd, r->mnt, pf, (int)flags, S_ISDIR(st.st_mode), r->path);
+	/*
+	 * A path from a removed directory: the path of the one opened, or
+	 * when it is removed too, its old path, which path_of_dir looks at
+	 * before its first use
+	 */
+	char now[PMEMFILE_PATH_MAX];
+	int ret;
+	if (r->at == NULL || !S_ISDIR(st.st_mode))
+		ret = fd_attach(fd, r->mnt, pf, (int)flags, S_ISDIR(st.st_mode),
+				r->path);
+	else if (pmemfile_get_dir_path(r->pfp, pf, now, sizeof(now)) != NULL)
+		ret = fd_attach(fd, r->mnt, pf, (int)flags, true, now);
+	else
+		ret = fd_attach_removed(fd, r->mnt, pf, (int)flags,
+					path_at_old(r));
 	if (ret != 0) {
 		pmemfile_close(r->pfp, pf);
 		syscall_no_intercept(SYS_close, fd);

@@ -22,7 +22,8 @@ static long stat_pool(struct path_res *r, struct stat *buf, bool follow,
 {
 	if (r->file != NULL)
 		return sys_result(pmemfile_fstat(r->pfp, r->file->file, buf));
-	if (pmemfile_lstat(r->pfp, r->path, buf) != 0)
+	if (pmemfile_fstatat(r->pfp, path_at(r), r->path, buf,
+			     AT_SYMLINK_NOFOLLOW) != 0)
 		return -errno;
 	if (!follow || !S_ISLNK(buf->st_mode))
 		return 0;
@@ -181,7 +182,8 @@ static long readlink_common(long nr, const long a[6], int di, int pi)
 	}
 	if (path_route(nr, a, di, pi, 0, &r, &ret) != PATH_POOL)
 		return ret;
-	ret = sys_result(pmemfile_readlink(r.pfp, r.path, buf, size));
+	ret = sys_result(
+	    pmemfile_readlinkat(r.pfp, path_at(&r), r.path, buf, size));
 	path_done(&r);
 	return ret;
 }

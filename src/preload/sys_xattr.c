@@ -19,7 +19,10 @@ static long xattr_path(long nr, const long a[6], int pflags, long answer)
 
 	if (path_route(nr, a, -1, 0, pflags, &r, &ret) != PATH_POOL)
 		return ret;
-	ret = pmemfile_lstat(r.pfp, r.path, &st) ? -errno : answer;
+	ret = pmemfile_fstatat(r.pfp, path_at(&r), r.path, &st,
+			       AT_SYMLINK_NOFOLLOW)
+		  ? -errno
+		  : answer;
 	path_done(&r);
 	return ret;
 }
