@@ -606,6 +606,12 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	long interval =
 	    linger ? keeper_interval() : atomic_load(&keeper_commit);
 	bool served = false;
+	/*
+	 * The keeper's involuntary switches when it last looked (since then,
+	 * serving too): read at the looks only, not at each spin's start,
+	 * which cost a forwarded call 0.15 us (fstat 0.30 -> 0.45 us).
+	 */
+	long displaced = kdisplaced();
 
 	atomic_store(&s->holder_lingers, linger);
 	while (!atomic_load(&pfp->keeper_stop)) {
@@ -626,7 +632,6 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 		if (atomic_exchange(&s->joining, 0))
 			budget = KEEPER_SPINS_JOIN;
 		bool wanted = false;
-		long displaced = budget >= KEEPER_SPINS_LOOK ? kdisplaced() : 0;
 		for (i = 0; i < budget && !wanted; ++i) {
 			if (atomic_load_explicit(&s->keeper_word,
 						 memory_order_relaxed) != seen)
@@ -635,8 +640,11 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 			/* a long wait gives way to whatever else would run */
 			if (i % 256 == 255 && budget > KEEPER_SPINS_MAX)
 				sched_yield();
-			if (i % KEEPER_SPINS_LOOK == KEEPER_SPINS_LOOK - 1)
-				wanted = kdisplaced() != displaced;
+			if (i % KEEPER_SPINS_LOOK == KEEPER_SPINS_LOOK - 1) {
+				long now = kdisplaced();
+				wanted = now != displaced;
+				displaced = now;
+			}
 		}
 		if (i < budget && !wanted) {
 			spins = spins * 2 < KEEPER_SPINS_MAX ? spins * 2
