@@ -219,11 +219,8 @@ void dirty_stop(struct dirty *d)
 	if (d->uffd >= 0) {
 		struct uffdio_range range = {d->base, d->end - d->base};
 		(void)ioctl(d->uffd, UFFDIO_UNREGISTER, &range);
-		k_close(d->uffd);
 	}
-	if (d->pagemap >= 0)
-		k_close(d->pagemap);
-	free(d);
+	dirty_forget(d);
 }
 
 void dirty_forget(struct dirty *d)

@@ -706,23 +706,33 @@ int jmode_replay(const char *path)
 	return r;
 }
 
-static int batch_add(struct jmode *jm, uint64_t off, const void *page)
+/*
+ * Appends page (at pool offset off) to a list of pages: their offsets in
+ * *offs and where they are in *pages, *n of them, room for *cap.
+ */
+static int pages_add(uint64_t **offs, const void ***pages, size_t *n,
+		     size_t *cap, uint64_t off, const void *page)
 {
-	if (jm->n == jm->cap) {
-		size_t cap = jm->cap ? jm->cap * 2 : 1024;
-		uint64_t *o = realloc(jm->offs, cap * sizeof(*o));
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 1024;
+		uint64_t *o = realloc(*offs, c * sizeof(*o));
 		if (!o)
 			return -ENOMEM;
-		jm->offs = o;
-		const void **p = realloc(jm->pages, cap * sizeof(*p));
+		*offs = o;
+		const void **p = realloc(*pages, c * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
-		jm->pages = p;
-		jm->cap = cap;
+		*pages = p;
+		*cap = c;
 	}
-	jm->offs[jm->n] = off;
-	jm->pages[jm->n++] = page;
+	(*offs)[*n] = off;
+	(*pages)[(*n)++] = page;
 	return 0;
+}
+
+static int batch_add(struct jmode *jm, uint64_t off, const void *page)
+{
+	return pages_add(&jm->offs, &jm->pages, &jm->n, &jm->cap, off, page);
 }
 
 static int note_run(void *arg, uintptr_t start, uintptr_t end)
@@ -952,24 +962,34 @@ static int aoffs_add(struct jmode *jm, uint64_t off, size_t n)
 /* Bytes written in place in one call, at most. */
 #define JMODE_PLACE_RUN (8ULL << 20)
 
+/*
+ * Appends [start, end) to a list of runs in address order (*n of them,
+ * room for *cap), merged into the last where it follows it.
+ */
+static int runs_add(struct jmode_run **runs, size_t *n, size_t *cap,
+		    uint64_t start, uint64_t end)
+{
+	if (*n && (*runs)[*n - 1].end == start) {
+		(*runs)[*n - 1].end = end;
+		return 0;
+	}
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct jmode_run *r = realloc(*runs, c * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		*runs = r;
+		*cap = c;
+	}
+	(*runs)[(*n)++] = (struct jmode_run){start, end};
+	return 0;
+}
+
 /* Appends the free chunks [start, end) to jm->spare (after the last). */
 static int spare_add(void *arg, uint64_t start, uint64_t end)
 {
 	struct jmode *jm = arg;
-	if (jm->nspare && jm->spare[jm->nspare - 1].end == start) {
-		jm->spare[jm->nspare - 1].end = end;
-		return 0;
-	}
-	if (jm->nspare == jm->scap) {
-		size_t cap = jm->scap ? jm->scap * 2 : 64;
-		struct jmode_run *r = realloc(jm->spare, cap * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		jm->spare = r;
-		jm->scap = cap;
-	}
-	jm->spare[jm->nspare++] = (struct jmode_run){start, end};
-	return 0;
+	return runs_add(&jm->spare, &jm->nspare, &jm->scap, start, end);
 }
 
 /*
@@ -1031,20 +1051,7 @@ static int place_write(struct jmode *jm, const char *src, uint64_t off,
 /* Under alock: [start, end) listed as written in place ahead. */
 static int placed_add(struct jmode *jm, uint64_t start, uint64_t end)
 {
-	if (jm->nplaced && jm->placed[jm->nplaced - 1].end == start) {
-		jm->placed[jm->nplaced - 1].end = end;
-		return 0;
-	}
-	if (jm->nplaced == jm->plcap) {
-		size_t cap = jm->plcap ? jm->plcap * 2 : 64;
-		struct jmode_run *r = realloc(jm->placed, cap * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		jm->placed = r;
-		jm->plcap = cap;
-	}
-	jm->placed[jm->nplaced++] = (struct jmode_run){start, end};
-	return 0;
+	return runs_add(&jm->placed, &jm->nplaced, &jm->plcap, start, end);
 }
 
 /*
@@ -1065,21 +1072,8 @@ static void place_ahead(struct jmode *jm, uint64_t start, uint64_t end)
 /* Under alock: a page of the sync point's to write in place. */
 static int place_note(struct jmode *jm, uint64_t off, const void *page)
 {
-	if (jm->np == jm->npcap) {
-		size_t cap = jm->npcap ? jm->npcap * 2 : 1024;
-		uint64_t *o = realloc(jm->poffs, cap * sizeof(*o));
-		if (!o)
-			return -ENOMEM;
-		jm->poffs = o;
-		const void **p = realloc(jm->ppages, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		jm->ppages = p;
-		jm->npcap = cap;
-	}
-	jm->poffs[jm->np] = off;
-	jm->ppages[jm->np++] = page;
-	return 0;
+	return pages_add(&jm->poffs, &jm->ppages, &jm->np, &jm->npcap, off,
+			 page);
 }
 
 /*

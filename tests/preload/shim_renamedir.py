@@ -2,22 +2,15 @@
 # follow their directory through a rename of it or of its parent, and fail
 # with ENOENT once it is removed, as in the kernel. Prints what it sees,
 # ROOT standing for the root given.
-import errno
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shimcmp  # noqa: E402
+from shimcmp import attempt, show  # noqa: E402
+
 root = sys.argv[1]
-
-
-def show(what, value):
-    print(what + ":", str(value).replace(root, "ROOT"))
-
-
-def attempt(what, fn):
-    try:
-        show(what, fn())
-    except OSError as e:
-        show(what, errno.errorcode[e.errno])
+shimcmp.root = root
 
 
 def create(name, dir_fd=None):

@@ -10,22 +10,16 @@ import os
 import stat
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shimcmp  # noqa: E402
+from shimcmp import attempt, show  # noqa: E402
+
 root = sys.argv[1]
+shimcmp.root = root
 known = {}
 libc = ctypes.CDLL(None, use_errno=True)
 AT_EMPTY_PATH = 0x1000
 SYS_faccessat2 = 439
-
-
-def show(what, value):
-    print(what + ":", str(value).replace(root, "ROOT"))
-
-
-def attempt(what, fn):
-    try:
-        show(what, fn())
-    except OSError as e:
-        show(what, errno.errorcode[e.errno])
 
 
 def call(fn, *args):
