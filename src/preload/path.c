@@ -317,6 +317,11 @@ static int walk_component(struct walk *w, const char *name, size_t n, bool last,
 	    (w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME | PATH_CREATES)) &&
 	    (dot || (dotdot && w->len > 1)))
 		return walk_push(w, name, n);
+	/* and so does the kernel, in a kernel path the walk rewrites */
+	if (last && w->mnt == NULL && w->crossed &&
+	    (w->flags & (PATH_NAME_LAST | PATH_CREATES_NAME | PATH_CREATES)) &&
+	    (dot || dotdot))
+		return walk_push(w, name, n);
 	/*
 	 * "name/." and "name/.." in a kernel path the walk rewrites: the
 	 * kernel would refuse them after a name that is no directory.

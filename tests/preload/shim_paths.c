@@ -9,8 +9,9 @@
  *             unreadable after a path was read from it) give EFAULT or
  *             ENAMETOOLONG; a path ending at the last byte of a mapping
  *             works
- *   dots      "." and ".." as last components of rmdir, unlink, rename
- *             and mkdir: EINVAL, EBUSY, ENOTEMPTY, EISDIR, EEXIST
+ *   dots      "." and ".." as last components of rmdir, unlink, rename,
+ *             mkdir and open with O_CREAT: EINVAL, EBUSY, ENOTEMPTY, EISDIR,
+ *             EEXIST, also after a symlink to a directory in OUT
  *   longpath  relative paths of up to PATH_MAX - 1 bytes from a cwd in ROOT
  *   nocaps    run as root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
  *             (shim_nocaps): the mode bits of another user's files hold
@@ -117,6 +118,19 @@ static void fam_badptr(void)
 	munmap(q, 4096);
 }
 
+/* OUT, a kernel directory out of ROOT and of the mount */
+static const char *outside;
+
+static const char *at_out(const char *rel)
+{
+	static char bufs[4][4096];
+	static int i;
+	char *b = bufs[i++ % 4];
+
+	snprintf(b, 4096, "%s/%s", outside, rel);
+	return b;
+}
+
 static void fam_dots(void)
 {
 	struct stat st;
@@ -138,6 +152,36 @@ static void fam_dots(void)
 	T(mkdir(in("d/e/.."), 0755));
 	T(link(in("d/e/f"), in("d/e/.")));
 	T(symlink("t", in("d/e/..")));
+	/*
+	 * the same through a symlink to a kernel directory (in OUT): the
+	 * kernel gets the "." or "..", and an empty directory stays
+	 */
+	printf("-- through a symlink to a directory in OUT\n");
+	T(mkdir(at_out("full"), 0755));
+	T(mkdir(at_out("full/g"), 0755));
+	T(mkdir(at_out("empty"), 0755));
+	T(symlink(at_out("full"), in("d/k")));
+	T(symlink(at_out("empty"), in("d/j")));
+	T(rmdir(in("d/k/.")));
+	T(rmdir(in("d/j/.")));
+	T(rmdir(in("d/j//.")));
+	T(rmdir(in("d/j/./")));
+	T(rmdir(in("d/j/..")));
+	T(unlink(in("d/j/.")));
+	T(mkdir(in("d/j/."), 0755));
+	T(mkdir(in("d/j/.."), 0755));
+	T(open(in("d/j/."), O_CREAT | O_WRONLY, 0644) >= 0 ? 0 : -1);
+	T(open(in("d/j/./"), O_CREAT | O_EXCL | O_WRONLY, 0644) >= 0 ? 0 : -1);
+	T(open(in("d/j/../"), O_CREAT | O_EXCL | O_WRONLY, 0644) >= 0 ? 0 : -1);
+	T(rename(at_out("full/g"), in("d/k/.")));
+	T(rename(at_out("full/g"), in("d/k/..")));
+	T(rename(in("d/k/."), at_out("x")));
+	int dfd = open(in("d"), O_RDONLY | O_DIRECTORY);
+	T(unlinkat(dfd, "j//.", AT_REMOVEDIR));
+	T(unlinkat(dfd, "k/.", AT_REMOVEDIR));
+	close(dfd);
+	T(stat(at_out("empty"), &st));
+	T(stat(at_out("full/g"), &st));
 	if (chdir(in("d")))
 		exit(2);
 	printf("-- relative, from ROOT/d\n");
@@ -244,6 +288,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	root = argv[2];
+	outside = argv[3];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *f = argv[1];
 	if (!strcmp(f, "badptr"))
