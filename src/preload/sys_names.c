@@ -189,6 +189,30 @@ static long name_error(int kind, const struct path_res *r, long dirfd,
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Whether the name a path (as name_error takes it) ends in exists, a
+ * trailing "/" aside: the kernel's link looks the name up so before it
+ * refuses "name/" (EEXIST before ENOENT).
+ */
+static bool name_exists(int kind, const struct path_res *r, long dirfd,
+			const char *user)
+{
+	char path[PMEMFILE_PATH_MAX + 8];
+	if (kind == PATH_ORIGINAL) {
+		if (path_copy_in(user, path))
+			return false;
+	} else {
+		snprintf(path, sizeof(path), "%s", r->path);
+	}
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	struct path_res cut = *r;
+	if (kind != PATH_ORIGINAL)
+		snprintf(cut.path, sizeof(cut.path), "%s", path);
+	return name_error(kind, &cut, dirfd, path, true, false) == 0;
+}
+
 /* Whether a path (as name_error takes it) ends with "/". */
 static bool ends_in_slash(int kind, const struct path_res *r, const char *user)
 {
@@ -277,8 +301,9 @@ static long two_common(long nr, const long a[6], int odi, int oi, int ndi,
 		 * exists is EEXIST, "name/" ENOENT
 		 */
 		if (ret == 0 && op == link_op &&
-		    name_error(t.new_kind, &t.new, ndi >= 0 ? a[ndi] : AT_FDCWD,
-			       (const char *)a[ni], true, false) == 0)
+		    name_exists(t.new_kind, &t.new,
+				ndi >= 0 ? a[ndi] : AT_FDCWD,
+				(const char *)a[ni]))
 			ret = -EEXIST;
 		if (ret == 0 && op == link_op &&
 		    ends_in_slash(t.new_kind, &t.new, (const char *)a[ni]))

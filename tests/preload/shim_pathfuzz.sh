@@ -5,7 +5,8 @@
 # pointers, paths over PATH_MAX) give the same results on a mount as on a
 # kernel directory, and leave the same tree. Seeds from PATHFUZZ_SEED
 # (default 1); 6 sequences of 400 operations, STRESS=1: 60 of 3000, and
-# by default also seeds that once found a difference (55, 100-105, 1005).
+# by default also seeds that once found a difference (55, 100-105, 1005;
+# 26, 35 and 104 with 3000 operations).
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
 
@@ -42,14 +43,20 @@ done
 
 # the seeds first..first+runs-1, and seeds that once found a difference
 seeds=$(seq "$first" $((first + runs - 1)))
-[ -z "${PATHFUZZ_SEED:-}" ] && seeds="$seeds 55 100 101 102 103 104 105 1005"
-for seed in $seeds; do
+# (SEED:OPS: that many operations)
+[ -z "${PATHFUZZ_SEED:-}" ] &&
+	seeds="$seeds 55 100 101 102 103 104 105 1005 26:3000 35:3000 104:3000"
+for item in $seeds; do
+	seed=${item%%:*} n=$ops
+	[ "$item" = "$seed" ] || n=${item#*:}
+	# a seed run twice, with other lengths, gets a root of its own
+	[ -e "$KDIR/s$seed" ] && seed=$seed.$n
 	kroot=$KDIR/s$seed mroot=$MNT/s$seed
 	mkdir "$kroot" || shim_fail "mkdir $kroot"
 	pf mkdir "$mroot" || shim_fail "mkdir $mroot"
-	"$FUZZ" "$kroot" "$outer/k/1/2/3/o" "$seed" "$ops" \
+	"$FUZZ" "$kroot" "$outer/k/1/2/3/o" "${seed%.*}" "$n" \
 		>"$WORK/k.out" 2>&1 || shim_fail "pathfuzz failed on the kernel"
-	pf "$FUZZ" "$mroot" "$outer/m/1/2/3/o" "$seed" "$ops" \
+	pf "$FUZZ" "$mroot" "$outer/m/1/2/3/o" "${seed%.*}" "$n" \
 		>"$WORK/m.out" 2>&1 || shim_fail "pathfuzz failed on the mount"
 	shim_diff "seed $seed" "$WORK/k.out" "$WORK/m.out"
 	tree "$kroot" >"$WORK/k.tree"
@@ -60,5 +67,5 @@ for seed in $seeds; do
 	tree "$outer/m/1" >"$WORK/m.otree"
 	shim_diff "outside tree of seed $seed" "$WORK/k.otree" "$WORK/m.otree"
 done
-echo "ok: $(echo $seeds | wc -w) sequences of $ops path operations as on" \
+echo "ok: $(echo $seeds | wc -w) sequences of $ops (or SEED:OPS) path operations as on" \
 	"a kernel directory"
