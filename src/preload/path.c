@@ -1093,10 +1093,22 @@ int path_route(long nr, const long a[6], int di, int pi, int flags,
 			return PATH_KERNEL;
 		/* a symlink on the way: follow the kernel's, maybe into a pool
 		 */
+		int first = kind;
 		kind =
 		    path_resolve(dirfd, path, flags | PATH_KERNEL_LINKS, res);
 		if (kind == PATH_POOL)
 			return PATH_POOL;
+		/*
+		 * a walk that failed on a kernel symlink after it left a
+		 * pool: the kernel's answer for the path the first walk
+		 * rewrote (the written one names the mount point's
+		 * directory)
+		 */
+		if (kind < 0 && first == PATH_KERNEL) {
+			kind = path_resolve(dirfd, path, flags, res);
+			if (kind == PATH_POOL)
+				return PATH_POOL;
+		}
 		/* the kernel's own answer, errors of the walk included */
 		*kret = path_kernel_call(
 		    nr, a, di, pi, kind == PATH_KERNEL ? kind : PATH_ORIGINAL,

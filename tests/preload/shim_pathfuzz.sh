@@ -6,7 +6,7 @@
 # kernel directory, and leave the same tree. Seeds from PATHFUZZ_SEED
 # (default 1); 6 sequences of 400 operations, STRESS=1: 60 of 3000, and
 # by default also seeds that once found a difference (55, 100-105, 1005;
-# 26, 35 and 104 with 3000 operations).
+# 26, 27, 35, 43 and 104 with 3000 operations).
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
 
@@ -45,7 +45,8 @@ done
 seeds=$(seq "$first" $((first + runs - 1)))
 # (SEED:OPS: that many operations)
 [ -z "${PATHFUZZ_SEED:-}" ] &&
-	seeds="$seeds 55 100 101 102 103 104 105 1005 26:3000 35:3000 104:3000"
+	seeds="$seeds 55 100 101 102 103 104 105 1005 26:3000 27:3000 35:3000
+		43:3000 104:3000"
 for item in $seeds; do
 	seed=${item%%:*} n=$ops
 	[ "$item" = "$seed" ] || n=${item#*:}
