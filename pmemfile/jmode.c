@@ -532,14 +532,26 @@ static void worker_stop(pthread_t thread, pthread_mutex_t *lock,
 	pthread_join(thread, NULL);
 }
 
+/* Stops the mode's threads that run; they start again when needed. */
+static void threads_stop(struct jmode *jm)
+{
+	if (atomic_load(&jm->athread_started)) {
+		worker_stop(jm->athread, &jm->alock, &jm->acond, &jm->astop);
+		atomic_store(&jm->athread_started, false);
+		jm->astop = false;
+	}
+	if (jm->bthread_started) {
+		worker_stop(jm->bthread, &jm->block, &jm->bcond, &jm->bstop);
+		jm->bthread_started = false;
+		jm->bstop = false;
+	}
+}
+
 void jmode_free(struct jmode *jm)
 {
 	if (!jm)
 		return;
-	if (jm->athread_started)
-		worker_stop(jm->athread, &jm->alock, &jm->acond, &jm->astop);
-	if (jm->bthread_started)
-		worker_stop(jm->bthread, &jm->block, &jm->bcond, &jm->bstop);
+	threads_stop(jm);
 	if (jm->listed)
 		image_list(jm, false);
 	dirty_stop(jm->dirty);
@@ -1849,35 +1861,18 @@ void jmode_close(PMEMfilepool *pfp, bool remove_image)
 int jmode_own_fds(PMEMfilepool *pfp, int *fds, int n)
 {
 	struct jmode *jm = pfp->jmode;
-	int own[8], have = 0;
 	if (!jm)
 		return 0;
-	if (jm->pool_fd >= 0)
-		own[have++] = jm->pool_fd;
-	if (jm->pool_dfd >= 0)
-		own[have++] = jm->pool_dfd;
-	have += journal_own_fds(jm->j, own + have, 2);
-	have += dirty_own_fds(jm->dirty, own + have, 2);
-	for (int i = 0; i < have && i < n; ++i)
-		fds[i] = own[i];
-	return have;
+	int own[] = {jm->pool_fd, jm->pool_dfd, -1, -1, -1, -1};
+	journal_own_fds(jm->j, own + 2, 2);
+	dirty_own_fds(jm->dirty, own + 4, 2);
+	return k_fds_list(own, (int)(sizeof(own) / sizeof(own[0])), fds, n);
 }
 
 void jmode_stop_threads(PMEMfilepool *pfp)
 {
-	struct jmode *jm = pfp->jmode;
-	if (!jm)
-		return;
-	if (atomic_load(&jm->athread_started)) {
-		worker_stop(jm->athread, &jm->alock, &jm->acond, &jm->astop);
-		atomic_store(&jm->athread_started, false);
-		jm->astop = false;
-	}
-	if (jm->bthread_started) {
-		worker_stop(jm->bthread, &jm->block, &jm->bcond, &jm->bstop);
-		jm->bthread_started = false;
-		jm->bstop = false;
-	}
+	if (pfp->jmode)
+		threads_stop(pfp->jmode);
 }
 
 int jmode_copied(PMEMfilepool *pfp)

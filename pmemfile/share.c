@@ -467,7 +467,7 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 		return -1;
 	}
 	/* a client's handle has no pool file of its own (direct_init) */
-	int own[] = {
+	int own[11] = {
 	    pfp->share && fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino)
 		? pfp->share_fd
 		: -1,
@@ -475,19 +475,11 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 		    fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino)
 		? pfp->direct_fd
 		: -1,
-	    lease_client_fd(pfp),
-	    -1,
-	    -1,
-	    -1,
-	    -1,
-	    -1,
-	    -1,
-	    -1,
-	    -1};
-	/* in journal mode: the pool file's (its lock), the journal's and
-	 * the tracking's, five at most */
-	jmode_own_fds(pfp, own + 3, 8);
-	return k_fds_list(own, (int)(sizeof(own) / sizeof(own[0])), fds, nfds);
+	    lease_client_fd(pfp)};
+	/* in journal mode: the pool file's (its lock, and the one it is
+	 * written through), the journal's and the tracking's, six at most */
+	int n = 3 + jmode_own_fds(pfp, own + 3, 8);
+	return k_fds_list(own, n < 11 ? n : 11, fds, nfds);
 }
 
 /* A fork child holds a lock of its own on the segment's file. */
