@@ -840,7 +840,7 @@ static void check_tree(struct checker *c, struct pmemfile_super *s)
 int check_pool_open(const char *path, FILE *report, PMEMobjpool **popp,
 		    uint64_t *pool_size)
 {
-	int fr = pool_file_check(path);
+	int fr = pool_file_check(path, NULL, NULL);
 	if (fr) {
 		if (report)
 			fprintf(report, "%s\n", pmemfile_errormsg());

@@ -136,7 +136,7 @@ int direct_open(const char *path, bool *writable)
 	*writable = fd >= 0;
 	if (fd < 0)
 		fd = k_open(path, O_RDONLY | O_CLOEXEC, 0);
-	int high = k_fd_high(fd);
+	int high = k_fd_high_at(fd, from);
 	if (high >= 0 && high < from) {
 		close(high); /* the low numbers stay the program's */
 		return -1;

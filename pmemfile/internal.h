@@ -387,8 +387,9 @@ int pool_register_classes(PMEMobjpool *pop, uint64_t pool_size, unsigned *ids,
 			  int *nclasses);
 
 /* 0 if path may be given to pmemobj_open, else -EINVAL (errormsg set):
- * a file too small for a pool would kill the process with SIGBUS. */
-int pool_file_check(const char *path);
+ * a file too small for a pool would kill the process with SIGBUS. What
+ * stat found there goes to st, if have_st (set when it found it). */
+int pool_file_check(const char *path, struct stat *st, bool *have_st);
 
 /*
  * The allocation flags for a table of bytes bytes (a directory's tables):

@@ -92,9 +92,8 @@ static inline int k_fd_high_from(void)
  * journal in journal mode). fd itself where it cannot be moved (a low
  * limit, no number free); -1 stays -1, errno kept.
  */
-static inline int k_fd_high(int fd)
+static inline int k_fd_high_at(int fd, int from)
 {
-	int from = k_fd_high_from();
 	if (fd < 0 || from == 0 || fd >= from)
 		return fd;
 	int high = (int)kcall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, from, 0);
@@ -102,6 +101,12 @@ static inline int k_fd_high(int fd)
 		return fd;
 	k_close(fd);
 	return high;
+}
+
+/* The same with the place asked of the limit now (k_fd_high_from). */
+static inline int k_fd_high(int fd)
+{
+	return k_fd_high_at(fd, k_fd_high_from());
 }
 
 /*

@@ -702,13 +702,15 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 	h->ext = ext;
 	h->used = ++lc->clock;
 	lc->hits[id] = 0;
-	if ((h->flags & O_ACCMODE) != O_RDONLY)
+	/* the limit of the writes the lease lets this process make */
+	if ((h->flags & O_ACCMODE) != O_RDONLY) {
 		pfp->client_reserved = true;
-	struct rlimit rl;
-	lc->fsize_max =
-	    getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
-		? rl.rlim_cur
-		: UINT64_MAX;
+		struct rlimit rl;
+		lc->fsize_max = getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+					rl.rlim_cur != RLIM_INFINITY
+				    ? rl.rlim_cur
+				    : UINT64_MAX;
+	}
 	client_populate(lc, h);
 	atomic_flag_clear(&lc->busy);
 }

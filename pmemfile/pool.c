@@ -489,10 +489,15 @@ static int super_check(PMEMobjpool *pop, const char *path)
  * mapping a file too small for a pool header: a regular file must have a
  * pool's minimum size, unless it is a pool set (a text file).
  */
-int pool_file_check(const char *path)
+int pool_file_check(const char *path, struct stat *out, bool *have_st)
 {
 	struct stat st;
-	if (k_stat(path, &st) || !S_ISREG(st.st_mode) ||
+	bool have = k_stat(path, &st) == 0;
+	if (have_st) {
+		*have_st = have;
+		*out = st;
+	}
+	if (!have || !S_ISREG(st.st_mode) ||
 	    st.st_size >= (off_t)PMEMOBJ_MIN_POOL)
 		return 0; /* pmemobj_open reports what it finds */
 	char head[11] = {0};
@@ -762,13 +767,15 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 		errno = EFAULT;
 		return NULL;
 	}
-	int fr = pool_file_check(pathname);
+	struct stat st;
+	bool have_st;
+	int fr = pool_file_check(pathname, &st, &have_st);
 	if (fr) {
 		errno = -fr;
 		return NULL;
 	}
 	share_process_init();
-	PMEMfilepool *pfp = remote_pool_new(pathname);
+	PMEMfilepool *pfp = remote_pool_new(pathname, have_st ? &st : NULL);
 	if (!pfp) /* no segment (e.g. no /dev/shm): this process alone */
 		return pool_open_local(pathname);
 	/*

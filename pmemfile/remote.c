@@ -54,7 +54,7 @@ struct rcall {
 	struct share_chan *c;
 };
 
-PMEMfilepool *remote_pool_new(const char *path)
+PMEMfilepool *remote_pool_new(const char *path, const struct stat *known)
 {
 	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
 	if (!pfp)
@@ -68,7 +68,7 @@ PMEMfilepool *remote_pool_new(const char *path)
 	strcpy(pfp->ccwd, "/");
 	int r = pfp->path ? cred_init(pfp) : -errno;
 	if (r == 0)
-		r = share_attach(pfp, pfp->path);
+		r = share_attach(pfp, pfp->path, known);
 	if (r) {
 		free(pfp->path);
 		free(pfp);

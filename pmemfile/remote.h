@@ -57,8 +57,11 @@ static inline bool remote_handle(const PMEMfile *f)
  */
 int remote_ready(PMEMfilepool *pfp);
 
-/* A pool handle of a process that does not hold the pool (yet). */
-PMEMfilepool *remote_pool_new(const char *path);
+/*
+ * A pool handle of a process that does not hold the pool (yet); known:
+ * what stat found at path, or NULL.
+ */
+PMEMfilepool *remote_pool_new(const char *path, const struct stat *known);
 
 void remote_close(PMEMfilepool *pfp, PMEMfile *file);
 /*

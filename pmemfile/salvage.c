@@ -856,7 +856,7 @@ static bool super_found(const char *path)
 
 int pmemfile_pool_refused(const char *path)
 {
-	if (pool_file_check(path))
+	if (pool_file_check(path, NULL, NULL))
 		return 0;
 	PMEMobjpool *pop;
 	uint64_t size;

@@ -123,7 +123,7 @@ uint64_t share_start_time(pid_t pid)
  * its own in some 10 us, where its first look at its /proc/PID/stat costs
  * 25-50 us (the entry made for it).
  */
-static uint64_t pidfd_id(pid_t pid)
+static uint64_t pidfd_id(pid_t pid, bool self)
 {
 	long fd = kcall(SYS_pidfd_open, pid, 0, 0, 0);
 	if (fd < 0)
@@ -135,8 +135,8 @@ static uint64_t pidfd_id(pid_t pid)
 	    sf.f_type == PIDFS_MAGIC &&
 	    kcall(SYS_fstat, fd, (long)&st, 0, 0) == 0) {
 		struct pollfd p = {.fd = (int)fd, .events = POLLIN};
-		/* readable once the process ended */
-		id = kcall(SYS_poll, (long)&p, 1, 0, 0) == 1
+		/* readable once the process ended; the caller has not */
+		id = !self && kcall(SYS_poll, (long)&p, 1, 0, 0) == 1
 			 ? 0
 			 : ((uint64_t)st.st_ino | SHARE_ID_PIDFS);
 	}
@@ -147,7 +147,7 @@ static uint64_t pidfd_id(pid_t pid)
 /* This process's identity: from a pidfd where it can, else its start. */
 static uint64_t self_id(pid_t me)
 {
-	uint64_t id = pidfd_id(me);
+	uint64_t id = pidfd_id(me, true);
 	return id > 1 ? id : share_start_time(me);
 }
 
@@ -174,7 +174,7 @@ bool share_same_alive(pid_t pid, uint64_t start)
 	if (!share_alive(pid))
 		return false;
 	if (start & SHARE_ID_PIDFS) {
-		uint64_t id = pidfd_id(pid);
+		uint64_t id = pidfd_id(pid, false);
 		/* 1: it cannot be told, and kill says it is there */
 		return id == 1 || id == start;
 	}
@@ -228,22 +228,26 @@ bool pmemfile_pool_in_use(const char *path)
 	return k_stat(name, &seg) == 0;
 }
 
-static int share_open(const struct stat *pool, char *name, size_t size)
+static int share_open(const struct stat *pool, char *name, size_t size,
+		      struct stat *st)
 {
 	share_name(pool, name, size);
-	mode_t old = umask(0);
-	int fd = k_open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			pool->st_mode & 0666);
-	umask(old);
+	/* made with the pool file's mode bits, whatever the umask, once */
+	int fd = k_open(name, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd < 0 && errno == ENOENT) {
+		mode_t old = umask(0);
+		fd = k_open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			    pool->st_mode & 0666);
+		umask(old);
+	}
 	if (fd < 0)
 		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (st.st_uid != pool->st_uid && st.st_uid != geteuid())) {
+	if (fstat(fd, st) || !S_ISREG(st->st_mode) ||
+	    (st->st_uid != pool->st_uid && st->st_uid != geteuid())) {
 		close(fd);
 		return -EACCES;
 	}
-	if (st.st_uid != pool->st_uid)
+	if (st->st_uid != pool->st_uid)
 		(void)fchown(fd, pool->st_uid, pool->st_gid);
 	return fd;
 }
@@ -253,16 +257,18 @@ static int share_open(const struct stat *pool, char *name, size_t size)
  * file, through a descriptor of its own (fork children open it again);
  * the last to leave (its flock turns exclusive) removes the file.
  */
-static int share_lock_shared(const struct stat *pool, char *name, size_t size)
+static int share_lock_shared(const struct stat *pool, char *name, size_t size,
+			     struct stat *a)
 {
 	for (int tries = 0; tries < 100; ++tries) {
-		int fd = share_open(pool, name, size);
+		int fd = share_open(pool, name, size, a);
 		if (fd < 0)
 			return fd;
 		flock(fd, LOCK_SH);
-		struct stat a, b;
-		if (fstat(fd, &a) == 0 && k_stat(name, &b) == 0 &&
-		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		/* the file locked is still the one of that name */
+		struct stat b;
+		if (k_stat(name, &b) == 0 && a->st_ino == b.st_ino &&
+		    a->st_dev == b.st_dev) {
 			/* out of the way of the program's own numbers */
 			int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
 			if (high >= 0) {
@@ -354,25 +360,31 @@ static bool share_make(struct share_seg *s)
 	}
 }
 
-int share_attach(PMEMfilepool *pfp, const char *path)
+int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 {
 	struct stat pool;
 	char name[128];
 
 	if (pfp->share)
 		return 0;
-	if (k_stat(path, &pool))
+	if (known)
+		pool = *known;
+	else if (k_stat(path, &pool))
 		return -errno;
 	/* the boundary is the pool file's permissions */
 	if (k_access(path, R_OK | W_OK))
 		return -errno;
-	int fd = share_lock_shared(&pool, name, sizeof(name));
+	/*
+	 * st, from before the lock: a size of 0 then (a file just made) is
+	 * sized again here, to the size the first process gave it
+	 */
+	struct stat st;
+	int fd = share_lock_shared(&pool, name, sizeof(name), &st);
 	if (fd < 0) {
 		pf_set_errormsg("cannot open %s: %s", name, strerror(-fd));
 		return fd;
 	}
-	struct stat st;
-	int r = fstat(fd, &st) ? -errno : 0;
+	int r = 0;
 	/* a new file is sized by the first process; 0 bytes reads as zeros */
 	if (r == 0 && st.st_size == 0)
 		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
@@ -402,11 +414,8 @@ int share_attach(PMEMfilepool *pfp, const char *path)
 	pfp->share = s;
 	pfp->share_size = sizeof(*s);
 	pfp->share_fd = fd;
-	struct stat seg;
-	if (fstat(fd, &seg) == 0) {
-		pfp->share_dev = seg.st_dev;
-		pfp->share_ino = seg.st_ino;
-	}
+	pfp->share_dev = st.st_dev;
+	pfp->share_ino = st.st_ino;
 	snprintf(pfp->share_name, sizeof(pfp->share_name), "%s", name);
 	pfp->proc = -1;
 	return 0;

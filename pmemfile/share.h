@@ -285,8 +285,11 @@ struct share_seg {
 /* This process's pid (in a vfork child: the child's). */
 pid_t share_self(void);
 
-/* Maps (creating if needed) the segment of the pool file path. */
-int share_attach(PMEMfilepool *pfp, const char *path);
+/*
+ * Maps (creating if needed) the segment of the pool file path; known, if
+ * not NULL, is what stat found there (pool_file_check).
+ */
+int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known);
 void share_detach(PMEMfilepool *pfp);
 /*
  * This process's end on the pool (pmemfile_process_exit), and a copy's

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +20,15 @@
 #include "sys.h"
 
 #define CRED_GROUPS_MAX 65536
+/* Supplementary groups read in one call; more take a second. */
+#define CRED_GROUPS_FEW 64
+
+/*
+ * Set once a call that may change an id ran (cred_change): until then the
+ * file system ids are the effective ones, as execve made them, and need
+ * not be asked for.
+ */
+static _Atomic bool cred_changed;
 
 /* The process's effective capabilities, as the kernel holds them now. */
 static void cred_apply_caps(PMEMfilepool *pfp)
@@ -50,11 +61,22 @@ static void cred_apply_ids(PMEMfilepool *pfp, void *arg)
 	pmemfile_setreuid(pfp, ruid, euid);
 	pmemfile_setregid(pfp, rgid, egid);
 	/* setfsuid returns the previous value; called with -1 it only reads */
-	pmemfile_setfsuid(pfp, (uid_t)syscall_no_intercept(SYS_setfsuid, -1));
-	pmemfile_setfsgid(pfp, (gid_t)syscall_no_intercept(SYS_setfsgid, -1));
+	bool changed = atomic_load(&cred_changed);
+	pmemfile_setfsuid(
+	    pfp,
+	    changed ? (uid_t)syscall_no_intercept(SYS_setfsuid, -1) : euid);
+	pmemfile_setfsgid(
+	    pfp,
+	    changed ? (gid_t)syscall_no_intercept(SYS_setfsgid, -1) : egid);
 	cred_apply_caps(pfp);
 
-	long n = syscall_no_intercept(SYS_getgroups, 0, 0L);
+	gid_t few[CRED_GROUPS_FEW];
+	long n = syscall_no_intercept(SYS_getgroups, CRED_GROUPS_FEW, few);
+	if (n >= 0) {
+		pmemfile_setgroups(pfp, (size_t)n, few);
+		return;
+	}
+	n = syscall_no_intercept(SYS_getgroups, 0, 0L);
 	if (n >= 0 && n <= CRED_GROUPS_MAX) {
 		gid_t *groups = malloc(sizeof(gid_t) * (size_t)(n ? n : 1));
 		if (groups != NULL) {
@@ -77,6 +99,7 @@ void cred_apply(PMEMfilepool *pfp)
 
 static long cred_change(long nr, const long a[6])
 {
+	atomic_store(&cred_changed, true);
 	long ret = syscall_no_intercept(nr, a[0], a[1], a[2]);
 
 	/* setfsuid and setfsgid return the old id, never an error */

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "fd_table.h"
@@ -39,14 +38,14 @@ static pthread_once_t fd_slots_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t fd_free_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct preload_file *fd_free_list;
 
+/*
+ * For every number the kernel can give (fs.nr_open, 2^20 by default),
+ * whatever the limit says now: a program may raise it later, and the
+ * pages of numbers never used are never touched.
+ */
 static void fd_slots_init(void)
 {
-	struct rlimit rl;
 	long n = FD_TABLE_MAX;
-
-	if (syscall_no_intercept(SYS_getrlimit, RLIMIT_NOFILE, &rl) == 0 &&
-	    rl.rlim_max < (rlim_t)n)
-		n = (long)rl.rlim_max;
 	void *p =
 	    mmap(NULL, (size_t)n * sizeof(*fd_slots), PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -224,7 +223,7 @@ struct preload_file *fd_install(int fd, struct preload_file *f)
 		return fd_vfork_install(fd, f);
 	pthread_once(&fd_slots_once, fd_slots_init);
 	if (fd < 0 || fd >= fd_slots_count)
-		return NULL; /* the rlimit was raised past the table */
+		return NULL; /* past 2^20: fs.nr_open was raised */
 	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
 	atomic_store_explicit(&fd_table_used, true, memory_order_relaxed);
 	int high = atomic_load_explicit(&fd_slots_high, memory_order_relaxed);
@@ -334,6 +333,14 @@ void fd_template_gone(long first, long last)
 
 int fd_placeholder(bool cloexec)
 {
+	/*
+	 * The first is an eventfd of its own, in one call (a template takes
+	 * three more): many a process opens one file of a mount.
+	 */
+	static _Atomic bool first_made;
+	if (!atomic_exchange(&first_made, true))
+		return (int)syscall_no_intercept(SYS_eventfd2, 1,
+						 cloexec ? EFD_CLOEXEC : 0);
 	int t = fd_template_get();
 	if (t < 0)
 		return t;
