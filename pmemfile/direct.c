@@ -163,6 +163,7 @@ void direct_init(PMEMfilepool *pfp, const char *path)
 	}
 	pfp->direct_dev = st.st_dev;
 	pfp->direct_ino = st.st_ino;
+	pfp->direct_checked = 0;
 	pfp->direct_fd = fd;
 	pfp->direct_writable = writable;
 }
@@ -179,7 +180,8 @@ void direct_fini(PMEMfilepool *pfp)
 
 static bool direct_fd_valid(PMEMfilepool *pfp)
 {
-	return fd_is(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino);
+	return fd_is_kept(pfp->direct_fd, pfp->direct_dev, pfp->direct_ino,
+			  &pfp->direct_checked);
 }
 
 /* Whether any byte of [off, off + n) lies in a region populated ahead. */

@@ -93,6 +93,7 @@ struct pmemfilepool {
 	bool direct_writable; /* opened for writing: fallocate works */
 	dev_t direct_dev;
 	ino_t direct_ino;
+	uint64_t direct_checked; /* fd_is_kept */
 	/* 64 KiB chunks of the pool: read so once, mapped for a write */
 	_Atomic(uint8_t) *direct_read;
 

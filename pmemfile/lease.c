@@ -471,6 +471,7 @@ struct lease_client {
 	int fd;
 	dev_t fd_dev;
 	ino_t fd_ino;
+	uint64_t fd_checked; /* fd_is_kept */
 	/* one thread at a time: another one sends its call to the holder */
 	atomic_flag busy;
 	uint64_t clock;
@@ -526,14 +527,15 @@ static bool client_map(PMEMfilepool *pfp, struct lease_client *lc)
 	lc->fd = fd;
 	lc->fd_dev = st.st_dev;
 	lc->fd_ino = st.st_ino;
+	lc->fd_checked = 0;
 	return true;
 }
 
 /* Whether the descriptor still names the pool file (the shim refuses
  * its close, not a dup2 onto it). */
-static bool client_fd_valid(const struct lease_client *lc)
+static bool client_fd_valid(struct lease_client *lc)
 {
-	return fd_is(lc->fd, lc->fd_dev, lc->fd_ino);
+	return fd_is_kept(lc->fd, lc->fd_dev, lc->fd_ino, &lc->fd_checked);
 }
 
 int lease_client_fd(PMEMfilepool *pfp)
@@ -780,7 +782,7 @@ static uint64_t client_off(const struct lease_client *lc, const void *p)
  * was the faster (103 against 110 ms), and under 4 KiB clearly (1 KiB:
  * 165 against 188 ms, a fault a page on storage not cleared).
  */
-static bool client_by_fd(const struct lease_client *lc, uint64_t n)
+static bool client_by_fd(struct lease_client *lc, uint64_t n)
 {
 	return lc->is_pmem && lc->writable && n >= LEASE_WRITE_BY_FD &&
 	       client_fd_valid(lc);

@@ -465,6 +465,21 @@ void share_detach(PMEMfilepool *pfp)
 	pfp->share_fd = -1;
 }
 
+_Atomic uint64_t pf_own_fds_gen;
+
+void pmemfile_own_fds_watch(void)
+{
+	uint64_t none = 0;
+	atomic_compare_exchange_strong(&pf_own_fds_gen, &none, 1);
+}
+
+void pmemfile_own_fds_replaced(void)
+{
+	/* after the call: a check made before it is of the old file */
+	if (atomic_load(&pf_own_fds_gen) != 0)
+		atomic_fetch_add(&pf_own_fds_gen, 1);
+}
+
 int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 {
 	if (pfp == NULL) {

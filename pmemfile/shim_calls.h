@@ -51,4 +51,15 @@ pmemfile_cwd_adopt(PMEMfilepool *pfp, const char *path, uint64_t *ino);
 __attribute__((visibility("default"))) bool
 pmemfile_pool_in_use(const char *path);
 
+/*
+ * The shim sees every call that could put another file at one of the
+ * library's descriptors, and refuses a close of them: with
+ * pmemfile_own_fds_watch (once, before any pool is used) it says so, and
+ * after each dup2 or dup3 that succeeded it calls
+ * pmemfile_own_fds_replaced. A descriptor of the library's is then
+ * checked (fstat) only after such a call, not at each read and write.
+ */
+__attribute__((visibility("default"))) void pmemfile_own_fds_watch(void);
+__attribute__((visibility("default"))) void pmemfile_own_fds_replaced(void);
+
 #endif

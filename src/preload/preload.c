@@ -25,6 +25,7 @@
 #include "mount.h"
 #include "path.h"
 #include "preload.h"
+#include "../../pmemfile/shim_calls.h"
 #include "syscall_table.h"
 #include "sys.h"
 
@@ -308,6 +309,7 @@ static __attribute__((constructor)) void preload_init(void)
 	mount_init(pools);
 	if (mount_count == 0)
 		return;
+	pmemfile_own_fds_watch();
 	exec_env_init();
 	pthread_atfork(preload_fork_prepare, preload_fork_done,
 		       preload_fork_done);

@@ -244,18 +244,32 @@ SYS_HANDLER(dup)
 	return fd;
 }
 
+/*
+ * The kernel's dup2 or dup3: newfd may have been a descriptor of the
+ * library's own, whose check this makes stale (pmemfile_own_fds_watch).
+ */
+static long dup2_kernel(long nr, const long a[6])
+{
+	long ret = syscall_no_intercept(nr, a[0], a[1], a[2]);
+	if (ret >= 0)
+		pmemfile_own_fds_replaced();
+	return ret;
+}
+
 static long dup2_common(long nr, const long a[6])
 {
-	if (!fd_table_used || preload_in_vfork || a[0] == a[1])
+	if (a[0] == a[1])
 		return PRELOAD_PASS;
+	if (!fd_table_used || preload_in_vfork)
+		return dup2_kernel(nr, a);
 	fd_template_gone(a[1], a[1]);
 	struct preload_file *f = fd_get(a[0]);
 	struct preload_file *target = fd_get(a[1]);
 	if (f == NULL && target == NULL)
-		return PRELOAD_PASS;
+		return dup2_kernel(nr, a);
 	if (target != NULL)
 		fd_put(target);
-	long ret = syscall_no_intercept(nr, a[0], a[1], a[2]);
+	long ret = dup2_kernel(nr, a);
 	if (ret >= 0)
 		dup_follow(a[1], f);
 	if (f != NULL)

@@ -3,7 +3,10 @@
 # chunk of the pool goes through the library's own descriptor of the pool
 # file) give the bytes written, at every block size, read once or twice in
 # one process, after the program closed every descriptor above 2, and after
-# it put another file at the number of the library's descriptor.
+# it put another file at the number of the library's descriptor (after a
+# read through it too: the check of that descriptor does not outlive the
+# dup2). A client's writes through its descriptor of the pool file go to
+# the mount's file after the same, never into the file put at that number.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 SHIM_POOL_MIB=128 shim_init
 
@@ -54,6 +57,9 @@ os.stat(mnt + "/big")
 fds = pool_fds()
 if not fds:
     sys.exit("FAIL: no descriptor of the pool file in the process")
+# read through them once, so that they were checked before the dup2
+if read_all(mnt + "/big") != want:
+    sys.exit("FAIL: first read differs")
 # another file at the library's numbers: its bytes must not be read
 ofd = os.open(other, os.O_RDONLY)
 for fd in fds:
@@ -69,4 +75,44 @@ head -c 20000000 /dev/zero >"$WORK/other"
 out=$(pf "$PY" "$WORK/fds.py" "$MNT" "$POOL" "$REF" "$WORK/other") ||
 	shim_fail "${out:-python3 failed}"
 [ "$out" = ok ] || shim_fail "python3 printed: $out"
+
+# A client (another process holds the pool) writes 64 KiB pieces through
+# its own descriptor of the pool file; then the program puts a file of its
+# own at that number and writes again.
+cat >"$WORK/client.py" <<'PYEOF'
+import os, sys
+
+mnt, pool, other = sys.argv[1:4]
+piece = bytes(range(256)) * 256
+fd = os.open(mnt + "/cw", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+if os.write(fd, piece) != len(piece):
+    sys.exit("FAIL: first write")
+lib = [int(n) for n in os.listdir("/proc/self/fd")
+       if os.path.realpath("/proc/self/fd/" + n) == os.path.realpath(pool)]
+if not lib:
+    sys.exit("FAIL: the client has no descriptor of the pool file")
+ofd = os.open(other, os.O_RDWR)
+for n in lib:
+    os.dup2(ofd, n)
+for i in range(3):
+    if os.write(fd, piece) != len(piece):
+        sys.exit("FAIL: write after dup2")
+os.close(fd)
+print("ok")
+PYEOF
+head -c 1000000 /dev/zero >"$WORK/other2"
+pf sh -c 'exec 3<"$1"; sleep 30' sh "$MNT/big" &
+holder=$!
+sleep 1
+out=$(pf "$PY" "$WORK/client.py" "$MNT" "$POOL" "$WORK/other2") ||
+	shim_fail "${out:-the client failed}"
+[ "$out" = ok ] || shim_fail "the client printed: $out"
+kill $holder
+wait $holder 2>/dev/null
+head -c 1000000 /dev/zero | cmp - "$WORK/other2" ||
+	shim_fail "a client's write went into the file put at its descriptor"
+"$PY" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 256 * 4)' \
+	>"$WORK/cw.ref"
+pf cat "$MNT/cw" | cmp - "$WORK/cw.ref" ||
+	shim_fail "the client's writes after the dup2 are not in the file"
 echo "big reads gave the bytes written"
