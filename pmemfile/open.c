@@ -145,9 +145,42 @@ static int open_tmpfile(PMEMfilepool *pfp, struct walk *w, int flags,
 	return r;
 }
 
+/* PMEMFILE_O_REOPEN: the file of handle at, opened again. */
+static int open_again(PMEMfilepool *pfp, PMEMfile *at, const char *path,
+		      int flags, struct vinode **out)
+{
+	if (flags & ~(OPEN_VALID_FLAGS | PMEMFILE_O_REOPEN))
+		return -EINVAL;
+	if (at == NULL || at == PMEMFILE_AT_CWD || !path || path[0] != '\0')
+		return -EINVAL;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EISDIR; /* the kernel's answer on a regular file */
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	*out = vinode_ref(pfp, at->vinode);
+	return 0;
+}
+
 static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		   mode_t mode, PMEMfile **out)
 {
+	if (flags & PMEMFILE_O_REOPEN) {
+		struct vinode *v = NULL;
+		int r = open_again(pfp, at, path, flags, &v);
+		flags &= ~(PMEMFILE_O_REOPEN | O_CREAT | O_EXCL);
+		if (r == 0)
+			r = open_check(pfp, v, flags | O_NOFOLLOW, false);
+		if (r == 0 && (flags & O_TRUNC) && !(flags & O_PATH))
+			r = open_trunc(pfp, v);
+		if (r == 0) {
+			*out = file_new(pfp, v, flags);
+			if (!*out)
+				r = -ENOMEM;
+		}
+		if (r && v)
+			vinode_put(pfp, v);
+		return r;
+	}
 	bool last_nofollow = flags & PMEMFILE_O_LAST_NOFOLLOW;
 	bool parents_nofollow = flags & PMEMFILE_O_PARENTS_NOFOLLOW;
 	flags &= ~(PMEMFILE_O_LAST_NOFOLLOW | PMEMFILE_O_PARENTS_NOFOLLOW);

@@ -25,6 +25,15 @@
  * process that does not hold the pool), and walks again if refused.
  */
 #define PMEMFILE_O_PARENTS_NOFOLLOW 004000000000
+/*
+ * An open flag too, with an empty path: a new description of the file the
+ * handle dir is open on (or an O_PATH handle names), as an open of
+ * /proc/self/fd/N makes one, whether the file has a name or not (an
+ * O_TMPFILE file, one unlinked since). The open flags are checked against
+ * the file as an open of it by name would check them (O_CREAT alone
+ * changes nothing, O_CREAT | O_EXCL is EEXIST).
+ */
+#define PMEMFILE_O_REOPEN 002000000000
 
 /*
  * pmemfile_chdir, and the directory's inode number (st_ino) into *ino:

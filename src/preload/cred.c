@@ -24,11 +24,27 @@
 #define CRED_GROUPS_FEW 64
 
 /*
- * Set once a call that may change an id ran (cred_change): until then the
- * file system ids are the effective ones, as execve made them, and need
- * not be asked for.
+ * The calls that may change an id that ran (cred_change): until the first
+ * the file system ids are the effective ones, as execve made them, and
+ * need not be asked for.
  */
-static _Atomic bool cred_changed;
+static _Atomic unsigned long cred_changed;
+
+unsigned long cred_generation(void)
+{
+	return atomic_load(&cred_changed);
+}
+
+bool cred_capable(int cap)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall_no_intercept(SYS_capget, &h, d) != 0 || cap < 0 ||
+	    cap >= 32 * _LINUX_CAPABILITY_U32S_3)
+		return false;
+	return (d[cap / 32].effective >> (cap % 32)) & 1;
+}
 
 /* The process's effective capabilities, as the kernel holds them now. */
 static void cred_apply_caps(PMEMfilepool *pfp)
@@ -99,7 +115,7 @@ void cred_apply(PMEMfilepool *pfp)
 
 static long cred_change(long nr, const long a[6])
 {
-	atomic_store(&cred_changed, true);
+	atomic_fetch_add(&cred_changed, 1);
 	long ret = syscall_no_intercept(nr, a[0], a[1], a[2]);
 
 	/* setfsuid and setfsgid return the old id, never an error */

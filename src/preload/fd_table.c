@@ -193,6 +193,8 @@ static struct preload_file *fd_file_new(struct preload_mount *m, PMEMfile *file,
 	f->file = file;
 	f->flags = flags;
 	f->is_dir = is_dir;
+	f->opener = 0;
+	f->opener_cred = 0;
 	strncpy(f->path, path, sizeof(f->path) - 1);
 	f->path[sizeof(f->path) - 1] = '\0';
 	f->path_gen = path_generation();

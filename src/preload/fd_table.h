@@ -25,6 +25,13 @@ struct preload_file {
 	int flags; /* the flags it was opened with */
 	bool is_dir;
 	/*
+	 * Opened by this process with the credentials of cred_generation
+	 * then (fd_opened_here), for linkat's AT_EMPTY_PATH; 0: elsewhere
+	 * (before an execve, in a parent, by a process that sent it).
+	 */
+	pid_t opener;
+	unsigned long opener_cred;
+	/*
 	 * In the pool, absolute, as opened; a directory's is checked again
 	 * after a rename (path_of_dir). path_lock guards path and path_gen.
 	 */

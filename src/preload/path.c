@@ -511,14 +511,27 @@ long path_proc_fd_link(const char *user_path, char *buf, size_t size)
 		return -1;
 	char now[PMEMFILE_PATH_MAX];
 	PMEMfilepool *pfp;
+	/*
+	 * A file without a name now, as the kernel shows one: its old path
+	 * (an O_TMPFILE file's: its directory's and "#" and its inode
+	 * number), " (deleted)" after it
+	 */
+	pmemfile_stat_t st;
+	bool gone = false;
 	if (pool_acquire(f->mnt, &pfp) == 0) {
 		path_copy_of(f, pfp, now);
+		gone = !f->is_dir && pmemfile_fstat(pfp, f->file, &st) == 0 &&
+		       st.st_nlink == 0;
 		pool_release(f->mnt);
 	} else {
 		path_copy_of(f, NULL, now);
 	}
-	int n = now[1] ? snprintf(buf, size, "%s%s", f->mnt->path, now)
-		       : snprintf(buf, size, "%s", f->mnt->path);
+	char tmp[32] = "";
+	if (gone && (f->flags & O_TMPFILE) == O_TMPFILE)
+		snprintf(tmp, sizeof(tmp), "/#%llu",
+			 (unsigned long long)st.st_ino);
+	int n = snprintf(buf, size, "%s%s%s%s", f->mnt->path, now[1] ? now : "",
+			 tmp, gone ? " (deleted)" : "");
 	fd_put(f);
 	return n;
 }
@@ -749,18 +762,23 @@ static int path_start(int dirfd, const char **pathp, struct walk *w,
 	return ret ? ret : 1;
 }
 
-/* /proc/self/fd/N of a pool descriptor: the file it is open on */
+/*
+ * /proc/self/fd/N of a pool descriptor: the file it is open on, as its
+ * description (res->file: the file itself, which may have no name now)
+ * and its path
+ */
 static int path_proc_file(struct preload_file *f, struct path_res *res)
 {
 	int ret = pool_acquire(f->mnt, &res->pfp);
 
-	if (ret == 0) {
-		res->mnt = f->mnt;
-		path_copy_of(f, res->pfp, res->path);
-		ret = PATH_POOL;
+	if (ret != 0) {
+		fd_put(f);
+		return ret;
 	}
-	fd_put(f);
-	return ret;
+	res->mnt = f->mnt;
+	res->file = f;
+	path_copy_of(f, res->pfp, res->path);
+	return PATH_POOL;
 }
 
 static int path_resolve_once(int dirfd, const char *path, int flags,
@@ -773,7 +791,7 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 		return path_empty(dirfd, flags, res);
 	if (mount_count == 0)
 		return PATH_ORIGINAL;
-	if (path[0] == '/' && (flags & PATH_FOLLOW)) {
+	if (path[0] == '/' && (flags & (PATH_FOLLOW | PATH_PROC_FD))) {
 		struct preload_file *f = fd_get(path_proc_fd(path));
 		if (f != NULL)
 			return path_proc_file(f, res);

@@ -62,6 +62,11 @@ enum path_flags {
 	 * -ELOOP, the walk is made again).
 	 */
 	PATH_PARENTS_UNCHECKED = 1 << 7,
+	/*
+	 * A call that follows a last symlink itself (stat): /proc/self/fd/N
+	 * of a pool descriptor is its file, as with PATH_FOLLOW.
+	 */
+	PATH_PROC_FD = 1 << 8,
 };
 
 enum path_kind {

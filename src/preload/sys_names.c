@@ -10,7 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <linux/capability.h>
 
+#include "cred.h"
+#include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "path.h"
 #include "sys.h"
@@ -331,9 +335,43 @@ static long renameat2_op(struct two_paths *t, const long a[6])
 			       path_at(&t->new), t->new.path, (unsigned)a[4])));
 }
 
+/*
+ * Whether linkat may give a name to the file of descriptor f, named by
+ * AT_EMPTY_PATH: with CAP_DAC_READ_SEARCH, or (Linux 6.10 and later) when
+ * this process opened it with the credentials it has now; the kernel
+ * says ENOENT otherwise.
+ */
+static bool link_empty_allowed(const struct preload_file *f)
+{
+	static int relaxed = -1;
+	if (relaxed < 0) {
+		struct utsname u;
+		int major = 0, minor = 0;
+		relaxed = uname(&u) == 0 &&
+			  sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+			  (major > 6 || (major == 6 && minor >= 10));
+	}
+	if (relaxed && f->opener == preload_pid &&
+	    f->opener_cred == cred_generation())
+		return true;
+	return cred_capable(CAP_DAC_READ_SEARCH);
+}
+
 static long link_op(struct two_paths *t, const long a[6])
 {
-	(void)a;
+	/*
+	 * The file of a descriptor, named or not (an O_TMPFILE file, one
+	 * unlinked since): by AT_EMPTY_PATH ("" as the old path: linkat
+	 * alone), or by /proc/self/fd/N with AT_SYMLINK_FOLLOW
+	 */
+	if (t->old.file != NULL) {
+		const char *old = (const char *)a[1];
+		if (old[0] == '\0' && !link_empty_allowed(t->old.file))
+			return -ENOENT;
+		return sys_result(pmemfile_linkat(t->old.pfp, t->old.file->file,
+						  "", path_at(&t->new),
+						  t->new.path, AT_EMPTY_PATH));
+	}
 	return sys_result(pmemfile_linkat(t->old.pfp, path_at(&t->old),
 					  t->old.path, path_at(&t->new),
 					  t->new.path, 0));
@@ -367,6 +405,7 @@ SYS_HANDLER(linkat)
 	if (a[4] & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	return two_common(SYS_linkat, a, 0, 1, 2, 3,
-			  (a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0,
+			  ((a[4] & AT_SYMLINK_FOLLOW) ? PATH_FOLLOW : 0) |
+			      ((a[4] & AT_EMPTY_PATH) ? PATH_EMPTY : 0),
 			  link_op);
 }

@@ -13,6 +13,9 @@
 #include <sys/syscall.h>
 
 #include "../../pmemfile/shim_calls.h"
+#include "cred.h"
+#include "fd_table.h"
+#include "preload.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "log.h"
 #include "path.h"
@@ -22,7 +25,15 @@
 static long open_in_pool(struct path_res *r, long flags, long mode,
 			 int lib_flags)
 {
-	PMEMfile *pf = pmemfile_openat(r->pfp, path_at(r), r->path,
+	PMEMfile *at = path_at(r);
+	const char *path = r->path;
+	/* /proc/self/fd/N of a pool descriptor: its file, named or not */
+	if (r->file != NULL) {
+		at = r->file->file;
+		path = "";
+		lib_flags = PMEMFILE_O_REOPEN;
+	}
+	PMEMfile *pf = pmemfile_openat(r->pfp, at, path,
 				       (int)(flags & ~O_CLOEXEC) | lib_flags,
 				       (pmemfile_mode_t)mode);
 	if (pf == NULL && errno == ENXIO)
@@ -64,6 +75,12 @@ static long open_in_pool(struct path_res *r, long flags, long mode,
 		pmemfile_close(r->pfp, pf);
 		syscall_no_intercept(SYS_close, fd);
 		return ret;
+	}
+	struct preload_file *f = fd_get(fd);
+	if (f != NULL) {
+		f->opener = preload_pid;
+		f->opener_cred = cred_generation();
+		fd_put(f);
 	}
 	return fd;
 }

@@ -48,7 +48,8 @@ static long stat_common(long nr, const long a[6], int di, int pi, bool follow,
 	int dirfd = di >= 0 ? (int)a[di] : AT_FDCWD;
 
 	*pool = false;
-	if (path_route(nr, a, di, pi, empty, &r, &ret) != PATH_POOL)
+	if (path_route(nr, a, di, pi, empty | (follow ? PATH_PROC_FD : 0), &r,
+		       &ret) != PATH_POOL)
 		return ret;
 	*pool = true;
 	ret = stat_pool(&r, buf, follow, dirfd, (const char *)a[pi]);

@@ -75,7 +75,7 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_closerange \
 	shim_jit shim_ldso shim_libs shim_fsync shim_journal shim_vforkpages \
 	shim_kernelopen shim_syncall shim_envthreads shim_exitlate \
-	shim_jmode_fds shim_rmdirfd
+	shim_jmode_fds shim_rmdirfd shim_tmpfile
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
 
 # envthreads: a program with a getenv of its own that counts the calls of
@@ -92,6 +92,13 @@ TEST_PROGRAMS += $(B)/tests/preload/exitlate
 $(B)/tests/preload/exitlate: $(B)/tests/preload/exitlate.o
 	$(CC) $(LDFLAGS) -o $@ $^
 LINT_SOURCES += tests/preload/exitlate.c
+
+# tmpfile: files without a name through their descriptor, for
+# shim_tmpfile.
+TEST_PROGRAMS += $(B)/tests/preload/tmpfile
+$(B)/tests/preload/tmpfile: $(B)/tests/preload/tmpfile.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/tmpfile.c
 
 # closerange: a program closing every descriptor it did not open, for
 # shim_closerange.
