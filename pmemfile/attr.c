@@ -77,7 +77,8 @@ int pmemfile_fchmodat(PMEMfilepool *pfp, PMEMfile *dir, const char *pathname,
 	    pf_route_at(pfp, dir, pathname),
 	    remote_path_op(pfp, OP_FCHMODAT, dir, pathname, mode, flags, 0));
 	int r = pool_check(pfp);
-	if (r == 0 && (flags & ~AT_SYMLINK_NOFOLLOW))
+	/* AT_EMPTY_PATH as fchmodat2 (Linux 6.6) takes it */
+	if (r == 0 && (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
 		r = -EINVAL;
 	if (r == 0 && !pathname)
 		r = -EFAULT;

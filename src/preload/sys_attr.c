@@ -54,10 +54,16 @@ SYS_HANDLER(faccessat2)
 	return path_call(SYS_faccessat2, a, 0, 1, attr_flags(a[3]), access_op3);
 }
 
+/*
+ * r->file (AT_EMPTY_PATH, /proc/self/fd/N): the file itself, by the *at
+ * call with AT_EMPTY_PATH, which an O_PATH description takes too (glibc's
+ * fchmodat with AT_SYMLINK_NOFOLLOW chmods /proc/self/fd/N of one).
+ */
 static long chmod_op(struct path_res *r, mode_t mode)
 {
 	if (r->file != NULL)
-		return sys_result(pmemfile_fchmod(r->pfp, r->file->file, mode));
+		return sys_result(pmemfile_fchmodat(r->pfp, r->file->file, "",
+						    mode, AT_EMPTY_PATH));
 	return sys_result(
 	    pmemfile_fchmodat(r->pfp, path_at(r), r->path, mode, 0));
 }
@@ -100,8 +106,8 @@ static long chown_op(struct path_res *r, const long a[6], int i, bool follow)
 	gid_t gid = (gid_t)a[i + 1];
 
 	if (r->file != NULL)
-		return sys_result(
-		    pmemfile_fchown(r->pfp, r->file->file, uid, gid));
+		return sys_result(pmemfile_fchownat(r->pfp, r->file->file, "",
+						    uid, gid, AT_EMPTY_PATH));
 	return sys_result(pmemfile_fchownat(r->pfp, path_at(r), r->path, uid,
 					    gid,
 					    follow ? 0 : AT_SYMLINK_NOFOLLOW));
@@ -147,7 +153,8 @@ SYS_HANDLER(fchownat)
 static long times_set(struct path_res *r, const struct timespec *ts, int flags)
 {
 	if (r->file != NULL)
-		return sys_result(pmemfile_futimens(r->pfp, r->file->file, ts));
+		return sys_result(pmemfile_utimensat(r->pfp, r->file->file, "",
+						     ts, AT_EMPTY_PATH));
 	return sys_result(
 	    pmemfile_utimensat(r->pfp, path_at(r), r->path, ts, flags));
 }

@@ -5,7 +5,8 @@
  * unlinked) reached through their descriptor: /proc/self/fd/N (stat,
  * readlink, an open of it), linkat with AT_EMPTY_PATH and linkat of
  * /proc/self/fd/N with AT_SYMLINK_FOLLOW, in this process and in a fork
- * child. Inode numbers are printed as whether they match.
+ * child; chmod, chown and times through an O_PATH descriptor. Inode
+ * numbers are printed as whether they match.
  *
  * usage: tmpfile DIR
  */
@@ -172,6 +173,26 @@ int main(int argc, char *argv[])
 	       linkat(fd, "", AT_FDCWD, in_dir("a2"), AT_EMPTY_PATH));
 	show_stat("stat a", stat(in_dir("a"), &st), &st);
 	in_child(fd, "a3");
+	close(fd);
+
+	/* attributes through an O_PATH descriptor: /proc/self/fd/N (as
+	 * glibc's fchmodat with AT_SYMLINK_NOFOLLOW) and AT_EMPTY_PATH */
+	fd = open(in_dir("a"), O_PATH);
+	result("chmod /proc/self/fd of O_PATH", chmod(proc_fd(fd), 0604));
+	result("fchmodat AT_SYMLINK_NOFOLLOW",
+	       fchmodat(AT_FDCWD, in_dir("b"), 0620, AT_SYMLINK_NOFOLLOW));
+	result("fchownat AT_EMPTY_PATH of O_PATH",
+	       fchownat(fd, "", getuid(), getgid(), AT_EMPTY_PATH));
+	struct timespec ts[2] = {{1000000000, 0}, {1200000000, 5}};
+	result("utimensat AT_EMPTY_PATH of O_PATH",
+	       utimensat(fd, "", ts, AT_EMPTY_PATH));
+	ts[1].tv_sec = 1300000000;
+	result("utimensat /proc/self/fd of O_PATH",
+	       utimensat(AT_FDCWD, proc_fd(fd), ts, 0));
+	result("fchmod of O_PATH", fchmod(fd, 0600));
+	show_stat("stat a", stat(in_dir("a"), &st), &st);
+	printf("mtime %lld.%ld\n", (long long)st.st_mtim.tv_sec,
+	       st.st_mtim.tv_nsec);
 	close(fd);
 
 	/* the wrong ways */
