@@ -202,7 +202,8 @@ struct intercept_action intercept_dispatch(struct intercept_regs *regs)
 	long result = 0; /* what a hook that answers but sets nothing gives */
 	void *raw;
 	/* the loader opening, mapping or unmapping an object: late_load.c */
-	int loading = site_object(regs->site) == intercept_loader_name &&
+	int loading = intercept_loader_name != NULL &&
+		      site_object(regs->site) == intercept_loader_name &&
 		      late_load_watched(nr);
 
 	if (nr == SYS_rt_sigreturn)

@@ -4,9 +4,12 @@
  * and the dependencies it brings) are patched before any of their code
  * runs.
  *
- * The loader's own syscall sites are patched at start-up (intercept.c), so
- * its calls pass through dispatch.c, which hands the ones that load and
- * unload objects to this file:
+ * The loader's own syscall sites are patched at start-up, or at its first
+ * call, which the net catches (intercept.c), so its calls pass through
+ * dispatch.c, which hands the ones that load and unload objects to this
+ * file (its first call aside, made by the net in a process of several
+ * threads, where the loader stays with the net: the object then loaded is
+ * left to the net too):
  *
  *	openat(path) = fd		the file of the object: its name
  *	mmap(fd, offset 0) = start	the first segment: the ELF header

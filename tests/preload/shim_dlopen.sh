@@ -6,7 +6,10 @@
 # mount, and a Python extension module imported from the mount; the same
 # as from a kernel directory, also with every object patched
 # (INTERCEPT_ALL_OBJS=1: the objects loaded from the mount are patched at
-# load, in the memory the shim copied them to).
+# load, in the memory the shim copied them to), and with the loader left
+# unpatched until it makes a call (the net armed: its first call, the
+# load, patches it), also with a thread running. A process that loads
+# nothing never has it patched.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
 shim_init
@@ -95,4 +98,29 @@ run "$MNT" LD_PRELOAD="$SHIM" PMEMFILE_POOLS="$MNT:$POOL" \
 	INTERCEPT_ALL_OBJS=1 >"$WORK/m.all"
 shim_diff "loads from the mount, every object patched" "$WORK/k.out" \
 	"$WORK/m.all"
+# the loader waits for its first call
+env LD_PRELOAD="$SHIM" PMEMFILE_POOLS="$MNT:$POOL" INTERCEPT_LOG="$WORK/l1" \
+	true || shim_fail "true under the shim failed"
+grep -q "ld-linux" "$WORK/l1" &&
+	shim_fail "the loader was patched in a process that loaded nothing"
+run "$MNT" LD_PRELOAD="$SHIM" PMEMFILE_POOLS="$MNT:$POOL" \
+	INTERCEPT_LOG="$WORK/l2" >"$WORK/m.log"
+shim_diff "loads from the mount, logged" "$WORK/k.out" "$WORK/m.log"
+grep -q "ld-linux.* patched after the net" "$WORK/l2" ||
+	shim_fail "the loader was not patched at its first call"
+# a load from the mount with a thread running
+cat >"$WORK/threads.py" <<'PY'
+import ctypes, os, sys, threading
+ev = threading.Event()
+t = threading.Thread(target=ev.wait)
+t.start()
+lib = ctypes.CDLL(os.path.join(sys.argv[1], "liblate_asm.so"))
+print("with a thread:", lib.late_syscall(110, 0, 0) == os.getppid())
+ev.set()
+t.join()
+PY
+python3 "$WORK/threads.py" "$KDIR" >"$WORK/k.thr" 2>&1
+env LD_PRELOAD="$SHIM" PMEMFILE_POOLS="$MNT:$POOL" \
+	python3 "$WORK/threads.py" "$MNT" >"$WORK/m.thr" 2>&1
+shim_diff "a load with a thread running" "$WORK/k.thr" "$WORK/m.thr"
 shim_check_mountpoint
