@@ -145,6 +145,28 @@ static int open_tmpfile(PMEMfilepool *pfp, struct walk *w, int flags,
 	return r;
 }
 
+/*
+ * The end of an open that found (or made) v, or failed with r: the flags
+ * checked against it, the truncation, the handle; v's reference is the
+ * handle's, or dropped.
+ */
+static int open_finish(PMEMfilepool *pfp, int r, struct vinode *v, int flags,
+		       int check_flags, bool created, PMEMfile **out)
+{
+	if (r == 0)
+		r = open_check(pfp, v, check_flags, created);
+	if (r == 0 && (flags & O_TRUNC) && !created && !(flags & O_PATH))
+		r = open_trunc(pfp, v);
+	if (r == 0) {
+		*out = file_new(pfp, v, flags);
+		if (!*out)
+			r = -ENOMEM;
+	}
+	if (r && v)
+		vinode_put(pfp, v);
+	return r;
+}
+
 /* PMEMFILE_O_REOPEN: the file of handle at, opened again. */
 static int open_again(PMEMfilepool *pfp, PMEMfile *at, const char *path,
 		      int flags, struct vinode **out)
@@ -168,18 +190,9 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 		struct vinode *v = NULL;
 		int r = open_again(pfp, at, path, flags, &v);
 		flags &= ~(PMEMFILE_O_REOPEN | O_CREAT | O_EXCL);
-		if (r == 0)
-			r = open_check(pfp, v, flags | O_NOFOLLOW, false);
-		if (r == 0 && (flags & O_TRUNC) && !(flags & O_PATH))
-			r = open_trunc(pfp, v);
-		if (r == 0) {
-			*out = file_new(pfp, v, flags);
-			if (!*out)
-				r = -ENOMEM;
-		}
-		if (r && v)
-			vinode_put(pfp, v);
-		return r;
+		/* a symlink (of an O_PATH handle) is not opened */
+		return open_finish(pfp, r, v, flags, flags | O_NOFOLLOW, false,
+				   out);
 	}
 	bool last_nofollow = flags & PMEMFILE_O_LAST_NOFOLLOW;
 	bool parents_nofollow = flags & PMEMFILE_O_PARENTS_NOFOLLOW;
@@ -238,18 +251,7 @@ static int do_open(PMEMfilepool *pfp, PMEMfile *at, const char *path, int flags,
 	}
 end:
 	walk_done(&w);
-	if (r == 0)
-		r = open_check(pfp, v, flags, created);
-	if (r == 0 && (flags & O_TRUNC) && !created && !(flags & O_PATH))
-		r = open_trunc(pfp, v);
-	if (r == 0) {
-		*out = file_new(pfp, v, flags);
-		if (!*out)
-			r = -ENOMEM;
-	}
-	if (r && v)
-		vinode_put(pfp, v);
-	return r;
+	return open_finish(pfp, r, v, flags, flags, created, out);
 }
 
 PMEMfile *pmemfile_openat(PMEMfilepool *pfp, PMEMfile *dir,
