@@ -126,7 +126,7 @@ static atomic_bool populate_write_missing;
 
 static int direct_populate(char *p, uint64_t len, bool allocated);
 
-__thread bool direct_for_other;
+__thread bool direct_for_other __attribute__((tls_model("initial-exec")));
 
 /* A descriptor of path numbered high (k_fd_high), -1 if none. */
 int direct_open(const char *path, bool *writable)

@@ -61,7 +61,8 @@ struct region {
 
 static struct region regions[REGIONS];
 static pthread_once_t funcs_once = PTHREAD_ONCE_INIT;
-static __thread struct region *opening;
+static __thread struct region *opening
+    __attribute__((tls_model("initial-exec")));
 
 /* The region a block of which p is, NULL if p is malloc's. */
 static struct region *region_of(const void *p)
