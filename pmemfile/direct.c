@@ -68,7 +68,10 @@
  * was never written, so it is zeros in the pool as that one has it. The
  * first use of each fourth chunk backed so asks for the next ones
  * (CHUNK_AHEAD). Mapped for reading instead (MADV_POPULATE_READ, write
- * protection kept), each write into them took a fault of 1.2 us.
+ * protection kept), each write into them took a fault of 1.2 us. The
+ * thread backs a chunk at a time, and a chunk is backed by one thread at
+ * a time (CHUNK_CLAIMED): a write that reaches the chunk the thread is
+ * backing waits for it rather than backing it too.
  */
 #include <errno.h>
 #include <fcntl.h>
