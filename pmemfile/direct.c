@@ -71,7 +71,7 @@
  * protection kept), each write into them took a fault of 1.2 us. The
  * thread backs a chunk at a time, and a chunk is backed by one thread at
  * a time (CHUNK_CLAIMED): a write that reaches the chunk the thread is
- * backing waits for it rather than backing it too.
+ * backing backs its own pages only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -335,30 +335,25 @@ static bool chunk_claim(PMEMfilepool *pfp, uint64_t c)
 	return false;
 }
 
-/* The claim of chunk c given up, flags set first; those waiting woken. */
+/* The claim of chunk c given up, flags set first. */
 static void chunk_release(PMEMfilepool *pfp, uint64_t c, uint8_t flags)
 {
 	atomic_fetch_or_explicit(&pfp->direct_read[c], flags,
 				 memory_order_relaxed);
 	atomic_fetch_and_explicit(&pfp->direct_read[c], (uint8_t)~CHUNK_CLAIMED,
 				  memory_order_release);
-	jmode_back_done(pfp);
 }
 
 /*
- * Chunk c, under the small extent [p, p + len), made present and mapped
- * (fallocate first in journal mode: the madvise then only clears and maps
- * the pages, where allocating them in its faults costs more under the
- * write protection, dirty.c). As direct_populate returns, and 2 where
- * only the extent's pages could be had.
+ * The pages [from, to) of the pool, under the small extent [p, p + len),
+ * made present and mapped (fallocate first in journal mode: the madvise
+ * then only clears and maps them, where allocating them in its faults
+ * costs more under the write protection, dirty.c). As direct_populate
+ * returns, and 2 where only the extent's pages could be had.
  */
-static int chunk_back_small(PMEMfilepool *pfp, uint64_t c, char *p,
-			    uint64_t len)
+static int range_back_small(PMEMfilepool *pfp, uint64_t from, uint64_t to,
+			    char *p, uint64_t len)
 {
-	uint64_t from = c * DIRECT_CHUNK;
-	uint64_t to = from + DIRECT_CHUNK;
-	if (to > (pfp->pool_size & ~4095ULL))
-		to = pfp->pool_size & ~4095ULL;
 	bool allocated =
 	    pfp->jmode && pfp->direct_fd >= 0 && pfp->direct_writable &&
 	    direct_fd_valid(pfp) &&
@@ -380,40 +375,43 @@ static int chunk_back_small(PMEMfilepool *pfp, uint64_t c, char *p,
  * by one madvise, once per process, so that the small extents packed
  * beside it there (the allocator keeps each size together) need no call:
  * a call for each costs more than the faults it saves when the pages are
- * mapped already. A chunk that another thread is backing (the one that
- * backs ahead) is waited for.
+ * mapped already. In a chunk that another thread is backing (the one that
+ * backs ahead, behind on a busy machine), the extent's own pages alone:
+ * waiting for that thread cost more.
  */
 static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 {
 	uint64_t off = pf_off(pfp, p);
+	uint64_t end = pfp->pool_size & ~4095ULL;
 	int ret = 0;
 	for (uint64_t c = off / DIRECT_CHUNK; c * DIRECT_CHUNK < off + len;
 	     c++) {
-		uint8_t flags;
-		while (!((flags = atomic_load_explicit(&pfp->direct_read[c],
-						       memory_order_acquire)) &
-			 CHUNK_BACKED)) {
+		uint8_t flags = atomic_load_explicit(&pfp->direct_read[c],
+						     memory_order_acquire);
+		if (!(flags & CHUNK_BACKED)) {
+			uint64_t from = c * DIRECT_CHUNK;
+			uint64_t to = from + DIRECT_CHUNK < end
+					  ? from + DIRECT_CHUNK
+					  : end;
 			bool own = chunk_claim(pfp, c);
-			if (!own && jmode_back_wait(pfp, &pfp->direct_read[c],
-						    CHUNK_CLAIMED))
-				continue;
-			int r = chunk_back_small(pfp, c, p, len);
-			uint8_t mark = r == 1 && (c + 1) * DIRECT_CHUNK <=
-						     (pfp->pool_size & ~4095ULL)
-					   ? CHUNK_BACKED | CHUNK_MAPPED
-					   : 0;
+			if (!own) {
+				from = from > off ? from : off & ~4095ULL;
+				to = to < off + len
+					 ? to
+					 : (off + len + 4095) & ~4095ULL;
+			}
+			int r = range_back_small(pfp, from, to, p, len);
 			if (own)
-				chunk_release(pfp, c, mark);
-			else
-				atomic_fetch_or_explicit(&pfp->direct_read[c],
-							 mark,
-							 memory_order_relaxed);
+				chunk_release(pfp, c,
+					      r == 1 && to == (c + 1) *
+								  DIRECT_CHUNK
+						  ? CHUNK_BACKED | CHUNK_MAPPED
+						  : 0);
 			if (r < 0)
 				return r;
 			if (r > 0)
 				ret = 1;
-			flags = 0;
-			break;
+			continue;
 		}
 		/* the first use of a chunk backed ahead: the next ones */
 		if ((flags & CHUNK_AHEAD) &&

@@ -227,9 +227,6 @@ struct jmode {
 	size_t nzeros, zcap;
 	pthread_mutex_t block;
 	pthread_cond_t bcond;
-	/* a chunk's backing done, for bwaiters (jmode_back_wait) */
-	pthread_cond_t bdone;
-	unsigned bwaiters;
 	pthread_t bthread;
 	bool bthread_started;
 	bool bstop;
@@ -579,7 +576,6 @@ void jmode_free(struct jmode *jm)
 	pthread_cond_destroy(&jm->acond);
 	pthread_mutex_destroy(&jm->block);
 	pthread_cond_destroy(&jm->bcond);
-	pthread_cond_destroy(&jm->bdone);
 	free(jm->aoffs);
 	free(jm->abuf);
 	free(jm->zeros);
@@ -663,7 +659,6 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	pthread_cond_init(&jm->acond, NULL);
 	pthread_mutex_init(&jm->block, NULL);
 	pthread_cond_init(&jm->bcond, NULL);
-	pthread_cond_init(&jm->bdone, NULL);
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
 	char jpath[PATH_MAX];
@@ -1634,32 +1629,6 @@ void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 	jm->boff = off;
 	jm->blen = len;
 	pthread_cond_signal(&jm->bcond);
-	pthread_mutex_unlock(&jm->block);
-}
-
-bool jmode_back_wait(PMEMfilepool *pfp, const _Atomic(uint8_t) *flags,
-		     uint8_t busy)
-{
-	struct jmode *jm = pfp->jmode;
-	if (!jm)
-		return false;
-	pthread_mutex_lock(&jm->block);
-	jm->bwaiters++;
-	while (atomic_load(flags) & busy)
-		pthread_cond_wait(&jm->bdone, &jm->block);
-	jm->bwaiters--;
-	pthread_mutex_unlock(&jm->block);
-	return true;
-}
-
-void jmode_back_done(PMEMfilepool *pfp)
-{
-	struct jmode *jm = pfp->jmode;
-	if (!jm)
-		return;
-	pthread_mutex_lock(&jm->block);
-	if (jm->bwaiters)
-		pthread_cond_broadcast(&jm->bdone);
 	pthread_mutex_unlock(&jm->block);
 }
 

@@ -83,16 +83,6 @@ bool jmode_copy(PMEMfilepool *pfp, char *dst, const void *src, size_t n);
 void jmode_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
 
 /*
- * In journal mode: waits until no bit of busy is set in *flags (a chunk's
- * flags, direct.c), which the thread that backs ahead clears and then
- * says so (jmode_back_done); true once done, false in another mode (the
- * caller does not wait). jmode_back_done: a chunk's backing is done.
- */
-bool jmode_back_wait(PMEMfilepool *pfp, const _Atomic(uint8_t) *flags,
-		     uint8_t busy);
-void jmode_back_done(PMEMfilepool *pfp);
-
-/*
  * Pages backed ahead (direct_back_ahead): jmode_zero_gen before it looks
  * for holes, then jmode_zero_add of [start, end), pages that were holes
  * then, which the next sync point leaves out where they are still zeros,
