@@ -226,7 +226,7 @@ uint32_t csum_symlink(uint64_t off, const char *target, uint64_t len)
 static __thread struct {
 	uint64_t *off;
 	size_t n, cap;
-} changed;
+} changed __attribute__((tls_model("initial-exec")));
 
 static void changed_add(uint64_t tagged)
 {

@@ -536,12 +536,21 @@ static struct vdir *vdir_build(PMEMfilepool *pfp, struct vinode *dir)
 static int block_room(struct vdir *vd, size_t b, unsigned n)
 {
 	const uint64_t *m = vd->used[b];
-	unsigned run = 0;
-	for (unsigned s = 0; s < PMEMFILE_DIR_SLOTS; s++) {
-		if (m[s / 64] & (1ULL << (s % 64)))
+	unsigned run = 0; /* free slots just before s */
+	/* a run of used or of free slots at a time */
+	for (unsigned s = 0; s < PMEMFILE_DIR_SLOTS;) {
+		uint64_t w = m[s / 64] >> (s % 64);
+		unsigned left = 64 - s % 64;
+		if (w & 1) {
 			run = 0;
-		else if (++run == n)
-			return (int)(s + 1 - n);
+			s += ~w ? (unsigned)__builtin_ctzll(~w) : left;
+			continue;
+		}
+		unsigned k = w ? (unsigned)__builtin_ctzll(w) : left;
+		if (run + k >= n)
+			return (int)(s - run);
+		run += k;
+		s += k;
 	}
 	return -1;
 }

@@ -68,7 +68,10 @@
  * was never written, so it is zeros in the pool as that one has it. The
  * first use of each fourth chunk backed so asks for the next ones
  * (CHUNK_AHEAD). Mapped for reading instead (MADV_POPULATE_READ, write
- * protection kept), each write into them took a fault of 1.2 us.
+ * protection kept), each write into them took a fault of 1.2 us. The
+ * thread backs a chunk at a time, and a chunk is backed by one thread at
+ * a time (CHUNK_CLAIMED): a write that reaches the chunk the thread is
+ * backing backs its own pages only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,6 +96,8 @@
 #define CHUNK_ALLOCATED 8
 /* backed ahead of its use in journal mode, and not used yet (below) */
 #define CHUNK_AHEAD 16
+/* being backed by one thread, which the others wait for (chunk_claim) */
+#define CHUNK_CLAIMED 32
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22 /* Linux 5.14 */
@@ -124,7 +129,7 @@ static atomic_bool populate_write_missing;
 
 static int direct_populate(char *p, uint64_t len, bool allocated);
 
-__thread bool direct_for_other;
+__thread bool direct_for_other __attribute__((tls_model("initial-exec")));
 
 /* A descriptor of path numbered high (k_fd_high), -1 if none. */
 int direct_open(const char *path, bool *writable)
@@ -312,24 +317,104 @@ static void chunks_mark(PMEMfilepool *pfp, uint64_t off, uint64_t len,
 }
 
 /*
- * A small extent: the 64 KiB chunks under it are made present and mapped
+ * Chunk c claimed for backing by this thread: true if it is to back it
+ * (it was neither backed nor claimed), false if it is backed or another
+ * thread backs it. A chunk is backed by one thread at a time: the main
+ * thread and the one that backs ahead (direct_back_ahead) each doing it
+ * made many pages of created files cost twice (and the two fallocates
+ * of the image wait on its lock).
+ */
+static bool chunk_claim(PMEMfilepool *pfp, uint64_t c)
+{
+	uint8_t old = atomic_fetch_or_explicit(
+	    &pfp->direct_read[c], CHUNK_CLAIMED, memory_order_acquire);
+	if (!(old & (CHUNK_CLAIMED | CHUNK_BACKED)))
+		return true;
+	if (!(old & CHUNK_CLAIMED))
+		atomic_fetch_and_explicit(&pfp->direct_read[c],
+					  (uint8_t)~CHUNK_CLAIMED,
+					  memory_order_relaxed);
+	return false;
+}
+
+/* The claim of chunk c given up, flags set first. */
+static void chunk_release(PMEMfilepool *pfp, uint64_t c, uint8_t flags)
+{
+	atomic_fetch_or_explicit(&pfp->direct_read[c], flags,
+				 memory_order_relaxed);
+	atomic_fetch_and_explicit(&pfp->direct_read[c], (uint8_t)~CHUNK_CLAIMED,
+				  memory_order_release);
+}
+
+/*
+ * The pages [from, to) of the pool, under the small extent [p, p + len),
+ * made present and mapped (fallocate first in journal mode: the madvise
+ * then only clears and maps them, where allocating them in its faults
+ * costs more under the write protection, dirty.c). As direct_populate
+ * returns, and 2 where only the extent's pages could be had.
+ */
+static int range_back_small(PMEMfilepool *pfp, uint64_t from, uint64_t to,
+			    char *p, uint64_t len)
+{
+	bool allocated =
+	    pfp->jmode && pfp->direct_fd >= 0 && pfp->direct_writable &&
+	    direct_fd_valid(pfp) &&
+	    fallocate(pfp->direct_fd, 0, (off_t)from, (off_t)(to - from)) == 0;
+	int r = direct_populate(pfp->base + from, to - from, allocated);
+	if (r == -ENOSPC) { /* the pages missing may be others */
+		char *lo = p > pfp->base + from ? p : pfp->base + from;
+		char *hi = p + len < pfp->base + to ? p + len : pfp->base + to;
+		r = direct_populate(lo, (uint64_t)(hi - lo), false);
+		return r == 1 ? 2 : r;
+	}
+	if (r == 1 && allocated)
+		jmode_back_ahead(pfp, to, BACK_AHEAD);
+	return r;
+}
+
+/*
+ * A small extent: each 64 KiB chunk under it is made present and mapped
  * by one madvise, once per process, so that the small extents packed
- * beside it in them (the allocator keeps each size together) need no
- * call: a call for each costs more than the faults it saves when the
- * pages are mapped already.
+ * beside it there (the allocator keeps each size together) need no call:
+ * a call for each costs more than the faults it saves when the pages are
+ * mapped already. In a chunk that another thread is backing (the one that
+ * backs ahead, behind on a busy machine), the extent's own pages alone:
+ * waiting for that thread cost more.
  */
 static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 {
 	uint64_t off = pf_off(pfp, p);
-	uint64_t from = off / DIRECT_CHUNK * DIRECT_CHUNK;
-	uint64_t to =
-	    (off + len + DIRECT_CHUNK - 1) / DIRECT_CHUNK * DIRECT_CHUNK;
-	uint64_t c = from / DIRECT_CHUNK;
-	uint8_t flags;
-	while (c * DIRECT_CHUNK < to &&
-	       ((flags = atomic_load_explicit(&pfp->direct_read[c],
-					      memory_order_relaxed)) &
-		CHUNK_BACKED)) {
+	uint64_t end = pfp->pool_size & ~4095ULL;
+	int ret = 0;
+	for (uint64_t c = off / DIRECT_CHUNK; c * DIRECT_CHUNK < off + len;
+	     c++) {
+		uint8_t flags = atomic_load_explicit(&pfp->direct_read[c],
+						     memory_order_acquire);
+		if (!(flags & CHUNK_BACKED)) {
+			uint64_t from = c * DIRECT_CHUNK;
+			uint64_t to = from + DIRECT_CHUNK < end
+					  ? from + DIRECT_CHUNK
+					  : end;
+			bool own = chunk_claim(pfp, c);
+			if (!own) {
+				from = from > off ? from : off & ~4095ULL;
+				to = to < off + len
+					 ? to
+					 : (off + len + 4095) & ~4095ULL;
+			}
+			int r = range_back_small(pfp, from, to, p, len);
+			if (own)
+				chunk_release(pfp, c,
+					      r == 1 && to == (c + 1) *
+								  DIRECT_CHUNK
+						  ? CHUNK_BACKED | CHUNK_MAPPED
+						  : 0);
+			if (r < 0)
+				return r;
+			if (r > 0)
+				ret = 1;
+			continue;
+		}
 		/* the first use of a chunk backed ahead: the next ones */
 		if ((flags & CHUNK_AHEAD) &&
 		    (atomic_fetch_and_explicit(&pfp->direct_read[c],
@@ -338,29 +423,8 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 		     CHUNK_AHEAD))
 			jmode_back_ahead(pfp, (c + 1) * DIRECT_CHUNK,
 					 BACK_AHEAD);
-		c++;
 	}
-	if (c * DIRECT_CHUNK >= to)
-		return 0;
-	if (to > (pfp->pool_size & ~4095ULL))
-		to = pfp->pool_size & ~4095ULL;
-	/*
-	 * In journal mode the pages are allocated by fallocate first: the
-	 * madvise then only clears and maps them, where allocating them in
-	 * its faults costs more under the write protection (dirty.c).
-	 */
-	bool allocated =
-	    pfp->jmode && pfp->direct_fd >= 0 && pfp->direct_writable &&
-	    direct_fd_valid(pfp) &&
-	    fallocate(pfp->direct_fd, 0, (off_t)from, (off_t)(to - from)) == 0;
-	int r = direct_populate(pfp->base + from, to - from, allocated);
-	if (r == 1)
-		chunks_mark(pfp, from, to - from, CHUNK_BACKED | CHUNK_MAPPED);
-	else if (r == -ENOSPC) /* the pages missing may be others */
-		r = direct_populate(p, len, false);
-	if (r == 1 && allocated)
-		jmode_back_ahead(pfp, to, BACK_AHEAD);
-	return r;
+	return ret;
 }
 
 void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
@@ -392,25 +456,36 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 		return;
 	if (data >= 0 && (uint64_t)data < off + len)
 		len = ((uint64_t)data - off) / DIRECT_CHUNK * DIRECT_CHUNK;
-	if (!len || fallocate(pfp->direct_fd, 0, (off_t)off, (off_t)len) != 0)
-		return;
 	/*
-	 * Mapped and made writable as a write would: the writes into them
-	 * take no fault. They count as written, and the next sync point
-	 * leaves out those still zeros (jmode_zero_add): the same in the
-	 * pool as at the last one.
+	 * A chunk at a time, so that a write that reaches one waits for that
+	 * one only (direct_back_small); one another thread claimed is its.
 	 */
-	if (madvise(pfp->base + off, len, MADV_POPULATE_WRITE) != 0)
-		return;
-	jmode_zero_add(pfp, gen, off, off + len);
-	/* a wake-up of the thread for each BACK_AHEAD_STEP chunks used */
 	for (uint64_t c = off / DIRECT_CHUNK; c < (off + len) / DIRECT_CHUNK;
-	     c++)
-		atomic_fetch_or_explicit(
-		    &pfp->direct_read[c],
-		    CHUNK_BACKED | CHUNK_MAPPED |
-			(c % BACK_AHEAD_STEP ? 0 : CHUNK_AHEAD),
-		    memory_order_relaxed);
+	     c++) {
+		if (!chunk_claim(pfp, c))
+			continue;
+		/*
+		 * Mapped and made writable as a write would: the writes into
+		 * them take no fault. They count as written, and the next
+		 * sync point leaves out those still zeros (jmode_zero_add):
+		 * the same in the pool as at the last one.
+		 */
+		bool done =
+		    fallocate(pfp->direct_fd, 0, (off_t)(c * DIRECT_CHUNK),
+			      (off_t)DIRECT_CHUNK) == 0 &&
+		    madvise(pfp->base + c * DIRECT_CHUNK, DIRECT_CHUNK,
+			    MADV_POPULATE_WRITE) == 0;
+		if (done)
+			jmode_zero_add(pfp, gen, c * DIRECT_CHUNK,
+				       (c + 1) * DIRECT_CHUNK);
+		/* a wake-up of the thread for each BACK_AHEAD_STEP chunks
+		 * used */
+		uint8_t mark = CHUNK_BACKED | CHUNK_MAPPED |
+			       (c % BACK_AHEAD_STEP ? 0 : CHUNK_AHEAD);
+		chunk_release(pfp, c, done ? mark : 0);
+		if (!done)
+			return;
+	}
 }
 
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)

@@ -57,7 +57,8 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
  * later) but neither clears nor maps them here, and the extent is not
  * mapped here either.
  */
-extern __thread bool direct_for_other;
+extern __thread bool direct_for_other
+    __attribute__((tls_model("initial-exec")));
 
 /*
  * In journal mode, from a thread of its own (jmode_back_ahead): the image's

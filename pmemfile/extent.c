@@ -170,6 +170,20 @@ static void pslot_append(PMEMfilepool *pfp, struct vinode *v,
 	struct pmemfile_file_info *f = &v->inode->file;
 	uint64_t i = f->nextents;
 	*newblock = 0;
+	if (i < PMEMFILE_INLINE_EXTENTS) {
+		/*
+		 * The count, the inline slot and on to the end of the inode
+		 * in one range, so that the checksum, stored at the commit,
+		 * needs no snapshot of its own (csum.c): one range where a
+		 * file's first extent took three.
+		 */
+		tx_add(pfp, &f->nextents,
+		       (size_t)((const char *)(v->inode + 1) -
+				(const char *)&f->nextents));
+		f->e[i] = *e;
+		f->nextents = i + 1;
+		return;
+	}
 	if (i >= PMEMFILE_INLINE_EXTENTS &&
 	    (i - PMEMFILE_INLINE_EXTENTS) % PMEMFILE_EXTENTS_PER_BLOCK == 0 &&
 	    (i - PMEMFILE_INLINE_EXTENTS) / PMEMFILE_EXTENTS_PER_BLOCK ==

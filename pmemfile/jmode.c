@@ -271,6 +271,9 @@ struct jmode {
 static struct {
 	_Atomic uintptr_t start, end;
 } images[JMODE_IMAGES];
+/* entries from this one on were never used: pmem_msync looks no further
+ * (some 20 calls a created file, 16 entries each before) */
+static atomic_int images_used;
 
 static void image_list(struct jmode *jm, bool in)
 {
@@ -281,6 +284,10 @@ static void image_list(struct jmode *jm, bool in)
 							 &none, 1)) {
 			atomic_store(&images[i].end, start + jm->size);
 			atomic_store(&images[i].start, start);
+			int used = atomic_load(&images_used);
+			while (used < i + 1 && !atomic_compare_exchange_weak(
+						   &images_used, &used, i + 1))
+				;
 			return;
 		}
 		if (!in && atomic_load(&images[i].start) == start) {
@@ -306,7 +313,8 @@ __attribute__((visibility("default"))) int pmem_msync(const void *addr,
 						      size_t len)
 {
 	uintptr_t a = (uintptr_t)addr;
-	for (int i = 0; i < JMODE_IMAGES; ++i) {
+	int used = atomic_load_explicit(&images_used, memory_order_acquire);
+	for (int i = 0; i < used; ++i) {
 		uintptr_t start = atomic_load(&images[i].start);
 		uintptr_t end = atomic_load(&images[i].end);
 		if (start > 1 && a >= start && a < end && len <= end - a)
@@ -1651,7 +1659,10 @@ void jmode_zero_add(PMEMfilepool *pfp, uint64_t gen, uint64_t start,
 		}
 	}
 	/* none if it cannot be listed: the pages go into the batch */
-	if (gen == jm->zgen && jm->nzeros < jm->zcap)
+	if (gen == jm->zgen && jm->nzeros &&
+	    jm->zeros[jm->nzeros - 1].end == start)
+		jm->zeros[jm->nzeros - 1].end = end;
+	else if (gen == jm->zgen && jm->nzeros < jm->zcap)
 		jm->zeros[jm->nzeros++] = (struct jmode_run){start, end};
 	pthread_mutex_unlock(&jm->block);
 }

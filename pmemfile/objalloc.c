@@ -60,15 +60,19 @@ struct region {
 };
 
 static struct region regions[REGIONS];
+/* No region from this one on was ever mapped: region_of looks no further. */
+static atomic_int regions_mapped;
 static pthread_once_t funcs_once = PTHREAD_ONCE_INIT;
-static __thread struct region *opening;
+static __thread struct region *opening
+    __attribute__((tls_model("initial-exec")));
 
 /* The region a block of which p is, NULL if p is malloc's. */
 static struct region *region_of(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
+	int n = atomic_load_explicit(&regions_mapped, memory_order_acquire);
 
-	for (int i = 0; i < REGIONS; ++i) {
+	for (int i = 0; i < n; ++i) {
 		uintptr_t base = atomic_load_explicit(&regions[i].base,
 						      memory_order_acquire);
 		if (base && a >= base && a < base + REGION_SIZE)
@@ -188,6 +192,10 @@ static struct region *region_take(void)
 			}
 			atomic_store_explicit(&r->base, base,
 					      memory_order_release);
+			int n = atomic_load(&regions_mapped);
+			while (n < i + 1 && !atomic_compare_exchange_weak(
+						&regions_mapped, &n, i + 1))
+				;
 		}
 		return r;
 	}

@@ -147,9 +147,10 @@ static struct vinode *cache_get(PMEMfilepool *pfp, uint64_t off, bool fresh)
 		v = NULL;
 	}
 	int err = ENOMEM;
+	/* an inode the caller has just made is not checked (fresh) */
 	if (v) {
 		v->ref++;
-	} else if (inode_validate(pfp, off)) {
+	} else if (!fresh && inode_validate(pfp, off)) {
 		err = EIO;
 	} else {
 		v = vinode_new(pfp, off);

@@ -86,7 +86,7 @@ static int splice_link(struct walk *w, const char *target, const char *rest)
 	return 0;
 }
 
-__thread bool walk_no_links;
+__thread bool walk_no_links __attribute__((tls_model("initial-exec")));
 
 /* Follows the symlink link (a reference, dropped) met before rest. */
 static int follow_link(struct walk *w, struct vinode *link, const char *rest)

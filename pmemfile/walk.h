@@ -36,7 +36,7 @@ struct walk {
  * Set by a caller around its walk (PMEMFILE_O_PARENTS_NOFOLLOW): a
  * symlink before the last component fails the walk with ELOOP.
  */
-extern __thread bool walk_no_links;
+extern __thread bool walk_no_links __attribute__((tls_model("initial-exec")));
 
 /* The directory an *at call starts from: a reference, or an error. */
 int walk_start(PMEMfilepool *pfp, PMEMfile *at, const char *path,
