@@ -1286,9 +1286,9 @@ static uint64_t spare_end(const struct jmode *jm, uint64_t off)
  * extent, and not under each of the writes in flight at once (a GiB of
  * new data so, four 4 MiB writes in flight, measured apart: 1.0-1.2 GB/s
  * where the writes allocated, 1.2-1.6 where a fallocate of 32 MiB came
- * first, on a disk busy with other work). No
- * page past what was written: a full file system keeps its room for the
- * rest. Where it fails, the writes allocate their own.
+ * first, on a disk busy with other work). No page past what was written:
+ * a full file system keeps its room for the rest. Where it fails, the
+ * writes allocate their own.
  */
 static void place_alloc(struct jmode *jm, uint64_t start, uint64_t end,
 			uint64_t listed)
