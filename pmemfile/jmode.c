@@ -34,8 +34,8 @@
  * fsync took 0.5 s, 0.1-0.5 s so (the writes a little longer: the thread
  * takes the other core). The pages that may go in place it writes into
  * the pool file instead (by O_DIRECT: buffered, the same ran at half the
- * speed here; 4 or 16 MiB a write, or a fallocate first, made no
- * difference).
+ * speed here), four writes in flight at once (place_main), their blocks
+ * allocated first by one fallocate of what was written (place_alloc).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -142,6 +142,25 @@ struct jmode_run {
 	uint64_t start, end;
 };
 
+/*
+ * The writes in place of the writer ahead in flight at once, each by a
+ * place writer (place_main), and the bytes of each at most (see "In
+ * place").
+ */
+#define JMODE_PLACE_DEPTH 4
+#define JMODE_PLACE_PIECE (4ULL << 20)
+
+/* The pool file's blocks allocated ahead of them at once, at most. */
+#define JMODE_PLACE_ALLOC (64ULL << 20)
+
+/* A write in place handed to the place writers, under plock. */
+struct jmode_place_io {
+	enum { PIO_FREE, PIO_QUEUED, PIO_RUNNING, PIO_DONE } state;
+	uint64_t start, end;
+	int fd;	 /* the pool file's descriptor it goes through */
+	int res; /* PIO_DONE: 0 or -errno */
+};
+
 struct jmode {
 	int pool_fd;
 	char *copy_buf;		    /* JMODE_COPY bytes, till jmode_start */
@@ -245,6 +264,19 @@ struct jmode {
 	size_t place_min; /* pages a sync point writes in place, at least */
 	struct jmode_run *placed;
 	size_t nplaced, plcap;
+	/*
+	 * The place writers, started and stopped by the writer ahead: the
+	 * writes it handed them, under plock; none in flight while it does
+	 * not hold alock (place_drain).
+	 */
+	pthread_mutex_t plock;
+	pthread_cond_t pwork, pdone;
+	pthread_t pthreads[JMODE_PLACE_DEPTH];
+	int npthreads;
+	bool pstop;
+	struct jmode_place_io pio[JMODE_PLACE_DEPTH];
+	/* under alock: the pool file's last range place_alloc allocated */
+	uint64_t palloc_start, palloc_end;
 	uint64_t *poffs;
 	const void **ppages;
 	size_t np, npcap;
@@ -576,6 +608,9 @@ void jmode_free(struct jmode *jm)
 	pthread_cond_destroy(&jm->acond);
 	pthread_mutex_destroy(&jm->block);
 	pthread_cond_destroy(&jm->bcond);
+	pthread_mutex_destroy(&jm->plock);
+	pthread_cond_destroy(&jm->pwork);
+	pthread_cond_destroy(&jm->pdone);
 	free(jm->aoffs);
 	free(jm->abuf);
 	free(jm->zeros);
@@ -659,6 +694,9 @@ int jmode_prepare(const char *path, struct share_seg *seg, char *image,
 	pthread_cond_init(&jm->acond, NULL);
 	pthread_mutex_init(&jm->block, NULL);
 	pthread_cond_init(&jm->bcond, NULL);
+	pthread_mutex_init(&jm->plock, NULL);
+	pthread_cond_init(&jm->pwork, NULL);
+	pthread_cond_init(&jm->pdone, NULL);
 	int r = jmode_image_path(path, jm->image, sizeof(jm->image));
 	struct stat st;
 	char jpath[PATH_MAX];
@@ -895,9 +933,11 @@ static bool written_room(struct jmode *jm)
 /*
  * Under alock: takes from the list the next pages to write ahead, at most
  * JMODE_AHEAD_CHUNK, once enough were listed and while the batch has
- * room. A write that changes them again lists them again after.
+ * room (*listed: where the run of pages listed that holds them ends). A
+ * write that changes them again lists them again after.
  */
-static bool ahead_take(struct jmode *jm, uint64_t *start, uint64_t *end)
+static bool ahead_take(struct jmode *jm, uint64_t *start, uint64_t *end,
+		       uint64_t *listed)
 {
 	bool got = false;
 	pthread_mutex_lock(&jm->wlock);
@@ -908,6 +948,7 @@ static bool ahead_take(struct jmode *jm, uint64_t *start, uint64_t *end)
 		struct jmode_run *w = &jm->written[0];
 		uint64_t most = (uint64_t)JMODE_AHEAD_CHUNK * JOURNAL_PAGE;
 		*start = w->start;
+		*listed = w->end;
 		*end = w->end - w->start > most ? w->start + most : w->end;
 		w->start = *end;
 		if (w->start == w->end)
@@ -1074,18 +1115,234 @@ static int placed_add(struct jmode *jm, uint64_t start, uint64_t end)
 	return runs_add(&jm->placed, &jm->nplaced, &jm->plcap, start, end);
 }
 
+/* len bytes from src written into fd at off. 0 or -errno. */
+static int pwrite_full(int fd, const char *src, uint64_t off, uint64_t len)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, src, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		src += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
 /*
- * The writer ahead, under alock: the pages of [start, end) written in
- * place from the view. Where that fails, or cannot be listed, they are
+ * A place writer: writes in place from the view those the writer ahead
+ * queued, one at a time, beside the others (a single write at a time left
+ * the disk idle between them: 1 GiB of new data took 0.70 s of its
+ * writes, 1.5 GB/s, where four in flight reached 2 GB/s).
+ */
+static void *place_main(void *arg)
+{
+	struct jmode *jm = arg;
+	pthread_mutex_lock(&jm->plock);
+	for (;;) {
+		struct jmode_place_io *io = NULL;
+		for (int i = 0; !io && i < JMODE_PLACE_DEPTH; i++)
+			if (jm->pio[i].state == PIO_QUEUED)
+				io = &jm->pio[i];
+		if (!io && jm->pstop)
+			break;
+		if (!io) {
+			pthread_cond_wait(&jm->pwork, &jm->plock);
+			continue;
+		}
+		io->state = PIO_RUNNING;
+		uint64_t start = io->start, end = io->end;
+		int fd = io->fd;
+		pthread_mutex_unlock(&jm->plock);
+		int r = pwrite_full(fd, jm->view + start, start, end - start);
+		pthread_mutex_lock(&jm->plock);
+		io->res = r;
+		io->state = PIO_DONE;
+		pthread_cond_signal(&jm->pdone);
+	}
+	pthread_mutex_unlock(&jm->plock);
+	return NULL;
+}
+
+/*
+ * Under alock: [start, end), written in place ahead (r 0) or not (-errno),
+ * listed as such. Where that fails, or cannot be listed, its pages are
  * listed as written again, for the sync point, and the writer stops till
  * then (ahead_off: it would take them again at once).
  */
-static void place_ahead(struct jmode *jm, uint64_t start, uint64_t end)
+static void place_taken(struct jmode *jm, uint64_t start, uint64_t end, int r)
 {
-	if (place_write(jm, jm->view + start, start, end - start) != 0 ||
-	    placed_add(jm, start, end) != 0) {
+	if (r != 0 || placed_add(jm, start, end) != 0) {
 		jm->ahead_off = true;
 		written_add(jm, start, end);
+	}
+}
+
+/* Under alock, one write in place in flight at least: one of them ended. */
+static void place_reap(struct jmode *jm)
+{
+	pthread_mutex_lock(&jm->plock);
+	struct jmode_place_io *io = NULL;
+	for (;;) {
+		for (int i = 0; !io && i < JMODE_PLACE_DEPTH; i++)
+			if (jm->pio[i].state == PIO_DONE)
+				io = &jm->pio[i];
+		if (io)
+			break;
+		pthread_cond_wait(&jm->pdone, &jm->plock);
+	}
+	uint64_t start = io->start, end = io->end;
+	int r = io->res;
+	io->state = PIO_FREE;
+	pthread_mutex_unlock(&jm->plock);
+	place_taken(jm, start, end, r);
+}
+
+/*
+ * Under alock: whether a write in place in flight overlaps [start, end),
+ * or none more may be (*slot: a free one).
+ */
+static bool place_wait_for(struct jmode *jm, uint64_t start, uint64_t end,
+			   int *slot)
+{
+	bool wait = false;
+	*slot = -1;
+	pthread_mutex_lock(&jm->plock);
+	for (int i = 0; i < JMODE_PLACE_DEPTH; i++) {
+		const struct jmode_place_io *io = &jm->pio[i];
+		if (io->state == PIO_FREE && *slot < 0)
+			*slot = i;
+		else if (io->state != PIO_FREE && io->start < end &&
+			 io->end > start)
+			wait = true;
+	}
+	pthread_mutex_unlock(&jm->plock);
+	return wait || *slot < 0;
+}
+
+/*
+ * Under alock: every write in place ended and taken in, so that nothing
+ * of the pool file is in flight while the writer ahead does not hold it:
+ * a sync point's fdatasync covers what it placed.
+ */
+static void place_drain(struct jmode *jm)
+{
+	for (;;) {
+		bool busy = false;
+		pthread_mutex_lock(&jm->plock);
+		for (int i = 0; i < JMODE_PLACE_DEPTH; i++)
+			busy |= jm->pio[i].state != PIO_FREE;
+		pthread_mutex_unlock(&jm->plock);
+		if (!busy)
+			return;
+		place_reap(jm);
+	}
+}
+
+/* Under alock, nothing in flight: the place writers started, if they can be. */
+static void place_start(struct jmode *jm)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	while (jm->npthreads < JMODE_PLACE_DEPTH &&
+	       pthread_create(&jm->pthreads[jm->npthreads], NULL, place_main,
+			      jm) == 0)
+		jm->npthreads++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Under alock: the place writers stopped, what they wrote taken in first. */
+static void place_stop(struct jmode *jm)
+{
+	place_drain(jm);
+	pthread_mutex_lock(&jm->plock);
+	jm->pstop = true;
+	pthread_cond_broadcast(&jm->pwork);
+	pthread_mutex_unlock(&jm->plock);
+	for (int i = 0; i < jm->npthreads; i++)
+		pthread_join(jm->pthreads[i], NULL);
+	jm->npthreads = 0;
+	jm->pstop = false;
+}
+
+/*
+ * Under alock, the page at off one that may go in place: where its run of
+ * chunks free at the last sync point ends.
+ */
+static uint64_t spare_end(const struct jmode *jm, uint64_t off)
+{
+	size_t lo = 0, hi = jm->nspare;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (jm->spare[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return jm->spare[lo].end;
+}
+
+/*
+ * Under alock, before the writer ahead writes [start, end) in place: the
+ * pool file's blocks under it allocated, with those of the pages after it
+ * in the same run of free chunks that are listed as written up to listed
+ * (new data that goes there next), JMODE_PLACE_ALLOC bytes at most, in
+ * one fallocate, so that the file system allocates them once, in a big
+ * extent, and not under each of the writes in flight at once (a GiB of
+ * new data so, four 4 MiB writes in flight, measured apart: 1.0-1.2 GB/s
+ * where the writes allocated, 1.2-1.6 where a fallocate of 32 MiB came
+ * first, on a disk busy with other work). No page past what was written:
+ * a full file system keeps its room for the rest. Where it fails, the
+ * writes allocate their own.
+ */
+static void place_alloc(struct jmode *jm, uint64_t start, uint64_t end,
+			uint64_t listed)
+{
+	if (start >= jm->palloc_start && end <= jm->palloc_end)
+		return;
+	uint64_t to = spare_end(jm, start);
+	if (to > listed)
+		to = listed;
+	if (to - start > JMODE_PLACE_ALLOC)
+		to = start + JMODE_PLACE_ALLOC;
+	if (to < end)
+		to = end;
+	if (fallocate(jm->pool_fd, 0, (off_t)start, (off_t)(to - start)) == 0) {
+		jm->palloc_start = start;
+		jm->palloc_end = to;
+	}
+}
+
+/*
+ * The writer ahead, under alock: the pages of [start, end) written in
+ * place from the view, in pieces handed to the place writers, a piece
+ * after every earlier write of its pages ended (the last one's bytes are
+ * the ones the disk keeps); by itself where there are none.
+ */
+static void place_ahead(struct jmode *jm, uint64_t start, uint64_t end)
+{
+	if (jm->npthreads == 0) {
+		place_taken(
+		    jm, start, end,
+		    place_write(jm, jm->view + start, start, end - start));
+		return;
+	}
+	for (uint64_t a = start, b; a < end; a = b) {
+		b = end - a > JMODE_PLACE_PIECE ? a + JMODE_PLACE_PIECE : end;
+		int slot;
+		while (place_wait_for(jm, a, b, &slot))
+			place_reap(jm);
+		pthread_mutex_lock(&jm->plock);
+		jm->pio[slot] = (struct jmode_place_io){
+		    .state = PIO_QUEUED,
+		    .start = a,
+		    .end = b,
+		    .fd = jm->pool_dfd >= 0 ? jm->pool_dfd : jm->pool_fd};
+		pthread_cond_signal(&jm->pwork);
+		pthread_mutex_unlock(&jm->plock);
 	}
 }
 
@@ -1169,11 +1426,20 @@ static void *ahead_main(void *arg)
 	struct jmode *jm = arg;
 	pthread_mutex_lock(&jm->alock);
 	for (;;) {
-		uint64_t start, end;
-		while (!jm->astop && !ahead_take(jm, &start, &end))
-			pthread_cond_wait(&jm->acond, &jm->alock);
-		if (jm->astop)
+		uint64_t start, end, listed;
+		bool got = !jm->astop && ahead_take(jm, &start, &end, &listed);
+		if (!got) {
+			/* nothing in flight once alock is let go */
+			place_drain(jm);
+			got =
+			    !jm->astop && ahead_take(jm, &start, &end, &listed);
+		}
+		if (!got && jm->astop)
 			break;
+		if (!got) {
+			pthread_cond_wait(&jm->acond, &jm->alock);
+			continue;
+		}
 		/* each run of pages that go in place, or not */
 		for (uint64_t a = start, b; a < end; a = b) {
 			bool place = place_ok(jm, a);
@@ -1185,7 +1451,10 @@ static void *ahead_main(void *arg)
 				written_add(jm, a, b);
 				continue;
 			}
+			if (place && !jm->npthreads)
+				place_start(jm);
 			if (place) {
+				place_alloc(jm, a, b, listed);
 				place_ahead(jm, a, b);
 				continue;
 			}
@@ -1201,6 +1470,7 @@ static void *ahead_main(void *arg)
 			}
 		}
 	}
+	place_stop(jm);
 	pthread_mutex_unlock(&jm->alock);
 	return NULL;
 }

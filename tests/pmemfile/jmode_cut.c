@@ -47,6 +47,9 @@
  *  - a big file synced and written into the pool file, then deleted and
  *    a new one written into the storage it freed, the cut before the
  *    next sync point: the old file is there, each byte as synced;
+ *  - a big new file written, then its end written over 64 times while
+ *    its writes in place may be in flight, then pmemfile_fsync, the cut:
+ *    each byte as the last write left it;
  *  - a failed sync point, then one that commits every page of the pool,
  *    then a big new file in chunks free at it and a sync point, the cut
  *    (no checkpoint between): the journal's older copies of those pages
@@ -661,6 +664,52 @@ static void placed_case(PMEMfilepool *pfp)
 }
 
 /*
+ * (d) A big new file written, and once the writer ahead had time to write
+ * it in place (it runs beside the writes), its last RW_SIZE bytes written
+ * over RW_TIMES times, each as soon as the one before returned: the
+ * writer ahead takes their pages again while its writes in place of them
+ * may still be in flight (several at once), then pmemfile_fsync. The pool
+ * file must keep the last bytes.
+ */
+#define RW_SIZE (1 << 20)
+#define RW_TIMES 64
+#define RW_LAST (11 + RW_TIMES - 1)
+
+static void rewrite_case(PMEMfilepool *pfp)
+{
+	pl_write(pfp, "/again", 10);
+	usleep(300000);
+	PMEMfile *f = pmemfile_open(pfp, "/again", PMEMFILE_O_WRONLY);
+	T_ASSERT(f != NULL);
+	for (unsigned mark = 11; mark <= RW_LAST; mark++)
+		big_write(f, pfp, PL_SIZE - RW_SIZE, RW_SIZE, mark);
+	T_EQ(pmemfile_fsync(pfp, f), 0);
+	pmemfile_close(pfp, f);
+}
+
+/* rewrite_case's file: its first bytes of mark 10, the rest RW_LAST's */
+static void rewrite_check(PMEMfilepool *pfp)
+{
+	PMEMfile *f = pmemfile_open(pfp, "/again", PMEMFILE_O_RDONLY);
+	if (!f)
+		T_FAIL("/again is missing after the cut (errno %s)",
+		       strerrorname_np(errno));
+	char *b = malloc(PL_SIZE + 1);
+	T_ASSERT(b != NULL);
+	T_EQ(pmemfile_read(pfp, f, b, PL_SIZE + 1), PL_SIZE);
+	pmemfile_close(pfp, f);
+	for (uint64_t i = 0; i < PL_SIZE; i++) {
+		unsigned mark = i < PL_SIZE - RW_SIZE ? 10 : RW_LAST;
+		if (b[i] != big_byte(i, mark))
+			T_FAIL("/again: byte %llu is %d after the cut, "
+			       "expected %d (mark %u)",
+			       (unsigned long long)i, b[i], big_byte(i, mark),
+			       mark);
+	}
+	free(b);
+}
+
+/*
  * (a) A file synced and written into the pool file (a checkpoint), then
  * deleted, and a new one written into the storage it freed, with no sync
  * point between: that storage was not free at the last sync point, whose
@@ -882,6 +931,15 @@ int main(int argc, char *argv[])
 	expect(pfp, "/placed", NULL);
 	pmemfile_pool_close(pfp);
 	printf("ok: a cut between pages written in place and the commit\n");
+
+	killed(rewrite_case, 0);
+	if (!pool_has_mark(10))
+		T_FAIL("no page of /again went into the pool file in place");
+	pfp = reopen();
+	rewrite_check(pfp);
+	pmemfile_pool_close(pfp);
+	printf("ok: pages written in place, written again while in flight, "
+	       "then fsync\n");
 
 	killed(held_case, 0);
 	pfp = reopen();
