@@ -947,8 +947,15 @@ static __attribute__((noreturn)) void keeper_copy_run(PMEMfilepool *pfp,
 	}
 	pfp->proc = -1;
 	pfp->proc_pid = 0;
-	/* a copy that cannot track what it writes must not hold the pool */
-	if (jmode_copied(pfp) != 0 || !share_holder_take(pfp, parent))
+	/*
+	 * A copy that cannot track what it writes must not hold the pool,
+	 * nor one without a lock of its own on the segment's file: the
+	 * parent's end drops the one they share, and the last client to
+	 * leave would remove the segment under the copy, whose pool the next
+	 * process would find locked by a process of another segment.
+	 */
+	if (jmode_copied(pfp) != 0 || !share_relock(pfp) ||
+	    !share_holder_take(pfp, parent))
 		syscall(SYS_exit_group, 0); /* (or the parent died) */
 	if (write(tell, "k", 1) != 1)
 		(void)0; /* the parent resigns for the copy (below) */

@@ -506,13 +506,27 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
 	return k_fds_list(own, n < 11 ? n : 11, fds, nfds);
 }
 
-/* A fork child holds a lock of its own on the segment's file. */
-void share_relock(PMEMfilepool *pfp)
+/*
+ * A fork child, or the copy a holder leaves the pool to, holds a lock of
+ * its own on the segment's file: the description it has from its parent
+ * is the parent's too, and on Linux the parent's end (a flock that fails
+ * to turn exclusive, share_remove_if_last) drops the shared lock of that
+ * description, under any other process that has it. Whether this process
+ * holds one now on the file it maps.
+ */
+bool share_relock(PMEMfilepool *pfp)
 {
 	int fd = open(pfp->share_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return;
+		return false;
 	flock(fd, LOCK_SH);
+	/* the name may be another segment's by now: not that one's lock */
+	struct stat st;
+	if (fstat(fd, &st) || st.st_dev != pfp->share_dev ||
+	    st.st_ino != pfp->share_ino) {
+		close(fd);
+		return false;
+	}
 	/*
 	 * At the number its parent had, unless the program put a file of its
 	 * own there (dup2), which must not be replaced: then at another.
@@ -520,7 +534,7 @@ void share_relock(PMEMfilepool *pfp)
 	if (fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino) &&
 	    dup3(fd, pfp->share_fd, O_CLOEXEC) >= 0) {
 		close(fd);
-		return;
+		return true;
 	}
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
 	if (high >= 0) {
@@ -528,6 +542,7 @@ void share_relock(PMEMfilepool *pfp)
 		fd = high;
 	}
 	pfp->share_fd = fd;
+	return true;
 }
 
 /*
@@ -923,7 +938,7 @@ void pmemfile_process_forked(void)
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
 		if (pfp && pfp->share)
-			share_relock(pfp);
+			(void)share_relock(pfp);
 		if (pfp && pfp->local_pid == parent) {
 			ofds_mark_stale(pfp);
 			/*

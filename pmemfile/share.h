@@ -298,8 +298,11 @@ void share_detach(PMEMfilepool *pfp);
  * whose clean-up of memory the exit drops anyway.
  */
 void share_exit_pool(PMEMfilepool *pfp);
-/* In a new process (fork): a lock of its own on the segment's file. */
-void share_relock(PMEMfilepool *pfp);
+/*
+ * In a new process (fork, the holder's copy): a lock of its own on the
+ * segment's file; whether it has one.
+ */
+bool share_relock(PMEMfilepool *pfp);
 
 /* Whether pid is alive. */
 bool share_alive(pid_t pid);
