@@ -153,6 +153,8 @@ static int open_tmpfile(PMEMfilepool *pfp, struct walk *w, int flags,
 static int open_finish(PMEMfilepool *pfp, int r, struct vinode *v, int flags,
 		       int check_flags, bool created, PMEMfile **out)
 {
+	if (r == 0 && !v)
+		r = -ENOENT; /* (an open that found nothing has failed) */
 	if (r == 0)
 		r = open_check(pfp, v, check_flags, created);
 	if (r == 0 && (flags & O_TRUNC) && !created && !(flags & O_PATH))
