@@ -1066,8 +1066,8 @@ static void spare_take(struct jmode *jm)
 		jm->nspare = 0;
 }
 
-/* Under alock: whether the pool page at off may be written in place. */
-static bool place_ok(const struct jmode *jm, uint64_t off)
+/* Under alock: the first run of spare chunks that ends past off. */
+static size_t spare_find(const struct jmode *jm, uint64_t off)
 {
 	size_t lo = 0, hi = jm->nspare;
 	while (lo < hi) {
@@ -1077,42 +1077,15 @@ static bool place_ok(const struct jmode *jm, uint64_t off)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Under alock: whether the pool page at off may be written in place. */
+static bool place_ok(const struct jmode *jm, uint64_t off)
+{
+	size_t lo = spare_find(jm, off);
 	return lo < jm->nspare && jm->spare[lo].start <= off &&
 	       !journal_holds(jm->j, off);
-}
-
-/*
- * Under alock: len bytes from src (page-aligned) written into the pool
- * file at off, by O_DIRECT where the file system takes it (a copy less,
- * and the pages not kept in the page cache), else buffered. 0 or -errno.
- */
-static int place_write(struct jmode *jm, const char *src, uint64_t off,
-		       uint64_t len)
-{
-	while (len > 0) {
-		int fd = jm->pool_dfd >= 0 ? jm->pool_dfd : jm->pool_fd;
-		ssize_t n = pwrite(fd, src, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EINVAL && fd == jm->pool_dfd) {
-			/* refused: buffered from now on */
-			close(jm->pool_dfd);
-			jm->pool_dfd = -1;
-			continue;
-		}
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		src += n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
-/* Under alock: [start, end) listed as written in place ahead. */
-static int placed_add(struct jmode *jm, uint64_t start, uint64_t end)
-{
-	return runs_add(&jm->placed, &jm->nplaced, &jm->plcap, start, end);
 }
 
 /* len bytes from src written into fd at off. 0 or -errno. */
@@ -1129,6 +1102,31 @@ static int pwrite_full(int fd, const char *src, uint64_t off, uint64_t len)
 		len -= (uint64_t)n;
 	}
 	return 0;
+}
+
+/*
+ * Under alock: len bytes from src (page-aligned) written into the pool
+ * file at off, by O_DIRECT where the file system takes it (a copy less,
+ * and the pages not kept in the page cache), else buffered. 0 or -errno.
+ */
+static int place_write(struct jmode *jm, const char *src, uint64_t off,
+		       uint64_t len)
+{
+	for (;;) {
+		int fd = jm->pool_dfd >= 0 ? jm->pool_dfd : jm->pool_fd;
+		int r = pwrite_full(fd, src, off, len);
+		if (r != -EINVAL || fd != jm->pool_dfd)
+			return r;
+		/* refused: buffered from now on (the same bytes again) */
+		close(jm->pool_dfd);
+		jm->pool_dfd = -1;
+	}
+}
+
+/* Under alock: [start, end) listed as written in place ahead. */
+static int placed_add(struct jmode *jm, uint64_t start, uint64_t end)
+{
+	return runs_add(&jm->placed, &jm->nplaced, &jm->plcap, start, end);
 }
 
 /*
@@ -1274,15 +1272,7 @@ static void place_stop(struct jmode *jm)
  */
 static uint64_t spare_end(const struct jmode *jm, uint64_t off)
 {
-	size_t lo = 0, hi = jm->nspare;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (jm->spare[mid].end <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return jm->spare[lo].end;
+	return jm->spare[spare_find(jm, off)].end;
 }
 
 /*

@@ -64,6 +64,7 @@
 #include "jmode.h"
 #include "journal.h"
 #include "tcheck.h"
+#include "tjmode.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -166,33 +167,13 @@ static void cut(void)
 /* Runs fn in a child, which says when it is done and is then killed. */
 static void killed(void (*fn)(PMEMfilepool *), unsigned wait_s)
 {
-	int p[2];
-	T_EQ(pipe(p), 0);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		PMEMfilepool *pfp = pmemfile_pool_open(pool);
-		if (!pfp)
-			_exit(1);
-		fn(pfp);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(p[1]);
-	char c;
-	T_EQ(read(p[0], &c, 1), 1);
-	close(p[0]);
+	pid_t pid = t_child_done(pool, fn);
 	sleep(wait_s);
 	free(image_copy);
 	char name[256];
 	image_name(name, sizeof(name));
 	image_copy = file_read(name, &image_copy_size);
-	T_EQ(kill(pid, SIGKILL), 0);
-	int st;
-	T_EQ(waitpid(pid, &st, 0), pid);
-	T_ASSERT(WIFSIGNALED(st));
+	t_kill(pid);
 	cut();
 }
 
@@ -763,33 +744,17 @@ int main(int argc, char *argv[])
 {
 	(void)argc;
 	t_force_pmem(argv);
-	const char *base = getenv("PMEMFILE_TEST_DISK");
-	struct statfs sf;
+	const char *base = t_disk_dir();
 	if (!base)
-		base = "/var/tmp";
-	if (statfs(base, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
-	    sf.f_type == RAMFS_MAGIC) {
-		printf("%s is not on a disk file system (set "
-		       "PMEMFILE_TEST_DISK)\n",
-		       base);
 		return 77;
-	}
 	/* no sync point but the calls' own until the timer's case */
 	setenv("PMEMFILE_COMMIT_INTERVAL", "0", 1);
 	snprintf(dir, sizeof(dir), "%s/pmemfile-jmode.XXXXXX", base);
 	T_ASSERT(mkdtemp(dir) != NULL);
 	snprintf(pool, sizeof(pool), "%s/pool", dir);
-	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
-	T_ASSERT(pfp != NULL);
-	pmemfile_pool_close(pfp);
-	T_EQ(setxattr(pool, "user.pmemfile.durability", "journal", 7, 0), 0);
-	pfp = pmemfile_pool_open(pool);
-	if (!pfp && errno == ENOTSUP) {
-		printf("journal mode is not available here: %s\n",
-		       pmemfile_errormsg());
+	PMEMfilepool *pfp = t_jmode_pool(pool, POOL_SIZE);
+	if (!pfp)
 		return 77;
-	}
-	T_ASSERT(pfp != NULL);
 	pmemfile_pool_close(pfp);
 
 	killed(open_case, 0);

@@ -39,6 +39,7 @@
 #include "jmode_powercut.h"
 #include "powercut_run.h"
 #include "tcheck.h"
+#include "tjmode.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -708,18 +709,9 @@ static bool create_pool(unsigned char *base)
 	snprintf(j, sizeof(j), "%s.journal", pool_path);
 	unlink(pool_path);
 	unlink(j);
-	PMEMfilepool *pfp = pmemfile_pool_create(pool_path, POOL_SIZE, 0600);
-	T_ASSERT(pfp != NULL);
-	pmemfile_pool_close(pfp);
-	T_EQ(setxattr(pool_path, "user.pmemfile.durability", "journal", 7, 0),
-	     0);
-	pfp = pmemfile_pool_open(pool_path);
-	if (!pfp && errno == ENOTSUP) {
-		printf("journal mode is not available here: %s\n",
-		       pmemfile_errormsg());
+	PMEMfilepool *pfp = t_jmode_pool(pool_path, POOL_SIZE);
+	if (!pfp)
 		return false;
-	}
-	T_ASSERT(pfp != NULL);
 	T_EQ(pmemfile_pool_durability(pfp), PMEMFILE_DURABILITY_JOURNAL);
 	pmemfile_pool_close(pfp);
 	/* the close wrote the journal into the pool file: the workload's

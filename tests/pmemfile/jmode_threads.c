@@ -14,6 +14,7 @@
  */
 #include "check.h"
 #include "tcheck.h"
+#include "tjmode.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
@@ -153,38 +154,31 @@ static PMEMfilepool *checked_open(void)
 	return pfp;
 }
 
+/* The files of the second half, a sync point after the first quarter. */
+static void rest_synced(PMEMfilepool *pfp)
+{
+	create_all(pfp, FILES / 2, FILES * 3 / 4, 2);
+	if (pmemfile_syncfs(pfp) != 0)
+		_exit(1);
+	create_all(pfp, FILES * 3 / 4, FILES, 2);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
 	t_force_pmem(argv);
-	const char *base = getenv("PMEMFILE_TEST_DISK");
-	struct statfs sf;
+	const char *base = t_disk_dir();
 	if (!base)
-		base = "/var/tmp";
-	if (statfs(base, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
-	    sf.f_type == RAMFS_MAGIC) {
-		printf("%s is not on a disk file system (set "
-		       "PMEMFILE_TEST_DISK)\n",
-		       base);
 		return 77;
-	}
 	alarm(300);
 	/* the sync points are the test's own */
 	setenv("PMEMFILE_COMMIT_INTERVAL", "0", 1);
 	snprintf(dir, sizeof(dir), "%s/pmemfile-jthreads.XXXXXX", base);
 	T_ASSERT(mkdtemp(dir) != NULL);
 	snprintf(pool, sizeof(pool), "%s/pool", dir);
-	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
-	T_ASSERT(pfp != NULL);
-	pmemfile_pool_close(pfp);
-	T_EQ(setxattr(pool, "user.pmemfile.durability", "journal", 7, 0), 0);
-	pfp = pmemfile_pool_open(pool);
-	if (!pfp && errno == ENOTSUP) {
-		printf("journal mode is not available here: %s\n",
-		       pmemfile_errormsg());
+	PMEMfilepool *pfp = t_jmode_pool(pool, POOL_SIZE);
+	if (!pfp)
 		return 77;
-	}
-	T_ASSERT(pfp != NULL);
 
 	create_all(pfp, 0, FILES / 2, 1);
 	expect_all(pfp, 0, FILES / 2, FILES / 2, 1);
@@ -197,31 +191,7 @@ int main(int argc, char *argv[])
 
 	/* a child makes the rest, a sync point between; it is killed and
 	 * the power cut */
-	int p[2];
-	T_EQ(pipe(p), 0);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		pfp = pmemfile_pool_open(pool);
-		if (!pfp)
-			_exit(1);
-		create_all(pfp, FILES / 2, FILES * 3 / 4, 2);
-		if (pmemfile_syncfs(pfp) != 0)
-			_exit(1);
-		create_all(pfp, FILES * 3 / 4, FILES, 2);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(p[1]);
-	char c;
-	T_EQ(read(p[0], &c, 1), 1);
-	close(p[0]);
-	T_EQ(kill(pid, SIGKILL), 0);
-	int st;
-	T_EQ(waitpid(pid, &st, 0), pid);
-	T_ASSERT(WIFSIGNALED(st));
+	t_kill(t_child_done(pool, rest_synced));
 	cut();
 	pfp = checked_open();
 	expect_all(pfp, 0, FILES / 2, FILES / 2, 1);
