@@ -586,7 +586,8 @@ static void __attribute__((constructor(101))) intercept_init(void)
 	c.libc_code = (uintptr_t)syscall;
 	c.vdso_base = getauxval(AT_SYSINFO_EHDR);
 	c.loader_base = getauxval(AT_BASE);
-	c.loader_on_net = net_wanted();
+	int net = net_wanted();
+	c.loader_on_net = net;
 	c.all = all != NULL && strcmp(all, "1") == 0;
 	c.vectors = secure_getenv("INTERCEPT_VECTOR_SAVE");
 	c.cache_dir = cache_dir();
@@ -611,7 +612,7 @@ static void __attribute__((constructor(101))) intercept_init(void)
 	late_choice = c;
 	intercept_active = 1;
 	log_summary(&c);
-	if (net_wanted())
+	if (net)
 		start_net();
 }
 

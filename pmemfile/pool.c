@@ -784,15 +784,15 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	 * process start a few system calls.
 	 */
 	pid_t h = atomic_load(&pfp->share->holder);
-	int r = h ? 0 : share_elect(pfp, true);
 	/*
-	 * Not a holder that died with this process's pid (pids are reused):
-	 * its place is taken as any dead holder's is.
+	 * A holder that died with this process's pid (pids are reused) is
+	 * dead: its place is taken as any dead holder's is.
 	 */
 	if (h && h == share_self() &&
 	    atomic_load(&pfp->share->holder_start) != share_self_start())
-		r = share_elect(pfp, true);
-	else if (h == share_self()) {
+		h = 0;
+	int r = h ? 0 : share_elect(pfp, true);
+	if (h == share_self()) {
 		/* as libpmemobj's lock says: one handle per process */
 		pf_set_errormsg("%s: the pool is open in this process already",
 				pathname);

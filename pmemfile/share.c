@@ -270,12 +270,7 @@ static int share_lock_shared(const struct stat *pool, char *name, size_t size,
 		if (k_stat(name, &b) == 0 && a->st_ino == b.st_ino &&
 		    a->st_dev == b.st_dev) {
 			/* out of the way of the program's own numbers */
-			int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-			if (high >= 0) {
-				close(fd);
-				fd = high;
-			}
-			return fd;
+			return k_fd_high_at(fd, 900);
 		}
 		close(fd); /* removed by its last user meanwhile: again */
 	}
@@ -386,9 +381,9 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 	}
 	int r = 0;
 	/* a new file is sized by the first process; 0 bytes reads as zeros */
-	if (r == 0 && st.st_size == 0)
+	if (st.st_size == 0)
 		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
-	else if (r == 0 && (size_t)st.st_size != sizeof(struct share_seg))
+	else if ((size_t)st.st_size != sizeof(struct share_seg))
 		r = -EPROTO; /* another version of the library's */
 	void *p = MAP_FAILED;
 	if (r == 0)
@@ -536,12 +531,7 @@ bool share_relock(PMEMfilepool *pfp)
 		close(fd);
 		return true;
 	}
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-	if (high >= 0) {
-		close(fd);
-		fd = high;
-	}
-	pfp->share_fd = fd;
+	pfp->share_fd = k_fd_high_at(fd, 900);
 	return true;
 }
 

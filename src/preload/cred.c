@@ -28,35 +28,38 @@
  * the file system ids are the effective ones, as execve made them, and
  * need not be asked for.
  */
-static _Atomic unsigned long cred_changed;
+static _Atomic unsigned long cred_changes;
 
 unsigned long cred_generation(void)
 {
-	return atomic_load(&cred_changed);
+	return atomic_load(&cred_changes);
+}
+
+/* The process's effective capabilities, as the kernel holds them now. */
+static bool cred_effective(struct __user_cap_data_struct *d)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	return syscall_no_intercept(SYS_capget, &h, d) == 0;
 }
 
 bool cred_capable(int cap)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall_no_intercept(SYS_capget, &h, d) != 0 || cap < 0 ||
-	    cap >= 32 * _LINUX_CAPABILITY_U32S_3)
+	if (cap < 0 || cap >= 32 * _LINUX_CAPABILITY_U32S_3 ||
+	    !cred_effective(d))
 		return false;
 	return (d[cap / 32].effective >> (cap % 32)) & 1;
 }
 
-/* The process's effective capabilities, as the kernel holds them now. */
 static void cred_apply_caps(PMEMfilepool *pfp)
 {
 	static const int caps[] = {PMEMFILE_CAP_CHOWN,
 				   PMEMFILE_CAP_DAC_OVERRIDE,
 				   PMEMFILE_CAP_DAC_READ_SEARCH,
 				   PMEMFILE_CAP_FOWNER, PMEMFILE_CAP_FSETID};
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
-	if (syscall_no_intercept(SYS_capget, &h, d) != 0)
+	if (!cred_effective(d))
 		return;
 	for (unsigned i = 0; i < sizeof(caps) / sizeof(caps[0]); ++i) {
 		if ((d[0].effective >> caps[i]) & 1)
@@ -77,7 +80,7 @@ static void cred_apply_ids(PMEMfilepool *pfp, void *arg)
 	pmemfile_setreuid(pfp, ruid, euid);
 	pmemfile_setregid(pfp, rgid, egid);
 	/* setfsuid returns the previous value; called with -1 it only reads */
-	bool changed = atomic_load(&cred_changed);
+	bool changed = atomic_load(&cred_changes) != 0;
 	pmemfile_setfsuid(
 	    pfp,
 	    changed ? (uid_t)syscall_no_intercept(SYS_setfsuid, -1) : euid);
@@ -115,7 +118,7 @@ void cred_apply(PMEMfilepool *pfp)
 
 static long cred_change(long nr, const long a[6])
 {
-	atomic_fetch_add(&cred_changed, 1);
+	atomic_fetch_add(&cred_changes, 1);
 	long ret = syscall_no_intercept(nr, a[0], a[1], a[2]);
 
 	/* setfsuid and setfsgid return the old id, never an error */

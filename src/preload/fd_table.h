@@ -26,8 +26,9 @@ struct preload_file {
 	bool is_dir;
 	/*
 	 * Opened by this process with the credentials of cred_generation
-	 * then (fd_opened_here), for linkat's AT_EMPTY_PATH; 0: elsewhere
-	 * (before an execve, in a parent, by a process that sent it).
+	 * then (set by the open, sys_open.c), for linkat's AT_EMPTY_PATH; 0:
+	 * elsewhere (before an execve, in a parent, by a process that sent
+	 * it).
 	 */
 	pid_t opener;
 	unsigned long opener_cred;
