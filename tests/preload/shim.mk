@@ -72,7 +72,7 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_cwdbusy shim_fdflags shim_mmapshared shim_bigread shim_dotdot \
 	shim_renamedir shim_placeholder shim_lazy shim_badptr shim_dots \
 	shim_longpath shim_secure shim_nocaps shim_poolfail \
-	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_closerange \
+	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_ndctl shim_closerange \
 	shim_jit shim_ldso shim_libs shim_fsync shim_journal shim_vforkpages \
 	shim_kernelopen shim_syncall shim_envthreads shim_exitlate \
 	shim_jmode_fds shim_rmdirfd shim_tmpfile
