@@ -287,7 +287,9 @@ void preload_keeper_copy(void)
 	preload_guard = 1;
 }
 
-static __attribute__((constructor)) void preload_init(void)
+/* glibc gives an object's constructors the program's argc, argv and envp */
+static __attribute__((constructor)) void preload_init(int argc, char **argv,
+						      char **envp)
 {
 	const char *keeper = secure_getenv("PMEMFILE_KEEPER");
 	if (keeper != NULL && keeper[0] != '\0')
@@ -313,6 +315,8 @@ static __attribute__((constructor)) void preload_init(void)
 	exec_env_init();
 	pthread_atfork(preload_fork_prepare, preload_fork_done,
 		       preload_fork_done);
+	(void)argc;
+	path_note_start_memory(argv, envp);
 	intercept_hook_point_clone_child_args = preload_clone_child;
 	intercept_hook_point_clone_parent_args = preload_clone_parent;
 	intercept_hook_point = preload_hook;
