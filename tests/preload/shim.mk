@@ -76,7 +76,7 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_jit shim_ldso shim_libs shim_fsync shim_journal shim_vforkpages \
 	shim_kernelopen shim_syncall shim_envthreads shim_exitlate \
 	shim_jmode_fds shim_rmdirfd shim_tmpfile shim_startmem \
-	shim_execstat
+	shim_execstat shim_startcalls
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
 
 # envthreads: a program with a getenv of its own that counts the calls of
