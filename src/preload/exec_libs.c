@@ -373,10 +373,12 @@ void exec_libs_prepare_at(int dirfd, const char *path, char *const *envp,
 
 	x->n = 0;
 	x->mem = NULL;
+	/* none there (a search of PATH): the execve fails as well */
+	if (syscall_no_intercept(SYS_newfstatat, dirfd, path, &st, 0) != 0)
+		return;
 	if (libpath == NULL)
 		libpath = env_value(envp, "LD_LIBRARY_PATH");
 	if ((libpath == NULL || libpath[0] == '\0') &&
-	    syscall_no_intercept(SYS_newfstatat, dirfd, path, &st, 0) == 0 &&
 	    exec_known(&st, EXEC_KNOWN_NO_LIB_DIRS))
 		return;
 	long fd =
