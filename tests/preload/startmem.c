@@ -58,9 +58,10 @@ int main(int argc, char *argv[])
 		return 2;
 	dl_iterate_phdr(find_end, NULL);
 	char *hole = (char *)((prog_end + PAGE - 1) & ~(PAGE - 1));
-	if (!prog_end_writable || mincore(hole, PAGE, &vec) == 0 ||
-	    errno != ENOMEM)
-		return 77;	    /* the page after the program is mapped */
+	/* 16 bytes past the program's last variable, and then a hole */
+	if (!prog_end_writable || (uintptr_t)hole - prog_end < 16 ||
+	    mincore(hole, PAGE, &vec) == 0 || errno != ENOMEM)
+		return 77;
 	char *runs_off = hole - 16; /* no NUL before the hole */
 	memset(runs_off, 'a', 16);
 
