@@ -72,6 +72,20 @@ static uintptr_t net_lo, net_hi;
  */
 static long net_pid;
 
+/*
+ * Defined by the object the archive is linked into when it wants that
+ * pid too (the preload shim): written with net_pid, so that it needs no
+ * getpid of its own.
+ */
+extern long intercept_net_pid_seen __attribute__((weak, visibility("hidden")));
+
+static void net_learn_pid(void)
+{
+	net_pid = intercept_syscall_raw(SYS_getpid);
+	if (&intercept_net_pid_seen != NULL)
+		intercept_net_pid_seen = net_pid;
+}
+
 static TLS unsigned char selector;
 /* the program blocked SIGSYS; one SIGSYS that came meanwhile */
 static TLS int sigsys_blocked;
@@ -356,7 +370,7 @@ int intercept_net_start(uintptr_t lo, uintptr_t hi)
 
 	net_lo = lo;
 	net_hi = hi;
-	net_pid = intercept_syscall_raw(SYS_getpid);
+	net_learn_pid();
 	selector = DISPATCH_ALLOW;
 	r = intercept_syscall_raw(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 				  PR_SYS_DISPATCH_ON, lo, hi - lo, &selector);
@@ -389,7 +403,7 @@ void intercept_net_after_clone(long nr, unsigned long flags, long result)
 	 */
 	(void)nr;
 	if (!(flags & CLONE_VM_FLAG))
-		net_pid = intercept_syscall_raw(SYS_getpid);
+		net_learn_pid();
 	intercept_net_arm_thread();
 }
 

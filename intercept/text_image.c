@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -160,19 +161,30 @@ uintptr_t text_image_area_at(const struct text_image *t)
 }
 
 /*
- * Images are used and written only at start-up, by one thread: the user
- * and the folder found private by the first object serve the next one
- * (a geteuid and a stat fewer for each object after the first).
+ * Images are used and written only at start-up, by one thread: the folder
+ * found private by the first object serves the next one (a stat fewer for
+ * each object after the first).
  */
-static long known_uid = -1;
 static size_t known_folder_len;
 static uint64_t known_folder_sum;
 
+/*
+ * The user whose images these are: the effective user the process was
+ * started as (AT_EUID, no system call). Were the process to change it
+ * before this runs, an image it trusts is still one made by the user it
+ * was started as, never by one it changed to.
+ */
 static long my_uid(void)
 {
-	if (known_uid < 0)
-		known_uid = syscall_no_intercept(SYS_geteuid);
-	return known_uid;
+	int saved_errno = errno;
+	unsigned long uid;
+
+	errno = 0;
+	uid = getauxval(AT_EUID);
+	if (uid == 0 && errno == ENOENT)
+		uid = (unsigned long)syscall_no_intercept(SYS_geteuid);
+	errno = saved_errno;
+	return (long)uid;
 }
 
 /* The user's own, and no one else's to write or read. */

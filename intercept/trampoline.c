@@ -276,7 +276,7 @@ int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 {
 	size_t sites = data_size - AREA_HEAD_SIZE;
 	void *p;
-	long r, c;
+	long r;
 
 	memset(a, 0, sizeof(*a));
 	if (data_size != data_size_for(nsites) || code_size % 4096 != 0)
@@ -284,20 +284,18 @@ int trampoline_area_map(struct trampoline_area *a, uintptr_t at,
 	p = map_at(at, AREA_HEAD_SIZE);
 	if (p == NULL)
 		return -ENOMEM;
-	r = syscall_no_intercept(SYS_mmap, at + AREA_HEAD_SIZE, sites,
-				 PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE,
-				 fd, offset);
-	c = syscall_no_intercept(
-	    SYS_mmap, at + data_size, code_size, PROT_READ | PROT_EXEC,
-	    MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, offset + sites);
+	/*
+	 * The descriptors and the code, one run of the file: one mapping,
+	 * read-only and executable (nothing of it is writable).
+	 */
+	r = syscall_no_intercept(SYS_mmap, at + AREA_HEAD_SIZE,
+				 sites + code_size, PROT_READ | PROT_EXEC,
+				 MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, offset);
 	/* a kernel before 4.17 takes MAP_FIXED_NOREPLACE as a hint */
-	if (p != (void *)at || r != (long)(at + AREA_HEAD_SIZE) ||
-	    c != (long)(at + data_size)) {
+	if (p != (void *)at || r != (long)(at + AREA_HEAD_SIZE)) {
 		syscall_no_intercept(SYS_munmap, p, AREA_HEAD_SIZE);
 		if (r > 0)
-			syscall_no_intercept(SYS_munmap, r, sites);
-		if (c > 0)
-			syscall_no_intercept(SYS_munmap, c, code_size);
+			syscall_no_intercept(SYS_munmap, r, sites + code_size);
 		return -ENOMEM;
 	}
 	a->base = (uint8_t *)at;

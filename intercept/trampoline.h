@@ -63,7 +63,8 @@ int trampoline_area_create(struct trampoline_area *a, uintptr_t lo,
 /*
  * Maps an area at at from a text image file (text_image.c): a fresh page
  * for the head, then data_size - AREA_HEAD_SIZE bytes of descriptors and
- * code_size bytes of code, both of fd from offset, the code executable.
+ * code_size bytes of code, both of fd from offset, in one mapping that is
+ * read-only and executable.
  * The caller fills the head (trampoline_area_head) and seals the area.
  */
 int trampoline_area_map(struct trampoline_area *a, uintptr_t at,

@@ -366,6 +366,29 @@ none:
 	exec_libs_done(x);
 }
 
+void exec_libs_prepare_at(int dirfd, const char *path, char *const *envp,
+			  const char *libpath, struct exec_libs *x)
+{
+	struct stat st;
+
+	x->n = 0;
+	x->mem = NULL;
+	/* none there (a search of PATH): the execve fails as well */
+	if (syscall_no_intercept(SYS_newfstatat, dirfd, path, &st, 0) != 0)
+		return;
+	if (libpath == NULL)
+		libpath = env_value(envp, "LD_LIBRARY_PATH");
+	if ((libpath == NULL || libpath[0] == '\0') &&
+	    exec_known(&st, EXEC_KNOWN_NO_LIB_DIRS))
+		return;
+	long fd =
+	    syscall_no_intercept(SYS_openat, dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	exec_libs_prepare(fd, true, "", path, envp, libpath, x);
+	syscall_no_intercept(SYS_close, fd);
+}
+
 void exec_libs_done(struct exec_libs *x)
 {
 	for (int i = 0; i < x->n; ++i)

@@ -39,6 +39,14 @@ void exec_libs_prepare(long fd, bool kernel_file, const char *prefix,
 		       const char *path, char *const *envp, const char *libpath,
 		       struct exec_libs *x);
 
+/*
+ * exec_libs_prepare for the kernel's program at path (from dirfd). A
+ * program already seen to name no directory for its libraries, started
+ * without LD_LIBRARY_PATH, costs a stat: it is not opened.
+ */
+void exec_libs_prepare_at(int dirfd, const char *path, char *const *envp,
+			  const char *libpath, struct exec_libs *x);
+
 /* Closes the copies and frees x (after a failed execve). */
 void exec_libs_done(struct exec_libs *x);
 

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 
 #include "cwd.h"
 #include "fd_table.h"
@@ -854,117 +853,6 @@ static bool path_parent_linked(int dirfd, const char *path)
 	if (fd >= 0)
 		syscall_no_intercept(SYS_close, fd);
 	return fd == -ELOOP;
-}
-
-/*
- * Pages this thread has read a path from through process_vm_readv, stored
- * as page + 1 (0 is no page): a path on one of them is read directly,
- * without the system call, until path_maps_gen moves.
- */
-#define KNOWN_PAGES 4
-static _Atomic unsigned long path_maps_gen;
-static __thread struct {
-	unsigned long gen;
-	uintptr_t page[KNOWN_PAGES];
-	unsigned next;
-} known __attribute__((tls_model("initial-exec")));
-
-void path_maps_changed(void)
-{
-	atomic_fetch_add_explicit(&path_maps_gen, 1, memory_order_release);
-}
-
-static bool page_known(uintptr_t page)
-{
-	if (known.gen !=
-	    atomic_load_explicit(&path_maps_gen, memory_order_acquire))
-		return false;
-	for (int i = 0; i < KNOWN_PAGES; i++)
-		if (known.page[i] == page + 1)
-			return true;
-	return false;
-}
-
-/* page read without a fault, while the generation was gen */
-static void page_learn(uintptr_t page, unsigned long gen)
-{
-	if (known.gen != gen) {
-		memset(known.page, 0, sizeof(known.page));
-		known.gen = gen;
-	}
-	known.page[known.next++ % KNOWN_PAGES] = page + 1;
-}
-
-/* n bytes at at into out: 0, -EFAULT, or -ENOSYS when refused */
-static long read_user(char *out, uintptr_t at, size_t n)
-{
-	uintptr_t page = at & ~(uintptr_t)4095;
-	if (page_known(page)) {
-		memcpy(out, (const void *)at, n);
-		return (long)n;
-	}
-	unsigned long gen =
-	    atomic_load_explicit(&path_maps_gen, memory_order_acquire);
-	struct iovec local = {out, n};
-	struct iovec remote = {(void *)at, n};
-	long got = syscall_no_intercept(SYS_process_vm_readv, preload_pid,
-					&local, 1, &remote, 1, 0);
-	if (got == -ENOSYS || got == -EPERM || got == -ESRCH)
-		return -ENOSYS;
-	if (got <= 0)
-		return -EFAULT;
-	if ((size_t)got == n)
-		page_learn(page, gen);
-	return got;
-}
-
-int path_copy_user(void *out, const void *user, size_t n)
-{
-	for (size_t have = 0; have < n;) {
-		uintptr_t at = (uintptr_t)user + have;
-		size_t chunk = 4096 - at % 4096;
-		if (chunk > n - have)
-			chunk = n - have;
-		long got = read_user((char *)out + have, at, chunk);
-		if (got == -ENOSYS) {
-			memcpy((char *)out + have, (const void *)at, n - have);
-			return 0;
-		}
-		if (got <= 0)
-			return -EFAULT;
-		have += (size_t)got;
-	}
-	return 0;
-}
-
-int path_copy_in(const char *user, char out[PMEMFILE_PATH_MAX])
-{
-	if (user == NULL)
-		return -EFAULT;
-	for (size_t have = 0; have < PMEMFILE_PATH_MAX;) {
-		uintptr_t at = (uintptr_t)user + have;
-		/* to the end of the page, or of the first 256 bytes */
-		size_t n = 4096 - at % 4096;
-		if (have == 0 && n > 256)
-			n = 256;
-		if (n > PMEMFILE_PATH_MAX - have)
-			n = PMEMFILE_PATH_MAX - have;
-		long got = read_user(out + have, at, n);
-		if (got == -ENOSYS) {
-			/* refused (a sandbox): read it as the caller would */
-			size_t len = strnlen(user, PMEMFILE_PATH_MAX);
-			if (len == PMEMFILE_PATH_MAX)
-				return -ENAMETOOLONG;
-			memcpy(out, user, len + 1);
-			return 0;
-		}
-		if (got < 0)
-			return (int)got;
-		if (memchr(out + have, '\0', (size_t)got) != NULL)
-			return 0;
-		have += (size_t)got;
-	}
-	return -ENAMETOOLONG;
 }
 
 int path_resolve(int dirfd, const char *user_path, int flags,

@@ -137,6 +137,13 @@ int path_copy_user(void *out, const void *user, size_t n);
  */
 void path_maps_changed(void);
 
+/*
+ * Notes the memory readable at start (the loaded objects' segments, the
+ * strings of argv and envp): path_copy_in reads a path there without a
+ * system call until path_maps_changed. Before the hook is set.
+ */
+void path_note_start_memory(char **argv, char **envp);
+
 /* Returns an enum path_kind, or -errno. The path is read with
  * path_copy_in. */
 int path_resolve(int dirfd, const char *path, int flags, struct path_res *res);

@@ -154,6 +154,12 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 	return 0;
 }
 
+/*
+ * The pid the interceptor's net learned when it was armed and in each fork
+ * child (0 while it is off): the shim's own, without a getpid.
+ */
+long intercept_net_pid_seen __attribute__((visibility("hidden")));
+
 static void preload_clone_child(unsigned long flags, void *stack, int *ptid,
 				int *ctid, long tls)
 {
@@ -162,7 +168,11 @@ static void preload_clone_child(unsigned long flags, void *stack, int *ptid,
 		preload_in_vfork = 1;
 		pmemfile_process_vfork((pid_t)syscall_no_intercept(SYS_getpid));
 	} else if (!(flags & CLONE_VM)) {
-		preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
+		/* the net's, unless it is off (0, or still the parent's) */
+		long seen = intercept_net_pid_seen;
+		preload_pid = seen != 0 && seen != preload_pid
+				  ? (pid_t)seen
+				  : (pid_t)syscall_no_intercept(SYS_getpid);
 		pmemfile_process_forked();
 	}
 }
@@ -287,7 +297,9 @@ void preload_keeper_copy(void)
 	preload_guard = 1;
 }
 
-static __attribute__((constructor)) void preload_init(void)
+/* glibc gives an object's constructors the program's argc, argv and envp */
+static __attribute__((constructor)) void preload_init(int argc, char **argv,
+						      char **envp)
 {
 	const char *keeper = secure_getenv("PMEMFILE_KEEPER");
 	if (keeper != NULL && keeper[0] != '\0')
@@ -299,7 +311,9 @@ static __attribute__((constructor)) void preload_init(void)
 	const char *log = secure_getenv("PMEMFILE_PRELOAD_LOG");
 	const char *cd = secure_getenv("PMEMFILE_CD");
 
-	preload_pid = (pid_t)syscall_no_intercept(SYS_getpid);
+	preload_pid = intercept_net_pid_seen != 0
+			  ? (pid_t)intercept_net_pid_seen
+			  : (pid_t)syscall_no_intercept(SYS_getpid);
 	exec_ldso_adopt();
 	if (pools == NULL || pools[0] == '\0')
 		return;
@@ -313,6 +327,8 @@ static __attribute__((constructor)) void preload_init(void)
 	exec_env_init();
 	pthread_atfork(preload_fork_prepare, preload_fork_done,
 		       preload_fork_done);
+	(void)argc;
+	path_note_start_memory(argv, envp);
 	intercept_hook_point_clone_child_args = preload_clone_child;
 	intercept_hook_point_clone_parent_args = preload_clone_parent;
 	intercept_hook_point = preload_hook;

@@ -373,15 +373,10 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 		const char *kpath = l.kprog		  ? l.kprog
 				    : kind == PATH_KERNEL ? r.path
 							  : (const char *)a[pi];
-		long kfd = syscall_no_intercept(
-		    SYS_openat,
-		    kind == PATH_KERNEL || di < 0 || l.kprog ? AT_FDCWD : a[di],
-		    kpath, O_RDONLY | O_CLOEXEC);
-		if (kfd >= 0) {
-			exec_libs_prepare(kfd, true, "", kpath, envp,
-					  l.kprog ? l.libpath : NULL, &libs);
-			syscall_no_intercept(SYS_close, kfd);
-		}
+		exec_libs_prepare_at(
+		    kind == PATH_KERNEL || di < 0 || l.kprog ? AT_FDCWD
+							     : (int)a[di],
+		    kpath, envp, l.kprog ? l.libpath : NULL, &libs);
 	}
 	char cwd[PMEMFILE_PATH_MAX];
 	bool busy;

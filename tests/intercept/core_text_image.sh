@@ -6,7 +6,7 @@
 # from its plans and the image written again, when the object's file is
 # not the one it was made from (here a copy of libc, touched), when its
 # tables do not match their checksum, when it is cut short, when others
-# may read or write it; a folder others may use is neither read nor
+# may read or write it, when another user owns it; a folder others may use is neither read nor
 # written. Where the place of its trampolines is taken, the object is
 # patched from its plans and the image left as it is.
 . "$TEST_TOP/tests/intercept/lib.sh"
@@ -96,6 +96,12 @@ refused "cut short" short
 # readable by others
 chmod 644 "$img"
 refused "mode 644" open
+
+# another user's (the owner is the effective user the process started as)
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$img"
+	refused "owned by another user" foreign
+fi
 
 # a folder others may write: neither used nor written
 chmod 775 "$dir"

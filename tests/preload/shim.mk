@@ -75,7 +75,8 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_ndctl shim_closerange \
 	shim_jit shim_ldso shim_libs shim_fsync shim_journal shim_vforkpages \
 	shim_kernelopen shim_syncall shim_envthreads shim_exitlate \
-	shim_jmode_fds shim_rmdirfd shim_tmpfile
+	shim_jmode_fds shim_rmdirfd shim_tmpfile shim_startmem \
+	shim_execstat shim_startcalls
 $(foreach t,$(SHIM_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
 
 # envthreads: a program with a getenv of its own that counts the calls of
@@ -106,3 +107,10 @@ TEST_PROGRAMS += $(B)/tests/preload/closerange
 $(B)/tests/preload/closerange: $(B)/tests/preload/closerange.o
 	$(CC) $(LDFLAGS) -o $@ $^
 LINT_SOURCES += tests/preload/closerange.c
+
+# startmem: paths read before anything was unmapped, one running off the
+# program's last page, for shim_startmem.
+TEST_PROGRAMS += $(B)/tests/preload/startmem
+$(B)/tests/preload/startmem: $(B)/tests/preload/startmem.o
+	$(CC) $(LDFLAGS) -o $@ $^
+LINT_SOURCES += tests/preload/startmem.c
