@@ -17,6 +17,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -128,6 +129,31 @@ static bool nd_bus_empty(void)
 	return empty && n == 0;
 }
 
+/*
+ * Whether the object of info is a libndctl.so.6 or libdaxctl.so.1 (by the
+ * name it was loaded as). Not dlopen with RTLD_NOLOAD: the pool is opened
+ * from inside the loader too (a library searched for in a mount), and a
+ * dlopen that loads nothing there fails the loader's check of its state.
+ */
+static bool name_is(const char *base, const char *soname)
+{
+	size_t n = strlen(soname);
+	return strncmp(base, soname, n) == 0 &&
+	       (base[n] == '\0' || base[n] == '.');
+}
+
+static int nd_loaded(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size, (void)arg;
+	const char *name = info->dlpi_name;
+	if (!name)
+		return 0;
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	return name_is(base, "libndctl.so.6") ||
+	       name_is(base, "libdaxctl.so.1");
+}
+
 /* The directory this library was loaded from, into dir; false if unknown. */
 static bool shim_dir(char *dir, size_t size)
 {
@@ -163,8 +189,7 @@ static void nd_empty_load(void *h[2])
 	h[0] = h[1] = NULL;
 	const char *system = secure_getenv("PMEMFILE_SYSTEM_NDCTL");
 	if ((system && strcmp(system, "1") == 0) ||
-	    dlopen("libndctl.so.6", RTLD_NOW | RTLD_NOLOAD) ||
-	    dlopen("libdaxctl.so.1", RTLD_NOW | RTLD_NOLOAD))
+	    dl_iterate_phdr(nd_loaded, NULL))
 		return;
 	char dir[PATH_MAX], path[PATH_MAX + 32];
 	if (!shim_dir(dir, sizeof(dir)) || !nd_bus_empty())
