@@ -582,8 +582,9 @@ PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	int acc = flags & O_ACCMODE;
 	if (!pf_vfork_pid && !(flags & (O_PATH | O_DIRECTORY)) &&
 	    acc != O_ACCMODE)
-		rc.c->arg[2] =
-		    LEASE_AT_OPEN | (acc != O_RDONLY ? LEASE_WRITE : 0);
+		rc.c->arg[2] = LEASE_AT_OPEN |
+			       (acc != O_RDONLY ? LEASE_WRITE : 0) |
+			       (lease_client_mapped(pfp) ? LEASE_MAPPED : 0);
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_openat(pfp, dir, path, flags, mode);
