@@ -55,15 +55,6 @@ struct vinode;
 #define LEASE_MAPPED 8	/* the client has the pool file mapped already */
 
 /*
- * A client that has not mapped the pool file yet gets a lease with its
- * open only on a description it reads and a file this big from where the
- * description stands: the mapping (the pool file's descriptor, mmap,
- * page tables, their teardown at the exit) costs more than the few calls
- * a small file takes (lease.c).
- */
-#define LEASE_OPEN_UNMAPPED (64u << 10)
-
-/*
  * A client's writes from this size on go through its descriptor of the
  * pool file (lease.c); a lease asked for by one is LEASE_BY_FD.
  */

@@ -244,36 +244,35 @@ static void client_fork(PMEMfilepool *pfp, int out)
 
 /*
  * A process that has not mapped the pool file gets no lease with the open
- * of a writer or of a small file, and one with the open of a big file to
- * read (lease.h, LEASE_OPEN_UNMAPPED); mapped, it gets one with a
- * writer's open. Then it writes one byte to a new file under the lease of
- * its open and leaves as a process that exits does
- * (pmemfile_process_exit), the file still open.
+ * of a writer, and one with the open of a reader (even of an empty file),
+ * whose mapping it keeps: then it gets one with a writer's open too. It
+ * writes one byte to a new file under the lease of that open and leaves as
+ * a process that exits does (pmemfile_process_exit), the file still open.
  */
 static int leaver(const char *name)
 {
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
 	T_ASSERT(pfp != NULL);
-	PMEMfile *f = pmemfile_open(pfp, name,
+	char other[64];
+	snprintf(other, sizeof(other), "%s.r", name);
+	PMEMfile *f = pmemfile_open(pfp, other,
 				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
 	T_ASSERT(f != NULL);
 	T_ASSERT(!holds_lease(pfp));
 	pmemfile_close(pfp, f);
 	struct stat a, st;
-	f = pmemfile_openat_stat(pfp, PMEMFILE_AT_CWD, name, PMEMFILE_O_RDONLY,
+	f = pmemfile_openat_stat(pfp, PMEMFILE_AT_CWD, other, PMEMFILE_O_RDONLY,
 				 0, &a);
 	T_ASSERT(f != NULL);
-	T_ASSERT(!holds_lease(pfp));
+	T_ASSERT(holds_lease(pfp));
 	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
 	same_stat(&a, &st);
 	char b[8];
 	T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 0);
 	pmemfile_close(pfp, f);
-	f = pmemfile_open(pfp, "/big", PMEMFILE_O_RDONLY, 0);
-	T_ASSERT(f != NULL);
-	T_ASSERT(holds_lease(pfp));
-	pmemfile_close(pfp, f);
-	f = pmemfile_open(pfp, name, PMEMFILE_O_WRONLY, 0);
+	T_EQ(pmemfile_unlink(pfp, other), 0);
+	f = pmemfile_open(pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
+			  0644);
 	T_ASSERT(f != NULL);
 	T_ASSERT(holds_lease(pfp));
 	T_EQ(pmemfile_write(pfp, f, "x", 1), 1);
