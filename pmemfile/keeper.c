@@ -174,19 +174,19 @@ static void kopen_lease(PMEMfilepool *pfp, struct share_chan *c, uint32_t id)
 static int64_t kopen(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *dir,
 		     const char *path)
 {
-	bool want_stat = c->arg[3] != 0;
-	struct stat st;
-	PMEMfile *f =
-	    pmemfile_openat(pfp, dir, path, (int)c->arg[0], (mode_t)c->arg[1]);
-	bool have_stat = f && want_stat && pmemfile_fstat(pfp, f, &st) == 0;
-	int64_t r = kexport(pfp, c, f);
+	int64_t r = kexport(
+	    pfp, c,
+	    pmemfile_openat(pfp, dir, path, (int)c->arg[0], (mode_t)c->arg[1]));
 	c->file[1] = 0;
 	if (r > 0 && c->arg[2])
 		kopen_lease(pfp, c, (uint32_t)r);
-	if (r > 0 && c->file[1] == 0 && have_stat) {
-		memcpy(c->data, &st, sizeof(st));
-		c->out_len = sizeof(st);
-		c->arg[4] = 1;
+	struct ofd *o = r > 0 ? desc_ofd(pfp->share, (uint32_t)r) : NULL;
+	if (o && c->arg[3] && c->file[1] == 0) {
+		PMEMfile h = {.vinode = o->vinode, .ofd = o};
+		if (pmemfile_fstat(pfp, &h, (void *)c->data) == 0) {
+			c->out_len = sizeof(struct stat);
+			c->arg[4] = 1;
+		}
 	}
 	return r;
 }
