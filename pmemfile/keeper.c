@@ -165,6 +165,32 @@ static void kopen_lease(PMEMfilepool *pfp, struct share_chan *c, uint32_t id)
 		c->out_len = 0;
 }
 
+/*
+ * OP_OPENAT: the description's id; with arg[3], the file's stat in the
+ * window (arg[4] 1) where no lease comes with the open (the client's
+ * fstat then answers): the shim's fstat after each open made no call of
+ * its own.
+ */
+static int64_t kopen(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *dir,
+		     const char *path)
+{
+	int64_t r = kexport(
+	    pfp, c,
+	    pmemfile_openat(pfp, dir, path, (int)c->arg[0], (mode_t)c->arg[1]));
+	c->file[1] = 0;
+	if (r > 0 && c->arg[2])
+		kopen_lease(pfp, c, (uint32_t)r);
+	struct ofd *o = r > 0 ? desc_ofd(pfp->share, (uint32_t)r) : NULL;
+	if (o && c->arg[3] && c->file[1] == 0) {
+		PMEMfile h = {.vinode = o->vinode, .ofd = o};
+		if (pmemfile_fstat(pfp, &h, (void *)c->data) == 0) {
+			c->out_len = sizeof(struct stat);
+			c->arg[4] = 1;
+		}
+	}
+	return r;
+}
+
 /* Process slot p no longer refers to description id. */
 static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
 {
@@ -273,11 +299,7 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	case OP_OPENAT:
 		r = kfile(pfp, c, 0, &h0, &f0);
 		if (r == 0)
-			r = kexport(pfp, c,
-				    pmemfile_openat(pfp, f0, p0, (int)c->arg[0],
-						    (mode_t)c->arg[1]));
-		if (r > 0 && c->arg[2])
-			kopen_lease(pfp, c, (uint32_t)r);
+			r = kopen(pfp, c, f0, p0);
 		return r;
 	case OP_CHDIR:
 		r = kfile(pfp, c, 0, &h0, &f0);

@@ -52,6 +52,7 @@ struct vinode;
 #define LEASE_WRITE 1	/* to write */
 #define LEASE_AT_OPEN 2 /* with the open of the description */
 #define LEASE_BY_FD 4	/* for writes that go through the descriptor */
+#define LEASE_MAPPED 8	/* the client has the pool file mapped already */
 
 /*
  * A client's writes from this size on go through its descriptor of the
@@ -111,5 +112,7 @@ bool lease_forget(PMEMfilepool *pfp, uint32_t id);
 void lease_client_free(PMEMfilepool *pfp);
 /* The client's descriptor of the pool file (lease.c), -1 if none. */
 int lease_client_fd(PMEMfilepool *pfp);
+/* Whether this process has the pool file mapped for its leases. */
+bool lease_client_mapped(PMEMfilepool *pfp);
 
 #endif

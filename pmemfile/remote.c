@@ -24,10 +24,12 @@
 
 #include "cred.h"
 #include "file.h"
+#include "gate.h"
 #include "jmode.h"
 #include "lease.h"
 #include "remote.h"
 #include "share.h"
+#include "shim_calls.h"
 
 /* Set by the preload shim: starts a keeper process for the pool file. */
 extern int preload_spawn_keeper(const char *pool) __attribute__((weak));
@@ -544,6 +546,13 @@ static int64_t rc_finish(struct rcall *rc)
 		}                            \
 	} while (0)
 
+/* Copies the answer's bytes out (len at most). */
+static void rc_out(struct rcall *rc, void *p, size_t len)
+{
+	size_t n = rc->c->out_len < len ? rc->c->out_len : len;
+	memcpy(p, rc->c->data, n);
+}
+
 static uint16_t *crefs(PMEMfilepool *pfp)
 {
 	if (!pfp->crefs)
@@ -563,8 +572,14 @@ static PMEMfile *rc_handle(PMEMfilepool *pfp, uint32_t id)
 				       epoch << REMOTE_EPOCH_SHIFT | id);
 }
 
-PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
-			int flags, mode_t mode)
+/*
+ * The open; with st, the file's stat into *st as well, *filled then (the
+ * holder's answer, or the lease's): the stat an fstat right after the
+ * open would give, without a call of its own.
+ */
+static PMEMfile *rc_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			   int flags, mode_t mode, struct stat *st,
+			   bool *filled)
 {
 	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_OPENAT,
@@ -582,15 +597,54 @@ PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	int acc = flags & O_ACCMODE;
 	if (!pf_vfork_pid && !(flags & (O_PATH | O_DIRECTORY)) &&
 	    acc != O_ACCMODE)
-		rc.c->arg[2] =
-		    LEASE_AT_OPEN | (acc != O_RDONLY ? LEASE_WRITE : 0);
+		rc.c->arg[2] = LEASE_AT_OPEN |
+			       (acc != O_RDONLY ? LEASE_WRITE : 0) |
+			       (lease_client_mapped(pfp) ? LEASE_MAPPED : 0);
+	rc.c->arg[3] = st != NULL;
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_openat(pfp, dir, path, flags, mode);
-	if (r > 0 && rc.c->arg[2] != 0 && rc.c->file[1] != 0)
-		lease_accept(pfp, (uint32_t)r, (int64_t)rc.c->file[1] - 1,
-			     rc.c);
-	return r < 0 ? NULL : rc_handle(pfp, (uint32_t)r);
+	if (r <= 0)
+		return NULL;
+	if (rc.c->file[1] != 0) {
+		if (rc.c->arg[2] != 0)
+			lease_accept(pfp, (uint32_t)r,
+				     (int64_t)rc.c->file[1] - 1, rc.c);
+		*filled = st && lease_fstat(pfp, (uint32_t)r, st) == 0;
+	} else if (st && rc.c->arg[4] == 1 && rc.c->out_len == sizeof(*st)) {
+		rc_out(&rc, st, sizeof(*st));
+		*filled = true;
+	}
+	return rc_handle(pfp, (uint32_t)r);
+}
+
+PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+			int flags, mode_t mode)
+{
+	bool filled;
+	return rc_openat(pfp, dir, path, flags, mode, NULL, &filled);
+}
+
+PMEMfile *pmemfile_openat_stat(PMEMfilepool *pfp, PMEMfile *dir,
+			       const char *path, int flags,
+			       pmemfile_mode_t mode, struct stat *st)
+{
+	GATE_PASS();
+	if (!st) {
+		errno = EFAULT;
+		return NULL;
+	}
+	bool filled = false;
+	PMEMfile *f = pf_route_at(pfp, dir, path)
+			  ? rc_openat(pfp, dir, path, flags, mode, st, &filled)
+			  : pmemfile_openat(pfp, dir, path, flags, mode);
+	if (f && !filled && pmemfile_fstat(pfp, f, st) != 0) {
+		int err = errno;
+		pmemfile_close(pfp, f);
+		errno = err;
+		return NULL;
+	}
+	return f;
 }
 
 PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags)
@@ -944,13 +998,6 @@ off_t remote_lseek(PMEMfilepool *pfp, PMEMfile *file, off_t offset, int whence)
 	if (r == RC_LOCAL)
 		return pmemfile_lseek(pfp, file, offset, whence);
 	return r;
-}
-
-/* Copies the answer's bytes out (len at most). */
-static void rc_out(struct rcall *rc, void *p, size_t len)
-{
-	size_t n = rc->c->out_len < len ? rc->c->out_len : len;
-	memcpy(p, rc->c->data, n);
 }
 
 int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,

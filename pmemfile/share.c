@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,8 +229,7 @@ bool pmemfile_pool_in_use(const char *path)
 	return k_stat(name, &seg) == 0;
 }
 
-static int share_open(const struct stat *pool, char *name, size_t size,
-		      struct stat *st)
+static int share_open(const struct stat *pool, char *name, size_t size)
 {
 	share_name(pool, name, size);
 	/* made with the pool file's mode bits, whatever the umask, once */
@@ -240,38 +240,58 @@ static int share_open(const struct stat *pool, char *name, size_t size,
 			    pool->st_mode & 0666);
 		umask(old);
 	}
-	if (fd < 0)
-		return -errno;
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Whether the segment's file fd (its stat st) may be used: a regular
+ * file of the pool file's owner, or of this process, which made it and
+ * gives it to that owner.
+ */
+static int share_file_check(int fd, const struct stat *pool, struct stat *st)
+{
 	if (fstat(fd, st) || !S_ISREG(st->st_mode) ||
-	    (st->st_uid != pool->st_uid && st->st_uid != geteuid())) {
-		close(fd);
+	    (st->st_uid != pool->st_uid && st->st_uid != geteuid()))
 		return -EACCES;
-	}
 	if (st->st_uid != pool->st_uid)
 		(void)fchown(fd, pool->st_uid, pool->st_gid);
-	return fd;
+	return 0;
 }
 
 /*
  * Every process that has the segment mapped holds a shared flock on its
  * file, through a descriptor of its own (fork children open it again);
- * the last to leave (its flock turns exclusive) removes the file.
+ * the last to leave (its flock turns exclusive) removes the file, under
+ * that lock (share_remove_if_last, share_sweep_stale): a file this
+ * process locked that still has a name is the one of the name (nobody
+ * renames a segment's file, and only its owner could in /dev/shm), where
+ * a file removed meanwhile has none (st_nlink 0), and its name may be a
+ * new segment's. The lock is taken without waiting where nobody holds it
+ * exclusively (nearly always): one fstat after it then checks the file
+ * and says it has its name. Else the file is checked before the lock is
+ * waited for, so that a process never waits on a file another user put
+ * there.
  */
 static int share_lock_shared(const struct stat *pool, char *name, size_t size,
 			     struct stat *a)
 {
 	for (int tries = 0; tries < 100; ++tries) {
-		int fd = share_open(pool, name, size, a);
+		int fd = share_open(pool, name, size);
 		if (fd < 0)
 			return fd;
-		flock(fd, LOCK_SH);
-		/* the file locked is still the one of that name */
-		struct stat b;
-		if (k_stat(name, &b) == 0 && a->st_ino == b.st_ino &&
-		    a->st_dev == b.st_dev) {
-			/* out of the way of the program's own numbers */
-			return k_fd_high_at(fd, 900);
+		bool locked = flock(fd, LOCK_SH | LOCK_NB) == 0;
+		int r = share_file_check(fd, pool, a);
+		if (r == 0 && !locked) {
+			flock(fd, LOCK_SH);
+			r = fstat(fd, a) ? -errno : 0;
 		}
+		if (r) {
+			close(fd);
+			return r;
+		}
+		/* out of the way of the program's own numbers */
+		if (a->st_nlink > 0)
+			return k_fd_high_at(fd, 900);
 		close(fd); /* removed by its last user meanwhile: again */
 	}
 	return -EAGAIN;
@@ -370,8 +390,8 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 	if (k_access(path, R_OK | W_OK))
 		return -errno;
 	/*
-	 * st, from before the lock: a size of 0 then (a file just made) is
-	 * sized again here, to the size the first process gave it
+	 * st: a size of 0 (a file just made) is sized here, to the size the
+	 * first process gave it if another one did meanwhile
 	 */
 	struct stat st;
 	int fd = share_lock_shared(&pool, name, sizeof(name), &st);
@@ -1022,10 +1042,24 @@ static void share_atfork(void)
 
 void share_process_init(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	/*
+	 * 0: not done, 1: a thread does it, 2: done. Not pthread_once,
+	 * which makes a futex call each time it runs the function (a system
+	 * call at each process's first use of a pool).
+	 */
+	static _Atomic int state;
+	int none = 0;
 	if (!pf_self_pid)
 		pf_self_pid = (pid_t)syscall(SYS_getpid);
-	pthread_once(&once, share_atfork);
+	if (atomic_load_explicit(&state, memory_order_acquire) == 2)
+		return;
+	if (atomic_compare_exchange_strong(&state, &none, 1)) {
+		share_atfork();
+		atomic_store_explicit(&state, 2, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(&state, memory_order_acquire) != 2)
+		sched_yield();
 }
 
 void pmemfile_process_vfork(pid_t child)

@@ -53,6 +53,17 @@ __attribute__((visibility("default"))) int
 pmemfile_cwd_adopt(PMEMfilepool *pfp, const char *path, uint64_t *ino);
 
 /*
+ * pmemfile_openat, and the stat of the file opened into *st (the mode is
+ * the shim's to know: a directory's descriptor keeps its path): in a
+ * process that is not the pool's holder, both in one round trip. mode is
+ * used as pmemfile_openat's.
+ */
+struct stat;
+__attribute__((visibility("default"))) PMEMfile *
+pmemfile_openat_stat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
+		     int flags, pmemfile_mode_t mode, struct stat *st);
+
+/*
  * Whether a process uses the pool of the file at path now (its shared
  * segment is there): a sync(2) of a process that has not used the pool
  * joins it then, to make its holder commit (journal mode).

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -33,7 +34,12 @@ _Atomic bool fd_table_used;
 static struct preload_file *_Atomic *fd_slots;
 static _Atomic int fd_slots_high; /* highest installed number + 1 */
 static _Atomic int fd_slots_count;
-static pthread_once_t fd_slots_once = PTHREAD_ONCE_INIT;
+/*
+ * 0: the table is not made, 1: a thread makes it, 2: made (or its mmap
+ * failed). Not pthread_once, which makes a futex call each time it runs
+ * the function (a system call at each process's first pool descriptor).
+ */
+static _Atomic int fd_slots_state;
 
 static pthread_mutex_t fd_free_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct preload_file *fd_free_list;
@@ -53,6 +59,20 @@ static void fd_slots_init(void)
 		return;
 	fd_slots = p;
 	atomic_store_explicit(&fd_slots_count, (int)n, memory_order_release);
+}
+
+static void fd_slots_make(void)
+{
+	int none = 0;
+	if (atomic_load_explicit(&fd_slots_state, memory_order_acquire) == 2)
+		return;
+	if (atomic_compare_exchange_strong(&fd_slots_state, &none, 1)) {
+		fd_slots_init();
+		atomic_store_explicit(&fd_slots_state, 2, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(&fd_slots_state, memory_order_acquire) != 2)
+		sched_yield();
 }
 
 /*
@@ -223,7 +243,7 @@ struct preload_file *fd_install(int fd, struct preload_file *f)
 {
 	if (preload_in_vfork)
 		return fd_vfork_install(fd, f);
-	pthread_once(&fd_slots_once, fd_slots_init);
+	fd_slots_make();
 	if (fd < 0 || fd >= fd_slots_count)
 		return NULL; /* past 2^20: fs.nr_open was raised */
 	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);

@@ -33,19 +33,14 @@ static long open_in_pool(struct path_res *r, long flags, long mode,
 		path = "";
 		lib_flags = PMEMFILE_O_REOPEN;
 	}
-	PMEMfile *pf = pmemfile_openat(r->pfp, at, path,
-				       (int)(flags & ~O_CLOEXEC) | lib_flags,
-				       (pmemfile_mode_t)mode);
+	struct stat st;
+	PMEMfile *pf = pmemfile_openat_stat(
+	    r->pfp, at, path, (int)(flags & ~O_CLOEXEC) | lib_flags,
+	    (pmemfile_mode_t)mode, &st);
 	if (pf == NULL && errno == ENXIO)
 		return special_open(r, flags); /* a FIFO: a kernel one */
 	if (pf == NULL)
 		return -errno;
-	struct stat st;
-	if (pmemfile_fstat(r->pfp, pf, &st) != 0) {
-		long err = -errno;
-		pmemfile_close(r->pfp, pf);
-		return err;
-	}
 	/* a directory's description keeps its path from the root */
 	if (r->cwd_relative && S_ISDIR(st.st_mode)) {
 		pmemfile_close(r->pfp, pf);

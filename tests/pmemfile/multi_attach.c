@@ -7,15 +7,21 @@
  * forever when the maker held its shared lock by then (two appenders of
  * multi_bench: both stopped by the time limit, one run in seven).
  * ROUNDS rounds (STRESS=1: 10 times as many) of PROCS processes started
- * at once; each must be in within 20 s.
+ * at once; each must be in within 20 s. And a process that waits for the
+ * lock of a segment's file that its last user removes meanwhile makes a
+ * new one, under the name, and uses that.
  */
 #include "check.h"
+#include "internal.h"
 #include "tmulti.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,6 +111,76 @@ static void round_once(int round)
 	close(said[0]);
 }
 
+/* Whether process pid waits for a flock (a "->" line of /proc/locks). */
+static bool waits_for_flock(pid_t pid)
+{
+	FILE *f = fopen("/proc/locks", "r");
+	T_ASSERT(f != NULL);
+	char line[256], want[32];
+	snprintf(want, sizeof(want), " %d ", (int)pid);
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "-> FLOCK") && strstr(line, want);
+	fclose(f);
+	return found;
+}
+
+/*
+ * The segment's file is locked exclusively by its last user, which
+ * removes it (as share_remove_if_last does) while a process that opened
+ * it waits for its shared lock: that process takes the removed file for
+ * none, makes a new one under the name and maps that one.
+ */
+static void removed_while_waiting(void)
+{
+	struct stat ps;
+	T_EQ(stat(pool, &ps), 0);
+	char name[128];
+	snprintf(name, sizeof(name), "/dev/shm/pmemfile.%llx.%llx",
+		 (unsigned long long)ps.st_dev, (unsigned long long)ps.st_ino);
+	int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	T_ASSERT(fd >= 0);
+	T_EQ(flock(fd, LOCK_EX), 0);
+	struct stat old;
+	T_EQ(fstat(fd, &old), 0);
+	int said[2];
+	T_EQ(pipe(said), 0);
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		/* the lock is the description's, which the child has too */
+		close(fd);
+		close(said[0]);
+		PMEMfilepool *pfp = pmemfile_pool_open(pool);
+		struct stat st, now, mapped;
+		if (!pfp || pmemfile_stat(pfp, "/", &st) != 0)
+			_exit(1);
+		/* the file mapped is the one under the name, not the old */
+		if (stat(name, &now) != 0 || fstat(pfp->share_fd, &mapped) ||
+		    mapped.st_ino != now.st_ino || mapped.st_nlink != 1 ||
+		    now.st_ino == old.st_ino)
+			_exit(2);
+		pmemfile_pool_close(pfp);
+		_exit(write(said[1], "x", 1) == 1 ? 0 : 3);
+	}
+	close(said[1]);
+	double end = now() + 20;
+	while (!waits_for_flock(pid) && now() < end)
+		usleep(1000);
+	T_ASSERT(waits_for_flock(pid));
+	T_EQ(unlink(name), 0);
+	T_EQ(close(fd), 0);
+	int status;
+	T_EQ(waitpid(pid, &status, 0), pid);
+	T_ASSERT(WIFEXITED(status));
+	T_EQ(WEXITSTATUS(status), 0);
+	char c;
+	T_EQ(read(said[0], &c, 1), 1);
+	close(said[0]);
+	/* the last process to leave removed the new file */
+	T_EQ(stat(name, &old), -1);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -117,6 +193,7 @@ int main(int argc, char *argv[])
 	int rounds = stress && atoi(stress) > 0 ? ROUNDS * 10 : ROUNDS;
 	for (int r = 0; r < rounds; r++)
 		round_once(r);
+	removed_while_waiting();
 	unlink(pool);
 	printf("multi_attach: %d rounds of %d processes: ok\n", rounds, PROCS);
 	return 0;

@@ -25,6 +25,7 @@
  */
 #include "check.h"
 #include "share.h"
+#include "shim_calls.h"
 #include "tmulti.h"
 
 #include <fcntl.h>
@@ -115,6 +116,27 @@ static long size_of(PMEMfilepool *pfp, const char *path)
 	struct stat st;
 	T_EQ(pmemfile_stat(pfp, path, &st), 0);
 	return st.st_size;
+}
+
+/* a and b are the same stat, field by field. */
+static void same_stat(const struct stat *a, const struct stat *b)
+{
+	T_EQ(a->st_dev, b->st_dev);
+	T_EQ(a->st_ino, b->st_ino);
+	T_EQ(a->st_mode, b->st_mode);
+	T_EQ(a->st_nlink, b->st_nlink);
+	T_EQ(a->st_uid, b->st_uid);
+	T_EQ(a->st_gid, b->st_gid);
+	T_EQ(a->st_rdev, b->st_rdev);
+	T_EQ(a->st_size, b->st_size);
+	T_EQ(a->st_blocks, b->st_blocks);
+	T_EQ(a->st_blksize, b->st_blksize);
+	T_EQ(a->st_atim.tv_sec, b->st_atim.tv_sec);
+	T_EQ(a->st_atim.tv_nsec, b->st_atim.tv_nsec);
+	T_EQ(a->st_mtim.tv_sec, b->st_mtim.tv_sec);
+	T_EQ(a->st_mtim.tv_nsec, b->st_mtim.tv_nsec);
+	T_EQ(a->st_ctim.tv_sec, b->st_ctim.tv_sec);
+	T_EQ(a->st_ctim.tv_nsec, b->st_ctim.tv_nsec);
 }
 
 static void client_append(PMEMfilepool *pfp, int in, int out)
@@ -221,15 +243,36 @@ static void client_fork(PMEMfilepool *pfp, int out)
 }
 
 /*
- * Writes one byte to a new file under the lease of its open and leaves as
+ * A process that has not mapped the pool file gets no lease with the open
+ * of a writer, and one with the open of a reader (even of an empty file),
+ * whose mapping it keeps: then it gets one with a writer's open too. It
+ * writes one byte to a new file under the lease of that open and leaves as
  * a process that exits does (pmemfile_process_exit), the file still open.
  */
 static int leaver(const char *name)
 {
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
 	T_ASSERT(pfp != NULL);
-	PMEMfile *f = pmemfile_open(pfp, name,
+	char other[64];
+	snprintf(other, sizeof(other), "%s.r", name);
+	PMEMfile *f = pmemfile_open(pfp, other,
 				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	T_ASSERT(!holds_lease(pfp));
+	pmemfile_close(pfp, f);
+	struct stat a, st;
+	f = pmemfile_openat_stat(pfp, PMEMFILE_AT_CWD, other, PMEMFILE_O_RDONLY,
+				 0, &a);
+	T_ASSERT(f != NULL);
+	T_ASSERT(holds_lease(pfp));
+	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+	same_stat(&a, &st);
+	char b[8];
+	T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 0);
+	pmemfile_close(pfp, f);
+	T_EQ(pmemfile_unlink(pfp, other), 0);
+	f = pmemfile_open(pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
+			  0644);
 	T_ASSERT(f != NULL);
 	T_ASSERT(holds_lease(pfp));
 	T_EQ(pmemfile_write(pfp, f, "x", 1), 1);
@@ -348,6 +391,45 @@ static void client_open_lease(PMEMfilepool *pfp)
 }
 
 /*
+ * The shim's open (pmemfile_openat_stat) gives the stat of the file it
+ * opened, from the holder's answer or from the lease of the open: what
+ * pmemfile_fstat gives after it, for a file created (a writer's lease), a
+ * big file read (a reader's), a directory and an O_PATH handle (none),
+ * and the errno of an open that fails.
+ */
+static void client_open_stat(PMEMfilepool *pfp)
+{
+	static const struct {
+		const char *path;
+		int flags;
+	} opens[] = {
+	    {"/created", PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY},
+	    {"/created", PMEMFILE_O_RDONLY},
+	    {"/big", PMEMFILE_O_RDONLY},
+	    {"/", PMEMFILE_O_RDONLY | PMEMFILE_O_DIRECTORY},
+	    {"/big", PMEMFILE_O_PATH},
+	};
+	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+		struct stat a, b;
+		memset(&a, 0xa5, sizeof(a));
+		memset(&b, 0x5a, sizeof(b));
+		PMEMfile *f =
+		    pmemfile_openat_stat(pfp, PMEMFILE_AT_CWD, opens[i].path,
+					 opens[i].flags, 0640, &a);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_fstat(pfp, f, &b), 0);
+		same_stat(&a, &b);
+		pmemfile_close(pfp, f);
+	}
+	struct stat st;
+	errno = 0;
+	T_ASSERT(pmemfile_openat_stat(pfp, PMEMFILE_AT_CWD, "/none",
+				      PMEMFILE_O_RDONLY, 0, &st) == NULL);
+	T_EQ(errno, ENOENT);
+	T_EQ(pmemfile_unlink(pfp, "/created"), 0);
+}
+
+/*
  * A file written from start to end in records of 10 KiB (as tar x writes
  * it) is written under leases all along: past a lease's storage the next
  * one comes with the write. Each lease goes on from the storage the one
@@ -444,6 +526,7 @@ static int client(int in, int out)
 	client_read(pfp, in, out);
 	client_offset(pfp);
 	client_open_lease(pfp);
+	client_open_stat(pfp);
 	client_records(pfp);
 	client_fd_taken(pfp);
 	client_fork(pfp, out);
@@ -468,6 +551,7 @@ int main(int argc, char *argv[])
 				      PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
 	T_ASSERT(big != NULL);
 	append_blocks(pfp, big, 0, BIG, 3);
+	client_open_stat(pfp); /* as the holder */
 
 	int to, from;
 	pid_t pid = t_start_role(argv[0], "client", pool, "", &to, &from);

@@ -77,16 +77,19 @@ out=$(pf "$PY" "$WORK/fds.py" "$MNT" "$POOL" "$REF" "$WORK/other") ||
 [ "$out" = ok ] || shim_fail "python3 printed: $out"
 
 # A client (another process holds the pool) writes 64 KiB pieces through
-# its own descriptor of the pool file; then the program puts a file of its
-# own at that number and writes again.
+# its own descriptor of the pool file (from the lease its second write
+# asks for: a process that has not mapped the pool gets none with a
+# writer's open); then the program puts a file of its own at that number
+# and writes again.
 cat >"$WORK/client.py" <<'PYEOF'
 import os, sys
 
 mnt, pool, other = sys.argv[1:4]
 piece = bytes(range(256)) * 256
 fd = os.open(mnt + "/cw", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
-if os.write(fd, piece) != len(piece):
-    sys.exit("FAIL: first write")
+for i in range(2):
+    if os.write(fd, piece) != len(piece):
+        sys.exit("FAIL: write before the dup2")
 lib = [int(n) for n in os.listdir("/proc/self/fd")
        if os.path.realpath("/proc/self/fd/" + n) == os.path.realpath(pool)]
 if not lib:
@@ -111,7 +114,7 @@ kill $holder
 wait $holder 2>/dev/null
 head -c 1000000 /dev/zero | cmp - "$WORK/other2" ||
 	shim_fail "a client's write went into the file put at its descriptor"
-"$PY" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 256 * 4)' \
+"$PY" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 256 * 5)' \
 	>"$WORK/cw.ref"
 pf cat "$MNT/cw" | cmp - "$WORK/cw.ref" ||
 	shim_fail "the client's writes after the dup2 are not in the file"
