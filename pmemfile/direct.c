@@ -428,28 +428,37 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 }
 
 /*
+ * The first page with data at or past pos in the image (UINT64_MAX: none)
+ * into *data; false if it cannot be told.
+ */
+static bool data_from(PMEMfilepool *pfp, uint64_t pos, uint64_t *data)
+{
+	off_t d = lseek(pfp->direct_fd, (off_t)pos, SEEK_DATA);
+	if (d < 0 && errno != ENXIO)
+		return false;
+	*data = d < 0 ? UINT64_MAX : (uint64_t)d;
+	return true;
+}
+
+/*
  * The holes of [from, to) in the image allocated and mapped (as a write
  * would map them: the writes into them take no fault), its pages with
  * data left as they are; *data is the first page with data at or past
- * from that an earlier call found (UINT64_MAX: none), kept for the next
- * call. The holes count as written then, and the next sync point leaves
- * out those still zeros (jmode_zero_add): a hole since the last sync
- * point was never written, so it is zeros in the pool as that one has it
- * (gen, taken before the first lseek, tells whether one came since). A
- * page with data is never made writable here: the sync point would take
- * it for a hole's if it held zeros written since the last one.
+ * some position not after from (data_from), kept for the next call. The
+ * holes count as written then, and the next sync point leaves out those
+ * still zeros (jmode_zero_add): a hole since the last sync point was
+ * never written, so it is zeros in the pool as that one has it (gen,
+ * taken before the first lseek, tells whether one came since). A page
+ * with data is never made writable here: the sync point would take it
+ * for a hole's if it held zeros written since the last one.
  */
 static bool holes_back(PMEMfilepool *pfp, uint64_t gen, uint64_t from,
 		       uint64_t to, uint64_t *data)
 {
 	uint64_t pos = from;
 	while (pos < to) {
-		if (*data < pos) {
-			off_t d = lseek(pfp->direct_fd, (off_t)pos, SEEK_DATA);
-			if (d < 0 && errno != ENXIO)
-				return false;
-			*data = d < 0 ? UINT64_MAX : (uint64_t)d;
-		}
+		if (*data < pos && !data_from(pfp, pos, data))
+			return false;
 		if (*data > pos) {
 			uint64_t end = *data < to ? *data : to;
 			if (fallocate(pfp->direct_fd, 0, (off_t)pos,
@@ -496,7 +505,9 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 	 * two threads then waiting on the image's lock).
 	 */
 	uint64_t gen = jmode_zero_gen(pfp);
-	uint64_t data = 0; /* not looked for yet */
+	uint64_t data;
+	if (!data_from(pfp, off, &data))
+		return;
 	/*
 	 * A chunk at a time, so that a write that reaches one waits for that
 	 * one only (direct_back_small); one another thread claimed is its.
