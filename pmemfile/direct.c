@@ -427,6 +427,58 @@ static int direct_back_small(PMEMfilepool *pfp, char *p, uint64_t len)
 	return ret;
 }
 
+/*
+ * The first page with data at or past pos in the image (UINT64_MAX: none)
+ * into *data; false if it cannot be told.
+ */
+static bool data_from(PMEMfilepool *pfp, uint64_t pos, uint64_t *data)
+{
+	off_t d = lseek(pfp->direct_fd, (off_t)pos, SEEK_DATA);
+	if (d < 0 && errno != ENXIO)
+		return false;
+	*data = d < 0 ? UINT64_MAX : (uint64_t)d;
+	return true;
+}
+
+/*
+ * The holes of [from, to) in the image allocated and mapped (as a write
+ * would map them: the writes into them take no fault), its pages with
+ * data left as they are; *data is the first page with data at or past
+ * some position not after from (data_from), kept for the next call. The
+ * holes count as written then, and the next sync point leaves out those
+ * still zeros (jmode_zero_add): a hole since the last sync point was
+ * never written, so it is zeros in the pool as that one has it (gen,
+ * taken before the first lseek, tells whether one came since). A page
+ * with data is never made writable here: the sync point would take it
+ * for a hole's if it held zeros written since the last one.
+ */
+static bool holes_back(PMEMfilepool *pfp, uint64_t gen, uint64_t from,
+		       uint64_t to, uint64_t *data)
+{
+	uint64_t pos = from;
+	while (pos < to) {
+		if (*data < pos && !data_from(pfp, pos, data))
+			return false;
+		if (*data > pos) {
+			uint64_t end = *data < to ? *data : to;
+			if (fallocate(pfp->direct_fd, 0, (off_t)pos,
+				      (off_t)(end - pos)) ||
+			    madvise(pfp->base + pos, end - pos,
+				    MADV_POPULATE_WRITE))
+				return false;
+			jmode_zero_add(pfp, gen, pos, end);
+			pos = end;
+			continue;
+		}
+		/* past the pages with data from pos */
+		off_t h = lseek(pfp->direct_fd, (off_t)pos, SEEK_HOLE);
+		if (h <= (off_t)pos)
+			return false;
+		pos = (uint64_t)h;
+	}
+	return true;
+}
+
 void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 {
 	uint64_t end = pfp->pool_size & ~(DIRECT_CHUNK - 1);
@@ -446,16 +498,16 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 	    !direct_fd_valid(pfp))
 		return;
 	/*
-	 * Only the holes at its start: pages that no write reached since the
-	 * image was made (none is ever punched), so zeros in the pool as its
-	 * last sync point has it.
+	 * Only the holes, past the pages with data among them: the heap's
+	 * allocator writes the header of each run of small extents in the
+	 * chunk where the run starts, and stopping there left a chunk in
+	 * four to the writes (a fallocate and a madvise of their own, the
+	 * two threads then waiting on the image's lock).
 	 */
 	uint64_t gen = jmode_zero_gen(pfp);
-	off_t data = lseek(pfp->direct_fd, (off_t)off, SEEK_DATA);
-	if (data < 0 && errno != ENXIO)
+	uint64_t data;
+	if (!data_from(pfp, off, &data))
 		return;
-	if (data >= 0 && (uint64_t)data < off + len)
-		len = ((uint64_t)data - off) / DIRECT_CHUNK * DIRECT_CHUNK;
 	/*
 	 * A chunk at a time, so that a write that reaches one waits for that
 	 * one only (direct_back_small); one another thread claimed is its.
@@ -464,20 +516,8 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 	     c++) {
 		if (!chunk_claim(pfp, c))
 			continue;
-		/*
-		 * Mapped and made writable as a write would: the writes into
-		 * them take no fault. They count as written, and the next
-		 * sync point leaves out those still zeros (jmode_zero_add):
-		 * the same in the pool as at the last one.
-		 */
-		bool done =
-		    fallocate(pfp->direct_fd, 0, (off_t)(c * DIRECT_CHUNK),
-			      (off_t)DIRECT_CHUNK) == 0 &&
-		    madvise(pfp->base + c * DIRECT_CHUNK, DIRECT_CHUNK,
-			    MADV_POPULATE_WRITE) == 0;
-		if (done)
-			jmode_zero_add(pfp, gen, c * DIRECT_CHUNK,
-				       (c + 1) * DIRECT_CHUNK);
+		bool done = holes_back(pfp, gen, c * DIRECT_CHUNK,
+				       (c + 1) * DIRECT_CHUNK, &data);
 		/* a wake-up of the thread for each BACK_AHEAD_STEP chunks
 		 * used */
 		uint8_t mark = CHUNK_BACKED | CHUNK_MAPPED |

@@ -61,11 +61,12 @@ extern __thread bool direct_for_other
     __attribute__((tls_model("initial-exec")));
 
 /*
- * In journal mode, from a thread of its own (jmode_back_ahead): the image's
- * pages of the 64 KiB chunks of [off, off + len) that are not backed yet
- * allocated by fallocate and mapped for reading, so that the small
- * extents placed there later need no call (direct_back), and marked so
- * that the first one placed in each asks for the chunks after it.
+ * In journal mode, from a thread of its own (jmode_back_ahead): the holes
+ * among the image's pages of the 64 KiB chunks of [off, off + len) that
+ * are not backed yet allocated by fallocate and mapped for writing, so
+ * that the small extents placed there later need no call (direct_back),
+ * and the chunks marked so that the first one placed in each asks for the
+ * chunks after it.
  */
 void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
 /*

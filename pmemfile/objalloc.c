@@ -25,7 +25,9 @@
  * in 16 bytes, so that a block is aligned as malloc's are.
  */
 #include <libpmemobj.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,6 +68,47 @@ static pthread_once_t funcs_once = PTHREAD_ONCE_INIT;
 static __thread struct region *opening
     __attribute__((tls_model("initial-exec")));
 
+/*
+ * libpmemobj allocates a vector of 8 KiB for each transaction and frees it
+ * at the end: two a created file. malloc keeps freed blocks of up to 1 KiB
+ * for the thread that freed them, and these went to its bins and back each
+ * time. So the last block of KEEP_MIN .. KEEP_MAX bytes a thread had from
+ * malloc here (big_last), once freed, is kept for the thread's next
+ * allocation of that size or less; the key's destructor frees it when the
+ * thread ends.
+ */
+#define KEEP_MIN 4096
+#define KEEP_MAX (64UL << 10)
+static pthread_key_t kept_key;
+static bool kept_ok; /* the key was made */
+static __thread void *big_last __attribute__((tls_model("initial-exec")));
+static __thread size_t kept_size __attribute__((tls_model("initial-exec")));
+
+/* A block of size bytes from malloc, or the one this thread keeps. */
+static void *big_malloc(size_t size)
+{
+	if (!kept_ok || size < KEEP_MIN || size > KEEP_MAX)
+		return malloc(size);
+	void *p = pthread_getspecific(kept_key);
+	if (p != NULL && kept_size >= size)
+		(void)pthread_setspecific(kept_key, NULL);
+	else
+		p = malloc(size);
+	big_last = p;
+	return p;
+}
+
+/* Whether this thread keeps malloc's block p instead of freeing it. */
+static bool kept_put(void *p)
+{
+	if (p != big_last || pthread_getspecific(kept_key) != NULL ||
+	    pthread_setspecific(kept_key, p) != 0)
+		return false;
+	big_last = NULL;
+	kept_size = malloc_usable_size(p);
+	return true;
+}
+
 /* The region a block of which p is, NULL if p is malloc's. */
 static struct region *region_of(const void *p)
 {
@@ -101,7 +144,7 @@ static void *objalloc_malloc(size_t size)
 	struct region *r = opening;
 
 	if (r == NULL || size < SMALL || size > REGION_SIZE)
-		return malloc(size);
+		return big_malloc(size);
 	uintptr_t need =
 	    (size + HEADER + HEADER - 1) & ~(uintptr_t)(HEADER - 1);
 	if (r->next + need > atomic_load(&r->base) + REGION_SIZE)
@@ -119,16 +162,21 @@ static void objalloc_free(void *p)
 {
 	struct region *r = p ? region_of(p) : NULL;
 
-	if (r == NULL)
-		free(p);
-	else
+	if (r != NULL)
 		region_put(r);
+	else if (p == NULL || !kept_put(p))
+		free(p);
 }
 
 static void *objalloc_realloc(void *p, size_t size)
 {
-	if (p == NULL || region_of(p) == NULL)
+	if (p == NULL)
+		return big_malloc(size);
+	if (region_of(p) == NULL) {
+		if (p == big_last)
+			big_last = NULL;
 		return realloc(p, size);
+	}
 	size_t old = *(size_t *)((uintptr_t)p - HEADER);
 	void *n = objalloc_malloc(size);
 	if (n == NULL)
@@ -150,6 +198,7 @@ static char *objalloc_strdup(const char *s)
 
 static void set_funcs(void)
 {
+	kept_ok = pthread_key_create(&kept_key, free) == 0;
 	pmemobj_set_funcs(objalloc_malloc, objalloc_free, objalloc_realloc,
 			  objalloc_strdup);
 }

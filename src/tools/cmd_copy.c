@@ -152,9 +152,12 @@ static int get_to(PMEMfilepool *pfp, const char *path, const char *local)
 	struct stat st;
 	int ret;
 
-	if (pmemfile_stat(pfp, path, &st) != 0 || S_ISDIR(st.st_mode)) {
-		tool_error("%s: %s", path,
-			   strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
+	if (pmemfile_stat(pfp, path, &st) != 0) {
+		tool_error("%s: %s", path, strerror(errno));
+		return TOOL_FAIL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		tool_error("%s: %s", path, strerror(EISDIR));
 		return TOOL_FAIL;
 	}
 	if (strcmp(local, "-") != 0) {
