@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "remote.h"
 #include "kcall.h"
 #include "lease.h"
+#include "once.h"
 #include "share.h"
 #include "shim_calls.h"
 #include "jmode.h"
@@ -1042,24 +1042,10 @@ static void share_atfork(void)
 
 void share_process_init(void)
 {
-	/*
-	 * 0: not done, 1: a thread does it, 2: done. Not pthread_once,
-	 * which makes a futex call each time it runs the function (a system
-	 * call at each process's first use of a pool).
-	 */
 	static _Atomic int state;
-	int none = 0;
 	if (!pf_self_pid)
 		pf_self_pid = (pid_t)syscall(SYS_getpid);
-	if (atomic_load_explicit(&state, memory_order_acquire) == 2)
-		return;
-	if (atomic_compare_exchange_strong(&state, &none, 1)) {
-		share_atfork();
-		atomic_store_explicit(&state, 2, memory_order_release);
-		return;
-	}
-	while (atomic_load_explicit(&state, memory_order_acquire) != 2)
-		sched_yield();
+	pf_once(&state, share_atfork);
 }
 
 void pmemfile_process_vfork(pid_t child)

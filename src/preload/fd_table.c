@@ -14,13 +14,13 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "../../pmemfile/once.h"
 #include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
 #include "mount.h"
@@ -63,16 +63,7 @@ static void fd_slots_init(void)
 
 static void fd_slots_make(void)
 {
-	int none = 0;
-	if (atomic_load_explicit(&fd_slots_state, memory_order_acquire) == 2)
-		return;
-	if (atomic_compare_exchange_strong(&fd_slots_state, &none, 1)) {
-		fd_slots_init();
-		atomic_store_explicit(&fd_slots_state, 2, memory_order_release);
-		return;
-	}
-	while (atomic_load_explicit(&fd_slots_state, memory_order_acquire) != 2)
-		sched_yield();
+	pf_once(&fd_slots_state, fd_slots_init);
 }
 
 /*
