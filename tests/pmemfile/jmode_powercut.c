@@ -51,7 +51,6 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -681,17 +680,9 @@ static size_t check_cuts(const unsigned char *base, const bool *want,
  */
 static bool make_disk_dir(void)
 {
-	const char *top = getenv("PMEMFILE_TEST_DISK");
-	struct statfs sf;
-	if (!top || !*top)
-		top = "/var/tmp";
-	if (statfs(top, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
-	    sf.f_type == RAMFS_MAGIC) {
-		printf("%s is not on a disk file system (set "
-		       "PMEMFILE_TEST_DISK)\n",
-		       top);
+	const char *top = t_disk_dir();
+	if (!top)
 		return false;
-	}
 	snprintf(disk_dir, sizeof(disk_dir), "%s/pmemfile-jpowercut.XXXXXX",
 		 top);
 	T_ASSERT(mkdtemp(disk_dir) != NULL);

@@ -19,14 +19,14 @@
 
 /*
  * The directory on a disk the tests make their pools in
- * (PMEMFILE_TEST_DISK, else /var/tmp); NULL (after saying why) where it is
- * in memory (tmpfs, ramfs): the mode is for disks.
+ * (PMEMFILE_TEST_DISK unless empty, else /var/tmp); NULL (after saying why)
+ * where it is in memory (tmpfs, ramfs): the mode is for disks.
  */
 static inline const char *t_disk_dir(void)
 {
 	const char *base = getenv("PMEMFILE_TEST_DISK");
 	struct statfs sf;
-	if (!base)
+	if (!base || !*base)
 		base = "/var/tmp";
 	if (statfs(base, &sf) != 0 || sf.f_type == TMPFS_MAGIC ||
 	    sf.f_type == RAMFS_MAGIC) {
