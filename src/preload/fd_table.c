@@ -34,11 +34,7 @@ _Atomic bool fd_table_used;
 static struct preload_file *_Atomic *fd_slots;
 static _Atomic int fd_slots_high; /* highest installed number + 1 */
 static _Atomic int fd_slots_count;
-/*
- * 0: the table is not made, 1: a thread makes it, 2: made (or its mmap
- * failed). Not pthread_once, which makes a futex call each time it runs
- * the function (a system call at each process's first pool descriptor).
- */
+/* fd_slots_init run once (once.h); made, or its mmap failed, after it */
 static _Atomic int fd_slots_state;
 
 static pthread_mutex_t fd_free_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -59,11 +55,6 @@ static void fd_slots_init(void)
 		return;
 	fd_slots = p;
 	atomic_store_explicit(&fd_slots_count, (int)n, memory_order_release);
-}
-
-static void fd_slots_make(void)
-{
-	pf_once(&fd_slots_state, fd_slots_init);
 }
 
 /*
@@ -234,7 +225,7 @@ struct preload_file *fd_install(int fd, struct preload_file *f)
 {
 	if (preload_in_vfork)
 		return fd_vfork_install(fd, f);
-	fd_slots_make();
+	pf_once(&fd_slots_state, fd_slots_init);
 	if (fd < 0 || fd >= fd_slots_count)
 		return NULL; /* past 2^20: fs.nr_open was raised */
 	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
