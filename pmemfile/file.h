@@ -57,10 +57,19 @@ void ofd_free(PMEMfilepool *pfp, struct ofd *o);
 /* Drops a handle of the keeper's without dropping its description. */
 void file_forget(PMEMfilepool *pfp, PMEMfile *f);
 
-/* Returns the pool argument check of every entry point. */
+/*
+ * The pool argument check of every entry point run here. A call of this
+ * process's own (not one its keeper runs for another) first lets the
+ * calls other processes posted be made (struct share_order): a client
+ * was told they were.
+ */
 static inline int pool_check(PMEMfilepool *pfp)
 {
-	return pfp ? 0 : -EFAULT;
+	if (!pfp)
+		return -EFAULT;
+	if (!pf_caller && share_order_pending(pfp->order))
+		keeper_order(pfp);
+	return 0;
 }
 
 /*

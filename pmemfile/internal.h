@@ -65,6 +65,39 @@ struct vinode_shard {
 
 struct lease_client;
 
+/*
+ * Calls a client posts without waiting for their answer because it knows
+ * the answer (remote.c, rc_may_post): attribute changes of a description
+ * whose permission the caller's capabilities grant. The holder runs them
+ * in the order they were posted (seq) and before anything that could see
+ * them: before any other call of another process (keeper.c) and before
+ * each call of its own (pool_check), so that a change a client was told
+ * was made is seen by whoever asks next, as the kernel's would be. In the
+ * segment (share.h); here so that pool_check can look at it.
+ */
+struct share_order {
+	_Atomic uint32_t posted;  /* set after a post: something to run */
+	_Atomic uint32_t serving; /* a thread of the holder runs them */
+	_Atomic uint64_t seq;	  /* the last place given */
+};
+
+/* Whether posted calls wait to be run, or are being run. */
+static inline bool share_order_pending(struct share_order *o)
+{
+	return o &&
+	       __builtin_expect(
+		   (atomic_load_explicit(&o->posted, memory_order_acquire) |
+		    atomic_load_explicit(&o->serving, memory_order_acquire)) !=
+		       0,
+		   0);
+}
+
+/*
+ * Runs, in this process that holds the pool, the calls other processes
+ * posted (keeper.c); pool_check calls it for the process's own calls.
+ */
+void keeper_order(PMEMfilepool *pfp);
+
 struct pmemfilepool {
 	PMEMobjpool *pop;
 	char *base; /* start of the pool mapping */
@@ -158,6 +191,8 @@ struct pmemfilepool {
 	 */
 	pid_t local_pid;
 	struct share_seg *share;
+	/* &share->order while the segment is mapped, else NULL */
+	struct share_order *order;
 	size_t share_size;
 	int share_fd;	 /* holds a shared flock on the segment's file */
 	dev_t share_dev; /* that file's, to know share_fd is still it */
@@ -377,6 +412,13 @@ static inline void pf_time_now(struct pmemfile_time *t)
 	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	t->sec = ts.tv_sec;
 	t->nsec = ts.tv_nsec;
+}
+
+/* Whether utimensat takes t as a time (UTIME_NOW and UTIME_OMIT too). */
+static inline bool pf_utime_valid(const struct timespec *t)
+{
+	return t->tv_nsec == UTIME_NOW || t->tv_nsec == UTIME_OMIT ||
+	       (t->tv_nsec >= 0 && t->tv_nsec < 1000000000);
 }
 
 /*

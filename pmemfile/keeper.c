@@ -330,6 +330,8 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	}
 	case OP_ROOT_COUNT:
 		return pmemfile_pool_root_count(pfp);
+	case OP_ORDER:
+		return 0;
 	case OP_SYNC:
 		return jmode_sync(pfp);
 	case OP_STATS:
@@ -521,22 +523,89 @@ static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 	share_chan_wake(c);
 }
 
-/* Serves what is posted; how many calls that was. */
+/*
+ * The ordered posts run one thread at a time, the keeper's or the
+ * process's own (pool_check), each after it passed the gate (gate.h): a
+ * thread waiting for this lock may be inside.
+ */
+static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The ordered post of the lowest place, or NULL. */
+static struct share_chan *order_first(struct share_seg *s)
+{
+	struct share_chan *first = NULL;
+	for (int i = 0; i < SHARE_CHANNELS; ++i) {
+		struct share_chan *c = &s->chan[i];
+		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
+			CHAN_POSTED &&
+		    c->seq && (!first || c->seq < first->seq))
+			first = c;
+	}
+	return first;
+}
+
+/* Runs the ordered posts there are, in their order; how many. */
+static int korder(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	int n = 0;
+	GATE_PASS();
+	pthread_mutex_lock(&order_lock);
+	/* set before the flag is taken: see share_order_pending */
+	atomic_store(&s->order.serving, 1);
+	do {
+		atomic_store(&s->order.posted, 0);
+		for (struct share_chan *c; (c = order_first(s)) != NULL;) {
+			uint32_t posted = CHAN_POSTED;
+			if (atomic_compare_exchange_strong(&c->state, &posted,
+							   CHAN_TAKEN)) {
+				kserve(pfp, c);
+				n++;
+			}
+		}
+	} while (atomic_load(&s->order.posted));
+	atomic_store(&s->order.serving, 0);
+	pthread_mutex_unlock(&order_lock);
+	return n;
+}
+
+void keeper_order(PMEMfilepool *pfp)
+{
+	if (pfp->share)
+		(void)korder(pfp);
+}
+
+/*
+ * Serves what is posted; how many calls that was. The ordered posts go
+ * first, and again before each other call, which may be of a process
+ * that posted them before it.
+ */
 static int kserve_posted(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;
 	int n = 0;
+	bool ordered = false;
 	for (int i = 0; i < SHARE_CHANNELS; ++i) {
 		struct share_chan *c = &s->chan[i];
+		if (atomic_load_explicit(&c->state, memory_order_acquire) !=
+		    CHAN_POSTED)
+			continue;
+		if (c->seq) {
+			ordered = true;
+			continue;
+		}
+		if (share_order_pending(&s->order))
+			n += korder(pfp);
 		uint32_t posted = CHAN_POSTED;
-		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
-			CHAN_POSTED &&
-		    atomic_compare_exchange_strong(&c->state, &posted,
+		if (atomic_compare_exchange_strong(&c->state, &posted,
 						   CHAN_TAKEN)) {
 			kserve(pfp, c);
 			n++;
 		}
 	}
+	/* a poster that died before it set the flag: run them all the same */
+	if (ordered || share_order_pending(&s->order))
+		n += korder(pfp);
 	return n;
 }
 

@@ -737,6 +737,7 @@ int pool_take_over(PMEMfilepool *pfp)
 	np->umask = pfp->umask;
 	np->dev = pfp->dev;
 	np->share = pfp->share;
+	np->order = pfp->order;
 	np->share_size = pfp->share_size;
 	np->share_fd = pfp->share_fd;
 	np->share_dev = pfp->share_dev;

@@ -272,6 +272,7 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 			c->start = share_self_start();
 			c->proc = (uint32_t)p;
 			c->op = op;
+			c->seq = 0;
 			c->no_answer = 0;
 			c->in_len = 0;
 			c->out_len = 0;
@@ -515,6 +516,38 @@ static void rc_post(struct rcall *rc)
 	rc->c = NULL;
 }
 
+/*
+ * Whether the call in rc on handle f (its file[0]) can be posted without
+ * waiting: its answer is 0 whatever the file, because the caller's
+ * capability cap grants what it asks on any owner's file, and the
+ * description is of the pool now and not O_PATH (EBADF). Not from a vfork
+ * child, whose calls are its parent's to wait for.
+ */
+static bool rc_may_post(struct rcall *rc, PMEMfile *f, int cap)
+{
+	uint32_t id = rc->c->file[0];
+	return !pf_vfork_pid && id != 0 && id < SHARE_DESCS &&
+	       rc_current(rc->pfp, f, id) && ((rc->c->cred.caps >> cap) & 1) &&
+	       !(rc->s->desc[id].flags & O_PATH);
+}
+
+/*
+ * Sends a call rc_may_post allowed and goes on: the holder runs it in
+ * its place among the ordered posts, before anything that could see it
+ * (struct share_order).
+ */
+static void rc_post_ordered(struct rcall *rc)
+{
+	struct share_seg *s = rc->s;
+	rc->c->seq = atomic_fetch_add(&s->order.seq, 1) + 1;
+	atomic_store(&rc->c->no_answer, 1);
+	atomic_store(&rc->c->state, CHAN_POSTED);
+	/* after the post: whoever sees the flag clear finds the post */
+	atomic_store(&s->order.posted, 1);
+	share_keeper_notify(s);
+	rc->c = NULL;
+}
+
 /* A result as the public calls give it: -1 with errno for -errno. */
 static ssize_t rc_result(int64_t r)
 {
@@ -610,7 +643,8 @@ static PMEMfile *rc_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		if (rc.c->arg[2] != 0)
 			lease_accept(pfp, (uint32_t)r,
 				     (int64_t)rc.c->file[1] - 1, rc.c);
-		*filled = st && lease_fstat(pfp, (uint32_t)r, st) == 0;
+		*filled = st && !share_order_pending(pfp->order) &&
+			  lease_fstat(pfp, (uint32_t)r, st) == 0;
 	} else if (st && rc.c->arg[4] == 1 && rc.c->out_len == sizeof(*st)) {
 		rc_out(&rc, st, sizeof(*st));
 		*filled = true;
@@ -670,6 +704,18 @@ static void rc_simple(PMEMfilepool *pfp, uint32_t op, uint32_t id)
 		return;
 	rc.c->file[0] = id;
 	RC_CALL(&rc, r);
+}
+
+/*
+ * Before a call made here under a lease: the ordered posts of other
+ * processes (and this one's) are made first, as they are before a call
+ * sent to the holder (struct share_order); a call of nothing waits for
+ * them and keeps the lease, which any other call would end.
+ */
+static void rc_order_wait(PMEMfilepool *pfp)
+{
+	if (share_order_pending(pfp->order))
+		rc_simple(pfp, OP_ORDER, 0);
 }
 
 void remote_close(PMEMfilepool *pfp, PMEMfile *file)
@@ -847,6 +893,7 @@ ssize_t remote_rw(PMEMfilepool *pfp, PMEMfile *file, const struct iovec *iov,
 	uint32_t id = rc_lease_id(pfp, file);
 	bool leasable = id != 0;
 	if (leasable) {
+		rc_order_wait(pfp);
 		int64_t lr = lease_rw(pfp, id, iov, iovcnt, total, write,
 				      positional, offset);
 		/*
@@ -975,6 +1022,12 @@ int remote_file_op(PMEMfilepool *pfp, int op, PMEMfile *file, long a0, long a1,
 	rc.c->arg[0] = a0;
 	rc.c->arg[1] = a1;
 	rc.c->arg[2] = a2;
+	if (r == 0 &&
+	    ((op == OP_FCHMOD && rc_may_post(&rc, file, PMEMFILE_CAP_FOWNER)) ||
+	     (op == OP_FCHOWN && rc_may_post(&rc, file, PMEMFILE_CAP_CHOWN)))) {
+		rc_post_ordered(&rc);
+		return 0;
+	}
 	RC_CALL(&rc, r);
 	return r == RC_LOCAL ? 1 : (int)r;
 }
@@ -1024,8 +1077,11 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 {
 	uint32_t id = rc_lease_id(pfp, file);
-	if (buf && id && lease_fstat(pfp, id, buf) == 0)
-		return 0;
+	if (buf && id) {
+		rc_order_wait(pfp);
+		if (lease_fstat(pfp, id, buf) == 0)
+			return 0;
+	}
 	RC_DECL(rc);
 	RC_START(&rc, pfp, OP_FSTAT, pmemfile_fstat(pfp, file, buf), -1);
 	int64_t r = 0;
@@ -1221,6 +1277,13 @@ int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = rc_put(&rc, times, 2 * sizeof(*times));
 	if (r >= 0 && !by_file && path)
 		r = rc_path(&rc, dir, path);
+	if (r >= 0 && by_file &&
+	    (!times ||
+	     (pf_utime_valid(&times[0]) && pf_utime_valid(&times[1]))) &&
+	    rc_may_post(&rc, dir, PMEMFILE_CAP_FOWNER)) {
+		rc_post_ordered(&rc);
+		return 0;
+	}
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return by_file

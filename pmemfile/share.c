@@ -427,6 +427,7 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 		return -EPROTO;
 	}
 	pfp->share = s;
+	pfp->order = &s->order;
 	pfp->share_size = sizeof(*s);
 	pfp->share_fd = fd;
 	pfp->share_dev = st.st_dev;
@@ -474,6 +475,7 @@ void share_detach(PMEMfilepool *pfp)
 	bool pending = share_child_pending(pfp->share);
 	munmap(pfp->share, pfp->share_size);
 	pfp->share = NULL;
+	pfp->order = NULL;
 	share_remove_if_last(pfp, pending);
 	if (fd_is(pfp->share_fd, pfp->share_dev, pfp->share_ino))
 		close(pfp->share_fd);
@@ -632,6 +634,9 @@ void share_sweep_channels(struct share_seg *s)
 	for (int i = 0; i < SHARE_CHANNELS; ++i) {
 		struct share_chan *c = &s->chan[i];
 		uint32_t st = atomic_load(&c->state);
+		/* an ordered post was answered already: the holder runs it */
+		if (st == CHAN_POSTED && c->seq)
+			continue;
 		if ((st == CHAN_CLAIMED || st == CHAN_POSTED ||
 		     st == CHAN_DONE) &&
 		    !share_same_alive(c->pid, c->start))
@@ -661,6 +666,9 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 		    atomic_compare_exchange_strong(&s->desc[i].ofd, &none,
 						   (uint64_t)(uintptr_t)o)) {
 			atomic_store(&s->desc[i].procs, 0);
+			/* O_PATH and the access mode never change (rc_may_post)
+			 */
+			s->desc[i].flags = o->flags;
 			o->desc_epoch = atomic_load(&s->epoch);
 			atomic_store(&s->desc[i].epoch, o->desc_epoch);
 			o->desc = i;

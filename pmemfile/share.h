@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 7
+#define SHARE_VERSION 8
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -107,7 +107,8 @@ enum share_op {
 	OP_LEASE, /* file0; arg write; out extents, flags, end, gen */
 	/* file0 dir; arg 1: data path (else file0 itself); out its path */
 	OP_CHDIR,
-	OP_SYNC, /* a sync point of the pool (jmode.c) */
+	OP_SYNC,  /* a sync point of the pool (jmode.c) */
+	OP_ORDER, /* nothing: the ordered posts before it are made */
 };
 
 /* A handle argument meaning "the caller's cwd" (its path is sent). */
@@ -142,6 +143,8 @@ struct share_chan {
 	uint32_t file_epoch[2]; /* the epochs the caller's handles are of */
 	int64_t arg[6];
 	int64_t ret; /* result; -errno on failure */
+	/* an ordered post's place (struct share_order), 0 for other calls */
+	uint64_t seq;
 	struct share_cred cred;
 	char pad[64];
 	char data[SHARE_WINDOW];
@@ -157,8 +160,8 @@ struct share_desc {
 	 * (ofd is 0 meanwhile); the inode is kept from orphan reclaim.
 	 */
 	_Atomic uint32_t detached;
-	int32_t flags;
-	uint64_t ino; /* the inode's offset */
+	int32_t flags; /* the description's, from its export */
+	uint64_t ino;  /* the inode's offset */
 	uint64_t pos;
 	_Atomic uint32_t lease; /* its lease's entry + 1, 0 if none */
 	uint32_t pad;
@@ -270,6 +273,7 @@ struct share_seg {
 	 * once no other process uses the pool (keeper_loop).
 	 */
 	_Atomic uint32_t holder_lingers;
+	struct share_order order;
 	char pad[16];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
@@ -322,7 +326,8 @@ uint64_t share_self_start(void);
 bool share_same_alive(pid_t pid, uint64_t start);
 /*
  * The channels of processes that died (claimed, posted, or answered and
- * never read) are free again.
+ * never read) are free again; not an ordered post (struct share_order),
+ * which the holder runs all the same.
  */
 void share_sweep_channels(struct share_seg *s);
 /* Whether h is the segment's holder and alive. */

@@ -11,12 +11,6 @@
 #include "remote.h"
 #include "share.h"
 
-static bool ts_valid(const struct timespec *t)
-{
-	return t->tv_nsec == UTIME_NOW || t->tv_nsec == UTIME_OMIT ||
-	       (t->tv_nsec >= 0 && t->tv_nsec < 1000000000);
-}
-
 /* A time beyond what the words hold is stored as the nearest one (words.h),
  * as the kernel stores a time out of a file system's range. */
 static void ts_store(PMEMfilepool *pfp, struct pmemfile_itime *dst,
@@ -37,7 +31,7 @@ static int utimens_vinode(PMEMfilepool *pfp, struct vinode *v,
 {
 	struct timespec now2[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
 	const struct timespec *volatile ts = times ? times : now2;
-	if (!ts_valid(&ts[0]) || !ts_valid(&ts[1]))
+	if (!pf_utime_valid(&ts[0]) || !pf_utime_valid(&ts[1]))
 		return -EINVAL;
 	if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
 		return 0;

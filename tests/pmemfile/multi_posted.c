@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * multi_posted -- fchmod, fchown and futimens of a client whose
+ * capabilities grant them on any file are posted without waiting for the
+ * holder (remote.c, struct share_order), and still seen as made, in the
+ * order made, by whoever looks next:
+ *  - the client's own fstat right after, through the description changed
+ *    and through another one of the file that holds a lease;
+ *  - the holder's stat by path, right after the client said so through a
+ *    pipe;
+ *  - the holder's stat after the client exited (waitpid) with its last
+ *    posts not yet looked at by anyone.
+ * fchown then fchmod 04755 keeps set-user-ID; fchmod 06755 then fchown
+ * clears it (and set-group-ID, the group being executable), as the same
+ * calls on a file of a kernel directory do, which is the reference. Each
+ * step checks that the calls were posted (the segment's count of ordered
+ * posts moved), so that the posted path is what is tested. The pool checks
+ * clean at the end. The client takes the process's identity
+ * (pmemfile_cred_of_process), which needs CAP_CHOWN and CAP_FOWNER (root)
+ * here: skipped without.
+ */
+#include "check.h"
+#include "procid.h"
+#include "share.h"
+#include "tmulti.h"
+
+#include <fcntl.h>
+#include <libpmemfile-posix.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define POOL_SIZE (64UL << 20)
+#define FILES 200
+#define BIG (1L << 20)
+
+static char pool[4096];
+static char refdir[4096];
+
+/* The changes made to file i, in the order made. */
+struct change {
+	struct timespec times[2];
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+	bool chmod_first;
+};
+
+static struct change change_of(int i)
+{
+	struct change c = {
+	    .times = {{1000000 + i, 5 + i}, {2000000 + i, 7 + i}},
+	    .uid = (uid_t)(1000 + i % 3),
+	    .gid = (gid_t)(2000 + i % 5),
+	    .mode = i % 2 ? 04755 : 06755,
+	    .chmod_first = i % 2 == 0,
+	};
+	return c;
+}
+
+/* The changes of file i through fd (kernel) or f (pool). */
+static void change_kernel(int fd, int i)
+{
+	struct change c = change_of(i);
+	T_EQ(futimens(fd, c.times), 0);
+	if (c.chmod_first)
+		T_EQ(fchmod(fd, c.mode), 0);
+	T_EQ(fchown(fd, c.uid, c.gid), 0);
+	if (!c.chmod_first)
+		T_EQ(fchmod(fd, c.mode), 0);
+}
+
+static void change_pool(PMEMfilepool *pfp, PMEMfile *f, int i)
+{
+	struct change c = change_of(i);
+	T_EQ(pmemfile_futimens(pfp, f, c.times), 0);
+	if (c.chmod_first)
+		T_EQ(pmemfile_fchmod(pfp, f, c.mode), 0);
+	T_EQ(pmemfile_fchown(pfp, f, c.uid, c.gid), 0);
+	if (!c.chmod_first)
+		T_EQ(pmemfile_fchmod(pfp, f, c.mode), 0);
+}
+
+/* What the kernel makes of file i's changes. */
+static struct stat reference(int i)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/f%d", refdir, i);
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+	T_ASSERT(fd >= 0);
+	change_kernel(fd, i);
+	struct stat st;
+	T_EQ(fstat(fd, &st), 0);
+	close(fd);
+	unlink(path);
+	return st;
+}
+
+/* st has the owner, mode and times the kernel gave file i. */
+static void expect(const struct stat *st, int i)
+{
+	struct stat ref = reference(i);
+	T_EQ(st->st_mode, ref.st_mode);
+	T_EQ(st->st_uid, ref.st_uid);
+	T_EQ(st->st_gid, ref.st_gid);
+	T_EQ(st->st_atim.tv_sec, ref.st_atim.tv_sec);
+	T_EQ(st->st_atim.tv_nsec, ref.st_atim.tv_nsec);
+	T_EQ(st->st_mtim.tv_sec, ref.st_mtim.tv_sec);
+	T_EQ(st->st_mtim.tv_nsec, ref.st_mtim.tv_nsec);
+}
+
+static uint64_t posts(PMEMfilepool *pfp)
+{
+	return atomic_load(&pfp->share->order.seq);
+}
+
+/* Whether this process holds a granted lease. */
+static bool holds_lease(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	for (int i = 0; i < SHARE_LEASES; i++)
+		if (atomic_load(&s->lease[i].state) == LEASE_GRANTED &&
+		    s->lease[i].pid == getpid())
+			return true;
+	return false;
+}
+
+/* Reads through r until the client holds a lease on it (from the start). */
+static void read_leased(PMEMfilepool *pfp, PMEMfile *r)
+{
+	static char b[64 << 10];
+	T_EQ(pmemfile_lseek(pfp, r, 0, PMEMFILE_SEEK_SET), 0);
+	for (long at = 0; !holds_lease(pfp); at += (long)sizeof(b)) {
+		T_ASSERT(at < BIG);
+		T_EQ(pmemfile_read(pfp, r, b, sizeof(b)), (ssize_t)sizeof(b));
+	}
+}
+
+static int client(int in, int out)
+{
+	/* a holder that failed may leave a copy of it behind (keeper.c) */
+	alarm(300);
+	PMEMfilepool *pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	/* the process's identity, capabilities included */
+	T_EQ(pmemfile_cred_of_process(pfp), 0);
+	PMEMfile *r = pmemfile_open(pfp, "/big", PMEMFILE_O_RDONLY);
+	T_ASSERT(r != NULL);
+	for (int i = 0; i < FILES; ++i) {
+		char path[32];
+		snprintf(path, sizeof(path), "/f%d", i);
+		PMEMfile *f = pmemfile_open(pfp, path,
+					    PMEMFILE_O_CREAT | PMEMFILE_O_EXCL |
+						PMEMFILE_O_WRONLY,
+					    0600);
+		T_ASSERT(f != NULL);
+		T_EQ(pmemfile_write(pfp, f, "0123456789", 10), 10);
+		uint64_t before = posts(pfp);
+		change_pool(pfp, f, i);
+		T_EQ(posts(pfp), before + 3);
+		struct stat st;
+		if (i % 3 == 0) {
+			T_EQ(pmemfile_fstat(pfp, f, &st), 0);
+			expect(&st, i);
+		} else if (i % 3 == 1) {
+			/* the holder looks by path */
+			t_say(out, 'c');
+			t_hear(in, 'h');
+		}
+		pmemfile_close(pfp, f);
+	}
+	/* a description of /big under a lease sees a change through another */
+	PMEMfile *w = pmemfile_open(pfp, "/big", PMEMFILE_O_WRONLY);
+	T_ASSERT(w != NULL);
+	for (int i = 0; i < 20; ++i) {
+		read_leased(pfp, r);
+		uint64_t before = posts(pfp);
+		T_EQ(pmemfile_fchmod(pfp, w, (mode_t)(0600 + i)), 0);
+		T_EQ(posts(pfp), before + 1);
+		struct stat st;
+		T_EQ(pmemfile_fstat(pfp, r, &st), 0);
+		T_EQ(st.st_mode, S_IFREG | (mode_t)(0600 + i));
+	}
+	pmemfile_close(pfp, w);
+	pmemfile_close(pfp, r);
+	/* the last changes, left for the holder to see after the exit */
+	PMEMfile *f = pmemfile_open(
+	    pfp, "/last",
+	    PMEMFILE_O_CREAT | PMEMFILE_O_EXCL | PMEMFILE_O_WRONLY, 0600);
+	T_ASSERT(f != NULL);
+	uint64_t before = posts(pfp);
+	change_pool(pfp, f, FILES);
+	T_EQ(posts(pfp), before + 3);
+	exit(0);
+}
+
+/* Whether this process may chown and chmod any file. */
+static bool capable(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	return (d[0].effective & (1u << CAP_CHOWN)) &&
+	       (d[0].effective & (1u << CAP_FOWNER));
+}
+
+int main(int argc, char *argv[])
+{
+	t_force_pmem(argv);
+	const char *tmp = getenv("TMPDIR");
+	snprintf(refdir, sizeof(refdir), "%s/multi_posted.ref",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (t_is_role(argc, argv, "client", pool, sizeof(pool)))
+		return client(10, 11);
+	if (!capable()) {
+		printf("multi_posted: skipped (needs CAP_CHOWN and "
+		       "CAP_FOWNER)\n");
+		return 77;
+	}
+	(void)mkdir(refdir, 0700);
+	t_pool_path(pool, sizeof(pool));
+	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
+	T_ASSERT(pfp != NULL);
+	PMEMfile *big = pmemfile_open(pfp, "/big",
+				      PMEMFILE_O_CREAT | PMEMFILE_O_RDWR, 0644);
+	T_ASSERT(big != NULL);
+	static char b[BIG];
+	memset(b, 'b', sizeof(b));
+	T_EQ(pmemfile_write(pfp, big, b, sizeof(b)), (ssize_t)sizeof(b));
+	pmemfile_close(pfp, big);
+
+	int to, from;
+	pid_t pid = t_start_role(argv[0], "client", pool, "", &to, &from);
+	for (int i = 1; i < FILES; i += 3) {
+		char path[32];
+		snprintf(path, sizeof(path), "/f%d", i);
+		t_hear(from, 'c');
+		struct stat st;
+		T_EQ(pmemfile_stat(pfp, path, &st), 0);
+		expect(&st, i);
+		t_say(to, 'h');
+	}
+	t_reap(pid);
+	struct stat st;
+	T_EQ(pmemfile_stat(pfp, "/last", &st), 0);
+	expect(&st, FILES);
+	pmemfile_pool_close(pfp);
+	T_EQ(pmemfile_check_pool(pool, stdout), 0);
+	unlink(pool);
+	rmdir(refdir);
+	printf("multi_posted: ok\n");
+	return 0;
+}
