@@ -3,7 +3,8 @@
 # directory, modes, a sparse file, a name longer than 100 bytes, fixed
 # times) archived into the mount, extracted in the mount, archived again out
 # of the mount: the listings, the extracted tree and the archives made from
-# it are those of a kernel directory. prog_tar_gzip.sh adds gzip.
+# it are those of a kernel directory, and so is a copy made by tar c | tar
+# x within the mount. prog_tar_gzip.sh adds gzip.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
 prog_init 256
@@ -46,6 +47,11 @@ workload()
 	x tar -C "$D/x" --diff -f "$D/src.tar"
 	x mkdir "$O/ex"
 	x tar -C "$O/ex" -xf "$D/back.tar"
+	# a pipeline within the mount: the second tar is a client whose
+	# fchown, fchmod and futimens (as root) are posted (multi_posted)
+	x mkdir "$D/z"
+	x sh -c 'tar -C "$1/x" -cf - . | tar -C "$1/z" -xpf -' sh "$D"
+	x "$TREEDUMP" "$D/z" -m
 }
 
 prog_both tar workload
