@@ -56,17 +56,6 @@ static void fill(char *b, long at, long n, int seed)
 		b[i] = byte_at(at + i, seed);
 }
 
-/* Whether this process holds a granted lease (the direct path ran). */
-static bool holds_lease(PMEMfilepool *pfp)
-{
-	struct share_seg *s = pfp->share;
-	for (int i = 0; i < SHARE_LEASES; i++)
-		if (atomic_load(&s->lease[i].state) == LEASE_GRANTED &&
-		    s->lease[i].pid == getpid())
-			return true;
-	return false;
-}
-
 static void append_blocks(PMEMfilepool *pfp, PMEMfile *f, long from, long n,
 			  int seed)
 {
@@ -86,7 +75,7 @@ static long append_leased(PMEMfilepool *pfp, PMEMfile *f, long from, long n,
 			  int seed)
 {
 	long at = from;
-	while (at < from + n || !holds_lease(pfp)) {
+	while (at < from + n || !t_holds_lease(pfp)) {
 		T_ASSERT(at < from + n + 64 * MIB);
 		append_blocks(pfp, f, at, BLK, seed);
 		at += BLK;
@@ -149,7 +138,7 @@ static void client_append(PMEMfilepool *pfp, int in, int out)
 	t_say(out, 'a');
 	/* the holder read the file and truncated it: the lease is over */
 	t_hear(in, 'b');
-	T_ASSERT(!holds_lease(pfp));
+	T_ASSERT(!t_holds_lease(pfp));
 	append_blocks(pfp, f, 0, 2 * MIB, 2);
 	t_say(out, 'c');
 	t_hear(in, 'd');
@@ -164,10 +153,10 @@ static void client_read(PMEMfilepool *pfp, int in, int out)
 	long at = 0;
 	bool told = false, leased = false;
 	for (;;) {
-		leased = leased || holds_lease(pfp);
+		leased = leased || t_holds_lease(pfp);
 		if (!told && at >= 2 * MIB) {
 			/* a write through a reader's description, leased */
-			T_ASSERT(holds_lease(pfp));
+			T_ASSERT(t_holds_lease(pfp));
 			T_ERRNO(pmemfile_write(pfp, f, got, 1), EBADF);
 			t_say(out, 'e');
 			t_hear(in, 'f'); /* the holder overwrote a region */
@@ -202,15 +191,15 @@ static void client_offset(PMEMfilepool *pfp)
 	struct stat st;
 	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
 	T_EQ(st.st_size, end);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	T_EQ(pmemfile_lseek(pfp, f, -BLK, PMEMFILE_SEEK_END), end - BLK);
 	T_EQ(pmemfile_lseek(pfp, f, BLK, PMEMFILE_SEEK_CUR), end);
 	T_EQ(pmemfile_lseek(pfp, f, -1, PMEMFILE_SEEK_SET), -1);
 	T_EQ(errno, EINVAL);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	/* a call the holder runs ends it: the offset comes back to it */
 	T_EQ(pmemfile_fchmod(pfp, f, 0640), 0);
-	T_ASSERT(!holds_lease(pfp));
+	T_ASSERT(!t_holds_lease(pfp));
 	T_EQ(pmemfile_lseek(pfp, f, 0, PMEMFILE_SEEK_CUR), end);
 	T_EQ(pmemfile_pread(pfp, f, got, BLK, MIB + 100), BLK);
 	fill(want, MIB + 100, BLK, 4);
@@ -258,13 +247,13 @@ static int leaver(const char *name)
 	PMEMfile *f = pmemfile_open(pfp, other,
 				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
 	T_ASSERT(f != NULL);
-	T_ASSERT(!holds_lease(pfp));
+	T_ASSERT(!t_holds_lease(pfp));
 	pmemfile_close(pfp, f);
 	struct stat a, st;
 	f = pmemfile_openat_stat(pfp, PMEMFILE_AT_CWD, other, PMEMFILE_O_RDONLY,
 				 0, &a);
 	T_ASSERT(f != NULL);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	T_EQ(pmemfile_fstat(pfp, f, &st), 0);
 	same_stat(&a, &st);
 	char b[8];
@@ -274,7 +263,7 @@ static int leaver(const char *name)
 	f = pmemfile_open(pfp, name, PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY,
 			  0644);
 	T_ASSERT(f != NULL);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	T_EQ(pmemfile_write(pfp, f, "x", 1), 1);
 	pmemfile_process_exit();
 	_exit(0);
@@ -353,19 +342,19 @@ static void client_open_lease(PMEMfilepool *pfp)
 	PMEMfile *f = pmemfile_open(pfp, "/small",
 				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0600);
 	T_ASSERT(f != NULL);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	memset(b, 's', sizeof(b));
 	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
 	struct stat a, h;
 	T_EQ(pmemfile_fstat(pfp, f, &a), 0);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	T_EQ(pmemfile_stat(pfp, "/small", &h), 0);
 	T_EQ(a.st_size, 100);
 	pmemfile_close(pfp, f);
 
 	f = pmemfile_open(pfp, "/small", PMEMFILE_O_RDONLY, 0);
 	T_ASSERT(f != NULL);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	T_EQ(pmemfile_fstat(pfp, f, &a), 0);
 	T_EQ(pmemfile_stat(pfp, "/small", &h), 0);
 	T_EQ(a.st_dev, h.st_dev);
@@ -385,7 +374,7 @@ static void client_open_lease(PMEMfilepool *pfp)
 	T_EQ(b[0], 's');
 	T_EQ(b[99], 's');
 	T_EQ(pmemfile_read(pfp, f, b, sizeof(b)), 0);
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	pmemfile_close(pfp, f);
 	T_EQ(pmemfile_unlink(pfp, "/small"), 0);
 }
@@ -451,7 +440,7 @@ static void client_records(PMEMfilepool *pfp)
 		    size - at < (long)sizeof(b) ? size - at : (long)sizeof(b);
 		fill(b, at, n, 7);
 		T_EQ(pmemfile_write(pfp, f, b, (size_t)n), n);
-		T_ASSERT(holds_lease(pfp));
+		T_ASSERT(t_holds_lease(pfp));
 	}
 	pmemfile_close(pfp, f);
 	pmemfile_stats(pfp, &after);
@@ -493,7 +482,7 @@ static void client_fd_taken(PMEMfilepool *pfp)
 	T_ASSERT(f != NULL);
 	fill(b, 0, sizeof(b), 9);
 	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
-	T_ASSERT(holds_lease(pfp));
+	T_ASSERT(t_holds_lease(pfp));
 	int fd = pool_fd();
 	T_ASSERT(fd >= 0);
 	char other[] = "/tmp/multi_lease_taken.XXXXXX";
@@ -506,7 +495,7 @@ static void client_fd_taken(PMEMfilepool *pfp)
 	     at += (long)sizeof(b)) {
 		fill(b, at, sizeof(b), 9);
 		T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
-		T_ASSERT(holds_lease(pfp));
+		T_ASSERT(t_holds_lease(pfp));
 	}
 	struct stat st;
 	T_EQ(fstat(k, &st), 0);

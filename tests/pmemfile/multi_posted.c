@@ -117,23 +117,12 @@ static uint64_t posts(PMEMfilepool *pfp)
 	return atomic_load(&pfp->share->order.seq);
 }
 
-/* Whether this process holds a granted lease. */
-static bool holds_lease(PMEMfilepool *pfp)
-{
-	struct share_seg *s = pfp->share;
-	for (int i = 0; i < SHARE_LEASES; i++)
-		if (atomic_load(&s->lease[i].state) == LEASE_GRANTED &&
-		    s->lease[i].pid == getpid())
-			return true;
-	return false;
-}
-
 /* Reads through r until the client holds a lease on it (from the start). */
 static void read_leased(PMEMfilepool *pfp, PMEMfile *r)
 {
 	static char b[64 << 10];
 	T_EQ(pmemfile_lseek(pfp, r, 0, PMEMFILE_SEEK_SET), 0);
-	for (long at = 0; !holds_lease(pfp); at += (long)sizeof(b)) {
+	for (long at = 0; !t_holds_lease(pfp); at += (long)sizeof(b)) {
 		T_ASSERT(at < BIG);
 		T_EQ(pmemfile_read(pfp, r, b, sizeof(b)), (ssize_t)sizeof(b));
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "tcheck.h"
 
@@ -75,5 +76,18 @@ static inline void t_reap(pid_t pid)
 	T_ASSERT(WIFEXITED(status));
 	T_EQ(WEXITSTATUS(status), 0);
 }
+
+#ifdef PMEMFILE_SHARE_H
+/* Whether this process holds a granted lease (its direct path ran). */
+static inline bool t_holds_lease(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	for (int i = 0; i < SHARE_LEASES; i++)
+		if (atomic_load(&s->lease[i].state) == LEASE_GRANTED &&
+		    s->lease[i].pid == getpid())
+			return true;
+	return false;
+}
+#endif
 
 #endif
