@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 7
+#define SHARE_VERSION 8
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -255,11 +255,6 @@ struct share_seg {
 	 * point but through libpmemobj's close (jmode.c).
 	 */
 	_Atomic uint32_t image_clean;
-	/*
-	 * A process joined and is about to make its first call: the keeper
-	 * wakes meanwhile and waits for it awake (remote_pool_new).
-	 */
-	_Atomic uint32_t joining;
 	/*
 	 * Bumped when a holder that let the pool go has closed it (its
 	 * libpmemobj lock is gone): the next holder's open waits on it.
