@@ -42,7 +42,7 @@
  * A client streaming calls finds the keeper awake; processes that come
  * and go (a shell loop) do not have it burn a core they need to start.
  *
- * No longer spin for a process that joined, or for the next call after
+ * Nothing longer for a process that joined, nor for the next call after
  * one served: the futex wake-up of a process's join (remote_pool_new)
  * puts the keeper on the processor of the process that woke it whenever
  * the other one is busy, and a keeper spinning there, giving way or not,
@@ -50,7 +50,7 @@
  * the answer. A cat in the shell loop of issue 9, this 2-CPU VM under
  * another program's load: its open waited 110-125 us for the keeper
  * (medians; it slept for its answer 120-194 times in 200) with spins of
- * 20,000 and 8,000 pauses, 5-6 us (3-8 times) without; a spin of 2,000
+ * 20,000 and 8,000 pauses, 5-6 us (1-8 times) without; a spin of 2,000
  * after the join made its way to its first call 62 -> 111 us.
  */
 #define KEEPER_SPINS_MAX 2000
