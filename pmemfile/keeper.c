@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/file.h>
@@ -42,18 +41,20 @@
  * bounds, doubled when work came during the spin, halved when none did.
  * A client streaming calls finds the keeper awake; processes that come
  * and go (a shell loop) do not have it burn a core they need to start.
+ *
+ * Nothing longer for a process that joined, nor for the next call after
+ * one served: the futex wake-up of a process's join (remote_pool_new)
+ * puts the keeper on the processor of the process that woke it whenever
+ * the other one is busy, and a keeper spinning there, giving way or not,
+ * takes the time the process needs to make its first call and to use
+ * the answer. A cat in the shell loop of issue 9, this 2-CPU VM under
+ * another program's load: its open waited 110-125 us for the keeper
+ * (medians; it slept for its answer 120-194 times in 200) with spins of
+ * 20,000 and 8,000 pauses, 5-6 us (1-8 times) without; a spin of 2,000
+ * after the join made its way to its first call 62 -> 111 us.
  */
 #define KEEPER_SPINS_MAX 2000
 #define KEEPER_SPINS_MIN 50
-/*
- * ... and, giving way to other threads as it goes (sched_yield), for the
- * first call of a process that joined (remote_pool_new), and for the next
- * call after one it served: a process that opened a file closes it soon,
- * and a wake-up of a keeper asleep costs its caller some 20 us here (the
- * futex call's interrupt to a halted virtual CPU), on top of its latency.
- */
-#define KEEPER_SPINS_JOIN 20000
-#define KEEPER_SPINS_NEXT 8000
 /*
  * A spin stops, looking every so many pauses (some 30 us), once another
  * thread took the keeper's processor meanwhile: the spin would then take
@@ -696,7 +697,6 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	/* a keeper thread reads no variable: see keeper_commit */
 	long interval =
 	    linger ? keeper_interval() : atomic_load(&keeper_commit);
-	bool served = false;
 	/*
 	 * The keeper's involuntary switches when it last looked (since then,
 	 * serving too): read at the looks only, not at each spin's start,
@@ -710,34 +710,25 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 		uint32_t seen = atomic_load(&s->keeper_word);
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;
-			served = true;
 			/* a keeper process: the last process left */
 			if (linger && !kany_desc(s) && !others_attached(s))
 				return;
 			continue;
 		}
-		int i, budget = served && spins < KEEPER_SPINS_NEXT
-				    ? KEEPER_SPINS_NEXT
-				    : spins;
-		served = false;
-		if (atomic_exchange(&s->joining, 0))
-			budget = KEEPER_SPINS_JOIN;
+		int i;
 		bool wanted = false;
-		for (i = 0; i < budget && !wanted; ++i) {
+		for (i = 0; i < spins && !wanted; ++i) {
 			if (atomic_load_explicit(&s->keeper_word,
 						 memory_order_relaxed) != seen)
 				break;
 			__builtin_ia32_pause();
-			/* a long wait gives way to whatever else would run */
-			if (i % 256 == 255 && budget > KEEPER_SPINS_MAX)
-				sched_yield();
 			if (i % KEEPER_SPINS_LOOK == KEEPER_SPINS_LOOK - 1) {
 				long now = kdisplaced();
 				wanted = now != displaced;
 				displaced = now;
 			}
 		}
-		if (i < budget && !wanted) {
+		if (i < spins && !wanted) {
 			spins = spins * 2 < KEEPER_SPINS_MAX ? spins * 2
 							     : KEEPER_SPINS_MAX;
 			continue;

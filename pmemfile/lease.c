@@ -493,7 +493,13 @@ struct lease_client {
 	atomic_flag busy;
 	uint64_t clock;
 	uint64_t fsize_max; /* RLIMIT_FSIZE when the lease came */
-	uint8_t hits[SHARE_DESCS];
+	/*
+	 * The calls on each description id made without a lease (lease_due),
+	 * SHARE_DESCS counters made at the first such call: a process whose
+	 * leases come with its opens makes none, and the 8 KiB zeroed with
+	 * the records cost each joining process two page faults.
+	 */
+	_Atomic(uint8_t *) hits;
 	struct lease_held held[LEASE_HELD];
 };
 
@@ -514,7 +520,9 @@ static struct lease_client *client_of(PMEMfilepool *pfp)
 			free(lc->held[i].ext);
 			memset(&lc->held[i], 0, sizeof(lc->held[i]));
 		}
-		memset(lc->hits, 0, sizeof(lc->hits));
+		uint8_t *hits = atomic_load(&lc->hits);
+		if (hits)
+			memset(hits, 0, SHARE_DESCS);
 		lc->pid = pf_self_pid;
 	}
 	return lc;
@@ -579,6 +587,7 @@ void lease_client_free(PMEMfilepool *pfp)
 		close(lc->fd);
 	for (int i = 0; i < LEASE_HELD; ++i)
 		free(lc->held[i].ext);
+	free(atomic_load(&lc->hits));
 	free(lc);
 	pfp->leases = NULL;
 }
@@ -619,15 +628,32 @@ bool lease_forget(PMEMfilepool *pfp, uint32_t id)
 	return writer;
 }
 
+/* lc->hits, made by the first thread that needs it. */
+static uint8_t *client_hits(struct lease_client *lc)
+{
+	uint8_t *hits = atomic_load(&lc->hits);
+	if (hits)
+		return hits;
+	uint8_t *made = calloc(SHARE_DESCS, 1);
+	if (!made)
+		return NULL;
+	if (!atomic_compare_exchange_strong(&lc->hits, &hits, made)) {
+		free(made);
+		return hits;
+	}
+	return made;
+}
+
 bool lease_due(PMEMfilepool *pfp, uint32_t id)
 {
 	if (pf_vfork_pid || id == 0 || id >= SHARE_DESCS)
 		return false;
 	struct lease_client *lc = client_of(pfp);
-	if (!lc)
+	uint8_t *hits = lc ? client_hits(lc) : NULL;
+	if (!hits)
 		return false;
 	/* the second call, then less and less often if it is refused */
-	uint8_t n = ++lc->hits[id];
+	uint8_t n = ++hits[id];
 	return n >= 2 && (n & (n - 1)) == 0;
 }
 
@@ -726,7 +752,9 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 	h->n = n;
 	h->ext = ext;
 	h->used = ++lc->clock;
-	lc->hits[id] = 0;
+	uint8_t *hits = atomic_load(&lc->hits);
+	if (hits)
+		hits[id] = 0;
 	/* the limit of the writes the lease lets this process make */
 	if ((h->flags & O_ACCMODE) != O_RDONLY) {
 		pfp->client_reserved = true;

@@ -82,7 +82,6 @@ PMEMfilepool *remote_pool_new(const char *path, const struct stat *known)
 	 * The keeper's wake-up (tens of microseconds when it sleeps) runs
 	 * while this process gets ready for its first call, not after it.
 	 */
-	atomic_store(&pfp->share->joining, 1);
 	share_keeper_notify(pfp->share);
 	return pfp;
 }

@@ -259,11 +259,6 @@ struct share_seg {
 	 */
 	_Atomic uint32_t image_clean;
 	/*
-	 * A process joined and is about to make its first call: the keeper
-	 * wakes meanwhile and waits for it awake (remote_pool_new).
-	 */
-	_Atomic uint32_t joining;
-	/*
 	 * Bumped when a holder that let the pool go has closed it (its
 	 * libpmemobj lock is gone): the next holder's open waits on it.
 	 */
