@@ -6,6 +6,7 @@
 #ifndef TESTS_PMEMFILE_TMULTI_H
 #define TESTS_PMEMFILE_TMULTI_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,11 +46,19 @@ static inline pid_t t_start_role(const char *self, const char *role,
 	if (pid == 0) {
 		if (dup2(down[0], 10) < 0 || dup2(up[1], 11) < 0)
 			_exit(2);
+		/* the ends it does not use: a parent that dies is an EOF */
+		close(down[0]);
+		close(down[1]);
+		close(up[0]);
+		close(up[1]);
 		execl("/proc/self/exe", self, role, pool, arg, (char *)NULL);
 		_exit(3);
 	}
 	close(down[0]);
 	close(up[1]);
+	/* not in the next role's process: this one's EOF stays this one's */
+	fcntl(down[1], F_SETFD, FD_CLOEXEC);
+	fcntl(up[0], F_SETFD, FD_CLOEXEC);
 	*to = down[1];
 	*from = up[0];
 	return pid;
