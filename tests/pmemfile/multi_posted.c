@@ -130,8 +130,6 @@ static void read_leased(PMEMfilepool *pfp, PMEMfile *r)
 
 static int client(int in, int out)
 {
-	/* a holder that failed may leave a copy of it behind (keeper.c) */
-	alarm(300);
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
 	T_ASSERT(pfp != NULL);
 	/* the process's identity, capabilities included */
