@@ -65,6 +65,10 @@
 	X(pmemobj_tx_free)			\
 	X(pmemobj_tx_add_range_direct)		\
 	X(pmemobj_tx_lock)			\
+	X(pmemobj_xreserve)			\
+	X(pmemobj_set_value)			\
+	X(pmemobj_publish)			\
+	X(pmemobj_cancel)			\
 	X(_pobj_debug_notice)			\
 	X(pmem_is_pmem)
 // clang-format on

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * faults -- every libpmemobj call of the library that can fail (a
- * transaction's add, alloc and free) is made to fail in turn: for each
+ * transaction's add, alloc and free; a reservation and its publish) is
+ * made to fail in turn: for each
  * operation family, on a fresh pool, the n-th such call fails, for n = 1,
  * 2, ... until the operation runs to its end without reaching the n-th.
  * After each failure the call returned ENOSPC and changed nothing (the
@@ -58,6 +59,10 @@ static bool fault_now(void)
 int __real_pmemobj_tx_add_range_direct(const void *ptr, size_t size);
 PMEMoid __real_pmemobj_tx_xalloc(size_t size, uint64_t type, uint64_t flags);
 int __real_pmemobj_tx_free(PMEMoid oid);
+PMEMoid __real_pmemobj_xreserve(PMEMobjpool *pop, struct pobj_action *act,
+				size_t size, uint64_t type, uint64_t flags);
+int __real_pmemobj_publish(PMEMobjpool *pop, struct pobj_action *actv,
+			   size_t actvcnt);
 
 /* As libpmemobj fails them: the transaction aborts (with the default
  * failure behaviour), or an alloc with NO_ABORT returns OID_NULL. */
@@ -85,6 +90,28 @@ int __wrap_pmemobj_tx_free(PMEMoid oid)
 	if (fault_now())
 		pmemobj_tx_abort(ENOMEM);
 	return __real_pmemobj_tx_free(oid);
+}
+
+/* As libpmemobj fails them: no room for the reservation, no room in the
+ * redo log for the publish (its actions left for the caller to cancel). */
+PMEMoid __wrap_pmemobj_xreserve(PMEMobjpool *pop, struct pobj_action *act,
+				size_t size, uint64_t type, uint64_t flags)
+{
+	if (fault_now()) {
+		errno = ENOMEM;
+		return OID_NULL;
+	}
+	return __real_pmemobj_xreserve(pop, act, size, type, flags);
+}
+
+int __wrap_pmemobj_publish(PMEMobjpool *pop, struct pobj_action *actv,
+			   size_t actvcnt)
+{
+	if (fault_now()) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return __real_pmemobj_publish(pop, actv, actvcnt);
 }
 
 /* ------------------------------------------------------------------ */
@@ -360,6 +387,12 @@ static int op_write_in(PMEMfilepool *pfp)
 	return write_at(pfp, "/d/other", 0, 1000, 200);
 }
 
+/* the first extent of a file: reserved and published (extent.c) */
+static int op_write_first(PMEMfilepool *pfp)
+{
+	return write_at(pfp, "/g/0", 0, 0, 4096);
+}
+
 static int op_write_grow(PMEMfilepool *pfp)
 {
 	return write_at(pfp, "/d/small", 0, 50, 300 * 1024);
@@ -561,6 +594,7 @@ static const struct family families[] = {
     {"mkdir (a new record block)", op_create_block},
     {"open O_TRUNC", op_open_trunc},
     {"write inside", op_write_in},
+    {"first write of an empty file", op_write_first},
     {"write growing", op_write_grow},
     {"append across extent sizes", op_append},
     {"write past a hole", op_write_hole},

@@ -75,7 +75,8 @@ $(B)/$(TP)/jmode_powercut_recorder.so: $(B)/$(TP)/jmode_powercut_recorder.o \
 # faults fails the library's libpmemobj calls through wrappers of its own:
 # the library is the one every other program links.
 FAULT_COMMA := ,
-FAULT_WRAPS := pmemobj_tx_add_range_direct pmemobj_tx_xalloc pmemobj_tx_free
+FAULT_WRAPS := pmemobj_tx_add_range_direct pmemobj_tx_xalloc pmemobj_tx_free \
+	pmemobj_xreserve pmemobj_publish
 $(B)/$(TP)/faults: $(B)/$(TP)/faults.o $(LIBPMEMFILE_POSIX_A)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
 		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(FAULT_WRAPS)) \

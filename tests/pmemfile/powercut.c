@@ -26,15 +26,19 @@
  * acknowledged before the cut, the one in flight applied or not (a write
  * in flight: each byte old or new), and no inode without a name.
  *
- * By default one workload is cut after every one of its flushes, the cuts
- * in the two ways in turn (a flush missing is seen at many cuts in a row,
- * till something flushes its bytes); POWERCUT_WAY=line, page or both
- * checks every cut in one way or in both. STRESS=1 runs several longer
- * workloads instead, each cut at random points in a way drawn for each.
- * The first operations of each workload fill two directories (PRELUDE).
- * POWERCUT_SEED=n reproduces a run; POWERCUT_OPS=n sets the number of
- * operations after the prelude;
- * POWERCUT_KEEP=dir keeps a failing image and the journal there.
+ * First a short workload writes the first extents of files the prelude
+ * made empty (FIRST_OPS writes: a file's first 4 KiB, then 8 KiB past
+ * them in two more extents), each extent recorded by one publish of
+ * libpmemobj's redo log (extent.c): it is cut after every flush past the
+ * prelude, in both ways. Then, by default, one workload is cut after
+ * every one of its flushes, the cuts in the two ways in turn (a flush missing
+ * is seen at many cuts in a row, till something flushes its bytes);
+ * POWERCUT_WAY=line, page or both checks every cut in one way or in both.
+ * STRESS=1 runs several longer workloads instead, each cut at random points in
+ * a way drawn for each. The first operations of each workload fill two
+ * directories (PRELUDE). POWERCUT_SEED=n reproduces a run; POWERCUT_OPS=n sets
+ * the number of operations after the prelude; POWERCUT_KEEP=dir keeps a failing
+ * image and the journal there.
  */
 #include "crash_verify.h"
 #include "powercut.h"
@@ -71,9 +75,27 @@ static size_t journal_size;
 static const struct pc_rec **flushes;
 static size_t nflushes, nvolatile;
 
+/*
+ * Operation i past the prelude of the first-extents workload: the files
+ * of the root's slots, made empty by the prelude, each written at 0 (its
+ * first extent), then 8 KiB past its first 4 KiB (two more).
+ */
+#define FIRST_OPS 16
+static void first_op(unsigned long i, struct cm_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->magic = CM_MAGIC;
+	r->b = -1;
+	r->op = CM_PWRITE;
+	r->a = CM_DIRS * CM_NAMES + (int)(i / 2);
+	r->off = i % 2 ? 4096 : 0;
+	r->len = i % 2 ? 8192 : 4096;
+}
+
 /* The workload: runs ops operations, marking each in the journal. */
 static int workload(unsigned rng, unsigned long ops)
 {
+	bool first = getenv("POWERCUT_FIRST") != NULL;
 	static struct cm_model m;
 	int fd = open(getenv("POWERCUT_JOURNAL"), O_WRONLY | O_APPEND);
 	if (fd < 0)
@@ -92,6 +114,8 @@ static int workload(unsigned rng, unsigned long ops)
 			  {0}};
 		if (i < PRELUDE)
 			prelude_op(i, &mark.r);
+		else if (first)
+			first_op(i - PRELUDE, &mark.r);
 		else
 			cm_pick(&m, &rng, &mark.r);
 		mark.r.seq = i + 1;
@@ -490,6 +514,59 @@ static void make_disk_dir(void)
 	atexit(cleanup);
 }
 
+/* The number of flushes before operation seq was marked. */
+static size_t flushes_before(uint64_t seq)
+{
+	size_t k = 0;
+	for (size_t pos = 0; pos < journal_size;) {
+		const struct pc_rec *r = (const void *)(journal + pos);
+		if (r->type == PC_FLUSH)
+			k++;
+		if (r->type == PC_MARK) {
+			struct cm_rec c;
+			memcpy(&c, r + 1, sizeof(c));
+			if (c.seq == seq)
+				return k;
+		}
+		pos += sizeof(*r) + (r->type == PC_VOLATILE ? 0 : r->len);
+	}
+	T_FAIL("no operation %llu in the journal", (unsigned long long)seq);
+}
+
+/*
+ * The first-extents workload, cut after every flush past its prelude in
+ * both ways (and during one flush in two of several units).
+ */
+static void first_extents(const char *exe, unsigned torn_every)
+{
+	unsigned char *base = create_pool();
+	powercut_run(exe, "powercut_recorder.so", journal_path, 0,
+		     PRELUDE + FIRST_OPS,
+		     (const char *const[]){"POWERCUT_POOL", pool_path,
+					   "POWERCUT_JOURNAL", journal_path,
+					   "POWERCUT_FIRST", "1", NULL});
+	journal_load();
+	bool *want = calloc(nflushes + 1, sizeof(*want));
+	enum cut_way *way = calloc(nflushes + 1, sizeof(*way));
+	T_ASSERT(want != NULL && way != NULL);
+	size_t from = flushes_before(PRELUDE + 1), checked = 0, same = 0;
+	for (int w = CUT_LINE; w <= CUT_PAGE; w++) {
+		for (size_t k = from; k <= nflushes; k++) {
+			want[k] = true;
+			way[k] = (enum cut_way)w;
+		}
+		checked += check_cuts(base, want, way, &same, torn_every);
+	}
+	printf("first extents: %zu flushes past the prelude, %zu cuts "
+	       "checked (%zu during a flush), %zu the state checked before "
+	       "them\n",
+	       nflushes - from, checked, ntorn, same);
+	ntorn = 0;
+	free(want);
+	free(way);
+	free(base);
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc == 4 && !strcmp(argv[1], "workload"))
@@ -524,6 +601,7 @@ int main(int argc, char *argv[])
 	unsigned rng = (unsigned)seed;
 	unsigned torn_every = 2;
 	torn_rng = (unsigned)seed ^ 0x746f726eu;
+	first_extents(exe, torn_every);
 	for (unsigned long round = 0; round < rounds; round++) {
 		unsigned char *base = create_pool();
 		powercut_run(exe, "powercut_recorder.so", journal_path,
