@@ -666,8 +666,7 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 		    atomic_compare_exchange_strong(&s->desc[i].ofd, &none,
 						   (uint64_t)(uintptr_t)o)) {
 			atomic_store(&s->desc[i].procs, 0);
-			/* O_PATH and the access mode never change (rc_may_post)
-			 */
+			/* its O_PATH never changes (rc_may_post) */
 			s->desc[i].flags = o->flags;
 			o->desc_epoch = atomic_load(&s->epoch);
 			atomic_store(&s->desc[i].epoch, o->desc_epoch);
