@@ -93,10 +93,11 @@ static inline bool share_order_pending(struct share_order *o)
 }
 
 /*
- * Runs, in this process that holds the pool, the calls other processes
- * posted (keeper.c); pool_check calls it for the process's own calls.
+ * Runs, in this process that holds the pool (its segment mapped), the
+ * calls other processes posted, in their order (keeper.c); how many.
+ * pool_check calls it for the process's own calls.
  */
-void keeper_order(PMEMfilepool *pfp);
+int keeper_order(PMEMfilepool *pfp);
 
 struct pmemfilepool {
 	PMEMobjpool *pop;
@@ -414,11 +415,18 @@ static inline void pf_time_now(struct pmemfile_time *t)
 	t->nsec = ts.tv_nsec;
 }
 
-/* Whether utimensat takes t as a time (UTIME_NOW and UTIME_OMIT too). */
-static inline bool pf_utime_valid(const struct timespec *t)
+/*
+ * Whether utimensat takes times (NULL: now; UTIME_NOW and UTIME_OMIT too),
+ * or fails with EINVAL.
+ */
+static inline bool pf_utimes_valid(const struct timespec times[2])
 {
-	return t->tv_nsec == UTIME_NOW || t->tv_nsec == UTIME_OMIT ||
-	       (t->tv_nsec >= 0 && t->tv_nsec < 1000000000);
+	for (int i = 0; times && i < 2; ++i)
+		if (times[i].tv_nsec != UTIME_NOW &&
+		    times[i].tv_nsec != UTIME_OMIT &&
+		    (times[i].tv_nsec < 0 || times[i].tv_nsec >= 1000000000))
+			return false;
+	return true;
 }
 
 /*

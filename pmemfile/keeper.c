@@ -545,8 +545,7 @@ static struct share_chan *order_first(struct share_seg *s)
 	return first;
 }
 
-/* Runs the ordered posts there are, in their order; how many. */
-static int korder(PMEMfilepool *pfp)
+int keeper_order(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;
 	int n = 0;
@@ -570,12 +569,6 @@ static int korder(PMEMfilepool *pfp)
 	return n;
 }
 
-void keeper_order(PMEMfilepool *pfp)
-{
-	if (pfp->share)
-		(void)korder(pfp);
-}
-
 /*
  * Serves what is posted; how many calls that was. The ordered posts go
  * first, and again before each other call, which may be of a process
@@ -596,7 +589,7 @@ static int kserve_posted(PMEMfilepool *pfp)
 			continue;
 		}
 		if (share_order_pending(&s->order))
-			n += korder(pfp);
+			n += keeper_order(pfp);
 		uint32_t posted = CHAN_POSTED;
 		if (atomic_compare_exchange_strong(&c->state, &posted,
 						   CHAN_TAKEN)) {
@@ -606,7 +599,7 @@ static int kserve_posted(PMEMfilepool *pfp)
 	}
 	/* a poster that died before it set the flag: run them all the same */
 	if (ordered || share_order_pending(&s->order))
-		n += korder(pfp);
+		n += keeper_order(pfp);
 	return n;
 }
 

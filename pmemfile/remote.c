@@ -1276,9 +1276,7 @@ int remote_utimens(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		r = rc_put(&rc, times, 2 * sizeof(*times));
 	if (r >= 0 && !by_file && path)
 		r = rc_path(&rc, dir, path);
-	if (r >= 0 && by_file &&
-	    (!times ||
-	     (pf_utime_valid(&times[0]) && pf_utime_valid(&times[1]))) &&
+	if (r >= 0 && by_file && pf_utimes_valid(times) &&
 	    rc_may_post(&rc, dir, PMEMFILE_CAP_FOWNER)) {
 		rc_post_ordered(&rc);
 		return 0;

@@ -31,7 +31,7 @@ static int utimens_vinode(PMEMfilepool *pfp, struct vinode *v,
 {
 	struct timespec now2[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
 	const struct timespec *volatile ts = times ? times : now2;
-	if (!pf_utime_valid(&ts[0]) || !pf_utime_valid(&ts[1]))
+	if (!pf_utimes_valid(ts))
 		return -EINVAL;
 	if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
 		return 0;
