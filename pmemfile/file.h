@@ -67,7 +67,7 @@ static inline int pool_check(PMEMfilepool *pfp)
 {
 	if (!pfp)
 		return -EFAULT;
-	if (!pf_caller && share_order_pending(pfp->order))
+	if (!pf_caller && share_order_due(pfp->order))
 		keeper_order(pfp);
 	return 0;
 }

@@ -72,21 +72,41 @@ struct lease_client;
  * in the order they were posted (seq) and before anything that could see
  * them: before any other call of another process (keeper.c) and before
  * each call of its own (pool_check), so that a change a client was told
- * was made is seen by whoever asks next, as the kernel's would be. In the
- * segment (share.h); here so that pool_check can look at it.
+ * was made is seen by whoever asks next, as the kernel's would be. A
+ * client's releases are posted so too, quietly: without waking the keeper
+ * (remote.c, rc_post_quiet). In the segment (share.h); here so that
+ * pool_check can look at it.
  */
 struct share_order {
 	_Atomic uint32_t posted;  /* set after a post: something to run */
 	_Atomic uint32_t serving; /* a thread of the holder runs them */
 	_Atomic uint64_t seq;	  /* the last place given */
+	_Atomic uint32_t quiet;	  /* set after a quiet post */
 };
 
-/* Whether posted calls wait to be run, or are being run. */
+/*
+ * Whether posted calls wait to be run, or are being run: what a client's
+ * call under a lease waits for. Quiet posts are not counted: a client's
+ * releases of descriptions (remote.c, rc_post_quiet), which change
+ * nothing another client sees through its own leases.
+ */
 static inline bool share_order_pending(struct share_order *o)
 {
 	return o &&
 	       __builtin_expect(
 		   (atomic_load_explicit(&o->posted, memory_order_acquire) |
+		    atomic_load_explicit(&o->serving, memory_order_acquire)) !=
+		       0,
+		   0);
+}
+
+/* Whether the holder has posts to run before its own call, quiet or not. */
+static inline bool share_order_due(struct share_order *o)
+{
+	return o &&
+	       __builtin_expect(
+		   (atomic_load_explicit(&o->posted, memory_order_acquire) |
+		    atomic_load_explicit(&o->quiet, memory_order_acquire) |
 		    atomic_load_explicit(&o->serving, memory_order_acquire)) !=
 		       0,
 		   0);

@@ -555,6 +555,7 @@ int keeper_order(PMEMfilepool *pfp)
 	atomic_store(&s->order.serving, 1);
 	do {
 		atomic_store(&s->order.posted, 0);
+		atomic_store(&s->order.quiet, 0);
 		for (struct share_chan *c; (c = order_first(s)) != NULL;) {
 			uint32_t posted = CHAN_POSTED;
 			if (atomic_compare_exchange_strong(&c->state, &posted,
@@ -563,7 +564,7 @@ int keeper_order(PMEMfilepool *pfp)
 				n++;
 			}
 		}
-	} while (atomic_load(&s->order.posted));
+	} while (atomic_load(&s->order.posted) || atomic_load(&s->order.quiet));
 	atomic_store(&s->order.serving, 0);
 	pthread_mutex_unlock(&order_lock);
 	return n;
@@ -588,7 +589,7 @@ static int kserve_posted(PMEMfilepool *pfp)
 			ordered = true;
 			continue;
 		}
-		if (share_order_pending(&s->order))
+		if (share_order_due(&s->order))
 			n += keeper_order(pfp);
 		uint32_t posted = CHAN_POSTED;
 		if (atomic_compare_exchange_strong(&c->state, &posted,
@@ -598,7 +599,7 @@ static int kserve_posted(PMEMfilepool *pfp)
 		}
 	}
 	/* a poster that died before it set the flag: run them all the same */
-	if (ordered || share_order_pending(&s->order))
+	if (ordered || share_order_due(&s->order))
 		n += keeper_order(pfp);
 	return n;
 }

@@ -1094,7 +1094,15 @@ void pmemfile_process_exit(void)
 		PMEMfilepool *pfp = share_pools[i];
 		if (!pfp || !pfp->share)
 			continue;
-		/* after exit's handlers libpmemobj may have ended: not then */
+		/*
+		 * After exit's handlers libpmemobj may have ended: not then.
+		 * A holder first makes what was posted quietly (releases of
+		 * processes that left): whether any other uses the pool is
+		 * told by what is left.
+		 */
+		if (!share_exit_started && !pf_remote(pfp) &&
+		    share_order_due(pfp->order))
+			(void)keeper_order(pfp);
 		if (!share_exit_started)
 			(void)keeper_leave_to_copy(pfp);
 		share_exit_pool(pfp);

@@ -79,7 +79,7 @@ void pmemfile_stats(PMEMfilepool *pfp, struct pmemfile_stats *stats)
 		remote_stats(pfp, stats);
 		return;
 	}
-	if (!pfp || !stats)
+	if (pool_check(pfp) || !stats)
 		return;
 	struct counts c;
 	/* a damaged chain: what was counted before it (the damage logged) */
@@ -96,10 +96,13 @@ int pmemfile_statfs(PMEMfilepool *pfp, pmemfile_statfs_t *buf)
 	GATE_PASS();
 	if (pf_remote(pfp))
 		return remote_statfs(pfp, buf);
-	if (!pfp || !buf)
-		return (int)pf_ret(-EFAULT);
+	int r = pool_check(pfp);
+	if (r == 0 && !buf)
+		r = -EFAULT;
+	if (r)
+		return (int)pf_ret(r);
 	struct counts c;
-	int r = count_objects(pfp, &c);
+	r = count_objects(pfp, &c);
 	if (r)
 		return (int)pf_ret(r);
 	struct space sp;
