@@ -9,13 +9,14 @@
  * This runs in the child of a vfork or posix_spawn too, which shares the
  * parent's memory and has a small stack: a new environment, when one is
  * needed, is built in pages of its own, not with malloc. In a vfork child
- * those pages are the parent's: the parent unmaps them when vfork returns
- * (exec_vfork_done; a shell left 8 KiB and a mapping behind each command
- * before).
+ * those pages are the parent's: the parent gives them back when vfork
+ * returns (exec_vfork_done; a shell left 8 KiB and a mapping behind each
+ * command before), to keep for the next (exec_env_pages).
  */
 #include <fcntl.h>
 #include <link.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,11 +65,54 @@ static void exec_leave(void *addr, size_t size)
 		exec_left[exec_nleft++] = (struct exec_left){addr, size};
 }
 
+/*
+ * The pages a new environment is built in are kept from one execve to the
+ * next, taken by one at a time (others map their own): in a vfork child
+ * they are its parent's, and a parent with another thread (a holder's
+ * keeper) that unmapped them after each command paid a flush of the other
+ * processor's TLB, an interrupt it waits for (a shell holding a mount and
+ * running a command a line: ~10 ms in sh's munmap for 200 of them).
+ */
+#define EXEC_ENV_KEPT (64u << 10)
+
+static void *exec_env_kept;
+static _Atomic bool exec_env_kept_busy;
+
+/* Pages for an environment of size bytes, or NULL. */
+static void *exec_env_pages(size_t size)
+{
+	if (size <= EXEC_ENV_KEPT &&
+	    !atomic_exchange(&exec_env_kept_busy, true)) {
+		if (exec_env_kept == NULL) {
+			long a = syscall_no_intercept(
+			    SYS_mmap, 0L, EXEC_ENV_KEPT, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (!syscall_error_code(a))
+				exec_env_kept = (void *)a;
+		}
+		if (exec_env_kept != NULL)
+			return exec_env_kept;
+		atomic_store(&exec_env_kept_busy, false);
+	}
+	long a =
+	    syscall_no_intercept(SYS_mmap, 0L, size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return syscall_error_code(a) ? NULL : (void *)a;
+}
+
+/* What exec_env_pages gave, given back (kept, or unmapped). */
+static void exec_pages_done(void *addr, size_t size)
+{
+	if (addr != NULL && addr == exec_env_kept)
+		atomic_store(&exec_env_kept_busy, false);
+	else if (addr != NULL)
+		syscall_no_intercept(SYS_munmap, addr, size);
+}
+
 void exec_vfork_done(void)
 {
 	for (int i = 0; i < exec_nleft; ++i)
-		syscall_no_intercept(SYS_munmap, exec_left[i].addr,
-				     exec_left[i].size);
+		exec_pages_done(exec_left[i].addr, exec_left[i].size);
 	exec_nleft = 0;
 }
 
@@ -175,12 +219,9 @@ static struct exec_env *exec_env_fix(char *const *envp, struct preload_mount *m,
 	for (char *const *e = envp; e && *e; ++e)
 		n++;
 	*size = sizeof(struct exec_env) + (n + 6) * sizeof(char *);
-	long addr =
-	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscall_error_code(addr))
+	struct exec_env *v = exec_env_pages(*size);
+	if (v == NULL)
 		return NULL;
-	struct exec_env *v = (struct exec_env *)addr;
 	bool has_preload = false, has_pools = false;
 	n = 0;
 	for (char *const *e = envp; e && *e; ++e) {
@@ -427,7 +468,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	exec_nleft = 0;
 	exec_fds_restore(hidden, nhidden, fds, fds_size);
 	if (env != NULL)
-		syscall_no_intercept(SYS_munmap, env, size);
+		exec_pages_done(env, size);
 	exec_pool_done(&x);
 	exec_ldso_done(&l);
 	exec_libs_done(&libs);

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * spawnthreads.c -- run under the shim by shim_spawnthreads.sh, its
+ * working directory in a mount: threads start programs at once with
+ * posix_spawn (a vfork: the child runs in this process's memory), each
+ * with an environment of its own. The shim builds each child's
+ * environment anew (PMEMFILE_CD, the directory of the mount) in pages it
+ * keeps from one execve to the next (sys_exec.c, exec_env_pages), taken
+ * by one child at a time: a child must get its own thread's variable and
+ * the directory, whatever the other threads' children do meanwhile. Every
+ * fifth start names a program that does not exist (the child's execve
+ * fails: the pages are given back there); the next ones must run as well.
+ *
+ * usage: spawnthreads DIR ROUNDS
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define THREADS 4
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("FAIL: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	exit(1);
+}
+
+static const char *dir;
+static int rounds;
+
+static void *starter(void *arg)
+{
+	int t = (int)(long)arg;
+	char tag[32], var[64];
+	snprintf(tag, sizeof(tag), "thread%d", t);
+	snprintf(var, sizeof(var), "SPAWN_TAG=%s", tag);
+	char *envp[] = {var, "PATH=/usr/bin:/bin", NULL};
+	/* the child checks its variable and its directory */
+	char *argv[] = {"sh",
+			"-c",
+			"test \"$SPAWN_TAG\" = \"$1\" && "
+			"test \"$(pwd -P)\" = \"$2\"",
+			"sh",
+			tag,
+			(char *)dir,
+			NULL};
+	char *missing[] = {"missing", NULL};
+	for (int i = 0; i < rounds; ++i) {
+		pid_t pid;
+		int status;
+		if (i % 5 == 4) {
+			int r = posix_spawn(&pid, "./missing-program", NULL,
+					    NULL, missing, envp);
+			if (r != ENOENT)
+				fail("spawn of a missing program: %s, "
+				     "expected ENOENT",
+				     strerror(r));
+			continue;
+		}
+		int r = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, envp);
+		if (r != 0)
+			fail("posix_spawn: %s", strerror(r));
+		if (waitpid(pid, &status, 0) != pid)
+			fail("waitpid: %s", strerror(errno));
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fail("%s's child %d (round %d) got another "
+			     "environment or directory (status 0x%x)",
+			     tag, (int)pid, i, status);
+	}
+	return NULL;
+}
+
+int main(int argc, char *argv[])
+{
+	if (argc != 3)
+		fail("usage: spawnthreads DIR ROUNDS");
+	dir = argv[1];
+	rounds = atoi(argv[2]);
+	pthread_t th[THREADS];
+	for (long t = 0; t < THREADS; ++t)
+		if (pthread_create(&th[t], NULL, starter, (void *)t) != 0)
+			fail("pthread_create");
+	for (int t = 0; t < THREADS; ++t)
+		pthread_join(th[t], NULL);
+	printf("%d threads started %d programs each\n", THREADS, rounds);
+	return 0;
+}
