@@ -352,9 +352,14 @@ static const char classic_errors[][96] = {
 #include "errno_names.inc"
 };
 
+/*
+ * The tables of names hold the characters, not pointers: a table of
+ * pointers is relocated, a page of the library each process writes at its
+ * start, for a log most never open.
+ */
 struct classic_flag {
 	long value;
-	const char *name;
+	char name[24];
 };
 
 /* The order is the order they are shown in. */
@@ -381,7 +386,7 @@ static const struct classic_flag clone_flags[] = {
     {CLONE_UNTRACED, "CLONE_UNTRACED"},
     {CLONE_VFORK, "CLONE_VFORK"},
     {CLONE_VM, "CLONE_VM"},
-    {0, NULL},
+    {0, ""},
 };
 
 /* O_SYNC holds O_DSYNC's bit: a synchronous open shows both names. */
@@ -398,21 +403,21 @@ static const struct classic_flag open_flags[] = {
     {O_RSYNC, "O_RSYNC"},
     {O_SYNC, "O_SYNC"},
     {O_TRUNC, "O_TRUNC"},
-    {0, NULL},
+    {0, ""},
 };
 
 static const struct classic_flag pipe2_flags[] = {
     {O_CLOEXEC, "O_CLOEXEC"},
     {O_DIRECT, "O_DIRECT"},
     {O_NONBLOCK, "O_NONBLOCK"},
-    {0, NULL},
+    {0, ""},
 };
 
 static const struct classic_flag access_modes[] = {
     {R_OK, "R_OK"},
     {W_OK, "W_OK"},
     {X_OK, "X_OK"},
-    {0, NULL},
+    {0, ""},
 };
 
 /* F_RDLCK is 0: a read lock shows as "0". */
@@ -420,7 +425,7 @@ static const struct classic_flag lock_types[] = {
     {F_RDLCK, "F_RDLCK"},
     {F_WRLCK, "F_WRLCK"},
     {F_UNLCK, "F_UNLCK"},
-    {0, NULL},
+    {0, ""},
 };
 
 static const struct classic_flag fcntl_commands[] = {
@@ -436,7 +441,7 @@ static const struct classic_flag fcntl_commands[] = {
     {F_SETLEASE, "F_SETLEASE"},	    {F_GETLEASE, "F_GETLEASE"},
     {F_NOTIFY, "F_NOTIFY"},	    {F_SETPIPE_SZ, "F_SETPIPE_SZ"},
     {F_GETPIPE_SZ, "F_GETPIPE_SZ"}, {F_ADD_SEALS, "F_ADD_SEALS"},
-    {F_GET_SEALS, "F_GET_SEALS"},   {0, NULL},
+    {F_GET_SEALS, "F_GET_SEALS"},   {0, ""},
 };
 
 /*
@@ -446,7 +451,7 @@ static const struct classic_flag fcntl_commands[] = {
 static void classic_flags(struct log_line *l, long v,
 			  const struct classic_flag *names, int shown)
 {
-	for (; v != 0 && names->name != NULL; names++) {
+	for (; v != 0 && names->name[0] != '\0'; names++) {
 		if ((v & names->value) == 0)
 			continue;
 		if (shown++)
@@ -540,8 +545,7 @@ static void classic_quoted(struct log_line *l, const char *s, long len)
 
 static void classic_open_flags(struct log_line *l, long flags)
 {
-	static const char *const access[] = {"O_RDONLY", "O_WRONLY", "O_RDWR",
-					     NULL};
+	static const char access[][9] = {"O_RDONLY", "O_WRONLY", "O_RDWR", ""};
 	int shown = 0;
 
 	flags = (int)flags;
@@ -549,7 +553,7 @@ static void classic_open_flags(struct log_line *l, long flags)
 		log_str(l, "O_RDONLY");
 		return;
 	}
-	if (access[flags & O_ACCMODE] != NULL) {
+	if (access[flags & O_ACCMODE][0] != '\0') {
 		log_str(l, access[flags & O_ACCMODE]);
 		shown = 1;
 	}
@@ -570,16 +574,16 @@ static void classic_fcntl_command(struct log_line *l, long cmd)
 
 	log_dec(l, (int)cmd);
 	log_str(l, " (");
-	while (c->name != NULL && c->value != (int)cmd)
+	while (c->name[0] != '\0' && c->value != (int)cmd)
 		c++;
-	log_str(l, c->name != NULL ? c->name : "unknown");
+	log_str(l, c->name[0] != '\0' ? c->name : "unknown");
 	log_char(l, ')');
 }
 
 static void classic_whence(struct log_line *l, int whence)
 {
-	static const char *const names[] = {"SEEK_SET", "SEEK_CUR", "SEEK_END",
-					    "SEEK_DATA", "SEEK_HOLE"};
+	static const char names[][10] = {"SEEK_SET", "SEEK_CUR", "SEEK_END",
+					 "SEEK_DATA", "SEEK_HOLE"};
 
 	if (whence >= 0 && whence <= SEEK_HOLE)
 		log_str(l, names[whence]);

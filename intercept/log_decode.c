@@ -24,9 +24,10 @@ static const char syscall_names[][32] = {
  *   result), F open flags, m mode (octal), P mmap protection, M mmap flags.
  * Calls not listed show six hex arguments.
  */
+/* Characters, not pointers: see struct classic_flag (log_classic.c). */
 struct arg_format {
 	long nr;
-	const char *args;
+	char args[8];
 };
 
 static const struct arg_format formats[] = {
@@ -51,7 +52,10 @@ static const struct arg_format formats[] = {
     {SYS_fsync, "f"},	    {SYS_fdatasync, "f"},     {SYS_getcwd, "xd"},
 };
 
-static const char *const open_flag_names[] = {
+/* Room for a flag bit's name ("MAP_FIXED_NOREPLACE" is the longest). */
+#define BIT_NAME_SIZE 24
+
+static const char open_flag_names[][BIT_NAME_SIZE] = {
     [6] = "O_CREAT",	  [7] = "O_EXCL",	[8] = "O_NOCTTY",
     [9] = "O_TRUNC",	  [10] = "O_APPEND",	[11] = "O_NONBLOCK",
     [12] = "O_DSYNC",	  [13] = "O_ASYNC",	[14] = "O_DIRECT",
@@ -60,7 +64,7 @@ static const char *const open_flag_names[] = {
     [21] = "O_PATH",	  [22] = "__O_TMPFILE",
 };
 
-static const char *const mmap_flag_names[] = {
+static const char mmap_flag_names[][BIT_NAME_SIZE] = {
     [0] = "MAP_SHARED",
     [1] = "MAP_PRIVATE",
     [4] = "MAP_FIXED",
@@ -78,8 +82,8 @@ static const char *const mmap_flag_names[] = {
     [20] = "MAP_FIXED_NOREPLACE",
 };
 
-static const char *const prot_names[] = {"PROT_READ", "PROT_WRITE",
-					 "PROT_EXEC"};
+static const char prot_names[][BIT_NAME_SIZE] = {"PROT_READ", "PROT_WRITE",
+						 "PROT_EXEC"};
 
 const char *log_syscall_name(long nr)
 {
@@ -90,14 +94,14 @@ const char *log_syscall_name(long nr)
 	return NULL;
 }
 
-/* The set bits of v named by names[bit], the rest in hex. */
+/* The set bits of v named by names[bit] (none: ""), the rest in hex. */
 static void log_bits(struct log_line *l, unsigned long v,
-		     const char *const *names, int count)
+		     const char (*names)[BIT_NAME_SIZE], int count)
 {
 	int first = 1;
 
 	for (int bit = 0; bit < count; bit++) {
-		if (names[bit] == NULL || !(v & (1UL << bit)))
+		if (names[bit][0] == '\0' || !(v & (1UL << bit)))
 			continue;
 		if (!first)
 			log_char(l, '|');
@@ -114,8 +118,8 @@ static void log_bits(struct log_line *l, unsigned long v,
 
 static void log_open_flags(struct log_line *l, unsigned long flags)
 {
-	static const char *const access[] = {"O_RDONLY", "O_WRONLY", "O_RDWR",
-					     "O_ACCMODE"};
+	static const char access[][10] = {"O_RDONLY", "O_WRONLY", "O_RDWR",
+					  "O_ACCMODE"};
 
 	log_str(l, access[flags & O_ACCMODE]);
 	flags &= ~(unsigned long)O_ACCMODE;

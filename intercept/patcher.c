@@ -445,7 +445,7 @@ static int apply_plans(struct patcher *pt)
 	return 0;
 }
 
-static const char *const left_reasons[LEFT_REASONS] = {
+static const char left_reasons[LEFT_REASONS][48] = {
     [LEFT_RT_SIGRETURN] = "rt_sigreturn stays native",
     [LEFT_NO_ROOM] = "no room for a jump",
     [LEFT_NOT_RELOCATABLE] = "a moved instruction cannot be relocated",
