@@ -334,6 +334,48 @@ uint64_t inode_slot_alloc(PMEMfilepool *pfp)
 	}
 }
 
+int inode_slot_lock(PMEMfilepool *pfp)
+{
+	return pmemobj_mutex_lock(pfp->pop, &pfp->super->alloc_lock);
+}
+
+void inode_slot_unlock(PMEMfilepool *pfp)
+{
+	pmemobj_mutex_unlock(pfp->pop, &pfp->super->alloc_lock);
+}
+
+uint64_t inode_slot_pick(PMEMfilepool *pfp)
+{
+	uint64_t head = pfp->super->free_arrays;
+	if (!head || !array_off_valid(pfp, head))
+		return 0;
+	struct pmemfile_inode_array *a = array_at(pfp, head);
+	if (pfp->alloc_array != head) {
+		pfp->alloc_array = head;
+		pfp->alloc_taken = array_taken(a);
+	}
+	if (!alloc_next_free(pfp, a))
+		return 0;
+	unsigned i = (unsigned)__builtin_ctzll(~pfp->alloc_taken);
+	pfp->alloc_taken |= 1ULL << i;
+	/* the last free slot of the hint: the list changes (or the hint was
+	 * stale), which inode_slot_alloc's transaction sorts out */
+	if (!alloc_next_free(pfp, a)) {
+		pfp->alloc_taken &= ~(1ULL << i);
+		return 0;
+	}
+	return pf_off(pfp, &a->inodes[i]);
+}
+
+void inode_slot_unpick(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t start = pfp->alloc_array;
+	if (start && off > start && off - start < PMEMFILE_INODE_ARRAY_SIZE)
+		pfp->alloc_taken &=
+		    ~(1ULL << (off - start - SLOTS_START) /
+				  sizeof(struct pmemfile_inode));
+}
+
 void inode_slot_free(PMEMfilepool *pfp, uint64_t off)
 {
 	alloc_lock(pfp);
