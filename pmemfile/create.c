@@ -74,7 +74,7 @@ static void inode_setup(PMEMfilepool *pfp, struct vinode *dir,
 /* The actions of a publish of a create: the inode's mode word, the
  * record's words (up to PUB_SLOTS slots), its table entry, dir's counts,
  * link count, times and checksum word. */
-#define PUB_SLOTS 4
+#define PUB_SLOTS 9
 #define PUB_ACTS (1 + PUB_SLOTS * PMEMFILE_DIR_SLOT / 8 + 1 + 3 + 4 + 1)
 
 struct pub {
