@@ -144,7 +144,9 @@ static int create_published(PMEMfilepool *pfp, struct vinode *dir,
 		inode_slot_unlock(pfp);
 		return -EAGAIN;
 	}
-	struct pub p = {.pop = pfp->pop};
+	struct pub p; /* not zeroed: the actions are 3 KiB */
+	p.pop = pfp->pop;
+	p.n = 0;
 	struct pmemfile_time now;
 	pf_time_now(&now);
 
