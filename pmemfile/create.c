@@ -75,7 +75,9 @@ static void inode_setup(PMEMfilepool *pfp, struct vinode *dir,
  * record's words (up to PUB_SLOTS slots), its table entry, dir's counts,
  * link count, times and checksum word. */
 #define PUB_SLOTS 9
-#define PUB_ACTS (1 + PUB_SLOTS * PMEMFILE_DIR_SLOT / 8 + 1 + 3 + 4 + 1)
+#define PUB_ACTS                                                            \
+	(1 + INODE_PICK_WORDS + PUB_SLOTS * PMEMFILE_DIR_SLOT / 8 + 1 + 3 + \
+	 4 + 1)
 
 struct pub {
 	PMEMobjpool *pop;
@@ -110,16 +112,17 @@ _Static_assert(offsetof(struct pmemfile_inode, pad32) % 8 == 0 &&
 
 /*
  * A create without a transaction, where nothing is allocated: a free
- * inode slot that is not the last of its array (inode_slot_pick), the
- * record in free slots of a block and a free entry of the table dir has
- * (dir_place), no long symlink target. Nothing reads a free slot but its
- * mode (stale bytes after a free are the rule), so the inode's bytes are
- * written and persisted in place first; what makes the file exist is
- * then stored by one pmemobj_publish, from one redo log, all or none
- * after a crash as the transaction was: the inode's mode word, the
- * record's words (free slots are all zero, which the checker verifies,
- * so they too go through the log), its table entry, and dir's entry count
- * (its tombstone count and link count where they change), times and
+ * inode slot of an array with one (inode_slot_pick), the record in free
+ * slots of a block and a free entry of the table dir has (dir_place), no
+ * long symlink target. Nothing reads a free slot but its mode (stale
+ * bytes after a free are the rule), so the inode's bytes are written and
+ * persisted in place first; what makes the file exist is then stored by
+ * one pmemobj_publish, from one redo log, all or none after a crash as
+ * the transaction was: the inode's mode word (and the list links that
+ * take its array out of the list of arrays with a free slot, where it was
+ * the last), the record's words (free slots are all zero, which the checker
+ * verifies, so they too go through the log), its table entry, and dir's entry
+ * count (its tombstone count and link count where they change), times and
  * checksum word (computed on a copy). -EAGAIN where the transaction is
  * needed, else 0 with *ino set, or -errno (nothing changed).
  */
@@ -139,7 +142,9 @@ static int create_published(PMEMfilepool *pfp, struct vinode *dir,
 		return r;
 	if (inode_slot_lock(pfp))
 		return -EAGAIN;
-	uint64_t off = inode_slot_pick(pfp);
+	struct pf_word unlist[INODE_PICK_WORDS];
+	size_t nunlist;
+	uint64_t off = inode_slot_pick(pfp, unlist, &nunlist);
 	if (!off) {
 		inode_slot_unlock(pfp);
 		return -EAGAIN;
@@ -147,6 +152,8 @@ static int create_published(PMEMfilepool *pfp, struct vinode *dir,
 	struct pub p; /* not zeroed: the actions are 3 KiB */
 	p.pop = pfp->pop;
 	p.n = 0;
+	for (size_t k = 0; k < nunlist; k++)
+		pub_word(&p, unlist[k].at, unlist[k].v);
 	struct pmemfile_time now;
 	pf_time_now(&now);
 
