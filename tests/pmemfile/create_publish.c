@@ -9,13 +9,15 @@
  * short symlink, a name of 255 bytes and a name that takes its tombstone
  * back none; each published create has its exact mode (umask applied),
  * owner, times, link count and size, the parent gets the new times and,
- * for a mkdir, one more link, as the kernel does; the pool checks.
+ * for a mkdir, one more link, as in a kernel directory (tmpfs) with the
+ * same calls; the pool checks.
  */
 #include "check.h"
 #include "tcheck.h"
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
+#include <sys/stat.h>
 #include <libpmemobj.h>
 #include <string.h>
 #include <time.h>
@@ -88,6 +90,45 @@ static void check_new(const char *path, mode_t mode, pmemfile_nlink_t nlink,
 	T_EQ(ns(&st.st_atim), ns(&st.st_mtim));
 }
 
+/* The same creates in a kernel directory (umask 022): each inode's mode,
+ * link count and size (not a directory's) and the parent's link count as
+ * the pool has them. */
+static void kernel_compare(void)
+{
+	char dir[] = "/dev/shm/create_publish.XXXXXX", p[64];
+	T_ASSERT(mkdtemp(dir) != NULL);
+	mode_t old = umask(022);
+	struct stat before, after, k;
+	T_EQ(stat(dir, &before), 0);
+	snprintf(p, sizeof(p), "%s/sub", dir);
+	T_EQ(mkdir(p, 0777), 0);
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	T_EQ(mknod(p, S_IFIFO | 0666, 0), 0);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	T_EQ(symlink("f1", p), 0);
+	snprintf(p, sizeof(p), "%s/f", dir);
+	int fd = open(p, O_CREAT | O_EXCL | O_WRONLY, 0640);
+	T_ASSERT(fd >= 0);
+	close(fd);
+	T_EQ(stat(dir, &after), 0);
+	umask(old);
+	const char *names[] = {"sub", "fifo", "link", "f"};
+	const char *pool[] = {"/d/sub", "/d/fifo", "/d/link", "/d/f5"};
+	for (int i = 0; i < 4; i++) {
+		pmemfile_stat_t st;
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		T_EQ(lstat(p, &k), 0);
+		T_EQ(pmemfile_lstat(pfp, pool[i], &st), 0);
+		T_EQ(st.st_mode, k.st_mode);
+		T_EQ(st.st_nlink, k.st_nlink);
+		if (!S_ISDIR(k.st_mode))
+			T_EQ(st.st_size, k.st_size);
+		T_EQ(i == 0 ? rmdir(p) : unlink(p), 0);
+	}
+	T_EQ(after.st_nlink, before.st_nlink + 1);
+	T_EQ(rmdir(dir), 0);
+}
+
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -157,6 +198,7 @@ int main(int argc, char *argv[])
 	T_EQ(tx, 0);
 	T_EQ(pub, 1);
 	check_new("/d/f5", PMEMFILE_S_IFREG | 0640, 1, 0, from, now_ns());
+	kernel_compare();
 
 	pmemfile_pool_close(pfp);
 	char *report = NULL;
