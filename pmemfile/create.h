@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * create.h -- making new inodes with a name (files, directories, nodes,
- * symlinks) in one transaction.
+ * symlinks), all or nothing after a crash.
  */
 #ifndef PMEMFILE_CREATE_H
 #define PMEMFILE_CREATE_H

@@ -416,16 +416,27 @@ static void htab_make_room(PMEMfilepool *pfp, struct vinode *dir)
 	d->ntomb = 0;
 }
 
-static size_t htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
-			  uint64_t tag, uint64_t pos)
+/* The free entry or tombstone an entry of tag takes, or -1 if the table has
+ * none (damage). */
+static ssize_t htab_free_entry(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
+			       uint64_t tag)
 {
-	uint64_t *tab = pf_ptr(pfp, d->htab);
+	const uint64_t *tab = pf_ptr(pfp, d->htab);
 	size_t mask = d->htab_cap - 1;
 	size_t i = htab_index(tag, d->htab_cap), k = 0;
 	while (tab[i] != 0 && tab[i] != HTAB_TOMB && ++k < d->htab_cap)
 		i = (i + 1) & mask;
-	if (k == d->htab_cap) /* no free entry: damage */
+	return k == d->htab_cap ? -1 : (ssize_t)i;
+}
+
+static size_t htab_insert(PMEMfilepool *pfp, struct pmemfile_dir_info *d,
+			  uint64_t tag, uint64_t pos)
+{
+	uint64_t *tab = pf_ptr(pfp, d->htab);
+	ssize_t f = htab_free_entry(pfp, d, tag);
+	if (f < 0) /* no free entry: damage */
 		pmemobj_tx_abort(EIO);
+	size_t i = (size_t)f;
 	if (tab[i] == HTAB_TOMB)
 		d->ntomb--;
 	tx_add(pfp, &tab[i], 8);
@@ -593,10 +604,9 @@ void dir_prepare(PMEMfilepool *pfp, struct vinode *dir)
 	block_append(pfp, d);
 }
 
-static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
+/* The position of n free slots in the blocks dir has, or UINT64_MAX. */
+static uint64_t room_in_blocks(struct vdir *vd, unsigned n)
 {
-	struct pmemfile_dir_info *d = &dir->inode->dir;
-	struct vdir *vd = dir->vdir;
 	int s;
 	if (vd->nblocks) {
 		size_t last = vd->nblocks - 1;
@@ -611,6 +621,16 @@ static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
 			return b * PMEMFILE_DIR_SLOTS + (unsigned)s;
 		vd->ncand--;
 	}
+	return UINT64_MAX;
+}
+
+static uint64_t find_room(PMEMfilepool *pfp, struct vinode *dir, unsigned n)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	struct vdir *vd = dir->vdir;
+	uint64_t pos = room_in_blocks(vd, n);
+	if (pos != UINT64_MAX)
+		return pos;
 	if (vdir_add_block(vd))
 		pmemobj_tx_abort(ENOMEM);
 	block_append(pfp, d);
@@ -668,6 +688,46 @@ void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	else if (dir->dhint)
 		hint_drop(dir);
 	d->nentries++;
+}
+
+int dir_place(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+	      size_t len, struct dir_place *pl)
+{
+	struct pmemfile_dir_info *d = &dir->inode->dir;
+	uint64_t load = d->nentries + d->ntomb + 1;
+	/* a new table or block is allocated in a transaction (dir_add) */
+	if (!d->htab || load * 2 > d->htab_cap || !d->nblocks ||
+	    !pf_in_pool(pfp, d->htab, d->htab_cap * 8) ||
+	    !pf_in_pool(pfp, d->btab, d->nblocks * 8))
+		return -EAGAIN;
+	if (!dir->vdir) {
+		dir->vdir = vdir_build(pfp, dir);
+		if (!dir->vdir)
+			return -ENOMEM;
+	}
+	pl->tag = dir_name_hash(name, len) >> 32;
+	pl->n = slots_for(len);
+	pl->pos = room_in_blocks(dir->vdir, pl->n);
+	ssize_t i = htab_free_entry(pfp, d, pl->tag);
+	if (pl->pos == UINT64_MAX || i < 0)
+		return -EAGAIN;
+	uint64_t *tab = pf_ptr(pfp, d->htab);
+	pl->entry = &tab[i];
+	pl->record = record_at(pfp, d, pl->pos);
+	if (hint_of(dir))
+		__builtin_prefetch(&dir->dhint[1 + i], 1, 3);
+	return 0;
+}
+
+void dir_placed(PMEMfilepool *pfp, struct vinode *dir,
+		const struct dir_place *pl)
+{
+	vdir_mark(dir->vdir, pl->pos, pl->n, true);
+	if (hint_of(dir)) {
+		const uint64_t *tab = pf_ptr(pfp, dir->inode->dir.htab);
+		dir->dhint[1 + (size_t)(pl->entry - tab)] =
+		    hint_pack(pl->tag, pl->pos, pl->record->ino);
+	}
 }
 
 /* The hint entry beside table entry e, NULL when the directory has none. */

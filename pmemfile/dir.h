@@ -32,6 +32,33 @@ void dir_lookup_prefetch(struct vinode *dir, uint64_t hash);
  * entry count and times of dir. After an abort, call dir_abort(). */
 void dir_add(PMEMfilepool *pfp, struct vinode *dir, const char *name,
 	     size_t len, uint64_t ino, unsigned type);
+/*
+ * Where a record of a name of len bytes goes in dir without a
+ * transaction (create.c): n slots at position pos (record, all zero
+ * now), its table entry (free or a tombstone) and its tag.
+ */
+struct dir_place {
+	uint64_t pos;
+	uint64_t tag;
+	uint64_t *entry;
+	struct pmemfile_dirent *record;
+	unsigned n;
+};
+
+/*
+ * Outside a transaction, under the exclusive lock: the place of a new
+ * record in the blocks and the table dir has, 0; -EAGAIN where it needs a
+ * new block or table (dir_add's transaction), -ENOMEM. Nothing persistent
+ * changes.
+ */
+int dir_place(PMEMfilepool *pfp, struct vinode *dir, const char *name,
+	      size_t len, struct dir_place *pl);
+
+/* Once the record at pl and its table entry are published: the volatile
+ * maps of dir follow them. */
+void dir_placed(PMEMfilepool *pfp, struct vinode *dir,
+		const struct dir_place *pl);
+
 /* In a transaction: removes the record at slot position pos. After an
  * abort, call dir_abort(). */
 void dir_remove(PMEMfilepool *pfp, struct vinode *dir, uint64_t pos);

@@ -12,22 +12,33 @@
 #include "share.h"
 #include "validate.h"
 
+void inode_image(PMEMfilepool *pfp, struct pmemfile_inode *img, uint64_t off,
+		 mode_t mode, struct pmemfile_time now)
+{
+	memset(img, 0, sizeof(*img));
+	img->mode = mode;
+	pthread_rwlock_rdlock(&pfp->cred_lock);
+	img->uid = pf_cred(pfp)->fsuid;
+	img->gid = pf_cred(pfp)->fsgid;
+	pthread_rwlock_unlock(&pfp->cred_lock);
+	img->size_word =
+	    size_word_make(off + offsetof(struct pmemfile_inode, size_word), 0);
+	img->mtime =
+	    itime_make(off + offsetof(struct pmemfile_inode, mtime), now);
+	img->ctime =
+	    itime_make(off + offsetof(struct pmemfile_inode, ctime), now);
+	img->atime =
+	    itime_make(off + offsetof(struct pmemfile_inode, atime), now);
+}
+
 struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode)
 {
-	struct pmemfile_inode *in = (void *)(pfp->base + inode_slot_alloc(pfp));
+	uint64_t off = inode_slot_alloc(pfp);
+	struct pmemfile_inode *in = pf_ptr(pfp, off);
 	tx_add(pfp, in, sizeof(*in));
-	memset(in, 0, sizeof(*in));
-	in->mode = mode;
-	pthread_rwlock_rdlock(&pfp->cred_lock);
-	in->uid = pf_cred(pfp)->fsuid;
-	in->gid = pf_cred(pfp)->fsgid;
-	pthread_rwlock_unlock(&pfp->cred_lock);
 	struct pmemfile_time now;
 	pf_time_now(&now);
-	inode_size_store(pfp, in, 0);
-	inode_time_store(pfp, &in->mtime, now);
-	inode_time_store(pfp, &in->ctime, now);
-	inode_time_store(pfp, &in->atime, now);
+	inode_image(pfp, in, off, mode, now);
 	return in;
 }
 

@@ -26,11 +26,45 @@ bool inode_array_valid(PMEMfilepool *pfp, uint64_t off);
  * holds the pool's allocation lock until the transaction ends.
  */
 uint64_t inode_slot_alloc(PMEMfilepool *pfp);
+/* A word of the pool and the value a publish is to store into it. */
+struct pf_word {
+	uint64_t *at;
+	uint64_t v;
+};
+
+/* The most words inode_slot_pick gives. */
+#define INODE_PICK_WORDS 3
+
+/*
+ * Outside a transaction, a slot taken by a publish of its mode (create.c):
+ * inode_slot_lock takes the allocation lock (0 or an errno), which
+ * inode_slot_unlock gives back once the mode is published or not.
+ * Between them inode_slot_pick gives a free slot of the head of the list
+ * of arrays with one, or 0 where inode_slot_alloc's transaction is needed
+ * (no array has a free slot, a damaged link); where the slot is its
+ * array's last free one, the stores that take the array out of the list,
+ * to be published with the mode, in w (*nw of them, up to
+ * INODE_PICK_WORDS). inode_slot_unpick gives back a picked slot whose mode
+ * was not published.
+ */
+int inode_slot_lock(PMEMfilepool *pfp);
+void inode_slot_unlock(PMEMfilepool *pfp);
+uint64_t inode_slot_pick(PMEMfilepool *pfp, struct pf_word *w, size_t *nw);
+void inode_slot_unpick(PMEMfilepool *pfp, uint64_t off);
+
 /*
  * In a transaction: gives back the slot of the inode at off, its mode made 0
  * under the same lock.
  */
 void inode_slot_free(PMEMfilepool *pfp, uint64_t off);
+
+/*
+ * The bytes of a new inode of that mode at off, made now by the caller's
+ * identity, into img (the slot itself, or a copy): its size and times with
+ * their checks, no checksum.
+ */
+void inode_image(PMEMfilepool *pfp, struct pmemfile_inode *img, uint64_t off,
+		 mode_t mode, struct pmemfile_time now);
 
 /* In a transaction: a new inode of that mode in a free slot. */
 struct pmemfile_inode *inode_new(PMEMfilepool *pfp, mode_t mode);

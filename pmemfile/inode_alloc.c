@@ -334,6 +334,68 @@ uint64_t inode_slot_alloc(PMEMfilepool *pfp)
 	}
 }
 
+int inode_slot_lock(PMEMfilepool *pfp)
+{
+	return pmemobj_mutex_lock(pfp->pop, &pfp->super->alloc_lock);
+}
+
+void inode_slot_unlock(PMEMfilepool *pfp)
+{
+	pmemobj_mutex_unlock(pfp->pop, &pfp->super->alloc_lock);
+}
+
+uint64_t inode_slot_pick(PMEMfilepool *pfp, struct pf_word *w, size_t *nw)
+{
+	struct pmemfile_super *s = pfp->super;
+	uint64_t head = s->free_arrays;
+	*nw = 0;
+	if (!head || !array_off_valid(pfp, head))
+		return 0;
+	struct pmemfile_inode_array *a = array_at(pfp, head);
+	if (pfp->alloc_array != head) {
+		pfp->alloc_array = head;
+		pfp->alloc_taken = array_taken(a);
+	}
+	if (!alloc_next_free(pfp, a))
+		return 0;
+	unsigned i = (unsigned)__builtin_ctzll(~pfp->alloc_taken);
+	uint64_t bit = 1ULL << i;
+	pfp->alloc_taken |= bit;
+	if (alloc_next_free(pfp, a))
+		return pf_off(pfp, &a->inodes[i]);
+	/* the hint's last free slot: the modes tell (an aborted creation
+	 * gives a slot back unseen) */
+	pfp->alloc_taken = array_taken(a) | bit;
+	if (pfp->alloc_taken != ALL_SLOTS)
+		return pf_off(pfp, &a->inodes[i]);
+	/*
+	 * The array's last: it leaves the list (free_list_remove's stores,
+	 * for the head), unless a link is damaged, which the transaction
+	 * reports.
+	 */
+	uint64_t next = a->free_next;
+	if (a->free_prev || (next && !array_off_valid(pfp, next))) {
+		pfp->alloc_taken &= ~bit;
+		return 0;
+	}
+	w[(*nw)++] = (struct pf_word){&s->free_arrays, next};
+	if (next) {
+		w[(*nw)++] =
+		    (struct pf_word){&array_at(pfp, next)->free_prev, 0};
+		w[(*nw)++] = (struct pf_word){&a->free_next, 0};
+	}
+	return pf_off(pfp, &a->inodes[i]);
+}
+
+void inode_slot_unpick(PMEMfilepool *pfp, uint64_t off)
+{
+	uint64_t start = pfp->alloc_array;
+	if (start && off > start && off - start < PMEMFILE_INODE_ARRAY_SIZE)
+		pfp->alloc_taken &=
+		    ~(1ULL << (off - start - SLOTS_START) /
+				  sizeof(struct pmemfile_inode));
+}
+
 void inode_slot_free(PMEMfilepool *pfp, uint64_t off)
 {
 	alloc_lock(pfp);

@@ -69,6 +69,8 @@
 	X(pmemobj_set_value)			\
 	X(pmemobj_publish)			\
 	X(pmemobj_cancel)			\
+	X(pmemobj_mutex_lock)			\
+	X(pmemobj_mutex_unlock)			\
 	X(_pobj_debug_notice)			\
 	X(pmem_is_pmem)
 // clang-format on

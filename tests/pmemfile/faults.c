@@ -367,6 +367,22 @@ static int op_create_grow(PMEMfilepool *pfp)
 	return 0;
 }
 
+/* a name of 255 bytes: a record of 9 slots, its words in one publish with
+ * the inode's mode and the directory's words (create.c) */
+static int op_create_long(PMEMfilepool *pfp)
+{
+	char path[4 + 255];
+	memcpy(path, "/d/", 3);
+	memset(path + 3, 'n', 255);
+	path[3 + 255] = 0;
+	PMEMfile *f = pmemfile_open(pfp, path,
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0640);
+	if (!f)
+		return -1;
+	pmemfile_close(pfp, f);
+	return 0;
+}
+
 static int op_create_block(PMEMfilepool *pfp)
 {
 	return pmemfile_mkdir(pfp, "/many/one-more-name-for-a-new-block", 0755);
@@ -591,6 +607,7 @@ struct family {
 static const struct family families[] = {
     {"create", op_create},
     {"create (the table grows)", op_create_grow},
+    {"create, a name of 255 bytes", op_create_long},
     {"mkdir (a new record block)", op_create_block},
     {"open O_TRUNC", op_open_trunc},
     {"write inside", op_write_in},

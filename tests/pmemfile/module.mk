@@ -18,7 +18,7 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	space_fill damage_fuzz multi_lease stat_figures repair_crash multi_attach \
 	gate_snapshot journal_api journal_cut jmode_cut pool_fd_numbers \
 	jmode_powercut multi_channels multi_exitcopy pool_objalloc jmode_threads \
-	pool_txvector multi_posted multi_quiet
+	pool_txvector multi_posted multi_quiet create_publish
 TP_JOURNAL := journal_api journal_cut
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
@@ -31,7 +31,7 @@ $(B)/$(TP)/$(1): $(B)/$(TP)/$(1).o $(2) $(LIBPMEMFILE_POSIX_A)
 endef
 $(foreach t,$(TP_REF),$(eval $(call tp_program,$(t),$(TP_HARNESS))))
 $(foreach t,$(filter-out crash faults slot_reuse powercut repair_crash \
-	pool_roots jmode_powercut $(TP_JOURNAL),$(TP_OTHER)),\
+	pool_roots jmode_powercut create_publish $(TP_JOURNAL),$(TP_OTHER)),\
 	$(eval $(call tp_program,$(t),)))
 # pool_roots makes a pool of layout 2, without the checks of layout 6
 # (csum_model.h): it links the CRC32C module itself.
@@ -80,6 +80,13 @@ FAULT_WRAPS := pmemobj_tx_add_range_direct pmemobj_tx_xalloc pmemobj_tx_free \
 $(B)/$(TP)/faults: $(B)/$(TP)/faults.o $(LIBPMEMFILE_POSIX_A)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
 		$(patsubst %,-Wl$(FAULT_COMMA)--wrap=%,$(FAULT_WRAPS)) \
+		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
+
+# create_publish counts the library's transactions and publishes through
+# wrappers of pmemobj_tx_end and pmemobj_publish.
+$(B)/$(TP)/create_publish: $(B)/$(TP)/create_publish.o $(LIBPMEMFILE_POSIX_A)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) \
+		-Wl,--wrap=pmemobj_tx_end -Wl,--wrap=pmemobj_publish \
 		$(PMEMOBJ_LIBS) -lpthread $(RPATH)
 
 # repair_crash ends the repair at each of its transactions' stores.

@@ -30,7 +30,9 @@
  * made empty (FIRST_OPS writes: a file's first 4 KiB, then 8 KiB past
  * them in two more extents), each extent recorded by one publish of
  * libpmemobj's redo log (extent.c): it is cut after every flush past the
- * prelude, in both ways. Then, by default, one workload is cut after
+ * prelude, in both ways. So is a short workload of creates (CREATE_OPS:
+ * most of them one publish each, create.c). Then, by default, one
+ * workload is cut after
  * every one of its flushes, the cuts in the two ways in turn (a flush missing
  * is seen at many cuts in a row, till something flushes its bytes);
  * POWERCUT_WAY=line, page or both checks every cut in one way or in both.
@@ -92,10 +94,52 @@ static void first_op(unsigned long i, struct cm_rec *r)
 	r->len = i % 2 ? 8192 : 4096;
 }
 
+/*
+ * Operation i past the prelude of the creates workload: names made in
+ * /d1, /d2 and the root, most of them by one publish of libpmemobj's redo
+ * log each (create.c: a free inode slot, free record slots and a free
+ * table entry), some by a transaction (the first name of a directory
+ * makes its table and block, a full table a bigger one): mkdir d1, five
+ * files in it, mkdir d2 (the root's link count published too), a short
+ * symlink, an unlink and a create that takes its tombstone, then six
+ * files in /d2.
+ */
+#define CREATE_OPS 16
+static void create_op(unsigned long i, struct cm_rec *r)
+{
+	static const struct {
+		int op, a, len;
+	} ops[CREATE_OPS] = {
+	    {CM_MKDIR, 1, 0},
+	    {CM_CREATE, CM_NAMES, 0},
+	    {CM_CREATE, CM_NAMES + 1, 0},
+	    {CM_CREATE, CM_NAMES + 2, 0},
+	    {CM_CREATE, CM_NAMES + 3, 0},
+	    {CM_CREATE, CM_NAMES + 4, 0},
+	    {CM_MKDIR, 2, 0},
+	    {CM_SYMLINK, CM_NAMES + 5, 40},
+	    {CM_UNLINK, CM_NAMES, 0},
+	    {CM_CREATE, CM_NAMES, 0},
+	    {CM_CREATE, 2 * CM_NAMES, 0},
+	    {CM_CREATE, 2 * CM_NAMES + 1, 0},
+	    {CM_CREATE, 2 * CM_NAMES + 2, 0},
+	    {CM_CREATE, 2 * CM_NAMES + 3, 0},
+	    {CM_CREATE, 2 * CM_NAMES + 4, 0},
+	    {CM_CREATE, 2 * CM_NAMES + 5, 0},
+	};
+	memset(r, 0, sizeof(*r));
+	r->magic = CM_MAGIC;
+	r->b = -1;
+	r->op = (uint32_t)ops[i].op;
+	r->a = ops[i].a;
+	r->len = (uint32_t)ops[i].len;
+}
+
 /* The workload: runs ops operations, marking each in the journal. */
 static int workload(unsigned rng, unsigned long ops)
 {
 	bool first = getenv("POWERCUT_FIRST") != NULL;
+	bool creates = getenv("POWERCUT_CREATES") != NULL;
 	static struct cm_model m;
 	int fd = open(getenv("POWERCUT_JOURNAL"), O_WRONLY | O_APPEND);
 	if (fd < 0)
@@ -116,6 +160,8 @@ static int workload(unsigned rng, unsigned long ops)
 			prelude_op(i, &mark.r);
 		else if (first)
 			first_op(i - PRELUDE, &mark.r);
+		else if (creates)
+			create_op(i - PRELUDE, &mark.r);
 		else
 			cm_pick(&m, &rng, &mark.r);
 		mark.r.seq = i + 1;
@@ -534,17 +580,20 @@ static size_t flushes_before(uint64_t seq)
 }
 
 /*
- * The first-extents workload, cut after every flush past its prelude in
- * both ways (and during one flush in two of several units).
+ * A fixed workload (the first extents or the creates: env names it, of
+ * nops operations past the prelude), cut after every flush past its
+ * prelude in both ways (and during one flush in two of several units).
  */
-static void first_extents(const char *exe, unsigned torn_every)
+static void fixed_workload(const char *exe, unsigned torn_every,
+			   const char *env, unsigned long nops,
+			   const char *what)
 {
 	unsigned char *base = create_pool();
 	powercut_run(exe, "powercut_recorder.so", journal_path, 0,
-		     PRELUDE + FIRST_OPS,
+		     PRELUDE + nops,
 		     (const char *const[]){"POWERCUT_POOL", pool_path,
 					   "POWERCUT_JOURNAL", journal_path,
-					   "POWERCUT_FIRST", "1", NULL});
+					   env, "1", NULL});
 	journal_load();
 	bool *want = calloc(nflushes + 1, sizeof(*want));
 	enum cut_way *way = calloc(nflushes + 1, sizeof(*way));
@@ -557,10 +606,9 @@ static void first_extents(const char *exe, unsigned torn_every)
 		}
 		checked += check_cuts(base, want, way, &same, torn_every);
 	}
-	printf("first extents: %zu flushes past the prelude, %zu cuts "
-	       "checked (%zu during a flush), %zu the state checked before "
-	       "them\n",
-	       nflushes - from, checked, ntorn, same);
+	printf("%s: %zu flushes past the prelude, %zu cuts checked (%zu "
+	       "during a flush), %zu the state checked before them\n",
+	       what, nflushes - from, checked, ntorn, same);
 	ntorn = 0;
 	free(want);
 	free(way);
@@ -601,7 +649,10 @@ int main(int argc, char *argv[])
 	unsigned rng = (unsigned)seed;
 	unsigned torn_every = 2;
 	torn_rng = (unsigned)seed ^ 0x746f726eu;
-	first_extents(exe, torn_every);
+	fixed_workload(exe, torn_every, "POWERCUT_FIRST", FIRST_OPS,
+		       "first extents");
+	fixed_workload(exe, torn_every, "POWERCUT_CREATES", CREATE_OPS,
+		       "creates");
 	for (unsigned long round = 0; round < rounds; round++) {
 		unsigned char *base = create_pool();
 		powercut_run(exe, "powercut_recorder.so", journal_path,
