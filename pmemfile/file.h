@@ -61,13 +61,15 @@ void file_forget(PMEMfilepool *pfp, PMEMfile *f);
  * The pool argument check of every entry point run here. A call of this
  * process's own (not one its keeper runs for another) first lets the
  * calls other processes posted be made (struct share_order): a client
- * was told they were.
+ * was told they were. Where this process holds the pool: a client's
+ * calls that look here first (pmemfile_syncfs, fsync) leave them to the
+ * holder, whose memory they are made in.
  */
 static inline int pool_check(PMEMfilepool *pfp)
 {
 	if (!pfp)
 		return -EFAULT;
-	if (!pf_caller && share_order_due(pfp->order))
+	if (!pf_caller && share_order_due(pfp->order) && !pf_remote(pfp))
 		keeper_order(pfp);
 	return 0;
 }
