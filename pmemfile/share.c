@@ -1009,6 +1009,17 @@ static void share_fork_child(void)
  */
 static bool share_exit_started;
 
+/*
+ * A holder's exit first makes what was posted quietly (the releases of
+ * processes that left): whether any other uses the pool is told by what
+ * is left.
+ */
+static void share_exit_order(PMEMfilepool *pfp)
+{
+	if (!pf_remote(pfp) && share_order_due(pfp->order))
+		(void)keeper_order(pfp);
+}
+
 static void share_at_exit(void)
 {
 	share_exit_started = true;
@@ -1016,8 +1027,10 @@ static void share_at_exit(void)
 		return;
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
-		if (pfp && pfp->share && !pf_remote(pfp))
+		if (pfp && pfp->share && !pf_remote(pfp)) {
+			share_exit_order(pfp);
 			(void)keeper_leave_to_copy(pfp);
+		}
 	}
 }
 
@@ -1094,17 +1107,11 @@ void pmemfile_process_exit(void)
 		PMEMfilepool *pfp = share_pools[i];
 		if (!pfp || !pfp->share)
 			continue;
-		/*
-		 * After exit's handlers libpmemobj may have ended: not then.
-		 * A holder first makes what was posted quietly (releases of
-		 * processes that left): whether any other uses the pool is
-		 * told by what is left.
-		 */
-		if (!share_exit_started && !pf_remote(pfp) &&
-		    share_order_due(pfp->order))
-			(void)keeper_order(pfp);
-		if (!share_exit_started)
+		/* after exit's handlers libpmemobj may have ended: not then */
+		if (!share_exit_started) {
+			share_exit_order(pfp);
 			(void)keeper_leave_to_copy(pfp);
+		}
 		share_exit_pool(pfp);
 	}
 }
