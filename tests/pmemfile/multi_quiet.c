@@ -127,9 +127,10 @@ int main(int argc, char *argv[])
 	int to, from;
 	char rounds[16];
 	snprintf(rounds, sizeof(rounds), "%d", ROUNDS);
+	/* the first round's file, before the client looks for it */
+	make_file(pfp, "/f");
 	pid_t pid = t_start_role(argv[0], "client", pool, rounds, &to, &from);
 	int waiting = 0;
-	make_file(pfp, "/f");
 	for (int i = 0; i < ROUNDS; ++i) {
 		t_hear(from, 'o');
 		T_EQ(pmemfile_unlink(pfp, "/f"), 0);
