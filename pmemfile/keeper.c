@@ -702,6 +702,9 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	while (!atomic_load(&pfp->keeper_stop)) {
 		keeper_timer(pfp, &synced, interval);
 		uint32_t seen = atomic_load(&s->keeper_word);
+		/* a process found the process table full (share.c) */
+		if (atomic_exchange(&s->sweep_wanted, 0))
+			ksweep(pfp);
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;
 			/* a keeper process: the last process left */

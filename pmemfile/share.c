@@ -576,6 +576,25 @@ static int slot_take(struct share_seg *s, int32_t pid, uint64_t start)
 	return -1;
 }
 
+/*
+ * The table full: the keeper is asked to sweep the slots of processes that
+ * died now (it sweeps when idle otherwise), and the claim tried again for
+ * up to a second. A program that starts programs from a mount by vfork
+ * fills it: a child whose execve failed dies without leaving (4 threads
+ * spawning a missing program of a mount 400 times each, within 2 s).
+ */
+static int slot_take_swept(struct share_seg *s, int32_t pid, uint64_t start)
+{
+	int i = slot_take(s, pid, start);
+	for (int tries = 0; i < 0 && tries < 200; ++tries) {
+		atomic_store(&s->sweep_wanted, 1);
+		share_keeper_notify(s);
+		usleep(5000);
+		i = slot_take(s, pid, start);
+	}
+	return i;
+}
+
 static int proc_claim(struct share_seg *s, pid_t me)
 {
 	uint64_t start = share_self_start();
@@ -583,7 +602,7 @@ static int proc_claim(struct share_seg *s, pid_t me)
 		if (atomic_load(&s->proc[i].pid) == me &&
 		    atomic_load(&s->proc[i].start) == start)
 			return i;
-	return slot_take(s, me, start);
+	return slot_take_swept(s, me, start);
 }
 
 /* Slot to refers to every description slot from refers to. */

@@ -240,7 +240,9 @@ struct share_seg {
 	_Atomic uint32_t keeper_waits; /* the keeper sleeps on keeper_word */
 	_Atomic uint32_t lock_word;    /* bumped when a lock is released */
 	_Atomic uint32_t lock_waits;
-	_Atomic uint32_t spawning;  /* pid starting a keeper process */
+	_Atomic uint32_t spawning; /* pid starting a keeper process */
+	/* a process found the process table full: the keeper sweeps now */
+	_Atomic uint32_t sweep_wanted;
 	_Atomic uint64_t forwarded; /* calls served for other processes */
 	_Atomic uint64_t handovers;
 	/* the holder's pool's, enum pmemfile_durability (info.h) */

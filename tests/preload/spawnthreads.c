@@ -10,8 +10,11 @@
  * the directory, whatever the other threads' children do meanwhile. Every
  * fifth start names a program that does not exist (the child's execve
  * fails: the pages are given back there); the next ones must run as well.
+ * Before them each thread starts MISSING programs that do not exist, more
+ * in all than the pool's table has process slots (1,024): each such child
+ * dies without leaving, and the slots must come back (share.c).
  *
- * usage: spawnthreads DIR ROUNDS
+ * usage: spawnthreads DIR ROUNDS MISSING
  */
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #define THREADS 4
@@ -37,7 +41,7 @@ static void fail(const char *fmt, ...)
 }
 
 static const char *dir;
-static int rounds;
+static int rounds, missing_first;
 
 static void *starter(void *arg)
 {
@@ -56,6 +60,15 @@ static void *starter(void *arg)
 			(char *)dir,
 			NULL};
 	char *missing[] = {"missing", NULL};
+	for (int i = 0; i < missing_first; ++i) {
+		pid_t pid;
+		int r = posix_spawn(&pid, "./missing-program", NULL, NULL,
+				    missing, envp);
+		if (r != ENOENT)
+			fail("%s's spawn %d of a missing program: %s, "
+			     "expected ENOENT",
+			     tag, i, strerror(r));
+	}
 	for (int i = 0; i < rounds; ++i) {
 		pid_t pid;
 		int status;
@@ -83,16 +96,26 @@ static void *starter(void *arg)
 
 int main(int argc, char *argv[])
 {
-	if (argc != 3)
-		fail("usage: spawnthreads DIR ROUNDS");
+	if (argc != 4)
+		fail("usage: spawnthreads DIR ROUNDS MISSING");
 	dir = argv[1];
 	rounds = atoi(argv[2]);
+	missing_first = atoi(argv[3]);
+	/*
+	 * The process uses the pool before its threads start: children made
+	 * by vfork at once, each the process's first use of the pool, wait
+	 * 10 s and one of them runs (known, not what this tests).
+	 */
+	struct stat st;
+	if (stat(".", &st) != 0)
+		fail("stat of the directory: %s", strerror(errno));
 	pthread_t th[THREADS];
 	for (long t = 0; t < THREADS; ++t)
 		if (pthread_create(&th[t], NULL, starter, (void *)t) != 0)
 			fail("pthread_create");
 	for (int t = 0; t < THREADS; ++t)
 		pthread_join(th[t], NULL);
-	printf("%d threads started %d programs each\n", THREADS, rounds);
+	printf("%d threads started %d programs each, after %d missing ones\n",
+	       THREADS, rounds, missing_first);
 	return 0;
 }
