@@ -703,7 +703,8 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 		keeper_timer(pfp, &synced, interval);
 		uint32_t seen = atomic_load(&s->keeper_word);
 		/* a process found the process table full (share.c) */
-		if (atomic_exchange(&s->sweep_wanted, 0))
+		if (atomic_load(&s->sweep_wanted) &&
+		    atomic_exchange(&s->sweep_wanted, 0))
 			ksweep(pfp);
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;

@@ -516,6 +516,20 @@ static void rc_post(struct rcall *rc)
 }
 
 /*
+ * Posts the call in rc in its place among the ordered posts (struct
+ * share_order) and goes on; flag (the order's posted or quiet) is set
+ * after the post: whoever sees it clear finds the post.
+ */
+static void rc_post_placed(struct rcall *rc, _Atomic uint32_t *flag)
+{
+	rc->c->seq = atomic_fetch_add(&rc->s->order.seq, 1) + 1;
+	atomic_store(&rc->c->no_answer, 1);
+	atomic_store(&rc->c->state, CHAN_POSTED);
+	atomic_store(flag, 1);
+	rc->c = NULL;
+}
+
+/*
  * Posts a release (of a description, or of all this process refers to) as
  * a quiet post: in its place among the ordered posts, run by the holder
  * before its own next call and before any other process's call it serves
@@ -527,14 +541,9 @@ static void rc_post(struct rcall *rc)
 static void rc_post_quiet(struct rcall *rc)
 {
 	struct share_seg *s = rc->s;
-	rc->c->seq = atomic_fetch_add(&s->order.seq, 1) + 1;
-	atomic_store(&rc->c->no_answer, 1);
-	atomic_store(&rc->c->state, CHAN_POSTED);
-	/* after the post: whoever sees the flag clear finds the post */
-	atomic_store(&s->order.quiet, 1);
+	rc_post_placed(rc, &s->order.quiet);
 	/* a keeper awake (spinning, or about to sleep) looks again */
 	atomic_fetch_add(&s->keeper_word, 1);
-	rc->c = NULL;
 }
 
 /*
@@ -560,13 +569,8 @@ static bool rc_may_post(struct rcall *rc, PMEMfile *f, int cap)
 static void rc_post_ordered(struct rcall *rc)
 {
 	struct share_seg *s = rc->s;
-	rc->c->seq = atomic_fetch_add(&s->order.seq, 1) + 1;
-	atomic_store(&rc->c->no_answer, 1);
-	atomic_store(&rc->c->state, CHAN_POSTED);
-	/* after the post: whoever sees the flag clear finds the post */
-	atomic_store(&s->order.posted, 1);
+	rc_post_placed(rc, &s->order.posted);
 	share_keeper_notify(s);
-	rc->c = NULL;
 }
 
 /* A result as the public calls give it: -1 with errno for -errno. */

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "exec_env.h"
 #include "exec_fds.h"
 #include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
@@ -100,12 +101,9 @@ static char *exec_fds_var(const int *hidden, int n, size_t *size)
 {
 	*size = sizeof(EXEC_FDS_VAR) + (size_t)n * EXEC_FDS_LINE +
 		(size_t)MOUNT_MAX * 16 + MOUNT_OWN_FDS_MAX * 16;
-	long addr =
-	    syscall_no_intercept(SYS_mmap, 0L, *size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscall_error_code(addr))
+	char *var = exec_map(*size);
+	if (var == NULL)
 		return NULL;
-	char *var = (char *)addr;
 	size_t len = strlen(strcpy(var, EXEC_FDS_VAR));
 	for (int i = 0; i < n; ++i)
 		len += (size_t)exec_fds_line(hidden[i], var + len, *size - len);

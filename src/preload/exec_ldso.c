@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "exec_env.h"
 #include "elf_info.h"
 #include "env.h"
 #include "exec_known.h"
@@ -62,18 +63,10 @@ static long fd_read(void *ctx, void *buf, size_t len, uint64_t off)
 	return syscall_no_intercept(SYS_pread64, *(long *)ctx, buf, len, off);
 }
 
-static void *ldso_map(size_t size)
-{
-	long p =
-	    syscall_no_intercept(SYS_mmap, 0L, size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return syscall_error_code(p) ? NULL : (void *)p;
-}
-
 /* The ELF names of the file fd: 0, or -errno. */
 static int ldso_info(long fd, struct elf_info **e)
 {
-	*e = ldso_map(sizeof(**e));
+	*e = exec_map(sizeof(**e));
 	if (*e == NULL)
 		return -ENOMEM;
 	int ret = elf_info_read(fd_read, &fd, *e, true);
@@ -237,7 +230,7 @@ void exec_ldso_prepare(int dirfd, const char *path, int flags,
 	size_t strs = (n + 3) * sizeof(char *);
 	x->mem_size =
 	    strs + 96 + 2 * PMEMFILE_PATH_MAX + sizeof(struct path_res);
-	x->mem = ldso_map(x->mem_size);
+	x->mem = exec_map(x->mem_size);
 	if (x->mem == NULL)
 		return;
 	char *proc = x->mem + strs;

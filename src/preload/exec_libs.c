@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "exec_env.h"
 #include "elf_info.h"
 #include "exec_known.h"
 #include "exec_libs.h"
@@ -311,12 +312,9 @@ void exec_libs_prepare(long fd, bool kernel_file, const char *prefix,
 	    exec_known(&st, EXEC_KNOWN_NO_LIB_DIRS))
 		return;
 	x->mem_size = sizeof(struct libs_work);
-	long addr = syscall_no_intercept(SYS_mmap, 0L, x->mem_size,
-					 PROT_READ | PROT_WRITE,
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscall_error_code(addr))
+	x->mem = exec_map(x->mem_size);
+	if (x->mem == NULL)
 		return;
-	x->mem = (void *)addr;
 	struct libs_work *w = x->mem;
 	w->libpath = libpath;
 	/* the origin, prefix and the directory of path, into w->dir */

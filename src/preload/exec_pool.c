@@ -20,20 +20,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "exec_env.h"
 #include "exec_pool.h"
 #include "libsyscall_intercept_hook_point.h"
 
 /* What the kernel reads of a file to tell its kind (BINPRM_BUF_SIZE). */
 #define EXEC_HEAD 256
 #define EXEC_COPY_CHUNK (1 << 20)
-
-static void *exec_map(size_t size)
-{
-	long p =
-	    syscall_no_intercept(SYS_mmap, 0L, size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return syscall_error_code(p) ? NULL : (void *)p;
-}
 
 /* Copies the whole file into a new memfd; the memfd or -errno. */
 static long exec_copy(PMEMfilepool *pfp, PMEMfile *f, const char *path,

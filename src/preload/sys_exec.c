@@ -78,26 +78,26 @@ static void exec_leave(void *addr, size_t size)
 static void *exec_env_kept;
 static _Atomic bool exec_env_kept_busy;
 
+void *exec_map(size_t size)
+{
+	long p =
+	    syscall_no_intercept(SYS_mmap, 0L, size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return syscall_error_code(p) ? NULL : (void *)p;
+}
+
 /* Pages for an environment of size bytes, or NULL. */
 static void *exec_env_pages(size_t size)
 {
 	if (size <= EXEC_ENV_KEPT &&
 	    !atomic_exchange(&exec_env_kept_busy, true)) {
-		if (exec_env_kept == NULL) {
-			long a = syscall_no_intercept(
-			    SYS_mmap, 0L, EXEC_ENV_KEPT, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (!syscall_error_code(a))
-				exec_env_kept = (void *)a;
-		}
+		if (exec_env_kept == NULL)
+			exec_env_kept = exec_map(EXEC_ENV_KEPT);
 		if (exec_env_kept != NULL)
 			return exec_env_kept;
 		atomic_store(&exec_env_kept_busy, false);
 	}
-	long a =
-	    syscall_no_intercept(SYS_mmap, 0L, size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return syscall_error_code(a) ? NULL : (void *)a;
+	return exec_map(size);
 }
 
 /* What exec_env_pages gave, given back (kept, or unmapped). */
