@@ -68,7 +68,7 @@ int intercept_net_on;
 static uintptr_t net_lo, net_hi;
 /*
  * The process the SIGSYS action below belongs to: a child sharing its
- * parent's memory (vfork, posix_spawn) sets its own for real.
+ * parent's memory (vfork, posix_spawn) keeps its own (child_sigsys).
  */
 static long net_pid;
 
@@ -94,6 +94,30 @@ static TLS siginfo_t sigsys_info;
 
 /* The program's SIGSYS action: what it set, not what the kernel has. */
 static struct ksigaction program_sigsys;
+/*
+ * The SIGSYS action of a child sharing this memory (vfork, posix_spawn),
+ * which runs on its parent thread's TLS while that thread waits for its
+ * execve or exit: its own, so that the parent's stays as it was. The
+ * kernel's action stays the net's in the child as well: posix_spawn resets
+ * every handled signal before its execve, and a dispatch SIGSYS then (a
+ * library loaded at the child's first use of a pool) would kill the child.
+ */
+static TLS struct ksigaction child_sigsys;
+static TLS long child_sigsys_pid;
+
+/* This process's SIGSYS action as the program set it. */
+static struct ksigaction *program_action(void)
+{
+	long pid = intercept_syscall_raw(SYS_getpid);
+
+	if (pid == net_pid)
+		return &program_sigsys;
+	if (child_sigsys_pid != pid) {
+		child_sigsys = program_sigsys; /* the parent's, inherited */
+		child_sigsys_pid = pid;
+	}
+	return &child_sigsys;
+}
 
 /*
  * The sites the net caught, for the log (each is logged once) and for the
@@ -290,7 +314,8 @@ static void net_caught(ucontext_t *uc)
 /* A SIGSYS of the program's own, handed to its action. */
 static void run_program_action(siginfo_t *si, void *uc)
 {
-	struct ksigaction a = program_sigsys;
+	struct ksigaction *pa = program_action();
+	struct ksigaction a = *pa;
 	unsigned long mask = a.mask & ~SIGSYS_BIT;
 	int was_blocked = sigsys_blocked;
 
@@ -312,7 +337,7 @@ static void run_program_action(siginfo_t *si, void *uc)
 		return;
 	}
 	if (a.flags & SA_RESETHAND)
-		program_sigsys.handler = SIG_DFL;
+		pa->handler = SIG_DFL;
 	/* its mask, until it returns (the kernel restores the frame's) */
 	raw_sigprocmask(SIG_BLOCK, &mask, NULL);
 	if (!(a.flags & SA_NODEFER) || (a.mask & SIGSYS_BIT))
@@ -426,13 +451,14 @@ static long net_sigaction(const long args[6])
 	if (args[3] != 8)
 		return intercept_syscall_raw(SYS_rt_sigaction, args[0], args[1],
 					     args[2], args[3]);
-	if (args[0] == SIGSYS && intercept_syscall_raw(SYS_getpid) == net_pid) {
+	if (args[0] == SIGSYS) {
+		struct ksigaction *pa = program_action();
 		if (act != NULL)
 			copy = *act;
 		if (old != NULL)
-			*old = program_sigsys;
+			*old = *pa;
 		if (act != NULL)
-			program_sigsys = copy;
+			*pa = copy;
 		return 0;
 	}
 	if (act == NULL)
@@ -500,7 +526,7 @@ static long net_execve(long nr, const long args[6])
 	struct ksigaction ign = {.handler = SIG_IGN};
 	struct ksigaction ours;
 	unsigned long bit = SIGSYS_BIT;
-	int ignored = program_sigsys.handler == SIG_IGN;
+	int ignored = program_action()->handler == SIG_IGN;
 	int blocked = sigsys_blocked;
 	long r;
 

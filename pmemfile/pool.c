@@ -792,7 +792,13 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	if (h && h == share_self() &&
 	    atomic_load(&pfp->share->holder_start) != share_self_start())
 		h = 0;
-	int r = h ? 0 : share_elect(pfp, true);
+	/*
+	 * Nor does a vfork child take it: the pool's mapping and libpmemobj's
+	 * lock on the pool file would stay in the memory it shares with its
+	 * parent after its execve (no process could open the pool again).
+	 * Its first call starts a keeper process (remote.c, may_hold).
+	 */
+	int r = h || pf_vfork_pid ? 0 : share_elect(pfp, true);
 	if (h == share_self()) {
 		/* as libpmemobj's lock says: one handle per process */
 		pf_set_errormsg("%s: the pool is open in this process already",

@@ -218,6 +218,10 @@ static struct preload_file *fd_vfork_install(int fd, struct preload_file *f)
 	}
 	struct preload_file *old = e->f;
 	e->f = fd_ref(f);
+	/* the child's execve looks for descriptions to pass by this too */
+	if (f != NULL)
+		atomic_store_explicit(&fd_table_used, true,
+				      memory_order_relaxed);
 	return old;
 }
 
@@ -342,6 +346,15 @@ int fd_placeholder(bool cloexec)
 	 * three more): many a process opens one file of a mount.
 	 */
 	static _Atomic bool first_made;
+	/*
+	 * A vfork child's descriptors are not its parent's, its memory is:
+	 * a template it made would be a number the parent has not (another
+	 * thread's child, the parent itself), and one the parent made after
+	 * the vfork one the child has not. An eventfd of its own.
+	 */
+	if (preload_in_vfork)
+		return (int)syscall_no_intercept(SYS_eventfd2, 1,
+						 cloexec ? EFD_CLOEXEC : 0);
 	if (!atomic_exchange(&first_made, true))
 		return (int)syscall_no_intercept(SYS_eventfd2, 1,
 						 cloexec ? EFD_CLOEXEC : 0);

@@ -114,6 +114,60 @@ static bool preload_nested_in_pool(long nr, const struct syscall_entry *e,
 	return false;
 }
 
+/*
+ * A child sharing its parent's memory (vfork, posix_spawn) may run on a
+ * small stack: glibc gives posix_spawn's child 32 KiB and its arguments. A
+ * handler there may open a pool for the first time (libpmemobj loaded, its
+ * open, inside the net's SIGSYS frame) and resolve paths in 4 KiB buffers:
+ * it runs on a stack of the shim's, one per thread of the parent, kept for
+ * the next child (a thread's children take turns: the thread waits for
+ * each while it runs).
+ */
+#define VFORK_STACK_SIZE (512 << 10)
+static __thread char *vfork_stack __attribute__((tls_model("initial-exec")));
+
+/* fn(a) with the stack pointer at top (16-byte aligned). */
+long preload_on_stack(syscall_handler fn, const long *a, void *top)
+    __attribute__((visibility("hidden")));
+__asm__(".text\n"
+	".globl preload_on_stack\n"
+	".hidden preload_on_stack\n"
+	".type preload_on_stack, @function\n"
+	"preload_on_stack:\n"
+	".cfi_startproc\n"
+	"	push %rbp\n"
+	".cfi_def_cfa_offset 16\n"
+	".cfi_offset %rbp, -16\n"
+	"	mov %rsp, %rbp\n"
+	".cfi_def_cfa_register %rbp\n"
+	"	mov %rdx, %rsp\n"
+	"	mov %rdi, %rax\n"
+	"	mov %rsi, %rdi\n"
+	"	call *%rax\n"
+	"	mov %rbp, %rsp\n"
+	"	pop %rbp\n"
+	".cfi_def_cfa %rsp, 8\n"
+	"	ret\n"
+	".cfi_endproc\n"
+	".size preload_on_stack, .-preload_on_stack\n");
+
+static long preload_vfork_call(syscall_handler fn, const long *a)
+{
+	if (vfork_stack == NULL) {
+		/* in the parent's memory: its next children use it too */
+		void *m = (void *)syscall_no_intercept(
+		    SYS_mmap, 0L, VFORK_STACK_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
+		    0);
+		if (syscall_error_code((long)m) != 0)
+			return fn(a);
+		/* the lowest page a guard */
+		syscall_no_intercept(SYS_mprotect, m, 4096, PROT_NONE);
+		vfork_stack = m;
+	}
+	return preload_on_stack(fn, a, vfork_stack + VFORK_STACK_SIZE);
+}
+
 static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 			long a5, long *result)
 {
@@ -140,7 +194,8 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 	preload_guard = 1;
 	int saved_errno = errno;
 	preload_routed = 0;
-	long ret = e->handler(a);
+	long ret = preload_in_vfork ? preload_vfork_call(e->handler, a)
+				    : e->handler(a);
 	if (ret != PRELOAD_PASS && preload_routed) {
 		map_refresh();
 		if (log_enabled())

@@ -277,6 +277,47 @@ static void check_children(const char *self)
 	CHECK_EQ(wait_status(pid), 0, "the vfork child's status");
 	check_one_jit_call(1, "a stub call after vfork");
 
+	/*
+	 * A vfork child that sets SIGSYS to its default, as posix_spawn's
+	 * child does before its execve, and then makes a stub call: the net
+	 * catches it (the kernel's action stays the net's; the child reads
+	 * its own), and the parent's action is the parent's still. Before,
+	 * the child's SIG_DFL reached the kernel, and the stub call killed
+	 * the child with SIGSYS.
+	 */
+	{
+		struct sigaction before, after;
+		struct sigaction ign = {.sa_handler = SIG_IGN};
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+
+		CHECK(sigaction(SIGSYS, NULL, &before) == 0, "sigaction");
+		pid = vfork();
+		CHECK(pid >= 0, "vfork");
+		if (pid == 0) {
+			struct sigaction now;
+			long calls = hook_count_calls(SYS_getppid);
+
+			if (sigaction(SIGSYS, &ign, NULL) != 0 ||
+			    sigaction(SIGSYS, NULL, &now) != 0 ||
+			    now.sa_handler != SIG_IGN)
+				_exit(2);
+			if (sigaction(SIGSYS, &dfl, NULL) != 0)
+				_exit(3);
+			if (jit_getppid(0, 0, 0, 0) != real_ppid())
+				_exit(4);
+			_exit(hook_count_calls(SYS_getppid) - calls == 1 ? 0
+									 : 5);
+		}
+		CHECK_EQ(wait_status(pid), 0,
+			 "the status of a vfork child that made a stub call "
+			 "with SIGSYS at its default");
+		CHECK(sigaction(SIGSYS, NULL, &after) == 0, "sigaction");
+		CHECK(after.sa_handler == before.sa_handler,
+		      "the parent's SIGSYS action after its vfork child set "
+		      "its own");
+		check_one_jit_call(1, "a stub call after that vfork");
+	}
+
 	/* an ignored and blocked SIGSYS passes to the new program */
 	pid = fork();
 	CHECK(pid >= 0, "fork");

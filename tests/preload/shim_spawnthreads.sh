@@ -9,6 +9,12 @@
 # 300 programs that do not exist, 1,200 in all: more children that die
 # without leaving than the pool's table has process slots (1,024), whose
 # slots must come back. STRESS=1: 2,000 starts a thread.
+# Then cold, in a new directory (spawnthreads.c): the process has not used
+# the pool when its four threads start at once a missing program (ENOENT)
+# and a script stored in the mount, its output opened by a file action.
+# Before the shim ran its calls on a stack of its own there, and kept the
+# child from taking the pool itself, the first child died of SIGSYS or
+# SIGSEGV (posix_spawn said 0), and the next ones waited forever.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
 PROG=$TEST_BUILD/tests/preload/spawnthreads
@@ -26,5 +32,21 @@ out=$(pf sh -c 'cd "$1/d" && exec "$2" "$1/d" "$3" "$4"' \
 	sh "$MNT" "$PROG" "$ROUNDS" "$MISSING" 2>&1) ||
 	shim_fail "in the mount: $out"
 echo "mount: $out"
+hello='#!/bin/sh
+echo "$1"'
+mkdir -p "$WORK/k/c" && printf '%s\n' "$hello" > "$WORK/k/c/hello.sh" &&
+	chmod +x "$WORK/k/c/hello.sh" || shim_fail "no kernel script"
+out=$(cd "$WORK/k/c" && "$PROG" "$WORK/k/c" 10 0 cold 2>&1) ||
+	shim_fail "cold, in a kernel directory: $out"
+echo "kernel directory, cold: $out"
+pf sh -c 'mkdir "$1/c" && printf "%s\n" "$2" > "$1/c/hello.sh" &&
+	chmod +x "$1/c/hello.sh"' sh "$MNT" "$hello" || shim_fail "script in the mount"
+# into a file: children left waiting would keep a pipe open
+pf timeout -s KILL 120 sh -c 'cd "$1/c" && exec "$2" "$1/c" 10 0 cold' \
+	sh "$MNT" "$PROG" >"$WORK/cold.out" 2>&1
+rc=$?
+pkill -KILL -f "$PROG $MNT/c" 2>/dev/null
+[ $rc = 0 ] || shim_fail "cold, in the mount (status $rc): $(cat "$WORK/cold.out")"
+echo "mount, cold: $(cat "$WORK/cold.out")"
 echo "ok: each child had its own environment and directory, and the slots of those that died came back"
 shim_check_mountpoint

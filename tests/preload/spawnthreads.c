@@ -14,9 +14,18 @@
  * in all than the pool's table has process slots (1,024): each such child
  * dies without leaving, and the slots must come back (share.c).
  *
- * usage: spawnthreads DIR ROUNDS MISSING
+ * With "cold", the process has not used the pool when its threads start:
+ * the first use of the pool is in the children, four at once, each in the
+ * memory of the process and on posix_spawn's small stack (the shim runs
+ * there on a stack of its own, a keeper process holds the pool, not the
+ * child: preload.c, pool.c). Each thread first starts a program that does
+ * not exist (ENOENT), then the script ./hello.sh of the directory with its
+ * output opened by a file action on out-TAG, which must hold TAG after.
+ *
+ * usage: spawnthreads DIR ROUNDS MISSING [cold]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -42,6 +51,37 @@ static void fail(const char *fmt, ...)
 
 static const char *dir;
 static int rounds, missing_first;
+static int cold;
+
+/* ./hello.sh TAG, its output on out-TAG (a file action): exits 0 */
+static void start_hello(const char *tag, char *const envp[])
+{
+	char out[64];
+	snprintf(out, sizeof(out), "out-%s", tag);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, out,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	char *argv[] = {"hello.sh", (char *)tag, NULL};
+	pid_t pid;
+	int status;
+	int r = posix_spawn(&pid, "./hello.sh", &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != 0)
+		fail("%s: posix_spawn of ./hello.sh: %s", tag, strerror(r));
+	if (waitpid(pid, &status, 0) != pid)
+		fail("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail("%s: ./hello.sh ended with status 0x%x", tag, status);
+	char buf[64] = "";
+	FILE *f = fopen(out, "r");
+	if (f == NULL || fgets(buf, sizeof(buf), f) == NULL)
+		fail("%s: nothing in %s", tag, out);
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	if (strcmp(buf, tag) != 0)
+		fail("%s: %s holds \"%s\"", tag, out, buf);
+}
 
 static void *starter(void *arg)
 {
@@ -60,6 +100,16 @@ static void *starter(void *arg)
 			(char *)dir,
 			NULL};
 	char *missing[] = {"missing", NULL};
+	if (cold) {
+		pid_t pid;
+		int r = posix_spawn(&pid, "./missing-program", NULL, NULL,
+				    missing, envp);
+		if (r != ENOENT)
+			fail("%s's first spawn, of a missing program: %s, "
+			     "expected ENOENT",
+			     tag, strerror(r));
+		start_hello(tag, envp);
+	}
 	for (int i = 0; i < missing_first; ++i) {
 		pid_t pid;
 		int r = posix_spawn(&pid, "./missing-program", NULL, NULL,
@@ -96,18 +146,15 @@ static void *starter(void *arg)
 
 int main(int argc, char *argv[])
 {
-	if (argc != 4)
-		fail("usage: spawnthreads DIR ROUNDS MISSING");
+	if (argc != 4 && !(argc == 5 && strcmp(argv[4], "cold") == 0))
+		fail("usage: spawnthreads DIR ROUNDS MISSING [cold]");
 	dir = argv[1];
 	rounds = atoi(argv[2]);
 	missing_first = atoi(argv[3]);
-	/*
-	 * The process uses the pool before its threads start: children made
-	 * by vfork at once, each the process's first use of the pool, wait
-	 * 10 s and one of them runs (known, not what this tests).
-	 */
+	cold = argc == 5;
+	/* the process uses the pool before its threads start, unless cold */
 	struct stat st;
-	if (stat(".", &st) != 0)
+	if (!cold && stat(".", &st) != 0)
 		fail("stat of the directory: %s", strerror(errno));
 	pthread_t th[THREADS];
 	for (long t = 0; t < THREADS; ++t)
@@ -115,7 +162,9 @@ int main(int argc, char *argv[])
 			fail("pthread_create");
 	for (int t = 0; t < THREADS; ++t)
 		pthread_join(th[t], NULL);
-	printf("%d threads started %d programs each, after %d missing ones\n",
-	       THREADS, rounds, missing_first);
+	printf("%d threads started %d programs each, after %d missing "
+	       "ones%s\n",
+	       THREADS, rounds, missing_first,
+	       cold ? ", the first ones before the process used the pool" : "");
 	return 0;
 }
