@@ -189,17 +189,10 @@ bool share_holder_alive(struct share_seg *s, pid_t h)
 
 static void share_init(struct share_seg *s)
 {
-	pthread_mutexattr_t a;
-
 	/* magic, the maker's claim (share_make), is not cleared */
 	memset((char *)s + offsetof(struct share_seg, version), 0,
 	       offsetof(struct share_seg, desc) -
 		   offsetof(struct share_seg, version));
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&s->elect, &a);
-	pthread_mutexattr_destroy(&a);
 	s->version = SHARE_VERSION;
 	s->size = sizeof(*s);
 	atomic_thread_fence(memory_order_release);
@@ -742,10 +735,41 @@ void share_locks_wait(struct share_seg *s, uint32_t seen)
 	atomic_fetch_sub(&s->lock_waits, 1);
 }
 
+/*
+ * The election's lock holds the pid of the process in it. Not a robust
+ * pthread mutex: that records the thread id glibc keeps in the thread's
+ * TLS, which a vfork child (posix_spawn's) shares with the parent thread
+ * that waits for it, and the kernel releases a robust mutex only for a
+ * thread that registered it: one a vfork child died in would stay taken,
+ * "by" a live thread, for every process. A process that died in it (its
+ * pid gone, or a zombie: whoever would reap it may be the one waiting)
+ * leaves it to the next; a thread of the same process waits.
+ */
 static void elect_lock(struct share_seg *s)
 {
-	if (pthread_mutex_lock(&s->elect) == EOWNERDEAD)
-		pthread_mutex_consistent(&s->elect);
+	uint32_t me = (uint32_t)share_self();
+	for (;;) {
+		uint32_t owner = 0;
+		if (atomic_compare_exchange_strong(&s->elect_pid, &owner, me))
+			return;
+		/* gone, or ended and not reaped yet (its pidfd says so) */
+		if (!share_alive((pid_t)owner) ||
+		    pidfd_id((pid_t)owner, false) == 0) {
+			atomic_compare_exchange_strong(&s->elect_pid, &owner,
+						       0);
+			continue;
+		}
+		atomic_fetch_add(&s->elect_waits, 1);
+		share_futex_wait(&s->elect_pid, owner, 20);
+		atomic_fetch_sub(&s->elect_waits, 1);
+	}
+}
+
+static void elect_unlock(struct share_seg *s)
+{
+	atomic_store(&s->elect_pid, 0);
+	if (atomic_load(&s->elect_waits))
+		share_futex_wake(&s->elect_pid);
 }
 
 /*
@@ -784,11 +808,11 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 		elect_lock(s);
 		pid_t h = atomic_load(&s->holder);
 		if (h == me && pfp->local_pid == me) {
-			pthread_mutex_unlock(&s->elect);
+			elect_unlock(s);
 			return 0;
 		}
 		if (h && h != me && share_holder_alive(s, h)) {
-			pthread_mutex_unlock(&s->elect);
+			elect_unlock(s);
 			return 0;
 		}
 		if (h) {
@@ -804,12 +828,12 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 		pid_t sp = atomic_load(&s->spawning);
 		if (sp && share_alive(sp) && sp != me) {
 			uint32_t w = atomic_load(&s->holder_word);
-			pthread_mutex_unlock(&s->elect);
+			elect_unlock(s);
 			share_futex_wait(&s->holder_word, w, 100);
 			continue;
 		}
 		atomic_store(&s->spawning, me);
-		pthread_mutex_unlock(&s->elect);
+		elect_unlock(s);
 		return 2;
 	}
 }
@@ -823,7 +847,7 @@ void share_elected(PMEMfilepool *pfp, int err)
 	else
 		atomic_store(&s->durability, (uint32_t)pfp->durability);
 	atomic_fetch_add(&s->holder_word, 1);
-	pthread_mutex_unlock(&s->elect);
+	elect_unlock(s);
 	share_futex_wake(&s->holder_word);
 }
 
@@ -838,7 +862,7 @@ void share_resign(PMEMfilepool *pfp)
 		atomic_store(&s->holder, 0);
 		atomic_fetch_add(&s->holder_word, 1);
 	}
-	pthread_mutex_unlock(&s->elect);
+	elect_unlock(s);
 	share_futex_wake(&s->holder_word);
 	/* clients waiting for an answer look for a new holder now */
 	for (int i = 0; i < SHARE_CHANNELS; ++i)
@@ -857,7 +881,7 @@ bool share_holder_take(PMEMfilepool *pfp, pid_t from)
 		atomic_store(&s->holder, share_self());
 		atomic_fetch_add(&s->holder_word, 1);
 	}
-	pthread_mutex_unlock(&s->elect);
+	elect_unlock(s);
 	share_futex_wake(&s->holder_word);
 	return took;
 }

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 9
+#define SHARE_VERSION 10
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -231,7 +231,8 @@ struct share_seg {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t size;
-	pthread_mutex_t elect;	       /* robust, process-shared */
+	_Atomic uint32_t elect_pid; /* the election's lock (share.c) */
+	_Atomic uint32_t elect_waits;
 	_Atomic int32_t holder;	       /* pid of the holder, 0 if none */
 	_Atomic uint64_t holder_start; /* its start time (pids are reused) */
 	_Atomic uint32_t holder_word;  /* bumped when the holder changes */

@@ -17,7 +17,7 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	fs_full pool_sparse powercut cred_default mmap_api pool_roots at_absolute \
 	space_fill damage_fuzz multi_lease stat_figures repair_crash multi_attach \
 	gate_snapshot journal_api journal_cut jmode_cut pool_fd_numbers \
-	jmode_powercut multi_channels multi_exitcopy pool_objalloc jmode_threads \
+	jmode_powercut multi_channels multi_elect multi_exitcopy pool_objalloc jmode_threads \
 	pool_txvector multi_posted multi_quiet create_publish
 TP_JOURNAL := journal_api journal_cut
 
