@@ -9,9 +9,12 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "../../pmemfile/shim_calls.h"
 #include "cwd.h"
+#include "libsyscall_intercept_hook_point.h"
 #include "path.h"
 #include "preload.h"
 
@@ -29,9 +32,49 @@ static _Atomic unsigned long cwd_gen;
 /* Set on the thread that is writing, so that its signal handlers see it. */
 static __thread int cwd_writing __attribute__((tls_model("initial-exec")));
 
+/*
+ * A vfork child's own current directory, once it changed it: its memory is
+ * its parent's, whose directory stays. Read by the child alone, on its
+ * parent thread's TLS, and forgotten when the parent resumes. The path is
+ * kept in a page of the thread's, mapped at its first use.
+ */
+static __thread int vfork_cwd_set __attribute__((tls_model("initial-exec")));
+static __thread struct preload_mount *vfork_cwd_mnt
+    __attribute__((tls_model("initial-exec")));
+static __thread char *vfork_cwd_path __attribute__((tls_model("initial-exec")));
+
+long cwd_vfork_set(struct preload_mount *m, const char *path)
+{
+	if (m != NULL && vfork_cwd_path == NULL) {
+		long p = syscall_no_intercept(
+		    SYS_mmap, 0L, PMEMFILE_PATH_MAX, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (syscall_error_code(p) != 0)
+			return -ENOMEM;
+		vfork_cwd_path = (char *)p;
+	}
+	if (m != NULL) {
+		strncpy(vfork_cwd_path, path, PMEMFILE_PATH_MAX - 1);
+		vfork_cwd_path[PMEMFILE_PATH_MAX - 1] = '\0';
+	}
+	vfork_cwd_mnt = m;
+	vfork_cwd_set = 1;
+	return 0;
+}
+
+void cwd_vfork_done(void)
+{
+	vfork_cwd_set = 0;
+}
+
 struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy)
 {
 	*busy = false;
+	if (preload_in_vfork && vfork_cwd_set) {
+		if (vfork_cwd_mnt != NULL)
+			memcpy(path, vfork_cwd_path, PMEMFILE_PATH_MAX);
+		return vfork_cwd_mnt;
+	}
 	if (atomic_load_explicit(&cwd_mnt, memory_order_acquire) == NULL &&
 	    (atomic_load_explicit(&cwd_seq, memory_order_acquire) & 1) == 0)
 		return NULL;
@@ -125,6 +168,8 @@ int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
 	unsigned long gen = path_generation();
 	int ret = 0;
 
+	if (preload_in_vfork && vfork_cwd_set)
+		return 0; /* the child's own, just entered */
 	if (atomic_load_explicit(&cwd_gen, memory_order_acquire) == gen)
 		return 0;
 	pthread_mutex_lock(&cwd_lock);

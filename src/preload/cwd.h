@@ -49,6 +49,13 @@ long cwd_enter_removed(struct preload_mount *m, const char *path,
 int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
 	      char path[PMEMFILE_PATH_MAX]);
 
+/*
+ * In a vfork child: its current directory set to path in m, or to the
+ * kernel's (m NULL), for its own calls and its execve (the parent's stays):
+ * 0 or -ENOMEM. The parent forgets it when it resumes (cwd_vfork_done).
+ */
+long cwd_vfork_set(struct preload_mount *m, const char *path);
+void cwd_vfork_done(void);
 /* pthread_atfork handlers: the writers' lock around fork */
 void cwd_fork_prepare(void);
 void cwd_fork_done(void);

@@ -245,6 +245,7 @@ static void preload_clone_parent(unsigned long flags, void *stack, int *ptid,
 		pmemfile_process_vfork(0);
 		preload_guard = 1;
 		fd_vfork_done();
+		cwd_vfork_done();
 		mount_vfork_done();
 		exec_vfork_done();
 		preload_guard = 0;

@@ -46,19 +46,27 @@ static long dir_enterable(PMEMfilepool *pfp, const char *path)
 /*
  * Enters the pool directory path, one the process may search: the pool's
  * own chdir checks it (a client's is one call to the holder), and the
- * process's cwd is set to it (cwd_enter). In a vfork child, whose memory is
- * its parent's, only the checks are made.
+ * process's cwd is set to it (cwd_enter). A vfork child, whose memory is
+ * its parent's, gets a directory of its own (posix_spawn's addchdir,
+ * Python's subprocess with cwd).
  */
 static long dir_enter(struct preload_mount *m, PMEMfilepool *pfp,
 		      const char *path)
 {
 	if (preload_in_vfork) {
 		long ret = dir_enterable(pfp, path);
-		return ret ? ret
-			   : preload_not_supported("chdir into a mount in a "
-						   "vfork child");
+		return ret ? ret : cwd_vfork_set(m, path);
 	}
 	return cwd_enter(m, path, pfp);
+}
+
+/* After a chdir to a kernel directory: the cwd is the kernel's. */
+static void dir_left_mounts(void)
+{
+	if (preload_in_vfork)
+		(void)cwd_vfork_set(NULL, NULL);
+	else
+		cwd_set(NULL, NULL);
 }
 
 /*
@@ -104,8 +112,8 @@ SYS_HANDLER(chdir)
 
 	if (path_route(SYS_chdir, a, -1, 0, PATH_FOLLOW, &r, &ret) !=
 	    PATH_POOL) {
-		if (ret == 0 && !preload_in_vfork)
-			cwd_set(NULL, NULL);
+		if (ret == 0)
+			dir_left_mounts();
 		return ret;
 	}
 	/* the cwd is kept as a path from the root */
@@ -128,16 +136,14 @@ SYS_HANDLER(fchdir)
 		return is_pool;
 	if (is_pool == 0) {
 		long ret = syscall_no_intercept(SYS_fchdir, a[0]);
-		if (ret == 0 && !preload_in_vfork)
-			cwd_set(NULL, NULL);
+		if (ret == 0)
+			dir_left_mounts();
 		return ret;
 	}
 	char path[PMEMFILE_PATH_MAX];
 	long ret = u.f->is_dir ? path_of_dir(u.f, u.pfp, path) : -ENOTDIR;
 	if (ret == -ENOENT)
 		ret = dir_enter_file(u.f->mnt, u.pfp, u.f->file, u.f->path);
-	else if (ret == 0 && preload_in_vfork)
-		ret = dir_enterable(u.pfp, path); /* and the cwd stays */
 	else if (ret == 0)
 		ret = dir_enter(u.f->mnt, u.pfp, path);
 	fd_use_end(&u);

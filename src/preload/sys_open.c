@@ -156,7 +156,7 @@ SYS_HANDLER(close)
 	if ((a[0] == log_fd() && a[0] >= 0) || fd_is_template(a[0]) ||
 	    (a[0] >= 48 && mount_fd_is_own(a[0])))
 		return -EBADF;
-	if (!fd_table_used || preload_in_vfork)
+	if (!fd_table_used)
 		return PRELOAD_PASS;
 	struct preload_file *f = fd_remove(a[0]);
 	if (f == NULL)
@@ -207,16 +207,24 @@ static long close_range_around(unsigned long first, unsigned long last,
 
 SYS_HANDLER(close_range)
 {
-	if (preload_in_vfork || (a[2] & CLOSE_RANGE_CLOEXEC))
+	if (a[2] & CLOSE_RANGE_CLOEXEC)
 		return PRELOAD_PASS;
 	if ((unsigned long)a[0] > (unsigned long)a[1] ||
 	    (a[2] & ~(long)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)))
 		return PRELOAD_PASS; /* the kernel's EINVAL */
-	long ret =
-	    close_range_around((unsigned long)a[0], (unsigned long)a[1], a[2]);
+	/*
+	 * A vfork child's descriptors are its own (Python's subprocess
+	 * closes all but 0-2 before its execve): the ones of the pool it
+	 * closes are forgotten by it alone (fd_remove keeps the parent's).
+	 */
+	long ret = preload_in_vfork
+		       ? syscall_no_intercept(SYS_close_range, a[0], a[1], a[2])
+		       : close_range_around((unsigned long)a[0],
+					    (unsigned long)a[1], a[2]);
 	if (ret != 0 || !fd_table_used)
 		return ret;
-	fd_template_gone(a[0], a[1]);
+	if (!preload_in_vfork)
+		fd_template_gone(a[0], a[1]);
 	unsigned long last = (unsigned long)a[1];
 	unsigned long limit = (unsigned long)fd_table_limit();
 	if (last >= limit)
@@ -250,7 +258,7 @@ SYS_HANDLER(dup)
 	if (f == NULL)
 		return PRELOAD_PASS;
 	long fd = syscall_no_intercept(SYS_dup, a[0]);
-	if (fd >= 0 && !preload_in_vfork)
+	if (fd >= 0)
 		dup_follow(fd, f);
 	fd_put(f);
 	return fd;
@@ -272,9 +280,11 @@ static long dup2_common(long nr, const long a[6])
 {
 	if (a[0] == a[1])
 		return PRELOAD_PASS;
-	if (!fd_table_used || preload_in_vfork)
+	if (!fd_table_used)
 		return dup2_kernel(nr, a);
-	fd_template_gone(a[1], a[1]);
+	/* a vfork child's dup2 onto a pool's descriptor is its own */
+	if (!preload_in_vfork)
+		fd_template_gone(a[1], a[1]);
 	struct preload_file *f = fd_get(a[0]);
 	struct preload_file *target = fd_get(a[1]);
 	if (f == NULL && target == NULL)
@@ -303,7 +313,7 @@ static long fcntl_dup(const long a[6], struct preload_file *f)
 {
 	long fd = syscall_no_intercept(SYS_fcntl, a[0], a[1], a[2]);
 
-	if (fd >= 0 && !preload_in_vfork)
+	if (fd >= 0)
 		dup_follow(fd, f);
 	return fd;
 }
