@@ -53,6 +53,17 @@ static const char *dir;
 static int rounds, missing_first;
 static int cold;
 
+/* ./missing-program, start n of the thread tag (-1: its first): ENOENT */
+static void start_missing(const char *tag, int n, char *const envp[])
+{
+	char *argv[] = {"missing", NULL};
+	pid_t pid;
+	int r = posix_spawn(&pid, "./missing-program", NULL, NULL, argv, envp);
+	if (r != ENOENT)
+		fail("%s's start %d, of a missing program: %s, expected ENOENT",
+		     tag, n, strerror(r));
+}
+
 /* ./hello.sh TAG, its output on out-TAG (a file action): exits 0 */
 static void start_hello(const char *tag, char *const envp[])
 {
@@ -99,36 +110,17 @@ static void *starter(void *arg)
 			tag,
 			(char *)dir,
 			NULL};
-	char *missing[] = {"missing", NULL};
 	if (cold) {
-		pid_t pid;
-		int r = posix_spawn(&pid, "./missing-program", NULL, NULL,
-				    missing, envp);
-		if (r != ENOENT)
-			fail("%s's first spawn, of a missing program: %s, "
-			     "expected ENOENT",
-			     tag, strerror(r));
+		start_missing(tag, -1, envp);
 		start_hello(tag, envp);
 	}
-	for (int i = 0; i < missing_first; ++i) {
-		pid_t pid;
-		int r = posix_spawn(&pid, "./missing-program", NULL, NULL,
-				    missing, envp);
-		if (r != ENOENT)
-			fail("%s's spawn %d of a missing program: %s, "
-			     "expected ENOENT",
-			     tag, i, strerror(r));
-	}
+	for (int i = 0; i < missing_first; ++i)
+		start_missing(tag, i, envp);
 	for (int i = 0; i < rounds; ++i) {
 		pid_t pid;
 		int status;
 		if (i % 5 == 4) {
-			int r = posix_spawn(&pid, "./missing-program", NULL,
-					    NULL, missing, envp);
-			if (r != ENOENT)
-				fail("spawn of a missing program: %s, "
-				     "expected ENOENT",
-				     strerror(r));
+			start_missing(tag, i, envp);
 			continue;
 		}
 		int r = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, envp);
