@@ -4,7 +4,8 @@
 # of the mount (dup2 onto 0-2 of the parent's descriptors, then
 # close_range of the rest), cwd= a directory of the mount (chdir in the
 # child), a script stored in the mount, a missing program
-# (FileNotFoundError), four threads starting children at once, a child
+# (FileNotFoundError), four threads starting children at once, pass_fds
+# of a file of the mount (its offset shared), a child
 # given cwd= a kernel directory while the parent's is in the mount, and a
 # first process whose first use of the mount is its child's. Before, the
 # child's dup2 and close_range were the kernel's alone (the new program
@@ -66,6 +67,17 @@ for t in ts:
 for t in ts:
     t.join()
 show("threads", res)
+# a descriptor of the mount passed (pass_fds: the child clears its
+# close-on-exec flag), its offset shared; one not passed is closed
+p = os.path.join(sub, "in.txt")
+fd = os.open(p, os.O_RDONLY)
+os.lseek(fd, 5, os.SEEK_SET)
+r = run(["sh", "-c", "cat <&%d" % fd], pass_fds=(fd,), capture_output=True,
+        text=True)
+show("pass_fds", r.returncode, r.stdout, os.lseek(fd, 0, os.SEEK_CUR))
+r = run(["sh", "-c", "cat <&%d" % fd], capture_output=True, text=True)
+show("not passed", r.returncode, "Bad file descriptor" in r.stderr)
+os.close(fd)
 EOF
 
 workload()
