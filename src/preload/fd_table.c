@@ -347,10 +347,10 @@ int fd_placeholder(bool cloexec)
 	 */
 	static _Atomic bool first_made;
 	/*
-	 * A vfork child's descriptors are not its parent's, its memory is:
-	 * a template it made would be a number the parent has not (another
-	 * thread's child, the parent itself), and one the parent made after
-	 * the vfork one the child has not. An eventfd of its own.
+	 * A vfork child has descriptors of its own in its parent's memory: a
+	 * template it made would be a number its parent (and another
+	 * thread's child) has not, and one another thread of the parent made
+	 * after the vfork a number the child has not. An eventfd of its own.
 	 */
 	if (preload_in_vfork)
 		return (int)syscall_no_intercept(SYS_eventfd2, 1,

@@ -117,11 +117,11 @@ static bool preload_nested_in_pool(long nr, const struct syscall_entry *e,
 /*
  * A child sharing its parent's memory (vfork, posix_spawn) may run on a
  * small stack: glibc gives posix_spawn's child 32 KiB and its arguments. A
- * handler there may open a pool for the first time (libpmemobj loaded, its
- * open, inside the net's SIGSYS frame) and resolve paths in 4 KiB buffers:
- * it runs on a stack of the shim's, one per thread of the parent, kept for
- * the next child (a thread's children take turns: the thread waits for
- * each while it runs).
+ * handler there may open a pool for the first time (the segment joined, a
+ * keeper process started) and resolves paths in 4 KiB buffers, which
+ * overflowed it (SIGSEGV): it runs on a stack of the shim's, one per
+ * thread of the parent, kept for the next child (a thread's children take
+ * turns: the thread waits for each while it runs).
  */
 #define VFORK_STACK_SIZE (512 << 10)
 static __thread char *vfork_stack __attribute__((tls_model("initial-exec")));
