@@ -745,6 +745,15 @@ void share_locks_wait(struct share_seg *s, uint32_t seen)
  * pid gone, or a zombie: whoever would reap it may be the one waiting)
  * leaves it to the next; a thread of the same process waits.
  */
+/*
+ * Whether process pid is gone, or ended and not reaped yet (a zombie: its
+ * pidfd says so), where kill(pid, 0) still finds it.
+ */
+static bool share_ended(pid_t pid)
+{
+	return !share_alive(pid) || pidfd_id(pid, false) == 0;
+}
+
 static void elect_lock(struct share_seg *s)
 {
 	uint32_t me = (uint32_t)share_self();
@@ -752,9 +761,7 @@ static void elect_lock(struct share_seg *s)
 		uint32_t owner = 0;
 		if (atomic_compare_exchange_strong(&s->elect_pid, &owner, me))
 			return;
-		/* gone, or ended and not reaped yet (its pidfd says so) */
-		if (!share_alive((pid_t)owner) ||
-		    pidfd_id((pid_t)owner, false) == 0) {
+		if (share_ended((pid_t)owner)) {
 			atomic_compare_exchange_strong(&s->elect_pid, &owner,
 						       0);
 			continue;
@@ -825,8 +832,9 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 			atomic_store(&s->holder, me);
 			return 1;
 		}
+		/* a vfork child killed while it started one is a zombie */
 		pid_t sp = atomic_load(&s->spawning);
-		if (sp && share_alive(sp) && sp != me) {
+		if (sp && sp != me && !share_ended(sp)) {
 			uint32_t w = atomic_load(&s->holder_word);
 			elect_unlock(s);
 			share_futex_wait(&s->holder_word, w, 100);

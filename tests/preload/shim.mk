@@ -75,6 +75,7 @@ SHIM_TESTS := shim_rw shim_copy shim_fd shim_stat shim_names shim_cwd \
 	shim_refused shim_mmsg shim_pathfuzz shim_dlopen shim_ndctl shim_closerange \
 	shim_jit shim_ldso shim_libs shim_fsync shim_journal shim_vforkpages \
 	shim_kernelopen shim_syncall shim_envthreads shim_spawnthreads \
+	shim_spawnkill \
 	shim_exitlate \
 	shim_jmode_fds shim_rmdirfd shim_tmpfile shim_startmem \
 	shim_execstat shim_startcalls
@@ -86,6 +87,13 @@ TEST_PROGRAMS += $(B)/tests/preload/spawnthreads
 $(B)/tests/preload/spawnthreads: $(B)/tests/preload/spawnthreads.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 LINT_SOURCES += tests/preload/spawnthreads.c
+
+# spawnkill: posix_spawn from four threads while a fifth kills the
+# children, for shim_spawnkill.
+TEST_PROGRAMS += $(B)/tests/preload/spawnkill
+$(B)/tests/preload/spawnkill: $(B)/tests/preload/spawnkill.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+LINT_SOURCES += tests/preload/spawnkill.c
 
 # envthreads: a program with a getenv of its own that counts the calls of
 # threads it did not make, for shim_envthreads (exported: the library's
