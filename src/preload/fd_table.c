@@ -333,6 +333,10 @@ bool fd_is_template(long fd)
 
 void fd_template_gone(long first, long last)
 {
+	/* a vfork child's descriptors are its own: the parent's template
+	 * stays */
+	if (preload_in_vfork)
+		return;
 	int t = atomic_load(&fd_template);
 	if (t >= 0 && (unsigned long)t >= (unsigned long)first &&
 	    (unsigned long)t <= (unsigned long)last)
@@ -350,12 +354,10 @@ int fd_placeholder(bool cloexec)
 	 * A vfork child has descriptors of its own in its parent's memory: a
 	 * template it made would be a number its parent (and another
 	 * thread's child) has not, and one another thread of the parent made
-	 * after the vfork a number the child has not. An eventfd of its own.
+	 * after the vfork a number the child has not. An eventfd of its own
+	 * (first_made is left as it is).
 	 */
-	if (preload_in_vfork)
-		return (int)syscall_no_intercept(SYS_eventfd2, 1,
-						 cloexec ? EFD_CLOEXEC : 0);
-	if (!atomic_exchange(&first_made, true))
+	if (preload_in_vfork || !atomic_exchange(&first_made, true))
 		return (int)syscall_no_intercept(SYS_eventfd2, 1,
 						 cloexec ? EFD_CLOEXEC : 0);
 	int t = fd_template_get();

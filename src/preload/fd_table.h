@@ -84,7 +84,8 @@ int fd_placeholder(bool cloexec);
 
 /* Whether fd is the eventfd every placeholder duplicates. */
 bool fd_is_template(long fd);
-/* The program closed or replaced the numbers first..last. */
+/* The program closed or replaced the numbers first..last (not in a vfork
+ * child, whose descriptors are its own). */
 void fd_template_gone(long first, long last);
 
 /* One more than the highest number that ever held a pool descriptor. */

@@ -223,8 +223,7 @@ SYS_HANDLER(close_range)
 					    (unsigned long)a[1], a[2]);
 	if (ret != 0 || !fd_table_used)
 		return ret;
-	if (!preload_in_vfork)
-		fd_template_gone(a[0], a[1]);
+	fd_template_gone(a[0], a[1]);
 	unsigned long last = (unsigned long)a[1];
 	unsigned long limit = (unsigned long)fd_table_limit();
 	if (last >= limit)
@@ -282,9 +281,7 @@ static long dup2_common(long nr, const long a[6])
 		return PRELOAD_PASS;
 	if (!fd_table_used)
 		return dup2_kernel(nr, a);
-	/* a vfork child's dup2 onto a pool's descriptor is its own */
-	if (!preload_in_vfork)
-		fd_template_gone(a[1], a[1]);
+	fd_template_gone(a[1], a[1]);
 	struct preload_file *f = fd_get(a[0]);
 	struct preload_file *target = fd_get(a[1]);
 	if (f == NULL && target == NULL)
