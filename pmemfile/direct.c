@@ -81,6 +81,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "direct.h"
@@ -130,6 +131,7 @@ static atomic_bool populate_write_missing;
 static int direct_populate(char *p, uint64_t len, bool allocated);
 
 __thread bool direct_for_other __attribute__((tls_model("initial-exec")));
+__thread bool direct_unbacked __attribute__((tls_model("initial-exec")));
 
 /* A descriptor of path numbered high (k_fd_high), -1 if none. */
 int direct_open(const char *path, bool *writable)
@@ -530,7 +532,7 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len)
 
 int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 {
-	if (!pfp->populated || !pfp->direct_read || len == 0)
+	if (!pfp->populated || !pfp->direct_read || len == 0 || direct_unbacked)
 		return 0;
 	bool populate = !atomic_load_explicit(&populate_write_missing,
 					      memory_order_relaxed);
@@ -575,12 +577,31 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len)
 	return r;
 }
 
+/*
+ * What the file system under the pool must have free for storage to be
+ * left to another process's writes (direct_unbacked): those writes may
+ * take every page left, and libpmemobj's own pages of a sparse pool (its
+ * logs, its heap's headers) are made as it first writes them, where a
+ * file system that is full kills the holder with SIGBUS. Storage backed
+ * here instead fails with ENOSPC before the last pages go (fallocate
+ * gives back what it took when it fails).
+ */
+#define UNBACKED_ROOM (64ULL << 20)
+
+bool direct_room_for_other(PMEMfilepool *pfp)
+{
+	struct statfs sf;
+	return pfp->populated && pfp->direct_fd >= 0 && direct_fd_valid(pfp) &&
+	       fstatfs(pfp->direct_fd, &sf) == 0 &&
+	       (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize >= UNBACKED_ROOM;
+}
+
 bool direct_write(PMEMfilepool *pfp, char *dst, const void *src, uint64_t n)
 {
-	if (pfp->direct_fd < 0 || !pfp->direct_writable ||
-	    !direct_fd_valid(pfp))
-		return false;
 	uint64_t off = pf_off(pfp, dst);
+	if (pfp->direct_fd < 0 || !pfp->direct_writable ||
+	    !direct_fd_valid(pfp) || !k_fsize_allows(off + n))
+		return false;
 	const char *s = src;
 	uint64_t done = 0;
 	while (done < n) {

@@ -59,6 +59,18 @@ int direct_back(PMEMfilepool *pfp, char *p, uint64_t len);
  */
 extern __thread bool direct_for_other
     __attribute__((tls_model("initial-exec")));
+/*
+ * Set with direct_for_other where that process writes the storage through
+ * its descriptor of the pool file only (LEASE_UNBACKED): direct_back
+ * leaves the pages alone, and its writes allocate them as they go, where
+ * a file system that is full fails the write with ENOSPC.
+ */
+extern __thread bool direct_unbacked __attribute__((tls_model("initial-exec")));
+/*
+ * Whether storage may be left so: the pool is memory, and its file system
+ * has room to spare.
+ */
+bool direct_room_for_other(PMEMfilepool *pfp);
 
 /*
  * In journal mode, from a thread of its own (jmode_back_ahead): the holes

@@ -64,6 +64,19 @@ static inline long k_read(int fd, void *buf, size_t n)
 }
 
 /*
+ * Whether a write of the library's to its own files (the segment, the
+ * pool file by descriptor) may reach offset end under the process's file
+ * size limit (RLIMIT_FSIZE): past it the write fails with EFBIG and the
+ * kernel sends the program SIGXFSZ, which kills it by default.
+ */
+static inline bool k_fsize_allows(uint64_t end)
+{
+	struct rlimit rl;
+	return kcall(SYS_prlimit64, 0, RLIMIT_FSIZE, 0, (long)&rl) != 0 ||
+	       rl.rlim_cur == RLIM_INFINITY || end <= rl.rlim_cur;
+}
+
+/*
  * Where the library's descriptors are numbered from at most: beside the
  * shared segment's (share.c), under 1024. The kernel sizes a process's
  * table of descriptors to its highest number and copies all of it at

@@ -21,7 +21,6 @@
 #include <sys/prctl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -665,20 +664,6 @@ static void keeper_timer(PMEMfilepool *pfp, time_t *last, long interval)
 }
 
 /*
- * How often this thread was made to give way to another while it could
- * run (its involuntary context switches: preempted, or a sched_yield that
- * let another thread run); read without a descriptor, which a thread of
- * the library must not take from the program's numbers even for a moment.
- */
-static long kdisplaced(void)
-{
-	struct rusage ru;
-	if (kcall(SYS_getrusage, RUSAGE_THREAD, (long)&ru, 0, 0) != 0)
-		return 0;
-	return ru.ru_nivcsw;
-}
-
-/*
  * Serves until stopped, or, in a keeper process (linger), until no
  * description is left and nothing came for a while.
  */
@@ -696,7 +681,7 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 	 * serving too): read at the looks only, not at each spin's start,
 	 * which cost a forwarded call 0.15 us (fstat 0.30 -> 0.45 us).
 	 */
-	long displaced = kdisplaced();
+	long displaced = share_displaced();
 
 	atomic_store(&s->holder_lingers, linger);
 	while (!atomic_load(&pfp->keeper_stop)) {
@@ -721,7 +706,7 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 				break;
 			__builtin_ia32_pause();
 			if (i % KEEPER_SPINS_LOOK == KEEPER_SPINS_LOOK - 1) {
-				long now = kdisplaced();
+				long now = share_displaced();
 				wanted = now != displaced;
 				displaced = now;
 			}

@@ -53,6 +53,16 @@ struct vinode;
 #define LEASE_AT_OPEN 2 /* with the open of the description */
 #define LEASE_BY_FD 4	/* for writes that go through the descriptor */
 #define LEASE_MAPPED 8	/* the client has the pool file mapped already */
+/*
+ * The client writes through its descriptor of the pool file only, and can:
+ * the storage reserved for the lease may be left to its writes to
+ * allocate (lease.c, lease_grant_locked).
+ */
+#define LEASE_UNBACKED 16
+
+/* What a lease's answer says of the pool (share_chan.arg[1]). */
+#define LEASE_IS_PMEM 1 /* memory: copies are flushed, not synced */
+#define LEASE_FD_ONLY 2 /* its new storage is written through the fd only */
 
 /*
  * A client's writes from this size on go through its descriptor of the
@@ -114,5 +124,10 @@ void lease_client_free(PMEMfilepool *pfp);
 int lease_client_fd(PMEMfilepool *pfp);
 /* Whether this process has the pool file mapped for its leases. */
 bool lease_client_mapped(PMEMfilepool *pfp);
+/*
+ * Whether this process can write a lease's storage through its descriptor
+ * of the pool file alone (LEASE_UNBACKED).
+ */
+bool lease_client_fd_only_ok(PMEMfilepool *pfp);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -40,6 +41,19 @@ static __thread pid_t vfork_proc_pid __attribute__((tls_model("initial-exec")));
 pid_t share_self(void)
 {
 	return pf_pid();
+}
+
+/*
+ * Read without a descriptor (not /proc/thread-self), which a thread of
+ * the library must not take from the program's numbers even for a
+ * moment.
+ */
+long share_displaced(void)
+{
+	struct rusage ru;
+	if (kcall(SYS_getrusage, RUSAGE_THREAD, (long)&ru, 0, 0) != 0)
+		return 0;
+	return ru.ru_nivcsw;
 }
 
 long share_futex_wait(_Atomic uint32_t *w, uint32_t val, long timeout_ms)
@@ -394,9 +408,14 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 	}
 	int r = 0;
 	/* a new file is sized by the first process; 0 bytes reads as zeros */
-	if (st.st_size == 0)
+	if (st.st_size == 0 && !k_fsize_allows(sizeof(struct share_seg))) {
+		pf_set_errormsg("%s: the file size limit (RLIMIT_FSIZE) is "
+				"below the segment's size",
+				name);
+		r = -EFBIG;
+	} else if (st.st_size == 0) {
 		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
-	else if ((size_t)st.st_size != sizeof(struct share_seg))
+	} else if ((size_t)st.st_size != sizeof(struct share_seg))
 		r = -EPROTO; /* another version of the library's */
 	void *p = MAP_FAILED;
 	if (r == 0)

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 10
+#define SHARE_VERSION 11
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -188,6 +188,8 @@ struct share_lease {
 	uint64_t vinode; /* the holder's struct vinode * */
 	/* where the storage reserved for it starts, UINT64_MAX if none */
 	uint64_t reserved;
+	/* that storage is left to the owner's writes by descriptor */
+	uint64_t unbacked;
 	uint64_t pool; /* the holder's PMEMfilepool * */
 	uint64_t ino;  /* the file's inode offset */
 };
@@ -372,6 +374,12 @@ void share_locks_changed(PMEMfilepool *pfp);
 void share_locks_wait(struct share_seg *s, uint32_t seen);
 
 long share_futex_wait(_Atomic uint32_t *w, uint32_t val, long timeout_ms);
+/*
+ * How often the calling thread was made to give way to another while it
+ * could run (its involuntary context switches): a thread that spins for
+ * another process looks at it to stop when its processor is wanted.
+ */
+long share_displaced(void);
 void share_futex_wake(_Atomic uint32_t *w);
 /*
  * There is work for the keeper (a request posted, a process joining): its
