@@ -350,14 +350,15 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	 * client wait. tar c | tar x in a mount (tar x a client writing 10
 	 * KiB records by descriptor): its 73 leases took the keeper 7 ms of
 	 * 110-150 in a pool whose pages existed (mincore of the holes), 37
-	 * ms in a new one (fallocate). The client's writes never leave a gap
+	 * ms in a new one (fallocate), and the leases of its 166 opens 13 ms
+	 * there (2.9 so). The client's writes never leave a gap
 	 * (a write past the end is the holder's), so the storage below the
 	 * file's end is allocated, and the rest is freed when the lease ends
 	 * (lease_trim_locked): no unbacked page is left for a write through
 	 * a mapping (a SIGBUS where the file system is full).
 	 */
-	bool unbacked = write && !at_open && (c->arg[0] & LEASE_UNBACKED) &&
-			direct_room_for_other(pfp);
+	bool unbacked =
+	    write && (c->arg[0] & LEASE_UNBACKED) && direct_room_for_other(pfp);
 	/* storage kept from such a lease does not go on with one that is
 	 * not */
 	if (kept_trim.unbacked && !unbacked) {
@@ -1072,8 +1073,10 @@ static int64_t held_rw(struct lease_client *lc, struct lease_held *h,
 		/* new storage: a longer lease would do */
 		if (pos + n > h->end || !held_backed(h, pos, pos + n))
 			return LEASE_SHORT;
+		/* the descriptor went (dup2 onto it): a lease backed by the
+		 * holder takes over */
 		if (h->fd_only && !client_fd_ok(lc))
-			return LEASE_NONE;
+			return LEASE_SHORT;
 		int64_t w = client_copy(lc, h, iov, pos, n, true,
 					h->fd_only || client_by_fd(lc, n));
 		if (w < 0)

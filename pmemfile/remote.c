@@ -676,6 +676,9 @@ static PMEMfile *rc_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		rc.c->arg[2] = LEASE_AT_OPEN |
 			       (acc != O_RDONLY ? LEASE_WRITE : 0) |
 			       (lease_client_mapped(pfp) ? LEASE_MAPPED : 0);
+	/* a client that wrote under a lease before knows it can */
+	if (acc != O_RDONLY && lease_client_fd_only_ok(pfp))
+		rc.c->arg[2] |= LEASE_UNBACKED;
 	rc.c->arg[3] = st != NULL;
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)

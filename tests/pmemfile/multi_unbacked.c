@@ -8,6 +8,8 @@
  *    while the lease lasts; records of 1,000 bytes among the 10 KiB ones
  *    go the same way; the file reads back whole, of its exact size and
  *    blocks once closed, and the pool checks clean;
+ *  - the lease that comes with its next open is such a lease too, and a
+ *    small file written under it reads back the same;
  *  - a client whose file size limit (RLIMIT_FSIZE) is below the pool
  *    file's size writes its records through its mapping instead: none of
  *    its writes reaches the kernel past the limit, which would kill it
@@ -133,6 +135,21 @@ static void client_records(PMEMfilepool *pfp)
 	expect(pfp, "/rec", at, 1);
 }
 
+/* A small file: its lease comes with its open, unbacked. */
+static void client_small(PMEMfilepool *pfp)
+{
+	static char b[3000];
+	PMEMfile *f = pmemfile_open(pfp, "/small",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0644);
+	T_ASSERT(f != NULL);
+	T_ASSERT(holds_unbacked(pfp));
+	fill(b, 0, sizeof(b), 4);
+	T_EQ(pmemfile_write(pfp, f, b, sizeof(b)), (ssize_t)sizeof(b));
+	T_ASSERT(holds_unbacked(pfp));
+	pmemfile_close(pfp, f);
+	expect(pfp, "/small", sizeof(b), 4);
+}
+
 /* Under a file size limit below the pool file's size. */
 static void client_limited(PMEMfilepool *pfp)
 {
@@ -152,6 +169,7 @@ static int client(void)
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
 	T_ASSERT(pfp != NULL);
 	client_records(pfp);
+	client_small(pfp);
 	client_limited(pfp);
 	pmemfile_pool_close(pfp);
 	return 0;
@@ -189,6 +207,7 @@ int main(int argc, char *argv[])
 	struct stat st;
 	T_EQ(pmemfile_stat(pfp, "/rec", &st), 0);
 	T_EQ(pmemfile_stat(pfp, "/lim", &st), 0);
+	T_EQ(pmemfile_stat(pfp, "/small", &st), 0);
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 
