@@ -98,6 +98,11 @@ long sock_name_route(const void *user, unsigned len, struct sockaddr_un *out);
 struct path_res;
 /* An open of a pool name that libpmemfile-posix cannot open (ENXIO). */
 long special_open(struct path_res *r, long flags);
+/*
+ * A FIFO was made at r: a kernel object left in the runtime directory
+ * under its inode's number (by a FIFO of that number removed before) goes.
+ */
+void special_made(struct path_res *r);
 
 /* sys_open.c */
 SYS_HANDLER(open);

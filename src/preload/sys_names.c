@@ -64,8 +64,11 @@ static long unlinkat_op(struct path_res *r, const long a[6])
 
 static long mknod_op(struct path_res *r, mode_t mode, dev_t dev)
 {
-	return sys_result(
+	long ret = sys_result(
 	    pmemfile_mknodat(r->pfp, path_at(r), r->path, mode, dev));
+	if (ret == 0 && S_ISFIFO(mode))
+		special_made(r);
+	return ret;
 }
 
 static long mknod_op1(struct path_res *r, const long a[6])

@@ -214,6 +214,23 @@ long special_open(struct path_res *r, long flags)
 	    0);
 }
 
+void special_made(struct path_res *r)
+{
+	pmemfile_stat_t st;
+	char kpath[PMEMFILE_PATH_MAX];
+	/*
+	 * Processes that opened the old one keep it, as a removed FIFO's
+	 * openers keep theirs on the kernel's file systems; the new name's
+	 * first open makes its own.
+	 */
+	if (pmemfile_fstatat(r->pfp, path_at(r), r->path, &st,
+			     AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISFIFO(st.st_mode) &&
+	    special_path(r->mnt, (unsigned long long)st.st_ino, kpath,
+			 sizeof(kpath)) == 0)
+		syscall_no_intercept(SYS_unlink, kpath);
+}
+
 /*
  * The path of a sockaddr_un (not abstract), or NULL (for an address that
  * cannot be read too: the kernel's call says EFAULT).

@@ -1,6 +1,7 @@
 #!/bin/sh
 # shim_special: FIFOs and Unix sockets named in a mount: mkfifo and an open
-# from two processes pass data, stat shows the type; bind, connect from
+# from two processes pass data, stat shows the type; a FIFO made with the
+# number of one removed while open is a FIFO of its own; bind, connect from
 # another process, a second bind (EADDRINUSE), connect after unlink
 # (ENOENT), connect to a file that is no socket (ECONNREFUSED), datagrams
 # sent to a name in the mount with sendto and sendmsg, and a
@@ -73,14 +74,47 @@ os.write(f, b"sender again")
 print(open(os.path.join(d, "passed")).read())
 END
 
+# A FIFO removed while a process has it open, and new FIFOs made until one
+# has its inode number (a pool reuses it; a kernel directory may not):
+# what is written into the new one is not read from the old one.
+cat >"$WORK/fifo.py" <<'END'
+import os, sys
+d = sys.argv[1]
+p = os.path.join(d, "fa")
+os.mkfifo(p)
+old = os.open(p, os.O_RDWR | os.O_NONBLOCK)
+os.write(old, b"old;")
+ino = os.stat(p).st_ino
+os.unlink(p)
+same = False
+for i in range(64):
+    q = os.path.join(d, "fb%d" % i)
+    os.mkfifo(q)
+    if os.stat(q).st_ino == ino:
+        same = True
+        break
+new = os.open(q, os.O_RDWR | os.O_NONBLOCK)
+os.write(new, b"new;")
+print("the removed FIFO reads", os.read(old, 100))
+print("the new FIFO reads", os.read(new, 100))
+for i in range(64):
+    if os.path.exists(os.path.join(d, "fb%d" % i)):
+        os.unlink(os.path.join(d, "fb%d" % i))
+with open(sys.argv[2], "w") as f:
+    f.write("same\n" if same else "other\n")
+END
+
 steps='cd "$1" && umask 022 && mkfifo ff && stat -c "%F %a" ff &&
 (echo "through the fifo" >ff &) && cat ff &&
+python3 "$2/fifo.py" "$1" "$3" &&
 echo plain >plain && python3 "$2/sock.py" "$1" && ls'
 
-sh -c "$steps" sh "$KDIR" "$WORK" >"$WORK/out.k/run" 2>&1
-pf sh -c "$steps" sh "$MNT" "$WORK" >"$WORK/out.m/run" 2>&1
+sh -c "$steps" sh "$KDIR" "$WORK" "$WORK/same.k" >"$WORK/out.k/run" 2>&1
+pf sh -c "$steps" sh "$MNT" "$WORK" "$WORK/same.m" >"$WORK/out.m/run" 2>&1
 diff -u "$WORK/out.k/run" "$WORK/out.m/run" ||
 	shim_fail "FIFOs and sockets in the mount behave otherwise"
+[ "$(cat "$WORK/same.m")" = same ] ||
+	shim_fail "no new FIFO in the mount got the removed one's number"
 grep -q "received from the child" "$WORK/out.m/run" ||
 	shim_fail "no data through the socket: $(cat "$WORK/out.m/run")"
 
