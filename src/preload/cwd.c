@@ -67,6 +67,19 @@ void cwd_vfork_done(void)
 	vfork_cwd_set = 0;
 }
 
+bool cwd_vfork_mapped(void)
+{
+	return vfork_cwd_path != NULL;
+}
+
+void cwd_vfork_free(void)
+{
+	if (vfork_cwd_path != NULL)
+		syscall_no_intercept(SYS_munmap, vfork_cwd_path,
+				     PMEMFILE_PATH_MAX);
+	vfork_cwd_path = NULL;
+}
+
 struct preload_mount *cwd_get(char path[PMEMFILE_PATH_MAX], bool *busy)
 {
 	*busy = false;

@@ -56,6 +56,9 @@ int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
  */
 long cwd_vfork_set(struct preload_mount *m, const char *path);
 void cwd_vfork_done(void);
+/* Whether this thread has the page; unmaps it (the thread ends). */
+bool cwd_vfork_mapped(void);
+void cwd_vfork_free(void);
 /* pthread_atfork handlers: the writers' lock around fork */
 void cwd_fork_prepare(void);
 void cwd_fork_done(void);

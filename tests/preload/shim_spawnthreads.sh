@@ -15,6 +15,9 @@
 # Before the shim ran its calls on a stack of its own there, and kept the
 # child from taking the pool itself, the first child died of SIGSYS or
 # SIGSEGV (posix_spawn said 0), and the next ones waited forever.
+# Last, 40 threads one after another start a missing program of the mount
+# (a file action's chdir there first) and end: the process keeps no maps
+# of theirs.
 . "$TEST_TOP/tests/preload/shim_lib.sh"
 shim_init
 PROG=$TEST_BUILD/tests/preload/spawnthreads
@@ -48,5 +51,13 @@ rc=$?
 pkill -KILL -f "$PROG $MNT/c" 2>/dev/null
 [ $rc = 0 ] || shim_fail "cold, in the mount (status $rc): $(cat "$WORK/cold.out")"
 echo "mount, cold: $(cat "$WORK/cold.out")"
+# Threads that each start a program from the mount and end leave no maps
+# behind (the stack and the directory's page of their vfork children).
+out=$(cd "$WORK/k/d" && "$PROG" "$WORK/k/d" 40 0 exits 2>&1) ||
+	shim_fail "threads that end, in a kernel directory: $out"
+echo "kernel directory: $out"
+out=$(pf sh -c 'cd "$1/d" && exec "$2" "$1/d" 40 0 exits' sh "$MNT" "$PROG" 2>&1) ||
+	shim_fail "threads that end, in the mount: $out"
+echo "mount: $out"
 echo "ok: each child had its own environment and directory, and the slots of those that died came back"
 shim_check_mountpoint

@@ -22,7 +22,14 @@
  * not exist (ENOENT), then the script ./hello.sh of the directory with its
  * output opened by a file action on out-TAG, which must hold TAG after.
  *
- * usage: spawnthreads DIR ROUNDS MISSING [cold]
+ * With "exits", ROUNDS threads one after another each start, with
+ * posix_spawn, a program that does not exist from the directory (a file
+ * action's chdir there, then the execve: the shim runs in the child on a
+ * stack of the thread's, and keeps its directory in a page of the
+ * thread's) and end: the process's maps after the last thread must be as
+ * many as after the first, give or take a few.
+ *
+ * usage: spawnthreads DIR ROUNDS MISSING [cold|exits]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -136,10 +143,67 @@ static void *starter(void *arg)
 	return NULL;
 }
 
+/* A thread that starts a missing program from dir, then ends. */
+static void *exiter(void *arg)
+{
+	(void)arg;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addchdir_np(&fa, dir);
+	char *argv[] = {"missing", NULL};
+	char *envp[] = {"PATH=/usr/bin:/bin", NULL};
+	pid_t pid;
+	int r = posix_spawn(&pid, "./missing-program", &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != ENOENT)
+		fail("a start of a missing program: %s, expected ENOENT",
+		     strerror(r));
+	return NULL;
+}
+
+/* Lines of /proc/self/maps. */
+static int maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (f == NULL)
+		fail("/proc/self/maps: %s", strerror(errno));
+	int n = 0;
+	for (int c; (c = getc(f)) != EOF;)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+static void exits(void)
+{
+	int first = 0;
+	for (int i = 0; i < rounds; ++i) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, exiter, NULL) != 0)
+			fail("pthread_create");
+		pthread_join(t, NULL);
+		if (i == 0)
+			first = maps();
+	}
+	int last = maps();
+	if (last > first + 4)
+		fail("%d maps after the first thread, %d after the last of %d",
+		     first, last, rounds);
+	printf("%d threads started a program each and ended: %d maps after "
+	       "the first, %d after the last\n",
+	       rounds, first, last);
+}
+
 int main(int argc, char *argv[])
 {
+	if (argc == 5 && strcmp(argv[4], "exits") == 0) {
+		dir = argv[1];
+		rounds = atoi(argv[2]);
+		exits();
+		return 0;
+	}
 	if (argc != 4 && !(argc == 5 && strcmp(argv[4], "cold") == 0))
-		fail("usage: spawnthreads DIR ROUNDS MISSING [cold]");
+		fail("usage: spawnthreads DIR ROUNDS MISSING [cold|exits]");
 	dir = argv[1];
 	rounds = atoi(argv[2]);
 	missing_first = atoi(argv[3]);
