@@ -699,6 +699,8 @@ uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 			atomic_store(&s->desc[i].procs, 0);
 			/* its O_PATH never changes (rc_may_post) */
 			s->desc[i].flags = o->flags;
+			/* whose posts a client's direct calls wait for */
+			s->desc[i].ino = o->vinode->off;
 			o->desc_epoch = atomic_load(&s->epoch);
 			atomic_store(&s->desc[i].epoch, o->desc_epoch);
 			o->desc = i;

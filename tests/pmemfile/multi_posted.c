@@ -10,6 +10,11 @@
  *    pipe;
  *  - the holder's stat after the client exited (waitpid) with its last
  *    posts not yet looked at by anyone.
+ * And a client's reads and fstat under a lease on one file do not wait
+ * for its posts of another file: with the holder stopped (SIGSTOP) and
+ * an fchmod of another file posted, they are made (before, they waited
+ * for the holder); its fstat of that other file waits, and sees the
+ * change once the holder goes on.
  * fchown then fchmod 04755 keeps set-user-ID; fchmod 06755 then fchown
  * clears it (and set-group-ID, the group being executable), as the same
  * calls on a file of a kernel directory do, which is the reference. Each
@@ -26,6 +31,8 @@
 
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <linux/capability.h>
@@ -128,8 +135,63 @@ static void read_leased(PMEMfilepool *pfp, PMEMfile *r)
 	}
 }
 
+/* The holder this client stopped: let go on however the client ends. */
+static pid_t stopped;
+
+static void holder_go_on(void)
+{
+	if (stopped > 0)
+		kill(stopped, SIGCONT);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	holder_go_on();
+	static const char msg[] = "FAIL: a call waited for the stopped "
+				  "holder\n";
+	(void)!write(1, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/* Stops the holder, and waits until each of its threads is stopped. */
+static void holder_stop(pid_t holder)
+{
+	T_EQ(kill(holder, SIGSTOP), 0);
+	stopped = holder;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)holder);
+	for (int tries = 0;; ++tries) {
+		T_ASSERT(tries < 1000);
+		DIR *d = opendir(path);
+		T_ASSERT(d != NULL);
+		bool all = true;
+		for (struct dirent *e; (e = readdir(d)) != NULL;) {
+			if (e->d_name[0] == '.')
+				continue;
+			char stat[512], buf[512];
+			snprintf(stat, sizeof(stat), "%s/%s/stat", path,
+				 e->d_name);
+			FILE *f = fopen(stat, "r");
+			if (!f)
+				continue;
+			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+			buf[n] = 0;
+			const char *p = strrchr(buf, ')');
+			all = all && p && p[1] == ' ' && p[2] == 'T';
+		}
+		closedir(d);
+		if (all)
+			return;
+		usleep(1000);
+	}
+}
+
 static int client(int in, int out)
 {
+	atexit(holder_go_on);
+	signal(SIGALRM, on_alarm);
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
 	T_ASSERT(pfp != NULL);
 	/* the process's identity, capabilities included */
@@ -172,6 +234,34 @@ static int client(int in, int out)
 		T_EQ(st.st_mode, S_IFREG | (mode_t)(0600 + i));
 	}
 	pmemfile_close(pfp, w);
+	/*
+	 * with the holder stopped: a post of /other, then reads and fstat
+	 * of /big under its lease (a wait would end with SIGALRM)
+	 */
+	read_leased(pfp, r);
+	PMEMfile *o = pmemfile_open(pfp, "/other",
+				    PMEMFILE_O_CREAT | PMEMFILE_O_WRONLY, 0600);
+	T_ASSERT(o != NULL);
+	holder_stop(atomic_load(&pfp->share->holder));
+	alarm(10);
+	uint64_t was = posts(pfp);
+	uint64_t served = atomic_load(&pfp->share->forwarded);
+	T_EQ(pmemfile_fchmod(pfp, o, 0640), 0);
+	T_EQ(posts(pfp), was + 1);
+	static char b[4096];
+	T_EQ(pmemfile_pread(pfp, r, b, sizeof(b), 0), (ssize_t)sizeof(b));
+	T_EQ(b[0], 'b');
+	struct stat bs;
+	T_EQ(pmemfile_fstat(pfp, r, &bs), 0);
+	T_EQ(bs.st_size, BIG);
+	T_EQ(atomic_load(&pfp->share->forwarded), served);
+	T_EQ(kill(stopped, SIGCONT), 0);
+	stopped = 0;
+	struct stat os;
+	T_EQ(pmemfile_fstat(pfp, o, &os), 0);
+	T_EQ(os.st_mode, S_IFREG | 0640);
+	alarm(0);
+	pmemfile_close(pfp, o);
 	pmemfile_close(pfp, r);
 	/* the last changes, left for the holder to see after the exit */
 	PMEMfile *f = pmemfile_open(
