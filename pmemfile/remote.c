@@ -779,18 +779,14 @@ static void rc_simple(PMEMfilepool *pfp, uint32_t op, uint32_t id)
 }
 
 /*
- * Before a call made here under a lease: the ordered posts of other
- * processes (and this one's) are made first, as they are before a call
- * sent to the holder (struct share_order); a call of nothing waits for
- * them and keeps the lease, which any other call would end.
- */
-
-/*
- * Before a direct call on description id (under its lease): the posted
- * calls of any process that may change what it sees are made. tar c |
- * tar x from a shell whose directory is the mount (the shell holds the
- * pool): tar c's reads waited 68 times, 9 ms in all, for the times and
- * modes tar x had posted for its own files.
+ * Before a call made here under a lease on description id: the ordered
+ * posts of other processes (and this one's) that may change what it sees
+ * (rc_order_touches) are made first, as all are before a call sent to the
+ * holder (struct share_order); a call of nothing waits for them and keeps
+ * the lease, which any other call would end. Only those of its file: tar
+ * c | tar x from a shell whose directory is the mount (the shell holds
+ * the pool) had tar c's reads wait 68 times, 9 ms in all, for the times
+ * and modes tar x had posted for its own files.
  */
 static void rc_order_wait(PMEMfilepool *pfp, uint32_t id)
 {
