@@ -777,6 +777,13 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	}
 	share_process_init();
 	PMEMfilepool *pfp = remote_pool_new(pathname, have_st ? &st : NULL);
+	/*
+	 * A segment this process cannot size (a file size limit below it):
+	 * not alone either, which would lock the others out (EIO) and leave
+	 * its own children contending for a pool it keeps.
+	 */
+	if (!pfp && errno == EFBIG)
+		return NULL;
 	if (!pfp) /* no segment (e.g. no /dev/shm): this process alone */
 		return pool_open_local(pathname);
 	/*

@@ -15,8 +15,9 @@
  *    its writes reaches the kernel past the limit, which would kill it
  *    with SIGXFSZ;
  *  - such a process as the first to use a pool (the segment beside it
- *    made by it, bigger than the limit) opens it alone and writes, where
- *    sizing the segment killed it with SIGXFSZ before.
+ *    to be made by it, bigger than the limit) gets EFBIG from its open,
+ *    where sizing the segment killed it with SIGXFSZ before; while
+ *    another process uses the pool it joins it, and writes.
  *
  * The first process creates the pool and holds it; the clients are this
  * program again, started with fork and exec.
@@ -26,6 +27,7 @@
 #include "shim_calls.h"
 #include "tmulti.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <libpmemfile-posix.h>
 #include <stdint.h>
@@ -180,6 +182,17 @@ static int first(void)
 {
 	struct rlimit rl = {MIB, RLIM_INFINITY};
 	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	errno = 0;
+	T_ASSERT(pmemfile_pool_open(pool) == NULL);
+	T_EQ(errno, EFBIG);
+	return 0;
+}
+
+/* One under that limit that joins a pool another process holds. */
+static int joiner(void)
+{
+	struct rlimit rl = {MIB, RLIM_INFINITY};
+	T_EQ(setrlimit(RLIMIT_FSIZE, &rl), 0);
 	PMEMfilepool *pfp = pmemfile_pool_open(pool);
 	T_ASSERT(pfp != NULL);
 	PMEMfile *f = pmemfile_open(pfp, "/first",
@@ -199,6 +212,8 @@ int main(int argc, char *argv[])
 		return client();
 	if (t_is_role(argc, argv, "first", pool, sizeof(pool)))
 		return first();
+	if (t_is_role(argc, argv, "joiner", pool, sizeof(pool)))
+		return joiner();
 	t_pool_path(pool, sizeof(pool));
 	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
 	T_ASSERT(pfp != NULL);
@@ -212,6 +227,11 @@ int main(int argc, char *argv[])
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 
 	t_reap(t_start_role(argv[0], "first", pool, "", &to, &from));
+	pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	t_reap(t_start_role(argv[0], "joiner", pool, "", &to, &from));
+	T_EQ(pmemfile_stat(pfp, "/first", &st), 0);
+	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 	unlink(pool);
 	printf("multi_unbacked: ok\n");
