@@ -596,22 +596,28 @@ bool direct_room_for_other(PMEMfilepool *pfp)
 	       (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize >= UNBACKED_ROOM;
 }
 
+size_t direct_pwrite_all(int fd, const void *src, size_t n, uint64_t off)
+{
+	const char *s = src;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t r = pwrite(fd, s + done, n - done, (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ENOSPC;
+			break;
+		}
+		done += (size_t)r;
+	}
+	return done;
+}
+
 bool direct_write(PMEMfilepool *pfp, char *dst, const void *src, uint64_t n)
 {
 	uint64_t off = pf_off(pfp, dst);
-	if (pfp->direct_fd < 0 || !pfp->direct_writable ||
-	    !direct_fd_valid(pfp) || !k_fsize_allows(off + n))
-		return false;
-	const char *s = src;
-	uint64_t done = 0;
-	while (done < n) {
-		ssize_t r = pwrite(pfp->direct_fd, s + done, n - done,
-				   (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		done += (uint64_t)r;
-	}
-	return true;
+	return pfp->direct_fd >= 0 && pfp->direct_writable &&
+	       direct_fd_valid(pfp) && k_fsize_allows(off + n) &&
+	       direct_pwrite_all(pfp->direct_fd, src, n, off) == n;
 }

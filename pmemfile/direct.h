@@ -89,5 +89,10 @@ void direct_back_ahead(PMEMfilepool *pfp, uint64_t off, uint64_t len);
  * do not see it: the caller counts the pages as written itself.
  */
 bool direct_write(PMEMfilepool *pfp, char *dst, const void *src, uint64_t n);
+/*
+ * All n bytes of src into the file of fd at off, through EINTR and short
+ * writes: how many went (less: errno says why, ENOSPC for a write of 0).
+ */
+size_t direct_pwrite_all(int fd, const void *src, size_t n, uint64_t off);
 
 #endif

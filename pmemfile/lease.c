@@ -610,13 +610,16 @@ static bool client_fd_valid(struct lease_client *lc)
 }
 
 /*
- * ... and may be written anywhere in the pool file: a file size limit
- * (RLIMIT_FSIZE) below the pool file's size would make a write past it
- * fail with SIGXFSZ sent to the program.
+ * Whether the client's writes may go through the descriptor: the pool is
+ * memory, the descriptor writable and still the pool file's, and it may
+ * be written anywhere in the pool file (a file size limit, RLIMIT_FSIZE,
+ * below the pool file's size would make a write past it fail with
+ * SIGXFSZ sent to the program).
  */
 static bool client_fd_ok(struct lease_client *lc)
 {
-	return lc->fsize_max >= lc->size && client_fd_valid(lc);
+	return lc->is_pmem && lc->writable && lc->fsize_max >= lc->size &&
+	       client_fd_valid(lc);
 }
 
 bool lease_client_mapped(PMEMfilepool *pfp)
@@ -892,35 +895,13 @@ static uint64_t client_off(const struct lease_client *lc, const void *p)
  */
 static bool client_by_fd(struct lease_client *lc, uint64_t n)
 {
-	return lc->is_pmem && lc->writable && n >= LEASE_WRITE_BY_FD &&
-	       client_fd_ok(lc);
+	return n >= LEASE_WRITE_BY_FD && client_fd_ok(lc);
 }
 
 bool lease_client_fd_only_ok(PMEMfilepool *pfp)
 {
 	struct lease_client *lc = pfp->leases;
-	return lc && lc->pid == pf_self_pid && lc->base && lc->is_pmem &&
-	       lc->writable && client_fd_ok(lc);
-}
-
-/* All n bytes of buf into the pool file at off; how many went (errno). */
-static size_t client_fd_write(struct lease_client *lc, const char *buf,
-			      size_t n, uint64_t off)
-{
-	size_t done = 0;
-	while (done < n) {
-		ssize_t r =
-		    pwrite(lc->fd, buf + done, n - done, (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = ENOSPC;
-			break;
-		}
-		done += (size_t)r;
-	}
-	return done;
+	return lc && lc->pid == pf_self_pid && lc->base && client_fd_ok(lc);
 }
 
 /*
@@ -960,8 +941,8 @@ static int64_t client_copy(struct lease_client *lc, const struct lease_held *h,
 			else if (!write)
 				memcpy(buf, file, k);
 			else if (!by_fd ||
-				 client_fd_write(lc, buf, k,
-						 client_off(lc, file)) != k) {
+				 direct_pwrite_all(lc->fd, buf, k,
+						   client_off(lc, file)) != k) {
 				if (h->fd_only)
 					return pos > start
 						   ? (int64_t)(pos - start)

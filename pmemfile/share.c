@@ -408,13 +408,17 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 	}
 	int r = 0;
 	/* a new file is sized by the first process; 0 bytes reads as zeros */
-	if (st.st_size == 0 && !k_fsize_allows(sizeof(struct share_seg))) {
-		pf_set_errormsg("%s: the file size limit (RLIMIT_FSIZE) is "
-				"below the segment's size",
-				name);
-		r = -EFBIG;
-	} else if (st.st_size == 0) {
-		r = ftruncate(fd, sizeof(struct share_seg)) ? -errno : 0;
+	if (st.st_size == 0) {
+		if (k_fsize_allows(sizeof(struct share_seg))) {
+			r = ftruncate(fd, sizeof(struct share_seg)) ? -errno
+								    : 0;
+		} else {
+			pf_set_errormsg(
+			    "%s: the file size limit (RLIMIT_FSIZE) "
+			    "is below the segment's size",
+			    name);
+			r = -EFBIG;
+		}
 	} else if ((size_t)st.st_size != sizeof(struct share_seg))
 		r = -EPROTO; /* another version of the library's */
 	void *p = MAP_FAILED;

@@ -214,10 +214,21 @@ long special_open(struct path_res *r, long flags)
 	    0);
 }
 
+/*
+ * A node of pool inode ino of m was made: the kernel object a node of that
+ * number removed before left in the runtime directory is stale, and goes.
+ */
+static void special_stale_remove(struct preload_mount *m,
+				 unsigned long long ino)
+{
+	char kpath[PMEMFILE_PATH_MAX];
+	if (special_path(m, ino, kpath, sizeof(kpath)) == 0)
+		syscall_no_intercept(SYS_unlink, kpath);
+}
+
 void special_made(struct path_res *r)
 {
 	pmemfile_stat_t st;
-	char kpath[PMEMFILE_PATH_MAX];
 	/*
 	 * Processes that opened the old one keep it, as a removed FIFO's
 	 * openers keep theirs on the kernel's file systems; the new name's
@@ -225,10 +236,8 @@ void special_made(struct path_res *r)
 	 */
 	if (pmemfile_fstatat(r->pfp, path_at(r), r->path, &st,
 			     AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISFIFO(st.st_mode) &&
-	    special_path(r->mnt, (unsigned long long)st.st_ino, kpath,
-			 sizeof(kpath)) == 0)
-		syscall_no_intercept(SYS_unlink, kpath);
+	    S_ISFIFO(st.st_mode))
+		special_stale_remove(r->mnt, (unsigned long long)st.st_ino);
 }
 
 /*
@@ -322,11 +331,8 @@ SYS_HANDLER(bind)
 					 AT_SYMLINK_NOFOLLOW))
 		ret = -errno;
 	if (ret == 0) {
-		char kpath[PMEMFILE_PATH_MAX];
-		/* a name a socket once had in the runtime directory is stale */
-		if (special_path(r.mnt, (unsigned long long)st.st_ino, kpath,
-				 sizeof(kpath)) == 0)
-			syscall_no_intercept(SYS_unlink, kpath);
+		/* a name a socket once had in the runtime directory */
+		special_stale_remove(r.mnt, (unsigned long long)st.st_ino);
 		ret = sock_call(SYS_bind, a, 1, r.mnt,
 				(unsigned long long)st.st_ino);
 		if (ret != 0)
