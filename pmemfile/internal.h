@@ -225,9 +225,9 @@ struct pmemfilepool {
 	uint16_t *crefs; /* a client's handles per description id */
 	struct lease_client *leases; /* a client's leases (lease.c) */
 	/*
-	 * A client asked for a lock, or had a writer's lease (whose storage
-	 * reserved past the end is freed when it ends): it waits for its
-	 * leave's answer.
+	 * A client asked for a lock: it waits for its leave's answer. It
+	 * had a writer's lease (whose storage reserved past the end is freed
+	 * when it ends): its leave wakes the keeper (remote_leave).
 	 */
 	bool client_locked;
 	bool client_reserved;

@@ -14,7 +14,13 @@
  * for its posts of another file: with the holder stopped (SIGSTOP) and
  * an fchmod of another file posted, they are made (before, they waited
  * for the holder); its fstat of that other file waits, and sees the
- * change once the holder goes on.
+ * change once the holder goes on. The close of a file written under a
+ * writer's lease is posted too (the storage the lease reserved past the
+ * end is freed by the holder meanwhile): with the holder stopped it
+ * returns, and the stat after it, the client's and the holder's, counts
+ * the blocks the kernel's would; so does the exit of a fork child of the
+ * client that wrote a file under a lease and left it open (its parent's
+ * waitpid returns while the holder is stopped).
  * fchown then fchmod 04755 keeps set-user-ID; fchmod 06755 then fchown
  * clears it (and set-group-ID, the group being executable), as the same
  * calls on a file of a kernel directory do, which is the reference. Each
@@ -263,6 +269,64 @@ static int client(int in, int out)
 	alarm(0);
 	pmemfile_close(pfp, o);
 	pmemfile_close(pfp, r);
+	/*
+	 * with the holder stopped: the close of a file written under a
+	 * writer's lease, whose storage past the end goes with it, is posted
+	 * (a wait would end with SIGALRM); the stat after it counts the
+	 * blocks of the size alone, as the kernel's does
+	 */
+	PMEMfile *wl = pmemfile_open(
+	    pfp, "/leased",
+	    PMEMFILE_O_CREAT | PMEMFILE_O_EXCL | PMEMFILE_O_WRONLY, 0600);
+	T_ASSERT(wl != NULL);
+	T_EQ(pmemfile_write(pfp, wl, "0123456789", 10), 10);
+	T_ASSERT(t_holds_lease(pfp));
+	T_EQ(pmemfile_fstat(pfp, wl, &os), 0);
+	T_ASSERT(os.st_blocks > 4096 / 512); /* the reserved storage */
+	holder_stop(atomic_load(&pfp->share->holder));
+	alarm(10);
+	was = posts(pfp);
+	pmemfile_close(pfp, wl);
+	T_EQ(posts(pfp), was + 1);
+	T_EQ(kill(stopped, SIGCONT), 0);
+	stopped = 0;
+	T_EQ(pmemfile_stat(pfp, "/leased", &os), 0);
+	T_EQ(os.st_size, 10);
+	T_EQ(os.st_blocks, 4096 / 512);
+	alarm(0);
+	/* and so is the release of a process that leaves: a fork child's */
+	int go[2], ready[2];
+	T_EQ(pipe(go), 0);
+	T_EQ(pipe(ready), 0);
+	pid_t child = fork();
+	T_ASSERT(child >= 0);
+	if (child == 0) {
+		PMEMfile *cf = pmemfile_open(
+		    pfp, "/left",
+		    PMEMFILE_O_CREAT | PMEMFILE_O_EXCL | PMEMFILE_O_WRONLY,
+		    0600);
+		T_ASSERT(cf != NULL);
+		T_EQ(pmemfile_write(pfp, cf, "0123456789", 10), 10);
+		T_ASSERT(t_holds_lease(pfp));
+		t_say(ready[1], 'r');
+		t_hear(go[0], 'x');
+		/* as the shim's exit does, the file still open */
+		pmemfile_process_exit();
+		_exit(0);
+	}
+	t_hear(ready[0], 'r');
+	holder_stop(atomic_load(&pfp->share->holder));
+	alarm(10);
+	t_say(go[1], 'x');
+	int status;
+	T_EQ(waitpid(child, &status, 0), child);
+	T_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	T_EQ(kill(stopped, SIGCONT), 0);
+	stopped = 0;
+	T_EQ(pmemfile_stat(pfp, "/left", &os), 0);
+	T_EQ(os.st_size, 10);
+	T_EQ(os.st_blocks, 4096 / 512);
+	alarm(0);
 	/* the last changes, left for the holder to see after the exit */
 	PMEMfile *f = pmemfile_open(
 	    pfp, "/last",
@@ -325,6 +389,12 @@ int main(int argc, char *argv[])
 	struct stat st;
 	T_EQ(pmemfile_stat(pfp, "/last", &st), 0);
 	expect(&st, FILES);
+	T_EQ(pmemfile_stat(pfp, "/leased", &st), 0);
+	T_EQ(st.st_size, 10);
+	T_EQ(st.st_blocks, 4096 / 512);
+	T_EQ(pmemfile_stat(pfp, "/left", &st), 0);
+	T_EQ(st.st_size, 10);
+	T_EQ(st.st_blocks, 4096 / 512);
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 	unlink(pool);
