@@ -769,13 +769,23 @@ void share_locks_wait(struct share_seg *s, uint32_t seen)
  * "by" a live thread, for every process. A process that died in it (its
  * pid gone, or a zombie: whoever would reap it may be the one waiting)
  * leaves it to the next; a thread of the same process waits.
+ *
+ * Its identity (elect_start) follows the pid, once taken, and goes
+ * before the pid when given back: a process whose pid another one got
+ * after it died in the lock is told from it. The identity read after the
+ * pid is the pid's process's or 0 (not told yet: the pid alone counts),
+ * but where two processes found the same dead one and the later one
+ * cleared the identity of the next owner: 0 again.
  */
 /*
  * Whether process pid is gone, or ended and not reaped yet (a zombie: its
- * pidfd says so), where kill(pid, 0) still finds it.
+ * pidfd says so), where kill(pid, 0) still finds it; or, its identity
+ * start told (not 0), whether it is another process now.
  */
-static bool share_ended(pid_t pid)
+static bool share_ended(pid_t pid, uint64_t start)
 {
+	if (start)
+		return !share_same_alive(pid, start);
 	return !share_alive(pid) || pidfd_id(pid, false) == 0;
 }
 
@@ -784,9 +794,12 @@ static void elect_lock(struct share_seg *s)
 	uint32_t me = (uint32_t)share_self();
 	for (;;) {
 		uint32_t owner = 0;
-		if (atomic_compare_exchange_strong(&s->elect_pid, &owner, me))
+		if (atomic_compare_exchange_strong(&s->elect_pid, &owner, me)) {
+			atomic_store(&s->elect_start, share_self_start());
 			return;
-		if (share_ended((pid_t)owner)) {
+		}
+		if (share_ended((pid_t)owner, atomic_load(&s->elect_start))) {
+			atomic_store(&s->elect_start, 0);
 			atomic_compare_exchange_strong(&s->elect_pid, &owner,
 						       0);
 			continue;
@@ -799,6 +812,7 @@ static void elect_lock(struct share_seg *s)
 
 static void elect_unlock(struct share_seg *s)
 {
+	atomic_store(&s->elect_start, 0);
 	atomic_store(&s->elect_pid, 0);
 	if (atomic_load(&s->elect_waits))
 		share_futex_wake(&s->elect_pid);
@@ -859,13 +873,15 @@ int share_elect(PMEMfilepool *pfp, bool may_hold)
 		}
 		/* a vfork child killed while it started one is a zombie */
 		pid_t sp = atomic_load(&s->spawning);
-		if (sp && sp != me && !share_ended(sp)) {
+		if (sp && sp != me &&
+		    !share_ended(sp, atomic_load(&s->spawning_start))) {
 			uint32_t w = atomic_load(&s->holder_word);
 			elect_unlock(s);
 			share_futex_wait(&s->holder_word, w, 100);
 			continue;
 		}
 		atomic_store(&s->spawning, me);
+		atomic_store(&s->spawning_start, share_self_start());
 		elect_unlock(s);
 		return 2;
 	}

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 11
+#define SHARE_VERSION 12
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -246,6 +246,13 @@ struct share_seg {
 	_Atomic uint32_t spawning; /* pid starting a keeper process */
 	/* a process found the process table full: the keeper sweeps now */
 	_Atomic uint32_t sweep_wanted;
+	/*
+	 * The identities (share_self_start) of the processes in elect_pid
+	 * and spawning, 0 while not told yet: a pid reused by another
+	 * process does not keep them.
+	 */
+	_Atomic uint64_t elect_start;
+	_Atomic uint64_t spawning_start;
 	_Atomic uint64_t forwarded; /* calls served for other processes */
 	_Atomic uint64_t handovers;
 	/* the holder's pool's, enum pmemfile_durability (info.h) */

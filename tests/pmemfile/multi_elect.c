@@ -11,7 +11,9 @@
  * to a process that has exited: the holder's close (its resignation takes
  * the lock) and a second process's open (its election) go through. Then to
  * a live process that exits 300 ms later: the close waits for it and goes
- * through after. A test still waiting after 20 s fails (SIGALRM).
+ * through after. Then to a live process with the identity of another (its
+ * pid reused after the one in the lock died): the close goes through at
+ * once. A test still waiting after 20 s fails (SIGALRM).
  */
 #include "check.h"
 #include "share.h"
@@ -89,6 +91,22 @@ int main(int argc, char *argv[])
 	atomic_store(&s->elect_pid, (uint32_t)live);
 	pmemfile_pool_close(pfp);
 	T_EQ(waitpid(live, NULL, WNOHANG), live); /* it was gone first */
+
+	/*
+	 * taken by a process that died in it, whose pid a live process got
+	 * (one that lives past the alarm, with the identity of another)
+	 */
+	pfp = pmemfile_pool_open(pool);
+	T_ASSERT(pfp != NULL);
+	s = pfp->share;
+	T_EQ(atomic_load(&s->holder), getpid());
+	pid_t other = lives_for(60000);
+	atomic_store(&s->elect_pid, (uint32_t)other);
+	atomic_store(&s->elect_start, 1);
+	pmemfile_pool_close(pfp);
+	T_EQ(waitpid(other, NULL, WNOHANG), 0); /* it lives on */
+	T_EQ(kill(other, SIGKILL), 0);
+	T_EQ(waitpid(other, NULL, 0), other);
 	alarm(0);
 
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
