@@ -194,6 +194,24 @@ static void holder_stop(pid_t holder)
 	}
 }
 
+/* A file of 10 bytes written under a lease: one page, the rest freed. */
+static void expect_page(PMEMfilepool *pfp, const char *path)
+{
+	struct stat st;
+	T_EQ(pmemfile_stat(pfp, path, &st), 0);
+	T_EQ(st.st_size, 10);
+	T_EQ(st.st_blocks, 4096 / 512);
+}
+
+/* The stopped holder goes on; path is then as expect_page says. */
+static void go_on_expect_page(PMEMfilepool *pfp, const char *path)
+{
+	T_EQ(kill(stopped, SIGCONT), 0);
+	stopped = 0;
+	expect_page(pfp, path);
+	alarm(0);
+}
+
 static int client(int in, int out)
 {
 	atexit(holder_go_on);
@@ -288,12 +306,7 @@ static int client(int in, int out)
 	was = posts(pfp);
 	pmemfile_close(pfp, wl);
 	T_EQ(posts(pfp), was + 1);
-	T_EQ(kill(stopped, SIGCONT), 0);
-	stopped = 0;
-	T_EQ(pmemfile_stat(pfp, "/leased", &os), 0);
-	T_EQ(os.st_size, 10);
-	T_EQ(os.st_blocks, 4096 / 512);
-	alarm(0);
+	go_on_expect_page(pfp, "/leased");
 	/* and so is the release of a process that leaves: a fork child's */
 	int go[2], ready[2];
 	T_EQ(pipe(go), 0);
@@ -321,12 +334,7 @@ static int client(int in, int out)
 	int status;
 	T_EQ(waitpid(child, &status, 0), child);
 	T_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	T_EQ(kill(stopped, SIGCONT), 0);
-	stopped = 0;
-	T_EQ(pmemfile_stat(pfp, "/left", &os), 0);
-	T_EQ(os.st_size, 10);
-	T_EQ(os.st_blocks, 4096 / 512);
-	alarm(0);
+	go_on_expect_page(pfp, "/left");
 	/* the last changes, left for the holder to see after the exit */
 	PMEMfile *f = pmemfile_open(
 	    pfp, "/last",
@@ -389,12 +397,8 @@ int main(int argc, char *argv[])
 	struct stat st;
 	T_EQ(pmemfile_stat(pfp, "/last", &st), 0);
 	expect(&st, FILES);
-	T_EQ(pmemfile_stat(pfp, "/leased", &st), 0);
-	T_EQ(st.st_size, 10);
-	T_EQ(st.st_blocks, 4096 / 512);
-	T_EQ(pmemfile_stat(pfp, "/left", &st), 0);
-	T_EQ(st.st_size, 10);
-	T_EQ(st.st_blocks, 4096 / 512);
+	expect_page(pfp, "/leased");
+	expect_page(pfp, "/left");
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 	unlink(pool);
