@@ -138,15 +138,24 @@ static int should_patch(const struct object_choice *c,
 	return 1;
 }
 
+/*
+ * The object's path, kept while it is patched. A library loaded at
+ * start-up stays until the process ends, its name with it: the loader's
+ * string needs no copy, nor the malloc a process that never calls malloc
+ * would otherwise pay for (its arena set up, the heap grown and faulted
+ * in: some 10 us). The program's own name (AT_EXECFN, argv[0]) is copied:
+ * a program may write over its arguments (setproctitle).
+ */
 static const char *object_name(const struct dl_phdr_info *info)
 {
 	const char *name = info->dlpi_name;
 
-	if (name == NULL || name[0] == '\0')
-		name = (const char *)getauxval(AT_EXECFN);
+	if (name != NULL && name[0] != '\0')
+		return name;
+	name = (const char *)getauxval(AT_EXECFN);
 	if (name == NULL)
 		name = program_invocation_name;
-	return strdup(name);
+	return name != NULL ? strdup(name) : NULL;
 }
 
 const char *intercept_loader_name;
@@ -320,7 +329,10 @@ int intercept_patch_after_net(uintptr_t addr, uintptr_t *resume)
 	if (thread_count() > 1)
 		return 0;
 	net_objects[net_nobjects++] = s.info.dlpi_addr;
+	/* an object loaded later may be unloaded: its name is copied */
 	name = object_name(&s.info);
+	if (name != NULL && name == s.info.dlpi_name)
+		name = strdup(name);
 	if (name == NULL)
 		return 0;
 	obj.name = name;

@@ -528,13 +528,16 @@ static int plan_or_load(struct patcher *pt, const struct plan_cache *cache)
 	return ret;
 }
 
-/* The object's text and trampolines from its image, if it has a good one. */
+/*
+ * The object's text and trampolines from its image, if it has a good one;
+ * the sites it leaves alone listed only for the log.
+ */
 static int patch_from_image(struct patcher *pt, const struct text_image *img,
 			    struct trampoline_area *area)
 {
-	int ret = text_image_use(img, (enum vector_save)pt->obj->vector_save,
-				 pt->obj->how, area, pt->stats, &pt->left,
-				 &pt->nleft);
+	int ret = text_image_use(
+	    img, (enum vector_save)pt->obj->vector_save, pt->obj->how, area,
+	    pt->stats, intercept_log_fd >= 0 ? &pt->left : NULL, &pt->nleft);
 
 	if (ret != 0)
 		return ret;

@@ -354,10 +354,9 @@ static int map_image(const struct text_image *t, long fd,
 	return 0;
 }
 
-/* The sites left alone and the counts, as the image says. */
+/* The sites left alone, as the image says. */
 static int read_left(const struct text_image *t, const struct image_header *h,
-		     struct patch_stats *stats, struct left_site **left,
-		     size_t *nleft)
+		     struct left_site **left, size_t *nleft)
 {
 	const struct image_left *l = (const void *)(h + 1);
 
@@ -368,9 +367,6 @@ static int read_left(const struct text_image *t, const struct image_header *h,
 		(*left)[i] = (struct left_site){t->base + l[i].offset,
 						(enum left_reason)l[i].why};
 	*nleft = h->nleft;
-	stats->patched = h->patched;
-	stats->padding_jumps = h->padding_jumps;
-	stats->left = h->left;
 	return 0;
 }
 
@@ -386,7 +382,8 @@ int text_image_use(const struct text_image *t, enum vector_save vectors,
 	char *meta = NULL;
 	int ret;
 
-	*left = NULL;
+	if (left != NULL)
+		*left = NULL;
 	*nleft = 0;
 	if (t->path[0] == '\0')
 		return -ENOENT;
@@ -402,12 +399,18 @@ int text_image_use(const struct text_image *t, enum vector_save vectors,
 	ret = h != NULL && left_valid(t, h)
 		  ? map_image(t, fd, h, vectors, how, area)
 		  : -ESTALE;
+	if (ret == 0) {
+		stats->patched = h->patched;
+		stats->padding_jumps = h->padding_jumps;
+		stats->left = h->left;
+	}
 	/*
-	 * The list is made once the object's text is the image's: its
-	 * calloc, the first malloc of the process, runs in the pages the
-	 * program will use, not in pages mapped over right after.
+	 * The list, made only for a caller that logs it (a malloc a
+	 * process may never make otherwise), once the object's text is the
+	 * image's: the calloc runs in the pages the program will use, not
+	 * in pages mapped over right after.
 	 */
-	if (ret == 0 && read_left(t, h, stats, left, nleft) != 0) {
+	if (ret == 0 && left != NULL && read_left(t, h, left, nleft) != 0) {
 		*left = NULL;
 		*nleft = 0;
 	}

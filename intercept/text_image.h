@@ -43,12 +43,12 @@ uintptr_t text_image_area_at(const struct text_image *t);
 /*
  * Maps the image over the object's text, its trampolines in *area, when
  * the image is there and passes every check (see plan_cache.c): 0, with
- * the sites left alone in *left (malloc'ed, *nleft of them) and the counts
- * in *stats; -errno and nothing changed otherwise: -ENOENT when there is
- * none, -ESTALE when it failed a check (a new image would do), another
- * when it could not be mapped (the place of its trampolines is taken, the
- * cache is on a file system mounted noexec): writing it again would not
- * help.
+ * the counts in *stats and, when left is not NULL, the sites left alone in
+ * *left (malloc'ed, *nleft of them); -errno and nothing changed otherwise:
+ * -ENOENT when there is none, -ESTALE when it failed a check (a new image
+ * would do), another when it could not be mapped (the place of its
+ * trampolines is taken, the cache is on a file system mounted noexec):
+ * writing it again would not help.
  */
 int text_image_use(const struct text_image *t, enum vector_save vectors,
 		   int how, struct trampoline_area *area,

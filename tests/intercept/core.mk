@@ -35,6 +35,8 @@ $(eval $(call sh_test,$(TIC)/core_plan_cache))
 # Text images: patched text mapped from the cache, and when it is refused.
 $(eval $(call sh_test,$(TIC)/core_text_image))
 $(eval $(call sh_test,$(TIC)/core_text_image_noexec))
+# ... and, with no log, mapped with no malloc of the interceptor's.
+$(eval $(call sh_test,$(TIC)/core_text_image_malloc))
 
 # What INTERCEPT_LOG lines show.
 $(eval $(call sh_test,$(TIC)/core_log_format))

@@ -74,6 +74,11 @@ TEST_PROGRAMS += $(TIB)/small_prog
 $(TIB)/small_prog: $(TIB)/small_prog.o
 	$(CC) $(LDFLAGS) -o $@ $<
 
+# Prints the heap malloc holds as main starts, for core_text_image_malloc.sh.
+TEST_PROGRAMS += $(TIB)/heap_used
+$(TIB)/heap_used: $(TIB)/heap_used.o
+	$(CC) $(LDFLAGS) -o $@ $<
+
 # A program with no C library, for no_libc.sh (named apart from the test:
 # the runner would run a program named like the test instead of its script).
 TEST_PROGRAMS += $(TIB)/no_libc_prog
