@@ -6,6 +6,7 @@
 #ifndef PMEMFILE_FILE_H
 #define PMEMFILE_FILE_H
 
+#include "lease.h"
 #include "vinode.h"
 
 struct ofd {
@@ -71,6 +72,8 @@ static inline int pool_check(PMEMfilepool *pfp)
 		return -EFAULT;
 	if (!pf_caller && share_order_due(pfp->order) && !pf_remote(pfp))
 		keeper_order(pfp);
+	if (!pf_caller && atomic_load(&lease_trims_later) > 0)
+		lease_trims_flush();
 	return 0;
 }
 

@@ -483,6 +483,31 @@ static int64_t kdispatch(PMEMfilepool *pfp, struct share_chan *c)
 	}
 }
 
+/*
+ * Whether call c can neither see nor need what a lease's end frees: it
+ * may run before the trims left for later (lease_trims_defer), and leave
+ * its own. Not one that reads a file's blocks or the pool's free space,
+ * grants a lease (but with the open of a new file, which cannot be the
+ * file of a trim left), or writes to a file. The creation of a file may
+ * find the pool full where the trims left would make room (kserve).
+ */
+static bool kdefers_trims(const struct share_chan *c)
+{
+	switch (c->op) {
+	case OP_RELEASE:
+	case OP_RELEASE_ALL:
+	case OP_FCHMOD:
+	case OP_FCHOWN:
+	case OP_FUTIMENS:
+		return true;
+	case OP_OPENAT:
+		return ((int)c->arg[0] & (O_CREAT | O_EXCL)) ==
+		       (O_CREAT | O_EXCL);
+	default:
+		return false;
+	}
+}
+
 static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 {
 	/* a lease's storage changes outside the calls: passed here */
@@ -507,9 +532,23 @@ static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 	if (c->proc >= SHARE_PROCS || c->in_len > SHARE_WINDOW) {
 		c->ret = -EINVAL;
 	} else {
+		bool defer = kdefers_trims(c);
+		if (!defer)
+			lease_trims_flush();
 		pf_caller = &caller;
+		lease_trims_defer = defer;
 		errno = 0;
 		int64_t r = kdispatch(pfp, c);
+		/* the pool full: the storage left to trim may be what it needs
+		 */
+		if (defer && r == -1 && errno == ENOSPC &&
+		    atomic_load(&lease_trims_later) > 0) {
+			lease_trims_defer = false;
+			lease_trims_flush();
+			errno = 0;
+			r = kdispatch(pfp, c);
+		}
+		lease_trims_defer = false;
 		pf_caller = NULL;
 		c->ret = r == -1 ? -(errno ? errno : EIO) : r;
 	}
@@ -698,6 +737,11 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 				return;
 			continue;
 		}
+		/* nothing else to do: what was left for later */
+		if (atomic_load(&lease_trims_later) > 0) {
+			lease_trims_flush();
+			continue;
+		}
 		int i;
 		bool wanted = false;
 		for (i = 0; i < spins && !wanted; ++i) {
@@ -758,6 +802,8 @@ void keeper_stop(PMEMfilepool *pfp)
 	share_futex_wake(&pfp->share->keeper_word);
 	pthread_join(pfp->keeper, NULL);
 	pfp->keeper_running = false;
+	/* before the pool changes hands or closes */
+	lease_trims_flush();
 }
 
 /*

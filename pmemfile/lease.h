@@ -79,6 +79,17 @@ struct vinode;
 int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f);
 /* Ends the lease on description id, if any, before it is used. */
 void lease_end_desc(PMEMfilepool *pfp, uint32_t id);
+/*
+ * The keeper's calls that cannot see what a lease's end frees (fchmod,
+ * fchown, futimens, a release, the creation of a new file) leave it for
+ * later: lease_trims_later counts what is left, made by
+ * lease_trims_flush, which the keeper runs when it has nothing else to
+ * do and before any other call, and the holder before its own calls
+ * (pool_check).
+ */
+extern __thread bool lease_trims_defer;
+extern _Atomic int lease_trims_later;
+void lease_trims_flush(void);
 /* Ends the lease on v (from vinode_wrlock, under the exclusive lock). */
 void lease_end_vinode(struct vinode *v);
 /* Ends every lease of this holder, before the pool changes hands. */

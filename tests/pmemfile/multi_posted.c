@@ -20,7 +20,10 @@
  * returns, and the stat after it, the client's and the holder's, counts
  * the blocks the kernel's would; so does the exit of a fork child of the
  * client that wrote a file under a lease and left it open (its parent's
- * waitpid returns while the holder is stopped).
+ * waitpid returns while the holder is stopped). The client's stat is
+ * made while the holder is still stopped: the keeper, woken then, finds
+ * the release and the stat both waiting, and the release's trim, which
+ * it leaves for later, is made before the stat.
  * fchown then fchmod 04755 keeps set-user-ID; fchmod 06755 then fchown
  * clears it (and set-group-ID, the group being executable), as the same
  * calls on a file of a kernel directory do, which is the reference. Each
@@ -203,12 +206,25 @@ static void expect_page(PMEMfilepool *pfp, const char *path)
 	T_EQ(st.st_blocks, 4096 / 512);
 }
 
-/* The stopped holder goes on; path is then as expect_page says. */
+/*
+ * The stopped holder goes on, woken by a child 100 ms from now while this
+ * process waits for its stat of path (which then finds the release it
+ * posted before made, the storage left to trim freed first); path is then
+ * as expect_page says.
+ */
 static void go_on_expect_page(PMEMfilepool *pfp, const char *path)
 {
-	T_EQ(kill(stopped, SIGCONT), 0);
-	stopped = 0;
+	pid_t waker = fork();
+	T_ASSERT(waker >= 0);
+	if (waker == 0) {
+		usleep(100000);
+		_exit(kill(stopped, SIGCONT) == 0 ? 0 : 1);
+	}
 	expect_page(pfp, path);
+	int status;
+	T_EQ(waitpid(waker, &status, 0), waker);
+	T_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stopped = 0;
 	alarm(0);
 }
 
