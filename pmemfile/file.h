@@ -72,7 +72,8 @@ static inline int pool_check(PMEMfilepool *pfp)
 		return -EFAULT;
 	if (!pf_caller && share_order_due(pfp->order) && !pf_remote(pfp))
 		keeper_order(pfp);
-	if (!pf_caller && atomic_load(&lease_trims_later) > 0)
+	if (!pf_caller && atomic_load(&lease_trims_later) > 0 &&
+	    !pf_remote(pfp) && !pf_vfork_pid)
 		lease_trims_flush();
 	return 0;
 }

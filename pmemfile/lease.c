@@ -195,6 +195,12 @@ void lease_trims_flush(void)
 	}
 }
 
+void lease_trims_forget(void)
+{
+	pthread_mutex_init(&later_lock, NULL);
+	atomic_store(&lease_trims_later, 0);
+}
+
 static void lease_trim(PMEMfilepool *pfp, struct lease_trim t)
 {
 	if (!t.v || t.from == UINT64_MAX)

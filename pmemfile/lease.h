@@ -90,6 +90,8 @@ void lease_end_desc(PMEMfilepool *pfp, uint32_t id);
 extern __thread bool lease_trims_defer;
 extern _Atomic int lease_trims_later;
 void lease_trims_flush(void);
+/* A fork child: the trims left are its parent's to make. */
+void lease_trims_forget(void);
 /* Ends the lease on v (from vinode_wrlock, under the exclusive lock). */
 void lease_end_vinode(struct vinode *v);
 /* Ends every lease of this holder, before the pool changes hands. */

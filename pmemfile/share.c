@@ -1044,6 +1044,7 @@ void pmemfile_process_forked(void)
 		return;
 	pf_self_pid = me;
 	pf_vfork_pid = 0;
+	lease_trims_forget();
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
 		if (pfp && pfp->share)
