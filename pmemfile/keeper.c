@@ -706,7 +706,7 @@ static void keeper_timer(PMEMfilepool *pfp, time_t *last, long interval)
  * Serves until stopped, or, in a keeper process (linger), until no
  * description is left and nothing came for a while.
  */
-static void keeper_loop(PMEMfilepool *pfp, bool linger)
+static void keeper_serve(PMEMfilepool *pfp, bool linger)
 {
 	struct share_seg *s = pfp->share;
 	int idle_ms = 0;
@@ -773,6 +773,13 @@ static void keeper_loop(PMEMfilepool *pfp, bool linger)
 		if (linger && idle_ms >= KEEPER_LINGER_MS && !kany_desc(s))
 			return;
 	}
+}
+
+static void keeper_loop(PMEMfilepool *pfp, bool linger)
+{
+	keeper_serve(pfp, linger);
+	/* a keeper process or copy leaves after its last call: them too */
+	lease_trims_flush();
 }
 
 static void *keeper_thread(void *arg)

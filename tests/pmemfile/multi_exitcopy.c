@@ -13,7 +13,9 @@
  *  - the exited holder's record lock is gone for the client (F_GETLK);
  *  - the client's close of the pool, the last use, returns once the copy
  *    closed the pool and exited (a tool may open it next); the pool checks
- *    clean with every byte written.
+ *    clean with every byte written, and a file the client wrote under a
+ *    lease and left open takes the blocks of its size, the storage the
+ *    lease reserved freed by the copy before it left.
  * The test's first process makes the pool and closes it; the holder and
  * the client are started with fork and exec.
  */
@@ -119,6 +121,13 @@ static int client(int in, int out)
 	T_EQ(pmemfile_read(pfp, a, got, sizeof(got)), 12);
 	T_EQ(memcmp(got, "hold\natexit\n", 12), 0);
 	pmemfile_close(pfp, a);
+	/* a file written under a lease, open at the last use's end */
+	PMEMfile *r = pmemfile_open(
+	    pfp, "/r", PMEMFILE_O_CREAT | PMEMFILE_O_EXCL | PMEMFILE_O_WRONLY,
+	    0644);
+	T_ASSERT(r != NULL);
+	T_EQ(pmemfile_write(pfp, r, "0123456789", 10), 10);
+	T_ASSERT(t_holds_lease(pfp));
 	T_EQ(write(out, &copy, sizeof(copy)), (ssize_t)sizeof(copy));
 	pmemfile_pool_close(pfp);
 	return 0;
@@ -185,6 +194,11 @@ int main(int argc, char *argv[])
 		T_EQ(memcmp(got, want, BLK), 0);
 	}
 	pmemfile_close(pfp, f);
+	/* the storage its lease reserved went with the copy's last call */
+	struct stat st;
+	T_EQ(pmemfile_stat(pfp, "/r", &st), 0);
+	T_EQ(st.st_size, 10);
+	T_EQ(st.st_blocks, 4096 / 512);
 	pmemfile_pool_close(pfp);
 	T_EQ(pmemfile_check_pool(pool, stdout), 0);
 	unlink(pool);
