@@ -809,8 +809,6 @@ void keeper_stop(PMEMfilepool *pfp)
 	share_futex_wake(&pfp->share->keeper_word);
 	pthread_join(pfp->keeper, NULL);
 	pfp->keeper_running = false;
-	/* before the pool changes hands or closes */
-	lease_trims_flush();
 }
 
 /*
@@ -934,6 +932,8 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 	struct share_seg *s = pfp->share;
 	keeper_stop(pfp);
 	lease_end_all(pfp);
+	/* as the leases' own storage: past libpmemobj's end, maybe */
+	lease_trims_leave(pfp);
 	int me = share_proc(pfp);
 	bool any = false;
 	pthread_mutex_lock(&pfp->ofds_lock);
@@ -1110,6 +1110,7 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 		return false;
 	/* the leases go on: the copy's memory is this process's */
 	keeper_stop(pfp);
+	lease_trims_flush();
 	/*
 	 * In journal mode a sync point first: the copy's tracking of written
 	 * pages starts from the image as it leaves it (jmode_copied).

@@ -195,6 +195,35 @@ void lease_trims_flush(void)
 	}
 }
 
+void lease_trims_leave(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	pthread_mutex_lock(&later_lock);
+	int n = atomic_load(&lease_trims_later), kept = 0;
+	for (int i = 0; i < n; ++i) {
+		if (later[i].pfp != pfp) {
+			later[kept++] = later[i];
+			continue;
+		}
+		/* its vinode reference goes with the process's memory */
+		pthread_mutex_lock(&lease_lock);
+		for (int e = 0; s && e < SHARE_LEASES; ++e) {
+			struct share_lease *l = &s->lease[e];
+			if (atomic_load(&l->state) != LEASE_FREE)
+				continue;
+			l->desc = SHARE_DESCS;
+			l->vinode = 0;
+			l->ino = later[i].t.v->off;
+			l->reserved = later[i].t.from;
+			atomic_store(&l->state, LEASE_TRIM);
+			break;
+		}
+		pthread_mutex_unlock(&lease_lock);
+	}
+	atomic_store(&lease_trims_later, kept);
+	pthread_mutex_unlock(&later_lock);
+}
+
 void lease_trims_forget(void)
 {
 	pthread_mutex_init(&later_lock, NULL);

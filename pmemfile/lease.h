@@ -92,6 +92,12 @@ extern _Atomic int lease_trims_later;
 void lease_trims_flush(void);
 /* A fork child: the trims left are its parent's to make. */
 void lease_trims_forget(void);
+/*
+ * A holder that leaves, maybe past libpmemobj's end (exit): the trims of
+ * pool pfp left for later are left to the next holder as leases' storage
+ * is (lease_end_all), in free lease entries.
+ */
+void lease_trims_leave(PMEMfilepool *pfp);
 /* Ends the lease on v (from vinode_wrlock, under the exclusive lock). */
 void lease_end_vinode(struct vinode *v);
 /* Ends every lease of this holder, before the pool changes hands. */

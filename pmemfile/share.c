@@ -1142,8 +1142,11 @@ static __attribute__((destructor)) void share_at_fini(void)
 		return;
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
-		if (pfp && pfp->share && !pf_remote(pfp))
+		if (pfp && pfp->share && !pf_remote(pfp)) {
 			keeper_stop(pfp);
+			/* while libpmemobj is there */
+			lease_trims_flush();
+		}
 	}
 }
 
