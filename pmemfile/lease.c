@@ -17,6 +17,7 @@
 #include "direct.h"
 #include "extent.h"
 #include "flush.h"
+#include "gate.h"
 #include "inode.h"
 #include "kcall.h"
 #include "lease.h"
@@ -179,6 +180,10 @@ static struct {
 
 void lease_trims_flush(void)
 {
+	if (atomic_load(&lease_trims_later) == 0)
+		return;
+	/* they change the pool, as a call does */
+	GATE_PASS();
 	while (atomic_load(&lease_trims_later) > 0) {
 		pthread_mutex_lock(&later_lock);
 		int n = atomic_load(&lease_trims_later);
