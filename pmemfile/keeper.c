@@ -539,8 +539,7 @@ static void kserve(PMEMfilepool *pfp, struct share_chan *c)
 		lease_trims_defer = defer;
 		errno = 0;
 		int64_t r = kdispatch(pfp, c);
-		/* the pool full: the storage left to trim may be what it needs
-		 */
+		/* a full pool: what the trims left would free may be enough */
 		if (defer && r == -1 && errno == ENOSPC &&
 		    atomic_load(&lease_trims_later) > 0) {
 			lease_trims_defer = false;

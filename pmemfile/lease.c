@@ -210,7 +210,11 @@ void lease_trims_leave(PMEMfilepool *pfp)
 			later[kept++] = later[i];
 			continue;
 		}
-		/* its vinode reference goes with the process's memory */
+		/*
+		 * Its vinode reference goes with the process's memory; with
+		 * no entry free, the storage stays past the file's end, as
+		 * after a holder killed.
+		 */
 		pthread_mutex_lock(&lease_lock);
 		for (int e = 0; s && e < SHARE_LEASES; ++e) {
 			struct share_lease *l = &s->lease[e];
