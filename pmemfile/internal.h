@@ -158,14 +158,6 @@ struct pmemfilepool {
 	mode_t umask;
 	struct vinode *cwd;
 
-	struct vinode_shard shards[VINODE_SHARDS];
-	/*
-	 * Cached vinodes per VINODE_FILTER hash of their offset, changed
-	 * under the shard lock with the cache: a zero says without a lock
-	 * that an inode has no vinode (most inodes a stat reads).
-	 */
-	_Atomic(uint32_t) vcached[VINODE_FILTER];
-
 	/*
 	 * The superblock's array map (inode_alloc.c), checked at open: a
 	 * bit for each page of the pool where an inode array starts. Read
@@ -189,14 +181,6 @@ struct pmemfilepool {
 	bool csums;
 	/* The checks of the inodes' sizes and times (layout 6) likewise. */
 	bool words;
-	/*
-	 * Extent blocks whose checksum this process found right, by a hash
-	 * of their offset (a later block of the same hash takes the entry,
-	 * and is checked again when it comes back): bounded, and a block
-	 * is read once a process at most times for each time it left.
-	 */
-	_Atomic(uint64_t) csum_seen[1 << CSUM_SEEN_BITS];
-
 	pthread_mutex_t orphan_lock; /* the persistent orphan list */
 	pthread_mutex_t rename_lock; /* renames across directories */
 
@@ -248,7 +232,36 @@ struct pmemfilepool {
 	/* the pool file, which pmemfile_pool_resume must be given */
 	dev_t file_dev;
 	ino_t file_ino;
+
+	/*
+	 * The holder's big tables last: a client's handle, allocated in
+	 * zero pages of its own (pool_handle_alloc), never touches them.
+	 */
+	struct vinode_shard shards[VINODE_SHARDS];
+	/*
+	 * Cached vinodes per VINODE_FILTER hash of their offset, changed
+	 * under the shard lock with the cache: a zero says without a lock
+	 * that an inode has no vinode (most inodes a stat reads).
+	 */
+	_Atomic(uint32_t) vcached[VINODE_FILTER];
+	/*
+	 * Extent blocks whose checksum this process found right, by a hash
+	 * of their offset (a later block of the same hash takes the entry,
+	 * and is checked again when it comes back): bounded, and a block
+	 * is read once a process at most times for each time it left.
+	 */
+	_Atomic(uint64_t) csum_seen[1 << CSUM_SEEN_BITS];
 };
+
+/*
+ * pool.c: zero pages of their own (touched, so faulted in, only where
+ * used), freed with their size; a pool handle in them, freed with its
+ * path, map_path and crefs.
+ */
+void *pool_zalloc(size_t size);
+void pool_zfree(void *p, size_t size);
+PMEMfilepool *pool_handle_alloc(void);
+void pool_handle_free(PMEMfilepool *pfp);
 
 /* env.c: the block size and overallocation of the environment. */
 void pool_env_read(PMEMfilepool *pfp);

@@ -70,7 +70,7 @@ struct rcall {
 
 PMEMfilepool *remote_pool_new(const char *path, const struct stat *known)
 {
-	PMEMfilepool *pfp = calloc(1, sizeof(*pfp));
+	PMEMfilepool *pfp = pool_handle_alloc();
 	if (!pfp)
 		return NULL;
 	/* the segment is named by the pool file, not by this path */
@@ -84,8 +84,7 @@ PMEMfilepool *remote_pool_new(const char *path, const struct stat *known)
 	if (r == 0)
 		r = share_attach(pfp, pfp->path, known);
 	if (r) {
-		free(pfp->path);
-		free(pfp);
+		pool_handle_free(pfp);
 		errno = -r;
 		return NULL;
 	}
@@ -632,7 +631,7 @@ static void rc_out(struct rcall *rc, void *p, size_t len)
 static uint16_t *crefs(PMEMfilepool *pfp)
 {
 	if (!pfp->crefs)
-		pfp->crefs = calloc(SHARE_DESCS, sizeof(uint16_t));
+		pfp->crefs = pool_zalloc(SHARE_DESCS * sizeof(uint16_t));
 	return pfp->crefs;
 }
 
