@@ -832,7 +832,8 @@ static int path_resolve_once(int dirfd, const char *path, int flags,
 
 /* Whether the directory the last component of path goes in is reached
  * through a kernel symlink (openat2 refusing symlinks says ELOOP). */
-static bool path_parent_linked(int dirfd, const char *path)
+static __attribute__((noinline)) bool path_parent_linked(int dirfd,
+							 const char *path)
 {
 	char parent[PMEMFILE_PATH_MAX];
 	size_t n = strlen(path);
