@@ -38,6 +38,7 @@ def work(root, name, journal, seconds, seed, eio):
 
     d = os.path.join(root, name)
     os.mkdir(d)
+    note("M")
     stop = os.path.join(os.path.dirname(root), "stop")
     log = None
     gen = [0] * FILES
@@ -108,12 +109,15 @@ def check(root, journals):
         done = {f: 0 for f in range(FILES)}
         maybe = {f: set() for f in range(FILES)}
         recs, pend = [], set()
+        made = False
         with open(j) as fj:
             for line in fj:
                 w = line.split()
                 if not w or (line[-1] != "\n"):
                     continue  # the writer was killed mid-line
-                if w[0] == "I":
+                if w[0] == "M":
+                    made = True
+                elif w[0] == "I":
                     maybe[int(w[1])].add(int(w[2]))
                 elif w[0] == "D":
                     f, g = int(w[1]), int(w[2])
@@ -128,7 +132,9 @@ def check(root, journals):
         maybe_recs[name] = pend
         d = os.path.join(root, name)
         if not os.path.isdir(d):
-            bad.append("%s: no directory" % name)
+            # a writer killed before its mkdir returned has none
+            if made:
+                bad.append("%s: no directory" % name)
             continue
         for f in range(FILES):
             path = os.path.join(d, "f%d" % f)
