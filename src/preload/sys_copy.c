@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "libsyscall_intercept_hook_point.h"
@@ -107,8 +108,36 @@ static long copy_through_buffer(struct copy_end *in, struct copy_end *out,
 }
 
 /*
+ * copy_file_range takes regular files only, as the kernel's does: a
+ * directory at either end gives EISDIR, a pipe, socket or device EINVAL
+ * (before the ends' modes are looked at).
+ */
+static long copy_end_kind(const struct copy_end *e)
+{
+	if (e->is_pool)
+		return e->u.f->is_dir ? -EISDIR : 0;
+	struct stat st;
+	long r = syscall_no_intercept(SYS_fstat, e->fd, &st);
+	if (r < 0)
+		return r;
+	return S_ISDIR(st.st_mode)   ? -EISDIR
+	       : S_ISREG(st.st_mode) ? 0
+				     : -EINVAL;
+}
+
+static long copy_ends_regular(const struct copy_end *in,
+			      const struct copy_end *out)
+{
+	long a = copy_end_kind(in), b = copy_end_kind(out);
+	if (a == -EISDIR || b == -EISDIR)
+		return -EISDIR;
+	return a ? a : b;
+}
+
+/*
  * The common part: in and out begun; returns PRELOAD_PASS when neither is
- * a pool descriptor.
+ * a pool descriptor. same_pool_library: copy_file_range's (a copy inside
+ * one pool is the library's; both ends must be regular files).
  */
 static long copy_common(long in_fd, loff_t *in_off, long out_fd,
 			loff_t *out_off, size_t len, bool once,
@@ -123,8 +152,13 @@ static long copy_common(long in_fd, loff_t *in_off, long out_fd,
 		copy_end_finish(&in);
 		return out.is_pool;
 	}
+	long refused = 0;
+	if (same_pool_library && (in.is_pool || out.is_pool))
+		refused = copy_ends_regular(&in, &out);
 	if (!in.is_pool && !out.is_pool)
 		ret = PRELOAD_PASS;
+	else if (refused)
+		ret = refused;
 	else if (same_pool_library && in.is_pool && out.is_pool &&
 		 in.u.f->mnt == out.u.f->mnt)
 		ret = sys_result(

@@ -187,6 +187,24 @@ static void fam_copy(void)
 	T(splice(p2, NULL, pipefd[1], NULL, 3, 0));
 	n = T(read(pipefd[0], buf, sizeof(buf)));
 	T(tee(p2, pipefd[1], 1, 0));
+	/* copy_file_range takes regular files open to read and to write */
+	T(copy_file_range(p2, NULL, pipefd[1], NULL, 3, 0));
+	T(copy_file_range(pipefd[0], NULL, p2, NULL, 3, 0));
+	int dir = T(open(in("."), O_RDONLY | O_DIRECTORY));
+	T(copy_file_range(dir, NULL, p2, NULL, 3, 0));
+	T(copy_file_range(p2, NULL, dir, NULL, 3, 0));
+	T(close(dir));
+	int ro = T(open(in("p2"), O_RDONLY));
+	int wo = T(open(in("p"), O_WRONLY));
+	int ap = T(open(in("p"), O_WRONLY | O_APPEND));
+	T(copy_file_range(wo, NULL, ro, NULL, 3, 0));
+	T(copy_file_range(ro, NULL, ro, NULL, 3, 0));
+	T(copy_file_range(ro, NULL, ap, NULL, 3, 0));
+	T(copy_file_range(ro, NULL, wo, NULL, 3, 1));
+	T(copy_file_range(ro, NULL, wo, NULL, 3, 0));
+	T(close(ro));
+	T(close(wo));
+	T(close(ap));
 	T(close(pipefd[0]));
 	T(close(pipefd[1]));
 	T(close(p2));
