@@ -116,8 +116,13 @@ struct preload_file *fd_get(int fd)
 		if (e != NULL)
 			return fd_ref(e->f);
 	}
+	/*
+	 * Bounded by the highest number installed, not the table: the
+	 * library's own descriptors sit at 900 and more, and a look at their
+	 * entries faulted in a page of the table in every process.
+	 */
 	if (fd < 0 ||
-	    fd >= atomic_load_explicit(&fd_slots_count, memory_order_acquire))
+	    fd >= atomic_load_explicit(&fd_slots_high, memory_order_acquire))
 		return NULL;
 	for (;;) {
 		struct preload_file *f =
@@ -148,7 +153,7 @@ bool fd_is_pool(int fd)
 			return e->f != NULL;
 	}
 	return fd >= 0 &&
-	       fd < atomic_load_explicit(&fd_slots_count,
+	       fd < atomic_load_explicit(&fd_slots_high,
 					 memory_order_acquire) &&
 	       atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) !=
 		   NULL;
@@ -274,7 +279,8 @@ struct preload_file *fd_remove(int fd)
 {
 	if (preload_in_vfork)
 		return fd_is_pool(fd) ? fd_vfork_install(fd, NULL) : NULL;
-	if (fd < 0 || fd >= fd_slots_count)
+	if (fd < 0 ||
+	    fd >= atomic_load_explicit(&fd_slots_high, memory_order_acquire))
 		return NULL;
 	if (atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) == NULL)
 		return NULL;
