@@ -31,8 +31,9 @@
  * 900 page faults (11.3 ms of processor time in all, 8.9 ms with the
  * recyclers in huge pages, 1,410 -> 511 faults). So the blocks of
  * LATE_MIN to LATE_MAX bytes asked for outside an open are cut from a
- * region of their own (late), under a lock (they are few), and that
- * region's memory goes back when its last block is freed.
+ * region of their own (late), under a lock (they are few), whose space
+ * freed serves again and whose memory goes back when its last block is
+ * freed.
  */
 #include <libpmemobj.h>
 #include <malloc.h>
@@ -156,29 +157,66 @@ static void region_put(struct region *r)
 
 static struct region *region_take(void);
 
+/*
+ * The late region is cut in units of LATE_UNIT, a bit each in late_used,
+ * so that the space of a block freed (a transaction's vector grown past
+ * LATE_MIN, freed at its end) serves the next ones: what stays resident
+ * is bounded by the blocks in use, not by all that ever were.
+ */
+#define LATE_UNIT (64UL << 10)
+#define LATE_UNITS (REGION_SIZE / LATE_UNIT)
+static uint64_t late_used[LATE_UNITS / 64];
+
+static bool late_unit_used(size_t u)
+{
+	return (late_used[u / 64] >> (u % 64)) & 1;
+}
+
+static void late_units_set(size_t first, size_t n, bool used)
+{
+	for (size_t u = first; u < first + n; ++u) {
+		if (used)
+			late_used[u / 64] |= 1ULL << (u % 64);
+		else
+			late_used[u / 64] &= ~(1ULL << (u % 64));
+	}
+}
+
+/* The first of n free units in a row, or LATE_UNITS. */
+static size_t late_units_find(size_t n)
+{
+	size_t run = 0;
+	for (size_t u = 0; u < LATE_UNITS; ++u) {
+		run = late_unit_used(u) ? 0 : run + 1;
+		if (run == n)
+			return u + 1 - n;
+	}
+	return LATE_UNITS;
+}
+
 /* A block of size bytes (LATE_MIN .. LATE_MAX) of the late region, or NULL. */
 static void *late_malloc(size_t size)
 {
-	uintptr_t need =
-	    (size + HEADER + HEADER - 1) & ~(uintptr_t)(HEADER - 1);
+	size_t n = (size + HEADER + LATE_UNIT - 1) / LATE_UNIT;
 	void *p = NULL;
 
 	pthread_mutex_lock(&late_lock);
 	struct region *r = late;
 	if (r == NULL) {
-		r = late = region_take();
+		r = region_take();
 		/* its own 1 of live: it stays the late region */
 		if (r != NULL) {
-			r->next = r->high = atomic_load(&r->base);
+			r->high = atomic_load(&r->base);
 			atomic_store(&r->live, 1);
+			atomic_store(&late, r);
 		}
 	}
-	if (r != NULL &&
-	    r->next + need <= atomic_load(&r->base) + REGION_SIZE) {
-		uintptr_t block = r->next;
-		r->next += need;
-		if (r->next > r->high)
-			r->high = r->next;
+	size_t first = r != NULL ? late_units_find(n) : LATE_UNITS;
+	if (first < LATE_UNITS) {
+		late_units_set(first, n, true);
+		uintptr_t block = atomic_load(&r->base) + first * LATE_UNIT;
+		if (block + n * LATE_UNIT > r->high)
+			r->high = block + n * LATE_UNIT;
 		atomic_fetch_add(&r->live, 1);
 		*(size_t *)block = size;
 		p = (void *)(block + HEADER);
@@ -187,14 +225,21 @@ static void *late_malloc(size_t size)
 	return p;
 }
 
-/* A block of the late region freed: the last one gives its memory back. */
-static void late_put(struct region *r)
+/*
+ * A block of the late region freed: its units serve again; the last one
+ * freed gives the region's memory back.
+ */
+static void late_put(struct region *r, void *p)
 {
+	uintptr_t block = (uintptr_t)p - HEADER;
+	uintptr_t base = atomic_load(&r->base);
+	size_t n = (*(size_t *)block + HEADER + LATE_UNIT - 1) / LATE_UNIT;
+
 	pthread_mutex_lock(&late_lock);
+	late_units_set((block - base) / LATE_UNIT, n, false);
 	if (atomic_fetch_sub(&r->live, 1) == 2) {
-		uintptr_t base = atomic_load(&r->base);
 		madvise((void *)base, r->high - base, MADV_DONTNEED);
-		r->next = r->high = base;
+		r->high = base;
 	}
 	pthread_mutex_unlock(&late_lock);
 }
@@ -228,7 +273,7 @@ static void objalloc_free(void *p)
 	struct region *r = p ? region_of(p) : NULL;
 
 	if (r != NULL && r == late)
-		late_put(r);
+		late_put(r, p);
 	else if (r != NULL)
 		region_put(r);
 	else if (p == NULL || !kept_put(p))
