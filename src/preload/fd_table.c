@@ -153,8 +153,8 @@ bool fd_is_pool(int fd)
 			return e->f != NULL;
 	}
 	return fd >= 0 &&
-	       fd < atomic_load_explicit(&fd_slots_high,
-					 memory_order_acquire) &&
+	       fd <
+		   atomic_load_explicit(&fd_slots_high, memory_order_acquire) &&
 	       atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) !=
 		   NULL;
 }
