@@ -167,6 +167,12 @@ static struct region *region_take(void);
 #define LATE_UNITS (REGION_SIZE / LATE_UNIT)
 static uint64_t late_used[LATE_UNITS / 64];
 
+/* Units a late block of size bytes takes, its header with it. */
+static size_t late_units_of(size_t size)
+{
+	return (size + HEADER + LATE_UNIT - 1) / LATE_UNIT;
+}
+
 static bool late_unit_used(size_t u)
 {
 	return (late_used[u / 64] >> (u % 64)) & 1;
@@ -197,7 +203,7 @@ static size_t late_units_find(size_t n)
 /* A block of size bytes (LATE_MIN .. LATE_MAX) of the late region, or NULL. */
 static void *late_malloc(size_t size)
 {
-	size_t n = (size + HEADER + LATE_UNIT - 1) / LATE_UNIT;
+	size_t n = late_units_of(size);
 	void *p = NULL;
 
 	pthread_mutex_lock(&late_lock);
@@ -233,7 +239,7 @@ static void late_put(struct region *r, void *p)
 {
 	uintptr_t block = (uintptr_t)p - HEADER;
 	uintptr_t base = atomic_load(&r->base);
-	size_t n = (*(size_t *)block + HEADER + LATE_UNIT - 1) / LATE_UNIT;
+	size_t n = late_units_of(*(size_t *)block);
 
 	pthread_mutex_lock(&late_lock);
 	late_units_set((block - base) / LATE_UNIT, n, false);

@@ -109,6 +109,17 @@ static struct preload_file *fd_ref(struct preload_file *f)
 	return f;
 }
 
+/*
+ * Whether fd may have an entry: bounded by the highest number installed,
+ * not the table, as the library's own descriptors sit at 900 and more, and
+ * a look at their entries faulted in a page of the table in every process.
+ */
+static bool fd_in_table(int fd)
+{
+	return fd >= 0 &&
+	       fd < atomic_load_explicit(&fd_slots_high, memory_order_acquire);
+}
+
 struct preload_file *fd_get(int fd)
 {
 	if (preload_in_vfork) {
@@ -116,13 +127,7 @@ struct preload_file *fd_get(int fd)
 		if (e != NULL)
 			return fd_ref(e->f);
 	}
-	/*
-	 * Bounded by the highest number installed, not the table: the
-	 * library's own descriptors sit at 900 and more, and a look at their
-	 * entries faulted in a page of the table in every process.
-	 */
-	if (fd < 0 ||
-	    fd >= atomic_load_explicit(&fd_slots_high, memory_order_acquire))
+	if (!fd_in_table(fd))
 		return NULL;
 	for (;;) {
 		struct preload_file *f =
@@ -152,9 +157,7 @@ bool fd_is_pool(int fd)
 		if (e != NULL)
 			return e->f != NULL;
 	}
-	return fd >= 0 &&
-	       fd <
-		   atomic_load_explicit(&fd_slots_high, memory_order_acquire) &&
+	return fd_in_table(fd) &&
 	       atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) !=
 		   NULL;
 }
@@ -279,8 +282,7 @@ struct preload_file *fd_remove(int fd)
 {
 	if (preload_in_vfork)
 		return fd_is_pool(fd) ? fd_vfork_install(fd, NULL) : NULL;
-	if (fd < 0 ||
-	    fd >= atomic_load_explicit(&fd_slots_high, memory_order_acquire))
+	if (!fd_in_table(fd))
 		return NULL;
 	if (atomic_load_explicit(&fd_slots[fd], memory_order_relaxed) == NULL)
 		return NULL;

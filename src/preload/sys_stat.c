@@ -71,6 +71,12 @@ static bool names_fd(const long a[6], int flags)
 	       path_copy_user(&c, (const void *)a[1], 1) == 0 && c == '\0';
 }
 
+/* fstat of descriptor fd: the pool's, or PRELOAD_PASS. */
+static long fd_fstat(long fd, struct stat *buf)
+{
+	SYS_ON_POOL_FD(fd, sys_result(pmemfile_fstat(u.pfp, u.f->file, buf)));
+}
+
 SYS_HANDLER(stat)
 {
 	bool pool;
@@ -89,8 +95,7 @@ SYS_HANDLER(lstat)
 
 SYS_HANDLER(fstat)
 {
-	SYS_ON_POOL_FD(a[0], sys_result(pmemfile_fstat(u.pfp, u.f->file,
-						       (struct stat *)a[1])));
+	return fd_fstat(a[0], (struct stat *)a[1]);
 }
 
 SYS_HANDLER(newfstatat)
@@ -101,9 +106,7 @@ SYS_HANDLER(newfstatat)
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return PRELOAD_PASS;
 	if (names_fd(a, flags))
-		SYS_ON_POOL_FD(a[0],
-			       sys_result(pmemfile_fstat(u.pfp, u.f->file,
-							 (struct stat *)a[2])));
+		return fd_fstat(a[0], (struct stat *)a[2]);
 	return stat_common(SYS_newfstatat, a, 0, 1,
 			   !(flags & AT_SYMLINK_NOFOLLOW),
 			   (flags & AT_EMPTY_PATH) ? PATH_EMPTY : 0,
@@ -147,12 +150,7 @@ SYS_HANDLER(statx)
 	if (a[1] == 0)
 		return PRELOAD_PASS;
 	if (names_fd(a, flags)) {
-		struct fd_use u;
-		int is_pool = fd_use_begin((int)a[0], &u);
-		if (is_pool <= 0)
-			return is_pool == 0 ? PRELOAD_PASS : is_pool;
-		long r = sys_result(pmemfile_fstat(u.pfp, u.f->file, &st));
-		fd_use_end(&u);
+		long r = fd_fstat(a[0], &st);
 		if (r == 0)
 			stat_to_statx(&st, (struct statx *)a[4]);
 		return r;
