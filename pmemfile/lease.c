@@ -68,11 +68,19 @@ struct lease_trim {
 	struct vinode *v;
 	uint64_t from;
 	bool unbacked; /* left to its writer's writes by descriptor */
+	/* the lease's entry, kept (LEASE_TRIM) until the trim is made */
+	struct share_lease *entry;
 };
 
 /* How a lease ends: in a holder that goes on, or one that leaves. */
 enum lease_ending {
-	END_HERE,    /* the offset back; the reservation to trim */
+	END_HERE, /* the offset back; the reservation to trim */
+	/*
+	 * As END_HERE, the trim left for later: the entry stays, as
+	 * END_LEAVING's, until it is made (lease_trim_done), so that the
+	 * next holder makes it if this one is killed first.
+	 */
+	END_LATER,
 	END_LEAVING, /* the offset back; the trim left to the next holder */
 	END_FOREIGN, /* a holder before this one granted it: nothing back */
 };
@@ -121,8 +129,26 @@ static struct lease_trim lease_end(struct share_seg *s, struct share_lease *l,
 		atomic_store(&l->state, LEASE_TRIM);
 		return (struct lease_trim){.v = NULL, .from = UINT64_MAX};
 	}
+	if (how == END_LATER && l->reserved != UINT64_MAX) {
+		/* no description's any more: the id may be leased again */
+		l->desc = SHARE_DESCS;
+		t.entry = l;
+		atomic_store(&l->state, LEASE_TRIM);
+		return t;
+	}
 	atomic_store(&l->state, LEASE_FREE);
 	return t;
+}
+
+/* The trim an entry was kept for (END_LATER) is made: the entry goes. */
+static void lease_trim_done(struct lease_trim t)
+{
+	if (!t.entry)
+		return;
+	pthread_mutex_lock(&lease_lock);
+	t.entry->reserved = UINT64_MAX;
+	atomic_store(&t.entry->state, LEASE_FREE);
+	pthread_mutex_unlock(&lease_lock);
 }
 
 /*
@@ -146,6 +172,7 @@ static void lease_trim_now(PMEMfilepool *pfp, struct lease_trim t)
 	vinode_wrlock(t.v);
 	lease_trim_locked(pfp, t);
 	vinode_unlock(t.v);
+	lease_trim_done(t);
 }
 
 /*
@@ -165,11 +192,12 @@ static void lease_trim_now(PMEMfilepool *pfp, struct lease_trim t)
  * 25-33 ms so (its opens 15-22 ms, 12-18 ms so); cp -r of 2,000 files of
  * 10 KiB by a client, 113-146 ms, 69-97 ms so (medians 122-129, 81-85).
  * A call left for later that finds the pool full makes them and runs
- * again (kserve). A holder killed before it made them leaves the storage
- * past the end of those files allocated, as fallocate with KEEP_SIZE
- * does.
+ * again (kserve). Each keeps its lease's entry in the segment until it is
+ * made (END_LATER): a holder killed before it made them leaves them to the
+ * next holder (lease_drop_all), as one that leaves does. At most half the
+ * entries wait so, the others are for leases.
  */
-#define TRIMS_LATER 64
+#define TRIMS_LATER (SHARE_LEASES / 2)
 __thread bool lease_trims_defer;
 _Atomic int lease_trims_later;
 static pthread_mutex_t later_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -202,33 +230,15 @@ void lease_trims_flush(void)
 
 void lease_trims_leave(PMEMfilepool *pfp)
 {
-	struct share_seg *s = pfp->share;
 	pthread_mutex_lock(&later_lock);
 	int n = atomic_load(&lease_trims_later), kept = 0;
-	for (int i = 0; i < n; ++i) {
-		if (later[i].pfp != pfp) {
+	/*
+	 * Each one's entry stays for the next holder (END_LATER); its vinode
+	 * reference goes with the process's memory.
+	 */
+	for (int i = 0; i < n; ++i)
+		if (later[i].pfp != pfp)
 			later[kept++] = later[i];
-			continue;
-		}
-		/*
-		 * Its vinode reference goes with the process's memory; with
-		 * no entry free, the storage stays past the file's end, as
-		 * after a holder killed.
-		 */
-		pthread_mutex_lock(&lease_lock);
-		for (int e = 0; s && e < SHARE_LEASES; ++e) {
-			struct share_lease *l = &s->lease[e];
-			if (atomic_load(&l->state) != LEASE_FREE)
-				continue;
-			l->desc = SHARE_DESCS;
-			l->vinode = 0;
-			l->ino = later[i].t.v->off;
-			l->reserved = later[i].t.from;
-			atomic_store(&l->state, LEASE_TRIM);
-			break;
-		}
-		pthread_mutex_unlock(&lease_lock);
-	}
 	atomic_store(&lease_trims_later, kept);
 	pthread_mutex_unlock(&later_lock);
 }
@@ -241,8 +251,10 @@ void lease_trims_forget(void)
 
 static void lease_trim(PMEMfilepool *pfp, struct lease_trim t)
 {
-	if (!t.v || t.from == UINT64_MAX)
+	if (!t.v || t.from == UINT64_MAX) {
+		lease_trim_done(t);
 		return;
+	}
 	if (lease_trims_defer) {
 		pthread_mutex_lock(&later_lock);
 		int n = atomic_load(&lease_trims_later);
@@ -272,8 +284,9 @@ void lease_end_vinode(struct vinode *v)
 		lease_trim_locked(pfp, t);
 }
 
-/* Ends the lease on description id, if any: what to trim. */
-static struct lease_trim lease_end_id(PMEMfilepool *pfp, uint32_t id)
+/* Ends the lease on description id, if any, as how says: what to trim. */
+static struct lease_trim lease_end_id(PMEMfilepool *pfp, uint32_t id,
+				      enum lease_ending how)
 {
 	struct share_seg *s = pfp->share;
 	struct lease_trim t = {.v = NULL, .from = UINT64_MAX};
@@ -283,14 +296,15 @@ static struct lease_trim lease_end_id(PMEMfilepool *pfp, uint32_t id)
 	pthread_mutex_lock(&lease_lock);
 	uint32_t e = atomic_load(&s->desc[id].lease);
 	if (e && e <= SHARE_LEASES)
-		t = lease_end(s, &s->lease[e - 1], END_HERE);
+		t = lease_end(s, &s->lease[e - 1], how);
 	pthread_mutex_unlock(&lease_lock);
 	return t;
 }
 
 void lease_end_desc(PMEMfilepool *pfp, uint32_t id)
 {
-	lease_trim(pfp, lease_end_id(pfp, id));
+	lease_trim(pfp, lease_end_id(pfp, id,
+				     lease_trims_defer ? END_LATER : END_HERE));
 }
 
 void lease_end_all(PMEMfilepool *pfp)
@@ -605,7 +619,7 @@ int64_t lease_grant(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *f)
 	 * each renewal, the extent the end falls in would be cut, its data
 	 * copied, and new storage reserved after it again.
 	 */
-	struct lease_trim kept = lease_end_id(pfp, id);
+	struct lease_trim kept = lease_end_id(pfp, id, END_HERE);
 	int64_t r = lease_allowed(pfp, c, o, id, write);
 	vinode_wrlock(v);
 	if (r == 0)
