@@ -382,7 +382,57 @@ static bool share_make(struct share_seg *s)
 	}
 }
 
+/*
+ * A segment this version cannot use (another version's, or a file cut
+ * short or overwritten) that no other process holds is left over: a last
+ * process killed before it removed it. It goes, under the exclusive lock
+ * its last leaver would have taken (share_remove_if_last), with its image
+ * (jmode.c), and a new one is made in its place; otherwise every process
+ * of this version would open the pool alone and lock the others out.
+ * ESTALE either way (fd is closed), for share_attach to look again: a
+ * process of this version that found it at the same time may be the one
+ * that replaced it (the conversion of a shared flock to an exclusive one
+ * lets the shared one go first).
+ */
+static int share_unusable(int fd, const char *name)
+{
+	struct stat a, b;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &a) == 0 &&
+	    stat(name, &b) == 0 && a.st_ino == b.st_ino &&
+	    a.st_dev == b.st_dev) {
+		char image[128 + 8];
+		snprintf(image, sizeof(image), "%s.image", name);
+		unlink(image);
+		unlink(name);
+	} else {
+		pf_set_errormsg("%s: made by another version of the library, "
+				"which uses it",
+				name);
+	}
+	close(fd);
+	return -ESTALE;
+}
+
+static int share_attach_once(PMEMfilepool *pfp, const char *path,
+			     const struct stat *known);
+
+/* Tries for a segment in use by another version (share_unusable). */
+#define SHARE_FOREIGN_TRIES 5
+
 int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
+{
+	int r = -ESTALE;
+	for (int tries = 0; tries < SHARE_FOREIGN_TRIES && r == -ESTALE;
+	     ++tries) {
+		if (tries > 1)
+			usleep(1000);
+		r = share_attach_once(pfp, path, known);
+	}
+	return r == -ESTALE ? -EPROTO : r;
+}
+
+static int share_attach_once(PMEMfilepool *pfp, const char *path,
+			     const struct stat *known)
 {
 	struct stat pool;
 	char name[128];
@@ -419,8 +469,9 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 			    name);
 			r = -EFBIG;
 		}
-	} else if ((size_t)st.st_size != sizeof(struct share_seg))
-		r = -EPROTO; /* another version of the library's */
+	} else if ((size_t)st.st_size != sizeof(struct share_seg)) {
+		return share_unusable(fd, name);
+	}
 	void *p = MAP_FAILED;
 	if (r == 0)
 		p = mmap(NULL, sizeof(struct share_seg), PROT_READ | PROT_WRITE,
@@ -435,12 +486,10 @@ int share_attach(PMEMfilepool *pfp, const char *path, const struct stat *known)
 	/* a pool starting to be used: the time to tidy up */
 	if (s->magic != SHARE_MAGIC && share_make(s))
 		share_sweep_stale(name);
-	if (s->version != SHARE_VERSION || s->size != sizeof(*s)) {
-		pf_set_errormsg("%s: made by another version of the library",
-				name);
+	if (s->magic != SHARE_MAGIC || s->version != SHARE_VERSION ||
+	    s->size != sizeof(*s)) {
 		munmap(p, sizeof(*s));
-		close(fd);
-		return -EPROTO;
+		return share_unusable(fd, name);
 	}
 	pfp->share = s;
 	pfp->order = &s->order;
