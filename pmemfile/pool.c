@@ -817,8 +817,21 @@ PMEMfilepool *pmemfile_pool_open(const char *pathname)
 	 */
 	if (!pfp && errno == EFBIG)
 		return NULL;
-	if (!pfp) /* no segment (e.g. no /dev/shm): this process alone */
-		return pool_open_local(pathname);
+	if (!pfp) {
+		/* no segment (e.g. no /dev/shm): this process alone */
+		int why = errno;
+		pfp = pool_open_local(pathname);
+		/* a full /dev/shm: no way to share it with its holder */
+		if (!pfp && why == ENOSPC &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			pf_set_errormsg("%s: in use by another process, and "
+					"/dev/shm has no room for the segment "
+					"to share it through",
+					pathname);
+			errno = ENOSPC;
+		}
+		return pfp;
+	}
 	/*
 	 * A holder is trusted to be alive: a dead one is found out when it
 	 * does not answer (remote.c), which is rare, and the check costs a

@@ -275,6 +275,11 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 		if (atomic_load(&c->state) == CHAN_FREE &&
 		    atomic_compare_exchange_strong(&c->state, &free_state,
 						   CHAN_CLAIMED)) {
+			int w = share_window_alloc(pfp, c);
+			if (w) {
+				atomic_store(&c->state, CHAN_FREE);
+				return w;
+			}
 			rc->pfp = pfp;
 			rc->s = s;
 			rc->c = c;

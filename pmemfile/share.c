@@ -413,6 +413,60 @@ static int share_unusable(int fd, const char *name)
 	return -ESTALE;
 }
 
+/*
+ * The pages of a new segment that any process may touch (all but the
+ * channels' windows, share_window_alloc), allocated before it gets its
+ * size, which is what the others wait for: a page of a file in memory
+ * that the file system cannot give kills the process that touches it
+ * (SIGBUS) where a write would fail with ENOSPC. 1.5 MB, 0.45 ms here.
+ */
+static int share_prealloc(int fd)
+{
+	const size_t head = offsetof(struct share_chan, data);
+	off_t at = 0;
+	off_t len = (off_t)(offsetof(struct share_seg, chan) + head);
+	for (int i = 0; i <= SHARE_CHANNELS; ++i) {
+		if (fallocate(fd, FALLOC_FL_KEEP_SIZE, at, len) != 0)
+			return errno == EOPNOTSUPP ? 0 : -errno;
+		if (i == SHARE_CHANNELS)
+			break;
+		at = (off_t)offsetof(struct share_seg, chan[i + 1]);
+		len = (off_t)head;
+	}
+	return 0;
+}
+
+int share_window_alloc(PMEMfilepool *pfp, struct share_chan *c)
+{
+	if (atomic_load_explicit(&c->window_ready, memory_order_acquire))
+		return 0;
+	off_t at = (off_t)((char *)c->data - (char *)pfp->share);
+	int fd = pfp->share_fd;
+	bool own = !fd_is(fd, pfp->share_dev, pfp->share_ino);
+	/* the program closed it, or a fork child has not its own yet */
+	if (own) {
+		struct stat st;
+		fd = open(pfp->share_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && (fstat(fd, &st) || st.st_ino != pfp->share_ino ||
+				st.st_dev != pfp->share_dev)) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd < 0)
+			return 0; /* as before: the pages as stores need them */
+	}
+	int r = fallocate(fd, FALLOC_FL_KEEP_SIZE, at, SHARE_WINDOW) == 0 ||
+			errno == EOPNOTSUPP
+		    ? 0
+		    : -errno;
+	if (own)
+		close(fd);
+	if (r == 0)
+		atomic_store_explicit(&c->window_ready, 1,
+				      memory_order_release);
+	return r;
+}
+
 static int share_attach_once(PMEMfilepool *pfp, const char *path,
 			     const struct stat *known);
 
@@ -460,8 +514,11 @@ static int share_attach_once(PMEMfilepool *pfp, const char *path,
 	/* a new file is sized by the first process; 0 bytes reads as zeros */
 	if (st.st_size == 0) {
 		if (k_fsize_allows(sizeof(struct share_seg))) {
-			r = ftruncate(fd, sizeof(struct share_seg)) ? -errno
-								    : 0;
+			r = share_prealloc(fd);
+			if (r == 0 && ftruncate(fd, sizeof(struct share_seg)))
+				r = -errno;
+			if (r)
+				pf_set_errormsg("%s: %s", name, strerror(-r));
 		} else {
 			pf_set_errormsg(
 			    "%s: the file size limit (RLIMIT_FSIZE) "

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 12
+#define SHARE_VERSION 13
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -146,7 +146,12 @@ struct share_chan {
 	/* an ordered post's place (struct share_order), 0 for other calls */
 	uint64_t seq;
 	struct share_cred cred;
-	char pad[64];
+	/*
+	 * The file system has given data its pages (share_window_alloc):
+	 * a store to a page it cannot give would kill the process (SIGBUS).
+	 */
+	_Atomic uint32_t window_ready;
+	char pad[60];
 	char data[SHARE_WINDOW];
 };
 
@@ -394,6 +399,11 @@ void share_futex_wake(_Atomic uint32_t *w);
  * slept, or it is woken: no wake-up is lost).
  */
 void share_keeper_notify(struct share_seg *s);
+/*
+ * Before channel c carries data: its window's pages allocated in the
+ * segment's file, once (0, or -ENOSPC where the file system is full).
+ */
+int share_window_alloc(PMEMfilepool *pfp, struct share_chan *c);
 
 /*
  * Election: makes sure a live process holds the pool. Returns 1 when
