@@ -216,6 +216,25 @@ static void put_file(const char *name, size_t n, bool other_version)
 }
 
 /*
+ * A pool of its own for a case: a process of the case before that is
+ * still leaving (a holder's copy, a keeper process) has no part in it.
+ */
+static void new_pool(void)
+{
+	static int n;
+	char old[sizeof(pool)];
+	snprintf(old, sizeof(old), "%s", pool);
+	/* .../pool, or .../pool.N: the file's name, not its folder's */
+	char *dot = strchr(strrchr(pool, '/'), '.');
+	size_t len = dot ? (size_t)(dot - pool) : strlen(pool);
+	snprintf(pool + len, sizeof(pool) - len, ".%d", ++n);
+	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
+	T_ASSERT(pfp != NULL);
+	pmemfile_pool_close(pfp);
+	T_EQ(unlink(old), 0);
+}
+
+/*
  * A left-over segment file (cut: n bytes; else the segment's size, with
  * another version's header or a pattern) and an image beside it: the
  * first process to use the pool replaces both, and the next one is its
@@ -224,6 +243,7 @@ static void put_file(const char *name, size_t n, bool other_version)
 static void left_over(size_t n, bool other_version)
 {
 	char name[128], image[136];
+	new_pool();
 	segment_name(name, sizeof(name));
 	snprintf(image, sizeof(image), "%s.image", name);
 	put_file(name, n, other_version);
@@ -282,6 +302,7 @@ static void left_over(size_t n, bool other_version)
 static void held_by_another_version(void)
 {
 	char name[128];
+	new_pool();
 	segment_name(name, sizeof(name));
 	put_file(name, 4096, false);
 	int fd = open(name, O_RDONLY | O_CLOEXEC);
