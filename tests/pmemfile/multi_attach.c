@@ -9,15 +9,10 @@
  * ROUNDS rounds (STRESS=1: 10 times as many) of PROCS processes started
  * at once; each must be in within 20 s. And a process that waits for the
  * lock of a segment's file that its last user removes meanwhile makes a
- * new one, under the name, and uses that. A segment's file left over by a
- * killed last process of another version, cut short or overwritten, is
- * replaced by the next process, and the pool is shared (it was opened by
- * each process alone, which locked the others out); one that another
- * process holds is left alone.
+ * new one, under the name, and uses that.
  */
 #include "check.h"
 #include "internal.h"
-#include "share.h"
 #include "tmulti.h"
 
 #include <fcntl.h>
@@ -186,144 +181,6 @@ static void removed_while_waiting(void)
 	T_EQ(stat(name, &old), -1);
 }
 
-static void segment_name(char *name, size_t size)
-{
-	struct stat ps;
-	T_EQ(stat(pool, &ps), 0);
-	snprintf(name, size, "/dev/shm/pmemfile.%llx.%llx",
-		 (unsigned long long)ps.st_dev, (unsigned long long)ps.st_ino);
-}
-
-/* A file name of n bytes: another version's header, or a pattern. */
-static void put_file(const char *name, size_t n, bool other_version)
-{
-	char *b = calloc(1, n);
-	T_ASSERT(b != NULL);
-	if (other_version) {
-		struct share_seg *h = (struct share_seg *)(void *)b;
-		h->magic = SHARE_MAGIC;
-		h->version = SHARE_VERSION - 1;
-		h->size = (uint32_t)n;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			b[i] = (char)(i * 131 + 7);
-	}
-	int fd = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	T_ASSERT(fd >= 0);
-	T_EQ(write(fd, b, n), (ssize_t)n);
-	T_EQ(close(fd), 0);
-	free(b);
-}
-
-/*
- * A pool of its own for a case: a process of the case before that is
- * still leaving (a holder's copy, a keeper process) has no part in it.
- */
-static void new_pool(void)
-{
-	static int n;
-	char old[sizeof(pool)];
-	snprintf(old, sizeof(old), "%s", pool);
-	/* .../pool, or .../pool.N: the file's name, not its folder's */
-	char *dot = strchr(strrchr(pool, '/'), '.');
-	size_t len = dot ? (size_t)(dot - pool) : strlen(pool);
-	snprintf(pool + len, sizeof(pool) - len, ".%d", ++n);
-	PMEMfilepool *pfp = pmemfile_pool_create(pool, POOL_SIZE, 0600);
-	T_ASSERT(pfp != NULL);
-	pmemfile_pool_close(pfp);
-	T_EQ(unlink(old), 0);
-}
-
-/*
- * A left-over segment file (cut: n bytes; else the segment's size, with
- * another version's header or a pattern) and an image beside it: the
- * first process to use the pool replaces both, and the next one is its
- * client; the last to leave removes the new file.
- */
-static void left_over(size_t n, bool other_version)
-{
-	char name[128], image[136];
-	new_pool();
-	segment_name(name, sizeof(name));
-	snprintf(image, sizeof(image), "%s.image", name);
-	put_file(name, n, other_version);
-	put_file(image, 4096, false);
-	int go[2], said[2];
-	T_EQ(pipe(go), 0);
-	T_EQ(pipe(said), 0);
-	pid_t pid = fork();
-	T_ASSERT(pid >= 0);
-	if (pid == 0) {
-		close(go[1]);
-		close(said[0]);
-		PMEMfilepool *pfp = pmemfile_pool_open(pool);
-		struct stat st;
-		if (!pfp || pmemfile_stat(pfp, "/", &st) != 0)
-			_exit(1);
-		if (atomic_load(&pfp->share->holder) != getpid())
-			_exit(2);
-		if (write(said[1], "x", 1) != 1)
-			_exit(3);
-		char c;
-		if (read(go[0], &c, 1) != 0)
-			_exit(4);
-		pmemfile_pool_close(pfp);
-		_exit(0);
-	}
-	close(go[0]);
-	close(said[1]);
-	char c;
-	T_EQ(read(said[0], &c, 1), 1);
-	close(said[0]);
-	struct stat st;
-	T_EQ(stat(name, &st), 0);
-	T_EQ(st.st_size, (off_t)sizeof(struct share_seg));
-	T_EQ(stat(image, &st), -1);
-	PMEMfilepool *pfp = pmemfile_pool_open(pool);
-	T_ASSERT(pfp != NULL);
-	T_ASSERT(pfp->share != NULL);
-	T_ASSERT(pfp->share->magic == SHARE_MAGIC);
-	T_EQ(pfp->share->version, SHARE_VERSION);
-	T_EQ(atomic_load(&pfp->share->holder), pid);
-	T_EQ(pmemfile_stat(pfp, "/", &st), 0);
-	pmemfile_pool_close(pfp);
-	close(go[1]);
-	int status;
-	T_EQ(waitpid(pid, &status, 0), pid);
-	T_ASSERT(WIFEXITED(status));
-	T_EQ(WEXITSTATUS(status), 0);
-	T_EQ(stat(name, &st), -1);
-}
-
-/*
- * Such a file that another process holds (its shared lock: a process of
- * that other version) stays as it is; this process opens the pool alone.
- */
-static void held_by_another_version(void)
-{
-	char name[128];
-	new_pool();
-	segment_name(name, sizeof(name));
-	put_file(name, 4096, false);
-	int fd = open(name, O_RDONLY | O_CLOEXEC);
-	T_ASSERT(fd >= 0);
-	T_EQ(flock(fd, LOCK_SH), 0);
-	PMEMfilepool *pfp = pmemfile_pool_open(pool);
-	T_ASSERT(pfp != NULL);
-	T_ASSERT(pfp->share == NULL);
-	struct stat st;
-	T_EQ(pmemfile_stat(pfp, "/", &st), 0);
-	pmemfile_pool_close(pfp);
-	T_EQ(stat(name, &st), 0);
-	T_EQ(st.st_size, 4096);
-	char b[4096];
-	T_EQ(pread(fd, b, sizeof(b), 0), (ssize_t)sizeof(b));
-	for (size_t i = 0; i < sizeof(b); i++)
-		T_EQ(b[i], (char)(i * 131 + 7));
-	T_EQ(close(fd), 0);
-	T_EQ(unlink(name), 0);
-}
-
 int main(int argc, char *argv[])
 {
 	(void)argc;
@@ -337,10 +194,6 @@ int main(int argc, char *argv[])
 	for (int r = 0; r < rounds; r++)
 		round_once(r);
 	removed_while_waiting();
-	left_over(sizeof(struct share_seg), false);
-	left_over(sizeof(struct share_seg), true);
-	left_over(4096, false);
-	held_by_another_version();
 	unlink(pool);
 	printf("multi_attach: %d rounds of %d processes: ok\n", rounds, PROCS);
 	return 0;
