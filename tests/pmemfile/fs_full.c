@@ -208,20 +208,8 @@ int main(int argc, char *argv[])
 	t_force_pmem(argv);
 	if (t_is_role(argc, argv, "client", path, sizeof(path)))
 		return client();
-	if (unshare(CLONE_NEWNS)) {
-		printf("SKIP: no mount namespace of our own (%s): a small "
-		       "tmpfs needs root\n",
-		       strerror(errno));
+	if (!t_own_tmpfs(dir, sizeof(dir), "/tmp/fs_full.XXXXXX", "size=12m"))
 		return 77;
-	}
-	T_EQ(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-	snprintf(dir, sizeof(dir), "/tmp/fs_full.XXXXXX");
-	T_ASSERT(mkdtemp(dir) != NULL);
-	if (mount("tmpfs", dir, "tmpfs", 0, "size=12m")) {
-		printf("SKIP: cannot mount a tmpfs (%s)\n", strerror(errno));
-		rmdir(dir);
-		return 77;
-	}
 	snprintf(path, sizeof(path), "%s/pool", dir);
 
 	in_child(fs_full_alone, argv[0]);

@@ -274,22 +274,11 @@ int main(int argc, char *argv[])
 		return second();
 	if (t_is_role(argc, argv, "client", pool, sizeof(pool)))
 		return client(10, 11);
-	if (unshare(CLONE_NEWNS)) {
-		printf("SKIP: no mount namespace of our own (%s): a small "
-		       "tmpfs needs root\n",
-		       strerror(errno));
+	if (!t_own_tmpfs(dir, sizeof(dir), "/tmp/multi_devshm.XXXXXX",
+			 "size=80m"))
 		return 77;
-	}
-	T_EQ(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-	snprintf(dir, sizeof(dir), "/tmp/multi_shmfull.XXXXXX");
-	T_ASSERT(mkdtemp(dir) != NULL);
-	if (mount("tmpfs", dir, "tmpfs", 0, "size=80m") ||
-	    mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=12m,mode=1777")) {
-		printf("SKIP: cannot mount a tmpfs (%s)\n", strerror(errno));
-		umount(dir);
-		rmdir(dir);
-		return 77;
-	}
+	/* in the namespace: where this test's processes share segments */
+	T_EQ(mount("tmpfs", "/dev/shm", "tmpfs", 0, "size=12m,mode=1777"), 0);
 	snprintf(pool, sizeof(pool), "%s/pool", dir);
 	PMEMfilepool *pfp = pmemfile_pool_create(pool, 64 * MiB, 0600);
 	T_ASSERT(pfp != NULL);

@@ -6,10 +6,14 @@
 #ifndef TESTS_PMEMFILE_TMULTI_H
 #define TESTS_PMEMFILE_TMULTI_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,6 +88,32 @@ static inline void t_reap(pid_t pid)
 	T_EQ(waitpid(pid, &status, 0), pid);
 	T_ASSERT(WIFEXITED(status));
 	T_EQ(WEXITSTATUS(status), 0);
+}
+
+/*
+ * A mount namespace of this process's own (its children's too), with a
+ * tmpfs of opts mounted on a new folder named from tmpl (its path into
+ * dir): false, said as a SKIP, where that cannot be made (not root, no
+ * user namespaces).
+ */
+static inline bool t_own_tmpfs(char *dir, size_t size, const char *tmpl,
+			       const char *opts)
+{
+	if (unshare(CLONE_NEWNS)) {
+		printf("SKIP: no mount namespace of our own (%s): a small "
+		       "tmpfs needs root\n",
+		       strerror(errno));
+		return false;
+	}
+	T_EQ(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	snprintf(dir, size, "%s", tmpl);
+	T_ASSERT(mkdtemp(dir) != NULL);
+	if (mount("tmpfs", dir, "tmpfs", 0, opts)) {
+		printf("SKIP: cannot mount a tmpfs (%s)\n", strerror(errno));
+		rmdir(dir);
+		return false;
+	}
+	return true;
 }
 
 #ifdef PMEMFILE_SHARE_H
