@@ -453,7 +453,7 @@ int share_window_alloc(PMEMfilepool *pfp, struct share_chan *c)
 			fd = -1;
 		}
 		if (fd < 0)
-			return 0; /* as before: the pages as stores need them */
+			return 0; /* its pages are then made as it is used */
 	}
 	int r = fallocate(fd, FALLOC_FL_KEEP_SIZE, at, SHARE_WINDOW) == 0 ||
 			errno == EOPNOTSUPP
@@ -517,6 +517,11 @@ static int share_attach_once(PMEMfilepool *pfp, const char *path,
 			r = share_prealloc(fd);
 			if (r == 0 && ftruncate(fd, sizeof(struct share_seg)))
 				r = -errno;
+			/*
+			 * What the allocation took stays with the file (not
+			 * given back: another process may have sized it
+			 * meanwhile) until a process removes it.
+			 */
 			if (r)
 				pf_set_errormsg("%s: %s", name, strerror(-r));
 		} else {
