@@ -305,6 +305,25 @@ static int share_lock_shared(const struct stat *pool, char *name, size_t size,
 }
 
 /*
+ * Removes the segment's file open at fd, under name, with its image
+ * (jmode.c), where no other process holds it: its exclusive flock is
+ * taken at once (it fails whenever another process holds the file), and
+ * name must still be that file's. Whether it went.
+ */
+static bool share_remove_unheld(int fd, const char *name)
+{
+	struct stat a, b;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &a) != 0 ||
+	    stat(name, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return false;
+	char image[sizeof(((PMEMfilepool *)0)->share_name) + 8];
+	snprintf(image, sizeof(image), "%s.image", name);
+	unlink(image);
+	unlink(name);
+	return true;
+}
+
+/*
  * Removes the segment files in /dev/shm that no process holds (a flock
  * taken at once), with their images (jmode.c): left by a last process
  * that was killed, of a pool nobody opened again. Only the caller's own files,
@@ -334,16 +353,9 @@ static void share_sweep_stale(const char *keep)
 		    open(name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			continue;
-		struct stat a, b;
-		if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
-		    a.st_uid == me && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-		    stat(name, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev) {
-			char image[sizeof(name) + 8];
-			snprintf(image, sizeof(image), "%s.image", name);
-			unlink(image);
-			unlink(name);
-		}
+		struct stat a;
+		if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) && a.st_uid == me)
+			(void)share_remove_unheld(fd, name);
 		close(fd);
 	}
 	closedir(d);
@@ -396,19 +408,10 @@ static bool share_make(struct share_seg *s)
  */
 static int share_unusable(int fd, const char *name)
 {
-	struct stat a, b;
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &a) == 0 &&
-	    stat(name, &b) == 0 && a.st_ino == b.st_ino &&
-	    a.st_dev == b.st_dev) {
-		char image[128 + 8];
-		snprintf(image, sizeof(image), "%s.image", name);
-		unlink(image);
-		unlink(name);
-	} else {
+	if (!share_remove_unheld(fd, name))
 		pf_set_errormsg("%s: made by another version of the library, "
 				"which uses it",
 				name);
-	}
 	close(fd);
 	return -ESTALE;
 }
@@ -436,6 +439,22 @@ static int share_prealloc(int fd)
 	return 0;
 }
 
+/*
+ * The segment's file opened again by its name, -1 where the name is
+ * another file's by now (a new segment's) or none.
+ */
+static int share_reopen(PMEMfilepool *pfp)
+{
+	int fd = open(pfp->share_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) || st.st_dev != pfp->share_dev ||
+			st.st_ino != pfp->share_ino)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 int share_window_alloc(PMEMfilepool *pfp, struct share_chan *c)
 {
 	if (atomic_load_explicit(&c->window_ready, memory_order_acquire))
@@ -444,17 +463,8 @@ int share_window_alloc(PMEMfilepool *pfp, struct share_chan *c)
 	int fd = pfp->share_fd;
 	bool own = !fd_is(fd, pfp->share_dev, pfp->share_ino);
 	/* the program closed it, or a fork child has not its own yet */
-	if (own) {
-		struct stat st;
-		fd = open(pfp->share_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && (fstat(fd, &st) || st.st_ino != pfp->share_ino ||
-				st.st_dev != pfp->share_dev)) {
-			close(fd);
-			fd = -1;
-		}
-		if (fd < 0)
-			return 0; /* its pages are then made as it is used */
-	}
+	if (own && (fd = share_reopen(pfp)) < 0)
+		return 0; /* its pages are then made as it is used */
 	int r = fallocate(fd, FALLOC_FL_KEEP_SIZE, at, SHARE_WINDOW) == 0 ||
 			errno == EOPNOTSUPP
 		    ? 0
@@ -582,17 +592,8 @@ static bool share_child_pending(const struct share_seg *s)
 /* The last process to leave removes the segment's file. */
 static void share_remove_if_last(PMEMfilepool *pfp, bool child_pending)
 {
-	struct stat a, b;
-	/* the lock first: it fails whenever another process is there */
-	if (!child_pending && flock(pfp->share_fd, LOCK_EX | LOCK_NB) == 0 &&
-	    fstat(pfp->share_fd, &a) == 0 && stat(pfp->share_name, &b) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
-		/* the journal's image (jmode.c) goes with it */
-		char image[sizeof(pfp->share_name) + 8];
-		snprintf(image, sizeof(image), "%s.image", pfp->share_name);
-		unlink(image);
-		unlink(pfp->share_name);
-	}
+	if (!child_pending)
+		(void)share_remove_unheld(pfp->share_fd, pfp->share_name);
 }
 
 void share_detach(PMEMfilepool *pfp)
@@ -660,17 +661,11 @@ int pmemfile_pool_own_fds(PMEMfilepool *pfp, int *fds, int nfds)
  */
 bool share_relock(PMEMfilepool *pfp)
 {
-	int fd = open(pfp->share_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	/* the name may be another segment's by now: not that one's lock */
+	int fd = share_reopen(pfp);
 	if (fd < 0)
 		return false;
 	flock(fd, LOCK_SH);
-	/* the name may be another segment's by now: not that one's lock */
-	struct stat st;
-	if (fstat(fd, &st) || st.st_dev != pfp->share_dev ||
-	    st.st_ino != pfp->share_ino) {
-		close(fd);
-		return false;
-	}
 	/*
 	 * At the number its parent had, unless the program put a file of its
 	 * own there (dup2), which must not be replaced: then at another.
