@@ -486,8 +486,9 @@ static void rc_send(struct rcall *rc)
  * working directory is the mount (the shell's keeper serving both tars,
  * on 2 CPUs): in 3 runs, 128 of the tars' calls waited 0.5-1 ms each for
  * the keeper to take them, and all calls 120 ms; giving the processor
- * way, 1 call and 35 ms. Where no other thread waits for the processor
- * the yield returns at once.
+ * way, 1 call and 35 ms. A cat's open in the shell loop of issue 9: 40
+ * of 600 waited so, none after, the opens 42 -> 24 us on average. Where
+ * no other thread waits for the processor the yield returns at once.
  */
 #define RC_YIELD_AT 127
 
