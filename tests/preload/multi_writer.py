@@ -37,7 +37,18 @@ def work(root, name, journal, seconds, seed, eio):
         os.write(jfd, (line + "\n").encode())
 
     d = os.path.join(root, name)
-    os.mkdir(d)
+    # with eio, the mkdir a dying holder was running fails with EIO and
+    # may or may not have made the directory: it is asked for again
+    for tries in range(100):
+        try:
+            os.mkdir(d)
+            break
+        except OSError as e:
+            if eio and e.errno == errno.EIO and tries < 99:
+                continue
+            if eio and e.errno == errno.EEXIST and tries > 0:
+                break
+            raise
     note("M")
     stop = os.path.join(os.path.dirname(root), "stop")
     log = None
