@@ -41,16 +41,16 @@
  * A client streaming calls finds the keeper awake; processes that come
  * and go (a shell loop) do not have it burn a core they need to start.
  *
- * Nothing longer for a process that joined, nor for the next call after
- * one served: the futex wake-up of a client's call puts the keeper on
- * the processor of the process that woke it whenever the other one is
- * busy, and a keeper spinning there, giving way or not, takes the time
- * the process needs to make its next call and to use the answer. A cat
- * in the shell loop of issue 9, this 2-CPU VM under another program's
- * load: its open waited 110-125 us for the keeper (medians; it slept for
- * its answer 120-194 times in 200) with spins of 20,000 and 8,000
- * pauses, 5-6 us (1-8 times) without; a spin of 2,000 after the join
- * made its way to its first call 62 -> 111 us.
+ * Nothing longer for the next call after one served (a process that
+ * joins does not wake the keeper, remote_pool_new): the futex wake-up of a
+ * client's call puts the keeper on the processor of the process that woke it
+ * whenever the other one is busy, and a keeper spinning there, giving way or
+ * not, takes the time the process needs to make its next call and to use the
+ * answer. A cat in the shell loop of issue 9, this 2-CPU VM under another
+ * program's load: its open waited 110-125 us for the keeper (medians; it slept
+ * for its answer 120-194 times in 200) with spins of 20,000 and 8,000 pauses,
+ * 5-6 us (1-8 times) without; a spin of 2,000 after the join made its way to
+ * its first call 62 -> 111 us.
  */
 #define KEEPER_SPINS_MAX 2000
 #define KEEPER_SPINS_MIN 50
