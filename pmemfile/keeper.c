@@ -702,6 +702,28 @@ static void keeper_timer(PMEMfilepool *pfp, time_t *last, long interval)
 }
 
 /*
+ * While calls keep coming, what processes that died left (their
+ * descriptions, and the locks through them) is swept this often (ms):
+ * otherwise only a keeper idle for a second sweeps, and a process waiting
+ * for a lock a killed process held, which asks again every 50 ms, waited
+ * for ever.
+ */
+#define KEEPER_SWEEP_MS 100
+
+static void keeper_sweep_due(PMEMfilepool *pfp, struct timespec *last)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &now) != 0)
+		return;
+	long ms = (now.tv_sec - last->tv_sec) * 1000 +
+		  (now.tv_nsec - last->tv_nsec) / 1000000;
+	if (ms < KEEPER_SWEEP_MS)
+		return;
+	*last = now;
+	ksweep(pfp);
+}
+
+/*
  * Serves until stopped, or, in a keeper process (linger), until no
  * description is left and nothing came for a while.
  */
@@ -711,6 +733,8 @@ static void keeper_serve(PMEMfilepool *pfp, bool linger)
 	int idle_ms = 0;
 	int spins = KEEPER_SPINS_MAX;
 	time_t synced = 0;
+	struct timespec swept = {0, 0};
+	(void)clock_gettime(CLOCK_MONOTONIC_COARSE, &swept);
 	/* a keeper thread reads no variable: see keeper_commit */
 	long interval =
 	    linger ? keeper_interval() : atomic_load(&keeper_commit);
@@ -731,6 +755,7 @@ static void keeper_serve(PMEMfilepool *pfp, bool linger)
 			ksweep(pfp);
 		if (kserve_posted(pfp)) {
 			idle_ms = 0;
+			keeper_sweep_due(pfp, &swept);
 			/* a keeper process: the last process left */
 			if (linger && !kany_desc(s) && !others_attached(s))
 				return;

@@ -1094,6 +1094,19 @@ void share_export_all(PMEMfilepool *pfp, int me)
 {
 	pthread_mutex_lock(&pfp->ofds_lock);
 	for (struct ofd *o = pfp->ofds; o; o = o->next) {
+		/*
+		 * Only what a handle of this process refers to: a description
+		 * the keeper keeps for clients alone (no handle here) is
+		 * theirs, and a reference of this process's slot would keep
+		 * it open, and its locks held, until this process ends (a
+		 * shell that held the pool: `(flock 9; ...) 9>f` in a
+		 * subshell, and every later `flock f` waited for ever).
+		 */
+		pthread_mutex_lock(&o->mutex);
+		bool handled = o->ref != 0;
+		pthread_mutex_unlock(&o->mutex);
+		if (!handled)
+			continue;
 		uint32_t id = share_export(pfp, o);
 		if (id)
 			share_ref(pfp->share, me, id);
