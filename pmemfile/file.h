@@ -28,6 +28,11 @@ struct ofd {
 	 * or this process's before it let the pool go): used by its id.
 	 */
 	bool stale;
+	/*
+	 * Made by the keeper for another process: no handle of this one
+	 * refers to it but the keeper's own while it is made (file_new).
+	 */
+	bool for_others;
 	struct ofd *next, *prev; /* the pool's list, under ofds_lock */
 };
 

@@ -53,6 +53,34 @@ struct lease_extent {
 
 /* The holder's side. */
 
+/* share_lease.busy: the grant's tag, and the owner's calls running. */
+#define BUSY_TAG(gen) (((gen)&0xffffffu) << 8)
+#define BUSY_COUNT(b) ((b)&0xffu)
+
+/*
+ * The owner counts a call of its own in, if the entry is still of the
+ * grant gen it holds (its holder may have ended it and granted it again).
+ */
+static bool busy_enter(struct share_lease *l, uint32_t gen)
+{
+	uint32_t b = atomic_load(&l->busy);
+	do {
+		if ((b & ~0xffu) != BUSY_TAG(gen) || BUSY_COUNT(b) == 0xff)
+			return false;
+	} while (!atomic_compare_exchange_weak(&l->busy, &b, b + 1));
+	return true;
+}
+
+/* ... and out: nothing where the entry has been granted again since. */
+static void busy_leave(struct share_lease *l, uint32_t gen)
+{
+	uint32_t b = atomic_load(&l->busy);
+	do {
+		if ((b & ~0xffu) != BUSY_TAG(gen) || BUSY_COUNT(b) == 0)
+			return;
+	} while (!atomic_compare_exchange_weak(&l->busy, &b, b - 1));
+}
+
 /* Grants and ends, in the holder: one at a time. */
 static pthread_mutex_t lease_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -99,7 +127,7 @@ static struct lease_trim lease_end(struct share_seg *s, struct share_lease *l,
 		return t;
 	atomic_store(&l->state, LEASE_REVOKED);
 	/* a copy of a few pages runs: wait for it, unless its owner died */
-	for (unsigned n = 1; atomic_load(&l->busy); ++n) {
+	for (unsigned n = 1; BUSY_COUNT(atomic_load(&l->busy)); ++n) {
 		if (n % 1024 == 0 && !share_same_alive(l->pid, l->start))
 			break;
 		sched_yield();
@@ -555,8 +583,9 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	l->reserved = reserved;
 	l->unbacked = unbacked;
 	atomic_store(&l->offset, o->offset);
-	atomic_store(&l->busy, 0);
 	uint32_t gen = atomic_fetch_add(&l->gen, 1) + 1;
+	/* what an owner that died in a call left counted goes */
+	atomic_store(&l->busy, BUSY_TAG(gen));
 	atomic_store(&s->desc[id].lease, (uint32_t)slot + 1);
 	atomic_store(&v->lease, l);
 	atomic_store(&l->state, LEASE_GRANTED);
@@ -1216,24 +1245,26 @@ static struct lease_held *held_enter(PMEMfilepool *pfp, uint32_t id,
 	struct lease_held *h = held_of(lc, id);
 	if (h) {
 		struct share_lease *l = &pfp->share->lease[h->slot];
-		atomic_fetch_add(&l->busy, 1);
-		if (atomic_load(&l->state) == LEASE_GRANTED &&
+		bool in = busy_enter(l, h->gen);
+		if (in && atomic_load(&l->state) == LEASE_GRANTED &&
 		    atomic_load(&l->gen) == h->gen && l->desc == id &&
 		    l->pid == pf_self_pid) {
 			h->used = ++lc->clock;
 			*lp = l;
 			return h;
 		}
+		if (in)
+			busy_leave(l, h->gen);
 		held_drop(h);
-		atomic_fetch_sub(&l->busy, 1);
 	}
 	atomic_flag_clear(&lc->busy);
 	return NULL;
 }
 
-static void held_leave(PMEMfilepool *pfp, struct share_lease *l)
+static void held_leave(PMEMfilepool *pfp, struct share_lease *l,
+		       const struct lease_held *h)
 {
-	atomic_fetch_sub(&l->busy, 1);
+	busy_leave(l, h->gen);
 	atomic_flag_clear(&pfp->leases->busy);
 }
 
@@ -1252,7 +1283,7 @@ int64_t lease_rw(PMEMfilepool *pfp, uint32_t id, const struct iovec *iov,
 		return LEASE_NONE;
 	int64_t r =
 	    held_rw(pfp->leases, h, l, iov, total, write, positional, offset);
-	held_leave(pfp, l);
+	held_leave(pfp, l, h);
 	return r;
 }
 
@@ -1264,7 +1295,7 @@ int lease_fstat(PMEMfilepool *pfp, uint32_t id, struct stat *st)
 		return 1;
 	/* a lease is of a regular file: its storage is its extents' */
 	stat_fill(held_inode(pfp->leases, h), h->ino, h->dev, h->bytes, st);
-	held_leave(pfp, l);
+	held_leave(pfp, l, h);
 	return 0;
 }
 
@@ -1287,6 +1318,6 @@ int64_t lease_lseek(PMEMfilepool *pfp, uint32_t id, int64_t offset, int whence)
 		r = -EINVAL;
 	else
 		atomic_store(&l->offset, (uint64_t)r);
-	held_leave(pfp, l);
+	held_leave(pfp, l, h);
 	return r;
 }

@@ -37,6 +37,7 @@ PMEMfile *file_new(PMEMfilepool *pfp, struct vinode *v, int flags)
 	pthread_mutex_init(&o->mutex, NULL);
 	o->vinode = v;
 	o->ref = 1;
+	o->for_others = pf_caller != NULL;
 	/* O_PATH keeps only the flags the kernel keeps with it */
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;

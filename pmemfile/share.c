@@ -794,10 +794,25 @@ bool share_unref(struct share_seg *s, int p, uint32_t d)
 	return atomic_fetch_sub(&s->desc[d].procs, 1) == 1;
 }
 
+static uint32_t share_export_locked(struct share_seg *s, struct ofd *o);
+
 uint32_t share_export(PMEMfilepool *pfp, struct ofd *o)
 {
 	struct share_seg *s = pfp->share;
 
+	/*
+	 * One id a description: two threads exporting it at once (a fork's
+	 * share_export_all, a descriptor passed) gave it two, the first left
+	 * pointing at it after it was freed.
+	 */
+	pthread_mutex_lock(&o->mutex);
+	uint32_t id = share_export_locked(s, o);
+	pthread_mutex_unlock(&o->mutex);
+	return id;
+}
+
+static uint32_t share_export_locked(struct share_seg *s, struct ofd *o)
+{
 	if (o->desc)
 		return o->desc;
 	for (uint32_t i = 1; i < SHARE_DESCS; ++i) {
@@ -1096,14 +1111,15 @@ void share_export_all(PMEMfilepool *pfp, int me)
 	for (struct ofd *o = pfp->ofds; o; o = o->next) {
 		/*
 		 * Only what a handle of this process refers to: a description
-		 * the keeper keeps for clients alone (no handle here) is
-		 * theirs, and a reference of this process's slot would keep
-		 * it open, and its locks held, until this process ends (a
-		 * shell that held the pool: `(flock 9; ...) 9>f` in a
+		 * the keeper keeps for clients alone (no handle here), or is
+		 * making for one now (its handle the keeper's for a moment),
+		 * is theirs, and a reference of this process's slot would
+		 * keep it open, and its locks held, until this process ends
+		 * (a shell that held the pool: `(flock 9; ...) 9>f` in a
 		 * subshell, and every later `flock f` waited for ever).
 		 */
 		pthread_mutex_lock(&o->mutex);
-		bool handled = o->ref != 0;
+		bool handled = o->ref != 0 && !o->for_others;
 		pthread_mutex_unlock(&o->mutex);
 		if (!handled)
 			continue;

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 13
+#define SHARE_VERSION 14
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -182,12 +182,20 @@ enum share_lease_state {
 
 struct share_lease {
 	_Atomic uint32_t state;
-	_Atomic uint32_t busy; /* the owner's direct calls running */
-	_Atomic uint32_t gen;  /* bumped at each grant */
-	uint32_t desc;	       /* the description it is on */
-	int32_t pid;	       /* the owner */
-	uint32_t index;	       /* of this entry in the segment's array */
-	uint64_t start;	       /* the owner's start time */
+	/*
+	 * The owner's direct calls running (the low 8 bits), tagged with the
+	 * grant they run under (the low 24 bits of gen, above them): a
+	 * process whose lease on the entry ended, which counted itself in
+	 * and out as it found that, made the count of the next grant's owner
+	 * wrap when the grant cleared it in between (the holder then waited
+	 * for it for ever). BUSY_* in lease.c.
+	 */
+	_Atomic uint32_t busy;
+	_Atomic uint32_t gen; /* bumped at each grant */
+	uint32_t desc;	      /* the description it is on */
+	int32_t pid;	      /* the owner */
+	uint32_t index;	      /* of this entry in the segment's array */
+	uint64_t start;	      /* the owner's start time */
 	/* the description's offset while granted: the owner moves it */
 	_Atomic uint64_t offset;
 	uint64_t vinode; /* the holder's struct vinode * */
