@@ -648,9 +648,18 @@ static void ksweep(PMEMfilepool *pfp)
 	struct share_seg *s = pfp->share;
 	for (int p = 0; p < SHARE_PROCS; ++p) {
 		pid_t pid = atomic_load(&s->proc[p].pid);
-		if (pid && pid != pf_self_pid &&
-		    !share_same_alive(pid, atomic_load(&s->proc[p].start)))
+		if (!pid || pid == pf_self_pid ||
+		    share_same_alive(pid, atomic_load(&s->proc[p].start)))
+			continue;
+		/*
+		 * Not beside the dead process's own posted end (keeper_order,
+		 * which the program's threads run too): both released the
+		 * same descriptions, one freeing what the other used.
+		 */
+		pthread_mutex_lock(&order_lock);
+		if (atomic_load(&s->proc[p].pid) == pid)
 			krelease_all(pfp, p);
+		pthread_mutex_unlock(&order_lock);
 	}
 	share_sweep_channels(s);
 }

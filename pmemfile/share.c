@@ -183,6 +183,9 @@ uint64_t share_self_start(void)
 
 bool share_same_alive(pid_t pid, uint64_t start)
 {
+	/* a slot being taken: its process is there */
+	if (pid == SHARE_PID_CLAIMING)
+		return true;
 	/* a slot kept for a fork child that has not taken it: its parent's */
 	if (pid < 0)
 		pid = -pid;
@@ -690,8 +693,9 @@ static int slot_take(struct share_seg *s, int32_t pid, uint64_t start)
 		int32_t none = 0;
 		if (atomic_load(&s->proc[i].pid) == 0 &&
 		    atomic_compare_exchange_strong(&s->proc[i].pid, &none,
-						   pid)) {
+						   SHARE_PID_CLAIMING)) {
 			atomic_store(&s->proc[i].start, start);
+			atomic_store(&s->proc[i].pid, pid);
 			return i;
 		}
 	}
@@ -1204,10 +1208,13 @@ void pmemfile_process_forked(void)
 		int from = pfp->proc;
 		int to = share_fork_slot[i];
 		int32_t kept = -parent;
-		if (to >= 0 && atomic_compare_exchange_strong(&s->proc[to].pid,
-							      &kept, me)) {
+		uint64_t start = share_self_start();
+		if (to >= 0 &&
+		    atomic_compare_exchange_strong(&s->proc[to].pid, &kept,
+						   SHARE_PID_CLAIMING)) {
 			/* the slot its parent made for it before the fork */
-			atomic_store(&s->proc[to].start, share_self_start());
+			atomic_store(&s->proc[to].start, start);
+			atomic_store(&s->proc[to].pid, me);
 			pfp->proc = to;
 			pfp->proc_pid = me;
 			share_fork_slot[i] = -1;

@@ -207,8 +207,16 @@ struct share_lease {
 	uint64_t ino;  /* the file's inode offset */
 };
 
+/*
+ * A slot being taken: its start is written before its pid, so that no
+ * sweep sees the new pid with the start of the slot's last process (it
+ * took the process for dead and released what it referred to: EIO in
+ * one run of ten of 1,500 subshells).
+ */
+#define SHARE_PID_CLAIMING INT32_MIN
+
 struct share_proc {
-	_Atomic int32_t pid; /* 0: free */
+	_Atomic int32_t pid; /* 0: free; SHARE_PID_CLAIMING */
 	uint32_t pad;
 	_Atomic uint64_t start; /* the process's start time (pids are reused) */
 };
