@@ -33,6 +33,7 @@ struct ofd {
 	 * refers to it but the keeper's own while it is made (file_new).
 	 */
 	bool for_others;
+	bool freeing; /* out of the list, being freed: under ofds_lock */
 	struct ofd *next, *prev; /* the pool's list, under ofds_lock */
 };
 
@@ -60,6 +61,12 @@ PMEMfile *file_new(PMEMfilepool *pfp, struct vinode *v, int flags);
 
 /* Frees a description no handle or process refers to any more. */
 void ofd_free(PMEMfilepool *pfp, struct ofd *o);
+/*
+ * Frees description o (id) if no handle or process refers to it any more
+ * and this process's last close has not (the keeper's release of another
+ * process's last reference).
+ */
+void ofd_release(PMEMfilepool *pfp, uint32_t id, struct ofd *o);
 /* Drops a handle of the keeper's without dropping its description. */
 void file_forget(PMEMfilepool *pfp, PMEMfile *f);
 

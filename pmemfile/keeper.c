@@ -206,8 +206,8 @@ static void krelease(PMEMfilepool *pfp, int p, pid_t pid, uint32_t id)
 	}
 	/* as any close: the process's record locks on the file go */
 	rlock_release_owner(o->vinode, (const void *)(uintptr_t)pid);
-	if (share_unref(pfp->share, p, id) && o->ref == 0)
-		ofd_free(pfp, o);
+	if (share_unref(pfp->share, p, id))
+		ofd_release(pfp, id, o);
 	share_locks_changed(pfp);
 }
 

@@ -324,18 +324,22 @@ PMEMfile *pmemfile_open_root(PMEMfilepool *pfp, unsigned index, int flags)
 	return f;
 }
 
-void ofd_free(PMEMfilepool *pfp, struct ofd *o)
+/* Under ofds_lock: o leaves the pool's list and its id. */
+static void ofd_unlink_locked(PMEMfilepool *pfp, struct ofd *o)
 {
-	pthread_mutex_lock(&pfp->ofds_lock);
+	o->freeing = true;
 	if (o->prev)
 		o->prev->next = o->next;
 	else
 		pfp->ofds = o->next;
 	if (o->next)
 		o->next->prev = o->prev;
-	pthread_mutex_unlock(&pfp->ofds_lock);
 	if (o->desc)
 		atomic_store(&pfp->share->desc[o->desc].ofd, 0);
+}
+
+static void ofd_destroy(PMEMfilepool *pfp, struct ofd *o)
+{
 	flock_release(o);
 	rlock_release_owner(o->vinode, o);
 	share_locks_changed(pfp);
@@ -344,27 +348,73 @@ void ofd_free(PMEMfilepool *pfp, struct ofd *o)
 	free(o);
 }
 
+void ofd_free(PMEMfilepool *pfp, struct ofd *o)
+{
+	pthread_mutex_lock(&pfp->ofds_lock);
+	ofd_unlink_locked(pfp, o);
+	pthread_mutex_unlock(&pfp->ofds_lock);
+	ofd_destroy(pfp, o);
+}
+
+/*
+ * Whether the description no handle of this process refers to any more
+ * is referred to by no other process either; slot p (-1: none) is this
+ * process's, whose own reference goes. Under ofds_lock, which the
+ * keeper's release of another process's last reference takes too
+ * (ofd_release): each saw the other's count drop, and both freed it.
+ */
+static bool ofd_unused_locked(PMEMfilepool *pfp, struct ofd *o, int p)
+{
+	if (o->freeing)
+		return false;
+	if (!o->desc)
+		return true;
+	struct share_seg *s = pfp->share;
+	/* exported meanwhile (a fork's share_export_all): its slot is known */
+	if (p < 0)
+		p = share_proc(pfp);
+	if (p >= 0 && share_has(s, p, o->desc) && !share_unref(s, p, o->desc))
+		return false;
+	return atomic_load(&s->desc[o->desc].procs) == 0;
+}
+
+void ofd_release(PMEMfilepool *pfp, uint32_t id, struct ofd *o)
+{
+	pthread_mutex_lock(&pfp->ofds_lock);
+	/* freed already by this process's last close (ofd_put) */
+	bool gone =
+	    atomic_load(&pfp->share->desc[id].ofd) == (uint64_t)(uintptr_t)o;
+	if (gone) {
+		pthread_mutex_lock(&o->mutex);
+		gone = o->ref == 0 && !o->freeing &&
+		       atomic_load(&pfp->share->desc[id].procs) == 0;
+		pthread_mutex_unlock(&o->mutex);
+	}
+	if (gone)
+		ofd_unlink_locked(pfp, o);
+	pthread_mutex_unlock(&pfp->ofds_lock);
+	if (gone)
+		ofd_destroy(pfp, o);
+}
+
 /*
  * The last handle of this process is gone: an exported description lives
  * on while another process refers to it.
  */
 static void ofd_put(PMEMfilepool *pfp, struct ofd *o)
 {
+	/* outside the lock: taking a slot may wait for the keeper's sweep */
+	int p = o->desc && pfp->share ? share_proc(pfp) : -1;
+	pthread_mutex_lock(&pfp->ofds_lock);
 	pthread_mutex_lock(&o->mutex);
 	unsigned long ref = --o->ref;
 	pthread_mutex_unlock(&o->mutex);
-	if (ref)
-		return;
-	if (o->desc) {
-		struct share_seg *s = pfp->share;
-		int p = share_proc(pfp);
-		if (p >= 0 && share_has(s, p, o->desc) &&
-		    !share_unref(s, p, o->desc))
-			return;
-		if (atomic_load(&s->desc[o->desc].procs))
-			return;
-	}
-	ofd_free(pfp, o);
+	bool gone = ref == 0 && ofd_unused_locked(pfp, o, p);
+	if (gone)
+		ofd_unlink_locked(pfp, o);
+	pthread_mutex_unlock(&pfp->ofds_lock);
+	if (gone)
+		ofd_destroy(pfp, o);
 }
 
 void file_forget(PMEMfilepool *pfp, PMEMfile *f)
