@@ -211,7 +211,9 @@ struct share_lease {
  * A slot being taken: its start is written before its pid, so that no
  * sweep sees the new pid with the start of the slot's last process (it
  * took the process for dead and released what it referred to: EIO in
- * one run of ten of 1,500 subshells).
+ * one run of ten of 1,500 subshells). A process killed between the two
+ * stores leaves the slot taken (one of SHARE_PROCS) while the segment
+ * lasts: no sweep can tell it from a taking in progress.
  */
 #define SHARE_PID_CLAIMING INT32_MIN
 
