@@ -2,9 +2,13 @@
 /*
  * fcntl.c -- fcntl, flock and the volatile advisory locks behind them.
  */
+#include <errno.h>
+#include <linux/futex.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cred.h"
@@ -26,6 +30,29 @@ struct rlock {
 	short type;
 	pid_t pid;
 };
+
+/* Under lk_mutex: a lock went; who waits for one looks again. */
+static void lk_wake(struct vinode *v)
+{
+	atomic_fetch_add(&v->lk_seq, 1);
+	syscall(SYS_futex, &v->lk_seq, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL,
+		NULL, 0);
+}
+
+/*
+ * Under lk_mutex (left while it waits): waits until a lock goes; -EINTR
+ * if a signal handler ran meanwhile that does not restart calls.
+ */
+static int lk_wait(struct vinode *v)
+{
+	uint32_t seq = atomic_load(&v->lk_seq);
+	pthread_mutex_unlock(&v->lk_mutex);
+	long r = syscall(SYS_futex, &v->lk_seq, FUTEX_WAIT_PRIVATE, seq, NULL,
+			 NULL, 0);
+	int e = errno;
+	pthread_mutex_lock(&v->lk_mutex);
+	return r != 0 && e == EINTR ? -EINTR : 0;
+}
 
 void rlock_free_all(struct vinode *v)
 {
@@ -125,7 +152,7 @@ void rlock_release_owner(struct vinode *v, const void *owner)
 	pthread_mutex_lock(&v->lk_mutex);
 	if (v->rlocks) {
 		rlock_clear(v, owner, 0, UINT64_MAX);
-		pthread_cond_broadcast(&v->lk_cond);
+		lk_wake(v);
 	}
 	pthread_mutex_unlock(&v->lk_mutex);
 }
@@ -198,13 +225,15 @@ static int rlock_set(struct vinode *v, const void *owner, pid_t pid, bool wait,
 {
 	if (fl->l_type == F_UNLCK) {
 		int r = rlock_clear(v, owner, s, e);
-		pthread_cond_broadcast(&v->lk_cond);
+		lk_wake(v);
 		return r;
 	}
 	while (rlock_conflict(v, owner, fl->l_type, s, e)) {
 		if (!wait)
 			return -EAGAIN;
-		pthread_cond_wait(&v->lk_cond, &v->lk_mutex);
+		int w = lk_wait(v);
+		if (w)
+			return w;
 	}
 	struct rlock *n = malloc(sizeof(*n));
 	if (!n)
@@ -217,7 +246,7 @@ static int rlock_set(struct vinode *v, const void *owner, pid_t pid, bool wait,
 	*n = (struct rlock){v->rlocks, owner, s, e, fl->l_type, pid};
 	rlock_merge(v, n);
 	v->rlocks = n;
-	pthread_cond_broadcast(&v->lk_cond);
+	lk_wake(v);
 	return 0;
 }
 
@@ -261,7 +290,7 @@ void flock_release(struct ofd *o)
 	else if (o->flock == LOCK_SH)
 		v->flock_shared--;
 	o->flock = 0;
-	pthread_cond_broadcast(&v->lk_cond);
+	lk_wake(v);
 	pthread_mutex_unlock(&v->lk_mutex);
 }
 
@@ -282,11 +311,11 @@ static int do_flock(PMEMfile *f, int op)
 			    (kind == LOCK_EX && v->flock_shared > 0);
 		if (!busy)
 			break;
-		if (op & LOCK_NB) {
+		int w = (op & LOCK_NB) ? -EWOULDBLOCK : lk_wait(v);
+		if (w) {
 			pthread_mutex_unlock(&v->lk_mutex);
-			return -EWOULDBLOCK;
+			return w;
 		}
-		pthread_cond_wait(&v->lk_cond, &v->lk_mutex);
 	}
 	if (kind == LOCK_EX)
 		v->flock_owner = o;

@@ -1296,7 +1296,11 @@ int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap)
 			*fl = copy;
 			return r;
 		}
-		share_locks_wait(pfp->share, seen);
+		/* as the kernel's F_SETLKW: a signal's handler ends the wait */
+		if (share_locks_wait(pfp->share, seen) == -EINTR) {
+			errno = EINTR;
+			return -1;
+		}
 	}
 }
 
@@ -1310,7 +1314,10 @@ int remote_flock(PMEMfilepool *pfp, PMEMfile *file, int op)
 			return pmemfile_flock(pfp, file, op);
 		if (r == 0 || (op & LOCK_NB) || errno != EWOULDBLOCK)
 			return r;
-		share_locks_wait(pfp->share, seen);
+		if (share_locks_wait(pfp->share, seen) == -EINTR) {
+			errno = EINTR;
+			return -1;
+		}
 	}
 }
 

@@ -878,11 +878,13 @@ void share_locks_changed(PMEMfilepool *pfp)
 		share_futex_wake(&s->lock_word);
 }
 
-void share_locks_wait(struct share_seg *s, uint32_t seen)
+int share_locks_wait(struct share_seg *s, uint32_t seen)
 {
 	atomic_fetch_add(&s->lock_waits, 1);
-	share_futex_wait(&s->lock_word, seen, 50);
+	long r = share_futex_wait(&s->lock_word, seen, 50);
+	int e = errno;
 	atomic_fetch_sub(&s->lock_waits, 1);
+	return r != 0 && e == EINTR ? -EINTR : 0;
 }
 
 /*

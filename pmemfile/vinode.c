@@ -55,7 +55,6 @@ static void vinode_destroy(struct vinode *v)
 	pthread_rwlock_destroy(&v->lock);
 	pthread_mutex_destroy(&v->ext_build);
 	pthread_mutex_destroy(&v->lk_mutex);
-	pthread_cond_destroy(&v->lk_cond);
 	extent_index_free(v);
 	dir_vfree(v);
 	rlock_free_all(v);
@@ -113,7 +112,6 @@ static struct vinode *vinode_new(PMEMfilepool *pfp, uint64_t off)
 	pthread_rwlock_init(&v->lock, NULL);
 	pthread_mutex_init(&v->ext_build, NULL);
 	pthread_mutex_init(&v->lk_mutex, NULL);
-	pthread_cond_init(&v->lk_cond, NULL);
 	return v;
 }
 

@@ -87,7 +87,13 @@ struct vinode {
 
 	/* Advisory locks (fcntl record locks and flock). */
 	pthread_mutex_t lk_mutex;
-	pthread_cond_t lk_cond;
+	/*
+	 * Bumped (under lk_mutex) whenever a lock goes, and woken: a blocking
+	 * lock waits on it in a futex, which a signal handler without
+	 * SA_RESTART interrupts (EINTR, as the kernel's flock and F_SETLKW:
+	 * flock -w times out so), where a condition variable's wait did not.
+	 */
+	_Atomic uint32_t lk_seq;
 	struct rlock *rlocks;
 	const void *flock_owner; /* holder of an exclusive flock */
 	unsigned flock_shared;	 /* number of shared flocks */
