@@ -3,12 +3,9 @@
  * fcntl.c -- fcntl, flock and the volatile advisory locks behind them.
  */
 #include <errno.h>
-#include <linux/futex.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <sys/file.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cred.h"
@@ -31,12 +28,15 @@ struct rlock {
 	pid_t pid;
 };
 
-/* Under lk_mutex: a lock went; who waits for one looks again. */
+/*
+ * Under lk_mutex: a lock went; who waits for one looks again. No system
+ * call where nobody waits: a process alone locks and unlocks as before.
+ */
 static void lk_wake(struct vinode *v)
 {
 	atomic_fetch_add(&v->lk_seq, 1);
-	syscall(SYS_futex, &v->lk_seq, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL,
-		NULL, 0);
+	if (v->lk_waiters)
+		share_futex_wake(&v->lk_seq);
 }
 
 /*
@@ -46,12 +46,13 @@ static void lk_wake(struct vinode *v)
 static int lk_wait(struct vinode *v)
 {
 	uint32_t seq = atomic_load(&v->lk_seq);
+	v->lk_waiters++;
 	pthread_mutex_unlock(&v->lk_mutex);
-	long r = syscall(SYS_futex, &v->lk_seq, FUTEX_WAIT_PRIVATE, seq, NULL,
-			 NULL, 0);
-	int e = errno;
+	bool intr =
+	    share_futex_wait(&v->lk_seq, seq, -1) != 0 && errno == EINTR;
 	pthread_mutex_lock(&v->lk_mutex);
-	return r != 0 && e == EINTR ? -EINTR : 0;
+	v->lk_waiters--;
+	return intr ? -EINTR : 0;
 }
 
 void rlock_free_all(struct vinode *v)

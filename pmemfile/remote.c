@@ -1297,10 +1297,8 @@ int remote_fcntl(PMEMfilepool *pfp, PMEMfile *file, int cmd, va_list ap)
 			return r;
 		}
 		/* as the kernel's F_SETLKW: a signal's handler ends the wait */
-		if (share_locks_wait(pfp->share, seen) == -EINTR) {
-			errno = EINTR;
+		if (share_locks_wait(pfp->share, seen))
 			return -1;
-		}
 	}
 }
 
@@ -1314,10 +1312,8 @@ int remote_flock(PMEMfilepool *pfp, PMEMfile *file, int op)
 			return pmemfile_flock(pfp, file, op);
 		if (r == 0 || (op & LOCK_NB) || errno != EWOULDBLOCK)
 			return r;
-		if (share_locks_wait(pfp->share, seen) == -EINTR) {
-			errno = EINTR;
+		if (share_locks_wait(pfp->share, seen))
 			return -1;
-		}
 	}
 }
 

@@ -881,10 +881,12 @@ void share_locks_changed(PMEMfilepool *pfp)
 int share_locks_wait(struct share_seg *s, uint32_t seen)
 {
 	atomic_fetch_add(&s->lock_waits, 1);
-	long r = share_futex_wait(&s->lock_word, seen, 50);
-	int e = errno;
+	bool intr =
+	    share_futex_wait(&s->lock_word, seen, 50) != 0 && errno == EINTR;
 	atomic_fetch_sub(&s->lock_waits, 1);
-	return r != 0 && e == EINTR ? -EINTR : 0;
+	if (intr)
+		errno = EINTR;
+	return intr ? -1 : 0;
 }
 
 /*
@@ -1125,11 +1127,10 @@ void share_export_all(PMEMfilepool *pfp, int me)
 		 * subshell, and every later `flock f` waited for ever).
 		 */
 		pthread_mutex_lock(&o->mutex);
-		bool handled = o->ref != 0 && !o->for_others;
+		uint32_t id = o->ref != 0 && !o->for_others
+				  ? share_export_locked(pfp->share, o)
+				  : 0;
 		pthread_mutex_unlock(&o->mutex);
-		if (!handled)
-			continue;
-		uint32_t id = share_export(pfp, o);
 		if (id)
 			share_ref(pfp->share, me, id);
 	}

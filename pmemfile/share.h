@@ -401,8 +401,9 @@ void share_chan_wake(struct share_chan *c);
 /* A lock was released: wake the blocked lockers of other processes. */
 void share_locks_changed(PMEMfilepool *pfp);
 /*
- * Sleeps until a lock is released (or a short while passed); -EINTR if a
- * signal handler that does not restart calls ran meanwhile.
+ * Sleeps until a lock is released (or a short while passed); -1 with
+ * errno EINTR if a signal handler that does not restart calls ran
+ * meanwhile.
  */
 int share_locks_wait(struct share_seg *s, uint32_t seen);
 

@@ -94,6 +94,7 @@ struct vinode {
 	 * flock -w times out so), where a condition variable's wait did not.
 	 */
 	_Atomic uint32_t lk_seq;
+	unsigned lk_waiters; /* threads in that wait, under lk_mutex */
 	struct rlock *rlocks;
 	const void *flock_owner; /* holder of an exclusive flock */
 	unsigned flock_shared;	 /* number of shared flocks */
