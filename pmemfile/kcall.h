@@ -58,6 +58,17 @@ static inline int k_close(int fd)
 	return (int)kcall(SYS_close, fd, 0, 0, 0);
 }
 
+/*
+ * Unmaps the library's own mapping (the pool's) in a fork child or at an
+ * exit, where the shim's hooks run outside its guard: libc's munmap would
+ * be taken for the program's and checked against its maps of pool files,
+ * under a lock the fork's child holds (a deadlock).
+ */
+static inline int k_munmap(void *addr, size_t len)
+{
+	return (int)kcall(SYS_munmap, (long)addr, (long)len, 0, 0);
+}
+
 static inline long k_read(int fd, void *buf, size_t n)
 {
 	return kcall(SYS_read, fd, (long)buf, (long)n, 0);

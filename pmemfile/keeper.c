@@ -1185,6 +1185,6 @@ bool keeper_leave_to_copy(PMEMfilepool *pfp)
 	pfp->local_pid = (pid_t)child;
 	/* the copy writes the journal from now on */
 	jmode_left_to_copy(pfp);
-	munmap(pfp->base, pfp->pool_size);
+	k_munmap(pfp->base, pfp->pool_size);
 	return true;
 }

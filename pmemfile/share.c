@@ -1202,7 +1202,7 @@ void pmemfile_process_forked(void)
 			 * In journal mode the pool file is locked as well.
 			 */
 			jmode_forked(pfp);
-			munmap(pfp->base, pfp->pool_size);
+			k_munmap(pfp->base, pfp->pool_size);
 		}
 		if (!pfp || !pfp->share || pfp->proc < 0 ||
 		    pfp->proc_pid != parent)
