@@ -216,6 +216,15 @@ struct pmemfilepool {
 	bool client_locked;
 	bool client_reserved;
 	char ccwd[PMEMFILE_PATH_MAX]; /* a client's cwd in the pool */
+	/*
+	 * A client's cwd as a description the keeper made at its chdir
+	 * (NULL if none: a cwd taken from the shim, pmemfile_cwd_adopt):
+	 * relative paths are resolved from it, as the kernel's from the
+	 * directory itself, whatever renames or makes another process
+	 * does; ccwd is its path at share_seg.names_gen ccwd_names.
+	 */
+	PMEMfile *ccwd_file;
+	uint64_t ccwd_names;
 	uint64_t ccwd_ino; /* its inode number, from its last chdir */
 	pthread_t keeper;
 	bool keeper_running;

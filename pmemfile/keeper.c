@@ -33,6 +33,7 @@
 #include "lease.h"
 #include "remote.h"
 #include "share.h"
+#include "shim_calls.h"
 #include "vinode.h"
 
 /*
@@ -284,7 +285,20 @@ static int64_t kchdir(PMEMfilepool *pfp, struct share_chan *c, PMEMfile *dir,
 		c->out_len = (uint32_t)strlen(c->data) + 1;
 		c->arg[1] = (int64_t)st.st_ino; /* pmemfile_chdir_ino */
 	}
-	if (d != dir)
+	/*
+	 * The client's cwd: a description of the directory, which follows
+	 * it through renames (0 where none can be made: the path serves).
+	 */
+	c->arg[2] = 0;
+	if (r == 0 && d == dir)
+		d = pmemfile_openat(pfp, dir, "", PMEMFILE_O_REOPEN | O_PATH,
+				    0);
+	if (r == 0 && d != NULL && d != dir) {
+		int64_t id = kexport(pfp, c, d);
+		c->arg[2] = id > 0 ? id : 0;
+		return 0;
+	}
+	if (d != dir && d != NULL)
 		pmemfile_close(pfp, d);
 	return r;
 }

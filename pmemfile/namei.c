@@ -129,6 +129,8 @@ static int remove_locked(PMEMfilepool *pfp, struct vinode *dir,
 		vinode_forget(pfp, c);
 	else if (r == 0 && plan == DROP_ORPHAN && rmdir)
 		c->removed_from = vinode_ref(pfp, dir);
+	if (r == 0 && rmdir)
+		share_names_changed(pfp);
 	vinode_unlock(c);
 	vinode_put(pfp, c);
 	return r;

@@ -67,6 +67,8 @@ struct rcall {
 	PMEMfilepool *pfp;
 	struct share_seg *s;
 	struct share_chan *c;
+	/* PMEMFILE_AT_CWD went as the cwd's description (rc_file) */
+	bool cwd_by_id;
 };
 
 PMEMfilepool *remote_pool_new(const char *path, const struct stat *known)
@@ -289,6 +291,7 @@ static int64_t rc_begin(struct rcall *rc, PMEMfilepool *pfp, uint32_t op)
 			rc->pfp = pfp;
 			rc->s = s;
 			rc->c = c;
+			rc->cwd_by_id = false;
 			c->pid = share_self();
 			c->start = share_self_start();
 			c->proc = (uint32_t)p;
@@ -382,7 +385,8 @@ static int64_t rc_path(struct rcall *rc, PMEMfile *dir, const char *path)
 	if (n == PMEMFILE_PATH_MAX)
 		return -ENAMETOOLONG;
 	int64_t at = rc->c->in_len;
-	if (dir == PMEMFILE_AT_CWD && path[0] != '/' && path[0] != '\0') {
+	if (dir == PMEMFILE_AT_CWD && path[0] != '/' && path[0] != '\0' &&
+	    !rc->cwd_by_id) {
 		const char *cwd = rc->pfp->ccwd;
 		size_t cn = strlen(cwd);
 		if (rc_put(rc, cwd, cn) < 0 ||
@@ -433,6 +437,14 @@ static uint32_t rc_lease_id(PMEMfilepool *pfp, PMEMfile *f)
 
 static int rc_file(struct rcall *rc, int i, PMEMfile *f)
 {
+	/* not from a vfork child, which refers to no description yet */
+	PMEMfile *cwd = pf_vfork_pid ? NULL : rc->pfp->ccwd_file;
+	if (f == PMEMFILE_AT_CWD && cwd != NULL &&
+	    rc_current(rc->pfp, cwd, rc_id(cwd))) {
+		/* relative paths from the directory, not from its old path */
+		f = cwd;
+		rc->cwd_by_id = true;
+	}
 	uint32_t id = rc_id(f);
 	if (!id)
 		return -EBADF;
@@ -1574,11 +1586,43 @@ int remote_chdir(PMEMfilepool *pfp, PMEMfile *dir, const char *path)
 	}
 	memcpy(pfp->ccwd, rc.c->data, n);
 	pfp->ccwd_ino = (uint64_t)rc.c->arg[1];
+	uint32_t id = (uint32_t)rc.c->arg[2];
+	/*
+	 * A vfork child's description is its own process's (released when
+	 * it execs or ends), its memory its parent's: the parent's stays.
+	 */
+	if (pf_vfork_pid)
+		return 0;
+	PMEMfile *old = pfp->ccwd_file;
+	pfp->ccwd_file = id > 0 && id < SHARE_DESCS ? rc_handle(pfp, id) : NULL;
+	pfp->ccwd_names = pmemfile_names_generation(pfp);
+	if (old)
+		pmemfile_close(pfp, old);
+	return 0;
+}
+
+/*
+ * The path of a client's cwd again, where a directory was renamed or
+ * removed since it was known (a removed cwd: ENOENT, as the kernel's).
+ */
+static int rc_cwd_fresh(PMEMfilepool *pfp)
+{
+	PMEMfile *cwd = pfp->ccwd_file;
+	uint64_t gen = pmemfile_names_generation(pfp);
+	if (cwd == NULL || gen == pfp->ccwd_names || pf_vfork_pid)
+		return 0;
+	char now[PMEMFILE_PATH_MAX];
+	if (!pmemfile_get_dir_path(pfp, cwd, now, sizeof(now)))
+		return -1;
+	strcpy(pfp->ccwd, now);
+	pfp->ccwd_names = gen;
 	return 0;
 }
 
 char *remote_getcwd(PMEMfilepool *pfp, char *buf, size_t size)
 {
+	if (rc_cwd_fresh(pfp))
+		return NULL;
 	size_t n = strlen(pfp->ccwd) + 1;
 	if (!buf) {
 		buf = malloc(size > n ? size : n);

@@ -221,6 +221,9 @@ static int rename_locked(PMEMfilepool *pfp, struct rename_op *op)
 	} else if (plan == DROP_ORPHAN && vinode_is_dir(op->dst)) {
 		op->dst->removed_from = vinode_ref(pfp, op->ndir);
 	}
+	if (!err &&
+	    (vinode_is_dir(op->src) || (op->dst && vinode_is_dir(op->dst))))
+		share_names_changed(pfp);
 	unlock_pair(op->src, op->dst);
 	return -err;
 }

@@ -868,6 +868,19 @@ void share_chan_wake(struct share_chan *c)
 		share_futex_wake(&c->wake);
 }
 
+void share_names_changed(PMEMfilepool *pfp)
+{
+	if (pfp->share)
+		atomic_fetch_add(&pfp->share->names_gen, 1);
+}
+
+uint64_t pmemfile_names_generation(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp ? pfp->share : NULL;
+	return s ? atomic_load_explicit(&s->names_gen, memory_order_acquire)
+		 : 0;
+}
+
 void share_locks_changed(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;

@@ -45,7 +45,7 @@
 #include "internal.h"
 
 #define SHARE_MAGIC 0x31524853464d4550ULL /* "PEMFSHR1" */
-#define SHARE_VERSION 14
+#define SHARE_VERSION 15
 #define SHARE_CHANNELS 32
 #define SHARE_WINDOW (256u << 10)
 #define SHARE_DESCS 8192
@@ -304,7 +304,13 @@ struct share_seg {
 	 */
 	_Atomic uint32_t holder_lingers;
 	struct share_order order;
-	char pad[16];
+	/*
+	 * Bumped when a directory of the pool was renamed or removed, by
+	 * whichever process: a directory path another process keeps (its
+	 * cwd's, a directory descriptor's) may name something else now.
+	 */
+	_Atomic uint64_t names_gen;
+	char pad[8];
 	struct share_desc desc[SHARE_DESCS];
 	struct share_proc proc[SHARE_PROCS]; /* compact: scanned whole */
 	struct share_refs refs[SHARE_PROCS];
@@ -400,6 +406,9 @@ void share_chan_wake(struct share_chan *c);
 
 /* A lock was released: wake the blocked lockers of other processes. */
 void share_locks_changed(PMEMfilepool *pfp);
+
+/* A directory of the pool was renamed or removed (share_seg.names_gen). */
+void share_names_changed(PMEMfilepool *pfp);
 /*
  * Sleeps until a lock is released (or a short while passed); -1 with
  * errno EINTR if a signal handler that does not restart calls ran

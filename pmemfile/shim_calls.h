@@ -64,6 +64,14 @@ pmemfile_openat_stat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 		     int flags, pmemfile_mode_t mode, struct stat *st);
 
 /*
+ * A count that moves whenever a directory of the pool was renamed or
+ * removed, by any process using it (0 for a pool no other process can
+ * use): a directory path the shim keeps is looked at again then.
+ */
+__attribute__((visibility("default"))) uint64_t
+pmemfile_names_generation(PMEMfilepool *pfp);
+
+/*
  * Whether a process uses the pool of the file at path now (its shared
  * segment is there): a sync(2) of a process that has not used the pool
  * joins it then, to make its holder commit (journal mode).

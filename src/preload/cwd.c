@@ -15,6 +15,7 @@
 #include "../../pmemfile/shim_calls.h"
 #include "cwd.h"
 #include "libsyscall_intercept_hook_point.h"
+#include "mount.h"
 #include "path.h"
 #include "preload.h"
 
@@ -213,6 +214,21 @@ int cwd_check(struct preload_mount *m, PMEMfilepool *pfp,
 	}
 	pthread_mutex_unlock(&cwd_lock);
 	return ret;
+}
+
+void cwd_refresh(void)
+{
+	char path[PMEMFILE_PATH_MAX];
+	bool busy;
+	struct preload_mount *m = cwd_get(path, &busy);
+	PMEMfilepool *pfp;
+	if (m == NULL ||
+	    atomic_load_explicit(&cwd_gen, memory_order_acquire) ==
+		path_generation() ||
+	    pool_acquire(m, &pfp) != 0)
+		return;
+	(void)cwd_check(m, pfp, path);
+	pool_release(m);
 }
 
 void cwd_fork_prepare(void)

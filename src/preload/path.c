@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "../../pmemfile/shim_calls.h"
 #include "cwd.h"
 #include "fd_table.h"
 #include "libsyscall_intercept_hook_point.h"
@@ -35,9 +36,22 @@ void path_names_changed(void)
 	atomic_fetch_add_explicit(&path_gen, 1, memory_order_release);
 }
 
+/*
+ * This process's own renames and removals, and those of every process
+ * using a pool mounted here (pmemfile_names_generation): both only grow,
+ * so their sum moves whenever either does.
+ */
 unsigned long path_generation(void)
 {
-	return atomic_load_explicit(&path_gen, memory_order_acquire);
+	unsigned long gen =
+	    atomic_load_explicit(&path_gen, memory_order_acquire);
+	for (int i = 0; i < mount_count; ++i) {
+		PMEMfilepool *pfp = atomic_load_explicit(&mount_table[i].pfp,
+							 memory_order_acquire);
+		if (pfp != NULL)
+			gen += (unsigned long)pmemfile_names_generation(pfp);
+	}
+	return gen;
 }
 
 unsigned long path_dir_ino(PMEMfilepool *pfp, const char *path)

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/sched.h>
 
 #include "cwd.h"
 #include "exec_env.h"
@@ -205,6 +206,22 @@ static long preload_vfork_call(syscall_handler fn, const long *a)
 	return preload_on_stack(fn, a, vfork_stack + VFORK_STACK_SIZE);
 }
 
+/*
+ * A vfork, or a clone sharing the memory that the parent waits for
+ * (posix_spawn): no fork handler runs for it.
+ */
+static bool preload_is_vfork(long nr, long a0)
+{
+	if (nr == SYS_vfork)
+		return true;
+	if (nr == SYS_clone)
+		return (a0 & CLONE_VFORK) != 0;
+	if (nr == SYS_clone3 && a0 != 0)
+		return (((const struct clone_args *)a0)->flags & CLONE_VFORK) !=
+		       0;
+	return false;
+}
+
 static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 			long a5, long *result)
 {
@@ -212,6 +229,13 @@ static int preload_hook(long nr, long a0, long a1, long a2, long a3, long a4,
 		/* what other processes still use goes to a keeper process */
 		preload_guard = 1;
 		pmemfile_process_exit();
+		return 1;
+	}
+	if (!preload_guard && preload_is_vfork(nr, a0)) {
+		/* the child passes the cwd's path on (fork: cwd_refresh too) */
+		preload_guard = 1;
+		cwd_refresh();
+		preload_guard = 0;
 		return 1;
 	}
 	const struct syscall_entry *e = syscall_entry_of(nr);
@@ -358,6 +382,7 @@ static void preload_adopt_kernel_cwd(void)
 
 static void preload_fork_prepare(void)
 {
+	cwd_refresh();
 	cwd_fork_prepare();
 	mount_fork_prepare();
 	fd_table_fork_prepare();

@@ -421,6 +421,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	}
 	char cwd[PMEMFILE_PATH_MAX];
 	bool busy;
+	cwd_refresh();
 	struct preload_mount *m = cwd_get(cwd, &busy);
 	int hidden[EXEC_FDS_MAX];
 	char *fds = NULL;
