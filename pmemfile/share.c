@@ -258,13 +258,32 @@ static int share_open(const struct stat *pool, char *name, size_t size)
  * file of the pool file's owner, or of this process, which made it and
  * gives it to that owner.
  */
+/*
+ * Whether a segment's file owned by another user than the pool file's
+ * owner and this process could be the one a process of the pool made:
+ * its maker may write the pool (any user may, or the file's group is the
+ * pool's, whose members may). Else it is a file another user put in the
+ * way, refused.
+ */
+static bool share_maker_may(const struct stat *pool, const struct stat *st)
+{
+	if ((pool->st_mode & (S_IROTH | S_IWOTH)) == (S_IROTH | S_IWOTH))
+		return true;
+	return st->st_gid == pool->st_gid &&
+	       (pool->st_mode & (S_IRGRP | S_IWGRP)) == (S_IRGRP | S_IWGRP);
+}
+
 static int share_file_check(int fd, const struct stat *pool, struct stat *st)
 {
 	if (fstat(fd, st) || !S_ISREG(st->st_mode) ||
-	    (st->st_uid != pool->st_uid && st->st_uid != geteuid()))
+	    (st->st_uid != pool->st_uid && st->st_uid != geteuid() &&
+	     !share_maker_may(pool, st)))
 		return -EACCES;
-	if (st->st_uid != pool->st_uid)
-		(void)fchown(fd, pool->st_uid, pool->st_gid);
+	if (st->st_uid == geteuid() && st->st_uid != pool->st_uid &&
+	    fchown(fd, pool->st_uid, pool->st_gid) != 0 &&
+	    st->st_gid != pool->st_gid &&
+	    fchown(fd, (uid_t)-1, pool->st_gid) == 0)
+		st->st_gid = pool->st_gid; /* its group's members may use it */
 	return 0;
 }
 
