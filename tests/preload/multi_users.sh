@@ -7,17 +7,7 @@
 # output is the kernel directory's.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
-[ "$(id -u)" = 0 ] || prog_skip "needs root to switch to other users"
-command -v setpriv >/dev/null || prog_skip "setpriv is not installed"
-prog_init 64
-
-# nobody must reach the pool file, the kernel directory and the shim
-chmod 711 "$WORK"
-chmod 666 "$POOL"
-chmod 777 "$KDIR"
-cp "$SHIM" "$WORK/libpmemfile.so"
-chmod 755 "$WORK/libpmemfile.so"
-SHIM=$WORK/libpmemfile.so
+prog_init_users
 # the mount's root open to all, as the kernel directory; then nobody
 # is the first to use the pool again
 pf chmod 777 "$MNT"

@@ -48,6 +48,22 @@ pf()
 
 # prog_init SIZE_MIB: a fresh pool mounted at $MNT, and the empty kernel
 # directory behind the mount point, which must stay empty.
+# prog_init_users: prog_init 64 for workloads of several users, run by
+# root: other users reach the pool file, the kernel directory and the shim
+# (the build tree may sit in a folder only root can enter, such as ~root).
+prog_init_users()
+{
+	[ "$(id -u)" = 0 ] || prog_skip "needs root to switch to other users"
+	command -v setpriv >/dev/null || prog_skip "setpriv is not installed"
+	prog_init 64
+	chmod 711 "$WORK"
+	chmod 666 "$POOL"
+	chmod 777 "$KDIR"
+	cp "$SHIM" "$WORK/libpmemfile.so"
+	chmod 755 "$WORK/libpmemfile.so"
+	SHIM=$WORK/libpmemfile.so
+}
+
 prog_init()
 {
 	[ -x "$TREEDUMP" ] || prog_fail "$TREEDUMP is not built"

@@ -5,18 +5,7 @@
 # on a kernel directory.
 . "$TEST_TOP/tests/preload/prog_lib.sh"
 
-[ "$(id -u)" = 0 ] || prog_skip "needs root to switch to an unprivileged user"
-command -v setpriv >/dev/null || prog_skip "setpriv is not installed"
-prog_init 64
-
-# nobody must reach the pool file, the kernel directory and the shim (the
-# build tree may sit in a folder only root can enter, such as ~root).
-chmod 711 "$WORK"
-chmod 666 "$POOL"
-chmod 777 "$KDIR"
-cp "$SHIM" "$WORK/libpmemfile.so"
-chmod 755 "$WORK/libpmemfile.so"
-SHIM=$WORK/libpmemfile.so
+prog_init_users
 
 as_nobody()
 {
