@@ -313,6 +313,19 @@ static int sock_route(long nr, const long a[6], int ai, int flags,
 	return PATH_KERNEL;
 }
 
+/*
+ * The kernel's object of the pool's socket ino may be connected to by all
+ * who reach it: the pool's mode of the name decides (connect checks it),
+ * as it is now, and not the mode bind gave the object (the umask's), which
+ * a chmod of the name does not change.
+ */
+static void sock_open_to_all(struct preload_mount *m, unsigned long long ino)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	if (special_path(m, ino, path, sizeof(path)) == 0)
+		syscall_no_intercept(SYS_fchmodat, AT_FDCWD, path, 0777);
+}
+
 SYS_HANDLER(bind)
 {
 	struct path_res r;
@@ -337,6 +350,8 @@ SYS_HANDLER(bind)
 				(unsigned long long)st.st_ino);
 		if (ret != 0)
 			pmemfile_unlinkat(r.pfp, PMEMFILE_AT_CWD, r.path, 0);
+		else
+			sock_open_to_all(r.mnt, (unsigned long long)st.st_ino);
 	}
 	path_done(&r);
 	return ret;
