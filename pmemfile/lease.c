@@ -1294,7 +1294,9 @@ int lease_fstat(PMEMfilepool *pfp, uint32_t id, struct stat *st)
 	if (!h)
 		return 1;
 	/* a lease is of a regular file: its storage is its extents' */
-	stat_fill(held_inode(pfp->leases, h), h->ino, h->dev, h->bytes, st);
+	/* st_dev this process's: holders (a keeper process's among them)
+	 * may be told other numbers */
+	stat_fill(held_inode(pfp->leases, h), h->ino, pfp->dev, h->bytes, st);
 	held_leave(pfp, l, h);
 	return 0;
 }

@@ -772,6 +772,7 @@ static PMEMfile *rc_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			  lease_fstat(pfp, (uint32_t)r, st) == 0;
 	} else if (st && rc.c->arg[4] == 1 && rc.c->out_len == sizeof(*st)) {
 		rc_out(&rc, st, sizeof(*st));
+		st->st_dev = pfp->dev;
 		*filled = true;
 	}
 	return rc_handle(pfp, (uint32_t)r);
@@ -1220,8 +1221,10 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_fstatat(pfp, dir, path, buf, flags);
-	if (r == 0)
+	if (r == 0) {
 		rc_out(&rc, buf, sizeof(*buf));
+		buf->st_dev = pfp->dev; /* this process's, as its holder's */
+	}
 	return (int)r;
 }
 
@@ -1242,8 +1245,10 @@ int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_fstat(pfp, file, buf);
-	if (r == 0)
+	if (r == 0) {
 		rc_out(&rc, buf, sizeof(*buf));
+		buf->st_dev = pfp->dev; /* this process's, as its holder's */
+	}
 	return (int)r;
 }
 
