@@ -597,7 +597,6 @@ static int64_t lease_grant_locked(PMEMfilepool *pfp, struct share_chan *c,
 	c->arg[2] = (int64_t)v->off;
 	c->arg[1] = (pfp->populated != NULL ? LEASE_IS_PMEM : 0) |
 		    (unbacked ? LEASE_FD_ONLY : 0);
-	c->arg[0] = (int64_t)pfp->dev; /* as the holder's fstat says */
 	return slot;
 }
 
@@ -666,7 +665,6 @@ struct lease_held {
 	uint32_t slot;
 	uint32_t gen;
 	int flags;	/* the description's status flags */
-	uint64_t dev;	/* st_dev, as the holder gives it */
 	uint64_t bytes; /* the storage of the extents (st_blocks) */
 	uint64_t ino;	/* the inode's pool offset */
 	uint64_t end;	/* the extents say where the data is below this */
@@ -956,7 +954,6 @@ void lease_accept(PMEMfilepool *pfp, uint32_t id, int64_t slot,
 	h->gen = (uint32_t)c->arg[5];
 	h->flags = (int)c->arg[3];
 	h->ino = ino;
-	h->dev = (uint64_t)c->arg[0];
 	h->bytes = 0;
 	for (size_t i = 0; i < n; ++i)
 		h->bytes += ext[i].len;
@@ -1294,8 +1291,7 @@ int lease_fstat(PMEMfilepool *pfp, uint32_t id, struct stat *st)
 	if (!h)
 		return 1;
 	/* a lease is of a regular file: its storage is its extents' */
-	/* st_dev this process's: holders (a keeper process's among them)
-	 * may be told other numbers */
+	/* st_dev this process's, as rc_stat_out gives it */
 	stat_fill(held_inode(pfp->leases, h), h->ino, pfp->dev, h->bytes, st);
 	held_leave(pfp, l, h);
 	return 0;

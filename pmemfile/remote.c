@@ -726,6 +726,16 @@ static bool rc_order_touches(PMEMfilepool *pfp, uint32_t id)
 }
 
 /*
+ * A stat the holder answered, with this process's st_dev: holders (a
+ * keeper process's among them) may have been told other numbers.
+ */
+static void rc_stat_out(struct rcall *rc, struct stat *st)
+{
+	rc_out(rc, st, sizeof(*st));
+	st->st_dev = rc->pfp->dev;
+}
+
+/*
  * The open; with st, the file's stat into *st as well, *filled then (the
  * holder's answer, or the lease's): the stat an fstat right after the
  * open would give, without a call of its own.
@@ -771,8 +781,7 @@ static PMEMfile *rc_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			    rc_order_touches(pfp, (uint32_t)r)) &&
 			  lease_fstat(pfp, (uint32_t)r, st) == 0;
 	} else if (st && rc.c->arg[4] == 1 && rc.c->out_len == sizeof(*st)) {
-		rc_out(&rc, st, sizeof(*st));
-		st->st_dev = pfp->dev;
+		rc_stat_out(&rc, st);
 		*filled = true;
 	}
 	return rc_handle(pfp, (uint32_t)r);
@@ -1221,10 +1230,8 @@ int remote_fstatat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_fstatat(pfp, dir, path, buf, flags);
-	if (r == 0) {
-		rc_out(&rc, buf, sizeof(*buf));
-		buf->st_dev = pfp->dev; /* this process's, as its holder's */
-	}
+	if (r == 0)
+		rc_stat_out(&rc, buf);
 	return (int)r;
 }
 
@@ -1245,10 +1252,8 @@ int remote_fstat(PMEMfilepool *pfp, PMEMfile *file, struct stat *buf)
 	RC_CALL(&rc, r);
 	if (r == RC_LOCAL)
 		return pmemfile_fstat(pfp, file, buf);
-	if (r == 0) {
-		rc_out(&rc, buf, sizeof(*buf));
-		buf->st_dev = pfp->dev; /* this process's, as its holder's */
-	}
+	if (r == 0)
+		rc_stat_out(&rc, buf);
 	return (int)r;
 }
 

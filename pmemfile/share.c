@@ -254,11 +254,6 @@ static int share_open(const struct stat *pool, char *name, size_t size)
 }
 
 /*
- * Whether the segment's file fd (its stat st) may be used: a regular
- * file of the pool file's owner, or of this process, which made it and
- * gives it to that owner.
- */
-/*
  * Whether a segment's file owned by another user than the pool file's
  * owner and this process could be the one a process of the pool made:
  * its maker may write the pool (any user may, or the file's group is the
@@ -273,6 +268,12 @@ static bool share_maker_may(const struct stat *pool, const struct stat *st)
 	       (pool->st_mode & (S_IRGRP | S_IWGRP)) == (S_IRGRP | S_IWGRP);
 }
 
+/*
+ * Whether the segment's file fd (its stat st) may be used: a regular
+ * file of the pool file's owner; of this process, which made it and gives
+ * it to that owner (where it cannot, to the pool file's group); or of a
+ * user who may write the pool (share_maker_may).
+ */
 static int share_file_check(int fd, const struct stat *pool, struct stat *st)
 {
 	if (fstat(fd, st) || !S_ISREG(st->st_mode) ||

@@ -59,13 +59,13 @@ void cwd_vfork_done(void);
 /* Whether this thread has the page; unmaps it (the thread ends). */
 bool cwd_vfork_mapped(void);
 void cwd_vfork_free(void);
-/* pthread_atfork handlers: the writers' lock around fork */
 /*
  * The cwd's path made right again where a directory was renamed since it
  * was last looked at (cwd_check), before a fork or an exec passes it on.
  */
 void cwd_refresh(void);
 
+/* pthread_atfork handlers: the writers' lock around fork */
 void cwd_fork_prepare(void);
 void cwd_fork_done(void);
 
