@@ -74,7 +74,7 @@ static struct ofd *desc_ofd(struct share_seg *s, uint32_t id)
 
 /*
  * The description id, made again from what the holder that left wrote
- * (keeper_handover) if this is its first use here.
+ * (keeper_handover) if it was not yet (keeper_take_over makes them all).
  */
 static struct ofd *desc_ofd_made(PMEMfilepool *pfp, uint32_t id)
 {
@@ -862,11 +862,11 @@ void keeper_stop(PMEMfilepool *pfp)
  * The holder leaves (exit or, with exec, execve): each description that
  * another process refers to (with exec, also this one: the new image)
  * is written into the segment as the next holder makes it again at its
- * first use, and the caller lets the pool go. Returns whether any was.
- * The pool is opened again by the next process that needs it (an exit
- * leaves it to a copy of this process where it can: keeper_leave_to_copy);
- * the orphans such descriptions refer to are kept from reclaim
- * (orphan_reclaim).
+ * take-over (keeper_take_over), and the caller lets the pool go. Returns
+ * whether any was. The pool is opened again by the next process that needs it
+ * (an exit leaves it to a copy of this process where it can:
+ * keeper_leave_to_copy); the orphans such descriptions refer to are kept from
+ * reclaim (orphan_reclaim).
  */
 struct lock_export {
 	struct share_seg *s;
@@ -941,18 +941,26 @@ static struct ofd *locks_desc_of(PMEMfilepool *pfp, uint64_t ino)
 		if (!atomic_load(&s->desc[i].procs))
 			continue;
 		struct ofd *o = desc_ofd(s, i);
-		if (!o && atomic_load(&s->desc[i].detached) &&
-		    s->desc[i].ino == ino)
-			o = desc_ofd_made(pfp, i);
 		if (o && o->vinode->off == ino)
 			return o;
 	}
 	return NULL;
 }
 
-void keeper_locks_remake(PMEMfilepool *pfp)
+void keeper_take_over(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;
+	/*
+	 * Every description the holder that left kept for others is made
+	 * again now, not at its first use: until then no reference of this
+	 * process kept its inode, which a rename over the file or an unlink
+	 * freed as no longer open (the file of a program another process was
+	 * reading to run it: its next read EIO, an fstat mode 0).
+	 */
+	for (uint32_t i = 1; i < SHARE_DESCS; ++i)
+		if (atomic_load(&s->desc[i].detached) &&
+		    atomic_load(&s->desc[i].procs))
+			(void)desc_ofd_made(pfp, i);
 	uint32_t n = s->nlocks < SHARE_LOCKS ? s->nlocks : SHARE_LOCKS;
 	for (uint32_t i = 0; i < n; ++i) {
 		const struct share_lock *l = &s->locks[i];

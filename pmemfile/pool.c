@@ -788,7 +788,7 @@ int pool_take_over(PMEMfilepool *pfp)
 	pfp->local_pid = share_self();
 	lease_drop_all(pfp);
 	pins_remake(pfp);
-	keeper_locks_remake(pfp);
+	keeper_take_over(pfp);
 	if (strcmp(pfp->ccwd, "/") != 0)
 		(void)pmemfile_chdir(pfp, pfp->ccwd);
 	keeper_start(pfp);

@@ -127,8 +127,11 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec);
  * client. Whether it did.
  */
 bool keeper_leave_to_copy(PMEMfilepool *pfp);
-/* At the take-over: the locks the holder that left kept for the others. */
-void keeper_locks_remake(PMEMfilepool *pfp);
+/*
+ * At the take-over: the descriptions and the locks the holder that left
+ * kept for the others, made again here.
+ */
+void keeper_take_over(PMEMfilepool *pfp);
 
 /*
  * Whether a call on handle f goes through a channel: a client's calls, and

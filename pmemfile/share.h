@@ -29,7 +29,7 @@
  * A holder that exits or execs while other processes refer to its
  * descriptions leaves them in the segment (inode, offset, flags) and lets
  * the pool go; the next holder opens the pool and makes each again at its
- * first use. A holder that died is replaced by the next process that
+ * take-over. A holder that died is replaced by the next process that
  * needs the pool: libpmemobj's recovery runs, and the descriptions the
  * dead holder kept are lost (EIO).
  */
@@ -161,8 +161,9 @@ struct share_desc {
 	_Atomic uint32_t epoch; /* share_seg.epoch it belongs to */
 	/*
 	 * Set by a holder that left while processes referred to it: the
-	 * description as the next holder makes it again at its first use
-	 * (ofd is 0 meanwhile); the inode is kept from orphan reclaim.
+	 * description as the next holder makes it again at its take-over
+	 * (keeper_take_over; ofd is 0 meanwhile); the inode is kept from
+	 * orphan reclaim.
 	 */
 	_Atomic uint32_t detached;
 	int32_t flags; /* the description's, from its export */
@@ -237,7 +238,7 @@ struct share_pin {
 
 /*
  * A lock a holder that left kept for the others (keeper_handover): the
- * next holder makes it again at the take-over (keeper_locks_remake).
+ * next holder makes it again at the take-over (keeper_take_over).
  */
 enum share_lock_kind { LOCK_POSIX = 1, LOCK_OFD, LOCK_FLOCK };
 
