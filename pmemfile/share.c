@@ -782,6 +782,70 @@ int share_proc(PMEMfilepool *pfp)
 	return pfp->proc;
 }
 
+int share_proc_held(PMEMfilepool *pfp)
+{
+	pid_t me = share_self();
+	if (pf_vfork_pid)
+		return vfork_proc_pid == me ? vfork_proc : -1;
+	if (pfp->proc_pid == me && pfp->proc >= 0)
+		return pfp->proc;
+	/* not a handle its parent opened (a vfork child's, a fork child's) */
+	if (pfp->proc_pid != 0 && pfp->proc_pid != me)
+		return -1;
+	/* claimed before this image's execve */
+	uint64_t start = share_self_start();
+	for (int i = 0; i < SHARE_PROCS; ++i)
+		if (atomic_load(&pfp->share->proc[i].pid) == me &&
+		    atomic_load(&pfp->share->proc[i].start) == start) {
+			pfp->proc = i;
+			pfp->proc_pid = me;
+			return i;
+		}
+	return -1;
+}
+
+/* Slot p of this process is free again; the next call claims one. */
+static void proc_free(PMEMfilepool *pfp, int p)
+{
+	int32_t me = share_self();
+	atomic_compare_exchange_strong(&pfp->share->proc[p].pid, &me, 0);
+	if (pf_vfork_pid)
+		vfork_proc_pid = 0;
+	else
+		pfp->proc = -1;
+}
+
+void share_proc_leave(PMEMfilepool *pfp, int p)
+{
+	struct share_seg *s = pfp->share;
+	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w) {
+		uint64_t bits = atomic_load(&s->refs[p].bits[w]);
+		while (bits) {
+			uint32_t d = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			/* none refers to a description never made again */
+			if (share_unref(s, p, d))
+				atomic_store(&s->desc[d].detached, 0);
+		}
+	}
+	proc_free(pfp, p);
+}
+
+void share_proc_drop_unused(PMEMfilepool *pfp)
+{
+	struct share_seg *s = pfp->share;
+	int p = share_proc_held(pfp);
+	if (p < 0)
+		return;
+	for (uint32_t w = 0; w < SHARE_DESCS / 64; ++w)
+		if (atomic_load(&s->refs[p].bits[w]))
+			return;
+	for (uint32_t i = 1; i < SHARE_PINS; ++i)
+		if (atomic_load(&s->pin[i].proc) == p + 1)
+			return;
+	proc_free(pfp, p);
+}
+
 bool share_has(struct share_seg *s, int p, uint32_t d)
 {
 	return (atomic_load(&s->refs[p].bits[d / 64]) >> (d % 64)) & 1;
