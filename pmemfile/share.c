@@ -1401,7 +1401,13 @@ static void share_atfork(void)
 void share_process_init(void)
 {
 	static _Atomic int state;
-	if (!pf_self_pid)
+	/*
+	 * Not from a vfork child, whose pid it would write into its parent's
+	 * memory: the parent, which had not used a pool, then took itself for
+	 * the child (its exit released the slot of the program the child
+	 * became, and that program's next call failed with EIO).
+	 */
+	if (!pf_self_pid && !pf_vfork_pid)
 		pf_self_pid = (pid_t)syscall(SYS_getpid);
 	pf_once(&state, share_atfork);
 }

@@ -36,5 +36,5 @@ MULTI_TESTS := multi_shell multi_make multi_tools multi_git \
 	multi_inherit multi_orphan multi_client multi_copylock multi_pidreuse \
 	multi_lockleft multi_subshells multi_lockintr multi_mapfork \
 	multi_cwdrename multi_users multi_execfree multi_sockmode multi_devnum \
-	multi_replaced
+	multi_replaced multi_vforkfirst
 $(foreach t,$(MULTI_TESTS),$(eval $(call sh_test,tests/preload/$(t))))
