@@ -127,9 +127,15 @@ void ofds_mark_stale(PMEMfilepool *pfp)
 		o->stale = true;
 }
 
+/*
+ * 0 once a live process holds the pool, 1 where one held it and left
+ * meanwhile (the keeper process started found another holding it and
+ * left it that one, which then left too): the caller elects again.
+ */
 static int wait_for_keeper(PMEMfilepool *pfp)
 {
 	struct share_seg *s = pfp->share;
+	uint32_t first = atomic_load(&s->holder_word);
 
 	for (int i = 0; i < 100; ++i) {
 		/* the word first: a change after it wakes the wait at once */
@@ -137,6 +143,8 @@ static int wait_for_keeper(PMEMfilepool *pfp)
 		pid_t h = atomic_load(&s->holder);
 		if (share_holder_alive(s, h))
 			return 0;
+		if (h == 0 && w != first)
+			return 1;
 		share_futex_wait(&s->holder_word, w, 100);
 	}
 	return -EIO;
@@ -213,7 +221,7 @@ static int ready(PMEMfilepool *pfp, bool suspect)
 	struct share_seg *s = pfp->share;
 	pid_t me = share_self();
 
-	for (;;) {
+	for (int spawned = 0;;) {
 		pid_t h = atomic_load(&s->holder);
 		/* this process may hold it and route a call to its keeper */
 		if (h && !suspect && (h != me || !pf_remote(pfp)))
@@ -227,6 +235,15 @@ static int ready(PMEMfilepool *pfp, bool suspect)
 			share_elected(pfp, r);
 			return r ? r : 1;
 		}
+		/*
+		 * Counted among the pool's processes while it waits: a keeper
+		 * process that finds none but itself leaves (four threads'
+		 * posix_spawn children, each the first of its process to use
+		 * the pool: the keeper one started left before another's
+		 * child, which had found it holding, used it; that child
+		 * waited for a holder in vain, and failed with EIO).
+		 */
+		(void)share_proc(pfp);
 		r = preload_spawn_keeper ? preload_spawn_keeper(pfp->path)
 					 : spawn_keeper(pfp->path);
 		if (r)
@@ -237,8 +254,10 @@ static int ready(PMEMfilepool *pfp, bool suspect)
 		if (r == 0)
 			r = wait_for_keeper(pfp);
 		atomic_store(&s->spawning, 0);
+		if (r == 1 && ++spawned < 20)
+			continue;
 		if (r)
-			return r;
+			return r < 0 ? r : -EIO;
 	}
 }
 
