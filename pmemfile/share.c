@@ -594,8 +594,6 @@ static int share_attach_once(PMEMfilepool *pfp, const char *path,
 	pfp->share_ino = st.st_ino;
 	snprintf(pfp->share_name, sizeof(pfp->share_name), "%s", name);
 	pfp->proc = -1;
-	/* whose handle it is (a vfork child's is not its parent's) */
-	pfp->proc_pid = share_self();
 	return 0;
 }
 
@@ -791,12 +789,8 @@ int share_proc_held(PMEMfilepool *pfp)
 		return vfork_proc_pid == me ? vfork_proc : -1;
 	if (pfp->proc_pid == me && pfp->proc >= 0)
 		return pfp->proc;
-	/*
-	 * Not a handle another process opened: a vfork child's, which its
-	 * parent closes (the parent's slot, found so, had its references
-	 * released under it), a fork child's copy of its parent's.
-	 */
-	if (pfp->proc_pid != me)
+	/* not a handle its parent opened (a vfork child's, a fork child's) */
+	if (pfp->proc_pid != 0 && pfp->proc_pid != me)
 		return -1;
 	/* claimed before this image's execve */
 	uint64_t start = share_self_start();
