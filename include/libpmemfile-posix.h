@@ -465,13 +465,6 @@ void pmemfile_process_exit(void);
  */
 int pmemfile_pool_handover(PMEMfilepool *pfp);
 /*
- * Before execve, after pmemfile_pool_handover, where the new image is not
- * to use the pool (no descriptor of it passed, its working directory
- * elsewhere): the process gives back its part in the pool's shared
- * segment if it refers to nothing there.
- */
-void pmemfile_pool_exec_unused(PMEMfilepool *pfp);
-/*
  * The descriptors the library keeps open for pfp (the lock on the pool's
  * shared segment, the pool file it reads through; in journal mode also the
  * pool file's lock, the journal and the tracking of written pages), all

@@ -989,18 +989,16 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 	lease_end_all(pfp);
 	/* as the leases' own storage: past libpmemobj's end, maybe */
 	lease_trims_leave(pfp);
-	/*
-	 * The new image's slot at exec (it is one of the pool's processes
-	 * from its start: pmemfile_pool_exec_unused gives it back where it
-	 * is not to be); an exit claims none to leave it.
-	 */
-	int me = exec ? share_proc(pfp) : share_proc_held(pfp);
+	/* a slot is claimed only for what it is to refer to */
+	int me = share_proc_held(pfp);
 	bool any = false;
 	pthread_mutex_lock(&pfp->ofds_lock);
 	for (struct ofd *o = pfp->ofds; o; o = o->next) {
 		/* after a failed execve this process goes on as a client */
-		if (exec && me >= 0 && o->ref > 0) {
-			uint32_t id = share_export(pfp, o);
+		if (exec && o->ref > 0) {
+			if (me < 0)
+				me = share_proc(pfp);
+			uint32_t id = me >= 0 ? share_export(pfp, o) : 0;
 			if (id)
 				share_ref(s, me, id);
 		}
@@ -1034,7 +1032,7 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 	/*
 	 * And its slot, as a client's leave gives its own back (krelease_all):
 	 * a dead process's is freed only by a holder's sweep, which one that
-	 * stays a few milliseconds never makes (pmemfile_pool_exec_unused).
+	 * stays a few milliseconds never makes (share_proc_drop_unused).
 	 */
 	if (!exec && me >= 0)
 		share_proc_leave(pfp, me);

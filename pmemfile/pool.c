@@ -903,8 +903,20 @@ int pmemfile_pool_handover(PMEMfilepool *pfp)
 		errno = EFAULT;
 		return -1;
 	}
-	if (pf_remote(pfp) || !pfp->share || pf_vfork_pid)
+	/* a vfork child's references end with it (remote_close) */
+	if (!pfp->share || pf_vfork_pid)
 		return 0;
+	/*
+	 * A slot that refers to nothing goes: programs of a mount run one
+	 * after another by shells (`o=$(/mnt/prog)`), each claiming one to
+	 * read the program, left them to a sweep that the short-lived
+	 * holders never made, and after some 1,000 the next process got
+	 * EMFILE.
+	 */
+	if (pf_remote(pfp)) {
+		remote_exec(pfp);
+		return 0;
+	}
 	/*
 	 * What was posted quietly first (releases of processes that left),
 	 * as at an exit: a description left with none referring to it is
@@ -916,21 +928,8 @@ int pmemfile_pool_handover(PMEMfilepool *pfp)
 	keeper_handover(pfp, true);
 	share_resign(pfp);
 	pool_close_local(pfp);
+	share_proc_drop_unused(pfp);
 	return 0;
-}
-
-void pmemfile_pool_exec_unused(PMEMfilepool *pfp)
-{
-	/* a vfork child's references end with it (remote_close) */
-	if (!pfp || !pfp->share || pf_vfork_pid)
-		return;
-	/*
-	 * Programs of a mount run one after another by shells
-	 * (`o=$(/mnt/prog)`), each claiming a slot to read its program,
-	 * left them to a sweep that the short-lived holders never made, and
-	 * after some 1,000 the next process got EMFILE.
-	 */
-	remote_exec(pfp);
 }
 
 void pmemfile_pool_close(PMEMfilepool *pfp)

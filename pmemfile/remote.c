@@ -961,8 +961,8 @@ void remote_exec(PMEMfilepool *pfp)
 {
 	if (share_proc_held(pfp) < 0)
 		return;
-	/* none counted: it has opened nothing as a client (or it held) */
-	const uint16_t *c = pf_remote(pfp) ? pfp->crefs : NULL;
+	/* none counted: it has opened nothing as a client */
+	const uint16_t *c = pfp->crefs;
 	for (uint32_t id = 1; c && id < SHARE_DESCS; ++id)
 		if (c[id])
 			return; /* handles the new image may adopt */

@@ -383,10 +383,10 @@ int share_proc_held(PMEMfilepool *pfp);
  */
 void share_proc_leave(PMEMfilepool *pfp, int p);
 /*
- * Before an execve whose image is not to use the pool: a slot that refers
- * to nothing is given back. The new image would not leave a slot it knows
- * nothing of, and a dead process's waits for a sweep, which only a holder
- * that stays makes.
+ * At execve: a slot that refers to nothing is given back. The new image
+ * is told of a pool only with descriptors to adopt; it would not leave a
+ * slot it knows nothing of, and a dead process's waits for a sweep, which
+ * only a holder that stays makes.
  */
 void share_proc_drop_unused(PMEMfilepool *pfp);
 /* Whether process slot p refers to description d. */

@@ -485,19 +485,15 @@ bool mount_fd_is_own(long fd)
 	return false;
 }
 
-void mount_exec_prepare(const struct preload_mount *cwd_mount)
+static void mount_handover(PMEMfilepool *pfp, void *arg)
 {
-	if (preload_in_vfork)
-		return;
-	for (int i = 0; i < mount_count; ++i) {
-		PMEMfilepool *p = atomic_load(&mount_table[i].pfp);
-		if (p == NULL)
-			continue;
-		pmemfile_pool_handover(p);
-		/* a descriptor passed keeps its pool too (its reference) */
-		if (&mount_table[i] != cwd_mount)
-			pmemfile_pool_exec_unused(p);
-	}
+	(void)arg;
+	pmemfile_pool_handover(pfp);
+}
+
+void mount_exec_prepare(void)
+{
+	mount_for_each_open(mount_handover, NULL);
 }
 
 /*

@@ -87,12 +87,8 @@ int pool_file_acquire(struct preload_mount *m, PMEMfilepool **pfp);
 /* The vfork child this thread ran is gone: its own handles are dropped. */
 void mount_vfork_done(void);
 
-/*
- * Before execve: a pool this process holds is held on for the new image;
- * of a pool the new image is not to use (neither its working directory,
- * in cwd_mount, nor a descriptor passed), this process's part goes.
- */
-void mount_exec_prepare(const struct preload_mount *cwd_mount);
+/* Before execve: a pool this process holds is held on for the new image. */
+void mount_exec_prepare(void);
 
 /* Calls fn on every pool this process has a handle of (credentials). */
 void mount_for_each_open(void (*fn)(PMEMfilepool *pfp, void *arg), void *arg);

@@ -429,7 +429,7 @@ static long exec_common(long nr, const long a[6], int di, int pi, int ei,
 	int nhidden =
 	    fd_table_used ? exec_fds_hide(hidden, &fds, &fds_size) : 0;
 	/* after the descriptions to pass got their ids */
-	mount_exec_prepare(m);
+	mount_exec_prepare();
 	bool fix = exec_env_needs_fix(envp, m != NULL) || fds != NULL ||
 		   l.argv != NULL || libs.n > 0;
 	if (!fix && kind == PATH_ORIGINAL && nhidden == 0) {

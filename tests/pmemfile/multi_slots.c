@@ -3,9 +3,7 @@
  * multi_slots -- a process gives its slot of the pool's process table
  * (1,024 slots) back when it leaves the pool, without waiting for a sweep:
  *  - a client that read a file, closed it and execs a program that never
- *    uses the pool (pmemfile_pool_handover and pmemfile_pool_exec_unused
- *    first, as the shim does where the new image's directory is not in
- *    the mount and it gets no descriptor of it): its
+ *    uses the pool (pmemfile_pool_handover first, as the shim does): its
  *    slot referred only to what its close posted (the program a shell runs
  *    from a mount, `o=$(/mnt/prog)`), and the new image, told nothing of
  *    the pool, never gave it back;
@@ -80,7 +78,6 @@ static int client(void)
 	T_ASSERT(pfp != NULL);
 	read_file(pfp);
 	T_EQ(pmemfile_pool_handover(pfp), 0);
-	pmemfile_pool_exec_unused(pfp);
 	execl("/bin/true", "true", (char *)NULL);
 	return 4;
 }
