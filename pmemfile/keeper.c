@@ -989,16 +989,13 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 	lease_end_all(pfp);
 	/* as the leases' own storage: past libpmemobj's end, maybe */
 	lease_trims_leave(pfp);
-	/* a slot is claimed only for what it is to refer to */
-	int me = share_proc_held(pfp);
+	int me = share_proc(pfp);
 	bool any = false;
 	pthread_mutex_lock(&pfp->ofds_lock);
 	for (struct ofd *o = pfp->ofds; o; o = o->next) {
 		/* after a failed execve this process goes on as a client */
-		if (exec && o->ref > 0) {
-			if (me < 0)
-				me = share_proc(pfp);
-			uint32_t id = me >= 0 ? share_export(pfp, o) : 0;
+		if (exec && me >= 0 && o->ref > 0) {
+			uint32_t id = share_export(pfp, o);
 			if (id)
 				share_ref(s, me, id);
 		}
@@ -1029,13 +1026,6 @@ bool keeper_handover(PMEMfilepool *pfp, bool exec)
 	if (!exec && me >= 0)
 		pins_release_proc(pfp, me);
 	pins_leave(pfp);
-	/*
-	 * And its slot, as a client's leave gives its own back (krelease_all):
-	 * a dead process's is freed only by a holder's sweep, which one that
-	 * stays a few milliseconds never makes (share_proc_drop_unused).
-	 */
-	if (!exec && me >= 0)
-		share_proc_leave(pfp, me);
 	if (any)
 		atomic_fetch_add(&s->handovers, 1);
 	return any;

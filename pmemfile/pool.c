@@ -903,20 +903,8 @@ int pmemfile_pool_handover(PMEMfilepool *pfp)
 		errno = EFAULT;
 		return -1;
 	}
-	/* a vfork child's references end with it (remote_close) */
-	if (!pfp->share || pf_vfork_pid)
+	if (pf_remote(pfp) || !pfp->share || pf_vfork_pid)
 		return 0;
-	/*
-	 * A slot that refers to nothing goes: programs of a mount run one
-	 * after another by shells (`o=$(/mnt/prog)`), each claiming one to
-	 * read the program, left them to a sweep that the short-lived
-	 * holders never made, and after some 1,000 the next process got
-	 * EMFILE.
-	 */
-	if (pf_remote(pfp)) {
-		remote_exec(pfp);
-		return 0;
-	}
 	/*
 	 * What was posted quietly first (releases of processes that left),
 	 * as at an exit: a description left with none referring to it is
@@ -928,7 +916,6 @@ int pmemfile_pool_handover(PMEMfilepool *pfp)
 	keeper_handover(pfp, true);
 	share_resign(pfp);
 	pool_close_local(pfp);
-	share_proc_drop_unused(pfp);
 	return 0;
 }
 

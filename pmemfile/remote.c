@@ -957,27 +957,10 @@ void remote_posted_wait(PMEMfilepool *pfp)
 	}
 }
 
-void remote_exec(PMEMfilepool *pfp)
-{
-	if (share_proc_held(pfp) < 0)
-		return;
-	/* none counted: it has opened nothing as a client */
-	const uint16_t *c = pfp->crefs;
-	for (uint32_t id = 1; c && id < SHARE_DESCS; ++id)
-		if (c[id])
-			return; /* handles the new image may adopt */
-	/*
-	 * The program a process runs from a mount was read and closed just
-	 * now: its release waits for the keeper (35-50 us here where it
-	 * sleeps, against the execve's milliseconds).
-	 */
-	remote_posted_wait(pfp);
-	share_proc_drop_unused(pfp);
-}
-
 void remote_leave(PMEMfilepool *pfp)
 {
-	if (pf_vfork_pid || !pfp->share || share_proc_held(pfp) < 0)
+	if (pf_vfork_pid || !pfp->share || pfp->proc_pid != share_self() ||
+	    pfp->proc < 0)
 		return;
 	/*
 	 * What a process leaves is released before its leave returns when

@@ -71,12 +71,6 @@ void remote_close(PMEMfilepool *pfp, PMEMfile *file);
  */
 void remote_posted_wait(PMEMfilepool *pfp);
 void remote_leave(PMEMfilepool *pfp);
-/*
- * A client's execve: where it refers to nothing but what its closes
- * posted, it lets those be made and gives its slot back (see
- * share_proc_drop_unused).
- */
-void remote_exec(PMEMfilepool *pfp);
 PMEMfile *remote_openat(PMEMfilepool *pfp, PMEMfile *dir, const char *path,
 			int flags, mode_t mode);
 PMEMfile *remote_open_root(PMEMfilepool *pfp, unsigned index, int flags);

@@ -372,23 +372,6 @@ bool share_holder_alive(struct share_seg *s, pid_t h);
 
 /* This process's slot, claimed on first use (-1: the table is full). */
 int share_proc(PMEMfilepool *pfp);
-/*
- * This process's slot if it has one (this image's or the last's), or -1;
- * in a vfork child, the child's.
- */
-int share_proc_held(PMEMfilepool *pfp);
-/*
- * A holder that closes the pool gives its slot p back: whatever it still
- * refers to, and the slot, which another process may claim next.
- */
-void share_proc_leave(PMEMfilepool *pfp, int p);
-/*
- * At execve: a slot that refers to nothing is given back. The new image
- * is told of a pool only with descriptors to adopt; it would not leave a
- * slot it knows nothing of, and a dead process's waits for a sweep, which
- * only a holder that stays makes.
- */
-void share_proc_drop_unused(PMEMfilepool *pfp);
 /* Whether process slot p refers to description d. */
 bool share_has(struct share_seg *s, int p, uint32_t d);
 

@@ -19,7 +19,7 @@ TP_OTHER := pool_lifecycle pool_foreign pool_full pool_limits orphan crash \
 	gate_snapshot journal_api journal_cut jmode_cut pool_fd_numbers \
 	jmode_powercut multi_channels multi_elect multi_exitcopy pool_objalloc jmode_threads \
 	pool_txvector multi_posted multi_quiet create_publish multi_unbacked \
-	multi_killtrim multi_devshm multi_slots
+	multi_killtrim multi_devshm
 TP_JOURNAL := journal_api journal_cut
 
 $(B)/$(TP)/%.o: EXTRA_CFLAGS += -Ipmemfile
