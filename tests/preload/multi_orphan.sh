@@ -33,15 +33,7 @@ round()
 	round_root=$1
 	shift
 	"$@" setsid sh "$WORK/orphan.sh" "$round_root" "$WORK/done.tmp" &
-	round_i=0
-	while [ ! -s "$WORK/done.tmp" ] && [ $round_i -lt 200 ]; do
-		sleep 0.1
-		round_i=$((round_i + 1))
-	done
-	[ -s "$WORK/done.tmp" ] || return 1
-	wait
-	cat "$WORK/done.tmp"
-	rm -f "$WORK/done.tmp"
+	prog_collect "$WORK/done.tmp"
 }
 
 round "$KDIR" env >"$WORK/kernel.out" || prog_fail "the kernel round hung"

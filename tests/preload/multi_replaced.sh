@@ -55,15 +55,7 @@ round()
 	rm -f "$round_root/f" "$round_root/g"
 	"$@" setsid sh "$WORK/replaced.sh" "$round_root" "$WORK/done" \
 		"$round_last" &
-	round_i=0
-	while [ ! -s "$WORK/done" ] && [ $round_i -lt 200 ]; do
-		sleep 0.1
-		round_i=$((round_i + 1))
-	done
-	[ -s "$WORK/done" ] || return 1
-	wait
-	cat "$WORK/done"
-	rm -f "$WORK/done"
+	prog_collect "$WORK/done"
 }
 
 used()

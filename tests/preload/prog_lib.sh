@@ -106,6 +106,22 @@ prog_wait_free()
 	done
 }
 
+# prog_collect FILE: waits (20 s at most) for a background child of the
+# workload to write FILE, then for the background jobs, prints FILE and
+# removes it; fails (returns 1) if it was not written in time.
+prog_collect()
+{
+	prog_i=0
+	while [ ! -s "$1" ] && [ $prog_i -lt 200 ]; do
+		sleep 0.1
+		prog_i=$((prog_i + 1))
+	done
+	[ -s "$1" ] || return 1
+	wait
+	cat "$1"
+	rm -f "$1"
+}
+
 # prog_check_end: the kernel directory behind the mount point was never
 # touched (a call that reached the kernel instead of the pool would land
 # there), the pool was let go, and it is consistent (pmemfile check).
