@@ -905,14 +905,7 @@ int pmemfile_pool_handover(PMEMfilepool *pfp)
 	}
 	if (pf_remote(pfp) || !pfp->share || pf_vfork_pid)
 		return 0;
-	/*
-	 * What was posted quietly first (releases of processes that left),
-	 * as at an exit: a description left with none referring to it is
-	 * freed now, not handed over (an unlinked file's storage was kept
-	 * until the pool's next opening).
-	 */
-	if (share_order_due(pfp->order))
-		(void)keeper_order(pfp);
+	share_order_flush(pfp);
 	keeper_handover(pfp, true);
 	share_resign(pfp);
 	pool_close_local(pfp);
@@ -934,8 +927,7 @@ void pmemfile_pool_close(PMEMfilepool *pfp)
 	 */
 	if (!pf_remote(pfp)) {
 		if (pfp->share) {
-			if (share_order_due(pfp->order))
-				(void)keeper_order(pfp);
+			share_order_flush(pfp);
 			keeper_handover(pfp, false);
 			share_resign(pfp);
 		}

@@ -1280,12 +1280,7 @@ static void share_fork_child(void)
  */
 static bool share_exit_started;
 
-/*
- * A holder's exit first makes what was posted quietly (the releases of
- * processes that left): whether any other uses the pool is told by what
- * is left.
- */
-static void share_exit_order(PMEMfilepool *pfp)
+void share_order_flush(PMEMfilepool *pfp)
 {
 	if (!pf_remote(pfp) && share_order_due(pfp->order))
 		(void)keeper_order(pfp);
@@ -1299,7 +1294,7 @@ static void share_at_exit(void)
 	for (int i = 0; i < SHARE_POOLS; ++i) {
 		PMEMfilepool *pfp = share_pools[i];
 		if (pfp && pfp->share && !pf_remote(pfp)) {
-			share_exit_order(pfp);
+			share_order_flush(pfp);
 			(void)keeper_leave_to_copy(pfp);
 		}
 	}
@@ -1389,7 +1384,7 @@ void pmemfile_process_exit(void)
 			continue;
 		/* after exit's handlers libpmemobj may have ended: not then */
 		if (!share_exit_started) {
-			share_exit_order(pfp);
+			share_order_flush(pfp);
 			(void)keeper_leave_to_copy(pfp);
 		}
 		share_exit_pool(pfp);

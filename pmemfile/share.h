@@ -411,6 +411,14 @@ void share_locks_changed(PMEMfilepool *pfp);
 /* A directory of the pool was renamed or removed (share_seg.names_gen). */
 void share_names_changed(PMEMfilepool *pfp);
 /*
+ * A holder that leaves (its exit, exec or close) first makes what was
+ * posted quietly (the releases of processes that left): whether any other
+ * process uses the pool, and which descriptions go to the next holder,
+ * is told by what is left (an unlinked file's storage was kept until the
+ * pool's next opening).
+ */
+void share_order_flush(PMEMfilepool *pfp);
+/*
  * Sleeps until a lock is released (or a short while passed); -1 with
  * errno EINTR if a signal handler that does not restart calls ran
  * meanwhile.
